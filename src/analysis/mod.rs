@@ -1,0 +1,8 @@
+//! What we measure about a network: similarities under translation, sweeps, receptive fields.
+
+pub mod similarity;
+pub mod stride;
+pub mod sweep;
+
+pub use stride::{Receptive, receptive_fields};
+pub use sweep::{ShiftResult, StageChange, SweepAxis, argmax, probabilities, shifts, sweep, trace};

@@ -1,0 +1,160 @@
+//! The translation experiment: run the input and shifted copies of it, and measure at every
+//! stage how much the representation moved.
+
+use super::similarity;
+use super::stride::{Receptive, receptive_fields};
+use crate::engine::{LayerKind, Model, Result, RunOptions, Tensor, softmax};
+use crate::io::{Fill, network_input};
+use ndarray::Array3;
+use rayon::prelude::*;
+
+/// Every stage's output with the network input first: `trace[0]` is the input,
+/// `trace[i+1]` the output of layer `i`.
+pub fn trace(model: &Model, input: &Array3<f32>, options: &RunOptions) -> Result<Vec<Tensor>> {
+    let mut outputs = model.forward_all(input, options)?;
+    outputs.insert(0, Tensor::Maps(input.clone()));
+    Ok(outputs)
+}
+
+/// Class probabilities from the last output: itself when the model ends in softmax, else its
+/// softmax.
+pub fn probabilities(model: &Model, last: &Tensor) -> Vec<f32> {
+    let values = last.values();
+    match model.layers().last().map(|l| &l.kind) {
+        Some(LayerKind::Softmax) => values,
+        _ => softmax(&values),
+    }
+}
+
+/// Index of the largest value (the first on ties); 0 for an empty list.
+pub fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
+            if v > bv { (i, v) } else { (bi, bv) }
+        })
+        .0
+}
+
+/// How one stage's output changed under the shift.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StageChange {
+    /// Cosine similarity at the same positions: 1 = unchanged (invariance).
+    pub same_position: f32,
+    /// Cosine similarity after moving the original by the shift in this stage's cells, when the
+    /// shift is a whole number of cells (equivariance); `None` otherwise or for vectors.
+    pub aligned: Option<f32>,
+}
+
+/// The result of one shift.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftResult {
+    pub dx: i32,
+    pub dy: i32,
+    /// One entry per stage, the input first.
+    pub stages: Vec<StageChange>,
+    /// The class the shifted input is given.
+    pub predicted: usize,
+    /// The probability the shifted input gives to the original's top class.
+    pub original_class_probability: f32,
+}
+
+/// The cumulative stride of each stage, the input first.
+pub fn stage_strides(model: &Model) -> Vec<(usize, usize)> {
+    std::iter::once(Receptive::INPUT)
+        .chain(receptive_fields(model))
+        .map(|r| r.stride)
+        .collect()
+}
+
+/// Compares an original trace with a shifted one, stage by stage.
+pub fn compare(
+    model: &Model,
+    original: &[Tensor],
+    shifted: &[Tensor],
+    dx: i32,
+    dy: i32,
+    strides: &[(usize, usize)],
+) -> ShiftResult {
+    let stages = original
+        .iter()
+        .zip(shifted)
+        .zip(strides)
+        .map(|((o, t), &(sy, sx))| {
+            let whole = dx.rem_euclid(sx as i32) == 0 && dy.rem_euclid(sy as i32) == 0;
+            StageChange {
+                same_position: similarity::same_position(o, t),
+                aligned: if whole {
+                    similarity::aligned(o, t, (dx / sx as i32) as i64, (dy / sy as i32) as i64)
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    let top = argmax(&probabilities(
+        model,
+        original.last().expect("a trace has the input"),
+    ));
+    let p = probabilities(model, shifted.last().expect("a trace has the input"));
+    ShiftResult {
+        dx,
+        dy,
+        stages,
+        predicted: argmax(&p),
+        original_class_probability: p.get(top).copied().unwrap_or(0.0),
+    }
+}
+
+/// Every shift in `-max..=max` along x (`dy = 0`), along y, or on the square grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SweepAxis {
+    #[default]
+    X,
+    Y,
+    Both,
+}
+
+pub fn shifts(axis: SweepAxis, max: i32) -> Vec<(i32, i32)> {
+    let range = -max..=max;
+    match axis {
+        SweepAxis::X => range.map(|d| (d, 0)).collect(),
+        SweepAxis::Y => range.map(|d| (0, d)).collect(),
+        SweepAxis::Both => range
+            .clone()
+            .flat_map(|dy| range.clone().map(move |dx| (dx, dy)))
+            .collect(),
+    }
+}
+
+/// Runs the original and every shift (in parallel on all cores) and compares each with the
+/// original. `pixels` are in [0,1] before normalisation; `done` is called after each shift.
+pub fn sweep(
+    model: &Model,
+    pixels: &Array3<f32>,
+    shift_list: &[(i32, i32)],
+    fill: Fill,
+    options: &RunOptions,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<ShiftResult>> {
+    let strides = stage_strides(model);
+    let original = trace(
+        model,
+        &network_input(pixels, &model.input, 0, 0, fill),
+        options,
+    )?;
+    shift_list
+        .par_iter()
+        .map(|&(dx, dy)| {
+            let shifted = trace(
+                model,
+                &network_input(pixels, &model.input, dx, dy, fill),
+                options,
+            )?;
+            let result = compare(model, &original, &shifted, dx, dy, &strides);
+            done();
+            Ok(result)
+        })
+        .collect()
+}

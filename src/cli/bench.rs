@@ -1,0 +1,82 @@
+//! `convscope bench`: the median time of one forward pass on one thread, and of a sweep over
+//! every shift in [-8,8]x[-8,8] on all cores, as one JSON line.
+
+use crate::analysis::{SweepAxis, shifts, sweep};
+use crate::engine::{Model, RunOptions};
+use crate::io::{Fill, model_file};
+use anyhow::Result;
+use ndarray::Array3;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model (convscope/1 JSON).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Forward passes to time (the sweep is timed a tenth as often, at least 3 times).
+    #[arg(long, default_value_t = 1000)]
+    pub iters: usize,
+}
+
+/// A fixed, image-like input in [0,1]: a bright disc off centre on a soft gradient.
+pub fn test_pixels(model: &Model) -> Array3<f32> {
+    let (c, h, w) = (model.input.channels, model.input.height, model.input.width);
+    Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
+        let (fy, fx) = (y as f32 / h as f32, x as f32 / w as f32);
+        let d = ((fy - 0.45).powi(2) + (fx - 0.55).powi(2)).sqrt();
+        let disc = if d < 0.25 { 0.9 } else { 0.0 };
+        (disc + 0.1 * fx + 0.05 * ch as f32).min(1.0)
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model = model_file::load_model(&args.model)?;
+    let options = RunOptions::default();
+    let pixels = test_pixels(&model);
+    let input = crate::io::network_input(&pixels, &model.input, 0, 0, Fill::Zero);
+    let iters = args.iters.max(1);
+    // Warm up, then time each pass on this thread.
+    for _ in 0..iters.min(50) {
+        std::hint::black_box(model.forward(&input, &options)?);
+    }
+    let mut times = Vec::with_capacity(iters);
+    for _ in 0..iters {
+        let t = Instant::now();
+        std::hint::black_box(model.forward(&input, &options)?);
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let forward_us = median(times);
+    let shift_list = shifts(SweepAxis::Both, 8);
+    let runs = (iters / 10).clamp(3, 50);
+    let mut sweep_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(sweep(
+            &model,
+            &pixels,
+            &shift_list,
+            Fill::Zero,
+            &options,
+            &|| {},
+        )?);
+        sweep_times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    println!(
+        "{}",
+        json!({
+            "model": model.info.name,
+            "forward_us": (forward_us * 10.0).round() / 10.0,
+            "sweep_ms": (median(sweep_times) * 100.0).round() / 100.0,
+            "shifts": shift_list.len(),
+            "threads": rayon::current_num_threads(),
+        })
+    );
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! `convscope inspect`: every activation of one input on disk, and a table of them.
+
+use crate::analysis::{argmax, probabilities};
+use crate::engine::{PoolMode, RunOptions, Tensor};
+use crate::io::{self, Fill, model_file, npy};
+use anyhow::{Context, Result, bail};
+use ndarray::Array3;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model (convscope/1 JSON).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// An image to run (resized, converted and normalised as the model says).
+    #[arg(
+        long,
+        conflicts_with = "input_npy",
+        required_unless_present = "input_npy"
+    )]
+    pub image: Option<PathBuf>,
+    /// A float32 [C,H,W] .npy that already is the network input.
+    #[arg(long)]
+    pub input_npy: Option<PathBuf>,
+    /// Run every pooling layer in this mode (max, avg, blurmax).
+    #[arg(long, value_parser = super::parse_pool)]
+    pub pool: Option<PoolMode>,
+    /// Shift the input by DX,DY pixels (+x right, +y down) before it enters the network.
+    #[arg(long, value_parser = super::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
+    pub shift: (i32, i32),
+    /// What fills the uncovered pixels: zero, edge, wrap.
+    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    pub fill: Fill,
+    /// Folder for input.npy, one NN_NAME.npy per layer and manifest.json.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// The network input the arguments ask for.
+pub fn input_tensor(
+    model: &crate::engine::Model,
+    image: Option<&Path>,
+    npy_path: Option<&Path>,
+    shift: (i32, i32),
+    fill: Fill,
+) -> Result<Array3<f32>> {
+    let (dx, dy) = shift;
+    if let Some(path) = npy_path {
+        let x = npy::read_input_npy(path)?;
+        if x.dim() != (model.input.channels, model.input.height, model.input.width) {
+            bail!(
+                "{}: has shape {:?}, the model takes {}",
+                path.display(),
+                x.shape(),
+                model.input.shape()
+            );
+        }
+        return Ok(io::shift(&x, dx, dy, fill));
+    }
+    let path = image.context("give --image or --input-npy")?;
+    let rgb = io::load_image(path)?;
+    let pixels = io::to_pixels(&rgb, &model.input)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+    Ok(io::network_input(&pixels, &model.input, dx, dy, fill))
+}
+
+/// A file-name-safe version of a layer name.
+fn safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model = model_file::load_model(&args.model)?;
+    let input = input_tensor(
+        &model,
+        args.image.as_deref(),
+        args.input_npy.as_deref(),
+        args.shift,
+        args.fill,
+    )?;
+    let options = RunOptions {
+        pool_mode: args.pool,
+        dropout: None,
+    };
+    let outputs = model
+        .forward_all(&input, &options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+
+    // Everything is computed; only now touch the output folder.
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        let input_path = args.out.join("input.npy");
+        npy::write_npy(&input_path, &input.clone().into_dyn())?;
+        written.push(input_path);
+        let mut entries = Vec::new();
+        for (i, (layer, out)) in model.layers().iter().zip(&outputs).enumerate() {
+            let file = format!("{:02}_{}.npy", i + 1, safe(&layer.name));
+            let path = args.out.join(&file);
+            npy::write_npy(&path, &out.to_dyn())?;
+            written.push(path);
+            entries.push(json!({
+                "index": i + 1, "name": layer.name, "type": layer.kind.type_name(),
+                "shape": out.shape().dims(), "parameters": layer.parameter_count(), "file": file,
+            }));
+        }
+        let manifest = json!({
+            "model": args.model.display().to_string(), "name": model.info.name,
+            "input": {"file": "input.npy", "shape": model.input.shape().dims()},
+            "pool": args.pool.map(|p| p.as_str()), "shift": [args.shift.0, args.shift.1], "fill": args.fill.as_str(),
+            "layers": entries,
+        });
+        let path = args.out.join("manifest.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for p in written {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    print_table(&model, &input, &outputs);
+    Ok(())
+}
+
+fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Tensor]) {
+    println!(
+        "{:<4} {:<14} {:<16} {:>14} {:>10} {:>12} {:>12} {:>12}",
+        "#", "layer", "type", "output", "params", "min", "max", "mean"
+    );
+    let row = |i: String, name: &str, kind: &str, t: &Tensor, params: usize| {
+        let (lo, hi, mean) = t.stats();
+        println!(
+            "{i:<4} {name:<14} {kind:<16} {:>14} {params:>10} {lo:>12.5} {hi:>12.5} {mean:>12.5}",
+            t.shape().to_string()
+        );
+    };
+    row(
+        "0".into(),
+        "input",
+        "input",
+        &Tensor::Maps(input.clone()),
+        0,
+    );
+    for (i, (layer, out)) in model.layers().iter().zip(outputs).enumerate() {
+        row(
+            (i + 1).to_string(),
+            &layer.name,
+            layer.kind.type_name(),
+            out,
+            layer.parameter_count(),
+        );
+    }
+    println!("total parameters: {}", model.parameter_count());
+    if let Some(last) = outputs.last() {
+        if !model.info.labels.is_empty() {
+            let p = probabilities(model, last);
+            let mut order: Vec<usize> = (0..p.len()).collect();
+            order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+            let top: Vec<String> = order
+                .iter()
+                .take(3)
+                .map(|&i| format!("{} {:.2}%", model.label(i), 100.0 * p[i]))
+                .collect();
+            println!(
+                "prediction: {} (top: {})",
+                model.label(argmax(&p)),
+                top.join(", ")
+            );
+        }
+    }
+}

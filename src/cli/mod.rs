@@ -1,0 +1,58 @@
+//! The `convscope` command line: one file per subcommand. `anyhow` lives only here.
+
+pub mod bench;
+pub mod inspect;
+
+use crate::engine::PoolMode;
+use crate::io::Fill;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "convscope",
+    version,
+    about = "See a convolutional network work. With no command, opens the app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a model on one input and write every layer's output as .npy.
+    Inspect(inspect::Args),
+    /// Time one forward pass (one thread) and a 289-shift translation sweep (all cores).
+    Bench(bench::Args),
+}
+
+/// `max`, `avg` or `blurmax`, for clap.
+pub fn parse_pool(text: &str) -> Result<PoolMode, String> {
+    PoolMode::parse(text).ok_or_else(|| format!("`{text}` is not one of max, avg, blurmax"))
+}
+
+/// `zero`, `edge` or `wrap`, for clap.
+pub fn parse_fill(text: &str) -> Result<Fill, String> {
+    Fill::parse(text).ok_or_else(|| format!("`{text}` is not one of zero, edge, wrap"))
+}
+
+/// `DX,DY` in whole pixels, for clap.
+pub fn parse_shift(text: &str) -> Result<(i32, i32), String> {
+    let (a, b) = text
+        .split_once(',')
+        .ok_or_else(|| format!("`{text}` is not DX,DY (e.g. 2,-1)"))?;
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("`{s}` is not a whole number"))
+    };
+    Ok((parse(a)?, parse(b)?))
+}
+
+/// Runs a subcommand; the caller prints the error.
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Bench(args) => bench::run(args),
+    }
+}

@@ -1,0 +1,239 @@
+//! One step of a network: what it is, the shape it produces and how it computes.
+
+use super::activation::{Activation, softmax};
+use super::conv::Conv2d;
+use super::dense::Dense;
+use super::error::{Error, Result};
+use super::limits;
+use super::pool::{Pool2d, PoolMode};
+use super::tensor::{Shape, Tensor};
+use ndarray::{Array1, Array3, Axis};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+/// What a layer does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerKind {
+    Conv2d(Conv2d),
+    Activation(Activation),
+    Pool2d(Pool2d),
+    GlobalAvgPool,
+    Flatten,
+    Dense(Dense),
+    /// Drops each unit with probability `p` while training; the identity at inference.
+    Dropout {
+        p: f32,
+    },
+    Softmax,
+}
+
+impl LayerKind {
+    /// The `type` string of the model format.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            LayerKind::Conv2d(_) => "conv2d",
+            LayerKind::Activation(Activation::Relu) => "relu",
+            LayerKind::Activation(Activation::LeakyRelu { .. }) => "leaky_relu",
+            LayerKind::Activation(Activation::Sigmoid) => "sigmoid",
+            LayerKind::Activation(Activation::Tanh) => "tanh",
+            LayerKind::Pool2d(_) => "pool2d",
+            LayerKind::GlobalAvgPool => "global_avg_pool",
+            LayerKind::Flatten => "flatten",
+            LayerKind::Dense(_) => "dense",
+            LayerKind::Dropout { .. } => "dropout",
+            LayerKind::Softmax => "softmax",
+        }
+    }
+}
+
+/// A named layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub name: String,
+    pub kind: LayerKind,
+}
+
+/// How to run the network beyond its stored weights: the GUI's switches.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RunOptions {
+    /// Use this mode in every pooling layer instead of the one in the file.
+    pub pool_mode: Option<PoolMode>,
+    /// Apply dropout as in training, with a mask drawn from this seed.
+    pub dropout: Option<DropoutRun>,
+}
+
+/// Dropout switched on at inference, to show what it does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DropoutRun {
+    /// Rate to use instead of each layer's own `p`.
+    pub rate: Option<f32>,
+    pub seed: u64,
+}
+
+/// Which units a dropout layer keeps (`true`) for a seed: each is dropped with probability `p`.
+/// The same `(len, p, seed)` always gives the same mask.
+pub fn dropout_mask(len: usize, p: f32, seed: u64) -> Vec<bool> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..len).map(|_| rng.random::<f32>() >= p).collect()
+}
+
+fn maps_of(layer: &str, input: Shape) -> Result<(usize, usize, usize)> {
+    match input {
+        Shape::Maps {
+            channels,
+            height,
+            width,
+        } => Ok((channels, height, width)),
+        Shape::Vector(n) => Err(Error::InputShape {
+            layer: layer.to_string(),
+            expected: "feature maps [C,H,W]".into(),
+            got: format!("a vector of {n} values (convolution and pooling come before flatten)"),
+        }),
+    }
+}
+
+fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
+    if h <= 0 || w <= 0 {
+        return Err(Error::EmptyOutput {
+            layer: layer.to_string(),
+            height: h,
+            width: w,
+        });
+    }
+    let shape = Shape::maps(channels, h as usize, w as usize);
+    let len = channels
+        .checked_mul(h as usize)
+        .and_then(|v| v.checked_mul(w as usize))
+        .unwrap_or(usize::MAX);
+    if len > limits::MAX_ACTIVATION {
+        return Err(Error::TooLarge {
+            what: format!("layer {layer}: output {shape} ({len} values)"),
+            value: len,
+            limit: limits::MAX_ACTIVATION,
+        });
+    }
+    Ok(shape)
+}
+
+impl Layer {
+    /// The shape this layer produces from `input`, or why it cannot run on it.
+    pub fn output_shape(&self, input: Shape) -> Result<Shape> {
+        let name = self.name.as_str();
+        match &self.kind {
+            LayerKind::Conv2d(conv) => {
+                let (c, h, w) = maps_of(name, input)?;
+                if c != conv.in_channels() {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!("{} input channels", conv.in_channels()),
+                        got: format!("{input}"),
+                    });
+                }
+                let (oh, ow) = conv.window().output_size(h, w);
+                checked_maps(name, conv.out_channels(), oh, ow)
+            }
+            LayerKind::Pool2d(pool) => {
+                let (c, h, w) = maps_of(name, input)?;
+                let (oh, ow) = pool.output_size(h, w);
+                checked_maps(name, c, oh, ow)
+            }
+            LayerKind::GlobalAvgPool => {
+                let (c, _, _) = maps_of(name, input)?;
+                Ok(Shape::maps(c, 1, 1))
+            }
+            LayerKind::Flatten => Ok(Shape::Vector(input.len())),
+            LayerKind::Dense(dense) => match input {
+                Shape::Vector(n) if n == dense.in_features() => {
+                    Ok(Shape::Vector(dense.out_features()))
+                }
+                _ => Err(Error::InputShape {
+                    layer: name.into(),
+                    expected: format!("a vector of {} values", dense.in_features()),
+                    got: match input {
+                        Shape::Maps { .. } => format!("maps {input} (add a flatten layer)"),
+                        Shape::Vector(n) => format!("a vector of {n} values"),
+                    },
+                }),
+            },
+            LayerKind::Softmax => match input {
+                Shape::Vector(_) => Ok(input),
+                Shape::Maps { .. } => Err(Error::InputShape {
+                    layer: name.into(),
+                    expected: "a vector".into(),
+                    got: format!("maps {input}"),
+                }),
+            },
+            LayerKind::Activation(_) | LayerKind::Dropout { .. } => Ok(input),
+        }
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        match &self.kind {
+            LayerKind::Conv2d(c) => c.parameter_count(),
+            LayerKind::Dense(d) => d.parameter_count(),
+            _ => 0,
+        }
+    }
+
+    /// Runs the layer. `index` is the layer's position, used to give each dropout layer its
+    /// own mask. The input must have the shape [`Layer::output_shape`] accepted.
+    pub fn forward(&self, input: &Tensor, index: usize, options: &RunOptions) -> Tensor {
+        match (&self.kind, input) {
+            (LayerKind::Conv2d(conv), Tensor::Maps(x)) => Tensor::Maps(conv.forward(x.view())),
+            (LayerKind::Pool2d(pool), Tensor::Maps(x)) => {
+                let pool = Pool2d {
+                    mode: options.pool_mode.unwrap_or(pool.mode),
+                    ..*pool
+                };
+                Tensor::Maps(pool.forward(x.view()))
+            }
+            (LayerKind::GlobalAvgPool, Tensor::Maps(x)) => {
+                let (c, _, _) = x.dim();
+                let means: Vec<f32> = (0..c)
+                    .map(|ch| x.index_axis(Axis(0), ch).mean().unwrap_or(0.0))
+                    .collect();
+                Tensor::Maps(Array3::from_shape_vec((c, 1, 1), means).expect("c values"))
+            }
+            (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
+            (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
+            (LayerKind::Softmax, Tensor::Vector(x)) => {
+                Tensor::Vector(Array1::from(softmax(x.as_slice().unwrap_or(&x.to_vec()))))
+            }
+            (LayerKind::Activation(f), t) => {
+                let mut out = t.clone();
+                match &mut out {
+                    Tensor::Maps(a) => a.mapv_inplace(|v| f.apply(v)),
+                    Tensor::Vector(a) => a.mapv_inplace(|v| f.apply(v)),
+                }
+                out
+            }
+            (LayerKind::Dropout { p }, t) => match options.dropout {
+                None => t.clone(),
+                Some(run) => {
+                    let p = run.rate.unwrap_or(*p).clamp(0.0, 0.999);
+                    let mask = dropout_mask(
+                        t.shape().len(),
+                        p,
+                        run.seed.wrapping_add(index as u64 * 0x9E37_79B9),
+                    );
+                    let scale = 1.0 / (1.0 - p);
+                    let mut out = t.clone();
+                    let values: Box<dyn Iterator<Item = &mut f32>> = match &mut out {
+                        Tensor::Maps(a) => Box::new(a.iter_mut()),
+                        Tensor::Vector(a) => Box::new(a.iter_mut()),
+                    };
+                    for (v, keep) in values.zip(mask) {
+                        *v = if keep { *v * scale } else { 0.0 };
+                    }
+                    out
+                }
+            },
+            // Shapes were checked when the model was built; a mismatch here is a bug.
+            (kind, t) => panic!(
+                "layer {} ({}) got {}: shapes are checked when the model is built",
+                self.name,
+                kind.type_name(),
+                t.shape()
+            ),
+        }
+    }
+}

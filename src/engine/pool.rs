@@ -1,0 +1,342 @@
+//! Pooling: max, average (PyTorch's `count_include_pad=True`), and anti-aliased max pooling
+//! ("blurmax", Zhang 2019: max with stride 1, then a binomial blur sub-sampled by the stride).
+
+use super::conv::Window;
+use ndarray::{Array3, ArrayView3};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How a pooling window is summarised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolMode {
+    /// The strongest response in each window.
+    #[default]
+    Max,
+    /// The mean of each window (padding counts as zeros in the divisor).
+    Avg,
+    /// Max over each window at stride 1, then a normalised binomial blur applied at the stride:
+    /// anti-aliased max pooling.
+    BlurMax,
+}
+
+impl PoolMode {
+    pub const ALL: [PoolMode; 3] = [PoolMode::Max, PoolMode::Avg, PoolMode::BlurMax];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoolMode::Max => "max",
+            PoolMode::Avg => "avg",
+            PoolMode::BlurMax => "blurmax",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PoolMode> {
+        PoolMode::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+impl fmt::Display for PoolMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A pooling layer's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pool2d {
+    pub mode: PoolMode,
+    pub window: Window,
+    /// Taps of the binomial blur used by [`PoolMode::BlurMax`] (1 to 7; 3 is [1,2,1]).
+    pub blur: usize,
+}
+
+impl Default for Pool2d {
+    fn default() -> Self {
+        Pool2d {
+            mode: PoolMode::Max,
+            window: Window {
+                kernel: (2, 2),
+                stride: (2, 2),
+                padding: (0, 0),
+            },
+            blur: 3,
+        }
+    }
+}
+
+impl Pool2d {
+    /// The output height and width (the same for every mode, so a model's later layers fit
+    /// whichever mode is chosen).
+    pub fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
+        self.window.output_size(height, width)
+    }
+
+    pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
+        match self.mode {
+            PoolMode::Max => max_pool(input, &self.window).0,
+            PoolMode::Avg => avg_pool(input, &self.window),
+            PoolMode::BlurMax => {
+                let dense = max_pool(
+                    input,
+                    &Window {
+                        stride: (1, 1),
+                        ..self.window
+                    },
+                )
+                .0;
+                blur_subsample(dense.view(), self.blur, self.window.stride)
+            }
+        }
+    }
+}
+
+/// Max pooling. Returns the pooled maps and, for every output value, the flat index `y*W + x`
+/// in its input plane of the value that won (the first one on ties).
+pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u32>) {
+    let (channels, height, width) = input.dim();
+    let (oh, ow) = window.output_size(height, width);
+    let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
+    let mut out = Array3::<f32>::zeros((channels, oh, ow));
+    let mut argmax = vec![0u32; channels * oh * ow];
+    let (kh, kw) = window.kernel;
+    let (sh, sw) = window.stride;
+    let (ph, pw) = window.padding;
+    for c in 0..channels {
+        let plane = input.index_axis(ndarray::Axis(0), c);
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let mut best = f32::NEG_INFINITY;
+                let mut best_at = None;
+                for ky in 0..kh {
+                    let iy = (oy * sh + ky) as i64 - ph as i64;
+                    if iy < 0 || iy >= height as i64 {
+                        continue;
+                    }
+                    for kx in 0..kw {
+                        let ix = (ox * sw + kx) as i64 - pw as i64;
+                        if ix < 0 || ix >= width as i64 {
+                            continue;
+                        }
+                        let v = plane[[iy as usize, ix as usize]];
+                        // `>` keeps the first maximum; a NaN never wins, as in PyTorch's CPU kernel
+                        // when a finite value exists.
+                        if best_at.is_none() || v > best {
+                            best = v;
+                            best_at = Some(iy as usize * width + ix as usize);
+                        }
+                    }
+                }
+                out[[c, oy, ox]] = best;
+                argmax[(c * oh + oy) * ow + ox] = best_at.unwrap_or(0) as u32;
+            }
+        }
+    }
+    (out, argmax)
+}
+
+/// Average pooling; the divisor is always kh*kw, padded zeros included (PyTorch's default).
+pub fn avg_pool(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
+    let (channels, height, width) = input.dim();
+    let (oh, ow) = window.output_size(height, width);
+    let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
+    let (kh, kw) = window.kernel;
+    let (sh, sw) = window.stride;
+    let (ph, pw) = window.padding;
+    let divisor = (kh * kw) as f32;
+    Array3::from_shape_fn((channels, oh, ow), |(c, oy, ox)| {
+        let mut sum = 0.0;
+        for ky in 0..kh {
+            let iy = (oy * sh + ky) as i64 - ph as i64;
+            if iy < 0 || iy >= height as i64 {
+                continue;
+            }
+            for kx in 0..kw {
+                let ix = (ox * sw + kx) as i64 - pw as i64;
+                if ix >= 0 && ix < width as i64 {
+                    sum += input[[c, iy as usize, ix as usize]];
+                }
+            }
+        }
+        sum / divisor
+    })
+}
+
+/// The normalised binomial filter with `taps` coefficients: 3 -> [1,2,1]/4, 4 -> [1,3,3,1]/8.
+pub fn binomial(taps: usize) -> Vec<f32> {
+    let mut row = vec![1.0f64];
+    for _ in 1..taps.max(1) {
+        let mut next = vec![1.0; row.len() + 1];
+        for i in 1..row.len() {
+            next[i] = row[i - 1] + row[i];
+        }
+        row = next;
+    }
+    let sum: f64 = row.iter().sum();
+    row.into_iter().map(|v| (v / sum) as f32).collect()
+}
+
+/// Reflects an index that lies up to one length outside `0..n` back inside (`-1 -> 1`,
+/// `n -> n-2`), as PyTorch's reflection padding; a map of one pixel repeats its edge.
+fn reflect(i: i64, n: usize) -> usize {
+    let n = n as i64;
+    if n == 1 {
+        return 0;
+    }
+    let r = if i < 0 {
+        -i
+    } else if i >= n {
+        2 * (n - 1) - i
+    } else {
+        i
+    };
+    r.clamp(0, n - 1) as usize
+}
+
+/// Blurs each map with the separable binomial filter of `taps` coefficients (reflection
+/// padding of `taps-1` in all, the extra one after) and keeps every `stride`-th value.
+/// The output size is `floor((n - 1) / stride) + 1`, which is max pooling's size when the
+/// input came from a stride-1 max pool.
+pub fn blur_subsample(input: ArrayView3<f32>, taps: usize, stride: (usize, usize)) -> Array3<f32> {
+    let (channels, height, width) = input.dim();
+    let filter = binomial(taps);
+    let before = (taps.max(1) as i64 - 1) / 2;
+    let oh = if height == 0 {
+        0
+    } else {
+        (height - 1) / stride.0 + 1
+    };
+    let ow = if width == 0 {
+        0
+    } else {
+        (width - 1) / stride.1 + 1
+    };
+    // Blur along rows first (only the rows we keep), then along columns.
+    let mut rows_done = Array3::<f32>::zeros((channels, oh, width));
+    for c in 0..channels {
+        for oy in 0..oh {
+            for x in 0..width {
+                let mut sum = 0.0;
+                for (t, &f) in filter.iter().enumerate() {
+                    let iy = reflect((oy * stride.0) as i64 + t as i64 - before, height);
+                    sum += f * input[[c, iy, x]];
+                }
+                rows_done[[c, oy, x]] = sum;
+            }
+        }
+    }
+    Array3::from_shape_fn((channels, oh, ow), |(c, oy, ox)| {
+        filter
+            .iter()
+            .enumerate()
+            .map(|(t, &f)| {
+                let ix = reflect((ox * stride.1) as i64 + t as i64 - before, width);
+                f * rows_done[[c, oy, ix]]
+            })
+            .sum()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array, array};
+
+    fn two_by_two() -> Window {
+        Window {
+            kernel: (2, 2),
+            stride: (2, 2),
+            padding: (0, 0),
+        }
+    }
+
+    #[test]
+    fn four_by_four_max_and_avg_by_hand() {
+        // 1  2  3  4
+        // 5  6  7  8      max of each 2x2 block: 6 8 / 14 16
+        // 9 10 11 12      mean of each block: (1+2+5+6)/4=3.5, (3+4+7+8)/4=5.5,
+        // 13 14 15 16                         (9+10+13+14)/4=11.5, 13.5
+        let x = Array::from_shape_vec((1, 4, 4), (1..=16).map(|v| v as f32).collect()).unwrap();
+        let (max, argmax) = max_pool(x.view(), &two_by_two());
+        assert_eq!(max, array![[[6.0, 8.0], [14.0, 16.0]]]);
+        assert_eq!(argmax, vec![5, 7, 13, 15]);
+        assert_eq!(
+            avg_pool(x.view(), &two_by_two()),
+            array![[[3.5, 5.5], [11.5, 13.5]]]
+        );
+    }
+
+    #[test]
+    fn avg_pool_counts_padding_in_the_divisor() {
+        // 2x2 of ones, kernel 2, stride 2, padding 1: each output window holds one real 1 and
+        // three padded zeros -> 1/4.
+        let x = Array3::<f32>::ones((1, 2, 2));
+        let w = Window {
+            padding: (1, 1),
+            ..two_by_two()
+        };
+        assert_eq!(avg_pool(x.view(), &w), array![[[0.25, 0.25], [0.25, 0.25]]]);
+        // Max pooling pads with -inf, so negative values survive.
+        let neg = Array3::<f32>::from_elem((1, 2, 2), -3.0);
+        assert_eq!(
+            max_pool(neg.view(), &w).0,
+            array![[[-3.0, -3.0], [-3.0, -3.0]]]
+        );
+    }
+
+    #[test]
+    fn binomial_filters() {
+        assert_eq!(binomial(3), vec![0.25, 0.5, 0.25]);
+        assert_eq!(binomial(4), vec![0.125, 0.375, 0.375, 0.125]);
+        assert_eq!(binomial(1), vec![1.0]);
+    }
+
+    #[test]
+    fn blurmax_by_hand() {
+        // 1x4x4 map, kernel 2, stride 2, blur 3.
+        //  0 0 0 0
+        //  0 8 0 0     max at stride 1 (3x3):  8 8 0
+        //  0 0 0 0                             8 8 0
+        //  0 0 0 0                             0 0 0
+        // blur rows kept: 0 and 2 (stride 2), reflection padding: row -1 -> row 1.
+        // row 0: .25*r1 + .5*r0 + .25*r1 = [8,8,0];  row 2: .25*r1 + .5*r2 + .25*r1(reflected r3) = [4,4,0]
+        // columns kept 0 and 2: col0 = .5*c0 + .5*c1 ; col2 = .25*c1 + .5*c2 + .25*c1
+        // -> row0: [8, 4]; row2: [4, 2]
+        let mut x = Array3::<f32>::zeros((1, 4, 4));
+        x[[0, 1, 1]] = 8.0;
+        let pool = Pool2d {
+            mode: PoolMode::BlurMax,
+            window: two_by_two(),
+            blur: 3,
+        };
+        assert_eq!(pool.forward(x.view()), array![[[8.0, 4.0], [4.0, 2.0]]]);
+    }
+
+    #[test]
+    fn blurmax_keeps_max_pooling_output_size() {
+        for n in [4usize, 5, 13, 14, 26, 28, 60] {
+            for (k, s) in [(2, 2), (3, 2), (2, 1), (3, 3)] {
+                let window = Window {
+                    kernel: (k, k),
+                    stride: (s, s),
+                    padding: (0, 0),
+                };
+                if n < k {
+                    continue;
+                }
+                let x = Array3::<f32>::ones((1, n, n));
+                let want = max_pool(x.view(), &window).0.dim();
+                for taps in 1..=5 {
+                    let got = Pool2d {
+                        mode: PoolMode::BlurMax,
+                        window,
+                        blur: taps,
+                    }
+                    .forward(x.view())
+                    .dim();
+                    assert_eq!(got, want, "n={n} k={k} s={s} taps={taps}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Everything that touches bytes from outside: model files, images, `.npy`, MNIST IDX.
+
+pub mod error;
+pub mod idx;
+pub mod image_input;
+pub mod model_file;
+pub mod npy;
+
+pub use error::FileError;
+pub use image_input::{Fill, decode_image, load_image, network_input, shift, to_pixels};
+pub use model_file::{load_model, parse_model, save_model};

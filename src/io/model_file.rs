@@ -1,0 +1,791 @@
+//! The `convscope/1` model format: a JSON description, weights inline or in a sibling
+//! safetensors file (see docs/model-format.md).
+
+use super::error::{FileError, read_limited};
+use crate::engine::{
+    Activation, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d,
+    PoolMode, Shape, Window, limits,
+};
+use ndarray::{Array1, Array2, Array4};
+use safetensors::{Dtype, SafeTensors};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub const FORMAT: &str = "convscope/1";
+/// Largest model JSON read (inline weights make it large).
+const MAX_JSON_BYTES: u64 = 64 << 20;
+/// Largest safetensors file read.
+const MAX_WEIGHTS_BYTES: u64 = (limits::MAX_PARAMETERS as u64) * 8 + (1 << 20);
+
+/// A side length: `3` or `[3, 5]`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(untagged)]
+enum Pair {
+    One(usize),
+    Two([usize; 2]),
+}
+
+impl Pair {
+    fn get(self) -> (usize, usize) {
+        match self {
+            Pair::One(n) => (n, n),
+            Pair::Two([a, b]) => (a, b),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputFile {
+    channels: usize,
+    height: usize,
+    width: usize,
+    #[serde(default)]
+    mean: Option<Vec<f32>>,
+    #[serde(default)]
+    std: Option<Vec<f32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    format: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    input: InputFile,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    weights: Option<String>,
+    #[serde(default)]
+    training: Value,
+    layers: Vec<Value>,
+}
+
+fn default_slope() -> f32 {
+    0.01
+}
+
+fn default_blur() -> usize {
+    3
+}
+
+fn default_true() -> Value {
+    Value::Bool(true)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum LayerFile {
+    Conv2d {
+        #[serde(default)]
+        name: Option<String>,
+        out_channels: usize,
+        kernel: Pair,
+        #[serde(default)]
+        stride: Option<Pair>,
+        #[serde(default)]
+        padding: Option<Pair>,
+        /// `true`/`false`, or the bias values inline.
+        #[serde(default = "default_true")]
+        bias: Value,
+        #[serde(default)]
+        weight: Option<Value>,
+    },
+    Relu {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    LeakyRelu {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_slope")]
+        slope: f32,
+    },
+    Sigmoid {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Tanh {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Pool2d {
+        #[serde(default)]
+        name: Option<String>,
+        mode: PoolMode,
+        kernel: Pair,
+        #[serde(default)]
+        stride: Option<Pair>,
+        #[serde(default)]
+        padding: Option<Pair>,
+        #[serde(default = "default_blur")]
+        blur: usize,
+    },
+    GlobalAvgPool {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Flatten {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Dropout {
+        #[serde(default)]
+        name: Option<String>,
+        p: f32,
+    },
+    Dense {
+        #[serde(default)]
+        name: Option<String>,
+        out_features: usize,
+        #[serde(default = "default_true")]
+        bias: Value,
+        #[serde(default)]
+        weight: Option<Value>,
+    },
+    Softmax {
+        #[serde(default)]
+        name: Option<String>,
+    },
+}
+
+impl LayerFile {
+    fn name(&self) -> Option<&str> {
+        match self {
+            LayerFile::Conv2d { name, .. }
+            | LayerFile::Relu { name }
+            | LayerFile::LeakyRelu { name, .. }
+            | LayerFile::Sigmoid { name }
+            | LayerFile::Tanh { name }
+            | LayerFile::Pool2d { name, .. }
+            | LayerFile::GlobalAvgPool { name }
+            | LayerFile::Flatten { name }
+            | LayerFile::Dropout { name, .. }
+            | LayerFile::Dense { name, .. }
+            | LayerFile::Softmax { name } => name.as_deref(),
+        }
+    }
+}
+
+/// Where named tensors come from when a layer has no inline values.
+struct WeightSource<'a> {
+    file: Option<(&'a Path, SafeTensors<'a>)>,
+    used: BTreeSet<String>,
+}
+
+impl WeightSource<'_> {
+    /// The tensor `key` with `expected` shape, as f32 values.
+    fn take(&mut self, layer: &str, key: &str, expected: &[usize]) -> Result<Vec<f32>, Error> {
+        let Some((path, tensors)) = &self.file else {
+            return Err(Error::MissingTensor {
+                layer: layer.into(),
+                tensor: format!("{key} (no inline values and no \"weights\" file)"),
+            });
+        };
+        let view = tensors.tensor(key).map_err(|_| Error::MissingTensor {
+            layer: layer.into(),
+            tensor: format!("{key} (not in {})", path.display()),
+        })?;
+        if view.shape() != expected {
+            return Err(Error::WeightShape {
+                layer: layer.into(),
+                tensor: key.into(),
+                expected: expected.to_vec(),
+                got: view.shape().to_vec(),
+            });
+        }
+        self.used.insert(key.to_string());
+        let data = view.data();
+        let values = match view.dtype() {
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            Dtype::F64 => data
+                .chunks_exact(8)
+                .map(|b| {
+                    f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32
+                })
+                .collect(),
+            other => {
+                return Err(Error::BadField {
+                    layer: layer.into(),
+                    field: key.into(),
+                    message: format!(
+                        "dtype {other:?} is not supported: save float32 tensors (model.float())"
+                    ),
+                });
+            }
+        };
+        Ok(values)
+    }
+}
+
+/// Nested JSON arrays of numbers -> (shape, values in row-major order).
+fn nested_values(
+    layer: &str,
+    field: &str,
+    value: &Value,
+    expected: &[usize],
+) -> Result<Vec<f32>, Error> {
+    let bad = |message: String| Error::BadField {
+        layer: layer.into(),
+        field: field.into(),
+        message,
+    };
+    let mut shape = Vec::new();
+    let mut probe = value;
+    while let Value::Array(items) = probe {
+        shape.push(items.len());
+        match items.first() {
+            Some(first) => probe = first,
+            None => break,
+        }
+    }
+    if shape != expected {
+        return Err(Error::WeightShape {
+            layer: layer.into(),
+            tensor: field.into(),
+            expected: expected.to_vec(),
+            got: shape,
+        });
+    }
+    let mut values = Vec::with_capacity(expected.iter().product());
+    fn walk(v: &Value, depth: usize, shape: &[usize], out: &mut Vec<f32>) -> Result<(), String> {
+        match v {
+            Value::Array(items) if depth < shape.len() => {
+                if items.len() != shape[depth] {
+                    return Err(format!(
+                        "ragged array: {} items where {} were expected at depth {depth}",
+                        items.len(),
+                        shape[depth]
+                    ));
+                }
+                items
+                    .iter()
+                    .try_for_each(|i| walk(i, depth + 1, shape, out))
+            }
+            Value::Number(n) if depth == shape.len() => {
+                out.push(n.as_f64().unwrap_or(f64::NAN) as f32);
+                Ok(())
+            }
+            other => Err(format!("expected a number at depth {depth}, found {other}")),
+        }
+    }
+    walk(value, 0, expected, &mut values).map_err(bad)?;
+    Ok(values)
+}
+
+fn bias_setting(layer: &str, value: &Value, out: usize) -> Result<(bool, Option<Vec<f32>>), Error> {
+    match value {
+        Value::Bool(b) => Ok((*b, None)),
+        Value::Array(_) => Ok((true, Some(nested_values(layer, "bias", value, &[out])?))),
+        other => Err(Error::BadField {
+            layer: layer.into(),
+            field: "bias".into(),
+            message: format!("expected true, false or a list of numbers, found {other}"),
+        }),
+    }
+}
+
+fn check_count(layer: &str, field: &str, value: usize, limit: usize) -> Result<usize, Error> {
+    if value == 0 || value > limit {
+        return Err(Error::BadField {
+            layer: layer.into(),
+            field: field.into(),
+            message: format!("{value} is not between 1 and {limit}"),
+        });
+    }
+    Ok(value)
+}
+
+fn check_pair(
+    layer: &str,
+    field: &str,
+    pair: Pair,
+    min: usize,
+    limit: usize,
+) -> Result<(usize, usize), Error> {
+    let (a, b) = pair.get();
+    for v in [a, b] {
+        if v < min || v > limit {
+            return Err(Error::BadField {
+                layer: layer.into(),
+                field: field.into(),
+                message: format!("{v} is not between {min} and {limit}"),
+            });
+        }
+    }
+    Ok((a, b))
+}
+
+fn checked_product(layer: &str, dims: &[usize]) -> Result<usize, Error> {
+    let n = dims
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .unwrap_or(usize::MAX);
+    if n > limits::MAX_PARAMETERS {
+        return Err(Error::TooLarge {
+            what: format!("layer {layer}: a weight tensor of shape {dims:?}"),
+            value: n,
+            limit: limits::MAX_PARAMETERS,
+        });
+    }
+    Ok(n)
+}
+
+/// Turns one layer description into a layer, given the shape that reaches it.
+fn build_layer(
+    spec: LayerFile,
+    name: String,
+    input: Shape,
+    weights: &mut WeightSource,
+) -> Result<Layer, Error> {
+    let layer = name.as_str();
+    let kind = match spec {
+        LayerFile::Conv2d {
+            out_channels,
+            kernel,
+            stride,
+            padding,
+            bias,
+            weight,
+            ..
+        } => {
+            let Shape::Maps {
+                channels: in_channels,
+                ..
+            } = input
+            else {
+                return Err(Error::InputShape {
+                    layer: name,
+                    expected: "feature maps [C,H,W]".into(),
+                    got: format!(
+                        "a vector of {} values (convolution comes before flatten)",
+                        input.len()
+                    ),
+                });
+            };
+            let out = check_count(layer, "out_channels", out_channels, limits::MAX_CHANNELS)?;
+            let (kh, kw) = check_pair(layer, "kernel", kernel, 1, limits::MAX_KERNEL)?;
+            let stride = check_pair(
+                layer,
+                "stride",
+                stride.unwrap_or(Pair::One(1)),
+                1,
+                limits::MAX_KERNEL,
+            )?;
+            let padding = check_pair(
+                layer,
+                "padding",
+                padding.unwrap_or(Pair::One(0)),
+                0,
+                limits::MAX_KERNEL,
+            )?;
+            let shape = [out, in_channels, kh, kw];
+            checked_product(layer, &shape)?;
+            let values = match &weight {
+                Some(v) => nested_values(layer, "weight", v, &shape)?,
+                None => weights.take(layer, &format!("{name}.weight"), &shape)?,
+            };
+            let (has_bias, inline_bias) = bias_setting(layer, &bias, out)?;
+            let bias = match (has_bias, inline_bias) {
+                (false, _) => None,
+                (true, Some(b)) => Some(b),
+                (true, None) if weight.is_some() => {
+                    return Err(Error::MissingTensor {
+                        layer: name,
+                        tensor: "bias (inline weights need inline bias values, or \"bias\": false)"
+                            .into(),
+                    });
+                }
+                (true, None) => Some(weights.take(layer, &format!("{name}.bias"), &[out])?),
+            };
+            LayerKind::Conv2d(Conv2d {
+                weight: Array4::from_shape_vec(shape, values)
+                    .map_err(|e| Error::Invalid(e.to_string()))?,
+                bias: bias.map(Array1::from),
+                stride,
+                padding,
+            })
+        }
+        LayerFile::Dense {
+            out_features,
+            bias,
+            weight,
+            ..
+        } => {
+            let out = check_count(layer, "out_features", out_features, limits::MAX_PARAMETERS)?;
+            let Shape::Vector(in_features) = input else {
+                return Err(Error::InputShape {
+                    layer: name,
+                    expected: "a vector".into(),
+                    got: format!("maps {input} (add a flatten layer)"),
+                });
+            };
+            let shape = [out, in_features];
+            checked_product(layer, &shape)?;
+            let values = match &weight {
+                Some(v) => nested_values(layer, "weight", v, &shape)?,
+                None => weights.take(layer, &format!("{name}.weight"), &shape)?,
+            };
+            let (has_bias, inline_bias) = bias_setting(layer, &bias, out)?;
+            let bias = match (has_bias, inline_bias) {
+                (false, _) => None,
+                (true, Some(b)) => Some(b),
+                (true, None) if weight.is_some() => {
+                    return Err(Error::MissingTensor {
+                        layer: name,
+                        tensor: "bias (inline weights need inline bias values, or \"bias\": false)"
+                            .into(),
+                    });
+                }
+                (true, None) => Some(weights.take(layer, &format!("{name}.bias"), &[out])?),
+            };
+            LayerKind::Dense(Dense {
+                weight: Array2::from_shape_vec(shape, values)
+                    .map_err(|e| Error::Invalid(e.to_string()))?,
+                bias: bias.map(Array1::from),
+            })
+        }
+        LayerFile::Pool2d {
+            mode,
+            kernel,
+            stride,
+            padding,
+            blur,
+            ..
+        } => {
+            let kernel = check_pair(layer, "kernel", kernel, 1, limits::MAX_KERNEL)?;
+            let stride = match stride {
+                Some(s) => check_pair(layer, "stride", s, 1, limits::MAX_KERNEL)?,
+                None => kernel,
+            };
+            let padding = check_pair(
+                layer,
+                "padding",
+                padding.unwrap_or(Pair::One(0)),
+                0,
+                limits::MAX_KERNEL,
+            )?;
+            if padding.0 * 2 > kernel.0 || padding.1 * 2 > kernel.1 {
+                return Err(Error::BadField {
+                    layer: name,
+                    field: "padding".into(),
+                    message: format!(
+                        "{padding:?} is more than half the kernel {kernel:?} (as in PyTorch, a window must touch the map)"
+                    ),
+                });
+            }
+            if !(1..=7).contains(&blur) {
+                return Err(Error::BadField {
+                    layer: name,
+                    field: "blur".into(),
+                    message: format!("{blur} is not between 1 and 7"),
+                });
+            }
+            LayerKind::Pool2d(Pool2d {
+                mode,
+                window: Window {
+                    kernel,
+                    stride,
+                    padding,
+                },
+                blur,
+            })
+        }
+        LayerFile::Dropout { p, .. } => {
+            if !(0.0..1.0).contains(&p) {
+                return Err(Error::BadField {
+                    layer: name,
+                    field: "p".into(),
+                    message: format!("{p} is not in [0, 1)"),
+                });
+            }
+            LayerKind::Dropout { p }
+        }
+        LayerFile::LeakyRelu { slope, .. } => {
+            if !slope.is_finite() {
+                return Err(Error::BadField {
+                    layer: name,
+                    field: "slope".into(),
+                    message: "is not finite".into(),
+                });
+            }
+            LayerKind::Activation(Activation::LeakyRelu { slope })
+        }
+        LayerFile::Relu { .. } => LayerKind::Activation(Activation::Relu),
+        LayerFile::Sigmoid { .. } => LayerKind::Activation(Activation::Sigmoid),
+        LayerFile::Tanh { .. } => LayerKind::Activation(Activation::Tanh),
+        LayerFile::GlobalAvgPool { .. } => LayerKind::GlobalAvgPool,
+        LayerFile::Flatten { .. } => LayerKind::Flatten,
+        LayerFile::Softmax { .. } => LayerKind::Softmax,
+    };
+    Ok(Layer { name, kind })
+}
+
+fn type_of(value: &Value) -> &str {
+    value.get("type").and_then(Value::as_str).unwrap_or("?")
+}
+
+/// Parses a model from its JSON text. `dir` is the folder the `"weights"` file is looked for in.
+pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, FileError> {
+    let invalid = |message: String| FileError::invalid(json_path, message);
+    let file: ModelFile =
+        serde_json::from_str(text).map_err(|e| invalid(format!("not a convscope/1 model: {e}")))?;
+    if file.format != FORMAT {
+        return Err(invalid(format!(
+            "\"format\" is \"{}\", expected \"{FORMAT}\"",
+            file.format
+        )));
+    }
+    let model_err = |source: Error| FileError::Model {
+        path: json_path.to_path_buf(),
+        source,
+    };
+    // The weights file: a bare name in the same folder, read whole and parsed once.
+    let weights_bytes = match &file.weights {
+        None => None,
+        Some(name) => {
+            let bare = Path::new(name);
+            if name.is_empty()
+                || name.contains('/')
+                || name.contains('\\')
+                || name == ".."
+                || name == "."
+                || bare.components().count() != 1
+            {
+                return Err(invalid(format!(
+                    "\"weights\" must be a bare file name in the model's folder, not {name:?}"
+                )));
+            }
+            let path = dir.join(bare);
+            Some((path.clone(), read_limited(&path, MAX_WEIGHTS_BYTES)?))
+        }
+    };
+    let tensors = match &weights_bytes {
+        None => None,
+        Some((path, bytes)) => Some((
+            path.as_path(),
+            SafeTensors::deserialize(bytes)
+                .map_err(|e| FileError::invalid(path, format!("not a safetensors file: {e}")))?,
+        )),
+    };
+    let mut weights = WeightSource {
+        file: tensors,
+        used: BTreeSet::new(),
+    };
+
+    let input = InputSpec {
+        channels: file.input.channels,
+        height: file.input.height,
+        width: file.input.width,
+        mean: file
+            .input
+            .mean
+            .unwrap_or_else(|| vec![0.0; file.input.channels.min(limits::MAX_INPUT_CHANNELS)]),
+        std: file
+            .input
+            .std
+            .unwrap_or_else(|| vec![1.0; file.input.channels.min(limits::MAX_INPUT_CHANNELS)]),
+    };
+    // Input limits first: shapes below are inferred from it.
+    Model::new(ModelInfo::default(), input.clone(), vec![]).map_err(model_err)?;
+    if file.layers.len() > limits::MAX_LAYERS {
+        return Err(model_err(Error::TooLarge {
+            what: "the number of layers".into(),
+            value: file.layers.len(),
+            limit: limits::MAX_LAYERS,
+        }));
+    }
+
+    let mut shape = input.shape();
+    let mut layers = Vec::with_capacity(file.layers.len());
+    for (index, value) in file.layers.iter().enumerate() {
+        let spec: LayerFile = serde_json::from_value(value.clone())
+            .map_err(|e| invalid(format!("layer {index} (type \"{}\"): {e}", type_of(value))))?;
+        let kind = type_of(value).to_string();
+        let name = spec
+            .name()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{kind}_{index}"));
+        if name.is_empty() {
+            return Err(invalid(format!("layer {index}: \"name\" is empty")));
+        }
+        let layer = build_layer(spec, name, shape, &mut weights).map_err(model_err)?;
+        shape = layer.output_shape(shape).map_err(model_err)?;
+        layers.push(layer);
+    }
+    if let Some((path, tensors)) = &weights.file {
+        let unused: Vec<String> = tensors
+            .names()
+            .into_iter()
+            .filter(|n| !weights.used.contains(*n))
+            .map(str::to_string)
+            .collect();
+        if !unused.is_empty() {
+            return Err(FileError::invalid(
+                path,
+                format!(
+                    "tensors not used by any layer of {}: {} (is a layer missing, or named differently?)",
+                    json_path.display(),
+                    unused.join(", ")
+                ),
+            ));
+        }
+    }
+    let info = ModelInfo {
+        name: file.name.unwrap_or_else(|| {
+            json_path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
+        description: file.description,
+        labels: file.labels,
+        training: file.training,
+    };
+    Model::new(info, input, layers).map_err(model_err)
+}
+
+/// Reads a `convscope/1` model file and its weights.
+pub fn load_model(path: &Path) -> Result<Model, FileError> {
+    let bytes = read_limited(path, MAX_JSON_BYTES)?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| FileError::invalid(path, "is not UTF-8 text"))?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    parse_model(path, &text, &dir)
+}
+
+fn pair_json((a, b): (usize, usize)) -> Value {
+    if a == b { json!(a) } else { json!([a, b]) }
+}
+
+/// The JSON description of a model (no weights), with `weights` naming the safetensors file.
+pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
+    let layers: Vec<Value> = model
+        .layers()
+        .iter()
+        .map(|layer| {
+            let mut v = match &layer.kind {
+                LayerKind::Conv2d(c) => json!({
+                    "type": "conv2d", "out_channels": c.out_channels(),
+                    "kernel": pair_json(c.window().kernel), "stride": pair_json(c.stride),
+                    "padding": pair_json(c.padding), "bias": c.bias.is_some(),
+                }),
+                LayerKind::Dense(d) => json!({"type": "dense", "out_features": d.out_features(), "bias": d.bias.is_some()}),
+                LayerKind::Pool2d(p) => {
+                    let mut v = json!({
+                        "type": "pool2d", "mode": p.mode, "kernel": pair_json(p.window.kernel),
+                        "stride": pair_json(p.window.stride),
+                    });
+                    if p.window.padding != (0, 0) {
+                        v["padding"] = pair_json(p.window.padding);
+                    }
+                    if p.mode == PoolMode::BlurMax {
+                        v["blur"] = json!(p.blur);
+                    }
+                    v
+                }
+                LayerKind::Activation(Activation::LeakyRelu { slope }) => json!({"type": "leaky_relu", "slope": slope}),
+                LayerKind::Dropout { p } => json!({"type": "dropout", "p": p}),
+                other => json!({"type": other.type_name()}),
+            };
+            v["name"] = json!(layer.name);
+            v
+        })
+        .collect();
+    let mut out = json!({
+        "format": FORMAT,
+        "name": model.info.name,
+        "description": model.info.description,
+        "input": {
+            "channels": model.input.channels, "height": model.input.height, "width": model.input.width,
+            "mean": model.input.mean, "std": model.input.std,
+        },
+    });
+    if !model.info.labels.is_empty() {
+        out["labels"] = json!(model.info.labels);
+    }
+    if let Some(w) = weights_file {
+        out["weights"] = json!(w);
+    }
+    if !model.info.training.is_null() {
+        out["training"] = model.info.training.clone();
+    }
+    out["layers"] = Value::Array(layers);
+    out
+}
+
+/// Every weight tensor of a model by its safetensors name (`NAME.weight`, `NAME.bias`).
+pub fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+    let mut out = Vec::new();
+    for layer in model.layers() {
+        let (w, wshape, b) = match &layer.kind {
+            LayerKind::Conv2d(c) => (
+                c.weight.iter().copied().collect::<Vec<_>>(),
+                c.weight.shape().to_vec(),
+                &c.bias,
+            ),
+            LayerKind::Dense(d) => (
+                d.weight.iter().copied().collect(),
+                d.weight.shape().to_vec(),
+                &d.bias,
+            ),
+            _ => continue,
+        };
+        out.push((format!("{}.weight", layer.name), wshape, w));
+        if let Some(b) = b {
+            out.push((format!("{}.bias", layer.name), vec![b.len()], b.to_vec()));
+        }
+    }
+    out
+}
+
+/// Writes `path` (the JSON) and a safetensors file beside it with the same stem.
+pub fn save_model(model: &Model, path: &Path) -> Result<(), FileError> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .ok_or_else(|| FileError::invalid(path, "needs a file name"))?;
+    let weights_name = format!("{stem}.safetensors");
+    let weights_path = path.with_file_name(&weights_name);
+    let tensors = named_tensors(model);
+    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        .into_iter()
+        .map(|(name, shape, values)| {
+            (
+                name,
+                shape,
+                values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            )
+        })
+        .collect();
+    let views: Vec<(String, safetensors::tensor::TensorView)> = bytes
+        .iter()
+        .map(|(name, shape, data)| {
+            safetensors::tensor::TensorView::new(Dtype::F32, shape.clone(), data)
+                .map(|view| (name.clone(), view))
+                .map_err(|e| FileError::invalid(&weights_path, e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    let write_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| FileError::Write { path: p, source }
+    };
+    let blob = safetensors::tensor::serialize(views, None)
+        .map_err(|e| FileError::invalid(&weights_path, e.to_string()))?;
+    std::fs::write(&weights_path, blob).map_err(write_err(&weights_path))?;
+    let text = serde_json::to_string_pretty(&model_json(model, Some(&weights_name)))
+        .expect("JSON values serialise");
+    std::fs::write(path, text + "\n").map_err(write_err(path))?;
+    Ok(())
+}
