@@ -69,6 +69,12 @@ pub struct DropoutRun {
     pub seed: u64,
 }
 
+/// The mask seed of the dropout layer at `index` when a run uses `seed`: each dropout layer
+/// draws its own mask.
+pub fn layer_dropout_seed(seed: u64, index: usize) -> u64 {
+    seed.wrapping_add(index as u64 * 0x9E37_79B9)
+}
+
 /// Which units a dropout layer keeps (`true`) for a seed: each is dropped with probability `p`.
 /// The same `(len, p, seed)` always gives the same mask.
 pub fn dropout_mask(len: usize, p: f32, seed: u64) -> Vec<bool> {
@@ -210,11 +216,8 @@ impl Layer {
                 None => t.clone(),
                 Some(run) => {
                     let p = run.rate.unwrap_or(*p).clamp(0.0, 0.999);
-                    let mask = dropout_mask(
-                        t.shape().len(),
-                        p,
-                        run.seed.wrapping_add(index as u64 * 0x9E37_79B9),
-                    );
+                    let mask =
+                        dropout_mask(t.shape().len(), p, layer_dropout_seed(run.seed, index));
                     let scale = 1.0 / (1.0 - p);
                     let mut out = t.clone();
                     let values: Box<dyn Iterator<Item = &mut f32>> = match &mut out {
