@@ -1,0 +1,179 @@
+//! The `convscope` binary: `inspect` writes every activation and a manifest, errors are one
+//! line naming the file with no partial result, and `bench` prints its JSON line.
+
+use convscope::engine::RunOptions;
+use convscope::io::{load_model, npy};
+use ndarray::{Array3, ArrayD};
+use ndarray_npy::ReadNpyExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn convscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn read(path: &Path) -> ArrayD<f32> {
+    ArrayD::read_npy(std::fs::File::open(path).unwrap()).unwrap()
+}
+
+/// A white vertical bar on black, 8x8.
+fn bar_png(dir: &Path) -> PathBuf {
+    let img = image::GrayImage::from_fn(8, 8, |x, _| {
+        image::Luma([if (3..5).contains(&x) { 255 } else { 0 }])
+    });
+    let p = dir.join("bar.png");
+    img.save(&p).unwrap();
+    p
+}
+
+#[test]
+fn inspect_writes_every_layer_and_the_numbers_are_the_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let model_path = fixture("models/edge-detector.json");
+    let image = bar_png(dir.path());
+    let o = convscope(&[
+        "inspect",
+        "--model",
+        model_path.to_str().unwrap(),
+        "--image",
+        image.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("prediction: vertical"), "{stdout}");
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 7);
+    assert_eq!(layers[0]["file"], "01_sobel.npy");
+    assert_eq!(layers[0]["shape"], serde_json::json!([2, 8, 8]));
+    assert_eq!(layers[2]["shape"], serde_json::json!([2, 4, 4]));
+
+    // The files hold exactly what the engine computes from input.npy.
+    let model = load_model(&model_path).unwrap();
+    let input: Array3<f32> = npy::read_input_npy(&out.join("input.npy")).unwrap();
+    // The bar: columns 3 and 4 at (1 - 0.5) / 0.5 = 1, elsewhere -1.
+    assert_eq!(input[[0, 0, 3]], 1.0);
+    assert_eq!(input[[0, 0, 0]], -1.0);
+    let outputs = model.forward_all(&input, &RunOptions::default()).unwrap();
+    for (entry, t) in layers.iter().zip(&outputs) {
+        let saved = read(&out.join(entry["file"].as_str().unwrap()));
+        assert_eq!(saved, t.to_dyn());
+    }
+}
+
+#[test]
+fn inspect_input_npy_with_shift_and_pool_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = Array3::<f32>::from_shape_fn((1, 8, 8), |(_, y, x)| (y * 8 + x) as f32 / 64.0);
+    let xp = dir.path().join("x.npy");
+    npy::write_npy(&xp, &x.clone().into_dyn()).unwrap();
+    let out = dir.path().join("o");
+    let model = fixture("models/edge-detector.json");
+    let o = convscope(&[
+        "inspect",
+        "--model",
+        model.to_str().unwrap(),
+        "--input-npy",
+        xp.to_str().unwrap(),
+        "--shift",
+        "-1,2",
+        "--fill",
+        "wrap",
+        "--pool",
+        "avg",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // --input-npy is used as is, only shifted (wrap): input[y][x] = x[y-2][x+1].
+    let input = read(&out.join("input.npy"));
+    assert_eq!(input[[0, 2, 0]], x[[0, 0, 1]]);
+    assert_eq!(input[[0, 0, 7]], x[[0, 6, 0]]);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"pool\": \"avg\""), "{manifest}");
+}
+
+fn assert_clean_failure(o: &Output, names: &str, out: &Path) {
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(names), "stderr does not name {names}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        !out.join("manifest.json").exists(),
+        "a partial result was left"
+    );
+}
+
+#[test]
+fn bad_inputs_fail_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = fixture("models/edge-detector.json");
+    let image = bar_png(dir.path());
+    // A broken model.
+    let bad_model = dir.path().join("broken.json");
+    std::fs::write(&bad_model, "{\"format\": \"convscope/1\"").unwrap();
+    let o = convscope(&[
+        "inspect",
+        "--model",
+        bad_model.to_str().unwrap(),
+        "--image",
+        image.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&o, "broken.json", &out);
+    // A corrupt image.
+    let bad_image = dir.path().join("corrupt.png");
+    std::fs::write(&bad_image, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let o = convscope(&[
+        "inspect",
+        "--model",
+        good.to_str().unwrap(),
+        "--image",
+        bad_image.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&o, "corrupt.png", &out);
+    // An .npy of the wrong shape.
+    let wrong = dir.path().join("wrong.npy");
+    npy::write_npy(&wrong, &Array3::<f32>::zeros((3, 8, 8)).into_dyn()).unwrap();
+    let o = convscope(&[
+        "inspect",
+        "--model",
+        good.to_str().unwrap(),
+        "--input-npy",
+        wrong.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&o, "wrong.npy", &out);
+}
+
+#[test]
+fn bench_prints_one_json_line() {
+    let model = fixture("models/edge-detector.json");
+    let o = convscope(&["bench", "--model", model.to_str().unwrap(), "--iters", "20"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).trim()).unwrap();
+    assert_eq!(line["shifts"], 289);
+    assert!(line["forward_us"].as_f64().unwrap() > 0.0);
+    assert!(line["sweep_ms"].as_f64().unwrap() > 0.0);
+}
