@@ -177,3 +177,101 @@ fn bench_prints_one_json_line() {
     assert!(line["forward_us"].as_f64().unwrap() > 0.0);
     assert!(line["sweep_ms"].as_f64().unwrap() > 0.0);
 }
+
+/// Cosine similarity computed here from two .npy files, independently of the analysis module.
+fn cosine_of_files(a: &Path, b: &Path) -> f64 {
+    let (a, b) = (read(a), read(b));
+    let dot: f64 = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| *x as f64 * *y as f64)
+        .sum();
+    let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    if na == 0.0 && nb == 0.0 {
+        1.0
+    } else if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
+}
+
+#[test]
+fn sweep_numbers_equal_separate_inspect_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = fixture("models/edge-detector.json");
+    let image = bar_png(dir.path());
+    let csv = dir.path().join("sweep.csv");
+    let o = convscope(&[
+        "sweep",
+        "--model",
+        model.to_str().unwrap(),
+        "--image",
+        image.to_str().unwrap(),
+        "--max-shift",
+        "2",
+        "--pool",
+        "max,avg",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 10, "5 shifts x 2 pooling modes");
+    let original = dir.path().join("orig");
+    for pool in ["max", "avg"] {
+        let run = |dx: i32, out: &Path| {
+            let shift = format!("{dx},0");
+            let o = convscope(&[
+                "inspect",
+                "--model",
+                model.to_str().unwrap(),
+                "--image",
+                image.to_str().unwrap(),
+                "--pool",
+                pool,
+                "--shift",
+                &shift,
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        };
+        run(0, &original);
+        for dx in [-2, 1, 2] {
+            let shifted = dir.path().join(format!("{pool}{dx}"));
+            run(dx, &shifted);
+            let row = rows
+                .iter()
+                .find(|r| r[0] == pool && r[1] == dx.to_string() && r[2] == "0")
+                .unwrap();
+            let manifest: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(shifted.join("manifest.json")).unwrap(),
+            )
+            .unwrap();
+            let mut files = vec!["input.npy".to_string()];
+            files.extend(
+                manifest["layers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["file"].as_str().unwrap().to_string()),
+            );
+            for (stage, file) in files.iter().enumerate() {
+                let col = 3 + 2 * stage;
+                assert!(header[col].ends_with("_same"));
+                let want = cosine_of_files(&original.join(file), &shifted.join(file));
+                let got: f64 = row[col].parse().unwrap();
+                assert!(
+                    (got - want).abs() < 2e-6,
+                    "{pool} dx={dx} {}: sweep {got} vs inspect {want}",
+                    header[col]
+                );
+            }
+        }
+    }
+}

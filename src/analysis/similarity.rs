@@ -6,11 +6,31 @@ use ndarray::{Array3, s};
 /// Cosine similarity of two equally long lists of numbers: 1 = same direction. Two all-zero
 /// lists are identical (1); one all-zero list against another is 0.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    // Blocks of 256 summed in eight f32 lanes (which the compiler vectorises), block sums
+    // added up in f64: fast, and within 1e-6 of an all-f64 sum for these sizes.
     let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
-    for (&x, &y) in a.iter().zip(b) {
-        dot += x as f64 * y as f64;
-        aa += x as f64 * x as f64;
-        bb += y as f64 * y as f64;
+    for (ca, cb) in a.chunks(256).zip(b.chunks(256)) {
+        let (mut d, mut x2, mut y2) = ([0f32; 8], [0f32; 8], [0f32; 8]);
+        let (ea, eb) = (ca.chunks_exact(8), cb.chunks_exact(8));
+        let (ra, rb) = (ea.remainder(), eb.remainder());
+        for (xa, xb) in ea.zip(eb) {
+            let xa: &[f32; 8] = xa.try_into().expect("chunks of 8");
+            let xb: &[f32; 8] = xb.try_into().expect("chunks of 8");
+            for l in 0..8 {
+                d[l] += xa[l] * xb[l];
+                x2[l] += xa[l] * xa[l];
+                y2[l] += xb[l] * xb[l];
+            }
+        }
+        for (&x, &y) in ra.iter().zip(rb) {
+            d[0] += x * y;
+            x2[0] += x * x;
+            y2[0] += y * y;
+        }
+        let sum = |v: [f32; 8]| v.iter().map(|&x| x as f64).sum::<f64>();
+        dot += sum(d);
+        aa += sum(x2);
+        bb += sum(y2);
     }
     if aa == 0.0 && bb == 0.0 {
         1.0
@@ -24,12 +44,14 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 /// Cosine similarity of two tensors at the same positions (invariance).
 pub fn same_position(a: &Tensor, b: &Tensor) -> f32 {
     match (a, b) {
-        (Tensor::Maps(x), Tensor::Maps(y)) => cosine(
-            x.as_slice()
-                .unwrap_or(&x.iter().copied().collect::<Vec<_>>()),
-            y.as_slice()
-                .unwrap_or(&y.iter().copied().collect::<Vec<_>>()),
-        ),
+        (Tensor::Maps(x), Tensor::Maps(y)) => match (x.as_slice(), y.as_slice()) {
+            (Some(x), Some(y)) => cosine(x, y),
+            _ => cosine(&a.values(), &b.values()),
+        },
+        (Tensor::Vector(x), Tensor::Vector(y)) => match (x.as_slice(), y.as_slice()) {
+            (Some(x), Some(y)) => cosine(x, y),
+            _ => cosine(&a.values(), &b.values()),
+        },
         _ => cosine(&a.values(), &b.values()),
     }
 }

@@ -16,6 +16,13 @@ pub fn trace(model: &Model, input: &Array3<f32>, options: &RunOptions) -> Result
     Ok(outputs)
 }
 
+/// The name of every stage, the input first.
+pub fn stage_names(model: &Model) -> Vec<String> {
+    std::iter::once("input".to_string())
+        .chain(model.layers().iter().map(|l| l.name.clone()))
+        .collect()
+}
+
 /// Class probabilities from the last output: itself when the model ends in softmax, else its
 /// softmax.
 pub fn probabilities(model: &Model, last: &Tensor) -> Vec<f32> {

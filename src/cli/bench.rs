@@ -2,7 +2,7 @@
 //! every shift in [-8,8]x[-8,8] on all cores, as one JSON line.
 
 use crate::analysis::{SweepAxis, shifts, sweep};
-use crate::engine::{Model, RunOptions};
+use crate::engine::{Model, PoolMode, RunOptions, Tensor, zoo};
 use crate::io::{Fill, model_file};
 use anyhow::Result;
 use ndarray::Array3;
@@ -12,7 +12,8 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON), or `builtin:digits` / `builtin:tinyvgg` for the reference
+    /// architectures with seeded random weights.
     #[arg(long)]
     pub model: PathBuf,
     /// Forward passes to time (the sweep is timed a tenth as often, at least 3 times).
@@ -37,7 +38,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let model = model_file::load_model(&args.model)?;
+    let model = match args.model.to_str() {
+        Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
+        Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
+        _ => model_file::load_model(&args.model)?,
+    };
     let options = RunOptions::default();
     let pixels = test_pixels(&model);
     let input = crate::io::network_input(&pixels, &model.input, 0, 0, Fill::Zero);
@@ -53,6 +58,27 @@ pub fn run(args: Args) -> Result<()> {
         times.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let forward_us = median(times);
+    // Where the time goes: each layer timed alone on its real input.
+    let outputs = model.forward_all(&input, &options)?;
+    let layer_us: Vec<serde_json::Value> = model
+        .layers()
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| {
+            let before = if i == 0 {
+                Tensor::Maps(input.clone())
+            } else {
+                outputs[i - 1].clone()
+            };
+            let t = Instant::now();
+            let reps = (iters / 4).max(1);
+            for _ in 0..reps {
+                std::hint::black_box(layer.forward(&before, i, &options));
+            }
+            let us = t.elapsed().as_secs_f64() * 1e6 / reps as f64;
+            json!({"layer": layer.name, "us": (us * 10.0).round() / 10.0})
+        })
+        .collect();
     let shift_list = shifts(SweepAxis::Both, 8);
     let runs = (iters / 10).clamp(3, 50);
     let mut sweep_times = Vec::with_capacity(runs);
@@ -76,6 +102,7 @@ pub fn run(args: Args) -> Result<()> {
             "sweep_ms": (median(sweep_times) * 100.0).round() / 100.0,
             "shifts": shift_list.len(),
             "threads": rayon::current_num_threads(),
+            "layer_us": layer_us,
         })
     );
     Ok(())

@@ -164,8 +164,10 @@ fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Ten
         );
     }
     println!("total parameters: {}", model.parameter_count());
-    if let Some(last) = outputs.last() {
-        if !model.info.labels.is_empty() {
+    if let Some(last) = outputs.last()
+        && !model.info.labels.is_empty()
+    {
+        {
             let p = probabilities(model, last);
             let mut order: Vec<usize> = (0..p.len()).collect();
             order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));

@@ -1,5 +1,6 @@
 //! Element-wise non-linearities and softmax.
 
+use super::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 /// An element-wise function applied to every value of a tensor.
@@ -49,9 +50,22 @@ impl Activation {
         }
     }
 
-    pub fn apply_in_place(self, values: &mut [f32]) {
-        for v in values {
-            *v = self.apply(*v);
+    /// The function applied to every value of a tensor. The match happens once, outside the
+    /// loop, so each loop is a plain (vectorisable) map.
+    pub fn map(self, t: &Tensor) -> Tensor {
+        fn each(t: &Tensor, f: impl Fn(f32) -> f32) -> Tensor {
+            match t {
+                Tensor::Maps(a) => Tensor::Maps(a.mapv(f)),
+                Tensor::Vector(v) => Tensor::Vector(v.mapv(f)),
+            }
+        }
+        match self {
+            Activation::Relu => each(t, |x| x.max(0.0)),
+            Activation::LeakyRelu { slope } => {
+                each(t, move |x| if x >= 0.0 { x } else { slope * x })
+            }
+            Activation::Sigmoid => each(t, |x| 1.0 / (1.0 + (-x).exp())),
+            Activation::Tanh => each(t, f32::tanh),
         }
     }
 }

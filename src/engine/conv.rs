@@ -65,15 +65,22 @@ impl Window {
 /// Unfolds `input` [C,H,W] into columns [C*kh*kw, oh*ow]: row `(c,ky,kx)` holds, for every
 /// output position, the input value under that kernel tap (0 in the padding).
 pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -> Array2<f32> {
+    let (channels, _, _) = input.dim();
+    let (kh, kw) = window.kernel;
+    let mut cols = vec![0.0; channels * kh * kw * out_hw.0 * out_hw.1];
+    im2col_into(input, window, out_hw, &mut cols);
+    Array2::from_shape_vec((channels * kh * kw, out_hw.0 * out_hw.1), cols).expect("sized above")
+}
+
+/// [`im2col`] into `dst` (of exactly C*kh*kw*oh*ow values), writing every value once.
+fn im2col_into(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize), dst: &mut [f32]) {
     let (channels, height, width) = input.dim();
     let (kh, kw) = window.kernel;
     let (sh, sw) = window.stride;
     let (ph, pw) = window.padding;
     let (oh, ow) = out_hw;
-    let mut cols = Array2::<f32>::zeros((channels * kh * kw, oh * ow));
     let input = input.as_standard_layout();
     let src = input.as_slice().expect("standard layout");
-    let dst = cols.as_slice_mut().expect("fresh array");
     for c in 0..channels {
         let plane = &src[c * height * width..(c + 1) * height * width];
         for ky in 0..kh {
@@ -82,10 +89,14 @@ pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -
                 let (ox_lo, ox_hi) = Window::valid_range(width, kx, sw, pw, ow);
                 let row = (c * kh + ky) * kw + kx;
                 let row_dst = &mut dst[row * oh * ow..(row + 1) * oh * ow];
+                row_dst[..oy_lo * ow].fill(0.0);
+                row_dst[oy_hi * ow..].fill(0.0);
                 for oy in oy_lo..oy_hi {
                     let iy = oy * sh + ky - ph;
                     let line = &plane[iy * width..(iy + 1) * width];
                     let out_line = &mut row_dst[oy * ow..(oy + 1) * ow];
+                    out_line[..ox_lo].fill(0.0);
+                    out_line[ox_hi..].fill(0.0);
                     if sw == 1 {
                         let ix0 = ox_lo + kx - pw;
                         out_line[ox_lo..ox_hi].copy_from_slice(&line[ix0..ix0 + (ox_hi - ox_lo)]);
@@ -98,7 +109,11 @@ pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -
             }
         }
     }
-    cols
+}
+
+thread_local! {
+    /// The im2col buffer of this thread, reused from one convolution to the next.
+    static COLUMNS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The adjoint of [`im2col`]: adds every column entry back onto the input position it came
@@ -186,21 +201,30 @@ impl Conv2d {
         let window = self.window();
         let (oh, ow) = window.output_size(h, w);
         let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
-        let cols = im2col(input, &window, (oh, ow));
         let out_channels = self.out_channels();
-        let mut out = Array2::<f32>::zeros((out_channels, oh * ow));
-        if let Some(bias) = &self.bias {
-            for (mut row, &b) in out.rows_mut().into_iter().zip(bias.iter()) {
-                row.fill(b);
-            }
-        }
         let (o, i, kh, kw) = self.weight.dim();
         let weights = self
             .weight
             .view()
             .into_shape_with_order((o, i * kh * kw))
             .expect("weights are contiguous");
-        general_mat_mul(1.0, &weights, &cols, 1.0, &mut out);
+        // Start from the bias (one write per value), then add W . cols.
+        let mut out = Vec::with_capacity(out_channels * oh * ow);
+        for c in 0..out_channels {
+            let b = self.bias.as_ref().map_or(0.0, |b| b[c]);
+            out.extend(std::iter::repeat_n(b, oh * ow));
+        }
+        let mut out = Array2::from_shape_vec((out_channels, oh * ow), out).expect("sized above");
+        COLUMNS.with_borrow_mut(|buffer| {
+            let len = i * kh * kw * oh * ow;
+            if buffer.len() < len {
+                buffer.resize(len, 0.0);
+            }
+            im2col_into(input, &window, (oh, ow), &mut buffer[..len]);
+            let cols = ndarray::ArrayView2::from_shape((i * kh * kw, oh * ow), &buffer[..len])
+                .expect("sized above");
+            general_mat_mul(1.0, &weights, &cols, 1.0, &mut out);
+        });
         out.into_shape_with_order((out_channels, oh, ow))
             .expect("contiguous output")
     }

@@ -202,16 +202,9 @@ impl Layer {
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {
-                Tensor::Vector(Array1::from(softmax(x.as_slice().unwrap_or(&x.to_vec()))))
+                Tensor::Vector(Array1::from(softmax(&x.to_vec())))
             }
-            (LayerKind::Activation(f), t) => {
-                let mut out = t.clone();
-                match &mut out {
-                    Tensor::Maps(a) => a.mapv_inplace(|v| f.apply(v)),
-                    Tensor::Vector(a) => a.mapv_inplace(|v| f.apply(v)),
-                }
-                out
-            }
+            (LayerKind::Activation(f), t) => f.map(t),
             (LayerKind::Dropout { p }, t) => match options.dropout {
                 None => t.clone(),
                 Some(run) => {

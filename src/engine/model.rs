@@ -119,25 +119,22 @@ pub fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
 }
 
 fn check_finite(layer: &Layer) -> Result<()> {
-    let tensors: Vec<(&str, &[f32])> = match &layer.kind {
-        LayerKind::Conv2d(c) => vec![
-            ("weight", c.weight.as_slice().unwrap_or(&[])),
-            (
-                "bias",
-                c.bias.as_ref().and_then(|b| b.as_slice()).unwrap_or(&[]),
-            ),
-        ],
-        LayerKind::Dense(d) => vec![
-            ("weight", d.weight.as_slice().unwrap_or(&[])),
-            (
-                "bias",
-                d.bias.as_ref().and_then(|b| b.as_slice()).unwrap_or(&[]),
-            ),
-        ],
-        _ => vec![],
+    fn finite<'a>(mut values: impl Iterator<Item = &'a f32>) -> bool {
+        values.all(|v| v.is_finite())
+    }
+    let (weight_ok, bias_ok) = match &layer.kind {
+        LayerKind::Conv2d(c) => (
+            finite(c.weight.iter()),
+            c.bias.as_ref().is_none_or(|b| finite(b.iter())),
+        ),
+        LayerKind::Dense(d) => (
+            finite(d.weight.iter()),
+            d.bias.as_ref().is_none_or(|b| finite(b.iter())),
+        ),
+        _ => (true, true),
     };
-    for (tensor, values) in tensors {
-        if values.iter().any(|v| !v.is_finite()) {
+    for (ok, tensor) in [(weight_ok, "weight"), (bias_ok, "bias")] {
+        if !ok {
             return Err(Error::NonFinite {
                 layer: layer.name.clone(),
                 tensor: format!("{}.{tensor}", layer.name),

@@ -74,92 +74,157 @@ impl Pool2d {
 
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
         match self.mode {
-            PoolMode::Max => max_pool(input, &self.window).0,
+            PoolMode::Max => max_pool_values(input, &self.window),
             PoolMode::Avg => avg_pool(input, &self.window),
             PoolMode::BlurMax => {
-                let dense = max_pool(
+                let dense = max_pool_values(
                     input,
                     &Window {
                         stride: (1, 1),
                         ..self.window
                     },
-                )
-                .0;
+                );
                 blur_subsample(dense.view(), self.blur, self.window.stride)
             }
         }
     }
 }
 
-/// Max pooling. Returns the pooled maps and, for every output value, the flat index `y*W + x`
-/// in its input plane of the value that won (the first one on ties).
-pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u32>) {
+/// For output index `o` along one axis, the kernel taps `k` whose input index
+/// `o*stride + k - pad` lies inside `0..n`, and that first input index (when `k` is the first tap).
+#[inline]
+fn taps(o: usize, n: usize, k: usize, stride: usize, pad: usize) -> (usize, usize, usize) {
+    let start = (o * stride) as i64 - pad as i64;
+    let lo = (-start).max(0) as usize;
+    let hi = ((n as i64 - start).min(k as i64)).max(0) as usize;
+    (lo, hi.max(lo), (start + lo as i64).max(0) as usize)
+}
+
+/// Visits every output window with the valid input rows and columns it covers:
+/// `visit(plane, rows, cols)` where `plane` is the input channel as a slice, in output order.
+fn for_each_window(
+    input: ArrayView3<f32>,
+    window: &Window,
+    mut visit: impl FnMut(&[f32], std::ops::Range<usize>, std::ops::Range<usize>),
+) -> (usize, usize, usize) {
     let (channels, height, width) = input.dim();
     let (oh, ow) = window.output_size(height, width);
     let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
-    let mut out = Array3::<f32>::zeros((channels, oh, ow));
-    let mut argmax = vec![0u32; channels * oh * ow];
-    let (kh, kw) = window.kernel;
-    let (sh, sw) = window.stride;
-    let (ph, pw) = window.padding;
+    let range = |o, n, k, stride, pad| {
+        let (lo, hi, first) = taps(o, n, k, stride, pad);
+        first..first + (hi - lo)
+    };
+    let rows: Vec<_> = (0..oh)
+        .map(|o| {
+            range(
+                o,
+                height,
+                window.kernel.0,
+                window.stride.0,
+                window.padding.0,
+            )
+        })
+        .collect();
+    let cols: Vec<_> = (0..ow)
+        .map(|o| range(o, width, window.kernel.1, window.stride.1, window.padding.1))
+        .collect();
+    let input = input.as_standard_layout();
+    let src = input.as_slice().expect("standard layout");
     for c in 0..channels {
-        let plane = input.index_axis(ndarray::Axis(0), c);
-        for oy in 0..oh {
-            for ox in 0..ow {
-                let mut best = f32::NEG_INFINITY;
-                let mut best_at = None;
-                for ky in 0..kh {
-                    let iy = (oy * sh + ky) as i64 - ph as i64;
-                    if iy < 0 || iy >= height as i64 {
-                        continue;
-                    }
-                    for kx in 0..kw {
-                        let ix = (ox * sw + kx) as i64 - pw as i64;
-                        if ix < 0 || ix >= width as i64 {
-                            continue;
-                        }
-                        let v = plane[[iy as usize, ix as usize]];
-                        // `>` keeps the first maximum; a NaN never wins, as in PyTorch's CPU kernel
-                        // when a finite value exists.
-                        if best_at.is_none() || v > best {
-                            best = v;
-                            best_at = Some(iy as usize * width + ix as usize);
-                        }
-                    }
-                }
-                out[[c, oy, ox]] = best;
-                argmax[(c * oh + oy) * ow + ox] = best_at.unwrap_or(0) as u32;
+        let plane = &src[c * height * width..(c + 1) * height * width];
+        for r in &rows {
+            for q in &cols {
+                visit(plane, r.clone(), q.clone());
             }
         }
     }
-    (out, argmax)
+    (channels, oh, ow)
+}
+
+/// Max pooling. Returns the pooled maps and, for every output value, the flat index `y*W + x`
+/// in its input plane of the value that won (the first one on ties).
+pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u32>) {
+    let width = input.dim().2;
+    let mut values = Vec::new();
+    let mut argmax = Vec::new();
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+        // Windows always hold at least one real value (padding is at most half the kernel).
+        let first = rows.start * width + cols.start;
+        let (mut best, mut best_at) = (plane[first], first);
+        for y in rows {
+            for (x, &v) in plane[y * width + cols.start..y * width + cols.end]
+                .iter()
+                .enumerate()
+            {
+                // `>` keeps the first maximum.
+                if v > best {
+                    best = v;
+                    best_at = y * width + cols.start + x;
+                }
+            }
+        }
+        values.push(best);
+        argmax.push(best_at as u32);
+    });
+    (
+        Array3::from_shape_vec((c, oh, ow), values).expect("one value per window"),
+        argmax,
+    )
+}
+
+/// Max pooling without the argmax (the forward pass's case).
+pub fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
+    let (channels, height, width) = input.dim();
+    if window.kernel == (2, 2) && window.stride == (2, 2) && window.padding == (0, 0) {
+        // The common case, without per-window bookkeeping.
+        let (oh, ow) = (height / 2, width / 2);
+        let input = input.as_standard_layout();
+        let src = input.as_slice().expect("standard layout");
+        let mut values = Vec::with_capacity(channels * oh * ow);
+        for plane in src.chunks_exact(height * width) {
+            for oy in 0..oh {
+                let top = &plane[2 * oy * width..2 * oy * width + 2 * ow];
+                let bottom = &plane[(2 * oy + 1) * width..(2 * oy + 1) * width + 2 * ow];
+                values.extend(
+                    top.chunks_exact(2)
+                        .zip(bottom.chunks_exact(2))
+                        .map(|(t, b)| t[0].max(t[1]).max(b[0].max(b[1]))),
+                );
+            }
+        }
+        return Array3::from_shape_vec((channels, oh, ow), values).expect("one value per window");
+    }
+    let mut values = Vec::new();
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+        let best = rows
+            .map(|y| {
+                plane[y * width + cols.start..y * width + cols.end]
+                    .iter()
+                    .copied()
+                    .fold(f32::NEG_INFINITY, f32::max)
+            })
+            .fold(f32::NEG_INFINITY, f32::max);
+        values.push(best);
+    });
+    Array3::from_shape_vec((c, oh, ow), values).expect("one value per window")
 }
 
 /// Average pooling; the divisor is always kh*kw, padded zeros included (PyTorch's default).
 pub fn avg_pool(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
-    let (channels, height, width) = input.dim();
-    let (oh, ow) = window.output_size(height, width);
-    let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
-    let (kh, kw) = window.kernel;
-    let (sh, sw) = window.stride;
-    let (ph, pw) = window.padding;
-    let divisor = (kh * kw) as f32;
-    Array3::from_shape_fn((channels, oh, ow), |(c, oy, ox)| {
-        let mut sum = 0.0;
-        for ky in 0..kh {
-            let iy = (oy * sh + ky) as i64 - ph as i64;
-            if iy < 0 || iy >= height as i64 {
-                continue;
-            }
-            for kx in 0..kw {
-                let ix = (ox * sw + kx) as i64 - pw as i64;
-                if ix >= 0 && ix < width as i64 {
-                    sum += input[[c, iy as usize, ix as usize]];
-                }
-            }
-        }
-        sum / divisor
-    })
+    let width = input.dim().2;
+    let divisor = (window.kernel.0 * window.kernel.1) as f32;
+    let mut values = Vec::new();
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+        let sum: f32 = rows
+            .map(|y| {
+                plane[y * width + cols.start..y * width + cols.end]
+                    .iter()
+                    .sum::<f32>()
+            })
+            .sum();
+        values.push(sum / divisor);
+    });
+    Array3::from_shape_vec((c, oh, ow), values).expect("one value per window")
 }
 
 /// The normalised binomial filter with `taps` coefficients: 3 -> [1,2,1]/4, 4 -> [1,3,3,1]/8.
@@ -259,6 +324,7 @@ mod tests {
         let x = Array::from_shape_vec((1, 4, 4), (1..=16).map(|v| v as f32).collect()).unwrap();
         let (max, argmax) = max_pool(x.view(), &two_by_two());
         assert_eq!(max, array![[[6.0, 8.0], [14.0, 16.0]]]);
+        assert_eq!(max_pool_values(x.view(), &two_by_two()), max);
         assert_eq!(argmax, vec![5, 7, 13, 15]);
         assert_eq!(
             avg_pool(x.view(), &two_by_two()),
@@ -336,6 +402,21 @@ mod tests {
                     .dim();
                     assert_eq!(got, want, "n={n} k={k} s={s} taps={taps}");
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The 2x2/2 fast path and the general path (which also tracks the argmax) agree, and
+        /// the argmax points at the value that won.
+        #[test]
+        fn fast_and_general_max_pooling_agree(c in 1usize..4, h in 2usize..12, w in 2usize..12, seed in 0u64..1000) {
+            let x = Array3::from_shape_fn((c, h, w), |(a, b, d)| (((a * 97 + b * 31 + d * 7) as u64 * (seed + 1)) % 101) as f32 - 50.0);
+            let (general, argmax) = max_pool(x.view(), &two_by_two());
+            proptest::prop_assert_eq!(&max_pool_values(x.view(), &two_by_two()), &general);
+            for (i, (&v, &at)) in general.iter().zip(&argmax).enumerate() {
+                let ch = i / (general.dim().1 * general.dim().2);
+                proptest::prop_assert_eq!(x[[ch, at as usize / w, at as usize % w]], v);
             }
         }
     }

@@ -143,28 +143,33 @@ pub fn shift(pixels: &Array3<f32>, dx: i32, dy: i32, fill: Fill) -> Array3<f32> 
     if (dx, dy) == (0, 0) || h == 0 || w == 0 {
         return pixels.clone();
     }
-    let (hi, wi) = (h as i64, w as i64);
-    Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
-        let sy = y as i64 - dy as i64;
-        let sx = x as i64 - dx as i64;
+    // Where each output row and column reads from; None = the fill value 0.
+    let source = |i: usize, d: i32, n: usize| -> Option<usize> {
+        let s = i as i64 - d as i64;
+        let n = n as i64;
         match fill {
-            Fill::Zero => {
-                if sy < 0 || sy >= hi || sx < 0 || sx >= wi {
-                    0.0
-                } else {
-                    pixels[[ch, sy as usize, sx as usize]]
+            Fill::Zero => (0..n).contains(&s).then_some(s as usize),
+            Fill::Edge => Some(s.clamp(0, n - 1) as usize),
+            Fill::Wrap => Some(s.rem_euclid(n) as usize),
+        }
+    };
+    let rows: Vec<Option<usize>> = (0..h).map(|y| source(y, dy, h)).collect();
+    let cols: Vec<Option<usize>> = (0..w).map(|x| source(x, dx, w)).collect();
+    let src = pixels.as_standard_layout();
+    let src = src.as_slice().expect("standard layout");
+    let mut out = Vec::with_capacity(c * h * w);
+    for plane in src.chunks_exact(h * w) {
+        for row in &rows {
+            match row {
+                None => out.extend(std::iter::repeat_n(0.0, w)),
+                Some(sy) => {
+                    let line = &plane[sy * w..(sy + 1) * w];
+                    out.extend(cols.iter().map(|x| x.map_or(0.0, |sx| line[sx])));
                 }
             }
-            Fill::Edge => {
-                pixels[[
-                    ch,
-                    sy.clamp(0, hi - 1) as usize,
-                    sx.clamp(0, wi - 1) as usize,
-                ]]
-            }
-            Fill::Wrap => pixels[[ch, sy.rem_euclid(hi) as usize, sx.rem_euclid(wi) as usize]],
         }
-    })
+    }
+    Array3::from_shape_vec((c, h, w), out).expect("c*h*w values")
 }
 
 /// Pixels in [0,1] -> shifted -> normalised: the tensor the first layer receives.

@@ -1,0 +1,65 @@
+//! Zhang (2019)'s shift consistency over a labelled set: how often the top-1 class stays the
+//! same between two random shifts of the same image, beside the plain accuracy.
+
+use super::sweep::{argmax, probabilities};
+use crate::engine::{Model, Result, RunOptions};
+use crate::io::{Fill, network_input};
+use ndarray::Array3;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rayon::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Consistency {
+    pub images: usize,
+    /// Top-1 accuracy on the unshifted images.
+    pub accuracy: f32,
+    /// Share of images whose top-1 class is the same for two random shifts in
+    /// [-max_shift, max_shift]^2.
+    pub consistency: f32,
+}
+
+/// The two shifts image `index` gets for `seed`: the same every run.
+pub fn shift_pair(seed: u64, index: usize, max_shift: i32) -> [(i32, i32); 2] {
+    let mut rng = StdRng::seed_from_u64(seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut one = || {
+        (
+            rng.random_range(-max_shift..=max_shift),
+            rng.random_range(-max_shift..=max_shift),
+        )
+    };
+    [one(), one()]
+}
+
+/// `image(i)` gives the pixels in [0,1] (before normalisation) and the label of image `i`.
+pub fn consistency(
+    model: &Model,
+    count: usize,
+    image: &(dyn Fn(usize) -> (Array3<f32>, usize) + Sync),
+    max_shift: i32,
+    fill: Fill,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Consistency> {
+    let predict = |pixels: &Array3<f32>, (dx, dy): (i32, i32)| -> Result<usize> {
+        let out = model.forward(&network_input(pixels, &model.input, dx, dy, fill), options)?;
+        Ok(argmax(&probabilities(model, &out)))
+    };
+    let per_image: Vec<(bool, bool)> = (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let (pixels, label) = image(i);
+            let [a, b] = shift_pair(seed, i, max_shift);
+            let correct = predict(&pixels, (0, 0))? == label;
+            let same = predict(&pixels, a)? == predict(&pixels, b)?;
+            Ok((correct, same))
+        })
+        .collect::<Result<_>>()?;
+    let share = |f: fn(&(bool, bool)) -> bool| {
+        per_image.iter().filter(|p| f(p)).count() as f32 / count.max(1) as f32
+    };
+    Ok(Consistency {
+        images: count,
+        accuracy: share(|p| p.0),
+        consistency: share(|p| p.1),
+    })
+}
