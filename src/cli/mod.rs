@@ -1,7 +1,9 @@
 //! The `convscope` command line: one file per subcommand. `anyhow` lives only here.
 
 pub mod bench;
+pub mod eval;
 pub mod inspect;
+pub mod train;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
@@ -24,6 +26,10 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Time one forward pass (one thread) and a 289-shift translation sweep (all cores).
     Bench(bench::Args),
+    /// Train an architecture on MNIST or the shapes set and write the model.
+    Train(train::Args),
+    /// Print a model's accuracy on a data set's test split and its confusion matrix.
+    Eval(eval::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -54,5 +60,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod model;
 pub mod pool;
 pub mod tensor;
+pub mod train;
 
 pub use activation::{Activation, softmax};
 pub use conv::{Conv2d, Window};
