@@ -179,13 +179,16 @@ pub fn run(args: Args) -> Result<()> {
             bar.set_position(done as u64);
         },
         |stats: &EpochStats| {
-            bar.println(format!(
-                "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%",
-                stats.epoch,
-                stats.train_loss,
-                stats.train_accuracy * 100.0,
-                stats.test_accuracy.unwrap_or(0.0) * 100.0
-            ));
+            bar.suspend(|| {
+                eprintln!(
+                    "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%, {:.1} s",
+                    stats.epoch,
+                    stats.train_loss,
+                    stats.train_accuracy * 100.0,
+                    stats.test_accuracy.unwrap_or(0.0) * 100.0,
+                    started.elapsed().as_secs_f64()
+                )
+            });
             epoch += 1;
             bar.set_prefix(format!("{epoch}/{}", config.epochs));
             bar.set_position(0);
