@@ -188,5 +188,10 @@ fn edges_is_hand_made_and_finds_a_vertical_edge() {
     assert_eq!(maps[[0, 30, 31]], 4.0, "1+2+1 across the step");
     assert_eq!(maps[[0, 30, 10]], 0.0);
     let sobel_y = maps.index_axis(ndarray::Axis(0), 1);
-    assert!(sobel_y.slice(ndarray::s![1..63, ..]).iter().all(|&v| v == 0.0));
+    assert!(
+        sobel_y
+            .slice(ndarray::s![1..63, ..])
+            .iter()
+            .all(|&v| v == 0.0)
+    );
 }

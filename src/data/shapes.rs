@@ -57,7 +57,7 @@ fn distance(a: [f32; 3], b: [f32; 3]) -> f32 {
 pub fn draw(class: usize, rng: &mut StdRng) -> Vec<u8> {
     let background = random_colour(rng);
     let mut colour = random_colour(rng);
-    while distance(colour, background) < 0.5 {
+    while distance(colour, background) < 0.6 {
         colour = random_colour(rng);
     }
     // Background: a base colour, a gentle gradient, optional stripes, and pixel noise.
@@ -73,9 +73,9 @@ pub fn draw(class: usize, rng: &mut StdRng) -> Vec<u8> {
     } else {
         0.0
     };
-    let noise: f32 = rng.random_range(0.02..0.12);
+    let noise: f32 = rng.random_range(0.02..0.08);
     // The shape: its radius, centre anywhere it fits, and rotation.
-    let radius: f32 = rng.random_range(7.0..16.0);
+    let radius: f32 = rng.random_range(10.0..18.0);
     let margin = radius + 1.0;
     let cx: f32 = rng.random_range(margin..SIDE as f32 - margin);
     let cy: f32 = rng.random_range(margin..SIDE as f32 - margin);
