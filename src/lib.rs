@@ -5,5 +5,6 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod data;
 pub mod engine;
 pub mod io;

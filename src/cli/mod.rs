@@ -1,8 +1,10 @@
 //! The `convscope` command line: one file per subcommand. `anyhow` lives only here.
 
 pub mod bench;
+pub mod eval;
 pub mod inspect;
 pub mod sweep;
+pub mod train;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
@@ -27,6 +29,10 @@ pub enum Command {
     Bench(bench::Args),
     /// Shift an image step by step and write how similar each stage stays, as CSV.
     Sweep(sweep::Args),
+    /// Train an architecture on MNIST or the shapes set and write the model.
+    Train(train::Args),
+    /// Print a model's accuracy on a data set's test split and its confusion matrix.
+    Eval(eval::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -58,5 +64,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod pool;
 pub mod tensor;
 pub mod zoo;
+pub mod train;
 
 pub use activation::{Activation, softmax};
 pub use conv::{Conv2d, Window};

@@ -1,5 +1,6 @@
 //! Everything that touches bytes from outside: model files, images, `.npy`, MNIST IDX.
 
+pub mod architecture;
 pub mod error;
 pub mod idx;
 pub mod image_input;

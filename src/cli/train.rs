@@ -1,0 +1,233 @@
+//! `convscope train`: trains an architecture on MNIST or the shapes set and writes the model
+//! (JSON + safetensors) with its training record and learning curves.
+
+use crate::data::{self, DataSpec};
+use crate::engine::train::{self as trainer, EpochStats, Examples, OptimizerKind, TrainConfig};
+use crate::engine::{LayerKind, Model, PoolMode};
+use crate::io::{architecture::load_architecture, save_model};
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The architecture: a convscope/1 model without weights.
+    #[arg(long)]
+    pub arch: PathBuf,
+    /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
+    #[arg(long, value_parser = parse_data)]
+    pub data: DataSpec,
+    /// Train on only the first N training images.
+    #[arg(long)]
+    pub train_limit: Option<usize>,
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Examples per mini-batch.
+    #[arg(long, default_value_t = 32)]
+    pub batch: usize,
+    /// Learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f32,
+    /// Multiply the learning rate by this after every epoch.
+    #[arg(long, default_value_t = 1.0)]
+    pub lr_decay: f32,
+    /// `adam` or `sgd` (momentum 0.9).
+    #[arg(long, default_value = "adam", value_parser = parse_optimizer)]
+    pub optimizer: OptimizerKind,
+    /// L2 penalty added to every gradient (PyTorch's weight_decay).
+    #[arg(long, default_value_t = 0.0)]
+    pub weight_decay: f32,
+    /// Train every pooling layer in this mode (max or avg) instead of the architecture's.
+    #[arg(long, value_parser = super::parse_pool)]
+    pub pool: Option<PoolMode>,
+    /// Seeds the initial weights, the shuffling and the dropout masks.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Model name (default: the output file's stem).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// One-line description (default: the architecture's).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Where to write the model JSON; the safetensors file goes beside it.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `mnist:DIR` or `shapes[:N]`, for clap.
+pub fn parse_data(text: &str) -> Result<DataSpec, String> {
+    text.parse().map_err(|e: data::Error| e.to_string())
+}
+
+fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
+    OptimizerKind::parse(text).ok_or_else(|| format!("`{text}` is not one of adam, sgd"))
+}
+
+/// The pooling mode the model's pooling layers use, if they all agree.
+fn pool_mode(model: &Model) -> Option<PoolMode> {
+    let modes: Vec<PoolMode> = model
+        .layers()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LayerKind::Pool2d(p) => Some(p.mode),
+            _ => None,
+        })
+        .collect();
+    match modes.first() {
+        Some(&m) if modes.iter().all(|&x| x == m) => Some(m),
+        _ => None,
+    }
+}
+
+fn optimizer_name(kind: OptimizerKind) -> &'static str {
+    match kind {
+        OptimizerKind::Sgd { .. } => "sgd",
+        OptimizerKind::Adam { .. } => "adam",
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let mut model = load_architecture(&args.arch)?;
+    if let Some(mode) = args.pool {
+        model = model.with_pool_mode(mode);
+    }
+    trainer::check_trainable(&model)?;
+    let split = data::load(&args.data)?;
+    let train_set = match args.train_limit {
+        Some(n) => split.train.take(n),
+        None => split.train,
+    };
+    let test_set = split.test;
+    if train_set.is_empty() {
+        bail!("{}: the training set is empty", args.data);
+    }
+    let classes = train_set.class_names();
+    let outputs = model.output_shape().len();
+    if classes.len() != outputs {
+        bail!(
+            "{}: the network has {outputs} outputs but {} has {} classes",
+            args.arch.display(),
+            args.data,
+            classes.len()
+        );
+    }
+    if model.info.labels.is_empty() {
+        model.info.labels = classes;
+    }
+    model.info.name = match &args.name {
+        Some(n) => n.clone(),
+        None => args
+            .out
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .context("--out needs a file name")?,
+    };
+    if let Some(d) = &args.description {
+        model.info.description = d.clone();
+    }
+    let train_inputs = train_set.network_inputs(&model.input)?;
+    let test_inputs = test_set.network_inputs(&model.input)?;
+    let (train_labels, test_labels) = (train_set.labels(), test_set.labels());
+    let train_examples = Examples {
+        inputs: &train_inputs,
+        labels: &train_labels,
+    };
+    let test_examples = Examples {
+        inputs: &test_inputs,
+        labels: &test_labels,
+    };
+    let config = TrainConfig {
+        epochs: args.epochs,
+        batch: args.batch.max(1),
+        lr: args.lr,
+        lr_decay: args.lr_decay,
+        optimizer: args.optimizer,
+        weight_decay: args.weight_decay,
+        seed: args.seed,
+    };
+    trainer::initialize(&mut model, args.seed);
+    eprintln!(
+        "training {} ({} parameters) on {} images of {}, testing on {}; {} epochs of batches of {}, {}, lr {}",
+        model.info.name,
+        model.parameter_count(),
+        train_set.len(),
+        args.data,
+        test_set.len(),
+        config.epochs,
+        config.batch,
+        config.optimizer,
+        config.lr
+    );
+    let started = Instant::now();
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} batches {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut epoch = 1;
+    bar.set_prefix(format!("{epoch}/{}", config.epochs));
+    let history = trainer::train(
+        &mut model,
+        train_examples,
+        Some(test_examples),
+        &config,
+        |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+        |stats: &EpochStats| {
+            bar.suspend(|| {
+                eprintln!(
+                    "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%, {:.1} s",
+                    stats.epoch,
+                    stats.train_loss,
+                    stats.train_accuracy * 100.0,
+                    stats.test_accuracy.unwrap_or(0.0) * 100.0,
+                    started.elapsed().as_secs_f64()
+                )
+            });
+            epoch += 1;
+            bar.set_prefix(format!("{epoch}/{}", config.epochs));
+            bar.set_position(0);
+        },
+    )?;
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    let (train_accuracy, _) = trainer::evaluate(&model, train_examples)?;
+    let (test_accuracy, _) = trainer::evaluate(&model, test_examples)?;
+    model.info.training = json!({
+        "dataset": args.data.to_string(),
+        "train_size": train_set.len(),
+        "test_size": test_set.len(),
+        "epochs": config.epochs,
+        "batch": config.batch,
+        "optimizer": optimizer_name(config.optimizer),
+        "lr": config.lr,
+        "lr_decay": config.lr_decay,
+        "weight_decay": config.weight_decay,
+        "seed": config.seed,
+        "pool": pool_mode(&model),
+        "init": "kaiming normal before relu, xavier uniform elsewhere, zero bias",
+        "wall_seconds": (wall * 10.0).round() / 10.0,
+        "train_accuracy": train_accuracy,
+        "test_accuracy": test_accuracy,
+        "history": history,
+    });
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    }
+    save_model(&model, &args.out)?;
+    println!(
+        "{}: train accuracy {:.2}%, test accuracy {:.2}% ({} test images), {:.1} s",
+        args.out.display(),
+        train_accuracy * 100.0,
+        test_accuracy * 100.0,
+        test_set.len(),
+        wall
+    );
+    Ok(())
+}

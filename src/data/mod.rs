@@ -1,0 +1,285 @@
+//! Labelled image sets for training and evaluation: MNIST from IDX files, or the seeded
+//! synthetic "shapes" set. Pixels are kept as bytes and handed out as [C,H,W] in [0,1].
+
+pub mod shapes;
+
+use crate::engine::InputSpec;
+use crate::io::FileError;
+use crate::io::idx::load_mnist_split;
+use ndarray::Array3;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use thiserror::Error;
+
+/// Largest number of synthetic images asked for at once (each is 12 KiB).
+pub const MAX_SHAPES: usize = 20_000;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("data `{spec}`: {message}")]
+    Spec { spec: String, message: String },
+    #[error("{set}: images are {got}, the model takes {expected}")]
+    Size {
+        set: String,
+        got: String,
+        expected: String,
+    },
+}
+
+/// Where the examples come from, as written on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSpec {
+    /// `mnist:DIR`: `train-*` and `t10k-*` IDX files (plain or `.gz`) in `DIR`.
+    Mnist(PathBuf),
+    /// `shapes` or `shapes:N`: `N` generated training images (default
+    /// [`shapes::DEFAULT_TRAIN`]) and a held-out set drawn from another seed.
+    Shapes(Option<usize>),
+}
+
+impl FromStr for DataSpec {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let bad = |message: &str| Error::Spec {
+            spec: text.to_string(),
+            message: message.to_string(),
+        };
+        match text.split_once(':') {
+            Some(("mnist", dir)) if !dir.is_empty() => Ok(DataSpec::Mnist(PathBuf::from(dir))),
+            Some(("mnist", _)) | None if text == "mnist" || text == "mnist:" => {
+                Err(bad("give the folder of the IDX files: mnist:DIR"))
+            }
+            None if text == "shapes" => Ok(DataSpec::Shapes(None)),
+            Some(("shapes", n)) => match n.parse::<usize>() {
+                Ok(n) if (1..=MAX_SHAPES).contains(&n) => Ok(DataSpec::Shapes(Some(n))),
+                _ => Err(bad(&format!(
+                    "`{n}` is not a number of images between 1 and {MAX_SHAPES}"
+                ))),
+            },
+            _ => Err(bad("expected mnist:DIR, shapes or shapes:N")),
+        }
+    }
+}
+
+impl fmt::Display for DataSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataSpec::Mnist(dir) => write!(f, "mnist:{}", dir.display()),
+            DataSpec::Shapes(None) => write!(f, "shapes"),
+            DataSpec::Shapes(Some(n)) => write!(f, "shapes:{n}"),
+        }
+    }
+}
+
+/// A labelled set of images of one size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// What it is, for messages and a model's `training.dataset`.
+    pub name: String,
+    channels: usize,
+    height: usize,
+    width: usize,
+    /// Image after image, each [C,H,W] row-major bytes.
+    bytes: Vec<u8>,
+    labels: Vec<u8>,
+    classes: Vec<String>,
+}
+
+impl Dataset {
+    /// Builds a set; `bytes` holds `labels.len()` images of `channels*height*width` bytes.
+    pub fn new(
+        name: String,
+        (channels, height, width): (usize, usize, usize),
+        bytes: Vec<u8>,
+        labels: Vec<u8>,
+        classes: Vec<String>,
+    ) -> Result<Dataset, Error> {
+        let size = channels * height * width;
+        let bad = |message: String| Error::Spec {
+            spec: name.clone(),
+            message,
+        };
+        if bytes.len() != size * labels.len() {
+            return Err(bad(format!(
+                "{} bytes for {} images of {size}",
+                bytes.len(),
+                labels.len()
+            )));
+        }
+        if let Some(l) = labels.iter().find(|&&l| l as usize >= classes.len()) {
+            return Err(bad(format!("label {l} but only {} classes", classes.len())));
+        }
+        Ok(Dataset {
+            name,
+            channels,
+            height,
+            width,
+            bytes,
+            labels,
+            classes,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// `(channels, height, width)` of every image.
+    pub fn image_shape(&self) -> (usize, usize, usize) {
+        (self.channels, self.height, self.width)
+    }
+
+    /// Image `i` as [C,H,W] in [0,1], before the model's normalisation.
+    pub fn pixels(&self, i: usize) -> Array3<f32> {
+        let size = self.channels * self.height * self.width;
+        let bytes = &self.bytes[i * size..(i + 1) * size];
+        Array3::from_shape_fn((self.channels, self.height, self.width), |(c, y, x)| {
+            bytes[(c * self.height + y) * self.width + x] as f32 / 255.0
+        })
+    }
+
+    /// The class of image `i`.
+    pub fn label(&self, i: usize) -> usize {
+        self.labels[i] as usize
+    }
+
+    pub fn labels(&self) -> Vec<usize> {
+        self.labels.iter().map(|&l| l as usize).collect()
+    }
+
+    pub fn class_names(&self) -> Vec<String> {
+        self.classes.clone()
+    }
+
+    /// The first `n` images (all of them when there are fewer).
+    pub fn take(&self, n: usize) -> Dataset {
+        let n = n.min(self.len());
+        let size = self.channels * self.height * self.width;
+        Dataset {
+            name: format!("{} (first {n})", self.name),
+            bytes: self.bytes[..n * size].to_vec(),
+            labels: self.labels[..n].to_vec(),
+            ..self.clone()
+        }
+    }
+
+    /// Every image normalised as `spec` says, or an error when the sizes differ.
+    pub fn network_inputs(&self, spec: &InputSpec) -> Result<Vec<Array3<f32>>, Error> {
+        if (spec.channels, spec.height, spec.width) != self.image_shape() {
+            return Err(Error::Size {
+                set: self.name.clone(),
+                got: format!("{} @ {}x{}", self.channels, self.height, self.width),
+                expected: spec.shape().to_string(),
+            });
+        }
+        Ok((0..self.len())
+            .map(|i| {
+                let mut x = self.pixels(i);
+                spec.normalize(&mut x);
+                x
+            })
+            .collect())
+    }
+}
+
+/// A training set and a held-out test set.
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub train: Dataset,
+    pub test: Dataset,
+}
+
+fn digit_names() -> Vec<String> {
+    (0..10).map(|d| d.to_string()).collect()
+}
+
+fn mnist(dir: &std::path::Path, prefix: &str) -> Result<Dataset, Error> {
+    let set = load_mnist_split(dir, prefix)?;
+    if let Some(&bad) = set.labels.iter().find(|&&l| l > 9) {
+        return Err(Error::File(FileError::invalid(
+            &dir.join(format!("{prefix}-labels-idx1-ubyte")),
+            format!("label {bad} is not a digit 0-9"),
+        )));
+    }
+    Dataset::new(
+        format!("mnist:{} ({prefix})", dir.display()),
+        (1, set.height, set.width),
+        set.pixels,
+        set.labels,
+        digit_names(),
+    )
+}
+
+/// Loads (or generates) the training and test sets.
+pub fn load(spec: &DataSpec) -> Result<Split, Error> {
+    match spec {
+        DataSpec::Mnist(dir) => Ok(Split {
+            train: mnist(dir, "train")?,
+            test: mnist(dir, "t10k")?,
+        }),
+        DataSpec::Shapes(n) => {
+            let n = n.unwrap_or(shapes::DEFAULT_TRAIN);
+            Ok(Split {
+                train: shapes::generate(n, shapes::TRAIN_SEED),
+                test: shapes::generate(shapes::test_size(n), shapes::TEST_SEED),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_bad_ones_say_why() {
+        assert_eq!(
+            "mnist:../x".parse::<DataSpec>().unwrap(),
+            DataSpec::Mnist("../x".into())
+        );
+        assert_eq!(
+            "shapes".parse::<DataSpec>().unwrap(),
+            DataSpec::Shapes(None)
+        );
+        assert_eq!(
+            "shapes:300".parse::<DataSpec>().unwrap(),
+            DataSpec::Shapes(Some(300))
+        );
+        for bad in ["mnist", "mnist:", "shapes:0", "shapes:many", "cifar"] {
+            let err = bad.parse::<DataSpec>().unwrap_err().to_string();
+            assert!(err.contains(bad), "{bad}: {err}");
+        }
+        let huge = format!("shapes:{}", MAX_SHAPES + 1);
+        assert!(huge.parse::<DataSpec>().is_err());
+    }
+
+    #[test]
+    fn a_missing_mnist_folder_names_the_file() {
+        let err = load(&DataSpec::Mnist("/no/such/dir".into())).unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir"), "{err}");
+    }
+
+    #[test]
+    fn wrong_sizes_are_refused() {
+        let set = shapes::generate(3, 1);
+        let spec = InputSpec {
+            channels: 1,
+            height: 28,
+            width: 28,
+            mean: vec![0.0],
+            std: vec![1.0],
+        };
+        let err = set.network_inputs(&spec).unwrap_err().to_string();
+        assert!(
+            err.contains("3 @ 64x64") && err.contains("1 @ 28x28"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! Training: the backward pass of every layer, softmax cross-entropy, SGD with momentum and
+//! Adam, weight decay, Kaiming/Xavier initialisation and a seeded, bit-reproducible loop.
+
+pub mod backward;
+pub mod init;
+pub mod optim;
+pub mod params;
+pub mod tape;
+pub mod trainer;
+
+#[cfg(test)]
+mod tests;
+
+pub use init::{Init, initialize};
+pub use optim::{Optimizer, OptimizerKind};
+pub use params::{Grads, parameter_sizes, parameters_mut};
+pub use tape::{Tape, check_trainable};
+pub use trainer::{EpochStats, Examples, TrainConfig, batch_gradient, evaluate, train};

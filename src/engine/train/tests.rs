@@ -1,0 +1,398 @@
+//! Gradient checks against central differences, one optimisation step, a tiny net that learns
+//! a tiny separable set, and bit-for-bit reproducibility.
+
+use super::params::{Grads, parameters_mut};
+use super::tape;
+use super::*;
+use crate::engine::conv::Window;
+use crate::engine::{
+    Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
+};
+use ndarray::{Array1, Array2, Array3, Array4};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+fn layer(name: &str, kind: LayerKind) -> Layer {
+    Layer {
+        name: name.into(),
+        kind,
+    }
+}
+
+fn conv(
+    rng: &mut StdRng,
+    cin: usize,
+    cout: usize,
+    k: (usize, usize),
+    s: usize,
+    p: usize,
+) -> LayerKind {
+    LayerKind::Conv2d(Conv2d {
+        weight: Array4::from_shape_fn((cout, cin, k.0, k.1), |_| rng.random_range(-0.5..0.5)),
+        bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
+        stride: (s, s),
+        padding: (p, p),
+    })
+}
+
+fn dense(rng: &mut StdRng, cin: usize, cout: usize) -> LayerKind {
+    LayerKind::Dense(Dense {
+        weight: Array2::from_shape_fn((cout, cin), |_| rng.random_range(-0.3..0.3)),
+        bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
+    })
+}
+
+fn pool(mode: PoolMode, k: usize, s: usize, p: usize) -> LayerKind {
+    LayerKind::Pool2d(Pool2d {
+        mode,
+        window: Window {
+            kernel: (k, k),
+            stride: (s, s),
+            padding: (p, p),
+        },
+        blur: 3,
+    })
+}
+
+fn spec(c: usize, h: usize, w: usize) -> InputSpec {
+    InputSpec {
+        channels: c,
+        height: h,
+        width: w,
+        mean: vec![0.0; c],
+        std: vec![1.0; c],
+    }
+}
+
+/// `first` conv, then `middle` (the layers under test), then flatten and a dense layer to 3
+/// classes: the conv's weight gradient depends on every middle layer's input gradient.
+fn sandwich(
+    rng: &mut StdRng,
+    input: (usize, usize, usize),
+    middle: Vec<LayerKind>,
+    softmax: bool,
+) -> Model {
+    let (c, h, w) = input;
+    let mut layers = vec![layer("first", conv(rng, c, 2, (3, 3), 1, 1))];
+    for (i, kind) in middle.into_iter().enumerate() {
+        layers.push(layer(&format!("m{i}"), kind));
+    }
+    let shapes =
+        crate::engine::infer_shapes(spec(c, h, w).shape(), &layers).expect("valid test net");
+    let n = shapes.last().map_or(0, |s| s.len());
+    if !matches!(shapes.last(), Some(crate::engine::Shape::Vector(_))) {
+        layers.push(layer("flat", LayerKind::Flatten));
+    }
+    layers.push(layer("out", dense(rng, n, 3)));
+    if softmax {
+        layers.push(layer("softmax", LayerKind::Softmax));
+    }
+    Model::new(ModelInfo::default(), spec(c, h, w), layers).expect("valid test net")
+}
+
+fn loss(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
+    tape::loss_of(model, &tape::forward(model, x.clone(), 7), label).0
+}
+
+/// Compares every parameter gradient of `model` with central differences of the loss; returns
+/// the worst relative error `|a-n| / (|a|+|n|)` over whole tensors.
+fn check_gradients(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
+    let mut grads = Grads::zeros(model);
+    tape::backward(
+        model,
+        &tape::forward(model, x.clone(), 7),
+        label,
+        &mut grads,
+    );
+    let eps = 2e-3f32;
+    let mut worst = 0f32;
+    for (t, analytic) in grads.tensors.iter().enumerate() {
+        let mut numeric = vec![0f32; analytic.len()];
+        for (i, slot) in numeric.iter_mut().enumerate() {
+            let mut plus = model.clone();
+            parameters_mut(&mut plus)[t][i] += eps;
+            let mut minus = model.clone();
+            parameters_mut(&mut minus)[t][i] -= eps;
+            *slot = (loss(&plus, x, label) - loss(&minus, x, label)) / (2.0 * eps);
+        }
+        let diff: f32 = analytic
+            .iter()
+            .zip(&numeric)
+            .map(|(a, n)| (a - n).powi(2))
+            .sum::<f32>()
+            .sqrt();
+        let norm: f32 = analytic.iter().map(|a| a * a).sum::<f32>().sqrt()
+            + numeric.iter().map(|n| n * n).sum::<f32>().sqrt();
+        assert!(norm > 1e-6, "tensor {t} has no gradient at all");
+        worst = worst.max(diff / norm);
+    }
+    worst
+}
+
+fn random_input(rng: &mut StdRng, c: usize, h: usize, w: usize) -> Array3<f32> {
+    Array3::from_shape_fn((c, h, w), |_| rng.random_range(-1.0..1.0))
+}
+
+fn assert_gradients(
+    middle: impl Fn(&mut StdRng) -> Vec<LayerKind>,
+    input: (usize, usize, usize),
+    what: &str,
+) {
+    for seed in 0..3 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let kinds = middle(&mut rng);
+        let model = sandwich(&mut rng, input, kinds, seed % 2 == 0);
+        let x = random_input(&mut rng, input.0, input.1, input.2);
+        let label = rng.random_range(0..3);
+        let err = check_gradients(&model, &x, label);
+        assert!(err < 2e-2, "{what} (seed {seed}): relative error {err}");
+    }
+}
+
+#[test]
+fn conv_gradients_with_stride_and_padding() {
+    for (k, s, p, hw) in [
+        ((3, 3), 1, 0, 6),
+        ((3, 2), 2, 1, 7),
+        ((2, 2), 2, 0, 8),
+        ((5, 5), 3, 2, 9),
+        ((1, 1), 1, 0, 4),
+    ] {
+        assert_gradients(
+            |rng| {
+                let cout = rng.random_range(1..4);
+                vec![conv(rng, 2, cout, k, s, p)]
+            },
+            (1, hw, hw + 1),
+            &format!("conv k={k:?} s={s} p={p}"),
+        );
+    }
+}
+
+#[test]
+fn activation_gradients() {
+    for f in [
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.1 },
+        Activation::Sigmoid,
+        Activation::Tanh,
+    ] {
+        assert_gradients(
+            |_| vec![LayerKind::Activation(f)],
+            (2, 5, 5),
+            &format!("{f:?}"),
+        );
+    }
+}
+
+#[test]
+fn pooling_gradients() {
+    for (mode, k, s, p) in [
+        (PoolMode::Max, 2, 2, 0),
+        (PoolMode::Max, 3, 2, 1),
+        (PoolMode::Avg, 2, 2, 0),
+        (PoolMode::Avg, 3, 2, 1),
+        (PoolMode::Avg, 3, 1, 1),
+    ] {
+        assert_gradients(
+            |_| vec![pool(mode, k, s, p)],
+            (1, 7, 6),
+            &format!("{mode} k={k} s={s} p={p}"),
+        );
+    }
+    assert_gradients(
+        |_| vec![LayerKind::GlobalAvgPool],
+        (2, 5, 4),
+        "global average pooling",
+    );
+}
+
+#[test]
+fn dense_dropout_and_flatten_gradients() {
+    assert_gradients(
+        |rng| {
+            vec![
+                LayerKind::Flatten,
+                dense(rng, 2 * 4 * 4, 6),
+                LayerKind::Activation(Activation::Tanh),
+                LayerKind::Dropout { p: 0.4 },
+            ]
+        },
+        (1, 4, 4),
+        "flatten, dense, dropout",
+    );
+    assert_gradients(
+        |_| vec![LayerKind::Dropout { p: 0.3 }],
+        (1, 4, 4),
+        "dropout on maps",
+    );
+}
+
+#[test]
+fn a_softmax_in_the_middle_has_its_own_gradient() {
+    assert_gradients(
+        |rng| {
+            vec![
+                LayerKind::Flatten,
+                dense(rng, 2 * 3 * 3, 4),
+                LayerKind::Softmax,
+            ]
+        },
+        (1, 3, 3),
+        "softmax then dense",
+    );
+}
+
+#[test]
+fn softmax_cross_entropy_by_hand() {
+    // logits [0, ln 3]: softmax = [1/4, 3/4]; loss for class 1 = -ln(3/4) = 0.28768;
+    // gradient = [1/4, 3/4 - 1].
+    let (loss, grad) = backward::softmax_cross_entropy(&[0.0, 3f32.ln()], 1);
+    assert!((loss - 0.287_682).abs() < 1e-5, "{loss}");
+    assert!(
+        (grad[0] - 0.25).abs() < 1e-6 && (grad[1] + 0.25).abs() < 1e-6,
+        "{grad:?}"
+    );
+}
+
+fn toy_net(rng: &mut StdRng, pool_mode: PoolMode) -> Model {
+    let layers = vec![
+        layer("conv1", conv(rng, 1, 4, (3, 3), 1, 1)),
+        layer("relu1", LayerKind::Activation(Activation::Relu)),
+        layer("pool1", pool(pool_mode, 2, 2, 0)),
+        layer("flatten", LayerKind::Flatten),
+        layer("fc", dense(rng, 4 * 4 * 4, 2)),
+        layer("softmax", LayerKind::Softmax),
+    ];
+    Model::new(ModelInfo::default(), spec(1, 8, 8), layers).expect("valid toy net")
+}
+
+/// Two classes of 8x8 images: a bright vertical bar (class 0) or a horizontal one (class 1),
+/// at a random place, over noise.
+fn bars(n: usize, seed: u64) -> (Vec<Array3<f32>>, Vec<usize>) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|i| {
+            let label = i % 2;
+            let at = rng.random_range(1..7);
+            let x = Array3::from_shape_fn((1, 8, 8), |(_, y, x)| {
+                let on = if label == 0 { x == at } else { y == at };
+                if on { 1.0 } else { rng.random_range(-0.2..0.2) }
+            });
+            (x, label)
+        })
+        .unzip()
+}
+
+#[test]
+fn one_step_lowers_the_loss_on_a_fixed_batch() {
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut model = toy_net(&mut rng, PoolMode::Max);
+    initialize(&mut model, 3);
+    let (inputs, labels) = bars(16, 4);
+    let data = Examples {
+        inputs: &inputs,
+        labels: &labels,
+    };
+    let batch: Vec<usize> = (0..16).collect();
+    for kind in [OptimizerKind::sgd(), OptimizerKind::adam()] {
+        let mut m = model.clone();
+        let (grads, before, _) = batch_gradient(&m, data, &batch, 1);
+        Optimizer::new(kind, 0.01, 0.0).step(parameters_mut(&mut m), &grads);
+        let (_, after, _) = batch_gradient(&m, data, &batch, 1);
+        assert!(after < before, "{kind}: loss {before} -> {after}");
+    }
+}
+
+#[test]
+fn a_tiny_net_learns_a_tiny_separable_set() {
+    for mode in [PoolMode::Max, PoolMode::Avg] {
+        let mut rng = StdRng::seed_from_u64(5);
+        let mut model = toy_net(&mut rng, mode);
+        initialize(&mut model, 5);
+        let (inputs, labels) = bars(40, 6);
+        let data = Examples {
+            inputs: &inputs,
+            labels: &labels,
+        };
+        let config = TrainConfig {
+            epochs: 15,
+            batch: 8,
+            lr: 0.01,
+            seed: 5,
+            ..TrainConfig::default()
+        };
+        let history = train(&mut model, data, None, &config, |_, _| {}, |_| {}).expect("trains");
+        let (accuracy, _) = evaluate(&model, data).expect("runs");
+        assert_eq!(accuracy, 1.0, "{mode}: history {history:?}");
+        assert!(history[0].train_loss > history[history.len() - 1].train_loss);
+    }
+}
+
+#[test]
+fn a_run_is_reproducible_bit_for_bit_whatever_the_threads() {
+    let run = |threads: usize| {
+        let mut rng = StdRng::seed_from_u64(9);
+        let mut model = toy_net(&mut rng, PoolMode::Max);
+        initialize(&mut model, 9);
+        let (inputs, labels) = bars(24, 9);
+        let data = Examples {
+            inputs: &inputs,
+            labels: &labels,
+        };
+        let config = TrainConfig {
+            epochs: 2,
+            batch: 10,
+            seed: 9,
+            ..TrainConfig::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool");
+        pool.install(|| train(&mut model, data, None, &config, |_, _| {}, |_| {}).expect("trains"));
+        model
+    };
+    let one = run(1);
+    assert_eq!(one, run(3));
+    let mut rng = StdRng::seed_from_u64(9);
+    assert_ne!(
+        one,
+        toy_net(&mut rng, PoolMode::Max),
+        "training changed nothing"
+    );
+}
+
+#[test]
+fn kaiming_init_has_the_right_spread_and_zero_bias() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let layers = vec![
+        layer("fc1", dense(&mut rng, 400, 300)),
+        layer("relu", LayerKind::Activation(Activation::Relu)),
+        layer("fc2", dense(&mut rng, 300, 10)),
+    ];
+    let mut model = Model::new(ModelInfo::default(), spec(1, 20, 20), {
+        let mut l = vec![layer("flat", LayerKind::Flatten)];
+        l.extend(layers);
+        l
+    })
+    .expect("valid");
+    initialize(&mut model, 1);
+    let params = parameters_mut(&mut model);
+    let w = &params[0];
+    let var = w.iter().map(|v| v * v).sum::<f32>() / w.len() as f32;
+    // Kaiming: variance 2/400 = 0.005.
+    assert!((var - 0.005).abs() < 0.0005, "{var}");
+    assert!(params[1].iter().all(|&b| b == 0.0));
+    // Xavier uniform for fc2: variance a^2/3 with a^2 = 6/310 -> 0.00645.
+    let w2 = &params[2];
+    let var2 = w2.iter().map(|v| v * v).sum::<f32>() / w2.len() as f32;
+    assert!((var2 - 0.00645).abs() < 0.001, "{var2}");
+}
+
+#[test]
+fn blurmax_is_refused_with_the_layer_name() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let model = toy_net(&mut rng, PoolMode::BlurMax);
+    let err = check_trainable(&model).expect_err("blurmax has no backward");
+    assert!(err.to_string().contains("pool1"), "{err}");
+}

@@ -1,0 +1,197 @@
+//! Mini-batch training: shuffle, split each batch into fixed chunks of examples, compute the
+//! chunks' gradients in parallel (rayon) and add them up in chunk order, so a run with the same
+//! seed gives the same weights bit for bit on one machine, whatever the number of threads.
+
+use super::optim::{Optimizer, OptimizerKind};
+use super::params::{Grads, parameters_mut};
+use super::tape::{self, check_trainable};
+use crate::engine::{Model, Result, RunOptions};
+use ndarray::Array3;
+use rand::{SeedableRng, rngs::StdRng, seq::SliceRandom};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Examples per unit of parallel work; fixed so that summation order never depends on threads.
+const CHUNK: usize = 4;
+
+/// Normalised inputs and their classes.
+#[derive(Debug, Clone, Copy)]
+pub struct Examples<'a> {
+    pub inputs: &'a [Array3<f32>],
+    pub labels: &'a [usize],
+}
+
+impl Examples<'_> {
+    pub fn len(&self) -> usize {
+        self.inputs.len().min(self.labels.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How to train.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub batch: usize,
+    pub lr: f32,
+    /// Multiplies the learning rate after every epoch (1 keeps it constant).
+    pub lr_decay: f32,
+    pub optimizer: OptimizerKind,
+    pub weight_decay: f32,
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 10,
+            batch: 32,
+            lr: 1e-3,
+            lr_decay: 1.0,
+            optimizer: OptimizerKind::adam(),
+            weight_decay: 0.0,
+            seed: 0,
+        }
+    }
+}
+
+/// One epoch's numbers, as stored in a model's `training.history`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EpochStats {
+    pub epoch: usize,
+    /// Mean cross-entropy over the epoch's batches (dropout active).
+    pub train_loss: f32,
+    /// Fraction right while training through the epoch (dropout active).
+    pub train_accuracy: f32,
+    /// Fraction right on the held-out set after the epoch (inference mode), if one was given.
+    pub test_accuracy: Option<f32>,
+}
+
+/// Loss and number right over a set of examples, summed over a chunk.
+struct ChunkResult {
+    grads: Grads,
+    loss: f64,
+    correct: usize,
+}
+
+/// Mean gradient, mean loss and number right of `batch` (indices into `data`) at the current
+/// weights. `step_seed` draws the dropout masks of this batch.
+pub fn batch_gradient(
+    model: &Model,
+    data: Examples,
+    batch: &[usize],
+    step_seed: u64,
+) -> (Grads, f32, usize) {
+    let chunks: Vec<ChunkResult> = batch
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut grads = Grads::zeros(model);
+            let (mut loss, mut correct) = (0f64, 0usize);
+            for (k, &i) in chunk.iter().enumerate() {
+                let seed = step_seed
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .wrapping_add((c * CHUNK + k) as u64);
+                let t = tape::forward(model, data.inputs[i].clone(), seed);
+                let label = data.labels[i];
+                correct += usize::from(tape::loss_of(model, &t, label).1);
+                loss += tape::backward(model, &t, label, &mut grads) as f64;
+            }
+            ChunkResult {
+                grads,
+                loss,
+                correct,
+            }
+        })
+        .collect();
+    let mut total = Grads::zeros(model);
+    let (mut loss, mut correct) = (0f64, 0usize);
+    for chunk in &chunks {
+        total.add(&chunk.grads);
+        loss += chunk.loss;
+        correct += chunk.correct;
+    }
+    let n = batch.len().max(1);
+    total.scale(1.0 / n as f32);
+    (total, (loss / n as f64) as f32, correct)
+}
+
+/// Fraction of `data` the model classifies right (inference mode), and every prediction.
+pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
+    let predictions: Vec<usize> = (0..data.len())
+        .into_par_iter()
+        .map(|i| {
+            model
+                .forward(&data.inputs[i], &RunOptions::default())
+                .map(|out| tape::argmax(&out.values()))
+        })
+        .collect::<Result<_>>()?;
+    let right = predictions
+        .iter()
+        .zip(data.labels)
+        .filter(|(p, l)| p == l)
+        .count();
+    Ok((right as f32 / data.len().max(1) as f32, predictions))
+}
+
+/// Trains `model` in place. `on_batch(done, total)` is called after each step of an epoch and
+/// `on_epoch` after each epoch; the returned history has one entry per epoch.
+pub fn train(
+    model: &mut Model,
+    train_set: Examples,
+    test_set: Option<Examples>,
+    config: &TrainConfig,
+    mut on_batch: impl FnMut(usize, usize),
+    mut on_epoch: impl FnMut(&EpochStats),
+) -> Result<Vec<EpochStats>> {
+    check_trainable(model)?;
+    if let Some(i) = (0..train_set.len()).find(|&i| {
+        let (c, h, w) = train_set.inputs[i].dim();
+        crate::engine::Shape::maps(c, h, w) != model.input.shape()
+    }) {
+        let (c, h, w) = train_set.inputs[i].dim();
+        return Err(crate::engine::Error::InputShape {
+            layer: "input".into(),
+            expected: model.input.shape().to_string(),
+            got: format!("training example {i} of {c} @ {h}x{w}"),
+        });
+    }
+    let batch = config.batch.max(1);
+    let mut optimizer = Optimizer::new(config.optimizer, config.lr, config.weight_decay);
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut order: Vec<usize> = (0..train_set.len()).collect();
+    let mut history = Vec::with_capacity(config.epochs);
+    let mut step = 0u64;
+    for epoch in 1..=config.epochs {
+        order.shuffle(&mut rng);
+        let batches = order.len().div_ceil(batch);
+        let (mut loss_sum, mut correct) = (0f64, 0usize);
+        for (b, indices) in order.chunks(batch).enumerate() {
+            let seed = config.seed ^ step.wrapping_mul(0xD1B5_4A32_D192_ED03);
+            let (grads, loss, right) = batch_gradient(model, train_set, indices, seed);
+            optimizer.step(parameters_mut(model), &grads);
+            loss_sum += loss as f64 * indices.len() as f64;
+            correct += right;
+            step += 1;
+            on_batch(b + 1, batches);
+        }
+        optimizer.lr *= config.lr_decay;
+        let n = train_set.len().max(1) as f64;
+        let test_accuracy = match test_set {
+            Some(t) if !t.is_empty() => Some(evaluate(model, t)?.0),
+            _ => None,
+        };
+        let stats = EpochStats {
+            epoch,
+            train_loss: (loss_sum / n) as f32,
+            train_accuracy: (correct as f64 / n) as f32,
+            test_accuracy,
+        };
+        on_epoch(&stats);
+        history.push(stats);
+    }
+    Ok(history)
+}
