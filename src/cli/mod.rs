@@ -1,6 +1,7 @@
 //! The `convscope` command line: one file per subcommand. `anyhow` lives only here.
 
 pub mod bench;
+pub mod consistency;
 pub mod eval;
 pub mod inspect;
 pub mod sweep;
@@ -29,6 +30,8 @@ pub enum Command {
     Bench(bench::Args),
     /// Shift an image step by step and write how similar each stage stays, as CSV.
     Sweep(sweep::Args),
+    /// How often the top class survives two random shifts of each test image, per pooling mode.
+    Consistency(consistency::Args),
     /// Train an architecture on MNIST or the shapes set and write the model.
     Train(train::Args),
     /// Print a model's accuracy on a data set's test split and its confusion matrix.
@@ -64,6 +67,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Consistency(args) => consistency::run(args),
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
     }

@@ -10,8 +10,8 @@ pub mod limits;
 pub mod model;
 pub mod pool;
 pub mod tensor;
-pub mod zoo;
 pub mod train;
+pub mod zoo;
 
 pub use activation::{Activation, softmax};
 pub use conv::{Conv2d, Window};

@@ -1,0 +1,121 @@
+//! `convscope consistency`: Zhang (2019)'s shift consistency and the accuracy over a test set,
+//! for each pooling mode, as a table and CSV.
+
+use crate::analysis::consistency::consistency;
+use crate::data;
+use crate::engine::{PoolMode, RunOptions};
+use crate::io::{Fill, model_file};
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model (convscope/1 JSON).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
+    #[arg(long, value_parser = super::train::parse_data)]
+    pub data: data::DataSpec,
+    /// Each image is shifted twice by random (dx, dy) in [-K, K].
+    #[arg(long, default_value_t = 3)]
+    pub max_shift: i32,
+    /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.
+    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    pub pool: Vec<PoolMode>,
+    /// What fills the uncovered pixels: zero, edge, wrap.
+    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    pub fill: Fill,
+    /// Use only the first N test images.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Seed of the random shifts.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Also write the table as CSV here.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model = model_file::load_model(&args.model)?;
+    let test = data::load(&args.data)?.test;
+    let test = match args.limit {
+        Some(n) => test.take(n),
+        None => test,
+    };
+    let (c, h, w) = test.image_shape();
+    if (c, h, w) != (model.input.channels, model.input.height, model.input.width) {
+        bail!(
+            "{}: takes {}, but {} has {c} @ {h}x{w} images",
+            args.model.display(),
+            model.input.shape(),
+            args.data
+        );
+    }
+    if args.max_shift < 0 || args.max_shift > h.max(w) as i32 {
+        bail!(
+            "--max-shift {} is not between 0 and {}",
+            args.max_shift,
+            h.max(w)
+        );
+    }
+    let modes = if args.pool.is_empty() {
+        PoolMode::ALL.to_vec()
+    } else {
+        args.pool.clone()
+    };
+    let trained = model
+        .info
+        .training
+        .get("pool")
+        .and_then(|p| p.as_str())
+        .unwrap_or("?");
+    let mut csv = String::from("model,trained_pool,pool,images,max_shift,accuracy,consistency\n");
+    println!(
+        "{} on {} ({} images), shifts in [-{k},{k}]^2, trained with {trained} pooling",
+        model.info.name,
+        args.data,
+        test.len(),
+        k = args.max_shift
+    );
+    println!("{:<8} {:>9} {:>12}", "pool", "accuracy", "consistency");
+    for mode in modes {
+        let options = RunOptions {
+            pool_mode: Some(mode),
+            dropout: None,
+        };
+        let image = |i: usize| (test.pixels(i), test.label(i));
+        let r = consistency(
+            &model,
+            test.len(),
+            &image,
+            args.max_shift,
+            args.fill,
+            &options,
+            args.seed,
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+        println!(
+            "{:<8} {:>8.2}% {:>11.2}%",
+            mode.as_str(),
+            100.0 * r.accuracy,
+            100.0 * r.consistency
+        );
+        writeln!(
+            csv,
+            "{},{trained},{},{},{},{:.4},{:.4}",
+            model.info.name,
+            mode.as_str(),
+            r.images,
+            args.max_shift,
+            r.accuracy,
+            r.consistency
+        )
+        .ok();
+    }
+    if let Some(path) = &args.csv {
+        std::fs::write(path, csv).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(())
+}
