@@ -4,6 +4,8 @@
 //! engine computes every layer's output, [`analysis`] measures them, and the GUI draws them.
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod io;
+pub mod viz;

@@ -1,5 +1,6 @@
 //! What we measure about a network: similarities under translation, sweeps, receptive fields.
 
+pub mod pooling;
 pub mod similarity;
 pub mod stride;
 pub mod sweep;

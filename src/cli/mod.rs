@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod inspect;
+pub mod render;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
@@ -24,6 +25,8 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Time one forward pass (one thread) and a 289-shift translation sweep (all cores).
     Bench(bench::Args),
+    /// Draw one layer's maps as a PNG grid, as the app's export does.
+    Render(render::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -54,5 +57,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Render(args) => render::run(args),
     }
 }
