@@ -18,7 +18,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(s.input);
         ui.label(egui::RichText::new(s.drop_hint).small().weak());
-        ui.collapsing(s.samples, |ui| {
+        egui::CollapsingHeader::new(s.samples).default_open(true).show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for sample in SAMPLES {
                     let selected = p.ex.input.name == sample.name;
@@ -46,8 +46,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
 fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     ui.horizontal(|ui| {
-        ui.label(s.brush);
-        ui.add(egui::Slider::new(&mut p.canvas.brush, 2.0..=14.0).show_value(false));
+        ui.add(egui::Slider::new(&mut p.canvas.brush, 2.0..=14.0).show_value(false).text(s.brush));
         if ui.button(s.clear).clicked() {
             p.commands.push(Command::ClearCanvas);
         }

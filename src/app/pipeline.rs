@@ -6,7 +6,7 @@ use super::maps_ui::{full_uv, map_texture};
 use super::{Command, Panels};
 use egui::{Color32, Sense, Vec2};
 
-const CARD_WIDTH: f32 = 92.0;
+const CARD_WIDTH: f32 = 76.0;
 const THUMB: f32 = 40.0;
 
 pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {

@@ -137,8 +137,8 @@ fn describe(path: &Path) -> SampleModel {
     }
 }
 
-/// The model to open first: the remembered one, else `digits-max`, else the first sample,
-/// else the fixture.
+/// The model to open first: the remembered one, else `digits-max`, else the first max-pooling
+/// sample, else the first sample, else the fixture.
 pub fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> PathBuf {
     if let Some(p) = remembered.filter(|p| p.is_file()) {
         return p.to_path_buf();
@@ -146,6 +146,7 @@ pub fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> PathB
     models
         .iter()
         .find(|m| m.name == "digits-max")
+        .or_else(|| models.iter().find(|m| m.name.ends_with("-max")))
         .or_else(|| models.first())
         .map(|m| m.path.clone())
         .unwrap_or_else(fallback_model_path)
@@ -171,6 +172,6 @@ mod tests {
         let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["tiny-avg", "tiny-max"]);
         assert!(models[0].description.contains("untrained"));
-        assert_eq!(startup_model(&models, None), models[0].path);
+        assert_eq!(startup_model(&models, None), models[1].path, "a -max model first");
     }
 }

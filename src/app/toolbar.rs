@@ -10,7 +10,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.horizontal_wrapped(|ui| {
         ui.strong("convscope");
         ui.separator();
-        ui.menu_button(format!("{} ▾ {}", s.model, p.ex.model.info.name), |ui| {
+        ui.menu_button(format!("{}: {}", s.model, p.ex.model.info.name), |ui| {
             for m in p.models {
                 let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
                 if ui
@@ -137,7 +137,7 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.label(format!("{} · {}", p.ex.model.info.name, p.ex.input.name));
         if let Some(e) = &p.ex.last_error {
             ui.separator();
-            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
+            ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(msg) = p.status {
             ui.separator();
             ui.label(msg);
