@@ -350,9 +350,13 @@ impl Explorer {
                         p.window = window;
                     }
                 }
-                match Model::new(self.model.info.clone(), self.model.input.clone(), layers) {
-                    Ok(mut net) => {
-                        net.info.labels.clear();
+                // The labels name the classes, which a network cut before its dense layer lacks.
+                let info = crate::engine::ModelInfo {
+                    labels: Vec::new(),
+                    ..self.model.info.clone()
+                };
+                match Model::new(info, self.model.input.clone(), layers) {
+                    Ok(net) => {
                         self.net = net;
                         self.window_note = Some(e.to_string());
                     }
@@ -400,5 +404,84 @@ impl Explorer {
             }
             Err(e) => self.last_error = Some(e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::samples::{fallback_model_path, sample_image};
+
+    fn explorer() -> Explorer {
+        let path = fallback_model_path();
+        let model = load_model(&path).expect("fixture loads");
+        Explorer::new(model, Some(path), sample_image("digit_7").expect("sample")).expect("runs")
+    }
+
+    #[test]
+    fn stages_stay_in_range() {
+        let mut ex = explorer();
+        assert_eq!(ex.stage_count(), ex.model.layers().len() + 1);
+        ex.prev_stage();
+        assert_eq!(ex.stage, 0);
+        ex.select_stage(999);
+        assert_eq!(ex.stage, ex.stage_count() - 1);
+        assert_eq!(ex.trace.len(), ex.stage_count());
+    }
+
+    #[test]
+    fn the_twin_is_the_other_mode_beside_it() {
+        let path = fallback_model_path();
+        let (twin, mode) = twin_path(&path).expect("tiny-avg is beside tiny-max");
+        assert!(twin.ends_with("tiny-avg.json"));
+        assert_eq!(mode, PoolMode::Avg);
+        assert_eq!(twin_path(&twin).map(|t| t.1), Some(PoolMode::Max));
+        assert_eq!(twin_path(Path::new("/nowhere/x-max.json")), None);
+        assert_eq!(twin_path(Path::new("plain.json")), None);
+    }
+
+    #[test]
+    fn a_window_that_no_longer_fits_the_dense_layer_cuts_the_network_before_it() {
+        let mut ex = explorer();
+        // 3x3/2 pooling: 28 -> 13 -> 6, so fc (trained on 8*7*7) cannot run.
+        ex.set_pool_window(PoolWindow::K3S2);
+        let note = ex.window_note.clone().expect("a note");
+        assert!(note.contains("fc"), "{note}");
+        assert!(ex.probabilities.is_empty());
+        assert_eq!(ex.prediction(), None);
+        let pool2 = ex.stage_named("pool2").expect("pool2 still runs");
+        assert_eq!(ex.trace[pool2].shape().to_string(), "8 @ 6x6");
+        // 2x2/1 keeps 28 -> 27 -> 26: also cut; back to as trained restores everything.
+        ex.set_pool_window(PoolWindow::AsTrained);
+        assert_eq!(ex.window_note, None);
+        assert!(ex.prediction().is_some());
+        assert_eq!(ex.stage_count(), ex.model.layers().len() + 1);
+    }
+
+    #[test]
+    fn an_input_the_model_cannot_take_keeps_the_old_one() {
+        let mut ex = explorer();
+        let before = ex.trace.clone();
+        let empty = InputImage {
+            name: "empty.png".into(),
+            path: None,
+            image: Rgb32FImage::new(0, 0),
+        };
+        assert!(!ex.set_input(empty));
+        assert!(ex.last_error.as_deref().unwrap_or("").contains("empty.png"));
+        assert_eq!(ex.trace, before);
+    }
+
+    #[test]
+    fn dropout_without_a_dropout_layer_changes_nothing() {
+        let mut ex = explorer();
+        let before = ex.probabilities.clone();
+        ex.set_dropout(DropoutSetting {
+            enabled: true,
+            ..DropoutSetting::default()
+        });
+        assert!(!ex.has_dropout());
+        assert_eq!(ex.probabilities, before);
+        assert_eq!(ex.probabilities_no_dropout, before);
     }
 }
