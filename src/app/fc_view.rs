@@ -146,6 +146,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {

@@ -31,6 +31,9 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 p.commands.push(Command::OpenImageDialog);
             }
         });
+        ui.separator();
+        pictures_ui(ui, p);
+        ui.separator();
         if p.ex.model.input.channels == 1 {
             egui::CollapsingHeader::new(s.draw)
                 .default_open(true)
@@ -38,8 +41,6 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .header_response
                 .on_hover_text(s.draw_tip);
         }
-        ui.separator();
-        pictures_ui(ui, p);
     });
 }
 
@@ -85,7 +86,6 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
 fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let ex = p.ex;
-    ui.label(format!("{}: {}", s.original, ex.input.name));
     let original = p.tex.get(ui.ctx(), TexKey::Original, || {
         let img = &ex.input.image;
         let side = img.width().max(img.height());
@@ -102,14 +102,20 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         });
         pixels_image(&pixels)
     });
-    let [w, h] = original.size();
-    let k = 200.0 / w.max(h).max(1) as f32;
-    ui.image((original.id(), Vec2::new(w as f32, h as f32) * k));
-    ui.label(s.network_sees).on_hover_text(s.network_sees_tip);
     let seen = p.tex.get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
-    let [w, h] = seen.size();
-    let k = 200.0 / w.max(h).max(1) as f32;
-    ui.image((seen.id(), Vec2::new(w as f32, h as f32) * k));
+    ui.columns(2, |cols| {
+        let labels = [
+            (&original, format!("{}: {}", s.original, ex.input.name)),
+            (&seen, s.network_sees.to_string()),
+        ];
+        for (ui, (tex, label)) in cols.iter_mut().zip(labels) {
+            ui.label(egui::RichText::new(label).small()).on_hover_text(s.network_sees_tip);
+            let [w, h] = tex.size();
+            let side = ui.available_width().min(140.0);
+            let k = side / w.max(h).max(1) as f32;
+            ui.image((tex.id(), Vec2::new(w as f32, h as f32) * k));
+        }
+    });
     let spec = &ex.model.input;
     let (lo, hi, _) = ex.trace.first().map_or((0.0, 0.0, 0.0), |t| t.stats());
     ui.small(format!(

@@ -57,9 +57,9 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     });
     let (c, _, bw) = as_maps(before).dim();
     let cols = (c as f64).sqrt().ceil() as usize;
-    let cell = fit_cell(ui.available_width() * 0.55, cols, bw, 8.0);
-    let mut grids: Vec<GridOut> = Vec::new();
+    let cell = fit_cell(ui.available_width() * 0.45, cols, bw, 8.0);
     ui.horizontal_top(|ui| {
+        let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, stage - 1), (s.after_pooling, stage)] {
             ui.vertical(|ui| {
                 let shape = p.ex.trace.get(st).map(|t| t.shape().to_string()).unwrap_or_default();
@@ -67,17 +67,22 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
                 grids.push(maps_grid_ui(ui, p, st, cell, cols));
             });
         }
+        let [before_grid, after_grid] = grids.as_slice() else {
+            return;
+        };
+        ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
     });
-    let [before_grid, after_grid] = grids.as_slice() else {
-        return;
-    };
+}
+
+/// Outlines the window behind the hovered (or swept) pooled cell and lists its values.
+fn window_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, w: crate::engine::Window, before_grid: &GridOut, after_grid: &GridOut) {
     let (oh, ow) = after_grid.map_hw;
     let target = after_grid.hovered.or_else(|| {
         let i = p.view.sweep?;
         (ow > 0).then(|| (0, i / ow, i % ow)).filter(|&(_, y, _)| y < oh)
     });
     let Some((ch, oy, ox)) = target else {
-        ui.label(s.hover_pooled);
+        ui.label(p.s.hover_pooled);
         return;
     };
     // The window of output (oy, ox) in input cells, end exclusive.
