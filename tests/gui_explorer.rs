@@ -16,7 +16,9 @@ fn harness_with(settings: Settings) -> Harness<'static, ConvscopeApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]).expect("app starts"));
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]).expect("app starts")
+        });
     h.run();
     h
 }
@@ -54,7 +56,9 @@ fn opens_with_a_model_and_a_digit_and_predicts() {
     let (_, p) = app.explorer.prediction().expect("a prediction");
     assert!(p > 0.0 && p <= 1.0);
     // The pipeline strip shows a card per stage.
-    for name in ["conv1", "relu1", "pool1", "conv2", "pool2", "flatten", "fc", "softmax"] {
+    for name in [
+        "conv1", "relu1", "pool1", "conv2", "pool2", "flatten", "fc", "softmax",
+    ] {
         assert!(h.get_all_by_label(name).count() >= 1, "{name}");
     }
 }
@@ -96,14 +100,23 @@ fn m_switches_pooling_and_the_pooled_values_follow_the_engine() {
         LayerKind::Pool2d(p) => p.window,
         _ => panic!("pool1 is a pooling layer"),
     };
-    let before = h.state().explorer.trace[stage - 1].as_maps().expect("maps").clone();
-    let pooled_max = h.state().explorer.trace[stage].as_maps().expect("maps").clone();
+    let before = h.state().explorer.trace[stage - 1]
+        .as_maps()
+        .expect("maps")
+        .clone();
+    let pooled_max = h.state().explorer.trace[stage]
+        .as_maps()
+        .expect("maps")
+        .clone();
     assert_eq!(pooled_max, max_pool(before.view(), &window).0);
 
     h.key_press(egui::Key::M);
     h.run();
     assert_eq!(h.state().explorer.pool_mode, PoolMode::Avg);
-    let pooled_avg = h.state().explorer.trace[stage].as_maps().expect("maps").clone();
+    let pooled_avg = h.state().explorer.trace[stage]
+        .as_maps()
+        .expect("maps")
+        .clone();
     assert_eq!(pooled_avg, avg_pool(before.view(), &window));
     assert_ne!(pooled_avg, pooled_max);
     // The toolbar button shows the mode and cycles on to blur-max.
@@ -163,7 +176,10 @@ fn drawing_on_the_canvas_feeds_the_network_live() {
     let app = h.state();
     assert!(!app.canvas.is_blank());
     assert_ne!(app.explorer.probabilities, before);
-    assert_ne!(app.explorer.probabilities, mid, "the prediction follows the stroke");
+    assert_ne!(
+        app.explorer.probabilities, mid,
+        "the prediction follows the stroke"
+    );
     // The pixels the network sees hold a vertical line down the middle.
     let px = &app.explorer.pixels;
     assert!(px[[0, 14, 14]] > 0.5, "{}", px[[0, 14, 14]]);
@@ -197,7 +213,13 @@ fn a_bad_image_file_shows_its_error_and_keeps_the_old_input() {
     apply(&mut h, Command::OpenImage(bad));
     wait_for_jobs(&mut h);
     let app = h.state();
-    assert!(app.explorer.last_error.as_deref().unwrap_or("").contains("not-a-picture.png"));
+    assert!(
+        app.explorer
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not-a-picture.png")
+    );
     assert_eq!(app.explorer.input.name, "digit_7");
 }
 
@@ -220,7 +242,10 @@ fn textures_are_not_uploaded_again_when_nothing_changed() {
     assert_eq!(h.state().textures.uploads, uploads);
     h.key_press(egui::Key::M);
     h.run();
-    assert!(h.state().textures.uploads > uploads, "a new pooling mode redraws");
+    assert!(
+        h.state().textures.uploads > uploads,
+        "a new pooling mode redraws"
+    );
 }
 
 #[test]
@@ -248,5 +273,11 @@ fn export_writes_the_selected_stage() {
     apply(&mut h, Command::Export(out.clone()));
     let img = image::open(&out).expect("a PNG").to_rgba8();
     assert!(img.width() > 14 && img.height() > 14);
-    assert!(h.state().status.as_deref().unwrap_or("").contains("pool1.png"));
+    assert!(
+        h.state()
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .contains("pool1.png")
+    );
 }

@@ -20,14 +20,15 @@ pub fn dense_weights_without(model: &Model, pool_index: usize) -> Option<PoolSav
     if !matches!(layers.get(pool_index)?.kind, LayerKind::Pool2d(_)) {
         return None;
     }
-    let (dense_index, dense) = layers
-        .iter()
-        .enumerate()
-        .skip(pool_index + 1)
-        .find_map(|(i, l)| match &l.kind {
-            LayerKind::Dense(d) => Some((i, d)),
-            _ => None,
-        })?;
+    let (dense_index, dense) =
+        layers
+            .iter()
+            .enumerate()
+            .skip(pool_index + 1)
+            .find_map(|(i, l)| match &l.kind {
+                LayerKind::Dense(d) => Some((i, d)),
+                _ => None,
+            })?;
     let before: Vec<_> = layers[..dense_index]
         .iter()
         .enumerate()

@@ -58,8 +58,14 @@ impl Canvas {
 
     fn dab(&mut self, (cx, cy): (f32, f32)) {
         let r = self.brush.max(0.5);
-        let (x0, x1) = ((cx - r - 1.0).floor().max(0.0) as usize, (cx + r + 1.0).ceil().min(SIDE as f32) as usize);
-        let (y0, y1) = ((cy - r - 1.0).floor().max(0.0) as usize, (cy + r + 1.0).ceil().min(SIDE as f32) as usize);
+        let (x0, x1) = (
+            (cx - r - 1.0).floor().max(0.0) as usize,
+            (cx + r + 1.0).ceil().min(SIDE as f32) as usize,
+        );
+        let (y0, y1) = (
+            (cy - r - 1.0).floor().max(0.0) as usize,
+            (cy + r + 1.0).ceil().min(SIDE as f32) as usize,
+        );
         for y in y0..y1 {
             for x in x0..x1 {
                 let d = ((x as f32 + 0.5 - cx).powi(2) + (y as f32 + 0.5 - cy).powi(2)).sqrt();
@@ -116,7 +122,11 @@ mod tests {
         }
         c.end_stroke();
         c.stroke_to((10.0, 80.0));
-        assert_eq!(c.ink[[50, 10]], 0.0, "a new stroke does not join the old one");
+        assert_eq!(
+            c.ink[[50, 10]],
+            0.0,
+            "a new stroke does not join the old one"
+        );
     }
 
     #[test]

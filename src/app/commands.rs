@@ -47,7 +47,10 @@ impl Command {
             (plain(Key::PageUp), Command::PrevStage),
             (plain(Key::M), Command::CyclePool),
             (plain(Key::F11), Command::ToggleFullscreen),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::O), Command::OpenImageDialog),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+                Command::OpenImageDialog,
+            ),
         ]
     }
 }

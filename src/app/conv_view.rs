@@ -1,10 +1,10 @@
 //! A convolution stage: its kernels, its output maps, and the receptive field of a hovered cell
 //! on the input.
 
+use super::Panels;
 use super::maps_ui::{GAP, as_maps, fit_cell, full_uv, legend_ui, maps_grid_ui, outline};
 use super::stage_view::{hover_value_ui, scale_row_ui};
 use super::textures::TexKey;
-use super::Panels;
 use crate::analysis::receptive_fields;
 use crate::engine::Conv2d;
 use crate::viz::raster::pixels_image;
@@ -37,12 +37,17 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         ui.vertical(|ui| {
             ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
             scale_row_ui(ui, p, stage);
-            let (c, _, mw) = p.ex.trace.get(stage).map_or((1, 1, 1), |t| as_maps(t).dim());
+            let (c, _, mw) =
+                p.ex.trace
+                    .get(stage)
+                    .map_or((1, 1, 1), |t| as_maps(t).dim());
             let cols = (c as f64).sqrt().ceil() as usize;
             let cell = fit_cell(ui.available_width() - 220.0, cols, mw, 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
             if let Some((ch, y, x)) = out.hovered {
-                if let Some(r) = out.cells_rect(ch, (x as i64, y as i64, x as i64 + 1, y as i64 + 1)) {
+                if let Some(r) =
+                    out.cells_rect(ch, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
+                {
                     outline(ui, r, Color32::WHITE);
                 }
                 hovered = Some((ch, y, x));
@@ -62,19 +67,25 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
     let shown_inputs = i.min(MAX_KERNEL_INPUTS);
     let scale = Scale::symmetric(conv.weight.iter());
     legend_ui(ui, &scale);
-    let cell = (110.0 / (shown_inputs * kw).max(1) as f32).clamp(2.0, 14.0).floor();
+    let cell = (110.0 / (shown_inputs * kw).max(1) as f32)
+        .clamp(2.0, 14.0)
+        .floor();
     let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
     for out in 0..o {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
-            ui.add_sized([22.0, tile.y], egui::Label::new(egui::RichText::new(out.to_string()).small()));
+            ui.add_sized(
+                [22.0, tile.y],
+                egui::Label::new(egui::RichText::new(out.to_string()).small()),
+            );
             for inp in 0..shown_inputs {
                 let tex = p.tex.get(ui.ctx(), TexKey::Kernel { stage, out, inp }, || {
                     let k = conv.weight.slice(ndarray::s![out, inp, .., ..]);
                     to_color_image(k, &scale)
                 });
                 let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
-                ui.painter().image(tex.id(), rect, full_uv(), Color32::WHITE);
+                ui.painter()
+                    .image(tex.id(), rect, full_uv(), Color32::WHITE);
             }
         });
     }
@@ -83,11 +94,15 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
 /// The network's view of the input with the hovered cell's receptive field outlined.
 fn receptive_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: Option<(usize, usize)>) {
     let ex = p.ex;
-    let tex = p.tex.get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    let tex = p
+        .tex
+        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
     let [w, h] = tex.size();
     let k = (200.0 / w.max(h).max(1) as f32).floor().max(1.0);
-    let (rect, _) = ui.allocate_exact_size(Vec2::new(w as f32 * k, h as f32 * k), egui::Sense::hover());
-    ui.painter().image(tex.id(), rect, full_uv(), Color32::WHITE);
+    let (rect, _) =
+        ui.allocate_exact_size(Vec2::new(w as f32 * k, h as f32 * k), egui::Sense::hover());
+    ui.painter()
+        .image(tex.id(), rect, full_uv(), Color32::WHITE);
     let Some((y, x)) = cell else {
         return;
     };

@@ -33,7 +33,8 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             ui.strong(s.logits);
             logits_ui(ui, p, stage);
             if is_last_dense(p, stage) {
-                ui.strong(s.probabilities).on_hover_text(s.probabilities_tip);
+                ui.strong(s.probabilities)
+                    .on_hover_text(s.probabilities_tip);
                 probabilities_ui(ui, p);
             }
         });
@@ -58,7 +59,7 @@ fn templates_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) 
     if c * h * w != dense.in_features() {
         return;
     }
-    let scale = Scale::symmetric(dense.weight.iter());
+    let scale = Scale::symmetric_quantile(dense.weight.iter(), 0.98);
     legend_ui(ui, &scale);
     let shown = c.min(16);
     let cell = (360.0 / (shown * w) as f32).clamp(1.0, 6.0).floor();
@@ -68,14 +69,23 @@ fn templates_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) 
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
             ui.add_sized([28.0, tile.y], egui::Label::new(p.ex.net.label(class)));
             for channel in 0..shown {
-                let tex = p.tex.get(ui.ctx(), TexKey::Template { stage, class, channel }, || {
-                    let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
-                        dense.weight[[class, channel * h * w + y * w + x]]
-                    });
-                    to_color_image(plane.view(), &scale)
-                });
+                let tex = p.tex.get(
+                    ui.ctx(),
+                    TexKey::Template {
+                        stage,
+                        class,
+                        channel,
+                    },
+                    || {
+                        let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
+                            dense.weight[[class, channel * h * w + y * w + x]]
+                        });
+                        to_color_image(plane.view(), &scale)
+                    },
+                );
                 let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
-                ui.painter().image(tex.id(), rect, full_uv(), Color32::WHITE);
+                ui.painter()
+                    .image(tex.id(), rect, full_uv(), Color32::WHITE);
             }
         });
     }
@@ -104,7 +114,8 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
 
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
-    ui.strong(p.s.probabilities).on_hover_text(p.s.probabilities_tip);
+    ui.strong(p.s.probabilities)
+        .on_hover_text(p.s.probabilities_tip);
     probabilities_ui(ui, p);
     history_ui(ui, p);
 }
@@ -131,11 +142,16 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         })
         .collect();
     let labels: Vec<String> = (0..probs.len()).map(|i| p.ex.net.label(i)).collect();
+    let count = probs.len();
     let reference = p.ex.dropout.enabled.then(|| {
         p.ex.probabilities_no_dropout
             .iter()
             .enumerate()
-            .map(|(i, &v)| Bar::new(i as f64 + 0.3, v as f64).width(0.25).fill(Color32::GRAY))
+            .map(|(i, &v)| {
+                Bar::new(i as f64 + 0.3, v as f64)
+                    .width(0.25)
+                    .fill(Color32::GRAY)
+            })
             .collect::<Vec<_>>()
     });
     Plot::new("probabilities")
@@ -146,7 +162,15 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        // One mark per class, all of the same weight, so every bar gets its label.
+        .x_grid_spacer(move |_| {
+            (0..count)
+                .map(|i| egui_plot::GridMark {
+                    value: i as f64,
+                    step_size: 10.0,
+                })
+                .collect()
+        })
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -174,8 +198,14 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
         let mut d = p.ex.dropout;
         ui.horizontal(|ui| {
             ui.checkbox(&mut d.enabled, s.dropout);
-            ui.add_enabled(d.enabled, egui::Slider::new(&mut d.rate, 0.0..=0.9).text(s.dropout_rate));
-            if ui.add_enabled(d.enabled, egui::Button::new(s.resample_mask)).clicked() {
+            ui.add_enabled(
+                d.enabled,
+                egui::Slider::new(&mut d.rate, 0.0..=0.9).text(s.dropout_rate),
+            );
+            if ui
+                .add_enabled(d.enabled, egui::Button::new(s.resample_mask))
+                .clicked()
+            {
                 p.commands.push(Command::ResampleDropout);
             }
         });
@@ -183,14 +213,13 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::SetDropout(d));
         }
         ui.small(s.dropout_note);
-        if let Some(stage) = p
-            .ex
-            .net
-            .layers()
-            .iter()
-            .position(|l| matches!(l.kind, crate::engine::LayerKind::Dropout { .. }))
-            .map(|i| i + 1)
-            .filter(|&st| p.ex.dropout.enabled && p.ex.stage != st)
+        if let Some(stage) =
+            p.ex.net
+                .layers()
+                .iter()
+                .position(|l| matches!(l.kind, crate::engine::LayerKind::Dropout { .. }))
+                .map(|i| i + 1)
+                .filter(|&st| p.ex.dropout.enabled && p.ex.stage != st)
         {
             let mask = super::stage_view::current_mask(p, stage);
             if let Some(m) = &mask {
@@ -211,7 +240,10 @@ pub(crate) fn history(training: &serde_json::Value) -> Vec<(f64, Option<f64>, Op
             rows.iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let epoch = r.get("epoch").and_then(|e| e.as_f64()).unwrap_or(i as f64 + 1.0);
+                    let epoch = r
+                        .get("epoch")
+                        .and_then(|e| e.as_f64())
+                        .unwrap_or(i as f64 + 1.0);
                     let get = |k: &str| r.get(k).and_then(|v| v.as_f64());
                     (epoch, get("train_accuracy"), get("test_accuracy"))
                 })
@@ -227,8 +259,14 @@ fn history_ui(ui: &mut egui::Ui, p: &Panels) {
     }
     let s = p.s;
     ui.strong(s.history);
-    let train: Vec<[f64; 2]> = rows.iter().filter_map(|(e, t, _)| t.map(|t| [*e, t])).collect();
-    let test: Vec<[f64; 2]> = rows.iter().filter_map(|(e, _, t)| t.map(|t| [*e, t])).collect();
+    let train: Vec<[f64; 2]> = rows
+        .iter()
+        .filter_map(|(e, t, _)| t.map(|t| [*e, t]))
+        .collect();
+    let test: Vec<[f64; 2]> = rows
+        .iter()
+        .filter_map(|(e, _, t)| t.map(|t| [*e, t]))
+        .collect();
     Plot::new("history")
         .height(180.0)
         .width(ui.available_width().clamp(200.0, 520.0))

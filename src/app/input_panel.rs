@@ -18,19 +18,25 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(s.input);
         ui.label(egui::RichText::new(s.drop_hint).small().weak());
-        egui::CollapsingHeader::new(s.samples).default_open(true).show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                for sample in SAMPLES {
-                    let selected = p.ex.input.name == sample.name;
-                    if ui.selectable_label(selected, sample.name).clicked() {
-                        p.commands.push(Command::LoadSample(sample.name));
+        egui::CollapsingHeader::new(s.samples)
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for sample in SAMPLES {
+                        let selected = p.ex.input.name == sample.name;
+                        if ui.selectable_label(selected, sample.name).clicked() {
+                            p.commands.push(Command::LoadSample(sample.name));
+                        }
                     }
+                });
+                if ui
+                    .button(s.open_image)
+                    .on_hover_text(s.open_image_tip)
+                    .clicked()
+                {
+                    p.commands.push(Command::OpenImageDialog);
                 }
             });
-            if ui.button(s.open_image).on_hover_text(s.open_image_tip).clicked() {
-                p.commands.push(Command::OpenImageDialog);
-            }
-        });
         ui.separator();
         pictures_ui(ui, p);
         ui.separator();
@@ -47,7 +53,11 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
 fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(&mut p.canvas.brush, 2.0..=14.0).show_value(false).text(s.brush));
+        ui.add(
+            egui::Slider::new(&mut p.canvas.brush, 2.0..=14.0)
+                .show_value(false)
+                .text(s.brush),
+        );
         if ui.button(s.clear).clicked() {
             p.commands.push(Command::ClearCanvas);
         }
@@ -74,7 +84,8 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
         });
         pixels_image(&pixels)
     });
-    ui.painter().image(tex.id(), rect, full_uv(), Color32::WHITE);
+    ui.painter()
+        .image(tex.id(), rect, full_uv(), Color32::WHITE);
     ui.painter().rect_stroke(
         rect,
         0.0,
@@ -102,14 +113,17 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         });
         pixels_image(&pixels)
     });
-    let seen = p.tex.get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    let seen = p
+        .tex
+        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
     ui.columns(2, |cols| {
         let labels = [
             (&original, format!("{}: {}", s.original, ex.input.name)),
             (&seen, s.network_sees.to_string()),
         ];
         for (ui, (tex, label)) in cols.iter_mut().zip(labels) {
-            ui.label(egui::RichText::new(label).small()).on_hover_text(s.network_sees_tip);
+            ui.label(egui::RichText::new(label).small())
+                .on_hover_text(s.network_sees_tip);
             let [w, h] = tex.size();
             let side = ui.available_width().min(140.0);
             let k = side / w.max(h).max(1) as f32;

@@ -26,21 +26,38 @@ pub(crate) fn scale_for(maps: &Array3<f32>, channel: usize, shared: bool) -> Sca
     if shared {
         Scale::fit(maps.iter())
     } else {
-        Scale::fit(maps.index_axis(Axis(0), channel.min(maps.dim().0.saturating_sub(1))).iter())
+        Scale::fit(
+            maps.index_axis(Axis(0), channel.min(maps.dim().0.saturating_sub(1)))
+                .iter(),
+        )
     }
 }
 
 /// The texture of one channel of a stage's output (uploaded once per change).
-pub(crate) fn map_texture(ui: &egui::Ui, p: &mut Panels, stage: usize, channel: usize, shared: bool) -> Option<TextureHandle> {
+pub(crate) fn map_texture(
+    ui: &egui::Ui,
+    p: &mut Panels,
+    stage: usize,
+    channel: usize,
+    shared: bool,
+) -> Option<TextureHandle> {
     let t = p.ex.trace.get(stage)?;
     let maps = as_maps(t);
     if channel >= maps.dim().0 {
         return None;
     }
-    Some(p.tex.get(ui.ctx(), TexKey::Map { stage, channel, shared }, || {
-        let scale = scale_for(&maps, channel, shared);
-        to_color_image(maps.index_axis(Axis(0), channel), &scale)
-    }))
+    Some(p.tex.get(
+        ui.ctx(),
+        TexKey::Map {
+            stage,
+            channel,
+            shared,
+        },
+        || {
+            let scale = scale_for(&maps, channel, shared);
+            to_color_image(maps.index_axis(Axis(0), channel), &scale)
+        },
+    ))
 }
 
 /// Where a grid was drawn and which cell the pointer is on.
@@ -54,7 +71,11 @@ pub(crate) struct GridOut {
 
 impl GridOut {
     /// The rectangle of cells rows `y0..y1`, columns `x0..x1` (clipped) on tile `channel`.
-    pub fn cells_rect(&self, channel: usize, (x0, y0, x1, y1): (i64, i64, i64, i64)) -> Option<Rect> {
+    pub fn cells_rect(
+        &self,
+        channel: usize,
+        (x0, y0, x1, y1): (i64, i64, i64, i64),
+    ) -> Option<Rect> {
         let tile = self.tiles.get(channel)?;
         let (h, w) = (self.map_hw.0 as i64, self.map_hw.1 as i64);
         let clip = |v: i64, hi: i64| v.clamp(0, hi) as f32;
@@ -68,12 +89,23 @@ impl GridOut {
 /// The cell size (points per map pixel) that fits `cols` tiles of `w` cells into `width`.
 pub(crate) fn fit_cell(width: f32, cols: usize, w: usize, max: f32) -> f32 {
     let cols = cols.max(1) as f32;
-    ((width - (cols - 1.0) * GAP) / (cols * w.max(1) as f32)).clamp(1.0, max).floor()
+    ((width - (cols - 1.0) * GAP) / (cols * w.max(1) as f32))
+        .clamp(1.0, max)
+        .floor()
 }
 
 /// Every channel of stage `stage` as a grid with `cell` points per map pixel.
-pub(crate) fn maps_grid_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: f32, cols: usize) -> GridOut {
-    let (c, h, w) = p.ex.trace.get(stage).map_or((0, 0, 0), |t| as_maps(t).dim());
+pub(crate) fn maps_grid_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    stage: usize,
+    cell: f32,
+    cols: usize,
+) -> GridOut {
+    let (c, h, w) =
+        p.ex.trace
+            .get(stage)
+            .map_or((0, 0, 0), |t| as_maps(t).dim());
     let layout = GridLayout {
         count: c,
         cols: cols.clamp(1, c.max(1)),
@@ -81,14 +113,19 @@ pub(crate) fn maps_grid_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell
         gap: GAP,
     };
     let (gw, gh) = layout.size();
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), Sense::hover());
+    let (rect, response) =
+        ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), Sense::hover());
     let mut tiles = Vec::with_capacity(c);
     let shared = p.view.shared_scale;
     for ch in 0..c {
         let (ox, oy) = layout.tile_origin(ch);
-        let tile = Rect::from_min_size(rect.min + Vec2::new(ox, oy), Vec2::new(layout.tile.0, layout.tile.1));
+        let tile = Rect::from_min_size(
+            rect.min + Vec2::new(ox, oy),
+            Vec2::new(layout.tile.0, layout.tile.1),
+        );
         if let Some(tex) = map_texture(ui, p, stage, ch, shared) {
-            ui.painter().image(tex.id(), tile, full_uv(), Color32::WHITE);
+            ui.painter()
+                .image(tex.id(), tile, full_uv(), Color32::WHITE);
         }
         tiles.push(tile);
     }
@@ -124,7 +161,10 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, scale: &Scale) {
             let x0 = rect.left() + rect.width() * i as f32 / steps as f32;
             let x1 = rect.left() + rect.width() * (i + 1) as f32 / steps as f32;
             ui.painter().rect_filled(
-                Rect::from_min_max(Pos2::new(x0, rect.top()), Pos2::new(x1 + 0.5, rect.bottom())),
+                Rect::from_min_max(
+                    Pos2::new(x0, rect.top()),
+                    Pos2::new(x1 + 0.5, rect.bottom()),
+                ),
                 0.0,
                 Color32::from_rgb(r, g, b),
             );
@@ -135,8 +175,12 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, scale: &Scale) {
 
 /// An outline on top of everything.
 pub(crate) fn outline(ui: &egui::Ui, rect: Rect, color: Color32) {
-    ui.painter()
-        .rect_stroke(rect, 0.0, egui::Stroke::new(2.0, color), egui::StrokeKind::Outside);
+    ui.painter().rect_stroke(
+        rect,
+        0.0,
+        egui::Stroke::new(2.0, color),
+        egui::StrokeKind::Outside,
+    );
 }
 
 /// `conv1 · conv2d`, the heading of a stage.

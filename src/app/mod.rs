@@ -86,7 +86,11 @@ pub struct ConvscopeApp {
 impl ConvscopeApp {
     /// The app with `settings`, looking for sample models in `model_dirs`. Falls back to the
     /// default sample picture and model when the remembered ones cannot be opened.
-    pub fn new(ctx: &egui::Context, settings: Settings, model_dirs: &[PathBuf]) -> Result<Self, String> {
+    pub fn new(
+        ctx: &egui::Context,
+        settings: Settings,
+        model_dirs: &[PathBuf],
+    ) -> Result<Self, String> {
         fonts::install(ctx);
         let models = samples::discover_models(model_dirs);
         let model_path = samples::startup_model(&models, settings.last_model.as_deref());
@@ -95,14 +99,23 @@ impl ConvscopeApp {
             .last_image_file
             .as_deref()
             .and_then(|p| samples::image_file(p).ok())
-            .or_else(|| settings.last_sample.as_deref().and_then(|n| samples::sample_image(n).ok()));
+            .or_else(|| {
+                settings
+                    .last_sample
+                    .as_deref()
+                    .and_then(|n| samples::sample_image(n).ok())
+            });
         let input = match remembered {
             Some(i) => i,
             None => samples::sample_image(samples::DEFAULT_SAMPLE)?,
         };
         let mut explorer = match Explorer::new(model.clone(), Some(model_path.clone()), input) {
             Ok(e) => e,
-            Err(_) => Explorer::new(model, Some(model_path), samples::sample_image(samples::DEFAULT_SAMPLE)?)?,
+            Err(_) => Explorer::new(
+                model,
+                Some(model_path),
+                samples::sample_image(samples::DEFAULT_SAMPLE)?,
+            )?,
         };
         if let Some(mode) = settings.pool_mode {
             explorer.set_pool_mode(mode);
@@ -325,7 +338,11 @@ impl ConvscopeApp {
         if self.view.playing {
             if now >= self.view.play_next_at {
                 let ex = &mut self.explorer;
-                let next = if ex.stage + 1 >= ex.stage_count() { 0 } else { ex.stage + 1 };
+                let next = if ex.stage + 1 >= ex.stage_count() {
+                    0
+                } else {
+                    ex.stage + 1
+                };
                 ex.select_stage(next);
                 self.view.play_next_at = now + PLAY_SECONDS;
             }

@@ -67,6 +67,15 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
             });
         })
         .response;
+    // The whole card is a click target, not only its name and thumbnail.
+    let card = ui.interact(
+        response.rect,
+        egui::Id::new(("stage-card", stage)),
+        Sense::click(),
+    );
+    if card.clicked() {
+        p.commands.push(Command::SelectStage(stage));
+    }
     if selected && p.view.playing {
         response.scroll_to_me(None);
     }

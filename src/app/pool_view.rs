@@ -1,11 +1,11 @@
 //! A pooling stage: the maps before and after, at the same size per cell so the shrinking is
 //! visible, the counts, and the window behind a hovered (or swept) pooled cell.
 
+use super::Panels;
 use super::i18n::fill;
 use super::maps_ui::{GridOut, as_maps, fit_cell, maps_grid_ui, outline};
 use super::stage_view::scale_row_ui;
 use super::toolbar::other_mode_note;
-use super::Panels;
 use crate::analysis::pooling::dense_weights_without;
 use crate::engine::{Pool2d, PoolMode, Shape};
 use egui::{Color32, RichText};
@@ -38,7 +38,10 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         .size(16.0),
     );
     if let Some(sv) = dense_weights_without(&ex.net, stage - 1) {
-        ui.label(fill(s.downstream, &[&sv.dense, &sv.with_pool, &sv.without_pool]));
+        ui.label(fill(
+            s.downstream,
+            &[&sv.dense, &sv.with_pool, &sv.without_pool],
+        ));
     }
     let w = pool.window;
     ui.label(format!(
@@ -62,7 +65,11 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, stage - 1), (s.after_pooling, stage)] {
             ui.vertical(|ui| {
-                let shape = p.ex.trace.get(st).map(|t| t.shape().to_string()).unwrap_or_default();
+                let shape =
+                    p.ex.trace
+                        .get(st)
+                        .map(|t| t.shape().to_string())
+                        .unwrap_or_default();
                 ui.strong(format!("{label} · {shape}"));
                 grids.push(maps_grid_ui(ui, p, st, cell, cols));
             });
@@ -75,11 +82,20 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
 }
 
 /// Outlines the window behind the hovered (or swept) pooled cell and lists its values.
-fn window_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, w: crate::engine::Window, before_grid: &GridOut, after_grid: &GridOut) {
+fn window_ui(
+    ui: &mut egui::Ui,
+    p: &Panels,
+    stage: usize,
+    w: crate::engine::Window,
+    before_grid: &GridOut,
+    after_grid: &GridOut,
+) {
     let (oh, ow) = after_grid.map_hw;
     let target = after_grid.hovered.or_else(|| {
         let i = p.view.sweep?;
-        (ow > 0).then(|| (0, i / ow, i % ow)).filter(|&(_, y, _)| y < oh)
+        (ow > 0)
+            .then(|| (0, i / ow, i % ow))
+            .filter(|&(_, y, _)| y < oh)
     });
     let Some((ch, oy, ox)) = target else {
         ui.label(p.s.hover_pooled);
@@ -93,7 +109,8 @@ fn window_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, w: crate::engine::Wind
     if let Some(r) = before_grid.cells_rect(ch, rect) {
         outline(ui, r, highlight);
     }
-    if let Some(r) = after_grid.cells_rect(ch, (ox as i64, oy as i64, ox as i64 + 1, oy as i64 + 1)) {
+    if let Some(r) = after_grid.cells_rect(ch, (ox as i64, oy as i64, ox as i64 + 1, oy as i64 + 1))
+    {
         outline(ui, r, highlight);
     }
     window_values_ui(ui, p, stage, ch, (oy, ox), rect);
@@ -101,7 +118,14 @@ fn window_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, w: crate::engine::Wind
 
 /// The numbers inside the window, the max marked or the mean written out, and the value the
 /// engine computed.
-fn window_values_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, ch: usize, (oy, ox): (usize, usize), (x0, y0, x1, y1): (i64, i64, i64, i64)) {
+fn window_values_ui(
+    ui: &mut egui::Ui,
+    p: &Panels,
+    stage: usize,
+    ch: usize,
+    (oy, ox): (usize, usize),
+    (x0, y0, x1, y1): (i64, i64, i64, i64),
+) {
     let s = p.s;
     let ex = p.ex;
     let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
@@ -134,7 +158,11 @@ fn window_values_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, ch: usize, (oy,
                 let is_max = ex.pool_mode == PoolMode::Max && !marked && *v == Some(max);
                 if is_max {
                     marked = true;
-                    ui.label(RichText::new(format!("[{text}]")).strong().color(Color32::from_rgb(255, 80, 80)));
+                    ui.label(
+                        RichText::new(format!("[{text}]"))
+                            .strong()
+                            .color(Color32::from_rgb(255, 80, 80)),
+                    );
                 } else {
                     ui.label(text);
                 }
@@ -146,7 +174,11 @@ fn window_values_ui(ui: &mut egui::Ui, p: &Panels, stage: usize, ch: usize, (oy,
         PoolMode::Max => ui.label(fill(s.max_marked, &[&format!("{max:.3}")])),
         PoolMode::Avg => ui.label(fill(
             s.mean_is,
-            &[&format!("{sum:.3}"), &count, &format!("{:.3}", sum / count as f32)],
+            &[
+                &format!("{sum:.3}"),
+                &count,
+                &format!("{:.3}", sum / count as f32),
+            ],
         )),
         PoolMode::BlurMax => ui.label(s.blurmax_note),
     };

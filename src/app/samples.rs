@@ -86,7 +86,10 @@ pub struct SampleModel {
 /// directory.
 pub fn default_model_dirs() -> Vec<PathBuf> {
     let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_models")];
-    if let Some(dir) = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    {
         dirs.push(dir.join("sample_models"));
     }
     if let Ok(dir) = std::env::current_dir() {
@@ -128,7 +131,11 @@ fn describe(path: &Path) -> SampleModel {
     let description = crate::io::error::read_limited(path, 64 << 20)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|v| v.get("description").and_then(|d| d.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("description")
+                .and_then(|d| d.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     SampleModel {
         name: stem,
@@ -172,6 +179,10 @@ mod tests {
         let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["tiny-avg", "tiny-max"]);
         assert!(models[0].description.contains("untrained"));
-        assert_eq!(startup_model(&models, None), models[1].path, "a -max model first");
+        assert_eq!(
+            startup_model(&models, None),
+            models[1].path,
+            "a -max model first"
+        );
     }
 }

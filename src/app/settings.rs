@@ -84,6 +84,9 @@ mod tests {
         assert_eq!(partial.zoom, Settings::MAX_ZOOM);
         assert!(partial.dark);
         // A wrong type anywhere rejects the whole entry rather than half-applying it.
-        assert_eq!(Settings::from_json(r#"{"zoom":"big"}"#), Settings::default());
+        assert_eq!(
+            Settings::from_json(r#"{"zoom":"big"}"#),
+            Settings::default()
+        );
     }
 }

@@ -142,8 +142,13 @@ pub fn twin_path(path: &Path) -> Option<(PathBuf, PoolMode)> {
 
 impl Explorer {
     /// A new explorer on `model` and `input`, already run.
-    pub fn new(model: Model, model_path: Option<PathBuf>, input: InputImage) -> Result<Explorer, String> {
-        let pixels = to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))?;
+    pub fn new(
+        model: Model,
+        model_path: Option<PathBuf>,
+        input: InputImage,
+    ) -> Result<Explorer, String> {
+        let pixels =
+            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))?;
         let mut explorer = Explorer {
             pool_mode: trained_pool_mode(&model).unwrap_or_default(),
             net: model.clone(),
@@ -193,7 +198,11 @@ impl Explorer {
 
     /// The first stage whose layer is called `name`.
     pub fn stage_named(&self, name: &str) -> Option<usize> {
-        self.net.layers().iter().position(|l| l.name == name).map(|i| i + 1)
+        self.net
+            .layers()
+            .iter()
+            .position(|l| l.name == name)
+            .map(|i| i + 1)
     }
 
     /// The top class and its probability.

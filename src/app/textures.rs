@@ -9,19 +9,36 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TexKey {
     /// Channel `channel` of stage `stage`'s output; `shared` says which colour scale.
-    Map { stage: usize, channel: usize, shared: bool },
+    Map {
+        stage: usize,
+        channel: usize,
+        shared: bool,
+    },
     /// One kernel of a conv layer (by stage), output `out`, input `inp`.
-    Kernel { stage: usize, out: usize, inp: usize },
+    Kernel {
+        stage: usize,
+        out: usize,
+        inp: usize,
+    },
     /// Class `class`'s dense weights over channel `channel` (by stage).
-    Template { stage: usize, class: usize, channel: usize },
+    Template {
+        stage: usize,
+        class: usize,
+        channel: usize,
+    },
     /// A flattened vector's channel `channel` as one row.
-    Row { stage: usize, channel: usize },
+    Row {
+        stage: usize,
+        channel: usize,
+    },
     /// The picture as chosen, and as the network sees it.
     Original,
     NetworkView,
     Canvas,
     /// The pooling colour legend of a scale, by its bounds' bits.
-    Legend { signed: bool },
+    Legend {
+        signed: bool,
+    },
 }
 
 #[derive(Default)]
@@ -46,7 +63,12 @@ impl Textures {
         self.handles.remove(&key);
     }
 
-    pub fn get(&mut self, ctx: &egui::Context, key: TexKey, make: impl FnOnce() -> ColorImage) -> TextureHandle {
+    pub fn get(
+        &mut self,
+        ctx: &egui::Context,
+        key: TexKey,
+        make: impl FnOnce() -> ColorImage,
+    ) -> TextureHandle {
         if let Some(h) = self.handles.get(&key) {
             return h.clone();
         }

@@ -30,7 +30,11 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         })
         .response
         .on_hover_text(&p.ex.model.info.description);
-        if ui.button(s.open_image).on_hover_text(s.open_image_tip).clicked() {
+        if ui
+            .button(s.open_image)
+            .on_hover_text(s.open_image_tip)
+            .clicked()
+        {
             p.commands.push(Command::OpenImageDialog);
         }
         ui.separator();
@@ -40,7 +44,11 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         if ui.button(play).on_hover_text(s.play_tip).clicked() {
             p.commands.push(Command::TogglePlay);
         }
-        if ui.button(s.export_png).on_hover_text(s.export_tip).clicked() {
+        if ui
+            .button(s.export_png)
+            .on_hover_text(s.export_tip)
+            .clicked()
+        {
             p.commands.push(Command::ExportDialog);
         }
         ui.separator();
@@ -126,7 +134,10 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.horizontal(|ui| {
         match p.ex.prediction() {
             Some((i, prob)) => {
-                let text = fill(s.prediction, &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)]);
+                let text = fill(
+                    s.prediction,
+                    &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)],
+                );
                 ui.strong(text);
             }
             None => {

@@ -59,7 +59,10 @@ pub fn run(args: Args) -> Result<()> {
     };
     let tensor = &outputs[stage];
     let side = tensor.as_maps().map_or(28, |m| m.dim().2);
-    let cell = args.cell.unwrap_or_else(|| cell_px_for(side, 160)).clamp(1, 64);
+    let cell = args
+        .cell
+        .unwrap_or_else(|| cell_px_for(side, 160))
+        .clamp(1, 64);
     let image = grid_image(tensor, cell, !args.per_channel);
     save_png(&image, &args.out)?;
     println!(

@@ -26,7 +26,11 @@ const RDBU: [Rgb; 5] = [
 ];
 
 fn lerp_stops(stops: &[Rgb], t: f32) -> Rgb {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let last = stops.len() - 1;
     let pos = t * last as f32;
     let i = (pos.floor() as usize).min(last.saturating_sub(1));

@@ -38,17 +38,30 @@ pub fn grid_image(tensor: &Tensor, cell_px: u32, shared: bool) -> RgbaImage {
     let (tw, th) = (w as u32 * cell, h as u32 * cell);
     let layout = GridLayout::square(c, (tw as f32, th as f32), GAP_PX as f32, 16);
     let (gw, gh) = layout.size();
-    let (gw, gh) = ((gw as u32).clamp(1, MAX_SIDE_PX), (gh as u32).clamp(1, MAX_SIDE_PX));
+    let (gw, gh) = (
+        (gw as u32).clamp(1, MAX_SIDE_PX),
+        (gh as u32).clamp(1, MAX_SIDE_PX),
+    );
     let mut out = RgbaImage::from_pixel(gw, gh, image::Rgba([255, 255, 255, 255]));
     let shared_scale = Scale::fit(maps.iter());
     for (ch, plane) in maps.axis_iter(Axis(0)).enumerate() {
-        let scale = if shared { shared_scale } else { Scale::fit(plane.iter()) };
+        let scale = if shared {
+            shared_scale
+        } else {
+            Scale::fit(plane.iter())
+        };
         paint_tile(&mut out, plane, &scale, layout.tile_origin(ch), cell);
     }
     out
 }
 
-fn paint_tile(out: &mut RgbaImage, plane: ArrayView2<f32>, scale: &Scale, origin: (f32, f32), cell: u32) {
+fn paint_tile(
+    out: &mut RgbaImage,
+    plane: ArrayView2<f32>,
+    scale: &Scale,
+    origin: (f32, f32),
+    cell: u32,
+) {
     let (h, w) = plane.dim();
     let bytes = plane_rgba(plane, scale);
     let (ox, oy) = (origin.0 as u32, origin.1 as u32);
@@ -86,7 +99,9 @@ mod tests {
     #[test]
     fn grid_has_the_tiles_and_gaps() {
         // 4 channels of 2x3 at 5 px per cell: 2x2 tiles of 15x10 with a 4 px gap.
-        let t = Tensor::Maps(Array3::from_shape_fn((4, 2, 3), |(c, y, x)| (c + y + x) as f32));
+        let t = Tensor::Maps(Array3::from_shape_fn((4, 2, 3), |(c, y, x)| {
+            (c + y + x) as f32
+        }));
         let img = grid_image(&t, 5, true);
         assert_eq!(img.dimensions(), (15 * 2 + 4, 10 * 2 + 4));
         // The gap column stays white; the first cell of channel 0 (value 0) is the darkest.
@@ -96,7 +111,9 @@ mod tests {
 
     #[test]
     fn per_channel_scale_stretches_each_map() {
-        let t = Tensor::Maps(Array3::from_shape_fn((2, 1, 2), |(c, _, x)| (c * 10 + x) as f32));
+        let t = Tensor::Maps(Array3::from_shape_fn((2, 1, 2), |(c, _, x)| {
+            (c * 10 + x) as f32
+        }));
         let shared = grid_image(&t, 1, true);
         let own = grid_image(&t, 1, false);
         // Channel 0 holds 0 and 1: nearly dark on the shared 0..11 scale, full yellow on its own.

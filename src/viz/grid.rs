@@ -63,7 +63,11 @@ impl GridLayout {
 }
 
 /// The cell (row, column) of a `map_hw` map drawn over `tile` points that `pos_in_tile` hits.
-pub fn cell_in_map(pos_in_tile: (f32, f32), tile: (f32, f32), map_hw: (usize, usize)) -> Option<(usize, usize)> {
+pub fn cell_in_map(
+    pos_in_tile: (f32, f32),
+    tile: (f32, f32),
+    map_hw: (usize, usize),
+) -> Option<(usize, usize)> {
     let (x, y) = pos_in_tile;
     if x < 0.0 || y < 0.0 || x >= tile.0 || y >= tile.1 || map_hw.0 == 0 || map_hw.1 == 0 {
         return None;
@@ -99,8 +103,14 @@ mod tests {
     #[test]
     fn cells_scale_with_the_tile() {
         // A 14x14 map drawn over 70 points: 5 points per cell.
-        assert_eq!(cell_in_map((0.0, 0.0), (70.0, 70.0), (14, 14)), Some((0, 0)));
-        assert_eq!(cell_in_map((12.0, 69.9), (70.0, 70.0), (14, 14)), Some((13, 2)));
+        assert_eq!(
+            cell_in_map((0.0, 0.0), (70.0, 70.0), (14, 14)),
+            Some((0, 0))
+        );
+        assert_eq!(
+            cell_in_map((12.0, 69.9), (70.0, 70.0), (14, 14)),
+            Some((13, 2))
+        );
         assert_eq!(cell_in_map((70.0, 1.0), (70.0, 70.0), (14, 14)), None);
     }
 }

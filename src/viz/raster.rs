@@ -60,6 +60,28 @@ impl Scale {
         }
     }
 
+    /// A symmetric scale ±(the `q` quantile of |v|): a few large weights then do not wash out
+    /// all the others (values beyond it take the end colours).
+    pub fn symmetric_quantile<'a>(values: impl IntoIterator<Item = &'a f32>, q: f32) -> Scale {
+        let mut mags: Vec<f32> = values
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .map(|v| v.abs())
+            .collect();
+        if mags.is_empty() {
+            return Scale::symmetric(&[]);
+        }
+        mags.sort_by(f32::total_cmp);
+        let i = ((mags.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
+        let m = mags[i.min(mags.len() - 1)];
+        let m = if m > 0.0 { m } else { 1.0 };
+        Scale {
+            lo: -m,
+            hi: m,
+            signed: true,
+        }
+    }
+
     /// The colour of one value.
     pub fn color(&self, v: f32) -> Rgb {
         if self.signed {
@@ -125,6 +147,16 @@ mod tests {
         let u = Scale::fit(&[0.0, 4.0]);
         assert_eq!(u.color(0.0), [68, 1, 84]);
         assert_eq!(u.color(4.0), [253, 231, 37]);
+    }
+
+    #[test]
+    fn quantile_scale_ignores_the_largest_outliers() {
+        // 0.0, 0.1, ..., 0.9 and one outlier 10: the 90% quantile of 11 values is index 9 = 0.9.
+        let mut v: Vec<f32> = (0..10).map(|i| i as f32 / 10.0).collect();
+        v.push(-10.0);
+        let s = Scale::symmetric_quantile(&v, 0.9);
+        assert_eq!((s.lo, s.hi), (-0.9, 0.9));
+        assert_eq!(Scale::symmetric_quantile(&[], 0.9).hi, 1.0);
     }
 
     #[test]
