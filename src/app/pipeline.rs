@@ -70,7 +70,7 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     // The whole card is a click target, not only its name and thumbnail.
     let card = ui.interact(
         response.rect,
-        egui::Id::new(("stage-card", stage)),
+        ui.make_persistent_id(("stage-card", stage)),
         Sense::click(),
     );
     if card.clicked() {

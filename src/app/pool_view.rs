@@ -24,7 +24,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         return;
     };
     let (bs, as_) = (before.shape(), after.shape());
-    let change = if bs.len() > 0 {
+    let change = if !bs.is_empty() {
         (as_.len() as f64 / bs.len() as f64 - 1.0) * 100.0
     } else {
         0.0

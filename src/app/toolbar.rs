@@ -105,20 +105,15 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .response
         .on_hover_text(s.window_tip);
     let trained = trained_pool_mode(&ex.model);
-    if trained.is_some_and(|t| t != ex.pool_mode) {
-        let twin = ex.model_path.as_deref().and_then(twin_path);
-        match twin {
-            Some((_, mode)) if mode == ex.pool_mode => {
-                if ui
-                    .button(fill(s.load_twin, &[&mode]))
-                    .on_hover_text(s.twin_tip)
-                    .clicked()
-                {
-                    p.commands.push(Command::LoadTwin);
-                }
-            }
-            _ => {}
-        }
+    if trained.is_some_and(|t| t != ex.pool_mode)
+        && let Some((_, mode)) = ex.model_path.as_deref().and_then(twin_path)
+        && mode == ex.pool_mode
+        && ui
+            .button(fill(s.load_twin, &[&mode]))
+            .on_hover_text(s.twin_tip)
+            .clicked()
+    {
+        p.commands.push(Command::LoadTwin);
     }
 }
 

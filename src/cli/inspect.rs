@@ -164,21 +164,21 @@ fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Ten
         );
     }
     println!("total parameters: {}", model.parameter_count());
-    if let Some(last) = outputs.last() {
-        if !model.info.labels.is_empty() {
-            let p = probabilities(model, last);
-            let mut order: Vec<usize> = (0..p.len()).collect();
-            order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
-            let top: Vec<String> = order
-                .iter()
-                .take(3)
-                .map(|&i| format!("{} {:.2}%", model.label(i), 100.0 * p[i]))
-                .collect();
-            println!(
-                "prediction: {} (top: {})",
-                model.label(argmax(&p)),
-                top.join(", ")
-            );
-        }
+    if let Some(last) = outputs.last()
+        && !model.info.labels.is_empty()
+    {
+        let p = probabilities(model, last);
+        let mut order: Vec<usize> = (0..p.len()).collect();
+        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        let top: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|&i| format!("{} {:.2}%", model.label(i), 100.0 * p[i]))
+            .collect();
+        println!(
+            "prediction: {} (top: {})",
+            model.label(argmax(&p)),
+            top.join(", ")
+        );
     }
 }
