@@ -226,6 +226,8 @@ fn a_bad_image_file_shows_its_error_and_keeps_the_old_input() {
 #[test]
 fn a_sample_picked_from_the_list_is_used() {
     let mut h = harness();
+    h.get_by_label("Samples").click();
+    h.run();
     h.get_by_label("digit_3").click();
     h.run();
     assert_eq!(h.state().explorer.input.name, "digit_3");

@@ -18,25 +18,24 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(s.input);
         ui.label(egui::RichText::new(s.drop_hint).small().weak());
-        egui::CollapsingHeader::new(s.samples)
-            .default_open(true)
-            .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    for sample in SAMPLES {
-                        let selected = p.ex.input.name == sample.name;
-                        if ui.selectable_label(selected, sample.name).clicked() {
-                            p.commands.push(Command::LoadSample(sample.name));
-                        }
+        egui::ComboBox::from_label(s.samples)
+            .selected_text(&p.ex.input.name)
+            .height(600.0)
+            .show_ui(ui, |ui| {
+                for sample in SAMPLES {
+                    let selected = p.ex.input.name == sample.name;
+                    if ui.selectable_label(selected, sample.name).clicked() {
+                        p.commands.push(Command::LoadSample(sample.name));
                     }
-                });
-                if ui
-                    .button(s.open_image)
-                    .on_hover_text(s.open_image_tip)
-                    .clicked()
-                {
-                    p.commands.push(Command::OpenImageDialog);
                 }
             });
+        if ui
+            .button(s.open_image)
+            .on_hover_text(s.open_image_tip)
+            .clicked()
+        {
+            p.commands.push(Command::OpenImageDialog);
+        }
         ui.separator();
         pictures_ui(ui, p);
         ui.separator();

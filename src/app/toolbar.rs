@@ -13,14 +13,12 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.menu_button(format!("{}: {}", s.model, p.ex.model.info.name), |ui| {
             for m in p.models {
                 let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
-                if ui
-                    .selectable_label(selected, &m.name)
-                    .on_hover_text(&m.description)
-                    .clicked()
-                {
+                if ui.selectable_label(selected, &m.name).clicked() {
                     p.commands.push(Command::OpenModel(m.path.clone()));
                     ui.close();
                 }
+                let line = m.description.lines().next().unwrap_or_default();
+                ui.label(egui::RichText::new(line).small().weak());
             }
             ui.separator();
             if ui.button(s.open_model).clicked() {
