@@ -51,6 +51,11 @@ impl Canvas {
         self.last = Some(pos);
     }
 
+    /// Whether a stroke is under way.
+    pub fn in_stroke(&self) -> bool {
+        self.last.is_some()
+    }
+
     /// Ends the current stroke (the next one starts fresh).
     pub fn end_stroke(&mut self) {
         self.last = None;

@@ -63,17 +63,40 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     });
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(CANVAS_POINTS), Sense::drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, s.canvas_label));
-    let pointer = response.interact_pointer_pos();
-    if response.is_pointer_button_down_on()
-        && let Some(pos) = pointer
-    {
-        let scale = SIDE as f32 / CANVAS_POINTS;
-        let at = ((pos.x - rect.left()) * scale, (pos.y - rect.top()) * scale);
-        p.canvas.stroke_to(at);
+    // Every pointer event of the frame, not only the last position: a fast stroke (or a press,
+    // move and release arriving in one frame) still draws its whole path.
+    let scale = SIDE as f32 / CANVAS_POINTS;
+    let to_canvas = |pos: egui::Pos2| ((pos.x - rect.left()) * scale, (pos.y - rect.top()) * scale);
+    let mut changed = false;
+    for event in ui.input(|i| i.events.clone()) {
+        match event {
+            egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                ..
+            } => {
+                if pressed && rect.contains(pos) {
+                    p.canvas.end_stroke();
+                    p.canvas.stroke_to(to_canvas(pos));
+                    changed = true;
+                } else if !pressed && p.canvas.in_stroke() {
+                    p.canvas.stroke_to(to_canvas(pos));
+                    p.canvas.end_stroke();
+                    changed = true;
+                }
+            }
+            egui::Event::PointerMoved(pos) if p.canvas.in_stroke() => {
+                p.canvas.stroke_to(to_canvas(pos));
+                changed = true;
+            }
+            egui::Event::PointerGone => p.canvas.end_stroke(),
+            _ => {}
+        }
+    }
+    if changed {
         p.tex.forget(TexKey::Canvas);
         p.commands.push(Command::UseCanvas);
-    } else {
-        p.canvas.end_stroke();
     }
     let canvas = &*p.canvas;
     let tex = p.tex.get(ui.ctx(), TexKey::Canvas, || {
