@@ -493,4 +493,66 @@ mod tests {
         assert_eq!(ex.probabilities, before);
         assert_eq!(ex.probabilities_no_dropout, before);
     }
+
+    #[test]
+    fn dropout_masks_units_and_the_reference_stays_the_run_without_it() {
+        use crate::engine::{Dense, InputSpec, Layer, ModelInfo};
+        // 1 @ 4x4 -> flatten (16) -> dropout -> dense 3 with distinct weights.
+        let layer = |name: &str, kind| Layer {
+            name: name.into(),
+            kind,
+        };
+        let dense = Dense {
+            weight: ndarray::Array2::from_shape_fn((3, 16), |(o, i)| {
+                ((o * 16 + i) % 7) as f32 - 3.0
+            }),
+            bias: None,
+        };
+        let model = Model::new(
+            ModelInfo::default(),
+            InputSpec {
+                channels: 1,
+                height: 4,
+                width: 4,
+                mean: vec![0.0],
+                std: vec![1.0],
+            },
+            vec![
+                layer("flatten", LayerKind::Flatten),
+                layer("drop", LayerKind::Dropout { p: 0.5 }),
+                layer("fc", LayerKind::Dense(dense)),
+            ],
+        )
+        .expect("valid");
+        let image = Rgb32FImage::from_fn(4, 4, |x, y| image::Rgb([(x + y) as f32 / 6.0; 3]));
+        let input = InputImage {
+            name: "ramp".into(),
+            path: None,
+            image,
+        };
+        let mut ex = Explorer::new(model, None, input).expect("runs");
+        let plain = ex.probabilities.clone();
+        assert!(ex.has_dropout());
+        ex.set_dropout(DropoutSetting {
+            enabled: true,
+            rate: 0.5,
+            seed: 3,
+        });
+        assert_ne!(ex.probabilities, plain, "a mask changes the output");
+        assert_eq!(ex.probabilities_no_dropout, plain);
+        // The dropout layer's output is zero exactly where the engine's mask drops a unit.
+        let mask = crate::engine::dropout_mask(16, 0.5, crate::engine::layer_dropout_seed(3, 1));
+        let out = ex.trace[2].values();
+        let before = ex.trace[1].values();
+        for i in 0..16 {
+            let expected = if mask[i] { before[i] * 2.0 } else { 0.0 };
+            assert_eq!(out[i], expected, "unit {i}");
+        }
+        let first = ex.probabilities.clone();
+        ex.set_dropout(DropoutSetting {
+            seed: 4,
+            ..ex.dropout
+        });
+        assert_ne!(ex.probabilities, first, "a new mask moves the output again");
+    }
 }
