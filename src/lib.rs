@@ -4,7 +4,9 @@
 //! engine computes every layer's output, [`analysis`] measures them, and the GUI draws them.
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod data;
 pub mod engine;
 pub mod io;
+pub mod viz;

@@ -8,11 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help().ok();
-            Ok(())
-        }
+        None => convscope::app::run().map_err(anyhow::Error::msg),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! What we measure about a network: similarities under translation, sweeps, receptive fields.
 
 pub mod consistency;
+pub mod pooling;
 pub mod similarity;
 pub mod stride;
 pub mod sweep;

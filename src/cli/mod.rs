@@ -6,6 +6,7 @@ pub mod eval;
 pub mod inspect;
 pub mod sweep;
 pub mod train;
+pub mod render;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
@@ -36,6 +37,8 @@ pub enum Command {
     Train(train::Args),
     /// Print a model's accuracy on a data set's test split and its confusion matrix.
     Eval(eval::Args),
+    /// Draw one layer's maps as a PNG grid, as the app's export does.
+    Render(render::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -70,5 +73,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Consistency(args) => consistency::run(args),
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Render(args) => render::run(args),
     }
 }

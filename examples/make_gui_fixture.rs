@@ -1,0 +1,91 @@
+//! Writes the GUI test fixtures: two untrained digits-shaped models with random weights
+//! (`tiny-max`, `tiny-avg`), the same layers as the sample digit models but fewer channels.
+//!
+//!     cargo run --example make_gui_fixture -- tests/fixtures/gui/sample_models
+
+use convscope::engine::{
+    Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
+};
+use convscope::io::save_model;
+use ndarray::{Array1, Array2, Array4};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use std::path::PathBuf;
+
+fn uniform(rng: &mut StdRng, fan_in: usize) -> f32 {
+    // PyTorch's default initialisation range: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    let b = 1.0 / (fan_in as f32).sqrt();
+    rng.random_range(-b..b)
+}
+
+fn conv(rng: &mut StdRng, out: usize, inp: usize) -> Conv2d {
+    let fan = inp * 9;
+    Conv2d {
+        weight: Array4::from_shape_fn((out, inp, 3, 3), |_| uniform(rng, fan)),
+        bias: Some(Array1::from_shape_fn(out, |_| uniform(rng, fan))),
+        stride: (1, 1),
+        padding: (1, 1),
+    }
+}
+
+fn model(mode: PoolMode, seed: u64) -> Model {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let layer = |name: &str, kind| Layer {
+        name: name.into(),
+        kind,
+    };
+    let pool = LayerKind::Pool2d(Pool2d {
+        mode,
+        ..Pool2d::default()
+    });
+    let c1 = conv(&mut rng, 4, 1);
+    let c2 = conv(&mut rng, 8, 4);
+    let fc = Dense {
+        weight: Array2::from_shape_fn((10, 8 * 7 * 7), |_| uniform(&mut rng, 392)),
+        bias: Some(Array1::from_shape_fn(10, |_| uniform(&mut rng, 392))),
+    };
+    let info = ModelInfo {
+        name: format!("tiny-{mode}"),
+        description: format!(
+            "Test fixture: untrained, random weights (seed {seed}); digits-shaped with {mode} pooling. Its predictions mean nothing."
+        ),
+        labels: (0..10).map(|d| d.to_string()).collect(),
+        training: serde_json::json!({"pool": mode.as_str(), "untrained": true}),
+    };
+    let input = InputSpec {
+        channels: 1,
+        height: 28,
+        width: 28,
+        mean: vec![0.1307],
+        std: vec![0.3081],
+    };
+    Model::new(
+        info,
+        input,
+        vec![
+            layer("conv1", LayerKind::Conv2d(c1)),
+            layer("relu1", LayerKind::Activation(Activation::Relu)),
+            layer("pool1", pool.clone()),
+            layer("conv2", LayerKind::Conv2d(c2)),
+            layer("relu2", LayerKind::Activation(Activation::Relu)),
+            layer("pool2", pool),
+            layer("flatten", LayerKind::Flatten),
+            layer("fc", LayerKind::Dense(fc)),
+            layer("softmax", LayerKind::Softmax),
+        ],
+    )
+    .expect("the fixture's shapes fit")
+}
+
+fn main() {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "tests/fixtures/gui/sample_models".into()),
+    );
+    std::fs::create_dir_all(&dir).expect("create the fixture folder");
+    for (mode, seed) in [(PoolMode::Max, 7), (PoolMode::Avg, 8)] {
+        let path = dir.join(format!("tiny-{mode}.json"));
+        save_model(&model(mode, seed), &path).expect("write the fixture");
+        println!("wrote {}", path.display());
+    }
+}

@@ -1,0 +1,56 @@
+//! Everything a person can do, as values: panels push commands, the app applies them after
+//! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart.
+
+use super::i18n::Lang;
+use super::state::{DropoutSetting, PoolWindow};
+use crate::engine::PoolMode;
+use egui::{Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+
+#[must_use]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    NextStage,
+    PrevStage,
+    SelectStage(usize),
+    CyclePool,
+    SetPool(PoolMode),
+    SetPoolWindow(PoolWindow),
+    LoadTwin,
+    OpenModelDialog,
+    OpenModel(PathBuf),
+    OpenImageDialog,
+    OpenImage(PathBuf),
+    LoadSample(&'static str),
+    /// The canvas changed: feed the drawing to the network.
+    UseCanvas,
+    ClearCanvas,
+    SetLanguage(Lang),
+    ToggleTheme,
+    TogglePresentation,
+    ToggleFullscreen,
+    TogglePlay,
+    ExportDialog,
+    Export(PathBuf),
+    SetDropout(DropoutSetting),
+    ResampleDropout,
+}
+
+impl Command {
+    /// Keys that act anywhere in the window (zoom with Ctrl+/Ctrl- is egui's own).
+    pub fn shortcuts() -> Vec<(KeyboardShortcut, Command)> {
+        let plain = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        vec![
+            (plain(Key::ArrowRight), Command::NextStage),
+            (plain(Key::PageDown), Command::NextStage),
+            (plain(Key::ArrowLeft), Command::PrevStage),
+            (plain(Key::PageUp), Command::PrevStage),
+            (plain(Key::M), Command::CyclePool),
+            (plain(Key::F11), Command::ToggleFullscreen),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+                Command::OpenImageDialog,
+            ),
+        ]
+    }
+}

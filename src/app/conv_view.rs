@@ -1,0 +1,121 @@
+//! A convolution stage: its kernels, its output maps, and the receptive field of a hovered cell
+//! on the input.
+
+use super::Panels;
+use super::maps_ui::{GAP, as_maps, fit_cell, full_uv, legend_ui, maps_grid_ui, outline};
+use super::stage_view::{hover_value_ui, scale_row_ui};
+use super::textures::TexKey;
+use crate::analysis::receptive_fields;
+use crate::engine::Conv2d;
+use crate::viz::raster::pixels_image;
+use crate::viz::{Scale, to_color_image};
+use egui::{Color32, Rect, Vec2};
+
+/// At most this many input channels of each kernel are drawn.
+const MAX_KERNEL_INPUTS: usize = 16;
+
+pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
+    let s = p.s;
+    let w = conv.window();
+    ui.label(s.conv_tip);
+    ui.label(format!(
+        "{} → {} channels · kernel {}x{} · stride {} · padding {}",
+        conv.in_channels(),
+        conv.out_channels(),
+        w.kernel.0,
+        w.kernel.1,
+        w.stride.0,
+        w.padding.0
+    ));
+    let mut hovered = None;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.strong(s.kernels).on_hover_text(s.kernels_tip);
+            kernels_ui(ui, p, stage, conv);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
+            scale_row_ui(ui, p, stage);
+            let (c, _, mw) =
+                p.ex.trace
+                    .get(stage)
+                    .map_or((1, 1, 1), |t| as_maps(t).dim());
+            let cols = (c as f64).sqrt().ceil() as usize;
+            let cell = fit_cell(ui.available_width() - 220.0, cols, mw, 6.0);
+            let out = maps_grid_ui(ui, p, stage, cell, cols);
+            if let Some((ch, y, x)) = out.hovered {
+                if let Some(r) =
+                    out.cells_rect(ch, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
+                {
+                    outline(ui, r, Color32::WHITE);
+                }
+                hovered = Some((ch, y, x));
+            }
+            hover_value_ui(ui, p, stage, hovered);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.strong(s.receptive_field);
+            receptive_ui(ui, p, stage, hovered.map(|(_, y, x)| (y, x)));
+        });
+    });
+}
+
+fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
+    let (o, i, kh, kw) = conv.weight.dim();
+    let shown_inputs = i.min(MAX_KERNEL_INPUTS);
+    let scale = Scale::symmetric(conv.weight.iter());
+    legend_ui(ui, &scale);
+    let cell = (110.0 / (shown_inputs * kw).max(1) as f32)
+        .clamp(2.0, 14.0)
+        .floor();
+    let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
+    for out in 0..o {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = GAP / 2.0;
+            ui.add_sized(
+                [22.0, tile.y],
+                egui::Label::new(egui::RichText::new(out.to_string()).small()),
+            );
+            for inp in 0..shown_inputs {
+                let tex = p.tex.get(ui.ctx(), TexKey::Kernel { stage, out, inp }, || {
+                    let k = conv.weight.slice(ndarray::s![out, inp, .., ..]);
+                    to_color_image(k, &scale)
+                });
+                let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
+                ui.painter()
+                    .image(tex.id(), rect, full_uv(), Color32::WHITE);
+            }
+        });
+    }
+}
+
+/// The network's view of the input with the hovered cell's receptive field outlined.
+fn receptive_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: Option<(usize, usize)>) {
+    let ex = p.ex;
+    let tex = p
+        .tex
+        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    let [w, h] = tex.size();
+    let k = (200.0 / w.max(h).max(1) as f32).floor().max(1.0);
+    let (rect, _) =
+        ui.allocate_exact_size(Vec2::new(w as f32 * k, h as f32 * k), egui::Sense::hover());
+    ui.painter()
+        .image(tex.id(), rect, full_uv(), Color32::WHITE);
+    let Some((y, x)) = cell else {
+        return;
+    };
+    let fields = receptive_fields(&ex.net);
+    let Some(r) = stage.checked_sub(1).and_then(|l| fields.get(l)) else {
+        return;
+    };
+    let (x0, y0, x1, y1) = r.input_rect(x, y);
+    let clip = |v: i64, hi: usize| v.clamp(0, hi as i64) as f32 * k;
+    let field = Rect::from_min_max(
+        rect.min + Vec2::new(clip(x0, w), clip(y0, h)),
+        rect.min + Vec2::new(clip(x1, w), clip(y1, h)),
+    );
+    outline(ui, field, Color32::from_rgb(255, 80, 80));
+    ui.small(format!("{}x{} px", r.size.1, r.size.0));
+}

@@ -1,0 +1,62 @@
+//! Loading files off the UI thread: a big picture or model may take a while, so it is read on
+//! a worker thread that reports back over a channel; the UI shows a spinner meanwhile.
+
+use super::samples::image_file;
+use super::state::InputImage;
+use crate::engine::Model;
+use crate::io::load_model;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// What a finished job delivers.
+pub enum Loaded {
+    Model(PathBuf, Result<Model, String>),
+    Image(Result<InputImage, String>),
+}
+
+pub struct Jobs {
+    tx: Sender<Loaded>,
+    rx: Receiver<Loaded>,
+    pending: usize,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        Jobs { tx, rx, pending: 0 }
+    }
+}
+
+impl Jobs {
+    pub fn busy(&self) -> bool {
+        self.pending > 0
+    }
+
+    pub fn load_model(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        self.pending += 1;
+        std::thread::spawn(move || {
+            let result = load_model(&path).map_err(|e| e.to_string());
+            tx.send(Loaded::Model(path, result)).ok();
+            ctx.request_repaint();
+        });
+    }
+
+    pub fn load_image(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        self.pending += 1;
+        std::thread::spawn(move || {
+            tx.send(Loaded::Image(image_file(&path))).ok();
+            ctx.request_repaint();
+        });
+    }
+
+    /// Everything finished since the last call.
+    pub fn poll(&mut self) -> Vec<Loaded> {
+        let done: Vec<Loaded> = self.rx.try_iter().collect();
+        self.pending = self.pending.saturating_sub(done.len());
+        done
+    }
+}

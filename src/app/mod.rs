@@ -1,0 +1,447 @@
+//! The explorer app: eframe glue, panels, commands, settings and background jobs. `App::ui`
+//! only lays out panels; what they ask for comes back as [`Command`]s applied afterwards.
+
+pub mod canvas;
+pub mod commands;
+mod conv_view;
+mod fc_view;
+pub mod fonts;
+pub mod i18n;
+mod input_panel;
+pub mod jobs;
+mod maps_ui;
+mod pipeline;
+mod pool_view;
+pub mod samples;
+pub mod settings;
+mod stage_view;
+pub mod state;
+pub mod textures;
+mod toolbar;
+
+pub use commands::Command;
+pub use i18n::Lang;
+pub use settings::Settings;
+pub use state::{Explorer, InputImage, PoolWindow};
+
+use canvas::Canvas;
+use jobs::{Jobs, Loaded};
+use samples::SampleModel;
+use std::path::{Path, PathBuf};
+use textures::{TexKey, Textures};
+
+/// The central views: the explorer now, room for the translation lab later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Explorer,
+}
+
+/// What only the drawing needs: display choices and animation clocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewState {
+    pub tab: Tab,
+    /// One colour scale for all channels of a layer.
+    pub shared_scale: bool,
+    /// The stage "Play" shows next, and when.
+    pub playing: bool,
+    pub play_next_at: f64,
+    /// The pooled cell the window animation is on (flat index over channel, row, column).
+    pub sweep: Option<usize>,
+    pub sweep_next_at: f64,
+    /// Presentation mode's zoom before it was switched on.
+    pub zoom_before_presentation: Option<f32>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            tab: Tab::Explorer,
+            shared_scale: true,
+            playing: false,
+            play_next_at: 0.0,
+            sweep: None,
+            sweep_next_at: 0.0,
+            zoom_before_presentation: None,
+        }
+    }
+}
+
+/// Seconds per stage while playing, and per window step while sweeping.
+const PLAY_SECONDS: f64 = 2.5;
+const SWEEP_SECONDS: f64 = 0.12;
+
+pub struct ConvscopeApp {
+    pub explorer: Explorer,
+    pub settings: Settings,
+    pub models: Vec<SampleModel>,
+    pub view: ViewState,
+    pub canvas: Canvas,
+    /// The last thing that went right (e.g. "Saved fig.png").
+    pub status: Option<String>,
+    pub textures: Textures,
+    jobs: Jobs,
+}
+
+impl ConvscopeApp {
+    /// The app with `settings`, looking for sample models in `model_dirs`. Falls back to the
+    /// default sample picture and model when the remembered ones cannot be opened.
+    pub fn new(
+        ctx: &egui::Context,
+        settings: Settings,
+        model_dirs: &[PathBuf],
+    ) -> Result<Self, String> {
+        fonts::install(ctx);
+        let models = samples::discover_models(model_dirs);
+        let model_path = samples::startup_model(&models, settings.last_model.as_deref());
+        let model = crate::io::load_model(&model_path).map_err(|e| e.to_string())?;
+        let remembered = settings
+            .last_image_file
+            .as_deref()
+            .and_then(|p| samples::image_file(p).ok())
+            .or_else(|| {
+                settings
+                    .last_sample
+                    .as_deref()
+                    .and_then(|n| samples::sample_image(n).ok())
+            });
+        let input = match remembered {
+            Some(i) => i,
+            None => samples::sample_image(samples::DEFAULT_SAMPLE)?,
+        };
+        let mut explorer = match Explorer::new(model.clone(), Some(model_path.clone()), input) {
+            Ok(e) => e,
+            Err(_) => Explorer::new(
+                model,
+                Some(model_path),
+                samples::sample_image(samples::DEFAULT_SAMPLE)?,
+            )?,
+        };
+        if let Some(mode) = settings.pool_mode {
+            explorer.set_pool_mode(mode);
+        }
+        let app = ConvscopeApp {
+            explorer,
+            settings,
+            models,
+            view: ViewState::default(),
+            canvas: Canvas::default(),
+            status: None,
+            textures: Textures::default(),
+            jobs: Jobs::default(),
+        };
+        app.apply_look(ctx);
+        Ok(app)
+    }
+
+    /// From eframe: settings from its storage (defaults when missing or corrupt).
+    pub fn from_creation(cc: &eframe::CreationContext<'_>) -> Result<Self, String> {
+        let settings = cc
+            .storage
+            .and_then(|s| s.get_string(Settings::KEY))
+            .map(|text| Settings::from_json(&text))
+            .unwrap_or_default();
+        Self::new(&cc.egui_ctx, settings, &samples::default_model_dirs())
+    }
+
+    pub fn strings(&self) -> &'static i18n::Strings {
+        self.settings.language.strings()
+    }
+
+    /// Whether a file is still loading.
+    pub fn busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    /// The model's name as shown.
+    pub fn model_name(&self) -> &str {
+        &self.explorer.model.info.name
+    }
+
+    fn apply_look(&self, ctx: &egui::Context) {
+        ctx.set_theme(if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+        ctx.set_zoom_factor(self.settings.zoom);
+    }
+
+    /// Applies one command.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let ex = &mut self.explorer;
+        match command {
+            Command::NextStage => ex.next_stage(),
+            Command::PrevStage => ex.prev_stage(),
+            Command::SelectStage(i) => ex.select_stage(i),
+            Command::CyclePool => {
+                ex.cycle_pool_mode();
+                self.settings.pool_mode = Some(ex.pool_mode);
+            }
+            Command::SetPool(mode) => {
+                ex.set_pool_mode(mode);
+                self.settings.pool_mode = Some(mode);
+            }
+            Command::SetPoolWindow(w) => ex.set_pool_window(w),
+            Command::LoadTwin => {
+                if let Some((path, _)) = ex.model_path.as_deref().and_then(state::twin_path) {
+                    self.jobs.load_model(path, ctx);
+                }
+            }
+            Command::OpenModelDialog => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .add_filter("convscope model", &["json"])
+                    .pick_file()
+                {
+                    self.jobs.load_model(path, ctx);
+                }
+            }
+            Command::OpenModel(path) => self.jobs.load_model(path, ctx),
+            Command::OpenImageDialog => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .add_filter("image", &["png", "jpg", "jpeg", "bmp", "gif", "webp"])
+                    .pick_file()
+                {
+                    self.jobs.load_image(path, ctx);
+                }
+            }
+            Command::OpenImage(path) => self.jobs.load_image(path, ctx),
+            Command::LoadSample(name) => match samples::sample_image(name) {
+                Ok(input) => {
+                    if ex.set_input(input) {
+                        self.settings.last_sample = Some(name.to_string());
+                        self.settings.last_image_file = None;
+                    }
+                }
+                Err(e) => ex.last_error = Some(e),
+            },
+            Command::UseCanvas => {
+                ex.set_input(self.canvas.to_input());
+                self.textures.forget(TexKey::Canvas);
+            }
+            Command::ClearCanvas => {
+                self.canvas.clear();
+                self.textures.forget(TexKey::Canvas);
+                ex.set_input(self.canvas.to_input());
+            }
+            Command::SetLanguage(lang) => self.settings.language = lang,
+            Command::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                self.apply_look(ctx);
+            }
+            Command::TogglePresentation => {
+                let zoom = match self.view.zoom_before_presentation.take() {
+                    Some(z) => z,
+                    None => {
+                        self.view.zoom_before_presentation = Some(self.settings.zoom);
+                        (self.settings.zoom * 1.5).min(Settings::MAX_ZOOM)
+                    }
+                };
+                self.settings.zoom = zoom;
+                self.apply_look(ctx);
+            }
+            Command::ToggleFullscreen => {
+                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            }
+            Command::TogglePlay => {
+                self.view.playing = !self.view.playing;
+                self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
+            }
+            Command::ExportDialog => {
+                let name = ex
+                    .stage_layer(ex.stage)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_else(|| "input".into());
+                if let Some(path) = rfd::FileDialog::new()
+                    .add_filter("PNG", &["png"])
+                    .set_file_name(format!("{name}.png"))
+                    .save_file()
+                {
+                    self.apply(ctx, Command::Export(path));
+                }
+            }
+            Command::Export(path) => self.export(&path),
+            Command::SetDropout(d) => ex.set_dropout(d),
+            Command::ResampleDropout => {
+                let mut d = ex.dropout;
+                d.seed = d.seed.wrapping_add(1);
+                ex.set_dropout(d);
+            }
+        }
+    }
+
+    /// Writes the selected stage's maps as a PNG.
+    pub fn export(&mut self, path: &Path) {
+        let ex = &mut self.explorer;
+        let Some(tensor) = ex.trace.get(ex.stage) else {
+            return;
+        };
+        let side = tensor.as_maps().map_or(28, |m| m.dim().2);
+        let image = crate::viz::export::grid_image(
+            tensor,
+            crate::viz::export::cell_px_for(side, 160),
+            self.view.shared_scale,
+        );
+        match crate::viz::export::save_png(&image, path) {
+            Ok(()) => self.status = Some(i18n::fill(self.strings().saved, &[&path.display()])),
+            Err(e) => ex.last_error = Some(e.to_string()),
+        }
+    }
+
+    fn finish_jobs(&mut self) {
+        for done in self.jobs.poll() {
+            match done {
+                Loaded::Model(path, Ok(model)) => {
+                    if self.explorer.set_model(model, Some(path.clone())) {
+                        self.settings.last_model = Some(path);
+                    }
+                }
+                Loaded::Model(_, Err(e)) => self.explorer.last_error = Some(e),
+                Loaded::Image(Ok(input)) => {
+                    let path = input.path.clone();
+                    if self.explorer.set_input(input) {
+                        self.settings.last_image_file = path;
+                        self.settings.last_sample = None;
+                    }
+                }
+                Loaded::Image(Err(e)) => self.explorer.last_error = Some(e),
+            }
+        }
+    }
+
+    fn keys_and_drops(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if !ctx.egui_wants_keyboard_input() {
+            for (shortcut, command) in Command::shortcuts() {
+                if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                    commands.push(command);
+                }
+            }
+        }
+        for file in ctx.input(|i| i.raw.dropped_files.clone()) {
+            let path = file.path().to_path_buf();
+            if !path.as_os_str().is_empty() {
+                let is_model = path.extension().is_some_and(|e| e == "json");
+                commands.push(if is_model {
+                    Command::OpenModel(path)
+                } else {
+                    Command::OpenImage(path)
+                });
+            }
+        }
+        commands
+    }
+
+    fn animate(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        if self.view.playing {
+            if now >= self.view.play_next_at {
+                let ex = &mut self.explorer;
+                let next = if ex.stage + 1 >= ex.stage_count() {
+                    0
+                } else {
+                    ex.stage + 1
+                };
+                ex.select_stage(next);
+                self.view.play_next_at = now + PLAY_SECONDS;
+            }
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                (self.view.play_next_at - now).max(0.01),
+            ));
+        }
+        if let Some(i) = self.view.sweep {
+            if now >= self.view.sweep_next_at {
+                let len = self
+                    .explorer
+                    .trace
+                    .get(self.explorer.stage)
+                    .and_then(|t| t.as_maps())
+                    .map_or(0, |m| m.dim().1 * m.dim().2);
+                self.view.sweep = (i + 1 < len).then_some(i + 1);
+                self.view.sweep_next_at = now + SWEEP_SECONDS;
+            }
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(SWEEP_SECONDS));
+        }
+    }
+}
+
+impl eframe::App for ConvscopeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.finish_jobs();
+        let mut commands = self.keys_and_drops(&ctx);
+        self.textures.start_frame(self.explorer.generation);
+        let stage_before = self.explorer.stage;
+        {
+            let mut p = Panels {
+                ex: &self.explorer,
+                s: self.settings.language.strings(),
+                tex: &mut self.textures,
+                view: &mut self.view,
+                canvas: &mut self.canvas,
+                settings: &self.settings,
+                models: &self.models,
+                busy: self.jobs.busy(),
+                status: self.status.as_deref(),
+                commands: &mut commands,
+            };
+            egui::Panel::top("toolbar").show(ui, |ui| toolbar::toolbar_ui(ui, &mut p));
+            egui::Panel::bottom("status").show(ui, |ui| toolbar::status_ui(ui, &mut p));
+            egui::Panel::top("pipeline").show(ui, |ui| pipeline::pipeline_ui(ui, &mut p));
+            egui::Panel::left("input")
+                .default_size(250.0)
+                .show(ui, |ui| input_panel::input_ui(ui, &mut p));
+            egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
+                Tab::Explorer => stage_view::stage_ui(ui, &mut p),
+            });
+        }
+        for command in commands {
+            self.apply(&ctx, command);
+        }
+        if self.explorer.stage != stage_before {
+            self.view.sweep = None;
+        }
+        self.animate(&ctx);
+        if self.jobs.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        self.settings.zoom = ctx.zoom_factor();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        storage.set_string(Settings::KEY, self.settings.to_json());
+    }
+}
+
+/// What every panel gets: the state to read, the caches to fill, and where to push commands.
+pub(crate) struct Panels<'a> {
+    pub ex: &'a Explorer,
+    pub s: &'static i18n::Strings,
+    pub tex: &'a mut Textures,
+    pub view: &'a mut ViewState,
+    pub canvas: &'a mut Canvas,
+    pub settings: &'a Settings,
+    pub models: &'a [SampleModel],
+    pub busy: bool,
+    pub status: Option<&'a str>,
+    pub commands: &'a mut Vec<Command>,
+}
+
+/// Opens the app window.
+pub fn run() -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_title("convscope")
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "convscope",
+        options,
+        Box::new(|cc| Ok(Box::new(ConvscopeApp::from_creation(cc)?))),
+    )
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,217 @@
+//! The main view of the selected stage: picks the view for its layer kind. Activations and
+//! global pooling show their maps before and after; flatten shows the vector it makes.
+
+use super::i18n::fill;
+use super::maps_ui::{as_maps, fit_cell, legend_ui, maps_grid_ui, scale_for, stage_title};
+use super::textures::TexKey;
+use super::{Command, Panels, conv_view, fc_view, pool_view};
+use crate::engine::{LayerKind, dropout_mask, layer_dropout_seed};
+use crate::viz::{Scale, to_color_image};
+use egui::{Color32, Vec2};
+use ndarray::{Array2, Axis};
+
+pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let stage = p.ex.stage;
+    ui.horizontal(|ui| {
+        ui.heading(stage_title(p, stage));
+        if ui
+            .button(p.s.export_png)
+            .on_hover_text(p.s.export_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ExportDialog);
+        }
+    });
+    if let Some(note) = &p.ex.window_note {
+        ui.colored_label(ui.visuals().warn_fg_color, fill(p.s.cut_short, &[note]));
+    }
+    egui::ScrollArea::both()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let ex = p.ex;
+            match ex.stage_layer(stage).map(|l| &l.kind) {
+                None => input_stage_ui(ui, p),
+                Some(LayerKind::Conv2d(conv)) => conv_view::conv_ui(ui, p, stage, conv),
+                Some(LayerKind::Pool2d(pool)) => pool_view::pool_ui(ui, p, stage, pool),
+                Some(LayerKind::Activation(_)) => {
+                    ui.label(p.s.activation_tip);
+                    before_after_ui(ui, p, stage);
+                }
+                Some(LayerKind::GlobalAvgPool) => {
+                    ui.label(p.s.gap_tip);
+                    before_after_ui(ui, p, stage);
+                }
+                Some(LayerKind::Flatten) => flatten_ui(ui, p, stage),
+                Some(LayerKind::Dropout { .. }) => dropout_stage_ui(ui, p, stage),
+                Some(LayerKind::Dense(dense)) => fc_view::dense_ui(ui, p, stage, dense),
+                Some(LayerKind::Softmax) => fc_view::softmax_ui(ui, p),
+            }
+        });
+}
+
+/// The shared/per-channel scale switch and the legend of the stage's first channel.
+pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut p.view.shared_scale, p.s.shared_scale)
+            .on_hover_text(p.s.shared_scale_tip);
+        if let Some(t) = p.ex.trace.get(stage) {
+            legend_ui(ui, &scale_for(&as_maps(t), 0, p.view.shared_scale));
+        }
+    });
+}
+
+fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    ui.label(p.s.network_sees_tip);
+    scale_row_ui(ui, p, 0);
+    let (c, _, w) = p.ex.trace.first().map_or((1, 1, 1), |t| as_maps(t).dim());
+    let cell = fit_cell(ui.available_width(), c, w, 12.0);
+    let out = maps_grid_ui(ui, p, 0, cell, c);
+    hover_value_ui(ui, p, 0, out.hovered);
+}
+
+/// "channel c, row y, column x: value" for a hovered cell.
+pub(crate) fn hover_value_ui(
+    ui: &mut egui::Ui,
+    p: &Panels,
+    stage: usize,
+    hovered: Option<(usize, usize, usize)>,
+) {
+    let text = hovered
+        .and_then(|(c, y, x)| {
+            let maps = as_maps(p.ex.trace.get(stage)?);
+            let v = maps.get((c, y, x)).copied()?;
+            Some(fill(p.s.hover_value, &[&c, &y, &x, &format!("{v:.4}")]))
+        })
+        .unwrap_or_default();
+    ui.label(text);
+}
+
+/// The maps going into a layer and coming out, at the same scale per cell.
+fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+    scale_row_ui(ui, p, stage);
+    let (c, _, w) =
+        p.ex.trace
+            .get(stage - 1)
+            .map_or((1, 1, 1), |t| as_maps(t).dim());
+    let cols = (c as f64).sqrt().ceil() as usize;
+    let cell = fit_cell(ui.available_width() * 0.48, cols, w, 8.0);
+    let mut hovered = None;
+    ui.horizontal_top(|ui| {
+        for s in [stage - 1, stage] {
+            ui.vertical(|ui| {
+                let shape =
+                    p.ex.trace
+                        .get(s)
+                        .map(|t| t.shape().to_string())
+                        .unwrap_or_default();
+                ui.label(format!("{} · {shape}", stage_title(p, s)));
+                let out = maps_grid_ui(ui, p, s, cell, cols);
+                if out.hovered.is_some() {
+                    hovered = out.hovered.map(|h| (s, h));
+                }
+            });
+        }
+    });
+    if let Some((s, h)) = hovered {
+        hover_value_ui(ui, p, s, Some(h));
+    }
+}
+
+/// One row per channel: the flattened vector in C, H, W order, channel boundaries marked.
+pub(crate) fn vector_rows_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    stage: usize,
+    dropped: Option<&[bool]>,
+) {
+    let Some(maps) = p.ex.trace[..stage].iter().rev().find_map(|t| t.as_maps()) else {
+        return;
+    };
+    let Some(vector) = p.ex.trace.get(stage).and_then(|t| t.as_vector()) else {
+        return;
+    };
+    let (c, h, w) = maps.dim();
+    let per = h * w;
+    if c * per != vector.len() || per == 0 {
+        return;
+    }
+    let values = Array2::from_shape_fn((c, per), |(ch, i)| vector[ch * per + i]);
+    let scale = Scale::fit(values.iter());
+    legend_ui(ui, &scale);
+    let cell = ((ui.available_width() - 60.0) / per as f32).clamp(1.0, 12.0);
+    for ch in 0..c {
+        ui.horizontal(|ui| {
+            ui.add_sized(
+                [50.0, cell.max(10.0)],
+                egui::Label::new(egui::RichText::new(fill(p.s.channel, &[&ch])).small()),
+            );
+            let row = values
+                .index_axis(Axis(0), ch)
+                .insert_axis(Axis(0))
+                .to_owned();
+            let tex = p.tex.get(ui.ctx(), TexKey::Row { stage, channel: ch }, || {
+                to_color_image(row.view(), &scale)
+            });
+            let (rect, _) = ui.allocate_exact_size(
+                Vec2::new(cell * per as f32, cell.max(6.0)),
+                egui::Sense::hover(),
+            );
+            ui.painter()
+                .image(tex.id(), rect, super::maps_ui::full_uv(), Color32::WHITE);
+            if let Some(mask) = dropped {
+                for i in 0..per {
+                    if mask.get(ch * per + i) == Some(&false) {
+                        let x = rect.left() + i as f32 * cell;
+                        ui.painter().line_segment(
+                            [
+                                egui::pos2(x, rect.top()),
+                                egui::pos2(x + cell, rect.bottom()),
+                            ],
+                            egui::Stroke::new(1.0, Color32::RED),
+                        );
+                    }
+                }
+            }
+        });
+    }
+}
+
+fn flatten_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+    ui.label(p.s.flatten_tip);
+    let shape =
+        p.ex.trace
+            .get(stage)
+            .map(|t| t.shape())
+            .unwrap_or(crate::engine::Shape::Vector(0));
+    let from =
+        p.ex.trace
+            .get(stage - 1)
+            .map(|t| t.shape().to_string())
+            .unwrap_or_default();
+    ui.strong(format!("{}: {from} → {shape}", p.s.flattened));
+    vector_rows_ui(ui, p, stage, None);
+}
+
+/// The keep-mask a dropout layer used for the current run, if dropout is on.
+pub(crate) fn current_mask(p: &Panels, stage: usize) -> Option<Vec<bool>> {
+    let d = p.ex.dropout;
+    let layer = stage.checked_sub(1)?;
+    let len = p.ex.trace.get(stage)?.shape().len();
+    d.enabled.then(|| {
+        dropout_mask(
+            len,
+            d.rate.clamp(0.0, 0.999),
+            layer_dropout_seed(d.seed, layer),
+        )
+    })
+}
+
+fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+    fc_view::dropout_controls_ui(ui, p);
+    let mask = current_mask(p, stage);
+    if let Some(m) = &mask {
+        let dropped = m.iter().filter(|k| !**k).count();
+        ui.label(fill(p.s.dropped, &[&dropped, &m.len()]));
+    }
+    vector_rows_ui(ui, p, stage, mask.as_deref());
+}

@@ -1,0 +1,558 @@
+//! The explorer's state as plain data: which model and input, how pooling and dropout are
+//! set, every layer's output for them, and the selected stage. No drawing here; the panels
+//! read it and tests assert on it.
+
+use crate::analysis::{self, argmax};
+use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
+use crate::io::{Fill, load_model, network_input, to_pixels};
+use image::Rgb32FImage;
+use ndarray::Array3;
+use std::path::{Path, PathBuf};
+
+/// An input picture as the person chose it, before the network resizes it.
+#[derive(Debug, Clone)]
+pub struct InputImage {
+    /// What to call it: a sample's name, a file name, or "drawing".
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub image: Rgb32FImage,
+}
+
+/// The pooling window used by every pooling layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum PoolWindow {
+    /// As stored in the model file.
+    #[default]
+    AsTrained,
+    K2S2,
+    K3S2,
+    K2S1,
+}
+
+impl PoolWindow {
+    pub const ALL: [PoolWindow; 4] = [
+        PoolWindow::AsTrained,
+        PoolWindow::K2S2,
+        PoolWindow::K3S2,
+        PoolWindow::K2S1,
+    ];
+
+    pub fn window(self) -> Option<Window> {
+        let (k, s) = match self {
+            PoolWindow::AsTrained => return None,
+            PoolWindow::K2S2 => (2, 2),
+            PoolWindow::K3S2 => (3, 2),
+            PoolWindow::K2S1 => (2, 1),
+        };
+        Some(Window {
+            kernel: (k, k),
+            stride: (s, s),
+            padding: (0, 0),
+        })
+    }
+
+    /// `2x2/2`: kernel and stride.
+    pub fn label(self) -> Option<String> {
+        self.window()
+            .map(|w| format!("{}x{}/{}", w.kernel.0, w.kernel.1, w.stride.0))
+    }
+}
+
+/// Dropout shown at inference: on or off, its rate and the seed of its mask.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DropoutSetting {
+    pub enabled: bool,
+    pub rate: f32,
+    pub seed: u64,
+}
+
+impl Default for DropoutSetting {
+    fn default() -> Self {
+        DropoutSetting {
+            enabled: false,
+            rate: 0.5,
+            seed: 1,
+        }
+    }
+}
+
+/// Everything the explorer shows, recomputed only when something it depends on changes.
+#[derive(Debug, Clone)]
+pub struct Explorer {
+    /// The model as loaded from its file.
+    pub model: Model,
+    pub model_path: Option<PathBuf>,
+    pub pool_mode: PoolMode,
+    pub pool_window: PoolWindow,
+    /// The model that runs: `model` with the chosen pooling window; cut before its first dense
+    /// layer when that layer no longer fits (see `window_note`).
+    pub net: Model,
+    /// Why the network was cut short, when it was.
+    pub window_note: Option<String>,
+    pub input: InputImage,
+    /// The input at the model's resolution, in [0,1], before normalisation.
+    pub pixels: Array3<f32>,
+    /// `trace[0]` is the normalised input, `trace[i+1]` the output of layer `i`.
+    pub trace: Vec<Tensor>,
+    /// Class probabilities, empty when the network was cut short.
+    pub probabilities: Vec<f32>,
+    /// The probabilities with dropout off, to compare while dropout is on.
+    pub probabilities_no_dropout: Vec<f32>,
+    pub dropout: DropoutSetting,
+    /// 0 is the input, `i + 1` the layer `i`.
+    pub stage: usize,
+    /// The last thing that went wrong, naming the file and the problem.
+    pub last_error: Option<String>,
+    /// Bumped whenever `trace` changes, so views know to redraw their textures.
+    pub generation: u64,
+}
+
+/// The pooling mode a model was trained with: its `training.pool`, else its first pooling
+/// layer's mode.
+pub fn trained_pool_mode(model: &Model) -> Option<PoolMode> {
+    if let Some(mode) = model
+        .info
+        .training
+        .get("pool")
+        .and_then(|v| v.as_str())
+        .and_then(PoolMode::parse)
+    {
+        return Some(mode);
+    }
+    model.layers().iter().find_map(|l| match &l.kind {
+        LayerKind::Pool2d(p) => Some(p.mode),
+        _ => None,
+    })
+}
+
+/// The sibling model trained with the other pooling mode: `X-avg.json` for `X-max.json` and
+/// back, when that file exists.
+pub fn twin_path(path: &Path) -> Option<(PathBuf, PoolMode)> {
+    let stem = path.file_stem()?.to_str()?;
+    let (base, mode) = if let Some(b) = stem.strip_suffix("-max") {
+        (b, PoolMode::Avg)
+    } else if let Some(b) = stem.strip_suffix("-avg") {
+        (b, PoolMode::Max)
+    } else {
+        return None;
+    };
+    let twin = path.with_file_name(format!("{base}-{}.json", mode.as_str()));
+    twin.is_file().then_some((twin, mode))
+}
+
+impl Explorer {
+    /// A new explorer on `model` and `input`, already run.
+    pub fn new(
+        model: Model,
+        model_path: Option<PathBuf>,
+        input: InputImage,
+    ) -> Result<Explorer, String> {
+        let pixels =
+            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))?;
+        let mut explorer = Explorer {
+            pool_mode: trained_pool_mode(&model).unwrap_or_default(),
+            net: model.clone(),
+            model,
+            model_path,
+            pool_window: PoolWindow::AsTrained,
+            window_note: None,
+            input,
+            pixels,
+            trace: Vec::new(),
+            probabilities: Vec::new(),
+            probabilities_no_dropout: Vec::new(),
+            dropout: DropoutSetting::default(),
+            stage: 0,
+            last_error: None,
+            generation: 0,
+        };
+        explorer.rebuild_net();
+        explorer.recompute();
+        if let Some(e) = explorer.last_error.take() {
+            return Err(e);
+        }
+        Ok(explorer)
+    }
+
+    /// Input plus one stage per layer of the running network.
+    pub fn stage_count(&self) -> usize {
+        self.net.layers().len() + 1
+    }
+
+    /// The layer behind a stage (`None` for the input).
+    pub fn stage_layer(&self, stage: usize) -> Option<&crate::engine::Layer> {
+        stage.checked_sub(1).and_then(|i| self.net.layers().get(i))
+    }
+
+    pub fn select_stage(&mut self, stage: usize) {
+        self.stage = stage.min(self.stage_count() - 1);
+    }
+
+    pub fn next_stage(&mut self) {
+        self.select_stage(self.stage + 1);
+    }
+
+    pub fn prev_stage(&mut self) {
+        self.select_stage(self.stage.saturating_sub(1));
+    }
+
+    /// The first stage whose layer is called `name`.
+    pub fn stage_named(&self, name: &str) -> Option<usize> {
+        self.net
+            .layers()
+            .iter()
+            .position(|l| l.name == name)
+            .map(|i| i + 1)
+    }
+
+    /// The top class and its probability.
+    pub fn prediction(&self) -> Option<(usize, f32)> {
+        if self.probabilities.is_empty() {
+            return None;
+        }
+        let i = argmax(&self.probabilities);
+        Some((i, self.probabilities[i]))
+    }
+
+    pub fn prediction_label(&self) -> Option<String> {
+        self.prediction().map(|(i, _)| self.net.label(i))
+    }
+
+    pub fn set_pool_mode(&mut self, mode: PoolMode) {
+        if mode != self.pool_mode {
+            self.pool_mode = mode;
+            self.recompute();
+        }
+    }
+
+    /// Max -> average -> blur-max -> max.
+    pub fn cycle_pool_mode(&mut self) {
+        let all = PoolMode::ALL;
+        let i = all.iter().position(|&m| m == self.pool_mode).unwrap_or(0);
+        self.set_pool_mode(all[(i + 1) % all.len()]);
+    }
+
+    pub fn set_pool_window(&mut self, window: PoolWindow) {
+        if window != self.pool_window {
+            self.pool_window = window;
+            self.rebuild_net();
+            self.recompute();
+        }
+    }
+
+    pub fn set_dropout(&mut self, dropout: DropoutSetting) {
+        if dropout != self.dropout {
+            self.dropout = dropout;
+            self.recompute();
+        }
+    }
+
+    /// Whether the model has a dropout layer for the dropout switch to act on.
+    pub fn has_dropout(&self) -> bool {
+        self.net
+            .layers()
+            .iter()
+            .any(|l| matches!(l.kind, LayerKind::Dropout { .. }))
+    }
+
+    /// Loads a model file; on failure keeps the current model and records the error.
+    pub fn open_model(&mut self, path: &Path) -> bool {
+        match load_model(path) {
+            Ok(model) => self.set_model(model, Some(path.to_path_buf())),
+            Err(e) => {
+                self.last_error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Switches to `model` (its pooling mode as trained), keeping the input; fails, keeping
+    /// everything, when the input cannot be fed to it.
+    pub fn set_model(&mut self, model: Model, path: Option<PathBuf>) -> bool {
+        let pixels = match to_pixels(&self.input.image, &model.input) {
+            Ok(p) => p,
+            Err(e) => {
+                self.last_error = Some(format!("{}: {e}", self.input.name));
+                return false;
+            }
+        };
+        let old = (
+            self.model.clone(),
+            self.model_path.clone(),
+            self.pixels.clone(),
+            self.pool_mode,
+        );
+        self.pool_mode = trained_pool_mode(&model).unwrap_or(self.pool_mode);
+        self.model = model;
+        self.model_path = path;
+        self.pixels = pixels;
+        self.rebuild_net();
+        let stage = self.stage;
+        self.select_stage(stage);
+        let before = self.generation;
+        self.recompute();
+        if self.generation == before {
+            // The forward pass failed: put the old model back.
+            (self.model, self.model_path, self.pixels, self.pool_mode) = old;
+            self.rebuild_net();
+            self.select_stage(stage);
+            return false;
+        }
+        self.last_error = None;
+        true
+    }
+
+    /// Loads the weights trained with the other pooling mode, when a twin file exists.
+    pub fn load_twin(&mut self) -> bool {
+        match self.model_path.as_deref().and_then(twin_path) {
+            Some((path, _)) => self.open_model(&path),
+            None => false,
+        }
+    }
+
+    /// Feeds a new picture; on failure keeps the old one and records the error.
+    pub fn set_input(&mut self, input: InputImage) -> bool {
+        match to_pixels(&input.image, &self.model.input) {
+            Ok(pixels) => {
+                self.input = input;
+                self.pixels = pixels;
+                self.recompute();
+                true
+            }
+            Err(e) => {
+                self.last_error = Some(format!("{}: {e}", input.name));
+                false
+            }
+        }
+    }
+
+    /// The options the network runs with.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            pool_mode: Some(self.pool_mode),
+            dropout: self.dropout.enabled.then_some(DropoutRun {
+                rate: Some(self.dropout.rate),
+                seed: self.dropout.seed,
+            }),
+        }
+    }
+
+    fn rebuild_net(&mut self) {
+        self.window_note = None;
+        let Some(window) = self.pool_window.window() else {
+            self.net = self.model.clone();
+            return;
+        };
+        match self.model.with_pool_window(window) {
+            Ok(net) => self.net = net,
+            Err(e) => {
+                // Keep the layers that still fit: everything before the first dense layer.
+                let cut = self
+                    .model
+                    .layers()
+                    .iter()
+                    .position(|l| matches!(l.kind, LayerKind::Dense(_)))
+                    .unwrap_or(self.model.layers().len());
+                let mut layers: Vec<_> = self.model.layers()[..cut].to_vec();
+                for l in &mut layers {
+                    if let LayerKind::Pool2d(p) = &mut l.kind {
+                        p.window = window;
+                    }
+                }
+                // The labels name the classes, which a network cut before its dense layer lacks.
+                let info = crate::engine::ModelInfo {
+                    labels: Vec::new(),
+                    ..self.model.info.clone()
+                };
+                match Model::new(info, self.model.input.clone(), layers) {
+                    Ok(net) => {
+                        self.net = net;
+                        self.window_note = Some(e.to_string());
+                    }
+                    Err(e2) => {
+                        self.last_error = Some(e2.to_string());
+                        self.pool_window = PoolWindow::AsTrained;
+                        self.net = self.model.clone();
+                    }
+                }
+            }
+        }
+        let stage = self.stage;
+        self.select_stage(stage);
+    }
+
+    /// Runs the network on the current input with the current switches. On failure the
+    /// previous outputs stay and the error is recorded.
+    pub fn recompute(&mut self) {
+        let input = network_input(&self.pixels, &self.net.input, 0, 0, Fill::Zero);
+        match analysis::trace(&self.net, &input, &self.run_options()) {
+            Ok(trace) => {
+                let ends_in_classes = self
+                    .net
+                    .layers()
+                    .iter()
+                    .any(|l| matches!(l.kind, LayerKind::Dense(_)));
+                self.probabilities = match trace.last() {
+                    Some(last) if ends_in_classes => analysis::probabilities(&self.net, last),
+                    _ => Vec::new(),
+                };
+                self.probabilities_no_dropout = if self.dropout.enabled && ends_in_classes {
+                    let options = RunOptions {
+                        dropout: None,
+                        ..self.run_options()
+                    };
+                    self.net
+                        .forward(&input, &options)
+                        .map(|last| analysis::probabilities(&self.net, &last))
+                        .unwrap_or_default()
+                } else {
+                    self.probabilities.clone()
+                };
+                self.trace = trace;
+                self.generation += 1;
+            }
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::samples::{fallback_model_path, sample_image};
+
+    fn explorer() -> Explorer {
+        let path = fallback_model_path();
+        let model = load_model(&path).expect("fixture loads");
+        Explorer::new(model, Some(path), sample_image("digit_7").expect("sample")).expect("runs")
+    }
+
+    #[test]
+    fn stages_stay_in_range() {
+        let mut ex = explorer();
+        assert_eq!(ex.stage_count(), ex.model.layers().len() + 1);
+        ex.prev_stage();
+        assert_eq!(ex.stage, 0);
+        ex.select_stage(999);
+        assert_eq!(ex.stage, ex.stage_count() - 1);
+        assert_eq!(ex.trace.len(), ex.stage_count());
+    }
+
+    #[test]
+    fn the_twin_is_the_other_mode_beside_it() {
+        let path = fallback_model_path();
+        let (twin, mode) = twin_path(&path).expect("tiny-avg is beside tiny-max");
+        assert!(twin.ends_with("tiny-avg.json"));
+        assert_eq!(mode, PoolMode::Avg);
+        assert_eq!(twin_path(&twin).map(|t| t.1), Some(PoolMode::Max));
+        assert_eq!(twin_path(Path::new("/nowhere/x-max.json")), None);
+        assert_eq!(twin_path(Path::new("plain.json")), None);
+    }
+
+    #[test]
+    fn a_window_that_no_longer_fits_the_dense_layer_cuts_the_network_before_it() {
+        let mut ex = explorer();
+        // 3x3/2 pooling: 28 -> 13 -> 6, so fc (trained on 8*7*7) cannot run.
+        ex.set_pool_window(PoolWindow::K3S2);
+        let note = ex.window_note.clone().expect("a note");
+        assert!(note.contains("fc"), "{note}");
+        assert!(ex.probabilities.is_empty());
+        assert_eq!(ex.prediction(), None);
+        let pool2 = ex.stage_named("pool2").expect("pool2 still runs");
+        assert_eq!(ex.trace[pool2].shape().to_string(), "8 @ 6x6");
+        // 2x2/1 keeps 28 -> 27 -> 26: also cut; back to as trained restores everything.
+        ex.set_pool_window(PoolWindow::AsTrained);
+        assert_eq!(ex.window_note, None);
+        assert!(ex.prediction().is_some());
+        assert_eq!(ex.stage_count(), ex.model.layers().len() + 1);
+    }
+
+    #[test]
+    fn an_input_the_model_cannot_take_keeps_the_old_one() {
+        let mut ex = explorer();
+        let before = ex.trace.clone();
+        let empty = InputImage {
+            name: "empty.png".into(),
+            path: None,
+            image: Rgb32FImage::new(0, 0),
+        };
+        assert!(!ex.set_input(empty));
+        assert!(ex.last_error.as_deref().unwrap_or("").contains("empty.png"));
+        assert_eq!(ex.trace, before);
+    }
+
+    #[test]
+    fn dropout_without_a_dropout_layer_changes_nothing() {
+        let mut ex = explorer();
+        let before = ex.probabilities.clone();
+        ex.set_dropout(DropoutSetting {
+            enabled: true,
+            ..DropoutSetting::default()
+        });
+        assert!(!ex.has_dropout());
+        assert_eq!(ex.probabilities, before);
+        assert_eq!(ex.probabilities_no_dropout, before);
+    }
+
+    #[test]
+    fn dropout_masks_units_and_the_reference_stays_the_run_without_it() {
+        use crate::engine::{Dense, InputSpec, Layer, ModelInfo};
+        // 1 @ 4x4 -> flatten (16) -> dropout -> dense 3 with distinct weights.
+        let layer = |name: &str, kind| Layer {
+            name: name.into(),
+            kind,
+        };
+        let dense = Dense {
+            weight: ndarray::Array2::from_shape_fn((3, 16), |(o, i)| {
+                ((o * 16 + i) % 7) as f32 - 3.0
+            }),
+            bias: None,
+        };
+        let model = Model::new(
+            ModelInfo::default(),
+            InputSpec {
+                channels: 1,
+                height: 4,
+                width: 4,
+                mean: vec![0.0],
+                std: vec![1.0],
+            },
+            vec![
+                layer("flatten", LayerKind::Flatten),
+                layer("drop", LayerKind::Dropout { p: 0.5 }),
+                layer("fc", LayerKind::Dense(dense)),
+            ],
+        )
+        .expect("valid");
+        let image = Rgb32FImage::from_fn(4, 4, |x, y| image::Rgb([(x + y) as f32 / 6.0; 3]));
+        let input = InputImage {
+            name: "ramp".into(),
+            path: None,
+            image,
+        };
+        let mut ex = Explorer::new(model, None, input).expect("runs");
+        let plain = ex.probabilities.clone();
+        assert!(ex.has_dropout());
+        ex.set_dropout(DropoutSetting {
+            enabled: true,
+            rate: 0.5,
+            seed: 3,
+        });
+        assert_ne!(ex.probabilities, plain, "a mask changes the output");
+        assert_eq!(ex.probabilities_no_dropout, plain);
+        // The dropout layer's output is zero exactly where the engine's mask drops a unit.
+        let mask = crate::engine::dropout_mask(16, 0.5, crate::engine::layer_dropout_seed(3, 1));
+        let out = ex.trace[2].values();
+        let before = ex.trace[1].values();
+        for i in 0..16 {
+            let expected = if mask[i] { before[i] * 2.0 } else { 0.0 };
+            assert_eq!(out[i], expected, "unit {i}");
+        }
+        let first = ex.probabilities.clone();
+        ex.set_dropout(DropoutSetting {
+            seed: 4,
+            ..ex.dropout
+        });
+        assert_ne!(ex.probabilities, first, "a new mask moves the output again");
+    }
+}

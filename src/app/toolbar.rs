@@ -1,0 +1,150 @@
+//! The toolbar (model, input, pooling, playback, language, look) and the status bar.
+
+use super::i18n::{Lang, fill};
+use super::state::{PoolWindow, trained_pool_mode, twin_path};
+use super::{Command, Panels};
+use crate::engine::PoolMode;
+
+pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("convscope");
+        ui.separator();
+        ui.menu_button(format!("{}: {}", s.model, p.ex.model.info.name), |ui| {
+            for m in p.models {
+                let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
+                if ui.selectable_label(selected, &m.name).clicked() {
+                    p.commands.push(Command::OpenModel(m.path.clone()));
+                    ui.close();
+                }
+                let line = m.description.lines().next().unwrap_or_default();
+                ui.label(egui::RichText::new(line).small().weak());
+            }
+            ui.separator();
+            if ui.button(s.open_model).clicked() {
+                p.commands.push(Command::OpenModelDialog);
+                ui.close();
+            }
+        })
+        .response
+        .on_hover_text(&p.ex.model.info.description);
+        if ui
+            .button(s.open_image)
+            .on_hover_text(s.open_image_tip)
+            .clicked()
+        {
+            p.commands.push(Command::OpenImageDialog);
+        }
+        ui.separator();
+        pooling_ui(ui, p);
+        ui.separator();
+        let play = if p.view.playing { s.stop } else { s.play };
+        if ui.button(play).on_hover_text(s.play_tip).clicked() {
+            p.commands.push(Command::TogglePlay);
+        }
+        if ui
+            .button(s.export_png)
+            .on_hover_text(s.export_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ExportDialog);
+        }
+        ui.separator();
+        for lang in Lang::ALL {
+            if ui
+                .selectable_label(p.settings.language == lang, lang.native_name())
+                .clicked()
+            {
+                p.commands.push(Command::SetLanguage(lang));
+            }
+        }
+        let theme = if p.settings.dark { s.light } else { s.dark };
+        if ui.button(theme).clicked() {
+            p.commands.push(Command::ToggleTheme);
+        }
+        if ui
+            .selectable_label(p.view.zoom_before_presentation.is_some(), s.presentation)
+            .on_hover_text(s.presentation_tip)
+            .clicked()
+        {
+            p.commands.push(Command::TogglePresentation);
+        }
+        if p.busy {
+            ui.spinner();
+            ui.label(s.loading);
+        }
+    });
+}
+
+fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let ex = p.ex;
+    if ex.model.pool_layers().is_empty() {
+        return;
+    }
+    let label = fill(s.pooling, &[&ex.pool_mode]);
+    if ui.button(label).on_hover_text(s.pooling_tip).clicked() {
+        p.commands.push(Command::CyclePool);
+    }
+    let current = ex
+        .pool_window
+        .label()
+        .unwrap_or_else(|| s.window_as_trained.to_string());
+    egui::ComboBox::from_label(s.window)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for w in PoolWindow::ALL {
+                let text = w.label().unwrap_or_else(|| s.window_as_trained.to_string());
+                if ui.selectable_label(ex.pool_window == w, text).clicked() {
+                    p.commands.push(Command::SetPoolWindow(w));
+                }
+            }
+        })
+        .response
+        .on_hover_text(s.window_tip);
+    let trained = trained_pool_mode(&ex.model);
+    if trained.is_some_and(|t| t != ex.pool_mode)
+        && let Some((_, mode)) = ex.model_path.as_deref().and_then(twin_path)
+        && mode == ex.pool_mode
+        && ui
+            .button(fill(s.load_twin, &[&mode]))
+            .on_hover_text(s.twin_tip)
+            .clicked()
+    {
+        p.commands.push(Command::LoadTwin);
+    }
+}
+
+/// The note shown when the weights were trained with another pooling mode than the one in use.
+pub(crate) fn other_mode_note(p: &Panels) -> Option<String> {
+    let trained = trained_pool_mode(&p.ex.model)?;
+    let now: PoolMode = p.ex.pool_mode;
+    (trained != now).then(|| fill(p.s.trained_other_mode, &[&trained, &now]))
+}
+
+pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    ui.horizontal(|ui| {
+        match p.ex.prediction() {
+            Some((i, prob)) => {
+                let text = fill(
+                    s.prediction,
+                    &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)],
+                );
+                ui.strong(text);
+            }
+            None => {
+                ui.label(s.no_prediction);
+            }
+        }
+        ui.separator();
+        ui.label(format!("{} · {}", p.ex.model.info.name, p.ex.input.name));
+        if let Some(e) = &p.ex.last_error {
+            ui.separator();
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        } else if let Some(msg) = p.status {
+            ui.separator();
+            ui.label(msg);
+        }
+    });
+}

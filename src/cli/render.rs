@@ -1,0 +1,77 @@
+//! `convscope render`: one layer's maps as a PNG grid, the picture the app exports.
+
+use crate::analysis::trace;
+use crate::engine::{PoolMode, RunOptions};
+use crate::io::Fill;
+use crate::viz::export::{cell_px_for, grid_image, save_png};
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model (convscope/1 JSON).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The picture to run.
+    #[arg(long)]
+    pub image: PathBuf,
+    /// The layer whose output to draw, by name, or `input`.
+    #[arg(long)]
+    pub layer: String,
+    /// Run every pooling layer in this mode (max, avg, blurmax).
+    #[arg(long, value_parser = super::parse_pool)]
+    pub pool: Option<PoolMode>,
+    /// One colour scale per channel instead of one for the whole layer.
+    #[arg(long)]
+    pub per_channel: bool,
+    /// Pixels per map cell (default: about 160 pixels per map).
+    #[arg(long)]
+    pub cell: Option<u32>,
+    /// Where to write the PNG.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model = crate::io::load_model(&args.model)?;
+    let input = super::inspect::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
+    let options = RunOptions {
+        pool_mode: args.pool,
+        dropout: None,
+    };
+    let outputs = trace(&model, &input, &options)
+        .with_context(|| format!("{}: cannot run", args.model.display()))?;
+    let stage = if args.layer == "input" {
+        0
+    } else {
+        match model.layers().iter().position(|l| l.name == args.layer) {
+            Some(i) => i + 1,
+            None => {
+                let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
+                bail!(
+                    "{}: no layer named `{}` (layers: input, {})",
+                    args.model.display(),
+                    args.layer,
+                    names.join(", ")
+                );
+            }
+        }
+    };
+    let tensor = &outputs[stage];
+    let side = tensor.as_maps().map_or(28, |m| m.dim().2);
+    let cell = args
+        .cell
+        .unwrap_or_else(|| cell_px_for(side, 160))
+        .clamp(1, 64);
+    let image = grid_image(tensor, cell, !args.per_channel);
+    save_png(&image, &args.out)?;
+    println!(
+        "{}: {} {} ({}x{} px)",
+        args.out.display(),
+        args.layer,
+        tensor.shape(),
+        image.width(),
+        image.height()
+    );
+    Ok(())
+}

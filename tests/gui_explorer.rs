@@ -1,0 +1,285 @@
+//! Drives the real app headlessly with egui_kittest: only committed fixtures
+//! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
+
+use convscope::app::{Command, ConvscopeApp, Lang, Settings};
+use convscope::engine::pool::{avg_pool, max_pool};
+use convscope::engine::{LayerKind, PoolMode};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+}
+
+fn harness_with(settings: Settings) -> Harness<'static, ConvscopeApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]).expect("app starts")
+        });
+    h.run();
+    h
+}
+
+fn harness() -> Harness<'static, ConvscopeApp> {
+    harness_with(Settings::default())
+}
+
+/// Steps until the background loads are done (bounded).
+fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
+    for _ in 0..400 {
+        h.step();
+        if !h.state().busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("a background load did not finish");
+}
+
+fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+    h.run();
+}
+
+#[test]
+fn opens_with_a_model_and_a_digit_and_predicts() {
+    let h = harness();
+    let app = h.state();
+    assert_eq!(app.model_name(), "tiny-max");
+    assert_eq!(app.explorer.input.name, "digit_7");
+    assert_eq!(app.explorer.stage, 0);
+    let (_, p) = app.explorer.prediction().expect("a prediction");
+    assert!(p > 0.0 && p <= 1.0);
+    // The pipeline strip shows a card per stage.
+    for name in [
+        "conv1", "relu1", "pool1", "conv2", "pool2", "flatten", "fc", "softmax",
+    ] {
+        assert!(h.get_all_by_label(name).count() >= 1, "{name}");
+    }
+}
+
+#[test]
+fn keys_and_clicks_move_through_the_stages() {
+    let mut h = harness();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 1);
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 2);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 1);
+    h.get_by_label("pool2").click();
+    h.run();
+    let pool2 = h.state().explorer.stage_named("pool2").expect("pool2");
+    assert_eq!(h.state().explorer.stage, pool2);
+    // The pooling view spells out the counts: 8 @ 14x14 = 1568 -> 8 @ 7x7 = 392 (-75%).
+    h.get_by_label_contains("8 @ 14x14 = 1568 values → 8 @ 7x7 = 392 values (-75%)");
+    // Every stage can be shown without a panic, the last one included.
+    for _ in 0..12 {
+        h.key_press(egui::Key::ArrowRight);
+        h.run();
+    }
+    let app = h.state();
+    assert_eq!(app.explorer.stage, app.explorer.stage_count() - 1);
+}
+
+#[test]
+fn m_switches_pooling_and_the_pooled_values_follow_the_engine() {
+    let mut h = harness();
+    h.get_by_label("pool1").click();
+    h.run();
+    let stage = h.state().explorer.stage;
+    let window = match &h.state().explorer.net.layers()[stage - 1].kind {
+        LayerKind::Pool2d(p) => p.window,
+        _ => panic!("pool1 is a pooling layer"),
+    };
+    let before = h.state().explorer.trace[stage - 1]
+        .as_maps()
+        .expect("maps")
+        .clone();
+    let pooled_max = h.state().explorer.trace[stage]
+        .as_maps()
+        .expect("maps")
+        .clone();
+    assert_eq!(pooled_max, max_pool(before.view(), &window).0);
+
+    h.key_press(egui::Key::M);
+    h.run();
+    assert_eq!(h.state().explorer.pool_mode, PoolMode::Avg);
+    let pooled_avg = h.state().explorer.trace[stage]
+        .as_maps()
+        .expect("maps")
+        .clone();
+    assert_eq!(pooled_avg, avg_pool(before.view(), &window));
+    assert_ne!(pooled_avg, pooled_max);
+    // The toolbar button shows the mode and cycles on to blur-max.
+    h.get_by_label("Pooling: avg").click();
+    h.run();
+    assert_eq!(h.state().explorer.pool_mode, PoolMode::BlurMax);
+    assert_eq!(h.state().settings.pool_mode, Some(PoolMode::BlurMax));
+}
+
+#[test]
+fn the_twin_trained_with_the_other_mode_can_be_loaded() {
+    let mut h = harness();
+    h.key_press(egui::Key::M);
+    h.run();
+    h.get_by_label("Load avg weights").click();
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    assert_eq!(app.model_name(), "tiny-avg");
+    assert_eq!(app.explorer.pool_mode, PoolMode::Avg);
+    assert_eq!(app.explorer.last_error, None);
+}
+
+#[test]
+fn the_chinese_ui_has_every_glyph() {
+    let mut h = harness();
+    h.get_by_label("简体中文").click();
+    h.run();
+    assert_eq!(h.state().settings.language, Lang::Zh);
+    assert!(h.get_all_by_label("打开图片…").count() >= 1);
+    // Walk every stage in Chinese: a glyph missing from the fonts would fail the harness.
+    for _ in 0..h.state().explorer.stage_count() {
+        h.key_press(egui::Key::ArrowRight);
+        h.run();
+    }
+    h.get_by_label("English").click();
+    h.run();
+    assert!(h.get_all_by_label("Open image…").count() >= 1);
+}
+
+#[test]
+fn drawing_on_the_canvas_feeds_the_network_live() {
+    let mut h = harness();
+    let before = h.state().explorer.probabilities.clone();
+    let rect = h.get_by_label("Drawing canvas").rect();
+    let at = |fx: f32, fy: f32| rect.min + egui::vec2(rect.width() * fx, rect.height() * fy);
+    h.drag_at(at(0.5, 0.15));
+    h.run();
+    h.hover_at(at(0.5, 0.5));
+    h.run();
+    // Mid-stroke, the network already sees the drawing.
+    assert_eq!(h.state().explorer.input.name, "drawing");
+    let mid = h.state().explorer.probabilities.clone();
+    h.hover_at(at(0.5, 0.85));
+    h.run();
+    h.drop_at(at(0.5, 0.85));
+    h.run();
+    let app = h.state();
+    assert!(!app.canvas.is_blank());
+    assert_ne!(app.explorer.probabilities, before);
+    assert_ne!(
+        app.explorer.probabilities, mid,
+        "the prediction follows the stroke"
+    );
+    // The pixels the network sees hold a vertical line down the middle.
+    let px = &app.explorer.pixels;
+    assert!(px[[0, 14, 14]] > 0.5, "{}", px[[0, 14, 14]]);
+    assert!(px[[0, 14, 2]] < 0.01);
+}
+
+#[test]
+fn a_bad_model_file_shows_its_error_and_keeps_the_old_model() {
+    let mut h = harness();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken-model.json");
+    std::fs::write(&bad, "{\"format\": \"convscope/1\", \"layers\": [").expect("write");
+    let trace_before = h.state().explorer.trace.clone();
+    apply(&mut h, Command::OpenModel(bad));
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    let err = app.explorer.last_error.clone().expect("an error");
+    assert!(err.contains("broken-model.json"), "{err}");
+    assert_eq!(app.model_name(), "tiny-max");
+    assert_eq!(app.explorer.trace, trace_before);
+    // The status bar shows it.
+    h.get_by_label_contains("broken-model.json");
+}
+
+#[test]
+fn a_bad_image_file_shows_its_error_and_keeps_the_old_input() {
+    let mut h = harness();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("not-a-picture.png");
+    std::fs::write(&bad, b"hello").expect("write");
+    apply(&mut h, Command::OpenImage(bad));
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    assert!(
+        app.explorer
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not-a-picture.png")
+    );
+    assert_eq!(app.explorer.input.name, "digit_7");
+}
+
+#[test]
+fn a_sample_picked_from_the_list_is_used() {
+    let mut h = harness();
+    h.get_by_label("Samples").click();
+    h.run();
+    h.get_by_label("digit_3").click();
+    h.run();
+    assert_eq!(h.state().explorer.input.name, "digit_3");
+    assert_eq!(h.state().settings.last_sample.as_deref(), Some("digit_3"));
+}
+
+#[test]
+fn textures_are_not_uploaded_again_when_nothing_changed() {
+    let mut h = harness();
+    let uploads = h.state().textures.uploads;
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(h.state().textures.uploads, uploads);
+    h.key_press(egui::Key::M);
+    h.run();
+    assert!(
+        h.state().textures.uploads > uploads,
+        "a new pooling mode redraws"
+    );
+}
+
+#[test]
+fn remembered_settings_are_applied_at_start() {
+    let settings = Settings {
+        language: Lang::Zh,
+        pool_mode: Some(PoolMode::Avg),
+        last_sample: Some("digit_2".into()),
+        ..Settings::default()
+    };
+    let h = harness_with(settings);
+    let app = h.state();
+    assert_eq!(app.explorer.pool_mode, PoolMode::Avg);
+    assert_eq!(app.explorer.input.name, "digit_2");
+    assert!(h.get_all_by_label("打开图片…").count() >= 1);
+}
+
+#[test]
+fn export_writes_the_selected_stage() {
+    let mut h = harness();
+    h.get_by_label("pool1").click();
+    h.run();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("pool1.png");
+    apply(&mut h, Command::Export(out.clone()));
+    let img = image::open(&out).expect("a PNG").to_rgba8();
+    assert!(img.width() > 14 && img.height() > 14);
+    assert!(
+        h.state()
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .contains("pool1.png")
+    );
+}
