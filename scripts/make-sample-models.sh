@@ -32,7 +32,7 @@ make_one() {
     digits-gap) digits digits-gap digits-gap 0.003 ;;
     shapes-max|shapes-avg)
       "$BIN" train --arch "$ARCH/shapes.json" --data shapes:8000 --pool "${1#shapes-}" \
-        --epochs 8 --batch 32 --optimizer adam --lr 0.002 --lr-decay 0.85 --seed 1 \
+        --epochs 14 --batch 32 --optimizer adam --lr 0.002 --lr-decay 0.9 --seed 1 \
         --description "Tiny VGG (CNN Explainer) on 64x64 RGB shapes, trained with ${1#shapes-} pooling." \
         --out "$OUT/$1.json" ;;
     fc-overfit|fc-dropout)
