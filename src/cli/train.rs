@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Result<()> {
     if !(args.lr.is_finite() && args.lr > 0.0) {
         bail!("--lr must be a positive number, not {}", args.lr);
     }
-    if !(args.lr_decay.is_finite() && args.lr_decay > 0.0) || !args.weight_decay.is_finite() {
+    if !(args.lr_decay.is_finite() && args.lr_decay > 0.0 && args.weight_decay.is_finite()) {
         bail!("--lr-decay must be positive and --weight-decay finite");
     }
     let mut model = load_architecture(&args.arch)?;
