@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every trained sample model in sample_models/ from scratch.
 #
-#   scripts/make-sample-models.sh            # all of them (about 5-10 minutes on 2 cores)
+#   scripts/make-sample-models.sh            # all of them (about 15 minutes on a quiet 2-core machine,
+                                             # 12 of them for the two shapes models)
 #   MNIST=/path/to/mnist scripts/make-sample-models.sh digits-max fc-overfit
 #
 # Each model is trained from its architecture in sample_models/arch/ with a fixed seed, so a
