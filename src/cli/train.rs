@@ -89,6 +89,12 @@ fn optimizer_name(kind: OptimizerKind) -> &'static str {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if !(args.lr.is_finite() && args.lr > 0.0) {
+        bail!("--lr must be a positive number, not {}", args.lr);
+    }
+    if !(args.lr_decay.is_finite() && args.lr_decay > 0.0 && args.weight_decay.is_finite()) {
+        bail!("--lr-decay must be positive and --weight-decay finite");
+    }
     let mut model = load_architecture(&args.arch)?;
     if let Some(mode) = args.pool {
         model = model.with_pool_mode(mode);

@@ -12,8 +12,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use thiserror::Error;
 
-/// Largest number of synthetic images asked for at once (each is 12 KiB).
-pub const MAX_SHAPES: usize = 20_000;
+/// Largest number of synthetic images asked for at once (each is 12 KiB of bytes and 48 KiB
+/// once normalised for training).
+pub const MAX_SHAPES: usize = 10_000;
 
 #[derive(Debug, Error)]
 pub enum Error {
