@@ -2,35 +2,38 @@
 
 use crate::engine::Tensor;
 use ndarray::{Array3, s};
+use wide::f32x8;
 
 /// Cosine similarity of two equally long lists of numbers: 1 = same direction. Two all-zero
 /// lists are identical (1); one all-zero list against another is 0.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    // Blocks of 256 summed in eight f32 lanes (which the compiler vectorises), block sums
-    // added up in f64: fast, and within 1e-6 of an all-f64 sum for these sizes.
+    // Eight lanes at a time with `wide`'s SIMD type, each block of 256 values summed in f32
+    // and the block sums added up in f64: fast, and within 1e-6 of an all-f64 sum here.
     let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
     for (ca, cb) in a.chunks(256).zip(b.chunks(256)) {
-        let (mut d, mut x2, mut y2) = ([0f32; 8], [0f32; 8], [0f32; 8]);
+        let (mut d, mut x2, mut y2) = (f32x8::ZERO, f32x8::ZERO, f32x8::ZERO);
         let (ea, eb) = (ca.chunks_exact(8), cb.chunks_exact(8));
         let (ra, rb) = (ea.remainder(), eb.remainder());
         for (xa, xb) in ea.zip(eb) {
-            let xa: &[f32; 8] = xa.try_into().expect("chunks of 8");
-            let xb: &[f32; 8] = xb.try_into().expect("chunks of 8");
-            for l in 0..8 {
-                d[l] += xa[l] * xb[l];
-                x2[l] += xa[l] * xa[l];
-                y2[l] += xb[l] * xb[l];
-            }
+            let x = f32x8::new(xa.try_into().expect("chunks of 8"));
+            let y = f32x8::new(xb.try_into().expect("chunks of 8"));
+            d = x.mul_add(y, d);
+            x2 = x.mul_add(x, x2);
+            y2 = y.mul_add(y, y2);
         }
+        let (mut d, mut x2, mut y2) = (
+            d.reduce_add() as f64,
+            x2.reduce_add() as f64,
+            y2.reduce_add() as f64,
+        );
         for (&x, &y) in ra.iter().zip(rb) {
-            d[0] += x * y;
-            x2[0] += x * x;
-            y2[0] += y * y;
+            d += (x * y) as f64;
+            x2 += (x * x) as f64;
+            y2 += (y * y) as f64;
         }
-        let sum = |v: [f32; 8]| v.iter().map(|&x| x as f64).sum::<f64>();
-        dot += sum(d);
-        aa += sum(x2);
-        bb += sum(y2);
+        dot += d;
+        aa += x2;
+        bb += y2;
     }
     if aa == 0.0 && bb == 0.0 {
         1.0
