@@ -339,6 +339,35 @@ fn checked_product(layer: &str, dims: &[usize]) -> Result<usize, Error> {
     Ok(n)
 }
 
+/// A conv or dense layer's weight (inline or from the weights file, of `shape`) and its bias
+/// (`bias` is `true`, `false` or inline values; `shape[0]` values).
+fn weight_and_bias(
+    layer: &str,
+    shape: &[usize],
+    weight: Option<&Value>,
+    bias: &Value,
+    weights: &mut WeightSource,
+) -> Result<(Vec<f32>, Option<Vec<f32>>), Error> {
+    checked_product(layer, shape)?;
+    let values = match weight {
+        Some(v) => nested_values(layer, "weight", v, shape)?,
+        None => weights.take(layer, &format!("{layer}.weight"), shape)?,
+    };
+    let out = shape[0];
+    let bias = match bias_setting(layer, bias, out)? {
+        (false, _) => None,
+        (true, Some(b)) => Some(b),
+        (true, None) if weight.is_some() => {
+            return Err(Error::MissingTensor {
+                layer: layer.into(),
+                tensor: "bias (inline weights need inline bias values, or \"bias\": false)".into(),
+            });
+        }
+        (true, None) => Some(weights.take(layer, &format!("{layer}.bias"), &[out])?),
+    };
+    Ok((values, bias))
+}
+
 /// Turns one layer description into a layer, given the shape that reaches it.
 fn build_layer(
     spec: LayerFile,
@@ -388,24 +417,7 @@ fn build_layer(
                 limits::MAX_KERNEL,
             )?;
             let shape = [out, in_channels, kh, kw];
-            checked_product(layer, &shape)?;
-            let values = match &weight {
-                Some(v) => nested_values(layer, "weight", v, &shape)?,
-                None => weights.take(layer, &format!("{name}.weight"), &shape)?,
-            };
-            let (has_bias, inline_bias) = bias_setting(layer, &bias, out)?;
-            let bias = match (has_bias, inline_bias) {
-                (false, _) => None,
-                (true, Some(b)) => Some(b),
-                (true, None) if weight.is_some() => {
-                    return Err(Error::MissingTensor {
-                        layer: name,
-                        tensor: "bias (inline weights need inline bias values, or \"bias\": false)"
-                            .into(),
-                    });
-                }
-                (true, None) => Some(weights.take(layer, &format!("{name}.bias"), &[out])?),
-            };
+            let (values, bias) = weight_and_bias(layer, &shape, weight.as_ref(), &bias, weights)?;
             LayerKind::Conv2d(Conv2d {
                 weight: Array4::from_shape_vec(shape, values)
                     .map_err(|e| Error::Invalid(e.to_string()))?,
@@ -429,24 +441,7 @@ fn build_layer(
                 });
             };
             let shape = [out, in_features];
-            checked_product(layer, &shape)?;
-            let values = match &weight {
-                Some(v) => nested_values(layer, "weight", v, &shape)?,
-                None => weights.take(layer, &format!("{name}.weight"), &shape)?,
-            };
-            let (has_bias, inline_bias) = bias_setting(layer, &bias, out)?;
-            let bias = match (has_bias, inline_bias) {
-                (false, _) => None,
-                (true, Some(b)) => Some(b),
-                (true, None) if weight.is_some() => {
-                    return Err(Error::MissingTensor {
-                        layer: name,
-                        tensor: "bias (inline weights need inline bias values, or \"bias\": false)"
-                            .into(),
-                    });
-                }
-                (true, None) => Some(weights.take(layer, &format!("{name}.bias"), &[out])?),
-            };
+            let (values, bias) = weight_and_bias(layer, &shape, weight.as_ref(), &bias, weights)?;
             LayerKind::Dense(Dense {
                 weight: Array2::from_shape_vec(shape, values)
                     .map_err(|e| Error::Invalid(e.to_string()))?,
