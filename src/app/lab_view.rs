@@ -125,7 +125,7 @@ fn aligned_for(lab: &Lab, stage: usize, original: &Tensor, shifted: &Tensor) -> 
     let cx = (lab.settings.dx / sx.max(1) as i32) as i64;
     let cy = (lab.settings.dy / sy.max(1) as i32) as i64;
     match aligned_views(o, t, cx, cy) {
-        Some((a, b)) if a.len() > 0 => Aligned::Maps(&b - &a, (cx, cy)),
+        Some((a, b)) if !a.is_empty() => Aligned::Maps(&b - &a, (cx, cy)),
         _ => Aligned::NoOverlap,
     }
 }
@@ -189,7 +189,10 @@ fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), ce
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing = Vec2::splat(super::maps_ui::GAP);
         for tex in row {
-            ui.add(egui::Image::new(egui::load::SizedTexture::new(tex.id(), size)));
+            ui.add(egui::Image::new(egui::load::SizedTexture::new(
+                tex.id(),
+                size,
+            )));
         }
     });
 }
@@ -258,7 +261,11 @@ fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     format!("{sy}×{sx}")
                 });
                 ui.monospace(format!("{:.4}", change.same_position));
-                ui.monospace(change.aligned.map_or("—".to_string(), |a| format!("{a:.4}")));
+                ui.monospace(
+                    change
+                        .aligned
+                        .map_or("—".to_string(), |a| format!("{a:.4}")),
+                );
                 ui.end_row();
             }
         });
