@@ -239,3 +239,30 @@ fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
     // The plot is drawn with a legend entry per stage and mode.
     assert!(h.query_by_label_contains("pool1 (avg)").is_some());
 }
+
+#[test]
+fn the_chinese_lab_has_every_glyph() {
+    let mut h = lab_harness();
+    apply(&mut h, Command::SetLanguage(convscope::app::Lang::Zh));
+    assert!(h.query_by_label("运行扫描").is_some());
+    // Every stage, with the "not whole cells" note and the aligned view, and a sweep plot: a
+    // glyph missing from the fonts would fail the harness.
+    set_shift(&mut h, 1, 0, Fill::Edge);
+    for stage in 0..h.state().explorer.stage_count() {
+        apply(&mut h, Command::SelectStage(stage));
+    }
+    set_shift(&mut h, 2, 2, Fill::Edge);
+    let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
+    apply(&mut h, Command::SelectStage(pool1));
+    assert!(h.query_by_label_contains("对齐后的差").is_some());
+    apply(&mut h, Command::RunSweep);
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert!(h.state().lab.sweep.is_some());
+}

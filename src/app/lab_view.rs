@@ -79,24 +79,43 @@ impl LabView {
             }
         });
         let shown = c.channels.min(MAX_CHANNELS);
-        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 8.0);
+        // At most 5 points per cell, so one-channel stages sit side by side.
+        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0);
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
-        let titles = [
-            s.lab_original.to_string(),
-            fill(s.lab_shifted, &[&dx, &dy]),
-            s.lab_difference.to_string(),
+        let mut views = vec![
+            (s.lab_original.to_string(), c.hw),
+            (fill(s.lab_shifted, &[&dx, &dy]), c.hw),
+            (s.lab_difference.to_string(), c.hw),
         ];
-        for (title, row) in titles.iter().zip(&c.rows) {
-            ui.strong(title);
-            tiles_ui(ui, row, c.hw, cell);
+        if let Aligned::Maps(_, (cx, cy)) = &c.aligned {
+            views.push((fill(s.lab_aligned, &[cx, cy]), c.aligned_hw));
+        }
+        let gap = super::maps_ui::GAP;
+        let group_width = |hw: (usize, usize)| {
+            (shown as f32 * (hw.1 as f32 * cell + gap)).max(c.hw.1 as f32 * cell)
+        };
+        let total: f32 = views.iter().map(|(_, hw)| group_width(*hw) + 12.0).sum();
+        let view_ui = |ui: &mut egui::Ui, (title, hw): &(String, (usize, usize)), row| {
+            ui.vertical(|ui| {
+                ui.set_max_width(group_width(*hw).max(120.0));
+                ui.strong(title);
+                tiles_ui(ui, row, *hw, cell);
+            });
+        };
+        if total <= ui.available_width() {
+            // Side by side when they fit (one-channel stages).
+            ui.horizontal_top(|ui| {
+                for (view, row) in views.iter().zip(&c.rows) {
+                    view_ui(ui, view, row);
+                }
+            });
+        } else {
+            for (view, row) in views.iter().zip(&c.rows) {
+                view_ui(ui, view, row);
+            }
         }
         match &c.aligned {
-            Aligned::Maps(_, (cx, cy)) => {
-                ui.strong(fill(s.lab_aligned, &[cx, cy]));
-                if let Some(row) = c.rows.get(3) {
-                    tiles_ui(ui, row, c.aligned_hw, cell);
-                }
-            }
+            Aligned::Maps(..) => {}
             Aligned::NotWholeCells => {
                 let (sy, sx) = p.lab.strides.get(stage).copied().unwrap_or((1, 1));
                 ui.label(fill(s.lab_aligned_unavailable, &[&dx, &dy, &sx, &sy]));
@@ -186,7 +205,7 @@ fn stage_textures(
 
 fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), cell: f32) {
     let size = Vec2::new(w as f32 * cell, h as f32 * cell);
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing = Vec2::splat(super::maps_ui::GAP);
         for tex in row {
             ui.add(egui::Image::new(egui::load::SizedTexture::new(
