@@ -237,7 +237,7 @@ fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
     let at = |k: usize| data.runs[k].results[10].stages[pool1].same_position;
     assert_ne!(at(0), at(1));
     // The plot is drawn with a legend entry per stage and mode.
-    assert!(h.query_by_label_contains("pool1 (avg)").is_some());
+    assert!(h.query_by_label_contains("Solid: max pooling").is_some());
 }
 
 #[test]

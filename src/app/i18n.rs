@@ -171,6 +171,7 @@ pub struct Strings {
     pub sweep_probability: &'static str,
     pub sweep_changes: &'static str,
     pub sweep_note: &'static str,
+    pub sweep_modes_note: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -297,6 +298,7 @@ pub static EN: Strings = Strings {
     sweep_similarity: "similarity / probability",
     sweep_probability: "P(original class)",
     sweep_changes: "prediction changes",
+    sweep_modes_note: "Solid: max pooling; dashed: average; dotted: blur-max.",
     sweep_note: "Curves: same-position similarity per stage, and the probability of the unshifted input's class. Red crosses: shifts where the prediction changes.",
 };
 
@@ -424,6 +426,7 @@ pub static ZH: Strings = Strings {
     sweep_similarity: "相似度 / 概率",
     sweep_probability: "原类别概率",
     sweep_changes: "预测改变",
+    sweep_modes_note: "实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
     sweep_note: "曲线：各层相同位置相似度，以及未平移时类别的概率。红叉：预测改变的平移。",
 };
 

@@ -57,9 +57,15 @@ impl LabView {
                 ui.separator();
                 self.stage_maps_ui(ui, p);
                 ui.separator();
-                table_ui(ui, p);
-                ui.separator();
-                sweep_ui(ui, p);
+                // The table and the sweep side by side, so the plot is in view.
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_max_width(440.0);
+                        table_ui(ui, p);
+                    });
+                    ui.separator();
+                    ui.vertical(|ui| sweep_ui(ui, p));
+                });
             });
     }
 
@@ -361,6 +367,9 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     };
     ui.small(s.sweep_note);
+    if data.runs.len() > 1 {
+        ui.small(s.sweep_modes_note);
+    }
     let x_of = |dx: i32, dy: i32| -> f64 {
         match data.axis {
             SweepAxis::X => dx as f64,
@@ -375,19 +384,17 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
     };
     let both = data.axis == SweepAxis::Both;
     Plot::new("lab-sweep")
-        .height(320.0)
-        .legend(Legend::default())
+        .height(250.0)
+        .width(ui.available_width().max(200.0))
+        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .include_y(0.0)
         .include_y(1.0)
         .x_axis_label(x_label)
         .y_axis_label(s.sweep_similarity)
         .show(ui, |plot| {
             for run in &data.runs {
-                let suffix = if data.runs.len() > 1 {
-                    format!(" ({})", run.mode.as_str())
-                } else {
-                    String::new()
-                };
+                // One legend entry per stage for all modes: the line style tells the modes apart.
+                let suffix = "";
                 let style = mode_style(run.mode);
                 let series = |value: &dyn Fn(&crate::analysis::ShiftResult) -> f64| {
                     let mut pts: Vec<[f64; 2]> = run
