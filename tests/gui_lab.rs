@@ -266,3 +266,23 @@ fn the_chinese_lab_has_every_glyph() {
     h.run();
     assert!(h.state().lab.sweep.is_some());
 }
+
+#[test]
+fn a_sweep_says_when_it_is_out_of_date() {
+    let mut h = lab_harness();
+    apply(&mut h, Command::RunSweep);
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let data = h.state().lab.sweep.clone().expect("sweep data");
+    assert_eq!(data.runs.len(), 1);
+    assert_eq!(data.runs[0].mode, h.state().explorer.pool_mode);
+    assert!(h.query_by_label_contains("run it again").is_none());
+    apply(&mut h, Command::SetPool(PoolMode::Avg));
+    assert!(h.query_by_label_contains("run it again").is_some());
+}

@@ -59,6 +59,8 @@ pub struct SweepData {
     /// The stages worth a curve: conv, pooling, dense and softmax (the input and
     /// activations/flatten would only repeat their neighbours).
     pub plotted: Vec<usize>,
+    /// The explorer's generation the sweep was started for.
+    pub generation: u64,
 }
 
 /// The stages (input = 0) whose layer is conv, pooling, dense or softmax.
@@ -198,6 +200,7 @@ impl Lab {
         };
         let list = shifts(self.settings.axis, max_shift(&model));
         let (axis, fill) = (self.settings.axis, self.settings.fill);
+        let generation = ex.generation;
         let done = Arc::new(AtomicUsize::new(0));
         let total = list.len() * modes.len();
         let (tx, rx) = channel();
@@ -233,6 +236,7 @@ impl Lab {
                     runs,
                     stage_names: stage_names(&model),
                     plotted: plotted_stages(&model),
+                    generation,
                 })
             };
             tx.send(run()).ok();

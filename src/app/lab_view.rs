@@ -366,6 +366,9 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.weak(s.sweep_hint);
         return;
     };
+    if data.generation != p.ex.generation {
+        ui.colored_label(ui.visuals().warn_fg_color, s.sweep_stale);
+    }
     ui.small(s.sweep_note);
     if data.runs.len() > 1 {
         ui.small(s.sweep_modes_note);
@@ -394,7 +397,6 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .show(ui, |plot| {
             for run in &data.runs {
                 // One legend entry per stage for all modes: the line style tells the modes apart.
-                let suffix = "";
                 let style = mode_style(run.mode);
                 let series = |value: &dyn Fn(&crate::analysis::ShiftResult) -> f64| {
                     let mut pts: Vec<[f64; 2]> = run
@@ -415,20 +417,20 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     let color = STAGE_COLORS[k % STAGE_COLORS.len()];
                     if both {
                         plot.points(
-                            Points::new(format!("{name}{suffix}"), PlotPoints::new(pts))
+                            Points::new(name.clone(), PlotPoints::new(pts))
                                 .color(color)
                                 .radius(2.0),
                         );
                     } else {
                         plot.line(
-                            Line::new(format!("{name}{suffix}"), PlotPoints::new(pts))
+                            Line::new(name, PlotPoints::new(pts))
                                 .color(color)
                                 .style(style),
                         );
                     }
                 }
                 let prob = series(&|r| r.original_class_probability as f64);
-                let name = format!("{}{suffix}", s.sweep_probability);
+                let name = s.sweep_probability;
                 if both {
                     plot.points(
                         Points::new(name, PlotPoints::new(prob))
@@ -451,13 +453,10 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     .collect();
                 if !changed.is_empty() {
                     plot.points(
-                        Points::new(
-                            format!("{}{suffix}", s.sweep_changes),
-                            PlotPoints::new(changed),
-                        )
-                        .shape(MarkerShape::Cross)
-                        .color(Color32::RED)
-                        .radius(5.0),
+                        Points::new(s.sweep_changes, PlotPoints::new(changed))
+                            .shape(MarkerShape::Cross)
+                            .color(Color32::RED)
+                            .radius(5.0),
                     );
                 }
             }
