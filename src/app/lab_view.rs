@@ -222,6 +222,14 @@ fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), ce
     });
 }
 
+/// A stage's name as shown: the input in the UI's language, layers by their names.
+fn stage_label<'a>(p: &'a Panels, stage: usize) -> &'a str {
+    match stage {
+        0 => p.s.input_stage,
+        i => p.lab.names.get(i).map_or("", |n| n.as_str()),
+    }
+}
+
 fn fill_name(p: &Panels, f: Fill) -> &'static str {
     match f {
         Fill::Zero => p.s.fill_zero,
@@ -247,10 +255,10 @@ fn controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.separator();
         let stage = p.ex.stage;
         egui::ComboBox::from_label(s.lab_stage)
-            .selected_text(p.lab.names.get(stage).cloned().unwrap_or_default())
+            .selected_text(stage_label(p, stage).to_string())
             .show_ui(ui, |ui| {
-                for (i, name) in p.lab.names.iter().enumerate() {
-                    if ui.selectable_label(i == stage, name).clicked() {
+                for i in 0..p.lab.names.len() {
+                    if ui.selectable_label(i == stage, stage_label(p, i)).clicked() {
                         p.commands.push(Command::SelectStage(i));
                     }
                 }
@@ -274,7 +282,7 @@ fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.strong(s.col_aligned).on_hover_text(s.lab_table_tip);
             ui.end_row();
             for (i, change) in result.stages.iter().enumerate() {
-                let name = p.lab.names.get(i).map_or("", |n| n.as_str());
+                let name = stage_label(p, i).to_string();
                 let selected = i == p.ex.stage;
                 if ui.selectable_label(selected, name).clicked() {
                     p.commands.push(Command::SelectStage(i));
