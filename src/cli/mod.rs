@@ -4,9 +4,9 @@ pub mod bench;
 pub mod consistency;
 pub mod eval;
 pub mod inspect;
-pub mod render;
 pub mod sweep;
 pub mod train;
+pub mod render;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
