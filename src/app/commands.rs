@@ -1,7 +1,9 @@
 //! Everything a person can do, as values: panels push commands, the app applies them after
 //! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart.
 
+use super::Tab;
 use super::i18n::Lang;
+use super::lab::LabSettings;
 use super::state::{DropoutSetting, PoolWindow};
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -34,6 +36,13 @@ pub enum Command {
     Export(PathBuf),
     SetDropout(DropoutSetting),
     ResampleDropout,
+    ShowTab(Tab),
+    /// Explorer <-> translation lab (key T).
+    ToggleLab,
+    SetLab(LabSettings),
+    /// Moves the lab's shift by (dx, dy) pixels.
+    NudgeShift(i32, i32),
+    RunSweep,
 }
 
 impl Command {
@@ -46,11 +55,23 @@ impl Command {
             (plain(Key::ArrowLeft), Command::PrevStage),
             (plain(Key::PageUp), Command::PrevStage),
             (plain(Key::M), Command::CyclePool),
+            (plain(Key::T), Command::ToggleLab),
             (plain(Key::F11), Command::ToggleFullscreen),
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,
             ),
+        ]
+    }
+
+    /// Keys that act while the translation lab is shown, before the ones above.
+    pub fn lab_shortcuts() -> Vec<(KeyboardShortcut, Command)> {
+        let plain = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        vec![
+            (plain(Key::ArrowRight), Command::NudgeShift(1, 0)),
+            (plain(Key::ArrowLeft), Command::NudgeShift(-1, 0)),
+            (plain(Key::ArrowDown), Command::NudgeShift(0, 1)),
+            (plain(Key::ArrowUp), Command::NudgeShift(0, -1)),
         ]
     }
 }

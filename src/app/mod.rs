@@ -9,6 +9,8 @@ pub mod fonts;
 pub mod i18n;
 mod input_panel;
 pub mod jobs;
+pub mod lab;
+mod lab_view;
 mod maps_ui;
 mod pipeline;
 mod pool_view;
@@ -35,6 +37,8 @@ use textures::{TexKey, Textures};
 pub enum Tab {
     #[default]
     Explorer,
+    /// Shift the input and watch every stage change.
+    Lab,
 }
 
 /// What only the drawing needs: display choices and animation clocks.
@@ -80,6 +84,8 @@ pub struct ConvscopeApp {
     /// The last thing that went right (e.g. "Saved fig.png").
     pub status: Option<String>,
     pub textures: Textures,
+    pub lab: lab::Lab,
+    lab_view: lab_view::LabView,
     jobs: Jobs,
 }
 
@@ -128,6 +134,8 @@ impl ConvscopeApp {
             canvas: Canvas::default(),
             status: None,
             textures: Textures::default(),
+            lab: lab::Lab::default(),
+            lab_view: lab_view::LabView::default(),
             jobs: Jobs::default(),
         };
         app.apply_look(ctx);
@@ -148,9 +156,9 @@ impl ConvscopeApp {
         self.settings.language.strings()
     }
 
-    /// Whether a file is still loading.
+    /// Whether a file is still loading or a sweep running.
     pub fn busy(&self) -> bool {
-        self.jobs.busy()
+        self.jobs.busy() || self.lab.busy()
     }
 
     /// The model's name as shown.
@@ -268,6 +276,16 @@ impl ConvscopeApp {
                 d.seed = d.seed.wrapping_add(1);
                 ex.set_dropout(d);
             }
+            Command::ShowTab(tab) => self.view.tab = tab,
+            Command::ToggleLab => {
+                self.view.tab = match self.view.tab {
+                    Tab::Explorer => Tab::Lab,
+                    Tab::Lab => Tab::Explorer,
+                }
+            }
+            Command::SetLab(settings) => self.lab.settings = settings,
+            Command::NudgeShift(dx, dy) => self.lab.nudge(dx, dy, &ex.net),
+            Command::RunSweep => self.lab.start_sweep(ex, ctx),
         }
     }
 
@@ -313,7 +331,12 @@ impl ConvscopeApp {
     fn keys_and_drops(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
         if !ctx.egui_wants_keyboard_input() {
-            for (shortcut, command) in Command::shortcuts() {
+            let lab = if self.view.tab == Tab::Lab {
+                Command::lab_shortcuts()
+            } else {
+                Vec::new()
+            };
+            for (shortcut, command) in lab.into_iter().chain(Command::shortcuts()) {
                 if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                     commands.push(command);
                 }
@@ -370,6 +393,10 @@ impl eframe::App for ConvscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.finish_jobs();
+        self.lab.poll();
+        if self.view.tab == Tab::Lab {
+            self.lab.sync(&self.explorer);
+        }
         let mut commands = self.keys_and_drops(&ctx);
         self.textures.start_frame(self.explorer.generation);
         let stage_before = self.explorer.stage;
@@ -384,6 +411,7 @@ impl eframe::App for ConvscopeApp {
                 models: &self.models,
                 busy: self.jobs.busy(),
                 status: self.status.as_deref(),
+                lab: &self.lab,
                 commands: &mut commands,
             };
             egui::Panel::top("toolbar").show(ui, |ui| toolbar::toolbar_ui(ui, &mut p));
@@ -394,16 +422,20 @@ impl eframe::App for ConvscopeApp {
                 .show(ui, |ui| input_panel::input_ui(ui, &mut p));
             egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
                 Tab::Explorer => stage_view::stage_ui(ui, &mut p),
+                Tab::Lab => self.lab_view.ui(ui, &mut p),
             });
         }
         for command in commands {
             self.apply(&ctx, command);
         }
+        if self.view.tab == Tab::Lab {
+            self.lab.sync(&self.explorer);
+        }
         if self.explorer.stage != stage_before {
             self.view.sweep = None;
         }
         self.animate(&ctx);
-        if self.jobs.busy() {
+        if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.settings.zoom = ctx.zoom_factor();
@@ -425,6 +457,7 @@ pub(crate) struct Panels<'a> {
     pub models: &'a [SampleModel],
     pub busy: bool,
     pub status: Option<&'a str>,
+    pub lab: &'a lab::Lab,
     pub commands: &'a mut Vec<Command>,
 }
 

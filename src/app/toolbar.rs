@@ -2,13 +2,20 @@
 
 use super::i18n::{Lang, fill};
 use super::state::{PoolWindow, trained_pool_mode, twin_path};
-use super::{Command, Panels};
+use super::{Command, Panels, Tab};
 use crate::engine::PoolMode;
 
 pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     ui.horizontal_wrapped(|ui| {
         ui.strong("convscope");
+        ui.separator();
+        for (tab, label) in [(Tab::Explorer, s.tab_explorer), (Tab::Lab, s.tab_lab)] {
+            let r = ui.selectable_label(p.view.tab == tab, label);
+            if r.on_hover_text(s.tab_lab_tip).clicked() {
+                p.commands.push(Command::ShowTab(tab));
+            }
+        }
         ui.separator();
         ui.menu_button(format!("{}: {}", s.model, p.ex.model.info.name), |ui| {
             for m in p.models {

@@ -1,0 +1,267 @@
+//! The translation lab's state as plain data: the shift and fill the person chose, the
+//! shifted input's trace and how every stage changed, and the sweep running on a thread.
+//! No drawing here (see `lab_view.rs`); tests assert on it.
+
+use super::state::Explorer;
+use crate::analysis::sweep::{compare, stage_names, stage_strides};
+use crate::analysis::{ShiftResult, SweepAxis, argmax, probabilities, shifts, sweep, trace};
+use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
+use crate::io::{Fill, network_input};
+use ndarray::Array3;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+/// What the person sets in the lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabSettings {
+    pub dx: i32,
+    pub dy: i32,
+    pub fill: Fill,
+    pub axis: SweepAxis,
+    /// Run the sweep once per pooling mode and overlay the curves.
+    pub compare_modes: bool,
+}
+
+impl Default for LabSettings {
+    fn default() -> Self {
+        LabSettings {
+            dx: 0,
+            dy: 0,
+            fill: Fill::Zero,
+            axis: SweepAxis::X,
+            compare_modes: false,
+        }
+    }
+}
+
+/// The largest shift the sliders offer: a quarter of the input's larger side (7 for 28x28).
+pub fn max_shift(model: &Model) -> i32 {
+    (model.input.width.max(model.input.height) / 4).max(1) as i32
+}
+
+/// One pooling mode's sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRun {
+    pub mode: PoolMode,
+    pub results: Vec<ShiftResult>,
+    /// The class the unshifted input gets in this mode.
+    pub original_class: usize,
+}
+
+/// A finished sweep and what it was run on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepData {
+    pub axis: SweepAxis,
+    pub fill: Fill,
+    pub runs: Vec<SweepRun>,
+    pub stage_names: Vec<String>,
+    /// The stages worth a curve: conv, pooling, dense and softmax (the input and
+    /// activations/flatten would only repeat their neighbours).
+    pub plotted: Vec<usize>,
+    /// The explorer's generation the sweep was started for.
+    pub generation: u64,
+}
+
+/// The stages (input = 0) whose layer is conv, pooling, dense or softmax.
+pub fn plotted_stages(model: &Model) -> Vec<usize> {
+    model
+        .layers()
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            matches!(
+                l.kind,
+                LayerKind::Conv2d(_)
+                    | LayerKind::Pool2d(_)
+                    | LayerKind::GlobalAvgPool
+                    | LayerKind::Dense(_)
+                    | LayerKind::Softmax
+            )
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// A sweep running on a worker thread.
+pub struct SweepJob {
+    rx: Receiver<Result<SweepData, String>>,
+    done: Arc<AtomicUsize>,
+    total: usize,
+}
+
+impl SweepJob {
+    /// Share of the shifts finished, 0..=1.
+    pub fn progress(&self) -> f32 {
+        self.done.load(Ordering::Relaxed) as f32 / self.total.max(1) as f32
+    }
+}
+
+#[derive(Default)]
+pub struct Lab {
+    pub settings: LabSettings,
+    /// The shifted input's trace (input first), on the same network as the explorer's.
+    pub shifted: Vec<Tensor>,
+    /// How each stage changed, computed by `analysis::sweep::compare`.
+    pub result: Option<ShiftResult>,
+    /// Cumulative stride (y, x) of each stage, the input first.
+    pub strides: Vec<(usize, usize)>,
+    pub names: Vec<String>,
+    /// Class probabilities of the shifted input (empty when the network has no classes).
+    pub shifted_probabilities: Vec<f32>,
+    /// Bumped whenever `shifted` changes, so views redraw their textures.
+    pub generation: u64,
+    /// What the last computation was for: the explorer's generation and the settings' shift.
+    key: Option<(u64, i32, i32, Fill)>,
+    pub job: Option<SweepJob>,
+    pub sweep: Option<SweepData>,
+    pub last_error: Option<String>,
+}
+
+impl Lab {
+    /// Recomputes the shifted trace when the shift, fill or the explorer's network, pooling or
+    /// input changed since last time. Returns whether it recomputed.
+    pub fn sync(&mut self, ex: &Explorer) -> bool {
+        let m = max_shift(&ex.net);
+        self.settings.dx = self.settings.dx.clamp(-m, m);
+        self.settings.dy = self.settings.dy.clamp(-m, m);
+        let key = (
+            ex.generation,
+            self.settings.dx,
+            self.settings.dy,
+            self.settings.fill,
+        );
+        if self.key == Some(key) {
+            return false;
+        }
+        self.key = Some(key);
+        let LabSettings { dx, dy, fill, .. } = self.settings;
+        let input = network_input(&ex.pixels, &ex.net.input, dx, dy, fill);
+        match trace(&ex.net, &input, &ex.run_options()) {
+            Ok(shifted) if shifted.len() == ex.trace.len() => {
+                self.strides = stage_strides(&ex.net);
+                self.names = stage_names(&ex.net);
+                self.result = Some(compare(&ex.net, &ex.trace, &shifted, dx, dy, &self.strides));
+                self.shifted_probabilities = if ex.probabilities.is_empty() {
+                    Vec::new()
+                } else {
+                    shifted
+                        .last()
+                        .map(|t| probabilities(&ex.net, t))
+                        .unwrap_or_default()
+                };
+                self.shifted = shifted;
+                self.last_error = None;
+            }
+            Ok(_) => self.last_error = Some("the shifted trace has a different length".into()),
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+        self.generation += 1;
+        true
+    }
+
+    /// Moves the shift by (`ddx`, `ddy`) pixels within the sliders' range.
+    pub fn nudge(&mut self, ddx: i32, ddy: i32, model: &Model) {
+        let m = max_shift(model);
+        self.settings.dx = (self.settings.dx + ddx).clamp(-m, m);
+        self.settings.dy = (self.settings.dy + ddy).clamp(-m, m);
+    }
+
+    /// Whether the shift is a whole number of cells of stage `stage` (its cumulative stride
+    /// divides dx and dy), i.e. whether an aligned comparison means anything there.
+    pub fn whole_cells(&self, stage: usize) -> bool {
+        self.strides.get(stage).is_some_and(|&(sy, sx)| {
+            self.settings.dx.rem_euclid(sx.max(1) as i32) == 0
+                && self.settings.dy.rem_euclid(sy.max(1) as i32) == 0
+        })
+    }
+
+    /// The prediction before and after the shift: (original class, its probability before,
+    /// its probability after, the class the shifted input gets).
+    pub fn prediction_change(&self, ex: &Explorer) -> Option<(usize, f32, f32, usize)> {
+        let (top, before) = ex.prediction()?;
+        let after = *self.shifted_probabilities.get(top)?;
+        Some((top, before, after, argmax(&self.shifted_probabilities)))
+    }
+
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Starts the sweep over the current axis on a worker thread (a running one is replaced).
+    pub fn start_sweep(&mut self, ex: &Explorer, ctx: &egui::Context) {
+        let model = ex.net.clone();
+        let pixels: Array3<f32> = ex.pixels.clone();
+        let base = ex.run_options();
+        let modes: Vec<PoolMode> = if self.settings.compare_modes {
+            PoolMode::ALL.to_vec()
+        } else {
+            vec![ex.pool_mode]
+        };
+        let list = shifts(self.settings.axis, max_shift(&model));
+        let (axis, fill) = (self.settings.axis, self.settings.fill);
+        let generation = ex.generation;
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = list.len() * modes.len();
+        let (tx, rx) = channel();
+        let counter = Arc::clone(&done);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let tick = || {
+                counter.fetch_add(1, Ordering::Relaxed);
+                ctx.request_repaint();
+            };
+            let run = || -> Result<SweepData, String> {
+                let mut runs = Vec::with_capacity(modes.len());
+                for mode in modes {
+                    let options = RunOptions {
+                        pool_mode: Some(mode),
+                        ..base
+                    };
+                    let results = sweep(&model, &pixels, &list, fill, &options, &tick)
+                        .map_err(|e| e.to_string())?;
+                    let original_class = results
+                        .iter()
+                        .find(|r| r.dx == 0 && r.dy == 0)
+                        .map_or(0, |r| r.predicted);
+                    runs.push(SweepRun {
+                        mode,
+                        results,
+                        original_class,
+                    });
+                }
+                Ok(SweepData {
+                    axis,
+                    fill,
+                    runs,
+                    stage_names: stage_names(&model),
+                    plotted: plotted_stages(&model),
+                    generation,
+                })
+            };
+            tx.send(run()).ok();
+            ctx.request_repaint();
+        });
+        self.job = Some(SweepJob { rx, done, total });
+    }
+
+    /// Takes the sweep's result when it has finished.
+    pub fn poll(&mut self) {
+        let Some(job) = &self.job else { return };
+        match job.rx.try_recv() {
+            Ok(Ok(data)) => {
+                self.sweep = Some(data);
+                self.job = None;
+            }
+            Ok(Err(e)) => {
+                self.last_error = Some(e);
+                self.job = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.last_error = Some("the sweep stopped without a result".into());
+                self.job = None;
+            }
+        }
+    }
+}

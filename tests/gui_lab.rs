@@ -1,0 +1,288 @@
+//! Drives the translation lab headlessly with egui_kittest on the committed fixtures
+//! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
+//! The numbers the lab holds are checked against `analysis` called directly.
+
+use convscope::analysis::sweep::{compare, stage_strides};
+use convscope::analysis::{SweepAxis, trace};
+use convscope::app::lab::{LabSettings, max_shift};
+use convscope::app::{Command, ConvscopeApp, Settings, Tab};
+use convscope::engine::{PoolMode, RunOptions};
+use convscope::io::{Fill, network_input};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+}
+
+fn harness() -> Harness<'static, ConvscopeApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()])
+                .expect("app starts")
+        });
+    h.run();
+    h
+}
+
+fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+    h.run();
+}
+
+fn lab_harness() -> Harness<'static, ConvscopeApp> {
+    let mut h = harness();
+    h.key_press(egui::Key::T);
+    h.run();
+    assert_eq!(h.state().view.tab, Tab::Lab);
+    h
+}
+
+fn set_shift(h: &mut Harness<'static, ConvscopeApp>, dx: i32, dy: i32, fill: Fill) {
+    let settings = LabSettings {
+        dx,
+        dy,
+        fill,
+        ..h.state().lab.settings
+    };
+    apply(h, Command::SetLab(settings));
+}
+
+/// The comparison computed straight from the analysis functions.
+fn expected(app: &ConvscopeApp, dx: i32, dy: i32, fill: Fill) -> convscope::analysis::ShiftResult {
+    let ex = &app.explorer;
+    let options = RunOptions {
+        pool_mode: Some(ex.pool_mode),
+        dropout: None,
+    };
+    let shifted = trace(
+        &ex.net,
+        &network_input(&ex.pixels, &ex.net.input, dx, dy, fill),
+        &options,
+    )
+    .expect("runs");
+    compare(
+        &ex.net,
+        &ex.trace,
+        &shifted,
+        dx,
+        dy,
+        &stage_strides(&ex.net),
+    )
+}
+
+#[test]
+fn the_lab_opens_unshifted_and_t_goes_back() {
+    let mut h = lab_harness();
+    let lab = &h.state().lab;
+    let result = lab.result.clone().expect("computed on opening");
+    assert_eq!((result.dx, result.dy), (0, 0));
+    for change in &result.stages {
+        assert!((change.same_position - 1.0).abs() < 1e-5);
+    }
+    assert_eq!(lab.shifted, h.state().explorer.trace);
+    assert_eq!(max_shift(&h.state().explorer.net), 7);
+    assert!(h.query_by_label("Run sweep").is_some());
+    h.key_press(egui::Key::T);
+    h.run();
+    assert_eq!(h.state().view.tab, Tab::Explorer);
+}
+
+#[test]
+fn moving_dx_changes_the_shifted_maps_and_numbers_as_analysis_computes_them() {
+    let mut h = lab_harness();
+    let before = h.state().lab.shifted.clone();
+    let gen_before = h.state().lab.generation;
+    set_shift(&mut h, 3, 0, Fill::Zero);
+    let app = h.state();
+    assert_ne!(app.lab.shifted[1], before[1], "conv1 maps moved");
+    assert_eq!(app.lab.result, Some(expected(app, 3, 0, Fill::Zero)));
+    assert!(app.lab.result.as_ref().expect("result").stages[1].same_position < 0.999);
+    assert_eq!(app.lab.generation, gen_before + 1);
+
+    // Frames without a change do not recompute.
+    h.run();
+    h.run();
+    assert_eq!(h.state().lab.generation, gen_before + 1);
+
+    // Arrow keys nudge the shift (not the stage) while the lab is shown, within the range.
+    let stage = h.state().explorer.stage;
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    let app = h.state();
+    assert_eq!((app.lab.settings.dx, app.lab.settings.dy), (4, -1));
+    assert_eq!(app.explorer.stage, stage);
+    assert_eq!(app.lab.result, Some(expected(app, 4, -1, Fill::Zero)));
+    for _ in 0..10 {
+        h.key_press(egui::Key::ArrowRight);
+        h.run();
+    }
+    assert_eq!(h.state().lab.settings.dx, 7);
+
+    // The fill mode reaches the engine.
+    set_shift(&mut h, 5, 0, Fill::Wrap);
+    let app = h.state();
+    assert_eq!(app.lab.result, Some(expected(app, 5, 0, Fill::Wrap)));
+    let ex = &app.explorer;
+    assert_eq!(
+        app.lab.shifted[0],
+        convscope::engine::Tensor::Maps(network_input(&ex.pixels, &ex.net.input, 5, 0, Fill::Wrap))
+    );
+
+    // Switching the pooling mode recomputes the shifted trace too.
+    apply(&mut h, Command::SetPool(PoolMode::Avg));
+    let app = h.state();
+    assert_eq!(app.lab.result, Some(expected(app, 5, 0, Fill::Wrap)));
+}
+
+#[test]
+fn the_aligned_view_needs_a_whole_number_of_cells() {
+    let mut h = lab_harness();
+    let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
+    assert_eq!(h.state().lab.strides[pool1], (2, 2));
+    apply(&mut h, Command::SelectStage(pool1));
+
+    set_shift(&mut h, 1, 0, Fill::Zero);
+    assert!(!h.state().lab.whole_cells(pool1));
+    let result = h.state().lab.result.clone().expect("result");
+    assert_eq!(result.stages[pool1].aligned, None);
+    assert!(result.stages[1].aligned.is_some(), "conv1 has stride 1");
+    assert!(h.query_by_label_contains("No aligned view").is_some());
+    assert!(h.query_by_label_contains("Aligned difference").is_none());
+
+    set_shift(&mut h, 2, 0, Fill::Zero);
+    assert!(h.state().lab.whole_cells(pool1));
+    let result = h.state().lab.result.clone().expect("result");
+    assert!(result.stages[pool1].aligned.is_some());
+    assert!(h.query_by_label_contains("No aligned view").is_none());
+    assert!(h.query_by_label_contains("Aligned difference").is_some());
+}
+
+#[test]
+fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
+    let mut h = lab_harness();
+    let settings = LabSettings {
+        axis: SweepAxis::X,
+        compare_modes: true,
+        ..h.state().lab.settings
+    };
+    apply(&mut h, Command::SetLab(settings));
+    assert!(h.query_by_label_contains("Run a sweep").is_some());
+    apply(&mut h, Command::RunSweep);
+    let mut finished = false;
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            finished = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(finished, "the sweep did not finish");
+    h.run();
+    let app = h.state();
+    assert_eq!(app.lab.last_error, None);
+    let data = app.lab.sweep.as_ref().expect("sweep data");
+    assert_eq!(data.runs.len(), 3);
+    assert_eq!(
+        data.runs.iter().map(|r| r.mode).collect::<Vec<_>>(),
+        PoolMode::ALL.to_vec()
+    );
+    let names: Vec<&str> = data
+        .plotted
+        .iter()
+        .map(|&i| data.stage_names[i].as_str())
+        .collect();
+    assert_eq!(names, ["conv1", "pool1", "conv2", "pool2", "fc", "softmax"]);
+    let ex = &app.explorer;
+    for run in &data.runs {
+        assert_eq!(run.results.len(), 15);
+        let options = RunOptions {
+            pool_mode: Some(run.mode),
+            dropout: None,
+        };
+        let original = trace(
+            &ex.net,
+            &network_input(&ex.pixels, &ex.net.input, 0, 0, Fill::Zero),
+            &options,
+        )
+        .expect("runs");
+        for r in &run.results {
+            assert_eq!(r.dy, 0);
+            let shifted = trace(
+                &ex.net,
+                &network_input(&ex.pixels, &ex.net.input, r.dx, 0, Fill::Zero),
+                &options,
+            )
+            .expect("runs");
+            let direct = compare(
+                &ex.net,
+                &original,
+                &shifted,
+                r.dx,
+                0,
+                &stage_strides(&ex.net),
+            );
+            assert_eq!(*r, direct, "{:?} dx={}", run.mode, r.dx);
+        }
+    }
+    // The modes differ somewhere at pool1 (max vs average pooling).
+    let pool1 = ex.stage_named("pool1").expect("pool1");
+    let at = |k: usize| data.runs[k].results[10].stages[pool1].same_position;
+    assert_ne!(at(0), at(1));
+    // The plot is drawn with a legend entry per stage and mode.
+    assert!(h.query_by_label_contains("Solid: max pooling").is_some());
+}
+
+#[test]
+fn the_chinese_lab_has_every_glyph() {
+    let mut h = lab_harness();
+    apply(&mut h, Command::SetLanguage(convscope::app::Lang::Zh));
+    assert!(h.query_by_label("运行扫描").is_some());
+    // Every stage, with the "not whole cells" note and the aligned view, and a sweep plot: a
+    // glyph missing from the fonts would fail the harness.
+    set_shift(&mut h, 1, 0, Fill::Edge);
+    for stage in 0..h.state().explorer.stage_count() {
+        apply(&mut h, Command::SelectStage(stage));
+    }
+    set_shift(&mut h, 2, 2, Fill::Edge);
+    let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
+    apply(&mut h, Command::SelectStage(pool1));
+    assert!(h.query_by_label_contains("对齐后的差").is_some());
+    apply(&mut h, Command::RunSweep);
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert!(h.state().lab.sweep.is_some());
+}
+
+#[test]
+fn a_sweep_says_when_it_is_out_of_date() {
+    let mut h = lab_harness();
+    apply(&mut h, Command::RunSweep);
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let data = h.state().lab.sweep.clone().expect("sweep data");
+    assert_eq!(data.runs.len(), 1);
+    assert_eq!(data.runs[0].mode, h.state().explorer.pool_mode);
+    assert!(h.query_by_label_contains("run it again").is_none());
+    apply(&mut h, Command::SetPool(PoolMode::Avg));
+    assert!(h.query_by_label_contains("run it again").is_some());
+}
