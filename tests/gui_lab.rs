@@ -53,6 +53,22 @@ fn set_shift(h: &mut Harness<'static, ConvscopeApp>, dx: i32, dy: i32, fill: Fil
 }
 
 /// The comparison computed straight from the analysis functions.
+/// Starts a sweep and steps the app until its background job is done (at most ~10 s).
+fn run_sweep_to_end(h: &mut Harness<'static, ConvscopeApp>) {
+    apply(h, Command::RunSweep);
+    let mut finished = false;
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().busy() {
+            finished = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(finished, "the sweep did not finish");
+    h.run();
+}
+
 fn expected(app: &ConvscopeApp, dx: i32, dy: i32, fill: Fill) -> convscope::analysis::ShiftResult {
     let ex = &app.explorer;
     let options = RunOptions {
@@ -174,18 +190,7 @@ fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
     };
     apply(&mut h, Command::SetLab(settings));
     assert!(h.query_by_label_contains("Run a sweep").is_some());
-    apply(&mut h, Command::RunSweep);
-    let mut finished = false;
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().busy() {
-            finished = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(finished, "the sweep did not finish");
-    h.run();
+    run_sweep_to_end(&mut h);
     let app = h.state();
     assert_eq!(app.lab.last_error, None);
     let data = app.lab.sweep.as_ref().expect("sweep data");
@@ -255,30 +260,14 @@ fn the_chinese_lab_has_every_glyph() {
     let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
     apply(&mut h, Command::SelectStage(pool1));
     assert!(h.query_by_label_contains("对齐后的差").is_some());
-    apply(&mut h, Command::RunSweep);
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    run_sweep_to_end(&mut h);
     assert!(h.state().lab.sweep.is_some());
 }
 
 #[test]
 fn a_sweep_says_when_it_is_out_of_date() {
     let mut h = lab_harness();
-    apply(&mut h, Command::RunSweep);
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    run_sweep_to_end(&mut h);
     let data = h.state().lab.sweep.clone().expect("sweep data");
     assert_eq!(data.runs.len(), 1);
     assert_eq!(data.runs[0].mode, h.state().explorer.pool_mode);

@@ -48,8 +48,13 @@ fn inline_model() -> serde_json::Value {
     })
 }
 
-#[test]
-fn inline_and_safetensors_give_identical_outputs() {
+/// The inline model, and the same model saved as `saved.json` + `saved.safetensors` in a
+/// fresh folder (kept alive by the returned guard).
+fn inline_and_saved() -> (
+    convscope::engine::Model,
+    tempfile::TempDir,
+    std::path::PathBuf,
+) {
     let inline = parse_model(
         Path::new("inline.json"),
         &inline_model().to_string(),
@@ -59,6 +64,12 @@ fn inline_and_safetensors_give_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saved.json");
     save_model(&inline, &path).unwrap();
+    (inline, dir, path)
+}
+
+#[test]
+fn inline_and_safetensors_give_identical_outputs() {
+    let (inline, dir, path) = inline_and_saved();
     assert!(dir.path().join("saved.safetensors").exists());
     let saved = load_model(&path).unwrap();
     let x = Array3::from_shape_fn((2, 7, 6), |(c, y, x)| ((c * 42 + y * 6 + x) as f32).sin());
@@ -70,15 +81,7 @@ fn inline_and_safetensors_give_identical_outputs() {
 
 #[test]
 fn unused_and_wrongly_typed_tensors_are_refused() {
-    let inline = parse_model(
-        Path::new("inline.json"),
-        &inline_model().to_string(),
-        Path::new("."),
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("saved.json");
-    save_model(&inline, &path).unwrap();
+    let (_, _dir, path) = inline_and_saved();
     // Drop the dense layer from the JSON: its tensors are now unused, which would silently
     // change the network.
     let mut v: serde_json::Value =
