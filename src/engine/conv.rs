@@ -1,5 +1,6 @@
 //! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`) by im2col and one matrix product.
 
+use super::direct_conv;
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView3, linalg::general_mat_mul};
 
 /// Where the kernel goes: the geometry shared by convolution and pooling windows.
@@ -194,9 +195,19 @@ impl Conv2d {
             .expect("contiguous weights")
     }
 
-    /// Output [out, oh, ow]. The caller has checked the input's channel count and that the
+    /// Output [out, oh, ow], by [`direct_conv`] where it applies, else by im2col and one matrix
+    /// product. The caller has checked the input's channel count and that the
     /// output is not empty (the model does this once, when it is built).
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
+        if let Some(out) = direct_conv::forward(
+            &self.weight,
+            self.bias.as_ref(),
+            self.stride,
+            self.padding,
+            input,
+        ) {
+            return out;
+        }
         let (_, h, w) = input.dim();
         let window = self.window();
         let (oh, ow) = window.output_size(h, w);

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod conv;
 pub mod dense;
+pub mod direct_conv;
 pub mod error;
 pub mod layer;
 pub mod limits;
