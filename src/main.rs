@@ -4,6 +4,12 @@ use clap::Parser;
 use convscope::cli::{Cli, run};
 use std::process::ExitCode;
 
+/// mimalloc keeps freed memory for reuse: with the system allocator every forward pass got its
+/// ~600 KB of feature maps as fresh pages from the kernel (about 60 page faults a pass, a
+/// tenth of the Tiny VGG's time).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
