@@ -75,6 +75,45 @@ pub fn stage_strides(model: &Model) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// How one stage's output `shifted` differs from the original's, for a shift of (`dx`, `dy`)
+/// input pixels and a stage of cumulative stride `(sy, sx)`.
+fn stage_change(
+    original: &Tensor,
+    shifted: &Tensor,
+    (dx, dy): (i32, i32),
+    (sy, sx): (usize, usize),
+) -> StageChange {
+    let whole = dx.rem_euclid(sx as i32) == 0 && dy.rem_euclid(sy as i32) == 0;
+    StageChange {
+        same_position: similarity::same_position(original, shifted),
+        aligned: if whole {
+            let (cx, cy) = ((dx / sx as i32) as i64, (dy / sy as i32) as i64);
+            similarity::aligned(original, shifted, cx, cy)
+        } else {
+            None
+        },
+    }
+}
+
+/// The shift's result from its stage changes and the two last outputs.
+fn shift_result(
+    model: &Model,
+    (dx, dy): (i32, i32),
+    stages: Vec<StageChange>,
+    original_last: &Tensor,
+    shifted_last: &Tensor,
+) -> ShiftResult {
+    let top = argmax(&probabilities(model, original_last));
+    let p = probabilities(model, shifted_last);
+    ShiftResult {
+        dx,
+        dy,
+        stages,
+        predicted: argmax(&p),
+        original_class_probability: p.get(top).copied().unwrap_or(0.0),
+    }
+}
+
 /// Compares an original trace with a shifted one, stage by stage.
 pub fn compare(
     model: &Model,
@@ -88,30 +127,36 @@ pub fn compare(
         .iter()
         .zip(shifted)
         .zip(strides)
-        .map(|((o, t), &(sy, sx))| {
-            let whole = dx.rem_euclid(sx as i32) == 0 && dy.rem_euclid(sy as i32) == 0;
-            StageChange {
-                same_position: similarity::same_position(o, t),
-                aligned: if whole {
-                    similarity::aligned(o, t, (dx / sx as i32) as i64, (dy / sy as i32) as i64)
-                } else {
-                    None
-                },
-            }
-        })
+        .map(|((o, t), &stride)| stage_change(o, t, (dx, dy), stride))
         .collect();
-    let top = argmax(&probabilities(
+    shift_result(
         model,
-        original.last().expect("a trace has the input"),
-    ));
-    let p = probabilities(model, shifted.last().expect("a trace has the input"));
-    ShiftResult {
-        dx,
-        dy,
+        (dx, dy),
         stages,
-        predicted: argmax(&p),
-        original_class_probability: p.get(top).copied().unwrap_or(0.0),
-    }
+        original.last().expect("a trace has the input"),
+        shifted.last().expect("a trace has the input"),
+    )
+}
+
+/// [`compare`] for an input that is run here: each stage is compared as soon as it is made,
+/// while it is still in the cache, and dropped after the next layer has read it.
+fn run_and_compare(
+    model: &Model,
+    original: &[Tensor],
+    input: Array3<f32>,
+    (dx, dy): (i32, i32),
+    strides: &[(usize, usize)],
+    options: &RunOptions,
+) -> Result<ShiftResult> {
+    let mut stages = Vec::with_capacity(original.len());
+    let stage =
+        |i: usize, shifted: &Tensor| stage_change(&original[i], shifted, (dx, dy), strides[i]);
+    stages.push(stage(0, &Tensor::Maps(input.clone())));
+    let last = model.forward_visit(input, options, |i, output| {
+        stages.push(stage(i + 1, output))
+    })?;
+    let original_last = original.last().expect("a trace has the input");
+    Ok(shift_result(model, (dx, dy), stages, original_last, &last))
 }
 
 /// Every shift in `-max..=max` along x (`dy = 0`), along y, or on the square grid.
@@ -154,14 +199,10 @@ pub fn sweep(
     shift_list
         .par_iter()
         .map(|&(dx, dy)| {
-            let shifted = trace(
-                model,
-                &network_input(pixels, &model.input, dx, dy, fill),
-                options,
-            )?;
-            let result = compare(model, &original, &shifted, dx, dy, &strides);
+            let input = network_input(pixels, &model.input, dx, dy, fill);
+            let result = run_and_compare(model, &original, input, (dx, dy), &strides, options);
             done();
-            Ok(result)
+            result
         })
         .collect()
 }

@@ -274,6 +274,24 @@ impl Model {
         Ok(outputs)
     }
 
+    /// Runs the network on `input` and hands every layer's output to `visit(index, output)` as
+    /// soon as it is made, keeping only the current one (for measurements over every stage that
+    /// need not hold the whole trace). Returns the last output.
+    pub fn forward_visit(
+        &self,
+        input: Array3<f32>,
+        options: &RunOptions,
+        mut visit: impl FnMut(usize, &Tensor),
+    ) -> Result<Tensor> {
+        self.check_input(&input)?;
+        let mut current = Tensor::Maps(input);
+        for (i, layer) in self.layers.iter().enumerate() {
+            current = layer.forward(&current, i, options);
+            visit(i, &current);
+        }
+        Ok(current)
+    }
+
     /// Only the last layer's output, without keeping the intermediate ones.
     pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
         self.check_input(input)?;
