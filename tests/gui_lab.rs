@@ -275,3 +275,31 @@ fn a_sweep_says_when_it_is_out_of_date() {
     apply(&mut h, Command::SetPool(PoolMode::Avg));
     assert!(h.query_by_label_contains("run it again").is_some());
 }
+
+#[test]
+fn escape_stops_a_running_sweep_and_keeps_the_last_curves() {
+    let mut h = lab_harness();
+    run_sweep_to_end(&mut h);
+    let finished = h.state().lab.sweep.clone().expect("a finished sweep");
+    // Start another (over both axes, 3 modes: far from done after one frame) and stop it.
+    let settings = LabSettings {
+        axis: SweepAxis::Both,
+        compare_modes: true,
+        ..h.state().lab.settings
+    };
+    apply(&mut h, Command::SetLab(settings));
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::RunSweep);
+    assert!(h.state().lab.busy());
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().lab.busy(), "Esc stops the sweep");
+    // Whatever the worker still sends is not taken for a result.
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let app = h.state();
+    assert_eq!(app.lab.last_error, None);
+    assert_eq!(app.lab.sweep.as_ref(), Some(&finished));
+}

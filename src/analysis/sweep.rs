@@ -3,7 +3,7 @@
 
 use super::similarity;
 use super::stride::{Receptive, receptive_fields};
-use crate::engine::{LayerKind, Model, Result, RunOptions, Tensor, softmax};
+use crate::engine::{Error, LayerKind, Model, Result, RunOptions, Tensor, softmax};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
 use rayon::prelude::*;
@@ -181,14 +181,16 @@ pub fn shifts(axis: SweepAxis, max: i32) -> Vec<(i32, i32)> {
 }
 
 /// Runs the original and every shift (in parallel on all cores) and compares each with the
-/// original. `pixels` are in [0,1] before normalisation; `done` is called after each shift.
+/// original. `pixels` are in [0,1] before normalisation. `done` is called after each shift
+/// and returns whether to go on: once it says no, the sweep stops as soon as the shifts under
+/// way are finished and returns [`Error::Cancelled`](crate::engine::Error::Cancelled).
 pub fn sweep(
     model: &Model,
     pixels: &Array3<f32>,
     shift_list: &[(i32, i32)],
     fill: Fill,
     options: &RunOptions,
-    done: &(dyn Fn() + Sync),
+    done: &(dyn Fn() -> bool + Sync),
 ) -> Result<Vec<ShiftResult>> {
     let strides = stage_strides(model);
     let original = trace(
@@ -200,9 +202,40 @@ pub fn sweep(
         .par_iter()
         .map(|&(dx, dy)| {
             let input = network_input(pixels, &model.input, dx, dy, fill);
-            let result = run_and_compare(model, &original, input, (dx, dy), &strides, options);
-            done();
-            result
+            let result = run_and_compare(model, &original, input, (dx, dy), &strides, options)?;
+            if done() {
+                Ok(result)
+            } else {
+                Err(Error::Cancelled)
+            }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{PoolMode, zoo};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_sweep_told_to_stop_stops_early() {
+        let model = zoo::digits(1, PoolMode::Max);
+        let pixels = Array3::from_shape_fn((1, 28, 28), |(_, y, x)| ((x * y) % 7) as f32 / 7.0);
+        let list = shifts(SweepAxis::Both, 8);
+        let calls = AtomicUsize::new(0);
+        let stop_after_3 = || calls.fetch_add(1, Ordering::Relaxed) < 3;
+        let options = RunOptions::default();
+        let result = sweep(&model, &pixels, &list, Fill::Zero, &options, &stop_after_3);
+        assert!(matches!(result, Err(Error::Cancelled)));
+        let calls = calls.load(Ordering::Relaxed);
+        assert!(
+            calls < list.len() / 2,
+            "{calls} of {} shifts ran",
+            list.len()
+        );
+        // Told to go on, it runs every shift.
+        let all = sweep(&model, &pixels, &list, Fill::Zero, &options, &|| true).unwrap();
+        assert_eq!(all.len(), list.len());
+    }
 }

@@ -43,6 +43,8 @@ pub enum Command {
     /// Moves the lab's shift by (dx, dy) pixels.
     NudgeShift(i32, i32),
     RunSweep,
+    /// Stops the running sweep (Esc in the lab).
+    CancelSweep,
 }
 
 impl Command {
@@ -72,6 +74,7 @@ impl Command {
             (plain(Key::ArrowLeft), Command::NudgeShift(-1, 0)),
             (plain(Key::ArrowDown), Command::NudgeShift(0, 1)),
             (plain(Key::ArrowUp), Command::NudgeShift(0, -1)),
+            (plain(Key::Escape), Command::CancelSweep),
         ]
     }
 }

@@ -9,7 +9,7 @@ use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 /// What the person sets in the lab.
@@ -88,12 +88,21 @@ pub struct SweepJob {
     rx: Receiver<Result<SweepData, String>>,
     done: Arc<AtomicUsize>,
     total: usize,
+    /// Set to ask the worker to stop.
+    cancel: Arc<AtomicBool>,
 }
 
 impl SweepJob {
     /// Share of the shifts finished, 0..=1.
     pub fn progress(&self) -> f32 {
         self.done.load(Ordering::Relaxed) as f32 / self.total.max(1) as f32
+    }
+}
+
+impl Drop for SweepJob {
+    /// A job nobody waits for any more stops working.
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
     }
 }
 
@@ -202,14 +211,16 @@ impl Lab {
         let (axis, fill) = (self.settings.axis, self.settings.fill);
         let generation = ex.generation;
         let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
         let total = list.len() * modes.len();
         let (tx, rx) = channel();
-        let counter = Arc::clone(&done);
+        let (counter, stop) = (Arc::clone(&done), Arc::clone(&cancel));
         let ctx = ctx.clone();
         std::thread::spawn(move || {
             let tick = || {
                 counter.fetch_add(1, Ordering::Relaxed);
                 ctx.request_repaint();
+                !stop.load(Ordering::Relaxed)
             };
             let run = || -> Result<SweepData, String> {
                 let mut runs = Vec::with_capacity(modes.len());
@@ -242,7 +253,18 @@ impl Lab {
             tx.send(run()).ok();
             ctx.request_repaint();
         });
-        self.job = Some(SweepJob { rx, done, total });
+        // Replacing a running job drops it, which stops its worker.
+        self.job = Some(SweepJob {
+            rx,
+            done,
+            total,
+            cancel,
+        });
+    }
+
+    /// Stops the running sweep, if any; the curves of the last finished one stay.
+    pub fn cancel_sweep(&mut self) {
+        self.job = None;
     }
 
     /// Takes the sweep's result when it has finished.

@@ -365,6 +365,13 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     .show_percentage()
                     .desired_width(200.0),
             );
+            if ui
+                .button(s.stop_sweep)
+                .on_hover_text(s.stop_sweep_tip)
+                .clicked()
+            {
+                p.commands.push(Command::CancelSweep);
+            }
         }
     });
     if settings != p.lab.settings {

@@ -286,6 +286,7 @@ impl ConvscopeApp {
             Command::SetLab(settings) => self.lab.settings = settings,
             Command::NudgeShift(dx, dy) => self.lab.nudge(dx, dy, &ex.net),
             Command::RunSweep => self.lab.start_sweep(ex, ctx),
+            Command::CancelSweep => self.lab.cancel_sweep(),
         }
     }
 

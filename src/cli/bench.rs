@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<()> {
             &shift_list,
             Fill::Zero,
             &options,
-            &|| {},
+            &|| true,
         )?);
         sweep_times.push(t.elapsed().as_secs_f64() * 1e3);
     }

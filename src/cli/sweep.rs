@@ -74,7 +74,7 @@ pub fn run(args: Args) -> Result<()> {
             pool_mode: mode,
             dropout: None,
         };
-        let results = sweep(&model, &pixels, &grid, args.fill, &options, &|| {})
+        let results = sweep(&model, &pixels, &grid, args.fill, &options, &|| true)
             .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
         let label = mode.map_or("model", PoolMode::as_str);
         for r in results {

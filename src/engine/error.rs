@@ -45,6 +45,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Invalid(String),
+    /// A long computation was stopped by its caller before the end.
+    #[error("stopped before the end")]
+    Cancelled,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
