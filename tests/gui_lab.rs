@@ -303,3 +303,33 @@ fn escape_stops_a_running_sweep_and_keeps_the_last_curves() {
     assert_eq!(app.lab.last_error, None);
     assert_eq!(app.lab.sweep.as_ref(), Some(&finished));
 }
+
+#[test]
+fn a_grid_sweep_shows_heat_maps_of_the_selected_stage() {
+    let mut h = lab_harness();
+    let settings = LabSettings {
+        axis: SweepAxis::Both,
+        ..h.state().lab.settings
+    };
+    apply(&mut h, Command::SetLab(settings));
+    assert!(h.query_by_label_contains("Over every (dx, dy)").is_none());
+    run_sweep_to_end(&mut h);
+    let n = max_shift(&h.state().explorer.net);
+    let data = h.state().lab.sweep.clone().expect("sweep data");
+    assert_eq!(
+        data.runs[0].results.len(),
+        ((2 * n + 1) * (2 * n + 1)) as usize
+    );
+    h.run();
+    assert!(
+        h.query_by_label_contains("Over every (dx, dy): input")
+            .is_some()
+    );
+    // Selecting another stage re-draws them for that stage.
+    let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
+    apply(&mut h, Command::SelectStage(pool1));
+    assert!(
+        h.query_by_label_contains("Over every (dx, dy): pool1")
+            .is_some()
+    );
+}

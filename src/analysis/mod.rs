@@ -7,4 +7,7 @@ pub mod stride;
 pub mod sweep;
 
 pub use stride::{Receptive, receptive_fields};
-pub use sweep::{ShiftResult, StageChange, SweepAxis, argmax, probabilities, shifts, sweep, trace};
+pub use sweep::{
+    ShiftResult, StageChange, SweepAxis, argmax, mean_by_distance, probabilities, shift_grid,
+    shifts, sweep, trace,
+};

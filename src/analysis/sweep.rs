@@ -5,7 +5,7 @@ use super::similarity;
 use super::stride::{Receptive, receptive_fields};
 use crate::engine::{Error, LayerKind, Model, Result, RunOptions, Tensor, softmax};
 use crate::io::{Fill, network_input};
-use ndarray::Array3;
+use ndarray::{Array2, Array3};
 use rayon::prelude::*;
 
 /// Every stage's output with the network input first: `trace[0]` is the input,
@@ -180,6 +180,45 @@ pub fn shifts(axis: SweepAxis, max: i32) -> Vec<(i32, i32)> {
     }
 }
 
+/// A value of every shift of a grid sweep laid out as an image: row `dy + n`, column `dx + n`
+/// where `n` is the largest |dx| or |dy|; NaN where the sweep has no such shift. `None` for
+/// no results.
+pub fn shift_grid(
+    results: &[ShiftResult],
+    value: impl Fn(&ShiftResult) -> f32,
+) -> Option<(Array2<f32>, i32)> {
+    let n = results.iter().map(|r| r.dx.abs().max(r.dy.abs())).max()?;
+    let side = (2 * n + 1) as usize;
+    let mut grid = Array2::from_elem((side, side), f32::NAN);
+    for r in results {
+        grid[[(r.dy + n) as usize, (r.dx + n) as usize]] = value(r);
+    }
+    Some((grid, n))
+}
+
+/// The mean of a value over the shifts at each whole distance from no shift (the distance
+/// rounded to the nearest pixel), nearest first: `(distance, mean)`. Turns a grid sweep into
+/// one curve.
+pub fn mean_by_distance(
+    results: &[ShiftResult],
+    value: impl Fn(&ShiftResult) -> f32,
+) -> Vec<(f64, f64)> {
+    let mut bins: Vec<(f64, usize)> = Vec::new();
+    for r in results {
+        let d = (((r.dx * r.dx + r.dy * r.dy) as f64).sqrt()).round() as usize;
+        if bins.len() <= d {
+            bins.resize(d + 1, (0.0, 0));
+        }
+        bins[d].0 += value(r) as f64;
+        bins[d].1 += 1;
+    }
+    bins.iter()
+        .enumerate()
+        .filter(|(_, (_, count))| *count > 0)
+        .map(|(d, (sum, count))| (d as f64, sum / *count as f64))
+        .collect()
+}
+
 /// Runs the original and every shift (in parallel on all cores) and compares each with the
 /// original. `pixels` are in [0,1] before normalisation. `done` is called after each shift
 /// and returns whether to go on: once it says no, the sweep stops as soon as the shifts under
@@ -217,6 +256,38 @@ mod tests {
     use super::*;
     use crate::engine::{PoolMode, zoo};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn result(dx: i32, dy: i32, p: f32) -> ShiftResult {
+        ShiftResult {
+            dx,
+            dy,
+            stages: vec![],
+            predicted: 0,
+            original_class_probability: p,
+        }
+    }
+
+    #[test]
+    fn a_grid_sweep_as_an_image_and_as_one_curve() {
+        // Every shift in [-1,1]^2 with p = 10*dy + dx, except (1, 1).
+        let results: Vec<ShiftResult> = shifts(SweepAxis::Both, 1)
+            .into_iter()
+            .filter(|&s| s != (1, 1))
+            .map(|(dx, dy)| result(dx, dy, (10 * dy + dx) as f32))
+            .collect();
+        let (grid, n) = shift_grid(&results, |r| r.original_class_probability).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(grid[[0, 0]], -11.0); // dx = -1, dy = -1
+        assert_eq!(grid[[0, 2]], -9.0); // dx = 1, dy = -1
+        assert_eq!(grid[[1, 1]], 0.0);
+        assert!(grid[[2, 2]].is_nan());
+        // Distance 0: (0,0) -> 0. Distance 1: (0,-1) (-1,0) (1,0) (0,1) -> (-10-1+1+10)/4 = 0.
+        // Distance 1.41 rounds to 1 too: (-1,-1) (1,-1) (-1,1) -> (-11-9+9)/3, so distance 1
+        // holds 7 shifts summing to -11.
+        let curve = mean_by_distance(&results, |r| r.original_class_probability);
+        assert_eq!(curve, vec![(0.0, 0.0), (1.0, -11.0 / 7.0)]);
+        assert!(shift_grid(&[], |r| r.original_class_probability).is_none());
+    }
 
     #[test]
     fn a_sweep_told_to_stop_stops_early() {

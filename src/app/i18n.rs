@@ -175,6 +175,8 @@ pub struct Strings {
     pub sweep_note: &'static str,
     pub sweep_stale: &'static str,
     pub sweep_modes_note: &'static str,
+    pub heat_heading: &'static str,
+    pub heat_note: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -304,6 +306,8 @@ pub static EN: Strings = Strings {
     sweep_probability: "P(original class)",
     sweep_changes: "prediction changes",
     sweep_modes_note: "Solid: max pooling; dashed: average; dotted: blur-max.",
+    heat_heading: "Over every (dx, dy): {} and the original class's probability",
+    heat_note: "Centre: no shift; edges: ±{} px (right and down are positive). Bright: unchanged.",
     sweep_stale: "This sweep was run before the model, input or pooling changed: run it again to update it.",
     sweep_note: "Curves: same-position similarity per stage, and the probability of the unshifted input's class. Red crosses: shifts where the prediction changes.",
 };
@@ -435,6 +439,8 @@ pub static ZH: Strings = Strings {
     sweep_probability: "原类别概率",
     sweep_changes: "预测改变",
     sweep_modes_note: "实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
+    heat_heading: "所有 (dx, dy) 上：{} 与原类别的概率",
+    heat_note: "中心：未平移；边缘：±{} 像素（向右、向下为正）。越亮越接近原样。",
     sweep_stale: "该扫描是在模型、输入或池化改变之前运行的：请重新运行以更新。",
     sweep_note: "曲线：各层相同位置相似度，以及未平移时类别的概率。红叉：预测改变的平移。",
 };

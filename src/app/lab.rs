@@ -124,6 +124,8 @@ pub struct Lab {
     key: Option<(u64, i32, i32, Fill)>,
     pub job: Option<SweepJob>,
     pub sweep: Option<SweepData>,
+    /// Bumped whenever a sweep finishes, so views redraw what they drew from `sweep`.
+    pub sweep_serial: u64,
     pub last_error: Option<String>,
 }
 
@@ -273,6 +275,7 @@ impl Lab {
         match job.rx.try_recv() {
             Ok(Ok(data)) => {
                 self.sweep = Some(data);
+                self.sweep_serial += 1;
                 self.job = None;
             }
             Ok(Err(e)) => {

@@ -3,11 +3,12 @@
 //! Everything shown comes from `Lab` (computed by `analysis`); this file only draws it.
 
 use super::i18n::fill;
+use super::lab::SweepData;
 use super::lab::{Lab, LabSettings, max_shift};
 use super::maps_ui::{as_maps, fit_cell, legend_ui};
 use super::{Command, Panels};
-use crate::analysis::SweepAxis;
 use crate::analysis::similarity::aligned_views;
+use crate::analysis::{ShiftResult, SweepAxis, mean_by_distance, shift_grid};
 use crate::engine::{PoolMode, Tensor};
 use crate::io::Fill;
 use crate::viz::{Scale, to_color_image};
@@ -39,9 +40,20 @@ struct StageTextures {
     aligned_hw: (usize, usize),
 }
 
+/// A grid sweep's heat maps for one stage: per pooling mode, the stage's similarity and the
+/// original class's probability over (dx, dy).
+struct HeatMaps {
+    /// The sweep (its serial) and the stage they show.
+    key: (u64, usize),
+    /// The largest shift: the maps span -n..=n both ways.
+    n: i32,
+    maps: Vec<(PoolMode, TextureHandle, TextureHandle)>,
+}
+
 #[derive(Default)]
 pub(crate) struct LabView {
     cache: Option<StageTextures>,
+    heat: Option<HeatMaps>,
 }
 
 impl LabView {
@@ -64,7 +76,7 @@ impl LabView {
                         table_ui(ui, p);
                     });
                     ui.separator();
-                    ui.vertical(|ui| sweep_ui(ui, p));
+                    ui.vertical(|ui| sweep_ui(ui, p, &mut self.heat));
                 });
             });
     }
@@ -341,7 +353,7 @@ fn mode_style(mode: PoolMode) -> LineStyle {
     }
 }
 
-fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
+fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<HeatMaps>) {
     let s = p.s;
     let mut settings = p.lab.settings;
     ui.heading(s.sweep_heading);
@@ -413,53 +425,40 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
             for run in &data.runs {
                 // One legend entry per stage for all modes: the line style tells the modes apart.
                 let style = mode_style(run.mode);
-                let series = |value: &dyn Fn(&crate::analysis::ShiftResult) -> f64| {
+                // Along x or y, every shift; on the grid, the mean at each distance.
+                let series = |value: &dyn Fn(&ShiftResult) -> f32| -> Vec<[f64; 2]> {
+                    if both {
+                        return mean_by_distance(&run.results, value)
+                            .into_iter()
+                            .map(|(d, v)| [d, v])
+                            .collect();
+                    }
                     let mut pts: Vec<[f64; 2]> = run
                         .results
                         .iter()
-                        .map(|r| [x_of(r.dx, r.dy), value(r)])
+                        .map(|r| [x_of(r.dx, r.dy), value(r) as f64])
                         .collect();
                     pts.sort_by(|a, b| a[0].total_cmp(&b[0]));
                     pts
                 };
                 for (k, &stage) in data.plotted.iter().enumerate() {
                     let name = data.stage_names.get(stage).cloned().unwrap_or_default();
-                    let pts = series(&|r| {
-                        r.stages
-                            .get(stage)
-                            .map_or(f64::NAN, |c| c.same_position as f64)
-                    });
+                    let pts =
+                        series(&|r| r.stages.get(stage).map_or(f32::NAN, |c| c.same_position));
                     let color = STAGE_COLORS[k % STAGE_COLORS.len()];
-                    if both {
-                        plot.points(
-                            Points::new(name.clone(), PlotPoints::new(pts))
-                                .color(color)
-                                .radius(2.0),
-                        );
-                    } else {
-                        plot.line(
-                            Line::new(name, PlotPoints::new(pts))
-                                .color(color)
-                                .style(style),
-                        );
-                    }
-                }
-                let prob = series(&|r| r.original_class_probability as f64);
-                let name = s.sweep_probability;
-                if both {
-                    plot.points(
-                        Points::new(name, PlotPoints::new(prob))
-                            .color(Color32::GRAY)
-                            .radius(2.0),
-                    );
-                } else {
                     plot.line(
-                        Line::new(name, PlotPoints::new(prob))
-                            .color(Color32::GRAY)
-                            .width(2.5)
+                        Line::new(name, PlotPoints::new(pts))
+                            .color(color)
                             .style(style),
                     );
                 }
+                let prob = series(&|r| r.original_class_probability);
+                plot.line(
+                    Line::new(s.sweep_probability, PlotPoints::new(prob))
+                        .color(Color32::GRAY)
+                        .width(2.5)
+                        .style(style),
+                );
                 let changed: Vec<[f64; 2]> = run
                     .results
                     .iter()
@@ -476,4 +475,82 @@ fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 }
             }
         });
+    if both {
+        heat_maps_ui(ui, p, heat);
+    }
+}
+
+/// Heat maps of a grid sweep for the stage selected above: where in (dx, dy) the stage keeps
+/// its answer, one map per pooling mode, and the original class's probability beside it.
+fn heat_maps_ui(ui: &mut egui::Ui, p: &Panels, heat: &mut Option<HeatMaps>) {
+    let Some(data) = &p.lab.sweep else { return };
+    let stage = p.ex.stage;
+    let key = (p.lab.sweep_serial, stage);
+    if heat.as_ref().is_none_or(|h| h.key != key) {
+        *heat = heat_maps(ui.ctx(), data, key);
+    }
+    let Some(h) = heat.as_ref() else { return };
+    let s = p.s;
+    let stage_name = data.stage_names.get(stage).map_or("", String::as_str);
+    ui.add_space(6.0);
+    ui.strong(fill(s.heat_heading, &[&stage_name]));
+    ui.horizontal(|ui| {
+        ui.small(fill(s.heat_note, &[&h.n]));
+        legend_ui(ui, &UNIT_SCALE);
+    });
+    let side = 2 * h.n as usize + 1;
+    let cell = (120.0 / side as f32).clamp(2.0, 8.0);
+    let size = Vec2::splat(side as f32 * cell);
+    // One row per pooling mode: the stage's similarity, then the class's probability.
+    egui::Grid::new("lab-heat-maps")
+        .spacing(Vec2::splat(6.0))
+        .show(ui, |ui| {
+            ui.label("");
+            ui.small(stage_name);
+            ui.small(s.sweep_probability);
+            ui.end_row();
+            for (mode, similarity, probability) in &h.maps {
+                ui.small(mode.as_str());
+                for texture in [similarity, probability] {
+                    ui.add(egui::Image::new(egui::load::SizedTexture::new(
+                        texture.id(),
+                        size,
+                    )));
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// Similarity and probability both run from 0 (far from the original) to 1 (unchanged).
+const UNIT_SCALE: Scale = Scale {
+    lo: 0.0,
+    hi: 1.0,
+    signed: false,
+};
+
+fn heat_maps(ctx: &egui::Context, data: &SweepData, key: (u64, usize)) -> Option<HeatMaps> {
+    let (_, stage) = key;
+    let mut n = 0;
+    let mut maps = Vec::with_capacity(data.runs.len());
+    for run in &data.runs {
+        let similarity =
+            |r: &ShiftResult| r.stages.get(stage).map_or(f32::NAN, |c| c.same_position);
+        let (sim, size) = shift_grid(&run.results, similarity)?;
+        let (prob, _) = shift_grid(&run.results, |r| r.original_class_probability)?;
+        n = size;
+        let upload = |grid: &ndarray::Array2<f32>, what: &str| {
+            ctx.load_texture(
+                format!("lab-heat-{what}-{}", run.mode.as_str()),
+                to_color_image(grid.view(), &UNIT_SCALE),
+                TextureOptions::NEAREST,
+            )
+        };
+        maps.push((
+            run.mode,
+            upload(&sim, "similarity"),
+            upload(&prob, "probability"),
+        ));
+    }
+    Some(HeatMaps { key, n, maps })
 }
