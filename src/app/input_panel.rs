@@ -3,7 +3,7 @@
 
 use super::canvas::SIDE;
 use super::maps_ui::full_uv;
-use super::samples::SAMPLES;
+use super::samples::sample_names;
 use super::textures::TexKey;
 use super::{Command, Panels};
 use crate::viz::raster::pixels_image;
@@ -22,10 +22,10 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             .selected_text(&p.ex.input.name)
             .height(600.0)
             .show_ui(ui, |ui| {
-                for sample in SAMPLES {
-                    let selected = p.ex.input.name == sample.name;
-                    if ui.selectable_label(selected, sample.name).clicked() {
-                        p.commands.push(Command::LoadSample(sample.name));
+                for name in sample_names() {
+                    let selected = p.ex.input.name == name;
+                    if ui.selectable_label(selected, name).clicked() {
+                        p.commands.push(Command::LoadSample(name));
                     }
                 }
             });

@@ -312,8 +312,19 @@ impl ConvscopeApp {
         for done in self.jobs.poll() {
             match done {
                 Loaded::Model(path, Ok(model)) => {
+                    let better = (self.explorer.input.path.is_none())
+                        .then(|| samples::better_sample(&model, &self.explorer.input.name))
+                        .flatten();
                     if self.explorer.set_model(model, Some(path.clone())) {
                         self.settings.last_model = Some(path);
+                        // A digit shown to the shapes net (or a shape to a digit net) says
+                        // nothing: show a sample of what it was trained on.
+                        if let Some(name) = better
+                            && let Ok(input) = samples::sample_image(name)
+                            && self.explorer.set_input(input)
+                        {
+                            self.settings.last_sample = Some(name.to_string());
+                        }
                     }
                 }
                 Loaded::Model(_, Err(e)) => self.explorer.last_error = Some(e),

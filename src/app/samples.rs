@@ -2,7 +2,10 @@
 //! any folder) and the sample models in `sample_models/` folders.
 
 use super::state::InputImage;
+use crate::data::shapes;
+use crate::engine::Model;
 use crate::io::{decode_image, load_image};
+use image::Rgb32FImage;
 use std::path::{Path, PathBuf};
 
 /// A picture compiled into the app.
@@ -46,8 +49,69 @@ pub const SAMPLES: &[Sample] = &[
 /// The sample the app opens with.
 pub const DEFAULT_SAMPLE: &str = "digit_7";
 
+/// Pictures of the synthetic shapes set, drawn when asked for (not stored): the first image
+/// of each class in the held-out set the shape models were tested on, in
+/// [`shapes::CLASSES`] order.
+pub const SHAPE_SAMPLES: [&str; 5] = [
+    "shape_circle",
+    "shape_square",
+    "shape_triangle",
+    "shape_cross",
+    "shape_ring",
+];
+
+/// Every sample's name, in menu order: the stored pictures, then the shapes.
+pub fn sample_names() -> impl Iterator<Item = &'static str> {
+    SAMPLES
+        .iter()
+        .map(|s| s.name)
+        .chain(SHAPE_SAMPLES.iter().copied())
+}
+
+/// The sample that suits `model` when the input shown is a sample made for another kind of
+/// model (a digit fed to the shapes net, say): a shape for a model with the shapes set's
+/// classes, a digit for a one-channel model with classes 0-9; `None` when `current` is not
+/// a digit or shape sample (photos and patterns suit anything) or already suits.
+pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
+    let family = |name: &str| name.split('_').next().map(str::to_string);
+    let labels = &model.info.labels;
+    let natural = if labels.iter().map(String::as_str).eq(shapes::CLASSES) {
+        SHAPE_SAMPLES[0]
+    } else if model.input.channels == 1 && labels.iter().map(String::as_str).eq(DIGIT_LABELS) {
+        DEFAULT_SAMPLE
+    } else {
+        return None;
+    };
+    let current_family = family(current)?;
+    let is_sample = sample_names().any(|n| n == current);
+    (is_sample
+        && ["digit", "shape"].contains(&current_family.as_str())
+        && family(natural) != Some(current_family))
+    .then_some(natural)
+}
+
+const DIGIT_LABELS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+/// A shape sample's picture, drawn by the shapes set's generator.
+fn shape_image(class: usize) -> Rgb32FImage {
+    let set = shapes::generate(SHAPE_SAMPLES.len(), shapes::TEST_SEED);
+    let pixels = set.pixels(class);
+    let (_, h, w) = pixels.dim();
+    Rgb32FImage::from_fn(w as u32, h as u32, |x, y| {
+        let at = |c: usize| pixels[[c, y as usize, x as usize]];
+        image::Rgb([at(0), at(1), at(2)])
+    })
+}
+
 /// Decodes a bundled sample by name.
 pub fn sample_image(name: &str) -> Result<InputImage, String> {
+    if let Some(class) = SHAPE_SAMPLES.iter().position(|&s| s == name) {
+        return Ok(InputImage {
+            name: name.to_string(),
+            path: None,
+            image: shape_image(class),
+        });
+    }
     let sample = SAMPLES
         .iter()
         .find(|s| s.name == name)
@@ -170,6 +234,37 @@ mod tests {
             assert!(img.image.width() > 0);
         }
         assert!(sample_image("nope").unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn shape_samples_are_the_held_out_shapes_in_class_order() {
+        let held_out = shapes::generate(5, shapes::TEST_SEED);
+        for (class, name) in SHAPE_SAMPLES.iter().enumerate() {
+            assert_eq!(name.strip_prefix("shape_"), Some(shapes::CLASSES[class]));
+            assert_eq!(held_out.label(class), class);
+            let img = sample_image(name).expect(name).image;
+            assert_eq!((img.width(), img.height()), (64, 64));
+            let pixels = held_out.pixels(class);
+            assert_eq!(img.get_pixel(10, 20).0[1], pixels[[1, 20, 10]]);
+        }
+        assert_eq!(sample_names().count(), SAMPLES.len() + 5);
+    }
+
+    #[test]
+    fn a_model_gets_a_sample_of_what_it_reads() {
+        use crate::engine::{PoolMode, zoo};
+        let mut digits = zoo::digits(1, PoolMode::Max);
+        digits.info.labels = DIGIT_LABELS.iter().map(|c| c.to_string()).collect();
+        let mut shapes_net = zoo::tiny_vgg(1, PoolMode::Max);
+        shapes_net.info.labels = shapes::CLASSES.iter().map(|c| c.to_string()).collect();
+        assert_eq!(better_sample(&shapes_net, "digit_3"), Some("shape_circle"));
+        assert_eq!(better_sample(&shapes_net, "shape_ring"), None);
+        assert_eq!(better_sample(&digits, "shape_ring"), Some(DEFAULT_SAMPLE));
+        assert_eq!(better_sample(&digits, "digit_3"), None);
+        // Photos, patterns, drawings and files are the person's choice.
+        assert_eq!(better_sample(&shapes_net, "photo_cat"), None);
+        assert_eq!(better_sample(&shapes_net, "drawing"), None);
+        assert_eq!(better_sample(&shapes_net, "digit_3.png"), None);
     }
 
     #[test]
