@@ -1,5 +1,6 @@
 //! The `convscope` binary: `inspect` writes every activation and a manifest, errors are one
-//! line naming the file with no partial result, and `bench` prints its JSON line.
+//! line naming the file with no partial result, `bench` prints its JSON line, and `train
+//! --fresh-data` records that it drew new shapes each epoch.
 
 use convscope::engine::RunOptions;
 use convscope::io::{load_model, npy};
@@ -176,6 +177,59 @@ fn bench_prints_one_json_line() {
     assert_eq!(line["shifts"], 289);
     assert!(line["forward_us"].as_f64().unwrap() > 0.0);
     assert!(line["sweep_ms"].as_f64().unwrap() > 0.0);
+}
+
+/// A network small enough to train on shapes in a test: 8x8 average pooling of the 64x64 RGB
+/// input, then one dense layer to the five classes.
+const TINY_SHAPES_ARCH: &str = r#"{
+  "format": "convscope/1",
+  "name": "tiny",
+  "input": {"channels": 3, "height": 64, "width": 64, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]},
+  "layers": [
+    {"type": "pool2d", "name": "pool", "mode": "avg", "kernel": 8, "stride": 8},
+    {"type": "flatten", "name": "flatten"},
+    {"type": "dense", "name": "fc", "out_features": 5},
+    {"type": "softmax", "name": "softmax"}
+  ]
+}"#;
+
+#[test]
+fn train_with_fresh_data_says_so_and_is_refused_on_mnist() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("tiny.json");
+    std::fs::write(&arch, TINY_SHAPES_ARCH).unwrap();
+    let out = dir.path().join("m.json");
+    let train = |data: &str| {
+        convscope(&[
+            "train",
+            "--arch",
+            arch.to_str().unwrap(),
+            "--data",
+            data,
+            "--fresh-data",
+            "--epochs",
+            "2",
+            "--seed",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = train("shapes:20");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let training = &model["training"];
+    assert_eq!(training["fresh_data"], true);
+    assert_eq!(training["dataset"], "shapes:20");
+    assert_eq!(training["history"].as_array().unwrap().len(), 2);
+
+    std::fs::remove_file(&out).unwrap();
+    let o = train("mnist:tests/fixtures/mnist-small");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--fresh-data"), "{err}");
+    assert!(!out.exists(), "a model was written");
 }
 
 /// Cosine similarity computed here from two .npy files, independently of the analysis module.

@@ -1,8 +1,11 @@
 //! `convscope train`: trains an architecture on MNIST or the shapes set and writes the model
 //! (JSON + safetensors) with its training record and learning curves.
 
+use crate::data::shapes::FreshShapes;
 use crate::data::{self, DataSpec};
-use crate::engine::train::{self as trainer, EpochStats, Examples, OptimizerKind, TrainConfig};
+use crate::engine::train::{
+    self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig,
+};
 use crate::engine::{LayerKind, Model, PoolMode};
 use crate::io::{architecture::load_architecture, save_model};
 use anyhow::{Context, Result, bail};
@@ -22,6 +25,12 @@ pub struct Args {
     /// Train on only the first N training images.
     #[arg(long)]
     pub train_limit: Option<usize>,
+    /// Shapes only: draw a new set of N training shapes every epoch, so the network never sees
+    /// an image twice and cannot memorise them. Epoch 1 is the usual shapes:N set; each later
+    /// epoch's seed is mixed from that set's seed and the epoch number, never the held-out
+    /// set's. Still deterministic: the same epochs give the same images.
+    #[arg(long)]
+    pub fresh_data: bool,
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
     /// Examples per mini-batch.
@@ -100,6 +109,12 @@ pub fn run(args: Args) -> Result<()> {
         model = model.with_pool_mode(mode);
     }
     trainer::check_trainable(&model)?;
+    if args.fresh_data && !matches!(args.data, DataSpec::Shapes(_)) {
+        bail!(
+            "--fresh-data needs a generated set (shapes[:N]), not {}",
+            args.data
+        );
+    }
     let split = data::load(&args.data)?;
     let train_set = match args.train_limit {
         Some(n) => split.train.take(n),
@@ -133,10 +148,18 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(d) = &args.description {
         model.info.description = d.clone();
     }
-    let train_inputs = train_set.network_inputs(&model.input)?;
+    // Fresh data draws (and normalises) each epoch's set itself; only a fixed set is
+    // normalised here.
+    let mut fresh = args
+        .fresh_data
+        .then(|| FreshShapes::new(train_set.len(), model.input.clone()));
+    let train_inputs = match fresh {
+        Some(_) => Vec::new(),
+        None => train_set.network_inputs(&model.input)?,
+    };
     let test_inputs = test_set.network_inputs(&model.input)?;
     let (train_labels, test_labels) = (train_set.labels(), test_set.labels());
-    let train_examples = Examples {
+    let mut train_examples = Examples {
         inputs: &train_inputs,
         labels: &train_labels,
     };
@@ -155,11 +178,16 @@ pub fn run(args: Args) -> Result<()> {
     };
     trainer::initialize(&mut model, args.seed);
     eprintln!(
-        "training {} ({} parameters) on {} images of {}, testing on {}; {} epochs of batches of {}, {}, lr {}",
+        "training {} ({} parameters) on {} images of {}{}, testing on {}; {} epochs of batches of {}, {}, lr {}",
         model.info.name,
         model.parameter_count(),
         train_set.len(),
         args.data,
+        if fresh.is_some() {
+            " (fresh each epoch)"
+        } else {
+            ""
+        },
         test_set.len(),
         config.epochs,
         config.batch,
@@ -175,9 +203,13 @@ pub fn run(args: Args) -> Result<()> {
     );
     let mut epoch = 1;
     bar.set_prefix(format!("{epoch}/{}", config.epochs));
+    let train_data: &mut dyn EpochData = match &mut fresh {
+        Some(f) => f,
+        None => &mut train_examples,
+    };
     let history = trainer::train(
         &mut model,
-        train_examples,
+        train_data,
         Some(test_examples),
         &config,
         |done, total| {
@@ -202,11 +234,17 @@ pub fn run(args: Args) -> Result<()> {
     )?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    let (train_accuracy, _) = trainer::evaluate(&model, train_examples)?;
+    // With fresh data, the train accuracy is on the last epoch's images (each seen once).
+    let last_train_set = match &fresh {
+        Some(f) => f.current(),
+        None => train_examples,
+    };
+    let (train_accuracy, _) = trainer::evaluate(&model, last_train_set)?;
     let (test_accuracy, _) = trainer::evaluate(&model, test_examples)?;
     model.info.training = json!({
         "dataset": args.data.to_string(),
         "train_size": train_set.len(),
+        "fresh_data": args.fresh_data,
         "test_size": test_set.len(),
         "epochs": config.epochs,
         "batch": config.batch,

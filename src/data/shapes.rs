@@ -1,8 +1,15 @@
 //! A synthetic set of coloured shapes on noisy, textured backgrounds: 64x64 RGB, generated from
 //! a seed. Position varies over the whole image (what makes translation experiments
 //! meaningful), as do size, rotation, colour and background.
+//!
+//! Training can also draw a fresh set every epoch ([`FreshShapes`], `convscope train
+//! --fresh-data`): a generator never runs out of examples, so a small network need not see the
+//! same image twice and cannot memorise the set.
 
 use super::Dataset;
+use crate::engine::InputSpec;
+use crate::engine::train::{EpochData, Examples};
+use ndarray::Array3;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
 
@@ -13,6 +20,25 @@ pub const DEFAULT_TRAIN: usize = 4000;
 /// Seeds of the two splits: the same for everyone, so a "shapes" set is the same set everywhere.
 pub const TRAIN_SEED: u64 = 1;
 pub const TEST_SEED: u64 = 2;
+
+/// The seed of the training images of epoch `epoch` (1-based) when they are drawn fresh each
+/// epoch: epoch 1 draws the fixed training set ([`TRAIN_SEED`]), every later epoch a new set
+/// whose seed is mixed from `TRAIN_SEED` and the epoch (splitmix64). None of these images
+/// shares a seed with a held-out one (checked in the tests for 100,000 epochs).
+pub fn epoch_seed(epoch: usize) -> u64 {
+    if epoch <= 1 {
+        return TRAIN_SEED;
+    }
+    let mut z = TRAIN_SEED ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The seed image `i` of the set `seed` is drawn from.
+fn image_seed(seed: u64, i: usize) -> u64 {
+    seed.wrapping_mul(1_000_003).wrapping_add(i as u64)
+}
 
 /// Held-out images for `n` training images: a quarter, between 200 and 2000.
 pub fn test_size(n: usize) -> usize {
@@ -116,8 +142,7 @@ pub fn generate(n: usize, seed: u64) -> Dataset {
         .into_par_iter()
         .map(|i| {
             let class = i % CLASSES.len();
-            let mut rng =
-                StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+            let mut rng = StdRng::seed_from_u64(image_seed(seed, i));
             (draw(class, &mut rng), class as u8)
         })
         .collect();
@@ -137,6 +162,60 @@ pub fn generate(n: usize, seed: u64) -> Dataset {
     .expect("sizes and labels are right by construction")
 }
 
+/// `n` training shapes drawn anew each epoch from [`epoch_seed`], normalised for a network
+/// whose input is `spec`: an [`EpochData`] for the trainer. Only one epoch's set is held at a
+/// time.
+#[derive(Debug)]
+pub struct FreshShapes {
+    n: usize,
+    spec: InputSpec,
+    /// The epoch whose set `inputs` and `labels` hold (0: none yet).
+    epoch: usize,
+    inputs: Vec<Array3<f32>>,
+    labels: Vec<usize>,
+}
+
+impl FreshShapes {
+    pub fn new(n: usize, spec: InputSpec) -> FreshShapes {
+        FreshShapes {
+            n,
+            spec,
+            epoch: 0,
+            inputs: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
+
+    /// The set of the last epoch drawn, as training saw it.
+    pub fn current(&self) -> Examples<'_> {
+        Examples {
+            inputs: &self.inputs,
+            labels: &self.labels,
+        }
+    }
+}
+
+impl EpochData for FreshShapes {
+    fn epoch(&mut self, epoch: usize) -> Examples<'_> {
+        if epoch != self.epoch {
+            // Free the last set before drawing the next: each is 48 KiB an image.
+            self.inputs = Vec::new();
+            let set = generate(self.n, epoch_seed(epoch));
+            self.labels = set.labels();
+            self.inputs = (0..set.len())
+                .into_par_iter()
+                .map(|i| {
+                    let mut x = set.pixels(i);
+                    self.spec.normalize(&mut x);
+                    x
+                })
+                .collect();
+            self.epoch = epoch;
+        }
+        self.current()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +231,62 @@ mod tests {
             (0..10).map(|i| a.label(i)).collect::<Vec<_>>(),
             vec![0, 1, 2, 3, 4, 0, 1, 2, 3, 4]
         );
+    }
+
+    #[test]
+    fn fresh_epochs_never_draw_a_held_out_image() {
+        // Epoch 1 is the fixed training set. The images of an epoch have the consecutive
+        // seeds image_seed(s, 0..n); the held-out ones image_seed(TEST_SEED, 0..n), n at most
+        // MAX_SHAPES. The two runs of seeds must not meet (modulo 2^64), nor may two epochs
+        // share a set seed.
+        assert_eq!(epoch_seed(1), TRAIN_SEED);
+        let held_out = image_seed(TEST_SEED, 0);
+        let max = super::super::MAX_SHAPES as u64;
+        let mut seeds = std::collections::HashSet::new();
+        for epoch in 1..=100_000 {
+            let s = epoch_seed(epoch);
+            assert!(seeds.insert(s), "epoch {epoch} repeats a seed");
+            let gap = image_seed(s, 0).wrapping_sub(held_out);
+            assert!(
+                gap >= max && gap <= u64::MAX - max + 1,
+                "epoch {epoch}'s images meet the held-out ones"
+            );
+        }
+    }
+
+    #[test]
+    fn fresh_shapes_are_the_same_for_the_same_epoch_and_new_for_the_next() {
+        let spec = InputSpec {
+            channels: 3,
+            height: SIDE,
+            width: SIDE,
+            mean: vec![0.5; 3],
+            std: vec![0.25; 3],
+        };
+        let (mut a, mut b) = (
+            FreshShapes::new(10, spec.clone()),
+            FreshShapes::new(10, spec),
+        );
+        let first = a.epoch(1).inputs.to_vec();
+        // Epoch 1 is the fixed set `generate(n, TRAIN_SEED)`, normalised.
+        let fixed = generate(10, TRAIN_SEED);
+        assert_eq!(first[3], fixed.pixels(3).mapv(|v| (v - 0.5) / 0.25));
+        assert_eq!(b.epoch(1).inputs, first.as_slice());
+        let second = a.epoch(2).inputs.to_vec();
+        assert_eq!(
+            b.epoch(2).inputs,
+            second.as_slice(),
+            "same epoch, same images"
+        );
+        assert!(
+            (0..10).all(|i| first[i] != second[i]),
+            "every image of epoch 2 is new"
+        );
+        let third = a.epoch(3).inputs.to_vec();
+        assert_ne!(third, second);
+        // Asking again for the current epoch draws nothing new; classes stay balanced.
+        assert_eq!(a.epoch(3).inputs, third.as_slice());
+        assert_eq!(a.current().labels, &[0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
     }
 
     #[test]

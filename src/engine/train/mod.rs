@@ -15,4 +15,4 @@ pub use init::{Init, initialize};
 pub use optim::{Optimizer, OptimizerKind};
 pub use params::{Grads, parameter_sizes, parameters_mut};
 pub use tape::{Tape, check_trainable};
-pub use trainer::{EpochStats, Examples, TrainConfig, batch_gradient, evaluate, train};
+pub use trainer::{EpochData, EpochStats, Examples, TrainConfig, batch_gradient, evaluate, train};

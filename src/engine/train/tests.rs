@@ -362,6 +362,63 @@ fn a_run_is_reproducible_bit_for_bit_whatever_the_threads() {
     );
 }
 
+/// Bars drawn anew every epoch from a seed made of the epoch, remembering which epochs were
+/// asked for.
+#[derive(Default)]
+struct FreshBars {
+    inputs: Vec<Array3<f32>>,
+    labels: Vec<usize>,
+    asked: Vec<usize>,
+}
+
+impl EpochData for FreshBars {
+    fn epoch(&mut self, epoch: usize) -> Examples<'_> {
+        (self.inputs, self.labels) = bars(24, 100 + epoch as u64);
+        self.asked.push(epoch);
+        Examples {
+            inputs: &self.inputs,
+            labels: &self.labels,
+        }
+    }
+}
+
+#[test]
+fn fresh_data_is_drawn_once_per_epoch_and_training_on_it_is_reproducible() {
+    let config = TrainConfig {
+        epochs: 3,
+        batch: 8,
+        seed: 4,
+        ..TrainConfig::default()
+    };
+    let start = {
+        let mut rng = StdRng::seed_from_u64(4);
+        let mut model = toy_net(&mut rng, PoolMode::Max);
+        initialize(&mut model, 4);
+        model
+    };
+    let run = || {
+        let (mut model, mut data) = (start.clone(), FreshBars::default());
+        let history =
+            train(&mut model, &mut data, None, &config, |_, _| {}, |_| {}).expect("trains");
+        (model, history, data.asked)
+    };
+    let (model, history, asked) = run();
+    assert_eq!(asked, vec![1, 2, 3]);
+    assert_eq!(history.len(), 3);
+    let (again, history_again, _) = run();
+    assert_eq!(model, again, "same seed, same fresh sets, same weights");
+    assert_eq!(history, history_again);
+    // Training on epoch 1's set three times is not the same run.
+    let (inputs, labels) = bars(24, 101);
+    let mut fixed = start.clone();
+    let data = Examples {
+        inputs: &inputs,
+        labels: &labels,
+    };
+    train(&mut fixed, data, None, &config, |_, _| {}, |_| {}).expect("trains");
+    assert_ne!(model, fixed);
+}
+
 #[test]
 fn kaiming_init_has_the_right_spread_and_zero_bias() {
     let mut rng = StdRng::seed_from_u64(1);

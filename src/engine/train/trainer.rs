@@ -1,6 +1,8 @@
 //! Mini-batch training: shuffle, split each batch into fixed chunks of examples, compute the
 //! chunks' gradients in parallel (rayon) and add them up in chunk order, so a run with the same
 //! seed gives the same weights bit for bit on one machine, whatever the number of threads.
+//! Each epoch's examples come from an [`EpochData`]: the same set every time, or a fresh one
+//! (synthetic data drawn anew, so that the network cannot memorise it).
 
 use super::optim::{Optimizer, OptimizerKind};
 use super::params::{Grads, parameters_mut};
@@ -28,6 +30,26 @@ impl Examples<'_> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Where each epoch's training examples come from. A fixed set ([`Examples`]) gives the same
+/// examples every epoch; a generator can draw new ones. Either way the result must depend only
+/// on the epoch number, so that training stays reproducible.
+pub trait EpochData {
+    /// The examples of epoch `epoch` (1-based). Called once per epoch, in order.
+    fn epoch(&mut self, epoch: usize) -> Examples<'_>;
+}
+
+impl EpochData for Examples<'_> {
+    fn epoch(&mut self, _epoch: usize) -> Examples<'_> {
+        *self
+    }
+}
+
+impl<T: EpochData + ?Sized> EpochData for &mut T {
+    fn epoch(&mut self, epoch: usize) -> Examples<'_> {
+        (**self).epoch(epoch)
     }
 }
 
@@ -137,35 +159,50 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
     Ok((right as f32 / data.len().max(1) as f32, predictions))
 }
 
-/// Trains `model` in place. `on_batch(done, total)` is called after each step of an epoch and
-/// `on_epoch` after each epoch; the returned history has one entry per epoch.
+/// The first example whose shape is not the model's input shape, as an error.
+fn check_shapes(model: &Model, data: Examples, epoch: usize) -> Result<()> {
+    let wrong = (0..data.len()).find(|&i| {
+        let (c, h, w) = data.inputs[i].dim();
+        crate::engine::Shape::maps(c, h, w) != model.input.shape()
+    });
+    match wrong {
+        Some(i) => {
+            let (c, h, w) = data.inputs[i].dim();
+            Err(crate::engine::Error::InputShape {
+                layer: "input".into(),
+                expected: model.input.shape().to_string(),
+                got: format!("training example {i} of epoch {epoch}: {c} @ {h}x{w}"),
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Trains `model` in place on `train_data`'s examples of each epoch. `on_batch(done, total)`
+/// is called after each step of an epoch and `on_epoch` after each epoch; the returned history
+/// has one entry per epoch.
 pub fn train(
     model: &mut Model,
-    train_set: Examples,
+    mut train_data: impl EpochData,
     test_set: Option<Examples>,
     config: &TrainConfig,
     mut on_batch: impl FnMut(usize, usize),
     mut on_epoch: impl FnMut(&EpochStats),
 ) -> Result<Vec<EpochStats>> {
     check_trainable(model)?;
-    if let Some(i) = (0..train_set.len()).find(|&i| {
-        let (c, h, w) = train_set.inputs[i].dim();
-        crate::engine::Shape::maps(c, h, w) != model.input.shape()
-    }) {
-        let (c, h, w) = train_set.inputs[i].dim();
-        return Err(crate::engine::Error::InputShape {
-            layer: "input".into(),
-            expected: model.input.shape().to_string(),
-            got: format!("training example {i} of {c} @ {h}x{w}"),
-        });
-    }
     let batch = config.batch.max(1);
     let mut optimizer = Optimizer::new(config.optimizer, config.lr, config.weight_decay);
     let mut rng = StdRng::seed_from_u64(config.seed);
-    let mut order: Vec<usize> = (0..train_set.len()).collect();
+    // One order, shuffled again every epoch (rebuilt only if an epoch's set has another size).
+    let mut order: Vec<usize> = Vec::new();
     let mut history = Vec::with_capacity(config.epochs);
     let mut step = 0u64;
     for epoch in 1..=config.epochs {
+        let train_set = train_data.epoch(epoch);
+        check_shapes(model, train_set, epoch)?;
+        if order.len() != train_set.len() {
+            order = (0..train_set.len()).collect();
+        }
         order.shuffle(&mut rng);
         let batches = order.len().div_ceil(batch);
         let (mut loss_sum, mut correct) = (0f64, 0usize);
