@@ -1,6 +1,7 @@
 //! How alike two activations are: cosine similarity, as is and aligned by a shift.
 
 use crate::engine::Tensor;
+use crate::engine::direct_conv::Isa;
 use ndarray::{Array3, ArrayView3, CowArray, s};
 
 /// Independent running sums per lane, so that the additions of one lane do not wait for each
@@ -21,17 +22,14 @@ impl Sums {
     /// The sums over pairs of equally long lists (the rows of an overlap, say), computed with
     /// the widest vector instructions the CPU has: within 1e-6 of an all-f64 sum.
     fn over<'a>(pairs: impl Iterator<Item = (&'a [f32], &'a [f32])>) -> Sums {
+        // The same instruction sets the convolution uses, detected once for both.
         #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx512f") {
-                // SAFETY: the CPU has AVX-512F.
-                return unsafe { sums_avx512(pairs) };
-            }
-            if has!("avx2") && has!("fma") {
-                // SAFETY: the CPU has AVX2 and FMA.
-                return unsafe { sums_avx2(pairs) };
-            }
+        match Isa::available().last() {
+            // SAFETY: the CPU has AVX-512F.
+            Some(Isa::Avx512) => return unsafe { sums_avx512(pairs) },
+            // SAFETY: the CPU has AVX2 and FMA.
+            Some(Isa::Avx2) => return unsafe { sums_avx2(pairs) },
+            None => {}
         }
         sums_with(pairs, |x, y, acc| x * y + acc)
     }

@@ -199,13 +199,7 @@ impl Conv2d {
     /// product. The caller has checked the input's channel count and that the
     /// output is not empty (the model does this once, when it is built).
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
-        if let Some(out) = direct_conv::forward(
-            &self.weight,
-            self.bias.as_ref(),
-            self.stride,
-            self.padding,
-            input,
-        ) {
+        if let Some(out) = direct_conv::forward(self, input) {
             return out;
         }
         let (_, h, w) = input.dim();

@@ -12,8 +12,10 @@
 //! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or an
 //! output row narrower than one vector); the caller then uses im2col.
 
-use ndarray::{Array1, Array3, Array4, ArrayView3};
+use super::conv::Conv2d;
+use ndarray::{Array3, ArrayView3};
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// The vector instructions a kernel uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,20 +27,23 @@ pub enum Isa {
 }
 
 impl Isa {
-    /// Every instruction set this CPU can run, the narrowest first.
-    pub fn available() -> Vec<Isa> {
-        let mut found = Vec::new();
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("fma") {
-                found.push(Isa::Avx2);
+    /// Every instruction set this CPU can run, the narrowest first (detected once).
+    pub fn available() -> &'static [Isa] {
+        static FOUND: OnceLock<Vec<Isa>> = OnceLock::new();
+        FOUND.get_or_init(|| {
+            let mut found = Vec::new();
+            #[cfg(target_arch = "x86_64")]
+            {
+                use std::arch::is_x86_feature_detected as has;
+                if has!("avx2") && has!("fma") {
+                    found.push(Isa::Avx2);
+                }
+                if has!("avx512f") {
+                    found.push(Isa::Avx512);
+                }
             }
-            if has!("avx512f") {
-                found.push(Isa::Avx512);
-            }
-        }
-        found
+            found
+        })
     }
 
     /// Output pixels in one vector register.
@@ -59,35 +64,21 @@ impl Isa {
     }
 }
 
-/// Output [out, oh, ow] of a stride-1 convolution with `weight` [out,in,kh,kw], `bias` and
-/// zero `padding`, or `None` when this kernel does not apply.
-pub fn forward(
-    weight: &Array4<f32>,
-    bias: Option<&Array1<f32>>,
-    stride: (usize, usize),
-    padding: (usize, usize),
-    input: ArrayView3<f32>,
-) -> Option<Array3<f32>> {
+/// Output [out, oh, ow] of `conv` on `input`, or `None` when this kernel does not apply.
+pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
     // The widest vectors first; a row too narrow for them may still fill the narrower ones.
     Isa::available()
-        .into_iter()
+        .iter()
         .rev()
-        .find_map(|isa| forward_with(isa, weight, bias, stride, padding, input))
+        .find_map(|&isa| forward_with(isa, conv, input))
 }
 
 /// [`forward`] with the given instruction set, which must be one of [`Isa::available`]'s.
-pub fn forward_with(
-    isa: Isa,
-    weight: &Array4<f32>,
-    bias: Option<&Array1<f32>>,
-    stride: (usize, usize),
-    padding: (usize, usize),
-    input: ArrayView3<f32>,
-) -> Option<Array3<f32>> {
-    if stride != (1, 1) || !Isa::available().contains(&isa) {
+pub fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
+    if conv.stride != (1, 1) || !Isa::available().contains(&isa) {
         return None;
     }
-    let plan = Plan::new(weight, bias, padding, input, isa.lanes())?;
+    let plan = Plan::new(conv, input, isa.lanes())?;
     #[cfg(target_arch = "x86_64")]
     return Some(x86::run(&plan, isa));
     #[cfg(not(target_arch = "x86_64"))]
@@ -115,13 +106,8 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(
-        weight: &Array4<f32>,
-        bias: Option<&Array1<f32>>,
-        padding: (usize, usize),
-        input: ArrayView3<'a, f32>,
-        lanes: usize,
-    ) -> Option<Plan<'a>> {
+    fn new(conv: &Conv2d, input: ArrayView3<'a, f32>, lanes: usize) -> Option<Plan<'a>> {
+        let (weight, bias, padding) = (&conv.weight, conv.bias.as_ref(), conv.padding);
         let (out_channels, in_channels, kh, kw) = weight.dim();
         let (channels, h, w) = input.dim();
         let (hp, wp) = (h + 2 * padding.0, w + 2 * padding.1);
@@ -360,7 +346,7 @@ mod x86 {
 mod tests {
     use super::*;
     use crate::engine::conv::{Conv2d, Window, im2col};
-    use ndarray::{Array, Array2};
+    use ndarray::{Array, Array1, Array2, Array4};
     use proptest::prelude::*;
 
     /// The reference: im2col and a plain triple loop, in f64.
@@ -423,14 +409,22 @@ mod tests {
 
     #[test]
     fn declines_what_it_cannot_do() {
-        let weight = Array4::<f32>::ones((2, 1, 3, 3));
+        let conv = Conv2d {
+            weight: Array4::<f32>::ones((2, 1, 3, 3)),
+            bias: None,
+            stride: (1, 1),
+            padding: (0, 0),
+        };
         let narrow = Array3::<f32>::ones((1, 9, 9)); // 7 output pixels per row
         for isa in [Isa::Avx2, Isa::Avx512] {
-            let got = forward_with(isa, &weight, None, (1, 1), (0, 0), narrow.view());
-            assert!(got.is_none());
+            assert!(forward_with(isa, &conv, narrow.view()).is_none());
         }
         let wide = Array3::<f32>::ones((1, 20, 20));
-        assert!(forward(&weight, None, (2, 2), (0, 0), wide.view()).is_none());
+        let strided = Conv2d {
+            stride: (2, 2),
+            ..conv
+        };
+        assert!(forward(&strided, wide.view()).is_none());
     }
 
     proptest! {
@@ -455,7 +449,7 @@ mod tests {
             let conv = Conv2d { weight, bias, stride: (1, 1), padding: (ph, pw) };
             let expected = by_im2col(&conv, &input.to_owned());
             for isa in Isa::available() {
-                match forward_with(isa, &conv.weight, conv.bias.as_ref(), (1, 1), (ph, pw), input.view()) {
+                match forward_with(*isa, &conv, input.view()) {
                     Some(got) => {
                         prop_assert_eq!(got.dim(), expected.dim());
                         for (g, e) in got.iter().zip(&expected) {
