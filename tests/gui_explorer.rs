@@ -91,6 +91,38 @@ fn keys_and_clicks_move_through_the_stages() {
 }
 
 #[test]
+fn home_and_end_jump_to_the_input_and_the_output() {
+    let mut h = harness();
+    h.key_press(egui::Key::End);
+    h.run();
+    let last = h.state().explorer.stage_count() - 1;
+    assert_eq!(h.state().explorer.stage, last);
+    h.key_press(egui::Key::Home);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 0);
+}
+
+#[test]
+fn f1_and_the_keys_button_show_every_shortcut() {
+    let mut h = harness();
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(h.state().view.show_keys);
+    h.get_by_label("Keyboard shortcuts");
+    h.get_by_label("→ / PageDown");
+    h.get_by_label("Last stage (the output)");
+    h.get_by_label("Stop the running sweep");
+    h.get_by_label("Keys").click();
+    h.run();
+    assert!(!h.state().view.show_keys);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.get_by_label("Keys").click();
+    h.run();
+    assert!(h.state().view.show_keys);
+}
+
+#[test]
 fn m_switches_pooling_and_the_pooled_values_follow_the_engine() {
     let mut h = harness();
     h.get_by_label("pool1").click();
@@ -151,6 +183,11 @@ fn the_chinese_ui_has_every_glyph() {
         h.key_press(egui::Key::ArrowRight);
         h.run();
     }
+    // The shortcuts window too (arrows and Chinese side by side).
+    h.key_press(egui::Key::F1);
+    h.run();
+    h.get_by_label("键盘快捷键");
+    h.get_by_label("图像平移一个像素 ↑");
     h.get_by_label("English").click();
     h.run();
     assert!(h.get_all_by_label("Open image…").count() >= 1);

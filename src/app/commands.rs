@@ -14,6 +14,8 @@ use std::path::PathBuf;
 pub enum Command {
     NextStage,
     PrevStage,
+    /// The last stage (the output); the first is `SelectStage(0)`.
+    LastStage,
     SelectStage(usize),
     CyclePool,
     SetPool(PoolMode),
@@ -45,6 +47,8 @@ pub enum Command {
     RunSweep,
     /// Stops the running sweep (Esc in the lab).
     CancelSweep,
+    /// Shows or hides the list of keyboard shortcuts (F1).
+    ToggleKeysHelp,
 }
 
 impl Command {
@@ -56,9 +60,12 @@ impl Command {
             (plain(Key::PageDown), Command::NextStage),
             (plain(Key::ArrowLeft), Command::PrevStage),
             (plain(Key::PageUp), Command::PrevStage),
+            (plain(Key::Home), Command::SelectStage(0)),
+            (plain(Key::End), Command::LastStage),
             (plain(Key::M), Command::CyclePool),
             (plain(Key::T), Command::ToggleLab),
             (plain(Key::F11), Command::ToggleFullscreen),
+            (plain(Key::F1), Command::ToggleKeysHelp),
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,

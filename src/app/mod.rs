@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod i18n;
 mod input_panel;
 pub mod jobs;
+mod keys_help;
 pub mod lab;
 mod lab_view;
 mod maps_ui;
@@ -55,6 +56,8 @@ pub struct ViewState {
     pub sweep_next_at: f64,
     /// Presentation mode's zoom before it was switched on.
     pub zoom_before_presentation: Option<f32>,
+    /// The keyboard shortcuts window is open.
+    pub show_keys: bool,
 }
 
 impl Default for ViewState {
@@ -67,6 +70,7 @@ impl Default for ViewState {
             sweep: None,
             sweep_next_at: 0.0,
             zoom_before_presentation: None,
+            show_keys: false,
         }
     }
 }
@@ -181,6 +185,7 @@ impl ConvscopeApp {
         match command {
             Command::NextStage => ex.next_stage(),
             Command::PrevStage => ex.prev_stage(),
+            Command::LastStage => ex.select_stage(usize::MAX),
             Command::SelectStage(i) => ex.select_stage(i),
             Command::CyclePool => {
                 ex.cycle_pool_mode();
@@ -252,6 +257,7 @@ impl ConvscopeApp {
                 let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
             }
+            Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
             Command::TogglePlay => {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
@@ -436,6 +442,7 @@ impl eframe::App for ConvscopeApp {
                 Tab::Explorer => stage_view::stage_ui(ui, &mut p),
                 Tab::Lab => self.lab_view.ui(ui, &mut p),
             });
+            keys_help::window(&ctx, &mut p);
         }
         for command in commands {
             self.apply(&ctx, command);

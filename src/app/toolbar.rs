@@ -76,6 +76,13 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         {
             p.commands.push(Command::TogglePresentation);
         }
+        if ui
+            .selectable_label(p.view.show_keys, s.keys)
+            .on_hover_text(s.keys_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ToggleKeysHelp);
+        }
         if p.busy {
             ui.spinner();
             ui.label(s.loading);
