@@ -53,8 +53,18 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
                 if params > 0 {
                     ui.small(fill(p.s.params, &[&params]));
                 }
-                let (rect, thumb) = ui.allocate_exact_size(Vec2::splat(THUMB), Sense::click());
-                if let Some(tex) = map_texture(ui, p, stage, 0, false) {
+                let (rect, mut thumb) = ui.allocate_exact_size(Vec2::splat(THUMB), Sense::click());
+                let channel = p.ex.thumbnail_channels.get(stage).copied().unwrap_or(0);
+                let channels =
+                    p.ex.trace
+                        .get(stage)
+                        .and_then(|t| t.as_maps())
+                        .map(|m| m.dim().0);
+                if let Some(channels) = channels.filter(|&c| c > 1) {
+                    let last = channels - 1;
+                    thumb = thumb.on_hover_text(fill(p.s.thumb_tip, &[&channel, &last]));
+                }
+                if let Some(tex) = map_texture(ui, p, stage, channel, false) {
                     let [w, h] = tex.size();
                     let scale = THUMB / w.max(h).max(1) as f32;
                     let size = Vec2::new(w as f32, h as f32) * scale;

@@ -105,6 +105,22 @@ pub struct Explorer {
     pub last_error: Option<String>,
     /// Bumped whenever `trace` changes, so views know to redraw their textures.
     pub generation: u64,
+    /// Per stage, the channel the pipeline's thumbnail shows: the most active one, so a
+    /// channel 0 that happens to be silent does not make a whole layer look empty.
+    pub thumbnail_channels: Vec<usize>,
+}
+
+/// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
+/// 0 for a vector).
+pub fn most_active_channel(t: &Tensor) -> usize {
+    let Some(maps) = t.as_maps() else {
+        return 0;
+    };
+    let activity: Vec<f32> = maps
+        .outer_iter()
+        .map(|channel| channel.iter().map(|v| v.abs()).sum())
+        .collect();
+    argmax(&activity)
 }
 
 /// The pooling mode a model was trained with: its `training.pool`, else its first pooling
@@ -165,6 +181,7 @@ impl Explorer {
             stage: 0,
             last_error: None,
             generation: 0,
+            thumbnail_channels: Vec::new(),
         };
         explorer.rebuild_net();
         explorer.recompute();
@@ -408,6 +425,7 @@ impl Explorer {
                 } else {
                     self.probabilities.clone()
                 };
+                self.thumbnail_channels = trace.iter().map(most_active_channel).collect();
                 self.trace = trace;
                 self.generation += 1;
             }
@@ -419,6 +437,22 @@ impl Explorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_thumbnail_shows_the_most_active_channel() {
+        let mut maps = Array3::<f32>::zeros((3, 2, 2));
+        maps[[1, 0, 0]] = -5.0; // large in magnitude, though negative
+        maps[[2, 1, 1]] = 4.0;
+        assert_eq!(most_active_channel(&Tensor::Maps(maps)), 1);
+        assert_eq!(
+            most_active_channel(&Tensor::Maps(Array3::zeros((4, 1, 1)))),
+            0
+        );
+        assert_eq!(
+            most_active_channel(&Tensor::Vector(ndarray::arr1(&[0.0, 9.0]))),
+            0
+        );
+    }
     use crate::app::samples::{fallback_model_path, sample_image};
 
     fn explorer() -> Explorer {
