@@ -123,6 +123,36 @@ fn f1_and_the_keys_button_show_every_shortcut() {
 }
 
 #[test]
+fn the_dense_view_says_how_much_of_the_network_it_holds() {
+    let mut h = harness();
+    h.get_by_label("fc").click();
+    h.run();
+    let net = &h.state().explorer.net;
+    let total = net.parameter_count();
+    let fc = net
+        .layers()
+        .iter()
+        .find(|l| l.name == "fc")
+        .expect("an fc layer")
+        .parameter_count();
+    assert!(
+        fc > total / 2,
+        "the fixture's dense layer holds most parameters"
+    );
+    let percent = 100.0 * fc as f64 / total as f64;
+    h.get_by_label(&format!(
+        "{fc} parameters: {percent:.1}% of the network's {total}."
+    ));
+    h.get_by_label("conv1").click();
+    h.run();
+    let conv = h.state().explorer.net.layers()[0].parameter_count();
+    let percent = 100.0 * conv as f64 / total as f64;
+    h.get_by_label(&format!(
+        "{conv} parameters: {percent:.1}% of the network's {total}."
+    ));
+}
+
+#[test]
 fn m_switches_pooling_and_the_pooled_values_follow_the_engine() {
     let mut h = harness();
     h.get_by_label("pool1").click();

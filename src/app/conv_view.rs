@@ -2,8 +2,9 @@
 //! on the input.
 
 use super::Panels;
+use super::i18n::fill;
 use super::maps_ui::{GAP, as_maps, fit_cell, full_uv, legend_ui, maps_grid_ui, outline};
-use super::stage_view::{hover_value_ui, scale_row_ui};
+use super::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
 use super::textures::TexKey;
 use crate::analysis::receptive_fields;
 use crate::engine::Conv2d;
@@ -18,15 +19,18 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
     let s = p.s;
     let w = conv.window();
     ui.label(s.conv_tip);
-    ui.label(format!(
-        "{} → {} channels · kernel {}x{} · stride {} · padding {}",
-        conv.in_channels(),
-        conv.out_channels(),
-        w.kernel.0,
-        w.kernel.1,
-        w.stride.0,
-        w.padding.0
+    ui.label(fill(
+        s.conv_summary,
+        &[
+            &conv.in_channels(),
+            &conv.out_channels(),
+            &w.kernel.0,
+            &w.kernel.1,
+            &w.stride.0,
+            &w.padding.0,
+        ],
     ));
+    ui.label(parameter_share(p, conv.parameter_count()));
     let mut hovered = None;
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {

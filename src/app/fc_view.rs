@@ -3,7 +3,7 @@
 
 use super::i18n::fill;
 use super::maps_ui::{GAP, full_uv, legend_ui};
-use super::stage_view::vector_rows_ui;
+use super::stage_view::{parameter_share, vector_rows_ui};
 use super::textures::TexKey;
 use super::{Command, Panels};
 use crate::analysis::argmax;
@@ -15,13 +15,16 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
     let s = p.s;
     ui.label(s.dense_tip);
-    ui.label(format!(
-        "{} → {} · {} weights + {} biases",
-        dense.in_features(),
-        dense.out_features(),
-        dense.weight.len(),
-        dense.bias.as_ref().map_or(0, |b| b.len())
+    ui.label(fill(
+        s.dense_summary,
+        &[
+            &dense.in_features(),
+            &dense.out_features(),
+            &dense.weight.len(),
+            &dense.bias.as_ref().map_or(0, |b| b.len()),
+        ],
     ));
+    ui.label(parameter_share(p, dense.parameter_count()));
     dropout_controls_ui(ui, p);
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {

@@ -50,6 +50,14 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
 }
 
 /// The shared/per-channel scale switch and the legend of the stage's first channel.
+/// "N parameters: X% of the network's M": where a network keeps its parameters (in the dense
+/// layers, as a rule) is one of the things the app teaches.
+pub(crate) fn parameter_share(p: &Panels, params: usize) -> String {
+    let total = p.ex.net.parameter_count().max(1);
+    let percent = format!("{:.1}", 100.0 * params as f64 / total as f64);
+    fill(p.s.param_share, &[&params, &percent, &total])
+}
+
 pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     ui.horizontal(|ui| {
         ui.checkbox(&mut p.view.shared_scale, p.s.shared_scale)
