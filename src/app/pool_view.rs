@@ -149,7 +149,11 @@ fn window_values_ui(
     let max = inside.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let count = ((y1 - y0) * (x1 - x0)).max(1) as usize;
     let sum: f32 = inside.iter().sum();
-    ui.strong(format!("{} · ch {ch}, ({oy}, {ox})", s.window_values));
+    ui.strong(format!(
+        "{} · {}, ({oy}, {ox})",
+        s.window_values,
+        fill(s.channel, &[&ch])
+    ));
     egui::Grid::new("pool-window").striped(true).show(ui, |ui| {
         let mut marked = false;
         for row in &cells {
