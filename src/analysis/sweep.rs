@@ -33,16 +33,7 @@ pub fn probabilities(model: &Model, last: &Tensor) -> Vec<f32> {
     }
 }
 
-/// Index of the largest value (the first on ties); 0 for an empty list.
-pub fn argmax(values: &[f32]) -> usize {
-    values
-        .iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
-            if v > bv { (i, v) } else { (bi, bv) }
-        })
-        .0
-}
+pub use crate::engine::argmax;
 
 /// How one stage's output changed under the shift.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -70,6 +70,17 @@ impl Activation {
     }
 }
 
+/// Index of the largest value (the first on ties, NaNs skipped); 0 for an empty list.
+pub fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
+            if v > bv { (i, v) } else { (bi, bv) }
+        })
+        .0
+}
+
 /// Softmax over a vector, stable for large values: exp(x - max) / sum.
 pub fn softmax(values: &[f32]) -> Vec<f32> {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -86,6 +97,13 @@ pub fn softmax(values: &[f32]) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argmax_takes_the_first_of_equal_values_and_skips_nans() {
+        assert_eq!(argmax(&[1.0, 3.0, 3.0, -2.0]), 1);
+        assert_eq!(argmax(&[f32::NAN, 0.5, 2.0]), 2);
+        assert_eq!(argmax(&[]), 0);
+    }
 
     #[test]
     fn relu_and_leaky_relu_by_hand() {

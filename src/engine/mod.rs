@@ -14,7 +14,7 @@ pub mod tensor;
 pub mod train;
 pub mod zoo;
 
-pub use activation::{Activation, softmax};
+pub use activation::{Activation, argmax, softmax};
 pub use conv::{Conv2d, Window};
 pub use dense::Dense;
 pub use error::{Error, Result};

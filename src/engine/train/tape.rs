@@ -8,7 +8,9 @@ use super::backward::{
 use super::params::{Grads, first_slots};
 use crate::engine::conv::im2col;
 use crate::engine::pool::{avg_pool, max_pool};
-use crate::engine::{Error, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, dropout_mask};
+use crate::engine::{
+    Error, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, argmax, dropout_mask,
+};
 use ndarray::{Array1, Array2, Array3, ArrayViewMut1, ArrayViewMut2, linalg::general_mat_mul};
 
 /// What one layer's forward pass kept for its backward pass.
@@ -231,17 +233,6 @@ pub fn backward(model: &Model, tape: &Tape, label: usize, grads: &mut Grads) -> 
         }
     }
     loss
-}
-
-/// The index of the largest value (the first on ties; 0 for an empty slice).
-pub fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 fn reshape_like(like: &Tensor, values: Vec<f32>) -> Tensor {

@@ -148,7 +148,7 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
         .map(|i| {
             model
                 .forward(&data.inputs[i], &RunOptions::default())
-                .map(|out| tape::argmax(&out.values()))
+                .map(|out| crate::engine::argmax(&out.values()))
         })
         .collect::<Result<_>>()?;
     let right = predictions
