@@ -329,3 +329,26 @@ fn sweep_numbers_equal_separate_inspect_runs() {
         }
     }
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    // `convscope eval ... | head -1`: the reader goes away before the results are written.
+    // The read end is closed right after the spawn, long before the model and data are loaded.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .args([
+            "eval",
+            "--model",
+            "sample_models/digits-max.json",
+            "--data",
+            &format!("mnist:{}", fixture("mnist-small").display()),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

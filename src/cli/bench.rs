@@ -94,7 +94,7 @@ pub fn run(args: Args) -> Result<()> {
         )?);
         sweep_times.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    println!(
+    outln!(
         "{}",
         json!({
             "model": model.info.name,

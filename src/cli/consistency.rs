@@ -72,14 +72,14 @@ pub fn run(args: Args) -> Result<()> {
         .and_then(|p| p.as_str())
         .unwrap_or("?");
     let mut csv = String::from("model,trained_pool,pool,images,max_shift,accuracy,consistency\n");
-    println!(
+    outln!(
         "{} on {} ({} images), shifts in [-{k},{k}]^2, trained with {trained} pooling",
         model.info.name,
         args.data,
         test.len(),
         k = args.max_shift
     );
-    println!("{:<8} {:>9} {:>12}", "pool", "accuracy", "consistency");
+    outln!("{:<8} {:>9} {:>12}", "pool", "accuracy", "consistency");
     for mode in modes {
         let options = RunOptions {
             pool_mode: Some(mode),
@@ -96,7 +96,7 @@ pub fn run(args: Args) -> Result<()> {
             args.seed,
         )
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-        println!(
+        outln!(
             "{:<8} {:>8.2}% {:>11.2}%",
             mode.as_str(),
             100.0 * r.accuracy,

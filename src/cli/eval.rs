@@ -82,7 +82,7 @@ pub fn run(args: Args) -> Result<()> {
         },
     )?;
     let names: Vec<String> = (0..classes).map(|i| model.label(i)).collect();
-    println!(
+    outln!(
         "{}: accuracy {:.2}% ({} of {} images of {})",
         args.model.display(),
         accuracy * 100.0,
@@ -90,8 +90,8 @@ pub fn run(args: Args) -> Result<()> {
         set.len(),
         set.name
     );
-    println!();
-    print!(
+    outln!();
+    out!(
         "{}",
         confusion_table(&confusion(&labels, &predictions, classes), &names)
     );

@@ -136,13 +136,20 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Tensor]) {
-    println!(
+    outln!(
         "{:<4} {:<14} {:<16} {:>14} {:>10} {:>12} {:>12} {:>12}",
-        "#", "layer", "type", "output", "params", "min", "max", "mean"
+        "#",
+        "layer",
+        "type",
+        "output",
+        "params",
+        "min",
+        "max",
+        "mean"
     );
     let row = |i: String, name: &str, kind: &str, t: &Tensor, params: usize| {
         let (lo, hi, mean) = t.stats();
-        println!(
+        outln!(
             "{i:<4} {name:<14} {kind:<16} {:>14} {params:>10} {lo:>12.5} {hi:>12.5} {mean:>12.5}",
             t.shape().to_string()
         );
@@ -163,7 +170,7 @@ fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Ten
             layer.parameter_count(),
         );
     }
-    println!("total parameters: {}", model.parameter_count());
+    outln!("total parameters: {}", model.parameter_count());
     if let Some(last) = outputs.last()
         && !model.info.labels.is_empty()
     {
@@ -176,7 +183,7 @@ fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Ten
                 .take(3)
                 .map(|&i| format!("{} {:.2}%", model.label(i), 100.0 * p[i]))
                 .collect();
-            println!(
+            outln!(
                 "prediction: {} (top: {})",
                 model.label(argmax(&p)),
                 top.join(", ")

@@ -1,5 +1,22 @@
 //! The `convscope` command line: one file per subcommand. `anyhow` lives only here.
 
+/// `print!` for the subcommands' results, through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` for the subcommands' results, through [`write_stdout`].
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 pub mod bench;
 pub mod consistency;
 pub mod eval;
@@ -11,6 +28,7 @@ pub mod train;
 use crate::engine::PoolMode;
 use crate::io::Fill;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,5 +92,17 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
+    }
+}
+
+/// Writes to standard output. When the reader has gone away (`convscope eval ... | head -1`)
+/// the program ends quietly, as command-line tools do, where `println!` would panic.
+pub fn write_stdout(args: std::fmt::Arguments) {
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("convscope: cannot write to standard output: {e}");
+        std::process::exit(1);
     }
 }

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> Result<()> {
         .clamp(1, 64);
     let image = grid_image(tensor, cell, !args.per_channel);
     save_png(&image, &args.out)?;
-    println!(
+    outln!(
         "{}: {} {} ({}x{} px)",
         args.out.display(),
         args.layer,

@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     if args.csv.as_os_str() == "-" {
-        print!("{csv}");
+        out!("{csv}");
     } else {
         std::fs::write(&args.csv, csv)
             .with_context(|| format!("{}: cannot write", args.csv.display()))?;

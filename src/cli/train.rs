@@ -265,7 +265,7 @@ pub fn run(args: Args) -> Result<()> {
             .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
     }
     save_model(&model, &args.out)?;
-    println!(
+    outln!(
         "{}: train accuracy {:.2}%, test accuracy {:.2}% ({} test images), {:.1} s",
         args.out.display(),
         train_accuracy * 100.0,
