@@ -1,6 +1,7 @@
 //! The `convscope` binary: `inspect` writes every activation and a manifest, errors are one
-//! line naming the file with no partial result, `bench` prints its JSON line, and `train
-//! --fresh-data` records that it drew new shapes each epoch.
+//! line naming the file with no partial result, `bench` prints its JSON line, `train
+//! --fresh-data` records that it drew new shapes each epoch, and a closed output pipe ends a
+//! command quietly.
 
 use convscope::engine::RunOptions;
 use convscope::io::{load_model, npy};
