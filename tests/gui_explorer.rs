@@ -350,3 +350,63 @@ fn export_writes_the_selected_stage() {
             .contains("pool1.png")
     );
 }
+
+/// The two fixture models copied into `dir`, each given a made-up two-epoch training record
+/// (test data for the plot, not a claim about the models).
+fn fixtures_with_histories(dir: &std::path::Path) {
+    for (name, train, test) in [
+        ("tiny-max", [0.5, 0.9], [0.4, 0.6]),
+        ("tiny-avg", [0.3, 0.7], [0.3, 0.65]),
+    ] {
+        let src = fixture_dir().join(format!("{name}.json"));
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+        json["training"] = serde_json::json!({"history": [
+            {"epoch": 1, "train_accuracy": train[0], "test_accuracy": test[0]},
+            {"epoch": 2, "train_accuracy": train[1], "test_accuracy": test[1]},
+        ]});
+        std::fs::write(dir.join(format!("{name}.json")), json.to_string()).unwrap();
+        let weights = format!("{name}.safetensors");
+        std::fs::copy(fixture_dir().join(&weights), dir.join(&weights)).unwrap();
+    }
+}
+
+#[test]
+fn learning_curves_can_be_compared_with_another_sample_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fixtures_with_histories(dir.path());
+    let models = dir.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(
+                &cc.egui_ctx,
+                Settings::default(),
+                std::slice::from_ref(&models),
+            )
+            .expect("app starts")
+        });
+    h.run();
+    assert_eq!(h.state().model_name(), "tiny-max");
+    h.get_by_label("fc").click();
+    h.run();
+    h.get_by_label("Training history");
+    assert!(h.query_by_label("tiny-avg: test accuracy").is_none());
+    // The list offers the other model, not the open one.
+    // The plot is below the fold: scroll to it first, as a person would.
+    h.get_by_label("Compare with").scroll_to_me();
+    h.run();
+    h.get_by_label("Compare with").click();
+    h.run();
+    assert!(
+        h.query_by_label("tiny-max").is_none(),
+        "the open model is not offered"
+    );
+    h.get_by_label("tiny-avg").click();
+    h.run();
+    assert_eq!(h.state().view.compare_history.as_deref(), Some("tiny-avg"));
+    h.get_by_label("tiny-avg: test accuracy");
+    h.get_by_label("tiny-avg: train accuracy");
+    h.get_by_label("test accuracy");
+}

@@ -49,6 +49,8 @@ pub enum Command {
     CancelSweep,
     /// Shows or hides the list of keyboard shortcuts (F1).
     ToggleKeysHelp,
+    /// Draws this sample model's learning curves beside the open model's (`None`: none).
+    CompareHistory(Option<String>),
 }
 
 impl Command {

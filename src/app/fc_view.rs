@@ -10,7 +10,7 @@ use crate::analysis::argmax;
 use crate::engine::Dense;
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotPoints};
 
 pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
     let s = p.s;
@@ -255,32 +255,93 @@ pub(crate) fn history(training: &serde_json::Value) -> Vec<(f64, Option<f64>, Op
         .unwrap_or_default()
 }
 
-fn history_ui(ui: &mut egui::Ui, p: &Panels) {
-    let rows = history(&p.ex.model.info.training);
-    if rows.is_empty() {
+/// A model's (train, test) accuracy curves as plot points.
+fn curves(training: &serde_json::Value) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
+    let mut train = Vec::new();
+    let mut test = Vec::new();
+    for (epoch, tr, te) in history(training) {
+        train.extend(tr.map(|v| [epoch, v]));
+        test.extend(te.map(|v| [epoch, v]));
+    }
+    (train, test)
+}
+
+const TRAIN_COLOUR: Color32 = Color32::from_rgb(214, 88, 88);
+const TEST_COLOUR: Color32 = Color32::from_rgb(92, 142, 222);
+
+fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let (train, test) = curves(&p.ex.model.info.training);
+    if train.is_empty() && test.is_empty() {
         return;
     }
     let s = p.s;
-    ui.strong(s.history);
-    let train: Vec<[f64; 2]> = rows
+    let open_path = p.ex.model_path.as_deref();
+    let others: Vec<_> = p
+        .models
         .iter()
-        .filter_map(|(e, t, _)| t.map(|t| [*e, t]))
+        .filter(|m| Some(m.path.as_path()) != open_path && !history(&m.training).is_empty())
         .collect();
-    let test: Vec<[f64; 2]> = rows
-        .iter()
-        .filter_map(|(e, _, t)| t.map(|t| [*e, t]))
-        .collect();
+    let compared = p
+        .view
+        .compare_history
+        .as_deref()
+        .and_then(|name| others.iter().find(|m| m.name == name));
+    ui.horizontal(|ui| {
+        ui.strong(s.history);
+        if others.is_empty() {
+            return;
+        }
+        ui.separator();
+        let current = compared.map_or(s.compare_none, |m| m.name.as_str());
+        egui::ComboBox::from_label(s.compare_with)
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(compared.is_none(), s.compare_none)
+                    .clicked()
+                {
+                    p.commands.push(Command::CompareHistory(None));
+                }
+                for m in &others {
+                    let on = compared.is_some_and(|c| c.name == m.name);
+                    if ui.selectable_label(on, &m.name).clicked() {
+                        p.commands
+                            .push(Command::CompareHistory(Some(m.name.clone())));
+                    }
+                }
+            })
+            .response
+            .on_hover_text(s.compare_tip);
+    });
+    let other = compared.map(|m| (m.name.clone(), curves(&m.training)));
     Plot::new("history")
-        .height(180.0)
+        .height(200.0)
         .width(ui.available_width().clamp(200.0, 520.0))
-        .legend(Legend::default())
+        .legend(Legend::default().position(Corner::RightBottom))
+        .include_y(0.0)
+        .include_y(1.0)
         .x_axis_label(s.epoch)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .show(ui, |plot| {
-            plot.line(Line::new(s.train_acc, PlotPoints::from(train)));
-            plot.line(Line::new(s.test_acc, PlotPoints::from(test)));
+            plot.line(Line::new(s.train_acc, PlotPoints::from(train)).color(TRAIN_COLOUR));
+            plot.line(Line::new(s.test_acc, PlotPoints::from(test)).color(TEST_COLOUR));
+            if let Some((name, (train, test))) = other {
+                let dashed = LineStyle::dashed_dense();
+                let train_name = format!("{name}: {}", s.train_acc);
+                let test_name = format!("{name}: {}", s.test_acc);
+                plot.line(
+                    Line::new(train_name, PlotPoints::from(train))
+                        .color(TRAIN_COLOUR)
+                        .style(dashed),
+                );
+                plot.line(
+                    Line::new(test_name, PlotPoints::from(test))
+                        .color(TEST_COLOUR)
+                        .style(dashed),
+                );
+            }
         });
 }
 

@@ -58,6 +58,8 @@ pub struct ViewState {
     pub zoom_before_presentation: Option<f32>,
     /// The keyboard shortcuts window is open.
     pub show_keys: bool,
+    /// The sample model whose learning curves are drawn beside the open model's.
+    pub compare_history: Option<String>,
 }
 
 impl Default for ViewState {
@@ -71,6 +73,7 @@ impl Default for ViewState {
             sweep_next_at: 0.0,
             zoom_before_presentation: None,
             show_keys: false,
+            compare_history: None,
         }
     }
 }
@@ -258,6 +261,7 @@ impl ConvscopeApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
+            Command::CompareHistory(name) => self.view.compare_history = name,
             Command::TogglePlay => {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;

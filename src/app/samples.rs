@@ -143,6 +143,9 @@ pub fn image_file(path: &Path) -> Result<InputImage, String> {
 pub struct SampleModel {
     pub name: String,
     pub description: String,
+    /// The model's `"training"` record (`null` when it has none): its learning curves can be
+    /// drawn beside another model's without loading its weights.
+    pub training: serde_json::Value,
     pub path: PathBuf,
 }
 
@@ -192,18 +195,19 @@ fn describe(path: &Path) -> SampleModel {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let description = crate::io::error::read_limited(path, 64 << 20)
+    let json = crate::io::error::read_limited(path, 64 << 20)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|v| {
-            v.get("description")
-                .and_then(|d| d.as_str())
-                .map(str::to_string)
-        })
         .unwrap_or_default();
+    let description = json
+        .get("description")
+        .and_then(|d| d.as_str())
+        .unwrap_or_default()
+        .to_string();
     SampleModel {
         name: stem,
         description,
+        training: json.get("training").cloned().unwrap_or_default(),
         path: path.to_path_buf(),
     }
 }
