@@ -3,7 +3,7 @@
 //! against the 100 real held-out digits of the committed fixture, so the stored weights (not
 //! only the stored numbers) are tested.
 
-use convscope::data::{self, DataSpec};
+use convscope::data::{self, DataSpec, Dataset};
 use convscope::engine::train::{Examples, evaluate};
 use convscope::engine::{LayerKind, Model, RunOptions};
 use convscope::io::load_model;
@@ -23,6 +23,19 @@ fn number(model: &Model, key: &str) -> f64 {
         .get(key)
         .and_then(|v| v.as_f64())
         .unwrap_or_else(|| panic!("{}: training.{key} missing", model.info.name))
+}
+
+/// The stored weights' accuracy on `set` (not the number the model's JSON records).
+fn accuracy_on(m: &Model, set: &Dataset) -> f32 {
+    let inputs = set
+        .network_inputs(&m.input)
+        .expect("the model's input shape");
+    let labels = set.labels();
+    let examples = Examples {
+        inputs: &inputs,
+        labels: &labels,
+    };
+    evaluate(m, examples).expect("evaluates").0
 }
 
 const TRAINED: [&str; 8] = [
@@ -93,7 +106,6 @@ fn the_digit_readers_meet_the_bar_and_read_real_digits() {
             .unwrap(),
     )
     .expect("fixture");
-    let labels = split.test.labels();
     for (name, bar) in [
         ("digits-max", 0.97),
         ("digits-avg", 0.97),
@@ -108,15 +120,7 @@ fn the_digit_readers_meet_the_bar_and_read_real_digits() {
             number(&m, "test_accuracy") >= bar,
             "{name}: stored accuracy below {bar}"
         );
-        let inputs = split.test.network_inputs(&m.input).expect("28x28");
-        let (accuracy, _) = evaluate(
-            &m,
-            Examples {
-                inputs: &inputs,
-                labels: &labels,
-            },
-        )
-        .unwrap();
+        let accuracy = accuracy_on(&m, &split.test);
         assert!(
             accuracy >= 0.9,
             "{name}: {accuracy} on the fixture's 100 held-out digits"
@@ -128,7 +132,6 @@ fn the_digit_readers_meet_the_bar_and_read_real_digits() {
 fn the_shape_readers_meet_the_bar_and_read_held_out_shapes() {
     // The first 200 of the 2000 held-out shapes the stored accuracy was measured on.
     let held_out = data::shapes::generate(200, data::shapes::TEST_SEED);
-    let labels = held_out.labels();
     for name in ["shapes-max", "shapes-avg"] {
         if !present(name) {
             continue;
@@ -138,15 +141,7 @@ fn the_shape_readers_meet_the_bar_and_read_held_out_shapes() {
             number(&m, "test_accuracy") >= 0.95,
             "{name}: stored accuracy below 0.95"
         );
-        let inputs = held_out.network_inputs(&m.input).expect("64x64 RGB");
-        let (accuracy, _) = evaluate(
-            &m,
-            Examples {
-                inputs: &inputs,
-                labels: &labels,
-            },
-        )
-        .unwrap();
+        let accuracy = accuracy_on(&m, &held_out);
         assert!(
             accuracy >= 0.92,
             "{name}: {accuracy} on 200 held-out shapes"
