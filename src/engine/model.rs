@@ -294,12 +294,7 @@ impl Model {
 
     /// Only the last layer's output, without keeping the intermediate ones.
     pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
-        self.check_input(input)?;
-        let mut current = Tensor::Maps(input.clone());
-        for (i, layer) in self.layers.iter().enumerate() {
-            current = layer.forward(&current, i, options);
-        }
-        Ok(current)
+        self.forward_visit(input.clone(), options, |_, _| {})
     }
 
     fn check_input(&self, input: &Array3<f32>) -> Result<()> {
