@@ -225,3 +225,99 @@ fn edges_is_hand_made_and_finds_a_vertical_edge() {
             .all(|&v| v == 0.0)
     );
 }
+
+/// Issue 11, item 1: one rule decides whether a network answers with classes. Every trained
+/// sample model ends in them (digits-gap through global average pooling, with no dense layer:
+/// the old rule, "has a dense layer", said no); edges (hand-made filters) has no classifier.
+#[test]
+fn every_classifier_ends_in_classes_and_edges_has_none() {
+    for name in TRAINED.into_iter().filter(|n| present(n)) {
+        let m = model(name);
+        assert!(m.ends_in_classes(), "{name} ends in its classes");
+        assert_eq!(m.output_shape().len(), m.info.labels.len(), "{name}");
+    }
+    let gap = model("digits-gap");
+    assert!(
+        !gap.layers()
+            .iter()
+            .any(|l| matches!(l.kind, LayerKind::Dense(_))),
+        "digits-gap has no dense layer"
+    );
+    let edges = model("edges");
+    assert!(!edges.ends_in_classes(), "edges has no classifier");
+    // The same networks cut before their last layer (softmax) still end in classes when the
+    // output left is one value per label, and no longer do once cut into the maps.
+    let cut = |m: &Model, keep: usize| {
+        Model::new(m.info.clone(), m.input.clone(), m.layers()[..keep].to_vec())
+    };
+    let gap_logits = cut(&gap, gap.layers().len() - 1).expect("flatten output is 10 values");
+    assert!(gap_logits.ends_in_classes(), "10 logits, 10 labels");
+    let mut maps_info = gap.info.clone();
+    maps_info.labels.clear();
+    let maps = Model::new(maps_info, gap.input.clone(), gap.layers()[..3].to_vec())
+        .expect("conv1, relu1, pool1");
+    assert!(!maps.ends_in_classes(), "feature maps are no classes");
+}
+
+/// Issue 11, items 15 and 16: the sample models carry their text in Chinese (descriptions,
+/// the shapes' class names) and edges names its hand-made kernels, in both languages; all of
+/// it survives saving and loading, and English stays the fallback.
+#[test]
+fn model_text_comes_in_both_languages_and_survives_a_round_trip() {
+    for name in TRAINED.into_iter().chain(["edges"]).filter(|n| present(n)) {
+        let m = model(name);
+        let zh = m.info.localized("zh");
+        assert_ne!(
+            zh.description, m.info.description,
+            "{name}: a Chinese description"
+        );
+        assert!(!zh.description.is_ascii(), "{name}");
+        assert_eq!(
+            m.info.localized("fr"),
+            m.info,
+            "{name}: English when untranslated"
+        );
+    }
+    let shapes = model("shapes-max");
+    assert_eq!(shapes.info.localized("zh").labels[0], "圆形");
+    assert_eq!(shapes.label(0), "circle");
+    let edges = model("edges");
+    let names = &edges.info.kernel_names["conv1"];
+    assert_eq!(names.len(), 8);
+    assert_eq!(
+        (names[0].as_str(), names[2].as_str()),
+        ("Sobel x", "Laplacian")
+    );
+    assert_eq!(
+        edges.info.localized("zh").kernel_names["conv1"][2],
+        "拉普拉斯"
+    );
+    // Saved and loaded again, the text is the same.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for m in [&shapes, &edges] {
+        let path = dir.path().join(format!("{}.json", m.info.name));
+        convscope::io::save_model(m, &path).expect("saves");
+        assert_eq!(load_model(&path).expect("loads").info, m.info);
+    }
+}
+
+/// Kernel names and translated labels that do not fit are refused, naming the field.
+#[test]
+fn kernel_names_and_translated_labels_must_fit() {
+    let edges = model("edges");
+    let mut info = edges.info.clone();
+    info.kernel_names.insert("conv1".into(), vec!["one".into()]);
+    let e = Model::new(info, edges.input.clone(), edges.layers().to_vec()).unwrap_err();
+    assert!(e.to_string().contains("kernel_names"), "{e}");
+    let mut info = edges.info.clone();
+    info.kernel_names.insert("relu1".into(), vec!["x".into()]);
+    let e = Model::new(info, edges.input.clone(), edges.layers().to_vec()).unwrap_err();
+    assert!(e.to_string().contains("not a convolution"), "{e}");
+    let shapes = model("shapes-max");
+    let mut info = shapes.info.clone();
+    if let Some(t) = info.translations.get_mut("zh") {
+        t.labels.pop();
+    }
+    let e = Model::new(info, shapes.input.clone(), shapes.layers().to_vec()).unwrap_err();
+    assert!(e.to_string().contains("translations.zh.labels"), "{e}");
+}

@@ -8,7 +8,9 @@ use crate::io::load_model;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-/// What a finished job delivers.
+/// What a finished job delivers. One is sent per file opened: boxing the model would save
+/// nothing worth the indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum Loaded {
     Model(PathBuf, Result<Model, String>),
     Image(Result<InputImage, String>),

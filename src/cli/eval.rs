@@ -63,6 +63,13 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         split.test
     };
+    if !model.ends_in_classes() {
+        bail!(
+            "{}: the model has no classifier (it ends in {}, not one score per class)",
+            args.model.display(),
+            model.output_shape()
+        );
+    }
     let classes = model.output_shape().len();
     if set.class_names().len() != classes {
         bail!(

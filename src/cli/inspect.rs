@@ -172,7 +172,7 @@ fn print_table(model: &crate::engine::Model, input: &Array3<f32>, outputs: &[Ten
     }
     outln!("total parameters: {}", model.parameter_count());
     if let Some(last) = outputs.last()
-        && !model.info.labels.is_empty()
+        && model.ends_in_classes()
     {
         {
             let p = probabilities(model, last);

@@ -19,6 +19,6 @@ pub use conv::{Conv2d, Window};
 pub use dense::Dense;
 pub use error::{Error, Result};
 pub use layer::{DropoutRun, Layer, LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
-pub use model::{InputSpec, Model, ModelInfo, infer_shapes};
+pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes};
 pub use pool::{Pool2d, PoolMode};
 pub use tensor::{Shape, Tensor};

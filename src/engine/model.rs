@@ -7,7 +7,7 @@ use super::limits;
 use super::pool::PoolMode;
 use super::tensor::{Shape, Tensor};
 use ndarray::Array3;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// What the network expects: the size of its input and how pixels in [0,1] are normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +95,111 @@ pub struct ModelInfo {
     pub labels: Vec<String>,
     /// How it was trained (free-form JSON, `null` when unknown).
     pub training: serde_json::Value,
+    /// One name per kernel of a convolution, by layer name, for hand-made filters
+    /// (`"Sobel x"`); most models have none.
+    pub kernel_names: BTreeMap<String, Vec<String>>,
+    /// The text above in other languages, by language code (`"zh"`); English (the fields
+    /// above) is the fallback for anything a translation leaves out.
+    pub translations: BTreeMap<String, Translation>,
+}
+
+/// A model's text in one other language; empty fields fall back to the English.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Translation {
+    pub description: Option<String>,
+    /// One per output, as `ModelInfo::labels`, or empty.
+    pub labels: Vec<String>,
+    pub kernel_names: BTreeMap<String, Vec<String>>,
+}
+
+impl ModelInfo {
+    /// The info with its text in `lang` (a code of `translations`) where a translation has
+    /// it, English elsewhere.
+    pub fn localized(&self, lang: &str) -> ModelInfo {
+        let mut info = self.clone();
+        let Some(t) = self.translations.get(lang) else {
+            return info;
+        };
+        if let Some(d) = &t.description {
+            info.description = d.clone();
+        }
+        if !t.labels.is_empty() && t.labels.len() == info.labels.len() {
+            info.labels = t.labels.clone();
+        }
+        for (layer, names) in &t.kernel_names {
+            if let Some(english) = info.kernel_names.get_mut(layer)
+                && english.len() == names.len()
+            {
+                *english = names.clone();
+            }
+        }
+        info
+    }
+
+    /// The info without class names in any language (for a network cut before its classes).
+    pub fn without_labels(&self) -> ModelInfo {
+        let mut info = self.clone();
+        info.labels.clear();
+        for t in info.translations.values_mut() {
+            t.labels.clear();
+        }
+        info
+    }
+
+    /// Kernel names and translated labels that do not fit the layers: every list as long as
+    /// what it names.
+    fn validate_text(&self, layers: &[Layer], outputs: usize) -> Result<()> {
+        let bad = |field: String, message: String| {
+            Err(Error::BadField {
+                layer: "model".into(),
+                field,
+                message,
+            })
+        };
+        let kernels = |layer: &str| {
+            layers
+                .iter()
+                .find(|l| l.name == layer)
+                .and_then(|l| match &l.kind {
+                    LayerKind::Conv2d(c) => Some(c.out_channels()),
+                    _ => None,
+                })
+        };
+        let check_names = |field: String, names: &BTreeMap<String, Vec<String>>| {
+            for (layer, list) in names {
+                match kernels(layer) {
+                    None => {
+                        return bad(
+                            field,
+                            format!("names kernels of {layer:?}, which is not a convolution"),
+                        );
+                    }
+                    Some(n) if n != list.len() => {
+                        return bad(
+                            field,
+                            format!("{} names for the {n} kernels of {layer}", list.len()),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            Ok(())
+        };
+        check_names("kernel_names".into(), &self.kernel_names)?;
+        for (lang, t) in &self.translations {
+            if !t.labels.is_empty() && t.labels.len() != outputs {
+                return bad(
+                    format!("translations.{lang}.labels"),
+                    format!(
+                        "{} labels for {outputs} outputs of the last layer",
+                        t.labels.len()
+                    ),
+                );
+            }
+            check_names(format!("translations.{lang}.kernel_names"), &t.kernel_names)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +291,7 @@ impl Model {
                 ),
             });
         }
+        info.validate_text(&layers, outputs)?;
         Ok(Model {
             info,
             input,
@@ -214,6 +320,28 @@ impl Model {
 
     pub fn parameter_count(&self) -> usize {
         self.layers.iter().map(Layer::parameter_count).sum()
+    }
+
+    /// Whether the network's last output is one score per class, the rule the app and the CLI
+    /// share for "has a prediction": it ends in softmax, or its output is a vector (or maps of
+    /// 1x1, as global average pooling leaves them) with exactly one value per label. A network
+    /// without labels and without softmax (hand-made filters, a network cut before its dense
+    /// layer) has no classifier, whatever its layers.
+    pub fn ends_in_classes(&self) -> bool {
+        if matches!(
+            self.layers.last().map(|l| &l.kind),
+            Some(LayerKind::Softmax)
+        ) {
+            return true;
+        }
+        let out = self.output_shape();
+        let one_value_per_position = match out {
+            Shape::Vector(_) => true,
+            Shape::Maps { height, width, .. } => height == 1 && width == 1,
+        };
+        one_value_per_position
+            && !self.info.labels.is_empty()
+            && out.len() == self.info.labels.len()
     }
 
     /// The label of output `i`, or its number.

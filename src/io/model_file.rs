@@ -4,13 +4,13 @@
 use super::error::{FileError, read_limited};
 use crate::engine::{
     Activation, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d,
-    PoolMode, Shape, Window, limits,
+    PoolMode, Shape, Translation, Window, limits,
 };
 use ndarray::{Array1, Array2, Array4};
 use safetensors::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "convscope/1";
@@ -64,6 +64,22 @@ struct ModelFile {
     #[serde(default)]
     training: Value,
     layers: Vec<Value>,
+    /// Text in other languages, by language code (see docs/model-format.md).
+    #[serde(default)]
+    translations: BTreeMap<String, TranslationFile>,
+}
+
+/// A model's text in another language; whatever is left out stays English.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationFile {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    labels: Vec<String>,
+    /// By convolution layer name, as that layer's `kernel_names`.
+    #[serde(default)]
+    kernel_names: BTreeMap<String, Vec<String>>,
 }
 
 fn default_slope() -> f32 {
@@ -95,6 +111,9 @@ enum LayerFile {
         bias: Value,
         #[serde(default)]
         weight: Option<Value>,
+        /// One name per kernel (output channel), for hand-made filters.
+        #[serde(default)]
+        kernel_names: Option<Vec<String>>,
     },
     Relu {
         #[serde(default)]
@@ -168,6 +187,13 @@ impl LayerFile {
             | LayerFile::Dropout { name, .. }
             | LayerFile::Dense { name, .. }
             | LayerFile::Softmax { name } => name.as_deref(),
+        }
+    }
+
+    fn kernel_names(&self) -> Option<&Vec<String>> {
+        match self {
+            LayerFile::Conv2d { kernel_names, .. } => kernel_names.as_ref(),
+            _ => None,
         }
     }
 }
@@ -601,6 +627,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
 
     let mut shape = input.shape();
     let mut layers = Vec::with_capacity(file.layers.len());
+    let mut kernel_names = BTreeMap::new();
     for (index, value) in file.layers.iter().enumerate() {
         let spec: LayerFile = serde_json::from_value(value.clone())
             .map_err(|e| invalid(format!("layer {index} (type \"{}\"): {e}", type_of(value))))?;
@@ -611,6 +638,9 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
             .unwrap_or_else(|| format!("{kind}_{index}"));
         if name.is_empty() {
             return Err(invalid(format!("layer {index}: \"name\" is empty")));
+        }
+        if let Some(names) = spec.kernel_names() {
+            kernel_names.insert(name.clone(), names.clone());
         }
         let layer = build_layer(spec, name, shape, &mut weights).map_err(model_err)?;
         shape = layer.output_shape(shape).map_err(model_err)?;
@@ -644,6 +674,19 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         description: file.description,
         labels: file.labels,
         training: file.training,
+        kernel_names,
+        translations: file
+            .translations
+            .into_iter()
+            .map(|(lang, t)| {
+                let t = Translation {
+                    description: t.description,
+                    labels: t.labels,
+                    kernel_names: t.kernel_names,
+                };
+                (lang, t)
+            })
+            .collect(),
     };
     Model::new(info, input, layers).map_err(model_err)
 }
@@ -662,6 +705,23 @@ pub fn load_model(path: &Path) -> Result<Model, FileError> {
 
 fn pair_json((a, b): (usize, usize)) -> Value {
     if a == b { json!(a) } else { json!([a, b]) }
+}
+
+fn translations_json(translations: &BTreeMap<String, Translation>) -> Value {
+    let entries = translations.iter().map(|(lang, t)| {
+        let mut v = json!({});
+        if let Some(d) = &t.description {
+            v["description"] = json!(d);
+        }
+        if !t.labels.is_empty() {
+            v["labels"] = json!(t.labels);
+        }
+        if !t.kernel_names.is_empty() {
+            v["kernel_names"] = json!(t.kernel_names);
+        }
+        (lang.clone(), v)
+    });
+    Value::Object(entries.collect())
 }
 
 /// The JSON description of a model (no weights), with `weights` naming the safetensors file.
@@ -695,6 +755,9 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
                 other => json!({"type": other.type_name()}),
             };
             v["name"] = json!(layer.name);
+            if let Some(names) = model.info.kernel_names.get(&layer.name) {
+                v["kernel_names"] = json!(names);
+            }
             v
         })
         .collect();
@@ -715,6 +778,9 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
     }
     if !model.info.training.is_null() {
         out["training"] = model.info.training.clone();
+    }
+    if !model.info.translations.is_empty() {
+        out["translations"] = translations_json(&model.info.translations);
     }
     out["layers"] = Value::Array(layers);
     out
