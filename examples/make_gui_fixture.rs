@@ -1,5 +1,7 @@
 //! Writes the GUI test fixtures: two untrained digits-shaped models with random weights
-//! (`tiny-max`, `tiny-avg`), the same layers as the sample digit models but fewer channels.
+//! (`tiny-max`, `tiny-avg`), the same layers as the sample digit models but fewer channels,
+//! and `tiny-gap`, shaped like `digits-gap`: its classes come from a last convolution and
+//! global average pooling, with no dense layer.
 //!
 //!     cargo run --example make_gui_fixture -- tests/fixtures/gui/sample_models
 
@@ -50,6 +52,7 @@ fn model(mode: PoolMode, seed: u64) -> Model {
         ),
         labels: (0..10).map(|d| d.to_string()).collect(),
         training: serde_json::json!({"pool": mode.as_str(), "untrained": true}),
+        ..ModelInfo::default()
     };
     let input = InputSpec {
         channels: 1,
@@ -76,6 +79,46 @@ fn model(mode: PoolMode, seed: u64) -> Model {
     .expect("the fixture's shapes fit")
 }
 
+/// Like `digits-gap`: conv -> relu -> pool -> conv (one map per digit) -> global average
+/// pooling -> flatten -> softmax.
+fn gap_model(seed: u64) -> Model {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let layer = |name: &str, kind| Layer {
+        name: name.into(),
+        kind,
+    };
+    let info = ModelInfo {
+        name: "tiny-gap".into(),
+        description: format!(
+            "Test fixture: untrained, random weights (seed {seed}); digits-gap-shaped, no dense layer. Its predictions mean nothing."
+        ),
+        labels: (0..10).map(|d| d.to_string()).collect(),
+        training: serde_json::json!({"pool": "max", "untrained": true}),
+        ..ModelInfo::default()
+    };
+    let input = InputSpec {
+        channels: 1,
+        height: 28,
+        width: 28,
+        mean: vec![0.1307],
+        std: vec![0.3081],
+    };
+    Model::new(
+        info,
+        input,
+        vec![
+            layer("conv1", LayerKind::Conv2d(conv(&mut rng, 4, 1))),
+            layer("relu1", LayerKind::Activation(Activation::Relu)),
+            layer("pool1", LayerKind::Pool2d(Pool2d::default())),
+            layer("conv2", LayerKind::Conv2d(conv(&mut rng, 10, 4))),
+            layer("gap", LayerKind::GlobalAvgPool),
+            layer("flatten", LayerKind::Flatten),
+            layer("softmax", LayerKind::Softmax),
+        ],
+    )
+    .expect("the fixture's shapes fit")
+}
+
 fn main() {
     let dir = PathBuf::from(
         std::env::args()
@@ -88,4 +131,7 @@ fn main() {
         save_model(&model(mode, seed), &path).expect("write the fixture");
         println!("wrote {}", path.display());
     }
+    let path = dir.join("tiny-gap.json");
+    save_model(&gap_model(9), &path).expect("write the fixture");
+    println!("wrote {}", path.display());
 }

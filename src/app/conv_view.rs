@@ -75,6 +75,8 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
         .clamp(2.0, 14.0)
         .floor();
     let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
+    // Hand-made filters carry their names in the model file (in the shown language).
+    let names = kernel_names(p, stage);
     for out in 0..o {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
@@ -92,7 +94,21 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
                     .image(tex.id(), rect, full_uv(), Color32::WHITE);
             }
         });
+        if let Some(name) = names.get(out) {
+            ui.horizontal(|ui| {
+                ui.add_space(22.0 + GAP / 2.0);
+                ui.label(egui::RichText::new(name).small());
+            });
+        }
     }
+}
+
+/// The names of a convolution stage's kernels, one per output channel, or none.
+pub(crate) fn kernel_names(p: &Panels, stage: usize) -> Vec<String> {
+    p.ex.stage_layer(stage)
+        .and_then(|l| p.ex.net.info.kernel_names.get(&l.name))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The network's view of the input with the hovered cell's receptive field outlined.

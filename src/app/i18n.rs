@@ -21,6 +21,14 @@ impl Lang {
         }
     }
 
+    /// The language's code in model files' `"translations"` (`en`, `zh`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
     pub fn strings(self) -> &'static Strings {
         match self {
             Lang::En => &EN,
@@ -201,6 +209,15 @@ pub struct Strings {
     pub sweep_modes_note: &'static str,
     pub heat_heading: &'static str,
     pub heat_note: &'static str,
+    // every-model-answers
+    pub no_classifier: &'static str,
+    /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
+    pub pool_modes: [&'static str; 3],
+    /// Layer types by name, in the order of [`LAYER_TYPES`].
+    pub layer_types: [&'static str; 11],
+    pub mnist_style: &'static str,
+    pub mnist_style_tip: &'static str,
+    pub network_sees_centred: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -356,6 +373,25 @@ pub static EN: Strings = Strings {
     sweep_modes_note: "Solid: max pooling; dashed: average; dotted: blur-max.",
     heat_heading: "Over every (dx, dy): {} and the original class's probability",
     heat_note: "Centre: no shift; edges: ±{} px (right and down are positive). Bright: unchanged.",
+    // every-model-answers
+    no_classifier: "No prediction: this network has no classifier (it ends in feature maps, not classes).",
+    pool_modes: ["max", "avg", "blur-max"],
+    layer_types: [
+        "conv2d",
+        "relu",
+        "leaky_relu",
+        "sigmoid",
+        "tanh",
+        "pool2d",
+        "global_avg_pool",
+        "flatten",
+        "dense",
+        "dropout",
+        "softmax",
+    ],
+    mnist_style: "Centre like MNIST",
+    mnist_style_tip: "Crop the drawing to its ink, scale it to fit 20x20 and centre it by its centre of mass in 28x28, the way the MNIST digits were made. Off: the whole canvas is shrunk to 28x28.",
+    network_sees_centred: "What the network sees (centred like MNIST)",
     sweep_stale: "This sweep was run before the model, input or pooling changed: run it again to update it.",
     sweep_note: "Curves: same-position similarity per stage, and the probability of the unshifted input's class. Red crosses: shifts where the prediction changes.",
 };
@@ -513,9 +549,74 @@ pub static ZH: Strings = Strings {
     sweep_modes_note: "实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
     heat_heading: "所有 (dx, dy) 上：{} 与原类别的概率",
     heat_note: "中心：未平移；边缘：±{} 像素（向右、向下为正）。越亮越接近原样。",
+    // every-model-answers
+    no_classifier: "没有预测：这个网络没有分类器（它输出的是特征图，而不是类别）。",
+    pool_modes: ["最大", "平均", "模糊最大"],
+    layer_types: [
+        "卷积",
+        "ReLU",
+        "Leaky ReLU",
+        "Sigmoid",
+        "Tanh",
+        "池化",
+        "全局平均池化",
+        "展平",
+        "全连接",
+        "随机失活",
+        "Softmax",
+    ],
+    mnist_style: "像 MNIST 一样居中",
+    mnist_style_tip: "把画裁到笔迹的范围，等比缩放到 20x20 以内，再按质心放到 28x28 的中央：MNIST 数字就是这样做出来的。关闭时整个画布缩小到 28x28。",
+    network_sees_centred: "网络看到的（按 MNIST 方式居中）",
     sweep_stale: "该扫描是在模型、输入或池化改变之前运行的：请重新运行以更新。",
     sweep_note: "曲线：各层相同位置相似度，以及未平移时类别的概率。红叉：预测改变的平移。",
 };
+
+// every-model-answers: pooling modes, layer types and the missing prediction in each language.
+/// The `type` names of the model format, in the order of [`Strings::layer_types`].
+pub const LAYER_TYPES: [&str; 11] = [
+    "conv2d",
+    "relu",
+    "leaky_relu",
+    "sigmoid",
+    "tanh",
+    "pool2d",
+    "global_avg_pool",
+    "flatten",
+    "dense",
+    "dropout",
+    "softmax",
+];
+
+impl Strings {
+    /// A pooling mode's name in this language.
+    pub fn pool_mode(&self, mode: crate::engine::PoolMode) -> &'static str {
+        let i = crate::engine::PoolMode::ALL
+            .iter()
+            .position(|&m| m == mode)
+            .unwrap_or(0);
+        self.pool_modes[i]
+    }
+
+    /// A layer type's name in this language (the format's own name when it has none).
+    pub fn layer_type(&self, kind: &crate::engine::LayerKind) -> &'static str {
+        let name = kind.type_name();
+        LAYER_TYPES
+            .iter()
+            .position(|&t| t == name)
+            .map_or(name, |i| self.layer_types[i])
+    }
+
+    /// Why there is no prediction: the network was cut before its dense layer, or it has no
+    /// classifier at all.
+    pub fn no_prediction_for(&self, cut: bool) -> &'static str {
+        if cut {
+            self.no_prediction
+        } else {
+            self.no_classifier
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

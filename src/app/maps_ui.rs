@@ -186,7 +186,7 @@ pub(crate) fn outline(ui: &egui::Ui, rect: Rect, color: Color32) {
 /// `conv1 · conv2d`, the heading of a stage.
 pub(crate) fn stage_title(p: &Panels, stage: usize) -> String {
     match p.ex.stage_layer(stage) {
-        Some(l) => format!("{} · {}", l.name, l.kind.type_name()),
+        Some(l) => format!("{} · {}", l.name, p.s.layer_type(&l.kind)),
         None => p.s.input_stage.to_string(),
     }
 }

@@ -232,7 +232,7 @@ impl ConvscopeApp {
                 Err(e) => ex.last_error = Some(e),
             },
             Command::UseCanvas => {
-                ex.set_input(self.canvas.to_input());
+                ex.set_input(self.canvas.to_input_for(&ex.model.input));
                 self.textures.forget(TexKey::Canvas);
             }
             Command::ClearCanvas => {
@@ -419,6 +419,7 @@ impl eframe::App for ConvscopeApp {
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
         }
+        self.explorer.set_language(self.settings.language.code());
         let mut commands = self.keys_and_drops(&ctx);
         self.textures.start_frame(self.explorer.generation);
         let stage_before = self.explorer.stage;

@@ -27,7 +27,7 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let ex = p.ex;
     let selected = ex.stage == stage;
     let (name, kind, params) = match ex.stage_layer(stage) {
-        Some(l) => (l.name.clone(), l.kind.type_name(), l.parameter_count()),
+        Some(l) => (l.name.clone(), p.s.layer_type(&l.kind), l.parameter_count()),
         None => (p.s.input_stage.to_string(), "", 0),
     };
     let shape = ex

@@ -18,7 +18,7 @@ fn count_text(p: &Panels, shape: Shape) -> String {
 pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Pool2d) {
     let s = p.s;
     let ex = p.ex;
-    let mode = ex.pool_mode;
+    let mode = s.pool_mode(ex.pool_mode);
     ui.label(s.pool_tip);
     let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
         return;

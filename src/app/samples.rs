@@ -70,8 +70,10 @@ pub fn sample_names() -> impl Iterator<Item = &'static str> {
 
 /// The sample that suits `model` when the input shown is a sample made for another kind of
 /// model (a digit fed to the shapes net, say): a shape for a model with the shapes set's
-/// classes, a digit for a one-channel model with classes 0-9; `None` when `current` is not
-/// a digit or shape sample (photos and patterns suit anything) or already suits.
+/// classes, a digit for a one-channel model with classes 0-9, a photo for any other model
+/// whose input is larger than a digit's (`edges`: a 28x28 digit blown up to 128x128 is a
+/// blur); `None` when `current` is not a digit or shape sample (photos and patterns suit
+/// anything) or already suits.
 pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
     let family = |name: &str| name.split('_').next().map(str::to_string);
     let labels = &model.info.labels;
@@ -79,6 +81,12 @@ pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
         SHAPE_SAMPLES[0]
     } else if model.input.channels == 1 && labels.iter().map(String::as_str).eq(DIGIT_LABELS) {
         DEFAULT_SAMPLE
+    } else if model.input.height.min(model.input.width) > DIGIT_SIDE {
+        if model.input.channels == 1 {
+            GREY_PHOTO
+        } else {
+            COLOUR_PHOTO
+        }
     } else {
         return None;
     };
@@ -89,6 +97,12 @@ pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
         && family(natural) != Some(current_family))
     .then_some(natural)
 }
+
+/// The side of the digit samples; a model that reads larger pictures gets a photo.
+const DIGIT_SIDE: usize = 28;
+/// The photo a grey model made for photos opens with (the classic test picture for filters).
+const GREY_PHOTO: &str = "photo_camera_gray";
+const COLOUR_PHOTO: &str = "photo_cat";
 
 const DIGIT_LABELS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
@@ -143,10 +157,21 @@ pub fn image_file(path: &Path) -> Result<InputImage, String> {
 pub struct SampleModel {
     pub name: String,
     pub description: String,
+    /// The description in other languages, by code (the file's `translations`).
+    pub descriptions: std::collections::BTreeMap<String, String>,
     /// The model's `"training"` record (`null` when it has none): its learning curves can be
     /// drawn beside another model's without loading its weights.
     pub training: serde_json::Value,
     pub path: PathBuf,
+}
+
+impl SampleModel {
+    /// The description in `lang` (a language code), English when it has none.
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.descriptions
+            .get(lang)
+            .map_or(self.description.as_str(), String::as_str)
+    }
 }
 
 /// Where sample models are looked for: the source tree, beside the executable, the working
@@ -204,9 +229,22 @@ fn describe(path: &Path) -> SampleModel {
         .and_then(|d| d.as_str())
         .unwrap_or_default()
         .to_string();
+    let descriptions = json
+        .get("translations")
+        .and_then(|t| t.as_object())
+        .map(|t| {
+            t.iter()
+                .filter_map(|(lang, v)| {
+                    let d = v.get("description")?.as_str()?;
+                    Some((lang.clone(), d.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     SampleModel {
         name: stem,
         description,
+        descriptions,
         training: json.get("training").cloned().unwrap_or_default(),
         path: path.to_path_buf(),
     }
@@ -271,16 +309,36 @@ mod tests {
         assert_eq!(better_sample(&shapes_net, "digit_3.png"), None);
     }
 
+    /// Issue 11, item 16: the edges model (hand-made filters on 128x128 grey pictures, no
+    /// classes) gets a grey photo instead of a blown-up digit or shape.
+    #[test]
+    fn a_model_made_for_photos_gets_a_photo() {
+        let edges = crate::io::load_model(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_models/edges.json"),
+        )
+        .expect("edges loads");
+        assert_eq!(better_sample(&edges, "digit_7"), Some(GREY_PHOTO));
+        assert_eq!(better_sample(&edges, "shape_ring"), Some(GREY_PHOTO));
+        assert_eq!(better_sample(&edges, "photo_cat"), None, "a photo stays");
+        assert_eq!(better_sample(&edges, "synth_checkerboard"), None);
+        assert!(sample_names().any(|n| n == GREY_PHOTO));
+        assert!(sample_names().any(|n| n == COLOUR_PHOTO));
+        // A colour model without known classes, larger than a digit: a colour photo.
+        let mut colour = crate::engine::zoo::tiny_vgg(1, crate::engine::PoolMode::Max);
+        colour.info.labels.clear();
+        assert_eq!(better_sample(&colour, "digit_7"), Some(COLOUR_PHOTO));
+    }
+
     #[test]
     fn fixture_models_are_found_sorted_with_descriptions() {
         let dir = fallback_model_path().parent().expect("dir").to_path_buf();
         let models = discover_models(&[PathBuf::from("/no/such/dir"), dir]);
         let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["tiny-avg", "tiny-max"]);
+        assert_eq!(names, ["tiny-avg", "tiny-gap", "tiny-max"]);
         assert!(models[0].description.contains("untrained"));
         assert_eq!(
             startup_model(&models, None),
-            models[1].path,
+            models[2].path,
             "a -max model first"
         );
     }

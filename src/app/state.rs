@@ -108,6 +108,9 @@ pub struct Explorer {
     /// Per stage, the channel the pipeline's thumbnail shows: the most active one, so a
     /// channel 0 that happens to be silent does not make a whole layer look empty.
     pub thumbnail_channels: Vec<usize>,
+    /// The language `net`'s text (class names, description, kernel names) is in: a code of
+    /// the model file's `"translations"`, English when it has none.
+    pub language: &'static str,
 }
 
 /// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
@@ -182,6 +185,7 @@ impl Explorer {
             last_error: None,
             generation: 0,
             thumbnail_channels: Vec::new(),
+            language: "en",
         };
         explorer.rebuild_net();
         explorer.recompute();
@@ -229,6 +233,12 @@ impl Explorer {
         }
         let i = argmax(&self.probabilities);
         Some((i, self.probabilities[i]))
+    }
+
+    /// Whether the running network was cut short (a pooling window its dense layer does not
+    /// fit): then it has no prediction because of the cut, not because it has no classifier.
+    pub fn was_cut(&self) -> bool {
+        self.window_note.is_some()
     }
 
     pub fn prediction_label(&self) -> Option<String> {
@@ -354,7 +364,21 @@ impl Explorer {
         }
     }
 
+    /// Shows the model's text (class names, description, kernel names) in `language`.
+    pub fn set_language(&mut self, language: &'static str) {
+        if language != self.language {
+            self.language = language;
+            // Only shapes are checked again: the outputs stay as they are.
+            self.rebuild_net();
+        }
+    }
+
     fn rebuild_net(&mut self) {
+        self.rebuild_layers();
+        self.net.info = self.net.info.localized(self.language);
+    }
+
+    fn rebuild_layers(&mut self) {
         self.window_note = None;
         let Some(window) = self.pool_window.window() else {
             self.net = self.model.clone();
@@ -377,10 +401,7 @@ impl Explorer {
                     }
                 }
                 // The labels name the classes, which a network cut before its dense layer lacks.
-                let info = crate::engine::ModelInfo {
-                    labels: Vec::new(),
-                    ..self.model.info.clone()
-                };
+                let info = self.model.info.without_labels();
                 match Model::new(info, self.model.input.clone(), layers) {
                     Ok(net) => {
                         self.net = net;
@@ -404,11 +425,7 @@ impl Explorer {
         let input = network_input(&self.pixels, &self.net.input, 0, 0, Fill::Zero);
         match analysis::trace(&self.net, &input, &self.run_options()) {
             Ok(trace) => {
-                let ends_in_classes = self
-                    .net
-                    .layers()
-                    .iter()
-                    .any(|l| matches!(l.kind, LayerKind::Dense(_)));
+                let ends_in_classes = self.net.ends_in_classes();
                 self.probabilities = match trace.last() {
                     Some(last) if ends_in_classes => analysis::probabilities(&self.net, last),
                     _ => Vec::new(),
@@ -542,8 +559,13 @@ mod tests {
             }),
             bias: None,
         };
+        // Three named classes: a classifier (without labels or softmax it would have none).
+        let info = ModelInfo {
+            labels: ["a", "b", "c"].map(String::from).to_vec(),
+            ..ModelInfo::default()
+        };
         let model = Model::new(
-            ModelInfo::default(),
+            info,
             InputSpec {
                 channels: 1,
                 height: 4,

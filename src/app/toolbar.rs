@@ -24,7 +24,8 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     p.commands.push(Command::OpenModel(m.path.clone()));
                     ui.close();
                 }
-                let line = m.description.lines().next().unwrap_or_default();
+                let description = m.description_in(p.settings.language.code());
+                let line = description.lines().next().unwrap_or_default();
                 ui.label(egui::RichText::new(line).small().weak());
             }
             ui.separator();
@@ -34,7 +35,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         })
         .response
-        .on_hover_text(&p.ex.model.info.description);
+        .on_hover_text(&p.ex.net.info.description);
         if ui
             .button(s.open_image)
             .on_hover_text(s.open_image_tip)
@@ -96,7 +97,7 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
     if ex.model.pool_layers().is_empty() {
         return;
     }
-    let label = fill(s.pooling, &[&ex.pool_mode]);
+    let label = fill(s.pooling, &[&s.pool_mode(ex.pool_mode)]);
     if ui.button(label).on_hover_text(s.pooling_tip).clicked() {
         p.commands.push(Command::CyclePool);
     }
@@ -121,7 +122,7 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
         && let Some((_, mode)) = ex.model_path.as_deref().and_then(twin_path)
         && mode == ex.pool_mode
         && ui
-            .button(fill(s.load_twin, &[&mode]))
+            .button(fill(s.load_twin, &[&s.pool_mode(mode)]))
             .on_hover_text(s.twin_tip)
             .clicked()
     {
@@ -133,7 +134,10 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
 pub(crate) fn other_mode_note(p: &Panels) -> Option<String> {
     let trained = trained_pool_mode(&p.ex.model)?;
     let now: PoolMode = p.ex.pool_mode;
-    (trained != now).then(|| fill(p.s.trained_other_mode, &[&trained, &now]))
+    (trained != now).then(|| {
+        let (trained, now) = (p.s.pool_mode(trained), p.s.pool_mode(now));
+        fill(p.s.trained_other_mode, &[&trained, &now])
+    })
 }
 
 pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
@@ -148,7 +152,7 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ui.strong(text);
             }
             None => {
-                ui.label(s.no_prediction);
+                ui.label(s.no_prediction_for(p.ex.was_cut()));
             }
         }
         ui.separator();
