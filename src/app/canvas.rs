@@ -1,7 +1,11 @@
 //! The drawing canvas as data: white strokes on black, at four times a digit model's
-//! resolution so that resizing smooths them the way MNIST digits are smoothed.
+//! resolution so that resizing smooths them the way MNIST digits are smoothed. For a 28x28
+//! grey model the drawing can go through the MNIST preparation first (see
+//! [`crate::io::mnist_style`]).
 
 use super::state::InputImage;
+use crate::engine::InputSpec;
+use crate::io::mnist_style;
 use image::{Rgb, Rgb32FImage};
 use ndarray::Array2;
 
@@ -16,6 +20,9 @@ pub struct Canvas {
     pub brush: f32,
     /// Where the current stroke last was, in canvas pixels.
     last: Option<(f32, f32)>,
+    /// Prepare the drawing as MNIST digits were prepared (crop, fit 20x20, centre of mass)
+    /// when the model reads 28x28 grey digits.
+    pub mnist_style: bool,
 }
 
 impl Default for Canvas {
@@ -24,6 +31,7 @@ impl Default for Canvas {
             ink: Array2::zeros((SIDE, SIDE)),
             brush: 7.0,
             last: None,
+            mnist_style: true,
         }
     }
 }
@@ -82,7 +90,34 @@ impl Canvas {
         }
     }
 
-    /// The drawing as a picture the network can take.
+    /// Whether the drawing goes through the MNIST preparation for a model reading `spec`.
+    pub fn prepares_for(&self, spec: &InputSpec) -> bool {
+        self.mnist_style && mnist_style::suits(spec) && !self.is_blank()
+    }
+
+    /// The drawing as the network reading `spec` takes it: prepared like an MNIST digit
+    /// (28x28) when [`Canvas::prepares_for`] says so, else the whole canvas.
+    pub fn to_input_for(&self, spec: &InputSpec) -> InputImage {
+        let prepared = self
+            .prepares_for(spec)
+            .then(|| mnist_style::mnist_style(self.ink.view()))
+            .flatten();
+        let Some(digit) = prepared else {
+            return self.to_input();
+        };
+        let (h, w) = digit.dim();
+        let image = Rgb32FImage::from_fn(w as u32, h as u32, |x, y| {
+            let v = digit[[y as usize, x as usize]];
+            Rgb([v, v, v])
+        });
+        InputImage {
+            name: "drawing".into(),
+            path: None,
+            image,
+        }
+    }
+
+    /// The drawing as a picture the network can take (the whole canvas).
     pub fn to_input(&self) -> InputImage {
         let mut image = Rgb32FImage::new(SIDE as u32, SIDE as u32);
         for ((y, x), &v) in self.ink.indexed_iter() {

@@ -9,6 +9,9 @@ use super::{Command, Panels};
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Sense, Vec2};
 
+/// The name of the canvas's picture (see `Canvas::to_input`).
+const DRAWING: &str = "drawing";
+
 /// Largest side of the original picture as shown (big photos are shrunk for display only).
 const SHOW_MAX: u32 = 384;
 const CANVAS_POINTS: f32 = 168.0;
@@ -61,6 +64,15 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::ClearCanvas);
         }
     });
+    if crate::io::mnist_style::suits(&p.ex.model.input)
+        && ui
+            .checkbox(&mut p.canvas.mnist_style, s.mnist_style)
+            .on_hover_text(s.mnist_style_tip)
+            .changed()
+        && !p.canvas.is_blank()
+    {
+        p.commands.push(Command::UseCanvas);
+    }
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(CANVAS_POINTS), Sense::drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, s.canvas_label));
     // Every pointer event of the frame, not only the last position: a fast stroke (or a press,
@@ -116,11 +128,21 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     );
 }
 
+/// Whether the picture the network reads is the canvas prepared like an MNIST digit.
+fn shows_prepared_drawing(p: &Panels) -> bool {
+    p.ex.input.path.is_none()
+        && p.ex.input.name == DRAWING
+        && p.canvas.prepares_for(&p.ex.model.input)
+}
+
 fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let ex = p.ex;
+    let prepared = shows_prepared_drawing(p);
+    // A prepared drawing's original is the canvas itself, before the MNIST step.
+    let raw = prepared.then(|| p.canvas.to_input().image);
     let original = p.tex.get(ui.ctx(), TexKey::Original, || {
-        let img = &ex.input.image;
+        let img = raw.as_ref().unwrap_or(&ex.input.image);
         let side = img.width().max(img.height());
         let shown = if side > SHOW_MAX {
             let k = SHOW_MAX as f32 / side as f32;
@@ -141,7 +163,15 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.columns(2, |cols| {
         let labels = [
             (&original, format!("{}: {}", s.original, ex.input.name)),
-            (&seen, s.network_sees.to_string()),
+            (
+                &seen,
+                if prepared {
+                    s.network_sees_centred
+                } else {
+                    s.network_sees
+                }
+                .to_string(),
+            ),
         ];
         for (ui, (tex, label)) in cols.iter_mut().zip(labels) {
             ui.label(egui::RichText::new(label).small())

@@ -4,6 +4,7 @@ pub mod architecture;
 pub mod error;
 pub mod idx;
 pub mod image_input;
+pub mod mnist_style;
 pub mod model_file;
 pub mod npy;
 
