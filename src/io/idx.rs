@@ -144,7 +144,7 @@ pub fn save_mnist_split(dir: &Path, prefix: &str, set: &ImageSet) -> Result<(), 
         gz.write_all(&header)
             .and_then(|_| gz.write_all(data))
             .map_err(err)?;
-        std::fs::write(&path, gz.finish().map_err(err)?).map_err(err)
+        super::atomic::write_atomic(&path, &gz.finish().map_err(err)?)
     };
     let n = set.len() as u32;
     let mut h = vec![0, 0, 8, 3];

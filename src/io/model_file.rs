@@ -1,6 +1,7 @@
 //! The `convscope/1` model format: a JSON description, weights inline or in a sibling
 //! safetensors file (see docs/model-format.md).
 
+use super::atomic::{check_writable, stage};
 use super::error::{FileError, read_limited};
 use crate::engine::{
     Activation, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d,
@@ -8,7 +9,7 @@ use crate::engine::{
 };
 use ndarray::{Array1, Array2, Array4};
 use safetensors::{Dtype, SafeTensors};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,20 +20,16 @@ const MAX_JSON_BYTES: u64 = 64 << 20;
 /// Largest safetensors file read.
 const MAX_WEIGHTS_BYTES: u64 = (limits::MAX_PARAMETERS as u64) * 8 + (1 << 20);
 
-/// A side length: `3` or `[3, 5]`.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
-#[serde(untagged)]
-enum Pair {
-    One(usize),
-    Two([usize; 2]),
-}
+/// A side length as written: `3` or `[3, 5]` (height, width). Kept as JSON until the layer is
+/// built, so a wrong value (`"same"`) is reported with its layer and field, in words.
+type Pair = Value;
 
-impl Pair {
-    fn get(self) -> (usize, usize) {
-        match self {
-            Pair::One(n) => (n, n),
-            Pair::Two([a, b]) => (a, b),
-        }
+/// `3` -> (3, 3), `[3, 5]` -> (3, 5); `None` for anything else.
+fn pair_of(value: &Value) -> Option<(usize, usize)> {
+    let whole = |v: &Value| v.as_u64().and_then(|n| usize::try_from(n).ok());
+    match value {
+        Value::Array(items) if items.len() == 2 => Some((whole(&items[0])?, whole(&items[1])?)),
+        v => whole(v).map(|n| (n, n)),
     }
 }
 
@@ -208,14 +205,17 @@ impl WeightSource<'_> {
     /// The tensor `key` with `expected` shape, as f32 values.
     fn take(&mut self, layer: &str, key: &str, expected: &[usize]) -> Result<Vec<f32>, Error> {
         let Some((path, tensors)) = &self.file else {
-            return Err(Error::MissingTensor {
-                layer: layer.into(),
-                tensor: format!("{key} (no inline values and no \"weights\" file)"),
-            });
+            return Err(Error::Invalid(format!(
+                "layer {layer}: tensor `{key}` is missing: give its values inline, or name a safetensors file in \"weights\""
+            )));
         };
-        let view = tensors.tensor(key).map_err(|_| Error::MissingTensor {
-            layer: layer.into(),
-            tensor: format!("{key} (not in {})", path.display()),
+        let view = tensors.tensor(key).map_err(|_| {
+            Error::Invalid(format!(
+                "layer {layer}: tensor `{key}` is not in {}",
+                path.file_name()
+                    .unwrap_or(path.as_os_str())
+                    .to_string_lossy()
+            ))
         })?;
         if view.shape() != expected {
             return Err(Error::WeightShape {
@@ -333,11 +333,17 @@ fn check_count(layer: &str, field: &str, value: usize, limit: usize) -> Result<u
 fn check_pair(
     layer: &str,
     field: &str,
-    pair: Pair,
+    pair: &Pair,
     min: usize,
     limit: usize,
 ) -> Result<(usize, usize), Error> {
-    let (a, b) = pair.get();
+    let (a, b) = pair_of(pair).ok_or_else(|| Error::BadField {
+        layer: layer.into(),
+        field: field.into(),
+        message: format!(
+            "{pair} is not a size in pixels: give a whole number (3) or [height, width] ([3, 5])"
+        ),
+    })?;
     for v in [a, b] {
         if v < min || v > limit {
             return Err(Error::BadField {
@@ -384,9 +390,12 @@ fn weight_and_bias(
         (false, _) => None,
         (true, Some(b)) => Some(b),
         (true, None) if weight.is_some() => {
-            return Err(Error::MissingTensor {
+            return Err(Error::BadField {
                 layer: layer.into(),
-                tensor: "bias (inline weights need inline bias values, or \"bias\": false)".into(),
+                field: "bias".into(),
+                message:
+                    "the weights are inline, so the bias values must be too (or \"bias\": false)"
+                        .into(),
             });
         }
         (true, None) => Some(weights.take(layer, &format!("{layer}.bias"), &[out])?),
@@ -427,18 +436,18 @@ fn build_layer(
                 });
             };
             let out = check_count(layer, "out_channels", out_channels, limits::MAX_CHANNELS)?;
-            let (kh, kw) = check_pair(layer, "kernel", kernel, 1, limits::MAX_KERNEL)?;
+            let (kh, kw) = check_pair(layer, "kernel", &kernel, 1, limits::MAX_KERNEL)?;
             let stride = check_pair(
                 layer,
                 "stride",
-                stride.unwrap_or(Pair::One(1)),
+                &stride.unwrap_or(json!(1)),
                 1,
                 limits::MAX_KERNEL,
             )?;
             let padding = check_pair(
                 layer,
                 "padding",
-                padding.unwrap_or(Pair::One(0)),
+                &padding.unwrap_or(json!(0)),
                 0,
                 limits::MAX_KERNEL,
             )?;
@@ -482,15 +491,15 @@ fn build_layer(
             blur,
             ..
         } => {
-            let kernel = check_pair(layer, "kernel", kernel, 1, limits::MAX_KERNEL)?;
+            let kernel = check_pair(layer, "kernel", &kernel, 1, limits::MAX_KERNEL)?;
             let stride = match stride {
-                Some(s) => check_pair(layer, "stride", s, 1, limits::MAX_KERNEL)?,
+                Some(s) => check_pair(layer, "stride", &s, 1, limits::MAX_KERNEL)?,
                 None => kernel,
             };
             let padding = check_pair(
                 layer,
                 "padding",
-                padding.unwrap_or(Pair::One(0)),
+                &padding.unwrap_or(json!(0)),
                 0,
                 limits::MAX_KERNEL,
             )?;
@@ -811,14 +820,25 @@ pub fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
     out
 }
 
-/// Writes `path` (the JSON) and a safetensors file beside it with the same stem.
+/// Where [`save_model`] puts the weights of a model saved as `path`: beside it, with the same
+/// stem and `.safetensors`.
+pub fn weights_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{stem}.safetensors"))
+}
+
+/// Writes `path` (the JSON) and a safetensors file beside it with the same stem, atomically:
+/// on failure the old files (or none) stay.
 pub fn save_model(model: &Model, path: &Path) -> Result<(), FileError> {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .ok_or_else(|| FileError::invalid(path, "needs a file name"))?;
-    let weights_name = format!("{stem}.safetensors");
-    let weights_path = path.with_file_name(&weights_name);
+    if path.file_stem().is_none() {
+        return Err(FileError::invalid(path, "needs a file name"));
+    }
+    let weights_path = weights_path(path);
+    let weights_name = weights_path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let tensors = named_tensors(model);
     let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
         .into_iter()
@@ -838,15 +858,18 @@ pub fn save_model(model: &Model, path: &Path) -> Result<(), FileError> {
                 .map_err(|e| FileError::invalid(&weights_path, e.to_string()))
         })
         .collect::<Result<_, _>>()?;
-    let write_err = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| FileError::Write { path: p, source }
-    };
     let blob = safetensors::tensor::serialize(views, None)
         .map_err(|e| FileError::invalid(&weights_path, e.to_string()))?;
-    std::fs::write(&weights_path, blob).map_err(write_err(&weights_path))?;
     let text = serde_json::to_string_pretty(&model_json(model, Some(&weights_name)))
         .expect("JSON values serialise");
-    std::fs::write(path, text + "\n").map_err(write_err(path))?;
+    // Both written in full before either replaces an old file; the weights go in place first,
+    // so the JSON never names weights that are not there yet.
+    check_writable(path)?;
+    let weights = stage(&weights_path, |w| w.write_all(&blob))?;
+    let json = stage(path, |w| {
+        w.write_all(text.as_bytes()).and(w.write_all(b"\n"))
+    })?;
+    weights.commit()?;
+    json.commit()?;
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! `.npy` arrays in and out (ndarray-npy), with the header's shape checked before reading.
 
+use super::atomic::write_atomic_with;
 use super::error::{FileError, read_limited};
 use ndarray::{Array3, ArrayD};
 use ndarray_npy::{ReadNpyExt, WriteNpyExt};
-use std::io::{BufWriter, Cursor};
+use std::io::Cursor;
 use std::path::Path;
 
 const MAX_NPY_BYTES: u64 = 256 << 20;
@@ -59,15 +60,9 @@ pub fn read_input_npy(path: &Path) -> Result<Array3<f32>, FileError> {
         .map_err(|e| FileError::invalid(path, e.to_string()))
 }
 
-/// Writes an array as float32 `.npy`.
+/// Writes an array as float32 `.npy`, atomically.
 pub fn write_npy(path: &Path, array: &ArrayD<f32>) -> Result<(), FileError> {
-    let file = std::fs::File::create(path).map_err(|source| FileError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    array
-        .write_npy(BufWriter::new(file))
-        .map_err(|e| FileError::invalid(path, format!("cannot write: {e}")))
+    write_atomic_with(path, |w| array.write_npy(w).map_err(std::io::Error::other))
 }
 
 #[cfg(test)]

@@ -79,11 +79,19 @@ fn paint_tile(
     }
 }
 
-/// Writes `image` as a PNG, naming the file on failure.
+/// Writes `image` as a PNG, atomically, naming the file on failure.
 pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), FileError> {
-    image
-        .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| FileError::invalid(path, format!("cannot write PNG: {e}")))
+    use image::ImageEncoder;
+    crate::io::write_atomic_with(path, |w| {
+        image::codecs::png::PngEncoder::new(w)
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+            .map_err(std::io::Error::other)
+    })
 }
 
 /// The cell size that makes a map of `side` pixels about `target` pixels wide in a picture.
