@@ -16,9 +16,10 @@ pub struct Args {
     /// architectures with seeded random weights.
     #[arg(long)]
     pub model: PathBuf,
-    /// Forward passes to time (the sweep is timed a tenth as often, at least 3 times).
-    #[arg(long, default_value_t = 1000)]
-    pub iters: usize,
+    /// Forward passes to time, 1 to 100000 (the sweep is timed a tenth as often, 3 to 50
+    /// times).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub iters: u64,
 }
 
 /// A fixed, image-like input in [0,1]: a bright disc off centre on a soft gradient.
@@ -46,12 +47,14 @@ pub fn run(args: Args) -> Result<()> {
     let options = RunOptions::default();
     let pixels = test_pixels(&model);
     let input = crate::io::network_input(&pixels, &model.input, 0, 0, Fill::Zero);
-    let iters = args.iters.max(1);
+    // At most 100000 (clap checks), so this fits any usize.
+    let iters = args.iters as usize;
     // Warm up, then time each pass on this thread.
     for _ in 0..iters.min(50) {
         std::hint::black_box(model.forward(&input, &options)?);
     }
-    let mut times = Vec::with_capacity(iters);
+    // Grown as the passes run: nothing is set aside for a count before the work it counts.
+    let mut times = Vec::new();
     for _ in 0..iters {
         let t = Instant::now();
         std::hint::black_box(model.forward(&input, &options)?);
@@ -81,7 +84,7 @@ pub fn run(args: Args) -> Result<()> {
         .collect();
     let shift_list = shifts(SweepAxis::Both, 8);
     let runs = (iters / 10).clamp(3, 50);
-    let mut sweep_times = Vec::with_capacity(runs);
+    let mut sweep_times = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
         std::hint::black_box(sweep(

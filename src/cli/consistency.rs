@@ -1,11 +1,12 @@
 //! `convscope consistency`: Zhang (2019)'s shift consistency and the accuracy over a test set,
 //! for each pooling mode, as a table and CSV.
 
+use super::progress::Progress;
 use crate::analysis::consistency::consistency;
 use crate::data;
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::{Fill, model_file};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -17,8 +18,9 @@ pub struct Args {
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
     #[arg(long, value_parser = super::train::parse_data)]
     pub data: data::DataSpec,
-    /// Each image is shifted twice by random (dx, dy) in [-K, K].
-    #[arg(long, default_value_t = 3)]
+    /// Each image is shifted twice by random (dx, dy) in [-K, K]; K from 0 to the image side
+    /// (4096 at most).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(0..=4096))]
     pub max_shift: i32,
     /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.
     #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
@@ -26,8 +28,8 @@ pub struct Args {
     /// What fills the uncovered pixels: zero, edge, wrap.
     #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
     pub fill: Fill,
-    /// Use only the first N test images.
-    #[arg(long)]
+    /// Use only the first N test images (1 to 1000000).
+    #[arg(long, value_parser = super::counts(1_000_000))]
     pub limit: Option<usize>,
     /// Seed of the random shifts.
     #[arg(long, default_value_t = 0)]
@@ -38,12 +40,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(path) = &args.csv {
+        super::sweep::check_csv_target(path)?;
+    }
     let model = model_file::load_model(&args.model)?;
     let test = data::load(&args.data)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),
         None => test,
     };
+    if test.is_empty() {
+        bail!("{}: the test split has no images", args.data);
+    }
     let (c, h, w) = test.image_shape();
     if (c, h, w) != (model.input.channels, model.input.height, model.input.width) {
         bail!(
@@ -80,12 +88,17 @@ pub fn run(args: Args) -> Result<()> {
         k = args.max_shift
     );
     outln!("{:<8} {:>9} {:>12}", "pool", "accuracy", "consistency");
+    let bar = Progress::new((modes.len() * test.len()) as u64, "images");
     for mode in modes {
+        bar.set_prefix(format!("{} ", mode.as_str()));
         let options = RunOptions {
             pool_mode: Some(mode),
             dropout: None,
         };
-        let image = |i: usize| (test.pixels(i), test.label(i));
+        let image = |i: usize| {
+            bar.inc(1);
+            (test.pixels(i), test.label(i))
+        };
         let r = consistency(
             &model,
             test.len(),
@@ -96,12 +109,14 @@ pub fn run(args: Args) -> Result<()> {
             args.seed,
         )
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-        outln!(
-            "{:<8} {:>8.2}% {:>11.2}%",
-            mode.as_str(),
-            100.0 * r.accuracy,
-            100.0 * r.consistency
-        );
+        bar.suspend(|| {
+            outln!(
+                "{:<8} {:>8.2}% {:>11.2}%",
+                mode.as_str(),
+                100.0 * r.accuracy,
+                100.0 * r.consistency
+            )
+        });
         writeln!(
             csv,
             "{},{trained},{},{},{},{:.4},{:.4}",
@@ -114,8 +129,9 @@ pub fn run(args: Args) -> Result<()> {
         )
         .ok();
     }
+    drop(bar);
     if let Some(path) = &args.csv {
-        std::fs::write(path, csv).with_context(|| format!("{}: cannot write", path.display()))?;
+        super::sweep::write_csv(path, &csv)?;
     }
     Ok(())
 }

@@ -79,6 +79,9 @@ fn safe(name: &str) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if args.out.exists() && !args.out.is_dir() {
+        bail!("--out {}: is a file; give a folder", args.out.display());
+    }
     let model = model_file::load_model(&args.model)?;
     let input = input_tensor(
         &model,
@@ -96,8 +99,16 @@ pub fn run(args: Args) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
 
     // Everything is computed; only now touch the output folder.
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    if !super::interrupt::start_writing() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the folder: {}",
+            args.out.display(),
+            io::error::io_reason(&e)
+        )
+    })?;
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
         let input_path = args.out.join("input.npy");
@@ -121,8 +132,10 @@ pub fn run(args: Args) -> Result<()> {
             "layers": entries,
         });
         let path = args.out.join("manifest.json");
-        std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+        io::write_atomic(
+            &path,
+            (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes(),
+        )?;
         Ok(())
     })();
     if let Err(e) = result {

@@ -21,6 +21,8 @@ pub mod bench;
 pub mod consistency;
 pub mod eval;
 pub mod inspect;
+pub mod interrupt;
+pub mod progress;
 pub mod render;
 pub mod sweep;
 pub mod train;
@@ -69,21 +71,45 @@ pub fn parse_fill(text: &str) -> Result<Fill, String> {
     Fill::parse(text).ok_or_else(|| format!("`{text}` is not one of zero, edge, wrap"))
 }
 
-/// `DX,DY` in whole pixels, for clap.
+/// A count from 1 to `max`, for clap (which shows the error and refuses 0).
+pub fn counts(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..=max)
+}
+
+/// The largest shift (pixels) any subcommand takes: the largest input side a model may have.
+pub const MAX_SHIFT: i32 = crate::engine::limits::MAX_SIDE as i32;
+
+/// `DX,DY` in whole pixels, each within [-4096, 4096], for clap.
 pub fn parse_shift(text: &str) -> Result<(i32, i32), String> {
     let (a, b) = text
         .split_once(',')
         .ok_or_else(|| format!("`{text}` is not DX,DY (e.g. 2,-1)"))?;
-    let parse = |s: &str| {
-        s.trim()
-            .parse::<i32>()
-            .map_err(|_| format!("`{s}` is not a whole number"))
+    let parse = |s: &str| match s.trim().parse::<i32>() {
+        Ok(d) if (-MAX_SHIFT..=MAX_SHIFT).contains(&d) => Ok(d),
+        Ok(_) => Err(format!("`{s}` is not between -{MAX_SHIFT} and {MAX_SHIFT}")),
+        Err(_) => Err(format!("`{s}` is not a whole number")),
     };
     Ok((parse(a)?, parse(b)?))
 }
 
-/// Runs a subcommand; the caller prints the error.
+/// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
+/// program here with exit code 130 (see [`interrupt`]).
 pub fn run(command: Command) -> anyhow::Result<()> {
+    // The sweep stops its own loop; the others are ended by the handler while they compute.
+    interrupt::install(matches!(command, Command::Sweep(_)));
+    let result = run_command(command);
+    if interrupt::interrupted() {
+        match (&result, interrupt::wrote()) {
+            (Ok(()), true) => interrupt::say_interrupted("the output was written in full"),
+            (Err(_), true) => return result,
+            _ => interrupt::say_interrupted("nothing written"),
+        }
+        std::process::exit(interrupt::EXIT_CODE);
+    }
+    result
+}
+
+fn run_command(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),

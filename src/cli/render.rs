@@ -24,8 +24,8 @@ pub struct Args {
     /// One colour scale per channel instead of one for the whole layer.
     #[arg(long)]
     pub per_channel: bool,
-    /// Pixels per map cell (default: about 160 pixels per map).
-    #[arg(long)]
+    /// Pixels per map cell, 1 to 64 (default: about 160 pixels per map).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub cell: Option<u32>,
     /// Where to write the PNG.
     #[arg(long)]
@@ -33,6 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    crate::io::check_writable(&args.out)?;
     let model = crate::io::load_model(&args.model)?;
     let input = super::inspect::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
     let options = RunOptions {
@@ -59,11 +60,11 @@ pub fn run(args: Args) -> Result<()> {
     };
     let tensor = &outputs[stage];
     let side = tensor.as_maps().map_or(28, |m| m.dim().2);
-    let cell = args
-        .cell
-        .unwrap_or_else(|| cell_px_for(side, 160))
-        .clamp(1, 64);
+    let cell = args.cell.unwrap_or_else(|| cell_px_for(side, 160));
     let image = grid_image(tensor, cell, !args.per_channel);
+    if !super::interrupt::start_writing() {
+        return Ok(());
+    }
     save_png(&image, &args.out)?;
     outln!(
         "{}: {} {} ({}x{} px)",

@@ -1,17 +1,18 @@
 //! `convscope train`: trains an architecture on MNIST or the shapes set and writes the model
 //! (JSON + safetensors) with its training record and learning curves.
 
+use super::progress::Progress;
 use crate::data::shapes::FreshShapes;
 use crate::data::{self, DataSpec};
 use crate::engine::train::{
     self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig,
 };
 use crate::engine::{LayerKind, Model, PoolMode};
-use crate::io::{architecture::load_architecture, save_model};
+use crate::io::{architecture::load_architecture, check_writable, save_model};
 use anyhow::{Context, Result, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use std::path::PathBuf;
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
@@ -22,8 +23,8 @@ pub struct Args {
     /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
     #[arg(long, value_parser = parse_data)]
     pub data: DataSpec,
-    /// Train on only the first N training images.
-    #[arg(long)]
+    /// Train on only the first N training images (1 to 1000000).
+    #[arg(long, value_parser = super::counts(1_000_000))]
     pub train_limit: Option<usize>,
     /// Shapes only: draw a new set of N training shapes every epoch, so the network never sees
     /// an image twice and cannot memorise them. Epoch 1 is the usual shapes:N set; each later
@@ -31,10 +32,11 @@ pub struct Args {
     /// set's. Still deterministic: the same epochs give the same images.
     #[arg(long)]
     pub fresh_data: bool,
-    #[arg(long, default_value_t = 10)]
+    /// Passes over the training set, 1 to 10000.
+    #[arg(long, default_value_t = 10, value_parser = super::counts(10_000))]
     pub epochs: usize,
-    /// Examples per mini-batch.
-    #[arg(long, default_value_t = 32)]
+    /// Examples per mini-batch, 1 to 4096.
+    #[arg(long, default_value_t = 32, value_parser = super::counts(4096))]
     pub batch: usize,
     /// Learning rate.
     #[arg(long, default_value_t = 1e-3)]
@@ -97,6 +99,38 @@ fn optimizer_name(kind: OptimizerKind) -> &'static str {
     }
 }
 
+/// Refuses, before any training, an `--out` that could not be written: a folder, a device,
+/// a place a file cannot be created. Creates the output folder if it is missing.
+fn check_out(out: &Path) -> Result<()> {
+    if out.file_stem().is_none() || out.to_string_lossy().ends_with('/') {
+        bail!(
+            "--out {}: needs a file name, like models/mine.json",
+            out.display()
+        );
+    }
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        if dir.exists() {
+            bail!(
+                "--out {}: {} is a file, not a folder",
+                out.display(),
+                dir.display()
+            );
+        }
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot create the folder: {}",
+                dir.display(),
+                crate::io::error::io_reason(&e)
+            )
+        })?;
+    }
+    check_writable(out)?;
+    check_writable(&crate::io::model_file::weights_path(out))?;
+    Ok(())
+}
+
 pub fn run(args: Args) -> Result<()> {
     if !(args.lr.is_finite() && args.lr > 0.0) {
         bail!("--lr must be a positive number, not {}", args.lr);
@@ -104,6 +138,7 @@ pub fn run(args: Args) -> Result<()> {
     if !(args.lr_decay.is_finite() && args.lr_decay > 0.0 && args.weight_decay.is_finite()) {
         bail!("--lr-decay must be positive and --weight-decay finite");
     }
+    check_out(&args.out)?;
     let mut model = load_architecture(&args.arch)?;
     if let Some(mode) = args.pool {
         model = model.with_pool_mode(mode);
@@ -169,7 +204,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let config = TrainConfig {
         epochs: args.epochs,
-        batch: args.batch.max(1),
+        batch: args.batch,
         lr: args.lr,
         lr_decay: args.lr_decay,
         optimizer: args.optimizer,
@@ -195,14 +230,10 @@ pub fn run(args: Args) -> Result<()> {
         config.lr
     );
     let started = Instant::now();
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} batches {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    let mut epoch = 1;
-    bar.set_prefix(format!("{epoch}/{}", config.epochs));
+    // One bar over every batch of every epoch, so its estimate is of the whole training.
+    let bar = Progress::new(0, "batches");
+    let epoch = Cell::new(1);
+    bar.set_prefix(format!("epoch 1/{} ", config.epochs));
     let train_data: &mut dyn EpochData = match &mut fresh {
         Some(f) => f,
         None => &mut train_examples,
@@ -213,8 +244,9 @@ pub fn run(args: Args) -> Result<()> {
         Some(test_examples),
         &config,
         |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
+            let before = (epoch.get() - 1) as u64 * total as u64;
+            bar.set_length(config.epochs as u64 * total as u64);
+            bar.set_position(before + done as u64);
         },
         |stats: &EpochStats| {
             bar.suspend(|| {
@@ -227,12 +259,11 @@ pub fn run(args: Args) -> Result<()> {
                     started.elapsed().as_secs_f64()
                 )
             });
-            epoch += 1;
-            bar.set_prefix(format!("{epoch}/{}", config.epochs));
-            bar.set_position(0);
+            epoch.set(stats.epoch + 1);
+            bar.set_prefix(format!("epoch {}/{} ", epoch.get(), config.epochs));
         },
     )?;
-    bar.finish_and_clear();
+    drop(bar);
     let wall = started.elapsed().as_secs_f64();
     // With fresh data, the train accuracy is on the last epoch's images (each seen once).
     let last_train_set = match &fresh {
@@ -260,9 +291,8 @@ pub fn run(args: Args) -> Result<()> {
         "test_accuracy": test_accuracy,
         "history": history,
     });
-    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    if !super::interrupt::start_writing() {
+        return Ok(());
     }
     save_model(&model, &args.out)?;
     outln!(

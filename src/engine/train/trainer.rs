@@ -195,7 +195,8 @@ pub fn train(
     let mut rng = StdRng::seed_from_u64(config.seed);
     // One order, shuffled again every epoch (rebuilt only if an epoch's set has another size).
     let mut order: Vec<usize> = Vec::new();
-    let mut history = Vec::with_capacity(config.epochs);
+    // Grown epoch by epoch: a large `epochs` must not set memory aside before any training.
+    let mut history = Vec::new();
     let mut step = 0u64;
     for epoch in 1..=config.epochs {
         let train_set = train_data.epoch(epoch);
