@@ -118,7 +118,15 @@ pub fn load_mnist_split(dir: &Path, prefix: &str) -> Result<ImageSet, FileError>
     if dims[0] != ldims[0] {
         return Err(FileError::invalid(
             &labels_path,
-            format!("{} labels for {} images", ldims[0], dims[0]),
+            format!(
+                "holds {} labels, but {} holds {} images",
+                ldims[0],
+                images_path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy(),
+                dims[0]
+            ),
         ));
     }
     Ok(ImageSet {

@@ -559,6 +559,21 @@ fn build_layer(
     Ok(Layer { name, kind })
 }
 
+/// The `"type"` of every layer [`LayerFile`] reads.
+const LAYER_TYPES: [&str; 11] = [
+    "conv2d",
+    "relu",
+    "leaky_relu",
+    "sigmoid",
+    "tanh",
+    "pool2d",
+    "global_avg_pool",
+    "flatten",
+    "dropout",
+    "dense",
+    "softmax",
+];
+
 fn type_of(value: &Value) -> &str {
     value.get("type").and_then(Value::as_str).unwrap_or("?")
 }
@@ -566,8 +581,19 @@ fn type_of(value: &Value) -> &str {
 /// Parses a model from its JSON text. `dir` is the folder the `"weights"` file is looked for in.
 pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, FileError> {
     let invalid = |message: String| FileError::invalid(json_path, message);
-    let file: ModelFile =
-        serde_json::from_str(text).map_err(|e| invalid(format!("not a convscope/1 model: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(invalid(format!(
+            "is empty ({} bytes), not a convscope/1 model",
+            text.len()
+        )));
+    }
+    let file: ModelFile = serde_json::from_str(text).map_err(|e| {
+        invalid(if e.is_syntax() || e.is_eof() {
+            format!("is not valid JSON: {e}")
+        } else {
+            format!("not a convscope/1 model: {e}")
+        })
+    })?;
     if file.format != FORMAT {
         return Err(invalid(format!(
             "\"format\" is \"{}\", expected \"{FORMAT}\"",
@@ -638,6 +664,14 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
     let mut layers = Vec::with_capacity(file.layers.len());
     let mut kernel_names = BTreeMap::new();
     for (index, value) in file.layers.iter().enumerate() {
+        let kind = type_of(value);
+        if !LAYER_TYPES.contains(&kind) {
+            return Err(invalid(format!(
+                "layer {index}: \"type\" is {}, not one of {}",
+                value.get("type").map_or("missing".into(), Value::to_string),
+                LAYER_TYPES.join(", ")
+            )));
+        }
         let spec: LayerFile = serde_json::from_value(value.clone())
             .map_err(|e| invalid(format!("layer {index} (type \"{}\"): {e}", type_of(value))))?;
         let kind = type_of(value).to_string();
