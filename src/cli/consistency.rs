@@ -18,8 +18,8 @@ pub struct Args {
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
     #[arg(long, value_parser = super::train::parse_data)]
     pub data: data::DataSpec,
-    /// Each image is shifted twice by random (dx, dy) in [-K, K]; K from 0 to the image side
-    /// (4096 at most).
+    /// Each image is shifted twice by random (dx, dy) in [-K, K]: K is 0 to 4096, and at most
+    /// the image side.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(0..=4096))]
     pub max_shift: i32,
     /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.

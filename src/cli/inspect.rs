@@ -26,7 +26,8 @@ pub struct Args {
     /// Run every pooling layer in this mode (max, avg, blurmax).
     #[arg(long, value_parser = super::parse_pool)]
     pub pool: Option<PoolMode>,
-    /// Shift the input by DX,DY pixels (+x right, +y down) before it enters the network.
+    /// Shift the input by DX,DY pixels (+x right, +y down) before it enters the network; each
+    /// -4096 to 4096.
     #[arg(long, value_parser = super::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
     pub shift: (i32, i32),
     /// What fills the uncovered pixels: zero, edge, wrap.

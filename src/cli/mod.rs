@@ -132,3 +132,100 @@ pub fn write_stdout(args: std::fmt::Arguments) {
         std::process::exit(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::any::TypeId;
+
+    /// Every count argument: subcommand, flag, smallest and largest value.
+    const RANGES: &[(&str, &str, i64, i64)] = &[
+        ("bench", "iters", 1, 100_000),
+        ("train", "train-limit", 1, 1_000_000),
+        ("train", "epochs", 1, 10_000),
+        ("train", "batch", 1, 4096),
+        ("sweep", "max-shift", 0, 4096),
+        ("consistency", "max-shift", 0, 4096),
+        ("consistency", "limit", 1, 1_000_000),
+        ("render", "cell", 1, 64),
+    ];
+
+    /// The arguments each subcommand needs besides the one under test.
+    fn required(sub: &str) -> &'static [&'static str] {
+        match sub {
+            "bench" => &["--model", "m.json"],
+            "train" => &["--arch", "a.json", "--data", "shapes", "--out", "m.json"],
+            "sweep" => &["--model", "m.json", "--image", "i.png", "--csv", "-"],
+            "consistency" => &["--model", "m.json", "--data", "shapes"],
+            "render" => &[
+                "--model", "m.json", "--image", "i.png", "--layer", "c", "--out", "o.png",
+            ],
+            other => panic!("no arguments for {other}"),
+        }
+    }
+
+    fn parses(sub: &str, flag: &str, value: i64) -> bool {
+        let mut args = vec!["convscope", sub];
+        args.extend_from_slice(required(sub));
+        let flag = format!("--{flag}");
+        let value = value.to_string();
+        args.extend([flag.as_str(), value.as_str()]);
+        Cli::try_parse_from(args).is_ok()
+    }
+
+    #[test]
+    fn every_count_has_its_range_checked_and_shown() {
+        let cli = Cli::command();
+        for &(sub, flag, min, max) in RANGES {
+            assert!(parses(sub, flag, min), "{sub} --{flag} {min}");
+            assert!(parses(sub, flag, max), "{sub} --{flag} {max}");
+            assert!(!parses(sub, flag, min - 1), "{sub} --{flag} {}", min - 1);
+            assert!(!parses(sub, flag, max + 1), "{sub} --{flag} {}", max + 1);
+            let command = cli.find_subcommand(sub).expect("subcommand");
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_long() == Some(flag))
+                .expect("flag");
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                help.contains(&format!("{min} to {max}")),
+                "{sub} --{flag}: {help}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_count_argument_is_left_without_a_range() {
+        // Any whole-number argument but a seed is a count or a size and must be in RANGES.
+        let whole = [
+            TypeId::of::<usize>(),
+            TypeId::of::<u64>(),
+            TypeId::of::<u32>(),
+            TypeId::of::<i32>(),
+            TypeId::of::<i64>(),
+        ];
+        let cli = Cli::command();
+        for command in cli.get_subcommands() {
+            for arg in command.get_arguments() {
+                let id = arg.get_value_parser().type_id();
+                let Some(long) = arg.get_long() else { continue };
+                if long == "seed" || !whole.iter().any(|t| id == *t) {
+                    continue;
+                }
+                let sub = command.get_name();
+                assert!(
+                    RANGES.iter().any(|&(s, f, _, _)| s == sub && f == long),
+                    "{sub} --{long} has no range in RANGES"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shifts_are_bounded() {
+        assert_eq!(parse_shift("4096,-4096"), Ok((4096, -4096)));
+        assert!(parse_shift("4097,0").is_err());
+        assert!(parse_shift("0,-99999999999").is_err());
+    }
+}

@@ -25,7 +25,7 @@ pub struct Args {
     /// The image to shift.
     #[arg(long)]
     pub image: PathBuf,
-    /// Shifts from -N to N pixels; N from 0 to the model's input side (4096 at most).
+    /// Shifts from -N to N pixels: N is 0 to 4096, and at most the model's input side.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(i32).range(0..=4096))]
     pub max_shift: i32,
     /// Shift along x, along y, or over the whole (dx, dy) grid.
