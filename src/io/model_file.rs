@@ -907,3 +907,52 @@ pub fn save_model(model: &Model, path: &Path) -> Result<(), FileError> {
     json.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::zoo;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_saved_changes_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = zoo::digits(1, PoolMode::Max);
+        // The JSON's place is taken by a folder: the old weights must stay as they were.
+        let path = dir.path().join("m.json");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(dir.path().join("m.safetensors"), b"old").unwrap();
+        let err = save_model(&model, &path).unwrap_err().to_string();
+        assert!(err.ends_with("m.json: is a folder, not a file"), "{err}");
+        assert_eq!(
+            std::fs::read(dir.path().join("m.safetensors")).unwrap(),
+            b"old"
+        );
+        assert_eq!(names(dir.path()), ["m.json", "m.safetensors"]);
+        // The weights' place taken by a folder: the JSON is not written either.
+        let other = dir.path().join("n.json");
+        std::fs::create_dir(dir.path().join("n.safetensors")).unwrap();
+        assert!(save_model(&model, &other).is_err());
+        assert_eq!(
+            names(dir.path()),
+            ["m.json", "m.safetensors", "n.safetensors"]
+        );
+        // A good save round-trips and leaves exactly the two files.
+        let good = dir.path().join("good").join("g.json");
+        std::fs::create_dir(good.parent().unwrap()).unwrap();
+        save_model(&model, &good).unwrap();
+        assert_eq!(names(good.parent().unwrap()), ["g.json", "g.safetensors"]);
+        assert_eq!(
+            load_model(&good).unwrap().parameter_count(),
+            model.parameter_count()
+        );
+    }
+}
