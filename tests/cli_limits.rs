@@ -59,6 +59,17 @@ fn train_refuses_an_unwritable_out_before_training() {
         assert!(!err.contains("training"), "{out}: trained first: {err}");
         assert!(started.elapsed() < Duration::from_secs(10), "{out}");
     }
+    // A run that fails before writing leaves no new, empty output folder.
+    let o = convscope(&[
+        "train",
+        "--arch",
+        s(&root("sample_models/arch/digits.json")),
+        "--data",
+        "shapes:20",
+        "--out",
+        s(&dir.join("new").join("m.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
     assert_eq!(names(dir), ["a-file", "models"]);
     assert!(names(&folder).is_empty());
     assert!(!Path::new("/dev/full.safetensors").exists());

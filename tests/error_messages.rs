@@ -515,6 +515,88 @@ fn every_error_is_one_clear_line_said_once() {
             ],
             Exact("--max-shift 9 is not between 0 and the input size 8".into()),
         ),
+        case(
+            "train --out under a file",
+            &[
+                "train",
+                "--arch",
+                &good_s,
+                "--data",
+                "shapes:10",
+                "--out",
+                &format!("{image_s}/m/m.json"),
+            ],
+            Exact(format!(
+                "--out {image_s}/m/m.json: {image_s} is a file, not a folder"
+            )),
+        ),
+        case(
+            "sweep --csv in a missing folder",
+            &[
+                "sweep",
+                "--model",
+                &good_s,
+                "--image",
+                &image_s,
+                "--csv",
+                &s(&dir.join("nowhere").join("x.csv")),
+            ],
+            Exact(format!(
+                "{}: cannot write: the folder {} does not exist",
+                p(&dir.join("nowhere").join("x.csv")),
+                p(&dir.join("nowhere"))
+            )),
+        ),
+        case(
+            "inspect --out a file",
+            &["inspect", "--model", &good_s, "--image", &image_s, "--out", &image_s],
+            Exact(format!("--out {image_s}: is a file; give a folder")),
+        ),
+        // Models that do not fit the request.
+        case(
+            "train --arch missing",
+            &[
+                "train",
+                "--arch",
+                &s(&missing),
+                "--data",
+                "shapes:10",
+                "--out",
+                &s(&dir.join("m.json")),
+            ],
+            Exact(format!("{}: cannot read: no such file", p(&missing))),
+        ),
+        case(
+            "eval with classes that do not match",
+            &["eval", "--model", &good_s, "--data", "shapes:10"],
+            Exact(format!(
+                "{good_s}: the model has 2 outputs but shapes:10 has 5 classes"
+            )),
+        ),
+        case(
+            "consistency on images of another size",
+            &["consistency", "--model", &good_s, "--data", "shapes:10"],
+            Exact(format!(
+                "{good_s}: takes 1 @ 8x8, but shapes:10 has 3 @ 64x64 images"
+            )),
+        ),
+        case(
+            "render a layer that does not exist",
+            &[
+                "render",
+                "--model",
+                &good_s,
+                "--image",
+                &image_s,
+                "--layer",
+                "conv9",
+                "--out",
+                &s(&dir.join("r.png")),
+            ],
+            Exact(format!(
+                "{good_s}: no layer named `conv9` (layers: input, sobel, relu_1, pool, gap, flatten_4, score, softmax_6)"
+            )),
+        ),
         // Arguments clap refuses.
         case(
             "--epochs 0",

@@ -100,7 +100,8 @@ fn optimizer_name(kind: OptimizerKind) -> &'static str {
 }
 
 /// Refuses, before any training, an `--out` that could not be written: a folder, a device,
-/// a place a file cannot be created. Creates the output folder if it is missing.
+/// a place a file cannot be created. A missing output folder is made only when the model is
+/// written (so a failed run leaves none); here the nearest folder that exists is tried.
 fn check_out(out: &Path) -> Result<()> {
     if out.file_stem().is_none() || out.to_string_lossy().ends_with('/') {
         bail!(
@@ -108,27 +109,35 @@ fn check_out(out: &Path) -> Result<()> {
             out.display()
         );
     }
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
-    {
-        if dir.exists() {
-            bail!(
-                "--out {}: {} is a file, not a folder",
-                out.display(),
-                dir.display()
-            );
-        }
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: cannot create the folder: {}",
-                dir.display(),
-                crate::io::error::io_reason(&e)
-            )
-        })?;
+    let dir = out_folder(out);
+    if dir.is_dir() {
+        check_writable(out)?;
+        check_writable(&crate::io::model_file::weights_path(out))?;
+        return Ok(());
     }
-    check_writable(out)?;
-    check_writable(&crate::io::model_file::weights_path(out))?;
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = existing
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+    }
+    if !existing.is_dir() {
+        bail!(
+            "--out {}: {} is a file, not a folder",
+            out.display(),
+            existing.display()
+        );
+    }
+    check_writable(&existing.join(".convscope-write-check"))?;
     Ok(())
+}
+
+/// The folder `--out` goes in.
+fn out_folder(out: &Path) -> &Path {
+    out.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -294,6 +303,13 @@ pub fn run(args: Args) -> Result<()> {
     if !super::interrupt::start_writing() {
         return Ok(());
     }
+    std::fs::create_dir_all(out_folder(&args.out)).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the folder: {}",
+            out_folder(&args.out).display(),
+            crate::io::error::io_reason(&e)
+        )
+    })?;
     save_model(&model, &args.out)?;
     outln!(
         "{}: train accuracy {:.2}%, test accuracy {:.2}% ({} test images), {:.1} s",
