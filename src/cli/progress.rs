@@ -11,7 +11,7 @@ impl Progress {
         let bar = ProgressBar::new(len);
         bar.set_style(
             ProgressStyle::with_template(&format!(
-                "{{prefix}}[{{bar:30}}] {{pos}}/{{len}} {unit}, {{elapsed}} so far, about {{eta}} left"
+                "{{prefix}}[{{bar:25}}] {{pos}}/{{len}} {unit}, {{elapsed}}, about {{eta}} left"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),

@@ -43,8 +43,7 @@ pub struct Args {
 }
 
 /// The most forward passes one sweep runs (one per shift and pooling mode): a 128x128 model
-/// swept over its whole grid in three modes is 198147. About a minute of work per 10^5
-/// passes of a small model on two cores.
+/// swept over its whole grid in three modes is 198147 (the progress bar estimates the time).
 pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
