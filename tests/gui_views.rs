@@ -5,7 +5,7 @@
 
 use convscope::app::{Command, ConvscopeApp, Lang, Settings};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 
 fn fixture_dir() -> PathBuf {
@@ -137,4 +137,35 @@ fn play_and_stop_render_in_both_languages() {
         h.get_by_label(s.stop);
         assert!(!s.stop.contains('⏹'));
     }
+}
+
+/// The rectangle of the drop-down named `text` and of the plain label with that text on the
+/// same row.
+fn label_and_control(h: &Harness<'static, ConvscopeApp>, text: &str) -> (egui::Rect, egui::Rect) {
+    let control = h
+        .get_all_by_role(egui::accesskit::Role::ComboBox)
+        .find(|n| n.accesskit_node().label().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no drop-down named {text:?}"))
+        .rect();
+    // A plain label carries its text as its value.
+    let label = h
+        .get_all_by_role(egui::accesskit::Role::Label)
+        .map(|n| (n.value(), n.rect()))
+        .find(|(v, r)| v.as_deref() == Some(text) && r.y_range().contains(control.center().y))
+        .map_or(egui::Rect::NOTHING, |(_, r)| r);
+    (label, control)
+}
+
+#[test]
+fn labels_come_before_their_drop_downs() {
+    let mut h = harness_with(Settings::default());
+    let (label, control) = label_and_control(&h, "Window");
+    assert!(
+        label.right() <= control.left() && label.center().y > control.top(),
+        "Window label {label:?} is not before its box {control:?}"
+    );
+    h.key_press(egui::Key::T);
+    h.run();
+    let (label, control) = label_and_control(&h, "Stage");
+    assert!(label.right() <= control.left(), "{label:?} {control:?}");
 }

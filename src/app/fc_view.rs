@@ -293,7 +293,8 @@ fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
         ui.separator();
         let current = compared.map_or(s.compare_none, |m| m.name.as_str());
-        egui::ComboBox::from_label(s.compare_with)
+        let label = ui.label(s.compare_with);
+        egui::ComboBox::from_id_salt("compare-history")
             .selected_text(current)
             .show_ui(ui, |ui| {
                 if ui
@@ -311,6 +312,7 @@ fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 }
             })
             .response
+            .labelled_by(label.id)
             .on_hover_text(s.compare_tip);
     });
     let other = compared.map(|m| (m.name.clone(), curves(&m.training)));

@@ -266,7 +266,8 @@ fn controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
         ui.separator();
         let stage = p.ex.stage;
-        egui::ComboBox::from_label(s.lab_stage)
+        let label = ui.label(s.lab_stage);
+        egui::ComboBox::from_id_salt("lab-stage")
             .selected_text(stage_label(p, stage).to_string())
             .show_ui(ui, |ui| {
                 for i in 0..p.lab.names.len() {
@@ -274,7 +275,9 @@ fn controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
                         p.commands.push(Command::SelectStage(i));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
     });
     if settings != p.lab.settings {
         p.commands.push(Command::SetLab(settings));

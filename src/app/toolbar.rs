@@ -105,7 +105,9 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .pool_window
         .label()
         .unwrap_or_else(|| s.window_as_trained.to_string());
-    egui::ComboBox::from_label(s.window)
+    // The label before the box, in the normal text colour (from_label puts a grey one after).
+    let label = ui.label(s.window);
+    egui::ComboBox::from_id_salt("pool-window")
         .selected_text(current)
         .show_ui(ui, |ui| {
             for w in PoolWindow::ALL {
@@ -116,6 +118,7 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         })
         .response
+        .labelled_by(label.id)
         .on_hover_text(s.window_tip);
     let trained = trained_pool_mode(&ex.model);
     if trained.is_some_and(|t| t != ex.pool_mode)
