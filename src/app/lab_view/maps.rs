@@ -1,0 +1,196 @@
+//! The selected stage in the lab: original, shifted, difference and aligned difference maps
+//! on one colour scale.
+
+use super::super::Panels;
+use super::super::i18n::fill;
+use super::super::lab::Lab;
+use super::super::maps_ui::{GAP, as_maps, fit_cell, legend_ui};
+use crate::analysis::similarity::aligned_views;
+use crate::engine::Tensor;
+use crate::viz::{Scale, to_color_image};
+use egui::{TextureHandle, TextureOptions, Vec2};
+use ndarray::{Array3, Axis};
+
+/// At most this many channels per row of maps.
+const MAX_CHANNELS: usize = 16;
+
+/// What the aligned view of a stage is.
+#[derive(Debug, Clone, PartialEq)]
+enum Aligned {
+    /// The difference over the overlap, and the shift in cells.
+    Maps(Array3<f32>, (i64, i64)),
+    NotWholeCells,
+    Vector,
+    NoOverlap,
+}
+
+/// The maps of one stage, as uploaded textures with their shared scale.
+struct StageTextures {
+    key: (u64, u64, usize),
+    rows: Vec<Vec<TextureHandle>>,
+    scale: Scale,
+    aligned: Aligned,
+    channels: usize,
+    hw: (usize, usize),
+    aligned_hw: (usize, usize),
+}
+
+/// The selected stage's maps, uploaded once per (explorer, lab, stage) generation.
+#[derive(Default)]
+pub(super) struct StageMaps {
+    cache: Option<StageTextures>,
+}
+
+impl StageMaps {
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        let stage = p.ex.stage;
+        let key = (p.ex.generation, p.lab.generation, stage);
+        if self.cache.as_ref().is_none_or(|c| c.key != key) {
+            self.cache = stage_textures(ui.ctx(), p.ex.trace.get(stage), p.lab, stage, key);
+        }
+        let Some(c) = &self.cache else { return };
+        let s = p.s;
+        ui.horizontal(|ui| {
+            ui.label(s.lab_scale);
+            legend_ui(ui, &c.scale);
+            if c.channels > MAX_CHANNELS {
+                ui.small(fill(s.lab_channels_shown, &[&MAX_CHANNELS, &c.channels]));
+            }
+        });
+        let shown = c.channels.min(MAX_CHANNELS);
+        // At most 5 points per cell, so one-channel stages sit side by side.
+        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0);
+        let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
+        let mut views = vec![
+            (s.lab_original.to_string(), c.hw),
+            (fill(s.lab_shifted, &[&dx, &dy]), c.hw),
+            (s.lab_difference.to_string(), c.hw),
+        ];
+        if let Aligned::Maps(_, (cx, cy)) = &c.aligned {
+            views.push((fill(s.lab_aligned, &[cx, cy]), c.aligned_hw));
+        }
+        let gap = GAP;
+        let group_width = |hw: (usize, usize)| {
+            (shown as f32 * (hw.1 as f32 * cell + gap)).max(c.hw.1 as f32 * cell)
+        };
+        let total: f32 = views.iter().map(|(_, hw)| group_width(*hw) + 12.0).sum();
+        let view_ui = |ui: &mut egui::Ui, (title, hw): &(String, (usize, usize)), row| {
+            ui.vertical(|ui| {
+                ui.set_max_width(group_width(*hw).max(120.0));
+                ui.strong(title);
+                tiles_ui(ui, row, *hw, cell);
+            });
+        };
+        if total <= ui.available_width() {
+            // Side by side when they fit (one-channel stages).
+            ui.horizontal_top(|ui| {
+                for (view, row) in views.iter().zip(&c.rows) {
+                    view_ui(ui, view, row);
+                }
+            });
+        } else {
+            for (view, row) in views.iter().zip(&c.rows) {
+                view_ui(ui, view, row);
+            }
+        }
+        match &c.aligned {
+            Aligned::Maps(..) => {}
+            Aligned::NotWholeCells => {
+                let (sy, sx) = p.lab.strides.get(stage).copied().unwrap_or((1, 1));
+                ui.label(fill(s.lab_aligned_unavailable, &[&dx, &dy, &sx, &sy]));
+            }
+            Aligned::Vector => {
+                ui.label(s.lab_aligned_vector);
+            }
+            Aligned::NoOverlap => {
+                ui.label(s.lab_aligned_none);
+            }
+        }
+    }
+}
+
+/// The aligned view of stage `stage`: never computed unless the shift is whole cells there.
+fn aligned_for(lab: &Lab, stage: usize, original: &Tensor, shifted: &Tensor) -> Aligned {
+    let (Tensor::Maps(o), Tensor::Maps(t)) = (original, shifted) else {
+        return Aligned::Vector;
+    };
+    if !lab.whole_cells(stage) {
+        return Aligned::NotWholeCells;
+    }
+    let Some(&(sy, sx)) = lab.strides.get(stage) else {
+        return Aligned::NotWholeCells;
+    };
+    let cx = (lab.settings.dx / sx.max(1) as i32) as i64;
+    let cy = (lab.settings.dy / sy.max(1) as i32) as i64;
+    match aligned_views(o, t, cx, cy) {
+        Some((a, b)) if !a.is_empty() => Aligned::Maps(&b - &a, (cx, cy)),
+        _ => Aligned::NoOverlap,
+    }
+}
+
+fn stage_textures(
+    ctx: &egui::Context,
+    original: Option<&Tensor>,
+    lab: &Lab,
+    stage: usize,
+    key: (u64, u64, usize),
+) -> Option<StageTextures> {
+    let original_t = original?;
+    let shifted_t = lab.shifted.get(stage)?;
+    let o = as_maps(original_t);
+    let t = as_maps(shifted_t);
+    if o.dim() != t.dim() {
+        return None;
+    }
+    let diff = &*t - &*o;
+    let aligned = aligned_for(lab, stage, original_t, shifted_t);
+    let mut values: Vec<&f32> = o.iter().chain(t.iter()).chain(diff.iter()).collect();
+    if let Aligned::Maps(a, _) = &aligned {
+        values.extend(a.iter());
+    }
+    let scale = Scale::fit(values);
+    let (channels, h, w) = o.dim();
+    let upload = |maps: &Array3<f32>, name: &str| -> Vec<TextureHandle> {
+        (0..maps.dim().0.min(MAX_CHANNELS))
+            .map(|c| {
+                ctx.load_texture(
+                    format!("lab-{name}-{c}"),
+                    to_color_image(maps.index_axis(Axis(0), c), &scale),
+                    TextureOptions::NEAREST,
+                )
+            })
+            .collect()
+    };
+    let mut rows = vec![
+        upload(&o, "original"),
+        upload(&t, "shifted"),
+        upload(&diff, "difference"),
+    ];
+    let mut aligned_hw = (0, 0);
+    if let Aligned::Maps(a, _) = &aligned {
+        aligned_hw = (a.dim().1, a.dim().2);
+        rows.push(upload(a, "aligned"));
+    }
+    Some(StageTextures {
+        key,
+        rows,
+        scale,
+        aligned,
+        channels,
+        hw: (h, w),
+        aligned_hw,
+    })
+}
+
+fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), cell: f32) {
+    let size = Vec2::new(w as f32 * cell, h as f32 * cell);
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing = Vec2::splat(GAP);
+        for tex in row {
+            ui.add(egui::Image::new(egui::load::SizedTexture::new(
+                tex.id(),
+                size,
+            )));
+        }
+    });
+}
