@@ -180,6 +180,34 @@ fn the_aligned_view_needs_a_whole_number_of_cells() {
     assert!(h.query_by_label_contains("Aligned difference").is_some());
 }
 
+/// The largest |shifted - original| of stage `stage`, at the same positions.
+fn max_abs_difference(app: &ConvscopeApp, stage: usize) -> f32 {
+    let original = app.explorer.trace[stage].as_maps().expect("maps").clone();
+    let shifted = app.lab.shifted[stage].as_maps().expect("maps").clone();
+    (&shifted - &original)
+        .iter()
+        .fold(0.0f32, |m, v| m.max(v.abs()))
+}
+
+#[test]
+fn difference_panels_state_their_largest_difference_and_say_identical_when_blank() {
+    let mut h = lab_harness();
+    let pool1 = h.state().explorer.stage_named("pool1").expect("pool1");
+    apply(&mut h, Command::SelectStage(pool1));
+    // Unshifted, both difference panels are zero everywhere: plain white squares that say so.
+    assert_eq!(max_abs_difference(h.state(), pool1), 0.0);
+    assert_eq!(
+        h.get_all_by_label("identical (max |diff| = 0)").count(),
+        2,
+        "same-position and aligned difference"
+    );
+    set_shift(&mut h, 2, 0, Fill::Zero);
+    let max = max_abs_difference(h.state(), pool1);
+    assert!(max > 1e-3, "a 2-pixel shift changes pool1");
+    h.get_by_label(&format!("max |diff| = {max:.3}"));
+    assert!(h.query_by_label("identical (max |diff| = 0)").is_none());
+}
+
 #[test]
 fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
     let mut h = lab_harness();

@@ -218,6 +218,9 @@ pub struct Strings {
     pub mnist_style: &'static str,
     pub mnist_style_tip: &'static str,
     pub network_sees_centred: &'static str,
+    // classroom-views
+    pub lab_identical: &'static str,
+    pub lab_max_diff: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -394,6 +397,9 @@ pub static EN: Strings = Strings {
     network_sees_centred: "What the network sees (centred like MNIST)",
     sweep_stale: "This sweep was run before the model, input or pooling changed: run it again to update it.",
     sweep_note: "Curves: same-position similarity per stage, and the probability of the unshifted input's class. Red crosses: shifts where the prediction changes.",
+    // classroom-views
+    lab_identical: "identical (max |diff| = 0)",
+    lab_max_diff: "max |diff| = {}",
 };
 
 pub static ZH: Strings = Strings {
@@ -570,6 +576,9 @@ pub static ZH: Strings = Strings {
     network_sees_centred: "网络看到的（按 MNIST 方式居中）",
     sweep_stale: "该扫描是在模型、输入或池化改变之前运行的：请重新运行以更新。",
     sweep_note: "曲线：各层相同位置相似度，以及未平移时类别的概率。红叉：预测改变的平移。",
+    // classroom-views
+    lab_identical: "完全相同（最大 |差| = 0）",
+    lab_max_diff: "最大 |差| = {}",
 };
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

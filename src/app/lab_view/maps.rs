@@ -33,6 +33,26 @@ struct StageTextures {
     channels: usize,
     hw: (usize, usize),
     aligned_hw: (usize, usize),
+    /// The largest |shifted - original| over every channel, at the same positions and aligned.
+    max_diff: f32,
+    aligned_max_diff: Option<f32>,
+}
+
+/// The largest absolute value in `values` (0 for none).
+fn max_abs<'a>(values: impl IntoIterator<Item = &'a f32>) -> f32 {
+    values.into_iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+/// What a difference panel says about itself: "identical" when all of it is zero (it would
+/// otherwise be a plain white square), and its largest |difference| either way.
+pub(super) fn diff_caption(s: &crate::app::i18n::Strings, max: f32) -> String {
+    if max == 0.0 {
+        s.lab_identical.to_string()
+    } else if max >= 1e-3 {
+        fill(s.lab_max_diff, &[&format!("{max:.3}")])
+    } else {
+        fill(s.lab_max_diff, &[&format!("{max:.2e}")])
+    }
 }
 
 /// The selected stage's maps, uploaded once per (explorer, lab, stage) generation.
@@ -62,23 +82,31 @@ impl StageMaps {
         let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0);
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
         let mut views = vec![
-            (s.lab_original.to_string(), c.hw),
-            (fill(s.lab_shifted, &[&dx, &dy]), c.hw),
-            (s.lab_difference.to_string(), c.hw),
+            (s.lab_original.to_string(), c.hw, None),
+            (fill(s.lab_shifted, &[&dx, &dy]), c.hw, None),
+            (s.lab_difference.to_string(), c.hw, Some(c.max_diff)),
         ];
         if let Aligned::Maps(_, (cx, cy)) = &c.aligned {
-            views.push((fill(s.lab_aligned, &[cx, cy]), c.aligned_hw));
+            views.push((
+                fill(s.lab_aligned, &[cx, cy]),
+                c.aligned_hw,
+                c.aligned_max_diff,
+            ));
         }
         let gap = GAP;
         let group_width = |hw: (usize, usize)| {
             (shown as f32 * (hw.1 as f32 * cell + gap)).max(c.hw.1 as f32 * cell)
         };
-        let total: f32 = views.iter().map(|(_, hw)| group_width(*hw) + 12.0).sum();
-        let view_ui = |ui: &mut egui::Ui, (title, hw): &(String, (usize, usize)), row| {
+        let total: f32 = views.iter().map(|(_, hw, _)| group_width(*hw) + 12.0).sum();
+        type View = (String, (usize, usize), Option<f32>);
+        let view_ui = |ui: &mut egui::Ui, (title, hw, diff): &View, row| {
             ui.vertical(|ui| {
                 ui.set_max_width(group_width(*hw).max(120.0));
                 ui.strong(title);
                 tiles_ui(ui, row, *hw, cell);
+                if let Some(max) = diff {
+                    ui.label(diff_caption(s, *max));
+                }
             });
         };
         if total <= ui.available_width() {
@@ -167,8 +195,10 @@ fn stage_textures(
         upload(&diff, "difference"),
     ];
     let mut aligned_hw = (0, 0);
+    let mut aligned_max_diff = None;
     if let Aligned::Maps(a, _) = &aligned {
         aligned_hw = (a.dim().1, a.dim().2);
+        aligned_max_diff = Some(max_abs(a.iter()));
         rows.push(upload(a, "aligned"));
     }
     Some(StageTextures {
@@ -179,6 +209,8 @@ fn stage_textures(
         channels,
         hw: (h, w),
         aligned_hw,
+        max_diff: max_abs(diff.iter()),
+        aligned_max_diff,
     })
 }
 
