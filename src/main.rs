@@ -11,10 +11,13 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let mut cli = Cli::parse();
+    let result = match cli.command.take() {
         Some(command) => run(command),
-        None => convscope::app::run().map_err(anyhow::Error::msg),
+        None => cli
+            .startup()
+            .and_then(convscope::app::run)
+            .map_err(anyhow::Error::msg),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,9 +29,7 @@ fn harness(models: PathBuf, model: &str, language: Lang) -> Harness<'static, Con
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, settings, &[models]).expect("app starts")
-        });
+        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[models]));
     h.run();
     h
 }

@@ -22,7 +22,6 @@ fn harness() -> Harness<'static, ConvscopeApp> {
         .with_max_steps(64)
         .build_eframe(move |cc| {
             ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()])
-                .expect("app starts")
         });
     h.run();
     h

@@ -16,9 +16,7 @@ fn harness_with(settings: Settings) -> Harness<'static, ConvscopeApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]).expect("app starts")
-        });
+        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]));
     h.run();
     h
 }

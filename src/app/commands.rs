@@ -51,6 +51,8 @@ pub enum Command {
     ToggleKeysHelp,
     /// Draws this sample model's learning curves beside the open model's (`None`: none).
     CompareHistory(Option<String>),
+    /// Hides the notice at this index.
+    DismissNotice(usize),
 }
 
 impl Command {

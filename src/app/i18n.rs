@@ -221,6 +221,16 @@ pub struct Strings {
     // classroom-views
     pub lab_identical: &'static str,
     pub lab_max_diff: &'static str,
+    // app-robust
+    pub notice_settings: &'static str,
+    pub notice_settings_save: &'static str,
+    pub notice_model: &'static str,
+    pub notice_requested_model: &'static str,
+    pub notice_image: &'static str,
+    pub notice_requested_image: &'static str,
+    pub notice_builtin: &'static str,
+    pub dismiss: &'static str,
+    pub dismiss_tip: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -400,6 +410,16 @@ pub static EN: Strings = Strings {
     // classroom-views
     lab_identical: "identical (max |diff| = 0)",
     lab_max_diff: "max |diff| = {}",
+    // app-robust
+    notice_settings: "The saved settings could not be read, so the defaults are used: {}",
+    notice_settings_save: "The settings could not be saved: {}",
+    notice_model: "The last model could not be opened again, so {} is shown: {}",
+    notice_requested_model: "The model given on the command line could not be opened, so {} is shown: {}",
+    notice_image: "The last picture could not be opened again, so a sample is shown: {}",
+    notice_requested_image: "The picture given on the command line could not be opened, so a sample is shown: {}",
+    notice_builtin: "No model file could be opened: showing a built-in network with untrained weights.",
+    dismiss: "Dismiss",
+    dismiss_tip: "Hide this message",
 };
 
 pub static ZH: Strings = Strings {
@@ -579,6 +599,16 @@ pub static ZH: Strings = Strings {
     // classroom-views
     lab_identical: "完全相同（最大 |差| = 0）",
     lab_max_diff: "最大 |差| = {}",
+    // app-robust
+    notice_settings: "无法读取保存的设置，已改用默认设置：{}",
+    notice_settings_save: "无法保存设置：{}",
+    notice_model: "无法再次打开上次的模型，现显示 {}：{}",
+    notice_requested_model: "无法打开命令行指定的模型，现显示 {}：{}",
+    notice_image: "无法再次打开上次的图片，现显示示例图片：{}",
+    notice_requested_image: "无法打开命令行指定的图片，现显示示例图片：{}",
+    notice_builtin: "没有能打开的模型文件：现显示一个权重未经训练的内置网络。",
+    dismiss: "关闭",
+    dismiss_tip: "隐藏此消息",
 };
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.
@@ -653,6 +683,12 @@ mod tests {
             (EN.dropped, ZH.dropped),
             (EN.cut_short, ZH.cut_short),
             (EN.load_twin, ZH.load_twin),
+            (EN.notice_settings, ZH.notice_settings),
+            (EN.notice_settings_save, ZH.notice_settings_save),
+            (EN.notice_model, ZH.notice_model),
+            (EN.notice_requested_model, ZH.notice_requested_model),
+            (EN.notice_image, ZH.notice_image),
+            (EN.notice_requested_image, ZH.notice_requested_image),
         ] {
             assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{en}");
         }

@@ -13,6 +13,7 @@ mod keys_help;
 pub mod lab;
 mod lab_view;
 mod maps_ui;
+mod notices;
 mod pipeline;
 mod pool_view;
 pub mod samples;
@@ -24,7 +25,7 @@ mod toolbar;
 
 pub use commands::Command;
 pub use i18n::Lang;
-pub use settings::Settings;
+pub use settings::{Settings, SettingsFile};
 pub use state::{Explorer, InputImage, PoolWindow};
 
 use canvas::Canvas;
@@ -90,49 +91,118 @@ pub struct ConvscopeApp {
     pub canvas: Canvas,
     /// The last thing that went right (e.g. "Saved fig.png").
     pub status: Option<String>,
+    /// What could not be done or restored, shown until dismissed.
+    pub notices: Vec<String>,
+    settings_file: settings::SettingsFile,
+    /// When the settings were last written (egui's clock, seconds).
+    saved_at: f64,
     pub textures: Textures,
     pub lab: lab::Lab,
     lab_view: lab_view::LabView,
     jobs: Jobs,
 }
 
+/// What to open first when the app starts: `convscope MODEL IMAGE` on the command line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Startup {
+    pub model: Option<PathBuf>,
+    pub image: Option<PathBuf>,
+}
+
+/// How often the settings are written while the app runs (and once more on exit).
+const SAVE_EVERY_SECONDS: f64 = 30.0;
+
 impl ConvscopeApp {
-    /// The app with `settings`, looking for sample models in `model_dirs`. Falls back to the
-    /// default sample picture and model when the remembered ones cannot be opened.
-    pub fn new(
+    /// The app with `settings`, looking for sample models in `model_dirs`. Whatever the
+    /// settings hold, it opens: a remembered model or picture that no longer loads is
+    /// replaced by the default one, and a notice says what could not be restored and why.
+    pub fn new(ctx: &egui::Context, settings: Settings, model_dirs: &[PathBuf]) -> Self {
+        Self::start(ctx, settings, model_dirs, &Startup::default())
+    }
+
+    /// [`Self::new`], opening `startup`'s model and picture first when given.
+    pub fn start(
         ctx: &egui::Context,
-        settings: Settings,
+        mut settings: Settings,
         model_dirs: &[PathBuf],
-    ) -> Result<Self, String> {
+        startup: &Startup,
+    ) -> Self {
         fonts::install(ctx);
+        settings.zoom = Settings::sane_zoom(settings.zoom);
+        let s = settings.language.strings();
+        let mut notices = Vec::new();
         let models = samples::discover_models(model_dirs);
-        let model_path = samples::startup_model(&models, settings.last_model.as_deref());
-        let model = crate::io::load_model(&model_path).map_err(|e| e.to_string())?;
-        let remembered = settings
-            .last_image_file
-            .as_deref()
-            .and_then(|p| samples::image_file(p).ok())
-            .or_else(|| {
-                settings
-                    .last_sample
-                    .as_deref()
-                    .and_then(|n| samples::sample_image(n).ok())
-            });
-        let input = match remembered {
-            Some(i) => i,
-            None => samples::sample_image(samples::DEFAULT_SAMPLE)?,
-        };
-        let mut explorer = match Explorer::new(model.clone(), Some(model_path.clone()), input) {
-            Ok(e) => e,
-            Err(_) => Explorer::new(
-                model,
-                Some(model_path),
-                samples::sample_image(samples::DEFAULT_SAMPLE)?,
-            )?,
-        };
-        if let Some(mode) = settings.pool_mode {
-            explorer.set_pool_mode(mode);
+
+        // The model: the one asked for, else the remembered one, else the default sample.
+        let mut failures = Vec::new();
+        let mut opened = None;
+        let asked = [
+            (startup.model.clone(), s.notice_requested_model),
+            (settings.last_model.clone(), s.notice_model),
+        ];
+        for (path, template) in asked {
+            let Some(path) = path else { continue };
+            match crate::io::load_model(&path) {
+                Ok(model) => {
+                    opened = Some((model, Some(path)));
+                    break;
+                }
+                Err(e) => failures.push((template, e.to_string())),
+            }
         }
+        let (model, model_path) = opened.unwrap_or_else(|| default_model(&models, &mut notices, s));
+        for (template, error) in failures {
+            notices.push(i18n::fill(template, &[&model.info.name, &error]));
+        }
+        // Only a model that opened is remembered: a broken one is not tried again next time.
+        settings.last_model = model_path.clone();
+
+        // The picture: the one asked for, else the remembered file or sample, else the default.
+        let mut input = None;
+        if let Some(p) = &startup.image {
+            match samples::image_file(p) {
+                Ok(i) => {
+                    settings.last_image_file = Some(p.clone());
+                    settings.last_sample = None;
+                    input = Some(i);
+                }
+                Err(e) => notices.push(i18n::fill(s.notice_requested_image, &[&e])),
+            }
+        }
+        if input.is_none()
+            && let Some(p) = settings.last_image_file.clone()
+        {
+            match samples::image_file(&p) {
+                Ok(i) => input = Some(i),
+                Err(e) => {
+                    notices.push(i18n::fill(s.notice_image, &[&e]));
+                    settings.last_image_file = None;
+                }
+            }
+        }
+        if input.is_none()
+            && let Some(name) = settings.last_sample.clone()
+        {
+            match samples::sample_image(&name) {
+                Ok(i) => input = Some(i),
+                Err(_) => settings.last_sample = None,
+            }
+        }
+        let input = input.unwrap_or_else(default_sample);
+        let explorer = match Explorer::new(model.clone(), model_path.clone(), input) {
+            Ok(e) => e,
+            Err(e) => {
+                notices.push(i18n::fill(s.notice_image, &[&e]));
+                settings.last_image_file = None;
+                settings.last_sample = None;
+                Explorer::new(model, model_path, default_sample()).unwrap_or_else(|e| {
+                    notices.push(e);
+                    notices.push(s.notice_builtin.to_string());
+                    settings.last_model = None;
+                    builtin_explorer()
+                })
+            }
+        };
         let app = ConvscopeApp {
             explorer,
             settings,
@@ -140,23 +210,49 @@ impl ConvscopeApp {
             view: ViewState::default(),
             canvas: Canvas::default(),
             status: None,
+            notices,
+            settings_file: settings::SettingsFile::none(),
+            saved_at: 0.0,
             textures: Textures::default(),
             lab: lab::Lab::default(),
             lab_view: lab_view::LabView::default(),
             jobs: Jobs::default(),
         };
         app.apply_look(ctx);
-        Ok(app)
+        app
     }
 
-    /// From eframe: settings from its storage (defaults when missing or corrupt).
-    pub fn from_creation(cc: &eframe::CreationContext<'_>) -> Result<Self, String> {
-        let settings = cc
-            .storage
-            .and_then(|s| s.get_string(Settings::KEY))
-            .map(|text| Settings::from_json(&text))
-            .unwrap_or_default();
-        Self::new(&cc.egui_ctx, settings, &samples::default_model_dirs())
+    /// The app on the settings kept in `file` (the defaults, and a notice saying why, when
+    /// they cannot be read), keeping them there from now on.
+    pub fn open(
+        ctx: &egui::Context,
+        file: settings::SettingsFile,
+        model_dirs: &[PathBuf],
+        startup: &Startup,
+    ) -> Self {
+        let (settings, problem) = file.load();
+        let mut app = Self::start(ctx, settings, model_dirs, startup).keep_settings_in(file);
+        if let Some(problem) = problem {
+            let notice = i18n::fill(app.strings().notice_settings, &[&problem]);
+            app.notices.insert(0, notice);
+        }
+        app
+    }
+
+    /// Keeps the settings in `file` from now on (every 30 s and on exit).
+    pub fn keep_settings_in(mut self, file: settings::SettingsFile) -> Self {
+        self.settings_file = file;
+        self
+    }
+
+    /// Writes the settings now; a failure becomes a notice (once).
+    pub fn save_settings(&mut self) {
+        if let Err(e) = self.settings_file.save(&self.settings) {
+            let notice = i18n::fill(self.strings().notice_settings_save, &[&e]);
+            if !self.notices.contains(&notice) {
+                self.notices.push(notice);
+            }
+        }
     }
 
     pub fn strings(&self) -> &'static i18n::Strings {
@@ -190,14 +286,8 @@ impl ConvscopeApp {
             Command::PrevStage => ex.prev_stage(),
             Command::LastStage => ex.select_stage(usize::MAX),
             Command::SelectStage(i) => ex.select_stage(i),
-            Command::CyclePool => {
-                ex.cycle_pool_mode();
-                self.settings.pool_mode = Some(ex.pool_mode);
-            }
-            Command::SetPool(mode) => {
-                ex.set_pool_mode(mode);
-                self.settings.pool_mode = Some(mode);
-            }
+            Command::CyclePool => ex.cycle_pool_mode(),
+            Command::SetPool(mode) => ex.set_pool_mode(mode),
             Command::SetPoolWindow(w) => ex.set_pool_window(w),
             Command::LoadTwin => {
                 if let Some((path, _)) = ex.model_path.as_deref().and_then(state::twin_path) {
@@ -262,6 +352,11 @@ impl ConvscopeApp {
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
             Command::CompareHistory(name) => self.view.compare_history = name,
+            Command::DismissNotice(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
             Command::TogglePlay => {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
@@ -434,11 +529,15 @@ impl eframe::App for ConvscopeApp {
                 models: &self.models,
                 busy: self.jobs.busy(),
                 status: self.status.as_deref(),
+                notices: &self.notices,
                 lab: &self.lab,
                 commands: &mut commands,
             };
             egui::Panel::top("toolbar").show(ui, |ui| toolbar::toolbar_ui(ui, &mut p));
             egui::Panel::bottom("status").show(ui, |ui| toolbar::status_ui(ui, &mut p));
+            if !p.notices.is_empty() {
+                egui::Panel::top("notices").show(ui, |ui| notices::notices_ui(ui, &mut p));
+            }
             egui::Panel::top("pipeline").show(ui, |ui| pipeline::pipeline_ui(ui, &mut p));
             egui::Panel::left("input")
                 .default_size(250.0)
@@ -462,12 +561,71 @@ impl eframe::App for ConvscopeApp {
         if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        self.settings.zoom = ctx.zoom_factor();
+        self.settings.zoom = Settings::sane_zoom(ctx.zoom_factor());
+        let now = ctx.input(|i| i.time);
+        if now - self.saved_at >= SAVE_EVERY_SECONDS {
+            self.saved_at = now;
+            self.save_settings();
+        }
     }
 
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        storage.set_string(Settings::KEY, self.settings.to_json());
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_settings();
     }
+}
+
+/// The model to fall back on: the default sample model, else the untrained fixture, else a
+/// built-in network that needs no file; each failure becomes a notice.
+fn default_model(
+    models: &[SampleModel],
+    notices: &mut Vec<String>,
+    s: &i18n::Strings,
+) -> (crate::engine::Model, Option<PathBuf>) {
+    for path in [
+        samples::startup_model(models, None),
+        samples::fallback_model_path(),
+    ] {
+        match crate::io::load_model(&path) {
+            Ok(model) => return (model, Some(path)),
+            Err(e) => notices.push(e.to_string()),
+        }
+    }
+    notices.push(s.notice_builtin.to_string());
+    (builtin_model(), None)
+}
+
+/// The digits architecture with seeded random weights: always there, whatever is on disk.
+fn builtin_model() -> crate::engine::Model {
+    let mut model = crate::engine::zoo::digits(1, crate::engine::PoolMode::Max);
+    model.info.name = "built-in (untrained)".into();
+    model.info.labels = (0..10).map(|d| d.to_string()).collect();
+    model
+}
+
+/// The sample picture the app opens with (compiled in).
+fn default_sample() -> InputImage {
+    samples::sample_image(samples::DEFAULT_SAMPLE).unwrap_or_else(|_| InputImage {
+        name: "blank".into(),
+        path: None,
+        image: image::Rgb32FImage::new(28, 28),
+    })
+}
+
+/// The built-in network on the default picture, when nothing else would run.
+fn builtin_explorer() -> Explorer {
+    let model = builtin_model();
+    Explorer::new(model.clone(), None, default_sample()).unwrap_or_else(|_| {
+        Explorer::new(
+            model,
+            None,
+            InputImage {
+                name: "blank".into(),
+                path: None,
+                image: image::Rgb32FImage::new(28, 28),
+            },
+        )
+        .expect("the built-in network runs on a blank 28x28 picture")
+    })
 }
 
 /// What every panel gets: the state to read, the caches to fill, and where to push commands.
@@ -481,12 +639,16 @@ pub(crate) struct Panels<'a> {
     pub models: &'a [SampleModel],
     pub busy: bool,
     pub status: Option<&'a str>,
+    pub notices: &'a [String],
     pub lab: &'a lab::Lab,
     pub commands: &'a mut Vec<Command>,
 }
 
-/// Opens the app window.
-pub fn run() -> Result<(), String> {
+/// Opens the app window on `startup`'s files (or the remembered ones). The settings are read
+/// here, before the window exists, and only through [`Settings`]' own bounds: eframe's storage
+/// is not used, so nothing stored can size the window or set a zoom the window system rejects.
+pub fn run(startup: Startup) -> Result<(), String> {
+    let settings_file = settings::SettingsFile::default_location();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -498,7 +660,14 @@ pub fn run() -> Result<(), String> {
     eframe::run_native(
         "convscope",
         options,
-        Box::new(|cc| Ok(Box::new(ConvscopeApp::from_creation(cc)?))),
+        Box::new(move |cc| {
+            Ok(Box::new(ConvscopeApp::open(
+                &cc.egui_ctx,
+                settings_file,
+                &samples::default_model_dirs(),
+                &startup,
+            )))
+        }),
     )
     .map_err(|e| e.to_string())
 }

@@ -36,11 +36,38 @@ use std::io::Write;
 #[command(
     name = "convscope",
     version,
-    about = "See a convolutional network work. With no command, opens the app."
+    about = "See a convolutional network work. With no command, opens the app.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A model to open in the app (convscope/1 .json); the remembered one when left out.
+    #[arg(value_name = "MODEL")]
+    pub model: Option<std::path::PathBuf>,
+    /// A picture to open in the app.
+    #[arg(value_name = "IMAGE")]
+    pub image: Option<std::path::PathBuf>,
+}
+
+impl Cli {
+    /// The app's start-up files. A first word that names neither a command nor an existing
+    /// file is almost always a mistyped command: that is an error, not a model to open.
+    pub fn startup(&self) -> Result<crate::app::Startup, String> {
+        if let Some(model) = &self.model
+            && model.extension().is_none()
+            && !model.exists()
+        {
+            return Err(format!(
+                "`{}` is neither a command nor a file (see `convscope --help`)",
+                model.display()
+            ));
+        }
+        Ok(crate::app::Startup {
+            model: self.model.clone(),
+            image: self.image.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,18 +81,152 @@ impl FileError {
     }
 }
 
-/// Reads a whole file, refusing one larger than `limit` bytes before reading it.
+/// Reads a whole file through one bounded reader: refuses anything that is not a regular file
+/// (a FIFO would block for ever, a device such as `/dev/zero` never ends, a directory cannot be
+/// read) before opening it, and stops at `limit` bytes whatever the file's metadata says
+/// (`/proc` files and some devices report a size of 0).
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    use std::io::Read;
     let read_err = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(read_err)?.len();
-    if size > limit {
+    let kind = std::fs::metadata(path).map_err(read_err)?.file_type();
+    if !kind.is_file() {
+        return Err(FileError::invalid(path, not_a_regular_file(kind)));
+    }
+    let file = open_without_blocking(path).map_err(read_err)?;
+    // Checked again on the open file: it may have been replaced since the look above.
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.file_type().is_file() {
         return Err(FileError::invalid(
             path,
-            format!("the file has {size} bytes, more than the {limit} this reads"),
+            not_a_regular_file(meta.file_type()),
         ));
     }
-    std::fs::read(path).map_err(read_err)
+    let too_big = |size: u64| {
+        FileError::invalid(
+            path,
+            format!(
+                "the file has {} bytes, more than the {} this reads",
+                size, limit
+            ),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::invalid(
+            path,
+            format!("the file is larger than the {limit} bytes this reads"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What a path is when it is not a regular file, in words.
+fn not_a_regular_file(kind: std::fs::FileType) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "is a named pipe (FIFO), not a file: refused (reading it could wait for ever)"
+                .into();
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "is a device, not a file: refused".into();
+        }
+        if kind.is_socket() {
+            return "is a socket, not a file: refused".into();
+        }
+    }
+    if kind.is_dir() {
+        return "is a folder, not a file".into();
+    }
+    "is not a regular file: refused".into()
+}
+
+/// Opens for reading without waiting on a FIFO that took the file's place after the check.
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_regular_file_up_to_its_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.bin");
+        std::fs::write(&path, [7u8; 100]).expect("write");
+        assert_eq!(read_limited(&path, 100).expect("read").len(), 100);
+        let err = read_limited(&path, 99).expect_err("too big").to_string();
+        assert!(err.contains("100 bytes") && err.contains("a.bin"), "{err}");
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, []).expect("write");
+        assert!(read_limited(&empty, 10).expect("read").is_empty());
+    }
+
+    #[test]
+    fn refuses_a_folder_and_a_missing_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = read_limited(dir.path(), 10)
+            .expect_err("folder")
+            .to_string();
+        assert!(err.contains("is a folder, not a file"), "{err}");
+        let missing = dir.path().join("gone.json");
+        let err = read_limited(&missing, 10).expect_err("missing").to_string();
+        assert!(
+            err.contains("gone.json") && err.to_lowercase().contains("no such file"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_devices_without_reading_them() {
+        // /dev/zero reports 0 bytes and never ends: the old reader took gigabytes from it.
+        let err = read_limited(Path::new("/dev/zero"), 1 << 30)
+            .expect_err("device")
+            .to_string();
+        assert!(err.contains("/dev/zero: is a device"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stops_at_the_limit_when_the_size_is_not_known() {
+        // A /proc file is a regular file that reports 0 bytes: the limit still holds.
+        let err = read_limited(Path::new("/proc/self/maps"), 8)
+            .expect_err("over the limit")
+            .to_string();
+        assert!(err.contains("larger than the 8 bytes"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_fifo_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.png");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        // With nobody writing, opening it for reading would block for ever.
+        let err = read_limited(&fifo, 10).expect_err("fifo").to_string();
+        assert!(err.contains("named pipe"), "{err}");
+    }
 }
