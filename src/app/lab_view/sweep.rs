@@ -198,7 +198,7 @@ fn heat_maps_ui(ui: &mut egui::Ui, p: &Panels, heat: &mut Option<HeatMaps>) {
             ui.small(s.sweep_probability);
             ui.end_row();
             for (mode, similarity, probability) in &h.maps {
-                ui.small(mode.as_str());
+                ui.small(s.pool_mode(*mode));
                 for texture in [similarity, probability] {
                     ui.add(egui::Image::new(egui::load::SizedTexture::new(
                         texture.id(),
