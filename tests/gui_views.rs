@@ -167,3 +167,73 @@ fn labels_come_before_their_drop_downs() {
     let (label, control) = label_and_control(&h, "Stage");
     assert!(label.right() <= control.left(), "{label:?} {control:?}");
 }
+
+/// The fixture models copied into `dir` with a made-up training record each (test data for
+/// the plots, not a claim about the models): tiny-max ends at 100% train / 90% test accuracy,
+/// the shape of an over-fitting run.
+fn fixtures_with_histories(dir: &Path) {
+    for (name, train, test, loss) in [
+        ("tiny-max", [0.95, 1.0], [0.88, 0.90], [0.4, 0.05]),
+        ("tiny-avg", [0.9, 0.97], [0.86, 0.91], [0.6, 0.1]),
+    ] {
+        let src = fixture_dir().join(format!("{name}.json"));
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&src).expect("fixture")).expect("json");
+        json["training"] = serde_json::json!({"history": [
+            {"epoch": 1, "train_accuracy": train[0], "test_accuracy": test[0], "train_loss": loss[0]},
+            {"epoch": 2, "train_accuracy": train[1], "test_accuracy": test[1], "train_loss": loss[1]},
+        ]});
+        std::fs::write(dir.join(format!("{name}.json")), json.to_string()).expect("write");
+        let weights = format!("{name}.safetensors");
+        std::fs::copy(fixture_dir().join(&weights), dir.join(&weights)).expect("copy");
+    }
+}
+
+/// The y range a plot showed in the last frame.
+fn plot_y_range(h: &Harness<'static, ConvscopeApp>, id: &str) -> Option<(f64, f64)> {
+    let memory = egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique(id))?;
+    let b = memory.bounds();
+    Some((b.min()[1], b.max()[1]))
+}
+
+#[test]
+fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_dashed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fixtures_with_histories(dir.path());
+    let models = dir.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(
+                &cc.egui_ctx,
+                Settings::default(),
+                std::slice::from_ref(&models),
+            )
+            .expect("app starts")
+        });
+    h.run();
+    let fc = h.state().explorer.stage_named("fc").expect("fc");
+    apply(&mut h, Command::SelectStage(fc));
+    // Accuracies of 0.88..1.0 fill the plot instead of the top eighth of a 0..1 axis.
+    let (lo, hi) = plot_y_range(&h, "training-history-accuracy").expect("accuracy plot");
+    assert!((0.8..0.88).contains(&lo), "y from {lo}");
+    assert!((1.0..1.05).contains(&hi), "y to {hi}");
+    // Loss has its own plot, starting at 0.
+    let (lo, hi) = plot_y_range(&h, "training-history-loss").expect("loss plot");
+    assert!(lo <= 0.0 && hi >= 0.4, "loss from {lo} to {hi}");
+    h.get_by_label("train loss");
+    // The whole 0-1 scale is one click away.
+    h.get_by_label("0 – 1").scroll_to_me();
+    h.run();
+    h.get_by_label("0 – 1").click();
+    h.run();
+    let (lo, hi) = plot_y_range(&h, "training-history-accuracy").expect("accuracy plot");
+    assert!(lo <= 0.0 && hi >= 1.0, "0-1 shows {lo}..{hi}");
+    // The compared model's lines are named in the legend beside the plot, its loss too.
+    let (label, control) = label_and_control(&h, "Compare with");
+    assert!(label.right() <= control.left(), "{label:?} {control:?}");
+    apply(&mut h, Command::CompareHistory(Some("tiny-avg".into())));
+    h.get_by_label("tiny-avg: train accuracy");
+    h.get_by_label("tiny-avg: train loss");
+}

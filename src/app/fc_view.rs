@@ -10,7 +10,7 @@ use crate::analysis::argmax;
 use crate::engine::Dense;
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Plot};
 
 pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
     let s = p.s;
@@ -42,7 +42,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             }
         });
     });
-    history_ui(ui, p);
+    super::history_view::history_ui(ui, p);
 }
 
 fn is_last_dense(p: &Panels, stage: usize) -> bool {
@@ -120,7 +120,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.strong(p.s.probabilities)
         .on_hover_text(p.s.probabilities_tip);
     probabilities_ui(ui, p);
-    history_ui(ui, p);
+    super::history_view::history_ui(ui, p);
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
@@ -232,137 +232,4 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
             vector_rows_ui(ui, p, stage, mask.as_deref());
         }
     });
-}
-
-/// (epoch, train accuracy, test accuracy) from the model's training history.
-pub(crate) fn history(training: &serde_json::Value) -> Vec<(f64, Option<f64>, Option<f64>)> {
-    training
-        .get("history")
-        .and_then(|h| h.as_array())
-        .map(|rows| {
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let epoch = r
-                        .get("epoch")
-                        .and_then(|e| e.as_f64())
-                        .unwrap_or(i as f64 + 1.0);
-                    let get = |k: &str| r.get(k).and_then(|v| v.as_f64());
-                    (epoch, get("train_accuracy"), get("test_accuracy"))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A model's (train, test) accuracy curves as plot points.
-fn curves(training: &serde_json::Value) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
-    let mut train = Vec::new();
-    let mut test = Vec::new();
-    for (epoch, tr, te) in history(training) {
-        train.extend(tr.map(|v| [epoch, v]));
-        test.extend(te.map(|v| [epoch, v]));
-    }
-    (train, test)
-}
-
-const TRAIN_COLOUR: Color32 = Color32::from_rgb(214, 88, 88);
-const TEST_COLOUR: Color32 = Color32::from_rgb(92, 142, 222);
-
-fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
-    let (train, test) = curves(&p.ex.model.info.training);
-    if train.is_empty() && test.is_empty() {
-        return;
-    }
-    let s = p.s;
-    let open_path = p.ex.model_path.as_deref();
-    let others: Vec<_> = p
-        .models
-        .iter()
-        .filter(|m| Some(m.path.as_path()) != open_path && !history(&m.training).is_empty())
-        .collect();
-    let compared = p
-        .view
-        .compare_history
-        .as_deref()
-        .and_then(|name| others.iter().find(|m| m.name == name));
-    ui.horizontal(|ui| {
-        ui.strong(s.history);
-        if others.is_empty() {
-            return;
-        }
-        ui.separator();
-        let current = compared.map_or(s.compare_none, |m| m.name.as_str());
-        let label = ui.label(s.compare_with);
-        egui::ComboBox::from_id_salt("compare-history")
-            .selected_text(current)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(compared.is_none(), s.compare_none)
-                    .clicked()
-                {
-                    p.commands.push(Command::CompareHistory(None));
-                }
-                for m in &others {
-                    let on = compared.is_some_and(|c| c.name == m.name);
-                    if ui.selectable_label(on, &m.name).clicked() {
-                        p.commands
-                            .push(Command::CompareHistory(Some(m.name.clone())));
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(s.compare_tip);
-    });
-    let other = compared.map(|m| (m.name.clone(), curves(&m.training)));
-    Plot::new("history")
-        .height(200.0)
-        .width(ui.available_width().clamp(200.0, 520.0))
-        .legend(Legend::default().position(Corner::RightBottom))
-        .include_y(0.0)
-        .include_y(1.0)
-        .x_axis_label(s.epoch)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            plot.line(Line::new(s.train_acc, PlotPoints::from(train)).color(TRAIN_COLOUR));
-            plot.line(Line::new(s.test_acc, PlotPoints::from(test)).color(TEST_COLOUR));
-            if let Some((name, (train, test))) = other {
-                let dashed = LineStyle::dashed_dense();
-                let train_name = format!("{name}: {}", s.train_acc);
-                let test_name = format!("{name}: {}", s.test_acc);
-                plot.line(
-                    Line::new(train_name, PlotPoints::from(train))
-                        .color(TRAIN_COLOUR)
-                        .style(dashed),
-                );
-                plot.line(
-                    Line::new(test_name, PlotPoints::from(test))
-                        .color(TEST_COLOUR)
-                        .style(dashed),
-                );
-            }
-        });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::history;
-    use serde_json::json;
-
-    #[test]
-    fn history_reads_epochs_and_skips_missing_values() {
-        let t = json!({"history": [
-            {"epoch": 1, "train_accuracy": 0.5, "test_accuracy": 0.4},
-            {"epoch": 2, "train_accuracy": 0.9}
-        ]});
-        assert_eq!(
-            history(&t),
-            vec![(1.0, Some(0.5), Some(0.4)), (2.0, Some(0.9), None)]
-        );
-        assert!(history(&json!(null)).is_empty());
-        assert!(history(&json!({"history": "x"})).is_empty());
-    }
 }

@@ -221,6 +221,13 @@ pub struct Strings {
     // classroom-views
     pub lab_identical: &'static str,
     pub lab_max_diff: &'static str,
+    pub train_loss: &'static str,
+    pub test_loss: &'static str,
+    pub accuracy: &'static str,
+    pub loss: &'static str,
+    pub history_zoomed: &'static str,
+    pub history_full: &'static str,
+    pub history_zoom_tip: &'static str,
     // app-robust
     pub notice_settings: &'static str,
     pub notice_settings_save: &'static str,
@@ -410,6 +417,13 @@ pub static EN: Strings = Strings {
     // classroom-views
     lab_identical: "identical (max |diff| = 0)",
     lab_max_diff: "max |diff| = {}",
+    train_loss: "train loss",
+    test_loss: "test loss",
+    accuracy: "accuracy",
+    loss: "loss",
+    history_zoomed: "zoomed",
+    history_full: "0 – 1",
+    history_zoom_tip: "Zoomed: the accuracy axis fits the curves after the first tenth of the epochs, so the gap between training and test accuracy shows. 0 – 1: the whole scale.",
     // app-robust
     notice_settings: "The saved settings could not be read, so the defaults are used: {}",
     notice_settings_save: "The settings could not be saved: {}",
@@ -599,6 +613,13 @@ pub static ZH: Strings = Strings {
     // classroom-views
     lab_identical: "完全相同（最大 |差| = 0）",
     lab_max_diff: "最大 |差| = {}",
+    train_loss: "训练损失",
+    test_loss: "测试损失",
+    accuracy: "准确率",
+    loss: "损失",
+    history_zoomed: "放大",
+    history_full: "0 – 1",
+    history_zoom_tip: "放大：准确率坐标轴只容纳前十分之一轮次之后的曲线，这样训练准确率与测试准确率之间的差距清晰可见。0 – 1：完整刻度。",
     // app-robust
     notice_settings: "无法读取保存的设置，已改用默认设置：{}",
     notice_settings_save: "无法保存设置：{}",

@@ -4,12 +4,13 @@
 use super::super::i18n::fill;
 use super::super::lab::{SweepData, max_shift};
 use super::super::maps_ui::legend_ui;
+use super::super::plot_legend::Dash;
 use super::super::{Command, Panels};
 use crate::analysis::{ShiftResult, SweepAxis, mean_by_distance, shift_grid};
 use crate::engine::PoolMode;
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};
-use egui_plot::{Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
 /// A grid sweep's heat maps for one stage: per pooling mode, the stage's similarity and the
 /// original class's probability over (dx, dy).
@@ -33,11 +34,11 @@ const STAGE_COLORS: [Color32; 8] = [
     Color32::from_rgb(188, 189, 34),
 ];
 
-fn mode_style(mode: PoolMode) -> LineStyle {
+fn mode_dash(mode: PoolMode) -> Dash {
     match mode {
-        PoolMode::Max => LineStyle::Solid,
-        PoolMode::Avg => LineStyle::dashed_loose(),
-        _ => LineStyle::dotted_loose(),
+        PoolMode::Max => Dash::Solid,
+        PoolMode::Avg => Dash::Dashed,
+        _ => Dash::Dotted,
     }
 }
 
@@ -112,7 +113,7 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
         .show(ui, |plot| {
             for run in &data.runs {
                 // One legend entry per stage for all modes: the line style tells the modes apart.
-                let style = mode_style(run.mode);
+                let style = mode_dash(run.mode).line_style();
                 // Along x or y, every shift; on the grid, the mean at each distance.
                 let series = |value: &dyn Fn(&ShiftResult) -> f32| -> Vec<[f64; 2]> {
                     if both {
