@@ -119,6 +119,71 @@ fn gap_model(seed: u64) -> Model {
     .expect("the fixture's shapes fit")
 }
 
+/// Like `fc-dropout`: conv -> relu -> pool 4x4 -> flatten -> a hidden dense layer of 32 units
+/// -> relu -> dropout -> dense to the 10 classes -> softmax. Its training record is made up
+/// (test data for the history plot, not a claim about the model).
+fn dropout_model(seed: u64) -> Model {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let layer = |name: &str, kind| Layer {
+        name: name.into(),
+        kind,
+    };
+    let hidden = 32;
+    let fc1 = Dense {
+        weight: Array2::from_shape_fn((hidden, 4 * 7 * 7), |_| uniform(&mut rng, 196)),
+        bias: Some(Array1::from_shape_fn(hidden, |_| uniform(&mut rng, 196))),
+    };
+    let fc2 = Dense {
+        weight: Array2::from_shape_fn((10, hidden), |_| uniform(&mut rng, hidden)),
+        bias: Some(Array1::from_shape_fn(10, |_| uniform(&mut rng, hidden))),
+    };
+    let history: Vec<_> = (1..=4)
+        .map(|e| {
+            serde_json::json!({
+                "epoch": e,
+                "train_accuracy": 0.7 + 0.1 * e as f64 - 0.1,
+                "test_accuracy": 0.7 + 0.05 * e as f64,
+                "train_loss": 1.0 / e as f64,
+            })
+        })
+        .collect();
+    let info = ModelInfo {
+        name: "tiny-dropout".into(),
+        description: format!(
+            "Test fixture: untrained, random weights (seed {seed}); fc-dropout-shaped, with a hidden dense layer and dropout. Its predictions and its training record mean nothing."
+        ),
+        labels: (0..10).map(|d| d.to_string()).collect(),
+        training: serde_json::json!({"pool": "max", "untrained": true, "history": history}),
+        ..ModelInfo::default()
+    };
+    let input = InputSpec {
+        channels: 1,
+        height: 28,
+        width: 28,
+        mean: vec![0.1307],
+        std: vec![0.3081],
+    };
+    let mut pool = Pool2d::default();
+    pool.window.kernel = (4, 4);
+    pool.window.stride = (4, 4);
+    Model::new(
+        info,
+        input,
+        vec![
+            layer("conv1", LayerKind::Conv2d(conv(&mut rng, 4, 1))),
+            layer("relu1", LayerKind::Activation(Activation::Relu)),
+            layer("pool1", LayerKind::Pool2d(pool)),
+            layer("flatten", LayerKind::Flatten),
+            layer("fc1", LayerKind::Dense(fc1)),
+            layer("relu2", LayerKind::Activation(Activation::Relu)),
+            layer("dropout", LayerKind::Dropout { p: 0.5 }),
+            layer("fc2", LayerKind::Dense(fc2)),
+            layer("softmax", LayerKind::Softmax),
+        ],
+    )
+    .expect("the fixture's shapes fit")
+}
+
 fn main() {
     let dir = PathBuf::from(
         std::env::args()
@@ -133,5 +198,8 @@ fn main() {
     }
     let path = dir.join("tiny-gap.json");
     save_model(&gap_model(9), &path).expect("write the fixture");
+    println!("wrote {}", path.display());
+    let path = dir.join("tiny-dropout.json");
+    save_model(&dropout_model(10), &path).expect("write the fixture");
     println!("wrote {}", path.display());
 }

@@ -237,3 +237,82 @@ fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_da
     h.get_by_label("tiny-avg: train accuracy");
     h.get_by_label("tiny-avg: train loss");
 }
+
+/// The app on the tiny-dropout fixture (conv, pool, flatten, a hidden dense layer of 32 units,
+/// relu, dropout, dense to the 10 classes, softmax; untrained).
+fn dropout_harness() -> Harness<'static, ConvscopeApp> {
+    let settings = Settings {
+        last_model: Some(fixture_dir().join("tiny-dropout.json")),
+        ..Settings::default()
+    };
+    let h = harness_with(settings);
+    assert_eq!(h.state().model_name(), "tiny-dropout");
+    h
+}
+
+#[test]
+fn a_hidden_dense_layer_shows_units_and_only_the_last_one_shows_classes() {
+    let mut h = dropout_harness();
+    let fc1 = h.state().explorer.stage_named("fc1").expect("fc1");
+    apply(&mut h, Command::SelectStage(fc1));
+    assert!(
+        h.query_by_label("Weights per class, reshaped to the maps")
+            .is_none()
+    );
+    assert!(h.query_by_label("Logits").is_none());
+    h.get_by_label("Hidden units: the layer's 32 outputs");
+    h.get_by_label("32 units in a 6 × 6 grid");
+    // Its input is the flattened maps, so its most active units' weights are templates.
+    h.get_by_label("Weights of the 12 most active units, reshaped to the maps");
+    let values = h.state().explorer.trace[fc1]
+        .as_vector()
+        .expect("vector")
+        .to_vec();
+    let top = (0..values.len())
+        .max_by(|&a, &b| values[a].total_cmp(&values[b]))
+        .expect("units");
+    h.get_by_label(&format!("unit {top}"));
+
+    let fc2 = h.state().explorer.stage_named("fc2").expect("fc2");
+    apply(&mut h, Command::SelectStage(fc2));
+    h.get_by_label("Logits");
+    h.get_by_label("Probabilities");
+    // fc2's input is fc1's units, not maps: no class templates to lay over maps.
+    assert!(
+        h.query_by_label("Weights per class, reshaped to the maps")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_dropout_stage_crosses_out_the_dropped_units() {
+    let mut h = dropout_harness();
+    let d = h.state().explorer.dropout;
+    apply(
+        &mut h,
+        Command::SetDropout(convscope::app::state::DropoutSetting { enabled: true, ..d }),
+    );
+    let stage = h.state().explorer.stage_named("dropout").expect("dropout");
+    apply(&mut h, Command::SelectStage(stage));
+    let d = h.state().explorer.dropout;
+    let mask = convscope::engine::dropout_mask(
+        32,
+        d.rate,
+        convscope::engine::layer_dropout_seed(d.seed, stage - 1),
+    );
+    let dropped = mask.iter().filter(|k| !**k).count();
+    assert!(dropped > 0 && dropped < 32, "{dropped}");
+    h.get_by_label(&format!(
+        "32 units in a 6 × 6 grid, {dropped} crossed out (dropped)"
+    ));
+    // The dropped units are zero in the stage's output, the kept ones scaled up.
+    let out = h.state().explorer.trace[stage]
+        .as_vector()
+        .expect("vector")
+        .to_vec();
+    for (v, kept) in out.iter().zip(&mask) {
+        if !kept {
+            assert_eq!(*v, 0.0);
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::i18n::fill;
 use super::maps_ui::{GAP, full_uv, legend_ui};
-use super::stage_view::{parameter_share, vector_rows_ui};
+use super::stage_view::parameter_share;
 use super::textures::TexKey;
 use super::{Command, Panels};
 use crate::analysis::argmax;
@@ -26,23 +26,70 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     ));
     ui.label(parameter_share(p, dense.parameter_count()));
     dropout_controls_ui(ui, p);
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.strong(s.templates).on_hover_text(s.templates_tip);
-            templates_ui(ui, p, stage, dense);
-        });
-        ui.separator();
-        ui.vertical(|ui| {
-            ui.strong(s.logits);
-            logits_ui(ui, p, stage);
-            if is_last_dense(p, stage) {
+    if ends_in_classes(p, stage, dense) {
+        ui.horizontal_top(|ui| {
+            if templates_fit(p, stage, dense) {
+                ui.vertical(|ui| {
+                    ui.strong(s.templates).on_hover_text(s.templates_tip);
+                    let rows: Vec<usize> = (0..dense.out_features()).collect();
+                    templates_ui(ui, p, stage, dense, &rows, |p, class| p.ex.net.label(class));
+                });
+                ui.separator();
+            }
+            ui.vertical(|ui| {
+                ui.strong(s.logits);
+                logits_ui(ui, p, stage);
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
                 probabilities_ui(ui, p);
-            }
+            });
+        });
+    } else {
+        hidden_units_ui(ui, p, stage, dense);
+    }
+    super::history_view::history_ui(ui, p);
+}
+
+/// How many of a hidden layer's units get their weights drawn as templates: the most active.
+const TEMPLATE_UNITS: usize = 12;
+
+/// A hidden dense layer: its units' values as a grid, and (where its input is the flattened
+/// maps) the weights of its most active units laid back over the maps.
+fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
+    let s = p.s;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
+                .on_hover_text(s.hidden_units_tip);
+            super::units_ui::units_grid_ui(ui, p, stage, None);
+        });
+        if !templates_fit(p, stage, dense) {
+            return;
+        }
+        ui.separator();
+        ui.vertical(|ui| {
+            let values: Vec<f32> =
+                p.ex.trace
+                    .get(stage)
+                    .and_then(|t| t.as_vector())
+                    .map(|v| v.to_vec())
+                    .unwrap_or_default();
+            let mut rows: Vec<usize> = (0..values.len()).collect();
+            rows.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+            rows.truncate(TEMPLATE_UNITS);
+            ui.strong(fill(s.unit_templates, &[&rows.len()]))
+                .on_hover_text(s.unit_templates_tip);
+            templates_ui(ui, p, stage, dense, &rows, |p, unit| {
+                fill(p.s.unit_name, &[&unit])
+            });
         });
     });
-    super::history_view::history_ui(ui, p);
+}
+
+/// Whether this dense layer gives the classes: it is the last dense layer and has one output
+/// per label. Any other dense layer is hidden, however many outputs it has.
+fn ends_in_classes(p: &Panels, stage: usize, dense: &Dense) -> bool {
+    is_last_dense(p, stage) && dense.out_features() == p.ex.net.info.labels.len()
 }
 
 fn is_last_dense(p: &Panels, stage: usize) -> bool {
@@ -53,24 +100,52 @@ fn is_last_dense(p: &Panels, stage: usize) -> bool {
         .any(|l| matches!(l.kind, crate::engine::LayerKind::Dense(_)))
 }
 
-/// One row per class: its weights over each input channel, shaped like the maps before flatten.
-fn templates_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
-    let Some(maps) = p.ex.trace[..stage].iter().rev().find_map(|t| t.as_maps()) else {
+/// The maps this dense layer's input was flattened from, if it was: (channels, height, width).
+fn flattened_from(p: &Panels, stage: usize, dense: &Dense) -> Option<(usize, usize, usize)> {
+    // Only when every layer between the maps and this one keeps the vector as it is (flatten),
+    // not through another dense layer.
+    let layers = p.ex.net.layers();
+    let before = layers.get(..stage.checked_sub(1)?)?;
+    let last_maps = p.ex.trace[..stage]
+        .iter()
+        .rposition(|t| t.as_maps().is_some())?;
+    if before
+        .iter()
+        .skip(last_maps)
+        .any(|l| matches!(l.kind, crate::engine::LayerKind::Dense(_)))
+    {
+        return None;
+    }
+    let (c, h, w) = p.ex.trace.get(last_maps)?.as_maps()?.dim();
+    (c * h * w == dense.in_features()).then_some((c, h, w))
+}
+
+fn templates_fit(p: &Panels, stage: usize, dense: &Dense) -> bool {
+    flattened_from(p, stage, dense).is_some()
+}
+
+/// One row per output in `rows` (a class, or a hidden unit): its weights over each input
+/// channel, shaped like the maps before flatten. Nothing when the input was not those maps.
+fn templates_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    stage: usize,
+    dense: &Dense,
+    rows: &[usize],
+    name: impl Fn(&Panels, usize) -> String,
+) {
+    let Some((c, h, w)) = flattened_from(p, stage, dense) else {
         return;
     };
-    let (c, h, w) = maps.dim();
-    if c * h * w != dense.in_features() {
-        return;
-    }
     let scale = Scale::symmetric_quantile(dense.weight.iter(), 0.98);
     legend_ui(ui, &scale);
     let shown = c.min(16);
     let cell = (360.0 / (shown * w) as f32).clamp(1.0, 6.0).floor();
     let tile = Vec2::new(w as f32 * cell, h as f32 * cell);
-    for class in 0..dense.out_features() {
+    for &class in rows {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
-            ui.add_sized([28.0, tile.y], egui::Label::new(p.ex.net.label(class)));
+            ui.add_sized([56.0, tile.y], egui::Label::new(name(p, class)));
             for channel in 0..shown {
                 let tex = p.tex.get(
                     ui.ctx(),
@@ -229,7 +304,7 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 let dropped = m.iter().filter(|k| !**k).count();
                 ui.label(fill(s.dropped, &[&dropped, &m.len()]));
             }
-            vector_rows_ui(ui, p, stage, mask.as_deref());
+            super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref());
         }
     });
 }

@@ -24,6 +24,7 @@ mod stage_view;
 pub mod state;
 pub mod textures;
 mod toolbar;
+mod units_ui;
 
 pub use commands::Command;
 pub use i18n::Lang;

@@ -221,5 +221,7 @@ fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
         let dropped = m.iter().filter(|k| !**k).count();
         ui.label(fill(p.s.dropped, &[&dropped, &m.len()]));
     }
-    vector_rows_ui(ui, p, stage, mask.as_deref());
+    // The units as a grid, the dropped ones crossed out (a dropout after a hidden dense layer
+    // has no maps to lay its vector over).
+    super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref());
 }
