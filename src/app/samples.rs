@@ -334,11 +334,11 @@ mod tests {
         let dir = fallback_model_path().parent().expect("dir").to_path_buf();
         let models = discover_models(&[PathBuf::from("/no/such/dir"), dir]);
         let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["tiny-avg", "tiny-gap", "tiny-max"]);
+        assert_eq!(names, ["tiny-avg", "tiny-dropout", "tiny-gap", "tiny-max"]);
         assert!(models[0].description.contains("untrained"));
         assert_eq!(
             startup_model(&models, None),
-            models[2].path,
+            models[3].path,
             "a -max model first"
         );
     }
