@@ -210,7 +210,6 @@ fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_da
                 Settings::default(),
                 std::slice::from_ref(&models),
             )
-            .expect("app starts")
         });
     h.run();
     let fc = h.state().explorer.stage_named("fc").expect("fc");
