@@ -171,6 +171,8 @@ fn a_drawing_is_centred_like_mnist_and_the_step_can_be_switched_off() {
         "not in the corner"
     );
     h.get_by_label(EN.network_sees_centred);
+    // The longer caption does not push the canvas down under the pen.
+    assert_eq!(h.get_by_label("Drawing canvas").rect(), rect);
     h.get_by_label(EN.mnist_style).click();
     h.run();
     assert!(!h.state().canvas.mnist_style);

@@ -173,9 +173,20 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .to_string(),
             ),
         ];
+        // Two lines are kept for the captions whatever they say, so that the pictures and the
+        // canvas below do not move when a drawing's caption gains "(centred like MNIST)".
+        let caption_height = 2.0 * cols[0].text_style_height(&egui::TextStyle::Small);
         for (ui, (tex, label)) in cols.iter_mut().zip(labels) {
-            ui.label(egui::RichText::new(label).small())
-                .on_hover_text(s.network_sees_tip);
+            let width = ui.available_width();
+            ui.allocate_ui_with_layout(
+                Vec2::new(width, caption_height),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_min_size(Vec2::new(width, caption_height));
+                    ui.label(egui::RichText::new(label).small())
+                        .on_hover_text(s.network_sees_tip);
+                },
+            );
             let [w, h] = tex.size();
             let side = ui.available_width().min(140.0);
             let k = side / w.max(h).max(1) as f32;
