@@ -9,7 +9,7 @@ use convscope::app::{Command, ConvscopeApp, Settings, Tab};
 use convscope::engine::{PoolMode, RunOptions};
 use convscope::io::{Fill, network_input};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::PathBuf;
 
 fn fixture_dir() -> PathBuf {
@@ -268,8 +268,26 @@ fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
     let pool1 = ex.stage_named("pool1").expect("pool1");
     let at = |k: usize| data.runs[k].results[10].stages[pool1].same_position;
     assert_ne!(at(0), at(1));
-    // The plot is drawn with a legend entry per stage and mode.
-    assert!(h.query_by_label_contains("Solid: max pooling").is_some());
+    // Small multiples: one panel per pooling mode, each its own plot, not 21 lines in one.
+    for mode in PoolMode::ALL {
+        let id = egui::Id::unique(("lab-sweep", mode.as_str()));
+        assert!(
+            egui_plot::PlotMemory::load(&h.ctx, id).is_some(),
+            "no panel for {mode:?}"
+        );
+    }
+    h.get_by_label_contains("One panel per pooling mode");
+    // The legend is beside the plots (plain labels with line samples), not egui_plot's
+    // legend of check boxes over the curves.
+    assert!(
+        h.query_all_by_role(egui::accesskit::Role::CheckBox)
+            .all(|n| n.accesskit_node().label().as_deref() != Some("P(original class)")),
+        "a legend inside the plot"
+    );
+    assert!(
+        h.get_all_by_role(egui::accesskit::Role::Label)
+            .any(|n| n.value().as_deref() == Some("P(original class)"))
+    );
 }
 
 #[test]
@@ -359,4 +377,25 @@ fn a_grid_sweep_shows_heat_maps_of_the_selected_stage() {
         h.query_by_label_contains("Over every (dx, dy): pool1")
             .is_some()
     );
+}
+
+#[test]
+fn dense_and_softmax_stages_are_bars_in_the_lab() {
+    let mut h = lab_harness();
+    let fc = h.state().explorer.stage_named("fc").expect("fc");
+    apply(&mut h, Command::SelectStage(fc));
+    assert!(
+        egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique("lab-vector-bars")).is_some(),
+        "fc as bars"
+    );
+    h.get_by_label("identical (max |diff| = 0)");
+    set_shift(&mut h, 3, 0, Fill::Zero);
+    let app = h.state();
+    let o = app.explorer.trace[fc].as_vector().expect("vector").to_vec();
+    let s = app.lab.shifted[fc].as_vector().expect("vector").to_vec();
+    let max = o
+        .iter()
+        .zip(&s)
+        .fold(0.0f32, |m, (a, b)| m.max((b - a).abs()));
+    h.get_by_label(&format!("max |diff| = {max:.3}"));
 }

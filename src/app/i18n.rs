@@ -237,6 +237,7 @@ pub struct Strings {
     pub unit_dropped: &'static str,
     pub units_grid: &'static str,
     pub units_grid_dropped: &'static str,
+    pub sweep_changes_band: &'static str,
     // app-robust
     pub notice_settings: &'static str,
     pub notice_settings_save: &'static str,
@@ -399,7 +400,7 @@ pub static EN: Strings = Strings {
     sweep_similarity: "similarity / probability",
     sweep_probability: "P(original class)",
     sweep_changes: "prediction changes",
-    sweep_modes_note: "Solid: max pooling; dashed: average; dotted: blur-max.",
+    sweep_modes_note: "One panel per pooling mode, on the same axes. Solid lines: max pooling; dashed: average; dotted: blur-max.",
     heat_heading: "Over every (dx, dy): {} and the original class's probability",
     heat_note: "Centre: no shift; edges: ±{} px (right and down are positive). Bright: unchanged.",
     // every-model-answers
@@ -442,6 +443,7 @@ pub static EN: Strings = Strings {
     unit_dropped: "dropped",
     units_grid: "{} units in a {} × {} grid",
     units_grid_dropped: "{} units in a {} × {} grid, {} crossed out (dropped)",
+    sweep_changes_band: "prediction changes (red strip at the bottom; on the grid, darker = more of the shifts at that distance)",
     // app-robust
     notice_settings: "The saved settings could not be read, so the defaults are used: {}",
     notice_settings_save: "The settings could not be saved: {}",
@@ -604,7 +606,7 @@ pub static ZH: Strings = Strings {
     sweep_similarity: "相似度 / 概率",
     sweep_probability: "原类别概率",
     sweep_changes: "预测改变",
-    sweep_modes_note: "实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
+    sweep_modes_note: "每种池化方式一个面板，坐标轴相同。实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
     heat_heading: "所有 (dx, dy) 上：{} 与原类别的概率",
     heat_note: "中心：未平移；边缘：±{} 像素（向右、向下为正）。越亮越接近原样。",
     // every-model-answers
@@ -647,6 +649,7 @@ pub static ZH: Strings = Strings {
     unit_dropped: "已丢弃",
     units_grid: "{} 个单元，排成 {} × {} 的网格",
     units_grid_dropped: "{} 个单元，排成 {} × {} 的网格，其中 {} 个被划掉（丢弃）",
+    sweep_changes_band: "预测改变（底部的红色条带；网格扫描中，颜色越深表示该距离上改变的平移越多）",
     // app-robust
     notice_settings: "无法读取保存的设置，已改用默认设置：{}",
     notice_settings_save: "无法保存设置：{}",

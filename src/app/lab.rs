@@ -4,7 +4,9 @@
 
 use super::state::Explorer;
 use crate::analysis::sweep::{compare, stage_names, stage_strides};
-use crate::analysis::{ShiftResult, SweepAxis, argmax, probabilities, shifts, sweep, trace};
+use crate::analysis::{
+    ShiftResult, SweepAxis, argmax, mean_by_distance, probabilities, shifts, sweep, trace,
+};
 use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
@@ -47,6 +49,48 @@ pub struct SweepRun {
     pub results: Vec<ShiftResult>,
     /// The class the unshifted input gets in this mode.
     pub original_class: usize,
+}
+
+impl SweepRun {
+    /// Where a result sits on the plot's x axis: the shift along x or y, or the distance
+    /// (rounded to whole pixels, as [`mean_by_distance`] bins it) on the grid.
+    fn x(axis: SweepAxis, r: &ShiftResult) -> f64 {
+        match axis {
+            SweepAxis::X => r.dx as f64,
+            SweepAxis::Y => r.dy as f64,
+            SweepAxis::Both => (((r.dx * r.dx + r.dy * r.dy) as f64).sqrt()).round(),
+        }
+    }
+
+    /// A curve against shift: along x or y every shift in order; on the grid the mean at each
+    /// distance.
+    pub fn series(&self, axis: SweepAxis, value: impl Fn(&ShiftResult) -> f32) -> Vec<[f64; 2]> {
+        if axis == SweepAxis::Both {
+            return mean_by_distance(&self.results, value)
+                .into_iter()
+                .map(|(d, v)| [d, v])
+                .collect();
+        }
+        let mut pts: Vec<[f64; 2]> = self
+            .results
+            .iter()
+            .map(|r| [Self::x(axis, r), value(r) as f64])
+            .collect();
+        pts.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        pts
+    }
+
+    /// Where the prediction changed: for each x with a change, the share of the shifts there
+    /// whose class is not the unshifted one's (1 along x or y; on the grid, the share of the
+    /// shifts at that distance).
+    pub fn changes(&self, axis: SweepAxis) -> Vec<(f64, f64)> {
+        let changed = |r: &ShiftResult| (r.predicted != self.original_class) as u8 as f32;
+        self.series(axis, changed)
+            .into_iter()
+            .filter(|p| p[1] > 0.0)
+            .map(|p| (p[0], p[1]))
+            .collect()
+    }
 }
 
 /// A finished sweep and what it was run on.
@@ -288,5 +332,51 @@ impl Lab {
                 self.job = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(dx: i32, dy: i32, predicted: usize) -> ShiftResult {
+        ShiftResult {
+            dx,
+            dy,
+            stages: Vec::new(),
+            predicted,
+            original_class_probability: 0.5,
+        }
+    }
+
+    #[test]
+    fn changes_are_one_per_shift_along_an_axis_and_a_share_per_distance_on_the_grid() {
+        let run = SweepRun {
+            mode: PoolMode::Max,
+            results: vec![
+                result(-1, 0, 3),
+                result(0, 0, 7),
+                result(2, 0, 7),
+                result(1, 0, 2),
+            ],
+            original_class: 7,
+        };
+        assert_eq!(run.changes(SweepAxis::X), vec![(-1.0, 1.0), (1.0, 1.0)]);
+        // On the grid: distance 1 has (-1,0) changed, (0,1) kept and (1,0) changed: 2 of 3.
+        let grid = SweepRun {
+            mode: PoolMode::Max,
+            results: vec![
+                result(0, 0, 7),
+                result(-1, 0, 3),
+                result(0, 1, 7),
+                result(1, 0, 2),
+                result(2, 1, 7),
+            ],
+            original_class: 7,
+        };
+        let changes = grid.changes(SweepAxis::Both);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].0, 1.0);
+        assert!((changes[0].1 - 2.0 / 3.0).abs() < 1e-6);
     }
 }

@@ -5,6 +5,7 @@ use super::super::Panels;
 use super::super::i18n::fill;
 use super::super::lab::Lab;
 use super::super::maps_ui::{GAP, as_maps, fit_cell, legend_ui};
+use super::super::plot_legend::{Dash, key_ui};
 use crate::analysis::similarity::aligned_views;
 use crate::engine::Tensor;
 use crate::viz::{Scale, to_color_image};
@@ -64,6 +65,17 @@ pub(super) struct StageMaps {
 impl StageMaps {
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
         let stage = p.ex.stage;
+        if let (Some(Tensor::Vector(o)), Some(Tensor::Vector(v))) =
+            (p.ex.trace.get(stage), p.lab.shifted.get(stage))
+        {
+            vector_bars_ui(
+                ui,
+                p,
+                o.as_slice().unwrap_or(&[]),
+                v.as_slice().unwrap_or(&[]),
+            );
+            return;
+        }
         let key = (p.ex.generation, p.lab.generation, stage);
         if self.cache.as_ref().is_none_or(|c| c.key != key) {
             self.cache = stage_textures(ui.ctx(), p.ex.trace.get(stage), p.lab, stage, key);
@@ -225,4 +237,78 @@ fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), ce
             )));
         }
     });
+}
+
+const ORIGINAL_BLUE: egui::Color32 = egui::Color32::from_rgb(70, 120, 200);
+const SHIFTED_ORANGE: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
+
+/// A vector stage (dense, softmax) as bars, the original's and the shifted input's side by
+/// side for each unit: a vector has no positions, so a map of it would only be a few pixels.
+fn vector_bars_ui(ui: &mut egui::Ui, p: &Panels, original: &[f32], shifted: &[f32]) {
+    use egui_plot::{Bar, BarChart, Plot};
+    let s = p.s;
+    let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
+    let shifted_name = fill(s.lab_shifted, &[&dx, &dy]);
+    ui.horizontal_wrapped(|ui| {
+        key_ui(ui, ORIGINAL_BLUE, Dash::Solid, 6.0, s.lab_original);
+        key_ui(ui, SHIFTED_ORANGE, Dash::Solid, 6.0, &shifted_name);
+        let max = max_abs(
+            original
+                .iter()
+                .zip(shifted)
+                .map(|(a, b)| b - a)
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        ui.label(diff_caption(s, max));
+    });
+    let n = original.len();
+    let classes = n == p.ex.net.info.labels.len();
+    let bars = |values: &[f32], offset: f64, colour| -> Vec<Bar> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                Bar::new(i as f64 + offset, v as f64)
+                    .width(0.4)
+                    .fill(colour)
+                    .stroke(egui::Stroke::NONE)
+            })
+            .collect()
+    };
+    let labels: Vec<String> = (0..n)
+        .map(|i| {
+            if classes {
+                p.ex.net.label(i)
+            } else {
+                i.to_string()
+            }
+        })
+        .collect();
+    Plot::new("lab-vector-bars")
+        .id(egui::Id::unique("lab-vector-bars"))
+        .height(200.0)
+        .width(ui.available_width().clamp(200.0, 900.0))
+        .include_y(0.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(
+                s.lab_original,
+                bars(original, -0.2, ORIGINAL_BLUE),
+            ));
+            plot.bar_chart(BarChart::new(
+                shifted_name.clone(),
+                bars(shifted, 0.2, SHIFTED_ORANGE),
+            ));
+        });
 }

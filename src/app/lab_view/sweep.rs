@@ -2,15 +2,15 @@
 //! sweep.
 
 use super::super::i18n::fill;
-use super::super::lab::{SweepData, max_shift};
+use super::super::lab::{SweepData, SweepRun, max_shift};
 use super::super::maps_ui::legend_ui;
-use super::super::plot_legend::Dash;
+use super::super::plot_legend::{Dash, key_ui};
 use super::super::{Command, Panels};
-use crate::analysis::{ShiftResult, SweepAxis, mean_by_distance, shift_grid};
+use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
 use crate::engine::PoolMode;
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 
 /// A grid sweep's heat maps for one stage: per pooling mode, the stage's similarity and the
 /// original class's probability over (dx, dy).
@@ -85,88 +85,177 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     if data.generation != p.ex.generation {
         ui.colored_label(ui.visuals().warn_fg_color, s.sweep_stale);
     }
-    ui.small(s.sweep_note);
-    if data.runs.len() > 1 {
-        ui.small(s.sweep_modes_note);
-    }
-    let x_of = |dx: i32, dy: i32| -> f64 {
-        match data.axis {
-            SweepAxis::X => dx as f64,
-            SweepAxis::Y => dy as f64,
-            SweepAxis::Both => ((dx * dx + dy * dy) as f64).sqrt(),
+    let axis = data.axis;
+    let both = axis == SweepAxis::Both;
+    // The legend, outside the plots where it covers nothing: a line sample per curve.
+    ui.horizontal_wrapped(|ui| {
+        for (k, &stage) in data.plotted.iter().enumerate() {
+            let name = data.stage_names.get(stage).map_or("", String::as_str);
+            key_ui(
+                ui,
+                STAGE_COLORS[k % STAGE_COLORS.len()],
+                Dash::Solid,
+                2.0,
+                name,
+            );
         }
-    };
-    let x_label = if data.axis == SweepAxis::Both {
+        key_ui(ui, Color32::GRAY, Dash::Solid, 3.0, s.sweep_probability);
+        change_key_ui(ui, s.sweep_changes_band);
+    });
+    let x_label = if both {
         s.sweep_distance
     } else {
         s.sweep_shift
     };
-    let both = data.axis == SweepAxis::Both;
-    Plot::new("lab-sweep")
-        .height(250.0)
-        .width(ui.available_width().max(200.0))
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
-        .include_y(0.0)
-        .include_y(1.0)
-        .x_axis_label(x_label)
-        .y_axis_label(s.sweep_similarity)
-        .show(ui, |plot| {
-            for run in &data.runs {
-                // One legend entry per stage for all modes: the line style tells the modes apart.
-                let style = mode_dash(run.mode).line_style();
-                // Along x or y, every shift; on the grid, the mean at each distance.
-                let series = |value: &dyn Fn(&ShiftResult) -> f32| -> Vec<[f64; 2]> {
-                    if both {
-                        return mean_by_distance(&run.results, value)
-                            .into_iter()
-                            .map(|(d, v)| [d, v])
-                            .collect();
-                    }
-                    let mut pts: Vec<[f64; 2]> = run
-                        .results
-                        .iter()
-                        .map(|r| [x_of(r.dx, r.dy), value(r) as f64])
-                        .collect();
-                    pts.sort_by(|a, b| a[0].total_cmp(&b[0]));
-                    pts
-                };
-                for (k, &stage) in data.plotted.iter().enumerate() {
-                    let name = data.stage_names.get(stage).cloned().unwrap_or_default();
-                    let pts =
-                        series(&|r| r.stages.get(stage).map_or(f32::NAN, |c| c.same_position));
-                    let color = STAGE_COLORS[k % STAGE_COLORS.len()];
-                    plot.line(
-                        Line::new(name, PlotPoints::new(pts))
-                            .color(color)
-                            .style(style),
+    // Small multiples: one panel per pooling mode, on the same axes, rather than every
+    // mode's curves on top of each other.
+    let panels = data.runs.len().max(1) as f32;
+    let gap = ui.spacing().item_spacing.x;
+    let width = ((ui.available_width() - gap * (panels - 1.0)) / panels).max(160.0);
+    let link = egui::Id::unique("lab-sweep-link");
+    ui.horizontal_top(|ui| {
+        for run in &data.runs {
+            ui.vertical(|ui| {
+                if data.runs.len() > 1 {
+                    let dash = mode_dash(run.mode);
+                    key_ui(
+                        ui,
+                        ui.visuals().text_color(),
+                        dash,
+                        2.0,
+                        s.pool_mode(run.mode),
                     );
                 }
-                let prob = series(&|r| r.original_class_probability);
-                plot.line(
-                    Line::new(s.sweep_probability, PlotPoints::new(prob))
-                        .color(Color32::GRAY)
-                        .width(2.5)
-                        .style(style),
-                );
-                let changed: Vec<[f64; 2]> = run
-                    .results
-                    .iter()
-                    .filter(|r| r.predicted != run.original_class)
-                    .map(|r| [x_of(r.dx, r.dy), r.original_class_probability as f64])
-                    .collect();
-                if !changed.is_empty() {
-                    plot.points(
-                        Points::new(s.sweep_changes, PlotPoints::new(changed))
-                            .shape(MarkerShape::Cross)
-                            .color(Color32::RED)
-                            .radius(5.0),
-                    );
-                }
-            }
-        });
+                sweep_plot_ui(ui, p, data, run, width, x_label, link);
+            });
+        }
+    });
+    if data.runs.len() > 1 {
+        ui.label(s.sweep_modes_note);
+    }
     if both {
         heat_maps_ui(ui, p, heat);
     }
+}
+
+/// Red: the prediction changed at this shift (on the grid, the share of shifts at this
+/// distance whose prediction changed sets how strong the red is).
+const CHANGE_RED: Color32 = Color32::from_rgb(220, 40, 40);
+
+/// The band's sample in the legend: a red strip.
+fn change_key_ui(ui: &mut egui::Ui, text: &str) {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        let h = ui.text_style_height(&egui::TextStyle::Body);
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(28.0, h), egui::Sense::hover());
+        ui.painter()
+            .rect_filled(rect.shrink2(Vec2::new(0.0, h * 0.3)), 0.0, CHANGE_RED);
+        ui.label(text);
+    });
+}
+
+/// Where the strip of prediction changes sits, below the curves (which run from 0 to 1).
+const BAND: (f64, f64) = (-0.14, -0.04);
+
+/// Grid marks at every whole pixel; even ones (and multiples of ten) count as coarser steps,
+/// so the labels thin out to every other pixel when a panel is narrow.
+pub(super) fn shift_marks(lo: f64, hi: f64) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = (lo.ceil() as i64, hi.floor() as i64);
+    (lo..=hi)
+        .map(|i| egui_plot::GridMark {
+            value: i as f64,
+            step_size: if i % 10 == 0 {
+                10.0
+            } else if i % 2 == 0 {
+                2.0
+            } else {
+                1.0
+            },
+        })
+        .collect()
+}
+
+/// A shift as a tick label: "−3", "0", "+3".
+pub(super) fn shift_label(v: f64) -> String {
+    let i = v.round() as i64;
+    match i.cmp(&0) {
+        std::cmp::Ordering::Greater => format!("+{i}"),
+        std::cmp::Ordering::Less => format!("−{}", -i),
+        std::cmp::Ordering::Equal => "0".to_string(),
+    }
+}
+
+fn sweep_plot_ui(
+    ui: &mut egui::Ui,
+    p: &Panels,
+    data: &SweepData,
+    run: &SweepRun,
+    width: f32,
+    x_label: &str,
+    link: egui::Id,
+) {
+    let s = p.s;
+    let axis = data.axis;
+    let style = mode_dash(run.mode).line_style();
+    let x_axis = egui_plot::AxisHints::new_x()
+        .label(x_label)
+        .label_spacing(22.0..=30.0)
+        .formatter(|mark, _| shift_label(mark.value));
+    Plot::new(("lab-sweep", run.mode.as_str()))
+        .id(egui::Id::unique(("lab-sweep", run.mode.as_str())))
+        .height(230.0)
+        .width(width)
+        .include_y(BAND.0)
+        .include_y(1.0)
+        .custom_x_axes(vec![x_axis])
+        .x_grid_spacer(|input| shift_marks(input.bounds.0, input.bounds.1))
+        .y_axis_label(s.sweep_similarity)
+        .link_axis(link, [true, true])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (k, &stage) in data.plotted.iter().enumerate() {
+                let name = data.stage_names.get(stage).cloned().unwrap_or_default();
+                let pts = run.series(axis, |r| {
+                    r.stages.get(stage).map_or(f32::NAN, |c| c.same_position)
+                });
+                plot.line(
+                    Line::new(name, PlotPoints::new(pts))
+                        .color(STAGE_COLORS[k % STAGE_COLORS.len()])
+                        .width(1.5)
+                        .style(style),
+                );
+            }
+            let prob = run.series(axis, |r| r.original_class_probability);
+            plot.line(
+                Line::new(s.sweep_probability, PlotPoints::new(prob))
+                    .color(Color32::GRAY)
+                    .width(3.0)
+                    .style(style),
+            );
+            // The prediction changes as one strip of red cells under the curves.
+            let bars: Vec<Bar> = run
+                .changes(axis)
+                .into_iter()
+                .map(|(x, share)| {
+                    let alpha = (60.0 + 195.0 * share) as u8;
+                    Bar::new(x, BAND.1 - BAND.0)
+                        .base_offset(BAND.0)
+                        .width(1.0)
+                        .fill(Color32::from_rgba_unmultiplied(
+                            CHANGE_RED.r(),
+                            CHANGE_RED.g(),
+                            CHANGE_RED.b(),
+                            alpha,
+                        ))
+                        .stroke(egui::Stroke::NONE)
+                })
+                .collect();
+            if !bars.is_empty() {
+                plot.bar_chart(BarChart::new(s.sweep_changes, bars));
+            }
+        });
 }
 
 /// Heat maps of a grid sweep for the stage selected above: where in (dx, dy) the stage keeps
@@ -242,4 +331,23 @@ fn heat_maps(ctx: &egui::Context, data: &SweepData, key: (u64, usize)) -> Option
         ));
     }
     Some(HeatMaps { key, n, maps })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shift_label, shift_marks};
+
+    #[test]
+    fn every_whole_pixel_is_a_labelled_tick() {
+        let marks = shift_marks(-7.4, 7.4);
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, (-7..=7).map(f64::from).collect::<Vec<_>>());
+        // Even shifts are the coarser step, so narrow panels keep every other label.
+        assert_eq!(marks[1].step_size, 2.0);
+        assert_eq!(marks[0].step_size, 1.0);
+        assert_eq!(marks[7].step_size, 10.0);
+        assert_eq!(shift_label(3.0), "+3");
+        assert_eq!(shift_label(-2.0), "−2");
+        assert_eq!(shift_label(0.0), "0");
+    }
 }
