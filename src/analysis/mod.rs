@@ -1,5 +1,6 @@
 //! What we measure about a network: similarities under translation, sweeps, receptive fields.
 
+pub mod arithmetic;
 pub mod consistency;
 pub mod pooling;
 pub mod similarity;

@@ -53,6 +53,8 @@ pub enum Command {
     CompareHistory(Option<String>),
     /// Hides the notice at this index.
     DismissNotice(usize),
+    /// Moves the arithmetic panel's cell by (channels, rows, columns).
+    StepCell(i32, i32, i32),
 }
 
 impl Command {
@@ -70,6 +72,12 @@ impl Command {
             (plain(Key::T), Command::ToggleLab),
             (plain(Key::F11), Command::ToggleFullscreen),
             (plain(Key::F1), Command::ToggleKeysHelp),
+            (plain(Key::J), Command::StepCell(0, 0, -1)),
+            (plain(Key::L), Command::StepCell(0, 0, 1)),
+            (plain(Key::I), Command::StepCell(0, -1, 0)),
+            (plain(Key::K), Command::StepCell(0, 1, 0)),
+            (plain(Key::U), Command::StepCell(-1, 0, 0)),
+            (plain(Key::O), Command::StepCell(1, 0, 0)),
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,

@@ -48,7 +48,17 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             let cols = (c as f64).sqrt().ceil() as usize;
             let cell = fit_cell(ui.available_width() - 220.0, cols, mw, 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
-            if let Some((ch, y, x)) = out.hovered {
+            // The hovered cell is the arithmetic panel's; without a pointer, its selected one.
+            if out.hovered.is_some() && !p.view.arith.animating {
+                p.view.arith.cell = out.hovered;
+            }
+            let shown = out.hovered.or_else(|| {
+                p.view
+                    .arith
+                    .cell_in(p.ex.trace.get(stage)?)
+                    .filter(|_| p.view.arith.show)
+            });
+            if let Some((ch, y, x)) = shown {
                 if let Some(r) =
                     out.cells_rect(ch, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
                 {

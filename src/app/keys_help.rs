@@ -19,6 +19,8 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::OpenImageDialog => s.key_open_image,
         Command::CancelSweep => s.key_cancel_sweep,
         Command::ToggleKeysHelp => s.key_help,
+        Command::StepCell(0, _, _) => s.key_step_cell,
+        Command::StepCell(_, _, _) => s.key_step_channel,
         Command::NudgeShift(dx, dy) => {
             let arrow = match (dx.signum(), dy.signum()) {
                 (1, _) => "→",

@@ -1,6 +1,7 @@
 //! The explorer app: eframe glue, panels, commands, settings and background jobs. `App::ui`
 //! only lays out panels; what they ask for comes back as [`Command`]s applied afterwards.
 
+mod arith_view;
 pub mod canvas;
 pub mod commands;
 mod conv_view;
@@ -64,6 +65,8 @@ pub struct ViewState {
     pub show_keys: bool,
     /// The sample model whose learning curves are drawn beside the open model's.
     pub compare_history: Option<String>,
+    /// The arithmetic panel: its selected cell and its animation.
+    pub arith: arith_view::ArithState,
 }
 
 impl Default for ViewState {
@@ -78,6 +81,7 @@ impl Default for ViewState {
             zoom_before_presentation: None,
             show_keys: false,
             compare_history: None,
+            arith: arith_view::ArithState::default(),
         }
     }
 }
@@ -395,6 +399,11 @@ impl ConvscopeApp {
             Command::NudgeShift(dx, dy) => self.lab.nudge(dx, dy, &ex.net),
             Command::RunSweep => self.lab.start_sweep(ex, ctx),
             Command::CancelSweep => self.lab.cancel_sweep(),
+            Command::StepCell(dc, dy, dx) => {
+                if let Some(t) = ex.trace.get(ex.stage) {
+                    self.view.arith.step(t, (dc, dy, dx));
+                }
+            }
         }
     }
 
@@ -506,6 +515,10 @@ impl ConvscopeApp {
             }
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(SWEEP_SECONDS));
         }
+        let shown = self.explorer.trace.get(self.explorer.stage);
+        if let Some(wait) = self.view.arith.tick(shown, now) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
     }
 }
 
@@ -559,6 +572,7 @@ impl eframe::App for ConvscopeApp {
         }
         if self.explorer.stage != stage_before {
             self.view.sweep = None;
+            self.view.arith.animating = false;
         }
         self.animate(&ctx);
         if self.busy() {

@@ -4,7 +4,7 @@
 use super::i18n::fill;
 use super::maps_ui::{as_maps, fit_cell, legend_ui, maps_grid_ui, scale_for, stage_title};
 use super::textures::TexKey;
-use super::{Command, Panels, conv_view, fc_view, pool_view};
+use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
 use crate::engine::{LayerKind, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
@@ -21,10 +21,18 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
         {
             p.commands.push(Command::ExportDialog);
         }
+        if matches!(
+            p.ex.stage_layer(stage).map(|l| &l.kind),
+            Some(LayerKind::Conv2d(_) | LayerKind::Dense(_))
+        ) {
+            ui.toggle_value(&mut p.view.arith.show, p.s.arith_show)
+                .on_hover_text(p.s.arith_show_tip);
+        }
     });
     if let Some(note) = &p.ex.window_note {
         ui.colored_label(ui.visuals().warn_fg_color, fill(p.s.cut_short, &[note]));
     }
+    arith_view::side_panel_ui(ui, p, stage);
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
