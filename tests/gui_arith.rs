@@ -74,14 +74,7 @@ fn keys_pick_a_conv_cell_and_the_panel_shows_the_engines_value() {
         h.remove_cursor();
         h.run();
         // Nothing selected yet: the hint says how to choose a cell.
-        assert!(shows(
-            &h,
-            if lang == Lang::En {
-                "I J K L"
-            } else {
-                "I J K L"
-            }
-        ));
+        assert!(shows(&h, "I J K L"));
         for key in [
             egui::Key::L,
             egui::Key::L,
