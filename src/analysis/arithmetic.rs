@@ -4,7 +4,7 @@
 //! contributions. The GUI shows these numbers; tests check that `sum + bias` is the engine's
 //! output. Also the geometry that links a cell to the cells it came from and the ones it feeds.
 
-use crate::engine::{Conv2d, Dense, Window};
+use crate::engine::{Conv2d, Dense, LayerKind, Model, Shape, Window};
 use ndarray::{Array3, ArrayView3};
 
 /// One output cell of a convolution, as a sum of products.
@@ -216,6 +216,84 @@ pub fn next_cell(
     }
 }
 
+/// The cells of one stage linked to a hovered cell of a neighbouring stage: rows `y0..y1`,
+/// columns `x0..x1` (end exclusive, clipped to the map) of `channel`, or of every channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkedCells {
+    /// `None`: the same cells of every channel (a convolution mixes channels).
+    pub channel: Option<usize>,
+    pub rect: (i64, i64, i64, i64),
+}
+
+/// The cells of stage `to` linked to cell `(channel, row, column)` of stage `from` when the two
+/// are neighbours (stage `s` is the output of layer `s - 1`, stage 0 the input): for
+/// `to = from + 1` the cells it feeds, for `to = from - 1` the cells it came from. `None` when
+/// either stage is not maps, the stages are not neighbours, or the layer between them
+/// (flatten, dense) does not keep positions.
+pub fn linked_cells(
+    model: &Model,
+    from: usize,
+    (channel, y, x): (usize, usize, usize),
+    to: usize,
+) -> Option<LinkedCells> {
+    let shape = |stage: usize| match stage {
+        0 => Some(model.input.shape()),
+        s => model.shapes().get(s - 1).copied(),
+    };
+    let Shape::Maps { height, width, .. } = shape(to)? else {
+        return None;
+    };
+    let Shape::Maps { .. } = shape(from)? else {
+        return None;
+    };
+    let forward = to == from + 1;
+    if !forward && to + 1 != from {
+        return None;
+    }
+    let layer = model.layers().get(from.max(to) - 1)?;
+    let (all, rect) = match &layer.kind {
+        LayerKind::Activation(_) | LayerKind::Dropout { .. } => {
+            (false, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
+        }
+        LayerKind::GlobalAvgPool if forward => (false, (0, 0, 1, 1)),
+        LayerKind::GlobalAvgPool => (false, (0, 0, width as i64, height as i64)),
+        LayerKind::Conv2d(c) => (
+            true,
+            window_or_fed(&c.window(), forward, (height, width), y, x),
+        ),
+        LayerKind::Pool2d(p) => (
+            false,
+            window_or_fed(&p.window, forward, (height, width), y, x),
+        ),
+        _ => return None,
+    };
+    let clip = |v: i64, n: usize| v.clamp(0, n as i64);
+    let (x0, y0, x1, y1) = rect;
+    Some(LinkedCells {
+        channel: (!all).then_some(channel),
+        rect: (
+            clip(x0, width),
+            clip(y0, height),
+            clip(x1, width),
+            clip(y1, height),
+        ),
+    })
+}
+
+fn window_or_fed(
+    window: &Window,
+    forward: bool,
+    to_hw: (usize, usize),
+    y: usize,
+    x: usize,
+) -> (i64, i64, i64, i64) {
+    if forward {
+        cells_fed(window, to_hw, y, x)
+    } else {
+        window_rect(window, y, x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +385,93 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn linked_cells_of_a_conv_relu_pool_chain() {
+        // input 1x6x6 -> conv 3x3 pad 1 (2 channels, 6x6) -> relu -> pool 2x2/2 (3x3).
+        use crate::engine::{Activation, InputSpec, Layer, ModelInfo, Pool2d, PoolMode};
+        let conv = Conv2d {
+            weight: Array4::ones((2, 1, 3, 3)),
+            bias: None,
+            stride: (1, 1),
+            padding: (1, 1),
+        };
+        let pool = Pool2d {
+            window: Window {
+                kernel: (2, 2),
+                stride: (2, 2),
+                padding: (0, 0),
+            },
+            mode: PoolMode::Max,
+            ..Pool2d::default()
+        };
+        let layer = |name: &str, kind| Layer {
+            name: name.into(),
+            kind,
+        };
+        let model = Model::new(
+            ModelInfo::default(),
+            InputSpec {
+                channels: 1,
+                height: 6,
+                width: 6,
+                mean: vec![0.0],
+                std: vec![1.0],
+            },
+            vec![
+                layer("conv", LayerKind::Conv2d(conv)),
+                layer("relu", LayerKind::Activation(Activation::Relu)),
+                layer("pool", LayerKind::Pool2d(pool)),
+            ],
+        )
+        .unwrap();
+        // Conv cell (1, 0, 0) came from input rows/cols -1..2, clipped to 0..2, every channel.
+        let back = linked_cells(&model, 1, (1, 0, 0), 0).unwrap();
+        assert_eq!(
+            back,
+            LinkedCells {
+                channel: None,
+                rect: (0, 0, 2, 2)
+            }
+        );
+        // It feeds the same cell after the ReLU.
+        let relu = linked_cells(&model, 1, (1, 0, 0), 2).unwrap();
+        assert_eq!(
+            relu,
+            LinkedCells {
+                channel: Some(1),
+                rect: (0, 0, 1, 1)
+            }
+        );
+        // ReLU cell (0, 3, 2) feeds pooled cell (1, 1); pooled cell (1, 1) came from 2..4 x 2..4.
+        let fed = linked_cells(&model, 2, (0, 3, 2), 3).unwrap();
+        assert_eq!(
+            fed,
+            LinkedCells {
+                channel: Some(0),
+                rect: (1, 1, 2, 2)
+            }
+        );
+        let from = linked_cells(&model, 3, (0, 1, 1), 2).unwrap();
+        assert_eq!(
+            from,
+            LinkedCells {
+                channel: Some(0),
+                rect: (2, 2, 4, 4)
+            }
+        );
+        // An input pixel feeds every conv output whose window covers it.
+        let input = linked_cells(&model, 0, (0, 2, 2), 1).unwrap();
+        assert_eq!(
+            input,
+            LinkedCells {
+                channel: None,
+                rect: (1, 1, 4, 4)
+            }
+        );
+        // Not neighbours.
+        assert!(linked_cells(&model, 0, (0, 0, 0), 2).is_none());
     }
 
     #[test]

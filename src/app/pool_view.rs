@@ -77,6 +77,10 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         let [before_grid, after_grid] = grids.as_slice() else {
             return;
         };
+        if let Some(h) = before_grid.hovered {
+            let grids = [(stage - 1, before_grid), (stage, after_grid)];
+            super::stage_view::link_hover_ui(ui, p, &grids, stage - 1, h);
+        }
         ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
     });
 }

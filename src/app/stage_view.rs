@@ -2,9 +2,12 @@
 //! global pooling show their maps before and after; flatten shows the vector it makes.
 
 use super::i18n::fill;
-use super::maps_ui::{as_maps, fit_cell, legend_ui, maps_grid_ui, scale_for, stage_title};
+use super::maps_ui::{
+    GridOut, as_maps, fit_cell, legend_ui, maps_grid_ui, outline, scale_for, stage_title,
+};
 use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
+use crate::analysis::arithmetic::linked_cells;
 use crate::engine::{LayerKind, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
@@ -112,6 +115,7 @@ fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let cols = (c as f64).sqrt().ceil() as usize;
     let cell = fit_cell(ui.available_width() * 0.48, cols, w, 8.0);
     let mut hovered = None;
+    let mut grids = Vec::new();
     ui.horizontal_top(|ui| {
         for s in [stage - 1, stage] {
             ui.vertical(|ui| {
@@ -125,11 +129,47 @@ fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
                 if out.hovered.is_some() {
                     hovered = out.hovered.map(|h| (s, h));
                 }
+                grids.push((s, out));
             });
         }
     });
+    if let Some((from, cell)) = hovered {
+        let grids: Vec<(usize, &GridOut)> = grids.iter().map(|(s, g)| (*s, g)).collect();
+        link_hover_ui(ui, p, &grids, from, cell);
+    }
     if let Some((s, h)) = hovered {
         hover_value_ui(ui, p, s, Some(h));
+    }
+}
+
+/// Outlines the hovered cell and, on the other grids, the cells it feeds or came from.
+pub(crate) fn link_hover_ui(
+    ui: &egui::Ui,
+    p: &Panels,
+    grids: &[(usize, &GridOut)],
+    from: usize,
+    (ch, y, x): (usize, usize, usize),
+) {
+    let cell = (x as i64, y as i64, x as i64 + 1, y as i64 + 1);
+    for (stage, grid) in grids {
+        if *stage == from {
+            if let Some(r) = grid.cells_rect(ch, cell) {
+                outline(ui, r, Color32::WHITE);
+            }
+            continue;
+        }
+        let Some(linked) = linked_cells(&p.ex.net, from, (ch, y, x), *stage) else {
+            continue;
+        };
+        let channels = match linked.channel {
+            Some(c) => c..c + 1,
+            None => 0..grid.tiles.len(),
+        };
+        for c in channels {
+            if let Some(r) = grid.cells_rect(c, linked.rect) {
+                outline(ui, r, Color32::from_rgb(255, 60, 60));
+            }
+        }
     }
 }
 
