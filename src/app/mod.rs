@@ -100,6 +100,9 @@ pub struct ConvscopeApp {
     pub status: Option<String>,
     /// What could not be done or restored, shown until dismissed.
     pub notices: Vec<String>,
+    /// Whether Open/Export ask the system for a file dialog (tests turn them off: a test
+    /// must never open one).
+    pub native_dialogs: bool,
     settings_file: settings::SettingsFile,
     /// When the settings were last written (egui's clock, seconds).
     saved_at: f64,
@@ -218,6 +221,7 @@ impl ConvscopeApp {
             canvas: Canvas::default(),
             status: None,
             notices,
+            native_dialogs: true,
             settings_file: settings::SettingsFile::none(),
             saved_at: 0.0,
             textures: Textures::default(),
@@ -301,6 +305,9 @@ impl ConvscopeApp {
                     self.jobs.load_model(path, ctx);
                 }
             }
+            Command::OpenModelDialog if !self.native_dialogs => {}
+            Command::OpenImageDialog if !self.native_dialogs => {}
+            Command::ExportDialog if !self.native_dialogs => {}
             Command::OpenModelDialog => {
                 if let Some(path) = rfd::FileDialog::new()
                     .add_filter("convscope model", &["json"])
@@ -578,7 +585,12 @@ impl eframe::App for ConvscopeApp {
         if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        self.settings.zoom = Settings::sane_zoom(ctx.zoom_factor());
+        // egui's own Ctrl+/Ctrl- zoom knows nothing of the app's bounds.
+        let zoom = Settings::sane_zoom(ctx.zoom_factor());
+        if zoom != ctx.zoom_factor() {
+            ctx.set_zoom_factor(zoom);
+        }
+        self.settings.zoom = zoom;
         let now = ctx.input(|i| i.time);
         if now - self.saved_at >= SAVE_EVERY_SECONDS {
             self.saved_at = now;

@@ -1,0 +1,272 @@
+//! A seeded monkey: thousands of random but plausible events on the real app with every
+//! sample model (clicks anywhere, drags, every shortcut, the wheel, language, theme and
+//! presentation switches, model and sample changes, lab sweeps started and stopped). Nothing
+//! may panic, and the app's invariants are checked after every event. File dialogs are off:
+//! a test never opens one.
+
+use convscope::analysis::sweep::SweepAxis;
+use convscope::app::lab::LabSettings;
+use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab, samples};
+use convscope::engine::PoolMode;
+use convscope::io::Fill;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
+use egui_kittest::Harness;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::path::PathBuf;
+
+const SIZE: Vec2 = Vec2::new(1280.0, 800.0);
+/// Events per sample model: 9 models x 250 = 2250 events in all.
+const EVENTS_PER_MODEL: usize = 250;
+
+fn sample_models() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models");
+    let mut models: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("sample_models/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    models.sort();
+    assert!(models.len() >= 9, "{models:?}");
+    models
+}
+
+fn random_pos(rng: &mut StdRng) -> Pos2 {
+    Pos2::new(rng.random_range(0.0..SIZE.x), rng.random_range(0.0..SIZE.y))
+}
+
+fn keys() -> Vec<(Modifiers, Key)> {
+    let mut keys: Vec<(Modifiers, Key)> = Command::shortcuts()
+        .into_iter()
+        .chain(Command::lab_shortcuts())
+        .map(|(s, _)| (s.modifiers, s.logical_key))
+        .collect();
+    for key in [
+        Key::Escape,
+        Key::Space,
+        Key::Enter,
+        Key::Tab,
+        Key::ArrowUp,
+        Key::ArrowDown,
+        Key::A,
+        Key::Num7,
+    ] {
+        keys.push((Modifiers::NONE, key));
+    }
+    // egui's own zoom keys: the app must keep the zoom in its bounds.
+    keys.push((Modifiers::COMMAND, Key::Plus));
+    keys.push((Modifiers::COMMAND, Key::Equals));
+    keys.push((Modifiers::COMMAND, Key::Minus));
+    keys
+}
+
+fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
+    let names: Vec<&'static str> = samples::sample_names().collect();
+    match rng.random_range(0..16) {
+        0 => Command::SetLanguage(Lang::ALL[rng.random_range(0..Lang::ALL.len())]),
+        1 => Command::ToggleTheme,
+        2 => Command::TogglePresentation,
+        3 => Command::OpenModel(models[rng.random_range(0..models.len())].clone()),
+        4 | 5 => Command::LoadSample(names[rng.random_range(0..names.len())]),
+        6 => Command::ShowTab(if rng.random_bool(0.5) {
+            Tab::Lab
+        } else {
+            Tab::Explorer
+        }),
+        7 => Command::RunSweep,
+        8 => Command::CancelSweep,
+        9 => Command::SetLab(LabSettings {
+            dx: rng.random_range(-12..=12),
+            dy: rng.random_range(-12..=12),
+            fill: [Fill::Zero, Fill::Edge, Fill::Wrap][rng.random_range(0..3)],
+            axis: [SweepAxis::X, SweepAxis::Y, SweepAxis::Both][rng.random_range(0..3)],
+            compare_modes: rng.random_bool(0.3),
+        }),
+        10 => Command::SetPool(PoolMode::ALL[rng.random_range(0..PoolMode::ALL.len())]),
+        11 => Command::ClearCanvas,
+        12 => Command::SelectStage(rng.random_range(0..30)),
+        13 => Command::ResampleDropout,
+        14 => Command::TogglePlay,
+        _ => Command::NudgeShift(rng.random_range(-3..=3), rng.random_range(-3..=3)),
+    }
+}
+
+/// One random event (or command), then one frame.
+fn act(h: &mut Harness<'static, ConvscopeApp>, rng: &mut StdRng, keys: &[(Modifiers, Key)]) {
+    let models = sample_models();
+    match rng.random_range(0..100) {
+        // Click anywhere.
+        0..=39 => {
+            let pos = random_pos(rng);
+            h.hover_at(pos);
+            for pressed in [true, false] {
+                h.event(Event::PointerButton {
+                    pos,
+                    button: PointerButton::Primary,
+                    pressed,
+                    modifiers: Modifiers::NONE,
+                });
+            }
+        }
+        // Drag (draws on the canvas when it starts there).
+        40..=54 => {
+            let mut pos = random_pos(rng);
+            h.hover_at(pos);
+            h.event(Event::PointerButton {
+                pos,
+                button: PointerButton::Primary,
+                pressed: true,
+                modifiers: Modifiers::NONE,
+            });
+            for _ in 0..rng.random_range(1..6) {
+                h.step();
+                pos += Vec2::new(rng.random_range(-60.0..60.0), rng.random_range(-60.0..60.0));
+                h.hover_at(pos);
+            }
+            h.event(Event::PointerButton {
+                pos,
+                button: PointerButton::Primary,
+                pressed: false,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        // A shortcut or another key.
+        55..=74 => {
+            let (modifiers, key) = keys[rng.random_range(0..keys.len())];
+            h.key_press_modifiers(modifiers, key);
+        }
+        // The wheel, sometimes with Ctrl (zoom).
+        75..=79 => {
+            h.hover_at(random_pos(rng));
+            let modifiers = if rng.random_bool(0.3) {
+                Modifiers::COMMAND
+            } else {
+                Modifiers::NONE
+            };
+            h.event(Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: Vec2::new(0.0, rng.random_range(-5.0..5.0)),
+                modifiers,
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            });
+        }
+        // Something from a menu: language, theme, presentation, model, sample, lab, pooling.
+        _ => {
+            let command = random_command(rng, &models);
+            let ctx = h.ctx.clone();
+            h.state_mut().apply(&ctx, command);
+        }
+    }
+    h.step();
+}
+
+/// What must hold after every frame.
+fn check(h: &Harness<'static, ConvscopeApp>, step: usize) {
+    let app = h.state();
+    let ex = &app.explorer;
+    let at = || format!("model {}, event {step}", app.model_name());
+    assert!(ex.stage < ex.stage_count(), "stage in range: {}", at());
+    if !ex.was_cut() {
+        assert_eq!(ex.trace.len(), ex.stage_count(), "{}", at());
+        assert_eq!(ex.trace[0].shape(), ex.net.input.shape(), "{}", at());
+        for (i, shape) in ex.net.shapes().iter().enumerate() {
+            assert_eq!(ex.trace[i + 1].shape(), *shape, "stage {}: {}", i + 1, at());
+        }
+        if ex.net.ends_in_classes() {
+            assert!(ex.prediction().is_some(), "a prediction: {}", at());
+        }
+    }
+    let zoom = app.settings.zoom;
+    assert!(
+        (Settings::MIN_ZOOM..=Settings::MAX_ZOOM).contains(&zoom),
+        "zoom {zoom}: {}",
+        at()
+    );
+    assert!(app.notices.len() < 20, "{:?}", app.notices);
+}
+
+/// The monkey on one sample model (`sample_models/NAME.json`).
+fn monkey(name: &str, seed: u64) {
+    let keys = keys();
+    let model = sample_models()
+        .into_iter()
+        .find(|p| p.file_stem().is_some_and(|s| s == name))
+        .expect("the sample model exists");
+    let settings = Settings {
+        last_model: Some(model.clone()),
+        ..Settings::default()
+    };
+    let dirs = vec![model.parent().expect("folder").to_path_buf()];
+    let mut h = Harness::builder()
+        .with_size(SIZE)
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
+            app.native_dialogs = false;
+            app
+        });
+    h.step();
+    assert_eq!(h.state().model_name(), name);
+    let mut rng = StdRng::seed_from_u64(seed);
+    for step in 0..EVENTS_PER_MODEL {
+        act(&mut h, &mut rng, &keys);
+        check(&h, step);
+    }
+    // Stop what is still running.
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::CancelSweep);
+    for _ in 0..500 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    check(&h, EVENTS_PER_MODEL);
+}
+
+/// One test per sample model, so they run side by side.
+const MODELS: [&str; 9] = [
+    "digits-avg",
+    "digits-gap",
+    "digits-max",
+    "digits-nopool",
+    "edges",
+    "fc-dropout",
+    "fc-overfit",
+    "shapes-avg",
+    "shapes-max",
+];
+
+#[test]
+fn every_sample_model_has_its_monkey() {
+    let names: Vec<String> = sample_models()
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    assert_eq!(names, MODELS, "add a monkey test for each new sample model");
+}
+
+macro_rules! monkey_tests {
+    ($($test:ident => $index:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                monkey(MODELS[$index], 1000 + $index);
+            }
+        )*
+    };
+}
+
+monkey_tests! {
+    monkey_digits_avg => 0,
+    monkey_digits_gap => 1,
+    monkey_digits_max => 2,
+    monkey_digits_nopool => 3,
+    monkey_edges => 4,
+    monkey_fc_dropout => 5,
+    monkey_fc_overfit => 6,
+    monkey_shapes_avg => 7,
+    monkey_shapes_max => 8,
+}
