@@ -61,7 +61,7 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
         ui.vertical(|ui| {
             ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
                 .on_hover_text(s.hidden_units_tip);
-            super::units_ui::units_grid_ui(ui, p, stage, None);
+            super::units_ui::units_grid_ui(ui, p, stage, None, 16.0);
         });
         if !templates_fit(p, stage, dense) {
             return;
@@ -304,7 +304,8 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 let dropped = m.iter().filter(|k| !**k).count();
                 ui.label(fill(s.dropped, &[&dropped, &m.len()]));
             }
-            super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref());
+            // Small here: the dense layer's own view comes below.
+            super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);
         }
     });
 }

@@ -271,5 +271,5 @@ fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     }
     // The units as a grid, the dropped ones crossed out (a dropout after a hidden dense layer
     // has no maps to lay its vector over).
-    super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref());
+    super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 24.0);
 }

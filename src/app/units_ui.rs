@@ -17,7 +17,8 @@ pub(crate) fn unit_grid_shape(n: usize) -> (usize, usize) {
     (n.div_ceil(cols), cols)
 }
 
-/// The values of stage `stage`'s vector as a grid; `dropped[i] == false` crosses unit i out.
+/// The values of stage `stage`'s vector as a grid of cells at most `max_cell` points wide;
+/// `kept[i] == false` crosses unit i out.
 /// The grid names itself for screen readers (and tests): "N units in an R x C grid, K crossed
 /// out (dropped)".
 pub(crate) fn units_grid_ui(
@@ -25,6 +26,7 @@ pub(crate) fn units_grid_ui(
     p: &Panels,
     stage: usize,
     kept: Option<&[bool]>,
+    max_cell: f32,
 ) -> Option<usize> {
     let values: Vec<f32> = p.ex.trace.get(stage)?.as_vector()?.to_vec();
     let n = values.len();
@@ -35,7 +37,7 @@ pub(crate) fn units_grid_ui(
     let scale = Scale::fit(values.iter());
     legend_ui(ui, &scale);
     let cell = (ui.available_width().min(480.0) / cols as f32)
-        .clamp(4.0, 24.0)
+        .clamp(4.0, max_cell.max(4.0))
         .floor();
     let (rect, response) =
         ui.allocate_exact_size(Vec2::new(cols as f32, rows as f32) * cell, Sense::hover());
