@@ -46,13 +46,20 @@ sleep 3
 
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$app/status"; }
 keys=(Right Left Prior Next Home End m t F1 Escape Up Down space ctrl+plus ctrl+minus)
+# A coordinate up to 60 px from $1, inside 0..$2 (xdotool reads a negative one as an option).
+near() {
+  local v=$(($1 + RANDOM % 120 - 60))
+  ((v < 0)) && v=0
+  ((v >= $2)) && v=$(($2 - 1))
+  echo $v
+}
 random_action() {
   local x=$((RANDOM % 1280)) y=$((RANDOM % 800))
   case $((RANDOM % 10)) in
     0 | 1 | 2 | 3) xdotool mousemove $x $y click 1 ;;
     4 | 5) xdotool mousemove $x $y mousedown 1 \
-             mousemove $((x + RANDOM % 120 - 60)) $((y + RANDOM % 120 - 60)) \
-             mousemove $((x + RANDOM % 120 - 60)) $((y + RANDOM % 120 - 60)) mouseup 1 ;;
+             mousemove $(near $x 1280) $(near $y 800) \
+             mousemove $(near $x 1280) $(near $y 800) mouseup 1 ;;
     6 | 7 | 8) xdotool key "${keys[RANDOM % ${#keys[@]}]}" ;;
     9) xdotool mousemove $x $y click $((4 + RANDOM % 2)) ;;
   esac

@@ -13,21 +13,6 @@ fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
 }
 
-/// `ConvscopeApp::new` returns the app (or, in older trees, a `Result` of it).
-trait IntoApp {
-    fn into_app(self) -> ConvscopeApp;
-}
-impl IntoApp for ConvscopeApp {
-    fn into_app(self) -> ConvscopeApp {
-        self
-    }
-}
-impl IntoApp for Result<ConvscopeApp, String> {
-    fn into_app(self) -> ConvscopeApp {
-        self.expect("app starts")
-    }
-}
-
 fn harness(lang: Lang) -> Harness<'static, ConvscopeApp> {
     let settings = Settings {
         language: lang,
@@ -37,7 +22,10 @@ fn harness(lang: Lang) -> Harness<'static, ConvscopeApp> {
         .with_size(egui::vec2(1280.0, 800.0))
         .with_max_steps(64)
         .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]).into_app()
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]);
+            // The panel opens on its toggle; these tests look at what it shows.
+            app.view.arith.show = true;
+            app
         });
     h.run();
     h
@@ -185,4 +173,24 @@ fn the_step_keys_are_listed_in_the_shortcuts_window() {
     press(&mut h, egui::Key::F1);
     assert!(shows(&h, "Arithmetic: move the selected cell"));
     assert!(shows(&h, "Arithmetic: previous / next channel"));
+}
+
+#[test]
+fn the_panel_is_closed_until_a_cell_is_asked_for() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
+    h.run();
+    apply(&mut h, Command::SelectStage(1));
+    assert!(
+        !h.state().view.arith.show,
+        "closed: the maps keep the width"
+    );
+    h.key_press(egui::Key::L);
+    h.run();
+    assert!(
+        h.state().view.arith.show,
+        "a key that picks a cell opens it"
+    );
 }

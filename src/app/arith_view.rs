@@ -29,7 +29,9 @@ pub struct ArithState {
 impl Default for ArithState {
     fn default() -> Self {
         ArithState {
-            show: true,
+            // Closed until asked for (the toggle, or a key that picks a cell): open, it takes
+            // a third of the width from the maps at 1280x800.
+            show: false,
             cell: None,
             in_channel: 0,
             animating: false,

@@ -407,6 +407,7 @@ impl ConvscopeApp {
             Command::RunSweep => self.lab.start_sweep(ex, ctx),
             Command::CancelSweep => self.lab.cancel_sweep(),
             Command::StepCell(dc, dy, dx) => {
+                self.view.arith.show = true;
                 if let Some(t) = ex.trace.get(ex.stage) {
                     self.view.arith.step(t, (dc, dy, dx));
                 }
