@@ -45,6 +45,11 @@ fn mode_dash(mode: PoolMode) -> Dash {
 pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<HeatMaps>) {
     let s = p.s;
     let mut settings = p.lab.settings;
+    // Keep to the visible edge: inside the lab's row the available width reaches past it.
+    let room = ui
+        .available_width()
+        .min(ui.clip_rect().right() - ui.cursor().min.x - 16.0);
+    ui.set_max_width(room);
     ui.heading(s.sweep_heading);
     ui.horizontal_wrapped(|ui| {
         ui.label(s.sweep_axis);
@@ -111,7 +116,7 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     // mode's curves on top of each other.
     let panels = data.runs.len().max(1) as f32;
     let gap = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - gap * (panels - 1.0)) / panels).max(160.0);
+    let width = ((room - gap * (panels - 1.0)) / panels).max(160.0);
     let link = egui::Id::unique("lab-sweep-link");
     ui.horizontal_top(|ui| {
         for run in &data.runs {
