@@ -156,10 +156,6 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.data_mut(|d| d.insert_temp(full_id, full));
     let other = compared.map(|m| (m.name.clone(), Curves::of(&m.training)));
     // The legend sits beside the plots, where it covers nothing, and says which lines are dashed.
-    let named = |name: &Option<String>, what: &str| match name {
-        Some(n) => format!("{n}: {what}"),
-        None => what.to_string(),
-    };
     let mut lines: Vec<(Option<String>, &Curves)> = vec![(None, &mine)];
     if let Some((name, curves)) = &other {
         lines.push((Some(name.clone()), curves));
@@ -178,7 +174,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 (&curves.test_loss, TEST_COLOUR, s.test_loss),
             ] {
                 if !series.is_empty() {
-                    key_ui(ui, colour, dash, 2.0, &named(name, what));
+                    key_ui(ui, colour, dash, 2.0, &curve_name(name, what));
                 }
             }
         }
@@ -214,25 +210,12 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .default_y_bounds(lo, hi);
         }
         plot.show(ui, |plot| {
-            for (name, curves) in &lines {
-                let style = if name.is_some() {
-                    Dash::Dashed
-                } else {
-                    Dash::Solid
-                }
-                .line_style();
-                for (series, colour, what) in [
-                    (&curves.train_accuracy, TRAIN_COLOUR, s.train_acc),
-                    (&curves.test_accuracy, TEST_COLOUR, s.test_acc),
-                ] {
-                    plot.line(
-                        Line::new(named(name, what), PlotPoints::from(series.clone()))
-                            .color(colour)
-                            .width(2.0)
-                            .style(style),
-                    );
-                }
-            }
+            draw_curves(plot, &lines, |c| {
+                [
+                    (&c.train_accuracy, TRAIN_COLOUR, s.train_acc),
+                    (&c.test_accuracy, TEST_COLOUR, s.test_acc),
+                ]
+            })
         });
         if lines.iter().any(|(_, c)| c.has_loss()) {
             Plot::new(LOSS_PLOT)
@@ -246,28 +229,48 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show(ui, |plot| {
-                    for (name, curves) in &lines {
-                        let style = if name.is_some() {
-                            Dash::Dashed
-                        } else {
-                            Dash::Solid
-                        }
-                        .line_style();
-                        for (series, colour, what) in [
-                            (&curves.train_loss, TRAIN_COLOUR, s.train_loss),
-                            (&curves.test_loss, TEST_COLOUR, s.test_loss),
-                        ] {
-                            plot.line(
-                                Line::new(named(name, what), PlotPoints::from(series.clone()))
-                                    .color(colour)
-                                    .width(2.0)
-                                    .style(style),
-                            );
-                        }
-                    }
+                    draw_curves(plot, &lines, |c| {
+                        [
+                            (&c.train_loss, TRAIN_COLOUR, s.train_loss),
+                            (&c.test_loss, TEST_COLOUR, s.test_loss),
+                        ]
+                    })
                 });
         }
     });
+}
+
+/// A curve's name in the legend: the compared model's name before it.
+fn curve_name(model: &Option<String>, what: &str) -> String {
+    match model {
+        Some(n) => format!("{n}: {what}"),
+        None => what.to_string(),
+    }
+}
+
+/// The open model's curves solid and the compared model's dashed: the two series `pick`
+/// chooses from each (accuracy or loss, train and test) with their colours and names.
+fn draw_curves<'a>(
+    plot: &mut egui_plot::PlotUi<'_>,
+    lines: &[(Option<String>, &'a Curves)],
+    pick: impl Fn(&'a Curves) -> [(&'a Vec<[f64; 2]>, Color32, &'a str); 2],
+) {
+    for (model, curves) in lines {
+        let style = if model.is_some() {
+            Dash::Dashed
+        } else {
+            Dash::Solid
+        }
+        .line_style();
+        for (series, colour, what) in pick(curves) {
+            plot.line(
+                Line::new(curve_name(model, what), PlotPoints::from(series.clone()))
+                    .color(colour)
+                    .width(2.0)
+                    .style(style),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
