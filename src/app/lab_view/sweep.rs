@@ -46,9 +46,12 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     let s = p.s;
     let mut settings = p.lab.settings;
     // Keep to the visible edge: inside the lab's row the available width reaches past it.
+    // Never below one panel's width: zoomed in, the visible edge can be left of the cursor
+    // (a negative width panicked egui; the monkey test found it).
     let room = ui
         .available_width()
-        .min(ui.clip_rect().right() - ui.cursor().min.x - 16.0);
+        .min(ui.clip_rect().right() - ui.cursor().min.x - 16.0)
+        .max(160.0);
     ui.set_max_width(room);
     ui.heading(s.sweep_heading);
     ui.horizontal_wrapped(|ui| {
