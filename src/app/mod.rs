@@ -632,29 +632,25 @@ fn builtin_model() -> crate::engine::Model {
     model
 }
 
-/// The sample picture the app opens with (compiled in).
+/// The sample picture the app opens with (compiled in), or a blank one.
 fn default_sample() -> InputImage {
-    samples::sample_image(samples::DEFAULT_SAMPLE).unwrap_or_else(|_| InputImage {
+    samples::sample_image(samples::DEFAULT_SAMPLE).unwrap_or_else(|_| blank_input())
+}
+
+fn blank_input() -> InputImage {
+    InputImage {
         name: "blank".into(),
         path: None,
         image: image::Rgb32FImage::new(28, 28),
-    })
+    }
 }
 
 /// The built-in network on the default picture, when nothing else would run.
 fn builtin_explorer() -> Explorer {
     let model = builtin_model();
     Explorer::new(model.clone(), None, default_sample()).unwrap_or_else(|_| {
-        Explorer::new(
-            model,
-            None,
-            InputImage {
-                name: "blank".into(),
-                path: None,
-                image: image::Rgb32FImage::new(28, 28),
-            },
-        )
-        .expect("the built-in network runs on a blank 28x28 picture")
+        Explorer::new(model, None, blank_input())
+            .expect("the built-in network runs on a blank 28x28 picture")
     })
 }
 
