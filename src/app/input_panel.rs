@@ -8,6 +8,8 @@ use super::textures::TexKey;
 use super::{Command, Panels};
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Sense, Vec2};
+use image::Rgb32FImage;
+use std::borrow::Cow;
 
 /// The name of the canvas's picture (see `Canvas::to_input`).
 const DRAWING: &str = "drawing";
@@ -79,6 +81,12 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     // move and release arriving in one frame) still draws its whole path.
     let scale = SIDE as f32 / CANVAS_POINTS;
     let to_canvas = |pos: egui::Pos2| ((pos.x - rect.left()) * scale, (pos.y - rect.top()) * scale);
+    // A press starts a stroke only where the canvas is the topmost thing on screen: not under
+    // an open drop-down, menu or window (their clicks are theirs), not where it is scrolled out.
+    let layer = ui.layer_id();
+    let on_canvas = |pos: egui::Pos2| {
+        response.interact_rect.contains(pos) && ui.ctx().layer_id_at(pos) == Some(layer)
+    };
     let mut changed = false;
     for event in ui.input(|i| i.events.clone()) {
         match event {
@@ -88,7 +96,7 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 pressed,
                 ..
             } => {
-                if pressed && rect.contains(pos) {
+                if pressed && on_canvas(pos) {
                     p.canvas.end_stroke();
                     p.canvas.stroke_to(to_canvas(pos));
                     changed = true;
@@ -142,15 +150,7 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
     // A prepared drawing's original is the canvas itself, before the MNIST step.
     let raw = prepared.then(|| p.canvas.to_input().image);
     let original = p.tex.get(ui.ctx(), TexKey::Original, || {
-        let img = raw.as_ref().unwrap_or(&ex.input.image);
-        let side = img.width().max(img.height());
-        let shown = if side > SHOW_MAX {
-            let k = SHOW_MAX as f32 / side as f32;
-            let (w, h) = (img.width() as f32 * k, img.height() as f32 * k);
-            image::imageops::thumbnail(img, (w as u32).max(1), (h as u32).max(1))
-        } else {
-            img.clone()
-        };
+        let shown = fit_for_display(raw.as_ref().unwrap_or(&ex.input.image), SHOW_MAX);
         let (w, h) = shown.dimensions();
         let pixels = ndarray::Array3::from_shape_fn((3, h as usize, w as usize), |(c, y, x)| {
             shown.get_pixel(x as u32, y as u32).0[c]
@@ -199,4 +199,93 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         "{} @ {}x{} · (x − {:?}) / {:?} → [{lo:.2}, {hi:.2}]",
         spec.channels, spec.height, spec.width, spec.mean, spec.std
     ));
+}
+
+/// `img` shrunk to fit `max_side` (area-weighted, the filter the network's own resize uses),
+/// or as it is when it fits. Not `imageops::thumbnail`: on float pixels it adds its integer
+/// rounding term (half the block size) to each block's sum, so every shrunk photo came out
+/// about 0.5 brighter, washed out.
+fn fit_for_display(img: &Rgb32FImage, max_side: u32) -> Cow<'_, Rgb32FImage> {
+    let side = img.width().max(img.height());
+    if side <= max_side {
+        return Cow::Borrowed(img);
+    }
+    let k = max_side as f32 / side as f32;
+    let (w, h) = (img.width() as f32 * k, img.height() as f32 * k);
+    let (w, h) = ((w.round() as u32).max(1), (h.round() as u32).max(1));
+    Cow::Owned(image::imageops::resize(
+        img,
+        w,
+        h,
+        image::imageops::FilterType::Triangle,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11, item 7: the "Original" of a photo larger than the display size is the photo
+    /// shrunk, not washed out. Each shown pixel is compared with the mean of the photo's pixels
+    /// it covers (a box downscale computed here, independently of the image crate).
+    #[test]
+    fn a_shrunk_photo_keeps_its_tones() {
+        for name in ["photo_cat", "photo_astronaut", "photo_camera_gray"] {
+            let photo = super::super::samples::sample_image(name).expect(name).image;
+            let shown = fit_for_display(&photo, SHOW_MAX);
+            let (w, h) = shown.dimensions();
+            assert!(
+                w.max(h) <= SHOW_MAX && w.max(h) >= SHOW_MAX - 1,
+                "{name}: {w}x{h}"
+            );
+            let (kx, ky) = (
+                photo.width() as f32 / w as f32,
+                photo.height() as f32 / h as f32,
+            );
+            let (mut err_sum, mut n, mut mean_shown, mut mean_photo) = (0.0f64, 0usize, 0.0, 0.0);
+            for y in 0..h {
+                for x in 0..w {
+                    let (x0, x1) = ((x as f32 * kx) as u32, ((x + 1) as f32 * kx).ceil() as u32);
+                    let (y0, y1) = ((y as f32 * ky) as u32, ((y + 1) as f32 * ky).ceil() as u32);
+                    for c in 0..3 {
+                        let mut box_sum = 0.0f64;
+                        let mut count = 0usize;
+                        for sy in y0..y1.min(photo.height()) {
+                            for sx in x0..x1.min(photo.width()) {
+                                box_sum += photo.get_pixel(sx, sy).0[c] as f64;
+                                count += 1;
+                            }
+                        }
+                        let want = box_sum / count.max(1) as f64;
+                        let got = shown.get_pixel(x, y).0[c] as f64;
+                        err_sum += (got - want).abs();
+                        mean_shown += got;
+                        mean_photo += want;
+                        n += 1;
+                    }
+                }
+            }
+            let (err, shown_mean, photo_mean) = (
+                err_sum / n as f64,
+                mean_shown / n as f64,
+                mean_photo / n as f64,
+            );
+            assert!(err < 0.03, "{name}: mean |shown - box mean| = {err:.3}");
+            assert!(
+                (shown_mean - photo_mean).abs() < 0.005,
+                "{name}: mean brightness {shown_mean:.3} shown, {photo_mean:.3} in the photo"
+            );
+        }
+    }
+
+    #[test]
+    fn a_small_picture_is_shown_as_it_is() {
+        let digit = super::super::samples::sample_image("digit_7")
+            .expect("digit")
+            .image;
+        assert!(matches!(
+            fit_for_display(&digit, SHOW_MAX),
+            Cow::Borrowed(_)
+        ));
+    }
 }

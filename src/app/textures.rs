@@ -41,6 +41,23 @@ pub enum TexKey {
     },
 }
 
+impl TexKey {
+    /// Maps, kernels and small pictures are magnified: nearest keeps their cells crisp. The
+    /// chosen picture is often larger than where it is shown: shrunk on screen, it is averaged
+    /// through mip-maps, not sampled every few pixels (which sparkles on photos).
+    pub fn options(self) -> TextureOptions {
+        match self {
+            TexKey::Original => TextureOptions {
+                magnification: egui::TextureFilter::Nearest,
+                minification: egui::TextureFilter::Linear,
+                mipmap_mode: Some(egui::TextureFilter::Linear),
+                ..TextureOptions::NEAREST
+            },
+            _ => TextureOptions::NEAREST,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Textures {
     generation: u64,
@@ -73,7 +90,7 @@ impl Textures {
             return h.clone();
         }
         self.uploads += 1;
-        let handle = ctx.load_texture(format!("{key:?}"), make(), TextureOptions::NEAREST);
+        let handle = ctx.load_texture(format!("{key:?}"), make(), key.options());
         self.handles.insert(key, handle.clone());
         handle
     }
