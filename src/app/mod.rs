@@ -23,6 +23,7 @@ pub mod samples;
 pub mod settings;
 mod stage_view;
 pub mod state;
+mod steady_ui;
 pub mod textures;
 mod toolbar;
 mod units_ui;

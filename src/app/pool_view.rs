@@ -5,7 +5,8 @@ use super::Panels;
 use super::i18n::fill;
 use super::maps_ui::{GridOut, as_maps, fit_cell, maps_grid_ui, outline};
 use super::stage_view::scale_row_ui;
-use super::toolbar::other_mode_note;
+use super::steady_ui::reserved_label_ui;
+use super::toolbar::other_mode_note_ui;
 use crate::analysis::pooling::dense_weights_without;
 use crate::engine::{Pool2d, PoolMode, Shape};
 use egui::{Color32, RichText};
@@ -48,9 +49,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         "{mode} · {}x{} / {}",
         w.kernel.0, w.kernel.1, w.stride.0
     ));
-    if let Some(note) = other_mode_note(p) {
-        ui.colored_label(ui.visuals().warn_fg_color, note);
-    }
+    other_mode_note_ui(ui, p);
     ui.horizontal(|ui| {
         scale_row_ui(ui, p, stage);
         let sweeping = p.view.sweep.is_some();
@@ -178,18 +177,22 @@ fn window_values_ui(
             ui.end_row();
         }
     });
-    match ex.pool_mode {
-        PoolMode::Max => ui.label(fill(s.max_marked, &[&format!("{max:.3}")])),
-        PoolMode::Avg => ui.label(fill(
+    // What each mode writes under the window takes the room of the longest, so the engine's
+    // value below stays where it was when M changes the mode.
+    let explain = |mode| match mode {
+        PoolMode::Max => fill(s.max_marked, &[&format!("{max:.3}")]),
+        PoolMode::Avg => fill(
             s.mean_is,
             &[
                 &format!("{sum:.3}"),
                 &count,
                 &format!("{:.3}", sum / count as f32),
             ],
-        )),
-        PoolMode::BlurMax => ui.label(s.blurmax_note),
+        ),
+        PoolMode::BlurMax => s.blurmax_note.to_string(),
     };
+    let all = PoolMode::ALL.map(explain);
+    reserved_label_ui(ui, &all, Some(explain(ex.pool_mode)));
     if let Some(v) = after.get((ch, oy, ox)) {
         ui.label(RichText::new(format!("→ {v:.3}")).strong().size(16.0));
     }

@@ -2,6 +2,7 @@
 
 use super::i18n::{Lang, fill};
 use super::state::{PoolWindow, trained_pool_mode, twin_path};
+use super::steady_ui::{reserved_label_ui, steady_button, widest};
 use super::{Command, Panels, Tab};
 use crate::engine::PoolMode;
 
@@ -17,25 +18,37 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         }
         ui.separator();
-        ui.menu_button(format!("{}: {}", s.model, p.ex.model.info.name), |ui| {
-            for m in p.models {
-                let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
-                if ui.selectable_label(selected, &m.name).clicked() {
-                    p.commands.push(Command::OpenModel(m.path.clone()));
+        // As wide as the longest model name in the menu: opening the twin does not move the rest.
+        let names = p.models.iter().map(|m| m.name.as_str());
+        let model_label = |name: &str| format!("{}: {}", s.model, name);
+        let width = widest(
+            ui,
+            names
+                .chain([p.ex.model.info.name.as_str()])
+                .map(model_label),
+        );
+        let model_button =
+            egui::Button::new(model_label(&p.ex.model.info.name)).min_size(egui::vec2(width, 0.0));
+        egui::containers::menu::MenuButton::from_button(model_button)
+            .ui(ui, |ui| {
+                for m in p.models {
+                    let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
+                    if ui.selectable_label(selected, &m.name).clicked() {
+                        p.commands.push(Command::OpenModel(m.path.clone()));
+                        ui.close();
+                    }
+                    let description = m.description_in(p.settings.language.code());
+                    let line = description.lines().next().unwrap_or_default();
+                    ui.label(egui::RichText::new(line).small().weak());
+                }
+                ui.separator();
+                if ui.button(s.open_model).clicked() {
+                    p.commands.push(Command::OpenModelDialog);
                     ui.close();
                 }
-                let description = m.description_in(p.settings.language.code());
-                let line = description.lines().next().unwrap_or_default();
-                ui.label(egui::RichText::new(line).small().weak());
-            }
-            ui.separator();
-            if ui.button(s.open_model).clicked() {
-                p.commands.push(Command::OpenModelDialog);
-                ui.close();
-            }
-        })
-        .response
-        .on_hover_text(&p.ex.net.info.description);
+            })
+            .0
+            .on_hover_text(&p.ex.net.info.description);
         if ui
             .button(s.open_image)
             .on_hover_text(s.open_image_tip)
@@ -47,7 +60,10 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         pooling_ui(ui, p);
         ui.separator();
         let play = if p.view.playing { s.stop } else { s.play };
-        if ui.button(play).on_hover_text(s.play_tip).clicked() {
+        if steady_button(ui, play, [s.play, s.stop])
+            .on_hover_text(s.play_tip)
+            .clicked()
+        {
             p.commands.push(Command::TogglePlay);
         }
         if ui
@@ -67,7 +83,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         }
         let theme = if p.settings.dark { s.light } else { s.dark };
-        if ui.button(theme).clicked() {
+        if steady_button(ui, theme, [s.light, s.dark]).clicked() {
             p.commands.push(Command::ToggleTheme);
         }
         if ui
@@ -97,8 +113,18 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
     if ex.model.pool_layers().is_empty() {
         return;
     }
-    let label = fill(s.pooling, &[&s.pool_mode(ex.pool_mode)]);
-    if ui.button(label).on_hover_text(s.pooling_tip).clicked() {
+    // Every label a control can take is measured, and the control is as wide as the longest:
+    // M changes what it says, never where anything is.
+    let mode_label = |m: PoolMode| fill(s.pooling, &[&s.pool_mode(m)]);
+    let labels = PoolMode::ALL.map(mode_label);
+    if steady_button(
+        ui,
+        &mode_label(ex.pool_mode),
+        labels.iter().map(String::as_str),
+    )
+    .on_hover_text(s.pooling_tip)
+    .clicked()
+    {
         p.commands.push(Command::CyclePool);
     }
     let current = ex
@@ -107,7 +133,10 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .unwrap_or_else(|| s.window_as_trained.to_string());
     // The label before the box, in the normal text colour (from_label puts a grey one after).
     let label = ui.label(s.window);
+    let windows = PoolWindow::ALL.map(|w| w.label().unwrap_or_else(|| s.window_as_trained.into()));
+    let combo_width = widest(ui, windows) + ui.spacing().icon_width;
     egui::ComboBox::from_id_salt("pool-window")
+        .width(combo_width)
         .selected_text(current)
         .show_ui(ui, |ui| {
             for w in PoolWindow::ALL {
@@ -120,16 +149,19 @@ fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .response
         .labelled_by(label.id)
         .on_hover_text(s.window_tip);
+    // A model with a twin keeps the twin's button in its place whatever the mode; it shows
+    // (and works) only while the twin's mode is in use, so it never pushes the rest along.
     let trained = trained_pool_mode(&ex.model);
-    if trained.is_some_and(|t| t != ex.pool_mode)
+    if let Some(t) = trained
         && let Some((_, mode)) = ex.model_path.as_deref().and_then(twin_path)
-        && mode == ex.pool_mode
-        && ui
-            .button(fill(s.load_twin, &[&s.pool_mode(mode)]))
-            .on_hover_text(s.twin_tip)
-            .clicked()
+        && mode != t
     {
-        p.commands.push(Command::LoadTwin);
+        let shown = ex.pool_mode == mode;
+        let button = egui::Button::new(fill(s.load_twin, &[&s.pool_mode(mode)]));
+        let r = ui.add_visible(shown, button);
+        if shown && r.on_hover_text(s.twin_tip).clicked() {
+            p.commands.push(Command::LoadTwin);
+        }
     }
 }
 
@@ -141,6 +173,29 @@ pub(crate) fn other_mode_note(p: &Panels) -> Option<String> {
         let (trained, now) = (p.s.pool_mode(trained), p.s.pool_mode(now));
         fill(p.s.trained_other_mode, &[&trained, &now])
     })
+}
+
+/// The note of [`other_mode_note`] in a space kept for it whether it shows or not: as tall as
+/// the longest note this model can show, so that M does not push what is below down.
+pub(crate) fn other_mode_note_ui(ui: &mut egui::Ui, p: &Panels) {
+    let Some(trained) = trained_pool_mode(&p.ex.model) else {
+        return;
+    };
+    let notes: Vec<String> = PoolMode::ALL
+        .into_iter()
+        .filter(|&m| m != trained)
+        .map(|m| {
+            let now = p.s.pool_mode(m);
+            fill(p.s.trained_other_mode, &[&p.s.pool_mode(trained), &now])
+        })
+        .collect();
+    let shown = other_mode_note(p);
+    let color = ui.visuals().warn_fg_color;
+    reserved_label_ui(
+        ui,
+        &notes,
+        shown.map(|n| egui::RichText::new(n).color(color)),
+    );
 }
 
 pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
