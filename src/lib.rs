@@ -9,4 +9,5 @@ pub mod cli;
 pub mod data;
 pub mod engine;
 pub mod io;
+pub mod lesson;
 pub mod viz;

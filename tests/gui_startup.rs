@@ -199,6 +199,7 @@ fn files_named_on_the_command_line_are_opened_and_bad_ones_are_reported() {
         Startup {
             model: Some(model.clone()),
             image: Some(picture.clone()),
+            ..Startup::default()
         },
     );
     let app = h.state();
@@ -213,6 +214,7 @@ fn files_named_on_the_command_line_are_opened_and_bad_ones_are_reported() {
         Startup {
             model: Some(dir.path().join("missing.json")),
             image: Some(garbage),
+            ..Startup::default()
         },
     );
     let app = h.state();

@@ -55,6 +55,17 @@ pub enum Command {
     DismissNotice(usize),
     /// Moves the arithmetic panel's cell by (channels, rows, columns).
     StepCell(i32, i32, i32),
+    /// Shows or hides the lesson panel (F2).
+    ToggleLessons,
+    /// Opens a built-in lesson by name, or a lesson file by path.
+    OpenLesson(String),
+    /// Goes to this step of the open lesson and sets the app up for it.
+    LessonStep(usize),
+    NextLessonStep,
+    PrevLessonStep,
+    /// Sets the current step up again, undoing what the student changed.
+    ResetLessonStep,
+    CloseLesson,
 }
 
 impl Command {
@@ -72,6 +83,7 @@ impl Command {
             (plain(Key::T), Command::ToggleLab),
             (plain(Key::F11), Command::ToggleFullscreen),
             (plain(Key::F1), Command::ToggleKeysHelp),
+            (plain(Key::F2), Command::ToggleLessons),
             (plain(Key::J), Command::StepCell(0, 0, -1)),
             (plain(Key::L), Command::StepCell(0, 0, 1)),
             (plain(Key::I), Command::StepCell(0, -1, 0)),
@@ -82,6 +94,16 @@ impl Command {
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,
             ),
+        ]
+    }
+
+    /// Keys that act while a lesson is open, before the ones above: presenter remotes send
+    /// PageDown and PageUp.
+    pub fn lesson_shortcuts() -> Vec<(KeyboardShortcut, Command)> {
+        let plain = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        vec![
+            (plain(Key::PageDown), Command::NextLessonStep),
+            (plain(Key::PageUp), Command::PrevLessonStep),
         ]
     }
 

@@ -19,6 +19,9 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::OpenImageDialog => s.key_open_image,
         Command::CancelSweep => s.key_cancel_sweep,
         Command::ToggleKeysHelp => s.key_help,
+        Command::ToggleLessons => s.key_lessons,
+        Command::NextLessonStep => s.key_next_lesson_step,
+        Command::PrevLessonStep => s.key_prev_lesson_step,
         Command::StepCell(0, _, _) => s.key_step_cell,
         Command::StepCell(_, _, _) => s.key_step_channel,
         Command::NudgeShift(dx, dy) => {
@@ -109,6 +112,9 @@ pub(crate) fn window(ctx: &egui::Context, p: &mut Panels) {
             ui.add_space(8.0);
             ui.heading(s.keys_in_lab);
             table(ui, "keys-lab", &rows(&Command::lab_shortcuts(), s));
+            ui.add_space(8.0);
+            ui.heading(s.keys_in_lesson);
+            table(ui, "keys-lesson", &rows(&Command::lesson_shortcuts(), s));
         });
     if open != p.view.show_keys {
         p.commands.push(Command::ToggleKeysHelp);
@@ -124,7 +130,10 @@ mod tests {
     fn every_shortcut_is_described_in_every_language() {
         for lang in Lang::ALL {
             let s = lang.strings();
-            for (shortcut, command) in Command::shortcuts().iter().chain(&Command::lab_shortcuts())
+            for (shortcut, command) in Command::shortcuts()
+                .iter()
+                .chain(&Command::lab_shortcuts())
+                .chain(&Command::lesson_shortcuts())
             {
                 assert!(
                     describe(command, s).is_some(),

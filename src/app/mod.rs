@@ -14,6 +14,8 @@ pub mod jobs;
 mod keys_help;
 pub mod lab;
 mod lab_view;
+pub mod lesson;
+mod lesson_view;
 mod maps_ui;
 mod notices;
 mod pipeline;
@@ -64,6 +66,8 @@ pub struct ViewState {
     pub zoom_before_presentation: Option<f32>,
     /// The keyboard shortcuts window is open.
     pub show_keys: bool,
+    /// The lesson panel is shown (the open lesson, or the lessons to choose from).
+    pub show_lesson: bool,
     /// The sample model whose learning curves are drawn beside the open model's.
     pub compare_history: Option<String>,
     /// The arithmetic panel: its selected cell and its animation.
@@ -81,6 +85,7 @@ impl Default for ViewState {
             sweep_next_at: 0.0,
             zoom_before_presentation: None,
             show_keys: false,
+            show_lesson: false,
             compare_history: None,
             arith: arith_view::ArithState::default(),
         }
@@ -111,6 +116,8 @@ pub struct ConvscopeApp {
     pub lab: lab::Lab,
     lab_view: lab_view::LabView,
     jobs: Jobs,
+    /// The lesson being taught, if any.
+    pub lesson: lesson::LessonState,
 }
 
 /// What to open first when the app starts: `convscope MODEL IMAGE` on the command line.
@@ -118,6 +125,8 @@ pub struct ConvscopeApp {
 pub struct Startup {
     pub model: Option<PathBuf>,
     pub image: Option<PathBuf>,
+    /// A built-in lesson's name or a lesson file to open at its first step.
+    pub lesson: Option<String>,
 }
 
 /// How often the settings are written while the app runs (and once more on exit).
@@ -214,7 +223,7 @@ impl ConvscopeApp {
                 })
             }
         };
-        let app = ConvscopeApp {
+        let mut app = ConvscopeApp {
             explorer,
             settings,
             models,
@@ -229,8 +238,12 @@ impl ConvscopeApp {
             lab: lab::Lab::default(),
             lab_view: lab_view::LabView::default(),
             jobs: Jobs::default(),
+            lesson: lesson::LessonState::default(),
         };
         app.apply_look(ctx);
+        if let Some(name) = &startup.lesson {
+            app.open_lesson(ctx, name);
+        }
         app
     }
 
@@ -407,6 +420,16 @@ impl ConvscopeApp {
             Command::NudgeShift(dx, dy) => self.lab.nudge(dx, dy, &ex.net),
             Command::RunSweep => self.lab.start_sweep(ex, ctx),
             Command::CancelSweep => self.lab.cancel_sweep(),
+            Command::ToggleLessons => self.view.show_lesson = !self.view.show_lesson,
+            Command::OpenLesson(name) => self.open_lesson(ctx, &name),
+            Command::LessonStep(i) => self.go_to_step(ctx, i),
+            Command::NextLessonStep => self.go_to_step(ctx, self.lesson.step + 1),
+            Command::PrevLessonStep => self.go_to_step(ctx, self.lesson.step.saturating_sub(1)),
+            Command::ResetLessonStep => self.go_to_step(ctx, self.lesson.step),
+            Command::CloseLesson => {
+                self.lesson.lesson = None;
+                self.lesson.error = None;
+            }
             Command::StepCell(dc, dy, dx) => {
                 self.view.arith.show = true;
                 if let Some(t) = ex.trace.get(ex.stage) {
@@ -469,12 +492,14 @@ impl ConvscopeApp {
     fn keys_and_drops(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
         if !ctx.egui_wants_keyboard_input() {
-            let lab = if self.view.tab == Tab::Lab {
-                Command::lab_shortcuts()
-            } else {
-                Vec::new()
-            };
-            for (shortcut, command) in lab.into_iter().chain(Command::shortcuts()) {
+            let mut first = Vec::new();
+            if self.lesson.lesson.is_some() {
+                first.extend(Command::lesson_shortcuts());
+            }
+            if self.view.tab == Tab::Lab {
+                first.extend(Command::lab_shortcuts());
+            }
+            for (shortcut, command) in first.into_iter().chain(Command::shortcuts()) {
                 if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                     commands.push(command);
                 }
@@ -543,6 +568,11 @@ impl eframe::App for ConvscopeApp {
         let mut commands = self.keys_and_drops(&ctx);
         self.textures.start_frame(self.explorer.generation);
         let stage_before = self.explorer.stage;
+        let facts = if self.view.show_lesson && self.lesson.lesson.is_some() {
+            self.lesson_facts()
+        } else {
+            crate::lesson::Facts::default()
+        };
         {
             let mut p = Panels {
                 ex: &self.explorer,
@@ -567,6 +597,13 @@ impl eframe::App for ConvscopeApp {
             egui::Panel::left("input")
                 .default_size(250.0)
                 .show(ui, |ui| input_panel::input_ui(ui, &mut p));
+            if p.view.show_lesson {
+                egui::Panel::right("lesson")
+                    .default_size(380.0)
+                    .show(ui, |ui| {
+                        lesson_view::lesson_ui(ui, &self.lesson, &facts, &mut p)
+                    });
+            }
             egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
                 Tab::Explorer => stage_view::stage_ui(ui, &mut p),
                 Tab::Lab => self.lab_view.ui(ui, &mut p),

@@ -17,6 +17,13 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 p.commands.push(Command::ShowTab(tab));
             }
         }
+        if ui
+            .selectable_label(p.view.show_lesson, s.lessons)
+            .on_hover_text(s.lessons_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ToggleLessons);
+        }
         ui.separator();
         // As wide as the longest model name in the menu: opening the twin does not move the rest.
         let names = p.models.iter().map(|m| m.name.as_str());

@@ -48,6 +48,10 @@ pub struct Cli {
     /// A picture to open in the app.
     #[arg(value_name = "IMAGE")]
     pub image: Option<std::path::PathBuf>,
+    /// Opens the app on a lesson: a built-in one by name (`pooling-and-fc`) or a lesson file
+    /// (`my-lesson.toml`, with `my-lesson.en.ftl` etc. beside it; see docs/lessons.md).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub lesson: Option<String>,
 }
 
 impl Cli {
@@ -63,9 +67,14 @@ impl Cli {
                 model.display()
             ));
         }
+        if let Some(lesson) = &self.lesson {
+            // A teacher writing a lesson sees its mistakes here, with the file and line.
+            crate::lesson::Lesson::open(lesson)?;
+        }
         Ok(crate::app::Startup {
             model: self.model.clone(),
             image: self.image.clone(),
+            lesson: self.lesson.clone(),
         })
     }
 }

@@ -1,0 +1,302 @@
+//! The open lesson as plain data, and how a step sets the app up. A step's setup is every
+//! earlier step's setup with its own on top, so jumping to a step (or "Reset step") gives the
+//! same app whatever the student did before. No drawing here (see `lesson_view.rs`).
+
+use super::ConvscopeApp;
+use super::lab::LabSettings;
+use super::state::{DropoutSetting, PoolWindow, trained_pool_mode};
+use super::{Tab, i18n};
+use crate::analysis::SweepAxis;
+use crate::engine::{Model, PoolMode};
+use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
+
+/// The lesson being taught and where in it the class is.
+#[derive(Debug, Default)]
+pub struct LessonState {
+    pub lesson: Option<Lesson>,
+    pub step: usize,
+    /// Numbers of the sample models the current step compares with.
+    pub compared: Facts,
+    /// Why the last lesson or step could not be opened or set up.
+    pub error: Option<String>,
+}
+
+/// What applies at a step: the fold of every step up to it. `sweep` and `compare` belong to
+/// their own step only.
+pub fn effective(steps: &[Step], index: usize) -> Step {
+    let mut out = Step::default();
+    for (i, s) in steps.iter().enumerate().take(index + 1) {
+        let own = i == index;
+        out.id = s.id.clone();
+        macro_rules! keep {
+            ($($f:ident),*) => {$(if s.$f.is_some() { out.$f = s.$f.clone(); })*};
+        }
+        keep!(
+            model,
+            sample,
+            stage,
+            pool,
+            window,
+            dropout,
+            view,
+            shift,
+            arithmetic,
+            history_with
+        );
+        if own {
+            out.sweep = s.sweep;
+            out.compare_modes = s.compare_modes;
+            out.compare = s.compare.clone();
+        }
+    }
+    out
+}
+
+fn window(choice: WindowChoice) -> PoolWindow {
+    match choice {
+        WindowChoice::AsTrained => PoolWindow::AsTrained,
+        WindowChoice::K2S2 => PoolWindow::K2S2,
+        WindowChoice::K3S2 => PoolWindow::K3S2,
+        WindowChoice::K2S1 => PoolWindow::K2S1,
+    }
+}
+
+fn axis(choice: SweepChoice) -> SweepAxis {
+    match choice {
+        SweepChoice::X => SweepAxis::X,
+        SweepChoice::Y => SweepAxis::Y,
+        SweepChoice::Both => SweepAxis::Both,
+    }
+}
+
+impl ConvscopeApp {
+    /// Opens a built-in lesson by name, or a lesson file, at its first step.
+    pub fn open_lesson(&mut self, ctx: &egui::Context, name_or_path: &str) {
+        match Lesson::open(name_or_path) {
+            Ok(lesson) => {
+                self.lesson.lesson = Some(lesson);
+                self.view.show_lesson = true;
+                self.lesson.error = None;
+                self.go_to_step(ctx, 0);
+            }
+            Err(e) => {
+                self.view.show_lesson = true;
+                self.lesson.error = Some(e);
+            }
+        }
+    }
+
+    /// Sets the app up as step `index` says (clamped to the lesson's steps).
+    pub fn go_to_step(&mut self, ctx: &egui::Context, index: usize) {
+        let Some(lesson) = &self.lesson.lesson else {
+            return;
+        };
+        let index = index.min(lesson.steps.len().saturating_sub(1));
+        let setup = effective(&lesson.steps, index);
+        self.lesson.step = index;
+        self.lesson.error = self.set_up(ctx, &setup).err();
+    }
+
+    fn sample_model(&self, name: &str) -> Result<(std::path::PathBuf, Model), String> {
+        let s = self.strings();
+        let path = self
+            .models
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.path.clone())
+            .ok_or_else(|| i18n::fill(s.lesson_no_model, &[&name]))?;
+        let model = crate::io::load_model(&path).map_err(|e| e.to_string())?;
+        Ok((path, model))
+    }
+
+    /// Applies a step's setup; the first thing that cannot be done is the error (the rest is
+    /// still applied).
+    fn set_up(&mut self, ctx: &egui::Context, step: &Step) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if let Some(name) = &step.model {
+            let path = self
+                .models
+                .iter()
+                .find(|m| m.name == *name)
+                .map(|m| &m.path);
+            let open = path.is_some() && self.explorer.model_path.as_ref() == path;
+            if !open {
+                match self.sample_model(name) {
+                    Ok((path, model)) => {
+                        if self.explorer.set_model(model, Some(path.clone())) {
+                            self.settings.last_model = Some(path);
+                        } else if let Some(e) = &self.explorer.last_error {
+                            problems.push(e.clone());
+                        }
+                    }
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        if let Some(sample) = &step.sample {
+            match super::samples::sample_image(sample) {
+                Ok(input) => {
+                    if self.explorer.set_input(input) {
+                        self.settings.last_sample = Some(sample.clone());
+                        self.settings.last_image_file = None;
+                    }
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        let ex = &mut self.explorer;
+        if let Some(w) = step.window {
+            ex.set_pool_window(window(w));
+        }
+        if let Some(pool) = step.pool {
+            let mode = match pool {
+                PoolChoice::Max => PoolMode::Max,
+                PoolChoice::Avg => PoolMode::Avg,
+                PoolChoice::Trained => trained_pool_mode(&ex.model).unwrap_or(ex.pool_mode),
+            };
+            ex.set_pool_mode(mode);
+        }
+        if let Some(rate) = step.dropout {
+            let seed = ex.dropout.seed;
+            ex.set_dropout(DropoutSetting {
+                enabled: rate > 0.0,
+                rate: if rate > 0.0 { rate } else { ex.dropout.rate },
+                seed,
+            });
+        }
+        if let Some(stage) = &step.stage {
+            match (stage.as_str(), ex.stage_named(stage)) {
+                ("input", _) => ex.select_stage(0),
+                (_, Some(i)) => ex.select_stage(i),
+                (_, None) => problems.push(i18n::fill(
+                    self.settings.language.strings().lesson_no_stage,
+                    &[stage, &ex.model.info.name],
+                )),
+            }
+        }
+        if let Some(view) = step.view {
+            self.view.tab = match view {
+                View::Explorer => Tab::Explorer,
+                View::Lab => Tab::Lab,
+            };
+        }
+        if let Some(open) = step.arithmetic {
+            self.view.arith.show = open;
+        }
+        if step.history_with.is_some() {
+            self.view.compare_history = step.history_with.clone();
+        }
+        let mut lab = LabSettings {
+            dx: 0,
+            dy: 0,
+            ..self.lab.settings
+        };
+        if let Some([dx, dy]) = step.shift {
+            lab.dx = dx;
+            lab.dy = dy;
+        }
+        if let Some(a) = step.sweep {
+            lab.axis = axis(a);
+            lab.compare_modes = step.compare_modes.unwrap_or(false);
+        }
+        self.lab.settings = lab;
+        if step.sweep.is_some() {
+            self.lab.sync(&self.explorer);
+            self.lab.start_sweep(&self.explorer, ctx);
+        }
+        let mut compared = Facts::default();
+        for name in &step.compare {
+            match self.sample_model(name) {
+                Ok((_, model)) => compared.add_model(name, &model),
+                Err(e) => problems.push(e),
+            }
+        }
+        self.lesson.compared = compared;
+        match problems.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every number the current step's text may quote, from the network as it is now.
+    pub fn lesson_facts(&self) -> Facts {
+        let ex = &self.explorer;
+        let prediction = ex
+            .prediction()
+            .map(|(_, p)| (ex.prediction_label().unwrap_or_default(), p));
+        let (input, layers) = match ex.trace.split_first() {
+            Some((input, layers)) => (input, layers),
+            None => return self.lesson.compared.clone(),
+        };
+        let mut facts = Facts::of_run(&ex.net, input, layers, prediction);
+        for name in self.lesson.compared.names() {
+            if let Some(v) = self.lesson.compared.get(name) {
+                facts.set(name, v);
+            }
+        }
+        let step_sweeps = self
+            .lesson
+            .lesson
+            .as_ref()
+            .and_then(|l| l.steps.get(self.lesson.step))
+            .is_some_and(|s| s.sweep.is_some());
+        let current = self
+            .lab
+            .sweep
+            .as_ref()
+            .filter(|d| d.generation == ex.generation);
+        match current {
+            Some(data) if self.lab.job.is_none() => {
+                for run in &data.runs {
+                    facts.add_sweep(&ex.net, Some(run.mode), run.original_class, &run.results);
+                }
+                let main = data
+                    .runs
+                    .iter()
+                    .find(|r| r.mode == ex.pool_mode)
+                    .or(data.runs.first());
+                if let Some(run) = main {
+                    facts.add_sweep(&ex.net, None, run.original_class, &run.results);
+                }
+            }
+            _ if step_sweeps => {
+                facts.add_pending_sweep(&ex.net, &[PoolMode::Max, PoolMode::Avg, PoolMode::BlurMax])
+            }
+            _ => {}
+        }
+        facts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_inherits_earlier_settings_but_not_their_sweeps() {
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                model: Some("digits-max".into()),
+                stage: Some("pool1".into()),
+                sweep: Some(SweepChoice::X),
+                compare: vec!["digits-gap".into()],
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                stage: Some("fc".into()),
+                ..Step::default()
+            },
+        ];
+        let b = effective(&steps, 1);
+        assert_eq!(b.id, "b");
+        assert_eq!(b.model.as_deref(), Some("digits-max"));
+        assert_eq!(b.stage.as_deref(), Some("fc"));
+        assert_eq!(b.sweep, None);
+        assert!(b.compare.is_empty());
+        let a = effective(&steps, 0);
+        assert_eq!(a.sweep, Some(SweepChoice::X));
+        assert_eq!(a.compare, ["digits-gap"]);
+    }
+}

@@ -1,0 +1,250 @@
+//! The built-in lesson, walked headlessly in both languages on the real sample models: every
+//! step leaves the app as the step says, and every number in its text resolves to what the
+//! network in the app computed.
+
+use convscope::app::lesson::effective;
+use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use convscope::engine::PoolMode;
+use convscope::lesson::facts::grouped;
+use convscope::lesson::{Lesson, PoolChoice, View};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn sample_models() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models")
+}
+
+fn harness(lang: Lang) -> Harness<'static, ConvscopeApp> {
+    let settings = Settings {
+        language: lang,
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &[sample_models()]);
+            app.native_dialogs = false;
+            app
+        });
+    h.run();
+    h
+}
+
+/// Steps until loads and sweeps are done (bounded).
+fn settle(h: &mut Harness<'static, ConvscopeApp>) {
+    for _ in 0..3000 {
+        h.step();
+        if !h.state().busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("a background job did not finish");
+}
+
+fn check_step(h: &Harness<'static, ConvscopeApp>, lesson: &Lesson, index: usize, code: &str) {
+    let app = h.state();
+    let ex = &app.explorer;
+    let setup = effective(&lesson.steps, index);
+    let at = format!("{code} step {} ({})", index + 1, setup.id);
+    assert_eq!(app.lesson.step, index, "{at}");
+    assert_eq!(app.lesson.error, None, "{at}");
+    if let Some(model) = &setup.model {
+        let stem = ex.model_path.as_ref().and_then(|p| p.file_stem()).unwrap();
+        assert_eq!(stem.to_string_lossy(), *model, "{at}");
+    }
+    if let Some(sample) = &setup.sample {
+        assert_eq!(&ex.input.name, sample, "{at}");
+    }
+    if let Some(stage) = &setup.stage {
+        let shown = match ex.stage {
+            0 => "input".to_string(),
+            i => ex.net.layers()[i - 1].name.clone(),
+        };
+        assert_eq!(&shown, stage, "{at}");
+    }
+    match setup.pool {
+        Some(PoolChoice::Max) => assert_eq!(ex.pool_mode, PoolMode::Max, "{at}"),
+        Some(PoolChoice::Avg) => assert_eq!(ex.pool_mode, PoolMode::Avg, "{at}"),
+        _ => {}
+    }
+    if let Some(view) = setup.view {
+        let tab = match view {
+            View::Explorer => Tab::Explorer,
+            View::Lab => Tab::Lab,
+        };
+        assert_eq!(app.view.tab, tab, "{at}");
+    }
+    if let Some(open) = setup.arithmetic {
+        assert_eq!(app.view.arith.show, open, "{at}");
+    }
+    if let Some(rate) = setup.dropout {
+        assert_eq!(ex.dropout.enabled, rate > 0.0, "{at}");
+    }
+
+    // Every number resolves, and is the app's own.
+    let facts = app.lesson_facts();
+    let (title, text) = lesson.step_text(code, index, &facts).unwrap();
+    assert!(text.unknown.is_empty(), "{at}: unknown {:?}", text.unknown);
+    assert!(text.pending.is_empty(), "{at}: pending {:?}", text.pending);
+    assert_eq!(
+        facts.get("params"),
+        Some(grouped(ex.net.parameter_count()).as_str())
+    );
+    for (layer, out) in ex.net.layers().iter().zip(&ex.trace[1..]) {
+        let values = grouped(out.shape().len());
+        assert_eq!(
+            facts.get(&format!("{}-values", layer.name)),
+            Some(values.as_str())
+        );
+    }
+    if let Some(label) = ex.prediction_label() {
+        assert_eq!(facts.get("prediction"), Some(label.as_str()), "{at}");
+    }
+    claims_hold(&setup.id, &facts, &at);
+    // The panel shows the step's title and its first paragraph, numbers filled in.
+    let first = text.text.split('\n').next().unwrap();
+    h.get_by_label(&title);
+    h.get_by_label(first);
+}
+
+/// What a step's words claim about its numbers holds for the numbers the app computed (so a
+/// retrained sample model cannot silently turn a step's text into a false statement).
+fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
+    let num = |name: &str| -> f64 {
+        let v = facts.get(name).unwrap_or_else(|| panic!("{at}: no {name}"));
+        v.replace(',', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{at}: {name} = {v}"))
+    };
+    match step {
+        "downsample" => {
+            assert!(num("pool1-values") < num("relu1-values"), "{at}");
+            assert!(num("digits-nopool-params") > num("params"), "{at}");
+            assert!(num("digits-gap-params") < num("params"), "{at}");
+        }
+        "max-keeps" => assert_eq!(num("pool1-max"), num("relu1-max"), "{at}"),
+        "avg-smooths" => {
+            assert!(num("pool1-max") < num("relu1-max"), "{at}");
+            assert_eq!(num("pool1-mean"), num("relu1-mean"), "{at}");
+        }
+        "shift" => {
+            // Later stages change less than the input, but they do change.
+            assert!(
+                num("sweep-max-pool2-mean") > num("sweep-max-input-mean"),
+                "{at}"
+            );
+            assert!(num("sweep-max-pool2-mean") < 100.0, "{at}");
+        }
+        "fc-params" => assert!(num("fc1-params-share") > 50.0, "{at}"),
+        "overfit" => assert!(num("train-accuracy") > num("test-accuracy"), "{at}"),
+        _ => {}
+    }
+}
+
+#[test]
+fn walks_the_builtin_lesson_in_both_languages() {
+    for lang in Lang::ALL {
+        let mut h = harness(lang);
+        let s = lang.strings();
+        h.get_by_label(s.lessons).click();
+        h.run();
+        let lesson = Lesson::builtin("pooling-and-fc").unwrap();
+        h.get_by_label(&lesson.title(lang.code())).click();
+        h.run();
+        settle(&mut h);
+        for index in 0..lesson.steps.len() {
+            if index > 0 {
+                h.key_press(egui::Key::PageDown);
+                h.run();
+                settle(&mut h);
+            }
+            check_step(&h, &lesson, index, lang.code());
+        }
+        // PageDown at the last step stays there; PageUp goes back.
+        h.key_press(egui::Key::PageDown);
+        h.run();
+        assert_eq!(h.state().lesson.step, lesson.steps.len() - 1);
+        h.key_press(egui::Key::PageUp);
+        h.run();
+        settle(&mut h);
+        check_step(&h, &lesson, lesson.steps.len() - 2, lang.code());
+    }
+}
+
+#[test]
+fn reset_step_undoes_what_the_student_changed() {
+    let mut h = harness(Lang::En);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::OpenLesson("pooling-and-fc".into()));
+    h.run();
+    let lesson = Lesson::builtin("pooling-and-fc").unwrap();
+    let step = lesson
+        .steps
+        .iter()
+        .position(|s| s.id == "avg-smooths")
+        .unwrap();
+    h.state_mut().apply(&ctx, Command::LessonStep(step));
+    h.run();
+    settle(&mut h);
+    check_step(&h, &lesson, step, "en");
+    // The student flips pooling back, walks to another stage and opens another model.
+    h.key_press(egui::Key::M);
+    h.key_press(egui::Key::End);
+    h.run();
+    let digits_gap = sample_models().join("digits-gap.json");
+    h.state_mut().apply(&ctx, Command::OpenModel(digits_gap));
+    settle(&mut h);
+    assert_ne!(h.state().explorer.pool_mode, PoolMode::Avg);
+    h.get_by_label("Reset step").click();
+    h.run();
+    settle(&mut h);
+    check_step(&h, &lesson, step, "en");
+}
+
+#[test]
+fn f2_shows_the_lessons_and_a_lesson_can_be_closed() {
+    let mut h = harness(Lang::En);
+    h.key_press(egui::Key::F2);
+    h.run();
+    assert!(h.state().view.show_lesson);
+    h.get_by_label("Pooling and fully-connected layers").click();
+    h.run();
+    settle(&mut h);
+    assert!(h.state().lesson.lesson.is_some());
+    // Without a lesson, PageDown moves through the stages again.
+    h.get_by_label("Close lesson").click();
+    h.run();
+    assert!(h.state().lesson.lesson.is_none());
+    let stage = h.state().explorer.stage;
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().explorer.stage, stage + 1);
+}
+
+#[test]
+fn a_broken_lesson_file_stops_the_command_line_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("mine.toml");
+    std::fs::write(
+        &toml,
+        "id = \"mine\"\n[[step]]\nid = \"one\"\npool = \"maximum\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("mine.en.ftl"), "lesson-title = M\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .arg("--lesson")
+        .arg(&toml)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml, line 4") && err.contains("maximum"),
+        "{err}"
+    );
+}
