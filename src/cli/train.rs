@@ -2,15 +2,15 @@
 //! (JSON + safetensors) with its training record and learning curves.
 
 use super::progress::Progress;
-use crate::data::shapes::FreshShapes;
+use crate::data::augment::{self, Augment};
+use crate::data::recipe::{Recipe, shaped_model};
 use crate::data::{self, DataSpec};
 use crate::engine::train::{
-    self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig,
+    self as trainer, BatchStats, EpochStats, OptimizerKind, TrainConfig, TrainHooks,
 };
-use crate::engine::{LayerKind, Model, PoolMode};
+use crate::engine::{Model, PoolMode};
 use crate::io::{architecture::load_architecture, check_writable, save_model};
 use anyhow::{Context, Result, bail};
-use serde_json::json;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -53,6 +53,17 @@ pub struct Args {
     /// Train every pooling layer in this mode (max or avg) instead of the architecture's.
     #[arg(long, value_parser = super::parse_pool)]
     pub pool: Option<PoolMode>,
+    /// Every dropout layer at this rate (0 to 0.95); a network without one gets one before its
+    /// last dense layer when the rate is above zero.
+    #[arg(long, value_parser = parse_rate)]
+    pub dropout: Option<f32>,
+    /// Move each training image by up to N pixels along x and y every epoch (0 to 16).
+    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=16))]
+    pub augment_shift: usize,
+    /// Add Gaussian noise of this standard deviation (in pixel units, 0 to 1) to each training
+    /// image every epoch.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_noise)]
+    pub augment_noise: f32,
     /// Seeds the initial weights, the shuffling and the dropout masks.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -76,26 +87,19 @@ fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
     OptimizerKind::parse(text).ok_or_else(|| format!("`{text}` is not one of adam, sgd"))
 }
 
-/// The pooling mode the model's pooling layers use, if they all agree.
-fn pool_mode(model: &Model) -> Option<PoolMode> {
-    let modes: Vec<PoolMode> = model
-        .layers()
-        .iter()
-        .filter_map(|l| match &l.kind {
-            LayerKind::Pool2d(p) => Some(p.mode),
-            _ => None,
-        })
-        .collect();
-    match modes.first() {
-        Some(&m) if modes.iter().all(|&x| x == m) => Some(m),
-        _ => None,
+/// A rate between 0 and 0.95, for clap.
+fn parse_rate(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(p) if (0.0..=0.95).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a rate between 0 and 0.95")),
     }
 }
 
-fn optimizer_name(kind: OptimizerKind) -> &'static str {
-    match kind {
-        OptimizerKind::Sgd { .. } => "sgd",
-        OptimizerKind::Adam { .. } => "adam",
+/// A noise level between 0 and 1, for clap.
+fn parse_noise(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(p) if (0.0..=augment::MAX_NOISE).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a noise level between 0 and 1")),
     }
 }
 
@@ -148,39 +152,39 @@ pub fn run(args: Args) -> Result<()> {
         bail!("--lr-decay must be positive and --weight-decay finite");
     }
     check_out(&args.out)?;
-    let mut model = load_architecture(&args.arch)?;
-    if let Some(mode) = args.pool {
-        model = model.with_pool_mode(mode);
-    }
-    trainer::check_trainable(&model)?;
+    let arch = load_architecture(&args.arch)?;
+    trainer::check_trainable(&shaped_model(&arch, args.pool, args.dropout))?;
     if args.fresh_data && !matches!(args.data, DataSpec::Shapes(_)) {
         bail!(
             "--fresh-data needs a generated set (shapes[:N]), not {}",
             args.data
         );
     }
-    let split = data::load(&args.data)?;
-    let train_set = match args.train_limit {
-        Some(n) => split.train.take(n),
-        None => split.train,
+    let recipe = Recipe {
+        data: args.data.clone(),
+        train_limit: args.train_limit,
+        fresh_data: args.fresh_data,
+        pool: args.pool,
+        dropout: args.dropout,
+        augment: Augment {
+            shift: args.augment_shift,
+            noise: args.augment_noise,
+        },
+        config: TrainConfig {
+            epochs: args.epochs,
+            batch: args.batch,
+            lr: args.lr,
+            lr_decay: args.lr_decay,
+            optimizer: args.optimizer,
+            weight_decay: args.weight_decay,
+            seed: args.seed,
+        },
     };
-    let test_set = split.test;
-    if train_set.is_empty() {
-        bail!("{}: the training set is empty", args.data);
-    }
-    let classes = train_set.class_names();
-    let outputs = model.output_shape().len();
-    if classes.len() != outputs {
-        bail!(
-            "{}: the network has {outputs} outputs but {} has {} classes",
-            args.arch.display(),
-            args.data,
-            classes.len()
-        );
-    }
-    if model.info.labels.is_empty() {
-        model.info.labels = classes;
-    }
+    let split = data::load(&args.data)?;
+    let mut run = recipe
+        .prepare(&arch, &args.arch.display().to_string(), split)
+        .map_err(anyhow::Error::msg)?;
+    let model = &mut run.model;
     model.info.name = match &args.name {
         Some(n) => n.clone(),
         None => args
@@ -192,47 +196,19 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(d) = &args.description {
         model.info.description = d.clone();
     }
-    // Fresh data draws (and normalises) each epoch's set itself; only a fixed set is
-    // normalised here.
-    let mut fresh = args
-        .fresh_data
-        .then(|| FreshShapes::new(train_set.len(), model.input.clone()));
-    let train_inputs = match fresh {
-        Some(_) => Vec::new(),
-        None => train_set.network_inputs(&model.input)?,
-    };
-    let test_inputs = test_set.network_inputs(&model.input)?;
-    let (train_labels, test_labels) = (train_set.labels(), test_set.labels());
-    let mut train_examples = Examples {
-        inputs: &train_inputs,
-        labels: &train_labels,
-    };
-    let test_examples = Examples {
-        inputs: &test_inputs,
-        labels: &test_labels,
-    };
-    let config = TrainConfig {
-        epochs: args.epochs,
-        batch: args.batch,
-        lr: args.lr,
-        lr_decay: args.lr_decay,
-        optimizer: args.optimizer,
-        weight_decay: args.weight_decay,
-        seed: args.seed,
-    };
-    trainer::initialize(&mut model, args.seed);
+    let config = recipe.config;
     eprintln!(
         "training {} ({} parameters) on {} images of {}{}, testing on {}; {} epochs of batches of {}, {}, lr {}",
         model.info.name,
         model.parameter_count(),
-        train_set.len(),
+        run.train_set.len(),
         args.data,
-        if fresh.is_some() {
+        if args.fresh_data {
             " (fresh each epoch)"
         } else {
             ""
         },
-        test_set.len(),
+        run.test_set.len(),
         config.epochs,
         config.batch,
         config.optimizer,
@@ -243,63 +219,17 @@ pub fn run(args: Args) -> Result<()> {
     let bar = Progress::new(0, "batches");
     let epoch = Cell::new(1);
     bar.set_prefix(format!("epoch 1/{} ", config.epochs));
-    let train_data: &mut dyn EpochData = match &mut fresh {
-        Some(f) => f,
-        None => &mut train_examples,
+    let mut hooks = BarHooks {
+        bar: &bar,
+        epoch: &epoch,
+        epochs: config.epochs,
+        started,
     };
-    let history = trainer::train(
-        &mut model,
-        train_data,
-        Some(test_examples),
-        &config,
-        |done, total| {
-            let before = (epoch.get() - 1) as u64 * total as u64;
-            bar.set_length(config.epochs as u64 * total as u64);
-            bar.set_position(before + done as u64);
-        },
-        |stats: &EpochStats| {
-            bar.suspend(|| {
-                eprintln!(
-                    "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%, {:.1} s",
-                    stats.epoch,
-                    stats.train_loss,
-                    stats.train_accuracy * 100.0,
-                    stats.test_accuracy.unwrap_or(0.0) * 100.0,
-                    started.elapsed().as_secs_f64()
-                )
-            });
-            epoch.set(stats.epoch + 1);
-            bar.set_prefix(format!("epoch {}/{} ", epoch.get(), config.epochs));
-        },
-    )?;
+    let history = run.train(&recipe, &mut hooks)?;
     drop(bar);
     let wall = started.elapsed().as_secs_f64();
-    // With fresh data, the train accuracy is on the last epoch's images (each seen once).
-    let last_train_set = match &fresh {
-        Some(f) => f.current(),
-        None => train_examples,
-    };
-    let (train_accuracy, _) = trainer::evaluate(&model, last_train_set)?;
-    let (test_accuracy, _) = trainer::evaluate(&model, test_examples)?;
-    model.info.training = json!({
-        "dataset": args.data.to_string(),
-        "train_size": train_set.len(),
-        "fresh_data": args.fresh_data,
-        "test_size": test_set.len(),
-        "epochs": config.epochs,
-        "batch": config.batch,
-        "optimizer": optimizer_name(config.optimizer),
-        "lr": config.lr,
-        "lr_decay": config.lr_decay,
-        "weight_decay": config.weight_decay,
-        "seed": config.seed,
-        "pool": pool_mode(&model),
-        "init": "kaiming normal before relu, xavier uniform elsewhere, zero bias",
-        "wall_seconds": (wall * 10.0).round() / 10.0,
-        "train_accuracy": train_accuracy,
-        "test_accuracy": test_accuracy,
-        "history": history,
-    });
+    let (train_accuracy, test_accuracy, record) = run.record(&recipe, &history, wall)?;
+    run.model.info.training = record;
     if !super::interrupt::start_writing() {
         return Ok(());
     }
@@ -310,14 +240,49 @@ pub fn run(args: Args) -> Result<()> {
             crate::io::error::io_reason(&e)
         )
     })?;
-    save_model(&model, &args.out)?;
+    save_model(&run.model, &args.out)?;
     outln!(
         "{}: train accuracy {:.2}%, test accuracy {:.2}% ({} test images), {:.1} s",
         args.out.display(),
         train_accuracy * 100.0,
         test_accuracy * 100.0,
-        test_set.len(),
+        run.test_set.len(),
         wall
     );
     Ok(())
+}
+
+/// The progress bar and the per-epoch lines on standard error.
+struct BarHooks<'a> {
+    bar: &'a Progress,
+    epoch: &'a Cell<usize>,
+    epochs: usize,
+    started: Instant,
+}
+
+impl TrainHooks for BarHooks<'_> {
+    fn batch(&mut self, _model: &Model, stats: &BatchStats) -> bool {
+        let total = stats.batches as u64;
+        let before = (self.epoch.get() - 1) as u64 * total;
+        self.bar.set_length(self.epochs as u64 * total);
+        self.bar.set_position(before + stats.batch as u64);
+        true
+    }
+
+    fn epoch(&mut self, _model: &Model, stats: &EpochStats) -> bool {
+        self.bar.suspend(|| {
+            eprintln!(
+                "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%, {:.1} s",
+                stats.epoch,
+                stats.train_loss,
+                stats.train_accuracy * 100.0,
+                stats.test_accuracy.unwrap_or(0.0) * 100.0,
+                self.started.elapsed().as_secs_f64()
+            )
+        });
+        self.epoch.set(stats.epoch + 1);
+        self.bar
+            .set_prefix(format!("epoch {}/{} ", self.epoch.get(), self.epochs));
+        true
+    }
 }

@@ -1,6 +1,8 @@
 //! Labelled image sets for training and evaluation: MNIST from IDX files, or the seeded
 //! synthetic "shapes" set. Pixels are kept as bytes and handed out as [C,H,W] in [0,1].
 
+pub mod augment;
+pub mod recipe;
 pub mod shapes;
 
 use crate::engine::InputSpec;
@@ -35,6 +37,8 @@ pub enum Error {
 pub enum DataSpec {
     /// `mnist:DIR`: `train-*` and `t10k-*` IDX files (plain or `.gz`) in `DIR`.
     Mnist(PathBuf),
+    /// `fashion:DIR`: Fashion-MNIST's IDX files, laid out as MNIST's, with its ten classes.
+    Fashion(PathBuf),
     /// `shapes` or `shapes:N`: `N` generated training images (default
     /// [`shapes::DEFAULT_TRAIN`]) and a held-out set drawn from another seed.
     Shapes(Option<usize>),
@@ -50,6 +54,7 @@ impl FromStr for DataSpec {
         };
         match text.split_once(':') {
             Some(("mnist", dir)) if !dir.is_empty() => Ok(DataSpec::Mnist(PathBuf::from(dir))),
+            Some(("fashion", dir)) if !dir.is_empty() => Ok(DataSpec::Fashion(PathBuf::from(dir))),
             Some(("mnist", _)) | None if text == "mnist" || text == "mnist:" => {
                 Err(bad("give the folder of the IDX files: mnist:DIR"))
             }
@@ -60,7 +65,7 @@ impl FromStr for DataSpec {
                     "`{n}` is not a number of images between 1 and {MAX_SHAPES}"
                 ))),
             },
-            _ => Err(bad("expected mnist:DIR, shapes or shapes:N")),
+            _ => Err(bad("expected mnist:DIR, fashion:DIR, shapes or shapes:N")),
         }
     }
 }
@@ -69,6 +74,7 @@ impl fmt::Display for DataSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataSpec::Mnist(dir) => write!(f, "mnist:{}", dir.display()),
+            DataSpec::Fashion(dir) => write!(f, "fashion:{}", dir.display()),
             DataSpec::Shapes(None) => write!(f, "shapes"),
             DataSpec::Shapes(Some(n)) => write!(f, "shapes:{n}"),
         }
@@ -201,6 +207,20 @@ fn digit_names() -> Vec<String> {
     (0..10).map(|d| d.to_string()).collect()
 }
 
+/// Fashion-MNIST's classes, in label order.
+pub const FASHION_CLASSES: [&str; 10] = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+];
+
 fn mnist(dir: &std::path::Path, prefix: &str) -> Result<Dataset, Error> {
     let set = load_mnist_split(dir, prefix)?;
     if let Some(&bad) = set.labels.iter().find(|&&l| l > 9) {
@@ -225,6 +245,18 @@ pub fn load(spec: &DataSpec) -> Result<Split, Error> {
             train: mnist(dir, "train")?,
             test: mnist(dir, "t10k")?,
         }),
+        DataSpec::Fashion(dir) => {
+            let names = || FASHION_CLASSES.iter().map(|c| c.to_string()).collect();
+            let relabel = |set: Dataset, prefix: &str| Dataset {
+                name: format!("fashion:{} ({prefix})", dir.display()),
+                classes: names(),
+                ..set
+            };
+            Ok(Split {
+                train: relabel(mnist(dir, "train")?, "train"),
+                test: relabel(mnist(dir, "t10k")?, "t10k"),
+            })
+        }
         DataSpec::Shapes(n) => {
             let n = n.unwrap_or(shapes::DEFAULT_TRAIN);
             Ok(Split {
@@ -253,7 +285,18 @@ mod tests {
             "shapes:300".parse::<DataSpec>().unwrap(),
             DataSpec::Shapes(Some(300))
         );
-        for bad in ["mnist", "mnist:", "shapes:0", "shapes:many", "cifar"] {
+        assert_eq!(
+            "fashion:a/b".parse::<DataSpec>().unwrap().to_string(),
+            "fashion:a/b"
+        );
+        for bad in [
+            "mnist",
+            "mnist:",
+            "fashion:",
+            "shapes:0",
+            "shapes:many",
+            "cifar",
+        ] {
             let err = bad.parse::<DataSpec>().unwrap_err().to_string();
             assert!(err.contains(bad), "{bad}: {err}");
         }

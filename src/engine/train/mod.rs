@@ -15,4 +15,7 @@ pub use init::{Init, initialize};
 pub use optim::{Optimizer, OptimizerKind};
 pub use params::{Grads, parameter_sizes, parameters_mut};
 pub use tape::{Tape, check_trainable};
-pub use trainer::{EpochData, EpochStats, Examples, TrainConfig, batch_gradient, evaluate, train};
+pub use trainer::{
+    BatchStats, EpochData, EpochStats, Examples, TrainConfig, TrainHooks, batch_gradient, evaluate,
+    train, train_with,
+};

@@ -178,16 +178,76 @@ fn check_shapes(model: &Model, data: Examples, epoch: usize) -> Result<()> {
     }
 }
 
+/// Where one step of training stands, for progress reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchStats {
+    /// 1-based epoch and batch within it, and the epoch's number of batches.
+    pub epoch: usize,
+    pub batch: usize,
+    pub batches: usize,
+    /// Steps taken since the start (this one included).
+    pub step: u64,
+    /// Examples in this batch, its mean loss and how many it got right (dropout active).
+    pub examples: usize,
+    pub loss: f32,
+    pub correct: usize,
+}
+
+/// What a caller hears while [`train_with`] runs. Each call sees the weights as they are
+/// after the step or epoch; returning `false` stops training there (the history so far is
+/// returned). A caller that pauses simply does not return until it resumes.
+pub trait TrainHooks {
+    fn batch(&mut self, _model: &Model, _stats: &BatchStats) -> bool {
+        true
+    }
+    fn epoch(&mut self, _model: &Model, _stats: &EpochStats) -> bool {
+        true
+    }
+}
+
+/// The closures of [`train`] as hooks.
+struct Closures<B, E>(B, E);
+
+impl<B: FnMut(usize, usize), E: FnMut(&EpochStats)> TrainHooks for Closures<B, E> {
+    fn batch(&mut self, _model: &Model, stats: &BatchStats) -> bool {
+        (self.0)(stats.batch, stats.batches);
+        true
+    }
+    fn epoch(&mut self, _model: &Model, stats: &EpochStats) -> bool {
+        (self.1)(stats);
+        true
+    }
+}
+
 /// Trains `model` in place on `train_data`'s examples of each epoch. `on_batch(done, total)`
 /// is called after each step of an epoch and `on_epoch` after each epoch; the returned history
 /// has one entry per epoch.
 pub fn train(
     model: &mut Model,
+    train_data: impl EpochData,
+    test_set: Option<Examples>,
+    config: &TrainConfig,
+    on_batch: impl FnMut(usize, usize),
+    on_epoch: impl FnMut(&EpochStats),
+) -> Result<Vec<EpochStats>> {
+    train_with(
+        model,
+        train_data,
+        test_set,
+        config,
+        &mut Closures(on_batch, on_epoch),
+    )
+}
+
+/// [`train`], telling `hooks` after every step and epoch, which may stop it early. The
+/// weights depend only on the model, data and config: how often and how long the hooks
+/// look (or pause) changes nothing, so the app and the CLI train the same network.
+pub fn train_with(
+    model: &mut Model,
     mut train_data: impl EpochData,
     test_set: Option<Examples>,
     config: &TrainConfig,
-    mut on_batch: impl FnMut(usize, usize),
-    mut on_epoch: impl FnMut(&EpochStats),
+    hooks: &mut dyn TrainHooks,
 ) -> Result<Vec<EpochStats>> {
     check_trainable(model)?;
     let batch = config.batch.max(1);
@@ -214,7 +274,18 @@ pub fn train(
             loss_sum += loss as f64 * indices.len() as f64;
             correct += right;
             step += 1;
-            on_batch(b + 1, batches);
+            let stats = BatchStats {
+                epoch,
+                batch: b + 1,
+                batches,
+                step,
+                examples: indices.len(),
+                loss,
+                correct: right,
+            };
+            if !hooks.batch(model, &stats) {
+                return Ok(history);
+            }
         }
         optimizer.lr *= config.lr_decay;
         let n = train_set.len().max(1) as f64;
@@ -228,8 +299,10 @@ pub fn train(
             train_accuracy: (correct as f64 / n) as f32,
             test_accuracy,
         };
-        on_epoch(&stats);
         history.push(stats);
+        if !hooks.epoch(model, &stats) {
+            break;
+        }
     }
     Ok(history)
 }

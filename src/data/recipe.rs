@@ -1,0 +1,296 @@
+//! A training run as settings. `convscope train`'s flags and the app's Train tab both become a
+//! [`Recipe`] and train through [`Prepared::train`], so the same settings and seed give the
+//! same weights bit for bit wherever the run starts.
+
+use super::augment::{Augment, Augmented};
+use super::shapes::FreshShapes;
+use super::{DataSpec, Dataset, Split};
+use crate::engine::train::{
+    self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig, TrainHooks,
+};
+use crate::engine::{Layer, LayerKind, Model, PoolMode};
+use ndarray::Array3;
+use serde_json::json;
+
+/// Everything that decides a run's weights besides the architecture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipe {
+    pub data: DataSpec,
+    /// Train on only the first N training images.
+    pub train_limit: Option<usize>,
+    /// Shapes only: a new set every epoch.
+    pub fresh_data: bool,
+    /// Every pooling layer in this mode instead of the architecture's.
+    pub pool: Option<PoolMode>,
+    /// Every dropout layer with this rate; a network without one gets one before its last
+    /// dense layer (where `fc-dropout` has it) when the rate is above zero.
+    pub dropout: Option<f32>,
+    pub augment: Augment,
+    pub config: TrainConfig,
+}
+
+/// The architecture with pooling and dropout as asked, ready to initialise.
+pub fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) -> Model {
+    let model = match pool {
+        Some(mode) => arch.with_pool_mode(mode),
+        None => arch.clone(),
+    };
+    match dropout {
+        Some(p) => with_dropout(&model, p),
+        None => model,
+    }
+}
+
+/// `model` with every dropout layer at rate `p`, or, when it has none and `p > 0`, a dropout
+/// layer inserted before its last dense layer. Unchanged when nothing fits.
+pub fn with_dropout(model: &Model, p: f32) -> Model {
+    let p = p.clamp(0.0, 0.95);
+    let mut layers: Vec<Layer> = model.layers().to_vec();
+    let mut found = false;
+    for layer in &mut layers {
+        if let LayerKind::Dropout { p: rate } = &mut layer.kind {
+            *rate = p;
+            found = true;
+        }
+    }
+    if !found && p > 0.0 {
+        let Some(last_dense) = layers
+            .iter()
+            .rposition(|l| matches!(l.kind, LayerKind::Dense(_)))
+        else {
+            return model.clone();
+        };
+        let mut name = "dropout".to_string();
+        while layers.iter().any(|l| l.name == name) {
+            name.push('_');
+        }
+        layers.insert(
+            last_dense,
+            Layer {
+                name,
+                kind: LayerKind::Dropout { p },
+            },
+        );
+    }
+    Model::new(model.info.clone(), model.input.clone(), layers).unwrap_or_else(|_| model.clone())
+}
+
+/// The pooling mode the model's pooling layers use, if they all agree.
+pub fn pool_mode(model: &Model) -> Option<PoolMode> {
+    let modes: Vec<PoolMode> = model
+        .layers()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LayerKind::Pool2d(p) => Some(p.mode),
+            _ => None,
+        })
+        .collect();
+    match modes.first() {
+        Some(&m) if modes.iter().all(|&x| x == m) => Some(m),
+        _ => None,
+    }
+}
+
+fn optimizer_name(kind: OptimizerKind) -> &'static str {
+    match kind {
+        OptimizerKind::Sgd { .. } => "sgd",
+        OptimizerKind::Adam { .. } => "adam",
+    }
+}
+
+/// A run ready to train: the initialised model and its examples.
+pub struct Prepared {
+    pub model: Model,
+    pub train_set: Dataset,
+    pub test_set: Dataset,
+    train_inputs: Vec<Array3<f32>>,
+    train_labels: Vec<usize>,
+    test_inputs: Vec<Array3<f32>>,
+    test_labels: Vec<usize>,
+    /// The last epoch's drawn set, when the data is fresh each epoch.
+    fresh: Option<FreshShapes>,
+}
+
+impl Recipe {
+    /// Checks the recipe against the architecture (`arch_name` names it in messages) and the
+    /// data, then shapes, names and initialises the model from the seed.
+    pub fn prepare(&self, arch: &Model, arch_name: &str, split: Split) -> Result<Prepared, String> {
+        let model = shaped_model(arch, self.pool, self.dropout);
+        trainer::check_trainable(&model).map_err(|e| e.to_string())?;
+        if self.fresh_data && !matches!(self.data, DataSpec::Shapes(_)) {
+            return Err(format!(
+                "--fresh-data needs a generated set (shapes[:N]), not {}",
+                self.data
+            ));
+        }
+        if self.fresh_data && !self.augment.is_none() {
+            return Err("augmentation needs a fixed set, not --fresh-data".into());
+        }
+        let train_set = match self.train_limit {
+            Some(n) => split.train.take(n),
+            None => split.train,
+        };
+        let test_set = split.test;
+        if train_set.is_empty() {
+            return Err(format!("{}: the training set is empty", self.data));
+        }
+        let classes = train_set.class_names();
+        let outputs = model.output_shape().len();
+        if classes.len() != outputs {
+            return Err(format!(
+                "{arch_name}: the network has {outputs} outputs but {} has {} classes",
+                self.data,
+                classes.len()
+            ));
+        }
+        let mut model = model;
+        if model.info.labels.len() != classes.len() {
+            model.info.labels = classes;
+        }
+        let fresh = self
+            .fresh_data
+            .then(|| FreshShapes::new(train_set.len(), model.input.clone()));
+        // Fresh data draws (and normalises) each epoch's set itself.
+        let train_inputs = match fresh {
+            Some(_) => Vec::new(),
+            None => train_set
+                .network_inputs(&model.input)
+                .map_err(|e| e.to_string())?,
+        };
+        let test_inputs = test_set
+            .network_inputs(&model.input)
+            .map_err(|e| e.to_string())?;
+        trainer::initialize(&mut model, self.config.seed);
+        Ok(Prepared {
+            train_labels: train_set.labels(),
+            test_labels: test_set.labels(),
+            model,
+            train_set,
+            test_set,
+            train_inputs,
+            test_inputs,
+            fresh,
+        })
+    }
+}
+
+impl Prepared {
+    pub fn test_examples(&self) -> Examples<'_> {
+        Examples {
+            inputs: &self.test_inputs,
+            labels: &self.test_labels,
+        }
+    }
+
+    /// The training examples as the last epoch saw them before augmentation (with fresh
+    /// data, the last epoch's set).
+    pub fn train_examples(&self) -> Examples<'_> {
+        match &self.fresh {
+            Some(f) => f.current(),
+            None => Examples {
+                inputs: &self.train_inputs,
+                labels: &self.train_labels,
+            },
+        }
+    }
+
+    /// Trains the model as `recipe` says, telling `hooks` (which may stop it early).
+    pub fn train(
+        &mut self,
+        recipe: &Recipe,
+        hooks: &mut dyn TrainHooks,
+    ) -> crate::engine::Result<Vec<EpochStats>> {
+        let fixed = Examples {
+            inputs: &self.train_inputs,
+            labels: &self.train_labels,
+        };
+        let test = Examples {
+            inputs: &self.test_inputs,
+            labels: &self.test_labels,
+        };
+        let mut augmented = (!recipe.augment.is_none()).then(|| {
+            Augmented::new(
+                fixed,
+                recipe.augment,
+                self.model.input.clone(),
+                recipe.config.seed,
+            )
+        });
+        let mut plain = fixed;
+        let data: &mut dyn EpochData = match (&mut self.fresh, &mut augmented) {
+            (Some(f), _) => f,
+            (None, Some(a)) => a,
+            (None, None) => &mut plain,
+        };
+        trainer::train_with(&mut self.model, data, Some(test), &recipe.config, hooks)
+    }
+
+    /// The final accuracies on the training and test sets (inference mode) and the record a
+    /// model file keeps under `"training"`.
+    pub fn record(
+        &self,
+        recipe: &Recipe,
+        history: &[EpochStats],
+        wall_seconds: f64,
+    ) -> crate::engine::Result<(f32, f32, serde_json::Value)> {
+        let (train_accuracy, _) = trainer::evaluate(&self.model, self.train_examples())?;
+        let (test_accuracy, _) = trainer::evaluate(&self.model, self.test_examples())?;
+        let config = &recipe.config;
+        let mut record = json!({
+            "dataset": recipe.data.to_string(),
+            "train_size": self.train_set.len(),
+            "fresh_data": recipe.fresh_data,
+            "test_size": self.test_set.len(),
+            "epochs": config.epochs,
+            "batch": config.batch,
+            "optimizer": optimizer_name(config.optimizer),
+            "lr": config.lr,
+            "lr_decay": config.lr_decay,
+            "weight_decay": config.weight_decay,
+            "seed": config.seed,
+            "pool": pool_mode(&self.model),
+            "init": "kaiming normal before relu, xavier uniform elsewhere, zero bias",
+            "wall_seconds": (wall_seconds * 10.0).round() / 10.0,
+            "train_accuracy": train_accuracy,
+            "test_accuracy": test_accuracy,
+            "history": history,
+        });
+        if let Some(p) = recipe.dropout {
+            record["dropout"] = json!(p);
+        }
+        if !recipe.augment.is_none() {
+            record["augment"] = json!({
+                "shift": recipe.augment.shift,
+                "noise": (recipe.augment.noise as f64 * 1e4).round() / 1e4,
+            });
+        }
+        if history.len() < config.epochs {
+            record["stopped_after_epochs"] = json!(history.len());
+        }
+        Ok((train_accuracy, test_accuracy, record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::zoo;
+
+    #[test]
+    fn dropout_goes_before_the_last_dense_layer_or_changes_the_rate() {
+        let digits = zoo::digits(1, PoolMode::Max);
+        let with = with_dropout(&digits, 0.5);
+        let names: Vec<&str> = with.layers().iter().map(|l| l.name.as_str()).collect();
+        let at = names
+            .iter()
+            .position(|&n| n == "dropout")
+            .expect("inserted");
+        assert!(matches!(with.layers()[at + 1].kind, LayerKind::Dense(_)));
+        assert_eq!(with.layers().len(), digits.layers().len() + 1);
+        let again = with_dropout(&with, 0.2);
+        assert_eq!(again.layers().len(), with.layers().len());
+        assert!(matches!(again.layers()[at].kind, LayerKind::Dropout { p } if p == 0.2));
+        // Rate 0 on a network without dropout changes nothing.
+        assert_eq!(with_dropout(&digits, 0.0), digits);
+    }
+}
