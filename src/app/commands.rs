@@ -5,6 +5,7 @@ use super::Tab;
 use super::i18n::Lang;
 use super::lab::LabSettings;
 use super::state::{DropoutSetting, PoolWindow};
+use super::train::TrainSettings;
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
@@ -66,6 +67,22 @@ pub enum Command {
     /// Sets the current step up again, undoing what the student changed.
     ResetLessonStep,
     CloseLesson,
+    /// The Train tab's settings for the next run.
+    SetTrainSettings(TrainSettings),
+    StartTraining,
+    PauseTraining,
+    ResumeTraining,
+    StopTraining,
+    /// The explorer shows the weights as they are while training (or stops doing so).
+    FollowTraining(bool),
+    /// Forgets the earlier runs drawn beside the current one.
+    ClearRuns,
+    /// Asks where to save the trained model, then saves it.
+    SaveRunDialog,
+    /// Saves the trained model (JSON + safetensors) with its training record.
+    SaveRun(PathBuf),
+    /// Shows the trained model (as saved, when it was) in the explorer.
+    OpenRunInExplorer,
 }
 
 impl Command {

@@ -28,6 +28,11 @@ pub mod state;
 mod steady_ui;
 pub mod textures;
 mod toolbar;
+pub mod train;
+mod train_apply;
+mod train_plots;
+mod train_view;
+mod train_worker;
 mod units_ui;
 
 pub use commands::Command;
@@ -48,6 +53,8 @@ pub enum Tab {
     Explorer,
     /// Shift the input and watch every stage change.
     Lab,
+    /// Train the architecture and watch it learn.
+    Train,
 }
 
 /// What only the drawing needs: display choices and animation clocks.
@@ -115,6 +122,8 @@ pub struct ConvscopeApp {
     pub textures: Textures,
     pub lab: lab::Lab,
     lab_view: lab_view::LabView,
+    pub train: train::Training,
+    train_view: train_view::TrainView,
     jobs: Jobs,
     /// The lesson being taught, if any.
     pub lesson: lesson::LessonState,
@@ -237,6 +246,8 @@ impl ConvscopeApp {
             textures: Textures::default(),
             lab: lab::Lab::default(),
             lab_view: lab_view::LabView::default(),
+            train: train::Training::default(),
+            train_view: train_view::TrainView::default(),
             jobs: Jobs::default(),
             lesson: lesson::LessonState::default(),
         };
@@ -413,7 +424,7 @@ impl ConvscopeApp {
             Command::ToggleLab => {
                 self.view.tab = match self.view.tab {
                     Tab::Explorer => Tab::Lab,
-                    Tab::Lab => Tab::Explorer,
+                    Tab::Lab | Tab::Train => Tab::Explorer,
                 }
             }
             Command::SetLab(settings) => self.lab.settings = settings,
@@ -430,6 +441,16 @@ impl ConvscopeApp {
                 self.lesson.lesson = None;
                 self.lesson.error = None;
             }
+            Command::SetTrainSettings(_)
+            | Command::StartTraining
+            | Command::PauseTraining
+            | Command::ResumeTraining
+            | Command::StopTraining
+            | Command::FollowTraining(_)
+            | Command::ClearRuns
+            | Command::SaveRunDialog
+            | Command::SaveRun(_)
+            | Command::OpenRunInExplorer => self.apply_train(ctx, command),
             Command::StepCell(dc, dy, dx) => {
                 self.view.arith.show = true;
                 if let Some(t) = ex.trace.get(ex.stage) {
@@ -561,6 +582,7 @@ impl eframe::App for ConvscopeApp {
         let ctx = ui.ctx().clone();
         self.finish_jobs();
         self.lab.poll();
+        self.poll_training();
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
         }
@@ -586,6 +608,7 @@ impl eframe::App for ConvscopeApp {
                 status: self.status.as_deref(),
                 notices: &self.notices,
                 lab: &self.lab,
+                train: &self.train,
                 commands: &mut commands,
             };
             egui::Panel::top("toolbar").show(ui, |ui| toolbar::toolbar_ui(ui, &mut p));
@@ -607,6 +630,7 @@ impl eframe::App for ConvscopeApp {
             egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
                 Tab::Explorer => stage_view::stage_ui(ui, &mut p),
                 Tab::Lab => self.lab_view.ui(ui, &mut p),
+                Tab::Train => self.train_view.ui(ui, &mut p),
             });
             keys_help::window(&ctx, &mut p);
         }
@@ -705,6 +729,7 @@ pub(crate) struct Panels<'a> {
     pub status: Option<&'a str>,
     pub notices: &'a [String],
     pub lab: &'a lab::Lab,
+    pub train: &'a train::Training,
     pub commands: &'a mut Vec<Command>,
 }
 

@@ -11,9 +11,13 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.horizontal_wrapped(|ui| {
         ui.strong("convscope");
         ui.separator();
-        for (tab, label) in [(Tab::Explorer, s.tab_explorer), (Tab::Lab, s.tab_lab)] {
+        for (tab, label, tip) in [
+            (Tab::Explorer, s.tab_explorer, s.tab_lab_tip),
+            (Tab::Lab, s.tab_lab, s.tab_lab_tip),
+            (Tab::Train, s.tab_train, s.tab_train_tip),
+        ] {
             let r = ui.selectable_label(p.view.tab == tab, label);
-            if r.on_hover_text(s.tab_lab_tip).clicked() {
+            if r.on_hover_text(tip).clicked() {
                 p.commands.push(Command::ShowTab(tab));
             }
         }

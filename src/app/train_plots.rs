@@ -1,0 +1,116 @@
+//! The Train tab's learning curves: accuracy and loss against the epoch for the current run
+//! and the earlier ones on the same axes, one colour per run, with a legend beside the plots
+//! that gives each run's settings.
+
+use super::i18n::Strings;
+use super::plot_legend::{Dash, key_ui};
+use super::train::Run;
+use super::train_view::{run_colour, run_label};
+use egui::Id;
+use egui_plot::{Line, Plot, PlotPoints};
+
+/// Which numbers a plot shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Measure {
+    Accuracy,
+    Loss,
+}
+
+/// A run's three curves of `measure`: per epoch on the training set (solid) and the test set
+/// (dashed), and per batch, smoothed (dotted).
+fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
+    let per_epoch = |f: &dyn Fn(&super::train::EpochPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+        run.epochs
+            .iter()
+            .filter_map(|e| f(e).map(|v| [e.stats.epoch as f64, v as f64]))
+            .collect()
+    };
+    match measure {
+        Measure::Accuracy => [
+            (per_epoch(&|e| Some(e.stats.train_accuracy)), Dash::Solid),
+            (per_epoch(&|e| e.stats.test_accuracy), Dash::Dashed),
+            (run.batch_accuracy.clone(), Dash::Dotted),
+        ],
+        Measure::Loss => [
+            (per_epoch(&|e| Some(e.stats.train_loss)), Dash::Solid),
+            (per_epoch(&|e| e.test_loss), Dash::Dashed),
+            (run.batch_loss.clone(), Dash::Dotted),
+        ],
+    }
+}
+
+/// The legend (runs with their settings, then what solid, dashed and dotted mean) and the two
+/// plots.
+pub(crate) fn curves_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
+    let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
+    for run in runs.iter().rev() {
+        key_ui(
+            ui,
+            run_colour(run.number),
+            Dash::Solid,
+            3.0,
+            &run_label(s, run),
+        );
+    }
+    let grey = ui.visuals().text_color();
+    ui.horizontal_wrapped(|ui| {
+        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc);
+        key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
+        key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
+    });
+    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
+    let wide = ui.available_width() >= 640.0;
+    let width = if wide {
+        (ui.available_width() - 12.0) / 2.0
+    } else {
+        ui.available_width()
+    };
+    let height = (width * 0.55).clamp(160.0, 320.0);
+    let plot = |ui: &mut egui::Ui, measure: Measure| {
+        let (id, label) = match measure {
+            Measure::Accuracy => ("train-accuracy", s.accuracy),
+            Measure::Loss => ("train-loss", s.loss),
+        };
+        let mut p = Plot::new(id)
+            .id(Id::unique(id))
+            .width(width)
+            .height(height)
+            .include_x(0.0)
+            .include_x(epochs)
+            .include_y(0.0)
+            .x_axis_label(s.epoch)
+            .y_axis_label(label)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false);
+        if measure == Measure::Accuracy {
+            p = p.include_y(1.0);
+        }
+        p.show(ui, |plot| {
+            for run in &runs {
+                let colour = run_colour(run.number);
+                for (points, dash) in series(run, measure) {
+                    if points.is_empty() {
+                        continue;
+                    }
+                    let width = if dash == Dash::Dotted { 1.5 } else { 2.5 };
+                    plot.line(
+                        Line::new(format!("#{}", run.number), PlotPoints::from(points))
+                            .color(colour)
+                            .width(width)
+                            .style(dash.line_style()),
+                    );
+                }
+            }
+        });
+    };
+    if wide {
+        ui.horizontal_top(|ui| {
+            plot(ui, Measure::Accuracy);
+            plot(ui, Measure::Loss);
+        });
+    } else {
+        plot(ui, Measure::Accuracy);
+        plot(ui, Measure::Loss);
+    }
+}

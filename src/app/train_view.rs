@@ -1,0 +1,433 @@
+//! The Train tab: the settings a teacher varies on the left; on the right the run's progress
+//! and speed, its learning curves with the earlier runs on the same axes, and the first
+//! layer's kernels and feature maps as the weights change. Reads only what
+//! [`super::train::Training`] holds; every action is a [`Command`].
+
+use super::i18n::{Strings, fill};
+use super::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, Snapshot, TRAIN_SIZES};
+use super::train_plots::curves_ui;
+use super::{Command, Panels};
+use crate::data::augment::Augment;
+use crate::engine::{LayerKind, PoolMode};
+use crate::viz::{Scale, to_color_image};
+use egui::{Color32, TextureHandle, Vec2};
+use ndarray::{Axis, s};
+
+/// The colour of run number `n`, the same on every plot and in the legend.
+pub(crate) fn run_colour(n: usize) -> Color32 {
+    const PALETTE: [Color32; 6] = [
+        Color32::from_rgb(31, 119, 180),
+        Color32::from_rgb(255, 127, 14),
+        Color32::from_rgb(44, 160, 44),
+        Color32::from_rgb(214, 39, 40),
+        Color32::from_rgb(148, 103, 189),
+        Color32::from_rgb(140, 86, 75),
+    ];
+    PALETTE[n % PALETTE.len()]
+}
+
+fn data_name(s: &Strings, d: DataChoice) -> &'static str {
+    match d {
+        DataChoice::Mnist => s.data_mnist,
+        DataChoice::Fashion => s.data_fashion,
+        DataChoice::Shapes => s.data_shapes,
+    }
+}
+
+/// A run's settings in one line, for the legend.
+pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
+    let t = &run.settings;
+    let mut parts = vec![
+        format!("#{} {}", run.number, run.arch_name),
+        format!("{} {}", data_name(s, t.data), t.train_size),
+        t.pool.map_or(s.as_arch, |m| s.pool_mode(m)).to_string(),
+    ];
+    if let Some(p) = t.dropout {
+        parts.push(format!("dropout {p:.2}"));
+    }
+    if t.weight_decay > 0.0 {
+        parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
+    }
+    if !t.augment.is_none() {
+        parts.push(format!(
+            "{} ±{} / {}",
+            s.augment, t.augment.shift, t.augment.noise
+        ));
+    }
+    parts.push(format!("{} {}", s.learning_rate, t.lr));
+    parts.push(format!("{} {}", s.train_batch, t.batch));
+    parts.push(format!("{} {}", s.train_seed, t.seed));
+    parts.join(" · ")
+}
+
+/// The textures of the latest snapshot, made once per snapshot.
+#[derive(Default)]
+pub struct TrainView {
+    serial: Option<u64>,
+    /// One row per output channel, one column per (shown) input channel.
+    kernels: Vec<Vec<TextureHandle>>,
+    maps: Vec<TextureHandle>,
+}
+
+impl TrainView {
+    pub(crate) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        let width = (ui.available_width() * 0.3).clamp(240.0, 400.0);
+        let height = ui.available_height();
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui_with_layout(
+                Vec2::new(width, height),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("train-settings")
+                        .show(ui, |ui| {
+                            ui.set_width(width - 16.0);
+                            settings_ui(ui, p);
+                            ui.separator();
+                            controls_ui(ui, p);
+                        });
+                },
+            );
+            ui.separator();
+            ui.vertical(|ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("train-live")
+                    .show(ui, |ui| self.live_ui(ui, p));
+            });
+        });
+    }
+
+    fn live_ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        let s = p.s;
+        let t = p.train;
+        let Some(run) = &t.current else {
+            ui.label(s.no_run);
+            return;
+        };
+        status_ui(ui, s, run);
+        curves_ui(ui, s, &t.runs, run);
+        if let Some(snapshot) = &t.snapshot {
+            self.snapshot_ui(ui, s, snapshot, p.train.snapshot_serial);
+        }
+    }
+
+    fn snapshot_ui(&mut self, ui: &mut egui::Ui, s: &Strings, snap: &Snapshot, serial: u64) {
+        if self.serial != Some(serial) {
+            self.upload(ui.ctx(), snap);
+            self.serial = Some(serial);
+        }
+        if self.kernels.is_empty() {
+            return;
+        }
+        let step = if snap.step == u64::MAX {
+            s.snapshot_final.to_string()
+        } else {
+            fill(s.snapshot_step, &[&snap.step])
+        };
+        ui.add_space(8.0);
+        ui.strong(format!("{} ({step})", s.kernels_title));
+        let (kh, kw) = snap.first_conv.map_or((3, 3), |i| {
+            match snap.model.layers().get(i).map(|l| &l.kind) {
+                Some(LayerKind::Conv2d(c)) => (c.weight.dim().2, c.weight.dim().3),
+                _ => (3, 3),
+            }
+        });
+        let cell = (40.0 / kw.max(1) as f32).clamp(3.0, 14.0).floor();
+        let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
+        ui.horizontal_wrapped(|ui| {
+            for row in &self.kernels {
+                ui.vertical(|ui| {
+                    ui.spacing_mut().item_spacing.y = 2.0;
+                    for tex in row {
+                        ui.add(egui::Image::new((tex.id(), tile)));
+                    }
+                });
+            }
+        });
+        if self.maps.is_empty() {
+            return;
+        }
+        ui.add_space(8.0);
+        ui.strong(s.maps_title);
+        let side = self.maps[0].size()[0].max(1) as f32;
+        let scale = (96.0 / side).clamp(1.0, 6.0).floor();
+        ui.horizontal_wrapped(|ui| {
+            for tex in &self.maps {
+                let [w, h] = tex.size();
+                ui.add(egui::Image::new((
+                    tex.id(),
+                    Vec2::new(w as f32 * scale, h as f32 * scale),
+                )));
+            }
+        });
+    }
+
+    fn upload(&mut self, ctx: &egui::Context, snap: &Snapshot) {
+        self.kernels.clear();
+        self.maps.clear();
+        let Some(LayerKind::Conv2d(conv)) = snap
+            .first_conv
+            .and_then(|i| snap.model.layers().get(i))
+            .map(|l| &l.kind)
+        else {
+            return;
+        };
+        let (o, i, _, _) = conv.weight.dim();
+        let scale = Scale::symmetric(conv.weight.iter());
+        let options = egui::TextureOptions::NEAREST;
+        for out in 0..o {
+            let row = (0..i.min(3))
+                .map(|inp| {
+                    let k = conv.weight.slice(s![out, inp, .., ..]);
+                    ctx.load_texture(
+                        format!("train-kernel-{out}-{inp}"),
+                        to_color_image(k, &scale),
+                        options,
+                    )
+                })
+                .collect();
+            self.kernels.push(row);
+        }
+        if let Some(maps) = snap.first_maps.as_ref().and_then(|t| t.as_maps()) {
+            let scale = Scale::fit(maps.iter());
+            for (c, plane) in maps.axis_iter(Axis(0)).enumerate() {
+                self.maps.push(ctx.load_texture(
+                    format!("train-map-{c}"),
+                    to_color_image(plane, &scale),
+                    options,
+                ));
+            }
+        }
+    }
+}
+
+/// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;
+/// and a progress bar.
+fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
+    let epoch = (run.epochs.len() + 1).min(run.settings.epochs);
+    let speed = run.throughput().map_or("–".into(), |r| format!("{r:.0}"));
+    let left = run.seconds_left().map_or("–".into(), |t| format!("{t:.0}"));
+    let text = match run.state {
+        RunState::Preparing => s.run_preparing.to_string(),
+        RunState::Running => fill(
+            s.run_progress,
+            &[&epoch, &run.settings.epochs, &speed, &left],
+        ),
+        RunState::Paused => format!(
+            "{} · {}",
+            s.run_paused,
+            fill(
+                s.run_progress,
+                &[&epoch, &run.settings.epochs, &speed, &left]
+            )
+        ),
+        RunState::Finished | RunState::Stopped => {
+            let last = run.epochs.last();
+            let pct = |v: Option<f32>| v.map_or("–".into(), |a| format!("{:.1}%", a * 100.0));
+            let done = fill(
+                s.run_finished,
+                &[
+                    &pct(last.map(|e| e.stats.train_accuracy)),
+                    &pct(last.and_then(|e| e.stats.test_accuracy)),
+                    &format!("{:.1}", run.active_seconds),
+                ],
+            );
+            if run.state == RunState::Stopped {
+                format!("{} · {done}", fill(s.run_stopped, &[&run.epochs.len()]))
+            } else {
+                done
+            }
+        }
+        RunState::Failed => String::new(),
+    };
+    if !text.is_empty() {
+        ui.label(text);
+    }
+    if let Some(e) = &run.error {
+        ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
+    }
+    if run.is_active() {
+        ui.add(egui::ProgressBar::new(run.progress()).show_percentage());
+    }
+}
+
+/// The settings of the next run, as a grid of labelled controls.
+fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let before = p.train.settings.clone();
+    let mut t = before.clone();
+    ui.add_enabled_ui(!p.train.running(), |ui| {
+        egui::Grid::new("train-settings-grid")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                ui.label(s.train_arch).on_hover_text(s.train_arch_tip);
+                let current = fill(s.train_arch_current, &[&p.ex.model.info.name]);
+                let shown = match &t.arch {
+                    ArchChoice::Current => current.clone(),
+                    ArchChoice::Sample { name, .. } => name.clone(),
+                };
+                egui::ComboBox::from_id_salt("train-arch")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut t.arch, ArchChoice::Current, current);
+                        for m in p.models {
+                            let choice = ArchChoice::Sample {
+                                name: m.name.clone(),
+                                path: m.path.clone(),
+                            };
+                            ui.selectable_value(&mut t.arch, choice, &m.name);
+                        }
+                    });
+                ui.end_row();
+
+                ui.label(s.train_data);
+                egui::ComboBox::from_id_salt("train-data")
+                    .selected_text(data_name(s, t.data))
+                    .show_ui(ui, |ui| {
+                        for d in DataChoice::ALL {
+                            ui.selectable_value(&mut t.data, d, data_name(s, d));
+                        }
+                    });
+                ui.end_row();
+
+                ui.label(s.train_images).on_hover_text(s.train_images_tip);
+                ui.horizontal(|ui| {
+                    for n in TRAIN_SIZES {
+                        ui.selectable_value(&mut t.train_size, n, n.to_string());
+                    }
+                });
+                ui.end_row();
+
+                ui.label(s.train_epochs);
+                ui.add(egui::DragValue::new(&mut t.epochs).range(1..=200));
+                ui.end_row();
+
+                ui.label(s.learning_rate);
+                choice_ui(ui, "train-lr", &mut t.lr, &[1e-4, 3e-4, 1e-3, 3e-3, 1e-2]);
+                ui.end_row();
+
+                ui.label(s.train_batch);
+                choice_ui(ui, "train-batch", &mut t.batch, &[8, 16, 32, 64, 128]);
+                ui.end_row();
+
+                ui.label(s.train_seed);
+                ui.add(egui::DragValue::new(&mut t.seed).range(0..=9999));
+                ui.end_row();
+
+                ui.label(s.pooling);
+                egui::ComboBox::from_id_salt("train-pool")
+                    .selected_text(t.pool.map_or(s.as_arch, |m| s.pool_mode(m)))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut t.pool, None, s.as_arch);
+                        for m in [PoolMode::Max, PoolMode::Avg] {
+                            ui.selectable_value(&mut t.pool, Some(m), s.pool_mode(m));
+                        }
+                    });
+                ui.end_row();
+
+                ui.label(s.dropout);
+                ui.vertical(|ui| {
+                    let mut as_arch = t.dropout.is_none();
+                    if ui.checkbox(&mut as_arch, s.as_arch).changed() {
+                        t.dropout = (!as_arch).then_some(0.5);
+                    }
+                    if let Some(rate) = &mut t.dropout {
+                        ui.add(egui::Slider::new(rate, 0.0..=0.9).step_by(0.05));
+                    }
+                });
+                ui.end_row();
+
+                ui.label(s.weight_decay);
+                choice_ui(
+                    ui,
+                    "train-wd",
+                    &mut t.weight_decay,
+                    &[0.0, 1e-4, 1e-3, 1e-2],
+                );
+                ui.end_row();
+
+                ui.label(s.augment);
+                ui.vertical(|ui| augment_ui(ui, s, &mut t.augment));
+                ui.end_row();
+            });
+    });
+    if t != before {
+        p.commands.push(Command::SetTrainSettings(t));
+    }
+}
+
+fn augment_ui(ui: &mut egui::Ui, s: &Strings, a: &mut Augment) {
+    ui.add(egui::Slider::new(&mut a.shift, 0..=4).text(s.aug_shift));
+    ui.add(
+        egui::Slider::new(&mut a.noise, 0.0..=0.5)
+            .step_by(0.05)
+            .text(s.aug_noise),
+    );
+}
+
+/// A drop-down of a few values.
+fn choice_ui<T: Copy + PartialEq + std::fmt::Display>(
+    ui: &mut egui::Ui,
+    id: &str,
+    value: &mut T,
+    choices: &[T],
+) {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(value.to_string())
+        .show_ui(ui, |ui| {
+            for &c in choices {
+                ui.selectable_value(value, c, c.to_string());
+            }
+        });
+}
+
+/// Start, pause or resume, stop; save and open the trained model; follow; clear.
+fn controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let t = p.train;
+    ui.horizontal_wrapped(|ui| {
+        if !t.running() {
+            if ui.button(s.train_start).clicked() {
+                p.commands.push(Command::StartTraining);
+            }
+        } else {
+            if t.paused() {
+                if ui.button(s.train_resume).clicked() {
+                    p.commands.push(Command::ResumeTraining);
+                }
+            } else if ui.button(s.train_pause).clicked() {
+                p.commands.push(Command::PauseTraining);
+            }
+            if ui.button(s.train_stop).clicked() {
+                p.commands.push(Command::StopTraining);
+            }
+        }
+    });
+    let mut follow = t.follow;
+    if ui
+        .checkbox(&mut follow, s.follow)
+        .on_hover_text(fill(s.follow_tip, &[&SNAPSHOT_STEPS]))
+        .changed()
+    {
+        p.commands.push(Command::FollowTraining(follow));
+    }
+    let trained = t.trained().is_some();
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(trained, egui::Button::new(s.save_run))
+            .clicked()
+        {
+            p.commands.push(Command::SaveRunDialog);
+        }
+        if ui
+            .add_enabled(trained, egui::Button::new(s.open_run))
+            .clicked()
+        {
+            p.commands.push(Command::OpenRunInExplorer);
+        }
+    });
+    if !t.runs.is_empty() && ui.button(s.clear_runs).clicked() {
+        p.commands.push(Command::ClearRuns);
+    }
+}

@@ -1,0 +1,114 @@
+//! A run started from the app's Train tab (its state, headless, on a worker thread) gives the
+//! same weights, bit for bit, as `convscope train` with the same settings and seed; and the
+//! record it keeps is the CLI's. Runs on the MNIST subset bundled in assets/data/mnist.
+
+use convscope::app::train::{ArchChoice, DataChoice, RunState, TrainSettings, Training};
+use convscope::data::augment::Augment;
+use convscope::engine::{Model, PoolMode};
+use convscope::io::{architecture::load_architecture, load_model};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs `settings` in the app's state until the worker is done (at most two minutes).
+fn train_in_app(arch: &Model, settings: TrainSettings) -> Model {
+    let ctx = egui::Context::default();
+    let mut training = Training::default();
+    training.settings = settings;
+    training.start(arch, None, &ctx);
+    let started = Instant::now();
+    while training.running() {
+        assert!(started.elapsed() < Duration::from_secs(120), "too slow");
+        training.poll();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let run = training.current.as_ref().expect("a run");
+    assert_eq!(run.state, RunState::Finished, "{:?}", run.error);
+    run.model.clone().expect("a trained model")
+}
+
+fn train_in_cli(args: &[&str], out: &Path) -> Model {
+    let status = Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .arg("train")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("the CLI runs");
+    assert!(status.success());
+    load_model(out).expect("the CLI's model loads")
+}
+
+#[test]
+fn the_app_and_the_cli_train_the_same_weights() {
+    let arch = load_architecture(Path::new("sample_models/arch/fc.json")).expect("arch");
+    let settings = TrainSettings {
+        arch: ArchChoice::Current,
+        data: DataChoice::Mnist,
+        train_size: 160,
+        epochs: 2,
+        lr: 3e-3,
+        batch: 16,
+        seed: 7,
+        pool: Some(PoolMode::Avg),
+        dropout: Some(0.25),
+        weight_decay: 1e-4,
+        augment: Augment {
+            shift: 1,
+            noise: 0.05,
+        },
+    };
+    let app = train_in_app(&arch, settings);
+    let dir = std::env::temp_dir().join(format!("convscope-parity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let args = [
+        "--arch",
+        "sample_models/arch/fc.json",
+        "--data",
+        "mnist:assets/data/mnist",
+        "--train-limit",
+        "160",
+        "--epochs",
+        "2",
+        "--lr",
+        "0.003",
+        "--batch",
+        "16",
+        "--seed",
+        "7",
+        "--pool",
+        "avg",
+        "--dropout",
+        "0.25",
+        "--weight-decay",
+        "0.0001",
+        "--augment-shift",
+        "1",
+        "--augment-noise",
+        "0.05",
+    ];
+    let cli = train_in_cli(&args, &dir.join("cli.json"));
+    assert_eq!(app.layers(), cli.layers(), "weights differ");
+    // Saved and read back as the CLI's was, so both records went through the same JSON.
+    convscope::io::save_model(&app, &dir.join("app.json")).expect("saves");
+    let app = load_model(&dir.join("app.json")).expect("reloads");
+    assert_eq!(app.layers(), cli.layers(), "weights differ after saving");
+    // The records agree on everything but the wall time and how the folder was written.
+    let strip = |m: &Model| {
+        let mut t = m.info.training.clone();
+        let dataset = t["dataset"].as_str().unwrap_or_default().to_string();
+        assert!(dataset.ends_with("assets/data/mnist"), "{dataset}");
+        t["wall_seconds"] = serde_json::Value::Null;
+        t["dataset"] = serde_json::Value::Null;
+        t
+    };
+    assert_eq!(strip(&app), strip(&cli));
+    // Another seed gives other weights: the comparison above can fail.
+    let other = train_in_cli(
+        &[&args[..13], &["8"], &args[14..]].concat(),
+        &dir.join("other.json"),
+    );
+    assert_ne!(app.layers(), other.layers());
+    std::fs::remove_dir_all(&dir).ok();
+}
