@@ -261,7 +261,7 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                ui.label(s.train_arch).on_hover_text(s.train_arch_tip);
+                let l = ui.label(s.train_arch).on_hover_text(s.train_arch_tip);
                 let current = fill(s.train_arch_current, &[&p.ex.model.info.name]);
                 let shown = match &t.arch {
                     ArchChoice::Current => current.clone(),
@@ -278,17 +278,21 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                             };
                             ui.selectable_value(&mut t.arch, choice, &m.name);
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(l.id);
                 ui.end_row();
 
-                ui.label(s.train_data);
+                let l = ui.label(s.train_data);
                 egui::ComboBox::from_id_salt("train-data")
                     .selected_text(data_name(s, t.data))
                     .show_ui(ui, |ui| {
                         for d in DataChoice::ALL {
                             ui.selectable_value(&mut t.data, d, data_name(s, d));
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(l.id);
                 ui.end_row();
 
                 ui.label(s.train_images).on_hover_text(s.train_images_tip);
@@ -299,23 +303,31 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 });
                 ui.end_row();
 
-                ui.label(s.train_epochs);
-                ui.add(egui::DragValue::new(&mut t.epochs).range(1..=200));
+                let l = ui.label(s.train_epochs);
+                ui.add(egui::DragValue::new(&mut t.epochs).range(1..=200))
+                    .labelled_by(l.id);
                 ui.end_row();
 
-                ui.label(s.learning_rate);
-                choice_ui(ui, "train-lr", &mut t.lr, &[1e-4, 3e-4, 1e-3, 3e-3, 1e-2]);
+                let l = ui.label(s.learning_rate);
+                choice_ui(
+                    ui,
+                    l.id,
+                    "train-lr",
+                    &mut t.lr,
+                    &[1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
+                );
                 ui.end_row();
 
-                ui.label(s.train_batch);
-                choice_ui(ui, "train-batch", &mut t.batch, &[8, 16, 32, 64, 128]);
+                let l = ui.label(s.train_batch);
+                choice_ui(ui, l.id, "train-batch", &mut t.batch, &[8, 16, 32, 64, 128]);
                 ui.end_row();
 
-                ui.label(s.train_seed);
-                ui.add(egui::DragValue::new(&mut t.seed).range(0..=9999));
+                let l = ui.label(s.train_seed);
+                ui.add(egui::DragValue::new(&mut t.seed).range(0..=9999))
+                    .labelled_by(l.id);
                 ui.end_row();
 
-                ui.label(s.pooling);
+                let l = ui.label(s.pooling);
                 egui::ComboBox::from_id_salt("train-pool")
                     .selected_text(t.pool.map_or(s.as_arch, |m| s.pool_mode(m)))
                     .show_ui(ui, |ui| {
@@ -323,24 +335,28 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                         for m in [PoolMode::Max, PoolMode::Avg] {
                             ui.selectable_value(&mut t.pool, Some(m), s.pool_mode(m));
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(l.id);
                 ui.end_row();
 
-                ui.label(s.dropout);
+                let l = ui.label(s.dropout);
                 ui.vertical(|ui| {
                     let mut as_arch = t.dropout.is_none();
                     if ui.checkbox(&mut as_arch, s.as_arch).changed() {
                         t.dropout = (!as_arch).then_some(0.5);
                     }
                     if let Some(rate) = &mut t.dropout {
-                        ui.add(egui::Slider::new(rate, 0.0..=0.9).step_by(0.05));
+                        ui.add(egui::Slider::new(rate, 0.0..=0.9).step_by(0.05))
+                            .labelled_by(l.id);
                     }
                 });
                 ui.end_row();
 
-                ui.label(s.weight_decay);
+                let l = ui.label(s.weight_decay);
                 choice_ui(
                     ui,
+                    l.id,
                     "train-wd",
                     &mut t.weight_decay,
                     &[0.0, 1e-4, 1e-3, 1e-2],
@@ -369,6 +385,7 @@ fn augment_ui(ui: &mut egui::Ui, s: &Strings, a: &mut Augment) {
 /// A drop-down of a few values.
 fn choice_ui<T: Copy + PartialEq + std::fmt::Display>(
     ui: &mut egui::Ui,
+    label: egui::Id,
     id: &str,
     value: &mut T,
     choices: &[T],
@@ -379,7 +396,9 @@ fn choice_ui<T: Copy + PartialEq + std::fmt::Display>(
             for &c in choices {
                 ui.selectable_value(value, c, c.to_string());
             }
-        });
+        })
+        .response
+        .labelled_by(label);
 }
 
 /// Start, pause or resume, stop; save and open the trained model; follow; clear.

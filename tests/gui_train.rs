@@ -1,0 +1,193 @@
+//! Drives the Train tab headlessly with egui_kittest on the committed fixtures: a short run
+//! on the bundled MNIST subset grows its curves, pauses (the UI keeps answering while the
+//! worker waits), resumes, stops; a second run is drawn beside the first with its settings in
+//! the legend; the trained model is saved (never through a file dialog) and opened in the
+//! explorer; "follow training" puts the weights being trained into the explorer.
+
+use convscope::app::train::{RunState, TrainSettings};
+use convscope::app::{Command, ConvscopeApp, Settings, Tab};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+type H = Harness<'static, ConvscopeApp>;
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+}
+
+fn harness() -> H {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()])
+        });
+    h.state_mut().native_dialogs = false;
+    h.run();
+    h.get_by_label("Train").click();
+    h.run();
+    assert_eq!(h.state().view.tab, Tab::Train);
+    h
+}
+
+fn apply(h: &mut H, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+    h.step();
+}
+
+/// Steps the app (as frames would come) until `done` holds; fails after `secs` seconds.
+fn step_until(h: &mut H, secs: u64, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "waited for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn state(app: &ConvscopeApp) -> RunState {
+    app.train
+        .current
+        .as_ref()
+        .map_or(RunState::Failed, |r| r.state)
+}
+
+fn images(app: &ConvscopeApp) -> usize {
+    app.train.current.as_ref().map_or(0, |r| r.images_done)
+}
+
+#[test]
+fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
+    let mut h = harness();
+    // Long enough never to finish by itself: it is stopped below.
+    let long = TrainSettings {
+        train_size: 500,
+        epochs: 100,
+        batch: 16,
+        ..TrainSettings::default()
+    };
+    apply(&mut h, Command::SetTrainSettings(long));
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, 60, "two epochs", |a| {
+        a.train
+            .current
+            .as_ref()
+            .is_some_and(|r| r.epochs.len() >= 2)
+    });
+    let run = h.state().train.current.as_ref().expect("a run");
+    assert!(
+        run.batch_loss.len() >= 2 * 500 / 16,
+        "{}",
+        run.batch_loss.len()
+    );
+    assert!(run.throughput().is_some_and(|r| r > 0.0));
+    assert!(run.epochs[1].stats.train_accuracy > run.epochs[0].stats.train_accuracy * 0.5);
+    assert!(run.epochs.iter().all(|e| e.test_loss.is_some()));
+    assert!(h.state().train.snapshot.is_some());
+    // The status line says where it is.
+    assert!(h.query_by_label_contains("images/s").is_some());
+
+    h.get_by_label("Pause").click();
+    h.step();
+    assert_eq!(state(h.state()), RunState::Paused);
+    // The worker may finish the step it was on; then nothing moves, yet frames go on.
+    std::thread::sleep(Duration::from_millis(200));
+    h.step();
+    let paused_at = images(h.state());
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(images(h.state()), paused_at, "trained while paused");
+
+    h.get_by_label("Resume").click();
+    h.step();
+    assert_eq!(state(h.state()), RunState::Running);
+    step_until(&mut h, 30, "more images after resuming", |a| {
+        images(a) > paused_at
+    });
+
+    h.get_by_label("Stop").click();
+    step_until(&mut h, 30, "the stop", |a| state(a) == RunState::Stopped);
+    assert!(h.state().train.trained().is_some());
+
+    // A second run, with dropout: the first stays on the plots, both in the legend.
+    let short = TrainSettings {
+        train_size: 200,
+        epochs: 2,
+        batch: 16,
+        dropout: Some(0.5),
+        ..TrainSettings::default()
+    };
+    apply(&mut h, Command::SetTrainSettings(short));
+    h.get_by_label("Start").click();
+    step_until(&mut h, 60, "the second run", |a| {
+        state(a) == RunState::Finished
+    });
+    h.run();
+    let t = &h.state().train;
+    assert_eq!(t.runs.len(), 1);
+    assert_eq!(t.runs[0].state, RunState::Stopped);
+    assert_eq!(t.current.as_ref().map(|r| r.number), Some(2));
+    assert!(h.query_by_label_contains("#1 ").is_some());
+    assert!(h.query_by_label_contains("dropout 0.50").is_some());
+
+    // Saving never opens a dialog in tests; the path is given.
+    h.get_by_label("Save model…").click();
+    h.run();
+    let dir = std::env::temp_dir().join(format!("convscope-gui-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("run2.json");
+    apply(&mut h, Command::SaveRun(path.clone()));
+    let saved = convscope::io::load_model(&path).expect("the saved run loads");
+    let trained = h.state().train.trained().expect("trained").clone();
+    assert_eq!(saved.layers(), trained.layers());
+    assert_eq!(
+        saved.info.training["history"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(saved.info.training["dropout"], serde_json::json!(0.5));
+
+    h.get_by_label("Open in explorer").click();
+    step_until(&mut h, 30, "the saved model in the explorer", |a| {
+        a.explorer.model_path.as_deref() == Some(path.as_path())
+    });
+    h.run();
+    assert_eq!(h.state().view.tab, Tab::Explorer);
+    assert_eq!(h.state().explorer.model.layers(), trained.layers());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn follow_training_shows_the_weights_being_trained() {
+    let mut h = harness();
+    let before = h.state().explorer.model.clone();
+    let settings = TrainSettings {
+        train_size: 500,
+        epochs: 100,
+        batch: 4,
+        ..TrainSettings::default()
+    };
+    apply(&mut h, Command::SetTrainSettings(settings));
+    h.get_by_label("Follow training").click();
+    h.get_by_label("Start").click();
+    step_until(&mut h, 60, "a snapshot after some steps", |a| {
+        a.train.snapshot.as_ref().is_some_and(|s| s.step > 0)
+    });
+    h.step();
+    let app = h.state();
+    let snapshot = app.train.snapshot.as_ref().expect("a snapshot");
+    assert_eq!(app.explorer.model.layers(), snapshot.model.layers());
+    assert_ne!(app.explorer.model.layers(), before.layers());
+    // The first layer's maps of the explorer's input came with it.
+    assert!(snapshot.first_maps.is_some());
+    h.get_by_label("Stop").click();
+    step_until(&mut h, 30, "the stop", |a| !a.train.running());
+}
