@@ -181,6 +181,7 @@ mod tests {
         ("train", "train-limit", 1, 1_000_000),
         ("train", "epochs", 1, 10_000),
         ("train", "batch", 1, 4096),
+        ("train", "augment-shift", 0, 16),
         ("sweep", "max-shift", 0, 4096),
         ("consistency", "max-shift", 0, 4096),
         ("consistency", "limit", 1, 1_000_000),
