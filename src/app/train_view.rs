@@ -327,7 +327,7 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     .labelled_by(l.id);
                 ui.end_row();
 
-                let l = ui.label(s.pooling);
+                let l = ui.label(s.train_pool);
                 egui::ComboBox::from_id_salt("train-pool")
                     .selected_text(t.pool.map_or(s.as_arch, |m| s.pool_mode(m)))
                     .show_ui(ui, |ui| {
