@@ -21,6 +21,7 @@ mod notices;
 mod pipeline;
 mod plot_legend;
 mod pool_view;
+pub mod presentation;
 pub mod samples;
 pub mod settings;
 mod stage_view;
@@ -55,6 +56,11 @@ pub enum Tab {
     Lab,
     /// Train the architecture and watch it learn.
     Train,
+}
+
+impl Tab {
+    /// Every tab, in the order the toolbar shows them (tests walk them all).
+    pub const ALL: [Tab; 2] = [Tab::Explorer, Tab::Lab];
 }
 
 /// What only the drawing needs: display choices and animation clocks.
@@ -374,17 +380,17 @@ impl ConvscopeApp {
                 self.settings.dark = !self.settings.dark;
                 self.apply_look(ctx);
             }
-            Command::TogglePresentation => {
-                let zoom = match self.view.zoom_before_presentation.take() {
-                    Some(z) => z,
-                    None => {
-                        self.view.zoom_before_presentation = Some(self.settings.zoom);
-                        (self.settings.zoom * 1.5).min(Settings::MAX_ZOOM)
-                    }
-                };
-                self.settings.zoom = zoom;
-                self.apply_look(ctx);
-            }
+            Command::TogglePresentation => match self.view.zoom_before_presentation.take() {
+                Some(zoom) => {
+                    self.settings.zoom = zoom;
+                    self.apply_look(ctx);
+                    presentation::apply(ctx, false);
+                }
+                None => {
+                    self.view.zoom_before_presentation = Some(self.settings.zoom);
+                    presentation::apply(ctx, true);
+                }
+            },
             Command::ToggleFullscreen => {
                 let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
@@ -580,6 +586,10 @@ impl ConvscopeApp {
 impl eframe::App for ConvscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if self.view.zoom_before_presentation.is_some() {
+            // The window may have moved to another screen or been resized.
+            presentation::apply(&ctx, true);
+        }
         self.finish_jobs();
         self.lab.poll();
         self.poll_training();
@@ -653,7 +663,10 @@ impl eframe::App for ConvscopeApp {
         if zoom != ctx.zoom_factor() {
             ctx.set_zoom_factor(zoom);
         }
-        self.settings.zoom = zoom;
+        // Presentation mode's zoom belongs to the screen, not to the settings.
+        if self.view.zoom_before_presentation.is_none() {
+            self.settings.zoom = zoom;
+        }
         let now = ctx.input(|i| i.time);
         if now - self.saved_at >= SAVE_EVERY_SECONDS {
             self.saved_at = now;

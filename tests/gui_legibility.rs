@@ -1,0 +1,226 @@
+//! Legible from the back row, and nothing below the fold: every sample model's every stage,
+//! the lab (with a sweep) and the training history, in every language, laid out at 1280x800
+//! and 1920x1080. Measured from what egui laid out for the frame: the font size of every
+//! galley it painted (in screen pixels), and the rectangles of the widgets it placed.
+
+use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use egui::epaint::{ClippedShape, Shape};
+use egui::{Pos2, Rect, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::path::PathBuf;
+
+type H = Harness<'static, ConvscopeApp>;
+
+const LAPTOP: Vec2 = Vec2::new(1280.0, 800.0);
+const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
+
+fn sample_models() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models");
+    let mut models: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("sample_models/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    models.sort();
+    models
+}
+
+fn model_path(name: &str) -> PathBuf {
+    sample_models()
+        .into_iter()
+        .find(|p| p.file_stem().is_some_and(|s| s == name))
+        .expect("the sample model exists")
+}
+
+/// The app on sample model `name`, in `lang`, in a window of `size` screen pixels.
+fn open(name: &str, lang: Lang, size: Vec2, presentation: bool) -> H {
+    let model = model_path(name);
+    let settings = Settings {
+        last_model: Some(model.clone()),
+        language: lang,
+        ..Settings::default()
+    };
+    let dirs = vec![model.parent().expect("folder").to_path_buf()];
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
+            app.native_dialogs = false;
+            app
+        });
+    h.run();
+    if presentation {
+        apply(&mut h, Command::TogglePresentation);
+    }
+    // Away from every widget: no hover state, no tooltip.
+    h.event(egui::Event::PointerGone);
+    h.run();
+    h
+}
+
+fn apply(h: &mut H, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+    h.run();
+}
+
+/// Steps the app until its background jobs are done.
+fn settle(h: &mut H) {
+    for _ in 0..2000 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+}
+
+/// One text egui painted in the last frame: its font size in screen pixels.
+#[derive(Debug, Clone)]
+struct Text {
+    px: f32,
+    text: String,
+    rect: Rect,
+}
+
+fn collect_texts(shape: &Shape, clip: Rect, screen: Rect, ppp: f32, out: &mut Vec<Text>) {
+    match shape {
+        Shape::Vec(shapes) => {
+            for s in shapes {
+                collect_texts(s, clip, screen, ppp, out);
+            }
+        }
+        Shape::Text(t) => {
+            let rect = t.visual_bounding_rect();
+            let seen = rect.intersect(clip).intersect(screen);
+            if !seen.is_positive() {
+                return;
+            }
+            let job = &t.galley.job;
+            for section in &job.sections {
+                let range = section.byte_range.start.0..section.byte_range.end.0;
+                let text = job.text.get(range).unwrap_or("");
+                if text.trim().is_empty() {
+                    continue;
+                }
+                out.push(Text {
+                    px: section.format.font_id.size * ppp,
+                    text: text.to_string(),
+                    rect,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every text on screen in the last frame.
+fn texts(h: &H) -> Vec<Text> {
+    let output = h.output();
+    let ppp = output.pixels_per_point;
+    let screen = h.ctx.content_rect();
+    let mut out = Vec::new();
+    for ClippedShape {
+        clip_rect,
+        shape,
+        transform_after_tessellation: t,
+    } in &output.shapes
+    {
+        // A transformed layer (egui's own scaling) would draw its galleys scaled by t.scaling.
+        collect_texts(shape, *clip_rect, screen, ppp * t.scaling, &mut out);
+    }
+    out
+}
+
+/// Every widget egui placed whose rectangle reaches past the window (by more than a pixel).
+fn outside(h: &H) -> Vec<(String, Rect)> {
+    let screen = h.ctx.content_rect().expand(1.0);
+    h.query_all(egui_kittest::kittest::by())
+        .filter_map(|node| {
+            let bounds = node.accesskit_node().bounding_box()?;
+            let _ = bounds;
+            let rect = node.rect();
+            (rect.is_positive() && !screen.contains_rect(rect)).then(|| {
+                let label = node
+                    .accesskit_node()
+                    .label()
+                    .or_else(|| node.accesskit_node().value())
+                    .unwrap_or_default();
+                (format!("{:?} {label}", node.accesskit_node().role()), rect)
+            })
+        })
+        .collect()
+}
+
+/// What one view showed: where it was, its smallest text, what reached past the window.
+struct Seen {
+    place: String,
+    smallest: Option<Text>,
+    below: Vec<Text>,
+    outside: Vec<(String, Rect)>,
+}
+
+fn look(h: &H, place: String, min_px: f32) -> Seen {
+    let all = texts(h);
+    let smallest = all.iter().min_by(|a, b| a.px.total_cmp(&b.px)).cloned();
+    let below = all.into_iter().filter(|t| t.px + 0.01 < min_px).collect();
+    Seen {
+        place,
+        smallest,
+        below,
+        outside: outside(h),
+    }
+}
+
+/// Every view of model `name`: each stage of the explorer, then every tab after it with a
+/// sweep run (in every pooling mode) where there is one.
+fn every_view(name: &str, lang: Lang, size: Vec2, presentation: bool, min_px: f32) -> Vec<Seen> {
+    let mut h = open(name, lang, size, presentation);
+    let mut seen = Vec::new();
+    let stages = h.state().explorer.stage_count();
+    for tab in Tab::ALL {
+        apply(&mut h, Command::ShowTab(tab));
+        for stage in 0..stages {
+            apply(&mut h, Command::SelectStage(stage));
+            if tab != Tab::Explorer && stage == 0 {
+                apply(&mut h, Command::RunSweep);
+                settle(&mut h);
+            }
+            let place = format!("{name} {lang:?} {size:?} {tab:?} stage {stage}");
+            seen.push(look(&h, place, min_px));
+        }
+    }
+    seen
+}
+
+fn report(seen: &[Seen]) {
+    for s in seen {
+        let small = s
+            .smallest
+            .as_ref()
+            .map(|t| format!("{:.1}px {:?}", t.px, t.text))
+            .unwrap_or_default();
+        println!(
+            "{}: smallest {small}; {} below; {} outside {:?}",
+            s.place,
+            s.below.len(),
+            s.outside.len(),
+            s.outside.iter().take(4).collect::<Vec<_>>()
+        );
+        for t in s.below.iter().take(6) {
+            println!("    {:.1}px {:?}", t.px, t.text);
+        }
+    }
+}
+
+#[test]
+fn measure() {
+    for name in ["digits-max", "shapes-max", "fc-overfit", "edges"] {
+        report(&every_view(name, Lang::En, LAPTOP, true, 14.0));
+        report(&every_view(name, Lang::Zh, PROJECTOR, true, 18.0));
+    }
+    let _ = Pos2::ZERO;
+}
