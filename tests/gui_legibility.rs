@@ -83,7 +83,6 @@ fn settle(h: &mut H) {
 struct Text {
     px: f32,
     text: String,
-    rect: Rect,
 }
 
 fn collect_texts(shape: &Shape, clip: Rect, screen: Rect, ppp: f32, out: &mut Vec<Text>) {
@@ -109,7 +108,6 @@ fn collect_texts(shape: &Shape, clip: Rect, screen: Rect, ppp: f32, out: &mut Ve
                 out.push(Text {
                     px: section.format.font_id.size * ppp,
                     text: text.to_string(),
-                    rect,
                 });
             }
         }
@@ -140,8 +138,7 @@ fn outside(h: &H) -> Vec<(String, Rect)> {
     let screen = h.ctx.content_rect().expand(1.0);
     h.query_all(egui_kittest::kittest::by())
         .filter_map(|node| {
-            let bounds = node.accesskit_node().bounding_box()?;
-            let _ = bounds;
+            node.accesskit_node().bounding_box()?;
             let rect = node.rect();
             (rect.is_positive() && !screen.contains_rect(rect)).then(|| {
                 let label = node
@@ -210,17 +207,159 @@ fn report(seen: &[Seen]) {
             s.outside.len(),
             s.outside.iter().take(4).collect::<Vec<_>>()
         );
-        for t in s.below.iter().take(6) {
-            println!("    {:.1}px {:?}", t.px, t.text);
+    }
+}
+
+/// Presentation mode on every view of model `name`, in both languages, on a 1280x800 laptop
+/// (every text at least 14 px) and a 1920x1080 projector (at least 18 px); and every stage of
+/// the explorer fits the window, nothing below the fold or off the side.
+fn legible_and_in_view(name: &str) {
+    let mut failures = Vec::new();
+    for lang in Lang::ALL {
+        for (size, min_px) in [(LAPTOP, 14.0), (PROJECTOR, 18.0)] {
+            let seen = every_view(name, lang, size, true, min_px);
+            report(&seen);
+            for s in &seen {
+                for t in &s.below {
+                    failures.push(format!("{}: {:.1} px {:?}", s.place, t.px, t.text));
+                }
+                if s.place.contains("Explorer") {
+                    for (what, rect) in &s.outside {
+                        failures.push(format!("{}: {what} at {rect:?} is off screen", s.place));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every stage of the explorer at 1280x800 without presentation mode: nothing off screen.
+fn in_view_on_a_laptop(name: &str) {
+    let seen = every_view(name, Lang::En, LAPTOP, false, 0.0);
+    report(&seen);
+    let failures: Vec<String> = seen
+        .iter()
+        .filter(|s| s.place.contains("Explorer"))
+        .flat_map(|s| {
+            s.outside
+                .iter()
+                .map(move |(what, rect)| format!("{}: {what} at {rect:?}", s.place))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The widgets issue 11 found below the fold at 1280x800, each checked by its rectangle.
+#[test]
+fn what_was_below_the_fold_at_1280x800_is_in_view() {
+    let window = Rect::from_min_size(Pos2::ZERO, LAPTOP);
+    let inside = |h: &H, what: &str, rect: Rect| {
+        assert!(
+            window.expand(1.0).contains_rect(rect),
+            "{what} at {rect:?} is outside the 1280x800 window ({})",
+            h.state().model_name()
+        );
+    };
+    // The conv hover value: hover the first output map of digits-max's conv1.
+    let mut h = open("digits-max", Lang::En, LAPTOP, false);
+    apply(&mut h, Command::SelectStage(1));
+    let maps = h.get_by_label("Output maps").rect();
+    h.hover_at(Pos2::new(maps.left() + 20.0, maps.bottom() + 45.0));
+    h.run();
+    let value = h.get_by_label_contains("channel 0, row").rect();
+    inside(&h, "the conv hover value", value);
+    // The probability chart of the output layer (fc2 of fc-overfit), its x axis included.
+    let mut h = open("fc-overfit", Lang::En, LAPTOP, false);
+    apply(&mut h, Command::LastStage);
+    apply(&mut h, Command::PrevStage);
+    assert!(
+        h.state()
+            .explorer
+            .stage_layer(h.state().explorer.stage)
+            .is_some_and(|l| l.name == "fc2")
+    );
+    let heading = h.get_by_label("Probabilities").rect();
+    inside(&h, "the probabilities heading", heading);
+    // Each class label is painted twice when the chart's x axis is on screen: once in the
+    // logits table, once under its bar (text off screen is not counted).
+    let shown = texts(&h);
+    for class in 0..10 {
+        let label = class.to_string();
+        let count = shown.iter().filter(|t| t.text == label).count();
+        assert!(
+            count >= 2,
+            "class {label} is not on the chart's x axis on screen"
+        );
+    }
+    // Every card of shapes-max's strip, the output's included.
+    let h = open("shapes-max", Lang::En, LAPTOP, false);
+    for name in ["Input", "flatten", "fc", "softmax"] {
+        let card = h
+            .query_all_by_label(name)
+            .next()
+            .unwrap_or_else(|| panic!("no card {name}"))
+            .rect();
+        inside(&h, name, card);
+    }
+    // The edges model's input stage.
+    let h = open("edges", Lang::En, LAPTOP, false);
+    for node in h.query_all(egui_kittest::kittest::by()) {
+        if node.accesskit_node().bounding_box().is_none() {
+            continue;
+        }
+        let rect = node.rect();
+        if rect.is_positive() {
+            inside(&h, "a widget of the edges input", rect);
         }
     }
 }
 
+macro_rules! per_model {
+    ($($test:ident $laptop:ident = $name:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            legible_and_in_view($name);
+        }
+        #[test]
+        fn $laptop() {
+            in_view_on_a_laptop($name);
+        }
+    )*};
+}
+
+// One pair of tests per sample model, so that they run side by side.
+per_model! {
+    digits_avg_is_legible digits_avg_fits_a_laptop = "digits-avg";
+    digits_gap_is_legible digits_gap_fits_a_laptop = "digits-gap";
+    digits_max_is_legible digits_max_fits_a_laptop = "digits-max";
+    digits_nopool_is_legible digits_nopool_fits_a_laptop = "digits-nopool";
+    edges_is_legible edges_fits_a_laptop = "edges";
+    fc_dropout_is_legible fc_dropout_fits_a_laptop = "fc-dropout";
+    fc_overfit_is_legible fc_overfit_fits_a_laptop = "fc-overfit";
+    shapes_avg_is_legible shapes_avg_fits_a_laptop = "shapes-avg";
+    shapes_max_is_legible shapes_max_fits_a_laptop = "shapes-max";
+}
+
 #[test]
-fn measure() {
-    for name in ["digits-max", "shapes-max", "fc-overfit", "edges"] {
-        report(&every_view(name, Lang::En, LAPTOP, true, 14.0));
-        report(&every_view(name, Lang::Zh, PROJECTOR, true, 18.0));
-    }
-    let _ = Pos2::ZERO;
+fn every_sample_model_is_checked() {
+    let names: Vec<String> = sample_models()
+        .iter()
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "digits-avg",
+            "digits-gap",
+            "digits-max",
+            "digits-nopool",
+            "edges",
+            "fc-dropout",
+            "fc-overfit",
+            "shapes-avg",
+            "shapes-max"
+        ],
+        "a new sample model needs its line in per_model!"
+    );
 }

@@ -3,7 +3,9 @@
 
 use super::Panels;
 use super::i18n::fill;
-use super::maps_ui::{GAP, as_maps, fit_cell, full_uv, legend_ui, maps_grid_ui, outline};
+use super::maps_ui::{
+    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline,
+};
 use super::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
 use super::textures::TexKey;
 use crate::analysis::receptive_fields;
@@ -41,12 +43,13 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         ui.vertical(|ui| {
             ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
             scale_row_ui(ui, p, stage);
-            let (c, _, mw) =
+            let (c, mh, mw) =
                 p.ex.trace
                     .get(stage)
                     .map_or((1, 1, 1), |t| as_maps(t).dim());
-            let cols = (c as f64).sqrt().ceil() as usize;
-            let cell = fit_cell(ui.available_width() - 220.0, cols, mw, 6.0);
+            // The hover readout's line stays below the maps, inside the window.
+            let room = ui.available_size() - Vec2::new(220.0, line_height(ui));
+            let (cols, cell) = fit_grid(room, c, (mh, mw), 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
             // The hovered cell is the arithmetic panel's; without a pointer, its selected one.
             if out.hovered.is_some() && !p.view.arith.animating {
@@ -81,19 +84,31 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
     let shown_inputs = i.min(MAX_KERNEL_INPUTS);
     let scale = Scale::symmetric(conv.weight.iter());
     legend_ui(ui, &scale);
-    let cell = (110.0 / (shown_inputs * kw).max(1) as f32)
-        .clamp(2.0, 14.0)
-        .floor();
-    let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
     // Hand-made filters carry their names in the model file (in the shown language).
     let names = kernel_names(p, stage);
+    // As large as 110 points of width allow, and short enough that every kernel (and its
+    // name) fits the height left: a row is at least one line of text high.
+    let line = line_height(ui);
+    let name_line = if names.is_empty() { 0.0 } else { line };
+    let per_row =
+        (ui.available_height() - line) / o.max(1) as f32 - name_line - ui.spacing().item_spacing.y;
+    let cell = (110.0 / (shown_inputs * kw).max(1) as f32)
+        .min(per_row / kh.max(1) as f32)
+        .clamp(1.0, 14.0)
+        .floor();
+    let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
+    // When a row is lower than a line of text, the rows go without their numbers (a long
+    // column of kernels still fits the window).
+    let numbered = tile.y + 1.0 >= line - ui.spacing().item_spacing.y || !names.is_empty();
     for out in 0..o {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
-            ui.add_sized(
-                [22.0, tile.y],
-                egui::Label::new(egui::RichText::new(out.to_string()).small()),
-            );
+            if numbered {
+                ui.add_sized(
+                    [22.0, tile.y],
+                    egui::Label::new(egui::RichText::new(out.to_string()).small()),
+                );
+            }
             for inp in 0..shown_inputs {
                 let tex = p.tex.get(ui.ctx(), TexKey::Kernel { stage, out, inp }, || {
                     let k = conv.weight.slice(ndarray::s![out, inp, .., ..]);

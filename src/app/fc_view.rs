@@ -36,9 +36,13 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
                 });
                 ui.separator();
             }
+            // The logits beside the probabilities (not above them), so that the chart and
+            // its axis stay on screen.
             ui.vertical(|ui| {
                 ui.strong(s.logits);
                 logits_ui(ui, p, stage);
+            });
+            ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
                 probabilities_ui(ui, p);
@@ -76,7 +80,10 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
                     .unwrap_or_default();
             let mut rows: Vec<usize> = (0..values.len()).collect();
             rows.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-            rows.truncate(TEMPLATE_UNITS);
+            // As many as fit the height left (one row per unit), at most TEMPLATE_UNITS.
+            let row = super::maps_ui::line_height(ui);
+            let fit = ((ui.available_height() - 2.0 * row) / row).floor().max(1.0) as usize;
+            rows.truncate(TEMPLATE_UNITS.min(fit));
             ui.strong(fill(s.unit_templates, &[&rows.len()]))
                 .on_hover_text(s.unit_templates_tip);
             templates_ui(ui, p, stage, dense, &rows, |p, unit| {
@@ -140,7 +147,14 @@ fn templates_ui(
     let scale = Scale::symmetric_quantile(dense.weight.iter(), 0.98);
     legend_ui(ui, &scale);
     let shown = c.min(16);
-    let cell = (360.0 / (shown * w) as f32).clamp(1.0, 6.0).floor();
+    // Every row within the height left (a row is at least a line of text high).
+    let per_row = ui.available_height() / rows.len().max(1) as f32 - ui.spacing().item_spacing.y;
+    // At most 360 points wide, and less when the logits and the chart beside need the room.
+    let width = 360.0f32.min(ui.available_width() * 0.45 - 60.0).max(40.0);
+    let cell = (width / (shown * w) as f32)
+        .min(per_row / h.max(1) as f32)
+        .clamp(1.0, 6.0)
+        .floor();
     let tile = Vec2::new(w as f32 * cell, h as f32 * cell);
     for &class in rows {
         ui.horizontal(|ui| {
@@ -232,9 +246,12 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
             })
             .collect::<Vec<_>>()
     });
+    // Up to 220 points high, within the height left (a line kept for what follows).
+    let height =
+        (ui.available_height() - 2.0 * super::maps_ui::line_height(ui)).clamp(100.0, 220.0);
     Plot::new("probabilities")
-        .height(220.0)
-        .width(ui.available_width().clamp(200.0, 520.0))
+        .height(height)
+        .width(ui.available_width().clamp(160.0, 520.0))
         .include_y(0.0)
         .include_y(1.0)
         .allow_drag(false)

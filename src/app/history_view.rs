@@ -100,11 +100,27 @@ pub(crate) const TEST_COLOUR: Color32 = Color32::from_rgb(92, 142, 222);
 pub const ACCURACY_PLOT: &str = "training-history-accuracy";
 pub const LOSS_PLOT: &str = "training-history-loss";
 
+/// Below this many points of height left, the history is a closed header to open, not plots
+/// squeezed flat or pushed below the window.
+const MIN_PLOTS_HEIGHT: f32 = 150.0;
+
 pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
-    let mine = Curves::of(&p.ex.model.info.training);
-    if mine.is_empty() {
+    if Curves::of(&p.ex.model.info.training).is_empty() {
         return;
     }
+    let room = ui.available_height();
+    if room >= MIN_PLOTS_HEIGHT + 3.0 * super::maps_ui::line_height(ui) {
+        history_plots_ui(ui, p);
+    } else {
+        egui::CollapsingHeader::new(p.s.history)
+            .id_salt("training-history-closed")
+            .default_open(false)
+            .show(ui, |ui| history_plots_ui(ui, p));
+    }
+}
+
+fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let mine = Curves::of(&p.ex.model.info.training);
     let s = p.s;
     let open_path = p.ex.model_path.as_deref();
     let others: Vec<_> = p
@@ -180,6 +196,8 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
     });
     let plot_width = ((ui.available_width() - 16.0) / 2.0).clamp(180.0, 420.0);
+    // The plots take the height left on screen (never spilling below it), up to 190 points.
+    let plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(0.0, 190.0);
     let all: Vec<&Curves> = lines.iter().map(|(_, c)| *c).collect();
     let range = if full {
         Some((0.0, 1.0))
@@ -189,7 +207,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.horizontal_top(|ui| {
         let mut plot = Plot::new(ACCURACY_PLOT)
             .id(Id::unique(ACCURACY_PLOT))
-            .height(190.0)
+            .height(plot_height)
             .width(plot_width)
             .x_axis_label(s.epoch)
             .y_axis_label(s.accuracy)
@@ -220,7 +238,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         if lines.iter().any(|(_, c)| c.has_loss()) {
             Plot::new(LOSS_PLOT)
                 .id(Id::unique(LOSS_PLOT))
-                .height(190.0)
+                .height(plot_height)
                 .width(plot_width)
                 .include_y(0.0)
                 .x_axis_label(s.epoch)

@@ -94,6 +94,31 @@ pub(crate) fn fit_cell(width: f32, cols: usize, w: usize, max: f32) -> f32 {
         .floor()
 }
 
+/// The columns and cell size (points per map pixel, whole, at most `max`) that show `count`
+/// tiles of `h`x`w` cells largest inside `room`: maps shrink to fit the screen, they never
+/// spill below it. At least one point per cell, whatever the room.
+pub(crate) fn fit_grid(room: Vec2, count: usize, (h, w): (usize, usize), max: f32) -> (usize, f32) {
+    let count = count.max(1);
+    let (h, w) = (h.max(1) as f32, w.max(1) as f32);
+    let mut best = (1, 0.0f32);
+    for cols in 1..=count {
+        let rows = count.div_ceil(cols) as f32;
+        let c = cols as f32;
+        let by_width = (room.x - (c - 1.0) * GAP) / (c * w);
+        let by_height = (room.y - (rows - 1.0) * GAP) / (rows * h);
+        let cell = by_width.min(by_height).min(max);
+        if cell > best.1 + 1e-3 {
+            best = (cols, cell);
+        }
+    }
+    let cell = if best.1 >= 2.0 {
+        best.1.floor()
+    } else {
+        best.1.max(1.0)
+    };
+    (best.0, cell)
+}
+
 /// Every channel of stage `stage` as a grid with `cell` points per map pixel.
 pub(crate) fn maps_grid_ui(
     ui: &mut egui::Ui,
@@ -171,6 +196,11 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, scale: &Scale) {
         }
         ui.small(format!("{:.2}", scale.hi));
     });
+}
+
+/// The height of one line of body text and the space after it.
+pub(crate) fn line_height(ui: &egui::Ui) -> f32 {
+    ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y
 }
 
 /// An outline on top of everything.

@@ -3,7 +3,7 @@
 
 use super::Panels;
 use super::i18n::fill;
-use super::maps_ui::{GridOut, as_maps, fit_cell, maps_grid_ui, outline};
+use super::maps_ui::{GridOut, as_maps, maps_grid_ui, outline};
 use super::stage_view::scale_row_ui;
 use super::steady_ui::reserved_label_ui;
 use super::toolbar::other_mode_note_ui;
@@ -57,9 +57,13 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
             p.view.sweep = if sweeping { None } else { Some(0) };
         }
     });
-    let (c, _, bw) = as_maps(before).dim();
-    let cols = (c as f64).sqrt().ceil() as usize;
-    let cell = fit_cell(ui.available_width() * 0.45, cols, bw, 8.0);
+    let (c, bh, bw) = as_maps(before).dim();
+    // The maps fit the height left under their titles, and leave room for the window panel.
+    let room = egui::vec2(
+        ui.available_width() * 0.38,
+        ui.available_height() - super::maps_ui::line_height(ui),
+    );
+    let (cols, cell) = super::maps_ui::fit_grid(room, c, (bh, bw), 8.0);
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, stage - 1), (s.after_pooling, stage)] {

@@ -3,7 +3,8 @@
 
 use super::i18n::fill;
 use super::maps_ui::{
-    GridOut, as_maps, fit_cell, legend_ui, maps_grid_ui, outline, scale_for, stage_title,
+    GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline, scale_for,
+    stage_title,
 };
 use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
@@ -82,9 +83,10 @@ pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
 fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.network_sees_tip);
     scale_row_ui(ui, p, 0);
-    let (c, _, w) = p.ex.trace.first().map_or((1, 1, 1), |t| as_maps(t).dim());
-    let cell = fit_cell(ui.available_width(), c, w, 12.0);
-    let out = maps_grid_ui(ui, p, 0, cell, c);
+    let (c, h, w) = p.ex.trace.first().map_or((1, 1, 1), |t| as_maps(t).dim());
+    let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
+    let (cols, cell) = fit_grid(room, c, (h, w), 12.0);
+    let out = maps_grid_ui(ui, p, 0, cell, cols);
     hover_value_ui(ui, p, 0, out.hovered);
 }
 
@@ -108,12 +110,16 @@ pub(crate) fn hover_value_ui(
 /// The maps going into a layer and coming out, at the same scale per cell.
 fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     scale_row_ui(ui, p, stage);
-    let (c, _, w) =
+    let (c, h, w) =
         p.ex.trace
             .get(stage - 1)
             .map_or((1, 1, 1), |t| as_maps(t).dim());
-    let cols = (c as f64).sqrt().ceil() as usize;
-    let cell = fit_cell(ui.available_width() * 0.48, cols, w, 8.0);
+    // Two grids side by side, each under its title, the hover readout below.
+    let room = Vec2::new(
+        ui.available_width() * 0.48,
+        ui.available_height() - 2.0 * line_height(ui),
+    );
+    let (cols, cell) = fit_grid(room, c, (h, w), 8.0);
     let mut hovered = None;
     let mut grids = Vec::new();
     ui.horizontal_top(|ui| {

@@ -90,8 +90,19 @@ impl StageMaps {
             }
         });
         let shown = c.channels.min(MAX_CHANNELS);
-        // At most 5 points per cell, so one-channel stages sit side by side.
-        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0);
+        // At most 5 points per cell, so one-channel stages sit side by side; and no more than
+        // 45% of the height left for the (up to four) rows of maps, so that the table and the
+        // sweep below stay on screen.
+        let rows = if matches!(c.aligned, Aligned::Maps(..)) {
+            4.0
+        } else {
+            3.0
+        };
+        let per_row =
+            ui.available_height() * 0.45 / rows - 2.0 * super::super::maps_ui::line_height(ui);
+        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0)
+            .min((per_row / c.hw.0.max(1) as f32).floor())
+            .max(1.0);
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
         let mut views = vec![
             (s.lab_original.to_string(), c.hw, None),
@@ -287,7 +298,7 @@ fn vector_bars_ui(ui: &mut egui::Ui, p: &Panels, original: &[f32], shifted: &[f3
         .collect();
     Plot::new("lab-vector-bars")
         .id(egui::Id::unique("lab-vector-bars"))
-        .height(200.0)
+        .height((ui.available_height() * 0.4).clamp(100.0, 200.0))
         .width(ui.available_width().clamp(200.0, 900.0))
         .include_y(0.0)
         .allow_drag(false)

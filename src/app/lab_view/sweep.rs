@@ -108,8 +108,9 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
             );
         }
         key_ui(ui, Color32::GRAY, Dash::Solid, 3.0, s.sweep_probability);
-        change_key_ui(ui, s.sweep_changes_band);
     });
+    // On its own line, wrapped: in the row above, this long key ran past the window's edge.
+    change_key_ui(ui, s.sweep_changes_band);
     let x_label = if both {
         s.sweep_distance
     } else {
@@ -158,7 +159,7 @@ fn change_key_ui(ui: &mut egui::Ui, text: &str) {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(28.0, h), egui::Sense::hover());
         ui.painter()
             .rect_filled(rect.shrink2(Vec2::new(0.0, h * 0.3)), 0.0, CHANGE_RED);
-        ui.label(text);
+        ui.add(egui::Label::new(text).wrap());
     });
 }
 
@@ -211,7 +212,11 @@ fn sweep_plot_ui(
         .formatter(|mark, _| shift_label(mark.value));
     Plot::new(("lab-sweep", run.mode.as_str()))
         .id(egui::Id::unique(("lab-sweep", run.mode.as_str())))
-        .height(230.0)
+        // Within the height left (a line kept for the note below), up to 230 points.
+        .height(
+            (ui.available_height() - 2.0 * crate::app::maps_ui::line_height(ui))
+                .clamp(120.0, 230.0),
+        )
         .width(width)
         .include_y(BAND.0)
         .include_y(1.0)
