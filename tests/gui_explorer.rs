@@ -388,6 +388,13 @@ fn learning_curves_can_be_compared_with_another_sample_model() {
     h.get_by_label("fc").click();
     h.run();
     h.get_by_label("Training history");
+    // A dense stage with little height left shows the history as a closed header: open it.
+    if h.query_by_label("Compare with").is_none() {
+        h.get_by_label("Training history").scroll_to_me();
+        h.run();
+        h.get_by_label("Training history").click();
+        h.run();
+    }
     assert!(h.query_by_label("tiny-avg: test accuracy").is_none());
     // The list offers the other model, not the open one.
     // The plot is below the fold: scroll to it first, as a person would.

@@ -214,6 +214,13 @@ fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_da
     h.run();
     let fc = h.state().explorer.stage_named("fc").expect("fc");
     apply(&mut h, Command::SelectStage(fc));
+    // A dense stage with little height left shows the history as a closed header: open it.
+    if h.query_by_label("train loss").is_none() {
+        h.get_by_label("Training history").scroll_to_me();
+        h.run();
+        h.get_by_label("Training history").click();
+        h.run();
+    }
     // Accuracies of 0.88..1.0 fill the plot instead of the top eighth of a 0..1 axis.
     let (lo, hi) = plot_y_range(&h, "training-history-accuracy").expect("accuracy plot");
     assert!((0.8..0.88).contains(&lo), "y from {lo}");

@@ -196,8 +196,9 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
     });
     let plot_width = ((ui.available_width() - 16.0) / 2.0).clamp(180.0, 420.0);
-    // The plots take the height left on screen (never spilling below it), up to 190 points.
-    let plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(0.0, 190.0);
+    // The plots take the height left on screen (never spilling below it), 120 to 190 points
+    // (opened from its closed header, they may need a scroll).
+    let plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(120.0, 190.0);
     let all: Vec<&Curves> = lines.iter().map(|(_, c)| *c).collect();
     let range = if full {
         Some((0.0, 1.0))

@@ -85,6 +85,8 @@ pub struct ViewState {
     pub compare_history: Option<String>,
     /// The arithmetic panel: its selected cell and its animation.
     pub arith: arith_view::ArithState,
+    /// The window was compared with its monitor once (see `fit_window_to_monitor`).
+    pub window_fitted: bool,
 }
 
 impl Default for ViewState {
@@ -101,6 +103,7 @@ impl Default for ViewState {
             show_lesson: false,
             compare_history: None,
             arith: arith_view::ArithState::default(),
+            window_fitted: false,
         }
     }
 }
@@ -546,6 +549,27 @@ impl ConvscopeApp {
         commands
     }
 
+    /// The window opens at 1280x800 (the size every layout is checked at); on the first frame
+    /// that knows its monitor, a screen much larger than that (a 1920x1080 projector) gets the
+    /// window maximised instead of a small window in its corner.
+    fn fit_window_to_monitor(&mut self, ctx: &egui::Context) {
+        if self.view.window_fitted {
+            return;
+        }
+        let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+        let (Some(monitor), Some(inner)) = (monitor, inner) else {
+            return;
+        };
+        self.view.window_fitted = true;
+        if monitor.x >= inner.width() * 1.2 && monitor.y >= inner.height() * 1.2 {
+            // The size first (a bare X server without a window manager ignores "maximised"),
+            // then maximised (a window manager fits it between its panels).
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::Pos2::ZERO));
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
+        }
+    }
+
     fn animate(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         if self.view.playing {
@@ -586,6 +610,7 @@ impl ConvscopeApp {
 impl eframe::App for ConvscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.fit_window_to_monitor(&ctx);
         if self.view.zoom_before_presentation.is_some() {
             // The window may have moved to another screen or been resized.
             presentation::apply(&ctx, true);
