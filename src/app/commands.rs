@@ -98,6 +98,7 @@ impl Command {
             (plain(Key::End), Command::LastStage),
             (plain(Key::M), Command::CyclePool),
             (plain(Key::T), Command::ToggleLab),
+            (plain(Key::F5), Command::TogglePresentation),
             (plain(Key::F11), Command::ToggleFullscreen),
             (plain(Key::F1), Command::ToggleKeysHelp),
             (plain(Key::F2), Command::ToggleLessons),

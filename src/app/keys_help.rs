@@ -16,6 +16,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::CyclePool => s.key_cycle_pool,
         Command::ToggleLab => s.key_toggle_lab,
         Command::ToggleFullscreen => s.key_fullscreen,
+        Command::TogglePresentation => s.presentation,
         Command::OpenImageDialog => s.key_open_image,
         Command::CancelSweep => s.key_cancel_sweep,
         Command::ToggleKeysHelp => s.key_help,
