@@ -60,7 +60,7 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order the toolbar shows them (tests walk them all).
-    pub const ALL: [Tab; 2] = [Tab::Explorer, Tab::Lab];
+    pub const ALL: [Tab; 3] = [Tab::Explorer, Tab::Lab, Tab::Train];
 }
 
 /// What only the drawing needs: display choices and animation clocks.
