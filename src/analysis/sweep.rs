@@ -23,12 +23,13 @@ pub fn stage_names(model: &Model) -> Vec<String> {
         .collect()
 }
 
-/// Class probabilities from the last output: itself when the model ends in softmax, else its
-/// softmax.
+/// Class probabilities from the last output: itself when the model ends in softmax, its exp
+/// after log-softmax, else its softmax.
 pub fn probabilities(model: &Model, last: &Tensor) -> Vec<f32> {
     let values = last.values();
     match model.layers().last().map(|l| &l.kind) {
         Some(LayerKind::Softmax) => values,
+        Some(LayerKind::LogSoftmax) => values.iter().map(|v| v.exp()).collect(),
         _ => softmax(&values),
     }
 }

@@ -119,8 +119,11 @@ pub fn plotted_stages(model: &Model) -> Vec<usize> {
                 LayerKind::Conv2d(_)
                     | LayerKind::Pool2d(_)
                     | LayerKind::GlobalAvgPool
+                    | LayerKind::GlobalMaxPool
+                    | LayerKind::AdaptivePool(_)
                     | LayerKind::Dense(_)
                     | LayerKind::Softmax
+                    | LayerKind::LogSoftmax
             )
         })
         .map(|(i, _)| i + 1)

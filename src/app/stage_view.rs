@@ -9,9 +9,10 @@ use super::maps_ui::{
 use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
 use crate::analysis::arithmetic::linked_cells;
-use crate::engine::{LayerKind, dropout_mask, layer_dropout_seed};
+use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
+use egui_plot::{Bar, BarChart, Plot};
 use ndarray::{Array2, Axis};
 
 pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
@@ -56,7 +57,23 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 Some(LayerKind::Flatten) => flatten_ui(ui, p, stage),
                 Some(LayerKind::Dropout { .. }) => dropout_stage_ui(ui, p, stage),
                 Some(LayerKind::Dense(dense)) => fc_view::dense_ui(ui, p, stage, dense),
-                Some(LayerKind::Softmax) => fc_view::softmax_ui(ui, p),
+                Some(LayerKind::Softmax | LayerKind::LogSoftmax) => fc_view::softmax_ui(ui, p),
+                Some(LayerKind::BatchNorm(_)) => {
+                    ui.label(p.s.batch_norm_tip);
+                    elementwise_ui(ui, p, stage);
+                }
+                Some(LayerKind::Prelu(_)) => {
+                    ui.label(p.s.activation_tip);
+                    elementwise_ui(ui, p, stage);
+                }
+                Some(LayerKind::GlobalMaxPool) => {
+                    ui.label(p.s.gmp_tip);
+                    before_after_ui(ui, p, stage);
+                }
+                Some(LayerKind::AdaptivePool(_)) => {
+                    ui.label(p.s.adaptive_pool_tip);
+                    before_after_ui(ui, p, stage);
+                }
             }
         });
 }
@@ -88,6 +105,39 @@ fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let (cols, cell) = fit_grid(room, c, (h, w), 12.0);
     let out = maps_grid_ui(ui, p, 0, cell, cols);
     hover_value_ui(ui, p, 0, out.hovered);
+}
+
+/// A layer that keeps its input's shape: maps before and after, or a vector before and after
+/// as bars.
+fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+    let vectors = (p.ex.trace.get(stage - 1), p.ex.trace.get(stage));
+    let (Some(Tensor::Vector(before)), Some(Tensor::Vector(after))) = vectors else {
+        before_after_ui(ui, p, stage);
+        return;
+    };
+    let bars = |values: &ndarray::Array1<f32>, offset: f64, color: Color32| {
+        let bars: Vec<Bar> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Bar::new(i as f64 + offset, v as f64).width(0.4).fill(color))
+            .collect();
+        bars
+    };
+    let (before, after) = (
+        bars(before, -0.2, Color32::GRAY),
+        bars(after, 0.2, Color32::from_rgb(90, 130, 200)),
+    );
+    let names = (stage_title(p, stage - 1), stage_title(p, stage));
+    Plot::new(("elementwise", stage))
+        .height(240.0)
+        .width(ui.available_width().clamp(200.0, 720.0))
+        .legend(egui_plot::Legend::default())
+        .allow_drag(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(names.0, before));
+            plot.bar_chart(BarChart::new(names.1, after));
+        });
 }
 
 /// "channel c, row y, column x: value" for a hovered cell.

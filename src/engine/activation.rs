@@ -7,12 +7,101 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Activation {
     Relu,
-    LeakyRelu { slope: f32 },
+    LeakyRelu {
+        slope: f32,
+    },
     Sigmoid,
     Tanh,
+    /// `min(max(x, min), max)`: ReLU6 is `Clip { min: 0, max: 6 }`, Hardtanh `{ -1, 1 }`.
+    Clip {
+        min: f32,
+        max: f32,
+    },
+    /// `x` for `x > 0`, else `alpha * (exp(x) - 1)`.
+    Elu {
+        alpha: f32,
+    },
+    /// `SCALE * elu(x, ALPHA)` with the self-normalising constants of Klambauer et al. 2017.
+    Selu,
+    /// `x * Phi(x)` (Phi the normal CDF, by `erf`), or its tanh approximation.
+    Gelu {
+        tanh: bool,
+    },
+    /// `x * sigmoid(x)` (also called swish).
+    Silu,
+    /// `x * relu6(x + 3) / 6`.
+    Hardswish,
+    /// `clamp(alpha * x + beta, 0, 1)`: PyTorch uses alpha 1/6, ONNX's default is 0.2.
+    Hardsigmoid {
+        alpha: f32,
+        beta: f32,
+    },
+}
+
+/// SELU's constants (PyTorch's and ONNX's).
+pub const SELU_ALPHA: f32 = 1.673_263_2;
+pub const SELU_SCALE: f32 = 1.050_701;
+
+const SQRT_2_OVER_PI: f32 = 0.797_884_6;
+const GELU_CUBIC: f32 = 0.044_715;
+const INV_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn gelu_erf(x: f32) -> f32 {
+    (0.5 * x as f64 * (1.0 + libm::erf(x as f64 * INV_SQRT_2))) as f32
+}
+
+fn gelu_tanh(x: f32) -> f32 {
+    0.5 * x * (1.0 + (SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)).tanh())
 }
 
 impl Activation {
+    /// ReLU6, MobileNet's activation.
+    pub const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
+
+    /// The `type` string of the model format.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::LeakyRelu { .. } => "leaky_relu",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Clip { .. } if self == Activation::RELU6 => "relu6",
+            Activation::Clip { .. } => "clip",
+            Activation::Elu { .. } => "elu",
+            Activation::Selu => "selu",
+            Activation::Gelu { .. } => "gelu",
+            Activation::Silu => "silu",
+            Activation::Hardswish => "hardswish",
+            Activation::Hardsigmoid { .. } => "hardsigmoid",
+        }
+    }
+
+    /// Why the parameters cannot be used (not finite, or `min > max`), else `None`.
+    pub fn invalid_parameters(self) -> Option<String> {
+        let values: &[(&str, f32)] = match self {
+            Activation::LeakyRelu { slope } => &[("slope", slope)],
+            Activation::Clip { min, max } => {
+                if min > max {
+                    return Some(format!("min {min} is above max {max}"));
+                }
+                &[("min", min), ("max", max)]
+            }
+            Activation::Elu { alpha } => &[("alpha", alpha)],
+            Activation::Hardsigmoid { alpha, beta } => &[("alpha", alpha), ("beta", beta)],
+            _ => &[],
+        };
+        // `Clip` may be open on one side (ONNX Clip without max): infinities are fine there.
+        let open_ok = matches!(self, Activation::Clip { .. });
+        values
+            .iter()
+            .find(|(_, v)| v.is_nan() || (!open_ok && v.is_infinite()))
+            .map(|(field, v)| format!("{field} is {v}, not a finite number"))
+    }
+
     pub fn apply(self, x: f32) -> f32 {
         match self {
             Activation::Relu => x.max(0.0),
@@ -23,12 +112,27 @@ impl Activation {
                     slope * x
                 }
             }
-            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Activation::Sigmoid => sigmoid(x),
             Activation::Tanh => x.tanh(),
+            Activation::Clip { min, max } => x.max(min).min(max),
+            Activation::Elu { alpha } => {
+                if x > 0.0 {
+                    x
+                } else {
+                    alpha * x.exp_m1()
+                }
+            }
+            Activation::Selu => SELU_SCALE * if x > 0.0 { x } else { SELU_ALPHA * x.exp_m1() },
+            Activation::Gelu { tanh: false } => gelu_erf(x),
+            Activation::Gelu { tanh: true } => gelu_tanh(x),
+            Activation::Silu => x * sigmoid(x),
+            Activation::Hardswish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
+            Activation::Hardsigmoid { alpha, beta } => (alpha * x + beta).clamp(0.0, 1.0),
         }
     }
 
-    /// The derivative at input `x`, given the output `y = apply(x)` (cheaper for sigmoid and tanh).
+    /// The derivative at input `x`, given the output `y = apply(x)` (cheaper for sigmoid and
+    /// tanh). At a kink it takes the side PyTorch takes (ReLU: 0 at 0).
     pub fn derivative(self, x: f32, y: f32) -> f32 {
         match self {
             Activation::Relu => {
@@ -47,6 +151,56 @@ impl Activation {
             }
             Activation::Sigmoid => y * (1.0 - y),
             Activation::Tanh => 1.0 - y * y,
+            Activation::Clip { min, max } => {
+                if x > min && x < max {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::Elu { alpha } => {
+                if x > 0.0 {
+                    1.0
+                } else {
+                    y + alpha
+                }
+            }
+            Activation::Selu => {
+                if x > 0.0 {
+                    SELU_SCALE
+                } else {
+                    y + SELU_SCALE * SELU_ALPHA
+                }
+            }
+            Activation::Gelu { tanh: false } => {
+                let x64 = x as f64;
+                let cdf = 0.5 * (1.0 + libm::erf(x64 * INV_SQRT_2));
+                let pdf = (-0.5 * x64 * x64).exp() / (2.0 * std::f64::consts::PI).sqrt();
+                (cdf + x64 * pdf) as f32
+            }
+            Activation::Gelu { tanh: true } => {
+                let inner = SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x);
+                let t = inner.tanh();
+                let dinner = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * x * x);
+                0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner
+            }
+            Activation::Silu => {
+                let s = sigmoid(x);
+                s * (1.0 + x * (1.0 - s))
+            }
+            Activation::Hardswish => {
+                if x <= -3.0 {
+                    0.0
+                } else if x >= 3.0 {
+                    1.0
+                } else {
+                    (2.0 * x + 3.0) / 6.0
+                }
+            }
+            Activation::Hardsigmoid { alpha, beta } => {
+                let z = alpha * x + beta;
+                if z > 0.0 && z < 1.0 { alpha } else { 0.0 }
+            }
         }
     }
 
@@ -64,8 +218,9 @@ impl Activation {
             Activation::LeakyRelu { slope } => {
                 each(t, move |x| if x >= 0.0 { x } else { slope * x })
             }
-            Activation::Sigmoid => each(t, |x| 1.0 / (1.0 + (-x).exp())),
+            Activation::Sigmoid => each(t, sigmoid),
             Activation::Tanh => each(t, f32::tanh),
+            other => each(t, move |x| other.apply(x)),
         }
     }
 }
@@ -79,6 +234,59 @@ pub fn argmax(values: &[f32]) -> usize {
             if v > bv { (i, v) } else { (bi, bv) }
         })
         .0
+}
+
+/// PReLU: a leaky ReLU whose slope is learnt, one per channel (or one shared by all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prelu {
+    /// One slope per channel (a vector's features), or a single slope for every value.
+    pub weight: ndarray::Array1<f32>,
+}
+
+impl Prelu {
+    /// The slope of channel `c`.
+    pub fn slope(&self, c: usize) -> f32 {
+        if self.weight.len() == 1 {
+            self.weight[0]
+        } else {
+            self.weight[c]
+        }
+    }
+
+    /// `x` where `x >= 0`, else `slope(c) * x`; `c` is the map for maps and the feature for a
+    /// vector. The caller has checked the slope count (the model does this once).
+    pub fn forward(&self, input: &Tensor) -> Tensor {
+        let mut out = input.clone();
+        match &mut out {
+            Tensor::Maps(a) => {
+                for (c, mut plane) in a.outer_iter_mut().enumerate() {
+                    let s = self.slope(c);
+                    plane.mapv_inplace(|x| if x >= 0.0 { x } else { s * x });
+                }
+            }
+            Tensor::Vector(v) => {
+                for (c, x) in v.iter_mut().enumerate() {
+                    if *x < 0.0 {
+                        *x *= self.slope(c);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Log-softmax over a vector: `x - max - ln(sum(exp(x - max)))`, finite where softmax's log
+/// would underflow to -inf.
+pub fn log_softmax(values: &[f32]) -> Vec<f32> {
+    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        let n = values.len().max(1) as f32;
+        return vec![-(n.ln()); values.len()];
+    }
+    let sum: f32 = values.iter().map(|&x| (x - max).exp()).sum();
+    let log_sum = max + sum.ln();
+    values.iter().map(|&x| x - log_sum).collect()
 }
 
 /// Softmax over a vector, stable for large values: exp(x - max) / sum.
@@ -125,5 +333,93 @@ mod tests {
         assert!((p[2] - 0.665_240_9).abs() < 1e-6);
         let q = softmax(&[-1e30, 0.0]);
         assert!(q.iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn log_softmax_is_the_log_of_softmax_and_stays_finite() {
+        // log softmax([0, ln 3]) = [ln 1/4, ln 3/4].
+        let l = log_softmax(&[0.0, 3f32.ln()]);
+        assert!((l[0] - 0.25f32.ln()).abs() < 1e-6 && (l[1] - 0.75f32.ln()).abs() < 1e-6);
+        // softmax would round exp(-1000) to 0 and its log to -inf; log_softmax keeps -1000.
+        let far = log_softmax(&[0.0, -1000.0]);
+        assert!((far[1] + 1000.0).abs() < 1e-3, "{far:?}");
+    }
+
+    #[test]
+    fn new_activations_by_hand() {
+        let relu6 = Activation::RELU6;
+        assert_eq!(
+            (relu6.apply(-1.0), relu6.apply(3.0), relu6.apply(7.0)),
+            (0.0, 3.0, 6.0)
+        );
+        // elu(-1) = e^-1 - 1 = -0.632 121
+        assert!((Activation::Elu { alpha: 1.0 }.apply(-1.0) + 0.632_120_6).abs() < 1e-6);
+        // gelu(1) = Phi(1) = 0.841 344 7; the tanh form gives 0.841 192
+        assert!((Activation::Gelu { tanh: false }.apply(1.0) - 0.841_344_7).abs() < 1e-6);
+        assert!((Activation::Gelu { tanh: true }.apply(1.0) - 0.841_192).abs() < 1e-5);
+        // silu(1) = 1 * sigmoid(1) = 0.731 058 6
+        assert!((Activation::Silu.apply(1.0) - 0.731_058_6).abs() < 1e-6);
+        // hardswish(1) = 1 * 4/6
+        assert!((Activation::Hardswish.apply(1.0) - 4.0 / 6.0).abs() < 1e-7);
+        // hardsigmoid(1): PyTorch 1/6 + 0.5, ONNX default 0.2 + 0.5
+        let torch = Activation::Hardsigmoid {
+            alpha: 1.0 / 6.0,
+            beta: 0.5,
+        };
+        let onnx = Activation::Hardsigmoid {
+            alpha: 0.2,
+            beta: 0.5,
+        };
+        assert!((torch.apply(1.0) - 2.0 / 3.0).abs() < 1e-7);
+        assert!((onnx.apply(1.0) - 0.7).abs() < 1e-7);
+        // selu(1) = scale; selu(-inf) -> -scale*alpha
+        assert_eq!(Activation::Selu.apply(1.0), SELU_SCALE);
+        assert!((Activation::Selu.apply(-50.0) + SELU_SCALE * SELU_ALPHA).abs() < 1e-5);
+    }
+
+    #[test]
+    fn derivatives_match_central_differences_away_from_kinks() {
+        let all = [
+            Activation::Relu,
+            Activation::LeakyRelu { slope: 0.1 },
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::RELU6,
+            Activation::Clip {
+                min: -1.0,
+                max: 1.0,
+            },
+            Activation::Elu { alpha: 0.7 },
+            Activation::Selu,
+            Activation::Gelu { tanh: false },
+            Activation::Gelu { tanh: true },
+            Activation::Silu,
+            Activation::Hardswish,
+            Activation::Hardsigmoid {
+                alpha: 0.2,
+                beta: 0.5,
+            },
+            Activation::Hardsigmoid {
+                alpha: 1.0 / 6.0,
+                beta: 0.5,
+            },
+        ];
+        // Points that avoid every kink (0, +-1, +-3, 6, -2.5 and 2.5 for alpha 0.2).
+        let points = [
+            -4.1f32, -2.7, -1.3, -0.6, -0.2, 0.3, 0.8, 1.7, 2.2, 4.4, 6.5,
+        ];
+        for f in all {
+            for &x in &points {
+                let h = 1e-3f64;
+                let numeric = (f.apply((x as f64 + h) as f32) as f64
+                    - f.apply((x as f64 - h) as f32) as f64)
+                    / (2.0 * h);
+                let analytic = f.derivative(x, f.apply(x)) as f64;
+                assert!(
+                    (numeric - analytic).abs() < 2e-3 * (1.0 + analytic.abs()),
+                    "{f:?} at {x}: {analytic} vs {numeric}"
+                );
+            }
+        }
     }
 }

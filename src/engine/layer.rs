@@ -1,10 +1,12 @@
 //! One step of a network: what it is, the shape it produces and how it computes.
 
-use super::activation::{Activation, softmax};
+use super::activation::{Activation, Prelu, log_softmax, softmax};
+use super::adaptive_pool::{AdaptivePool, global_max_pool};
 use super::conv::Conv2d;
 use super::dense::Dense;
 use super::error::{Error, Result};
 use super::limits;
+use super::norm::BatchNorm;
 use super::pool::{Pool2d, PoolMode};
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
@@ -24,6 +26,16 @@ pub enum LayerKind {
         p: f32,
     },
     Softmax,
+    /// `log(softmax(x))`, computed stably (pytorch/examples' MNIST net ends with it).
+    LogSoftmax,
+    /// Batch normalisation over maps (per channel) or a vector (per feature).
+    BatchNorm(BatchNorm),
+    /// A leaky ReLU with learnt slopes.
+    Prelu(Prelu),
+    /// Pooling to a fixed output size, whatever the input size.
+    AdaptivePool(AdaptivePool),
+    /// The largest value of each map, as [C,1,1].
+    GlobalMaxPool,
 }
 
 impl LayerKind {
@@ -31,16 +43,18 @@ impl LayerKind {
     pub fn type_name(&self) -> &'static str {
         match self {
             LayerKind::Conv2d(_) => "conv2d",
-            LayerKind::Activation(Activation::Relu) => "relu",
-            LayerKind::Activation(Activation::LeakyRelu { .. }) => "leaky_relu",
-            LayerKind::Activation(Activation::Sigmoid) => "sigmoid",
-            LayerKind::Activation(Activation::Tanh) => "tanh",
+            LayerKind::Activation(f) => f.type_name(),
             LayerKind::Pool2d(_) => "pool2d",
             LayerKind::GlobalAvgPool => "global_avg_pool",
             LayerKind::Flatten => "flatten",
             LayerKind::Dense(_) => "dense",
             LayerKind::Dropout { .. } => "dropout",
             LayerKind::Softmax => "softmax",
+            LayerKind::LogSoftmax => "log_softmax",
+            LayerKind::BatchNorm(_) => "batch_norm",
+            LayerKind::Prelu(_) => "prelu",
+            LayerKind::AdaptivePool(_) => "adaptive_pool2d",
+            LayerKind::GlobalMaxPool => "global_max_pool",
         }
     }
 }
@@ -97,6 +111,14 @@ fn maps_of(layer: &str, input: Shape) -> Result<(usize, usize, usize)> {
     }
 }
 
+fn bad(layer: &str, field: &str, message: String) -> Error {
+    Error::BadField {
+        layer: layer.into(),
+        field: field.into(),
+        message,
+    }
+}
+
 fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
     if h <= 0 || w <= 0 {
         return Err(Error::EmptyOutput {
@@ -142,9 +164,66 @@ impl Layer {
                 let (oh, ow) = pool.output_size(h, w);
                 checked_maps(name, c, oh, ow)
             }
-            LayerKind::GlobalAvgPool => {
+            LayerKind::GlobalAvgPool | LayerKind::GlobalMaxPool => {
                 let (c, _, _) = maps_of(name, input)?;
                 Ok(Shape::maps(c, 1, 1))
+            }
+            LayerKind::AdaptivePool(pool) => {
+                let (c, _, _) = maps_of(name, input)?;
+                if pool.mode == PoolMode::BlurMax {
+                    return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
+                }
+                let (oh, ow) = pool.output;
+                for v in [oh, ow] {
+                    if v == 0 || v > limits::MAX_SIDE {
+                        return Err(bad(
+                            name,
+                            "output",
+                            format!("{v} is not between 1 and {}", limits::MAX_SIDE),
+                        ));
+                    }
+                }
+                checked_maps(name, c, oh as i64, ow as i64)
+            }
+            LayerKind::BatchNorm(bn) => {
+                let channels = BatchNorm::channels_of(input);
+                let tensors = [&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var];
+                if tensors.iter().any(|t| t.len() != channels) {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!(
+                            "{} channels (the length of its weight, bias and running statistics)",
+                            bn.channels()
+                        ),
+                        got: format!("{input}"),
+                    });
+                }
+                if !(bn.eps.is_finite() && bn.eps > 0.0) {
+                    return Err(bad(name, "eps", format!("{} is not above zero", bn.eps)));
+                }
+                if !(0.0..=1.0).contains(&bn.momentum) {
+                    return Err(bad(
+                        name,
+                        "momentum",
+                        format!("{} is not in [0, 1]", bn.momentum),
+                    ));
+                }
+                if bn.running_var.iter().any(|&v| v < 0.0) {
+                    return Err(bad(name, "running_var", "a variance is below zero".into()));
+                }
+                Ok(input)
+            }
+            LayerKind::Prelu(prelu) => {
+                let channels = BatchNorm::channels_of(input);
+                let n = prelu.weight.len();
+                if n != 1 && n != channels {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!("{n} channels (one per slope), or a single slope"),
+                        got: format!("{input}"),
+                    });
+                }
+                Ok(input)
             }
             LayerKind::Flatten => Ok(Shape::Vector(input.len())),
             LayerKind::Dense(dense) => match input {
@@ -160,7 +239,7 @@ impl Layer {
                     },
                 }),
             },
-            LayerKind::Softmax => match input {
+            LayerKind::Softmax | LayerKind::LogSoftmax => match input {
                 Shape::Vector(_) => Ok(input),
                 Shape::Maps { .. } => Err(Error::InputShape {
                     layer: name.into(),
@@ -168,7 +247,11 @@ impl Layer {
                     got: format!("maps {input}"),
                 }),
             },
-            LayerKind::Activation(_) | LayerKind::Dropout { .. } => Ok(input),
+            LayerKind::Activation(f) => match f.invalid_parameters() {
+                Some(message) => Err(bad(name, f.type_name(), message)),
+                None => Ok(input),
+            },
+            LayerKind::Dropout { .. } => Ok(input),
         }
     }
 
@@ -176,6 +259,8 @@ impl Layer {
         match &self.kind {
             LayerKind::Conv2d(c) => c.parameter_count(),
             LayerKind::Dense(d) => d.parameter_count(),
+            LayerKind::BatchNorm(bn) => bn.parameter_count(),
+            LayerKind::Prelu(p) => p.weight.len(),
             _ => 0,
         }
     }
@@ -199,6 +284,15 @@ impl Layer {
                     .collect();
                 Tensor::Maps(Array3::from_shape_vec((c, 1, 1), means).expect("c values"))
             }
+            (LayerKind::GlobalMaxPool, Tensor::Maps(x)) => Tensor::Maps(global_max_pool(x.view())),
+            (LayerKind::AdaptivePool(pool), Tensor::Maps(x)) => {
+                Tensor::Maps(pool.forward(x.view()))
+            }
+            (LayerKind::LogSoftmax, Tensor::Vector(x)) => {
+                Tensor::Vector(Array1::from(log_softmax(&x.to_vec())))
+            }
+            (LayerKind::BatchNorm(bn), t) => bn.forward(t),
+            (LayerKind::Prelu(prelu), t) => prelu.forward(t),
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {

@@ -2,6 +2,7 @@
 //! screen or files on a disk.
 
 pub mod activation;
+pub mod adaptive_pool;
 pub mod conv;
 pub mod dense;
 pub mod direct_conv;
@@ -9,16 +10,19 @@ pub mod error;
 pub mod layer;
 pub mod limits;
 pub mod model;
+pub mod norm;
 pub mod pool;
 pub mod tensor;
 pub mod train;
 pub mod zoo;
 
-pub use activation::{Activation, argmax, softmax};
+pub use activation::{Activation, Prelu, argmax, log_softmax, softmax};
+pub use adaptive_pool::AdaptivePool;
 pub use conv::{Conv2d, Window};
 pub use dense::Dense;
 pub use error::{Error, Result};
 pub use layer::{DropoutRun, Layer, LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
-pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes};
+pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes, layer_tensors};
+pub use norm::BatchNorm;
 pub use pool::{Pool2d, PoolMode};
 pub use tensor::{Shape, Tensor};

@@ -6,7 +6,7 @@ use super::layer::{Layer, LayerKind, RunOptions};
 use super::limits;
 use super::pool::PoolMode;
 use super::tensor::{Shape, Tensor};
-use ndarray::Array3;
+use ndarray::{Array3, ArrayViewD};
 use std::collections::{BTreeMap, HashSet};
 
 /// What the network expects: the size of its input and how pixels in [0,1] are normalised.
@@ -223,23 +223,36 @@ pub fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
         .collect()
 }
 
-fn check_finite(layer: &Layer) -> Result<()> {
-    fn finite<'a>(mut values: impl Iterator<Item = &'a f32>) -> bool {
-        values.all(|v| v.is_finite())
+/// The layer's stored tensors by their file name (`weight`, `bias`, `running_mean`, ...).
+pub fn layer_tensors(kind: &LayerKind) -> Vec<(&'static str, ArrayViewD<'_, f32>)> {
+    fn slice<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ArrayViewD<'_, f32> {
+        a.view().into_dyn()
     }
-    let (weight_ok, bias_ok) = match &layer.kind {
-        LayerKind::Conv2d(c) => (
-            finite(c.weight.iter()),
-            c.bias.as_ref().is_none_or(|b| finite(b.iter())),
-        ),
-        LayerKind::Dense(d) => (
-            finite(d.weight.iter()),
-            d.bias.as_ref().is_none_or(|b| finite(b.iter())),
-        ),
-        _ => (true, true),
-    };
-    for (ok, tensor) in [(weight_ok, "weight"), (bias_ok, "bias")] {
-        if !ok {
+    match kind {
+        LayerKind::Conv2d(c) => {
+            let mut v = vec![("weight", slice(&c.weight))];
+            v.extend(c.bias.as_ref().map(|b| ("bias", slice(b))));
+            v
+        }
+        LayerKind::Dense(d) => {
+            let mut v = vec![("weight", slice(&d.weight))];
+            v.extend(d.bias.as_ref().map(|b| ("bias", slice(b))));
+            v
+        }
+        LayerKind::BatchNorm(bn) => vec![
+            ("weight", slice(&bn.weight)),
+            ("bias", slice(&bn.bias)),
+            ("running_mean", slice(&bn.running_mean)),
+            ("running_var", slice(&bn.running_var)),
+        ],
+        LayerKind::Prelu(p) => vec![("weight", slice(&p.weight))],
+        _ => vec![],
+    }
+}
+
+fn check_finite(layer: &Layer) -> Result<()> {
+    for (tensor, values) in layer_tensors(&layer.kind) {
+        if !values.iter().all(|v| v.is_finite()) {
             return Err(Error::NonFinite {
                 layer: layer.name.clone(),
                 tensor: format!("{}.{tensor}", layer.name),
@@ -323,14 +336,14 @@ impl Model {
     }
 
     /// Whether the network's last output is one score per class, the rule the app and the CLI
-    /// share for "has a prediction": it ends in softmax, or its output is a vector (or maps of
+    /// share for "has a prediction": it ends in softmax (or log-softmax), or its output is a vector (or maps of
     /// 1x1, as global average pooling leaves them) with exactly one value per label. A network
     /// without labels and without softmax (hand-made filters, a network cut before its dense
     /// layer) has no classifier, whatever its layers.
     pub fn ends_in_classes(&self) -> bool {
         if matches!(
             self.layers.last().map(|l| &l.kind),
-            Some(LayerKind::Softmax)
+            Some(LayerKind::Softmax | LayerKind::LogSoftmax)
         ) {
             return true;
         }

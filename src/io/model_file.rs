@@ -4,8 +4,8 @@
 use super::atomic::{check_writable, stage};
 use super::error::{FileError, read_limited};
 use crate::engine::{
-    Activation, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d,
-    PoolMode, Shape, Translation, Window, limits,
+    Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model,
+    ModelInfo, Pool2d, PoolMode, Prelu, Shape, Translation, Window, layer_tensors, limits,
 };
 use ndarray::{Array1, Array2, Array4};
 use safetensors::{Dtype, SafeTensors};
@@ -81,6 +81,30 @@ struct TranslationFile {
 
 fn default_slope() -> f32 {
     0.01
+}
+
+fn default_one() -> f32 {
+    1.0
+}
+
+fn default_hardtanh_min() -> f32 {
+    -1.0
+}
+
+fn default_hardsigmoid_alpha() -> f32 {
+    1.0 / 6.0
+}
+
+fn default_half() -> f32 {
+    0.5
+}
+
+fn default_eps() -> f32 {
+    BatchNorm::DEFAULT_EPS
+}
+
+fn default_momentum() -> f32 {
+    BatchNorm::DEFAULT_MOMENTUM
 }
 
 fn default_blur() -> usize {
@@ -168,6 +192,100 @@ enum LayerFile {
         #[serde(default)]
         name: Option<String>,
     },
+    LogSoftmax {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Relu6 {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// Either bound may be left out (no bound on that side).
+    Clip {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        min: Option<f32>,
+        #[serde(default)]
+        max: Option<f32>,
+    },
+    Hardtanh {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_hardtanh_min")]
+        min: f32,
+        #[serde(default = "default_one")]
+        max: f32,
+    },
+    Elu {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_one")]
+        alpha: f32,
+    },
+    Selu {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Gelu {
+        #[serde(default)]
+        name: Option<String>,
+        /// `"none"` (exact, by erf) or `"tanh"`, as PyTorch's `approximate`.
+        #[serde(default)]
+        approximate: Option<String>,
+    },
+    Silu {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Hardswish {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// `clamp(alpha x + beta, 0, 1)`; the defaults are PyTorch's (ONNX's alpha is 0.2).
+    Hardsigmoid {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_hardsigmoid_alpha")]
+        alpha: f32,
+        #[serde(default = "default_half")]
+        beta: f32,
+    },
+    Prelu {
+        #[serde(default)]
+        name: Option<String>,
+        /// Slopes: 1 (shared) or one per channel, as PyTorch's `num_parameters`.
+        #[serde(default)]
+        num_parameters: Option<usize>,
+        #[serde(default)]
+        weight: Option<Value>,
+    },
+    BatchNorm {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_eps")]
+        eps: f32,
+        #[serde(default = "default_momentum")]
+        momentum: f32,
+        #[serde(default)]
+        weight: Option<Value>,
+        #[serde(default)]
+        bias: Option<Value>,
+        #[serde(default)]
+        running_mean: Option<Value>,
+        #[serde(default)]
+        running_var: Option<Value>,
+    },
+    AdaptivePool2d {
+        #[serde(default)]
+        name: Option<String>,
+        mode: PoolMode,
+        output: Pair,
+    },
+    GlobalMaxPool {
+        #[serde(default)]
+        name: Option<String>,
+    },
 }
 
 impl LayerFile {
@@ -183,7 +301,21 @@ impl LayerFile {
             | LayerFile::Flatten { name }
             | LayerFile::Dropout { name, .. }
             | LayerFile::Dense { name, .. }
-            | LayerFile::Softmax { name } => name.as_deref(),
+            | LayerFile::Softmax { name }
+            | LayerFile::LogSoftmax { name }
+            | LayerFile::Relu6 { name }
+            | LayerFile::Clip { name, .. }
+            | LayerFile::Hardtanh { name, .. }
+            | LayerFile::Elu { name, .. }
+            | LayerFile::Selu { name }
+            | LayerFile::Gelu { name, .. }
+            | LayerFile::Silu { name }
+            | LayerFile::Hardswish { name }
+            | LayerFile::Hardsigmoid { name, .. }
+            | LayerFile::Prelu { name, .. }
+            | LayerFile::BatchNorm { name, .. }
+            | LayerFile::AdaptivePool2d { name, .. }
+            | LayerFile::GlobalMaxPool { name } => name.as_deref(),
         }
     }
 
@@ -202,6 +334,15 @@ struct WeightSource<'a> {
 }
 
 impl WeightSource<'_> {
+    /// Counts `key` as used if the file has it (a tensor that is read past on purpose).
+    fn mark_used(&mut self, key: &str) {
+        if let Some((_, tensors)) = &self.file
+            && tensors.tensor(key).is_ok()
+        {
+            self.used.insert(key.to_string());
+        }
+    }
+
     /// The tensor `key` with `expected` shape, as f32 values.
     fn take(&mut self, layer: &str, key: &str, expected: &[usize]) -> Result<Vec<f32>, Error> {
         let Some((path, tensors)) = &self.file else {
@@ -549,6 +690,100 @@ fn build_layer(
             }
             LayerKind::Activation(Activation::LeakyRelu { slope })
         }
+        LayerFile::Relu6 { .. } => LayerKind::Activation(Activation::RELU6),
+        LayerFile::Clip { min, max, .. } => LayerKind::Activation(Activation::Clip {
+            min: min.unwrap_or(f32::NEG_INFINITY),
+            max: max.unwrap_or(f32::INFINITY),
+        }),
+        LayerFile::Hardtanh { min, max, .. } => {
+            LayerKind::Activation(Activation::Clip { min, max })
+        }
+        LayerFile::Elu { alpha, .. } => LayerKind::Activation(Activation::Elu { alpha }),
+        LayerFile::Selu { .. } => LayerKind::Activation(Activation::Selu),
+        LayerFile::Gelu { approximate, .. } => {
+            let tanh = match approximate.as_deref() {
+                None | Some("none") => false,
+                Some("tanh") => true,
+                Some(other) => {
+                    return Err(Error::BadField {
+                        layer: name,
+                        field: "approximate".into(),
+                        message: format!("{other:?} is not \"none\" or \"tanh\""),
+                    });
+                }
+            };
+            LayerKind::Activation(Activation::Gelu { tanh })
+        }
+        LayerFile::Silu { .. } => LayerKind::Activation(Activation::Silu),
+        LayerFile::Hardswish { .. } => LayerKind::Activation(Activation::Hardswish),
+        LayerFile::Hardsigmoid { alpha, beta, .. } => {
+            LayerKind::Activation(Activation::Hardsigmoid { alpha, beta })
+        }
+        LayerFile::Prelu {
+            num_parameters,
+            weight,
+            ..
+        } => {
+            let n = match (num_parameters, &weight) {
+                (Some(n), _) => check_count(layer, "num_parameters", n, limits::MAX_CHANNELS)?,
+                (None, Some(Value::Array(items))) => items.len(),
+                (None, _) => 1,
+            };
+            let values = match &weight {
+                Some(v) => nested_values(layer, "weight", v, &[n])?,
+                None if weights.file.is_some() => {
+                    weights.take(layer, &format!("{layer}.weight"), &[n])?
+                }
+                // PyTorch's initial slope.
+                None => vec![0.25; n],
+            };
+            LayerKind::Prelu(Prelu {
+                weight: Array1::from(values),
+            })
+        }
+        LayerFile::BatchNorm {
+            eps,
+            momentum,
+            weight,
+            bias,
+            running_mean,
+            running_var,
+            ..
+        } => {
+            let n = BatchNorm::channels_of(input);
+            let mut bn = BatchNorm {
+                eps,
+                momentum,
+                ..BatchNorm::new(n)
+            };
+            let inline = [&weight, &bias, &running_mean, &running_var];
+            let fields = ["weight", "bias", "running_mean", "running_var"];
+            for ((value, field), target) in inline.into_iter().zip(fields).zip([
+                &mut bn.weight,
+                &mut bn.bias,
+                &mut bn.running_mean,
+                &mut bn.running_var,
+            ]) {
+                let values = match value {
+                    Some(v) => nested_values(layer, field, v, &[n])?,
+                    None if weights.file.is_some() => {
+                        weights.take(layer, &format!("{layer}.{field}"), &[n])?
+                    }
+                    // No weights anywhere (an architecture): the identity, as PyTorch starts.
+                    None => continue,
+                };
+                *target = Array1::from(values);
+            }
+            // PyTorch saves a step counter beside the statistics; it changes nothing here.
+            weights.mark_used(&format!("{layer}.num_batches_tracked"));
+            LayerKind::BatchNorm(bn)
+        }
+        LayerFile::AdaptivePool2d { mode, output, .. } => {
+            let output = check_pair(layer, "output", &output, 1, limits::MAX_SIDE)?;
+            LayerKind::AdaptivePool(AdaptivePool { mode, output })
+        }
+        LayerFile::GlobalMaxPool { .. } => LayerKind::GlobalMaxPool,
+        LayerFile::LogSoftmax { .. } => LayerKind::LogSoftmax,
         LayerFile::Relu { .. } => LayerKind::Activation(Activation::Relu),
         LayerFile::Sigmoid { .. } => LayerKind::Activation(Activation::Sigmoid),
         LayerFile::Tanh { .. } => LayerKind::Activation(Activation::Tanh),
@@ -560,8 +795,22 @@ fn build_layer(
 }
 
 /// The `"type"` of every layer [`LayerFile`] reads.
-const LAYER_TYPES: [&str; 11] = [
+const LAYER_TYPES: [&str; 25] = [
     "conv2d",
+    "relu6",
+    "clip",
+    "hardtanh",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "hardswish",
+    "hardsigmoid",
+    "prelu",
+    "batch_norm",
+    "adaptive_pool2d",
+    "global_max_pool",
+    "log_softmax",
     "relu",
     "leaky_relu",
     "sigmoid",
@@ -794,6 +1043,22 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
                     v
                 }
                 LayerKind::Activation(Activation::LeakyRelu { slope }) => json!({"type": "leaky_relu", "slope": slope}),
+                LayerKind::Activation(f @ Activation::Clip { min, max }) if *f != Activation::RELU6 => {
+                    let mut v = json!({"type": "clip"});
+                    if min.is_finite() {
+                        v["min"] = json!(min);
+                    }
+                    if max.is_finite() {
+                        v["max"] = json!(max);
+                    }
+                    v
+                }
+                LayerKind::Activation(Activation::Elu { alpha }) => json!({"type": "elu", "alpha": alpha}),
+                LayerKind::Activation(Activation::Gelu { tanh }) => json!({"type": "gelu", "approximate": if *tanh { "tanh" } else { "none" }}),
+                LayerKind::Activation(Activation::Hardsigmoid { alpha, beta }) => json!({"type": "hardsigmoid", "alpha": alpha, "beta": beta}),
+                LayerKind::Prelu(p) => json!({"type": "prelu", "num_parameters": p.weight.len()}),
+                LayerKind::BatchNorm(bn) => json!({"type": "batch_norm", "eps": bn.eps, "momentum": bn.momentum}),
+                LayerKind::AdaptivePool(p) => json!({"type": "adaptive_pool2d", "mode": p.mode, "output": pair_json(p.output)}),
                 LayerKind::Dropout { p } => json!({"type": "dropout", "p": p}),
                 other => json!({"type": other.type_name()}),
             };
@@ -829,26 +1094,17 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
     out
 }
 
-/// Every weight tensor of a model by its safetensors name (`NAME.weight`, `NAME.bias`).
+/// Every stored tensor of a model by its safetensors name (`NAME.weight`, `NAME.bias`,
+/// `NAME.running_mean`, ...), in PyTorch's `state_dict` order.
 pub fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
     let mut out = Vec::new();
     for layer in model.layers() {
-        let (w, wshape, b) = match &layer.kind {
-            LayerKind::Conv2d(c) => (
-                c.weight.iter().copied().collect::<Vec<_>>(),
-                c.weight.shape().to_vec(),
-                &c.bias,
-            ),
-            LayerKind::Dense(d) => (
-                d.weight.iter().copied().collect(),
-                d.weight.shape().to_vec(),
-                &d.bias,
-            ),
-            _ => continue,
-        };
-        out.push((format!("{}.weight", layer.name), wshape, w));
-        if let Some(b) = b {
-            out.push((format!("{}.bias", layer.name), vec![b.len()], b.to_vec()));
+        for (tensor, values) in layer_tensors(&layer.kind) {
+            out.push((
+                format!("{}.{tensor}", layer.name),
+                values.shape().to_vec(),
+                values.iter().copied().collect(),
+            ));
         }
     }
     out

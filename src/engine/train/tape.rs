@@ -33,6 +33,19 @@ pub struct Tape {
 /// Refuses models the backward pass cannot train (anti-aliased pooling has no backward here).
 pub fn check_trainable(model: &Model) -> Result<()> {
     for layer in model.layers() {
+        if matches!(
+            layer.kind,
+            LayerKind::BatchNorm(_)
+                | LayerKind::Prelu(_)
+                | LayerKind::AdaptivePool(_)
+                | LayerKind::GlobalMaxPool
+        ) {
+            return Err(Error::BadField {
+                layer: layer.name.clone(),
+                field: "type".into(),
+                message: format!("{} layers cannot be trained yet", layer.kind.type_name()),
+            });
+        }
         if let LayerKind::Pool2d(p) = &layer.kind
             && p.mode == PoolMode::BlurMax
         {
@@ -120,12 +133,12 @@ pub fn forward(model: &Model, input: Array3<f32>, dropout_seed: u64) -> Tape {
     Tape { values, saved }
 }
 
-/// The logits the loss is computed on: the softmax layer's input when the network ends with
-/// one, else the last output.
+/// The logits the loss is computed on: the softmax (or log-softmax) layer's input when the
+/// network ends with one, else the last output.
 fn logits_index(model: &Model) -> usize {
     let n = model.layers().len();
     match model.layers().last() {
-        Some(l) if matches!(l.kind, LayerKind::Softmax) => n - 1,
+        Some(l) if matches!(l.kind, LayerKind::Softmax | LayerKind::LogSoftmax) => n - 1,
         _ => n,
     }
 }
