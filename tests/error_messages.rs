@@ -114,7 +114,9 @@ fn every_error_is_one_clear_line_said_once() {
         v["layers"][0]["padding"] = "same".into()
     });
     let zero_kernel = edited_model(dir, "kernel0.json", |v| v["layers"][0]["kernel"] = 0.into());
-    let layer_type = edited_model(dir, "type.json", |v| v["layers"][1]["type"] = "gelu".into());
+    let layer_type = edited_model(dir, "type.json", |v| {
+        v["layers"][1]["type"] = "swish".into()
+    });
     let weight_shape = edited_model(dir, "shape.json", |v| {
         v["layers"][5]["weight"] = serde_json::json!([[1, 0, 0], [0, 1, 0]])
     });
@@ -267,7 +269,7 @@ fn every_error_is_one_clear_line_said_once() {
             "unknown layer type",
             &layer_type,
             Exact(format!(
-                "{}: layer 1: \"type\" is \"gelu\", not one of conv2d, relu, leaky_relu, sigmoid, tanh, pool2d, global_avg_pool, flatten, dropout, dense, softmax",
+                "{}: layer 1: \"type\" is \"swish\", not one of conv2d, relu, leaky_relu, sigmoid, tanh, pool2d, global_avg_pool, flatten, dropout, dense, softmax, log_softmax, batch_norm, relu6, clip, hardtanh, elu, selu, gelu, silu, hardswish, hardsigmoid, prelu, adaptive_pool2d, global_max_pool",
                 p(&layer_type)
             )),
         ),
