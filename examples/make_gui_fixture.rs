@@ -26,6 +26,7 @@ fn conv(rng: &mut StdRng, out: usize, inp: usize) -> Conv2d {
         bias: Some(Array1::from_shape_fn(out, |_| uniform(rng, fan))),
         stride: (1, 1),
         padding: (1, 1),
+        ..Default::default()
     }
 }
 

@@ -14,8 +14,10 @@ fn pool(mode: PoolMode) -> Pool2d {
             kernel: (2, 2),
             stride: (2, 2),
             padding: (0, 0),
+            ..Default::default()
         },
         blur: 3,
+        ..Default::default()
     }
 }
 
@@ -89,6 +91,7 @@ fn convolution_maps_move_with_the_input() {
         bias: None,
         stride: (1, 1),
         padding: (1, 1),
+        ..Default::default()
     };
     let a = conv.forward(x.view());
     let b = conv.forward(shift(&x, 3, -2, Fill::Zero).view());

@@ -310,6 +310,7 @@ mod tests {
             bias: Some(array![0.5]),
             stride: (1, 1),
             padding: (1, 1),
+            ..Default::default()
         };
         let corner = conv_cell(&conv, input.view(), (0, 0, 0)).unwrap();
         assert_eq!(
@@ -337,6 +338,7 @@ mod tests {
             bias: None,
             stride: (2, 2),
             padding: (0, 0),
+            ..Default::default()
         };
         let cell = conv_cell(&conv, input.view(), (0, 1, 1)).unwrap();
         assert_eq!(cell.patch[0][0][0], Some(12.0));
@@ -366,6 +368,7 @@ mod tests {
             kernel: (3, 2),
             stride: (2, 1),
             padding: (1, 0),
+            ..Default::default()
         };
         let (h, w) = (7, 6);
         let (oh, ow) = window.output_size(h, w);
@@ -396,12 +399,14 @@ mod tests {
             bias: None,
             stride: (1, 1),
             padding: (1, 1),
+            ..Default::default()
         };
         let pool = Pool2d {
             window: Window {
                 kernel: (2, 2),
                 stride: (2, 2),
                 padding: (0, 0),
+                ..Default::default()
             },
             mode: PoolMode::Max,
             ..Pool2d::default()

@@ -66,6 +66,7 @@ mod tests {
             bias: None,
             stride: (1, 1),
             padding: (1, 1),
+            ..Default::default()
         };
         let model = Model::new(
             ModelInfo::default(),

@@ -48,6 +48,7 @@ impl PoolWindow {
             kernel: (k, k),
             stride: (s, s),
             padding: (0, 0),
+            ..Default::default()
         })
     }
 

@@ -1,7 +1,7 @@
 //! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`) by im2col and one matrix product.
 
 use super::direct_conv;
-use ndarray::{Array1, Array2, Array3, Array4, ArrayView3, linalg::general_mat_mul};
+use ndarray::{Array1, Array2, Array3, Array4, ArrayView3, linalg::general_mat_mul, s};
 
 /// Where the kernel goes: the geometry shared by convolution and pooling windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,8 +10,16 @@ pub struct Window {
     pub kernel: (usize, usize),
     /// Step between windows, rows then columns.
     pub stride: (usize, usize),
-    /// Zeros (or -inf for max pooling) added on each side, rows then columns.
+    /// Zeros (or -inf for max pooling) added before the first row and column (top, left).
     pub padding: (usize, usize),
+    /// Padding after the last row and column (bottom, right); `None`: the same as `padding`.
+    /// ONNX's asymmetric `pads` and `"same"` padding with an even kernel need it.
+    pub padding_end: Option<(usize, usize)>,
+    /// Distance between kernel taps, rows then columns (1: neighbours; PyTorch's `dilation`).
+    pub dilation: (usize, usize),
+    /// Round the output size up (PyTorch's `ceil_mode`); a last window that would start in
+    /// the end padding is dropped, as PyTorch does.
+    pub ceil_mode: bool,
 }
 
 impl Default for Window {
@@ -20,25 +28,69 @@ impl Default for Window {
             kernel: (3, 3),
             stride: (1, 1),
             padding: (0, 0),
+            padding_end: None,
+            dilation: (1, 1),
+            ceil_mode: false,
         }
     }
 }
 
 impl Window {
-    /// Output height and width for an input of `height` x `width` (floor, as PyTorch's
-    /// `ceil_mode=False`). Either may be zero or negative when the window does not fit.
-    pub fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
-        let out = |n: usize, k: usize, s: usize, p: usize| {
-            let span = n as i64 + 2 * p as i64 - k as i64;
-            if span < 0 || s == 0 {
-                span.min(0)
-            } else {
-                span / s as i64 + 1
-            }
-        };
+    /// A window with symmetric padding, no dilation and floor rounding (the common case).
+    pub fn new(kernel: (usize, usize), stride: (usize, usize), padding: (usize, usize)) -> Window {
+        Window {
+            kernel,
+            stride,
+            padding,
+            ..Window::default()
+        }
+    }
+
+    /// Padding after the last row and column (bottom, right).
+    pub fn pad_end(&self) -> (usize, usize) {
+        self.padding_end.unwrap_or(self.padding)
+    }
+
+    /// The span the kernel covers, `dilation*(kernel-1) + 1`, rows then columns.
+    pub fn extent(&self) -> (usize, usize) {
         (
-            out(height, self.kernel.0, self.stride.0, self.padding.0),
-            out(width, self.kernel.1, self.stride.1, self.padding.1),
+            self.dilation.0 * self.kernel.0.saturating_sub(1) + 1,
+            self.dilation.1 * self.kernel.1.saturating_sub(1) + 1,
+        )
+    }
+
+    /// Whether this is a plain window: no dilation, symmetric padding, floor rounding.
+    pub fn is_plain(&self) -> bool {
+        self.dilation == (1, 1) && self.pad_end() == self.padding && !self.ceil_mode
+    }
+
+    /// Output height and width for an input of `height` x `width`:
+    /// `floor_or_ceil((n + pad_begin + pad_end - extent) / stride) + 1`, as PyTorch and ONNX.
+    /// With `ceil_mode` the last window must start inside the input or the top/left padding.
+    /// Either may be zero or negative when the window does not fit.
+    pub fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
+        let ceil = self.ceil_mode;
+        let out = |n: usize, extent: usize, s: usize, begin: usize, end: usize| {
+            let span = n as i64 + begin as i64 + end as i64 - extent as i64;
+            if span < 0 || s == 0 {
+                return span.min(0);
+            }
+            let s = s as i64;
+            let mut out = if ceil {
+                (span + s - 1) / s + 1
+            } else {
+                span / s + 1
+            };
+            if ceil && (out - 1) * s >= n as i64 + begin as i64 {
+                out -= 1;
+            }
+            out
+        };
+        let (eh, ew) = self.extent();
+        let end = self.pad_end();
+        (
+            out(height, eh, self.stride.0, self.padding.0, end.0),
+            out(width, ew, self.stride.1, self.padding.1, end.1),
         )
     }
 
@@ -79,16 +131,19 @@ fn im2col_into(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize), 
     let (kh, kw) = window.kernel;
     let (sh, sw) = window.stride;
     let (ph, pw) = window.padding;
+    let (dh, dw) = window.dilation;
     let (oh, ow) = out_hw;
     let input = input.as_standard_layout();
     let src = input.as_slice().expect("standard layout");
     for c in 0..channels {
         let plane = &src[c * height * width..(c + 1) * height * width];
         for ky in 0..kh {
+            let ky = ky * dh; // the tap's row offset; `row` below uses the tap's index
             let (oy_lo, oy_hi) = Window::valid_range(height, ky, sh, ph, oh);
             for kx in 0..kw {
+                let kx = kx * dw;
                 let (ox_lo, ox_hi) = Window::valid_range(width, kx, sw, pw, ow);
-                let row = (c * kh + ky) * kw + kx;
+                let row = (c * kh + ky / dh) * kw + kx / dw;
                 let row_dst = &mut dst[row * oh * ow..(row + 1) * oh * ow];
                 row_dst[..oy_lo * ow].fill(0.0);
                 row_dst[oy_hi * ow..].fill(0.0);
@@ -129,6 +184,7 @@ pub fn col2im(
     let (kh, kw) = window.kernel;
     let (sh, sw) = window.stride;
     let (ph, pw) = window.padding;
+    let (dh, dw) = window.dilation;
     let (oh, ow) = out_hw;
     let mut image = Array3::<f32>::zeros(shape);
     let cols = cols.as_standard_layout();
@@ -137,10 +193,13 @@ pub fn col2im(
     for c in 0..channels {
         let plane = &mut dst[c * height * width..(c + 1) * height * width];
         for ky in 0..kh {
+            let row_base = c * kh + ky;
+            let ky = ky * dh;
             let (oy_lo, oy_hi) = Window::valid_range(height, ky, sh, ph, oh);
             for kx in 0..kw {
+                let row = row_base * kw + kx;
+                let kx = kx * dw;
                 let (ox_lo, ox_hi) = Window::valid_range(width, kx, sw, pw, ow);
-                let row = (c * kh + ky) * kw + kx;
                 let row_src = &src[row * oh * ow..(row + 1) * oh * ow];
                 for oy in oy_lo..oy_hi {
                     let iy = oy * sh + ky - ph;
@@ -154,13 +213,36 @@ pub fn col2im(
     image
 }
 
-/// A convolution layer's parameters: weights [out,in,kh,kw] and an optional bias [out].
+/// A convolution layer's parameters: weights [out, in/groups, kh, kw] and an optional bias
+/// [out].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conv2d {
     pub weight: Array4<f32>,
     pub bias: Option<Array1<f32>>,
     pub stride: (usize, usize),
+    /// Top and left padding (and bottom and right unless `padding_end` says otherwise).
     pub padding: (usize, usize),
+    /// Bottom and right padding when it differs from `padding`.
+    pub padding_end: Option<(usize, usize)>,
+    pub dilation: (usize, usize),
+    /// Input and output channels split into this many independent groups (PyTorch's
+    /// `groups`; depthwise when it equals the input channels). Divides both channel counts.
+    pub groups: usize,
+}
+
+impl Default for Conv2d {
+    /// No weights yet, stride 1, no padding, no dilation, one group.
+    fn default() -> Self {
+        Conv2d {
+            weight: Array4::zeros((0, 0, 0, 0)),
+            bias: None,
+            stride: (1, 1),
+            padding: (0, 0),
+            padding_end: None,
+            dilation: (1, 1),
+            groups: 1,
+        }
+    }
 }
 
 impl Conv2d {
@@ -170,22 +252,48 @@ impl Conv2d {
             kernel: (kh, kw),
             stride: self.stride,
             padding: self.padding,
+            padding_end: self.padding_end,
+            dilation: self.dilation,
+            ceil_mode: false,
         }
     }
 
     pub fn in_channels(&self) -> usize {
-        self.weight.dim().1
+        self.weight.dim().1 * self.groups.max(1)
     }
 
     pub fn out_channels(&self) -> usize {
         self.weight.dim().0
     }
 
+    /// Why the geometry cannot be used (zero stride or dilation, groups that do not divide
+    /// the output channels), else `None`. Checked once, when the model is built.
+    pub fn invalid_geometry(&self) -> Option<(&'static str, String)> {
+        let (out, _, kh, kw) = self.weight.dim();
+        if self.stride.0 == 0 || self.stride.1 == 0 {
+            return Some(("stride", format!("{:?} has a zero", self.stride)));
+        }
+        if self.dilation.0 == 0 || self.dilation.1 == 0 {
+            return Some(("dilation", format!("{:?} has a zero", self.dilation)));
+        }
+        if kh == 0 || kw == 0 {
+            return Some(("kernel", format!("{kh}x{kw} is empty")));
+        }
+        if self.groups == 0 || !out.is_multiple_of(self.groups) {
+            return Some((
+                "groups",
+                format!("{} does not divide the {out} output channels", self.groups),
+            ));
+        }
+        None
+    }
+
     pub fn parameter_count(&self) -> usize {
         self.weight.len() + self.bias.as_ref().map_or(0, |b| b.len())
     }
 
-    /// The weights as a matrix [out, in*kh*kw], rows in the same order as [`im2col`]'s.
+    /// The weights as a matrix [out, in/groups*kh*kw], rows in the same order as
+    /// [`im2col`]'s for the output's group.
     pub fn weight_matrix(&self) -> Array2<f32> {
         let (o, i, kh, kw) = self.weight.dim();
         self.weight
@@ -196,7 +304,7 @@ impl Conv2d {
     }
 
     /// Output [out, oh, ow], by [`direct_conv`] where it applies, else by im2col and one matrix
-    /// product. The caller has checked the input's channel count and that the
+    /// product per group. The caller has checked the input's channel count and that the
     /// output is not empty (the model does this once, when it is built).
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
         if let Some(out) = direct_conv::forward(self, input) {
@@ -208,12 +316,14 @@ impl Conv2d {
         let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
         let out_channels = self.out_channels();
         let (o, i, kh, kw) = self.weight.dim();
-        let weights = self
-            .weight
+        let groups = self.groups.max(1);
+        let per_group = o / groups;
+        let weights = self.weight.as_standard_layout();
+        let weights = weights
             .view()
             .into_shape_with_order((o, i * kh * kw))
-            .expect("weights are contiguous");
-        // Start from the bias (one write per value), then add W . cols.
+            .expect("standard layout");
+        // Start from the bias (one write per value), then add W . cols group by group.
         let mut out = Vec::with_capacity(out_channels * oh * ow);
         for c in 0..out_channels {
             let b = self.bias.as_ref().map_or(0.0, |b| b[c]);
@@ -225,10 +335,15 @@ impl Conv2d {
             if buffer.len() < len {
                 buffer.resize(len, 0.0);
             }
-            im2col_into(input, &window, (oh, ow), &mut buffer[..len]);
-            let cols = ndarray::ArrayView2::from_shape((i * kh * kw, oh * ow), &buffer[..len])
-                .expect("sized above");
-            general_mat_mul(1.0, &weights, &cols, 1.0, &mut out);
+            for g in 0..groups {
+                let channels = input.slice(s![g * i..(g + 1) * i, .., ..]);
+                im2col_into(channels, &window, (oh, ow), &mut buffer[..len]);
+                let cols = ndarray::ArrayView2::from_shape((i * kh * kw, oh * ow), &buffer[..len])
+                    .expect("sized above");
+                let rows = g * per_group..(g + 1) * per_group;
+                let mut out_g = out.slice_mut(s![rows.clone(), ..]);
+                general_mat_mul(1.0, &weights.slice(s![rows, ..]), &cols, 1.0, &mut out_g);
+            }
         });
         out.into_shape_with_order((out_channels, oh, ow))
             .expect("contiguous output")
@@ -250,6 +365,7 @@ mod tests {
             bias: Some(array![0.5]),
             stride: (1, 1),
             padding: (0, 0),
+            ..Default::default()
         };
         let out = conv.forward(input.view());
         assert_eq!(out, array![[[-3.5, -3.5], [-3.5, -3.5]]]);
@@ -265,6 +381,7 @@ mod tests {
             bias: None,
             stride: (2, 2),
             padding: (1, 1),
+            ..Default::default()
         };
         assert_eq!(conv.forward(input.view()), array![[[4.0, 4.0], [4.0, 4.0]]]);
         // stride 1: the centre sees all 9, edges 6, corners 4.
@@ -285,6 +402,7 @@ mod tests {
             kernel: (3, 2),
             stride: (2, 1),
             padding: (1, 2),
+            ..Default::default()
         };
         let x = Array::from_shape_fn((2, 5, 4), |(c, i, j)| {
             (c * 31 + i * 7 + j) as f32 * 0.1 - 1.0
@@ -296,5 +414,94 @@ mod tests {
         let lhs: f32 = (&cols * &y).sum();
         let rhs: f32 = (&x * &col2im(&y, x.dim(), &window, out_hw)).sum();
         assert!((lhs - rhs).abs() < 1e-3, "{lhs} vs {rhs}");
+    }
+
+    /// The definition, in f64: every output sums its group's channels under the dilated
+    /// kernel, taps in the padding (top/left `p`, bottom/right `pe`) reading zero.
+    fn naive(conv: &Conv2d, x: &Array3<f32>) -> Array3<f64> {
+        let w = conv.window();
+        let (oh, ow) = w.output_size(x.dim().1, x.dim().2);
+        let (o, i, kh, kw) = conv.weight.dim();
+        let per_out = o / conv.groups;
+        Array3::from_shape_fn((o, oh as usize, ow as usize), |(oc, y, xx)| {
+            let g = oc / per_out;
+            let mut sum = conv.bias.as_ref().map_or(0.0, |b| b[oc] as f64);
+            for ci in 0..i {
+                for ky in 0..kh {
+                    for kx in 0..kw {
+                        let iy = (y * w.stride.0 + ky * w.dilation.0) as i64 - w.padding.0 as i64;
+                        let ix = (xx * w.stride.1 + kx * w.dilation.1) as i64 - w.padding.1 as i64;
+                        if iy < 0 || ix < 0 || iy >= x.dim().1 as i64 || ix >= x.dim().2 as i64 {
+                            continue;
+                        }
+                        sum += conv.weight[[oc, ci, ky, kx]] as f64
+                            * x[[g * i + ci, iy as usize, ix as usize]] as f64;
+                    }
+                }
+            }
+            sum
+        })
+    }
+
+    #[test]
+    fn output_sizes_with_ceil_mode_dilation_and_asymmetric_padding() {
+        let size = |n, k, s, p, pe, d, ceil| {
+            Window {
+                kernel: (k, k),
+                stride: (s, s),
+                padding: (p, p),
+                padding_end: Some((pe, pe)),
+                dilation: (d, d),
+                ceil_mode: ceil,
+            }
+            .output_size(n, n)
+            .0
+        };
+        // floor((5 - 2) / 2) + 1 = 2; ceil gives 3 (the last window starts at 4, inside).
+        assert_eq!(size(5, 2, 2, 0, 0, 1, false), 2);
+        assert_eq!(size(5, 2, 2, 0, 0, 1, true), 3);
+        // 3 + 1 + 1 - 2 = 3: ceil(3/2) + 1 = 3, but window 2 would start at 4 - 1 = 3, past
+        // the input: PyTorch drops it, 2.
+        assert_eq!(size(3, 2, 2, 1, 1, 1, true), 2);
+        // dilation 2 makes a 3-tap kernel span 5: 7 - 5 + 1 = 3.
+        assert_eq!(size(7, 3, 1, 0, 0, 2, false), 3);
+        // "same" for an even kernel 4: pads 1 before, 2 after: 6 + 3 - 4 + 1 = 6.
+        assert_eq!(size(6, 4, 1, 1, 2, 1, false), 6);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Groups (depthwise included), dilation, stride and asymmetric padding: both forward
+        /// paths (the direct kernel at stride 1 on wide rows, im2col elsewhere) match the
+        /// definition.
+        #[test]
+        fn grouped_dilated_asymmetric_conv_matches_the_definition(
+            groups in 1usize..4, per_in in 1usize..3, per_out in 1usize..4,
+            k in (1usize..4, 1usize..4), d in (1usize..3, 1usize..3), s in 1usize..3,
+            pads in (0usize..3, 0usize..3, 0usize..3, 0usize..3),
+            h in 6usize..12, w in 6usize..40, seed in 0u64..1000,
+        ) {
+            let mut v = seed as f32;
+            let mut next = move || { v = (v * 1.618 + 0.37) % 2.0; v - 1.0 };
+            let (i, o) = (groups * per_in, groups * per_out);
+            let conv = Conv2d {
+                weight: Array4::from_shape_fn((o, per_in, k.0, k.1), |_| next()),
+                bias: Some(Array1::from_shape_fn(o, |_| next())),
+                stride: (s, s),
+                padding: (pads.0, pads.1),
+                padding_end: Some((pads.2, pads.3)),
+                dilation: d,
+                groups,
+            };
+            let x = Array3::from_shape_fn((i, h, w), |_| next());
+            let (oh, ow) = conv.window().output_size(h, w);
+            proptest::prop_assume!(oh > 0 && ow > 0);
+            let got = conv.forward(x.view());
+            let want = naive(&conv, &x);
+            proptest::prop_assert_eq!(got.dim(), want.dim());
+            for (g, e) in got.iter().zip(&want) {
+                proptest::prop_assert!((*g as f64 - e).abs() < 1e-4 * (1.0 + e.abs()), "{} vs {}", g, e);
+            }
+        }
     }
 }

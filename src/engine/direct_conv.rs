@@ -13,7 +13,7 @@
 //! output row narrower than one vector); the caller then uses im2col.
 
 use super::conv::Conv2d;
-use ndarray::{Array3, ArrayView3};
+use ndarray::{Array3, ArrayView3, ArrayView4, Axis, s};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -74,16 +74,47 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
 }
 
 /// [`forward`] with the given instruction set, which must be one of [`Isa::available`]'s.
+/// Grouped convolutions run group by group, each group a convolution of its own channels.
 pub fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
     if conv.stride != (1, 1) || !Isa::available().contains(&isa) {
         return None;
     }
-    let plan = Plan::new(conv, input, isa.lanes())?;
+    let groups = conv.groups.max(1);
+    let (out_channels, per_in, _, _) = conv.weight.dim();
+    let per_out = out_channels / groups;
+    if groups == 1 {
+        return run(
+            &Plan::new(
+                conv.weight.view(),
+                conv.bias.as_ref(),
+                conv,
+                input,
+                isa.lanes(),
+            )?,
+            isa,
+        );
+    }
+    let mut parts = Vec::with_capacity(groups);
+    for g in 0..groups {
+        let rows = g * per_out..(g + 1) * per_out;
+        let weight = conv.weight.slice(s![rows.clone(), .., .., ..]);
+        let bias = conv.bias.as_ref().map(|b| b.slice(s![rows]).to_owned());
+        let channels = input.slice(s![g * per_in..(g + 1) * per_in, .., ..]);
+        parts.push(run(
+            &Plan::new(weight, bias.as_ref(), conv, channels, isa.lanes())?,
+            isa,
+        )?);
+    }
+    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+    ndarray::concatenate(Axis(0), &views).ok()
+}
+
+fn run(plan: &Plan, isa: Isa) -> Option<Array3<f32>> {
     #[cfg(target_arch = "x86_64")]
-    return Some(x86::run(&plan, isa));
+    return Some(x86::run(plan, isa));
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = plan;
+        let _ = (plan, isa);
         None
     }
 }
@@ -106,21 +137,32 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(conv: &Conv2d, input: ArrayView3<'a, f32>, lanes: usize) -> Option<Plan<'a>> {
-        let (weight, bias, padding) = (&conv.weight, conv.bias.as_ref(), conv.padding);
+    /// The plan for `weight` (one group's, [out, in, kh, kw]) over `input` (that group's
+    /// channels) with `conv`'s padding and dilation.
+    fn new(
+        weight: ArrayView4<f32>,
+        bias: Option<&ndarray::Array1<f32>>,
+        conv: &Conv2d,
+        input: ArrayView3<'a, f32>,
+        lanes: usize,
+    ) -> Option<Plan<'a>> {
+        let window = conv.window();
+        let (begin, end) = (window.padding, window.pad_end());
+        let (dh, dw) = window.dilation;
+        let (eh, ew) = window.extent();
         let (out_channels, in_channels, kh, kw) = weight.dim();
         let (channels, h, w) = input.dim();
-        let (hp, wp) = (h + 2 * padding.0, w + 2 * padding.1);
-        if channels != in_channels || hp < kh || wp < kw || out_channels == 0 {
+        let (hp, wp) = (h + begin.0 + end.0, w + begin.1 + end.1);
+        if channels != in_channels || hp < eh || wp < ew || out_channels == 0 {
             return None;
         }
-        let (oh, ow) = (hp - kh + 1, wp - kw + 1);
+        let (oh, ow) = (hp - eh + 1, wp - ew + 1);
         if ow < lanes {
             return None;
         }
         let padded = match input.to_slice() {
-            Some(values) if padding == (0, 0) => Cow::Borrowed(values),
-            _ => Cow::Owned(pad(input, padding)),
+            Some(values) if begin == (0, 0) && end == (0, 0) => Cow::Borrowed(values),
+            _ => Cow::Owned(pad(input, begin, end)),
         };
         let taps = in_channels * kh * kw;
         let weight = weight.as_standard_layout();
@@ -135,7 +177,7 @@ impl<'a> Plan<'a> {
         for c in 0..in_channels {
             for ky in 0..kh {
                 for kx in 0..kw {
-                    offsets.push((c * hp + ky) * wp + kx);
+                    offsets.push((c * hp + ky * dh) * wp + kx * dw);
                 }
             }
         }
@@ -182,10 +224,11 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// `input` [C,H,W] with `padding` zeros around each map, in standard order.
-fn pad(input: ArrayView3<f32>, padding: (usize, usize)) -> Vec<f32> {
+/// `input` [C,H,W] with `begin` (top, left) and `end` (bottom, right) zeros around each
+/// map, in standard order.
+fn pad(input: ArrayView3<f32>, padding: (usize, usize), end: (usize, usize)) -> Vec<f32> {
     let (channels, h, w) = input.dim();
-    let (hp, wp) = (h + 2 * padding.0, w + 2 * padding.1);
+    let (hp, wp) = (h + padding.0 + end.0, w + padding.1 + end.1);
     let mut padded = vec![0.0; channels * hp * wp];
     for (c, plane) in input.outer_iter().enumerate() {
         for (y, row) in plane.outer_iter().enumerate() {
@@ -224,8 +267,9 @@ mod x86 {
                 for &x in &starts {
                     // SAFETY: `isa` is available (checked by the caller). Reads: the window
                     // at (y, x) with its `vectors * lanes` pixels ends at the padded input's
-                    // last value at most, since y <= hp - kh and x + lanes*vectors <= ow =
-                    // wp - kw + 1, and the largest offset is the last tap's. Weights: tap
+                    // last value at most, since y <= hp - eh and x + lanes*vectors <= ow =
+                    // wp - ew + 1 (eh, ew the dilated kernel's extent), and the largest
+                    // offset is the last tap's, (C-1)*hp*wp + (eh-1)*wp + ew-1. Weights: tap
                     // `t`'s channels first..first+count are inside `t*out + out`. Writes:
                     // channels first..first+count, row y, pixels x..x+lanes*vectors <= ow.
                     unsafe {
@@ -355,6 +399,7 @@ mod tests {
             kernel: (conv.weight.dim().2, conv.weight.dim().3),
             stride: (1, 1),
             padding: conv.padding,
+            ..Default::default()
         };
         let (oh, ow) = window.output_size(input.dim().1, input.dim().2);
         let (oh, ow) = (oh as usize, ow as usize);
@@ -414,6 +459,7 @@ mod tests {
             bias: None,
             stride: (1, 1),
             padding: (0, 0),
+            ..Default::default()
         };
         let narrow = Array3::<f32>::ones((1, 9, 9)); // 7 output pixels per row
         for isa in [Isa::Avx2, Isa::Avx512] {
@@ -446,7 +492,7 @@ mod tests {
             } else {
                 Array3::from_shape_vec((in_c, h, w), values(in_c * h * w, seed + 2)).unwrap()
             };
-            let conv = Conv2d { weight, bias, stride: (1, 1), padding: (ph, pw) };
+            let conv = Conv2d { weight, bias, stride: (1, 1), padding: (ph, pw), ..Default::default() };
             let expected = by_im2col(&conv, &input.to_owned());
             for isa in Isa::available() {
                 match forward_with(*isa, &conv, input.view()) {

@@ -119,6 +119,46 @@ fn bad(layer: &str, field: &str, message: String) -> Error {
     }
 }
 
+/// A pooling window PyTorch would accept: a non-empty kernel, a stride, every side's padding
+/// at most half the kernel (so every window touches the map), no dilation, and a blur of 1 to
+/// 7 taps.
+fn check_pool(name: &str, pool: &Pool2d) -> Result<()> {
+    let w = &pool.window;
+    if w.kernel.0 == 0 || w.kernel.1 == 0 {
+        return Err(bad(name, "kernel", format!("{:?} is empty", w.kernel)));
+    }
+    if w.stride.0 == 0 || w.stride.1 == 0 {
+        return Err(bad(name, "stride", format!("{:?} has a zero", w.stride)));
+    }
+    for padding in [w.padding, w.pad_end()] {
+        if padding.0 * 2 > w.kernel.0 || padding.1 * 2 > w.kernel.1 {
+            return Err(bad(
+                name,
+                "padding",
+                format!(
+                    "{padding:?} is more than half the kernel {:?} (as in PyTorch, a window must touch the map)",
+                    w.kernel
+                ),
+            ));
+        }
+    }
+    if w.dilation != (1, 1) {
+        return Err(bad(
+            name,
+            "dilation",
+            "pooling windows are not dilated here".into(),
+        ));
+    }
+    if !(1..=7).contains(&pool.blur) {
+        return Err(bad(
+            name,
+            "blur",
+            format!("{} is not between 1 and 7", pool.blur),
+        ));
+    }
+    Ok(())
+}
+
 fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
     if h <= 0 || w <= 0 {
         return Err(Error::EmptyOutput {
@@ -149,6 +189,9 @@ impl Layer {
         match &self.kind {
             LayerKind::Conv2d(conv) => {
                 let (c, h, w) = maps_of(name, input)?;
+                if let Some((field, message)) = conv.invalid_geometry() {
+                    return Err(bad(name, field, message));
+                }
                 if c != conv.in_channels() {
                     return Err(Error::InputShape {
                         layer: name.into(),
@@ -161,6 +204,7 @@ impl Layer {
             }
             LayerKind::Pool2d(pool) => {
                 let (c, h, w) = maps_of(name, input)?;
+                check_pool(name, pool)?;
                 let (oh, ow) = pool.output_size(h, w);
                 checked_maps(name, c, oh, ow)
             }

@@ -49,18 +49,18 @@ pub struct Pool2d {
     pub window: Window,
     /// Taps of the binomial blur used by [`PoolMode::BlurMax`] (1 to 7; 3 is [1,2,1]).
     pub blur: usize,
+    /// Average pooling divides by the whole window, padding included (PyTorch's default),
+    /// or only by the values inside the input (`false`).
+    pub count_include_pad: bool,
 }
 
 impl Default for Pool2d {
     fn default() -> Self {
         Pool2d {
             mode: PoolMode::Max,
-            window: Window {
-                kernel: (2, 2),
-                stride: (2, 2),
-                padding: (0, 0),
-            },
+            window: Window::new((2, 2), (2, 2), (0, 0)),
             blur: 3,
+            count_include_pad: true,
         }
     }
 }
@@ -75,16 +75,20 @@ impl Pool2d {
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
         match self.mode {
             PoolMode::Max => max_pool_values(input, &self.window),
-            PoolMode::Avg => avg_pool(input, &self.window),
+            PoolMode::Avg => avg_pool_with(input, &self.window, self.count_include_pad),
             PoolMode::BlurMax => {
                 let dense = max_pool_values(
                     input,
                     &Window {
                         stride: (1, 1),
+                        ceil_mode: false,
                         ..self.window
                     },
                 );
-                blur_subsample(dense.view(), self.blur, self.window.stride)
+                let (_, h, w) = input.dim();
+                let (oh, ow) = self.output_size(h, w);
+                let out = (oh.max(0) as usize, ow.max(0) as usize);
+                blur_subsample_to(dense.view(), self.blur, self.window.stride, out)
             }
         }
     }
@@ -101,18 +105,26 @@ fn taps(o: usize, n: usize, k: usize, stride: usize, pad: usize) -> (usize, usiz
 }
 
 /// Visits every output window with the valid input rows and columns it covers:
-/// `visit(plane, rows, cols)` where `plane` is the input channel as a slice, in output order.
+/// `visit(plane, rows, cols, padded)` where `plane` is the input channel as a slice, in output
+/// order, and `padded` the number of positions the window covers inside the padded input
+/// (the divisor of average pooling with `count_include_pad`; with `ceil_mode` a last window
+/// may reach past the padding, and those positions do not count).
 fn for_each_window(
     input: ArrayView3<f32>,
     window: &Window,
-    mut visit: impl FnMut(&[f32], std::ops::Range<usize>, std::ops::Range<usize>),
+    mut visit: impl FnMut(&[f32], std::ops::Range<usize>, std::ops::Range<usize>, usize),
 ) -> (usize, usize, usize) {
     let (channels, height, width) = input.dim();
     let (oh, ow) = window.output_size(height, width);
     let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
-    let range = |o, n, k, stride, pad| {
+    let end = window.pad_end();
+    // (valid input range, positions inside the padded input) of output `o` along one axis.
+    let range = |o: usize, n: usize, k: usize, stride: usize, pad: usize, pad_end: usize| {
         let (lo, hi, first) = taps(o, n, k, stride, pad);
-        first..first + (hi - lo)
+        let start = (o * stride) as i64 - pad as i64;
+        let padded_end = (start + k as i64).min(n as i64 + pad_end as i64);
+        let padded = (padded_end - start).max(0) as usize;
+        (first..first + (hi - lo), padded)
     };
     let rows: Vec<_> = (0..oh)
         .map(|o| {
@@ -122,19 +134,29 @@ fn for_each_window(
                 window.kernel.0,
                 window.stride.0,
                 window.padding.0,
+                end.0,
             )
         })
         .collect();
     let cols: Vec<_> = (0..ow)
-        .map(|o| range(o, width, window.kernel.1, window.stride.1, window.padding.1))
+        .map(|o| {
+            range(
+                o,
+                width,
+                window.kernel.1,
+                window.stride.1,
+                window.padding.1,
+                end.1,
+            )
+        })
         .collect();
     let input = input.as_standard_layout();
     let src = input.as_slice().expect("standard layout");
     for c in 0..channels {
         let plane = &src[c * height * width..(c + 1) * height * width];
-        for r in &rows {
-            for q in &cols {
-                visit(plane, r.clone(), q.clone());
+        for (r, rn) in &rows {
+            for (q, qn) in &cols {
+                visit(plane, r.clone(), q.clone(), rn * qn);
             }
         }
     }
@@ -147,7 +169,7 @@ pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u3
     let width = input.dim().2;
     let mut values = Vec::new();
     let mut argmax = Vec::new();
-    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols, _| {
         // Windows always hold at least one real value (padding is at most half the kernel).
         let first = rows.start * width + cols.start;
         let (mut best, mut best_at) = (plane[first], first);
@@ -175,7 +197,11 @@ pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u3
 /// Max pooling without the argmax (the forward pass's case).
 pub fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
     let (channels, height, width) = input.dim();
-    if window.kernel == (2, 2) && window.stride == (2, 2) && window.padding == (0, 0) {
+    if window.kernel == (2, 2)
+        && window.stride == (2, 2)
+        && window.padding == (0, 0)
+        && window.is_plain()
+    {
         // The common case, without per-window bookkeeping.
         let (oh, ow) = (height / 2, width / 2);
         let input = input.as_standard_layout();
@@ -200,7 +226,7 @@ pub fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
         return Array3::from_shape_vec((channels, oh, ow), values).expect("one value per window");
     }
     let mut values = Vec::new();
-    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols, _| {
         let best = rows
             .map(|y| {
                 plane[y * width + cols.start..y * width + cols.end]
@@ -214,12 +240,23 @@ pub fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
     Array3::from_shape_vec((c, oh, ow), values).expect("one value per window")
 }
 
-/// Average pooling; the divisor is always kh*kw, padded zeros included (PyTorch's default).
+/// Average pooling, padded zeros counted in the divisor (PyTorch's default).
 pub fn avg_pool(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
+    avg_pool_with(input, window, true)
+}
+
+/// Average pooling. With `count_include_pad` the divisor is the window's positions inside the
+/// padded input (kh*kw, except where `ceil_mode` lets a last window reach past the padding);
+/// without, only the positions inside the input count.
+pub fn avg_pool_with(
+    input: ArrayView3<f32>,
+    window: &Window,
+    count_include_pad: bool,
+) -> Array3<f32> {
     let width = input.dim().2;
-    let divisor = (window.kernel.0 * window.kernel.1) as f32;
     let mut values = Vec::new();
-    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols| {
+    let (c, oh, ow) = for_each_window(input, window, |plane, rows, cols, padded| {
+        let inside = rows.len() * cols.len();
         let sum: f32 = rows
             .map(|y| {
                 plane[y * width + cols.start..y * width + cols.end]
@@ -227,9 +264,29 @@ pub fn avg_pool(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
                     .sum::<f32>()
             })
             .sum();
-        values.push(sum / divisor);
+        let divisor = if count_include_pad { padded } else { inside };
+        values.push(sum / divisor.max(1) as f32);
     });
     Array3::from_shape_vec((c, oh, ow), values).expect("one value per window")
+}
+
+/// For each output of [`avg_pool_with`] (in output order, per channel plane), its divisor:
+/// what the backward pass spreads each gradient over.
+pub fn avg_pool_divisors(
+    (height, width): (usize, usize),
+    window: &Window,
+    count_include_pad: bool,
+) -> Vec<usize> {
+    let plane = ndarray::Array3::<f32>::zeros((1, height, width));
+    let mut divisors = Vec::new();
+    for_each_window(plane.view(), window, |_, rows, cols, padded| {
+        divisors.push(if count_include_pad {
+            padded
+        } else {
+            rows.len() * cols.len()
+        });
+    });
+    divisors
 }
 
 /// The normalised binomial filter with `taps` coefficients: 3 -> [1,2,1]/4, 4 -> [1,3,3,1]/8.
@@ -268,19 +325,27 @@ fn reflect(i: i64, n: usize) -> usize {
 /// The output size is `floor((n - 1) / stride) + 1`, which is max pooling's size when the
 /// input came from a stride-1 max pool.
 pub fn blur_subsample(input: ArrayView3<f32>, taps: usize, stride: (usize, usize)) -> Array3<f32> {
+    let (_, height, width) = input.dim();
+    let size = |n: usize, s: usize| if n == 0 { 0 } else { (n - 1) / s + 1 };
+    blur_subsample_to(
+        input,
+        taps,
+        stride,
+        (size(height, stride.0), size(width, stride.1)),
+    )
+}
+
+/// [`blur_subsample`] to a given output size: one more than it would give where `ceil_mode`
+/// asks for a last window (its centre's row or column is reflected back inside).
+pub fn blur_subsample_to(
+    input: ArrayView3<f32>,
+    taps: usize,
+    stride: (usize, usize),
+    (oh, ow): (usize, usize),
+) -> Array3<f32> {
     let (channels, height, width) = input.dim();
     let filter = binomial(taps);
     let before = (taps.max(1) as i64 - 1) / 2;
-    let oh = if height == 0 {
-        0
-    } else {
-        (height - 1) / stride.0 + 1
-    };
-    let ow = if width == 0 {
-        0
-    } else {
-        (width - 1) / stride.1 + 1
-    };
     // Blur along rows first (only the rows we keep), then along columns.
     let mut rows_done = Array3::<f32>::zeros((channels, oh, width));
     for c in 0..channels {
@@ -317,6 +382,7 @@ mod tests {
             kernel: (2, 2),
             stride: (2, 2),
             padding: (0, 0),
+            ..Default::default()
         }
     }
 
@@ -379,6 +445,7 @@ mod tests {
             mode: PoolMode::BlurMax,
             window: two_by_two(),
             blur: 3,
+            ..Default::default()
         };
         assert_eq!(pool.forward(x.view()), array![[[8.0, 4.0], [4.0, 2.0]]]);
     }
@@ -391,6 +458,7 @@ mod tests {
                     kernel: (k, k),
                     stride: (s, s),
                     padding: (0, 0),
+                    ..Default::default()
                 };
                 if n < k {
                     continue;
@@ -402,6 +470,7 @@ mod tests {
                         mode: PoolMode::BlurMax,
                         window,
                         blur: taps,
+                        ..Default::default()
                     }
                     .forward(x.view())
                     .dim();

@@ -17,6 +17,7 @@ fn conv(rng: &mut StdRng, name: &str, cin: usize, cout: usize, padding: usize) -
             bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
             stride: (1, 1),
             padding: (padding, padding),
+            ..Default::default()
         }),
     }
 }
@@ -37,8 +38,10 @@ fn pool(name: &str, mode: PoolMode) -> Layer {
                 kernel: (2, 2),
                 stride: (2, 2),
                 padding: (0, 0),
+                ..Default::default()
             },
             blur: 3,
+            ..Default::default()
         }),
     )
 }

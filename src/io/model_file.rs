@@ -125,8 +125,13 @@ enum LayerFile {
         kernel: Pair,
         #[serde(default)]
         stride: Option<Pair>,
+        /// n, [h, w], [top, left, bottom, right], or "same" (stride 1).
         #[serde(default)]
         padding: Option<Pair>,
+        #[serde(default)]
+        dilation: Option<Pair>,
+        #[serde(default)]
+        groups: Option<usize>,
         /// `true`/`false`, or the bias values inline.
         #[serde(default = "default_true")]
         bias: Value,
@@ -161,10 +166,15 @@ enum LayerFile {
         kernel: Pair,
         #[serde(default)]
         stride: Option<Pair>,
+        /// n, [h, w] or [top, left, bottom, right].
         #[serde(default)]
         padding: Option<Pair>,
         #[serde(default = "default_blur")]
         blur: usize,
+        #[serde(default)]
+        ceil_mode: bool,
+        #[serde(default = "default_true")]
+        count_include_pad: Value,
     },
     GlobalAvgPool {
         #[serde(default)]
@@ -497,6 +507,33 @@ fn check_pair(
     Ok((a, b))
 }
 
+/// Rows and columns of one side pair (top, left) or (bottom, right).
+type Side = (usize, usize);
+
+/// Padding as written: n, [h, w] (the same on both sides) or [top, left, bottom, right]
+/// (ONNX's `pads` order). Returns ((top, left), (bottom, right)).
+fn check_padding(layer: &str, value: &Value) -> Result<(Side, Side), Error> {
+    if let Value::Array(items) = value
+        && items.len() == 4
+    {
+        let sides = [json!([items[0], items[1]]), json!([items[2], items[3]])];
+        let begin = check_pair(layer, "padding", &sides[0], 0, limits::MAX_KERNEL)?;
+        let end = check_pair(layer, "padding", &sides[1], 0, limits::MAX_KERNEL)?;
+        return Ok((begin, end));
+    }
+    let p = check_pair(layer, "padding", value, 0, limits::MAX_KERNEL).map_err(|_| {
+        Error::BadField {
+            layer: layer.into(),
+            field: "padding".into(),
+            message: format!(
+                "{value} is not a padding: give n, [height, width] or [top, left, bottom, right] (each 0 to {})",
+                limits::MAX_KERNEL
+            ),
+        }
+    })?;
+    Ok((p, p))
+}
+
 fn checked_product(layer: &str, dims: &[usize]) -> Result<usize, Error> {
     let n = dims
         .iter()
@@ -558,6 +595,8 @@ fn build_layer(
             kernel,
             stride,
             padding,
+            dilation,
+            groups,
             bias,
             weight,
             ..
@@ -585,14 +624,40 @@ fn build_layer(
                 1,
                 limits::MAX_KERNEL,
             )?;
-            let padding = check_pair(
+            let dilation = check_pair(
                 layer,
-                "padding",
-                &padding.unwrap_or(json!(0)),
-                0,
+                "dilation",
+                &dilation.unwrap_or(json!(1)),
+                1,
                 limits::MAX_KERNEL,
             )?;
-            let shape = [out, in_channels, kh, kw];
+            let groups = groups.unwrap_or(1);
+            if groups == 0 || !in_channels.is_multiple_of(groups) || !out.is_multiple_of(groups) {
+                return Err(Error::BadField {
+                    layer: name,
+                    field: "groups".into(),
+                    message: format!(
+                        "{groups} does not divide both the {in_channels} input and the {out} output channels"
+                    ),
+                });
+            }
+            let (padding, padding_end) = match padding {
+                Some(Value::String(same)) if same == "same" => {
+                    if stride != (1, 1) {
+                        return Err(Error::BadField {
+                            layer: name,
+                            field: "padding".into(),
+                            message: "\"same\" needs stride 1 (as in PyTorch)".into(),
+                        });
+                    }
+                    // PyTorch puts the odd pixel of an even kernel's padding at the end.
+                    let total = |k: usize, d: usize| d * (k - 1);
+                    let (th, tw) = (total(kh, dilation.0), total(kw, dilation.1));
+                    ((th / 2, tw / 2), (th - th / 2, tw - tw / 2))
+                }
+                p => check_padding(layer, &p.unwrap_or(json!(0)))?,
+            };
+            let shape = [out, in_channels / groups, kh, kw];
             let (values, bias) = weight_and_bias(layer, &shape, weight.as_ref(), &bias, weights)?;
             LayerKind::Conv2d(Conv2d {
                 weight: Array4::from_shape_vec(shape, values)
@@ -600,6 +665,9 @@ fn build_layer(
                 bias: bias.map(Array1::from),
                 stride,
                 padding,
+                padding_end: (padding_end != padding).then_some(padding_end),
+                dilation,
+                groups,
             })
         }
         LayerFile::Dense {
@@ -630,6 +698,8 @@ fn build_layer(
             stride,
             padding,
             blur,
+            ceil_mode,
+            count_include_pad,
             ..
         } => {
             let kernel = check_pair(layer, "kernel", &kernel, 1, limits::MAX_KERNEL)?;
@@ -637,37 +707,26 @@ fn build_layer(
                 Some(s) => check_pair(layer, "stride", &s, 1, limits::MAX_KERNEL)?,
                 None => kernel,
             };
-            let padding = check_pair(
-                layer,
-                "padding",
-                &padding.unwrap_or(json!(0)),
-                0,
-                limits::MAX_KERNEL,
-            )?;
-            if padding.0 * 2 > kernel.0 || padding.1 * 2 > kernel.1 {
+            let (padding, padding_end) = check_padding(layer, &padding.unwrap_or(json!(0)))?;
+            let Value::Bool(count_include_pad) = count_include_pad else {
                 return Err(Error::BadField {
                     layer: name,
-                    field: "padding".into(),
-                    message: format!(
-                        "{padding:?} is more than half the kernel {kernel:?} (as in PyTorch, a window must touch the map)"
-                    ),
+                    field: "count_include_pad".into(),
+                    message: format!("expected true or false, found {count_include_pad}"),
                 });
-            }
-            if !(1..=7).contains(&blur) {
-                return Err(Error::BadField {
-                    layer: name,
-                    field: "blur".into(),
-                    message: format!("{blur} is not between 1 and 7"),
-                });
-            }
+            };
             LayerKind::Pool2d(Pool2d {
                 mode,
                 window: Window {
                     kernel,
                     stride,
                     padding,
+                    padding_end: (padding_end != padding).then_some(padding_end),
+                    dilation: (1, 1),
+                    ceil_mode,
                 },
                 blur,
+                count_include_pad,
             })
         }
         LayerFile::Dropout { p, .. } => {
@@ -797,20 +856,6 @@ fn build_layer(
 /// The `"type"` of every layer [`LayerFile`] reads.
 const LAYER_TYPES: [&str; 25] = [
     "conv2d",
-    "relu6",
-    "clip",
-    "hardtanh",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "hardswish",
-    "hardsigmoid",
-    "prelu",
-    "batch_norm",
-    "adaptive_pool2d",
-    "global_max_pool",
-    "log_softmax",
     "relu",
     "leaky_relu",
     "sigmoid",
@@ -821,6 +866,20 @@ const LAYER_TYPES: [&str; 25] = [
     "dropout",
     "dense",
     "softmax",
+    "log_softmax",
+    "batch_norm",
+    "relu6",
+    "clip",
+    "hardtanh",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "hardswish",
+    "hardsigmoid",
+    "prelu",
+    "adaptive_pool2d",
+    "global_max_pool",
 ];
 
 fn type_of(value: &Value) -> &str {
@@ -999,6 +1058,15 @@ fn pair_json((a, b): (usize, usize)) -> Value {
     if a == b { json!(a) } else { json!([a, b]) }
 }
 
+fn padding_json(window: &Window) -> Value {
+    let (begin, end) = (window.padding, window.pad_end());
+    if begin == end {
+        pair_json(begin)
+    } else {
+        json!([begin.0, begin.1, end.0, end.1])
+    }
+}
+
 fn translations_json(translations: &BTreeMap<String, Translation>) -> Value {
     let entries = translations.iter().map(|(lang, t)| {
         let mut v = json!({});
@@ -1023,19 +1091,34 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
         .iter()
         .map(|layer| {
             let mut v = match &layer.kind {
-                LayerKind::Conv2d(c) => json!({
-                    "type": "conv2d", "out_channels": c.out_channels(),
-                    "kernel": pair_json(c.window().kernel), "stride": pair_json(c.stride),
-                    "padding": pair_json(c.padding), "bias": c.bias.is_some(),
-                }),
+                LayerKind::Conv2d(c) => {
+                    let mut v = json!({
+                        "type": "conv2d", "out_channels": c.out_channels(),
+                        "kernel": pair_json(c.window().kernel), "stride": pair_json(c.stride),
+                        "padding": padding_json(&c.window()), "bias": c.bias.is_some(),
+                    });
+                    if c.dilation != (1, 1) {
+                        v["dilation"] = pair_json(c.dilation);
+                    }
+                    if c.groups != 1 {
+                        v["groups"] = json!(c.groups);
+                    }
+                    v
+                }
                 LayerKind::Dense(d) => json!({"type": "dense", "out_features": d.out_features(), "bias": d.bias.is_some()}),
                 LayerKind::Pool2d(p) => {
                     let mut v = json!({
                         "type": "pool2d", "mode": p.mode, "kernel": pair_json(p.window.kernel),
                         "stride": pair_json(p.window.stride),
                     });
-                    if p.window.padding != (0, 0) {
-                        v["padding"] = pair_json(p.window.padding);
+                    if p.window.padding != (0, 0) || p.window.pad_end() != (0, 0) {
+                        v["padding"] = padding_json(&p.window);
+                    }
+                    if p.window.ceil_mode {
+                        v["ceil_mode"] = json!(true);
+                    }
+                    if !p.count_include_pad {
+                        v["count_include_pad"] = json!(false);
                     }
                     if p.mode == PoolMode::BlurMax {
                         v["blur"] = json!(p.blur);

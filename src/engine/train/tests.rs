@@ -31,6 +31,7 @@ fn conv(
         bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
         stride: (s, s),
         padding: (p, p),
+        ..Default::default()
     })
 }
 
@@ -48,8 +49,10 @@ fn pool(mode: PoolMode, k: usize, s: usize, p: usize) -> LayerKind {
             kernel: (k, k),
             stride: (s, s),
             padding: (p, p),
+            ..Default::default()
         },
         blur: 3,
+        ..Default::default()
     })
 }
 
