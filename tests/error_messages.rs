@@ -111,7 +111,7 @@ fn every_error_is_one_clear_line_said_once() {
     let unknown = edited_model(dir, "unknown.json", |v| v["colour"] = "blue".into());
     let format = edited_model(dir, "format.json", |v| v["format"] = "convscope/9".into());
     let same = edited_model(dir, "same.json", |v| {
-        v["layers"][0]["padding"] = "same".into()
+        v["layers"][0]["padding"] = "full".into()
     });
     let zero_kernel = edited_model(dir, "kernel0.json", |v| v["layers"][0]["kernel"] = 0.into());
     let layer_type = edited_model(dir, "type.json", |v| {
@@ -250,10 +250,10 @@ fn every_error_is_one_clear_line_said_once() {
             )),
         ),
         model_case(
-            "padding \"same\"",
+            "padding \"full\"",
             &same,
             Exact(format!(
-                "{}: layer sobel: field `padding`: \"same\" is not a size in pixels: give a whole number (3) or [height, width] ([3, 5])",
+                "{}: layer sobel: field `padding`: \"full\" is not a padding: give n, [height, width], [top, left, bottom, right] (each 0 to 64), \"same\" or \"valid\"",
                 p(&same)
             )),
         ),

@@ -91,9 +91,12 @@ pub fn conv_cell(
     let (o, i, kh, kw) = conv.weight.dim();
     let window = conv.window();
     let (oh, ow) = window.output_size(h, w);
-    if channels != i || out_channel >= o || oy as i64 >= oh || ox as i64 >= ow {
+    if channels != conv.in_channels() || out_channel >= o || oy as i64 >= oh || ox as i64 >= ow {
         return None;
     }
+    // A grouped convolution's output channel sees only its group's input channels.
+    let first_channel = out_channel / (o / conv.groups.max(1)).max(1) * i;
+    let (dh, dw) = window.dilation;
     let (x0, y0, _, _) = window_rect(&window, oy, ox);
     let kernel = conv
         .weight
@@ -105,9 +108,13 @@ pub fn conv_cell(
     for c in 0..i {
         for ky in 0..kh {
             for kx in 0..kw {
-                let (y, x) = (y0 + ky as i64, x0 + kx as i64);
+                let (y, x) = (y0 + (ky * dh) as i64, x0 + (kx * dw) as i64);
                 let v = (y >= 0 && x >= 0)
-                    .then(|| input.get((c, y as usize, x as usize)).copied())
+                    .then(|| {
+                        input
+                            .get((first_channel + c, y as usize, x as usize))
+                            .copied()
+                    })
                     .flatten();
                 patch[c][ky][kx] = v;
                 let product = v.unwrap_or(0.0) * kernel[(c, ky, kx)];
