@@ -2,35 +2,45 @@
 //! the loss with respect to the layer's output, the gradients with respect to its input and its
 //! parameters. Each function is small and checked against central differences in `tests`.
 
-use crate::engine::Activation;
+use crate::engine::adaptive_pool::adaptive_range;
 use crate::engine::conv::{Conv2d, Window, col2im};
 use crate::engine::dense::Dense;
+use crate::engine::pool::avg_pool_divisors;
+use crate::engine::{Activation, BatchNorm, Prelu};
 use ndarray::{
-    Array1, Array3, ArrayView1, ArrayView2, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis,
-    linalg::general_mat_mul,
+    Array1, Array2, Array3, ArrayView1, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis,
+    linalg::general_mat_mul, s,
 };
 
-/// Convolution: adds `dL/dW` ([out, in*kh*kw]) and `dL/db` into `grad_weight`/`grad_bias` and
-/// returns `dL/dx` when `need_input` (the first layer does not need it).
+/// Convolution: adds `dL/dW` ([out, in/groups*kh*kw]) and `dL/db` into
+/// `grad_weight`/`grad_bias` and returns `dL/dx` when `need_input` (the first layer does not
+/// need it).
 ///
-/// `cols` is the forward pass's `im2col` of the input, so `y = W cols + b` and
-/// `dW = dy cols^T`, `db = sum of dy over positions`, `dx = col2im(W^T dy)`.
+/// `cols[g]` is the forward pass's `im2col` of group `g`'s input channels, so for each group
+/// `y_g = W_g cols_g + b_g` and `dW_g = dy_g cols_g^T`, `db = sum of dy over positions`,
+/// `dx_g = col2im(W_g^T dy_g)`.
 pub fn conv_backward(
     conv: &Conv2d,
     input_dim: (usize, usize, usize),
-    cols: ArrayView2<f32>,
+    cols: &[Array2<f32>],
     dy: ArrayView3<f32>,
     mut grad_weight: ArrayViewMut2<f32>,
     grad_bias: Option<ArrayViewMut1<f32>>,
     need_input: bool,
 ) -> Option<Array3<f32>> {
     let (out_c, oh, ow) = dy.dim();
+    let groups = cols.len().max(1);
+    let per_out = out_c / groups;
     let dy = dy.as_standard_layout();
     let dy_mat = dy
         .view()
         .into_shape_with_order((out_c, oh * ow))
         .expect("standard layout");
-    general_mat_mul(1.0, &dy_mat, &cols.t(), 1.0, &mut grad_weight);
+    for (g, cols) in cols.iter().enumerate() {
+        let rows = g * per_out..(g + 1) * per_out;
+        let mut gw = grad_weight.slice_mut(s![rows.clone(), ..]);
+        general_mat_mul(1.0, &dy_mat.slice(s![rows, ..]), &cols.t(), 1.0, &mut gw);
+    }
     if let Some(mut gb) = grad_bias {
         gb += &dy_mat.sum_axis(Axis(1));
     }
@@ -38,8 +48,20 @@ pub fn conv_backward(
         return None;
     }
     let weights = conv.weight_matrix();
-    let dcols = weights.t().dot(&dy_mat);
-    Some(col2im(&dcols, input_dim, &conv.window(), (oh, ow)))
+    let (channels, h, w) = input_dim;
+    let per_in = channels / groups;
+    let mut dx = Array3::<f32>::zeros(input_dim);
+    for g in 0..groups {
+        let rows = g * per_out..(g + 1) * per_out;
+        let dcols = weights
+            .slice(s![rows.clone(), ..])
+            .t()
+            .dot(&dy_mat.slice(s![rows, ..]));
+        let part = col2im(&dcols, (per_in, h, w), &conv.window(), (oh, ow));
+        dx.slice_mut(s![g * per_in..(g + 1) * per_in, .., ..])
+            .assign(&part);
+    }
+    Some(dx)
 }
 
 /// Dense: adds `dW = dy x^T` and `db = dy`; returns `dx = W^T dy` when `need_input`.
@@ -94,11 +116,13 @@ pub fn max_pool_backward(
     dx
 }
 
-/// Average pooling (padding counted in the divisor): every input in a window receives
-/// `dy / (kh*kw)`.
+/// Average pooling: every input in a window receives `dy / divisor`, the divisor the forward
+/// pass used (the window's positions inside the padded input with `count_include_pad`, else
+/// only those inside the input).
 pub fn avg_pool_backward(
     dy: ArrayView3<f32>,
     window: &Window,
+    count_include_pad: bool,
     input_dim: (usize, usize, usize),
 ) -> Array3<f32> {
     let (_, h, w) = input_dim;
@@ -106,28 +130,185 @@ pub fn avg_pool_backward(
     let (kh, kw) = window.kernel;
     let (sh, sw) = window.stride;
     let (ph, pw) = window.padding;
-    let scale = 1.0 / (kh * kw) as f32;
+    let divisors = avg_pool_divisors((h, w), window, count_include_pad);
+    // The input range of output `o` along one axis.
+    let range = |o: usize, n: usize, k: usize, s: usize, p: usize| {
+        let start = (o * s) as i64 - p as i64;
+        (start.max(0) as usize)..((start + k as i64).min(n as i64).max(0) as usize)
+    };
     let mut dx = Array3::<f32>::zeros(input_dim);
     for ch in 0..c {
         for oy in 0..oh {
+            let rows = range(oy, h, kh, sh, ph);
             for ox in 0..ow {
-                let g = dy[[ch, oy, ox]] * scale;
-                for ky in 0..kh {
-                    let iy = (oy * sh + ky) as i64 - ph as i64;
-                    if iy < 0 || iy >= h as i64 {
-                        continue;
-                    }
-                    for kx in 0..kw {
-                        let ix = (ox * sw + kx) as i64 - pw as i64;
-                        if ix >= 0 && ix < w as i64 {
-                            dx[[ch, iy as usize, ix as usize]] += g;
-                        }
+                let divisor = divisors.get(oy * ow + ox).copied().unwrap_or(1).max(1);
+                let g = dy[[ch, oy, ox]] / divisor as f32;
+                for iy in rows.clone() {
+                    for ix in range(ox, w, kw, sw, pw) {
+                        dx[[ch, iy, ix]] += g;
                     }
                 }
             }
         }
     }
     dx
+}
+
+/// Adaptive average pooling: each output's gradient is spread evenly over its window.
+pub fn adaptive_avg_pool_backward(
+    dy: ArrayView3<f32>,
+    input_dim: (usize, usize, usize),
+) -> Array3<f32> {
+    let (_, h, w) = input_dim;
+    let (c, oh, ow) = dy.dim();
+    let mut dx = Array3::<f32>::zeros(input_dim);
+    for ch in 0..c {
+        for oy in 0..oh {
+            let rows = adaptive_range(oy, h, oh);
+            for ox in 0..ow {
+                let cols = adaptive_range(ox, w, ow);
+                let g = dy[[ch, oy, ox]] / (rows.len() * cols.len()).max(1) as f32;
+                for iy in rows.clone() {
+                    for ix in cols.clone() {
+                        dx[[ch, iy, ix]] += g;
+                    }
+                }
+            }
+        }
+    }
+    dx
+}
+
+/// PReLU: `dx = dy` where `x >= 0`, else `slope * dy`; adds `dy * x` over the negative inputs
+/// of each channel into its slope's gradient (one shared slope gathers them all).
+/// `per_channel` is H*W for maps, 1 for a vector.
+pub fn prelu_backward(
+    prelu: &Prelu,
+    x: &[f32],
+    dy: &[f32],
+    per_channel: usize,
+    grad_weight: &mut [f32],
+) -> Vec<f32> {
+    let shared = prelu.weight.len() == 1;
+    x.iter()
+        .zip(dy)
+        .enumerate()
+        .map(|(i, (&x, &g))| {
+            let c = i / per_channel.max(1);
+            if x >= 0.0 {
+                g
+            } else {
+                grad_weight[if shared { 0 } else { c }] += g * x;
+                prelu.slope(c) * g
+            }
+        })
+        .collect()
+}
+
+/// Batch norm in training mode over a batch: each channel normalised by the batch's mean and
+/// (biased) variance over every example and position, then scaled by gamma and shifted by
+/// beta. `xs[e]` is example `e` flattened (channel-major, `per_channel` values per channel).
+#[derive(Debug, Clone)]
+pub struct BatchNormForward {
+    pub ys: Vec<Vec<f32>>,
+    /// The normalised inputs, kept for the backward pass.
+    pub xhats: Vec<Vec<f32>>,
+    pub mean: Vec<f32>,
+    pub var: Vec<f32>,
+    pub inv_std: Vec<f32>,
+}
+
+pub fn batch_norm_train_forward(
+    bn: &BatchNorm,
+    xs: &[&[f32]],
+    per_channel: usize,
+) -> BatchNormForward {
+    let channels = bn.channels();
+    let count = (xs.len() * per_channel).max(1) as f64;
+    let mut mean = vec![0f64; channels];
+    let mut var = vec![0f64; channels];
+    for x in xs {
+        for (i, &v) in x.iter().enumerate() {
+            mean[i / per_channel] += v as f64;
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= count);
+    for x in xs {
+        for (i, &v) in x.iter().enumerate() {
+            let d = v as f64 - mean[i / per_channel];
+            var[i / per_channel] += d * d;
+        }
+    }
+    var.iter_mut().for_each(|v| *v /= count);
+    let inv_std: Vec<f32> = var
+        .iter()
+        .map(|&v| (1.0 / (v + bn.eps as f64).sqrt()) as f32)
+        .collect();
+    let mean: Vec<f32> = mean.into_iter().map(|m| m as f32).collect();
+    let mut ys = Vec::with_capacity(xs.len());
+    let mut xhats = Vec::with_capacity(xs.len());
+    for x in xs {
+        let xhat: Vec<f32> = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v - mean[i / per_channel]) * inv_std[i / per_channel])
+            .collect();
+        ys.push(
+            xhat.iter()
+                .enumerate()
+                .map(|(i, &h)| h * bn.weight[i / per_channel] + bn.bias[i / per_channel])
+                .collect(),
+        );
+        xhats.push(xhat);
+    }
+    BatchNormForward {
+        ys,
+        xhats,
+        mean,
+        var: var.into_iter().map(|v| v as f32).collect(),
+        inv_std,
+    }
+}
+
+/// Batch norm's backward over the batch: with `M` values per channel,
+/// `dgamma = sum dy*xhat`, `dbeta = sum dy`,
+/// `dx = gamma * inv_std / M * (M*dy - sum dy - xhat * sum dy*xhat)`.
+pub fn batch_norm_backward(
+    bn: &BatchNorm,
+    forward: &BatchNormForward,
+    dys: &[&[f32]],
+    per_channel: usize,
+    grad_gamma: &mut [f32],
+    grad_beta: &mut [f32],
+) -> Vec<Vec<f32>> {
+    let channels = bn.channels();
+    let count = (dys.len() * per_channel).max(1) as f64;
+    let mut sum_dy = vec![0f64; channels];
+    let mut sum_dy_xhat = vec![0f64; channels];
+    for (dy, xhat) in dys.iter().zip(&forward.xhats) {
+        for (i, (&g, &h)) in dy.iter().zip(xhat).enumerate() {
+            sum_dy[i / per_channel] += g as f64;
+            sum_dy_xhat[i / per_channel] += g as f64 * h as f64;
+        }
+    }
+    for c in 0..channels {
+        grad_gamma[c] += sum_dy_xhat[c] as f32;
+        grad_beta[c] += sum_dy[c] as f32;
+    }
+    dys.iter()
+        .zip(&forward.xhats)
+        .map(|(dy, xhat)| {
+            dy.iter()
+                .zip(xhat)
+                .enumerate()
+                .map(|(i, (&g, &h))| {
+                    let c = i / per_channel;
+                    let k = bn.weight[c] as f64 * forward.inv_std[c] as f64 / count;
+                    (k * (count * g as f64 - sum_dy[c] - h as f64 * sum_dy_xhat[c])) as f32
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Global average pooling: each map's gradient is spread evenly over its `H*W` values.

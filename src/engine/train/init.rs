@@ -14,15 +14,16 @@ pub enum Init {
     Xavier,
 }
 
-/// The rule for layer `index`: Kaiming when the next non-dropout layer is a ReLU or leaky ReLU.
+/// The rule for layer `index`: Kaiming when the next layer other than dropout and batch norm
+/// is a ReLU-like activation (ReLU, leaky ReLU, ReLU6, PReLU), Xavier otherwise.
 pub fn rule_for(model: &Model, index: usize) -> Init {
     let next = model.layers()[index + 1..]
         .iter()
-        .find(|l| !matches!(l.kind, LayerKind::Dropout { .. }));
+        .find(|l| !matches!(l.kind, LayerKind::Dropout { .. } | LayerKind::BatchNorm(_)));
     match next.map(|l| &l.kind) {
-        Some(LayerKind::Activation(Activation::Relu | Activation::LeakyRelu { .. })) => {
-            Init::Kaiming
-        }
+        Some(LayerKind::Activation(Activation::Relu | Activation::LeakyRelu { .. }))
+        | Some(LayerKind::Prelu(_)) => Init::Kaiming,
+        Some(LayerKind::Activation(f)) if *f == Activation::RELU6 => Init::Kaiming,
         _ => Init::Xavier,
     }
 }
@@ -43,6 +44,8 @@ fn fill(values: &mut [f32], init: Init, fan_in: usize, fan_out: usize, rng: &mut
 }
 
 /// Draws fresh weights for every conv2d and dense layer from `seed`; biases become zero.
+/// Batch norm starts as the identity (gamma 1, beta 0, running mean 0 and variance 1) and
+/// PReLU slopes at 0.25, as in PyTorch.
 pub fn initialize(model: &mut Model, seed: u64) {
     let rules: Vec<Init> = (0..model.layers().len())
         .map(|i| rule_for(model, i))
@@ -80,6 +83,13 @@ pub fn initialize(model: &mut Model, seed: u64) {
                     b.fill(0.0);
                 }
             }
+            LayerKind::BatchNorm(bn) => {
+                bn.weight.fill(1.0);
+                bn.bias.fill(0.0);
+                bn.running_mean.fill(0.0);
+                bn.running_var.fill(1.0);
+            }
+            LayerKind::Prelu(p) => p.weight.fill(0.25),
             _ => {}
         }
     }

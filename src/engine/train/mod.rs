@@ -13,9 +13,9 @@ mod tests;
 
 pub use init::{Init, initialize};
 pub use optim::{Optimizer, OptimizerKind};
-pub use params::{Grads, parameter_sizes, parameters_mut};
-pub use tape::{Tape, check_trainable};
+pub use params::{Grads, NormStats, parameter_sizes, parameters_mut};
+pub use tape::{Tape, check_trainable, needs_batches};
 pub use trainer::{
-    BatchStats, EpochData, EpochStats, Examples, TrainConfig, TrainHooks, batch_gradient, evaluate,
-    train, train_with,
+    BatchStats, EpochData, EpochStats, Examples, TrainConfig, TrainHooks, batch_gradient,
+    batch_gradient_with_stats, evaluate, train, train_with, update_running_stats,
 };

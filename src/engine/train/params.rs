@@ -1,5 +1,7 @@
 //! A model's trainable tensors as flat slices, and gradients laid out the same way: for every
-//! conv2d and dense layer in order, its weight, then its bias if it has one.
+//! conv2d and dense layer in order, its weight, then its bias if it has one; a batch norm's
+//! gamma then beta; a PReLU's slopes. (Batch norm's running statistics are buffers, updated by
+//! the trainer from each batch, not trained.)
 
 use crate::engine::{LayerKind, Model};
 
@@ -7,6 +9,19 @@ use crate::engine::{LayerKind, Model};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grads {
     pub tensors: Vec<Vec<f32>>,
+}
+
+/// One batch norm layer's statistics over a training batch: the trainer moves the layer's
+/// running statistics towards them after the step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormStats {
+    /// The layer's index in the model.
+    pub layer: usize,
+    pub mean: Vec<f32>,
+    /// The biased variance the batch was normalised with.
+    pub var: Vec<f32>,
+    /// Values per channel over the batch (N*H*W), for the unbiased running variance.
+    pub count: usize,
 }
 
 impl Grads {
@@ -38,39 +53,54 @@ impl Grads {
     }
 }
 
-/// The size of each trainable tensor.
-pub fn parameter_sizes(model: &Model) -> Vec<usize> {
-    let mut sizes = Vec::new();
-    for layer in model.layers() {
-        let (w, b) = match &layer.kind {
-            LayerKind::Conv2d(c) => (c.weight.len(), c.bias.as_ref().map(|b| b.len())),
-            LayerKind::Dense(d) => (d.weight.len(), d.bias.as_ref().map(|b| b.len())),
-            _ => continue,
-        };
-        sizes.push(w);
-        sizes.extend(b);
+/// The sizes of a layer's trainable tensors, in slot order (empty: none).
+fn trainable_sizes(kind: &LayerKind) -> Vec<usize> {
+    match kind {
+        LayerKind::Conv2d(c) => std::iter::once(c.weight.len())
+            .chain(c.bias.as_ref().map(|b| b.len()))
+            .collect(),
+        LayerKind::Dense(d) => std::iter::once(d.weight.len())
+            .chain(d.bias.as_ref().map(|b| b.len()))
+            .collect(),
+        LayerKind::BatchNorm(bn) => vec![bn.weight.len(), bn.bias.len()],
+        LayerKind::Prelu(p) => vec![p.weight.len()],
+        _ => vec![],
     }
-    sizes
 }
 
-/// For each layer, the index of its weight tensor in [`parameter_sizes`] order (its bias, if
-/// any, is the next one).
+/// The size of each trainable tensor.
+pub fn parameter_sizes(model: &Model) -> Vec<usize> {
+    model
+        .layers()
+        .iter()
+        .flat_map(|layer| trainable_sizes(&layer.kind))
+        .collect()
+}
+
+/// For each layer, the index of its first trainable tensor in [`parameter_sizes`] order (the
+/// others follow it).
 pub fn first_slots(model: &Model) -> Vec<Option<usize>> {
     let mut next = 0;
     model
         .layers()
         .iter()
         .map(|layer| {
-            let has_bias = match &layer.kind {
-                LayerKind::Conv2d(c) => c.bias.is_some(),
-                LayerKind::Dense(d) => d.bias.is_some(),
-                _ => return None,
-            };
+            let n = trainable_sizes(&layer.kind).len();
+            if n == 0 {
+                return None;
+            }
             let slot = next;
-            next += 1 + usize::from(has_bias);
+            next += n;
             Some(slot)
         })
         .collect()
+}
+
+fn flat<D: ndarray::Dimension>(a: &mut ndarray::Array<f32, D>) -> &mut [f32] {
+    if a.as_slice().is_none() {
+        *a = a.as_standard_layout().to_owned();
+    }
+    a.as_slice_mut().expect("standard layout")
 }
 
 /// Every trainable tensor as a mutable flat slice (weights in PyTorch order).
@@ -79,23 +109,22 @@ pub fn parameters_mut(model: &mut Model) -> Vec<&mut [f32]> {
     for layer in model.layers_mut() {
         match &mut layer.kind {
             LayerKind::Conv2d(c) => {
-                if c.weight.as_slice().is_none() {
-                    c.weight = c.weight.as_standard_layout().to_owned();
-                }
-                out.push(c.weight.as_slice_mut().expect("standard layout"));
+                out.push(flat(&mut c.weight));
                 if let Some(b) = &mut c.bias {
-                    out.push(b.as_slice_mut().expect("1-D arrays we own are contiguous"));
+                    out.push(flat(b));
                 }
             }
             LayerKind::Dense(d) => {
-                if d.weight.as_slice().is_none() {
-                    d.weight = d.weight.as_standard_layout().to_owned();
-                }
-                out.push(d.weight.as_slice_mut().expect("standard layout"));
+                out.push(flat(&mut d.weight));
                 if let Some(b) = &mut d.bias {
-                    out.push(b.as_slice_mut().expect("1-D arrays we own are contiguous"));
+                    out.push(flat(b));
                 }
             }
+            LayerKind::BatchNorm(bn) => {
+                out.push(flat(&mut bn.weight));
+                out.push(flat(&mut bn.bias));
+            }
+            LayerKind::Prelu(p) => out.push(flat(&mut p.weight)),
             _ => {}
         }
     }

@@ -456,3 +456,298 @@ fn blurmax_is_refused_with_the_layer_name() {
     let err = check_trainable(&model).expect_err("blurmax has no backward");
     assert!(err.to_string().contains("pool1"), "{err}");
 }
+
+fn conv_with(
+    rng: &mut StdRng,
+    cin: usize,
+    cout: usize,
+    edit: impl FnOnce(&mut Conv2d),
+) -> LayerKind {
+    let LayerKind::Conv2d(mut c) = conv(rng, cin, cout, (3, 3), 1, 0) else {
+        unreachable!()
+    };
+    edit(&mut c);
+    let (o, _, kh, kw) = c.weight.dim();
+    c.weight = Array4::from_shape_fn((o, cin / c.groups, kh, kw), |_| rng.random_range(-0.5..0.5));
+    LayerKind::Conv2d(c)
+}
+
+#[test]
+fn grouped_dilated_and_asymmetric_conv_gradients() {
+    // The sandwich's first conv gives 2 channels: groups 2 is depthwise.
+    type Edit = fn(&mut Conv2d);
+    let cases: [(&str, Edit, usize); 4] = [
+        (
+            "depthwise",
+            |c| {
+                c.groups = 2;
+                c.padding = (1, 1);
+            },
+            2,
+        ),
+        (
+            "depthwise x2",
+            |c| {
+                c.groups = 2;
+                c.stride = (2, 1);
+            },
+            4,
+        ),
+        ("dilated", |c| c.dilation = (2, 1), 3),
+        (
+            "asymmetric",
+            |c| {
+                c.padding = (0, 2);
+                c.padding_end = Some((2, 1));
+                c.stride = (2, 2);
+            },
+            2,
+        ),
+    ];
+    for (what, edit, cout) in cases {
+        assert_gradients(|rng| vec![conv_with(rng, 2, cout, edit)], (1, 8, 9), what);
+    }
+}
+
+#[test]
+fn ceil_mode_and_count_include_pad_pooling_gradients() {
+    for (mode, k, s, p, ceil, include) in [
+        (PoolMode::Max, 2, 2, 0, true, true),
+        (PoolMode::Max, 3, 2, 1, true, true),
+        (PoolMode::Avg, 3, 2, 1, false, false),
+        (PoolMode::Avg, 3, 2, 1, true, false),
+        (PoolMode::Avg, 2, 2, 1, true, true),
+    ] {
+        assert_gradients(
+            |_| {
+                let LayerKind::Pool2d(mut pool) = pool(mode, k, s, p) else {
+                    unreachable!()
+                };
+                pool.window.ceil_mode = ceil;
+                pool.count_include_pad = include;
+                vec![LayerKind::Pool2d(pool)]
+            },
+            (1, 7, 8),
+            &format!("{mode} k={k} s={s} p={p} ceil={ceil} include_pad={include}"),
+        );
+    }
+    for (mode, output) in [
+        (PoolMode::Avg, (3, 2)),
+        (PoolMode::Max, (3, 2)),
+        (PoolMode::Max, (2, 4)),
+        (PoolMode::Avg, (4, 4)),
+    ] {
+        assert_gradients(
+            |_| {
+                vec![LayerKind::AdaptivePool(crate::engine::AdaptivePool {
+                    mode,
+                    output,
+                })]
+            },
+            (1, 7, 6),
+            &format!("adaptive {mode} to {output:?}"),
+        );
+    }
+    assert_gradients(
+        |_| vec![LayerKind::GlobalMaxPool],
+        (2, 5, 4),
+        "global max pooling",
+    );
+}
+
+#[test]
+fn new_activation_and_prelu_gradients() {
+    for f in [
+        Activation::RELU6,
+        Activation::Clip {
+            min: -0.3,
+            max: 0.4,
+        },
+        Activation::Elu { alpha: 0.8 },
+        Activation::Selu,
+        Activation::Gelu { tanh: false },
+        Activation::Gelu { tanh: true },
+        Activation::Silu,
+        Activation::Hardswish,
+        Activation::Hardsigmoid {
+            alpha: 0.2,
+            beta: 0.5,
+        },
+    ] {
+        assert_gradients(
+            |_| vec![LayerKind::Activation(f)],
+            (2, 5, 5),
+            &format!("{f:?}"),
+        );
+    }
+    for n in [1, 2] {
+        assert_gradients(
+            |rng| {
+                let weight = Array1::from_shape_fn(n, |_| rng.random_range(0.05..0.5));
+                vec![LayerKind::Prelu(crate::engine::Prelu { weight })]
+            },
+            (2, 5, 5),
+            &format!("prelu with {n} slopes"),
+        );
+    }
+    // log-softmax at the end: the loss is taken on its input, as with softmax.
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut model = sandwich(&mut rng, (1, 4, 4), vec![], false);
+    let mut layers = model.layers().to_vec();
+    layers.push(layer("logsm", LayerKind::LogSoftmax));
+    model = Model::new(ModelInfo::default(), spec(1, 4, 4), layers).unwrap();
+    let x = random_input(&mut rng, 1, 4, 4);
+    assert!(check_gradients(&model, &x, 1) < 1e-2);
+}
+
+/// The summed loss of a batch trained together (batch norm uses the batch's statistics).
+fn batch_loss(model: &Model, xs: &[Array3<f32>], labels: &[usize]) -> f32 {
+    let seeds = vec![7; xs.len()];
+    let (tapes, _) = tape::forward_batch(model, xs.to_vec(), &seeds);
+    tapes
+        .iter()
+        .zip(labels)
+        .map(|(t, &l)| tape::loss_of(model, t, l).0)
+        .sum()
+}
+
+fn check_batch_gradients(model: &Model, xs: &[Array3<f32>], labels: &[usize]) -> f32 {
+    let seeds = vec![7; xs.len()];
+    let (tapes, _) = tape::forward_batch(model, xs.to_vec(), &seeds);
+    let mut grads = Grads::zeros(model);
+    tape::backward_batch(model, &tapes, labels, &mut grads);
+    let eps = 2e-3f32;
+    let mut worst = 0f32;
+    for (t, analytic) in grads.tensors.iter().enumerate() {
+        let numeric: Vec<f32> = (0..analytic.len())
+            .map(|i| {
+                let mut plus = model.clone();
+                parameters_mut(&mut plus)[t][i] += eps;
+                let mut minus = model.clone();
+                parameters_mut(&mut minus)[t][i] -= eps;
+                (batch_loss(&plus, xs, labels) - batch_loss(&minus, xs, labels)) / (2.0 * eps)
+            })
+            .collect();
+        let diff: f32 = analytic
+            .iter()
+            .zip(&numeric)
+            .map(|(a, n)| (a - n).powi(2))
+            .sum::<f32>()
+            .sqrt();
+        let (a_norm, n_norm) = (
+            analytic.iter().map(|a| a * a).sum::<f32>().sqrt(),
+            numeric.iter().map(|n| n * n).sum::<f32>().sqrt(),
+        );
+        if a_norm < 1e-6 {
+            // A bias right before batch norm: the batch mean takes it away, so its gradient is
+            // zero; the differences must agree (up to rounding).
+            assert!(
+                n_norm < 1e-3,
+                "tensor {t}: zero gradient, differences {n_norm}"
+            );
+            continue;
+        }
+        worst = worst.max(diff / (a_norm + n_norm));
+    }
+    worst
+}
+
+fn batch_norm_layer(rng: &mut StdRng, n: usize) -> LayerKind {
+    let mut bn = crate::engine::BatchNorm::new(n);
+    bn.weight = Array1::from_shape_fn(n, |_| rng.random_range(0.5..1.5));
+    bn.bias = Array1::from_shape_fn(n, |_| rng.random_range(-0.3..0.3));
+    LayerKind::BatchNorm(bn)
+}
+
+#[test]
+fn batch_norm_gradients_over_a_batch() {
+    for (seed, vector) in [(0u64, false), (1, false), (2, true), (3, true)] {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let middle = if vector {
+            vec![
+                LayerKind::Flatten,
+                dense(&mut rng, 2 * 4 * 5, 5),
+                batch_norm_layer(&mut rng, 5),
+                LayerKind::Activation(Activation::Tanh),
+            ]
+        } else {
+            vec![
+                batch_norm_layer(&mut rng, 2),
+                LayerKind::Activation(Activation::Silu),
+            ]
+        };
+        let model = sandwich(&mut rng, (1, 4, 5), middle, seed % 2 == 0);
+        let xs: Vec<_> = (0..4).map(|_| random_input(&mut rng, 1, 4, 5)).collect();
+        let labels: Vec<usize> = (0..4).map(|_| rng.random_range(0..3)).collect();
+        let err = check_batch_gradients(&model, &xs, &labels);
+        assert!(
+            err < 2e-2,
+            "batch norm (vector {vector}, seed {seed}): relative error {err}"
+        );
+    }
+}
+
+#[test]
+fn training_moves_running_statistics_towards_the_batch() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let bn = batch_norm_layer(&mut rng, 2);
+    let mut model = sandwich(&mut rng, (1, 4, 4), vec![bn], false);
+    // Inputs with a large offset: the first conv's outputs have a mean far from 0.
+    let xs: Vec<_> = (0..8)
+        .map(|_| random_input(&mut rng, 1, 4, 4) + 3.0)
+        .collect();
+    let labels = vec![0; 8];
+    let data = Examples {
+        inputs: &xs,
+        labels: &labels,
+    };
+    let batch: Vec<usize> = (0..8).collect();
+    let (_, _, _, stats) = batch_gradient_with_stats(&model, data, &batch, 1);
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].count, 8 * 4 * 4);
+    update_running_stats(&mut model, &stats);
+    let LayerKind::BatchNorm(bn) = &model.layers()[1].kind else {
+        panic!()
+    };
+    for c in 0..2 {
+        // 0.9 * 0 + 0.1 * batch mean; 0.9 * 1 + 0.1 * unbiased batch variance.
+        assert!((bn.running_mean[c] - 0.1 * stats[0].mean[c]).abs() < 1e-6);
+        let unbiased = stats[0].var[c] * 128.0 / 127.0;
+        assert!((bn.running_var[c] - (0.9 + 0.1 * unbiased)).abs() < 1e-5);
+        assert!(
+            stats[0].mean[c].abs() > 0.05,
+            "the batch mean is not trivial"
+        );
+    }
+    // A batch-norm net learns the tiny separable set too.
+    let mut rng = StdRng::seed_from_u64(9);
+    let bn = batch_norm_layer(&mut rng, 2);
+    let mut model = sandwich(
+        &mut rng,
+        (1, 4, 4),
+        vec![bn, LayerKind::Activation(Activation::Relu)],
+        false,
+    );
+    let xs: Vec<_> = (0..24)
+        .map(|i| {
+            Array3::from_shape_fn((1, 4, 4), |(_, y, x)| {
+                let on = if i % 2 == 0 { y == 1 } else { x == 1 };
+                if on { 1.0 } else { 0.0 }
+            })
+        })
+        .collect();
+    let labels: Vec<usize> = (0..24).map(|i| i % 2).collect();
+    let data = Examples {
+        inputs: &xs,
+        labels: &labels,
+    };
+    let config = TrainConfig {
+        epochs: 15,
+        batch: 8,
+        lr: 0.02,
+        ..TrainConfig::default()
+    };
+    let history = train(&mut model, data, Some(data), &config, |_, _| {}, |_| {}).unwrap();
+    let last = history.last().unwrap();
+    assert!(last.test_accuracy.unwrap() > 0.95, "{history:?}");
+}

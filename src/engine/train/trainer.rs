@@ -5,9 +5,9 @@
 //! (synthetic data drawn anew, so that the network cannot memorise it).
 
 use super::optim::{Optimizer, OptimizerKind};
-use super::params::{Grads, parameters_mut};
+use super::params::{NormStats, Grads, parameters_mut};
 use super::tape::{self, check_trainable};
-use crate::engine::{Model, Result, RunOptions};
+use crate::engine::{LayerKind, Model, Result, RunOptions};
 use ndarray::Array3;
 use rand::{SeedableRng, rngs::StdRng, seq::SliceRandom};
 use rayon::prelude::*;
@@ -99,6 +99,13 @@ struct ChunkResult {
     correct: usize,
 }
 
+/// The dropout seed of the `k`-th example of a batch.
+fn example_seed(step_seed: u64, k: usize) -> u64 {
+    step_seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(k as u64)
+}
+
 /// Mean gradient, mean loss and number right of `batch` (indices into `data`) at the current
 /// weights. `step_seed` draws the dropout masks of this batch.
 pub fn batch_gradient(
@@ -107,6 +114,37 @@ pub fn batch_gradient(
     batch: &[usize],
     step_seed: u64,
 ) -> (Grads, f32, usize) {
+    let (grads, loss, correct, _) = batch_gradient_with_stats(model, data, batch, step_seed);
+    (grads, loss, correct)
+}
+
+/// [`batch_gradient`], and the batch statistics of every batch norm layer (none without
+/// batch norm), for [`update_running_stats`].
+pub fn batch_gradient_with_stats(
+    model: &Model,
+    data: Examples,
+    batch: &[usize],
+    step_seed: u64,
+) -> (Grads, f32, usize, Vec<NormStats>) {
+    if tape::needs_batches(model) {
+        // Batch norm couples the examples: the whole batch goes through layer by layer.
+        let inputs = batch.iter().map(|&i| data.inputs[i].clone()).collect();
+        let seeds: Vec<u64> = (0..batch.len())
+            .map(|k| example_seed(step_seed, k))
+            .collect();
+        let labels: Vec<usize> = batch.iter().map(|&i| data.labels[i]).collect();
+        let (tapes, stats) = tape::forward_batch(model, inputs, &seeds);
+        let correct = tapes
+            .iter()
+            .zip(&labels)
+            .filter(|(t, l)| tape::loss_of(model, t, **l).1)
+            .count();
+        let mut grads = Grads::zeros(model);
+        let loss = tape::backward_batch(model, &tapes, &labels, &mut grads);
+        let n = batch.len().max(1);
+        grads.scale(1.0 / n as f32);
+        return (grads, loss / n as f32, correct, stats);
+    }
     let chunks: Vec<ChunkResult> = batch
         .par_chunks(CHUNK)
         .enumerate()
@@ -114,9 +152,7 @@ pub fn batch_gradient(
             let mut grads = Grads::zeros(model);
             let (mut loss, mut correct) = (0f64, 0usize);
             for (k, &i) in chunk.iter().enumerate() {
-                let seed = step_seed
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    .wrapping_add((c * CHUNK + k) as u64);
+                let seed = example_seed(step_seed, c * CHUNK + k);
                 let t = tape::forward(model, data.inputs[i].clone(), seed);
                 let label = data.labels[i];
                 correct += usize::from(tape::loss_of(model, &t, label).1);
@@ -138,7 +174,32 @@ pub fn batch_gradient(
     }
     let n = batch.len().max(1);
     total.scale(1.0 / n as f32);
-    (total, (loss / n as f64) as f32, correct)
+    (total, (loss / n as f64) as f32, correct, Vec::new())
+}
+
+/// Moves each batch norm layer's running statistics towards a batch's, as PyTorch does:
+/// `running = (1 - momentum) * running + momentum * batch`, the variance unbiased
+/// (`var * n / (n - 1)`).
+pub fn update_running_stats(model: &mut Model, stats: &[NormStats]) {
+    for s in stats {
+        let Some(LayerKind::BatchNorm(bn)) =
+            model.layers_mut().get_mut(s.layer).map(|l| &mut l.kind)
+        else {
+            continue;
+        };
+        let m = bn.momentum;
+        let unbiased = if s.count > 1 {
+            s.count as f32 / (s.count - 1) as f32
+        } else {
+            1.0
+        };
+        for (r, &b) in bn.running_mean.iter_mut().zip(&s.mean) {
+            *r = (1.0 - m) * *r + m * b;
+        }
+        for (r, &b) in bn.running_var.iter_mut().zip(&s.var) {
+            *r = (1.0 - m) * *r + m * b * unbiased;
+        }
+    }
 }
 
 /// Fraction of `data` the model classifies right (inference mode), and every prediction.
@@ -269,8 +330,10 @@ pub fn train_with(
         let (mut loss_sum, mut correct) = (0f64, 0usize);
         for (b, indices) in order.chunks(batch).enumerate() {
             let seed = config.seed ^ step.wrapping_mul(0xD1B5_4A32_D192_ED03);
-            let (grads, loss, right) = batch_gradient(model, train_set, indices, seed);
+            let (grads, loss, right, stats) =
+                batch_gradient_with_stats(model, train_set, indices, seed);
             optimizer.step(parameters_mut(model), &grads);
+            update_running_stats(model, &stats);
             loss_sum += loss as f64 * indices.len() as f64;
             correct += right;
             step += 1;
