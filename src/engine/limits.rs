@@ -1,4 +1,5 @@
-//! Sizes past which a model is refused before anything is allocated.
+//! Sizes past which a model is refused before anything is allocated: every limit on a model
+//! and its files lives here (docs/model-format.md, "Validation", states them).
 
 /// Largest input height or width.
 pub const MAX_SIDE: usize = 4096;
@@ -10,7 +11,13 @@ pub const MAX_CHANNELS: usize = 65_536;
 pub const MAX_KERNEL: usize = 64;
 /// Largest number of values in one layer's output (64 MiB of f32).
 pub const MAX_ACTIVATION: usize = 16 * 1024 * 1024;
-/// Largest number of parameters in one model (256 MiB of f32).
-pub const MAX_PARAMETERS: usize = 64 * 1024 * 1024;
+/// Largest number of parameters in one model, and in one weight tensor: 256 Mi values, 1 GiB
+/// of f32 (VGG-16 has 138 M, its first dense layer alone 25088 x 4096 = 103 M).
+pub const MAX_PARAMETERS: usize = 256 * 1024 * 1024;
 /// Largest number of layers.
 pub const MAX_LAYERS: usize = 1024;
+/// Largest safetensors weights file: 1 GiB (the f32 weights of `MAX_PARAMETERS`) plus 1 MiB
+/// of header. It is memory-mapped, not read into memory first.
+pub const MAX_WEIGHTS_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (1 << 20);
+/// Largest model JSON (inline weights make it large).
+pub const MAX_JSON_BYTES: u64 = 64 << 20;

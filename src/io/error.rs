@@ -129,6 +129,60 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Memory-maps a whole regular file of at most `limit` bytes (`what` names the limit in the
+/// error, as in "a weights file"), with the same refusals as [`read_limited`]. The map is
+/// read-only and private: the file's pages are read as they are touched and nothing is
+/// copied up front.
+pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap, FileError> {
+    let read_err = |source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let kind = std::fs::metadata(path).map_err(read_err)?.file_type();
+    if !kind.is_file() {
+        return Err(FileError::invalid(path, not_a_regular_file(kind)));
+    }
+    let file = open_without_blocking(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.file_type().is_file() {
+        return Err(FileError::invalid(
+            path,
+            not_a_regular_file(meta.file_type()),
+        ));
+    }
+    if meta.len() > limit {
+        return Err(FileError::invalid(
+            path,
+            format!(
+                "the file has {} bytes ({}), past the limit of {} bytes ({}) for {what} (src/engine/limits.rs)",
+                meta.len(),
+                human_bytes(meta.len()),
+                limit,
+                human_bytes(limit)
+            ),
+        ));
+    }
+    // SAFETY: the map is read-only; another process truncating the file while it is mapped
+    // would make reads fault, which is the documented risk of every memory-mapped reader
+    // (safetensors' own loaders included). The bytes are parsed, never trusted.
+    unsafe { memmap2::Mmap::map(&file) }.map_err(read_err)
+}
+
+/// `1.5 GiB`, `12.0 MiB`, `900 bytes`.
+pub fn human_bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let v = n as f64;
+    if v >= KIB * KIB * KIB {
+        format!("{:.2} GiB", v / (KIB * KIB * KIB))
+    } else if v >= KIB * KIB {
+        format!("{:.1} MiB", v / (KIB * KIB))
+    } else if v >= KIB {
+        format!("{:.1} KiB", v / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 /// What a path is when it is not a regular file, in words.
 fn not_a_regular_file(kind: std::fs::FileType) -> String {
     #[cfg(unix)]

@@ -2,7 +2,7 @@
 //! safetensors file (see docs/model-format.md).
 
 use super::atomic::{check_writable, stage};
-use super::error::{FileError, read_limited};
+use super::error::{FileError, map_limited, read_limited};
 use crate::engine::{
     Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model,
     ModelInfo, Pool2d, PoolMode, Prelu, Shape, Translation, Window, layer_tensors, limits,
@@ -15,10 +15,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "convscope/1";
-/// Largest model JSON read (inline weights make it large).
-const MAX_JSON_BYTES: u64 = 64 << 20;
-/// Largest safetensors file read.
-const MAX_WEIGHTS_BYTES: u64 = (limits::MAX_PARAMETERS as u64) * 8 + (1 << 20);
 
 /// A side length as written: `3` or `[3, 5]` (height, width). Kept as JSON until the layer is
 /// built, so a wrong value (`"same"`) is reported with its layer and field, in words.
@@ -340,6 +336,8 @@ impl LayerFile {
 /// Where named tensors come from when a layer has no inline values.
 struct WeightSource<'a> {
     file: Option<(&'a Path, SafeTensors<'a>)>,
+    /// The mapped file, to hand each tensor's pages back once they are copied.
+    map: Option<&'a memmap2::Mmap>,
     used: BTreeSet<String>,
 }
 
@@ -378,6 +376,21 @@ impl WeightSource<'_> {
         }
         self.used.insert(key.to_string());
         let data = view.data();
+        let release = |map: &memmap2::Mmap| {
+            let offset = (data.as_ptr() as usize).wrapping_sub(map.as_ptr() as usize);
+            if offset < map.len() {
+                // SAFETY: the map is private and read-only: dropping its pages only makes the
+                // next access read them from the file again. This keeps the peak memory of a
+                // large model near the model itself instead of model + file.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        offset,
+                        data.len().min(map.len() - offset),
+                    )
+                };
+            }
+        };
         let values = match view.dtype() {
             Dtype::F32 => data
                 .chunks_exact(4)
@@ -399,6 +412,9 @@ impl WeightSource<'_> {
                 });
             }
         };
+        if let Some(map) = self.map {
+            release(map);
+        }
         Ok(values)
     }
 }
@@ -512,7 +528,7 @@ type Side = (usize, usize);
 
 /// Padding as written: n, [h, w] (the same on both sides) or [top, left, bottom, right]
 /// (ONNX's `pads` order). Returns ((top, left), (bottom, right)).
-fn check_padding(layer: &str, value: &Value) -> Result<(Side, Side), Error> {
+fn check_padding(layer: &str, value: &Value, conv: bool) -> Result<(Side, Side), Error> {
     if let Value::Array(items) = value
         && items.len() == 4
     {
@@ -526,8 +542,9 @@ fn check_padding(layer: &str, value: &Value) -> Result<(Side, Side), Error> {
             layer: layer.into(),
             field: "padding".into(),
             message: format!(
-                "{value} is not a padding: give n, [height, width] or [top, left, bottom, right] (each 0 to {})",
-                limits::MAX_KERNEL
+                "{value} is not a padding: give n, [height, width], [top, left, bottom, right] (each 0 to {}){}",
+                limits::MAX_KERNEL,
+                if conv { ", \"same\" or \"valid\"" } else { "" }
             ),
         }
     })?;
@@ -655,7 +672,8 @@ fn build_layer(
                     let (th, tw) = (total(kh, dilation.0), total(kw, dilation.1));
                     ((th / 2, tw / 2), (th - th / 2, tw - tw / 2))
                 }
-                p => check_padding(layer, &p.unwrap_or(json!(0)))?,
+                Some(Value::String(valid)) if valid == "valid" => ((0, 0), (0, 0)),
+                p => check_padding(layer, &p.unwrap_or(json!(0)), true)?,
             };
             let shape = [out, in_channels / groups, kh, kw];
             let (values, bias) = weight_and_bias(layer, &shape, weight.as_ref(), &bias, weights)?;
@@ -707,7 +725,7 @@ fn build_layer(
                 Some(s) => check_pair(layer, "stride", &s, 1, limits::MAX_KERNEL)?,
                 None => kernel,
             };
-            let (padding, padding_end) = check_padding(layer, &padding.unwrap_or(json!(0)))?;
+            let (padding, padding_end) = check_padding(layer, &padding.unwrap_or(json!(0)), false)?;
             let Value::Bool(count_include_pad) = count_include_pad else {
                 return Err(Error::BadField {
                     layer: name,
@@ -929,7 +947,8 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
                 )));
             }
             let path = dir.join(bare);
-            Some((path.clone(), read_limited(&path, MAX_WEIGHTS_BYTES)?))
+            let map = map_limited(&path, limits::MAX_WEIGHTS_BYTES, "a weights file")?;
+            Some((path.clone(), map))
         }
     };
     let tensors = match &weights_bytes {
@@ -942,6 +961,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
     };
     let mut weights = WeightSource {
         file: tensors,
+        map: weights_bytes.as_ref().map(|(_, map)| map),
         used: BTreeSet::new(),
     };
 
@@ -1044,7 +1064,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
 
 /// Reads a `convscope/1` model file and its weights.
 pub fn load_model(path: &Path) -> Result<Model, FileError> {
-    let bytes = read_limited(path, MAX_JSON_BYTES)?;
+    let bytes = read_limited(path, limits::MAX_JSON_BYTES)?;
     let text =
         String::from_utf8(bytes).map_err(|_| FileError::invalid(path, "is not UTF-8 text"))?;
     let dir = path
