@@ -226,3 +226,39 @@ fn wrong_values_name_the_layer_and_field() {
     let e = error_of(|v| v["layers"][4]["alpha"] = json!(null));
     assert!(e.contains("layer 4"), "{e}");
 }
+
+#[test]
+fn a_vgg_sized_dense_layer_is_within_the_limits() {
+    // VGG's first dense layer: 25088 x 4096 = 102.8 M weights, past the old 64 M limit. Without
+    // a weights file the only complaint is the missing tensor, not its size.
+    let e = parse(&json!({
+        "format": "convscope/1",
+        "input": {"channels": 8, "height": 56, "width": 56},
+        "layers": [{"type": "flatten"}, {"type": "dense", "name": "fc", "out_features": 4096}]
+    }))
+    .unwrap_err();
+    assert!(e.contains("tensor `fc.weight` is missing"), "{e}");
+}
+
+#[test]
+fn a_weights_file_past_the_limit_is_refused_with_its_size_and_the_limit() {
+    use convscope::engine::limits::MAX_WEIGHTS_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse file: no disk space or time is spent on its bytes.
+    let size = MAX_WEIGHTS_BYTES + 1;
+    std::fs::File::create(dir.path().join("w.safetensors"))
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let text = json!({
+        "format": "convscope/1", "weights": "w.safetensors",
+        "input": {"channels": 1, "height": 2, "width": 2}, "layers": [{"type": "flatten"}]
+    });
+    std::fs::write(dir.path().join("m.json"), text.to_string()).unwrap();
+    let e = load_model(&dir.path().join("m.json")).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("the file has {size} bytes"))
+            && e.contains(&format!("past the limit of {MAX_WEIGHTS_BYTES} bytes (1.00 GiB)")),
+        "{e}"
+    );
+}
