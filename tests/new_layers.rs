@@ -255,10 +255,14 @@ fn a_weights_file_past_the_limit_is_refused_with_its_size_and_the_limit() {
         "input": {"channels": 1, "height": 2, "width": 2}, "layers": [{"type": "flatten"}]
     });
     std::fs::write(dir.path().join("m.json"), text.to_string()).unwrap();
-    let e = load_model(&dir.path().join("m.json")).unwrap_err().to_string();
+    let e = load_model(&dir.path().join("m.json"))
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains(&format!("the file has {size} bytes"))
-            && e.contains(&format!("past the limit of {MAX_WEIGHTS_BYTES} bytes (1.00 GiB)")),
+            && e.contains(&format!(
+                "past the limit of {MAX_WEIGHTS_BYTES} bytes (1.00 GiB)"
+            )),
         "{e}"
     );
 }

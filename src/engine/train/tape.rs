@@ -11,7 +11,7 @@ use super::backward::{
     batch_norm_backward, batch_norm_train_forward, conv_backward, dense_backward, dropout_backward,
     global_avg_pool_backward, max_pool_backward, prelu_backward, softmax_cross_entropy,
 };
-use super::params::{NormStats, Grads, first_slots};
+use super::params::{Grads, NormStats, first_slots};
 use crate::engine::adaptive_pool::AdaptivePool;
 use crate::engine::conv::im2col;
 use crate::engine::pool::{avg_pool_with, max_pool};

@@ -5,7 +5,7 @@
 //! (synthetic data drawn anew, so that the network cannot memorise it).
 
 use super::optim::{Optimizer, OptimizerKind};
-use super::params::{NormStats, Grads, parameters_mut};
+use super::params::{Grads, NormStats, parameters_mut};
 use super::tape::{self, check_trainable};
 use crate::engine::{LayerKind, Model, Result, RunOptions};
 use ndarray::Array3;
