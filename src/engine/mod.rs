@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod adaptive_pool;
+pub mod audio_spec;
 pub mod conv;
 pub mod dense;
 pub mod direct_conv;
@@ -18,6 +19,7 @@ pub mod zoo;
 
 pub use activation::{Activation, Prelu, argmax, log_softmax, softmax};
 pub use adaptive_pool::AdaptivePool;
+pub use audio_spec::AudioSpec;
 pub use conv::{Conv2d, Window};
 pub use dense::Dense;
 pub use error::{Error, Result};

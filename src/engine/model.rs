@@ -101,6 +101,9 @@ pub struct ModelInfo {
     /// The text above in other languages, by language code (`"zh"`); English (the fields
     /// above) is the fallback for anything a translation leaves out.
     pub translations: BTreeMap<String, Translation>,
+    /// For a model that reads recordings (`"kind": "audio"`): how a recording becomes its
+    /// input maps. `None` for images.
+    pub audio: Option<super::AudioSpec>,
 }
 
 /// A model's text in one other language; empty fields fall back to the English.

@@ -39,6 +39,18 @@ struct InputFile {
     mean: Option<Vec<f32>>,
     #[serde(default)]
     std: Option<Vec<f32>>,
+    /// `"image"` (the default) or `"audio"`; the rest is the audio's log-mel parameters.
+    #[serde(default)]
+    kind: Option<String>,
+    // (serde's flatten does not work with deny_unknown_fields, so the audio fields are here.)
+    sample_rate: Option<u32>,
+    n_fft: Option<usize>,
+    frame: Option<usize>,
+    hop: Option<usize>,
+    mel_bands: Option<usize>,
+    f_min: Option<f32>,
+    f_max: Option<f32>,
+    log_offset: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -965,6 +977,17 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         used: BTreeSet::new(),
     };
 
+    let i = &file.input;
+    let audio_fields = super::audio_input::AudioFields {
+        sample_rate: i.sample_rate,
+        n_fft: i.n_fft,
+        frame: i.frame,
+        hop: i.hop,
+        mel_bands: i.mel_bands,
+        f_min: i.f_min,
+        f_max: i.f_max,
+        log_offset: i.log_offset,
+    };
     let input = InputSpec {
         channels: file.input.channels,
         height: file.input.height,
@@ -980,6 +1003,9 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
     };
     // Input limits first: shapes below are inferred from it.
     Model::new(ModelInfo::default(), input.clone(), vec![]).map_err(model_err)?;
+    let audio = audio_fields
+        .spec(file.input.kind.as_deref(), &input)
+        .map_err(|e| invalid(format!("input: {e}")))?;
     if file.layers.len() > limits::MAX_LAYERS {
         return Err(model_err(Error::TooLarge {
             what: "the number of layers".into(),
@@ -1058,6 +1084,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
                 (lang, t)
             })
             .collect(),
+        audio,
     };
     Model::new(info, input, layers).map_err(model_err)
 }
@@ -1181,6 +1208,9 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
             "mean": model.input.mean, "std": model.input.std,
         },
     });
+    if let Some(a) = &model.info.audio {
+        super::audio_input::AudioFields::write(a, model.input.height, &mut out["input"]);
+    }
     if !model.info.labels.is_empty() {
         out["labels"] = json!(model.info.labels);
     }

@@ -1,0 +1,386 @@
+//! From a WAV file to the maps an audio model sees: decode (any PCM width or float, mono or
+//! mixed down), then the log-mel spectrogram its `input` section declares. Preprocessing, like
+//! resizing a picture; the parameters are [`AudioSpec`]'s.
+
+use super::error::{FileError, read_limited};
+use crate::engine::{AudioSpec, InputSpec};
+use ndarray::Array3;
+use realfft::RealFftPlanner;
+use serde_json::{Value, json};
+use std::io::Cursor;
+use std::path::Path;
+
+/// Longest recording decoded, in seconds; a longer header is refused before its samples are
+/// read.
+pub const MAX_SECONDS: f64 = 60.0;
+/// Largest sample rate read (covers 96 and 192 kHz studio files).
+pub const MAX_SAMPLE_RATE: u32 = 384_000;
+/// Largest WAV file read: a minute of 8-channel 32-bit audio at 48 kHz is 92 MB.
+const MAX_AUDIO_BYTES: u64 = 128 << 20;
+
+/// A decoded recording: mono samples in [-1, 1] and their rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audio {
+    pub samples: Vec<f32>,
+    pub sample_rate: u32,
+    /// Channels in the file (mixed down to mono by their mean).
+    pub channels: u16,
+}
+
+impl Audio {
+    pub fn seconds(&self) -> f64 {
+        self.samples.len() as f64 / self.sample_rate.max(1) as f64
+    }
+}
+
+/// Whether the bytes look like a WAV file (RIFF/WAVE or RF64 header).
+pub fn is_wav(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && (&bytes[..4] == b"RIFF" || &bytes[..4] == b"RF64")
+        && &bytes[8..12] == b"WAVE"
+}
+
+/// Decodes WAV bytes: integer PCM of 8 to 32 bits is scaled to [-1, 1] (by 2^(bits-1), as
+/// libsndfile does), 32-bit float kept, and several channels averaged into one. `path` only
+/// names the source in errors.
+pub fn decode_wav(bytes: &[u8], path: &Path) -> Result<Audio, FileError> {
+    let bad = |message: String| FileError::invalid(path, message);
+    if !is_wav(bytes) {
+        return Err(bad("is not a WAV file (RIFF/WAVE)".into()));
+    }
+    let reader = hound::WavReader::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("cannot read the WAV header: {e}")))?;
+    let spec = reader.spec();
+    if spec.sample_rate == 0 || spec.sample_rate > MAX_SAMPLE_RATE {
+        return Err(bad(format!(
+            "sample rate {} Hz is not between 1 and {MAX_SAMPLE_RATE}",
+            spec.sample_rate
+        )));
+    }
+    if spec.channels == 0 {
+        return Err(bad("has 0 channels".into()));
+    }
+    let frames = reader.duration() as u64;
+    let seconds = frames as f64 / spec.sample_rate as f64;
+    if seconds > MAX_SECONDS {
+        return Err(bad(format!(
+            "is {seconds:.1} s long; at most {MAX_SECONDS:.0} s is read (cut the part you want)"
+        )));
+    }
+    if frames == 0 {
+        return Err(bad("has no samples (0 s of audio)".into()));
+    }
+    let channels = spec.channels as usize;
+    let interleaved: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float if spec.bits_per_sample == 32 => {
+            collect(reader.into_samples::<f32>(), |v| v, path)?
+        }
+        hound::SampleFormat::Float => {
+            return Err(bad(format!(
+                "{}-bit float samples are not read (32-bit float and 8-32 bit integers are)",
+                spec.bits_per_sample
+            )));
+        }
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
+            collect(reader.into_samples::<i32>(), |v| v as f32 * scale, path)?
+        }
+    };
+    if interleaved.len() < channels {
+        return Err(bad("has no complete sample frame".into()));
+    }
+    let samples: Vec<f32> = interleaved
+        .chunks_exact(channels)
+        .map(|frame| {
+            let v = frame.iter().sum::<f32>() / channels as f32;
+            if v.is_finite() {
+                v.clamp(-1.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    Ok(Audio {
+        samples,
+        sample_rate: spec.sample_rate,
+        channels: spec.channels,
+    })
+}
+
+/// Reads every sample; a file cut short is an error naming it.
+fn collect<T>(
+    samples: impl Iterator<Item = hound::Result<T>>,
+    convert: impl Fn(T) -> f32,
+    path: &Path,
+) -> Result<Vec<f32>, FileError> {
+    let (expected, _) = samples.size_hint();
+    let mut out = Vec::with_capacity(expected);
+    for s in samples {
+        match s {
+            Ok(v) => out.push(convert(v)),
+            // hound reports a short data chunk as an I/O error or "Failed to read enough bytes".
+            Err(_) if out.len() < expected => {
+                return Err(FileError::invalid(
+                    path,
+                    format!(
+                        "is truncated: the header promises {expected} samples, the file holds {}",
+                        out.len()
+                    ),
+                ));
+            }
+            Err(e) => {
+                return Err(FileError::invalid(
+                    path,
+                    format!("cannot read the samples: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads and decodes a WAV file.
+pub fn load_audio(path: &Path) -> Result<Audio, FileError> {
+    let bytes = read_limited(path, MAX_AUDIO_BYTES)?;
+    decode_wav(&bytes, path)
+}
+
+/// The recording cut or zero-padded at its end to the samples that make exactly `frames`
+/// frames; an error when its rate is not the model's.
+pub fn fit_samples(audio: &Audio, spec: &AudioSpec, frames: usize) -> Result<Vec<f32>, String> {
+    if audio.sample_rate != spec.sample_rate {
+        return Err(format!(
+            "the model takes {} Hz audio and this recording is {} Hz: convert it first, e.g. `sox in.wav -r {} out.wav`",
+            spec.sample_rate, audio.sample_rate, spec.sample_rate
+        ));
+    }
+    let n = spec.samples_for(frames);
+    let mut samples: Vec<f32> = audio.samples.iter().take(n).copied().collect();
+    samples.resize(n, 0.0);
+    Ok(samples)
+}
+
+/// The model's input maps [1, mel bands, frames] for a recording, before normalisation.
+pub fn audio_pixels(
+    audio: &Audio,
+    spec: &AudioSpec,
+    input: &InputSpec,
+) -> Result<Array3<f32>, String> {
+    if input.channels != 1 {
+        return Err(format!(
+            "an audio model has 1 input channel, this one {}",
+            input.channels
+        ));
+    }
+    let samples = fit_samples(audio, spec, input.width)?;
+    Ok(log_mel(&samples, spec, input.height, input.width))
+}
+
+/// `ln(mel power + log_offset)` as [1, bands, frames], highest band in row 0. `samples` is cut
+/// or padded to give `frames` frames.
+pub fn log_mel(samples: &[f32], spec: &AudioSpec, bands: usize, frames: usize) -> Array3<f32> {
+    let power = power_spectrogram(samples, spec, frames);
+    let filters = mel_filters(spec, bands);
+    let bins = spec.n_fft / 2 + 1;
+    Array3::from_shape_fn((1, bands, frames), |(_, row, t)| {
+        let m = bands - 1 - row;
+        let weights = &filters[m * bins..(m + 1) * bins];
+        let p = &power[t * bins..(t + 1) * bins];
+        let s: f64 = weights.iter().zip(p).map(|(w, v)| w * v).sum();
+        (s + spec.log_offset as f64).ln() as f32
+    })
+}
+
+/// A periodic Hann window of `frame` samples, centred in `n_fft` zeros (librosa's
+/// `get_window('hann', frame, fftbins=True)` padded with `pad_center`).
+fn window(spec: &AudioSpec) -> Vec<f64> {
+    let mut w = vec![0.0; spec.n_fft];
+    let left = (spec.n_fft - spec.frame) / 2;
+    for i in 0..spec.frame {
+        let phase = 2.0 * std::f64::consts::PI * i as f64 / spec.frame as f64;
+        w[left + i] = 0.5 - 0.5 * phase.cos();
+    }
+    w
+}
+
+/// |STFT|^2, frame after frame (`frames * (n_fft/2 + 1)` values); frame `t` is centred on
+/// sample `t * hop` of the signal padded with zeros.
+pub fn power_spectrogram(samples: &[f32], spec: &AudioSpec, frames: usize) -> Vec<f64> {
+    let n = spec.n_fft;
+    let bins = n / 2 + 1;
+    let half = (n / 2) as i64;
+    let win = window(spec);
+    let fft = RealFftPlanner::<f64>::new().plan_fft_forward(n);
+    let mut input = fft.make_input_vec();
+    let mut output = fft.make_output_vec();
+    let mut out = Vec::with_capacity(frames * bins);
+    for t in 0..frames {
+        let start = (t * spec.hop) as i64 - half;
+        for (i, slot) in input.iter_mut().enumerate() {
+            let k = start + i as i64;
+            let v = usize::try_from(k)
+                .ok()
+                .and_then(|k| samples.get(k))
+                .copied()
+                .unwrap_or(0.0);
+            *slot = v as f64 * win[i];
+        }
+        // Lengths come from the planner itself, so this cannot fail.
+        fft.process(&mut input, &mut output)
+            .expect("buffers made by the planner");
+        out.extend(output.iter().map(|c| c.norm_sqr()));
+    }
+    out
+}
+
+/// Hz -> mel on the Slaney scale (linear below 1 kHz, logarithmic above), as librosa with
+/// `htk=False`.
+fn hz_to_mel(hz: f64) -> f64 {
+    let f_sp = 200.0 / 3.0;
+    let (min_log_hz, min_log_mel) = (1000.0, 1000.0 / f_sp);
+    let logstep = 6.4f64.ln() / 27.0;
+    if hz >= min_log_hz {
+        min_log_mel + (hz / min_log_hz).ln() / logstep
+    } else {
+        hz / f_sp
+    }
+}
+
+fn mel_to_hz(mel: f64) -> f64 {
+    let f_sp = 200.0 / 3.0;
+    let (min_log_hz, min_log_mel) = (1000.0, 1000.0 / f_sp);
+    let logstep = 6.4f64.ln() / 27.0;
+    if mel >= min_log_mel {
+        min_log_hz * (logstep * (mel - min_log_mel)).exp()
+    } else {
+        f_sp * mel
+    }
+}
+
+/// The centre frequency (Hz) of each of `bands` mel bands, lowest first; also the edges used
+/// by the filters (`bands + 2` points from f_min to f_max).
+pub fn mel_frequencies(spec: &AudioSpec, points: usize) -> Vec<f64> {
+    let (lo, hi) = (hz_to_mel(spec.f_min as f64), hz_to_mel(spec.f_max as f64));
+    (0..points)
+        .map(|i| {
+            let f = if points > 1 {
+                i as f64 / (points - 1) as f64
+            } else {
+                0.0
+            };
+            mel_to_hz(lo + (hi - lo) * f)
+        })
+        .collect()
+}
+
+/// Triangular mel filters, `bands * (n_fft/2 + 1)` weights, band after band (lowest first),
+/// each scaled to unit area (librosa's `filters.mel(norm="slaney")`).
+pub fn mel_filters(spec: &AudioSpec, bands: usize) -> Vec<f64> {
+    let bins = spec.n_fft / 2 + 1;
+    let fft_freqs: Vec<f64> = (0..bins)
+        .map(|k| k as f64 * spec.sample_rate as f64 / spec.n_fft as f64)
+        .collect();
+    let edges = mel_frequencies(spec, bands + 2);
+    let mut weights = vec![0.0; bands * bins];
+    for m in 0..bands {
+        let (lo, mid, hi) = (edges[m], edges[m + 1], edges[m + 2]);
+        let norm = 2.0 / (hi - lo);
+        for (k, &f) in fft_freqs.iter().enumerate() {
+            let lower = (f - lo) / (mid - lo);
+            let upper = (hi - f) / (hi - mid);
+            weights[m * bins + k] = lower.min(upper).max(0.0) * norm;
+        }
+    }
+    weights
+}
+
+/// The centre frequency in Hz of the mel band shown in `row` (row 0 the highest).
+pub fn row_hz(spec: &AudioSpec, bands: usize, row: usize) -> f64 {
+    let centres = mel_frequencies(spec, bands + 2);
+    let m = bands.saturating_sub(1 + row.min(bands.saturating_sub(1)));
+    centres[m + 1]
+}
+
+/// The audio fields of a model file's `input` section, as read.
+#[derive(Debug, Clone, Default)]
+pub struct AudioFields {
+    pub sample_rate: Option<u32>,
+    pub n_fft: Option<usize>,
+    pub frame: Option<usize>,
+    pub hop: Option<usize>,
+    pub mel_bands: Option<usize>,
+    pub f_min: Option<f32>,
+    pub f_max: Option<f32>,
+    pub log_offset: Option<f32>,
+}
+
+impl AudioFields {
+    /// The audio spec for `"kind": "audio"`, `None` for images; the problem in words when the
+    /// fields are missing, contradict the input size, or appear on an image model.
+    pub fn spec(&self, kind: Option<&str>, input: &InputSpec) -> Result<Option<AudioSpec>, String> {
+        let any = self.sample_rate.is_some()
+            || self.n_fft.is_some()
+            || self.frame.is_some()
+            || self.hop.is_some()
+            || self.mel_bands.is_some()
+            || self.f_min.is_some()
+            || self.f_max.is_some()
+            || self.log_offset.is_some();
+        match kind {
+            None | Some("image") if any => {
+                return Err(
+                    "sample_rate, n_fft, hop, ... belong to \"kind\": \"audio\"".to_string()
+                );
+            }
+            None | Some("image") => return Ok(None),
+            Some("audio") => {}
+            Some(other) => {
+                return Err(format!("\"kind\" is {other:?}, not \"image\" or \"audio\""));
+            }
+        }
+        let need = |name: &str| format!("an audio input needs \"{name}\"");
+        let sample_rate = self.sample_rate.ok_or_else(|| need("sample_rate"))?;
+        let n_fft = self.n_fft.ok_or_else(|| need("n_fft"))?;
+        let hop = self.hop.ok_or_else(|| need("hop"))?;
+        let bands = self.mel_bands.ok_or_else(|| need("mel_bands"))?;
+        if bands != input.height {
+            return Err(format!(
+                "mel_bands is {bands} but the input height is {}: they are the same thing",
+                input.height
+            ));
+        }
+        if input.channels != 1 {
+            return Err(format!(
+                "an audio input has 1 channel, not {}",
+                input.channels
+            ));
+        }
+        let spec = AudioSpec {
+            sample_rate,
+            n_fft,
+            frame: self.frame.unwrap_or(n_fft),
+            hop,
+            f_min: self.f_min.unwrap_or(0.0),
+            f_max: self.f_max.unwrap_or(sample_rate as f32 / 2.0),
+            log_offset: self.log_offset.unwrap_or(1e-6),
+        };
+        spec.check(bands)?;
+        Ok(Some(spec))
+    }
+
+    /// Writes `spec` into a model file's `input` object.
+    pub fn write(spec: &AudioSpec, bands: usize, input: &mut Value) {
+        input["kind"] = json!("audio");
+        input["sample_rate"] = json!(spec.sample_rate);
+        input["n_fft"] = json!(spec.n_fft);
+        input["frame"] = json!(spec.frame);
+        input["hop"] = json!(spec.hop);
+        input["mel_bands"] = json!(bands);
+        input["f_min"] = json!(spec.f_min);
+        input["f_max"] = json!(spec.f_max);
+        input["log_offset"] = json!(spec.log_offset);
+    }
+}
+
+#[cfg(test)]
+mod tests;
