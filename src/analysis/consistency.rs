@@ -1,7 +1,7 @@
 //! Zhang (2019)'s shift consistency over a labelled set: how often the top-1 class stays the
 //! same between two random shifts of the same image, beside the plain accuracy.
 
-use super::sweep::{argmax, probabilities};
+use super::sweep::{SweepAxis, argmax, probabilities};
 use crate::engine::{Model, Result, RunOptions};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
@@ -40,6 +40,36 @@ pub fn consistency(
     options: &RunOptions,
     seed: u64,
 ) -> Result<Consistency> {
+    consistency_along(
+        model,
+        count,
+        image,
+        max_shift,
+        SweepAxis::Both,
+        fill,
+        options,
+        seed,
+    )
+}
+
+/// [`consistency`] with shifts along one axis only: `X` (time, for a spectrogram) keeps the
+/// random dx of each pair and drops dy, `Y` (frequency) the other way round.
+#[allow(clippy::too_many_arguments)]
+pub fn consistency_along(
+    model: &Model,
+    count: usize,
+    image: &(dyn Fn(usize) -> (Array3<f32>, usize) + Sync),
+    max_shift: i32,
+    axis: SweepAxis,
+    fill: Fill,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Consistency> {
+    let along = |(dx, dy): (i32, i32)| match axis {
+        SweepAxis::X => (dx, 0),
+        SweepAxis::Y => (0, dy),
+        SweepAxis::Both => (dx, dy),
+    };
     let predict = |pixels: &Array3<f32>, (dx, dy): (i32, i32)| -> Result<usize> {
         let out = model.forward(&network_input(pixels, &model.input, dx, dy, fill), options)?;
         Ok(argmax(&probabilities(model, &out)))
@@ -48,7 +78,7 @@ pub fn consistency(
         .into_par_iter()
         .map(|i| {
             let (pixels, label) = image(i);
-            let [a, b] = shift_pair(seed, i, max_shift);
+            let [a, b] = shift_pair(seed, i, max_shift).map(along);
             let correct = predict(&pixels, (0, 0))? == label;
             let same = predict(&pixels, a)? == predict(&pixels, b)?;
             Ok((correct, same))

@@ -3,6 +3,7 @@
 pub mod arithmetic;
 pub mod consistency;
 pub mod pooling;
+pub mod robustness;
 pub mod similarity;
 pub mod stride;
 pub mod sweep;

@@ -2,7 +2,8 @@
 //! for each pooling mode, as a table and CSV.
 
 use super::progress::Progress;
-use crate::analysis::consistency::consistency;
+use crate::analysis::consistency::consistency_along;
+use crate::analysis::sweep::SweepAxis;
 use crate::data;
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::{Fill, model_file};
@@ -22,6 +23,9 @@ pub struct Args {
     /// the image side.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(0..=4096))]
     pub max_shift: i32,
+    /// Shift along x (for a spectrogram: time), y (frequency) or both.
+    #[arg(long, value_parser = parse_axis, default_value = "both")]
+    pub axis: SweepAxis,
     /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.
     #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
     pub pool: Vec<PoolMode>,
@@ -39,12 +43,23 @@ pub struct Args {
     pub csv: Option<PathBuf>,
 }
 
+fn parse_axis(text: &str) -> Result<SweepAxis, String> {
+    match text {
+        "x" | "time" => Ok(SweepAxis::X),
+        "y" | "frequency" => Ok(SweepAxis::Y),
+        "both" => Ok(SweepAxis::Both),
+        _ => Err(format!(
+            "`{text}` is not one of x (time), y (frequency), both"
+        )),
+    }
+}
+
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
     }
     let model = model_file::load_model(&args.model)?;
-    let test = data::load(&args.data)?.test;
+    let test = data::load_for(&args.data, &model)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),
         None => test,
@@ -79,9 +94,15 @@ pub fn run(args: Args) -> Result<()> {
         .get("pool")
         .and_then(|p| p.as_str())
         .unwrap_or("?");
-    let mut csv = String::from("model,trained_pool,pool,images,max_shift,accuracy,consistency\n");
+    let axis = match args.axis {
+        SweepAxis::X => "x",
+        SweepAxis::Y => "y",
+        SweepAxis::Both => "both",
+    };
+    let mut csv =
+        String::from("model,trained_pool,pool,images,max_shift,axis,accuracy,consistency\n");
     outln!(
-        "{} on {} ({} images), shifts in [-{k},{k}]^2, trained with {trained} pooling",
+        "{} on {} ({} images), shifts in [-{k},{k}] along {axis}, trained with {trained} pooling",
         model.info.name,
         args.data,
         test.len(),
@@ -99,11 +120,12 @@ pub fn run(args: Args) -> Result<()> {
             bar.inc(1);
             (test.pixels(i), test.label(i))
         };
-        let r = consistency(
+        let r = consistency_along(
             &model,
             test.len(),
             &image,
             args.max_shift,
+            args.axis,
             args.fill,
             &options,
             args.seed,
@@ -119,7 +141,7 @@ pub fn run(args: Args) -> Result<()> {
         });
         writeln!(
             csv,
-            "{},{trained},{},{},{},{:.4},{:.4}",
+            "{},{trained},{},{},{},{axis},{:.4},{:.4}",
             model.info.name,
             mode.as_str(),
             r.images,

@@ -57,7 +57,7 @@ pub fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
 
 pub fn run(args: Args) -> Result<()> {
     let model = load_model(&args.model)?;
-    let split = data::load(&args.data)?;
+    let split = data::load_for(&args.data, &model)?;
     let set = if args.train_split {
         split.train
     } else {

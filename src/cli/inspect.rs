@@ -60,9 +60,7 @@ pub fn input_tensor(
         return Ok(io::shift(&x, dx, dy, fill));
     }
     let path = image.context("give --image or --input-npy")?;
-    let rgb = io::load_image(path)?;
-    let pixels = io::to_pixels(&rgb, &model.input)
-        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+    let pixels = io::file_pixels(path, model)?;
     Ok(io::network_input(&pixels, &model.input, dx, dy, fill))
 }
 

@@ -24,6 +24,7 @@ pub mod inspect;
 pub mod interrupt;
 pub mod progress;
 pub mod render;
+pub mod robustness;
 pub mod sweep;
 pub mod train;
 
@@ -95,6 +96,9 @@ pub enum Command {
     Eval(eval::Args),
     /// Draw one layer's maps as a PNG grid, as the app's export does.
     Render(render::Args),
+    /// Accuracy with and without noise over a test set, and each stage's similarity to the
+    /// clean input, per noise and pooling mode.
+    Robustness(robustness::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -154,6 +158,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
+        Command::Robustness(args) => robustness::run(args),
     }
 }
 
@@ -185,6 +190,7 @@ mod tests {
         ("sweep", "max-shift", 0, 4096),
         ("consistency", "max-shift", 0, 4096),
         ("consistency", "limit", 1, 1_000_000),
+        ("robustness", "limit", 1, 1_000_000),
         ("render", "cell", 1, 64),
     ];
 
@@ -195,6 +201,14 @@ mod tests {
             "train" => &["--arch", "a.json", "--data", "shapes", "--out", "m.json"],
             "sweep" => &["--model", "m.json", "--image", "i.png", "--csv", "-"],
             "consistency" => &["--model", "m.json", "--data", "shapes"],
+            "robustness" => &[
+                "--model",
+                "m.json",
+                "--data",
+                "shapes",
+                "--noise",
+                "gaussian:0.1",
+            ],
             "render" => &[
                 "--model", "m.json", "--image", "i.png", "--layer", "c", "--out", "o.png",
             ],

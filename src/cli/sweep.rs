@@ -48,9 +48,7 @@ pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
     let model = model_file::load_model(&args.model)?;
-    let rgb = io::load_image(&args.image)?;
-    let pixels = io::to_pixels(&rgb, &model.input)
-        .map_err(|m| anyhow::anyhow!("{}: {m}", args.image.display()))?;
+    let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;
     if args.max_shift < 0 || args.max_shift > limit {
         anyhow::bail!(

@@ -180,7 +180,7 @@ pub fn run(args: Args) -> Result<()> {
             seed: args.seed,
         },
     };
-    let split = data::load(&args.data)?;
+    let split = data::load_for(&args.data, &arch)?;
     let mut run = recipe
         .prepare(&arch, &args.arch.display().to_string(), split)
         .map_err(anyhow::Error::msg)?;

@@ -1,7 +1,9 @@
-//! Labelled image sets for training and evaluation: MNIST from IDX files, or the seeded
-//! synthetic "shapes" set. Pixels are kept as bytes and handed out as [C,H,W] in [0,1].
+//! Labelled sets for training and evaluation: MNIST from IDX files, the seeded synthetic
+//! "shapes" set, or spoken digits (FSDD) as log-mel spectrograms. Image pixels are kept as
+//! bytes and handed out as [C,H,W] in [0,1]; spectrograms are kept as they are computed.
 
 pub mod augment;
+pub mod fsdd;
 pub mod recipe;
 pub mod shapes;
 
@@ -42,6 +44,10 @@ pub enum DataSpec {
     /// `shapes` or `shapes:N`: `N` generated training images (default
     /// [`shapes::DEFAULT_TRAIN`]) and a held-out set drawn from another seed.
     Shapes(Option<usize>),
+    /// `fsdd:DIR` (recordings 0-4 of each speaker and digit are the test split) or
+    /// `fsdd@SPEAKER:DIR` (that speaker's recordings are the test split, the others' the
+    /// training split).
+    Fsdd(fsdd::FsddSpec),
 }
 
 impl FromStr for DataSpec {
@@ -65,7 +71,14 @@ impl FromStr for DataSpec {
                     "`{n}` is not a number of images between 1 and {MAX_SHAPES}"
                 ))),
             },
-            _ => Err(bad("expected mnist:DIR, fashion:DIR, shapes or shapes:N")),
+            Some((kind, dir)) if kind == "fsdd" || kind.starts_with("fsdd@") => {
+                fsdd::FsddSpec::parse(kind, dir)
+                    .map(DataSpec::Fsdd)
+                    .map_err(|m| bad(&m))
+            }
+            _ => Err(bad(
+                "expected mnist:DIR, fashion:DIR, shapes, shapes:N, fsdd:DIR or fsdd@SPEAKER:DIR",
+            )),
         }
     }
 }
@@ -77,6 +90,7 @@ impl fmt::Display for DataSpec {
             DataSpec::Fashion(dir) => write!(f, "fashion:{}", dir.display()),
             DataSpec::Shapes(None) => write!(f, "shapes"),
             DataSpec::Shapes(Some(n)) => write!(f, "shapes:{n}"),
+            DataSpec::Fsdd(spec) => write!(f, "{spec}"),
         }
     }
 }
@@ -89,8 +103,8 @@ pub struct Dataset {
     channels: usize,
     height: usize,
     width: usize,
-    /// Image after image, each [C,H,W] row-major bytes.
-    bytes: Vec<u8>,
+    /// Image after image, each [C,H,W] row-major.
+    values: Values,
     labels: Vec<u8>,
     classes: Vec<String>,
 }
@@ -124,10 +138,42 @@ impl Dataset {
             channels,
             height,
             width,
-            bytes,
+            values: Values::Bytes(bytes),
             labels,
             classes,
         })
+    }
+
+    /// A set of float maps (spectrograms), kept as given: `values` holds `labels.len()` maps of
+    /// `channels*height*width` values.
+    pub fn from_floats(
+        name: String,
+        shape: (usize, usize, usize),
+        values: Vec<f32>,
+        labels: Vec<u8>,
+        classes: Vec<String>,
+    ) -> Result<Dataset, Error> {
+        let size = shape.0 * shape.1 * shape.2;
+        if values.len() != size * labels.len() {
+            return Err(Error::Spec {
+                spec: name,
+                message: format!(
+                    "{} values for {} maps of {size}",
+                    values.len(),
+                    labels.len()
+                ),
+            });
+        }
+        let mut set = Dataset::new(name, shape, Vec::new(), Vec::new(), classes)?;
+        set.values = Values::Floats(values);
+        if let Some(l) = labels.iter().find(|&&l| l as usize >= set.classes.len()) {
+            return Err(Error::Spec {
+                spec: set.name,
+                message: format!("label {l} but only {} classes", set.classes.len()),
+            });
+        }
+        set.labels = labels;
+        Ok(set)
     }
 
     pub fn len(&self) -> usize {
@@ -143,13 +189,30 @@ impl Dataset {
         (self.channels, self.height, self.width)
     }
 
-    /// Image `i` as [C,H,W] in [0,1], before the model's normalisation.
+    /// Image `i` as [C,H,W] before the model's normalisation: in [0,1] for images, log-mel
+    /// values for spectrograms.
     pub fn pixels(&self, i: usize) -> Array3<f32> {
         let size = self.channels * self.height * self.width;
-        let bytes = &self.bytes[i * size..(i + 1) * size];
-        Array3::from_shape_fn((self.channels, self.height, self.width), |(c, y, x)| {
-            bytes[(c * self.height + y) * self.width + x] as f32 / 255.0
-        })
+        let at = |c: usize, y: usize, x: usize| (c * self.height + y) * self.width + x;
+        match &self.values {
+            Values::Bytes(b) => {
+                let bytes = &b[i * size..(i + 1) * size];
+                Array3::from_shape_fn((self.channels, self.height, self.width), |(c, y, x)| {
+                    bytes[at(c, y, x)] as f32 / 255.0
+                })
+            }
+            Values::Floats(v) => {
+                let values = &v[i * size..(i + 1) * size];
+                Array3::from_shape_fn((self.channels, self.height, self.width), |(c, y, x)| {
+                    values[at(c, y, x)]
+                })
+            }
+        }
+    }
+
+    /// Whether the values are in [0,1] (images) rather than unbounded (spectrograms).
+    pub fn is_images(&self) -> bool {
+        matches!(self.values, Values::Bytes(_))
     }
 
     /// The class of image `i`.
@@ -171,7 +234,10 @@ impl Dataset {
         let size = self.channels * self.height * self.width;
         Dataset {
             name: format!("{} (first {n})", self.name),
-            bytes: self.bytes[..n * size].to_vec(),
+            values: match &self.values {
+                Values::Bytes(b) => Values::Bytes(b[..n * size].to_vec()),
+                Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
+            },
             labels: self.labels[..n].to_vec(),
             ..self.clone()
         }
@@ -194,6 +260,15 @@ impl Dataset {
             })
             .collect())
     }
+}
+
+/// How a set keeps its examples.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    /// Pixels in [0,255].
+    Bytes(Vec<u8>),
+    /// Values as computed (log-mel spectrograms).
+    Floats(Vec<f32>),
 }
 
 /// A training set and a held-out test set.
@@ -264,6 +339,19 @@ pub fn load(spec: &DataSpec) -> Result<Split, Error> {
                 test: shapes::generate(shapes::test_size(n), shapes::TEST_SEED),
             })
         }
+        DataSpec::Fsdd(spec) => Err(Error::Spec {
+            spec: spec.to_string(),
+            message: "spoken digits are turned into spectrograms by an audio model's input section: load them with a model (data::load_for)".into(),
+        }),
+    }
+}
+
+/// Loads the set `model` is trained or measured on: spectrograms computed with the model's
+/// own audio parameters for `fsdd`, [`load`] for the rest.
+pub fn load_for(spec: &DataSpec, model: &crate::engine::Model) -> Result<Split, Error> {
+    match spec {
+        DataSpec::Fsdd(f) => fsdd::load(f, model),
+        other => load(other),
     }
 }
 

@@ -182,12 +182,13 @@ pub fn log_mel(samples: &[f32], spec: &AudioSpec, bands: usize, frames: usize) -
     let power = power_spectrogram(samples, spec, frames);
     let filters = mel_filters(spec, bands);
     let bins = spec.n_fft / 2 + 1;
+    let floor = spec.log_offset as f64;
     Array3::from_shape_fn((1, bands, frames), |(_, row, t)| {
         let m = bands - 1 - row;
         let weights = &filters[m * bins..(m + 1) * bins];
         let p = &power[t * bins..(t + 1) * bins];
         let s: f64 = weights.iter().zip(p).map(|(w, v)| w * v).sum();
-        (s + spec.log_offset as f64).ln() as f32
+        ((s + floor).ln() - floor.ln()) as f32
     })
 }
 
@@ -299,6 +300,36 @@ pub fn row_hz(spec: &AudioSpec, bands: usize, row: usize) -> f64 {
     let centres = mel_frequencies(spec, bands + 2);
     let m = bands.saturating_sub(1 + row.min(bands.saturating_sub(1)));
     centres[m + 1]
+}
+
+/// A picture or a recording, as the pixels `model` reads (before normalisation): a WAV file
+/// for an audio model, an image otherwise. The error names the file.
+pub fn file_pixels(path: &Path, model: &crate::engine::Model) -> Result<Array3<f32>, FileError> {
+    match &model.info.audio {
+        Some(spec) => {
+            let audio = load_audio(path)?;
+            audio_pixels(&audio, spec, &model.input).map_err(|e| FileError::invalid(path, e))
+        }
+        None => {
+            let bytes = read_limited(path, super::image_input::MAX_IMAGE_BYTES)?;
+            if is_wav(&bytes) {
+                return Err(FileError::invalid(
+                    path,
+                    format!(
+                        "is a recording, and {} reads pictures: open it with an audio model (speech-max, speech-avg)",
+                        if model.info.name.is_empty() {
+                            "this model"
+                        } else {
+                            &model.info.name
+                        }
+                    ),
+                ));
+            }
+            let image = super::image_input::decode_image(&bytes, path)?;
+            super::image_input::to_pixels(&image, &model.input)
+                .map_err(|e| FileError::invalid(path, e))
+        }
+    }
 }
 
 /// The audio fields of a model file's `input` section, as read.

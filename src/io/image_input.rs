@@ -12,7 +12,7 @@ use std::path::Path;
 /// Largest image side decoded; a larger header is refused before any pixel is allocated.
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
 /// Largest image file read.
-const MAX_IMAGE_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_IMAGE_BYTES: u64 = 256 << 20;
 
 /// What fills the pixels a shift uncovers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

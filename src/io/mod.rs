@@ -11,7 +11,7 @@ pub mod model_file;
 pub mod npy;
 
 pub use atomic::{check_writable, write_atomic, write_atomic_with};
-pub use audio_input::{Audio, audio_pixels, decode_wav, is_wav, load_audio};
+pub use audio_input::{Audio, audio_pixels, decode_wav, file_pixels, is_wav, load_audio};
 pub use error::FileError;
 pub use image_input::{Fill, decode_image, load_image, network_input, shift, to_pixels};
 pub use model_file::{load_model, parse_model, save_model};

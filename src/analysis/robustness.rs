@@ -1,0 +1,234 @@
+//! Noise on an input and what it does to a network: Gaussian or salt-and-pepper noise, seeded,
+//! on any list of values (picture pixels, spectrogram cells, waveform samples), and over a
+//! labelled set the accuracy with and without it plus how similar each stage stays to its
+//! clean self.
+
+use super::similarity::same_position;
+use super::sweep::{argmax, probabilities, trace};
+use crate::engine::{Model, Result, RunOptions};
+use ndarray::Array3;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
+use std::fmt;
+
+/// Which noise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoiseKind {
+    /// Added N(0, (level * range)^2), then clamped to the range.
+    Gaussian,
+    /// A share `level` of the values set to the range's low or high end, half each.
+    SaltPepper,
+}
+
+impl NoiseKind {
+    pub const ALL: [NoiseKind; 2] = [NoiseKind::Gaussian, NoiseKind::SaltPepper];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoiseKind::Gaussian => "gaussian",
+            NoiseKind::SaltPepper => "saltpepper",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NoiseKind> {
+        NoiseKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// A kind of noise at a level in [0, 1]: Gaussian's standard deviation, or salt-and-pepper's
+/// share of values, both relative to the range of the values it is put on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Noise {
+    pub kind: NoiseKind,
+    pub level: f32,
+}
+
+impl fmt::Display for Noise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.as_str(), self.level)
+    }
+}
+
+/// `gaussian:0.1,0.2` -> two noises; several groups separated by `|` or `;`
+/// (`gaussian:0.1|saltpepper:0.05`).
+pub fn parse_noises(text: &str) -> std::result::Result<Vec<Noise>, String> {
+    let mut out = Vec::new();
+    for group in text.split(['|', ';']).filter(|g| !g.trim().is_empty()) {
+        let (kind, levels) = group.trim().split_once(':').ok_or_else(|| {
+            format!("`{group}`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2")
+        })?;
+        let kind = NoiseKind::parse(kind)
+            .ok_or_else(|| format!("`{kind}` is not a noise: gaussian or saltpepper"))?;
+        for level in levels.split(',') {
+            let level: f32 = level
+                .trim()
+                .parse()
+                .ok()
+                .filter(|l: &f32| (0.0..=1.0).contains(l))
+                .ok_or_else(|| format!("`{level}` is not a noise level between 0 and 1"))?;
+            out.push(Noise { kind, level });
+        }
+    }
+    if out.is_empty() {
+        return Err("no noise given: e.g. gaussian:0.1,0.2".into());
+    }
+    Ok(out)
+}
+
+/// The seed of example `index`'s noise under `seed`: the same every run.
+pub fn example_seed(seed: u64, index: usize) -> u64 {
+    seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Puts `noise` on `values`, whose clean range is `[lo, hi]`; the same `seed` gives the same
+/// noise. Values stay in the range.
+pub fn add_noise(values: &mut [f32], noise: Noise, (lo, hi): (f32, f32), seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let span = (hi - lo).max(0.0);
+    match noise.kind {
+        NoiseKind::Gaussian => {
+            let Ok(normal) = Normal::new(0.0f32, noise.level * span) else {
+                return;
+            };
+            for v in values {
+                *v = (*v + normal.sample(&mut rng)).clamp(lo, hi);
+            }
+        }
+        NoiseKind::SaltPepper => {
+            for v in values {
+                if rng.random::<f32>() < noise.level {
+                    *v = if rng.random::<bool>() { hi } else { lo };
+                }
+            }
+        }
+    }
+}
+
+/// A copy of `pixels` with noise on them (range `[lo, hi]`).
+pub fn noisy(pixels: &Array3<f32>, noise: Noise, range: (f32, f32), seed: u64) -> Array3<f32> {
+    let mut out = pixels.as_standard_layout().into_owned();
+    if let Some(values) = out.as_slice_mut() {
+        add_noise(values, noise, range, seed);
+    }
+    out
+}
+
+/// The smallest and largest value (0, 0 for none).
+pub fn value_range(values: &[f32]) -> (f32, f32) {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite.clone().fold(f32::INFINITY, f32::min);
+    let hi = finite.fold(f32::NEG_INFINITY, f32::max);
+    if lo.is_finite() { (lo, hi) } else { (0.0, 0.0) }
+}
+
+/// What noise did over a set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Robustness {
+    pub examples: usize,
+    /// Top-1 accuracy on the clean inputs.
+    pub clean_accuracy: f32,
+    /// Top-1 accuracy on the noisy ones.
+    pub noisy_accuracy: f32,
+    /// Share of examples whose top-1 class is the same with and without noise.
+    pub agreement: f32,
+    /// Per stage (0 = the input), the mean cosine similarity between the clean and the noisy
+    /// example's output at the same positions.
+    pub stage_similarity: Vec<f32>,
+}
+
+/// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
+/// label.
+pub fn robustness(
+    model: &Model,
+    count: usize,
+    example: &(
+         dyn Fn(usize) -> std::result::Result<(Array3<f32>, Array3<f32>, usize), String> + Sync
+     ),
+    options: &RunOptions,
+) -> std::result::Result<Robustness, String> {
+    let run = |pixels: &Array3<f32>| -> Result<Vec<crate::engine::Tensor>> {
+        let mut x = pixels.clone();
+        model.input.normalize(&mut x);
+        trace(model, &x, options)
+    };
+    let per: Vec<(bool, bool, bool, Vec<f32>)> = (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let (clean, dirty, label) = example(i)?;
+            let a = run(&clean).map_err(|e| e.to_string())?;
+            let b = run(&dirty).map_err(|e| e.to_string())?;
+            let predict =
+                |t: &[crate::engine::Tensor]| t.last().map(|l| argmax(&probabilities(model, l)));
+            let (pa, pb) = (predict(&a), predict(&b));
+            let sims = a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect();
+            Ok((pa == Some(label), pb == Some(label), pa == pb, sims))
+        })
+        .collect::<std::result::Result<_, String>>()?;
+    let n = count.max(1) as f32;
+    let share = |f: &dyn Fn(&(bool, bool, bool, Vec<f32>)) -> bool| {
+        per.iter().filter(|p| f(p)).count() as f32 / n
+    };
+    let stages = per.first().map_or(0, |p| p.3.len());
+    let stage_similarity = (0..stages)
+        .map(|s| {
+            per.iter()
+                .map(|p| p.3.get(s).copied().unwrap_or(0.0))
+                .sum::<f32>()
+                / n
+        })
+        .collect();
+    Ok(Robustness {
+        examples: count,
+        clean_accuracy: share(&|p| p.0),
+        noisy_accuracy: share(&|p| p.1),
+        agreement: share(&|p| p.2),
+        stage_similarity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noises_parse_and_bad_ones_say_why() {
+        let n = parse_noises("gaussian:0.1,0.2|saltpepper:0.05").unwrap();
+        assert_eq!(n.len(), 3);
+        assert_eq!(n[2].to_string(), "saltpepper:0.05");
+        for bad in ["", "gaussian", "pink:0.1", "gaussian:2", "gaussian:x"] {
+            assert!(parse_noises(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn noise_is_seeded_in_range_and_at_its_level() {
+        let clean = vec![0.5f32; 20_000];
+        let g = Noise {
+            kind: NoiseKind::Gaussian,
+            level: 0.1,
+        };
+        let (mut a, mut b) = (clean.clone(), clean.clone());
+        add_noise(&mut a, g, (0.0, 1.0), 7);
+        add_noise(&mut b, g, (0.0, 1.0), 7);
+        assert_eq!(a, b);
+        add_noise(&mut b, g, (0.0, 1.0), 8);
+        assert_ne!(a, b);
+        let sd = (a.iter().map(|v| (v - 0.5).powi(2)).sum::<f32>() / a.len() as f32).sqrt();
+        assert!((sd - 0.1).abs() < 0.005, "sd {sd}");
+        // On a range of 4 the same level is 4 times as loud.
+        let mut w = vec![0.0f32; 20_000];
+        add_noise(&mut w, g, (-2.0, 2.0), 1);
+        let sd = (w.iter().map(|v| v * v).sum::<f32>() / w.len() as f32).sqrt();
+        assert!((sd - 0.4).abs() < 0.02, "sd {sd}");
+        let mut s = clean;
+        let sp = Noise {
+            kind: NoiseKind::SaltPepper,
+            level: 0.05,
+        };
+        add_noise(&mut s, sp, (0.0, 1.0), 3);
+        let hit = s.iter().filter(|&&v| v != 0.5).count() as f32 / s.len() as f32;
+        assert!((hit - 0.05).abs() < 0.01, "{hit}");
+        assert!(s.iter().all(|&v| v == 0.0 || v == 0.5 || v == 1.0));
+    }
+}
