@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MNIST=${MNIST:-../shared/data/mnist}
+FSDD=${FSDD:-../shared/data/fsdd}
 OUT=sample_models
 ARCH=$OUT/arch
 
@@ -37,6 +38,12 @@ make_one() {
         --epochs 20 --batch 16 --optimizer adam --lr 0.003 --lr-decay 0.85 --seed 1 \
         --description "Tiny VGG (CNN Explainer) on 64x64 RGB shapes, trained with ${1#shapes-} pooling." \
         --out "$OUT/$1.json" ;;
+    speech-max|speech-avg)
+      # FSDD: recordings 0-4 of each speaker are the test split; the log-mel parameters are in
+      # the architecture's input section. Translations (zh) are added to the JSON afterwards.
+      "$BIN" train --arch "$ARCH/speech.json" --data "fsdd:$FSDD" --pool "${1#speech-}" \
+        --epochs 12 --batch 32 --optimizer adam --lr 0.002 --lr-decay 0.8 --seed 1 \
+        --out "$OUT/$1.json" ;;
     fc-overfit|fc-dropout)
       local arch=fc; [ "$1" = fc-dropout ] && arch=fc-dropout
       "$BIN" train --arch "$ARCH/$arch.json" --data "mnist:$MNIST" --train-limit 500 \
@@ -47,7 +54,7 @@ make_one() {
 
 MODELS=("$@")
 if [ ${#MODELS[@]} -eq 0 ]; then
-  MODELS=(digits-max digits-avg digits-nopool digits-gap fc-overfit fc-dropout shapes-max shapes-avg)
+  MODELS=(digits-max digits-avg digits-nopool digits-gap fc-overfit fc-dropout shapes-max shapes-avg speech-max speech-avg)
 fi
 for m in "${MODELS[@]}"; do
   echo "== $m"

@@ -232,7 +232,7 @@ fn monkey(name: &str, seed: u64) {
 }
 
 /// One test per sample model, so they run side by side.
-const MODELS: [&str; 9] = [
+const MODELS: [&str; 11] = [
     "digits-avg",
     "digits-gap",
     "digits-max",
@@ -242,6 +242,8 @@ const MODELS: [&str; 9] = [
     "fc-overfit",
     "shapes-avg",
     "shapes-max",
+    "speech-avg",
+    "speech-max",
 ];
 
 #[test]
@@ -274,4 +276,6 @@ monkey_tests! {
     monkey_fc_overfit => 6,
     monkey_shapes_avg => 7,
     monkey_shapes_max => 8,
+    monkey_speech_avg => 9,
+    monkey_speech_max => 10,
 }

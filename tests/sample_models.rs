@@ -38,7 +38,7 @@ fn accuracy_on(m: &Model, set: &Dataset) -> f32 {
     evaluate(m, examples).expect("evaluates").0
 }
 
-const TRAINED: [&str; 8] = [
+const TRAINED: [&str; 10] = [
     "digits-max",
     "digits-avg",
     "digits-nopool",
@@ -47,6 +47,8 @@ const TRAINED: [&str; 8] = [
     "shapes-avg",
     "fc-overfit",
     "fc-dropout",
+    "speech-max",
+    "speech-avg",
 ];
 
 /// Models that may be missing while they are being retrained; every other one must be there.
@@ -149,9 +151,52 @@ fn the_shape_readers_meet_the_bar_and_read_held_out_shapes() {
     }
 }
 
+/// Issue 14: the speech models reach 90% on the dataset's test split (as recorded when they
+/// were trained; ../shared is not needed here) and read the five bundled recordings, all from
+/// that split, with their audio parameters surviving a save and a load.
+#[test]
+fn the_speech_readers_meet_the_bar_and_read_the_bundled_recordings() {
+    for name in ["speech-max", "speech-avg"] {
+        let m = model(name);
+        assert!(number(&m, "test_accuracy") >= 0.9, "{name}");
+        assert_eq!(
+            number(&m, "test_size"),
+            250.0,
+            "{name}: recordings 0-4 of 5 speakers x 10 digits"
+        );
+        let spec = m.info.audio.clone().expect("an audio model");
+        assert_eq!(
+            (spec.sample_rate, m.input.height, m.input.width),
+            (8000, 32, 64)
+        );
+        let mut right = 0;
+        for sample in convscope::app::samples::SPEECH_SAMPLES {
+            let digit: usize = sample.name["speech_".len()..][..1].parse().unwrap();
+            let path = Path::new("assets/samples").join(format!("{}.wav", sample.name));
+            let mut x = convscope::io::file_pixels(&path, &m).expect("reads");
+            m.input.normalize(&mut x);
+            let out = m.forward(&x, &RunOptions::default()).expect("runs");
+            let p = convscope::analysis::sweep::probabilities(&m, &out);
+            right += (convscope::engine::argmax(&p) == digit) as usize;
+        }
+        assert!(
+            right >= 4,
+            "{name}: {right}/5 bundled recordings read right"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.json");
+        convscope::io::save_model(&m, &path).expect("saves");
+        assert_eq!(load_model(&path).expect("loads").info, m.info);
+    }
+}
+
 #[test]
 fn pooling_pairs_differ_only_in_their_pooling_mode() {
-    for (a, b) in [("digits-max", "digits-avg"), ("shapes-max", "shapes-avg")] {
+    for (a, b) in [
+        ("digits-max", "digits-avg"),
+        ("shapes-max", "shapes-avg"),
+        ("speech-max", "speech-avg"),
+    ] {
         if !(present(a) && present(b)) {
             continue;
         }

@@ -114,6 +114,7 @@ impl Canvas {
             name: "drawing".into(),
             path: None,
             image,
+            audio: None,
         }
     }
 
@@ -127,6 +128,7 @@ impl Canvas {
             name: "drawing".into(),
             path: None,
             image,
+            audio: None,
         }
     }
 }

@@ -83,6 +83,8 @@ pub enum Command {
     SaveRun(PathBuf),
     /// Shows the trained model (as saved, when it was) in the explorer.
     OpenRunInExplorer,
+    /// Plays the input recording through the system's player.
+    PlayAudio,
 }
 
 impl Command {

@@ -42,9 +42,13 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::OpenImageDialog);
         }
         ui.separator();
-        pictures_ui(ui, p);
+        if p.ex.input.audio.is_some() {
+            super::audio_view::audio_ui(ui, p);
+        } else {
+            pictures_ui(ui, p);
+        }
         ui.separator();
-        if p.ex.model.input.channels == 1 {
+        if p.ex.model.input.channels == 1 && p.ex.model.info.audio.is_none() {
             egui::CollapsingHeader::new(s.draw)
                 .default_open(true)
                 .show(ui, |ui| canvas_ui(ui, p))

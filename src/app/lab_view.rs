@@ -62,10 +62,14 @@ fn controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let mut settings: LabSettings = p.lab.settings;
     let m = max_shift(&p.ex.net);
+    let (x, y) = match p.ex.model.info.audio {
+        Some(_) => (s.axis_time, s.axis_frequency),
+        None => ("dx", "dy"),
+    };
     ui.horizontal_wrapped(|ui| {
-        ui.add(egui::Slider::new(&mut settings.dx, -m..=m).text("dx"))
+        ui.add(egui::Slider::new(&mut settings.dx, -m..=m).text(x))
             .on_hover_text(s.shift_tip);
-        ui.add(egui::Slider::new(&mut settings.dy, -m..=m).text("dy"))
+        ui.add(egui::Slider::new(&mut settings.dy, -m..=m).text(y))
             .on_hover_text(s.shift_tip);
         ui.separator();
         ui.label(s.fill).on_hover_text(s.fill_tip);

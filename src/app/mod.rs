@@ -2,6 +2,7 @@
 //! only lays out panels; what they ask for comes back as [`Command`]s applied afterwards.
 
 mod arith_view;
+mod audio_view;
 pub mod canvas;
 pub mod commands;
 mod conv_view;
@@ -122,8 +123,8 @@ pub struct ConvscopeApp {
     pub status: Option<String>,
     /// What could not be done or restored, shown until dismissed.
     pub notices: Vec<String>,
-    /// Whether Open/Export ask the system for a file dialog (tests turn them off: a test
-    /// must never open one).
+    /// Whether Open/Export ask the system for a file dialog and Play plays a recording (tests
+    /// turn them off: a test must never open one or make a sound).
     pub native_dialogs: bool,
     settings_file: settings::SettingsFile,
     /// When the settings were last written (egui's clock, seconds).
@@ -226,14 +227,15 @@ impl ConvscopeApp {
                 Err(_) => settings.last_sample = None,
             }
         }
-        let input = input.unwrap_or_else(default_sample);
+        let input = input.unwrap_or_else(|| sample_for(&model));
         let explorer = match Explorer::new(model.clone(), model_path.clone(), input) {
             Ok(e) => e,
             Err(e) => {
                 notices.push(i18n::fill(s.notice_image, &[&e]));
                 settings.last_image_file = None;
                 settings.last_sample = None;
-                Explorer::new(model, model_path, default_sample()).unwrap_or_else(|e| {
+                let input = sample_for(&model);
+                Explorer::new(model, model_path, input).unwrap_or_else(|e| {
                     notices.push(e);
                     notices.push(s.notice_builtin.to_string());
                     settings.last_model = None;
@@ -342,6 +344,13 @@ impl ConvscopeApp {
             Command::OpenModelDialog if !self.native_dialogs => {}
             Command::OpenImageDialog if !self.native_dialogs => {}
             Command::ExportDialog if !self.native_dialogs => {}
+            // Tests switch dialogs off, and sound with them: a test never plays a sound.
+            Command::PlayAudio if !self.native_dialogs => {}
+            Command::PlayAudio => {
+                if let Err(e) = audio_view::play_input(&ex.input) {
+                    ex.last_error = Some(e);
+                }
+            }
             Command::OpenModelDialog => {
                 if let Some(path) = rfd::FileDialog::new()
                     .add_filter("convscope model", &["json"])
@@ -491,19 +500,28 @@ impl ConvscopeApp {
         for done in self.jobs.poll() {
             match done {
                 Loaded::Model(path, Ok(model)) => {
+                    // A digit shown to the shapes net (or a shape to a digit net, or a picture
+                    // to a speech net) says nothing: show a sample of what it was trained on.
                     let better = (self.explorer.input.path.is_none())
                         .then(|| samples::better_sample(&model, &self.explorer.input.name))
-                        .flatten();
-                    if self.explorer.set_model(model, Some(path.clone())) {
+                        .flatten()
+                        .and_then(|name| Some((name, samples::sample_image(name).ok()?)));
+                    let mut changed = false;
+                    if let Some((name, input)) = better
+                        && self.explorer.set_model_and_input(
+                            model.clone(),
+                            Some(path.clone()),
+                            input,
+                        )
+                    {
+                        self.settings.last_sample = Some(name.to_string());
+                        changed = true;
+                    }
+                    if !changed {
+                        changed = self.explorer.set_model(model, Some(path.clone()));
+                    }
+                    if changed {
                         self.settings.last_model = Some(path);
-                        // A digit shown to the shapes net (or a shape to a digit net) says
-                        // nothing: show a sample of what it was trained on.
-                        if let Some(name) = better
-                            && let Ok(input) = samples::sample_image(name)
-                            && self.explorer.set_input(input)
-                        {
-                            self.settings.last_sample = Some(name.to_string());
-                        }
                     }
                 }
                 Loaded::Model(_, Err(e)) => self.explorer.last_error = Some(e),
@@ -733,6 +751,16 @@ fn builtin_model() -> crate::engine::Model {
 }
 
 /// The sample picture the app opens with (compiled in), or a blank one.
+/// The default sample, or a recording for an audio model.
+fn sample_for(model: &crate::engine::Model) -> InputImage {
+    match model.info.audio {
+        Some(_) => {
+            samples::sample_image(samples::SPEECH_SAMPLES[0].name).unwrap_or_else(|_| blank_input())
+        }
+        None => default_sample(),
+    }
+}
+
 fn default_sample() -> InputImage {
     samples::sample_image(samples::DEFAULT_SAMPLE).unwrap_or_else(|_| blank_input())
 }
@@ -742,6 +770,7 @@ fn blank_input() -> InputImage {
         name: "blank".into(),
         path: None,
         image: image::Rgb32FImage::new(28, 28),
+        audio: None,
     }
 }
 

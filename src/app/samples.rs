@@ -4,7 +4,7 @@
 use super::state::InputImage;
 use crate::data::shapes;
 use crate::engine::Model;
-use crate::io::{decode_image, load_image};
+use crate::io::{Audio, decode_image, decode_wav, load_audio, load_image};
 use image::Rgb32FImage;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,15 @@ use std::path::{Path, PathBuf};
 pub struct Sample {
     pub name: &'static str,
     bytes: &'static [u8],
+}
+
+macro_rules! speech {
+    ($name:literal) => {
+        Sample {
+            name: $name,
+            bytes: include_bytes!(concat!("../../assets/samples/", $name, ".wav")),
+        }
+    };
 }
 
 macro_rules! sample {
@@ -60,12 +69,33 @@ pub const SHAPE_SAMPLES: [&str; 5] = [
     "shape_ring",
 ];
 
-/// Every sample's name, in menu order: the stored pictures, then the shapes.
+/// Recordings of spoken digits compiled into the app (FSDD, CC BY-SA 4.0: see
+/// assets/ATTRIBUTION.md), one per speaker, all from the speech models' test split.
+pub const SPEECH_SAMPLES: &[Sample] = &[
+    speech!("speech_7_george_0"),
+    speech!("speech_3_jackson_1"),
+    speech!("speech_0_nicolas_2"),
+    speech!("speech_9_theo_3"),
+    speech!("speech_5_yweweler_4"),
+];
+
+/// Every sample's name, in menu order: the stored pictures, the shapes, the recordings.
 pub fn sample_names() -> impl Iterator<Item = &'static str> {
     SAMPLES
         .iter()
         .map(|s| s.name)
         .chain(SHAPE_SAMPLES.iter().copied())
+        .chain(SPEECH_SAMPLES.iter().map(|s| s.name))
+}
+
+/// A recording as an input: its waveform drawn as the "original" picture.
+pub fn audio_input(name: String, path: Option<PathBuf>, audio: Audio) -> InputImage {
+    InputImage {
+        name,
+        path,
+        image: crate::viz::waveform::waveform_image(&audio.samples, 256, 64),
+        audio: Some(std::sync::Arc::new(audio)),
+    }
 }
 
 /// The sample that suits `model` when the input shown is a sample made for another kind of
@@ -77,7 +107,9 @@ pub fn sample_names() -> impl Iterator<Item = &'static str> {
 pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
     let family = |name: &str| name.split('_').next().map(str::to_string);
     let labels = &model.info.labels;
-    let natural = if labels.iter().map(String::as_str).eq(shapes::CLASSES) {
+    let natural = if model.info.audio.is_some() {
+        SPEECH_SAMPLES[0].name
+    } else if labels.iter().map(String::as_str).eq(shapes::CLASSES) {
         SHAPE_SAMPLES[0]
     } else if model.input.channels == 1 && labels.iter().map(String::as_str).eq(DIGIT_LABELS) {
         DEFAULT_SAMPLE
@@ -93,7 +125,7 @@ pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
     let current_family = family(current)?;
     let is_sample = sample_names().any(|n| n == current);
     (is_sample
-        && ["digit", "shape"].contains(&current_family.as_str())
+        && ["digit", "shape", "speech"].contains(&current_family.as_str())
         && family(natural) != Some(current_family))
     .then_some(natural)
 }
@@ -119,11 +151,17 @@ fn shape_image(class: usize) -> Rgb32FImage {
 
 /// Decodes a bundled sample by name.
 pub fn sample_image(name: &str) -> Result<InputImage, String> {
+    if let Some(sample) = SPEECH_SAMPLES.iter().find(|s| s.name == name) {
+        let path = PathBuf::from(format!("assets/samples/{name}.wav"));
+        let audio = decode_wav(sample.bytes, &path).map_err(|e| e.to_string())?;
+        return Ok(audio_input(name.to_string(), None, audio));
+    }
     if let Some(class) = SHAPE_SAMPLES.iter().position(|&s| s == name) {
         return Ok(InputImage {
             name: name.to_string(),
             path: None,
             image: shape_image(class),
+            audio: None,
         });
     }
     let sample = SAMPLES
@@ -136,19 +174,29 @@ pub fn sample_image(name: &str) -> Result<InputImage, String> {
         name: name.to_string(),
         path: None,
         image,
+        audio: None,
     })
 }
 
-/// Reads a picture file (any size the decoder limits allow).
+/// Reads a picture or WAV file (any size the decoder limits allow).
 pub fn image_file(path: &Path) -> Result<InputImage, String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let is_wav = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wav"));
+    if is_wav {
+        let audio = load_audio(path).map_err(|e| e.to_string())?;
+        return Ok(audio_input(name, Some(path.to_path_buf()), audio));
+    }
     let image = load_image(path).map_err(|e| e.to_string())?;
     Ok(InputImage {
-        name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string()),
+        name,
         path: Some(path.to_path_buf()),
         image,
+        audio: None,
     })
 }
 
@@ -289,7 +337,10 @@ mod tests {
             let pixels = held_out.pixels(class);
             assert_eq!(img.get_pixel(10, 20).0[1], pixels[[1, 20, 10]]);
         }
-        assert_eq!(sample_names().count(), SAMPLES.len() + 5);
+        assert_eq!(
+            sample_names().count(),
+            SAMPLES.len() + 5 + SPEECH_SAMPLES.len()
+        );
     }
 
     #[test]

@@ -15,7 +15,30 @@ pub struct InputImage {
     /// What to call it: a sample's name, a file name, or "drawing".
     pub name: String,
     pub path: Option<PathBuf>,
+    /// The picture, or for a recording a drawing of its waveform.
     pub image: Rgb32FImage,
+    /// The recording, when the input is one (an audio model's spectrogram is made from it).
+    pub audio: Option<std::sync::Arc<crate::io::Audio>>,
+}
+
+/// The input as `model` reads it, before normalisation: a recording's log-mel spectrogram for
+/// an audio model, the resized picture otherwise; an error when the kinds do not match.
+pub fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, String> {
+    match (&input.audio, &model.info.audio) {
+        (Some(audio), Some(spec)) => crate::io::audio_pixels(audio, spec, &model.input)
+            .map_err(|e| format!("{}: {e}", input.name)),
+        (Some(_), None) => Err(format!(
+            "{} is a recording, and this model reads pictures: open an audio model (speech-max, speech-avg)",
+            input.name
+        )),
+        (None, Some(_)) => Err(format!(
+            "{} is a picture, and this model reads recordings: open a WAV file or a speech sample",
+            input.name
+        )),
+        (None, None) => {
+            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))
+        }
+    }
 }
 
 /// The pooling window used by every pooling layer.
@@ -167,8 +190,7 @@ impl Explorer {
         model_path: Option<PathBuf>,
         input: InputImage,
     ) -> Result<Explorer, String> {
-        let pixels =
-            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))?;
+        let pixels = input_pixels(&input, &model)?;
         let mut explorer = Explorer {
             pool_mode: trained_pool_mode(&model).unwrap_or_default(),
             net: model.clone(),
@@ -297,10 +319,10 @@ impl Explorer {
     /// Switches to `model` (its pooling mode as trained), keeping the input; fails, keeping
     /// everything, when the input cannot be fed to it.
     pub fn set_model(&mut self, model: Model, path: Option<PathBuf>) -> bool {
-        let pixels = match to_pixels(&self.input.image, &model.input) {
+        let pixels = match input_pixels(&self.input, &model) {
             Ok(p) => p,
             Err(e) => {
-                self.last_error = Some(format!("{}: {e}", self.input.name));
+                self.last_error = Some(e);
                 return false;
             }
         };
@@ -330,6 +352,25 @@ impl Explorer {
         true
     }
 
+    /// Switches to `model` and `input` together (a recording for an audio model that replaces
+    /// a picture: neither fits the other's partner); fails, keeping everything, when they do
+    /// not run.
+    pub fn set_model_and_input(
+        &mut self,
+        model: Model,
+        path: Option<PathBuf>,
+        input: InputImage,
+    ) -> bool {
+        let old = (self.input.clone(), self.pixels.clone());
+        self.input = input;
+        if self.set_model(model, path) {
+            return true;
+        }
+        (self.input, self.pixels) = old;
+        self.recompute();
+        false
+    }
+
     /// Loads the weights trained with the other pooling mode, when a twin file exists.
     pub fn load_twin(&mut self) -> bool {
         match self.model_path.as_deref().and_then(twin_path) {
@@ -340,7 +381,7 @@ impl Explorer {
 
     /// Feeds a new picture; on failure keeps the old one and records the error.
     pub fn set_input(&mut self, input: InputImage) -> bool {
-        match to_pixels(&input.image, &self.model.input) {
+        match input_pixels(&input, &self.model) {
             Ok(pixels) => {
                 self.input = input;
                 self.pixels = pixels;
@@ -348,7 +389,7 @@ impl Explorer {
                 true
             }
             Err(e) => {
-                self.last_error = Some(format!("{}: {e}", input.name));
+                self.last_error = Some(e);
                 false
             }
         }
@@ -527,6 +568,7 @@ mod tests {
             name: "empty.png".into(),
             path: None,
             image: Rgb32FImage::new(0, 0),
+            audio: None,
         };
         assert!(!ex.set_input(empty));
         assert!(ex.last_error.as_deref().unwrap_or("").contains("empty.png"));
@@ -586,6 +628,7 @@ mod tests {
             name: "ramp".into(),
             path: None,
             image,
+            audio: None,
         };
         let mut ex = Explorer::new(model, None, input).expect("runs");
         let plain = ex.probabilities.clone();

@@ -34,6 +34,8 @@ pub enum TexKey {
     /// The picture as chosen, and as the network sees it.
     Original,
     NetworkView,
+    /// An audio input's spectrogram in colour (the audio view).
+    Spectrogram,
     Canvas,
     /// The pooling colour legend of a scale, by its bounds' bits.
     Legend {

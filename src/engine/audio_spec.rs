@@ -5,7 +5,7 @@
 /// The log-mel spectrogram a model reads, with librosa's conventions: a periodic Hann window of
 /// `frame` samples centred in `n_fft`, frames centred on `hop * t` (the signal zero-padded by
 /// `n_fft / 2` at both ends), the power spectrum, Slaney-style mel filters (area-normalised),
-/// and `ln(mel + log_offset)`. The model's `height` is the number of mel bands and its `width`
+/// and `ln(mel + log_offset) - ln(log_offset)` (0 for silence). The model's `height` is the number of mel bands and its `width`
 /// the number of frames; row 0 is the highest band, so maps read like a spectrogram (low
 /// frequencies at the bottom). The model's `mean`/`std` normalise the log values.
 #[derive(Debug, Clone, PartialEq)]

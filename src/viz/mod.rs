@@ -5,6 +5,7 @@ pub mod colormap;
 pub mod export;
 pub mod grid;
 pub mod raster;
+pub mod waveform;
 
 pub use colormap::{Rgb, diverging, sequential};
 pub use grid::GridLayout;

@@ -56,8 +56,16 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     ui.heading(s.sweep_heading);
     ui.horizontal_wrapped(|ui| {
         ui.label(s.sweep_axis);
-        ui.selectable_value(&mut settings.axis, SweepAxis::X, "x");
-        ui.selectable_value(&mut settings.axis, SweepAxis::Y, "y");
+        // A spectrogram's x is time (the same word said later) and its y frequency (a
+        // higher voice): different questions, named as such.
+        let audio = p.ex.model.info.audio.is_some();
+        let (x, y) = if audio {
+            (s.axis_time, s.axis_frequency)
+        } else {
+            ("x", "y")
+        };
+        ui.selectable_value(&mut settings.axis, SweepAxis::X, x);
+        ui.selectable_value(&mut settings.axis, SweepAxis::Y, y);
         ui.selectable_value(&mut settings.axis, SweepAxis::Both, s.axis_both);
         ui.checkbox(&mut settings.compare_modes, s.compare_modes)
             .on_hover_text(s.compare_modes_tip);
@@ -113,6 +121,8 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     change_key_ui(ui, s.sweep_changes_band);
     let x_label = if both {
         s.sweep_distance
+    } else if p.ex.model.info.audio.is_some() {
+        s.sweep_shift_audio
     } else {
         s.sweep_shift
     };

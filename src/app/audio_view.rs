@@ -1,0 +1,183 @@
+//! An audio input in the input panel: the waveform above the spectrogram the network reads,
+//! on shared time axes in seconds, the spectrogram's rows labelled in Hz, and a Play button
+//! that hands the recording to the system's player (aplay, paplay or pw-play) when one exists.
+
+use super::Panels;
+use super::textures::TexKey;
+use crate::io::audio_input::row_hz;
+use crate::viz::waveform::{envelope, spectrogram_image};
+use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
+use std::path::{Path, PathBuf};
+
+/// Players tried in order; the first found on PATH plays the file.
+const PLAYERS: [&str; 3] = ["pw-play", "paplay", "aplay"];
+
+/// The first system player found on PATH.
+pub fn find_player() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    PLAYERS.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Plays a WAV file with `player` in the background; the error in words.
+pub fn play(player: &Path, wav: &Path) -> Result<(), String> {
+    std::process::Command::new(player)
+        .arg(wav)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("{}: cannot start: {e}", player.display()))
+}
+
+/// Plays the input recording: written as 16-bit WAV to a temporary file (samples have no file
+/// of their own) and handed to the player.
+pub fn play_input(input: &super::state::InputImage) -> Result<(), String> {
+    let audio = input.audio.as_ref().ok_or("the input is not a recording")?;
+    let player = find_player().ok_or("no audio player found (pw-play, paplay or aplay)")?;
+    let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: audio.sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let write = || -> Result<(), hound::Error> {
+        let mut w = hound::WavWriter::create(&path, spec)?;
+        for &v in &audio.samples {
+            w.write_sample((v.clamp(-1.0, 1.0) * 32767.0) as i16)?;
+        }
+        w.finalize()
+    };
+    write().map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    play(&player, &path)
+}
+
+pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let ex = p.ex;
+    let Some(audio) = ex.input.audio.as_ref() else {
+        return;
+    };
+    let s = p.s;
+    let rate = audio.sample_rate.max(1) as f64;
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(format!(
+                "{}: {:.2} s, {} Hz{}",
+                ex.input.name,
+                audio.seconds(),
+                audio.sample_rate,
+                if audio.channels > 1 {
+                    format!(", {} channels mixed to mono", audio.channels)
+                } else {
+                    String::new()
+                }
+            ))
+            .small(),
+        );
+    });
+    let player = find_player();
+    let tip = match &player {
+        Some(p) => format!("Play the recording with {}", p.display()),
+        None => {
+            "No audio player found (pw-play, paplay or aplay): install one to hear the recording"
+                .to_string()
+        }
+    };
+    if ui
+        .add_enabled(player.is_some(), egui::Button::new("Play"))
+        .on_hover_text(&tip)
+        .on_disabled_hover_text(&tip)
+        .clicked()
+    {
+        p.commands.push(super::Command::PlayAudio);
+    }
+    let width = ui.available_width();
+    let link = egui::Id::unique("audio-time");
+    let columns = (width as usize).clamp(16, 1024);
+    let env = envelope(&audio.samples, columns);
+    let seconds = audio.samples.len() as f64 / rate;
+    let at = |i: usize| i as f64 * seconds / columns as f64;
+    Plot::new("audio-waveform")
+        .height(90.0)
+        .width(width)
+        .x_axis_label("s")
+        .y_axis_label("amplitude")
+        .include_y(-1.0)
+        .include_y(1.0)
+        .link_axis(link, [true, false])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            let hi: Vec<[f64; 2]> = env
+                .iter()
+                .enumerate()
+                .map(|(i, e)| [at(i), e.1 as f64])
+                .collect();
+            let lo: Vec<[f64; 2]> = env
+                .iter()
+                .enumerate()
+                .map(|(i, e)| [at(i), e.0 as f64])
+                .collect();
+            plot.line(Line::new("max", PlotPoints::new(hi)).width(1.0));
+            plot.line(Line::new("min", PlotPoints::new(lo)).width(1.0));
+        });
+    let Some(spec) = ex.model.info.audio.as_ref() else {
+        return;
+    };
+    let (_, bands, frames) = ex.pixels.dim();
+    let tex = p.tex.get(ui.ctx(), TexKey::Spectrogram, || {
+        spectrogram_image(&ex.pixels)
+    });
+    // Frame t is centred on t * hop; the image spans half a hop either side.
+    let hop = spec.hop as f64 / spec.sample_rate.max(1) as f64;
+    let span = frames as f64 * hop;
+    let spec_for_axis = spec.clone();
+    Plot::new("audio-spectrogram")
+        .height(140.0)
+        .width(width)
+        .x_axis_label(format!("s (what the network reads: {span:.2} s)"))
+        .y_axis_label("Hz (mel bands)")
+        .link_axis(link, [true, false])
+        .include_x(0.0)
+        .include_x(seconds.max(span))
+        .include_y(0.0)
+        .include_y(bands as f64)
+        .y_axis_formatter(move |mark, _| {
+            let row_from_top = bands as f64 - mark.value;
+            if !(0.0..=bands as f64).contains(&row_from_top) {
+                return String::new();
+            }
+            let row = (row_from_top.floor() as usize).min(bands.saturating_sub(1));
+            format!("{:.0}", row_hz(&spec_for_axis, bands, row))
+        })
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.image(PlotImage::new(
+                "spectrogram",
+                tex.id(),
+                PlotPoint::new(span / 2.0 - hop / 2.0, bands as f64 / 2.0),
+                egui::Vec2::new(span as f32, bands as f32),
+            ));
+        });
+    ui.small(format!(
+        "log-mel: {} bands {:.0}-{:.0} Hz, window {} / FFT {} samples, hop {} ({:.1} ms), ln(mel + {}) − ln({})",
+        bands,
+        spec.f_min,
+        spec.f_max,
+        spec.frame,
+        spec.n_fft,
+        spec.hop,
+        hop * 1000.0,
+        spec.log_offset,
+        spec.log_offset
+    ));
+    let _ = s;
+}
