@@ -137,14 +137,18 @@ pub struct Robustness {
     pub stage_similarity: Vec<f32>,
 }
 
+/// An example's clean and noisy pixels (before normalisation) and its label.
+pub type Example = (Array3<f32>, Array3<f32>, usize);
+
+/// Per example: right when clean, right when noisy, same answer, per-stage similarity.
+type Outcome = (bool, bool, bool, Vec<f32>);
+
 /// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
 /// label.
 pub fn robustness(
     model: &Model,
     count: usize,
-    example: &(
-         dyn Fn(usize) -> std::result::Result<(Array3<f32>, Array3<f32>, usize), String> + Sync
-     ),
+    example: &(dyn Fn(usize) -> std::result::Result<Example, String> + Sync),
     options: &RunOptions,
 ) -> std::result::Result<Robustness, String> {
     let run = |pixels: &Array3<f32>| -> Result<Vec<crate::engine::Tensor>> {
@@ -152,7 +156,7 @@ pub fn robustness(
         model.input.normalize(&mut x);
         trace(model, &x, options)
     };
-    let per: Vec<(bool, bool, bool, Vec<f32>)> = (0..count)
+    let per: Vec<Outcome> = (0..count)
         .into_par_iter()
         .map(|i| {
             let (clean, dirty, label) = example(i)?;
@@ -166,7 +170,7 @@ pub fn robustness(
         })
         .collect::<std::result::Result<_, String>>()?;
     let n = count.max(1) as f32;
-    let share = |f: &dyn Fn(&(bool, bool, bool, Vec<f32>)) -> bool| {
+    let share = |f: &dyn Fn(&Outcome) -> bool| {
         per.iter().filter(|p| f(p)).count() as f32 / n
     };
     let stages = per.first().map_or(0, |p| p.3.len());
