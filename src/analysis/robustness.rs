@@ -170,9 +170,7 @@ pub fn robustness(
         })
         .collect::<std::result::Result<_, String>>()?;
     let n = count.max(1) as f32;
-    let share = |f: &dyn Fn(&Outcome) -> bool| {
-        per.iter().filter(|p| f(p)).count() as f32 / n
-    };
+    let share = |f: &dyn Fn(&Outcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
     let stages = per.first().map_or(0, |p| p.3.len());
     let stage_similarity = (0..stages)
         .map(|s| {
