@@ -203,12 +203,17 @@ fn monkey(name: &str, seed: u64) {
         ..Settings::default()
     };
     let dirs = vec![model.parent().expect("folder").to_path_buf()];
+    // Ctrl+O and Export open the in-app file browser: let it start in a folder of its own,
+    // so a random "Save" does not write into the source tree.
+    let browse = tempfile::tempdir().expect("temp dir");
+    let browse_from = browse.path().to_path_buf();
     let mut h = Harness::builder()
         .with_size(SIZE)
         .with_max_steps(64)
         .build_eframe(move |cc| {
             let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
             app.native_dialogs = false;
+            app.browse_from = Some(browse_from);
             app
         });
     h.step();

@@ -152,3 +152,44 @@ fn m_moves_nothing_under_the_pointer() {
         );
     }
 }
+
+/// Hover linking: the cell under the pointer on the conv view is remembered for the pipeline
+/// strip (drawn before the maps, a frame later), which outlines it and its neighbours there;
+/// with the pointer gone, the strip lets go.
+#[test]
+fn a_hovered_conv_cell_reaches_the_pipeline_strip() {
+    let mut h = harness();
+    h.get_by_label("conv1").click();
+    h.run();
+    let conv1 = h.state().explorer.stage;
+    let scale = h
+        .query_all(by().label("Shared scale"))
+        .last()
+        .map(|n| n.rect());
+    let top = scale
+        .or_else(|| {
+            h.query_all_by_label_contains("Output maps")
+                .last()
+                .map(|n| n.rect())
+        })
+        .expect("the output maps' heading");
+    let mut hovered = None;
+    for dy in [16.0, 24.0, 32.0, 48.0] {
+        h.hover_at(top.left_bottom() + egui::vec2(8.0, dy));
+        h.run();
+        hovered = h.state().view.hover;
+        if hovered.is_some() {
+            break;
+        }
+    }
+    let (stage, cell) = hovered.expect("a conv1 cell under the pointer");
+    assert_eq!(stage, conv1);
+    assert_eq!(
+        h.state().view.hover_before,
+        Some((stage, cell)),
+        "the strip has it"
+    );
+    h.hover_at(egui::pos2(2.0, 790.0));
+    h.run();
+    assert_eq!(h.state().view.hover_before, None);
+}

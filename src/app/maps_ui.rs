@@ -161,6 +161,9 @@ pub(crate) fn maps_grid_ui(
         let (row, col) = cell_in_map((rel.x - ox, rel.y - oy), layout.tile, (h, w))?;
         Some((ch, row, col))
     });
+    if let Some(cell) = hovered {
+        p.view.hover = Some((stage, cell));
+    }
     GridOut {
         tiles,
         hovered,

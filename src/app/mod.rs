@@ -7,8 +7,10 @@ pub mod canvas;
 pub mod commands;
 mod conv_view;
 mod fc_view;
+pub mod file_browser;
 pub mod fonts;
 mod history_view;
+mod hover_link;
 pub mod i18n;
 mod input_panel;
 pub mod jobs;
@@ -43,6 +45,7 @@ pub use settings::{Settings, SettingsFile};
 pub use state::{Explorer, InputImage, PoolWindow};
 
 use canvas::Canvas;
+use file_browser::{FileBrowser, FileRole, Outcome, Purpose, SystemAnswer};
 use jobs::{Jobs, Loaded};
 use samples::SampleModel;
 use std::path::{Path, PathBuf};
@@ -88,6 +91,10 @@ pub struct ViewState {
     pub arith: arith_view::ArithState,
     /// The window was compared with its monitor once (see `fit_window_to_monitor`).
     pub window_fitted: bool,
+    /// The map cell under the pointer this frame, and last frame's (which the pipeline strip,
+    /// drawn before the maps, links to).
+    pub hover: Option<hover_link::StageCell>,
+    pub hover_before: Option<hover_link::StageCell>,
 }
 
 impl Default for ViewState {
@@ -105,6 +112,8 @@ impl Default for ViewState {
             compare_history: None,
             arith: arith_view::ArithState::default(),
             window_fitted: false,
+            hover: None,
+            hover_before: None,
         }
     }
 }
@@ -126,6 +135,11 @@ pub struct ConvscopeApp {
     /// Whether Open/Export ask the system for a file dialog and Play plays a recording (tests
     /// turn them off: a test must never open one or make a sound).
     pub native_dialogs: bool,
+    /// The in-app file browser, while open (where the system shows no file dialog).
+    pub file_browser: Option<file_browser::FileBrowser>,
+    /// Where choosing a file starts: the folder of the last file chosen (then the current
+    /// picture's, then the working directory).
+    pub browse_from: Option<PathBuf>,
     settings_file: settings::SettingsFile,
     /// When the settings were last written (egui's clock, seconds).
     saved_at: f64,
@@ -252,6 +266,8 @@ impl ConvscopeApp {
             status: None,
             notices,
             native_dialogs: true,
+            file_browser: None,
+            browse_from: None,
             settings_file: settings::SettingsFile::none(),
             saved_at: 0.0,
             textures: Textures::default(),
@@ -341,9 +357,6 @@ impl ConvscopeApp {
                     self.jobs.load_model(path, ctx);
                 }
             }
-            Command::OpenModelDialog if !self.native_dialogs => {}
-            Command::OpenImageDialog if !self.native_dialogs => {}
-            Command::ExportDialog if !self.native_dialogs => {}
             // Tests switch dialogs off, and sound with them: a test never plays a sound.
             Command::PlayAudio if !self.native_dialogs => {}
             Command::PlayAudio => {
@@ -351,23 +364,9 @@ impl ConvscopeApp {
                     ex.last_error = Some(e);
                 }
             }
-            Command::OpenModelDialog => {
-                if let Some(path) = rfd::FileDialog::new()
-                    .add_filter("convscope model", &["json"])
-                    .pick_file()
-                {
-                    self.jobs.load_model(path, ctx);
-                }
-            }
+            Command::OpenModelDialog => self.choose_file(ctx, Purpose::Open(FileRole::Model)),
             Command::OpenModel(path) => self.jobs.load_model(path, ctx),
-            Command::OpenImageDialog => {
-                if let Some(path) = rfd::FileDialog::new()
-                    .add_filter("image", &["png", "jpg", "jpeg", "bmp", "gif", "webp"])
-                    .pick_file()
-                {
-                    self.jobs.load_image(path, ctx);
-                }
-            }
+            Command::OpenImageDialog => self.choose_file(ctx, Purpose::Open(FileRole::Input)),
             Command::OpenImage(path) => self.jobs.load_image(path, ctx),
             Command::LoadSample(name) => match samples::sample_image(name) {
                 Ok(input) => {
@@ -418,19 +417,7 @@ impl ConvscopeApp {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
             }
-            Command::ExportDialog => {
-                let name = ex
-                    .stage_layer(ex.stage)
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| "input".into());
-                if let Some(path) = rfd::FileDialog::new()
-                    .add_filter("PNG", &["png"])
-                    .set_file_name(format!("{name}.png"))
-                    .save_file()
-                {
-                    self.apply(ctx, Command::Export(path));
-                }
-            }
+            Command::ExportDialog => self.choose_file(ctx, Purpose::Export),
             Command::Export(path) => self.export(&path),
             Command::SetDropout(d) => ex.set_dropout(d),
             Command::ResampleDropout => {
@@ -476,6 +463,40 @@ impl ConvscopeApp {
                 }
             }
         }
+    }
+
+    /// Asks for a file for `purpose`: the system's dialog when there is one (and tests have
+    /// not turned them off), else the in-app browser; never nothing.
+    fn choose_file(&mut self, ctx: &egui::Context, purpose: Purpose) {
+        let ex = &self.explorer;
+        let file_name = match purpose {
+            Purpose::Export => {
+                let stage = ex.stage_layer(ex.stage).map(|l| l.name.as_str());
+                format!("{}.png", stage.unwrap_or("input"))
+            }
+            Purpose::Open(_) => String::new(),
+        };
+        let dir = self
+            .browse_from
+            .clone()
+            .or_else(|| ex.input.path.as_deref()?.parent().map(Path::to_path_buf))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        if self.native_dialogs {
+            match file_browser::system_dialog(purpose, &dir, &file_name) {
+                SystemAnswer::Chosen(path) => return self.file_chosen(ctx, purpose, path),
+                SystemAnswer::Cancelled => return,
+                SystemAnswer::NoDialog => {
+                    self.status = Some(self.strings().browse_no_system_dialog.to_string());
+                }
+            }
+        }
+        self.file_browser = Some(FileBrowser::new(purpose, &dir, &file_name));
+    }
+
+    fn file_chosen(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
+        self.browse_from = path.parent().map(Path::to_path_buf);
+        self.apply(ctx, purpose.command(path));
     }
 
     /// Writes the selected stage's maps as a PNG.
@@ -539,7 +560,8 @@ impl ConvscopeApp {
 
     fn keys_and_drops(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
-        if !ctx.egui_wants_keyboard_input() {
+        // While the file browser is open, keys are its own.
+        if !ctx.egui_wants_keyboard_input() && self.file_browser.is_none() {
             let mut first = Vec::new();
             if self.lesson.lesson.is_some() {
                 first.extend(Command::lesson_shortcuts());
@@ -556,11 +578,9 @@ impl ConvscopeApp {
         for file in ctx.input(|i| i.raw.dropped_files.clone()) {
             let path = file.path().to_path_buf();
             if !path.as_os_str().is_empty() {
-                let is_model = path.extension().is_some_and(|e| e == "json");
-                commands.push(if is_model {
-                    Command::OpenModel(path)
-                } else {
-                    Command::OpenImage(path)
+                commands.push(match file_browser::role_of(&path) {
+                    Some(FileRole::Model) => Command::OpenModel(path),
+                    _ => Command::OpenImage(path),
                 });
             }
         }
@@ -642,6 +662,7 @@ impl eframe::App for ConvscopeApp {
         self.explorer.set_language(self.settings.language.code());
         let mut commands = self.keys_and_drops(&ctx);
         self.textures.start_frame(self.explorer.generation);
+        self.view.hover_before = self.view.hover.take();
         let stage_before = self.explorer.stage;
         let facts = if self.view.show_lesson && self.lesson.lesson.is_some() {
             self.lesson_facts()
@@ -687,8 +708,20 @@ impl eframe::App for ConvscopeApp {
             });
             keys_help::window(&ctx, &mut p);
         }
+        let mut chosen = None;
+        if let Some(b) = &mut self.file_browser {
+            match file_browser::file_browser_ui(&ctx, b, self.settings.language.strings()) {
+                Some(Outcome::Chosen(path)) => chosen = Some((b.purpose, path)),
+                Some(Outcome::Cancelled) => self.file_browser = None,
+                None => {}
+            }
+        }
         for command in commands {
             self.apply(&ctx, command);
+        }
+        if let Some((purpose, path)) = chosen {
+            self.file_browser = None;
+            self.file_chosen(&ctx, purpose, path);
         }
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
@@ -698,6 +731,9 @@ impl eframe::App for ConvscopeApp {
             self.view.arith.animating = false;
         }
         self.animate(&ctx);
+        if self.view.hover != self.view.hover_before {
+            ctx.request_repaint(); // the strip catches up with the pointer
+        }
         if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }

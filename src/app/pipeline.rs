@@ -1,6 +1,7 @@
 //! The pipeline strip: one card per stage (name, output shape, parameters, thumbnail); click a
 //! card or use Left/Right to move. The cards narrow so that every stage stays in view.
 
+use super::hover_link::{outline_cells, strip_link};
 use super::i18n::fill;
 use super::maps_ui::{full_uv, map_texture};
 use super::{Command, Panels};
@@ -89,6 +90,9 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) -> egui:
                 let (rect, mut thumb) =
                     ui.allocate_exact_size(Vec2::splat(thumb_side), Sense::click());
                 let channel = p.ex.thumbnail_channels.get(stage).copied().unwrap_or(0);
+                // A hovered map cell shows its channel and its links on the neighbours.
+                let link = strip_link(&p.ex.net, p.view.hover_before, stage, channel);
+                let channel = link.and_then(|l| l.channel).unwrap_or(channel);
                 let channels =
                     p.ex.trace
                         .get(stage)
@@ -104,6 +108,9 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) -> egui:
                     let size = Vec2::new(w as f32, h as f32) * scale;
                     let img = egui::Rect::from_center_size(rect.center(), size);
                     ui.painter().image(tex.id(), img, full_uv(), Color32::WHITE);
+                    if let Some(l) = link {
+                        outline_cells(ui, img, (h, w), l.rect);
+                    }
                 }
                 if thumb.clicked() {
                     p.commands.push(Command::SelectStage(stage));

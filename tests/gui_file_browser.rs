@@ -1,0 +1,166 @@
+//! Issue 11 item 11: where the system shows no file dialog, "Open image…", Ctrl+O, "Open
+//! model…" and "Export PNG…" open the app's own browser instead of doing nothing. The tests
+//! turn system dialogs off (`native_dialogs = false`): the browser is what they see.
+
+use convscope::app::{ConvscopeApp, Settings};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+}
+
+fn harness_in(dir: &Path) -> Harness<'static, ConvscopeApp> {
+    let dir = dir.to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]);
+            app.native_dialogs = false;
+            app.browse_from = Some(dir.clone());
+            app
+        });
+    h.run();
+    h
+}
+
+fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
+    for _ in 0..400 {
+        h.step();
+        if !h.state().busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("a background load did not finish");
+}
+
+/// A folder with a picture in a sub-folder, a model, and a file of no kind the app opens.
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("pictures")).unwrap();
+    let mut img = image::RgbImage::new(28, 28);
+    for y in 4..24 {
+        img.put_pixel(14, y, image::Rgb([255, 255, 255]));
+    }
+    img.save(d.join("pictures/stroke.png")).unwrap();
+    std::fs::write(d.join("notes.txt"), "not a picture").unwrap();
+    for f in ["tiny-avg.json", "tiny-avg.safetensors"] {
+        std::fs::copy(fixture_dir().join(f), d.join(f)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn ctrl_o_browses_to_a_picture_and_opens_it() {
+    let dir = folder();
+    let mut h = harness_in(dir.path());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert!(h.state().file_browser.is_some(), "Ctrl+O opened nothing");
+    h.get_by_label("Open a picture");
+    h.get_by_label("pictures/");
+    assert!(
+        h.query_by_label("notes.txt").is_none(),
+        "only pictures and folders"
+    );
+    assert!(h.query_by_label("tiny-avg.json").is_none());
+    // Into the folder (select, Open), up again, and back in.
+    h.get_by_label("pictures/").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    h.get_by_label("Up").click();
+    h.run();
+    h.get_by_label("pictures/").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    h.get_by_label("stroke.png").click();
+    h.run();
+    h.get_by_label("Open").click();
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    assert!(app.file_browser.is_none());
+    assert_eq!(app.explorer.input.name, "stroke.png");
+    assert_eq!(app.explorer.last_error, None);
+    // Keys act on the app again once the browser is closed.
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 1);
+}
+
+#[test]
+fn the_buttons_open_the_browser_and_cancel_changes_nothing() {
+    let dir = folder();
+    let mut h = harness_in(dir.path());
+    h.get_all_by_label("Open image…")
+        .next()
+        .expect("a button")
+        .click();
+    h.run();
+    assert!(h.state().file_browser.is_some(), "Open image… did nothing");
+    // Keys belong to the browser while it is open: no stage change behind it.
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().explorer.stage, 0);
+    h.get_by_label("Cancel").click();
+    h.run();
+    let app = h.state();
+    assert!(app.file_browser.is_none());
+    assert_eq!(app.explorer.input.name, "digit_7");
+    // Escape closes it too.
+    h.get_all_by_label("Open image…")
+        .next()
+        .expect("a button")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().file_browser.is_none());
+}
+
+#[test]
+fn open_model_browses_models() {
+    let dir = folder();
+    let mut h = harness_in(dir.path());
+    h.get_by_label_contains("Model: tiny-max").click();
+    h.run();
+    h.get_by_label("Open model file…").click();
+    h.run();
+    h.get_by_label("Open a model");
+    assert!(h.query_by_label("notes.txt").is_none());
+    h.get_by_label("tiny-avg.json").click();
+    h.run();
+    h.get_by_label("Open").click();
+    wait_for_jobs(&mut h);
+    assert_eq!(h.state().model_name(), "tiny-avg");
+}
+
+#[test]
+fn export_png_browses_to_a_folder_and_writes_there() {
+    let dir = folder();
+    let mut h = harness_in(dir.path());
+    h.get_by_label("pool1").click();
+    h.run();
+    h.get_all_by_label("Export PNG…")
+        .next()
+        .expect("a button")
+        .click();
+    h.run();
+    h.get_by_label("Export PNG");
+    h.get_by_label("pictures/").click();
+    h.run();
+    h.get_by_label("Save").click(); // a selected folder is entered
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let out = dir.path().join("pictures/pool1.png");
+    let img = image::open(&out).expect("pool1.png written");
+    assert!(img.width() > 14);
+    assert!(h.state().file_browser.is_none());
+}
