@@ -3,7 +3,7 @@
 
 use crate::analysis::{SweepAxis, shifts, sweep};
 use crate::engine::{Model, PoolMode, RunOptions, Tensor, zoo};
-use crate::io::{Fill, model_file};
+use crate::io::Fill;
 use anyhow::Result;
 use ndarray::Array3;
 use serde_json::json;
@@ -42,7 +42,7 @@ pub fn run(args: Args) -> Result<()> {
     let model = match args.model.to_str() {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
-        _ => model_file::load_model(&args.model)?,
+        _ => crate::io::load_model(&args.model)?,
     };
     let options = RunOptions::default();
     let pixels = test_pixels(&model);

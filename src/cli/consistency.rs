@@ -6,7 +6,7 @@ use crate::analysis::consistency::consistency_along;
 use crate::analysis::sweep::SweepAxis;
 use crate::data;
 use crate::engine::{PoolMode, RunOptions};
-use crate::io::{Fill, model_file};
+use crate::io::Fill;
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
     }
-    let model = model_file::load_model(&args.model)?;
+    let model = crate::io::load_model(&args.model)?;
     let test = data::load_for(&args.data, &model)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),

@@ -2,7 +2,7 @@
 
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Tensor};
-use crate::io::{self, Fill, model_file, npy};
+use crate::io::{self, Fill, npy};
 use anyhow::{Context, Result, bail};
 use ndarray::Array3;
 use serde_json::json;
@@ -81,7 +81,7 @@ pub fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }
-    let model = model_file::load_model(&args.model)?;
+    let model = crate::io::load_model(&args.model)?;
     let input = input_tensor(
         &model,
         args.image.as_deref(),

@@ -5,7 +5,7 @@ use super::interrupt;
 use super::progress::Progress;
 use crate::analysis::{SweepAxis, shifts, sweep, sweep::stage_names};
 use crate::engine::{PoolMode, RunOptions};
-use crate::io::{self, Fill, check_writable, model_file, write_atomic};
+use crate::io::{self, Fill, check_writable, write_atomic};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ pub struct Args {
 pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
-    let model = model_file::load_model(&args.model)?;
+    let model = crate::io::load_model(&args.model)?;
     let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;
     if args.max_shift < 0 || args.max_shift > limit {

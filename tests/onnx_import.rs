@@ -1,0 +1,120 @@
+//! PyTorch nets exported to ONNX by both of torch's exporters (TorchScript `-ts`, dynamo
+//! `-dynamo`), opened by convscope and compared with onnxruntime at every stage and at the
+//! output. The fixtures come from tests/reference/make_onnx_models.py (torch 2.15,
+//! onnxruntime 1.32); each `.ort.safetensors` holds the input and onnxruntime's value of
+//! every tensor of the graph by ONNX name.
+
+use convscope::engine::{RunOptions, Tensor};
+use convscope::io::InputSettings;
+use convscope::io::onnx::{OnnxModel, load_onnx};
+use ndarray::Array3;
+use safetensors::SafeTensors;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/onnx")
+        .join(name)
+}
+
+fn floats(bytes: &[u8]) -> Vec<f32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// onnxruntime's values by ONNX name (batch axis kept in the shape).
+fn reference(name: &str) -> BTreeMap<String, (Vec<usize>, Vec<f32>)> {
+    let bytes = std::fs::read(fixture(&format!("{name}.ort.safetensors"))).unwrap();
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    st.tensors()
+        .into_iter()
+        .map(|(n, v)| (n, (v.shape().to_vec(), floats(v.data()))))
+        .collect()
+}
+
+/// The largest difference from onnxruntime over all stages, as a fraction of each stage's
+/// range; and how many stages were compared. Panics past `tolerance`.
+fn compare(name: &str, tolerance: f32) -> (f32, usize) {
+    let OnnxModel { model, outputs } =
+        load_onnx(&fixture(&format!("{name}.onnx")), &InputSettings::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let refs = reference(name);
+    let (shape, input) = &refs["input"];
+    let input = Array3::from_shape_vec((shape[1], shape[2], shape[3]), input.clone()).unwrap();
+    let got = model.forward_all(&input, &RunOptions::default()).unwrap();
+    let mut worst = 0f32;
+    let mut compared = 0;
+    for (i, (out, onnx_name)) in got.iter().zip(&outputs).enumerate() {
+        let Some((shape, want)) = refs.get(onnx_name) else {
+            continue;
+        };
+        let values = match out {
+            Tensor::Maps(a) => a.iter().copied().collect::<Vec<_>>(),
+            Tensor::Vector(v) => v.to_vec(),
+        };
+        assert_eq!(
+            values.len(),
+            want.len(),
+            "{name}: stage {} ({onnx_name}) has {} values, onnxruntime {shape:?}",
+            model.layers()[i].name,
+            values.len()
+        );
+        let (lo, hi) = want
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+        let range = (hi - lo).max(1e-6);
+        let err = values
+            .iter()
+            .zip(want)
+            .map(|(g, w)| (g - w).abs() / range)
+            .fold(0f32, f32::max);
+        assert!(
+            err <= tolerance,
+            "{name}: stage {} ({onnx_name}) differs from onnxruntime by {err} of its range",
+            model.layers()[i].name
+        );
+        worst = worst.max(err);
+        compared += 1;
+    }
+    // The network's output is the last stage's.
+    assert_eq!(outputs.last().map(String::as_str), Some("output"), "{name}");
+    eprintln!("{name}: {compared} stages, max error {worst:.2e} of the range");
+    (worst, compared)
+}
+
+#[test]
+fn lenet5_matches_onnxruntime_at_every_stage() {
+    for exp in ["ts", "dynamo"] {
+        let (_, stages) = compare(&format!("lenet5-{exp}"), 1e-4);
+        // conv, tanh, pool, conv, tanh, pool, flatten, 3 dense + 2 tanh
+        assert_eq!(stages, 12, "lenet5-{exp}");
+    }
+}
+
+#[test]
+fn tiny_matches_onnxruntime_at_every_stage() {
+    for exp in ["ts", "dynamo"] {
+        let (_, stages) = compare(&format!("tiny-{exp}"), 1e-4);
+        assert_eq!(stages, 6, "tiny-{exp}");
+    }
+}
+
+#[test]
+fn stages_are_named_after_nodes() {
+    let m = load_onnx(&fixture("tiny-ts.onnx"), &InputSettings::default()).unwrap();
+    let names: Vec<&str> = m.model.layers().iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "/0/Conv",
+            "/1/Relu",
+            "/2/MaxPool",
+            "/3/Flatten",
+            "/4/Gemm",
+            "/5/Softmax"
+        ]
+    );
+}
