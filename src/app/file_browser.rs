@@ -35,6 +35,11 @@ pub const FILE_KINDS: &[FileKind] = &[
         extensions: &["json"],
     },
     FileKind {
+        role: FileRole::Model,
+        name: "ONNX model",
+        extensions: &["onnx"],
+    },
+    FileKind {
         role: FileRole::Input,
         name: "image",
         extensions: &["png", "jpg", "jpeg", "bmp", "gif", "webp"],

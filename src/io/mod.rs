@@ -34,7 +34,7 @@ pub fn load_model_with(path: &Path, user: &InputSettings) -> Result<Model, FileE
     if is_onnx(path) {
         return onnx::load_onnx(path, user).map(|m| m.model);
     }
-    let model = crate::io::load_model(path)?;
+    let model = model_file::load_model(path)?;
     if user
         .size
         .is_some_and(|[h, w]| (h, w) != (model.input.height, model.input.width))

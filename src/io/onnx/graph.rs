@@ -4,6 +4,7 @@
 //! output and becomes a layer (or, like Identity, nothing). Shapes come from the engine's own
 //! [`Layer::output_shape`], the check every model reader goes through.
 
+use super::elementwise::{BinOp, Expr};
 use super::proto::{AttributeProto, NodeProto, TensorProto};
 use super::tensors::{Const, Values, decode};
 use crate::engine::{
@@ -32,6 +33,15 @@ enum Value {
         shape: Shape,
         pads: [usize; 4],
         node: String,
+    },
+    /// An element-wise function of the data value `x`, made into stages when something else
+    /// reads it; `node` made it and `output` is its name.
+    Expr {
+        x: String,
+        shape: Shape,
+        expr: Expr,
+        node: String,
+        output: String,
     },
 }
 
@@ -165,7 +175,11 @@ impl<'a> Walker<'a> {
                 ));
             }
         }
+        if let Some(Value::Expr { .. }) = self.values.get(output) {
+            self.materialize(output)?;
+        }
         match self.values.get(output) {
+            Some(Value::Expr { .. }) => unreachable!("made into stages above"),
             Some(Value::Data { layer, .. }) => {
                 if layer.is_some_and(|l| l + 1 != self.layers.len()) {
                     return Err(format!(
@@ -270,6 +284,16 @@ impl<'a> Walker<'a> {
             self.set(node, Value::Const(value));
             return Ok(());
         }
+        if let Some(value) = self.elementwise(node)? {
+            self.set(node, value);
+            return Ok(());
+        }
+        // Whatever reads an element-wise expression gets it as stages.
+        for (_, name, value) in data.iter_mut() {
+            if let Value::Expr { .. } = value {
+                *value = self.materialize(name)?;
+            }
+        }
         let [(index, name, value)] = &data[..] else {
             return Err(format!(
                 "{} of its inputs depend on the network's input: convscope runs chains of layers (residual and branching nets are not supported)",
@@ -295,7 +319,7 @@ impl<'a> Walker<'a> {
             return self.after_pad(node, *shape, *pads, pad);
         }
         let Value::Data { shape, layer } = value else {
-            unreachable!("constants were set apart above")
+            unreachable!("constants were set apart and expressions made into stages above")
         };
         self.layer(node, *shape, *layer, [0; 4])
     }
@@ -347,12 +371,6 @@ impl<'a> Walker<'a> {
                 };
                 LayerKind::Dropout { p: ratio }
             }
-            "Relu" => LayerKind::Activation(Activation::Relu),
-            "LeakyRelu" => LayerKind::Activation(Activation::LeakyRelu {
-                slope: a.float("alpha", 0.01),
-            }),
-            "Sigmoid" => LayerKind::Activation(Activation::Sigmoid),
-            "Tanh" => LayerKind::Activation(Activation::Tanh),
             "Softmax" => {
                 let default = if self.opset >= 13 { -1 } else { 1 };
                 let axis = a.int("axis", default);
@@ -462,6 +480,153 @@ impl<'a> Walker<'a> {
         };
         self.push(node, name, kind, shape)?;
         Ok(())
+    }
+
+    /// The activation a node applies to its first input, if it is an activation node.
+    fn activation(&self, node: &NodeProto) -> Result<Option<Activation>, String> {
+        let a = Attrs(&node.attribute);
+        Ok(Some(match node.op_type() {
+            "Relu" => Activation::Relu,
+            "LeakyRelu" => Activation::LeakyRelu {
+                slope: a.float("alpha", 0.01),
+            },
+            "Sigmoid" => Activation::Sigmoid,
+            "Tanh" => Activation::Tanh,
+            "Clip" => {
+                let bound = |i: usize, attr: &str, default: f32| -> Result<f32, String> {
+                    Ok(match self.const_input(node, i)? {
+                        Some(c) => c.as_floats().first().copied().unwrap_or(default),
+                        None => a.float(attr, default),
+                    })
+                };
+                let (lo, hi) = (
+                    bound(1, "min", f32::NEG_INFINITY)?,
+                    bound(2, "max", f32::INFINITY)?,
+                );
+                if lo == 0.0 && hi == f32::INFINITY {
+                    Activation::Relu
+                } else {
+                    return Err(format!(
+                        "clipping to [{lo}, {hi}] (ReLU6, Hardtanh) is not supported yet"
+                    ));
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// Input `i` as a term of an element-wise expression: the data (`X`), an expression of
+    /// it, or a single number; with the data value it is a function of. `None` when it is
+    /// none of these (a constant of many values).
+    fn term(
+        &self,
+        node: &NodeProto,
+        i: usize,
+    ) -> Result<Option<(Option<String>, Shape, Expr)>, String> {
+        let name = node.input.get(i).map(String::as_str).unwrap_or("");
+        if name.is_empty() {
+            return Ok(None);
+        }
+        Ok(match self.value(name)? {
+            Value::Const(c) if c.count() == 1 => {
+                Some((None, Shape::Vector(1), Expr::Scalar(c.as_floats()[0])))
+            }
+            Value::Const(_) | Value::Padded { .. } => None,
+            Value::Data { shape, .. } => Some((Some(name.to_string()), shape, Expr::X)),
+            Value::Expr { x, shape, expr, .. } => Some((Some(x), shape, expr)),
+        })
+    }
+
+    /// The node as part of an element-wise expression of the data, if it is one.
+    fn elementwise(&self, node: &NodeProto) -> Result<Option<Value>, String> {
+        let op = node.op_type();
+        let binary = match op {
+            "Add" => Some(BinOp::Add),
+            "Sub" => Some(BinOp::Sub),
+            "Mul" => Some(BinOp::Mul),
+            "Div" => Some(BinOp::Div),
+            _ => None,
+        };
+        let (x, shape, expr) = if let Some(bin) = binary {
+            let (Some(a), Some(b)) = (self.term(node, 0)?, self.term(node, 1)?) else {
+                return Ok(None);
+            };
+            let x = match (&a.0, &b.0) {
+                (Some(p), Some(q)) if p != q => {
+                    return Err(format!(
+                        "it combines {p:?} and {q:?}: convscope runs chains of layers (residual and branching nets are not supported)"
+                    ));
+                }
+                (Some(p), _) | (None, Some(p)) => p.clone(),
+                (None, None) => return Ok(None),
+            };
+            let shape = if a.0.is_some() { a.1 } else { b.1 };
+            (x, shape, Expr::Bin(bin, Box::new(a.2), Box::new(b.2)))
+        } else {
+            let wrap: Box<dyn Fn(Expr) -> Expr> = if op == "Erf" {
+                Box::new(|e| Expr::Erf(Box::new(e)))
+            } else if let Some(f) = self.activation(node)? {
+                let (node, output) = (
+                    node_name(node),
+                    node.output.first().cloned().unwrap_or_default(),
+                );
+                Box::new(move |e| Expr::Act {
+                    f,
+                    of: Box::new(e),
+                    node: node.clone(),
+                    output: output.clone(),
+                })
+            } else {
+                return Ok(None);
+            };
+            let Some((Some(x), shape, e)) = self.term(node, 0)? else {
+                return Ok(None);
+            };
+            (x, shape, wrap(e))
+        };
+        Ok(Some(Value::Expr {
+            x,
+            shape,
+            expr,
+            node: node_name(node),
+            output: node.output.first().cloned().unwrap_or_default(),
+        }))
+    }
+
+    /// Turns the expression named `name` into stages; its value becomes their output.
+    fn materialize(&mut self, name: &str) -> Result<Value, String> {
+        let Some(Value::Expr {
+            x,
+            shape,
+            expr,
+            node,
+            output,
+        }) = self.values.get(name).cloned()
+        else {
+            return self.value(name);
+        };
+        if let Some(other) = self.read.insert(x.clone(), node.clone()) {
+            return Err(format!(
+                "{x:?} is read by node {other} too: the graph branches, and convscope runs chains of layers (residual and branching nets are not supported)"
+            ));
+        }
+        let mut layer = match self.values.get(&x) {
+            Some(Value::Data { layer, .. }) => *layer,
+            _ => None,
+        };
+        for (stage, out, f) in expr.stages(&node, &output)? {
+            let l = Layer {
+                name: stage,
+                kind: LayerKind::Activation(f),
+            };
+            l.output_shape(shape).map_err(|e| e.to_string())?;
+            self.layers.push(l);
+            self.outputs.push(out);
+            layer = Some(self.layers.len() - 1);
+        }
+        let value = Value::Data { shape, layer };
+        self.values.insert(name.to_string(), value.clone());
+        Ok(value)
     }
 
     /// `Add(data, constant)` right after a Conv, MatMul or Gemm without bias: that bias.
@@ -758,6 +923,7 @@ impl<'a> Walker<'a> {
             Value::Data { shape, .. } => onnx_dims(shape),
             Value::Padded { .. } => return Err("the shape of padded data is not supported".into()),
             Value::Const(c) => c.dims.iter().map(|&d| d as i64).collect(),
+            Value::Expr { shape, .. } => onnx_dims(shape),
         };
         let a = Attrs(&node.attribute);
         let rank = dims.len() as i64;

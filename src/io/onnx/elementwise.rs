@@ -1,0 +1,180 @@
+//! Element-wise functions that exporters spell out node by node: SiLU as `x * Sigmoid(x)`,
+//! Hardswish as `x * HardSigmoid(x)`, GELU as `x * 0.5 * (1 + Erf(x / sqrt 2))`. Such nodes
+//! read the same data twice, so they are gathered into one expression of that data and turned
+//! into engine activations only when something else reads the result: a lone activation node
+//! becomes that activation; any other expression must be, at every one of many points, one
+//! of the engine's activations (to float rounding), or it is refused.
+
+use crate::engine::Activation;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// A function of the data `x`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    X,
+    Scalar(f32),
+    /// An activation node applied to an expression; `node` and `output` name its stage.
+    Act {
+        f: Activation,
+        of: Box<Expr>,
+        node: String,
+        output: String,
+    },
+    Erf(Box<Expr>),
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+}
+
+/// One stage an expression becomes: its name, the ONNX value it computes, its function.
+pub type Stage = (String, String, Activation);
+
+/// The error function (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7: enough to
+/// recognise GELU; the engine's own GELU computes the values).
+fn erf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let y = 1.0 - poly * (-x * x).exp();
+    if x >= 0.0 { y } else { -y }
+}
+
+impl Expr {
+    pub fn eval(&self, x: f64) -> f64 {
+        match self {
+            Expr::X => x,
+            Expr::Scalar(v) => *v as f64,
+            Expr::Act { f, of, .. } => f.apply(of.eval(x) as f32) as f64,
+            Expr::Erf(a) => erf(a.eval(x)),
+            Expr::Bin(op, a, b) => {
+                let (a, b) = (a.eval(x), b.eval(x));
+                match op {
+                    BinOp::Add => a + b,
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div => a / b,
+                }
+            }
+        }
+    }
+
+    /// The activation that equals this expression at every probe point, if one does.
+    fn identify(&self) -> Option<Activation> {
+        let probes: Vec<f64> = (-160..=160)
+            .map(|i| i as f64 * 0.05)
+            .chain([-30.0, -12.5, 12.5, 30.0])
+            .collect();
+        candidates().into_iter().find(|f| {
+            probes.iter().all(|&t| {
+                let want = self.eval(t);
+                let got = f.apply(t as f32) as f64;
+                (want - got).abs() <= 1e-5 * want.abs().max(1.0)
+            })
+        })
+    }
+
+    /// The stages that compute this expression, the last named `node` (making `output`).
+    pub fn stages(&self, node: &str, output: &str) -> Result<Vec<Stage>, String> {
+        match self {
+            Expr::X => Ok(vec![]),
+            Expr::Act {
+                f,
+                of,
+                node,
+                output,
+            } if **of == Expr::X => Ok(vec![(node.clone(), output.clone(), *f)]),
+            _ => {
+                if let Some(f) = self.identify() {
+                    return Ok(vec![(node.to_string(), output.to_string(), f)]);
+                }
+                match self {
+                    Expr::Act {
+                        f,
+                        of,
+                        node,
+                        output,
+                    } => {
+                        let mut inner = of.stages("", "")?;
+                        if inner.iter().any(|(n, _, _)| n.is_empty()) {
+                            return Err(unknown(node));
+                        }
+                        inner.push((node.clone(), output.clone(), *f));
+                        Ok(inner)
+                    }
+                    _ => Err(unknown(node)),
+                }
+            }
+        }
+    }
+}
+
+fn unknown(node: &str) -> String {
+    format!(
+        "the element-wise arithmetic ending at node {node} is none of the activations convscope has ({})",
+        candidates()
+            .iter()
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The activations an expression may turn out to be.
+fn candidates() -> Vec<Activation> {
+    vec![Activation::Relu, Activation::Sigmoid, Activation::Tanh]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn act(f: Activation, of: Expr) -> Expr {
+        Expr::Act {
+            f,
+            of: Box::new(of),
+            node: "inner".into(),
+            output: "t".into(),
+        }
+    }
+
+    #[test]
+    fn a_lone_activation_is_itself() {
+        let e = act(Activation::Tanh, Expr::X);
+        assert_eq!(
+            e.stages("outer", "y").unwrap(),
+            [("inner".to_string(), "t".to_string(), Activation::Tanh)]
+        );
+    }
+
+    #[test]
+    fn max_spelt_out_is_relu_and_anything_else_is_refused() {
+        // (x + |x|) / 2 written as relu(x) * 1 + 0: relu, named after the last node.
+        let e = Expr::Bin(
+            BinOp::Add,
+            Box::new(Expr::Bin(
+                BinOp::Mul,
+                Box::new(act(Activation::Relu, Expr::X)),
+                Box::new(Expr::Scalar(1.0)),
+            )),
+            Box::new(Expr::Scalar(0.0)),
+        );
+        assert_eq!(e.stages("add", "y").unwrap()[0].2, Activation::Relu);
+        // x * 2 is no activation.
+        let e = Expr::Bin(BinOp::Mul, Box::new(Expr::X), Box::new(Expr::Scalar(2.0)));
+        let err = e.stages("double", "y").unwrap_err();
+        assert!(err.contains("node double"), "{err}");
+    }
+
+    #[test]
+    fn erf_is_close() {
+        assert!((erf(0.5) - 0.520_499_877_8).abs() < 2e-7);
+        assert!((erf(-1.5) + 0.966_105_146_5).abs() < 2e-7);
+    }
+}
