@@ -118,3 +118,49 @@ fn stages_are_named_after_nodes() {
         ]
     );
 }
+
+#[test]
+fn converting_to_convscope_json_gives_the_same_numbers_bit_for_bit() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["lenet5-ts", "tiny-dynamo"] {
+        let onnx = load_onnx(&fixture(&format!("{name}.onnx")), &InputSettings::default())
+            .unwrap()
+            .model;
+        let out = dir.path().join(format!("{name}.json"));
+        convscope::io::save_model(&onnx, &out).unwrap();
+        assert!(dir.path().join(format!("{name}.safetensors")).exists());
+        let json = convscope::io::load_model(&out).unwrap();
+        let refs = reference(name);
+        let (shape, input) = &refs["input"];
+        let input = Array3::from_shape_vec((shape[1], shape[2], shape[3]), input.clone()).unwrap();
+        let a = onnx.forward_all(&input, &RunOptions::default()).unwrap();
+        let b = json.forward_all(&input, &RunOptions::default()).unwrap();
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            let (x, y) = (x.values(), y.values());
+            assert!(
+                x.iter().zip(&y).all(|(p, q)| p.to_bits() == q.to_bits()),
+                "{name}"
+            );
+        }
+        let names = |m: &convscope::engine::Model| -> Vec<String> {
+            m.layers().iter().map(|l| l.name.clone()).collect()
+        };
+        assert_eq!(names(&onnx), names(&json));
+    }
+}
+
+#[test]
+fn the_sidecar_names_the_classes_and_sets_normalisation() {
+    let m = load_onnx(&fixture("tiny-ts.onnx"), &InputSettings::default())
+        .unwrap()
+        .model;
+    assert_eq!(m.info.labels, ["circle", "square", "triangle"]);
+    assert_eq!(
+        (m.input.mean.clone(), m.input.std.clone()),
+        (vec![0.5], vec![0.25])
+    );
+    // The same file through the one entry point every command uses.
+    let same = convscope::io::load_model(&fixture("tiny-ts.onnx")).unwrap();
+    assert_eq!(same.info.labels, m.info.labels);
+}

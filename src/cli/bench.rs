@@ -12,10 +12,12 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON), or `builtin:digits` / `builtin:tinyvgg` for the reference
+    /// The model (convscope/1 JSON or ONNX), or `builtin:digits` / `builtin:tinyvgg` for the reference
     /// architectures with seeded random weights.
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// Forward passes to time, 1 to 100000 (the sweep is timed a tenth as often, 3 to 50
     /// times).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -42,7 +44,7 @@ pub fn run(args: Args) -> Result<()> {
     let model = match args.model.to_str() {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
-        _ => crate::io::load_model(&args.model)?,
+        _ => args.input_flags.load(&args.model)?,
     };
     let options = RunOptions::default();
     let pixels = test_pixels(&model);

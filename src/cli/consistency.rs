@@ -13,9 +13,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
     #[arg(long, value_parser = super::train::parse_data)]
     pub data: data::DataSpec,
@@ -58,7 +60,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
     }
-    let model = crate::io::load_model(&args.model)?;
+    let model = args.input_flags.load(&args.model)?;
     let test = data::load_for(&args.data, &model)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),

@@ -2,15 +2,16 @@
 
 use crate::data;
 use crate::engine::train::{Examples, evaluate};
-use crate::io::load_model;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// `mnist:DIR` or `shapes[:N]`: the test split is used.
     #[arg(long, value_parser = super::train::parse_data)]
     pub data: data::DataSpec,
@@ -56,7 +57,7 @@ pub fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let model = load_model(&args.model)?;
+    let model = args.input_flags.load(&args.model)?;
     let split = data::load_for(&args.data, &model)?;
     let set = if args.train_split {
         split.train

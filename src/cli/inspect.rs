@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// An image to run (resized, converted and normalised as the model says).
     #[arg(
         long,
@@ -81,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }
-    let model = crate::io::load_model(&args.model)?;
+    let model = args.input_flags.load(&args.model)?;
     let input = input_tensor(
         &model,
         args.image.as_deref(),

@@ -19,7 +19,9 @@ macro_rules! outln {
 
 pub mod bench;
 pub mod consistency;
+pub mod convert;
 pub mod eval;
+pub mod input_flags;
 pub mod inspect;
 pub mod interrupt;
 pub mod progress;
@@ -43,7 +45,7 @@ use std::io::Write;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// A model to open in the app (convscope/1 .json); the remembered one when left out.
+    /// A model to open in the app (convscope/1 .json or .onnx); the remembered one when left out.
     #[arg(value_name = "MODEL")]
     pub model: Option<std::path::PathBuf>,
     /// A picture to open in the app.
@@ -99,6 +101,8 @@ pub enum Command {
     /// Accuracy with and without noise over a test set, and each stage's similarity to the
     /// clean input, per noise and pooling mode.
     Robustness(robustness::Args),
+    /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
+    Convert(convert::Args),
 }
 
 /// `max`, `avg` or `blurmax`, for clap.
@@ -159,6 +163,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
         Command::Robustness(args) => robustness::run(args),
+        Command::Convert(args) => convert::run(args),
     }
 }
 

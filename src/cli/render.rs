@@ -9,9 +9,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// The picture to run.
     #[arg(long)]
     pub image: PathBuf,
@@ -34,7 +36,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     crate::io::check_writable(&args.out)?;
-    let model = crate::io::load_model(&args.model)?;
+    let model = args.input_flags.load(&args.model)?;
     let input = super::inspect::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
     let options = RunOptions {
         pool_mode: args.pool,

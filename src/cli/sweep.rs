@@ -19,9 +19,11 @@ pub enum Axis {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
+    #[command(flatten)]
+    pub input_flags: super::input_flags::InputFlags,
     /// The image to shift.
     #[arg(long)]
     pub image: PathBuf,
@@ -47,7 +49,7 @@ pub struct Args {
 pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
-    let model = crate::io::load_model(&args.model)?;
+    let model = args.input_flags.load(&args.model)?;
     let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;
     if args.max_shift < 0 || args.max_shift > limit {

@@ -5,7 +5,8 @@ onnxscript and safetensors (only to regenerate; the tests read the committed fil
 
     /work/venv-ref/bin/python tests/reference/make_onnx_models.py tests/fixtures/onnx
 
-For each net NAME and exporter EXP (ts = TorchScript, dynamo = torch.export) it writes
+For each net NAME and exporter EXP (ts = TorchScript, dynamo = torch.export, ts-keep =
+TorchScript keeping batch normalisation and dropout as nodes) it writes
 NAME-EXP.onnx and NAME-EXP.ort.safetensors: the input under "input" ([1,C,H,W]) and
 onnxruntime's value of every float tensor the graph computes, by ONNX value name.
 With --big it also exports torchvision's AlexNet and VGG11-BN (random weights) to /tmp and
@@ -97,8 +98,13 @@ NETS = {
 }
 
 
-def export(net, x, path, dynamo):
-    if dynamo:
+def export(net, x, path, exp):
+    if exp == "ts-keep":
+        # Batch normalisation and dropout kept as their own nodes (not folded into the conv).
+        torch.onnx.export(net, (x,), path, dynamo=False, opset_version=13,
+                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+                          input_names=["input"], output_names=["output"])
+    elif exp == "dynamo":
         program = torch.onnx.export(net, (x,), dynamo=True, input_names=["input"], output_names=["output"])
         program.save(path)
     else:
@@ -125,10 +131,13 @@ def main(out):
     for name, (make, shape) in NETS.items():
         net = make().eval()
         x = torch.randn(*shape)
-        for exp in ("ts", "dynamo"):
+        if name == "tiny":
+            np.save(os.path.join(out, "tiny-input.npy"), x.numpy()[0])
+        exporters = ("ts", "dynamo", "ts-keep") if name == "vgg-bn" else ("ts", "dynamo")
+        for exp in exporters:
             path = os.path.join(out, f"{name}-{exp}.onnx")
             try:
-                export(net, x, path, exp == "dynamo")
+                export(net, x, path, exp)
             except Exception as e:  # noqa: BLE001 - say which exporter failed and go on
                 print(f"{name}-{exp}: export failed: {e}".splitlines()[0])
                 continue

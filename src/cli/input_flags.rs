@@ -1,0 +1,53 @@
+//! The flags every subcommand that opens a model shares: what the model file does not say
+//! about its input (normalisation, class names, size, channel order).
+
+use crate::engine::Model;
+use crate::io::input_settings::{parse_floats, parse_order, parse_size, read_labels};
+use crate::io::{ChannelOrder, InputSettings};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InputFlags {
+    /// Per-channel mean subtracted from pixels in [0,1], e.g. 0.485,0.456,0.406 (overrides the
+    /// model's and its M.onnx.json's).
+    #[arg(long, value_name = "M,M,M", value_parser = parse_floats)]
+    pub mean: Option<Vec<f32>>,
+    /// Per-channel standard deviation, e.g. 0.229,0.224,0.225.
+    #[arg(long, value_name = "S,S,S", value_parser = parse_floats)]
+    pub std: Option<Vec<f32>>,
+    /// Class names, one per line (or a JSON list), in output order.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Input size for an ONNX model that leaves it open: 224 or HEIGHTxWIDTH.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size: Option<[usize; 2]>,
+    /// The channel order the network was trained on: rgb or bgr.
+    #[arg(long, value_name = "ORDER", value_parser = parse_channel_order)]
+    pub channel_order: Option<ChannelOrder>,
+}
+
+fn parse_channel_order(text: &str) -> Result<ChannelOrder, String> {
+    parse_order(text).ok_or_else(|| format!("`{text}` is not rgb or bgr"))
+}
+
+impl InputFlags {
+    /// What the flags say, with the labels file read.
+    pub fn settings(&self) -> Result<InputSettings> {
+        Ok(InputSettings {
+            mean: self.mean.clone(),
+            std: self.std.clone(),
+            labels: match &self.labels {
+                Some(path) => Some(read_labels(path)?),
+                None => None,
+            },
+            size: self.size,
+            channel_order: self.channel_order,
+        })
+    }
+
+    /// Opens the model at `path` (any format) with these flags.
+    pub fn load(&self, path: &Path) -> Result<Model> {
+        Ok(crate::io::load_model_with(path, &self.settings()?)?)
+    }
+}
