@@ -12,10 +12,12 @@ use safetensors::SafeTensors;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/onnx")
+}
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/onnx")
-        .join(name)
+    fixtures().join(name)
 }
 
 fn floats(bytes: &[u8]) -> Vec<f32> {
@@ -27,7 +29,11 @@ fn floats(bytes: &[u8]) -> Vec<f32> {
 
 /// onnxruntime's values by ONNX name (batch axis kept in the shape).
 fn reference(name: &str) -> BTreeMap<String, (Vec<usize>, Vec<f32>)> {
-    let bytes = std::fs::read(fixture(&format!("{name}.ort.safetensors"))).unwrap();
+    reference_in(&fixtures(), name)
+}
+
+fn reference_in(dir: &Path, name: &str) -> BTreeMap<String, (Vec<usize>, Vec<f32>)> {
+    let bytes = std::fs::read(dir.join(format!("{name}.ort.safetensors"))).unwrap();
     let st = SafeTensors::deserialize(&bytes).unwrap();
     st.tensors()
         .into_iter()
@@ -38,10 +44,14 @@ fn reference(name: &str) -> BTreeMap<String, (Vec<usize>, Vec<f32>)> {
 /// The largest difference from onnxruntime over all stages, as a fraction of each stage's
 /// range; and how many stages were compared. Panics past `tolerance`.
 fn compare(name: &str, tolerance: f32) -> (f32, usize) {
+    compare_in(&fixtures(), name, tolerance)
+}
+
+fn compare_in(dir: &Path, name: &str, tolerance: f32) -> (f32, usize) {
     let OnnxModel { model, outputs } =
-        load_onnx(&fixture(&format!("{name}.onnx")), &InputSettings::default())
+        load_onnx(&dir.join(format!("{name}.onnx")), &InputSettings::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let refs = reference(name);
+    let refs = reference_in(dir, name);
     let (shape, input) = &refs["input"];
     let input = Array3::from_shape_vec((shape[1], shape[2], shape[3]), input.clone()).unwrap();
     let got = model.forward_all(&input, &RunOptions::default()).unwrap();
@@ -163,4 +173,26 @@ fn the_sidecar_names_the_classes_and_sets_normalisation() {
     // The same file through the one entry point every command uses.
     let same = convscope::io::load_model(&fixture("tiny-ts.onnx")).unwrap();
     assert_eq!(same.info.labels, m.info.labels);
+}
+
+/// torchvision's AlexNet and VGG11-BN with random weights, too big to commit: made by
+/// tests/reference/make_big_onnx.py into $CONVSCOPE_BIG_ONNX (see README for the numbers).
+#[test]
+#[ignore = "needs the big models made by tests/reference/make_big_onnx.py"]
+fn big_torchvision_nets_match_onnxruntime() {
+    let dir = PathBuf::from(
+        std::env::var("CONVSCOPE_BIG_ONNX").unwrap_or_else(|_| "/tmp/convscope-big".into()),
+    );
+    for name in [
+        "alexnet-ts",
+        "alexnet-dynamo",
+        "vgg11-bn-ts",
+        "vgg11-bn-dynamo",
+    ] {
+        if dir.join(format!("{name}.onnx")).exists() {
+            compare_in(&dir, name, 1e-4);
+        } else {
+            eprintln!("{name}: not in {}", dir.display());
+        }
+    }
 }

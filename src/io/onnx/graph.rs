@@ -267,7 +267,11 @@ impl<'a> Walker<'a> {
         // Which inputs carry the network's data.
         let mut data = Vec::new();
         for (i, name) in node.input.iter().enumerate() {
-            if name.is_empty() {
+            // A weight is a constant: not decoded (copied) just to find that out.
+            if name.is_empty()
+                || (!self.values.contains_key(name)
+                    && self.initializers.contains_key(name.as_str()))
+            {
                 continue;
             }
             match self.value(name) {
