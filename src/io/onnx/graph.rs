@@ -851,6 +851,7 @@ impl<'a> Walker<'a> {
             bias,
             stride,
             padding,
+            ..Conv2d::default()
         }))
     }
 
@@ -892,6 +893,7 @@ impl<'a> Walker<'a> {
             kernel,
             stride,
             padding,
+            ..Window::default()
         };
         if op == "AveragePool" && own.iter().any(|&p| p > 0) && a.int("count_include_pad", 0) == 0 {
             return Err(
