@@ -9,7 +9,6 @@ use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::audio_input::audio_pixels;
-use crate::io::model_file;
 use anyhow::{Result, bail};
 use ndarray::Array3;
 use std::fmt::Write as _;
@@ -112,7 +111,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
     }
-    let model = model_file::load_model(&args.model)?;
+    let model = crate::io::load_model(&args.model)?;
     let (count, example) = examples(&args, &model)?;
     if count == 0 {
         bail!("{}: the test split has no examples", args.data);
