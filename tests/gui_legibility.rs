@@ -339,6 +339,8 @@ per_model! {
     fc_overfit_is_legible fc_overfit_fits_a_laptop = "fc-overfit";
     shapes_avg_is_legible shapes_avg_fits_a_laptop = "shapes-avg";
     shapes_max_is_legible shapes_max_fits_a_laptop = "shapes-max";
+    speech_avg_is_legible speech_avg_fits_a_laptop = "speech-avg";
+    speech_max_is_legible speech_max_fits_a_laptop = "speech-max";
 }
 
 #[test]
@@ -358,7 +360,9 @@ fn every_sample_model_is_checked() {
             "fc-dropout",
             "fc-overfit",
             "shapes-avg",
-            "shapes-max"
+            "shapes-max",
+            "speech-avg",
+            "speech-max",
         ],
         "a new sample model needs its line in per_model!"
     );
