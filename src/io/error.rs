@@ -91,19 +91,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         path: path.to_path_buf(),
         source,
     };
-    let kind = std::fs::metadata(path).map_err(read_err)?.file_type();
-    if !kind.is_file() {
-        return Err(FileError::invalid(path, not_a_regular_file(kind)));
-    }
-    let file = open_without_blocking(path).map_err(read_err)?;
-    // Checked again on the open file: it may have been replaced since the look above.
-    let meta = file.metadata().map_err(read_err)?;
-    if !meta.file_type().is_file() {
-        return Err(FileError::invalid(
-            path,
-            not_a_regular_file(meta.file_type()),
-        ));
-    }
+    let (file, meta) = open_regular(path)?;
     let too_big = |size: u64| {
         FileError::invalid(
             path,
@@ -129,11 +117,10 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
-/// Memory-maps a whole regular file of at most `limit` bytes (`what` names the limit in the
-/// error, as in "a weights file"), with the same refusals as [`read_limited`]. The map is
-/// read-only and private: the file's pages are read as they are touched and nothing is
-/// copied up front.
-pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap, FileError> {
+/// Opens `path` for reading only if it is a regular file: a FIFO, device or folder is refused
+/// before opening (a FIFO would block), and the open file is checked again (it may have been
+/// replaced since the first look). Shared by [`read_limited`] and [`map_limited`].
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), FileError> {
     let read_err = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
@@ -150,6 +137,19 @@ pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap,
             not_a_regular_file(meta.file_type()),
         ));
     }
+    Ok((file, meta))
+}
+
+/// Memory-maps a whole regular file of at most `limit` bytes (`what` names the limit in the
+/// error, as in "a weights file"), with the same refusals as [`read_limited`]. The map is
+/// read-only and private: the file's pages are read as they are touched and nothing is
+/// copied up front.
+pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap, FileError> {
+    let read_err = |source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (file, meta) = open_regular(path)?;
     if meta.len() > limit {
         return Err(FileError::invalid(
             path,
