@@ -86,7 +86,8 @@ fn string_literals_skips_comments_and_char_quotes() {
     assert_eq!(string_literals(src), vec!["one ⏹", "\"", "two\\\"s"]);
 }
 
-/// Every character of every string literal in the app's source (src/app: both language tables
+/// Every character of every string literal in the app's source and of its Fluent files
+/// (src/app and assets/i18n: every language
 /// with every toggled label such as Play/Stop and Run sweep/Stop, and the labels written in
 /// code) has a glyph in the fonts the app installs, in both font families.
 #[test]
@@ -101,7 +102,20 @@ fn every_label_in_both_languages_has_a_glyph_in_the_installed_fonts() {
             continue;
         }
         let source = std::fs::read_to_string(&path).expect("read source");
-        for literal in string_literals(&source) {
+        let mut literals = string_literals(&source);
+        if path.ends_with("i18n.rs") {
+            // The words themselves live in the Fluent files, one per language.
+            let ftl = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n");
+            for entry in std::fs::read_dir(&ftl).expect("assets/i18n") {
+                let text = std::fs::read_to_string(entry.expect("entry").path()).expect("ftl");
+                literals.extend(
+                    text.lines()
+                        .filter(|l| !l.starts_with('#'))
+                        .map(|l| l.split_once(" =").map_or(l, |(_, v)| v).to_string()),
+                );
+            }
+        }
+        for literal in literals {
             for c in literal.chars().filter(|c| !c.is_control()) {
                 checked += 1;
                 for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {

@@ -1,982 +1,598 @@
-//! Every string the app shows, in one table per language. Text with numbers uses `{}`
-//! placeholders filled in order by [`fill`].
+//! Every string the app shows. The words live in one Fluent file per language
+//! (`assets/i18n/en.ftl`, `zh.ftl`, compiled in; more can be dropped into the user's
+//! `convscope/i18n/` folder, see docs/languages.md), so a language is added without touching
+//! Rust. Rust names each message once, in the [`strings!`] list below; text with numbers has
+//! Fluent variables `{ $v1 }`, `{ $v2 }`, … filled by [`fill`] in argument order.
 
-use serde::{Deserialize, Serialize};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::path::Path;
+use std::sync::{LazyLock, OnceLock};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
+/// The languages compiled into the app: (code, Fluent source).
+const BUILT_IN: [(&str, &str); 2] = [
+    ("en", include_str!("../../assets/i18n/en.ftl")),
+    ("zh", include_str!("../../assets/i18n/zh.ftl")),
+];
 
+/// A language the app can show, by its index among [`Lang::all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Lang(u8);
+
+#[allow(non_upper_case_globals)]
 impl Lang {
+    pub const En: Lang = Lang(0);
+    pub const Zh: Lang = Lang(1);
+    /// The languages compiled in.
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
 
-    /// The language's own name, for the switch.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Zh => "简体中文",
-        }
+    /// Every language: the compiled-in ones, then the user's extra files.
+    pub fn all() -> Vec<Lang> {
+        (0..languages().len()).map(|i| Lang(i as u8)).collect()
     }
 
-    /// The language's code in model files' `"translations"` (`en`, `zh`).
+    fn language(self) -> &'static Language {
+        let all = languages();
+        all.get(self.0 as usize).unwrap_or(&all[0])
+    }
+
+    /// The language's own name, for the switch (the file's `language_name`).
+    pub fn native_name(self) -> &'static str {
+        self.language().strings.language_name
+    }
+
+    /// The language's code (`en`, `zh`): the Fluent file's name, and the key of model files'
+    /// `"translations"` and lesson files.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
+        &self.language().code
+    }
+
+    /// The language with this code (English when there is none).
+    pub fn from_code(code: &str) -> Lang {
+        let all = languages();
+        let i = all.iter().position(|l| l.code == code).unwrap_or(0);
+        Lang(i as u8)
     }
 
     pub fn strings(self) -> &'static Strings {
-        match self {
-            Lang::En => &EN,
-            Lang::Zh => &ZH,
-        }
+        self.language().strings
     }
 }
 
-/// Replaces each `{}` in `template` with the next argument.
+/// Stored by code, so settings keep meaning the same language when languages are added.
+impl Serialize for Lang {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// Reads a code (`"zh"`) or the names older settings files used (`"En"`, `"Zh"`); a language
+/// that is no longer there reads as English.
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Ok(Lang::from_code(&code.to_lowercase()))
+    }
+}
+
+/// One loaded language.
+struct Language {
+    code: String,
+    strings: &'static Strings,
+}
+
+static LANGUAGES: OnceLock<Vec<Language>> = OnceLock::new();
+/// What went wrong reading the user's language files (shown as notices).
+static PROBLEMS: OnceLock<Vec<String>> = OnceLock::new();
+
+fn languages() -> &'static [Language] {
+    LANGUAGES.get_or_init(|| load_languages(None).0)
+}
+
+/// Adds the `*.ftl` files in `dir` (the user's `convscope/i18n/`) to the compiled-in
+/// languages. Call before anything shows text; later calls do nothing. A file with a mistake
+/// is left out and named in [`language_problems`].
+pub fn install_user_languages(dir: &Path) {
+    let (all, problems) = load_languages(Some(dir));
+    let _ = LANGUAGES.set(all);
+    let _ = PROBLEMS.set(problems);
+}
+
+/// Why a user's language file was left out, one line per file.
+pub fn language_problems() -> &'static [String] {
+    PROBLEMS.get().map_or(&[], Vec::as_slice)
+}
+
+fn load_languages(dir: Option<&Path>) -> (Vec<Language>, Vec<String>) {
+    let english = parse_ftl(
+        "en",
+        BUILT_IN[0].1.to_string(),
+        Path::new("assets/i18n/en.ftl"),
+    )
+    .expect("the compiled-in English texts parse (tested)");
+    let leak = |s: Strings| -> &'static Strings { Box::leak(Box::new(s)) };
+    let mut all = Vec::new();
+    let mut problems = Vec::new();
+    for (code, source) in BUILT_IN {
+        let path = format!("assets/i18n/{code}.ftl");
+        let bundle = if code == "en" {
+            None
+        } else {
+            parse_ftl(code, source.to_string(), Path::new(&path)).ok()
+        };
+        let strings = build_strings(bundle.as_ref(), &english);
+        all.push(Language {
+            code: code.to_string(),
+            strings: leak(strings),
+        });
+    }
+    let mut files: Vec<_> = dir
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    files.sort();
+    for path in files {
+        let Some(code) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if all.iter().any(|l: &Language| l.code == code) || all.len() >= u8::MAX as usize {
+            continue;
+        }
+        let text = crate::io::error::read_limited(&path, 1 << 20)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| format!("{}: is not UTF-8 text", path.display()))
+            });
+        match text.and_then(|t| parse_ftl(&code, t, &path)) {
+            Ok(bundle) => {
+                let strings = build_strings(Some(&bundle), &english);
+                all.push(Language {
+                    code,
+                    strings: leak(strings),
+                });
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    (all, problems)
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// Reads one Fluent file; `path` only names it in errors.
+fn parse_ftl(code: &str, source: String, path: &Path) -> Result<Bundle, String> {
+    let file = path.display();
+    let lang: unic_langid::LanguageIdentifier = code
+        .parse()
+        .map_err(|_| format!("{file}: \"{code}\" is not a language code (fr, de, ja, …)"))?;
+    let resource = FluentResource::try_new(source).map_err(|(r, errors)| {
+        let at = errors[0].pos.start.min(r.source().trim_end().len());
+        let line = crate::lesson::file::line_of(r.source(), at);
+        format!("{file}, line {line}: {}", errors[0].kind)
+    })?;
+    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| format!("{file}: {}", errors[0]))?;
+    Ok(bundle)
+}
+
+/// Message `id` as a [`fill`] template: `{ $v2 }` becomes `{2}`.
+fn template(bundle: &Bundle, id: &str) -> Option<String> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut args = FluentArgs::new();
+    for i in 1..=9 {
+        args.set(format!("v{i}"), format!("{{{i}}}"));
+    }
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, Some(&args), &mut errors)
+            .into_owned(),
+    )
+}
+
+/// Every message from `bundle`, English for any it lacks.
+fn build_strings(bundle: Option<&Bundle>, english: &Bundle) -> Strings {
+    Strings::build(&mut |id| {
+        let text = bundle
+            .and_then(|b| template(b, id))
+            .or_else(|| template(english, id))
+            .unwrap_or_else(|| id.to_string());
+        Box::leak(text.into_boxed_str())
+    })
+}
+
+/// The English strings (tests compare what the app shows with them).
+pub static EN: LazyLock<&'static Strings> = LazyLock::new(|| Lang::En.strings());
+/// The 简体中文 strings.
+pub static ZH: LazyLock<&'static Strings> = LazyLock::new(|| Lang::Zh.strings());
+
+/// Replaces `{1}`, `{2}`, … in `template` with that argument, and each `{}` with the next one.
 pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
-    let mut args = args.iter();
+    let mut next = 0;
     let mut rest = template;
-    while let Some(i) = rest.find("{}") {
+    while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
-        match args.next() {
-            Some(a) => out.push_str(&a.to_string()),
-            None => out.push_str("{}"),
+        let after = &rest[i + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let index = if after[digits..].starts_with('}') {
+            if digits == 0 {
+                next += 1;
+                Some(next - 1)
+            } else {
+                after[..digits]
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+            }
+        } else {
+            None
+        };
+        match index.and_then(|n| args.get(n)) {
+            Some(a) => {
+                out.push_str(&a.to_string());
+                rest = &after[digits + 1..];
+            }
+            None if index.is_some() => {
+                out.push_str(&rest[i..i + digits + 2]);
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
-        rest = &rest[i + 2..];
     }
     out.push_str(rest);
     out
 }
 
-pub struct Strings {
-    pub app_title: &'static str,
-    pub model: &'static str,
-    pub open_model: &'static str,
-    pub open_image: &'static str,
-    pub open_image_tip: &'static str,
-    pub pooling: &'static str,
-    pub pooling_tip: &'static str,
-    pub window: &'static str,
-    pub window_as_trained: &'static str,
-    pub window_tip: &'static str,
-    pub load_twin: &'static str,
-    pub twin_tip: &'static str,
-    pub trained_other_mode: &'static str,
-    pub play: &'static str,
-    pub stop: &'static str,
-    pub play_tip: &'static str,
-    pub language: &'static str,
-    pub dark: &'static str,
-    pub light: &'static str,
-    pub presentation: &'static str,
-    pub presentation_tip: &'static str,
-    pub keys: &'static str,
-    pub keys_tip: &'static str,
-    pub keys_title: &'static str,
-    pub keys_anywhere: &'static str,
-    pub keys_in_lab: &'static str,
-    pub key_next_stage: &'static str,
-    pub key_prev_stage: &'static str,
-    pub key_first_stage: &'static str,
-    pub key_last_stage: &'static str,
-    pub key_cycle_pool: &'static str,
-    pub key_toggle_lab: &'static str,
-    pub key_fullscreen: &'static str,
-    pub key_open_image: &'static str,
-    pub key_nudge: &'static str,
-    pub key_cancel_sweep: &'static str,
-    pub key_zoom: &'static str,
-    pub key_help: &'static str,
-    pub export_png: &'static str,
-    pub export_tip: &'static str,
-    // file-browser
-    pub browse_open_image: &'static str,
-    pub browse_open_model: &'static str,
-    pub browse_export: &'static str,
-    pub browse_up: &'static str,
-    pub browse_up_tip: &'static str,
-    pub browse_open: &'static str,
-    pub browse_save: &'static str,
-    pub browse_cancel: &'static str,
-    pub browse_file_name: &'static str,
-    pub browse_empty: &'static str,
-    pub browse_no_system_dialog: &'static str,
-    pub browse_unreadable: &'static str,
-    pub saved: &'static str,
-    pub loading: &'static str,
-    pub input: &'static str,
-    pub input_stage: &'static str,
-    pub samples: &'static str,
-    pub draw: &'static str,
-    pub draw_tip: &'static str,
-    pub brush: &'static str,
-    pub canvas_label: &'static str,
-    pub clear: &'static str,
-    pub original: &'static str,
-    pub network_sees: &'static str,
-    pub network_sees_tip: &'static str,
-    pub drop_hint: &'static str,
-    pub prediction: &'static str,
-    pub no_prediction: &'static str,
-    pub params: &'static str,
-    pub conv_summary: &'static str,
-    pub dense_summary: &'static str,
-    pub param_share: &'static str,
-    pub thumb_tip: &'static str,
-    pub shared_scale: &'static str,
-    pub shared_scale_tip: &'static str,
-    pub kernels: &'static str,
-    pub kernels_tip: &'static str,
-    pub output_maps: &'static str,
-    pub output_maps_tip: &'static str,
-    pub hover_value: &'static str,
-    pub receptive_field: &'static str,
-    pub conv_tip: &'static str,
-    pub activation_tip: &'static str,
-    pub before_pooling: &'static str,
-    pub after_pooling: &'static str,
-    pub pool_tip: &'static str,
-    pub values: &'static str,
-    pub downstream: &'static str,
-    pub window_values: &'static str,
-    pub max_marked: &'static str,
-    pub mean_is: &'static str,
-    pub blurmax_note: &'static str,
-    pub sweep_window: &'static str,
-    pub hover_pooled: &'static str,
-    pub gap_tip: &'static str,
-    pub gmp_tip: &'static str,
-    pub adaptive_pool_tip: &'static str,
-    pub batch_norm_tip: &'static str,
-    pub flatten_tip: &'static str,
-    pub flattened: &'static str,
-    pub channel: &'static str,
-    pub dense_tip: &'static str,
-    pub templates: &'static str,
-    pub templates_tip: &'static str,
-    pub logits: &'static str,
-    pub probabilities: &'static str,
-    pub probabilities_tip: &'static str,
-    pub dropout: &'static str,
-    pub dropout_rate: &'static str,
-    pub resample_mask: &'static str,
-    pub dropout_note: &'static str,
-    pub dropout_none: &'static str,
-    pub dropped: &'static str,
-    pub history: &'static str,
-    pub compare_with: &'static str,
-    pub compare_none: &'static str,
-    pub compare_tip: &'static str,
-    pub train_acc: &'static str,
-    pub test_acc: &'static str,
-    pub epoch: &'static str,
-    pub softmax_tip: &'static str,
-    pub cut_short: &'static str,
-    pub legend: &'static str,
-    pub tab_explorer: &'static str,
-    pub tab_lab: &'static str,
-    pub tab_lab_tip: &'static str,
-    pub shift_tip: &'static str,
-    pub fill: &'static str,
-    pub fill_tip: &'static str,
-    pub fill_zero: &'static str,
-    pub fill_edge: &'static str,
-    pub fill_wrap: &'static str,
-    pub lab_stage: &'static str,
-    pub lab_caption: &'static str,
-    pub lab_original: &'static str,
-    pub lab_shifted: &'static str,
-    pub lab_difference: &'static str,
-    pub lab_aligned: &'static str,
-    pub lab_aligned_unavailable: &'static str,
-    pub lab_aligned_vector: &'static str,
-    pub lab_aligned_none: &'static str,
-    pub lab_channels_shown: &'static str,
-    pub lab_scale: &'static str,
-    pub col_stage: &'static str,
-    pub col_stride: &'static str,
-    pub col_same: &'static str,
-    pub col_aligned: &'static str,
-    pub lab_table_tip: &'static str,
-    pub lab_prediction: &'static str,
-    pub sweep_heading: &'static str,
-    pub sweep_axis: &'static str,
-    pub axis_both: &'static str,
-    pub compare_modes: &'static str,
-    pub compare_modes_tip: &'static str,
-    pub run_sweep: &'static str,
-    pub sweep_tip: &'static str,
-    pub stop_sweep: &'static str,
-    pub stop_sweep_tip: &'static str,
-    pub sweep_hint: &'static str,
-    pub sweep_shift: &'static str,
-    /// For audio models: the lab's x axis is time and its y axis frequency.
-    pub axis_time: &'static str,
-    pub axis_frequency: &'static str,
-    pub sweep_shift_audio: &'static str,
-    pub sweep_distance: &'static str,
-    pub sweep_similarity: &'static str,
-    pub sweep_probability: &'static str,
-    pub sweep_changes: &'static str,
-    pub sweep_note: &'static str,
-    pub sweep_stale: &'static str,
-    pub sweep_modes_note: &'static str,
-    pub heat_heading: &'static str,
-    pub heat_note: &'static str,
-    // every-model-answers
-    pub no_classifier: &'static str,
-    /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
-    pub pool_modes: [&'static str; 3],
-    /// Layer types by name, in the order of [`LAYER_TYPES`].
-    pub layer_types: [&'static str; 11],
-    pub mnist_style: &'static str,
-    pub mnist_style_tip: &'static str,
-    pub network_sees_centred: &'static str,
-    // classroom-views
-    pub lab_identical: &'static str,
-    pub lab_max_diff: &'static str,
-    pub train_loss: &'static str,
-    pub test_loss: &'static str,
-    pub accuracy: &'static str,
-    pub loss: &'static str,
-    pub history_zoomed: &'static str,
-    pub history_full: &'static str,
-    pub history_zoom_tip: &'static str,
-    pub hidden_units: &'static str,
-    pub hidden_units_tip: &'static str,
-    pub unit_templates: &'static str,
-    pub unit_templates_tip: &'static str,
-    pub unit_name: &'static str,
-    pub unit_value: &'static str,
-    pub unit_dropped: &'static str,
-    pub units_grid: &'static str,
-    pub units_grid_dropped: &'static str,
-    pub sweep_changes_band: &'static str,
-    // app-robust
-    pub notice_settings: &'static str,
-    pub notice_settings_save: &'static str,
-    pub notice_model: &'static str,
-    pub notice_requested_model: &'static str,
-    pub notice_image: &'static str,
-    pub notice_requested_image: &'static str,
-    pub notice_builtin: &'static str,
-    pub dismiss: &'static str,
-    pub dismiss_tip: &'static str,
-    // conv-arithmetic
-    pub arith_title: &'static str,
-    pub arith_hint: &'static str,
-    pub arith_cell: &'static str,
-    pub arith_in_channel: &'static str,
-    pub arith_patch: &'static str,
-    pub arith_kernel: &'static str,
-    pub arith_products: &'static str,
-    pub arith_channel_sums: &'static str,
-    pub arith_total: &'static str,
-    pub arith_after: &'static str,
-    pub arith_animate: &'static str,
-    pub arith_stop: &'static str,
-    pub arith_animate_tip: &'static str,
-    pub arith_speed: &'static str,
-    pub arith_unit: &'static str,
-    pub arith_dense_sum: &'static str,
-    pub arith_top: &'static str,
-    pub arith_input: &'static str,
-    pub arith_weight: &'static str,
-    pub arith_rest: &'static str,
-    pub arith_show: &'static str,
-    pub arith_show_tip: &'static str,
-    pub key_step_cell: &'static str,
-    pub key_step_channel: &'static str,
-    pub lessons: &'static str,
-    pub lessons_tip: &'static str,
-    pub lesson_step: &'static str,
-    pub lesson_prev: &'static str,
-    pub lesson_next: &'static str,
-    pub lesson_keys_tip: &'static str,
-    pub lesson_reset: &'static str,
-    pub lesson_reset_tip: &'static str,
-    pub lesson_close: &'static str,
-    pub lesson_measuring: &'static str,
-    pub lesson_unknown: &'static str,
-    pub lesson_no_model: &'static str,
-    pub lesson_no_stage: &'static str,
-    pub lesson_pick: &'static str,
-    pub lesson_own: &'static str,
-    pub key_lessons: &'static str,
-    pub key_next_lesson_step: &'static str,
-    pub key_prev_lesson_step: &'static str,
-    pub keys_in_lesson: &'static str,
-    pub tab_train: &'static str,
-    pub tab_train_tip: &'static str,
-    pub train_arch: &'static str,
-    pub train_arch_current: &'static str,
-    pub train_arch_tip: &'static str,
-    pub train_data: &'static str,
-    pub data_mnist: &'static str,
-    pub data_fashion: &'static str,
-    pub data_shapes: &'static str,
-    pub train_images: &'static str,
-    pub train_images_tip: &'static str,
-    pub train_epochs: &'static str,
-    pub learning_rate: &'static str,
-    pub train_batch: &'static str,
-    pub train_seed: &'static str,
-    pub as_arch: &'static str,
-    pub train_pool: &'static str,
-    pub weight_decay: &'static str,
-    pub augment: &'static str,
-    pub aug_shift: &'static str,
-    pub aug_noise: &'static str,
-    pub train_start: &'static str,
-    pub train_pause: &'static str,
-    pub train_resume: &'static str,
-    pub train_stop: &'static str,
-    pub save_run: &'static str,
-    pub open_run: &'static str,
-    pub follow: &'static str,
-    pub follow_tip: &'static str,
-    pub clear_runs: &'static str,
-    pub run_preparing: &'static str,
-    pub run_progress: &'static str,
-    pub run_paused: &'static str,
-    pub run_finished: &'static str,
-    pub run_stopped: &'static str,
-    pub run_failed: &'static str,
-    pub no_run: &'static str,
-    pub batch_curve: &'static str,
-    pub kernels_title: &'static str,
-    pub maps_title: &'static str,
-    pub snapshot_step: &'static str,
-    pub snapshot_final: &'static str,
+/// Declares [`Strings`]: one field per message, its name the Fluent message id (an array
+/// field `name[N]` reads `name-0` … `name-(N-1)`).
+macro_rules! strings {
+    ($( $(#[$doc:meta])* $name:ident $([$n:literal])? ,)*) => {
+        pub struct Strings {
+            $( $(#[$doc])* pub $name: strings!(@ty $($n)?), )*
+        }
+
+        impl Strings {
+            /// Every message id a language file should have.
+            #[allow(clippy::vec_init_then_push)]
+            pub fn message_ids() -> Vec<String> {
+                let mut ids = Vec::new();
+                $( strings!(@ids ids, $name $($n)?); )*
+                ids
+            }
+
+            fn build(get: &mut dyn FnMut(&str) -> &'static str) -> Strings {
+                Strings {
+                    $( $name: strings!(@get get, $name $($n)?), )*
+                }
+            }
+        }
+    };
+    (@ty) => { &'static str };
+    (@ty $n:literal) => { [&'static str; $n] };
+    (@ids $ids:ident, $name:ident) => { $ids.push(stringify!($name).to_string()) };
+    (@ids $ids:ident, $name:ident $n:literal) => {
+        for i in 0..$n { $ids.push(format!("{}-{}", stringify!($name), i)); }
+    };
+    (@get $get:ident, $name:ident) => { $get(stringify!($name)) };
+    (@get $get:ident, $name:ident $n:literal) => {{
+        let mut out = [""; $n];
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = $get(&format!("{}-{}", stringify!($name), i));
+        }
+        out
+    }};
 }
 
-pub static EN: Strings = Strings {
-    app_title: "convscope",
-    model: "Model",
-    open_model: "Open model file…",
-    open_image: "Open image…",
-    open_image_tip: "Open a picture (Ctrl+O), or drop one on the window.",
-    pooling: "Pooling: {}",
-    pooling_tip: "Switch every pooling layer between max, average and blur-max (key M). Max keeps the strongest response in each window; average keeps their mean.",
-    window: "Window",
-    window_as_trained: "as trained",
-    window_tip: "Pooling kernel size / stride. A larger stride shrinks the maps more.",
-    load_twin: "Load {} weights",
-    twin_tip: "Load the twin model that was trained with this pooling mode.",
-    trained_other_mode: "These weights were trained with {} pooling: the numbers are real, but the network never learned to work with {}.",
-    play: "▶ Play",
-    stop: "■ Stop",
-    play_tip: "Step through the stages by itself, for a lecture.",
-    language: "Language",
-    dark: "Dark",
-    light: "Light",
-    presentation: "Presentation",
-    presentation_tip: "Enlarge the whole UI for a projector (Ctrl+/Ctrl- to zoom, F11 full screen).",
-    keys: "Keys",
-    keys_tip: "Every keyboard shortcut (F1).",
-    keys_title: "Keyboard shortcuts",
-    keys_anywhere: "Anywhere",
-    keys_in_lab: "In the translation lab (these come first)",
-    key_next_stage: "Next stage",
-    key_prev_stage: "Previous stage",
-    key_first_stage: "First stage (the input)",
-    key_last_stage: "Last stage (the output)",
-    key_cycle_pool: "Switch pooling: max, average, anti-aliased max",
-    key_toggle_lab: "Explorer / translation lab",
-    key_fullscreen: "Full screen",
-    key_open_image: "Open an image",
-    key_nudge: "Shift the image one pixel {}",
-    key_cancel_sweep: "Stop the running sweep",
-    key_zoom: "Zoom the whole window in / out",
-    key_help: "Show or hide this list",
-    export_png: "Export PNG…",
-    export_tip: "Save this stage's maps as a PNG for slides.",
-    // file-browser
-    browse_open_image: "Open a picture",
-    browse_open_model: "Open a model",
-    browse_export: "Export PNG",
-    browse_up: "Up",
-    browse_up_tip: "The folder that holds this one",
-    browse_open: "Open",
-    browse_save: "Save",
-    browse_cancel: "Cancel",
-    browse_file_name: "File name:",
-    browse_empty: "No folders or matching files here.",
-    browse_no_system_dialog: "No system file dialog came up (no desktop portal or zenity): using convscope's own.",
-    browse_unreadable: "Cannot read {}: {}",
-    saved: "Saved {}",
-    loading: "Loading…",
-    input: "Input",
-    input_stage: "Input",
-    samples: "Samples",
-    draw: "Draw",
-    draw_tip: "Draw a digit with the mouse: the network reads it while you draw.",
-    brush: "Brush",
-    canvas_label: "Drawing canvas",
-    clear: "Clear",
-    original: "Original",
-    network_sees: "What the network sees",
-    network_sees_tip: "The picture cropped, resized to the model's input size, made grey or kept RGB, then normalised with the model's mean and standard deviation.",
-    drop_hint: "Drop an image or model file here.",
-    prediction: "Prediction: {} ({}%)",
-    no_prediction: "No prediction: the network was cut before its dense layer.",
-    params: "{} params",
-    conv_summary: "{} → {} channels · kernel {}x{} · stride {} · padding {}",
-    dense_summary: "{} inputs → {} outputs · {} weights + {} biases",
-    param_share: "{} parameters: {}% of the network's {}.",
-    thumb_tip: "The thumbnail shows channel {} (of channels 0-{}): the most active one, with the largest sum of absolute values.",
-    shared_scale: "Shared scale",
-    shared_scale_tip: "One colour scale for all channels (compare them), or one per channel (see each one's pattern).",
-    kernels: "Kernels",
-    kernels_tip: "One row per output channel, one tile per input channel. Blue is negative, red positive: each kernel is a small pattern the layer looks for.",
-    output_maps: "Output maps",
-    output_maps_tip: "One map per output channel: where in the picture the kernel's pattern was found.",
-    hover_value: "channel {}, row {}, column {}: {}",
-    receptive_field: "Receptive field on the input",
-    conv_tip: "A convolution slides each kernel over the input and writes the dot product at every position.",
-    activation_tip: "The activation is applied to every value on its own; ReLU sets negatives to zero.",
-    before_pooling: "Before pooling",
-    after_pooling: "After pooling",
-    pool_tip: "Pooling summarises each window of a map by one number, so the maps get smaller and small shifts matter less.",
-    values: "{} = {} values",
-    downstream: "Downstream, {} needs {} weights with this pooling, {} without it.",
-    window_values: "Window values",
-    max_marked: "max = {} (marked)",
-    mean_is: "mean = {} / {} = {}",
-    blurmax_note: "Blur-max takes the max at stride 1, then blurs and sub-samples: the value shown is the engine's.",
-    sweep_window: "Sweep the window",
-    hover_pooled: "Hover a pooled cell to see its window.",
-    gap_tip: "Global average pooling replaces each map by its mean: one number per channel.",
-    gmp_tip: "Global max pooling replaces each map by its largest value: one number per channel.",
-    adaptive_pool_tip: "Adaptive pooling splits each map into a fixed grid of windows (overlapping where the size does not divide) and pools each window, whatever the input size.",
-    batch_norm_tip: "Batch normalisation shifts and scales each channel by statistics learnt in training, then by a learnt gamma and beta: the channels come out on a similar scale.",
-    flatten_tip: "Flatten lays the maps out as one long vector, channel by channel, row by row (C, H, W order).",
-    flattened: "Flattened vector",
-    channel: "ch {}",
-    dense_tip: "A fully-connected layer: every output is a weighted sum of every input, plus a bias.",
-    templates: "Weights per class, reshaped to the maps",
-    templates_tip: "Each class's weights laid back over the pooled maps: red regions raise that class's score, blue ones lower it.",
-    logits: "Logits",
-    probabilities: "Probabilities",
-    probabilities_tip: "Softmax turns the logits into probabilities that add up to 1.",
-    dropout: "Dropout",
-    dropout_rate: "Rate",
-    resample_mask: "Resample mask",
-    dropout_note: "In training, dropout switches random units off so the dense layer cannot lean on a few of them; this fights over-fitting. At test time it is off.",
-    dropout_none: "This model has no dropout layer; open fc-dropout to try it.",
-    dropped: "{} of {} units dropped",
-    history: "Training history",
-    compare_with: "Compare with",
-    compare_none: "nothing",
-    compare_tip: "Draw another sample model's learning curves (dashed) beside this one's: fc-overfit against fc-dropout shows what dropout does to the gap between training and test accuracy.",
-    train_acc: "train accuracy",
-    test_acc: "test accuracy",
-    epoch: "epoch",
-    softmax_tip: "Softmax: exp of each logit divided by the sum of all of them.",
-    cut_short: "The dense layers do not fit this pooling window, so the network stops before them: {}",
-    legend: "{} … {}",
-    tab_explorer: "Explorer",
-    tab_lab: "Translation lab",
-    tab_lab_tip: "Shift the input and watch every stage change (key T).",
-    shift_tip: "Move the input by whole pixels (arrow keys while the lab is shown).",
-    fill: "Fill",
-    fill_tip: "What fills the pixels the shift uncovers: zeros, the nearest edge pixel, or the pixels that fell off the other side.",
-    fill_zero: "zero",
-    fill_edge: "edge",
-    fill_wrap: "wrap",
-    lab_stage: "Stage",
-    lab_caption: "Convolution maps move with the input: shift the picture and the same pattern appears shifted. Pooling makes each cell cover several pixels, so after pooling small shifts change little. A shift that is not a multiple of a stage's stride never lines up with its cells, so that stage can never reproduce it exactly.",
-    lab_original: "Original",
-    lab_shifted: "Shifted by ({}, {})",
-    lab_difference: "Difference at the same positions (shifted − original)",
-    lab_aligned: "Aligned difference: shifted − original moved by ({}, {}) cells, where both overlap",
-    lab_aligned_unavailable: "No aligned view: the shift ({}, {}) is not a whole number of this stage's cells (stride {}×{}), so no cell of the original lines up with a cell of the shifted maps.",
-    lab_aligned_vector: "No aligned view: this stage is a vector without positions.",
-    lab_aligned_none: "No aligned view: the shifted maps and the original do not overlap.",
-    lab_channels_shown: "Showing {} of {} channels.",
-    lab_scale: "One colour scale for all views:",
-    col_stage: "Stage",
-    col_stride: "Stride",
-    col_same: "Same-position similarity",
-    col_aligned: "Aligned similarity",
-    lab_table_tip: "Cosine similarity between the original's and the shifted input's outputs: 1 means unchanged. Aligned: after moving the original by the shift in this stage's cells (only when the shift is a whole number of cells).",
-    lab_prediction: "Original class {}: probability {} before, {} after the shift. The shifted input is read as {}.",
-    sweep_heading: "Sweep",
-    sweep_axis: "Along",
-    axis_both: "both (grid)",
-    compare_modes: "compare pooling modes",
-    compare_modes_tip: "Run the sweep with max, average and blur-max pooling and overlay the curves (solid, dashed, dotted).",
-    run_sweep: "Run sweep",
-    stop_sweep: "Stop",
-    stop_sweep_tip: "Stop the sweep (Esc); the curves of the last finished sweep stay.",
-    sweep_tip: "Shift the input by every amount up to {} pixels and measure each stage (on all cores, in the background).",
-    sweep_hint: "Run a sweep to plot similarity against shift.",
-    sweep_shift: "shift (pixels)",
-    axis_time: "time (frames)",
-    axis_frequency: "frequency (mel bands)",
-    sweep_shift_audio: "shift (frames along time, mel bands along frequency)",
-    sweep_distance: "shift distance (pixels)",
-    sweep_similarity: "similarity / probability",
-    sweep_probability: "P(original class)",
-    sweep_changes: "prediction changes",
-    sweep_modes_note: "One panel per pooling mode, on the same axes. Solid lines: max pooling; dashed: average; dotted: blur-max.",
-    heat_heading: "Over every (dx, dy): {} and the original class's probability",
-    heat_note: "Centre: no shift; edges: ±{} px (right and down are positive). Bright: unchanged.",
-    // every-model-answers
-    no_classifier: "No prediction: this network has no classifier (it ends in feature maps, not classes).",
-    pool_modes: ["max", "avg", "blur-max"],
-    layer_types: [
-        "conv2d",
-        "relu",
-        "leaky_relu",
-        "sigmoid",
-        "tanh",
-        "pool2d",
-        "global_avg_pool",
-        "flatten",
-        "dense",
-        "dropout",
-        "softmax",
-    ],
-    mnist_style: "Centre like MNIST",
-    mnist_style_tip: "Crop the drawing to its ink, scale it to fit 20x20 and centre it by its centre of mass in 28x28, the way the MNIST digits were made. Off: the whole canvas is shrunk to 28x28.",
-    network_sees_centred: "What the network sees (centred like MNIST)",
-    sweep_stale: "This sweep was run before the model, input or pooling changed: run it again to update it.",
-    sweep_note: "Curves: same-position similarity per stage, and the probability of the unshifted input's class. Red crosses: shifts where the prediction changes.",
-    // classroom-views
-    lab_identical: "identical (max |diff| = 0)",
-    lab_max_diff: "max |diff| = {}",
-    train_loss: "train loss",
-    test_loss: "test loss",
-    accuracy: "accuracy",
-    loss: "loss",
-    history_zoomed: "zoomed",
-    history_full: "0 – 1",
-    history_zoom_tip: "Zoomed: the accuracy axis fits the curves after the first tenth of the epochs, so the gap between training and test accuracy shows. 0 – 1: the whole scale.",
-    hidden_units: "Hidden units: the layer's {} outputs",
-    hidden_units_tip: "A hidden layer's outputs are not classes: each unit is a feature the next layer combines. One cell per unit, row by row; hover a cell for its value.",
-    unit_templates: "Weights of the {} most active units, reshaped to the maps",
-    unit_templates_tip: "Each unit's weights laid back over the pooled maps: red regions raise the unit's value, blue ones lower it.",
-    unit_name: "unit {}",
-    unit_value: "unit {}: {}",
-    unit_dropped: "dropped",
-    units_grid: "{} units in a {} × {} grid",
-    units_grid_dropped: "{} units in a {} × {} grid, {} crossed out (dropped)",
-    sweep_changes_band: "prediction changes (red strip at the bottom; on the grid, darker = more of the shifts at that distance)",
-    // app-robust
-    notice_settings: "The saved settings could not be read, so the defaults are used: {}",
-    notice_settings_save: "The settings could not be saved: {}",
-    notice_model: "The last model could not be opened again, so {} is shown: {}",
-    notice_requested_model: "The model given on the command line could not be opened, so {} is shown: {}",
-    notice_image: "The last picture could not be opened again, so a sample is shown: {}",
-    notice_requested_image: "The picture given on the command line could not be opened, so a sample is shown: {}",
-    notice_builtin: "No model file could be opened: showing a built-in network with untrained weights.",
-    dismiss: "Dismiss",
-    dismiss_tip: "Hide this message",
-    // conv-arithmetic
-    arith_title: "Arithmetic",
-    arith_hint: "Hover a cell of the output maps, or press I J K L to step (U / O: channel).",
-    arith_cell: "channel {}, row {}, column {}",
-    arith_in_channel: "Input channel {} of {} (click a sum below for another)",
-    arith_patch: "Input patch",
-    arith_kernel: "Kernel",
-    arith_products: "Products",
-    arith_channel_sums: "Sum of each input channel's products:",
-    arith_total: "Σ {} + bias {} = {}",
-    arith_after: "after {}: {}",
-    arith_animate: "Animate",
-    arith_stop: "Stop",
-    arith_animate_tip: "Slide the kernel over the input row by row, filling in the output map cell by cell.",
-    arith_speed: "cells/s",
-    arith_unit: "unit {} of {}",
-    arith_dense_sum: "the sum of {} inputs × their weights",
-    arith_top: "Largest contributions by |x·w|:",
-    arith_input: "input x",
-    arith_weight: "weight w",
-    arith_rest: "all others",
-    arith_show: "Arithmetic",
-    arith_show_tip: "Show the arithmetic of the selected output value beside the maps.",
-    key_step_cell: "Arithmetic: move the selected cell",
-    key_step_channel: "Arithmetic: previous / next channel",
-    lessons: "Lessons",
-    lessons_tip: "A lesson sets the app up step by step and shows each claim about pooling and fully-connected layers next to the numbers this network just produced (F2).",
-    lesson_step: "Step {} of {}",
-    lesson_prev: "◀ Previous",
-    lesson_next: "Next ▶",
-    lesson_keys_tip: "PageUp / PageDown (what presenter remotes send)",
-    lesson_reset: "Reset step",
-    lesson_reset_tip: "Puts back this step's model, picture, stage and settings after you changed them.",
-    lesson_close: "Close lesson",
-    lesson_measuring: "Measuring: the numbers marked … appear when the sweep finishes.",
-    lesson_unknown: "This step's text asks for numbers this network does not have: {}.",
-    lesson_no_model: "No sample model named \"{}\".",
-    lesson_no_stage: "No stage \"{}\" in {}.",
-    lesson_pick: "Open a lesson:",
-    lesson_own: "Your own lesson: convscope --lesson my-lesson.toml (see docs/lessons.md).",
-    key_lessons: "Show or hide the lessons",
-    key_next_lesson_step: "Next step of the lesson",
-    key_prev_lesson_step: "Previous step of the lesson",
-    keys_in_lesson: "While a lesson is open",
-    tab_train: "Train",
-    tab_train_tip: "Train a network here and watch it learn.",
-    train_arch: "Architecture",
-    train_arch_current: "open model: {}",
-    train_arch_tip: "The layers to train; their weights are drawn anew from the seed.",
-    train_data: "Data",
-    data_mnist: "MNIST digits",
-    data_fashion: "Fashion-MNIST",
-    data_shapes: "Shapes (64x64)",
-    train_images: "Training images",
-    train_images_tip: "Few images and many weights: the network learns them by heart (over-fits).",
-    train_epochs: "Epochs",
-    learning_rate: "Learning rate",
-    train_batch: "Batch",
-    train_seed: "Seed",
-    as_arch: "as the architecture",
-    train_pool: "Pooling",
-    weight_decay: "Weight decay",
-    augment: "Augmentation",
-    aug_shift: "shift ±px",
-    aug_noise: "noise",
-    train_start: "Start",
-    train_pause: "Pause",
-    train_resume: "Resume",
-    train_stop: "Stop",
-    save_run: "Save model…",
-    open_run: "Open in explorer",
-    follow: "Follow training",
-    follow_tip: "The explorer shows the network as it is now, updated every {} steps.",
-    clear_runs: "Clear earlier runs",
-    run_preparing: "Loading data…",
-    run_progress: "Epoch {} of {} · {} images/s · {} s left",
-    run_paused: "Paused",
-    run_finished: "Finished: train {}, test {}, {} s",
-    run_stopped: "Stopped after {} epochs",
-    run_failed: "Could not train: {}",
-    no_run: "Choose the settings and press Start: the curves grow here while the network learns.",
-    batch_curve: "per batch (smoothed)",
-    kernels_title: "First layer's kernels",
-    maps_title: "Its feature maps of the input",
-    snapshot_step: "step {}",
-    snapshot_final: "trained",
-};
-
-pub static ZH: Strings = Strings {
-    app_title: "convscope",
-    model: "模型",
-    open_model: "打开模型文件…",
-    open_image: "打开图片…",
-    open_image_tip: "打开一张图片（Ctrl+O），或把图片拖到窗口上。",
-    pooling: "池化：{}",
-    pooling_tip: "在最大池化、平均池化和模糊最大池化之间切换所有池化层（按 M 键）。最大池化保留每个窗口中最强的响应，平均池化保留它们的平均值。",
-    window: "窗口",
-    window_as_trained: "按训练设置",
-    window_tip: "池化核大小 / 步幅。步幅越大，特征图缩得越小。",
-    load_twin: "加载 {} 权重",
-    twin_tip: "加载用这种池化方式训练的孪生模型。",
-    trained_other_mode: "这些权重是用 {} 池化训练的：数字是真实的，但网络从未学习过使用 {}。",
-    play: "▶ 播放",
-    stop: "■ 停止",
-    play_tip: "自动逐层播放，适合课堂讲解。",
-    language: "语言",
-    dark: "深色",
-    light: "浅色",
-    presentation: "演示模式",
-    presentation_tip: "放大整个界面以便投影（Ctrl+/Ctrl- 缩放，F11 全屏）。",
-    keys: "快捷键",
-    keys_tip: "所有键盘快捷键（F1）。",
-    keys_title: "键盘快捷键",
-    keys_anywhere: "任何时候",
-    keys_in_lab: "在平移实验中（优先）",
-    key_next_stage: "下一层",
-    key_prev_stage: "上一层",
-    key_first_stage: "第一层（输入）",
-    key_last_stage: "最后一层（输出）",
-    key_cycle_pool: "切换池化：最大、平均、抗混叠最大",
-    key_toggle_lab: "浏览 / 平移实验",
-    key_fullscreen: "全屏",
-    key_open_image: "打开图片",
-    key_nudge: "图像平移一个像素 {}",
-    key_cancel_sweep: "停止正在进行的扫描",
-    key_zoom: "放大 / 缩小整个窗口",
-    key_help: "显示或隐藏此列表",
-    export_png: "导出 PNG…",
-    export_tip: "把这一层的特征图保存为 PNG，用于幻灯片。",
-    // file-browser
-    browse_open_image: "打开图片",
-    browse_open_model: "打开模型",
-    browse_export: "导出 PNG",
-    browse_up: "上一级",
-    browse_up_tip: "包含此文件夹的文件夹",
-    browse_open: "打开",
-    browse_save: "保存",
-    browse_cancel: "取消",
-    browse_file_name: "文件名：",
-    browse_empty: "这里没有文件夹或匹配的文件。",
-    browse_no_system_dialog: "没有出现系统文件对话框（没有桌面门户或 zenity）：改用 convscope 自带的。",
-    browse_unreadable: "无法读取 {}：{}",
-    saved: "已保存 {}",
-    loading: "正在加载…",
-    input: "输入",
-    input_stage: "输入",
-    samples: "示例",
-    draw: "手写",
-    draw_tip: "用鼠标写一个数字：网络会在你书写时实时识别。",
-    brush: "笔刷",
-    canvas_label: "手写画布",
-    clear: "清除",
-    original: "原图",
-    network_sees: "网络看到的",
-    network_sees_tip: "图片经过裁剪、缩放到模型的输入尺寸、转为灰度或保留 RGB，再用模型的均值和标准差归一化。",
-    drop_hint: "把图片或模型文件拖到这里。",
-    prediction: "预测：{}（{}%）",
-    no_prediction: "没有预测：网络在全连接层之前被截断了。",
-    params: "{} 个参数",
-    conv_summary: "{} → {} 个通道 · 卷积核 {}x{} · 步幅 {} · 填充 {}",
-    dense_summary: "{} 个输入 → {} 个输出 · {} 个权重 + {} 个偏置",
-    param_share: "{} 个参数，占整个网络参数的 {}%（共 {} 个）。",
-    thumb_tip: "缩略图显示通道 {}（通道 0-{} 中）：最活跃的一个，绝对值之和最大。",
-    shared_scale: "统一色标",
-    shared_scale_tip: "所有通道使用同一色标（便于比较），或每个通道各用一个色标（看清各自的图案）。",
-    kernels: "卷积核",
-    kernels_tip: "每行一个输出通道，每格一个输入通道。蓝色为负，红色为正：每个卷积核是该层寻找的一个小图案。",
-    output_maps: "输出特征图",
-    output_maps_tip: "每个输出通道一张图：显示卷积核的图案在图片中出现的位置。",
-    hover_value: "通道 {}，第 {} 行，第 {} 列：{}",
-    receptive_field: "在输入上的感受野",
-    conv_tip: "卷积把每个卷积核在输入上滑动，在每个位置写下点积。",
-    activation_tip: "激活函数逐个作用于每个值；ReLU 把负值变为零。",
-    before_pooling: "池化前",
-    after_pooling: "池化后",
-    pool_tip: "池化用一个数概括特征图的每个窗口，使特征图变小，也让小的平移影响更小。",
-    values: "{} = {} 个值",
-    downstream: "在后面，{} 使用这个池化需要 {} 个权重，不用池化需要 {} 个。",
-    window_values: "窗口中的值",
-    max_marked: "最大值 = {}（已标出）",
-    mean_is: "平均值 = {} / {} = {}",
-    blurmax_note: "模糊最大池化先以步幅 1 取最大值，再模糊并下采样：显示的是引擎算出的值。",
-    sweep_window: "窗口扫过",
-    hover_pooled: "把鼠标移到池化后的格子上，查看它的窗口。",
-    gap_tip: "全局平均池化用平均值代替每张特征图：每个通道一个数。",
-    gmp_tip: "全局最大池化用最大值代替每张特征图：每个通道一个数。",
-    adaptive_pool_tip: "自适应池化把每张特征图分成固定数目的窗口（尺寸不能整除时窗口会重叠），再对每个窗口池化，与输入尺寸无关。",
-    batch_norm_tip: "批归一化用训练时学到的统计量平移并缩放每个通道，再乘以学到的 gamma、加上 beta：各通道输出的尺度相近。",
-    flatten_tip: "展平把特征图排成一个长向量：逐通道、逐行（C、H、W 顺序）。",
-    flattened: "展平后的向量",
-    channel: "通道 {}",
-    dense_tip: "全连接层：每个输出都是所有输入的加权和再加偏置。",
-    templates: "每个类别的权重，还原成特征图的形状",
-    templates_tip: "把每个类别的权重铺回池化后的特征图上：红色区域提高该类别的得分，蓝色区域降低得分。",
-    logits: "Logits（未归一化得分）",
-    probabilities: "概率",
-    probabilities_tip: "Softmax 把 logits 变成总和为 1 的概率。",
-    dropout: "Dropout（随机失活）",
-    dropout_rate: "比例",
-    resample_mask: "重新抽样掩码",
-    dropout_note: "训练时，dropout 随机关掉一些单元，使全连接层不能只依赖少数几个单元，从而减轻过拟合。测试时它是关闭的。",
-    dropout_none: "这个模型没有 dropout 层；打开 fc-dropout 试试。",
-    dropped: "丢弃了 {} 个单元（共 {} 个）",
-    history: "训练历史",
-    compare_with: "对比",
-    compare_none: "不对比",
-    compare_tip: "在本模型的学习曲线旁画出另一个示例模型的曲线（虚线）：fc-overfit 与 fc-dropout 对比，可以看到 dropout 如何缩小训练准确率与测试准确率之间的差距。",
-    train_acc: "训练准确率",
-    test_acc: "测试准确率",
-    epoch: "轮次",
-    softmax_tip: "Softmax：每个 logit 取指数，再除以所有指数之和。",
-    cut_short: "全连接层不适合这个池化窗口，所以网络在它们之前停止：{}",
-    legend: "{} … {}",
-    tab_explorer: "逐层浏览",
-    tab_lab: "平移实验",
-    tab_lab_tip: "平移输入，观察每一层如何变化（按键 T）。",
-    shift_tip: "按整像素移动输入（实验页中可用方向键）。",
-    fill: "填充",
-    fill_tip: "平移后空出的像素用什么填：零、最近的边缘像素，或从另一边移出的像素。",
-    fill_zero: "零",
-    fill_edge: "边缘",
-    fill_wrap: "环绕",
-    lab_stage: "层",
-    lab_caption: "卷积特征图随输入一起移动：平移图片，同样的图案也跟着平移。池化让每个单元覆盖多个像素，所以池化之后小的平移改变不大。平移量不是某层步幅的整数倍时，它与该层的单元对不齐，该层永远无法精确重现它。",
-    lab_original: "原图",
-    lab_shifted: "平移 ({}, {}) 后",
-    lab_difference: "相同位置的差（平移后 − 原图）",
-    lab_aligned: "对齐后的差：平移后 − 原图移动 ({}, {}) 个单元，仅重叠部分",
-    lab_aligned_unavailable: "没有对齐视图：平移 ({}, {}) 不是该层单元的整数倍（步幅 {}×{}），原图的单元与平移后的单元对不齐。",
-    lab_aligned_vector: "没有对齐视图：该层是没有位置的向量。",
-    lab_aligned_none: "没有对齐视图：平移后的特征图与原图没有重叠。",
-    lab_channels_shown: "显示 {} / {} 个通道。",
-    lab_scale: "所有视图共用一个色标：",
-    col_stage: "层",
-    col_stride: "累计步幅",
-    col_same: "相同位置相似度",
-    col_aligned: "对齐后相似度",
-    lab_table_tip: "原输入与平移后输入在该层输出的余弦相似度：1 表示没有变化。对齐：先把原图按该层单元数移动再比较（仅当平移是整数个单元时）。",
-    lab_prediction: "原类别 {}：平移前概率 {}，平移后 {}。平移后的输入被识别为 {}。",
-    sweep_heading: "扫描",
-    sweep_axis: "方向",
-    axis_both: "两者（网格）",
-    compare_modes: "比较池化方式",
-    compare_modes_tip: "分别用最大、平均和模糊最大池化扫描，并叠加曲线（实线、虚线、点线）。",
-    run_sweep: "运行扫描",
-    stop_sweep: "停止",
-    stop_sweep_tip: "停止扫描（Esc）；上一次完成的扫描曲线保留。",
-    sweep_tip: "把输入平移所有不超过 {} 像素的量并测量每一层（后台多核运行）。",
-    sweep_hint: "运行扫描以绘制相似度随平移的变化。",
-    sweep_shift: "平移（像素）",
-    axis_time: "时间（帧）",
-    axis_frequency: "频率（梅尔频带）",
-    sweep_shift_audio: "平移（时间方向为帧，频率方向为梅尔频带）",
-    sweep_distance: "平移距离（像素）",
-    sweep_similarity: "相似度 / 概率",
-    sweep_probability: "原类别概率",
-    sweep_changes: "预测改变",
-    sweep_modes_note: "每种池化方式一个面板，坐标轴相同。实线：最大池化；虚线：平均池化；点线：模糊最大池化。",
-    heat_heading: "所有 (dx, dy) 上：{} 与原类别的概率",
-    heat_note: "中心：未平移；边缘：±{} 像素（向右、向下为正）。越亮越接近原样。",
-    // every-model-answers
-    no_classifier: "没有预测：这个网络没有分类器（它输出的是特征图，而不是类别）。",
-    pool_modes: ["最大", "平均", "模糊最大"],
-    layer_types: [
-        "卷积",
-        "ReLU",
-        "Leaky ReLU",
-        "Sigmoid",
-        "Tanh",
-        "池化",
-        "全局平均池化",
-        "展平",
-        "全连接",
-        "随机失活",
-        "Softmax",
-    ],
-    mnist_style: "像 MNIST 一样居中",
-    mnist_style_tip: "把画裁到笔迹的范围，等比缩放到 20x20 以内，再按质心放到 28x28 的中央：MNIST 数字就是这样做出来的。关闭时整个画布缩小到 28x28。",
-    network_sees_centred: "网络看到的（按 MNIST 方式居中）",
-    sweep_stale: "该扫描是在模型、输入或池化改变之前运行的：请重新运行以更新。",
-    sweep_note: "曲线：各层相同位置相似度，以及未平移时类别的概率。红叉：预测改变的平移。",
-    // classroom-views
-    lab_identical: "完全相同（最大 |差| = 0）",
-    lab_max_diff: "最大 |差| = {}",
-    train_loss: "训练损失",
-    test_loss: "测试损失",
-    accuracy: "准确率",
-    loss: "损失",
-    history_zoomed: "放大",
-    history_full: "0 – 1",
-    history_zoom_tip: "放大：准确率坐标轴只容纳前十分之一轮次之后的曲线，这样训练准确率与测试准确率之间的差距清晰可见。0 – 1：完整刻度。",
-    hidden_units: "隐藏单元：该层的 {} 个输出",
-    hidden_units_tip: "隐藏层的输出不是类别：每个单元是下一层要组合的一个特征。每个单元一格，逐行排列；把鼠标移到格子上查看它的值。",
-    unit_templates: "最活跃的 {} 个单元的权重，还原成特征图的形状",
-    unit_templates_tip: "把每个单元的权重铺回池化后的特征图上：红色区域提高该单元的值，蓝色区域降低它。",
-    unit_name: "单元 {}",
-    unit_value: "单元 {}：{}",
-    unit_dropped: "已丢弃",
-    units_grid: "{} 个单元，排成 {} × {} 的网格",
-    units_grid_dropped: "{} 个单元，排成 {} × {} 的网格，其中 {} 个被划掉（丢弃）",
-    sweep_changes_band: "预测改变（底部的红色条带；网格扫描中，颜色越深表示该距离上改变的平移越多）",
-    // app-robust
-    notice_settings: "无法读取保存的设置，已改用默认设置：{}",
-    notice_settings_save: "无法保存设置：{}",
-    notice_model: "无法再次打开上次的模型，现显示 {}：{}",
-    notice_requested_model: "无法打开命令行指定的模型，现显示 {}：{}",
-    notice_image: "无法再次打开上次的图片，现显示示例图片：{}",
-    notice_requested_image: "无法打开命令行指定的图片，现显示示例图片：{}",
-    notice_builtin: "没有能打开的模型文件：现显示一个权重未经训练的内置网络。",
-    dismiss: "关闭",
-    dismiss_tip: "隐藏此消息",
-    // conv-arithmetic
-    arith_title: "运算过程",
-    arith_hint: "把鼠标移到输出特征图的某一格上，或按 I J K L 逐格移动（U / O：换通道）。",
-    arith_cell: "通道 {}，第 {} 行，第 {} 列",
-    arith_in_channel: "输入通道 {}（共 {} 个；点下面的和可换通道）",
-    arith_patch: "输入区域",
-    arith_kernel: "卷积核",
-    arith_products: "逐元素乘积",
-    arith_channel_sums: "各输入通道乘积之和：",
-    arith_total: "Σ {} + 偏置 {} = {}",
-    arith_after: "经过 {} 后：{}",
-    arith_animate: "动画演示",
-    arith_stop: "停止",
-    arith_animate_tip: "让卷积核逐行滑过输入，一格一格地填出输出特征图。",
-    arith_speed: "格/秒",
-    arith_unit: "第 {} 个单元（共 {} 个）",
-    arith_dense_sum: "{} 个输入与其权重的乘积之和",
-    arith_top: "按 |x·w| 排列的最大贡献：",
-    arith_input: "输入 x",
-    arith_weight: "权重 w",
-    arith_rest: "其余各项",
-    arith_show: "运算过程",
-    arith_show_tip: "在特征图旁显示所选输出值的计算过程。",
-    key_step_cell: "运算过程：移动所选的格",
-    key_step_channel: "运算过程：上一个 / 下一个通道",
-    lessons: "课程",
-    lessons_tip: "课程一步步设置应用，并把关于池化层和全连接层的每个说法，与该网络刚刚算出的数字放在一起展示（F2）。",
-    lesson_step: "第 {} 步，共 {} 步",
-    lesson_prev: "◀ 上一步",
-    lesson_next: "下一步 ▶",
-    lesson_keys_tip: "PageUp / PageDown（翻页笔发送的按键）",
-    lesson_reset: "重置本步",
-    lesson_reset_tip: "在你改动之后，恢复本步的模型、图片、层和设置。",
-    lesson_close: "关闭课程",
-    lesson_measuring: "正在测量：标为 … 的数字会在扫描完成后出现。",
-    lesson_unknown: "本步的文本需要该网络没有的数字：{}。",
-    lesson_no_model: "没有名为“{}”的示例模型。",
-    lesson_no_stage: "层“{}”不在 {} 中。",
-    lesson_pick: "打开一个课程：",
-    lesson_own: "自己的课程：convscope --lesson my-lesson.toml（见 docs/lessons.md）。",
-    key_lessons: "显示或隐藏课程",
-    key_next_lesson_step: "课程的下一步",
-    key_prev_lesson_step: "课程的上一步",
-    keys_in_lesson: "课程打开时",
-    tab_train: "训练",
-    tab_train_tip: "在这里训练网络，看它如何学习。",
-    train_arch: "网络结构",
-    train_arch_current: "当前模型：{}",
-    train_arch_tip: "要训练的层；权重按随机种子重新初始化。",
-    train_data: "数据集",
-    data_mnist: "MNIST 手写数字",
-    data_fashion: "Fashion-MNIST 服饰",
-    data_shapes: "形状（64x64）",
-    train_images: "训练图片数",
-    train_images_tip: "图片少而权重多：网络会把它们背下来（过拟合）。",
-    train_epochs: "轮数",
-    learning_rate: "学习率",
-    train_batch: "批大小",
-    train_seed: "随机种子",
-    as_arch: "按网络结构",
-    train_pool: "池化",
-    weight_decay: "权重衰减",
-    augment: "数据增强",
-    aug_shift: "平移 ±像素",
-    aug_noise: "噪声",
-    train_start: "开始",
-    train_pause: "暂停",
-    train_resume: "继续",
-    train_stop: "停止",
-    save_run: "保存模型…",
-    open_run: "在逐层浏览中打开",
-    follow: "跟随训练",
-    follow_tip: "逐层浏览显示网络此刻的样子，每 {} 步更新一次。",
-    clear_runs: "清除之前的运行",
-    run_preparing: "正在加载数据…",
-    run_progress: "第 {} / {} 轮 · 每秒 {} 张 · 剩余 {} 秒",
-    run_paused: "已暂停",
-    run_finished: "完成：训练 {}，测试 {}，{} 秒",
-    run_stopped: "在 {} 轮后停止",
-    run_failed: "无法训练：{}",
-    no_run: "选择设置后按“开始”：网络学习时，曲线会在这里增长。",
-    batch_curve: "每批（平滑）",
-    kernels_title: "第一层卷积核",
-    maps_title: "它对当前输入的特征图",
-    snapshot_step: "第 {} 步",
-    snapshot_final: "训练完成",
-};
+strings! {
+    /// The language's own name, for the language switch.
+    language_name,
+    app_title,
+    model,
+    open_model,
+    open_image,
+    open_image_tip,
+    pooling,
+    pooling_tip,
+    window,
+    window_as_trained,
+    window_tip,
+    load_twin,
+    twin_tip,
+    trained_other_mode,
+    play,
+    stop,
+    play_tip,
+    language,
+    dark,
+    light,
+    presentation,
+    presentation_tip,
+    keys,
+    keys_tip,
+    keys_title,
+    keys_anywhere,
+    keys_in_lab,
+    key_next_stage,
+    key_prev_stage,
+    key_first_stage,
+    key_last_stage,
+    key_cycle_pool,
+    key_toggle_lab,
+    key_fullscreen,
+    key_open_image,
+    key_nudge,
+    key_cancel_sweep,
+    key_zoom,
+    key_help,
+    export_png,
+    export_tip,
+    browse_open_image,
+    browse_open_model,
+    browse_export,
+    browse_up,
+    browse_up_tip,
+    browse_open,
+    browse_save,
+    browse_cancel,
+    browse_file_name,
+    browse_empty,
+    browse_no_system_dialog,
+    browse_unreadable,
+    saved,
+    loading,
+    input,
+    input_stage,
+    samples,
+    draw,
+    draw_tip,
+    brush,
+    canvas_label,
+    clear,
+    original,
+    network_sees,
+    network_sees_tip,
+    drop_hint,
+    prediction,
+    no_prediction,
+    params,
+    conv_summary,
+    dense_summary,
+    param_share,
+    thumb_tip,
+    shared_scale,
+    shared_scale_tip,
+    kernels,
+    kernels_tip,
+    output_maps,
+    output_maps_tip,
+    hover_value,
+    receptive_field,
+    conv_tip,
+    activation_tip,
+    before_pooling,
+    after_pooling,
+    pool_tip,
+    values,
+    downstream,
+    window_values,
+    max_marked,
+    mean_is,
+    blurmax_note,
+    sweep_window,
+    hover_pooled,
+    gap_tip,
+    gmp_tip,
+    adaptive_pool_tip,
+    batch_norm_tip,
+    flatten_tip,
+    flattened,
+    channel,
+    dense_tip,
+    templates,
+    templates_tip,
+    logits,
+    probabilities,
+    probabilities_tip,
+    dropout,
+    dropout_rate,
+    resample_mask,
+    dropout_note,
+    dropout_none,
+    dropped,
+    history,
+    compare_with,
+    compare_none,
+    compare_tip,
+    train_acc,
+    test_acc,
+    epoch,
+    softmax_tip,
+    cut_short,
+    legend,
+    tab_explorer,
+    tab_lab,
+    tab_lab_tip,
+    shift_tip,
+    fill,
+    fill_tip,
+    fill_zero,
+    fill_edge,
+    fill_wrap,
+    lab_stage,
+    lab_caption,
+    lab_original,
+    lab_shifted,
+    lab_difference,
+    lab_aligned,
+    lab_aligned_unavailable,
+    lab_aligned_vector,
+    lab_aligned_none,
+    lab_channels_shown,
+    lab_scale,
+    col_stage,
+    col_stride,
+    col_same,
+    col_aligned,
+    lab_table_tip,
+    lab_prediction,
+    sweep_heading,
+    sweep_axis,
+    axis_both,
+    compare_modes,
+    compare_modes_tip,
+    run_sweep,
+    sweep_tip,
+    stop_sweep,
+    stop_sweep_tip,
+    sweep_hint,
+    sweep_shift,
+    /// For audio models: the lab's x axis is time and its y axis frequency.
+    axis_time,
+    axis_frequency,
+    sweep_shift_audio,
+    sweep_distance,
+    sweep_similarity,
+    sweep_probability,
+    sweep_changes,
+    sweep_note,
+    sweep_stale,
+    sweep_modes_note,
+    heat_heading,
+    heat_note,
+    no_classifier,
+    /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
+    pool_modes[3],
+    /// Layer types by name, in the order of [`LAYER_TYPES`].
+    layer_types[11],
+    mnist_style,
+    mnist_style_tip,
+    network_sees_centred,
+    lab_identical,
+    lab_max_diff,
+    train_loss,
+    test_loss,
+    accuracy,
+    loss,
+    history_zoomed,
+    history_full,
+    history_zoom_tip,
+    hidden_units,
+    hidden_units_tip,
+    unit_templates,
+    unit_templates_tip,
+    unit_name,
+    unit_value,
+    unit_dropped,
+    units_grid,
+    units_grid_dropped,
+    sweep_changes_band,
+    notice_settings,
+    notice_settings_save,
+    notice_model,
+    notice_requested_model,
+    notice_image,
+    notice_requested_image,
+    notice_builtin,
+    dismiss,
+    dismiss_tip,
+    arith_title,
+    arith_hint,
+    arith_cell,
+    arith_in_channel,
+    arith_patch,
+    arith_kernel,
+    arith_products,
+    arith_channel_sums,
+    arith_total,
+    arith_after,
+    arith_animate,
+    arith_stop,
+    arith_animate_tip,
+    arith_speed,
+    arith_unit,
+    arith_dense_sum,
+    arith_top,
+    arith_input,
+    arith_weight,
+    arith_rest,
+    arith_show,
+    arith_show_tip,
+    key_step_cell,
+    key_step_channel,
+    lessons,
+    lessons_tip,
+    lesson_step,
+    lesson_prev,
+    lesson_next,
+    lesson_keys_tip,
+    lesson_reset,
+    lesson_reset_tip,
+    lesson_close,
+    lesson_measuring,
+    lesson_unknown,
+    lesson_no_model,
+    lesson_no_stage,
+    lesson_pick,
+    lesson_own,
+    key_lessons,
+    key_next_lesson_step,
+    key_prev_lesson_step,
+    keys_in_lesson,
+    tab_train,
+    tab_train_tip,
+    train_arch,
+    train_arch_current,
+    train_arch_tip,
+    train_data,
+    data_mnist,
+    data_fashion,
+    data_shapes,
+    train_images,
+    train_images_tip,
+    train_epochs,
+    learning_rate,
+    train_batch,
+    train_seed,
+    as_arch,
+    train_pool,
+    weight_decay,
+    augment,
+    aug_shift,
+    aug_noise,
+    train_start,
+    train_pause,
+    train_resume,
+    train_stop,
+    save_run,
+    open_run,
+    follow,
+    follow_tip,
+    clear_runs,
+    run_preparing,
+    run_progress,
+    run_paused,
+    run_finished,
+    run_stopped,
+    run_failed,
+    no_run,
+    batch_curve,
+    kernels_title,
+    maps_title,
+    snapshot_step,
+    snapshot_final,
+}
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.
 /// The `type` names of the model format, in the order of [`Strings::layer_types`].
@@ -1029,36 +645,112 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fill_replaces_in_order_and_keeps_extra_braces() {
+    fn fill_replaces_in_order_or_by_number_and_keeps_other_braces() {
         assert_eq!(fill("{} of {}", &[&3, &"x"]), "3 of x");
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
         assert_eq!(fill("none", &[&1]), "none");
+        assert_eq!(fill("{2} 的 {1}", &[&"a", &"b"]), "b 的 a");
+        assert_eq!(fill("{x} {3} {", &[&1]), "{x} {3} {");
+    }
+
+    /// The message ids and the `{N}` numbers of every message in a Fluent source.
+    fn messages(code: &str, source: &str) -> Vec<(String, Vec<String>)> {
+        let bundle = parse_ftl(code, source.to_string(), Path::new("x.ftl")).unwrap();
+        let resource = FluentResource::try_new(source.to_string()).unwrap();
+        resource
+            .entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .map(|id| {
+                let t = template(&bundle, &id).unwrap_or_default();
+                let mut numbers: Vec<String> = (1..=9)
+                    .map(|i| format!("{{{i}}}"))
+                    .filter(|n| t.contains(n.as_str()))
+                    .collect();
+                numbers.sort();
+                (id, numbers)
+            })
+            .collect()
     }
 
     #[test]
-    fn both_tables_have_the_same_placeholders() {
-        // Compare the placeholder count of every field through the Debug-free route of
-        // listing a few templates that take arguments.
-        for (en, zh) in [
-            (EN.pooling, ZH.pooling),
-            (EN.values, ZH.values),
-            (EN.downstream, ZH.downstream),
-            (EN.mean_is, ZH.mean_is),
-            (EN.prediction, ZH.prediction),
-            (EN.hover_value, ZH.hover_value),
-            (EN.trained_other_mode, ZH.trained_other_mode),
-            (EN.dropped, ZH.dropped),
-            (EN.cut_short, ZH.cut_short),
-            (EN.load_twin, ZH.load_twin),
-            (EN.notice_settings, ZH.notice_settings),
-            (EN.notice_settings_save, ZH.notice_settings_save),
-            (EN.notice_model, ZH.notice_model),
-            (EN.notice_requested_model, ZH.notice_requested_model),
-            (EN.notice_image, ZH.notice_image),
-            (EN.notice_requested_image, ZH.notice_requested_image),
-            (EN.browse_unreadable, ZH.browse_unreadable),
-        ] {
-            assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{en}");
+    fn every_language_has_every_message_with_the_same_numbers() {
+        let ids = Strings::message_ids();
+        let english = messages("en", BUILT_IN[0].1);
+        for (code, source) in BUILT_IN {
+            let theirs = messages(code, source);
+            for id in &ids {
+                let mine = theirs.iter().find(|(i, _)| i == id);
+                let reference = english.iter().find(|(i, _)| i == id);
+                assert!(mine.is_some(), "{code}.ftl has no message {id}");
+                assert_eq!(
+                    mine.map(|m| &m.1),
+                    reference.map(|m| &m.1),
+                    "{code}.ftl: {id} must use the same {{ $vN }} as en.ftl"
+                );
+            }
+            for (id, _) in &theirs {
+                assert!(
+                    ids.contains(id) || id == "language_name",
+                    "{code}.ftl: {id} is not used by the app"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn the_built_in_languages_load() {
+        assert_eq!(Lang::En.code(), "en");
+        assert_eq!(Lang::Zh.code(), "zh");
+        assert_eq!(Lang::En.native_name(), "English");
+        assert_eq!(Lang::Zh.native_name(), "简体中文");
+        assert_eq!(EN.play, "▶ Play");
+        assert_eq!(ZH.play, "▶ 播放");
+        assert_eq!(fill(EN.pooling, &[&"max"]), "Pooling: max");
+        assert_eq!(Lang::from_code("zh"), Lang::Zh);
+        assert_eq!(Lang::from_code("xx"), Lang::En);
+    }
+
+    #[test]
+    fn a_users_language_file_is_added_and_falls_back_to_english() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("fr.ftl"),
+            "language_name = Français\nplay = ▶ Lecture\npooling = Sous-échantillonnage : { $v1 }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("de.ftl"),
+            "language_name = Deutsch\nplay = { $v1\n",
+        )
+        .unwrap();
+        let (all, problems) = load_languages(Some(dir.path()));
+        assert_eq!(all.len(), 3);
+        let fr = &all[2];
+        assert_eq!(fr.code, "fr");
+        assert_eq!(fr.strings.language_name, "Français");
+        assert_eq!(fr.strings.play, "▶ Lecture");
+        assert_eq!(
+            fill(fr.strings.pooling, &[&"max"]),
+            "Sous-échantillonnage : max"
+        );
+        // What the file leaves out is English.
+        assert_eq!(fr.strings.open_image, EN.open_image);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("de.ftl, line 2"), "{problems:?}");
+    }
+
+    #[test]
+    fn settings_keep_the_language_by_code_and_read_old_names() {
+        assert_eq!(serde_json::to_string(&Lang::Zh).unwrap(), "\"zh\"");
+        for old in ["\"Zh\"", "\"zh\""] {
+            assert_eq!(serde_json::from_str::<Lang>(old).unwrap(), Lang::Zh);
+        }
+        assert_eq!(
+            serde_json::from_str::<Lang>("\"klingon\"").unwrap(),
+            Lang::En
+        );
     }
 }

@@ -840,6 +840,9 @@ pub(crate) struct Panels<'a> {
 /// here, before the window exists, and only through [`Settings`]' own bounds: eframe's storage
 /// is not used, so nothing stored can size the window or set a zoom the window system rejects.
 pub fn run(startup: Startup) -> Result<(), String> {
+    if let Some(dir) = settings::data_dir() {
+        i18n::install_user_languages(&dir.join("i18n"));
+    }
     let settings_file = settings::SettingsFile::default_location();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -853,12 +856,15 @@ pub fn run(startup: Startup) -> Result<(), String> {
         "convscope",
         options,
         Box::new(move |cc| {
-            Ok(Box::new(ConvscopeApp::open(
+            let mut app = ConvscopeApp::open(
                 &cc.egui_ctx,
                 settings_file,
                 &samples::default_model_dirs(),
                 &startup,
-            )))
+            );
+            app.notices
+                .extend(i18n::language_problems().iter().cloned());
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| e.to_string())

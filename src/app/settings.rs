@@ -132,7 +132,8 @@ impl SettingsFile {
 }
 
 /// The app's data folder, where eframe kept its state too.
-fn data_dir() -> Option<PathBuf> {
+/// convscope's folder for the user's files (settings, extra languages).
+pub fn data_dir() -> Option<PathBuf> {
     let home = std::env::home_dir();
     if cfg!(target_os = "macos") {
         return home.map(|h| h.join("Library/Application Support/convscope"));

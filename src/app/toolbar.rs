@@ -85,7 +85,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::ExportDialog);
         }
         ui.separator();
-        for lang in Lang::ALL {
+        for lang in Lang::all() {
             if ui
                 .selectable_label(p.settings.language == lang, lang.native_name())
                 .clicked()
