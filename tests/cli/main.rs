@@ -1,0 +1,12 @@
+//! The `convscope` command line: each test runs the built binary.
+//!
+//! One test binary per area, not one per file: each binary links the whole crate (the GUI
+//! stack included), and thirty of them filled a CI machine's disk.
+
+mod commands;
+mod error_messages;
+mod limits;
+mod own_models_doc;
+mod render;
+mod robustness;
+mod train_parity;

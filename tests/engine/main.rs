@@ -1,0 +1,17 @@
+//! The engine, readers and analyses through the library, against stored reference outputs.
+//!
+//! One test binary per area, not one per file: each binary links the whole crate (the GUI
+//! stack included), and thirty of them filled a CI machine's disk.
+
+mod arithmetic;
+mod consistency;
+mod drawing_accuracy;
+mod model_validation;
+mod new_layers;
+mod onnx_import;
+mod pooling_claims;
+mod reference_layers;
+mod reference_onnx;
+mod sample_models;
+mod train_mnist_small;
+mod weights_round_trip;

@@ -1,0 +1,19 @@
+//! GUI behaviour, driven headlessly with egui_kittest (no display, no file dialog).
+//!
+//! One test binary per area, not one per file: each binary links the whole crate (the GUI
+//! stack included), and thirty of them filled a CI machine's disk.
+
+mod answers;
+mod arith;
+mod explorer;
+mod file_browser;
+mod lab;
+mod legibility;
+mod lesson;
+mod monkey;
+mod new_layers;
+mod startup;
+mod steady;
+mod support;
+mod train;
+mod views;
