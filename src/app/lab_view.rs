@@ -27,19 +27,51 @@ impl LabView {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
                 ui.separator();
-                self.maps.ui(ui, p);
-                ui.separator();
-                // The table and the sweep side by side, so the plot is in view.
-                ui.horizontal_top(|ui| {
-                    ui.vertical(|ui| {
-                        ui.set_max_width(440.0);
-                        table::table_ui(ui, p);
+                if ui.available_width() >= BESIDE_MIN_WIDTH {
+                    // The table on the left, the maps above the sweep on the right: on a wide
+                    // screen every view gets half the height instead of what the table leaves.
+                    ui.horizontal_top(|ui| {
+                        ui.vertical(|ui| {
+                            ui.set_max_width(TABLE_WIDTH);
+                            table::table_ui(ui, p);
+                        });
+                        ui.separator();
+                        ui.vertical(|ui| {
+                            let room = ui.available_height() * 0.5;
+                            self.maps.ui(ui, p, room);
+                            ui.separator();
+                            sweep::sweep_ui(ui, p, &mut self.heat);
+                        });
                     });
+                } else {
+                    let room = maps_room_above_table(ui, p);
+                    self.maps.ui(ui, p, room);
                     ui.separator();
-                    ui.vertical(|ui| sweep::sweep_ui(ui, p, &mut self.heat));
-                });
+                    // The table and the sweep side by side, so the plot is in view.
+                    ui.horizontal_top(|ui| {
+                        ui.vertical(|ui| {
+                            ui.set_max_width(TABLE_WIDTH);
+                            table::table_ui(ui, p);
+                        });
+                        ui.separator();
+                        ui.vertical(|ui| sweep::sweep_ui(ui, p, &mut self.heat));
+                    });
+                }
             });
     }
+}
+
+/// From this width on (points), the table sits beside the maps and the sweep.
+const BESIDE_MIN_WIDTH: f32 = 900.0;
+const TABLE_WIDTH: f32 = 440.0;
+
+/// The height the maps may take above the table: what the table (a row per stage, the heading
+/// and the two-line verdict) leaves, and at least a quarter of the height.
+fn maps_room_above_table(ui: &egui::Ui, p: &Panels) -> f32 {
+    let lines = super::maps_ui::line_height(ui);
+    let table_row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    let table = (p.lab.strides.len() + 1) as f32 * table_row + 3.0 * lines + 16.0;
+    (ui.available_height() - table).max(ui.available_height() * 0.25)
 }
 
 /// A stage's name as shown: the input in the UI's language, layers by their names.

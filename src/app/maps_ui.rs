@@ -86,14 +86,6 @@ impl GridOut {
     }
 }
 
-/// The cell size (points per map pixel) that fits `cols` tiles of `w` cells into `width`.
-pub(crate) fn fit_cell(width: f32, cols: usize, w: usize, max: f32) -> f32 {
-    let cols = cols.max(1) as f32;
-    ((width - (cols - 1.0) * GAP) / (cols * w.max(1) as f32))
-        .clamp(1.0, max)
-        .floor()
-}
-
 /// The columns and cell size (points per map pixel, whole, at most `max`) that show `count`
 /// tiles of `h`x`w` cells largest inside `room`: maps shrink to fit the screen, they never
 /// spill below it. At least one point per cell, whatever the room.

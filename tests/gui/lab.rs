@@ -399,3 +399,54 @@ fn dense_and_softmax_stages_are_bars_in_the_lab() {
         .fold(0.0f32, |m, (a, b)| m.max((b - a).abs()));
     h.get_by_label(&format!("max |diff| = {max:.3}"));
 }
+
+/// The lab's views are pictures a class can read: on a laptop screen the 28x28 digit under
+/// "Original" is drawn at least 80 points wide (it was 28, one point per pixel, because the
+/// maps got a fixed share of the height whatever the table below needed), and the table's
+/// last row and the sweep stay on screen.
+#[test]
+fn lab_views_are_large_on_a_laptop_and_all_in_view() {
+    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models/digits-max.json");
+    let settings = Settings {
+        last_model: Some(model),
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[]));
+    h.run();
+    apply(&mut h, Command::ToggleLab);
+    apply(&mut h, Command::NudgeShift(3, 0));
+    for _ in 0..400 {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    let title = h.get_by_label("Original").rect();
+    let picture = h
+        .query_all(egui_kittest::kittest::by())
+        .filter(|n| n.accesskit_node().bounding_box().is_some())
+        .map(|n| n.rect())
+        .filter(|r| (r.min.x - title.min.x).abs() < 2.0 && r.min.y >= title.max.y - 1.0)
+        .filter(|r| r.min.y < title.max.y + 20.0 && (r.width() - r.height()).abs() < 1.0)
+        .map(|r| r.width())
+        .fold(0.0, f32::max);
+    assert!(
+        picture >= 80.0,
+        "the original is drawn {picture} points wide"
+    );
+    let screen = h.ctx.content_rect();
+    for label in ["softmax", "Run sweep"] {
+        for node in h.query_all_by_label(label) {
+            let rect = node.rect();
+            assert!(
+                screen.contains_rect(rect),
+                "{label} at {rect:?} is off screen"
+            );
+        }
+    }
+}

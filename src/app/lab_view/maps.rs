@@ -4,7 +4,7 @@
 use super::super::Panels;
 use super::super::i18n::fill;
 use super::super::lab::Lab;
-use super::super::maps_ui::{GAP, as_maps, fit_cell, legend_ui};
+use super::super::maps_ui::{GAP, as_maps, legend_ui};
 use super::super::plot_legend::{Dash, key_ui};
 use crate::analysis::similarity::aligned_views;
 use crate::engine::Tensor;
@@ -14,6 +14,33 @@ use ndarray::{Array3, Axis};
 
 /// At most this many channels per row of maps.
 const MAX_CHANNELS: usize = 16;
+/// Points per map cell, at most: a 28x28 input shows at 140 points.
+const MAX_CELL: f32 = 5.0;
+/// Side by side, each view gets an equal column of at most this many points (titles wrap at
+/// its width), and no column narrower than the minimum: below it the views go one under the
+/// other.
+const MAX_COLUMN: f32 = 300.0;
+const MIN_COLUMN: f32 = 120.0;
+const COLUMN_GAP: f32 = 12.0;
+
+/// Points per map cell: whole from one up (crisp cells), at most `MAX_CELL`; below one when
+/// even one point per cell does not fit (a row of wide maps is scaled down, never cut off).
+fn cell_size(fit: f32) -> f32 {
+    if fit >= 1.0 {
+        fit.min(MAX_CELL).floor()
+    } else {
+        fit.max(0.25)
+    }
+}
+
+/// How many lines `text` takes in the body font wrapped at `width` points.
+fn text_rows(ui: &egui::Ui, text: &str, width: f32) -> usize {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let galley = ui
+        .painter()
+        .layout(text.to_string(), font, egui::Color32::WHITE, width);
+    galley.rows.len().max(1)
+}
 
 /// What the aligned view of a stage is.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +90,8 @@ pub(super) struct StageMaps {
 }
 
 impl StageMaps {
-    pub(super) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+    /// Draws the views in at most `room` points of height.
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels, room: f32) {
         let stage = p.ex.stage;
         if let (Some(Tensor::Vector(o)), Some(Tensor::Vector(v))) =
             (p.ex.trace.get(stage), p.lab.shifted.get(stage))
@@ -90,19 +118,6 @@ impl StageMaps {
             }
         });
         let shown = c.channels.min(MAX_CHANNELS);
-        // At most 5 points per cell, so one-channel stages sit side by side; and no more than
-        // 45% of the height left for the (up to four) rows of maps, so that the table and the
-        // sweep below stay on screen.
-        let rows = if matches!(c.aligned, Aligned::Maps(..)) {
-            4.0
-        } else {
-            3.0
-        };
-        let per_row =
-            ui.available_height() * 0.45 / rows - 2.0 * super::super::maps_ui::line_height(ui);
-        let cell = fit_cell(ui.available_width(), shown, c.hw.1, 5.0)
-            .min((per_row / c.hw.0.max(1) as f32).floor())
-            .max(1.0);
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
         let mut views = vec![
             (s.lab_original.to_string(), c.hw, None),
@@ -116,15 +131,39 @@ impl StageMaps {
                 c.aligned_max_diff,
             ));
         }
-        let gap = GAP;
-        let group_width = |hw: (usize, usize)| {
-            (shown as f32 * (hw.1 as f32 * cell + gap)).max(c.hw.1 as f32 * cell)
+        // At most 5 points per cell: side by side in equal columns (titles wrap at the
+        // column's width) or one view under the other, whichever shows them larger.
+        let lines = super::super::maps_ui::line_height(ui);
+        let (w, h) = (ui.available_width(), c.hw.0.max(1) as f32);
+        let n = views.len() as f32;
+        let column = ((w - n * COLUMN_GAP) / n).min(MAX_COLUMN);
+        let title_rows = views
+            .iter()
+            .map(|(title, _, _)| text_rows(ui, title, column))
+            .max()
+            .unwrap_or(1) as f32;
+        let side_by_side = cell_size(
+            views
+                .iter()
+                .map(|(_, hw, _)| (column - shown as f32 * GAP) / (shown * hw.1.max(1)) as f32)
+                .fold(MAX_CELL, f32::min)
+                .min((room - (title_rows + 2.0) * lines) / h),
+        );
+        let by_width = (w - (shown as f32 - 1.0) * GAP) / (shown * c.hw.1.max(1)) as f32;
+        let stacked = cell_size(by_width.min((room / n - 2.0 * lines) / h));
+        let fits = |cell: f32| {
+            views
+                .iter()
+                .all(|(_, hw, _)| shown as f32 * (hw.1 as f32 * cell + GAP) <= column)
         };
-        let total: f32 = views.iter().map(|(_, hw, _)| group_width(*hw) + 12.0).sum();
+        let columns = column >= MIN_COLUMN && side_by_side >= stacked && fits(side_by_side);
+        let cell = if columns { side_by_side } else { stacked };
         type View = (String, (usize, usize), Option<f32>);
         let view_ui = |ui: &mut egui::Ui, (title, hw, diff): &View, row| {
             ui.vertical(|ui| {
-                ui.set_max_width(group_width(*hw).max(120.0));
+                if columns {
+                    ui.set_width(column);
+                }
                 ui.strong(title);
                 tiles_ui(ui, row, *hw, cell);
                 if let Some(max) = diff {
@@ -132,9 +171,9 @@ impl StageMaps {
                 }
             });
         };
-        if total <= ui.available_width() {
-            // Side by side when they fit (one-channel stages).
+        if columns {
             ui.horizontal_top(|ui| {
+                ui.spacing_mut().item_spacing.x = COLUMN_GAP;
                 for (view, row) in views.iter().zip(&c.rows) {
                     view_ui(ui, view, row);
                 }
