@@ -85,32 +85,36 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::ExportDialog);
         }
         ui.separator();
-        for lang in Lang::all() {
+        // Languages, look, presentation and keys wrap as one group: the toolbar never splits
+        // the two languages over two rows, whatever the model's name makes fit.
+        ui.horizontal(|ui| {
+            for lang in Lang::all() {
+                if ui
+                    .selectable_label(p.settings.language == lang, lang.native_name())
+                    .clicked()
+                {
+                    p.commands.push(Command::SetLanguage(lang));
+                }
+            }
+            let theme = if p.settings.dark { s.light } else { s.dark };
+            if steady_button(ui, theme, [s.light, s.dark]).clicked() {
+                p.commands.push(Command::ToggleTheme);
+            }
             if ui
-                .selectable_label(p.settings.language == lang, lang.native_name())
+                .selectable_label(p.view.zoom_before_presentation.is_some(), s.presentation)
+                .on_hover_text(s.presentation_tip)
                 .clicked()
             {
-                p.commands.push(Command::SetLanguage(lang));
+                p.commands.push(Command::TogglePresentation);
             }
-        }
-        let theme = if p.settings.dark { s.light } else { s.dark };
-        if steady_button(ui, theme, [s.light, s.dark]).clicked() {
-            p.commands.push(Command::ToggleTheme);
-        }
-        if ui
-            .selectable_label(p.view.zoom_before_presentation.is_some(), s.presentation)
-            .on_hover_text(s.presentation_tip)
-            .clicked()
-        {
-            p.commands.push(Command::TogglePresentation);
-        }
-        if ui
-            .selectable_label(p.view.show_keys, s.keys)
-            .on_hover_text(s.keys_tip)
-            .clicked()
-        {
-            p.commands.push(Command::ToggleKeysHelp);
-        }
+            if ui
+                .selectable_label(p.view.show_keys, s.keys)
+                .on_hover_text(s.keys_tip)
+                .clicked()
+            {
+                p.commands.push(Command::ToggleKeysHelp);
+            }
+        });
         if p.busy {
             ui.spinner();
             ui.label(s.loading);

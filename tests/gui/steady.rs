@@ -193,3 +193,26 @@ fn a_hovered_conv_cell_reaches_the_pipeline_strip() {
     h.run();
     assert_eq!(h.state().view.hover_before, None);
 }
+
+/// The two language buttons stay on one row whatever the toolbar holds: with fc-overfit's
+/// shorter model name "English" fitted on the first row and "简体中文" wrapped onto the second.
+#[test]
+fn the_language_buttons_never_split_over_two_rows() {
+    for name in super::support::SAMPLE_MODELS {
+        let settings = Settings {
+            last_model: Some(super::support::sample_model(name)),
+            ..Settings::default()
+        };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .with_max_steps(64)
+            .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[]));
+        h.run();
+        let english = h.get_by_label("English").rect();
+        let chinese = h.get_by_label("简体中文").rect();
+        assert!(
+            (english.center().y - chinese.center().y).abs() < 1.0,
+            "{name}: English at {english:?}, 简体中文 at {chinese:?}"
+        );
+    }
+}
