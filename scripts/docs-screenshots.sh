@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Retakes the screenshots in docs/ (and the README) from the real app, under a private X display.
+#
+#   scripts/docs-screenshots.sh [BINARY]      (default ./target/release/convscope)
+#
+# Needs the workplace's screenshot tool (SCREENSHOT, default ../shared/tools/screenshot.sh: Xvfb
+# + xdotool). Each shot starts the app on fresh settings (a temporary XDG_DATA_HOME), so nothing
+# from the user's own settings leaks in. Laptop shots are 1280x800; projector shots 1920x1080
+# in presentation mode (F5). Look at every picture before committing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-./target/release/convscope}
+shot_tool=${SCREENSHOT:-../shared/tools/screenshot.sh}
+start_wait=${START_WAIT:-8}
+
+# shot OUT SIZE LANG MODEL IMAGE [STEP ...]: one screenshot after the given steps.
+shot() {
+  local out=$1 size=$2 lang=$3 model=$4 image=$5
+  [[ -z $only || $out == *$only* ]] || return 0
+  shift 5
+  local data
+  data=$(mktemp -d)
+  mkdir -p "$data/convscope"
+  printf '{ "language": "%s" }\n' "$lang" > "$data/convscope/settings.json"
+  "$shot_tool" --size "$size" --wait "$start_wait" "$@" --wait 2 --shot "$out" \
+    -- env XDG_DATA_HOME="$data" "$bin" "$model" "$image" >/dev/null
+  rm -rf "$data"
+  echo "saved $out"
+}
+
+right() { local s=(); for _ in $(seq "$1"); do s+=(--key Right --wait 0.3); done; echo "${s[@]}"; }
+
+digits=sample_models/digits-max.json
+seven=assets/samples/digit_7.png
+laptop=1280x800
+projector=1920x1080
+
+only=${ONLY:-}
+# shellcheck disable=SC2046
+{
+shot docs/screenshot-pool.png $laptop en $digits $seven $(right 3)
+shot docs/screenshot-conv.png $laptop en $digits $seven $(right 1)
+shot docs/screenshot-fc.png $laptop en $digits $seven --key End --wait 0.5 --key Left
+shot docs/screenshot-history.png $laptop en sample_models/fc-overfit.json $seven --key End
+shot docs/screenshot-zh.png $laptop zh $digits $seven $(right 3) --key m
+shot docs/screenshot-lab.png $laptop en $digits $seven --key t --wait 1 $(right 3)
+shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 3)
+shot docs/screenshot-pool-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 $(right 3)
+shot docs/screenshot-conv-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 1)
+shot docs/screenshot-lab-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 --key t --wait 1 $(right 3)
+}
