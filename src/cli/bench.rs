@@ -1,5 +1,6 @@
-//! `convscope bench`: the median time of one forward pass on one thread, and of a sweep over
-//! every shift in [-8,8]x[-8,8] on all cores, as one JSON line.
+//! `convscope bench`: the median time of one forward pass on one thread and on all cores, and
+//! of a sweep over every shift in [-8,8]x[-8,8] on all cores, with each layer's time (and the
+//! kernel each convolution uses), as one JSON line.
 
 use crate::analysis::{SweepAxis, shifts, sweep};
 use crate::engine::{Model, PoolMode, RunOptions, Tensor, zoo};
@@ -12,8 +13,8 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX), or `builtin:digits` / `builtin:tinyvgg` for the reference
-    /// architectures with seeded random weights.
+    /// The model (convscope/1 JSON or ONNX), or `builtin:digits` / `builtin:tinyvgg` /
+    /// `builtin:vgg11bn` for the reference architectures with seeded random weights.
     #[arg(long)]
     pub model: PathBuf,
     #[command(flatten)]
@@ -44,6 +45,7 @@ pub fn run(args: Args) -> Result<()> {
     let model = match args.model.to_str() {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
+        Some("builtin:vgg11bn") => zoo::vgg11_bn(1),
         _ => args.input_flags.load(&args.model)?,
     };
     let options = RunOptions::default();
@@ -51,18 +53,24 @@ pub fn run(args: Args) -> Result<()> {
     let input = crate::io::network_input(&pixels, &model.input, 0, 0, Fill::Zero);
     // At most 100000 (clap checks), so this fits any usize.
     let iters = args.iters as usize;
-    // Warm up, then time each pass on this thread.
-    for _ in 0..iters.min(50) {
-        std::hint::black_box(model.forward(&input, &options)?);
-    }
-    // Grown as the passes run: nothing is set aside for a count before the work it counts.
-    let mut times = Vec::new();
-    for _ in 0..iters {
-        let t = Instant::now();
-        std::hint::black_box(model.forward(&input, &options)?);
-        times.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    let forward_us = median(times);
+    // Warm up, then time each pass: on one thread, then on all of rayon's (a large layer
+    // splits its work).
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let time_passes = |iters: usize| -> Result<f64> {
+        for _ in 0..iters.min(50) {
+            std::hint::black_box(model.forward(&input, &options)?);
+        }
+        // Grown as the passes run: nothing is set aside for a count before the work it counts.
+        let mut times = Vec::new();
+        for _ in 0..iters {
+            let t = Instant::now();
+            std::hint::black_box(model.forward(&input, &options)?);
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        Ok(median(times))
+    };
+    let forward_us = one_thread.install(|| time_passes(iters))?;
+    let forward_all_threads_us = time_passes(iters)?;
     // Where the time goes: each layer timed alone on its real input.
     let outputs = model.forward_all(&input, &options)?;
     let layer_us: Vec<serde_json::Value> = model
@@ -75,13 +83,19 @@ pub fn run(args: Args) -> Result<()> {
             } else {
                 outputs[i - 1].clone()
             };
-            let t = Instant::now();
             let reps = (iters / 4).max(1);
-            for _ in 0..reps {
-                std::hint::black_box(layer.forward(&before, i, &options));
+            let us = one_thread.install(|| {
+                let t = Instant::now();
+                for _ in 0..reps {
+                    std::hint::black_box(model.run_layer(i, &before, &options));
+                }
+                t.elapsed().as_secs_f64() * 1e6 / reps as f64
+            });
+            let mut entry = json!({"layer": layer.name, "us": (us * 10.0).round() / 10.0});
+            if let Some(kernel) = model.conv_kernel(i) {
+                entry["kernel"] = json!(kernel.name());
             }
-            let us = t.elapsed().as_secs_f64() * 1e6 / reps as f64;
-            json!({"layer": layer.name, "us": (us * 10.0).round() / 10.0})
+            entry
         })
         .collect();
     let shift_list = shifts(SweepAxis::Both, 8);
@@ -104,6 +118,7 @@ pub fn run(args: Args) -> Result<()> {
         json!({
             "model": model.info.name,
             "forward_us": (forward_us * 10.0).round() / 10.0,
+            "forward_all_threads_us": (forward_all_threads_us * 10.0).round() / 10.0,
             "sweep_ms": (median(sweep_times) * 100.0).round() / 100.0,
             "shifts": shift_list.len(),
             "threads": rayon::current_num_threads(),

@@ -1,7 +1,8 @@
-//! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`) by im2col and one matrix product.
+//! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`): its parameters and geometry,
+//! and im2col (shared with training). How it is computed lives in `kernels/`.
 
-use super::direct_conv;
-use ndarray::{Array1, Array2, Array3, Array4, ArrayView3, linalg::general_mat_mul, s};
+use super::kernels::{self, ConvKernel};
+use ndarray::{Array1, Array2, Array3, Array4, ArrayView3};
 
 /// Where the kernel goes: the geometry shared by convolution and pooling windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +127,12 @@ pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -
 }
 
 /// [`im2col`] into `dst` (of exactly C*kh*kw*oh*ow values), writing every value once.
-fn im2col_into(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize), dst: &mut [f32]) {
+pub(crate) fn im2col_into(
+    input: ArrayView3<f32>,
+    window: &Window,
+    out_hw: (usize, usize),
+    dst: &mut [f32],
+) {
     let (channels, height, width) = input.dim();
     let (kh, kw) = window.kernel;
     let (sh, sw) = window.stride;
@@ -165,11 +171,6 @@ fn im2col_into(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize), 
             }
         }
     }
-}
-
-thread_local! {
-    /// The im2col buffer of this thread, reused from one convolution to the next.
-    static COLUMNS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The adjoint of [`im2col`]: adds every column entry back onto the input position it came
@@ -303,50 +304,16 @@ impl Conv2d {
             .expect("contiguous weights")
     }
 
-    /// Output [out, oh, ow], by [`direct_conv`] where it applies, else by im2col and one matrix
-    /// product per group. The caller has checked the input's channel count and that the
-    /// output is not empty (the model does this once, when it is built).
+    /// Output [out, oh, ow], by the kernel [`ConvKernel::choose`] picks for this input size.
+    /// The caller has checked the input's channel count and that the output is not empty
+    /// (the model does this once, when it is built).
     pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
-        if let Some(out) = direct_conv::forward(self, input) {
-            return out;
-        }
-        let (_, h, w) = input.dim();
-        let window = self.window();
-        let (oh, ow) = window.output_size(h, w);
-        let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
-        let out_channels = self.out_channels();
-        let (o, i, kh, kw) = self.weight.dim();
-        let groups = self.groups.max(1);
-        let per_group = o / groups;
-        let weights = self.weight.as_standard_layout();
-        let weights = weights
-            .view()
-            .into_shape_with_order((o, i * kh * kw))
-            .expect("standard layout");
-        // Start from the bias (one write per value), then add W . cols group by group.
-        let mut out = Vec::with_capacity(out_channels * oh * ow);
-        for c in 0..out_channels {
-            let b = self.bias.as_ref().map_or(0.0, |b| b[c]);
-            out.extend(std::iter::repeat_n(b, oh * ow));
-        }
-        let mut out = Array2::from_shape_vec((out_channels, oh * ow), out).expect("sized above");
-        COLUMNS.with_borrow_mut(|buffer| {
-            let len = i * kh * kw * oh * ow;
-            if buffer.len() < len {
-                buffer.resize(len, 0.0);
-            }
-            for g in 0..groups {
-                let channels = input.slice(s![g * i..(g + 1) * i, .., ..]);
-                im2col_into(channels, &window, (oh, ow), &mut buffer[..len]);
-                let cols = ndarray::ArrayView2::from_shape((i * kh * kw, oh * ow), &buffer[..len])
-                    .expect("sized above");
-                let rows = g * per_group..(g + 1) * per_group;
-                let mut out_g = out.slice_mut(s![rows.clone(), ..]);
-                general_mat_mul(1.0, &weights.slice(s![rows, ..]), &cols, 1.0, &mut out_g);
-            }
-        });
-        out.into_shape_with_order((out_channels, oh, ow))
-            .expect("contiguous output")
+        self.forward_with(ConvKernel::choose(self, input.dim()), input)
+    }
+
+    /// [`Conv2d::forward`] by a given kernel (the one the model picked when it was built).
+    pub fn forward_with(&self, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+        kernels::forward(self, kernel, input)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::conv::Window;
 use super::error::{Error, Result};
+use super::kernels::ConvKernel;
 use super::layer::{Layer, LayerKind, RunOptions};
 use super::limits;
 use super::pool::PoolMode;
@@ -212,6 +213,9 @@ pub struct Model {
     layers: Vec<Layer>,
     /// `shapes[i]` is the output shape of `layers[i]`.
     shapes: Vec<Shape>,
+    /// How each convolution is computed, picked from its input size when the model is built
+    /// (`None` for other layers).
+    conv_kernels: Vec<Option<ConvKernel>>,
 }
 
 /// Output shape of every layer in turn, or the first layer that cannot run.
@@ -308,11 +312,27 @@ impl Model {
             });
         }
         info.validate_text(&layers, outputs)?;
+        let conv_kernels = layers
+            .iter()
+            .zip(std::iter::once(input.shape()).chain(shapes.iter().copied()))
+            .map(|(layer, shape)| match (&layer.kind, shape) {
+                (
+                    LayerKind::Conv2d(conv),
+                    Shape::Maps {
+                        channels,
+                        height,
+                        width,
+                    },
+                ) => Some(ConvKernel::choose(conv, (channels, height, width))),
+                _ => None,
+            })
+            .collect();
         Ok(Model {
             info,
             input,
             layers,
             shapes,
+            conv_kernels,
         })
     }
 
@@ -328,6 +348,22 @@ impl Model {
     /// Output shape of each layer, in order.
     pub fn shapes(&self) -> &[Shape] {
         &self.shapes
+    }
+
+    /// How layer `i` is computed when it is a convolution (picked when the model was built).
+    pub fn conv_kernel(&self, i: usize) -> Option<ConvKernel> {
+        self.conv_kernels.get(i).copied().flatten()
+    }
+
+    /// Runs layer `i` on `input`, a convolution by the kernel picked for it.
+    pub fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
+        let layer = &self.layers[i];
+        match (&layer.kind, input, self.conv_kernel(i)) {
+            (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
+                Tensor::Maps(conv.forward_with(kernel, x.view()))
+            }
+            _ => layer.forward(input, i, options),
+        }
     }
 
     pub fn output_shape(&self) -> Shape {
@@ -408,8 +444,8 @@ impl Model {
         self.check_input(input)?;
         let mut outputs: Vec<Tensor> = Vec::with_capacity(self.layers.len());
         let mut current = Tensor::Maps(input.clone());
-        for (i, layer) in self.layers.iter().enumerate() {
-            let next = layer.forward(&current, i, options);
+        for i in 0..self.layers.len() {
+            let next = self.run_layer(i, &current, options);
             outputs.push(std::mem::replace(&mut current, next));
         }
         // `outputs` now holds the input and every output but the last; shift by one.
@@ -429,8 +465,8 @@ impl Model {
     ) -> Result<Tensor> {
         self.check_input(&input)?;
         let mut current = Tensor::Maps(input);
-        for (i, layer) in self.layers.iter().enumerate() {
-            current = layer.forward(&current, i, options);
+        for i in 0..self.layers.len() {
+            current = self.run_layer(i, &current, options);
             visit(i, &current);
         }
         Ok(current)

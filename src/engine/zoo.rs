@@ -3,7 +3,8 @@
 
 use super::activation::Activation;
 use super::{
-    Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode, Window,
+    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
+    Window,
 };
 use ndarray::{Array1, Array2, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -119,4 +120,48 @@ pub fn tiny_vgg(seed: u64, mode: PoolMode) -> Model {
         std: vec![0.25; 3],
     };
     build("tinyvgg-bench", input, layers)
+}
+
+/// VGG11 with batch normalisation (torchvision's `vgg11_bn`) on 224x224 RGB: eight 3x3
+/// convolutions (64, max pool, 128, pool, 256, 256, pool, 512, 512, pool, 512, 512, pool),
+/// each followed by batch norm and ReLU, then dense 25088->4096->4096->1000 (133 M weights,
+/// half a gigabyte: build it only to measure speed).
+pub fn vgg11_bn(seed: u64) -> Model {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let relu = || LayerKind::Activation(Activation::Relu);
+    let mut layers = Vec::new();
+    let mut channels = 3;
+    let plan: [&[usize]; 5] = [&[64], &[128], &[256, 256], &[512, 512], &[512, 512]];
+    for (stage, widths) in plan.iter().enumerate() {
+        for (j, &width) in widths.iter().enumerate() {
+            let name = format!("{}_{}", stage + 1, j + 1);
+            layers.push(conv(&mut rng, &format!("conv{name}"), channels, width, 1));
+            let mut bn = BatchNorm::new(width);
+            bn.weight.mapv_inplace(|_| rng.random_range(0.5..1.5));
+            bn.bias.mapv_inplace(|_| rng.random_range(-0.1..0.1));
+            bn.running_mean
+                .mapv_inplace(|_| rng.random_range(-0.1..0.1));
+            bn.running_var.mapv_inplace(|_| rng.random_range(0.5..1.5));
+            layers.push(simple(&format!("bn{name}"), LayerKind::BatchNorm(bn)));
+            layers.push(simple(&format!("relu{name}"), relu()));
+            channels = width;
+        }
+        layers.push(pool(&format!("pool{}", stage + 1), PoolMode::Max));
+    }
+    layers.extend([
+        simple("flatten", LayerKind::Flatten),
+        dense(&mut rng, "fc1", 512 * 7 * 7, 4096),
+        simple("relu_fc1", relu()),
+        dense(&mut rng, "fc2", 4096, 4096),
+        simple("relu_fc2", relu()),
+        dense(&mut rng, "fc3", 4096, 1000),
+    ]);
+    let input = InputSpec {
+        channels: 3,
+        height: 224,
+        width: 224,
+        mean: vec![0.485, 0.456, 0.406],
+        std: vec![0.229, 0.224, 0.225],
+    };
+    build("vgg11bn-bench", input, layers)
 }

@@ -177,7 +177,18 @@ fn bench_prints_one_json_line() {
         serde_json::from_str(String::from_utf8_lossy(&o.stdout).trim()).unwrap();
     assert_eq!(line["shifts"], 289);
     assert!(line["forward_us"].as_f64().unwrap() > 0.0);
+    assert!(line["forward_all_threads_us"].as_f64().unwrap() > 0.0);
     assert!(line["sweep_ms"].as_f64().unwrap() > 0.0);
+    // Each convolution names the kernel it ran with; other layers name none.
+    let layers = line["layer_us"].as_array().unwrap();
+    let kernels: Vec<_> = layers.iter().filter_map(|l| l["kernel"].as_str()).collect();
+    assert!(!kernels.is_empty(), "{layers:?}");
+    for k in kernels {
+        assert!(
+            ["direct", "pointwise-gemm", "im2col-gemm", "depthwise"].contains(&k),
+            "{k}"
+        );
+    }
 }
 
 /// A network small enough to train on shapes in a test: 8x8 average pooling of the 64x64 RGB

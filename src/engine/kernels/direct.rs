@@ -12,7 +12,7 @@
 //! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or an
 //! output row narrower than one vector); the caller then uses im2col.
 
-use super::conv::Conv2d;
+use crate::engine::conv::Conv2d;
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, s};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -62,6 +62,11 @@ impl Isa {
             Isa::Avx512 => 12,
         }
     }
+}
+
+/// Whether this CPU has a kernel for output rows of `ow` pixels (at stride 1).
+pub fn applies(ow: usize) -> bool {
+    Isa::available().iter().any(|isa| ow >= isa.lanes())
 }
 
 /// Output [out, oh, ow] of `conv` on `input`, or `None` when this kernel does not apply.

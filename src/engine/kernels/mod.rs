@@ -1,0 +1,317 @@
+//! How a convolution is computed, separate from what it means (`conv.rs`). Every kernel
+//! gives the same numbers to float rounding; which one runs depends only on the layer's
+//! geometry and input size, so it is picked once, when a model is built
+//! ([`ConvKernel::choose`]), and `convscope bench` reports the choice per layer.
+//!
+//! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
+//!   channels by one or two vectors of pixels in registers (the small teaching nets).
+//! - [`gemm`]: im2col and one matrix product per group (matrixmultiply, which packs both
+//!   operands into its own tiles); a 1x1 convolution at stride 1 without padding is the
+//!   matrix product alone, reading the input in place.
+//! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
+//!   row by row, tap by tap, on a padded copy of each channel.
+//!
+//! Large layers use both cores for one pass (rayon: the matrix product split into column or
+//! row blocks, im2col and depthwise split by channel); small ones stay on the calling thread,
+//! where a sweep already runs one pass per core.
+
+pub mod depthwise;
+pub mod direct;
+pub mod gemm;
+
+use super::conv::Conv2d;
+use ndarray::{Array3, ArrayView3};
+
+/// The ways to compute a convolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConvKernel {
+    /// [`direct`]: stride 1, few output channels per group, rows at least one vector wide.
+    Direct,
+    /// [`gemm`] without im2col: 1x1, stride 1, no padding, one group.
+    Pointwise,
+    /// [`gemm`]: im2col and a matrix product (everything else).
+    Im2colGemm,
+    /// [`depthwise`]: one input channel per group.
+    Depthwise,
+}
+
+/// Output channels per group up to which [`direct`] beats im2col + matrix product at stride 1
+/// (measured with `cargo bench --bench conv_kernels`: at 64 channels of 56x56 the matrix
+/// product is ahead, at 16 the direct kernel).
+const DIRECT_MAX_CHANNELS: usize = 32;
+
+impl ConvKernel {
+    /// The name `convscope bench` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvKernel::Direct => "direct",
+            ConvKernel::Pointwise => "pointwise-gemm",
+            ConvKernel::Im2colGemm => "im2col-gemm",
+            ConvKernel::Depthwise => "depthwise",
+        }
+    }
+
+    /// The kernel for `conv` on an input of `channels` x `height` x `width` (a shape the
+    /// model has checked).
+    pub fn choose(conv: &Conv2d, (channels, height, width): (usize, usize, usize)) -> ConvKernel {
+        let (out, per_in, kh, kw) = conv.weight.dim();
+        let groups = conv.groups.max(1);
+        if groups > 1 && per_in == 1 && groups == channels {
+            return ConvKernel::Depthwise;
+        }
+        let (_, ow) = conv.window().output_size(height, width);
+        if conv.stride == (1, 1)
+            && out / groups <= DIRECT_MAX_CHANNELS
+            && direct::applies(ow.max(0) as usize)
+        {
+            return ConvKernel::Direct;
+        }
+        let no_padding = conv.padding == (0, 0) && conv.window().pad_end() == (0, 0);
+        if (kh, kw) == (1, 1) && conv.stride == (1, 1) && no_padding && groups == 1 {
+            return ConvKernel::Pointwise;
+        }
+        ConvKernel::Im2colGemm
+    }
+}
+
+/// Output [out, oh, ow] of `conv` on `input` by `kernel`. The caller has checked the input's
+/// channel count and that the output is not empty (the model does this once, when it is
+/// built); `kernel` may be any of them (every one handles every geometry it is given, the
+/// direct kernel by handing back to im2col where it does not apply).
+pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+    match kernel {
+        ConvKernel::Direct => {
+            direct::forward(conv, input).unwrap_or_else(|| gemm::im2col_forward(conv, input))
+        }
+        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input),
+        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input),
+        ConvKernel::Depthwise => depthwise::forward(conv, input),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array3, Array4};
+    use proptest::prelude::*;
+
+    /// The definition in f64: every output sums its group's channels under the dilated kernel,
+    /// taps in the padding (top/left `padding`, bottom/right `padding_end`) reading zero.
+    fn definition(conv: &Conv2d, x: &Array3<f32>) -> Array3<f64> {
+        let w = conv.window();
+        let (oh, ow) = w.output_size(x.dim().1, x.dim().2);
+        let (o, i, kh, kw) = conv.weight.dim();
+        let per_out = o / conv.groups;
+        Array3::from_shape_fn((o, oh as usize, ow as usize), |(oc, y, xx)| {
+            let g = oc / per_out;
+            let mut sum = conv.bias.as_ref().map_or(0.0, |b| b[oc] as f64);
+            for ci in 0..i {
+                for ky in 0..kh {
+                    for kx in 0..kw {
+                        let iy = (y * w.stride.0 + ky * w.dilation.0) as i64 - w.padding.0 as i64;
+                        let ix = (xx * w.stride.1 + kx * w.dilation.1) as i64 - w.padding.1 as i64;
+                        if iy < 0 || ix < 0 || iy >= x.dim().1 as i64 || ix >= x.dim().2 as i64 {
+                            continue;
+                        }
+                        sum += conv.weight[[oc, ci, ky, kx]] as f64
+                            * x[[g * i + ci, iy as usize, ix as usize]] as f64;
+                    }
+                }
+            }
+            sum
+        })
+    }
+
+    const ALL: [ConvKernel; 4] = [
+        ConvKernel::Direct,
+        ConvKernel::Pointwise,
+        ConvKernel::Im2colGemm,
+        ConvKernel::Depthwise,
+    ];
+
+    /// Every kernel (forced, whatever `choose` says) against the definition, and the new
+    /// kernels against the direct one where it applies (stride 1, rows one vector wide).
+    fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
+        let want = definition(conv, x);
+        let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let direct = direct::forward(conv, x.view());
+        for kernel in ALL {
+            let got = conv.forward_with(kernel, x.view());
+            prop_assert_eq!(got.dim(), want.dim());
+            for (g, e) in got.iter().zip(&want) {
+                prop_assert!(
+                    (*g as f64 - e).abs() < 1e-5 * scale,
+                    "{:?}: {} vs {}",
+                    kernel,
+                    g,
+                    e
+                );
+            }
+            if let Some(d) = &direct {
+                for (g, e) in got.iter().zip(d) {
+                    prop_assert!(
+                        (g - e).abs() < 1e-5 * scale as f32,
+                        "{:?} vs direct: {} vs {}",
+                        kernel,
+                        g,
+                        e
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    /// A convolution of `groups` groups of `per_in` -> `per_out` channels with the geometry
+    /// given, and an input of `h` x `w` for it.
+    #[allow(clippy::too_many_arguments)]
+    fn case(
+        groups: usize,
+        (per_in, per_out): (usize, usize),
+        kernel: (usize, usize),
+        stride: (usize, usize),
+        dilation: (usize, usize),
+        pads: (usize, usize, usize, usize),
+        (h, w): (usize, usize),
+        seed: u64,
+    ) -> (Conv2d, Array3<f32>) {
+        let (i, o) = (groups * per_in, groups * per_out);
+        let n = o * per_in * kernel.0 * kernel.1;
+        let conv = Conv2d {
+            weight: Array4::from_shape_vec((o, per_in, kernel.0, kernel.1), values(n, seed))
+                .unwrap(),
+            bias: (seed % 3 != 0).then(|| Array1::from(values(o, seed + 1))),
+            stride,
+            padding: (pads.0, pads.1),
+            padding_end: Some((pads.2, pads.3)),
+            dilation,
+            groups,
+        };
+        let x = Array3::from_shape_vec((i, h, w), values(i * h * w, seed + 2)).unwrap();
+        (conv, x)
+    }
+
+    #[test]
+    fn choice_by_shape() {
+        let pick = |groups, per_in, per_out, k, s, c_in, side| {
+            let (conv, _) = case(
+                groups,
+                (per_in, per_out),
+                (k, k),
+                (s, s),
+                (1, 1),
+                (k / 2, k / 2, k / 2, k / 2),
+                (1, 1),
+                1,
+            );
+            ConvKernel::choose(&conv, (c_in, side, side))
+        };
+        let direct = if direct::applies(56) {
+            ConvKernel::Direct
+        } else {
+            ConvKernel::Im2colGemm
+        };
+        assert_eq!(pick(1, 8, 16, 3, 1, 8, 56), direct);
+        assert_eq!(pick(1, 64, 64, 3, 1, 64, 56), ConvKernel::Im2colGemm);
+        assert_eq!(pick(1, 64, 128, 3, 2, 64, 56), ConvKernel::Im2colGemm);
+        assert_eq!(pick(1, 64, 128, 1, 1, 64, 28), ConvKernel::Pointwise);
+        assert_eq!(pick(1, 64, 128, 1, 2, 64, 56), ConvKernel::Im2colGemm);
+        assert_eq!(pick(96, 1, 1, 3, 2, 96, 112), ConvKernel::Depthwise);
+        assert_eq!(pick(32, 1, 2, 3, 1, 32, 14), ConvKernel::Depthwise);
+        // Two channels per group is grouped, not depthwise.
+        assert_eq!(pick(4, 2, 2, 3, 2, 8, 14), ConvKernel::Im2colGemm);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Dense and grouped convolutions: strides, asymmetric padding, dilation, rectangular
+        /// kernels, 1x1.
+        #[test]
+        fn grouped_strided_dilated(
+            groups in 1usize..4, per in (1usize..5, 1usize..9),
+            k in (1usize..4, 1usize..4), s in (1usize..3, 1usize..3), d in (1usize..3, 1usize..3),
+            pads in (0usize..3, 0usize..3, 0usize..3, 0usize..3),
+            h in 5usize..14, w in 5usize..40, seed in 0u64..1000,
+        ) {
+            let (conv, x) = case(groups, per, k, s, d, pads, (h, w), seed);
+            let (oh, ow) = conv.window().output_size(h, w);
+            prop_assume!(oh > 0 && ow > 0);
+            check_every_kernel(&conv, &x)?;
+        }
+
+        /// 1x1 convolutions at stride 1 without padding (the matrix product alone), wide
+        /// enough for the direct kernel too.
+        #[test]
+        fn pointwise(
+            c in 1usize..40, o in 1usize..40, h in 1usize..9, w in 8usize..40, seed in 0u64..1000,
+        ) {
+            let (conv, x) = case(1, (c, o), (1, 1), (1, 1), (1, 1), (0, 0, 0, 0), (h, w), seed);
+            check_every_kernel(&conv, &x)?;
+        }
+
+        /// Depthwise, with a channel multiplier of 1 to 3, at large enough sizes to split
+        /// across threads.
+        #[test]
+        fn depthwise(
+            c in 1usize..24, mult in 1usize..4, k in 1usize..6, s in (1usize..3, 1usize..3),
+            d in (1usize..3, 1usize..3), pads in (0usize..3, 0usize..3, 0usize..3, 0usize..3),
+            h in 5usize..60, w in 5usize..60, seed in 0u64..1000,
+        ) {
+            let (conv, x) = case(c, (1, mult), (k, k), s, d, pads, (h, w), seed);
+            let (oh, ow) = conv.window().output_size(h, w);
+            prop_assume!(oh > 0 && ow > 0);
+            check_every_kernel(&conv, &x)?;
+        }
+    }
+
+    /// Layers just large enough that the matrix product and im2col are split across
+    /// threads give the numbers of the same layer on one thread (checked against the
+    /// definition at small sizes above).
+    #[test]
+    fn split_across_threads_gives_the_same_numbers() {
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let (one, two) = (pool(1), pool(2));
+        for (per, k, s, side) in [
+            ((32, 48), 3, 1, 32),
+            ((32, 96), 3, 2, 40),
+            ((128, 72), 1, 1, 32),
+        ] {
+            let p = k / 2;
+            let (conv, x) = case(
+                1,
+                per,
+                (k, k),
+                (s, s),
+                (1, 1),
+                (p, p, p, p),
+                (side, side),
+                7,
+            );
+            for kernel in [ConvKernel::Im2colGemm, ConvKernel::Pointwise] {
+                let want = one.install(|| conv.forward_with(kernel, x.view()));
+                let got = two.install(|| conv.forward_with(kernel, x.view()));
+                let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                for (g, e) in got.iter().zip(&want) {
+                    assert!((g - e).abs() < 1e-5 * scale, "{kernel:?}: {g} vs {e}");
+                }
+            }
+        }
+    }
+}
