@@ -559,6 +559,8 @@ strings! {
     data_mnist,
     data_fashion,
     data_shapes,
+    data_speech,
+    data_speech_tip,
     train_images,
     train_images_tip,
     train_epochs,

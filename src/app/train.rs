@@ -31,10 +31,18 @@ pub enum DataChoice {
     Fashion,
     /// The generated shapes set (64x64 RGB).
     Shapes,
+    /// The spoken digits (FSDD) bundled in `assets/data/fsdd` (2250 train, 250 test: the
+    /// recordings numbered 0-4 of each speaker and digit), for an audio model.
+    Speech,
 }
 
 impl DataChoice {
-    pub const ALL: [DataChoice; 3] = [DataChoice::Mnist, DataChoice::Fashion, DataChoice::Shapes];
+    pub const ALL: [DataChoice; 4] = [
+        DataChoice::Mnist,
+        DataChoice::Fashion,
+        DataChoice::Shapes,
+        DataChoice::Speech,
+    ];
 
     /// The set as the CLI's `--data` names it, with `train_size` images to train on.
     pub fn spec(self, train_size: usize) -> Result<DataSpec, String> {
@@ -47,6 +55,10 @@ impl DataChoice {
             DataChoice::Shapes => {
                 DataSpec::Shapes(Some(train_size.clamp(1, crate::data::MAX_SHAPES)))
             }
+            DataChoice::Speech => DataSpec::Fsdd(crate::data::fsdd::FsddSpec {
+                dir: folder("fsdd")?,
+                held_out: None,
+            }),
         })
     }
 }

@@ -31,6 +31,7 @@ fn data_name(s: &Strings, d: DataChoice) -> &'static str {
         DataChoice::Mnist => s.data_mnist,
         DataChoice::Fashion => s.data_fashion,
         DataChoice::Shapes => s.data_shapes,
+        DataChoice::Speech => s.data_speech,
     }
 }
 
@@ -288,7 +289,10 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     .selected_text(data_name(s, t.data))
                     .show_ui(ui, |ui| {
                         for d in DataChoice::ALL {
-                            ui.selectable_value(&mut t.data, d, data_name(s, d));
+                            let r = ui.selectable_value(&mut t.data, d, data_name(s, d));
+                            if d == DataChoice::Speech {
+                                r.on_hover_text(s.data_speech_tip);
+                            }
                         }
                     })
                     .response
@@ -368,8 +372,45 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ui.end_row();
             });
     });
+    if t.data != before.data {
+        match_arch_to_data(p, &mut t);
+    }
     if t != before {
         p.commands.push(Command::SetTrainSettings(t));
+    }
+}
+
+/// Spoken digits need a network that reads spectrograms and pictures one that reads pictures:
+/// when the data changes to or from speech and the chosen architecture does not fit, the
+/// first sample trained on the new kind of data is chosen (or the open model, if it fits).
+fn match_arch_to_data(p: &Panels, t: &mut super::train::TrainSettings) {
+    let speech = t.data == DataChoice::Speech;
+    let sample_is_speech = |path: &std::path::Path| {
+        p.models.iter().any(|m| {
+            m.path == path
+                && m.training["dataset"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("fsdd"))
+        })
+    };
+    let fits = match &t.arch {
+        ArchChoice::Current => p.ex.model.info.audio.is_some() == speech,
+        ArchChoice::Sample { path, .. } => sample_is_speech(path) == speech,
+    };
+    if fits {
+        return;
+    }
+    if p.ex.model.info.audio.is_some() == speech {
+        t.arch = ArchChoice::Current;
+    } else if let Some(m) = p
+        .models
+        .iter()
+        .find(|m| sample_is_speech(&m.path) == speech)
+    {
+        t.arch = ArchChoice::Sample {
+            name: m.name.clone(),
+            path: m.path.clone(),
+        };
     }
 }
 

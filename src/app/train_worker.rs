@@ -37,7 +37,7 @@ impl Worker {
             ArchSource::Model(m) => *m,
             ArchSource::File(path) => crate::io::load_model(&path).map_err(|e| e.to_string())?,
         };
-        let split = crate::data::load(&recipe.data).map_err(|e| e.to_string())?;
+        let split = crate::data::load_for(&recipe.data, &arch).map_err(|e| e.to_string())?;
         let name = arch.info.name.clone();
         let mut prepared = recipe.prepare(&arch, &name, split)?;
         let test_inputs: Vec<Array3<f32>> = prepared.test_examples().inputs.to_vec();

@@ -4,7 +4,7 @@
 
 use super::{Dataset, Error, Split, digit_names};
 use crate::engine::Model;
-use crate::io::audio_input::{Audio, audio_pixels, load_audio};
+use crate::io::audio_input::{Audio, audio_pixels, decode_wav, load_audio};
 use crate::io::error::FileError;
 use rayon::prelude::*;
 use std::fmt;
@@ -87,31 +87,125 @@ pub struct Recording {
     pub audio: Audio,
 }
 
-/// The recordings folder of `dir`: `dir/recordings` when it exists, else `dir`.
-fn recordings_dir(dir: &Path) -> PathBuf {
+/// The file the app ships the recordings in (`scripts/make-fsdd-pack.py`): every WAV file's
+/// bytes, unchanged, in one gzip stream.
+pub const PACK_NAME: &str = "recordings.wavs.gz";
+const PACK_MAGIC: &[u8] = b"CONVSCOPE-WAVS 1\n";
+/// Largest pack read (gzip'd), and largest it may unpack to.
+const MAX_PACK_BYTES: u64 = 64 << 20;
+const MAX_UNPACKED_BYTES: u64 = 256 << 20;
+/// Largest recording inside a pack (one 8 kHz 16-bit minute is 0.96 MB).
+const MAX_PACKED_RECORDING: usize = 8 << 20;
+
+/// Where the recordings are: a folder of WAV files or a pack.
+enum Source {
+    Folder(PathBuf),
+    Pack(PathBuf),
+}
+
+/// `dir/recordings` when it is a folder, else `dir/recordings.wavs.gz` when it exists, else
+/// `dir` itself (a folder of WAV files, or a pack named on its own).
+fn source(dir: &Path) -> Source {
     let inner = dir.join("recordings");
+    let pack = dir.join(PACK_NAME);
     if inner.is_dir() {
-        inner
+        Source::Folder(inner)
+    } else if pack.is_file() {
+        Source::Pack(pack)
+    } else if dir.is_file() {
+        Source::Pack(dir.to_path_buf())
     } else {
-        dir.to_path_buf()
+        Source::Folder(dir.to_path_buf())
     }
 }
 
-/// Every recording of the folder, split into (train, test), each sorted by file name.
+/// The (name, WAV bytes) entries of a pack, in its order.
+fn unpack(path: &Path) -> Result<Vec<(String, Vec<u8>)>, FileError> {
+    use std::io::Read;
+    let raw = crate::io::error::read_limited(path, MAX_PACK_BYTES)?;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .take(MAX_UNPACKED_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FileError::invalid(path, format!("cannot un-gzip: {e}")))?;
+    if bytes.len() as u64 > MAX_UNPACKED_BYTES {
+        return Err(FileError::invalid(
+            path,
+            format!("unpacks to more than {} MB", MAX_UNPACKED_BYTES >> 20),
+        ));
+    }
+    let Some(mut rest) = bytes.strip_prefix(PACK_MAGIC) else {
+        return Err(FileError::invalid(
+            path,
+            "is not a pack of recordings (made by scripts/make-fsdd-pack.py)",
+        ));
+    };
+    let truncated = |what: &str| FileError::invalid(path, format!("truncated in {what}"));
+    let take = |n: usize, rest: &mut &[u8], what: &str| -> Result<Vec<u8>, FileError> {
+        if rest.len() < n {
+            return Err(truncated(what));
+        }
+        let (head, tail) = rest.split_at(n);
+        *rest = tail;
+        Ok(head.to_vec())
+    };
+    let mut entries = Vec::new();
+    while !rest.is_empty() {
+        if entries.len() >= MAX_RECORDINGS {
+            return Err(FileError::invalid(
+                path,
+                format!("holds more than {MAX_RECORDINGS} recordings"),
+            ));
+        }
+        let at = entries.len() + 1;
+        let len = take(2, &mut rest, &format!("the name of recording {at}"))?;
+        let name = take(
+            u16::from_le_bytes([len[0], len[1]]) as usize,
+            &mut rest,
+            &format!("the name of recording {at}"),
+        )?;
+        let name = String::from_utf8(name)
+            .map_err(|_| FileError::invalid(path, format!("recording {at}: name is not UTF-8")))?;
+        let len = take(4, &mut rest, &format!("the size of {name}"))?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        if len > MAX_PACKED_RECORDING {
+            return Err(FileError::invalid(
+                path,
+                format!("{name}: {len} bytes, more than {MAX_PACKED_RECORDING}"),
+            ));
+        }
+        let data = take(len, &mut rest, &name)?;
+        entries.push((name, data));
+    }
+    Ok(entries)
+}
+
+/// Every recording of the folder or pack, split into (train, test), each sorted by file name.
 pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), Error> {
-    let dir = recordings_dir(&spec.dir);
-    let entries = std::fs::read_dir(&dir).map_err(|e| FileError::Read {
-        path: dir.clone(),
-        source: e,
-    })?;
-    let mut named: Vec<(PathBuf, RecordingName)> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = parse_name(e.file_name().to_str()?)?;
-            Some((e.path(), name))
-        })
-        .take(MAX_RECORDINGS + 1)
-        .collect();
+    // (path, name, the file's bytes when they came from a pack)
+    let mut named: Vec<(PathBuf, RecordingName, Option<Vec<u8>>)> = match source(&spec.dir) {
+        Source::Folder(dir) => {
+            let entries = std::fs::read_dir(&dir).map_err(|e| FileError::Read {
+                path: dir.clone(),
+                source: e,
+            })?;
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = parse_name(e.file_name().to_str()?)?;
+                    Some((e.path(), name, None))
+                })
+                .take(MAX_RECORDINGS + 1)
+                .collect()
+        }
+        Source::Pack(pack) => unpack(&pack)?
+            .into_iter()
+            .filter_map(|(file, bytes)| {
+                let name = parse_name(&file)?;
+                Some((pack.join(file), name, Some(bytes)))
+            })
+            .collect(),
+    };
     let bad = |message: String| Error::Spec {
         spec: spec.to_string(),
         message,
@@ -122,13 +216,13 @@ pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), E
     if named.is_empty() {
         return Err(bad(format!(
             "no recordings named DIGIT_SPEAKER_INDEX.wav in {}",
-            dir.display()
+            spec.dir.display()
         )));
     }
     if let Some(s) = &spec.held_out
-        && !named.iter().any(|(_, n)| &n.speaker == s)
+        && !named.iter().any(|(_, n, _)| &n.speaker == s)
     {
-        let mut speakers: Vec<&str> = named.iter().map(|(_, n)| n.speaker.as_str()).collect();
+        let mut speakers: Vec<&str> = named.iter().map(|(_, n, _)| n.speaker.as_str()).collect();
         speakers.sort();
         speakers.dedup();
         return Err(bad(format!(
@@ -139,8 +233,11 @@ pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), E
     named.sort_by(|a, b| a.0.cmp(&b.0));
     let all: Vec<Recording> = named
         .into_par_iter()
-        .map(|(path, name)| {
-            let audio = load_audio(&path)?;
+        .map(|(path, name, bytes)| {
+            let audio = match bytes {
+                Some(bytes) => decode_wav(&bytes, &path)?,
+                None => load_audio(&path)?,
+            };
             Ok(Recording { path, name, audio })
         })
         .collect::<Result<_, FileError>>()?;
@@ -188,8 +285,15 @@ pub fn load(spec: &FsddSpec, model: &Model) -> Result<Split, Error> {
         None if which == "test" => format!("{spec} (test: recordings 0-4)"),
         None => format!("{spec} (train: recordings 5-49)"),
     };
+    // The recordings are sorted by file name, digit by digit: a first-N subset for
+    // `--train-limit` takes the lowest-numbered recordings of every speaker and digit instead.
+    let mut spread: Vec<usize> = (0..train.len()).collect();
+    spread.sort_by_key(|&i| {
+        let n = &train[i].name;
+        (n.index, n.speaker.clone(), n.digit)
+    });
     Ok(Split {
-        train: spectrograms(part("train"), &train, model)?,
+        train: spectrograms(part("train"), &train, model)?.with_spread(spread),
         test: spectrograms(part("test"), &test, model)?,
     })
 }
@@ -233,5 +337,77 @@ mod tests {
         };
         assert!(split.is_test(&name("a", 4)) && !split.is_test(&name("a", 5)));
         assert!(s.is_test(&name("theo", 30)) && !s.is_test(&name("a", 0)));
+    }
+
+    /// A pack of `entries` (name, bytes) as scripts/make-fsdd-pack.py writes one, gzip'd.
+    fn write_pack(path: &Path, body: &[u8]) {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(body).unwrap();
+        std::fs::write(path, gz.finish().unwrap()).unwrap();
+    }
+
+    fn pack_body(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut body = PACK_MAGIC.to_vec();
+        for (name, bytes) in entries {
+            body.extend((name.len() as u16).to_le_bytes());
+            body.extend(name.as_bytes());
+            body.extend((bytes.len() as u32).to_le_bytes());
+            body.extend(*bytes);
+        }
+        body
+    }
+
+    #[test]
+    fn a_pack_reads_as_the_folder_it_was_made_from() {
+        let wav = std::fs::read("tests/fixtures/audio/7_george_0.wav").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let loose = dir.path().join("loose");
+        std::fs::create_dir(&loose).unwrap();
+        let names = ["7_george_0.wav", "7_george_9.wav", "3_theo_12.wav"];
+        for n in names {
+            std::fs::write(loose.join(n), &wav).unwrap();
+        }
+        let packed = dir.path().join("packed");
+        std::fs::create_dir(&packed).unwrap();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &wav[..])).collect();
+        write_pack(&packed.join(PACK_NAME), &pack_body(&entries));
+        let read = |d: &Path| recordings(&FsddSpec::parse("fsdd", d.to_str().unwrap()).unwrap());
+        let (a_train, a_test) = read(&loose).unwrap();
+        let (b_train, b_test) = read(&packed).unwrap();
+        assert_eq!(a_test.len(), 1);
+        assert_eq!(a_train.len(), 2);
+        for (a, b) in a_train
+            .iter()
+            .chain(&a_test)
+            .zip(b_train.iter().chain(&b_test))
+        {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.audio.samples, b.audio.samples);
+            assert_eq!(a.path.file_name(), b.path.file_name());
+        }
+    }
+
+    #[test]
+    fn a_broken_pack_says_what_is_wrong() {
+        let wav = std::fs::read("tests/fixtures/audio/7_george_0.wav").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(PACK_NAME);
+        let spec = FsddSpec::parse("fsdd", dir.path().to_str().unwrap()).unwrap();
+        let body = pack_body(&[("7_george_0.wav", &wav)]);
+        for (bytes, expected) in [
+            (
+                body[..body.len() - 10].to_vec(),
+                "truncated in 7_george_0.wav",
+            ),
+            (b"RIFF....".to_vec(), "is not a pack of recordings"),
+        ] {
+            write_pack(&path, &bytes);
+            let err = recordings(&spec).unwrap_err().to_string();
+            assert!(err.contains(expected) && err.contains(PACK_NAME), "{err}");
+        }
+        std::fs::write(&path, b"not gzip").unwrap();
+        let err = recordings(&spec).unwrap_err().to_string();
+        assert!(err.contains("un-gzip"), "{err}");
     }
 }

@@ -107,6 +107,8 @@ pub struct Dataset {
     values: Values,
     labels: Vec<u8>,
     classes: Vec<String>,
+    /// The order [`Dataset::take`] picks examples in, when not the stored order.
+    spread: Option<Vec<usize>>,
 }
 
 impl Dataset {
@@ -141,6 +143,7 @@ impl Dataset {
             values: Values::Bytes(bytes),
             labels,
             classes,
+            spread: None,
         })
     }
 
@@ -228,18 +231,51 @@ impl Dataset {
         self.classes.clone()
     }
 
-    /// The first `n` images (all of them when there are fewer).
+    /// The first `n` images (all of them when there are fewer), or, for a set given a
+    /// [`Dataset::with_spread`] order, the first `n` of that order kept in stored order.
     pub fn take(&self, n: usize) -> Dataset {
         let n = n.min(self.len());
         let size = self.channels * self.height * self.width;
+        let Some(order) = &self.spread else {
+            return Dataset {
+                name: format!("{} (first {n})", self.name),
+                values: match &self.values {
+                    Values::Bytes(b) => Values::Bytes(b[..n * size].to_vec()),
+                    Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
+                },
+                labels: self.labels[..n].to_vec(),
+                ..self.clone()
+            };
+        };
+        let mut chosen = order[..n].to_vec();
+        chosen.sort_unstable();
+        fn gather<T: Copy>(all: &[T], chosen: &[usize], size: usize) -> Vec<T> {
+            chosen
+                .iter()
+                .flat_map(|&i| all[i * size..(i + 1) * size].iter().copied())
+                .collect()
+        }
         Dataset {
-            name: format!("{} (first {n})", self.name),
+            name: format!("{} ({n} spread over every class)", self.name),
             values: match &self.values {
-                Values::Bytes(b) => Values::Bytes(b[..n * size].to_vec()),
-                Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
+                Values::Bytes(b) => Values::Bytes(gather(b, &chosen, size)),
+                Values::Floats(v) => Values::Floats(gather(v, &chosen, size)),
             },
-            labels: self.labels[..n].to_vec(),
+            labels: gather(&self.labels, &chosen, 1),
+            spread: None,
             ..self.clone()
+        }
+    }
+
+    /// The set, with `order` (a permutation of its indices) as the order [`Dataset::take`]
+    /// picks a subset in: a set stored class by class gets subsets of every class.
+    pub fn with_spread(self, order: Vec<usize>) -> Dataset {
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        let permutation = sorted.iter().copied().eq(0..self.len());
+        Dataset {
+            spread: permutation.then_some(order),
+            ..self
         }
     }
 
@@ -412,6 +448,35 @@ mod tests {
         assert!(
             err.contains("3 @ 64x64") && err.contains("1 @ 28x28"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_spread_subset_takes_the_order_given_and_keeps_the_stored_order() {
+        // Six images stored class by class: 0 0 0 1 1 1.
+        let set = Dataset::new(
+            "six".into(),
+            (1, 1, 1),
+            vec![10, 11, 12, 20, 21, 22],
+            vec![0, 0, 0, 1, 1, 1],
+            digit_names(),
+        )
+        .unwrap();
+        assert_eq!(set.take(2).labels(), vec![0, 0]);
+        let spread = set.clone().with_spread(vec![0, 3, 1, 4, 2, 5]);
+        let two = spread.take(2);
+        assert_eq!(two.labels(), vec![0, 1]);
+        assert_eq!(two.pixels(1)[[0, 0, 0]], 20.0 / 255.0);
+        let four = spread.take(4);
+        assert_eq!(four.labels(), vec![0, 0, 1, 1]);
+        assert_eq!(four.pixels(1)[[0, 0, 0]], 11.0 / 255.0);
+        // All of them: the set as stored.
+        assert_eq!(spread.take(99).labels(), set.labels());
+        assert_eq!(spread.take(6).pixels(5), set.pixels(5));
+        // Not a permutation: ignored.
+        assert_eq!(
+            set.clone().with_spread(vec![0, 0]).take(2).labels(),
+            vec![0, 0]
         );
     }
 }
