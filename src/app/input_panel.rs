@@ -47,6 +47,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
         } else {
             pictures_ui(ui, p);
         }
+        super::noise_ui::noise_ui(ui, p);
         ui.separator();
         if p.ex.model.input.channels == 1 && p.ex.model.info.audio.is_none() {
             egui::CollapsingHeader::new(s.draw)
