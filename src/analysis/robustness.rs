@@ -281,7 +281,9 @@ mod tests {
             kind: NoiseKind::Gaussian,
             level: 0.1,
         };
-        let quiet: Vec<f32> = (0..20_000).map(|i| if i % 2 == 0 { 0.5 } else { -0.5 }).collect();
+        let quiet: Vec<f32> = (0..20_000)
+            .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
+            .collect();
         let noisy = noisy_samples(&quiet, g, 4);
         assert_eq!(noisy, noisy_samples(&quiet, g, 4));
         // Peak 0.5: the range is [-0.5, 0.5], so the noise's deviation is 0.1.

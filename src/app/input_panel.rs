@@ -34,20 +34,22 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     }
                 }
             });
-        if ui
-            .button(s.open_image)
-            .on_hover_text(s.open_image_tip)
-            .clicked()
-        {
-            p.commands.push(Command::OpenImageDialog);
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button(s.open_image)
+                .on_hover_text(s.open_image_tip)
+                .clicked()
+            {
+                p.commands.push(Command::OpenImageDialog);
+            }
+            super::noise_ui::noise_ui(ui, p);
+        });
         ui.separator();
         if p.ex.input.audio.is_some() {
             super::audio_view::audio_ui(ui, p);
         } else {
             pictures_ui(ui, p);
         }
-        super::noise_ui::noise_ui(ui, p);
         ui.separator();
         if p.ex.model.input.channels == 1 && p.ex.model.info.audio.is_none() {
             egui::CollapsingHeader::new(s.draw)

@@ -268,9 +268,7 @@ impl ConvscopeApp {
         if let Some(noise) = ex.noise.noise() {
             facts.set("noise-level", format!("{}", noise.level));
             facts.set("noise-seed", ex.noise.seed.to_string());
-            let clean = ex
-                .clean_prediction()
-                .map(|(i, p)| (ex.net.label(i), p));
+            let clean = ex.clean_prediction().map(|(i, p)| (ex.net.label(i), p));
             facts.add_noise_run("", &ex.net, &ex.noise_similarity(), clean, None);
             let mut cache = self.lesson.noise_runs.borrow_mut();
             if cache.as_ref().map(|c| c.0) != Some(ex.generation) {

@@ -5,10 +5,10 @@
 use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
+use crate::io::Audio;
 use crate::io::{Fill, load_model, network_input, to_pixels};
 use image::Rgb32FImage;
 use ndarray::Array3;
-use crate::io::Audio;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -80,7 +80,10 @@ impl InputNoise {
 
     /// None -> Gaussian -> salt-and-pepper -> none, at the same level and seed.
     pub fn cycled(self) -> InputNoise {
-        let i = Self::KINDS.iter().position(|&k| k == self.kind).unwrap_or(0);
+        let i = Self::KINDS
+            .iter()
+            .position(|&k| k == self.kind)
+            .unwrap_or(0);
         InputNoise {
             kind: Self::KINDS[(i + 1) % Self::KINDS.len()],
             ..self

@@ -89,7 +89,12 @@ fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example
     let count = test.len();
     let f = move |i: usize, noise: Noise| {
         let clean = test.pixels(i);
-        let dirty = noisy(&clean, noise, input_range(&clean, images), example_seed(seed, i));
+        let dirty = noisy(
+            &clean,
+            noise,
+            input_range(&clean, images),
+            example_seed(seed, i),
+        );
         Ok((clean, dirty, test.label(i)))
     };
     Ok((count, Box::new(f)))

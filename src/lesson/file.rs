@@ -231,8 +231,10 @@ mod tests {
             err.contains("line 2 (step 1)") && err.contains("pink"),
             "{err}"
         );
-        let ok = parse("id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.05\"\nnoise_seed = 3\n")
-            .unwrap();
+        let ok = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.05\"\nnoise_seed = 3\n",
+        )
+        .unwrap();
         assert_eq!(ok.steps[0].noise.as_deref(), Some("saltpepper:0.05"));
         assert_eq!(ok.steps[0].noise_seed, Some(3));
         let err = parse("id = \"d\"\n").unwrap_err();

@@ -117,7 +117,11 @@ fn cosine_of_files(a: &std::path::Path, b: &std::path::Path) -> f64 {
         ndarray::ArrayD::<f32>::read_npy(std::fs::File::open(p).unwrap()).unwrap()
     };
     let (a, b) = (read(a), read(b));
-    let dot: f64 = a.iter().zip(b.iter()).map(|(x, y)| *x as f64 * *y as f64).sum();
+    let dot: f64 = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| *x as f64 * *y as f64)
+        .sum();
     let na = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
     let nb = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
     match (na == 0.0, nb == 0.0) {
@@ -207,11 +211,13 @@ fn robustness_similarity_equals_separate_inspect_noise_runs() {
             let out = dir.path().join(format!("noisy{i}"));
             let s = example_seed(seed, i).to_string();
             let printed = inspect(&pngs[i], &out, &["--noise", noise, "--seed", &s]);
-            let manifest: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(out.join("manifest.json")).unwrap(),
-            )
-            .unwrap();
-            assert_eq!(manifest["noise"]["seed"].as_u64(), Some(example_seed(seed, i)));
+            let manifest: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                    .unwrap();
+            assert_eq!(
+                manifest["noise"]["seed"].as_u64(),
+                Some(example_seed(seed, i))
+            );
             let mut files = vec!["input.npy".to_string()];
             files.extend(
                 manifest["layers"]
@@ -228,7 +234,11 @@ fn robustness_similarity_equals_separate_inspect_noise_runs() {
             agree += (clean_answers[i] == answer(&printed)) as usize;
         }
         let first_sim = header.iter().position(|h| *h == "sim_input").unwrap();
-        assert_eq!(header.len() - first_sim, sums.len(), "{noise}: a column per stage");
+        assert_eq!(
+            header.len() - first_sim,
+            sums.len(),
+            "{noise}: a column per stage"
+        );
         for (stage, sum) in sums.iter().enumerate() {
             let want = sum / count as f64;
             let got: f64 = row[first_sim + stage].parse().unwrap();
@@ -238,7 +248,10 @@ fn robustness_similarity_equals_separate_inspect_noise_runs() {
                 header[first_sim + stage]
             );
         }
-        assert!(sums[0] / (count as f64) < 0.99, "{noise}: the noise changed the input");
+        assert!(
+            sums[0] / (count as f64) < 0.99,
+            "{noise}: the noise changed the input"
+        );
         let agreement: f64 = row[9].parse().unwrap();
         assert!(
             (agreement - agree as f64 / count as f64).abs() < 1e-3,
@@ -300,7 +313,14 @@ fn inspect_noise_on_a_recording_goes_on_the_waveform_and_is_seeded() {
     // On the spectrogram instead, the input differs from the waveform's.
     let d = run(
         "d",
-        &["--noise", "gaussian:0.05", "--seed", "5", "--noise-on", "input"],
+        &[
+            "--noise",
+            "gaussian:0.05",
+            "--seed",
+            "5",
+            "--noise-on",
+            "input",
+        ],
     );
     assert_ne!(a, d);
     // --noise needs a picture or recording, not a ready network input.

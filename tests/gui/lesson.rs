@@ -89,7 +89,10 @@ fn check_step(h: &Harness<'static, ConvscopeApp>, lesson: &Lesson, index: usize,
         assert_eq!(ex.noise.noise(), want, "{at}");
         assert_eq!(ex.noise.seed, setup.noise_seed.unwrap_or(0), "{at}");
         if want.is_some() {
-            assert_ne!(ex.pixels, ex.clean_pixels, "{at}: the network reads the noisy input");
+            assert_ne!(
+                ex.pixels, ex.clean_pixels,
+                "{at}: the network reads the noisy input"
+            );
             // The similarity the text quotes is the app's own (input stage).
             let sim = ex.noise_similarity()[0] as f64;
             let facts = app.lesson_facts();

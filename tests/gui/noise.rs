@@ -51,7 +51,10 @@ fn noise_changes_the_input_and_runs_the_trace_again() {
     assert_eq!(ex.clean_pixels, before.pixels, "the clean input is kept");
     assert_ne!(ex.pixels, before.pixels, "the network reads a noisy input");
     assert_ne!(ex.trace[0], before.trace[0]);
-    assert_eq!(ex.clean_trace, before.trace, "the clean run is the run before");
+    assert_eq!(
+        ex.clean_trace, before.trace,
+        "the clean run is the run before"
+    );
     // What the network reads is the analysis module's noise on the clean pixels, and every
     // stage is the engine's output for it.
     let noise = Noise {
@@ -71,8 +74,7 @@ fn noise_changes_the_input_and_runs_the_trace_again() {
     let sim = ex.noise_similarity();
     assert_eq!(sim.len(), ex.trace.len());
     assert!(sim[0] < 0.999, "input similarity {}", sim[0]);
-    // The panel says what the clean input was read as.
-    h.get_by_label_contains("Without noise:");
+    assert!(ex.clean_prediction().is_some(), "the clean answer is kept");
 
     // The same seed gives the same input; another seed another one.
     let first = h.state().explorer.pixels.clone();
@@ -141,11 +143,14 @@ fn a_recordings_noise_goes_on_its_waveform() {
     let ex = &h.state().explorer;
     let heard = ex.heard_audio().expect("the noisy recording");
     assert_eq!(heard.samples.len(), audio.samples.len());
-    assert_ne!(heard.samples, audio.samples, "the waveform carries the noise");
+    assert_ne!(
+        heard.samples, audio.samples,
+        "the waveform carries the noise"
+    );
     // The spectrogram the network reads is the one of the noisy recording.
     let spec = ex.model.info.audio.as_ref().unwrap();
     let want = convscope::io::audio_pixels(heard, spec, &ex.model.input).unwrap();
     assert_eq!(ex.pixels, want);
     assert_eq!(ex.clean_pixels, clean.pixels);
-    h.get_by_label_contains("On the recording");
+    assert!(!ex.clean_trace.is_empty());
 }
