@@ -114,6 +114,64 @@ pub fn noisy(pixels: &Array3<f32>, noise: Noise, range: (f32, f32), seed: u64) -
     out
 }
 
+/// The range noise is measured against on a network's input maps before normalisation: a
+/// picture's pixels are in [0, 1]; a spectrogram's cells go from 0 to its largest value.
+pub fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
+    if is_picture {
+        (0.0, 1.0)
+    } else {
+        let values = pixels.as_standard_layout();
+        (0.0, value_range(values.as_slice().unwrap_or(&[])).1)
+    }
+}
+
+/// A recording's samples with noise on them, measured against minus to plus its peak (the
+/// recording itself, before its spectrogram is made).
+pub fn noisy_samples(samples: &[f32], noise: Noise, seed: u64) -> Vec<f32> {
+    let (lo, hi) = value_range(samples);
+    let peak = lo.abs().max(hi.abs());
+    let mut out = samples.to_vec();
+    add_noise(&mut out, noise, (-peak, peak), seed);
+    out
+}
+
+/// `model`'s input with `noise` on it, as the app shows it and `convscope inspect --noise`
+/// runs it: for an audio model given its `recording`, on the recording's samples (then the
+/// spectrogram is made from them; the noisy recording is returned too), otherwise on the
+/// `clean` maps before normalisation (a picture's pixels against [0, 1], a spectrogram's cells
+/// against 0 to its largest value). Example `i` of `convscope robustness --seed S` is this
+/// with the seed [`example_seed`]`(S, i)`.
+pub fn noisy_input(
+    model: &Model,
+    clean: &Array3<f32>,
+    recording: Option<&crate::io::Audio>,
+    noise: Noise,
+    seed: u64,
+) -> std::result::Result<(Array3<f32>, Option<crate::io::Audio>), String> {
+    if let (Some(audio), Some(spec)) = (recording, &model.info.audio) {
+        let mut dirty = audio.clone();
+        dirty.samples = noisy_samples(&audio.samples, noise, seed);
+        let pixels = crate::io::audio_pixels(&dirty, spec, &model.input)?;
+        return Ok((pixels, Some(dirty)));
+    }
+    let range = input_range(clean, model.info.audio.is_none());
+    Ok((noisy(clean, noise, range, seed), None))
+}
+
+/// Exactly one noise (`gaussian:0.2`, `saltpepper:0.05`), or none (`none`, `off`): what
+/// `convscope inspect --noise` and a lesson step's `noise` take.
+pub fn parse_one_noise(text: &str) -> std::result::Result<Option<Noise>, String> {
+    if matches!(text.trim(), "none" | "off") {
+        return Ok(None);
+    }
+    match parse_noises(text)?.as_slice() {
+        [one] => Ok(Some(*one)),
+        _ => Err(format!(
+            "`{text}`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none"
+        )),
+    }
+}
+
 /// The smallest and largest value (0, 0 for none).
 pub fn value_range(values: &[f32]) -> (f32, f32) {
     let finite = values.iter().copied().filter(|v| v.is_finite());
@@ -201,6 +259,46 @@ mod tests {
         for bad in ["", "gaussian", "pink:0.1", "gaussian:2", "gaussian:x"] {
             assert!(parse_noises(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn one_noise_or_none() {
+        assert_eq!(parse_one_noise("none"), Ok(None));
+        assert_eq!(
+            parse_one_noise("saltpepper:0.05"),
+            Ok(Some(Noise {
+                kind: NoiseKind::SaltPepper,
+                level: 0.05
+            }))
+        );
+        assert!(parse_one_noise("gaussian:0.1,0.2").is_err());
+        assert!(parse_one_noise("loud").is_err());
+    }
+
+    #[test]
+    fn a_recording_gets_noise_against_its_peak_and_a_spectrogram_against_its_top() {
+        let g = Noise {
+            kind: NoiseKind::Gaussian,
+            level: 0.1,
+        };
+        let quiet: Vec<f32> = (0..20_000)
+            .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
+            .collect();
+        let noisy = noisy_samples(&quiet, g, 4);
+        assert_eq!(noisy, noisy_samples(&quiet, g, 4));
+        // Peak 0.5: the range is [-0.5, 0.5], so the noise's deviation is 0.1.
+        let sd = (noisy
+            .iter()
+            .zip(&quiet)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f32>()
+            / quiet.len() as f32)
+            .sqrt();
+        assert!(sd > 0.05 && sd < 0.1, "sd {sd} (clamped at the peak)");
+        assert!(noisy.iter().all(|v| v.abs() <= 0.5));
+        let spec = Array3::from_shape_fn((1, 2, 3), |(_, y, x)| (y * 3 + x) as f32);
+        assert_eq!(input_range(&spec, false), (0.0, 5.0));
+        assert_eq!(input_range(&spec, true), (0.0, 1.0));
     }
 
     #[test]

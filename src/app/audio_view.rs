@@ -34,10 +34,11 @@ pub fn play(player: &Path, wav: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: cannot start: {e}", player.display()))
 }
 
-/// Plays the input recording: written as 16-bit WAV to a temporary file (samples have no file
-/// of their own) and handed to the player.
-pub fn play_input(input: &super::state::InputImage) -> Result<(), String> {
-    let audio = input.audio.as_ref().ok_or("the input is not a recording")?;
+/// Plays the input recording as the network hears it (with the noise control's noise):
+/// written as 16-bit WAV to a temporary file (samples have no file of their own) and handed to
+/// the player.
+pub fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Result<(), String> {
+    let audio = audio.ok_or("the input is not a recording")?;
     let player = find_player().ok_or("no audio player found (pw-play, paplay or aplay)")?;
     let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));
     let spec = hound::WavSpec {
@@ -59,7 +60,8 @@ pub fn play_input(input: &super::state::InputImage) -> Result<(), String> {
 
 pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let ex = p.ex;
-    let Some(audio) = ex.input.audio.as_ref() else {
+    // The recording the network hears: with the noise on it, when there is noise.
+    let Some(audio) = ex.heard_audio() else {
         return;
     };
     let s = p.s;

@@ -4,7 +4,7 @@
 use super::Tab;
 use super::i18n::Lang;
 use super::lab::LabSettings;
-use super::state::{DropoutSetting, PoolWindow};
+use super::state::{DropoutSetting, InputNoise, PoolWindow};
 use super::train::TrainSettings;
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -38,6 +38,10 @@ pub enum Command {
     ExportDialog,
     Export(PathBuf),
     SetDropout(DropoutSetting),
+    /// The input noise control: kind, level and seed (the trace is run again).
+    SetNoise(InputNoise),
+    /// None -> Gaussian -> salt-and-pepper -> none, keeping level and seed (key N).
+    CycleNoise,
     ResampleDropout,
     ShowTab(Tab),
     /// Explorer <-> translation lab (key T).
@@ -99,6 +103,7 @@ impl Command {
             (plain(Key::Home), Command::SelectStage(0)),
             (plain(Key::End), Command::LastStage),
             (plain(Key::M), Command::CyclePool),
+            (plain(Key::N), Command::CycleNoise),
             (plain(Key::T), Command::ToggleLab),
             (plain(Key::F5), Command::TogglePresentation),
             (plain(Key::F11), Command::ToggleFullscreen),

@@ -34,13 +34,16 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     }
                 }
             });
-        if ui
-            .button(s.open_image)
-            .on_hover_text(s.open_image_tip)
-            .clicked()
-        {
-            p.commands.push(Command::OpenImageDialog);
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button(s.open_image)
+                .on_hover_text(s.open_image_tip)
+                .clicked()
+            {
+                p.commands.push(Command::OpenImageDialog);
+            }
+            super::noise_ui::noise_ui(ui, p);
+        });
         ui.separator();
         if p.ex.input.audio.is_some() {
             super::audio_view::audio_ui(ui, p);

@@ -14,6 +14,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::SelectStage(0) => s.key_first_stage,
         Command::LastStage => s.key_last_stage,
         Command::CyclePool => s.key_cycle_pool,
+        Command::CycleNoise => s.key_cycle_noise,
         Command::ToggleLab => s.key_toggle_lab,
         Command::ToggleFullscreen => s.key_fullscreen,
         Command::TogglePresentation => s.presentation,

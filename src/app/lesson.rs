@@ -17,6 +17,11 @@ pub struct LessonState {
     pub step: usize,
     /// Numbers of the sample models the current step compares with.
     pub compared: Facts,
+    /// Those models, to run on the app's input while noise is on.
+    pub compared_models: Vec<(String, Model)>,
+    /// The compared models' runs on the noisy input, for the explorer generation they were
+    /// computed for (the text is redrawn every frame; the runs only when the input changes).
+    pub noise_runs: std::cell::RefCell<Option<(u64, Facts)>>,
     /// Why the last lesson or step could not be opened or set up.
     pub error: Option<String>,
 }
@@ -41,7 +46,9 @@ pub fn effective(steps: &[Step], index: usize) -> Step {
             view,
             shift,
             arithmetic,
-            history_with
+            history_with,
+            noise,
+            noise_seed
         );
         if own {
             out.sweep = s.sweep;
@@ -145,6 +152,24 @@ impl ConvscopeApp {
             }
         }
         let ex = &mut self.explorer;
+        if step.noise.is_some() || step.noise_seed.is_some() {
+            let parsed = step
+                .noise
+                .as_deref()
+                .map(crate::analysis::robustness::parse_one_noise);
+            let mut noise = ex.noise;
+            match parsed {
+                Some(Ok(Some(n))) => {
+                    noise.kind = Some(n.kind);
+                    noise.level = n.level;
+                }
+                Some(Ok(None)) => noise.kind = None,
+                Some(Err(e)) => problems.push(e),
+                None => {}
+            }
+            noise.seed = step.noise_seed.unwrap_or(0);
+            ex.set_noise(noise);
+        }
         if let Some(w) = step.window {
             ex.set_pool_window(window(w));
         }
@@ -205,13 +230,19 @@ impl ConvscopeApp {
             self.lab.start_sweep(&self.explorer, ctx);
         }
         let mut compared = Facts::default();
+        let mut models = Vec::new();
         for name in &step.compare {
             match self.sample_model(name) {
-                Ok((_, model)) => compared.add_model(name, &model),
+                Ok((_, model)) => {
+                    compared.add_model(name, &model);
+                    models.push((name.clone(), model));
+                }
                 Err(e) => problems.push(e),
             }
         }
         self.lesson.compared = compared;
+        self.lesson.compared_models = models;
+        self.lesson.noise_runs.replace(None);
         match problems.into_iter().next() {
             Some(first) => Err(first),
             None => Ok(()),
@@ -232,6 +263,23 @@ impl ConvscopeApp {
         for name in self.lesson.compared.names() {
             if let Some(v) = self.lesson.compared.get(name) {
                 facts.set(name, v);
+            }
+        }
+        if let Some(noise) = ex.noise.noise() {
+            facts.set("noise-level", format!("{}", noise.level));
+            facts.set("noise-seed", ex.noise.seed.to_string());
+            let clean = ex.clean_prediction().map(|(i, p)| (ex.net.label(i), p));
+            facts.add_noise_run("", &ex.net, &ex.noise_similarity(), clean, None);
+            let mut cache = self.lesson.noise_runs.borrow_mut();
+            if cache.as_ref().map(|c| c.0) != Some(ex.generation) {
+                *cache = Some((ex.generation, self.compared_noise_runs()));
+            }
+            if let Some((_, runs)) = cache.as_ref() {
+                for name in runs.names() {
+                    if let Some(v) = runs.get(name) {
+                        facts.set(name, v);
+                    }
+                }
             }
         }
         let step_sweeps = self
@@ -263,6 +311,53 @@ impl ConvscopeApp {
                 facts.add_pending_sweep(&ex.net, &[PoolMode::Max, PoolMode::Avg, PoolMode::BlurMax])
             }
             _ => {}
+        }
+        facts
+    }
+}
+
+impl ConvscopeApp {
+    /// Each compared model run on the app's input, clean and with the app's noise, in the
+    /// mode it was trained with: its numbers under its name (see [`Facts::add_noise_run`]).
+    /// A model the input does not fit is left out (its numbers then show as unknown).
+    fn compared_noise_runs(&self) -> Facts {
+        let ex = &self.explorer;
+        let mut facts = Facts::default();
+        for (name, model) in &self.lesson.compared_models {
+            let mut model = model.clone();
+            model.info = model.info.localized(ex.language);
+            let Ok(prepared) = super::state::prepare_input(&ex.input, &model, &ex.noise) else {
+                continue;
+            };
+            let options = crate::engine::RunOptions {
+                pool_mode: trained_pool_mode(&model),
+                dropout: None,
+            };
+            let run = |pixels: &ndarray::Array3<f32>| {
+                let x = crate::io::network_input(pixels, &model.input, 0, 0, crate::io::Fill::Zero);
+                crate::analysis::trace(&model, &x, &options).ok()
+            };
+            let (Some(clean), Some(noisy)) = (run(&prepared.clean), run(&prepared.seen)) else {
+                continue;
+            };
+            let top = |t: &[crate::engine::Tensor]| {
+                let last = t.last().filter(|_| model.ends_in_classes())?;
+                let p = crate::analysis::probabilities(&model, last);
+                let i = crate::analysis::argmax(&p);
+                Some((model.label(i), p[i]))
+            };
+            let similarity: Vec<f32> = noisy
+                .iter()
+                .zip(&clean)
+                .map(|(a, b)| crate::analysis::similarity::same_position(a, b))
+                .collect();
+            facts.add_noise_run(
+                &format!("{name}-"),
+                &model,
+                &similarity,
+                top(&clean),
+                top(&noisy),
+            );
         }
         facts
     }

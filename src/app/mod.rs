@@ -20,6 +20,7 @@ mod lab_view;
 pub mod lesson;
 mod lesson_view;
 mod maps_ui;
+mod noise_ui;
 mod notices;
 mod pipeline;
 mod plot_legend;
@@ -360,7 +361,7 @@ impl ConvscopeApp {
             // Tests switch dialogs off, and sound with them: a test never plays a sound.
             Command::PlayAudio if !self.native_dialogs => {}
             Command::PlayAudio => {
-                if let Err(e) = audio_view::play_input(&ex.input) {
+                if let Err(e) = audio_view::play_input(ex.heard_audio()) {
                     ex.last_error = Some(e);
                 }
             }
@@ -420,6 +421,8 @@ impl ConvscopeApp {
             Command::ExportDialog => self.choose_file(ctx, Purpose::Export),
             Command::Export(path) => self.export(&path),
             Command::SetDropout(d) => ex.set_dropout(d),
+            Command::SetNoise(n) => ex.set_noise(n),
+            Command::CycleNoise => ex.set_noise(ex.noise.cycled()),
             Command::ResampleDropout => {
                 let mut d = ex.dropout;
                 d.seed = d.seed.wrapping_add(1);

@@ -2,12 +2,15 @@
 //! set, every layer's output for them, and the selected stage. No drawing here; the panels
 //! read it and tests assert on it.
 
+use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
+use crate::io::Audio;
 use crate::io::{Fill, load_model, network_input, to_pixels};
 use image::Rgb32FImage;
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An input picture as the person chose it, before the network resizes it.
 #[derive(Debug, Clone)]
@@ -39,6 +42,85 @@ pub fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, St
             to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))
         }
     }
+}
+
+/// The input noise control: a kind (or none), its level and its seed. The same settings give
+/// the same noisy input, the one `convscope inspect --noise KIND:LEVEL --seed SEED` runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InputNoise {
+    /// `None`: no noise.
+    pub kind: Option<NoiseKind>,
+    /// In [0, 1], relative to the range of the values it goes on (see [`noisy_input`]).
+    pub level: f32,
+    pub seed: u64,
+}
+
+impl Default for InputNoise {
+    fn default() -> Self {
+        InputNoise {
+            kind: None,
+            level: 0.2,
+            seed: 0,
+        }
+    }
+}
+
+impl InputNoise {
+    /// The choices the control offers, in order.
+    pub const KINDS: [Option<NoiseKind>; 3] =
+        [None, Some(NoiseKind::Gaussian), Some(NoiseKind::SaltPepper)];
+
+    /// The noise to put on the input, if any (none at level 0).
+    pub fn noise(&self) -> Option<Noise> {
+        let level = self.level.clamp(0.0, 1.0);
+        self.kind
+            .filter(|_| level > 0.0)
+            .map(|kind| Noise { kind, level })
+    }
+
+    /// None -> Gaussian -> salt-and-pepper -> none, at the same level and seed.
+    pub fn cycled(self) -> InputNoise {
+        let i = Self::KINDS
+            .iter()
+            .position(|&k| k == self.kind)
+            .unwrap_or(0);
+        InputNoise {
+            kind: Self::KINDS[(i + 1) % Self::KINDS.len()],
+            ..self
+        }
+    }
+}
+
+/// What the network reads for `input`: the clean input maps (before normalisation), the same
+/// with `noise` on them, and for a recording with noise the noisy recording (the noise goes on
+/// the waveform, as `convscope robustness` does by default).
+pub struct Prepared {
+    pub clean: Array3<f32>,
+    pub seen: Array3<f32>,
+    pub noisy_audio: Option<Arc<Audio>>,
+}
+
+/// [`input_pixels`] with the noise control applied.
+pub fn prepare_input(
+    input: &InputImage,
+    model: &Model,
+    noise: &InputNoise,
+) -> Result<Prepared, String> {
+    let clean = input_pixels(input, model)?;
+    let Some(n) = noise.noise() else {
+        return Ok(Prepared {
+            seen: clean.clone(),
+            clean,
+            noisy_audio: None,
+        });
+    };
+    let (seen, audio) = noisy_input(model, &clean, input.audio.as_deref(), n, noise.seed)
+        .map_err(|e| format!("{}: {e}", input.name))?;
+    Ok(Prepared {
+        clean,
+        seen,
+        noisy_audio: audio.map(Arc::new),
+    })
 }
 
 /// The pooling window used by every pooling layer.
@@ -114,10 +196,21 @@ pub struct Explorer {
     /// Why the network was cut short, when it was.
     pub window_note: Option<String>,
     pub input: InputImage,
-    /// The input at the model's resolution, in [0,1], before normalisation.
+    /// The input at the model's resolution before normalisation (a picture's pixels in [0,1],
+    /// a recording's log-mel spectrogram) as the network reads it: with the noise on it.
     pub pixels: Array3<f32>,
+    /// The same without the noise.
+    pub clean_pixels: Array3<f32>,
+    /// The noise control's setting.
+    pub noise: InputNoise,
+    /// The recording with the noise on it, when the input is a recording and noise is on.
+    pub noisy_audio: Option<Arc<Audio>>,
     /// `trace[0]` is the normalised input, `trace[i+1]` the output of layer `i`.
     pub trace: Vec<Tensor>,
+    /// With noise on, the same for the clean input (empty without noise), to compare with.
+    pub clean_trace: Vec<Tensor>,
+    /// With noise on, the class probabilities for the clean input (empty without noise).
+    pub clean_probabilities: Vec<f32>,
     /// Class probabilities, empty when the network was cut short.
     pub probabilities: Vec<f32>,
     /// The probabilities with dropout off, to compare while dropout is on.
@@ -190,7 +283,8 @@ impl Explorer {
         model_path: Option<PathBuf>,
         input: InputImage,
     ) -> Result<Explorer, String> {
-        let pixels = input_pixels(&input, &model)?;
+        let noise = InputNoise::default();
+        let prepared = prepare_input(&input, &model, &noise)?;
         let mut explorer = Explorer {
             pool_mode: trained_pool_mode(&model).unwrap_or_default(),
             net: model.clone(),
@@ -199,8 +293,13 @@ impl Explorer {
             pool_window: PoolWindow::AsTrained,
             window_note: None,
             input,
-            pixels,
+            pixels: prepared.seen,
+            clean_pixels: prepared.clean,
+            noise,
+            noisy_audio: prepared.noisy_audio,
             trace: Vec::new(),
+            clean_trace: Vec::new(),
+            clean_probabilities: Vec::new(),
             probabilities: Vec::new(),
             probabilities_no_dropout: Vec::new(),
             dropout: DropoutSetting::default(),
@@ -256,6 +355,26 @@ impl Explorer {
         }
         let i = argmax(&self.probabilities);
         Some((i, self.probabilities[i]))
+    }
+
+    /// With noise on, the top class and its probability for the clean input.
+    pub fn clean_prediction(&self) -> Option<(usize, f32)> {
+        if self.clean_probabilities.is_empty() {
+            return None;
+        }
+        let i = argmax(&self.clean_probabilities);
+        Some((i, self.clean_probabilities[i]))
+    }
+
+    /// With noise on, per stage (0 = the input) the cosine similarity between the noisy and
+    /// the clean run at the same positions, as `convscope robustness` measures it; empty
+    /// without noise.
+    pub fn noise_similarity(&self) -> Vec<f32> {
+        self.trace
+            .iter()
+            .zip(&self.clean_trace)
+            .map(|(a, b)| analysis::similarity::same_position(a, b))
+            .collect()
     }
 
     /// Whether the running network was cut short (a pooling window its dense layer does not
@@ -319,7 +438,7 @@ impl Explorer {
     /// Switches to `model` (its pooling mode as trained), keeping the input; fails, keeping
     /// everything, when the input cannot be fed to it.
     pub fn set_model(&mut self, model: Model, path: Option<PathBuf>) -> bool {
-        let pixels = match input_pixels(&self.input, &model) {
+        let prepared = match prepare_input(&self.input, &model, &self.noise) {
             Ok(p) => p,
             Err(e) => {
                 self.last_error = Some(e);
@@ -329,13 +448,13 @@ impl Explorer {
         let old = (
             self.model.clone(),
             self.model_path.clone(),
-            self.pixels.clone(),
+            self.prepared(),
             self.pool_mode,
         );
         self.pool_mode = trained_pool_mode(&model).unwrap_or(self.pool_mode);
         self.model = model;
         self.model_path = path;
-        self.pixels = pixels;
+        self.use_prepared(prepared);
         self.rebuild_net();
         let stage = self.stage;
         self.select_stage(stage);
@@ -343,7 +462,9 @@ impl Explorer {
         self.recompute();
         if self.generation == before {
             // The forward pass failed: put the old model back.
-            (self.model, self.model_path, self.pixels, self.pool_mode) = old;
+            let (model, model_path, prepared, pool_mode) = old;
+            (self.model, self.model_path, self.pool_mode) = (model, model_path, pool_mode);
+            self.use_prepared(prepared);
             self.rebuild_net();
             self.select_stage(stage);
             return false;
@@ -361,14 +482,52 @@ impl Explorer {
         path: Option<PathBuf>,
         input: InputImage,
     ) -> bool {
-        let old = (self.input.clone(), self.pixels.clone());
+        let old = (self.input.clone(), self.prepared());
         self.input = input;
         if self.set_model(model, path) {
             return true;
         }
-        (self.input, self.pixels) = old;
+        let (input, prepared) = old;
+        self.input = input;
+        self.use_prepared(prepared);
         self.recompute();
         false
+    }
+
+    /// The input as it is now, to put back after a change that failed.
+    fn prepared(&self) -> Prepared {
+        Prepared {
+            clean: self.clean_pixels.clone(),
+            seen: self.pixels.clone(),
+            noisy_audio: self.noisy_audio.clone(),
+        }
+    }
+
+    fn use_prepared(&mut self, prepared: Prepared) {
+        self.clean_pixels = prepared.clean;
+        self.pixels = prepared.seen;
+        self.noisy_audio = prepared.noisy_audio;
+    }
+
+    /// Sets the noise control and runs the network on the input with the new noise; on
+    /// failure keeps the old noise and records the error.
+    pub fn set_noise(&mut self, noise: InputNoise) {
+        if noise == self.noise {
+            return;
+        }
+        match prepare_input(&self.input, &self.model, &noise) {
+            Ok(prepared) => {
+                self.noise = noise;
+                self.use_prepared(prepared);
+                self.recompute();
+            }
+            Err(e) => self.last_error = Some(e),
+        }
+    }
+
+    /// The recording the network hears: with the noise on it when there is noise.
+    pub fn heard_audio(&self) -> Option<&Arc<Audio>> {
+        self.noisy_audio.as_ref().or(self.input.audio.as_ref())
     }
 
     /// Loads the weights trained with the other pooling mode, when a twin file exists.
@@ -381,10 +540,10 @@ impl Explorer {
 
     /// Feeds a new picture; on failure keeps the old one and records the error.
     pub fn set_input(&mut self, input: InputImage) -> bool {
-        match input_pixels(&input, &self.model) {
-            Ok(pixels) => {
+        match prepare_input(&input, &self.model, &self.noise) {
+            Ok(prepared) => {
                 self.input = input;
-                self.pixels = pixels;
+                self.use_prepared(prepared);
                 self.recompute();
                 true
             }
@@ -485,6 +644,27 @@ impl Explorer {
                     self.probabilities.clone()
                 };
                 self.thumbnail_channels = trace.iter().map(most_active_channel).collect();
+                // With noise on, the clean input's run beside it, to compare with.
+                (self.clean_trace, self.clean_probabilities) = match self.noise.noise() {
+                    Some(_) => {
+                        let clean =
+                            network_input(&self.clean_pixels, &self.net.input, 0, 0, Fill::Zero);
+                        // The same options (a dropout mask is seeded): only the noise differs.
+                        match analysis::trace(&self.net, &clean, &self.run_options()) {
+                            Ok(t) => {
+                                let p = match t.last() {
+                                    Some(last) if ends_in_classes => {
+                                        analysis::probabilities(&self.net, last)
+                                    }
+                                    _ => Vec::new(),
+                                };
+                                (t, p)
+                            }
+                            Err(_) => (Vec::new(), Vec::new()),
+                        }
+                    }
+                    None => (Vec::new(), Vec::new()),
+                };
                 self.trace = trace;
                 self.generation += 1;
             }

@@ -1,5 +1,6 @@
 //! `convscope inspect`: every activation of one input on disk, and a table of them.
 
+use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Tensor};
 use crate::io::{self, Fill, npy};
@@ -35,9 +36,36 @@ pub struct Args {
     /// What fills the uncovered pixels: zero, edge, wrap.
     #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
     pub fill: Fill,
+    /// Noise on the input, as the app's noise control and `robustness` put it: gaussian:LEVEL
+    /// or saltpepper:LEVEL (LEVEL 0 to 1, relative to the values' range: a picture's pixels
+    /// 0 to 1 before normalisation; a recording's minus to plus its peak, before its
+    /// spectrogram). Needs --image.
+    #[arg(long, value_parser = parse_noise, conflicts_with = "input_npy")]
+    pub noise: Option<Noise>,
+    /// Seed of the noise (the app's noise seed). `robustness --seed S` gives test example i
+    /// the seed S ^ (i * 0x9E3779B97F4A7C15): example 0 gets S itself.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// For audio models: put the noise on the waveform (default, as the app does) or on the
+    /// spectrogram's cells (0 to the largest).
+    #[arg(long, value_enum, default_value = "waveform")]
+    pub noise_on: super::robustness::NoiseOn,
     /// Folder for input.npy, one NN_NAME.npy per layer and manifest.json.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// One noise or `none`, for clap.
+fn parse_noise(text: &str) -> Result<Noise, String> {
+    parse_one_noise(text)?.ok_or_else(|| "give a noise such as gaussian:0.2".to_string())
+}
+
+/// Noise on the input and where it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct InputNoise {
+    pub noise: Noise,
+    pub seed: u64,
+    pub on: super::robustness::NoiseOn,
 }
 
 /// The network input the arguments ask for.
@@ -47,6 +75,18 @@ pub fn input_tensor(
     npy_path: Option<&Path>,
     shift: (i32, i32),
     fill: Fill,
+) -> Result<Array3<f32>> {
+    noisy_input_tensor(model, image, npy_path, shift, fill, None)
+}
+
+/// [`input_tensor`] with noise on the input before it is shifted and normalised.
+pub fn noisy_input_tensor(
+    model: &crate::engine::Model,
+    image: Option<&Path>,
+    npy_path: Option<&Path>,
+    shift: (i32, i32),
+    fill: Fill,
+    noise: Option<InputNoise>,
 ) -> Result<Array3<f32>> {
     let (dx, dy) = shift;
     if let Some(path) = npy_path {
@@ -62,7 +102,16 @@ pub fn input_tensor(
         return Ok(io::shift(&x, dx, dy, fill));
     }
     let path = image.context("give --image or --input-npy")?;
-    let pixels = io::file_pixels(path, model)?;
+    let mut pixels = io::file_pixels(path, model)?;
+    if let Some(n) = noise {
+        let recording = match (&model.info.audio, n.on) {
+            (Some(_), super::robustness::NoiseOn::Waveform) => Some(io::load_audio(path)?),
+            _ => None,
+        };
+        pixels = noisy_input(model, &pixels, recording.as_ref(), n.noise, n.seed)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .0;
+    }
     Ok(io::network_input(&pixels, &model.input, dx, dy, fill))
 }
 
@@ -84,12 +133,18 @@ pub fn run(args: Args) -> Result<()> {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }
     let model = args.input_flags.load(&args.model)?;
-    let input = input_tensor(
+    let noise = args.noise.map(|noise| InputNoise {
+        noise,
+        seed: args.seed,
+        on: args.noise_on,
+    });
+    let input = noisy_input_tensor(
         &model,
         args.image.as_deref(),
         args.input_npy.as_deref(),
         args.shift,
         args.fill,
+        noise,
     )?;
     let options = RunOptions {
         pool_mode: args.pool,
@@ -130,6 +185,10 @@ pub fn run(args: Args) -> Result<()> {
             "model": args.model.display().to_string(), "name": model.info.name,
             "input": {"file": "input.npy", "shape": model.input.shape().dims()},
             "pool": args.pool.map(|p| p.as_str()), "shift": [args.shift.0, args.shift.1], "fill": args.fill.as_str(),
+            "noise": noise.map(|n| json!({
+                "kind": n.noise.kind.as_str(), "level": n.noise.level, "seed": n.seed,
+                "on": if model.info.audio.is_some() && matches!(n.on, super::robustness::NoiseOn::Waveform) { "waveform" } else { "input" },
+            })),
             "layers": entries,
         });
         let path = args.out.join("manifest.json");

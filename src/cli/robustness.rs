@@ -3,7 +3,7 @@
 
 use super::progress::Progress;
 use crate::analysis::robustness::{
-    Noise, example_seed, noisy, parse_noises, robustness, value_range,
+    Noise, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
 };
 use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
@@ -70,19 +70,12 @@ fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example
         }
         let input = model.input.clone();
         let count = test.len();
+        let model = model.clone();
         let f = move |i: usize, noise: Noise| {
             let r = &test[i];
             let clean = audio_pixels(&r.audio, &audio, &input)?;
-            let mut dirty = r.audio.clone();
-            let peak = value_range(&dirty.samples);
-            let peak = peak.0.abs().max(peak.1.abs());
-            crate::analysis::robustness::add_noise(
-                &mut dirty.samples,
-                noise,
-                (-peak, peak),
-                example_seed(seed, i),
-            );
-            let dirty = audio_pixels(&dirty, &audio, &input)?;
+            let (dirty, _) =
+                noisy_input(&model, &clean, Some(&r.audio), noise, example_seed(seed, i))?;
             Ok((clean, dirty, r.name.digit as usize))
         };
         return Ok((count, Box::new(f)));
@@ -96,12 +89,12 @@ fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example
     let count = test.len();
     let f = move |i: usize, noise: Noise| {
         let clean = test.pixels(i);
-        let range = if images {
-            (0.0, 1.0)
-        } else {
-            (0.0, value_range(clean.as_slice().unwrap_or(&[])).1)
-        };
-        let dirty = noisy(&clean, noise, range, example_seed(seed, i));
+        let dirty = noisy(
+            &clean,
+            noise,
+            input_range(&clean, images),
+            example_seed(seed, i),
+        );
         Ok((clean, dirty, test.label(i)))
     };
     Ok((count, Box::new(f)))
@@ -202,7 +195,12 @@ pub fn run(args: Args) -> Result<()> {
                 r.clean_accuracy,
                 r.noisy_accuracy,
                 r.agreement,
-                sims.join(",")
+                // Six decimals: enough to check against cosines computed elsewhere.
+                r.stage_similarity
+                    .iter()
+                    .map(|s| format!("{s:.6}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
             )
             .ok();
         }

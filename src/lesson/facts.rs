@@ -193,6 +193,36 @@ impl Facts {
         }
     }
 
+    /// A run with noise on the input beside the same run without it: `PREFIXnoise-STAGE-similarity`
+    /// (cosine similarity of each stage, `input` included, to its clean self at the same
+    /// positions, in percent, as `convscope robustness` measures it), `PREFIXclean-prediction`
+    /// and `PREFIXclean-confidence`, and for another model (a non-empty prefix) its
+    /// `PREFIXprediction` and `PREFIXconfidence` on the noisy input.
+    pub fn add_noise_run(
+        &mut self,
+        prefix: &str,
+        model: &Model,
+        similarity: &[f32],
+        clean: Option<(String, f32)>,
+        noisy: Option<(String, f32)>,
+    ) {
+        let names = std::iter::once("input").chain(model.layers().iter().map(|l| &*l.name));
+        for (name, s) in names.zip(similarity) {
+            self.set(
+                format!("{prefix}noise-{name}-similarity"),
+                percent(*s as f64),
+            );
+        }
+        if let Some((label, p)) = clean {
+            self.set(format!("{prefix}clean-prediction"), label);
+            self.set(format!("{prefix}clean-confidence"), percent(p as f64));
+        }
+        if let Some((label, p)) = noisy.filter(|_| !prefix.is_empty()) {
+            self.set(format!("{prefix}prediction"), label);
+            self.set(format!("{prefix}confidence"), percent(p as f64));
+        }
+    }
+
     /// Marks sweep values as still being measured, so a step shows `…` rather than a stale
     /// or unknown number while its sweep runs.
     pub fn add_pending_sweep(&mut self, model: &Model, modes: &[PoolMode]) {

@@ -74,6 +74,11 @@ pub struct Step {
     pub arithmetic: Option<bool>,
     /// Draws this sample model's learning curves beside the open model's.
     pub history_with: Option<String>,
+    /// Noise on the input, as the noise control puts it: `gaussian:0.2`, `saltpepper:0.05`, or
+    /// `none` (the same syntax as `convscope inspect --noise`).
+    pub noise: Option<String>,
+    /// The noise's seed (0 when no step says).
+    pub noise_seed: Option<u64>,
     /// Sample models whose numbers the text may quote (`{ $digits-nopool-params }`).
     #[serde(default)]
     pub compare: Vec<String>,
@@ -140,6 +145,11 @@ pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, String> {
             return Err(format!(
                 "{at}: dropout {rate} is outside 0 (off) to just below 1"
             ));
+        }
+        if let Some(noise) = &step.noise
+            && let Err(e) = crate::analysis::robustness::parse_one_noise(noise)
+        {
+            return Err(format!("{at}: noise {e}"));
         }
         if let Some([dx, dy]) = step.shift
             && (dx.abs() > 64 || dy.abs() > 64)
@@ -216,6 +226,17 @@ mod tests {
         assert!(err.contains("dropout 1.5"), "{err}");
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nshift = [900, 0]\n").unwrap_err();
         assert!(err.contains("64 pixels"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"pink:0.1\"\n").unwrap_err();
+        assert!(
+            err.contains("line 2 (step 1)") && err.contains("pink"),
+            "{err}"
+        );
+        let ok = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.05\"\nnoise_seed = 3\n",
+        )
+        .unwrap();
+        assert_eq!(ok.steps[0].noise.as_deref(), Some("saltpepper:0.05"));
+        assert_eq!(ok.steps[0].noise_seed, Some(3));
         let err = parse("id = \"d\"\n").unwrap_err();
         assert!(err.contains("at least one"), "{err}");
     }

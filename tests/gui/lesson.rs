@@ -84,6 +84,27 @@ fn check_step(h: &Harness<'static, ConvscopeApp>, lesson: &Lesson, index: usize,
     if let Some(rate) = setup.dropout {
         assert_eq!(ex.dropout.enabled, rate > 0.0, "{at}");
     }
+    if let Some(noise) = &setup.noise {
+        let want = convscope::analysis::robustness::parse_one_noise(noise).unwrap();
+        assert_eq!(ex.noise.noise(), want, "{at}");
+        assert_eq!(ex.noise.seed, setup.noise_seed.unwrap_or(0), "{at}");
+        if want.is_some() {
+            assert_ne!(
+                ex.pixels, ex.clean_pixels,
+                "{at}: the network reads the noisy input"
+            );
+            // The similarity the text quotes is the app's own (input stage).
+            let sim = ex.noise_similarity()[0] as f64;
+            let facts = app.lesson_facts();
+            assert_eq!(
+                facts.get("noise-input-similarity"),
+                Some(convscope::lesson::facts::percent(sim).as_str()),
+                "{at}"
+            );
+        } else {
+            assert_eq!(ex.pixels, ex.clean_pixels, "{at}");
+        }
+    }
 
     // Every number resolves, and is the app's own.
     let facts = app.lesson_facts();
@@ -138,6 +159,18 @@ fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
                 "{at}"
             );
             assert!(num("sweep-max-pool2-mean") < 100.0, "{at}");
+        }
+        "noise" => {
+            // The noise changed the input, and from pool1 on the average twin stays closer
+            // to its clean run than the max twin does (the words say so).
+            assert!(num("noise-input-similarity") < 100.0, "{at}");
+            for stage in ["pool1", "pool2", "fc"] {
+                assert!(
+                    num(&format!("digits-avg-noise-{stage}-similarity"))
+                        > num(&format!("noise-{stage}-similarity")),
+                    "{at}: {stage}"
+                );
+            }
         }
         "fc-params" => assert!(num("fc1-params-share") > 50.0, "{at}"),
         "overfit" => assert!(num("train-accuracy") > num("test-accuracy"), "{at}"),

@@ -12,6 +12,7 @@ mod legibility;
 mod lesson;
 mod monkey;
 mod new_layers;
+mod noise;
 mod startup;
 mod steady;
 mod support;

@@ -39,16 +39,25 @@ fn a_click_on_the_samples_list_never_reaches_the_canvas() {
     h.get_by_label("Samples").click();
     h.run();
     let current = h.state().explorer.input.name.clone();
+    // An entry the list shows over the canvas: not one scrolled out of the list's view (its
+    // rectangle may lie over the canvas while the canvas is what is on top there).
+    let ctx = h.ctx.clone();
+    let shown_over_canvas = |rect: egui::Rect| {
+        canvas.contains(rect.center())
+            && ctx
+                .layer_id_at(rect.center())
+                .is_some_and(|l| l.order != egui::Order::Background)
+    };
     let over_canvas = sample_names()
         .filter(|n| *n != current)
         .find(|n| {
             h.query_all_by_label(n)
-                .any(|node| canvas.contains(node.rect().center()))
+                .any(|node| shown_over_canvas(node.rect()))
         })
         .unwrap_or_else(|| panic!("no entry of the open list lies over the canvas {canvas:?}"));
     let entry = h
         .query_all_by_label(over_canvas)
-        .find(|node| canvas.contains(node.rect().center()))
+        .find(|node| shown_over_canvas(node.rect()))
         .expect("the entry");
     entry.click();
     h.run();
@@ -215,4 +224,32 @@ fn the_language_buttons_never_split_over_two_rows() {
             "{name}: English at {english:?}, 简体中文 at {chinese:?}"
         );
     }
+
+/// Turning the input noise on (key N through all three kinds) and moving its seed change the
+/// pictures and the numbers, never where a widget is: the control keeps its slider, seed and
+/// note in place, switched off, while there is no noise.
+#[test]
+fn noise_moves_nothing() {
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    for round in 0..3 {
+        let before = layout(&h);
+        h.key_press(egui::Key::N);
+        h.run();
+        let after = layout(&h);
+        let same = assert_same_places(&before, &after, &format!("N, round {round}"));
+        assert!(same > 20, "only {same} widgets compared");
+    }
+    assert_eq!(h.state().explorer.noise.kind, None, "N went round");
+    h.key_press(egui::Key::N);
+    h.run();
+    let before = layout(&h);
+    let mut n = h.state().explorer.noise;
+    n.seed += 1;
+    n.level = 0.55;
+    h.state_mut()
+        .apply(&ctx, convscope::app::Command::SetNoise(n));
+    h.run();
+    let after = layout(&h);
+    assert_same_places(&before, &after, "seed and level");
 }
