@@ -224,6 +224,7 @@ fn the_language_buttons_never_split_over_two_rows() {
             "{name}: English at {english:?}, 简体中文 at {chinese:?}"
         );
     }
+}
 
 /// Turning the input noise on (key N through all three kinds) and moving its seed change the
 /// pictures and the numbers, never where a widget is: the control keeps its slider, seed and
