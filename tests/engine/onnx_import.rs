@@ -4,7 +4,7 @@
 //! onnxruntime 1.32); each `.ort.safetensors` holds the input and onnxruntime's value of
 //! every tensor of the graph by ONNX name.
 
-use convscope::engine::{RunOptions, Tensor};
+use convscope::engine::{LayerKind, RunOptions, Tensor};
 use convscope::io::InputSettings;
 use convscope::io::onnx::{OnnxModel, load_onnx};
 use ndarray::Array3;
@@ -109,6 +109,106 @@ fn tiny_matches_onnxruntime_at_every_stage() {
     for exp in ["ts", "dynamo"] {
         let (_, stages) = compare(&format!("tiny-{exp}"), 1e-4);
         assert_eq!(stages, 6, "tiny-{exp}");
+    }
+}
+
+/// The stage kinds of a fixture, in order.
+fn kinds(name: &str) -> Vec<&'static str> {
+    let m = load_onnx(&fixture(&format!("{name}.onnx")), &InputSettings::default()).unwrap();
+    m.model
+        .layers()
+        .iter()
+        .map(|l| l.kind.type_name())
+        .collect()
+}
+
+#[test]
+fn vgg_with_batchnorm_matches_onnxruntime_at_every_stage() {
+    // TorchScript and dynamo fold each BatchNorm into its conv at export; `ts-keep` keeps
+    // them, and they stay stages of their own.
+    for (exp, stages) in [("ts", 14), ("dynamo", 14), ("ts-keep", 18)] {
+        let name = format!("vgg-bn-{exp}");
+        let (_, compared) = compare(&name, 1e-4);
+        assert_eq!(compared, stages, "{name}");
+        assert_eq!(kinds(&name).last(), Some(&"log_softmax"), "{name}");
+    }
+    let kept = kinds("vgg-bn-ts-keep");
+    assert_eq!(kept.iter().filter(|k| **k == "batch_norm").count(), 4);
+    assert_eq!(&kept[..3], ["conv2d", "batch_norm", "relu"]);
+}
+
+#[test]
+fn mixed_activations_and_convolutions_match_onnxruntime_at_every_stage() {
+    // ReLU6 (Clip), ELU, GELU (spelt out with Erf by TorchScript, one Gelu node in dynamo),
+    // SiLU and Hardswish (spelt out as x * Sigmoid(x), x * HardSigmoid(x) by TorchScript):
+    // each one stage, as in PyTorch.
+    let want = [
+        "conv2d",
+        "relu6",
+        "conv2d",
+        "elu",
+        "conv2d",
+        "gelu",
+        "pool2d",
+        "conv2d",
+        "silu",
+        "pool2d",
+        "hardswish",
+        "global_avg_pool",
+        "flatten",
+        "dense",
+    ];
+    for exp in ["ts", "dynamo"] {
+        let name = format!("mixed-{exp}");
+        let (_, compared) = compare(&name, 1e-4);
+        assert_eq!(compared, want.len(), "{name}");
+        assert_eq!(kinds(&name), want, "{name}");
+    }
+    let m = load_onnx(&fixture("mixed-ts.onnx"), &InputSettings::default()).unwrap();
+    let layers = m.model.layers();
+    let conv = |i: usize| match &layers[i].kind {
+        LayerKind::Conv2d(c) => (c.dilation, c.groups),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        [conv(0), conv(2), conv(4)],
+        [((2, 2), 1), ((1, 1), 4), ((1, 1), 8)]
+    );
+    let LayerKind::Pool2d(avg) = &layers[9].kind else {
+        panic!("avg pool")
+    };
+    assert!(!avg.count_include_pad);
+    // The spelt-out GELU is named after its last node.
+    assert_eq!(layers[5].name, "/5/Mul_1");
+}
+
+#[test]
+fn the_rest_of_the_layer_set_matches_onnxruntime_at_every_stage() {
+    // PReLU, SELU, LeakyReLU, Hardtanh, Hardsigmoid, tanh-GELU; "same" padding with an even
+    // kernel (auto_pad in TorchScript, asymmetric pads in dynamo); ceil_mode pooling that
+    // makes 29 -> 15 and 4 -> 3; ZeroPad2d before average and max pooling; a dilated
+    // depthwise conv; global max pooling; BatchNorm1d (folded into the Gemm by dynamo).
+    for (exp, stages) in [("ts", 20), ("ts-keep", 20), ("dynamo", 19)] {
+        let name = format!("acts-{exp}");
+        let (_, compared) = compare(&name, 1e-4);
+        assert_eq!(compared, stages, "{name}");
+    }
+    let m = load_onnx(&fixture("acts-ts.onnx"), &InputSettings::default()).unwrap();
+    let shapes = m.model.shapes();
+    assert_eq!(shapes[2], convscope::engine::Shape::maps(8, 15, 15));
+    let kinds = kinds("acts-ts");
+    for k in [
+        "prelu",
+        "selu",
+        "clip",
+        "leaky_relu",
+        "hardsigmoid",
+        "gelu",
+        "global_max_pool",
+        "batch_norm",
+        "log_softmax",
+    ] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Exports small PyTorch CNNs to ONNX with both of torch's exporters and stores onnxruntime's
-output of every node, as fixtures for tests/onnx_models.rs. Needs torch, onnx, onnxruntime,
+output of every node, as fixtures for tests/engine/onnx_import.rs. Needs torch, onnx, onnxruntime,
 onnxscript and safetensors (only to regenerate; the tests read the committed files):
 
-    /work/venv-ref/bin/python tests/reference/make_onnx_models.py tests/fixtures/onnx
+    /work/venv-ref/bin/python tests/reference/make_onnx_models.py tests/fixtures/onnx [NAME...]
 
 For each net NAME and exporter EXP (ts = TorchScript, dynamo = torch.export, ts-keep =
 TorchScript keeping batch normalisation and dropout as nodes) it writes
@@ -82,6 +82,34 @@ def mixed():
     )
 
 
+def acts():
+    """The rest of the layer set: PReLU, SELU, LeakyReLU, Hardtanh, Hardsigmoid, tanh-GELU,
+    "same" padding with an even kernel (asymmetric), ceil_mode pooling that changes the size,
+    ZeroPad2d before average and max pooling, a dilated depthwise convolution, global max
+    pooling and BatchNorm1d."""
+    net = nn.Sequential(
+        nn.Conv2d(3, 8, 4, padding="same"), nn.PReLU(8),
+        nn.MaxPool2d(2, ceil_mode=True),
+        nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=8), nn.SELU(),
+        nn.ZeroPad2d((1, 0, 1, 0)), nn.AvgPool2d(2),
+        nn.Conv2d(8, 12, 3, padding=1), nn.ReLU(),
+        nn.ZeroPad2d((0, 1, 0, 1)), nn.MaxPool2d(3, stride=2),
+        nn.Conv2d(12, 12, 1), nn.Hardtanh(), nn.LeakyReLU(0.1), nn.Hardsigmoid(),
+        nn.GELU(approximate="tanh"),
+        nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True),
+        nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(12, 10), nn.BatchNorm1d(10),
+        nn.LogSoftmax(dim=1),
+    )
+    with torch.no_grad():
+        net[1].weight.uniform_(0.05, 0.4)
+        bn = net[-2]
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.3, 0.3)
+    return net
+
+
 def tiny():
     """The worked example of docs/own-models.md: small enough to read."""
     return nn.Sequential(
@@ -95,6 +123,7 @@ NETS = {
     "vgg-bn": (vgg_bn, (1, 3, 32, 32)),
     "mixed": (mixed, (1, 3, 33, 33)),
     "tiny": (tiny, (1, 1, 8, 8)),
+    "acts": (acts, (1, 3, 29, 29)),
 }
 
 
@@ -126,14 +155,17 @@ def every_value(path, x):
     return {n: np.ascontiguousarray(v) for n, v in zip(names, values) if v.dtype == np.float32}
 
 
-def main(out):
+def main(out, only=None):
     os.makedirs(out, exist_ok=True)
     for name, (make, shape) in NETS.items():
+        # Every net is made (the random stream stays the same), only the chosen written.
         net = make().eval()
         x = torch.randn(*shape)
+        if only and name not in only:
+            continue
         if name == "tiny":
             np.save(os.path.join(out, "tiny-input.npy"), x.numpy()[0])
-        exporters = ("ts", "dynamo", "ts-keep") if name == "vgg-bn" else ("ts", "dynamo")
+        exporters = ("ts", "dynamo", "ts-keep") if name in ("vgg-bn", "acts") else ("ts", "dynamo")
         for exp in exporters:
             path = os.path.join(out, f"{name}-{exp}.onnx")
             try:
@@ -149,4 +181,5 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/onnx")
+    # make_onnx_models.py [OUT [NAME...]]: all nets, or only those named.
+    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/onnx", sys.argv[2:])

@@ -1,5 +1,6 @@
 //! Element-wise functions that exporters spell out node by node: SiLU as `x * Sigmoid(x)`,
-//! Hardswish as `x * HardSigmoid(x)`, GELU as `x * 0.5 * (1 + Erf(x / sqrt 2))`. Such nodes
+//! Hardswish as `x * HardSigmoid(x)`, GELU as `x * 0.5 * (1 + Erf(x / sqrt 2))` (or its tanh
+//! form, with `Pow(x, 3)`). Such nodes
 //! read the same data twice, so they are gathered into one expression of that data and turned
 //! into engine activations only when something else reads the result: a lone activation node
 //! becomes that activation; any other expression must be, at every one of many points, one
@@ -13,6 +14,7 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    Pow,
 }
 
 /// A function of the data `x`.
@@ -60,6 +62,7 @@ impl Expr {
                     BinOp::Sub => a - b,
                     BinOp::Mul => a * b,
                     BinOp::Div => a / b,
+                    BinOp::Pow => a.powf(b),
                 }
             }
         }
@@ -94,24 +97,63 @@ impl Expr {
                 if let Some(f) = self.identify() {
                     return Ok(vec![(node.to_string(), output.to_string(), f)]);
                 }
-                match self {
-                    Expr::Act {
-                        f,
-                        of,
-                        node,
-                        output,
-                    } => {
-                        let mut inner = of.stages("", "")?;
-                        if inner.iter().any(|(n, _, _)| n.is_empty()) {
-                            return Err(unknown(node));
-                        }
-                        inner.push((node.clone(), output.clone(), *f));
-                        Ok(inner)
-                    }
-                    _ => Err(unknown(node)),
-                }
+                // An activation node of the data, then a function of its output only (GELU
+                // spelt out on the output of a HardSigmoid node): its stage, then the rest.
+                let Some(first) = self.first_act() else {
+                    return Err(unknown(node));
+                };
+                let Expr::Act {
+                    f,
+                    node: inner,
+                    output: inner_out,
+                    ..
+                } = first
+                else {
+                    unreachable!("first_act returns activations")
+                };
+                let Some(rest) = self.replace(inner) else {
+                    return Err(unknown(node));
+                };
+                let mut stages = vec![(inner.clone(), inner_out.clone(), *f)];
+                stages.extend(rest.stages(node, output)?);
+                Ok(stages)
             }
         }
+    }
+
+    /// The first activation node applied straight to the data.
+    fn first_act(&self) -> Option<&Expr> {
+        match self {
+            Expr::X | Expr::Scalar(_) => None,
+            Expr::Act { of, .. } if **of == Expr::X => Some(self),
+            Expr::Act { of, .. } | Expr::Erf(of) => of.first_act(),
+            Expr::Bin(_, a, b) => a.first_act().or_else(|| b.first_act()),
+        }
+    }
+
+    /// This expression with the activation node `act` (applied to the data) as its variable;
+    /// `None` when the data appears outside that node too.
+    fn replace(&self, act: &str) -> Option<Expr> {
+        Some(match self {
+            Expr::X => return None,
+            Expr::Scalar(v) => Expr::Scalar(*v),
+            Expr::Act { of, node, .. } if **of == Expr::X && node == act => Expr::X,
+            Expr::Act {
+                f,
+                of,
+                node,
+                output,
+            } => Expr::Act {
+                f: *f,
+                of: Box::new(of.replace(act)?),
+                node: node.clone(),
+                output: output.clone(),
+            },
+            Expr::Erf(a) => Expr::Erf(Box::new(a.replace(act)?)),
+            Expr::Bin(op, a, b) => {
+                Expr::Bin(*op, Box::new(a.replace(act)?), Box::new(b.replace(act)?))
+            }
+        })
     }
 }
 
@@ -128,7 +170,16 @@ fn unknown(node: &str) -> String {
 
 /// The activations an expression may turn out to be.
 fn candidates() -> Vec<Activation> {
-    vec![Activation::Relu, Activation::Sigmoid, Activation::Tanh]
+    vec![
+        Activation::Relu,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Silu,
+        Activation::Hardswish,
+        Activation::Gelu { tanh: false },
+        Activation::Gelu { tanh: true },
+        Activation::RELU6,
+    ]
 }
 
 #[cfg(test)]
@@ -170,6 +221,53 @@ mod tests {
         let e = Expr::Bin(BinOp::Mul, Box::new(Expr::X), Box::new(Expr::Scalar(2.0)));
         let err = e.stages("double", "y").unwrap_err();
         assert!(err.contains("node double"), "{err}");
+    }
+
+    #[test]
+    fn gelu_spelt_out_after_an_activation_node_is_two_stages() {
+        // 0.5 * h * (1 + erf(h / sqrt 2)) with h = HardSigmoid(x).
+        let h = || {
+            act(
+                Activation::Hardsigmoid {
+                    alpha: 0.2,
+                    beta: 0.5,
+                },
+                Expr::X,
+            )
+        };
+        let bin = |op, a, b| Expr::Bin(op, Box::new(a), Box::new(b));
+        let erf = Expr::Erf(Box::new(bin(
+            BinOp::Div,
+            h(),
+            Expr::Scalar(std::f32::consts::SQRT_2),
+        )));
+        let e = bin(
+            BinOp::Mul,
+            bin(BinOp::Mul, h(), bin(BinOp::Add, erf, Expr::Scalar(1.0))),
+            Expr::Scalar(0.5),
+        );
+        let stages = e.stages("mul", "y").unwrap();
+        assert_eq!(
+            stages,
+            [
+                (
+                    "inner".to_string(),
+                    "t".to_string(),
+                    Activation::Hardsigmoid {
+                        alpha: 0.2,
+                        beta: 0.5
+                    }
+                ),
+                (
+                    "mul".to_string(),
+                    "y".to_string(),
+                    Activation::Gelu { tanh: false }
+                ),
+            ]
+        );
+        // h(x) * x mixes the activation's output with the data: no chain of stages.
+        let e = bin(BinOp::Mul, h(), bin(BinOp::Add, Expr::X, Expr::Scalar(1.0)));
+        assert!(e.stages("mul", "y").is_err());
     }
 
     #[test]

@@ -56,6 +56,15 @@ fn float(name: &str, v: f32) -> AttributeProto {
     }
 }
 
+fn str_attr(name: &str, v: &str) -> AttributeProto {
+    AttributeProto {
+        name: Some(name.into()),
+        s: Some(v.as_bytes().to_vec().into()),
+        r#type: Some(3),
+        ..Default::default()
+    }
+}
+
 fn weights(name: &str, dims: &[i64], values: &[f32]) -> TensorProto {
     TensorProto {
         name: Some(name.into()),
@@ -337,7 +346,7 @@ fn an_open_input_size_needs_a_size() {
 }
 
 #[test]
-fn ceil_mode_is_refused_only_where_it_changes_the_size() {
+fn ceil_mode_rounds_up_even_where_it_changes_the_size() {
     let pool = |k: i64| {
         node(
             "MaxPool",
@@ -351,13 +360,211 @@ fn ceil_mode_is_refused_only_where_it_changes_the_size() {
             ],
         )
     };
-    // 4 / 2: the same either way.
-    assert!(open(model_bytes(X, vec![pool(2)], vec![], "y")).is_ok());
-    // 4 / 3: floor 1, ceil 2.
-    let e = open(model_bytes(X, vec![pool(3)], vec![], "y")).unwrap_err();
+    // 4 / 2: the same either way; 4 / 3: floor 1, ceil 2.
+    for (k, side) in [(2, 2), (3, 2)] {
+        let m = open(model_bytes(X, vec![pool(k)], vec![], "y")).unwrap();
+        assert_eq!(m.model.output_shape(), Shape::maps(1, side, side), "k={k}");
+    }
+}
+
+#[test]
+fn zero_padding_reaches_max_pooling_only_over_values_never_negative() {
+    let pads = || int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1]);
+    let pool = || {
+        node(
+            "MaxPool",
+            "pool",
+            &["p"],
+            "y",
+            vec![ints("kernel_shape", &[3, 3]), ints("strides", &[3, 3])],
+        )
+    };
+    // After ReLU zeros never win a window the -inf padding would not: one layer, padded.
+    let nodes = vec![
+        node("Relu", "relu", &["x"], "r", vec![]),
+        node("Pad", "pad", &["r", "pads"], "p", vec![]),
+        pool(),
+    ];
+    let m = open(model_bytes(X, nodes, vec![pads()], "y")).unwrap();
+    let LayerKind::Pool2d(p) = &m.model.layers()[1].kind else {
+        panic!("a pool")
+    };
+    assert_eq!((p.window.padding, p.window.pad_end()), ((1, 1), (1, 1)));
+    assert_eq!(m.model.output_shape(), Shape::maps(1, 2, 2));
+    // Padding with -inf is max pooling's own padding, whatever comes before.
+    let nodes = vec![
+        node("Pad", "pad", &["x", "pads", "ninf"], "p", vec![]),
+        pool(),
+    ];
+    let inits = vec![pads(), weights("ninf", &[], &[f32::NEG_INFINITY])];
+    assert!(open(model_bytes(X, nodes, inits, "y")).is_ok());
+    // Padding with 2 is no layer's padding.
+    let nodes = vec![
+        node("Pad", "pad", &["x", "pads", "two"], "p", vec![]),
+        pool(),
+    ];
+    let inits = vec![pads(), weights("two", &[], &[2.0])];
+    let e = open(model_bytes(X, nodes, inits, "y")).unwrap_err();
+    assert!(e.contains("node pad (Pad): padding with 2"), "{e}");
+}
+
+#[test]
+fn asymmetric_and_same_padding_and_groups_reach_the_conv() {
+    let conv = |attrs: Vec<AttributeProto>| {
+        model_bytes(
+            &[Some(1), Some(4), Some(5), Some(5)],
+            vec![node("Conv", "conv", &["x", "w"], "y", attrs)],
+            vec![weights("w", &[4, 2, 2, 2], &[0.5; 32])],
+            "y",
+        )
+    };
+    let m = open(conv(vec![
+        int("group", 2),
+        str_attr("auto_pad", "SAME_UPPER"),
+        ints("dilations", &[2, 2]),
+    ]))
+    .unwrap();
+    let LayerKind::Conv2d(c) = &m.model.layers()[0].kind else {
+        panic!("a conv")
+    };
+    // Dilated 2x2 spans 3: one row and column of padding on each side.
+    assert_eq!(
+        (c.groups, c.dilation, c.padding, c.padding_end),
+        (2, (2, 2), (1, 1), None)
+    );
+    let m = open(conv(vec![int("group", 2), ints("pads", &[0, 0, 1, 1])])).unwrap();
+    let LayerKind::Conv2d(c) = &m.model.layers()[0].kind else {
+        panic!("a conv")
+    };
+    assert_eq!((c.padding, c.padding_end), ((0, 0), Some((1, 1))));
+    assert_eq!(m.model.output_shape(), Shape::maps(4, 5, 5));
+    let e = open(conv(vec![int("group", 4)])).unwrap_err();
     assert!(
-        e.contains("ceil_mode=1 changes the output from 1x1 to 2x2"),
+        e.contains("node conv (Conv): weight of shape [4, 2, 2, 2] with group=4 does not take the 4 channels"),
         "{e}"
+    );
+}
+
+#[test]
+fn batch_normalization_is_its_own_stage_and_training_mode_is_refused() {
+    let bn = |attrs: Vec<AttributeProto>| {
+        model_bytes(
+            &[Some(1), Some(2), Some(3), Some(3)],
+            vec![node(
+                "BatchNormalization",
+                "bn",
+                &["x", "g", "b", "m", "v"],
+                "y",
+                attrs,
+            )],
+            vec![
+                weights("g", &[2], &[1.0, 2.0]),
+                weights("b", &[2], &[0.0, 1.0]),
+                weights("m", &[2], &[0.5, -0.5]),
+                weights("v", &[2], &[4.0, 1.0]),
+            ],
+            "y",
+        )
+    };
+    let m = open(bn(vec![float("epsilon", 0.0), float("momentum", 0.75)])).unwrap_err();
+    assert!(
+        m.contains("node bn (BatchNormalization)") && m.contains("eps"),
+        "{m}"
+    );
+    let m = open(bn(vec![float("momentum", 0.75)])).unwrap();
+    let LayerKind::BatchNorm(b) = &m.model.layers()[0].kind else {
+        panic!("batch norm")
+    };
+    // ONNX's momentum keeps the old statistics; PyTorch's is the step towards the new.
+    assert_eq!(b.momentum, 0.25);
+    let out = m
+        .model
+        .forward(&Array3::ones((2, 3, 3)), &RunOptions::default())
+        .unwrap()
+        .values();
+    // (1 - 0.5) / sqrt(4 + 1e-5) * 1 + 0 and (1 + 0.5) / sqrt(1 + 1e-5) * 2 + 1.
+    assert!(
+        (out[0] - 0.25).abs() < 1e-5 && (out[9] - 4.0).abs() < 1e-4,
+        "{out:?}"
+    );
+    let e = open(bn(vec![int("training_mode", 1)])).unwrap_err();
+    assert!(e.contains("training mode") && !e.contains('\n'), "{e}");
+}
+
+#[test]
+fn activations_map_with_their_parameters_and_odd_ones_are_refused() {
+    let act = |op: &str, attrs: Vec<AttributeProto>, inits: Vec<TensorProto>, inputs: &[&str]| {
+        open(model_bytes(
+            X,
+            vec![node(op, "a", inputs, "y", attrs)],
+            inits,
+            "y",
+        ))
+        .map(|m| m.model.layers()[0].kind.clone())
+    };
+    let clip = act(
+        "Clip",
+        vec![],
+        vec![weights("lo", &[], &[-1.0]), weights("hi", &[], &[1.0])],
+        &["x", "lo", "hi"],
+    );
+    assert_eq!(
+        clip,
+        Ok(LayerKind::Activation(Activation::Clip {
+            min: -1.0,
+            max: 1.0
+        }))
+    );
+    assert_eq!(
+        act("HardSigmoid", vec![], vec![], &["x"]),
+        Ok(LayerKind::Activation(Activation::Hardsigmoid {
+            alpha: 0.2,
+            beta: 0.5
+        }))
+    );
+    assert_eq!(
+        act("Elu", vec![float("alpha", 0.5)], vec![], &["x"]),
+        Ok(LayerKind::Activation(Activation::Elu { alpha: 0.5 }))
+    );
+    assert_eq!(
+        act(
+            "Gelu",
+            vec![str_attr("approximate", "tanh")],
+            vec![],
+            &["x"]
+        ),
+        Ok(LayerKind::Activation(Activation::Gelu { tanh: true }))
+    );
+    let e = act("Selu", vec![float("alpha", 2.0)], vec![], &["x"]).unwrap_err();
+    assert!(e.contains("node a (Selu): Selu with alpha 2"), "{e}");
+    // A slope per channel must line up with the channels: [1] is one slope, and [C] would
+    // broadcast along the width in ONNX.
+    let slope = |dims: &[i64]| vec![weights("s", dims, &[0.25])];
+    assert!(act("PRelu", vec![], slope(&[1]), &["x", "s"]).is_ok());
+    let wide: &[Option<i64>] = &[Some(1), Some(1), Some(4), Some(1)];
+    let e = open(model_bytes(
+        wide,
+        vec![node("PRelu", "p", &["x", "s"], "y", vec![])],
+        vec![weights("s", &[4], &[0.25; 4])],
+        "y",
+    ))
+    .unwrap_err();
+    assert!(e.contains("node p (PRelu): slope of shape [4]"), "{e}");
+}
+
+#[test]
+fn dilated_pooling_is_one_line_naming_the_node() {
+    let pool = node(
+        "MaxPool",
+        "pool",
+        &["x"],
+        "y",
+        vec![ints("kernel_shape", &[2, 2]), ints("dilations", &[2, 2])],
+    );
+    let e = open(model_bytes(X, vec![pool], vec![], "y")).unwrap_err();
+    assert_eq!(
+        e,
+        "t.onnx: node pool (MaxPool): dilations (2, 2): dilated pooling is not supported"
     );
 }
 

@@ -1,0 +1,105 @@
+//! Reading a node's attributes and the small conversions every operator mapping needs.
+
+use super::proto::{AttributeProto, NodeProto, TensorProto};
+use crate::engine::Shape;
+
+/// A node's attributes, looked up by name with the ONNX default when absent.
+pub struct Attrs<'a>(pub &'a [AttributeProto]);
+
+impl Attrs<'_> {
+    pub fn get(&self, name: &str) -> Option<&AttributeProto> {
+        self.0.iter().find(|a| a.name() == name)
+    }
+    pub fn int(&self, name: &str, default: i64) -> i64 {
+        self.get(name).and_then(|a| a.i).unwrap_or(default)
+    }
+    pub fn float(&self, name: &str, default: f32) -> f32 {
+        self.get(name).and_then(|a| a.f).unwrap_or(default)
+    }
+    pub fn ints(&self, name: &str) -> Option<Vec<i64>> {
+        self.get(name).map(|a| a.ints.clone())
+    }
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .and_then(|a| a.s.as_ref())
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+    }
+    pub fn tensor(&self, name: &str) -> Option<&TensorProto> {
+        self.get(name).and_then(|a| a.t.as_ref())
+    }
+}
+
+/// The stage name of a node: its name, or its first output when it has none.
+pub fn node_name(node: &NodeProto) -> String {
+    match node.name() {
+        "" => node.output.first().cloned().unwrap_or_default(),
+        name => name.to_string(),
+    }
+}
+
+/// ONNX dimensions of data of `shape` (batch of one).
+pub fn onnx_dims(shape: Shape) -> Vec<i64> {
+    match shape {
+        Shape::Maps {
+            channels,
+            height,
+            width,
+        } => vec![1, channels as i64, height as i64, width as i64],
+        Shape::Vector(n) => vec![1, n as i64],
+    }
+}
+
+pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, String> {
+    values
+        .iter()
+        .map(|&v| {
+            usize::try_from(v).map_err(|_| format!("{what} {values:?} holds a negative value"))
+        })
+        .collect()
+}
+
+/// A spatial pair from a 2-element attribute list.
+pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), String> {
+    match values {
+        [a, b] => Ok((*a, *b)),
+        _ => Err(format!(
+            "{what} {values:?} is not 2-D: only 2-D convolution and pooling are supported"
+        )),
+    }
+}
+
+/// Whether a constant of `dims`, broadcast against data of `shape` the ONNX way (aligned on
+/// the right), holds one value per channel (maps) or feature (a vector), or a single value.
+pub fn per_channel(dims: &[usize], shape: Shape) -> bool {
+    let data = onnx_dims(shape);
+    if dims.iter().product::<usize>() == 1 {
+        return true;
+    }
+    if dims.len() > data.len() {
+        return false;
+    }
+    let offset = data.len() - dims.len();
+    dims.iter().enumerate().all(|(i, &d)| {
+        let axis = offset + i;
+        d == 1 || (axis == 1 && d as i64 == data[1])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_channel_follows_onnx_broadcasting() {
+        let maps = Shape::maps(4, 5, 6);
+        assert!(per_channel(&[4, 1, 1], maps));
+        assert!(per_channel(&[1, 4, 1, 1], maps));
+        assert!(per_channel(&[1], maps));
+        // [4] against [1, 4, 5, 6] lines up with the width, not the channels.
+        assert!(!per_channel(&[4], maps));
+        assert!(!per_channel(&[4, 5, 1], maps));
+        assert!(per_channel(&[7], Shape::Vector(7)));
+        assert!(per_channel(&[1, 7], Shape::Vector(7)));
+        assert!(!per_channel(&[7, 1], Shape::Vector(7)));
+    }
+}

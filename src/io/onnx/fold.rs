@@ -1,0 +1,343 @@
+//! Nodes whose inputs are all known at load (constants and the shape plumbing exporters
+//! emit: Shape -> Gather -> Unsqueeze -> Concat -> Reshape) are evaluated here, once.
+
+use super::attrs::{Attrs, onnx_dims, usizes};
+use super::graph::{SUPPORTED, Value, Walker};
+use super::proto::NodeProto;
+use super::tensors::{Const, Values, decode};
+use crate::engine::limits;
+use std::collections::HashSet;
+
+impl Walker<'_> {
+    /// `Shape` of the network's data (the first step of the shape plumbing).
+    pub(super) fn shape_of(&mut self, node: &NodeProto) -> Result<(), String> {
+        let name = node.input.first().ok_or("has no input")?;
+        let dims = match self.value(name)? {
+            Value::Data { shape, .. } => onnx_dims(shape),
+            Value::Padded { .. } => return Err("the shape of padded data is not supported".into()),
+            Value::Const(c) => c.dims.iter().map(|&d| d as i64).collect(),
+            Value::Expr { shape, .. } => onnx_dims(shape),
+        };
+        let a = Attrs(&node.attribute);
+        let rank = dims.len() as i64;
+        let clamp = |v: i64| (if v < 0 { v + rank } else { v }).clamp(0, rank) as usize;
+        let start = clamp(a.int("start", 0));
+        let end = clamp(a.int("end", rank));
+        let dims = dims.get(start..end.max(start)).unwrap_or_default().to_vec();
+        self.set(node, Value::Const(Const::ints(vec![dims.len()], dims)));
+        Ok(())
+    }
+
+    /// Evaluates a node whose inputs are all constants.
+    pub(super) fn fold(&self, node: &NodeProto) -> Result<Const, String> {
+        let a = Attrs(&node.attribute);
+        let input = |i: usize| self.required_const(node, i, "input");
+        let op = node.op_type();
+        Ok(match op {
+            "Constant" => {
+                if let Some(t) = a.tensor("value") {
+                    decode(t, self.dir, limits::MAX_PARAMETERS)?
+                } else if let Some(f) = a.get("value_float").and_then(|x| x.f) {
+                    Const {
+                        dims: vec![],
+                        values: Values::F32(vec![f]),
+                    }
+                } else if let Some(x) = a.get("value_floats") {
+                    Const {
+                        dims: vec![x.floats.len()],
+                        values: Values::F32(x.floats.clone()),
+                    }
+                } else if let Some(i) = a.get("value_int").and_then(|x| x.i) {
+                    Const::ints(vec![], vec![i])
+                } else if let Some(x) = a.get("value_ints") {
+                    Const::ints(vec![x.ints.len()], x.ints.clone())
+                } else {
+                    return Err("a Constant with no value this reader knows".into());
+                }
+            }
+            "Identity" => input(0)?,
+            "Cast" => {
+                let c = input(0)?;
+                match a.int("to", 1) {
+                    1 | 11 => Const {
+                        dims: c.dims.clone(),
+                        values: Values::F32(c.as_floats()),
+                    },
+                    6 | 7 => Const::ints(
+                        c.dims.clone(),
+                        c.as_floats().iter().map(|&v| v as i64).collect(),
+                    ),
+                    to => return Err(format!("a cast to type {to} is not supported")),
+                }
+            }
+            "Unsqueeze" | "Squeeze" => {
+                let c = input(0)?;
+                let axes = match self.const_input(node, 1)? {
+                    Some(x) => x.as_ints().unwrap_or_default(),
+                    None => a.ints("axes").unwrap_or_default(),
+                };
+                let mut dims = c.dims.clone();
+                if op == "Unsqueeze" {
+                    let rank = (dims.len() + axes.len()) as i64;
+                    let mut axes: Vec<usize> = axes
+                        .iter()
+                        .map(|&x| (if x < 0 { x + rank } else { x }) as usize)
+                        .collect();
+                    axes.sort_unstable();
+                    for ax in axes {
+                        dims.insert(ax.min(dims.len()), 1);
+                    }
+                } else if axes.is_empty() {
+                    dims.retain(|&d| d != 1);
+                } else {
+                    let rank = dims.len() as i64;
+                    let axes: HashSet<usize> = axes
+                        .iter()
+                        .map(|&x| (if x < 0 { x + rank } else { x }) as usize)
+                        .collect();
+                    dims = dims
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !axes.contains(i))
+                        .map(|(_, &d)| d)
+                        .collect();
+                }
+                Const {
+                    dims,
+                    values: c.values,
+                }
+            }
+            "Concat" => {
+                let mut ints = Vec::new();
+                for i in 0..node.input.len() {
+                    let c = input(i)?;
+                    if c.dims.len() > 1 {
+                        return Err("only 1-D constants can be concatenated at load".into());
+                    }
+                    ints.extend(
+                        c.as_ints()
+                            .ok_or("only whole numbers can be concatenated at load")?,
+                    );
+                }
+                Const::ints(vec![ints.len()], ints)
+            }
+            "Gather" => {
+                let data = input(0)?;
+                let idx = input(1)?;
+                if data.dims.len() != 1 {
+                    return Err(
+                        "only gathering from a 1-D constant (a shape) is supported at load".into(),
+                    );
+                }
+                let values = data
+                    .as_ints()
+                    .ok_or("only whole numbers are gathered at load")?;
+                let n = values.len() as i64;
+                let picked = idx
+                    .as_ints()
+                    .ok_or("indices are not whole numbers")?
+                    .iter()
+                    .map(|&i| {
+                        let i = if i < 0 { i + n } else { i };
+                        values
+                            .get(i as usize)
+                            .copied()
+                            .ok_or(format!("index {i} is outside 0..{n}"))
+                    })
+                    .collect::<Result<Vec<i64>, String>>()?;
+                Const::ints(idx.dims.clone(), picked)
+            }
+            "Slice" => {
+                let data = input(0)?;
+                let list = |i: usize, attr: &str| -> Result<Option<Vec<i64>>, String> {
+                    Ok(match self.const_input(node, i)? {
+                        Some(c) => Some(c.as_ints().ok_or("slice bounds are not whole numbers")?),
+                        None => a.ints(attr),
+                    })
+                };
+                let starts = list(1, "starts")?.ok_or("has no starts")?;
+                let ends = list(2, "ends")?.ok_or("has no ends")?;
+                let rank = data.dims.len() as i64;
+                let axes = list(3, "axes")?.unwrap_or_else(|| (0..starts.len() as i64).collect());
+                let steps = list(4, "")?.unwrap_or_else(|| vec![1; starts.len()]);
+                if [ends.len(), axes.len(), steps.len()] != [starts.len(); 3] {
+                    return Err("starts, ends, axes and steps differ in length".into());
+                }
+                let mut picks: Vec<Vec<usize>> =
+                    data.dims.iter().map(|&d| (0..d).collect()).collect();
+                for i in 0..starts.len() {
+                    let axis = if axes[i] < 0 { axes[i] + rank } else { axes[i] };
+                    let Some(pick) = usize::try_from(axis).ok().and_then(|x| picks.get_mut(x))
+                    else {
+                        return Err(format!(
+                            "axis {} is outside the constant's {rank} axes",
+                            axes[i]
+                        ));
+                    };
+                    *pick = slice_axis(pick.len(), starts[i], ends[i], steps[i])?;
+                }
+                gather(&data, &picks, (0..picks.len()).collect())
+            }
+            "Transpose" => {
+                let data = input(0)?;
+                let rank = data.dims.len();
+                let perm = match a.ints("perm") {
+                    Some(p) => usizes(&p, "perm")?,
+                    None => (0..rank).rev().collect(),
+                };
+                let mut sorted = perm.clone();
+                sorted.sort_unstable();
+                if sorted != (0..rank).collect::<Vec<_>>() {
+                    return Err(format!("perm {perm:?} is not a permutation of {rank} axes"));
+                }
+                let picks: Vec<Vec<usize>> = data.dims.iter().map(|&d| (0..d).collect()).collect();
+                gather(&data, &picks, perm)
+            }
+            "Reshape" => {
+                let data = input(0)?;
+                let target = input(1)?
+                    .as_ints()
+                    .ok_or("the target shape is not whole numbers")?;
+                let dims: Vec<i64> = data.dims.iter().map(|&d| d as i64).collect();
+                let dims = reshape_dims(&dims, &target, a.int("allowzero", 0) != 0)?;
+                Const {
+                    dims: dims.iter().map(|&d| d as usize).collect(),
+                    values: data.values,
+                }
+            }
+            "ConstantOfShape" => {
+                let dims = usizes(
+                    &input(0)?
+                        .as_ints()
+                        .ok_or("the shape is not whole numbers")?,
+                    "shape",
+                )?;
+                let count = dims
+                    .iter()
+                    .try_fold(1usize, |n, &d| n.checked_mul(d))
+                    .filter(|&n| n <= limits::MAX_PARAMETERS)
+                    .ok_or_else(|| format!("a constant of shape {dims:?} is past the limit"))?;
+                let fill = match a.tensor("value") {
+                    Some(t) => decode(t, self.dir, 1)?,
+                    None => Const {
+                        dims: vec![1],
+                        values: Values::F32(vec![0.0]),
+                    },
+                };
+                let values = match fill.values {
+                    Values::F32(v) => Values::F32(vec![v.first().copied().unwrap_or(0.0); count]),
+                    Values::I64(v) => Values::I64(vec![v.first().copied().unwrap_or(0); count]),
+                };
+                Const { dims, values }
+            }
+            "Mul" | "Add" | "Sub" | "Div" => {
+                let (x, y) = (input(0)?, input(1)?);
+                let (Some(xs), Some(ys)) = (x.as_ints(), y.as_ints()) else {
+                    return Err("arithmetic on float constants is not supported at load".into());
+                };
+                let len = xs.len().max(ys.len());
+                if !(xs.len() == ys.len() || xs.len() == 1 || ys.len() == 1) {
+                    return Err("the two constants do not broadcast".into());
+                }
+                let at = |v: &[i64], i: usize| if v.len() == 1 { v[0] } else { v[i] };
+                let values = (0..len)
+                    .map(|i| {
+                        let (p, q) = (at(&xs, i), at(&ys, i));
+                        match op {
+                            "Mul" => Ok(p.saturating_mul(q)),
+                            "Add" => Ok(p.saturating_add(q)),
+                            "Sub" => Ok(p.saturating_sub(q)),
+                            _ if q == 0 => Err("division by zero".to_string()),
+                            _ => Ok(p.div_euclid(q)),
+                        }
+                    })
+                    .collect::<Result<Vec<i64>, String>>()?;
+                let dims = if xs.len() >= ys.len() { x.dims } else { y.dims };
+                Const::ints(dims, values)
+            }
+            other => {
+                return Err(format!(
+                    "operator {other} on constants is not supported; supported: {SUPPORTED}"
+                ));
+            }
+        })
+    }
+}
+
+/// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
+pub(super) fn reshape_dims(
+    dims: &[i64],
+    target: &[i64],
+    allow_zero: bool,
+) -> Result<Vec<i64>, String> {
+    let total: i64 = dims.iter().product();
+    let mut out: Vec<i64> = target
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            if t == 0 && !allow_zero {
+                dims.get(i).copied().unwrap_or(0)
+            } else {
+                t
+            }
+        })
+        .collect();
+    let known: i64 = out.iter().filter(|&&d| d != -1).product();
+    match out.iter().filter(|&&d| d == -1).count() {
+        0 => {}
+        1 if known > 0 && total % known == 0 => {
+            for d in out.iter_mut().filter(|d| **d == -1) {
+                *d = total / known;
+            }
+        }
+        _ => return Err(format!("cannot reshape {dims:?} to {target:?}")),
+    }
+    if out.iter().product::<i64>() != total || out.iter().any(|&d| d < 0) {
+        return Err(format!("cannot reshape {dims:?} to {target:?}"));
+    }
+    Ok(out)
+}
+
+/// The indices `start..end` by `step` along an axis of `n` values, as ONNX Slice clamps them.
+fn slice_axis(n: usize, start: i64, end: i64, step: i64) -> Result<Vec<usize>, String> {
+    if step == 0 {
+        return Err("a slice with step 0".into());
+    }
+    let n = n as i64;
+    let at = |v: i64| if v < 0 { v.saturating_add(n) } else { v };
+    let (start, end) = if step > 0 {
+        (at(start).clamp(0, n), at(end).clamp(0, n))
+    } else {
+        (at(start).clamp(0, n - 1), at(end).clamp(-1, n - 1))
+    };
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < end) || (step < 0 && i > end) {
+        out.push(i as usize);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// The constant made of `data`'s values at `picks[axis]` along each axis, with its axes
+/// reordered by `order` (output axis `k` is input axis `order[k]`).
+fn gather(data: &Const, picks: &[Vec<usize>], order: Vec<usize>) -> Const {
+    let mut strides = vec![1; data.dims.len()];
+    for k in (0..data.dims.len().saturating_sub(1)).rev() {
+        strides[k] = strides[k + 1] * data.dims[k + 1];
+    }
+    let dims: Vec<usize> = order.iter().map(|&k| picks[k].len()).collect();
+    let mut flat = vec![0usize];
+    for &k in &order {
+        let stride = strides[k];
+        flat = flat
+            .iter()
+            .flat_map(|&base| picks[k].iter().map(move |&i| base + i * stride))
+            .collect();
+    }
+    let values = match &data.values {
+        Values::F32(v) => Values::F32(flat.iter().map(|&i| v[i]).collect()),
+        Values::I64(v) => Values::I64(flat.iter().map(|&i| v[i]).collect()),
+    };
+    Const { dims, values }
+}
