@@ -192,7 +192,7 @@ mod tests {
         let conv = Conv2d {
             weight: Array4::from_shape_vec((o, per_in, kernel.0, kernel.1), values(n, seed))
                 .unwrap(),
-            bias: (seed % 3 != 0).then(|| Array1::from(values(o, seed + 1))),
+            bias: (!seed.is_multiple_of(3)).then(|| Array1::from(values(o, seed + 1))),
             stride,
             padding: (pads.0, pads.1),
             padding_end: Some((pads.2, pads.3)),
