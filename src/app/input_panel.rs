@@ -82,11 +82,16 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     {
         p.commands.push(Command::UseCanvas);
     }
-    let (rect, response) = ui.allocate_exact_size(Vec2::splat(CANVAS_POINTS), Sense::drag());
+    // Up to CANVAS_POINTS square, smaller where the panel is short (presentation mode on a
+    // laptop): the canvas stays on screen instead of reaching below the window.
+    let side = CANVAS_POINTS
+        .min(ui.available_height() - 4.0)
+        .max(CANVAS_POINTS * 0.5);
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, s.canvas_label));
     // Every pointer event of the frame, not only the last position: a fast stroke (or a press,
     // move and release arriving in one frame) still draws its whole path.
-    let scale = SIDE as f32 / CANVAS_POINTS;
+    let scale = SIDE as f32 / side;
     let to_canvas = |pos: egui::Pos2| ((pos.x - rect.left()) * scale, (pos.y - rect.top()) * scale);
     // A press starts a stroke only where the canvas is the topmost thing on screen: not under
     // an open drop-down, menu or window (their clicks are theirs), not where it is scrolled out.

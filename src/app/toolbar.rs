@@ -86,8 +86,14 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
         ui.separator();
         // Languages, look, presentation and keys wrap as one group: the toolbar never splits
-        // the two languages over two rows, whatever the model's name makes fit.
-        ui.horizontal(|ui| {
+        // the two languages over two rows, whatever the model's name makes fit. A nested row
+        // does not wrap by itself, so it starts a new row when last frame's width does not fit.
+        let group = ui.id().with("view-group");
+        let width: f32 = ui.data(|d| d.get_temp(group)).unwrap_or(0.0);
+        if ui.max_rect().right() - ui.cursor().left() < width {
+            ui.end_row();
+        }
+        let row = ui.horizontal(|ui| {
             for lang in Lang::all() {
                 if ui
                     .selectable_label(p.settings.language == lang, lang.native_name())
@@ -115,6 +121,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 p.commands.push(Command::ToggleKeysHelp);
             }
         });
+        ui.data_mut(|d| d.insert_temp(group, row.response.rect.width()));
         if p.busy {
             ui.spinner();
             ui.label(s.loading);
