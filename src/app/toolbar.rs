@@ -88,7 +88,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         // Languages, look, presentation and keys wrap as one group: the toolbar never splits
         // the two languages over two rows, whatever the model's name makes fit. A nested row
         // does not wrap by itself, so it starts a new row when last frame's width does not fit.
-        let group = egui::Id::new("toolbar-view-group");
+        let group = egui::Id::unique("toolbar-view-group");
         let width: f32 = ui.data(|d| d.get_temp(group)).unwrap_or(0.0);
         if ui.max_rect().right() - ui.cursor().left() < width {
             ui.end_row();
