@@ -318,7 +318,7 @@ impl Conv2d {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ndarray::{Array, array};
 
@@ -385,7 +385,7 @@ mod tests {
 
     /// The definition, in f64: every output sums its group's channels under the dilated
     /// kernel, taps in the padding (top/left `p`, bottom/right `pe`) reading zero.
-    fn naive(conv: &Conv2d, x: &Array3<f32>) -> Array3<f64> {
+    pub(crate) fn naive(conv: &Conv2d, x: &Array3<f32>) -> Array3<f64> {
         let w = conv.window();
         let (oh, ow) = w.output_size(x.dim().1, x.dim().2);
         let (o, i, kh, kw) = conv.weight.dim();

@@ -95,33 +95,6 @@ mod tests {
     use ndarray::{Array1, Array3, Array4};
     use proptest::prelude::*;
 
-    /// The definition in f64: every output sums its group's channels under the dilated kernel,
-    /// taps in the padding (top/left `padding`, bottom/right `padding_end`) reading zero.
-    fn definition(conv: &Conv2d, x: &Array3<f32>) -> Array3<f64> {
-        let w = conv.window();
-        let (oh, ow) = w.output_size(x.dim().1, x.dim().2);
-        let (o, i, kh, kw) = conv.weight.dim();
-        let per_out = o / conv.groups;
-        Array3::from_shape_fn((o, oh as usize, ow as usize), |(oc, y, xx)| {
-            let g = oc / per_out;
-            let mut sum = conv.bias.as_ref().map_or(0.0, |b| b[oc] as f64);
-            for ci in 0..i {
-                for ky in 0..kh {
-                    for kx in 0..kw {
-                        let iy = (y * w.stride.0 + ky * w.dilation.0) as i64 - w.padding.0 as i64;
-                        let ix = (xx * w.stride.1 + kx * w.dilation.1) as i64 - w.padding.1 as i64;
-                        if iy < 0 || ix < 0 || iy >= x.dim().1 as i64 || ix >= x.dim().2 as i64 {
-                            continue;
-                        }
-                        sum += conv.weight[[oc, ci, ky, kx]] as f64
-                            * x[[g * i + ci, iy as usize, ix as usize]] as f64;
-                    }
-                }
-            }
-            sum
-        })
-    }
-
     const ALL: [ConvKernel; 4] = [
         ConvKernel::Direct,
         ConvKernel::Pointwise,
@@ -132,7 +105,7 @@ mod tests {
     /// Every kernel (forced, whatever `choose` says) against the definition, and the new
     /// kernels against the direct one where it applies (stride 1, rows one vector wide).
     fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
-        let want = definition(conv, x);
+        let want = crate::engine::conv::tests::naive(conv, x);
         let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let direct = direct::forward(conv, x.view());
         for kernel in ALL {
