@@ -3,9 +3,8 @@
 //! and 1920x1080. Measured from what egui laid out for the frame: the font size of every
 //! galley it painted (in screen pixels), and the rectangles of the widgets it placed.
 
-use super::support::{SAMPLE_MODELS, sample_model};
+use super::support::{PaintedText as Text, SAMPLE_MODELS, painted_texts as texts, sample_model};
 use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
-use egui::epaint::{ClippedShape, Shape};
 use egui::{Pos2, Rect, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -58,61 +57,6 @@ fn settle(h: &mut H) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     h.run();
-}
-
-/// One text egui painted in the last frame: its font size in screen pixels.
-#[derive(Debug, Clone)]
-struct Text {
-    px: f32,
-    text: String,
-}
-
-fn collect_texts(shape: &Shape, clip: Rect, screen: Rect, ppp: f32, out: &mut Vec<Text>) {
-    match shape {
-        Shape::Vec(shapes) => {
-            for s in shapes {
-                collect_texts(s, clip, screen, ppp, out);
-            }
-        }
-        Shape::Text(t) => {
-            let rect = t.visual_bounding_rect();
-            let seen = rect.intersect(clip).intersect(screen);
-            if !seen.is_positive() {
-                return;
-            }
-            let job = &t.galley.job;
-            for section in &job.sections {
-                let range = section.byte_range.start.0..section.byte_range.end.0;
-                let text = job.text.get(range).unwrap_or("");
-                if text.trim().is_empty() {
-                    continue;
-                }
-                out.push(Text {
-                    px: section.format.font_id.size * ppp,
-                    text: text.to_string(),
-                });
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Every text on screen in the last frame.
-fn texts(h: &H) -> Vec<Text> {
-    let output = h.output();
-    let ppp = output.pixels_per_point;
-    let screen = h.ctx.content_rect();
-    let mut out = Vec::new();
-    for ClippedShape {
-        clip_rect,
-        shape,
-        transform_after_tessellation: t,
-    } in &output.shapes
-    {
-        // A transformed layer (egui's own scaling) would draw its galleys scaled by t.scaling.
-        collect_texts(shape, *clip_rect, screen, ppp * t.scaling, &mut out);
-    }
-    out
 }
 
 /// Every widget egui placed whose rectangle reaches past the window (by more than a pixel).

@@ -1,4 +1,5 @@
-//! What several GUI tests share: the list of sample models each per-model test must cover.
+//! What several GUI tests share: the list of sample models each per-model test must cover, and
+//! the texts egui painted in a frame.
 
 use std::path::PathBuf;
 
@@ -49,4 +50,65 @@ fn the_list_matches_the_folder() {
         names, SAMPLE_MODELS,
         "a new sample model goes into SAMPLE_MODELS"
     );
+}
+
+/// One text egui painted in the last frame: its font size in screen pixels.
+#[derive(Debug, Clone)]
+pub struct PaintedText {
+    pub px: f32,
+    pub text: String,
+}
+
+fn collect_texts(
+    shape: &egui::Shape,
+    clip: egui::Rect,
+    screen: egui::Rect,
+    ppp: f32,
+    out: &mut Vec<PaintedText>,
+) {
+    match shape {
+        egui::Shape::Vec(shapes) => {
+            for s in shapes {
+                collect_texts(s, clip, screen, ppp, out);
+            }
+        }
+        egui::Shape::Text(t) => {
+            let rect = t.visual_bounding_rect();
+            let seen = rect.intersect(clip).intersect(screen);
+            if !seen.is_positive() {
+                return;
+            }
+            let job = &t.galley.job;
+            for section in &job.sections {
+                let range = section.byte_range.start.0..section.byte_range.end.0;
+                let text = job.text.get(range).unwrap_or("");
+                if text.trim().is_empty() {
+                    continue;
+                }
+                out.push(PaintedText {
+                    px: section.format.font_id.size * ppp,
+                    text: text.to_string(),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every text on screen in the last frame (clipped away or off the window: left out).
+pub fn painted_texts<S>(h: &egui_kittest::Harness<'_, S>) -> Vec<PaintedText> {
+    let output = h.output();
+    let ppp = output.pixels_per_point;
+    let screen = h.ctx.content_rect();
+    let mut out = Vec::new();
+    for egui::epaint::ClippedShape {
+        clip_rect,
+        shape,
+        transform_after_tessellation: t,
+    } in &output.shapes
+    {
+        // A transformed layer (egui's own scaling) would draw its galleys scaled by t.scaling.
+        collect_texts(shape, *clip_rect, screen, ppp * t.scaling, &mut out);
+    }
+    out
 }

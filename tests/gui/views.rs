@@ -258,6 +258,62 @@ fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_da
     h.get_by_label("tiny-avg: train loss");
 }
 
+/// A 100-epoch run labels its epoch axis every ten epochs, not only at 0 and 100: egui_plot's
+/// default asks 60 points between x labels, more than ten epochs get (fc-overfit's 60 epochs
+/// showed only "0"). (On the
+/// softmax stage, where the plots are on screen without scrolling.)
+#[test]
+fn the_training_history_labels_its_epochs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = fixture_dir().join("tiny-max.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&src).expect("fixture")).expect("json");
+    let rows: Vec<_> = (1..=100)
+        .map(|e| {
+            let t = f64::from(e) / 100.0;
+            serde_json::json!({"epoch": e, "train_accuracy": 0.8 + 0.2 * t,
+                "test_accuracy": 0.8 + 0.1 * t, "train_loss": 1.0 - 0.9 * t})
+        })
+        .collect();
+    json["training"] = serde_json::json!({ "history": rows });
+    std::fs::write(dir.path().join("tiny-max.json"), json.to_string()).expect("write");
+    std::fs::copy(
+        fixture_dir().join("tiny-max.safetensors"),
+        dir.path().join("tiny-max.safetensors"),
+    )
+    .expect("copy");
+    let settings = Settings {
+        last_model: Some(dir.path().join("tiny-max.json")),
+        ..Settings::default()
+    };
+    let models = dir.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            ConvscopeApp::new(&cc.egui_ctx, settings, std::slice::from_ref(&models))
+        });
+    h.run();
+    let softmax = h.state().explorer.stage_named("softmax").expect("softmax");
+    apply(&mut h, Command::SelectStage(softmax));
+    if h.query_by_label("train loss").is_none() {
+        h.get_by_label("Training history").scroll_to_me();
+        h.run();
+        h.get_by_label("Training history").click();
+        h.run();
+    }
+    h.get_by_label("train loss");
+    let mut epochs: Vec<u32> = super::support::painted_texts(&h)
+        .iter()
+        .filter_map(|t| t.text.trim().parse::<u32>().ok())
+        // Above 10: the strip's cards and the class bars paint small numbers of their own.
+        .filter(|&e| (11..=99).contains(&e))
+        .collect();
+    epochs.sort_unstable();
+    epochs.dedup();
+    assert!(epochs.len() >= 2, "epoch labels painted: {epochs:?}");
+}
+
 /// The app on the tiny-dropout fixture (conv, pool, flatten, a hidden dense layer of 32 units,
 /// relu, dropout, dense to the 10 classes, softmax; untrained).
 fn dropout_harness() -> Harness<'static, ConvscopeApp> {
