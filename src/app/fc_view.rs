@@ -254,6 +254,8 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .width(ui.available_width().clamp(160.0, 520.0))
         .include_y(0.0)
         .include_y(1.0)
+        // Room above a full bar for the value egui_plot writes over the hovered one.
+        .set_margin_fraction(egui::vec2(0.05, 0.12))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
