@@ -3,7 +3,8 @@
 //! neighbouring stage's thumbnail the cells it feeds and came from.
 
 use crate::analysis::arithmetic::{LinkedCells, linked_cells};
-use crate::engine::Model;
+use crate::engine::{LayerKind, Model, Shape};
+use crate::viz::export::plane_side;
 use egui::{Color32, Rect, Vec2};
 
 /// A hovered map cell: (stage, (channel, row, column)).
@@ -19,6 +20,9 @@ pub fn strip_link(
     fallback: usize,
 ) -> Option<LinkedCells> {
     let (from, (c, y, x)) = hover?;
+    if let Some(linked) = flattened_cell(model, from, (c, y, x), stage) {
+        return Some(linked);
+    }
     let linked = if from == stage {
         LinkedCells {
             channel: Some(c),
@@ -30,6 +34,45 @@ pub fn strip_link(
     Some(LinkedCells {
         channel: Some(linked.channel.unwrap_or(fallback)),
         ..linked
+    })
+}
+
+/// A map cell's value in the vector a flatten stage right after it makes, where the strip's
+/// thumbnail (the vector folded into a near-square plane) shows it.
+fn flattened_cell(
+    model: &Model,
+    from: usize,
+    (c, y, x): (usize, usize, usize),
+    stage: usize,
+) -> Option<LinkedCells> {
+    if stage != from + 1 {
+        return None;
+    }
+    let layer = model.layers().get(stage - 1)?;
+    if !matches!(layer.kind, LayerKind::Flatten) {
+        return None;
+    }
+    let maps = match from {
+        0 => model.input.shape(),
+        s => *model.shapes().get(s - 1)?,
+    };
+    let Shape::Maps {
+        channels,
+        height,
+        width,
+    } = maps
+    else {
+        return None;
+    };
+    if c >= channels || y >= height || x >= width {
+        return None;
+    }
+    let index = (c * height + y) * width + x;
+    let side = plane_side(channels * height * width);
+    let (row, col) = ((index / side) as i64, (index % side) as i64);
+    Some(LinkedCells {
+        channel: Some(0),
+        rect: (col, row, col + 1, row + 1),
     })
 }
 
@@ -78,5 +121,36 @@ mod tests {
         let pooled = strip_link(&model, Some((3, (1, 2, 3))), 2, 0).expect("its window");
         assert_eq!((pooled.channel, pooled.rect), (Some(1), (6, 4, 8, 6)));
         assert_eq!(strip_link(&model, None, 1, 0), None);
+    }
+
+    /// The digits net ends its maps in 16@7x7, flattened to 784 values (a 28-wide plane): a
+    /// pooled cell lights one value of the flatten card, in C, H, W order.
+    #[test]
+    fn a_pooled_cell_lights_its_value_in_the_flattened_vector() {
+        let model = zoo::digits(1, PoolMode::Max);
+        let flatten = model
+            .layers()
+            .iter()
+            .position(|l| matches!(l.kind, LayerKind::Flatten))
+            .expect("a flatten layer")
+            + 1;
+        let Shape::Maps {
+            channels,
+            height,
+            width,
+        } = model.shapes()[flatten - 2]
+        else {
+            panic!("maps before flatten");
+        };
+        let (c, y, x) = (channels - 1, height - 1, width - 1);
+        let link = strip_link(&model, Some((flatten - 1, (c, y, x))), flatten, 0).expect("linked");
+        let last = channels * height * width - 1;
+        let side = plane_side(last + 1);
+        let (row, col) = ((last / side) as i64, (last % side) as i64);
+        assert_eq!(link.channel, Some(0));
+        assert_eq!(link.rect, (col, row, col + 1, row + 1));
+        // The first cell is the vector's first value.
+        let first = strip_link(&model, Some((flatten - 1, (0, 0, 0))), flatten, 0).expect("linked");
+        assert_eq!(first.rect, (0, 0, 1, 1));
     }
 }

@@ -17,13 +17,19 @@ pub const MAX_SIDE_PX: u32 = 8192;
 
 /// A vector as maps, for drawing: `n` values as one `1 x ceil(sqrt n)` ... near-square plane.
 pub fn vector_as_plane(values: &[f32]) -> Array3<f32> {
-    let side = (values.len() as f64).sqrt().ceil().max(1.0) as usize;
+    let side = plane_side(values.len());
     let rows = values.len().div_ceil(side).max(1);
     let mut plane = Array3::<f32>::zeros((1, rows, side));
     for (i, &v) in values.iter().enumerate() {
         plane[[0, i / side, i % side]] = v;
     }
     plane
+}
+
+/// The width of the near-square plane a vector of `len` values is folded into: value `i` sits
+/// at row `i / side`, column `i % side`.
+pub fn plane_side(len: usize) -> usize {
+    (len as f64).sqrt().ceil().max(1.0) as usize
 }
 
 /// Every channel of `tensor` in a near-square grid on a white background. `shared`: one

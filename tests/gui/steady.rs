@@ -198,9 +198,34 @@ fn a_hovered_conv_cell_reaches_the_pipeline_strip() {
         Some((stage, cell)),
         "the strip has it"
     );
+    // Drawn: the cell on conv1's card, its window on the input's, the cell it feeds on relu1's.
+    let strip_bottom = h.get_by_label("conv1").rect().bottom() + 80.0;
+    assert!(strip_bottom < top.top(), "the strip is above the maps");
+    let on_strip = link_outlines(&h, strip_bottom);
+    assert!(on_strip >= 3, "{on_strip} outlines on the strip");
     h.hover_at(egui::pos2(2.0, 790.0));
     h.run();
     assert_eq!(h.state().view.hover_before, None);
+    assert_eq!(link_outlines(&h, strip_bottom), 0, "outlines left behind");
+}
+
+/// How many hover-link outlines (red rectangles) the last frame painted above `bottom` (on the
+/// strip, not in the stage view below it).
+fn link_outlines(h: &Harness<'static, ConvscopeApp>, bottom: f32) -> usize {
+    fn count(shape: &egui::Shape, bottom: f32) -> usize {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().map(|s| count(s, bottom)).sum(),
+            egui::Shape::Rect(r) => usize::from(
+                r.stroke.color == egui::Color32::from_rgb(255, 60, 60) && r.rect.bottom() < bottom,
+            ),
+            _ => 0,
+        }
+    }
+    h.output()
+        .shapes
+        .iter()
+        .map(|c| count(&c.shape, bottom))
+        .sum()
 }
 
 /// The two language buttons stay on one row whatever the toolbar holds: with fc-overfit's
