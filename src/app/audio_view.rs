@@ -3,6 +3,7 @@
 //! that hands the recording to the system's player (aplay, paplay or pw-play) when one exists.
 
 use super::Panels;
+use super::i18n::fill;
 use super::textures::TexKey;
 use crate::io::audio_input::row_hz;
 use crate::viz::waveform::{envelope, spectrogram_image};
@@ -66,32 +67,27 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     };
     let s = p.s;
     let rate = audio.sample_rate.max(1) as f64;
-    ui.horizontal(|ui| {
-        ui.label(
-            egui::RichText::new(format!(
-                "{}: {:.2} s, {} Hz{}",
-                ex.input.name,
-                audio.seconds(),
-                audio.sample_rate,
-                if audio.channels > 1 {
-                    format!(", {} channels mixed to mono", audio.channels)
-                } else {
-                    String::new()
-                }
-            ))
-            .small(),
-        );
-    });
+    let mixed = if audio.channels > 1 {
+        fill(s.audio_mixed, &[&audio.channels])
+    } else {
+        String::new()
+    };
+    let summary = fill(
+        s.audio_summary,
+        &[
+            &ex.input.name,
+            &format!("{:.2}", audio.seconds()),
+            &audio.sample_rate,
+        ],
+    );
+    ui.label(egui::RichText::new(summary + &mixed).small());
     let player = find_player();
     let tip = match &player {
-        Some(p) => format!("Play the recording with {}", p.display()),
-        None => {
-            "No audio player found (pw-play, paplay or aplay): install one to hear the recording"
-                .to_string()
-        }
+        Some(p) => fill(s.audio_play_tip, &[&p.display()]),
+        None => s.audio_no_player.to_string(),
     };
     if ui
-        .add_enabled(player.is_some(), egui::Button::new("Play"))
+        .add_enabled(player.is_some(), egui::Button::new(s.audio_play))
         .on_hover_text(&tip)
         .on_disabled_hover_text(&tip)
         .clicked()
@@ -107,8 +103,8 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     Plot::new("audio-waveform")
         .height(90.0)
         .width(width)
-        .x_axis_label("s")
-        .y_axis_label("amplitude")
+        .x_axis_label(s.audio_seconds)
+        .y_axis_label(s.audio_amplitude)
         .include_y(-1.0)
         .include_y(1.0)
         .link_axis(link, [true, false])
@@ -143,8 +139,8 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     Plot::new("audio-spectrogram")
         .height(140.0)
         .width(width)
-        .x_axis_label(format!("s (what the network reads: {span:.2} s)"))
-        .y_axis_label("Hz (mel bands)")
+        .x_axis_label(fill(s.audio_reads, &[&format!("{span:.2}")]))
+        .y_axis_label(s.audio_hz_mel)
         .link_axis(link, [true, false])
         .include_x(0.0)
         .include_x(seconds.max(span))
@@ -169,17 +165,17 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 egui::Vec2::new(span as f32, bands as f32),
             ));
         });
-    ui.small(format!(
-        "log-mel: {} bands {:.0}-{:.0} Hz, window {} / FFT {} samples, hop {} ({:.1} ms), ln(mel + {}) − ln({})",
-        bands,
-        spec.f_min,
-        spec.f_max,
-        spec.frame,
-        spec.n_fft,
-        spec.hop,
-        hop * 1000.0,
-        spec.log_offset,
-        spec.log_offset
+    ui.small(fill(
+        s.audio_log_mel,
+        &[
+            &bands,
+            &format!("{:.0}", spec.f_min),
+            &format!("{:.0}", spec.f_max),
+            &spec.frame,
+            &spec.n_fft,
+            &spec.hop,
+            &format!("{:.1}", hop * 1000.0),
+            &spec.log_offset,
+        ],
     ));
-    let _ = s;
 }
