@@ -112,10 +112,11 @@ def median_seconds(sess, feed, budget=1.0, least=5):
     return float(np.median(times))
 
 
-def criterion_median(group, bench):
-    """Our median in seconds, from criterion's saved estimate (None when not run)."""
+def criterion_median(group, bench, folder=None):
+    """Our median in seconds, from criterion's saved estimate (None when not run). `folder`:
+    the bench's folder as criterion named it, when already known (found by `find_our`)."""
     safe = lambda s: "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in s)
-    path = os.path.join(ROOT, "target", "criterion", safe(group), safe(bench), "new",
+    path = os.path.join(ROOT, "target", "criterion", safe(group), folder or safe(bench), "new",
                         "estimates.json")
     try:
         with open(path) as f:
@@ -135,7 +136,7 @@ def find_our(group, prefix):
         with open(path) as f:
             name = json.load(f)["function_id"]
         if name.startswith(prefix + " "):
-            return criterion_median(group, entry), name[len(prefix) + 1:]
+            return criterion_median(group, None, folder=entry), name[len(prefix) + 1:]
     return None, None
 
 
