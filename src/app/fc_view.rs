@@ -259,15 +259,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        // One mark per class, all of the same weight, so every bar gets its label.
-        .x_grid_spacer(move |_| {
-            (0..count)
-                .map(|i| egui_plot::GridMark {
-                    value: i as f64,
-                    step_size: 10.0,
-                })
-                .collect()
-        })
+        .x_grid_spacer(one_mark_per_bar(count))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -282,6 +274,21 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
+}
+
+/// One x mark per bar, all of the same weight, so every bar gets its label (egui_plot's own
+/// spacer labels only every tenth: a chart of 10 classes showed only "0").
+pub(crate) fn one_mark_per_bar(
+    count: usize,
+) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> + 'static {
+    move |_| {
+        (0..count)
+            .map(|i| egui_plot::GridMark {
+                value: i as f64,
+                step_size: 10.0,
+            })
+            .collect()
+    }
 }
 
 pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {

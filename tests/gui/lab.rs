@@ -389,6 +389,28 @@ fn dense_and_softmax_stages_are_bars_in_the_lab() {
         "fc as bars"
     );
     h.get_by_label("identical (max |diff| = 0)");
+    // Every class bar has its label under it (egui_plot's own spacing labelled only "0" on a
+    // laptop, where the chart is ~550 points wide).
+    h.set_size(egui::vec2(1280.0, 800.0));
+    h.run();
+    let frame = *egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique("lab-vector-bars"))
+        .expect("bars")
+        .transform()
+        .frame();
+    let under: Vec<String> = super::support::painted_texts(&h)
+        .into_iter()
+        .filter(|t| {
+            (frame.left()..=frame.right()).contains(&t.rect.center().x)
+                && (frame.bottom()..=frame.bottom() + 30.0).contains(&t.rect.center().y)
+        })
+        .map(|t| t.text)
+        .collect();
+    for class in 0..10 {
+        assert!(
+            under.contains(&class.to_string()),
+            "no label {class} under the bars: {under:?}"
+        );
+    }
     set_shift(&mut h, 3, 0, Fill::Zero);
     let app = h.state();
     let o = app.explorer.trace[fc].as_vector().expect("vector").to_vec();

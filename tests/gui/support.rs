@@ -52,11 +52,13 @@ fn the_list_matches_the_folder() {
     );
 }
 
-/// One text egui painted in the last frame: its font size in screen pixels.
+/// One text egui painted in the last frame: its font size in screen pixels, and where it is
+/// (in points, the part on screen).
 #[derive(Debug, Clone)]
 pub struct PaintedText {
     pub px: f32,
     pub text: String,
+    pub rect: egui::Rect,
 }
 
 fn collect_texts(
@@ -88,6 +90,7 @@ fn collect_texts(
                 out.push(PaintedText {
                     px: section.format.font_id.size * ppp,
                     text: text.to_string(),
+                    rect: seen,
                 });
             }
         }

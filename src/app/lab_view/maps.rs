@@ -335,30 +335,34 @@ fn vector_bars_ui(ui: &mut egui::Ui, p: &Panels, original: &[f32], shifted: &[f3
             }
         })
         .collect();
-    Plot::new("lab-vector-bars")
+    let mut plot = Plot::new("lab-vector-bars")
         .id(egui::Id::unique("lab-vector-bars"))
         .height((ui.available_height() * 0.4).clamp(100.0, 200.0))
         .width(ui.available_width().clamp(200.0, 900.0))
         .include_y(0.0)
         .allow_drag(false)
         .allow_zoom(false)
-        .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(
-                s.lab_original,
-                bars(original, -0.2, ORIGINAL_BLUE),
-            ));
-            plot.bar_chart(BarChart::new(
-                shifted_name.clone(),
-                bars(shifted, 0.2, SHIFTED_ORANGE),
-            ));
-        });
+        .allow_scroll(false);
+    // Up to 32 bars each get a label; more (hidden units) keep egui_plot's spacing.
+    if n <= 32 {
+        plot = plot.x_grid_spacer(crate::app::fc_view::one_mark_per_bar(n));
+    }
+    plot.x_axis_formatter(move |mark, _| {
+        let i = mark.value.round();
+        if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+            labels.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    })
+    .show(ui, |plot| {
+        plot.bar_chart(BarChart::new(
+            s.lab_original,
+            bars(original, -0.2, ORIGINAL_BLUE),
+        ));
+        plot.bar_chart(BarChart::new(
+            shifted_name.clone(),
+            bars(shifted, 0.2, SHIFTED_ORANGE),
+        ));
+    });
 }
