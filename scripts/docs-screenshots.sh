@@ -42,8 +42,11 @@ shot docs/screenshot-pool.png $laptop en $digits $seven $(right 3)
 shot docs/screenshot-conv.png $laptop en $digits $seven $(right 1)
 shot docs/screenshot-fc.png $laptop en $digits $seven --key End --wait 0.5 --key Left
 shot docs/screenshot-history.png $laptop en sample_models/fc-overfit.json $seven --key End
+shot docs/screenshot-draw.png $laptop en $digits $seven --drag 50,505,175,505 --wait 0.3 --drag 175,505,105,640 --wait 0.5 $(right 3)
 shot docs/screenshot-zh.png $laptop zh $digits $seven $(right 3) --key m
 shot docs/screenshot-lab.png $laptop en $digits $seven --key t --wait 1 $(right 3)
+shot docs/screenshot-lab-grid.png $laptop en $digits $seven --key t --wait 1 --click 835,65 --wait 0.5 \
+  --click 850,499 --wait 0.5 --click 903,499 --wait 0.5 --click 1100,499 --wait "${SWEEP_WAIT:-6}"
 shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-pool-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-conv-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 1)
