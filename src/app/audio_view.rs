@@ -4,6 +4,7 @@
 
 use super::Panels;
 use super::i18n::fill;
+use super::plot_axis::readable_x_axis;
 use super::textures::TexKey;
 use crate::io::audio_input::row_hz;
 use crate::viz::waveform::{envelope, spectrogram_image};
@@ -103,7 +104,7 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     Plot::new("audio-waveform")
         .height(90.0)
         .width(width)
-        .x_axis_label(s.audio_seconds)
+        .custom_x_axes(vec![readable_x_axis(s.audio_seconds)])
         .y_axis_label(s.audio_amplitude)
         .include_y(-1.0)
         .include_y(1.0)
@@ -139,7 +140,10 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     Plot::new("audio-spectrogram")
         .height(140.0)
         .width(width)
-        .x_axis_label(fill(s.audio_reads, &[&format!("{span:.2}")]))
+        .custom_x_axes(vec![readable_x_axis(fill(
+            s.audio_reads,
+            &[&format!("{span:.2}")],
+        ))])
         .y_axis_label(s.audio_hz_mel)
         .link_axis(link, [true, false])
         .include_x(0.0)

@@ -139,9 +139,15 @@ pub(crate) fn kernel_names(p: &Panels, stage: usize) -> Vec<String> {
 /// The network's view of the input with the hovered cell's receptive field outlined.
 fn receptive_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: Option<(usize, usize)>) {
     let ex = p.ex;
-    let tex = p
-        .tex
-        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    // A spectrogram in the colours the audio panel draws it in; a picture as the network sees it.
+    let tex = if ex.model.info.audio.is_some() {
+        p.tex.get(ui.ctx(), TexKey::Spectrogram, || {
+            crate::viz::waveform::spectrogram_image(&ex.pixels)
+        })
+    } else {
+        p.tex
+            .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels))
+    };
     let [w, h] = tex.size();
     let k = (200.0 / w.max(h).max(1) as f32).floor().max(1.0);
     let (rect, _) =

@@ -2,6 +2,7 @@
 //! another sample model's (dashed). The accuracy axis zooms to where the curves are, so the
 //! gap between training and test accuracy (what over-fitting looks like) is visible.
 
+use super::plot_axis::readable_x_axis;
 use super::plot_legend::{Dash, key_ui};
 use super::{Command, Panels};
 use egui::{Color32, Id};
@@ -210,7 +211,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
             .id(Id::unique(ACCURACY_PLOT))
             .height(plot_height)
             .width(plot_width)
-            .custom_x_axes(vec![epoch_axis(s.epoch)])
+            .custom_x_axes(vec![readable_x_axis(s.epoch)])
             .y_axis_label(s.accuracy)
             .allow_drag(false)
             .allow_zoom(false)
@@ -242,7 +243,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .height(plot_height)
                 .width(plot_width)
                 .include_y(0.0)
-                .custom_x_axes(vec![epoch_axis(s.epoch)])
+                .custom_x_axes(vec![readable_x_axis(s.epoch)])
                 .y_axis_label(s.loss)
                 .allow_drag(false)
                 .allow_zoom(false)
@@ -257,14 +258,6 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 });
         }
     });
-}
-
-/// The epoch axis, labelled every ten epochs (or every five) on a 60-epoch run: egui_plot's
-/// default asks 60 points between x labels, so a plot 400 points wide labelled only its 0.
-pub(crate) fn epoch_axis(name: &str) -> egui_plot::AxisHints<'static> {
-    egui_plot::AxisHints::new_x()
-        .label(name.to_string())
-        .label_spacing(24.0..=40.0)
 }
 
 /// A curve's name in the legend: the compared model's name before it.

@@ -23,6 +23,7 @@ mod maps_ui;
 mod noise_ui;
 mod notices;
 mod pipeline;
+mod plot_axis;
 mod plot_legend;
 mod pool_view;
 pub mod presentation;
