@@ -13,6 +13,7 @@ mod lesson;
 mod monkey;
 mod new_layers;
 mod noise;
+mod speech;
 mod startup;
 mod steady;
 mod support;
