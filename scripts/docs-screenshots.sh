@@ -47,6 +47,13 @@ shot docs/screenshot-zh.png $laptop zh $digits $seven $(right 3) --key m
 shot docs/screenshot-lab.png $laptop en $digits $seven --key t --wait 1 $(right 3)
 shot docs/screenshot-lab-grid.png $laptop en $digits $seven --key t --wait 1 --click 835,65 --wait 0.5 \
   --click 850,499 --wait 0.5 --click 903,499 --wait 0.5 --click 1100,499 --wait "${SWEEP_WAIT:-6}"
+# Lessons: MODEL and IMAGE are the two arguments `--lesson NAME`; PageDown is the next step.
+pgdn() { local s=(); for _ in $(seq "$1"); do s+=(--key Next --wait 1); done; echo "${s[@]}"; }
+for lang in en zh; do
+  shot docs/screenshot-lesson-downsample-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 2)
+  shot docs/screenshot-lesson-noise-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 6)
+  shot docs/screenshot-lesson-overfit-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 11)
+done
 shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-pool-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-conv-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 1)
