@@ -6,6 +6,7 @@ mod audio_view;
 pub mod canvas;
 pub mod commands;
 mod conv_view;
+mod explorer_run;
 mod fc_view;
 pub mod file_browser;
 pub mod fonts;
@@ -326,7 +327,7 @@ impl ConvscopeApp {
 
     /// Whether a file is still loading or a sweep running.
     pub fn busy(&self) -> bool {
-        self.jobs.busy() || self.lab.busy()
+        self.jobs.busy() || self.lab.busy() || self.explorer.running.is_some()
     }
 
     /// The model's name as shown.
@@ -658,6 +659,10 @@ impl eframe::App for ConvscopeApp {
             presentation::apply(&ctx, true);
         }
         self.finish_jobs();
+        if self.explorer.running.is_some() && !self.explorer.poll_run() {
+            // Not done yet: look again soon (the worker cannot wake the window itself).
+            ctx.request_repaint_after(std::time::Duration::from_millis(15));
+        }
         self.lab.poll();
         self.poll_training();
         if self.view.tab == Tab::Lab {

@@ -2,11 +2,12 @@
 //! set, every layer's output for them, and the selected stage. No drawing here; the panels
 //! read it and tests assert on it.
 
+use super::explorer_run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
 use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
 use crate::io::Audio;
-use crate::io::{Fill, load_model, network_input, to_pixels};
+use crate::io::{load_model, to_pixels};
 use image::Rgb32FImage;
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
@@ -191,8 +192,8 @@ pub struct Explorer {
     pub pool_mode: PoolMode,
     pub pool_window: PoolWindow,
     /// The model that runs: `model` with the chosen pooling window; cut before its first dense
-    /// layer when that layer no longer fits (see `window_note`).
-    pub net: Model,
+    /// layer when that layer no longer fits (see `window_note`). Shared with a background run.
+    pub net: Arc<Model>,
     /// Why the network was cut short, when it was.
     pub window_note: Option<String>,
     pub input: InputImage,
@@ -228,6 +229,11 @@ pub struct Explorer {
     /// The language `net`'s text (class names, description, kernel names) is in: a code of
     /// the model file's `"translations"`, English when it has none.
     pub language: &'static str,
+    /// The run on a worker thread, for a network too slow to run within a frame; the maps
+    /// shown meanwhile are the previous ones.
+    pub running: Option<BackgroundRun>,
+    /// Every run on a worker thread, however fast (tests of the slow path).
+    pub always_in_background: bool,
 }
 
 /// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
@@ -287,7 +293,7 @@ impl Explorer {
         let prepared = prepare_input(&input, &model, &noise)?;
         let mut explorer = Explorer {
             pool_mode: trained_pool_mode(&model).unwrap_or_default(),
-            net: model.clone(),
+            net: Arc::new(model.clone()),
             model,
             model_path,
             pool_window: PoolWindow::AsTrained,
@@ -308,6 +314,8 @@ impl Explorer {
             generation: 0,
             thumbnail_channels: Vec::new(),
             language: "en",
+            running: None,
+            always_in_background: false,
         };
         explorer.rebuild_net();
         explorer.recompute();
@@ -575,18 +583,21 @@ impl Explorer {
     }
 
     fn rebuild_net(&mut self) {
-        self.rebuild_layers();
-        self.net.info = self.net.info.localized(self.language);
+        let mut net = self.rebuild_layers();
+        net.info = net.info.localized(self.language);
+        self.net = Arc::new(net);
+        let stage = self.stage;
+        self.select_stage(stage);
     }
 
-    fn rebuild_layers(&mut self) {
+    /// The model with the chosen pooling window (cut short when its dense layer no longer fits).
+    fn rebuild_layers(&mut self) -> Model {
         self.window_note = None;
         let Some(window) = self.pool_window.window() else {
-            self.net = self.model.clone();
-            return;
+            return self.model.clone();
         };
         match self.model.with_pool_window(window) {
-            Ok(net) => self.net = net,
+            Ok(net) => net,
             Err(e) => {
                 // Keep the layers that still fit: everything before the first dense layer.
                 let cut = self
@@ -605,70 +616,64 @@ impl Explorer {
                 let info = self.model.info.without_labels();
                 match Model::new(info, self.model.input.clone(), layers) {
                     Ok(net) => {
-                        self.net = net;
                         self.window_note = Some(e.to_string());
+                        net
                     }
                     Err(e2) => {
                         self.last_error = Some(e2.to_string());
                         self.pool_window = PoolWindow::AsTrained;
-                        self.net = self.model.clone();
+                        self.model.clone()
                     }
                 }
             }
         }
-        let stage = self.stage;
-        self.select_stage(stage);
     }
 
-    /// Runs the network on the current input with the current switches. On failure the
-    /// previous outputs stay and the error is recorded.
+    /// Runs the network on the current input with the current switches: here, or on a worker
+    /// thread when the last run was too slow for a frame (the previous outputs stay until
+    /// [`Explorer::poll_run`] takes the new ones). On failure the previous outputs stay and the
+    /// error is recorded.
     pub fn recompute(&mut self) {
-        let input = network_input(&self.pixels, &self.net.input, 0, 0, Fill::Zero);
-        match analysis::trace(&self.net, &input, &self.run_options()) {
-            Ok(trace) => {
-                let ends_in_classes = self.net.ends_in_classes();
-                self.probabilities = match trace.last() {
-                    Some(last) if ends_in_classes => analysis::probabilities(&self.net, last),
-                    _ => Vec::new(),
-                };
-                self.probabilities_no_dropout = if self.dropout.enabled && ends_in_classes {
-                    let options = RunOptions {
-                        dropout: None,
-                        ..self.run_options()
-                    };
-                    self.net
-                        .forward(&input, &options)
-                        .map(|last| analysis::probabilities(&self.net, &last))
-                        .unwrap_or_default()
-                } else {
-                    self.probabilities.clone()
-                };
-                self.thumbnail_channels = trace.iter().map(most_active_channel).collect();
-                // With noise on, the clean input's run beside it, to compare with.
-                (self.clean_trace, self.clean_probabilities) = match self.noise.noise() {
-                    Some(_) => {
-                        let clean =
-                            network_input(&self.clean_pixels, &self.net.input, 0, 0, Fill::Zero);
-                        // The same options (a dropout mask is seeded): only the noise differs.
-                        match analysis::trace(&self.net, &clean, &self.run_options()) {
-                            Ok(t) => {
-                                let p = match t.last() {
-                                    Some(last) if ends_in_classes => {
-                                        analysis::probabilities(&self.net, last)
-                                    }
-                                    _ => Vec::new(),
-                                };
-                                (t, p)
-                            }
-                            Err(_) => (Vec::new(), Vec::new()),
-                        }
-                    }
-                    None => (Vec::new(), Vec::new()),
-                };
-                self.trace = trace;
+        let request = RunRequest {
+            net: Arc::clone(&self.net),
+            pixels: self.pixels.clone(),
+            clean_pixels: self.noise.noise().map(|_| self.clean_pixels.clone()),
+            options: self.run_options(),
+        };
+        // A change of the layers (a pooling window that cuts the network) runs here: the maps
+        // shown must have one stage per layer.
+        let same_stages = self.trace.len() == self.net.layers().len() + 1;
+        let slow = self.always_in_background || multiply_adds(&self.net) > BACKGROUND_ABOVE;
+        if slow && same_stages {
+            self.running = Some(BackgroundRun::start(request));
+            return;
+        }
+        self.running = None;
+        self.finish_run(request.run());
+    }
+
+    /// Takes a finished background run's outputs; true when there were some.
+    pub fn poll_run(&mut self) -> bool {
+        let Some(result) = self.running.as_ref().and_then(BackgroundRun::take) else {
+            return false;
+        };
+        self.running = None;
+        self.finish_run(result);
+        true
+    }
+
+    fn finish_run(&mut self, result: Result<Computed, String>) {
+        match result {
+            Ok(c) => {
+                self.probabilities = c.probabilities;
+                self.probabilities_no_dropout = c.probabilities_no_dropout;
+                self.thumbnail_channels = c.thumbnail_channels;
+                self.clean_trace = c.clean_trace;
+                self.clean_probabilities = c.clean_probabilities;
+                self.trace = c.trace;
                 self.generation += 1;
             }
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.last_error = Some(e),
         }
     }
 }
@@ -698,6 +703,43 @@ mod tests {
         let path = fallback_model_path();
         let model = load_model(&path).expect("fixture loads");
         Explorer::new(model, Some(path), sample_image("digit_7").expect("sample")).expect("runs")
+    }
+
+    /// A network too slow for a frame runs on a worker thread: the maps shown stay the previous
+    /// ones (whole and consistent) until the new run is taken, and then they are exactly what
+    /// running it here gives.
+    #[test]
+    fn a_slow_run_keeps_the_previous_maps_until_the_new_ones_arrive() {
+        let mut ex = explorer();
+        let here = {
+            let mut e = ex.clone();
+            e.set_pool_mode(PoolMode::Avg);
+            e.trace
+        };
+        let before = ex.trace.clone();
+        let generation = ex.generation;
+        ex.always_in_background = true;
+        ex.set_pool_mode(PoolMode::Avg);
+        assert!(ex.running.is_some(), "on a worker thread");
+        assert_eq!(ex.trace, before, "the previous maps stay meanwhile");
+        assert_eq!(ex.generation, generation);
+        let mut waited = 0;
+        while !ex.poll_run() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            waited += 1;
+            assert!(waited < 5000, "the run never finished");
+        }
+        assert!(ex.running.is_none());
+        assert_eq!(ex.trace, here);
+        assert_ne!(ex.trace, before);
+        assert_eq!(ex.generation, generation + 1);
+        // The next change replaces a run still going: only the newest result is taken.
+        ex.set_pool_mode(PoolMode::Max);
+        ex.set_pool_mode(PoolMode::Avg);
+        while !ex.poll_run() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert_eq!(ex.trace, here);
     }
 
     #[test]

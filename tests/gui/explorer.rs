@@ -413,3 +413,30 @@ fn learning_curves_can_be_compared_with_another_sample_model() {
     h.get_by_label("tiny-avg: train accuracy");
     h.get_by_label("test accuracy");
 }
+
+/// A network too big to run within a frame runs on a worker thread (forced here on the tiny
+/// fixture): the frames drawn meanwhile show the previous maps, the app says it is busy, and
+/// the new maps arrive without another input event.
+#[test]
+fn a_slow_network_runs_off_the_ui_thread_and_its_maps_arrive() {
+    let mut h = harness();
+    h.state_mut().explorer.always_in_background = true;
+    let before = h.state().explorer.trace.clone();
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::SetPool(PoolMode::Avg));
+    assert!(h.state().busy(), "the run is on its way");
+    assert_eq!(h.state().explorer.trace, before, "old maps meanwhile");
+    h.step();
+    wait_for_jobs(&mut h);
+    let ex = &h.state().explorer;
+    assert!(ex.running.is_none());
+    assert_eq!(ex.pool_mode, PoolMode::Avg);
+    let mut direct = ex.clone();
+    direct.always_in_background = false;
+    direct.recompute();
+    assert_eq!(
+        ex.trace, direct.trace,
+        "the engine's maps for average pooling"
+    );
+    assert_ne!(ex.trace, before);
+}
