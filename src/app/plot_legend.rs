@@ -48,7 +48,8 @@ pub(crate) fn key_ui(
                 painter.extend(Shape::dotted_line(&[a, b], color, 5.0, width.max(1.5)));
             }
         }
-        ui.label(text)
+        // Wrapped, so a long legend entry (a run's settings) stays inside a narrow panel.
+        ui.add(egui::Label::new(text).wrap())
     })
     .inner
 }

@@ -40,8 +40,17 @@ fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
 }
 
 /// The legend (runs with their settings, then what solid, dashed and dotted mean) and the two
-/// plots.
-pub(crate) fn curves_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
+/// plots, side by side when there is room, each at most `max_height` high (what is left of
+/// the window once the legend and the kernels and maps below have theirs), but never so low
+/// that the axes cannot be read.
+pub(crate) fn curves_ui(
+    ui: &mut egui::Ui,
+    s: &Strings,
+    earlier: &[Run],
+    current: &Run,
+    max_height: f32,
+) {
+    let top = ui.cursor().top();
     let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
     for run in runs.iter().rev() {
         key_ui(
@@ -59,13 +68,16 @@ pub(crate) fn curves_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current
         key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
     });
     let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
-    let wide = ui.available_width() >= 640.0;
+    let wide = ui.available_width() >= 560.0;
     let width = if wide {
         (ui.available_width() - 12.0) / 2.0
     } else {
         ui.available_width()
     };
-    let height = (width * 0.55).clamp(160.0, 320.0);
+    // What the legend took comes off the height the plots may have.
+    let room = max_height - (ui.cursor().top() - top);
+    let room = if wide { room } else { room / 2.0 };
+    let height = (width * 0.6).min(room).clamp(150.0, 320.0);
     let plot = |ui: &mut egui::Ui, measure: Measure| {
         let (id, label) = match measure {
             Measure::Accuracy => ("train-accuracy", s.accuracy),

@@ -91,25 +91,63 @@ impl TrainView {
             );
             ui.separator();
             ui.vertical(|ui| {
+                let height = ui.available_height();
                 egui::ScrollArea::vertical()
                     .id_salt("train-live")
-                    .show(ui, |ui| self.live_ui(ui, p));
+                    .show(ui, |ui| self.live_ui(ui, p, height));
             });
         });
     }
 
-    fn live_ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+    /// The run's progress, curves and snapshot; `height` is the visible height, which the
+    /// curves share with the kernels and maps below them so that all of it is in view.
+    fn live_ui(&mut self, ui: &mut egui::Ui, p: &mut Panels, height: f32) {
         let s = p.s;
         let t = p.train;
         let Some(run) = &t.current else {
             ui.label(s.no_run);
             return;
         };
+        let top = ui.cursor().top();
         status_ui(ui, s, run);
-        curves_ui(ui, s, &t.runs, run);
+        let below = match &t.snapshot {
+            Some(_) => self.snapshot_height(ui),
+            None => 0.0,
+        };
+        let left = height - (ui.cursor().top() - top) - below;
+        curves_ui(ui, s, &t.runs, run, left);
         if let Some(snapshot) = &t.snapshot {
             self.snapshot_ui(ui, s, snapshot, p.train.snapshot_serial);
         }
+    }
+
+    /// The height [`Self::snapshot_ui`] will take at this width (from the last snapshot's
+    /// textures).
+    fn snapshot_height(&self, ui: &egui::Ui) -> f32 {
+        if self.kernels.is_empty() {
+            return 0.0;
+        }
+        let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+        let title = 8.0 + line;
+        let tile = self.kernels[0].first().map_or(0.0, |t| {
+            let [w, h] = t.size();
+            kernel_cell(w) * h as f32
+        });
+        let per_input = self.kernels[0].len() as f32;
+        let kernels = title + per_input * (tile + 2.0);
+        let maps = match self.maps.first() {
+            Some(first) => {
+                let [w, h] = first.size();
+                let width = ui.available_width().max(1.0);
+                let scale = map_scale(w, self.maps.len(), width);
+                let gap = ui.spacing().item_spacing.x;
+                let per_row = ((width + gap) / (w as f32 * scale + gap)).floor().max(1.0);
+                let rows = (self.maps.len() as f32 / per_row).ceil();
+                title + rows * (h as f32 * scale + ui.spacing().item_spacing.y)
+            }
+            None => 0.0,
+        };
+        kernels + maps
     }
 
     fn snapshot_ui(&mut self, ui: &mut egui::Ui, s: &Strings, snap: &Snapshot, serial: u64) {
@@ -133,7 +171,7 @@ impl TrainView {
                 _ => (3, 3),
             }
         });
-        let cell = (40.0 / kw.max(1) as f32).clamp(3.0, 14.0).floor();
+        let cell = kernel_cell(kw);
         let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
         ui.horizontal_wrapped(|ui| {
             for row in &self.kernels {
@@ -150,8 +188,7 @@ impl TrainView {
         }
         ui.add_space(8.0);
         ui.strong(s.maps_title);
-        let side = self.maps[0].size()[0].max(1) as f32;
-        let scale = (96.0 / side).clamp(1.0, 6.0).floor();
+        let scale = map_scale(self.maps[0].size()[0], self.maps.len(), ui.available_width());
         ui.horizontal_wrapped(|ui| {
             for tex in &self.maps {
                 let [w, h] = tex.size();
@@ -200,6 +237,19 @@ impl TrainView {
             }
         }
     }
+}
+
+/// Screen points per kernel weight for kernels `width` weights wide.
+fn kernel_cell(width: usize) -> f32 {
+    (40.0 / width.max(1) as f32).clamp(3.0, 14.0).floor()
+}
+
+/// Screen points per map cell for `count` maps `width` cells wide: up to 96 points a map, but
+/// small enough that they fit in one row of `room` when they can (at least one point a cell).
+fn map_scale(width: usize, count: usize, room: f32) -> f32 {
+    let side = width.max(1) as f32;
+    let fit = (room / count.max(1) as f32 - 4.0) / side;
+    (96.0 / side).min(fit).clamp(1.0, 6.0).floor()
 }
 
 /// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;
