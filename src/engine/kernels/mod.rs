@@ -18,6 +18,7 @@
 pub mod depthwise;
 pub mod direct;
 pub mod gemm;
+pub mod weight_grad;
 
 use super::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};

@@ -44,9 +44,24 @@ pub fn conv_backward(
     if let Some(mut gb) = grad_bias {
         gb += &dy_mat.sum_axis(Axis(1));
     }
-    if !need_input {
-        return None;
-    }
+    need_input.then(|| conv_input_grad(conv, input_dim, dy.view()))
+}
+
+/// Convolution's `dL/dx` from the output gradient `dy` [out, oh, ow], by im2col's adjoint:
+/// for each group `dx_g = col2im(W_g^T dy_g)`.
+pub fn conv_input_grad(
+    conv: &Conv2d,
+    input_dim: (usize, usize, usize),
+    dy: ArrayView3<f32>,
+) -> Array3<f32> {
+    let (out_c, oh, ow) = dy.dim();
+    let groups = conv.groups.max(1);
+    let per_out = out_c / groups;
+    let dy = dy.as_standard_layout();
+    let dy_mat = dy
+        .view()
+        .into_shape_with_order((out_c, oh * ow))
+        .expect("standard layout");
     let weights = conv.weight_matrix();
     let (channels, h, w) = input_dim;
     let per_in = channels / groups;
@@ -61,7 +76,7 @@ pub fn conv_backward(
         dx.slice_mut(s![g * per_in..(g + 1) * per_in, .., ..])
             .assign(&part);
     }
-    Some(dx)
+    dx
 }
 
 /// Dense: adds `dW = dy x^T` and `db = dy`; returns `dx = W^T dy` when `need_input`.

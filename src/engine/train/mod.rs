@@ -2,6 +2,7 @@
 //! Adam, weight decay, Kaiming/Xavier initialisation and a seeded, bit-reproducible loop.
 
 pub mod backward;
+pub mod conv_direct;
 pub mod init;
 pub mod optim;
 pub mod params;

@@ -11,9 +11,11 @@ use super::backward::{
     batch_norm_backward, batch_norm_train_forward, conv_backward, dense_backward, dropout_backward,
     global_avg_pool_backward, max_pool_backward, prelu_backward, softmax_cross_entropy,
 };
+use super::conv_direct;
 use super::params::{Grads, NormStats, first_slots};
 use crate::engine::adaptive_pool::AdaptivePool;
 use crate::engine::conv::im2col;
+use crate::engine::kernels::ConvKernel;
 use crate::engine::pool::{avg_pool_with, max_pool};
 use crate::engine::{
     Error, Layer, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, argmax, dropout_mask,
@@ -27,6 +29,8 @@ enum Saved {
     Nothing,
     /// One im2col matrix per group.
     Cols(Vec<Array2<f32>>),
+    /// A convolution computed by the direct kernel: its backward pass reads the input.
+    Direct,
     Argmax(Vec<u32>),
     /// `0` or `1/(1-p)` per unit.
     Factors(Vec<f32>),
@@ -84,10 +88,20 @@ fn per_channel(t: &Tensor) -> usize {
 }
 
 /// One layer in training mode on one example (every layer but batch norm).
-fn forward_layer(layer: &Layer, x: &Tensor, index: usize, dropout_seed: u64) -> (Tensor, Saved) {
+/// `kernel` is the convolution kernel the model chose for this layer.
+fn forward_layer(
+    layer: &Layer,
+    kernel: Option<ConvKernel>,
+    x: &Tensor,
+    index: usize,
+    dropout_seed: u64,
+) -> (Tensor, Saved) {
     match &layer.kind {
         LayerKind::Conv2d(conv) => {
             let x = maps(x);
+            if let Some(out) = conv_direct::forward(conv, kernel, x.view()) {
+                return (Tensor::Maps(out), Saved::Direct);
+            }
             let (_, h, w) = x.dim();
             let window = conv.window();
             let (oh, ow) = window.output_size(h, w);
@@ -226,7 +240,7 @@ pub fn forward_batch(
         }
         for (tape, &seed) in tapes.iter_mut().zip(seeds) {
             let x = tape.values.last().expect("the input is there");
-            let (out, keep) = forward_layer(layer, x, index, seed);
+            let (out, keep) = forward_layer(layer, model.conv_kernel(index), x, index, seed);
             tape.values.push(out);
             tape.saved.push(keep);
         }
@@ -294,6 +308,19 @@ fn backward_layer(
                 need_input,
             )
             .map(Tensor::Maps)
+        }
+        (LayerKind::Conv2d(conv), Saved::Direct) => {
+            let slot = slot.expect("a conv layer has a slot");
+            let (out, ci, kh, kw) = conv.weight.dim();
+            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
+            let gw = ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0])
+                .expect("sized from the model");
+            let gb = conv
+                .bias
+                .as_ref()
+                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
+            conv_direct::backward(conv, maps(x).view(), maps(grad).view(), gw, gb, need_input)
+                .map(Tensor::Maps)
         }
         (LayerKind::Dense(dense), _) => {
             let slot = slot.expect("a dense layer has a slot");
