@@ -38,6 +38,7 @@ mod toolbar;
 pub mod train;
 mod train_apply;
 mod train_plots;
+mod train_snapshot;
 mod train_view;
 mod train_worker;
 mod units_ui;

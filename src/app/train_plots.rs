@@ -39,20 +39,10 @@ fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
     }
 }
 
-/// The legend (runs with their settings, then what solid, dashed and dotted mean) and the two
-/// plots, side by side when there is room, each at most `max_height` high (what is left of
-/// the window once the legend and the kernels and maps below have theirs), but never so low
-/// that the axes cannot be read.
-pub(crate) fn curves_ui(
-    ui: &mut egui::Ui,
-    s: &Strings,
-    earlier: &[Run],
-    current: &Run,
-    max_height: f32,
-) {
-    let top = ui.cursor().top();
-    let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
-    for run in runs.iter().rev() {
+/// The legend: the runs with their settings (the latest first), then what solid, dashed and
+/// dotted mean.
+pub(crate) fn legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
+    for run in earlier.iter().chain(std::iter::once(current)).rev() {
         key_ui(
             ui,
             run_colour(run.number),
@@ -67,17 +57,51 @@ pub(crate) fn curves_ui(
         key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
         key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
     });
+}
+
+/// The lowest a plot is drawn, however little room there is: its axes still read.
+pub(crate) const MIN_PLOT_HEIGHT: f32 = 110.0;
+
+/// Whether the two plots go side by side at this width.
+fn side_by_side(width: f32) -> bool {
+    width >= 480.0
+}
+
+/// The height the two plots need at the current width when each is `plot_height` high.
+pub(crate) fn plots_height(ui: &egui::Ui, plot_height: f32) -> f32 {
+    let rows = if side_by_side(ui.available_width()) {
+        1.0
+    } else {
+        2.0
+    };
+    rows * (plot_height + ui.spacing().item_spacing.y)
+}
+
+/// The accuracy and loss plots, side by side when there is room, together at most
+/// `max_height` high (what is left of the visible height once the status line, the legend and
+/// the kernels and maps have theirs), but never lower than [`MIN_PLOT_HEIGHT`] each.
+pub(crate) fn plots_ui(
+    ui: &mut egui::Ui,
+    s: &Strings,
+    earlier: &[Run],
+    current: &Run,
+    max_height: f32,
+) {
+    let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
     let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
-    let wide = ui.available_width() >= 560.0;
+    let wide = side_by_side(ui.available_width());
     let width = if wide {
         (ui.available_width() - 12.0) / 2.0
     } else {
         ui.available_width()
     };
-    // What the legend took comes off the height the plots may have.
-    let room = max_height - (ui.cursor().top() - top);
-    let room = if wide { room } else { room / 2.0 };
-    let height = (width * 0.6).min(room).clamp(150.0, 320.0);
+    let gap = ui.spacing().item_spacing.y;
+    let room = if wide {
+        max_height - gap
+    } else {
+        max_height / 2.0 - gap
+    };
+    let height = (width * 0.6).min(room).clamp(MIN_PLOT_HEIGHT, 320.0);
     let plot = |ui: &mut egui::Ui, measure: Measure| {
         let (id, label) = match measure {
             Measure::Accuracy => ("train-accuracy", s.accuracy),

@@ -4,14 +4,12 @@
 //! [`super::train::Training`] holds; every action is a [`Command`].
 
 use super::i18n::{Strings, fill};
-use super::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, Snapshot, TRAIN_SIZES};
-use super::train_plots::curves_ui;
+use super::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, TRAIN_SIZES};
+use super::train_plots::{MIN_PLOT_HEIGHT, legend_ui, plots_height, plots_ui};
 use super::{Command, Panels};
 use crate::data::augment::Augment;
-use crate::engine::{LayerKind, PoolMode};
-use crate::viz::{Scale, to_color_image};
+use crate::engine::PoolMode;
 use egui::{Color32, TextureHandle, Vec2};
-use ndarray::{Axis, s};
 
 /// The colour of run number `n`, the same on every plot and in the legend.
 pub(crate) fn run_colour(n: usize) -> Color32 {
@@ -64,10 +62,10 @@ pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
 /// The textures of the latest snapshot, made once per snapshot.
 #[derive(Default)]
 pub struct TrainView {
-    serial: Option<u64>,
+    pub(super) serial: Option<u64>,
     /// One row per output channel, one column per (shown) input channel.
-    kernels: Vec<Vec<TextureHandle>>,
-    maps: Vec<TextureHandle>,
+    pub(super) kernels: Vec<Vec<TextureHandle>>,
+    pub(super) maps: Vec<TextureHandle>,
 }
 
 impl TrainView {
@@ -99,8 +97,10 @@ impl TrainView {
         });
     }
 
-    /// The run's progress, curves and snapshot; `height` is the visible height, which the
-    /// curves share with the kernels and maps below them so that all of it is in view.
+    /// The run's progress, legend, curves and snapshot; `height` is the visible height. The
+    /// kernels and maps are drawn at their natural size when the plots keep at least
+    /// [`MIN_PLOT_HEIGHT`] beside them, else smaller; the plots take what is left, so that
+    /// all of it is in view.
     fn live_ui(&mut self, ui: &mut egui::Ui, p: &mut Panels, height: f32) {
         let s = p.s;
         let t = p.train;
@@ -110,146 +110,34 @@ impl TrainView {
         };
         let top = ui.cursor().top();
         status_ui(ui, s, run);
-        let below = match &t.snapshot {
-            Some(_) => self.snapshot_height(ui),
-            None => 0.0,
-        };
-        let left = height - (ui.cursor().top() - top) - below;
-        curves_ui(ui, s, &t.runs, run, left);
-        if let Some(snapshot) = &t.snapshot {
-            self.snapshot_ui(ui, s, snapshot, p.train.snapshot_serial);
+        legend_ui(ui, s, &t.runs, run);
+        // The textures first, so that the sizes below are this snapshot's.
+        if let Some(snapshot) = &t.snapshot
+            && self.serial != Some(t.snapshot_serial)
+        {
+            self.upload(ui.ctx(), snapshot);
+            self.serial = Some(t.snapshot_serial);
         }
-    }
-
-    /// The height [`Self::snapshot_ui`] will take at this width (from the last snapshot's
-    /// textures).
-    fn snapshot_height(&self, ui: &egui::Ui) -> f32 {
-        if self.kernels.is_empty() {
-            return 0.0;
-        }
-        let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
-        let title = 8.0 + line;
-        let tile = self.kernels[0].first().map_or(0.0, |t| {
-            let [w, h] = t.size();
-            kernel_cell(w) * h as f32
-        });
-        let per_input = self.kernels[0].len() as f32;
-        let kernels = title + per_input * (tile + 2.0);
-        let maps = match self.maps.first() {
-            Some(first) => {
-                let [w, h] = first.size();
-                let width = ui.available_width().max(1.0);
-                let scale = map_scale(w, self.maps.len(), width);
-                let gap = ui.spacing().item_spacing.x;
-                let per_row = ((width + gap) / (w as f32 * scale + gap)).floor().max(1.0);
-                let rows = (self.maps.len() as f32 / per_row).ceil();
-                title + rows * (h as f32 * scale + ui.spacing().item_spacing.y)
-            }
-            None => 0.0,
-        };
-        kernels + maps
-    }
-
-    fn snapshot_ui(&mut self, ui: &mut egui::Ui, s: &Strings, snap: &Snapshot, serial: u64) {
-        if self.serial != Some(serial) {
-            self.upload(ui.ctx(), snap);
-            self.serial = Some(serial);
-        }
-        if self.kernels.is_empty() {
-            return;
-        }
-        let step = if snap.step == u64::MAX {
-            s.snapshot_final.to_string()
-        } else {
-            fill(s.snapshot_step, &[&snap.step])
-        };
-        ui.add_space(8.0);
-        ui.strong(format!("{} ({step})", s.kernels_title));
-        let (kh, kw) = snap.first_conv.map_or((3, 3), |i| {
-            match snap.model.layers().get(i).map(|l| &l.kind) {
-                Some(LayerKind::Conv2d(c)) => (c.weight.dim().2, c.weight.dim().3),
-                _ => (3, 3),
+        // A few points to spare for rounding, so that no scroll bar appears.
+        let spare = 2.0 * ui.spacing().item_spacing.y;
+        let rest = height - (ui.cursor().top() - top) - spare;
+        let plots_min = plots_height(ui, MIN_PLOT_HEIGHT);
+        let sizes = t.snapshot.as_ref().map(|snap| {
+            let mut f = 1.0;
+            loop {
+                let sizes = self.sizes(ui, snap, f);
+                if f <= 0.4 || self.snapshot_height(ui, &sizes) + plots_min <= rest {
+                    break sizes;
+                }
+                f -= 0.05;
             }
         });
-        let cell = kernel_cell(kw);
-        let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
-        ui.horizontal_wrapped(|ui| {
-            for row in &self.kernels {
-                ui.vertical(|ui| {
-                    ui.spacing_mut().item_spacing.y = 2.0;
-                    for tex in row {
-                        ui.add(egui::Image::new((tex.id(), tile)));
-                    }
-                });
-            }
-        });
-        if self.maps.is_empty() {
-            return;
-        }
-        ui.add_space(8.0);
-        ui.strong(s.maps_title);
-        let scale = map_scale(self.maps[0].size()[0], self.maps.len(), ui.available_width());
-        ui.horizontal_wrapped(|ui| {
-            for tex in &self.maps {
-                let [w, h] = tex.size();
-                ui.add(egui::Image::new((
-                    tex.id(),
-                    Vec2::new(w as f32 * scale, h as f32 * scale),
-                )));
-            }
-        });
-    }
-
-    fn upload(&mut self, ctx: &egui::Context, snap: &Snapshot) {
-        self.kernels.clear();
-        self.maps.clear();
-        let Some(LayerKind::Conv2d(conv)) = snap
-            .first_conv
-            .and_then(|i| snap.model.layers().get(i))
-            .map(|l| &l.kind)
-        else {
-            return;
-        };
-        let (o, i, _, _) = conv.weight.dim();
-        let scale = Scale::symmetric(conv.weight.iter());
-        let options = egui::TextureOptions::NEAREST;
-        for out in 0..o {
-            let row = (0..i.min(3))
-                .map(|inp| {
-                    let k = conv.weight.slice(s![out, inp, .., ..]);
-                    ctx.load_texture(
-                        format!("train-kernel-{out}-{inp}"),
-                        to_color_image(k, &scale),
-                        options,
-                    )
-                })
-                .collect();
-            self.kernels.push(row);
-        }
-        if let Some(maps) = snap.first_maps.as_ref().and_then(|t| t.as_maps()) {
-            let scale = Scale::fit(maps.iter());
-            for (c, plane) in maps.axis_iter(Axis(0)).enumerate() {
-                self.maps.push(ctx.load_texture(
-                    format!("train-map-{c}"),
-                    to_color_image(plane, &scale),
-                    options,
-                ));
-            }
+        let below = sizes.as_ref().map_or(0.0, |z| self.snapshot_height(ui, z));
+        plots_ui(ui, s, &t.runs, run, rest - below);
+        if let (Some(snapshot), Some(sizes)) = (&t.snapshot, sizes) {
+            self.snapshot_ui(ui, s, snapshot, &sizes);
         }
     }
-}
-
-/// Screen points per kernel weight for kernels `width` weights wide.
-fn kernel_cell(width: usize) -> f32 {
-    (40.0 / width.max(1) as f32).clamp(3.0, 14.0).floor()
-}
-
-/// Screen points per map cell for `count` maps `width` cells wide: up to 96 points a map, but
-/// small enough that they fit in one row of `room` when they can (at least one point a cell).
-fn map_scale(width: usize, count: usize, room: f32) -> f32 {
-    let side = width.max(1) as f32;
-    let fit = (room / count.max(1) as f32 - 4.0) / side;
-    (96.0 / side).min(fit).clamp(1.0, 6.0).floor()
 }
 
 /// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;

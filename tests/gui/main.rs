@@ -18,4 +18,5 @@ mod startup;
 mod steady;
 mod support;
 mod train;
+mod train_layout;
 mod views;

@@ -1,0 +1,201 @@
+//! The Train tab during a run, on a laptop and a projector, with and without presentation
+//! mode, in English and Chinese: the status line (epoch, images/s, time left), the legend of
+//! two runs, both plots with their axis labels, every first-layer kernel and every feature map
+//! are painted inside the window and inside what the scroll areas show, so that nothing needs
+//! scrolling. Measured from the shapes egui painted in the last frame (text and textures, with
+//! their clip rectangles), the tallest case: the Tiny VGG's 3 x 10 kernels and ten 62x62 maps.
+
+use super::support::sample_model;
+use convscope::app::i18n::Strings;
+use convscope::app::train::{ArchChoice, DataChoice, TrainSettings};
+use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use egui::epaint::{ClippedShape, Shape};
+use egui::{Rect, TextureId, Vec2};
+use egui_kittest::Harness;
+use std::time::{Duration, Instant};
+
+type H = Harness<'static, ConvscopeApp>;
+
+const LAPTOP: Vec2 = Vec2::new(1280.0, 800.0);
+const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
+
+fn apply(h: &mut H, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+    h.step();
+}
+
+fn step_until(h: &mut H, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "waited for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// What the last frame painted: each text with its rectangle, and each textured rectangle
+/// (kernels and maps), with the part of the window its clip rectangle lets show.
+#[derive(Default)]
+struct Painted {
+    texts: Vec<(String, Rect, Rect)>,
+    images: Vec<(Rect, Rect)>,
+}
+
+fn collect(shape: &Shape, clip: Rect, out: &mut Painted) {
+    match shape {
+        Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, clip, out)),
+        Shape::Text(t) => {
+            out.texts
+                .push((t.galley.job.text.clone(), t.visual_bounding_rect(), clip))
+        }
+        Shape::Mesh(m) if m.texture_id != TextureId::default() => {
+            out.images.push((m.calc_bounds(), clip))
+        }
+        _ => {}
+    }
+}
+
+fn painted(h: &H) -> Painted {
+    let screen = h.ctx.content_rect();
+    let mut out = Painted::default();
+    for ClippedShape {
+        clip_rect, shape, ..
+    } in &h.output().shapes
+    {
+        collect(shape, clip_rect.intersect(screen), &mut out);
+    }
+    out
+}
+
+/// Whether all of `rect` shows through `clip` (to a pixel).
+fn shown(rect: Rect, clip: Rect) -> bool {
+    clip.expand(1.0).contains_rect(rect)
+}
+
+/// Whether `text` is `template` filled in (its literal parts, in order, are all in it).
+fn fills(text: &str, template: &str) -> bool {
+    let mut rest = text;
+    for part in template.split("{ $v").enumerate().map(|(i, p)| {
+        if i == 0 {
+            p
+        } else {
+            p.split_once(" }").map_or(p, |(_, after)| after)
+        }
+    }) {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The Train tab of the Tiny VGG (shapes) in `lang` at `size`, with one stopped run and a
+/// second one paused after its first snapshot.
+fn during_a_run(lang: Lang, size: Vec2, presentation: bool) -> H {
+    let model = sample_model("shapes-max");
+    let settings = Settings {
+        last_model: Some(model.clone()),
+        language: lang,
+        ..Settings::default()
+    };
+    let dirs = vec![model.parent().expect("folder").to_path_buf()];
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
+            app.native_dialogs = false;
+            app
+        });
+    h.run();
+    if presentation {
+        apply(&mut h, Command::TogglePresentation);
+    }
+    apply(&mut h, Command::ShowTab(Tab::Train));
+    let run = TrainSettings {
+        arch: ArchChoice::Sample {
+            name: "shapes-max".into(),
+            path: model,
+        },
+        data: DataChoice::Shapes,
+        train_size: 500,
+        epochs: 100,
+        batch: 8,
+        ..TrainSettings::default()
+    };
+    apply(&mut h, Command::SetTrainSettings(run.clone()));
+    apply(&mut h, Command::StartTraining);
+    step_until(&mut h, "the first run's batches", |a| {
+        a.train
+            .current
+            .as_ref()
+            .is_some_and(|r| r.images_done >= 16)
+    });
+    apply(&mut h, Command::StopTraining);
+    step_until(&mut h, "the stop", |a| !a.train.running());
+    apply(
+        &mut h,
+        Command::SetTrainSettings(TrainSettings { seed: 2, ..run }),
+    );
+    apply(&mut h, Command::StartTraining);
+    step_until(&mut h, "the second run's snapshot and batches", |a| {
+        a.train.snapshot.is_some()
+            && a.train
+                .current
+                .as_ref()
+                .is_some_and(|r| r.images_done >= 16)
+    });
+    apply(&mut h, Command::PauseTraining);
+    h.event(egui::Event::PointerGone);
+    for _ in 0..4 {
+        h.step();
+    }
+    h
+}
+
+fn everything_in_view(lang: Lang, size: Vec2, presentation: bool) {
+    let mut h = during_a_run(lang, size, presentation);
+    let s: &Strings = lang.strings();
+    let seen = painted(&h);
+    let place = format!("{} {size:?} presentation {presentation}", lang.code());
+    let text_shown = |what: &str, want: usize, matches: &dyn Fn(&str) -> bool| {
+        let found: Vec<_> = seen.texts.iter().filter(|(t, _, _)| matches(t)).collect();
+        let visible = found.iter().filter(|(_, r, c)| shown(*r, *c)).count();
+        assert!(
+            visible >= want,
+            "{place}: {what} shown {visible} times of {want}: {:?}",
+            found.iter().map(|(_, r, c)| (r, c)).collect::<Vec<_>>()
+        );
+    };
+    text_shown("the status line", 1, &|t| fills(t, s.run_progress));
+    text_shown("run #1 in the legend", 1, &|t| t.starts_with("#1 "));
+    text_shown("run #2 in the legend", 1, &|t| t.starts_with("#2 "));
+    text_shown("the accuracy axis", 1, &|t| t == s.accuracy);
+    text_shown("the loss axis", 1, &|t| t == s.loss);
+    text_shown("both epoch axes", 2, &|t| t == s.epoch);
+    text_shown("the kernels' title", 1, &|t| t.starts_with(s.kernels_title));
+    text_shown("the maps' title", 1, &|t| t == s.maps_title);
+    // 3 x 10 kernels and 10 maps.
+    let visible = seen.images.iter().filter(|(r, c)| shown(*r, *c)).count();
+    assert!(
+        visible >= 40,
+        "{place}: {visible} of {} kernels and maps shown",
+        seen.images.len()
+    );
+    apply(&mut h, Command::StopTraining);
+    step_until(&mut h, "the stop", |a| !a.train.running());
+}
+
+#[test]
+fn the_train_tab_is_all_in_view_during_a_run() {
+    for lang in [Lang::En, Lang::Zh] {
+        for (size, presentation) in [(LAPTOP, true), (LAPTOP, false), (PROJECTOR, true)] {
+            everything_in_view(lang, size, presentation);
+        }
+    }
+}
