@@ -34,7 +34,8 @@ impl TrainView {
             let (w, h) = (w.max(1) as f32, h.max(1) as f32);
             let count = self.maps.len().max(1) as f32;
             let gap = ui.spacing().item_spacing.x;
-            let fit = (ui.available_width() + gap) / count - gap;
+            // A point short of the width, so that rounding never wraps the last map.
+            let fit = (ui.available_width() + gap) / count - gap - 1.0;
             let scale = (96.0 / w).clamp(1.0, 6.0).floor().min(fit / w).max(0.5) * f;
             Vec2::new(w * scale, h * scale)
         });

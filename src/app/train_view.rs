@@ -119,7 +119,7 @@ impl TrainView {
             self.serial = Some(t.snapshot_serial);
         }
         // A few points to spare for rounding, so that no scroll bar appears.
-        let spare = 2.0 * ui.spacing().item_spacing.y;
+        let spare = 3.0 * ui.spacing().item_spacing.y;
         let rest = height - (ui.cursor().top() - top) - spare;
         let plots_min = plots_height(ui, MIN_PLOT_HEIGHT);
         let sizes = t.snapshot.as_ref().map(|snap| {

@@ -55,6 +55,13 @@ fn collect(shape: &Shape, clip: Rect, out: &mut Painted) {
         Shape::Mesh(m) if m.texture_id != TextureId::default() => {
             out.images.push((m.calc_bounds(), clip))
         }
+        Shape::Rect(r)
+            if r.brush
+                .as_ref()
+                .is_some_and(|b| b.fill_texture_id != TextureId::default()) =>
+        {
+            out.images.push((r.rect, clip))
+        }
         _ => {}
     }
 }
@@ -76,16 +83,17 @@ fn shown(rect: Rect, clip: Rect) -> bool {
     clip.expand(1.0).contains_rect(rect)
 }
 
-/// Whether `text` is `template` filled in (its literal parts, in order, are all in it).
+/// Whether `text` is `template` filled in: its parts outside `{ ... }`, in order, are all in it.
 fn fills(text: &str, template: &str) -> bool {
-    let mut rest = text;
-    for part in template.split("{ $v").enumerate().map(|(i, p)| {
+    let parts = template.split('{').enumerate().map(|(i, p)| {
         if i == 0 {
             p
         } else {
-            p.split_once(" }").map_or(p, |(_, after)| after)
+            p.split_once('}').map_or(p, |(_, after)| after)
         }
-    }) {
+    });
+    let mut rest = text;
+    for part in parts.filter(|p| !p.trim().is_empty()) {
         match rest.find(part) {
             Some(at) => rest = &rest[at + part.len()..],
             None => return false,
@@ -168,8 +176,12 @@ fn everything_in_view(lang: Lang, size: Vec2, presentation: bool) {
         let visible = found.iter().filter(|(_, r, c)| shown(*r, *c)).count();
         assert!(
             visible >= want,
-            "{place}: {what} shown {visible} times of {want}: {:?}",
-            found.iter().map(|(_, r, c)| (r, c)).collect::<Vec<_>>()
+            "{place}: {what} shown {visible} times of {want}: {:?}; every text painted: {:?}",
+            found.iter().map(|(_, r, c)| (r, c)).collect::<Vec<_>>(),
+            seen.texts
+                .iter()
+                .map(|(t, r, _)| (t, r.min.y))
+                .collect::<Vec<_>>()
         );
     };
     text_shown("the status line", 1, &|t| fills(t, s.run_progress));
@@ -180,12 +192,23 @@ fn everything_in_view(lang: Lang, size: Vec2, presentation: bool) {
     text_shown("both epoch axes", 2, &|t| t == s.epoch);
     text_shown("the kernels' title", 1, &|t| t.starts_with(s.kernels_title));
     text_shown("the maps' title", 1, &|t| t == s.maps_title);
-    // 3 x 10 kernels and 10 maps.
-    let visible = seen.images.iter().filter(|(r, c)| shown(*r, *c)).count();
+    // 3 x 10 kernels and 10 maps: every picture right of and below the status line.
+    let status = seen
+        .texts
+        .iter()
+        .find(|(t, _, _)| fills(t, s.run_progress))
+        .map(|(_, r, _)| r.min)
+        .expect("the status line");
+    let live: Vec<_> = seen
+        .images
+        .iter()
+        .filter(|(r, _)| r.min.x >= status.x - 1.0 && r.min.y >= status.y - 1.0)
+        .collect();
+    let visible = live.iter().filter(|(r, c)| shown(*r, *c)).count();
     assert!(
-        visible >= 40,
-        "{place}: {visible} of {} kernels and maps shown",
-        seen.images.len()
+        visible >= 40 && visible == live.len(),
+        "{place}: {visible} of {} kernels and maps shown: {live:?}",
+        live.len()
     );
     apply(&mut h, Command::StopTraining);
     step_until(&mut h, "the stop", |a| !a.train.running());
