@@ -58,4 +58,8 @@ shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --
 shot docs/screenshot-pool-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-conv-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 1)
 shot docs/screenshot-lab-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 --key t --wait 1 $(right 3)
+# The Train tab during a run: the tab, then Start (positions for these window sizes), 12 s in.
+shot docs/screenshot-train.png $laptop en $digits $seven --key F5 --wait 2 --click 326,13 --wait 2 --click 311,559 --wait 12
+shot docs/screenshot-train-zh.png $laptop zh $digits $seven --click 264,12 --wait 2 --click 275,490 --wait 12
+shot docs/screenshot-train-projector.png $projector en $digits $seven --key F5 --wait 2 --click 442,17 --wait 2 --click 420,755 --wait 12
 }
