@@ -38,6 +38,9 @@ pub(crate) fn input_dialog_ui(
         .collapsible(false)
         .resizable(false)
         .default_width(520.0)
+        // Over the middle of the window, clear of the toolbar and the pipeline strip.
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .show(ctx, |ui| {
             let channels = model.input.channels;
             let classes = model.output_shape().len();
@@ -60,16 +63,23 @@ pub(crate) fn input_dialog_ui(
                     ui.end_row();
                 });
             ui.add_space(4.0);
-            let given = d.form.labels.lines().filter(|l| !l.trim().is_empty()).count();
+            let given = d
+                .form
+                .labels
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .count();
             let label_id = ui
                 .horizontal(|ui| {
-                let l = ui.label(s.input_labels);
-                ui.label(egui::RichText::new(fill(s.input_labels_count, &[&given, &classes])).weak());
-                if ui.button(s.input_labels_file).clicked() {
-                    commands.push(Command::LabelsFileDialog);
-                }
-                l.id
-            })
+                    let l = ui.label(s.input_labels);
+                    ui.label(
+                        egui::RichText::new(fill(s.input_labels_count, &[&given, &classes])).weak(),
+                    );
+                    if ui.button(s.input_labels_file).clicked() {
+                        commands.push(Command::LabelsFileDialog);
+                    }
+                    l.id
+                })
                 .inner;
             egui::ScrollArea::vertical()
                 .max_height(160.0)

@@ -43,9 +43,7 @@ impl FormError {
             FormError::Count(field, got, want) => fill(s.input_err_count, &[field, got, want]),
             FormError::StdNotPositive(c, v) => fill(s.input_err_std, &[&(c + 1), v]),
             FormError::Labels(got, want) => fill(s.input_err_labels, &[got, want]),
-            FormError::Size(text) => {
-                fill(s.input_err_size, &[text, &limits::MAX_SIDE])
-            }
+            FormError::Size(text) => fill(s.input_err_size, &[text, &limits::MAX_SIDE]),
         }
     }
 }
@@ -271,8 +269,14 @@ mod tests {
             ..InputSettings::default()
         };
         let f = InputForm::shown(&m, &effective);
-        assert_eq!((f.mean.as_str(), f.order), ("0.3, 0.2, 0.1", ChannelOrder::Bgr));
+        assert_eq!(
+            (f.mean.as_str(), f.order),
+            ("0.3, 0.2, 0.1", ChannelOrder::Bgr)
+        );
         let g = InputForm::shown(&m, &InputSettings::default());
-        assert_eq!((g.mean.as_str(), g.order), ("0.1, 0.2, 0.3", ChannelOrder::Rgb));
+        assert_eq!(
+            (g.mean.as_str(), g.order),
+            ("0.1, 0.2, 0.3", ChannelOrder::Rgb)
+        );
     }
 }

@@ -60,7 +60,8 @@ impl Jobs {
         self.pending += 1;
         std::thread::spawn(move || {
             let result = open_with(&path, &user, fallback);
-            tx.send(Loaded::Model(ModelLoad { path, user, result })).ok();
+            tx.send(Loaded::Model(ModelLoad { path, user, result }))
+                .ok();
             ctx.request_repaint();
         });
     }

@@ -96,13 +96,19 @@ fn labels_and_normalisation_from_the_dialog_change_the_answer_and_are_remembered
     let model = tiny_in(dir.path());
     let mut h = start(dir.path(), &model);
     assert!(h.state().notices.is_empty(), "{:?}", h.state().notices);
-    assert_eq!(h.state().explorer.model_path.as_deref(), Some(model.as_path()));
+    assert_eq!(
+        h.state().explorer.model_path.as_deref(),
+        Some(model.as_path())
+    );
     // No labels: the classes are numbers, and the softmax stage says how to name them.
     assert!(["0", "1", "2"].contains(&prediction_label(&h).as_str()));
     h.key_press(egui::Key::End);
     h.run();
     h.get_by_label_contains("Classes are shown by number");
     let raw = h.state().explorer.pixels.clone();
+    // Mean 0 and std 1: the input stage is the picture as it is.
+    let before: Vec<f32> = raw.iter().copied().collect();
+    assert_eq!(h.state().explorer.trace[0].values(), before);
 
     open_dialog_from_menu(&mut h);
     // The form shows the values in use: mean 0, std 1, the 8x8 input, no labels.
@@ -121,14 +127,17 @@ fn labels_and_normalisation_from_the_dialog_change_the_answer_and_are_remembered
         "{}",
         prediction_label(&h)
     );
-    assert!(h.query_by_label_contains("Classes are shown by number").is_none());
-    // The input stage is the picture normalised with the new values: (x - 0.5) / 0.25.
-    let seen = &app.explorer.pixels;
-    assert_eq!(seen.dim(), raw.dim());
+    assert!(
+        h.query_by_label_contains("Classes are shown by number")
+            .is_none()
+    );
+    // The input stage is the same picture normalised with the new values: (x - 0.5) / 0.25.
+    assert_eq!(app.explorer.pixels, raw, "the picture itself is the same");
+    let seen = app.explorer.trace[0].values();
+    assert_eq!(seen.len(), raw.len());
     for (s, r) in seen.iter().zip(raw.iter()) {
         assert!((s - (r - 0.5) / 0.25).abs() < 1e-5, "{s} vs {r}");
     }
-    assert_eq!(app.explorer.trace[0].values(), seen.iter().copied().collect::<Vec<_>>());
     let remembered = app.settings.model_inputs.get(&model);
     assert_eq!(remembered.mean, Some(vec![0.5]));
     assert_eq!(remembered.std, Some(vec![0.25]));
@@ -154,7 +163,10 @@ fn labels_and_normalisation_from_the_dialog_change_the_answer_and_are_remembered
     assert!(app.notices.is_empty(), "{:?}", app.notices);
     assert_eq!(app.explorer.model.input.mean, [0.5]);
     assert_eq!(app.explorer.model.input.std, [0.25]);
-    assert_eq!(app.explorer.model.info.labels, ["circle", "square", "triangle"]);
+    assert_eq!(
+        app.explorer.model.info.labels,
+        ["circle", "square", "triangle"]
+    );
     assert_eq!(prediction_label(&h), answer);
 }
 
@@ -167,7 +179,11 @@ fn bad_counts_and_sizes_are_refused_and_the_model_keeps_its_settings() {
     h.run();
     assert!(h.state().input_dialog.open, "Ctrl+I opens the dialog");
     for (field, text, says) in [
-        (EN.input_mean, "0.1, 0.2, 0.3", "3 values for 1 input channels"),
+        (
+            EN.input_mean,
+            "0.1, 0.2, 0.3",
+            "3 values for 1 input channels",
+        ),
         (EN.input_std, "wide", "\"wide\" is not a number"),
         (EN.input_labels, "cat\ndog", "2 labels for 3 classes"),
         (EN.input_size, "100000", "is not a size"),
@@ -212,27 +228,50 @@ fn labels_come_from_a_file_through_the_app_browser_and_reset_gives_the_sidecars_
     let model = dir.path().join("tiny-ts.onnx");
     std::fs::write(dir.path().join("names.txt"), "round\n\nboxy\npointy\n").expect("write");
     let mut h = start(dir.path(), &model);
-    assert_eq!(h.state().explorer.model.info.labels, ["circle", "square", "triangle"]);
+    assert_eq!(
+        h.state().explorer.model.info.labels,
+        ["circle", "square", "triangle"]
+    );
     open_dialog_from_menu(&mut h);
-    assert_eq!(h.state().input_dialog.form.std, "0.25", "the sidecar's values");
+    assert_eq!(
+        h.state().input_dialog.form.std,
+        "0.25",
+        "the sidecar's values"
+    );
     h.get_by_label(EN.input_labels_file).click();
     h.run();
-    assert!(h.state().file_browser.is_some(), "the app's own browser, no system dialog");
+    assert!(
+        h.state().file_browser.is_some(),
+        "the app's own browser, no system dialog"
+    );
     h.get_by_label("names.txt").click();
     h.run();
     h.get_by_label("Open").click();
     h.run();
     assert_eq!(h.state().input_dialog.form.labels, "round\nboxy\npointy");
     apply(&mut h);
-    assert_eq!(h.state().explorer.model.info.labels, ["round", "boxy", "pointy"]);
-    assert_eq!(h.state().explorer.model.input.std, [0.25], "the sidecar fills the rest");
+    assert_eq!(
+        h.state().explorer.model.info.labels,
+        ["round", "boxy", "pointy"]
+    );
+    assert_eq!(
+        h.state().explorer.model.input.std,
+        [0.25],
+        "the sidecar fills the rest"
+    );
     let remembered = h.state().settings.model_inputs.get(&model);
-    assert_eq!((remembered.std, remembered.labels.map(|l| l.len())), (None, Some(3)));
+    assert_eq!(
+        (remembered.std, remembered.labels.map(|l| l.len())),
+        (None, Some(3))
+    );
 
     h.get_by_label(EN.input_reset).click();
     h.run();
     wait_for_jobs(&mut h);
-    assert_eq!(h.state().explorer.model.info.labels, ["circle", "square", "triangle"]);
+    assert_eq!(
+        h.state().explorer.model.info.labels,
+        ["circle", "square", "triangle"]
+    );
     assert!(h.state().settings.model_inputs.get(&model).is_empty());
 }
 
