@@ -89,6 +89,16 @@ pub enum Command {
     OpenRunInExplorer,
     /// Plays the input recording through the system's player.
     PlayAudio,
+    /// Opens or closes the open model's input settings (Model menu, Ctrl+I).
+    ToggleInputSettings,
+    /// Opens the model again with the input settings dialog's values, and remembers them.
+    ApplyInputSettings,
+    /// Forgets what was set in the dialog: the model's own settings (sidecar, metadata) again.
+    ResetInputSettings,
+    /// Asks for a labels file for the input settings dialog.
+    LabelsFileDialog,
+    /// Reads class labels from this file into the input settings dialog.
+    LabelsFile(PathBuf),
 }
 
 impl Command {
@@ -118,6 +128,10 @@ impl Command {
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::I),
+                Command::ToggleInputSettings,
             ),
         ]
     }

@@ -27,6 +27,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     ui.label(parameter_share(p, dense.parameter_count()));
     dropout_controls_ui(ui, p);
     if ends_in_classes(p, stage, dense) {
+        no_labels_ui(ui, p);
         ui.horizontal_top(|ui| {
             if templates_fit(p, stage, dense) {
                 ui.vertical(|ui| {
@@ -94,9 +95,12 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
 }
 
 /// Whether this dense layer gives the classes: it is the last dense layer and has one output
-/// per label. Any other dense layer is hidden, however many outputs it has.
+/// per label, or (a model without labels, its classes shown by number) the network ends in
+/// classes. Any other dense layer is hidden, however many outputs it has.
 fn ends_in_classes(p: &Panels, stage: usize, dense: &Dense) -> bool {
-    is_last_dense(p, stage) && dense.out_features() == p.ex.net.info.labels.len()
+    let labels = p.ex.net.info.labels.len();
+    is_last_dense(p, stage)
+        && (dense.out_features() == labels || (labels == 0 && p.ex.net.ends_in_classes()))
 }
 
 fn is_last_dense(p: &Panels, stage: usize) -> bool {
@@ -204,10 +208,18 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
     });
 }
 
+/// Where classes are shown by number (the model has no names for them): how to add names.
+pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
+    if p.ex.net.info.labels.is_empty() && !p.ex.probabilities.is_empty() {
+        ui.label(egui::RichText::new(super::keys_help::no_labels_hint(p.s)).weak());
+    }
+}
+
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
     ui.strong(p.s.probabilities)
         .on_hover_text(p.s.probabilities_tip);
+    no_labels_ui(ui, p);
     probabilities_ui(ui, p);
     super::history_view::history_ui(ui, p);
 }

@@ -15,6 +15,8 @@ pub enum FileRole {
     Model,
     /// What the network reads ("Open image…", Ctrl+O).
     Input,
+    /// Class names for the input settings dialog.
+    Labels,
 }
 
 /// A kind of file the app opens: its name in dialogs and its extensions (lower case).
@@ -48,6 +50,12 @@ pub const FILE_KINDS: &[FileKind] = &[
         role: FileRole::Input,
         name: "sound",
         extensions: &["wav"],
+    },
+    // After the models: a dropped `.json` is a model; a labels file may still be JSON.
+    FileKind {
+        role: FileRole::Labels,
+        name: "class labels",
+        extensions: &["txt", "json"],
     },
 ];
 
@@ -148,6 +156,7 @@ impl Purpose {
         match self {
             Purpose::Open(FileRole::Model) => Command::OpenModel(path),
             Purpose::Open(FileRole::Input) => Command::OpenImage(path),
+            Purpose::Open(FileRole::Labels) => Command::LabelsFile(path),
             Purpose::Export => Command::Export(path),
         }
     }
@@ -309,6 +318,7 @@ pub(crate) fn file_browser_ui(
     let title = match b.purpose {
         Purpose::Open(FileRole::Input) => s.browse_open_image,
         Purpose::Open(FileRole::Model) => s.browse_open_model,
+        Purpose::Open(FileRole::Labels) => s.browse_open_labels,
         Purpose::Export => s.browse_export,
     };
     let modal = egui::Modal::new(egui::Id::unique("file-browser")).show(ctx, |ui| {

@@ -1,10 +1,10 @@
 //! Loading files off the UI thread: a big picture or model may take a while, so it is read on
 //! a worker thread that reports back over a channel; the UI shows a spinner meanwhile.
 
+use super::model_inputs::{Opened, open_with};
 use super::samples::image_file;
 use super::state::InputImage;
-use crate::engine::Model;
-use crate::io::load_model;
+use crate::io::InputSettings;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -12,8 +12,16 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// nothing worth the indirection.
 #[allow(clippy::large_enum_variant)]
 pub enum Loaded {
-    Model(PathBuf, Result<Model, String>),
+    Model(ModelLoad),
     Image(Result<InputImage, String>),
+}
+
+/// A model file opened (or not) with the user's input settings.
+pub struct ModelLoad {
+    pub path: PathBuf,
+    /// The settings it was asked to open with.
+    pub user: InputSettings,
+    pub result: Result<Opened, String>,
 }
 
 pub struct Jobs {
@@ -35,12 +43,25 @@ impl Jobs {
     }
 
     pub fn load_model(&mut self, path: PathBuf, ctx: &egui::Context) {
+        self.load_model_with(path, InputSettings::default(), true, ctx);
+    }
+
+    /// Opens `path` with the user's input settings; with `fallback`, settings that no longer
+    /// fit are left out (and the reason reported) rather than failing the whole file.
+    pub fn load_model_with(
+        &mut self,
+        path: PathBuf,
+        user: InputSettings,
+        fallback: bool,
+        ctx: &egui::Context,
+    ) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
         std::thread::spawn(move || {
-            let result = load_model(&path).map_err(|e| e.to_string());
-            tx.send(Loaded::Model(path, result)).ok();
+            let result = open_with(&path, &user, fallback);
+            tx.send(Loaded::Model(ModelLoad { path, user, result }))
+                .ok();
             ctx.request_repaint();
         });
     }

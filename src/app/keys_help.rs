@@ -19,6 +19,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::ToggleFullscreen => s.key_fullscreen,
         Command::TogglePresentation => s.presentation,
         Command::OpenImageDialog => s.key_open_image,
+        Command::ToggleInputSettings => s.key_input_settings,
         Command::CancelSweep => s.key_cancel_sweep,
         Command::ToggleKeysHelp => s.key_help,
         Command::ToggleLessons => s.key_lessons,
@@ -63,6 +64,20 @@ pub fn key_text(shortcut: &KeyboardShortcut) -> String {
     }
     text.push_str(key);
     text
+}
+
+/// The key that gives `command` anywhere in the window, as people write it.
+pub fn shortcut_text(command: &Command) -> Option<String> {
+    Command::shortcuts()
+        .into_iter()
+        .find(|(_, c)| c == command)
+        .map(|(k, _)| key_text(&k))
+}
+
+/// The hint shown where classes appear by number: how to give them names.
+pub fn no_labels_hint(s: &Strings) -> String {
+    let key = shortcut_text(&Command::ToggleInputSettings).unwrap_or_default();
+    fill(s.no_labels_hint, &[&key])
 }
 
 /// The rows of one table: keys that do the same thing share a row ("→ / PageDown").

@@ -13,6 +13,8 @@ pub mod fonts;
 mod history_view;
 mod hover_link;
 pub mod i18n;
+mod input_dialog;
+pub mod input_form;
 mod input_panel;
 pub mod jobs;
 mod keys_help;
@@ -21,6 +23,8 @@ mod lab_view;
 pub mod lesson;
 mod lesson_view;
 mod maps_ui;
+pub mod model_inputs;
+mod model_open;
 mod noise_ui;
 mod notices;
 mod pipeline;
@@ -155,6 +159,10 @@ pub struct ConvscopeApp {
     jobs: Jobs,
     /// The lesson being taught, if any.
     pub lesson: lesson::LessonState,
+    /// The open model's input settings dialog.
+    pub input_dialog: input_form::InputDialog,
+    /// The model file last opened here and the input settings in effect for it.
+    model_settings: (Option<PathBuf>, crate::io::InputSettings),
 }
 
 /// What to open first when the app starts: `convscope MODEL IMAGE` on the command line.
@@ -199,20 +207,29 @@ impl ConvscopeApp {
         ];
         for (path, template) in asked {
             let Some(path) = path else { continue };
-            match crate::io::load_model(&path) {
-                Ok(model) => {
-                    opened = Some((model, Some(path)));
+            let remembered = settings.model_inputs.get(&path);
+            match model_inputs::open_with(&path, &remembered, true) {
+                Ok(o) => {
+                    if let Some(why) = o.user_failed {
+                        let notice = i18n::fill(s.notice_input_settings, &[&path.display(), &why]);
+                        notices.push(notice);
+                    }
+                    opened = Some((o.model, Some(path), o.settings));
                     break;
                 }
-                Err(e) => failures.push((template, e.to_string())),
+                Err(e) => failures.push((template, e)),
             }
         }
-        let (model, model_path) = opened.unwrap_or_else(|| default_model(&models, &mut notices, s));
+        let (model, model_path, model_settings) = opened.unwrap_or_else(|| {
+            let (model, path) = default_model(&models, &mut notices, s);
+            (model, path, crate::io::InputSettings::default())
+        });
         for (template, error) in failures {
             notices.push(i18n::fill(template, &[&model.info.name, &error]));
         }
         // Only a model that opened is remembered: a broken one is not tried again next time.
         settings.last_model = model_path.clone();
+        let model_settings = (model_path.clone(), model_settings);
 
         // The picture: the one asked for, else the remembered file or sample, else the default.
         let mut input = None;
@@ -281,6 +298,8 @@ impl ConvscopeApp {
             train_view: train_view::TrainView::default(),
             jobs: Jobs::default(),
             lesson: lesson::LessonState::default(),
+            input_dialog: input_form::InputDialog::default(),
+            model_settings,
         };
         app.apply_look(ctx);
         if let Some(name) = &startup.lesson {
@@ -358,7 +377,7 @@ impl ConvscopeApp {
             Command::SetPoolWindow(w) => ex.set_pool_window(w),
             Command::LoadTwin => {
                 if let Some((path, _)) = ex.model_path.as_deref().and_then(state::twin_path) {
-                    self.jobs.load_model(path, ctx);
+                    self.open_model_file(path, ctx);
                 }
             }
             // Tests switch dialogs off, and sound with them: a test never plays a sound.
@@ -369,7 +388,7 @@ impl ConvscopeApp {
                 }
             }
             Command::OpenModelDialog => self.choose_file(ctx, Purpose::Open(FileRole::Model)),
-            Command::OpenModel(path) => self.jobs.load_model(path, ctx),
+            Command::OpenModel(path) => self.open_model_file(path, ctx),
             Command::OpenImageDialog => self.choose_file(ctx, Purpose::Open(FileRole::Input)),
             Command::OpenImage(path) => self.jobs.load_image(path, ctx),
             Command::LoadSample(name) => match samples::sample_image(name) {
@@ -468,6 +487,11 @@ impl ConvscopeApp {
                     self.view.arith.step(t, (dc, dy, dx));
                 }
             }
+            Command::ToggleInputSettings
+            | Command::ApplyInputSettings
+            | Command::ResetInputSettings
+            | Command::LabelsFileDialog
+            | Command::LabelsFile(_) => self.apply_input(ctx, command),
         }
     }
 
@@ -526,32 +550,7 @@ impl ConvscopeApp {
     fn finish_jobs(&mut self) {
         for done in self.jobs.poll() {
             match done {
-                Loaded::Model(path, Ok(model)) => {
-                    // A digit shown to the shapes net (or a shape to a digit net, or a picture
-                    // to a speech net) says nothing: show a sample of what it was trained on.
-                    let better = (self.explorer.input.path.is_none())
-                        .then(|| samples::better_sample(&model, &self.explorer.input.name))
-                        .flatten()
-                        .and_then(|name| Some((name, samples::sample_image(name).ok()?)));
-                    let mut changed = false;
-                    if let Some((name, input)) = better
-                        && self.explorer.set_model_and_input(
-                            model.clone(),
-                            Some(path.clone()),
-                            input,
-                        )
-                    {
-                        self.settings.last_sample = Some(name.to_string());
-                        changed = true;
-                    }
-                    if !changed {
-                        changed = self.explorer.set_model(model, Some(path.clone()));
-                    }
-                    if changed {
-                        self.settings.last_model = Some(path);
-                    }
-                }
-                Loaded::Model(_, Err(e)) => self.explorer.last_error = Some(e),
+                Loaded::Model(load) => self.model_loaded(load),
                 Loaded::Image(Ok(input)) => {
                     let path = input.path.clone();
                     if self.explorer.set_input(input) {
@@ -586,6 +585,7 @@ impl ConvscopeApp {
             if !path.as_os_str().is_empty() {
                 commands.push(match file_browser::role_of(&path) {
                     Some(FileRole::Model) => Command::OpenModel(path),
+                    Some(FileRole::Labels) => Command::LabelsFile(path),
                     _ => Command::OpenImage(path),
                 });
             }
@@ -718,6 +718,13 @@ impl eframe::App for ConvscopeApp {
             });
             keys_help::window(&ctx, &mut p);
         }
+        // The dialog is about one model file: another model closes it.
+        if self.input_dialog.model != self.explorer.model_path {
+            self.input_dialog.open = false;
+        }
+        let s = self.settings.language.strings();
+        let model = &self.explorer.model;
+        input_dialog::input_dialog_ui(&ctx, &mut self.input_dialog, model, s, &mut commands);
         let mut chosen = None;
         if let Some(b) = &mut self.file_browser {
             match file_browser::file_browser_ui(&ctx, b, self.settings.language.strings()) {

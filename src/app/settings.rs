@@ -21,6 +21,8 @@ pub struct Settings {
     pub last_sample: Option<String>,
     /// a picture file.
     pub last_image_file: Option<PathBuf>,
+    /// The input settings given to each model file in the app (Model ▸ Input settings).
+    pub model_inputs: super::model_inputs::ModelInputs,
 }
 
 impl Default for Settings {
@@ -32,12 +34,15 @@ impl Default for Settings {
             last_model: None,
             last_sample: None,
             last_image_file: None,
+            model_inputs: Default::default(),
         }
     }
 }
 
-/// A settings file is a few hundred bytes; anything past this is not one.
-const MAX_SETTINGS_BYTES: u64 = 64 << 10;
+/// A settings file is a few hundred bytes, plus the input settings of up to
+/// [`MAX_REMEMBERED`](super::model_inputs::MAX_REMEMBERED) models (a thousand class names
+/// are some 20 kB); anything past this is not one.
+const MAX_SETTINGS_BYTES: u64 = 8 << 20;
 
 impl Settings {
     pub const MIN_ZOOM: f32 = 0.5;
@@ -161,6 +166,7 @@ mod tests {
             last_model: Some("m.json".into()),
             last_sample: Some("digit_3".into()),
             last_image_file: None,
+            model_inputs: Default::default(),
         };
         assert_eq!(Settings::from_json(&s.to_json()).expect("parses"), s);
     }

@@ -1,6 +1,7 @@
 //! The toolbar (model, input, pooling, playback, language, look) and the status bar.
 
 use super::i18n::{Lang, fill};
+use super::keys_help::{no_labels_hint, shortcut_text};
 use super::state::{PoolWindow, trained_pool_mode, twin_path};
 use super::steady_ui::{reserved_label_ui, steady_button, widest};
 use super::{Command, Panels, Tab};
@@ -55,6 +56,16 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ui.separator();
                 if ui.button(s.open_model).clicked() {
                     p.commands.push(Command::OpenModelDialog);
+                    ui.close();
+                }
+                let key = shortcut_text(&Command::ToggleInputSettings).unwrap_or_default();
+                let settings = egui::Button::new(s.input_settings_menu).shortcut_text(key);
+                if ui
+                    .add_enabled(p.ex.model_path.is_some(), settings)
+                    .on_hover_text(s.key_input_settings)
+                    .clicked()
+                {
+                    p.commands.push(Command::ToggleInputSettings);
                     ui.close();
                 }
             })
@@ -229,7 +240,10 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     s.prediction,
                     &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)],
                 );
-                ui.strong(text);
+                let r = ui.strong(text);
+                if p.ex.net.info.labels.is_empty() {
+                    r.on_hover_text(no_labels_hint(s));
+                }
             }
             None => {
                 ui.label(s.no_prediction_for(p.ex.was_cut()));

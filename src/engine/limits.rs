@@ -19,5 +19,8 @@ pub const MAX_LAYERS: usize = 1024;
 /// Largest safetensors weights file: 1 GiB (the f32 weights of `MAX_PARAMETERS`) plus 1 MiB
 /// of header. It is memory-mapped, not read into memory first.
 pub const MAX_WEIGHTS_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (1 << 20);
+/// Largest ONNX file: the float32 weights of `MAX_PARAMETERS` and 64 MiB for the graph. It is
+/// read into one buffer whose slices the initializers are (no copy until each becomes a layer).
+pub const MAX_ONNX_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (64 << 20);
 /// Largest model JSON (inline weights make it large).
 pub const MAX_JSON_BYTES: u64 = 64 << 20;

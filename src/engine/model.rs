@@ -375,18 +375,19 @@ impl Model {
     }
 
     /// Whether the network's last output is one score per class, the rule the app and the CLI
-    /// share for "has a prediction": it ends in softmax (or log-softmax), or its output is a vector (or maps of
-    /// 1x1, as global average pooling leaves them) with exactly one value per label. A network
-    /// without labels and without softmax (hand-made filters, a network cut before its dense
-    /// layer) has no classifier, whatever its layers.
+    /// share for "has a prediction": it ends in softmax (or log-softmax), or in a dense layer
+    /// (the logits most exported classifiers end in: their classes are shown by number until
+    /// they have labels), or its output is a vector (or maps of 1x1, as global average pooling
+    /// leaves them) with exactly one value per label. A network without labels, softmax or a
+    /// final dense layer (hand-made filters, a network cut before its dense layer) has no
+    /// classifier.
     pub fn ends_in_classes(&self) -> bool {
-        if matches!(
-            self.layers.last().map(|l| &l.kind),
-            Some(LayerKind::Softmax | LayerKind::LogSoftmax)
-        ) {
-            return true;
-        }
         let out = self.output_shape();
+        match self.layers.last().map(|l| &l.kind) {
+            Some(LayerKind::Softmax | LayerKind::LogSoftmax) => return true,
+            Some(LayerKind::Dense(_)) if matches!(out, Shape::Vector(n) if n > 1) => return true,
+            _ => {}
+        }
         let one_value_per_position = match out {
             Shape::Vector(_) => true,
             Shape::Maps { height, width, .. } => height == 1 && width == 1,

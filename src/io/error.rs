@@ -140,6 +140,21 @@ fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), FileE
     Ok((file, meta))
 }
 
+/// A file of `size` bytes refused for being past `limit` for `what` ("a weights file"): the
+/// error says both sizes and where the limits live.
+pub fn past_limit(path: &Path, size: u64, limit: u64, what: &str) -> FileError {
+    FileError::invalid(
+        path,
+        format!(
+            "the file has {} bytes ({}), past the limit of {} bytes ({}) for {what} (src/engine/limits.rs)",
+            size,
+            human_bytes(size),
+            limit,
+            human_bytes(limit)
+        ),
+    )
+}
+
 /// Memory-maps a whole regular file of at most `limit` bytes (`what` names the limit in the
 /// error, as in "a weights file"), with the same refusals as [`read_limited`]. The map is
 /// read-only and private: the file's pages are read as they are touched and nothing is
@@ -151,16 +166,7 @@ pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap,
     };
     let (file, meta) = open_regular(path)?;
     if meta.len() > limit {
-        return Err(FileError::invalid(
-            path,
-            format!(
-                "the file has {} bytes ({}), past the limit of {} bytes ({}) for {what} (src/engine/limits.rs)",
-                meta.len(),
-                human_bytes(meta.len()),
-                limit,
-                human_bytes(limit)
-            ),
-        ));
+        return Err(past_limit(path, meta.len(), limit, what));
     }
     // SAFETY: the map is read-only; another process truncating the file while it is mapped
     // would make reads fault, which is the documented risk of every memory-mapped reader

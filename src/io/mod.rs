@@ -31,8 +31,17 @@ pub fn load_model(path: &Path) -> Result<Model, FileError> {
 /// [`load_model`], with what the user said about the input (flags, the app's input settings)
 /// taking precedence over what the model and its sidecar say.
 pub fn load_model_with(path: &Path, user: &InputSettings) -> Result<Model, FileError> {
+    load_model_and_settings(path, user).map(|(model, _)| model)
+}
+
+/// [`load_model_with`], and the input settings in effect: `user`'s, then (for ONNX) the
+/// sidecar's and the model's `metadata_props`. What none of them gives is the model's own.
+pub fn load_model_and_settings(
+    path: &Path,
+    user: &InputSettings,
+) -> Result<(Model, InputSettings), FileError> {
     if is_onnx(path) {
-        return onnx::load_onnx(path, user).map(|m| m.model);
+        return onnx::load_onnx(path, user).map(|m| (m.model, m.settings));
     }
     let model = model_file::load_model(path)?;
     if user
@@ -47,7 +56,7 @@ pub fn load_model_with(path: &Path, user: &InputSettings) -> Result<Model, FileE
             ),
         ));
     }
-    apply_settings(path, model, user)
+    Ok((apply_settings(path, model, user)?, user.clone()))
 }
 
 /// Whether `path` holds an ONNX model: its extension, or (for any other name) its first byte.

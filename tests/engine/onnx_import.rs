@@ -48,7 +48,7 @@ fn compare(name: &str, tolerance: f32) -> (f32, usize) {
 }
 
 fn compare_in(dir: &Path, name: &str, tolerance: f32) -> (f32, usize) {
-    let OnnxModel { model, outputs } =
+    let OnnxModel { model, outputs, .. } =
         load_onnx(&dir.join(format!("{name}.onnx")), &InputSettings::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     let refs = reference_in(dir, name);
@@ -295,4 +295,24 @@ fn big_torchvision_nets_match_onnxruntime() {
             eprintln!("{name}: not in {}", dir.display());
         }
     }
+}
+
+/// Issue 12 item 4: an ONNX file past the limit is refused before it is read, saying which
+/// limit and how big the file is.
+#[test]
+fn an_onnx_file_past_the_limit_is_refused_with_its_size_and_the_limit() {
+    use convscope::engine::limits::MAX_ONNX_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.onnx");
+    // A sparse file: no disk space or time is spent on its bytes.
+    let size = MAX_ONNX_BYTES + 1;
+    std::fs::File::create(&path).unwrap().set_len(size).unwrap();
+    let e = convscope::io::load_model(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("huge.onnx")
+            && e.contains(&format!("the file has {size} bytes"))
+            && e.contains(&format!("past the limit of {MAX_ONNX_BYTES} bytes"))
+            && e.contains("for an ONNX file"),
+        "{e}"
+    );
 }

@@ -14,7 +14,7 @@ pub mod proto;
 mod spatial;
 pub mod tensors;
 
-use super::error::{FileError, read_limited};
+use super::error::{FileError, past_limit, read_limited};
 use super::input_settings::{InputSettings, read_sidecar};
 use crate::engine::{InputSpec, Model, ModelInfo, Shape, limits};
 use prost::Message;
@@ -22,9 +22,7 @@ use proto::tensor_shape_proto::dimension::Value as Dim;
 use proto::type_proto::Value as TypeValue;
 use std::path::Path;
 
-/// Largest ONNX file read: the weights the parameter limit allows, as float32, and room for
-/// the graph.
-pub const MAX_ONNX_BYTES: u64 = (limits::MAX_PARAMETERS as u64) * 4 + (64 << 20);
+pub use crate::engine::limits::MAX_ONNX_BYTES;
 
 /// An ONNX model as engine layers, with the ONNX value each layer's output is.
 #[derive(Debug)]
@@ -32,6 +30,8 @@ pub struct OnnxModel {
     pub model: Model,
     /// `outputs[i]` is the name of the ONNX value layer `i` computes.
     pub outputs: Vec<String>,
+    /// The input settings in effect: the user's, then the sidecar's, then `metadata_props`.
+    pub settings: InputSettings,
 }
 
 /// Whether `bytes` (the start of a file) look like an ONNX protobuf rather than JSON: a
@@ -50,6 +50,11 @@ pub fn looks_like_onnx(path: &Path, head: &[u8]) -> bool {
 /// settings); what it leaves out comes from the sidecar `M.onnx.json`, then from the model's
 /// `metadata_props`.
 pub fn load_onnx(path: &Path, user: &InputSettings) -> Result<OnnxModel, FileError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_ONNX_BYTES
+    {
+        return Err(past_limit(path, meta.len(), MAX_ONNX_BYTES, "an ONNX file"));
+    }
     let bytes = read_limited(path, MAX_ONNX_BYTES)?;
     let sidecar = read_sidecar(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -199,6 +204,7 @@ pub fn parse_onnx(
     Ok(OnnxModel {
         model,
         outputs: built.outputs,
+        settings,
     })
 }
 
