@@ -6,6 +6,8 @@
 mod arithmetic;
 mod consistency;
 mod drawing_accuracy;
+mod graph_models;
+mod onnx_graph;
 mod model_validation;
 mod new_layers;
 mod onnx_import;
