@@ -35,10 +35,10 @@ pub fn chain(n: usize) -> Vec<Vec<Source>> {
     (0..n).map(|i| vec![chained(i)]).collect()
 }
 
-/// Layer `index`'s sources from the names in its `inputs` (`None`: the layer before it, or
-/// the input for the first). Only layers before `index` (`earlier`, in order) can be read:
-/// a later one would make a cycle or need another order.
-pub fn resolve(layer: &str, index: usize, names: &[String], earlier: &[&str]) -> Result<Vec<Source>> {
+/// Layer `index`'s sources from the names in its `inputs`, given every layer's name in order
+/// (`all`). Only layers before `index` can be read: a later one would make a cycle or need
+/// another order.
+pub fn resolve(layer: &str, index: usize, names: &[String], all: &[&str]) -> Result<Vec<Source>> {
     let bad = |message: String| Error::BadField {
         layer: layer.into(),
         field: "inputs".into(),
@@ -56,7 +56,7 @@ pub fn resolve(layer: &str, index: usize, names: &[String], earlier: &[&str]) ->
             if name == INPUT_NAME {
                 return Ok(Source::Input);
             }
-            match earlier.iter().position(|l| l == name) {
+            match all.iter().position(|l| l == name) {
                 Some(j) if j < index => Ok(Source::Layer(j)),
                 Some(_) if name == layer => Err(bad(format!(
                     "{name:?} is the layer itself: a layer cannot read its own output (a cycle)"

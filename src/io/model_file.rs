@@ -1036,6 +1036,17 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         }));
     }
 
+    // Every layer's name, so that `inputs` naming a later layer says so.
+    let all_names: Vec<String> = file
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.get("name").and_then(Value::as_str) {
+            Some(n) => n.to_string(),
+            None => format!("{}_{i}", type_of(v)),
+        })
+        .collect();
+    let all_names: Vec<&str> = all_names.iter().map(String::as_str).collect();
     let mut shapes: Vec<Shape> = Vec::with_capacity(file.layers.len());
     let mut layers: Vec<Layer> = Vec::with_capacity(file.layers.len());
     let mut sources = Vec::with_capacity(file.layers.len());
@@ -1074,8 +1085,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
                         "layer {index} ({name}): \"inputs\" is not a list of layer names: {e}"
                     ))
                 })?;
-                let earlier: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
-                graph::resolve(&name, index, &names, &earlier).map_err(model_err)?
+                graph::resolve(&name, index, &names, &all_names).map_err(model_err)?
             }
         };
         let in_shapes: Vec<Shape> = srcs
