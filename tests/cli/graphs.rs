@@ -26,10 +26,17 @@ fn inspect_dumps_every_stage_of_a_graph() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let model = model_path();
+    // A colour gradient, 20x20 (the model's size).
+    let image = dir.path().join("grad.png");
+    image::RgbImage::from_fn(20, 20, |x, y| image::Rgb([(x * 12) as u8, (y * 12) as u8, 90]))
+        .save(&image)
+        .unwrap();
     let o = convscope(&[
         "inspect",
         "--model",
         model.to_str().unwrap(),
+        "--image",
+        image.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
