@@ -105,19 +105,21 @@ fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: Merge) {
         Merge::Concat => p.s.merge_concat_tip,
         Merge::Mul => p.s.merge_mul_tip,
     });
-    let reads: Vec<String> = p
-        .ex
-        .input_stages(stage)
-        .into_iter()
-        .map(|s| stage_title(p, s))
-        .collect();
+    let reads: Vec<String> =
+        p.ex.input_stages(stage)
+            .into_iter()
+            .map(|s| stage_title(p, s))
+            .collect();
     ui.label(fill(p.s.merge_reads, &[&reads.join(", ")]));
     if !matches!(p.ex.trace.get(stage), Some(Tensor::Maps(_))) {
         elementwise_ui(ui, p, stage);
         return;
     }
     scale_row_ui(ui, p, stage);
-    let (c, h, w) = p.ex.trace.get(stage).map_or((1, 1, 1), |t| as_maps(t).dim());
+    let (c, h, w) =
+        p.ex.trace
+            .get(stage)
+            .map_or((1, 1, 1), |t| as_maps(t).dim());
     let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
     let (cols, cell) = fit_grid(room, c, (h, w), 8.0);
     let out = maps_grid_ui(ui, p, stage, cell, cols);

@@ -182,14 +182,16 @@ pub fn run(args: Args) -> Result<()> {
             });
             if !model.is_chain() {
                 // What the stage reads, by name ("input": the network's input).
-                entry["inputs"] = json!(model
-                    .sources(i)
-                    .iter()
-                    .map(|s| match *s {
-                        Source::Input => "input",
-                        Source::Layer(j) => model.layers()[j].name.as_str(),
-                    })
-                    .collect::<Vec<_>>());
+                entry["inputs"] = json!(
+                    model
+                        .sources(i)
+                        .iter()
+                        .map(|s| match *s {
+                            Source::Input => "input",
+                            Source::Layer(j) => model.layers()[j].name.as_str(),
+                        })
+                        .collect::<Vec<_>>()
+                );
             }
             entries.push(entry);
         }

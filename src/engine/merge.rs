@@ -238,7 +238,10 @@ mod tests {
             .output_shape("res1", &[Shape::maps(8, 4, 4), Shape::maps(16, 4, 4)])
             .unwrap_err()
             .to_string();
-        assert!(e.contains("res1") && e.contains("8 @ 4x4 and 16 @ 4x4"), "{e}");
+        assert!(
+            e.contains("res1") && e.contains("8 @ 4x4 and 16 @ 4x4"),
+            "{e}"
+        );
         let e = Merge::Concat
             .output_shape("fire", &[Shape::maps(8, 4, 4), Shape::maps(8, 2, 2)])
             .unwrap_err()

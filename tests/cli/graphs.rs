@@ -28,9 +28,11 @@ fn inspect_dumps_every_stage_of_a_graph() {
     let model = model_path();
     // A colour gradient, 20x20 (the model's size).
     let image = dir.path().join("grad.png");
-    image::RgbImage::from_fn(20, 20, |x, y| image::Rgb([(x * 12) as u8, (y * 12) as u8, 90]))
-        .save(&image)
-        .unwrap();
+    image::RgbImage::from_fn(20, 20, |x, y| {
+        image::Rgb([(x * 12) as u8, (y * 12) as u8, 90])
+    })
+    .save(&image)
+    .unwrap();
     let o = convscope(&[
         "inspect",
         "--model",
@@ -79,6 +81,10 @@ fn bench_times_every_layer_of_a_graph() {
     let m = load_onnx(&model, &InputSettings::default()).unwrap().model;
     let layers = line["layer_us"].as_array().unwrap();
     assert_eq!(layers.len(), m.layers().len());
-    assert!(layers.iter().any(|l| l["layer"].as_str().unwrap().contains("Add")));
+    assert!(
+        layers
+            .iter()
+            .any(|l| l["layer"].as_str().unwrap().contains("Add"))
+    );
     assert!(line["forward_us"].as_f64().unwrap() > 0.0);
 }

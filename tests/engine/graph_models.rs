@@ -45,7 +45,11 @@ fn a_graph_computes_the_hand_worked_values() {
     let m = parse(&residual()).unwrap();
     assert!(!m.is_chain());
     assert_eq!(m.sources(2), &[Source::Layer(1), Source::Input]);
-    assert_eq!(m.sources(4), &[Source::Layer(3)], "no inputs: the layer before");
+    assert_eq!(
+        m.sources(4),
+        &[Source::Layer(3)],
+        "no inputs: the layer before"
+    );
     assert_eq!(m.shapes()[3], Shape::maps(2, 2, 2));
     let out = m.forward_all(&input(), &RunOptions::default()).unwrap();
     assert_eq!(out[2].values(), vec![3., 6., 9., -4.]);
@@ -85,24 +89,49 @@ fn error_of(edit: impl FnOnce(&mut Value)) -> String {
 #[test]
 fn wiring_errors_name_the_layer_and_the_problem() {
     let e = error_of(|v| v["layers"][2]["inputs"] = json!(["r", "nope"]));
-    assert!(e.contains("layer sum") && e.contains("\"nope\" is not the name of a layer"), "{e}");
+    assert!(
+        e.contains("layer sum") && e.contains("\"nope\" is not the name of a layer"),
+        "{e}"
+    );
     let e = error_of(|v| v["layers"][2]["inputs"] = json!(["r", "cat"]));
-    assert!(e.contains("layer sum") && e.contains("comes after this layer"), "{e}");
+    assert!(
+        e.contains("layer sum") && e.contains("comes after this layer"),
+        "{e}"
+    );
     let e = error_of(|v| v["layers"][2]["inputs"] = json!(["sum", "r"]));
-    assert!(e.contains("layer sum") && e.contains("its own output"), "{e}");
+    assert!(
+        e.contains("layer sum") && e.contains("its own output"),
+        "{e}"
+    );
     let e = error_of(|v| v["layers"][2]["inputs"] = json!([]));
     assert!(e.contains("layer sum") && e.contains("is empty"), "{e}");
     let e = error_of(|v| v["layers"][2]["inputs"] = json!("r"));
-    assert!(e.contains("sum") && e.contains("not a list of layer names"), "{e}");
+    assert!(
+        e.contains("sum") && e.contains("not a list of layer names"),
+        "{e}"
+    );
     // add: 1@2x2 and 2@2x2
-    let e = error_of(|v| v["layers"][5] = json!({"type": "add", "name": "bad", "inputs": ["cat", "a"]}));
-    assert!(e.contains("layer bad") && e.contains("2 @ 2x2 and 1 @ 2x2"), "{e}");
+    let e = error_of(|v| {
+        v["layers"][5] = json!({"type": "add", "name": "bad", "inputs": ["cat", "a"]})
+    });
+    assert!(
+        e.contains("layer bad") && e.contains("2 @ 2x2 and 1 @ 2x2"),
+        "{e}"
+    );
     // concat: 2x2 maps and 1x1 maps
-    let e = error_of(|v| v["layers"][5] = json!({"type": "concat", "name": "bad", "inputs": ["cat", "gap"]}));
-    assert!(e.contains("layer bad") && e.contains("one size (2x2)"), "{e}");
+    let e = error_of(|v| {
+        v["layers"][5] = json!({"type": "concat", "name": "bad", "inputs": ["cat", "gap"]})
+    });
+    assert!(
+        e.contains("layer bad") && e.contains("one size (2x2)"),
+        "{e}"
+    );
     // a one-input layer given two
     let e = error_of(|v| v["layers"][1]["inputs"] = json!(["a", "input"]));
-    assert!(e.contains("layer r") && e.contains("reads one input, not 2"), "{e}");
+    assert!(
+        e.contains("layer r") && e.contains("reads one input, not 2"),
+        "{e}"
+    );
     // add without inputs reads only the layer before
     let e = error_of(|v| {
         v["layers"][2].as_object_mut().unwrap().remove("inputs");
@@ -132,5 +161,8 @@ fn a_graph_saves_and_loads_to_the_same_numbers() {
 fn training_refuses_a_graph_and_says_why() {
     let m = parse(&residual()).unwrap();
     let e = check_trainable(&m).unwrap_err().to_string();
-    assert!(e.contains("layer sum") && e.contains("chains of layers"), "{e}");
+    assert!(
+        e.contains("layer sum") && e.contains("chains of layers"),
+        "{e}"
+    );
 }

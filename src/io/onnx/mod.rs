@@ -196,8 +196,7 @@ pub fn parse_onnx(
         description: String::new(),
         ..ModelInfo::default()
     };
-    let model =
-        Model::with_sources(info, spec, built.layers, built.sources).map_err(model_err)?;
+    let model = Model::with_sources(info, spec, built.layers, built.sources).map_err(model_err)?;
     let model = super::apply_settings(path, model, &settings)?;
     Ok(OnnxModel {
         model,
