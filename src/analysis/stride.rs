@@ -1,6 +1,6 @@
 //! Where a layer's cells sit on the input: cumulative stride and receptive field.
 
-use crate::engine::{LayerKind, Model};
+use crate::engine::{LayerKind, Model, Source};
 
 /// The geometry that maps a layer's cell back to input pixels: cell (y, x) covers input rows
 /// `y*stride.0 - offset.0 .. + size.0` (and the same for columns).
@@ -30,33 +30,45 @@ impl Receptive {
     }
 }
 
-/// The receptive geometry after each layer (vectors keep that of the last maps).
+/// The receptive geometry after each layer (vectors keep that of the last maps). In a graph a
+/// layer starts from what it reads; a merge sees the largest patch of its inputs (their
+/// strides agree: they have one size).
 pub fn receptive_fields(model: &Model) -> Vec<Receptive> {
-    let mut r = Receptive::INPUT;
-    model
-        .layers()
-        .iter()
-        .map(|layer| {
-            let window = match &layer.kind {
-                LayerKind::Conv2d(c) => Some(c.window()),
-                LayerKind::Pool2d(p) => Some(p.window),
-                _ => None,
+    let mut out: Vec<Receptive> = Vec::with_capacity(model.layers().len());
+    for (i, layer) in model.layers().iter().enumerate() {
+        let mut r = model
+            .sources(i)
+            .iter()
+            .map(|s| match *s {
+                Source::Input => Receptive::INPUT,
+                Source::Layer(j) => out[j],
+            })
+            .reduce(|a, b| Receptive {
+                stride: a.stride,
+                size: (a.size.0.max(b.size.0), a.size.1.max(b.size.1)),
+                offset: (a.offset.0.max(b.offset.0), a.offset.1.max(b.offset.1)),
+            })
+            .unwrap_or(Receptive::INPUT);
+        let window = match &layer.kind {
+            LayerKind::Conv2d(c) => Some(c.window()),
+            LayerKind::Pool2d(p) => Some(p.window),
+            _ => None,
+        };
+        if let Some(w) = window {
+            let grow = |size: usize, stride: usize, k: usize| size + (k - 1) * stride;
+            r = Receptive {
+                size: (
+                    grow(r.size.0, r.stride.0, w.kernel.0),
+                    grow(r.size.1, r.stride.1, w.kernel.1),
+                ),
+                offset: (
+                    r.offset.0 + w.padding.0 * r.stride.0,
+                    r.offset.1 + w.padding.1 * r.stride.1,
+                ),
+                stride: (r.stride.0 * w.stride.0, r.stride.1 * w.stride.1),
             };
-            if let Some(w) = window {
-                let grow = |size: usize, stride: usize, k: usize| size + (k - 1) * stride;
-                r = Receptive {
-                    size: (
-                        grow(r.size.0, r.stride.0, w.kernel.0),
-                        grow(r.size.1, r.stride.1, w.kernel.1),
-                    ),
-                    offset: (
-                        r.offset.0 + w.padding.0 * r.stride.0,
-                        r.offset.1 + w.padding.1 * r.stride.1,
-                    ),
-                    stride: (r.stride.0 * w.stride.0, r.stride.1 * w.stride.1),
-                };
-            }
-            r
-        })
-        .collect()
+        }
+        out.push(r);
+    }
+    out
 }

@@ -9,7 +9,7 @@ use super::maps_ui::{
 use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
 use crate::analysis::arithmetic::linked_cells;
-use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
+use crate::engine::{LayerKind, Merge, Tensor, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
@@ -74,6 +74,7 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     ui.label(p.s.adaptive_pool_tip);
                     before_after_ui(ui, p, stage);
                 }
+                Some(LayerKind::Merge(m)) => merge_ui(ui, p, stage, *m),
             }
         });
 }
@@ -97,6 +98,34 @@ pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     });
 }
 
+/// A layer that joins branches: what it reads, by name, and its output maps (or bars).
+fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: Merge) {
+    ui.label(match merge {
+        Merge::Add => p.s.merge_add_tip,
+        Merge::Concat => p.s.merge_concat_tip,
+        Merge::Mul => p.s.merge_mul_tip,
+    });
+    let reads: Vec<String> =
+        p.ex.input_stages(stage)
+            .into_iter()
+            .map(|s| stage_title(p, s))
+            .collect();
+    ui.label(fill(p.s.merge_reads, &[&reads.join(", ")]));
+    if !matches!(p.ex.trace.get(stage), Some(Tensor::Maps(_))) {
+        elementwise_ui(ui, p, stage);
+        return;
+    }
+    scale_row_ui(ui, p, stage);
+    let (c, h, w) =
+        p.ex.trace
+            .get(stage)
+            .map_or((1, 1, 1), |t| as_maps(t).dim());
+    let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
+    let (cols, cell) = fit_grid(room, c, (h, w), 8.0);
+    let out = maps_grid_ui(ui, p, stage, cell, cols);
+    hover_value_ui(ui, p, stage, out.hovered);
+}
+
 fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.network_sees_tip);
     scale_row_ui(ui, p, 0);
@@ -110,7 +139,8 @@ fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
 /// A layer that keeps its input's shape: maps before and after, or a vector before and after
 /// as bars.
 fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
-    let vectors = (p.ex.trace.get(stage - 1), p.ex.trace.get(stage));
+    let from = p.ex.before_stage(stage);
+    let vectors = (p.ex.trace.get(from), p.ex.trace.get(stage));
     let (Some(Tensor::Vector(before)), Some(Tensor::Vector(after))) = vectors else {
         before_after_ui(ui, p, stage);
         return;
@@ -127,7 +157,7 @@ fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
         bars(before, -0.2, Color32::GRAY),
         bars(after, 0.2, Color32::from_rgb(90, 130, 200)),
     );
-    let names = (stage_title(p, stage - 1), stage_title(p, stage));
+    let names = (stage_title(p, from), stage_title(p, stage));
     Plot::new(("elementwise", stage))
         .height(240.0)
         .width(ui.available_width().clamp(200.0, 720.0))
@@ -160,9 +190,10 @@ pub(crate) fn hover_value_ui(
 /// The maps going into a layer and coming out, at the same scale per cell.
 fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     scale_row_ui(ui, p, stage);
+    let before = p.ex.before_stage(stage);
     let (c, h, w) =
         p.ex.trace
-            .get(stage - 1)
+            .get(before)
             .map_or((1, 1, 1), |t| as_maps(t).dim());
     // Two grids side by side, each under its title, the hover readout below.
     let room = Vec2::new(
@@ -173,7 +204,7 @@ fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let mut hovered = None;
     let mut grids = Vec::new();
     ui.horizontal_top(|ui| {
-        for s in [stage - 1, stage] {
+        for s in [before, stage] {
             ui.vertical(|ui| {
                 let shape =
                     p.ex.trace

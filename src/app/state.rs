@@ -335,6 +335,31 @@ impl Explorer {
         stage.checked_sub(1).and_then(|i| self.net.layers().get(i))
     }
 
+    /// The stages a stage's layer reads (stage 0 is the input, stage `j + 1` layer `j`): the
+    /// one before it in a chain, several for a merge in a graph.
+    pub fn input_stages(&self, stage: usize) -> Vec<usize> {
+        match stage.checked_sub(1) {
+            None => vec![],
+            Some(i) => self
+                .net
+                .sources(i)
+                .iter()
+                .map(|s| match *s {
+                    crate::engine::Source::Input => 0,
+                    crate::engine::Source::Layer(j) => j + 1,
+                })
+                .collect(),
+        }
+    }
+
+    /// The stage a stage's layer reads first: what its view shows as "before".
+    pub fn before_stage(&self, stage: usize) -> usize {
+        self.input_stages(stage)
+            .first()
+            .copied()
+            .unwrap_or(stage.saturating_sub(1))
+    }
+
     pub fn select_stage(&mut self, stage: usize) {
         self.stage = stage.min(self.stage_count() - 1);
     }
@@ -614,7 +639,9 @@ impl Explorer {
                 }
                 // The labels name the classes, which a network cut before its dense layer lacks.
                 let info = self.model.info.without_labels();
-                match Model::new(info, self.model.input.clone(), layers) {
+                // Each kept layer reads only layers before it: the wiring of the prefix.
+                let sources = self.model.all_sources()[..cut].to_vec();
+                match Model::with_sources(info, self.model.input.clone(), layers, sources) {
                     Ok(net) => {
                         self.window_note = Some(e.to_string());
                         net

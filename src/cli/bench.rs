@@ -3,7 +3,7 @@
 //! kernel each convolution uses), as one JSON line.
 
 use crate::analysis::{SweepAxis, shifts, sweep};
-use crate::engine::{Model, PoolMode, RunOptions, Tensor, zoo};
+use crate::engine::{Model, PoolMode, RunOptions, Source, Tensor, zoo};
 use crate::io::Fill;
 use anyhow::Result;
 use ndarray::Array3;
@@ -73,21 +73,26 @@ pub fn run(args: Args) -> Result<()> {
     let forward_all_threads_us = time_passes(iters)?;
     // Where the time goes: each layer timed alone on its real input.
     let outputs = model.forward_all(&input, &options)?;
+    let network_input = Tensor::Maps(input.clone());
     let layer_us: Vec<serde_json::Value> = model
         .layers()
         .iter()
         .enumerate()
         .map(|(i, layer)| {
-            let before = if i == 0 {
-                Tensor::Maps(input.clone())
-            } else {
-                outputs[i - 1].clone()
-            };
+            // What the layer reads: the input or earlier outputs (several for a merge).
+            let before: Vec<&Tensor> = model
+                .sources(i)
+                .iter()
+                .map(|s| match *s {
+                    Source::Input => &network_input,
+                    Source::Layer(j) => &outputs[j],
+                })
+                .collect();
             let reps = (iters / 4).max(1);
             let us = one_thread.install(|| {
                 let t = Instant::now();
                 for _ in 0..reps {
-                    std::hint::black_box(model.run_layer(i, &before, &options));
+                    std::hint::black_box(model.run_node(i, &before, &options));
                 }
                 t.elapsed().as_secs_f64() * 1e6 / reps as f64
             });

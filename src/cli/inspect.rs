@@ -2,7 +2,7 @@
 
 use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
-use crate::engine::{PoolMode, RunOptions, Tensor};
+use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::{self, Fill, npy};
 use anyhow::{Context, Result, bail};
 use ndarray::Array3;
@@ -176,10 +176,24 @@ pub fn run(args: Args) -> Result<()> {
             let path = args.out.join(&file);
             npy::write_npy(&path, &out.to_dyn())?;
             written.push(path);
-            entries.push(json!({
+            let mut entry = json!({
                 "index": i + 1, "name": layer.name, "type": layer.kind.type_name(),
                 "shape": out.shape().dims(), "parameters": layer.parameter_count(), "file": file,
-            }));
+            });
+            if !model.is_chain() {
+                // What the stage reads, by name ("input": the network's input).
+                entry["inputs"] = json!(
+                    model
+                        .sources(i)
+                        .iter()
+                        .map(|s| match *s {
+                            Source::Input => "input",
+                            Source::Layer(j) => model.layers()[j].name.as_str(),
+                        })
+                        .collect::<Vec<_>>()
+                );
+            }
+            entries.push(entry);
         }
         let manifest = json!({
             "model": args.model.display().to_string(), "name": model.info.name,

@@ -6,6 +6,7 @@ use super::conv::Conv2d;
 use super::dense::Dense;
 use super::error::{Error, Result};
 use super::limits;
+use super::merge::Merge;
 use super::norm::BatchNorm;
 use super::pool::{Pool2d, PoolMode};
 use super::tensor::{Shape, Tensor};
@@ -36,6 +37,8 @@ pub enum LayerKind {
     AdaptivePool(AdaptivePool),
     /// The largest value of each map, as [C,1,1].
     GlobalMaxPool,
+    /// A layer that reads several earlier outputs (add, concat, mul).
+    Merge(Merge),
 }
 
 impl LayerKind {
@@ -55,6 +58,7 @@ impl LayerKind {
             LayerKind::Prelu(_) => "prelu",
             LayerKind::AdaptivePool(_) => "adaptive_pool2d",
             LayerKind::GlobalMaxPool => "global_max_pool",
+            LayerKind::Merge(m) => m.type_name(),
         }
     }
 }
@@ -296,6 +300,25 @@ impl Layer {
                 None => Ok(input),
             },
             LayerKind::Dropout { .. } => Ok(input),
+            LayerKind::Merge(m) => m.output_shape(name, &[input]),
+        }
+    }
+
+    /// The shape this layer produces from the outputs it reads (one for every layer but the
+    /// merging ones), or why it cannot run on them.
+    pub fn output_shape_of(&self, inputs: &[Shape]) -> Result<Shape> {
+        match (&self.kind, inputs) {
+            (LayerKind::Merge(m), _) => m.output_shape(&self.name, inputs),
+            (_, &[input]) => self.output_shape(input),
+            _ => Err(bad(
+                &self.name,
+                "inputs",
+                format!(
+                    "{} reads one input, not {}",
+                    self.kind.type_name(),
+                    inputs.len()
+                ),
+            )),
         }
     }
 

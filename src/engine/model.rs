@@ -2,6 +2,7 @@
 
 use super::conv::Window;
 use super::error::{Error, Result};
+use super::graph::{self, Source};
 use super::kernels::ConvKernel;
 use super::layer::{Layer, LayerKind, RunOptions};
 use super::limits;
@@ -211,6 +212,8 @@ pub struct Model {
     pub info: ModelInfo,
     pub input: InputSpec,
     layers: Vec<Layer>,
+    /// What each layer reads: `sources[i]` for `layers[i]`, every source before it.
+    sources: Vec<Vec<Source>>,
     /// `shapes[i]` is the output shape of `layers[i]`.
     shapes: Vec<Shape>,
     /// How each convolution is computed, picked from its input size when the model is built
@@ -270,8 +273,21 @@ fn check_finite(layer: &Layer) -> Result<()> {
 }
 
 impl Model {
-    /// Checks everything once: input, layer names, finite weights, sizes and every shape.
+    /// A chain of layers, each reading the one before it; checks everything once: input, layer
+    /// names, finite weights, sizes and every shape.
     pub fn new(info: ModelInfo, input: InputSpec, layers: Vec<Layer>) -> Result<Model> {
+        let sources = graph::chain(layers.len());
+        Model::with_sources(info, input, layers, sources)
+    }
+
+    /// A graph: layer `i` reads the outputs `sources[i]` names, each of the input or of a
+    /// layer before it. Checks as [`Model::new`] does, over the graph.
+    pub fn with_sources(
+        info: ModelInfo,
+        input: InputSpec,
+        layers: Vec<Layer>,
+        sources: Vec<Vec<Source>>,
+    ) -> Result<Model> {
         input.validate()?;
         if layers.len() > limits::MAX_LAYERS {
             return Err(Error::TooLarge {
@@ -299,7 +315,7 @@ impl Model {
                 limit: limits::MAX_PARAMETERS,
             });
         }
-        let shapes = infer_shapes(input.shape(), &layers)?;
+        let shapes = graph::infer_graph_shapes(input.shape(), &layers, &sources)?;
         let outputs = shapes.last().copied().unwrap_or(input.shape()).len();
         if !info.labels.is_empty() && info.labels.len() != outputs {
             return Err(Error::BadField {
@@ -314,7 +330,14 @@ impl Model {
         info.validate_text(&layers, outputs)?;
         let conv_kernels = layers
             .iter()
-            .zip(std::iter::once(input.shape()).chain(shapes.iter().copied()))
+            .zip(&sources)
+            .map(|(layer, srcs)| {
+                let shape = match srcs.first() {
+                    Some(Source::Layer(j)) => shapes[*j],
+                    _ => input.shape(),
+                };
+                (layer, shape)
+            })
             .map(|(layer, shape)| match (&layer.kind, shape) {
                 (
                     LayerKind::Conv2d(conv),
@@ -331,6 +354,7 @@ impl Model {
             info,
             input,
             layers,
+            sources,
             shapes,
             conv_kernels,
         })
@@ -343,6 +367,16 @@ impl Model {
     /// The layers, for changing weight *values* in place (training). Shapes stay as built.
     pub fn layers_mut(&mut self) -> &mut [Layer] {
         &mut self.layers
+    }
+
+    /// What layer `i` reads, in order.
+    pub fn sources(&self, i: usize) -> &[Source] {
+        &self.sources[i]
+    }
+
+    /// What every layer reads.
+    pub fn all_sources(&self) -> &[Vec<Source>] {
+        &self.sources
     }
 
     /// Output shape of each layer, in order.
@@ -436,49 +470,15 @@ impl Model {
                 p.window = window;
             }
         }
-        Model::new(self.info.clone(), self.input.clone(), layers)
+        Model::with_sources(
+            self.info.clone(),
+            self.input.clone(),
+            layers,
+            self.sources.clone(),
+        )
     }
 
-    /// Runs the network on a normalised input [C,H,W] and returns every layer's output in order
-    /// (the "trace" a visualiser draws).
-    pub fn forward_all(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Vec<Tensor>> {
-        self.check_input(input)?;
-        let mut outputs: Vec<Tensor> = Vec::with_capacity(self.layers.len());
-        let mut current = Tensor::Maps(input.clone());
-        for i in 0..self.layers.len() {
-            let next = self.run_layer(i, &current, options);
-            outputs.push(std::mem::replace(&mut current, next));
-        }
-        // `outputs` now holds the input and every output but the last; shift by one.
-        outputs.remove(0);
-        outputs.push(current);
-        Ok(outputs)
-    }
-
-    /// Runs the network on `input` and hands every layer's output to `visit(index, output)` as
-    /// soon as it is made, keeping only the current one (for measurements over every stage that
-    /// need not hold the whole trace). Returns the last output.
-    pub fn forward_visit(
-        &self,
-        input: Array3<f32>,
-        options: &RunOptions,
-        mut visit: impl FnMut(usize, &Tensor),
-    ) -> Result<Tensor> {
-        self.check_input(&input)?;
-        let mut current = Tensor::Maps(input);
-        for i in 0..self.layers.len() {
-            current = self.run_layer(i, &current, options);
-            visit(i, &current);
-        }
-        Ok(current)
-    }
-
-    /// Only the last layer's output, without keeping the intermediate ones.
-    pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
-        self.forward_visit(input.clone(), options, |_, _| {})
-    }
-
-    fn check_input(&self, input: &Array3<f32>) -> Result<()> {
+    pub(super) fn check_input(&self, input: &Array3<f32>) -> Result<()> {
         let (c, h, w) = input.dim();
         let got = Shape::maps(c, h, w);
         if got != self.input.shape() {

@@ -106,10 +106,17 @@ pub fn apply_settings(
     if settings.channel_order == Some(ChannelOrder::Bgr) {
         // The network wants BGR; pictures come in RGB. Reversing the first convolution's
         // input channels (and the mean and std with them) makes it take RGB exactly.
-        let Some(LayerKind::Conv2d(conv)) = layers.first_mut().map(|l| &mut l.kind) else {
+        let reads_input = (0..layers.len())
+            .filter(|&i| model.sources(i).contains(&crate::engine::Source::Input))
+            .count();
+        let Some(LayerKind::Conv2d(conv)) = layers
+            .first_mut()
+            .filter(|_| reads_input == 1)
+            .map(|l| &mut l.kind)
+        else {
             return Err(FileError::invalid(
                 path,
-                "channel_order \"bgr\" needs a convolution as the first layer (to turn its channels round)",
+                "channel_order \"bgr\" needs a convolution as the first layer, the only one reading the input (to turn its channels round)",
             ));
         };
         conv.weight.invert_axis(ndarray::Axis(1));
@@ -117,7 +124,8 @@ pub fn apply_settings(
         input.mean.reverse();
         input.std.reverse();
     }
-    Model::new(info, input, layers).map_err(|source| FileError::Model {
+    let sources = model.all_sources().to_vec();
+    Model::with_sources(info, input, layers, sources).map_err(|source| FileError::Model {
         path: path.to_path_buf(),
         source,
     })

@@ -4,8 +4,9 @@
 use super::atomic::{check_writable, stage};
 use super::error::{FileError, map_limited, read_limited};
 use crate::engine::{
-    Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Model,
-    ModelInfo, Pool2d, PoolMode, Prelu, Shape, Translation, Window, layer_tensors, limits,
+    Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Merge,
+    Model, ModelInfo, Pool2d, PoolMode, Prelu, Shape, Source, Translation, Window, graph,
+    layer_tensors, limits,
 };
 use ndarray::{Array1, Array2, Array4};
 use safetensors::{Dtype, SafeTensors};
@@ -304,6 +305,18 @@ enum LayerFile {
         #[serde(default)]
         name: Option<String>,
     },
+    Add {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Concat {
+        #[serde(default)]
+        name: Option<String>,
+    },
+    Mul {
+        #[serde(default)]
+        name: Option<String>,
+    },
 }
 
 impl LayerFile {
@@ -333,7 +346,10 @@ impl LayerFile {
             | LayerFile::Prelu { name, .. }
             | LayerFile::BatchNorm { name, .. }
             | LayerFile::AdaptivePool2d { name, .. }
-            | LayerFile::GlobalMaxPool { name } => name.as_deref(),
+            | LayerFile::GlobalMaxPool { name }
+            | LayerFile::Add { name }
+            | LayerFile::Concat { name }
+            | LayerFile::Mul { name } => name.as_deref(),
         }
     }
 
@@ -872,6 +888,9 @@ fn build_layer(
             LayerKind::AdaptivePool(AdaptivePool { mode, output })
         }
         LayerFile::GlobalMaxPool { .. } => LayerKind::GlobalMaxPool,
+        LayerFile::Add { .. } => LayerKind::Merge(Merge::Add),
+        LayerFile::Concat { .. } => LayerKind::Merge(Merge::Concat),
+        LayerFile::Mul { .. } => LayerKind::Merge(Merge::Mul),
         LayerFile::LogSoftmax { .. } => LayerKind::LogSoftmax,
         LayerFile::Relu { .. } => LayerKind::Activation(Activation::Relu),
         LayerFile::Sigmoid { .. } => LayerKind::Activation(Activation::Sigmoid),
@@ -884,7 +903,7 @@ fn build_layer(
 }
 
 /// The `"type"` of every layer [`LayerFile`] reads.
-const LAYER_TYPES: [&str; 25] = [
+const LAYER_TYPES: [&str; 28] = [
     "conv2d",
     "relu",
     "leaky_relu",
@@ -910,6 +929,9 @@ const LAYER_TYPES: [&str; 25] = [
     "prelu",
     "adaptive_pool2d",
     "global_max_pool",
+    "add",
+    "concat",
+    "mul",
 ];
 
 fn type_of(value: &Value) -> &str {
@@ -1014,10 +1036,26 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         }));
     }
 
-    let mut shape = input.shape();
-    let mut layers = Vec::with_capacity(file.layers.len());
+    // Every layer's name, so that `inputs` naming a later layer says so.
+    let all_names: Vec<String> = file
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.get("name").and_then(Value::as_str) {
+            Some(n) => n.to_string(),
+            None => format!("{}_{i}", type_of(v)),
+        })
+        .collect();
+    let all_names: Vec<&str> = all_names.iter().map(String::as_str).collect();
+    let mut shapes: Vec<Shape> = Vec::with_capacity(file.layers.len());
+    let mut layers: Vec<Layer> = Vec::with_capacity(file.layers.len());
+    let mut sources = Vec::with_capacity(file.layers.len());
     let mut kernel_names = BTreeMap::new();
     for (index, value) in file.layers.iter().enumerate() {
+        // `inputs` (the graph's wiring) is the same for every type: read apart from the rest.
+        let mut value = value.clone();
+        let inputs = value.as_object_mut().and_then(|o| o.remove("inputs"));
+        let value = &value;
         let kind = type_of(value);
         if !LAYER_TYPES.contains(&kind) {
             return Err(invalid(format!(
@@ -1039,9 +1077,29 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         if let Some(names) = spec.kernel_names() {
             kernel_names.insert(name.clone(), names.clone());
         }
-        let layer = build_layer(spec, name, shape, &mut weights).map_err(model_err)?;
-        shape = layer.output_shape(shape).map_err(model_err)?;
+        let srcs = match inputs {
+            None => vec![graph::chained(index)],
+            Some(v) => {
+                let names: Vec<String> = serde_json::from_value(v).map_err(|e| {
+                    invalid(format!(
+                        "layer {index} ({name}): \"inputs\" is not a list of layer names: {e}"
+                    ))
+                })?;
+                graph::resolve(&name, index, &names, &all_names).map_err(model_err)?
+            }
+        };
+        let in_shapes: Vec<Shape> = srcs
+            .iter()
+            .map(|s| match *s {
+                Source::Input => input.shape(),
+                Source::Layer(j) => shapes[j],
+            })
+            .collect();
+        let first = in_shapes.first().copied().unwrap_or(input.shape());
+        let layer = build_layer(spec, name, first, &mut weights).map_err(model_err)?;
+        shapes.push(layer.output_shape_of(&in_shapes).map_err(model_err)?);
         layers.push(layer);
+        sources.push(srcs);
     }
     if let Some((path, tensors)) = &weights.file {
         let unused: Vec<String> = tensors
@@ -1086,7 +1144,7 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
             .collect(),
         audio,
     };
-    Model::new(info, input, layers).map_err(model_err)
+    Model::with_sources(info, input, layers, sources).map_err(model_err)
 }
 
 /// Reads a `convscope/1` model file and its weights.
@@ -1133,10 +1191,12 @@ fn translations_json(translations: &BTreeMap<String, Translation>) -> Value {
 
 /// The JSON description of a model (no weights), with `weights` naming the safetensors file.
 pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
+    let wiring = graph::source_names(model.layers(), model.all_sources());
     let layers: Vec<Value> = model
         .layers()
         .iter()
-        .map(|layer| {
+        .zip(wiring)
+        .map(|(layer, inputs)| {
             let mut v = match &layer.kind {
                 LayerKind::Conv2d(c) => {
                     let mut v = json!({
@@ -1193,6 +1253,9 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
                 other => json!({"type": other.type_name()}),
             };
             v["name"] = json!(layer.name);
+            if let Some(inputs) = inputs {
+                v["inputs"] = json!(inputs);
+            }
             if let Some(names) = model.info.kernel_names.get(&layer.name) {
                 v["kernel_names"] = json!(names);
             }

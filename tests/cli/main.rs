@@ -5,6 +5,7 @@
 
 mod commands;
 mod error_messages;
+mod graphs;
 mod limits;
 mod own_models_doc;
 mod render;

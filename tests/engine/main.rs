@@ -6,8 +6,10 @@
 mod arithmetic;
 mod consistency;
 mod drawing_accuracy;
+mod graph_models;
 mod model_validation;
 mod new_layers;
+mod onnx_graph;
 mod onnx_import;
 mod pooling_claims;
 mod reference_layers;

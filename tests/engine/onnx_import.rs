@@ -12,7 +12,7 @@ use safetensors::SafeTensors;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn fixtures() -> PathBuf {
+pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/onnx")
 }
 
@@ -47,7 +47,7 @@ fn compare(name: &str, tolerance: f32) -> (f32, usize) {
     compare_in(&fixtures(), name, tolerance)
 }
 
-fn compare_in(dir: &Path, name: &str, tolerance: f32) -> (f32, usize) {
+pub fn compare_in(dir: &Path, name: &str, tolerance: f32) -> (f32, usize) {
     let OnnxModel { model, outputs, .. } =
         load_onnx(&dir.join(format!("{name}.onnx")), &InputSettings::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -46,8 +46,22 @@ pub struct Tape {
     saved: Vec<Saved>,
 }
 
-/// Refuses models the backward pass cannot train (anti-aliased pooling has no backward here).
+/// Refuses models the backward pass cannot train (anti-aliased pooling has no backward here,
+/// and it runs chains of layers, not graphs with branches).
 pub fn check_trainable(model: &Model) -> Result<()> {
+    if let Some(layer) = model
+        .layers()
+        .iter()
+        .enumerate()
+        .find(|(i, _)| model.sources(*i) != [crate::engine::graph::chained(*i)])
+        .map(|(_, l)| l)
+    {
+        return Err(Error::BadField {
+            layer: layer.name.clone(),
+            field: "inputs".into(),
+            message: "training runs chains of layers: this network branches or merges here (residual or concatenated outputs), so it can be opened and inspected but not trained".into(),
+        });
+    }
     for layer in model.layers() {
         if let LayerKind::Pool2d(p) = &layer.kind
             && p.mode == PoolMode::BlurMax

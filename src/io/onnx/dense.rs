@@ -1,6 +1,6 @@
 //! Fully connected layers: Gemm, MatMul, and the Add that gives a bias-less layer its bias.
 
-use super::attrs::{Attrs, per_channel};
+use super::attrs::{Attrs, node_name, per_channel};
 use super::graph::{Value, Walker};
 use super::proto::NodeProto;
 use crate::engine::{BatchNorm, Dense, LayerKind, Shape};
@@ -23,6 +23,13 @@ impl Walker<'_> {
         let Some(index) = from.filter(|&l| l + 1 == self.layers.len()) else {
             return Err(not());
         };
+        // The bias changes the layer's output: nothing else may read it without.
+        let made = self.outputs[index].clone();
+        if self.read.get(&made).copied().unwrap_or(0) > 1 {
+            return Err(format!(
+                "{made:?} is read by another node too, so the bias cannot become part of the layer that made it"
+            ));
+        }
         let channels = BatchNorm::channels_of(shape);
         let mut values = b.as_floats();
         // [C, 1, 1] or [1, C, 1, 1] for maps, [C] or [1, C] for a vector, or one value.
@@ -44,6 +51,7 @@ impl Walker<'_> {
         *bias = Some(Array1::from(values));
         // The layer's output is now this node's.
         self.outputs[index] = node.output.first().cloned().unwrap_or_default();
+        self.folded.insert(made, node_name(node));
         self.set(
             node,
             Value::Data {

@@ -1,20 +1,18 @@
 //! Walks an ONNX graph node by node and turns it into engine layers. Constants and the shape
 //! plumbing exporters emit (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) are evaluated
-//! here, at load; every other node must continue the one chain of data from the input to the
-//! output and becomes a layer (or, like Identity, nothing). Shapes come from the engine's own
-//! [`Layer::output_shape`], the check every model reader goes through.
+//! here, at load; every other node becomes a layer (or, like Identity, nothing) that reads the
+//! layers its data inputs come from: a chain, or a graph with branches that Add, Mul or
+//! Concat nodes join ([`super::merge`]). Shapes come from the engine's own
+//! [`Layer::output_shape_of`], the check every model reader goes through.
 
 pub use super::attrs::node_name;
 use super::attrs::{Attrs, onnx_dims, per_channel};
-use super::elementwise::{BinOp, Expr};
+use super::elementwise::Expr;
 use super::fold::reshape_dims;
 use super::proto::{NodeProto, TensorProto};
 use super::spatial::Padding;
 use super::tensors::{Const, decode};
-use crate::engine::{
-    Activation, Layer, LayerKind, Prelu, Shape, activation::SELU_ALPHA, activation::SELU_SCALE,
-    limits,
-};
+use crate::engine::{Layer, LayerKind, Prelu, Shape, Source, limits};
 use ndarray::Array1;
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,7 +24,8 @@ pub const SUPPORTED: &str = "Conv (groups, dilations, any pads), MaxPool and Ave
     Sigmoid, HardSigmoid, HardSwish, Tanh, Clip, Flatten, Reshape (to a vector), Softmax, \
     LogSoftmax, Dropout, Identity, Pad (constant, before Conv or pooling), element-wise \
     Add/Sub/Mul/Div/Pow/Erf spelling out one of those activations (SiLU, GELU, Hardswish), \
-    and the shape plumbing Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice";
+    Add and Sum of tensors of one shape, Mul of maps by one weight per channel, Concat of \
+    maps along channels, and the shape plumbing Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice";
 
 /// A value flowing through the graph.
 #[derive(Debug, Clone)]
@@ -54,21 +53,32 @@ pub(super) enum Value {
     },
 }
 
-/// The layers of a graph, and the ONNX value each layer's output is (for comparing stage by
-/// stage with another runtime).
+/// The layers of a graph, what each reads, and the ONNX value each layer's output is (for
+/// comparing stage by stage with another runtime).
 pub struct Built {
     pub layers: Vec<Layer>,
+    pub sources: Vec<Vec<Source>>,
     pub outputs: Vec<String>,
+}
+
+/// Where data made by layer `from` (`None`: the network's input) comes from.
+pub(super) fn source(from: Option<usize>) -> Source {
+    from.map_or(Source::Input, Source::Layer)
 }
 
 pub struct Walker<'a> {
     pub(super) dir: &'a Path,
     opset: i64,
     initializers: HashMap<&'a str, &'a TensorProto>,
-    values: HashMap<String, Value>,
-    /// Data values a layer node has read already: a second reader means the graph branches.
-    read: HashMap<String, String>,
+    pub(super) values: HashMap<String, Value>,
+    /// How many nodes have read each data value so far (a bias folded into the layer that
+    /// made a value must be the value's only reader).
+    pub(super) read: HashMap<String, usize>,
+    /// Values whose layer took a bias later (the node that added it): reading them after
+    /// that would read the wrong numbers.
+    pub(super) folded: HashMap<String, String>,
     pub(super) layers: Vec<Layer>,
+    pub(super) sources: Vec<Vec<Source>>,
     pub(super) outputs: Vec<String>,
 }
 
@@ -94,7 +104,9 @@ impl<'a> Walker<'a> {
             initializers: initializers.iter().map(|t| (t.name(), t)).collect(),
             values,
             read: HashMap::new(),
+            folded: HashMap::new(),
             layers: Vec::new(),
+            sources: Vec::new(),
             outputs: Vec::new(),
         }
     }
@@ -128,11 +140,12 @@ impl<'a> Walker<'a> {
             Some(Value::Data { layer, .. }) => {
                 if layer.is_some_and(|l| l + 1 != self.layers.len()) {
                     return Err(format!(
-                        "the graph output {output:?} is not the last layer's output: the graph branches, and convscope runs chains of layers"
+                        "the graph output {output:?} is not the last layer's output: convscope shows the network's output as its last stage"
                     ));
                 }
                 Ok(Built {
                     layers: self.layers,
+                    sources: self.sources,
                     outputs: self.outputs,
                 })
             }
@@ -148,6 +161,11 @@ impl<'a> Walker<'a> {
 
     /// The value named `name`: a node's output or an initializer.
     pub(super) fn value(&self, name: &str) -> Result<Value, String> {
+        if let Some(node) = self.folded.get(name) {
+            return Err(format!(
+                "its input {name:?} took the bias node {node} adds after it was made; only that Add may read it"
+            ));
+        }
         if let Some(v) = self.values.get(name) {
             return Ok(v.clone());
         }
@@ -189,19 +207,38 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Adds a layer fed by the data of shape `input`, and records its output.
+    /// Adds a layer that reads `sources` (of shapes `inputs`); its output is the ONNX value
+    /// `output`. Returns its index and output shape.
+    pub(super) fn add_layer(
+        &mut self,
+        layer: Layer,
+        sources: Vec<Source>,
+        inputs: &[Shape],
+        output: String,
+    ) -> Result<(usize, Shape), String> {
+        let shape = layer.output_shape_of(inputs).map_err(|e| e.to_string())?;
+        self.layers.push(layer);
+        self.sources.push(sources);
+        self.outputs.push(output);
+        Ok((self.layers.len() - 1, shape))
+    }
+
+    /// Adds a layer fed by the data of shape `input` made by layer `from` (`None`: the
+    /// input), and records its output as the node's.
     pub(super) fn push(
         &mut self,
         node: &NodeProto,
         name: String,
         kind: LayerKind,
         input: Shape,
+        from: Option<usize>,
     ) -> Result<Shape, String> {
-        let layer = Layer { name, kind };
-        let shape = layer.output_shape(input).map_err(|e| e.to_string())?;
-        self.layers.push(layer);
-        self.outputs
-            .push(node.output.first().cloned().unwrap_or_default());
+        let (_, shape) = self.add_layer(
+            Layer { name, kind },
+            vec![source(from)],
+            &[input],
+            node.output.first().cloned().unwrap_or_default(),
+        )?;
         self.set(
             node,
             Value::Data {
@@ -248,20 +285,18 @@ impl<'a> Walker<'a> {
                 *value = self.materialize(name)?;
             }
         }
-        let [(index, name, value)] = &data[..] else {
-            return Err(format!(
-                "{} of its inputs depend on the network's input: convscope runs chains of layers (residual and branching nets are not supported)",
-                data.len()
-            ));
+        for (_, name, _) in &data {
+            *self.read.entry(name.clone()).or_default() += 1;
+        }
+        if data.len() > 1 || op == "Concat" || op == "Sum" {
+            return self.merge(node, &data);
+        }
+        let [(index, _, value)] = &data[..] else {
+            unreachable!("no data input is a constant, folded above");
         };
         if *index != 0 {
             return Err(format!(
                 "the network's data reaches it as input {index}, not as input 0"
-            ));
-        }
-        if let Some(other) = self.read.insert(name.clone(), node_name(node)) {
-            return Err(format!(
-                "{name:?} is read by node {other} too: the graph branches, and convscope runs chains of layers (residual and branching nets are not supported)"
             ));
         }
         if let Value::Padded {
@@ -324,7 +359,7 @@ impl<'a> Walker<'a> {
             "MaxPool" | "AveragePool" => self.pool(node, shape, extra)?,
             "GlobalAveragePool" => LayerKind::GlobalAvgPool,
             "GlobalMaxPool" => LayerKind::GlobalMaxPool,
-            "ReduceMean" | "ReduceMax" => return self.reduce(node, shape),
+            "ReduceMean" | "ReduceMax" => return self.reduce(node, shape, from),
             "BatchNormalization" => self.batch_norm(node, shape)?,
             "PRelu" => {
                 let slope = self.required_const(node, 1, "slope")?;
@@ -380,181 +415,7 @@ impl<'a> Walker<'a> {
                 ));
             }
         };
-        self.push(node, name, kind, shape)?;
+        self.push(node, name, kind, shape, from)?;
         Ok(())
-    }
-
-    /// The activation a node applies to its first input, if it is an activation node.
-    fn activation(&self, node: &NodeProto) -> Result<Option<Activation>, String> {
-        let a = Attrs(&node.attribute);
-        Ok(Some(match node.op_type() {
-            "Relu" => Activation::Relu,
-            "LeakyRelu" => Activation::LeakyRelu {
-                slope: a.float("alpha", 0.01),
-            },
-            "Sigmoid" => Activation::Sigmoid,
-            "Tanh" => Activation::Tanh,
-            "Clip" => {
-                let bound = |i: usize, attr: &str, default: f32| -> Result<f32, String> {
-                    Ok(match self.const_input(node, i)? {
-                        Some(c) => c.as_floats().first().copied().unwrap_or(default),
-                        None => a.float(attr, default),
-                    })
-                };
-                let (lo, hi) = (
-                    bound(1, "min", f32::NEG_INFINITY)?,
-                    bound(2, "max", f32::INFINITY)?,
-                );
-                if lo > hi {
-                    return Err(format!("clipping to [{lo}, {hi}]: min is above max"));
-                }
-                if lo == 0.0 && hi == f32::INFINITY {
-                    Activation::Relu
-                } else {
-                    Activation::Clip { min: lo, max: hi }
-                }
-            }
-            "Elu" => Activation::Elu {
-                alpha: a.float("alpha", 1.0),
-            },
-            "Selu" => {
-                let (alpha, gamma) = (a.float("alpha", SELU_ALPHA), a.float("gamma", SELU_SCALE));
-                let near = |x: f32, y: f32| (x - y).abs() <= 1e-6 * y;
-                if !(near(alpha, SELU_ALPHA) && near(gamma, SELU_SCALE)) {
-                    return Err(format!(
-                        "Selu with alpha {alpha}, gamma {gamma}: only the standard constants ({SELU_ALPHA}, {SELU_SCALE}) are supported"
-                    ));
-                }
-                Activation::Selu
-            }
-            "Gelu" => match a.string("approximate").as_deref() {
-                None | Some("none") => Activation::Gelu { tanh: false },
-                Some("tanh") => Activation::Gelu { tanh: true },
-                Some(other) => {
-                    return Err(format!("approximate={other:?} is not \"none\" or \"tanh\""));
-                }
-            },
-            "HardSigmoid" => Activation::Hardsigmoid {
-                alpha: a.float("alpha", 0.2),
-                beta: a.float("beta", 0.5),
-            },
-            "HardSwish" => Activation::Hardswish,
-            _ => return Ok(None),
-        }))
-    }
-
-    /// Input `i` as a term of an element-wise expression: the data (`X`), an expression of
-    /// it, or a single number; with the data value it is a function of. `None` when it is
-    /// none of these (a constant of many values).
-    fn term(
-        &self,
-        node: &NodeProto,
-        i: usize,
-    ) -> Result<Option<(Option<String>, Shape, Expr)>, String> {
-        let name = node.input.get(i).map(String::as_str).unwrap_or("");
-        if name.is_empty() {
-            return Ok(None);
-        }
-        Ok(match self.value(name)? {
-            Value::Const(c) if c.count() == 1 => {
-                Some((None, Shape::Vector(1), Expr::Scalar(c.as_floats()[0])))
-            }
-            Value::Const(_) | Value::Padded { .. } => None,
-            Value::Data { shape, .. } => Some((Some(name.to_string()), shape, Expr::X)),
-            Value::Expr { x, shape, expr, .. } => Some((Some(x), shape, expr)),
-        })
-    }
-
-    /// The node as part of an element-wise expression of the data, if it is one.
-    fn elementwise(&self, node: &NodeProto) -> Result<Option<Value>, String> {
-        let op = node.op_type();
-        let binary = match op {
-            "Add" => Some(BinOp::Add),
-            "Sub" => Some(BinOp::Sub),
-            "Mul" => Some(BinOp::Mul),
-            "Div" => Some(BinOp::Div),
-            "Pow" => Some(BinOp::Pow),
-            _ => None,
-        };
-        let (x, shape, expr) = if let Some(bin) = binary {
-            let (Some(a), Some(b)) = (self.term(node, 0)?, self.term(node, 1)?) else {
-                return Ok(None);
-            };
-            let x = match (&a.0, &b.0) {
-                (Some(p), Some(q)) if p != q => {
-                    return Err(format!(
-                        "it combines {p:?} and {q:?}: convscope runs chains of layers (residual and branching nets are not supported)"
-                    ));
-                }
-                (Some(p), _) | (None, Some(p)) => p.clone(),
-                (None, None) => return Ok(None),
-            };
-            let shape = if a.0.is_some() { a.1 } else { b.1 };
-            (x, shape, Expr::Bin(bin, Box::new(a.2), Box::new(b.2)))
-        } else {
-            let wrap: Box<dyn Fn(Expr) -> Expr> = if op == "Erf" {
-                Box::new(|e| Expr::Erf(Box::new(e)))
-            } else if let Some(f) = self.activation(node)? {
-                let (node, output) = (
-                    node_name(node),
-                    node.output.first().cloned().unwrap_or_default(),
-                );
-                Box::new(move |e| Expr::Act {
-                    f,
-                    of: Box::new(e),
-                    node: node.clone(),
-                    output: output.clone(),
-                })
-            } else {
-                return Ok(None);
-            };
-            let Some((Some(x), shape, e)) = self.term(node, 0)? else {
-                return Ok(None);
-            };
-            (x, shape, wrap(e))
-        };
-        Ok(Some(Value::Expr {
-            x,
-            shape,
-            expr,
-            node: node_name(node),
-            output: node.output.first().cloned().unwrap_or_default(),
-        }))
-    }
-
-    /// Turns the expression named `name` into stages; its value becomes their output.
-    fn materialize(&mut self, name: &str) -> Result<Value, String> {
-        let Some(Value::Expr {
-            x,
-            shape,
-            expr,
-            node,
-            output,
-        }) = self.values.get(name).cloned()
-        else {
-            return self.value(name);
-        };
-        if let Some(other) = self.read.insert(x.clone(), node.clone()) {
-            return Err(format!(
-                "{x:?} is read by node {other} too: the graph branches, and convscope runs chains of layers (residual and branching nets are not supported)"
-            ));
-        }
-        let mut layer = match self.values.get(&x) {
-            Some(Value::Data { layer, .. }) => *layer,
-            _ => None,
-        };
-        for (stage, out, f) in expr.stages(&node, &output)? {
-            let l = Layer {
-                name: stage,
-                kind: LayerKind::Activation(f),
-            };
-            l.output_shape(shape).map_err(|e| e.to_string())?;
-            self.layers.push(l);
-            self.outputs.push(out);
-            layer = Some(self.layers.len() - 1);
-        }
-        let value = Value::Data { shape, layer };
-        self.values.insert(name.to_string(), value.clone());
-        Ok(value)
     }
 }

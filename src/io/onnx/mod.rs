@@ -6,8 +6,10 @@
 mod attrs;
 mod dense;
 pub mod elementwise;
+mod exprs;
 mod fold;
 pub mod graph;
+mod merge;
 mod norm;
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod proto;
@@ -199,7 +201,7 @@ pub fn parse_onnx(
         description: String::new(),
         ..ModelInfo::default()
     };
-    let model = Model::new(info, spec, built.layers).map_err(model_err)?;
+    let model = Model::with_sources(info, spec, built.layers, built.sources).map_err(model_err)?;
     let model = super::apply_settings(path, model, &settings)?;
     Ok(OnnxModel {
         model,

@@ -3,7 +3,7 @@
 //! ceil_mode), [`own_window`]; padding a Pad node added is then merged into the window.
 
 use super::attrs::{Attrs, node_name, pair, usizes};
-use super::graph::{Value, Walker};
+use super::graph::{Value, Walker, source};
 use super::proto::NodeProto;
 use crate::engine::{Activation, Conv2d, LayerKind, Pool2d, PoolMode, Shape, Window, limits};
 use ndarray::{Array1, Array4};
@@ -318,7 +318,7 @@ impl Walker<'_> {
             "MaxPool" if zero && !self.never_negative(from) => Err(format!(
                 "it follows the zero padding of node {pad}, which MaxPool takes over only after an activation that is never negative (ReLU, ReLU6, sigmoid) or as padding with -inf"
             )),
-            "Conv" | "AveragePool" | "MaxPool" => self.layer(node, shape, None, padding.pads),
+            "Conv" | "AveragePool" | "MaxPool" => self.layer(node, shape, from, padding.pads),
             _ => Err(format!(
                 "it follows the padding of node {pad}, which only Conv, AveragePool and MaxPool can take over (pad inside the layer instead)"
             )),
@@ -345,7 +345,12 @@ impl Walker<'_> {
 impl Walker<'_> {
     /// ReduceMean or ReduceMax over height and width: global average or max pooling, then
     /// (keepdims=0) the [1, C] ONNX keeps, as a second stage.
-    pub(super) fn reduce(&mut self, node: &NodeProto, shape: Shape) -> Result<(), String> {
+    pub(super) fn reduce(
+        &mut self,
+        node: &NodeProto,
+        shape: Shape,
+        from: Option<usize>,
+    ) -> Result<(), String> {
         let a = Attrs(&node.attribute);
         let op = node.op_type();
         let axes = match self.const_input(node, 1)? {
@@ -374,12 +379,11 @@ impl Walker<'_> {
                 name: format!("{name} ({what})"),
                 kind,
             };
-            let mid = pooled.output_shape(shape).map_err(|e| e.to_string())?;
-            self.layers.push(pooled);
-            self.outputs.push(String::new());
-            self.push(node, name, LayerKind::Flatten, mid)?;
+            let (pooled, mid) =
+                self.add_layer(pooled, vec![source(from)], &[shape], String::new())?;
+            self.push(node, name, LayerKind::Flatten, mid, Some(pooled))?;
         } else {
-            self.push(node, name, kind, shape)?;
+            self.push(node, name, kind, shape, from)?;
         }
         Ok(())
     }

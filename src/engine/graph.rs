@@ -1,0 +1,246 @@
+//! The wiring of a network: which earlier outputs each layer reads. A network is a directed
+//! acyclic graph whose layers are listed so that every layer comes after the layers it reads
+//! (a topological order); a chain, where each layer reads the one before it, is the special
+//! case every `convscope/1` file without `inputs` describes. The forward passes here run any
+//! such graph and hand out every layer's output in that order, as for a chain.
+
+use super::error::{Error, Result};
+use super::layer::{Layer, LayerKind, RunOptions};
+use super::model::Model;
+use super::tensor::{Shape, Tensor};
+use ndarray::Array3;
+
+/// Where a layer's input comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The network's (normalised) input.
+    Input,
+    /// The output of the layer at this index.
+    Layer(usize),
+}
+
+/// The name a model file uses for the network's input in a layer's `inputs`.
+pub const INPUT_NAME: &str = "input";
+
+/// What layer `i` of a chain reads: the layer before it, or the input for the first.
+pub fn chained(i: usize) -> Source {
+    match i {
+        0 => Source::Input,
+        _ => Source::Layer(i - 1),
+    }
+}
+
+/// The wiring of a chain of `n` layers.
+pub fn chain(n: usize) -> Vec<Vec<Source>> {
+    (0..n).map(|i| vec![chained(i)]).collect()
+}
+
+/// Layer `index`'s sources from the names in its `inputs`, given every layer's name in order
+/// (`all`). Only layers before `index` can be read: a later one would make a cycle or need
+/// another order.
+pub fn resolve(layer: &str, index: usize, names: &[String], all: &[&str]) -> Result<Vec<Source>> {
+    let bad = |message: String| Error::BadField {
+        layer: layer.into(),
+        field: "inputs".into(),
+        message,
+    };
+    if names.is_empty() {
+        return Err(bad(
+            "is empty: name the layers it reads (or leave `inputs` out to read the layer before)"
+                .into(),
+        ));
+    }
+    names
+        .iter()
+        .map(|name| {
+            if name == INPUT_NAME {
+                return Ok(Source::Input);
+            }
+            match all.iter().position(|l| l == name) {
+                Some(j) if j < index => Ok(Source::Layer(j)),
+                Some(_) if name == layer => Err(bad(format!(
+                    "{name:?} is the layer itself: a layer cannot read its own output (a cycle)"
+                ))),
+                Some(_) => Err(bad(format!(
+                    "{name:?} comes after this layer: list layers so that every input comes first (a cycle is not allowed)"
+                ))),
+                None => Err(bad(format!(
+                    "{name:?} is not the name of a layer (nor \"{INPUT_NAME}\", the network's input)"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// The sources of each layer, as names for a model file: `None` where a layer reads the one
+/// before it (so a chain writes no `inputs` at all).
+pub fn source_names(layers: &[Layer], sources: &[Vec<Source>]) -> Vec<Option<Vec<String>>> {
+    let chained = chain(layers.len());
+    sources
+        .iter()
+        .zip(&chained)
+        .map(|(s, c)| {
+            (s != c).then(|| {
+                s.iter()
+                    .map(|src| match src {
+                        Source::Input => INPUT_NAME.to_string(),
+                        Source::Layer(j) => layers[*j].name.clone(),
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// The output shape of every layer of a graph, or the first layer that cannot run; checks
+/// that every layer reads only layers before it.
+pub fn infer_graph_shapes(
+    input: Shape,
+    layers: &[Layer],
+    sources: &[Vec<Source>],
+) -> Result<Vec<Shape>> {
+    if sources.len() != layers.len() {
+        return Err(Error::Invalid(format!(
+            "{} layers but {} lists of inputs",
+            layers.len(),
+            sources.len()
+        )));
+    }
+    let mut shapes: Vec<Shape> = Vec::with_capacity(layers.len());
+    for (i, (layer, srcs)) in layers.iter().zip(sources).enumerate() {
+        let mut ins = Vec::with_capacity(srcs.len());
+        for s in srcs {
+            ins.push(match *s {
+                Source::Input => input,
+                Source::Layer(j) if j < i => shapes[j],
+                Source::Layer(j) => {
+                    return Err(Error::BadField {
+                        layer: layer.name.clone(),
+                        field: "inputs".into(),
+                        message: format!(
+                            "reads layer {j} ({}), which does not come before it",
+                            layers.get(j).map_or("none", |l| l.name.as_str())
+                        ),
+                    });
+                }
+            });
+        }
+        shapes.push(layer.output_shape_of(&ins)?);
+    }
+    Ok(shapes)
+}
+
+/// For each layer, the index of the last layer that reads its output (`None`: nobody).
+fn last_reader(sources: &[Vec<Source>]) -> Vec<Option<usize>> {
+    let mut last = vec![None; sources.len()];
+    for (i, srcs) in sources.iter().enumerate() {
+        for s in srcs {
+            if let Source::Layer(j) = *s {
+                last[j] = Some(i);
+            }
+        }
+    }
+    last
+}
+
+impl Model {
+    /// Whether each layer reads the one before it (no branches, no merges).
+    pub fn is_chain(&self) -> bool {
+        (0..self.layers().len()).all(|i| self.sources(i) == [chained(i)])
+    }
+
+    /// The shape of what layer `i` reads first (its only input, but for merging layers).
+    pub fn input_shape_of(&self, i: usize) -> Shape {
+        match self.sources(i).first() {
+            Some(Source::Layer(j)) => self.shapes()[*j],
+            _ => self.input.shape(),
+        }
+    }
+
+    /// Runs layer `i` on the outputs it reads (in the order of its sources).
+    pub fn run_node(&self, i: usize, inputs: &[&Tensor], options: &RunOptions) -> Tensor {
+        match (&self.layers()[i].kind, inputs) {
+            (LayerKind::Merge(m), _) => m.forward(inputs),
+            (_, [x]) => self.run_layer(i, x, options),
+            _ => panic!(
+                "layer {} got {} inputs: sources are checked when the model is built",
+                self.layers()[i].name,
+                inputs.len()
+            ),
+        }
+    }
+
+    /// Runs the network on a normalised input [C,H,W] and returns every layer's output in order
+    /// (the "trace" a visualiser draws).
+    pub fn forward_all(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Vec<Tensor>> {
+        self.check_input(input)?;
+        let input = Tensor::Maps(input.clone());
+        let mut outputs: Vec<Tensor> = Vec::with_capacity(self.layers().len());
+        for i in 0..self.layers().len() {
+            let next = {
+                let ins: Vec<&Tensor> = self
+                    .sources(i)
+                    .iter()
+                    .map(|s| match *s {
+                        Source::Input => &input,
+                        Source::Layer(j) => &outputs[j],
+                    })
+                    .collect();
+                self.run_node(i, &ins, options)
+            };
+            outputs.push(next);
+        }
+        Ok(outputs)
+    }
+
+    /// Runs the network on `input` and hands every layer's output to `visit(index, output)` as
+    /// soon as it is made, keeping only the outputs later layers still read (for a chain, the
+    /// current one), for measurements over every stage that need not hold the whole trace.
+    /// Returns the last output.
+    pub fn forward_visit(
+        &self,
+        input: Array3<f32>,
+        options: &RunOptions,
+        mut visit: impl FnMut(usize, &Tensor),
+    ) -> Result<Tensor> {
+        self.check_input(&input)?;
+        let n = self.layers().len();
+        let input = Tensor::Maps(input);
+        let last = last_reader(self.all_sources());
+        let mut kept: Vec<Option<Tensor>> = vec![None; n];
+        let mut out = None;
+        for i in 0..n {
+            let next = {
+                let ins: Vec<&Tensor> = self
+                    .sources(i)
+                    .iter()
+                    .map(|s| match *s {
+                        Source::Input => &input,
+                        Source::Layer(j) => kept[j].as_ref().expect("kept until its last reader"),
+                    })
+                    .collect();
+                self.run_node(i, &ins, options)
+            };
+            visit(i, &next);
+            // Hand back what no later layer reads.
+            for s in self.sources(i) {
+                if let Source::Layer(j) = *s
+                    && last[j] == Some(i)
+                {
+                    kept[j] = None;
+                }
+            }
+            if i + 1 == n {
+                out = Some(next);
+            } else if last[i].is_some() {
+                kept[i] = Some(next);
+            }
+        }
+        Ok(out.unwrap_or(input))
+    }
+
+    /// Only the last layer's output, without keeping the intermediate ones.
+    pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
+        self.forward_visit(input.clone(), options, |_, _| {})
+    }
+}

@@ -1,0 +1,256 @@
+//! Layers that read several earlier outputs: `add` (residual connections), `concat` (along
+//! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
+//! weight per channel). Their shapes are checked here, once, when a model is built.
+
+use super::error::{Error, Result};
+use super::tensor::{Shape, Tensor};
+use ndarray::{Array1, Axis, Zip};
+
+/// Which of the merging layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// Element-wise sum of two or more tensors of the same shape.
+    Add,
+    /// Maps of the same height and width stacked along channels (vectors: one after another).
+    Concat,
+    /// Element-wise product of two tensors of the same shape, or of maps [C,H,W] and one
+    /// weight per channel [C,1,1] (either order).
+    Mul,
+}
+
+fn mismatch(layer: &str, expected: String, inputs: &[Shape]) -> Error {
+    Error::InputShape {
+        layer: layer.into(),
+        expected,
+        got: inputs
+            .iter()
+            .map(Shape::to_string)
+            .collect::<Vec<_>>()
+            .join(" and "),
+    }
+}
+
+/// Whether `s` is one value per channel of `maps`: [C,1,1] with the same C.
+fn per_channel(s: Shape, maps: Shape) -> bool {
+    match (s, maps) {
+        (
+            Shape::Maps {
+                channels: c,
+                height: 1,
+                width: 1,
+            },
+            Shape::Maps { channels, .. },
+        ) => c == channels,
+        _ => false,
+    }
+}
+
+impl Merge {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Merge::Add => "add",
+            Merge::Concat => "concat",
+            Merge::Mul => "mul",
+        }
+    }
+
+    /// The output shape from the shapes of the inputs, or why they do not fit together.
+    pub fn output_shape(self, layer: &str, inputs: &[Shape]) -> Result<Shape> {
+        let Some(&first) = inputs.first() else {
+            return Err(mismatch(layer, "inputs".into(), inputs));
+        };
+        if inputs.len() < 2 || (self == Merge::Mul && inputs.len() != 2) {
+            let wanted = if self == Merge::Mul {
+                "exactly two"
+            } else {
+                "at least two"
+            };
+            return Err(Error::BadField {
+                layer: layer.into(),
+                field: "inputs".into(),
+                message: format!(
+                    "{} takes {wanted} inputs, not {}",
+                    self.type_name(),
+                    inputs.len()
+                ),
+            });
+        }
+        match self {
+            Merge::Add => {
+                if inputs.iter().any(|&s| s != first) {
+                    return Err(mismatch(
+                        layer,
+                        "inputs of one shape (add sums them element by element)".into(),
+                        inputs,
+                    ));
+                }
+                Ok(first)
+            }
+            Merge::Mul => {
+                let (a, b) = (inputs[0], inputs[1]);
+                if a == b || per_channel(b, a) {
+                    Ok(a)
+                } else if per_channel(a, b) {
+                    Ok(b)
+                } else {
+                    Err(mismatch(
+                        layer,
+                        "two inputs of one shape, or maps [C,H,W] and one weight per channel [C,1,1]"
+                            .into(),
+                        inputs,
+                    ))
+                }
+            }
+            Merge::Concat => match first {
+                Shape::Vector(_) => {
+                    if !inputs.iter().all(|s| matches!(s, Shape::Vector(_))) {
+                        return Err(mismatch(layer, "all vectors or all maps".into(), inputs));
+                    }
+                    Ok(Shape::Vector(inputs.iter().map(Shape::len).sum()))
+                }
+                Shape::Maps { height, width, .. } => {
+                    let mut channels = 0;
+                    for s in inputs {
+                        match *s {
+                            Shape::Maps {
+                                channels: c,
+                                height: h,
+                                width: w,
+                            } if (h, w) == (height, width) => channels += c,
+                            _ => {
+                                return Err(mismatch(
+                                    layer,
+                                    format!(
+                                        "maps of one size ({height}x{width}) to stack along channels"
+                                    ),
+                                    inputs,
+                                ));
+                            }
+                        }
+                    }
+                    if channels > super::limits::MAX_CHANNELS {
+                        return Err(Error::TooLarge {
+                            what: format!("layer {layer}: the number of channels"),
+                            value: channels,
+                            limit: super::limits::MAX_CHANNELS,
+                        });
+                    }
+                    Ok(Shape::maps(channels, height, width))
+                }
+            },
+        }
+    }
+
+    /// Runs the layer on inputs of the shapes [`Merge::output_shape`] accepted.
+    pub fn forward(self, inputs: &[&Tensor]) -> Tensor {
+        match self {
+            Merge::Add => {
+                let mut out = inputs[0].clone();
+                for t in &inputs[1..] {
+                    match (&mut out, t) {
+                        (Tensor::Maps(o), Tensor::Maps(x)) => *o += x,
+                        (Tensor::Vector(o), Tensor::Vector(x)) => *o += x,
+                        _ => unreachable!("add: shapes are checked when the model is built"),
+                    }
+                }
+                out
+            }
+            Merge::Mul => match (inputs[0], inputs[1]) {
+                (Tensor::Maps(a), Tensor::Maps(b)) if a.dim() == b.dim() => Tensor::Maps(a * b),
+                (Tensor::Vector(a), Tensor::Vector(b)) => Tensor::Vector(a * b),
+                (Tensor::Maps(a), Tensor::Maps(b)) => {
+                    let (maps, weights) = if b.dim().1 == 1 && b.dim().2 == 1 {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
+                    let mut out = maps.clone();
+                    Zip::from(out.outer_iter_mut())
+                        .and(weights.outer_iter())
+                        .for_each(|mut plane, w| {
+                            let w = w[[0, 0]];
+                            plane.mapv_inplace(|v| v * w);
+                        });
+                    Tensor::Maps(out)
+                }
+                _ => unreachable!("mul: shapes are checked when the model is built"),
+            },
+            Merge::Concat => match inputs[0] {
+                Tensor::Vector(_) => Tensor::Vector(Array1::from_iter(
+                    inputs
+                        .iter()
+                        .flat_map(|t| t.as_vector().into_iter().flatten().copied()),
+                )),
+                Tensor::Maps(_) => {
+                    let views: Vec<_> = inputs
+                        .iter()
+                        .filter_map(|t| t.as_maps().map(|a| a.view()))
+                        .collect();
+                    Tensor::Maps(
+                        ndarray::concatenate(Axis(0), &views)
+                            .expect("concat: shapes are checked when the model is built"),
+                    )
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    #[test]
+    fn add_sums_and_mul_scales_each_channel() {
+        // a = [1,2,3,4] as 1@2x2, b = 10 * a: add gives 11 * a.
+        let a = Tensor::Maps(Array3::from_shape_vec((1, 2, 2), vec![1., 2., 3., 4.]).unwrap());
+        let b = Tensor::Maps(Array3::from_shape_vec((1, 2, 2), vec![10., 20., 30., 40.]).unwrap());
+        assert_eq!(
+            Merge::Add.forward(&[&a, &b]).values(),
+            vec![11., 22., 33., 44.]
+        );
+        // 2@1x2 maps times per-channel weights [2, -1]: channel 0 doubled, channel 1 negated.
+        let m = Tensor::Maps(Array3::from_shape_vec((2, 1, 2), vec![1., 2., 3., 4.]).unwrap());
+        let w = Tensor::Maps(Array3::from_shape_vec((2, 1, 1), vec![2., -1.]).unwrap());
+        assert_eq!(
+            Merge::Mul.forward(&[&w, &m]).values(),
+            vec![2., 4., -3., -4.]
+        );
+        assert_eq!(
+            Merge::Mul.output_shape("se", &[m.shape(), w.shape()]),
+            Ok(m.shape())
+        );
+    }
+
+    #[test]
+    fn concat_stacks_channels_in_input_order() {
+        let a = Tensor::Maps(Array3::from_shape_vec((1, 1, 2), vec![1., 2.]).unwrap());
+        let b = Tensor::Maps(Array3::from_shape_vec((2, 1, 2), vec![3., 4., 5., 6.]).unwrap());
+        let out = Merge::Concat.forward(&[&b, &a]);
+        assert_eq!(out.shape(), Shape::maps(3, 1, 2));
+        assert_eq!(out.values(), vec![3., 4., 5., 6., 1., 2.]);
+    }
+
+    #[test]
+    fn mismatched_inputs_name_the_layer_and_the_shapes() {
+        let e = Merge::Add
+            .output_shape("res1", &[Shape::maps(8, 4, 4), Shape::maps(16, 4, 4)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("res1") && e.contains("8 @ 4x4 and 16 @ 4x4"),
+            "{e}"
+        );
+        let e = Merge::Concat
+            .output_shape("fire", &[Shape::maps(8, 4, 4), Shape::maps(8, 2, 2)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("fire") && e.contains("4x4"), "{e}");
+        let e = Merge::Add
+            .output_shape("lonely", &[Shape::maps(8, 4, 4)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least two"), "{e}");
+    }
+}
