@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 pub struct InputFlags {
     /// Per-channel mean subtracted from pixels in [0,1], e.g. 0.485,0.456,0.406 (overrides the
     /// model's and its M.onnx.json's).
-    #[arg(long, value_name = "M,M,M", value_parser = parse_floats)]
-    pub mean: Option<Vec<f32>>,
+    #[arg(long, value_name = "M,M,M", value_parser = parse_channel_values)]
+    pub mean: Option<ChannelValues>,
     /// Per-channel standard deviation, e.g. 0.229,0.224,0.225.
-    #[arg(long, value_name = "S,S,S", value_parser = parse_floats)]
-    pub std: Option<Vec<f32>>,
+    #[arg(long, value_name = "S,S,S", value_parser = parse_channel_values)]
+    pub std: Option<ChannelValues>,
     /// Class names, one per line (or a JSON list), in output order.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
@@ -27,6 +27,15 @@ pub struct InputFlags {
     pub channel_order: Option<ChannelOrder>,
 }
 
+/// One value per channel, written `a,b,c`: one flag value, not a list of flags (clap reads an
+/// `Option<Vec<f32>>` field as repeated f32 values and panicked on the parser's Vec).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelValues(pub Vec<f32>);
+
+fn parse_channel_values(text: &str) -> Result<ChannelValues, String> {
+    parse_floats(text).map(ChannelValues)
+}
+
 fn parse_channel_order(text: &str) -> Result<ChannelOrder, String> {
     parse_order(text).ok_or_else(|| format!("`{text}` is not rgb or bgr"))
 }
@@ -35,8 +44,8 @@ impl InputFlags {
     /// What the flags say, with the labels file read.
     pub fn settings(&self) -> Result<InputSettings> {
         Ok(InputSettings {
-            mean: self.mean.clone(),
-            std: self.std.clone(),
+            mean: self.mean.clone().map(|v| v.0),
+            std: self.std.clone().map(|v| v.0),
             labels: match &self.labels {
                 Some(path) => Some(read_labels(path)?),
                 None => None,

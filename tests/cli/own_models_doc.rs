@@ -103,7 +103,6 @@ fn input_row(printed: &str) -> Vec<f32> {
 /// Issue 12 item 3: `--mean/--std/--labels/--size` win over the sidecar, and a value that does
 /// not fit is one line naming the file and the problem.
 #[test]
-#[ignore = "finds a bug not yet fixed: `--mean`/`--std` panic in clap (an Option<Vec<f32>> field with a parser that returns Vec<f32>)"]
 fn input_flags_win_over_the_sidecar_and_bad_ones_are_one_line() {
     let (ok, sidecar, e) = inspect_tiny(&[]);
     assert!(ok, "{e}");
