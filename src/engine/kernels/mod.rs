@@ -5,19 +5,25 @@
 //!
 //! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
-//! - [`gemm`]: im2col and one matrix product per group (matrixmultiply, which packs both
-//!   operands into its own tiles); a 1x1 convolution at stride 1 without padding is the
-//!   matrix product alone, reading the input in place.
+//! - [`gemm`] and [`im2col`]: the input padded and split into phase planes once
+//!   ([`phases`]), then per block of output rows an im2col column matrix (plain copies at any
+//!   stride) and its matrix product (matrixmultiply, which packs both operands into its own
+//!   tiles) while the columns are in the cache; a 1x1 convolution at stride 1 without padding
+//!   is the matrix product alone, reading the input in place.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
-//!   row by row, tap by tap, on a padded copy of each channel.
+//!   each channel split into phase planes, then up to four vectors of one output row in
+//!   registers through every tap.
 //!
-//! Large layers use both cores for one pass (rayon: the matrix product split into column or
-//! row blocks, im2col and depthwise split by channel); small ones stay on the calling thread,
-//! where a sweep already runs one pass per core.
+//! Large layers use both cores for one pass (rayon: im2col's blocks of output rows, or the
+//! matrix product split into column or row blocks when there are too few of them; depthwise
+//! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
+//! one pass per core.
 
 pub mod depthwise;
 pub mod direct;
 pub mod gemm;
+pub mod im2col;
+pub mod phases;
 pub mod weight_grad;
 
 use super::conv::Conv2d;
@@ -215,7 +221,7 @@ mod tests {
         #[test]
         fn grouped_strided_dilated(
             groups in 1usize..4, per in (1usize..5, 1usize..9),
-            k in (1usize..4, 1usize..4), s in (1usize..3, 1usize..3), d in (1usize..3, 1usize..3),
+            k in (1usize..4, 1usize..4), s in (1usize..4, 1usize..4), d in (1usize..3, 1usize..3),
             pads in (0usize..3, 0usize..3, 0usize..3, 0usize..3),
             h in 5usize..14, w in 5usize..40, seed in 0u64..1000,
         ) {
@@ -239,7 +245,7 @@ mod tests {
         /// across threads.
         #[test]
         fn depthwise(
-            c in 1usize..24, mult in 1usize..4, k in 1usize..6, s in (1usize..3, 1usize..3),
+            c in 1usize..24, mult in 1usize..4, k in 1usize..6, s in (1usize..4, 1usize..4),
             d in (1usize..3, 1usize..3), pads in (0usize..3, 0usize..3, 0usize..3, 0usize..3),
             h in 5usize..60, w in 5usize..60, seed in 0u64..1000,
         ) {
@@ -247,6 +253,38 @@ mod tests {
             let (oh, ow) = conv.window().output_size(h, w);
             prop_assume!(oh > 0 && ow > 0);
             check_every_kernel(&conv, &x)?;
+        }
+    }
+
+    /// im2col in several blocks of output rows (on one thread, and spread over two): strides
+    /// 1 to 3, padding, dilation, groups, odd widths and channel counts, against the
+    /// definition.
+    #[test]
+    fn im2col_in_blocks_matches_the_definition() {
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let (one, two) = (pool(1), pool(2));
+        for (groups, per, k, s, d, pads, hw) in [
+            (1, (8, 16), (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), (60, 70)),
+            (1, (5, 40), (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), (61, 67)),
+            (1, (3, 64), (7, 7), (2, 2), (1, 1), (3, 3, 3, 3), (90, 83)),
+            (2, (6, 20), (3, 5), (3, 2), (2, 1), (2, 0, 1, 3), (75, 81)),
+            (1, (12, 9), (1, 1), (2, 2), (1, 1), (0, 0, 0, 0), (99, 101)),
+        ] {
+            let (conv, x) = case(groups, per, k, s, d, pads, hw, 11);
+            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            for threads in [&one, &two] {
+                let got = threads.install(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
+                assert_eq!(got.dim(), want.dim());
+                for (g, e) in got.iter().zip(&want) {
+                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{g} vs {e}");
+                }
+            }
         }
     }
 
@@ -285,6 +323,29 @@ mod tests {
                 for (g, e) in got.iter().zip(&want) {
                     assert!((g - e).abs() < 1e-5 * scale, "{kernel:?}: {g} vs {e}");
                 }
+            }
+        }
+        // Depthwise, over 1 M multiply-adds (split by channel blocks), strides 1 and 2, with
+        // a channel count that is not a multiple of the blocks.
+        for (channels, s, side) in [(67, 1, 64), (45, 2, 131)] {
+            let (conv, x) = case(
+                channels,
+                (1, 1),
+                (3, 3),
+                (s, s),
+                (1, 1),
+                (1, 1, 1, 1),
+                (side, side),
+                5,
+            );
+            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let got = two.install(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
+            for (g, e) in got.iter().zip(&want) {
+                assert!(
+                    (*g as f64 - e).abs() < 1e-5 * scale,
+                    "depthwise: {g} vs {e}"
+                );
             }
         }
     }
