@@ -97,7 +97,7 @@ pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Arr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ndarray::{Array1, Array3, Array4};
     use proptest::prelude::*;
@@ -142,7 +142,8 @@ mod tests {
         Ok(())
     }
 
-    fn values(n: usize, seed: u64) -> Vec<f32> {
+    /// `n` deterministic values in [-1, 1) for `seed` (the kernels' and training's tests).
+    pub(crate) fn values(n: usize, seed: u64) -> Vec<f32> {
         let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
         (0..n)
             .map(|_| {

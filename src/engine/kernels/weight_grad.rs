@@ -273,17 +273,7 @@ mod tests {
     use ndarray::{Array2, Array3, Array4};
     use proptest::prelude::*;
 
-    fn values(n: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-            })
-            .collect()
-    }
+    use crate::engine::kernels::tests::values;
 
     #[test]
     fn blocks_cover_everything_in_nearly_equal_parts() {
