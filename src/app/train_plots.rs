@@ -114,7 +114,7 @@ pub(crate) fn plots_ui(
             .include_x(0.0)
             .include_x(epochs)
             .include_y(0.0)
-            .x_axis_label(s.epoch)
+            .custom_x_axes(vec![super::plot_axis::readable_x_axis(s.epoch)])
             .y_axis_label(label)
             .allow_drag(false)
             .allow_zoom(false)
