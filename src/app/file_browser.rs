@@ -426,7 +426,9 @@ mod tests {
     fn one_list_says_what_each_file_opens_as() {
         assert_eq!(role_of(Path::new("x/digit.PNG")), Some(FileRole::Input));
         assert_eq!(role_of(Path::new("digits-max.json")), Some(FileRole::Model));
-        assert_eq!(role_of(Path::new("notes.txt")), None);
+        // A text file is a list of class names for the input settings.
+        assert_eq!(role_of(Path::new("notes.txt")), Some(FileRole::Labels));
+        assert_eq!(role_of(Path::new("notes.md")), None);
         assert_eq!(role_of(Path::new("README")), None);
     }
 
