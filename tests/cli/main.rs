@@ -7,6 +7,7 @@ mod commands;
 mod error_messages;
 mod graphs;
 mod limits;
+mod onnx_everywhere;
 mod own_models_doc;
 mod render;
 mod robustness;
