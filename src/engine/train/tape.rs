@@ -302,7 +302,7 @@ fn backward_layer(
     let y = &tape.values[index + 1];
     let need_input = index > 0;
     match (&layer.kind, &tape.saved[index]) {
-        (LayerKind::Conv2d(conv), Saved::Cols(cols)) => {
+        (LayerKind::Conv2d(conv), saved @ (Saved::Cols(_) | Saved::Direct)) => {
             let slot = slot.expect("a conv layer has a slot");
             let (out, ci, kh, kw) = conv.weight.dim();
             let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
@@ -312,29 +312,28 @@ fn backward_layer(
                 .bias
                 .as_ref()
                 .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            conv_backward(
-                conv,
-                maps(x).dim(),
-                cols,
-                maps(grad).view(),
-                gw,
-                gb,
-                need_input,
-            )
+            // The forward pass's path decides the backward one: im2col columns kept, or the
+            // direct kernel (nothing kept).
+            match saved {
+                Saved::Cols(cols) => conv_backward(
+                    conv,
+                    maps(x).dim(),
+                    cols,
+                    maps(grad).view(),
+                    gw,
+                    gb,
+                    need_input,
+                ),
+                _ => conv_direct::backward(
+                    conv,
+                    maps(x).view(),
+                    maps(grad).view(),
+                    gw,
+                    gb,
+                    need_input,
+                ),
+            }
             .map(Tensor::Maps)
-        }
-        (LayerKind::Conv2d(conv), Saved::Direct) => {
-            let slot = slot.expect("a conv layer has a slot");
-            let (out, ci, kh, kw) = conv.weight.dim();
-            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
-            let gw = ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0])
-                .expect("sized from the model");
-            let gb = conv
-                .bias
-                .as_ref()
-                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            conv_direct::backward(conv, maps(x).view(), maps(grad).view(), gw, gb, need_input)
-                .map(Tensor::Maps)
         }
         (LayerKind::Dense(dense), _) => {
             let slot = slot.expect("a dense layer has a slot");
