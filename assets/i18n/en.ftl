@@ -176,6 +176,7 @@ compare_none = nothing
 compare_tip = Draw another sample model's learning curves (dashed) beside this one's: fc-overfit against fc-dropout shows what dropout does to the gap between training and test accuracy.
 train_acc = train accuracy
 test_acc = test accuracy
+validation_acc = validation accuracy
 epoch = epoch
 softmax_tip = Softmax: exp of each logit divided by the sum of all of them.
 cut_short = The dense layers do not fit this pooling window, so the network stops before them: { $v1 }

@@ -176,6 +176,7 @@ compare_none = 不对比
 compare_tip = 在本模型的学习曲线旁画出另一个示例模型的曲线（虚线）：fc-overfit 与 fc-dropout 对比，可以看到 dropout 如何缩小训练准确率与测试准确率之间的差距。
 train_acc = 训练准确率
 test_acc = 测试准确率
+validation_acc = 验证准确率
 epoch = 轮次
 softmax_tip = Softmax：每个 logit 取指数，再除以所有指数之和。
 cut_short = 全连接层不适合这个池化窗口，所以网络在它们之前停止：{ $v1 }

@@ -31,7 +31,8 @@ pub(crate) fn history(training: &serde_json::Value) -> Vec<Epoch> {
                     Epoch {
                         epoch: get("epoch").unwrap_or(i as f64 + 1.0),
                         train_accuracy: get("train_accuracy"),
-                        test_accuracy: get("test_accuracy"),
+                        // A run that held a validation split out measured that each epoch.
+                        test_accuracy: get("test_accuracy").or(get("validation_accuracy")),
                         train_loss: get("train_loss"),
                         test_loss: get("test_loss"),
                     }
@@ -48,11 +49,16 @@ pub(crate) struct Curves {
     pub test_accuracy: Vec<[f64; 2]>,
     pub train_loss: Vec<[f64; 2]>,
     pub test_loss: Vec<[f64; 2]>,
+    /// The held-out curve is on a validation split of the training images, not the test set.
+    pub validation: bool,
 }
 
 impl Curves {
     pub(crate) fn of(training: &serde_json::Value) -> Curves {
-        let mut c = Curves::default();
+        let mut c = Curves {
+            validation: training.get("validation_size").is_some(),
+            ..Curves::default()
+        };
         for e in history(training) {
             let x = e.epoch;
             c.train_accuracy.extend(e.train_accuracy.map(|v| [x, v]));
@@ -61,6 +67,15 @@ impl Curves {
             c.test_loss.extend(e.test_loss.map(|v| [x, v]));
         }
         c
+    }
+
+    /// What the held-out accuracy curve is called: validation or test accuracy.
+    fn held_out_name(&self, s: &'static super::i18n::Strings) -> &'static str {
+        if self.validation {
+            s.validation_acc
+        } else {
+            s.test_acc
+        }
     }
 
     fn has_loss(&self) -> bool {
@@ -186,7 +201,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
             };
             for (series, colour, what) in [
                 (&curves.train_accuracy, TRAIN_COLOUR, s.train_acc),
-                (&curves.test_accuracy, TEST_COLOUR, s.test_acc),
+                (&curves.test_accuracy, TEST_COLOUR, curves.held_out_name(s)),
                 (&curves.train_loss, TRAIN_COLOUR, s.train_loss),
                 (&curves.test_loss, TEST_COLOUR, s.test_loss),
             ] {
@@ -233,7 +248,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
             draw_curves(plot, &lines, |c| {
                 [
                     (&c.train_accuracy, TRAIN_COLOUR, s.train_acc),
-                    (&c.test_accuracy, TEST_COLOUR, s.test_acc),
+                    (&c.test_accuracy, TEST_COLOUR, c.held_out_name(s)),
                 ]
             })
         });

@@ -470,6 +470,7 @@ strings! {
     compare_tip,
     train_acc,
     test_acc,
+    validation_acc,
     epoch,
     softmax_tip,
     cut_short,

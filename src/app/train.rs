@@ -150,6 +150,7 @@ impl TrainSettings {
                 weight_decay: self.weight_decay,
                 seed: self.seed,
             },
+            validation: None,
         })
     }
 }

@@ -26,6 +26,11 @@ pub struct Args {
     /// Train on only the first N training images (1 to 1000000).
     #[arg(long, value_parser = super::counts(1_000_000))]
     pub train_limit: Option<usize>,
+    /// Hold the last N training images out as a validation set (1 to 1000000): each epoch's
+    /// held-out accuracy is measured on it, so a schedule can be chosen without looking at
+    /// the test set, which is measured once, after training.
+    #[arg(long, value_parser = super::counts(1_000_000))]
+    pub validation: Option<usize>,
     /// Shapes only: draw a new set of N training shapes every epoch, so the network never sees
     /// an image twice and cannot memorise them. Epoch 1 is the usual shapes:N set; each later
     /// epoch's seed is mixed from that set's seed and the epoch number, never the held-out
@@ -179,11 +184,13 @@ pub fn run(args: Args) -> Result<()> {
             weight_decay: args.weight_decay,
             seed: args.seed,
         },
+        validation: args.validation,
     };
     let split = data::load_for(&args.data, &arch)?;
     let mut run = recipe
         .prepare(&arch, &args.arch.display().to_string(), split)
         .map_err(anyhow::Error::msg)?;
+    let validation = run.validation_examples().map(|v| v.labels.len());
     let model = &mut run.model;
     model.info.name = match &args.name {
         Some(n) => n.clone(),
@@ -198,7 +205,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let config = recipe.config;
     eprintln!(
-        "training {} ({} parameters) on {} images of {}{}, testing on {}; {} epochs of batches of {}, {}, lr {}",
+        "training {} ({} parameters) on {} images of {}{}, {} {}; {} epochs of batches of {}, {}, lr {}",
         model.info.name,
         model.parameter_count(),
         run.train_set.len(),
@@ -208,7 +215,11 @@ pub fn run(args: Args) -> Result<()> {
         } else {
             ""
         },
-        run.test_set.len(),
+        match validation {
+            Some(_) => "validating on",
+            None => "testing on",
+        },
+        validation.unwrap_or(run.test_set.len()),
         config.epochs,
         config.batch,
         config.optimizer,
@@ -224,6 +235,11 @@ pub fn run(args: Args) -> Result<()> {
         epoch: &epoch,
         epochs: config.epochs,
         started,
+        held_out: if validation.is_some() {
+            "validation"
+        } else {
+            "test"
+        },
     };
     let history = run.train(&recipe, &mut hooks)?;
     drop(bar);
@@ -241,6 +257,13 @@ pub fn run(args: Args) -> Result<()> {
         )
     })?;
     save_model(&run.model, &args.out)?;
+    if let Some(v) = run.model.info.training.get("validation_accuracy") {
+        outln!(
+            "validation accuracy {:.2}% ({} held-out training images)",
+            v.as_f64().unwrap_or(0.0) * 100.0,
+            validation.unwrap_or(0)
+        );
+    }
     outln!(
         "{}: train accuracy {:.2}%, test accuracy {:.2}% ({} test images), {:.1} s",
         args.out.display(),
@@ -258,6 +281,8 @@ struct BarHooks<'a> {
     epoch: &'a Cell<usize>,
     epochs: usize,
     started: Instant,
+    /// What the per-epoch held-out accuracy is measured on: "validation" or "test".
+    held_out: &'static str,
 }
 
 impl TrainHooks for BarHooks<'_> {
@@ -272,10 +297,11 @@ impl TrainHooks for BarHooks<'_> {
     fn epoch(&mut self, _model: &Model, stats: &EpochStats) -> bool {
         self.bar.suspend(|| {
             eprintln!(
-                "epoch {:>3}: loss {:.4}, train {:.2}%, test {:.2}%, {:.1} s",
+                "epoch {:>3}: loss {:.4}, train {:.2}%, {} {:.2}%, {:.1} s",
                 stats.epoch,
                 stats.train_loss,
                 stats.train_accuracy * 100.0,
+                self.held_out,
                 stats.test_accuracy.unwrap_or(0.0) * 100.0,
                 self.started.elapsed().as_secs_f64()
             )

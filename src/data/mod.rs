@@ -267,6 +267,34 @@ impl Dataset {
         }
     }
 
+    /// The set split in stored order: every image but the last `n`, and the last `n` (a
+    /// validation split carved out of a training set). A [`Dataset::with_spread`] order does
+    /// not survive the cut: both parts are in stored order.
+    pub fn split_last(&self, n: usize) -> (Dataset, Dataset) {
+        let n = n.min(self.len());
+        let cut = self.len() - n;
+        let size = self.channels * self.height * self.width;
+        let part = |range: std::ops::Range<usize>, name: String| Dataset {
+            name,
+            values: match &self.values {
+                Values::Bytes(b) => Values::Bytes(b[range.start * size..range.end * size].to_vec()),
+                Values::Floats(v) => {
+                    Values::Floats(v[range.start * size..range.end * size].to_vec())
+                }
+            },
+            labels: self.labels[range].to_vec(),
+            spread: None,
+            ..self.clone()
+        };
+        (
+            part(0..cut, format!("{} (first {cut})", self.name)),
+            part(
+                cut..self.len(),
+                format!("{} (last {n}, validation)", self.name),
+            ),
+        )
+    }
+
     /// The set, with `order` (a permutation of its indices) as the order [`Dataset::take`]
     /// picks a subset in: a set stored class by class gets subsets of every class.
     pub fn with_spread(self, order: Vec<usize>) -> Dataset {
@@ -449,6 +477,27 @@ mod tests {
             err.contains("3 @ 64x64") && err.contains("1 @ 28x28"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_validation_split_is_the_last_images_and_the_rest_keeps_the_others() {
+        let set = Dataset::new(
+            "five".into(),
+            (1, 1, 1),
+            vec![10, 11, 12, 13, 14],
+            vec![0, 1, 0, 1, 0],
+            vec!["a".into(), "b".into()],
+        )
+        .expect("a set");
+        let (rest, validation) = set.split_last(2);
+        assert_eq!(rest.labels(), vec![0, 1, 0]);
+        assert_eq!(validation.labels(), vec![1, 0]);
+        assert_eq!(validation.pixels(0)[[0, 0, 0]], 13.0 / 255.0);
+        assert_eq!(rest.pixels(2)[[0, 0, 0]], 12.0 / 255.0);
+        // More than there is: everything is validation.
+        let (none, all) = set.split_last(9);
+        assert!(none.is_empty());
+        assert_eq!(all.len(), 5);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Recipe {
     pub dropout: Option<f32>,
     pub augment: Augment,
     pub config: TrainConfig,
+    /// Hold the last N training images out as a validation set: the per-epoch held-out
+    /// accuracy (the learning curve, and what a schedule is chosen on) is measured on it, and
+    /// the test set is measured once, after training.
+    pub validation: Option<usize>,
 }
 
 /// The architecture with pooling and dropout as asked, ready to initialise.
@@ -107,6 +111,8 @@ pub struct Prepared {
     train_labels: Vec<usize>,
     test_inputs: Vec<Array3<f32>>,
     test_labels: Vec<usize>,
+    /// The validation set carved out of the training images, with its inputs and labels.
+    validation: Option<(Dataset, Vec<Array3<f32>>, Vec<usize>)>,
     /// The last epoch's drawn set, when the data is fresh each epoch.
     fresh: Option<FreshShapes>,
 }
@@ -126,9 +132,30 @@ impl Recipe {
         if self.fresh_data && !self.augment.is_none() {
             return Err("augmentation needs a fixed set, not --fresh-data".into());
         }
+        let (train_set, validation_set) = match self.validation {
+            Some(n) if self.fresh_data => {
+                return Err(format!(
+                    "--validation {n} needs a fixed set, not --fresh-data (whose held-out \
+                     shapes are never trained on already)"
+                ));
+            }
+            Some(n) if n == 0 || n >= split.train.len() => {
+                return Err(format!(
+                    "--validation {n}: {} has {} training images; hold out between 1 and {}",
+                    self.data,
+                    split.train.len(),
+                    split.train.len().saturating_sub(1)
+                ));
+            }
+            Some(n) => {
+                let (rest, validation) = split.train.split_last(n);
+                (rest, Some(validation))
+            }
+            None => (split.train, None),
+        };
         let train_set = match self.train_limit {
-            Some(n) => split.train.take(n),
-            None => split.train,
+            Some(n) => train_set.take(n),
+            None => train_set,
         };
         let test_set = split.test;
         if train_set.is_empty() {
@@ -160,6 +187,16 @@ impl Recipe {
         let test_inputs = test_set
             .network_inputs(&model.input)
             .map_err(|e| e.to_string())?;
+        let validation = match validation_set {
+            Some(set) => {
+                let inputs = set
+                    .network_inputs(&model.input)
+                    .map_err(|e| e.to_string())?;
+                let labels = set.labels();
+                Some((set, inputs, labels))
+            }
+            None => None,
+        };
         trainer::initialize(&mut model, self.config.seed);
         Ok(Prepared {
             train_labels: train_set.labels(),
@@ -169,6 +206,7 @@ impl Recipe {
             test_set,
             train_inputs,
             test_inputs,
+            validation,
             fresh,
         })
     }
@@ -180,6 +218,13 @@ impl Prepared {
             inputs: &self.test_inputs,
             labels: &self.test_labels,
         }
+    }
+
+    /// The validation examples, when the recipe holds some out.
+    pub fn validation_examples(&self) -> Option<Examples<'_>> {
+        self.validation
+            .as_ref()
+            .map(|(_, inputs, labels)| Examples { inputs, labels })
     }
 
     /// The training examples as the last epoch saw them before augmentation (with fresh
@@ -204,9 +249,12 @@ impl Prepared {
             inputs: &self.train_inputs,
             labels: &self.train_labels,
         };
-        let test = Examples {
-            inputs: &self.test_inputs,
-            labels: &self.test_labels,
+        let held_out = match &self.validation {
+            Some((_, inputs, labels)) => Examples { inputs, labels },
+            None => Examples {
+                inputs: &self.test_inputs,
+                labels: &self.test_labels,
+            },
         };
         let mut augmented = (!recipe.augment.is_none()).then(|| {
             Augmented::new(
@@ -222,7 +270,7 @@ impl Prepared {
             (None, Some(a)) => a,
             (None, None) => &mut plain,
         };
-        trainer::train_with(&mut self.model, data, Some(test), &recipe.config, hooks)
+        trainer::train_with(&mut self.model, data, Some(held_out), &recipe.config, hooks)
     }
 
     /// The final accuracies on the training and test sets (inference mode) and the record a
@@ -255,6 +303,24 @@ impl Prepared {
             "test_accuracy": test_accuracy,
             "history": history,
         });
+        if let Some((set, _, _)) = &self.validation {
+            let (validation_accuracy, _) =
+                trainer::evaluate(&self.model, self.validation_examples().expect("held out"))?;
+            record["validation_size"] = json!(set.len());
+            record["validation_accuracy"] = json!(validation_accuracy);
+            // Each epoch was measured on the validation set, and the file says so.
+            record["history"] = json!(
+                history
+                    .iter()
+                    .map(|e| json!({
+                        "epoch": e.epoch,
+                        "train_loss": e.train_loss,
+                        "train_accuracy": e.train_accuracy,
+                        "validation_accuracy": e.test_accuracy,
+                    }))
+                    .collect::<Vec<_>>()
+            );
+        }
         if let Some(p) = recipe.dropout {
             record["dropout"] = json!(p);
         }

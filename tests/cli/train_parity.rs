@@ -173,3 +173,84 @@ fn speech_in_the_app_trains_as_the_cli() {
     assert!(accuracy > 0.3, "test accuracy {accuracy}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--validation N` holds the last N training digits out: training sees the same images (and
+/// so makes the same weights) as without it, each epoch's held-out accuracy is measured on
+/// those N (recomputed here), and the test set is measured once, at the end.
+#[test]
+fn a_validation_split_is_held_out_and_measured_each_epoch() {
+    use convscope::data::{DataSpec, load_for};
+    use convscope::engine::train::{Examples, evaluate};
+    let dir = std::env::temp_dir().join(format!("convscope-validation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let common = [
+        "--arch",
+        "sample_models/arch/fc.json",
+        "--data",
+        "mnist:assets/data/mnist",
+        "--train-limit",
+        "100",
+        "--epochs",
+        "2",
+        "--seed",
+        "3",
+    ];
+    let held = train_in_cli(
+        &[&common[..], &["--validation", "500"]].concat(),
+        &dir.join("held.json"),
+    );
+    let plain = train_in_cli(&common, &dir.join("plain.json"));
+    assert_eq!(
+        held.layers(),
+        plain.layers(),
+        "the validation split leaked into training"
+    );
+    let t = &held.info.training;
+    assert_eq!(t["validation_size"], 500);
+    assert_eq!(t["train_size"], 100);
+    assert_eq!(t["test_size"], 998);
+    let history = t["history"].as_array().expect("a history");
+    assert_eq!(history.len(), 2);
+    for epoch in history {
+        assert!(epoch.get("test_accuracy").is_none(), "{epoch}");
+        assert!(epoch["validation_accuracy"].as_f64().is_some(), "{epoch}");
+    }
+    let split = load_for(
+        &"mnist:assets/data/mnist".parse::<DataSpec>().unwrap(),
+        &held,
+    )
+    .expect("the bundled digits");
+    let (_, validation) = split.train.split_last(500);
+    let inputs = validation.network_inputs(&held.input).expect("inputs");
+    let labels = validation.labels();
+    let (accuracy, _) = evaluate(
+        &held,
+        Examples {
+            inputs: &inputs,
+            labels: &labels,
+        },
+    )
+    .expect("evaluates");
+    assert_eq!(t["validation_accuracy"].as_f64(), Some(accuracy as f64));
+    assert_eq!(
+        history[1]["validation_accuracy"].as_f64(),
+        Some(accuracy as f64),
+        "the last epoch's point is the final model's validation accuracy"
+    );
+    // A split as big as the training set is refused, naming the sizes.
+    let out = Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .arg("train")
+        .args(&common)
+        .args(["--validation", "8000", "--out"])
+        .arg(dir.join("none.json"))
+        .output()
+        .expect("the CLI runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--validation 8000") && err.contains("8000 training images"),
+        "{err}"
+    );
+    assert!(!dir.join("none.json").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
