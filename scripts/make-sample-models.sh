@@ -10,28 +10,40 @@
 # (inline weights in sample_models/edges.json) and is not generated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MNIST=${MNIST:-../shared/data/mnist}
+MNIST=${MNIST:-assets/data/mnist}
 FSDD=${FSDD:-../shared/data/fsdd}
 OUT=sample_models
 ARCH=$OUT/arch
 
-cargo build --release --quiet
-BIN=target/release/convscope
+# BIN=path/to/convscope skips the release build.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=target/release/convscope
+fi
 
-digits() { # NAME ARCH LR [extra args...]
-  local name=$1 arch=$2 lr=$3; shift 3
-  "$BIN" train --arch "$ARCH/$arch.json" --data "mnist:$MNIST" --epochs 12 --batch 32 \
-    --optimizer adam --lr "$lr" --lr-decay 0.8 --seed 1 --out "$OUT/$name.json" "$@"
+# The digit readers hold the last 1000 of the 8000 training digits out as a validation set:
+# their schedules were chosen on it (scripts/choose-schedules.sh), and the 998 test digits are
+# measured once, after training.
+digits() { # NAME ARCH [extra args...]
+  local name=$1 arch=$2; shift 2
+  "$BIN" train --arch "$ARCH/$arch.json" --data "mnist:$MNIST" --validation 1000 \
+    --optimizer adam --seed 1 --out "$OUT/$name.json" "$@"
 }
+# The schedule chosen on the validation digits for digits-max/-avg and their shifted twins.
+DIGITS_SCHEDULE=(--epochs 20 --batch 16 --lr 0.003 --lr-decay 0.8)
 
 make_one() {
   case $1 in
-    digits-max) digits digits-max digits 0.002 --pool max \
+    digits-max) digits digits-max digits "${DIGITS_SCHEDULE[@]}" --pool max \
       --description "LeNet-style digit reader with max pooling: conv 3x3 (8) -> pool -> conv 3x3 (16) -> pool -> dense 784 -> 10." ;;
-    digits-avg) digits digits-avg digits 0.002 --pool avg \
+    digits-avg) digits digits-avg digits "${DIGITS_SCHEDULE[@]}" --pool avg \
       --description "The same digit reader, same seed and schedule, trained with average pooling." ;;
-    digits-nopool) digits digits-nopool digits-nopool 0.002 ;;
-    digits-gap) digits digits-gap digits-gap 0.003 ;;
+    digits-max-shift|digits-avg-shift)
+      local mode=${1#digits-}; mode=${mode%-shift}
+      digits "$1" digits "${DIGITS_SCHEDULE[@]}" --pool "$mode" --augment-shift 2 \
+        --description "digits-$mode's network and schedule, trained on digits moved at random by up to 2 pixels every epoch: how much shift tolerance comes from the data, not the pooling." ;;
+    digits-nopool) digits digits-nopool digits-nopool NOPOOL_SCHEDULE ;;
+    digits-gap) digits digits-gap digits-gap --epochs 12 --batch 32 --lr 0.003 --lr-decay 0.8 ;;
     shapes-max|shapes-avg)
       # --fresh-data: new shapes every epoch (160,000 in all), so Tiny VGG cannot memorise them.
       "$BIN" train --arch "$ARCH/shapes.json" --data shapes:8000 --fresh-data --pool "${1#shapes-}" \
@@ -44,19 +56,41 @@ make_one() {
       "$BIN" train --arch "$ARCH/speech.json" --data "fsdd:$FSDD" --pool "${1#speech-}" \
         --epochs 12 --batch 32 --optimizer adam --lr 0.002 --lr-decay 0.8 --seed 1 \
         --out "$OUT/$1.json" ;;
-    fc-overfit|fc-dropout)
-      local arch=fc; [ "$1" = fc-dropout ] && arch=fc-dropout
+    fc-overfit|fc-dropout|fc-l2)
+      # The same 500 digits and schedule; fc-dropout adds dropout, fc-l2 weight decay (its
+      # strength chosen on the validation digits, scripts/choose-schedules.sh).
+      local arch=fc extra=(); [ "$1" = fc-dropout ] && arch=fc-dropout
+      [ "$1" = fc-l2 ] && extra=(--weight-decay 0.0003 \
+        --description "fc-overfit's network and schedule with weight decay (L2 regularisation).")
       "$BIN" train --arch "$ARCH/$arch.json" --data "mnist:$MNIST" --train-limit 500 \
-        --epochs 60 --batch 32 --optimizer adam --lr 0.001 --seed 1 --out "$OUT/$1.json" ;;
+        --epochs 60 --batch 32 --optimizer adam --lr 0.001 --seed 1 "${extra[@]}" \
+        --out "$OUT/$1.json" ;;
     *) echo "unknown sample model: $1" >&2; exit 2 ;;
   esac
 }
 
+# The models' Chinese descriptions (and labels) are kept in sample-model-translations.json and
+# put back into each model file after training.
+translate() { # NAME
+  python3 - "$OUT/$1.json" "$1" scripts/sample-model-translations.json <<'PY'
+import json, sys
+path, name, table = sys.argv[1:]
+model = json.load(open(path, encoding="utf-8"))
+translations = json.load(open(table, encoding="utf-8")).get(name)
+if translations:
+    model["translations"] = translations
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(model, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+PY
+}
+
 MODELS=("$@")
 if [ ${#MODELS[@]} -eq 0 ]; then
-  MODELS=(digits-max digits-avg digits-nopool digits-gap fc-overfit fc-dropout shapes-max shapes-avg speech-max speech-avg)
+  MODELS=(digits-max digits-avg digits-max-shift digits-avg-shift digits-nopool digits-gap fc-overfit fc-dropout fc-l2 shapes-max shapes-avg speech-max speech-avg)
 fi
 for m in "${MODELS[@]}"; do
   echo "== $m"
   make_one "$m"
+  translate "$m"
 done

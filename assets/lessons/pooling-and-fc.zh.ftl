@@ -45,6 +45,7 @@ shift-title = 池化能容忍小的平移，但不是不变性
 shift =
     平移实验室把数字 3 一个像素一个像素地横向移动，并把每一层与未平移时比较（相同位置的余弦相似度）。在 { $sweep-shifts } 次平移中，使用最大池化：输入保持 { $sweep-max-input-mean }% 的相似度，conv1 { $sweep-max-conv1-mean }%，pool1 { $sweep-max-pool1-mean }%，pool2 { $sweep-max-pool2-mean }%，答案在 { $sweep-max-changed }% 的平移下改变。使用平均池化：pool2 { $sweep-avg-pool2-mean }%，答案改变的比例为 { $sweep-avg-changed }%。
     池化让后面的层比输入变化得少，但不是不变：是容忍，不是不变性。
+    容忍大多来自哪里：digits-max-shift 和 digits-avg-shift 是同样的两个网络，但训练时每个数字被随机平移最多 2 个像素。对这个 3 做同样的平移，它们的答案分别在 { $digits-max-shift-sweep-changed }%（最大池化）和 { $digits-avg-shift-sweep-changed }%（平均池化）的平移下改变，pool2 分别保持 { $digits-max-shift-sweep-pool2-mean }% 和 { $digits-avg-shift-sweep-pool2-mean }% 的相似度。池化相同，数据不同：其余的容忍是从数据中学到的。（`convscope consistency` 会在所有测试数字上测量这一点。）
 
 flatten-title = 展平，然后每个输入连到每个权重
 flatten =
@@ -61,3 +62,4 @@ overfit =
 dropout-title = Dropout 对抗过拟合
 dropout =
     fc-dropout 是同一个网络，在 fc1 后加了 dropout：训练时每个单元以 { $dropout-rate } 的概率被关闭（这里打叉表示），因此没有哪个单元能依赖另一个。用同样的方式训练，它在未见过的数字上达到 { $test-accuracy }% ± { $test-accuracy-margin }，没有 dropout 时为 { $fc-overfit-test-accuracy }% ± { $fc-overfit-test-accuracy-margin }；它在训练与测试之间的差距为 { $accuracy-gap } 个百分点，而没有 dropout 时为 { $fc-overfit-accuracy-gap }。比较两条学习曲线和区间：这就是 dropout 在这里帮助的程度，以及这个测试集能否分辨出来。
+    权重衰减（L2 正则化）是另一种办法：fc-l2 是用权重衰减 { $fc-l2-weight-decay } 训练的 fc-overfit（衰减系数是在训练数字中划出的验证集上选的）。它达到 { $fc-l2-test-accuracy }% ± { $fc-l2-test-accuracy-margin }，训练与测试之间的差距为 { $fc-l2-accuracy-gap } 个百分点。

@@ -22,6 +22,9 @@ pub struct LessonState {
     /// The compared models' runs on the noisy input, for the explorer generation they were
     /// computed for (the text is redrawn every frame; the runs only when the input changes).
     pub noise_runs: std::cell::RefCell<Option<(u64, Facts)>>,
+    /// The compared models' translation sweeps on the app's input, over the shifts of the
+    /// step's sweep, for the explorer generation they were computed for.
+    pub sweep_runs: std::cell::RefCell<Option<(u64, Facts)>>,
     /// Why the last lesson or step could not be opened or set up.
     pub error: Option<String>,
 }
@@ -243,6 +246,7 @@ impl ConvscopeApp {
         self.lesson.compared = compared;
         self.lesson.compared_models = models;
         self.lesson.noise_runs.replace(None);
+        self.lesson.sweep_runs.replace(None);
         match problems.into_iter().next() {
             Some(first) => Err(first),
             None => Ok(()),
@@ -306,6 +310,20 @@ impl ConvscopeApp {
                 if let Some(run) = main {
                     facts.add_sweep(&ex.net, None, run.original_class, &run.results);
                 }
+                let mut cache = self.lesson.sweep_runs.borrow_mut();
+                if cache.as_ref().map(|c| c.0) != Some(ex.generation) {
+                    let shifts: Vec<(i32, i32)> = main
+                        .map(|r| r.results.iter().map(|s| (s.dx, s.dy)).collect())
+                        .unwrap_or_default();
+                    *cache = Some((ex.generation, self.compared_sweeps(&shifts, data.fill)));
+                }
+                if let Some((_, runs)) = cache.as_ref() {
+                    for name in runs.names() {
+                        if let Some(v) = runs.get(name) {
+                            facts.set(name, v);
+                        }
+                    }
+                }
             }
             _ if step_sweeps => {
                 facts.add_pending_sweep(&ex.net, &[PoolMode::Max, PoolMode::Avg, PoolMode::BlurMax])
@@ -317,6 +335,41 @@ impl ConvscopeApp {
 }
 
 impl ConvscopeApp {
+    /// Each compared model swept over `shifts` on the app's input (with its noise), in the
+    /// mode it was trained with, as the lab sweeps the open model: its numbers under
+    /// `NAME-sweep-…` (see [`Facts::add_sweep_under`]). A model the input does not fit, or
+    /// that fails, is left out (its numbers then show as unknown). Small models only: this runs
+    /// on the UI thread, once per input.
+    fn compared_sweeps(&self, shifts: &[(i32, i32)], fill: crate::io::Fill) -> Facts {
+        let ex = &self.explorer;
+        let mut facts = Facts::default();
+        for (name, model) in &self.lesson.compared_models {
+            if super::explorer_run::multiply_adds(model) * shifts.len() as u64
+                > super::explorer_run::BACKGROUND_ABOVE
+            {
+                continue;
+            }
+            let Ok(prepared) = super::state::prepare_input(&ex.input, model, &ex.noise) else {
+                continue;
+            };
+            let options = crate::engine::RunOptions {
+                pool_mode: trained_pool_mode(model),
+                dropout: None,
+            };
+            let Ok(results) =
+                crate::analysis::sweep(model, &prepared.seen, shifts, fill, &options, &|| true)
+            else {
+                continue;
+            };
+            let original_class = results
+                .iter()
+                .find(|r| r.dx == 0 && r.dy == 0)
+                .map_or(0, |r| r.predicted);
+            facts.add_sweep_under(&format!("{name}-sweep-"), model, original_class, &results);
+        }
+        facts
+    }
+
     /// Each compared model run on the app's input, clean and with the app's noise, in the
     /// mode it was trained with: its numbers under its name (see [`Facts::add_noise_run`]).
     /// A model the input does not fit is left out (its numbers then show as unknown).

@@ -140,6 +140,16 @@ impl Facts {
         if let Some(n) = t.get("train_size").and_then(|v| v.as_u64()) {
             self.set(format!("{prefix}train-size"), grouped(n as usize));
         }
+        if let Some(wd) = t.get("weight_decay").and_then(|v| v.as_f64()) {
+            // Stored from an f32: shown as the f32 it was (0.001, not 0.0010000000474974513).
+            self.set(format!("{prefix}weight-decay"), format!("{}", wd as f32));
+        }
+        if let Some(v) = t.get("validation_accuracy").and_then(|v| v.as_f64()) {
+            self.set(format!("{prefix}validation-accuracy"), percent(v));
+        }
+        if let Some(n) = t.get("validation_size").and_then(|v| v.as_u64()) {
+            self.set(format!("{prefix}validation-size"), grouped(n as usize));
+        }
     }
 
     /// Another sample model's numbers under `name-…`: its parameters, the parameters of each
@@ -165,31 +175,41 @@ impl Facts {
         original_class: usize,
         results: &[ShiftResult],
     ) {
+        let prefix = match mode {
+            Some(m) => format!("sweep-{}-", mode_name(m)),
+            None => "sweep-".into(),
+        };
+        self.add_sweep_under(&prefix, model, original_class, results);
+    }
+
+    /// A translation sweep's summary under `PREFIX…`: `PREFIXshifts`, `PREFIXchanged` and
+    /// `PREFIXSTAGE-mean` for the input and every layer of `model`.
+    pub fn add_sweep_under(
+        &mut self,
+        prefix: &str,
+        model: &Model,
+        original_class: usize,
+        results: &[ShiftResult],
+    ) {
         if results.is_empty() {
             return;
         }
-        let prefixes: Vec<String> = match mode {
-            Some(m) => vec![format!("sweep-{}-", mode_name(m))],
-            None => vec!["sweep-".into()],
-        };
         let n = results.len() as f64;
         let changed = results
             .iter()
             .filter(|r| r.predicted != original_class)
             .count() as f64;
-        for p in &prefixes {
-            self.set(format!("{p}shifts"), results.len().to_string());
-            self.set(format!("{p}changed"), percent(changed / n));
-            let names = std::iter::once("input").chain(model.layers().iter().map(|l| &*l.name));
-            for (i, name) in names.enumerate() {
-                let mean = results
-                    .iter()
-                    .filter_map(|r| r.stages.get(i))
-                    .map(|s| s.same_position as f64)
-                    .sum::<f64>()
-                    / n;
-                self.set(format!("{p}{name}-mean"), percent(mean));
-            }
+        self.set(format!("{prefix}shifts"), results.len().to_string());
+        self.set(format!("{prefix}changed"), percent(changed / n));
+        let names = std::iter::once("input").chain(model.layers().iter().map(|l| &*l.name));
+        for (i, name) in names.enumerate() {
+            let mean = results
+                .iter()
+                .filter_map(|r| r.stages.get(i))
+                .map(|s| s.same_position as f64)
+                .sum::<f64>()
+                / n;
+            self.set(format!("{prefix}{name}-mean"), percent(mean));
         }
     }
 
@@ -277,5 +297,11 @@ mod tests {
         assert_eq!(facts.get("m-test-accuracy-margin"), Some("2.0"));
         assert_eq!(facts.get("m-train-size"), Some("500"));
         assert_eq!(facts.get("m-conv1-params"), Some("80"));
+        assert_eq!(facts.get("m-weight-decay"), None);
+        model.info.training["weight_decay"] = serde_json::json!(0.001f32);
+        model.info.training["validation_accuracy"] = serde_json::json!(0.973);
+        facts.add_model("m", &model);
+        assert_eq!(facts.get("m-weight-decay"), Some("0.001"));
+        assert_eq!(facts.get("m-validation-accuracy"), Some("97.3"));
     }
 }

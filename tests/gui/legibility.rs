@@ -258,12 +258,15 @@ macro_rules! per_model {
 
 // One pair of tests per sample model, so that they run side by side.
 per_model! {
+    digits_avg_shift_is_legible digits_avg_shift_fits_a_laptop = "digits-avg-shift";
     digits_avg_is_legible digits_avg_fits_a_laptop = "digits-avg";
     digits_gap_is_legible digits_gap_fits_a_laptop = "digits-gap";
+    digits_max_shift_is_legible digits_max_shift_fits_a_laptop = "digits-max-shift";
     digits_max_is_legible digits_max_fits_a_laptop = "digits-max";
     digits_nopool_is_legible digits_nopool_fits_a_laptop = "digits-nopool";
     edges_is_legible edges_fits_a_laptop = "edges";
     fc_dropout_is_legible fc_dropout_fits_a_laptop = "fc-dropout";
+    fc_l2_is_legible fc_l2_fits_a_laptop = "fc-l2";
     fc_overfit_is_legible fc_overfit_fits_a_laptop = "fc-overfit";
     shapes_avg_is_legible shapes_avg_fits_a_laptop = "shapes-avg";
     shapes_max_is_legible shapes_max_fits_a_laptop = "shapes-max";

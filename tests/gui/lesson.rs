@@ -125,11 +125,55 @@ fn check_step(h: &Harness<'static, ConvscopeApp>, lesson: &Lesson, index: usize,
     if let Some(label) = ex.prediction_label() {
         assert_eq!(facts.get("prediction"), Some(label.as_str()), "{at}");
     }
+    if setup.sweep.is_some() {
+        compared_sweeps_are_the_engines(app, &setup.compare, &facts, &at);
+    }
     claims_hold(&setup.id, &facts, &at);
     // The panel shows the step's title and its first paragraph, numbers filled in.
     let first = text.text.split('\n').next().unwrap();
     h.get_by_label(&title);
     h.get_by_label(first);
+}
+
+/// Each compared model's sweep numbers are what the engine gives for that model on the same
+/// input over the same shifts, in the mode it was trained with.
+fn compared_sweeps_are_the_engines(
+    app: &ConvscopeApp,
+    compare: &[String],
+    facts: &convscope::lesson::Facts,
+    at: &str,
+) {
+    let data = app.lab.sweep.as_ref().expect("the step's sweep is done");
+    let shifts: Vec<(i32, i32)> = data.runs[0].results.iter().map(|r| (r.dx, r.dy)).collect();
+    for name in compare {
+        let model = convscope::io::load_model(&sample_models().join(format!("{name}.json")))
+            .expect("a sample model");
+        let options = convscope::engine::RunOptions {
+            pool_mode: convscope::app::state::trained_pool_mode(&model),
+            dropout: None,
+        };
+        let results = convscope::analysis::sweep(
+            &model,
+            &app.explorer.pixels,
+            &shifts,
+            data.fill,
+            &options,
+            &|| true,
+        )
+        .expect("sweeps");
+        let original = results
+            .iter()
+            .find(|r| (r.dx, r.dy) == (0, 0))
+            .expect("the unshifted input")
+            .predicted;
+        let changed = results.iter().filter(|r| r.predicted != original).count();
+        let want = convscope::lesson::facts::percent(changed as f64 / results.len() as f64);
+        assert_eq!(
+            facts.get(&format!("{name}-sweep-changed")),
+            Some(want.as_str()),
+            "{at}: {name}"
+        );
+    }
 }
 
 /// What a step's words claim about its numbers holds for the numbers the app computed (so a
@@ -159,6 +203,15 @@ fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
                 "{at}"
             );
             assert!(num("sweep-max-pool2-mean") < 100.0, "{at}");
+            // The twins trained on shifted digits change their answer less often on the same
+            // shifts ("the rest was learned from the data").
+            for mode in ["max", "avg"] {
+                assert!(
+                    num(&format!("digits-{mode}-shift-sweep-changed"))
+                        < num(&format!("sweep-{mode}-changed")),
+                    "{at}: {mode}"
+                );
+            }
         }
         "noise" => {
             // The noise changed the input, and from pool1 on the average twin stays closer

@@ -236,12 +236,15 @@ macro_rules! monkey_tests {
 
 // One test per sample model, so they run side by side.
 monkey_tests! {
+    monkey_digits_avg_shift => "digits-avg-shift", 1011;
     monkey_digits_avg => "digits-avg", 1000;
     monkey_digits_gap => "digits-gap", 1001;
+    monkey_digits_max_shift => "digits-max-shift", 1012;
     monkey_digits_max => "digits-max", 1002;
     monkey_digits_nopool => "digits-nopool", 1003;
     monkey_edges => "edges", 1004;
     monkey_fc_dropout => "fc-dropout", 1005;
+    monkey_fc_l2 => "fc-l2", 1013;
     monkey_fc_overfit => "fc-overfit", 1006;
     monkey_shapes_avg => "shapes-avg", 1007;
     monkey_shapes_max => "shapes-max", 1008;

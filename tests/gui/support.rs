@@ -6,13 +6,16 @@ use std::path::PathBuf;
 /// Every model in `sample_models/`, by file stem, in file-name order. The monkey and the
 /// legibility tests run one test per model so that they go side by side; each checks that it
 /// covers exactly this list, and this list is checked against the folder.
-pub const SAMPLE_MODELS: [&str; 11] = [
+pub const SAMPLE_MODELS: [&str; 14] = [
+    "digits-avg-shift",
     "digits-avg",
     "digits-gap",
+    "digits-max-shift",
     "digits-max",
     "digits-nopool",
     "edges",
     "fc-dropout",
+    "fc-l2",
     "fc-overfit",
     "shapes-avg",
     "shapes-max",
