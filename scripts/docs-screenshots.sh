@@ -52,6 +52,7 @@ pgdn() { local s=(); for _ in $(seq "$1"); do s+=(--key Next --wait 1); done; ec
 for lang in en zh; do
   shot docs/screenshot-lesson-downsample-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 2)
   shot docs/screenshot-lesson-noise-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 6)
+  shot docs/screenshot-lesson-shift-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 8) --wait 3
   shot docs/screenshot-lesson-overfit-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 11)
 done
 shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 3)

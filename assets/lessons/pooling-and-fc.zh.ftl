@@ -34,7 +34,7 @@ noise-title = 平均池化能把噪声抹平吗？
 noise =
     同一个 7，加上椒盐噪声：比例为 { $noise-level } 的像素被置为黑或白（种子 { $noise-seed }；左边的“噪声”控件会得到同一张图，convscope inspect --noise 也一样）。digits-max 把它读成 { $prediction }（{ $confidence }%；无噪声时为 { $clean-prediction }，{ $clean-confidence }%）。各层与无噪声时的相似度：输入 { $noise-input-similarity }%，pool1 { $noise-pool1-similarity }%，pool2 { $noise-pool2-similarity }%，fc { $noise-fc-similarity }%。
     它的孪生网络 digits-avg 用平均池化训练，在同一张加噪图上读成 { $digits-avg-prediction }（{ $digits-avg-confidence }%；无噪声时为 { $digits-avg-clean-prediction }，{ $digits-avg-clean-confidence }%）：pool1 { $digits-avg-noise-pool1-similarity }%，pool2 { $digits-avg-noise-pool2-similarity }%，fc { $digits-avg-noise-fc-similarity }%。两者得到的是同一个加噪输入；从 pool1 起，平均池化的网络更接近它在无噪声时算出的结果。
-    单独一张图可能两种结果都有：换一个种子，或者试试 digit_1，那里最大池化的网络保住了答案，平均池化的网络却丢了。在留出的测试数字上，convscope robustness 发现：在我们试过的每个强度下（高斯和椒盐），平均池化训练的网络在准确率和从 pool1 起的相似度上都领先（数字见 README 的噪声表）：平均会抹平孤立的噪声像素，而最大值会把它传下去。
+    单独一张图只是一次抽样：换一个种子或换一个数字，数一数两个网络各有几次保住了答案（有些种子下两者都会读错）。在留出的测试数字上，convscope robustness 发现：在我们试过的每个强度下（高斯和椒盐），平均池化训练的网络在准确率和从 pool1 起的相似度上都领先（数字见 README 的噪声表）：平均会抹平孤立的噪声像素，而最大值会把它传下去。
 
 images-speech-title = 图像用最大池化，语音用平均池化？
 images-speech =
@@ -45,7 +45,7 @@ shift-title = 池化能容忍小的平移，但不是不变性
 shift =
     平移实验室把数字 3 一个像素一个像素地横向移动，并把每一层与未平移时比较（相同位置的余弦相似度）。在 { $sweep-shifts } 次平移中，使用最大池化：输入保持 { $sweep-max-input-mean }% 的相似度，conv1 { $sweep-max-conv1-mean }%，pool1 { $sweep-max-pool1-mean }%，pool2 { $sweep-max-pool2-mean }%，答案在 { $sweep-max-changed }% 的平移下改变。使用平均池化：pool2 { $sweep-avg-pool2-mean }%，答案改变的比例为 { $sweep-avg-changed }%。
     池化让后面的层比输入变化得少，但不是不变：是容忍，不是不变性。
-    容忍大多来自哪里：digits-max-shift 和 digits-avg-shift 是同样的两个网络，但训练时每个数字被随机平移最多 2 个像素。对这个 3 做同样的平移，它们的答案分别在 { $digits-max-shift-sweep-changed }%（最大池化）和 { $digits-avg-shift-sweep-changed }%（平均池化）的平移下改变，pool2 分别保持 { $digits-max-shift-sweep-pool2-mean }% 和 { $digits-avg-shift-sweep-pool2-mean }% 的相似度。池化相同，数据不同：其余的容忍是从数据中学到的。（`convscope consistency` 会在所有测试数字上测量这一点。）
+    容忍大多来自哪里：digits-max-shift 和 digits-avg-shift 就是 digits-max 和 digits-avg，只是训练时每个数字被随机平移最多 2 个像素。对这个 3 做同样的平移，它们的答案分别在 { $digits-max-shift-sweep-changed }% 和 { $digits-avg-shift-sweep-changed }% 的平移下改变，而 digits-max 为 { $sweep-max-changed }%，digits-avg 为 { $digits-avg-sweep-changed }%。它们池化后的特征图移动得和以前差不多（pool2 保持 { $digits-max-shift-sweep-pool2-mean }% 和 { $digits-avg-shift-sweep-pool2-mean }%，以前是 { $sweep-max-pool2-mean }% 和 { $digits-avg-sweep-pool2-mean }%），但 fc 保持 { $digits-max-shift-sweep-fc-mean }% 和 { $digits-avg-shift-sweep-fc-mean }%，以前是 { $sweep-max-fc-mean }% 和 { $digits-avg-sweep-fc-mean }%。池化相同，数据不同：是全连接层学会了给移动后的数字同样的答案。（`convscope consistency` 会在所有测试数字上测量这一点。）
 
 flatten-title = 展平，然后每个输入连到每个权重
 flatten =

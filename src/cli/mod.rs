@@ -189,6 +189,7 @@ mod tests {
     const RANGES: &[(&str, &str, i64, i64)] = &[
         ("bench", "iters", 1, 100_000),
         ("train", "train-limit", 1, 1_000_000),
+        ("train", "validation", 1, 1_000_000),
         ("train", "epochs", 1, 10_000),
         ("train", "batch", 1, 4096),
         ("train", "augment-shift", 0, 16),
