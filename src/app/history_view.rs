@@ -332,6 +332,26 @@ mod tests {
     }
 
     #[test]
+    fn a_validation_run_plots_its_held_out_curve_as_validation_accuracy() {
+        let t = json!({"validation_size": 1000, "history": [
+            {"epoch": 1, "train_accuracy": 0.5, "validation_accuracy": 0.45},
+        ]});
+        let c = Curves::of(&t);
+        assert!(c.validation);
+        assert_eq!(c.test_accuracy, vec![[1.0, 0.45]]);
+        assert_eq!(
+            c.held_out_name(*super::super::i18n::EN),
+            "validation accuracy"
+        );
+        let plain = Curves::of(&json!({"history": [{"epoch": 1, "test_accuracy": 0.4}]}));
+        assert!(!plain.validation);
+        assert_eq!(
+            plain.held_out_name(*super::super::i18n::EN),
+            "test accuracy"
+        );
+    }
+
+    #[test]
     fn the_zoomed_range_leaves_out_the_first_tenth_of_the_epochs() {
         // 20 epochs: training climbs from 0.2 to 1.0 by epoch 3, test settles at 0.9.
         let rows: Vec<_> = (1..=20)

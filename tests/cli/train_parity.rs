@@ -240,7 +240,7 @@ fn a_validation_split_is_held_out_and_measured_each_epoch() {
     // A split as big as the training set is refused, naming the sizes.
     let out = Command::new(env!("CARGO_BIN_EXE_convscope"))
         .arg("train")
-        .args(&common)
+        .args(common)
         .args(["--validation", "8000", "--out"])
         .arg(dir.join("none.json"))
         .output()
