@@ -11,5 +11,5 @@ pub mod sweep;
 pub use stride::{Receptive, receptive_fields};
 pub use sweep::{
     ShiftResult, StageChange, SweepAxis, argmax, mean_by_distance, probabilities, shift_grid,
-    shifts, sweep, trace,
+    shifts, sweep, trace, unshifted_class,
 };

@@ -59,6 +59,15 @@ pub struct ShiftResult {
     pub original_class_probability: f32,
 }
 
+/// The class a sweep's unshifted input got (the one at shift (0, 0)), or 0 when the sweep
+/// left that shift out.
+pub fn unshifted_class(results: &[ShiftResult]) -> usize {
+    results
+        .iter()
+        .find(|r| r.dx == 0 && r.dy == 0)
+        .map_or(0, |r| r.predicted)
+}
+
 /// The cumulative stride of each stage, the input first.
 pub fn stage_strides(model: &Model) -> Vec<(usize, usize)> {
     std::iter::once(Receptive::INPUT)

@@ -280,10 +280,7 @@ impl Lab {
                     };
                     let results = sweep(&model, &pixels, &list, fill, &options, &tick)
                         .map_err(|e| e.to_string())?;
-                    let original_class = results
-                        .iter()
-                        .find(|r| r.dx == 0 && r.dy == 0)
-                        .map_or(0, |r| r.predicted);
+                    let original_class = crate::analysis::unshifted_class(&results);
                     runs.push(SweepRun {
                         mode,
                         results,

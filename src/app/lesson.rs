@@ -264,11 +264,7 @@ impl ConvscopeApp {
             None => return self.lesson.compared.clone(),
         };
         let mut facts = Facts::of_run(&ex.net, input, layers, prediction);
-        for name in self.lesson.compared.names() {
-            if let Some(v) = self.lesson.compared.get(name) {
-                facts.set(name, v);
-            }
-        }
+        facts.extend_from(&self.lesson.compared);
         if let Some(noise) = ex.noise.noise() {
             facts.set("noise-level", format!("{}", noise.level));
             facts.set("noise-seed", ex.noise.seed.to_string());
@@ -279,11 +275,7 @@ impl ConvscopeApp {
                 *cache = Some((ex.generation, self.compared_noise_runs()));
             }
             if let Some((_, runs)) = cache.as_ref() {
-                for name in runs.names() {
-                    if let Some(v) = runs.get(name) {
-                        facts.set(name, v);
-                    }
-                }
+                facts.extend_from(runs);
             }
         }
         let step_sweeps = self
@@ -318,11 +310,7 @@ impl ConvscopeApp {
                     *cache = Some((ex.generation, self.compared_sweeps(&shifts, data.fill)));
                 }
                 if let Some((_, runs)) = cache.as_ref() {
-                    for name in runs.names() {
-                        if let Some(v) = runs.get(name) {
-                            facts.set(name, v);
-                        }
-                    }
+                    facts.extend_from(runs);
                 }
             }
             _ if step_sweeps => {
@@ -361,10 +349,7 @@ impl ConvscopeApp {
             else {
                 continue;
             };
-            let original_class = results
-                .iter()
-                .find(|r| r.dx == 0 && r.dy == 0)
-                .map_or(0, |r| r.predicted);
+            let original_class = crate::analysis::unshifted_class(&results);
             facts.add_sweep_under(&format!("{name}-sweep-"), model, original_class, &results);
         }
         facts

@@ -49,8 +49,10 @@ impl Facts {
         self.values.insert(name.into(), value.into());
     }
 
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
+    /// Adds (or replaces with) every value of `other`.
+    pub fn extend_from(&mut self, other: &Facts) {
+        self.values
+            .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
 
     /// The open model and what it just computed: `trace` holds one tensor per layer (the
