@@ -159,6 +159,11 @@ pub(crate) fn im2col_into(
                     let out_line = &mut row_dst[oy * ow..(oy + 1) * ow];
                     out_line[..ox_lo].fill(0.0);
                     out_line[ox_hi..].fill(0.0);
+                    if ox_lo == ox_hi {
+                        // This tap sits in the padding for the whole row (padding wider
+                        // than the input): nothing to copy, and `ix0` would be negative.
+                        continue;
+                    }
                     if sw == 1 {
                         let ix0 = ox_lo + kx - pw;
                         out_line[ox_lo..ox_hi].copy_from_slice(&line[ix0..ix0 + (ox_hi - ox_lo)]);
@@ -360,6 +365,25 @@ pub(crate) mod tests {
             conv1.forward(input.view()),
             array![[[4.0, 6.0, 4.0], [6.0, 9.0, 6.0], [4.0, 6.0, 4.0]]]
         );
+    }
+
+    #[test]
+    fn a_tap_that_only_ever_reads_padding_unfolds_to_zeros() {
+        // Left padding 2, a 3-wide kernel dilated by 2, a 3-wide input: the first tap sits
+        // in the padding for every output, so its row of columns is all zero (this once
+        // panicked computing the row's negative start).
+        let window = Window {
+            kernel: (1, 3),
+            dilation: (1, 2),
+            padding: (0, 2),
+            padding_end: Some((0, 0)),
+            ..Default::default()
+        };
+        let x = array![[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]];
+        let (oh, ow) = window.output_size(3, 3);
+        assert_eq!((oh, ow), (3, 1));
+        let cols = im2col(x.view(), &window, (3, 1));
+        assert_eq!(cols, array![[0.0, 0.0, 0.0], [1.0, 4.0, 7.0], [3.0, 6.0, 9.0]]);
     }
 
     #[test]
