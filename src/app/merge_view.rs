@@ -3,7 +3,7 @@
 
 use super::Panels;
 use super::i18n::fill;
-use super::maps_ui::{GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title};
+use super::maps_ui::{GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title};
 use super::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
 use crate::engine::{Merge, Tensor};
 use egui::Vec2;
@@ -37,7 +37,7 @@ pub(crate) fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: M
                 continue;
             };
             let (c, h, w) = as_maps(t).dim();
-            let (cols, cell) = fit_grid(room, c, (h, w), 8.0);
+            let (cols, cell) = fit_inside(room, c, (h, w));
             ui.vertical(|ui| {
                 ui.set_max_width(room.x);
                 let title = if s == stage {
@@ -64,6 +64,18 @@ pub(crate) fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: M
     } else {
         ui.label(p.s.merge_hover_hint);
     }
+}
+
+/// As [`fit_grid`], but a grid that would not fit at one point per cell (64 maps of 56x56 in
+/// a third of the window) gets smaller cells instead of spilling over its neighbour.
+fn fit_inside(room: Vec2, count: usize, (h, w): (usize, usize)) -> (usize, f32) {
+    let (cols, cell) = fit_grid(room, count, (h, w), 8.0);
+    let rows = count.max(1).div_ceil(cols.max(1)) as f32;
+    let c = cols as f32;
+    let width = c * w as f32 * cell + (c - 1.0) * GAP;
+    let height = rows * h as f32 * cell + (rows - 1.0) * GAP;
+    let shrink = (room.x / width).min(room.y / height).min(1.0);
+    (cols, cell * shrink.max(0.05))
 }
 
 /// "One cell (channel c, row y, column x): a + b = s" for an add (a × b for a mul); `None` for

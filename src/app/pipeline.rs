@@ -100,9 +100,13 @@ fn arrow(ui: &egui::Ui, from: Rect, to: Rect) {
 }
 
 fn stage_text(p: &Panels, stage: usize) -> CardText {
-    let (name, kind, params) = match p.ex.stage_layer(stage) {
-        Some(l) => (l.name.clone(), p.s.layer_type(&l.kind), l.parameter_count()),
-        None => (p.s.input_stage.to_string(), "", 0),
+    let (name, kind, params, tip) = match p.ex.stage_layer(stage) {
+        Some(l) => {
+            let short = short_name(&l.name);
+            let tip = (short != l.name).then(|| l.name.clone());
+            (short.to_string(), p.s.layer_type(&l.kind), l.parameter_count(), tip)
+        }
+        None => (p.s.input_stage.to_string(), "", 0, None),
     };
     CardText {
         name,
@@ -110,7 +114,19 @@ fn stage_text(p: &Panels, stage: usize) -> CardText {
         params,
         selected: p.ex.stage == stage,
         block: None,
-        tip: None,
+        tip,
+    }
+}
+
+/// A card's name: an exporter's module path (`/layer1/layer1.0/relu_1/Relu`) shortened to its
+/// last module (`relu_1`; the layer's type is on the card's next line, the whole name in its
+/// tooltip and the stage's heading).
+fn short_name(name: &str) -> &str {
+    let mut parts = name.rsplit('/').filter(|p| !p.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some(_), Some(module)) => module,
+        (Some(only), None) => only,
+        _ => name,
     }
 }
 
@@ -172,7 +188,9 @@ fn open_block_ui(
                 ui.spacing_mut().item_spacing.x = ARROW_GAP;
                 for &stage in &stages {
                     let mut text = stage_text(p, stage);
-                    text.name = inside_name(&text.name, &block.name).to_string();
+                    if let Some(layer) = p.ex.stage_layer(stage) {
+                        text.name = short_name(inside_name(&layer.name, &block.name)).to_string();
+                    }
                     let r = card_ui(ui, p, stage, width, text);
                     rects[stage] = Some(r);
                     cards_bottom = cards_bottom.max(r.bottom());
