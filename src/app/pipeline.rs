@@ -19,6 +19,8 @@ const THUMB: f32 = 40.0;
 const ARROW_GAP: f32 = 12.0;
 /// A card's frame: inner margin and stroke on each side.
 const CARD_MARGIN: f32 = 4.0;
+/// How far below a card's top the arrows run.
+const ARROW_DROP: f32 = 22.0;
 /// Below an open block's cards: the room of one skip arc.
 const LANE: f32 = 6.0;
 const MAX_LANES: usize = 4;
@@ -93,8 +95,10 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
 
 /// A small arrow in the gap between two cards.
 fn arrow(ui: &egui::Ui, from: Rect, to: Rect) {
-    let a = egui::pos2(from.right() + 2.0, from.center().y);
-    let b = egui::pos2(to.left() - 2.0, to.center().y);
+    // Level with the names, whatever each card's height (wrapped names make them differ).
+    let y = from.top().max(to.top()) + ARROW_DROP;
+    let a = egui::pos2(from.right() + 2.0, y);
+    let b = egui::pos2(to.left() - 2.0, y);
     let stroke = Stroke::new(1.5, ui.visuals().text_color());
     ui.painter().arrow(a, b - a, stroke);
 }
