@@ -78,7 +78,9 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
                         rects[merge] = Some(r);
                         (r, r)
                     }
-                    Item::Block { index, open: true } => open_block_ui(ui, p, index, width, &mut rects),
+                    Item::Block { index, open: true } => {
+                        open_block_ui(ui, p, index, width, &mut rects)
+                    }
                 };
                 if let Some(prev) = previous {
                     arrow(ui, prev, first);
@@ -108,7 +110,12 @@ fn stage_text(p: &Panels, stage: usize) -> CardText {
         Some(l) => {
             let short = short_name(&l.name);
             let tip = (short != l.name).then(|| l.name.clone());
-            (short.to_string(), p.s.layer_type(&l.kind), l.parameter_count(), tip)
+            (
+                short.to_string(),
+                p.s.layer_type(&l.kind),
+                l.parameter_count(),
+                tip,
+            )
         }
         None => (p.s.input_stage.to_string(), "", 0, None),
     };
@@ -224,7 +231,10 @@ fn open_block_ui(
             skip_arc(ui, a, b, y);
         }
     }
-    let first = stages.first().and_then(|&s| rects[s]).unwrap_or(Rect::NOTHING);
+    let first = stages
+        .first()
+        .and_then(|&s| rects[s])
+        .unwrap_or(Rect::NOTHING);
     let last = stages.last().and_then(|&s| rects[s]).unwrap_or(first);
     (first, last)
 }
@@ -312,7 +322,11 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
     // has its own action on a block's card).
     let mut body = response.rect;
     body.min.y = body.min.y.max(name_bottom);
-    let card = ui.interact(body, ui.make_persistent_id(("stage-card", stage)), Sense::click());
+    let card = ui.interact(
+        body,
+        ui.make_persistent_id(("stage-card", stage)),
+        Sense::click(),
+    );
     if card.clicked() {
         p.commands.push(Command::SelectStage(stage));
     }

@@ -13,7 +13,10 @@ pub const SKIP_COLOR: egui::Color32 = egui::Color32::from_rgb(235, 140, 40);
 pub enum Item {
     Stage(usize),
     /// A block: its index in [`StripState::blocks`] and whether it is open.
-    Block { index: usize, open: bool },
+    Block {
+        index: usize,
+        open: bool,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -175,13 +175,13 @@ mod tests {
     fn two_residual_blocks_in_a_row_are_two_blocks() {
         // The first add's output is the second block's fork (no activation between).
         let sources = vec![
-            vec![Input],               // 0 conv (stage 1)
-            vec![Layer(0)],            // 1 conv (stage 2)
-            vec![Layer(0), Layer(1)],  // 2 add (stage 3)
-            vec![Layer(2)],            // 3 conv (stage 4)
-            vec![Layer(3)],            // 4 relu (stage 5)
-            vec![Layer(2), Layer(4)],  // 5 add (stage 6)
-            vec![Layer(5)],            // 6 pool (stage 7)
+            vec![Input],              // 0 conv (stage 1)
+            vec![Layer(0)],           // 1 conv (stage 2)
+            vec![Layer(0), Layer(1)], // 2 add (stage 3)
+            vec![Layer(2)],           // 3 conv (stage 4)
+            vec![Layer(3)],           // 4 relu (stage 5)
+            vec![Layer(2), Layer(4)], // 5 add (stage 6)
+            vec![Layer(5)],           // 6 pool (stage 7)
         ];
         assert_eq!(
             blocks(&sources, &names(7)),

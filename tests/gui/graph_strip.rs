@@ -58,7 +58,8 @@ fn skip_arcs(h: &Harness<'static, ConvscopeApp>) -> Vec<(egui::Pos2, egui::Pos2)
         match shape {
             egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, out)),
             egui::Shape::Path(path)
-                if path.points.len() == 4 && path.stroke.color == egui::epaint::ColorMode::Solid(SKIP_COLOR) =>
+                if path.points.len() == 4
+                    && path.stroke.color == egui::epaint::ColorMode::Solid(SKIP_COLOR) =>
             {
                 out.push((path.points[0], path.points[3]));
             }
@@ -82,14 +83,29 @@ fn a_residual_block_opens_to_its_stages_with_the_skip_drawn_beside_them() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
     assert_eq!(h.state().model_name(), "resnet-small-ts");
-    let names: Vec<String> = h.state().view.strip.blocks.iter().map(|b| b.name.clone()).collect();
-    assert_eq!(names, ["l1", "l2"], "blocks found from the wiring, named from the paths");
+    let names: Vec<String> = h
+        .state()
+        .view
+        .strip
+        .blocks
+        .iter()
+        .map(|b| b.name.clone())
+        .collect();
+    assert_eq!(
+        names,
+        ["l1", "l2"],
+        "blocks found from the wiring, named from the paths"
+    );
     // Closed, the block is one card and no skip is drawn.
     assert!(skip_arcs(&h).is_empty());
     h.get_by_label("▶ l1").click();
     h.run();
     assert_eq!(h.state().view.strip.open, [true, false]);
-    assert_eq!(selected(&h), "/l1/c1/Conv", "opening selects the block's first stage");
+    assert_eq!(
+        selected(&h),
+        "/l1/c1/Conv",
+        "opening selects the block's first stage"
+    );
     // The arrow keys step through the open block's stages to its add.
     key(&mut h, egui::Key::ArrowRight);
     assert_eq!(selected(&h), "/l1/Relu");
@@ -106,8 +122,14 @@ fn a_residual_block_opens_to_its_stages_with_the_skip_drawn_beside_them() {
         (pool.left()..=pool.right() + 12.0).contains(&from.x),
         "{from:?} {pool:?}"
     );
-    assert!((add.left() - 12.0..=add.right() + 12.0).contains(&to.x), "{to:?} {add:?}");
-    assert!(to.y > add.bottom(), "the arc comes up into the add's card from below");
+    assert!(
+        (add.left() - 12.0..=add.right() + 12.0).contains(&to.x),
+        "{to:?} {add:?}"
+    );
+    assert!(
+        to.y > add.bottom(),
+        "the arc comes up into the add's card from below"
+    );
     // The add's view: both inputs and the result.
     let texts: Vec<String> = painted_texts(&h).into_iter().map(|t| t.text).collect();
     assert!(
@@ -123,7 +145,11 @@ fn a_residual_block_opens_to_its_stages_with_the_skip_drawn_beside_them() {
     key(&mut h, egui::Key::ArrowRight);
     assert_eq!(selected(&h), "/l1/Relu_1");
     key(&mut h, egui::Key::ArrowRight);
-    assert_eq!(selected(&h), "/l2/Add", "a closed block is one step: its output");
+    assert_eq!(
+        selected(&h),
+        "/l2/Add",
+        "a closed block is one step: its output"
+    );
 }
 
 /// The second block has a 1x1 conv on its skip: two arcs (the fork into the conv on the skip,
@@ -147,8 +173,20 @@ fn a_downsample_block_draws_both_branches_and_exports_its_stages() {
         let img = image::open(&out).expect("a PNG").to_rgba8();
         assert!(img.width() > 10 && img.height() > 10, "{stage}");
     }
-    // The conv on the skip reads the block's input, not the stage listed before it.
+    // The pooling switch reaches the graph's pooling layer, and what reads it downstream.
+    let pool = h.state().explorer.stage_named("/pool/MaxPool").unwrap();
+    let add = h.state().explorer.stage_named("/l1/Add").unwrap();
+    let before = (
+        h.state().explorer.trace[pool].values(),
+        h.state().explorer.trace[add].values(),
+    );
+    h.state_mut()
+        .apply(&ctx, Command::SetPool(convscope::engine::PoolMode::Avg));
+    h.run();
     let ex = &h.state().explorer;
+    assert_ne!(ex.trace[pool].values(), before.0);
+    assert_ne!(ex.trace[add].values(), before.1);
+    // The conv on the skip reads the block's input, not the stage listed before it.
     let down = ex.stage_named("/l2/down/down.0/Conv").unwrap();
     assert_eq!(ex.before_stage(down), ex.stage_named("/l1/Relu_1").unwrap());
 }
