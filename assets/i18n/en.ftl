@@ -130,6 +130,14 @@ merge_add_tip = Add sums its inputs value by value: a residual connection adds a
 merge_concat_tip = Concat stacks the maps of its inputs one after another: the output has the channels of all of them (the branches of a Fire or Inception module side by side).
 merge_mul_tip = Mul multiplies the maps by one weight per channel (squeeze-and-excitation): the network turns each channel up or down from what the whole picture holds.
 merge_reads = Reads: { $v1 }
+merge_add_cell = One cell (channel { $v1 }, row { $v2 }, column { $v3 }): { $v4 } = { $v5 }
+merge_hover_hint = Point at a cell to see how it is made from the inputs.
+block_kind = { $v1 } block · { $v2 } stages
+block_open_tip = A block: branches that leave one stage and meet again at its { $v1 }. Click the name (or press ↓) to open it and see the stages inside.
+block_close_tip = Close the block: one card again (↑).
+block_skip_tip = The curved arrows below the cards are the connections that skip stages: what a stage reads when it is not the card just before it.
+key_open_block = open the block of the selected card
+key_close_block = close the open block around the selected stage
 adaptive_pool_tip = Adaptive pooling splits each map into a fixed grid of windows (overlapping where the size does not divide) and pools each window, whatever the input size.
 batch_norm_tip = Batch normalisation shifts and scales each channel by statistics learnt in training, then by a learnt gamma and beta: the channels come out on a similar scale.
 flatten_tip = Flatten lays the maps out as one long vector, channel by channel, row by row (C, H, W order).

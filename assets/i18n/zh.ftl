@@ -130,6 +130,14 @@ merge_add_tip = 相加（Add）把各个输入逐个数值相加：残差连接�
 merge_concat_tip = 拼接（Concat）把各个输入的特征图依次叠在一起：输出包含所有输入的通道（Fire 或 Inception 模块的各个分支并排放置）。
 merge_mul_tip = 相乘（Mul）把特征图乘以每个通道一个权重（挤压-激励）：网络根据整张图片的内容调高或调低每个通道。
 merge_reads = 输入：{ $v1 }
+merge_add_cell = 一个单元（通道 { $v1 }，行 { $v2 }，列 { $v3 }）：{ $v4 } = { $v5 }
+merge_hover_hint = 把指针移到某个单元上，查看它如何由各个输入得到。
+block_kind = { $v1 } 模块 · { $v2 } 个阶段
+block_open_tip = 一个模块：从同一阶段分出的几条分支，在其 { $v1 } 处重新汇合。点击名称（或按 ↓）展开，查看其中的各个阶段。
+block_close_tip = 收起模块：重新显示为一张卡片（↑）。
+block_skip_tip = 卡片下方的弧形箭头是跳过若干阶段的连接：某阶段读取的不是紧挨在它前面的那张卡片时，就这样画出。
+key_open_block = 展开所选卡片的模块
+key_close_block = 收起所选阶段所在的已展开模块
 adaptive_pool_tip = 自适应池化把每张特征图分成固定数目的窗口（尺寸不能整除时窗口会重叠），再对每个窗口池化，与输入尺寸无关。
 batch_norm_tip = 批归一化用训练时学到的统计量平移并缩放每个通道，再乘以学到的 gamma、加上 beta：各通道输出的尺度相近。
 flatten_tip = 展平把特征图排成一个长向量：逐通道、逐行（C、H、W 顺序）。

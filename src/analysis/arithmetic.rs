@@ -4,7 +4,7 @@
 //! contributions. The GUI shows these numbers; tests check that `sum + bias` is the engine's
 //! output. Also the geometry that links a cell to the cells it came from and the ones it feeds.
 
-use crate::engine::{Conv2d, Dense, LayerKind, Model, Shape, Window};
+use crate::engine::{Conv2d, Dense, LayerKind, Merge, Model, Shape, Source, Window};
 use ndarray::{Array3, ArrayView3};
 
 /// One output cell of a convolution, as a sum of products.
@@ -233,8 +233,9 @@ pub struct LinkedCells {
 }
 
 /// The cells of stage `to` linked to cell `(channel, row, column)` of stage `from` when the two
-/// are neighbours (stage `s` is the output of layer `s - 1`, stage 0 the input): for
-/// `to = from + 1` the cells it feeds, for `to = from - 1` the cells it came from. `None` when
+/// are neighbours (stage `s` is the output of layer `s - 1`, stage 0 the input): when `to`'s
+/// layer reads `from` (in a chain, `to = from + 1`) the cells it feeds, when `from`'s layer reads
+/// `to` the cells it came from; across an add or a concat, the same cell. `None` when
 /// either stage is not maps, the stages are not neighbours, or the layer between them
 /// (flatten, dense) does not keep positions.
 pub fn linked_cells(
@@ -253,12 +254,47 @@ pub fn linked_cells(
     let Shape::Maps { .. } = shape(from)? else {
         return None;
     };
-    let forward = to == from + 1;
-    if !forward && to + 1 != from {
+    // Neighbours in the graph: one stage's layer reads the other (in a chain, the stage
+    // before it).
+    let reads = |reader: usize, read: usize| {
+        reader
+            .checked_sub(1)
+            .filter(|&i| i < model.layers().len())
+            .is_some_and(|i| {
+                model.sources(i).iter().any(|s| match *s {
+                    Source::Input => read == 0,
+                    Source::Layer(j) => read == j + 1,
+                })
+            })
+    };
+    let forward = reads(to, from);
+    if !forward && !reads(from, to) {
         return None;
     }
     let layer = model.layers().get(from.max(to) - 1)?;
+    let mut channel = channel;
     let (all, rect) = match &layer.kind {
+        // A merge keeps positions: an add's cell is the sum of the same cell of its inputs; a
+        // concat's channels are its inputs' channels one after another.
+        LayerKind::Merge(Merge::Add | Merge::Mul) if shape(from)? == shape(to)? => {
+            (false, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
+        }
+        LayerKind::Merge(Merge::Concat) => {
+            let merge = from.max(to);
+            let offset = concat_offset(model, merge, from.min(to))?;
+            channel = if forward {
+                channel + offset
+            } else {
+                channel.checked_sub(offset)?
+            };
+            let Shape::Maps { channels, .. } = shape(to)? else {
+                return None;
+            };
+            if channel >= channels {
+                return None;
+            }
+            (false, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
+        }
         LayerKind::Activation(_) | LayerKind::Dropout { .. } => {
             (false, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
         }
@@ -285,6 +321,29 @@ pub fn linked_cells(
             clip(y1, height),
         ),
     })
+}
+
+/// Where the channels of stage `input` start in the output of the concat at stage `merge`.
+fn concat_offset(model: &Model, merge: usize, input: usize) -> Option<usize> {
+    let mut offset = 0;
+    for s in model.sources(merge - 1) {
+        let stage = match *s {
+            Source::Input => 0,
+            Source::Layer(j) => j + 1,
+        };
+        if stage == input {
+            return Some(offset);
+        }
+        let shape = match stage {
+            0 => model.input.shape(),
+            st => *model.shapes().get(st - 1)?,
+        };
+        offset += match shape {
+            Shape::Maps { channels, .. } => channels,
+            Shape::Vector(_) => return None,
+        };
+    }
+    None
 }
 
 fn window_or_fed(

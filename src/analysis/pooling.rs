@@ -14,8 +14,12 @@ pub struct PoolSavings {
 }
 
 /// `None` when no dense layer follows `pool_index`, or the model without the pooling layer
-/// has no valid shapes up to it.
+/// has no valid shapes up to it, or is a graph (taking a pooling layer out of one changes what
+/// its merges read, so there is no one answer).
 pub fn dense_weights_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
+    if !model.is_chain() {
+        return None;
+    }
     let layers = model.layers();
     if !matches!(layers.get(pool_index)?.kind, LayerKind::Pool2d(_)) {
         return None;

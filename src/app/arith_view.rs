@@ -190,7 +190,8 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     let s = p.s;
     header_ui(ui, p, true);
     let ex = p.ex;
-    let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
+    let from = ex.before_stage(stage);
+    let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
     let Some(cell) = p.view.arith.cell_in(after) else {
@@ -310,7 +311,7 @@ fn sliding_ui(
     let shared = p.view.shared_scale;
     let side = 110.0;
     ui.horizontal(|ui| {
-        for (st, c) in [(stage - 1, ic), (stage, ch)] {
+        for (st, c) in [(p.ex.before_stage(stage), ic), (stage, ch)] {
             let Some(tex) = map_texture(ui, p, st, c, shared) else {
                 continue;
             };
@@ -357,7 +358,8 @@ fn dense_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense
     let s = p.s;
     header_ui(ui, p, false);
     let ex = p.ex;
-    let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
+    let from = ex.before_stage(stage);
+    let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
     let out = after.values();

@@ -18,6 +18,12 @@ pub enum Command {
     /// The last stage (the output); the first is `SelectStage(0)`.
     LastStage,
     SelectStage(usize),
+    /// Opens or closes the strip's block with this index (see `strip::StripState`).
+    ToggleBlock(usize),
+    /// Opens the closed block whose card is selected (key ↓).
+    OpenBlock,
+    /// Closes the open block around the selected stage (key ↑).
+    CloseBlock,
     CyclePool,
     SetPool(PoolMode),
     SetPoolWindow(PoolWindow),
@@ -111,6 +117,8 @@ impl Command {
             (plain(Key::ArrowLeft), Command::PrevStage),
             (plain(Key::PageUp), Command::PrevStage),
             (plain(Key::Home), Command::SelectStage(0)),
+            (plain(Key::ArrowDown), Command::OpenBlock),
+            (plain(Key::ArrowUp), Command::CloseBlock),
             (plain(Key::End), Command::LastStage),
             (plain(Key::M), Command::CyclePool),
             (plain(Key::N), Command::CycleNoise),

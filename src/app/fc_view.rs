@@ -117,9 +117,7 @@ fn flattened_from(p: &Panels, stage: usize, dense: &Dense) -> Option<(usize, usi
     // not through another dense layer.
     let layers = p.ex.net.layers();
     let before = layers.get(..stage.checked_sub(1)?)?;
-    let last_maps = p.ex.trace[..stage]
-        .iter()
-        .rposition(|t| t.as_maps().is_some())?;
+    let last_maps = super::stage_view::maps_before(p, stage)?;
     if before
         .iter()
         .skip(last_maps)

@@ -45,10 +45,10 @@ fn flattened_cell(
     (c, y, x): (usize, usize, usize),
     stage: usize,
 ) -> Option<LinkedCells> {
-    if stage != from + 1 {
+    let layer = model.layers().get(stage.checked_sub(1)?)?;
+    if model.sources(stage - 1) != [crate::engine::graph::chained(from)] {
         return None;
     }
-    let layer = model.layers().get(stage - 1)?;
     if !matches!(layer.kind, LayerKind::Flatten) {
         return None;
     }

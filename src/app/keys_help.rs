@@ -13,6 +13,8 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::PrevStage => s.key_prev_stage,
         Command::SelectStage(0) => s.key_first_stage,
         Command::LastStage => s.key_last_stage,
+        Command::OpenBlock => s.key_open_block,
+        Command::CloseBlock => s.key_close_block,
         Command::CyclePool => s.key_cycle_pool,
         Command::CycleNoise => s.key_cycle_noise,
         Command::ToggleLab => s.key_toggle_lab,

@@ -23,6 +23,7 @@ mod lab_view;
 pub mod lesson;
 mod lesson_view;
 mod maps_ui;
+mod merge_view;
 pub mod model_inputs;
 mod model_open;
 mod noise_ui;
@@ -37,6 +38,7 @@ pub mod settings;
 mod stage_view;
 pub mod state;
 mod steady_ui;
+pub mod strip;
 pub mod textures;
 mod toolbar;
 pub mod train;
@@ -103,6 +105,8 @@ pub struct ViewState {
     /// drawn before the maps, links to).
     pub hover: Option<hover_link::StageCell>,
     pub hover_before: Option<hover_link::StageCell>,
+    /// The stage strip's blocks and which are open.
+    pub strip: strip::StripState,
 }
 
 impl Default for ViewState {
@@ -122,6 +126,7 @@ impl Default for ViewState {
             window_fitted: false,
             hover: None,
             hover_before: None,
+            strip: strip::StripState::default(),
         }
     }
 }
@@ -368,10 +373,38 @@ impl ConvscopeApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let ex = &mut self.explorer;
         match command {
-            Command::NextStage => ex.next_stage(),
-            Command::PrevStage => ex.prev_stage(),
+            Command::NextStage | Command::PrevStage => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let (stage, count) = (ex.stage, ex.stage_count());
+                ex.select_stage(match command {
+                    Command::NextStage => strip.next(stage, count),
+                    _ => strip.prev(stage, count),
+                });
+            }
             Command::LastStage => ex.select_stage(usize::MAX),
-            Command::SelectStage(i) => ex.select_stage(i),
+            Command::SelectStage(i) => {
+                ex.select_stage(i);
+                self.view.strip.sync(&ex.net);
+                self.view.strip.reveal(ex.stage);
+            }
+            Command::ToggleBlock(index) => {
+                self.view.strip.sync(&ex.net);
+                if let Some(stage) = self.view.strip.toggle(index) {
+                    ex.select_stage(stage);
+                }
+            }
+            Command::OpenBlock | Command::CloseBlock => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let opening = command == Command::OpenBlock;
+                if let Some(b) = strip.block_of(ex.stage)
+                    && strip.open.get(b) == Some(&!opening)
+                    && let Some(stage) = strip.toggle(b)
+                {
+                    ex.select_stage(stage);
+                }
+            }
             Command::CyclePool => ex.cycle_pool_mode(),
             Command::SetPool(mode) => ex.set_pool_mode(mode),
             Command::SetPoolWindow(w) => ex.set_pool_window(w),
@@ -619,10 +652,12 @@ impl ConvscopeApp {
         if self.view.playing {
             if now >= self.view.play_next_at {
                 let ex = &mut self.explorer;
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
                 let next = if ex.stage + 1 >= ex.stage_count() {
                     0
                 } else {
-                    ex.stage + 1
+                    strip.next(ex.stage, ex.stage_count())
                 };
                 ex.select_stage(next);
                 self.view.play_next_at = now + PLAY_SECONDS;

@@ -1,11 +1,15 @@
 //! The pipeline strip: one card per stage (name, output shape, parameters, thumbnail); click a
-//! card or use Left/Right to move. The cards narrow so that every stage stays in view.
+//! card or use Left/Right to move. The cards narrow so that every stage stays in view. In a
+//! graph, each block (see [`super::strip`]) is one card that opens to its stages, with the
+//! connections that skip stages drawn as arcs below them.
 
 use super::hover_link::{outline_cells, strip_link};
 use super::i18n::fill;
 use super::maps_ui::{full_uv, map_texture};
+use super::strip::{Item, SKIP_COLOR};
 use super::{Command, Panels};
-use egui::{Color32, Sense, Vec2};
+use crate::engine::LayerKind;
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
 /// The widest a card gets, and the narrowest before the strip scrolls.
 const CARD_WIDTH: f32 = 76.0;
@@ -15,6 +19,11 @@ const THUMB: f32 = 40.0;
 const ARROW_GAP: f32 = 12.0;
 /// A card's frame: inner margin and stroke on each side.
 const CARD_MARGIN: f32 = 4.0;
+/// How far below a card's top the arrows run.
+const ARROW_DROP: f32 = 22.0;
+/// Below an open block's cards: the room of one skip arc.
+const LANE: f32 = 6.0;
+const MAX_LANES: usize = 4;
 
 /// The width of one card's contents so that `count` cards fit `width` (the whole network is in
 /// view, however many stages it has: a 14-stage network on a 1280x800 laptop in presentation
@@ -25,110 +34,337 @@ pub(crate) fn card_width(width: f32, count: usize) -> f32 {
     per.floor().clamp(MIN_CARD_WIDTH, CARD_WIDTH)
 }
 
+/// What a card says: a stage's layer, or a closed block.
+struct CardText {
+    name: String,
+    kind: String,
+    params: usize,
+    selected: bool,
+    /// A block's card: its index, and whether it is open (the name then toggles it).
+    block: Option<(usize, bool)>,
+    tip: Option<String>,
+}
+
 pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    p.view.strip.sync(&p.ex.net);
     let count = p.ex.stage_count();
-    let width = card_width(ui.available_width(), count);
+    let items = p.view.strip.items(count);
+    let cards: usize = items
+        .iter()
+        .map(|item| match item {
+            Item::Block { index, open: true } => p.view.strip.blocks[*index].stages().count(),
+            _ => 1,
+        })
+        .sum();
+    let width = card_width(ui.available_width(), cards);
+    // Where each stage's card is (a closed block's card stands for its output stage).
+    let mut rects: Vec<Option<Rect>> = vec![None; count];
     egui::ScrollArea::horizontal().show(ui, |ui| {
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = ARROW_GAP;
-            let mut previous: Option<egui::Rect> = None;
-            for stage in 0..count {
-                let rect = card_ui(ui, p, stage, width);
+            let mut previous: Option<Rect> = None;
+            for item in &items {
+                let (first, last) = match *item {
+                    Item::Stage(stage) => {
+                        let text = stage_text(p, stage);
+                        let r = card_ui(ui, p, stage, width, text);
+                        rects[stage] = Some(r);
+                        (r, r)
+                    }
+                    Item::Block { index, open: false } => {
+                        let merge = p.view.strip.blocks[index].merge;
+                        let text = block_text(p, index);
+                        let r = card_ui(ui, p, merge, width, text);
+                        rects[merge] = Some(r);
+                        (r, r)
+                    }
+                    Item::Block { index, open: true } => {
+                        open_block_ui(ui, p, index, width, &mut rects)
+                    }
+                };
                 if let Some(prev) = previous {
-                    arrow(ui, prev, rect);
+                    arrow(ui, prev, first);
                 }
-                previous = Some(rect);
+                previous = Some(last);
             }
         });
     });
+    let stage = p.ex.stage;
+    if p.view.strip.scrolled_to != Some(stage) {
+        p.view.strip.scrolled_to = Some(stage);
+    }
 }
 
 /// A small arrow in the gap between two cards.
-fn arrow(ui: &egui::Ui, from: egui::Rect, to: egui::Rect) {
-    let y = from.center().y;
+fn arrow(ui: &egui::Ui, from: Rect, to: Rect) {
+    // Level with the names, whatever each card's height (wrapped names make them differ).
+    let y = from.top().max(to.top()) + ARROW_DROP;
     let a = egui::pos2(from.right() + 2.0, y);
     let b = egui::pos2(to.left() - 2.0, y);
-    let stroke = egui::Stroke::new(1.5, ui.visuals().text_color());
+    let stroke = Stroke::new(1.5, ui.visuals().text_color());
     ui.painter().arrow(a, b - a, stroke);
 }
 
-fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) -> egui::Rect {
-    let ex = p.ex;
-    let selected = ex.stage == stage;
-    let (name, kind, params) = match ex.stage_layer(stage) {
-        Some(l) => (l.name.clone(), p.s.layer_type(&l.kind), l.parameter_count()),
-        None => (p.s.input_stage.to_string(), "", 0),
+fn stage_text(p: &Panels, stage: usize) -> CardText {
+    let (name, kind, params, tip) = match p.ex.stage_layer(stage) {
+        Some(l) => {
+            let short = short_name(&l.name);
+            let tip = (short != l.name).then(|| l.name.clone());
+            (
+                short.to_string(),
+                p.s.layer_type(&l.kind),
+                l.parameter_count(),
+                tip,
+            )
+        }
+        None => (p.s.input_stage.to_string(), "", 0, None),
     };
-    let shape = ex
-        .trace
-        .get(stage)
-        .map(|t| t.shape().to_string())
-        .unwrap_or_default();
+    CardText {
+        name,
+        kind: kind.to_string(),
+        params,
+        selected: p.ex.stage == stage,
+        block: None,
+        tip,
+    }
+}
+
+/// A card's name: an exporter's module path (`/layer1/layer1.0/relu_1/Relu`) shortened to its
+/// last module (`relu_1`; the layer's type is on the card's next line, the whole name in its
+/// tooltip and the stage's heading).
+fn short_name(name: &str) -> &str {
+    let mut parts = name.rsplit('/').filter(|p| !p.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some(_), Some(module)) => module,
+        (Some(only), None) => only,
+        _ => name,
+    }
+}
+
+/// A closed block: its name, what merges it and how many stages it holds, its parameters.
+fn block_text(p: &Panels, index: usize) -> CardText {
+    let block = &p.view.strip.blocks[index];
+    let merge_kind = match p.ex.stage_layer(block.merge).map(|l| &l.kind) {
+        Some(LayerKind::Merge(m)) => m.type_name(),
+        _ => "",
+    };
+    let params = block
+        .stages()
+        .filter_map(|s| p.ex.stage_layer(s))
+        .map(|l| l.parameter_count())
+        .sum();
+    CardText {
+        name: block.name.clone(),
+        kind: fill(p.s.block_kind, &[&merge_kind, &block.stages().count()]),
+        params,
+        selected: block.contains(p.ex.stage),
+        block: Some((index, false)),
+        tip: Some(fill(p.s.block_open_tip, &[&merge_kind])),
+    }
+}
+
+/// An open block: a tinted frame around its cards, the skip connections as arcs below them
+/// and the block's name (which closes it) at the bottom. Returns its first and last card.
+fn open_block_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    index: usize,
+    width: f32,
+    rects: &mut [Option<Rect>],
+) -> (Rect, Rect) {
+    let block = p.view.strip.blocks[index].clone();
+    let stages: Vec<usize> = block.stages().collect();
+    // Each edge into a stage of the block that does not come from the card just before it.
+    let mut arcs: Vec<(usize, usize)> = Vec::new();
+    let mut straight: Vec<(usize, usize)> = Vec::new();
+    for (k, &dst) in stages.iter().enumerate() {
+        let before = if k == 0 { block.fork } else { stages[k - 1] };
+        for src in p.ex.input_stages(dst) {
+            if src == before {
+                straight.push((src, dst));
+            } else {
+                arcs.push((src, dst));
+            }
+        }
+    }
+    let lanes = arcs.len().min(MAX_LANES);
+    let frame = egui::Frame::group(ui.style())
+        .inner_margin(CARD_MARGIN)
+        .fill(SKIP_COLOR.linear_multiply(0.08))
+        .stroke(Stroke::new(1.0, SKIP_COLOR.linear_multiply(0.6)));
+    let mut cards_bottom = 0.0f32;
+    frame.show(ui, |ui| {
+        ui.vertical(|ui| {
+            ui.horizontal_top(|ui| {
+                ui.spacing_mut().item_spacing.x = ARROW_GAP;
+                for &stage in &stages {
+                    let mut text = stage_text(p, stage);
+                    if let Some(layer) = p.ex.stage_layer(stage) {
+                        text.name = short_name(inside_name(&layer.name, &block.name)).to_string();
+                    }
+                    let r = card_ui(ui, p, stage, width, text);
+                    rects[stage] = Some(r);
+                    cards_bottom = cards_bottom.max(r.bottom());
+                }
+            });
+            ui.add_space(LANE * lanes as f32 + 2.0);
+            let name = format!("▼ {}", block.name);
+            if ui
+                .selectable_label(true, name)
+                .on_hover_text(format!("{}\n{}", p.s.block_close_tip, p.s.block_skip_tip))
+                .clicked()
+            {
+                p.commands.push(Command::ToggleBlock(index));
+            }
+        });
+    });
+    for &(src, dst) in &straight {
+        if src != block.fork
+            && let (Some(a), Some(b)) = (rects[src], rects[dst])
+        {
+            arrow(ui, a, b);
+        }
+    }
+    for (lane, &(src, dst)) in arcs.iter().enumerate() {
+        if let (Some(a), Some(b)) = (rects[src], rects[dst]) {
+            let y = cards_bottom + LANE * (1 + lane % MAX_LANES) as f32 - 2.0;
+            skip_arc(ui, a, b, y);
+        }
+    }
+    let first = stages
+        .first()
+        .and_then(|&s| rects[s])
+        .unwrap_or(Rect::NOTHING);
+    let last = stages.last().and_then(|&s| rects[s]).unwrap_or(first);
+    (first, last)
+}
+
+/// A layer's name inside its open block, without the block's module path
+/// (`/layer1/layer1.0/conv1/Conv` in `layer1.0` shows `conv1/Conv`).
+fn inside_name<'a>(name: &'a str, block: &str) -> &'a str {
+    let path = format!("/{block}/");
+    match name.find(&path) {
+        Some(at) if at + path.len() < name.len() => &name[at + path.len()..],
+        _ => name,
+    }
+}
+
+/// A connection that skips stages: down from one card, along below the cards, up into the other.
+fn skip_arc(ui: &egui::Ui, from: Rect, to: Rect, y: f32) {
+    let stroke = Stroke::new(2.0, SKIP_COLOR);
+    let (x0, x1) = (from.center().x + 6.0, to.center().x - 6.0);
+    let points = vec![
+        Pos2::new(x0, from.bottom()),
+        Pos2::new(x0, y),
+        Pos2::new(x1, y),
+        Pos2::new(x1, to.bottom() + 1.0),
+    ];
+    ui.painter().add(egui::Shape::line(points, stroke));
+    // The head, pointing up into the card that reads it.
+    let tip = Pos2::new(x1, to.bottom() + 1.0);
+    ui.painter().add(egui::Shape::convex_polygon(
+        vec![tip, tip + Vec2::new(-3.5, 5.0), tip + Vec2::new(3.5, 5.0)],
+        SKIP_COLOR,
+        Stroke::NONE,
+    ));
+}
+
+fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: CardText) -> Rect {
+    let selected = text.selected;
+    let shape =
+        p.ex.trace
+            .get(stage)
+            .map(|t| t.shape().to_string())
+            .unwrap_or_default();
     let mut frame = egui::Frame::group(ui.style()).inner_margin(CARD_MARGIN);
+    if text.block.is_some() {
+        frame = frame.stroke(Stroke::new(1.5, SKIP_COLOR));
+    }
     if selected {
         frame = frame
             .fill(ui.visuals().selection.bg_fill.linear_multiply(0.35))
             .stroke(ui.visuals().selection.stroke);
     }
+    let mut name_bottom = f32::NEG_INFINITY;
     let response = frame
         .show(ui, |ui| {
             ui.set_width(width);
             ui.vertical_centered(|ui| {
                 ui.spacing_mut().item_spacing.y = 1.0;
-                if ui.selectable_label(selected, &name).clicked() {
-                    p.commands.push(Command::SelectStage(stage));
+                let name = match text.block {
+                    Some((_, false)) => format!("▶ {}", text.name),
+                    _ => text.name.clone(),
+                };
+                let mut label = ui.selectable_label(selected, name);
+                if let Some(tip) = &text.tip {
+                    label = label.on_hover_text(tip);
+                }
+                name_bottom = label.rect.bottom();
+                if label.clicked() {
+                    p.commands.push(match text.block {
+                        Some((index, _)) => Command::ToggleBlock(index),
+                        None => Command::SelectStage(stage),
+                    });
                 }
                 // Narrow cards wrap their lines rather than push the strip off screen.
                 let small =
                     |text: String| egui::Label::new(egui::RichText::new(text).small()).wrap();
-                ui.add(small(kind.to_string()));
+                ui.add(small(text.kind.clone()));
                 ui.add(small(shape.clone()));
-                if params > 0 {
-                    ui.add(small(fill(p.s.params, &[&params])));
+                if text.params > 0 {
+                    ui.add(small(fill(p.s.params, &[&text.params])));
                 }
-                let thumb_side = THUMB.min(width);
-                let (rect, mut thumb) =
-                    ui.allocate_exact_size(Vec2::splat(thumb_side), Sense::click());
-                let channel = p.ex.thumbnail_channels.get(stage).copied().unwrap_or(0);
-                // A hovered map cell shows its channel and its links on the neighbours.
-                let link = strip_link(&p.ex.net, p.view.hover_before, stage, channel);
-                let channel = link.and_then(|l| l.channel).unwrap_or(channel);
-                let channels =
-                    p.ex.trace
-                        .get(stage)
-                        .and_then(|t| t.as_maps())
-                        .map(|m| m.dim().0);
-                if let Some(channels) = channels.filter(|&c| c > 1) {
-                    let last = channels - 1;
-                    thumb = thumb.on_hover_text(fill(p.s.thumb_tip, &[&channel, &last]));
-                }
-                if let Some(tex) = map_texture(ui, p, stage, channel, false) {
-                    let [w, h] = tex.size();
-                    let scale = thumb_side / w.max(h).max(1) as f32;
-                    let size = Vec2::new(w as f32, h as f32) * scale;
-                    let img = egui::Rect::from_center_size(rect.center(), size);
-                    ui.painter().image(tex.id(), img, full_uv(), Color32::WHITE);
-                    if let Some(l) = link {
-                        outline_cells(ui, img, (h, w), l.rect);
-                    }
-                }
-                if thumb.clicked() {
-                    p.commands.push(Command::SelectStage(stage));
-                }
+                thumbnail_ui(ui, p, stage, width);
             });
         })
         .response;
-    // The whole card is a click target, not only its name and thumbnail.
+    // The whole card is a click target, not only its name and thumbnail (below the name, which
+    // has its own action on a block's card).
+    let mut body = response.rect;
+    body.min.y = body.min.y.max(name_bottom);
     let card = ui.interact(
-        response.rect,
+        body,
         ui.make_persistent_id(("stage-card", stage)),
         Sense::click(),
     );
     if card.clicked() {
         p.commands.push(Command::SelectStage(stage));
     }
-    if selected && p.view.playing {
+    let follow = p.view.playing || p.view.strip.scrolled_to != Some(p.ex.stage);
+    if selected && follow {
         response.scroll_to_me(None);
     }
     response.rect
+}
+
+/// The stage's most active channel (or the hovered one's link), small.
+fn thumbnail_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) {
+    let thumb_side = THUMB.min(width);
+    let (rect, mut thumb) = ui.allocate_exact_size(Vec2::splat(thumb_side), Sense::click());
+    let channel = p.ex.thumbnail_channels.get(stage).copied().unwrap_or(0);
+    // A hovered map cell shows its channel and its links on the neighbours.
+    let link = strip_link(&p.ex.net, p.view.hover_before, stage, channel);
+    let channel = link.and_then(|l| l.channel).unwrap_or(channel);
+    let channels =
+        p.ex.trace
+            .get(stage)
+            .and_then(|t| t.as_maps())
+            .map(|m| m.dim().0);
+    if let Some(channels) = channels.filter(|&c| c > 1) {
+        let last = channels - 1;
+        thumb = thumb.on_hover_text(fill(p.s.thumb_tip, &[&channel, &last]));
+    }
+    if let Some(tex) = map_texture(ui, p, stage, channel, false) {
+        let [w, h] = tex.size();
+        let scale = thumb_side / w.max(h).max(1) as f32;
+        let size = Vec2::new(w as f32, h as f32) * scale;
+        let img = Rect::from_center_size(rect.center(), size);
+        ui.painter().image(tex.id(), img, full_uv(), Color32::WHITE);
+        if let Some(l) = link {
+            outline_cells(ui, img, (h, w), l.rect);
+        }
+    }
+    if thumb.clicked() {
+        p.commands.push(Command::SelectStage(stage));
+    }
 }

@@ -21,7 +21,9 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     let ex = p.ex;
     let mode = s.pool_mode(ex.pool_mode);
     ui.label(s.pool_tip);
-    let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
+    // What the layer reads: the stage before it in a chain, anywhere earlier in a graph.
+    let from = ex.before_stage(stage);
+    let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
     let (bs, as_) = (before.shape(), after.shape());
@@ -66,7 +68,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     let (cols, cell) = super::maps_ui::fit_grid(room, c, (bh, bw), 8.0);
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
-        for (label, st) in [(s.before_pooling, stage - 1), (s.after_pooling, stage)] {
+        for (label, st) in [(s.before_pooling, from), (s.after_pooling, stage)] {
             ui.vertical(|ui| {
                 let shape =
                     p.ex.trace
@@ -81,8 +83,8 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
             return;
         };
         if let Some(h) = before_grid.hovered {
-            let grids = [(stage - 1, before_grid), (stage, after_grid)];
-            super::stage_view::link_hover_ui(ui, p, &grids, stage - 1, h);
+            let grids = [(from, before_grid), (stage, after_grid)];
+            super::stage_view::link_hover_ui(ui, p, &grids, from, h);
         }
         ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
     });
@@ -135,7 +137,8 @@ fn window_values_ui(
 ) {
     let s = p.s;
     let ex = p.ex;
-    let (Some(before), Some(after)) = (ex.trace.get(stage - 1), ex.trace.get(stage)) else {
+    let from = ex.before_stage(stage);
+    let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
     let before = as_maps(before);

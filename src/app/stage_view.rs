@@ -7,9 +7,9 @@ use super::maps_ui::{
     stage_title,
 };
 use super::textures::TexKey;
-use super::{Command, Panels, arith_view, conv_view, fc_view, pool_view};
+use super::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
 use crate::analysis::arithmetic::linked_cells;
-use crate::engine::{LayerKind, Merge, Tensor, dropout_mask, layer_dropout_seed};
+use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, to_color_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
@@ -74,7 +74,7 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     ui.label(p.s.adaptive_pool_tip);
                     before_after_ui(ui, p, stage);
                 }
-                Some(LayerKind::Merge(m)) => merge_ui(ui, p, stage, *m),
+                Some(LayerKind::Merge(m)) => merge_view::merge_ui(ui, p, stage, *m),
             }
         });
 }
@@ -98,34 +98,6 @@ pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     });
 }
 
-/// A layer that joins branches: what it reads, by name, and its output maps (or bars).
-fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: Merge) {
-    ui.label(match merge {
-        Merge::Add => p.s.merge_add_tip,
-        Merge::Concat => p.s.merge_concat_tip,
-        Merge::Mul => p.s.merge_mul_tip,
-    });
-    let reads: Vec<String> =
-        p.ex.input_stages(stage)
-            .into_iter()
-            .map(|s| stage_title(p, s))
-            .collect();
-    ui.label(fill(p.s.merge_reads, &[&reads.join(", ")]));
-    if !matches!(p.ex.trace.get(stage), Some(Tensor::Maps(_))) {
-        elementwise_ui(ui, p, stage);
-        return;
-    }
-    scale_row_ui(ui, p, stage);
-    let (c, h, w) =
-        p.ex.trace
-            .get(stage)
-            .map_or((1, 1, 1), |t| as_maps(t).dim());
-    let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
-    let (cols, cell) = fit_grid(room, c, (h, w), 8.0);
-    let out = maps_grid_ui(ui, p, stage, cell, cols);
-    hover_value_ui(ui, p, stage, out.hovered);
-}
-
 fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.network_sees_tip);
     scale_row_ui(ui, p, 0);
@@ -138,7 +110,7 @@ fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
 
 /// A layer that keeps its input's shape: maps before and after, or a vector before and after
 /// as bars.
-fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
+pub(crate) fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let from = p.ex.before_stage(stage);
     let vectors = (p.ex.trace.get(from), p.ex.trace.get(stage));
     let (Some(Tensor::Vector(before)), Some(Tensor::Vector(after))) = vectors else {
@@ -267,7 +239,7 @@ pub(crate) fn vector_rows_ui(
     stage: usize,
     dropped: Option<&[bool]>,
 ) {
-    let Some(maps) = p.ex.trace[..stage].iter().rev().find_map(|t| t.as_maps()) else {
+    let Some(maps) = maps_before(p, stage).and_then(|s| p.ex.trace.get(s)?.as_maps()) else {
         return;
     };
     let Some(vector) = p.ex.trace.get(stage).and_then(|t| t.as_vector()) else {
@@ -319,6 +291,19 @@ pub(crate) fn vector_rows_ui(
     }
 }
 
+/// The nearest stage with maps on the way into `stage` (following what each layer reads, so
+/// in a graph too): the maps a flatten or dense layer's vector was made from.
+pub(crate) fn maps_before(p: &Panels, stage: usize) -> Option<usize> {
+    let mut s = stage;
+    while s > 0 {
+        s = p.ex.before_stage(s);
+        if p.ex.trace.get(s)?.as_maps().is_some() {
+            return Some(s);
+        }
+    }
+    None
+}
+
 fn flatten_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     ui.label(p.s.flatten_tip);
     let shape =
@@ -328,7 +313,7 @@ fn flatten_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
             .unwrap_or(crate::engine::Shape::Vector(0));
     let from =
         p.ex.trace
-            .get(stage - 1)
+            .get(p.ex.before_stage(stage))
             .map(|t| t.shape().to_string())
             .unwrap_or_default();
     ui.strong(format!("{}: {from} → {shape}", p.s.flattened));

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod adaptive_pool;
 pub mod audio_spec;
+pub mod blocks;
 pub mod conv;
 pub mod dense;
 pub mod error;

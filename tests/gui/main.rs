@@ -7,6 +7,7 @@ mod answers;
 mod arith;
 mod explorer;
 mod file_browser;
+mod graph_strip;
 mod input_settings;
 mod lab;
 mod legibility;
