@@ -58,7 +58,7 @@ fn measure() {
     let original = trace(&model, &input, &options).expect("runs");
     let shifted_input = network_input(&pixels, &model.input, 3, 0, Fill::Zero);
     let shifted = trace(&model, &shifted_input, &options).expect("runs");
-    let trace_mb = original.iter().map(|t| t.len()).sum::<usize>() as f64 * 4.0 / 1048576.0;
+    let trace_mb = original.iter().map(|t| t.shape().len()).sum::<usize>() as f64 * 4.0 / 1048576.0;
     let session = status_mb("VmHWM").expect("VmHWM") - base;
     let list = shifts(SweepAxis::X, 3);
     let results = sweep(&model, &pixels, &list, Fill::Zero, &options, &|| true).expect("sweeps");
