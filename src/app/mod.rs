@@ -670,6 +670,9 @@ impl eframe::App for ConvscopeApp {
         self.poll_training();
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
+            if self.lab.shifting() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(15));
+            }
         }
         self.explorer.set_language(self.settings.language.code());
         let mut commands = self.keys_and_drops(&ctx);
@@ -744,6 +747,9 @@ impl eframe::App for ConvscopeApp {
         }
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
+            if self.lab.shifting() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(15));
+            }
         }
         if self.explorer.stage != stage_before {
             self.view.sweep = None;

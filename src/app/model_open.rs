@@ -42,7 +42,10 @@ impl ConvscopeApp {
                 let s = self.settings.language.strings();
                 let d = &mut self.input_dialog;
                 let before = self.settings.model_inputs.get(&path);
-                match d.form.settings(&d.opened, &before, self.explorer.latest_model()) {
+                match d
+                    .form
+                    .settings(&d.opened, &before, self.explorer.latest_model())
+                {
                     Ok(user) => {
                         d.error = None;
                         d.pending = Some((path.clone(), user.clone()));

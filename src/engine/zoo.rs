@@ -213,10 +213,7 @@ impl GraphBuilder {
     }
 
     fn relu(&mut self, name: String) -> usize {
-        self.push(
-            simple(&name, LayerKind::Activation(Activation::Relu)),
-            None,
-        )
+        self.push(simple(&name, LayerKind::Activation(Activation::Relu)), None)
     }
 }
 

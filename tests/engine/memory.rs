@@ -40,7 +40,8 @@ fn a_resnet18_session_and_its_sweep_stay_within_the_memory_bound() {
         .env(CHILD, "1")
         .output()
         .expect("the test binary runs again");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     println!("{text}");
     assert!(out.status.success(), "{text}");
     assert!(text.contains("peak growth"), "the child measured: {text}");

@@ -132,7 +132,9 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
         assert_eq!(ex.trace.len(), ex.stage_count(), "maps and stages agree");
     }
     h.get_by_label("Running the network…");
-    step_until(&mut h, "the wide model's maps", |a| !a.explorer.is_running());
+    step_until(&mut h, "the wide model's maps", |a| {
+        !a.explorer.is_running()
+    });
     let ex = &h.state().explorer;
     assert_eq!(ex.model.info.name, "wide");
     assert_eq!(ex.model_path.as_deref(), Some(wide.as_path()));
@@ -144,10 +146,15 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
     apply(&mut h, Command::SetPool(PoolMode::Avg));
     assert!(h.state().explorer.is_running());
     assert_eq!(h.state().explorer.trace, wide_trace);
-    step_until(&mut h, "the average-pooling maps", |a| !a.explorer.is_running());
+    step_until(&mut h, "the average-pooling maps", |a| {
+        !a.explorer.is_running()
+    });
     assert_ne!(h.state().explorer.trace, wide_trace);
     let pool = h.state().explorer.stage_named("pool").expect("pool");
-    assert_eq!(h.state().explorer.trace[pool].shape().to_string(), "64 @ 32x32");
+    assert_eq!(
+        h.state().explorer.trace[pool].shape().to_string(),
+        "64 @ 32x32"
+    );
 
     // A window that changes the stages' sizes: the network is made and run on the worker,
     // and the new maps come with it (shown stages and maps always agree).
@@ -169,7 +176,12 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
     apply(&mut h, Command::OpenModel(bad));
     step_until(&mut h, "the error", |a| a.explorer.last_error.is_some());
     let ex = &h.state().explorer;
-    assert!(ex.last_error.as_deref().unwrap_or("").contains("broken.json"));
+    assert!(
+        ex.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("broken.json")
+    );
     assert_eq!(ex.model.info.name, "wide");
     assert_eq!(ex.trace, before);
     assert!(ex.incoming.is_none());
