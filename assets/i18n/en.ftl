@@ -84,6 +84,7 @@ browse_no_system_dialog = No system file dialog came up (no desktop portal or ze
 browse_unreadable = Cannot read { $v1 }: { $v2 }
 saved = Saved { $v1 }
 loading = Loading…
+running_network = Running the network…
 input = Input
 input_stage = Input
 samples = Samples

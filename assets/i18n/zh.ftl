@@ -84,6 +84,7 @@ browse_no_system_dialog = 没有出现系统文件对话框（没有桌面门户
 browse_unreadable = 无法读取 { $v1 }：{ $v2 }
 saved = 已保存 { $v1 }
 loading = 正在加载…
+running_network = 正在运行网络…
 input = 输入
 input_stage = 输入
 samples = 示例

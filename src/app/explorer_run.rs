@@ -5,6 +5,7 @@
 //! window keeps the previous maps. Decided by size, not by timing a run, so the same model
 //! always behaves the same way.
 
+use super::explorer_net::{BuiltNet, NetPlan};
 use super::state::most_active_channel;
 use crate::analysis;
 use crate::engine::{LayerKind, Model, RunOptions, Tensor};
@@ -38,6 +39,8 @@ pub fn multiply_adds(net: &Model) -> u64 {
 /// What one run produced.
 #[derive(Debug, Clone)]
 pub struct Computed {
+    /// The network that ran (made on the worker thread when it was a new one).
+    pub net: BuiltNet,
     pub trace: Vec<Tensor>,
     pub probabilities: Vec<f32>,
     pub probabilities_no_dropout: Vec<f32>,
@@ -48,7 +51,7 @@ pub struct Computed {
 
 /// What a run needs, owned, so it can go to another thread (the model is shared, not copied).
 pub struct RunRequest {
-    pub net: Arc<Model>,
+    pub net: NetPlan,
     pub pixels: Array3<f32>,
     /// The input without noise, when noise is on.
     pub clean_pixels: Option<Array3<f32>>,
@@ -58,7 +61,8 @@ pub struct RunRequest {
 impl RunRequest {
     /// Runs it: the error in words when the network cannot run on this input.
     pub fn run(&self) -> Result<Computed, String> {
-        let net = &self.net;
+        let built = self.net.build();
+        let net = &built.net;
         let ends_in_classes = net.ends_in_classes();
         let class_probabilities = |t: &[Tensor]| match t.last() {
             Some(last) if ends_in_classes => analysis::probabilities(net, last),
@@ -94,6 +98,7 @@ impl RunRequest {
             None => (Vec::new(), Vec::new()),
         };
         Ok(Computed {
+            net: built.clone(),
             thumbnail_channels: trace.iter().map(most_active_channel).collect(),
             trace,
             probabilities,
@@ -137,6 +142,14 @@ mod tests {
     use super::*;
     use crate::engine::{PoolMode, zoo};
 
+    fn ready(net: &Arc<Model>) -> NetPlan {
+        NetPlan::Ready(BuiltNet {
+            net: Arc::clone(net),
+            window_note: None,
+            window_error: None,
+        })
+    }
+
     #[test]
     fn a_background_run_gives_what_the_same_run_gives_here() {
         let net = Arc::new(zoo::digits(1, PoolMode::Max));
@@ -144,7 +157,7 @@ mod tests {
             ((x * 7 + y * 3) % 11) as f32 / 10.0
         });
         let request = || RunRequest {
-            net: Arc::clone(&net),
+            net: ready(&net),
             pixels: pixels.clone(),
             clean_pixels: Some(Array3::zeros((1, 28, 28))),
             options: RunOptions {
@@ -182,7 +195,7 @@ mod tests {
     #[test]
     fn an_input_of_the_wrong_size_is_an_error_in_words() {
         let request = RunRequest {
-            net: Arc::new(zoo::digits(1, PoolMode::Max)),
+            net: ready(&Arc::new(zoo::digits(1, PoolMode::Max))),
             pixels: Array3::zeros((3, 5, 5)),
             clean_pixels: None,
             options: RunOptions::default(),

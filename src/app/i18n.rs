@@ -380,6 +380,7 @@ strings! {
     browse_unreadable,
     saved,
     loading,
+    running_network,
     input,
     input_stage,
     samples,

@@ -2,6 +2,7 @@
 //! shifted input's trace and how every stage changed, and the sweep running on a thread.
 //! No drawing here (see `lab_view.rs`); tests assert on it.
 
+use super::explorer_run::{BACKGROUND_ABOVE, multiply_adds};
 use super::state::Explorer;
 use crate::analysis::sweep::{compare, stage_names, stage_strides};
 use crate::analysis::{
@@ -130,6 +131,12 @@ pub fn plotted_stages(model: &Model) -> Vec<usize> {
         .collect()
 }
 
+/// The shifted input's trace being computed, and the settings it is for.
+struct ShiftedJob {
+    rx: Receiver<Result<Vec<Tensor>, String>>,
+    key: (u64, i32, i32, Fill),
+}
+
 /// A sweep running on a worker thread.
 pub struct SweepJob {
     rx: Receiver<Result<SweepData, String>>,
@@ -170,6 +177,8 @@ pub struct Lab {
     /// What the last computation was for: the explorer's generation and the settings' shift.
     key: Option<(u64, i32, i32, Fill)>,
     pub job: Option<SweepJob>,
+    /// The shifted input's run on a worker thread, for a network too big for a frame.
+    shifted_job: Option<ShiftedJob>,
     pub sweep: Option<SweepData>,
     /// Bumped whenever a sweep finishes, so views redraw what they drew from `sweep`.
     pub sweep_serial: u64,
@@ -189,13 +198,44 @@ impl Lab {
             self.settings.dy,
             self.settings.fill,
         );
+        if let Some(job) = &self.shifted_job
+            && let Ok(result) = job.rx.try_recv()
+        {
+            let arrived = job.key;
+            self.shifted_job = None;
+            if arrived == key {
+                self.use_shifted(ex, result);
+                return true;
+            }
+        }
         if self.key == Some(key) {
             return false;
         }
         self.key = Some(key);
         let LabSettings { dx, dy, fill, .. } = self.settings;
         let input = network_input(&ex.pixels, &ex.net.input, dx, dy, fill);
-        match trace(&ex.net, &input, &ex.run_options()) {
+        let options = ex.run_options();
+        if multiply_adds(&ex.net) > BACKGROUND_ABOVE {
+            // A big network's shifted run goes to a worker thread (a newer one replaces it):
+            // the lab keeps showing the previous shift until it arrives.
+            let (tx, rx) = channel();
+            let net = Arc::clone(&ex.net);
+            std::thread::spawn(move || {
+                tx.send(trace(&net, &input, &options).map_err(|e| e.to_string()))
+                    .ok();
+            });
+            self.shifted_job = Some(ShiftedJob { rx, key });
+            return false;
+        }
+        let result = trace(&ex.net, &input, &options).map_err(|e| e.to_string());
+        self.use_shifted(ex, result);
+        true
+    }
+
+    /// Compares a shifted run with the explorer's maps and keeps it.
+    fn use_shifted(&mut self, ex: &Explorer, result: Result<Vec<Tensor>, String>) {
+        let LabSettings { dx, dy, .. } = self.settings;
+        match result {
             Ok(shifted) if shifted.len() == ex.trace.len() => {
                 self.strides = stage_strides(&ex.net);
                 self.names = stage_names(&ex.net);
@@ -212,10 +252,9 @@ impl Lab {
                 self.last_error = None;
             }
             Ok(_) => self.last_error = Some("the shifted trace has a different length".into()),
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.last_error = Some(e),
         }
         self.generation += 1;
-        true
     }
 
     /// Moves the shift by (`ddx`, `ddy`) pixels within the sliders' range.
@@ -244,6 +283,11 @@ impl Lab {
 
     pub fn busy(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// Whether the shifted input's run is on a worker thread (the lab looks again next frame).
+    pub fn shifting(&self) -> bool {
+        self.shifted_job.is_some()
     }
 
     /// Starts the sweep over the current axis on a worker thread (a running one is replaced).

@@ -6,7 +6,9 @@ mod audio_view;
 pub mod canvas;
 pub mod commands;
 mod conv_view;
+mod explorer_net;
 mod explorer_run;
+mod explorer_switch;
 mod fc_view;
 pub mod file_browser;
 pub mod fonts;
@@ -703,6 +705,9 @@ impl eframe::App for ConvscopeApp {
         self.poll_training();
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
+            if self.lab.shifting() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(15));
+            }
         }
         self.explorer.set_language(self.settings.language.code());
         let mut commands = self.keys_and_drops(&ctx);
@@ -777,6 +782,9 @@ impl eframe::App for ConvscopeApp {
         }
         if self.view.tab == Tab::Lab {
             self.lab.sync(&self.explorer);
+            if self.lab.shifting() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(15));
+            }
         }
         if self.explorer.stage != stage_before {
             self.view.sweep = None;

@@ -36,13 +36,16 @@ impl ConvscopeApp {
             Command::ToggleInputSettings => {
                 let effective = self.model_input_settings();
                 self.input_dialog
-                    .show(&path, &self.explorer.model, &effective);
+                    .show(&path, self.explorer.latest_model(), &effective);
             }
             Command::ApplyInputSettings => {
                 let s = self.settings.language.strings();
                 let d = &mut self.input_dialog;
                 let before = self.settings.model_inputs.get(&path);
-                match d.form.settings(&d.opened, &before, &self.explorer.model) {
+                match d
+                    .form
+                    .settings(&d.opened, &before, self.explorer.latest_model())
+                {
                     Ok(user) => {
                         d.error = None;
                         d.pending = Some((path.clone(), user.clone()));
@@ -62,7 +65,7 @@ impl ConvscopeApp {
                 if !self.input_dialog.open {
                     let effective = self.model_input_settings();
                     self.input_dialog
-                        .show(&path, &self.explorer.model, &effective);
+                        .show(&path, self.explorer.latest_model(), &effective);
                 }
                 self.input_dialog.read_labels_file(&file);
             }
@@ -127,7 +130,7 @@ impl ConvscopeApp {
         if applying {
             self.settings.model_inputs.set(&path, user);
             // The dialog stays open on the values now in use.
-            let model = &self.explorer.model;
+            let model = self.explorer.latest_model();
             self.input_dialog.show(&path, model, &opened.settings);
             self.status = Some(self.strings().input_applied.to_string());
         } else if self.input_dialog.open {

@@ -2,7 +2,7 @@
 //! set, every layer's output for them, and the selected stage. No drawing here; the panels
 //! read it and tests assert on it.
 
-use super::explorer_run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
+use super::explorer_run::BackgroundRun;
 use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
@@ -95,6 +95,7 @@ impl InputNoise {
 /// What the network reads for `input`: the clean input maps (before normalisation), the same
 /// with `noise` on them, and for a recording with noise the noisy recording (the noise goes on
 /// the waveform, as `convscope robustness` does by default).
+#[derive(Debug, Clone)]
 pub struct Prepared {
     pub clean: Array3<f32>,
     pub seen: Array3<f32>,
@@ -186,8 +187,8 @@ impl Default for DropoutSetting {
 /// Everything the explorer shows, recomputed only when something it depends on changes.
 #[derive(Debug, Clone)]
 pub struct Explorer {
-    /// The model as loaded from its file.
-    pub model: Model,
+    /// The model as loaded from its file (shared with `net` when that is the model as trained).
+    pub model: Arc<Model>,
     pub model_path: Option<PathBuf>,
     pub pool_mode: PoolMode,
     pub pool_window: PoolWindow,
@@ -234,6 +235,23 @@ pub struct Explorer {
     pub running: Option<BackgroundRun>,
     /// Every run on a worker thread, however fast (tests of the slow path).
     pub always_in_background: bool,
+    /// A model opened whose first run is still under way: it replaces `model` (with its input)
+    /// when that run arrives, and is dropped, leaving everything as it was, when it fails.
+    pub incoming: Option<Incoming>,
+    /// `net` no longer matches the pooling window: the next run makes it again.
+    pub net_stale: bool,
+}
+
+/// A model waiting for its first run's maps, with what it will read.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub model: Arc<Model>,
+    pub path: Option<PathBuf>,
+    /// The new input when it changes with the model; `None` keeps the explorer's.
+    pub input: Option<InputImage>,
+    pub prepared: Prepared,
+    /// The pooling mode to go back to when the model fails to run.
+    pub previous_pool_mode: PoolMode,
 }
 
 /// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
@@ -291,9 +309,10 @@ impl Explorer {
     ) -> Result<Explorer, String> {
         let noise = InputNoise::default();
         let prepared = prepare_input(&input, &model, &noise)?;
+        let model = Arc::new(model);
         let mut explorer = Explorer {
             pool_mode: trained_pool_mode(&model).unwrap_or_default(),
-            net: Arc::new(model.clone()),
+            net: Arc::clone(&model),
             model,
             model_path,
             pool_window: PoolWindow::AsTrained,
@@ -316,9 +335,11 @@ impl Explorer {
             language: "en",
             running: None,
             always_in_background: false,
+            incoming: None,
+            net_stale: true,
         };
-        explorer.rebuild_net();
-        explorer.recompute();
+        // The first run is here: the window opens on maps.
+        explorer.recompute_here();
         if let Some(e) = explorer.last_error.take() {
             return Err(e);
         }
@@ -437,7 +458,7 @@ impl Explorer {
     pub fn set_pool_window(&mut self, window: PoolWindow) {
         if window != self.pool_window {
             self.pool_window = window;
-            self.rebuild_net();
+            self.net_stale = true;
             self.recompute();
         }
     }
@@ -468,96 +489,6 @@ impl Explorer {
         }
     }
 
-    /// Switches to `model` (its pooling mode as trained), keeping the input; fails, keeping
-    /// everything, when the input cannot be fed to it.
-    pub fn set_model(&mut self, model: Model, path: Option<PathBuf>) -> bool {
-        let prepared = match prepare_input(&self.input, &model, &self.noise) {
-            Ok(p) => p,
-            Err(e) => {
-                self.last_error = Some(e);
-                return false;
-            }
-        };
-        let old = (
-            self.model.clone(),
-            self.model_path.clone(),
-            self.prepared(),
-            self.pool_mode,
-        );
-        self.pool_mode = trained_pool_mode(&model).unwrap_or(self.pool_mode);
-        self.model = model;
-        self.model_path = path;
-        self.use_prepared(prepared);
-        self.rebuild_net();
-        let stage = self.stage;
-        self.select_stage(stage);
-        let before = self.generation;
-        self.recompute();
-        if self.generation == before {
-            // The forward pass failed: put the old model back.
-            let (model, model_path, prepared, pool_mode) = old;
-            (self.model, self.model_path, self.pool_mode) = (model, model_path, pool_mode);
-            self.use_prepared(prepared);
-            self.rebuild_net();
-            self.select_stage(stage);
-            return false;
-        }
-        self.last_error = None;
-        true
-    }
-
-    /// Switches to `model` and `input` together (a recording for an audio model that replaces
-    /// a picture: neither fits the other's partner); fails, keeping everything, when they do
-    /// not run.
-    pub fn set_model_and_input(
-        &mut self,
-        model: Model,
-        path: Option<PathBuf>,
-        input: InputImage,
-    ) -> bool {
-        let old = (self.input.clone(), self.prepared());
-        self.input = input;
-        if self.set_model(model, path) {
-            return true;
-        }
-        let (input, prepared) = old;
-        self.input = input;
-        self.use_prepared(prepared);
-        self.recompute();
-        false
-    }
-
-    /// The input as it is now, to put back after a change that failed.
-    fn prepared(&self) -> Prepared {
-        Prepared {
-            clean: self.clean_pixels.clone(),
-            seen: self.pixels.clone(),
-            noisy_audio: self.noisy_audio.clone(),
-        }
-    }
-
-    fn use_prepared(&mut self, prepared: Prepared) {
-        self.clean_pixels = prepared.clean;
-        self.pixels = prepared.seen;
-        self.noisy_audio = prepared.noisy_audio;
-    }
-
-    /// Sets the noise control and runs the network on the input with the new noise; on
-    /// failure keeps the old noise and records the error.
-    pub fn set_noise(&mut self, noise: InputNoise) {
-        if noise == self.noise {
-            return;
-        }
-        match prepare_input(&self.input, &self.model, &noise) {
-            Ok(prepared) => {
-                self.noise = noise;
-                self.use_prepared(prepared);
-                self.recompute();
-            }
-            Err(e) => self.last_error = Some(e),
-        }
-    }
-
     /// The recording the network hears: with the noise on it when there is noise.
     pub fn heard_audio(&self) -> Option<&Arc<Audio>> {
         self.noisy_audio.as_ref().or(self.input.audio.as_ref())
@@ -571,22 +502,6 @@ impl Explorer {
         }
     }
 
-    /// Feeds a new picture; on failure keeps the old one and records the error.
-    pub fn set_input(&mut self, input: InputImage) -> bool {
-        match prepare_input(&input, &self.model, &self.noise) {
-            Ok(prepared) => {
-                self.input = input;
-                self.use_prepared(prepared);
-                self.recompute();
-                true
-            }
-            Err(e) => {
-                self.last_error = Some(e);
-                false
-            }
-        }
-    }
-
     /// The options the network runs with.
     pub fn run_options(&self) -> RunOptions {
         RunOptions {
@@ -595,112 +510,6 @@ impl Explorer {
                 rate: Some(self.dropout.rate),
                 seed: self.dropout.seed,
             }),
-        }
-    }
-
-    /// Shows the model's text (class names, description, kernel names) in `language`.
-    pub fn set_language(&mut self, language: &'static str) {
-        if language != self.language {
-            self.language = language;
-            // Only shapes are checked again: the outputs stay as they are.
-            self.rebuild_net();
-        }
-    }
-
-    fn rebuild_net(&mut self) {
-        let mut net = self.rebuild_layers();
-        net.info = net.info.localized(self.language);
-        self.net = Arc::new(net);
-        let stage = self.stage;
-        self.select_stage(stage);
-    }
-
-    /// The model with the chosen pooling window (cut short when its dense layer no longer fits).
-    fn rebuild_layers(&mut self) -> Model {
-        self.window_note = None;
-        let Some(window) = self.pool_window.window() else {
-            return self.model.clone();
-        };
-        match self.model.with_pool_window(window) {
-            Ok(net) => net,
-            Err(e) => {
-                // Keep the layers that still fit: everything before the first dense layer.
-                let cut = self
-                    .model
-                    .layers()
-                    .iter()
-                    .position(|l| matches!(l.kind, LayerKind::Dense(_)))
-                    .unwrap_or(self.model.layers().len());
-                let mut layers: Vec<_> = self.model.layers()[..cut].to_vec();
-                for l in &mut layers {
-                    if let LayerKind::Pool2d(p) = &mut l.kind {
-                        p.window = window;
-                    }
-                }
-                // The labels name the classes, which a network cut before its dense layer lacks.
-                let info = self.model.info.without_labels();
-                // Each kept layer reads only layers before it: the wiring of the prefix.
-                let sources = self.model.all_sources()[..cut].to_vec();
-                match Model::with_sources(info, self.model.input.clone(), layers, sources) {
-                    Ok(net) => {
-                        self.window_note = Some(e.to_string());
-                        net
-                    }
-                    Err(e2) => {
-                        self.last_error = Some(e2.to_string());
-                        self.pool_window = PoolWindow::AsTrained;
-                        self.model.clone()
-                    }
-                }
-            }
-        }
-    }
-
-    /// Runs the network on the current input with the current switches: here, or on a worker
-    /// thread when the last run was too slow for a frame (the previous outputs stay until
-    /// [`Explorer::poll_run`] takes the new ones). On failure the previous outputs stay and the
-    /// error is recorded.
-    pub fn recompute(&mut self) {
-        let request = RunRequest {
-            net: Arc::clone(&self.net),
-            pixels: self.pixels.clone(),
-            clean_pixels: self.noise.noise().map(|_| self.clean_pixels.clone()),
-            options: self.run_options(),
-        };
-        // A change of the layers (a pooling window that cuts the network) runs here: the maps
-        // shown must have one stage per layer.
-        let same_stages = self.trace.len() == self.net.layers().len() + 1;
-        let slow = self.always_in_background || multiply_adds(&self.net) > BACKGROUND_ABOVE;
-        if slow && same_stages {
-            self.running = Some(BackgroundRun::start(request));
-            return;
-        }
-        self.running = None;
-        self.finish_run(request.run());
-    }
-
-    /// Takes a finished background run's outputs; true when there were some.
-    pub fn poll_run(&mut self) -> bool {
-        let Some(result) = self.running.as_ref().and_then(BackgroundRun::take) else {
-            return false;
-        };
-        self.running = None;
-        self.finish_run(result);
-        true
-    }
-
-    fn finish_run(&mut self, result: Result<Computed, String>) {
-        match result {
-            Ok(c) => {
-                self.probabilities = c.probabilities;
-                self.probabilities_no_dropout = c.probabilities_no_dropout;
-                self.thumbnail_channels = c.thumbnail_channels;
-                self.clean_trace = c.clean_trace;
-                self.clean_probabilities = c.clean_probabilities;
-                self.trace = c.trace;
-                self.generation += 1;
-            }
-            Err(e) => self.last_error = Some(e),
         }
     }
 }

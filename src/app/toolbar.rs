@@ -136,6 +136,9 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         if p.busy {
             ui.spinner();
             ui.label(s.loading);
+        } else if p.ex.is_running() {
+            ui.spinner();
+            ui.label(s.running_network);
         }
     });
 }

@@ -87,7 +87,7 @@ impl ConvscopeApp {
     fn follow_snapshot(&mut self) {
         if self.train.follow
             && let Some(snapshot) = &self.train.snapshot
-            && snapshot.model != self.explorer.model
+            && snapshot.model != *self.explorer.model
         {
             self.explorer.set_model(snapshot.model.clone(), None);
         }

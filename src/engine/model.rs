@@ -10,6 +10,7 @@ use super::pool::PoolMode;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array3, ArrayViewD};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// What the network expects: the size of its input and how pixels in [0,1] are normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +212,10 @@ impl ModelInfo {
 pub struct Model {
     pub info: ModelInfo,
     pub input: InputSpec,
-    layers: Vec<Layer>,
+    /// Shared between copies: cloning a model (a localized copy, the app's running network)
+    /// copies no weights; the first change of one copy's weights ([`Model::layers_mut`])
+    /// gives it its own.
+    layers: Arc<Vec<Layer>>,
     /// What each layer reads: `sources[i]` for `layers[i]`, every source before it.
     sources: Vec<Vec<Source>>,
     /// `shapes[i]` is the output shape of `layers[i]`.
@@ -353,7 +357,7 @@ impl Model {
         Ok(Model {
             info,
             input,
-            layers,
+            layers: Arc::new(layers),
             sources,
             shapes,
             conv_kernels,
@@ -366,7 +370,8 @@ impl Model {
 
     /// The layers, for changing weight *values* in place (training). Shapes stay as built.
     pub fn layers_mut(&mut self) -> &mut [Layer] {
-        &mut self.layers
+        let layers: &mut Vec<Layer> = Arc::make_mut(&mut self.layers);
+        layers
     }
 
     /// What layer `i` reads, in order.
@@ -453,7 +458,7 @@ impl Model {
     /// The same model with every pooling layer in `mode` (the weights stay as trained).
     pub fn with_pool_mode(&self, mode: PoolMode) -> Model {
         let mut model = self.clone();
-        for layer in &mut model.layers {
+        for layer in model.layers_mut() {
             if let LayerKind::Pool2d(p) = &mut layer.kind {
                 p.mode = mode;
             }
@@ -464,7 +469,7 @@ impl Model {
     /// The same model with every pooling layer's window replaced; fails (naming the layer)
     /// when a later layer no longer fits, e.g. a dense layer trained for another size.
     pub fn with_pool_window(&self, window: Window) -> Result<Model> {
-        let mut layers = self.layers.clone();
+        let mut layers = self.layers.to_vec();
         for layer in &mut layers {
             if let LayerKind::Pool2d(p) = &mut layer.kind {
                 p.window = window;

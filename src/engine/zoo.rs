@@ -165,3 +165,121 @@ pub fn vgg11_bn(seed: u64) -> Model {
     };
     build("vgg11bn-bench", input, layers)
 }
+
+/// A graph being built: each layer reads the previous one unless told otherwise.
+struct GraphBuilder {
+    rng: StdRng,
+    layers: Vec<Layer>,
+    sources: Vec<Vec<super::Source>>,
+}
+
+impl GraphBuilder {
+    /// Appends `layer` reading `from` (the previous layer when `None`); returns its index.
+    fn push(&mut self, layer: Layer, from: Option<Vec<super::Source>>) -> usize {
+        let previous = match self.layers.len() {
+            0 => super::Source::Input,
+            n => super::Source::Layer(n - 1),
+        };
+        self.sources.push(from.unwrap_or_else(|| vec![previous]));
+        self.layers.push(layer);
+        self.layers.len() - 1
+    }
+
+    /// A convolution without bias (k x k, padding k/2) and its batch norm; the norm's index.
+    fn conv_bn(
+        &mut self,
+        name: &str,
+        from: Option<Vec<super::Source>>,
+        (cin, cout, k, stride): (usize, usize, usize, usize),
+    ) -> usize {
+        let rng = &mut self.rng;
+        let scale = (2.0 / (cin * k * k) as f32).sqrt();
+        let conv = Conv2d {
+            weight: Array4::from_shape_fn((cout, cin, k, k), |_| rng.random_range(-scale..scale)),
+            bias: None,
+            stride: (stride, stride),
+            padding: (k / 2, k / 2),
+            ..Default::default()
+        };
+        let mut bn = BatchNorm::new(cout);
+        bn.weight.mapv_inplace(|_| rng.random_range(0.5..1.5));
+        bn.bias.mapv_inplace(|_| rng.random_range(-0.1..0.1));
+        bn.running_mean
+            .mapv_inplace(|_| rng.random_range(-0.1..0.1));
+        bn.running_var.mapv_inplace(|_| rng.random_range(0.5..1.5));
+        self.push(simple(name, LayerKind::Conv2d(conv)), from);
+        let bn = simple(&format!("{name}_bn"), LayerKind::BatchNorm(bn));
+        self.push(bn, None)
+    }
+
+    fn relu(&mut self, name: String) -> usize {
+        self.push(simple(&name, LayerKind::Activation(Activation::Relu)), None)
+    }
+}
+
+/// torchvision's ResNet-18 on 224x224 RGB as a graph (11.7 M weights, 1.8 G multiply-adds):
+/// conv 7x7/2 (64), batch norm, ReLU, max pool 3x3/2, then four stages of two basic blocks
+/// (64, 128, 256, 512 channels; the first block of stages 2-4 halves the size, its skip
+/// connection a 1x1/2 convolution with batch norm), global average pooling and dense
+/// 512->1000. Random weights, for measuring speed and memory.
+pub fn resnet18(seed: u64) -> Model {
+    use super::{Merge, Source};
+    let mut g = GraphBuilder {
+        rng: StdRng::seed_from_u64(seed),
+        layers: Vec::new(),
+        sources: Vec::new(),
+    };
+    g.conv_bn("conv1", None, (3, 64, 7, 2));
+    g.relu("relu".into());
+    let maxpool = Pool2d {
+        mode: PoolMode::Max,
+        window: Window {
+            kernel: (3, 3),
+            stride: (2, 2),
+            padding: (1, 1),
+            ..Default::default()
+        },
+        blur: 3,
+        ..Default::default()
+    };
+    let mut x = g.push(simple("maxpool", LayerKind::Pool2d(maxpool)), None);
+    let mut channels = 64;
+    for (stage, width) in [64, 128, 256, 512].into_iter().enumerate() {
+        for block in 0..2 {
+            let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+            let name = format!("layer{}_{block}", stage + 1);
+            let block_in = vec![Source::Layer(x)];
+            let conv1 = (channels, width, 3, stride);
+            g.conv_bn(&format!("{name}_conv1"), Some(block_in.clone()), conv1);
+            g.relu(format!("{name}_relu1"));
+            let main = g.conv_bn(&format!("{name}_conv2"), None, (width, width, 3, 1));
+            let skip = if stride != 1 || channels != width {
+                let down = (channels, width, 1, stride);
+                g.conv_bn(&format!("{name}_down"), Some(block_in), down)
+            } else {
+                x
+            };
+            let add = simple(&format!("{name}_add"), LayerKind::Merge(Merge::Add));
+            g.push(add, Some(vec![Source::Layer(main), Source::Layer(skip)]));
+            x = g.relu(format!("{name}_relu2"));
+            channels = width;
+        }
+    }
+    g.push(simple("avgpool", LayerKind::GlobalAvgPool), None);
+    g.push(simple("flatten", LayerKind::Flatten), None);
+    let fc = dense(&mut g.rng, "fc", 512, 1000);
+    g.push(fc, None);
+    let info = ModelInfo {
+        name: "resnet18-bench".into(),
+        description: "random weights (seeded), for benchmarks".into(),
+        ..Default::default()
+    };
+    let input = InputSpec {
+        channels: 3,
+        height: 224,
+        width: 224,
+        mean: vec![0.485, 0.456, 0.406],
+        std: vec![0.229, 0.224, 0.225],
+    };
+    Model::with_sources(info, input, g.layers, g.sources).expect("ResNet-18 is a valid graph")
+}

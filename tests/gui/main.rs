@@ -5,6 +5,7 @@
 
 mod answers;
 mod arith;
+mod big_network;
 mod explorer;
 mod file_browser;
 mod graph_strip;

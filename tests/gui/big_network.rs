@@ -1,0 +1,188 @@
+//! A network too big for a frame (made here: a few wide convolutions, over the explorer's
+//! background threshold), opened and changed as a person would: every call returns with the
+//! previous model's maps still shown, the app says it is running, and the new maps arrive on
+//! their own. Nothing here measures time: "before" is what the state shows when the call
+//! returns, since a worker's result is only ever taken by the UI thread's next frame.
+
+use convscope::app::state::PoolWindow;
+use convscope::app::{Command, ConvscopeApp, Settings};
+use convscope::engine::{
+    Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
+    Window,
+};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ndarray::{Array1, Array2, Array4};
+use std::path::{Path, PathBuf};
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+}
+
+/// 3 @ 64x64 -> conv 3->64 -> relu -> conv 64->64 -> relu -> max pool 2x2 -> conv 64->64 ->
+/// global average pool -> flatten -> dense 64->4: 200 M multiply-adds, deterministic weights.
+fn wide_model(path: &Path) {
+    let value = |i: usize| ((i * 7919) % 1009) as f32 / 1009.0 - 0.5;
+    let conv = |name: &str, cin: usize| Layer {
+        name: name.into(),
+        kind: LayerKind::Conv2d(Conv2d {
+            weight: Array4::from_shape_fn((64, cin, 3, 3), |(o, i, y, x)| {
+                value(o * 1000 + i * 9 + y * 3 + x) / (cin as f32 * 3.0)
+            }),
+            bias: Some(Array1::zeros(64)),
+            padding: (1, 1),
+            ..Default::default()
+        }),
+    };
+    let simple = |name: &str, kind| Layer {
+        name: name.into(),
+        kind,
+    };
+    let relu = || LayerKind::Activation(Activation::Relu);
+    let pool = Pool2d {
+        mode: PoolMode::Max,
+        window: Window {
+            kernel: (2, 2),
+            stride: (2, 2),
+            ..Default::default()
+        },
+        blur: 3,
+        ..Default::default()
+    };
+    let layers = vec![
+        conv("wide1", 3),
+        simple("relu1", relu()),
+        conv("wide2", 64),
+        simple("relu2", relu()),
+        simple("pool", LayerKind::Pool2d(pool)),
+        conv("wide3", 64),
+        simple("gap", LayerKind::GlobalAvgPool),
+        simple("flatten", LayerKind::Flatten),
+        simple(
+            "fc",
+            LayerKind::Dense(Dense {
+                weight: Array2::from_shape_fn((4, 64), |(o, i)| value(o * 64 + i)),
+                bias: None,
+            }),
+        ),
+        simple("softmax", LayerKind::Softmax),
+    ];
+    let info = ModelInfo {
+        name: "wide".into(),
+        labels: ["a", "b", "c", "d"].map(String::from).to_vec(),
+        ..Default::default()
+    };
+    let input = InputSpec {
+        channels: 3,
+        height: 64,
+        width: 64,
+        mean: vec![0.5; 3],
+        std: vec![0.25; 3],
+    };
+    let model = Model::new(info, input, layers).expect("valid");
+    convscope::io::save_model(&model, path).expect("saved");
+}
+
+/// Steps frames until `done` holds (bounded by a count of frames, not by time).
+fn step_until(
+    h: &mut Harness<'static, ConvscopeApp>,
+    what: &str,
+    done: impl Fn(&ConvscopeApp) -> bool,
+) {
+    for _ in 0..2000 {
+        h.step();
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("{what} never happened");
+}
+
+fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+}
+
+#[test]
+fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arrive() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wide = dir.path().join("wide.json");
+    wide_model(&wide);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
+    h.run();
+    let old_trace = h.state().explorer.trace.clone();
+    assert_eq!(h.state().model_name(), "tiny-max");
+
+    // The file loads on a worker thread; the frame that takes it starts the first run and
+    // returns at once: the old model and its maps are still what is shown.
+    apply(&mut h, Command::OpenModel(wide.clone()));
+    step_until(&mut h, "the new model's run starting", |a| {
+        a.explorer.incoming.is_some() || a.model_name() == "wide"
+    });
+    {
+        let ex = &h.state().explorer;
+        assert!(ex.incoming.is_some(), "the wide model waits for its maps");
+        assert!(ex.is_running());
+        assert_eq!(ex.model.info.name, "tiny-max");
+        assert_eq!(ex.trace, old_trace, "the old maps meanwhile");
+        assert_eq!(ex.trace.len(), ex.stage_count(), "maps and stages agree");
+    }
+    h.get_by_label("Running the network…");
+    step_until(&mut h, "the wide model's maps", |a| {
+        !a.explorer.is_running()
+    });
+    let ex = &h.state().explorer;
+    assert_eq!(ex.model.info.name, "wide");
+    assert_eq!(ex.model_path.as_deref(), Some(wide.as_path()));
+    assert_eq!(ex.trace.len(), 11);
+    assert!(ex.prediction().is_some());
+    let wide_trace = ex.trace.clone();
+
+    // Flipping the pooling runs off the UI thread too, with the maps kept meanwhile.
+    apply(&mut h, Command::SetPool(PoolMode::Avg));
+    assert!(h.state().explorer.is_running());
+    assert_eq!(h.state().explorer.trace, wide_trace);
+    step_until(&mut h, "the average-pooling maps", |a| {
+        !a.explorer.is_running()
+    });
+    assert_ne!(h.state().explorer.trace, wide_trace);
+    let pool = h.state().explorer.stage_named("pool").expect("pool");
+    assert_eq!(
+        h.state().explorer.trace[pool].shape().to_string(),
+        "64 @ 32x32"
+    );
+
+    // A window that changes the stages' sizes: the network is made and run on the worker,
+    // and the new maps come with it (shown stages and maps always agree).
+    apply(&mut h, Command::SetPoolWindow(PoolWindow::K3S2));
+    {
+        let ex = &h.state().explorer;
+        assert!(ex.is_running());
+        assert_eq!(ex.trace[pool].shape().to_string(), "64 @ 32x32");
+    }
+    step_until(&mut h, "the 3x3/2 maps", |a| !a.explorer.is_running());
+    let ex = &h.state().explorer;
+    assert_eq!(ex.trace[pool].shape().to_string(), "64 @ 31x31");
+    assert_eq!(ex.trace.len(), ex.stage_count());
+
+    // A broken file leaves the wide model as it is.
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"format\": \"convscope/1\", \"layers\": [").expect("write");
+    let before = h.state().explorer.trace.clone();
+    apply(&mut h, Command::OpenModel(bad));
+    step_until(&mut h, "the error", |a| a.explorer.last_error.is_some());
+    let ex = &h.state().explorer;
+    assert!(
+        ex.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("broken.json")
+    );
+    assert_eq!(ex.model.info.name, "wide");
+    assert_eq!(ex.trace, before);
+    assert!(ex.incoming.is_none());
+}
