@@ -23,11 +23,14 @@ pub mod depthwise;
 pub mod direct;
 pub mod gemm;
 pub mod im2col;
+pub mod packed;
 pub mod phases;
 pub mod weight_grad;
 
 use super::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
+use packed::PackedWeights;
+use std::sync::{Arc, OnceLock};
 
 /// The ways to compute a convolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,13 +89,79 @@ impl ConvKernel {
 /// built); `kernel` may be any of them (every one handles every geometry it is given, the
 /// direct kernel by handing back to im2col where it does not apply).
 pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+    forward_packed(conv, kernel, input, None)
+}
+
+/// [`forward`] with the weights already packed for the matrix product ([`im2col::pack`]),
+/// as the model keeps them; `None` packs them here when the kernel needs them.
+pub fn forward_packed(
+    conv: &Conv2d,
+    kernel: ConvKernel,
+    input: ArrayView3<f32>,
+    packed: Option<&PackedWeights>,
+) -> Array3<f32> {
     match kernel {
-        ConvKernel::Direct => {
-            direct::forward(conv, input).unwrap_or_else(|| gemm::im2col_forward(conv, input))
-        }
-        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input),
-        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input),
+        ConvKernel::Direct => direct::forward(conv, input)
+            .unwrap_or_else(|| gemm::im2col_forward(conv, input, packed)),
+        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input, packed),
+        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input, packed),
         ConvKernel::Depthwise => depthwise::forward(conv, input),
+    }
+}
+
+impl ConvKernel {
+    /// Whether this kernel reads packed weights ([`im2col::pack`]).
+    pub fn packs(self) -> bool {
+        matches!(self, ConvKernel::Pointwise | ConvKernel::Im2colGemm)
+    }
+}
+
+/// Each layer's packed weights, made on its first pass and kept (a model's weights change
+/// only through `Model::layers_mut`, which starts a new cache). Clones share what is packed;
+/// two caches always compare equal (they hold nothing the layers do not say).
+#[derive(Default)]
+pub struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
+
+impl PackCache {
+    /// An empty cache for `layers` layers.
+    pub fn new(layers: usize) -> PackCache {
+        PackCache((0..layers).map(|_| OnceLock::new()).collect())
+    }
+
+    /// Layer `i`'s packed weights, packed from `conv` on first use.
+    pub fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
+        let slot = self.0.get(i)?;
+        Some(slot.get_or_init(|| Arc::new(im2col::pack(conv))))
+    }
+}
+
+impl Clone for PackCache {
+    fn clone(&self) -> PackCache {
+        PackCache(
+            self.0
+                .iter()
+                .map(|slot| {
+                    let copy = OnceLock::new();
+                    if let Some(p) = slot.get() {
+                        let _ = copy.set(Arc::clone(p));
+                    }
+                    copy
+                })
+                .collect(),
+        )
+    }
+}
+
+impl PartialEq for PackCache {
+    fn eq(&self, _: &PackCache) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for PackCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let packed = self.0.iter().filter(|s| s.get().is_some()).count();
+        write!(f, "PackCache({packed} of {} layers packed)", self.0.len())
     }
 }
 
