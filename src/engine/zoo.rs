@@ -3,8 +3,8 @@
 
 use super::activation::Activation;
 use super::{
-    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
-    Window,
+    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Merge, Model, ModelInfo, Pool2d,
+    PoolMode, Source, Window,
 };
 use ndarray::{Array1, Array2, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -164,4 +164,80 @@ pub fn vgg11_bn(seed: u64) -> Model {
         std: vec![0.229, 0.224, 0.225],
     };
     build("vgg11bn-bench", input, layers)
+}
+
+/// ResNet-18 (torchvision's `resnet18`) on 224x224 RGB, as torch's ONNX export leaves it:
+/// every batch norm folded into the convolution before it (so each convolution has a bias),
+/// the residual sums as `add` layers reading the block's input or its 1x1 stride-2
+/// downsample. 11.7 M weights; for benchmarks.
+pub fn resnet18(seed: u64) -> Model {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut sources: Vec<Vec<Source>> = Vec::new();
+    // Appends a layer reading `from` and returns where its output is.
+    let mut push = |layer: Layer, from: Vec<Source>| {
+        layers.push(layer);
+        sources.push(from);
+        Source::Layer(sources.len() - 1)
+    };
+    let relu = |name: String| simple(&name, LayerKind::Activation(Activation::Relu));
+    let mut conv = |name: String, cin: usize, cout: usize, k: usize, stride: usize| {
+        let scale = (2.0 / (cin * k * k) as f32).sqrt();
+        simple(
+            &name,
+            LayerKind::Conv2d(Conv2d {
+                weight: Array4::from_shape_fn((cout, cin, k, k), |_| {
+                    rng.random_range(-scale..scale)
+                }),
+                bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
+                stride: (stride, stride),
+                padding: (k / 2, k / 2),
+                ..Default::default()
+            }),
+        )
+    };
+    let mut x = push(conv("conv1".into(), 3, 64, 7, 2), vec![Source::Input]);
+    x = push(relu("relu".into()), vec![x]);
+    let window = Window::new((3, 3), (2, 2), (1, 1));
+    let maxpool = Pool2d {
+        mode: PoolMode::Max,
+        window,
+        ..Pool2d::default()
+    };
+    x = push(simple("maxpool", LayerKind::Pool2d(maxpool)), vec![x]);
+    let mut channels = 64;
+    for (stage, width) in [64, 128, 256, 512].into_iter().enumerate() {
+        for block in 0..2 {
+            let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+            let name = format!("layer{}.{block}", stage + 1);
+            let a = push(conv(format!("{name}.conv1"), channels, width, 3, stride), vec![x]);
+            let a = push(relu(format!("{name}.relu")), vec![a]);
+            let b = push(conv(format!("{name}.conv2"), width, width, 3, 1), vec![a]);
+            let identity = if stride != 1 || channels != width {
+                let down = conv(format!("{name}.downsample"), channels, width, 1, stride);
+                push(down, vec![x])
+            } else {
+                x
+            };
+            let sum = push(simple(&format!("{name}.add"), LayerKind::Merge(Merge::Add)), vec![b, identity]);
+            x = push(relu(format!("{name}.relu_1")), vec![sum]);
+            channels = width;
+        }
+    }
+    x = push(simple("avgpool", LayerKind::GlobalAvgPool), vec![x]);
+    x = push(simple("flatten", LayerKind::Flatten), vec![x]);
+    push(dense(&mut rng, "fc", 512, 1000), vec![x]);
+    let info = ModelInfo {
+        name: "resnet18-bench".into(),
+        description: "random weights (seeded), for benchmarks".into(),
+        ..Default::default()
+    };
+    let input = InputSpec {
+        channels: 3,
+        height: 224,
+        width: 224,
+        mean: vec![0.485, 0.456, 0.406],
+        std: vec![0.229, 0.224, 0.225],
+    };
+    Model::with_sources(info, input, layers, sources).expect("ResNet-18 is valid")
 }
