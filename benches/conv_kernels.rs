@@ -63,7 +63,13 @@ fn conv_sets(c: &mut Criterion) {
     let one = pool(1);
     for net in ["resnet18", "mobilenetv2"] {
         // Each layer with its kernel and its weights packed once, as a model keeps them.
-        type Prepared<'a> = (&'a ConvShape, Conv2d, Array3<f32>, ConvKernel, Option<PackedWeights>);
+        type Prepared<'a> = (
+            &'a ConvShape,
+            Conv2d,
+            Array3<f32>,
+            ConvKernel,
+            Option<PackedWeights>,
+        );
         let layers: Vec<Prepared> = shapes
             .iter()
             .filter(|s| s.net == net)
@@ -95,7 +101,12 @@ fn conv_sets(c: &mut Criterion) {
                         for (shape, conv, input, kernel, packed) in &layers {
                             for _ in 0..shape.count {
                                 let x = input.view();
-                                black_box(kernels::forward_packed(conv, *kernel, x, packed.as_ref()));
+                                black_box(kernels::forward_packed(
+                                    conv,
+                                    *kernel,
+                                    x,
+                                    packed.as_ref(),
+                                ));
                             }
                         }
                     })

@@ -210,7 +210,10 @@ pub fn resnet18(seed: u64) -> Model {
         for block in 0..2 {
             let stride = if stage > 0 && block == 0 { 2 } else { 1 };
             let name = format!("layer{}.{block}", stage + 1);
-            let a = push(conv(format!("{name}.conv1"), channels, width, 3, stride), vec![x]);
+            let a = push(
+                conv(format!("{name}.conv1"), channels, width, 3, stride),
+                vec![x],
+            );
             let a = push(relu(format!("{name}.relu")), vec![a]);
             let b = push(conv(format!("{name}.conv2"), width, width, 3, 1), vec![a]);
             let identity = if stride != 1 || channels != width {
@@ -219,7 +222,10 @@ pub fn resnet18(seed: u64) -> Model {
             } else {
                 x
             };
-            let sum = push(simple(&format!("{name}.add"), LayerKind::Merge(Merge::Add)), vec![b, identity]);
+            let sum = push(
+                simple(&format!("{name}.add"), LayerKind::Merge(Merge::Add)),
+                vec![b, identity],
+            );
             x = push(relu(format!("{name}.relu_1")), vec![sum]);
             channels = width;
         }

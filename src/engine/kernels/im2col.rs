@@ -114,7 +114,15 @@ pub fn forward(
         })
         .collect();
     let row_stride = conv.stride.0.max(1) * phases.wq;
-    let out = product(conv, packed, &padded, &bases, (ow, row_stride), plane, parallel);
+    let out = product(
+        conv,
+        packed,
+        &padded,
+        &bases,
+        (ow, row_stride),
+        plane,
+        parallel,
+    );
     PADDED.with_borrow_mut(|kept| {
         if kept.len() < padded.len() {
             *kept = padded;

@@ -38,7 +38,11 @@ pub struct PackedWeights {
 impl PackedWeights {
     /// Packs `weights` (row-major [groups * rows, k]).
     pub fn new(weights: &[f32], groups: usize, rows: usize, k: usize) -> PackedWeights {
-        assert_eq!(weights.len(), groups * rows * k, "weights of the declared size");
+        assert_eq!(
+            weights.len(),
+            groups * rows * k,
+            "weights of the declared size"
+        );
         let panels = rows.div_ceil(MR);
         let mut data = vec![0.0; groups * panels * k * MR];
         for g in 0..groups {
@@ -191,13 +195,14 @@ unsafe fn multiply(
     let a = a.group(g);
     let col_panels = n.div_ceil(NR);
     assert!(b.len() >= col_panels * k * NR && panels.end * MR * k <= a.len());
+    // The output is written by the first block of `k`: there must be one.
+    assert!(k > 0, "a product over at least one value");
     if let Some(bias) = bias {
         assert!(bias.len() >= rows);
     }
     let steps = k.div_ceil(KC).max(1);
-    let step = k.div_ceil(steps);
-    let mut pc = 0;
-    while pc < k || (pc == 0 && k == 0) {
+    let step = k.div_ceil(steps).max(1);
+    for pc in (0..k).step_by(step) {
         let kc = step.min(k - pc);
         for ip in panels.clone() {
             let r0 = ip * MR;
@@ -237,10 +242,6 @@ unsafe fn multiply(
                 }
             }
         }
-        if k == 0 {
-            break;
-        }
-        pc += kc;
     }
 }
 
@@ -469,8 +470,7 @@ mod tests {
             let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
             let mut kernels = vec![PORTABLE];
             #[cfg(target_arch = "x86_64")]
-            if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2)
-            {
+            if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
                 kernels.push(kernel());
             }
             for &kernel in &kernels {
@@ -484,7 +484,10 @@ mod tests {
                         let want: f64 = bias[o] as f64
                             + (0..k).map(|r| w[o * k + r] as f64 * x(r, p)).sum::<f64>();
                         let got = out[o * n + p] as f64;
-                        assert!((got - want).abs() < 1e-4 * (1.0 + want.abs()), "{got} vs {want}");
+                        assert!(
+                            (got - want).abs() < 1e-4 * (1.0 + want.abs()),
+                            "{got} vs {want}"
+                        );
                     }
                 }
             }
