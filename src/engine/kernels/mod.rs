@@ -6,16 +6,16 @@
 //! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`gemm`] and [`im2col`]: the input padded and split into phase planes once
-//!   ([`phases`]), then per block of output rows an im2col column matrix (plain copies at any
-//!   stride) and its matrix product (matrixmultiply, which packs both operands into its own
-//!   tiles) while the columns are in the cache; a 1x1 convolution at stride 1 without padding
-//!   is the matrix product alone, reading the input in place.
+//!   ([`phases`]), then per block of output pixels the columns gathered straight into the
+//!   panel order of [`packed`]'s AVX2 register tile and multiplied with the weights (packed
+//!   once per model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1
+//!   without padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
 //!
-//! Large layers use both cores for one pass (rayon: im2col's blocks of output rows, or the
-//! matrix product split into column or row blocks when there are too few of them; depthwise
+//! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
+//! matrix product split into panels of weights when there are too few of them; depthwise
 //! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
 //! one pass per core.
 
