@@ -6,7 +6,7 @@
 //! nothing is downloaded. `scripts/bench-vs-ort.py` runs this and onnxruntime on the same
 //! layers in one go and prints the comparison.
 
-use convscope::engine::kernels::ConvKernel;
+use convscope::engine::kernels::{self, ConvKernel, im2col, packed::PackedWeights};
 use convscope::engine::{Conv2d, RunOptions, zoo};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array1, Array3, Array4};
@@ -62,24 +62,32 @@ fn conv_sets(c: &mut Criterion) {
     let mut rng = StdRng::seed_from_u64(1);
     let one = pool(1);
     for net in ["resnet18", "mobilenetv2"] {
-        let layers: Vec<(&ConvShape, Conv2d, Array3<f32>)> = shapes
+        // Each layer with its kernel and its weights packed once, as a model keeps them.
+        type Prepared<'a> = (
+            &'a ConvShape,
+            Conv2d,
+            Array3<f32>,
+            ConvKernel,
+            Option<PackedWeights>,
+        );
+        let layers: Vec<Prepared> = shapes
             .iter()
             .filter(|s| s.net == net)
             .map(|s| {
                 let (conv, input) = layer(s, &mut rng);
-                (s, conv, input)
+                let kernel = ConvKernel::choose(&conv, input.dim());
+                let packed = kernel.packs().then(|| im2col::pack(&conv));
+                (s, conv, input, kernel, packed)
             })
             .collect();
         let mut group = c.benchmark_group(format!("{net}-1t"));
         group.sample_size(10);
         group.warm_up_time(Duration::from_millis(300));
         group.measurement_time(Duration::from_secs(1));
-        for (shape, conv, input) in &layers {
-            let kernel = ConvKernel::choose(conv, input.dim());
+        for (shape, conv, input, kernel, packed) in &layers {
             let id = format!("{} {}", shape.name, kernel.name());
-            group.bench_function(id, |b| {
-                one.install(|| b.iter(|| black_box(conv.forward_with(kernel, input.view()))))
-            });
+            let run = || kernels::forward_packed(conv, *kernel, input.view(), packed.as_ref());
+            group.bench_function(id, |b| one.install(|| b.iter(|| black_box(run()))));
         }
         group.finish();
         let mut group = c.benchmark_group(format!("{net}-all"));
@@ -90,9 +98,15 @@ fn conv_sets(c: &mut Criterion) {
             group.bench_function(format!("{threads}t"), |b| {
                 workers.install(|| {
                     b.iter(|| {
-                        for (shape, conv, input) in &layers {
+                        for (shape, conv, input, kernel, packed) in &layers {
                             for _ in 0..shape.count {
-                                black_box(conv.forward(input.view()));
+                                let x = input.view();
+                                black_box(kernels::forward_packed(
+                                    conv,
+                                    *kernel,
+                                    x,
+                                    packed.as_ref(),
+                                ));
                             }
                         }
                     })
@@ -126,11 +140,33 @@ fn direct_vs_gemm(c: &mut Criterion) {
             count: 1,
         };
         let (conv, input) = layer(&shape, &mut rng);
+        let packed = im2col::pack(&conv);
         for kernel in [ConvKernel::Direct, ConvKernel::Im2colGemm] {
             let id = format!("{channels}x{side}x{side} {}", kernel.name());
-            group.bench_function(id, |b| {
-                one.install(|| b.iter(|| black_box(conv.forward_with(kernel, input.view()))))
-            });
+            let run = || kernels::forward_packed(&conv, kernel, input.view(), Some(&packed));
+            group.bench_function(id, |b| one.install(|| b.iter(|| black_box(run()))));
+        }
+    }
+    // MobileNetV2's 1x1 projections to few channels.
+    for (c_in, c_out, side) in [(32, 16, 112), (96, 24, 56), (144, 32, 28), (192, 32, 28)] {
+        let shape = ConvShape {
+            net: String::new(),
+            name: String::new(),
+            c: c_in,
+            o: c_out,
+            k: 1,
+            s: 1,
+            p: 0,
+            h: side,
+            groups: 1,
+            count: 1,
+        };
+        let (conv, input) = layer(&shape, &mut rng);
+        let packed = im2col::pack(&conv);
+        for kernel in [ConvKernel::Direct, ConvKernel::Pointwise] {
+            let id = format!("1x1 {c_in}->{c_out}x{side}x{side} {}", kernel.name());
+            let run = || kernels::forward_packed(&conv, kernel, input.view(), Some(&packed));
+            group.bench_function(id, |b| one.install(|| b.iter(|| black_box(run()))));
         }
     }
     group.finish();

@@ -8,8 +8,16 @@
    with the same layer list as `zoo::vgg11_bn`), timed with intra_op_num_threads 1 and 2.
 3. A table: ours vs onnxruntime, per shape and per network, with GFLOP/s.
 
+4. With `--models DIR`: whole networks, the ONNX files of
+   tests/reference/make_big_graph_onnx.py (resnet18-ts.onnx, mobilenet_v2-ts.onnx in DIR),
+   `convscope bench --model` (its forward pass on one thread and on all) against onnxruntime
+   on the same file, interleaved round by round, the best median of the rounds each.
+   `--ours NAME=BINARY` (repeatable) times several builds of convscope in the same rounds,
+   e.g. the one before a change and the one after.
+
 Needs onnx, onnxruntime and numpy (e.g. /work/venv-ref). Run from the repository root:
-    /work/venv-ref/bin/python scripts/bench-vs-ort.py [--skip-cargo] [--only-ort]
+    /work/venv-ref/bin/python scripts/bench-vs-ort.py [--skip-cargo] [--skip-kernels]
+        [--models /tmp/convscope-big [--rounds 3] [--ours new=target/release/convscope]]
 """
 
 import argparse
@@ -140,10 +148,63 @@ def find_our(group, prefix):
     return None, None
 
 
+def whole_networks(args):
+    """Step 4: whole ONNX networks, ours and onnxruntime's, round by round."""
+    ours = [o.split("=", 1) for o in args.ours] or [
+        ["ours", os.path.join(ROOT, "target", "release", "convscope")]]
+    print(f"\nwhole networks (onnxruntime {ort.__version__}; best of {args.rounds} rounds; "
+          f"ms per forward pass)")
+    rng = np.random.default_rng(2)
+    for name in ["resnet18-ts", "mobilenet_v2-ts"]:
+        path = os.path.join(args.models, name + ".onnx")
+        if not os.path.exists(path):
+            print(f"{name}: {path} missing (make_big_graph_onnx.py)")
+            continue
+        model = onnx.load(path)
+        feed = {model.graph.input[0].name:
+                rng.uniform(-1, 1, (1, 3, 224, 224)).astype(np.float32)}
+        sessions = {th: session(model, th) for th in (1, 2)}
+        best = {}
+        layers = {}
+        for _ in range(args.rounds):
+            for th in (1, 2):
+                t = median_seconds(sessions[th], feed, budget=2.0) * 1e3
+                best[f"ort {th}t"] = min(best.get(f"ort {th}t", t), t)
+            for label, binary in ours:
+                helptext = subprocess.run([binary, "bench", "--help"], capture_output=True,
+                                          text=True).stdout
+                # Builds from before `--no-sweep` time three sweeps too.
+                flags = ["--no-sweep"] if "--no-sweep" in helptext else []
+                out = subprocess.run(
+                    [binary, "bench", "--model", path, "--iters", str(args.iters)] + flags,
+                    cwd=ROOT, check=True, capture_output=True, text=True).stdout
+                r = json.loads(out.strip().splitlines()[-1])
+                for key, th in (("forward_us", 1), ("forward_all_threads_us", 2)):
+                    t = r[key] / 1e3
+                    best[f"{label} {th}t"] = min(best.get(f"{label} {th}t", t), t)
+                layers[label] = r["layer_us"]
+        print(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in best.items()))
+        for label, _ in ours:
+            by_type = {}
+            for entry in layers[label]:
+                kind = entry.get("kernel") or "".join(
+                    c for c in entry["layer"].split(".")[-1] if not c.isdigit()).strip("_")
+                by_type[kind] = by_type.get(kind, 0.0) + entry["us"] / 1e3
+            print(f"  {label} per layer type, 1 thread (ms): " + ", ".join(
+                f"{k} {v:.2f}" for k, v in sorted(by_type.items(), key=lambda kv: -kv[1])))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-cargo", action="store_true", help="use the last cargo bench run")
+    ap.add_argument("--skip-kernels", action="store_true", help="only the whole networks")
+    ap.add_argument("--models", help="folder of make_big_graph_onnx.py's ONNX files")
+    ap.add_argument("--ours", action="append", default=[], help="NAME=path of a convscope")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--iters", type=int, default=40)
     args = ap.parse_args()
+    if args.skip_kernels:
+        return whole_networks(args)
     if not args.skip_cargo:
         subprocess.run(["cargo", "bench", "--bench", "conv_kernels"], cwd=ROOT, check=True)
     with open(os.path.join(ROOT, "benches", "conv_shapes.json")) as f:
@@ -186,6 +247,8 @@ def main():
     fmt = lambda s: f"{s * 1e3:.1f}" if s else "-"
     print(f"\nvgg11_bn forward: ours 1t {fmt(ours[1])} ms, 2t {fmt(ours[2])} ms; onnxruntime "
           f"1t {fmt(t[1])} ms, 2t {fmt(t[2])} ms")
+    if args.models:
+        whole_networks(args)
 
 
 if __name__ == "__main__":

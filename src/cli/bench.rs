@@ -14,7 +14,8 @@ use std::time::Instant;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The model (convscope/1 JSON or ONNX), or `builtin:digits` / `builtin:tinyvgg` /
-    /// `builtin:vgg11bn` for the reference architectures with seeded random weights.
+    /// `builtin:vgg11bn` / `builtin:resnet18` for the reference architectures with seeded
+    /// random weights.
     #[arg(long)]
     pub model: PathBuf,
     #[command(flatten)]
@@ -23,6 +24,9 @@ pub struct Args {
     /// times).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub iters: u64,
+    /// Leave out the translation sweep (289 passes: minutes for an ImageNet-size network).
+    #[arg(long)]
+    pub no_sweep: bool,
 }
 
 /// A fixed, image-like input in [0,1]: a bright disc off centre on a soft gradient.
@@ -46,6 +50,7 @@ pub fn run(args: Args) -> Result<()> {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
         Some("builtin:vgg11bn") => zoo::vgg11_bn(1),
+        Some("builtin:resnet18") => zoo::resnet18(1),
         _ => args.input_flags.load(&args.model)?,
     };
     let options = RunOptions::default();
@@ -104,7 +109,11 @@ pub fn run(args: Args) -> Result<()> {
         })
         .collect();
     let shift_list = shifts(SweepAxis::Both, 8);
-    let runs = (iters / 10).clamp(3, 50);
+    let runs = if args.no_sweep {
+        0
+    } else {
+        (iters / 10).clamp(3, 50)
+    };
     let mut sweep_times = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
@@ -124,7 +133,8 @@ pub fn run(args: Args) -> Result<()> {
             "model": model.info.name,
             "forward_us": (forward_us * 10.0).round() / 10.0,
             "forward_all_threads_us": (forward_all_threads_us * 10.0).round() / 10.0,
-            "sweep_ms": (median(sweep_times) * 100.0).round() / 100.0,
+            "sweep_ms": (!sweep_times.is_empty())
+                .then(|| (median(sweep_times) * 100.0).round() / 100.0),
             "shifts": shift_list.len(),
             "threads": rayon::current_num_threads(),
             "layer_us": layer_us,

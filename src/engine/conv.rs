@@ -97,7 +97,13 @@ impl Window {
 
     /// The output indices `o` along one axis whose tap `k` lands inside `0..n`:
     /// `0 <= o*stride + k - pad < n`, clamped to `0..out`.
-    fn valid_range(n: usize, k: usize, stride: usize, pad: usize, out: usize) -> (usize, usize) {
+    pub(crate) fn valid_range(
+        n: usize,
+        k: usize,
+        stride: usize,
+        pad: usize,
+        out: usize,
+    ) -> (usize, usize) {
         let lo_num = pad as i64 - k as i64; // o*stride >= pad - k
         let lo = if lo_num <= 0 {
             0

@@ -6,6 +6,7 @@
 
 use super::error::{Error, Result};
 use super::layer::{Layer, LayerKind, RunOptions};
+use super::merge::{Merge, add_into};
 use super::model::Model;
 use super::tensor::{Shape, Tensor};
 use ndarray::Array3;
@@ -210,16 +211,21 @@ impl Model {
         let mut kept: Vec<Option<Tensor>> = vec![None; n];
         let mut out = None;
         for i in 0..n {
-            let next = {
-                let ins: Vec<&Tensor> = self
-                    .sources(i)
-                    .iter()
-                    .map(|s| match *s {
-                        Source::Input => &input,
-                        Source::Layer(j) => kept[j].as_ref().expect("kept until its last reader"),
-                    })
-                    .collect();
-                self.run_node(i, &ins, options)
+            let next = match self.run_in_place(i, &last, &mut kept, &input) {
+                Some(done) => done,
+                None => {
+                    let ins: Vec<&Tensor> = self
+                        .sources(i)
+                        .iter()
+                        .map(|s| match *s {
+                            Source::Input => &input,
+                            Source::Layer(j) => {
+                                kept[j].as_ref().expect("kept until its last reader")
+                            }
+                        })
+                        .collect();
+                    self.run_node(i, &ins, options)
+                }
             };
             visit(i, &next);
             // Hand back what no later layer reads.
@@ -237,6 +243,51 @@ impl Model {
             }
         }
         Ok(out.unwrap_or(input))
+    }
+
+    /// Layer `i` computed in its first input's memory, when it is an element-wise activation,
+    /// a batch norm or an `add` and nothing after it reads that input (ResNet's and
+    /// MobileNetV2's ReLUs and residual sums, VGG's batch norms: no new maps, one pass over
+    /// the values); `None` otherwise.
+    fn run_in_place(
+        &self,
+        i: usize,
+        last: &[Option<usize>],
+        kept: &mut [Option<Tensor>],
+        input: &Tensor,
+    ) -> Option<Tensor> {
+        let sources = self.sources(i);
+        let Some(&Source::Layer(j)) = sources.first() else {
+            return None;
+        };
+        if last[j] != Some(i) || sources[1..].contains(&Source::Layer(j)) {
+            return None;
+        }
+        match &self.layers()[i].kind {
+            LayerKind::Activation(f) if sources.len() == 1 => {
+                let mut t = kept[j].take()?;
+                f.map_in_place(&mut t);
+                Some(t)
+            }
+            LayerKind::BatchNorm(bn) if sources.len() == 1 => {
+                let mut t = kept[j].take()?;
+                bn.forward_in_place(&mut t);
+                Some(t)
+            }
+            LayerKind::Merge(Merge::Add) => {
+                let mut t = kept[j].take()?;
+                let rest: Vec<&Tensor> = sources[1..]
+                    .iter()
+                    .map(|s| match *s {
+                        Source::Input => input,
+                        Source::Layer(m) => kept[m].as_ref().expect("kept until its last reader"),
+                    })
+                    .collect();
+                add_into(&mut t, &rest);
+                Some(t)
+            }
+            _ => None,
+        }
     }
 
     /// Only the last layer's output, without keeping the intermediate ones.

@@ -146,13 +146,7 @@ impl Merge {
         match self {
             Merge::Add => {
                 let mut out = inputs[0].clone();
-                for t in &inputs[1..] {
-                    match (&mut out, t) {
-                        (Tensor::Maps(o), Tensor::Maps(x)) => *o += x,
-                        (Tensor::Vector(o), Tensor::Vector(x)) => *o += x,
-                        _ => unreachable!("add: shapes are checked when the model is built"),
-                    }
-                }
+                add_into(&mut out, &inputs[1..]);
                 out
             }
             Merge::Mul => match (inputs[0], inputs[1]) {
@@ -192,6 +186,18 @@ impl Merge {
                     )
                 }
             },
+        }
+    }
+}
+
+/// `add` into its first input (the forward pass does this in place when nothing else reads
+/// that input): `out += x` for every `x` of `rest`, all of `out`'s shape.
+pub fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
+    for t in rest {
+        match (&mut *out, t) {
+            (Tensor::Maps(o), Tensor::Maps(x)) => *o += x,
+            (Tensor::Vector(o), Tensor::Vector(x)) => *o += x,
+            _ => unreachable!("add: shapes are checked when the model is built"),
         }
     }
 }

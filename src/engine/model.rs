@@ -3,7 +3,7 @@
 use super::conv::Window;
 use super::error::{Error, Result};
 use super::graph::{self, Source};
-use super::kernels::ConvKernel;
+use super::kernels::{self, ConvKernel, PackCache};
 use super::layer::{Layer, LayerKind, RunOptions};
 use super::limits;
 use super::pool::PoolMode;
@@ -223,6 +223,8 @@ pub struct Model {
     /// How each convolution is computed, picked from its input size when the model is built
     /// (`None` for other layers).
     conv_kernels: Vec<Option<ConvKernel>>,
+    /// The matrix product's packed weights of each convolution, made on its first pass.
+    packed: PackCache,
 }
 
 /// Output shape of every layer in turn, or the first layer that cannot run.
@@ -355,6 +357,7 @@ impl Model {
             })
             .collect();
         Ok(Model {
+            packed: PackCache::new(layers.len()),
             info,
             input,
             layers: Arc::new(layers),
@@ -370,6 +373,8 @@ impl Model {
 
     /// The layers, for changing weight *values* in place (training). Shapes stay as built.
     pub fn layers_mut(&mut self) -> &mut [Layer] {
+        // The packed weights no longer say what the layers do.
+        self.packed = PackCache::new(self.layers.len());
         let layers: &mut Vec<Layer> = Arc::make_mut(&mut self.layers);
         layers
     }
@@ -399,7 +404,8 @@ impl Model {
         let layer = &self.layers[i];
         match (&layer.kind, input, self.conv_kernel(i)) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
-                Tensor::Maps(conv.forward_with(kernel, x.view()))
+                let packed = kernel.packs().then(|| self.packed.get(i, conv)).flatten();
+                Tensor::Maps(kernels::forward_packed(conv, kernel, x.view(), packed))
             }
             _ => layer.forward(input, i, options),
         }

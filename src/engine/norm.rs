@@ -69,13 +69,22 @@ impl BatchNorm {
     /// Inference: normalise with the running statistics. The caller has checked the channel
     /// count (the model does this once, when it is built).
     pub fn forward(&self, input: &Tensor) -> Tensor {
-        let (scale, shift) = self.scale_shift();
         let mut out = input.clone();
-        match &mut out {
+        self.forward_in_place(&mut out);
+        out
+    }
+
+    /// [`BatchNorm::forward`] in place (the forward pass, when nothing else reads the input).
+    pub fn forward_in_place(&self, t: &mut Tensor) {
+        let (scale, shift) = self.scale_shift();
+        match t {
             Tensor::Maps(a) => {
                 for (c, mut plane) in a.axis_iter_mut(Axis(0)).enumerate() {
                     let (s, b) = (scale[c], shift[c]);
-                    plane.mapv_inplace(|v| v * s + b);
+                    match plane.as_slice_mut() {
+                        Some(values) => values.iter_mut().for_each(|v| *v = *v * s + b),
+                        None => plane.mapv_inplace(|v| v * s + b),
+                    }
                 }
             }
             Tensor::Vector(v) => {
@@ -84,7 +93,6 @@ impl BatchNorm {
                 }
             }
         }
-        out
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::activation::Activation;
 use super::{
-    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
-    Window,
+    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Merge, Model, ModelInfo, Pool2d,
+    PoolMode, Source, Window,
 };
 use ndarray::{Array1, Array2, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -166,109 +166,73 @@ pub fn vgg11_bn(seed: u64) -> Model {
     build("vgg11bn-bench", input, layers)
 }
 
-/// A graph being built: each layer reads the previous one unless told otherwise.
-struct GraphBuilder {
-    rng: StdRng,
-    layers: Vec<Layer>,
-    sources: Vec<Vec<super::Source>>,
-}
-
-impl GraphBuilder {
-    /// Appends `layer` reading `from` (the previous layer when `None`); returns its index.
-    fn push(&mut self, layer: Layer, from: Option<Vec<super::Source>>) -> usize {
-        let previous = match self.layers.len() {
-            0 => super::Source::Input,
-            n => super::Source::Layer(n - 1),
-        };
-        self.sources.push(from.unwrap_or_else(|| vec![previous]));
-        self.layers.push(layer);
-        self.layers.len() - 1
-    }
-
-    /// A convolution without bias (k x k, padding k/2) and its batch norm; the norm's index.
-    fn conv_bn(
-        &mut self,
-        name: &str,
-        from: Option<Vec<super::Source>>,
-        (cin, cout, k, stride): (usize, usize, usize, usize),
-    ) -> usize {
-        let rng = &mut self.rng;
-        let scale = (2.0 / (cin * k * k) as f32).sqrt();
-        let conv = Conv2d {
-            weight: Array4::from_shape_fn((cout, cin, k, k), |_| rng.random_range(-scale..scale)),
-            bias: None,
-            stride: (stride, stride),
-            padding: (k / 2, k / 2),
-            ..Default::default()
-        };
-        let mut bn = BatchNorm::new(cout);
-        bn.weight.mapv_inplace(|_| rng.random_range(0.5..1.5));
-        bn.bias.mapv_inplace(|_| rng.random_range(-0.1..0.1));
-        bn.running_mean
-            .mapv_inplace(|_| rng.random_range(-0.1..0.1));
-        bn.running_var.mapv_inplace(|_| rng.random_range(0.5..1.5));
-        self.push(simple(name, LayerKind::Conv2d(conv)), from);
-        let bn = simple(&format!("{name}_bn"), LayerKind::BatchNorm(bn));
-        self.push(bn, None)
-    }
-
-    fn relu(&mut self, name: String) -> usize {
-        self.push(simple(&name, LayerKind::Activation(Activation::Relu)), None)
-    }
-}
-
-/// torchvision's ResNet-18 on 224x224 RGB as a graph (11.7 M weights, 1.8 G multiply-adds):
-/// conv 7x7/2 (64), batch norm, ReLU, max pool 3x3/2, then four stages of two basic blocks
-/// (64, 128, 256, 512 channels; the first block of stages 2-4 halves the size, its skip
-/// connection a 1x1/2 convolution with batch norm), global average pooling and dense
-/// 512->1000. Random weights, for measuring speed and memory.
+/// ResNet-18 (torchvision's `resnet18`) on 224x224 RGB, as torch's ONNX export leaves it:
+/// every batch norm folded into the convolution before it (so each convolution has a bias),
+/// the residual sums as `add` layers reading the block's input or its 1x1 stride-2
+/// downsample. 11.7 M weights; for benchmarks.
 pub fn resnet18(seed: u64) -> Model {
-    use super::{Merge, Source};
-    let mut g = GraphBuilder {
-        rng: StdRng::seed_from_u64(seed),
-        layers: Vec::new(),
-        sources: Vec::new(),
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut sources: Vec<Vec<Source>> = Vec::new();
+    // Appends a layer reading `from` and returns where its output is.
+    let mut push = |layer: Layer, from: Vec<Source>| {
+        layers.push(layer);
+        sources.push(from);
+        Source::Layer(sources.len() - 1)
     };
-    g.conv_bn("conv1", None, (3, 64, 7, 2));
-    g.relu("relu".into());
+    let relu = |name: String| simple(&name, LayerKind::Activation(Activation::Relu));
+    let mut conv = |name: String, cin: usize, cout: usize, k: usize, stride: usize| {
+        let scale = (2.0 / (cin * k * k) as f32).sqrt();
+        simple(
+            &name,
+            LayerKind::Conv2d(Conv2d {
+                weight: Array4::from_shape_fn((cout, cin, k, k), |_| {
+                    rng.random_range(-scale..scale)
+                }),
+                bias: Some(Array1::from_shape_fn(cout, |_| rng.random_range(-0.1..0.1))),
+                stride: (stride, stride),
+                padding: (k / 2, k / 2),
+                ..Default::default()
+            }),
+        )
+    };
+    let mut x = push(conv("conv1".into(), 3, 64, 7, 2), vec![Source::Input]);
+    x = push(relu("relu".into()), vec![x]);
+    let window = Window::new((3, 3), (2, 2), (1, 1));
     let maxpool = Pool2d {
         mode: PoolMode::Max,
-        window: Window {
-            kernel: (3, 3),
-            stride: (2, 2),
-            padding: (1, 1),
-            ..Default::default()
-        },
-        blur: 3,
-        ..Default::default()
+        window,
+        ..Pool2d::default()
     };
-    let mut x = g.push(simple("maxpool", LayerKind::Pool2d(maxpool)), None);
+    x = push(simple("maxpool", LayerKind::Pool2d(maxpool)), vec![x]);
     let mut channels = 64;
     for (stage, width) in [64, 128, 256, 512].into_iter().enumerate() {
         for block in 0..2 {
             let stride = if stage > 0 && block == 0 { 2 } else { 1 };
-            let name = format!("layer{}_{block}", stage + 1);
-            let block_in = vec![Source::Layer(x)];
-            let conv1 = (channels, width, 3, stride);
-            g.conv_bn(&format!("{name}_conv1"), Some(block_in.clone()), conv1);
-            g.relu(format!("{name}_relu1"));
-            let main = g.conv_bn(&format!("{name}_conv2"), None, (width, width, 3, 1));
-            let skip = if stride != 1 || channels != width {
-                let down = (channels, width, 1, stride);
-                g.conv_bn(&format!("{name}_down"), Some(block_in), down)
+            let name = format!("layer{}.{block}", stage + 1);
+            let a = push(
+                conv(format!("{name}.conv1"), channels, width, 3, stride),
+                vec![x],
+            );
+            let a = push(relu(format!("{name}.relu")), vec![a]);
+            let b = push(conv(format!("{name}.conv2"), width, width, 3, 1), vec![a]);
+            let identity = if stride != 1 || channels != width {
+                let down = conv(format!("{name}.downsample"), channels, width, 1, stride);
+                push(down, vec![x])
             } else {
                 x
             };
-            let add = simple(&format!("{name}_add"), LayerKind::Merge(Merge::Add));
-            g.push(add, Some(vec![Source::Layer(main), Source::Layer(skip)]));
-            x = g.relu(format!("{name}_relu2"));
+            let sum = push(
+                simple(&format!("{name}.add"), LayerKind::Merge(Merge::Add)),
+                vec![b, identity],
+            );
+            x = push(relu(format!("{name}.relu_1")), vec![sum]);
             channels = width;
         }
     }
-    g.push(simple("avgpool", LayerKind::GlobalAvgPool), None);
-    g.push(simple("flatten", LayerKind::Flatten), None);
-    let fc = dense(&mut g.rng, "fc", 512, 1000);
-    g.push(fc, None);
+    x = push(simple("avgpool", LayerKind::GlobalAvgPool), vec![x]);
+    x = push(simple("flatten", LayerKind::Flatten), vec![x]);
+    push(dense(&mut rng, "fc", 512, 1000), vec![x]);
     let info = ModelInfo {
         name: "resnet18-bench".into(),
         description: "random weights (seeded), for benchmarks".into(),
@@ -281,5 +245,5 @@ pub fn resnet18(seed: u64) -> Model {
         mean: vec![0.485, 0.456, 0.406],
         std: vec![0.229, 0.224, 0.225],
     };
-    Model::with_sources(info, input, g.layers, g.sources).expect("ResNet-18 is a valid graph")
+    Model::with_sources(info, input, layers, sources).expect("ResNet-18 is valid")
 }

@@ -78,6 +78,46 @@ fn the_memory_saving_pass_visits_the_same_outputs() {
     assert_eq!(Some(&last), all.last());
 }
 
+/// The forward pass computes activations, batch norms and sums in their input's memory when
+/// nothing later reads that input: the same outputs as the trace, whether or not a later
+/// layer still reads the input (`a` is read by `n` and by `s`; `r`, `s`, `t` are read once).
+#[test]
+fn in_place_layers_leave_the_outputs_later_layers_read() {
+    let v = json!({
+        "format": "convscope/1", "name": "inplace",
+        "input": {"channels": 2, "height": 2, "width": 3},
+        "layers": [
+            {"type": "conv2d", "name": "a", "out_channels": 2, "kernel": 1,
+             "weight": [[[[2.0]], [[-1.0]]], [[[0.5]], [[1.0]]]], "bias": [0.0, -1.0]},
+            {"type": "batch_norm", "name": "n", "weight": [2.0, 0.5], "bias": [0.1, -0.2],
+             "running_mean": [1.0, -1.0], "running_var": [4.0, 1.0]},
+            {"type": "relu", "name": "r"},
+            {"type": "add", "name": "s", "inputs": ["r", "a"]},
+            {"type": "relu6", "name": "t"},
+            {"type": "batch_norm", "name": "u", "weight": [1.0, 3.0], "bias": [0.0, 1.0],
+             "running_mean": [0.5, 0.0], "running_var": [1.0, 2.0]}
+        ]
+    });
+    let m = parse(&v).unwrap();
+    let x = Array3::from_shape_fn((2, 2, 3), |(c, y, x)| (c * 6 + y * 3 + x) as f32 - 5.5);
+    let all = m.forward_all(&x, &RunOptions::default()).unwrap();
+    let mut seen = Vec::new();
+    let last = m
+        .forward_visit(x.clone(), &RunOptions::default(), |i, t| {
+            seen.push((i, t.clone()))
+        })
+        .unwrap();
+    for (i, t) in seen {
+        assert_eq!(t, all[i], "stage {i}");
+    }
+    assert_eq!(Some(&last), all.last());
+    // The sum read `a` as it was, not as batch-normed or rectified in place.
+    let (a, r, s) = (all[0].values(), all[2].values(), all[3].values());
+    for ((a, r), s) in a.iter().zip(&r).zip(&s) {
+        assert_eq!(a + r, *s);
+    }
+}
+
 fn error_of(edit: impl FnOnce(&mut Value)) -> String {
     let mut v = residual();
     edit(&mut v);

@@ -38,7 +38,7 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Array3<f32> {
     let groups = conv.groups.max(1);
     let (channels, h, w) = input.dim();
     if per_in != 1 || groups != channels || groups == 0 {
-        return gemm::im2col_forward(conv, input);
+        return gemm::im2col_forward(conv, input, None);
     }
     let per_out = out_channels / groups;
     let window = conv.window();

@@ -1,58 +1,90 @@
-//! im2col + matrix product in blocks of output rows: the input is padded and split into
-//! phase planes once ([`Phases`]), then each block of output rows gets its own column matrix
-//! [in/groups*kh*kw, rows*ow] (one `memcpy` of `ow` values per tap, channel and row, at any
-//! stride) and its matrix product at once, while the columns are still in the cache.
+//! im2col + matrix product in blocks of output pixels: the input is padded and split into
+//! phase planes once ([`Phases`]), then each block of output pixels gets its columns
+//! [in/groups*kh*kw, pixels] gathered straight into the product's panel order
+//! ([`packed::pack_columns`]: one copy of `NR` neighbouring values per tap and channel, at any
+//! stride) and its product with the packed weights at once, while the columns are in the
+//! cache. A 1x1 convolution at stride 1 without padding gathers from the input itself.
 //!
 //! The blocks are also how a large layer uses several threads: each thread takes whole blocks
 //! (its own column buffer, its own product), so nothing waits between an im2col phase and a
 //! product phase, and the columns never cross between cores. A layer with too few output
-//! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by rows of the
-//! weights instead ([`super::gemm`]'s `matmul`).
+//! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
+//! the weights instead.
 
 use super::direct::Isa;
 use super::gemm::{self, Shared};
+use super::packed::{self, Gather, NR, PackedWeights};
 use super::phases::Phases;
 use crate::engine::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 use std::cell::RefCell;
 
-/// Column-matrix values a block aims at: half of a Zen 3 core's 512 KB L2.
-const BLOCK_VALUES: usize = 64 * 1024;
+/// Column values a block aims at: a quarter of a Zen 3 core's 512 KB L2.
+const BLOCK_VALUES: usize = 32 * 1024;
 
-/// Fewest output pixels per block: matrixmultiply packs the whole weight matrix again for
-/// every block, so a block must be wide enough for that to be small next to its product.
-const MIN_BLOCK_COLUMNS: usize = 192;
+/// Fewest and most output pixels per block: enough column panels for each weight panel to be
+/// read from L1 several times; few enough that the columns of a small `k` stay in L2.
+const BLOCK_COLUMNS: (usize, usize) = (64, 1024);
 
 thread_local! {
     /// This thread's column buffer and its padded input, reused from one convolution to the
-    /// next (taken out while in use, as in `gemm`).
+    /// next (taken out while in use).
     static COLUMNS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     static PADDED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Output [out, oh, ow] of any convolution by im2col and a matrix product.
-pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Array3<f32> {
+/// The weights of `conv` packed for [`forward`] (the model keeps them from its first pass).
+pub fn pack(conv: &Conv2d) -> PackedWeights {
+    let (o, per_in, kh, kw) = conv.weight.dim();
+    let groups = conv.groups.max(1);
+    let weights = conv.weight.as_standard_layout();
+    let w = weights.as_slice().expect("standard layout");
+    PackedWeights::new(w, groups, o / groups, per_in * kh * kw)
+}
+
+/// Output [out, oh, ow] of any convolution by im2col and a matrix product; `packed`: the
+/// weights as [`pack`] makes them, packed here when not given.
+pub fn forward(
+    conv: &Conv2d,
+    input: ArrayView3<f32>,
+    packed: Option<&PackedWeights>,
+) -> Array3<f32> {
     let (_, h, w) = input.dim();
     let window = conv.window();
     let (oh, ow) = window.output_size(h, w);
     let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
     let (o, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
-    let per_out = o / groups;
     let (k, plane) = (per_in * kh * kw, oh * ow);
-    let mut out = gemm::bias_filled(conv, plane);
     if plane == 0 || k == 0 || o == 0 {
+        let out = gemm::bias_filled(conv, plane);
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
     }
-    let avx2 = Isa::available().contains(&Isa::Avx2);
-    let phases = Phases::new(&window, (h, w), (oh, ow));
+    let owned;
+    let packed = match packed {
+        Some(p) => p,
+        None => {
+            owned = pack(conv);
+            &owned
+        }
+    };
     let input = input.as_standard_layout();
     let input = input.as_slice().expect("standard layout");
     let channels = groups * per_in;
-    let threads = rayon::current_num_threads();
-    let parallel = threads > 1 && o * k * plane >= gemm::SPLIT_MACS;
+    let parallel = rayon::current_num_threads() > 1 && o * k * plane >= gemm::SPLIT_MACS;
+    let no_padding = conv.padding == (0, 0) && window.pad_end() == (0, 0);
+    if (kh, kw) == (1, 1) && conv.stride == (1, 1) && no_padding {
+        // The input is its own column matrix: row c of column p is input[c * plane + p].
+        let bases: Vec<Vec<usize>> = (0..groups)
+            .map(|g| (0..per_in).map(|c| (g * per_in + c) * plane).collect())
+            .collect();
+        let out = product(conv, packed, input, &bases, (plane, plane), plane, parallel);
+        return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
+    }
     // 1. Every input channel padded and split.
+    let avx2 = Isa::available().contains(&Isa::Avx2);
+    let phases = Phases::new(&window, (h, w), (oh, ow));
     let mut padded = PADDED.take();
     padded.resize(channels * phases.channel(), 0.0);
     let fill = |(c, dst): (usize, &mut [f32])| {
@@ -70,41 +102,80 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Array3<f32> {
             .enumerate()
             .for_each(fill);
     }
+    // 2. Where row (channel, tap) of each group's columns starts.
     let offsets: Vec<usize> = (0..kh * kw)
         .map(|t| phases.offset((t / kw, t % kw), conv.dilation))
         .collect();
-    let weights = conv.weight.as_standard_layout();
-    let a = weights.as_slice().expect("standard layout");
-    // 2. Blocks of output rows.
-    let rows_per_block = (BLOCK_VALUES / (k * ow))
-        .max(MIN_BLOCK_COLUMNS.div_ceil(ow))
-        .clamp(1, oh);
-    let blocks = oh.div_ceil(rows_per_block);
-    let sh = conv.stride.0.max(1);
+    let bases: Vec<Vec<usize>> = (0..groups)
+        .map(|g| {
+            (0..k)
+                .map(|r| (g * per_in + r / (kh * kw)) * phases.channel() + offsets[r % (kh * kw)])
+                .collect()
+        })
+        .collect();
+    let row_stride = conv.stride.0.max(1) * phases.wq;
+    let out = product(
+        conv,
+        packed,
+        &padded,
+        &bases,
+        (ow, row_stride),
+        plane,
+        parallel,
+    );
+    PADDED.with_borrow_mut(|kept| {
+        if kept.len() < padded.len() {
+            *kept = padded;
+        }
+    });
+    Array3::from_shape_vec((o, oh, ow), out).expect("sized above")
+}
+
+/// The output [o, plane] of the product of `packed` with the columns gathered from `src`
+/// (group `g`'s row `r` of column `p` at `bases[g][r] + (p / ow) * row_stride + p % ow`), in
+/// blocks of columns.
+fn product(
+    conv: &Conv2d,
+    packed: &PackedWeights,
+    src: &[f32],
+    bases: &[Vec<usize>],
+    (ow, row_stride): (usize, usize),
+    plane: usize,
+    parallel: bool,
+) -> Vec<f32> {
+    let (rows, k) = (packed.rows, packed.k);
+    let bias = conv.bias.as_ref().map(|b| b.to_vec());
+    // Not zeroed: the product writes every value (the first block of `k` from the bias).
+    let len = packed.groups * rows * plane;
+    let mut out: Vec<f32> = Vec::with_capacity(len);
+    let per_block = (BLOCK_VALUES / k)
+        .clamp(BLOCK_COLUMNS.0, BLOCK_COLUMNS.1)
+        .div_ceil(NR)
+        * NR;
+    let per_block = per_block.min(plane);
+    let blocks = plane.div_ceil(per_block);
     let out_ptr = Shared(out.as_mut_ptr());
-    let padded_ref = &padded;
-    // Block `b`: its columns, then per group its product into its output columns. `split`:
+    let threads = rayon::current_num_threads();
+    // Block `b`: per group its columns, then their product into its output columns. `split`:
     // the product may use the other threads (when the blocks themselves are not spread).
     let block = |b: usize, split: bool| {
-        let (y0, y1) = (b * rows_per_block, ((b + 1) * rows_per_block).min(oh));
-        let n = (y1 - y0) * ow;
+        let p0 = b * per_block;
+        let n = per_block.min(plane - p0);
         let mut cols = COLUMNS.take();
-        cols.resize(k * n, 0.0);
-        for g in 0..groups {
-            for (row, dst) in cols.chunks_exact_mut(n).enumerate() {
-                let (c, tap) = (g * per_in + row / (kh * kw), row % (kh * kw));
-                let base = c * phases.channel() + offsets[tap];
-                for (y, line) in (y0..y1).zip(dst.chunks_exact_mut(ow)) {
-                    let start = base + y * sh * phases.wq;
-                    line.copy_from_slice(&padded_ref[start..start + ow]);
-                }
-            }
-            let a_g = &a[g * per_out * k..(g + 1) * per_out * k];
-            // SAFETY: block b writes only columns y0*ow .. y1*ow of its group's output rows,
-            // which no other block writes; the output holds o rows of `plane` values.
+        for (g, bases) in bases.iter().enumerate() {
+            let from = Gather {
+                src,
+                bases,
+                ow,
+                row_stride,
+            };
+            packed::pack_columns(from, p0, n, &mut cols);
+            let bias = bias.as_deref().map(|b| &b[g * rows..(g + 1) * rows]);
+            // SAFETY: block b writes only columns p0 .. p0 + n of its group's rows, which no
+            // other block writes; the output holds groups * rows rows of `plane` values.
             unsafe {
-                let c_g = Shared(out_ptr.get().add(g * per_out * plane + y0 * ow));
-                gemm::matmul_raw((per_out, k, n), a_g, k, &cols, n, c_g, plane, split);
+                let c = Shared(out_ptr.get().add(g * rows * plane + p0));
+                packed::multiply_split(packed, g, &cols, n, bias, c, plane, split);
             }
         }
         COLUMNS.with_borrow_mut(|kept| {
@@ -118,10 +189,7 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Array3<f32> {
     } else {
         (0..blocks).for_each(|b| block(b, parallel));
     }
-    PADDED.with_borrow_mut(|kept| {
-        if kept.len() < padded.len() {
-            *kept = padded;
-        }
-    });
-    Array3::from_shape_vec((o, oh, ow), out).expect("sized above")
+    // SAFETY: the blocks wrote every column of every row of every group (`multiply`).
+    unsafe { out.set_len(len) };
+    out
 }

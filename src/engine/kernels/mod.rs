@@ -6,16 +6,16 @@
 //! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`gemm`] and [`im2col`]: the input padded and split into phase planes once
-//!   ([`phases`]), then per block of output rows an im2col column matrix (plain copies at any
-//!   stride) and its matrix product (matrixmultiply, which packs both operands into its own
-//!   tiles) while the columns are in the cache; a 1x1 convolution at stride 1 without padding
-//!   is the matrix product alone, reading the input in place.
+//!   ([`phases`]), then per block of output pixels the columns gathered straight into the
+//!   panel order of [`packed`]'s AVX2 register tile and multiplied with the weights (packed
+//!   once per model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1
+//!   without padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
 //!
-//! Large layers use both cores for one pass (rayon: im2col's blocks of output rows, or the
-//! matrix product split into column or row blocks when there are too few of them; depthwise
+//! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
+//! matrix product split into panels of weights when there are too few of them; depthwise
 //! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
 //! one pass per core.
 
@@ -23,11 +23,14 @@ pub mod depthwise;
 pub mod direct;
 pub mod gemm;
 pub mod im2col;
+pub mod packed;
 pub mod phases;
 pub mod weight_grad;
 
 use super::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
+use packed::PackedWeights;
+use std::sync::{Arc, OnceLock};
 
 /// The ways to compute a convolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,13 +89,79 @@ impl ConvKernel {
 /// built); `kernel` may be any of them (every one handles every geometry it is given, the
 /// direct kernel by handing back to im2col where it does not apply).
 pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+    forward_packed(conv, kernel, input, None)
+}
+
+/// [`forward`] with the weights already packed for the matrix product ([`im2col::pack`]),
+/// as the model keeps them; `None` packs them here when the kernel needs them.
+pub fn forward_packed(
+    conv: &Conv2d,
+    kernel: ConvKernel,
+    input: ArrayView3<f32>,
+    packed: Option<&PackedWeights>,
+) -> Array3<f32> {
     match kernel {
-        ConvKernel::Direct => {
-            direct::forward(conv, input).unwrap_or_else(|| gemm::im2col_forward(conv, input))
-        }
-        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input),
-        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input),
+        ConvKernel::Direct => direct::forward(conv, input)
+            .unwrap_or_else(|| gemm::im2col_forward(conv, input, packed)),
+        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input, packed),
+        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input, packed),
         ConvKernel::Depthwise => depthwise::forward(conv, input),
+    }
+}
+
+impl ConvKernel {
+    /// Whether this kernel reads packed weights ([`im2col::pack`]).
+    pub fn packs(self) -> bool {
+        matches!(self, ConvKernel::Pointwise | ConvKernel::Im2colGemm)
+    }
+}
+
+/// Each layer's packed weights, made on its first pass and kept (a model's weights change
+/// only through `Model::layers_mut`, which starts a new cache). Clones share what is packed;
+/// two caches always compare equal (they hold nothing the layers do not say).
+#[derive(Default)]
+pub struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
+
+impl PackCache {
+    /// An empty cache for `layers` layers.
+    pub fn new(layers: usize) -> PackCache {
+        PackCache((0..layers).map(|_| OnceLock::new()).collect())
+    }
+
+    /// Layer `i`'s packed weights, packed from `conv` on first use.
+    pub fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
+        let slot = self.0.get(i)?;
+        Some(slot.get_or_init(|| Arc::new(im2col::pack(conv))))
+    }
+}
+
+impl Clone for PackCache {
+    fn clone(&self) -> PackCache {
+        PackCache(
+            self.0
+                .iter()
+                .map(|slot| {
+                    let copy = OnceLock::new();
+                    if let Some(p) = slot.get() {
+                        let _ = copy.set(Arc::clone(p));
+                    }
+                    copy
+                })
+                .collect(),
+        )
+    }
+}
+
+impl PartialEq for PackCache {
+    fn eq(&self, _: &PackCache) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for PackCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let packed = self.0.iter().filter(|s| s.get().is_some()).count();
+        write!(f, "PackCache({packed} of {} layers packed)", self.0.len())
     }
 }
 

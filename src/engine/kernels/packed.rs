@@ -1,0 +1,496 @@
+//! The matrix product under im2col and 1x1 convolutions, `out[o, p] = bias[o] + sum_k
+//! W[o, k] * cols[k, p]`, with both operands in the order the register tile reads them:
+//!
+//! - the weights are packed once per model ([`PackedWeights`], cached by the model) into
+//!   panels of [`MR`] output channels, `k` after `k`;
+//! - the columns are gathered straight from the (padded, phase-split) input into panels of
+//!   [`NR`] output pixels ([`pack_columns`]): im2col and the product's packing in one copy.
+//!
+//! The tile of `MR` x `NR` outputs stays in twelve AVX2 registers while a block of up to
+//! [`KC`] products is added (FMA; a portable loop where the CPU has no AVX2 and FMA), the
+//! first block starting from the bias so that the output is written once, not filled first.
+//! (matrixmultiply, used before, packed the whole weight matrix again on every call: on
+//! ResNet-18's 7x7 layers that copy was as long as the product.)
+
+use super::gemm::Shared;
+use rayon::prelude::*;
+
+/// Output channels in a register tile.
+pub const MR: usize = 6;
+/// Output pixels in a register tile (two AVX2 vectors).
+pub const NR: usize = 16;
+/// Most products added per pass over a tile: a column panel of `KC` x `NR` values (20 KB)
+/// stays in L1 while every weight panel passes over it.
+const KC: usize = 320;
+
+/// A convolution's weights [out, k] (k = in/groups * kh * kw), per group, in panels of
+/// [`MR`] rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
+/// at `kk`, zero past the last row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackedWeights {
+    /// Output channels per group.
+    pub rows: usize,
+    pub k: usize,
+    pub groups: usize,
+    data: Vec<f32>,
+}
+
+impl PackedWeights {
+    /// Packs `weights` (row-major [groups * rows, k]).
+    pub fn new(weights: &[f32], groups: usize, rows: usize, k: usize) -> PackedWeights {
+        assert_eq!(
+            weights.len(),
+            groups * rows * k,
+            "weights of the declared size"
+        );
+        let panels = rows.div_ceil(MR);
+        let mut data = vec![0.0; groups * panels * k * MR];
+        for g in 0..groups {
+            for p in 0..panels {
+                let dst = &mut data[(g * panels + p) * k * MR..(g * panels + p + 1) * k * MR];
+                for r in 0..MR.min(rows - p * MR) {
+                    let row = &weights[(g * rows + p * MR + r) * k..][..k];
+                    for (kk, &v) in row.iter().enumerate() {
+                        dst[kk * MR + r] = v;
+                    }
+                }
+            }
+        }
+        PackedWeights {
+            rows,
+            k,
+            groups,
+            data,
+        }
+    }
+
+    fn panels(&self) -> usize {
+        self.rows.div_ceil(MR)
+    }
+
+    fn group(&self, g: usize) -> &[f32] {
+        let len = self.panels() * self.k * MR;
+        &self.data[g * len..(g + 1) * len]
+    }
+}
+
+/// Where the product's right operand is read: row `r` (a channel and tap) of column `p` (an
+/// output pixel) is `src[bases[r] + (p / ow) * row_stride + p % ow]`.
+#[derive(Clone, Copy)]
+pub struct Gather<'a> {
+    pub src: &'a [f32],
+    pub bases: &'a [usize],
+    pub ow: usize,
+    pub row_stride: usize,
+}
+
+impl Gather<'_> {
+    fn at(&self, p: usize) -> usize {
+        (p / self.ow) * self.row_stride + p % self.ow
+    }
+}
+
+/// Columns `p0 .. p0 + n` of `from`, in panels of [`NR`] (`dst[(j * k + r) * NR + l]` is
+/// row `r` of column `p0 + j * NR + l`; the last panel repeats its last column).
+pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
+    let k = from.bases.len();
+    let panels = n.div_ceil(NR);
+    dst.clear();
+    dst.resize(panels * k * NR, 0.0);
+    if n == 0 || k == 0 {
+        return;
+    }
+    // Every read is below the last column's reach from the largest base.
+    let reach = from.bases.iter().max().copied().unwrap_or(0) + from.at(p0 + n - 1);
+    assert!(reach < from.src.len(), "columns inside the source");
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = super::direct::Isa::available().contains(&super::direct::Isa::Avx2);
+    for (j, panel) in dst.chunks_exact_mut(k * NR).enumerate() {
+        let mut at = [0usize; NR];
+        for (l, a) in at.iter_mut().enumerate() {
+            *a = from.at(p0 + (j * NR + l).min(n - 1));
+        }
+        let contiguous = at.iter().enumerate().all(|(l, &a)| a == at[0] + l);
+        let src = from.src.as_ptr();
+        if contiguous {
+            for (&base, d) in from.bases.iter().zip(panel.chunks_exact_mut(NR)) {
+                // SAFETY: base + at[0] + NR - 1 = base + at[NR - 1] <= reach < src.len().
+                unsafe { std::ptr::copy_nonoverlapping(src.add(base + at[0]), d.as_mut_ptr(), NR) }
+            }
+            continue;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if avx2 && reach < i32::MAX as usize {
+            // SAFETY: the CPU has AVX2; every base + at[l] <= reach < src.len().
+            unsafe { gather_panel(from.src, from.bases, &at, panel) };
+            continue;
+        }
+        for (&base, d) in from.bases.iter().zip(panel.chunks_exact_mut(NR)) {
+            for (d, &a) in d.iter_mut().zip(&at) {
+                *d = from.src[base + a];
+            }
+        }
+    }
+}
+
+/// One panel's rows by AVX2 gathers (columns that cross an output row).
+///
+/// # Safety
+/// The CPU has AVX2; `base + at[l]` is inside `src` for every base and lane, and below 2^31.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gather_panel(src: &[f32], bases: &[usize], at: &[usize; NR], panel: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let lane = |l: usize| at[l] as i32;
+    let lo = _mm256_setr_epi32(
+        lane(0),
+        lane(1),
+        lane(2),
+        lane(3),
+        lane(4),
+        lane(5),
+        lane(6),
+        lane(7),
+    );
+    let hi = _mm256_setr_epi32(
+        lane(8),
+        lane(9),
+        lane(10),
+        lane(11),
+        lane(12),
+        lane(13),
+        lane(14),
+        lane(15),
+    );
+    for (&base, d) in bases.iter().zip(panel.chunks_exact_mut(NR)) {
+        // SAFETY: as promised by the caller; `d` holds NR values.
+        unsafe {
+            let p = src.as_ptr().add(base);
+            _mm256_storeu_ps(d.as_mut_ptr(), _mm256_i32gather_ps::<4>(p, lo));
+            _mm256_storeu_ps(d.as_mut_ptr().add(8), _mm256_i32gather_ps::<4>(p, hi));
+        }
+    }
+}
+
+/// `c[rows x n]` (rows `ldc` apart) = `bias + a . b` for weight panels `panels` of group `g`
+/// (`b` from [`pack_columns`], `n` columns): every value of those rows written.
+///
+/// # Safety
+/// `c` points to the output's first column of group `g`'s first row; rows
+/// `panels.start * MR .. min(panels.end * MR, rows)` and columns `0 .. n` of it are this
+/// call's alone meanwhile.
+#[allow(clippy::too_many_arguments)]
+unsafe fn multiply(
+    kernel: Kernel,
+    a: &PackedWeights,
+    g: usize,
+    panels: std::ops::Range<usize>,
+    b: &[f32],
+    n: usize,
+    bias: Option<&[f32]>,
+    c: Shared,
+    ldc: usize,
+) {
+    let (k, rows) = (a.k, a.rows);
+    let a = a.group(g);
+    let col_panels = n.div_ceil(NR);
+    assert!(b.len() >= col_panels * k * NR && panels.end * MR * k <= a.len());
+    // The output is written by the first block of `k`: there must be one.
+    assert!(k > 0, "a product over at least one value");
+    if let Some(bias) = bias {
+        assert!(bias.len() >= rows);
+    }
+    let steps = k.div_ceil(KC).max(1);
+    let step = k.div_ceil(steps).max(1);
+    for pc in (0..k).step_by(step) {
+        let kc = step.min(k - pc);
+        for ip in panels.clone() {
+            let r0 = ip * MR;
+            let mr = MR.min(rows - r0);
+            let mut init = [0.0f32; MR];
+            if let Some(bias) = bias {
+                init[..mr].copy_from_slice(&bias[r0..r0 + mr]);
+            }
+            for jp in 0..col_panels {
+                let nr = NR.min(n - jp * NR);
+                // SAFETY: panel ip and column panel jp hold kc values from pc on (asserted
+                // above); the tile's rows and columns are this call's (the caller's promise).
+                unsafe {
+                    let ap = a.as_ptr().add((ip * k + pc) * MR);
+                    let bp = b.as_ptr().add((jp * k + pc) * NR);
+                    let cp = c.get().add(r0 * ldc + jp * NR);
+                    let add = pc > 0;
+                    if mr == MR && nr == NR {
+                        (kernel.full)(kc, ap, bp, cp, ldc, add, &init);
+                    } else {
+                        let mut tile = [0.0f32; MR * NR];
+                        if add {
+                            for r in 0..mr {
+                                for l in 0..nr {
+                                    tile[r * NR + l] = *cp.add(r * ldc + l);
+                                }
+                            }
+                        }
+                        let tile_kernel = if nr <= 8 { kernel.half } else { kernel.full };
+                        tile_kernel(kc, ap, bp, tile.as_mut_ptr(), NR, add, &init);
+                        for r in 0..mr {
+                            for l in 0..nr {
+                                *cp.add(r * ldc + l) = tile[r * NR + l];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A register tile: `c[MR x NR]` (rows `ldc` apart) = (`add` ? `c` : `init` per row) +
+/// `kc` products of a weight panel and a column panel.
+type Tile = unsafe fn(usize, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR]);
+
+/// The whole tile, and the tile of at most 8 columns (the same for the portable loop).
+#[derive(Clone, Copy)]
+struct Kernel {
+    full: Tile,
+    half: Tile,
+}
+
+fn kernel() -> Kernel {
+    #[cfg(target_arch = "x86_64")]
+    if super::direct::Isa::available().contains(&super::direct::Isa::Avx2) {
+        return Kernel {
+            full: avx2_kernel,
+            half: avx2_half_kernel,
+        };
+    }
+    PORTABLE
+}
+
+const PORTABLE: Kernel = Kernel {
+    full: portable_kernel,
+    half: portable_kernel,
+};
+
+/// The tile without SIMD intrinsics (what the compiler makes of it).
+///
+/// # Safety
+/// `a` holds `kc * MR` values, `b` `kc * NR`, `c` `MR` rows of `NR` values `ldc` apart.
+unsafe fn portable_kernel(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    add: bool,
+    init: &[f32; MR],
+) {
+    let mut acc = [[0.0f32; NR]; MR];
+    // SAFETY: as promised by the caller.
+    unsafe {
+        for (r, row) in acc.iter_mut().enumerate() {
+            for (l, v) in row.iter_mut().enumerate() {
+                *v = if add { *c.add(r * ldc + l) } else { init[r] };
+            }
+        }
+        let a = std::slice::from_raw_parts(a, kc * MR);
+        let b = std::slice::from_raw_parts(b, kc * NR);
+        for (a, b) in a.chunks_exact(MR).zip(b.chunks_exact(NR)) {
+            for (row, &w) in acc.iter_mut().zip(a) {
+                for (v, &x) in row.iter_mut().zip(b) {
+                    *v += w * x;
+                }
+            }
+        }
+        for (r, row) in acc.iter().enumerate() {
+            for (l, v) in row.iter().enumerate() {
+                *c.add(r * ldc + l) = *v;
+            }
+        }
+    }
+}
+
+/// The tile in twelve AVX2 registers, one FMA per weight and vector of columns.
+///
+/// # Safety
+/// As [`portable_kernel`], and the CPU has AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+unsafe fn avx2_kernel(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    add: bool,
+    init: &[f32; MR],
+) {
+    // SAFETY: as promised by the caller.
+    unsafe { avx2_tile::<2>(kc, a, b, c, ldc, add, init) }
+}
+
+/// The first half of the tile (8 columns, 6 registers): the last column panel when it has at
+/// most 8 columns (ResNet's 7x7 maps: 49 = 3 * 16 + 1).
+///
+/// # Safety
+/// As [`avx2_kernel`]; only the first 8 columns of each row of `c` are read and written.
+#[cfg(target_arch = "x86_64")]
+unsafe fn avx2_half_kernel(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    add: bool,
+    init: &[f32; MR],
+) {
+    // SAFETY: as promised by the caller.
+    unsafe { avx2_tile::<1>(kc, a, b, c, ldc, add, init) }
+}
+
+/// `V` vectors of the tile's columns (the column panel is still `NR` wide).
+///
+/// # Safety
+/// As [`avx2_kernel`], for the first `8 * V` columns.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn avx2_tile<const V: usize>(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    add: bool,
+    init: &[f32; MR],
+) {
+    use std::arch::x86_64::*;
+    // SAFETY: as promised by the caller.
+    unsafe {
+        let mut acc = [[_mm256_setzero_ps(); V]; MR];
+        for (r, row) in acc.iter_mut().enumerate() {
+            for (v, x) in row.iter_mut().enumerate() {
+                *x = if add {
+                    _mm256_loadu_ps(c.add(r * ldc + 8 * v))
+                } else {
+                    _mm256_set1_ps(init[r])
+                };
+            }
+        }
+        let (mut a, mut b) = (a, b);
+        for _ in 0..kc {
+            let mut x = [_mm256_setzero_ps(); V];
+            for (v, x) in x.iter_mut().enumerate() {
+                *x = _mm256_loadu_ps(b.add(8 * v));
+            }
+            for (r, row) in acc.iter_mut().enumerate() {
+                let w = _mm256_broadcast_ss(&*a.add(r));
+                for (acc, &x) in row.iter_mut().zip(&x) {
+                    *acc = _mm256_fmadd_ps(w, x, *acc);
+                }
+            }
+            a = a.add(MR);
+            b = b.add(NR);
+        }
+        for (r, row) in acc.iter().enumerate() {
+            for (v, x) in row.iter().enumerate() {
+                _mm256_storeu_ps(c.add(r * ldc + 8 * v), *x);
+            }
+        }
+    }
+}
+
+/// `c[rows x n] = bias + a . b` for group `g`, with `b` gathered by [`pack_columns`] into
+/// `cols`, the weight panels spread over the rayon threads when `split`.
+///
+/// # Safety
+/// As [`multiply`] for every panel.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn multiply_split(
+    a: &PackedWeights,
+    g: usize,
+    cols: &[f32],
+    n: usize,
+    bias: Option<&[f32]>,
+    c: Shared,
+    ldc: usize,
+    split: bool,
+) {
+    let panels = a.panels();
+    let kernel = kernel();
+    let parts = if split {
+        rayon::current_num_threads().min(panels).max(1)
+    } else {
+        1
+    };
+    if parts == 1 {
+        // SAFETY: as promised by the caller.
+        return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc) };
+    }
+    // A few ranges per thread, so a thread slowed by something else is caught up.
+    let per = panels.div_ceil(parts * 2).max(1);
+    let ranges: Vec<std::ops::Range<usize>> = (0..panels)
+        .step_by(per)
+        .map(|s| s..(s + per).min(panels))
+        .collect();
+    ranges.into_par_iter().for_each(|range| {
+        // SAFETY: disjoint weight panels write disjoint rows.
+        unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc) }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::kernels::tests::values;
+
+    /// Both tiles, every edge (rows and columns not multiples of the tile, k across several
+    /// blocks), against the sum in f64.
+    #[test]
+    fn product_matches_the_sum() {
+        for (rows, k, n, ow, stride) in [
+            (1, 1, 1, 1, 1),
+            (6, 16, 16, 16, 16),
+            (7, 3, 17, 5, 9),
+            (13, 700, 35, 7, 11),
+            (64, 27, 100, 10, 10),
+            (5, 321, 49, 7, 7),
+        ] {
+            let w = values(rows * k, 1);
+            let packed = PackedWeights::new(&w, 1, rows, k);
+            let bases: Vec<usize> = (0..k).map(|r| r * 3).collect();
+            let src = values(bases[k - 1] + (n / ow + 1) * stride + ow, 2);
+            let from = Gather {
+                src: &src,
+                bases: &bases,
+                ow,
+                row_stride: stride,
+            };
+            let bias = values(rows, 3);
+            let mut cols = Vec::new();
+            pack_columns(from, 0, n, &mut cols);
+            let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
+            let mut kernels = vec![PORTABLE];
+            #[cfg(target_arch = "x86_64")]
+            if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
+                kernels.push(kernel());
+            }
+            for &kernel in &kernels {
+                let mut out = vec![f32::NAN; rows * n];
+                let c = Shared(out.as_mut_ptr());
+                let panels = 0..rows.div_ceil(MR);
+                // SAFETY: `out` holds rows x n values, only this call writes them.
+                unsafe { multiply(kernel, &packed, 0, panels, &cols, n, Some(&bias), c, n) };
+                for o in 0..rows {
+                    for p in 0..n {
+                        let want: f64 = bias[o] as f64
+                            + (0..k).map(|r| w[o * k + r] as f64 * x(r, p)).sum::<f64>();
+                        let got = out[o * n + p] as f64;
+                        assert!(
+                            (got - want).abs() < 1e-4 * (1.0 + want.abs()),
+                            "{got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
