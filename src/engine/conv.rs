@@ -389,7 +389,10 @@ pub(crate) mod tests {
         let (oh, ow) = window.output_size(3, 3);
         assert_eq!((oh, ow), (3, 1));
         let cols = im2col(x.view(), &window, (3, 1));
-        assert_eq!(cols, array![[0.0, 0.0, 0.0], [1.0, 4.0, 7.0], [3.0, 6.0, 9.0]]);
+        assert_eq!(
+            cols,
+            array![[0.0, 0.0, 0.0], [1.0, 4.0, 7.0], [3.0, 6.0, 9.0]]
+        );
     }
 
     #[test]
