@@ -1,6 +1,6 @@
 //! What the stage strip shows of a graph, apart from drawing it: the network's blocks (see
 //! [`crate::engine::blocks`]), which of them are open, and the order the arrow keys step in. A
-//! closed block is one card (its output, the merge stage); an open one shows every stage inside.
+//! closed block is one card (its output, the block's end stage); an open one shows every stage inside.
 
 use crate::engine::blocks::{Block, find_blocks};
 use crate::engine::{Model, Source};
@@ -73,7 +73,7 @@ impl StripState {
                         index,
                         open: self.is_open(index),
                     });
-                    stage = self.blocks[index].merge + 1;
+                    stage = self.blocks[index].end + 1;
                 }
                 None => {
                     items.push(Item::Stage(stage));
@@ -84,11 +84,11 @@ impl StripState {
         items
     }
 
-    /// The stages the arrow keys step through: a closed block is its merge stage only.
+    /// The stages the arrow keys step through: a closed block is its output stage only.
     pub fn steps(&self, count: usize) -> Vec<usize> {
         (0..count)
             .filter(|&s| match self.block_of(s) {
-                Some(b) => self.is_open(b) || s == self.blocks[b].merge,
+                Some(b) => self.is_open(b) || s == self.blocks[b].end,
                 None => true,
             })
             .collect()
@@ -121,14 +121,14 @@ impl StripState {
         let block = self.blocks.get(index)?;
         let open = self.open.get_mut(index)?;
         *open = !*open;
-        Some(if *open { block.fork + 1 } else { block.merge })
+        Some(if *open { block.fork + 1 } else { block.end })
     }
 
     /// Opens the block around `stage` (a stage selected from elsewhere, a lesson or the lab's
     /// table, is shown where it is), unless it is the block's output.
     pub fn reveal(&mut self, stage: usize) {
         if let Some(b) = self.block_of(stage)
-            && stage != self.blocks[b].merge
+            && stage != self.blocks[b].end
             && let Some(open) = self.open.get_mut(b)
         {
             *open = true;
@@ -147,6 +147,7 @@ mod tests {
             blocks: vec![Block {
                 fork: 2,
                 merge: 6,
+                end: 6,
                 name: "layer1.0".into(),
             }],
             open: vec![false],

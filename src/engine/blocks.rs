@@ -9,22 +9,25 @@
 use super::graph::Source;
 use std::ops::RangeInclusive;
 
-/// One block: its stages are `fork + 1 ..= merge` (the fork itself belongs to the path before).
+/// One block: its stages are `fork + 1 ..= end` (the fork itself belongs to the path before).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
     /// The stage whose output the block's branches share.
     pub fork: usize,
-    /// The stage where the branches meet again: the block's output.
+    /// The stage where the branches meet again.
     pub merge: usize,
+    /// The block's output: the merge, or the layers right after it that belong to the same
+    /// module (torchvision's `layer1.0` ends with `relu_1` after its `add`).
+    pub end: usize,
     /// From the layers' names where they carry a module path (`/layer1/layer1.0/conv1/Conv`
     /// names its block `layer1.0`), else the merging layer's name.
     pub name: String,
 }
 
 impl Block {
-    /// The stages inside the block, its merge included.
+    /// The stages inside the block, its merge and end included.
     pub fn stages(&self) -> RangeInclusive<usize> {
-        self.fork + 1..=self.merge
+        self.fork + 1..=self.end
     }
 
     pub fn contains(&self, stage: usize) -> bool {
@@ -69,13 +72,16 @@ pub fn find_blocks(sources: &[Vec<Source>], names: &[&str]) -> Vec<Block> {
             continue;
         };
         // Nested blocks and blocks that overlap one already kept are left to the outer one.
-        if found.last().is_some_and(|b| fork < b.merge) {
+        if found.last().is_some_and(|b| fork < b.end) {
             continue;
         }
+        let name = block_name(names, fork, merge);
+        let end = module_end(merge, &name, &reads, &readers, names);
         found.push(Block {
             fork,
             merge,
-            name: block_name(names, fork, merge),
+            end,
+            name,
         });
     }
     found
@@ -105,6 +111,31 @@ fn merge_of(fork: usize, reads: &[Vec<usize>], last_reader: &[Option<usize>]) ->
         }
     }
     None
+}
+
+/// The last stage of the chain that follows `merge` while each stage reads only the one
+/// before it, is its only reader, and is named inside the block's module (`/layer1/layer1.0/
+/// relu_1/Relu` after `/layer1/layer1.0/Add`); `merge` when there is none.
+fn module_end(
+    merge: usize,
+    block: &str,
+    reads: &[Vec<usize>],
+    readers: &[usize],
+    names: &[&str],
+) -> usize {
+    let mut end = merge;
+    while let Some(next) = reads.get(end + 1)
+        && next.as_slice() == [end]
+        && readers[end] == 1
+        && names.get(end).is_some_and(|name| {
+            let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+            parts.pop();
+            parts.contains(&block)
+        })
+    {
+        end += 1;
+    }
+    end
 }
 
 /// The deepest module path shared by the names of the block's layers (`/layer1/layer1.0/Add`
@@ -145,7 +176,7 @@ mod tests {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         find_blocks(sources, &names)
             .into_iter()
-            .map(|b| (b.fork, b.merge, b.name))
+            .map(|b| (b.fork, b.end, b.name))
             .collect()
     }
 
@@ -237,6 +268,42 @@ mod tests {
         .map(String::from)
         .to_vec();
         assert_eq!(blocks(&sources, &names), vec![(1, 6, "layer2.0".into())]);
+    }
+
+    #[test]
+    fn the_layers_after_the_add_in_the_same_module_close_the_block() {
+        // torchvision: [conv1 -> relu -> conv2 -> add(x, conv2)] -> relu_1, all in layer1.0;
+        // layer1.1 forks from that relu_1. A relu outside the module stays outside.
+        let sources = vec![
+            vec![Input],              // 0 maxpool (stage 1)
+            vec![Layer(0)],           // 1 conv1 (stage 2)
+            vec![Layer(1)],           // 2 relu (stage 3)
+            vec![Layer(2)],           // 3 conv2 (stage 4)
+            vec![Layer(0), Layer(3)], // 4 add (stage 5)
+            vec![Layer(4)],           // 5 relu_1 (stage 6)
+            vec![Layer(5)],           // 6 conv1 (stage 7)
+            vec![Layer(5), Layer(6)], // 7 add (stage 8)
+            vec![Layer(7)],           // 8 relu (stage 9), outside layer1.1
+        ];
+        let names: Vec<String> = [
+            "/maxpool/MaxPool",
+            "/layer1/layer1.0/conv1/Conv",
+            "/layer1/layer1.0/relu/Relu",
+            "/layer1/layer1.0/conv2/Conv",
+            "/layer1/layer1.0/Add",
+            "/layer1/layer1.0/relu_1/Relu",
+            "/layer1/layer1.1/conv1/Conv",
+            "/layer1/layer1.1/Add",
+            "/relu/Relu",
+        ]
+        .map(String::from)
+        .to_vec();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found = find_blocks(&sources, &names);
+        let spans: Vec<_> = found.iter().map(|b| (b.fork, b.merge, b.end)).collect();
+        assert_eq!(spans, vec![(1, 5, 6), (6, 8, 8)]);
+        assert_eq!(found[0].name, "layer1.0");
+        assert!(found[0].contains(6) && !found[1].contains(9));
     }
 
     #[test]

@@ -137,19 +137,24 @@ fn a_residual_block_opens_to_its_stages_with_the_skip_drawn_beside_them() {
         "the result's title: {texts:?}"
     );
     assert!(texts.iter().any(|t| t.starts_with("/pool/MaxPool")));
-    // Up closes the block around the selection and selects its output; Right steps past it.
-    key(&mut h, egui::Key::ArrowUp);
-    assert_eq!(h.state().view.strip.open, [false, false]);
-    assert_eq!(selected(&h), "/l1/Add");
-    assert!(skip_arcs(&h).is_empty());
+    // The ReLU after the add is named in the block's module: the block's last stage.
     key(&mut h, egui::Key::ArrowRight);
     assert_eq!(selected(&h), "/l1/Relu_1");
+    assert_eq!(h.state().view.strip.open, [true, false]);
+    // Up closes the block around the selection and selects its output; Right steps past it.
+    key(&mut h, egui::Key::ArrowLeft);
+    key(&mut h, egui::Key::ArrowUp);
+    assert_eq!(h.state().view.strip.open, [false, false]);
+    assert_eq!(selected(&h), "/l1/Relu_1");
+    assert!(skip_arcs(&h).is_empty());
     key(&mut h, egui::Key::ArrowRight);
     assert_eq!(
         selected(&h),
-        "/l2/Add",
+        "/l2/Relu_1",
         "a closed block is one step: its output"
     );
+    key(&mut h, egui::Key::ArrowRight);
+    assert_eq!(selected(&h), "/GlobalAveragePool");
 }
 
 /// The second block has a 1x1 conv on its skip: two arcs (the fork into the conv on the skip,
