@@ -24,6 +24,8 @@ const ARROW_DROP: f32 = 22.0;
 /// Below an open block's cards: the room of one skip arc.
 const LANE: f32 = 6.0;
 const MAX_LANES: usize = 4;
+/// The smallest a card's name is scaled to fit its card (points); below, it is cut short.
+const MIN_NAME_SIZE: f32 = 9.0;
 
 /// The width of one card's contents so that `count` cards fit `width` (the whole network is in
 /// view, however many stages it has: a 14-stage network on a 1280x800 laptop in presentation
@@ -72,10 +74,10 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
                         (r, r)
                     }
                     Item::Block { index, open: false } => {
-                        let merge = p.view.strip.blocks[index].merge;
+                        let end = p.view.strip.blocks[index].end;
                         let text = block_text(p, index);
-                        let r = card_ui(ui, p, merge, width, text);
-                        rects[merge] = Some(r);
+                        let r = card_ui(ui, p, end, width, text);
+                        rects[end] = Some(r);
                         (r, r)
                     }
                     Item::Block { index, open: true } => {
@@ -295,7 +297,28 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                     Some((_, false)) => format!("▶ {}", text.name),
                     _ => text.name.clone(),
                 };
-                let mut label = ui.selectable_label(selected, name);
+                let mut label = ui
+                    .scope(|ui| {
+                        // A name is one line: smaller when it does not fit, cut short ("…")
+                        // when even that does not (the whole name is in the heading).
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                        let font = egui::TextStyle::Button.resolve(ui.style());
+                        let wide = ui
+                            .painter()
+                            .layout_no_wrap(name.clone(), font.clone(), egui::Color32::WHITE)
+                            .size()
+                            .x;
+                        let room = width - 2.0 * ui.spacing().button_padding.x;
+                        let text = egui::RichText::new(&name);
+                        let text = if wide <= room {
+                            text
+                        } else {
+                            // Scaled down to fit, but never below a readable size.
+                            text.size((font.size * room / wide).max(MIN_NAME_SIZE))
+                        };
+                        ui.selectable_label(selected, text)
+                    })
+                    .inner;
                 if let Some(tip) = &text.tip {
                     label = label.on_hover_text(tip);
                 }
