@@ -18,6 +18,8 @@ pub(crate) struct LabView {
 
 impl LabView {
     pub fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        // The panel's height in view (inside the scroll area below there is no limit).
+        let viewport = ui.available_height();
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
@@ -27,17 +29,24 @@ impl LabView {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
                 ui.separator();
+                // What the controls above leave of the view. The table scrolls by itself in
+                // it: a network of 70 stages (ResNet-18) would otherwise push the sweep
+                // beside it out of view.
+                let rest = (viewport - ui.min_rect().height()).max(viewport * 0.5);
                 if ui.available_width() >= BESIDE_MIN_WIDTH {
                     // The table on the left, the maps above the sweep on the right: on a wide
                     // screen every view gets half the height instead of what the table leaves.
                     ui.horizontal_top(|ui| {
                         ui.vertical(|ui| {
                             ui.set_max_width(TABLE_WIDTH);
-                            table::table_ui(ui, p);
+                            egui::ScrollArea::vertical()
+                                .id_salt("lab-table-scroll")
+                                .max_height(rest)
+                                .show(ui, |ui| table::table_ui(ui, p));
                         });
                         ui.separator();
                         ui.vertical(|ui| {
-                            let room = ui.available_height() * 0.5;
+                            let room = rest * 0.5;
                             self.maps.ui(ui, p, room);
                             ui.separator();
                             sweep::sweep_ui(ui, p, &mut self.heat);
