@@ -238,6 +238,7 @@ sweep_modes_note = One panel per pooling mode, on the same axes. Solid lines: ma
 heat_heading = Over every (dx, dy): { $v1 } and the original class's probability
 heat_note = Centre: no shift; edges: ±{ $v1 } px (right and down are positive). Bright: unchanged.
 no_classifier = No prediction: this network has no classifier (it ends in feature maps, not classes).
+no_classifier_scores = No prediction: the network ends in { $v1 } values, but no dense layer, softmax or labels say they are classes. Give it labels (Input settings…) to read them as class scores.
 pool_modes-0 = max
 pool_modes-1 = avg
 pool_modes-2 = blur-max

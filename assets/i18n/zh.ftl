@@ -238,6 +238,7 @@ sweep_modes_note = 每种池化方式一个面板，坐标轴相同。实线：�
 heat_heading = 所有 (dx, dy) 上：{ $v1 } 与原类别的概率
 heat_note = 中心：未平移；边缘：±{ $v1 } 像素（向右、向下为正）。越亮越接近原样。
 no_classifier = 没有预测：这个网络没有分类器（它输出的是特征图，而不是类别）。
+no_classifier_scores = 没有预测：网络输出 { $v1 } 个数值，但没有全连接层、softmax 或标签表明它们是类别。在“输入设置…”中给出标签，即可把它们当作类别得分。
 pool_modes-0 = 最大
 pool_modes-1 = 平均
 pool_modes-2 = 模糊最大

@@ -227,7 +227,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
 pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
     let probs = &p.ex.probabilities;
     if probs.is_empty() {
-        ui.label(p.s.no_prediction_for(p.ex.was_cut()));
+        ui.label(p.s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
         return;
     }
     let top = argmax(probs);

@@ -535,6 +535,7 @@ strings! {
     heat_heading,
     heat_note,
     no_classifier,
+    no_classifier_scores,
     /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
     pool_modes[3],
     /// Layer types by name, in the order of [`LAYER_TYPES`].
@@ -694,13 +695,14 @@ impl Strings {
             .map_or(name, |i| self.layer_types[i])
     }
 
-    /// Why there is no prediction: the network was cut before its dense layer, or it has no
-    /// classifier at all.
-    pub fn no_prediction_for(&self, cut: bool) -> &'static str {
-        if cut {
-            self.no_prediction
-        } else {
-            self.no_classifier
+    /// Why there is no prediction: the network was cut before its dense layer, it ends in
+    /// `scores` values that nothing says are classes (SqueezeNet's convolution and global
+    /// pooling, without labels), or it has no classifier at all.
+    pub fn no_prediction_for(&self, cut: bool, scores: Option<usize>) -> String {
+        match (cut, scores) {
+            (true, _) => self.no_prediction.to_string(),
+            (false, Some(n)) => fill(self.no_classifier_scores, &[&n]),
+            (false, None) => self.no_classifier.to_string(),
         }
     }
 }
@@ -708,6 +710,17 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_prediction_says_why_and_how_many_values_there_are() {
+        for lang in Lang::ALL {
+            let s = lang.strings();
+            assert_eq!(s.no_prediction_for(true, Some(1000)), s.no_prediction);
+            assert_eq!(s.no_prediction_for(false, None), s.no_classifier);
+            let scores = s.no_prediction_for(false, Some(1000));
+            assert!(scores.contains("1000") && !scores.contains('{'), "{scores}");
+        }
+    }
 
     #[test]
     fn fill_replaces_in_order_or_by_number_and_keeps_other_braces() {

@@ -5,7 +5,7 @@
 use super::explorer_run::BackgroundRun;
 use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
-use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Tensor, Window};
+use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor, Window};
 use crate::io::Audio;
 use crate::io::{load_model, to_pixels};
 use image::Rgb32FImage;
@@ -435,6 +435,18 @@ impl Explorer {
     /// fit): then it has no prediction because of the cut, not because it has no classifier.
     pub fn was_cut(&self) -> bool {
         self.window_note.is_some()
+    }
+
+    /// The number of values the network ends in when they could be class scores (a vector or
+    /// 1x1 maps of two or more) but nothing says so: no dense layer or softmax at the end and
+    /// no labels.
+    pub fn unnamed_scores(&self) -> Option<usize> {
+        let out = self.net.output_shape();
+        let one_per_position = match out {
+            Shape::Vector(_) => true,
+            Shape::Maps { height, width, .. } => height == 1 && width == 1,
+        };
+        (one_per_position && out.len() > 1 && !self.net.ends_in_classes()).then(|| out.len())
     }
 
     pub fn prediction_label(&self) -> Option<String> {

@@ -249,7 +249,7 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 }
             }
             None => {
-                ui.label(s.no_prediction_for(p.ex.was_cut()));
+                ui.label(s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
             }
         }
         ui.separator();
