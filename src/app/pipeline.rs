@@ -24,8 +24,6 @@ const ARROW_DROP: f32 = 22.0;
 /// Below an open block's cards: the room of one skip arc.
 const LANE: f32 = 6.0;
 const MAX_LANES: usize = 4;
-/// The smallest a card's name is scaled to fit its card (points); below, it is cut short.
-const MIN_NAME_SIZE: f32 = 9.0;
 
 /// The width of one card's contents so that `count` cards fit `width` (the whole network is in
 /// view, however many stages it has: a 14-stage network on a 1280x800 laptop in presentation
@@ -309,12 +307,15 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                             .size()
                             .x;
                         let room = width - 2.0 * ui.spacing().button_padding.x;
+                        // Never below the app's smallest text style: in presentation mode
+                        // that is the size legible from the back row.
+                        let floor = egui::TextStyle::Small.resolve(ui.style()).size;
                         let text = egui::RichText::new(&name);
                         let text = if wide <= room {
                             text
                         } else {
                             // Scaled down to fit, but never below a readable size.
-                            text.size((font.size * room / wide).max(MIN_NAME_SIZE))
+                            text.size((font.size * room / wide).max(floor))
                         };
                         ui.selectable_label(selected, text)
                     })
