@@ -12,6 +12,7 @@ mod explorer_switch;
 mod fc_view;
 pub mod file_browser;
 pub mod fonts;
+mod frame_stats;
 mod history_view;
 mod hover_link;
 pub mod i18n;
@@ -158,6 +159,8 @@ pub struct ConvscopeApp {
     settings_file: settings::SettingsFile,
     /// When the settings were last written (egui's clock, seconds).
     saved_at: f64,
+    /// Frame times, written to stderr with `CONVSCOPE_FRAME_STATS=1`.
+    frame_stats: frame_stats::FrameStats,
     pub textures: Textures,
     pub lab: lab::Lab,
     lab_view: lab_view::LabView,
@@ -298,6 +301,7 @@ impl ConvscopeApp {
             browse_from: None,
             settings_file: settings::SettingsFile::none(),
             saved_at: 0.0,
+            frame_stats: frame_stats::FrameStats::from_env(),
             textures: Textures::default(),
             lab: lab::Lab::default(),
             lab_view: lab_view::LabView::default(),
@@ -689,7 +693,26 @@ impl ConvscopeApp {
 }
 
 impl eframe::App for ConvscopeApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let Some(line) = self.frame_stats.record(frame.info().cpu_usage) {
+            eprintln!("{line}");
+        }
+        let started = std::time::Instant::now();
+        self.frame_ui(ui);
+        self.frame_stats.ui_took(started.elapsed().as_secs_f32());
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_settings();
+        if self.frame_stats.enabled() {
+            eprintln!("{}", self.frame_stats.summary());
+        }
+    }
+}
+
+impl ConvscopeApp {
+    /// One frame: results that arrived, keys, every panel, then the commands they gave.
+    fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.fit_window_to_monitor(&ctx);
         if self.view.zoom_before_presentation.is_some() {
@@ -811,10 +834,6 @@ impl eframe::App for ConvscopeApp {
             self.saved_at = now;
             self.save_settings();
         }
-    }
-
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.save_settings();
     }
 }
 
