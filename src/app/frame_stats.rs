@@ -16,6 +16,8 @@ pub struct FrameStats {
     longest_ms: f32,
     /// The app's own part (`ui`) of the previous frame, the rest being rendering.
     ui_ms: f32,
+    /// The map textures that frame made, and the milliseconds it took.
+    textures: (u32, f32),
 }
 
 impl FrameStats {
@@ -40,12 +42,14 @@ impl FrameStats {
         if ms > SLOW_FRAME_MS {
             self.slow += 1;
             let ui = self.ui_ms;
+            let (made, made_ms) = self.textures;
             return Some(format!(
-                "frame {}: {ms:.1} ms (slow; the app's ui {ui:.1} ms, rendering the rest)",
+                "frame {}: {ms:.1} ms (slow; the app's ui {ui:.1} ms, of which {made} textures \
+                 {made_ms:.1} ms; rendering the rest)",
                 self.frames
             ));
         }
-        (self.frames % REPORT_EVERY == 0).then(|| self.summary())
+        self.frames.is_multiple_of(REPORT_EVERY).then(|| self.summary())
     }
 
     /// Frames so far, how many were slow, and the longest.
@@ -57,8 +61,10 @@ impl FrameStats {
     }
 
     /// The app's `ui` of this frame took `seconds` (reported with the frame's total).
-    pub fn ui_took(&mut self, seconds: f32) {
+    /// `textures` is how many textures it made and in how long.
+    pub fn ui_took(&mut self, seconds: f32, textures: (u32, std::time::Duration)) {
         self.ui_ms = seconds * 1000.0;
+        self.textures = (textures.0, textures.1.as_secs_f32() * 1000.0);
     }
 
     pub fn enabled(&self) -> bool {
