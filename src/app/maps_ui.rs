@@ -1,7 +1,7 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
 use super::Panels;
-use super::textures::TexKey;
+use super::textures::{ScaleKey, TexKey};
 use crate::engine::Tensor;
 use crate::viz::export::vector_as_plane;
 use crate::viz::grid::{GridLayout, cell_in_map};
@@ -46,6 +46,7 @@ pub(crate) fn map_texture(
     if channel >= maps.dim().0 {
         return None;
     }
+    let shared_scale = shared.then(|| stage_scale(p, stage, &maps));
     Some(p.tex.get(
         ui.ctx(),
         TexKey::Map {
@@ -54,10 +55,16 @@ pub(crate) fn map_texture(
             shared,
         },
         || {
-            let scale = scale_for(&maps, channel, shared);
+            let scale = shared_scale.unwrap_or_else(|| scale_for(&maps, channel, false));
             to_color_image(maps.index_axis(Axis(0), channel), &scale)
         },
     ))
+}
+
+/// The scale over every channel of stage `stage` (whose maps are `maps`), made once per run.
+pub(crate) fn stage_scale(p: &mut Panels, stage: usize, maps: &Array3<f32>) -> Scale {
+    p.tex
+        .scale(ScaleKey::Maps(stage), || scale_for(maps, 0, true))
 }
 
 /// Where a grid was drawn and which cell the pointer is on.
@@ -140,7 +147,9 @@ pub(crate) fn maps_grid_ui(
             rect.min + Vec2::new(ox, oy),
             Vec2::new(layout.tile.0, layout.tile.1),
         );
-        if let Some(tex) = map_texture(ui, p, stage, ch, shared) {
+        if !ui.is_rect_visible(tile) {
+            // Scrolled out of view: its texture waits until it is seen.
+        } else if let Some(tex) = map_texture(ui, p, stage, ch, shared) {
             ui.painter()
                 .image(tex.id(), tile, full_uv(), Color32::WHITE);
         }

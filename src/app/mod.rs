@@ -3,6 +3,7 @@
 
 mod arith_view;
 mod audio_view;
+pub mod background;
 pub mod canvas;
 pub mod commands;
 mod conv_view;
@@ -699,7 +700,8 @@ impl eframe::App for ConvscopeApp {
         }
         let started = std::time::Instant::now();
         self.frame_ui(ui);
-        self.frame_stats.ui_took(started.elapsed().as_secs_f32());
+        self.frame_stats
+            .ui_took(started.elapsed().as_secs_f32(), self.textures.frame_work());
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -923,6 +925,7 @@ pub fn run(startup: Startup) -> Result<(), String> {
         i18n::install_user_languages(&dir.join("i18n"));
     }
     let settings_file = settings::SettingsFile::default_location();
+    background::init_pool();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])

@@ -4,7 +4,7 @@
 use super::i18n::fill;
 use super::maps_ui::{
     GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline, scale_for,
-    stage_title,
+    stage_scale, stage_title,
 };
 use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
@@ -93,7 +93,13 @@ pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
         ui.checkbox(&mut p.view.shared_scale, p.s.shared_scale)
             .on_hover_text(p.s.shared_scale_tip);
         if let Some(t) = p.ex.trace.get(stage) {
-            legend_ui(ui, &scale_for(&as_maps(t), 0, p.view.shared_scale));
+            let maps = as_maps(t);
+            let scale = if p.view.shared_scale {
+                stage_scale(p, stage, &maps)
+            } else {
+                scale_for(&maps, 0, false)
+            };
+            legend_ui(ui, &scale);
         }
     });
 }
@@ -260,17 +266,17 @@ pub(crate) fn vector_rows_ui(
                 [50.0, cell.max(10.0)],
                 egui::Label::new(egui::RichText::new(fill(p.s.channel, &[&ch])).small()),
             );
-            let row = values
-                .index_axis(Axis(0), ch)
-                .insert_axis(Axis(0))
-                .to_owned();
-            let tex = p.tex.get(ui.ctx(), TexKey::Row { stage, channel: ch }, || {
-                to_color_image(row.view(), &scale)
-            });
             let (rect, _) = ui.allocate_exact_size(
                 Vec2::new(cell * per as f32, cell.max(6.0)),
                 egui::Sense::hover(),
             );
+            if !ui.is_rect_visible(rect) {
+                return;
+            }
+            let tex = p.tex.get(ui.ctx(), TexKey::Row { stage, channel: ch }, || {
+                let row = values.index_axis(Axis(0), ch).insert_axis(Axis(0));
+                to_color_image(row, &scale)
+            });
             ui.painter()
                 .image(tex.id(), rect, super::maps_ui::full_uv(), Color32::WHITE);
             if let Some(mask) = dropped {
