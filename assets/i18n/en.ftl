@@ -147,6 +147,7 @@ channel = ch { $v1 }
 dense_tip = A fully-connected layer: every output is a weighted sum of every input, plus a bias.
 templates = Weights per class, reshaped to the maps
 templates_tip = Each class's weights laid back over the pooled maps: red regions raise that class's score, blue ones lower it.
+templates_top = The { $v1 } highest-scoring of { $v2 } classes (not all fit here)
 logits = Logits
 probabilities = Probabilities
 probabilities_tip = Softmax turns the logits into probabilities that add up to 1.

@@ -147,6 +147,7 @@ channel = 通道 { $v1 }
 dense_tip = 全连接层：每个输出都是所有输入的加权和再加偏置。
 templates = 每个类别的权重，还原成特征图的形状
 templates_tip = 把每个类别的权重铺回池化后的特征图上：红色区域提高该类别的得分，蓝色区域降低得分。
+templates_top = 得分最高的 { $v1 } 个类别（共 { $v2 } 个，这里放不下全部）
 logits = Logits（未归一化得分）
 probabilities = 概率
 probabilities_tip = Softmax 把 logits 变成总和为 1 的概率。

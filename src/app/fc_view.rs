@@ -4,7 +4,7 @@
 use super::i18n::fill;
 use super::maps_ui::{GAP, full_uv, legend_ui};
 use super::stage_view::parameter_share;
-use super::textures::TexKey;
+use super::textures::{ScaleKey, TexKey};
 use super::{Command, Panels};
 use crate::analysis::argmax;
 use crate::engine::Dense;
@@ -32,7 +32,10 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             if templates_fit(p, stage, dense) {
                 ui.vertical(|ui| {
                     ui.strong(s.templates).on_hover_text(s.templates_tip);
-                    let rows: Vec<usize> = (0..dense.out_features()).collect();
+                    let rows = class_rows(ui, p, stage, dense.out_features());
+                    if rows.len() < dense.out_features() {
+                        ui.label(fill(s.templates_top, &[&rows.len(), &dense.out_features()]));
+                    }
                     templates_ui(ui, p, stage, dense, &rows, |p, class| p.ex.net.label(class));
                 });
                 ui.separator();
@@ -53,6 +56,29 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
         hidden_units_ui(ui, p, stage, dense);
     }
     super::history_view::history_ui(ui, p);
+}
+
+/// The classes whose weights are drawn: all of them, in order, when they fit the height left
+/// (a row per class); else as many as fit, the highest-scoring first (a 1000-class network).
+fn class_rows(ui: &egui::Ui, p: &Panels, stage: usize, classes: usize) -> Vec<usize> {
+    let row = super::maps_ui::line_height(ui);
+    let fit = ((ui.available_height() - 3.0 * row) / row).floor().max(1.0) as usize;
+    if classes <= fit {
+        return (0..classes).collect();
+    }
+    let scores: Vec<f32> =
+        p.ex.trace
+            .get(stage)
+            .and_then(|t| t.as_vector())
+            .map(|v| v.to_vec())
+            .unwrap_or_default();
+    let mut rows: Vec<usize> = (0..classes).collect();
+    rows.sort_by(|&a, &b| {
+        let score = |i: usize| scores.get(i).copied().unwrap_or(f32::NEG_INFINITY);
+        score(b).total_cmp(&score(a))
+    });
+    rows.truncate(fit);
+    rows
 }
 
 /// How many of a hidden layer's units get their weights drawn as templates: the most active.
@@ -146,7 +172,9 @@ fn templates_ui(
     let Some((c, h, w)) = flattened_from(p, stage, dense) else {
         return;
     };
-    let scale = Scale::symmetric_quantile(dense.weight.iter(), 0.98);
+    let scale = p.tex.scale(ScaleKey::Weights(stage), || {
+        Scale::symmetric_quantile(dense.weight.iter(), 0.98)
+    });
     legend_ui(ui, &scale);
     let shown = c.min(16);
     // Every row within the height left (a row is at least a line of text high).
@@ -163,6 +191,10 @@ fn templates_ui(
             ui.spacing_mut().item_spacing.x = GAP / 2.0;
             ui.add_sized([56.0, tile.y], egui::Label::new(name(p, class)));
             for channel in 0..shown {
+                let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
+                if !ui.is_rect_visible(rect) {
+                    continue;
+                }
                 let tex = p.tex.get(
                     ui.ctx(),
                     TexKey::Template {
@@ -177,7 +209,6 @@ fn templates_ui(
                         to_color_image(plane.view(), &scale)
                     },
                 );
-                let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
                 ui.painter()
                     .image(tex.id(), rect, full_uv(), Color32::WHITE);
             }

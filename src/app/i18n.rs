@@ -443,6 +443,7 @@ strings! {
     dense_tip,
     templates,
     templates_tip,
+    templates_top,
     logits,
     probabilities,
     probabilities_tip,

@@ -11,7 +11,7 @@ use convscope::engine::{
     Window,
 };
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ndarray::{Array1, Array2, Array4};
 use std::path::{Path, PathBuf};
 
@@ -185,4 +185,90 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
     assert_eq!(ex.model.info.name, "wide");
     assert_eq!(ex.trace, before);
     assert!(ex.incoming.is_none());
+}
+
+/// 1 @ 8x8 -> conv 1->4 -> global average pool -> flatten -> dense 4->300 -> softmax.
+fn many_class_model(path: &Path) {
+    let value = |i: usize| ((i * 7919) % 1009) as f32 / 1009.0 - 0.5;
+    let simple = |name: &str, kind| Layer {
+        name: name.into(),
+        kind,
+    };
+    let layers = vec![
+        simple(
+            "conv",
+            LayerKind::Conv2d(Conv2d {
+                weight: Array4::from_shape_fn((4, 1, 3, 3), |(o, _, y, x)| {
+                    value(o * 9 + y * 3 + x)
+                }),
+                bias: Some(Array1::zeros(4)),
+                padding: (1, 1),
+                ..Default::default()
+            }),
+        ),
+        simple("gap", LayerKind::GlobalAvgPool),
+        simple("flatten", LayerKind::Flatten),
+        simple(
+            "fc",
+            LayerKind::Dense(Dense {
+                weight: Array2::from_shape_fn((300, 4), |(o, i)| value(o * 4 + i)),
+                bias: None,
+            }),
+        ),
+        simple("softmax", LayerKind::Softmax),
+    ];
+    let info = ModelInfo {
+        name: "many".into(),
+        ..Default::default()
+    };
+    let input = InputSpec {
+        channels: 1,
+        height: 8,
+        width: 8,
+        mean: vec![0.0],
+        std: vec![1.0],
+    };
+    let model = Model::new(info, input, layers).expect("valid");
+    convscope::io::save_model(&model, path).expect("saved");
+}
+
+/// A dense layer with more classes than rows on screen draws the weights of the classes that
+/// fit, the highest-scoring first, and says so (it drew all 1,000 of ResNet-18's, 16,000 tiles
+/// a frame).
+#[test]
+fn a_dense_layer_with_many_classes_draws_the_highest_scoring_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let many = dir.path().join("many.json");
+    many_class_model(&many);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(64)
+        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
+    h.run();
+    apply(&mut h, Command::OpenModel(many));
+    step_until(&mut h, "the many-class model", |a| {
+        a.model_name() == "many" && !a.explorer.is_running()
+    });
+    apply(&mut h, Command::SelectStage(4));
+    h.run();
+    let ex = &h.state().explorer;
+    let scores = ex.trace[4].as_vector().expect("a vector").to_vec();
+    let best = (0..scores.len())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .unwrap();
+    let note = h.get_by_label_contains("highest-scoring of 300 classes");
+    let node = note.accesskit_node();
+    let text = node.label().or_else(|| node.value()).unwrap_or_default();
+    let shown: usize = text
+        .split_whitespace()
+        .find_map(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count in {text:?}"));
+    assert!((5..300).contains(&shown), "{shown} rows");
+    // The best class's row is drawn (its label is the class number); the logits list shows
+    // the first 64 classes in order, so a class past 64 appears only as a template row.
+    let ex_best = best.to_string();
+    assert!(
+        h.query_all_by_label(&ex_best).count() >= 1,
+        "class {best} is drawn"
+    );
 }
