@@ -9,7 +9,7 @@ use super::explorer_net::{BuiltNet, NetPlan, relocalized};
 use super::explorer_run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
 use super::state::{
     Explorer, Incoming, InputImage, InputNoise, PoolWindow, Prepared, prepare_input,
-    trained_pool_mode,
+    trained_pool_mode, with_noise,
 };
 use crate::engine::Model;
 use std::path::PathBuf;
@@ -103,6 +103,7 @@ impl Explorer {
                     Some(i) => (i.input, i.prepared) = (Some(input), prepared),
                     None => {
                         self.input = input;
+                        self.input_version += 1;
                         self.use_prepared(prepared);
                     }
                 }
@@ -122,7 +123,11 @@ impl Explorer {
         if noise == self.noise {
             return;
         }
-        match prepare_input(self.latest_input(), self.latest_model(), &noise) {
+        let prepared = match &self.incoming {
+            Some(_) => prepare_input(self.latest_input(), self.latest_model(), &noise),
+            None => with_noise(&self.input, &self.model, self.clean_pixels.clone(), &noise),
+        };
+        match prepared {
             Ok(prepared) => {
                 self.noise = noise;
                 match &mut self.incoming {
@@ -220,6 +225,7 @@ impl Explorer {
             self.model_path = i.path;
             if let Some(input) = i.input {
                 self.input = input;
+                self.input_version += 1;
             }
             self.use_prepared(i.prepared);
             self.last_error = None;

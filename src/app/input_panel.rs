@@ -161,7 +161,8 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let prepared = shows_prepared_drawing(p);
     // A prepared drawing's original is the canvas itself, before the MNIST step.
     let raw = prepared.then(|| p.canvas.to_input().image);
-    let original = p.tex.get(ui.ctx(), TexKey::Original, || {
+    let stamp = ex.input_version * 2 + u64::from(prepared);
+    let original = p.tex.get_stamped(ui.ctx(), TexKey::Original, stamp, || {
         let shown = fit_for_display(raw.as_ref().unwrap_or(&ex.input.image), SHOW_MAX);
         let (w, h) = shown.dimensions();
         let pixels = ndarray::Array3::from_shape_fn((3, h as usize, w as usize), |(c, y, x)| {

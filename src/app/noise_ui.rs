@@ -36,7 +36,7 @@ pub(crate) fn noise_ui(ui: &mut egui::Ui, p: &mut Panels) {
     // what the clean input was read as. The panel gains no height, so the canvas below stays
     // on screen (and nothing moves when noise is switched on).
     let clean_answer = ex.clean_prediction().map(|(i, prob)| {
-        let sim = ex.noise_similarity().first().copied().unwrap_or(1.0);
+        let sim = ex.noise_similarity_of(0).unwrap_or(1.0);
         fill(
             s.noise_clean,
             &[
