@@ -122,7 +122,7 @@ impl BackgroundRun {
     pub fn start(request: RunRequest) -> BackgroundRun {
         let slot: Slot = Arc::default();
         let out = Arc::clone(&slot);
-        std::thread::spawn(move || {
+        super::background::spawn(move || {
             let result = request.run();
             if let Ok(mut s) = out.lock() {
                 *s = Some(result);

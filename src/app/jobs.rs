@@ -58,7 +58,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        std::thread::spawn(move || {
+        super::background::spawn(move || {
             let result = open_with(&path, &user, fallback);
             tx.send(Loaded::Model(ModelLoad { path, user, result }))
                 .ok();
@@ -70,7 +70,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        std::thread::spawn(move || {
+        super::background::spawn(move || {
             tx.send(Loaded::Image(image_file(&path))).ok();
             ctx.request_repaint();
         });

@@ -220,7 +220,7 @@ impl Lab {
             // the lab keeps showing the previous shift until it arrives.
             let (tx, rx) = channel();
             let net = Arc::clone(&ex.net);
-            std::thread::spawn(move || {
+            super::background::spawn(move || {
                 tx.send(trace(&net, &input, &options).map_err(|e| e.to_string()))
                     .ok();
             });
@@ -309,7 +309,7 @@ impl Lab {
         let (tx, rx) = channel();
         let (counter, stop) = (Arc::clone(&done), Arc::clone(&cancel));
         let ctx = ctx.clone();
-        std::thread::spawn(move || {
+        super::background::spawn(move || {
             let tick = || {
                 counter.fetch_add(1, Ordering::Relaxed);
                 ctx.request_repaint();

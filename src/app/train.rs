@@ -393,7 +393,7 @@ impl Training {
             probe: probe.clone(),
             ctx: ctx.clone(),
         };
-        std::thread::spawn(move || worker.run(arch, recipe));
+        super::background::spawn(move || worker.run(arch, recipe));
         self.current = Some(run);
         self.snapshot = None;
         self.snapshot_serial += 1;
