@@ -49,7 +49,9 @@ impl FrameStats {
                 self.frames
             ));
         }
-        self.frames.is_multiple_of(REPORT_EVERY).then(|| self.summary())
+        self.frames
+            .is_multiple_of(REPORT_EVERY)
+            .then(|| self.summary())
     }
 
     /// Frames so far, how many were slow, and the longest.
