@@ -19,10 +19,21 @@ fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
 }
 
+/// Deterministic weights in [-0.5, 0.5).
+fn value(i: usize) -> f32 {
+    ((i * 7919) % 1009) as f32 / 1009.0 - 0.5
+}
+
+fn layer(name: &str, kind: LayerKind) -> Layer {
+    Layer {
+        name: name.into(),
+        kind,
+    }
+}
+
 /// 3 @ 64x64 -> conv 3->64 -> relu -> conv 64->64 -> relu -> max pool 2x2 -> conv 64->64 ->
 /// global average pool -> flatten -> dense 64->4: 200 M multiply-adds, deterministic weights.
 fn wide_model(path: &Path) {
-    let value = |i: usize| ((i * 7919) % 1009) as f32 / 1009.0 - 0.5;
     let conv = |name: &str, cin: usize| Layer {
         name: name.into(),
         kind: LayerKind::Conv2d(Conv2d {
@@ -33,10 +44,6 @@ fn wide_model(path: &Path) {
             padding: (1, 1),
             ..Default::default()
         }),
-    };
-    let simple = |name: &str, kind| Layer {
-        name: name.into(),
-        kind,
     };
     let relu = || LayerKind::Activation(Activation::Relu);
     let pool = Pool2d {
@@ -51,21 +58,21 @@ fn wide_model(path: &Path) {
     };
     let layers = vec![
         conv("wide1", 3),
-        simple("relu1", relu()),
+        layer("relu1", relu()),
         conv("wide2", 64),
-        simple("relu2", relu()),
-        simple("pool", LayerKind::Pool2d(pool)),
+        layer("relu2", relu()),
+        layer("pool", LayerKind::Pool2d(pool)),
         conv("wide3", 64),
-        simple("gap", LayerKind::GlobalAvgPool),
-        simple("flatten", LayerKind::Flatten),
-        simple(
+        layer("gap", LayerKind::GlobalAvgPool),
+        layer("flatten", LayerKind::Flatten),
+        layer(
             "fc",
             LayerKind::Dense(Dense {
                 weight: Array2::from_shape_fn((4, 64), |(o, i)| value(o * 64 + i)),
                 bias: None,
             }),
         ),
-        simple("softmax", LayerKind::Softmax),
+        layer("softmax", LayerKind::Softmax),
     ];
     let info = ModelInfo {
         name: "wide".into(),
@@ -189,13 +196,8 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
 
 /// 1 @ 8x8 -> conv 1->4 -> global average pool -> flatten -> dense 4->300 -> softmax.
 fn many_class_model(path: &Path) {
-    let value = |i: usize| ((i * 7919) % 1009) as f32 / 1009.0 - 0.5;
-    let simple = |name: &str, kind| Layer {
-        name: name.into(),
-        kind,
-    };
     let layers = vec![
-        simple(
+        layer(
             "conv",
             LayerKind::Conv2d(Conv2d {
                 weight: Array4::from_shape_fn((4, 1, 3, 3), |(o, _, y, x)| {
@@ -206,16 +208,16 @@ fn many_class_model(path: &Path) {
                 ..Default::default()
             }),
         ),
-        simple("gap", LayerKind::GlobalAvgPool),
-        simple("flatten", LayerKind::Flatten),
-        simple(
+        layer("gap", LayerKind::GlobalAvgPool),
+        layer("flatten", LayerKind::Flatten),
+        layer(
             "fc",
             LayerKind::Dense(Dense {
                 weight: Array2::from_shape_fn((300, 4), |(o, i)| value(o * 4 + i)),
                 bias: None,
             }),
         ),
-        simple("softmax", LayerKind::Softmax),
+        layer("softmax", LayerKind::Softmax),
     ];
     let info = ModelInfo {
         name: "many".into(),
