@@ -178,7 +178,11 @@ fn open_block_ui(
     let mut arcs: Vec<(usize, usize)> = Vec::new();
     let mut straight: Vec<(usize, usize)> = Vec::new();
     for (k, &dst) in stages.iter().enumerate() {
-        let before = if k == 0 { block.fork } else { stages[k - 1] };
+        let before = if k == 0 {
+            block.start - 1
+        } else {
+            stages[k - 1]
+        };
         for src in p.ex.input_stages(dst) {
             if src == before {
                 straight.push((src, dst));
@@ -219,7 +223,7 @@ fn open_block_ui(
         });
     });
     for &(src, dst) in &straight {
-        if src != block.fork
+        if src != block.start - 1
             && let (Some(a), Some(b)) = (rects[src], rects[dst])
         {
             arrow(ui, a, b);

@@ -67,7 +67,7 @@ impl StripState {
         let mut items = Vec::new();
         let mut stage = 0;
         while stage < count {
-            match self.blocks.iter().position(|b| b.fork + 1 == stage) {
+            match self.blocks.iter().position(|b| b.start == stage) {
                 Some(index) => {
                     items.push(Item::Block {
                         index,
@@ -121,7 +121,7 @@ impl StripState {
         let block = self.blocks.get(index)?;
         let open = self.open.get_mut(index)?;
         *open = !*open;
-        Some(if *open { block.fork + 1 } else { block.end })
+        Some(if *open { block.start } else { block.end })
     }
 
     /// Opens the block around `stage` (a stage selected from elsewhere, a lesson or the lab's
@@ -145,6 +145,7 @@ mod tests {
         StripState {
             key: Vec::new(),
             blocks: vec![Block {
+                start: 3,
                 fork: 2,
                 merge: 6,
                 end: 6,

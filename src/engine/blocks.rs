@@ -9,9 +9,14 @@
 use super::graph::Source;
 use std::ops::RangeInclusive;
 
-/// One block: its stages are `fork + 1 ..= end` (the fork itself belongs to the path before).
+/// One block: its stages are `start ..= end`. The fork belongs to the path before (a residual
+/// block forks from the previous block's output) unless it is named inside the block's module:
+/// a Fire module's squeeze is its own, so the block starts there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// The first stage inside the block: `fork + 1`, or the first of the module's own stages
+    /// up to and including the fork.
+    pub start: usize,
     /// The stage whose output the block's branches share.
     pub fork: usize,
     /// The stage where the branches meet again.
@@ -27,7 +32,7 @@ pub struct Block {
 impl Block {
     /// The stages inside the block, its merge and end included.
     pub fn stages(&self) -> RangeInclusive<usize> {
-        self.fork + 1..=self.end
+        self.start..=self.end
     }
 
     pub fn contains(&self, stage: usize) -> bool {
@@ -77,7 +82,10 @@ pub fn find_blocks(sources: &[Vec<Source>], names: &[&str]) -> Vec<Block> {
         }
         let name = block_name(names, fork, merge);
         let end = module_end(merge, &name, &reads, &readers, names);
+        let floor = found.last().map_or(1, |b| b.end + 1);
+        let start = module_start(fork, floor, &name, &reads, &readers, names);
         found.push(Block {
+            start,
             fork,
             merge,
             end,
@@ -127,15 +135,47 @@ fn module_end(
     while let Some(next) = reads.get(end + 1)
         && next.as_slice() == [end]
         && readers[end] == 1
-        && names.get(end).is_some_and(|name| {
-            let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
-            parts.pop();
-            parts.contains(&block)
-        })
+        && names.get(end).is_some_and(|name| in_module(name, block))
     {
         end += 1;
     }
     end
+}
+
+/// The block's first stage: `fork + 1`, unless the fork is named inside the block's module
+/// (torchvision's `/features/features.3/squeeze_activation/Relu` in `features.3`); then the
+/// fork and the chain before it that is the module's own (each stage read only by the next,
+/// named inside the module; not before `floor`, where the previous block ended).
+fn module_start(
+    fork: usize,
+    floor: usize,
+    block: &str,
+    reads: &[Vec<usize>],
+    readers: &[usize],
+    names: &[&str],
+) -> usize {
+    let inside = |stage: usize| {
+        stage >= floor.max(1)
+            && names
+                .get(stage - 1)
+                .is_some_and(|name| in_module(name, block))
+    };
+    if !inside(fork) {
+        return fork + 1;
+    }
+    let mut start = fork;
+    while inside(start - 1) && reads[start].as_slice() == [start - 1] && readers[start - 1] == 1 {
+        start -= 1;
+    }
+    start
+}
+
+/// Whether a layer's name has `block` among its module path (`/layer1/layer1.0/relu_1/Relu`
+/// is in `layer1.0`; its last part is the layer itself).
+fn in_module(name: &str, block: &str) -> bool {
+    let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+    parts.pop();
+    parts.contains(&block)
 }
 
 /// The deepest module path shared by the names of the block's layers (`/layer1/layer1.0/Add`
@@ -247,6 +287,39 @@ mod tests {
     }
 
     #[test]
+    fn a_fire_modules_squeeze_is_inside_its_block() {
+        // torchvision's SqueezeNet: pool -> [squeeze -> squeeze_activation -> {expand1x1 ->
+        // relu, expand3x3 -> relu} -> concat]: the fork is the squeeze's ReLU, named inside
+        // features.3, so the block starts at the squeeze conv; the pool before it stays out.
+        let sources = vec![
+            vec![Input],              // 0 pool (stage 1)
+            vec![Layer(0)],           // 1 squeeze (stage 2)
+            vec![Layer(1)],           // 2 squeeze relu: the fork (stage 3)
+            vec![Layer(2)],           // 3 e1 (stage 4)
+            vec![Layer(3)],           // 4 relu (stage 5)
+            vec![Layer(2)],           // 5 e3 (stage 6)
+            vec![Layer(5)],           // 6 relu (stage 7)
+            vec![Layer(4), Layer(6)], // 7 concat (stage 8)
+        ];
+        let names = [
+            "/features/features.2/MaxPool",
+            "/features/features.3/squeeze/Conv",
+            "/features/features.3/squeeze_activation/Relu",
+            "/features/features.3/expand1x1/Conv",
+            "/features/features.3/expand1x1_activation/Relu",
+            "/features/features.3/expand3x3/Conv",
+            "/features/features.3/expand3x3_activation/Relu",
+            "/features/features.3/Concat",
+        ];
+        let found = find_blocks(&sources, &names);
+        assert_eq!(found.len(), 1);
+        let b = &found[0];
+        assert_eq!((b.start, b.fork, b.merge, b.end), (2, 3, 8, 8));
+        assert_eq!(b.name, "features.3");
+        assert!(b.contains(2) && b.contains(3) && !b.contains(1));
+    }
+
+    #[test]
     fn a_downsample_branch_with_a_conv_on_the_skip_is_one_block() {
         // relu -> [c1 -> relu -> c2, down(relu)] -> add: the skip has its own conv.
         let sources = vec![
@@ -302,6 +375,9 @@ mod tests {
         let found = find_blocks(&sources, &names);
         let spans: Vec<_> = found.iter().map(|b| (b.fork, b.merge, b.end)).collect();
         assert_eq!(spans, vec![(1, 5, 6), (6, 8, 8)]);
+        // Each fork is the path before's (the maxpool, layer1.0's relu_1).
+        let starts: Vec<_> = found.iter().map(|b| b.start).collect();
+        assert_eq!(starts, vec![2, 7]);
         assert_eq!(found[0].name, "layer1.0");
         assert!(found[0].contains(6) && !found[1].contains(9));
     }
