@@ -61,23 +61,34 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
 /// The classes whose weights are drawn: all of them, in order, when they fit the height left
 /// (a row per class); else as many as fit, the highest-scoring first (a 1000-class network).
 fn class_rows(ui: &egui::Ui, p: &Panels, stage: usize, classes: usize) -> Vec<usize> {
-    let row = super::maps_ui::line_height(ui);
-    let fit = ((ui.available_height() - 3.0 * row) / row).floor().max(1.0) as usize;
+    let fit = rows_that_fit(ui, 3.0);
     if classes <= fit {
         return (0..classes).collect();
     }
-    let scores: Vec<f32> =
+    let mut rows = highest_first(p, stage, classes);
+    rows.truncate(fit);
+    rows
+}
+
+/// How many rows of one line each fit the height left below `reserved` lines (at least one).
+fn rows_that_fit(ui: &egui::Ui, reserved: f32) -> usize {
+    let row = super::maps_ui::line_height(ui);
+    ((ui.available_height() - reserved * row) / row)
+        .floor()
+        .max(1.0) as usize
+}
+
+/// Outputs `0..count` of stage `stage`, the highest value first.
+fn highest_first(p: &Panels, stage: usize, count: usize) -> Vec<usize> {
+    let values: Vec<f32> =
         p.ex.trace
             .get(stage)
             .and_then(|t| t.as_vector())
             .map(|v| v.to_vec())
             .unwrap_or_default();
-    let mut rows: Vec<usize> = (0..classes).collect();
-    rows.sort_by(|&a, &b| {
-        let score = |i: usize| scores.get(i).copied().unwrap_or(f32::NEG_INFINITY);
-        score(b).total_cmp(&score(a))
-    });
-    rows.truncate(fit);
+    let value = |i: usize| values.get(i).copied().unwrap_or(f32::NEG_INFINITY);
+    let mut rows: Vec<usize> = (0..count).collect();
+    rows.sort_by(|&a, &b| value(b).total_cmp(&value(a)));
     rows
 }
 
@@ -99,18 +110,9 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
         }
         ui.separator();
         ui.vertical(|ui| {
-            let values: Vec<f32> =
-                p.ex.trace
-                    .get(stage)
-                    .and_then(|t| t.as_vector())
-                    .map(|v| v.to_vec())
-                    .unwrap_or_default();
-            let mut rows: Vec<usize> = (0..values.len()).collect();
-            rows.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+            let mut rows = highest_first(p, stage, dense.out_features());
             // As many as fit the height left (one row per unit), at most TEMPLATE_UNITS.
-            let row = super::maps_ui::line_height(ui);
-            let fit = ((ui.available_height() - 2.0 * row) / row).floor().max(1.0) as usize;
-            rows.truncate(TEMPLATE_UNITS.min(fit));
+            rows.truncate(TEMPLATE_UNITS.min(rows_that_fit(ui, 2.0)));
             ui.strong(fill(s.unit_templates, &[&rows.len()]))
                 .on_hover_text(s.unit_templates_tip);
             templates_ui(ui, p, stage, dense, &rows, |p, unit| {

@@ -177,12 +177,10 @@ fn open_block_ui(
     // Each edge into a stage of the block that does not come from the card just before it.
     let mut arcs: Vec<(usize, usize)> = Vec::new();
     let mut straight: Vec<(usize, usize)> = Vec::new();
+    // The stage before the block: its edge into the block is drawn outside the frame.
+    let outside = block.start - 1;
     for (k, &dst) in stages.iter().enumerate() {
-        let before = if k == 0 {
-            block.start - 1
-        } else {
-            stages[k - 1]
-        };
+        let before = if k == 0 { outside } else { stages[k - 1] };
         for src in p.ex.input_stages(dst) {
             if src == before {
                 straight.push((src, dst));
@@ -223,7 +221,7 @@ fn open_block_ui(
         });
     });
     for &(src, dst) in &straight {
-        if src != block.start - 1
+        if src != outside
             && let (Some(a), Some(b)) = (rects[src], rects[dst])
         {
             arrow(ui, a, b);

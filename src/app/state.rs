@@ -444,10 +444,8 @@ impl Explorer {
     /// the clean run at the same positions, as `convscope robustness` measures it; empty
     /// without noise.
     pub fn noise_similarity(&self) -> Vec<f32> {
-        self.trace
-            .iter()
-            .zip(&self.clean_trace)
-            .map(|(a, b)| analysis::similarity::same_position(a, b))
+        (0..)
+            .map_while(|stage| self.noise_similarity_of(stage))
             .collect()
     }
 

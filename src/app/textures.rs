@@ -148,8 +148,7 @@ impl Textures {
         match self.stamped.get(&key) {
             Some((s, h)) if *s == stamp => h.clone(),
             _ => {
-                self.uploads += 1;
-                let handle = ctx.load_texture(format!("{key:?}"), make(), key.options());
+                let handle = self.upload(ctx, key, make());
                 self.stamped.insert(key, (stamp, handle.clone()));
                 handle
             }
@@ -196,13 +195,17 @@ impl Textures {
                 .clone();
         }
         let started = Instant::now();
-        self.uploads += 1;
-        let handle = ctx.load_texture(format!("{key:?}"), make(), key.options());
+        let handle = self.upload(ctx, key, make());
         self.made += 1;
         self.spent += started.elapsed();
         self.previous.remove(&key);
         self.handles.insert(key, handle.clone());
         handle
+    }
+
+    fn upload(&mut self, ctx: &egui::Context, key: TexKey, image: ColorImage) -> TextureHandle {
+        self.uploads += 1;
+        ctx.load_texture(format!("{key:?}"), image, key.options())
     }
 }
 
