@@ -5,6 +5,7 @@
 //! such graph and hand out every layer's output in that order, as for a chain.
 
 use super::error::{Error, Result};
+use super::kernels::Clamp;
 use super::layer::{Layer, LayerKind, RunOptions};
 use super::merge::{Merge, add_into};
 use super::model::Model;
@@ -202,6 +203,19 @@ impl Model {
         &self,
         input: Array3<f32>,
         options: &RunOptions,
+        visit: impl FnMut(usize, &Tensor),
+    ) -> Result<Tensor> {
+        self.run_graph(input, options, false, visit)
+    }
+
+    /// [`Model::forward_visit`]; with `fuse`, a convolution whose output only a ReLU or a
+    /// clip reads applies it itself ([`Model::clamp_after`]) and the activation is not run
+    /// (nor visited): the same last output, one pass less over its maps.
+    fn run_graph(
+        &self,
+        input: Array3<f32>,
+        options: &RunOptions,
+        fuse: bool,
         mut visit: impl FnMut(usize, &Tensor),
     ) -> Result<Tensor> {
         self.check_input(&input)?;
@@ -210,9 +224,21 @@ impl Model {
         let last = last_reader(self.all_sources());
         let mut kept: Vec<Option<Tensor>> = vec![None; n];
         let mut out = None;
-        for i in 0..n {
-            let next = match self.run_in_place(i, &last, &mut kept, &input) {
-                Some(done) => done,
+        let mut i = 0;
+        while i < n {
+            let clamp = if fuse {
+                self.clamp_after(i, &last)
+            } else {
+                None
+            };
+            // The layer whose output this step makes: the activation when it is fused.
+            let done = if clamp.is_some() { i + 1 } else { i };
+            let in_place = match clamp {
+                None => self.run_in_place(i, &last, &mut kept, &input),
+                Some(_) => None,
+            };
+            let next = match in_place {
+                Some(next) => next,
                 None => {
                     let ins: Vec<&Tensor> = self
                         .sources(i)
@@ -224,10 +250,14 @@ impl Model {
                             }
                         })
                         .collect();
-                    self.run_node(i, &ins, options)
+                    match (&self.layers()[i].kind, &ins[..]) {
+                        (LayerKind::Merge(_), _) => self.run_node(i, &ins, options),
+                        (_, [x]) => self.run_layer_clamped(i, x, options, clamp),
+                        _ => self.run_node(i, &ins, options),
+                    }
                 }
             };
-            visit(i, &next);
+            visit(done, &next);
             // Hand back what no later layer reads.
             for s in self.sources(i) {
                 if let Source::Layer(j) = *s
@@ -236,13 +266,31 @@ impl Model {
                     kept[j] = None;
                 }
             }
-            if i + 1 == n {
+            if done + 1 == n {
                 out = Some(next);
-            } else if last[i].is_some() {
-                kept[i] = Some(next);
+            } else if last[done].is_some() {
+                kept[done] = Some(next);
             }
+            i = done + 1;
         }
         Ok(out.unwrap_or(input))
+    }
+
+    /// The clamp of the activation after layer `i` when `i` is a convolution on maps whose
+    /// output only that activation reads (ResNet's conv + ReLU, MobileNetV2's conv + ReLU6),
+    /// so the convolution can apply it as it writes its output.
+    fn clamp_after(&self, i: usize, last: &[Option<usize>]) -> Option<Clamp> {
+        let LayerKind::Activation(f) = self.layers().get(i + 1)?.kind else {
+            return None;
+        };
+        let conv =
+            matches!(self.layers()[i].kind, LayerKind::Conv2d(_)) && self.conv_kernel(i).is_some();
+        let only_reader = last[i] == Some(i + 1) && self.sources(i + 1) == [Source::Layer(i)];
+        if conv && only_reader {
+            f.as_clamp()
+        } else {
+            None
+        }
     }
 
     /// Layer `i` computed in its first input's memory, when it is an element-wise activation,
@@ -290,8 +338,9 @@ impl Model {
         }
     }
 
-    /// Only the last layer's output, without keeping the intermediate ones.
+    /// Only the last layer's output, without keeping the intermediate ones (and with each
+    /// ReLU or clip after a convolution applied by the convolution, [`Model::clamp_after`]).
     pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
-        self.forward_visit(input.clone(), options, |_, _| {})
+        self.run_graph(input.clone(), options, true, |_, _| {})
     }
 }

@@ -3,7 +3,7 @@
 use super::conv::Window;
 use super::error::{Error, Result};
 use super::graph::{self, Source};
-use super::kernels::{self, ConvKernel, PackCache};
+use super::kernels::{self, Clamp, ConvKernel, PackCache};
 use super::layer::{Layer, LayerKind, RunOptions};
 use super::limits;
 use super::pool::PoolMode;
@@ -401,13 +401,40 @@ impl Model {
 
     /// Runs layer `i` on `input`, a convolution by the kernel picked for it.
     pub fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
+        self.run_layer_clamped(i, input, options, None)
+    }
+
+    /// [`Model::run_layer`], then `clamp` (the activation after a convolution, which the
+    /// convolution's kernel applies as it writes its output).
+    pub(super) fn run_layer_clamped(
+        &self,
+        i: usize,
+        input: &Tensor,
+        options: &RunOptions,
+        clamp: Option<Clamp>,
+    ) -> Tensor {
         let layer = &self.layers[i];
         match (&layer.kind, input, self.conv_kernel(i)) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
                 let packed = kernel.packs().then(|| self.packed.get(i, conv)).flatten();
-                Tensor::Maps(kernels::forward_packed(conv, kernel, x.view(), packed))
+                Tensor::Maps(kernels::forward_clamped(
+                    conv,
+                    kernel,
+                    x.view(),
+                    packed,
+                    clamp,
+                ))
             }
-            _ => layer.forward(input, i, options),
+            _ => {
+                let mut out = layer.forward(input, i, options);
+                if let Some(clamp) = clamp {
+                    match &mut out {
+                        Tensor::Maps(a) => a.mapv_inplace(|v| clamp.apply(v)),
+                        Tensor::Vector(v) => v.mapv_inplace(|x| clamp.apply(x)),
+                    }
+                }
+                out
+            }
         }
     }
 

@@ -206,3 +206,72 @@ fn training_refuses_a_graph_and_says_why() {
         "{e}"
     );
 }
+
+/// Weights [out][in][k][k] from a fixed sequence, between -0.5 and 0.5.
+fn weights(out: usize, per_in: usize, k: usize, seed: usize) -> Value {
+    let at = |i: usize| (((i * 7919 + seed * 104_729) % 1000) as f32 / 1000.0) - 0.5;
+    let mut i = 0;
+    let mut next = || {
+        i += 1;
+        at(i)
+    };
+    json!(
+        (0..out)
+            .map(|_| (0..per_in)
+                .map(|_| (0..k).map(|_| (0..k).map(|_| next()).collect()).collect())
+                .collect())
+            .collect::<Vec<Vec<Vec<Vec<f32>>>>>()
+    )
+}
+
+/// The forward pass lets a convolution apply the ReLU or clip after it as it writes its
+/// output (every kernel: im2col at stride 2, the pointwise product, depthwise, direct), but
+/// not when something else reads the convolution's output too: the same numbers, to the
+/// bit, as the trace that runs every layer on its own.
+#[test]
+fn a_clamp_after_a_convolution_gives_the_same_numbers_as_its_own_layer() {
+    let conv = |name: &str, out: usize, per_in: usize, k: usize, extra: Value| {
+        let mut v = json!({"type": "conv2d", "name": name, "out_channels": out, "kernel": k,
+            "weight": weights(out, per_in, k, out + k), "bias": vec![0.05; out]});
+        for (key, value) in extra.as_object().unwrap() {
+            v[key] = value.clone();
+        }
+        v
+    };
+    let v = json!({
+        "format": "convscope/1", "name": "clamps",
+        "input": {"channels": 3, "height": 20, "width": 20},
+        "layers": [
+            conv("strided", 40, 3, 3, json!({"stride": 2, "padding": 1})),
+            {"type": "relu", "name": "r1"},
+            conv("expand", 48, 40, 1, json!({})),
+            {"type": "relu6", "name": "r2"},
+            conv("depthwise", 48, 1, 3, json!({"padding": 1, "groups": 48})),
+            {"type": "clip", "name": "c3", "min": -0.2, "max": 0.3},
+            conv("direct", 8, 48, 3, json!({"padding": 1})),
+            {"type": "relu", "name": "r4"},
+            conv("shared", 8, 8, 3, json!({"padding": 1})),
+            {"type": "relu", "name": "r5"},
+            {"type": "add", "name": "sum", "inputs": ["r5", "shared"]}
+        ]
+    });
+    let m = parse(&v).unwrap();
+    let kernels: Vec<&str> = [0, 2, 4, 6]
+        .iter()
+        .map(|&i| m.conv_kernel(i).unwrap().name())
+        .collect();
+    assert_eq!(
+        kernels,
+        ["im2col-gemm", "pointwise-gemm", "depthwise", "direct"]
+    );
+    let x = Array3::from_shape_fn((3, 20, 20), |(c, y, x)| {
+        ((c * 400 + y * 20 + x) % 37) as f32 / 9.0 - 2.0
+    });
+    let all = m.forward_all(&x, &RunOptions::default()).unwrap();
+    let fused = m.forward(&x, &RunOptions::default()).unwrap();
+    assert_eq!(&fused, all.last().unwrap());
+    // Each activation clamped something: the test would notice a clamp left out.
+    for a in [1, 3, 5, 7, 9] {
+        assert_ne!(all[a], all[a - 1], "layer {a} changes its input");
+    }
+}

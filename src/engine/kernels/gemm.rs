@@ -4,6 +4,7 @@
 //! [`super::packed`]'s: the weights packed once per model, the columns gathered straight into
 //! the order its AVX2 register tile reads them.
 
+use super::Clamp;
 use super::packed::PackedWeights;
 use crate::engine::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -44,8 +45,9 @@ pub fn pointwise_forward(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
+    clamp: Option<Clamp>,
 ) -> Array3<f32> {
-    super::im2col::forward(conv, input, packed)
+    super::im2col::forward(conv, input, packed, clamp)
 }
 
 /// Any convolution: im2col and a matrix product per group ([`super::im2col`]).
@@ -53,6 +55,7 @@ pub fn im2col_forward(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
+    clamp: Option<Clamp>,
 ) -> Array3<f32> {
-    super::im2col::forward(conv, input, packed)
+    super::im2col::forward(conv, input, packed, clamp)
 }

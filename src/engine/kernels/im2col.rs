@@ -11,6 +11,7 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
+use super::Clamp;
 use super::direct::Isa;
 use super::gemm::{self, Shared};
 use super::packed::{self, Gather, NR, PackedWeights};
@@ -43,12 +44,14 @@ pub fn pack(conv: &Conv2d) -> PackedWeights {
     PackedWeights::new(w, groups, o / groups, per_in * kh * kw)
 }
 
-/// Output [out, oh, ow] of any convolution by im2col and a matrix product; `packed`: the
-/// weights as [`pack`] makes them, packed here when not given.
+/// Output [out, oh, ow] of any convolution by im2col and a matrix product, then `clamp`
+/// (tile by tile, as the product writes them); `packed`: the weights as [`pack`] makes them,
+/// packed here when not given.
 pub fn forward(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
+    clamp: Option<Clamp>,
 ) -> Array3<f32> {
     let (_, h, w) = input.dim();
     let window = conv.window();
@@ -58,7 +61,10 @@ pub fn forward(
     let groups = conv.groups.max(1);
     let (k, plane) = (per_in * kh * kw, oh * ow);
     if plane == 0 || k == 0 || o == 0 {
-        let out = gemm::bias_filled(conv, plane);
+        let mut out = gemm::bias_filled(conv, plane);
+        if let Some(clamp) = clamp {
+            clamp.apply_all(&mut out);
+        }
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
     }
     let owned;
@@ -79,7 +85,16 @@ pub fn forward(
         let bases: Vec<Vec<usize>> = (0..groups)
             .map(|g| (0..per_in).map(|c| (g * per_in + c) * plane).collect())
             .collect();
-        let out = product(conv, packed, input, &bases, (plane, plane), plane, parallel);
+        let out = product(
+            conv,
+            packed,
+            input,
+            &bases,
+            (plane, plane),
+            plane,
+            parallel,
+            clamp,
+        );
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
     }
     // 1. Every input channel padded and split.
@@ -122,6 +137,7 @@ pub fn forward(
         (ow, row_stride),
         plane,
         parallel,
+        clamp,
     );
     PADDED.with_borrow_mut(|kept| {
         if kept.len() < padded.len() {
@@ -133,7 +149,8 @@ pub fn forward(
 
 /// The output [o, plane] of the product of `packed` with the columns gathered from `src`
 /// (group `g`'s row `r` of column `p` at `bases[g][r] + (p / ow) * row_stride + p % ow`), in
-/// blocks of columns.
+/// blocks of columns, each value clamped by `clamp` as it is made.
+#[allow(clippy::too_many_arguments)]
 fn product(
     conv: &Conv2d,
     packed: &PackedWeights,
@@ -142,6 +159,7 @@ fn product(
     (ow, row_stride): (usize, usize),
     plane: usize,
     parallel: bool,
+    clamp: Option<Clamp>,
 ) -> Vec<f32> {
     let (rows, k) = (packed.rows, packed.k);
     let bias = conv.bias.as_ref().map(|b| b.to_vec());
@@ -175,7 +193,7 @@ fn product(
             // other block writes; the output holds groups * rows rows of `plane` values.
             unsafe {
                 let c = Shared(out_ptr.get().add(g * rows * plane + p0));
-                packed::multiply_split(packed, g, &cols, n, bias, c, plane, split);
+                packed::multiply_split(packed, g, &cols, n, bias, c, plane, split, clamp);
             }
         }
         COLUMNS.with_borrow_mut(|kept| {

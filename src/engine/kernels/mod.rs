@@ -100,12 +100,70 @@ pub fn forward_packed(
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
 ) -> Array3<f32> {
+    forward_clamped(conv, kernel, input, packed, None)
+}
+
+/// [`forward_packed`] followed by `clamp` (the ReLU or ReLU6 after the convolution), applied
+/// by the kernel while the values it has just written are in the cache: the same numbers as
+/// a pass of its own over the output, without reading it all back from memory.
+pub fn forward_clamped(
+    conv: &Conv2d,
+    kernel: ConvKernel,
+    input: ArrayView3<f32>,
+    packed: Option<&PackedWeights>,
+    clamp: Option<Clamp>,
+) -> Array3<f32> {
     match kernel {
-        ConvKernel::Direct => direct::forward(conv, input)
-            .unwrap_or_else(|| gemm::im2col_forward(conv, input, packed)),
-        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input, packed),
-        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input, packed),
-        ConvKernel::Depthwise => depthwise::forward(conv, input),
+        ConvKernel::Direct => match direct::forward(conv, input) {
+            Some(mut out) => {
+                if let Some(clamp) = clamp {
+                    match out.as_slice_mut() {
+                        Some(values) => clamp.apply_all(values),
+                        None => out.mapv_inplace(|v| clamp.apply(v)),
+                    }
+                }
+                out
+            }
+            None => gemm::im2col_forward(conv, input, packed, clamp),
+        },
+        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input, packed, clamp),
+        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input, packed, clamp),
+        ConvKernel::Depthwise => depthwise::forward(conv, input, clamp),
+    }
+}
+
+/// An activation that is a clamp, `min(max(x, min), max)` (ReLU, ReLU6, Hardtanh), which a
+/// convolution kernel can apply as it writes its output ([`forward_clamped`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clamp {
+    pub min: f32,
+    pub max: f32,
+}
+
+impl Clamp {
+    /// The clamped value, as the activation computes it (a NaN becomes `min`, as there).
+    pub fn apply(self, v: f32) -> f32 {
+        v.max(self.min).min(self.max)
+    }
+
+    /// Every value clamped in place (eight at a time where the CPU has AVX2).
+    pub fn apply_all(self, values: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if direct::Isa::available().contains(&direct::Isa::Avx2) {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { self.apply_all_avx2(values) };
+        }
+        values.iter_mut().for_each(|v| *v = self.apply(*v));
+    }
+
+    /// [`Clamp::apply_all`], the same loop compiled for AVX2.
+    ///
+    /// # Safety
+    /// The CPU has AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn apply_all_avx2(self, values: &mut [f32]) {
+        values.iter_mut().for_each(|v| *v = self.apply(*v));
     }
 }
 

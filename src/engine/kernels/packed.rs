@@ -12,6 +12,7 @@
 //! (matrixmultiply, used before, packed the whole weight matrix again on every call: on
 //! ResNet-18's 7x7 layers that copy was as long as the product.)
 
+use super::Clamp;
 use super::gemm::Shared;
 use rayon::prelude::*;
 
@@ -95,7 +96,8 @@ impl Gather<'_> {
 pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
     let k = from.bases.len();
     let panels = n.div_ceil(NR);
-    dst.clear();
+    // Every value is written below: only what the buffer grows by is filled first (a `clear`
+    // before the `resize` would zero the whole block on every call).
     dst.resize(panels * k * NR, 0.0);
     if n == 0 || k == 0 {
         return;
@@ -173,7 +175,8 @@ unsafe fn gather_panel(src: &[f32], bases: &[usize], at: &[usize; NR], panel: &m
 }
 
 /// `c[rows x n]` (rows `ldc` apart) = `bias + a . b` for weight panels `panels` of group `g`
-/// (`b` from [`pack_columns`], `n` columns): every value of those rows written.
+/// (`b` from [`pack_columns`], `n` columns), then `clamp`, each tile as its last block of `k`
+/// is written: every value of those rows written.
 ///
 /// # Safety
 /// `c` points to the output's first column of group `g`'s first row; rows
@@ -190,6 +193,7 @@ unsafe fn multiply(
     bias: Option<&[f32]>,
     c: Shared,
     ldc: usize,
+    clamp: Option<Clamp>,
 ) {
     let (k, rows) = (a.k, a.rows);
     let a = a.group(g);
@@ -202,37 +206,74 @@ unsafe fn multiply(
     }
     let steps = k.div_ceil(KC).max(1);
     let step = k.div_ceil(steps).max(1);
-    for pc in (0..k).step_by(step) {
-        let kc = step.min(k - pc);
-        for ip in panels.clone() {
+    // Bias (or zero) per row of weight panel `ip`, zero past the last row.
+    let init_of = |ip: usize| {
+        let mut init = [0.0f32; MR];
+        if let Some(bias) = bias {
             let r0 = ip * MR;
             let mr = MR.min(rows - r0);
-            let mut init = [0.0f32; MR];
-            if let Some(bias) = bias {
-                init[..mr].copy_from_slice(&bias[r0..r0 + mr]);
+            init[..mr].copy_from_slice(&bias[r0..r0 + mr]);
+        }
+        init
+    };
+    for pc in (0..k).step_by(step) {
+        let kc = step.min(k - pc);
+        let add = pc > 0;
+        // The clamp, on the last block of `k` (the finished values).
+        let clamp = clamp.filter(|_| pc + kc == k);
+        // SAFETY (both closures): weight panels ip (and ip + 1 where taken together) and
+        // column panels jp (and jp + 1) hold kc values from pc on (asserted above); the tile's
+        // rows and columns are this call's (the caller's promise).
+        let a_at = |ip: usize| unsafe { a.as_ptr().add((ip * k + pc) * MR) };
+        let b_at = |jp: usize| unsafe { b.as_ptr().add((jp * k + pc) * NR) };
+        let c_at = |ip: usize, jp: usize| unsafe { c.get().add(ip * MR * ldc + jp * NR) };
+        let mut ip = panels.start;
+        while ip < panels.end {
+            if let Some(wide) = kernel.wide {
+                // Two weight panels by two column panels at a time, the last ones partial
+                // (rows past the last one are zero in the packed weights and not stored;
+                // columns past the last one are repeats and not stored either).
+                let take = (panels.end - ip).min(2);
+                let valid_rows = (take * MR).min(rows - ip * MR);
+                let mut init = [0.0f32; 2 * MR];
+                for t in 0..take {
+                    init[t * MR..(t + 1) * MR].copy_from_slice(&init_of(ip + t));
+                }
+                let mut jp = 0;
+                while jp < col_panels {
+                    let v = (col_panels - jp).min(2);
+                    let valid = (valid_rows, (v * NR).min(n - jp * NR));
+                    // SAFETY: as above; panels ip + t are k * MR values apart, column panels
+                    // k * NR apart; only the valid rows and columns are read or written in c.
+                    unsafe {
+                        wide[take - 1][v - 1](
+                            kc,
+                            a_at(ip),
+                            k * MR,
+                            b_at(jp),
+                            k * NR,
+                            c_at(ip, jp),
+                            ldc,
+                            add,
+                            &init,
+                            clamp,
+                            valid,
+                        )
+                    };
+                    jp += v;
+                }
+                ip += take;
+                continue;
             }
-            let mut jp = 0;
-            while jp < col_panels {
+            let mr = MR.min(rows - ip * MR);
+            let init = init_of(ip);
+            for jp in 0..col_panels {
                 let nr = NR.min(n - jp * NR);
-                // SAFETY: panel ip and column panels jp (and jp + 1 for a pair) hold kc values
-                // from pc on (asserted above); the tile's rows and columns are this call's
-                // (the caller's promise).
+                let (ap, bp, cp) = (a_at(ip), b_at(jp), c_at(ip, jp));
+                // SAFETY: as above.
                 unsafe {
-                    let ap = a.as_ptr().add((ip * k + pc) * MR);
-                    let bp = b.as_ptr().add((jp * k + pc) * NR);
-                    let cp = c.get().add(r0 * ldc + jp * NR);
-                    let add = pc > 0;
-                    if let Some(pair) = kernel.pair
-                        && mr == MR
-                        && n - jp * NR >= 2 * NR
-                    {
-                        let bp2 = b.as_ptr().add(((jp + 1) * k + pc) * NR);
-                        pair(kc, ap, bp, bp2, cp, ldc, add, &init);
-                        jp += 2;
-                        continue;
-                    }
                     if mr == MR && nr == NR {
-                        (kernel.full)(kc, ap, bp, cp, ldc, add, &init);
+                        (kernel.full)(kc, ap, bp, cp, ldc, add, &init, clamp);
                     } else {
                         let mut tile = [0.0f32; MR * NR];
                         if add {
@@ -243,7 +284,8 @@ unsafe fn multiply(
                             }
                         }
                         let tile_kernel = if nr <= 8 { kernel.half } else { kernel.full };
-                        tile_kernel(kc, ap, bp, tile.as_mut_ptr(), NR, add, &init);
+                        let t = tile.as_mut_ptr();
+                        tile_kernel(kc, ap, bp, t, NR, add, &init, clamp);
                         for r in 0..mr {
                             for l in 0..nr {
                                 *cp.add(r * ldc + l) = tile[r * NR + l];
@@ -251,28 +293,43 @@ unsafe fn multiply(
                         }
                     }
                 }
-                jp += 1;
             }
+            ip += 1;
         }
     }
 }
 
 /// A register tile: `c[MR x NR]` (rows `ldc` apart) = (`add` ? `c` : `init` per row) +
-/// `kc` products of a weight panel and a column panel.
-type Tile = unsafe fn(usize, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR]);
+/// `kc` products of a weight panel and a column panel, clamped before it is stored when
+/// `clamp` is given (the last block of `k`).
+type Tile =
+    unsafe fn(usize, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR], Option<Clamp>);
 
-/// Two column panels side by side: `c[MR x 2 NR]` from the weight panel `a` and the column
-/// panels `b0` (the first `NR` columns) and `b1` (the next `NR`), as [`Tile`] otherwise.
-type PairTile =
-    unsafe fn(usize, *const f32, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR]);
+/// `P` weight panels by `V` column panels at once (`P`, `V` in 1..=2): `c[P MR x V NR]` from
+/// the weight panels at `a + p * a_step` and the column panels at `b + v * b_step`, as
+/// [`Tile`] otherwise (`init`: the first `P MR` rows' bias), of which only the valid
+/// `(rows, columns)` are read and written in `c` (the last vector of a row masked).
+type WideTile = unsafe fn(
+    usize,
+    *const f32,
+    usize,
+    *const f32,
+    usize,
+    *mut f32,
+    usize,
+    bool,
+    &[f32; 2 * MR],
+    Option<Clamp>,
+    (usize, usize),
+);
 
 /// The whole tile, the tile of at most 8 columns (the same for the portable loop), and where
-/// the CPU has room for it, a tile of two column panels at once.
+/// the CPU has the registers for them, the wide tiles of full panels (`wide[P - 1][V - 1]`).
 #[derive(Clone, Copy)]
 struct Kernel {
     full: Tile,
     half: Tile,
-    pair: Option<PairTile>,
+    wide: Option<[[WideTile; 2]; 2]>,
 }
 
 fn kernel() -> Kernel {
@@ -284,9 +341,10 @@ fn kernel() -> Kernel {
             return Kernel {
                 full: avx2_kernel,
                 half: avx2_half_kernel,
-                pair: isa
-                    .contains(&Isa::Avx512)
-                    .then_some(avx512_pair as PairTile),
+                wide: isa.contains(&Isa::Avx512).then_some([
+                    [avx512_tile::<1, 1>, avx512_tile::<1, 2>],
+                    [avx512_tile::<2, 1>, avx512_tile::<2, 2>],
+                ]),
             };
         }
     }
@@ -296,13 +354,14 @@ fn kernel() -> Kernel {
 const PORTABLE: Kernel = Kernel {
     full: portable_kernel,
     half: portable_kernel,
-    pair: None,
+    wide: None,
 };
 
 /// The tile without SIMD intrinsics (what the compiler makes of it).
 ///
 /// # Safety
 /// `a` holds `kc * MR` values, `b` `kc * NR`, `c` `MR` rows of `NR` values `ldc` apart.
+#[allow(clippy::too_many_arguments)]
 unsafe fn portable_kernel(
     kc: usize,
     a: *const f32,
@@ -311,6 +370,7 @@ unsafe fn portable_kernel(
     ldc: usize,
     add: bool,
     init: &[f32; MR],
+    clamp: Option<Clamp>,
 ) {
     let mut acc = [[0.0f32; NR]; MR];
     // SAFETY: as promised by the caller.
@@ -330,8 +390,8 @@ unsafe fn portable_kernel(
             }
         }
         for (r, row) in acc.iter().enumerate() {
-            for (l, v) in row.iter().enumerate() {
-                *c.add(r * ldc + l) = *v;
+            for (l, &v) in row.iter().enumerate() {
+                *c.add(r * ldc + l) = clamp.map_or(v, |clamp| clamp.apply(v));
             }
         }
     }
@@ -342,6 +402,7 @@ unsafe fn portable_kernel(
 /// # Safety
 /// As [`portable_kernel`], and the CPU has AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn avx2_kernel(
     kc: usize,
     a: *const f32,
@@ -350,9 +411,10 @@ unsafe fn avx2_kernel(
     ldc: usize,
     add: bool,
     init: &[f32; MR],
+    clamp: Option<Clamp>,
 ) {
     // SAFETY: as promised by the caller.
-    unsafe { avx2_tile::<2>(kc, a, b, c, ldc, add, init) }
+    unsafe { avx2_tile::<2>(kc, a, b, c, ldc, add, init, clamp) }
 }
 
 /// The first half of the tile (8 columns, 6 registers): the last column panel when it has at
@@ -361,6 +423,7 @@ unsafe fn avx2_kernel(
 /// # Safety
 /// As [`avx2_kernel`]; only the first 8 columns of each row of `c` are read and written.
 #[cfg(target_arch = "x86_64")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn avx2_half_kernel(
     kc: usize,
     a: *const f32,
@@ -369,9 +432,10 @@ unsafe fn avx2_half_kernel(
     ldc: usize,
     add: bool,
     init: &[f32; MR],
+    clamp: Option<Clamp>,
 ) {
     // SAFETY: as promised by the caller.
-    unsafe { avx2_tile::<1>(kc, a, b, c, ldc, add, init) }
+    unsafe { avx2_tile::<1>(kc, a, b, c, ldc, add, init, clamp) }
 }
 
 /// `V` vectors of the tile's columns (the column panel is still `NR` wide).
@@ -380,6 +444,7 @@ unsafe fn avx2_half_kernel(
 /// As [`avx2_kernel`], for the first `8 * V` columns.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn avx2_tile<const V: usize>(
     kc: usize,
     a: *const f32,
@@ -388,6 +453,7 @@ unsafe fn avx2_tile<const V: usize>(
     ldc: usize,
     add: bool,
     init: &[f32; MR],
+    clamp: Option<Clamp>,
 ) {
     use std::arch::x86_64::*;
     // SAFETY: as promised by the caller.
@@ -417,69 +483,107 @@ unsafe fn avx2_tile<const V: usize>(
             a = a.add(MR);
             b = b.add(NR);
         }
+        // max(x, min) is `min` for a NaN x, as `f32::max` (the activation's own pass).
+        let bounds = clamp.map(|c| (_mm256_set1_ps(c.min), _mm256_set1_ps(c.max)));
         for (r, row) in acc.iter().enumerate() {
-            for (v, x) in row.iter().enumerate() {
-                _mm256_storeu_ps(c.add(r * ldc + 8 * v), *x);
+            for (v, &x) in row.iter().enumerate() {
+                let x = match bounds {
+                    Some((lo, hi)) => _mm256_min_ps(_mm256_max_ps(x, lo), hi),
+                    None => x,
+                };
+                _mm256_storeu_ps(c.add(r * ldc + 8 * v), x);
             }
         }
     }
 }
 
-/// Two column panels in twelve AVX-512 registers (6 rows x 32 columns): one 16-lane FMA per
-/// weight and panel, twice the columns of the AVX2 tile per instruction. (onnxruntime's
-/// kernels use AVX-512 where the CPU has it; with AVX2 alone ResNet-18 took twice its time.)
+/// `P` weight panels by `V` column panels in `6 P V` AVX-512 registers (at most 12 rows x 32
+/// columns in 24): one 16-lane FMA per weight and column panel. The wide tile reads each
+/// column vector once for twelve rows, half the reads per FMA of a 6-row tile, which matters
+/// when the columns come from L2. (onnxruntime's kernels use AVX-512 where the CPU has it;
+/// with AVX2 alone ResNet-18 took twice its time.)
 ///
 /// # Safety
-/// As [`portable_kernel`] for both panels, `c` holding `2 * NR` columns per row, and the CPU
-/// has AVX-512F.
+/// As [`portable_kernel`] for each of the `P x V` tiles, `c` holding the valid `rows` and
+/// `columns` (at most `P MR` and `V NR`), and the CPU has AVX-512F.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
-unsafe fn avx512_pair(
+unsafe fn avx512_tile<const P: usize, const V: usize>(
     kc: usize,
     a: *const f32,
-    b0: *const f32,
-    b1: *const f32,
+    a_step: usize,
+    b: *const f32,
+    b_step: usize,
     c: *mut f32,
     ldc: usize,
     add: bool,
-    init: &[f32; MR],
+    init: &[f32; 2 * MR],
+    clamp: Option<Clamp>,
+    (rows, columns): (usize, usize),
 ) {
     use std::arch::x86_64::*;
     // SAFETY: as promised by the caller.
     unsafe {
-        let mut acc = [[_mm512_setzero_ps(); 2]; MR];
-        for (r, row) in acc.iter_mut().enumerate() {
-            for (v, x) in row.iter_mut().enumerate() {
-                *x = if add {
-                    _mm512_loadu_ps(c.add(r * ldc + NR * v))
-                } else {
-                    _mm512_set1_ps(init[r])
-                };
+        // The columns of each row's vector v that are valid.
+        let mask = |v: usize| -> __mmask16 {
+            let valid = columns.saturating_sub(v * NR).min(NR);
+            ((1u32 << valid) - 1) as __mmask16
+        };
+        let mut acc = [[[_mm512_setzero_ps(); V]; MR]; P];
+        for (p, panel) in acc.iter_mut().enumerate() {
+            for (r, row) in panel.iter_mut().enumerate() {
+                let r = p * MR + r;
+                for (v, x) in row.iter_mut().enumerate() {
+                    *x = if !add {
+                        _mm512_set1_ps(init[r])
+                    } else if r < rows {
+                        _mm512_maskz_loadu_ps(mask(v), c.add(r * ldc + NR * v))
+                    } else {
+                        _mm512_setzero_ps()
+                    };
+                }
             }
         }
-        let (mut a, mut b0, mut b1) = (a, b0, b1);
+        let (mut a, mut b) = (a, b);
         for _ in 0..kc {
-            let x = [_mm512_loadu_ps(b0), _mm512_loadu_ps(b1)];
-            for (r, row) in acc.iter_mut().enumerate() {
-                let w = _mm512_set1_ps(*a.add(r));
-                row[0] = _mm512_fmadd_ps(w, x[0], row[0]);
-                row[1] = _mm512_fmadd_ps(w, x[1], row[1]);
+            let mut x = [_mm512_setzero_ps(); V];
+            for (v, x) in x.iter_mut().enumerate() {
+                *x = _mm512_loadu_ps(b.add(v * b_step));
+            }
+            for (p, panel) in acc.iter_mut().enumerate() {
+                for (r, row) in panel.iter_mut().enumerate() {
+                    let w = _mm512_set1_ps(*a.add(p * a_step + r));
+                    for (acc, &x) in row.iter_mut().zip(&x) {
+                        *acc = _mm512_fmadd_ps(w, x, *acc);
+                    }
+                }
             }
             a = a.add(MR);
-            b0 = b0.add(NR);
-            b1 = b1.add(NR);
+            b = b.add(NR);
         }
-        for (r, row) in acc.iter().enumerate() {
-            for (v, x) in row.iter().enumerate() {
-                _mm512_storeu_ps(c.add(r * ldc + NR * v), *x);
+        // max(x, min) is `min` for a NaN x, as `f32::max` (the activation's own pass).
+        let bounds = clamp.map(|c| (_mm512_set1_ps(c.min), _mm512_set1_ps(c.max)));
+        for (p, panel) in acc.iter().enumerate() {
+            for (r, row) in panel.iter().enumerate() {
+                let r = p * MR + r;
+                if r >= rows {
+                    break;
+                }
+                for (v, &x) in row.iter().enumerate() {
+                    let x = match bounds {
+                        Some((lo, hi)) => _mm512_min_ps(_mm512_max_ps(x, lo), hi),
+                        None => x,
+                    };
+                    _mm512_mask_storeu_ps(c.add(r * ldc + NR * v), mask(v), x);
+                }
             }
         }
     }
 }
 
-/// `c[rows x n] = bias + a . b` for group `g`, with `b` gathered by [`pack_columns`] into
-/// `cols`, the weight panels spread over the rayon threads when `split`.
+/// `c[rows x n] = bias + a . b` (then `clamp`) for group `g`, with `b` gathered by
+/// [`pack_columns`] into `cols`, the weight panels spread over the rayon threads when `split`.
 ///
 /// # Safety
 /// As [`multiply`] for every panel.
@@ -493,6 +597,7 @@ pub unsafe fn multiply_split(
     c: Shared,
     ldc: usize,
     split: bool,
+    clamp: Option<Clamp>,
 ) {
     let panels = a.panels();
     let kernel = kernel();
@@ -503,7 +608,7 @@ pub unsafe fn multiply_split(
     };
     if parts == 1 {
         // SAFETY: as promised by the caller.
-        return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc) };
+        return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc, clamp) };
     }
     // A few ranges per thread, so a thread slowed by something else is caught up.
     let per = panels.div_ceil(parts * 2).max(1);
@@ -513,7 +618,7 @@ pub unsafe fn multiply_split(
         .collect();
     ranges.into_par_iter().for_each(|range| {
         // SAFETY: disjoint weight panels write disjoint rows.
-        unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc) }
+        unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, clamp) }
     });
 }
 
@@ -522,8 +627,9 @@ mod tests {
     use super::*;
     use crate::engine::kernels::tests::values;
 
-    /// Every tile (with and without the AVX-512 pair), every edge (rows and columns not multiples of the tile, k across several
-    /// blocks), against the sum in f64.
+    /// Every tile (with and without the wide AVX-512 tiles, with and without a clamp), every
+    /// edge (rows and columns not multiples of the tile, k across several blocks), against
+    /// the sum in f64.
     #[test]
     fn product_matches_the_sum() {
         for (rows, k, n, ow, stride) in [
@@ -534,6 +640,8 @@ mod tests {
             (64, 27, 100, 10, 10),
             (5, 321, 49, 7, 7),
             (12, 650, 80, 16, 20),
+            (18, 40, 48, 8, 9),
+            (30, 5, 33, 33, 33),
         ] {
             let w = values(rows * k, 1);
             let packed = PackedWeights::new(&w, 1, rows, k);
@@ -553,22 +661,31 @@ mod tests {
             #[cfg(target_arch = "x86_64")]
             if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
                 kernels.push(kernel());
-                // The AVX2 tiles alone, where the AVX-512 pair would take the full panels.
+                // The AVX2 tiles alone, where the AVX-512 tiles would take the full panels.
                 kernels.push(Kernel {
-                    pair: None,
+                    wide: None,
                     ..kernel()
                 });
             }
-            for &kernel in &kernels {
+            let clamps = [
+                None,
+                Some(Clamp {
+                    min: -0.5,
+                    max: 1.0,
+                }),
+            ];
+            for (&kernel, clamp) in kernels.iter().flat_map(|k| clamps.map(|c| (k, c))) {
                 let mut out = vec![f32::NAN; rows * n];
                 let c = Shared(out.as_mut_ptr());
                 let panels = 0..rows.div_ceil(MR);
+                let b = Some(&bias[..]);
                 // SAFETY: `out` holds rows x n values, only this call writes them.
-                unsafe { multiply(kernel, &packed, 0, panels, &cols, n, Some(&bias), c, n) };
+                unsafe { multiply(kernel, &packed, 0, panels, &cols, n, b, c, n, clamp) };
                 for o in 0..rows {
                     for p in 0..n {
-                        let want: f64 = bias[o] as f64
+                        let sum: f64 = bias[o] as f64
                             + (0..k).map(|r| w[o * k + r] as f64 * x(r, p)).sum::<f64>();
+                        let want = clamp.map_or(sum, |c| sum.clamp(c.min as f64, c.max as f64));
                         let got = out[o * n + p] as f64;
                         assert!(
                             (got - want).abs() < 1e-4 * (1.0 + want.abs()),
