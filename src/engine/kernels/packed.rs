@@ -530,21 +530,26 @@ unsafe fn avx512_tile<const P: usize, const V: usize>(
             let valid = columns.saturating_sub(v * NR).min(NR);
             ((1u32 << valid) - 1) as __mmask16
         };
-        let mut acc = [[[_mm512_setzero_ps(); V]; MR]; P];
-        for (p, panel) in acc.iter_mut().enumerate() {
-            for (r, row) in panel.iter_mut().enumerate() {
-                let r = p * MR + r;
-                for (v, x) in row.iter_mut().enumerate() {
-                    *x = if !add {
-                        _mm512_set1_ps(init[r])
-                    } else if r < rows {
-                        _mm512_maskz_loadu_ps(mask(v), c.add(r * ldc + NR * v))
+        // Written in place (a zeroed array assigned after was a memset on the stack, an
+        // array built by `from_fn` a copy).
+        let mut acc = std::mem::MaybeUninit::<[[[__m512; V]; MR]; P]>::uninit();
+        let first = acc.as_mut_ptr() as *mut __m512;
+        for p in 0..P {
+            for r in 0..MR {
+                let row = p * MR + r;
+                for v in 0..V {
+                    let x = if !add {
+                        _mm512_set1_ps(init[row])
+                    } else if row < rows {
+                        _mm512_maskz_loadu_ps(mask(v), c.add(row * ldc + NR * v))
                     } else {
                         _mm512_setzero_ps()
                     };
+                    first.add(row * V + v).write(x);
                 }
             }
         }
+        let mut acc = acc.assume_init();
         let (mut a, mut b) = (a, b);
         for _ in 0..kc {
             let mut x = [_mm512_setzero_ps(); V];
