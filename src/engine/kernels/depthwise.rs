@@ -20,8 +20,9 @@ use crate::engine::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 
-/// Multiply-adds below which a layer stays on the calling thread.
-const SPLIT_MACS: usize = 1 << 20;
+/// Multiply-adds below which a layer stays on the calling thread (MobileNetV2's depthwise
+/// layers, 1-4 M, ran slower split in two than on one thread: see `gemm::SPLIT_MACS`).
+pub(super) const SPLIT_MACS: usize = 1 << 23;
 
 /// Where the taps are, shared by every channel of a layer.
 #[derive(Clone, Copy)]

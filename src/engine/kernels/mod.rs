@@ -429,10 +429,13 @@ pub(crate) mod tests {
         };
         let (one, two) = (pool(1), pool(2));
         for (per, k, s, side) in [
-            ((32, 48), 3, 1, 32),
-            ((32, 96), 3, 2, 40),
-            ((128, 72), 1, 1, 32),
+            ((32, 48), 3, 1, 64),
+            ((32, 96), 3, 2, 80),
+            ((128, 72), 1, 1, 64),
         ] {
+            let out = usize::div_ceil(side, s);
+            let macs = per.0 * per.1 * k * k * out * out;
+            assert!(macs >= gemm::SPLIT_MACS, "{macs} multiply-adds are split");
             let p = k / 2;
             let (conv, x) = case(
                 1,
@@ -453,9 +456,15 @@ pub(crate) mod tests {
                 }
             }
         }
-        // Depthwise, over 1 M multiply-adds (split by channel blocks), strides 1 and 2, with
-        // a channel count that is not a multiple of the blocks.
-        for (channels, s, side) in [(67, 1, 64), (45, 2, 131)] {
+        // Depthwise, over its split size (split by channel blocks), strides 1 and 2, with a
+        // channel count that is not a multiple of the blocks.
+        for (channels, s, side) in [(67, 1, 128), (45, 2, 301)] {
+            let out = usize::div_ceil(side, s);
+            let macs = channels * 9 * out * out;
+            assert!(
+                macs >= depthwise::SPLIT_MACS,
+                "{macs} multiply-adds are split"
+            );
             let (conv, x) = case(
                 channels,
                 (1, 1),
