@@ -6,11 +6,13 @@
 //! - the columns are gathered straight from the (padded, phase-split) input into panels of
 //!   [`NR`] output pixels ([`pack_columns`]): im2col and the product's packing in one copy.
 //!
-//! The tile of `MR` x `NR` outputs stays in twelve AVX2 registers while a block of up to
-//! [`KC`] products is added (FMA; a portable loop where the CPU has no AVX2 and FMA), the
-//! first block starting from the bias so that the output is written once, not filled first.
-//! (matrixmultiply, used before, packed the whole weight matrix again on every call: on
-//! ResNet-18's 7x7 layers that copy was as long as the product.)
+//! The tile of outputs stays in registers while a block of up to [`KC`] products is added
+//! (FMA): `MR` x `NR` in twelve AVX2 registers, or where the CPU has AVX-512 up to two weight
+//! panels by two column panels (12 x 32) in 24, with masked edges; a portable loop where the
+//! CPU has no AVX2 and FMA. The first block starts from the bias so that the output is written
+//! once, not filled first, and the last one applies the clamp of a fused ReLU or ReLU6 before
+//! the tile is stored. (matrixmultiply, used before, packed the whole weight matrix again on
+//! every call: on ResNet-18's 7x7 layers that copy was as long as the product.)
 
 use super::Clamp;
 use super::gemm::Shared;
