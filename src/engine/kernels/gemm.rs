@@ -2,7 +2,7 @@
 //! `cols` im2col's unfolding of the input ([`super::im2col`], in blocks of output pixels) or
 //! the input itself for a 1x1 convolution at stride 1 without padding. The product is
 //! [`super::packed`]'s: the weights packed once per model, the columns gathered straight into
-//! the order its AVX2 register tile reads them.
+//! the order its register tile reads them.
 
 use super::Clamp;
 use super::packed::PackedWeights;

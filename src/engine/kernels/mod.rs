@@ -7,7 +7,7 @@
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`gemm`] and [`im2col`]: the input padded and split into phase planes once
 //!   ([`phases`]), then per block of output pixels the columns gathered straight into the
-//!   panel order of [`packed`]'s AVX2 register tile and multiplied with the weights (packed
+//!   panel order of [`packed`]'s register tile and multiplied with the weights (packed
 //!   once per model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1
 //!   without padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):

@@ -668,7 +668,7 @@ mod tests {
             #[cfg(target_arch = "x86_64")]
             if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
                 kernels.push(kernel());
-                // The AVX2 tiles alone, where the AVX-512 tiles would take the full panels.
+                // The AVX2 tiles alone, where the AVX-512 tiles would take every panel.
                 kernels.push(Kernel {
                     wide: None,
                     ..kernel()
