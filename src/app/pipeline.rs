@@ -129,6 +129,29 @@ fn stage_text(p: &Panels, stage: usize) -> CardText {
     }
 }
 
+/// `prefix` and the longest end of `name` that fits in `room` as `width` measures it, the cut
+/// marked "…" (`…0.0`); `prefix` and `name` whole when they fit.
+fn end_that_fits(prefix: &str, name: &str, room: f32, width: impl Fn(&str) -> f32) -> String {
+    let whole = format!("{prefix}{name}");
+    if width(&whole) <= room {
+        return whole;
+    }
+    // Where each shorter end starts; a shorter end is never wider, so the first that fits is
+    // found by halving.
+    let starts: Vec<usize> = name.char_indices().map(|(i, _)| i).skip(1).collect();
+    let end = |k: usize| format!("{prefix}…{}", starts.get(k).map_or("", |&i| &name[i..]));
+    let (mut lo, mut hi) = (0, starts.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if width(&end(mid)) <= room {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    end(lo)
+}
+
 /// A card's name: an exporter's module path (`/layer1/layer1.0/relu_1/Relu`) shortened to its
 /// last module (`relu_1`; the layer's type is on the card's next line, the whole name in its
 /// tooltip and the stage's heading).
@@ -293,37 +316,53 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
             ui.set_width(width);
             ui.vertical_centered(|ui| {
                 ui.spacing_mut().item_spacing.y = 1.0;
-                let name = match text.block {
-                    Some((_, false)) => format!("▶ {}", text.name),
-                    _ => text.name.clone(),
+                let prefix = match text.block {
+                    Some((_, false)) => "▶ ",
+                    _ => "",
                 };
+                let name = format!("{prefix}{}", text.name);
+                let mut cut = false;
                 let mut label = ui
                     .scope(|ui| {
-                        // A name is one line: smaller when it does not fit, cut short ("…")
-                        // when even that does not (the whole name is in the heading).
+                        // A name is one line: smaller when it does not fit, and when even that
+                        // does not, cut short: a module path at its start ("…v.0.0"), as its end
+                        // tells siblings apart (the whole name is in the tooltip and heading).
                         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                         let font = egui::TextStyle::Button.resolve(ui.style());
-                        let wide = ui
-                            .painter()
-                            .layout_no_wrap(name.clone(), font.clone(), egui::Color32::WHITE)
-                            .size()
-                            .x;
+                        let painter = ui.painter();
+                        let width_at = |s: &str, size: f32| {
+                            let font = egui::FontId::new(size, font.family.clone());
+                            let white = egui::Color32::WHITE;
+                            painter.layout_no_wrap(s.to_owned(), font, white).size().x
+                        };
+                        let wide = width_at(&name, font.size);
                         let room = width - 2.0 * ui.spacing().button_padding.x;
                         // Never below the app's smallest text style: in presentation mode
                         // that is the size legible from the back row.
                         let floor = egui::TextStyle::Small.resolve(ui.style()).size;
-                        let text = egui::RichText::new(&name);
                         let text = if wide <= room {
-                            text
+                            egui::RichText::new(&name)
                         } else {
                             // Scaled down to fit, but never below a readable size.
-                            text.size((font.size * room / wide).max(floor))
+                            let size = (font.size * room / wide).max(floor);
+                            // A name ending in an index (`conv.0.0`, `features.3`) keeps its
+                            // end; a word (`Input`) its start, cut by the label.
+                            let indexed = text.name.ends_with(|c: char| c.is_ascii_digit());
+                            let shown = if indexed {
+                                end_that_fits(prefix, &text.name, room, |s| width_at(s, size))
+                            } else {
+                                name.clone()
+                            };
+                            cut = wide > room;
+                            egui::RichText::new(shown).size(size)
                         };
                         ui.selectable_label(selected, text)
                     })
                     .inner;
-                if let Some(tip) = &text.tip {
-                    label = label.on_hover_text(tip);
+                match &text.tip {
+                    Some(tip) => label = label.on_hover_text(tip),
+                    None if cut => label = label.on_hover_text(&text.name),
+                    None => {}
                 }
                 name_bottom = label.rect.bottom();
                 if label.clicked() {
@@ -392,5 +431,25 @@ fn thumbnail_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) {
     }
     if thumb.clicked() {
         p.commands.push(Command::SelectStage(stage));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::end_that_fits;
+
+    /// Ten points per character.
+    fn width(s: &str) -> f32 {
+        s.chars().count() as f32 * 10.0
+    }
+
+    #[test]
+    fn a_long_module_path_keeps_its_end() {
+        assert_eq!(end_that_fits("", "conv.1", 60.0, width), "conv.1");
+        assert_eq!(end_that_fits("", "conv.0.0", 60.0, width), "…v.0.0");
+        assert_eq!(end_that_fits("▶ ", "features.13", 60.0, width), "▶ ….13");
+        // No room for any of it: the mark alone, never wider than asked when it can be.
+        assert_eq!(end_that_fits("", "conv.0.0", 10.0, width), "…");
+        assert_eq!(end_that_fits("", "конв.0.0", 40.0, width), "…0.0");
     }
 }
