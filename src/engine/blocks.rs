@@ -132,9 +132,7 @@ fn module_end(
     names: &[&str],
 ) -> usize {
     let mut end = merge;
-    while let Some(next) = reads.get(end + 1)
-        && next.as_slice() == [end]
-        && readers[end] == 1
+    while chain_link(reads, readers, end, end + 1)
         && names.get(end).is_some_and(|name| in_module(name, block))
     {
         end += 1;
@@ -164,10 +162,16 @@ fn module_start(
         return fork + 1;
     }
     let mut start = fork;
-    while inside(start - 1) && reads[start].as_slice() == [start - 1] && readers[start - 1] == 1 {
+    while inside(start - 1) && chain_link(reads, readers, start - 1, start) {
         start -= 1;
     }
     start
+}
+
+/// Whether stage `to` reads only stage `from` and is its only reader: one link of a plain
+/// chain, which a block's ends may follow into its module.
+fn chain_link(reads: &[Vec<usize>], readers: &[usize], from: usize, to: usize) -> bool {
+    reads.get(to).is_some_and(|r| r.as_slice() == [from]) && readers[from] == 1
 }
 
 /// Whether a layer's name has `block` among its module path (`/layer1/layer1.0/relu_1/Relu`

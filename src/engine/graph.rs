@@ -250,10 +250,10 @@ impl Model {
                             }
                         })
                         .collect();
-                    match (&self.layers()[i].kind, &ins[..]) {
-                        (LayerKind::Merge(_), _) => self.run_node(i, &ins, options),
-                        (_, [x]) => self.run_layer_clamped(i, x, options, clamp),
-                        _ => self.run_node(i, &ins, options),
+                    match clamp {
+                        // A fused convolution: one input (`clamp_after`).
+                        Some(_) => self.run_layer_clamped(i, ins[0], options, clamp),
+                        None => self.run_node(i, &ins, options),
                     }
                 }
             };

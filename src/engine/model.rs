@@ -427,11 +427,10 @@ impl Model {
             }
             _ => {
                 let mut out = layer.forward(input, i, options);
-                if let Some(clamp) = clamp {
-                    match &mut out {
-                        Tensor::Maps(a) => a.mapv_inplace(|v| clamp.apply(v)),
-                        Tensor::Vector(v) => v.mapv_inplace(|x| clamp.apply(x)),
-                    }
+                match (clamp, &mut out) {
+                    (Some(clamp), Tensor::Maps(a)) => clamp.apply_array(a),
+                    (Some(clamp), Tensor::Vector(v)) => clamp.apply_array(v),
+                    (None, _) => {}
                 }
                 out
             }

@@ -28,7 +28,7 @@ pub mod phases;
 pub mod weight_grad;
 
 use super::conv::Conv2d;
-use ndarray::{Array3, ArrayView3};
+use ndarray::{Array, Array3, ArrayView3, Dimension};
 use packed::PackedWeights;
 use std::sync::{Arc, OnceLock};
 
@@ -117,10 +117,7 @@ pub fn forward_clamped(
         ConvKernel::Direct => match direct::forward(conv, input) {
             Some(mut out) => {
                 if let Some(clamp) = clamp {
-                    match out.as_slice_mut() {
-                        Some(values) => clamp.apply_all(values),
-                        None => out.mapv_inplace(|v| clamp.apply(v)),
-                    }
+                    clamp.apply_array(&mut out);
                 }
                 out
             }
@@ -154,6 +151,15 @@ impl Clamp {
             return unsafe { self.apply_all_avx2(values) };
         }
         values.iter_mut().for_each(|v| *v = self.apply(*v));
+    }
+
+    /// Every value of an array clamped in place ([`Clamp::apply_all`] on its memory when it is
+    /// contiguous).
+    pub fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
+        match a.as_slice_mut() {
+            Some(values) => self.apply_all(values),
+            None => a.mapv_inplace(|v| self.apply(v)),
+        }
     }
 
     /// [`Clamp::apply_all`], the same loop compiled for AVX2.
