@@ -31,6 +31,18 @@ fn layer(name: &str, kind: LayerKind) -> Layer {
     }
 }
 
+/// The end both test networks share: global average pool -> flatten -> dense
+/// `features`->`classes` (deterministic weights) -> softmax.
+fn classifier(features: usize, classes: usize) -> [Layer; 4] {
+    let weight = Array2::from_shape_fn((classes, features), |(o, i)| value(o * features + i));
+    [
+        layer("gap", LayerKind::GlobalAvgPool),
+        layer("flatten", LayerKind::Flatten),
+        layer("fc", LayerKind::Dense(Dense { weight, bias: None })),
+        layer("softmax", LayerKind::Softmax),
+    ]
+}
+
 /// 3 @ 64x64 -> conv 3->64 -> relu -> conv 64->64 -> relu -> max pool 2x2 -> conv 64->64 ->
 /// global average pool -> flatten -> dense 64->4: 200 M multiply-adds, deterministic weights.
 fn wide_model(path: &Path) {
@@ -56,24 +68,15 @@ fn wide_model(path: &Path) {
         blur: 3,
         ..Default::default()
     };
-    let layers = vec![
+    let mut layers = vec![
         conv("wide1", 3),
         layer("relu1", relu()),
         conv("wide2", 64),
         layer("relu2", relu()),
         layer("pool", LayerKind::Pool2d(pool)),
         conv("wide3", 64),
-        layer("gap", LayerKind::GlobalAvgPool),
-        layer("flatten", LayerKind::Flatten),
-        layer(
-            "fc",
-            LayerKind::Dense(Dense {
-                weight: Array2::from_shape_fn((4, 64), |(o, i)| value(o * 64 + i)),
-                bias: None,
-            }),
-        ),
-        layer("softmax", LayerKind::Softmax),
     ];
+    layers.extend(classifier(64, 4));
     let info = ModelInfo {
         name: "wide".into(),
         labels: ["a", "b", "c", "d"].map(String::from).to_vec(),
@@ -196,29 +199,16 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
 
 /// 1 @ 8x8 -> conv 1->4 -> global average pool -> flatten -> dense 4->300 -> softmax.
 fn many_class_model(path: &Path) {
-    let layers = vec![
-        layer(
-            "conv",
-            LayerKind::Conv2d(Conv2d {
-                weight: Array4::from_shape_fn((4, 1, 3, 3), |(o, _, y, x)| {
-                    value(o * 9 + y * 3 + x)
-                }),
-                bias: Some(Array1::zeros(4)),
-                padding: (1, 1),
-                ..Default::default()
-            }),
-        ),
-        layer("gap", LayerKind::GlobalAvgPool),
-        layer("flatten", LayerKind::Flatten),
-        layer(
-            "fc",
-            LayerKind::Dense(Dense {
-                weight: Array2::from_shape_fn((300, 4), |(o, i)| value(o * 4 + i)),
-                bias: None,
-            }),
-        ),
-        layer("softmax", LayerKind::Softmax),
-    ];
+    let mut layers = vec![layer(
+        "conv",
+        LayerKind::Conv2d(Conv2d {
+            weight: Array4::from_shape_fn((4, 1, 3, 3), |(o, _, y, x)| value(o * 9 + y * 3 + x)),
+            bias: Some(Array1::zeros(4)),
+            padding: (1, 1),
+            ..Default::default()
+        }),
+    )];
+    layers.extend(classifier(4, 300));
     let info = ModelInfo {
         name: "many".into(),
         ..Default::default()
