@@ -32,8 +32,10 @@ pub mod train;
 
 use crate::engine::PoolMode;
 use crate::io::Fill;
+use anyhow::bail;
 use clap::{Parser, Subcommand};
 use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,41 +46,64 @@ use std::io::Write;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    command: Option<Command>,
     /// A model to open in the app (convscope/1 .json or .onnx); the remembered one when left out.
     #[arg(value_name = "MODEL")]
-    pub model: Option<std::path::PathBuf>,
+    model: Option<PathBuf>,
     /// A picture to open in the app.
     #[arg(value_name = "IMAGE")]
-    pub image: Option<std::path::PathBuf>,
+    image: Option<PathBuf>,
     /// Opens the app on a lesson: a built-in one by name (`pooling-and-fc`) or a lesson file
     /// (`my-lesson.toml`, with `my-lesson.en.ftl` etc. beside it; see docs/lessons.md).
     #[arg(long, value_name = "NAME|FILE")]
+    lesson: Option<String>,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Request {
+    /// A subcommand, for [`run`].
+    Command(Command),
+    /// No subcommand: open the app on these files. The binary hands them to the app; the
+    /// command line knows nothing of it.
+    OpenApp(AppFiles),
+}
+
+/// The files the app opens on, as the command line named them and checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppFiles {
+    pub model: Option<PathBuf>,
+    pub image: Option<PathBuf>,
+    /// A built-in lesson's name or a lesson file.
     pub lesson: Option<String>,
 }
 
 impl Cli {
-    /// The app's start-up files. A first word that names neither a command nor an existing
-    /// file is almost always a mistyped command: that is an error, not a model to open.
-    pub fn startup(&self) -> Result<crate::app::Startup, String> {
+    /// The subcommand, or the app's start-up files. A first word that names neither a command
+    /// nor an existing file is almost always a mistyped command: that is an error, not a model
+    /// to open.
+    pub fn into_request(self) -> anyhow::Result<Request> {
+        if let Some(command) = self.command {
+            return Ok(Request::Command(command));
+        }
         if let Some(model) = &self.model
             && model.extension().is_none()
             && !model.exists()
         {
-            return Err(format!(
+            bail!(
                 "`{}` is neither a command nor a file (see `convscope --help`)",
                 model.display()
-            ));
+            );
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::open(lesson)?;
+            crate::lesson::Lesson::open(lesson).map_err(anyhow::Error::msg)?;
         }
-        Ok(crate::app::Startup {
-            model: self.model.clone(),
-            image: self.image.clone(),
-            lesson: self.lesson.clone(),
-        })
+        Ok(Request::OpenApp(AppFiles {
+            model: self.model,
+            image: self.image,
+            lesson: self.lesson,
+        }))
     }
 }
 
@@ -277,6 +302,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn request(args: &[&str]) -> anyhow::Result<Request> {
+        let args = std::iter::once("convscope").chain(args.iter().copied());
+        Cli::try_parse_from(args)?.into_request()
+    }
+
+    #[test]
+    fn no_command_opens_the_app_on_the_files_named() {
+        let files = |args: &[&str]| match request(args) {
+            Ok(Request::OpenApp(files)) => files,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert_eq!(files(&[]), AppFiles::default());
+        assert_eq!(
+            files(&["m.onnx", "cat.png"]),
+            AppFiles {
+                model: Some("m.onnx".into()),
+                image: Some("cat.png".into()),
+                lesson: None,
+            }
+        );
+        assert!(matches!(
+            request(&["eval", "--model", "m.json", "--data", "shapes"]),
+            Ok(Request::Command(Command::Eval(_)))
+        ));
+    }
+
+    #[test]
+    fn a_mistyped_command_is_not_taken_for_a_model() {
+        let e = request(&["inspekt"]).expect_err("no such command or file");
+        assert_eq!(
+            e.to_string(),
+            "`inspekt` is neither a command nor a file (see `convscope --help`)"
+        );
     }
 
     #[test]

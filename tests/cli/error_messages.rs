@@ -651,6 +651,16 @@ fn every_error_is_one_clear_line_said_once() {
             ),
         ),
         case(
+            "mistyped command",
+            &["inspekt"],
+            Exact("`inspekt` is neither a command nor a file (see `convscope --help`)".into()),
+        ),
+        case(
+            "unknown lesson",
+            &["--lesson", "no-such-lesson"],
+            Prefix("no built-in lesson \"no-such-lesson\"".into()),
+        ),
+        case(
             "data spec without a folder",
             &["eval", "--model", &good_s, "--data", "mnist"],
             Clap(
