@@ -1,6 +1,7 @@
 //! `convscope consistency`: Zhang (2019)'s shift consistency and the accuracy over a test set,
 //! for each pooling mode, as a table and CSV.
 
+use super::model_args::ModelArgs;
 use super::progress::Progress;
 use crate::analysis::consistency::consistency_along;
 use crate::analysis::sweep::SweepAxis;
@@ -13,11 +14,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
     #[arg(long, value_parser = super::train::parse_data)]
     pub data: data::DataSpec,
@@ -60,7 +58,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
     }
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let test = data::load_for(&args.data, &model)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),
@@ -73,7 +71,7 @@ pub fn run(args: Args) -> Result<()> {
     if (c, h, w) != (model.input.channels, model.input.height, model.input.width) {
         bail!(
             "{}: takes {}, but {} has {c} @ {h}x{w} images",
-            args.model.display(),
+            args.model.path.display(),
             model.input.shape(),
             args.data
         );
@@ -132,7 +130,7 @@ pub fn run(args: Args) -> Result<()> {
             &options,
             args.seed,
         )
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?;
         bar.suspend(|| {
             outln!(
                 "{:<8} {:>8.2}% {:>11.2}%",

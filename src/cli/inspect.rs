@@ -1,5 +1,6 @@
 //! `convscope inspect`: every activation of one input on disk, and a table of them.
 
+use super::model_args::ModelArgs;
 use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
@@ -11,11 +12,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// An image to run (resized, converted and normalised as the model says).
     #[arg(
         long,
@@ -132,7 +130,7 @@ pub fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let noise = args.noise.map(|noise| InputNoise {
         noise,
         seed: args.seed,
@@ -152,7 +150,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let outputs = model
         .forward_all(&input, &options)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?;
 
     // Everything is computed; only now touch the output folder.
     if !super::interrupt::start_writing() {
@@ -196,7 +194,7 @@ pub fn run(args: Args) -> Result<()> {
             entries.push(entry);
         }
         let manifest = json!({
-            "model": args.model.display().to_string(), "name": model.info.name,
+            "model": args.model.path.display().to_string(), "name": model.info.name,
             "input": {"file": "input.npy", "shape": model.input.shape().dims()},
             "pool": args.pool.map(|p| p.as_str()), "shift": [args.shift.0, args.shift.1], "fill": args.fill.as_str(),
             "noise": noise.map(|n| json!({

@@ -2,6 +2,7 @@
 //! the numbers the translation lab plots.
 
 use super::interrupt;
+use super::model_args::ModelArgs;
 use super::progress::Progress;
 use crate::analysis::{SweepAxis, shifts, sweep, sweep::stage_names};
 use crate::engine::{PoolMode, RunOptions};
@@ -19,11 +20,8 @@ pub enum Axis {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// The image to shift.
     #[arg(long)]
     pub image: PathBuf,
@@ -49,7 +47,7 @@ pub struct Args {
 pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;
     if args.max_shift < 0 || args.max_shift > limit {
@@ -103,7 +101,7 @@ pub fn run(args: Args) -> Result<()> {
         };
         let results = match sweep(&model, &pixels, &grid, args.fill, &options, &step) {
             Err(crate::engine::Error::Cancelled) => return Ok(()),
-            other => other.map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?,
+            other => other.map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?,
         };
         let label = mode.map_or("model", PoolMode::as_str);
         for r in results {

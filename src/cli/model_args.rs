@@ -1,11 +1,29 @@
-//! The flags every subcommand that opens a model shares: what the model file does not say
-//! about its input (normalisation, class names, size, channel order).
+//! The flags of every subcommand that opens a model: `--model`, and what the model file does
+//! not say about its input (normalisation, class names, size, channel order).
 
 use crate::engine::Model;
 use crate::io::input_settings::{parse_floats, parse_order, parse_size, read_labels};
 use crate::io::{ChannelOrder, InputSettings};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+
+/// `--model` and the [`InputFlags`]: flattened into each subcommand that runs a model, so
+/// the flags, their help and the way the model is opened are the same everywhere.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// The model (convscope/1 JSON or ONNX).
+    #[arg(id = "model", long = "model", value_name = "MODEL")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub input: InputFlags,
+}
+
+impl ModelArgs {
+    /// Opens the model (any format) with the input flags.
+    pub fn load(&self) -> Result<Model> {
+        self.input.load(&self.path)
+    }
+}
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct InputFlags {
