@@ -3,6 +3,7 @@
 
 use super::model_args::ModelArgs;
 use super::progress::Progress;
+use super::values::{self, BadValue};
 use crate::analysis::consistency::consistency_along;
 use crate::analysis::sweep::SweepAxis;
 use crate::data;
@@ -17,7 +18,7 @@ pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Each image is shifted twice by random (dx, dy) in [-K, K]: K is 0 to 4096, and at most
     /// the image side.
@@ -27,13 +28,13 @@ pub struct Args {
     #[arg(long, value_parser = parse_axis, default_value = "both")]
     pub axis: SweepAxis,
     /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Use only the first N test images (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub limit: Option<usize>,
     /// Seed of the random shifts.
     #[arg(long, default_value_t = 0)]
@@ -43,14 +44,15 @@ pub struct Args {
     pub csv: Option<PathBuf>,
 }
 
-fn parse_axis(text: &str) -> Result<SweepAxis, String> {
+fn parse_axis(text: &str) -> Result<SweepAxis, BadValue> {
     match text {
         "x" | "time" => Ok(SweepAxis::X),
         "y" | "frequency" => Ok(SweepAxis::Y),
         "both" => Ok(SweepAxis::Both),
-        _ => Err(format!(
-            "`{text}` is not one of x (time), y (frequency), both"
-        )),
+        _ => Err(BadValue::NotOneOf {
+            text: text.to_string(),
+            choices: "x (time), y (frequency), both",
+        }),
     }
 }
 

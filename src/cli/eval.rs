@@ -1,6 +1,7 @@
 //! `convscope eval`: a model's accuracy on a data set's test split, and its confusion matrix.
 
 use super::model_args::ModelArgs;
+use super::values;
 use crate::data;
 use crate::engine::train::{Examples, evaluate};
 use anyhow::{Result, bail};
@@ -10,7 +11,7 @@ pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
     /// `mnist:DIR` or `shapes[:N]`: the test split is used.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Evaluate on the training split instead.
     #[arg(long)]

@@ -1,6 +1,7 @@
 //! `convscope inspect`: every activation of one input on disk, and a table of them.
 
 use super::model_args::ModelArgs;
+use super::values::{self, BadValue};
 use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
@@ -25,14 +26,14 @@ pub struct Args {
     #[arg(long)]
     pub input_npy: Option<PathBuf>,
     /// Run every pooling layer in this mode (max, avg, blurmax).
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// Shift the input by DX,DY pixels (+x right, +y down) before it enters the network; each
     /// -4096 to 4096.
-    #[arg(long, value_parser = super::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
+    #[arg(long, value_parser = values::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
     pub shift: (i32, i32),
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Noise on the input, as the app's noise control and `robustness` put it: gaussian:LEVEL
     /// or saltpepper:LEVEL (LEVEL 0 to 1, relative to the values' range: a picture's pixels
@@ -54,8 +55,10 @@ pub struct Args {
 }
 
 /// One noise or `none`, for clap.
-fn parse_noise(text: &str) -> Result<Noise, String> {
-    parse_one_noise(text)?.ok_or_else(|| "give a noise such as gaussian:0.2".to_string())
+fn parse_noise(text: &str) -> Result<Noise, BadValue> {
+    parse_one_noise(text)
+        .map_err(|e| BadValue::Refused(e.to_string()))?
+        .ok_or(BadValue::NoNoise)
 }
 
 /// Noise on the input and where it goes.

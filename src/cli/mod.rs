@@ -29,9 +29,8 @@ pub mod render;
 pub mod robustness;
 pub mod sweep;
 pub mod train;
+pub mod values;
 
-use crate::engine::PoolMode;
-use crate::io::Fill;
 use anyhow::bail;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -128,37 +127,6 @@ pub enum Command {
     Robustness(robustness::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
-}
-
-/// `max`, `avg` or `blurmax`, for clap.
-pub fn parse_pool(text: &str) -> Result<PoolMode, String> {
-    PoolMode::parse(text).ok_or_else(|| format!("`{text}` is not one of max, avg, blurmax"))
-}
-
-/// `zero`, `edge` or `wrap`, for clap.
-pub fn parse_fill(text: &str) -> Result<Fill, String> {
-    Fill::parse(text).ok_or_else(|| format!("`{text}` is not one of zero, edge, wrap"))
-}
-
-/// A count from 1 to `max`, for clap (which shows the error and refuses 0).
-pub fn counts(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::new().range(1..=max)
-}
-
-/// The largest shift (pixels) any subcommand takes: the largest input side a model may have.
-pub const MAX_SHIFT: i32 = crate::engine::limits::MAX_SIDE as i32;
-
-/// `DX,DY` in whole pixels, each within [-4096, 4096], for clap.
-pub fn parse_shift(text: &str) -> Result<(i32, i32), String> {
-    let (a, b) = text
-        .split_once(',')
-        .ok_or_else(|| format!("`{text}` is not DX,DY (e.g. 2,-1)"))?;
-    let parse = |s: &str| match s.trim().parse::<i32>() {
-        Ok(d) if (-MAX_SHIFT..=MAX_SHIFT).contains(&d) => Ok(d),
-        Ok(_) => Err(format!("`{s}` is not between -{MAX_SHIFT} and {MAX_SHIFT}")),
-        Err(_) => Err(format!("`{s}` is not a whole number")),
-    };
-    Ok((parse(a)?, parse(b)?))
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
@@ -337,12 +305,5 @@ mod tests {
             e.to_string(),
             "`inspekt` is neither a command nor a file (see `convscope --help`)"
         );
-    }
-
-    #[test]
-    fn shifts_are_bounded() {
-        assert_eq!(parse_shift("4096,-4096"), Ok((4096, -4096)));
-        assert!(parse_shift("4097,0").is_err());
-        assert!(parse_shift("0,-99999999999").is_err());
     }
 }

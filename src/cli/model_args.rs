@@ -1,6 +1,7 @@
 //! The flags of every subcommand that opens a model: `--model`, and what the model file does
 //! not say about its input (normalisation, class names, size, channel order).
 
+use super::values::BadValue;
 use crate::engine::Model;
 use crate::io::input_settings::{parse_floats, parse_order, parse_size, read_labels};
 use crate::io::{ChannelOrder, InputSettings};
@@ -50,12 +51,17 @@ pub struct InputFlags {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelValues(pub Vec<f32>);
 
-fn parse_channel_values(text: &str) -> Result<ChannelValues, String> {
-    parse_floats(text).map(ChannelValues)
+fn parse_channel_values(text: &str) -> Result<ChannelValues, BadValue> {
+    parse_floats(text)
+        .map(ChannelValues)
+        .map_err(|e| BadValue::Refused(e.to_string()))
 }
 
-fn parse_channel_order(text: &str) -> Result<ChannelOrder, String> {
-    parse_order(text).ok_or_else(|| format!("`{text}` is not rgb or bgr"))
+fn parse_channel_order(text: &str) -> Result<ChannelOrder, BadValue> {
+    parse_order(text).ok_or_else(|| BadValue::NotA {
+        text: text.to_string(),
+        expected: "rgb or bgr",
+    })
 }
 
 impl InputFlags {

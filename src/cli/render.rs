@@ -1,6 +1,7 @@
 //! `convscope render`: one layer's maps as a PNG grid, the picture the app exports.
 
 use super::model_args::ModelArgs;
+use super::values;
 use crate::analysis::trace;
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::Fill;
@@ -19,7 +20,7 @@ pub struct Args {
     #[arg(long)]
     pub layer: String,
     /// Run every pooling layer in this mode (max, avg, blurmax).
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// One colour scale per channel instead of one for the whole layer.
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! each stage stays to its clean self, for each noise and pooling mode, as a table and CSV.
 
 use super::progress::Progress;
+use super::values;
 use crate::analysis::robustness::{
     Noise, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
 };
@@ -31,7 +32,7 @@ pub struct Args {
     pub model: PathBuf,
     /// The data set whose test split is used: mnist:DIR, shapes[:N], fsdd:DIR or
     /// fsdd@SPEAKER:DIR.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Noises: KIND:LEVEL[,LEVEL...] with KIND gaussian or saltpepper and levels in [0, 1]
     /// relative to the values' range; groups separated by `|` or given again
@@ -42,10 +43,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "waveform")]
     pub noise_on: NoiseOn,
     /// Pooling modes to compare, comma-separated; default: the mode the model was trained with.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// Use only the first N test examples (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub limit: Option<usize>,
     /// Seed of the noise.
     #[arg(long, default_value_t = 0)]

@@ -4,6 +4,7 @@
 use super::interrupt;
 use super::model_args::ModelArgs;
 use super::progress::Progress;
+use super::values;
 use crate::analysis::{SweepAxis, shifts, sweep, sweep::stage_names};
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::{self, Fill, check_writable, write_atomic};
@@ -32,10 +33,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "x")]
     pub axis: Axis,
     /// Pooling modes to compare, comma-separated (max, avg, blurmax); default: the model's own.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Where to write the CSV (`-` for standard output).
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! (JSON + safetensors) with its training record and learning curves.
 
 use super::progress::Progress;
+use super::values::{self, BadValue};
 use crate::data::augment::{self, Augment};
 use crate::data::recipe::{Recipe, shaped_model};
 use crate::data::{self, DataSpec};
@@ -21,15 +22,15 @@ pub struct Args {
     #[arg(long)]
     pub arch: PathBuf,
     /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
-    #[arg(long, value_parser = parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Train on only the first N training images (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub train_limit: Option<usize>,
     /// Hold the last N training images out as a validation set (1 to 1000000): each epoch's
     /// held-out accuracy is measured on it, so a schedule can be chosen without looking at
     /// the test set, which is measured once, after training.
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub validation: Option<usize>,
     /// Shapes only: draw a new set of N training shapes every epoch, so the network never sees
     /// an image twice and cannot memorise them. Epoch 1 is the usual shapes:N set; each later
@@ -38,10 +39,10 @@ pub struct Args {
     #[arg(long)]
     pub fresh_data: bool,
     /// Passes over the training set, 1 to 10000.
-    #[arg(long, default_value_t = 10, value_parser = super::counts(10_000))]
+    #[arg(long, default_value_t = 10, value_parser = values::counts(10_000))]
     pub epochs: usize,
     /// Examples per mini-batch, 1 to 4096.
-    #[arg(long, default_value_t = 32, value_parser = super::counts(4096))]
+    #[arg(long, default_value_t = 32, value_parser = values::counts(4096))]
     pub batch: usize,
     /// Learning rate.
     #[arg(long, default_value_t = 1e-3)]
@@ -56,7 +57,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0.0)]
     pub weight_decay: f32,
     /// Train every pooling layer in this mode (max or avg) instead of the architecture's.
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// Every dropout layer at this rate (0 to 0.95); a network without one gets one before its
     /// last dense layer when the rate is above zero.
@@ -83,28 +84,32 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-/// `mnist:DIR` or `shapes[:N]`, for clap.
-pub fn parse_data(text: &str) -> Result<DataSpec, String> {
-    text.parse().map_err(|e: data::Error| e.to_string())
-}
-
-fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
-    OptimizerKind::parse(text).ok_or_else(|| format!("`{text}` is not one of adam, sgd"))
+fn parse_optimizer(text: &str) -> Result<OptimizerKind, BadValue> {
+    OptimizerKind::parse(text).ok_or_else(|| BadValue::NotOneOf {
+        text: text.to_string(),
+        choices: "adam, sgd",
+    })
 }
 
 /// A rate between 0 and 0.95, for clap.
-fn parse_rate(text: &str) -> Result<f32, String> {
+fn parse_rate(text: &str) -> Result<f32, BadValue> {
     match text.parse::<f32>() {
         Ok(p) if (0.0..=0.95).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a rate between 0 and 0.95")),
+        _ => Err(BadValue::NotA {
+            text: text.to_string(),
+            expected: "a rate between 0 and 0.95",
+        }),
     }
 }
 
 /// A noise level between 0 and 1, for clap.
-fn parse_noise(text: &str) -> Result<f32, String> {
+fn parse_noise(text: &str) -> Result<f32, BadValue> {
     match text.parse::<f32>() {
         Ok(p) if (0.0..=augment::MAX_NOISE).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a noise level between 0 and 1")),
+        _ => Err(BadValue::NotA {
+            text: text.to_string(),
+            expected: "a noise level between 0 and 1",
+        }),
     }
 }
 
