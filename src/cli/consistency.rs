@@ -56,6 +56,15 @@ fn parse_axis(text: &str) -> Result<SweepAxis, BadValue> {
     }
 }
 
+/// The axis as the table and the CSV name it.
+fn axis_name(axis: SweepAxis) -> &'static str {
+    match axis {
+        SweepAxis::X => "x",
+        SweepAxis::Y => "y",
+        SweepAxis::Both => "both",
+    }
+}
+
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
@@ -96,11 +105,7 @@ pub fn run(args: Args) -> Result<()> {
         .get("pool")
         .and_then(|p| p.as_str())
         .unwrap_or("?");
-    let axis = match args.axis {
-        SweepAxis::X => "x",
-        SweepAxis::Y => "y",
-        SweepAxis::Both => "both",
-    };
+    let axis = axis_name(args.axis);
     let mut csv =
         String::from("model,trained_pool,pool,images,max_shift,axis,accuracy,consistency\n");
     outln!(

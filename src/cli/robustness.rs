@@ -4,7 +4,7 @@
 use super::progress::Progress;
 use super::values;
 use crate::analysis::robustness::{
-    Noise, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
+    Noise, Robustness, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
 };
 use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
@@ -101,6 +101,24 @@ fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example
     Ok((count, Box::new(f)))
 }
 
+/// One line of the printed table: the accuracies, then each stage's similarity.
+fn table_row(mode: PoolMode, noise: Noise, r: &Robustness, names: &[String]) -> String {
+    let stages: Vec<String> = names
+        .iter()
+        .zip(&r.stage_similarity)
+        .map(|(n, s)| format!("{n} {s:.3}"))
+        .collect();
+    format!(
+        "{:<8} {:<18} {:>6.2}% {:>6.2}% {:>6.2}%  {}",
+        mode.as_str(),
+        noise.to_string(),
+        100.0 * r.clean_accuracy,
+        100.0 * r.noisy_accuracy,
+        100.0 * r.agreement,
+        stages.join(", ")
+    )
+}
+
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::sweep::check_csv_target(path)?;
@@ -164,27 +182,7 @@ pub fn run(args: Args) -> Result<()> {
             };
             let r = robustness(&model, count, &one, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-            let sims: Vec<String> = r
-                .stage_similarity
-                .iter()
-                .map(|s| format!("{s:.3}"))
-                .collect();
-            bar.suspend(|| {
-                outln!(
-                    "{:<8} {:<18} {:>6.2}% {:>6.2}% {:>6.2}%  {}",
-                    mode.as_str(),
-                    noise.to_string(),
-                    100.0 * r.clean_accuracy,
-                    100.0 * r.noisy_accuracy,
-                    100.0 * r.agreement,
-                    names
-                        .iter()
-                        .zip(&sims)
-                        .map(|(n, s)| format!("{n} {s}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+            bar.suspend(|| outln!("{}", table_row(mode, noise, &r, &names)));
             writeln!(
                 csv,
                 "{},{trained_name},{},{},{},{on},{},{:.4},{:.4},{:.4},{}",

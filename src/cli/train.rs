@@ -170,27 +170,7 @@ pub fn run(args: Args) -> Result<()> {
             args.data
         );
     }
-    let recipe = Recipe {
-        data: args.data.clone(),
-        train_limit: args.train_limit,
-        fresh_data: args.fresh_data,
-        pool: args.pool,
-        dropout: args.dropout,
-        augment: Augment {
-            shift: args.augment_shift,
-            noise: args.augment_noise,
-        },
-        config: TrainConfig {
-            epochs: args.epochs,
-            batch: args.batch,
-            lr: args.lr,
-            lr_decay: args.lr_decay,
-            optimizer: args.optimizer,
-            weight_decay: args.weight_decay,
-            seed: args.seed,
-        },
-        validation: args.validation,
-    };
+    let recipe = recipe(&args);
     let split = data::load_for(&args.data, &arch)?;
     let mut run = recipe
         .prepare(&arch, &args.arch.display().to_string(), split)
@@ -209,26 +189,12 @@ pub fn run(args: Args) -> Result<()> {
         model.info.description = d.clone();
     }
     let config = recipe.config;
-    eprintln!(
-        "training {} ({} parameters) on {} images of {}{}, {} {}; {} epochs of batches of {}, {}, lr {}",
-        model.info.name,
-        model.parameter_count(),
+    announce(
+        &args,
+        model,
         run.train_set.len(),
-        args.data,
-        if args.fresh_data {
-            " (fresh each epoch)"
-        } else {
-            ""
-        },
-        match validation {
-            Some(_) => "validating on",
-            None => "testing on",
-        },
-        validation.unwrap_or(run.test_set.len()),
-        config.epochs,
-        config.batch,
-        config.optimizer,
-        config.lr
+        validation,
+        run.test_set.len(),
     );
     let started = Instant::now();
     // One bar over every batch of every epoch, so its estimate is of the whole training.
@@ -254,14 +220,7 @@ pub fn run(args: Args) -> Result<()> {
     if !super::interrupt::start_writing() {
         return Ok(());
     }
-    std::fs::create_dir_all(out_folder(&args.out)).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot create the folder: {}",
-            out_folder(&args.out).display(),
-            crate::io::error::io_reason(&e)
-        )
-    })?;
-    save_model(&run.model, &args.out)?;
+    write_model(&run.model, &args.out)?;
     if let Some(v) = run.model.info.training.get("validation_accuracy") {
         outln!(
             "validation accuracy {:.2}% ({} held-out training images)",
@@ -277,6 +236,76 @@ pub fn run(args: Args) -> Result<()> {
         run.test_set.len(),
         wall
     );
+    Ok(())
+}
+
+/// What `args` ask the trainer to do.
+fn recipe(args: &Args) -> Recipe {
+    Recipe {
+        data: args.data.clone(),
+        train_limit: args.train_limit,
+        fresh_data: args.fresh_data,
+        pool: args.pool,
+        dropout: args.dropout,
+        augment: Augment {
+            shift: args.augment_shift,
+            noise: args.augment_noise,
+        },
+        config: TrainConfig {
+            epochs: args.epochs,
+            batch: args.batch,
+            lr: args.lr,
+            lr_decay: args.lr_decay,
+            optimizer: args.optimizer,
+            weight_decay: args.weight_decay,
+            seed: args.seed,
+        },
+        validation: args.validation,
+    }
+}
+
+/// The line on standard error that says what is trained on what, before the first epoch.
+/// Each epoch is measured on the `validation` images if there are any, else the test images.
+fn announce(
+    args: &Args,
+    model: &Model,
+    train_images: usize,
+    validation: Option<usize>,
+    test_images: usize,
+) {
+    eprintln!(
+        "training {} ({} parameters) on {} images of {}{}, {} {}; {} epochs of batches of {}, {}, lr {}",
+        model.info.name,
+        model.parameter_count(),
+        train_images,
+        args.data,
+        if args.fresh_data {
+            " (fresh each epoch)"
+        } else {
+            ""
+        },
+        match validation {
+            Some(_) => "validating on",
+            None => "testing on",
+        },
+        validation.unwrap_or(test_images),
+        args.epochs,
+        args.batch,
+        args.optimizer,
+        args.lr
+    );
+}
+
+/// Writes the trained model to `out`, making its folder first if need be.
+fn write_model(model: &Model, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out_folder(out)).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the folder: {}",
+            out_folder(out).display(),
+            crate::io::error::io_reason(&e)
+        )
+    })?;
+    save_model(model, out)?;
     Ok(())
 }
 
