@@ -30,7 +30,7 @@ const MODEL_HELP: &str = "The model (convscope/1 JSON or ONNX), or `builtin:digi
     `builtin:tinyvgg` / `builtin:vgg11bn` / `builtin:resnet18` for the reference architectures \
     with seeded random weights";
 
-/// A fixed, image-like input in [0,1]: a bright disc off centre on a soft gradient.
+/// A fixed, image-like input with values from 0 to 1: a bright disc off centre on a soft gradient.
 pub fn test_pixels(model: &Model) -> Array3<f32> {
     let (c, h, w) = (model.input.channels, model.input.height, model.input.width);
     Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
@@ -46,7 +46,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     let model = match args.model.path.to_str() {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),

@@ -17,19 +17,21 @@ macro_rules! outln {
     };
 }
 
+// The benches time the same input `bench` does (bench::test_pixels); the rest is the
+// binary's alone.
 pub mod bench;
-pub mod consistency;
-pub mod convert;
-pub mod eval;
-pub mod inspect;
-pub mod interrupt;
-pub mod model_args;
-pub mod progress;
-pub mod render;
-pub mod robustness;
-pub mod sweep;
-pub mod train;
-pub mod values;
+pub(crate) mod consistency;
+pub(crate) mod convert;
+pub(crate) mod eval;
+pub(crate) mod inspect;
+pub(crate) mod interrupt;
+pub(crate) mod model_args;
+pub(crate) mod progress;
+pub(crate) mod render;
+pub(crate) mod robustness;
+pub(crate) mod sweep;
+pub(crate) mod train;
+pub(crate) mod values;
 
 use anyhow::bail;
 use clap::{Parser, Subcommand};
@@ -130,7 +132,7 @@ pub enum Command {
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
-/// program here with exit code 130 (see [`interrupt`]).
+/// program here with exit code 130 (see the `interrupt` module).
 pub fn run(command: Command) -> anyhow::Result<()> {
     // The sweep stops its own loop; the others are ended by the handler while they compute.
     interrupt::install(matches!(command, Command::Sweep(_)));
@@ -162,7 +164,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
 
 /// Writes to standard output. When the reader has gone away (`convscope eval ... | head -1`)
 /// the program ends quietly, as command-line tools do, where `println!` would panic.
-pub fn write_stdout(args: std::fmt::Arguments) {
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
     if let Err(e) = std::io::stdout().lock().write_fmt(args) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);

@@ -1,6 +1,6 @@
 //! The values flags take, parsed for clap: pooling modes, fills, shifts, data sets, counts.
-//! A value clap cannot take is a [`BadValue`]; clap prints it after "invalid value 'X' for
-//! '--flag <V>': " and exits with code 2.
+//! A value clap cannot take is a [`BadValue`]; clap prints it after
+//! `invalid value 'X' for '--flag <V>': ` and exits with code 2.
 
 use crate::data::DataSpec;
 use crate::engine::PoolMode;
