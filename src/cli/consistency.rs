@@ -67,7 +67,7 @@ fn axis_name(axis: SweepAxis) -> &'static str {
 
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
-        super::sweep::check_csv_target(path)?;
+        super::csv_out::check_target(path)?;
     }
     let model = args.model.load()?;
     let test = data::load_for(&args.data, &model)?.test;
@@ -160,7 +160,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     drop(bar);
     if let Some(path) = &args.csv {
-        super::sweep::write_csv(path, &csv)?;
+        super::csv_out::write(path, &csv)?;
     }
     Ok(())
 }

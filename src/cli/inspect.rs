@@ -1,15 +1,16 @@
 //! `convscope inspect`: every activation of one input on disk, and a table of them.
 
 use super::model_args::ModelArgs;
+use super::network_input::{InputNoise, NoiseOn, noisy_input_tensor};
 use super::values::{self, BadValue};
-use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
+use crate::analysis::robustness::{Noise, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::{self, Fill, npy};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use ndarray::Array3;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,7 +49,7 @@ pub struct Args {
     /// For audio models: put the noise on the waveform (default, as the app does) or on the
     /// spectrogram's cells (0 to the largest).
     #[arg(long, value_enum, default_value = "waveform")]
-    pub noise_on: super::robustness::NoiseOn,
+    pub noise_on: NoiseOn,
     /// Folder for input.npy, one NN_NAME.npy per layer and manifest.json.
     #[arg(long)]
     pub out: PathBuf,
@@ -59,61 +60,6 @@ fn parse_noise(text: &str) -> Result<Noise, BadValue> {
     parse_one_noise(text)
         .map_err(|e| BadValue::Refused(e.to_string()))?
         .ok_or(BadValue::NoNoise)
-}
-
-/// Noise on the input and where it goes.
-#[derive(Debug, Clone, Copy)]
-pub struct InputNoise {
-    pub noise: Noise,
-    pub seed: u64,
-    pub on: super::robustness::NoiseOn,
-}
-
-/// The network input the arguments ask for.
-pub fn input_tensor(
-    model: &crate::engine::Model,
-    image: Option<&Path>,
-    npy_path: Option<&Path>,
-    shift: (i32, i32),
-    fill: Fill,
-) -> Result<Array3<f32>> {
-    noisy_input_tensor(model, image, npy_path, shift, fill, None)
-}
-
-/// [`input_tensor`] with noise on the input before it is shifted and normalised.
-pub fn noisy_input_tensor(
-    model: &crate::engine::Model,
-    image: Option<&Path>,
-    npy_path: Option<&Path>,
-    shift: (i32, i32),
-    fill: Fill,
-    noise: Option<InputNoise>,
-) -> Result<Array3<f32>> {
-    let (dx, dy) = shift;
-    if let Some(path) = npy_path {
-        let x = npy::read_input_npy(path)?;
-        if x.dim() != (model.input.channels, model.input.height, model.input.width) {
-            bail!(
-                "{}: has shape {:?}, the model takes {}",
-                path.display(),
-                x.shape(),
-                model.input.shape()
-            );
-        }
-        return Ok(io::shift(&x, dx, dy, fill));
-    }
-    let path = image.context("give --image or --input-npy")?;
-    let mut pixels = io::file_pixels(path, model)?;
-    if let Some(n) = noise {
-        let recording = match (&model.info.audio, n.on) {
-            (Some(_), super::robustness::NoiseOn::Waveform) => Some(io::load_audio(path)?),
-            _ => None,
-        };
-        pixels = noisy_input(model, &pixels, recording.as_ref(), n.noise, n.seed)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            .0;
-    }
-    Ok(io::network_input(&pixels, &model.input, dx, dy, fill))
 }
 
 /// A file-name-safe version of a layer name.
@@ -202,7 +148,7 @@ pub fn run(args: Args) -> Result<()> {
             "pool": args.pool.map(|p| p.as_str()), "shift": [args.shift.0, args.shift.1], "fill": args.fill.as_str(),
             "noise": noise.map(|n| json!({
                 "kind": n.noise.kind.as_str(), "level": n.noise.level, "seed": n.seed,
-                "on": if model.info.audio.is_some() && matches!(n.on, super::robustness::NoiseOn::Waveform) { "waveform" } else { "input" },
+                "on": if model.info.audio.is_some() && matches!(n.on, NoiseOn::Waveform) { "waveform" } else { "input" },
             })),
             "layers": entries,
         });

@@ -22,10 +22,12 @@ macro_rules! outln {
 pub mod bench;
 pub(crate) mod consistency;
 pub(crate) mod convert;
+pub(crate) mod csv_out;
 pub(crate) mod eval;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
 pub(crate) mod model_args;
+pub(crate) mod network_input;
 pub(crate) mod progress;
 pub(crate) mod render;
 pub(crate) mod robustness;

@@ -36,7 +36,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     crate::io::check_writable(&args.out)?;
     let model = args.model.load()?;
-    let input = super::inspect::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
+    let input =
+        super::network_input::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
     let options = RunOptions {
         pool_mode: args.pool,
         dropout: None,

@@ -1,6 +1,7 @@
 //! `convscope robustness`: accuracy with and without noise over a test set, and how similar
 //! each stage stays to its clean self, for each noise and pooling mode, as a table and CSV.
 
+use super::network_input::NoiseOn;
 use super::progress::Progress;
 use super::values;
 use crate::analysis::robustness::{
@@ -14,16 +15,6 @@ use anyhow::{Result, bail};
 use ndarray::Array3;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-/// Where audio noise goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NoiseOn {
-    /// On the recording's samples (range: minus to plus its peak), before the spectrogram.
-    Waveform,
-    /// On the network's input maps (a picture's pixels in [0,1]; a spectrogram's cells, range
-    /// 0 to its largest value).
-    Input,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -121,7 +112,7 @@ fn table_row(mode: PoolMode, noise: Noise, r: &Robustness, names: &[String]) -> 
 
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
-        super::sweep::check_csv_target(path)?;
+        super::csv_out::check_target(path)?;
     }
     let model = crate::io::load_model(&args.model)?;
     let (count, example) = examples(&args, &model)?;
@@ -206,7 +197,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     drop(bar);
     if let Some(path) = &args.csv {
-        super::sweep::write_csv(path, &csv)?;
+        super::csv_out::write(path, &csv)?;
     }
     Ok(())
 }

@@ -1,16 +1,17 @@
 //! `convscope sweep`: per-stage similarity between an image and shifted copies of it, as CSV:
 //! the numbers the translation lab plots.
 
+use super::csv_out;
 use super::interrupt;
 use super::model_args::ModelArgs;
 use super::progress::Progress;
 use super::values;
 use crate::analysis::{SweepAxis, shifts, sweep, sweep::stage_names};
 use crate::engine::{PoolMode, RunOptions};
-use crate::io::{self, Fill, check_writable, write_atomic};
+use crate::io::{self, Fill};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Axis {
@@ -82,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     let grid = shifts(axis, args.max_shift);
-    check_csv_target(&args.csv)?;
+    csv_out::check_target(&args.csv)?;
     let bar = Progress::new(passes as u64, "shifts");
     let names = stage_names(&model);
     let mut csv = String::from("pool,dx,dy");
@@ -126,26 +127,5 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     drop(bar);
-    write_csv(&args.csv, &csv)
-}
-
-/// Refuses, before the work, a CSV path that could not be written (`-` is standard output).
-pub fn check_csv_target(path: &Path) -> Result<()> {
-    if path.as_os_str() != "-" {
-        check_writable(path)?;
-    }
-    Ok(())
-}
-
-/// Writes the CSV atomically, or to standard output for `-`; nothing once Ctrl+C was pressed.
-pub fn write_csv(path: &Path, csv: &str) -> Result<()> {
-    if !interrupt::start_writing() {
-        return Ok(());
-    }
-    if path.as_os_str() == "-" {
-        out!("{csv}");
-    } else {
-        write_atomic(path, csv.as_bytes())?;
-    }
-    Ok(())
+    csv_out::write(&args.csv, &csv)
 }
