@@ -1,7 +1,7 @@
 //! Thin: parse the command line; with no command, open the app.
 
 use clap::Parser;
-use convscope::cli::{Cli, run};
+use convscope::cli::{self, AppFiles, Cli, Request};
 use std::process::ExitCode;
 
 /// mimalloc keeps freed memory for reuse: with the system allocator every forward pass got its
@@ -35,14 +35,12 @@ fn keep_freed_pages() {
 
 fn main() -> ExitCode {
     keep_freed_pages();
-    let mut cli = Cli::parse();
-    let result = match cli.command.take() {
-        Some(command) => run(command),
-        None => cli
-            .startup()
-            .and_then(convscope::app::run)
-            .map_err(anyhow::Error::msg),
-    };
+    let result = Cli::parse()
+        .into_request()
+        .and_then(|request| match request {
+            Request::Command(command) => cli::run(command),
+            Request::OpenApp(files) => open_app(files),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -50,4 +48,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The app, on the files the command line named.
+fn open_app(files: AppFiles) -> anyhow::Result<()> {
+    let AppFiles {
+        model,
+        image,
+        lesson,
+    } = files;
+    convscope::app::run(convscope::app::Startup {
+        model,
+        image,
+        lesson,
+    })
+    .map_err(anyhow::Error::msg)
 }

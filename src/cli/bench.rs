@@ -2,24 +2,20 @@
 //! of a sweep over every shift in [-8,8]x[-8,8] on all cores, with each layer's time (and the
 //! kernel each convolution uses), as one JSON line.
 
+use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
 use crate::engine::{Model, PoolMode, RunOptions, Source, Tensor, zoo};
 use crate::io::Fill;
 use anyhow::Result;
 use ndarray::Array3;
 use serde_json::json;
-use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("model", |model| model.help(MODEL_HELP)))]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX), or `builtin:digits` / `builtin:tinyvgg` /
-    /// `builtin:vgg11bn` / `builtin:resnet18` for the reference architectures with seeded
-    /// random weights.
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// Forward passes to time, 1 to 100000 (the sweep is timed a tenth as often, 3 to 50
     /// times).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -29,7 +25,12 @@ pub struct Args {
     pub no_sweep: bool,
 }
 
-/// A fixed, image-like input in [0,1]: a bright disc off centre on a soft gradient.
+/// `--model` here also takes the built-in architectures.
+const MODEL_HELP: &str = "The model (convscope/1 JSON or ONNX), or `builtin:digits` / \
+    `builtin:tinyvgg` / `builtin:vgg11bn` / `builtin:resnet18` for the reference architectures \
+    with seeded random weights";
+
+/// A fixed, image-like input with values from 0 to 1: a bright disc off centre on a soft gradient.
 pub fn test_pixels(model: &Model) -> Array3<f32> {
     let (c, h, w) = (model.input.channels, model.input.height, model.input.width);
     Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
@@ -45,13 +46,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let model = match args.model.to_str() {
+pub(crate) fn run(args: Args) -> Result<()> {
+    let model = match args.model.path.to_str() {
         Some("builtin:digits") => zoo::digits(1, PoolMode::Max),
         Some("builtin:tinyvgg") => zoo::tiny_vgg(1, PoolMode::Max),
         Some("builtin:vgg11bn") => zoo::vgg11_bn(1),
         Some("builtin:resnet18") => zoo::resnet18(1),
-        _ => args.input_flags.load(&args.model)?,
+        _ => args.model.load()?,
     };
     let options = RunOptions::default();
     let pixels = test_pixels(&model);

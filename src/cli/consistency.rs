@@ -1,7 +1,9 @@
 //! `convscope consistency`: Zhang (2019)'s shift consistency and the accuracy over a test set,
 //! for each pooling mode, as a table and CSV.
 
+use super::model_args::ModelArgs;
 use super::progress::Progress;
+use super::values::{self, BadValue};
 use crate::analysis::consistency::consistency_along;
 use crate::analysis::sweep::SweepAxis;
 use crate::data;
@@ -13,13 +15,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Each image is shifted twice by random (dx, dy) in [-K, K]: K is 0 to 4096, and at most
     /// the image side.
@@ -29,13 +28,13 @@ pub struct Args {
     #[arg(long, value_parser = parse_axis, default_value = "both")]
     pub axis: SweepAxis,
     /// Pooling modes to compare, comma-separated; default: max, avg and blurmax.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Use only the first N test images (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub limit: Option<usize>,
     /// Seed of the random shifts.
     #[arg(long, default_value_t = 0)]
@@ -45,22 +44,32 @@ pub struct Args {
     pub csv: Option<PathBuf>,
 }
 
-fn parse_axis(text: &str) -> Result<SweepAxis, String> {
+fn parse_axis(text: &str) -> Result<SweepAxis, BadValue> {
     match text {
         "x" | "time" => Ok(SweepAxis::X),
         "y" | "frequency" => Ok(SweepAxis::Y),
         "both" => Ok(SweepAxis::Both),
-        _ => Err(format!(
-            "`{text}` is not one of x (time), y (frequency), both"
-        )),
+        _ => Err(BadValue::NotOneOf {
+            text: text.to_string(),
+            choices: "x (time), y (frequency), both",
+        }),
+    }
+}
+
+/// The axis as the table and the CSV name it.
+fn axis_name(axis: SweepAxis) -> &'static str {
+    match axis {
+        SweepAxis::X => "x",
+        SweepAxis::Y => "y",
+        SweepAxis::Both => "both",
     }
 }
 
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
-        super::sweep::check_csv_target(path)?;
+        super::csv_out::check_target(path)?;
     }
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let test = data::load_for(&args.data, &model)?.test;
     let test = match args.limit {
         Some(n) => test.take(n),
@@ -73,7 +82,7 @@ pub fn run(args: Args) -> Result<()> {
     if (c, h, w) != (model.input.channels, model.input.height, model.input.width) {
         bail!(
             "{}: takes {}, but {} has {c} @ {h}x{w} images",
-            args.model.display(),
+            args.model.path.display(),
             model.input.shape(),
             args.data
         );
@@ -96,11 +105,7 @@ pub fn run(args: Args) -> Result<()> {
         .get("pool")
         .and_then(|p| p.as_str())
         .unwrap_or("?");
-    let axis = match args.axis {
-        SweepAxis::X => "x",
-        SweepAxis::Y => "y",
-        SweepAxis::Both => "both",
-    };
+    let axis = axis_name(args.axis);
     let mut csv =
         String::from("model,trained_pool,pool,images,max_shift,axis,accuracy,consistency\n");
     outln!(
@@ -132,7 +137,7 @@ pub fn run(args: Args) -> Result<()> {
             &options,
             args.seed,
         )
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?;
         bar.suspend(|| {
             outln!(
                 "{:<8} {:>8.2}% {:>11.2}%",
@@ -155,7 +160,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     drop(bar);
     if let Some(path) = &args.csv {
-        super::sweep::write_csv(path, &csv)?;
+        super::csv_out::write(path, &csv)?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `convscope convert`: any model convscope opens (an ONNX file) written as `convscope/1`
 //! JSON with its weights in a safetensors file beside it, to read and edit.
 
-use super::input_flags::InputFlags;
+use super::model_args::InputFlags;
 use anyhow::Result;
 use std::path::PathBuf;
 

@@ -1,19 +1,17 @@
 //! `convscope eval`: a model's accuracy on a data set's test split, and its confusion matrix.
 
+use super::model_args::ModelArgs;
+use super::values;
 use crate::data;
 use crate::engine::train::{Examples, evaluate};
 use anyhow::{Result, bail};
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// `mnist:DIR` or `shapes[:N]`: the test split is used.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Evaluate on the training split instead.
     #[arg(long)]
@@ -57,7 +55,7 @@ pub fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let split = data::load_for(&args.data, &model)?;
     let set = if args.train_split {
         split.train
@@ -67,7 +65,7 @@ pub fn run(args: Args) -> Result<()> {
     if !model.ends_in_classes() {
         bail!(
             "{}: the model has no classifier (it ends in {}, not one score per class)",
-            args.model.display(),
+            args.model.path.display(),
             model.output_shape()
         );
     }
@@ -75,7 +73,7 @@ pub fn run(args: Args) -> Result<()> {
     if set.class_names().len() != classes {
         bail!(
             "{}: the model has {classes} outputs but {} has {} classes",
-            args.model.display(),
+            args.model.path.display(),
             args.data,
             set.class_names().len()
         );
@@ -92,7 +90,7 @@ pub fn run(args: Args) -> Result<()> {
     let names: Vec<String> = (0..classes).map(|i| model.label(i)).collect();
     outln!(
         "{}: accuracy {:.2}% ({} of {} images of {})",
-        args.model.display(),
+        args.model.path.display(),
         accuracy * 100.0,
         (accuracy * set.len() as f32).round() as usize,
         set.len(),

@@ -1,21 +1,21 @@
 //! `convscope inspect`: every activation of one input on disk, and a table of them.
 
-use crate::analysis::robustness::{Noise, noisy_input, parse_one_noise};
+use super::model_args::ModelArgs;
+use super::network_input::{InputNoise, NoiseOn, noisy_input_tensor};
+use super::values::{self, BadValue};
+use crate::analysis::robustness::{Noise, parse_one_noise};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::{self, Fill, npy};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use ndarray::Array3;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// An image to run (resized, converted and normalised as the model says).
     #[arg(
         long,
@@ -27,14 +27,14 @@ pub struct Args {
     #[arg(long)]
     pub input_npy: Option<PathBuf>,
     /// Run every pooling layer in this mode (max, avg, blurmax).
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// Shift the input by DX,DY pixels (+x right, +y down) before it enters the network; each
     /// -4096 to 4096.
-    #[arg(long, value_parser = super::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
+    #[arg(long, value_parser = values::parse_shift, allow_hyphen_values = true, default_value = "0,0")]
     pub shift: (i32, i32),
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Noise on the input, as the app's noise control and `robustness` put it: gaussian:LEVEL
     /// or saltpepper:LEVEL (LEVEL 0 to 1, relative to the values' range: a picture's pixels
@@ -49,70 +49,17 @@ pub struct Args {
     /// For audio models: put the noise on the waveform (default, as the app does) or on the
     /// spectrogram's cells (0 to the largest).
     #[arg(long, value_enum, default_value = "waveform")]
-    pub noise_on: super::robustness::NoiseOn,
+    pub noise_on: NoiseOn,
     /// Folder for input.npy, one NN_NAME.npy per layer and manifest.json.
     #[arg(long)]
     pub out: PathBuf,
 }
 
 /// One noise or `none`, for clap.
-fn parse_noise(text: &str) -> Result<Noise, String> {
-    parse_one_noise(text)?.ok_or_else(|| "give a noise such as gaussian:0.2".to_string())
-}
-
-/// Noise on the input and where it goes.
-#[derive(Debug, Clone, Copy)]
-pub struct InputNoise {
-    pub noise: Noise,
-    pub seed: u64,
-    pub on: super::robustness::NoiseOn,
-}
-
-/// The network input the arguments ask for.
-pub fn input_tensor(
-    model: &crate::engine::Model,
-    image: Option<&Path>,
-    npy_path: Option<&Path>,
-    shift: (i32, i32),
-    fill: Fill,
-) -> Result<Array3<f32>> {
-    noisy_input_tensor(model, image, npy_path, shift, fill, None)
-}
-
-/// [`input_tensor`] with noise on the input before it is shifted and normalised.
-pub fn noisy_input_tensor(
-    model: &crate::engine::Model,
-    image: Option<&Path>,
-    npy_path: Option<&Path>,
-    shift: (i32, i32),
-    fill: Fill,
-    noise: Option<InputNoise>,
-) -> Result<Array3<f32>> {
-    let (dx, dy) = shift;
-    if let Some(path) = npy_path {
-        let x = npy::read_input_npy(path)?;
-        if x.dim() != (model.input.channels, model.input.height, model.input.width) {
-            bail!(
-                "{}: has shape {:?}, the model takes {}",
-                path.display(),
-                x.shape(),
-                model.input.shape()
-            );
-        }
-        return Ok(io::shift(&x, dx, dy, fill));
-    }
-    let path = image.context("give --image or --input-npy")?;
-    let mut pixels = io::file_pixels(path, model)?;
-    if let Some(n) = noise {
-        let recording = match (&model.info.audio, n.on) {
-            (Some(_), super::robustness::NoiseOn::Waveform) => Some(io::load_audio(path)?),
-            _ => None,
-        };
-        pixels = noisy_input(model, &pixels, recording.as_ref(), n.noise, n.seed)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            .0;
-    }
-    Ok(io::network_input(&pixels, &model.input, dx, dy, fill))
+fn parse_noise(text: &str) -> Result<Noise, BadValue> {
+    parse_one_noise(text)
+        .map_err(|e| BadValue::Refused(e.to_string()))?
+        .ok_or(BadValue::NoNoise)
 }
 
 /// A file-name-safe version of a layer name.
@@ -132,7 +79,7 @@ pub fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let noise = args.noise.map(|noise| InputNoise {
         noise,
         seed: args.seed,
@@ -152,7 +99,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let outputs = model
         .forward_all(&input, &options)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?;
 
     // Everything is computed; only now touch the output folder.
     if !super::interrupt::start_writing() {
@@ -196,12 +143,12 @@ pub fn run(args: Args) -> Result<()> {
             entries.push(entry);
         }
         let manifest = json!({
-            "model": args.model.display().to_string(), "name": model.info.name,
+            "model": args.model.path.display().to_string(), "name": model.info.name,
             "input": {"file": "input.npy", "shape": model.input.shape().dims()},
             "pool": args.pool.map(|p| p.as_str()), "shift": [args.shift.0, args.shift.1], "fill": args.fill.as_str(),
             "noise": noise.map(|n| json!({
                 "kind": n.noise.kind.as_str(), "level": n.noise.level, "seed": n.seed,
-                "on": if model.info.audio.is_some() && matches!(n.on, super::robustness::NoiseOn::Waveform) { "waveform" } else { "input" },
+                "on": if model.info.audio.is_some() && matches!(n.on, NoiseOn::Waveform) { "waveform" } else { "input" },
             })),
             "layers": entries,
         });

@@ -17,23 +17,28 @@ macro_rules! outln {
     };
 }
 
+// The benches time the same input `bench` does (bench::test_pixels); the rest is the
+// binary's alone.
 pub mod bench;
-pub mod consistency;
-pub mod convert;
-pub mod eval;
-pub mod input_flags;
-pub mod inspect;
-pub mod interrupt;
-pub mod progress;
-pub mod render;
-pub mod robustness;
-pub mod sweep;
-pub mod train;
+pub(crate) mod consistency;
+pub(crate) mod convert;
+pub(crate) mod csv_out;
+pub(crate) mod eval;
+pub(crate) mod inspect;
+pub(crate) mod interrupt;
+pub(crate) mod model_args;
+pub(crate) mod network_input;
+pub(crate) mod progress;
+pub(crate) mod render;
+pub(crate) mod robustness;
+pub(crate) mod sweep;
+pub(crate) mod train;
+pub(crate) mod values;
 
-use crate::engine::PoolMode;
-use crate::io::Fill;
+use anyhow::bail;
 use clap::{Parser, Subcommand};
 use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,41 +49,64 @@ use std::io::Write;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    command: Option<Command>,
     /// A model to open in the app (convscope/1 .json or .onnx); the remembered one when left out.
     #[arg(value_name = "MODEL")]
-    pub model: Option<std::path::PathBuf>,
+    model: Option<PathBuf>,
     /// A picture to open in the app.
     #[arg(value_name = "IMAGE")]
-    pub image: Option<std::path::PathBuf>,
+    image: Option<PathBuf>,
     /// Opens the app on a lesson: a built-in one by name (`pooling-and-fc`) or a lesson file
     /// (`my-lesson.toml`, with `my-lesson.en.ftl` etc. beside it; see docs/lessons.md).
     #[arg(long, value_name = "NAME|FILE")]
+    lesson: Option<String>,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Request {
+    /// A subcommand, for [`run`].
+    Command(Command),
+    /// No subcommand: open the app on these files. The binary hands them to the app; the
+    /// command line knows nothing of it.
+    OpenApp(AppFiles),
+}
+
+/// The files the app opens on, as the command line named them and checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppFiles {
+    pub model: Option<PathBuf>,
+    pub image: Option<PathBuf>,
+    /// A built-in lesson's name or a lesson file.
     pub lesson: Option<String>,
 }
 
 impl Cli {
-    /// The app's start-up files. A first word that names neither a command nor an existing
-    /// file is almost always a mistyped command: that is an error, not a model to open.
-    pub fn startup(&self) -> Result<crate::app::Startup, String> {
+    /// The subcommand, or the app's start-up files. A first word that names neither a command
+    /// nor an existing file is almost always a mistyped command: that is an error, not a model
+    /// to open.
+    pub fn into_request(self) -> anyhow::Result<Request> {
+        if let Some(command) = self.command {
+            return Ok(Request::Command(command));
+        }
         if let Some(model) = &self.model
             && model.extension().is_none()
             && !model.exists()
         {
-            return Err(format!(
+            bail!(
                 "`{}` is neither a command nor a file (see `convscope --help`)",
                 model.display()
-            ));
+            );
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::open(lesson)?;
+            crate::lesson::Lesson::open(lesson).map_err(anyhow::Error::msg)?;
         }
-        Ok(crate::app::Startup {
-            model: self.model.clone(),
-            image: self.image.clone(),
-            lesson: self.lesson.clone(),
-        })
+        Ok(Request::OpenApp(AppFiles {
+            model: self.model,
+            image: self.image,
+            lesson: self.lesson,
+        }))
     }
 }
 
@@ -105,39 +133,8 @@ pub enum Command {
     Convert(convert::Args),
 }
 
-/// `max`, `avg` or `blurmax`, for clap.
-pub fn parse_pool(text: &str) -> Result<PoolMode, String> {
-    PoolMode::parse(text).ok_or_else(|| format!("`{text}` is not one of max, avg, blurmax"))
-}
-
-/// `zero`, `edge` or `wrap`, for clap.
-pub fn parse_fill(text: &str) -> Result<Fill, String> {
-    Fill::parse(text).ok_or_else(|| format!("`{text}` is not one of zero, edge, wrap"))
-}
-
-/// A count from 1 to `max`, for clap (which shows the error and refuses 0).
-pub fn counts(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::new().range(1..=max)
-}
-
-/// The largest shift (pixels) any subcommand takes: the largest input side a model may have.
-pub const MAX_SHIFT: i32 = crate::engine::limits::MAX_SIDE as i32;
-
-/// `DX,DY` in whole pixels, each within [-4096, 4096], for clap.
-pub fn parse_shift(text: &str) -> Result<(i32, i32), String> {
-    let (a, b) = text
-        .split_once(',')
-        .ok_or_else(|| format!("`{text}` is not DX,DY (e.g. 2,-1)"))?;
-    let parse = |s: &str| match s.trim().parse::<i32>() {
-        Ok(d) if (-MAX_SHIFT..=MAX_SHIFT).contains(&d) => Ok(d),
-        Ok(_) => Err(format!("`{s}` is not between -{MAX_SHIFT} and {MAX_SHIFT}")),
-        Err(_) => Err(format!("`{s}` is not a whole number")),
-    };
-    Ok((parse(a)?, parse(b)?))
-}
-
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
-/// program here with exit code 130 (see [`interrupt`]).
+/// program here with exit code 130 (see the `interrupt` module).
 pub fn run(command: Command) -> anyhow::Result<()> {
     // The sweep stops its own loop; the others are ended by the handler while they compute.
     interrupt::install(matches!(command, Command::Sweep(_)));
@@ -169,7 +166,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
 
 /// Writes to standard output. When the reader has gone away (`convscope eval ... | head -1`)
 /// the program ends quietly, as command-line tools do, where `println!` would panic.
-pub fn write_stdout(args: std::fmt::Arguments) {
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
     if let Err(e) = std::io::stdout().lock().write_fmt(args) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -279,10 +276,38 @@ mod tests {
         }
     }
 
+    fn request(args: &[&str]) -> anyhow::Result<Request> {
+        let args = std::iter::once("convscope").chain(args.iter().copied());
+        Cli::try_parse_from(args)?.into_request()
+    }
+
     #[test]
-    fn shifts_are_bounded() {
-        assert_eq!(parse_shift("4096,-4096"), Ok((4096, -4096)));
-        assert!(parse_shift("4097,0").is_err());
-        assert!(parse_shift("0,-99999999999").is_err());
+    fn no_command_opens_the_app_on_the_files_named() {
+        let files = |args: &[&str]| match request(args) {
+            Ok(Request::OpenApp(files)) => files,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert_eq!(files(&[]), AppFiles::default());
+        assert_eq!(
+            files(&["m.onnx", "cat.png"]),
+            AppFiles {
+                model: Some("m.onnx".into()),
+                image: Some("cat.png".into()),
+                lesson: None,
+            }
+        );
+        assert!(matches!(
+            request(&["eval", "--model", "m.json", "--data", "shapes"]),
+            Ok(Request::Command(Command::Eval(_)))
+        ));
+    }
+
+    #[test]
+    fn a_mistyped_command_is_not_taken_for_a_model() {
+        let e = request(&["inspekt"]).expect_err("no such command or file");
+        assert_eq!(
+            e.to_string(),
+            "`inspekt` is neither a command nor a file (see `convscope --help`)"
+        );
     }
 }

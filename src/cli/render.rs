@@ -1,5 +1,7 @@
 //! `convscope render`: one layer's maps as a PNG grid, the picture the app exports.
 
+use super::model_args::ModelArgs;
+use super::values;
 use crate::analysis::trace;
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::Fill;
@@ -9,11 +11,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// The picture to run.
     #[arg(long)]
     pub image: PathBuf,
@@ -21,7 +20,7 @@ pub struct Args {
     #[arg(long)]
     pub layer: String,
     /// Run every pooling layer in this mode (max, avg, blurmax).
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// One colour scale per channel instead of one for the whole layer.
     #[arg(long)]
@@ -36,14 +35,15 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     crate::io::check_writable(&args.out)?;
-    let model = args.input_flags.load(&args.model)?;
-    let input = super::inspect::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
+    let model = args.model.load()?;
+    let input =
+        super::network_input::input_tensor(&model, Some(&args.image), None, (0, 0), Fill::Zero)?;
     let options = RunOptions {
         pool_mode: args.pool,
         dropout: None,
     };
     let outputs = trace(&model, &input, &options)
-        .with_context(|| format!("{}: cannot run", args.model.display()))?;
+        .with_context(|| format!("{}: cannot run", args.model.path.display()))?;
     let stage = if args.layer == "input" {
         0
     } else {
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<()> {
                 let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
                 bail!(
                     "{}: no layer named `{}` (layers: input, {})",
-                    args.model.display(),
+                    args.model.path.display(),
                     args.layer,
                     names.join(", ")
                 );

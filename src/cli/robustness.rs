@@ -1,9 +1,11 @@
 //! `convscope robustness`: accuracy with and without noise over a test set, and how similar
 //! each stage stays to its clean self, for each noise and pooling mode, as a table and CSV.
 
+use super::network_input::NoiseOn;
 use super::progress::Progress;
+use super::values;
 use crate::analysis::robustness::{
-    Noise, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
+    Noise, Robustness, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
 };
 use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
@@ -14,16 +16,6 @@ use ndarray::Array3;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// Where audio noise goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NoiseOn {
-    /// On the recording's samples (range: minus to plus its peak), before the spectrogram.
-    Waveform,
-    /// On the network's input maps (a picture's pixels in [0,1]; a spectrogram's cells, range
-    /// 0 to its largest value).
-    Input,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The model (convscope/1 JSON).
@@ -31,7 +23,7 @@ pub struct Args {
     pub model: PathBuf,
     /// The data set whose test split is used: mnist:DIR, shapes[:N], fsdd:DIR or
     /// fsdd@SPEAKER:DIR.
-    #[arg(long, value_parser = super::train::parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Noises: KIND:LEVEL[,LEVEL...] with KIND gaussian or saltpepper and levels in [0, 1]
     /// relative to the values' range; groups separated by `|` or given again
@@ -42,10 +34,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "waveform")]
     pub noise_on: NoiseOn,
     /// Pooling modes to compare, comma-separated; default: the mode the model was trained with.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// Use only the first N test examples (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub limit: Option<usize>,
     /// Seed of the noise.
     #[arg(long, default_value_t = 0)]
@@ -100,9 +92,27 @@ fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example
     Ok((count, Box::new(f)))
 }
 
+/// One line of the printed table: the accuracies, then each stage's similarity.
+fn table_row(mode: PoolMode, noise: Noise, r: &Robustness, names: &[String]) -> String {
+    let stages: Vec<String> = names
+        .iter()
+        .zip(&r.stage_similarity)
+        .map(|(n, s)| format!("{n} {s:.3}"))
+        .collect();
+    format!(
+        "{:<8} {:<18} {:>6.2}% {:>6.2}% {:>6.2}%  {}",
+        mode.as_str(),
+        noise.to_string(),
+        100.0 * r.clean_accuracy,
+        100.0 * r.noisy_accuracy,
+        100.0 * r.agreement,
+        stages.join(", ")
+    )
+}
+
 pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
-        super::sweep::check_csv_target(path)?;
+        super::csv_out::check_target(path)?;
     }
     let model = crate::io::load_model(&args.model)?;
     let (count, example) = examples(&args, &model)?;
@@ -163,27 +173,7 @@ pub fn run(args: Args) -> Result<()> {
             };
             let r = robustness(&model, count, &one, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-            let sims: Vec<String> = r
-                .stage_similarity
-                .iter()
-                .map(|s| format!("{s:.3}"))
-                .collect();
-            bar.suspend(|| {
-                outln!(
-                    "{:<8} {:<18} {:>6.2}% {:>6.2}% {:>6.2}%  {}",
-                    mode.as_str(),
-                    noise.to_string(),
-                    100.0 * r.clean_accuracy,
-                    100.0 * r.noisy_accuracy,
-                    100.0 * r.agreement,
-                    names
-                        .iter()
-                        .zip(&sims)
-                        .map(|(n, s)| format!("{n} {s}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+            bar.suspend(|| outln!("{}", table_row(mode, noise, &r, &names)));
             writeln!(
                 csv,
                 "{},{trained_name},{},{},{},{on},{},{:.4},{:.4},{:.4},{}",
@@ -207,7 +197,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     drop(bar);
     if let Some(path) = &args.csv {
-        super::sweep::write_csv(path, &csv)?;
+        super::csv_out::write(path, &csv)?;
     }
     Ok(())
 }

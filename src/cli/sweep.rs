@@ -1,14 +1,17 @@
 //! `convscope sweep`: per-stage similarity between an image and shifted copies of it, as CSV:
 //! the numbers the translation lab plots.
 
+use super::csv_out;
 use super::interrupt;
+use super::model_args::ModelArgs;
 use super::progress::Progress;
+use super::values;
 use crate::analysis::{SweepAxis, shifts, sweep, sweep::stage_names};
 use crate::engine::{PoolMode, RunOptions};
-use crate::io::{self, Fill, check_writable, write_atomic};
+use crate::io::{self, Fill};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Axis {
@@ -19,11 +22,8 @@ pub enum Axis {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON or ONNX).
-    #[arg(long)]
-    pub model: PathBuf,
     #[command(flatten)]
-    pub input_flags: super::input_flags::InputFlags,
+    pub model: ModelArgs,
     /// The image to shift.
     #[arg(long)]
     pub image: PathBuf,
@@ -34,10 +34,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "x")]
     pub axis: Axis,
     /// Pooling modes to compare, comma-separated (max, avg, blurmax); default: the model's own.
-    #[arg(long, value_delimiter = ',', value_parser = super::parse_pool)]
+    #[arg(long, value_delimiter = ',', value_parser = values::parse_pool)]
     pub pool: Vec<PoolMode>,
     /// What fills the uncovered pixels: zero, edge, wrap.
-    #[arg(long, value_parser = super::parse_fill, default_value = "zero")]
+    #[arg(long, value_parser = values::parse_fill, default_value = "zero")]
     pub fill: Fill,
     /// Where to write the CSV (`-` for standard output).
     #[arg(long)]
@@ -49,7 +49,7 @@ pub struct Args {
 pub const MAX_PASSES: usize = 1_000_000;
 
 pub fn run(args: Args) -> Result<()> {
-    let model = args.input_flags.load(&args.model)?;
+    let model = args.model.load()?;
     let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;
     if args.max_shift < 0 || args.max_shift > limit {
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     let grid = shifts(axis, args.max_shift);
-    check_csv_target(&args.csv)?;
+    csv_out::check_target(&args.csv)?;
     let bar = Progress::new(passes as u64, "shifts");
     let names = stage_names(&model);
     let mut csv = String::from("pool,dx,dy");
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<()> {
         };
         let results = match sweep(&model, &pixels, &grid, args.fill, &options, &step) {
             Err(crate::engine::Error::Cancelled) => return Ok(()),
-            other => other.map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?,
+            other => other.map_err(|e| anyhow::anyhow!("{}: {e}", args.model.path.display()))?,
         };
         let label = mode.map_or("model", PoolMode::as_str);
         for r in results {
@@ -127,26 +127,5 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     drop(bar);
-    write_csv(&args.csv, &csv)
-}
-
-/// Refuses, before the work, a CSV path that could not be written (`-` is standard output).
-pub fn check_csv_target(path: &Path) -> Result<()> {
-    if path.as_os_str() != "-" {
-        check_writable(path)?;
-    }
-    Ok(())
-}
-
-/// Writes the CSV atomically, or to standard output for `-`; nothing once Ctrl+C was pressed.
-pub fn write_csv(path: &Path, csv: &str) -> Result<()> {
-    if !interrupt::start_writing() {
-        return Ok(());
-    }
-    if path.as_os_str() == "-" {
-        out!("{csv}");
-    } else {
-        write_atomic(path, csv.as_bytes())?;
-    }
-    Ok(())
+    csv_out::write(&args.csv, &csv)
 }

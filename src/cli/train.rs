@@ -2,6 +2,7 @@
 //! (JSON + safetensors) with its training record and learning curves.
 
 use super::progress::Progress;
+use super::values::{self, BadValue};
 use crate::data::augment::{self, Augment};
 use crate::data::recipe::{Recipe, shaped_model};
 use crate::data::{self, DataSpec};
@@ -21,15 +22,15 @@ pub struct Args {
     #[arg(long)]
     pub arch: PathBuf,
     /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
-    #[arg(long, value_parser = parse_data)]
+    #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Train on only the first N training images (1 to 1000000).
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub train_limit: Option<usize>,
     /// Hold the last N training images out as a validation set (1 to 1000000): each epoch's
     /// held-out accuracy is measured on it, so a schedule can be chosen without looking at
     /// the test set, which is measured once, after training.
-    #[arg(long, value_parser = super::counts(1_000_000))]
+    #[arg(long, value_parser = values::counts(1_000_000))]
     pub validation: Option<usize>,
     /// Shapes only: draw a new set of N training shapes every epoch, so the network never sees
     /// an image twice and cannot memorise them. Epoch 1 is the usual shapes:N set; each later
@@ -38,10 +39,10 @@ pub struct Args {
     #[arg(long)]
     pub fresh_data: bool,
     /// Passes over the training set, 1 to 10000.
-    #[arg(long, default_value_t = 10, value_parser = super::counts(10_000))]
+    #[arg(long, default_value_t = 10, value_parser = values::counts(10_000))]
     pub epochs: usize,
     /// Examples per mini-batch, 1 to 4096.
-    #[arg(long, default_value_t = 32, value_parser = super::counts(4096))]
+    #[arg(long, default_value_t = 32, value_parser = values::counts(4096))]
     pub batch: usize,
     /// Learning rate.
     #[arg(long, default_value_t = 1e-3)]
@@ -56,7 +57,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0.0)]
     pub weight_decay: f32,
     /// Train every pooling layer in this mode (max or avg) instead of the architecture's.
-    #[arg(long, value_parser = super::parse_pool)]
+    #[arg(long, value_parser = values::parse_pool)]
     pub pool: Option<PoolMode>,
     /// Every dropout layer at this rate (0 to 0.95); a network without one gets one before its
     /// last dense layer when the rate is above zero.
@@ -83,28 +84,32 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-/// `mnist:DIR` or `shapes[:N]`, for clap.
-pub fn parse_data(text: &str) -> Result<DataSpec, String> {
-    text.parse().map_err(|e: data::Error| e.to_string())
-}
-
-fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
-    OptimizerKind::parse(text).ok_or_else(|| format!("`{text}` is not one of adam, sgd"))
+fn parse_optimizer(text: &str) -> Result<OptimizerKind, BadValue> {
+    OptimizerKind::parse(text).ok_or_else(|| BadValue::NotOneOf {
+        text: text.to_string(),
+        choices: "adam, sgd",
+    })
 }
 
 /// A rate between 0 and 0.95, for clap.
-fn parse_rate(text: &str) -> Result<f32, String> {
+fn parse_rate(text: &str) -> Result<f32, BadValue> {
     match text.parse::<f32>() {
         Ok(p) if (0.0..=0.95).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a rate between 0 and 0.95")),
+        _ => Err(BadValue::NotA {
+            text: text.to_string(),
+            expected: "a rate between 0 and 0.95",
+        }),
     }
 }
 
 /// A noise level between 0 and 1, for clap.
-fn parse_noise(text: &str) -> Result<f32, String> {
+fn parse_noise(text: &str) -> Result<f32, BadValue> {
     match text.parse::<f32>() {
         Ok(p) if (0.0..=augment::MAX_NOISE).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a noise level between 0 and 1")),
+        _ => Err(BadValue::NotA {
+            text: text.to_string(),
+            expected: "a noise level between 0 and 1",
+        }),
     }
 }
 
@@ -165,27 +170,7 @@ pub fn run(args: Args) -> Result<()> {
             args.data
         );
     }
-    let recipe = Recipe {
-        data: args.data.clone(),
-        train_limit: args.train_limit,
-        fresh_data: args.fresh_data,
-        pool: args.pool,
-        dropout: args.dropout,
-        augment: Augment {
-            shift: args.augment_shift,
-            noise: args.augment_noise,
-        },
-        config: TrainConfig {
-            epochs: args.epochs,
-            batch: args.batch,
-            lr: args.lr,
-            lr_decay: args.lr_decay,
-            optimizer: args.optimizer,
-            weight_decay: args.weight_decay,
-            seed: args.seed,
-        },
-        validation: args.validation,
-    };
+    let recipe = recipe(&args);
     let split = data::load_for(&args.data, &arch)?;
     let mut run = recipe
         .prepare(&arch, &args.arch.display().to_string(), split)
@@ -204,26 +189,12 @@ pub fn run(args: Args) -> Result<()> {
         model.info.description = d.clone();
     }
     let config = recipe.config;
-    eprintln!(
-        "training {} ({} parameters) on {} images of {}{}, {} {}; {} epochs of batches of {}, {}, lr {}",
-        model.info.name,
-        model.parameter_count(),
+    announce(
+        &args,
+        model,
         run.train_set.len(),
-        args.data,
-        if args.fresh_data {
-            " (fresh each epoch)"
-        } else {
-            ""
-        },
-        match validation {
-            Some(_) => "validating on",
-            None => "testing on",
-        },
-        validation.unwrap_or(run.test_set.len()),
-        config.epochs,
-        config.batch,
-        config.optimizer,
-        config.lr
+        validation,
+        run.test_set.len(),
     );
     let started = Instant::now();
     // One bar over every batch of every epoch, so its estimate is of the whole training.
@@ -249,14 +220,7 @@ pub fn run(args: Args) -> Result<()> {
     if !super::interrupt::start_writing() {
         return Ok(());
     }
-    std::fs::create_dir_all(out_folder(&args.out)).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot create the folder: {}",
-            out_folder(&args.out).display(),
-            crate::io::error::io_reason(&e)
-        )
-    })?;
-    save_model(&run.model, &args.out)?;
+    write_model(&run.model, &args.out)?;
     if let Some(v) = run.model.info.training.get("validation_accuracy") {
         outln!(
             "validation accuracy {:.2}% ({} held-out training images)",
@@ -272,6 +236,76 @@ pub fn run(args: Args) -> Result<()> {
         run.test_set.len(),
         wall
     );
+    Ok(())
+}
+
+/// What `args` ask the trainer to do.
+fn recipe(args: &Args) -> Recipe {
+    Recipe {
+        data: args.data.clone(),
+        train_limit: args.train_limit,
+        fresh_data: args.fresh_data,
+        pool: args.pool,
+        dropout: args.dropout,
+        augment: Augment {
+            shift: args.augment_shift,
+            noise: args.augment_noise,
+        },
+        config: TrainConfig {
+            epochs: args.epochs,
+            batch: args.batch,
+            lr: args.lr,
+            lr_decay: args.lr_decay,
+            optimizer: args.optimizer,
+            weight_decay: args.weight_decay,
+            seed: args.seed,
+        },
+        validation: args.validation,
+    }
+}
+
+/// The line on standard error that says what is trained on what, before the first epoch.
+/// Each epoch is measured on the `validation` images if there are any, else the test images.
+fn announce(
+    args: &Args,
+    model: &Model,
+    train_images: usize,
+    validation: Option<usize>,
+    test_images: usize,
+) {
+    eprintln!(
+        "training {} ({} parameters) on {} images of {}{}, {} {}; {} epochs of batches of {}, {}, lr {}",
+        model.info.name,
+        model.parameter_count(),
+        train_images,
+        args.data,
+        if args.fresh_data {
+            " (fresh each epoch)"
+        } else {
+            ""
+        },
+        match validation {
+            Some(_) => "validating on",
+            None => "testing on",
+        },
+        validation.unwrap_or(test_images),
+        args.epochs,
+        args.batch,
+        args.optimizer,
+        args.lr
+    );
+}
+
+/// Writes the trained model to `out`, making its folder first if need be.
+fn write_model(model: &Model, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out_folder(out)).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the folder: {}",
+            out_folder(out).display(),
+            crate::io::error::io_reason(&e)
+        )
+    })?;
+    save_model(model, out)?;
     Ok(())
 }
 

@@ -3,25 +3,13 @@
 //! --fresh-data` records that it drew new shapes each epoch, and a closed output pipe ends a
 //! command quietly.
 
+use crate::support::{convscope, convscope_command, fixture};
 use convscope::engine::RunOptions;
 use convscope::io::{load_model, npy};
 use ndarray::{Array3, ArrayD};
 use ndarray_npy::ReadNpyExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn convscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 fn read(path: &Path) -> ArrayD<f32> {
     ArrayD::read_npy(std::fs::File::open(path).unwrap()).unwrap()
@@ -346,7 +334,7 @@ fn sweep_numbers_equal_separate_inspect_runs() {
 fn a_closed_output_pipe_ends_the_command_quietly() {
     // `convscope eval ... | head -1`: the reader goes away before the results are written.
     // The read end is closed right after the spawn, long before the model and data are loaded.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_convscope"))
+    let mut child = convscope_command()
         .args([
             "eval",
             "--model",

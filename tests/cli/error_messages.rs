@@ -3,27 +3,9 @@
 //! (`cargo test --test error_messages -- --nocapture`) so it can be read as a whole.
 //! Fixtures are made here, in a temporary folder, from the committed edge-detector model.
 
+use crate::support::{convscope, fixture};
 use convscope::io::{load_model, save_model};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// Runs the binary and returns its exit code and standard error.
-fn run(args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 /// A run of `n` words that occurs twice in `text`, if any: a message that says a thing twice.
 fn repeated_phrase(text: &str, n: usize) -> Option<String> {
@@ -669,6 +651,16 @@ fn every_error_is_one_clear_line_said_once() {
             ),
         ),
         case(
+            "mistyped command",
+            &["inspekt"],
+            Exact("`inspekt` is neither a command nor a file (see `convscope --help`)".into()),
+        ),
+        case(
+            "unknown lesson",
+            &["--lesson", "no-such-lesson"],
+            Prefix("no built-in lesson \"no-such-lesson\"".into()),
+        ),
+        case(
             "data spec without a folder",
             &["eval", "--model", &good_s, "--data", "mnist"],
             Clap(
@@ -682,7 +674,9 @@ fn every_error_is_one_clear_line_said_once() {
     println!("{:<42} | message", "case");
     for c in &cases {
         let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
-        let (code, stderr) = run(&args);
+        let o = convscope(&args);
+        let code = o.status.code().unwrap_or(-1);
+        let stderr = String::from_utf8_lossy(&o.stderr);
         let stderr = stderr.trim_end();
         let first = stderr.lines().next().unwrap_or("");
         println!("{:<42} | {first}", c.what);

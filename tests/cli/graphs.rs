@@ -2,23 +2,16 @@
 //! PyTorch (tests/reference/make_graph_onnx.py): one `.npy` per stage holding the engine's
 //! numbers, the manifest naming what each merge reads, and a bench line per layer.
 
+use crate::support::{convscope, fixture};
 use convscope::engine::{LayerKind, Merge, RunOptions};
 use convscope::io::InputSettings;
 use convscope::io::onnx::load_onnx;
 use ndarray::ArrayD;
 use ndarray_npy::ReadNpyExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 fn model_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/onnx/resnet-small-ts.onnx")
-}
-
-fn convscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .unwrap()
+    fixture("onnx/resnet-small-ts.onnx")
 }
 
 #[test]

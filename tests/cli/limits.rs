@@ -1,20 +1,10 @@
 //! The command line refuses impossible requests before any work, keeps quiet on a pipe, and
 //! stops on Ctrl+C with exit code 130 leaving every output file as it was.
 
+use crate::support::{convscope, convscope_command, repo};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn root(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn convscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -34,7 +24,7 @@ fn s(p: &Path) -> &str {
 fn train_refuses_an_unwritable_out_before_training() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let arch = root("sample_models/arch/shapes.json");
+    let arch = repo("sample_models/arch/shapes.json");
     let file = dir.join("a-file");
     std::fs::write(&file, "keep").unwrap();
     let under_file = file.join("m.json");
@@ -63,7 +53,7 @@ fn train_refuses_an_unwritable_out_before_training() {
     let o = convscope(&[
         "train",
         "--arch",
-        s(&root("sample_models/arch/digits.json")),
+        s(&repo("sample_models/arch/digits.json")),
         "--data",
         "shapes:20",
         "--out",
@@ -79,7 +69,7 @@ fn train_refuses_an_unwritable_out_before_training() {
 fn train_writes_into_a_new_folder_and_replaces_a_model_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("new").join("m.json");
-    let arch = root("sample_models/arch/shapes.json");
+    let arch = repo("sample_models/arch/shapes.json");
     let train = || {
         convscope(&[
             "train",
@@ -121,7 +111,7 @@ fn passthrough_model(dir: &Path, side: usize) -> PathBuf {
 fn a_sweep_too_large_is_refused_with_the_count() {
     let tmp = tempfile::tempdir().unwrap();
     let model = passthrough_model(tmp.path(), 512);
-    let image = root("assets/samples/digit_3.png");
+    let image = repo("assets/samples/digit_3.png");
     let o = convscope(&[
         "sweep",
         "--model",
@@ -149,9 +139,9 @@ fn progress_is_not_drawn_when_stderr_is_a_pipe() {
     let o = convscope(&[
         "sweep",
         "--model",
-        s(&root("sample_models/edges.json")),
+        s(&repo("sample_models/edges.json")),
         "--image",
-        s(&root("assets/samples/synth_square.png")),
+        s(&repo("assets/samples/synth_square.png")),
         "--max-shift",
         "4",
         "--pool",
@@ -174,7 +164,7 @@ fn progress_is_not_drawn_when_stderr_is_a_pipe() {
 /// it printed and its exit code.
 #[cfg(unix)]
 fn interrupt(args: &[&str], after: Duration) -> (Option<i32>, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_convscope"))
+    let child = convscope_command()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -204,9 +194,9 @@ fn ctrl_c_stops_a_sweep_and_leaves_the_old_csv() {
         &[
             "sweep",
             "--model",
-            s(&root("sample_models/edges.json")),
+            s(&repo("sample_models/edges.json")),
             "--image",
-            s(&root("assets/samples/photo_cat.png")),
+            s(&repo("assets/samples/photo_cat.png")),
             "--axis",
             "both",
             "--max-shift",
@@ -233,7 +223,7 @@ fn ctrl_c_stops_training_and_writes_no_model() {
         &[
             "train",
             "--arch",
-            s(&root("sample_models/arch/shapes.json")),
+            s(&repo("sample_models/arch/shapes.json")),
             "--data",
             "shapes:2000",
             "--epochs",

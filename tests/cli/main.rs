@@ -11,4 +11,5 @@ mod onnx_everywhere;
 mod own_models_doc;
 mod render;
 mod robustness;
+mod support;
 mod train_parity;

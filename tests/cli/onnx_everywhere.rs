@@ -3,28 +3,10 @@
 //! `robustness`, `render` and `eval` each run on the LeNet-5 that PyTorch exported
 //! (tests/fixtures/onnx/lenet5-ts.onnx, 1x28x28 in, 10 classes) and say something about it.
 
+use crate::support::{repo, stdout_of};
 use convscope::io::InputSettings;
 use convscope::io::onnx::load_onnx;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// Runs the CLI; its stdout, or a panic with its stderr.
-fn run(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use std::path::Path;
 
 #[test]
 fn every_command_that_takes_a_model_takes_an_onnx_file() {
@@ -38,7 +20,7 @@ fn every_command_that_takes_a_model_takes_an_onnx_file() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let csv = dir.path().join("sweep.csv");
-    run(&[
+    stdout_of(&[
         "sweep",
         "--model",
         model,
@@ -55,10 +37,10 @@ fn every_command_that_takes_a_model_takes_an_onnx_file() {
         "the sweep names the stages: {sweep}"
     );
 
-    let eval = run(&["eval", "--model", model, "--data", &data]);
+    let eval = stdout_of(&["eval", "--model", model, "--data", &data]);
     assert!(eval.contains('%'), "an accuracy: {eval}");
 
-    let consistency = run(&[
+    let consistency = stdout_of(&[
         "consistency",
         "--model",
         model,
@@ -73,7 +55,7 @@ fn every_command_that_takes_a_model_takes_an_onnx_file() {
     ]);
     assert!(consistency.contains('%'), "{consistency}");
 
-    let robustness = run(&[
+    let robustness = stdout_of(&[
         "robustness",
         "--model",
         model,
@@ -87,7 +69,7 @@ fn every_command_that_takes_a_model_takes_an_onnx_file() {
     assert!(robustness.contains("gaussian"), "{robustness}");
 
     let png = dir.path().join("maps.png");
-    run(&[
+    stdout_of(&[
         "render",
         "--model",
         model,

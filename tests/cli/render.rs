@@ -1,21 +1,17 @@
 //! `convscope render` writes the PNG the app exports, and names the model when a layer is missing.
 
-use std::process::Command;
-
-fn fixture(path: &str) -> String {
-    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{convscope_command, repo};
 
 #[test]
 fn render_writes_a_layer_grid_and_rejects_unknown_layers() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("pool1.png");
     let run = |layer: &str, pool: &str| {
-        Command::new(env!("CARGO_BIN_EXE_convscope"))
+        convscope_command()
             .args(["render", "--model"])
-            .arg(fixture("tests/fixtures/gui/sample_models/tiny-max.json"))
+            .arg(repo("tests/fixtures/gui/sample_models/tiny-max.json"))
             .arg("--image")
-            .arg(fixture("assets/samples/digit_3.png"))
+            .arg(repo("assets/samples/digit_3.png"))
             .args(["--layer", layer, "--pool", pool, "--cell", "2", "--out"])
             .arg(&out)
             .output()

@@ -1,19 +1,12 @@
 //! `convscope robustness` against the library computing the same noisy inputs one by one, and
 //! audio through the commands that take `--image` (issues 13 and 14).
 
+use crate::support::convscope;
 use convscope::analysis::robustness::{Noise, NoiseKind, example_seed, noisy};
 use convscope::analysis::sweep::probabilities;
 use convscope::data::{DataSpec, load};
 use convscope::engine::{RunOptions, argmax};
 use convscope::io::load_model;
-use std::process::{Command, Output};
-
-fn convscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn robustness_matches_noisy_inputs_run_one_by_one() {

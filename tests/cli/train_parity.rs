@@ -2,12 +2,12 @@
 //! same weights, bit for bit, as `convscope train` with the same settings and seed; and the
 //! record it keeps is the CLI's. Runs on the MNIST subset bundled in assets/data/mnist.
 
+use crate::support::convscope_command;
 use convscope::app::train::{ArchChoice, DataChoice, RunState, TrainSettings, Training};
 use convscope::data::augment::Augment;
 use convscope::engine::{Model, PoolMode};
 use convscope::io::{architecture::load_architecture, load_model};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Runs `settings` in the app's state until the worker is done (at most two minutes).
@@ -28,7 +28,7 @@ fn train_in_app(arch: &Model, settings: TrainSettings) -> Model {
 }
 
 fn train_in_cli(args: &[&str], out: &Path) -> Model {
-    let status = Command::new(env!("CARGO_BIN_EXE_convscope"))
+    let status = convscope_command()
         .arg("train")
         .args(args)
         .arg("--out")
@@ -238,7 +238,7 @@ fn a_validation_split_is_held_out_and_measured_each_epoch() {
         "the last epoch's point is the final model's validation accuracy"
     );
     // A split as big as the training set is refused, naming the sizes.
-    let out = Command::new(env!("CARGO_BIN_EXE_convscope"))
+    let out = convscope_command()
         .arg("train")
         .args(common)
         .args(["--validation", "8000", "--out"])

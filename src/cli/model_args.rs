@@ -1,11 +1,30 @@
-//! The flags every subcommand that opens a model shares: what the model file does not say
-//! about its input (normalisation, class names, size, channel order).
+//! The flags of every subcommand that opens a model: `--model`, and what the model file does
+//! not say about its input (normalisation, class names, size, channel order).
 
+use super::values::BadValue;
 use crate::engine::Model;
 use crate::io::input_settings::{parse_floats, parse_order, parse_size, read_labels};
 use crate::io::{ChannelOrder, InputSettings};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+
+/// `--model` and the [`InputFlags`]: flattened into each subcommand that runs a model, so
+/// the flags, their help and the way the model is opened are the same everywhere.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// The model (convscope/1 JSON or ONNX).
+    #[arg(id = "model", long = "model", value_name = "MODEL")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub input: InputFlags,
+}
+
+impl ModelArgs {
+    /// Opens the model (any format) with the input flags.
+    pub fn load(&self) -> Result<Model> {
+        self.input.load(&self.path)
+    }
+}
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct InputFlags {
@@ -32,12 +51,17 @@ pub struct InputFlags {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelValues(pub Vec<f32>);
 
-fn parse_channel_values(text: &str) -> Result<ChannelValues, String> {
-    parse_floats(text).map(ChannelValues)
+fn parse_channel_values(text: &str) -> Result<ChannelValues, BadValue> {
+    parse_floats(text)
+        .map(ChannelValues)
+        .map_err(|e| BadValue::Refused(e.to_string()))
 }
 
-fn parse_channel_order(text: &str) -> Result<ChannelOrder, String> {
-    parse_order(text).ok_or_else(|| format!("`{text}` is not rgb or bgr"))
+fn parse_channel_order(text: &str) -> Result<ChannelOrder, BadValue> {
+    parse_order(text).ok_or_else(|| BadValue::NotA {
+        text: text.to_string(),
+        expected: "rgb or bgr",
+    })
 }
 
 impl InputFlags {
