@@ -3,15 +3,12 @@
 //! and `id`; numbers are Fluent variables (`{ $pool1-values }`) filled from [`Facts`] that
 //! the running network just produced.
 
-use super::facts::Facts;
+use super::facts::{Facts, PENDING};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use fluent_syntax::ast;
 use std::path::Path;
 use unic_langid::LanguageIdentifier;
-
-/// The value shown for a number that is still being measured (a sweep running).
-pub const PENDING: &str = "…";
 
 /// One language's texts.
 pub struct LanguageTexts {
