@@ -85,6 +85,43 @@ pub fn per_channel(dims: &[usize], shape: Shape) -> bool {
     })
 }
 
+/// What a Pad node put around the data: (top, left, bottom, right) and the fill value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Padding {
+    pub pads: [usize; 4],
+    pub value: f32,
+}
+
+/// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
+pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Vec<i64>, String> {
+    let total: i64 = dims.iter().product();
+    let mut out: Vec<i64> = target
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            if t == 0 && !allow_zero {
+                dims.get(i).copied().unwrap_or(0)
+            } else {
+                t
+            }
+        })
+        .collect();
+    let known: i64 = out.iter().filter(|&&d| d != -1).product();
+    match out.iter().filter(|&&d| d == -1).count() {
+        0 => {}
+        1 if known > 0 && total % known == 0 => {
+            for d in out.iter_mut().filter(|d| **d == -1) {
+                *d = total / known;
+            }
+        }
+        _ => return Err(format!("cannot reshape {dims:?} to {target:?}")),
+    }
+    if out.iter().product::<i64>() != total || out.iter().any(|&d| d < 0) {
+        return Err(format!("cannot reshape {dims:?} to {target:?}"));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

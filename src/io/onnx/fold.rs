@@ -1,7 +1,7 @@
 //! Nodes whose inputs are all known at load (constants and the shape plumbing exporters
 //! emit: Shape -> Gather -> Unsqueeze -> Concat -> Reshape) are evaluated here, once.
 
-use super::attrs::{Attrs, onnx_dims, usizes};
+use super::attrs::{Attrs, onnx_dims, reshape_dims, usizes};
 use super::graph::{SUPPORTED, Value, Walker};
 use super::proto::NodeProto;
 use super::tensors::{Const, Values, decode};
@@ -262,40 +262,6 @@ impl Walker<'_> {
             }
         })
     }
-}
-
-/// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
-pub(super) fn reshape_dims(
-    dims: &[i64],
-    target: &[i64],
-    allow_zero: bool,
-) -> Result<Vec<i64>, String> {
-    let total: i64 = dims.iter().product();
-    let mut out: Vec<i64> = target
-        .iter()
-        .enumerate()
-        .map(|(i, &t)| {
-            if t == 0 && !allow_zero {
-                dims.get(i).copied().unwrap_or(0)
-            } else {
-                t
-            }
-        })
-        .collect();
-    let known: i64 = out.iter().filter(|&&d| d != -1).product();
-    match out.iter().filter(|&&d| d == -1).count() {
-        0 => {}
-        1 if known > 0 && total % known == 0 => {
-            for d in out.iter_mut().filter(|d| **d == -1) {
-                *d = total / known;
-            }
-        }
-        _ => return Err(format!("cannot reshape {dims:?} to {target:?}")),
-    }
-    if out.iter().product::<i64>() != total || out.iter().any(|&d| d < 0) {
-        return Err(format!("cannot reshape {dims:?} to {target:?}"));
-    }
-    Ok(out)
 }
 
 /// The indices `start..end` by `step` along an axis of `n` values, as ONNX Slice clamps them.

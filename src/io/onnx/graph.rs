@@ -6,11 +6,9 @@
 //! [`Layer::output_shape_of`], the check every model reader goes through.
 
 pub use super::attrs::node_name;
-use super::attrs::{Attrs, onnx_dims, per_channel};
+use super::attrs::{Attrs, Padding, onnx_dims, per_channel, reshape_dims};
 use super::elementwise::Expr;
-use super::fold::reshape_dims;
 use super::proto::{NodeProto, TensorProto};
-use super::spatial::Padding;
 use super::tensors::{Const, decode};
 use crate::engine::{Layer, LayerKind, Prelu, Shape, Source, limits};
 use ndarray::Array1;

@@ -2,18 +2,11 @@
 //! one reading of the window attributes (kernel_shape, strides, dilations, pads or auto_pad,
 //! ceil_mode), [`own_window`]; padding a Pad node added is then merged into the window.
 
-use super::attrs::{Attrs, node_name, pair, usizes};
+use super::attrs::{Attrs, Padding, node_name, pair, usizes};
 use super::graph::{Value, Walker, source};
 use super::proto::NodeProto;
 use crate::engine::{Activation, Conv2d, LayerKind, Pool2d, PoolMode, Shape, Window, limits};
 use ndarray::{Array1, Array4};
-
-/// What a Pad node put around the data: (top, left, bottom, right) and the fill value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Padding {
-    pub pads: [usize; 4],
-    pub value: f32,
-}
 
 /// The window a Conv or pooling node slides over maps of `(h, w)` (its own input, after any
 /// Pad node): `kernel` is the weight's for Conv (checked against `kernel_shape`), else from
