@@ -6,7 +6,7 @@ use super::error::{FileError, map_limited, read_limited};
 use crate::engine::{
     Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, InputSpec, Layer, LayerKind, Merge,
     Model, ModelInfo, Pool2d, PoolMode, Prelu, Shape, Source, Translation, Window, graph,
-    layer_tensors, limits,
+    layer::LayerType, layer_tensors, limits,
 };
 use ndarray::{Array1, Array2, Array4};
 use safetensors::{Dtype, SafeTensors};
@@ -350,6 +350,40 @@ impl LayerFile {
             | LayerFile::Add { name }
             | LayerFile::Concat { name }
             | LayerFile::Mul { name } => name.as_deref(),
+        }
+    }
+
+    /// The row of the table of layer kinds this description reads as.
+    fn layer_type(&self) -> LayerType {
+        match self {
+            LayerFile::Conv2d { .. } => LayerType::Conv2d,
+            LayerFile::Relu { .. } => LayerType::Relu,
+            LayerFile::LeakyRelu { .. } => LayerType::LeakyRelu,
+            LayerFile::Sigmoid { .. } => LayerType::Sigmoid,
+            LayerFile::Tanh { .. } => LayerType::Tanh,
+            LayerFile::Pool2d { .. } => LayerType::Pool2d,
+            LayerFile::GlobalAvgPool { .. } => LayerType::GlobalAvgPool,
+            LayerFile::Flatten { .. } => LayerType::Flatten,
+            LayerFile::Dropout { .. } => LayerType::Dropout,
+            LayerFile::Dense { .. } => LayerType::Dense,
+            LayerFile::Softmax { .. } => LayerType::Softmax,
+            LayerFile::LogSoftmax { .. } => LayerType::LogSoftmax,
+            LayerFile::Relu6 { .. } => LayerType::Relu6,
+            LayerFile::Clip { .. } => LayerType::Clip,
+            LayerFile::Hardtanh { .. } => LayerType::Hardtanh,
+            LayerFile::Elu { .. } => LayerType::Elu,
+            LayerFile::Selu { .. } => LayerType::Selu,
+            LayerFile::Gelu { .. } => LayerType::Gelu,
+            LayerFile::Silu { .. } => LayerType::Silu,
+            LayerFile::Hardswish { .. } => LayerType::Hardswish,
+            LayerFile::Hardsigmoid { .. } => LayerType::Hardsigmoid,
+            LayerFile::Prelu { .. } => LayerType::Prelu,
+            LayerFile::BatchNorm { .. } => LayerType::BatchNorm,
+            LayerFile::AdaptivePool2d { .. } => LayerType::AdaptivePool2d,
+            LayerFile::GlobalMaxPool { .. } => LayerType::GlobalMaxPool,
+            LayerFile::Add { .. } => LayerType::Add,
+            LayerFile::Concat { .. } => LayerType::Concat,
+            LayerFile::Mul { .. } => LayerType::Mul,
         }
     }
 
@@ -902,38 +936,6 @@ fn build_layer(
     Ok(Layer { name, kind })
 }
 
-/// The `"type"` of every layer [`LayerFile`] reads.
-const LAYER_TYPES: [&str; 28] = [
-    "conv2d",
-    "relu",
-    "leaky_relu",
-    "sigmoid",
-    "tanh",
-    "pool2d",
-    "global_avg_pool",
-    "flatten",
-    "dropout",
-    "dense",
-    "softmax",
-    "log_softmax",
-    "batch_norm",
-    "relu6",
-    "clip",
-    "hardtanh",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "hardswish",
-    "hardsigmoid",
-    "prelu",
-    "adaptive_pool2d",
-    "global_max_pool",
-    "add",
-    "concat",
-    "mul",
-];
-
 fn type_of(value: &Value) -> &str {
     value.get("type").and_then(Value::as_str).unwrap_or("?")
 }
@@ -1057,20 +1059,19 @@ pub fn parse_model(json_path: &Path, text: &str, dir: &Path) -> Result<Model, Fi
         let inputs = value.as_object_mut().and_then(|o| o.remove("inputs"));
         let value = &value;
         let kind = type_of(value);
-        if !LAYER_TYPES.contains(&kind) {
+        if LayerType::from_name(kind).is_none() {
             return Err(invalid(format!(
                 "layer {index}: \"type\" is {}, not one of {}",
                 value.get("type").map_or("missing".into(), Value::to_string),
-                LAYER_TYPES.join(", ")
+                LayerType::names().collect::<Vec<_>>().join(", ")
             )));
         }
         let spec: LayerFile = serde_json::from_value(value.clone())
             .map_err(|e| invalid(format!("layer {index} (type \"{}\"): {e}", type_of(value))))?;
-        let kind = type_of(value).to_string();
         let name = spec
             .name()
             .map(str::to_string)
-            .unwrap_or_else(|| format!("{kind}_{index}"));
+            .unwrap_or_else(|| format!("{}_{index}", spec.layer_type().name()));
         if name.is_empty() {
             return Err(invalid(format!("layer {index}: \"name\" is empty")));
         }
@@ -1372,6 +1373,22 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Every row of the table of layer kinds is a `"type"` this reader knows, and reads as
+    /// that row: the format's list and the table cannot drift apart.
+    #[test]
+    fn the_reader_knows_every_layer_type_of_the_table() {
+        for &t in LayerType::ALL {
+            match serde_json::from_value::<LayerFile>(json!({ "type": t.name() })) {
+                Ok(spec) => assert_eq!(spec.layer_type(), t),
+                Err(e) => assert!(
+                    e.to_string().starts_with("missing field"),
+                    "{}: {e}",
+                    t.name()
+                ),
+            }
+        }
     }
 
     #[test]
