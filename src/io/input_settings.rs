@@ -55,10 +55,14 @@ impl InputSettings {
     /// labels may also be one per line.
     pub fn from_props<'a>(
         props: impl Iterator<Item = (&'a str, &'a str)>,
-    ) -> Result<InputSettings, String> {
+    ) -> Result<InputSettings, MetadataError> {
         let mut s = InputSettings::default();
         for (key, value) in props {
-            let bad = |what: &str| format!("metadata {key:?}: {value:?} is not {what}");
+            let bad = |what: &'static str| MetadataError {
+                key: key.to_string(),
+                value: value.to_string(),
+                what,
+            };
             match key {
                 "mean" | "std" => {
                     let v = floats(value).ok_or_else(|| bad("a list of numbers"))?;
@@ -81,6 +85,15 @@ impl InputSettings {
         }
         Ok(s)
     }
+}
+
+/// A model's `metadata_props` value that is not what its key needs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("metadata {key:?}: {value:?} is not {what}")]
+pub struct MetadataError {
+    pub key: String,
+    pub value: String,
+    pub what: &'static str,
 }
 
 fn floats(text: &str) -> Option<Vec<f32>> {
@@ -260,7 +273,9 @@ mod tests {
         assert_eq!(s.labels, Some(vec!["cat".into(), "dog".into()]));
         assert_eq!(s.size, Some([32, 48]));
         assert_eq!(s.channel_order, Some(ChannelOrder::Bgr));
-        let e = InputSettings::from_props([("mean", "half")].into_iter()).unwrap_err();
+        let e = InputSettings::from_props([("mean", "half")].into_iter())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"mean\""), "{e}");
     }
 

@@ -1,5 +1,6 @@
 //! Reading a node's attributes and the small conversions every operator mapping needs.
 
+use super::error::{NodeError, refused};
 use super::proto::{AttributeProto, NodeProto, TensorProto};
 use crate::engine::Shape;
 
@@ -49,22 +50,23 @@ pub fn onnx_dims(shape: Shape) -> Vec<i64> {
     }
 }
 
-pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, String> {
+pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, NodeError> {
     values
         .iter()
         .map(|&v| {
-            usize::try_from(v).map_err(|_| format!("{what} {values:?} holds a negative value"))
+            usize::try_from(v)
+                .map_err(|_| refused(format!("{what} {values:?} holds a negative value")))
         })
         .collect()
 }
 
 /// A spatial pair from a 2-element attribute list.
-pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), String> {
+pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), NodeError> {
     match values {
         [a, b] => Ok((*a, *b)),
-        _ => Err(format!(
+        _ => Err(refused(format!(
             "{what} {values:?} is not 2-D: only 2-D convolution and pooling are supported"
-        )),
+        ))),
     }
 }
 
@@ -93,7 +95,7 @@ pub struct Padding {
 }
 
 /// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
-pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Vec<i64>, String> {
+pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Vec<i64>, NodeError> {
     let total: i64 = dims.iter().product();
     let mut out: Vec<i64> = target
         .iter()
@@ -114,10 +116,10 @@ pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Ve
                 *d = total / known;
             }
         }
-        _ => return Err(format!("cannot reshape {dims:?} to {target:?}")),
+        _ => return Err(refused(format!("cannot reshape {dims:?} to {target:?}"))),
     }
     if out.iter().product::<i64>() != total || out.iter().any(|&d| d < 0) {
-        return Err(format!("cannot reshape {dims:?} to {target:?}"));
+        return Err(refused(format!("cannot reshape {dims:?} to {target:?}")));
     }
     Ok(out)
 }
