@@ -38,7 +38,7 @@ pub enum LayerKind {
     Prelu(Prelu),
     /// Pooling to a fixed output size, whatever the input size.
     AdaptivePool(AdaptivePool),
-    /// The largest value of each map, as [C,1,1].
+    /// The largest value of each map, as `[C,1,1]`.
     GlobalMaxPool,
     /// A layer that reads several earlier outputs (add, concat, mul).
     Merge(Merge),

@@ -1,21 +1,23 @@
 //! Everything that touches bytes from outside: model files, images, `.npy`, MNIST IDX.
 
 pub mod architecture;
-pub mod atomic;
-pub mod audio_input;
-pub mod error;
-pub mod idx;
-pub mod image_input;
-pub mod input_settings;
+pub(crate) mod atomic;
+pub(crate) mod audio_input;
+pub(crate) mod error;
+pub(crate) mod idx;
+pub(crate) mod image_input;
+pub(crate) mod input_settings;
 pub mod mnist_style;
-pub mod model_file;
+pub(crate) mod model_file;
 pub mod npy;
 pub mod onnx;
 
-pub use atomic::{check_writable, write_atomic, write_atomic_with};
-pub use audio_input::{Audio, audio_pixels, decode_wav, file_pixels, is_wav, load_audio};
+pub(crate) use atomic::{check_writable, write_atomic, write_atomic_with};
+pub(crate) use audio_input::decode_wav;
+pub use audio_input::{Audio, audio_pixels, file_pixels, load_audio};
 pub use error::FileError;
-pub use image_input::{Fill, decode_image, load_image, network_input, shift, to_pixels};
+pub use image_input::{Fill, network_input, shift, to_pixels};
+pub(crate) use image_input::{decode_image, load_image};
 pub use input_settings::{ChannelOrder, InputSettings};
 pub use model_file::{parse_model, save_model};
 
@@ -30,13 +32,13 @@ pub fn load_model(path: &Path) -> Result<Model, FileError> {
 
 /// [`load_model`], with what the user said about the input (flags, the app's input settings)
 /// taking precedence over what the model and its sidecar say.
-pub fn load_model_with(path: &Path, user: &InputSettings) -> Result<Model, FileError> {
+pub(crate) fn load_model_with(path: &Path, user: &InputSettings) -> Result<Model, FileError> {
     load_model_and_settings(path, user).map(|(model, _)| model)
 }
 
 /// [`load_model_with`], and the input settings in effect: `user`'s, then (for ONNX) the
 /// sidecar's and the model's `metadata_props`. What none of them gives is the model's own.
-pub fn load_model_and_settings(
+pub(crate) fn load_model_and_settings(
     path: &Path,
     user: &InputSettings,
 ) -> Result<(Model, InputSettings), FileError> {
@@ -60,7 +62,7 @@ pub fn load_model_and_settings(
 }
 
 /// Whether `path` holds an ONNX model: its extension, or (for any other name) its first byte.
-pub fn is_onnx(path: &Path) -> bool {
+pub(crate) fn is_onnx(path: &Path) -> bool {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
@@ -76,7 +78,7 @@ pub fn is_onnx(path: &Path) -> bool {
 
 /// A model with the mean, std, labels and channel order of `settings` where it gives them,
 /// checked again as a whole.
-pub fn apply_settings(
+pub(crate) fn apply_settings(
     path: &Path,
     model: Model,
     settings: &InputSettings,

@@ -3,10 +3,10 @@
 //! `NAME.toml` for the steps and `NAME.LANG.ftl` beside it for the words in each language.
 //! No egui here: the app applies a step's [`Step`] and fills its text from [`Facts`].
 
-pub mod error;
+mod error;
 pub mod facts;
-pub mod file;
-pub mod text;
+pub(crate) mod file;
+pub(crate) mod text;
 
 pub use error::{LessonError, StepProblem, TextProblem};
 pub use facts::Facts;

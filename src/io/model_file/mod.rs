@@ -10,6 +10,6 @@ mod weights;
 mod write;
 
 pub use parse::{load_model, parse_model};
-pub use write::{model_json, named_tensors, save_model, weights_path};
+pub use write::{save_model, weights_path};
 
 pub const FORMAT: &str = "convscope/1";

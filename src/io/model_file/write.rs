@@ -129,7 +129,7 @@ fn layer_json(model: &Model, layer: &Layer, inputs: Option<Vec<String>>) -> Valu
 }
 
 /// The JSON description of a model (no weights), with `weights` naming the safetensors file.
-pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
+fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
     let wiring = graph::source_names(model.layers(), model.all_sources());
     let layers: Vec<Value> = model
         .layers()
@@ -167,7 +167,7 @@ pub fn model_json(model: &Model, weights_file: Option<&str>) -> Value {
 
 /// Every stored tensor of a model by its safetensors name (`NAME.weight`, `NAME.bias`,
 /// `NAME.running_mean`, ...), in PyTorch's `state_dict` order.
-pub fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
     let mut out = Vec::new();
     for layer in model.layers() {
         for (tensor, values) in layer_tensors(&layer.kind) {

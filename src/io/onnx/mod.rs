@@ -6,15 +6,15 @@
 //! reader's.
 
 mod attrs;
-pub mod elementwise;
-pub mod error;
+mod elementwise;
+mod error;
 mod exprs;
-pub mod graph;
+mod graph;
 mod ops;
-#[allow(clippy::all, clippy::pedantic, missing_docs)]
-pub mod proto;
+#[allow(clippy::all, clippy::pedantic, missing_docs, dead_code)]
+mod proto;
 mod registry;
-pub mod tensors;
+mod tensors;
 mod walk;
 
 pub use error::{NodeError, OnnxError, TensorError};
@@ -29,7 +29,7 @@ use proto::type_proto::Value as TypeValue;
 use proto::{GraphProto, ValueInfoProto};
 use std::path::Path;
 
-pub use crate::engine::limits::MAX_ONNX_BYTES;
+use crate::engine::limits::MAX_ONNX_BYTES;
 
 /// An ONNX model as engine layers, with the ONNX value each layer's output is.
 #[derive(Debug)]
@@ -67,7 +67,7 @@ pub fn supported_operators() -> String {
 
 /// Whether `bytes` (the start of a file) look like an ONNX protobuf rather than JSON: a
 /// protobuf model starts with a field tag (ir_version, field 1 varint, is 0x08), never `{`.
-pub fn looks_like_onnx(path: &Path, head: &[u8]) -> bool {
+pub(crate) fn looks_like_onnx(path: &Path, head: &[u8]) -> bool {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
@@ -93,7 +93,7 @@ pub fn load_onnx(path: &Path, user: &InputSettings) -> Result<OnnxModel, FileErr
 }
 
 /// Parses an ONNX model from its bytes; `dir` is where external data files are looked for.
-pub fn parse_onnx(
+pub(crate) fn parse_onnx(
     path: &Path,
     bytes: Vec<u8>,
     dir: &Path,
