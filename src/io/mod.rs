@@ -18,10 +18,11 @@ pub use audio_input::{Audio, audio_pixels, file_pixels, load_audio};
 pub use error::FileError;
 pub use image_input::{Fill, network_input, shift, to_pixels};
 pub(crate) use image_input::{decode_image, load_image};
+pub(crate) use input_settings::apply_settings;
 pub use input_settings::{ChannelOrder, InputSettings};
 pub use model_file::{parse_model, save_model};
 
-use crate::engine::{LayerKind, Model};
+use crate::engine::Model;
 use std::path::Path;
 
 /// Opens a model of any format convscope reads: ONNX (by extension or content) or
@@ -74,61 +75,4 @@ pub(crate) fn is_onnx(path: &Path) -> bool {
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
         .unwrap_or(0);
     onnx::looks_like_onnx(path, &head[..read])
-}
-
-/// A model with the mean, std, labels and channel order of `settings` where it gives them,
-/// checked again as a whole.
-pub(crate) fn apply_settings(
-    path: &Path,
-    model: Model,
-    settings: &InputSettings,
-) -> Result<Model, FileError> {
-    if settings.mean.is_none()
-        && settings.std.is_none()
-        && settings.labels.is_none()
-        && settings.channel_order != Some(ChannelOrder::Bgr)
-    {
-        return Ok(model);
-    }
-    let mut input = model.input.clone();
-    let mut info = model.info.clone();
-    let mut layers = model.layers().to_vec();
-    if let Some(m) = &settings.mean {
-        input.mean = m.clone();
-    }
-    if let Some(s) = &settings.std {
-        input.std = s.clone();
-    }
-    if let Some(l) = &settings.labels {
-        info.labels = l.clone();
-        for t in info.translations.values_mut() {
-            t.labels.clear();
-        }
-    }
-    if settings.channel_order == Some(ChannelOrder::Bgr) {
-        // The network wants BGR; pictures come in RGB. Reversing the first convolution's
-        // input channels (and the mean and std with them) makes it take RGB exactly.
-        let reads_input = (0..layers.len())
-            .filter(|&i| model.sources(i).contains(&crate::engine::Source::Input))
-            .count();
-        let Some(LayerKind::Conv2d(conv)) = layers
-            .first_mut()
-            .filter(|_| reads_input == 1)
-            .map(|l| &mut l.kind)
-        else {
-            return Err(FileError::invalid(
-                path,
-                "channel_order \"bgr\" needs a convolution as the first layer, the only one reading the input (to turn its channels round)",
-            ));
-        };
-        conv.weight.invert_axis(ndarray::Axis(1));
-        conv.weight = conv.weight.as_standard_layout().into_owned();
-        input.mean.reverse();
-        input.std.reverse();
-    }
-    let sources = model.all_sources().to_vec();
-    Model::with_sources(info, input, layers, sources).map_err(|source| FileError::Model {
-        path: path.to_path_buf(),
-        source,
-    })
 }

@@ -1,7 +1,7 @@
 //! What can be wrong with an ONNX model, by kind: the model as a whole ([`OnnxError`]), one
 //! node of its graph ([`NodeError`], always reported with the node's name and operator), or
 //! one of its tensors ([`TensorError`]). Each message says what is wrong and, where there is
-//! something to do, what; the file's name is added by [`FileError`](crate::io::FileError).
+//! something to do, what; the file's name is added by the `FileError` that carries them.
 
 use crate::engine::limits;
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ pub enum OnnxError {
     #[error("has no graph")]
     NoGraph,
     #[error(transparent)]
-    Metadata(#[from] crate::io::input_settings::MetadataError),
+    Metadata(#[from] MetadataError),
     #[error("has {} inputs ({}): convscope runs networks with one image input", names.len(), names.join(", "))]
     Inputs { names: Vec<String> },
     #[error(
@@ -71,6 +71,15 @@ pub enum OnnxError {
     /// The element-wise arithmetic that makes the graph's output cannot become stages.
     #[error(transparent)]
     Output(NodeError),
+}
+
+/// A model's `metadata_props` value that is not what its key needs.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("metadata {key:?}: {value:?} is not {what}")]
+pub struct MetadataError {
+    pub key: String,
+    pub value: String,
+    pub what: &'static str,
 }
 
 /// Why one node cannot be read. Shown after `node NAME (OPERATOR): `.

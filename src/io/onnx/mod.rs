@@ -7,7 +7,7 @@
 
 mod attrs;
 mod elementwise;
-mod error;
+pub(crate) mod error;
 mod exprs;
 mod graph;
 mod ops;
@@ -17,10 +17,10 @@ mod registry;
 mod tensors;
 mod walk;
 
-pub use error::{NodeError, OnnxError, TensorError};
+pub use error::{MetadataError, NodeError, OnnxError, TensorError};
 
 use super::error::{FileError, past_limit, read_limited};
-use super::input_settings::{InputSettings, read_sidecar};
+use super::input_settings::{InputSettings, apply_settings, read_sidecar};
 use crate::engine::layer::LayerType;
 use crate::engine::{InputSpec, Model, ModelInfo, Shape, limits};
 use prost::Message;
@@ -149,7 +149,7 @@ pub(crate) fn parse_onnx(
         ..ModelInfo::default()
     };
     let model = Model::with_sources(info, spec, built.layers, built.sources).map_err(model_err)?;
-    let model = super::apply_settings(path, model, &settings)?;
+    let model = apply_settings(path, model, &settings)?;
     Ok(OnnxModel {
         model,
         outputs: built.outputs,
