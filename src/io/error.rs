@@ -27,7 +27,7 @@ pub enum FileError {
     /// An ONNX model the reader cannot map (a node, its input or output, a tensor).
     Onnx {
         path: PathBuf,
-        source: super::onnx::error::OnnxError,
+        source: Box<super::onnx::error::OnnxError>,
     },
 }
 

@@ -141,4 +141,26 @@ mod tests {
         }
         assert!(files >= 2, "the app ships English and Chinese");
     }
+
+    /// docs/model-format.md's table of layer types has a row for every row of this table and
+    /// for nothing else.
+    #[test]
+    fn the_format_doc_lists_every_layer_type() {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/model-format.md"),
+        )
+        .expect("docs/model-format.md");
+        let start = doc.find("| `type` |").expect("the doc's table of types");
+        let mut listed: Vec<&str> = doc[start..]
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split(" | ").next())
+            .flat_map(|types| types.split('`').skip(1).step_by(2))
+            .collect();
+        listed.sort_unstable();
+        let mut names: Vec<&str> = LayerType::names().collect();
+        names.sort_unstable();
+        assert_eq!(listed, names);
+    }
 }

@@ -51,7 +51,7 @@ pub enum OnnxError {
     Node {
         node: String,
         op: String,
-        problem: NodeError,
+        problem: Box<NodeError>,
     },
     #[error(
         "the graph has more than {} layers, past the limit",
@@ -70,7 +70,7 @@ pub enum OnnxError {
     OutputNotMade(String),
     /// The element-wise arithmetic that makes the graph's output cannot become stages.
     #[error(transparent)]
-    Output(NodeError),
+    Output(Box<NodeError>),
 }
 
 /// A model's `metadata_props` value that is not what its key needs.

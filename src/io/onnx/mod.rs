@@ -101,7 +101,7 @@ pub(crate) fn parse_onnx(
 ) -> Result<OnnxModel, FileError> {
     let onnx_err = |source| FileError::Onnx {
         path: path.to_path_buf(),
-        source,
+        source: Box::new(source),
     };
     let model_err = |source| FileError::Model {
         path: path.to_path_buf(),

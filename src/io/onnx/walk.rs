@@ -20,7 +20,7 @@ impl Walker<'_> {
             let in_node = |problem| OnnxError::Node {
                 node: node_name(node),
                 op: node.op_type().to_string(),
-                problem,
+                problem: Box::new(problem),
             };
             if !node.domain().is_empty() && node.domain() != "ai.onnx" {
                 return Err(in_node(NodeError::Domain(node.domain().to_string())));
@@ -36,7 +36,8 @@ impl Walker<'_> {
     /// The layers made, once the graph's output is known to be the last one's.
     fn finish(mut self, output: &str) -> Result<Built, OnnxError> {
         if let Some(Value::Expr { .. }) = self.values.get(output) {
-            self.materialize(output).map_err(OnnxError::Output)?;
+            self.materialize(output)
+                .map_err(|e| OnnxError::Output(Box::new(e)))?;
         }
         match self.values.get(output) {
             Some(Value::Expr { .. }) => unreachable!("made into stages above"),
