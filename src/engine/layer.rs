@@ -13,6 +13,9 @@ use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+mod kinds;
+pub use kinds::LayerType;
+
 /// What a layer does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LayerKind {
@@ -35,30 +38,64 @@ pub enum LayerKind {
     Prelu(Prelu),
     /// Pooling to a fixed output size, whatever the input size.
     AdaptivePool(AdaptivePool),
-    /// The largest value of each map, as [C,1,1].
+    /// The largest value of each map, as `[C,1,1]`.
     GlobalMaxPool,
     /// A layer that reads several earlier outputs (add, concat, mul).
     Merge(Merge),
 }
 
 impl LayerKind {
+    /// The row of the table of layer kinds this layer is.
+    pub fn layer_type(&self) -> LayerType {
+        match self {
+            LayerKind::Conv2d(_) => LayerType::Conv2d,
+            LayerKind::Activation(f) => LayerType::from(*f),
+            LayerKind::Pool2d(_) => LayerType::Pool2d,
+            LayerKind::GlobalAvgPool => LayerType::GlobalAvgPool,
+            LayerKind::Flatten => LayerType::Flatten,
+            LayerKind::Dense(_) => LayerType::Dense,
+            LayerKind::Dropout { .. } => LayerType::Dropout,
+            LayerKind::Softmax => LayerType::Softmax,
+            LayerKind::LogSoftmax => LayerType::LogSoftmax,
+            LayerKind::BatchNorm(_) => LayerType::BatchNorm,
+            LayerKind::Prelu(_) => LayerType::Prelu,
+            LayerKind::AdaptivePool(_) => LayerType::AdaptivePool2d,
+            LayerKind::GlobalMaxPool => LayerType::GlobalMaxPool,
+            LayerKind::Merge(m) => LayerType::from(*m),
+        }
+    }
+
     /// The `type` string of the model format.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            LayerKind::Conv2d(_) => "conv2d",
-            LayerKind::Activation(f) => f.type_name(),
-            LayerKind::Pool2d(_) => "pool2d",
-            LayerKind::GlobalAvgPool => "global_avg_pool",
-            LayerKind::Flatten => "flatten",
-            LayerKind::Dense(_) => "dense",
-            LayerKind::Dropout { .. } => "dropout",
-            LayerKind::Softmax => "softmax",
-            LayerKind::LogSoftmax => "log_softmax",
-            LayerKind::BatchNorm(_) => "batch_norm",
-            LayerKind::Prelu(_) => "prelu",
-            LayerKind::AdaptivePool(_) => "adaptive_pool2d",
-            LayerKind::GlobalMaxPool => "global_max_pool",
-            LayerKind::Merge(m) => m.type_name(),
+        self.layer_type().name()
+    }
+}
+
+impl From<Activation> for LayerType {
+    fn from(f: Activation) -> LayerType {
+        match f {
+            Activation::Relu => LayerType::Relu,
+            Activation::LeakyRelu { .. } => LayerType::LeakyRelu,
+            Activation::Sigmoid => LayerType::Sigmoid,
+            Activation::Tanh => LayerType::Tanh,
+            Activation::Clip { .. } if f == Activation::RELU6 => LayerType::Relu6,
+            Activation::Clip { .. } => LayerType::Clip,
+            Activation::Elu { .. } => LayerType::Elu,
+            Activation::Selu => LayerType::Selu,
+            Activation::Gelu { .. } => LayerType::Gelu,
+            Activation::Silu => LayerType::Silu,
+            Activation::Hardswish => LayerType::Hardswish,
+            Activation::Hardsigmoid { .. } => LayerType::Hardsigmoid,
+        }
+    }
+}
+
+impl From<Merge> for LayerType {
+    fn from(m: Merge) -> LayerType {
+        match m {
+            Merge::Add => LayerType::Add,
+            Merge::Concat => LayerType::Concat,
+            Merge::Mul => LayerType::Mul,
         }
     }
 }
@@ -296,7 +333,7 @@ impl Layer {
                 }),
             },
             LayerKind::Activation(f) => match f.invalid_parameters() {
-                Some(message) => Err(bad(name, f.type_name(), message)),
+                Some(message) => Err(bad(name, LayerType::from(*f).name(), message)),
                 None => Ok(input),
             },
             LayerKind::Dropout { .. } => Ok(input),
@@ -391,6 +428,43 @@ impl Layer {
                 kind.type_name(),
                 t.shape()
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Activation::type_name` and `Merge::type_name` say what the table says.
+    #[test]
+    fn activations_and_merges_are_named_by_the_table() {
+        let activations = [
+            Activation::Relu,
+            Activation::LeakyRelu { slope: 0.1 },
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::RELU6,
+            Activation::Clip {
+                min: -1.0,
+                max: 1.0,
+            },
+            Activation::Elu { alpha: 1.0 },
+            Activation::Selu,
+            Activation::Gelu { tanh: true },
+            Activation::Silu,
+            Activation::Hardswish,
+            Activation::Hardsigmoid {
+                alpha: 0.2,
+                beta: 0.5,
+            },
+        ];
+        for f in activations {
+            assert_eq!(f.type_name(), LayerType::from(f).name(), "{f:?}");
+            assert_eq!(LayerKind::Activation(f).type_name(), f.type_name());
+        }
+        for m in [Merge::Add, Merge::Concat, Merge::Mul] {
+            assert_eq!(m.type_name(), LayerType::from(m).name());
         }
     }
 }

@@ -24,6 +24,11 @@ pub enum FileError {
         path: PathBuf,
         source: crate::engine::Error,
     },
+    /// An ONNX model the reader cannot map (a node, its input or output, a tensor).
+    Onnx {
+        path: PathBuf,
+        source: Box<super::onnx::error::OnnxError>,
+    },
 }
 
 /// An I/O error in words: `Is a directory (os error 21)` -> `is a folder, not a file`.
@@ -57,6 +62,7 @@ impl fmt::Display for FileError {
             }
             FileError::Invalid { path, message } => write!(f, "{}: {message}", path.display()),
             FileError::Model { path, source } => write!(f, "{}: {source}", path.display()),
+            FileError::Onnx { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }
 }
@@ -76,7 +82,8 @@ impl FileError {
             FileError::Read { path, .. }
             | FileError::Write { path, .. }
             | FileError::Invalid { path, .. }
-            | FileError::Model { path, .. } => path,
+            | FileError::Model { path, .. }
+            | FileError::Onnx { path, .. } => path,
         }
     }
 }

@@ -17,32 +17,6 @@ pub struct ImageSet {
     pub labels: Vec<u8>,
 }
 
-impl ImageSet {
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
-    pub fn image(&self, i: usize) -> &[u8] {
-        let n = self.height * self.width;
-        &self.pixels[i * n..(i + 1) * n]
-    }
-
-    /// The first `n` images.
-    pub fn take(&self, n: usize) -> ImageSet {
-        let n = n.min(self.len());
-        ImageSet {
-            height: self.height,
-            width: self.width,
-            pixels: self.pixels[..n * self.height * self.width].to_vec(),
-            labels: self.labels[..n].to_vec(),
-        }
-    }
-}
-
 fn read_maybe_gz(path: &Path) -> Result<Vec<u8>, FileError> {
     let raw = read_limited(path, MAX_IDX_BYTES)?;
     if raw.starts_with(&[0x1f, 0x8b]) {
@@ -135,32 +109,4 @@ pub fn load_mnist_split(dir: &Path, prefix: &str) -> Result<ImageSet, FileError>
         pixels,
         labels,
     })
-}
-
-/// Writes an image set as the two gzip'd IDX files `{prefix}-images-idx3-ubyte.gz` and
-/// `{prefix}-labels-idx1-ubyte.gz` (used to make test fixtures).
-pub fn save_mnist_split(dir: &Path, prefix: &str, set: &ImageSet) -> Result<(), FileError> {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-    let write = |name: String, header: Vec<u8>, data: &[u8]| -> Result<(), FileError> {
-        let path = dir.join(name);
-        let err = |source| FileError::Write {
-            path: path.clone(),
-            source,
-        };
-        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-        gz.write_all(&header)
-            .and_then(|_| gz.write_all(data))
-            .map_err(err)?;
-        super::atomic::write_atomic(&path, &gz.finish().map_err(err)?)
-    };
-    let n = set.len() as u32;
-    let mut h = vec![0, 0, 8, 3];
-    for d in [n, set.height as u32, set.width as u32] {
-        h.extend_from_slice(&d.to_be_bytes());
-    }
-    write(format!("{prefix}-images-idx3-ubyte.gz"), h, &set.pixels)?;
-    let mut h = vec![0, 0, 8, 1];
-    h.extend_from_slice(&n.to_be_bytes());
-    write(format!("{prefix}-labels-idx1-ubyte.gz"), h, &set.labels)
 }

@@ -97,7 +97,7 @@ fn centre_crop(image: &Rgb32FImage, width: usize, height: usize) -> Rgb32FImage 
     image::imageops::crop_imm(image, x0, y0, cw.min(w), ch.min(h)).to_image()
 }
 
-/// The image as the network's pixels [C,H,W] in [0,1], before normalisation: centre-cropped
+/// The image as the network's pixels `[C,H,W]` in `[0,1]`, before normalisation: centre-cropped
 /// to the model's aspect ratio, resized with a triangle (bilinear, area-averaging when
 /// shrinking) filter, and turned to grey (ITU-R BT.601 luma, as PIL's "L") for one channel.
 pub fn to_pixels(image: &Rgb32FImage, spec: &InputSpec) -> Result<Array3<f32>, String> {
@@ -172,7 +172,7 @@ pub fn shift(pixels: &Array3<f32>, dx: i32, dy: i32, fill: Fill) -> Array3<f32> 
     Array3::from_shape_vec((c, h, w), out).expect("c*h*w values")
 }
 
-/// Pixels in [0,1] -> shifted -> normalised: the tensor the first layer receives.
+/// Pixels in `[0,1]` -> shifted -> normalised: the tensor the first layer receives.
 pub fn network_input(
     pixels: &Array3<f32>,
     spec: &InputSpec,

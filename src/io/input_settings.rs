@@ -4,6 +4,8 @@
 //! `M.onnx.json`, command-line flags or the app's input settings, in that order of rising
 //! precedence (see docs/own-models.md).
 
+use super::onnx::error::MetadataError;
+use crate::engine::{LayerKind, Model, Source};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -55,10 +57,14 @@ impl InputSettings {
     /// labels may also be one per line.
     pub fn from_props<'a>(
         props: impl Iterator<Item = (&'a str, &'a str)>,
-    ) -> Result<InputSettings, String> {
+    ) -> Result<InputSettings, MetadataError> {
         let mut s = InputSettings::default();
         for (key, value) in props {
-            let bad = |what: &str| format!("metadata {key:?}: {value:?} is not {what}");
+            let bad = |what: &'static str| MetadataError {
+                key: key.to_string(),
+                value: value.to_string(),
+                what,
+            };
             match key {
                 "mean" | "std" => {
                     let v = floats(value).ok_or_else(|| bad("a list of numbers"))?;
@@ -237,6 +243,63 @@ pub fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
     })
 }
 
+/// A model with the mean, std, labels and channel order of `settings` where it gives them,
+/// checked again as a whole.
+pub(crate) fn apply_settings(
+    path: &Path,
+    model: Model,
+    settings: &InputSettings,
+) -> Result<Model, super::FileError> {
+    if settings.mean.is_none()
+        && settings.std.is_none()
+        && settings.labels.is_none()
+        && settings.channel_order != Some(ChannelOrder::Bgr)
+    {
+        return Ok(model);
+    }
+    let mut input = model.input.clone();
+    let mut info = model.info.clone();
+    let mut layers = model.layers().to_vec();
+    if let Some(m) = &settings.mean {
+        input.mean = m.clone();
+    }
+    if let Some(s) = &settings.std {
+        input.std = s.clone();
+    }
+    if let Some(l) = &settings.labels {
+        info.labels = l.clone();
+        for t in info.translations.values_mut() {
+            t.labels.clear();
+        }
+    }
+    if settings.channel_order == Some(ChannelOrder::Bgr) {
+        // The network wants BGR; pictures come in RGB. Reversing the first convolution's
+        // input channels (and the mean and std with them) makes it take RGB exactly.
+        let reads_input = (0..layers.len())
+            .filter(|&i| model.sources(i).contains(&Source::Input))
+            .count();
+        let Some(LayerKind::Conv2d(conv)) = layers
+            .first_mut()
+            .filter(|_| reads_input == 1)
+            .map(|l| &mut l.kind)
+        else {
+            return Err(super::FileError::invalid(
+                path,
+                "channel_order \"bgr\" needs a convolution as the first layer, the only one reading the input (to turn its channels round)",
+            ));
+        };
+        conv.weight.invert_axis(ndarray::Axis(1));
+        conv.weight = conv.weight.as_standard_layout().into_owned();
+        input.mean.reverse();
+        input.std.reverse();
+    }
+    let sources = model.all_sources().to_vec();
+    Model::with_sources(info, input, layers, sources).map_err(|source| super::FileError::Model {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +323,9 @@ mod tests {
         assert_eq!(s.labels, Some(vec!["cat".into(), "dog".into()]));
         assert_eq!(s.size, Some([32, 48]));
         assert_eq!(s.channel_order, Some(ChannelOrder::Bgr));
-        let e = InputSettings::from_props([("mean", "half")].into_iter()).unwrap_err();
+        let e = InputSettings::from_props([("mean", "half")].into_iter())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"mean\""), "{e}");
     }
 

@@ -46,7 +46,7 @@ pub fn centre_of_mass(values: ArrayView2<f32>) -> Option<(f32, f32)> {
     (sum > 0.0).then(|| ((sy / sum) as f32, (sx / sum) as f32))
 }
 
-/// White ink on black in [0,1], any size, made into a 28x28 MNIST-style digit; `None` for a
+/// White ink on black in `[0,1]`, any size, made into a 28x28 MNIST-style digit; `None` for a
 /// blank picture (nothing to centre).
 pub fn mnist_style(ink: ArrayView2<f32>) -> Option<Array2<f32>> {
     let (top, left, bottom, right) = ink_box(ink)?;

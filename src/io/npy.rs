@@ -35,7 +35,7 @@ fn header_shape(bytes: &[u8]) -> Option<Vec<usize>> {
         .collect()
 }
 
-/// Reads a float32 [C,H,W] array: the ready-made input of a network.
+/// Reads a float32 `[C,H,W]` array: the ready-made input of a network.
 pub fn read_input_npy(path: &Path) -> Result<Array3<f32>, FileError> {
     let bytes = read_limited(path, MAX_NPY_BYTES)?;
     let shape =

@@ -7,6 +7,9 @@ use crate::analysis::ShiftResult;
 use crate::engine::{LayerKind, Model, PoolMode, Tensor};
 use std::collections::BTreeMap;
 
+/// The value shown for a number that is still being measured (a sweep running).
+pub const PENDING: &str = "…";
+
 /// Placeholder name -> the text it stands for.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Facts {
@@ -255,10 +258,10 @@ impl Facts {
         prefixes.extend(modes.iter().map(|m| format!("sweep-{}-", mode_name(*m))));
         for p in prefixes {
             for key in ["shifts", "changed"] {
-                self.set(format!("{p}{key}"), super::text::PENDING);
+                self.set(format!("{p}{key}"), PENDING);
             }
             for name in &names {
-                self.set(format!("{p}{name}-mean"), super::text::PENDING);
+                self.set(format!("{p}{name}-mean"), PENDING);
             }
         }
     }

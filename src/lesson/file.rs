@@ -2,6 +2,7 @@
 //! how to set the app up. The texts live beside it in one Fluent file per language (see
 //! `text.rs`). A wrong file gives an error naming the file and the line.
 
+use super::error::{LessonError, StepProblem};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -109,14 +110,20 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Reads a lesson file's text; `path` only names the file in errors.
-pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, String> {
-    let file = path.display();
+pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
+    let file = || path.to_path_buf();
     let parsed: LessonToml = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        let message = e.message().trim_end();
-        match line {
-            Some(line) => format!("{file}, line {line}: {message}"),
-            None => format!("{file}: {message}"),
+        let message = e.message().trim_end().to_string();
+        match e.span() {
+            Some(span) => LessonError::Syntax {
+                file: file(),
+                line: line_of(text, span.start),
+                message,
+            },
+            None => LessonError::File {
+                file: file(),
+                message,
+            },
         }
     })?;
     let step_line = |index: usize| {
@@ -125,48 +132,59 @@ pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, String> {
             .map_or(0, |(offset, _)| line_of(text, offset))
     };
     if parsed.steps.is_empty() {
-        return Err(format!("{file}: a lesson needs at least one [[step]]"));
+        return Err(LessonError::NoSteps(file()));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, step) in parsed.steps.iter().enumerate() {
-        let at = format!("{file}, line {} (step {})", step_line(i), i + 1);
-        if !is_fluent_id(&step.id) {
-            return Err(format!(
-                "{at}: step id \"{}\" must start with a letter and hold only letters, digits, - and _",
-                step.id
-            ));
-        }
-        if !seen.insert(step.id.as_str()) {
-            return Err(format!("{at}: step id \"{}\" is used twice", step.id));
-        }
-        if let Some(rate) = step.dropout
-            && !(0.0..1.0).contains(&rate)
-        {
-            return Err(format!(
-                "{at}: dropout {rate} is outside 0 (off) to just below 1"
-            ));
-        }
-        if let Some(noise) = &step.noise
-            && let Err(e) = crate::analysis::robustness::parse_one_noise(noise)
-        {
-            return Err(format!("{at}: noise {e}"));
-        }
-        if let Some([dx, dy]) = step.shift
-            && (dx.abs() > 64 || dy.abs() > 64)
-        {
-            return Err(format!("{at}: shift [{dx}, {dy}] is more than 64 pixels"));
+        let problem = step_problem(step, &mut seen);
+        if let Some(problem) = problem {
+            return Err(LessonError::Step {
+                file: file(),
+                line: step_line(i),
+                step: i + 1,
+                problem,
+            });
         }
     }
     if !is_fluent_id(&parsed.id) {
-        return Err(format!(
-            "{file}: lesson id \"{}\" must start with a letter and hold only letters, digits, - and _",
-            parsed.id
-        ));
+        return Err(LessonError::LessonId {
+            file: file(),
+            id: parsed.id,
+        });
     }
     Ok(LessonSteps {
         id: parsed.id,
         steps: parsed.steps,
     })
+}
+
+/// What is wrong with `step`, if anything; `seen` holds the ids of the steps before it.
+fn step_problem<'a>(
+    step: &'a Step,
+    seen: &mut std::collections::HashSet<&'a str>,
+) -> Option<StepProblem> {
+    if !is_fluent_id(&step.id) {
+        return Some(StepProblem::BadId(step.id.clone()));
+    }
+    if !seen.insert(step.id.as_str()) {
+        return Some(StepProblem::DuplicateId(step.id.clone()));
+    }
+    if let Some(rate) = step.dropout
+        && !(0.0..1.0).contains(&rate)
+    {
+        return Some(StepProblem::Dropout(rate));
+    }
+    if let Some(noise) = &step.noise
+        && let Err(e) = crate::analysis::robustness::parse_one_noise(noise)
+    {
+        return Some(StepProblem::Noise(e));
+    }
+    if let Some([dx, dy]) = step.shift
+        && (dx.abs() > 64 || dy.abs() > 64)
+    {
+        return Some(StepProblem::Shift(dx, dy));
+    }
+    None
 }
 
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
@@ -181,7 +199,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<LessonSteps, String> {
-        parse_steps(text, Path::new("my.toml"))
+        parse_steps(text, Path::new("my.toml")).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! `NAME.toml` for the steps and `NAME.LANG.ftl` beside it for the words in each language.
 //! No egui here: the app applies a step's [`Step`] and fills its text from [`Facts`].
 
+mod error;
 pub mod facts;
-pub mod file;
-pub mod text;
+pub(crate) mod file;
+pub(crate) mod text;
 
+pub use error::{LessonError, StepProblem, TextProblem};
 pub use facts::Facts;
 pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice};
 pub use text::{LanguageTexts, Rendered};
@@ -57,12 +59,12 @@ impl Lesson {
     }
 
     /// A built-in lesson by name.
-    pub fn builtin(name: &str) -> Result<Lesson, String> {
+    pub fn builtin(name: &str) -> Result<Lesson, LessonError> {
         let Some((name, steps, langs)) = BUILTIN.iter().find(|(n, ..)| *n == name) else {
-            return Err(format!(
-                "no built-in lesson \"{name}\" (there are: {})",
-                Self::builtin_names().join(", ")
-            ));
+            return Err(LessonError::NoBuiltin {
+                name: name.to_string(),
+                known: Self::builtin_names(),
+            });
         };
         let dir = Path::new("assets/lessons");
         let texts = langs
@@ -79,7 +81,7 @@ impl Lesson {
     }
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
-    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
+    pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
@@ -88,24 +90,31 @@ impl Lesson {
         }
     }
 
+    /// [`Lesson::load`] with the error in words, as the app shows it and the command line
+    /// prints it.
+    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
+        Self::load(name_or_path).map_err(|e| e.to_string())
+    }
+
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
-    pub fn from_file(path: &Path) -> Result<Lesson, String> {
-        let read = |p: &Path| -> Result<String, String> {
-            let bytes =
-                crate::io::error::read_limited(p, MAX_FILE_BYTES).map_err(|e| e.to_string())?;
-            String::from_utf8(bytes).map_err(|_| format!("{}: is not UTF-8 text", p.display()))
+    pub fn from_file(path: &Path) -> Result<Lesson, LessonError> {
+        let read = |p: &Path| -> Result<String, LessonError> {
+            let bytes = crate::io::error::read_limited(p, MAX_FILE_BYTES)?;
+            String::from_utf8(bytes).map_err(|_| LessonError::NotUtf8(p.to_path_buf()))
         };
         let steps = read(path)?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
-            .ok_or_else(|| format!("{}: a lesson file needs a name", path.display()))?;
+            .ok_or_else(|| LessonError::NoName(path.to_path_buf()))?;
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: cannot list the folder: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| LessonError::ListFolder {
+            dir: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         let mut texts = Vec::new();
         for entry in entries.flatten() {
             let file_name = entry.file_name();
@@ -123,10 +132,10 @@ impl Lesson {
             texts.push(LanguageTexts::parse(code, read(&p)?, &p)?);
         }
         if texts.is_empty() {
-            return Err(format!(
-                "{}: no texts found: put {stem}.en.ftl (and one file per other language) beside it",
-                path.display()
-            ));
+            return Err(LessonError::NoTexts {
+                path: path.to_path_buf(),
+                stem: stem.to_string(),
+            });
         }
         Self::assemble(&steps, path, texts, Some(path.to_path_buf()))
     }
@@ -136,7 +145,7 @@ impl Lesson {
         path: &Path,
         mut languages: Vec<LanguageTexts>,
         from: Option<PathBuf>,
-    ) -> Result<Lesson, String> {
+    ) -> Result<Lesson, LessonError> {
         let parsed = file::parse_steps(steps, path)?;
         languages.sort_by_key(|l| (l.code != "en", l.code.clone()));
         let lesson = Lesson {
@@ -146,22 +155,18 @@ impl Lesson {
             path: from,
         };
         let problems = lesson.problems();
-        if let Some(first) = problems.first() {
-            return Err(if problems.len() == 1 {
-                first.clone()
-            } else {
-                format!("{first} (and {} more problems)", problems.len() - 1)
-            });
+        if !problems.is_empty() {
+            return Err(LessonError::Texts(problems));
         }
         Ok(lesson)
     }
 
     /// What is wrong with the texts: a step without its title or text in some language, or a
     /// translation that leaves out or adds a number the English text shows.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
-            return vec!["a lesson needs texts in at least one language".into()];
+            return vec![TextProblem::NoLanguage];
         };
         let mut ids = vec!["lesson-title".to_string()];
         for s in &self.steps {
@@ -171,10 +176,11 @@ impl Lesson {
         for lang in &self.languages {
             for id in &ids {
                 if !lang.has(id) {
-                    out.push(format!(
-                        "{}: the {} texts have no message \"{id}\"",
-                        self.id, lang.code
-                    ));
+                    out.push(TextProblem::Missing {
+                        lesson: self.id.clone(),
+                        language: lang.code.clone(),
+                        id: id.clone(),
+                    });
                     continue;
                 }
                 let mut theirs = lang.variables(id);
@@ -182,14 +188,14 @@ impl Lesson {
                 theirs.sort();
                 reference.sort();
                 if lang.code != first.code && theirs != reference {
-                    out.push(format!(
-                        "{}: \"{id}\" in {} uses {{{}}} but in {} {{{}}}: every language must show the same numbers",
-                        self.id,
-                        lang.code,
-                        theirs.join(", "),
-                        first.code,
-                        reference.join(", ")
-                    ));
+                    out.push(TextProblem::Variables {
+                        lesson: self.id.clone(),
+                        id: id.clone(),
+                        language: lang.code.clone(),
+                        theirs,
+                        reference_language: first.code.clone(),
+                        reference,
+                    });
                 }
             }
         }
@@ -267,7 +273,7 @@ mod tests {
             "lesson-title = La mienne\none-title = Un\none = A des poids.\n",
         )
         .unwrap();
-        let err = Lesson::from_file(&toml).unwrap_err();
+        let err = Lesson::from_file(&toml).unwrap_err().to_string();
         assert!(
             err.contains("\"one\" in fr uses {}") && err.contains("{params}"),
             "{err}"
@@ -291,12 +297,15 @@ mod tests {
         std::fs::remove_file(dir.path().join("mine.en.ftl")).unwrap();
         std::fs::remove_file(dir.path().join("mine.fr.ftl")).unwrap();
         let err = Lesson::from_file(&toml).unwrap_err();
-        assert!(err.contains("mine.en.ftl"), "{err}");
+        assert!(matches!(err, LessonError::NoTexts { .. }), "{err}");
+        assert!(err.to_string().contains("mine.en.ftl"), "{err}");
     }
 
     #[test]
     fn an_unknown_builtin_lists_the_ones_there_are() {
-        let err = Lesson::open("nope").unwrap_err();
-        assert!(err.contains("pooling-and-fc"), "{err}");
+        let err = Lesson::load("nope").unwrap_err();
+        assert!(matches!(err, LessonError::NoBuiltin { .. }), "{err}");
+        assert!(err.to_string().contains("pooling-and-fc"), "{err}");
+        assert_eq!(Lesson::open("nope").unwrap_err(), err.to_string());
     }
 }

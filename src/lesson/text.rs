@@ -3,15 +3,13 @@
 //! and `id`; numbers are Fluent variables (`{ $pool1-values }`) filled from [`Facts`] that
 //! the running network just produced.
 
-use super::facts::Facts;
+use super::error::LessonError;
+use super::facts::{Facts, PENDING};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use fluent_syntax::ast;
 use std::path::Path;
 use unic_langid::LanguageIdentifier;
-
-/// The value shown for a number that is still being measured (a sweep running).
-pub const PENDING: &str = "…";
 
 /// One language's texts.
 pub struct LanguageTexts {
@@ -40,19 +38,23 @@ pub struct Rendered {
 
 impl LanguageTexts {
     /// Reads one Fluent file; `path` only names the file in errors.
-    pub fn parse(code: &str, source: String, path: &Path) -> Result<Self, String> {
-        let file = path.display();
-        let lang: LanguageIdentifier = code
-            .parse()
-            .map_err(|_| format!("{file}: \"{code}\" is not a language code (en, zh, fr, …)"))?;
+    pub fn parse(code: &str, source: String, path: &Path) -> Result<Self, LessonError> {
+        let file = path.to_path_buf();
+        let lang: LanguageIdentifier = code.parse().map_err(|_| LessonError::LanguageCode {
+            file: file.clone(),
+            code: code.to_string(),
+        })?;
         let resource = match FluentResource::try_new(source) {
             Ok(r) => r,
             Err((r, errors)) => {
                 let first = &errors[0];
                 // An error at the very end (an unclosed brace) belongs to the last line.
                 let at = first.pos.start.min(r.source().trim_end().len());
-                let line = super::file::line_of(r.source(), at);
-                return Err(format!("{file}, line {line}: {}", first.kind));
+                return Err(LessonError::Syntax {
+                    file,
+                    line: super::file::line_of(r.source(), at),
+                    message: first.kind.to_string(),
+                });
             }
         };
         let ids = resource
@@ -68,7 +70,10 @@ impl LanguageTexts {
         bundle.set_use_isolating(false);
         bundle
             .add_resource(resource)
-            .map_err(|errors| format!("{file}: {}", errors[0]))?;
+            .map_err(|errors| LessonError::File {
+                file,
+                message: errors[0].to_string(),
+            })?;
         Ok(LanguageTexts {
             code: code.to_string(),
             bundle,
@@ -202,8 +207,9 @@ mod tests {
             Path::new("l.en.ftl"),
         )
         .unwrap_err();
-        assert!(err.starts_with("l.en.ftl, line 3:"), "{err}");
+        assert!(matches!(err, LessonError::Syntax { line: 3, .. }), "{err}");
+        assert!(err.to_string().starts_with("l.en.ftl, line 3:"), "{err}");
         let err = LanguageTexts::parse("e n", "a = b\n".into(), Path::new("x.ftl")).unwrap_err();
-        assert!(err.contains("language code"), "{err}");
+        assert!(err.to_string().contains("language code"), "{err}");
     }
 }

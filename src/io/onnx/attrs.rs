@@ -1,5 +1,6 @@
 //! Reading a node's attributes and the small conversions every operator mapping needs.
 
+use super::error::{NodeError, refused};
 use super::proto::{AttributeProto, NodeProto, TensorProto};
 use crate::engine::Shape;
 
@@ -49,22 +50,23 @@ pub fn onnx_dims(shape: Shape) -> Vec<i64> {
     }
 }
 
-pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, String> {
+pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, NodeError> {
     values
         .iter()
         .map(|&v| {
-            usize::try_from(v).map_err(|_| format!("{what} {values:?} holds a negative value"))
+            usize::try_from(v)
+                .map_err(|_| refused(format!("{what} {values:?} holds a negative value")))
         })
         .collect()
 }
 
 /// A spatial pair from a 2-element attribute list.
-pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), String> {
+pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), NodeError> {
     match values {
         [a, b] => Ok((*a, *b)),
-        _ => Err(format!(
+        _ => Err(refused(format!(
             "{what} {values:?} is not 2-D: only 2-D convolution and pooling are supported"
-        )),
+        ))),
     }
 }
 
@@ -83,6 +85,43 @@ pub fn per_channel(dims: &[usize], shape: Shape) -> bool {
         let axis = offset + i;
         d == 1 || (axis == 1 && d as i64 == data[1])
     })
+}
+
+/// What a Pad node put around the data: (top, left, bottom, right) and the fill value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Padding {
+    pub pads: [usize; 4],
+    pub value: f32,
+}
+
+/// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
+pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Vec<i64>, NodeError> {
+    let total: i64 = dims.iter().product();
+    let mut out: Vec<i64> = target
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            if t == 0 && !allow_zero {
+                dims.get(i).copied().unwrap_or(0)
+            } else {
+                t
+            }
+        })
+        .collect();
+    let known: i64 = out.iter().filter(|&&d| d != -1).product();
+    match out.iter().filter(|&&d| d == -1).count() {
+        0 => {}
+        1 if known > 0 && total % known == 0 => {
+            for d in out.iter_mut().filter(|d| **d == -1) {
+                *d = total / known;
+            }
+        }
+        _ => return Err(refused(format!("cannot reshape {dims:?} to {target:?}"))),
+    }
+    if out.iter().product::<i64>() != total || out.iter().any(|&d| d < 0) {
+        return Err(refused(format!("cannot reshape {dims:?} to {target:?}")));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! becomes that activation; any other expression must be, at every one of many points, one
 //! of the engine's activations (to float rounding), or it is refused.
 
+use super::error::NodeError;
 use crate::engine::Activation;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,7 +85,7 @@ impl Expr {
     }
 
     /// The stages that compute this expression, the last named `node` (making `output`).
-    pub fn stages(&self, node: &str, output: &str) -> Result<Vec<Stage>, String> {
+    pub fn stages(&self, node: &str, output: &str) -> Result<Vec<Stage>, NodeError> {
         match self {
             Expr::X => Ok(vec![]),
             Expr::Act {
@@ -157,15 +158,15 @@ impl Expr {
     }
 }
 
-fn unknown(node: &str) -> String {
-    format!(
-        "the element-wise arithmetic ending at node {node} is none of the activations convscope has ({})",
-        candidates()
+fn unknown(node: &str) -> NodeError {
+    NodeError::NotAnActivation {
+        node: node.to_string(),
+        candidates: candidates()
             .iter()
             .map(|f| format!("{f:?}"))
             .collect::<Vec<_>>()
-            .join(", ")
-    )
+            .join(", "),
+    }
 }
 
 /// The activations an expression may turn out to be.
@@ -219,7 +220,7 @@ mod tests {
         assert_eq!(e.stages("add", "y").unwrap()[0].2, Activation::Relu);
         // x * 2 is no activation.
         let e = Expr::Bin(BinOp::Mul, Box::new(Expr::X), Box::new(Expr::Scalar(2.0)));
-        let err = e.stages("double", "y").unwrap_err();
+        let err = e.stages("double", "y").unwrap_err().to_string();
         assert!(err.contains("node double"), "{err}");
     }
 

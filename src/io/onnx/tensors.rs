@@ -1,5 +1,6 @@
 //! ONNX tensors (initializers, `Constant` values, attributes) as plain numbers.
 
+use super::error::TensorError;
 use super::proto::{TensorProto, tensor_proto::DataType};
 use std::path::Path;
 
@@ -68,34 +69,36 @@ fn dtype_name(code: i32) -> String {
 
 /// The bytes of a tensor stored outside the model (`data_location: EXTERNAL`), read from a
 /// file in the model's folder.
-fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>, TensorError> {
     let entry = |key: &str| {
         t.external_data
             .iter()
             .find(|e| e.key() == key)
             .map(|e| e.value().to_string())
     };
-    let location = entry("location").ok_or("external data without a \"location\"")?;
+    let location = entry("location").ok_or(TensorError::NoLocation)?;
     let rel = Path::new(&location);
     if rel.is_absolute()
         || rel
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
-        return Err(format!(
-            "external data location {location:?} must be a file in the model's folder"
-        ));
+        return Err(TensorError::Location(location));
     }
-    let number = |key: &str| -> Result<u64, String> {
-        entry(key).map_or(Ok(0), |v| {
-            v.parse()
-                .map_err(|_| format!("external data {key} {v:?} is not a number"))
+    let number = |key: &'static str| -> Result<u64, TensorError> {
+        entry(key).map_or(Ok(0), |value| {
+            value
+                .parse()
+                .map_err(|_| TensorError::NotANumber { key, value })
         })
     };
     let (offset, length) = (number("offset")?, number("length")?);
     let path = dir.join(rel);
     let total = std::fs::metadata(&path)
-        .map_err(|e| format!("{}: {}", path.display(), super::super::error::io_reason(&e)))?
+        .map_err(|e| TensorError::Unreadable {
+            reason: super::super::error::io_reason(&e),
+            path: path.clone(),
+        })?
         .len();
     let length = if length == 0 {
         total.saturating_sub(offset)
@@ -103,34 +106,37 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
         length
     };
     if offset.checked_add(length).is_none_or(|end| end > total) || length > max_bytes {
-        return Err(format!(
-            "external data {location:?}: bytes {offset}..{} are not in the file of {total} bytes",
-            offset.saturating_add(length)
-        ));
+        return Err(TensorError::OutOfFile {
+            location,
+            offset,
+            end: offset.saturating_add(length),
+            total,
+        });
     }
     use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
-    file.seek(SeekFrom::Start(offset))
-        .map_err(|e| e.to_string())?;
+    let read = |e: std::io::Error| TensorError::Read(e.to_string());
+    let mut file = std::fs::File::open(&path).map_err(read)?;
+    file.seek(SeekFrom::Start(offset)).map_err(read)?;
     let mut bytes = vec![0; length as usize];
-    file.read_exact(&mut bytes).map_err(|e| e.to_string())?;
+    file.read_exact(&mut bytes).map_err(read)?;
     Ok(bytes)
 }
 
-/// Decodes a tensor. `dir` is where external data is looked for. Errors are in words,
-/// without the tensor's name (the caller adds it).
-pub fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, String> {
+/// Decodes a tensor. `dir` is where external data is looked for. Errors do not name the
+/// tensor (the caller adds its name).
+pub fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, TensorError> {
     let dims = t
         .dims
         .iter()
-        .map(|&d| usize::try_from(d).map_err(|_| format!("has a negative dimension {d}")))
-        .collect::<Result<Vec<usize>, String>>()?;
+        .map(|&d| usize::try_from(d).map_err(|_| TensorError::NegativeDimension(d)))
+        .collect::<Result<Vec<usize>, TensorError>>()?;
     let count = dims
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
         .filter(|&n| n <= max_values)
-        .ok_or_else(|| {
-            format!("of shape {dims:?} holds more than {max_values} values, past the limit")
+        .ok_or_else(|| TensorError::TooLarge {
+            dims: dims.clone(),
+            limit: max_values,
         })?;
     let external;
     let raw: Option<&[u8]> = if t.data_location == Some(1) {
@@ -140,15 +146,15 @@ pub fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, S
         t.raw_data.as_deref()
     };
     let dtype = t.data_type.unwrap_or(0);
-    let le = |width: usize| -> Result<Option<std::slice::ChunksExact<'_, u8>>, String> {
+    let le = |width: usize| -> Result<Option<std::slice::ChunksExact<'_, u8>>, TensorError> {
         match raw {
             None => Ok(None),
             Some(bytes) if bytes.len() == count * width => Ok(Some(bytes.chunks_exact(width))),
-            Some(bytes) => Err(format!(
-                "has {} bytes of data for {count} values of {}",
-                bytes.len(),
-                dtype_name(dtype)
-            )),
+            Some(bytes) => Err(TensorError::ByteCount {
+                bytes: bytes.len(),
+                count,
+                dtype: dtype_name(dtype),
+            }),
         }
     };
     let values = match DataType::try_from(dtype) {
@@ -190,20 +196,15 @@ pub fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, S
                 None => t.int32_data.iter().map(|&v| v as i64).collect(),
             })
         }
-        _ => {
-            return Err(format!(
-                "is {}: only float32/float64 weights and integer shapes are read (export with model.float())",
-                dtype_name(dtype)
-            ));
-        }
+        _ => return Err(TensorError::DataType(dtype_name(dtype))),
     };
     let c = Const { dims, values };
     if c.count() != count {
-        return Err(format!(
-            "holds {} values for its shape {:?} ({count})",
-            c.count(),
-            c.dims
-        ));
+        return Err(TensorError::ValueCount {
+            got: c.count(),
+            dims: c.dims,
+            expected: count,
+        });
     }
     Ok(c)
 }
