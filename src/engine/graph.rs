@@ -7,7 +7,7 @@
 use super::error::{Error, Result};
 use super::kernels::Clamp;
 use super::layer::{Layer, LayerKind, RunOptions};
-use super::merge::{Merge, add_into};
+use super::layers::merge::{Merge, add_into};
 use super::model::Model;
 use super::tensor::{Shape, Tensor};
 use ndarray::Array3;

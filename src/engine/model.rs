@@ -1,12 +1,12 @@
 //! A network: its input, its layers in order, and every layer's output shape, checked once.
 
-use super::conv::Window;
 use super::error::{Error, Result};
 use super::graph::{self, Source};
 use super::kernels::{self, Clamp, ConvKernel, PackCache};
 use super::layer::{Layer, LayerKind, RunOptions};
+use super::layers::conv::Window;
+use super::layers::pool::PoolMode;
 use super::limits;
-use super::pool::PoolMode;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array3, ArrayViewD};
 use std::collections::{BTreeMap, HashSet};

@@ -1,7 +1,7 @@
 //! Reference architectures with seeded random weights, for benchmarks and tests that need a
 //! network of a realistic size without a trained file.
 
-use super::activation::Activation;
+use super::layers::activation::Activation;
 use super::{
     BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Merge, Model, ModelInfo, Pool2d,
     PoolMode, Source, Window,

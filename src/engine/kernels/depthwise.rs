@@ -16,7 +16,7 @@ use super::Clamp;
 use super::direct::Isa;
 use super::gemm;
 use super::phases::Phases;
-use crate::engine::conv::Conv2d;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 

@@ -12,7 +12,7 @@
 //! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or an
 //! output row narrower than one vector); the caller then uses im2col.
 
-use crate::engine::conv::Conv2d;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, s};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -394,7 +394,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conv::{Conv2d, Window, im2col};
+    use crate::engine::layers::conv::{Conv2d, Window, im2col};
     use ndarray::{Array, Array1, Array2, Array4};
     use proptest::prelude::*;
 

@@ -6,7 +6,7 @@
 
 use super::Clamp;
 use super::packed::PackedWeights;
-use crate::engine::conv::Conv2d;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 
 /// Multiply-adds below which a product stays on the calling thread: handing half of it to

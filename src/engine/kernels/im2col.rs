@@ -16,7 +16,7 @@ use super::direct::Isa;
 use super::gemm::{self, Shared};
 use super::packed::{self, Gather, NR, PackedWeights};
 use super::phases::Phases;
-use crate::engine::conv::Conv2d;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 use std::cell::RefCell;

@@ -27,7 +27,7 @@ pub mod packed;
 pub mod phases;
 pub mod weight_grad;
 
-use super::conv::Conv2d;
+use super::layers::conv::Conv2d;
 use ndarray::{Array, Array3, ArrayView3, Dimension};
 use packed::PackedWeights;
 use std::sync::{Arc, OnceLock};
@@ -245,7 +245,7 @@ pub(crate) mod tests {
     /// Every kernel (forced, whatever `choose` says) against the definition, and the new
     /// kernels against the direct one where it applies (stride 1, rows one vector wide).
     fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
-        let want = crate::engine::conv::tests::naive(conv, x);
+        let want = crate::engine::layers::conv::tests::naive(conv, x);
         let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let direct = direct::forward(conv, x.view());
         for kernel in ALL {
@@ -410,7 +410,7 @@ pub(crate) mod tests {
             (1, (12, 9), (1, 1), (2, 2), (1, 1), (0, 0, 0, 0), (99, 101)),
         ] {
             let (conv, x) = case(groups, per, k, s, d, pads, hw, 11);
-            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             for threads in [&one, &two] {
                 let got = threads.install(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
@@ -481,7 +481,7 @@ pub(crate) mod tests {
                 (side, side),
                 5,
             );
-            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let got = two.install(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
             for (g, e) in got.iter().zip(&want) {

@@ -12,7 +12,7 @@
 //! the shapes alone, so the result is the same run to run.
 
 use super::direct::Isa;
-use crate::engine::conv::Conv2d;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{ArrayView3, ArrayViewMut2};
 
 /// Output pixels in one vector (AVX2).
@@ -269,7 +269,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conv::im2col;
+    use crate::engine::layers::conv::im2col;
     use ndarray::{Array2, Array3, Array4};
     use proptest::prelude::*;
 

@@ -2,10 +2,10 @@
 //! the loss with respect to the layer's output, the gradients with respect to its input and its
 //! parameters. Each function is small and checked against central differences in `tests`.
 
-use crate::engine::adaptive_pool::adaptive_range;
-use crate::engine::conv::{Conv2d, Window, col2im};
-use crate::engine::dense::Dense;
-use crate::engine::pool::avg_pool_divisors;
+use crate::engine::layers::adaptive_pool::adaptive_range;
+use crate::engine::layers::conv::{Conv2d, Window, col2im};
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::pool::avg_pool_divisors;
 use crate::engine::{Activation, BatchNorm, Prelu};
 use ndarray::{
     Array1, Array2, Array3, ArrayView1, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis,
@@ -109,7 +109,8 @@ pub fn activation_backward(f: Activation, x: &[f32], y: &[f32], dy: &[f32]) -> V
 }
 
 /// Max pooling: each output's gradient goes to the input value that won its window
-/// (`argmax` holds flat `y*W + x` indices per channel, as [`crate::engine::pool::max_pool`]).
+/// (`argmax` holds flat `y*W + x` indices per channel, as
+/// [`crate::engine::layers::pool::max_pool`]).
 pub fn max_pool_backward(
     dy: ArrayView3<f32>,
     argmax: &[u32],

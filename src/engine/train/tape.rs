@@ -13,10 +13,10 @@ use super::backward::{
 };
 use super::conv_direct;
 use super::params::{Grads, NormStats, first_slots};
-use crate::engine::adaptive_pool::AdaptivePool;
-use crate::engine::conv::im2col;
 use crate::engine::kernels::ConvKernel;
-use crate::engine::pool::{avg_pool_with, max_pool};
+use crate::engine::layers::adaptive_pool::AdaptivePool;
+use crate::engine::layers::conv::im2col;
+use crate::engine::layers::pool::{avg_pool_with, max_pool};
 use crate::engine::{
     Error, Layer, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, argmax, dropout_mask,
 };

@@ -1,7 +1,7 @@
 //! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`): its parameters and geometry,
 //! and im2col (shared with training). How it is computed lives in `kernels/`.
 
-use super::kernels::{self, ConvKernel};
+use crate::engine::kernels::{self, ConvKernel};
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView3};
 
 /// Where the kernel goes: the geometry shared by convolution and pooling windows.

@@ -3,7 +3,7 @@
 //! `gamma` and `beta`. At inference the running statistics are used; training uses the
 //! batch's and moves the running ones towards them (see `train::tape`).
 
-use super::tensor::{Shape, Tensor};
+use crate::engine::tensor::{Shape, Tensor};
 use ndarray::{Array1, Axis};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,9 @@
 //! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
 //! weight per channel). Their shapes are checked here, once, when a model is built.
 
-use super::error::{Error, Result};
-use super::tensor::{Shape, Tensor};
+use crate::engine::error::{Error, Result};
+use crate::engine::limits;
+use crate::engine::tensor::{Shape, Tensor};
 use ndarray::{Array1, Axis, Zip};
 
 /// Which of the merging layers.
@@ -128,11 +129,11 @@ impl Merge {
                             }
                         }
                     }
-                    if channels > super::limits::MAX_CHANNELS {
+                    if channels > limits::MAX_CHANNELS {
                         return Err(Error::TooLarge {
                             what: format!("layer {layer}: the number of channels"),
                             value: channels,
-                            limit: super::limits::MAX_CHANNELS,
+                            limit: limits::MAX_CHANNELS,
                         });
                     }
                     Ok(Shape::maps(channels, height, width))

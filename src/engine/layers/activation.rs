@@ -1,7 +1,7 @@
 //! Element-wise non-linearities and softmax.
 
-use super::kernels::Clamp;
-use super::tensor::Tensor;
+use crate::engine::kernels::Clamp;
+use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 /// An element-wise function applied to every value of a tensor.
