@@ -12,6 +12,7 @@ pub mod limits;
 pub mod model;
 pub mod tensor;
 pub mod train;
+pub mod window;
 pub mod zoo;
 
 // The layer families' old paths (`engine::conv`, `engine::pool`, ...), from before they moved
@@ -24,10 +25,11 @@ pub use graph::Source;
 pub use layer::{DropoutRun, Layer, LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
 pub use layers::activation::{Activation, Prelu, argmax, log_softmax, softmax};
 pub use layers::adaptive_pool::AdaptivePool;
-pub use layers::conv::{Conv2d, Window};
+pub use layers::conv::Conv2d;
 pub use layers::dense::Dense;
 pub use layers::merge::Merge;
 pub use layers::norm::BatchNorm;
 pub use layers::pool::{Pool2d, PoolMode};
 pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes, layer_tensors};
 pub use tensor::{Shape, Tensor};
+pub use window::Window;

@@ -394,7 +394,8 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::layers::conv::{Conv2d, Window, im2col};
+    use crate::engine::layers::conv::{Conv2d, im2col};
+    use crate::engine::window::Window;
     use ndarray::{Array, Array1, Array2, Array4};
     use proptest::prelude::*;
 

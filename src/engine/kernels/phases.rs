@@ -6,7 +6,7 @@
 //! the padded channel itself; at stride 2 the even and odd columns are split with AVX2
 //! shuffles where the CPU has them.
 
-use crate::engine::layers::conv::Window;
+use crate::engine::window::Window;
 
 /// The padded, phase-split shape of one channel for a convolution's window.
 #[derive(Debug, Clone, Copy)]

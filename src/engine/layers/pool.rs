@@ -1,7 +1,7 @@
 //! Pooling: max, average (PyTorch's `count_include_pad=True`), and anti-aliased max pooling
 //! ("blurmax", Zhang 2019: max with stride 1, then a binomial blur sub-sampled by the stride).
 
-use super::conv::Window;
+use crate::engine::window::Window;
 use ndarray::{Array3, ArrayView3};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -4,7 +4,7 @@
 use super::params::{Grads, parameters_mut};
 use super::tape;
 use super::*;
-use crate::engine::layers::conv::Window;
+use crate::engine::window::Window;
 use crate::engine::{
     Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
 };
