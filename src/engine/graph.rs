@@ -287,7 +287,7 @@ impl Model {
             matches!(self.layers()[i].kind, LayerKind::Conv2d(_)) && self.conv_kernel(i).is_some();
         let only_reader = last[i] == Some(i + 1) && self.sources(i + 1) == [Source::Layer(i)];
         if conv && only_reader {
-            f.as_clamp()
+            Clamp::of(f)
         } else {
             None
         }

@@ -14,8 +14,8 @@
 //! the tile is stored. (matrixmultiply, used before, packed the whole weight matrix again on
 //! every call: on ResNet-18's 7x7 layers that copy was as long as the product.)
 
-use super::Clamp;
-use super::gemm::Shared;
+use super::isa::Isa;
+use super::shared::{Clamp, Shared};
 use rayon::prelude::*;
 
 /// Output channels in a register tile.
@@ -108,7 +108,7 @@ pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
     let reach = from.bases.iter().max().copied().unwrap_or(0) + from.at(p0 + n - 1);
     assert!(reach < from.src.len(), "columns inside the source");
     #[cfg(target_arch = "x86_64")]
-    let avx2 = super::direct::Isa::available().contains(&super::direct::Isa::Avx2);
+    let avx2 = Isa::available().contains(&Isa::Avx2);
     for (j, panel) in dst.chunks_exact_mut(k * NR).enumerate() {
         let mut at = [0usize; NR];
         for (l, a) in at.iter_mut().enumerate() {
@@ -337,7 +337,6 @@ struct Kernel {
 fn kernel() -> Kernel {
     #[cfg(target_arch = "x86_64")]
     {
-        use super::direct::Isa;
         let isa = Isa::available();
         if isa.contains(&Isa::Avx2) {
             return Kernel {
@@ -666,7 +665,7 @@ mod tests {
             let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
             let mut kernels = vec![PORTABLE];
             #[cfg(target_arch = "x86_64")]
-            if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
+            if Isa::available().contains(&Isa::Avx2) {
                 kernels.push(kernel());
                 // The AVX2 tiles alone, where the AVX-512 tiles would take every panel.
                 kernels.push(Kernel {

@@ -11,7 +11,7 @@
 //! the eight lanes are added up in lane order at the end: the order of every sum is fixed by
 //! the shapes alone, so the result is the same run to run.
 
-use super::direct::Isa;
+use super::isa::Isa;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{ArrayView3, ArrayViewMut2};
 

@@ -1,6 +1,5 @@
 //! Element-wise non-linearities and softmax.
 
-use crate::engine::kernels::Clamp;
 use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
@@ -62,21 +61,6 @@ fn gelu_tanh(x: f32) -> f32 {
 impl Activation {
     /// ReLU6, MobileNet's activation.
     pub const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
-
-    /// The activation as a clamp a convolution can apply as it writes its output (ReLU and
-    /// `Clip`: the same values as [`Activation::map`]); `None` for the others.
-    pub fn as_clamp(self) -> Option<Clamp> {
-        match self {
-            Activation::Relu => Some(Clamp {
-                min: 0.0,
-                max: f32::INFINITY,
-            }),
-            Activation::Clip { min, max } if !min.is_nan() && !max.is_nan() => {
-                Some(Clamp { min, max })
-            }
-            _ => None,
-        }
-    }
 
     /// The `type` string of the model format.
     pub fn type_name(self) -> &'static str {

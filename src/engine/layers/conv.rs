@@ -1,7 +1,7 @@
 //! 2-D convolution (cross-correlation, as PyTorch's `Conv2d`): its parameters and geometry,
-//! and im2col (shared with training). How it is computed lives in `kernels/`.
+//! and im2col (shared with training). How it is computed lives in `kernels/`, which also
+//! gives [`Conv2d::forward`].
 
-use crate::engine::kernels::{self, ConvKernel};
 use crate::engine::window::Window;
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView3};
 
@@ -196,18 +196,6 @@ impl Conv2d {
             .to_owned()
             .into_shape_with_order((o, i * kh * kw))
             .expect("contiguous weights")
-    }
-
-    /// Output [out, oh, ow], by the kernel [`ConvKernel::choose`] picks for this input size.
-    /// The caller has checked the input's channel count and that the output is not empty
-    /// (the model does this once, when it is built).
-    pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
-        self.forward_with(ConvKernel::choose(self, input.dim()), input)
-    }
-
-    /// [`Conv2d::forward`] by a given kernel (the one the model picked when it was built).
-    pub fn forward_with(&self, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
-        kernels::forward(self, kernel, input)
     }
 }
 
