@@ -2,12 +2,13 @@
 //! the loss with respect to the layer's output, the gradients with respect to its input and its
 //! parameters. Each function is small and checked against central differences in `tests`.
 
+use crate::engine::layers::activation::{Activation, Prelu};
 use crate::engine::layers::adaptive_pool::adaptive_range;
 use crate::engine::layers::conv::{Conv2d, col2im};
 use crate::engine::layers::dense::Dense;
+use crate::engine::layers::norm::BatchNorm;
 use crate::engine::layers::pool::avg_pool_divisors;
 use crate::engine::window::Window;
-use crate::engine::{Activation, BatchNorm, Prelu};
 use ndarray::{
     Array1, Array2, Array3, ArrayView1, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis,
     linalg::general_mat_mul, s,

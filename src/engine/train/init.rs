@@ -1,7 +1,11 @@
 //! Initial weights: Kaiming (He et al. 2015) for layers followed by a ReLU, Xavier (Glorot &
 //! Bengio 2010) for the others; biases start at zero. Seeded, so a run is reproducible.
 
-use crate::engine::{Activation, LayerKind, Model};
+use crate::engine::layer::LayerKind;
+
+use crate::engine::layers::activation::Activation;
+
+use crate::engine::model::Model;
 use rand::{SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal, Uniform};
 

@@ -3,7 +3,9 @@
 //! gamma then beta; a PReLU's slopes. (Batch norm's running statistics are buffers, updated by
 //! the trainer from each batch, not trained.)
 
-use crate::engine::{LayerKind, Model};
+use crate::engine::layer::LayerKind;
+
+use crate::engine::model::Model;
 
 /// One gradient buffer per trainable tensor, in [`parameters_mut`] order.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,13 +13,16 @@ use super::backward::{
 };
 use super::conv_direct;
 use super::params::{Grads, NormStats, first_slots};
+use crate::engine::error::{Error, Result};
 use crate::engine::kernels::ConvKernel;
+use crate::engine::layer::{Layer, LayerKind, RunOptions, dropout_mask};
+use crate::engine::layers::activation::argmax;
 use crate::engine::layers::adaptive_pool::AdaptivePool;
 use crate::engine::layers::conv::im2col;
+use crate::engine::layers::pool::PoolMode;
 use crate::engine::layers::pool::{avg_pool_with, max_pool};
-use crate::engine::{
-    Error, Layer, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, argmax, dropout_mask,
-};
+use crate::engine::model::Model;
+use crate::engine::tensor::Tensor;
 use ndarray::{Array1, Array2, Array3, ArrayViewMut1, ArrayViewMut2, linalg::general_mat_mul, s};
 use std::sync::Arc;
 
@@ -176,7 +179,7 @@ fn forward_layer(
         LayerKind::Dropout { p } => {
             let p = p.clamp(0.0, 0.999);
             let scale = 1.0 / (1.0 - p);
-            let seed = crate::engine::layer_dropout_seed(dropout_seed, index);
+            let seed = crate::engine::layer::layer_dropout_seed(dropout_seed, index);
             let factors: Vec<f32> = dropout_mask(x.shape().len(), p, seed)
                 .into_iter()
                 .map(|keep| if keep { scale } else { 0.0 })

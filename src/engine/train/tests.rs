@@ -4,10 +4,13 @@
 use super::params::{Grads, parameters_mut};
 use super::tape;
 use super::*;
+use crate::engine::layer::{Layer, LayerKind};
+use crate::engine::layers::activation::Activation;
+use crate::engine::layers::conv::Conv2d;
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::pool::{Pool2d, PoolMode};
+use crate::engine::model::{InputSpec, Model, ModelInfo};
 use crate::engine::window::Window;
-use crate::engine::{
-    Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
-};
 use ndarray::{Array1, Array2, Array3, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -80,9 +83,9 @@ fn sandwich(
         layers.push(layer(&format!("m{i}"), kind));
     }
     let shapes =
-        crate::engine::infer_shapes(spec(c, h, w).shape(), &layers).expect("valid test net");
+        crate::engine::model::infer_shapes(spec(c, h, w).shape(), &layers).expect("valid test net");
     let n = shapes.last().map_or(0, |s| s.len());
-    if !matches!(shapes.last(), Some(crate::engine::Shape::Vector(_))) {
+    if !matches!(shapes.last(), Some(crate::engine::tensor::Shape::Vector(_))) {
         layers.push(layer("flat", LayerKind::Flatten));
     }
     layers.push(layer("out", dense(rng, n, 3)));
@@ -539,10 +542,9 @@ fn ceil_mode_and_count_include_pad_pooling_gradients() {
     ] {
         assert_gradients(
             |_| {
-                vec![LayerKind::AdaptivePool(crate::engine::AdaptivePool {
-                    mode,
-                    output,
-                })]
+                vec![LayerKind::AdaptivePool(
+                    crate::engine::layers::adaptive_pool::AdaptivePool { mode, output },
+                )]
             },
             (1, 7, 6),
             &format!("adaptive {mode} to {output:?}"),
@@ -584,7 +586,9 @@ fn new_activation_and_prelu_gradients() {
         assert_gradients(
             |rng| {
                 let weight = Array1::from_shape_fn(n, |_| rng.random_range(0.05..0.5));
-                vec![LayerKind::Prelu(crate::engine::Prelu { weight })]
+                vec![LayerKind::Prelu(crate::engine::layers::activation::Prelu {
+                    weight,
+                })]
             },
             (2, 5, 5),
             &format!("prelu with {n} slopes"),
@@ -653,7 +657,7 @@ fn check_batch_gradients(model: &Model, xs: &[Array3<f32>], labels: &[usize]) ->
 }
 
 fn batch_norm_layer(rng: &mut StdRng, n: usize) -> LayerKind {
-    let mut bn = crate::engine::BatchNorm::new(n);
+    let mut bn = crate::engine::layers::norm::BatchNorm::new(n);
     bn.weight = Array1::from_shape_fn(n, |_| rng.random_range(0.5..1.5));
     bn.bias = Array1::from_shape_fn(n, |_| rng.random_range(-0.3..0.3));
     LayerKind::BatchNorm(bn)

@@ -7,7 +7,9 @@
 use super::optim::{Optimizer, OptimizerKind};
 use super::params::{Grads, NormStats, parameters_mut};
 use super::tape::{self, check_trainable};
-use crate::engine::{LayerKind, Model, Result, RunOptions};
+use crate::engine::error::Result;
+use crate::engine::layer::{LayerKind, RunOptions};
+use crate::engine::model::Model;
 use ndarray::Array3;
 use rand::{SeedableRng, rngs::StdRng, seq::SliceRandom};
 use rayon::prelude::*;
@@ -209,7 +211,7 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
         .map(|i| {
             model
                 .forward(&data.inputs[i], &RunOptions::default())
-                .map(|out| crate::engine::argmax(&out.values()))
+                .map(|out| crate::engine::layers::activation::argmax(&out.values()))
         })
         .collect::<Result<_>>()?;
     let right = predictions
@@ -224,12 +226,12 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
 fn check_shapes(model: &Model, data: Examples, epoch: usize) -> Result<()> {
     let wrong = (0..data.len()).find(|&i| {
         let (c, h, w) = data.inputs[i].dim();
-        crate::engine::Shape::maps(c, h, w) != model.input.shape()
+        crate::engine::tensor::Shape::maps(c, h, w) != model.input.shape()
     });
     match wrong {
         Some(i) => {
             let (c, h, w) = data.inputs[i].dim();
-            Err(crate::engine::Error::InputShape {
+            Err(crate::engine::error::Error::InputShape {
                 layer: "input".into(),
                 expected: model.input.shape().to_string(),
                 got: format!("training example {i} of epoch {epoch}: {c} @ {h}x{w}"),
