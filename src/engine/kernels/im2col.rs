@@ -18,9 +18,10 @@
 //! the weights instead.
 
 use super::isa::Isa;
-use super::packed::{self, Gather, NR, PackedWeights};
+use super::packed::{self, Gather, PackedWeights};
 use super::phases::Phases;
 use super::shared::{self, Clamp, Shared};
+use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;

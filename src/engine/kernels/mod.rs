@@ -7,7 +7,7 @@
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`im2col`]: the input padded and split into phase planes once ([`phases`]), then per
 //!   block of output pixels the columns gathered straight into the panel order of
-//!   [`packed`]'s register tile and multiplied with the weights (packed once per
+//!   [`packed`]'s register tile ([`tile`]) and multiplied with the weights (packed once per
 //!   model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1 without
 //!   padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
@@ -30,6 +30,7 @@ pub mod isa;
 pub mod packed;
 pub mod phases;
 pub mod shared;
+pub mod tile;
 pub mod weight_grad;
 
 pub use isa::Isa;
