@@ -18,9 +18,9 @@ use crate::engine::kernels::ConvKernel;
 use crate::engine::layer::{Layer, LayerKind, RunOptions, dropout_mask};
 use crate::engine::layers::activation::argmax;
 use crate::engine::layers::adaptive_pool::AdaptivePool;
-use crate::engine::layers::conv::im2col;
-use crate::engine::layers::pool::PoolMode;
-use crate::engine::layers::pool::{avg_pool_with, max_pool};
+use crate::engine::layers::conv::{Conv2d, im2col};
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::pool::{PoolMode, avg_pool_with, max_pool};
 use crate::engine::model::Model;
 use crate::engine::tensor::Tensor;
 use ndarray::{Array1, Array2, Array3, ArrayViewMut1, ArrayViewMut2, linalg::general_mat_mul, s};
@@ -307,49 +307,11 @@ fn backward_layer(
     match (&layer.kind, &tape.saved[index]) {
         (LayerKind::Conv2d(conv), saved @ (Saved::Cols(_) | Saved::Direct)) => {
             let slot = slot.expect("a conv layer has a slot");
-            let (out, ci, kh, kw) = conv.weight.dim();
-            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
-            let gw = ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0])
-                .expect("sized from the model");
-            let gb = conv
-                .bias
-                .as_ref()
-                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            // The forward pass's path decides the backward one: im2col columns kept, or the
-            // direct kernel (nothing kept).
-            match saved {
-                Saved::Cols(cols) => conv_backward(
-                    conv,
-                    maps(x).dim(),
-                    cols,
-                    maps(grad).view(),
-                    gw,
-                    gb,
-                    need_input,
-                ),
-                _ => conv_direct::backward(
-                    conv,
-                    maps(x).view(),
-                    maps(grad).view(),
-                    gw,
-                    gb,
-                    need_input,
-                ),
-            }
-            .map(Tensor::Maps)
+            conv_layer_backward(conv, saved, x, grad, &mut grads.tensors[slot..], need_input)
         }
         (LayerKind::Dense(dense), _) => {
             let slot = slot.expect("a dense layer has a slot");
-            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
-            let gw = ArrayViewMut2::from_shape(dense.weight.dim(), &mut gw[0])
-                .expect("sized from the model");
-            let gb = dense
-                .bias
-                .as_ref()
-                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            let xv = x.as_vector().expect("dense takes a vector");
-            let dy = grad.as_vector().expect("dense gives a vector");
-            dense_backward(dense, xv.view(), dy.view(), gw, gb, need_input).map(Tensor::Vector)
+            dense_layer_backward(dense, x, grad, &mut grads.tensors[slot..], need_input)
         }
         (
             LayerKind::Pool2d(_) | LayerKind::AdaptivePool(_) | LayerKind::GlobalMaxPool,
@@ -417,6 +379,61 @@ fn backward_layer(
             kind.type_name()
         ),
     }
+}
+
+/// A convolution's step of [`backward_layer`]: its weight (and bias) gradients added into
+/// `slots` (the weight's first), its input gradient when `need_input`.
+fn conv_layer_backward(
+    conv: &Conv2d,
+    saved: &Saved,
+    x: &Tensor,
+    grad: &Tensor,
+    slots: &mut [Vec<f32>],
+    need_input: bool,
+) -> Option<Tensor> {
+    let (out, ci, kh, kw) = conv.weight.dim();
+    let (gw, rest) = slots.split_at_mut(1);
+    let gw =
+        ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0]).expect("sized from the model");
+    let gb = conv
+        .bias
+        .as_ref()
+        .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
+    // The forward pass's path decides the backward one: im2col columns kept, or the
+    // direct kernel (nothing kept).
+    match saved {
+        Saved::Cols(cols) => conv_backward(
+            conv,
+            maps(x).dim(),
+            cols,
+            maps(grad).view(),
+            gw,
+            gb,
+            need_input,
+        ),
+        _ => conv_direct::backward(conv, maps(x).view(), maps(grad).view(), gw, gb, need_input),
+    }
+    .map(Tensor::Maps)
+}
+
+/// A dense layer's step of [`backward_layer`], as [`conv_layer_backward`].
+fn dense_layer_backward(
+    dense: &Dense,
+    x: &Tensor,
+    grad: &Tensor,
+    slots: &mut [Vec<f32>],
+    need_input: bool,
+) -> Option<Tensor> {
+    let (gw, rest) = slots.split_at_mut(1);
+    let gw =
+        ArrayViewMut2::from_shape(dense.weight.dim(), &mut gw[0]).expect("sized from the model");
+    let gb = dense
+        .bias
+        .as_ref()
+        .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
+    let xv = x.as_vector().expect("dense takes a vector");
+    let dy = grad.as_vector().expect("dense gives a vector");
+    dense_backward(dense, xv.view(), dy.view(), gw, gb, need_input).map(Tensor::Vector)
 }
 
 /// Back-propagates softmax cross-entropy against `label` through `tape`, adding every
