@@ -23,13 +23,18 @@ pub struct FsddSpec {
 }
 
 impl FsddSpec {
-    /// From the part before the first `:` (`fsdd` or `fsdd@SPEAKER`) and the folder.
-    pub fn parse(kind: &str, dir: &str) -> Result<FsddSpec, String> {
+    /// From the part before the first `:` (`fsdd` or `fsdd@SPEAKER`) and the folder; an
+    /// [`Error::Spec`] naming `KIND:DIR` when either is missing.
+    pub fn parse(kind: &str, dir: &str) -> Result<FsddSpec, Error> {
+        let bad = |message: &str| Error::Spec {
+            spec: format!("{kind}:{dir}"),
+            message: message.to_string(),
+        };
         if dir.is_empty() {
-            return Err("give the folder of the recordings: fsdd:DIR".into());
+            return Err(bad("give the folder of the recordings: fsdd:DIR"));
         }
         let held_out = match kind.strip_prefix("fsdd@") {
-            Some("") => return Err("fsdd@SPEAKER:DIR needs a speaker's name".into()),
+            Some("") => return Err(bad("fsdd@SPEAKER:DIR needs a speaker's name")),
             Some(s) => Some(s.to_string()),
             None => None,
         };

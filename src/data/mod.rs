@@ -72,9 +72,8 @@ impl FromStr for DataSpec {
                 ))),
             },
             Some((kind, dir)) if kind == "fsdd" || kind.starts_with("fsdd@") => {
-                fsdd::FsddSpec::parse(kind, dir)
-                    .map(DataSpec::Fsdd)
-                    .map_err(|m| bad(&m))
+                // `kind:dir` is `text`: the error names it as the others do.
+                fsdd::FsddSpec::parse(kind, dir).map(DataSpec::Fsdd)
             }
             _ => Err(bad(
                 "expected mnist:DIR, fashion:DIR, shapes, shapes:N, fsdd:DIR or fsdd@SPEAKER:DIR",
