@@ -2,7 +2,8 @@
 //! log-mel spectrograms computed with the model's own input parameters. The dataset's split:
 //! recordings 0-4 of each speaker and digit are the test set; or one speaker held out.
 
-use super::{Dataset, Error, Split, digit_names};
+use super::dataset::{Dataset, Split, digit_names};
+use super::error::Error;
 use crate::engine::Model;
 use crate::io::audio_input::{Audio, audio_pixels, decode_wav, load_audio};
 use crate::io::error::FileError;

@@ -2,9 +2,10 @@
 //! [`Recipe`] and train through [`Prepared::train`], so the same settings and seed give the
 //! same weights bit for bit wherever the run starts.
 
+use super::DataSpec;
 use super::augment::{Augment, Augmented};
+use super::dataset::{Dataset, Split};
 use super::shapes::FreshShapes;
-use super::{DataSpec, Dataset, Split};
 use crate::engine::train::{
     self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig, TrainHooks,
 };
@@ -136,7 +137,7 @@ pub enum RecipeError {
     },
     /// The images do not fit the model's input.
     #[error(transparent)]
-    Data(#[from] super::Error),
+    Data(#[from] super::error::Error),
 }
 
 // Callers that still collect messages as strings (`?` into `Result<_, String>`).

@@ -6,7 +6,7 @@
 //! --fresh-data`): a generator never runs out of examples, so a small network need not see the
 //! same image twice and cannot memorise the set.
 
-use super::Dataset;
+use super::dataset::Dataset;
 use crate::engine::InputSpec;
 use crate::engine::train::{EpochData, Examples};
 use ndarray::Array3;
@@ -17,6 +17,10 @@ pub const SIDE: usize = 64;
 pub const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "ring"];
 /// Training images when `shapes` gives no number.
 pub const DEFAULT_TRAIN: usize = 4000;
+
+/// Largest number of synthetic images asked for at once (each is 12 KiB of bytes and 48 KiB
+/// once normalised for training).
+pub const MAX_SHAPES: usize = 10_000;
 /// Seeds of the two splits: the same for everyone, so a "shapes" set is the same set everywhere.
 pub const TRAIN_SEED: u64 = 1;
 pub const TEST_SEED: u64 = 2;
@@ -241,7 +245,7 @@ mod tests {
         // share a set seed.
         assert_eq!(epoch_seed(1), TRAIN_SEED);
         let held_out = image_seed(TEST_SEED, 0);
-        let max = super::super::MAX_SHAPES as u64;
+        let max = MAX_SHAPES as u64;
         let mut seeds = std::collections::HashSet::new();
         for epoch in 1..=100_000 {
             let s = epoch_seed(epoch);
