@@ -53,7 +53,7 @@ impl fmt::Display for Noise {
 
 /// What is wrong with a noise as a person typed it, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum NoiseError {
+pub(crate) enum NoiseError {
     #[error("`{group}`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2")]
     Syntax { group: String },
     #[error("`{kind}` is not a noise: gaussian or saltpepper")]
@@ -88,7 +88,7 @@ impl From<RobustnessError> for String {
 
 /// `gaussian:0.1,0.2` -> two noises; several groups separated by `|` or `;`
 /// (`gaussian:0.1|saltpepper:0.05`).
-pub fn parse_noises(text: &str) -> std::result::Result<Vec<Noise>, NoiseError> {
+pub(crate) fn parse_noises(text: &str) -> std::result::Result<Vec<Noise>, NoiseError> {
     let mut out = Vec::new();
     for group in text.split(['|', ';']).filter(|g| !g.trim().is_empty()) {
         let (kind, levels) = group
@@ -125,7 +125,7 @@ pub fn example_seed(seed: u64, index: usize) -> u64 {
 
 /// Puts `noise` on `values`, whose clean range is `[lo, hi]`; the same `seed` gives the same
 /// noise. Values stay in the range.
-pub fn add_noise(values: &mut [f32], noise: Noise, (lo, hi): (f32, f32), seed: u64) {
+pub(crate) fn add_noise(values: &mut [f32], noise: Noise, (lo, hi): (f32, f32), seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let span = (hi - lo).max(0.0);
     match noise.kind {
@@ -158,7 +158,7 @@ pub fn noisy(pixels: &Array3<f32>, noise: Noise, range: (f32, f32), seed: u64) -
 
 /// The range noise is measured against on a network's input maps before normalisation: a
 /// picture's pixels are in [0, 1]; a spectrogram's cells go from 0 to its largest value.
-pub fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
+pub(crate) fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
     if is_picture {
         (0.0, 1.0)
     } else {
@@ -169,7 +169,7 @@ pub fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
 
 /// A recording's samples with noise on them, measured against minus to plus its peak (the
 /// recording itself, before its spectrogram is made).
-pub fn noisy_samples(samples: &[f32], noise: Noise, seed: u64) -> Vec<f32> {
+pub(crate) fn noisy_samples(samples: &[f32], noise: Noise, seed: u64) -> Vec<f32> {
     let (lo, hi) = value_range(samples);
     let peak = lo.abs().max(hi.abs());
     let mut out = samples.to_vec();
@@ -203,7 +203,7 @@ pub fn noisy_input(
 
 /// Exactly one noise (`gaussian:0.2`, `saltpepper:0.05`), or none (`none`, `off`): what
 /// `convscope inspect --noise` and a lesson step's `noise` take.
-pub fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, NoiseError> {
+pub(crate) fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, NoiseError> {
     if matches!(text.trim(), "none" | "off") {
         return Ok(None);
     }
@@ -215,14 +215,14 @@ pub fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, Noi
     }
 }
 
-/// [`parse_noise_or_none`] with its error as text, for callers that collect messages as
+/// `parse_noise_or_none` with its error as text, for callers that collect messages as
 /// strings.
 pub fn parse_one_noise(text: &str) -> std::result::Result<Option<Noise>, String> {
     parse_noise_or_none(text).map_err(|e| e.to_string())
 }
 
 /// The smallest and largest value (0, 0 for none).
-pub fn value_range(values: &[f32]) -> (f32, f32) {
+pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
     let finite = values.iter().copied().filter(|v| v.is_finite());
     let lo = finite.clone().fold(f32::INFINITY, f32::min);
     let hi = finite.fold(f32::NEG_INFINITY, f32::max);
@@ -245,7 +245,7 @@ pub struct Robustness {
 }
 
 /// An example's clean and noisy pixels (before normalisation) and its label.
-pub type Example = (Array3<f32>, Array3<f32>, usize);
+pub(crate) type Example = (Array3<f32>, Array3<f32>, usize);
 
 /// Per example: right when clean, right when noisy, same answer, per-stage similarity.
 type Outcome = (bool, bool, bool, Vec<f32>);

@@ -1,5 +1,5 @@
 //! A labelled set of images (or spectrograms) of one size: kept compactly, handed out as
-//! [C,H,W] maps, cut into subsets and validation splits, normalised for a network.
+//! \[C,H,W\] maps, cut into subsets and validation splits, normalised for a network.
 
 use super::error::Error;
 use crate::engine::model::InputSpec;
@@ -59,7 +59,7 @@ impl Dataset {
 
     /// A set of float maps (spectrograms), kept as given: `values` holds `labels.len()` maps of
     /// `channels*height*width` values.
-    pub fn from_floats(
+    pub(crate) fn from_floats(
         name: String,
         shape: (usize, usize, usize),
         values: Vec<f32>,
@@ -102,7 +102,7 @@ impl Dataset {
         (self.channels, self.height, self.width)
     }
 
-    /// Image `i` as [C,H,W] before the model's normalisation: in [0,1] for images, log-mel
+    /// Image `i` as \[C,H,W\] before the model's normalisation: in \[0,1\] for images, log-mel
     /// values for spectrograms.
     pub fn pixels(&self, i: usize) -> Array3<f32> {
         let size = self.channels * self.height * self.width;
@@ -124,7 +124,7 @@ impl Dataset {
     }
 
     /// Whether the values are in [0,1] (images) rather than unbounded (spectrograms).
-    pub fn is_images(&self) -> bool {
+    pub(crate) fn is_images(&self) -> bool {
         matches!(self.values, Values::Bytes(_))
     }
 
@@ -137,12 +137,12 @@ impl Dataset {
         self.labels.iter().map(|&l| l as usize).collect()
     }
 
-    pub fn class_names(&self) -> Vec<String> {
+    pub(crate) fn class_names(&self) -> Vec<String> {
         self.classes.clone()
     }
 
     /// The first `n` images (all of them when there are fewer), or, for a set given a
-    /// [`Dataset::with_spread`] order, the first `n` of that order kept in stored order.
+    /// `Dataset::with_spread` order, the first `n` of that order kept in stored order.
     pub fn take(&self, n: usize) -> Dataset {
         let n = n.min(self.len());
         let size = self.channels * self.height * self.width;
@@ -178,7 +178,7 @@ impl Dataset {
     }
 
     /// The set split in stored order: every image but the last `n`, and the last `n` (a
-    /// validation split carved out of a training set). A [`Dataset::with_spread`] order does
+    /// validation split carved out of a training set). A `Dataset::with_spread` order does
     /// not survive the cut: both parts are in stored order.
     pub fn split_last(&self, n: usize) -> (Dataset, Dataset) {
         let n = n.min(self.len());
@@ -207,7 +207,7 @@ impl Dataset {
 
     /// The set, with `order` (a permutation of its indices) as the order [`Dataset::take`]
     /// picks a subset in: a set stored class by class gets subsets of every class.
-    pub fn with_spread(self, order: Vec<usize>) -> Dataset {
+    pub(crate) fn with_spread(self, order: Vec<usize>) -> Dataset {
         let mut sorted = order.clone();
         sorted.sort_unstable();
         let permutation = sorted.iter().copied().eq(0..self.len());

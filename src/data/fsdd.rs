@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Largest number of recordings read from one folder.
-pub const MAX_RECORDINGS: usize = 20_000;
+pub(crate) const MAX_RECORDINGS: usize = 20_000;
 
 /// `fsdd:DIR` or `fsdd@SPEAKER:DIR`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub struct RecordingName {
 }
 
 /// `7_george_12.wav` -> digit 7, speaker george, index 12; `None` for any other name.
-pub fn parse_name(name: &str) -> Option<RecordingName> {
+pub(crate) fn parse_name(name: &str) -> Option<RecordingName> {
     let stem = name.strip_suffix(".wav")?;
     let mut parts = stem.split('_');
     let digit: u8 = parts.next()?.parse().ok()?;
@@ -95,7 +95,7 @@ pub struct Recording {
 
 /// The file the app ships the recordings in (`scripts/make-fsdd-pack.py`): every WAV file's
 /// bytes, unchanged, in one gzip stream.
-pub const PACK_NAME: &str = "recordings.wavs.gz";
+pub(crate) const PACK_NAME: &str = "recordings.wavs.gz";
 const PACK_MAGIC: &[u8] = b"CONVSCOPE-WAVS 1\n";
 /// Largest pack read (gzip'd), and largest it may unpack to.
 const MAX_PACK_BYTES: u64 = 64 << 20;
@@ -252,7 +252,7 @@ pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), E
 }
 
 /// The spectrograms of `recordings` as a set, computed with `model`'s audio parameters.
-pub fn spectrograms(
+pub(crate) fn spectrograms(
     name: String,
     recordings: &[Recording],
     model: &Model,

@@ -1,12 +1,12 @@
 //! Labelled sets for training and evaluation: MNIST from IDX files, the seeded synthetic
 //! "shapes" set, or spoken digits (FSDD) as log-mel spectrograms. Image pixels are kept as
-//! bytes and handed out as [C,H,W] in [0,1]; spectrograms are kept as they are computed.
+//! bytes and handed out as \[C,H,W\] in \[0,1\]; spectrograms are kept as they are computed.
 
 pub mod augment;
 pub mod dataset;
 pub mod error;
 pub mod fsdd;
-pub mod recipe;
+pub(crate) mod recipe;
 pub mod shapes;
 
 pub use dataset::{Dataset, Split};
@@ -28,7 +28,7 @@ pub enum DataSpec {
     /// `fashion:DIR`: Fashion-MNIST's IDX files, laid out as MNIST's, with its ten classes.
     Fashion(PathBuf),
     /// `shapes` or `shapes:N`: `N` generated training images (default
-    /// [`shapes::DEFAULT_TRAIN`]) and a held-out set drawn from another seed.
+    /// `shapes::DEFAULT_TRAIN`) and a held-out set drawn from another seed.
     Shapes(Option<usize>),
     /// `fsdd:DIR` (recordings 0-4 of each speaker and digit are the test split) or
     /// `fsdd@SPEAKER:DIR` (that speaker's recordings are the test split, the others' the
@@ -81,7 +81,7 @@ impl fmt::Display for DataSpec {
 }
 
 /// Fashion-MNIST's classes, in label order.
-pub const FASHION_CLASSES: [&str; 10] = [
+pub(crate) const FASHION_CLASSES: [&str; 10] = [
     "T-shirt/top",
     "Trouser",
     "Pullover",

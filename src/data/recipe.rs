@@ -36,7 +36,7 @@ pub struct Recipe {
 }
 
 /// The architecture with pooling and dropout as asked, ready to initialise.
-pub fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) -> Model {
+pub(crate) fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) -> Model {
     let model = match pool {
         Some(mode) => arch.with_pool_mode(mode),
         None => arch.clone(),
@@ -49,7 +49,7 @@ pub fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) 
 
 /// `model` with every dropout layer at rate `p`, or, when it has none and `p > 0`, a dropout
 /// layer inserted before its last dense layer. Unchanged when nothing fits.
-pub fn with_dropout(model: &Model, p: f32) -> Model {
+pub(crate) fn with_dropout(model: &Model, p: f32) -> Model {
     let p = p.clamp(0.0, 0.95);
     let mut layers: Vec<Layer> = model.layers().to_vec();
     let mut found = false;
@@ -107,7 +107,7 @@ fn optimizer_name(kind: OptimizerKind) -> &'static str {
 /// Why a recipe cannot train the architecture on its data, in the words of the flags that
 /// set it.
 #[derive(Debug, Error)]
-pub enum RecipeError {
+pub(crate) enum RecipeError {
     /// The architecture has a layer training cannot go through.
     #[error(transparent)]
     Untrainable(crate::engine::Error),
@@ -165,7 +165,7 @@ pub struct Prepared {
 impl Recipe {
     /// Checks the recipe against the architecture (`arch_name` names it in messages) and the
     /// data, then shapes, names and initialises the model from the seed.
-    pub fn prepare(
+    pub(crate) fn prepare(
         &self,
         arch: &Model,
         arch_name: &str,
@@ -258,7 +258,7 @@ impl Recipe {
 }
 
 impl Prepared {
-    pub fn test_examples(&self) -> Examples<'_> {
+    pub(crate) fn test_examples(&self) -> Examples<'_> {
         Examples {
             inputs: &self.test_inputs,
             labels: &self.test_labels,
@@ -266,7 +266,7 @@ impl Prepared {
     }
 
     /// The validation examples, when the recipe holds some out.
-    pub fn validation_examples(&self) -> Option<Examples<'_>> {
+    pub(crate) fn validation_examples(&self) -> Option<Examples<'_>> {
         self.validation
             .as_ref()
             .map(|(_, inputs, labels)| Examples { inputs, labels })
@@ -274,7 +274,7 @@ impl Prepared {
 
     /// The training examples as the last epoch saw them before augmentation (with fresh
     /// data, the last epoch's set).
-    pub fn train_examples(&self) -> Examples<'_> {
+    pub(crate) fn train_examples(&self) -> Examples<'_> {
         match &self.fresh {
             Some(f) => f.current(),
             None => Examples {

@@ -25,17 +25,12 @@ pub struct AudioSpec {
 }
 
 /// Largest FFT accepted.
-pub const MAX_N_FFT: usize = 1 << 16;
+pub(crate) const MAX_N_FFT: usize = 1 << 16;
 
 impl AudioSpec {
     /// The samples that give exactly `frames` frames: `(frames - 1) * hop`.
-    pub fn samples_for(&self, frames: usize) -> usize {
+    pub(crate) fn samples_for(&self, frames: usize) -> usize {
         frames.saturating_sub(1) * self.hop
-    }
-
-    /// Seconds at the start of frame `t` (its centre).
-    pub fn frame_seconds(&self, t: usize) -> f64 {
-        (t * self.hop) as f64 / self.sample_rate as f64
     }
 
     /// Checks the parameters against each other and the number of mel bands; which one does not

@@ -19,10 +19,10 @@ pub enum Source {
 }
 
 /// The name a model file uses for the network's input in a layer's `inputs`.
-pub const INPUT_NAME: &str = "input";
+pub(crate) const INPUT_NAME: &str = "input";
 
 /// What layer `i` of a chain reads: the layer before it, or the input for the first.
-pub fn chained(i: usize) -> Source {
+pub(crate) fn chained(i: usize) -> Source {
     match i {
         0 => Source::Input,
         _ => Source::Layer(i - 1),
@@ -37,7 +37,12 @@ pub fn chain(n: usize) -> Vec<Vec<Source>> {
 /// Layer `index`'s sources from the names in its `inputs`, given every layer's name in order
 /// (`all`). Only layers before `index` can be read: a later one would make a cycle or need
 /// another order.
-pub fn resolve(layer: &str, index: usize, names: &[String], all: &[&str]) -> Result<Vec<Source>> {
+pub(crate) fn resolve(
+    layer: &str,
+    index: usize,
+    names: &[String],
+    all: &[&str],
+) -> Result<Vec<Source>> {
     let bad = |message: String| Error::BadField {
         layer: layer.into(),
         field: "inputs".into(),
@@ -73,7 +78,7 @@ pub fn resolve(layer: &str, index: usize, names: &[String], all: &[&str]) -> Res
 
 /// The sources of each layer, as names for a model file: `None` where a layer reads the one
 /// before it (so a chain writes no `inputs` at all).
-pub fn source_names(layers: &[Layer], sources: &[Vec<Source>]) -> Vec<Option<Vec<String>>> {
+pub(crate) fn source_names(layers: &[Layer], sources: &[Vec<Source>]) -> Vec<Option<Vec<String>>> {
     let chained = chain(layers.len());
     sources
         .iter()
@@ -93,7 +98,7 @@ pub fn source_names(layers: &[Layer], sources: &[Vec<Source>]) -> Vec<Option<Vec
 
 /// The output shape of every layer of a graph, or the first layer that cannot run; checks
 /// that every layer reads only layers before it.
-pub fn infer_graph_shapes(
+pub(crate) fn infer_graph_shapes(
     input: Shape,
     layers: &[Layer],
     sources: &[Vec<Source>],

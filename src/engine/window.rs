@@ -46,12 +46,12 @@ impl Window {
     }
 
     /// Padding after the last row and column (bottom, right).
-    pub fn pad_end(&self) -> (usize, usize) {
+    pub(crate) fn pad_end(&self) -> (usize, usize) {
         self.padding_end.unwrap_or(self.padding)
     }
 
     /// The span the kernel covers, `dilation*(kernel-1) + 1`, rows then columns.
-    pub fn extent(&self) -> (usize, usize) {
+    pub(crate) fn extent(&self) -> (usize, usize) {
         (
             self.dilation.0 * self.kernel.0.saturating_sub(1) + 1,
             self.dilation.1 * self.kernel.1.saturating_sub(1) + 1,
@@ -59,7 +59,7 @@ impl Window {
     }
 
     /// Whether this is a plain window: no dilation, symmetric padding, floor rounding.
-    pub fn is_plain(&self) -> bool {
+    pub(crate) fn is_plain(&self) -> bool {
         self.dilation == (1, 1) && self.pad_end() == self.padding && !self.ceil_mode
     }
 
@@ -67,7 +67,7 @@ impl Window {
     /// `floor_or_ceil((n + pad_begin + pad_end - extent) / stride) + 1`, as PyTorch and ONNX.
     /// With `ceil_mode` the last window must start inside the input or the top/left padding.
     /// Either may be zero or negative when the window does not fit.
-    pub fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
+    pub(crate) fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
         let ceil = self.ceil_mode;
         let out = |n: usize, extent: usize, s: usize, begin: usize, end: usize| {
             let span = n as i64 + begin as i64 + end as i64 - extent as i64;

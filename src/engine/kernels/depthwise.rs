@@ -1,7 +1,7 @@
 //! Depthwise convolution (one input channel per group, MobileNet's 3x3 layers): each output
 //! channel is its own small 2-D convolution, so a matrix product would have a single row.
 //!
-//! Each input channel is copied once into zero-padded phase planes ([`Phases`]), so every
+//! Each input channel is copied once into zero-padded phase planes (`Phases`), so every
 //! tap of every stride reads `ow` neighbouring values of one plane row. Then a block of up to
 //! four vectors of output pixels of one row is kept in registers while every tap adds its
 //! weight times the input under it (AVX2 and FMA where the CPU has them; the last partial

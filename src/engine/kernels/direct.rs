@@ -27,7 +27,7 @@ fn max_channel_block(isa: Isa) -> usize {
 }
 
 /// Whether this CPU has a kernel for output rows of `ow` pixels (at stride 1).
-pub fn applies(ow: usize) -> bool {
+pub(crate) fn applies(ow: usize) -> bool {
     Isa::available().iter().any(|isa| ow >= isa.lanes())
 }
 
@@ -42,7 +42,7 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
 
 /// [`forward`] with the given instruction set, which must be one of [`Isa::available`]'s.
 /// Grouped convolutions run group by group, each group a convolution of its own channels.
-pub fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
+pub(crate) fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
     if conv.stride != (1, 1) || !Isa::available().contains(&isa) {
         return None;
     }

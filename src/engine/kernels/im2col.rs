@@ -5,9 +5,9 @@
 //! reads them.
 //!
 //! im2col + matrix product in blocks of output pixels: the input is padded and split into
-//! phase planes once ([`Phases`]), then each block of output pixels gets its columns
+//! phase planes once (`Phases`), then each block of output pixels gets its columns
 //! [in/groups*kh*kw, pixels] gathered straight into the product's panel order
-//! ([`packed::pack_columns`]: one copy of `NR` neighbouring values per tap and channel, at any
+//! (`packed::pack_columns`: one copy of `NR` neighbouring values per tap and channel, at any
 //! stride) and its product with the packed weights at once, while the columns are in the
 //! cache. A 1x1 convolution at stride 1 without padding gathers from the input itself.
 //!

@@ -15,7 +15,7 @@ pub enum Isa {
 
 impl Isa {
     /// Every instruction set this CPU can run, the narrowest first (detected once).
-    pub fn available() -> &'static [Isa] {
+    pub(crate) fn available() -> &'static [Isa] {
         static FOUND: OnceLock<Vec<Isa>> = OnceLock::new();
         FOUND.get_or_init(|| {
             let mut found = Vec::new();

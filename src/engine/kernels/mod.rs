@@ -5,17 +5,17 @@
 //!
 //! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
-//! - [`im2col`]: the input padded and split into phase planes once ([`phases`]), then per
+//! - [`im2col`]: the input padded and split into phase planes once (`phases`), then per
 //!   block of output pixels the columns gathered straight into the panel order of
-//!   [`packed`]'s register tile ([`tile`]) and multiplied with the weights (packed once per
-//!   model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1 without
+//!   [`packed`]'s register tile (`tile`) and multiplied with the weights (packed once per
+//!   model, `PackCache`) while they are in the cache; a 1x1 convolution at stride 1 without
 //!   padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
-//! - [`weight_grad`]: training's weight gradient where the forward pass ran [`direct`].
+//! - `weight_grad`: training's weight gradient where the forward pass ran [`direct`].
 //!
-//! [`isa`] says which vector instructions this CPU has; [`shared`] holds what several kernels
+//! `isa` says which vector instructions this CPU has; [`shared`] holds what several kernels
 //! use (the [`Clamp`] of a fused ReLU, the output pointer threads share).
 //!
 //! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
@@ -26,12 +26,12 @@
 pub mod depthwise;
 pub mod direct;
 pub mod im2col;
-pub mod isa;
+pub(crate) mod isa;
 pub mod packed;
-pub mod phases;
+pub(crate) mod phases;
 pub mod shared;
-pub mod tile;
-pub mod weight_grad;
+pub(crate) mod tile;
+pub(crate) mod weight_grad;
 
 pub use isa::Isa;
 pub use shared::Clamp;
@@ -115,7 +115,7 @@ pub fn forward_packed(
 /// [`forward_packed`] followed by `clamp` (the ReLU or ReLU6 after the convolution), applied
 /// by the kernel while the values it has just written are in the cache: the same numbers as
 /// a pass of its own over the output, without reading it all back from memory.
-pub fn forward_clamped(
+pub(crate) fn forward_clamped(
     conv: &Conv2d,
     kernel: ConvKernel,
     input: ArrayView3<f32>,
@@ -149,7 +149,7 @@ impl Conv2d {
     }
 
     /// [`Conv2d::forward`] by a given kernel (the one the model picked when it was built).
-    pub fn forward_with(&self, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+    pub(crate) fn forward_with(&self, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
         forward(self, kernel, input)
     }
 }
@@ -165,7 +165,7 @@ impl ConvKernel {
 /// only through `Model::layers_mut`, which starts a new cache). Clones share what is packed;
 /// two caches always compare equal (they hold nothing the layers do not say).
 #[derive(Default)]
-pub struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
+pub(crate) struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
 
 impl PackCache {
     /// An empty cache for `layers` layers.

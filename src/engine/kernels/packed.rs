@@ -2,11 +2,11 @@
 //! W[o, k] * cols[k, p]`, with both operands in the order the register tile reads them:
 //!
 //! - the weights are packed once per model ([`PackedWeights`], cached by the model) into
-//!   panels of [`MR`] output channels, `k` after `k`;
+//!   panels of `MR` output channels, `k` after `k`;
 //! - the columns are gathered straight from the (padded, phase-split) input into panels of
-//!   [`NR`] output pixels ([`pack_columns`]): im2col and the product's packing in one copy.
+//!   `NR` output pixels (`pack_columns`): im2col and the product's packing in one copy.
 //!
-//! The tile of outputs ([`super::tile`]) stays in registers while a block of up to [`KC`]
+//! The tile of outputs (`super::tile`) stays in registers while a block of up to `KC`
 //! products is added (FMA): `MR` x `NR` in twelve AVX2 registers, or where the CPU has AVX-512
 //! up to two weight panels by two column panels (12 x 32) in 24, with masked edges; a portable
 //! loop where the CPU has no AVX2 and FMA. The first block starts from the bias so that the
@@ -24,7 +24,7 @@ use rayon::prelude::*;
 const KC: usize = 320;
 
 /// A convolution's weights [out, k] (k = in/groups * kh * kw), per group, in panels of
-/// [`MR`] rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
+/// `MR` rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
 /// at `kk`, zero past the last row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackedWeights {
@@ -77,7 +77,7 @@ impl PackedWeights {
 /// Where the product's right operand is read: row `r` (a channel and tap) of column `p` (an
 /// output pixel) is `src[bases[r] + (p / ow) * row_stride + p % ow]`.
 #[derive(Clone, Copy)]
-pub struct Gather<'a> {
+pub(crate) struct Gather<'a> {
     pub src: &'a [f32],
     pub bases: &'a [usize],
     pub ow: usize,
@@ -92,7 +92,7 @@ impl Gather<'_> {
 
 /// Columns `p0 .. p0 + n` of `from`, in panels of [`NR`] (`dst[(j * k + r) * NR + l]` is
 /// row `r` of column `p0 + j * NR + l`; the last panel repeats its last column).
-pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
+pub(crate) fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
     let k = from.bases.len();
     let panels = n.div_ceil(NR);
     // Every value is written below: only what the buffer grows by is filled first (a `clear`
@@ -334,7 +334,7 @@ unsafe fn edge_tile(
 /// # Safety
 /// As [`multiply`] for every panel.
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn multiply_split(
+pub(crate) unsafe fn multiply_split(
     a: &PackedWeights,
     g: usize,
     cols: &[f32],

@@ -10,7 +10,7 @@ use crate::engine::window::Window;
 
 /// The padded, phase-split shape of one channel for a convolution's window.
 #[derive(Debug, Clone, Copy)]
-pub struct Phases {
+pub(crate) struct Phases {
     /// Column stride: the number of planes.
     pub sw: usize,
     /// Top and left padding.
@@ -43,7 +43,7 @@ impl Phases {
     }
 
     /// Values of one plane.
-    pub fn plane(&self) -> usize {
+    pub(crate) fn plane(&self) -> usize {
         self.hp * self.wq
     }
 
@@ -54,7 +54,7 @@ impl Phases {
 
     /// Where tap (`ky`, `kx`) of output pixel (0, 0) reads, in a channel's planes, for
     /// dilation `(dh, dw)`; output pixel (y, x) reads `y * sh * wq + x` further on.
-    pub fn offset(&self, (ky, kx): (usize, usize), (dh, dw): (usize, usize)) -> usize {
+    pub(crate) fn offset(&self, (ky, kx): (usize, usize), (dh, dw): (usize, usize)) -> usize {
         let (phase, shift) = ((kx * dw) % self.sw, (kx * dw) / self.sw);
         phase * self.plane() + ky * dh * self.wq + shift
     }

@@ -8,7 +8,7 @@ use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array, Dimension};
 
 /// An activation that is a clamp, `min(max(x, min), max)` (ReLU, ReLU6, Hardtanh), which a
-/// convolution kernel can apply as it writes its output ([`super::forward_clamped`]).
+/// convolution kernel can apply as it writes its output (`super::forward_clamped`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Clamp {
     pub min: f32,
@@ -37,7 +37,7 @@ impl Clamp {
     }
 
     /// Every value clamped in place (eight at a time where the CPU has AVX2).
-    pub fn apply_all(self, values: &mut [f32]) {
+    pub(crate) fn apply_all(self, values: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         if Isa::available().contains(&Isa::Avx2) {
             // SAFETY: the CPU has AVX2.
@@ -48,7 +48,7 @@ impl Clamp {
 
     /// Every value of an array clamped in place ([`Clamp::apply_all`] on its memory when it is
     /// contiguous).
-    pub fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
+    pub(crate) fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
         match a.as_slice_mut() {
             Some(values) => self.apply_all(values),
             None => a.mapv_inplace(|v| self.apply(v)),

@@ -8,9 +8,9 @@
 use super::shared::Clamp;
 
 /// Output channels in a register tile.
-pub const MR: usize = 6;
+pub(crate) const MR: usize = 6;
 /// Output pixels in a register tile (two AVX2 vectors).
-pub const NR: usize = 16;
+pub(crate) const NR: usize = 16;
 /// A register tile: `c[MR x NR]` (rows `ldc` apart) = (`add` ? `c` : `init` per row) +
 /// `kc` products of a weight panel and a column panel, clamped before it is stored when
 /// `clamp` is given (the last block of `k`).

@@ -5,7 +5,7 @@
 use crate::engine::window::Window;
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView3};
 
-/// Unfolds `input` [C,H,W] into columns [C*kh*kw, oh*ow]: row `(c,ky,kx)` holds, for every
+/// Unfolds `input` \[C,H,W\] into columns [C*kh*kw, oh*ow]: row `(c,ky,kx)` holds, for every
 /// output position, the input value under that kernel tap (0 in the padding).
 pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -> Array2<f32> {
     let (channels, _, _) = input.dim();
@@ -69,7 +69,7 @@ pub(crate) fn im2col_into(
 
 /// The adjoint of [`im2col`]: adds every column entry back onto the input position it came
 /// from (used by the backward pass).
-pub fn col2im(
+pub(crate) fn col2im(
     cols: &Array2<f32>,
     shape: (usize, usize, usize),
     window: &Window,
@@ -109,7 +109,7 @@ pub fn col2im(
 }
 
 /// A convolution layer's parameters: weights [out, in/groups, kh, kw] and an optional bias
-/// [out].
+/// \[out\].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conv2d {
     pub weight: Array4<f32>,
@@ -153,7 +153,7 @@ impl Conv2d {
         }
     }
 
-    pub fn in_channels(&self) -> usize {
+    pub(crate) fn in_channels(&self) -> usize {
         self.weight.dim().1 * self.groups.max(1)
     }
 
@@ -163,7 +163,7 @@ impl Conv2d {
 
     /// Why the geometry cannot be used (zero stride or dilation, groups that do not divide
     /// the output channels), else `None`. Checked once, when the model is built.
-    pub fn invalid_geometry(&self) -> Option<(&'static str, String)> {
+    pub(crate) fn invalid_geometry(&self) -> Option<(&'static str, String)> {
         let (out, _, kh, kw) = self.weight.dim();
         if self.stride.0 == 0 || self.stride.1 == 0 {
             return Some(("stride", format!("{:?} has a zero", self.stride)));
@@ -189,7 +189,7 @@ impl Conv2d {
 
     /// The weights as a matrix [out, in/groups*kh*kw], rows in the same order as
     /// [`im2col`]'s for the output's group.
-    pub fn weight_matrix(&self) -> Array2<f32> {
+    pub(crate) fn weight_matrix(&self) -> Array2<f32> {
         let (o, i, kh, kw) = self.weight.dim();
         self.weight
             .as_standard_layout()

@@ -14,8 +14,8 @@ pub enum Merge {
     Add,
     /// Maps of the same height and width stacked along channels (vectors: one after another).
     Concat,
-    /// Element-wise product of two tensors of the same shape, or of maps [C,H,W] and one
-    /// weight per channel [C,1,1] (either order).
+    /// Element-wise product of two tensors of the same shape, or of maps \[C,H,W\] and one
+    /// weight per channel \[C,1,1\] (either order).
     Mul,
 }
 
@@ -193,7 +193,7 @@ impl Merge {
 
 /// `add` into its first input (the forward pass does this in place when nothing else reads
 /// that input): `out += x` for every `x` of `rest`, all of `out`'s shape.
-pub fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
+pub(crate) fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
     for t in rest {
         match (&mut *out, t) {
             (Tensor::Maps(o), Tensor::Maps(x)) => *o += x,

@@ -15,7 +15,7 @@ use ndarray::Array3;
 
 impl Model {
     /// Runs layer `i` on `input`, a convolution by the kernel picked for it.
-    pub fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
+    pub(crate) fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
         self.run_layer_clamped(i, input, options, None)
     }
 
@@ -53,7 +53,7 @@ impl Model {
     }
 
     /// Runs layer `i` on the outputs it reads (in the order of its sources).
-    pub fn run_node(&self, i: usize, inputs: &[&Tensor], options: &RunOptions) -> Tensor {
+    pub(crate) fn run_node(&self, i: usize, inputs: &[&Tensor], options: &RunOptions) -> Tensor {
         match (&self.layers()[i].kind, inputs) {
             (LayerKind::Merge(m), _) => m.forward(inputs),
             (_, [x]) => self.run_layer(i, x, options),
@@ -65,7 +65,7 @@ impl Model {
         }
     }
 
-    /// Runs the network on a normalised input [C,H,W] and returns every layer's output in order
+    /// Runs the network on a normalised input \[C,H,W\] and returns every layer's output in order
     /// (the "trace" a visualiser draws).
     pub fn forward_all(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Vec<Tensor>> {
         self.check_input(input)?;
@@ -232,7 +232,7 @@ impl Model {
     }
 
     /// Only the last layer's output, without keeping the intermediate ones (and with each
-    /// ReLU or clip after a convolution applied by the convolution, [`Model::clamp_after`]).
+    /// ReLU or clip after a convolution applied by the convolution, `Model::clamp_after`).
     pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
         self.run_graph(input.clone(), options, true, |_, _| {})
     }

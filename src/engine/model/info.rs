@@ -61,7 +61,7 @@ impl ModelInfo {
     }
 
     /// The info without class names in any language (for a network cut before its classes).
-    pub fn without_labels(&self) -> ModelInfo {
+    pub(crate) fn without_labels(&self) -> ModelInfo {
         let mut info = self.clone();
         info.labels.clear();
         for t in info.translations.values_mut() {

@@ -1,4 +1,4 @@
-//! What a network expects: the size of its input and how pixels in [0,1] are normalised,
+//! What a network expects: the size of its input and how pixels in \[0,1\] are normalised,
 //! checked once when the model is built.
 
 use crate::engine::error::{Error, Result};
@@ -6,13 +6,13 @@ use crate::engine::limits;
 use crate::engine::tensor::Shape;
 use ndarray::Array3;
 
-/// What the network expects: the size of its input and how pixels in [0,1] are normalised.
+/// What the network expects: the size of its input and how pixels in \[0,1\] are normalised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputSpec {
     pub channels: usize,
     pub height: usize,
     pub width: usize,
-    /// Per-channel mean subtracted from pixels in [0,1].
+    /// Per-channel mean subtracted from pixels in \[0,1\].
     pub mean: Vec<f32>,
     /// Per-channel standard deviation divided into them.
     pub std: Vec<f32>,
@@ -23,20 +23,13 @@ impl InputSpec {
         Shape::maps(self.channels, self.height, self.width)
     }
 
-    /// `(x - mean) / std` per channel, in place, on an image in [0,1].
+    /// `(x - mean) / std` per channel, in place, on an image in \[0,1\].
     pub fn normalize(&self, image: &mut Array3<f32>) {
         for (c, mut plane) in image.outer_iter_mut().enumerate() {
             let m = self.mean.get(c).copied().unwrap_or(0.0);
             let s = self.std.get(c).copied().unwrap_or(1.0);
             plane.mapv_inplace(|v| (v - m) / s);
         }
-    }
-
-    /// The inverse of [`InputSpec::normalize`]: back to pixel units.
-    pub fn denormalize_value(&self, channel: usize, value: f32) -> f32 {
-        let m = self.mean.get(channel).copied().unwrap_or(0.0);
-        let s = self.std.get(channel).copied().unwrap_or(1.0);
-        value * s + m
     }
 
     pub(super) fn validate(&self) -> Result<()> {

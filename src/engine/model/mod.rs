@@ -100,7 +100,7 @@ impl Model {
 
     /// A graph: layer `i` reads the outputs `sources[i]` names, each of the input or of a
     /// layer before it. Checks as [`Model::new`] does, over the graph.
-    pub fn with_sources(
+    pub(crate) fn with_sources(
         info: ModelInfo,
         input: InputSpec,
         layers: Vec<Layer>,
@@ -184,7 +184,7 @@ impl Model {
     }
 
     /// The layers, for changing weight *values* in place (training). Shapes stay as built.
-    pub fn layers_mut(&mut self) -> &mut [Layer] {
+    pub(crate) fn layers_mut(&mut self) -> &mut [Layer] {
         // The packed weights no longer say what the layers do.
         self.packed = PackCache::new(self.layers.len());
         let layers: &mut Vec<Layer> = Arc::make_mut(&mut self.layers);
@@ -204,14 +204,6 @@ impl Model {
     /// Whether each layer reads the one before it (no branches, no merges).
     pub fn is_chain(&self) -> bool {
         (0..self.layers().len()).all(|i| self.sources(i) == [graph::chained(i)])
-    }
-
-    /// The shape of what layer `i` reads first (its only input, but for merging layers).
-    pub fn input_shape_of(&self, i: usize) -> Shape {
-        match self.sources(i).first() {
-            Some(Source::Layer(j)) => self.shapes()[*j],
-            _ => self.input.shape(),
-        }
     }
 
     /// Output shape of each layer, in order.
@@ -265,7 +257,7 @@ impl Model {
     }
 
     /// Indices of the pooling layers.
-    pub fn pool_layers(&self) -> Vec<usize> {
+    pub(crate) fn pool_layers(&self) -> Vec<usize> {
         self.layers
             .iter()
             .enumerate()
@@ -275,7 +267,7 @@ impl Model {
     }
 
     /// The same model with every pooling layer in `mode` (the weights stay as trained).
-    pub fn with_pool_mode(&self, mode: PoolMode) -> Model {
+    pub(crate) fn with_pool_mode(&self, mode: PoolMode) -> Model {
         let mut model = self.clone();
         for layer in model.layers_mut() {
             if let LayerKind::Pool2d(p) = &mut layer.kind {
@@ -287,7 +279,7 @@ impl Model {
 
     /// The same model with every pooling layer's window replaced; fails (naming the layer)
     /// when a later layer no longer fits, e.g. a dense layer trained for another size.
-    pub fn with_pool_window(&self, window: Window) -> Result<Model> {
+    pub(crate) fn with_pool_window(&self, window: Window) -> Result<Model> {
         let mut layers = self.layers.to_vec();
         for layer in &mut layers {
             if let LayerKind::Pool2d(p) = &mut layer.kind {

@@ -20,7 +20,7 @@ pub enum Init {
 
 /// The rule for layer `index`: Kaiming when the next layer other than dropout and batch norm
 /// is a ReLU-like activation (ReLU, leaky ReLU, ReLU6, PReLU), Xavier otherwise.
-pub fn rule_for(model: &Model, index: usize) -> Init {
+pub(crate) fn rule_for(model: &Model, index: usize) -> Init {
     let next = model.layers()[index + 1..]
         .iter()
         .find(|l| !matches!(l.kind, LayerKind::Dropout { .. } | LayerKind::BatchNorm(_)));

@@ -2,12 +2,12 @@
 //! Adam, weight decay, Kaiming/Xavier initialisation and a seeded, bit-reproducible loop.
 
 pub mod backward;
-pub mod conv_direct;
-pub mod init;
-pub mod optim;
+pub(crate) mod conv_direct;
+pub(crate) mod init;
+pub(crate) mod optim;
 pub mod params;
-pub mod tape;
-pub mod trainer;
+pub(crate) mod tape;
+pub(crate) mod trainer;
 
 #[cfg(test)]
 mod tests;

@@ -81,7 +81,7 @@ pub fn parameter_sizes(model: &Model) -> Vec<usize> {
 
 /// For each layer, the index of its first trainable tensor in [`parameter_sizes`] order (the
 /// others follow it).
-pub fn first_slots(model: &Model) -> Vec<Option<usize>> {
+pub(crate) fn first_slots(model: &Model) -> Vec<Option<usize>> {
     let mut next = 0;
     model
         .layers()

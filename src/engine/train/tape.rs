@@ -212,7 +212,7 @@ pub fn forward(model: &Model, input: Array3<f32>, dropout_seed: u64) -> Tape {
 /// Runs a batch in training mode, layer by layer: batch norm layers normalise with the
 /// batch's statistics (returned, for the running statistics). `seeds[e]` draws example `e`'s
 /// dropout masks.
-pub fn forward_batch(
+pub(crate) fn forward_batch(
     model: &Model,
     inputs: Vec<Array3<f32>>,
     seeds: &[u64],
@@ -276,7 +276,7 @@ fn logits_index(model: &Model) -> usize {
 }
 
 /// The loss of a tape (softmax cross-entropy against `label`) and whether its prediction is right.
-pub fn loss_of(model: &Model, tape: &Tape, label: usize) -> (f32, bool) {
+pub(crate) fn loss_of(model: &Model, tape: &Tape, label: usize) -> (f32, bool) {
     let logits = flat(&tape.values[logits_index(model)]);
     let (loss, _) = softmax_cross_entropy(&logits, label);
     (loss, argmax(&logits) == label)
@@ -444,7 +444,12 @@ pub fn backward(model: &Model, tape: &Tape, label: usize, grads: &mut Grads) -> 
 
 /// [`backward`] for a batch from [`forward_batch`]: the sum of the examples' losses and of
 /// their gradients (batch norm's couples the examples).
-pub fn backward_batch(model: &Model, tapes: &[Tape], labels: &[usize], grads: &mut Grads) -> f32 {
+pub(crate) fn backward_batch(
+    model: &Model,
+    tapes: &[Tape],
+    labels: &[usize],
+    grads: &mut Grads,
+) -> f32 {
     let start = logits_index(model);
     let slots = first_slots(model);
     let mut loss = 0.0;
