@@ -2,8 +2,8 @@
 //! a tiny separable set, and bit-for-bit reproducibility.
 
 use super::params::{Grads, parameters_mut};
-use super::tape;
 use super::*;
+use super::{backprop, tape};
 use crate::engine::layer::{Layer, LayerKind};
 use crate::engine::layers::activation::Activation;
 use crate::engine::layers::conv::Conv2d;
@@ -96,14 +96,14 @@ fn sandwich(
 }
 
 fn loss(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
-    tape::loss_of(model, &tape::forward(model, x.clone(), 7), label).0
+    backprop::loss_of(model, &tape::forward(model, x.clone(), 7), label).0
 }
 
 /// Compares every parameter gradient of `model` with central differences of the loss; returns
 /// the worst relative error `|a-n| / (|a|+|n|)` over whole tensors.
 fn check_gradients(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
     let mut grads = Grads::zeros(model);
-    tape::backward(
+    backprop::backward(
         model,
         &tape::forward(model, x.clone(), 7),
         label,
@@ -611,7 +611,7 @@ fn batch_loss(model: &Model, xs: &[Array3<f32>], labels: &[usize]) -> f32 {
     tapes
         .iter()
         .zip(labels)
-        .map(|(t, &l)| tape::loss_of(model, t, l).0)
+        .map(|(t, &l)| backprop::loss_of(model, t, l).0)
         .sum()
 }
 
@@ -619,7 +619,7 @@ fn check_batch_gradients(model: &Model, xs: &[Array3<f32>], labels: &[usize]) ->
     let seeds = vec![7; xs.len()];
     let (tapes, _) = tape::forward_batch(model, xs.to_vec(), &seeds);
     let mut grads = Grads::zeros(model);
-    tape::backward_batch(model, &tapes, labels, &mut grads);
+    backprop::backward_batch(model, &tapes, labels, &mut grads);
     let eps = 2e-3f32;
     let mut worst = 0f32;
     for (t, analytic) in grads.tensors.iter().enumerate() {

@@ -4,6 +4,7 @@
 //! Each epoch's examples come from an [`EpochData`]: the same set every time, or a fresh one
 //! (synthetic data drawn anew, so that the network cannot memorise it).
 
+use super::backprop;
 use super::optim::{Optimizer, OptimizerKind};
 use super::params::{Grads, NormStats, parameters_mut};
 use super::tape::{self, check_trainable};
@@ -139,10 +140,10 @@ pub fn batch_gradient_with_stats(
         let correct = tapes
             .iter()
             .zip(&labels)
-            .filter(|(t, l)| tape::loss_of(model, t, **l).1)
+            .filter(|(t, l)| backprop::loss_of(model, t, **l).1)
             .count();
         let mut grads = Grads::zeros(model);
-        let loss = tape::backward_batch(model, &tapes, &labels, &mut grads);
+        let loss = backprop::backward_batch(model, &tapes, &labels, &mut grads);
         let n = batch.len().max(1);
         grads.scale(1.0 / n as f32);
         return (grads, loss / n as f32, correct, stats);
@@ -157,8 +158,8 @@ pub fn batch_gradient_with_stats(
                 let seed = example_seed(step_seed, c * CHUNK + k);
                 let t = tape::forward(model, data.inputs[i].clone(), seed);
                 let label = data.labels[i];
-                correct += usize::from(tape::loss_of(model, &t, label).1);
-                loss += tape::backward(model, &t, label, &mut grads) as f64;
+                correct += usize::from(backprop::loss_of(model, &t, label).1);
+                loss += backprop::backward(model, &t, label, &mut grads) as f64;
             }
             ChunkResult {
                 grads,
