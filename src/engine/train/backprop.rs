@@ -147,13 +147,7 @@ fn conv_layer_backward(
     need_input: bool,
 ) -> Option<Tensor> {
     let (out, ci, kh, kw) = conv.weight.dim();
-    let (gw, rest) = slots.split_at_mut(1);
-    let gw =
-        ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0]).expect("sized from the model");
-    let gb = conv
-        .bias
-        .as_ref()
-        .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
+    let (gw, gb) = weight_and_bias(slots, (out, ci * kh * kw), conv.bias.is_some());
     // The forward pass's path decides the backward one: im2col columns kept, or the
     // direct kernel (nothing kept).
     match saved {
@@ -179,16 +173,23 @@ fn dense_layer_backward(
     slots: &mut [Vec<f32>],
     need_input: bool,
 ) -> Option<Tensor> {
-    let (gw, rest) = slots.split_at_mut(1);
-    let gw =
-        ArrayViewMut2::from_shape(dense.weight.dim(), &mut gw[0]).expect("sized from the model");
-    let gb = dense
-        .bias
-        .as_ref()
-        .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
+    let (gw, gb) = weight_and_bias(slots, dense.weight.dim(), dense.bias.is_some());
     let xv = x.as_vector().expect("dense takes a vector");
     let dy = grad.as_vector().expect("dense gives a vector");
     dense_backward(dense, xv.view(), dy.view(), gw, gb, need_input).map(Tensor::Vector)
+}
+
+/// A layer's weight gradient as a `rows` x `columns` matrix and, when it has a bias, its bias
+/// gradient, from its slots (the weight's first, the bias's next).
+fn weight_and_bias(
+    slots: &mut [Vec<f32>],
+    (rows, columns): (usize, usize),
+    bias: bool,
+) -> (ArrayViewMut2<'_, f32>, Option<ArrayViewMut1<'_, f32>>) {
+    let (gw, rest) = slots.split_at_mut(1);
+    let gw = ArrayViewMut2::from_shape((rows, columns), &mut gw[0]).expect("sized from the model");
+    let gb = bias.then(|| ArrayViewMut1::from(&mut rest[0][..]));
+    (gw, gb)
 }
 
 /// Back-propagates softmax cross-entropy against `label` through `tape`, adding every
