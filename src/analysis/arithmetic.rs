@@ -35,7 +35,7 @@ impl ConvCell {
 
 /// The input rectangle `(x0, y0, x1, y1)` (end exclusive, may reach into the padding) that
 /// window position (`oy`, `ox`) covers: `oy*stride - pad .. + kernel`, as the engine's im2col.
-pub fn window_rect(window: &Window, oy: usize, ox: usize) -> (i64, i64, i64, i64) {
+pub(crate) fn window_rect(window: &Window, oy: usize, ox: usize) -> (i64, i64, i64, i64) {
     let x0 = (ox * window.stride.1) as i64 - window.padding.1 as i64;
     let y0 = (oy * window.stride.0) as i64 - window.padding.0 as i64;
     (
@@ -48,7 +48,7 @@ pub fn window_rect(window: &Window, oy: usize, ox: usize) -> (i64, i64, i64, i64
 
 /// The output cells `(x0, y0, x1, y1)` (end exclusive) whose window covers input cell
 /// (`iy`, `ix`), for an output of `out_hw`: the cells an input cell feeds. Empty when none.
-pub fn cells_fed(
+pub(crate) fn cells_fed(
     window: &Window,
     out_hw: (usize, usize),
     iy: usize,
@@ -80,7 +80,7 @@ pub fn cells_fed(
     (x0, y0, x1, y1)
 }
 
-/// The arithmetic of output cell `(out_channel, oy, ox)` of `conv` on `input` [C,H,W], or
+/// The arithmetic of output cell `(out_channel, oy, ox)` of `conv` on `input` \[C,H,W\], or
 /// `None` when the cell or the input does not fit the layer.
 pub fn conv_cell(
     conv: &Conv2d,
@@ -210,7 +210,7 @@ pub fn dense_unit(dense: &Dense, input: &[f32], unit: usize, top: usize) -> Opti
 
 /// The cell after `cell` when a kernel slides row by row over an `h` x `w` map, or `None`
 /// after the last one.
-pub fn next_cell(
+pub(crate) fn next_cell(
     (c, y, x): (usize, usize, usize),
     (h, w): (usize, usize),
 ) -> Option<(usize, usize, usize)> {
@@ -226,7 +226,7 @@ pub fn next_cell(
 /// The cells of one stage linked to a hovered cell of a neighbouring stage: rows `y0..y1`,
 /// columns `x0..x1` (end exclusive, clipped to the map) of `channel`, or of every channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LinkedCells {
+pub(crate) struct LinkedCells {
     /// `None`: the same cells of every channel (a convolution mixes channels).
     pub channel: Option<usize>,
     pub rect: (i64, i64, i64, i64),
@@ -238,7 +238,7 @@ pub struct LinkedCells {
 /// `to` the cells it came from; across an add or a concat, the same cell. `None` when
 /// either stage is not maps, the stages are not neighbours, or the layer between them
 /// (flatten, dense) does not keep positions.
-pub fn linked_cells(
+pub(crate) fn linked_cells(
     model: &Model,
     from: usize,
     (channel, y, x): (usize, usize, usize),

@@ -30,7 +30,7 @@ pub fn shift_pair(seed: u64, index: usize, max_shift: i32) -> [(i32, i32); 2] {
     [one(), one()]
 }
 
-/// `image(i)` gives the pixels in [0,1] (before normalisation) and the label of image `i`.
+/// `image(i)` gives the pixels in \[0,1\] (before normalisation) and the label of image `i`.
 pub fn consistency(
     model: &Model,
     count: usize,
@@ -55,7 +55,7 @@ pub fn consistency(
 /// [`consistency`] with shifts along one axis only: `X` (time, for a spectrogram) keeps the
 /// random dx of each pair and drops dy, `Y` (frequency) the other way round.
 #[allow(clippy::too_many_arguments)]
-pub fn consistency_along(
+pub(crate) fn consistency_along(
     model: &Model,
     count: usize,
     image: &(dyn Fn(usize) -> (Array3<f32>, usize) + Sync),

@@ -5,7 +5,7 @@ use crate::engine::{LayerKind, Model, infer_shapes};
 
 /// The first dense layer after a pooling layer, and its weight count with and without it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSavings {
+pub(crate) struct PoolSavings {
     pub dense: String,
     /// Weights (not biases) of the dense layer as the model is.
     pub with_pool: usize,
@@ -16,7 +16,7 @@ pub struct PoolSavings {
 /// `None` when no dense layer follows `pool_index`, or the model without the pooling layer
 /// has no valid shapes up to it, or is a graph (taking a pooling layer out of one changes what
 /// its merges read, so there is no one answer).
-pub fn dense_weights_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
+pub(crate) fn dense_weights_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
     if !model.is_chain() {
         return None;
     }

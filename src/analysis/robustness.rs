@@ -11,6 +11,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 use std::fmt;
+use thiserror::Error;
 
 /// Which noise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,28 +51,69 @@ impl fmt::Display for Noise {
     }
 }
 
+/// What is wrong with a noise as a person typed it, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub(crate) enum NoiseError {
+    #[error("`{group}`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2")]
+    Syntax { group: String },
+    #[error("`{kind}` is not a noise: gaussian or saltpepper")]
+    Kind { kind: String },
+    #[error("`{level}` is not a noise level between 0 and 1")]
+    Level { level: String },
+    #[error("no noise given: e.g. gaussian:0.1,0.2")]
+    Empty,
+    #[error("`{text}`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none")]
+    NotOne { text: String },
+}
+
+/// Why noisy inputs, or a measurement over them, could not be made.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RobustnessError {
+    /// The spectrogram of a noisy recording (the model's audio input section says how).
+    #[error("{0}")]
+    Spectrogram(String),
+    /// An example could not be read or made noisy (the caller's message).
+    #[error("{0}")]
+    Example(String),
+    #[error(transparent)]
+    Engine(#[from] crate::engine::Error),
+}
+
+// Callers that still collect messages as strings (`?` into `Result<_, String>`).
+impl From<RobustnessError> for String {
+    fn from(e: RobustnessError) -> String {
+        e.to_string()
+    }
+}
+
 /// `gaussian:0.1,0.2` -> two noises; several groups separated by `|` or `;`
 /// (`gaussian:0.1|saltpepper:0.05`).
-pub fn parse_noises(text: &str) -> std::result::Result<Vec<Noise>, String> {
+pub(crate) fn parse_noises(text: &str) -> std::result::Result<Vec<Noise>, NoiseError> {
     let mut out = Vec::new();
     for group in text.split(['|', ';']).filter(|g| !g.trim().is_empty()) {
-        let (kind, levels) = group.trim().split_once(':').ok_or_else(|| {
-            format!("`{group}`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2")
+        let (kind, levels) = group
+            .trim()
+            .split_once(':')
+            .ok_or_else(|| NoiseError::Syntax {
+                group: group.to_string(),
+            })?;
+        let kind = NoiseKind::parse(kind).ok_or_else(|| NoiseError::Kind {
+            kind: kind.to_string(),
         })?;
-        let kind = NoiseKind::parse(kind)
-            .ok_or_else(|| format!("`{kind}` is not a noise: gaussian or saltpepper"))?;
         for level in levels.split(',') {
             let level: f32 = level
                 .trim()
                 .parse()
                 .ok()
                 .filter(|l: &f32| (0.0..=1.0).contains(l))
-                .ok_or_else(|| format!("`{level}` is not a noise level between 0 and 1"))?;
+                .ok_or_else(|| NoiseError::Level {
+                    level: level.to_string(),
+                })?;
             out.push(Noise { kind, level });
         }
     }
     if out.is_empty() {
-        return Err("no noise given: e.g. gaussian:0.1,0.2".into());
+        return Err(NoiseError::Empty);
     }
     Ok(out)
 }
@@ -83,7 +125,7 @@ pub fn example_seed(seed: u64, index: usize) -> u64 {
 
 /// Puts `noise` on `values`, whose clean range is `[lo, hi]`; the same `seed` gives the same
 /// noise. Values stay in the range.
-pub fn add_noise(values: &mut [f32], noise: Noise, (lo, hi): (f32, f32), seed: u64) {
+pub(crate) fn add_noise(values: &mut [f32], noise: Noise, (lo, hi): (f32, f32), seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let span = (hi - lo).max(0.0);
     match noise.kind {
@@ -116,7 +158,7 @@ pub fn noisy(pixels: &Array3<f32>, noise: Noise, range: (f32, f32), seed: u64) -
 
 /// The range noise is measured against on a network's input maps before normalisation: a
 /// picture's pixels are in [0, 1]; a spectrogram's cells go from 0 to its largest value.
-pub fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
+pub(crate) fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
     if is_picture {
         (0.0, 1.0)
     } else {
@@ -127,7 +169,7 @@ pub fn input_range(pixels: &Array3<f32>, is_picture: bool) -> (f32, f32) {
 
 /// A recording's samples with noise on them, measured against minus to plus its peak (the
 /// recording itself, before its spectrogram is made).
-pub fn noisy_samples(samples: &[f32], noise: Noise, seed: u64) -> Vec<f32> {
+pub(crate) fn noisy_samples(samples: &[f32], noise: Noise, seed: u64) -> Vec<f32> {
     let (lo, hi) = value_range(samples);
     let peak = lo.abs().max(hi.abs());
     let mut out = samples.to_vec();
@@ -147,11 +189,12 @@ pub fn noisy_input(
     recording: Option<&crate::io::Audio>,
     noise: Noise,
     seed: u64,
-) -> std::result::Result<(Array3<f32>, Option<crate::io::Audio>), String> {
+) -> std::result::Result<(Array3<f32>, Option<crate::io::Audio>), RobustnessError> {
     if let (Some(audio), Some(spec)) = (recording, &model.info.audio) {
         let mut dirty = audio.clone();
         dirty.samples = noisy_samples(&audio.samples, noise, seed);
-        let pixels = crate::io::audio_pixels(&dirty, spec, &model.input)?;
+        let pixels = crate::io::audio_pixels(&dirty, spec, &model.input)
+            .map_err(|e| RobustnessError::Spectrogram(e.to_string()))?;
         return Ok((pixels, Some(dirty)));
     }
     let range = input_range(clean, model.info.audio.is_none());
@@ -160,20 +203,26 @@ pub fn noisy_input(
 
 /// Exactly one noise (`gaussian:0.2`, `saltpepper:0.05`), or none (`none`, `off`): what
 /// `convscope inspect --noise` and a lesson step's `noise` take.
-pub fn parse_one_noise(text: &str) -> std::result::Result<Option<Noise>, String> {
+pub(crate) fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, NoiseError> {
     if matches!(text.trim(), "none" | "off") {
         return Ok(None);
     }
     match parse_noises(text)?.as_slice() {
         [one] => Ok(Some(*one)),
-        _ => Err(format!(
-            "`{text}`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none"
-        )),
+        _ => Err(NoiseError::NotOne {
+            text: text.to_string(),
+        }),
     }
 }
 
+/// `parse_noise_or_none` with its error as text, for callers that collect messages as
+/// strings.
+pub fn parse_one_noise(text: &str) -> std::result::Result<Option<Noise>, String> {
+    parse_noise_or_none(text).map_err(|e| e.to_string())
+}
+
 /// The smallest and largest value (0, 0 for none).
-pub fn value_range(values: &[f32]) -> (f32, f32) {
+pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
     let finite = values.iter().copied().filter(|v| v.is_finite());
     let lo = finite.clone().fold(f32::INFINITY, f32::min);
     let hi = finite.fold(f32::NEG_INFINITY, f32::max);
@@ -196,19 +245,19 @@ pub struct Robustness {
 }
 
 /// An example's clean and noisy pixels (before normalisation) and its label.
-pub type Example = (Array3<f32>, Array3<f32>, usize);
+pub(crate) type Example = (Array3<f32>, Array3<f32>, usize);
 
 /// Per example: right when clean, right when noisy, same answer, per-stage similarity.
 type Outcome = (bool, bool, bool, Vec<f32>);
 
 /// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
-/// label.
-pub fn robustness(
+/// label; its error is reported as [`RobustnessError::Example`].
+pub fn robustness<E: fmt::Display>(
     model: &Model,
     count: usize,
-    example: &(dyn Fn(usize) -> std::result::Result<Example, String> + Sync),
+    example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
     options: &RunOptions,
-) -> std::result::Result<Robustness, String> {
+) -> std::result::Result<Robustness, RobustnessError> {
     let run = |pixels: &Array3<f32>| -> Result<Vec<crate::engine::Tensor>> {
         let mut x = pixels.clone();
         model.input.normalize(&mut x);
@@ -217,16 +266,17 @@ pub fn robustness(
     let per: Vec<Outcome> = (0..count)
         .into_par_iter()
         .map(|i| {
-            let (clean, dirty, label) = example(i)?;
-            let a = run(&clean).map_err(|e| e.to_string())?;
-            let b = run(&dirty).map_err(|e| e.to_string())?;
+            let (clean, dirty, label) =
+                example(i).map_err(|e| RobustnessError::Example(e.to_string()))?;
+            let a = run(&clean)?;
+            let b = run(&dirty)?;
             let predict =
                 |t: &[crate::engine::Tensor]| t.last().map(|l| argmax(&probabilities(model, l)));
             let (pa, pb) = (predict(&a), predict(&b));
             let sims = a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect();
             Ok((pa == Some(label), pb == Some(label), pa == pb, sims))
         })
-        .collect::<std::result::Result<_, String>>()?;
+        .collect::<std::result::Result<_, RobustnessError>>()?;
     let n = count.max(1) as f32;
     let share = |f: &dyn Fn(&Outcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
     let stages = per.first().map_or(0, |p| p.3.len());
@@ -259,6 +309,21 @@ mod tests {
         for bad in ["", "gaussian", "pink:0.1", "gaussian:2", "gaussian:x"] {
             assert!(parse_noises(bad).is_err(), "{bad}");
         }
+        assert_eq!(parse_noises(" ; "), Err(NoiseError::Empty));
+        assert_eq!(
+            parse_noises("gaussian").unwrap_err().to_string(),
+            "`gaussian`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2"
+        );
+        assert_eq!(
+            parse_noises("pink:0.1"),
+            Err(NoiseError::Kind {
+                kind: "pink".into()
+            })
+        );
+        assert_eq!(
+            parse_noises("gaussian:0.1,2").unwrap_err().to_string(),
+            "`2` is not a noise level between 0 and 1"
+        );
     }
 
     #[test]
@@ -273,6 +338,20 @@ mod tests {
         );
         assert!(parse_one_noise("gaussian:0.1,0.2").is_err());
         assert!(parse_one_noise("loud").is_err());
+        assert_eq!(parse_noise_or_none(" off "), Ok(None));
+        assert_eq!(
+            parse_noise_or_none("gaussian:0.1,0.2"),
+            Err(NoiseError::NotOne {
+                text: "gaussian:0.1,0.2".into()
+            })
+        );
+        assert_eq!(
+            parse_one_noise("gaussian:0.1,0.2"),
+            Err(
+                "`gaussian:0.1,0.2`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none"
+                    .into()
+            )
+        );
     }
 
     #[test]

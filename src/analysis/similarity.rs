@@ -1,7 +1,7 @@
 //! How alike two activations are: cosine similarity, as is and aligned by a shift.
 
 use crate::engine::Tensor;
-use crate::engine::kernels::direct::Isa;
+use crate::engine::kernels::Isa;
 use ndarray::{Array3, ArrayView3, CowArray, s};
 
 /// Independent running sums per lane, so that the additions of one lane do not wait for each

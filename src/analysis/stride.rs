@@ -15,7 +15,7 @@ pub struct Receptive {
 }
 
 impl Receptive {
-    pub const INPUT: Receptive = Receptive {
+    pub(crate) const INPUT: Receptive = Receptive {
         stride: (1, 1),
         size: (1, 1),
         offset: (0, 0),
@@ -23,7 +23,7 @@ impl Receptive {
 
     /// The input rectangle (x0, y0, x1, y1), end exclusive and possibly outside the image, that
     /// cell (`x`, `y`) sees.
-    pub fn input_rect(&self, x: usize, y: usize) -> (i64, i64, i64, i64) {
+    pub(crate) fn input_rect(&self, x: usize, y: usize) -> (i64, i64, i64, i64) {
         let x0 = (x * self.stride.1) as i64 - self.offset.1 as i64;
         let y0 = (y * self.stride.0) as i64 - self.offset.0 as i64;
         (x0, y0, x0 + self.size.1 as i64, y0 + self.size.0 as i64)

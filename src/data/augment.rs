@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 /// Largest shift and noise the settings accept.
 pub const MAX_SHIFT: usize = 16;
-pub const MAX_NOISE: f32 = 1.0;
+pub(crate) const MAX_NOISE: f32 = 1.0;
 
 /// How each training image is varied every epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -79,7 +79,7 @@ fn image_seed(seed: u64, epoch: usize, index: usize) -> u64 {
 }
 
 /// A fixed set, varied anew every epoch.
-pub struct Augmented<'a> {
+pub(crate) struct Augmented<'a> {
     base: Examples<'a>,
     augment: Augment,
     spec: InputSpec,

@@ -2,7 +2,8 @@
 //! log-mel spectrograms computed with the model's own input parameters. The dataset's split:
 //! recordings 0-4 of each speaker and digit are the test set; or one speaker held out.
 
-use super::{Dataset, Error, Split, digit_names};
+use super::dataset::{Dataset, Split, digit_names};
+use super::error::Error;
 use crate::engine::Model;
 use crate::io::audio_input::{Audio, audio_pixels, decode_wav, load_audio};
 use crate::io::error::FileError;
@@ -11,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Largest number of recordings read from one folder.
-pub const MAX_RECORDINGS: usize = 20_000;
+pub(crate) const MAX_RECORDINGS: usize = 20_000;
 
 /// `fsdd:DIR` or `fsdd@SPEAKER:DIR`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +24,18 @@ pub struct FsddSpec {
 }
 
 impl FsddSpec {
-    /// From the part before the first `:` (`fsdd` or `fsdd@SPEAKER`) and the folder.
-    pub fn parse(kind: &str, dir: &str) -> Result<FsddSpec, String> {
+    /// From the part before the first `:` (`fsdd` or `fsdd@SPEAKER`) and the folder; an
+    /// [`Error::Spec`] naming `KIND:DIR` when either is missing.
+    pub fn parse(kind: &str, dir: &str) -> Result<FsddSpec, Error> {
+        let bad = |message: &str| Error::Spec {
+            spec: format!("{kind}:{dir}"),
+            message: message.to_string(),
+        };
         if dir.is_empty() {
-            return Err("give the folder of the recordings: fsdd:DIR".into());
+            return Err(bad("give the folder of the recordings: fsdd:DIR"));
         }
         let held_out = match kind.strip_prefix("fsdd@") {
-            Some("") => return Err("fsdd@SPEAKER:DIR needs a speaker's name".into()),
+            Some("") => return Err(bad("fsdd@SPEAKER:DIR needs a speaker's name")),
             Some(s) => Some(s.to_string()),
             None => None,
         };
@@ -66,7 +72,7 @@ pub struct RecordingName {
 }
 
 /// `7_george_12.wav` -> digit 7, speaker george, index 12; `None` for any other name.
-pub fn parse_name(name: &str) -> Option<RecordingName> {
+pub(crate) fn parse_name(name: &str) -> Option<RecordingName> {
     let stem = name.strip_suffix(".wav")?;
     let mut parts = stem.split('_');
     let digit: u8 = parts.next()?.parse().ok()?;
@@ -89,7 +95,7 @@ pub struct Recording {
 
 /// The file the app ships the recordings in (`scripts/make-fsdd-pack.py`): every WAV file's
 /// bytes, unchanged, in one gzip stream.
-pub const PACK_NAME: &str = "recordings.wavs.gz";
+pub(crate) const PACK_NAME: &str = "recordings.wavs.gz";
 const PACK_MAGIC: &[u8] = b"CONVSCOPE-WAVS 1\n";
 /// Largest pack read (gzip'd), and largest it may unpack to.
 const MAX_PACK_BYTES: u64 = 64 << 20;
@@ -246,7 +252,7 @@ pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), E
 }
 
 /// The spectrograms of `recordings` as a set, computed with `model`'s audio parameters.
-pub fn spectrograms(
+pub(crate) fn spectrograms(
     name: String,
     recordings: &[Recording],
     model: &Model,

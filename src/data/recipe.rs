@@ -2,15 +2,17 @@
 //! [`Recipe`] and train through [`Prepared::train`], so the same settings and seed give the
 //! same weights bit for bit wherever the run starts.
 
+use super::DataSpec;
 use super::augment::{Augment, Augmented};
+use super::dataset::{Dataset, Split};
 use super::shapes::FreshShapes;
-use super::{DataSpec, Dataset, Split};
 use crate::engine::train::{
     self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig, TrainHooks,
 };
 use crate::engine::{Layer, LayerKind, Model, PoolMode};
 use ndarray::Array3;
 use serde_json::json;
+use thiserror::Error;
 
 /// Everything that decides a run's weights besides the architecture.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +36,7 @@ pub struct Recipe {
 }
 
 /// The architecture with pooling and dropout as asked, ready to initialise.
-pub fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) -> Model {
+pub(crate) fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) -> Model {
     let model = match pool {
         Some(mode) => arch.with_pool_mode(mode),
         None => arch.clone(),
@@ -47,7 +49,7 @@ pub fn shaped_model(arch: &Model, pool: Option<PoolMode>, dropout: Option<f32>) 
 
 /// `model` with every dropout layer at rate `p`, or, when it has none and `p > 0`, a dropout
 /// layer inserted before its last dense layer. Unchanged when nothing fits.
-pub fn with_dropout(model: &Model, p: f32) -> Model {
+pub(crate) fn with_dropout(model: &Model, p: f32) -> Model {
     let p = p.clamp(0.0, 0.95);
     let mut layers: Vec<Layer> = model.layers().to_vec();
     let mut found = false;
@@ -102,6 +104,49 @@ fn optimizer_name(kind: OptimizerKind) -> &'static str {
     }
 }
 
+/// Why a recipe cannot train the architecture on its data, in the words of the flags that
+/// set it.
+#[derive(Debug, Error)]
+pub(crate) enum RecipeError {
+    /// The architecture has a layer training cannot go through.
+    #[error(transparent)]
+    Untrainable(crate::engine::Error),
+    #[error("--fresh-data needs a generated set (shapes[:N]), not {data}")]
+    FreshDataNeedsShapes { data: DataSpec },
+    #[error("augmentation needs a fixed set, not --fresh-data")]
+    AugmentWithFreshData,
+    #[error(
+        "--validation {n} needs a fixed set, not --fresh-data (whose held-out shapes are never trained on already)"
+    )]
+    ValidationWithFreshData { n: usize },
+    #[error("--validation {n}: {data} has {train} training images; hold out between 1 and {most}")]
+    ValidationSize {
+        n: usize,
+        data: DataSpec,
+        train: usize,
+        most: usize,
+    },
+    #[error("{data}: the training set is empty")]
+    EmptyTrainingSet { data: DataSpec },
+    #[error("{arch}: the network has {outputs} outputs but {data} has {classes} classes")]
+    Classes {
+        arch: String,
+        outputs: usize,
+        data: DataSpec,
+        classes: usize,
+    },
+    /// The images do not fit the model's input.
+    #[error(transparent)]
+    Data(#[from] super::error::Error),
+}
+
+// Callers that still collect messages as strings (`?` into `Result<_, String>`).
+impl From<RecipeError> for String {
+    fn from(e: RecipeError) -> String {
+        e.to_string()
+    }
+}
+
 /// A run ready to train: the initialised model and its examples.
 pub struct Prepared {
     pub model: Model,
@@ -120,55 +165,42 @@ pub struct Prepared {
 impl Recipe {
     /// Checks the recipe against the architecture (`arch_name` names it in messages) and the
     /// data, then shapes, names and initialises the model from the seed.
-    pub fn prepare(&self, arch: &Model, arch_name: &str, split: Split) -> Result<Prepared, String> {
+    pub(crate) fn prepare(
+        &self,
+        arch: &Model,
+        arch_name: &str,
+        split: Split,
+    ) -> Result<Prepared, RecipeError> {
         let model = shaped_model(arch, self.pool, self.dropout);
-        trainer::check_trainable(&model).map_err(|e| e.to_string())?;
+        trainer::check_trainable(&model).map_err(RecipeError::Untrainable)?;
         if self.fresh_data && !matches!(self.data, DataSpec::Shapes(_)) {
-            return Err(format!(
-                "--fresh-data needs a generated set (shapes[:N]), not {}",
-                self.data
-            ));
+            return Err(RecipeError::FreshDataNeedsShapes {
+                data: self.data.clone(),
+            });
         }
         if self.fresh_data && !self.augment.is_none() {
-            return Err("augmentation needs a fixed set, not --fresh-data".into());
+            return Err(RecipeError::AugmentWithFreshData);
         }
-        let (train_set, validation_set) = match self.validation {
-            Some(n) if self.fresh_data => {
-                return Err(format!(
-                    "--validation {n} needs a fixed set, not --fresh-data (whose held-out \
-                     shapes are never trained on already)"
-                ));
-            }
-            Some(n) if n == 0 || n >= split.train.len() => {
-                return Err(format!(
-                    "--validation {n}: {} has {} training images; hold out between 1 and {}",
-                    self.data,
-                    split.train.len(),
-                    split.train.len().saturating_sub(1)
-                ));
-            }
-            Some(n) => {
-                let (rest, validation) = split.train.split_last(n);
-                (rest, Some(validation))
-            }
-            None => (split.train, None),
-        };
+        let (train_set, validation_set) = self.hold_out(split.train)?;
         let train_set = match self.train_limit {
             Some(n) => train_set.take(n),
             None => train_set,
         };
         let test_set = split.test;
         if train_set.is_empty() {
-            return Err(format!("{}: the training set is empty", self.data));
+            return Err(RecipeError::EmptyTrainingSet {
+                data: self.data.clone(),
+            });
         }
         let classes = train_set.class_names();
         let outputs = model.output_shape().len();
         if classes.len() != outputs {
-            return Err(format!(
-                "{arch_name}: the network has {outputs} outputs but {} has {} classes",
-                self.data,
-                classes.len()
-            ));
+            return Err(RecipeError::Classes {
+                arch: arch_name.to_string(),
+                outputs,
+                data: self.data.clone(),
+                classes: classes.len(),
+            });
         }
         let mut model = model;
         if model.info.labels.len() != classes.len() {
@@ -180,18 +212,12 @@ impl Recipe {
         // Fresh data draws (and normalises) each epoch's set itself.
         let train_inputs = match fresh {
             Some(_) => Vec::new(),
-            None => train_set
-                .network_inputs(&model.input)
-                .map_err(|e| e.to_string())?,
+            None => train_set.network_inputs(&model.input)?,
         };
-        let test_inputs = test_set
-            .network_inputs(&model.input)
-            .map_err(|e| e.to_string())?;
+        let test_inputs = test_set.network_inputs(&model.input)?;
         let validation = match validation_set {
             Some(set) => {
-                let inputs = set
-                    .network_inputs(&model.input)
-                    .map_err(|e| e.to_string())?;
+                let inputs = set.network_inputs(&model.input)?;
                 let labels = set.labels();
                 Some((set, inputs, labels))
             }
@@ -210,10 +236,29 @@ impl Recipe {
             fresh,
         })
     }
+
+    /// The training set and the validation set `--validation` carves out of its end (none
+    /// without it); fresh data has no fixed set to carve from.
+    fn hold_out(&self, train: Dataset) -> Result<(Dataset, Option<Dataset>), RecipeError> {
+        match self.validation {
+            Some(n) if self.fresh_data => Err(RecipeError::ValidationWithFreshData { n }),
+            Some(n) if n == 0 || n >= train.len() => Err(RecipeError::ValidationSize {
+                n,
+                data: self.data.clone(),
+                train: train.len(),
+                most: train.len().saturating_sub(1),
+            }),
+            Some(n) => {
+                let (rest, validation) = train.split_last(n);
+                Ok((rest, Some(validation)))
+            }
+            None => Ok((train, None)),
+        }
+    }
 }
 
 impl Prepared {
-    pub fn test_examples(&self) -> Examples<'_> {
+    pub(crate) fn test_examples(&self) -> Examples<'_> {
         Examples {
             inputs: &self.test_inputs,
             labels: &self.test_labels,
@@ -221,7 +266,7 @@ impl Prepared {
     }
 
     /// The validation examples, when the recipe holds some out.
-    pub fn validation_examples(&self) -> Option<Examples<'_>> {
+    pub(crate) fn validation_examples(&self) -> Option<Examples<'_>> {
         self.validation
             .as_ref()
             .map(|(_, inputs, labels)| Examples { inputs, labels })
@@ -229,7 +274,7 @@ impl Prepared {
 
     /// The training examples as the last epoch saw them before augmentation (with fresh
     /// data, the last epoch's set).
-    pub fn train_examples(&self) -> Examples<'_> {
+    pub(crate) fn train_examples(&self) -> Examples<'_> {
         match &self.fresh {
             Some(f) => f.current(),
             None => Examples {
@@ -358,5 +403,75 @@ mod tests {
         assert!(matches!(again.layers()[at].kind, LayerKind::Dropout { p } if p == 0.2));
         // Rate 0 on a network without dropout changes nothing.
         assert_eq!(with_dropout(&digits, 0.0), digits);
+    }
+
+    #[test]
+    fn a_recipe_that_cannot_run_names_the_flag() {
+        let shapes = zoo::tiny_vgg(1, PoolMode::Max);
+        let split = || super::super::load(&DataSpec::Shapes(Some(12))).expect("generated");
+        let recipe = Recipe {
+            data: DataSpec::Shapes(Some(12)),
+            train_limit: None,
+            fresh_data: false,
+            pool: None,
+            dropout: None,
+            augment: Augment::default(),
+            config: TrainConfig::default(),
+            validation: Some(12),
+        };
+        let err = recipe
+            .prepare(&shapes, "tiny", split())
+            .err()
+            .expect("refused");
+        assert!(matches!(
+            err,
+            RecipeError::ValidationSize {
+                n: 12,
+                train: 12,
+                most: 11,
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "--validation 12: shapes:12 has 12 training images; hold out between 1 and 11"
+        );
+        let fresh = Recipe {
+            fresh_data: true,
+            ..recipe.clone()
+        };
+        let err = fresh
+            .prepare(&shapes, "tiny", split())
+            .err()
+            .expect("refused");
+        assert!(matches!(
+            err,
+            RecipeError::ValidationWithFreshData { n: 12 }
+        ));
+        let mnist = Recipe {
+            data: DataSpec::Mnist("nowhere".into()),
+            ..fresh
+        };
+        let err = mnist
+            .prepare(&shapes, "tiny", split())
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err.to_string(),
+            "--fresh-data needs a generated set (shapes[:N]), not mnist:nowhere"
+        );
+        let digits = zoo::digits(1, PoolMode::Max);
+        let err = Recipe {
+            validation: None,
+            ..recipe
+        }
+        .prepare(&digits, "digits", split())
+        .err()
+        .expect("refused");
+        // Ten digits against five shapes.
+        assert_eq!(
+            err.to_string(),
+            "digits: the network has 10 outputs but shapes:12 has 5 classes"
+        );
     }
 }

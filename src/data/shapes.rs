@@ -2,11 +2,11 @@
 //! a seed. Position varies over the whole image (what makes translation experiments
 //! meaningful), as do size, rotation, colour and background.
 //!
-//! Training can also draw a fresh set every epoch ([`FreshShapes`], `convscope train
+//! Training can also draw a fresh set every epoch (`FreshShapes`, `convscope train
 //! --fresh-data`): a generator never runs out of examples, so a small network need not see the
 //! same image twice and cannot memorise the set.
 
-use super::Dataset;
+use super::dataset::Dataset;
 use crate::engine::InputSpec;
 use crate::engine::train::{EpochData, Examples};
 use ndarray::Array3;
@@ -14,18 +14,22 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
 
 pub const SIDE: usize = 64;
-pub const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "ring"];
+pub(crate) const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "ring"];
 /// Training images when `shapes` gives no number.
-pub const DEFAULT_TRAIN: usize = 4000;
+pub(crate) const DEFAULT_TRAIN: usize = 4000;
+
+/// Largest number of synthetic images asked for at once (each is 12 KiB of bytes and 48 KiB
+/// once normalised for training).
+pub const MAX_SHAPES: usize = 10_000;
 /// Seeds of the two splits: the same for everyone, so a "shapes" set is the same set everywhere.
-pub const TRAIN_SEED: u64 = 1;
+pub(crate) const TRAIN_SEED: u64 = 1;
 pub const TEST_SEED: u64 = 2;
 
 /// The seed of the training images of epoch `epoch` (1-based) when they are drawn fresh each
 /// epoch: epoch 1 draws the fixed training set ([`TRAIN_SEED`]), every later epoch a new set
 /// whose seed is mixed from `TRAIN_SEED` and the epoch (splitmix64). None of these images
 /// shares a seed with a held-out one (checked in the tests for 100,000 epochs).
-pub fn epoch_seed(epoch: usize) -> u64 {
+pub(crate) fn epoch_seed(epoch: usize) -> u64 {
     if epoch <= 1 {
         return TRAIN_SEED;
     }
@@ -79,7 +83,7 @@ fn distance(a: [f32; 3], b: [f32; 3]) -> f32 {
         .sqrt()
 }
 
-/// One image of class `class` drawn from `rng`, as [C,H,W] bytes.
+/// One image of class `class` drawn from `rng`, as \[C,H,W\] bytes.
 pub fn draw(class: usize, rng: &mut StdRng) -> Vec<u8> {
     let background = random_colour(rng);
     let mut colour = random_colour(rng);
@@ -166,7 +170,7 @@ pub fn generate(n: usize, seed: u64) -> Dataset {
 /// whose input is `spec`: an [`EpochData`] for the trainer. Only one epoch's set is held at a
 /// time.
 #[derive(Debug)]
-pub struct FreshShapes {
+pub(crate) struct FreshShapes {
     n: usize,
     spec: InputSpec,
     /// The epoch whose set `inputs` and `labels` hold (0: none yet).
@@ -241,7 +245,7 @@ mod tests {
         // share a set seed.
         assert_eq!(epoch_seed(1), TRAIN_SEED);
         let held_out = image_seed(TEST_SEED, 0);
-        let max = super::super::MAX_SHAPES as u64;
+        let max = MAX_SHAPES as u64;
         let mut seeds = std::collections::HashSet::new();
         for epoch in 1..=100_000 {
             let s = epoch_seed(epoch);

@@ -41,7 +41,7 @@ impl Block {
 }
 
 /// What each stage reads, as stages (stage 0, the input, reads nothing).
-pub fn stage_sources(sources: &[Vec<Source>]) -> Vec<Vec<usize>> {
+pub(crate) fn stage_sources(sources: &[Vec<Source>]) -> Vec<Vec<usize>> {
     std::iter::once(Vec::new())
         .chain(sources.iter().map(|srcs| {
             let mut stages: Vec<usize> = srcs
@@ -60,7 +60,7 @@ pub fn stage_sources(sources: &[Vec<Source>]) -> Vec<Vec<usize>> {
 /// The outermost blocks of a graph in order (a block inside another, such as a
 /// squeeze-and-excitation `mul` inside an inverted residual, is shown open with its outer
 /// block). `names` are the layers' names in order. A chain has none.
-pub fn find_blocks(sources: &[Vec<Source>], names: &[&str]) -> Vec<Block> {
+pub(crate) fn find_blocks(sources: &[Vec<Source>], names: &[&str]) -> Vec<Block> {
     let reads = stage_sources(sources);
     let stages = reads.len();
     let mut readers = vec![0usize; stages];

@@ -2,20 +2,20 @@
 //! and its files lives here (docs/model-format.md, "Validation", states them).
 
 /// Largest input height or width.
-pub const MAX_SIDE: usize = 4096;
+pub(crate) const MAX_SIDE: usize = 4096;
 /// Largest number of input channels.
-pub const MAX_INPUT_CHANNELS: usize = 16;
+pub(crate) const MAX_INPUT_CHANNELS: usize = 16;
 /// Largest number of channels or features a layer may produce.
-pub const MAX_CHANNELS: usize = 65_536;
+pub(crate) const MAX_CHANNELS: usize = 65_536;
 /// Largest kernel side.
-pub const MAX_KERNEL: usize = 64;
+pub(crate) const MAX_KERNEL: usize = 64;
 /// Largest number of values in one layer's output (64 MiB of f32).
-pub const MAX_ACTIVATION: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_ACTIVATION: usize = 16 * 1024 * 1024;
 /// Largest number of parameters in one model, and in one weight tensor: 256 Mi values, 1 GiB
 /// of f32 (VGG-16 has 138 M, its first dense layer alone 25088 x 4096 = 103 M).
-pub const MAX_PARAMETERS: usize = 256 * 1024 * 1024;
+pub(crate) const MAX_PARAMETERS: usize = 256 * 1024 * 1024;
 /// Largest number of layers.
-pub const MAX_LAYERS: usize = 1024;
+pub(crate) const MAX_LAYERS: usize = 1024;
 /// Largest safetensors weights file: 1 GiB (the f32 weights of `MAX_PARAMETERS`) plus 1 MiB
 /// of header. It is memory-mapped, not read into memory first.
 pub const MAX_WEIGHTS_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (1 << 20);
@@ -23,4 +23,4 @@ pub const MAX_WEIGHTS_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (1 << 20);
 /// read into one buffer whose slices the initializers are (no copy until each becomes a layer).
 pub const MAX_ONNX_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (64 << 20);
 /// Largest model JSON (inline weights make it large).
-pub const MAX_JSON_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_JSON_BYTES: u64 = 64 << 20;

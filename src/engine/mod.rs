@@ -1,35 +1,35 @@
 //! The CNN itself: layers, a model and its forward pass. Nothing here knows about pixels on a
 //! screen or files on a disk.
 
-pub mod activation;
-pub mod adaptive_pool;
 pub mod audio_spec;
 pub mod blocks;
-pub mod conv;
-pub mod dense;
 pub mod error;
 pub mod graph;
 pub mod kernels;
 pub mod layer;
+pub mod layers;
 pub mod limits;
-pub mod merge;
 pub mod model;
-pub mod norm;
-pub mod pool;
 pub mod tensor;
 pub mod train;
+pub mod window;
 pub mod zoo;
 
-pub use activation::{Activation, Prelu, argmax, log_softmax, softmax};
-pub use adaptive_pool::AdaptivePool;
+// The layer families' old paths (`engine::conv`, `engine::pool`, ...), from before they moved
+// under `layers/`, for callers outside the engine until they name `layers::...`.
+pub use layers::{activation, adaptive_pool, conv, dense, merge, norm, pool};
+
 pub use audio_spec::AudioSpec;
-pub use conv::{Conv2d, Window};
-pub use dense::Dense;
 pub use error::{Error, Result};
 pub use graph::Source;
 pub use layer::{DropoutRun, Layer, LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
-pub use merge::Merge;
+pub use layers::activation::{Activation, Prelu, argmax, log_softmax, softmax};
+pub use layers::adaptive_pool::AdaptivePool;
+pub use layers::conv::Conv2d;
+pub use layers::dense::Dense;
+pub use layers::merge::Merge;
+pub use layers::norm::BatchNorm;
+pub use layers::pool::{Pool2d, PoolMode};
 pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes, layer_tensors};
-pub use norm::BatchNorm;
-pub use pool::{Pool2d, PoolMode};
 pub use tensor::{Shape, Tensor};
+pub use window::Window;

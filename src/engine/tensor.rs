@@ -1,6 +1,6 @@
-//! What flows between layers: a stack of feature maps [C,H,W] or a flat vector [N].
+//! What flows between layers: a stack of feature maps \[C,H,W\] or a flat vector \[N\].
 
-use ndarray::{Array1, Array3, ArrayD, IxDyn};
+use ndarray::{Array1, Array3, ArrayD};
 use std::fmt;
 
 /// The shape of a layer's output.
@@ -116,15 +116,6 @@ impl Tensor {
         }
     }
 
-    /// Builds a tensor from an n-dimensional array of rank 1 or 3.
-    pub fn from_dyn(a: ArrayD<f32>) -> Option<Tensor> {
-        match a.ndim() {
-            1 => a.into_dimensionality().ok().map(Tensor::Vector),
-            3 => a.into_dimensionality().ok().map(Tensor::Maps),
-            _ => None,
-        }
-    }
-
     /// Smallest, largest and mean value (zeros for an empty tensor).
     pub fn stats(&self) -> (f32, f32, f32) {
         let values: Box<dyn Iterator<Item = &f32>> = match self {
@@ -144,9 +135,4 @@ impl Tensor {
             (lo, hi, (sum / n as f64) as f32)
         }
     }
-}
-
-/// A convenience for tests and the CLI: an `IxDyn` shape from a [`Shape`].
-pub fn ix(shape: Shape) -> IxDyn {
-    IxDyn(&shape.dims())
 }

@@ -1,11 +1,16 @@
 //! Reference architectures with seeded random weights, for benchmarks and tests that need a
 //! network of a realistic size without a trained file.
 
-use super::activation::Activation;
-use super::{
-    BatchNorm, Conv2d, Dense, InputSpec, Layer, LayerKind, Merge, Model, ModelInfo, Pool2d,
-    PoolMode, Source, Window,
-};
+use super::layers::activation::Activation;
+use crate::engine::graph::Source;
+use crate::engine::layer::{Layer, LayerKind};
+use crate::engine::layers::conv::Conv2d;
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::merge::Merge;
+use crate::engine::layers::norm::BatchNorm;
+use crate::engine::layers::pool::{Pool2d, PoolMode};
+use crate::engine::model::{InputSpec, Model, ModelInfo};
+use crate::engine::window::Window;
 use ndarray::{Array1, Array2, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 

@@ -1,7 +1,7 @@
 //! Depthwise convolution (one input channel per group, MobileNet's 3x3 layers): each output
 //! channel is its own small 2-D convolution, so a matrix product would have a single row.
 //!
-//! Each input channel is copied once into zero-padded phase planes ([`Phases`]), so every
+//! Each input channel is copied once into zero-padded phase planes (`Phases`), so every
 //! tap of every stride reads `ow` neighbouring values of one plane row. Then a block of up to
 //! four vectors of output pixels of one row is kept in registers while every tap adds its
 //! weight times the input under it (AVX2 and FMA where the CPU has them; the last partial
@@ -12,16 +12,16 @@
 //! (It used to add one tap at a time over a whole output row, with the stride-2 taps read
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
 
-use super::Clamp;
-use super::direct::Isa;
-use super::gemm;
+use super::im2col;
+use super::isa::Isa;
 use super::phases::Phases;
-use crate::engine::conv::Conv2d;
+use super::shared::Clamp;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 
 /// Multiply-adds below which a layer stays on the calling thread (MobileNetV2's depthwise
-/// layers, 1-4 M, ran slower split in two than on one thread: see `gemm::SPLIT_MACS`).
+/// layers, 1-4 M, ran slower split in two than on one thread: see `shared::SPLIT_MACS`).
 pub(super) const SPLIT_MACS: usize = 1 << 23;
 
 /// Where the taps are, shared by every channel of a layer.
@@ -40,7 +40,7 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp>) -> A
     let groups = conv.groups.max(1);
     let (channels, h, w) = input.dim();
     if per_in != 1 || groups != channels || groups == 0 {
-        return gemm::im2col_forward(conv, input, None, clamp);
+        return im2col::forward(conv, input, None, clamp);
     }
     let per_out = out_channels / groups;
     let window = conv.window();

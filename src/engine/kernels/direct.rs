@@ -12,60 +12,22 @@
 //! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or an
 //! output row narrower than one vector); the caller then uses im2col.
 
-use crate::engine::conv::Conv2d;
+use super::isa::Isa;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, s};
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
-/// The vector instructions a kernel uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isa {
-    /// 8 lanes, 16 registers.
-    Avx2,
-    /// 16 lanes, 32 registers.
-    Avx512,
-}
-
-impl Isa {
-    /// Every instruction set this CPU can run, the narrowest first (detected once).
-    pub fn available() -> &'static [Isa] {
-        static FOUND: OnceLock<Vec<Isa>> = OnceLock::new();
-        FOUND.get_or_init(|| {
-            let mut found = Vec::new();
-            #[cfg(target_arch = "x86_64")]
-            {
-                use std::arch::is_x86_feature_detected as has;
-                if has!("avx2") && has!("fma") {
-                    found.push(Isa::Avx2);
-                }
-                if has!("avx512f") {
-                    found.push(Isa::Avx512);
-                }
-            }
-            found
-        })
-    }
-
-    /// Output pixels in one vector register.
-    fn lanes(self) -> usize {
-        match self {
-            Isa::Avx2 => 8,
-            Isa::Avx512 => 16,
-        }
-    }
-
-    /// The most output channels one kernel call keeps in registers: with two vectors of pixels
-    /// that is 2x that many accumulators, plus two input vectors and one weight.
-    fn max_channel_block(self) -> usize {
-        match self {
-            Isa::Avx2 => 6,
-            Isa::Avx512 => 12,
-        }
+/// The most output channels one kernel call keeps in registers: with two vectors of pixels
+/// that is 2x that many accumulators, plus two input vectors and one weight.
+fn max_channel_block(isa: Isa) -> usize {
+    match isa {
+        Isa::Avx2 => 6,
+        Isa::Avx512 => 12,
     }
 }
 
 /// Whether this CPU has a kernel for output rows of `ow` pixels (at stride 1).
-pub fn applies(ow: usize) -> bool {
+pub(crate) fn applies(ow: usize) -> bool {
     Isa::available().iter().any(|isa| ow >= isa.lanes())
 }
 
@@ -80,7 +42,7 @@ pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
 
 /// [`forward`] with the given instruction set, which must be one of [`Isa::available`]'s.
 /// Grouped convolutions run group by group, each group a convolution of its own channels.
-pub fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
+pub(crate) fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
     if conv.stride != (1, 1) || !Isa::available().contains(&isa) {
         return None;
     }
@@ -250,7 +212,7 @@ fn pad(input: ArrayView3<f32>, padding: (usize, usize), end: (usize, usize)) -> 
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{Isa, Plan};
+    use super::{Isa, Plan, max_channel_block};
     use ndarray::Array3;
     use std::arch::x86_64::*;
 
@@ -267,7 +229,7 @@ mod x86 {
         let lanes = isa.lanes();
         let vectors = if ow >= 2 * lanes { 2 } else { 1 };
         let starts = plan.column_starts(vectors * lanes);
-        for (first, count) in plan.channel_blocks(isa.max_channel_block()) {
+        for (first, count) in plan.channel_blocks(max_channel_block(isa)) {
             for y in 0..oh {
                 for &x in &starts {
                     // SAFETY: `isa` is available (checked by the caller). Reads: the window
@@ -394,7 +356,8 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conv::{Conv2d, Window, im2col};
+    use crate::engine::layers::conv::{Conv2d, im2col};
+    use crate::engine::window::Window;
     use ndarray::{Array, Array1, Array2, Array4};
     use proptest::prelude::*;
 

@@ -1,7 +1,13 @@
+//! Convolution as a matrix product: `out[o, p] = bias[o] + sum_k W[o, k] * cols[k, p]`, with
+//! `cols` im2col's unfolding of the input, in blocks of output pixels, or the input itself for
+//! a 1x1 convolution at stride 1 without padding. The product is [`packed`]'s: the weights
+//! packed once per model, the columns gathered straight into the order its register tile
+//! reads them.
+//!
 //! im2col + matrix product in blocks of output pixels: the input is padded and split into
-//! phase planes once ([`Phases`]), then each block of output pixels gets its columns
+//! phase planes once (`Phases`), then each block of output pixels gets its columns
 //! [in/groups*kh*kw, pixels] gathered straight into the product's panel order
-//! ([`packed::pack_columns`]: one copy of `NR` neighbouring values per tap and channel, at any
+//! (`packed::pack_columns`: one copy of `NR` neighbouring values per tap and channel, at any
 //! stride) and its product with the packed weights at once, while the columns are in the
 //! cache. A 1x1 convolution at stride 1 without padding gathers from the input itself.
 //!
@@ -11,12 +17,12 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
-use super::Clamp;
-use super::direct::Isa;
-use super::gemm::{self, Shared};
-use super::packed::{self, Gather, NR, PackedWeights};
+use super::isa::Isa;
+use super::packed::{self, Gather, PackedWeights};
 use super::phases::Phases;
-use crate::engine::conv::Conv2d;
+use super::shared::{self, Clamp, Shared};
+use super::tile::NR;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -61,7 +67,7 @@ pub fn forward(
     let groups = conv.groups.max(1);
     let (k, plane) = (per_in * kh * kw, oh * ow);
     if plane == 0 || k == 0 || o == 0 {
-        let mut out = gemm::bias_filled(conv, plane);
+        let mut out = shared::bias_filled(conv, plane);
         if let Some(clamp) = clamp {
             clamp.apply_all(&mut out);
         }
@@ -78,7 +84,7 @@ pub fn forward(
     let input = input.as_standard_layout();
     let input = input.as_slice().expect("standard layout");
     let channels = groups * per_in;
-    let parallel = rayon::current_num_threads() > 1 && o * k * plane >= gemm::SPLIT_MACS;
+    let parallel = rayon::current_num_threads() > 1 && o * k * plane >= shared::SPLIT_MACS;
     let no_padding = conv.padding == (0, 0) && window.pad_end() == (0, 0);
     if (kh, kw) == (1, 1) && conv.stride == (1, 1) && no_padding {
         // The input is its own column matrix: row c of column p is input[c * plane + p].

@@ -1,18 +1,22 @@
-//! How a convolution is computed, separate from what it means (`conv.rs`). Every kernel
-//! gives the same numbers to float rounding; which one runs depends only on the layer's
+//! How a convolution is computed, separate from what it means (`layers/conv.rs`). Every
+//! kernel gives the same numbers to float rounding; which one runs depends only on the layer's
 //! geometry and input size, so it is picked once, when a model is built
 //! ([`ConvKernel::choose`]), and `convscope bench` reports the choice per layer.
 //!
 //! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
-//! - [`gemm`] and [`im2col`]: the input padded and split into phase planes once
-//!   ([`phases`]), then per block of output pixels the columns gathered straight into the
-//!   panel order of [`packed`]'s register tile and multiplied with the weights (packed
-//!   once per model, [`PackCache`]) while they are in the cache; a 1x1 convolution at stride 1
-//!   without padding gathers its columns from the input itself.
+//! - [`im2col`]: the input padded and split into phase planes once (`phases`), then per
+//!   block of output pixels the columns gathered straight into the panel order of
+//!   [`packed`]'s register tile (`tile`) and multiplied with the weights (packed once per
+//!   model, `PackCache`) while they are in the cache; a 1x1 convolution at stride 1 without
+//!   padding gathers its columns from the input itself.
 //! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
+//! - `weight_grad`: training's weight gradient where the forward pass ran [`direct`].
+//!
+//! `isa` says which vector instructions this CPU has; [`shared`] holds what several kernels
+//! use (the [`Clamp`] of a fused ReLU, the output pointer threads share).
 //!
 //! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
 //! matrix product split into panels of weights when there are too few of them; depthwise
@@ -21,14 +25,19 @@
 
 pub mod depthwise;
 pub mod direct;
-pub mod gemm;
 pub mod im2col;
+pub(crate) mod isa;
 pub mod packed;
-pub mod phases;
-pub mod weight_grad;
+pub(crate) mod phases;
+pub mod shared;
+pub(crate) mod tile;
+pub(crate) mod weight_grad;
 
-use super::conv::Conv2d;
-use ndarray::{Array, Array3, ArrayView3, Dimension};
+pub use isa::Isa;
+pub use shared::Clamp;
+
+use crate::engine::layers::conv::Conv2d;
+use ndarray::{Array3, ArrayView3};
 use packed::PackedWeights;
 use std::sync::{Arc, OnceLock};
 
@@ -37,9 +46,9 @@ use std::sync::{Arc, OnceLock};
 pub enum ConvKernel {
     /// [`direct`]: stride 1, few output channels per group, rows at least one vector wide.
     Direct,
-    /// [`gemm`] without im2col: 1x1, stride 1, no padding, one group.
+    /// [`im2col`]'s matrix product without im2col: 1x1, stride 1, no padding, one group.
     Pointwise,
-    /// [`gemm`]: im2col and a matrix product (everything else).
+    /// [`im2col`]: im2col and a matrix product (everything else).
     Im2colGemm,
     /// [`depthwise`]: one input channel per group.
     Depthwise,
@@ -106,7 +115,7 @@ pub fn forward_packed(
 /// [`forward_packed`] followed by `clamp` (the ReLU or ReLU6 after the convolution), applied
 /// by the kernel while the values it has just written are in the cache: the same numbers as
 /// a pass of its own over the output, without reading it all back from memory.
-pub fn forward_clamped(
+pub(crate) fn forward_clamped(
     conv: &Conv2d,
     kernel: ConvKernel,
     input: ArrayView3<f32>,
@@ -121,55 +130,27 @@ pub fn forward_clamped(
                 }
                 out
             }
-            None => gemm::im2col_forward(conv, input, packed, clamp),
+            None => im2col::forward(conv, input, packed, clamp),
         },
-        ConvKernel::Pointwise => gemm::pointwise_forward(conv, input, packed, clamp),
-        ConvKernel::Im2colGemm => gemm::im2col_forward(conv, input, packed, clamp),
+        // A 1x1 convolution at stride 1 without padding: `W . X` with the input [C, H*W]
+        // gathered in place (`im2col::forward` tells it from the other geometries).
+        ConvKernel::Pointwise => im2col::forward(conv, input, packed, clamp),
+        ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, clamp),
         ConvKernel::Depthwise => depthwise::forward(conv, input, clamp),
     }
 }
 
-/// An activation that is a clamp, `min(max(x, min), max)` (ReLU, ReLU6, Hardtanh), which a
-/// convolution kernel can apply as it writes its output ([`forward_clamped`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Clamp {
-    pub min: f32,
-    pub max: f32,
-}
-
-impl Clamp {
-    /// The clamped value, as the activation computes it (a NaN becomes `min`, as there).
-    pub fn apply(self, v: f32) -> f32 {
-        v.max(self.min).min(self.max)
+impl Conv2d {
+    /// Output [out, oh, ow], by the kernel [`ConvKernel::choose`] picks for this input size.
+    /// The caller has checked the input's channel count and that the output is not empty
+    /// (the model does this once, when it is built).
+    pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
+        self.forward_with(ConvKernel::choose(self, input.dim()), input)
     }
 
-    /// Every value clamped in place (eight at a time where the CPU has AVX2).
-    pub fn apply_all(self, values: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        if direct::Isa::available().contains(&direct::Isa::Avx2) {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { self.apply_all_avx2(values) };
-        }
-        values.iter_mut().for_each(|v| *v = self.apply(*v));
-    }
-
-    /// Every value of an array clamped in place ([`Clamp::apply_all`] on its memory when it is
-    /// contiguous).
-    pub fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
-        match a.as_slice_mut() {
-            Some(values) => self.apply_all(values),
-            None => a.mapv_inplace(|v| self.apply(v)),
-        }
-    }
-
-    /// [`Clamp::apply_all`], the same loop compiled for AVX2.
-    ///
-    /// # Safety
-    /// The CPU has AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn apply_all_avx2(self, values: &mut [f32]) {
-        values.iter_mut().for_each(|v| *v = self.apply(*v));
+    /// [`Conv2d::forward`] by a given kernel (the one the model picked when it was built).
+    pub(crate) fn forward_with(&self, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+        forward(self, kernel, input)
     }
 }
 
@@ -184,7 +165,7 @@ impl ConvKernel {
 /// only through `Model::layers_mut`, which starts a new cache). Clones share what is packed;
 /// two caches always compare equal (they hold nothing the layers do not say).
 #[derive(Default)]
-pub struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
+pub(crate) struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
 
 impl PackCache {
     /// An empty cache for `layers` layers.
@@ -245,7 +226,7 @@ pub(crate) mod tests {
     /// Every kernel (forced, whatever `choose` says) against the definition, and the new
     /// kernels against the direct one where it applies (stride 1, rows one vector wide).
     fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
-        let want = crate::engine::conv::tests::naive(conv, x);
+        let want = crate::engine::layers::conv::tests::naive(conv, x);
         let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let direct = direct::forward(conv, x.view());
         for kernel in ALL {
@@ -410,7 +391,7 @@ pub(crate) mod tests {
             (1, (12, 9), (1, 1), (2, 2), (1, 1), (0, 0, 0, 0), (99, 101)),
         ] {
             let (conv, x) = case(groups, per, k, s, d, pads, hw, 11);
-            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             for threads in [&one, &two] {
                 let got = threads.install(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
@@ -441,7 +422,7 @@ pub(crate) mod tests {
         ] {
             let out = usize::div_ceil(side, s);
             let macs = per.0 * per.1 * k * k * out * out;
-            assert!(macs >= gemm::SPLIT_MACS, "{macs} multiply-adds are split");
+            assert!(macs >= shared::SPLIT_MACS, "{macs} multiply-adds are split");
             let p = k / 2;
             let (conv, x) = case(
                 1,
@@ -481,7 +462,7 @@ pub(crate) mod tests {
                 (side, side),
                 5,
             );
-            let want = crate::engine::conv::tests::naive(&conv, &x);
+            let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let got = two.install(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
             for (g, e) in got.iter().zip(&want) {

@@ -2,32 +2,29 @@
 //! W[o, k] * cols[k, p]`, with both operands in the order the register tile reads them:
 //!
 //! - the weights are packed once per model ([`PackedWeights`], cached by the model) into
-//!   panels of [`MR`] output channels, `k` after `k`;
+//!   panels of `MR` output channels, `k` after `k`;
 //! - the columns are gathered straight from the (padded, phase-split) input into panels of
-//!   [`NR`] output pixels ([`pack_columns`]): im2col and the product's packing in one copy.
+//!   `NR` output pixels (`pack_columns`): im2col and the product's packing in one copy.
 //!
-//! The tile of outputs stays in registers while a block of up to [`KC`] products is added
-//! (FMA): `MR` x `NR` in twelve AVX2 registers, or where the CPU has AVX-512 up to two weight
-//! panels by two column panels (12 x 32) in 24, with masked edges; a portable loop where the
-//! CPU has no AVX2 and FMA. The first block starts from the bias so that the output is written
-//! once, not filled first, and the last one applies the clamp of a fused ReLU or ReLU6 before
-//! the tile is stored. (matrixmultiply, used before, packed the whole weight matrix again on
-//! every call: on ResNet-18's 7x7 layers that copy was as long as the product.)
+//! The tile of outputs (`super::tile`) stays in registers while a block of up to `KC`
+//! products is added (FMA): `MR` x `NR` in twelve AVX2 registers, or where the CPU has AVX-512
+//! up to two weight panels by two column panels (12 x 32) in 24, with masked edges; a portable
+//! loop where the CPU has no AVX2 and FMA. The first block starts from the bias so that the
+//! output is written once, not filled first, and the last one applies the clamp of a fused
+//! ReLU or ReLU6 before the tile is stored. (matrixmultiply, used before, packed the whole
+//! weight matrix again on every call: on ResNet-18's 7x7 layers that copy was as long as the
+//! product.)
 
-use super::Clamp;
-use super::gemm::Shared;
+use super::shared::{Clamp, Shared};
+use super::tile::{Kernel, MR, NR, kernel};
 use rayon::prelude::*;
 
-/// Output channels in a register tile.
-pub const MR: usize = 6;
-/// Output pixels in a register tile (two AVX2 vectors).
-pub const NR: usize = 16;
 /// Most products added per pass over a tile: a column panel of `KC` x `NR` values (20 KB)
 /// stays in L1 while every weight panel passes over it.
 const KC: usize = 320;
 
 /// A convolution's weights [out, k] (k = in/groups * kh * kw), per group, in panels of
-/// [`MR`] rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
+/// `MR` rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
 /// at `kk`, zero past the last row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackedWeights {
@@ -80,7 +77,7 @@ impl PackedWeights {
 /// Where the product's right operand is read: row `r` (a channel and tap) of column `p` (an
 /// output pixel) is `src[bases[r] + (p / ow) * row_stride + p % ow]`.
 #[derive(Clone, Copy)]
-pub struct Gather<'a> {
+pub(crate) struct Gather<'a> {
     pub src: &'a [f32],
     pub bases: &'a [usize],
     pub ow: usize,
@@ -95,7 +92,7 @@ impl Gather<'_> {
 
 /// Columns `p0 .. p0 + n` of `from`, in panels of [`NR`] (`dst[(j * k + r) * NR + l]` is
 /// row `r` of column `p0 + j * NR + l`; the last panel repeats its last column).
-pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
+pub(crate) fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
     let k = from.bases.len();
     let panels = n.div_ceil(NR);
     // Every value is written below: only what the buffer grows by is filled first (a `clear`
@@ -108,7 +105,7 @@ pub fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>) {
     let reach = from.bases.iter().max().copied().unwrap_or(0) + from.at(p0 + n - 1);
     assert!(reach < from.src.len(), "columns inside the source");
     #[cfg(target_arch = "x86_64")]
-    let avx2 = super::direct::Isa::available().contains(&super::direct::Isa::Avx2);
+    let avx2 = super::isa::Isa::available().contains(&super::isa::Isa::Avx2);
     for (j, panel) in dst.chunks_exact_mut(k * NR).enumerate() {
         let mut at = [0usize; NR];
         for (l, a) in at.iter_mut().enumerate() {
@@ -208,16 +205,7 @@ unsafe fn multiply(
     }
     let steps = k.div_ceil(KC).max(1);
     let step = k.div_ceil(steps).max(1);
-    // Bias (or zero) per row of weight panel `ip`, zero past the last row.
-    let init_of = |ip: usize| {
-        let mut init = [0.0f32; MR];
-        if let Some(bias) = bias {
-            let r0 = ip * MR;
-            let mr = MR.min(rows - r0);
-            init[..mr].copy_from_slice(&bias[r0..r0 + mr]);
-        }
-        init
-    };
+    let init_of = |ip: usize| panel_init(bias, rows, ip);
     for pc in (0..k).step_by(step) {
         let kc = step.min(k - pc);
         let add = pc > 0;
@@ -277,22 +265,7 @@ unsafe fn multiply(
                     if mr == MR && nr == NR {
                         (kernel.full)(kc, ap, bp, cp, ldc, add, &init, clamp);
                     } else {
-                        let mut tile = [0.0f32; MR * NR];
-                        if add {
-                            for r in 0..mr {
-                                for l in 0..nr {
-                                    tile[r * NR + l] = *cp.add(r * ldc + l);
-                                }
-                            }
-                        }
-                        let tile_kernel = if nr <= 8 { kernel.half } else { kernel.full };
-                        let t = tile.as_mut_ptr();
-                        tile_kernel(kc, ap, bp, t, NR, add, &init, clamp);
-                        for r in 0..mr {
-                            for l in 0..nr {
-                                *cp.add(r * ldc + l) = tile[r * NR + l];
-                            }
-                        }
+                        edge_tile(kernel, (mr, nr), kc, ap, bp, cp, ldc, add, &init, clamp);
                     }
                 }
             }
@@ -301,70 +274,30 @@ unsafe fn multiply(
     }
 }
 
-/// A register tile: `c[MR x NR]` (rows `ldc` apart) = (`add` ? `c` : `init` per row) +
-/// `kc` products of a weight panel and a column panel, clamped before it is stored when
-/// `clamp` is given (the last block of `k`).
-type Tile =
-    unsafe fn(usize, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR], Option<Clamp>);
-
-/// `P` weight panels by `V` column panels at once (`P`, `V` in 1..=2): `c[P MR x V NR]` from
-/// the weight panels at `a + p * a_step` and the column panels at `b + v * b_step`, as
-/// [`Tile`] otherwise (`init`: the first `P MR` rows' bias), of which only the valid
-/// `(rows, columns)` are read and written in `c` (the last vector of a row masked).
-type WideTile = unsafe fn(
-    usize,
-    *const f32,
-    usize,
-    *const f32,
-    usize,
-    *mut f32,
-    usize,
-    bool,
-    &[f32; 2 * MR],
-    Option<Clamp>,
-    (usize, usize),
-);
-
-/// The whole tile, the tile of at most 8 columns (the same for the portable loop), and where
-/// the CPU has the registers for them, the wide tiles of full panels (`wide[P - 1][V - 1]`).
-#[derive(Clone, Copy)]
-struct Kernel {
-    full: Tile,
-    half: Tile,
-    wide: Option<[[WideTile; 2]; 2]>,
-}
-
-fn kernel() -> Kernel {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use super::direct::Isa;
-        let isa = Isa::available();
-        if isa.contains(&Isa::Avx2) {
-            return Kernel {
-                full: avx2_kernel,
-                half: avx2_half_kernel,
-                wide: isa.contains(&Isa::Avx512).then_some([
-                    [avx512_tile::<1, 1>, avx512_tile::<1, 2>],
-                    [avx512_tile::<2, 1>, avx512_tile::<2, 2>],
-                ]),
-            };
-        }
+/// Bias (or zero) per row of weight panel `ip` of a matrix of `rows` rows, zero past the last
+/// row.
+#[inline]
+fn panel_init(bias: Option<&[f32]>, rows: usize, ip: usize) -> [f32; MR] {
+    let mut init = [0.0f32; MR];
+    if let Some(bias) = bias {
+        let r0 = ip * MR;
+        let mr = MR.min(rows - r0);
+        init[..mr].copy_from_slice(&bias[r0..r0 + mr]);
     }
-    PORTABLE
+    init
 }
 
-const PORTABLE: Kernel = Kernel {
-    full: portable_kernel,
-    half: portable_kernel,
-    wide: None,
-};
-
-/// The tile without SIMD intrinsics (what the compiler makes of it).
+/// A partial tile of `mr` x `nr` values at `c` (the last rows or columns of the output):
+/// computed in a whole tile's buffer (by the half kernel when `nr` fits it), the output so far
+/// copied in first when `add`, the finished values copied out.
 ///
 /// # Safety
-/// `a` holds `kc * MR` values, `b` `kc * NR`, `c` `MR` rows of `NR` values `ldc` apart.
+/// As the tile kernels for `a` and `b`; `c` holds `mr` rows of `nr` values `ldc` apart.
+#[inline]
 #[allow(clippy::too_many_arguments)]
-unsafe fn portable_kernel(
+unsafe fn edge_tile(
+    kernel: Kernel,
+    (mr, nr): (usize, usize),
     kc: usize,
     a: *const f32,
     b: *const f32,
@@ -374,216 +307,22 @@ unsafe fn portable_kernel(
     init: &[f32; MR],
     clamp: Option<Clamp>,
 ) {
-    let mut acc = [[0.0f32; NR]; MR];
+    let mut tile = [0.0f32; MR * NR];
     // SAFETY: as promised by the caller.
     unsafe {
-        for (r, row) in acc.iter_mut().enumerate() {
-            for (l, v) in row.iter_mut().enumerate() {
-                *v = if add { *c.add(r * ldc + l) } else { init[r] };
-            }
-        }
-        let a = std::slice::from_raw_parts(a, kc * MR);
-        let b = std::slice::from_raw_parts(b, kc * NR);
-        for (a, b) in a.chunks_exact(MR).zip(b.chunks_exact(NR)) {
-            for (row, &w) in acc.iter_mut().zip(a) {
-                for (v, &x) in row.iter_mut().zip(b) {
-                    *v += w * x;
+        if add {
+            for r in 0..mr {
+                for l in 0..nr {
+                    tile[r * NR + l] = *c.add(r * ldc + l);
                 }
             }
         }
-        for (r, row) in acc.iter().enumerate() {
-            for (l, &v) in row.iter().enumerate() {
-                *c.add(r * ldc + l) = clamp.map_or(v, |clamp| clamp.apply(v));
-            }
-        }
-    }
-}
-
-/// The tile in twelve AVX2 registers, one FMA per weight and vector of columns.
-///
-/// # Safety
-/// As [`portable_kernel`], and the CPU has AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn avx2_kernel(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    add: bool,
-    init: &[f32; MR],
-    clamp: Option<Clamp>,
-) {
-    // SAFETY: as promised by the caller.
-    unsafe { avx2_tile::<2>(kc, a, b, c, ldc, add, init, clamp) }
-}
-
-/// The first half of the tile (8 columns, 6 registers): the last column panel when it has at
-/// most 8 columns (ResNet's 7x7 maps: 49 = 3 * 16 + 1).
-///
-/// # Safety
-/// As [`avx2_kernel`]; only the first 8 columns of each row of `c` are read and written.
-#[cfg(target_arch = "x86_64")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn avx2_half_kernel(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    add: bool,
-    init: &[f32; MR],
-    clamp: Option<Clamp>,
-) {
-    // SAFETY: as promised by the caller.
-    unsafe { avx2_tile::<1>(kc, a, b, c, ldc, add, init, clamp) }
-}
-
-/// `V` vectors of the tile's columns (the column panel is still `NR` wide).
-///
-/// # Safety
-/// As [`avx2_kernel`], for the first `8 * V` columns.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn avx2_tile<const V: usize>(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    add: bool,
-    init: &[f32; MR],
-    clamp: Option<Clamp>,
-) {
-    use std::arch::x86_64::*;
-    // SAFETY: as promised by the caller.
-    unsafe {
-        let mut acc = [[_mm256_setzero_ps(); V]; MR];
-        for (r, row) in acc.iter_mut().enumerate() {
-            for (v, x) in row.iter_mut().enumerate() {
-                *x = if add {
-                    _mm256_loadu_ps(c.add(r * ldc + 8 * v))
-                } else {
-                    _mm256_set1_ps(init[r])
-                };
-            }
-        }
-        let (mut a, mut b) = (a, b);
-        for _ in 0..kc {
-            let mut x = [_mm256_setzero_ps(); V];
-            for (v, x) in x.iter_mut().enumerate() {
-                *x = _mm256_loadu_ps(b.add(8 * v));
-            }
-            for (r, row) in acc.iter_mut().enumerate() {
-                let w = _mm256_broadcast_ss(&*a.add(r));
-                for (acc, &x) in row.iter_mut().zip(&x) {
-                    *acc = _mm256_fmadd_ps(w, x, *acc);
-                }
-            }
-            a = a.add(MR);
-            b = b.add(NR);
-        }
-        // max(x, min) is `min` for a NaN x, as `f32::max` (the activation's own pass).
-        let bounds = clamp.map(|c| (_mm256_set1_ps(c.min), _mm256_set1_ps(c.max)));
-        for (r, row) in acc.iter().enumerate() {
-            for (v, &x) in row.iter().enumerate() {
-                let x = match bounds {
-                    Some((lo, hi)) => _mm256_min_ps(_mm256_max_ps(x, lo), hi),
-                    None => x,
-                };
-                _mm256_storeu_ps(c.add(r * ldc + 8 * v), x);
-            }
-        }
-    }
-}
-
-/// `P` weight panels by `V` column panels in `6 P V` AVX-512 registers (at most 12 rows x 32
-/// columns in 24): one 16-lane FMA per weight and column panel. The wide tile reads each
-/// column vector once for twelve rows, half the reads per FMA of a 6-row tile, which matters
-/// when the columns come from L2. (onnxruntime's kernels use AVX-512 where the CPU has it;
-/// with AVX2 alone ResNet-18 took twice its time.)
-///
-/// # Safety
-/// As [`portable_kernel`] for each of the `P x V` tiles, `c` holding the valid `rows` and
-/// `columns` (at most `P MR` and `V NR`), and the CPU has AVX-512F.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn avx512_tile<const P: usize, const V: usize>(
-    kc: usize,
-    a: *const f32,
-    a_step: usize,
-    b: *const f32,
-    b_step: usize,
-    c: *mut f32,
-    ldc: usize,
-    add: bool,
-    init: &[f32; 2 * MR],
-    clamp: Option<Clamp>,
-    (rows, columns): (usize, usize),
-) {
-    use std::arch::x86_64::*;
-    // SAFETY: as promised by the caller.
-    unsafe {
-        // The columns of each row's vector v that are valid.
-        let mask = |v: usize| -> __mmask16 {
-            let valid = columns.saturating_sub(v * NR).min(NR);
-            ((1u32 << valid) - 1) as __mmask16
-        };
-        // Written in place (a zeroed array assigned after was a memset on the stack, an
-        // array built by `from_fn` a copy).
-        let mut acc = std::mem::MaybeUninit::<[[[__m512; V]; MR]; P]>::uninit();
-        let first = acc.as_mut_ptr() as *mut __m512;
-        for p in 0..P {
-            for r in 0..MR {
-                let row = p * MR + r;
-                for v in 0..V {
-                    let x = if !add {
-                        _mm512_set1_ps(init[row])
-                    } else if row < rows {
-                        _mm512_maskz_loadu_ps(mask(v), c.add(row * ldc + NR * v))
-                    } else {
-                        _mm512_setzero_ps()
-                    };
-                    first.add(row * V + v).write(x);
-                }
-            }
-        }
-        let mut acc = acc.assume_init();
-        let (mut a, mut b) = (a, b);
-        for _ in 0..kc {
-            let mut x = [_mm512_setzero_ps(); V];
-            for (v, x) in x.iter_mut().enumerate() {
-                *x = _mm512_loadu_ps(b.add(v * b_step));
-            }
-            for (p, panel) in acc.iter_mut().enumerate() {
-                for (r, row) in panel.iter_mut().enumerate() {
-                    let w = _mm512_set1_ps(*a.add(p * a_step + r));
-                    for (acc, &x) in row.iter_mut().zip(&x) {
-                        *acc = _mm512_fmadd_ps(w, x, *acc);
-                    }
-                }
-            }
-            a = a.add(MR);
-            b = b.add(NR);
-        }
-        // max(x, min) is `min` for a NaN x, as `f32::max` (the activation's own pass).
-        let bounds = clamp.map(|c| (_mm512_set1_ps(c.min), _mm512_set1_ps(c.max)));
-        for (p, panel) in acc.iter().enumerate() {
-            for (r, row) in panel.iter().enumerate() {
-                let r = p * MR + r;
-                if r >= rows {
-                    break;
-                }
-                for (v, &x) in row.iter().enumerate() {
-                    let x = match bounds {
-                        Some((lo, hi)) => _mm512_min_ps(_mm512_max_ps(x, lo), hi),
-                        None => x,
-                    };
-                    _mm512_mask_storeu_ps(c.add(r * ldc + NR * v), mask(v), x);
-                }
+        let tile_kernel = if nr <= 8 { kernel.half } else { kernel.full };
+        let t = tile.as_mut_ptr();
+        tile_kernel(kc, a, b, t, NR, add, init, clamp);
+        for r in 0..mr {
+            for l in 0..nr {
+                *c.add(r * ldc + l) = tile[r * NR + l];
             }
         }
     }
@@ -595,7 +334,7 @@ unsafe fn avx512_tile<const P: usize, const V: usize>(
 /// # Safety
 /// As [`multiply`] for every panel.
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn multiply_split(
+pub(crate) unsafe fn multiply_split(
     a: &PackedWeights,
     g: usize,
     cols: &[f32],
@@ -631,6 +370,8 @@ pub unsafe fn multiply_split(
 
 #[cfg(test)]
 mod tests {
+    use super::super::isa::Isa;
+    use super::super::tile::PORTABLE;
     use super::*;
     use crate::engine::kernels::tests::values;
 
@@ -666,7 +407,7 @@ mod tests {
             let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
             let mut kernels = vec![PORTABLE];
             #[cfg(target_arch = "x86_64")]
-            if super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2) {
+            if Isa::available().contains(&Isa::Avx2) {
                 kernels.push(kernel());
                 // The AVX2 tiles alone, where the AVX-512 tiles would take every panel.
                 kernels.push(Kernel {

@@ -6,11 +6,11 @@
 //! the padded channel itself; at stride 2 the even and odd columns are split with AVX2
 //! shuffles where the CPU has them.
 
-use crate::engine::conv::Window;
+use crate::engine::window::Window;
 
 /// The padded, phase-split shape of one channel for a convolution's window.
 #[derive(Debug, Clone, Copy)]
-pub struct Phases {
+pub(crate) struct Phases {
     /// Column stride: the number of planes.
     pub sw: usize,
     /// Top and left padding.
@@ -43,7 +43,7 @@ impl Phases {
     }
 
     /// Values of one plane.
-    pub fn plane(&self) -> usize {
+    pub(crate) fn plane(&self) -> usize {
         self.hp * self.wq
     }
 
@@ -54,7 +54,7 @@ impl Phases {
 
     /// Where tap (`ky`, `kx`) of output pixel (0, 0) reads, in a channel's planes, for
     /// dilation `(dh, dw)`; output pixel (y, x) reads `y * sh * wq + x` further on.
-    pub fn offset(&self, (ky, kx): (usize, usize), (dh, dw): (usize, usize)) -> usize {
+    pub(crate) fn offset(&self, (ky, kx): (usize, usize), (dh, dw): (usize, usize)) -> usize {
         let (phase, shift) = ((kx * dw) % self.sw, (kx * dw) / self.sw);
         phase * self.plane() + ky * dh * self.wq + shift
     }
@@ -158,6 +158,7 @@ unsafe fn deinterleave_avx2(row: &[f32], even: &mut [f32], odd: &mut [f32]) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::kernels::isa::Isa;
 
     /// Every plane value is the padded input's at its column, with and without AVX2.
     #[test]
@@ -179,8 +180,7 @@ mod tests {
             let out = (out.0 as usize, out.1 as usize);
             let phases = Phases::new(&window, (h, w), out);
             let src: Vec<f32> = (0..h * w).map(|v| v as f32 + 1.0).collect();
-            let avx2 =
-                super::super::direct::Isa::available().contains(&super::super::direct::Isa::Avx2);
+            let avx2 = Isa::available().contains(&Isa::Avx2);
             for avx2 in [false, avx2] {
                 let mut dst = vec![f32::NAN; phases.channel()];
                 phases.fill(avx2, &src, (h, w), &mut dst, &mut Vec::new());

@@ -11,8 +11,8 @@
 //! the eight lanes are added up in lane order at the end: the order of every sum is fixed by
 //! the shapes alone, so the result is the same run to run.
 
-use super::direct::Isa;
-use crate::engine::conv::Conv2d;
+use super::isa::Isa;
+use crate::engine::layers::conv::Conv2d;
 use ndarray::{ArrayView3, ArrayViewMut2};
 
 /// Output pixels in one vector (AVX2).
@@ -25,7 +25,7 @@ const MAX_TAPS: usize = 2;
 const BAND_BYTES: usize = 24 * 1024;
 
 /// Whether [`add_weight_grad`] handles `conv` on this CPU: stride 1, one group, AVX2 and FMA.
-pub fn applies(conv: &Conv2d) -> bool {
+pub(crate) fn applies(conv: &Conv2d) -> bool {
     conv.stride == (1, 1) && conv.groups.max(1) == 1 && Isa::available().contains(&Isa::Avx2)
 }
 
@@ -33,7 +33,7 @@ pub fn applies(conv: &Conv2d) -> bool {
 /// at `input` [in, h, w] with output gradient `dy` [out, oh, ow] into `grad`. Returns
 /// `false`, having added nothing, when it does not apply ([`applies`]) or the shapes do not
 /// fit the convolution.
-pub fn add_weight_grad(
+pub(crate) fn add_weight_grad(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     dy: ArrayView3<f32>,
@@ -269,7 +269,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conv::im2col;
+    use crate::engine::layers::conv::im2col;
     use ndarray::{Array2, Array3, Array4};
     use proptest::prelude::*;
 

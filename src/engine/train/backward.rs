@@ -2,11 +2,13 @@
 //! the loss with respect to the layer's output, the gradients with respect to its input and its
 //! parameters. Each function is small and checked against central differences in `tests`.
 
-use crate::engine::adaptive_pool::adaptive_range;
-use crate::engine::conv::{Conv2d, Window, col2im};
-use crate::engine::dense::Dense;
-use crate::engine::pool::avg_pool_divisors;
-use crate::engine::{Activation, BatchNorm, Prelu};
+use crate::engine::layers::activation::{Activation, Prelu};
+use crate::engine::layers::adaptive_pool::adaptive_range;
+use crate::engine::layers::conv::{Conv2d, col2im};
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::norm::BatchNorm;
+use crate::engine::layers::pool::avg_pool_divisors;
+use crate::engine::window::Window;
 use ndarray::{
     Array1, Array2, Array3, ArrayView1, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis,
     linalg::general_mat_mul, s,
@@ -19,7 +21,7 @@ use ndarray::{
 /// `cols[g]` is the forward pass's `im2col` of group `g`'s input channels, so for each group
 /// `y_g = W_g cols_g + b_g` and `dW_g = dy_g cols_g^T`, `db = sum of dy over positions`,
 /// `dx_g = col2im(W_g^T dy_g)`.
-pub fn conv_backward(
+pub(crate) fn conv_backward(
     conv: &Conv2d,
     input_dim: (usize, usize, usize),
     cols: &[Array2<f32>],
@@ -49,7 +51,7 @@ pub fn conv_backward(
 
 /// Convolution's `dL/dx` from the output gradient `dy` [out, oh, ow], by im2col's adjoint:
 /// for each group `dx_g = col2im(W_g^T dy_g)`.
-pub fn conv_input_grad(
+pub(crate) fn conv_input_grad(
     conv: &Conv2d,
     input_dim: (usize, usize, usize),
     dy: ArrayView3<f32>,
@@ -80,7 +82,7 @@ pub fn conv_input_grad(
 }
 
 /// Dense: adds `dW = dy x^T` and `db = dy`; returns `dx = W^T dy` when `need_input`.
-pub fn dense_backward(
+pub(crate) fn dense_backward(
     dense: &Dense,
     x: ArrayView1<f32>,
     dy: ArrayView1<f32>,
@@ -100,7 +102,7 @@ pub fn dense_backward(
 }
 
 /// An element-wise activation: `dx = dy * f'(x)`, with `y = f(x)` from the forward pass.
-pub fn activation_backward(f: Activation, x: &[f32], y: &[f32], dy: &[f32]) -> Vec<f32> {
+pub(crate) fn activation_backward(f: Activation, x: &[f32], y: &[f32], dy: &[f32]) -> Vec<f32> {
     x.iter()
         .zip(y)
         .zip(dy)
@@ -109,8 +111,9 @@ pub fn activation_backward(f: Activation, x: &[f32], y: &[f32], dy: &[f32]) -> V
 }
 
 /// Max pooling: each output's gradient goes to the input value that won its window
-/// (`argmax` holds flat `y*W + x` indices per channel, as [`crate::engine::pool::max_pool`]).
-pub fn max_pool_backward(
+/// (`argmax` holds flat `y*W + x` indices per channel, as
+/// [`crate::engine::layers::pool::max_pool`]).
+pub(crate) fn max_pool_backward(
     dy: ArrayView3<f32>,
     argmax: &[u32],
     input_dim: (usize, usize, usize),
@@ -134,7 +137,7 @@ pub fn max_pool_backward(
 /// Average pooling: every input in a window receives `dy / divisor`, the divisor the forward
 /// pass used (the window's positions inside the padded input with `count_include_pad`, else
 /// only those inside the input).
-pub fn avg_pool_backward(
+pub(crate) fn avg_pool_backward(
     dy: ArrayView3<f32>,
     window: &Window,
     count_include_pad: bool,
@@ -170,7 +173,7 @@ pub fn avg_pool_backward(
 }
 
 /// Adaptive average pooling: each output's gradient is spread evenly over its window.
-pub fn adaptive_avg_pool_backward(
+pub(crate) fn adaptive_avg_pool_backward(
     dy: ArrayView3<f32>,
     input_dim: (usize, usize, usize),
 ) -> Array3<f32> {
@@ -197,7 +200,7 @@ pub fn adaptive_avg_pool_backward(
 /// PReLU: `dx = dy` where `x >= 0`, else `slope * dy`; adds `dy * x` over the negative inputs
 /// of each channel into its slope's gradient (one shared slope gathers them all).
 /// `per_channel` is H*W for maps, 1 for a vector.
-pub fn prelu_backward(
+pub(crate) fn prelu_backward(
     prelu: &Prelu,
     x: &[f32],
     dy: &[f32],
@@ -224,7 +227,7 @@ pub fn prelu_backward(
 /// (biased) variance over every example and position, then scaled by gamma and shifted by
 /// beta. `xs[e]` is example `e` flattened (channel-major, `per_channel` values per channel).
 #[derive(Debug, Clone)]
-pub struct BatchNormForward {
+pub(crate) struct BatchNormForward {
     pub ys: Vec<Vec<f32>>,
     /// The normalised inputs, kept for the backward pass.
     pub xhats: Vec<Vec<f32>>,
@@ -233,7 +236,7 @@ pub struct BatchNormForward {
     pub inv_std: Vec<f32>,
 }
 
-pub fn batch_norm_train_forward(
+pub(crate) fn batch_norm_train_forward(
     bn: &BatchNorm,
     xs: &[&[f32]],
     per_channel: usize,
@@ -288,7 +291,7 @@ pub fn batch_norm_train_forward(
 /// Batch norm's backward over the batch: with `M` values per channel,
 /// `dgamma = sum dy*xhat`, `dbeta = sum dy`,
 /// `dx = gamma * inv_std / M * (M*dy - sum dy - xhat * sum dy*xhat)`.
-pub fn batch_norm_backward(
+pub(crate) fn batch_norm_backward(
     bn: &BatchNorm,
     forward: &BatchNormForward,
     dys: &[&[f32]],
@@ -327,7 +330,10 @@ pub fn batch_norm_backward(
 }
 
 /// Global average pooling: each map's gradient is spread evenly over its `H*W` values.
-pub fn global_avg_pool_backward(dy: &[f32], input_dim: (usize, usize, usize)) -> Array3<f32> {
+pub(crate) fn global_avg_pool_backward(
+    dy: &[f32],
+    input_dim: (usize, usize, usize),
+) -> Array3<f32> {
     let (_, h, w) = input_dim;
     let scale = 1.0 / (h * w).max(1) as f32;
     Array3::from_shape_fn(input_dim, |(c, _, _)| {
@@ -337,13 +343,13 @@ pub fn global_avg_pool_backward(dy: &[f32], input_dim: (usize, usize, usize)) ->
 
 /// Dropout: the gradient flows only through kept units, scaled as the forward pass scaled them
 /// (`factors` holds `0` or `1/(1-p)` per unit).
-pub fn dropout_backward(dy: &[f32], factors: &[f32]) -> Vec<f32> {
+pub(crate) fn dropout_backward(dy: &[f32], factors: &[f32]) -> Vec<f32> {
     dy.iter().zip(factors).map(|(g, f)| g * f).collect()
 }
 
 /// Softmax followed by cross-entropy, fused: from the logits `z` and the true class, the loss
 /// `-log softmax(z)[label]` and its gradient `softmax(z) - onehot(label)`.
-pub fn softmax_cross_entropy(logits: &[f32], label: usize) -> (f32, Vec<f32>) {
+pub(crate) fn softmax_cross_entropy(logits: &[f32], label: usize) -> (f32, Vec<f32>) {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let exps: Vec<f32> = logits.iter().map(|&z| (z - max).exp()).collect();
     let sum: f32 = exps.iter().sum();

@@ -12,8 +12,8 @@
 //! the shapes and the CPU only: the same run to run, and the same in the app and the CLI.
 
 use super::backward::{conv_backward, conv_input_grad};
-use crate::engine::conv::{Conv2d, im2col};
 use crate::engine::kernels::{ConvKernel, direct, weight_grad};
+use crate::engine::layers::conv::{Conv2d, im2col};
 use ndarray::{Array3, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis, s};
 
 /// The forward pass of `conv` on `x` by the direct kernel, when the model chose it and the

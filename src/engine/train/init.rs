@@ -1,7 +1,11 @@
 //! Initial weights: Kaiming (He et al. 2015) for layers followed by a ReLU, Xavier (Glorot &
 //! Bengio 2010) for the others; biases start at zero. Seeded, so a run is reproducible.
 
-use crate::engine::{Activation, LayerKind, Model};
+use crate::engine::layer::LayerKind;
+
+use crate::engine::layers::activation::Activation;
+
+use crate::engine::model::Model;
 use rand::{SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal, Uniform};
 
@@ -16,7 +20,7 @@ pub enum Init {
 
 /// The rule for layer `index`: Kaiming when the next layer other than dropout and batch norm
 /// is a ReLU-like activation (ReLU, leaky ReLU, ReLU6, PReLU), Xavier otherwise.
-pub fn rule_for(model: &Model, index: usize) -> Init {
+pub(crate) fn rule_for(model: &Model, index: usize) -> Init {
     let next = model.layers()[index + 1..]
         .iter()
         .find(|l| !matches!(l.kind, LayerKind::Dropout { .. } | LayerKind::BatchNorm(_)));

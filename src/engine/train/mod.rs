@@ -1,13 +1,19 @@
 //! Training: the backward pass of every layer, softmax cross-entropy, SGD with momentum and
 //! Adam, weight decay, Kaiming/Xavier initialisation and a seeded, bit-reproducible loop.
+//!
+//! `tape.rs` runs examples forward and keeps what the backward pass needs, `backprop.rs` runs
+//! it back with each layer's formula from `backward.rs` (`conv_direct.rs` where the forward
+//! pass used the direct kernel); `trainer.rs` is the loop, `optim.rs` the update, `params.rs`
+//! the gradient buffers and `init.rs` the first weights.
 
+pub(crate) mod backprop;
 pub mod backward;
-pub mod conv_direct;
-pub mod init;
-pub mod optim;
+pub(crate) mod conv_direct;
+pub(crate) mod init;
+pub(crate) mod optim;
 pub mod params;
-pub mod tape;
-pub mod trainer;
+pub(crate) mod tape;
+pub(crate) mod trainer;
 
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,7 @@ pub enum OptimizerKind {
 }
 
 impl OptimizerKind {
-    pub fn sgd() -> Self {
+    pub(crate) fn sgd() -> Self {
         OptimizerKind::Sgd { momentum: 0.9 }
     }
 

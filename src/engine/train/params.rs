@@ -3,7 +3,9 @@
 //! gamma then beta; a PReLU's slopes. (Batch norm's running statistics are buffers, updated by
 //! the trainer from each batch, not trained.)
 
-use crate::engine::{LayerKind, Model};
+use crate::engine::layer::LayerKind;
+
+use crate::engine::model::Model;
 
 /// One gradient buffer per trainable tensor, in [`parameters_mut`] order.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +81,7 @@ pub fn parameter_sizes(model: &Model) -> Vec<usize> {
 
 /// For each layer, the index of its first trainable tensor in [`parameter_sizes`] order (the
 /// others follow it).
-pub fn first_slots(model: &Model) -> Vec<Option<usize>> {
+pub(crate) fn first_slots(model: &Model) -> Vec<Option<usize>> {
     let mut next = 0;
     model
         .layers()

@@ -1,31 +1,29 @@
 //! Examples through the network in training mode, remembering what the backward pass needs
-//! (each layer's input, im2col columns, max-pool switches, dropout masks), then back again.
+//! (each layer's input, im2col columns, max-pool switches, dropout masks) on a [`Tape`];
+//! `backprop.rs` takes them back again.
 //!
-//! Without batch norm every example goes through on its own ([`forward`], [`backward`]). Batch
-//! norm normalises with the statistics of the whole batch, so a network with it runs a batch
-//! layer by layer ([`forward_batch`], [`backward_batch`]): every other layer still treats each
-//! example on its own, with the same per-layer steps.
+//! Without batch norm every example goes through on its own ([`forward`]). Batch norm
+//! normalises with the statistics of the whole batch, so a network with it runs a batch layer
+//! by layer ([`forward_batch`]): every other layer still treats each example on its own, with
+//! the same per-layer steps.
 
-use super::backward::{
-    BatchNormForward, activation_backward, adaptive_avg_pool_backward, avg_pool_backward,
-    batch_norm_backward, batch_norm_train_forward, conv_backward, dense_backward, dropout_backward,
-    global_avg_pool_backward, max_pool_backward, prelu_backward, softmax_cross_entropy,
-};
+use super::backward::{BatchNormForward, batch_norm_train_forward};
 use super::conv_direct;
-use super::params::{Grads, NormStats, first_slots};
-use crate::engine::adaptive_pool::AdaptivePool;
-use crate::engine::conv::im2col;
+use super::params::NormStats;
+use crate::engine::error::{Error, Result};
 use crate::engine::kernels::ConvKernel;
-use crate::engine::pool::{avg_pool_with, max_pool};
-use crate::engine::{
-    Error, Layer, LayerKind, Model, PoolMode, Result, RunOptions, Tensor, argmax, dropout_mask,
-};
-use ndarray::{Array1, Array2, Array3, ArrayViewMut1, ArrayViewMut2, linalg::general_mat_mul, s};
+use crate::engine::layer::{Layer, LayerKind, RunOptions, dropout_mask};
+use crate::engine::layers::adaptive_pool::AdaptivePool;
+use crate::engine::layers::conv::im2col;
+use crate::engine::layers::pool::{PoolMode, avg_pool_with, max_pool};
+use crate::engine::model::Model;
+use crate::engine::tensor::Tensor;
+use ndarray::{Array1, Array2, Array3, linalg::general_mat_mul, s};
 use std::sync::Arc;
 
 /// What one layer's forward pass kept for its backward pass.
 #[derive(Debug, Clone)]
-enum Saved {
+pub(super) enum Saved {
     Nothing,
     /// One im2col matrix per group.
     Cols(Vec<Array2<f32>>),
@@ -43,7 +41,7 @@ enum Saved {
 #[derive(Debug, Clone)]
 pub struct Tape {
     pub values: Vec<Tensor>,
-    saved: Vec<Saved>,
+    pub(super) saved: Vec<Saved>,
 }
 
 /// Refuses models the backward pass cannot train (anti-aliased pooling has no backward here,
@@ -84,17 +82,17 @@ pub fn needs_batches(model: &Model) -> bool {
         .any(|l| matches!(l.kind, LayerKind::BatchNorm(_)))
 }
 
-fn maps(t: &Tensor) -> &Array3<f32> {
+pub(super) fn maps(t: &Tensor) -> &Array3<f32> {
     t.as_maps()
         .expect("shapes are checked when the model is built")
 }
 
-fn flat(t: &Tensor) -> Vec<f32> {
+pub(super) fn flat(t: &Tensor) -> Vec<f32> {
     t.values()
 }
 
 /// Values per channel of a tensor: H*W for maps, 1 for a vector.
-fn per_channel(t: &Tensor) -> usize {
+pub(super) fn per_channel(t: &Tensor) -> usize {
     match t {
         Tensor::Maps(a) => a.dim().1 * a.dim().2,
         Tensor::Vector(_) => 1,
@@ -176,7 +174,7 @@ fn forward_layer(
         LayerKind::Dropout { p } => {
             let p = p.clamp(0.0, 0.999);
             let scale = 1.0 / (1.0 - p);
-            let seed = crate::engine::layer_dropout_seed(dropout_seed, index);
+            let seed = crate::engine::layer::layer_dropout_seed(dropout_seed, index);
             let factors: Vec<f32> = dropout_mask(x.shape().len(), p, seed)
                 .into_iter()
                 .map(|keep| if keep { scale } else { 0.0 })
@@ -209,7 +207,7 @@ pub fn forward(model: &Model, input: Array3<f32>, dropout_seed: u64) -> Tape {
 /// Runs a batch in training mode, layer by layer: batch norm layers normalise with the
 /// batch's statistics (returned, for the running statistics). `seeds[e]` draws example `e`'s
 /// dropout masks.
-pub fn forward_batch(
+pub(crate) fn forward_batch(
     model: &Model,
     inputs: Vec<Array3<f32>>,
     seeds: &[u64],
@@ -262,214 +260,8 @@ pub fn forward_batch(
     (tapes, stats)
 }
 
-/// The logits the loss is computed on: the softmax (or log-softmax) layer's input when the
-/// network ends with one, else the last output.
-fn logits_index(model: &Model) -> usize {
-    let n = model.layers().len();
-    match model.layers().last() {
-        Some(l) if matches!(l.kind, LayerKind::Softmax | LayerKind::LogSoftmax) => n - 1,
-        _ => n,
-    }
-}
-
-/// The loss of a tape (softmax cross-entropy against `label`) and whether its prediction is right.
-pub fn loss_of(model: &Model, tape: &Tape, label: usize) -> (f32, bool) {
-    let logits = flat(&tape.values[logits_index(model)]);
-    let (loss, _) = softmax_cross_entropy(&logits, label);
-    (loss, argmax(&logits) == label)
-}
-
-/// The gradient of softmax cross-entropy at the logits, shaped like them, and the loss.
-fn start_gradient(model: &Model, tape: &Tape, label: usize) -> (Tensor, f32) {
-    let start = logits_index(model);
-    let logits = flat(&tape.values[start]);
-    let (loss, dlogits) = softmax_cross_entropy(&logits, label);
-    (reshape_like(&tape.values[start], dlogits), loss)
-}
-
-/// Back-propagates through layer `index` of one example (every layer but batch norm), adding
-/// its parameters' gradients into `grads`. `None` when nothing below needs the input gradient.
-fn backward_layer(
-    model: &Model,
-    tape: &Tape,
-    index: usize,
-    grad: &Tensor,
-    slot: Option<usize>,
-    grads: &mut Grads,
-) -> Option<Tensor> {
-    let layer = &model.layers()[index];
-    let x = &tape.values[index];
-    let y = &tape.values[index + 1];
-    let need_input = index > 0;
-    match (&layer.kind, &tape.saved[index]) {
-        (LayerKind::Conv2d(conv), saved @ (Saved::Cols(_) | Saved::Direct)) => {
-            let slot = slot.expect("a conv layer has a slot");
-            let (out, ci, kh, kw) = conv.weight.dim();
-            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
-            let gw = ArrayViewMut2::from_shape((out, ci * kh * kw), &mut gw[0])
-                .expect("sized from the model");
-            let gb = conv
-                .bias
-                .as_ref()
-                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            // The forward pass's path decides the backward one: im2col columns kept, or the
-            // direct kernel (nothing kept).
-            match saved {
-                Saved::Cols(cols) => conv_backward(
-                    conv,
-                    maps(x).dim(),
-                    cols,
-                    maps(grad).view(),
-                    gw,
-                    gb,
-                    need_input,
-                ),
-                _ => conv_direct::backward(
-                    conv,
-                    maps(x).view(),
-                    maps(grad).view(),
-                    gw,
-                    gb,
-                    need_input,
-                ),
-            }
-            .map(Tensor::Maps)
-        }
-        (LayerKind::Dense(dense), _) => {
-            let slot = slot.expect("a dense layer has a slot");
-            let (gw, rest) = grads.tensors[slot..].split_at_mut(1);
-            let gw = ArrayViewMut2::from_shape(dense.weight.dim(), &mut gw[0])
-                .expect("sized from the model");
-            let gb = dense
-                .bias
-                .as_ref()
-                .map(|_| ArrayViewMut1::from(&mut rest[0][..]));
-            let xv = x.as_vector().expect("dense takes a vector");
-            let dy = grad.as_vector().expect("dense gives a vector");
-            dense_backward(dense, xv.view(), dy.view(), gw, gb, need_input).map(Tensor::Vector)
-        }
-        (
-            LayerKind::Pool2d(_) | LayerKind::AdaptivePool(_) | LayerKind::GlobalMaxPool,
-            Saved::Argmax(argmax),
-        ) => Some(Tensor::Maps(max_pool_backward(
-            maps(grad).view(),
-            argmax,
-            maps(x).dim(),
-        ))),
-        (LayerKind::Pool2d(pool), _) => Some(Tensor::Maps(avg_pool_backward(
-            maps(grad).view(),
-            &pool.window,
-            pool.count_include_pad,
-            maps(x).dim(),
-        ))),
-        (LayerKind::AdaptivePool(_), _) => Some(Tensor::Maps(adaptive_avg_pool_backward(
-            maps(grad).view(),
-            maps(x).dim(),
-        ))),
-        (LayerKind::GlobalAvgPool, _) => Some(Tensor::Maps(global_avg_pool_backward(
-            &grad.values(),
-            maps(x).dim(),
-        ))),
-        (LayerKind::Activation(f), _) => {
-            let d = activation_backward(*f, &flat(x), &flat(y), &grad.values());
-            Some(reshape_like(x, d))
-        }
-        (LayerKind::Prelu(prelu), _) => {
-            let slot = slot.expect("a prelu layer has a slot");
-            let d = prelu_backward(
-                prelu,
-                &flat(x),
-                &grad.values(),
-                per_channel(x),
-                &mut grads.tensors[slot],
-            );
-            Some(reshape_like(x, d))
-        }
-        (LayerKind::Dropout { .. }, Saved::Factors(factors)) => {
-            Some(reshape_like(x, dropout_backward(&grad.values(), factors)))
-        }
-        (LayerKind::Flatten, _) => Some(reshape_like(x, grad.values())),
-        (LayerKind::Softmax, _) => {
-            // A softmax in the middle of a network: dx = y * (dy - <dy, y>).
-            let yv = flat(y);
-            let dy = grad.values();
-            let dot: f32 = yv.iter().zip(&dy).map(|(a, b)| a * b).sum();
-            let d = yv.iter().zip(&dy).map(|(y, g)| y * (g - dot)).collect();
-            Some(reshape_like(x, d))
-        }
-        (LayerKind::LogSoftmax, _) => {
-            // In the middle of a network: dx = dy - softmax(x) * sum(dy).
-            let dy = grad.values();
-            let total: f32 = dy.iter().sum();
-            let d = flat(y)
-                .iter()
-                .zip(&dy)
-                .map(|(y, g)| g - y.exp() * total)
-                .collect();
-            Some(reshape_like(x, d))
-        }
-        (kind, _) => unreachable!(
-            "layer {} ({}) has no saved state",
-            layer.name,
-            kind.type_name()
-        ),
-    }
-}
-
-/// Back-propagates softmax cross-entropy against `label` through `tape`, adding every
-/// parameter's gradient into `grads`. Returns the loss.
-pub fn backward(model: &Model, tape: &Tape, label: usize, grads: &mut Grads) -> f32 {
-    backward_batch(model, std::slice::from_ref(tape), &[label], grads)
-}
-
-/// [`backward`] for a batch from [`forward_batch`]: the sum of the examples' losses and of
-/// their gradients (batch norm's couples the examples).
-pub fn backward_batch(model: &Model, tapes: &[Tape], labels: &[usize], grads: &mut Grads) -> f32 {
-    let start = logits_index(model);
-    let slots = first_slots(model);
-    let mut loss = 0.0;
-    let mut current: Vec<Option<Tensor>> = tapes
-        .iter()
-        .zip(labels)
-        .map(|(tape, &label)| {
-            let (g, l) = start_gradient(model, tape, label);
-            loss += l;
-            Some(g)
-        })
-        .collect();
-    for index in (0..start).rev() {
-        if current.iter().all(Option::is_none) {
-            break;
-        }
-        let layer = &model.layers()[index];
-        if let LayerKind::BatchNorm(bn) = &layer.kind {
-            let Some(Saved::Norm(forward)) = tapes.first().map(|t| &t.saved[index]) else {
-                unreachable!("a batch norm layer saves its batch statistics");
-            };
-            let dys: Vec<Vec<f32>> = current
-                .iter()
-                .map(|g| g.as_ref().map_or_else(Vec::new, Tensor::values))
-                .collect();
-            let views: Vec<&[f32]> = dys.iter().map(Vec::as_slice).collect();
-            let slot = slots[index].expect("a batch norm layer has a slot");
-            let (gamma, beta) = grads.tensors[slot..].split_at_mut(1);
-            let per = per_channel(&tapes[0].values[index]);
-            let dxs = batch_norm_backward(bn, forward, &views, per, &mut gamma[0], &mut beta[0]);
-            for ((g, dx), tape) in current.iter_mut().zip(dxs).zip(tapes) {
-                *g = (index > 0).then(|| reshape_like(&tape.values[index], dx));
-            }
-            continue;
-        }
-        for (g, tape) in current.iter_mut().zip(tapes) {
-            if let Some(grad) = g.take() {
-                *g = backward_layer(model, tape, index, &grad, slots[index], grads);
-            }
-        }
-    }
-    loss
-}
-
-fn reshape_like(like: &Tensor, values: Vec<f32>) -> Tensor {
+/// `values` in the shape of `like`.
+pub(super) fn reshape_like(like: &Tensor, values: Vec<f32>) -> Tensor {
     match like {
         Tensor::Maps(a) => {
             Tensor::Maps(Array3::from_shape_vec(a.dim(), values).expect("same length"))

@@ -2,12 +2,15 @@
 //! a tiny separable set, and bit-for-bit reproducibility.
 
 use super::params::{Grads, parameters_mut};
-use super::tape;
 use super::*;
-use crate::engine::conv::Window;
-use crate::engine::{
-    Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
-};
+use super::{backprop, tape};
+use crate::engine::layer::{Layer, LayerKind};
+use crate::engine::layers::activation::Activation;
+use crate::engine::layers::conv::Conv2d;
+use crate::engine::layers::dense::Dense;
+use crate::engine::layers::pool::{Pool2d, PoolMode};
+use crate::engine::model::{InputSpec, Model, ModelInfo};
+use crate::engine::window::Window;
 use ndarray::{Array1, Array2, Array3, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -80,9 +83,9 @@ fn sandwich(
         layers.push(layer(&format!("m{i}"), kind));
     }
     let shapes =
-        crate::engine::infer_shapes(spec(c, h, w).shape(), &layers).expect("valid test net");
+        crate::engine::model::infer_shapes(spec(c, h, w).shape(), &layers).expect("valid test net");
     let n = shapes.last().map_or(0, |s| s.len());
-    if !matches!(shapes.last(), Some(crate::engine::Shape::Vector(_))) {
+    if !matches!(shapes.last(), Some(crate::engine::tensor::Shape::Vector(_))) {
         layers.push(layer("flat", LayerKind::Flatten));
     }
     layers.push(layer("out", dense(rng, n, 3)));
@@ -93,14 +96,14 @@ fn sandwich(
 }
 
 fn loss(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
-    tape::loss_of(model, &tape::forward(model, x.clone(), 7), label).0
+    backprop::loss_of(model, &tape::forward(model, x.clone(), 7), label).0
 }
 
 /// Compares every parameter gradient of `model` with central differences of the loss; returns
 /// the worst relative error `|a-n| / (|a|+|n|)` over whole tensors.
 fn check_gradients(model: &Model, x: &Array3<f32>, label: usize) -> f32 {
     let mut grads = Grads::zeros(model);
-    tape::backward(
+    backprop::backward(
         model,
         &tape::forward(model, x.clone(), 7),
         label,
@@ -539,10 +542,9 @@ fn ceil_mode_and_count_include_pad_pooling_gradients() {
     ] {
         assert_gradients(
             |_| {
-                vec![LayerKind::AdaptivePool(crate::engine::AdaptivePool {
-                    mode,
-                    output,
-                })]
+                vec![LayerKind::AdaptivePool(
+                    crate::engine::layers::adaptive_pool::AdaptivePool { mode, output },
+                )]
             },
             (1, 7, 6),
             &format!("adaptive {mode} to {output:?}"),
@@ -584,7 +586,9 @@ fn new_activation_and_prelu_gradients() {
         assert_gradients(
             |rng| {
                 let weight = Array1::from_shape_fn(n, |_| rng.random_range(0.05..0.5));
-                vec![LayerKind::Prelu(crate::engine::Prelu { weight })]
+                vec![LayerKind::Prelu(crate::engine::layers::activation::Prelu {
+                    weight,
+                })]
             },
             (2, 5, 5),
             &format!("prelu with {n} slopes"),
@@ -607,7 +611,7 @@ fn batch_loss(model: &Model, xs: &[Array3<f32>], labels: &[usize]) -> f32 {
     tapes
         .iter()
         .zip(labels)
-        .map(|(t, &l)| tape::loss_of(model, t, l).0)
+        .map(|(t, &l)| backprop::loss_of(model, t, l).0)
         .sum()
 }
 
@@ -615,7 +619,7 @@ fn check_batch_gradients(model: &Model, xs: &[Array3<f32>], labels: &[usize]) ->
     let seeds = vec![7; xs.len()];
     let (tapes, _) = tape::forward_batch(model, xs.to_vec(), &seeds);
     let mut grads = Grads::zeros(model);
-    tape::backward_batch(model, &tapes, labels, &mut grads);
+    backprop::backward_batch(model, &tapes, labels, &mut grads);
     let eps = 2e-3f32;
     let mut worst = 0f32;
     for (t, analytic) in grads.tensors.iter().enumerate() {
@@ -653,7 +657,7 @@ fn check_batch_gradients(model: &Model, xs: &[Array3<f32>], labels: &[usize]) ->
 }
 
 fn batch_norm_layer(rng: &mut StdRng, n: usize) -> LayerKind {
-    let mut bn = crate::engine::BatchNorm::new(n);
+    let mut bn = crate::engine::layers::norm::BatchNorm::new(n);
     bn.weight = Array1::from_shape_fn(n, |_| rng.random_range(0.5..1.5));
     bn.bias = Array1::from_shape_fn(n, |_| rng.random_range(-0.3..0.3));
     LayerKind::BatchNorm(bn)

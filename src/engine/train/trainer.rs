@@ -4,10 +4,13 @@
 //! Each epoch's examples come from an [`EpochData`]: the same set every time, or a fresh one
 //! (synthetic data drawn anew, so that the network cannot memorise it).
 
+use super::backprop;
 use super::optim::{Optimizer, OptimizerKind};
 use super::params::{Grads, NormStats, parameters_mut};
 use super::tape::{self, check_trainable};
-use crate::engine::{LayerKind, Model, Result, RunOptions};
+use crate::engine::error::Result;
+use crate::engine::layer::{LayerKind, RunOptions};
+use crate::engine::model::Model;
 use ndarray::Array3;
 use rand::{SeedableRng, rngs::StdRng, seq::SliceRandom};
 use rayon::prelude::*;
@@ -137,10 +140,10 @@ pub fn batch_gradient_with_stats(
         let correct = tapes
             .iter()
             .zip(&labels)
-            .filter(|(t, l)| tape::loss_of(model, t, **l).1)
+            .filter(|(t, l)| backprop::loss_of(model, t, **l).1)
             .count();
         let mut grads = Grads::zeros(model);
-        let loss = tape::backward_batch(model, &tapes, &labels, &mut grads);
+        let loss = backprop::backward_batch(model, &tapes, &labels, &mut grads);
         let n = batch.len().max(1);
         grads.scale(1.0 / n as f32);
         return (grads, loss / n as f32, correct, stats);
@@ -155,8 +158,8 @@ pub fn batch_gradient_with_stats(
                 let seed = example_seed(step_seed, c * CHUNK + k);
                 let t = tape::forward(model, data.inputs[i].clone(), seed);
                 let label = data.labels[i];
-                correct += usize::from(tape::loss_of(model, &t, label).1);
-                loss += tape::backward(model, &t, label, &mut grads) as f64;
+                correct += usize::from(backprop::loss_of(model, &t, label).1);
+                loss += backprop::backward(model, &t, label, &mut grads) as f64;
             }
             ChunkResult {
                 grads,
@@ -209,7 +212,7 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
         .map(|i| {
             model
                 .forward(&data.inputs[i], &RunOptions::default())
-                .map(|out| crate::engine::argmax(&out.values()))
+                .map(|out| crate::engine::layers::activation::argmax(&out.values()))
         })
         .collect::<Result<_>>()?;
     let right = predictions
@@ -224,12 +227,12 @@ pub fn evaluate(model: &Model, data: Examples) -> Result<(f32, Vec<usize>)> {
 fn check_shapes(model: &Model, data: Examples, epoch: usize) -> Result<()> {
     let wrong = (0..data.len()).find(|&i| {
         let (c, h, w) = data.inputs[i].dim();
-        crate::engine::Shape::maps(c, h, w) != model.input.shape()
+        crate::engine::tensor::Shape::maps(c, h, w) != model.input.shape()
     });
     match wrong {
         Some(i) => {
             let (c, h, w) = data.inputs[i].dim();
-            Err(crate::engine::Error::InputShape {
+            Err(crate::engine::error::Error::InputShape {
                 layer: "input".into(),
                 expected: model.input.shape().to_string(),
                 got: format!("training example {i} of epoch {epoch}: {c} @ {h}x{w}"),

@@ -15,7 +15,7 @@ pub struct AdaptivePool {
 }
 
 /// The input range `start..end` of output cell `o` when `n` inputs become `out` cells.
-pub fn adaptive_range(o: usize, n: usize, out: usize) -> std::ops::Range<usize> {
+pub(crate) fn adaptive_range(o: usize, n: usize, out: usize) -> std::ops::Range<usize> {
     let start = o * n / out;
     let end = ((o + 1) * n).div_ceil(out);
     start..end
@@ -28,7 +28,7 @@ impl AdaptivePool {
 
     /// The pooled maps and, for max pooling, the flat index `y*W + x` in its input plane of
     /// each output's winner (the first one on ties); empty for average pooling.
-    pub fn forward_with_argmax(&self, input: ArrayView3<f32>) -> (Array3<f32>, Vec<u32>) {
+    pub(crate) fn forward_with_argmax(&self, input: ArrayView3<f32>) -> (Array3<f32>, Vec<u32>) {
         let (channels, height, width) = input.dim();
         let (oh, ow) = self.output;
         let mut values = Vec::with_capacity(channels * oh * ow);
@@ -75,7 +75,7 @@ impl AdaptivePool {
     }
 }
 
-/// Global max pooling: the largest value of each map, as [C,1,1].
+/// Global max pooling: the largest value of each map, as \[C,1,1\].
 pub fn global_max_pool(input: ArrayView3<f32>) -> Array3<f32> {
     AdaptivePool {
         mode: PoolMode::Max,

@@ -3,7 +3,7 @@
 //! `gamma` and `beta`. At inference the running statistics are used; training uses the
 //! batch's and moves the running ones towards them (see `train::tape`).
 
-use super::tensor::{Shape, Tensor};
+use crate::engine::tensor::{Shape, Tensor};
 use ndarray::{Array1, Axis};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +21,8 @@ pub struct BatchNorm {
 }
 
 impl BatchNorm {
-    pub const DEFAULT_EPS: f32 = 1e-5;
-    pub const DEFAULT_MOMENTUM: f32 = 0.1;
+    pub(crate) const DEFAULT_EPS: f32 = 1e-5;
+    pub(crate) const DEFAULT_MOMENTUM: f32 = 0.1;
 
     /// An identity-initialised layer over `channels`: gamma 1, beta 0, mean 0, variance 1.
     pub fn new(channels: usize) -> BatchNorm {
@@ -47,7 +47,7 @@ impl BatchNorm {
 
     /// How many channels an input of `shape` has for this layer: maps' channels, or a
     /// vector's features.
-    pub fn channels_of(shape: Shape) -> usize {
+    pub(crate) fn channels_of(shape: Shape) -> usize {
         match shape {
             Shape::Maps { channels, .. } => channels,
             Shape::Vector(n) => n,
@@ -55,7 +55,7 @@ impl BatchNorm {
     }
 
     /// Per channel `(scale, shift)` with `y = x * scale + shift` at inference.
-    pub fn scale_shift(&self) -> (Vec<f32>, Vec<f32>) {
+    pub(crate) fn scale_shift(&self) -> (Vec<f32>, Vec<f32>) {
         let mut scale = Vec::with_capacity(self.channels());
         let mut shift = Vec::with_capacity(self.channels());
         for c in 0..self.channels() {
@@ -75,7 +75,7 @@ impl BatchNorm {
     }
 
     /// [`BatchNorm::forward`] in place (the forward pass, when nothing else reads the input).
-    pub fn forward_in_place(&self, t: &mut Tensor) {
+    pub(crate) fn forward_in_place(&self, t: &mut Tensor) {
         let (scale, shift) = self.scale_shift();
         match t {
             Tensor::Maps(a) => {

@@ -1,212 +1,24 @@
 //! A network: its input, its layers in order, and every layer's output shape, checked once.
+//! What it says about itself is in [`info`] and [`input`], how it runs in `forward.rs`.
 
-use super::conv::Window;
+mod forward;
+pub mod info;
+pub mod input;
+
+pub use info::{ModelInfo, Translation};
+pub use input::InputSpec;
+
 use super::error::{Error, Result};
 use super::graph::{self, Source};
-use super::kernels::{self, Clamp, ConvKernel, PackCache};
-use super::layer::{Layer, LayerKind, RunOptions};
+use super::kernels::{ConvKernel, PackCache};
+use super::layer::{Layer, LayerKind};
+use super::layers::pool::PoolMode;
 use super::limits;
-use super::pool::PoolMode;
-use super::tensor::{Shape, Tensor};
+use super::tensor::Shape;
+use super::window::Window;
 use ndarray::{Array3, ArrayViewD};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
-
-/// What the network expects: the size of its input and how pixels in [0,1] are normalised.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputSpec {
-    pub channels: usize,
-    pub height: usize,
-    pub width: usize,
-    /// Per-channel mean subtracted from pixels in [0,1].
-    pub mean: Vec<f32>,
-    /// Per-channel standard deviation divided into them.
-    pub std: Vec<f32>,
-}
-
-impl InputSpec {
-    pub fn shape(&self) -> Shape {
-        Shape::maps(self.channels, self.height, self.width)
-    }
-
-    /// `(x - mean) / std` per channel, in place, on an image in [0,1].
-    pub fn normalize(&self, image: &mut Array3<f32>) {
-        for (c, mut plane) in image.outer_iter_mut().enumerate() {
-            let m = self.mean.get(c).copied().unwrap_or(0.0);
-            let s = self.std.get(c).copied().unwrap_or(1.0);
-            plane.mapv_inplace(|v| (v - m) / s);
-        }
-    }
-
-    /// The inverse of [`InputSpec::normalize`]: back to pixel units.
-    pub fn denormalize_value(&self, channel: usize, value: f32) -> f32 {
-        let m = self.mean.get(channel).copied().unwrap_or(0.0);
-        let s = self.std.get(channel).copied().unwrap_or(1.0);
-        value * s + m
-    }
-
-    fn validate(&self) -> Result<()> {
-        let bad = |field: &str, message: String| {
-            Err(Error::BadField {
-                layer: "input".into(),
-                field: field.into(),
-                message,
-            })
-        };
-        if self.channels == 0 || self.channels > limits::MAX_INPUT_CHANNELS {
-            return bad(
-                "channels",
-                format!(
-                    "{} is not between 1 and {}",
-                    self.channels,
-                    limits::MAX_INPUT_CHANNELS
-                ),
-            );
-        }
-        for (field, v) in [("height", self.height), ("width", self.width)] {
-            if v == 0 || v > limits::MAX_SIDE {
-                return bad(
-                    field,
-                    format!("{v} is not between 1 and {}", limits::MAX_SIDE),
-                );
-            }
-        }
-        for (field, values) in [("mean", &self.mean), ("std", &self.std)] {
-            if values.len() != self.channels {
-                return bad(
-                    field,
-                    format!("has {} values for {} channels", values.len(), self.channels),
-                );
-            }
-            if values.iter().any(|v| !v.is_finite()) {
-                return bad(field, "holds a value that is not finite".into());
-            }
-        }
-        if self.std.iter().any(|&s| s <= 0.0) {
-            return bad("std", "every value must be above zero".into());
-        }
-        Ok(())
-    }
-}
-
-/// What a model file says about itself besides its layers.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ModelInfo {
-    pub name: String,
-    pub description: String,
-    /// One name per output, or empty.
-    pub labels: Vec<String>,
-    /// How it was trained (free-form JSON, `null` when unknown).
-    pub training: serde_json::Value,
-    /// One name per kernel of a convolution, by layer name, for hand-made filters
-    /// (`"Sobel x"`); most models have none.
-    pub kernel_names: BTreeMap<String, Vec<String>>,
-    /// The text above in other languages, by language code (`"zh"`); English (the fields
-    /// above) is the fallback for anything a translation leaves out.
-    pub translations: BTreeMap<String, Translation>,
-    /// For a model that reads recordings (`"kind": "audio"`): how a recording becomes its
-    /// input maps. `None` for images.
-    pub audio: Option<super::AudioSpec>,
-}
-
-/// A model's text in one other language; empty fields fall back to the English.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Translation {
-    pub description: Option<String>,
-    /// One per output, as `ModelInfo::labels`, or empty.
-    pub labels: Vec<String>,
-    pub kernel_names: BTreeMap<String, Vec<String>>,
-}
-
-impl ModelInfo {
-    /// The info with its text in `lang` (a code of `translations`) where a translation has
-    /// it, English elsewhere.
-    pub fn localized(&self, lang: &str) -> ModelInfo {
-        let mut info = self.clone();
-        let Some(t) = self.translations.get(lang) else {
-            return info;
-        };
-        if let Some(d) = &t.description {
-            info.description = d.clone();
-        }
-        if !t.labels.is_empty() && t.labels.len() == info.labels.len() {
-            info.labels = t.labels.clone();
-        }
-        for (layer, names) in &t.kernel_names {
-            if let Some(english) = info.kernel_names.get_mut(layer)
-                && english.len() == names.len()
-            {
-                *english = names.clone();
-            }
-        }
-        info
-    }
-
-    /// The info without class names in any language (for a network cut before its classes).
-    pub fn without_labels(&self) -> ModelInfo {
-        let mut info = self.clone();
-        info.labels.clear();
-        for t in info.translations.values_mut() {
-            t.labels.clear();
-        }
-        info
-    }
-
-    /// Kernel names and translated labels that do not fit the layers: every list as long as
-    /// what it names.
-    fn validate_text(&self, layers: &[Layer], outputs: usize) -> Result<()> {
-        let bad = |field: String, message: String| {
-            Err(Error::BadField {
-                layer: "model".into(),
-                field,
-                message,
-            })
-        };
-        let kernels = |layer: &str| {
-            layers
-                .iter()
-                .find(|l| l.name == layer)
-                .and_then(|l| match &l.kind {
-                    LayerKind::Conv2d(c) => Some(c.out_channels()),
-                    _ => None,
-                })
-        };
-        let check_names = |field: String, names: &BTreeMap<String, Vec<String>>| {
-            for (layer, list) in names {
-                match kernels(layer) {
-                    None => {
-                        return bad(
-                            field,
-                            format!("names kernels of {layer:?}, which is not a convolution"),
-                        );
-                    }
-                    Some(n) if n != list.len() => {
-                        return bad(
-                            field,
-                            format!("{} names for the {n} kernels of {layer}", list.len()),
-                        );
-                    }
-                    Some(_) => {}
-                }
-            }
-            Ok(())
-        };
-        check_names("kernel_names".into(), &self.kernel_names)?;
-        for (lang, t) in &self.translations {
-            if !t.labels.is_empty() && t.labels.len() != outputs {
-                return bad(
-                    format!("translations.{lang}.labels"),
-                    format!(
-                        "{} labels for {outputs} outputs of the last layer",
-                        t.labels.len()
-                    ),
-                );
-            }
-            check_names(format!("translations.{lang}.kernel_names"), &t.kernel_names)?;
-        }
-        Ok(())
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -288,7 +100,7 @@ impl Model {
 
     /// A graph: layer `i` reads the outputs `sources[i]` names, each of the input or of a
     /// layer before it. Checks as [`Model::new`] does, over the graph.
-    pub fn with_sources(
+    pub(crate) fn with_sources(
         info: ModelInfo,
         input: InputSpec,
         layers: Vec<Layer>,
@@ -372,7 +184,7 @@ impl Model {
     }
 
     /// The layers, for changing weight *values* in place (training). Shapes stay as built.
-    pub fn layers_mut(&mut self) -> &mut [Layer] {
+    pub(crate) fn layers_mut(&mut self) -> &mut [Layer] {
         // The packed weights no longer say what the layers do.
         self.packed = PackCache::new(self.layers.len());
         let layers: &mut Vec<Layer> = Arc::make_mut(&mut self.layers);
@@ -389,6 +201,11 @@ impl Model {
         &self.sources
     }
 
+    /// Whether each layer reads the one before it (no branches, no merges).
+    pub fn is_chain(&self) -> bool {
+        (0..self.layers().len()).all(|i| self.sources(i) == [graph::chained(i)])
+    }
+
     /// Output shape of each layer, in order.
     pub fn shapes(&self) -> &[Shape] {
         &self.shapes
@@ -397,44 +214,6 @@ impl Model {
     /// How layer `i` is computed when it is a convolution (picked when the model was built).
     pub fn conv_kernel(&self, i: usize) -> Option<ConvKernel> {
         self.conv_kernels.get(i).copied().flatten()
-    }
-
-    /// Runs layer `i` on `input`, a convolution by the kernel picked for it.
-    pub fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
-        self.run_layer_clamped(i, input, options, None)
-    }
-
-    /// [`Model::run_layer`], then `clamp` (the activation after a convolution, which the
-    /// convolution's kernel applies as it writes its output).
-    pub(super) fn run_layer_clamped(
-        &self,
-        i: usize,
-        input: &Tensor,
-        options: &RunOptions,
-        clamp: Option<Clamp>,
-    ) -> Tensor {
-        let layer = &self.layers[i];
-        match (&layer.kind, input, self.conv_kernel(i)) {
-            (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
-                let packed = kernel.packs().then(|| self.packed.get(i, conv)).flatten();
-                Tensor::Maps(kernels::forward_clamped(
-                    conv,
-                    kernel,
-                    x.view(),
-                    packed,
-                    clamp,
-                ))
-            }
-            _ => {
-                let mut out = layer.forward(input, i, options);
-                match (clamp, &mut out) {
-                    (Some(clamp), Tensor::Maps(a)) => clamp.apply_array(a),
-                    (Some(clamp), Tensor::Vector(v)) => clamp.apply_array(v),
-                    (None, _) => {}
-                }
-                out
-            }
-        }
     }
 
     pub fn output_shape(&self) -> Shape {
@@ -478,7 +257,7 @@ impl Model {
     }
 
     /// Indices of the pooling layers.
-    pub fn pool_layers(&self) -> Vec<usize> {
+    pub(crate) fn pool_layers(&self) -> Vec<usize> {
         self.layers
             .iter()
             .enumerate()
@@ -488,7 +267,7 @@ impl Model {
     }
 
     /// The same model with every pooling layer in `mode` (the weights stay as trained).
-    pub fn with_pool_mode(&self, mode: PoolMode) -> Model {
+    pub(crate) fn with_pool_mode(&self, mode: PoolMode) -> Model {
         let mut model = self.clone();
         for layer in model.layers_mut() {
             if let LayerKind::Pool2d(p) = &mut layer.kind {
@@ -500,7 +279,7 @@ impl Model {
 
     /// The same model with every pooling layer's window replaced; fails (naming the layer)
     /// when a later layer no longer fits, e.g. a dense layer trained for another size.
-    pub fn with_pool_window(&self, window: Window) -> Result<Model> {
+    pub(crate) fn with_pool_window(&self, window: Window) -> Result<Model> {
         let mut layers = self.layers.to_vec();
         for layer in &mut layers {
             if let LayerKind::Pool2d(p) = &mut layer.kind {
@@ -515,7 +294,7 @@ impl Model {
         )
     }
 
-    pub(super) fn check_input(&self, input: &Array3<f32>) -> Result<()> {
+    fn check_input(&self, input: &Array3<f32>) -> Result<()> {
         let (c, h, w) = input.dim();
         let got = Shape::maps(c, h, w);
         if got != self.input.shape() {

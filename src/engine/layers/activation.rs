@@ -1,7 +1,6 @@
 //! Element-wise non-linearities and softmax.
 
-use super::kernels::Clamp;
-use super::tensor::Tensor;
+use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 /// An element-wise function applied to every value of a tensor.
@@ -40,8 +39,8 @@ pub enum Activation {
 }
 
 /// SELU's constants (PyTorch's and ONNX's).
-pub const SELU_ALPHA: f32 = 1.673_263_2;
-pub const SELU_SCALE: f32 = 1.050_701;
+pub(crate) const SELU_ALPHA: f32 = 1.673_263_2;
+pub(crate) const SELU_SCALE: f32 = 1.050_701;
 
 const SQRT_2_OVER_PI: f32 = 0.797_884_6;
 const GELU_CUBIC: f32 = 0.044_715;
@@ -61,22 +60,7 @@ fn gelu_tanh(x: f32) -> f32 {
 
 impl Activation {
     /// ReLU6, MobileNet's activation.
-    pub const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
-
-    /// The activation as a clamp a convolution can apply as it writes its output (ReLU and
-    /// `Clip`: the same values as [`Activation::map`]); `None` for the others.
-    pub fn as_clamp(self) -> Option<Clamp> {
-        match self {
-            Activation::Relu => Some(Clamp {
-                min: 0.0,
-                max: f32::INFINITY,
-            }),
-            Activation::Clip { min, max } if !min.is_nan() && !max.is_nan() => {
-                Some(Clamp { min, max })
-            }
-            _ => None,
-        }
-    }
+    pub(crate) const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
 
     /// The `type` string of the model format.
     pub fn type_name(self) -> &'static str {
@@ -97,7 +81,7 @@ impl Activation {
     }
 
     /// Why the parameters cannot be used (not finite, or `min > max`), else `None`.
-    pub fn invalid_parameters(self) -> Option<String> {
+    pub(crate) fn invalid_parameters(self) -> Option<String> {
         let values: &[(&str, f32)] = match self {
             Activation::LeakyRelu { slope } => &[("slope", slope)],
             Activation::Clip { min, max } => {
@@ -149,7 +133,7 @@ impl Activation {
 
     /// The derivative at input `x`, given the output `y = apply(x)` (cheaper for sigmoid and
     /// tanh). At a kink it takes the side PyTorch takes (ReLU: 0 at 0).
-    pub fn derivative(self, x: f32, y: f32) -> f32 {
+    pub(crate) fn derivative(self, x: f32, y: f32) -> f32 {
         match self {
             Activation::Relu => {
                 if x > 0.0 {
@@ -245,7 +229,7 @@ impl Activation {
     }
 
     /// [`Activation::map`] in place (the forward pass, when nothing else reads the input).
-    pub fn map_in_place(self, t: &mut Tensor) {
+    pub(crate) fn map_in_place(self, t: &mut Tensor) {
         fn each(t: &mut Tensor, f: impl Fn(f32) -> f32) {
             let values = match t {
                 Tensor::Maps(a) => a.as_slice_mut(),
@@ -292,7 +276,7 @@ pub struct Prelu {
 
 impl Prelu {
     /// The slope of channel `c`.
-    pub fn slope(&self, c: usize) -> f32 {
+    pub(crate) fn slope(&self, c: usize) -> f32 {
         if self.weight.len() == 1 {
             self.weight[0]
         } else {

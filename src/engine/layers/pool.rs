@@ -1,7 +1,7 @@
 //! Pooling: max, average (PyTorch's `count_include_pad=True`), and anti-aliased max pooling
 //! ("blurmax", Zhang 2019: max with stride 1, then a binomial blur sub-sampled by the stride).
 
-use super::conv::Window;
+use crate::engine::window::Window;
 use ndarray::{Array3, ArrayView3};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,7 +47,7 @@ impl fmt::Display for PoolMode {
 pub struct Pool2d {
     pub mode: PoolMode,
     pub window: Window,
-    /// Taps of the binomial blur used by [`PoolMode::BlurMax`] (1 to 7; 3 is [1,2,1]).
+    /// Taps of the binomial blur used by [`PoolMode::BlurMax`] (1 to 7; 3 is \[1,2,1\]).
     pub blur: usize,
     /// Average pooling divides by the whole window, padding included (PyTorch's default),
     /// or only by the values inside the input (`false`).
@@ -68,7 +68,7 @@ impl Default for Pool2d {
 impl Pool2d {
     /// The output height and width (the same for every mode, so a model's later layers fit
     /// whichever mode is chosen).
-    pub fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
+    pub(crate) fn output_size(&self, height: usize, width: usize) -> (i64, i64) {
         self.window.output_size(height, width)
     }
 
@@ -195,7 +195,7 @@ pub fn max_pool(input: ArrayView3<f32>, window: &Window) -> (Array3<f32>, Vec<u3
 }
 
 /// Max pooling without the argmax (the forward pass's case).
-pub fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
+pub(crate) fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
     let (channels, height, width) = input.dim();
     if window.kernel == (2, 2)
         && window.stride == (2, 2)
@@ -297,7 +297,7 @@ pub fn avg_pool(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
 /// Average pooling. With `count_include_pad` the divisor is the window's positions inside the
 /// padded input (kh*kw, except where `ceil_mode` lets a last window reach past the padding);
 /// without, only the positions inside the input count.
-pub fn avg_pool_with(
+pub(crate) fn avg_pool_with(
     input: ArrayView3<f32>,
     window: &Window,
     count_include_pad: bool,
@@ -321,7 +321,7 @@ pub fn avg_pool_with(
 
 /// For each output of [`avg_pool_with`] (in output order, per channel plane), its divisor:
 /// what the backward pass spreads each gradient over.
-pub fn avg_pool_divisors(
+pub(crate) fn avg_pool_divisors(
     (height, width): (usize, usize),
     window: &Window,
     count_include_pad: bool,
@@ -339,7 +339,7 @@ pub fn avg_pool_divisors(
 }
 
 /// The normalised binomial filter with `taps` coefficients: 3 -> [1,2,1]/4, 4 -> [1,3,3,1]/8.
-pub fn binomial(taps: usize) -> Vec<f32> {
+pub(crate) fn binomial(taps: usize) -> Vec<f32> {
     let mut row = vec![1.0f64];
     for _ in 1..taps.max(1) {
         let mut next = vec![1.0; row.len() + 1];
@@ -370,23 +370,11 @@ fn reflect(i: i64, n: usize) -> usize {
 }
 
 /// Blurs each map with the separable binomial filter of `taps` coefficients (reflection
-/// padding of `taps-1` in all, the extra one after) and keeps every `stride`-th value.
-/// The output size is `floor((n - 1) / stride) + 1`, which is max pooling's size when the
-/// input came from a stride-1 max pool.
-pub fn blur_subsample(input: ArrayView3<f32>, taps: usize, stride: (usize, usize)) -> Array3<f32> {
-    let (_, height, width) = input.dim();
-    let size = |n: usize, s: usize| if n == 0 { 0 } else { (n - 1) / s + 1 };
-    blur_subsample_to(
-        input,
-        taps,
-        stride,
-        (size(height, stride.0), size(width, stride.1)),
-    )
-}
-
-/// [`blur_subsample`] to a given output size: one more than it would give where `ceil_mode`
-/// asks for a last window (its centre's row or column is reflected back inside).
-pub fn blur_subsample_to(
+/// padding of `taps-1` in all, the extra one after) and keeps every `stride`-th value, `oh` x
+/// `ow` of them: `floor((n - 1) / stride) + 1` along an axis is max pooling's size when the
+/// input came from a stride-1 max pool, and one more where `ceil_mode` asks for a last window
+/// (its centre's row or column is reflected back inside).
+pub(crate) fn blur_subsample_to(
     input: ArrayView3<f32>,
     taps: usize,
     stride: (usize, usize),

@@ -10,7 +10,7 @@ pub struct Dense {
 }
 
 impl Dense {
-    pub fn in_features(&self) -> usize {
+    pub(crate) fn in_features(&self) -> usize {
         self.weight.ncols()
     }
 

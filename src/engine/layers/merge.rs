@@ -2,8 +2,9 @@
 //! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
 //! weight per channel). Their shapes are checked here, once, when a model is built.
 
-use super::error::{Error, Result};
-use super::tensor::{Shape, Tensor};
+use crate::engine::error::{Error, Result};
+use crate::engine::limits;
+use crate::engine::tensor::{Shape, Tensor};
 use ndarray::{Array1, Axis, Zip};
 
 /// Which of the merging layers.
@@ -13,8 +14,8 @@ pub enum Merge {
     Add,
     /// Maps of the same height and width stacked along channels (vectors: one after another).
     Concat,
-    /// Element-wise product of two tensors of the same shape, or of maps [C,H,W] and one
-    /// weight per channel [C,1,1] (either order).
+    /// Element-wise product of two tensors of the same shape, or of maps \[C,H,W\] and one
+    /// weight per channel \[C,1,1\] (either order).
     Mul,
 }
 
@@ -128,11 +129,11 @@ impl Merge {
                             }
                         }
                     }
-                    if channels > super::limits::MAX_CHANNELS {
+                    if channels > limits::MAX_CHANNELS {
                         return Err(Error::TooLarge {
                             what: format!("layer {layer}: the number of channels"),
                             value: channels,
-                            limit: super::limits::MAX_CHANNELS,
+                            limit: limits::MAX_CHANNELS,
                         });
                     }
                     Ok(Shape::maps(channels, height, width))
@@ -192,7 +193,7 @@ impl Merge {
 
 /// `add` into its first input (the forward pass does this in place when nothing else reads
 /// that input): `out += x` for every `x` of `rest`, all of `out`'s shape.
-pub fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
+pub(crate) fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
     for t in rest {
         match (&mut *out, t) {
             (Tensor::Maps(o), Tensor::Maps(x)) => *o += x,
