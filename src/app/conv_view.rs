@@ -11,7 +11,7 @@ use super::textures::TexKey;
 use crate::analysis::receptive_fields;
 use crate::engine::Conv2d;
 use crate::viz::raster::pixels_image;
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{Color32, Rect, Vec2};
 
 /// At most this many input channels of each kernel are drawn.
@@ -112,7 +112,7 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
             for inp in 0..shown_inputs {
                 let tex = p.tex.get(ui.ctx(), TexKey::Kernel { stage, out, inp }, || {
                     let k = conv.weight.slice(ndarray::s![out, inp, .., ..]);
-                    to_color_image(k, &scale)
+                    plane_image(k, &scale)
                 });
                 let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
                 ui.painter()

@@ -8,7 +8,7 @@ use super::textures::{ScaleKey, TexKey};
 use super::{Command, Panels};
 use crate::analysis::argmax;
 use crate::engine::Dense;
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
 
@@ -208,7 +208,7 @@ fn templates_ui(
                         let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
                             dense.weight[[class, channel * h * w + y * w + x]]
                         });
-                        to_color_image(plane.view(), &scale)
+                        plane_image(plane.view(), &scale)
                     },
                 );
                 ui.painter()

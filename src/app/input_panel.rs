@@ -1,18 +1,16 @@
 //! The input side panel: samples, opening a picture, the drawing canvas, and the original
 //! beside what the network actually sees.
 
-use super::canvas::SIDE;
+use super::canvas::DRAWING;
 use super::maps_ui::full_uv;
 use super::samples::sample_names;
 use super::textures::TexKey;
 use super::{Command, Panels};
+use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Sense, Vec2};
 use image::Rgb32FImage;
 use std::borrow::Cow;
-
-/// The name of the canvas's picture (see `Canvas::to_input`).
-const DRAWING: &str = "drawing";
 
 /// Largest side of the original picture as shown (big photos are shrunk for display only).
 const SHOW_MAX: u32 = 384;
@@ -65,7 +63,7 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     ui.horizontal(|ui| {
         ui.add(
-            egui::Slider::new(&mut p.canvas.brush, 2.0..=14.0)
+            egui::Slider::new(&mut p.canvas.drawing.brush, 2.0..=14.0)
                 .show_value(false)
                 .text(s.brush),
         );
@@ -109,20 +107,20 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ..
             } => {
                 if pressed && on_canvas(pos) {
-                    p.canvas.end_stroke();
-                    p.canvas.stroke_to(to_canvas(pos));
+                    p.canvas.drawing.end_stroke();
+                    p.canvas.drawing.stroke_to(to_canvas(pos));
                     changed = true;
-                } else if !pressed && p.canvas.in_stroke() {
-                    p.canvas.stroke_to(to_canvas(pos));
-                    p.canvas.end_stroke();
+                } else if !pressed && p.canvas.drawing.in_stroke() {
+                    p.canvas.drawing.stroke_to(to_canvas(pos));
+                    p.canvas.drawing.end_stroke();
                     changed = true;
                 }
             }
-            egui::Event::PointerMoved(pos) if p.canvas.in_stroke() => {
-                p.canvas.stroke_to(to_canvas(pos));
+            egui::Event::PointerMoved(pos) if p.canvas.drawing.in_stroke() => {
+                p.canvas.drawing.stroke_to(to_canvas(pos));
                 changed = true;
             }
-            egui::Event::PointerGone => p.canvas.end_stroke(),
+            egui::Event::PointerGone => p.canvas.drawing.end_stroke(),
             _ => {}
         }
     }
@@ -130,13 +128,9 @@ fn canvas_ui(ui: &mut egui::Ui, p: &mut Panels) {
         p.tex.forget(TexKey::Canvas);
         p.commands.push(Command::UseCanvas);
     }
-    let canvas = &*p.canvas;
+    let ink = &p.canvas.drawing.ink;
     let tex = p.tex.get(ui.ctx(), TexKey::Canvas, || {
-        let img = canvas.to_input().image;
-        let pixels = ndarray::Array3::from_shape_fn((1, SIDE, SIDE), |(_, y, x)| {
-            img.get_pixel(x as u32, y as u32).0[0]
-        });
-        pixels_image(&pixels)
+        pixels_image(&ink.view().insert_axis(ndarray::Axis(0)).to_owned())
     });
     ui.painter()
         .image(tex.id(), rect, full_uv(), Color32::WHITE);

@@ -5,7 +5,7 @@ use super::textures::{ScaleKey, TexKey};
 use crate::engine::Tensor;
 use crate::viz::export::vector_as_plane;
 use crate::viz::grid::{GridLayout, cell_in_map};
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{Color32, Pos2, Rect, Sense, TextureHandle, Vec2};
 use ndarray::{Array3, Axis};
 use std::borrow::Cow;
@@ -56,7 +56,7 @@ pub(crate) fn map_texture(
         },
         || {
             let scale = shared_scale.unwrap_or_else(|| scale_for(&maps, channel, false));
-            to_color_image(maps.index_axis(Axis(0), channel), &scale)
+            plane_image(maps.index_axis(Axis(0), channel), &scale)
         },
     ))
 }

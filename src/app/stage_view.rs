@@ -10,7 +10,7 @@ use super::textures::TexKey;
 use super::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
 use crate::analysis::arithmetic::linked_cells;
 use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
 use ndarray::{Array2, Axis};
@@ -275,7 +275,7 @@ pub(crate) fn vector_rows_ui(
             }
             let tex = p.tex.get(ui.ctx(), TexKey::Row { stage, channel: ch }, || {
                 let row = values.index_axis(Axis(0), ch).insert_axis(Axis(0));
-                to_color_image(row, &scale)
+                plane_image(row, &scale)
             });
             ui.painter()
                 .image(tex.id(), rect, super::maps_ui::full_uv(), Color32::WHITE);

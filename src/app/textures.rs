@@ -4,8 +4,15 @@
 
 use crate::viz::Scale;
 use egui::{ColorImage, TextureHandle, TextureOptions};
+use image::RgbaImage;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+
+/// A picture made by [`crate::viz`] as egui takes it.
+pub(crate) fn color_image(image: &RgbaImage) -> ColorImage {
+    let size = [image.width() as usize, image.height() as usize];
+    ColorImage::from_rgba_unmultiplied(size, image.as_raw())
+}
 
 /// What a texture shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,12 +150,12 @@ impl Textures {
         ctx: &egui::Context,
         key: TexKey,
         stamp: u64,
-        make: impl FnOnce() -> ColorImage,
+        make: impl FnOnce() -> RgbaImage,
     ) -> TextureHandle {
         match self.stamped.get(&key) {
             Some((s, h)) if *s == stamp => h.clone(),
             _ => {
-                let handle = self.upload(ctx, key, make());
+                let handle = self.upload(ctx, key, color_image(&make()));
                 self.stamped.insert(key, (stamp, handle.clone()));
                 handle
             }
@@ -172,7 +179,7 @@ impl Textures {
         &mut self,
         ctx: &egui::Context,
         key: TexKey,
-        make: impl FnOnce() -> ColorImage,
+        make: impl FnOnce() -> RgbaImage,
     ) -> TextureHandle {
         if let Some(h) = self.handles.get(&key) {
             return h.clone();
@@ -195,7 +202,7 @@ impl Textures {
                 .clone();
         }
         let started = Instant::now();
-        let handle = self.upload(ctx, key, make());
+        let handle = self.upload(ctx, key, color_image(&make()));
         self.made += 1;
         self.spent += started.elapsed();
         self.previous.remove(&key);
@@ -213,8 +220,8 @@ impl Textures {
 mod tests {
     use super::*;
 
-    fn image(shade: u8) -> ColorImage {
-        ColorImage::new([2, 2], vec![egui::Color32::from_gray(shade); 4])
+    fn image(shade: u8) -> RgbaImage {
+        RgbaImage::from_pixel(2, 2, image::Rgba([shade, shade, shade, 255]))
     }
 
     fn map(channel: usize) -> TexKey {

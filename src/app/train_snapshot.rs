@@ -3,10 +3,11 @@
 //! curves above them their room.
 
 use super::i18n::{Strings, fill};
+use super::textures::color_image;
 use super::train::Snapshot;
 use super::train_view::TrainView;
 use crate::engine::LayerKind;
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::Vec2;
 use ndarray::{Axis, s};
 
@@ -127,7 +128,7 @@ impl TrainView {
                     let k = conv.weight.slice(s![out, inp, .., ..]);
                     ctx.load_texture(
                         format!("train-kernel-{out}-{inp}"),
-                        to_color_image(k, &scale),
+                        color_image(&plane_image(k, &scale)),
                         options,
                     )
                 })
@@ -139,7 +140,7 @@ impl TrainView {
             for (c, plane) in maps.axis_iter(Axis(0)).enumerate() {
                 self.maps.push(ctx.load_texture(
                     format!("train-map-{c}"),
-                    to_color_image(plane, &scale),
+                    color_image(&plane_image(plane, &scale)),
                     options,
                 ));
             }

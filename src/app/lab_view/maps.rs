@@ -6,9 +6,10 @@ use super::super::i18n::fill;
 use super::super::lab::Lab;
 use super::super::maps_ui::{GAP, as_maps, legend_ui};
 use super::super::plot_legend::{Dash, key_ui};
+use super::super::textures::color_image;
 use crate::analysis::similarity::aligned_views;
 use crate::engine::Tensor;
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{TextureHandle, TextureOptions, Vec2};
 use ndarray::{Array3, Axis};
 
@@ -245,7 +246,7 @@ fn stage_textures(
             .map(|c| {
                 ctx.load_texture(
                     format!("lab-{name}-{c}"),
-                    to_color_image(maps.index_axis(Axis(0), c), &scale),
+                    color_image(&plane_image(maps.index_axis(Axis(0), c), &scale)),
                     TextureOptions::NEAREST,
                 )
             })

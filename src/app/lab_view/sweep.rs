@@ -5,10 +5,11 @@ use super::super::i18n::fill;
 use super::super::lab::{SweepData, SweepRun, max_shift};
 use super::super::maps_ui::legend_ui;
 use super::super::plot_legend::{Dash, key_ui};
+use super::super::textures::color_image;
 use super::super::{Command, Panels};
 use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
 use crate::engine::PoolMode;
-use crate::viz::{Scale, to_color_image};
+use crate::viz::{Scale, plane_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 
@@ -343,7 +344,7 @@ fn heat_maps(ctx: &egui::Context, data: &SweepData, key: (u64, usize)) -> Option
         let upload = |grid: &ndarray::Array2<f32>, what: &str| {
             ctx.load_texture(
                 format!("lab-heat-{what}-{}", run.mode.as_str()),
-                to_color_image(grid.view(), &UNIT_SCALE),
+                color_image(&plane_image(grid.view(), &UNIT_SCALE)),
                 TextureOptions::NEAREST,
             )
         };
