@@ -3,10 +3,10 @@
 //! the activation; an animation that slides the kernel over the input cell by cell. The numbers
 //! come from [`crate::analysis::arithmetic`]; the output shown is the engine's.
 
-use super::Panels;
-use super::i18n::fill;
-use super::maps_ui::{as_maps, full_uv, map_texture, outline};
 use crate::analysis::arithmetic::{conv_cell, dense_unit, next_cell, window_rect};
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{as_maps, full_uv, map_texture, outline};
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
 use egui::{Color32, FontFamily, Rect, RichText, TextStyle, Vec2};
 

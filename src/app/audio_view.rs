@@ -2,10 +2,10 @@
 //! on shared time axes in seconds, the spectrogram's rows labelled in Hz, and a Play button
 //! that hands the recording to the system's player (aplay, paplay or pw-play) when one exists.
 
-use super::Panels;
-use super::i18n::fill;
-use super::plot_axis::readable_x_axis;
-use super::textures::TexKey;
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::plot_axis::readable_x_axis;
+use crate::app::textures::TexKey;
 use crate::io::audio_input::row_hz;
 use crate::viz::waveform::{envelope, spectrogram_image};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
@@ -93,7 +93,7 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .on_disabled_hover_text(&tip)
         .clicked()
     {
-        p.commands.push(super::Command::PlayAudio);
+        p.commands.push(crate::app::Command::PlayAudio);
     }
     let width = ui.available_width();
     let link = egui::Id::unique("audio-time");

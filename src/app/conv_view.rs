@@ -1,14 +1,14 @@
 //! A convolution stage: its kernels, its output maps, and the receptive field of a hovered cell
 //! on the input.
 
-use super::Panels;
-use super::i18n::fill;
-use super::maps_ui::{
+use crate::analysis::receptive_fields;
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{
     GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline,
 };
-use super::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
-use super::textures::TexKey;
-use crate::analysis::receptive_fields;
+use crate::app::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
+use crate::app::textures::TexKey;
 use crate::engine::Conv2d;
 use crate::viz::raster::pixels_image;
 use crate::viz::{Scale, plane_image};

@@ -5,9 +5,9 @@
 //! window keeps the previous maps. Decided by size, not by timing a run, so the same model
 //! always behaves the same way.
 
-use super::explorer_net::{BuiltNet, NetPlan};
-use super::state::most_active_channel;
 use crate::analysis;
+use crate::app::explorer_net::{BuiltNet, NetPlan};
+use crate::app::state::most_active_channel;
 use crate::engine::{LayerKind, Model, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
@@ -122,7 +122,7 @@ impl BackgroundRun {
     pub fn start(request: RunRequest) -> BackgroundRun {
         let slot: Slot = Arc::default();
         let out = Arc::clone(&slot);
-        super::background::spawn(move || {
+        crate::app::shell::background::spawn(move || {
             let result = request.run();
             if let Ok(mut s) = out.lock() {
                 *s = Some(result);

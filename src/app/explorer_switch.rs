@@ -5,9 +5,11 @@
 //! fails to run leaves what was loaded. Nothing big is copied on the way: the model is shared
 //! with the network made from it and with the worker.
 
-use super::explorer_net::{BuiltNet, NetPlan, relocalized};
-use super::explorer_run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
-use super::state::{
+use crate::app::explorer_net::{BuiltNet, NetPlan, relocalized};
+use crate::app::explorer_run::{
+    BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds,
+};
+use crate::app::state::{
     Explorer, Incoming, InputImage, InputNoise, PoolWindow, Prepared, prepare_input,
     trained_pool_mode, with_noise,
 };

@@ -1,12 +1,12 @@
 //! Fully-connected stages: each class's weights laid back over the maps, the logits, the
 //! probabilities, dropout, and the training history.
 
-use super::i18n::fill;
-use super::maps_ui::{GAP, full_uv, legend_ui};
-use super::stage_view::parameter_share;
-use super::textures::{ScaleKey, TexKey};
-use super::{Command, Panels};
 use crate::analysis::argmax;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{GAP, full_uv, legend_ui};
+use crate::app::stage_view::parameter_share;
+use crate::app::textures::{ScaleKey, TexKey};
+use crate::app::{Command, Panels};
 use crate::engine::Dense;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
@@ -55,7 +55,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     } else {
         hidden_units_ui(ui, p, stage, dense);
     }
-    super::history_view::history_ui(ui, p);
+    crate::app::history_view::history_ui(ui, p);
 }
 
 /// The classes whose weights are drawn: all of them, in order, when they fit the height left
@@ -72,7 +72,7 @@ fn class_rows(ui: &egui::Ui, p: &Panels, stage: usize, classes: usize) -> Vec<us
 
 /// How many rows of one line each fit the height left below `reserved` lines (at least one).
 fn rows_that_fit(ui: &egui::Ui, reserved: f32) -> usize {
-    let row = super::maps_ui::line_height(ui);
+    let row = crate::app::maps_ui::line_height(ui);
     ((ui.available_height() - reserved * row) / row)
         .floor()
         .max(1.0) as usize
@@ -103,7 +103,7 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
         ui.vertical(|ui| {
             ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
                 .on_hover_text(s.hidden_units_tip);
-            super::units_ui::units_grid_ui(ui, p, stage, None, 16.0);
+            crate::app::units_ui::units_grid_ui(ui, p, stage, None, 16.0);
         });
         if !templates_fit(p, stage, dense) {
             return;
@@ -145,7 +145,7 @@ fn flattened_from(p: &Panels, stage: usize, dense: &Dense) -> Option<(usize, usi
     // not through another dense layer.
     let layers = p.ex.net.layers();
     let before = layers.get(..stage.checked_sub(1)?)?;
-    let last_maps = super::stage_view::maps_before(p, stage)?;
+    let last_maps = crate::app::stage_view::maps_before(p, stage)?;
     if before
         .iter()
         .skip(last_maps)
@@ -242,7 +242,7 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
 /// Where classes are shown by number (the model has no names for them): how to add names.
 pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
     if p.ex.net.info.labels.is_empty() && !p.ex.probabilities.is_empty() {
-        ui.label(egui::RichText::new(super::keys_help::no_labels_hint(p.s)).weak());
+        ui.label(egui::RichText::new(crate::app::shell::keys::no_labels_hint(p.s)).weak());
     }
 }
 
@@ -252,7 +252,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .on_hover_text(p.s.probabilities_tip);
     no_labels_ui(ui, p);
     probabilities_ui(ui, p);
-    super::history_view::history_ui(ui, p);
+    crate::app::history_view::history_ui(ui, p);
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
@@ -291,7 +291,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
     });
     // Up to 220 points high, within the height left (a line kept for what follows).
     let height =
-        (ui.available_height() - 2.0 * super::maps_ui::line_height(ui)).clamp(100.0, 220.0);
+        (ui.available_height() - 2.0 * crate::app::maps_ui::line_height(ui)).clamp(100.0, 220.0);
     Plot::new("probabilities")
         .height(height)
         .width(ui.available_width().clamp(160.0, 520.0))
@@ -368,13 +368,13 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .map(|i| i + 1)
                 .filter(|&st| p.ex.dropout.enabled && p.ex.stage != st)
         {
-            let mask = super::stage_view::current_mask(p, stage);
+            let mask = crate::app::stage_view::current_mask(p, stage);
             if let Some(m) = &mask {
                 let dropped = m.iter().filter(|k| !**k).count();
                 ui.label(fill(s.dropped, &[&dropped, &m.len()]));
             }
             // Small here: the dense layer's own view comes below.
-            super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);
+            crate::app::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);
         }
     });
 }

@@ -2,9 +2,9 @@
 //! another sample model's (dashed). The accuracy axis zooms to where the curves are, so the
 //! gap between training and test accuracy (what over-fitting looks like) is visible.
 
-use super::plot_axis::readable_x_axis;
-use super::plot_legend::{Dash, key_ui};
-use super::{Command, Panels};
+use crate::app::plot_axis::readable_x_axis;
+use crate::app::plot_legend::{Dash, key_ui};
+use crate::app::{Command, Panels};
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -70,7 +70,7 @@ impl Curves {
     }
 
     /// What the held-out accuracy curve is called: validation or test accuracy.
-    fn held_out_name(&self, s: &'static super::i18n::Strings) -> &'static str {
+    fn held_out_name(&self, s: &'static crate::app::i18n::Strings) -> &'static str {
         if self.validation {
             s.validation_acc
         } else {
@@ -125,7 +125,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     }
     let room = ui.available_height();
-    if room >= MIN_PLOTS_HEIGHT + 3.0 * super::maps_ui::line_height(ui) {
+    if room >= MIN_PLOTS_HEIGHT + 3.0 * crate::app::maps_ui::line_height(ui) {
         history_plots_ui(ui, p);
     } else {
         egui::CollapsingHeader::new(p.s.history)
@@ -340,15 +340,12 @@ mod tests {
         assert!(c.validation);
         assert_eq!(c.test_accuracy, vec![[1.0, 0.45]]);
         assert_eq!(
-            c.held_out_name(*super::super::i18n::EN),
+            c.held_out_name(*crate::app::i18n::EN),
             "validation accuracy"
         );
         let plain = Curves::of(&json!({"history": [{"epoch": 1, "test_accuracy": 0.4}]}));
         assert!(!plain.validation);
-        assert_eq!(
-            plain.held_out_name(*super::super::i18n::EN),
-            "test accuracy"
-        );
+        assert_eq!(plain.held_out_name(*crate::app::i18n::EN), "test accuracy");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! it into [`InputSettings`] with every value checked against the open model. Drawn by
 //! `input_dialog`; no egui here.
 
-use super::i18n::{Strings, fill};
+use crate::app::i18n::{Strings, fill};
 use crate::engine::{Model, limits};
 use crate::io::input_settings::{parse_size, read_labels};
 use crate::io::{ChannelOrder, InputSettings};
@@ -255,7 +255,7 @@ mod tests {
             Err(FormError::Size("99999".into()))
         );
         // Every refusal reads as a sentence in each language.
-        let e = FormError::StdNotPositive(0, 0.0).message(&super::super::i18n::EN);
+        let e = FormError::StdNotPositive(0, 0.0).message(&crate::app::i18n::EN);
         assert!(e.contains("std") && e.contains('1'), "{e}");
     }
 

@@ -1,11 +1,11 @@
 //! The input side panel: samples, opening a picture, the drawing canvas, and the original
 //! beside what the network actually sees.
 
-use super::canvas::DRAWING;
-use super::maps_ui::full_uv;
-use super::samples::sample_names;
-use super::textures::TexKey;
-use super::{Command, Panels};
+use crate::app::canvas::DRAWING;
+use crate::app::maps_ui::full_uv;
+use crate::app::samples::sample_names;
+use crate::app::textures::TexKey;
+use crate::app::{Command, Panels};
 use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Sense, Vec2};
@@ -40,11 +40,11 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             {
                 p.commands.push(Command::OpenImageDialog);
             }
-            super::noise_ui::noise_ui(ui, p);
+            crate::app::noise_ui::noise_ui(ui, p);
         });
         ui.separator();
         if p.ex.input.audio.is_some() {
-            super::audio_view::audio_ui(ui, p);
+            crate::app::audio_view::audio_ui(ui, p);
         } else {
             pictures_ui(ui, p);
         }
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn a_shrunk_photo_keeps_its_tones() {
         for name in ["photo_cat", "photo_astronaut", "photo_camera_gray"] {
-            let photo = super::super::samples::sample_image(name).expect(name).image;
+            let photo = crate::app::samples::sample_image(name).expect(name).image;
             let shown = fit_for_display(&photo, SHOW_MAX);
             let (w, h) = shown.dimensions();
             assert!(
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_small_picture_is_shown_as_it_is() {
-        let digit = super::super::samples::sample_image("digit_7")
+        let digit = crate::app::samples::sample_image("digit_7")
             .expect("digit")
             .image;
         assert!(matches!(

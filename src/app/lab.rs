@@ -2,12 +2,12 @@
 //! shifted input's trace and how every stage changed, and the sweep running on a thread.
 //! No drawing here (see `lab_view.rs`); tests assert on it.
 
-use super::explorer_run::{BACKGROUND_ABOVE, multiply_adds};
-use super::state::Explorer;
 use crate::analysis::sweep::{compare, stage_names, stage_strides};
 use crate::analysis::{
     ShiftResult, SweepAxis, argmax, mean_by_distance, probabilities, shifts, sweep, trace,
 };
+use crate::app::explorer_run::{BACKGROUND_ABOVE, multiply_adds};
+use crate::app::state::Explorer;
 use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
@@ -220,7 +220,7 @@ impl Lab {
             // the lab keeps showing the previous shift until it arrives.
             let (tx, rx) = channel();
             let net = Arc::clone(&ex.net);
-            super::background::spawn(move || {
+            crate::app::shell::background::spawn(move || {
                 tx.send(trace(&net, &input, &options).map_err(|e| e.to_string()))
                     .ok();
             });
@@ -309,7 +309,7 @@ impl Lab {
         let (tx, rx) = channel();
         let (counter, stop) = (Arc::clone(&done), Arc::clone(&cancel));
         let ctx = ctx.clone();
-        super::background::spawn(move || {
+        crate::app::shell::background::spawn(move || {
             let tick = || {
                 counter.fetch_add(1, Ordering::Relaxed);
                 ctx.request_repaint();

@@ -2,11 +2,11 @@
 //! earlier step's setup with its own on top, so jumping to a step (or "Reset step") gives the
 //! same app whatever the student did before. No drawing here (see `lesson_view.rs`).
 
-use super::ConvscopeApp;
-use super::lab::LabSettings;
-use super::state::{DropoutSetting, PoolWindow, trained_pool_mode};
-use super::{Tab, i18n};
 use crate::analysis::SweepAxis;
+use crate::app::ConvscopeApp;
+use crate::app::lab::LabSettings;
+use crate::app::state::{DropoutSetting, PoolWindow, trained_pool_mode};
+use crate::app::{Tab, i18n};
 use crate::engine::{Model, PoolMode};
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
 
@@ -144,7 +144,7 @@ impl ConvscopeApp {
             }
         }
         if let Some(sample) = &step.sample {
-            match super::samples::sample_image(sample) {
+            match crate::app::samples::sample_image(sample) {
                 Ok(input) => {
                     if self.explorer.set_input(input) {
                         self.settings.last_sample = Some(sample.clone());
@@ -332,12 +332,12 @@ impl ConvscopeApp {
         let ex = &self.explorer;
         let mut facts = Facts::default();
         for (name, model) in &self.lesson.compared_models {
-            if super::explorer_run::multiply_adds(model) * shifts.len() as u64
-                > super::explorer_run::BACKGROUND_ABOVE
+            if crate::app::explorer_run::multiply_adds(model) * shifts.len() as u64
+                > crate::app::explorer_run::BACKGROUND_ABOVE
             {
                 continue;
             }
-            let Ok(prepared) = super::state::prepare_input(&ex.input, model, &ex.noise) else {
+            let Ok(prepared) = crate::app::state::prepare_input(&ex.input, model, &ex.noise) else {
                 continue;
             };
             let options = crate::engine::RunOptions {
@@ -364,7 +364,8 @@ impl ConvscopeApp {
         for (name, model) in &self.lesson.compared_models {
             let mut model = model.clone();
             model.info = model.info.localized(ex.language);
-            let Ok(prepared) = super::state::prepare_input(&ex.input, &model, &ex.noise) else {
+            let Ok(prepared) = crate::app::state::prepare_input(&ex.input, &model, &ex.noise)
+            else {
                 continue;
             };
             let options = crate::engine::RunOptions {

@@ -1,10 +1,12 @@
 //! A layer that joins branches (add, concat, mul): the maps of every input beside the result,
 //! hover links across them, and for an add or a mul the arithmetic of the hovered cell.
 
-use super::Panels;
-use super::i18n::fill;
-use super::maps_ui::{GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title};
-use super::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{
+    GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title,
+};
+use crate::app::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
 use crate::engine::{Merge, Tensor};
 use egui::Vec2;
 

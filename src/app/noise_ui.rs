@@ -4,11 +4,11 @@
 //! and `convscope inspect --noise` use. Every part is always drawn, switched off while there
 //! is no noise, so turning it on moves nothing.
 
-use super::i18n::fill;
-use super::state::InputNoise;
-use super::steady_ui::widest;
-use super::{Command, Panels};
 use crate::analysis::robustness::Noise;
+use crate::app::i18n::fill;
+use crate::app::state::InputNoise;
+use crate::app::steady_ui::widest;
+use crate::app::{Command, Panels};
 
 pub(crate) fn noise_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;

@@ -1,13 +1,13 @@
 //! The pipeline strip: one card per stage (name, output shape, parameters, thumbnail); click a
 //! card or use Left/Right to move. The cards narrow so that every stage stays in view. In a
-//! graph, each block (see [`super::strip`]) is one card that opens to its stages, with the
+//! graph, each block (see [`crate::app::strip`]) is one card that opens to its stages, with the
 //! connections that skip stages drawn as arcs below them.
 
-use super::hover_link::{outline_cells, strip_link};
-use super::i18n::fill;
-use super::maps_ui::{full_uv, map_texture};
-use super::strip::{Item, SKIP_COLOR};
-use super::{Command, Panels};
+use crate::app::hover_link::{outline_cells, strip_link};
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{full_uv, map_texture};
+use crate::app::strip::{Item, SKIP_COLOR};
+use crate::app::{Command, Panels};
 use crate::engine::LayerKind;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 

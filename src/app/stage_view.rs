@@ -1,14 +1,14 @@
 //! The main view of the selected stage: picks the view for its layer kind. Activations and
 //! global pooling show their maps before and after; flatten shows the vector it makes.
 
-use super::i18n::fill;
-use super::maps_ui::{
+use crate::analysis::arithmetic::linked_cells;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::{
     GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline, scale_for,
     stage_scale, stage_title,
 };
-use super::textures::TexKey;
-use super::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
-use crate::analysis::arithmetic::linked_cells;
+use crate::app::textures::TexKey;
+use crate::app::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
 use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
@@ -277,8 +277,12 @@ pub(crate) fn vector_rows_ui(
                 let row = values.index_axis(Axis(0), ch).insert_axis(Axis(0));
                 plane_image(row, &scale)
             });
-            ui.painter()
-                .image(tex.id(), rect, super::maps_ui::full_uv(), Color32::WHITE);
+            ui.painter().image(
+                tex.id(),
+                rect,
+                crate::app::maps_ui::full_uv(),
+                Color32::WHITE,
+            );
             if let Some(mask) = dropped {
                 for i in 0..per {
                     if mask.get(ch * per + i) == Some(&false) {
@@ -349,5 +353,5 @@ fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     }
     // The units as a grid, the dropped ones crossed out (a dropout after a hidden dense layer
     // has no maps to lay its vector over).
-    super::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 24.0);
+    crate::app::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 24.0);
 }

@@ -2,9 +2,9 @@
 //! set, every layer's output for them, and the selected stage. No drawing here; the panels
 //! read it and tests assert on it.
 
-use super::explorer_run::BackgroundRun;
 use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
 use crate::analysis::{self, argmax};
+use crate::app::explorer_run::BackgroundRun;
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor, Window};
 use crate::io::Audio;
 use crate::io::{load_model, to_pixels};

@@ -387,13 +387,13 @@ impl Training {
         let control = Arc::new(Control::default());
         self.probe = probe.clone();
         let probe = Arc::new(Mutex::new(probe));
-        let worker = super::train_worker::Worker {
+        let worker = crate::app::train_worker::Worker {
             tx,
             control: control.clone(),
             probe: probe.clone(),
             ctx: ctx.clone(),
         };
-        super::background::spawn(move || worker.run(arch, recipe));
+        crate::app::shell::background::spawn(move || worker.run(arch, recipe));
         self.current = Some(run);
         self.snapshot = None;
         self.snapshot_serial += 1;

@@ -1,8 +1,8 @@
 //! The Train tab's commands applied to the app, and what a training run's reports change
 //! outside the tab (the explorer following the weights).
 
-use super::i18n::fill;
-use super::{Command, ConvscopeApp, Tab};
+use crate::app::i18n::fill;
+use crate::app::{Command, ConvscopeApp, Tab};
 
 impl ConvscopeApp {
     /// Applies one of the Train tab's commands.

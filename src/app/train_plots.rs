@@ -2,10 +2,10 @@
 //! and the earlier ones on the same axes, one colour per run, with a legend beside the plots
 //! that gives each run's settings.
 
-use super::i18n::Strings;
-use super::plot_legend::{Dash, key_ui};
-use super::train::Run;
-use super::train_view::{run_colour, run_label};
+use crate::app::i18n::Strings;
+use crate::app::plot_legend::{Dash, key_ui};
+use crate::app::train::Run;
+use crate::app::train_view::{run_colour, run_label};
 use egui::Id;
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -19,7 +19,7 @@ enum Measure {
 /// A run's three curves of `measure`: per epoch on the training set (solid) and the test set
 /// (dashed), and per batch, smoothed (dotted).
 fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
-    let per_epoch = |f: &dyn Fn(&super::train::EpochPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+    let per_epoch = |f: &dyn Fn(&crate::app::train::EpochPoint) -> Option<f32>| -> Vec<[f64; 2]> {
         run.epochs
             .iter()
             .filter_map(|e| f(e).map(|v| [e.stats.epoch as f64, v as f64]))
@@ -114,7 +114,7 @@ pub(crate) fn plots_ui(
             .include_x(0.0)
             .include_x(epochs)
             .include_y(0.0)
-            .custom_x_axes(vec![super::plot_axis::readable_x_axis(s.epoch)])
+            .custom_x_axes(vec![crate::app::plot_axis::readable_x_axis(s.epoch)])
             .y_axis_label(label)
             .allow_drag(false)
             .allow_zoom(false)

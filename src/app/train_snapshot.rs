@@ -2,10 +2,10 @@
 //! explorer's input, uploaded once per snapshot and drawn at sizes that leave the learning
 //! curves above them their room.
 
-use super::i18n::{Strings, fill};
-use super::textures::color_image;
-use super::train::Snapshot;
-use super::train_view::TrainView;
+use crate::app::i18n::{Strings, fill};
+use crate::app::textures::color_image;
+use crate::app::train::Snapshot;
+use crate::app::train_view::TrainView;
 use crate::engine::LayerKind;
 use crate::viz::{Scale, plane_image};
 use egui::Vec2;

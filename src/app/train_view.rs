@@ -1,12 +1,12 @@
 //! The Train tab: the settings a teacher varies on the left; on the right the run's progress
 //! and speed, its learning curves with the earlier runs on the same axes, and the first
 //! layer's kernels and feature maps as the weights change. Reads only what
-//! [`super::train::Training`] holds; every action is a [`Command`].
+//! [`crate::app::train::Training`] holds; every action is a [`Command`].
 
-use super::i18n::{Strings, fill};
-use super::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, TRAIN_SIZES};
-use super::train_plots::{MIN_PLOT_HEIGHT, legend_ui, plots_height, plots_ui};
-use super::{Command, Panels};
+use crate::app::i18n::{Strings, fill};
+use crate::app::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, TRAIN_SIZES};
+use crate::app::train_plots::{MIN_PLOT_HEIGHT, legend_ui, plots_height, plots_ui};
+use crate::app::{Command, Panels};
 use crate::data::augment::Augment;
 use crate::engine::PoolMode;
 use egui::{Color32, TextureHandle, Vec2};
@@ -321,7 +321,7 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
 /// Spoken digits need a network that reads spectrograms and pictures one that reads pictures:
 /// when the data changes to or from speech and the chosen architecture does not fit, the
 /// first sample trained on the new kind of data is chosen (or the open model, if it fits).
-fn match_arch_to_data(p: &Panels, t: &mut super::train::TrainSettings) {
+fn match_arch_to_data(p: &Panels, t: &mut crate::app::train::TrainSettings) {
     let speech = t.data == DataChoice::Speech;
     let sample_is_speech = |path: &std::path::Path| {
         p.models.iter().any(|m| {

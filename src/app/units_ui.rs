@@ -1,9 +1,9 @@
 //! A vector of units (a hidden dense layer's outputs, a dropout layer's) as a square grid of
 //! cells coloured by value, the dropped ones crossed out.
 
-use super::Panels;
-use super::i18n::fill;
-use super::maps_ui::legend_ui;
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::maps_ui::legend_ui;
 use crate::viz::Scale;
 use egui::{Color32, Rect, Sense, Stroke, Vec2};
 

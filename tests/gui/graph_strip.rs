@@ -5,7 +5,7 @@
 //! export work on the stages inside.
 
 use crate::support::painted_texts;
-use convscope::app::commands::Command;
+use convscope::app::Command;
 use convscope::app::strip::SKIP_COLOR;
 use convscope::app::{ConvscopeApp, SettingsFile, Startup};
 use egui_kittest::Harness;

@@ -1,13 +1,13 @@
 //! The selected stage in the lab: original, shifted, difference and aligned difference maps
 //! on one colour scale.
 
-use super::super::Panels;
-use super::super::i18n::fill;
-use super::super::lab::Lab;
-use super::super::maps_ui::{GAP, as_maps, legend_ui};
-use super::super::plot_legend::{Dash, key_ui};
-use super::super::textures::color_image;
 use crate::analysis::similarity::aligned_views;
+use crate::app::Panels;
+use crate::app::i18n::fill;
+use crate::app::lab::Lab;
+use crate::app::maps_ui::{GAP, as_maps, legend_ui};
+use crate::app::plot_legend::{Dash, key_ui};
+use crate::app::textures::color_image;
 use crate::engine::Tensor;
 use crate::viz::{Scale, plane_image};
 use egui::{TextureHandle, TextureOptions, Vec2};
@@ -134,7 +134,7 @@ impl StageMaps {
         }
         // At most 5 points per cell: side by side in equal columns (titles wrap at the
         // column's width) or one view under the other, whichever shows them larger.
-        let lines = super::super::maps_ui::line_height(ui);
+        let lines = crate::app::maps_ui::line_height(ui);
         let (w, h) = (ui.available_width(), c.hw.0.max(1) as f32);
         let n = views.len() as f32;
         let column = ((w - n * COLUMN_GAP) / n).min(MAX_COLUMN);

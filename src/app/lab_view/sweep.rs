@@ -1,13 +1,13 @@
 //! The lab's sweep: similarity and probability against shift, and the heat maps of a grid
 //! sweep.
 
-use super::super::i18n::fill;
-use super::super::lab::{SweepData, SweepRun, max_shift};
-use super::super::maps_ui::legend_ui;
-use super::super::plot_legend::{Dash, key_ui};
-use super::super::textures::color_image;
-use super::super::{Command, Panels};
 use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
+use crate::app::i18n::fill;
+use crate::app::lab::{SweepData, SweepRun, max_shift};
+use crate::app::maps_ui::legend_ui;
+use crate::app::plot_legend::{Dash, key_ui};
+use crate::app::textures::color_image;
+use crate::app::{Command, Panels};
 use crate::engine::PoolMode;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};

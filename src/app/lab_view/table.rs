@@ -1,9 +1,9 @@
 //! The lab's table: how similar each stage stays under the shift, and what happens to the
 //! prediction.
 
-use super::super::i18n::fill;
-use super::super::{Command, Panels};
-use super::stage_label;
+use crate::app::i18n::fill;
+use crate::app::lab_view::stage_label;
+use crate::app::{Command, Panels};
 
 pub(super) fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;

@@ -4,7 +4,7 @@
 use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
 use egui::{FontData, FontFamily};
 
-static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
+static CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/wqy-microhei.ttc");
 
 pub fn install(ctx: &egui::Context) {
     ctx.add_font(FontInsert {

@@ -1,10 +1,10 @@
 //! The toolbar (model, input, pooling, playback, language, look) and the status bar.
 
-use super::i18n::{Lang, fill};
-use super::keys_help::{no_labels_hint, shortcut_text};
-use super::state::{PoolWindow, trained_pool_mode, twin_path};
-use super::steady_ui::{reserved_label_ui, steady_button, widest};
-use super::{Command, Panels, Tab};
+use crate::app::i18n::{Lang, fill};
+use crate::app::shell::keys::{no_labels_hint, shortcut_text};
+use crate::app::state::{PoolWindow, trained_pool_mode, twin_path};
+use crate::app::steady_ui::{reserved_label_ui, steady_button, widest};
+use crate::app::{Command, Panels, Tab};
 use crate::engine::PoolMode;
 
 pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
@@ -30,47 +30,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::ToggleLessons);
         }
         ui.separator();
-        // As wide as the longest model name in the menu: opening the twin does not move the rest.
-        let names = p.models.iter().map(|m| m.name.as_str());
-        let model_label = |name: &str| format!("{}: {}", s.model, name);
-        let width = widest(
-            ui,
-            names
-                .chain([p.ex.model.info.name.as_str()])
-                .map(model_label),
-        );
-        let model_button =
-            egui::Button::new(model_label(&p.ex.model.info.name)).min_size(egui::vec2(width, 0.0));
-        egui::containers::menu::MenuButton::from_button(model_button)
-            .ui(ui, |ui| {
-                for m in p.models {
-                    let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
-                    if ui.selectable_label(selected, &m.name).clicked() {
-                        p.commands.push(Command::OpenModel(m.path.clone()));
-                        ui.close();
-                    }
-                    let description = m.description_in(p.settings.language.code());
-                    let line = description.lines().next().unwrap_or_default();
-                    ui.label(egui::RichText::new(line).small().weak());
-                }
-                ui.separator();
-                if ui.button(s.open_model).clicked() {
-                    p.commands.push(Command::OpenModelDialog);
-                    ui.close();
-                }
-                let key = shortcut_text(&Command::ToggleInputSettings).unwrap_or_default();
-                let settings = egui::Button::new(s.input_settings_menu).shortcut_text(key);
-                if ui
-                    .add_enabled(p.ex.model_path.is_some(), settings)
-                    .on_hover_text(s.key_input_settings)
-                    .clicked()
-                {
-                    p.commands.push(Command::ToggleInputSettings);
-                    ui.close();
-                }
-            })
-            .0
-            .on_hover_text(&p.ex.net.info.description);
+        model_menu_ui(ui, p);
         if ui
             .button(s.open_image)
             .on_hover_text(s.open_image_tip)
@@ -96,43 +56,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             p.commands.push(Command::ExportDialog);
         }
         ui.separator();
-        // Languages, look, presentation and keys wrap as one group: the toolbar never splits
-        // the two languages over two rows, whatever the model's name makes fit. A nested row
-        // does not wrap by itself, so it starts a new row when last frame's width does not fit.
-        let group = egui::Id::unique("toolbar-view-group");
-        let width: f32 = ui.data(|d| d.get_temp(group)).unwrap_or(0.0);
-        if ui.max_rect().right() - ui.cursor().left() < width {
-            ui.end_row();
-        }
-        let row = ui.horizontal(|ui| {
-            for lang in Lang::all() {
-                if ui
-                    .selectable_label(p.settings.language == lang, lang.native_name())
-                    .clicked()
-                {
-                    p.commands.push(Command::SetLanguage(lang));
-                }
-            }
-            let theme = if p.settings.dark { s.light } else { s.dark };
-            if steady_button(ui, theme, [s.light, s.dark]).clicked() {
-                p.commands.push(Command::ToggleTheme);
-            }
-            if ui
-                .selectable_label(p.view.zoom_before_presentation.is_some(), s.presentation)
-                .on_hover_text(s.presentation_tip)
-                .clicked()
-            {
-                p.commands.push(Command::TogglePresentation);
-            }
-            if ui
-                .selectable_label(p.view.show_keys, s.keys)
-                .on_hover_text(s.keys_tip)
-                .clicked()
-            {
-                p.commands.push(Command::ToggleKeysHelp);
-            }
-        });
-        ui.data_mut(|d| d.insert_temp(group, row.response.rect.width()));
+        view_group_ui(ui, p);
         if p.busy {
             ui.spinner();
             ui.label(s.loading);
@@ -141,6 +65,94 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.label(s.running_network);
         }
     });
+}
+
+/// The model button (as wide as the longest model name in its menu: opening the twin does not
+/// move the rest) and its menu: the sample models, Open, and the input settings.
+fn model_menu_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let names = p.models.iter().map(|m| m.name.as_str());
+    let model_label = |name: &str| format!("{}: {}", s.model, name);
+    let width = widest(
+        ui,
+        names
+            .chain([p.ex.model.info.name.as_str()])
+            .map(model_label),
+    );
+    let model_button =
+        egui::Button::new(model_label(&p.ex.model.info.name)).min_size(egui::vec2(width, 0.0));
+    egui::containers::menu::MenuButton::from_button(model_button)
+        .ui(ui, |ui| {
+            for m in p.models {
+                let selected = p.ex.model_path.as_deref() == Some(m.path.as_path());
+                if ui.selectable_label(selected, &m.name).clicked() {
+                    p.commands.push(Command::OpenModel(m.path.clone()));
+                    ui.close();
+                }
+                let description = m.description_in(p.settings.language.code());
+                let line = description.lines().next().unwrap_or_default();
+                ui.label(egui::RichText::new(line).small().weak());
+            }
+            ui.separator();
+            if ui.button(s.open_model).clicked() {
+                p.commands.push(Command::OpenModelDialog);
+                ui.close();
+            }
+            let key = shortcut_text(&Command::ToggleInputSettings).unwrap_or_default();
+            let settings = egui::Button::new(s.input_settings_menu).shortcut_text(key);
+            if ui
+                .add_enabled(p.ex.model_path.is_some(), settings)
+                .on_hover_text(s.key_input_settings)
+                .clicked()
+            {
+                p.commands.push(Command::ToggleInputSettings);
+                ui.close();
+            }
+        })
+        .0
+        .on_hover_text(&p.ex.net.info.description);
+}
+
+/// Languages, look, presentation and keys, wrapped as one group: the toolbar never splits the
+/// two languages over two rows, whatever the model's name makes fit.
+fn view_group_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    // A nested row does not wrap by itself: it starts a new row when last frame's width does
+    // not fit.
+    let group = egui::Id::unique("toolbar-view-group");
+    let width: f32 = ui.data(|d| d.get_temp(group)).unwrap_or(0.0);
+    if ui.max_rect().right() - ui.cursor().left() < width {
+        ui.end_row();
+    }
+    let row = ui.horizontal(|ui| {
+        for lang in Lang::all() {
+            if ui
+                .selectable_label(p.settings.language == lang, lang.native_name())
+                .clicked()
+            {
+                p.commands.push(Command::SetLanguage(lang));
+            }
+        }
+        let theme = if p.settings.dark { s.light } else { s.dark };
+        if steady_button(ui, theme, [s.light, s.dark]).clicked() {
+            p.commands.push(Command::ToggleTheme);
+        }
+        if ui
+            .selectable_label(p.view.zoom_before_presentation.is_some(), s.presentation)
+            .on_hover_text(s.presentation_tip)
+            .clicked()
+        {
+            p.commands.push(Command::TogglePresentation);
+        }
+        if ui
+            .selectable_label(p.view.show_keys, s.keys)
+            .on_hover_text(s.keys_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ToggleKeysHelp);
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(group, row.response.rect.width()));
 }
 
 fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {

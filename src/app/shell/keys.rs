@@ -2,8 +2,8 @@
 //! the app reads keys from ([`Command::shortcuts`], [`Command::lab_shortcuts`]), so the list
 //! cannot go out of date.
 
-use super::i18n::{Strings, fill};
-use super::{Command, Panels};
+use crate::app::i18n::{Strings, fill};
+use crate::app::{Command, Panels};
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// What a shortcut's command does, in the UI language (`None`: not listed).

@@ -1,9 +1,9 @@
 //! Loading files off the UI thread: a big picture or model may take a while, so it is read on
 //! a worker thread that reports back over a channel; the UI shows a spinner meanwhile.
 
-use super::model_inputs::{Opened, open_with};
-use super::samples::image_file;
-use super::state::InputImage;
+use crate::app::model_inputs::{Opened, open_with};
+use crate::app::samples::image_file;
+use crate::app::state::InputImage;
 use crate::io::InputSettings;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -58,7 +58,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        super::background::spawn(move || {
+        crate::app::shell::background::spawn(move || {
             let result = open_with(&path, &user, fallback);
             tx.send(Loaded::Model(ModelLoad { path, user, result }))
                 .ok();
@@ -70,7 +70,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        super::background::spawn(move || {
+        crate::app::shell::background::spawn(move || {
             tx.send(Loaded::Image(image_file(&path))).ok();
             ctx.request_repaint();
         });

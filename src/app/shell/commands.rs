@@ -1,11 +1,11 @@
 //! Everything a person can do, as values: panels push commands, the app applies them after
 //! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart.
 
-use super::Tab;
-use super::i18n::Lang;
-use super::lab::LabSettings;
-use super::state::{DropoutSetting, InputNoise, PoolWindow};
-use super::train::TrainSettings;
+use crate::app::Tab;
+use crate::app::i18n::Lang;
+use crate::app::lab::LabSettings;
+use crate::app::state::{DropoutSetting, InputNoise, PoolWindow};
+use crate::app::train::TrainSettings;
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;

@@ -1,0 +1,29 @@
+//! What every panel gets while the frame is laid out.
+
+use super::commands::Command;
+use super::settings::Settings;
+use super::view_state::ViewState;
+use crate::app::canvas::Canvas;
+use crate::app::i18n::Strings;
+use crate::app::lab::Lab;
+use crate::app::samples::SampleModel;
+use crate::app::state::Explorer;
+use crate::app::textures::Textures;
+use crate::app::train::Training;
+
+/// What every panel gets: the state to read, the caches to fill, and where to push commands.
+pub(crate) struct Panels<'a> {
+    pub ex: &'a Explorer,
+    pub s: &'static Strings,
+    pub tex: &'a mut Textures,
+    pub view: &'a mut ViewState,
+    pub canvas: &'a mut Canvas,
+    pub settings: &'a Settings,
+    pub models: &'a [SampleModel],
+    pub busy: bool,
+    pub status: Option<&'a str>,
+    pub notices: &'a [String],
+    pub lab: &'a Lab,
+    pub train: &'a Training,
+    pub commands: &'a mut Vec<Command>,
+}
