@@ -6,7 +6,7 @@
 use crate::analysis::arithmetic::{conv_cell, dense_unit, next_cell, window_rect};
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{as_maps, full_uv, map_texture, outline};
+use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline};
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
 use egui::{Color32, FontFamily, Rect, RichText, TextStyle, Vec2};
 

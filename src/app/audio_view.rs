@@ -4,8 +4,8 @@
 
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::plot_axis::readable_x_axis;
-use crate::app::textures::TexKey;
+use crate::app::widgets::plot_axis::readable_x_axis;
+use crate::app::widgets::textures::TexKey;
 use crate::io::audio_input::row_hz;
 use crate::viz::waveform::{envelope, spectrogram_image};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};

@@ -4,11 +4,11 @@
 use crate::analysis::receptive_fields;
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{
+use crate::app::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
+use crate::app::widgets::maps::{
     GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline,
 };
-use crate::app::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
-use crate::app::textures::TexKey;
+use crate::app::widgets::textures::TexKey;
 use crate::engine::Conv2d;
 use crate::viz::raster::pixels_image;
 use crate::viz::{Scale, plane_image};

@@ -3,9 +3,9 @@
 
 use crate::analysis::argmax;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{GAP, full_uv, legend_ui};
 use crate::app::stage_view::parameter_share;
-use crate::app::textures::{ScaleKey, TexKey};
+use crate::app::widgets::maps::{GAP, full_uv, legend_ui};
+use crate::app::widgets::textures::{ScaleKey, TexKey};
 use crate::app::{Command, Panels};
 use crate::engine::Dense;
 use crate::viz::{Scale, plane_image};
@@ -72,7 +72,7 @@ fn class_rows(ui: &egui::Ui, p: &Panels, stage: usize, classes: usize) -> Vec<us
 
 /// How many rows of one line each fit the height left below `reserved` lines (at least one).
 fn rows_that_fit(ui: &egui::Ui, reserved: f32) -> usize {
-    let row = crate::app::maps_ui::line_height(ui);
+    let row = crate::app::widgets::maps::line_height(ui);
     ((ui.available_height() - reserved * row) / row)
         .floor()
         .max(1.0) as usize
@@ -290,8 +290,8 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
             .collect::<Vec<_>>()
     });
     // Up to 220 points high, within the height left (a line kept for what follows).
-    let height =
-        (ui.available_height() - 2.0 * crate::app::maps_ui::line_height(ui)).clamp(100.0, 220.0);
+    let height = (ui.available_height() - 2.0 * crate::app::widgets::maps::line_height(ui))
+        .clamp(100.0, 220.0);
     Plot::new("probabilities")
         .height(height)
         .width(ui.available_width().clamp(160.0, 520.0))
@@ -302,7 +302,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_grid_spacer(one_mark_per_bar(count))
+        .x_grid_spacer(crate::app::widgets::plot_axis::one_mark_per_bar(count))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -317,21 +317,6 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
-}
-
-/// One x mark per bar, all of the same weight, so every bar gets its label (egui_plot's own
-/// spacer labels only every tenth: a chart of 10 classes showed only "0").
-pub(crate) fn one_mark_per_bar(
-    count: usize,
-) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> + 'static {
-    move |_| {
-        (0..count)
-            .map(|i| egui_plot::GridMark {
-                value: i as f64,
-                step_size: 10.0,
-            })
-            .collect()
-    }
 }
 
 pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {

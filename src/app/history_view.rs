@@ -2,8 +2,8 @@
 //! another sample model's (dashed). The accuracy axis zooms to where the curves are, so the
 //! gap between training and test accuracy (what over-fitting looks like) is visible.
 
-use crate::app::plot_axis::readable_x_axis;
-use crate::app::plot_legend::{Dash, key_ui};
+use crate::app::widgets::plot_axis::readable_x_axis;
+use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::{Command, Panels};
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
@@ -125,7 +125,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     }
     let room = ui.available_height();
-    if room >= MIN_PLOTS_HEIGHT + 3.0 * crate::app::maps_ui::line_height(ui) {
+    if room >= MIN_PLOTS_HEIGHT + 3.0 * crate::app::widgets::maps::line_height(ui) {
         history_plots_ui(ui, p);
     } else {
         egui::CollapsingHeader::new(p.s.history)

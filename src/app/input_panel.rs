@@ -2,9 +2,9 @@
 //! beside what the network actually sees.
 
 use crate::app::canvas::DRAWING;
-use crate::app::maps_ui::full_uv;
 use crate::app::samples::sample_names;
-use crate::app::textures::TexKey;
+use crate::app::widgets::maps::full_uv;
+use crate::app::widgets::textures::TexKey;
 use crate::app::{Command, Panels};
 use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;

@@ -77,7 +77,7 @@ const TABLE_WIDTH: f32 = 440.0;
 /// The height the maps may take above the table: what the table (a row per stage, the heading
 /// and the two-line verdict) leaves, and at least a quarter of the height.
 fn maps_room_above_table(ui: &egui::Ui, p: &Panels) -> f32 {
-    let lines = crate::app::maps_ui::line_height(ui);
+    let lines = crate::app::widgets::maps::line_height(ui);
     let table_row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
     let table = (p.lab.strides.len() + 1) as f32 * table_row + 3.0 * lines + 16.0;
     (ui.available_height() - table).max(ui.available_height() * 0.25)

@@ -3,10 +3,10 @@
 
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{
+use crate::app::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
+use crate::app::widgets::maps::{
     GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title,
 };
-use crate::app::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
 use crate::engine::{Merge, Tensor};
 use egui::Vec2;
 

@@ -2,9 +2,9 @@
 //! dialog's commands: Apply opens the file again with the dialog's values and remembers them
 //! only when the model runs with them; a refusal is shown in the dialog and changes nothing.
 
-use crate::app::file_browser::{FileRole, Purpose};
 use crate::app::i18n::fill;
 use crate::app::shell::jobs::ModelLoad;
+use crate::app::widgets::file_browser::{FileRole, Purpose};
 use crate::app::{Command, ConvscopeApp, samples};
 use crate::io::InputSettings;
 use std::path::PathBuf;

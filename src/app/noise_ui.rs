@@ -7,7 +7,7 @@
 use crate::analysis::robustness::Noise;
 use crate::app::i18n::fill;
 use crate::app::state::InputNoise;
-use crate::app::steady_ui::widest;
+use crate::app::widgets::steady::widest;
 use crate::app::{Command, Panels};
 
 pub(crate) fn noise_ui(ui: &mut egui::Ui, p: &mut Panels) {

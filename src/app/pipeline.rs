@@ -5,8 +5,8 @@
 
 use crate::app::hover_link::{outline_cells, strip_link};
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{full_uv, map_texture};
 use crate::app::strip::{Item, SKIP_COLOR};
+use crate::app::widgets::maps::{full_uv, map_texture};
 use crate::app::{Command, Panels};
 use crate::engine::LayerKind;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};

@@ -4,10 +4,10 @@
 use crate::analysis::pooling::dense_weights_without;
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{GridOut, as_maps, maps_grid_ui, outline};
 use crate::app::shell::toolbar::other_mode_note_ui;
 use crate::app::stage_view::scale_row_ui;
-use crate::app::steady_ui::reserved_label_ui;
+use crate::app::widgets::maps::{GridOut, as_maps, maps_grid_ui, outline};
+use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
 use egui::{Color32, RichText};
 
@@ -63,9 +63,9 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     // The maps fit the height left under their titles, and leave room for the window panel.
     let room = egui::vec2(
         ui.available_width() * 0.38,
-        ui.available_height() - crate::app::maps_ui::line_height(ui),
+        ui.available_height() - crate::app::widgets::maps::line_height(ui),
     );
-    let (cols, cell) = crate::app::maps_ui::fit_grid(room, c, (bh, bw), 8.0);
+    let (cols, cell) = crate::app::widgets::maps::fit_grid(room, c, (bh, bw), 8.0);
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, from), (s.after_pooling, stage)] {

@@ -3,11 +3,11 @@
 
 use crate::analysis::arithmetic::linked_cells;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::{
+use crate::app::widgets::maps::{
     GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline, scale_for,
     stage_scale, stage_title,
 };
-use crate::app::textures::TexKey;
+use crate::app::widgets::textures::TexKey;
 use crate::app::{Command, Panels, arith_view, conv_view, fc_view, merge_view, pool_view};
 use crate::engine::{LayerKind, Tensor, dropout_mask, layer_dropout_seed};
 use crate::viz::{Scale, plane_image};
@@ -280,7 +280,7 @@ pub(crate) fn vector_rows_ui(
             ui.painter().image(
                 tex.id(),
                 rect,
-                crate::app::maps_ui::full_uv(),
+                crate::app::widgets::maps::full_uv(),
                 Color32::WHITE,
             );
             if let Some(mask) = dropped {

@@ -3,9 +3,9 @@
 //! that gives each run's settings.
 
 use crate::app::i18n::Strings;
-use crate::app::plot_legend::{Dash, key_ui};
 use crate::app::train::Run;
 use crate::app::train_view::{run_colour, run_label};
+use crate::app::widgets::plot_legend::{Dash, key_ui};
 use egui::Id;
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -114,7 +114,9 @@ pub(crate) fn plots_ui(
             .include_x(0.0)
             .include_x(epochs)
             .include_y(0.0)
-            .custom_x_axes(vec![crate::app::plot_axis::readable_x_axis(s.epoch)])
+            .custom_x_axes(vec![crate::app::widgets::plot_axis::readable_x_axis(
+                s.epoch,
+            )])
             .y_axis_label(label)
             .allow_drag(false)
             .allow_zoom(false)

@@ -3,9 +3,9 @@
 //! curves above them their room.
 
 use crate::app::i18n::{Strings, fill};
-use crate::app::textures::color_image;
 use crate::app::train::Snapshot;
 use crate::app::train_view::TrainView;
+use crate::app::widgets::textures::color_image;
 use crate::engine::LayerKind;
 use crate::viz::{Scale, plane_image};
 use egui::Vec2;

@@ -3,7 +3,7 @@
 
 use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::maps_ui::legend_ui;
+use crate::app::widgets::maps::legend_ui;
 use crate::viz::Scale;
 use egui::{Color32, Rect, Sense, Stroke, Vec2};
 

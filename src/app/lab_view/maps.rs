@@ -5,9 +5,9 @@ use crate::analysis::similarity::aligned_views;
 use crate::app::Panels;
 use crate::app::i18n::fill;
 use crate::app::lab::Lab;
-use crate::app::maps_ui::{GAP, as_maps, legend_ui};
-use crate::app::plot_legend::{Dash, key_ui};
-use crate::app::textures::color_image;
+use crate::app::widgets::maps::{GAP, as_maps, legend_ui};
+use crate::app::widgets::plot_legend::{Dash, key_ui};
+use crate::app::widgets::textures::color_image;
 use crate::engine::Tensor;
 use crate::viz::{Scale, plane_image};
 use egui::{TextureHandle, TextureOptions, Vec2};
@@ -134,7 +134,7 @@ impl StageMaps {
         }
         // At most 5 points per cell: side by side in equal columns (titles wrap at the
         // column's width) or one view under the other, whichever shows them larger.
-        let lines = crate::app::maps_ui::line_height(ui);
+        let lines = crate::app::widgets::maps::line_height(ui);
         let (w, h) = (ui.available_width(), c.hw.0.max(1) as f32);
         let n = views.len() as f32;
         let column = ((w - n * COLUMN_GAP) / n).min(MAX_COLUMN);
@@ -346,7 +346,7 @@ fn vector_bars_ui(ui: &mut egui::Ui, p: &Panels, original: &[f32], shifted: &[f3
         .allow_scroll(false);
     // Up to 32 bars each get a label; more (hidden units) keep egui_plot's spacing.
     if n <= 32 {
-        plot = plot.x_grid_spacer(crate::app::fc_view::one_mark_per_bar(n));
+        plot = plot.x_grid_spacer(crate::app::widgets::plot_axis::one_mark_per_bar(n));
     }
     plot.x_axis_formatter(move |mark, _| {
         let i = mark.value.round();

@@ -4,9 +4,9 @@
 use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
 use crate::app::i18n::fill;
 use crate::app::lab::{SweepData, SweepRun, max_shift};
-use crate::app::maps_ui::legend_ui;
-use crate::app::plot_legend::{Dash, key_ui};
-use crate::app::textures::color_image;
+use crate::app::widgets::maps::legend_ui;
+use crate::app::widgets::plot_legend::{Dash, key_ui};
+use crate::app::widgets::textures::color_image;
 use crate::app::{Command, Panels};
 use crate::engine::PoolMode;
 use crate::viz::{Scale, plane_image};
@@ -225,7 +225,7 @@ fn sweep_plot_ui(
         .id(egui::Id::unique(("lab-sweep", run.mode.as_str())))
         // Within the height left (a line kept for the note below), up to 230 points.
         .height(
-            (ui.available_height() - 2.0 * crate::app::maps_ui::line_height(ui))
+            (ui.available_height() - 2.0 * crate::app::widgets::maps::line_height(ui))
                 .clamp(120.0, 230.0),
         )
         .width(width)

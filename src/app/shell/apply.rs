@@ -9,11 +9,11 @@ use super::jobs::Loaded;
 use super::presentation;
 use super::view_state::{PLAY_SECONDS, Tab};
 use crate::app::audio_view::play_input;
-use crate::app::file_browser::{self, FileBrowser, FileRole, Purpose, SystemAnswer};
 use crate::app::i18n;
 use crate::app::samples;
 use crate::app::state::twin_path;
-use crate::app::textures::TexKey;
+use crate::app::widgets::file_browser::{self, FileBrowser, FileRole, Purpose, SystemAnswer};
+use crate::app::widgets::textures::TexKey;
 use std::path::{Path, PathBuf};
 
 impl ConvscopeApp {

@@ -7,7 +7,7 @@ use super::panels::Panels;
 use super::settings::Settings;
 use super::view_state::{PLAY_SECONDS, SWEEP_SECONDS, Tab};
 use super::{keys, notices, presentation, toolbar};
-use crate::app::file_browser::{self, FileRole, Outcome, Purpose};
+use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
 use crate::app::{input_dialog, input_panel, lesson_view, pipeline, stage_view};
 use std::path::PathBuf;
 

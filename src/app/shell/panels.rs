@@ -8,8 +8,8 @@ use crate::app::i18n::Strings;
 use crate::app::lab::Lab;
 use crate::app::samples::SampleModel;
 use crate::app::state::Explorer;
-use crate::app::textures::Textures;
 use crate::app::train::Training;
+use crate::app::widgets::textures::Textures;
 
 /// What every panel gets: the state to read, the caches to fill, and where to push commands.
 pub(crate) struct Panels<'a> {

@@ -3,7 +3,7 @@
 use crate::app::i18n::{Lang, fill};
 use crate::app::shell::keys::{no_labels_hint, shortcut_text};
 use crate::app::state::{PoolWindow, trained_pool_mode, twin_path};
-use crate::app::steady_ui::{reserved_label_ui, steady_button, widest};
+use crate::app::widgets::steady::{reserved_label_ui, steady_button, widest};
 use crate::app::{Command, Panels, Tab};
 use crate::engine::PoolMode;
 
