@@ -2,8 +2,8 @@
 //! on shared time axes in seconds, the spectrogram's rows labelled in Hz, and a Play button
 //! that hands the recording to the system's player (aplay, paplay or pw-play) when one exists.
 
-use crate::app::Panels;
 use crate::app::i18n::fill;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::textures::TexKey;
 use crate::io::audio_input::row_hz;

@@ -1,7 +1,7 @@
 //! The drawing canvas's state: the drawing (see [`crate::viz::drawing`]) and whether it goes
 //! through the MNIST preparation for a model that reads 28x28 grey digits.
 
-use crate::app::state::InputImage;
+use crate::app::explorer::prepare::InputImage;
 use crate::engine::InputSpec;
 use crate::viz::drawing::Drawing;
 

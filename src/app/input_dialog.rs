@@ -2,9 +2,9 @@
 //! input size and channel order for the open model. The form is [`InputDialog`]'s; Apply,
 //! Reset and the labels file become commands.
 
-use crate::app::Command;
 use crate::app::i18n::{Strings, fill};
 use crate::app::input_form::InputDialog;
+use crate::app::shell::commands::Command;
 use crate::engine::Model;
 use crate::io::ChannelOrder;
 

@@ -3,9 +3,10 @@
 
 use crate::app::canvas::DRAWING;
 use crate::app::samples::sample_names;
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
 use crate::app::widgets::textures::TexKey;
-use crate::app::{Command, Panels};
 use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Sense, Vec2};

@@ -6,8 +6,8 @@ use crate::analysis::sweep::{compare, stage_names, stage_strides};
 use crate::analysis::{
     ShiftResult, SweepAxis, argmax, mean_by_distance, probabilities, shifts, sweep, trace,
 };
-use crate::app::explorer_run::{BACKGROUND_ABOVE, multiply_adds};
-use crate::app::state::Explorer;
+use crate::app::explorer::run::{BACKGROUND_ABOVE, multiply_adds};
+use crate::app::explorer::state::Explorer;
 use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;

@@ -7,7 +7,8 @@ mod sweep;
 mod table;
 
 use crate::app::lab::{LabSettings, max_shift};
-use crate::app::{Command, Panels};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::io::Fill;
 
 #[derive(Default)]

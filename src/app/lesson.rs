@@ -3,10 +3,13 @@
 //! same app whatever the student did before. No drawing here (see `lesson_view.rs`).
 
 use crate::analysis::SweepAxis;
-use crate::app::ConvscopeApp;
+use crate::app::explorer::controls::{DropoutSetting, PoolWindow};
+use crate::app::explorer::prepare::prepare_input;
+use crate::app::explorer::state::trained_pool_mode;
+use crate::app::i18n;
 use crate::app::lab::LabSettings;
-use crate::app::state::{DropoutSetting, PoolWindow, trained_pool_mode};
-use crate::app::{Tab, i18n};
+use crate::app::shell::app::ConvscopeApp;
+use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
 
@@ -332,12 +335,12 @@ impl ConvscopeApp {
         let ex = &self.explorer;
         let mut facts = Facts::default();
         for (name, model) in &self.lesson.compared_models {
-            if crate::app::explorer_run::multiply_adds(model) * shifts.len() as u64
-                > crate::app::explorer_run::BACKGROUND_ABOVE
+            if crate::app::explorer::run::multiply_adds(model) * shifts.len() as u64
+                > crate::app::explorer::run::BACKGROUND_ABOVE
             {
                 continue;
             }
-            let Ok(prepared) = crate::app::state::prepare_input(&ex.input, model, &ex.noise) else {
+            let Ok(prepared) = prepare_input(&ex.input, model, &ex.noise) else {
                 continue;
             };
             let options = crate::engine::RunOptions {
@@ -364,8 +367,7 @@ impl ConvscopeApp {
         for (name, model) in &self.lesson.compared_models {
             let mut model = model.clone();
             model.info = model.info.localized(ex.language);
-            let Ok(prepared) = crate::app::state::prepare_input(&ex.input, &model, &ex.noise)
-            else {
+            let Ok(prepared) = prepare_input(&ex.input, &model, &ex.noise) else {
                 continue;
             };
             let options = crate::engine::RunOptions {

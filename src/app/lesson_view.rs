@@ -1,8 +1,10 @@
 //! The lesson panel: the step's title and text with its live numbers, the step list, and
 //! Previous / Reset step / Next. It only reads the lesson state and pushes commands.
 
+use crate::app::i18n;
 use crate::app::lesson::LessonState;
-use crate::app::{Command, Panels, i18n};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::lesson::{Facts, Lesson};
 
 pub(crate) fn lesson_ui(ui: &mut egui::Ui, state: &LessonState, facts: &Facts, p: &mut Panels) {

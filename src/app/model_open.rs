@@ -3,9 +3,11 @@
 //! only when the model runs with them; a refusal is shown in the dialog and changes nothing.
 
 use crate::app::i18n::fill;
+use crate::app::samples;
+use crate::app::shell::app::ConvscopeApp;
+use crate::app::shell::commands::Command;
 use crate::app::shell::jobs::ModelLoad;
 use crate::app::widgets::file_browser::{FileRole, Purpose};
-use crate::app::{Command, ConvscopeApp, samples};
 use crate::io::InputSettings;
 use std::path::PathBuf;
 

@@ -5,10 +5,11 @@
 //! is no noise, so turning it on moves nothing.
 
 use crate::analysis::robustness::Noise;
+use crate::app::explorer::controls::InputNoise;
 use crate::app::i18n::fill;
-use crate::app::state::InputNoise;
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::steady::widest;
-use crate::app::{Command, Panels};
 
 pub(crate) fn noise_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;

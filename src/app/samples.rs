@@ -1,7 +1,7 @@
 //! What the app ships and finds: bundled sample pictures (compiled in, so the app runs from
 //! any folder) and the sample models in `sample_models/` folders.
 
-use crate::app::state::InputImage;
+use crate::app::explorer::prepare::InputImage;
 use crate::data::shapes;
 use crate::engine::Model;
 use crate::io::{Audio, decode_image, decode_wav, load_audio, load_image};

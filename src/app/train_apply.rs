@@ -2,7 +2,9 @@
 //! outside the tab (the explorer following the weights).
 
 use crate::app::i18n::fill;
-use crate::app::{Command, ConvscopeApp, Tab};
+use crate::app::shell::app::ConvscopeApp;
+use crate::app::shell::commands::Command;
+use crate::app::shell::view_state::Tab;
 
 impl ConvscopeApp {
     /// Applies one of the Train tab's commands.

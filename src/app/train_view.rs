@@ -4,9 +4,10 @@
 //! [`crate::app::train::Training`] holds; every action is a [`Command`].
 
 use crate::app::i18n::{Strings, fill};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::app::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, TRAIN_SIZES};
 use crate::app::train_plots::{MIN_PLOT_HEIGHT, legend_ui, plots_height, plots_ui};
-use crate::app::{Command, Panels};
 use crate::data::augment::Augment;
 use crate::engine::PoolMode;
 use egui::{Color32, TextureHandle, Vec2};

@@ -4,7 +4,7 @@
 //! their own. Nothing here measures time: "before" is what the state shows when the call
 //! returns, since a worker's result is only ever taken by the UI thread's next frame.
 
-use convscope::app::state::PoolWindow;
+use convscope::app::PoolWindow;
 use convscope::app::{Command, ConvscopeApp, Settings};
 use convscope::engine::{
     Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,

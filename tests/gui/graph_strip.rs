@@ -6,7 +6,7 @@
 
 use crate::support::painted_texts;
 use convscope::app::Command;
-use convscope::app::strip::SKIP_COLOR;
+use convscope::app::SKIP_COLOR;
 use convscope::app::{ConvscopeApp, SettingsFile, Startup};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -149,7 +149,7 @@ fn compared_sweeps_are_the_engines(
         let model = convscope::io::load_model(&sample_models().join(format!("{name}.json")))
             .expect("a sample model");
         let options = convscope::engine::RunOptions {
-            pool_mode: convscope::app::state::trained_pool_mode(&model),
+            pool_mode: convscope::app::trained_pool_mode(&model),
             dropout: None,
         };
         let results = convscope::analysis::sweep(

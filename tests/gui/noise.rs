@@ -4,7 +4,7 @@
 //! egui_kittest on the committed fixtures (and the speech sample model for the recording).
 
 use convscope::analysis::robustness::{Noise, NoiseKind, noisy};
-use convscope::app::state::InputNoise;
+use convscope::app::InputNoise;
 use convscope::app::{Command, ConvscopeApp, Settings};
 use convscope::engine::RunOptions;
 use egui_kittest::Harness;

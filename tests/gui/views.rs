@@ -366,7 +366,7 @@ fn the_dropout_stage_crosses_out_the_dropped_units() {
     let d = h.state().explorer.dropout;
     apply(
         &mut h,
-        Command::SetDropout(convscope::app::state::DropoutSetting { enabled: true, ..d }),
+        Command::SetDropout(convscope::app::DropoutSetting { enabled: true, ..d }),
     );
     let stage = h.state().explorer.stage_named("dropout").expect("dropout");
     apply(&mut h, Command::SelectStage(stage));

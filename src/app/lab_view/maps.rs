@@ -2,9 +2,9 @@
 //! on one colour scale.
 
 use crate::analysis::similarity::aligned_views;
-use crate::app::Panels;
 use crate::app::i18n::fill;
 use crate::app::lab::Lab;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{GAP, as_maps, legend_ui};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;

@@ -4,10 +4,11 @@
 use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
 use crate::app::i18n::fill;
 use crate::app::lab::{SweepData, SweepRun, max_shift};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;
-use crate::app::{Command, Panels};
 use crate::engine::PoolMode;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};

@@ -3,7 +3,8 @@
 
 use crate::app::i18n::fill;
 use crate::app::lab_view::stage_label;
-use crate::app::{Command, Panels};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 
 pub(super) fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;

@@ -42,7 +42,7 @@ pub fn lower_this_thread() {}
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use crate::app::*;
+    use super::*;
 
     fn this_threads_niceness() -> i32 {
         // SAFETY: as above.

@@ -7,8 +7,10 @@ use super::panels::Panels;
 use super::settings::Settings;
 use super::view_state::{PLAY_SECONDS, SWEEP_SECONDS, Tab};
 use super::{keys, notices, presentation, toolbar};
+use crate::app::explorer::stage::view::stage_ui;
+use crate::app::explorer::strip::view::pipeline_ui;
 use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
-use crate::app::{input_dialog, input_panel, lesson_view, pipeline, stage_view};
+use crate::app::{input_dialog, input_panel, lesson_view};
 use std::path::PathBuf;
 
 /// How often the settings are written while the app runs (and once more on exit).
@@ -110,7 +112,7 @@ impl ConvscopeApp {
         if !p.notices.is_empty() {
             egui::Panel::top("notices").show(ui, |ui| notices::notices_ui(ui, &mut p));
         }
-        egui::Panel::top("pipeline").show(ui, |ui| pipeline::pipeline_ui(ui, &mut p));
+        egui::Panel::top("pipeline").show(ui, |ui| pipeline_ui(ui, &mut p));
         egui::Panel::left("input")
             .default_size(250.0)
             .show(ui, |ui| input_panel::input_ui(ui, &mut p));
@@ -122,7 +124,7 @@ impl ConvscopeApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
-            Tab::Explorer => stage_view::stage_ui(ui, &mut p),
+            Tab::Explorer => stage_ui(ui, &mut p),
             Tab::Lab => self.lab_view.ui(ui, &mut p),
             Tab::Train => self.train_view.ui(ui, &mut p),
         });

@@ -1,9 +1,9 @@
 //! Loading files off the UI thread: a big picture or model may take a while, so it is read on
 //! a worker thread that reports back over a channel; the UI shows a spinner meanwhile.
 
+use crate::app::explorer::prepare::InputImage;
 use crate::app::model_inputs::{Opened, open_with};
 use crate::app::samples::image_file;
-use crate::app::state::InputImage;
 use crate::io::InputSettings;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};

@@ -3,7 +3,8 @@
 //! cannot go out of date.
 
 use crate::app::i18n::{Strings, fill};
-use crate::app::{Command, Panels};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// What a shortcut's command does, in the UI language (`None`: not listed).

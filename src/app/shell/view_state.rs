@@ -1,9 +1,9 @@
 //! What only the drawing needs, apart from the state the panels show: which tab is open,
 //! display choices and animation clocks.
 
-use crate::app::arith_view::ArithState;
-use crate::app::hover_link::StageCell;
-use crate::app::strip::StripState;
+use crate::app::explorer::arith::ArithState;
+use crate::app::explorer::strip::hover_link::StageCell;
+use crate::app::explorer::strip::state::StripState;
 
 /// The central views: the explorer, the translation lab and training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

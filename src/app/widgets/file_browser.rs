@@ -3,8 +3,8 @@
 //! portal or zenity, where rfd returns nothing, exactly as if the person had cancelled).
 //! [`FileBrowser`] is the state; [`file_browser_ui`] draws it.
 
-use crate::app::Command;
 use crate::app::i18n::{Strings, fill};
+use crate::app::shell::commands::Command;
 use egui::{Key, RichText};
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
-use crate::app::Panels;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::textures::{ScaleKey, TexKey};
 use crate::engine::Tensor;
 use crate::viz::export::vector_as_plane;

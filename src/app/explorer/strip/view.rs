@@ -1,13 +1,14 @@
 //! The pipeline strip: one card per stage (name, output shape, parameters, thumbnail); click a
 //! card or use Left/Right to move. The cards narrow so that every stage stays in view. In a
-//! graph, each block (see [`crate::app::strip`]) is one card that opens to its stages, with the
+//! graph, each block (see [`super::state`]) is one card that opens to its stages, with the
 //! connections that skip stages drawn as arcs below them.
 
-use crate::app::hover_link::{outline_cells, strip_link};
+use super::hover_link::{outline_cells, strip_link};
+use super::state::{Item, SKIP_COLOR};
 use crate::app::i18n::fill;
-use crate::app::strip::{Item, SKIP_COLOR};
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{full_uv, map_texture};
-use crate::app::{Command, Panels};
 use crate::engine::LayerKind;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
@@ -316,54 +317,7 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
             ui.set_width(width);
             ui.vertical_centered(|ui| {
                 ui.spacing_mut().item_spacing.y = 1.0;
-                let prefix = match text.block {
-                    Some((_, false)) => "▶ ",
-                    _ => "",
-                };
-                let name = format!("{prefix}{}", text.name);
-                let mut cut = false;
-                let mut label = ui
-                    .scope(|ui| {
-                        // A name is one line: smaller when it does not fit, and when even that
-                        // does not, cut short: a module path at its start ("…v.0.0"), as its end
-                        // tells siblings apart (the whole name is in the tooltip and heading).
-                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                        let font = egui::TextStyle::Button.resolve(ui.style());
-                        let painter = ui.painter();
-                        let width_at = |s: &str, size: f32| {
-                            let font = egui::FontId::new(size, font.family.clone());
-                            let white = egui::Color32::WHITE;
-                            painter.layout_no_wrap(s.to_owned(), font, white).size().x
-                        };
-                        let wide = width_at(&name, font.size);
-                        let room = width - 2.0 * ui.spacing().button_padding.x;
-                        // Never below the app's smallest text style: in presentation mode
-                        // that is the size legible from the back row.
-                        let floor = egui::TextStyle::Small.resolve(ui.style()).size;
-                        let text = if wide <= room {
-                            egui::RichText::new(&name)
-                        } else {
-                            // Scaled down to fit, but never below a readable size.
-                            let size = (font.size * room / wide).max(floor);
-                            // A name ending in an index (`conv.0.0`, `features.3`) keeps its
-                            // end; a word (`Input`) its start, cut by the label.
-                            let indexed = text.name.ends_with(|c: char| c.is_ascii_digit());
-                            let shown = if indexed {
-                                end_that_fits(prefix, &text.name, room, |s| width_at(s, size))
-                            } else {
-                                name.clone()
-                            };
-                            cut = wide > room;
-                            egui::RichText::new(shown).size(size)
-                        };
-                        ui.selectable_label(selected, text)
-                    })
-                    .inner;
-                match &text.tip {
-                    Some(tip) => label = label.on_hover_text(tip),
-                    None if cut => label = label.on_hover_text(&text.name),
-                    None => {}
-                }
+                let label = card_name_ui(ui, &text, width);
                 name_bottom = label.rect.bottom();
                 if label.clicked() {
                     p.commands.push(match text.block {
@@ -400,6 +354,60 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
         response.scroll_to_me(None);
     }
     response.rect
+}
+
+/// A card's name on one line: smaller when it does not fit, and when even that does not, cut
+/// short (the whole name is then its tooltip).
+fn card_name_ui(ui: &mut egui::Ui, text: &CardText, width: f32) -> egui::Response {
+    let selected = text.selected;
+    let prefix = match text.block {
+        Some((_, false)) => "▶ ",
+        _ => "",
+    };
+    let name = format!("{prefix}{}", text.name);
+    let mut cut = false;
+    let mut label = ui
+        .scope(|ui| {
+            // A module path is cut at its start ("…v.0.0"), as its end tells siblings apart
+            // (the whole name is in the tooltip and heading).
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            let painter = ui.painter();
+            let width_at = |s: &str, size: f32| {
+                let font = egui::FontId::new(size, font.family.clone());
+                let white = egui::Color32::WHITE;
+                painter.layout_no_wrap(s.to_owned(), font, white).size().x
+            };
+            let wide = width_at(&name, font.size);
+            let room = width - 2.0 * ui.spacing().button_padding.x;
+            // Never below the app's smallest text style: in presentation mode
+            // that is the size legible from the back row.
+            let floor = egui::TextStyle::Small.resolve(ui.style()).size;
+            let text = if wide <= room {
+                egui::RichText::new(&name)
+            } else {
+                // Scaled down to fit, but never below a readable size.
+                let size = (font.size * room / wide).max(floor);
+                // A name ending in an index (`conv.0.0`, `features.3`) keeps its
+                // end; a word (`Input`) its start, cut by the label.
+                let indexed = text.name.ends_with(|c: char| c.is_ascii_digit());
+                let shown = if indexed {
+                    end_that_fits(prefix, &text.name, room, |s| width_at(s, size))
+                } else {
+                    name.clone()
+                };
+                cut = wide > room;
+                egui::RichText::new(shown).size(size)
+            };
+            ui.selectable_label(selected, text)
+        })
+        .inner;
+    match &text.tip {
+        Some(tip) => label = label.on_hover_text(tip),
+        None if cut => label = label.on_hover_text(&text.name),
+        None => {}
+    }
+    label
 }
 
 /// The stage's most active channel (or the hovered one's link), small.

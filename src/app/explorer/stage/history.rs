@@ -2,9 +2,13 @@
 //! another sample model's (dashed). The accuracy axis zooms to where the curves are, so the
 //! gap between training and test accuracy (what over-fitting looks like) is visible.
 
+use crate::app::i18n::Strings;
+use crate::app::samples::SampleModel;
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
+use crate::app::widgets::maps::line_height;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
-use crate::app::{Command, Panels};
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -70,7 +74,7 @@ impl Curves {
     }
 
     /// What the held-out accuracy curve is called: validation or test accuracy.
-    fn held_out_name(&self, s: &'static crate::app::i18n::Strings) -> &'static str {
+    fn held_out_name(&self, s: &'static Strings) -> &'static str {
         if self.validation {
             s.validation_acc
         } else {
@@ -125,7 +129,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     }
     let room = ui.available_height();
-    if room >= MIN_PLOTS_HEIGHT + 3.0 * crate::app::widgets::maps::line_height(ui) {
+    if room >= MIN_PLOTS_HEIGHT + 3.0 * line_height(ui) {
         history_plots_ui(ui, p);
     } else {
         egui::CollapsingHeader::new(p.s.history)
@@ -139,7 +143,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let mine = Curves::of(&p.ex.model.info.training);
     let s = p.s;
     let open_path = p.ex.model_path.as_deref();
-    let others: Vec<_> = p
+    let others: Vec<&SampleModel> = p
         .models
         .iter()
         .filter(|m| Some(m.path.as_path()) != open_path && !history(&m.training).is_empty())
@@ -148,7 +152,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .view
         .compare_history
         .as_deref()
-        .and_then(|name| others.iter().find(|m| m.name == name));
+        .and_then(|name| others.iter().copied().find(|m| m.name == name));
     let full_id = Id::unique("training-history-full-scale");
     let mut full = ui.data(|d| d.get_temp::<bool>(full_id).unwrap_or(false));
     ui.horizontal(|ui| {
@@ -158,42 +162,63 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
             .on_hover_text(s.history_zoom_tip);
         ui.selectable_value(&mut full, true, s.history_full)
             .on_hover_text(s.history_zoom_tip);
-        if others.is_empty() {
-            return;
+        if !others.is_empty() {
+            ui.separator();
+            compare_ui(ui, p, &others, compared);
         }
-        ui.separator();
-        let current = compared.map_or(s.compare_none, |m| m.name.as_str());
-        let label = ui.label(s.compare_with);
-        egui::ComboBox::from_id_salt("compare-history")
-            .selected_text(current)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(compared.is_none(), s.compare_none)
-                    .clicked()
-                {
-                    p.commands.push(Command::CompareHistory(None));
-                }
-                for m in &others {
-                    let on = compared.is_some_and(|c| c.name == m.name);
-                    if ui.selectable_label(on, &m.name).clicked() {
-                        p.commands
-                            .push(Command::CompareHistory(Some(m.name.clone())));
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(s.compare_tip);
     });
     ui.data_mut(|d| d.insert_temp(full_id, full));
     let other = compared.map(|m| (m.name.clone(), Curves::of(&m.training)));
-    // The legend sits beside the plots, where it covers nothing, and says which lines are dashed.
     let mut lines: Vec<(Option<String>, &Curves)> = vec![(None, &mine)];
     if let Some((name, curves)) = &other {
         lines.push((Some(name.clone()), curves));
     }
+    keys_ui(ui, s, &lines);
+    let all: Vec<&Curves> = lines.iter().map(|(_, c)| *c).collect();
+    let range = if full {
+        Some((0.0, 1.0))
+    } else {
+        zoomed_range(&all)
+    };
+    plots_ui(ui, s, &lines, range);
+}
+
+/// The sample model whose curves are drawn beside the open model's (dashed), or none.
+fn compare_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    others: &[&SampleModel],
+    compared: Option<&SampleModel>,
+) {
+    let s = p.s;
+    let current = compared.map_or(s.compare_none, |m| m.name.as_str());
+    let label = ui.label(s.compare_with);
+    egui::ComboBox::from_id_salt("compare-history")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(compared.is_none(), s.compare_none)
+                .clicked()
+            {
+                p.commands.push(Command::CompareHistory(None));
+            }
+            for m in others {
+                let on = compared.is_some_and(|c| c.name == m.name);
+                if ui.selectable_label(on, &m.name).clicked() {
+                    p.commands
+                        .push(Command::CompareHistory(Some(m.name.clone())));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text(s.compare_tip);
+}
+
+/// The legend: beside the plots, where it covers nothing, saying which lines are dashed.
+fn keys_ui(ui: &mut egui::Ui, s: &'static Strings, lines: &[(Option<String>, &Curves)]) {
     ui.horizontal_wrapped(|ui| {
-        for (name, curves) in &lines {
+        for (name, curves) in lines {
             let dash = if name.is_some() {
                 Dash::Dashed
             } else {
@@ -211,16 +236,19 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         }
     });
+}
+
+/// Accuracy (over `range`, when given) and loss against the epoch, side by side.
+fn plots_ui(
+    ui: &mut egui::Ui,
+    s: &'static Strings,
+    lines: &[(Option<String>, &Curves)],
+    range: Option<(f64, f64)>,
+) {
     let plot_width = ((ui.available_width() - 16.0) / 2.0).clamp(180.0, 420.0);
     // The plots take the height left on screen (never spilling below it), 120 to 190 points
     // (opened from its closed header, they may need a scroll).
     let plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(120.0, 190.0);
-    let all: Vec<&Curves> = lines.iter().map(|(_, c)| *c).collect();
-    let range = if full {
-        Some((0.0, 1.0))
-    } else {
-        zoomed_range(&all)
-    };
     ui.horizontal_top(|ui| {
         let mut plot = Plot::new(ACCURACY_PLOT)
             .id(Id::unique(ACCURACY_PLOT))
@@ -245,7 +273,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .default_y_bounds(lo, hi);
         }
         plot.show(ui, |plot| {
-            draw_curves(plot, &lines, |c| {
+            draw_curves(plot, lines, |c| {
                 [
                     (&c.train_accuracy, TRAIN_COLOUR, s.train_acc),
                     (&c.test_accuracy, TEST_COLOUR, c.held_out_name(s)),
@@ -264,7 +292,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show(ui, |plot| {
-                    draw_curves(plot, &lines, |c| {
+                    draw_curves(plot, lines, |c| {
                         [
                             (&c.train_loss, TRAIN_COLOUR, s.train_loss),
                             (&c.test_loss, TEST_COLOUR, s.test_loss),

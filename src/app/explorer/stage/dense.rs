@@ -1,12 +1,17 @@
 //! Fully-connected stages: each class's weights laid back over the maps, the logits, the
 //! probabilities, dropout, and the training history.
 
+use super::common::{maps_before, parameter_share};
+use super::dropout::dropout_controls_ui;
+use super::history::history_ui;
+use super::units::units_grid_ui;
 use crate::analysis::argmax;
 use crate::app::i18n::fill;
-use crate::app::stage_view::parameter_share;
-use crate::app::widgets::maps::{GAP, full_uv, legend_ui};
+use crate::app::shell::keys::no_labels_hint;
+use crate::app::shell::panels::Panels;
+use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height};
+use crate::app::widgets::plot_axis::one_mark_per_bar;
 use crate::app::widgets::textures::{ScaleKey, TexKey};
-use crate::app::{Command, Panels};
 use crate::engine::Dense;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
@@ -55,7 +60,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     } else {
         hidden_units_ui(ui, p, stage, dense);
     }
-    crate::app::history_view::history_ui(ui, p);
+    history_ui(ui, p);
 }
 
 /// The classes whose weights are drawn: all of them, in order, when they fit the height left
@@ -72,7 +77,7 @@ fn class_rows(ui: &egui::Ui, p: &Panels, stage: usize, classes: usize) -> Vec<us
 
 /// How many rows of one line each fit the height left below `reserved` lines (at least one).
 fn rows_that_fit(ui: &egui::Ui, reserved: f32) -> usize {
-    let row = crate::app::widgets::maps::line_height(ui);
+    let row = line_height(ui);
     ((ui.available_height() - reserved * row) / row)
         .floor()
         .max(1.0) as usize
@@ -103,7 +108,7 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
         ui.vertical(|ui| {
             ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
                 .on_hover_text(s.hidden_units_tip);
-            crate::app::units_ui::units_grid_ui(ui, p, stage, None, 16.0);
+            units_grid_ui(ui, p, stage, None, 16.0);
         });
         if !templates_fit(p, stage, dense) {
             return;
@@ -145,7 +150,7 @@ fn flattened_from(p: &Panels, stage: usize, dense: &Dense) -> Option<(usize, usi
     // not through another dense layer.
     let layers = p.ex.net.layers();
     let before = layers.get(..stage.checked_sub(1)?)?;
-    let last_maps = crate::app::stage_view::maps_before(p, stage)?;
+    let last_maps = maps_before(p, stage)?;
     if before
         .iter()
         .skip(last_maps)
@@ -242,7 +247,7 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
 /// Where classes are shown by number (the model has no names for them): how to add names.
 pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
     if p.ex.net.info.labels.is_empty() && !p.ex.probabilities.is_empty() {
-        ui.label(egui::RichText::new(crate::app::shell::keys::no_labels_hint(p.s)).weak());
+        ui.label(egui::RichText::new(no_labels_hint(p.s)).weak());
     }
 }
 
@@ -252,7 +257,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .on_hover_text(p.s.probabilities_tip);
     no_labels_ui(ui, p);
     probabilities_ui(ui, p);
-    crate::app::history_view::history_ui(ui, p);
+    history_ui(ui, p);
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
@@ -290,8 +295,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
             .collect::<Vec<_>>()
     });
     // Up to 220 points high, within the height left (a line kept for what follows).
-    let height = (ui.available_height() - 2.0 * crate::app::widgets::maps::line_height(ui))
-        .clamp(100.0, 220.0);
+    let height = (ui.available_height() - 2.0 * line_height(ui)).clamp(100.0, 220.0);
     Plot::new("probabilities")
         .height(height)
         .width(ui.available_width().clamp(160.0, 520.0))
@@ -302,7 +306,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_grid_spacer(crate::app::widgets::plot_axis::one_mark_per_bar(count))
+        .x_grid_spacer(one_mark_per_bar(count))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -317,49 +321,4 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
-}
-
-pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
-    let s = p.s;
-    ui.group(|ui| {
-        ui.strong(s.dropout);
-        if !p.ex.has_dropout() {
-            ui.label(s.dropout_none);
-            return;
-        }
-        let mut d = p.ex.dropout;
-        ui.horizontal(|ui| {
-            ui.checkbox(&mut d.enabled, s.dropout);
-            ui.add_enabled(
-                d.enabled,
-                egui::Slider::new(&mut d.rate, 0.0..=0.9).text(s.dropout_rate),
-            );
-            if ui
-                .add_enabled(d.enabled, egui::Button::new(s.resample_mask))
-                .clicked()
-            {
-                p.commands.push(Command::ResampleDropout);
-            }
-        });
-        if d != p.ex.dropout {
-            p.commands.push(Command::SetDropout(d));
-        }
-        ui.small(s.dropout_note);
-        if let Some(stage) =
-            p.ex.net
-                .layers()
-                .iter()
-                .position(|l| matches!(l.kind, crate::engine::LayerKind::Dropout { .. }))
-                .map(|i| i + 1)
-                .filter(|&st| p.ex.dropout.enabled && p.ex.stage != st)
-        {
-            let mask = crate::app::stage_view::current_mask(p, stage);
-            if let Some(m) = &mask {
-                let dropped = m.iter().filter(|k| !**k).count();
-                ui.label(fill(s.dropped, &[&dropped, &m.len()]));
-            }
-            // Small here: the dense layer's own view comes below.
-            crate::app::units_ui::units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);
-        }
-    });
 }

@@ -1,8 +1,8 @@
 //! A vector of units (a hidden dense layer's outputs, a dropout layer's) as a square grid of
 //! cells coloured by value, the dropped ones crossed out.
 
-use crate::app::Panels;
 use crate::app::i18n::fill;
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::viz::Scale;
 use egui::{Color32, Rect, Sense, Stroke, Vec2};

@@ -3,7 +3,7 @@
 //! window (new layers; cut before its first dense layer when that no longer fits). Building a
 //! window copy of a big network is left to the worker thread that runs it.
 
-use crate::app::state::PoolWindow;
+use super::controls::PoolWindow;
 use crate::engine::{LayerKind, Model, ModelInfo};
 use std::sync::Arc;
 

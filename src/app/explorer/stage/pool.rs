@@ -1,12 +1,12 @@
 //! A pooling stage: the maps before and after, at the same size per cell so the shrinking is
 //! visible, the counts, and the window behind a hovered (or swept) pooled cell.
 
+use super::common::{link_hover_ui, scale_row_ui};
 use crate::analysis::pooling::dense_weights_without;
-use crate::app::Panels;
+use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::fill;
-use crate::app::shell::toolbar::other_mode_note_ui;
-use crate::app::stage_view::scale_row_ui;
-use crate::app::widgets::maps::{GridOut, as_maps, maps_grid_ui, outline};
+use crate::app::shell::panels::Panels;
+use crate::app::widgets::maps::{GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline};
 use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
 use egui::{Color32, RichText};
@@ -63,9 +63,9 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     // The maps fit the height left under their titles, and leave room for the window panel.
     let room = egui::vec2(
         ui.available_width() * 0.38,
-        ui.available_height() - crate::app::widgets::maps::line_height(ui),
+        ui.available_height() - line_height(ui),
     );
-    let (cols, cell) = crate::app::widgets::maps::fit_grid(room, c, (bh, bw), 8.0);
+    let (cols, cell) = fit_grid(room, c, (bh, bw), 8.0);
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, from), (s.after_pooling, stage)] {
@@ -84,7 +84,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         };
         if let Some(h) = before_grid.hovered {
             let grids = [(from, before_grid), (stage, after_grid)];
-            crate::app::stage_view::link_hover_ui(ui, p, &grids, from, h);
+            link_hover_ui(ui, p, &grids, from, h);
         }
         ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
     });

@@ -1,10 +1,10 @@
 //! A convolution stage: its kernels, its output maps, and the receptive field of a hovered cell
 //! on the input.
 
+use super::common::{hover_value_ui, parameter_share, scale_row_ui};
 use crate::analysis::receptive_fields;
-use crate::app::Panels;
 use crate::app::i18n::fill;
-use crate::app::stage_view::{hover_value_ui, parameter_share, scale_row_ui};
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline,
 };

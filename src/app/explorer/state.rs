@@ -2,197 +2,15 @@
 //! set, every layer's output for them, and the selected stage. No drawing here; the panels
 //! read it and tests assert on it.
 
-use crate::analysis::robustness::{Noise, NoiseKind, noisy_input};
+use super::controls::{DropoutSetting, InputNoise, PoolWindow};
+use super::prepare::{InputImage, Prepared, prepare_input};
+use super::run::BackgroundRun;
 use crate::analysis::{self, argmax};
-use crate::app::explorer_run::BackgroundRun;
-use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor, Window};
-use crate::io::Audio;
-use crate::io::{load_model, to_pixels};
-use image::Rgb32FImage;
+use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor};
+use crate::io::{Audio, load_model};
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// An input picture as the person chose it, before the network resizes it.
-#[derive(Debug, Clone)]
-pub struct InputImage {
-    /// What to call it: a sample's name, a file name, or "drawing".
-    pub name: String,
-    pub path: Option<PathBuf>,
-    /// The picture, or for a recording a drawing of its waveform.
-    pub image: Rgb32FImage,
-    /// The recording, when the input is one (an audio model's spectrogram is made from it).
-    pub audio: Option<std::sync::Arc<crate::io::Audio>>,
-}
-
-/// The input as `model` reads it, before normalisation: a recording's log-mel spectrogram for
-/// an audio model, the resized picture otherwise; an error when the kinds do not match.
-pub fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, String> {
-    match (&input.audio, &model.info.audio) {
-        (Some(audio), Some(spec)) => crate::io::audio_pixels(audio, spec, &model.input)
-            .map_err(|e| format!("{}: {e}", input.name)),
-        (Some(_), None) => Err(format!(
-            "{} is a recording, and this model reads pictures: open an audio model (speech-max, speech-avg)",
-            input.name
-        )),
-        (None, Some(_)) => Err(format!(
-            "{} is a picture, and this model reads recordings: open a WAV file or a speech sample",
-            input.name
-        )),
-        (None, None) => {
-            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))
-        }
-    }
-}
-
-/// The input noise control: a kind (or none), its level and its seed. The same settings give
-/// the same noisy input, the one `convscope inspect --noise KIND:LEVEL --seed SEED` runs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InputNoise {
-    /// `None`: no noise.
-    pub kind: Option<NoiseKind>,
-    /// In [0, 1], relative to the range of the values it goes on (see [`noisy_input`]).
-    pub level: f32,
-    pub seed: u64,
-}
-
-impl Default for InputNoise {
-    fn default() -> Self {
-        InputNoise {
-            kind: None,
-            level: 0.2,
-            seed: 0,
-        }
-    }
-}
-
-impl InputNoise {
-    /// The choices the control offers, in order.
-    pub const KINDS: [Option<NoiseKind>; 3] =
-        [None, Some(NoiseKind::Gaussian), Some(NoiseKind::SaltPepper)];
-
-    /// The noise to put on the input, if any (none at level 0).
-    pub fn noise(&self) -> Option<Noise> {
-        let level = self.level.clamp(0.0, 1.0);
-        self.kind
-            .filter(|_| level > 0.0)
-            .map(|kind| Noise { kind, level })
-    }
-
-    /// None -> Gaussian -> salt-and-pepper -> none, at the same level and seed.
-    pub fn cycled(self) -> InputNoise {
-        let i = Self::KINDS
-            .iter()
-            .position(|&k| k == self.kind)
-            .unwrap_or(0);
-        InputNoise {
-            kind: Self::KINDS[(i + 1) % Self::KINDS.len()],
-            ..self
-        }
-    }
-}
-
-/// What the network reads for `input`: the clean input maps (before normalisation), the same
-/// with `noise` on them, and for a recording with noise the noisy recording (the noise goes on
-/// the waveform, as `convscope robustness` does by default).
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub clean: Array3<f32>,
-    pub seen: Array3<f32>,
-    pub noisy_audio: Option<Arc<Audio>>,
-}
-
-/// [`input_pixels`] with the noise control applied.
-pub fn prepare_input(
-    input: &InputImage,
-    model: &Model,
-    noise: &InputNoise,
-) -> Result<Prepared, String> {
-    with_noise(input, model, input_pixels(input, model)?, noise)
-}
-
-/// `clean`, the pixels `model` reads of `input`, with `noise` added (a change of noise does not
-/// need the picture resized again: for a photo that was most of the frame).
-pub fn with_noise(
-    input: &InputImage,
-    model: &Model,
-    clean: Array3<f32>,
-    noise: &InputNoise,
-) -> Result<Prepared, String> {
-    let Some(n) = noise.noise() else {
-        return Ok(Prepared {
-            seen: clean.clone(),
-            clean,
-            noisy_audio: None,
-        });
-    };
-    let (seen, audio) = noisy_input(model, &clean, input.audio.as_deref(), n, noise.seed)
-        .map_err(|e| format!("{}: {e}", input.name))?;
-    Ok(Prepared {
-        clean,
-        seen,
-        noisy_audio: audio.map(Arc::new),
-    })
-}
-
-/// The pooling window used by every pooling layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum PoolWindow {
-    /// As stored in the model file.
-    #[default]
-    AsTrained,
-    K2S2,
-    K3S2,
-    K2S1,
-}
-
-impl PoolWindow {
-    pub const ALL: [PoolWindow; 4] = [
-        PoolWindow::AsTrained,
-        PoolWindow::K2S2,
-        PoolWindow::K3S2,
-        PoolWindow::K2S1,
-    ];
-
-    pub fn window(self) -> Option<Window> {
-        let (k, s) = match self {
-            PoolWindow::AsTrained => return None,
-            PoolWindow::K2S2 => (2, 2),
-            PoolWindow::K3S2 => (3, 2),
-            PoolWindow::K2S1 => (2, 1),
-        };
-        Some(Window {
-            kernel: (k, k),
-            stride: (s, s),
-            padding: (0, 0),
-            ..Default::default()
-        })
-    }
-
-    /// `2x2/2`: kernel and stride.
-    pub fn label(self) -> Option<String> {
-        self.window()
-            .map(|w| format!("{}x{}/{}", w.kernel.0, w.kernel.1, w.stride.0))
-    }
-}
-
-/// Dropout shown at inference: on or off, its rate and the seed of its mask.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DropoutSetting {
-    pub enabled: bool,
-    pub rate: f32,
-    pub seed: u64,
-}
-
-impl Default for DropoutSetting {
-    fn default() -> Self {
-        DropoutSetting {
-            enabled: false,
-            rate: 0.5,
-            seed: 1,
-        }
-    }
-}
 
 /// Everything the explorer shows, recomputed only when something it depends on changes.
 #[derive(Debug, Clone)]
@@ -264,19 +82,6 @@ pub struct Incoming {
     pub prepared: Prepared,
     /// The pooling mode to go back to when the model fails to run.
     pub previous_pool_mode: PoolMode,
-}
-
-/// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
-/// 0 for a vector).
-pub fn most_active_channel(t: &Tensor) -> usize {
-    let Some(maps) = t.as_maps() else {
-        return 0;
-    };
-    let activity: Vec<f32> = maps
-        .outer_iter()
-        .map(|channel| channel.iter().map(|v| v.abs()).sum())
-        .collect();
-    argmax(&activity)
 }
 
 /// The pooling mode a model was trained with: its `training.pool`, else its first pooling
@@ -548,22 +353,8 @@ impl Explorer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_thumbnail_shows_the_most_active_channel() {
-        let mut maps = Array3::<f32>::zeros((3, 2, 2));
-        maps[[1, 0, 0]] = -5.0; // large in magnitude, though negative
-        maps[[2, 1, 1]] = 4.0;
-        assert_eq!(most_active_channel(&Tensor::Maps(maps)), 1);
-        assert_eq!(
-            most_active_channel(&Tensor::Maps(Array3::zeros((4, 1, 1)))),
-            0
-        );
-        assert_eq!(
-            most_active_channel(&Tensor::Vector(ndarray::arr1(&[0.0, 9.0]))),
-            0
-        );
-    }
     use crate::app::samples::{fallback_model_path, sample_image};
+    use image::Rgb32FImage;
 
     fn explorer() -> Explorer {
         let path = fallback_model_path();

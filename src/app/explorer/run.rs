@@ -5,9 +5,9 @@
 //! window keeps the previous maps. Decided by size, not by timing a run, so the same model
 //! always behaves the same way.
 
-use crate::analysis;
-use crate::app::explorer_net::{BuiltNet, NetPlan};
-use crate::app::state::most_active_channel;
+use super::net::{BuiltNet, NetPlan};
+use crate::analysis::{self, argmax};
+use crate::app::shell::background;
 use crate::engine::{LayerKind, Model, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
@@ -109,6 +109,19 @@ impl RunRequest {
     }
 }
 
+/// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
+/// 0 for a vector).
+pub fn most_active_channel(t: &Tensor) -> usize {
+    let Some(maps) = t.as_maps() else {
+        return 0;
+    };
+    let activity: Vec<f32> = maps
+        .outer_iter()
+        .map(|channel| channel.iter().map(|v| v.abs()).sum())
+        .collect();
+    argmax(&activity)
+}
+
 type Slot = Arc<Mutex<Option<Result<Computed, String>>>>;
 
 /// A run on a worker thread; its result waits in the slot until the UI thread takes it.
@@ -122,7 +135,7 @@ impl BackgroundRun {
     pub fn start(request: RunRequest) -> BackgroundRun {
         let slot: Slot = Arc::default();
         let out = Arc::clone(&slot);
-        crate::app::shell::background::spawn(move || {
+        background::spawn(move || {
             let result = request.run();
             if let Ok(mut s) = out.lock() {
                 *s = Some(result);
@@ -180,6 +193,21 @@ mod tests {
         assert!(run.take().is_none(), "taken once");
     }
 
+    #[test]
+    fn the_thumbnail_shows_the_most_active_channel() {
+        let mut maps = Array3::<f32>::zeros((3, 2, 2));
+        maps[[1, 0, 0]] = -5.0; // large in magnitude, though negative
+        maps[[2, 1, 1]] = 4.0;
+        assert_eq!(most_active_channel(&Tensor::Maps(maps)), 1);
+        assert_eq!(
+            most_active_channel(&Tensor::Maps(Array3::zeros((4, 1, 1)))),
+            0
+        );
+        assert_eq!(
+            most_active_channel(&Tensor::Vector(ndarray::arr1(&[0.0, 9.0]))),
+            0
+        );
+    }
     #[test]
     fn multiply_adds_count_convolutions_and_dense_layers() {
         // digits: conv 1->8 3x3 on 28x28, relu, pool, conv 8->16 3x3 on 14x14, relu, pool,

@@ -5,14 +5,11 @@
 //! fails to run leaves what was loaded. Nothing big is copied on the way: the model is shared
 //! with the network made from it and with the worker.
 
-use crate::app::explorer_net::{BuiltNet, NetPlan, relocalized};
-use crate::app::explorer_run::{
-    BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds,
-};
-use crate::app::state::{
-    Explorer, Incoming, InputImage, InputNoise, PoolWindow, Prepared, prepare_input,
-    trained_pool_mode, with_noise,
-};
+use super::controls::{InputNoise, PoolWindow};
+use super::net::{BuiltNet, NetPlan, relocalized};
+use super::prepare::{InputImage, Prepared, prepare_input, with_noise};
+use super::run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
+use super::state::{Explorer, Incoming, trained_pool_mode};
 use crate::engine::Model;
 use std::path::PathBuf;
 use std::sync::Arc;

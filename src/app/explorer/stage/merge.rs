@@ -1,9 +1,9 @@
 //! A layer that joins branches (add, concat, mul): the maps of every input beside the result,
 //! hover links across them, and for an add or a mul the arithmetic of the hovered cell.
 
-use crate::app::Panels;
+use super::common::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
 use crate::app::i18n::fill;
-use crate::app::stage_view::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui};
+use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title,
 };
