@@ -147,7 +147,7 @@ impl ConvscopeApp {
             }
         }
         if let Some(sample) = &step.sample {
-            match crate::app::samples::sample_image(sample) {
+            match crate::app::input::samples::sample_image(sample) {
                 Ok(input) => {
                     if self.explorer.set_input(input) {
                         self.settings.last_sample = Some(sample.clone());

@@ -1,21 +1,13 @@
 //! The explorer app: eframe glue, panels, commands, settings and background jobs. `App::ui`
 //! only lays out panels; what they ask for comes back as [`Command`]s applied afterwards.
 
-mod audio_view;
-pub mod canvas;
 pub mod explorer;
 pub mod i18n;
-mod input_dialog;
-pub mod input_form;
-mod input_panel;
+pub mod input;
 pub mod lab;
 mod lab_view;
 pub mod lesson;
 mod lesson_view;
-pub mod model_inputs;
-mod model_open;
-mod noise_ui;
-pub mod samples;
 pub mod shell;
 pub mod train;
 mod train_apply;
@@ -30,6 +22,7 @@ pub use explorer::prepare::InputImage;
 pub use explorer::state::{Explorer, trained_pool_mode};
 pub use explorer::strip::state::SKIP_COLOR;
 pub use i18n::Lang;
+pub use input::samples;
 pub use shell::app::ConvscopeApp;
 pub use shell::commands::Command;
 pub use shell::settings::{Settings, SettingsFile};

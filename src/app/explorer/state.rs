@@ -353,7 +353,7 @@ impl Explorer {
 mod tests {
     use super::*;
 
-    use crate::app::samples::{fallback_model_path, sample_image};
+    use crate::app::input::samples::{fallback_model_path, sample_image};
     use image::Rgb32FImage;
 
     fn explorer() -> Explorer {

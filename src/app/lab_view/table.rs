@@ -1,8 +1,8 @@
 //! The lab's table: how similar each stage stays under the shift, and what happens to the
 //! prediction.
 
+use super::stage_label;
 use crate::app::i18n::fill;
-use crate::app::lab_view::stage_label;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 

@@ -1,10 +1,10 @@
 //! Everything a person can do, as values: panels push commands, the app applies them after
 //! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart.
 
+use super::view_state::Tab;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
 use crate::app::i18n::Lang;
 use crate::app::lab::LabSettings;
-use crate::app::shell::view_state::Tab;
 use crate::app::train::TrainSettings;
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};

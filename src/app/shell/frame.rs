@@ -9,8 +9,10 @@ use super::view_state::{PLAY_SECONDS, SWEEP_SECONDS, Tab};
 use super::{keys, notices, presentation, toolbar};
 use crate::app::explorer::stage::view::stage_ui;
 use crate::app::explorer::strip::view::pipeline_ui;
+use crate::app::input::dialog::input_dialog_ui;
+use crate::app::input::panel::input_ui;
+use crate::app::lesson_view;
 use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
-use crate::app::{input_dialog, input_panel, lesson_view};
 use std::path::PathBuf;
 
 /// How often the settings are written while the app runs (and once more on exit).
@@ -115,7 +117,7 @@ impl ConvscopeApp {
         egui::Panel::top("pipeline").show(ui, |ui| pipeline_ui(ui, &mut p));
         egui::Panel::left("input")
             .default_size(250.0)
-            .show(ui, |ui| input_panel::input_ui(ui, &mut p));
+            .show(ui, |ui| input_ui(ui, &mut p));
         if p.view.show_lesson {
             egui::Panel::right("lesson")
                 .default_size(380.0)
@@ -144,7 +146,7 @@ impl ConvscopeApp {
         }
         let s = self.settings.language.strings();
         let model = &self.explorer.model;
-        input_dialog::input_dialog_ui(ctx, &mut self.input_dialog, model, s, commands);
+        input_dialog_ui(ctx, &mut self.input_dialog, model, s, commands);
         let b = self.file_browser.as_mut()?;
         match file_browser::file_browser_ui(ctx, b, s) {
             Some(Outcome::Chosen(path)) => Some((b.purpose, path)),

@@ -2,8 +2,8 @@
 //! a worker thread that reports back over a channel; the UI shows a spinner meanwhile.
 
 use crate::app::explorer::prepare::InputImage;
-use crate::app::model_inputs::{Opened, open_with};
-use crate::app::samples::image_file;
+use crate::app::input::model_inputs::{Opened, open_with};
+use crate::app::input::samples::image_file;
 use crate::io::InputSettings;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -58,7 +58,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        crate::app::shell::background::spawn(move || {
+        super::background::spawn(move || {
             let result = open_with(&path, &user, fallback);
             tx.send(Loaded::Model(ModelLoad { path, user, result }))
                 .ok();
@@ -70,7 +70,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
-        crate::app::shell::background::spawn(move || {
+        super::background::spawn(move || {
             tx.send(Loaded::Image(image_file(&path))).ok();
             ctx.request_repaint();
         });

@@ -2,9 +2,9 @@
 //! the app reads keys from ([`Command::shortcuts`], [`Command::lab_shortcuts`]), so the list
 //! cannot go out of date.
 
+use super::commands::Command;
+use super::panels::Panels;
 use crate::app::i18n::{Strings, fill};
-use crate::app::shell::commands::Command;
-use crate::app::shell::panels::Panels;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// What a shortcut's command does, in the UI language (`None`: not listed).

@@ -1,8 +1,8 @@
 //! What could not be restored or done, shown above the views until dismissed: the app never
 //! fails to open because a remembered file went bad, but it says so instead of hiding it.
 
-use crate::app::shell::commands::Command;
-use crate::app::shell::panels::Panels;
+use super::commands::Command;
+use super::panels::Panels;
 
 pub(crate) fn notices_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;

@@ -3,11 +3,11 @@
 use super::commands::Command;
 use super::settings::Settings;
 use super::view_state::ViewState;
-use crate::app::canvas::Canvas;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
+use crate::app::input::canvas::Canvas;
+use crate::app::input::samples::SampleModel;
 use crate::app::lab::Lab;
-use crate::app::samples::SampleModel;
 use crate::app::train::Training;
 use crate::app::widgets::textures::Textures;
 

@@ -22,7 +22,7 @@ pub struct Settings {
     /// a picture file.
     pub last_image_file: Option<PathBuf>,
     /// The input settings given to each model file in the app (Model ▸ Input settings).
-    pub model_inputs: crate::app::model_inputs::ModelInputs,
+    pub model_inputs: crate::app::input::model_inputs::ModelInputs,
 }
 
 impl Default for Settings {
@@ -40,7 +40,7 @@ impl Default for Settings {
 }
 
 /// A settings file is a few hundred bytes, plus the input settings of up to
-/// [`MAX_REMEMBERED`](crate::app::model_inputs::MAX_REMEMBERED) models (a thousand class names
+/// [`MAX_REMEMBERED`](crate::app::input::model_inputs::MAX_REMEMBERED) models (a thousand class names
 /// are some 20 kB); anything past this is not one.
 const MAX_SETTINGS_BYTES: u64 = 8 << 20;
 

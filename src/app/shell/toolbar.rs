@@ -1,12 +1,12 @@
 //! The toolbar (model, input, pooling, playback, language, look) and the status bar. The
 //! pooling controls are the explorer's (`explorer::pooling`).
 
+use super::commands::Command;
+use super::keys::{no_labels_hint, shortcut_text};
+use super::panels::Panels;
+use super::view_state::Tab;
 use crate::app::explorer::pooling::pooling_ui;
 use crate::app::i18n::{Lang, fill};
-use crate::app::shell::commands::Command;
-use crate::app::shell::keys::{no_labels_hint, shortcut_text};
-use crate::app::shell::panels::Panels;
-use crate::app::shell::view_state::Tab;
 use crate::app::widgets::steady::{steady_button, widest};
 
 pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {

@@ -1,7 +1,7 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
+use super::textures::{ScaleKey, TexKey};
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::textures::{ScaleKey, TexKey};
 use crate::engine::Tensor;
 use crate::viz::export::vector_as_plane;
 use crate::viz::grid::{GridLayout, cell_in_map};

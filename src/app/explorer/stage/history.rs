@@ -3,7 +3,7 @@
 //! gap between training and test accuracy (what over-fitting looks like) is visible.
 
 use crate::app::i18n::Strings;
-use crate::app::samples::SampleModel;
+use crate::app::input::samples::SampleModel;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::line_height;

@@ -19,7 +19,7 @@ macro_rules! speech {
     ($name:literal) => {
         Sample {
             name: $name,
-            bytes: include_bytes!(concat!("../../assets/samples/", $name, ".wav")),
+            bytes: include_bytes!(concat!("../../../assets/samples/", $name, ".wav")),
         }
     };
 }
@@ -28,7 +28,7 @@ macro_rules! sample {
     ($name:literal) => {
         Sample {
             name: $name,
-            bytes: include_bytes!(concat!("../../assets/samples/", $name, ".png")),
+            bytes: include_bytes!(concat!("../../../assets/samples/", $name, ".png")),
         }
     };
 }

@@ -1,8 +1,8 @@
 //! The input side panel: samples, opening a picture, the drawing canvas, and the original
 //! beside what the network actually sees.
 
-use crate::app::canvas::DRAWING;
-use crate::app::samples::sample_names;
+use super::canvas::DRAWING;
+use super::samples::sample_names;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
@@ -41,11 +41,11 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             {
                 p.commands.push(Command::OpenImageDialog);
             }
-            crate::app::noise_ui::noise_ui(ui, p);
+            super::noise::noise_ui(ui, p);
         });
         ui.separator();
         if p.ex.input.audio.is_some() {
-            crate::app::audio_view::audio_ui(ui, p);
+            super::audio::audio_ui(ui, p);
         } else {
             pictures_ui(ui, p);
         }
@@ -239,7 +239,9 @@ mod tests {
     #[test]
     fn a_shrunk_photo_keeps_its_tones() {
         for name in ["photo_cat", "photo_astronaut", "photo_camera_gray"] {
-            let photo = crate::app::samples::sample_image(name).expect(name).image;
+            let photo = crate::app::input::samples::sample_image(name)
+                .expect(name)
+                .image;
             let shown = fit_for_display(&photo, SHOW_MAX);
             let (w, h) = shown.dimensions();
             assert!(
@@ -288,7 +290,7 @@ mod tests {
 
     #[test]
     fn a_small_picture_is_shown_as_it_is() {
-        let digit = crate::app::samples::sample_image("digit_7")
+        let digit = crate::app::input::samples::sample_image("digit_7")
             .expect("digit")
             .image;
         assert!(matches!(

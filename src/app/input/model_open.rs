@@ -2,8 +2,8 @@
 //! dialog's commands: Apply opens the file again with the dialog's values and remembers them
 //! only when the model runs with them; a refusal is shown in the dialog and changes nothing.
 
+use super::samples;
 use crate::app::i18n::fill;
-use crate::app::samples;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::commands::Command;
 use crate::app::shell::jobs::ModelLoad;
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 impl ConvscopeApp {
     /// Opens the model at `path` (on a worker thread) with the settings remembered for it.
-    pub(super) fn open_model_file(&mut self, path: PathBuf, ctx: &egui::Context) {
+    pub(crate) fn open_model_file(&mut self, path: PathBuf, ctx: &egui::Context) {
         let user = self.settings.model_inputs.get(&path);
         self.jobs.load_model_with(path, user, true, ctx);
     }
@@ -27,7 +27,7 @@ impl ConvscopeApp {
     }
 
     /// Applies one of the input settings dialog's commands.
-    pub(super) fn apply_input(&mut self, ctx: &egui::Context, command: Command) {
+    pub(crate) fn apply_input(&mut self, ctx: &egui::Context, command: Command) {
         let Some(path) = self.explorer.model_path.clone() else {
             return;
         };
@@ -77,7 +77,7 @@ impl ConvscopeApp {
 
     /// A model file finished loading: show it, and when it was the dialog's Apply, remember
     /// the settings it now runs with (or say in the dialog why not).
-    pub(super) fn model_loaded(&mut self, load: ModelLoad) {
+    pub(crate) fn model_loaded(&mut self, load: ModelLoad) {
         let ModelLoad { path, user, result } = load;
         let d = &mut self.input_dialog;
         let applying = d.pending.as_ref() == Some(&(path.clone(), user.clone()));

@@ -1,65 +1,19 @@
 //! An audio input in the input panel: the waveform above the spectrogram the network reads,
 //! on shared time axes in seconds, the spectrogram's rows labelled in Hz, and a Play button
-//! that hands the recording to the system's player (aplay, paplay or pw-play) when one exists.
+//! that hands the recording to the system's player (see `player`) when one exists.
 
-use crate::app::i18n::fill;
+use super::player::find_player;
+use crate::app::i18n::{Strings, fill};
+use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::textures::TexKey;
+use crate::io::Audio;
 use crate::io::audio_input::row_hz;
 use crate::viz::waveform::{envelope, spectrogram_image};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
-use std::path::{Path, PathBuf};
 
-/// Players tried in order; the first found on PATH plays the file.
-const PLAYERS: [&str; 3] = ["pw-play", "paplay", "aplay"];
-
-/// The first system player found on PATH.
-pub fn find_player() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    PLAYERS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// Plays a WAV file with `player` in the background; the error in words.
-pub fn play(player: &Path, wav: &Path) -> Result<(), String> {
-    std::process::Command::new(player)
-        .arg(wav)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| format!("{}: cannot start: {e}", player.display()))
-}
-
-/// Plays the input recording as the network hears it (with the noise control's noise):
-/// written as 16-bit WAV to a temporary file (samples have no file of their own) and handed to
-/// the player.
-pub fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Result<(), String> {
-    let audio = audio.ok_or("the input is not a recording")?;
-    let player = find_player().ok_or("no audio player found (pw-play, paplay or aplay)")?;
-    let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: audio.sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let write = || -> Result<(), hound::Error> {
-        let mut w = hound::WavWriter::create(&path, spec)?;
-        for &v in &audio.samples {
-            w.write_sample((v.clamp(-1.0, 1.0) * 32767.0) as i16)?;
-        }
-        w.finalize()
-    };
-    write().map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    play(&player, &path)
-}
-
+/// The recording's summary, its Play button, its waveform and spectrogram.
 pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let ex = p.ex;
     // The recording the network hears: with the noise on it, when there is noise.
@@ -67,7 +21,6 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     };
     let s = p.s;
-    let rate = audio.sample_rate.max(1) as f64;
     let mixed = if audio.channels > 1 {
         fill(s.audio_mixed, &[&audio.channels])
     } else {
@@ -93,10 +46,18 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .on_disabled_hover_text(&tip)
         .clicked()
     {
-        p.commands.push(crate::app::Command::PlayAudio);
+        p.commands.push(Command::PlayAudio);
     }
     let width = ui.available_width();
     let link = egui::Id::unique("audio-time");
+    let seconds = waveform_ui(ui, s, audio, width, link);
+    spectrogram_ui(ui, p, width, link, seconds);
+}
+
+/// The waveform, `width` points wide, its time axis linked to the spectrogram's by `link`;
+/// returns the recording's length in seconds.
+fn waveform_ui(ui: &mut egui::Ui, s: &Strings, audio: &Audio, width: f32, link: egui::Id) -> f64 {
+    let rate = audio.sample_rate.max(1) as f64;
     let columns = (width as usize).clamp(16, 1024);
     let env = envelope(&audio.samples, columns);
     let seconds = audio.samples.len() as f64 / rate;
@@ -126,6 +87,12 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
             plot.line(Line::new("max", PlotPoints::new(hi)).width(1.0));
             plot.line(Line::new("min", PlotPoints::new(lo)).width(1.0));
         });
+    seconds
+}
+
+/// The spectrogram the network reads, its rows labelled in Hz, on the waveform's time axis.
+fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id, seconds: f64) {
+    let (ex, s) = (p.ex, p.s);
     let Some(spec) = ex.model.info.audio.as_ref() else {
         return;
     };
