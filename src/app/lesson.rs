@@ -7,7 +7,7 @@ use crate::app::explorer::controls::{DropoutSetting, PoolWindow};
 use crate::app::explorer::prepare::prepare_input;
 use crate::app::explorer::state::trained_pool_mode;
 use crate::app::i18n;
-use crate::app::lab::LabSettings;
+use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};

@@ -5,7 +5,6 @@ pub mod explorer;
 pub mod i18n;
 pub mod input;
 pub mod lab;
-mod lab_view;
 pub mod lesson;
 mod lesson_view;
 pub mod shell;

@@ -7,7 +7,7 @@ use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::samples::SampleModel;
-use crate::app::lab::Lab;
+use crate::app::lab::state::Lab;
 use crate::app::train::Training;
 use crate::app::widgets::textures::Textures;
 

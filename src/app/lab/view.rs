@@ -1,20 +1,20 @@
 //! Drawing the translation lab: shift controls, then the selected stage's maps (`maps`), the
 //! per-stage similarity table (`table`) and the sweep plot (`sweep`). Everything shown comes
-//! from `Lab` (computed by `analysis`); these files only draw it.
+//! from [`Lab`](super::state::Lab) (computed by `analysis`); these files only draw it.
 
-mod maps;
-mod sweep;
-mod table;
-
-use crate::app::lab::{LabSettings, max_shift};
+use super::maps::StageMaps;
+use super::state::{LabSettings, max_shift};
+use super::sweep::{HeatMaps, sweep_ui};
+use super::table::{stage_label, table_ui};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
+use crate::app::widgets::maps::line_height;
 use crate::io::Fill;
 
 #[derive(Default)]
 pub(crate) struct LabView {
-    maps: maps::StageMaps,
-    heat: Option<sweep::HeatMaps>,
+    maps: StageMaps,
+    heat: Option<HeatMaps>,
 }
 
 impl LabView {
@@ -43,14 +43,14 @@ impl LabView {
                             egui::ScrollArea::vertical()
                                 .id_salt("lab-table-scroll")
                                 .max_height(rest)
-                                .show(ui, |ui| table::table_ui(ui, p));
+                                .show(ui, |ui| table_ui(ui, p));
                         });
                         ui.separator();
                         ui.vertical(|ui| {
                             let room = rest * 0.5;
                             self.maps.ui(ui, p, room);
                             ui.separator();
-                            sweep::sweep_ui(ui, p, &mut self.heat);
+                            sweep_ui(ui, p, &mut self.heat);
                         });
                     });
                 } else {
@@ -61,10 +61,10 @@ impl LabView {
                     ui.horizontal_top(|ui| {
                         ui.vertical(|ui| {
                             ui.set_max_width(TABLE_WIDTH);
-                            table::table_ui(ui, p);
+                            table_ui(ui, p);
                         });
                         ui.separator();
-                        ui.vertical(|ui| sweep::sweep_ui(ui, p, &mut self.heat));
+                        ui.vertical(|ui| sweep_ui(ui, p, &mut self.heat));
                     });
                 }
             });
@@ -78,18 +78,10 @@ const TABLE_WIDTH: f32 = 440.0;
 /// The height the maps may take above the table: what the table (a row per stage, the heading
 /// and the two-line verdict) leaves, and at least a quarter of the height.
 fn maps_room_above_table(ui: &egui::Ui, p: &Panels) -> f32 {
-    let lines = crate::app::widgets::maps::line_height(ui);
+    let lines = line_height(ui);
     let table_row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
     let table = (p.lab.strides.len() + 1) as f32 * table_row + 3.0 * lines + 16.0;
     (ui.available_height() - table).max(ui.available_height() * 0.25)
-}
-
-/// A stage's name as shown: the input in the UI's language, layers by their names.
-fn stage_label<'a>(p: &'a Panels, stage: usize) -> &'a str {
-    match stage {
-        0 => p.s.input_stage,
-        i => p.lab.names.get(i).map_or("", |n| n.as_str()),
-    }
 }
 
 fn fill_name(p: &Panels, f: Fill) -> &'static str {

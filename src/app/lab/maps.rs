@@ -1,11 +1,11 @@
 //! The selected stage in the lab: original, shifted, difference and aligned difference maps
 //! on one colour scale.
 
+use super::state::Lab;
 use crate::analysis::similarity::aligned_views;
 use crate::app::i18n::fill;
-use crate::app::lab::Lab;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, as_maps, legend_ui};
+use crate::app::widgets::maps::{GAP, as_maps, legend_ui, line_height};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;
 use crate::engine::Tensor;
@@ -84,6 +84,9 @@ pub(super) fn diff_caption(s: &crate::app::i18n::Strings, max: f32) -> String {
     }
 }
 
+/// A view's title, the size of its maps and, for a difference, its largest value.
+type View = (String, (usize, usize), Option<f32>);
+
 /// The selected stage's maps, uploaded once per (explorer, lab, stage) generation.
 #[derive(Default)]
 pub(super) struct StageMaps {
@@ -118,7 +121,6 @@ impl StageMaps {
                 ui.small(fill(s.lab_channels_shown, &[&MAX_CHANNELS, &c.channels]));
             }
         });
-        let shown = c.channels.min(MAX_CHANNELS);
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);
         let mut views = vec![
             (s.lab_original.to_string(), c.hw, None),
@@ -132,34 +134,7 @@ impl StageMaps {
                 c.aligned_max_diff,
             ));
         }
-        // At most 5 points per cell: side by side in equal columns (titles wrap at the
-        // column's width) or one view under the other, whichever shows them larger.
-        let lines = crate::app::widgets::maps::line_height(ui);
-        let (w, h) = (ui.available_width(), c.hw.0.max(1) as f32);
-        let n = views.len() as f32;
-        let column = ((w - n * COLUMN_GAP) / n).min(MAX_COLUMN);
-        let title_rows = views
-            .iter()
-            .map(|(title, _, _)| text_rows(ui, title, column))
-            .max()
-            .unwrap_or(1) as f32;
-        let side_by_side = cell_size(
-            views
-                .iter()
-                .map(|(_, hw, _)| (column - shown as f32 * GAP) / (shown * hw.1.max(1)) as f32)
-                .fold(MAX_CELL, f32::min)
-                .min((room - (title_rows + 2.0) * lines) / h),
-        );
-        let by_width = (w - (shown as f32 - 1.0) * GAP) / (shown * c.hw.1.max(1)) as f32;
-        let stacked = cell_size(by_width.min((room / n - 2.0 * lines) / h));
-        let fits = |cell: f32| {
-            views
-                .iter()
-                .all(|(_, hw, _)| shown as f32 * (hw.1 as f32 * cell + GAP) <= column)
-        };
-        let columns = column >= MIN_COLUMN && side_by_side >= stacked && fits(side_by_side);
-        let cell = if columns { side_by_side } else { stacked };
-        type View = (String, (usize, usize), Option<f32>);
+        let (columns, column, cell) = view_layout(ui, c, &views, room);
         let view_ui = |ui: &mut egui::Ui, (title, hw, diff): &View, row| {
             ui.vertical(|ui| {
                 if columns {
@@ -184,18 +159,57 @@ impl StageMaps {
                 view_ui(ui, view, row);
             }
         }
-        match &c.aligned {
-            Aligned::Maps(..) => {}
-            Aligned::NotWholeCells => {
-                let (sy, sx) = p.lab.strides.get(stage).copied().unwrap_or((1, 1));
-                ui.label(fill(s.lab_aligned_unavailable, &[&dx, &dy, &sx, &sy]));
-            }
-            Aligned::Vector => {
-                ui.label(s.lab_aligned_vector);
-            }
-            Aligned::NoOverlap => {
-                ui.label(s.lab_aligned_none);
-            }
+        aligned_note_ui(ui, p, &c.aligned, (dx, dy));
+    }
+}
+
+/// How the views are laid out: side by side in equal columns (titles wrap at the column's
+/// width) or one under the other, whichever shows them larger, at most 5 points per cell.
+/// Returns whether they are in columns, the column width and the cell size.
+fn view_layout(ui: &egui::Ui, c: &StageTextures, views: &[View], room: f32) -> (bool, f32, f32) {
+    let shown = c.channels.min(MAX_CHANNELS);
+    let lines = line_height(ui);
+    let (w, h) = (ui.available_width(), c.hw.0.max(1) as f32);
+    let n = views.len() as f32;
+    let column = ((w - n * COLUMN_GAP) / n).min(MAX_COLUMN);
+    let title_rows = views
+        .iter()
+        .map(|(title, _, _)| text_rows(ui, title, column))
+        .max()
+        .unwrap_or(1) as f32;
+    let side_by_side = cell_size(
+        views
+            .iter()
+            .map(|(_, hw, _)| (column - shown as f32 * GAP) / (shown * hw.1.max(1)) as f32)
+            .fold(MAX_CELL, f32::min)
+            .min((room - (title_rows + 2.0) * lines) / h),
+    );
+    let by_width = (w - (shown as f32 - 1.0) * GAP) / (shown * c.hw.1.max(1)) as f32;
+    let stacked = cell_size(by_width.min((room / n - 2.0 * lines) / h));
+    let fits = |cell: f32| {
+        views
+            .iter()
+            .all(|(_, hw, _)| shown as f32 * (hw.1 as f32 * cell + GAP) <= column)
+    };
+    let columns = column >= MIN_COLUMN && side_by_side >= stacked && fits(side_by_side);
+    let cell = if columns { side_by_side } else { stacked };
+    (columns, column, cell)
+}
+
+/// Why there is no aligned view, when there is none.
+fn aligned_note_ui(ui: &mut egui::Ui, p: &Panels, aligned: &Aligned, (dx, dy): (i32, i32)) {
+    let s = p.s;
+    match aligned {
+        Aligned::Maps(..) => {}
+        Aligned::NotWholeCells => {
+            let (sy, sx) = p.lab.strides.get(p.ex.stage).copied().unwrap_or((1, 1));
+            ui.label(fill(s.lab_aligned_unavailable, &[&dx, &dy, &sx, &sy]));
+        }
+        Aligned::Vector => {
+            ui.label(s.lab_aligned_vector);
+        }
+        Aligned::NoOverlap => {
+            ui.label(s.lab_aligned_none);
         }
     }
 }

@@ -1,7 +1,6 @@
 //! The lab's table: how similar each stage stays under the shift, and what happens to the
 //! prediction.
 
-use super::stage_label;
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
@@ -55,5 +54,13 @@ pub(super) fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
         } else {
             ui.colored_label(ui.visuals().warn_fg_color, text);
         }
+    }
+}
+
+/// A stage's name as shown: the input in the UI's language, layers by their names.
+pub(super) fn stage_label<'a>(p: &'a Panels, stage: usize) -> &'a str {
+    match stage {
+        0 => p.s.input_stage,
+        i => p.lab.names.get(i).map_or("", |n| n.as_str()),
     }
 }

@@ -1,9 +1,9 @@
 //! The lab's sweep: similarity and probability against shift, and the heat maps of a grid
 //! sweep.
 
+use super::state::{SweepData, SweepRun, max_shift};
 use crate::analysis::{ShiftResult, SweepAxis, shift_grid};
-use crate::app::i18n::fill;
-use crate::app::lab::{SweepData, SweepRun, max_shift};
+use crate::app::i18n::{Strings, fill};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
@@ -46,7 +46,6 @@ fn mode_dash(mode: PoolMode) -> Dash {
 
 pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<HeatMaps>) {
     let s = p.s;
-    let mut settings = p.lab.settings;
     // Keep to the visible edge: inside the lab's row the available width reaches past it.
     // Never below one panel's width: zoomed in, the visible edge can be left of the cursor
     // (a negative width panicked egui; the monkey test found it).
@@ -56,6 +55,61 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
         .max(160.0);
     ui.set_max_width(room);
     ui.heading(s.sweep_heading);
+    sweep_controls_ui(ui, p);
+    let Some(data) = &p.lab.sweep else {
+        ui.weak(s.sweep_hint);
+        return;
+    };
+    if data.generation != p.ex.generation {
+        ui.colored_label(ui.visuals().warn_fg_color, s.sweep_stale);
+    }
+    let axis = data.axis;
+    let both = axis == SweepAxis::Both;
+    sweep_keys_ui(ui, s, data);
+    // On its own line, wrapped: in the row above, this long key ran past the window's edge.
+    change_key_ui(ui, s.sweep_changes_band);
+    let x_label = if both {
+        s.sweep_distance
+    } else if p.ex.model.info.audio.is_some() {
+        s.sweep_shift_audio
+    } else {
+        s.sweep_shift
+    };
+    // Small multiples: one panel per pooling mode, on the same axes, rather than every
+    // mode's curves on top of each other.
+    let panels = data.runs.len().max(1) as f32;
+    let gap = ui.spacing().item_spacing.x;
+    let width = ((room - gap * (panels - 1.0)) / panels).max(160.0);
+    let link = egui::Id::unique("lab-sweep-link");
+    ui.horizontal_top(|ui| {
+        for run in &data.runs {
+            ui.vertical(|ui| {
+                if data.runs.len() > 1 {
+                    let dash = mode_dash(run.mode);
+                    key_ui(
+                        ui,
+                        ui.visuals().text_color(),
+                        dash,
+                        2.0,
+                        s.pool_mode(run.mode),
+                    );
+                }
+                sweep_plot_ui(ui, p, data, run, width, x_label, link);
+            });
+        }
+    });
+    if data.runs.len() > 1 {
+        ui.label(s.sweep_modes_note);
+    }
+    if both {
+        heat_maps_ui(ui, p, heat);
+    }
+}
+
+/// The sweep's axis, the switch that compares the pooling modes, Run and its progress.
+fn sweep_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let mut settings = p.lab.settings;
     ui.horizontal_wrapped(|ui| {
         ui.label(s.sweep_axis);
         // A spectrogram's x is time (the same word said later) and its y frequency (a
@@ -96,16 +150,10 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     if settings != p.lab.settings {
         p.commands.push(Command::SetLab(settings));
     }
-    let Some(data) = &p.lab.sweep else {
-        ui.weak(s.sweep_hint);
-        return;
-    };
-    if data.generation != p.ex.generation {
-        ui.colored_label(ui.visuals().warn_fg_color, s.sweep_stale);
-    }
-    let axis = data.axis;
-    let both = axis == SweepAxis::Both;
-    // The legend, outside the plots where it covers nothing: a line sample per curve.
+}
+
+/// The legend, outside the plots where it covers nothing: a line sample per curve.
+fn sweep_keys_ui(ui: &mut egui::Ui, s: &Strings, data: &SweepData) {
     ui.horizontal_wrapped(|ui| {
         for (k, &stage) in data.plotted.iter().enumerate() {
             let name = data.stage_names.get(stage).map_or("", String::as_str);
@@ -119,44 +167,6 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
         }
         key_ui(ui, Color32::GRAY, Dash::Solid, 3.0, s.sweep_probability);
     });
-    // On its own line, wrapped: in the row above, this long key ran past the window's edge.
-    change_key_ui(ui, s.sweep_changes_band);
-    let x_label = if both {
-        s.sweep_distance
-    } else if p.ex.model.info.audio.is_some() {
-        s.sweep_shift_audio
-    } else {
-        s.sweep_shift
-    };
-    // Small multiples: one panel per pooling mode, on the same axes, rather than every
-    // mode's curves on top of each other.
-    let panels = data.runs.len().max(1) as f32;
-    let gap = ui.spacing().item_spacing.x;
-    let width = ((room - gap * (panels - 1.0)) / panels).max(160.0);
-    let link = egui::Id::unique("lab-sweep-link");
-    ui.horizontal_top(|ui| {
-        for run in &data.runs {
-            ui.vertical(|ui| {
-                if data.runs.len() > 1 {
-                    let dash = mode_dash(run.mode);
-                    key_ui(
-                        ui,
-                        ui.visuals().text_color(),
-                        dash,
-                        2.0,
-                        s.pool_mode(run.mode),
-                    );
-                }
-                sweep_plot_ui(ui, p, data, run, width, x_label, link);
-            });
-        }
-    });
-    if data.runs.len() > 1 {
-        ui.label(s.sweep_modes_note);
-    }
-    if both {
-        heat_maps_ui(ui, p, heat);
-    }
 }
 
 /// Red: the prediction changed at this shift (on the grid, the share of shifts at this

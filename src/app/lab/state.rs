@@ -1,6 +1,6 @@
 //! The translation lab's state as plain data: the shift and fill the person chose, the
 //! shifted input's trace and how every stage changed, and the sweep running on a thread.
-//! No drawing here (see `lab_view.rs`); tests assert on it.
+//! No drawing here (see `view.rs`); tests assert on it.
 
 use crate::analysis::sweep::{compare, stage_names, stage_strides};
 use crate::analysis::{
