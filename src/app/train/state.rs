@@ -307,9 +307,9 @@ impl Run {
 
 /// Pause and stop, shared with the worker.
 #[derive(Default)]
-pub(super) struct Control {
-    pub(super) pause: AtomicBool,
-    pub(super) stop: AtomicBool,
+pub(crate) struct Control {
+    pub(crate) pause: AtomicBool,
+    pub(crate) stop: AtomicBool,
 }
 
 /// The worker thread of the run in progress.
@@ -519,7 +519,7 @@ impl Training {
 }
 
 /// Where the worker gets the architecture.
-pub(super) enum ArchSource {
+pub(crate) enum ArchSource {
     Model(Box<Model>),
     File(PathBuf),
 }
