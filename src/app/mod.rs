@@ -9,11 +9,6 @@ pub mod lesson;
 mod lesson_view;
 pub mod shell;
 pub mod train;
-mod train_apply;
-mod train_plots;
-mod train_snapshot;
-mod train_view;
-mod train_worker;
 pub mod widgets;
 
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};

@@ -5,7 +5,7 @@ use super::view_state::Tab;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
 use crate::app::i18n::Lang;
 use crate::app::lab::state::LabSettings;
-use crate::app::train::TrainSettings;
+use crate::app::train::settings::TrainSettings;
 use crate::engine::PoolMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;

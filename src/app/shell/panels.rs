@@ -8,7 +8,7 @@ use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::samples::SampleModel;
 use crate::app::lab::state::Lab;
-use crate::app::train::Training;
+use crate::app::train::state::Training;
 use crate::app::widgets::textures::Textures;
 
 /// What every panel gets: the state to read, the caches to fill, and where to push commands.

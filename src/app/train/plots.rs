@@ -1,13 +1,62 @@
 //! The Train tab's learning curves: accuracy and loss against the epoch for the current run
 //! and the earlier ones on the same axes, one colour per run, with a legend beside the plots
-//! that gives each run's settings.
+//! that gives each run's settings (its colour and label are made here for the whole tab).
 
+use super::protocol::EpochPoint;
+use super::run::Run;
+use super::settings::DataChoice;
 use crate::app::i18n::Strings;
-use crate::app::train::Run;
-use crate::app::train_view::{run_colour, run_label};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
-use egui::Id;
+use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
+
+/// The colour of run number `n`, the same on every plot and in the legend.
+pub(super) fn run_colour(n: usize) -> Color32 {
+    const PALETTE: [Color32; 6] = [
+        Color32::from_rgb(31, 119, 180),
+        Color32::from_rgb(255, 127, 14),
+        Color32::from_rgb(44, 160, 44),
+        Color32::from_rgb(214, 39, 40),
+        Color32::from_rgb(148, 103, 189),
+        Color32::from_rgb(140, 86, 75),
+    ];
+    PALETTE[n % PALETTE.len()]
+}
+
+pub(super) fn data_name(s: &Strings, d: DataChoice) -> &'static str {
+    match d {
+        DataChoice::Mnist => s.data_mnist,
+        DataChoice::Fashion => s.data_fashion,
+        DataChoice::Shapes => s.data_shapes,
+        DataChoice::Speech => s.data_speech,
+    }
+}
+
+/// A run's settings in one line, for the legend.
+pub(super) fn run_label(s: &Strings, run: &Run) -> String {
+    let t = &run.settings;
+    let mut parts = vec![
+        format!("#{} {}", run.number, run.arch_name),
+        format!("{} {}", data_name(s, t.data), t.train_size),
+        t.pool.map_or(s.as_arch, |m| s.pool_mode(m)).to_string(),
+    ];
+    if let Some(p) = t.dropout {
+        parts.push(format!("dropout {p:.2}"));
+    }
+    if t.weight_decay > 0.0 {
+        parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
+    }
+    if !t.augment.is_none() {
+        parts.push(format!(
+            "{} ±{} / {}",
+            s.augment, t.augment.shift, t.augment.noise
+        ));
+    }
+    parts.push(format!("{} {}", s.learning_rate, t.lr));
+    parts.push(format!("{} {}", s.train_batch, t.batch));
+    parts.push(format!("{} {}", s.train_seed, t.seed));
+    parts.join(" · ")
+}
 
 /// Which numbers a plot shows.
 #[derive(Clone, Copy, PartialEq)]
@@ -19,7 +68,7 @@ enum Measure {
 /// A run's three curves of `measure`: per epoch on the training set (solid) and the test set
 /// (dashed), and per batch, smoothed (dotted).
 fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
-    let per_epoch = |f: &dyn Fn(&crate::app::train::EpochPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+    let per_epoch = |f: &dyn Fn(&EpochPoint) -> Option<f32>| -> Vec<[f64; 2]> {
         run.epochs
             .iter()
             .filter_map(|e| f(e).map(|v| [e.stats.epoch as f64, v as f64]))

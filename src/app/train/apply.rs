@@ -8,7 +8,7 @@ use crate::app::shell::view_state::Tab;
 
 impl ConvscopeApp {
     /// Applies one of the Train tab's commands.
-    pub(super) fn apply_train(&mut self, ctx: &egui::Context, command: Command) {
+    pub(crate) fn apply_train(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::SetTrainSettings(settings) => self.train.settings = settings,
             Command::StartTraining => {
@@ -79,7 +79,7 @@ impl ConvscopeApp {
     }
 
     /// Takes in the training worker's reports; the explorer follows the weights when asked.
-    pub(super) fn poll_training(&mut self) {
+    pub(crate) fn poll_training(&mut self) {
         self.train.update_probe(&self.explorer.pixels);
         if self.train.poll() {
             self.follow_snapshot();

@@ -2,7 +2,7 @@
 //! [`crate::data::recipe`] as `convscope train` does, and reports every step, epoch and
 //! snapshot over a channel. Pause waits inside the step hook, stop ends at the next step.
 
-use crate::app::train::{ArchSource, Control, EpochPoint, Report, SNAPSHOT_STEPS, Snapshot};
+use super::protocol::{ArchSource, Control, EpochPoint, Report, SNAPSHOT_STEPS, Snapshot};
 use crate::data::recipe::Recipe;
 use crate::engine::train::{BatchStats, EpochStats, Examples, TrainHooks};
 use crate::engine::{LayerKind, Model, RunOptions};

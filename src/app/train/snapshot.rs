@@ -2,13 +2,12 @@
 //! explorer's input, uploaded once per snapshot and drawn at sizes that leave the learning
 //! curves above them their room.
 
+use super::protocol::Snapshot;
 use crate::app::i18n::{Strings, fill};
-use crate::app::train::Snapshot;
-use crate::app::train_view::TrainView;
 use crate::app::widgets::textures::color_image;
 use crate::engine::LayerKind;
 use crate::viz::{Scale, plane_image};
-use egui::Vec2;
+use egui::{TextureHandle, Vec2};
 use ndarray::{Axis, s};
 
 /// The size of one kernel's picture and of one feature map, in points.
@@ -17,7 +16,17 @@ pub(super) struct Sizes {
     map: Vec2,
 }
 
-impl TrainView {
+/// The textures of the latest snapshot, made once per snapshot.
+#[derive(Default)]
+pub(super) struct SnapshotTextures {
+    /// The snapshot they show.
+    pub(super) serial: Option<u64>,
+    /// One row per output channel, one column per (shown) input channel.
+    kernels: Vec<Vec<TextureHandle>>,
+    maps: Vec<TextureHandle>,
+}
+
+impl SnapshotTextures {
     /// How large the kernels and maps are drawn at `f` times their natural size: a kernel up
     /// to 14 points a weight and about 40 points in all; the maps up to 96 points, but small
     /// enough that they fit in one row of the panel (at least half a point a cell, unless `f`
@@ -46,8 +55,8 @@ impl TrainView {
         }
     }
 
-    /// The height [`Self::snapshot_ui`] takes with these sizes at the panel's width.
-    pub(super) fn snapshot_height(&self, ui: &egui::Ui, sizes: &Sizes) -> f32 {
+    /// The height [`Self::ui`] takes with these sizes at the panel's width.
+    pub(super) fn height(&self, ui: &egui::Ui, sizes: &Sizes) -> f32 {
         if self.kernels.is_empty() {
             return 0.0;
         }
@@ -70,13 +79,7 @@ impl TrainView {
         kernels + maps
     }
 
-    pub(super) fn snapshot_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        s: &Strings,
-        snap: &Snapshot,
-        sizes: &Sizes,
-    ) {
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, s: &Strings, snap: &Snapshot, sizes: &Sizes) {
         if self.kernels.is_empty() {
             return;
         }

@@ -1,72 +1,24 @@
 //! The Train tab: the settings a teacher varies on the left; on the right the run's progress
 //! and speed, its learning curves with the earlier runs on the same axes, and the first
 //! layer's kernels and feature maps as the weights change. Reads only what
-//! [`crate::app::train::Training`] holds; every action is a [`Command`].
+//! [`Training`](super::state::Training) holds; every action is a [`Command`].
 
+use super::plots::{MIN_PLOT_HEIGHT, data_name, legend_ui, plots_height, plots_ui};
+use super::protocol::SNAPSHOT_STEPS;
+use super::run::{Run, RunState};
+use super::settings::{ArchChoice, DataChoice, TRAIN_SIZES, TrainSettings};
+use super::snapshot::SnapshotTextures;
 use crate::app::i18n::{Strings, fill};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
-use crate::app::train::{ArchChoice, DataChoice, Run, RunState, SNAPSHOT_STEPS, TRAIN_SIZES};
-use crate::app::train_plots::{MIN_PLOT_HEIGHT, legend_ui, plots_height, plots_ui};
 use crate::data::augment::Augment;
 use crate::engine::PoolMode;
-use egui::{Color32, TextureHandle, Vec2};
+use egui::Vec2;
 
-/// The colour of run number `n`, the same on every plot and in the legend.
-pub(crate) fn run_colour(n: usize) -> Color32 {
-    const PALETTE: [Color32; 6] = [
-        Color32::from_rgb(31, 119, 180),
-        Color32::from_rgb(255, 127, 14),
-        Color32::from_rgb(44, 160, 44),
-        Color32::from_rgb(214, 39, 40),
-        Color32::from_rgb(148, 103, 189),
-        Color32::from_rgb(140, 86, 75),
-    ];
-    PALETTE[n % PALETTE.len()]
-}
-
-fn data_name(s: &Strings, d: DataChoice) -> &'static str {
-    match d {
-        DataChoice::Mnist => s.data_mnist,
-        DataChoice::Fashion => s.data_fashion,
-        DataChoice::Shapes => s.data_shapes,
-        DataChoice::Speech => s.data_speech,
-    }
-}
-
-/// A run's settings in one line, for the legend.
-pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
-    let t = &run.settings;
-    let mut parts = vec![
-        format!("#{} {}", run.number, run.arch_name),
-        format!("{} {}", data_name(s, t.data), t.train_size),
-        t.pool.map_or(s.as_arch, |m| s.pool_mode(m)).to_string(),
-    ];
-    if let Some(p) = t.dropout {
-        parts.push(format!("dropout {p:.2}"));
-    }
-    if t.weight_decay > 0.0 {
-        parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
-    }
-    if !t.augment.is_none() {
-        parts.push(format!(
-            "{} ±{} / {}",
-            s.augment, t.augment.shift, t.augment.noise
-        ));
-    }
-    parts.push(format!("{} {}", s.learning_rate, t.lr));
-    parts.push(format!("{} {}", s.train_batch, t.batch));
-    parts.push(format!("{} {}", s.train_seed, t.seed));
-    parts.join(" · ")
-}
-
-/// The textures of the latest snapshot, made once per snapshot.
+/// What the Train tab keeps between frames: the latest snapshot's textures.
 #[derive(Default)]
 pub struct TrainView {
-    pub(super) serial: Option<u64>,
-    /// One row per output channel, one column per (shown) input channel.
-    pub(super) kernels: Vec<Vec<TextureHandle>>,
-    pub(super) maps: Vec<TextureHandle>,
+    snapshot: SnapshotTextures,
 }
 
 impl TrainView {
@@ -114,10 +66,10 @@ impl TrainView {
         legend_ui(ui, s, &t.runs, run);
         // The textures first, so that the sizes below are this snapshot's.
         if let Some(snapshot) = &t.snapshot
-            && self.serial != Some(t.snapshot_serial)
+            && self.snapshot.serial != Some(t.snapshot_serial)
         {
-            self.upload(ui.ctx(), snapshot);
-            self.serial = Some(t.snapshot_serial);
+            self.snapshot.upload(ui.ctx(), snapshot);
+            self.snapshot.serial = Some(t.snapshot_serial);
         }
         // A few points to spare for rounding, so that no scroll bar appears.
         let spare = 3.0 * ui.spacing().item_spacing.y;
@@ -126,17 +78,17 @@ impl TrainView {
         let sizes = t.snapshot.as_ref().map(|snap| {
             let mut f = 1.0;
             loop {
-                let sizes = self.sizes(ui, snap, f);
-                if f <= 0.4 || self.snapshot_height(ui, &sizes) + plots_min <= rest {
+                let sizes = self.snapshot.sizes(ui, snap, f);
+                if f <= 0.4 || self.snapshot.height(ui, &sizes) + plots_min <= rest {
                     break sizes;
                 }
                 f -= 0.05;
             }
         });
-        let below = sizes.as_ref().map_or(0.0, |z| self.snapshot_height(ui, z));
+        let below = sizes.as_ref().map_or(0.0, |z| self.snapshot.height(ui, z));
         plots_ui(ui, s, &t.runs, run, rest - below);
         if let (Some(snapshot), Some(sizes)) = (&t.snapshot, sizes) {
-            self.snapshot_ui(ui, s, snapshot, &sizes);
+            self.snapshot.ui(ui, s, snapshot, &sizes);
         }
     }
 }
@@ -201,114 +153,9 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                let l = ui.label(s.train_arch).on_hover_text(s.train_arch_tip);
-                let current = fill(s.train_arch_current, &[&p.ex.model.info.name]);
-                let shown = match &t.arch {
-                    ArchChoice::Current => current.clone(),
-                    ArchChoice::Sample { name, .. } => name.clone(),
-                };
-                egui::ComboBox::from_id_salt("train-arch")
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut t.arch, ArchChoice::Current, current);
-                        for m in p.models {
-                            let choice = ArchChoice::Sample {
-                                name: m.name.clone(),
-                                path: m.path.clone(),
-                            };
-                            ui.selectable_value(&mut t.arch, choice, &m.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                ui.end_row();
-
-                let l = ui.label(s.train_data);
-                egui::ComboBox::from_id_salt("train-data")
-                    .selected_text(data_name(s, t.data))
-                    .show_ui(ui, |ui| {
-                        for d in DataChoice::ALL {
-                            let r = ui.selectable_value(&mut t.data, d, data_name(s, d));
-                            if d == DataChoice::Speech {
-                                r.on_hover_text(s.data_speech_tip);
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                ui.end_row();
-
-                ui.label(s.train_images).on_hover_text(s.train_images_tip);
-                ui.horizontal(|ui| {
-                    for n in TRAIN_SIZES {
-                        ui.selectable_value(&mut t.train_size, n, n.to_string());
-                    }
-                });
-                ui.end_row();
-
-                let l = ui.label(s.train_epochs);
-                ui.add(egui::DragValue::new(&mut t.epochs).range(1..=200))
-                    .labelled_by(l.id);
-                ui.end_row();
-
-                let l = ui.label(s.learning_rate);
-                choice_ui(
-                    ui,
-                    l.id,
-                    "train-lr",
-                    &mut t.lr,
-                    &[1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
-                );
-                ui.end_row();
-
-                let l = ui.label(s.train_batch);
-                choice_ui(ui, l.id, "train-batch", &mut t.batch, &[8, 16, 32, 64, 128]);
-                ui.end_row();
-
-                let l = ui.label(s.train_seed);
-                ui.add(egui::DragValue::new(&mut t.seed).range(0..=9999))
-                    .labelled_by(l.id);
-                ui.end_row();
-
-                let l = ui.label(s.train_pool);
-                egui::ComboBox::from_id_salt("train-pool")
-                    .selected_text(t.pool.map_or(s.as_arch, |m| s.pool_mode(m)))
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut t.pool, None, s.as_arch);
-                        for m in [PoolMode::Max, PoolMode::Avg] {
-                            ui.selectable_value(&mut t.pool, Some(m), s.pool_mode(m));
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                ui.end_row();
-
-                let l = ui.label(s.dropout);
-                ui.vertical(|ui| {
-                    let mut as_arch = t.dropout.is_none();
-                    if ui.checkbox(&mut as_arch, s.as_arch).changed() {
-                        t.dropout = (!as_arch).then_some(0.5);
-                    }
-                    if let Some(rate) = &mut t.dropout {
-                        ui.add(egui::Slider::new(rate, 0.0..=0.9).step_by(0.05))
-                            .labelled_by(l.id);
-                    }
-                });
-                ui.end_row();
-
-                let l = ui.label(s.weight_decay);
-                choice_ui(
-                    ui,
-                    l.id,
-                    "train-wd",
-                    &mut t.weight_decay,
-                    &[0.0, 1e-4, 1e-3, 1e-2],
-                );
-                ui.end_row();
-
-                ui.label(s.augment);
-                ui.vertical(|ui| augment_ui(ui, s, &mut t.augment));
-                ui.end_row();
+                data_rows_ui(ui, p, &mut t);
+                optimiser_rows_ui(ui, s, &mut t);
+                regularisation_rows_ui(ui, s, &mut t);
             });
     });
     if t.data != before.data {
@@ -319,10 +166,130 @@ fn settings_ui(ui: &mut egui::Ui, p: &mut Panels) {
     }
 }
 
+/// The settings grid's rows for what is trained on what: architecture, data, how many images.
+fn data_rows_ui(ui: &mut egui::Ui, p: &Panels, t: &mut TrainSettings) {
+    let s = p.s;
+    let l = ui.label(s.train_arch).on_hover_text(s.train_arch_tip);
+    let current = fill(s.train_arch_current, &[&p.ex.model.info.name]);
+    let shown = match &t.arch {
+        ArchChoice::Current => current.clone(),
+        ArchChoice::Sample { name, .. } => name.clone(),
+    };
+    egui::ComboBox::from_id_salt("train-arch")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut t.arch, ArchChoice::Current, current);
+            for m in p.models {
+                let choice = ArchChoice::Sample {
+                    name: m.name.clone(),
+                    path: m.path.clone(),
+                };
+                ui.selectable_value(&mut t.arch, choice, &m.name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+
+    let l = ui.label(s.train_data);
+    egui::ComboBox::from_id_salt("train-data")
+        .selected_text(data_name(s, t.data))
+        .show_ui(ui, |ui| {
+            for d in DataChoice::ALL {
+                let r = ui.selectable_value(&mut t.data, d, data_name(s, d));
+                if d == DataChoice::Speech {
+                    r.on_hover_text(s.data_speech_tip);
+                }
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+
+    ui.label(s.train_images).on_hover_text(s.train_images_tip);
+    ui.horizontal(|ui| {
+        for n in TRAIN_SIZES {
+            ui.selectable_value(&mut t.train_size, n, n.to_string());
+        }
+    });
+    ui.end_row();
+}
+
+/// The optimiser's rows: epochs, learning rate, batch size and seed.
+fn optimiser_rows_ui(ui: &mut egui::Ui, s: &Strings, t: &mut TrainSettings) {
+    let l = ui.label(s.train_epochs);
+    ui.add(egui::DragValue::new(&mut t.epochs).range(1..=200))
+        .labelled_by(l.id);
+    ui.end_row();
+
+    let l = ui.label(s.learning_rate);
+    choice_ui(
+        ui,
+        l.id,
+        "train-lr",
+        &mut t.lr,
+        &[1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
+    );
+    ui.end_row();
+
+    let l = ui.label(s.train_batch);
+    choice_ui(ui, l.id, "train-batch", &mut t.batch, &[8, 16, 32, 64, 128]);
+    ui.end_row();
+
+    let l = ui.label(s.train_seed);
+    ui.add(egui::DragValue::new(&mut t.seed).range(0..=9999))
+        .labelled_by(l.id);
+    ui.end_row();
+}
+
+/// The rows that change what the network can learn: pooling, dropout, weight decay and
+/// augmentation.
+fn regularisation_rows_ui(ui: &mut egui::Ui, s: &Strings, t: &mut TrainSettings) {
+    let l = ui.label(s.train_pool);
+    egui::ComboBox::from_id_salt("train-pool")
+        .selected_text(t.pool.map_or(s.as_arch, |m| s.pool_mode(m)))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut t.pool, None, s.as_arch);
+            for m in [PoolMode::Max, PoolMode::Avg] {
+                ui.selectable_value(&mut t.pool, Some(m), s.pool_mode(m));
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+
+    let l = ui.label(s.dropout);
+    ui.vertical(|ui| {
+        let mut as_arch = t.dropout.is_none();
+        if ui.checkbox(&mut as_arch, s.as_arch).changed() {
+            t.dropout = (!as_arch).then_some(0.5);
+        }
+        if let Some(rate) = &mut t.dropout {
+            ui.add(egui::Slider::new(rate, 0.0..=0.9).step_by(0.05))
+                .labelled_by(l.id);
+        }
+    });
+    ui.end_row();
+
+    let l = ui.label(s.weight_decay);
+    choice_ui(
+        ui,
+        l.id,
+        "train-wd",
+        &mut t.weight_decay,
+        &[0.0, 1e-4, 1e-3, 1e-2],
+    );
+    ui.end_row();
+
+    ui.label(s.augment);
+    ui.vertical(|ui| augment_ui(ui, s, &mut t.augment));
+    ui.end_row();
+}
+
 /// Spoken digits need a network that reads spectrograms and pictures one that reads pictures:
 /// when the data changes to or from speech and the chosen architecture does not fit, the
 /// first sample trained on the new kind of data is chosen (or the open model, if it fits).
-fn match_arch_to_data(p: &Panels, t: &mut crate::app::train::TrainSettings) {
+fn match_arch_to_data(p: &Panels, t: &mut TrainSettings) {
     let speech = t.data == DataChoice::Speech;
     let sample_is_speech = |path: &std::path::Path| {
         p.models.iter().any(|m| {
