@@ -6,7 +6,6 @@ pub mod i18n;
 pub mod input;
 pub mod lab;
 pub mod lesson;
-mod lesson_view;
 pub mod shell;
 pub mod train;
 pub mod widgets;

@@ -1,5 +1,9 @@
-//! The lesson panel's state and setup (`state`); the panel's other files follow it into this folder.
+//! The lesson panel: a lesson's steps set the app up (`setup`) and quote numbers computed live
+//! (`facts`); `state` is where the class is, `view` draws the panel.
 
-mod state;
+pub mod facts;
+pub mod setup;
+pub mod state;
+pub mod view;
 
-pub use state::*;
+pub use state::{LessonState, effective};

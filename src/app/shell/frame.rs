@@ -11,7 +11,7 @@ use crate::app::explorer::stage::view::stage_ui;
 use crate::app::explorer::strip::view::pipeline_ui;
 use crate::app::input::dialog::input_dialog_ui;
 use crate::app::input::panel::input_ui;
-use crate::app::lesson_view;
+use crate::app::lesson::view::lesson_ui;
 use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
 use std::path::PathBuf;
 
@@ -121,9 +121,7 @@ impl ConvscopeApp {
         if p.view.show_lesson {
             egui::Panel::right("lesson")
                 .default_size(380.0)
-                .show(ui, |ui| {
-                    lesson_view::lesson_ui(ui, &self.lesson, &facts, &mut p)
-                });
+                .show(ui, |ui| lesson_ui(ui, &self.lesson, &facts, &mut p));
         }
         egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
             Tab::Explorer => stage_ui(ui, &mut p),

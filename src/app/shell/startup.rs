@@ -17,7 +17,7 @@ use crate::app::input::model_inputs;
 use crate::app::input::samples::{self, SampleModel};
 use crate::app::lab::state::Lab;
 use crate::app::lab::view::LabView;
-use crate::app::lesson::LessonState;
+use crate::app::lesson::state::LessonState;
 use crate::app::train::state::Training;
 use crate::app::train::view::TrainView;
 use crate::app::widgets::textures::Textures;

@@ -2,7 +2,7 @@
 //! Previous / Reset step / Next. It only reads the lesson state and pushes commands.
 
 use crate::app::i18n;
-use crate::app::lesson::LessonState;
+use super::state::LessonState;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::lesson::{Facts, Lesson};
