@@ -12,8 +12,8 @@ use std::sync::{LazyLock, OnceLock};
 
 /// The languages compiled into the app: (code, Fluent source).
 const BUILT_IN: [(&str, &str); 2] = [
-    ("en", include_str!("../../assets/i18n/en.ftl")),
-    ("zh", include_str!("../../assets/i18n/zh.ftl")),
+    ("en", include_str!("../../../assets/i18n/en.ftl")),
+    ("zh", include_str!("../../../assets/i18n/zh.ftl")),
 ];
 
 /// A language the app can show, by its index among [`Lang::all`].
