@@ -1,8 +1,8 @@
 //! The lesson panel: the step's title and text with its live numbers, the step list, and
 //! Previous / Reset step / Next. It only reads the lesson state and pushes commands.
 
-use crate::app::i18n;
 use super::state::LessonState;
+use crate::app::i18n;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::lesson::{Facts, Lesson};
