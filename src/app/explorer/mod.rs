@@ -2,13 +2,13 @@
 //! state (`state`, with `controls` and `prepare`) is plain data; `net`, `run` and `switch`
 //! make and run the network (off the UI thread when it is big); `stage` and `strip` draw it.
 
-pub mod arith;
-pub mod controls;
-pub mod net;
-pub mod pooling;
-pub mod prepare;
-pub mod run;
-pub mod stage;
-pub mod state;
-pub mod strip;
-pub mod switch;
+pub(crate) mod arith;
+pub(crate) mod controls;
+pub(crate) mod net;
+pub(crate) mod pooling;
+pub(crate) mod prepare;
+pub(crate) mod run;
+pub(crate) mod stage;
+pub(crate) mod state;
+pub(crate) mod strip;
+pub(crate) mod switch;

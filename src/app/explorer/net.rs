@@ -52,7 +52,7 @@ impl NetPlan {
 
 /// The text a network made from `model` shows in `language`: without class names when it
 /// was cut before its classifier.
-pub fn net_info(model: &Model, cut: bool, language: &str) -> ModelInfo {
+pub(crate) fn net_info(model: &Model, cut: bool, language: &str) -> ModelInfo {
     if cut {
         model.info.without_labels().localized(language)
     } else {
@@ -62,7 +62,7 @@ pub fn net_info(model: &Model, cut: bool, language: &str) -> ModelInfo {
 
 /// `net` with its text in `language` (made from `model`'s): the same network when nothing
 /// changes, else a copy sharing its weights.
-pub fn relocalized(net: &Arc<Model>, model: &Model, language: &str) -> Arc<Model> {
+pub(crate) fn relocalized(net: &Arc<Model>, model: &Model, language: &str) -> Arc<Model> {
     let cut = net.layers().len() != model.layers().len();
     let info = net_info(model, cut, language);
     if info == net.info {
@@ -74,7 +74,7 @@ pub fn relocalized(net: &Arc<Model>, model: &Model, language: &str) -> Arc<Model
 }
 
 /// `model` with pooling `window` and its text in `language`.
-pub fn build_net(model: &Arc<Model>, window: PoolWindow, language: &str) -> BuiltNet {
+pub(crate) fn build_net(model: &Arc<Model>, window: PoolWindow, language: &str) -> BuiltNet {
     let as_trained = |window_error| BuiltNet {
         net: relocalized(model, model, language),
         window_note: None,

@@ -24,7 +24,7 @@ pub struct InputImage {
 
 /// The input as `model` reads it, before normalisation: a recording's log-mel spectrogram for
 /// an audio model, the resized picture otherwise; an error when the kinds do not match.
-pub fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, String> {
+pub(crate) fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, String> {
     match (&input.audio, &model.info.audio) {
         (Some(audio), Some(spec)) => crate::io::audio_pixels(audio, spec, &model.input)
             .map_err(|e| format!("{}: {e}", input.name)),
@@ -53,7 +53,7 @@ pub struct Prepared {
 }
 
 /// [`input_pixels`] with the noise control applied.
-pub fn prepare_input(
+pub(crate) fn prepare_input(
     input: &InputImage,
     model: &Model,
     noise: &InputNoise,
@@ -63,7 +63,7 @@ pub fn prepare_input(
 
 /// `clean`, the pixels `model` reads of `input`, with `noise` added (a change of noise does not
 /// need the picture resized again: for a photo that was most of the frame).
-pub fn with_noise(
+pub(crate) fn with_noise(
     input: &InputImage,
     model: &Model,
     clean: Array3<f32>,

@@ -16,11 +16,11 @@ use std::sync::{Arc, Mutex};
 /// A network with more multiply-adds per pass than this runs off the UI thread: at the 10-50
 /// GFLOP/s a core manages here, 50 M multiply-adds take a few milliseconds, and the first
 /// network above it (AlexNet, 0.7 G) tens of them: a frame should never wait on that.
-pub const BACKGROUND_ABOVE: u64 = 50_000_000;
+pub(crate) const BACKGROUND_ABOVE: u64 = 50_000_000;
 
 /// The multiply-adds of one pass: convolutions and dense layers, plus one per output value
 /// of every other layer.
-pub fn multiply_adds(net: &Model) -> u64 {
+pub(crate) fn multiply_adds(net: &Model) -> u64 {
     let mut total = 0u64;
     for (layer, out) in net.layers().iter().zip(net.shapes()) {
         let outputs = out.len() as u64;
@@ -111,7 +111,7 @@ impl RunRequest {
 
 /// The channel of a stage's maps with the largest sum of absolute values (the first on ties;
 /// 0 for a vector).
-pub fn most_active_channel(t: &Tensor) -> usize {
+pub(crate) fn most_active_channel(t: &Tensor) -> usize {
     let Some(maps) = t.as_maps() else {
         return 0;
     };

@@ -7,7 +7,7 @@ use super::prepare::{InputImage, Prepared, prepare_input};
 use super::run::BackgroundRun;
 use crate::analysis::{self, argmax};
 use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor};
-use crate::io::{Audio, load_model};
+use crate::io::Audio;
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -104,7 +104,7 @@ pub fn trained_pool_mode(model: &Model) -> Option<PoolMode> {
 
 /// The sibling model trained with the other pooling mode: `X-avg.json` for `X-max.json` and
 /// back, when that file exists.
-pub fn twin_path(path: &Path) -> Option<(PathBuf, PoolMode)> {
+pub(crate) fn twin_path(path: &Path) -> Option<(PathBuf, PoolMode)> {
     let stem = path.file_stem()?.to_str()?;
     let (base, mode) = if let Some(b) = stem.strip_suffix("-max") {
         (b, PoolMode::Avg)
@@ -201,14 +201,6 @@ impl Explorer {
 
     pub fn select_stage(&mut self, stage: usize) {
         self.stage = stage.min(self.stage_count() - 1);
-    }
-
-    pub fn next_stage(&mut self) {
-        self.select_stage(self.stage + 1);
-    }
-
-    pub fn prev_stage(&mut self) {
-        self.select_stage(self.stage.saturating_sub(1));
     }
 
     /// The first stage whose layer is called `name`.
@@ -313,28 +305,9 @@ impl Explorer {
             .any(|l| matches!(l.kind, LayerKind::Dropout { .. }))
     }
 
-    /// Loads a model file; on failure keeps the current model and records the error.
-    pub fn open_model(&mut self, path: &Path) -> bool {
-        match load_model(path) {
-            Ok(model) => self.set_model(model, Some(path.to_path_buf())),
-            Err(e) => {
-                self.last_error = Some(e.to_string());
-                false
-            }
-        }
-    }
-
     /// The recording the network hears: with the noise on it when there is noise.
     pub fn heard_audio(&self) -> Option<&Arc<Audio>> {
         self.noisy_audio.as_ref().or(self.input.audio.as_ref())
-    }
-
-    /// Loads the weights trained with the other pooling mode, when a twin file exists.
-    pub fn load_twin(&mut self) -> bool {
-        match self.model_path.as_deref().and_then(twin_path) {
-            Some((path, _)) => self.open_model(&path),
-            None => false,
-        }
     }
 
     /// The options the network runs with.
@@ -354,6 +327,7 @@ mod tests {
     use super::*;
 
     use crate::app::input::samples::{fallback_model_path, sample_image};
+    use crate::io::load_model;
     use image::Rgb32FImage;
 
     fn explorer() -> Explorer {
@@ -403,8 +377,6 @@ mod tests {
     fn stages_stay_in_range() {
         let mut ex = explorer();
         assert_eq!(ex.stage_count(), ex.model.layers().len() + 1);
-        ex.prev_stage();
-        assert_eq!(ex.stage, 0);
         ex.select_stage(999);
         assert_eq!(ex.stage, ex.stage_count() - 1);
         assert_eq!(ex.trace.len(), ex.stage_count());

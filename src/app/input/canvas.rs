@@ -6,7 +6,7 @@ use crate::engine::InputSpec;
 use crate::viz::drawing::Drawing;
 
 /// The name of the canvas's picture.
-pub const DRAWING: &str = "drawing";
+pub(crate) const DRAWING: &str = "drawing";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Canvas {

@@ -2,13 +2,13 @@
 //! waveform and spectrogram), what the app ships and finds (samples), and opening a model with
 //! the input settings remembered for it (the settings dialog and its form).
 
-pub mod audio;
-pub mod canvas;
-pub mod dialog;
-pub mod form;
-pub mod model_inputs;
-pub mod model_open;
-pub mod noise;
-pub mod panel;
-pub mod player;
+pub(crate) mod audio;
+pub(crate) mod canvas;
+pub(crate) mod dialog;
+pub(crate) mod form;
+pub(crate) mod model_inputs;
+pub(crate) mod model_open;
+pub(crate) mod noise;
+pub(crate) mod panel;
+pub(crate) mod player;
 pub mod samples;

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 /// How many models' settings are kept; opening or changing one makes it the most recent, and
 /// the least recent beyond this are forgotten (a label list can be tens of kilobytes).
-pub const MAX_REMEMBERED: usize = 32;
+pub(crate) const MAX_REMEMBERED: usize = 32;
 
 /// One model's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Remembered {
+pub(crate) struct Remembered {
     pub model: PathBuf,
     pub settings: InputSettings,
 }
@@ -70,7 +70,7 @@ impl ModelInputs {
 
 /// A model file opened with the settings `user` gave it.
 #[derive(Debug)]
-pub struct Opened {
+pub(crate) struct Opened {
     pub model: Model,
     /// The input settings in effect (the user's, the sidecar's, the model's own).
     pub settings: InputSettings,
@@ -82,7 +82,11 @@ pub struct Opened {
 /// Opens `path` with `user`'s settings. With `fallback`, settings that make the model fail
 /// (a stale size or label list) are left out and the reason returned beside the model, so a
 /// remembered mistake never keeps a model from opening.
-pub fn open_with(path: &Path, user: &InputSettings, fallback: bool) -> Result<Opened, String> {
+pub(crate) fn open_with(
+    path: &Path,
+    user: &InputSettings,
+    fallback: bool,
+) -> Result<Opened, String> {
     match load_model_and_settings(path, user) {
         Ok((model, settings)) => Ok(Opened {
             model,

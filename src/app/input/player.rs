@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 const PLAYERS: [&str; 3] = ["pw-play", "paplay", "aplay"];
 
 /// The first system player found on PATH.
-pub fn find_player() -> Option<PathBuf> {
+pub(crate) fn find_player() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     PLAYERS.iter().find_map(|name| {
         std::env::split_paths(&path)
@@ -17,7 +17,7 @@ pub fn find_player() -> Option<PathBuf> {
 }
 
 /// Plays a WAV file with `player` in the background; the error in words.
-pub fn play(player: &Path, wav: &Path) -> Result<(), String> {
+pub(crate) fn play(player: &Path, wav: &Path) -> Result<(), String> {
     std::process::Command::new(player)
         .arg(wav)
         .stdin(std::process::Stdio::null())
@@ -31,7 +31,7 @@ pub fn play(player: &Path, wav: &Path) -> Result<(), String> {
 /// Plays the input recording as the network hears it (with the noise control's noise):
 /// written as 16-bit WAV to a temporary file (samples have no file of their own) and handed to
 /// the player.
-pub fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Result<(), String> {
+pub(crate) fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Result<(), String> {
     let audio = audio.ok_or("the input is not a recording")?;
     let player = find_player().ok_or("no audio player found (pw-play, paplay or aplay)")?;
     let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));

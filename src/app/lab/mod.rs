@@ -2,10 +2,10 @@
 //! the shifted run and the sweep (on a thread); `view` draws the controls, `maps`, `table` and
 //! `sweep` what came of them.
 
-pub mod maps;
-pub mod state;
-pub mod sweep;
-pub mod table;
-pub mod view;
+pub(crate) mod maps;
+pub(crate) mod state;
+pub(crate) mod sweep;
+pub(crate) mod table;
+pub(crate) mod view;
 
 pub use state::{LabSettings, max_shift};

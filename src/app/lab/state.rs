@@ -109,7 +109,7 @@ pub struct SweepData {
 }
 
 /// The stages (input = 0) whose layer is conv, pooling, dense or softmax.
-pub fn plotted_stages(model: &Model) -> Vec<usize> {
+pub(crate) fn plotted_stages(model: &Model) -> Vec<usize> {
     model
         .layers()
         .iter()

@@ -18,7 +18,7 @@ pub(crate) struct LabView {
 }
 
 impl LabView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+    pub(crate) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
         // The panel's height in view (inside the scroll area below there is no limit).
         let viewport = ui.available_height();
         egui::ScrollArea::vertical()

@@ -1,9 +1,9 @@
 //! The lesson panel: a lesson's steps set the app up (`setup`) and quote numbers computed live
 //! (`facts`); `state` is where the class is, `view` draws the panel.
 
-pub mod facts;
-pub mod setup;
-pub mod state;
-pub mod view;
+pub(crate) mod facts;
+pub(crate) mod setup;
+pub(crate) mod state;
+pub(crate) mod view;
 
-pub use state::{LessonState, effective};
+pub use state::effective;

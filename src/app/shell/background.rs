@@ -4,10 +4,10 @@
 //! (the UI thread competed on equal terms with the two threads of a ResNet-18 pass).
 
 /// How much lower than the window, as a nice value (0 is normal, 19 the lowest).
-pub const NICENESS: i32 = 10;
+pub(crate) const NICENESS: i32 = 10;
 
 /// Runs `work` on a new thread of lower priority.
-pub fn spawn<T: Send + 'static>(
+pub(crate) fn spawn<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> std::thread::JoinHandle<T> {
     std::thread::spawn(move || {
@@ -18,7 +18,7 @@ pub fn spawn<T: Send + 'static>(
 
 /// Builds the thread pool that splits one forward pass over the cores with its threads at the
 /// same lower priority. A pool that exists already (a second call) stays as it is.
-pub fn init_pool() {
+pub(crate) fn init_pool() {
     let built = rayon::ThreadPoolBuilder::new()
         .start_handler(|_| lower_this_thread())
         .build_global();
@@ -27,7 +27,7 @@ pub fn init_pool() {
 
 /// Lowers the calling thread's priority to [`NICENESS`]; where that is not possible it stays.
 #[cfg(target_os = "linux")]
-pub fn lower_this_thread() {
+pub(crate) fn lower_this_thread() {
     // On Linux the nice value belongs to each thread, and PRIO_PROCESS with a thread id sets
     // that thread's alone.
     // SAFETY: gettid and setpriority take and return plain integers; failure changes nothing.

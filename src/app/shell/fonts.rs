@@ -6,7 +6,7 @@ use egui::{FontData, FontFamily};
 
 static CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/wqy-microhei.ttc");
 
-pub fn install(ctx: &egui::Context) {
+pub(crate) fn install(ctx: &egui::Context) {
     ctx.add_font(FontInsert {
         name: "wqy-microhei".into(),
         data: FontData::from_static(CJK_FONT),

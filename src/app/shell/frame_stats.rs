@@ -5,11 +5,11 @@
 //! `ui` and the rendering, without waiting for vsync.
 
 /// A frame longer than this is a visible stall (the target for a big network's recompute).
-pub const SLOW_FRAME_MS: f32 = 50.0;
+pub(crate) const SLOW_FRAME_MS: f32 = 50.0;
 const REPORT_EVERY: u64 = 500;
 
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct FrameStats {
+pub(crate) struct FrameStats {
     enabled: bool,
     frames: u64,
     slow: u64,
@@ -22,7 +22,7 @@ pub struct FrameStats {
 
 impl FrameStats {
     /// On when `CONVSCOPE_FRAME_STATS` is set to anything but `0` or empty.
-    pub fn from_env() -> FrameStats {
+    pub(crate) fn from_env() -> FrameStats {
         let enabled =
             std::env::var("CONVSCOPE_FRAME_STATS").is_ok_and(|v| !v.is_empty() && v != "0");
         FrameStats {
@@ -32,7 +32,7 @@ impl FrameStats {
     }
 
     /// Records the previous frame's time (`None` on the first frame); returns what to write.
-    pub fn record(&mut self, seconds: Option<f32>) -> Option<String> {
+    pub(crate) fn record(&mut self, seconds: Option<f32>) -> Option<String> {
         let ms = seconds? * 1000.0;
         if !self.enabled {
             return None;
@@ -55,7 +55,7 @@ impl FrameStats {
     }
 
     /// Frames so far, how many were slow, and the longest.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         format!(
             "frames: {}, over {SLOW_FRAME_MS} ms: {}, longest {:.1} ms",
             self.frames, self.slow, self.longest_ms
@@ -64,12 +64,12 @@ impl FrameStats {
 
     /// The app's `ui` of this frame took `seconds` (reported with the frame's total).
     /// `textures` is how many textures it made and in how long.
-    pub fn ui_took(&mut self, seconds: f32, textures: (u32, std::time::Duration)) {
+    pub(crate) fn ui_took(&mut self, seconds: f32, textures: (u32, std::time::Duration)) {
         self.ui_ms = seconds * 1000.0;
         self.textures = (textures.0, textures.1.as_secs_f32() * 1000.0);
     }
 
-    pub fn enabled(&self) -> bool {
+    pub(crate) fn enabled(&self) -> bool {
         self.enabled
     }
 }

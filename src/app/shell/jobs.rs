@@ -11,20 +11,20 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// What a finished job delivers. One is sent per file opened: boxing the model would save
 /// nothing worth the indirection.
 #[allow(clippy::large_enum_variant)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     Model(ModelLoad),
     Image(Result<InputImage, String>),
 }
 
 /// A model file opened (or not) with the user's input settings.
-pub struct ModelLoad {
+pub(crate) struct ModelLoad {
     pub path: PathBuf,
     /// The settings it was asked to open with.
     pub user: InputSettings,
     pub result: Result<Opened, String>,
 }
 
-pub struct Jobs {
+pub(crate) struct Jobs {
     tx: Sender<Loaded>,
     rx: Receiver<Loaded>,
     pending: usize,
@@ -38,17 +38,17 @@ impl Default for Jobs {
 }
 
 impl Jobs {
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.pending > 0
     }
 
-    pub fn load_model(&mut self, path: PathBuf, ctx: &egui::Context) {
+    pub(crate) fn load_model(&mut self, path: PathBuf, ctx: &egui::Context) {
         self.load_model_with(path, InputSettings::default(), true, ctx);
     }
 
     /// Opens `path` with the user's input settings; with `fallback`, settings that no longer
     /// fit are left out (and the reason reported) rather than failing the whole file.
-    pub fn load_model_with(
+    pub(crate) fn load_model_with(
         &mut self,
         path: PathBuf,
         user: InputSettings,
@@ -66,7 +66,7 @@ impl Jobs {
         });
     }
 
-    pub fn load_image(&mut self, path: PathBuf, ctx: &egui::Context) {
+    pub(crate) fn load_image(&mut self, path: PathBuf, ctx: &egui::Context) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.pending += 1;
@@ -77,7 +77,7 @@ impl Jobs {
     }
 
     /// Everything finished since the last call.
-    pub fn poll(&mut self) -> Vec<Loaded> {
+    pub(crate) fn poll(&mut self) -> Vec<Loaded> {
         let done: Vec<Loaded> = self.rx.try_iter().collect();
         self.pending = self.pending.saturating_sub(done.len());
         done

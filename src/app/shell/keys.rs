@@ -45,7 +45,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
 }
 
 /// A shortcut as people write it: "Ctrl+O", "→", "PageDown".
-pub fn key_text(shortcut: &KeyboardShortcut) -> String {
+pub(crate) fn key_text(shortcut: &KeyboardShortcut) -> String {
     let key = match shortcut.logical_key {
         Key::ArrowRight => "→",
         Key::ArrowLeft => "←",
@@ -70,7 +70,7 @@ pub fn key_text(shortcut: &KeyboardShortcut) -> String {
 }
 
 /// The key that gives `command` anywhere in the window, as people write it.
-pub fn shortcut_text(command: &Command) -> Option<String> {
+pub(crate) fn shortcut_text(command: &Command) -> Option<String> {
     Command::shortcuts()
         .into_iter()
         .find(|(_, c)| c == command)
@@ -78,7 +78,7 @@ pub fn shortcut_text(command: &Command) -> Option<String> {
 }
 
 /// The hint shown where classes appear by number: how to give them names.
-pub fn no_labels_hint(s: &Strings) -> String {
+pub(crate) fn no_labels_hint(s: &Strings) -> String {
     let key = shortcut_text(&Command::ToggleInputSettings).unwrap_or_default();
     fill(s.no_labels_hint, &[&key])
 }

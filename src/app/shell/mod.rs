@@ -2,19 +2,19 @@
 //! toolbar and status bar, keys, notices, settings, fonts, presentation mode, and the
 //! background threads files load on.
 
-pub mod app;
-pub mod apply;
-pub mod background;
-pub mod commands;
-pub mod fonts;
-pub mod frame;
-pub mod frame_stats;
-pub mod jobs;
-pub mod keys;
-pub mod notices;
-pub mod panels;
-pub mod presentation;
-pub mod settings;
-pub mod startup;
-pub mod toolbar;
-pub mod view_state;
+pub(crate) mod app;
+pub(crate) mod apply;
+pub(crate) mod background;
+pub(crate) mod commands;
+pub(crate) mod fonts;
+pub(crate) mod frame;
+pub(crate) mod frame_stats;
+pub(crate) mod jobs;
+pub(crate) mod keys;
+pub(crate) mod notices;
+pub(crate) mod panels;
+pub(crate) mod presentation;
+pub(crate) mod settings;
+pub(crate) mod startup;
+pub(crate) mod toolbar;
+pub(crate) mod view_state;

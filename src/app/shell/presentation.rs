@@ -6,25 +6,27 @@
 use egui::{TextStyle, Vec2};
 
 /// The height, in points, presentation mode lays the app out on.
-pub const CANVAS_HEIGHT: f32 = 720.0;
+pub(crate) const CANVAS_HEIGHT: f32 = 720.0;
 /// The narrowest width, in points, presentation mode lays the app out on.
-pub const CANVAS_WIDTH: f32 = 1152.0;
+pub(crate) const CANVAS_WIDTH: f32 = 1152.0;
 
 /// The smallest text presentation mode allows on a window of `window_px` screen pixels.
-pub fn min_text_px(window_px: Vec2) -> f32 {
+pub(crate) fn min_text_px(window_px: Vec2) -> f32 {
     (window_px.y / 60.0).clamp(14.0, 18.0)
 }
 
 /// The zoom that fits the presentation canvas into a window of `window_px` screen pixels (the
 /// native pixels per point of the screen already counted in).
-pub fn zoom_for(window_px: Vec2, native_ppp: f32) -> f32 {
+pub(crate) fn zoom_for(window_px: Vec2, native_ppp: f32) -> f32 {
     let fit = (window_px.y / CANVAS_HEIGHT).min(window_px.x / CANVAS_WIDTH);
     (fit / native_ppp.max(0.1)).clamp(1.0, 3.0)
 }
 
 /// Every text style at least `min_points` high (headings a step above the rest); `None`
 /// gives egui's own sizes back.
-pub fn text_styles(min_points: Option<f32>) -> std::collections::BTreeMap<TextStyle, egui::FontId> {
+pub(crate) fn text_styles(
+    min_points: Option<f32>,
+) -> std::collections::BTreeMap<TextStyle, egui::FontId> {
     let mut styles = egui::Style::default().text_styles;
     if let Some(min) = min_points {
         for (style, font) in styles.iter_mut() {
@@ -40,13 +42,13 @@ pub fn text_styles(min_points: Option<f32>) -> std::collections::BTreeMap<TextSt
 }
 
 /// The window's size in screen pixels.
-pub fn window_px(ctx: &egui::Context) -> Vec2 {
+pub(crate) fn window_px(ctx: &egui::Context) -> Vec2 {
     ctx.content_rect().size() * ctx.pixels_per_point()
 }
 
 /// Applies presentation mode (or takes it off) for the current window: zoom and text sizes.
 /// Called every frame while it is on, so that a moved or resized window keeps it right.
-pub fn apply(ctx: &egui::Context, on: bool) {
+pub(crate) fn apply(ctx: &egui::Context, on: bool) {
     let min = on.then(|| {
         let px = window_px(ctx);
         let zoom = zoom_for(px, ctx.native_pixels_per_point().unwrap_or(1.0));

@@ -138,7 +138,7 @@ impl SettingsFile {
 
 /// The app's data folder, where eframe kept its state too.
 /// convscope's folder for the user's files (settings, extra languages).
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     let home = std::env::home_dir();
     if cfg!(target_os = "macos") {
         return home.map(|h| h.join("Library/Application Support/convscope"));

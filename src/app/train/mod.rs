@@ -3,15 +3,15 @@
 //! `protocol`) and the runs kept for comparing, `run` one run's record; `view`, `plots` and
 //! `snapshot` draw it, `apply` applies its commands.
 
-pub mod apply;
-pub mod plots;
-pub mod protocol;
-pub mod run;
-pub mod settings;
-pub mod snapshot;
-pub mod state;
-pub mod view;
-pub mod worker;
+pub(crate) mod apply;
+pub(crate) mod plots;
+pub(crate) mod protocol;
+pub(crate) mod run;
+pub(crate) mod settings;
+pub(crate) mod snapshot;
+pub(crate) mod state;
+pub(crate) mod view;
+pub(crate) mod worker;
 
 pub use run::{Run, RunState};
 pub use settings::{ArchChoice, DataChoice, TrainSettings};

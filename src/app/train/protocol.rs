@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 /// A snapshot of the weights (kernels, feature maps, "follow training") every this many steps.
-pub const SNAPSHOT_STEPS: u64 = 100;
+pub(crate) const SNAPSHOT_STEPS: u64 = 100;
 
 /// One epoch's numbers as the plots draw them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +31,7 @@ pub struct Snapshot {
 
 /// What the worker reports.
 #[allow(clippy::large_enum_variant)]
-pub enum Report {
+pub(crate) enum Report {
     Started {
         arch_name: String,
         train_size: usize,

@@ -9,7 +9,7 @@ use crate::engine::train::{OptimizerKind, TrainConfig};
 use std::path::{Path, PathBuf};
 
 /// Training-set sizes offered: the over-fitting knob.
-pub const TRAIN_SIZES: [usize; 3] = [500, 2000, 8000];
+pub(crate) const TRAIN_SIZES: [usize; 3] = [500, 2000, 8000];
 
 /// Which labelled set to train on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl DataChoice {
 
 /// The first `assets/data/NAME` folder found beside the sources, the program or the working
 /// folder.
-pub fn bundled_data_dir(name: &str) -> Option<PathBuf> {
+pub(crate) fn bundled_data_dir(name: &str) -> Option<PathBuf> {
     let mut roots = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
     if let Some(dir) = std::env::current_exe()
         .ok()

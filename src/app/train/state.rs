@@ -16,7 +16,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 
 /// Earlier runs kept on the plots beside the current one.
-pub const KEPT_RUNS: usize = 5;
+pub(crate) const KEPT_RUNS: usize = 5;
 
 /// The worker thread of the run in progress.
 struct Job {

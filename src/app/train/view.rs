@@ -17,7 +17,7 @@ use egui::Vec2;
 
 /// What the Train tab keeps between frames: the latest snapshot's textures.
 #[derive(Default)]
-pub struct TrainView {
+pub(crate) struct TrainView {
     snapshot: SnapshotTextures,
 }
 

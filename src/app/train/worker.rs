@@ -174,7 +174,7 @@ impl TrainHooks for WorkerHooks<'_> {
 
 /// Mean cross-entropy of `model` on `data` (inference mode); `None` for an empty set or a
 /// network without classes.
-pub fn test_loss(model: &Model, data: Examples) -> Option<f32> {
+pub(crate) fn test_loss(model: &Model, data: Examples) -> Option<f32> {
     if data.is_empty() || !model.ends_in_classes() {
         return None;
     }

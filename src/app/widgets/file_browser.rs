@@ -21,7 +21,7 @@ pub enum FileRole {
 
 /// A kind of file the app opens: its name in dialogs and its extensions (lower case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileKind {
+pub(crate) struct FileKind {
     pub role: FileRole,
     pub name: &'static str,
     pub extensions: &'static [&'static str],
@@ -30,7 +30,7 @@ pub struct FileKind {
 /// Every kind of file the app opens. The system dialogs' filters, the in-app browser and files
 /// dropped on the window all read this list: a new reader (ONNX models, WAV inputs) is one
 /// more line here.
-pub const FILE_KINDS: &[FileKind] = &[
+pub(crate) const FILE_KINDS: &[FileKind] = &[
     FileKind {
         role: FileRole::Model,
         name: "convscope model",
@@ -60,19 +60,19 @@ pub const FILE_KINDS: &[FileKind] = &[
 ];
 
 /// What export writes.
-pub const EXPORT_KIND: FileKind = FileKind {
+pub(crate) const EXPORT_KIND: FileKind = FileKind {
     role: FileRole::Input,
     name: "PNG",
     extensions: &["png"],
 };
 
 /// The kinds opened as `role`.
-pub fn kinds(role: FileRole) -> impl Iterator<Item = &'static FileKind> {
+pub(crate) fn kinds(role: FileRole) -> impl Iterator<Item = &'static FileKind> {
     FILE_KINDS.iter().filter(move |k| k.role == role)
 }
 
 /// What `path` opens as, by its extension (any case); `None` for an unknown one.
-pub fn role_of(path: &Path) -> Option<FileRole> {
+pub(crate) fn role_of(path: &Path) -> Option<FileRole> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     FILE_KINDS
         .iter()
@@ -83,7 +83,7 @@ pub fn role_of(path: &Path) -> Option<FileRole> {
 /// Whether the system can be expected to show a file dialog: rfd asks the desktop portal over
 /// the session bus, then falls back to zenity. When neither is there, it returns at once with
 /// nothing, which looks like a cancel.
-pub fn system_dialog_expected() -> bool {
+pub(crate) fn system_dialog_expected() -> bool {
     let on_path = |name: &str| {
         std::env::var_os("PATH")
             .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
@@ -109,7 +109,7 @@ const QUICKER_THAN_A_PERSON: std::time::Duration = std::time::Duration::from_mil
 
 /// What the system dialog answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SystemAnswer {
+pub(crate) enum SystemAnswer {
     Chosen(PathBuf),
     Cancelled,
     /// No dialog came up (or none could): the in-app browser takes over.
@@ -117,7 +117,7 @@ pub enum SystemAnswer {
 }
 
 /// Asks the system's file dialog (blocking) for a file for `purpose`, starting in `dir`.
-pub fn system_dialog(purpose: Purpose, dir: &Path, file_name: &str) -> SystemAnswer {
+pub(crate) fn system_dialog(purpose: Purpose, dir: &Path, file_name: &str) -> SystemAnswer {
     if !system_dialog_expected() {
         return SystemAnswer::NoDialog;
     }
@@ -186,7 +186,7 @@ pub struct FileBrowser {
 
 /// How the browser ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Chosen(PathBuf),
     Cancelled,
 }

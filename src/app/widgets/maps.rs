@@ -78,7 +78,7 @@ pub(crate) struct GridOut {
 
 impl GridOut {
     /// The rectangle of cells rows `y0..y1`, columns `x0..x1` (clipped) on tile `channel`.
-    pub fn cells_rect(
+    pub(crate) fn cells_rect(
         &self,
         channel: usize,
         (x0, y0, x1, y1): (i64, i64, i64, i64),

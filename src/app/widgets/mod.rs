@@ -2,9 +2,9 @@
 //! cache, plot axes and legend keys, controls that keep their place, and the in-app file
 //! browser.
 
-pub mod file_browser;
-pub mod maps;
-pub mod plot_axis;
-pub mod plot_legend;
-pub mod steady;
-pub mod textures;
+pub(crate) mod file_browser;
+pub(crate) mod maps;
+pub(crate) mod plot_axis;
+pub(crate) mod plot_legend;
+pub(crate) mod steady;
+pub(crate) mod textures;

@@ -93,7 +93,7 @@ pub enum ScaleKey {
 /// How long one frame may spend making map textures before the rest wait for the next frame:
 /// a big network's stage has hundreds of maps, and making them all at once froze the window
 /// for a quarter of a second (the limit is 50 ms a frame, drawing included).
-pub const FRAME_BUDGET: Duration = Duration::from_millis(15);
+pub(crate) const FRAME_BUDGET: Duration = Duration::from_millis(15);
 
 #[derive(Default)]
 pub struct Textures {

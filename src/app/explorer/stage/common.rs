@@ -14,7 +14,6 @@ use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
 
 /// "N parameters: X% of the network's M": where a network keeps its parameters (in the dense
-
 /// layers, as a rule) is one of the things the app teaches.
 pub(crate) fn parameter_share(p: &Panels, params: usize) -> String {
     let total = p.ex.net.parameter_count().max(1);
@@ -40,7 +39,6 @@ pub(crate) fn scale_row_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
 }
 
 /// A layer that keeps its input's shape: maps before and after, or a vector before and after
-
 /// as bars.
 pub(crate) fn elementwise_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let from = p.ex.before_stage(stage);
@@ -165,7 +163,6 @@ pub(crate) fn link_hover_ui(
 }
 
 /// The nearest stage with maps on the way into `stage` (following what each layer reads, so
-
 /// in a graph too): the maps a flatten or dense layer's vector was made from.
 pub(crate) fn maps_before(p: &Panels, stage: usize) -> Option<usize> {
     let mut s = stage;

@@ -117,8 +117,8 @@ pub(crate) const TRAIN_COLOUR: Color32 = Color32::from_rgb(214, 88, 88);
 pub(crate) const TEST_COLOUR: Color32 = Color32::from_rgb(92, 142, 222);
 
 /// The ids of the two plots, so tests can read their bounds from egui's memory.
-pub const ACCURACY_PLOT: &str = "training-history-accuracy";
-pub const LOSS_PLOT: &str = "training-history-loss";
+pub(crate) const ACCURACY_PLOT: &str = "training-history-accuracy";
+pub(crate) const LOSS_PLOT: &str = "training-history-loss";
 
 /// Below this many points of height left, the history is a closed header to open, not plots
 /// squeezed flat or pushed below the window.

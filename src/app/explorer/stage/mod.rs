@@ -1,14 +1,14 @@
 //! The central view of the selected stage: `view` picks the view for its layer kind (one file
 //! per kind), `common` holds what they share, `arith` the arithmetic side panel.
 
-pub mod arith;
-pub mod common;
-pub mod conv;
-pub mod dense;
-pub mod dropout;
-pub mod flatten;
-pub mod history;
-pub mod merge;
-pub mod pool;
-pub mod units;
-pub mod view;
+pub(crate) mod arith;
+pub(crate) mod common;
+pub(crate) mod conv;
+pub(crate) mod dense;
+pub(crate) mod dropout;
+pub(crate) mod flatten;
+pub(crate) mod history;
+pub(crate) mod merge;
+pub(crate) mod pool;
+pub(crate) mod units;
+pub(crate) mod view;

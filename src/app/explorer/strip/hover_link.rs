@@ -8,12 +8,12 @@ use crate::viz::export::plane_side;
 use egui::{Color32, Rect, Vec2};
 
 /// A hovered map cell: (stage, (channel, row, column)).
-pub type StageCell = (usize, (usize, usize, usize));
+pub(crate) type StageCell = (usize, (usize, usize, usize));
 
 /// What the strip outlines on stage `stage`'s thumbnail for `hover`: the hovered cell itself,
 /// or the cells it feeds (next stage) or came from (previous stage). The channel is always
 /// given: where every channel is linked (a convolution), `fallback` (the thumbnail's own).
-pub fn strip_link(
+pub(crate) fn strip_link(
     model: &Model,
     hover: Option<StageCell>,
     stage: usize,
