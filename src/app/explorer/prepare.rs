@@ -22,22 +22,40 @@ pub struct InputImage {
     pub audio: Option<std::sync::Arc<crate::io::Audio>>,
 }
 
+/// Why an input cannot be fed to a model; each message names the input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputError {
+    /// The picture or recording cannot be made into what the model reads (its size, its
+    /// channels): the reader's reason.
+    #[error("{name}: {reason}")]
+    Unreadable { name: String, reason: String },
+    #[error(
+        "{0} is a recording, and this model reads pictures: open an audio model (speech-max, speech-avg)"
+    )]
+    RecordingForPictures(String),
+    #[error(
+        "{0} is a picture, and this model reads recordings: open a WAV file or a speech sample"
+    )]
+    PictureForRecordings(String),
+    /// The noise control's noise cannot be put on it.
+    #[error("{name}: {reason}")]
+    Noise { name: String, reason: String },
+}
+
 /// The input as `model` reads it, before normalisation: a recording's log-mel spectrogram for
 /// an audio model, the resized picture otherwise; an error when the kinds do not match.
-pub(crate) fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, String> {
+pub(crate) fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, InputError> {
+    let unreadable = |reason: String| InputError::Unreadable {
+        name: input.name.clone(),
+        reason,
+    };
     match (&input.audio, &model.info.audio) {
         (Some(audio), Some(spec)) => crate::io::audio_pixels(audio, spec, &model.input)
-            .map_err(|e| format!("{}: {e}", input.name)),
-        (Some(_), None) => Err(format!(
-            "{} is a recording, and this model reads pictures: open an audio model (speech-max, speech-avg)",
-            input.name
-        )),
-        (None, Some(_)) => Err(format!(
-            "{} is a picture, and this model reads recordings: open a WAV file or a speech sample",
-            input.name
-        )),
+            .map_err(|e| unreadable(e.to_string())),
+        (Some(_), None) => Err(InputError::RecordingForPictures(input.name.clone())),
+        (None, Some(_)) => Err(InputError::PictureForRecordings(input.name.clone())),
         (None, None) => {
-            to_pixels(&input.image, &model.input).map_err(|e| format!("{}: {e}", input.name))
+            to_pixels(&input.image, &model.input).map_err(|e| unreadable(e.to_string()))
         }
     }
 }
@@ -57,7 +75,7 @@ pub(crate) fn prepare_input(
     input: &InputImage,
     model: &Model,
     noise: &InputNoise,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, InputError> {
     with_noise(input, model, input_pixels(input, model)?, noise)
 }
 
@@ -68,7 +86,7 @@ pub(crate) fn with_noise(
     model: &Model,
     clean: Array3<f32>,
     noise: &InputNoise,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, InputError> {
     let Some(n) = noise.noise() else {
         return Ok(Prepared {
             seen: clean.clone(),
@@ -76,8 +94,13 @@ pub(crate) fn with_noise(
             noisy_audio: None,
         });
     };
-    let (seen, audio) = noisy_input(model, &clean, input.audio.as_deref(), n, noise.seed)
-        .map_err(|e| format!("{}: {e}", input.name))?;
+    let (seen, audio) =
+        noisy_input(model, &clean, input.audio.as_deref(), n, noise.seed).map_err(|e| {
+            InputError::Noise {
+                name: input.name.clone(),
+                reason: e.to_string(),
+            }
+        })?;
     Ok(Prepared {
         clean,
         seen,

@@ -8,7 +8,7 @@
 use super::net::{BuiltNet, NetPlan};
 use crate::analysis::{self, argmax};
 use crate::app::shell::background;
-use crate::engine::{LayerKind, Model, RunOptions, Tensor};
+use crate::engine::{self, LayerKind, Model, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
 use std::sync::{Arc, Mutex};
@@ -59,8 +59,8 @@ pub struct RunRequest {
 }
 
 impl RunRequest {
-    /// Runs it: the error in words when the network cannot run on this input.
-    pub fn run(&self) -> Result<Computed, String> {
+    /// Runs it: the engine's error when the network cannot run on this input.
+    pub fn run(&self) -> engine::Result<Computed> {
         let built = self.net.build();
         let net = &built.net;
         let ends_in_classes = net.ends_in_classes();
@@ -69,7 +69,7 @@ impl RunRequest {
             _ => Vec::new(),
         };
         let input = network_input(&self.pixels, &net.input, 0, 0, Fill::Zero);
-        let trace = analysis::trace(net, &input, &self.options).map_err(|e| e.to_string())?;
+        let trace = analysis::trace(net, &input, &self.options)?;
         let probabilities = class_probabilities(&trace);
         let probabilities_no_dropout = if self.options.dropout.is_some() && ends_in_classes {
             let options = RunOptions {
@@ -122,7 +122,7 @@ pub(crate) fn most_active_channel(t: &Tensor) -> usize {
     argmax(&activity)
 }
 
-type Slot = Arc<Mutex<Option<Result<Computed, String>>>>;
+type Slot = Arc<Mutex<Option<engine::Result<Computed>>>>;
 
 /// A run on a worker thread; its result waits in the slot until the UI thread takes it.
 #[derive(Debug, Clone, Default)]
@@ -145,7 +145,7 @@ impl BackgroundRun {
     }
 
     /// The result, once the run is done (taken: a second call is None).
-    pub fn take(&self) -> Option<Result<Computed, String>> {
+    pub fn take(&self) -> Option<engine::Result<Computed>> {
         self.slot.lock().ok()?.take()
     }
 }

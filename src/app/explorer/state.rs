@@ -3,14 +3,24 @@
 //! read it and tests assert on it.
 
 use super::controls::{DropoutSetting, InputNoise, PoolWindow};
-use super::prepare::{InputImage, Prepared, prepare_input};
+use super::prepare::{InputError, InputImage, Prepared, prepare_input};
 use super::run::BackgroundRun;
 use crate::analysis::{self, argmax};
-use crate::engine::{DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor};
+use crate::engine::{self, DropoutRun, LayerKind, Model, PoolMode, RunOptions, Shape, Tensor};
 use crate::io::Audio;
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Why the explorer cannot show a model on an input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExplorerError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The network does not run on it (the engine's reason).
+    #[error(transparent)]
+    Run(#[from] engine::Error),
+}
 
 /// Everything the explorer shows, recomputed only when something it depends on changes.
 #[derive(Debug, Clone)]
@@ -123,7 +133,7 @@ impl Explorer {
         model: Model,
         model_path: Option<PathBuf>,
         input: InputImage,
-    ) -> Result<Explorer, String> {
+    ) -> Result<Explorer, ExplorerError> {
         let noise = InputNoise::default();
         let prepared = prepare_input(&input, &model, &noise)?;
         let model = Arc::new(model);
@@ -157,10 +167,7 @@ impl Explorer {
             net_stale: true,
         };
         // The first run is here: the window opens on maps.
-        explorer.recompute_here();
-        if let Some(e) = explorer.last_error.take() {
-            return Err(e);
-        }
+        explorer.recompute_here()?;
         Ok(explorer)
     }
 

@@ -10,7 +10,7 @@ use super::net::{BuiltNet, NetPlan, relocalized};
 use super::prepare::{InputImage, Prepared, prepare_input, with_noise};
 use super::run::{BACKGROUND_ABOVE, BackgroundRun, Computed, RunRequest, multiply_adds};
 use super::state::{Explorer, Incoming, trained_pool_mode};
-use crate::engine::Model;
+use crate::engine::{self, Model};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -65,7 +65,7 @@ impl Explorer {
         ) {
             Ok(p) => p,
             Err(e) => {
-                self.last_error = Some(e);
+                self.last_error = Some(e.to_string());
                 return false;
             }
         };
@@ -110,7 +110,7 @@ impl Explorer {
                 true
             }
             Err(e) => {
-                self.last_error = Some(e);
+                self.last_error = Some(e.to_string());
                 false
             }
         }
@@ -135,7 +135,7 @@ impl Explorer {
                 }
                 self.recompute();
             }
-            Err(e) => self.last_error = Some(e),
+            Err(e) => self.last_error = Some(e.to_string()),
         }
     }
 
@@ -153,15 +153,30 @@ impl Explorer {
     /// while a new one opens, stay until [`Explorer::poll_run`] takes the new ones). On failure
     /// the previous outputs stay and the error is recorded.
     pub fn recompute(&mut self) {
-        self.recompute_where(false);
+        let request = self.run_request();
+        let slow =
+            self.always_in_background || multiply_adds(request.net.model()) > BACKGROUND_ABOVE;
+        if slow {
+            // A run still going is replaced: only the newest result is taken.
+            self.running = Some(BackgroundRun::start(request));
+            return;
+        }
+        self.running = None;
+        self.finish_run(request.run());
     }
 
-    /// [`Explorer::recompute`] on this thread, whatever the network's size.
-    pub(super) fn recompute_here(&mut self) {
-        self.recompute_where(true);
+    /// [`Explorer::recompute`] on this thread, whatever the network's size; the engine's error
+    /// when the network does not run.
+    pub(super) fn recompute_here(&mut self) -> engine::Result<()> {
+        let request = self.run_request();
+        self.running = None;
+        let computed = request.run().inspect_err(|e| self.run_failed(e))?;
+        self.take_run(computed);
+        Ok(())
     }
 
-    fn recompute_where(&mut self, here: bool) {
+    /// The run the current model (or the one opening), input and switches call for.
+    fn run_request(&self) -> RunRequest {
         let build = |model: &Arc<Model>| NetPlan::Build {
             model: Arc::clone(model),
             window: self.pool_window,
@@ -180,21 +195,12 @@ impl Explorer {
                 &self.clean_pixels,
             ),
         };
-        let request = RunRequest {
+        RunRequest {
             net,
             pixels: pixels.clone(),
             clean_pixels: self.noise.noise().map(|_| clean.clone()),
             options: self.run_options(),
-        };
-        let slow =
-            self.always_in_background || multiply_adds(request.net.model()) > BACKGROUND_ABOVE;
-        if slow && !here {
-            // A run still going is replaced: only the newest result is taken.
-            self.running = Some(BackgroundRun::start(request));
-            return;
         }
-        self.running = None;
-        self.finish_run(request.run());
     }
 
     /// Takes a finished background run's outputs; true when there were some.
@@ -207,18 +213,24 @@ impl Explorer {
         true
     }
 
-    fn finish_run(&mut self, result: Result<Computed, String>) {
-        let c = match result {
-            Ok(c) => c,
-            Err(e) => {
-                // A new model that does not run is dropped: what was loaded stays.
-                if let Some(i) = self.incoming.take() {
-                    self.pool_mode = i.previous_pool_mode;
-                }
-                self.last_error = Some(e);
-                return;
-            }
-        };
+    fn finish_run(&mut self, result: engine::Result<Computed>) {
+        match result {
+            Ok(c) => self.take_run(c),
+            Err(e) => self.run_failed(&e),
+        }
+    }
+
+    /// A run that failed leaves the outputs as they were and says why; a new model that does
+    /// not run is dropped (what was loaded stays).
+    fn run_failed(&mut self, e: &engine::Error) {
+        if let Some(i) = self.incoming.take() {
+            self.pool_mode = i.previous_pool_mode;
+        }
+        self.last_error = Some(e.to_string());
+    }
+
+    /// A run's outputs replace the shown ones (and a model being opened, the old model).
+    fn take_run(&mut self, c: Computed) {
         if let Some(i) = self.incoming.take() {
             self.model = i.model;
             self.model_path = i.path;

@@ -4,7 +4,7 @@
 //! flags do.
 
 use crate::engine::Model;
-use crate::io::{InputSettings, load_model_and_settings};
+use crate::io::{FileError, InputSettings, load_model_and_settings};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -86,7 +86,7 @@ pub(crate) fn open_with(
     path: &Path,
     user: &InputSettings,
     fallback: bool,
-) -> Result<Opened, String> {
+) -> Result<Opened, FileError> {
     match load_model_and_settings(path, user) {
         Ok((model, settings)) => Ok(Opened {
             model,
@@ -94,15 +94,14 @@ pub(crate) fn open_with(
             user_failed: None,
         }),
         Err(e) if fallback && !user.is_empty() => {
-            let (model, settings) = load_model_and_settings(path, &InputSettings::default())
-                .map_err(|e| e.to_string())?;
+            let (model, settings) = load_model_and_settings(path, &InputSettings::default())?;
             Ok(Opened {
                 model,
                 settings,
                 user_failed: Some(e.to_string()),
             })
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e),
     }
 }
 
@@ -200,7 +199,9 @@ mod tests {
         assert!(opened.user_failed.is_none());
         // Four labels for three classes: refused when applying, left out when reopening.
         let stale = labels(&["a", "b", "c", "d"]);
-        let e = open_with(&path, &stale, false).expect_err("refused");
+        let e = open_with(&path, &stale, false)
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains("4 labels for 3 outputs"), "{e}");
         let opened = open_with(&path, &stale, true).expect("opens without them");
         assert_eq!(opened.model.info.labels, ["circle", "square", "triangle"]);

@@ -87,11 +87,11 @@ impl ConvscopeApp {
         let opened = match result {
             Ok(opened) => opened,
             Err(e) if applying => {
-                self.input_dialog.error = Some(e);
+                self.input_dialog.error = Some(e.to_string());
                 return;
             }
             Err(e) => {
-                self.explorer.last_error = Some(e);
+                self.explorer.last_error = Some(e.to_string());
                 return;
             }
         };

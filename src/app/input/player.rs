@@ -3,6 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
+/// Why the recording could not be played.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PlayError {
+    #[error("the input is not a recording")]
+    NotARecording,
+    #[error("no audio player found (pw-play, paplay or aplay)")]
+    NoPlayer,
+    #[error("{}: cannot write: {reason}", path.display())]
+    Write { path: PathBuf, reason: hound::Error },
+    #[error("{}: cannot start: {reason}", player.display())]
+    Start {
+        player: PathBuf,
+        reason: std::io::Error,
+    },
+}
+
 /// Players tried in order; the first found on PATH plays the file.
 const PLAYERS: [&str; 3] = ["pw-play", "paplay", "aplay"];
 
@@ -16,8 +32,8 @@ pub(crate) fn find_player() -> Option<PathBuf> {
     })
 }
 
-/// Plays a WAV file with `player` in the background; the error in words.
-pub(crate) fn play(player: &Path, wav: &Path) -> Result<(), String> {
+/// Plays a WAV file with `player` in the background.
+pub(crate) fn play(player: &Path, wav: &Path) -> Result<(), PlayError> {
     std::process::Command::new(player)
         .arg(wav)
         .stdin(std::process::Stdio::null())
@@ -25,15 +41,20 @@ pub(crate) fn play(player: &Path, wav: &Path) -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
-        .map_err(|e| format!("{}: cannot start: {e}", player.display()))
+        .map_err(|reason| PlayError::Start {
+            player: player.to_path_buf(),
+            reason,
+        })
 }
 
 /// Plays the input recording as the network hears it (with the noise control's noise):
 /// written as 16-bit WAV to a temporary file (samples have no file of their own) and handed to
 /// the player.
-pub(crate) fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Result<(), String> {
-    let audio = audio.ok_or("the input is not a recording")?;
-    let player = find_player().ok_or("no audio player found (pw-play, paplay or aplay)")?;
+pub(crate) fn play_input(
+    audio: Option<&std::sync::Arc<crate::io::Audio>>,
+) -> Result<(), PlayError> {
+    let audio = audio.ok_or(PlayError::NotARecording)?;
+    let player = find_player().ok_or(PlayError::NoPlayer)?;
     let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));
     let spec = hound::WavSpec {
         channels: 1,
@@ -48,6 +69,9 @@ pub(crate) fn play_input(audio: Option<&std::sync::Arc<crate::io::Audio>>) -> Re
         }
         w.finalize()
     };
-    write().map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    write().map_err(|reason| PlayError::Write {
+        path: path.clone(),
+        reason,
+    })?;
     play(&player, &path)
 }

@@ -4,7 +4,7 @@
 use crate::app::explorer::prepare::InputImage;
 use crate::data::shapes;
 use crate::engine::Model;
-use crate::io::{Audio, decode_image, decode_wav, load_audio, load_image};
+use crate::io::{Audio, FileError, decode_image, decode_wav, load_audio, load_image};
 use image::Rgb32FImage;
 use std::path::{Path, PathBuf};
 
@@ -149,11 +149,21 @@ fn shape_image(class: usize) -> Rgb32FImage {
     })
 }
 
+/// Why a sample or a file cannot be read as an input.
+#[derive(Debug, thiserror::Error)]
+pub enum InputFileError {
+    #[error("{0}: no such sample")]
+    NoSuchSample(String),
+    /// The file (or a bundled sample's bytes) cannot be read or decoded.
+    #[error(transparent)]
+    File(#[from] FileError),
+}
+
 /// Decodes a bundled sample by name.
-pub fn sample_image(name: &str) -> Result<InputImage, String> {
+pub fn sample_image(name: &str) -> Result<InputImage, InputFileError> {
     if let Some(sample) = SPEECH_SAMPLES.iter().find(|s| s.name == name) {
         let path = PathBuf::from(format!("assets/samples/{name}.wav"));
-        let audio = decode_wav(sample.bytes, &path).map_err(|e| e.to_string())?;
+        let audio = decode_wav(sample.bytes, &path)?;
         return Ok(audio_input(name.to_string(), None, audio));
     }
     if let Some(class) = SHAPE_SAMPLES.iter().position(|&s| s == name) {
@@ -167,9 +177,9 @@ pub fn sample_image(name: &str) -> Result<InputImage, String> {
     let sample = SAMPLES
         .iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| format!("{name}: no such sample"))?;
+        .ok_or_else(|| InputFileError::NoSuchSample(name.to_string()))?;
     let path = PathBuf::from(format!("assets/samples/{name}.png"));
-    let image = decode_image(sample.bytes, &path).map_err(|e| e.to_string())?;
+    let image = decode_image(sample.bytes, &path)?;
     Ok(InputImage {
         name: name.to_string(),
         path: None,
@@ -179,7 +189,7 @@ pub fn sample_image(name: &str) -> Result<InputImage, String> {
 }
 
 /// Reads a picture or WAV file (any size the decoder limits allow).
-pub fn image_file(path: &Path) -> Result<InputImage, String> {
+pub fn image_file(path: &Path) -> Result<InputImage, InputFileError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -188,10 +198,10 @@ pub fn image_file(path: &Path) -> Result<InputImage, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("wav"));
     if is_wav {
-        let audio = load_audio(path).map_err(|e| e.to_string())?;
+        let audio = load_audio(path)?;
         return Ok(audio_input(name, Some(path.to_path_buf()), audio));
     }
-    let image = load_image(path).map_err(|e| e.to_string())?;
+    let image = load_image(path)?;
     Ok(InputImage {
         name,
         path: Some(path.to_path_buf()),
@@ -323,7 +333,12 @@ mod tests {
             let img = sample_image(s.name).expect(s.name);
             assert!(img.image.width() > 0);
         }
-        assert!(sample_image("nope").unwrap_err().contains("nope"));
+        assert!(
+            sample_image("nope")
+                .unwrap_err()
+                .to_string()
+                .contains("nope")
+        );
     }
 
     #[test]

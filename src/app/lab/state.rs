@@ -8,7 +8,7 @@ use crate::analysis::{
 };
 use crate::app::explorer::run::{BACKGROUND_ABOVE, multiply_adds};
 use crate::app::explorer::state::Explorer;
-use crate::engine::{LayerKind, Model, PoolMode, RunOptions, Tensor};
+use crate::engine::{self, LayerKind, Model, PoolMode, RunOptions, Tensor};
 use crate::io::{Fill, network_input};
 use ndarray::Array3;
 use std::sync::Arc;
@@ -133,13 +133,13 @@ pub(crate) fn plotted_stages(model: &Model) -> Vec<usize> {
 
 /// The shifted input's trace being computed, and the settings it is for.
 struct ShiftedJob {
-    rx: Receiver<Result<Vec<Tensor>, String>>,
+    rx: Receiver<engine::Result<Vec<Tensor>>>,
     key: (u64, i32, i32, Fill),
 }
 
 /// A sweep running on a worker thread.
 pub struct SweepJob {
-    rx: Receiver<Result<SweepData, String>>,
+    rx: Receiver<engine::Result<SweepData>>,
     done: Arc<AtomicUsize>,
     total: usize,
     /// Set to ask the worker to stop.
@@ -221,19 +221,18 @@ impl Lab {
             let (tx, rx) = channel();
             let net = Arc::clone(&ex.net);
             crate::app::shell::background::spawn(move || {
-                tx.send(trace(&net, &input, &options).map_err(|e| e.to_string()))
-                    .ok();
+                tx.send(trace(&net, &input, &options)).ok();
             });
             self.shifted_job = Some(ShiftedJob { rx, key });
             return false;
         }
-        let result = trace(&ex.net, &input, &options).map_err(|e| e.to_string());
+        let result = trace(&ex.net, &input, &options);
         self.use_shifted(ex, result);
         true
     }
 
     /// Compares a shifted run with the explorer's maps and keeps it.
-    fn use_shifted(&mut self, ex: &Explorer, result: Result<Vec<Tensor>, String>) {
+    fn use_shifted(&mut self, ex: &Explorer, result: engine::Result<Vec<Tensor>>) {
         let LabSettings { dx, dy, .. } = self.settings;
         match result {
             Ok(shifted) if shifted.len() == ex.trace.len() => {
@@ -252,7 +251,7 @@ impl Lab {
                 self.last_error = None;
             }
             Ok(_) => self.last_error = Some("the shifted trace has a different length".into()),
-            Err(e) => self.last_error = Some(e),
+            Err(e) => self.last_error = Some(e.to_string()),
         }
         self.generation += 1;
     }
@@ -315,15 +314,14 @@ impl Lab {
                 ctx.request_repaint();
                 !stop.load(Ordering::Relaxed)
             };
-            let run = || -> Result<SweepData, String> {
+            let run = || -> engine::Result<SweepData> {
                 let mut runs = Vec::with_capacity(modes.len());
                 for mode in modes {
                     let options = RunOptions {
                         pool_mode: Some(mode),
                         ..base
                     };
-                    let results = sweep(&model, &pixels, &list, fill, &options, &tick)
-                        .map_err(|e| e.to_string())?;
+                    let results = sweep(&model, &pixels, &list, fill, &options, &tick)?;
                     let original_class = crate::analysis::unshifted_class(&results);
                     runs.push(SweepRun {
                         mode,
@@ -367,7 +365,7 @@ impl Lab {
                 self.job = None;
             }
             Ok(Err(e)) => {
-                self.last_error = Some(e);
+                self.last_error = Some(e.to_string());
                 self.job = None;
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}

@@ -65,7 +65,7 @@ impl ConvscopeApp {
             Command::PlayAudio if !self.native_dialogs => {}
             Command::PlayAudio => {
                 if let Err(e) = play_input(ex.heard_audio()) {
-                    ex.last_error = Some(e);
+                    ex.last_error = Some(e.to_string());
                 }
             }
             Command::OpenModelDialog => self.choose_file(ctx, Purpose::Open(FileRole::Model)),
@@ -79,7 +79,7 @@ impl ConvscopeApp {
                         self.settings.last_image_file = None;
                     }
                 }
-                Err(e) => ex.last_error = Some(e),
+                Err(e) => ex.last_error = Some(e.to_string()),
             },
             Command::UseCanvas => {
                 ex.set_input(self.canvas.to_input_for(&ex.model.input));
@@ -239,7 +239,7 @@ impl ConvscopeApp {
                         self.settings.last_sample = None;
                     }
                 }
-                Loaded::Image(Err(e)) => self.explorer.last_error = Some(e),
+                Loaded::Image(Err(e)) => self.explorer.last_error = Some(e.to_string()),
             }
         }
     }

@@ -3,8 +3,8 @@
 
 use crate::app::explorer::prepare::InputImage;
 use crate::app::input::model_inputs::{Opened, open_with};
-use crate::app::input::samples::image_file;
-use crate::io::InputSettings;
+use crate::app::input::samples::{InputFileError, image_file};
+use crate::io::{FileError, InputSettings};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -13,7 +13,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Loaded {
     Model(ModelLoad),
-    Image(Result<InputImage, String>),
+    Image(Result<InputImage, InputFileError>),
 }
 
 /// A model file opened (or not) with the user's input settings.
@@ -21,7 +21,7 @@ pub(crate) struct ModelLoad {
     pub path: PathBuf,
     /// The settings it was asked to open with.
     pub user: InputSettings,
-    pub result: Result<Opened, String>,
+    pub result: Result<Opened, FileError>,
 }
 
 pub(crate) struct Jobs {

@@ -123,17 +123,33 @@ impl SettingsFile {
 
     /// Writes the settings atomically (a failed write leaves the old file). Nothing happens
     /// when there is nowhere to keep them.
-    pub fn save(&self, settings: &Settings) -> Result<(), String> {
+    pub fn save(&self, settings: &Settings) -> Result<(), SaveError> {
         let Some(path) = &self.path else {
             return Ok(());
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|reason| SaveError::Folder {
+                dir: dir.to_path_buf(),
+                reason,
+            })?;
         }
-        crate::io::atomic::write_atomic(path, settings.to_json().as_bytes())
-            .map_err(|e| e.to_string())
+        Ok(crate::io::atomic::write_atomic(
+            path,
+            settings.to_json().as_bytes(),
+        )?)
     }
+}
+
+/// Why the settings could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}: cannot create the folder: {reason}", dir.display())]
+    Folder {
+        dir: PathBuf,
+        reason: std::io::Error,
+    },
+    #[error(transparent)]
+    Write(#[from] crate::io::FileError),
 }
 
 /// The app's data folder, where eframe kept its state too.

@@ -213,7 +213,7 @@ fn first_explorer(
             settings.last_sample = None;
             let input = sample_for(&model);
             Explorer::new(model, model_path, input).unwrap_or_else(|e| {
-                notices.push(e);
+                notices.push(e.to_string());
                 notices.push(s.notice_builtin.to_string());
                 settings.last_model = None;
                 builtin_explorer()

@@ -34,10 +34,9 @@ impl DataChoice {
     ];
 
     /// The set as the CLI's `--data` names it, with `train_size` images to train on.
-    pub fn spec(self, train_size: usize) -> Result<DataSpec, String> {
-        let folder = |name: &str| {
-            bundled_data_dir(name).ok_or_else(|| format!("assets/data/{name}: not found"))
-        };
+    pub fn spec(self, train_size: usize) -> Result<DataSpec, MissingData> {
+        let folder =
+            |name: &str| bundled_data_dir(name).ok_or_else(|| MissingData(name.to_string()));
         Ok(match self {
             DataChoice::Mnist => DataSpec::Mnist(folder("mnist")?),
             DataChoice::Fashion => DataSpec::Fashion(folder("fashion-mnist")?),
@@ -51,6 +50,12 @@ impl DataChoice {
         })
     }
 }
+
+/// A bundled data set (its folder's name) found neither beside the sources, nor the program,
+/// nor in the working folder.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("assets/data/{0}: not found")]
+pub struct MissingData(pub String);
 
 /// The first `assets/data/NAME` folder found beside the sources, the program or the working
 /// folder.
@@ -120,7 +125,7 @@ impl Default for TrainSettings {
 
 impl TrainSettings {
     /// The run these settings describe, as `convscope train` would get it from its flags.
-    pub fn recipe(&self) -> Result<Recipe, String> {
+    pub fn recipe(&self) -> Result<Recipe, MissingData> {
         let data = self.data.spec(self.train_size)?;
         let train_limit = (self.data != DataChoice::Shapes).then_some(self.train_size);
         Ok(Recipe {

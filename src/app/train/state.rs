@@ -80,7 +80,7 @@ impl Training {
             Ok(r) => r,
             Err(e) => {
                 run.state = RunState::Failed;
-                run.error = Some(e);
+                run.error = Some(e.to_string());
                 self.current = Some(run);
                 return;
             }

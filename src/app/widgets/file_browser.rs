@@ -219,12 +219,11 @@ impl FileBrowser {
     }
 
     /// Lists `dir`; on failure keeps the old listing and says why (the error is returned too).
-    pub fn enter(&mut self, dir: &Path) -> Result<(), String> {
-        let read = std::fs::read_dir(dir).map_err(|e| e.to_string());
-        let entries = match read {
+    pub fn enter(&mut self, dir: &Path) -> std::io::Result<()> {
+        let entries = match std::fs::read_dir(dir) {
             Ok(r) => r,
             Err(e) => {
-                self.error = Some(e.clone());
+                self.error = Some(e.to_string());
                 return Err(e);
             }
         };
