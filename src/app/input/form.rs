@@ -1,6 +1,6 @@
 //! The input settings dialog's state: the form as text, what it was when opened, and turning
 //! it into [`InputSettings`] with every value checked against the open model. Drawn by
-//! `input_dialog`; no egui here.
+//! `dialog.rs`; no egui here.
 
 use crate::app::i18n::{Strings, fill};
 use crate::engine::{Model, limits};

@@ -18,7 +18,7 @@ pub enum Command {
     /// The last stage (the output); the first is `SelectStage(0)`.
     LastStage,
     SelectStage(usize),
-    /// Opens or closes the strip's block with this index (see `strip::StripState`).
+    /// Opens or closes the strip's block with this index (see `explorer::strip::state`).
     ToggleBlock(usize),
     /// Opens the closed block whose card is selected (key ↓).
     OpenBlock,
