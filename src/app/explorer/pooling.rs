@@ -7,7 +7,7 @@ use super::state::{trained_pool_mode, twin_path};
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::steady::{reserved_label_ui, steady_button, widest};
+use crate::app::widgets::steady::{reserved_label_ui, steady_button_ui, widest};
 use crate::engine::PoolMode;
 
 /// The toolbar's pooling controls (nothing for a model without pooling layers).
@@ -21,7 +21,7 @@ pub(crate) fn pooling_ui(ui: &mut egui::Ui, p: &mut Panels) {
     // M changes what it says, never where anything is.
     let mode_label = |m: PoolMode| fill(s.pooling, &[&s.pool_mode(m)]);
     let labels = PoolMode::ALL.map(mode_label);
-    if steady_button(
+    if steady_button_ui(
         ui,
         &mode_label(ex.pool_mode),
         labels.iter().map(String::as_str),

@@ -128,7 +128,7 @@ impl ConvscopeApp {
             Tab::Lab => self.lab_view.ui(ui, &mut p),
             Tab::Train => self.train_view.ui(ui, &mut p),
         });
-        keys::window(ui.ctx(), &mut p);
+        keys::keys_window_ui(ui.ctx(), &mut p);
     }
 
     /// The windows over the panels: the input settings dialog and the in-app file browser

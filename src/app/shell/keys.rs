@@ -102,7 +102,7 @@ fn rows(shortcuts: &[(KeyboardShortcut, Command)], s: &Strings) -> Vec<(String, 
     rows
 }
 
-fn table(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
+fn table_ui(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
     egui::Grid::new(id)
         .striped(true)
         .num_columns(2)
@@ -116,7 +116,7 @@ fn table(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
         });
 }
 
-pub(crate) fn window(ctx: &egui::Context, p: &mut Panels) {
+pub(crate) fn keys_window_ui(ctx: &egui::Context, p: &mut Panels) {
     let s = p.s;
     let mut open = p.view.show_keys;
     egui::Window::new(s.keys_title)
@@ -128,13 +128,13 @@ pub(crate) fn window(ctx: &egui::Context, p: &mut Panels) {
             ui.heading(s.keys_anywhere);
             let mut anywhere = rows(&Command::shortcuts(), s);
             anywhere.push(("Ctrl+ + / Ctrl+ -".to_owned(), s.key_zoom.to_owned()));
-            table(ui, "keys-anywhere", &anywhere);
+            table_ui(ui, "keys-anywhere", &anywhere);
             ui.add_space(8.0);
             ui.heading(s.keys_in_lab);
-            table(ui, "keys-lab", &rows(&Command::lab_shortcuts(), s));
+            table_ui(ui, "keys-lab", &rows(&Command::lab_shortcuts(), s));
             ui.add_space(8.0);
             ui.heading(s.keys_in_lesson);
-            table(ui, "keys-lesson", &rows(&Command::lesson_shortcuts(), s));
+            table_ui(ui, "keys-lesson", &rows(&Command::lesson_shortcuts(), s));
         });
     if open != p.view.show_keys {
         p.commands.push(Command::ToggleKeysHelp);

@@ -7,7 +7,7 @@ use super::panels::Panels;
 use super::view_state::Tab;
 use crate::app::explorer::pooling::pooling_ui;
 use crate::app::i18n::{Lang, fill};
-use crate::app::widgets::steady::{steady_button, widest};
+use crate::app::widgets::steady::{steady_button_ui, widest};
 
 pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
@@ -44,7 +44,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         pooling_ui(ui, p);
         ui.separator();
         let play = if p.view.playing { s.stop } else { s.play };
-        if steady_button(ui, play, [s.play, s.stop])
+        if steady_button_ui(ui, play, [s.play, s.stop])
             .on_hover_text(s.play_tip)
             .clicked()
         {
@@ -136,7 +136,7 @@ fn view_group_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         }
         let theme = if p.settings.dark { s.light } else { s.dark };
-        if steady_button(ui, theme, [s.light, s.dark]).clicked() {
+        if steady_button_ui(ui, theme, [s.light, s.dark]).clicked() {
             p.commands.push(Command::ToggleTheme);
         }
         if ui

@@ -208,7 +208,7 @@ pub(crate) fn line_height(ui: &egui::Ui) -> f32 {
 }
 
 /// An outline on top of everything.
-pub(crate) fn outline(ui: &egui::Ui, rect: Rect, color: Color32) {
+pub(crate) fn outline_ui(ui: &egui::Ui, rect: Rect, color: Color32) {
     ui.painter().rect_stroke(
         rect,
         0.0,

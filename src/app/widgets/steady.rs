@@ -25,7 +25,7 @@ pub(crate) fn widest<T: Into<egui::WidgetText>>(
 }
 
 /// A button showing `text`, as wide as the widest of `labels` (the texts it can take).
-pub(crate) fn steady_button<'a>(
+pub(crate) fn steady_button_ui<'a>(
     ui: &mut egui::Ui,
     text: &str,
     labels: impl IntoIterator<Item = &'a str>,

@@ -7,7 +7,7 @@
 use crate::analysis::arithmetic::{conv_cell, dense_unit, window_rect};
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline};
+use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline_ui};
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
 use egui::{Color32, FontFamily, Rect, RichText, TextStyle, Vec2};
 
@@ -240,13 +240,13 @@ fn sliding_ui(
                     ui.painter()
                         .rect_filled(cells((0, oy + 1, ow, oh)), 0.0, veil);
                 }
-                outline(
+                outline_ui(
                     ui,
                     cells((ox as i64, oy as i64, ox as i64 + 1, oy as i64 + 1)),
                     red,
                 );
             } else {
-                outline(ui, cells(window_rect(&conv.window(), oy, ox)), red);
+                outline_ui(ui, cells(window_rect(&conv.window(), oy, ox)), red);
             }
         }
     });

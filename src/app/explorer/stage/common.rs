@@ -6,7 +6,7 @@ use crate::analysis::arithmetic::linked_cells;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline, scale_for,
+    GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline_ui, scale_for,
     stage_scale, stage_title,
 };
 use crate::engine::{Tensor, dropout_mask, layer_dropout_seed};
@@ -143,7 +143,7 @@ pub(crate) fn link_hover_ui(
     for (stage, grid) in grids {
         if *stage == from {
             if let Some(r) = grid.cells_rect(ch, cell) {
-                outline(ui, r, Color32::WHITE);
+                outline_ui(ui, r, Color32::WHITE);
             }
             continue;
         }
@@ -156,7 +156,7 @@ pub(crate) fn link_hover_ui(
         };
         for c in channels {
             if let Some(r) = grid.cells_rect(c, linked.rect) {
-                outline(ui, r, Color32::from_rgb(255, 60, 60));
+                outline_ui(ui, r, Color32::from_rgb(255, 60, 60));
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::analysis::receptive_fields;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline,
+    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui,
 };
 use crate::app::widgets::textures::TexKey;
 use crate::engine::Conv2d;
@@ -65,7 +65,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
                 if let Some(r) =
                     out.cells_rect(ch, (x as i64, y as i64, x as i64 + 1, y as i64 + 1))
                 {
-                    outline(ui, r, Color32::WHITE);
+                    outline_ui(ui, r, Color32::WHITE);
                 }
                 hovered = Some((ch, y, x));
             }
@@ -167,6 +167,6 @@ fn receptive_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: Option<(u
         rect.min + Vec2::new(clip(x0, w), clip(y0, h)),
         rect.min + Vec2::new(clip(x1, w), clip(y1, h)),
     );
-    outline(ui, field, Color32::from_rgb(255, 80, 80));
+    outline_ui(ui, field, Color32::from_rgb(255, 80, 80));
     ui.small(format!("{}x{} px", r.size.1, r.size.0));
 }

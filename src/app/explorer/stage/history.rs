@@ -273,7 +273,7 @@ fn plots_ui(
                 .default_y_bounds(lo, hi);
         }
         plot.show(ui, |plot| {
-            draw_curves(plot, lines, |c| {
+            curves_ui(plot, lines, |c| {
                 [
                     (&c.train_accuracy, TRAIN_COLOUR, s.train_acc),
                     (&c.test_accuracy, TEST_COLOUR, c.held_out_name(s)),
@@ -292,7 +292,7 @@ fn plots_ui(
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show(ui, |plot| {
-                    draw_curves(plot, lines, |c| {
+                    curves_ui(plot, lines, |c| {
                         [
                             (&c.train_loss, TRAIN_COLOUR, s.train_loss),
                             (&c.test_loss, TEST_COLOUR, s.test_loss),
@@ -313,7 +313,7 @@ fn curve_name(model: &Option<String>, what: &str) -> String {
 
 /// The open model's curves solid and the compared model's dashed: the two series `pick`
 /// chooses from each (accuracy or loss, train and test) with their colours and names.
-fn draw_curves<'a>(
+fn curves_ui<'a>(
     plot: &mut egui_plot::PlotUi<'_>,
     lines: &[(Option<String>, &'a Curves)],
     pick: impl Fn(&'a Curves) -> [(&'a Vec<[f64; 2]>, Color32, &'a str); 2],

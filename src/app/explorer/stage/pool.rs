@@ -6,7 +6,9 @@ use crate::analysis::pooling::dense_weights_without;
 use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline};
+use crate::app::widgets::maps::{
+    GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline_ui,
+};
 use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
 use egui::{Color32, RichText};
@@ -116,11 +118,11 @@ fn window_ui(
     let rect = (x0, y0, x0 + w.kernel.1 as i64, y0 + w.kernel.0 as i64);
     let highlight = Color32::from_rgb(255, 60, 60);
     if let Some(r) = before_grid.cells_rect(ch, rect) {
-        outline(ui, r, highlight);
+        outline_ui(ui, r, highlight);
     }
     if let Some(r) = after_grid.cells_rect(ch, (ox as i64, oy as i64, ox as i64 + 1, oy as i64 + 1))
     {
-        outline(ui, r, highlight);
+        outline_ui(ui, r, highlight);
     }
     window_values_ui(ui, p, stage, ch, (oy, ox), rect);
 }

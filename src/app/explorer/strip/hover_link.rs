@@ -77,7 +77,7 @@ fn flattened_cell(
 }
 
 /// Outlines `cells` (x0, y0, x1, y1 in map cells) on a map of `(h, w)` drawn into `image`.
-pub(crate) fn outline_cells(
+pub(crate) fn outline_cells_ui(
     ui: &egui::Ui,
     image: Rect,
     (h, w): (usize, usize),

@@ -3,7 +3,7 @@
 //! graph, each block (see [`super::state`]) is one card that opens to its stages, with the
 //! connections that skip stages drawn as arcs below them.
 
-use super::hover_link::{outline_cells, strip_link};
+use super::hover_link::{outline_cells_ui, strip_link};
 use super::state::{Item, SKIP_COLOR};
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
@@ -84,7 +84,7 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     }
                 };
                 if let Some(prev) = previous {
-                    arrow(ui, prev, first);
+                    arrow_ui(ui, prev, first);
                 }
                 previous = Some(last);
             }
@@ -97,7 +97,7 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
 }
 
 /// A small arrow in the gap between two cards.
-fn arrow(ui: &egui::Ui, from: Rect, to: Rect) {
+fn arrow_ui(ui: &egui::Ui, from: Rect, to: Rect) {
     // Level with the names, whatever each card's height (wrapped names make them differ).
     let y = from.top().max(to.top()) + ARROW_DROP;
     let a = egui::pos2(from.right() + 2.0, y);
@@ -248,13 +248,13 @@ fn open_block_ui(
         if src != outside
             && let (Some(a), Some(b)) = (rects[src], rects[dst])
         {
-            arrow(ui, a, b);
+            arrow_ui(ui, a, b);
         }
     }
     for (lane, &(src, dst)) in arcs.iter().enumerate() {
         if let (Some(a), Some(b)) = (rects[src], rects[dst]) {
             let y = cards_bottom + LANE * (1 + lane % MAX_LANES) as f32 - 2.0;
-            skip_arc(ui, a, b, y);
+            skip_arc_ui(ui, a, b, y);
         }
     }
     let first = stages
@@ -276,7 +276,7 @@ fn inside_name<'a>(name: &'a str, block: &str) -> &'a str {
 }
 
 /// A connection that skips stages: down from one card, along below the cards, up into the other.
-fn skip_arc(ui: &egui::Ui, from: Rect, to: Rect, y: f32) {
+fn skip_arc_ui(ui: &egui::Ui, from: Rect, to: Rect, y: f32) {
     let stroke = Stroke::new(2.0, SKIP_COLOR);
     let (x0, x1) = (from.center().x + 6.0, to.center().x - 6.0);
     let points = vec![
@@ -434,7 +434,7 @@ fn thumbnail_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) {
         let img = Rect::from_center_size(rect.center(), size);
         ui.painter().image(tex.id(), img, full_uv(), Color32::WHITE);
         if let Some(l) = link {
-            outline_cells(ui, img, (h, w), l.rect);
+            outline_cells_ui(ui, img, (h, w), l.rect);
         }
     }
     if thumb.clicked() {
