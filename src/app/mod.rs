@@ -6,9 +6,11 @@
 //! (the input panel and opening files), `lab` (the translation lab), `train` (the Train tab),
 //! `lesson` (the lesson panel), and `widgets` and `i18n`, which they all use. In a folder,
 //! `state.rs` holds plain data and `view.rs` draws it; functions that draw into a `Ui` end in
-//! `_ui`; a file names its siblings through `super::` and everything else by its full path,
-//! never through a folder's `mod.rs`, which only declares files and re-exports what is used
-//! outside the crate (the GUI tests, the CLI).
+//! `_ui`; a file names its siblings through `super::` and everything else by the file that
+//! defines it, never through a folder's `mod.rs`, which only declares files and re-exports
+//! what is used outside the crate (the GUI tests, the CLI). The one exception is `i18n`, used
+//! everywhere through its `mod.rs` as a small library of its own: it imports nothing of the
+//! app, so nothing can import it in a circle.
 
 // `pub` only for what the GUI tests, the CLI and other crates use: rustc then finds what
 // nothing uses.

@@ -13,7 +13,7 @@ pub const SIDE: usize = 112;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawing {
-    /// Ink in [0,1], row by row.
+    /// Ink in `[0,1]`, row by row.
     pub ink: Array2<f32>,
     /// Brush radius in pixels.
     pub brush: f32,
@@ -111,7 +111,7 @@ impl Drawing {
     }
 }
 
-/// Values in [0,1] as a grey picture of the same size.
+/// Values in `[0,1]` as a grey picture of the same size.
 fn grey_image(values: ArrayView2<f32>) -> Rgb32FImage {
     let (h, w) = values.dim();
     Rgb32FImage::from_fn(w as u32, h as u32, |x, y| {

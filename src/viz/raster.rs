@@ -95,7 +95,7 @@ impl Scale {
     }
 }
 
-/// One plane [H,W] as RGBA bytes, row by row.
+/// One plane `[H,W]` as RGBA bytes, row by row.
 pub fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
     let mut out = Vec::with_capacity(plane.len() * 4);
     for &v in plane.iter() {
@@ -112,7 +112,7 @@ pub fn plane_image(plane: ArrayView2<f32>, scale: &Scale) -> RgbaImage {
     RgbaImage::from_raw(w as u32, h as u32, plane_rgba(plane, scale)).unwrap_or_default()
 }
 
-/// Grey pixels in [0,1] (one channel) or RGB (three) [C,H,W] as an RGBA picture, as a person
+/// Grey pixels in `[0,1]` (one channel) or RGB (three) `[C,H,W]` as an RGBA picture, as a person
 /// would see them.
 pub fn pixels_image(pixels: &ndarray::Array3<f32>) -> RgbaImage {
     let (c, h, w) = pixels.dim();

@@ -69,7 +69,8 @@ impl Default for DropoutSetting {
 pub struct InputNoise {
     /// `None`: no noise.
     pub kind: Option<NoiseKind>,
-    /// In [0, 1], relative to the range of the values it goes on (see [`crate::analysis::robustness::noisy_input`]).
+    /// In `[0, 1]`, relative to the range of the values it goes on (see
+    /// [`crate::analysis::robustness::noisy_input`]).
     pub level: f32,
     pub seed: u64,
 }

@@ -36,7 +36,7 @@ pub struct Explorer {
     /// Why the network was cut short, when it was.
     pub window_note: Option<String>,
     pub input: InputImage,
-    /// The input at the model's resolution before normalisation (a picture's pixels in [0,1],
+    /// The input at the model's resolution before normalisation (a picture's pixels in `[0,1]`,
     /// a recording's log-mel spectrogram) as the network reads it: with the noise on it.
     pub pixels: Array3<f32>,
     /// The same without the noise.

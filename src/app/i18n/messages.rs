@@ -288,7 +288,7 @@ strings! {
     no_classifier_scores,
     /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
     pool_modes[3],
-    /// Layer types by name, in the order of [`LAYER_TYPES`].
+    /// Layer types by name, in the order of `LAYER_TYPES`.
     layer_types[11],
     mnist_style,
     mnist_style_tip,

@@ -40,8 +40,8 @@ impl Default for Settings {
 }
 
 /// A settings file is a few hundred bytes, plus the input settings of up to
-/// [`MAX_REMEMBERED`](crate::app::input::model_inputs::MAX_REMEMBERED) models (a thousand class names
-/// are some 20 kB); anything past this is not one.
+/// [`MAX_REMEMBERED`](crate::app::input::model_inputs::MAX_REMEMBERED) models (a thousand
+/// class names are some 20 kB); anything past this is not one.
 const MAX_SETTINGS_BYTES: u64 = 8 << 20;
 
 impl Settings {

@@ -1,6 +1,7 @@
 //! What the stage strip shows of a graph, apart from drawing it: the network's blocks (see
 //! [`crate::engine::blocks`]), which of them are open, and the order the arrow keys step in. A
-//! closed block is one card (its output, the block's end stage); an open one shows every stage inside.
+//! closed block is one card (its output, the block's end stage); an open one shows every
+//! stage inside.
 
 use crate::engine::blocks::{Block, find_blocks};
 use crate::engine::{Model, Source};
