@@ -39,7 +39,7 @@ fn lerp_stops(stops: &[Rgb], t: f32) -> Rgb {
     std::array::from_fn(|k| (a[k] as f32 + (b[k] as f32 - a[k] as f32) * f).round() as u8)
 }
 
-/// `t` in [0,1] (clamped; NaN counts as 0) to a viridis colour: dark is low, yellow is high.
+/// `t` in `[0,1]` (clamped; NaN counts as 0) to a viridis colour: dark is low, yellow is high.
 pub fn sequential(t: f32) -> Rgb {
     lerp_stops(&VIRIDIS, t)
 }

@@ -1,7 +1,10 @@
-//! Pure drawing helpers: colour maps, tensors to pixels, grids of map tiles and PNG export.
-//! Nothing here holds state or talks to a window, so all of it is unit-tested.
+//! Pure drawing helpers: colour maps, tensors to pixels (plain RGBA: [`image::RgbaImage`]),
+//! grids of map tiles, PNG export, and strokes of a brush to pixels. Nothing here talks to a
+//! window or knows egui (the app turns these pictures into textures), so all of it is
+//! unit-tested.
 
 pub mod colormap;
+pub mod drawing;
 pub mod export;
 pub mod grid;
 pub mod raster;
@@ -9,4 +12,4 @@ pub mod waveform;
 
 pub use colormap::{Rgb, diverging, sequential};
 pub use grid::GridLayout;
-pub use raster::{Scale, plane_rgba, to_color_image};
+pub use raster::{Scale, plane_image, plane_rgba};

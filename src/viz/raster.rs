@@ -1,6 +1,7 @@
 //! Tensors to pixels: one map plane to RGBA through a [`Scale`] and a colour map.
 
 use super::colormap::{Rgb, diverging, sequential};
+use image::{Rgba, RgbaImage};
 use ndarray::ArrayView2;
 
 /// How values become colours: signed data uses the diverging map symmetric around zero,
@@ -94,7 +95,7 @@ impl Scale {
     }
 }
 
-/// One plane [H,W] as RGBA bytes, row by row.
+/// One plane `[H,W]` as RGBA bytes, row by row.
 pub fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
     let mut out = Vec::with_capacity(plane.len() * 4);
     for &v in plane.iter() {
@@ -104,25 +105,22 @@ pub fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
     out
 }
 
-/// One plane as an egui image (uploaded by the app with nearest-neighbour filtering).
-pub fn to_color_image(plane: ArrayView2<f32>, scale: &Scale) -> egui::ColorImage {
+/// One plane as an RGBA picture (the app uploads it with nearest-neighbour filtering).
+pub fn plane_image(plane: ArrayView2<f32>, scale: &Scale) -> RgbaImage {
     let (h, w) = plane.dim();
-    egui::ColorImage::from_rgba_unmultiplied([w, h], &plane_rgba(plane, scale))
+    // `plane_rgba` gives four bytes per value: the buffer always fits.
+    RgbaImage::from_raw(w as u32, h as u32, plane_rgba(plane, scale)).unwrap_or_default()
 }
 
-/// Grey pixels in [0,1] (one channel) or RGB (three) [C,H,W] as an egui image, as a person
+/// Grey pixels in `[0,1]` (one channel) or RGB (three) `[C,H,W]` as an RGBA picture, as a person
 /// would see them.
-pub fn pixels_image(pixels: &ndarray::Array3<f32>) -> egui::ColorImage {
+pub fn pixels_image(pixels: &ndarray::Array3<f32>) -> RgbaImage {
     let (c, h, w) = pixels.dim();
     let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-    let mut rgba = Vec::with_capacity(h * w * 4);
-    for y in 0..h {
-        for x in 0..w {
-            let at = |ch: usize| byte(pixels[[ch.min(c.saturating_sub(1)), y, x]]);
-            rgba.extend_from_slice(&[at(0), at(1), at(2), 255]);
-        }
-    }
-    egui::ColorImage::from_rgba_unmultiplied([w, h], &rgba)
+    RgbaImage::from_fn(w as u32, h as u32, |x, y| {
+        let at = |ch: usize| byte(pixels[[ch.min(c.saturating_sub(1)), y as usize, x as usize]]);
+        Rgba([at(0), at(1), at(2), 255])
+    })
 }
 
 #[cfg(test)]
@@ -168,14 +166,15 @@ mod tests {
         assert_eq!(bytes.len(), 16);
         assert_eq!(&bytes[0..4], &[68, 1, 84, 255]);
         assert_eq!(&bytes[4..8], &[253, 231, 37, 255]);
-        let img = to_color_image(plane.view(), &s);
-        assert_eq!(img.size, [2, 2]);
+        let img = plane_image(plane.view(), &s);
+        assert_eq!(img.dimensions(), (2, 2));
+        assert_eq!(img.as_raw(), &bytes);
     }
 
     #[test]
     fn grey_pixels_become_grey() {
         let p = ndarray::Array3::from_elem((1, 1, 2), 0.5f32);
         let img = pixels_image(&p);
-        assert_eq!(img.pixels[0], egui::Color32::from_rgb(128, 128, 128));
+        assert_eq!(img.get_pixel(0, 0), &Rgba([128, 128, 128, 255]));
     }
 }

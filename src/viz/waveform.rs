@@ -1,7 +1,7 @@
 //! A recording's waveform as a small picture: per column, a grey bar from the lowest to the
 //! highest sample that column covers, on black, scaled to the recording's peak.
 
-use image::{Rgb, Rgb32FImage};
+use image::{Rgb, Rgb32FImage, Rgba, RgbaImage};
 
 /// `width` x `height` pixels; an empty recording gives a black picture with a midline.
 pub fn waveform_image(samples: &[f32], width: u32, height: u32) -> Rgb32FImage {
@@ -45,27 +45,23 @@ pub fn envelope(samples: &[f32], columns: usize) -> Vec<(f32, f32)> {
 
 /// A spectrogram [1, bands, frames] (row 0 the highest band) in the sequential colour map,
 /// from 0 (silence) to its largest value.
-pub fn spectrogram_image(maps: &ndarray::Array3<f32>) -> egui::ColorImage {
+pub fn spectrogram_image(maps: &ndarray::Array3<f32>) -> RgbaImage {
     let (_, h, w) = maps.dim();
     let hi = maps
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0f32, f32::max);
-    let mut rgba = Vec::with_capacity(w * h * 4);
-    for y in 0..h {
-        for x in 0..w {
-            let v = maps[[0, y, x]];
-            let t = if hi > 0.0 && v.is_finite() {
-                (v / hi).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let [r, g, b] = super::colormap::sequential(t);
-            rgba.extend_from_slice(&[r, g, b, 255]);
-        }
-    }
-    egui::ColorImage::from_rgba_unmultiplied([w, h], &rgba)
+    RgbaImage::from_fn(w as u32, h as u32, |x, y| {
+        let v = maps[[0, y as usize, x as usize]];
+        let t = if hi > 0.0 && v.is_finite() {
+            (v / hi).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let [r, g, b] = super::colormap::sequential(t);
+        Rgba([r, g, b, 255])
+    })
 }
 
 #[cfg(test)]

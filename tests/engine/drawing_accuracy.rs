@@ -1,14 +1,14 @@
 //! Issue 11, item 12: drawings are read better once prepared the way MNIST digits were made.
 //! Scripted strokes for the digits 0-9 (written by hand as lists of points, the way one draws
-//! each digit with a mouse) are drawn on the app's canvas with its default brush, large
+//! each digit with a mouse) are drawn as the app's canvas draws them (`viz::drawing`, default brush), large
 //! (filling the canvas) and small (a third of it), and read by `digits-max` with and without
 //! the MNIST preparation (crop to the ink, fit 20x20, centre of mass at the centre).
 //!
 //! Run with `-- --nocapture` to see the table; the numbers are in the README.
 
-use convscope::app::canvas::{Canvas, SIDE};
 use convscope::engine::{Model, RunOptions, argmax};
 use convscope::io::{Fill, load_model, network_input, to_pixels};
+use convscope::viz::drawing::{Drawing, SIDE};
 use std::path::Path;
 
 /// Each digit as strokes of points in a unit square (x right, y down).
@@ -46,24 +46,23 @@ const STROKES: [&[&[(f32, f32)]]; 10] = [
 
 /// The digit drawn with the default brush into the square of side `size` at `(left, top)`
 /// (canvas pixels).
-fn draw(digit: usize, left: f32, top: f32, size: f32) -> Canvas {
-    let mut canvas = Canvas::default();
+fn draw(digit: usize, left: f32, top: f32, size: f32) -> Drawing {
+    let mut drawing = Drawing::default();
     for stroke in STROKES[digit] {
         for &(x, y) in *stroke {
-            canvas.stroke_to((left + x * size, top + y * size));
+            drawing.stroke_to((left + x * size, top + y * size));
         }
-        canvas.end_stroke();
+        drawing.end_stroke();
     }
-    canvas
+    drawing
 }
 
-fn read(model: &Model, canvas: &Canvas, prepared: bool) -> usize {
+fn read(model: &Model, drawing: &Drawing, prepared: bool) -> usize {
     let image = if prepared {
-        canvas.to_input_for(&model.input)
+        drawing.prepared_image(&model.input)
     } else {
-        canvas.to_input()
-    }
-    .image;
+        drawing.image()
+    };
     let pixels = to_pixels(&image, &model.input).expect("a picture the model takes");
     let input = network_input(&pixels, &model.input, 0, 0, Fill::Zero);
     let out = model.forward(&input, &RunOptions::default()).expect("runs");
@@ -71,12 +70,12 @@ fn read(model: &Model, canvas: &Canvas, prepared: bool) -> usize {
 }
 
 /// How many of the ten digits are read right, without and with the preparation.
-fn accuracy(model: &Model, place: impl Fn(usize) -> Canvas) -> (usize, usize, Vec<String>) {
+fn accuracy(model: &Model, place: impl Fn(usize) -> Drawing) -> (usize, usize, Vec<String>) {
     let (mut before, mut after) = (0, 0);
     let mut rows = Vec::new();
     for digit in 0..10 {
-        let canvas = place(digit);
-        let (b, a) = (read(model, &canvas, false), read(model, &canvas, true));
+        let drawing = place(digit);
+        let (b, a) = (read(model, &drawing, false), read(model, &drawing, true));
         before += usize::from(b == digit);
         after += usize::from(a == digit);
         rows.push(format!("{digit}: read as {b} before, {a} after"));

@@ -2,59 +2,27 @@
 //! the real app headlessly with egui_kittest. The untrained fixtures (tests/fixtures/gui) and
 //! the committed sample models (text and weights); never a file dialog.
 
+use crate::support::{H, app, apply, fixture_models, repo, shows, wait_for_jobs};
 use convscope::app::i18n::{EN, ZH};
-use convscope::app::{Command, ConvscopeApp, Lang, Settings};
-use egui_kittest::Harness;
+use convscope::app::{Command, Lang};
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
-fn dir(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
 fn fixtures() -> PathBuf {
-    dir("tests/fixtures/gui/sample_models")
+    fixture_models()
 }
 
 fn samples() -> PathBuf {
-    dir("sample_models")
+    repo("sample_models")
 }
 
-fn harness(models: PathBuf, model: &str, language: Lang) -> Harness<'static, ConvscopeApp> {
-    let settings = Settings {
-        language,
-        last_model: Some(models.join(format!("{model}.json"))),
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[models]));
-    h.run();
-    h
-}
-
-fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("a background load did not finish");
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
-}
-
-/// Whether some widget's label contains `text`.
-fn shows(h: &Harness<'static, ConvscopeApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
+/// The app on `model` from `models` (where it also finds the sample models), in `language`.
+fn harness(models: PathBuf, model: &str, language: Lang) -> H {
+    app()
+        .lang(language)
+        .model(models.join(format!("{model}.json")))
+        .models_in(&[models])
+        .build()
 }
 
 /// Item 1: a GAP network (no dense layer) answers in the status bar and the softmax view.
@@ -160,7 +128,7 @@ fn a_drawing_is_centred_like_mnist_and_the_step_can_be_switched_off() {
     h.run();
     h.drop_at(at(0.15, 0.3));
     h.run();
-    let centre_row_sum = |h: &Harness<'static, ConvscopeApp>| {
+    let centre_row_sum = |h: &H| {
         let px = &h.state().explorer.pixels;
         (0..28).map(|x| px[[0, 14, x]]).sum::<f32>()
     };

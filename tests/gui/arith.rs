@@ -2,51 +2,27 @@
 //! chosen with the keys shows the engine's value, hovering a map selects its cell, Animate walks
 //! the cells row by row, and a dense stage shows its unit's sum.
 
+use crate::support::{H, app, apply, shows};
 use convscope::app::i18n::fill;
-use convscope::app::{Command, ConvscopeApp, Lang, Settings};
+use convscope::app::{Command, Lang};
 use convscope::engine::Tensor;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+/// The app on the fixtures in `lang`, the arithmetic panel open (it opens on its toggle; these
+/// tests look at what it shows).
+fn harness(lang: Lang) -> H {
+    app()
+        .lang(lang)
+        .with(|app| app.view.arith.show = true)
+        .build()
 }
 
-fn harness(lang: Lang) -> Harness<'static, ConvscopeApp> {
-    let settings = Settings {
-        language: lang,
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]);
-            // The panel opens on its toggle; these tests look at what it shows.
-            app.view.arith.show = true;
-            app
-        });
-    h.run();
-    h
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
-}
-
-fn shows(h: &Harness<'static, ConvscopeApp>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn press(h: &mut Harness<'static, ConvscopeApp>, key: egui::Key) {
+fn press(h: &mut H, key: egui::Key) {
     h.key_press(key);
     h.run();
 }
 
-fn value_at(h: &Harness<'static, ConvscopeApp>, stage: usize, cell: (usize, usize, usize)) -> f32 {
+fn value_at(h: &H, stage: usize, cell: (usize, usize, usize)) -> f32 {
     match &h.state().explorer.trace[stage] {
         Tensor::Maps(a) => a[cell],
         Tensor::Vector(v) => v[cell.2],
@@ -177,11 +153,7 @@ fn the_step_keys_are_listed_in_the_shortcuts_window() {
 
 #[test]
 fn the_panel_is_closed_until_a_cell_is_asked_for() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
-    h.run();
+    let mut h = app().build();
     apply(&mut h, Command::SelectStage(1));
     assert!(
         !h.state().view.arith.show,

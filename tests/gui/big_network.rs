@@ -4,20 +4,15 @@
 //! their own. Nothing here measures time: "before" is what the state shows when the call
 //! returns, since a worker's result is only ever taken by the UI thread's next frame.
 
-use convscope::app::state::PoolWindow;
-use convscope::app::{Command, ConvscopeApp, Settings};
+use crate::support::{H, app, apply_now};
+use convscope::app::{Command, ConvscopeApp, PoolWindow};
 use convscope::engine::{
     Activation, Conv2d, Dense, InputSpec, Layer, LayerKind, Model, ModelInfo, Pool2d, PoolMode,
     Window,
 };
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use ndarray::{Array1, Array2, Array4};
-use std::path::{Path, PathBuf};
-
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
+use std::path::Path;
 
 /// Deterministic weights in [-0.5, 0.5).
 fn value(i: usize) -> f32 {
@@ -94,11 +89,7 @@ fn wide_model(path: &Path) {
 }
 
 /// Steps frames until `done` holds (bounded by a count of frames, not by time).
-fn step_until(
-    h: &mut Harness<'static, ConvscopeApp>,
-    what: &str,
-    done: impl Fn(&ConvscopeApp) -> bool,
-) {
+fn step_until(h: &mut H, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
     for _ in 0..2000 {
         h.step();
         if done(h.state()) {
@@ -109,27 +100,18 @@ fn step_until(
     panic!("{what} never happened");
 }
 
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-}
-
 #[test]
 fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arrive() {
     let dir = tempfile::tempdir().expect("temp dir");
     let wide = dir.path().join("wide.json");
     wide_model(&wide);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
-    h.run();
+    let mut h = app().build();
     let old_trace = h.state().explorer.trace.clone();
     assert_eq!(h.state().model_name(), "tiny-max");
 
     // The file loads on a worker thread; the frame that takes it starts the first run and
     // returns at once: the old model and its maps are still what is shown.
-    apply(&mut h, Command::OpenModel(wide.clone()));
+    apply_now(&mut h, Command::OpenModel(wide.clone()));
     step_until(&mut h, "the new model's run starting", |a| {
         a.explorer.incoming.is_some() || a.model_name() == "wide"
     });
@@ -153,7 +135,7 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
     let wide_trace = ex.trace.clone();
 
     // Flipping the pooling runs off the UI thread too, with the maps kept meanwhile.
-    apply(&mut h, Command::SetPool(PoolMode::Avg));
+    apply_now(&mut h, Command::SetPool(PoolMode::Avg));
     assert!(h.state().explorer.is_running());
     assert_eq!(h.state().explorer.trace, wide_trace);
     step_until(&mut h, "the average-pooling maps", |a| {
@@ -168,7 +150,7 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
 
     // A window that changes the stages' sizes: the network is made and run on the worker,
     // and the new maps come with it (shown stages and maps always agree).
-    apply(&mut h, Command::SetPoolWindow(PoolWindow::K3S2));
+    apply_now(&mut h, Command::SetPoolWindow(PoolWindow::K3S2));
     {
         let ex = &h.state().explorer;
         assert!(ex.is_running());
@@ -183,7 +165,7 @@ fn a_big_model_opens_off_the_ui_thread_and_keeps_the_old_maps_until_its_own_arri
     let bad = dir.path().join("broken.json");
     std::fs::write(&bad, "{\"format\": \"convscope/1\", \"layers\": [").expect("write");
     let before = h.state().explorer.trace.clone();
-    apply(&mut h, Command::OpenModel(bad));
+    apply_now(&mut h, Command::OpenModel(bad));
     step_until(&mut h, "the error", |a| a.explorer.last_error.is_some());
     let ex = &h.state().explorer;
     assert!(
@@ -232,16 +214,12 @@ fn a_dense_layer_with_many_classes_draws_the_highest_scoring_ones() {
     let dir = tempfile::tempdir().expect("temp dir");
     let many = dir.path().join("many.json");
     many_class_model(&many);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]));
-    h.run();
-    apply(&mut h, Command::OpenModel(many));
+    let mut h = app().build();
+    apply_now(&mut h, Command::OpenModel(many));
     step_until(&mut h, "the many-class model", |a| {
         a.model_name() == "many" && !a.explorer.is_running()
     });
-    apply(&mut h, Command::SelectStage(4));
+    apply_now(&mut h, Command::SelectStage(4));
     h.run();
     let ex = &h.state().explorer;
     let scores = ex.trace[4].as_vector().expect("a vector").to_vec();

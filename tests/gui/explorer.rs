@@ -1,47 +1,18 @@
 //! Drives the real app headlessly with egui_kittest: only committed fixtures
 //! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
 
-use convscope::app::{Command, ConvscopeApp, Lang, Settings};
+use crate::support::{DESKTOP, H, app, apply, apply_now, fixture_models, wait_for_jobs};
+use convscope::app::{Command, Lang, Settings};
 use convscope::engine::pool::{avg_pool, max_pool};
 use convscope::engine::{LayerKind, PoolMode};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+fn harness_with(settings: Settings) -> H {
+    app().size(DESKTOP).settings(settings).build()
 }
 
-fn harness_with(settings: Settings) -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]));
-    h.run();
-    h
-}
-
-fn harness() -> Harness<'static, ConvscopeApp> {
+fn harness() -> H {
     harness_with(Settings::default())
-}
-
-/// Steps until the background loads are done (bounded).
-fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("a background load did not finish");
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
 }
 
 #[test]
@@ -355,7 +326,7 @@ fn fixtures_with_histories(dir: &std::path::Path) {
         ("tiny-max", [0.5, 0.9], [0.4, 0.6]),
         ("tiny-avg", [0.3, 0.7], [0.3, 0.65]),
     ] {
-        let src = fixture_dir().join(format!("{name}.json"));
+        let src = fixture_models().join(format!("{name}.json"));
         let mut json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
         json["training"] = serde_json::json!({"history": [
@@ -364,7 +335,7 @@ fn fixtures_with_histories(dir: &std::path::Path) {
         ]});
         std::fs::write(dir.join(format!("{name}.json")), json.to_string()).unwrap();
         let weights = format!("{name}.safetensors");
-        std::fs::copy(fixture_dir().join(&weights), dir.join(&weights)).unwrap();
+        std::fs::copy(fixture_models().join(&weights), dir.join(&weights)).unwrap();
     }
 }
 
@@ -372,18 +343,10 @@ fn fixtures_with_histories(dir: &std::path::Path) {
 fn learning_curves_can_be_compared_with_another_sample_model() {
     let dir = tempfile::tempdir().expect("temp dir");
     fixtures_with_histories(dir.path());
-    let models = dir.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(
-                &cc.egui_ctx,
-                Settings::default(),
-                std::slice::from_ref(&models),
-            )
-        });
-    h.run();
+    let mut h = app()
+        .size(DESKTOP)
+        .models_in(&[dir.path().to_path_buf()])
+        .build();
     assert_eq!(h.state().model_name(), "tiny-max");
     h.get_by_label("fc").click();
     h.run();
@@ -422,8 +385,7 @@ fn a_slow_network_runs_off_the_ui_thread_and_its_maps_arrive() {
     let mut h = harness();
     h.state_mut().explorer.always_in_background = true;
     let before = h.state().explorer.trace.clone();
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::SetPool(PoolMode::Avg));
+    apply_now(&mut h, Command::SetPool(PoolMode::Avg));
     assert!(h.state().busy(), "the run is on its way");
     assert_eq!(h.state().explorer.trace, before, "old maps meanwhile");
     h.step();

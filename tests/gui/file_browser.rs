@@ -2,40 +2,13 @@
 //! model…" and "Export PNG…" open the app's own browser instead of doing nothing. The tests
 //! turn system dialogs off (`native_dialogs = false`): the browser is what they see.
 
-use convscope::app::{ConvscopeApp, Settings};
-use egui_kittest::Harness;
+use crate::support::{H, app, fixture_models, wait_for_jobs};
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
-
-fn harness_in(dir: &Path) -> Harness<'static, ConvscopeApp> {
-    let dir = dir.to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]);
-            app.native_dialogs = false;
-            app.browse_from = Some(dir.clone());
-            app
-        });
-    h.run();
-    h
-}
-
-fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("a background load did not finish");
+/// The app without system dialogs, choosing files from `dir`.
+fn harness_in(dir: &Path) -> H {
+    app().no_dialogs().browse_from(dir).build()
 }
 
 /// A folder with a picture in a sub-folder, a model, and a file of no kind the app opens.
@@ -50,7 +23,7 @@ fn folder() -> tempfile::TempDir {
     img.save(d.join("pictures/stroke.png")).unwrap();
     std::fs::write(d.join("notes.txt"), "not a picture").unwrap();
     for f in ["tiny-avg.json", "tiny-avg.safetensors"] {
-        std::fs::copy(fixture_dir().join(f), d.join(f)).unwrap();
+        std::fs::copy(fixture_models().join(f), d.join(f)).unwrap();
     }
     dir
 }

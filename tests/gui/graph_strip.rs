@@ -4,47 +4,28 @@
 //! arrow keys step into them, and the skip connection is painted beside them. Stage views and
 //! export work on the stages inside.
 
-use crate::support::painted_texts;
-use convscope::app::commands::Command;
-use convscope::app::strip::SKIP_COLOR;
-use convscope::app::{ConvscopeApp, SettingsFile, Startup};
-use egui_kittest::Harness;
+use crate::support::{H, app, painted_texts, repo, wait_for_jobs};
+use convscope::app::{Command, SKIP_COLOR, SettingsFile, Startup};
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn harness(dir: &std::path::Path) -> Harness<'static, ConvscopeApp> {
+/// The app opening the residual net on a photo, its settings kept in `dir`.
+fn harness(dir: &std::path::Path) -> H {
     let startup = Startup {
-        model: Some(root().join("tests/fixtures/onnx/resnet-small-ts.onnx")),
-        image: Some(root().join("assets/samples/photo_cat.png")),
+        model: Some(repo("tests/fixtures/onnx/resnet-small-ts.onnx")),
+        image: Some(repo("assets/samples/photo_cat.png")),
         ..Startup::default()
     };
-    let file = SettingsFile::at(dir.join("settings.json"));
-    let models = root().join("tests/fixtures/gui/sample_models");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::open(&cc.egui_ctx, file, &[models], &startup);
-            app.native_dialogs = false;
-            app
-        });
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    let mut h = app()
+        .settings_file(SettingsFile::at(dir.join("settings.json")))
+        .startup(startup)
+        .no_dialogs()
+        .build_idle();
+    wait_for_jobs(&mut h);
     h
 }
 
 /// The name of the selected stage's layer.
-fn selected(h: &Harness<'static, ConvscopeApp>) -> String {
+fn selected(h: &H) -> String {
     let ex = &h.state().explorer;
     ex.stage_layer(ex.stage)
         .map(|l| l.name.clone())
@@ -53,7 +34,7 @@ fn selected(h: &Harness<'static, ConvscopeApp>) -> String {
 
 /// The skip arcs painted this frame: lines of three segments in the skip colour, as
 /// (first point, last point).
-fn skip_arcs(h: &Harness<'static, ConvscopeApp>) -> Vec<(egui::Pos2, egui::Pos2)> {
+fn skip_arcs(h: &H) -> Vec<(egui::Pos2, egui::Pos2)> {
     fn collect(shape: &egui::Shape, out: &mut Vec<(egui::Pos2, egui::Pos2)>) {
         match shape {
             egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, out)),
@@ -73,7 +54,7 @@ fn skip_arcs(h: &Harness<'static, ConvscopeApp>) -> Vec<(egui::Pos2, egui::Pos2)
     out
 }
 
-fn key(h: &mut Harness<'static, ConvscopeApp>, key: egui::Key) {
+fn key(h: &mut H, key: egui::Key) {
     h.key_press(key);
     h.run();
 }

@@ -4,9 +4,9 @@
 //! refused in the dialog and changes nothing. A model without labels shows class numbers and
 //! says how to name them. The ONNX models are committed fixtures; no file dialog opens.
 
+use crate::support::{H, app, wait_for_jobs};
 use convscope::app::i18n::{EN, ZH};
-use convscope::app::{ConvscopeApp, Lang, SettingsFile, Startup};
-use egui_kittest::Harness;
+use convscope::app::{Lang, SettingsFile, Startup};
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 
@@ -14,10 +14,6 @@ fn onnx_fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/onnx")
         .join(name)
-}
-
-fn sample_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
 }
 
 /// The tiny ONNX net (1x8x8 in, three classes, softmax) copied alone into `dir`: no sidecar,
@@ -28,41 +24,23 @@ fn tiny_in(dir: &Path) -> PathBuf {
     path
 }
 
-/// The app on the settings kept in `dir/settings.json`, opening `model`.
-fn start(dir: &Path, model: &Path) -> Harness<'static, ConvscopeApp> {
-    let file = SettingsFile::at(dir.join("settings.json"));
+/// The app on the settings kept in `dir/settings.json`, opening `model`, choosing files from
+/// `dir`.
+fn start(dir: &Path, model: &Path) -> H {
     let startup = Startup {
         model: Some(model.to_path_buf()),
         ..Startup::default()
     };
-    let browse = dir.to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::open(&cc.egui_ctx, file, &[sample_dir()], &startup);
-            app.native_dialogs = false;
-            app.browse_from = Some(browse);
-            app
-        });
-    h.run();
-    h
-}
-
-fn wait_for_jobs(h: &mut Harness<'static, ConvscopeApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("a background load did not finish");
+    app()
+        .settings_file(SettingsFile::at(dir.join("settings.json")))
+        .startup(startup)
+        .no_dialogs()
+        .browse_from(dir)
+        .build()
 }
 
 /// Replaces the text of the field labelled `label`.
-fn set_field(h: &mut Harness<'static, ConvscopeApp>, label: &str, text: &str) {
+fn set_field(h: &mut H, label: &str, text: &str) {
     h.get_by_label(label).focus();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -71,7 +49,7 @@ fn set_field(h: &mut Harness<'static, ConvscopeApp>, label: &str, text: &str) {
     h.run();
 }
 
-fn open_dialog_from_menu(h: &mut Harness<'static, ConvscopeApp>) {
+fn open_dialog_from_menu(h: &mut H) {
     h.get_by_label_contains("Model: tiny").click();
     h.run();
     h.get_by_label_contains(EN.input_settings_menu).click();
@@ -80,13 +58,14 @@ fn open_dialog_from_menu(h: &mut Harness<'static, ConvscopeApp>) {
     h.get_by_label(EN.input_settings_title);
 }
 
-fn apply(h: &mut Harness<'static, ConvscopeApp>) {
+/// Clicks the dialog's Apply and waits for the model to open again.
+fn click_apply(h: &mut H) {
     h.get_by_label(EN.input_apply).click();
     h.run();
     wait_for_jobs(h);
 }
 
-fn prediction_label(h: &Harness<'static, ConvscopeApp>) -> String {
+fn prediction_label(h: &H) -> String {
     h.state().explorer.prediction_label().expect("a prediction")
 }
 
@@ -118,7 +97,7 @@ fn labels_and_normalisation_from_the_dialog_change_the_answer_and_are_remembered
     set_field(&mut h, EN.input_mean, "0.5");
     set_field(&mut h, EN.input_std, "0.25");
     set_field(&mut h, EN.input_labels, "circle\nsquare\ntriangle");
-    apply(&mut h);
+    click_apply(&mut h);
 
     let app = h.state();
     assert_eq!(app.input_dialog.error, None);
@@ -200,7 +179,7 @@ fn bad_counts_and_sizes_are_refused_and_the_model_keeps_its_settings() {
     // A size the fixed-size model does not take is refused by the model itself, in the dialog.
     open_fresh(&mut h);
     set_field(&mut h, EN.input_size, "16");
-    apply(&mut h);
+    click_apply(&mut h);
     let error = h.state().input_dialog.error.clone().expect("refused");
     assert!(error.contains("fixed at 8x8"), "{error}");
     assert!(h.state().settings.model_inputs.get(&model).is_empty());
@@ -208,7 +187,7 @@ fn bad_counts_and_sizes_are_refused_and_the_model_keeps_its_settings() {
 }
 
 /// Closes and opens the dialog again: a fresh form on the values in use.
-fn open_fresh(h: &mut Harness<'static, ConvscopeApp>) {
+fn open_fresh(h: &mut H) {
     if h.state().input_dialog.open {
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
         h.run();
@@ -249,7 +228,7 @@ fn labels_come_from_a_file_through_the_app_browser_and_reset_gives_the_sidecars_
     h.get_by_label("Open").click();
     h.run();
     assert_eq!(h.state().input_dialog.form.labels, "round\nboxy\npointy");
-    apply(&mut h);
+    click_apply(&mut h);
     assert_eq!(
         h.state().explorer.model.info.labels,
         ["round", "boxy", "pointy"]

@@ -2,38 +2,20 @@
 //! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
 //! The numbers the lab holds are checked against `analysis` called directly.
 
+use crate::support::{DESKTOP, H, LAPTOP, app, apply, apply_now, repo, wait_for_jobs};
 use convscope::analysis::sweep::{compare, stage_strides};
 use convscope::analysis::{SweepAxis, trace};
 use convscope::app::lab::{LabSettings, max_shift};
-use convscope::app::{Command, ConvscopeApp, Settings, Tab};
+use convscope::app::{Command, ConvscopeApp, Tab};
 use convscope::engine::{PoolMode, RunOptions};
 use convscope::io::{Fill, network_input};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use std::path::PathBuf;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+fn harness() -> H {
+    app().size(DESKTOP).build()
 }
 
-fn harness() -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()])
-        });
-    h.run();
-    h
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
-}
-
-fn lab_harness() -> Harness<'static, ConvscopeApp> {
+fn lab_harness() -> H {
     let mut h = harness();
     h.key_press(egui::Key::T);
     h.run();
@@ -41,7 +23,7 @@ fn lab_harness() -> Harness<'static, ConvscopeApp> {
     h
 }
 
-fn set_shift(h: &mut Harness<'static, ConvscopeApp>, dx: i32, dy: i32, fill: Fill) {
+fn set_shift(h: &mut H, dx: i32, dy: i32, fill: Fill) {
     let settings = LabSettings {
         dx,
         dy,
@@ -52,20 +34,10 @@ fn set_shift(h: &mut Harness<'static, ConvscopeApp>, dx: i32, dy: i32, fill: Fil
 }
 
 /// The comparison computed straight from the analysis functions.
-/// Starts a sweep and steps the app until its background job is done (at most ~10 s).
-fn run_sweep_to_end(h: &mut Harness<'static, ConvscopeApp>) {
+/// Starts a sweep and steps the app until its background job is done.
+fn run_sweep_to_end(h: &mut H) {
     apply(h, Command::RunSweep);
-    let mut finished = false;
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().busy() {
-            finished = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(finished, "the sweep did not finish");
-    h.run();
+    wait_for_jobs(h);
 }
 
 fn expected(app: &ConvscopeApp, dx: i32, dy: i32, fill: Fill) -> convscope::analysis::ShiftResult {
@@ -333,8 +305,7 @@ fn escape_stops_a_running_sweep_and_keeps_the_last_curves() {
         ..h.state().lab.settings
     };
     apply(&mut h, Command::SetLab(settings));
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::RunSweep);
+    apply_now(&mut h, Command::RunSweep);
     assert!(h.state().lab.busy());
     h.key_press(egui::Key::Escape);
     h.run();
@@ -391,7 +362,7 @@ fn dense_and_softmax_stages_are_bars_in_the_lab() {
     h.get_by_label("identical (max |diff| = 0)");
     // Every class bar has its label under it (egui_plot's own spacing labelled only "0" on a
     // laptop, where the chart is ~550 points wide).
-    h.set_size(egui::vec2(1280.0, 800.0));
+    h.set_size(LAPTOP);
     h.run();
     let frame = *egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique("lab-vector-bars"))
         .expect("bars")
@@ -428,26 +399,13 @@ fn dense_and_softmax_stages_are_bars_in_the_lab() {
 /// last row and the sweep stay on screen.
 #[test]
 fn lab_views_are_large_on_a_laptop_and_all_in_view() {
-    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models/digits-max.json");
-    let settings = Settings {
-        last_model: Some(model),
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[]));
-    h.run();
+    let mut h = app()
+        .model(repo("sample_models/digits-max.json"))
+        .models_in(&[])
+        .build();
     apply(&mut h, Command::ToggleLab);
     apply(&mut h, Command::NudgeShift(3, 0));
-    for _ in 0..400 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
+    wait_for_jobs(&mut h);
     let title = h.get_by_label("Original").rect();
     let picture = h
         .query_all(egui_kittest::kittest::by())

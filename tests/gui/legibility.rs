@@ -3,35 +3,25 @@
 //! and 1920x1080. Measured from what egui laid out for the frame: the font size of every
 //! galley it painted (in screen pixels), and the rectangles of the widgets it placed.
 
-use super::support::{PaintedText as Text, SAMPLE_MODELS, painted_texts as texts, sample_model};
-use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use super::support::{
+    H, LAPTOP, PROJECTOR, PaintedText as Text, SAMPLE_MODELS, app, apply, painted_texts as texts,
+    sample_model, wait_for_jobs,
+};
+use convscope::app::{Command, Lang, Tab};
 use egui::{Pos2, Rect, Vec2};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-
-type H = Harness<'static, ConvscopeApp>;
-
-const LAPTOP: Vec2 = Vec2::new(1280.0, 800.0);
-const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
 
 /// The app on sample model `name`, in `lang`, in a window of `size` screen pixels.
 fn open(name: &str, lang: Lang, size: Vec2, presentation: bool) -> H {
     let model = sample_model(name);
-    let settings = Settings {
-        last_model: Some(model.clone()),
-        language: lang,
-        ..Settings::default()
-    };
-    let dirs = vec![model.parent().expect("folder").to_path_buf()];
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
+    let dirs = [model.parent().expect("folder").to_path_buf()];
+    let mut h = app()
+        .size(size)
+        .lang(lang)
+        .model(model)
+        .models_in(&dirs)
+        .no_dialogs()
+        .build();
     if presentation {
         apply(&mut h, Command::TogglePresentation);
     }
@@ -39,24 +29,6 @@ fn open(name: &str, lang: Lang, size: Vec2, presentation: bool) -> H {
     h.event(egui::Event::PointerGone);
     h.run();
     h
-}
-
-fn apply(h: &mut H, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
-}
-
-/// Steps the app until its background jobs are done.
-fn settle(h: &mut H) {
-    for _ in 0..2000 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
 }
 
 /// Every widget egui placed whose rectangle reaches past the window (by more than a pixel).
@@ -110,7 +82,7 @@ fn every_view(name: &str, lang: Lang, size: Vec2, presentation: bool, min_px: f3
             apply(&mut h, Command::SelectStage(stage));
             if tab != Tab::Explorer && stage == 0 {
                 apply(&mut h, Command::RunSweep);
-                settle(&mut h);
+                wait_for_jobs(&mut h);
             }
             let place = format!("{name} {lang:?} {size:?} {tab:?} stage {stage}");
             seen.push(look(&h, place, min_px));

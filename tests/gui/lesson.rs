@@ -2,50 +2,30 @@
 //! step leaves the app as the step says, and every number in its text resolves to what the
 //! network in the app computed.
 
+use crate::support::{H, app, apply, apply_now, repo, wait_for_jobs};
 use convscope::app::lesson::effective;
-use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use convscope::app::{Command, ConvscopeApp, Lang, Tab};
 use convscope::engine::PoolMode;
 use convscope::lesson::facts::grouped;
 use convscope::lesson::{Lesson, PoolChoice, View};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
 fn sample_models() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models")
+    repo("sample_models")
 }
 
-fn harness(lang: Lang) -> Harness<'static, ConvscopeApp> {
-    let settings = Settings {
-        language: lang,
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &[sample_models()]);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
-    h
+/// The app on the sample models in `lang`, large enough for the lesson panel beside the views.
+fn harness(lang: Lang) -> H {
+    app()
+        .size(egui::vec2(1600.0, 1000.0))
+        .lang(lang)
+        .models_in(&[sample_models()])
+        .no_dialogs()
+        .build()
 }
 
-/// Steps until loads and sweeps are done (bounded).
-fn settle(h: &mut Harness<'static, ConvscopeApp>) {
-    for _ in 0..3000 {
-        h.step();
-        if !h.state().busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("a background job did not finish");
-}
-
-fn check_step(h: &Harness<'static, ConvscopeApp>, lesson: &Lesson, index: usize, code: &str) {
+fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str) {
     let app = h.state();
     let ex = &app.explorer;
     let setup = effective(&lesson.steps, index);
@@ -149,7 +129,7 @@ fn compared_sweeps_are_the_engines(
         let model = convscope::io::load_model(&sample_models().join(format!("{name}.json")))
             .expect("a sample model");
         let options = convscope::engine::RunOptions {
-            pool_mode: convscope::app::state::trained_pool_mode(&model),
+            pool_mode: convscope::app::trained_pool_mode(&model),
             dropout: None,
         };
         let results = convscope::analysis::sweep(
@@ -252,12 +232,12 @@ fn walks_the_builtin_lesson_in_both_languages() {
         let lesson = Lesson::builtin("pooling-and-fc").unwrap();
         h.get_by_label(&lesson.title(lang.code())).click();
         h.run();
-        settle(&mut h);
+        wait_for_jobs(&mut h);
         for index in 0..lesson.steps.len() {
             if index > 0 {
                 h.key_press(egui::Key::PageDown);
                 h.run();
-                settle(&mut h);
+                wait_for_jobs(&mut h);
             }
             check_step(&h, &lesson, index, lang.code());
         }
@@ -267,7 +247,7 @@ fn walks_the_builtin_lesson_in_both_languages() {
         assert_eq!(h.state().lesson.step, lesson.steps.len() - 1);
         h.key_press(egui::Key::PageUp);
         h.run();
-        settle(&mut h);
+        wait_for_jobs(&mut h);
         check_step(&h, &lesson, lesson.steps.len() - 2, lang.code());
     }
 }
@@ -275,31 +255,27 @@ fn walks_the_builtin_lesson_in_both_languages() {
 #[test]
 fn reset_step_undoes_what_the_student_changed() {
     let mut h = harness(Lang::En);
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::OpenLesson("pooling-and-fc".into()));
-    h.run();
+    apply(&mut h, Command::OpenLesson("pooling-and-fc".into()));
     let lesson = Lesson::builtin("pooling-and-fc").unwrap();
     let step = lesson
         .steps
         .iter()
         .position(|s| s.id == "avg-smooths")
         .unwrap();
-    h.state_mut().apply(&ctx, Command::LessonStep(step));
-    h.run();
-    settle(&mut h);
+    apply(&mut h, Command::LessonStep(step));
+    wait_for_jobs(&mut h);
     check_step(&h, &lesson, step, "en");
     // The student flips pooling back, walks to another stage and opens another model.
     h.key_press(egui::Key::M);
     h.key_press(egui::Key::End);
     h.run();
     let digits_gap = sample_models().join("digits-gap.json");
-    h.state_mut().apply(&ctx, Command::OpenModel(digits_gap));
-    settle(&mut h);
+    apply_now(&mut h, Command::OpenModel(digits_gap));
+    wait_for_jobs(&mut h);
     assert_ne!(h.state().explorer.pool_mode, PoolMode::Avg);
     h.get_by_label("Reset step").click();
     h.run();
-    settle(&mut h);
+    wait_for_jobs(&mut h);
     check_step(&h, &lesson, step, "en");
 }
 
@@ -311,7 +287,7 @@ fn f2_shows_the_lessons_and_a_lesson_can_be_closed() {
     assert!(h.state().view.show_lesson);
     h.get_by_label("Pooling and fully-connected layers").click();
     h.run();
-    settle(&mut h);
+    wait_for_jobs(&mut h);
     assert!(h.state().lesson.lesson.is_some());
     // Without a lesson, PageDown moves through the stages again.
     h.get_by_label("Close lesson").click();

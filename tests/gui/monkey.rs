@@ -4,24 +4,27 @@
 //! may panic, and the app's invariants are checked after every event. File dialogs are off:
 //! a test never opens one.
 
-use super::support::{SAMPLE_MODELS, sample_model, sample_models};
+use super::support::{
+    H, LAPTOP, SAMPLE_MODELS, app, apply_now, sample_model, sample_models, step_until,
+};
 use convscope::analysis::sweep::SweepAxis;
 use convscope::app::lab::LabSettings;
-use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab, samples};
+use convscope::app::{Command, Lang, Settings, Tab, samples};
 use convscope::engine::PoolMode;
 use convscope::io::Fill;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
-use egui_kittest::Harness;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
 
-const SIZE: Vec2 = Vec2::new(1280.0, 800.0);
 /// Events per sample model: 9 models x 250 = 2250 events in all.
 const EVENTS_PER_MODEL: usize = 250;
 
 fn random_pos(rng: &mut StdRng) -> Pos2 {
-    Pos2::new(rng.random_range(0.0..SIZE.x), rng.random_range(0.0..SIZE.y))
+    Pos2::new(
+        rng.random_range(0.0..LAPTOP.x),
+        rng.random_range(0.0..LAPTOP.y),
+    )
 }
 
 fn keys() -> Vec<(Modifiers, Key)> {
@@ -86,7 +89,7 @@ fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
 }
 
 /// One random event (or command), then one frame.
-fn act(h: &mut Harness<'static, ConvscopeApp>, rng: &mut StdRng, keys: &[(Modifiers, Key)]) {
+fn act(h: &mut H, rng: &mut StdRng, keys: &[(Modifiers, Key)]) {
     let models = sample_models();
     match rng.random_range(0..100) {
         // Click anywhere.
@@ -147,16 +150,14 @@ fn act(h: &mut Harness<'static, ConvscopeApp>, rng: &mut StdRng, keys: &[(Modifi
         }
         // Something from a menu: language, theme, presentation, model, sample, lab, pooling.
         _ => {
-            let command = random_command(rng, &models);
-            let ctx = h.ctx.clone();
-            h.state_mut().apply(&ctx, command);
+            apply_now(h, random_command(rng, &models));
         }
     }
     h.step();
 }
 
 /// What must hold after every frame.
-fn check(h: &Harness<'static, ConvscopeApp>, step: usize) {
+fn check(h: &H, step: usize) {
     let app = h.state();
     let ex = &app.explorer;
     let at = || format!("model {}, event {step}", app.model_name());
@@ -184,24 +185,17 @@ fn check(h: &Harness<'static, ConvscopeApp>, step: usize) {
 fn monkey(name: &str, seed: u64) {
     let keys = keys();
     let model = sample_model(name);
-    let settings = Settings {
-        last_model: Some(model.clone()),
-        ..Settings::default()
-    };
-    let dirs = vec![model.parent().expect("folder").to_path_buf()];
+    let dirs = [model.parent().expect("folder").to_path_buf()];
     // Ctrl+O and Export open the in-app file browser: let it start in a folder of its own,
     // so a random "Save" does not write into the source tree.
     let browse = tempfile::tempdir().expect("temp dir");
-    let browse_from = browse.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(SIZE)
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
-            app.native_dialogs = false;
-            app.browse_from = Some(browse_from);
-            app
-        });
+    let mut h = app()
+        .size(LAPTOP)
+        .model(model)
+        .models_in(&dirs)
+        .no_dialogs()
+        .browse_from(browse.path())
+        .build_idle();
     h.step();
     assert_eq!(h.state().model_name(), name);
     let mut rng = StdRng::seed_from_u64(seed);
@@ -210,15 +204,9 @@ fn monkey(name: &str, seed: u64) {
         check(&h, step);
     }
     // Stop what is still running.
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::CancelSweep);
-    for _ in 0..500 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    apply_now(&mut h, Command::CancelSweep);
+    let limit = std::time::Duration::from_secs(120);
+    step_until(&mut h, limit, "the jobs to stop", |a| !a.busy());
     check(&h, EVENTS_PER_MODEL);
 }
 

@@ -3,8 +3,8 @@
 //! the divisor, a depthwise convolution, PReLU, adaptive and global max pooling, log-softmax):
 //! every stage opens and draws without a panic.
 
-use convscope::app::{Command, ConvscopeApp, Settings};
-use egui_kittest::Harness;
+use crate::support::{app, apply};
+use convscope::app::Command;
 use serde_json::{Value, json};
 
 /// Nested arrays of `shape` with small deterministic values.
@@ -56,16 +56,9 @@ fn every_stage_of_a_network_of_new_layers_draws() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new-layers.json");
     std::fs::write(&path, model().to_string()).unwrap();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(|cc| ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[]));
-    h.run();
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::OpenModel(path));
-    h.run();
+    let mut h = app().models_in(&[]).build();
+    apply(&mut h, Command::OpenModel(path));
     for stage in 0..=13 {
-        h.state_mut().apply(&ctx, Command::SelectStage(stage));
-        h.run();
+        apply(&mut h, Command::SelectStage(stage));
     }
 }

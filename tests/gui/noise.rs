@@ -3,35 +3,15 @@
 //! noisy input, and for a recording the noise goes on the waveform. Drives the real app with
 //! egui_kittest on the committed fixtures (and the speech sample model for the recording).
 
+use crate::support::{H, app, apply, repo, wait_for_jobs};
 use convscope::analysis::robustness::{Noise, NoiseKind, noisy};
-use convscope::app::state::InputNoise;
-use convscope::app::{Command, ConvscopeApp, Settings};
+use convscope::app::{Command, InputNoise};
 use convscope::engine::RunOptions;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use std::path::PathBuf;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
-
-fn harness() -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
-    h
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
+/// The app on the fixtures; Play plays nothing.
+fn harness() -> H {
+    app().no_dialogs().build()
 }
 
 #[test]
@@ -120,16 +100,11 @@ fn noise_changes_the_input_and_runs_the_trace_again() {
 #[test]
 fn a_recordings_noise_goes_on_its_waveform() {
     let mut h = harness();
-    let speech = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_models/speech-avg.json");
-    apply(&mut h, Command::OpenModel(speech));
-    for _ in 0..2000 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
+    apply(
+        &mut h,
+        Command::OpenModel(repo("sample_models/speech-avg.json")),
+    );
+    wait_for_jobs(&mut h);
     let clean = h.state().explorer.clone();
     let audio = clean.input.audio.clone().expect("a recording is loaded");
     apply(

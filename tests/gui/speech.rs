@@ -2,39 +2,13 @@
 //! through every stage, flips max and average pooling, and runs a sweep along time in the lab.
 //! Every number is checked against the engine run directly on the same file.
 
+use crate::support::{H, app, apply, repo, wait_for_jobs};
 use convscope::analysis::{SweepAxis, trace};
 use convscope::app::lab::LabSettings;
-use convscope::app::{Command, ConvscopeApp, Settings, Tab};
+use convscope::app::{Command, Tab};
 use convscope::engine::{PoolMode, RunOptions, Tensor};
 use convscope::io::{Fill, file_pixels, network_input};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
-
-type H = Harness<'static, ConvscopeApp>;
-
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn apply(h: &mut H, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
-}
-
-/// Steps the app until its background jobs (loading, sweeps) are done.
-fn settle(h: &mut H) {
-    for _ in 0..3000 {
-        h.step();
-        if !h.state().busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(!h.state().busy(), "still busy");
-    h.run();
-}
 
 /// The output of the network run straight from the engine on `pixels` with `mode` pooling.
 fn engine_output(h: &H, mode: PoolMode) -> Vec<f32> {
@@ -57,26 +31,18 @@ fn close(a: &[f32], b: &[f32]) -> bool {
 
 #[test]
 fn a_recording_walks_through_every_stage_flips_pooling_and_sweeps_along_time() {
-    let settings = Settings {
-        last_model: Some(repo("sample_models/speech-avg.json")),
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &[repo("sample_models")]);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
-    settle(&mut h);
+    let mut h = app()
+        .model(repo("sample_models/speech-avg.json"))
+        .models_in(&[repo("sample_models")])
+        .no_dialogs()
+        .build();
+    wait_for_jobs(&mut h);
     assert_eq!(h.state().model_name(), "speech-avg");
 
     // Open a recording: the network reads its log-mel spectrogram, as `inspect` computes it.
     let wav = repo("assets/samples/speech_3_jackson_1.wav");
     apply(&mut h, Command::OpenImage(wav.clone()));
-    settle(&mut h);
+    wait_for_jobs(&mut h);
     let ex = &h.state().explorer;
     assert_eq!(ex.last_error, None);
     assert!(ex.input.audio.is_some(), "the input is a recording");
@@ -114,7 +80,7 @@ fn a_recording_walks_through_every_stage_flips_pooling_and_sweeps_along_time() {
     for want in [PoolMode::BlurMax, PoolMode::Max] {
         h.key_press(egui::Key::M);
         h.run();
-        settle(&mut h);
+        wait_for_jobs(&mut h);
         let ex = &h.state().explorer;
         assert_eq!(ex.pool_mode, want);
         assert!(close(&ex.probabilities, &engine_output(&h, want)));
@@ -141,7 +107,7 @@ fn a_recording_walks_through_every_stage_flips_pooling_and_sweeps_along_time() {
     };
     apply(&mut h, Command::SetLab(settings));
     apply(&mut h, Command::RunSweep);
-    settle(&mut h);
+    wait_for_jobs(&mut h);
     let lab = &h.state().lab;
     assert_eq!(lab.last_error, None);
     let data = lab.sweep.as_ref().expect("a sweep along time");

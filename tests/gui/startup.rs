@@ -2,24 +2,17 @@
 //! thing fails, and says what could not be restored. Only committed fixtures and files made
 //! here; never a file dialog.
 
-use convscope::app::{ConvscopeApp, Settings, SettingsFile, Startup};
-use egui_kittest::Harness;
+use crate::support::{DESKTOP, H, app, fixture_models};
+use convscope::app::{Settings, SettingsFile, Startup};
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
-
-fn start(settings: Settings, startup: Startup) -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::start(&cc.egui_ctx, settings, &[fixture_dir()], &startup)
-        });
-    h.run();
-    h
+fn start(settings: Settings, startup: Startup) -> H {
+    app()
+        .size(DESKTOP)
+        .settings(settings)
+        .startup(startup)
+        .build()
 }
 
 fn remembering_model(path: &Path) -> Settings {
@@ -31,24 +24,24 @@ fn remembering_model(path: &Path) -> Settings {
 
 /// A copy of the tiny-max fixture in `dir`, as `name.json` + `name.safetensors`.
 fn copy_fixture(dir: &Path, name: &str) -> PathBuf {
-    let json = std::fs::read_to_string(fixture_dir().join("tiny-max.json")).expect("fixture");
+    let json = std::fs::read_to_string(fixture_models().join("tiny-max.json")).expect("fixture");
     let json = json.replace("tiny-max.safetensors", &format!("{name}.safetensors"));
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, json).expect("write");
     std::fs::copy(
-        fixture_dir().join("tiny-max.safetensors"),
+        fixture_models().join("tiny-max.safetensors"),
         dir.join(format!("{name}.safetensors")),
     )
     .expect("copy");
     path
 }
 
-fn assert_on_default_model(h: &Harness<'static, ConvscopeApp>, says: &[&str]) {
+fn assert_on_default_model(h: &H, says: &[&str]) {
     let app = h.state();
     assert_eq!(app.model_name(), "tiny-max");
     assert_eq!(
         app.settings.last_model.as_deref(),
-        Some(fixture_dir().join("tiny-max.json").as_path()),
+        Some(fixture_models().join("tiny-max.json").as_path()),
         "the broken model is forgotten"
     );
     assert!(app.explorer.prediction().is_some());
@@ -164,14 +157,10 @@ fn a_corrupt_settings_file_gives_the_defaults_with_a_notice_that_can_be_dismisse
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("settings.json");
     std::fs::write(&path, "{\"language\": \"Klingon\"").expect("write");
-    let file = SettingsFile::at(&path);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::open(&cc.egui_ctx, file, &[fixture_dir()], &Startup::default())
-        });
-    h.run();
+    let mut h = app()
+        .size(DESKTOP)
+        .settings_file(SettingsFile::at(&path))
+        .build();
     assert_eq!(h.state().settings.language, convscope::app::Lang::En);
     let notice = h.state().notices.join("\n");
     assert!(
@@ -232,13 +221,11 @@ fn with_no_model_file_anywhere_a_built_in_network_still_opens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let empty_dirs = [dir.path().to_path_buf()];
     let settings = remembering_model(&dir.path().join("gone.json"));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::start(&cc.egui_ctx, settings, &empty_dirs, &Startup::default())
-        });
-    h.run();
+    let h = app()
+        .size(DESKTOP)
+        .settings(settings)
+        .models_in(&empty_dirs)
+        .build();
     // The fixture is still found as the last resort here (it ships with the source); the
     // model asked for is reported.
     let app = h.state();

@@ -2,31 +2,13 @@
 //! the pointer. Drives the real app with egui_kittest on the committed fixtures (never a file
 //! dialog).
 
+use crate::support::{H, SAMPLE_MODELS, app, apply, sample_model};
+use convscope::app::Command;
 use convscope::app::samples::sample_names;
-use convscope::app::{ConvscopeApp, Settings};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
-
-fn harness_at(size: egui::Vec2) -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()]);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
-    h
-}
-
-fn harness() -> Harness<'static, ConvscopeApp> {
-    harness_at(egui::vec2(1280.0, 800.0))
+fn harness() -> H {
+    app().no_dialogs().build()
 }
 
 /// Item 2: choosing a sample where the open list lies over the drawing canvas picks the sample
@@ -69,7 +51,7 @@ fn a_click_on_the_samples_list_never_reaches_the_canvas() {
 use egui_kittest::kittest::{NodeT, by};
 
 /// Every widget with a text, by role and text, and where it is.
-fn layout(h: &Harness<'static, ConvscopeApp>) -> Vec<(String, egui::Rect)> {
+fn layout(h: &H) -> Vec<(String, egui::Rect)> {
     h.query_all(by().predicate(|_| true))
         .filter_map(|node| {
             let n = node.accesskit_node();
@@ -108,7 +90,7 @@ fn assert_same_places(
 }
 
 /// The hover readout of the pooling view ("Window values · channel c, (y, x)").
-fn window_readout(h: &Harness<'static, ConvscopeApp>) -> Option<String> {
+fn window_readout(h: &H) -> Option<String> {
     h.query_all(by().label_contains("Window values"))
         .next()
         .and_then(|n| n.accesskit_node().value())
@@ -211,7 +193,7 @@ fn a_hovered_conv_cell_reaches_the_pipeline_strip() {
 
 /// How many hover-link outlines (red rectangles) the last frame painted above `bottom` (on the
 /// strip, not in the stage view below it).
-fn link_outlines(h: &Harness<'static, ConvscopeApp>, bottom: f32) -> usize {
+fn link_outlines(h: &H, bottom: f32) -> usize {
     fn count(shape: &egui::Shape, bottom: f32) -> usize {
         match shape {
             egui::Shape::Vec(shapes) => shapes.iter().map(|s| count(s, bottom)).sum(),
@@ -232,16 +214,8 @@ fn link_outlines(h: &Harness<'static, ConvscopeApp>, bottom: f32) -> usize {
 /// shorter model name "English" fitted on the first row and "简体中文" wrapped onto the second.
 #[test]
 fn the_language_buttons_never_split_over_two_rows() {
-    for name in super::support::SAMPLE_MODELS {
-        let settings = Settings {
-            last_model: Some(super::support::sample_model(name)),
-            ..Settings::default()
-        };
-        let mut h = Harness::builder()
-            .with_size(egui::vec2(1280.0, 800.0))
-            .with_max_steps(64)
-            .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[]));
-        h.run();
+    for name in SAMPLE_MODELS {
+        let h = app().model(sample_model(name)).models_in(&[]).build();
         let english = h.get_by_label("English").rect();
         let chinese = h.get_by_label("简体中文").rect();
         assert!(
@@ -257,7 +231,6 @@ fn the_language_buttons_never_split_over_two_rows() {
 #[test]
 fn noise_moves_nothing() {
     let mut h = harness();
-    let ctx = h.ctx.clone();
     for round in 0..3 {
         let before = layout(&h);
         h.key_press(egui::Key::N);
@@ -273,9 +246,7 @@ fn noise_moves_nothing() {
     let mut n = h.state().explorer.noise;
     n.seed += 1;
     n.level = 0.55;
-    h.state_mut()
-        .apply(&ctx, convscope::app::Command::SetNoise(n));
-    h.run();
+    apply(&mut h, Command::SetNoise(n));
     let after = layout(&h);
     assert_same_places(&before, &after, "seed and level");
 }

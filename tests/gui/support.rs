@@ -1,7 +1,222 @@
-//! What several GUI tests share: the list of sample models each per-model test must cover, and
-//! the texts egui painted in a frame.
+//! What the GUI tests share: the app opened in a headless harness at a size, in a language,
+//! on given models and settings (never a file dialog or a sound); applying a command; waiting
+//! for background jobs; the list of sample models each per-model test must cover; and the
+//! texts egui painted in a frame.
 
-use std::path::PathBuf;
+use convscope::app::{Command, ConvscopeApp, Lang, Settings, SettingsFile, Startup};
+use egui::Vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The app under test.
+pub type H = Harness<'static, ConvscopeApp>;
+
+/// The window every layout is checked at (the app opens at this size).
+pub const LAPTOP: Vec2 = Vec2::new(1280.0, 800.0);
+/// A larger desktop window, for views that need room to show everything at once.
+pub const DESKTOP: Vec2 = Vec2::new(1400.0, 900.0);
+/// A 1080p projector.
+pub const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
+
+/// How long a background job (a load, a run, a sweep) may take before a test gives up.
+const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// `path` inside the repository.
+pub fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The committed untrained fixtures (tiny-max, tiny-avg, ...): the models most tests open.
+pub fn fixture_models() -> PathBuf {
+    repo("tests/fixtures/gui/sample_models")
+}
+
+/// A change made to the app before its first frame.
+type Change = Box<dyn FnOnce(&mut ConvscopeApp)>;
+
+/// How a test's app opens. [`app`] gives the defaults: a laptop-sized window, the default
+/// settings, the fixture models, and the app as `convscope` opens it.
+pub struct AppSpec {
+    size: Vec2,
+    settings: Settings,
+    model_dirs: Vec<PathBuf>,
+    startup: Startup,
+    settings_file: Option<SettingsFile>,
+    dialogs: bool,
+    browse_from: Option<PathBuf>,
+    prepare: Vec<Change>,
+}
+
+/// The app to open; see [`AppSpec`].
+pub fn app() -> AppSpec {
+    AppSpec {
+        size: LAPTOP,
+        settings: Settings::default(),
+        model_dirs: vec![fixture_models()],
+        startup: Startup::default(),
+        settings_file: None,
+        dialogs: true,
+        browse_from: None,
+        prepare: Vec::new(),
+    }
+}
+
+impl AppSpec {
+    /// The window's size in points.
+    pub fn size(mut self, size: Vec2) -> Self {
+        self.size = size;
+        self
+    }
+
+    /// The settings it starts with (language and model included).
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The UI language.
+    pub fn lang(mut self, language: Lang) -> Self {
+        self.settings.language = language;
+        self
+    }
+
+    /// The model file it opens first (as if remembered from last time).
+    pub fn model(mut self, path: PathBuf) -> Self {
+        self.settings.last_model = Some(path);
+        self
+    }
+
+    /// Where it looks for sample models (none: only the built-in fallbacks).
+    pub fn models_in(mut self, dirs: &[PathBuf]) -> Self {
+        self.model_dirs = dirs.to_vec();
+        self
+    }
+
+    /// What the command line asks it to open.
+    pub fn startup(mut self, startup: Startup) -> Self {
+        self.startup = startup;
+        self
+    }
+
+    /// Keeps its settings in `file` (read at the start, instead of [`AppSpec::settings`]).
+    pub fn settings_file(mut self, file: SettingsFile) -> Self {
+        self.settings_file = Some(file);
+        self
+    }
+
+    /// Open and Export use the in-app browser and Play plays nothing (as where the system has
+    /// no file dialog): for tests that press such buttons.
+    pub fn no_dialogs(mut self) -> Self {
+        self.dialogs = false;
+        self
+    }
+
+    /// Where choosing a file starts.
+    pub fn browse_from(mut self, dir: &Path) -> Self {
+        self.browse_from = Some(dir.to_path_buf());
+        self
+    }
+
+    /// Changes the app before its first frame.
+    pub fn with(mut self, change: impl FnOnce(&mut ConvscopeApp) + 'static) -> Self {
+        self.prepare.push(Box::new(change));
+        self
+    }
+
+    /// The app in its harness, before its first frame.
+    pub fn build_idle(self) -> H {
+        let AppSpec {
+            size,
+            settings,
+            model_dirs,
+            startup,
+            settings_file,
+            dialogs,
+            browse_from,
+            prepare,
+        } = self;
+        Harness::builder()
+            .with_size(size)
+            .with_max_steps(64)
+            .build_eframe(move |cc| {
+                let ctx = &cc.egui_ctx;
+                let mut app = match settings_file {
+                    Some(file) => ConvscopeApp::open(ctx, file, &model_dirs, &startup),
+                    None => ConvscopeApp::start(ctx, settings, &model_dirs, &startup),
+                };
+                if !dialogs {
+                    app.native_dialogs = false;
+                }
+                if browse_from.is_some() {
+                    app.browse_from = browse_from;
+                }
+                for change in prepare {
+                    change(&mut app);
+                }
+                app
+            })
+    }
+
+    /// The app in its harness, its first frames drawn.
+    pub fn build(self) -> H {
+        let mut h = self.build_idle();
+        h.run();
+        h
+    }
+}
+
+/// Applies `command` as the app does after a frame, then draws frames until it settles.
+pub fn apply(h: &mut H, command: Command) {
+    apply_now(h, command);
+    h.run();
+}
+
+/// Applies `command` and draws one frame (a training run asks for frames all along).
+pub fn apply_and_step(h: &mut H, command: Command) {
+    apply_now(h, command);
+    h.step();
+}
+
+/// Applies `command` without drawing a frame: the state is what the call left.
+pub fn apply_now(h: &mut H, command: Command) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, command);
+}
+
+/// Draws frames until the background jobs (loads, runs, sweeps) are done, then until the app
+/// settles; fails after [`JOB_TIMEOUT`].
+pub fn wait_for_jobs(h: &mut H) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if !h.state().busy() {
+            break;
+        }
+        assert!(
+            start.elapsed() < JOB_TIMEOUT,
+            "a background job did not finish in {JOB_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+/// Draws frames (as they would come) until `done` holds; fails after `limit`.
+pub fn step_until(h: &mut H, limit: Duration, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < limit, "waited for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Whether some widget's label contains `text`.
+pub fn shows(h: &H, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
 
 /// Every model in `sample_models/`, by file stem, in file-name order. The monkey and the
 /// legibility tests run one test per model so that they go side by side; each checks that it

@@ -4,51 +4,19 @@
 //! the legend; the trained model is saved (never through a file dialog) and opened in the
 //! explorer; "follow training" puts the weights being trained into the explorer.
 
+use crate::support::{DESKTOP, H, app, apply_and_step, step_until};
 use convscope::app::train::{RunState, TrainSettings};
-use convscope::app::{Command, ConvscopeApp, Settings, Tab};
-use egui_kittest::Harness;
+use convscope::app::{Command, ConvscopeApp, Tab};
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-type H = Harness<'static, ConvscopeApp>;
-
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
-}
-
+/// The app on the fixtures, its Train tab open; saving never asks for a file.
 fn harness() -> H {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, Settings::default(), &[fixture_dir()])
-        });
-    h.state_mut().native_dialogs = false;
-    h.run();
+    let mut h = app().size(DESKTOP).no_dialogs().build();
     h.get_by_label("Train").click();
     h.run();
     assert_eq!(h.state().view.tab, Tab::Train);
     h
-}
-
-fn apply(h: &mut H, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.step();
-}
-
-/// Steps the app (as frames would come) until `done` holds; fails after `secs` seconds.
-fn step_until(h: &mut H, secs: u64, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "waited for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn state(app: &ConvscopeApp) -> RunState {
@@ -72,10 +40,10 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
         batch: 16,
         ..TrainSettings::default()
     };
-    apply(&mut h, Command::SetTrainSettings(long));
+    apply_and_step(&mut h, Command::SetTrainSettings(long));
     h.get_by_label("Start").click();
     h.step();
-    step_until(&mut h, 60, "two epochs", |a| {
+    step_until(&mut h, Duration::from_secs(60), "two epochs", |a| {
         a.train
             .current
             .as_ref()
@@ -110,12 +78,17 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
     h.get_by_label("Resume").click();
     h.step();
     assert_eq!(state(h.state()), RunState::Running);
-    step_until(&mut h, 30, "more images after resuming", |a| {
-        images(a) > paused_at
-    });
+    step_until(
+        &mut h,
+        Duration::from_secs(30),
+        "more images after resuming",
+        |a| images(a) > paused_at,
+    );
 
     h.get_by_label("Stop").click();
-    step_until(&mut h, 30, "the stop", |a| state(a) == RunState::Stopped);
+    step_until(&mut h, Duration::from_secs(30), "the stop", |a| {
+        state(a) == RunState::Stopped
+    });
     assert!(h.state().train.trained().is_some());
 
     // A second run, with dropout: the first stays on the plots, both in the legend.
@@ -126,9 +99,9 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
         dropout: Some(0.5),
         ..TrainSettings::default()
     };
-    apply(&mut h, Command::SetTrainSettings(short));
+    apply_and_step(&mut h, Command::SetTrainSettings(short));
     h.get_by_label("Start").click();
-    step_until(&mut h, 60, "the second run", |a| {
+    step_until(&mut h, Duration::from_secs(60), "the second run", |a| {
         state(a) == RunState::Finished
     });
     h.run();
@@ -145,7 +118,7 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
     let dir = std::env::temp_dir().join(format!("convscope-gui-train-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("run2.json");
-    apply(&mut h, Command::SaveRun(path.clone()));
+    apply_and_step(&mut h, Command::SaveRun(path.clone()));
     let saved = convscope::io::load_model(&path).expect("the saved run loads");
     let trained = h.state().train.trained().expect("trained").clone();
     assert_eq!(saved.layers(), trained.layers());
@@ -156,9 +129,12 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
     assert_eq!(saved.info.training["dropout"], serde_json::json!(0.5));
 
     h.get_by_label("Open in explorer").click();
-    step_until(&mut h, 30, "the saved model in the explorer", |a| {
-        a.explorer.model_path.as_deref() == Some(path.as_path())
-    });
+    step_until(
+        &mut h,
+        Duration::from_secs(30),
+        "the saved model in the explorer",
+        |a| a.explorer.model_path.as_deref() == Some(path.as_path()),
+    );
     h.run();
     assert_eq!(h.state().view.tab, Tab::Explorer);
     assert_eq!(h.state().explorer.model.layers(), trained.layers());
@@ -175,12 +151,15 @@ fn follow_training_shows_the_weights_being_trained() {
         batch: 4,
         ..TrainSettings::default()
     };
-    apply(&mut h, Command::SetTrainSettings(settings));
+    apply_and_step(&mut h, Command::SetTrainSettings(settings));
     h.get_by_label("Follow training").click();
     h.get_by_label("Start").click();
-    step_until(&mut h, 60, "a snapshot after some steps", |a| {
-        a.train.snapshot.as_ref().is_some_and(|s| s.step > 0)
-    });
+    step_until(
+        &mut h,
+        Duration::from_secs(60),
+        "a snapshot after some steps",
+        |a| a.train.snapshot.as_ref().is_some_and(|s| s.step > 0),
+    );
     h.step();
     let app = h.state();
     let snapshot = app.train.snapshot.as_ref().expect("a snapshot");
@@ -189,5 +168,7 @@ fn follow_training_shows_the_weights_being_trained() {
     // The first layer's maps of the explorer's input came with it.
     assert!(snapshot.first_maps.is_some());
     h.get_by_label("Stop").click();
-    step_until(&mut h, 30, "the stop", |a| !a.train.running());
+    step_until(&mut h, Duration::from_secs(30), "the stop", |a| {
+        !a.train.running()
+    });
 }

@@ -5,37 +5,16 @@
 //! scrolling. Measured from the shapes egui painted in the last frame (text and textures, with
 //! their clip rectangles), the tallest case: the Tiny VGG's 3 x 10 kernels and ten 62x62 maps.
 
-use super::support::sample_model;
+use super::support::{H, LAPTOP, PROJECTOR, app, apply_and_step, sample_model, step_until};
 use convscope::app::i18n::Strings;
 use convscope::app::train::{ArchChoice, DataChoice, TrainSettings};
-use convscope::app::{Command, ConvscopeApp, Lang, Settings, Tab};
+use convscope::app::{Command, Lang, Tab};
 use egui::epaint::{ClippedShape, Shape};
 use egui::{Rect, TextureId, Vec2};
-use egui_kittest::Harness;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-type H = Harness<'static, ConvscopeApp>;
-
-const LAPTOP: Vec2 = Vec2::new(1280.0, 800.0);
-const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
-
-fn apply(h: &mut H, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.step();
-}
-
-fn step_until(h: &mut H, what: &str, done: impl Fn(&ConvscopeApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "waited for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
+/// How long a run may take to get where a test waits for it.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// What the last frame painted: each text with its rectangle, and each textured rectangle
 /// (kernels and maps), with the part of the window its clip rectangle lets show.
@@ -106,25 +85,18 @@ fn fills(text: &str, template: &str) -> bool {
 /// second one paused after its first snapshot.
 fn during_a_run(lang: Lang, size: Vec2, presentation: bool) -> H {
     let model = sample_model("shapes-max");
-    let settings = Settings {
-        last_model: Some(model.clone()),
-        language: lang,
-        ..Settings::default()
-    };
-    let dirs = vec![model.parent().expect("folder").to_path_buf()];
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = ConvscopeApp::new(&cc.egui_ctx, settings, &dirs);
-            app.native_dialogs = false;
-            app
-        });
-    h.run();
+    let dirs = [model.parent().expect("folder").to_path_buf()];
+    let mut h = app()
+        .size(size)
+        .lang(lang)
+        .model(model.clone())
+        .models_in(&dirs)
+        .no_dialogs()
+        .build();
     if presentation {
-        apply(&mut h, Command::TogglePresentation);
+        apply_and_step(&mut h, Command::TogglePresentation);
     }
-    apply(&mut h, Command::ShowTab(Tab::Train));
+    apply_and_step(&mut h, Command::ShowTab(Tab::Train));
     let run = TrainSettings {
         arch: ArchChoice::Sample {
             name: "shapes-max".into(),
@@ -136,29 +108,34 @@ fn during_a_run(lang: Lang, size: Vec2, presentation: bool) -> H {
         batch: 8,
         ..TrainSettings::default()
     };
-    apply(&mut h, Command::SetTrainSettings(run.clone()));
-    apply(&mut h, Command::StartTraining);
-    step_until(&mut h, "the first run's batches", |a| {
+    apply_and_step(&mut h, Command::SetTrainSettings(run.clone()));
+    apply_and_step(&mut h, Command::StartTraining);
+    step_until(&mut h, RUN_LIMIT, "the first run's batches", |a| {
         a.train
             .current
             .as_ref()
             .is_some_and(|r| r.images_done >= 16)
     });
-    apply(&mut h, Command::StopTraining);
-    step_until(&mut h, "the stop", |a| !a.train.running());
-    apply(
+    apply_and_step(&mut h, Command::StopTraining);
+    step_until(&mut h, RUN_LIMIT, "the stop", |a| !a.train.running());
+    apply_and_step(
         &mut h,
         Command::SetTrainSettings(TrainSettings { seed: 2, ..run }),
     );
-    apply(&mut h, Command::StartTraining);
-    step_until(&mut h, "the second run's snapshot and batches", |a| {
-        a.train.snapshot.is_some()
-            && a.train
-                .current
-                .as_ref()
-                .is_some_and(|r| r.images_done >= 16)
-    });
-    apply(&mut h, Command::PauseTraining);
+    apply_and_step(&mut h, Command::StartTraining);
+    step_until(
+        &mut h,
+        RUN_LIMIT,
+        "the second run's snapshot and batches",
+        |a| {
+            a.train.snapshot.is_some()
+                && a.train
+                    .current
+                    .as_ref()
+                    .is_some_and(|r| r.images_done >= 16)
+        },
+    );
+    apply_and_step(&mut h, Command::PauseTraining);
     h.event(egui::Event::PointerGone);
     for _ in 0..4 {
         h.step();
@@ -210,8 +187,8 @@ fn everything_in_view(lang: Lang, size: Vec2, presentation: bool) {
         "{place}: {visible} of {} kernels and maps shown: {live:?}",
         live.len()
     );
-    apply(&mut h, Command::StopTraining);
-    step_until(&mut h, "the stop", |a| !a.train.running());
+    apply_and_step(&mut h, Command::StopTraining);
+    step_until(&mut h, RUN_LIMIT, "the stop", |a| !a.train.running());
 }
 
 #[test]

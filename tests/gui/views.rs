@@ -3,28 +3,27 @@
 //! before their controls, hidden dense layers are not called classes, and the training
 //! history fits its data.
 
-use convscope::app::{Command, ConvscopeApp, Lang, Settings};
-use egui_kittest::Harness;
+use crate::support::{DESKTOP, H, app, apply, fixture_models};
+use convscope::app::{Command, Lang, Settings};
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models")
+fn harness_with(settings: Settings) -> H {
+    app().size(DESKTOP).settings(settings).build()
 }
 
-fn harness_with(settings: Settings) -> Harness<'static, ConvscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| ConvscopeApp::new(&cc.egui_ctx, settings, &[fixture_dir()]));
-    h.run();
-    h
-}
-
-fn apply(h: &mut Harness<'static, ConvscopeApp>, command: Command) {
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, command);
-    h.run();
+/// Every `.rs` file under `dir`, in its folders too.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// The contents of every string literal in a Rust source file (comments skipped; escapes
@@ -96,14 +95,10 @@ fn every_label_in_both_languages_has_a_glyph_in_the_installed_fonts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
     let mut missing = Vec::new();
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("src/app") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
+    for path in rust_files(&dir) {
         let source = std::fs::read_to_string(&path).expect("read source");
         let mut literals = string_literals(&source);
-        if path.ends_with("i18n.rs") {
+        if path.ends_with("i18n/messages.rs") {
             // The words themselves live in the Fluent files, one per language.
             let ftl = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n");
             for entry in std::fs::read_dir(&ftl).expect("assets/i18n") {
@@ -153,7 +148,7 @@ fn play_and_stop_render_in_both_languages() {
 
 /// The rectangle of the drop-down named `text` and of the plain label with that text on the
 /// same row.
-fn label_and_control(h: &Harness<'static, ConvscopeApp>, text: &str) -> (egui::Rect, egui::Rect) {
+fn label_and_control(h: &H, text: &str) -> (egui::Rect, egui::Rect) {
     let control = h
         .get_all_by_role(egui::accesskit::Role::ComboBox)
         .find(|n| n.accesskit_node().label().as_deref() == Some(text))
@@ -190,7 +185,7 @@ fn fixtures_with_histories(dir: &Path) {
         ("tiny-max", [0.95, 1.0], [0.88, 0.90], [0.4, 0.05]),
         ("tiny-avg", [0.9, 0.97], [0.86, 0.91], [0.6, 0.1]),
     ] {
-        let src = fixture_dir().join(format!("{name}.json"));
+        let src = fixture_models().join(format!("{name}.json"));
         let mut json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&src).expect("fixture")).expect("json");
         json["training"] = serde_json::json!({"history": [
@@ -199,12 +194,12 @@ fn fixtures_with_histories(dir: &Path) {
         ]});
         std::fs::write(dir.join(format!("{name}.json")), json.to_string()).expect("write");
         let weights = format!("{name}.safetensors");
-        std::fs::copy(fixture_dir().join(&weights), dir.join(&weights)).expect("copy");
+        std::fs::copy(fixture_models().join(&weights), dir.join(&weights)).expect("copy");
     }
 }
 
 /// The y range a plot showed in the last frame.
-fn plot_y_range(h: &Harness<'static, ConvscopeApp>, id: &str) -> Option<(f64, f64)> {
+fn plot_y_range(h: &H, id: &str) -> Option<(f64, f64)> {
     let memory = egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique(id))?;
     let b = memory.bounds();
     Some((b.min()[1], b.max()[1]))
@@ -214,18 +209,10 @@ fn plot_y_range(h: &Harness<'static, ConvscopeApp>, id: &str) -> Option<(f64, f6
 fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_dashed() {
     let dir = tempfile::tempdir().expect("temp dir");
     fixtures_with_histories(dir.path());
-    let models = dir.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(
-                &cc.egui_ctx,
-                Settings::default(),
-                std::slice::from_ref(&models),
-            )
-        });
-    h.run();
+    let mut h = app()
+        .size(DESKTOP)
+        .models_in(&[dir.path().to_path_buf()])
+        .build();
     let fc = h.state().explorer.stage_named("fc").expect("fc");
     apply(&mut h, Command::SelectStage(fc));
     // A dense stage with little height left shows the history as a closed header: open it.
@@ -265,7 +252,7 @@ fn the_training_history_zooms_to_its_data_plots_loss_and_says_which_lines_are_da
 #[test]
 fn the_training_history_labels_its_epochs() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let src = fixture_dir().join("tiny-max.json");
+    let src = fixture_models().join("tiny-max.json");
     let mut json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&src).expect("fixture")).expect("json");
     let rows: Vec<_> = (1..=100)
@@ -278,7 +265,7 @@ fn the_training_history_labels_its_epochs() {
     json["training"] = serde_json::json!({ "history": rows });
     std::fs::write(dir.path().join("tiny-max.json"), json.to_string()).expect("write");
     std::fs::copy(
-        fixture_dir().join("tiny-max.safetensors"),
+        fixture_models().join("tiny-max.safetensors"),
         dir.path().join("tiny-max.safetensors"),
     )
     .expect("copy");
@@ -286,14 +273,11 @@ fn the_training_history_labels_its_epochs() {
         last_model: Some(dir.path().join("tiny-max.json")),
         ..Settings::default()
     };
-    let models = dir.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            ConvscopeApp::new(&cc.egui_ctx, settings, std::slice::from_ref(&models))
-        });
-    h.run();
+    let mut h = app()
+        .size(DESKTOP)
+        .settings(settings)
+        .models_in(&[dir.path().to_path_buf()])
+        .build();
     let softmax = h.state().explorer.stage_named("softmax").expect("softmax");
     apply(&mut h, Command::SelectStage(softmax));
     if h.query_by_label("train loss").is_none() {
@@ -316,9 +300,9 @@ fn the_training_history_labels_its_epochs() {
 
 /// The app on the tiny-dropout fixture (conv, pool, flatten, a hidden dense layer of 32 units,
 /// relu, dropout, dense to the 10 classes, softmax; untrained).
-fn dropout_harness() -> Harness<'static, ConvscopeApp> {
+fn dropout_harness() -> H {
     let settings = Settings {
-        last_model: Some(fixture_dir().join("tiny-dropout.json")),
+        last_model: Some(fixture_models().join("tiny-dropout.json")),
         ..Settings::default()
     };
     let h = harness_with(settings);
@@ -366,7 +350,7 @@ fn the_dropout_stage_crosses_out_the_dropped_units() {
     let d = h.state().explorer.dropout;
     apply(
         &mut h,
-        Command::SetDropout(convscope::app::state::DropoutSetting { enabled: true, ..d }),
+        Command::SetDropout(convscope::app::DropoutSetting { enabled: true, ..d }),
     );
     let stage = h.state().explorer.stage_named("dropout").expect("dropout");
     apply(&mut h, Command::SelectStage(stage));

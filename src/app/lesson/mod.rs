@@ -1,0 +1,9 @@
+//! The lesson panel: a lesson's steps set the app up (`setup`) and quote numbers computed live
+//! (`facts`); `state` is where the class is, `view` draws the panel.
+
+pub(crate) mod facts;
+pub(crate) mod setup;
+pub(crate) mod state;
+pub(crate) mod view;
+
+pub use state::effective;

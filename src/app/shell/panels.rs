@@ -1,0 +1,29 @@
+//! What every panel gets while the frame is laid out.
+
+use super::commands::Command;
+use super::settings::Settings;
+use super::view_state::ViewState;
+use crate::app::explorer::state::Explorer;
+use crate::app::i18n::Strings;
+use crate::app::input::canvas::Canvas;
+use crate::app::input::samples::SampleModel;
+use crate::app::lab::state::Lab;
+use crate::app::train::state::Training;
+use crate::app::widgets::textures::Textures;
+
+/// What every panel gets: the state to read, the caches to fill, and where to push commands.
+pub(crate) struct Panels<'a> {
+    pub ex: &'a Explorer,
+    pub s: &'static Strings,
+    pub tex: &'a mut Textures,
+    pub view: &'a mut ViewState,
+    pub canvas: &'a mut Canvas,
+    pub settings: &'a Settings,
+    pub models: &'a [SampleModel],
+    pub busy: bool,
+    pub status: Option<&'a str>,
+    pub notices: &'a [String],
+    pub lab: &'a Lab,
+    pub train: &'a Training,
+    pub commands: &'a mut Vec<Command>,
+}

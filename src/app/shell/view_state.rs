@@ -1,0 +1,80 @@
+//! What only the drawing needs, apart from the state the panels show: which tab is open,
+//! display choices and animation clocks.
+
+use crate::app::explorer::arith::ArithState;
+use crate::app::explorer::strip::hover_link::StageCell;
+use crate::app::explorer::strip::state::StripState;
+
+/// The central views: the explorer, the translation lab and training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Explorer,
+    /// Shift the input and watch every stage change.
+    Lab,
+    /// Train the architecture and watch it learn.
+    Train,
+}
+
+impl Tab {
+    /// Every tab, in the order the toolbar shows them (tests walk them all).
+    pub const ALL: [Tab; 3] = [Tab::Explorer, Tab::Lab, Tab::Train];
+}
+
+/// What only the drawing needs: display choices and animation clocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewState {
+    pub tab: Tab,
+    /// One colour scale for all channels of a layer.
+    pub shared_scale: bool,
+    /// The stage "Play" shows next, and when.
+    pub playing: bool,
+    pub play_next_at: f64,
+    /// The pooled cell the window animation is on (flat index over channel, row, column).
+    pub sweep: Option<usize>,
+    pub sweep_next_at: f64,
+    /// Presentation mode's zoom before it was switched on.
+    pub zoom_before_presentation: Option<f32>,
+    /// The keyboard shortcuts window is open.
+    pub show_keys: bool,
+    /// The lesson panel is shown (the open lesson, or the lessons to choose from).
+    pub show_lesson: bool,
+    /// The sample model whose learning curves are drawn beside the open model's.
+    pub compare_history: Option<String>,
+    /// The arithmetic panel: its selected cell and its animation.
+    pub arith: ArithState,
+    /// The window was compared with its monitor once (see `fit_window_to_monitor`).
+    pub window_fitted: bool,
+    /// The map cell under the pointer this frame, and last frame's (which the pipeline strip,
+    /// drawn before the maps, links to).
+    pub hover: Option<StageCell>,
+    pub hover_before: Option<StageCell>,
+    /// The stage strip's blocks and which are open.
+    pub strip: StripState,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            tab: Tab::Explorer,
+            shared_scale: true,
+            playing: false,
+            play_next_at: 0.0,
+            sweep: None,
+            sweep_next_at: 0.0,
+            zoom_before_presentation: None,
+            show_keys: false,
+            show_lesson: false,
+            compare_history: None,
+            arith: ArithState::default(),
+            window_fitted: false,
+            hover: None,
+            hover_before: None,
+            strip: StripState::default(),
+        }
+    }
+}
+
+/// Seconds per stage while playing, and per window step while sweeping.
+pub(crate) const PLAY_SECONDS: f64 = 2.5;
+pub(crate) const SWEEP_SECONDS: f64 = 0.12;

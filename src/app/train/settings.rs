@@ -1,0 +1,150 @@
+//! What a teacher varies between training runs: the architecture, the data and the
+//! optimiser's knobs; turned into the [`Recipe`] that `convscope train` would get from its flags.
+
+use crate::data::DataSpec;
+use crate::data::augment::Augment;
+use crate::data::recipe::Recipe;
+use crate::engine::PoolMode;
+use crate::engine::train::{OptimizerKind, TrainConfig};
+use std::path::{Path, PathBuf};
+
+/// Training-set sizes offered: the over-fitting knob.
+pub(crate) const TRAIN_SIZES: [usize; 3] = [500, 2000, 8000];
+
+/// Which labelled set to train on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataChoice {
+    /// The MNIST subset bundled in `assets/data/mnist` (8000 train, 998 test).
+    Mnist,
+    /// The Fashion-MNIST subset bundled in `assets/data/fashion-mnist` (8000, 1000).
+    Fashion,
+    /// The generated shapes set (64x64 RGB).
+    Shapes,
+    /// The spoken digits (FSDD) bundled in `assets/data/fsdd` (2250 train, 250 test: the
+    /// recordings numbered 0-4 of each speaker and digit), for an audio model.
+    Speech,
+}
+
+impl DataChoice {
+    pub const ALL: [DataChoice; 4] = [
+        DataChoice::Mnist,
+        DataChoice::Fashion,
+        DataChoice::Shapes,
+        DataChoice::Speech,
+    ];
+
+    /// The set as the CLI's `--data` names it, with `train_size` images to train on.
+    pub fn spec(self, train_size: usize) -> Result<DataSpec, MissingData> {
+        let folder =
+            |name: &str| bundled_data_dir(name).ok_or_else(|| MissingData(name.to_string()));
+        Ok(match self {
+            DataChoice::Mnist => DataSpec::Mnist(folder("mnist")?),
+            DataChoice::Fashion => DataSpec::Fashion(folder("fashion-mnist")?),
+            DataChoice::Shapes => {
+                DataSpec::Shapes(Some(train_size.clamp(1, crate::data::MAX_SHAPES)))
+            }
+            DataChoice::Speech => DataSpec::Fsdd(crate::data::fsdd::FsddSpec {
+                dir: folder("fsdd")?,
+                held_out: None,
+            }),
+        })
+    }
+}
+
+/// A bundled data set (its folder's name) found neither beside the sources, nor the program,
+/// nor in the working folder.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("assets/data/{0}: not found")]
+pub struct MissingData(pub String);
+
+/// The first `assets/data/NAME` folder found beside the sources, the program or the working
+/// folder.
+pub(crate) fn bundled_data_dir(name: &str) -> Option<PathBuf> {
+    let mut roots = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    {
+        roots.push(dir);
+    }
+    if let Ok(dir) = std::env::current_dir() {
+        roots.push(dir);
+    }
+    roots
+        .into_iter()
+        .map(|r| r.join("assets/data").join(name))
+        .find(|d| d.is_dir())
+}
+
+/// Which architecture to train (its weights are always drawn anew from the seed).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ArchChoice {
+    /// The model open in the explorer, re-initialised.
+    #[default]
+    Current,
+    /// A sample model's architecture, by its file.
+    Sample { name: String, path: PathBuf },
+}
+
+/// What a teacher varies between runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainSettings {
+    pub arch: ArchChoice,
+    pub data: DataChoice,
+    pub train_size: usize,
+    pub epochs: usize,
+    pub lr: f32,
+    pub batch: usize,
+    pub seed: u64,
+    /// Every pooling layer in this mode (`None`: as the architecture says).
+    pub pool: Option<PoolMode>,
+    /// Every dropout layer at this rate, one added when there is none (`None`: as the
+    /// architecture says).
+    pub dropout: Option<f32>,
+    pub weight_decay: f32,
+    pub augment: Augment,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            arch: ArchChoice::Current,
+            data: DataChoice::Mnist,
+            train_size: 500,
+            epochs: 10,
+            lr: 1e-3,
+            batch: 32,
+            seed: 1,
+            pool: None,
+            dropout: None,
+            weight_decay: 0.0,
+            augment: Augment::default(),
+        }
+    }
+}
+
+impl TrainSettings {
+    /// The run these settings describe, as `convscope train` would get it from its flags.
+    pub fn recipe(&self) -> Result<Recipe, MissingData> {
+        let data = self.data.spec(self.train_size)?;
+        let train_limit = (self.data != DataChoice::Shapes).then_some(self.train_size);
+        Ok(Recipe {
+            data,
+            train_limit,
+            fresh_data: false,
+            pool: self.pool,
+            dropout: self.dropout,
+            augment: self.augment,
+            config: TrainConfig {
+                epochs: self.epochs.max(1),
+                batch: self.batch.max(1),
+                lr: self.lr,
+                lr_decay: 1.0,
+                optimizer: OptimizerKind::adam(),
+                weight_decay: self.weight_decay,
+                seed: self.seed,
+            },
+            validation: None,
+        })
+    }
+}

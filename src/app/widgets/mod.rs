@@ -1,0 +1,10 @@
+//! What several views draw with: stacks of feature maps and their colour legend, the texture
+//! cache, plot axes and legend keys, controls that keep their place, and the in-app file
+//! browser.
+
+pub(crate) mod file_browser;
+pub(crate) mod maps;
+pub(crate) mod plot_axis;
+pub(crate) mod plot_legend;
+pub(crate) mod steady;
+pub(crate) mod textures;
