@@ -374,3 +374,15 @@ kernels_title = First layer's kernels
 maps_title = Its feature maps of the input
 snapshot_step = step { $v1 }
 snapshot_final = trained
+
+# The lesson panel: the question, the reveal, the evidence and the verdict.
+lesson_no_view = This step names the view "{ $v1 }", which { $v2 } does not have.
+lesson_reveal = Reveal
+lesson_reveal_tip = Shows the evidence, the verdict and the right answer. Let the class predict first.
+key_reveal_lesson_step = Reveal the step's answer
+lesson_predict = Predict first: { $v1 } reveals the answer.
+lesson_evidence = Evidence
+lesson_verdict = Verdict
+lesson_right_answer = right answer
+input_unfold_tip = Shows the input panel (this step does not need it, so it is folded).
+pad = pad

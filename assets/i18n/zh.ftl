@@ -374,3 +374,15 @@ kernels_title = 第一层卷积核
 maps_title = 它对当前输入的特征图
 snapshot_step = 第 { $v1 } 步
 snapshot_final = 训练完成
+
+# 课程面板：问题、揭晓、证据和结论。
+lesson_no_view = 本步要显示视图“{ $v1 }”，但 { $v2 } 没有这一层。
+lesson_reveal = 揭晓
+lesson_reveal_tip = 显示证据、结论和正确答案。先让全班预测。
+key_reveal_lesson_step = 揭晓本步的答案
+lesson_predict = 先预测，再按 { $v1 } 揭晓答案。
+lesson_evidence = 证据
+lesson_verdict = 结论
+lesson_right_answer = 正确答案
+input_unfold_tip = 展开输入面板（本步用不到它，所以收起了）。
+pad = 填充

@@ -9,7 +9,9 @@ use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;
+use crate::app::widgets::view_rects::{Sizes, record};
 use crate::engine::PoolMode;
+use crate::lesson::ViewId;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, TextureHandle, TextureOptions, Vec2};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
@@ -232,7 +234,7 @@ fn sweep_plot_ui(
         .label(x_label)
         .label_spacing(22.0..=30.0)
         .formatter(|mark, _| shift_label(mark.value));
-    Plot::new(("lab-sweep", run.mode.as_str()))
+    let shown = Plot::new(("lab-sweep", run.mode.as_str()))
         .id(egui::Id::unique(("lab-sweep", run.mode.as_str())))
         // Within the height left (a line kept for the note below), up to 230 points.
         .height(
@@ -291,6 +293,8 @@ fn sweep_plot_ui(
                 plot.bar_chart(BarChart::new(s.sweep_changes, bars));
             }
         });
+    let rect = shown.response.rect;
+    record(ui, ViewId::LabSweep, rect, Sizes::chart(rect.size()));
 }
 
 /// Heat maps of a grid sweep for the stage selected above: where in (dx, dy) the stage keeps

@@ -6,4 +6,4 @@ pub(crate) mod setup;
 pub(crate) mod state;
 pub(crate) mod view;
 
-pub use state::effective;
+pub use state::{effective, revealed};

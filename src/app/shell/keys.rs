@@ -28,6 +28,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::ToggleLessons => s.key_lessons,
         Command::NextLessonStep => s.key_next_lesson_step,
         Command::PrevLessonStep => s.key_prev_lesson_step,
+        Command::RevealLessonStep => s.key_reveal_lesson_step,
         Command::StepCell(0, _, _) => s.key_step_cell,
         Command::StepCell(_, _, _) => s.key_step_channel,
         Command::NudgeShift(dx, dy) => {

@@ -1,8 +1,10 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
 use super::textures::{ScaleKey, TexKey};
+use super::view_rects::{Sizes, record};
 use crate::app::shell::panels::Panels;
 use crate::engine::Tensor;
+use crate::lesson::{StagePart, ViewId};
 use crate::viz::export::vector_as_plane;
 use crate::viz::grid::{GridLayout, cell_in_map};
 use crate::viz::{Scale, plane_image};
@@ -171,6 +173,24 @@ pub(crate) fn maps_grid_ui(
         map_hw: (h, w),
         cell,
     }
+}
+
+/// The view `part` of stage `stage` as a lesson names it (`pool1.maps`, `input.maps`).
+pub(crate) fn stage_view(p: &Panels, stage: usize, part: StagePart) -> ViewId {
+    match p.ex.stage_layer(stage) {
+        Some(l) => ViewId::stage(&l.name, part),
+        None => ViewId::stage("input", part),
+    }
+}
+
+/// Records a grid of maps as part of `view`: its tiles, its cell size and its maps' size.
+pub(crate) fn record_grid(ui: &egui::Ui, view: ViewId, grid: &GridOut) {
+    let Some(first) = grid.tiles.first() else {
+        return;
+    };
+    let rect = grid.tiles.iter().fold(*first, |r, t| r.union(*t));
+    let map = first.width().min(first.height());
+    record(ui, view, rect, Sizes::maps(grid.cell, map));
 }
 
 pub(crate) fn full_uv() -> Rect {

@@ -8,7 +8,9 @@ use crate::analysis::arithmetic::{conv_cell, dense_unit, window_rect};
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline_ui};
+use crate::app::widgets::view_rects::record_rect;
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
+use crate::lesson::ViewId;
 use egui::{Color32, FontFamily, Rect, RichText, TextStyle, Vec2};
 
 /// Numbers written large enough for a projector: the body size (it scales with the zoom), in
@@ -36,10 +38,13 @@ pub(crate) fn side_panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("arith-scroll")
-                .show(ui, |ui| match kind {
-                    Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
-                    Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),
-                    _ => {}
+                .show(ui, |ui| {
+                    match kind {
+                        Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
+                        Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),
+                        _ => {}
+                    }
+                    record_rect(ui, ViewId::Arithmetic, ui.min_rect());
                 });
         });
 }

@@ -6,10 +6,13 @@ use crate::analysis::receptive_fields;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui,
+    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
+    stage_view,
 };
 use crate::app::widgets::textures::TexKey;
+use crate::app::widgets::view_rects::{Sizes, record};
 use crate::engine::Conv2d;
+use crate::lesson::StagePart;
 use crate::viz::raster::pixels_image;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Rect, Vec2};
@@ -51,6 +54,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             let room = ui.available_size() - Vec2::new(220.0, line_height(ui));
             let (cols, cell) = fit_grid(room, c, (mh, mw), 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
+            record_grid(ui, stage_view(p, stage, StagePart::Maps), &out);
             // The hovered cell is the arithmetic panel's; without a pointer, its selected one.
             if out.hovered.is_some() && !p.view.arith.animating {
                 p.view.arith.cell = out.hovered;
@@ -117,6 +121,8 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
                 let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
                 ui.painter()
                     .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                let view = stage_view(p, stage, StagePart::Kernels);
+                record(ui, view, rect, Sizes::maps(cell, tile.x.min(tile.y)));
             }
         });
         if let Some(name) = names.get(out) {

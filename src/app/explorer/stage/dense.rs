@@ -9,10 +9,12 @@ use crate::analysis::argmax;
 use crate::app::i18n::fill;
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height};
+use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height, stage_view};
 use crate::app::widgets::plot_axis::one_mark_per_bar;
 use crate::app::widgets::textures::{ScaleKey, TexKey};
+use crate::app::widgets::view_rects::{Sizes, record, record_rect};
 use crate::engine::Dense;
+use crate::lesson::{StagePart, ViewId};
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
@@ -54,7 +56,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
-                probabilities_ui(ui, p);
+                probabilities_ui(ui, p, stage_view(p, stage, StagePart::Bars));
             });
         });
     } else {
@@ -108,7 +110,8 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
         ui.vertical(|ui| {
             ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
                 .on_hover_text(s.hidden_units_tip);
-            units_grid_ui(ui, p, stage, None, 16.0);
+            let view = stage_view(p, stage, StagePart::Maps);
+            units_grid_ui(ui, p, stage, None, 16.0, Some(view));
         });
         if !templates_fit(p, stage, dense) {
             return;
@@ -218,6 +221,8 @@ fn templates_ui(
                 );
                 ui.painter()
                     .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                let view = stage_view(p, stage, StagePart::Weights);
+                record(ui, view, rect, Sizes::maps(cell, tile.x.min(tile.y)));
             }
         });
     }
@@ -229,7 +234,7 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
     };
     let values: Vec<f32> = v.to_vec();
     let top = argmax(&values);
-    egui::Grid::new("logits").striped(true).show(ui, |ui| {
+    let grid = egui::Grid::new("logits").striped(true).show(ui, |ui| {
         for (i, x) in values.iter().enumerate().take(64) {
             let label = p.ex.net.label(i);
             if i == top {
@@ -242,6 +247,11 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
             ui.end_row();
         }
     });
+    record_rect(
+        ui,
+        stage_view(p, stage, StagePart::Bars),
+        grid.response.rect,
+    );
 }
 
 /// Where classes are shown by number (the model has no names for them): how to add names.
@@ -256,13 +266,13 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.strong(p.s.probabilities)
         .on_hover_text(p.s.probabilities_tip);
     no_labels_ui(ui, p);
-    probabilities_ui(ui, p);
+    probabilities_ui(ui, p, stage_view(p, p.ex.stage, StagePart::Bars));
     history_ui(ui, p);
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
 /// dropout are drawn as outlines beside them.
-pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
+pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
     let probs = &p.ex.probabilities;
     if probs.is_empty() {
         ui.label(p.s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
@@ -296,7 +306,7 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
     });
     // Up to 220 points high, within the height left (a line kept for what follows).
     let height = (ui.available_height() - 2.0 * line_height(ui)).clamp(100.0, 220.0);
-    Plot::new("probabilities")
+    let shown = Plot::new("probabilities")
         .height(height)
         .width(ui.available_width().clamp(160.0, 520.0))
         .include_y(0.0)
@@ -321,4 +331,6 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
+    let rect = shown.response.rect;
+    record(ui, view, rect, Sizes::chart(rect.size()));
 }

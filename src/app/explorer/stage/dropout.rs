@@ -6,6 +6,7 @@ use super::units::units_grid_ui;
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
+use crate::lesson::ViewId;
 
 /// The units of a dropout stage, the dropped ones crossed out.
 pub(crate) fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
@@ -17,7 +18,7 @@ pub(crate) fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) 
     }
     // The units as a grid, the dropped ones crossed out (a dropout after a hidden dense layer
     // has no maps to lay its vector over).
-    units_grid_ui(ui, p, stage, mask.as_deref(), 24.0);
+    units_grid_ui(ui, p, stage, mask.as_deref(), 24.0, Some(ViewId::Dropout));
 }
 
 /// The dropout switch, its rate and the seed of its mask.
@@ -61,7 +62,7 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ui.label(fill(s.dropped, &[&dropped, &m.len()]));
             }
             // Small here: the dense layer's own view comes below.
-            units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);
+            units_grid_ui(ui, p, stage, mask.as_deref(), 9.0, None);
         }
     });
 }

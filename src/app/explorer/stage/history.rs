@@ -9,6 +9,8 @@ use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::line_height;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
+use crate::app::widgets::view_rects::{Sizes, record};
+use crate::lesson::ViewId;
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -139,6 +141,16 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
     }
 }
 
+/// Where the zoomed / full-scale choice is kept.
+fn full_scale_id() -> Id {
+    Id::unique("training-history-full-scale")
+}
+
+/// The accuracy axis zoomed to the curves again (a lesson step shows it so).
+pub(crate) fn reset_zoom(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.remove::<bool>(full_scale_id()));
+}
+
 fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let mine = Curves::of(&p.ex.model.info.training);
     let s = p.s;
@@ -153,7 +165,7 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .compare_history
         .as_deref()
         .and_then(|name| others.iter().copied().find(|m| m.name == name));
-    let full_id = Id::unique("training-history-full-scale");
+    let full_id = full_scale_id();
     let mut full = ui.data(|d| d.get_temp::<bool>(full_id).unwrap_or(false));
     ui.horizontal(|ui| {
         ui.strong(s.history);
@@ -272,7 +284,7 @@ fn plots_ui(
                 .auto_bounds([true, false])
                 .default_y_bounds(lo, hi);
         }
-        plot.show(ui, |plot| {
+        let shown = plot.show(ui, |plot| {
             curves_ui(plot, lines, |c| {
                 [
                     (&c.train_accuracy, TRAIN_COLOUR, s.train_acc),
@@ -280,6 +292,8 @@ fn plots_ui(
                 ]
             })
         });
+        let rect = shown.response.rect;
+        record(ui, ViewId::History, rect, Sizes::chart(rect.size()));
         if lines.iter().any(|(_, c)| c.has_loss()) {
             Plot::new(LOSS_PLOT)
                 .id(Id::unique(LOSS_PLOT))

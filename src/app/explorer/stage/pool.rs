@@ -7,10 +7,11 @@ use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline_ui,
+    GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline_ui, record_grid, stage_view,
 };
 use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
+use crate::lesson::StagePart;
 use egui::{Color32, RichText};
 
 /// `8 @ 28x28 = 6272 values`.
@@ -78,7 +79,9 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
                         .map(|t| t.shape().to_string())
                         .unwrap_or_default();
                 ui.strong(format!("{label} · {shape}"));
-                grids.push(maps_grid_ui(ui, p, st, cell, cols));
+                let grid = maps_grid_ui(ui, p, st, cell, cols);
+                record_grid(ui, stage_view(p, stage, StagePart::Maps), &grid);
+                grids.push(grid);
             });
         }
         let [before_grid, after_grid] = grids.as_slice() else {
