@@ -35,4 +35,4 @@ pub use shell::commands::Command;
 pub use shell::settings::{Settings, SettingsFile};
 pub use shell::startup::{Startup, run};
 pub use shell::view_state::Tab;
-pub use widgets::view_rects::{MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRect, ViewRects};
+pub use widgets::view_rects::{Fixed, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRect, ViewRects};

@@ -13,6 +13,7 @@ mod input_settings;
 mod lab;
 mod legibility;
 mod lesson;
+mod lesson_layout;
 mod monkey;
 mod new_layers;
 mod noise;

@@ -13,6 +13,7 @@ use crate::app::input::dialog::input_dialog_ui;
 use crate::app::input::panel::{folded_input_ui, folded_width, input_ui};
 use crate::app::lesson::view::{lesson_ui, panel_width};
 use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
+use crate::app::widgets::view_rects::{Fixed, record_panel};
 use crate::lesson::ViewId;
 use std::path::PathBuf;
 
@@ -127,7 +128,10 @@ impl ConvscopeApp {
             egui::Panel::right("lesson")
                 .exact_size(panel_width(ui.ctx()))
                 .resizable(false)
-                .show(ui, |ui| lesson_ui(ui, &self.lesson, &facts, &mut p));
+                .show(ui, |ui| {
+                    record_panel(ui, Fixed::LessonPanel);
+                    lesson_ui(ui, &self.lesson, &facts, &mut p)
+                });
         }
         let strip = egui::Panel::top("pipeline");
         let strip = if lesson_open {
@@ -135,7 +139,10 @@ impl ConvscopeApp {
         } else {
             strip
         };
-        strip.show(ui, |ui| pipeline_ui(ui, &mut p));
+        strip.show(ui, |ui| {
+            record_panel(ui, Fixed::StripPanel);
+            pipeline_ui(ui, &mut p)
+        });
         let folded = lesson_open && !p.view.named(&ViewId::Input) && !p.view.input_unfolded;
         if folded {
             egui::Panel::left("input-folded")

@@ -61,10 +61,20 @@ impl Sizes {
     }
 }
 
-/// The views drawn in the last frame.
+/// The panels whose place the layout contract fixes while a lesson is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fixed {
+    /// The lesson panel: its left edge never moves.
+    LessonPanel,
+    /// The stage strip: its height never changes.
+    StripPanel,
+}
+
+/// The views drawn in the last frame, and where the fixed panels were.
 #[derive(Debug, Clone, Default)]
 pub struct ViewRects {
     views: std::collections::BTreeMap<ViewId, ViewRect>,
+    panels: std::collections::BTreeMap<Fixed, Rect>,
 }
 
 fn min_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
@@ -87,6 +97,11 @@ impl ViewRects {
 
     pub fn iter(&self) -> impl Iterator<Item = (&ViewId, &ViewRect)> {
         self.views.iter()
+    }
+
+    /// Where panel `which` was (its rect inside its frame), when it was shown.
+    pub fn panel(&self, which: Fixed) -> Option<Rect> {
+        self.panels.get(&which).copied()
     }
 
     fn add(&mut self, view: ViewId, part: ViewRect) {
@@ -132,6 +147,16 @@ pub(crate) fn record(ui: &egui::Ui, view: ViewId, rect: Rect, sizes: Sizes) {
     ui.ctx().data_mut(|d| {
         d.get_temp_mut_or_default::<ViewRects>(memory_id())
             .add(view, part)
+    });
+}
+
+/// Records where panel `which` is: the rect `ui` (the panel's own) may fill.
+pub(crate) fn record_panel(ui: &egui::Ui, which: Fixed) {
+    let rect = ui.max_rect();
+    ui.ctx().data_mut(|d| {
+        d.get_temp_mut_or_default::<ViewRects>(memory_id())
+            .panels
+            .insert(which, rect)
     });
 }
 
