@@ -247,23 +247,32 @@ pub struct Robustness {
 /// An example's clean and noisy pixels (before normalisation) and its label.
 pub(crate) type Example = (Array3<f32>, Array3<f32>, usize);
 
-/// Per example: right when clean, right when noisy, same answer, per-stage similarity.
-type Outcome = (bool, bool, bool, Vec<f32>);
+/// What noise did to one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleOutcome {
+    pub clean_right: bool,
+    pub noisy_right: bool,
+    /// The top-1 class is the same with and without noise.
+    pub same: bool,
+    /// Per stage (0 = the input), the cosine similarity of the noisy run to the clean one at
+    /// the same positions.
+    pub similarity: Vec<f32>,
+}
 
-/// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
-/// label; its error is reported as [`RobustnessError::Example`].
-pub fn robustness<E: fmt::Display>(
+/// Each example's [`ExampleOutcome`], in order: what [`robustness`] sums up, kept per example
+/// so that two runs on the same examples can be compared pair by pair.
+pub fn example_outcomes<E: fmt::Display>(
     model: &Model,
     count: usize,
     example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
     options: &RunOptions,
-) -> std::result::Result<Robustness, RobustnessError> {
+) -> std::result::Result<Vec<ExampleOutcome>, RobustnessError> {
     let run = |pixels: &Array3<f32>| -> Result<Vec<crate::engine::Tensor>> {
         let mut x = pixels.clone();
         model.input.normalize(&mut x);
         trace(model, &x, options)
     };
-    let per: Vec<Outcome> = (0..count)
+    (0..count)
         .into_par_iter()
         .map(|i| {
             let (clean, dirty, label) =
@@ -273,26 +282,42 @@ pub fn robustness<E: fmt::Display>(
             let predict =
                 |t: &[crate::engine::Tensor]| t.last().map(|l| argmax(&probabilities(model, l)));
             let (pa, pb) = (predict(&a), predict(&b));
-            let sims = a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect();
-            Ok((pa == Some(label), pb == Some(label), pa == pb, sims))
+            Ok(ExampleOutcome {
+                clean_right: pa == Some(label),
+                noisy_right: pb == Some(label),
+                same: pa == pb,
+                similarity: a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect(),
+            })
         })
-        .collect::<std::result::Result<_, RobustnessError>>()?;
+        .collect()
+}
+
+/// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
+/// label; its error is reported as [`RobustnessError::Example`].
+pub fn robustness<E: fmt::Display>(
+    model: &Model,
+    count: usize,
+    example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
+    options: &RunOptions,
+) -> std::result::Result<Robustness, RobustnessError> {
+    let per = example_outcomes(model, count, example, options)?;
     let n = count.max(1) as f32;
-    let share = |f: &dyn Fn(&Outcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
-    let stages = per.first().map_or(0, |p| p.3.len());
+    let share =
+        |f: &dyn Fn(&ExampleOutcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
+    let stages = per.first().map_or(0, |p| p.similarity.len());
     let stage_similarity = (0..stages)
         .map(|s| {
             per.iter()
-                .map(|p| p.3.get(s).copied().unwrap_or(0.0))
+                .map(|p| p.similarity.get(s).copied().unwrap_or(0.0))
                 .sum::<f32>()
                 / n
         })
         .collect();
     Ok(Robustness {
         examples: count,
-        clean_accuracy: share(&|p| p.0),
-        noisy_accuracy: share(&|p| p.1),
-        agreement: share(&|p| p.2),
+        clean_accuracy: share(&|p| p.clean_right),
+        noisy_accuracy: share(&|p| p.noisy_right),
+        agreement: share(&|p| p.same),
         stage_similarity,
     })
 }
