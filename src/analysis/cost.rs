@@ -105,21 +105,36 @@ mod tests {
         };
         let conv1 = by_name("conv1");
         assert_eq!(
-            (conv1.weights, conv1.biases, conv1.factors.as_slice(), conv1.macs),
+            (
+                conv1.weights,
+                conv1.biases,
+                conv1.factors.as_slice(),
+                conv1.macs
+            ),
             (72, 8, &[8, 1, 3, 3][..], 8 * 28 * 28 * 9)
         );
         let conv2 = by_name("conv2");
         assert_eq!(conv2.factors, [16, 8, 3, 3]);
         assert_eq!(conv2.macs, 16 * 14 * 14 * 72);
         let fc = by_name("fc");
-        assert_eq!((fc.weights, fc.biases, fc.factors.as_slice()), (7840, 10, &[784, 10][..]));
+        assert_eq!(
+            (fc.weights, fc.biases, fc.factors.as_slice()),
+            (7840, 10, &[784, 10][..])
+        );
         assert_eq!(fc.macs, 7840);
         assert_eq!(by_name("pool1"), LayerCost::default());
         for (layer, cost) in model.layers().iter().zip(&costs) {
             assert_eq!(cost.params(), layer.parameter_count(), "{}", layer.name);
         }
-        assert_eq!(total_macs(&model), 8 * 28 * 28 * 9 + 16 * 14 * 14 * 72 + 7840);
-        let pool1 = model.layers().iter().position(|l| l.name == "pool1").unwrap();
+        assert_eq!(
+            total_macs(&model),
+            8 * 28 * 28 * 9 + 16 * 14 * 14 * 72 + 7840
+        );
+        let pool1 = model
+            .layers()
+            .iter()
+            .position(|l| l.name == "pool1")
+            .unwrap();
         assert_eq!(kept_share(&model, pool1), Some(0.25));
         assert_eq!(kept_share(&model, 0), Some(8.0));
     }

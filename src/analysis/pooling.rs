@@ -21,12 +21,8 @@ pub struct PoolSavings {
 /// pooling layer out of one changes what its merges read, so there is no one answer) or the
 /// layer is no pooling layer.
 fn pool_in_chain(model: &Model, pool_index: usize) -> Option<()> {
-    (model.is_chain()
-        && matches!(
-            model.layers().get(pool_index)?.kind,
-            LayerKind::Pool2d(_)
-        ))
-    .then_some(())
+    (model.is_chain() && matches!(model.layers().get(pool_index)?.kind, LayerKind::Pool2d(_)))
+        .then_some(())
 }
 
 /// `None` when no dense layer follows `pool_index`, or the model without the pooling layer
@@ -151,10 +147,17 @@ mod tests {
         // Without pool2: fc sees 16 @ 14x14 too; conv2 is before it and does not change.
         let model = crate::engine::zoo::digits(1, crate::engine::PoolMode::Max);
         let index = |n: &str| model.layers().iter().position(|l| l.name == n).unwrap();
-        let (pool1, pool2, conv2, fc) = (index("pool1"), index("pool2"), index("conv2"), index("fc"));
+        let (pool1, pool2, conv2, fc) =
+            (index("pool1"), index("pool2"), index("conv2"), index("fc"));
         let s = dense_params_without(&model, pool1).unwrap();
-        assert_eq!((s.dense.as_str(), s.with_pool, s.without_pool), ("fc", 7850, 31_370));
-        assert_eq!(dense_params_without(&model, pool2).unwrap().without_pool, 31_370);
+        assert_eq!(
+            (s.dense.as_str(), s.with_pool, s.without_pool),
+            ("fc", 7850, 31_370)
+        );
+        assert_eq!(
+            dense_params_without(&model, pool2).unwrap().without_pool,
+            31_370
+        );
         assert_eq!(
             macs_without(&model, pool1),
             Some(vec![(conv2, 16 * 28 * 28 * 72), (fc, 31_360)])

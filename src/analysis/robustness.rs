@@ -229,6 +229,40 @@ pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
     if lo.is_finite() { (lo, hi) } else { (0.0, 0.0) }
 }
 
+/// How many values salt-and-pepper noise changed to the top of their range (`salt`: white
+/// pixels) and to the bottom (`pepper`: black): only values it changed, so pepper on an
+/// already black background is not counted.
+pub fn salt_and_pepper(
+    clean: &Array3<f32>,
+    noisy: &Array3<f32>,
+    (lo, hi): (f32, f32),
+) -> (usize, usize) {
+    let mut salt = 0;
+    let mut pepper = 0;
+    for (&c, &n) in clean.iter().zip(noisy) {
+        if c != n && n == hi {
+            salt += 1;
+        } else if c != n && n == lo {
+            pepper += 1;
+        }
+    }
+    (salt, pepper)
+}
+
+/// Per stage (the input first), the cosine similarity at the same positions of the run on
+/// the network input `noisy` to the run on `clean` (both normalised, as the network reads
+/// them), with the same options: what noise did to each stage of this input.
+pub fn run_similarity(
+    model: &Model,
+    clean: &Array3<f32>,
+    noisy: &Array3<f32>,
+    options: &RunOptions,
+) -> Result<Vec<f32>> {
+    let a = trace(model, clean, options)?;
+    let b = trace(model, noisy, options)?;
+    Ok(a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect())
+}
+
 /// What noise did over a set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Robustness {
@@ -434,5 +468,15 @@ mod tests {
         let hit = s.iter().filter(|&&v| v != 0.5).count() as f32 / s.len() as f32;
         assert!((hit - 0.05).abs() < 0.01, "{hit}");
         assert!(s.iter().all(|&v| v == 0.0 || v == 0.5 || v == 1.0));
+    }
+
+    #[test]
+    fn salt_and_pepper_counts_only_what_changed() {
+        // A 1x2x3 picture: black background (0) with two white pixels (1) and one grey.
+        let clean = Array3::from_shape_vec((1, 2, 3), vec![0.0, 1.0, 0.0, 0.5, 0.0, 1.0]).unwrap();
+        // Salt on (0,0) and (0,2); pepper on the grey (1,0) and on black (1,1), which shows
+        // nothing; the white (0,1) set to white again is no change either.
+        let noisy = Array3::from_shape_vec((1, 2, 3), vec![1.0, 1.0, 1.0, 0.0, 0.0, 1.0]).unwrap();
+        assert_eq!(salt_and_pepper(&clean, &noisy, (0.0, 1.0)), (2, 1));
     }
 }
