@@ -84,7 +84,7 @@ pub fn kept_share(model: &Model, index: usize) -> Option<f64> {
         _ => return None,
     };
     let output = model.shapes().get(index)?;
-    (input.len() > 0).then(|| output.len() as f64 / input.len() as f64)
+    (!input.is_empty()).then(|| output.len() as f64 / input.len() as f64)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! lesson's facts both quote these numbers, so they cannot disagree.
 
 use super::cost::layer_cost;
-use crate::engine::{LayerKind, Model, infer_shapes};
+use crate::engine::{LayerKind, Model};
 
 /// The first dense layer after a pooling layer, and its parameters (weights and biases) with
 /// and without it.
@@ -39,14 +39,16 @@ pub fn dense_params_without(model: &Model, pool_index: usize) -> Option<PoolSavi
                 LayerKind::Dense(d) => Some((i, d)),
                 _ => None,
             })?;
-    let before: Vec<_> = layers[..dense_index]
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != pool_index)
-        .map(|(_, l)| l.clone())
-        .collect();
-    let shapes = infer_shapes(model.input.shape(), &before).ok()?;
-    let inputs = shapes.last().copied().unwrap_or(model.input.shape()).len();
+    // The shapes up to the pooling layer stay; from there each layer reads what the one
+    // before the pooling layer made (walked here without copying any weights).
+    let mut shape = match pool_index {
+        0 => model.input.shape(),
+        i => *model.shapes().get(i - 1)?,
+    };
+    for layer in &layers[pool_index + 1..dense_index] {
+        shape = layer.output_shape(shape).ok()?;
+    }
+    let inputs = shape.len();
     let biases = dense.bias.as_ref().map_or(0, |b| b.len());
     Some(PoolSavings {
         dense: layers[dense_index].name.clone(),

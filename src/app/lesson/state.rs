@@ -23,6 +23,8 @@ pub struct LessonState {
     pub sweep_runs: std::cell::RefCell<Option<(u64, Facts)>>,
     /// Why the last lesson or step could not be opened or set up.
     pub error: Option<String>,
+    /// What the steps measure over test sets, kept between steps (see `evidence.rs`).
+    pub evidence: super::evidence::Evidence,
 }
 
 /// What applies at a step: the fold of every step up to it. `sweep` and `compare` belong to

@@ -62,6 +62,11 @@ impl Facts {
         self.values.insert(name.into(), value.into());
     }
 
+    /// Every name and its value, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Adds (or replaces with) every value of `other`.
     pub fn extend_from(&mut self, other: &Facts) {
         self.values
