@@ -118,7 +118,7 @@ before_pooling = Before pooling
 after_pooling = After pooling
 pool_tip = Pooling summarises each window of a map by one number, so the maps get smaller and small shifts matter less.
 values = { $v1 } = { $v2 } values
-downstream = Downstream, { $v1 } needs { $v2 } weights with this pooling, { $v3 } without it.
+downstream = Downstream, { $v1 } needs { $v2 } parameters (weights and biases) with this pooling, { $v3 } without it.
 window_values = Window values
 max_marked = max = { $v1 } (marked)
 mean_is = mean = { $v1 } / { $v2 } = { $v3 }

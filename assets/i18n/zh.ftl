@@ -118,7 +118,7 @@ before_pooling = 池化前
 after_pooling = 池化后
 pool_tip = 池化用一个数概括特征图的每个窗口，使特征图变小，也让小的平移影响更小。
 values = { $v1 } = { $v2 } 个值
-downstream = 在后面，{ $v1 } 使用这个池化需要 { $v2 } 个权重，不用池化需要 { $v3 } 个。
+downstream = 后面的 { $v1 } 层：有这一池化层时需要 { $v2 } 个参数（权重和偏置），去掉它需要 { $v3 } 个。
 window_values = 窗口中的值
 max_marked = 最大值 = { $v1 }（已标出）
 mean_is = 平均值 = { $v1 } / { $v2 } = { $v3 }

@@ -103,6 +103,20 @@ pub struct Step {
     /// Setup keys applied when the teacher reveals the answer (the question is asked on max
     /// pooling, the reveal switches to average and so shows the answer).
     pub reveal: Option<Box<Step>>,
+    /// Pairs of sample models compared example by example on the test split of the data set
+    /// they were trained on, with McNemar's exact test (`{ $fc-overfit-vs-fc-dropout-p }`).
+    /// Like the next two, measured off the UI thread, and the step's own: not inherited.
+    #[serde(default)]
+    pub paired: Vec<[String; 2]>,
+    /// Sample models whose shift consistency over their test images is measured for shifts
+    /// of at most 1, 2 and 3 pixels (`{ $digits-max-consistency-2 }`).
+    #[serde(default)]
+    pub consistency: Vec<String>,
+    /// Sample models run over their test set with the step's noise (which it or an earlier
+    /// step sets), in the pooling they were trained with and with the same weights in the
+    /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
+    #[serde(default)]
+    pub test_noise: Vec<String>,
 }
 
 impl Step {
@@ -176,8 +190,13 @@ pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> 
         return Err(LessonError::NoSteps(file()));
     }
     let mut seen = std::collections::HashSet::new();
+    // The noise in force at each step: its own, or the last one an earlier step set.
+    let mut noise: Option<&str> = None;
     for (i, step) in parsed.steps.iter().enumerate() {
-        if let Some((problem, key)) = step_problem(step, &mut seen) {
+        noise = step.noise.as_deref().or(noise);
+        let problem = step_problem(step, &mut seen)
+            .or_else(|| evidence_problem(step, noise).map(|p| (p, "")));
+        if let Some((problem, key)) = problem {
             // The line of the key at fault, else the step's first line.
             let section = steps_at.get(i).copied().unwrap_or(0)
                 ..steps_at.get(i + 1).copied().unwrap_or(text.len());
@@ -297,6 +316,31 @@ fn is_choice_name(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// What is wrong with the evidence `step` asks for (`paired`, `consistency`, `test_noise`),
+/// if anything; `noise` is the noise in force at the step. Whether the models exist is
+/// checked when the step is set up.
+fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<StepProblem> {
+    let names = step
+        .paired
+        .iter()
+        .flatten()
+        .chain(&step.consistency)
+        .chain(&step.test_noise);
+    if let Some(bad) = names.into_iter().find(|n| !is_fluent_id(n)) {
+        return Some(StepProblem::ModelName(bad.clone()));
+    }
+    if let Some([a, _]) = step.paired.iter().find(|[a, b]| a == b) {
+        return Some(StepProblem::PairedWithItself(a.clone()));
+    }
+    let noisy = noise.is_some_and(|n| {
+        crate::analysis::robustness::parse_one_noise(n).is_ok_and(|n| n.is_some())
+    });
+    if !step.test_noise.is_empty() && !noisy {
+        return Some(StepProblem::TestNoiseWithoutNoise);
+    }
+    None
 }
 
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
@@ -457,5 +501,37 @@ mod tests {
         let err =
             parse("id = \"d\"\n[[step]]\nid = \"a\"\n[step.reveal]\npol = \"avg\"\n").unwrap_err();
         assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
+    }
+
+    #[test]
+    fn evidence_keys_read_and_are_checked() {
+        let ok = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.1\"\n\
+             [[step]]\nid = \"b\"\npaired = [[\"fc-overfit\", \"fc-8k\"]]\n\
+             consistency = [\"digits-max\"]\ntest_noise = [\"digits-max\", \"digits-avg\"]\n",
+        )
+        .unwrap();
+        let b = &ok.steps[1];
+        assert_eq!(b.paired, [["fc-overfit".to_string(), "fc-8k".to_string()]]);
+        assert_eq!(b.consistency, ["digits-max"]);
+        assert_eq!(b.test_noise, ["digits-max", "digits-avg"]);
+        assert!(ok.steps[0].paired.is_empty());
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\", \"m\"]]\n").unwrap_err();
+        assert!(
+            err.contains("line 2 (step 1)") && err.contains("\"m\" with itself"),
+            "{err}"
+        );
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
+        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nconsistency = [\"2x\"]\n").unwrap_err();
+        assert!(err.contains("\"2x\""), "{err}");
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"none\"\ntest_noise = [\"digits-max\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\ntest_noise = [\"m\"]\n").unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
     }
 }

@@ -1,9 +1,12 @@
 //! The lesson panel: a lesson's steps set the app up (`setup`) and quote numbers computed live
-//! (`facts`); `state` is where the class is, `view` draws the panel.
+//! (`facts`), some measured over test sets on background threads (`evidence`, over the
+//! splits of `test_sets`); `state` is where the class is, `view` draws the panel.
 
+pub mod evidence;
 pub(crate) mod facts;
 pub(crate) mod setup;
 pub(crate) mod state;
+pub mod test_sets;
 pub(crate) mod view;
 
 pub use state::{effective, revealed};

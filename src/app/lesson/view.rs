@@ -300,6 +300,9 @@ fn notes_ui(ui: &mut egui::Ui, state: &LessonState, rendered: &[Rendered], p: &P
     if let Some(e) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
+    for e in state.evidence.errors() {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
 }
 
 /// Previous, Reveal (while there is something to reveal), Reset step and Next; Close lesson.
