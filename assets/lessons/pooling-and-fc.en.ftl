@@ -19,9 +19,9 @@ meet-evidence =
 
 convolve-title = Convolution: one kernel, slid everywhere
 convolve-question = How many numbers does conv1 make from these { $input-values } pixels?
-convolve-choice-one = one per pixel
-convolve-choice-kernels = one per kernel
-convolve-choice-maps = one per kernel and pixel
+convolve-choice-one = per pixel
+convolve-choice-kernels = per kernel
+convolve-choice-maps = per kernel and pixel
 convolve =
     conv1 slides each of its { $conv1-channels } kernels over the picture and, at every position, computes a dot product with the patch under it, plus a bias. Hover a cell of the maps, or step with I, J, K, L: the arithmetic panel shows the patch, the kernel, their products and the sum.
 convolve-evidence =
@@ -34,8 +34,8 @@ convolve-verdict = One map per kernel, each as large as the picture (its border 
 
 receptive-title = Each stage sees more of the digit
 receptive-question = How much of the picture does one cell of pool2 see?
-receptive-choice-small = as much as a conv1 cell
-receptive-choice-field = a larger patch, not all of it
+receptive-choice-small = as much as conv1
+receptive-choice-field = a larger patch
 receptive-choice-all = the whole picture
 receptive =
     A cell of conv1 sees the { $conv1-receptive } pixels under its kernel. Pooling and the next convolution widen what one cell depends on: its receptive field. Hover a cell of pool2's maps: the input panel outlines the pixels it depends on.
@@ -69,9 +69,9 @@ downsample-verdict =
 
 max-keeps-title = Max pooling keeps each window's largest value
 max-keeps-question = After max pooling, what happens to the largest value, and to the mean?
-max-keeps-choice-same-up = largest the same, mean up
+max-keeps-choice-same-up = peak same, mean up
 max-keeps-choice-same-same = both the same
-max-keeps-choice-down-same = largest down, mean the same
+max-keeps-choice-down-same = peak down, mean same
 max-keeps =
     Each cell of pool1 is the largest value of its { $pool1-kernel } window in relu1: hover a pooled cell to see its window. The table compares all of relu1 with all of pool1.
 max-keeps-evidence =
@@ -98,7 +98,7 @@ avg-twin-title = A twin trained with average pooling
 avg-twin-question = Trained with average pooling from the start, is digits-avg more or less accurate than digits-max?
 avg-twin-choice-more = more
 avg-twin-choice-less = less
-avg-twin-choice-tie = our test set cannot tell
+avg-twin-choice-tie = can't tell
 avg-twin =
     digits-avg is the same network, with the same seed and training settings, trained with average pooling. Both read the same { $digits-max-test-size } test digits; a paired test (McNemar) looks only at the digits one of them gets right and the other wrong.
 avg-twin-evidence =
@@ -179,8 +179,8 @@ shift-equivariance-verdict = Moved along, conv1's maps match the unshifted ones 
 
 shift-tolerance-title = Shift tolerance: from pooling or from data?
 shift-tolerance-question = Where does most of the network's tolerance of small shifts come from?
-shift-tolerance-choice-pooling = the pooling layers
-shift-tolerance-choice-data = training on shifted digits
+shift-tolerance-choice-pooling = pooling
+shift-tolerance-choice-data = shifted data
 shift-tolerance =
     Each of the { $digits-max-consistency-images } test digits is shifted twice at random, by at most 1, 2 or 3 pixels; the table counts how often the answer stays the same. digits-nopool has no pooling; digits-max-shift is digits-max trained on shifted digits. The chart sweeps the 3 with max, average and blur-max pooling.
 shift-tolerance-evidence =
@@ -192,7 +192,7 @@ shift-tolerance-verdict = Pooling adds some tolerance, shifted training data far
 
 flatten-title = Flatten, then every output is connected to every input
 flatten-question = Each output of fc adds up how many of its inputs?
-flatten-choice-window = a small window, as a convolution does
+flatten-choice-window = a small window
 flatten-choice-some = some of them
 flatten-choice-all = all of them
 flatten =
@@ -221,8 +221,8 @@ fc-params-verdict = The dense layer fc1 alone holds { $fc1-params-share }% of th
 
 overfit-title = Do dense layers over-fit?
 overfit-question = fc-overfit learns its training digits perfectly, but not the test digits. What causes the gap?
-overfit-choice-layer = the big dense layer
-overfit-choice-data = too few training digits
+overfit-choice-layer = the dense layer
+overfit-choice-data = too few digits
 overfit =
     fc-overfit was trained on { $train-size } digits. The control, fc-8k, is the same network with the same schedule, trained on { $fc-8k-train-size }. The learning curves show both, epoch by epoch, on their training digits and on the same test digits.
 overfit-evidence =
@@ -242,7 +242,7 @@ dropout-question = Does dropout, or weight decay, make fc-overfit more accurate 
 dropout-choice-dropout = dropout
 dropout-choice-decay = weight decay
 dropout-choice-both = both
-dropout-choice-neither = our test set cannot tell
+dropout-choice-neither = can't tell
 dropout =
     fc-dropout is fc-overfit with dropout after fc1: while training, each unit is dropped (set to zero, crossed out here) with probability { $dropout-rate }. fc-l2 is fc-overfit with weight decay { $fc-l2-weight-decay } as Adam's L2 term, which is not AdamW's decoupled decay. The same { $train-size } digits.
 dropout-evidence =
@@ -259,7 +259,7 @@ dropout-verdict =
         [b] Weight decay helps here.
         [a] Weight decay hurts here.
        *[tie] Weight decay did nothing we can measure here.
-    } The curves show what dropout changed while training.
+    }
 
 alternatives-title = Other ways to shrink a map
 alternatives-question = Two networks do without pooling layers: digits-stride (convolutions with stride 2) and digits-gap (global average pooling, no dense layer). Does either match digits-max?
@@ -270,7 +270,7 @@ alternatives =
     On screen, pool1 uses overlapping { $pool1-kernel } windows with stride 2: neighbouring windows share values. digits-stride learns how to downsample, with as many parameters as digits-max. digits-gap averages each of its last maps into one class score.
 alternatives-evidence =
     | | accuracy % | parameters |
-    | digits-max | { $digits-max-accuracy } | { $digits-max-params } |
+    | digits-max | { $digits-max-accuracy } | { $params } |
     | digits-stride | { $digits-stride-accuracy } | { $digits-stride-params } |
     | digits-gap | { $digits-gap-accuracy } | { $digits-gap-params } |
 alternatives-verdict =

@@ -17,9 +17,9 @@ meet-evidence =
 
 convolve-title = 卷积：同一个卷积核滑过每个位置
 convolve-question = 这 { $input-values } 个像素经过 conv1，会得到多少个数？
-convolve-choice-one = 每个像素一个
+convolve-choice-one = 每像素一个
 convolve-choice-kernels = 每个卷积核一个
-convolve-choice-maps = 每个卷积核、每个像素各一个
+convolve-choice-maps = 每核每像素一个
 convolve =
     conv1 把 { $conv1-channels } 个卷积核分别在图上滑动，在每个位置计算卷积核与下面那块输入区域的点积，再加偏置。把鼠标移到特征图的某一格，或按 I、J、K、L 逐格移动，计算过程面板会列出输入区域、卷积核、乘积和总和。
 convolve-evidence =
@@ -32,8 +32,8 @@ convolve-verdict = 每个卷积核得到一张特征图，和原图一样大（�
 
 receptive-title = 越往后，每一格看到的范围越大
 receptive-question = pool2 的一格能看到原图的多大范围？
-receptive-choice-small = 和 conv1 的一格一样大
-receptive-choice-field = 更大的一块，但不是整张图
+receptive-choice-small = 和 conv1 一样
+receptive-choice-field = 更大的一块
 receptive-choice-all = 整张图
 receptive =
     conv1 的一格只看到卷积核下面的 { $conv1-receptive } 个像素。池化和后面的卷积会扩大一格所依赖的输入范围，也就是感受野。把鼠标移到 pool2 特征图的某一格上，输入面板会框出它依赖的像素。
@@ -67,9 +67,9 @@ downsample-verdict =
 
 max-keeps-title = 最大池化保留每个窗口的最大值
 max-keeps-question = 最大池化之后，最大值和平均值分别会怎样？
-max-keeps-choice-same-up = 最大值不变，平均值变大
-max-keeps-choice-same-same = 两者都不变
-max-keeps-choice-down-same = 最大值变小，平均值不变
+max-keeps-choice-same-up = 峰值不变，均值变大
+max-keeps-choice-same-same = 都不变
+max-keeps-choice-down-same = 峰值变小，均值不变
 max-keeps =
     pool1 的每一格是 relu1 中对应 { $pool1-kernel } 窗口的最大值；把鼠标移到池化后的某一格上，可以看到它的窗口。表中把 relu1 的全部数值与 pool1 的全部数值对比。
 max-keeps-evidence =
@@ -96,7 +96,7 @@ avg-twin-title = 用平均池化训练的网络
 avg-twin-question = 从一开始就用平均池化训练的 digits-avg，准确率比 digits-max 高还是低？
 avg-twin-choice-more = 更高
 avg-twin-choice-less = 更低
-avg-twin-choice-tie = 这个测试集分辨不出
+avg-twin-choice-tie = 分不出
 avg-twin =
     digits-avg 与 digits-max 网络结构相同，随机种子和训练设置也相同，只是用平均池化训练。两者识别同样的 { $digits-max-test-size } 个测试数字；配对检验（McNemar 检验）只看一个对、另一个错的那些数字。
 avg-twin-evidence =
@@ -133,8 +133,8 @@ noise-verdict =
 images-speech-title = 图像用最大池化，语音用平均池化？
 images-speech-question = 我们的成对模型是否表明：图像用最大池化更好，语音用平均池化更好？
 images-speech-choice-both = 两半都成立
-images-speech-choice-speech = 只有语音成立
-images-speech-choice-shapes = 只有形状成立
+images-speech-choice-speech = 只有语音
+images-speech-choice-shapes = 只有形状
 images-speech =
     常见说法：图像适合最大池化，语音适合平均池化。我们有数字、形状和语音数字三对模型，每对只有池化方式不同，各自在自己的测试集上逐个样本比较；“更好”一栏只在配对检验显著时填写。
 images-speech-evidence =
@@ -178,7 +178,7 @@ shift-equivariance-verdict = 对齐后，conv1 的特征图与未平移时几乎
 shift-tolerance-title = 对平移的容忍度：来自池化还是数据？
 shift-tolerance-question = 网络对小平移的容忍度，主要从哪里来？
 shift-tolerance-choice-pooling = 池化层
-shift-tolerance-choice-data = 用平移过的数字训练
+shift-tolerance-choice-data = 平移数据
 shift-tolerance =
     把 { $digits-max-consistency-images } 个测试数字各随机平移两次，每次最多 1、2 或 3 个像素，统计预测结果保持不变的比例。digits-nopool 没有池化；digits-max-shift 是用平移过的数字训练的 digits-max。图表用最大、平均和抗混叠最大池化扫描这个 3。
 shift-tolerance-evidence =
@@ -190,7 +190,7 @@ shift-tolerance-verdict = 池化带来一些容忍度，用平移过的数字训
 
 flatten-title = 展平后，每个输出都与所有输入相连
 flatten-question = fc 的每个输出要把多少个输入加起来？
-flatten-choice-window = 一个小窗口里的，像卷积那样
+flatten-choice-window = 一个小窗口
 flatten-choice-some = 其中一部分
 flatten-choice-all = 全部
 flatten =
@@ -219,7 +219,7 @@ fc-params-verdict = 单是全连接层 fc1 就占了整个网络 { $params } 个
 
 overfit-title = 全连接层会过拟合吗？
 overfit-question = fc-overfit 把训练数字全部学会了，测试数字却没有。差距从哪里来？
-overfit-choice-layer = 庞大的全连接层
+overfit-choice-layer = 全连接层
 overfit-choice-data = 训练数字太少
 overfit =
     fc-overfit 只用 { $train-size } 个数字训练。对照模型 fc-8k 网络结构和训练设置都相同，但用 { $fc-8k-train-size } 个数字训练。学习曲线逐轮显示两者在训练集和同一测试集上的准确率。
@@ -240,7 +240,7 @@ dropout-question = 丢弃（dropout）或权重衰减，能让 fc-overfit 在测
 dropout-choice-dropout = 丢弃
 dropout-choice-decay = 权重衰减
 dropout-choice-both = 两者都能
-dropout-choice-neither = 这个测试集分辨不出
+dropout-choice-neither = 分不出
 dropout =
     fc-dropout 是在 fc1 后加了丢弃层的 fc-overfit：训练时每个单元以 { $dropout-rate } 的概率被丢弃（置零，这里用叉号表示）。fc-l2 是加了权重衰减 { $fc-l2-weight-decay } 的 fc-overfit，用的是 Adam 的 L2 正则化，不是 AdamW 的解耦权重衰减。都只用 { $train-size } 个数字。
 dropout-evidence =
@@ -257,7 +257,7 @@ dropout-verdict =
         [b] 权重衰减在这里有效。
         [a] 权重衰减在这里反而有害。
        *[tie] 权重衰减在这里看不出任何作用。
-    }学习曲线显示丢弃在训练中改变了什么。
+    }
 
 alternatives-title = 缩小特征图的其他办法
 alternatives-question = 有两个网络不用池化层：digits-stride（步幅为 2 的卷积）和 digits-gap（全局平均池化，没有全连接层）。哪个能赶上 digits-max？
@@ -268,7 +268,7 @@ alternatives =
     屏幕上 pool1 用的是步幅为 2 的重叠 { $pool1-kernel } 窗口：相邻窗口共用一部分值。digits-stride 自己学习如何下采样，参数和 digits-max 一样多；digits-gap 把最后每张特征图平均成一个类别得分。
 alternatives-evidence =
     | | 准确率 % | 参数 |
-    | digits-max | { $digits-max-accuracy } | { $digits-max-params } |
+    | digits-max | { $digits-max-accuracy } | { $params } |
     | digits-stride | { $digits-stride-accuracy } | { $digits-stride-params } |
     | digits-gap | { $digits-gap-accuracy } | { $digits-gap-params } |
 alternatives-verdict =

@@ -425,7 +425,10 @@ fn going_back_gives_a_step_as_walking_there_does() {
     assert_eq!(h.state().view.compare_history.as_deref(), Some("fc-8k"));
     assert!(!h.state().explorer.dropout.enabled);
     // Jumping to the shift step and back leaves no sweep and no shift behind.
-    apply(&mut h, Command::LessonStep(step_of(&lesson, "shift-tolerance")));
+    apply(
+        &mut h,
+        Command::LessonStep(step_of(&lesson, "shift-tolerance")),
+    );
     wait_for_jobs(&mut h);
     apply(&mut h, Command::LessonStep(step_of(&lesson, "max-keeps")));
     wait_for_jobs(&mut h);
