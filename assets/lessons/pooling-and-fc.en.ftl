@@ -289,15 +289,15 @@ summary =
     What the material says, what our networks say, and the number behind it: parameters with and without pooling; a paired test's p (tie: our test set cannot tell); test digits keeping their answer under the largest shifts; the over-fitting gap in points, on { $fc-overfit-train-size } and on { $fc-8k-train-size } digits.
 summary-evidence =
     | claim | verdict | number |
-    | pooling cuts parameters | yes | { $params } / { $digits-nopool-params } |
-    | max beats average | { $digits-max-vs-digits-avg-verdict ->
+    | fewer parameters | yes | { $params } / { $digits-nopool-params } |
+    | max beats avg | { $digits-max-vs-digits-avg-verdict ->
         [a] yes
         [b] no
        *[tie] tie
     } | { -p } { $digits-max-vs-digits-avg-p } |
-    | pooling: shift invariance | partly | { $digits-max-consistency-3 }% |
+    | shift invariance | partly | { $digits-max-consistency-3 }% |
     | shifted data | far more | { $digits-max-shift-consistency-3 }% |
-    | dense layers over-fit | { $fc-overfit-vs-fc-8k-verdict ->
+    | dense over-fits | { $fc-overfit-vs-fc-8k-verdict ->
         [b] if few data
        *[other] no
     } | { $fc-overfit-accuracy-gap } / { $fc-8k-accuracy-gap } |
@@ -306,7 +306,7 @@ summary-evidence =
         [a] no
        *[tie] tie
     } | { -p } { $fc-overfit-vs-fc-dropout-p } |
-    | weight decay helps | { $fc-overfit-vs-fc-l2-verdict ->
+    | decay helps | { $fc-overfit-vs-fc-l2-verdict ->
         [b] yes
         [a] no
        *[tie] tie

@@ -330,10 +330,13 @@ fn walks_the_builtin_lesson_in_both_languages() {
         h.get_by_label(&lesson.title(lang.code())).click();
         h.run();
         wait_for_jobs(&mut h);
+        // A step measuring evidence shows a spinner, which repaints until the measurement
+        // is done: draw frame by frame until then, and let the app settle after.
         let press = |h: &mut H, key| {
             h.key_press(key);
-            h.run();
+            h.step();
             wait_for_jobs(h);
+            h.run();
         };
         for index in 0..lesson.steps.len() {
             if index > 0 {
