@@ -64,7 +64,8 @@ downsample-verdict =
     { $digits-max-vs-digits-nopool-verdict ->
         [a] digits-nopool, with no pooling at all ({ $digits-nopool-params } parameters), is less accurate on the same test digits: { $digits-nopool-accuracy }% against { $digits-max-accuracy }% ({ -p } { $digits-max-vs-digits-nopool-p }).
         [b] digits-nopool, with no pooling at all ({ $digits-nopool-params } parameters), is more accurate on the same test digits: { $digits-nopool-accuracy }% against { $digits-max-accuracy }% ({ -p } { $digits-max-vs-digits-nopool-p }).
-       *[tie] digits-nopool, with no pooling at all ({ $digits-nopool-params } parameters), cannot be told apart from digits-max on these test digits ({ -p } { $digits-max-vs-digits-nopool-p }).
+        [tie] digits-nopool, with no pooling at all ({ $digits-nopool-params } parameters), cannot be told apart from digits-max on these test digits ({ -p } { $digits-max-vs-digits-nopool-p }).
+       *[other] …
     }
 
 max-keeps-title = Max pooling keeps each window's largest value
@@ -109,7 +110,8 @@ avg-twin-evidence =
 avg-twin-verdict = { $digits-max-vs-digits-avg-verdict ->
         [a] digits-max is ahead: it alone gets { $digits-max-vs-digits-avg-a-right } digits right, digits-avg alone { $digits-max-vs-digits-avg-b-right } ({ -p } { $digits-max-vs-digits-avg-p }). One training run each: another seed might differ.
         [b] digits-avg is ahead: it alone gets { $digits-max-vs-digits-avg-b-right } digits right, digits-max alone { $digits-max-vs-digits-avg-a-right } ({ -p } { $digits-max-vs-digits-avg-p }). One training run each: another seed might differ.
-       *[tie] They disagree on { $digits-max-vs-digits-avg-discordant } digits, { $digits-max-vs-digits-avg-a-right } one way and { $digits-max-vs-digits-avg-b-right } the other ({ -p } { $digits-max-vs-digits-avg-p }): this test set cannot tell max from average pooling. That is not proof that they are equal.
+        [tie] They disagree on { $digits-max-vs-digits-avg-discordant } digits, { $digits-max-vs-digits-avg-a-right } one way and { $digits-max-vs-digits-avg-b-right } the other ({ -p } { $digits-max-vs-digits-avg-p }): this test set cannot tell max from average pooling. That is not proof that they are equal.
+       *[other] …
     }
 
 noise-title = Does average pooling smooth noise away?
@@ -129,7 +131,8 @@ noise-verdict =
     { $digits-max-vs-other-noise-verdict ->
         [b] Over { $digits-max-noise-examples } noisy test digits these weights get more right with average pooling ({ -p } { $digits-max-vs-other-noise-p }), though they were trained with max.
         [a] Over { $digits-max-noise-examples } noisy test digits these weights still get more right with max pooling ({ -p } { $digits-max-vs-other-noise-p }).
-       *[tie] Over { $digits-max-noise-examples } noisy test digits the two cannot be told apart ({ -p } { $digits-max-vs-other-noise-p }).
+        [tie] Over { $digits-max-noise-examples } noisy test digits the two cannot be told apart ({ -p } { $digits-max-vs-other-noise-p }).
+       *[other] …
     }
 
 images-speech-title = Max for images, average for speech?
@@ -144,23 +147,27 @@ images-speech-evidence =
     | digits | { $digits-max-accuracy } | { $digits-avg-accuracy } | { $digits-max-vs-digits-avg-verdict ->
         [a] max
         [b] avg
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
     | shapes | { $shapes-max-accuracy } | { $shapes-avg-accuracy } | { $shapes-max-vs-shapes-avg-verdict ->
         [a] max
         [b] avg
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
     | speech | { $speech-max-accuracy } | { $speech-avg-accuracy } | { $speech-max-vs-speech-avg-verdict ->
         [a] max
         [b] avg
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
 images-speech-verdict =
     { $speech-max-vs-speech-avg-verdict ->
         [b] On speech average pooling is ahead ({ -p } { $speech-max-vs-speech-avg-p }).
         [a] On speech max pooling is ahead ({ -p } { $speech-max-vs-speech-avg-p }): the speech half is wrong here.
-       *[tie] On speech our data do not show average pooling better: max reads { $speech-max-accuracy }%, average { $speech-avg-accuracy }% of { $speech-max-test-size } recordings ({ -p } { $speech-max-vs-speech-avg-p }).
+        [tie] On speech our data do not show average pooling better: max reads { $speech-max-accuracy }%, average { $speech-avg-accuracy }% of { $speech-max-test-size } recordings ({ -p } { $speech-max-vs-speech-avg-p }).
+       *[other] …
     } Where speech systems do average is over time: statistics pooling turns a whole utterance into one vector.
 
 shift-equivariance-title = Shifted maps: equivariance
@@ -234,7 +241,8 @@ overfit-evidence =
 overfit-verdict = { $fc-overfit-vs-fc-8k-verdict ->
         [b] The same network on { $fc-8k-train-size } digits is far better on the test digits ({ -p } { $fc-overfit-vs-fc-8k-p }): most of fc-overfit's gap comes from its { $train-size } digits, not from the dense layer alone. Both still learn their training digits by heart.
         [a] The same network on { $fc-8k-train-size } digits is worse on the test digits ({ -p } { $fc-overfit-vs-fc-8k-p }): more data did not close the gap here.
-       *[tie] The same network on { $fc-8k-train-size } digits cannot be told apart on the test digits ({ -p } { $fc-overfit-vs-fc-8k-p }): the gap does not come from the number of digits here.
+        [tie] The same network on { $fc-8k-train-size } digits cannot be told apart on the test digits ({ -p } { $fc-overfit-vs-fc-8k-p }): the gap does not come from the number of digits here.
+       *[other] …
     }
 
 dropout-title = Dropout and weight decay against over-fitting
@@ -254,11 +262,13 @@ dropout-verdict =
     { $fc-overfit-vs-fc-dropout-verdict ->
         [b] Dropout helps here: fc-dropout alone gets { $fc-overfit-vs-fc-dropout-b-right } test digits right, fc-overfit alone { $fc-overfit-vs-fc-dropout-a-right }.
         [a] Dropout hurts here: fc-overfit alone gets { $fc-overfit-vs-fc-dropout-a-right } test digits right, fc-dropout alone { $fc-overfit-vs-fc-dropout-b-right }.
-       *[tie] Dropout: { $fc-overfit-vs-fc-dropout-b-right } digits right that fc-overfit misses, { $fc-overfit-vs-fc-dropout-a-right } the other way; this test set cannot tell.
+        [tie] Dropout: { $fc-overfit-vs-fc-dropout-b-right } digits right that fc-overfit misses, { $fc-overfit-vs-fc-dropout-a-right } the other way; this test set cannot tell.
+       *[other] …
     } { $fc-overfit-vs-fc-l2-verdict ->
         [b] Weight decay helps here.
         [a] Weight decay hurts here.
-       *[tie] Weight decay did nothing we can measure here.
+        [tie] Weight decay did nothing we can measure here.
+       *[other] …
     }
 
 alternatives-title = Other ways to shrink a map
@@ -277,11 +287,13 @@ alternatives-verdict =
     { $digits-max-vs-digits-stride-verdict ->
         [a] digits-stride is behind on the same test digits ({ -p } { $digits-max-vs-digits-stride-p }).
         [b] digits-stride is ahead on the same test digits ({ -p } { $digits-max-vs-digits-stride-p }).
-       *[tie] digits-stride cannot be told apart from digits-max ({ -p } { $digits-max-vs-digits-stride-p }).
+        [tie] digits-stride cannot be told apart from digits-max ({ -p } { $digits-max-vs-digits-stride-p }).
+       *[other] …
     } { $digits-max-vs-digits-gap-verdict ->
         [a] digits-gap is behind ({ -p } { $digits-max-vs-digits-gap-p }),
         [b] digits-gap is ahead ({ -p } { $digits-max-vs-digits-gap-p }),
-       *[tie] digits-gap cannot be told apart ({ -p } { $digits-max-vs-digits-gap-p }),
+        [tie] digits-gap cannot be told apart ({ -p } { $digits-max-vs-digits-gap-p }),
+       *[other] …
     } but its schedule was not re-tuned: this compares recipes, not only architectures.
 
 summary-title = Claim by claim
@@ -293,22 +305,27 @@ summary-evidence =
     | max beats avg | { $digits-max-vs-digits-avg-verdict ->
         [a] yes
         [b] no
-       *[tie] tie
+        [tie] tie
+       *[other] …
     } | { -p } { $digits-max-vs-digits-avg-p } |
     | shift invariance | partly | { $digits-max-consistency-3 }% |
     | shifted data | far more | { $digits-max-shift-consistency-3 }% |
     | dense over-fits | { $fc-overfit-vs-fc-8k-verdict ->
         [b] if few data
-       *[other] no
+        [a] no
+        [tie] no
+       *[other] …
     } | { $fc-overfit-accuracy-gap } / { $fc-8k-accuracy-gap } |
     | dropout helps | { $fc-overfit-vs-fc-dropout-verdict ->
         [b] yes
         [a] no
-       *[tie] tie
+        [tie] tie
+       *[other] …
     } | { -p } { $fc-overfit-vs-fc-dropout-p } |
     | decay helps | { $fc-overfit-vs-fc-l2-verdict ->
         [b] yes
         [a] no
-       *[tie] tie
+        [tie] tie
+       *[other] …
     } | { -p } { $fc-overfit-vs-fc-l2-p } |
 summary-verdict = Pooling earns its place by cutting parameters and work, and it adds some shift tolerance, less than shifted training data. A tie means our test set is too small to decide: that is not the same as no effect.

@@ -62,7 +62,8 @@ downsample-verdict =
     { $digits-max-vs-digits-nopool-verdict ->
         [a] 完全不用池化的 digits-nopool（{ $digits-nopool-params } 个参数）在同样的测试数字上准确率更低：{ $digits-nopool-accuracy }% 对 { $digits-max-accuracy }%（{ -p } { $digits-max-vs-digits-nopool-p }）。
         [b] 完全不用池化的 digits-nopool（{ $digits-nopool-params } 个参数）在同样的测试数字上准确率更高：{ $digits-nopool-accuracy }% 对 { $digits-max-accuracy }%（{ -p } { $digits-max-vs-digits-nopool-p }）。
-       *[tie] 完全不用池化的 digits-nopool（{ $digits-nopool-params } 个参数）与 digits-max 在这些测试数字上分不出高下（{ -p } { $digits-max-vs-digits-nopool-p }）。
+        [tie] 完全不用池化的 digits-nopool（{ $digits-nopool-params } 个参数）与 digits-max 在这些测试数字上分不出高下（{ -p } { $digits-max-vs-digits-nopool-p }）。
+       *[other] …
     }
 
 max-keeps-title = 最大池化保留每个窗口的最大值
@@ -107,7 +108,8 @@ avg-twin-evidence =
 avg-twin-verdict = { $digits-max-vs-digits-avg-verdict ->
         [a] digits-max 更好：只有它识别正确的有 { $digits-max-vs-digits-avg-a-right } 个，只有 digits-avg 识别正确的有 { $digits-max-vs-digits-avg-b-right } 个（{ -p } { $digits-max-vs-digits-avg-p }）。每种只训练了一次，换个随机种子结果可能不同。
         [b] digits-avg 更好：只有它识别正确的有 { $digits-max-vs-digits-avg-b-right } 个，只有 digits-max 识别正确的有 { $digits-max-vs-digits-avg-a-right } 个（{ -p } { $digits-max-vs-digits-avg-p }）。每种只训练了一次，换个随机种子结果可能不同。
-       *[tie] 两者在 { $digits-max-vs-digits-avg-discordant } 个数字上结果不同，{ $digits-max-vs-digits-avg-a-right } 个对 { $digits-max-vs-digits-avg-b-right } 个（{ -p } { $digits-max-vs-digits-avg-p }）：这个测试集分辨不出最大池化和平均池化。分辨不出并不等于两者一样好。
+        [tie] 两者在 { $digits-max-vs-digits-avg-discordant } 个数字上结果不同，{ $digits-max-vs-digits-avg-a-right } 个对 { $digits-max-vs-digits-avg-b-right } 个（{ -p } { $digits-max-vs-digits-avg-p }）：这个测试集分辨不出最大池化和平均池化。分辨不出并不等于两者一样好。
+       *[other] …
     }
 
 noise-title = 平均池化能把噪声平滑掉吗？
@@ -127,7 +129,8 @@ noise-verdict =
     { $digits-max-vs-other-noise-verdict ->
         [b] 在 { $digits-max-noise-examples } 个加噪声的测试数字上，这组权重用平均池化识别正确的更多（{ -p } { $digits-max-vs-other-noise-p }），尽管它是用最大池化训练的。
         [a] 在 { $digits-max-noise-examples } 个加噪声的测试数字上，这组权重仍是用最大池化识别正确的更多（{ -p } { $digits-max-vs-other-noise-p }）。
-       *[tie] 在 { $digits-max-noise-examples } 个加噪声的测试数字上，两种池化分不出高下（{ -p } { $digits-max-vs-other-noise-p }）。
+        [tie] 在 { $digits-max-noise-examples } 个加噪声的测试数字上，两种池化分不出高下（{ -p } { $digits-max-vs-other-noise-p }）。
+       *[other] …
     }
 
 images-speech-title = 图像用最大池化，语音用平均池化？
@@ -142,23 +145,27 @@ images-speech-evidence =
     | 数字 | { $digits-max-accuracy } | { $digits-avg-accuracy } | { $digits-max-vs-digits-avg-verdict ->
         [a] 最大
         [b] 平均
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
     | 形状 | { $shapes-max-accuracy } | { $shapes-avg-accuracy } | { $shapes-max-vs-shapes-avg-verdict ->
         [a] 最大
         [b] 平均
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
     | 语音 | { $speech-max-accuracy } | { $speech-avg-accuracy } | { $speech-max-vs-speech-avg-verdict ->
         [a] 最大
         [b] 平均
-       *[tie] —
+        [tie] —
+       *[other] …
     } |
 images-speech-verdict =
     { $speech-max-vs-speech-avg-verdict ->
         [b] 在语音上平均池化更好（{ -p } { $speech-max-vs-speech-avg-p }）。
         [a] 在语音上反而是最大池化更好（{ -p } { $speech-max-vs-speech-avg-p }）：这里语音这一半不成立。
-       *[tie] 在语音上，我们的数据不支持平均池化更好：{ $speech-max-test-size } 段录音中，最大池化识别正确 { $speech-max-accuracy }%，平均池化 { $speech-avg-accuracy }%（{ -p } { $speech-max-vs-speech-avg-p }）。
+        [tie] 在语音上，我们的数据不支持平均池化更好：{ $speech-max-test-size } 段录音中，最大池化识别正确 { $speech-max-accuracy }%，平均池化 { $speech-avg-accuracy }%（{ -p } { $speech-max-vs-speech-avg-p }）。
+       *[other] …
     }语音系统确实常用平均，但那是沿时间轴平均：统计池化把整段语音变成一个向量。
 
 shift-equivariance-title = 平移后的特征图：等变性
@@ -232,7 +239,8 @@ overfit-evidence =
 overfit-verdict = { $fc-overfit-vs-fc-8k-verdict ->
         [b] 同样的网络用 { $fc-8k-train-size } 个数字训练，在测试集上好得多（{ -p } { $fc-overfit-vs-fc-8k-p }）：fc-overfit 的差距主要来自只有 { $train-size } 个训练数字，而不单是全连接层。两者都把训练数字背了下来。
         [a] 同样的网络用 { $fc-8k-train-size } 个数字训练，在测试集上反而更差（{ -p } { $fc-overfit-vs-fc-8k-p }）：这里更多数据没有缩小差距。
-       *[tie] 同样的网络用 { $fc-8k-train-size } 个数字训练，在测试集上分不出高下（{ -p } { $fc-overfit-vs-fc-8k-p }）：这里的差距并非来自训练数字的多少。
+        [tie] 同样的网络用 { $fc-8k-train-size } 个数字训练，在测试集上分不出高下（{ -p } { $fc-overfit-vs-fc-8k-p }）：这里的差距并非来自训练数字的多少。
+       *[other] …
     }
 
 dropout-title = 用丢弃和权重衰减对付过拟合
@@ -252,11 +260,13 @@ dropout-verdict =
     { $fc-overfit-vs-fc-dropout-verdict ->
         [b] 丢弃有效：只有 fc-dropout 识别正确的测试数字有 { $fc-overfit-vs-fc-dropout-b-right } 个，只有 fc-overfit 识别正确的有 { $fc-overfit-vs-fc-dropout-a-right } 个。
         [a] 丢弃反而有害：只有 fc-overfit 识别正确的测试数字有 { $fc-overfit-vs-fc-dropout-a-right } 个，只有 fc-dropout 识别正确的有 { $fc-overfit-vs-fc-dropout-b-right } 个。
-       *[tie] 丢弃：fc-dropout 多对了 { $fc-overfit-vs-fc-dropout-b-right } 个，fc-overfit 多对了 { $fc-overfit-vs-fc-dropout-a-right } 个，这个测试集分辨不出。
+        [tie] 丢弃：fc-dropout 多对了 { $fc-overfit-vs-fc-dropout-b-right } 个，fc-overfit 多对了 { $fc-overfit-vs-fc-dropout-a-right } 个，这个测试集分辨不出。
+       *[other] …
     }{ $fc-overfit-vs-fc-l2-verdict ->
         [b] 权重衰减在这里有效。
         [a] 权重衰减在这里反而有害。
-       *[tie] 权重衰减在这里看不出任何作用。
+        [tie] 权重衰减在这里看不出任何作用。
+       *[other] …
     }
 
 alternatives-title = 缩小特征图的其他办法
@@ -275,11 +285,13 @@ alternatives-verdict =
     { $digits-max-vs-digits-stride-verdict ->
         [a] 在同样的测试数字上，digits-stride 不如 digits-max（{ -p } { $digits-max-vs-digits-stride-p }）。
         [b] 在同样的测试数字上，digits-stride 比 digits-max 好（{ -p } { $digits-max-vs-digits-stride-p }）。
-       *[tie] digits-stride 与 digits-max 分不出高下（{ -p } { $digits-max-vs-digits-stride-p }）。
+        [tie] digits-stride 与 digits-max 分不出高下（{ -p } { $digits-max-vs-digits-stride-p }）。
+       *[other] …
     }{ $digits-max-vs-digits-gap-verdict ->
         [a] digits-gap 也不如 digits-max（{ -p } { $digits-max-vs-digits-gap-p }），
         [b] digits-gap 比 digits-max 好（{ -p } { $digits-max-vs-digits-gap-p }），
-       *[tie] digits-gap 与 digits-max 分不出高下（{ -p } { $digits-max-vs-digits-gap-p }），
+        [tie] digits-gap 与 digits-max 分不出高下（{ -p } { $digits-max-vs-digits-gap-p }），
+       *[other] …
     }但它的训练设置没有重新调整：这里比较的是整套训练方案，而不只是网络结构。
 
 summary-title = 逐条检验
@@ -291,22 +303,27 @@ summary-evidence =
     | 最大池化优于平均池化 | { $digits-max-vs-digits-avg-verdict ->
         [a] 是
         [b] 否
-       *[tie] 分不出
+        [tie] 分不出
+       *[other] …
     } | { -p } { $digits-max-vs-digits-avg-p } |
     | 池化带来平移不变性 | 部分 | { $digits-max-consistency-3 }% |
     | 平移数据 | 多得多 | { $digits-max-shift-consistency-3 }% |
     | 全连接层会过拟合 | { $fc-overfit-vs-fc-8k-verdict ->
         [b] 数据少时
-       *[other] 否
+        [a] 否
+        [tie] 否
+       *[other] …
     } | { $fc-overfit-accuracy-gap } / { $fc-8k-accuracy-gap } |
     | 丢弃有效 | { $fc-overfit-vs-fc-dropout-verdict ->
         [b] 是
         [a] 否
-       *[tie] 分不出
+        [tie] 分不出
+       *[other] …
     } | { -p } { $fc-overfit-vs-fc-dropout-p } |
     | 权重衰减有效 | { $fc-overfit-vs-fc-l2-verdict ->
         [b] 是
         [a] 否
-       *[tie] 分不出
+        [tie] 分不出
+       *[other] …
     } | { -p } { $fc-overfit-vs-fc-l2-p } |
 summary-verdict = 池化的价值在于减少参数和计算量，并带来一些对平移的容忍度，但不如用平移数据训练。“分不出”是因为我们的测试集太小、无法判断，并不等于没有作用。
