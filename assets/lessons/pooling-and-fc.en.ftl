@@ -280,7 +280,7 @@ alternatives =
     On screen, pool1 uses overlapping { $pool1-kernel } windows with stride 2: neighbouring windows share values. digits-stride learns how to downsample, with as many parameters as digits-max. digits-gap averages each of its last maps into one class score.
 alternatives-evidence =
     | | accuracy % | parameters |
-    | digits-max | { $digits-max-accuracy } | { $params } |
+    | digits-max | { $digits-max-accuracy } | { $digits-max-params } |
     | digits-stride | { $digits-stride-accuracy } | { $digits-stride-params } |
     | digits-gap | { $digits-gap-accuracy } | { $digits-gap-params } |
 alternatives-verdict =

@@ -278,7 +278,7 @@ alternatives =
     屏幕上 pool1 用的是步幅为 2 的重叠 { $pool1-kernel } 窗口：相邻窗口共用一部分值。digits-stride 自己学习如何下采样，参数和 digits-max 一样多；digits-gap 把最后每张特征图平均成一个类别得分。
 alternatives-evidence =
     | | 准确率 % | 参数 |
-    | digits-max | { $digits-max-accuracy } | { $params } |
+    | digits-max | { $digits-max-accuracy } | { $digits-max-params } |
     | digits-stride | { $digits-stride-accuracy } | { $digits-stride-params } |
     | digits-gap | { $digits-gap-accuracy } | { $digits-gap-params } |
 alternatives-verdict =
