@@ -1,14 +1,14 @@
 //! One step of a network: what it is, the shape it produces and how it computes.
 
-use super::activation::{Activation, Prelu, log_softmax, softmax};
-use super::adaptive_pool::{AdaptivePool, global_max_pool};
-use super::conv::Conv2d;
-use super::dense::Dense;
 use super::error::{Error, Result};
+use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
+use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::conv::Conv2d;
+use super::layers::dense::Dense;
+use super::layers::merge::Merge;
+use super::layers::norm::BatchNorm;
+use super::layers::pool::{Pool2d, PoolMode};
 use super::limits;
-use super::merge::Merge;
-use super::norm::BatchNorm;
-use super::pool::{Pool2d, PoolMode};
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
 use rand::{Rng, SeedableRng, rngs::StdRng};

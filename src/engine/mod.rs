@@ -15,10 +15,6 @@ pub mod train;
 pub mod window;
 pub mod zoo;
 
-// The layer families' old paths (`engine::conv`, `engine::pool`, ...), from before they moved
-// under `layers/`, for callers outside the engine until they name `layers::...`.
-pub use layers::{activation, adaptive_pool, conv, dense, merge, norm, pool};
-
 pub use audio_spec::AudioSpec;
 pub use error::{Error, Result};
 pub use graph::Source;
