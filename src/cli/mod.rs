@@ -100,7 +100,7 @@ impl Cli {
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::open(lesson).map_err(anyhow::Error::msg)?;
+            crate::lesson::Lesson::load(lesson)?;
         }
         Ok(Request::OpenApp(AppFiles {
             model: self.model,

@@ -5,7 +5,8 @@ use super::network_input::NoiseOn;
 use super::progress::Progress;
 use super::values;
 use crate::analysis::robustness::{
-    Noise, Robustness, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
+    Noise, Robustness, RobustnessError, example_seed, input_range, noisy, noisy_input,
+    parse_noises, robustness,
 };
 use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
@@ -49,7 +50,7 @@ pub struct Args {
 
 /// The test split as a way to get example `i`'s clean and noisy pixels and its label.
 type Example =
-    Box<dyn Fn(usize, Noise) -> Result<(Array3<f32>, Array3<f32>, usize), String> + Sync>;
+    Box<dyn Fn(usize, Noise) -> Result<(Array3<f32>, Array3<f32>, usize), RobustnessError> + Sync>;
 
 fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example)> {
     let seed = args.seed;

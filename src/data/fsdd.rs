@@ -269,7 +269,7 @@ pub(crate) fn spectrograms(
         .map(|r| {
             audio_pixels(&r.audio, audio, &model.input)
                 .map(|m| m.into_iter().collect())
-                .map_err(|e| Error::File(FileError::invalid(&r.path, e)))
+                .map_err(|e| Error::File(FileError::invalid(&r.path, e.to_string())))
         })
         .collect::<Result<_, Error>>()?;
     let labels = recordings.iter().map(|r| r.name.digit).collect();

@@ -140,13 +140,6 @@ pub(crate) enum RecipeError {
     Data(#[from] super::error::Error),
 }
 
-// Callers that still collect messages as strings (`?` into `Result<_, String>`).
-impl From<RecipeError> for String {
-    fn from(e: RecipeError) -> String {
-        e.to_string()
-    }
-}
-
 /// A run ready to train: the initialised model and its examples.
 pub struct Prepared {
     pub model: Model,

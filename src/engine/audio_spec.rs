@@ -98,13 +98,6 @@ pub enum AudioSpecError {
     MelBands { bands: usize, bins: usize },
 }
 
-// Callers that still collect messages as strings (`?` into `Result<_, String>`).
-impl From<AudioSpecError> for String {
-    fn from(e: AudioSpecError) -> String {
-        e.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

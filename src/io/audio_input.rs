@@ -2,7 +2,8 @@
 //! mixed down), then the log-mel spectrogram its `input` section declares. Preprocessing, like
 //! resizing a picture; the parameters are [`AudioSpec`]'s.
 
-use super::error::{FileError, read_limited};
+use super::error::{FileError, PixelsError, read_limited};
+use crate::engine::audio_spec::AudioSpecError;
 use crate::engine::{AudioSpec, InputSpec};
 use ndarray::Array3;
 use realfft::RealFftPlanner;
@@ -147,12 +148,16 @@ pub fn load_audio(path: &Path) -> Result<Audio, FileError> {
 
 /// The recording cut or zero-padded at its end to the samples that make exactly `frames`
 /// frames; an error when its rate is not the model's.
-pub fn fit_samples(audio: &Audio, spec: &AudioSpec, frames: usize) -> Result<Vec<f32>, String> {
+pub fn fit_samples(
+    audio: &Audio,
+    spec: &AudioSpec,
+    frames: usize,
+) -> Result<Vec<f32>, PixelsError> {
     if audio.sample_rate != spec.sample_rate {
-        return Err(format!(
-            "the model takes {} Hz audio and this recording is {} Hz: convert it first, e.g. `sox in.wav -r {} out.wav`",
-            spec.sample_rate, audio.sample_rate, spec.sample_rate
-        ));
+        return Err(PixelsError::SampleRate {
+            model: spec.sample_rate,
+            recording: audio.sample_rate,
+        });
     }
     let n = spec.samples_for(frames);
     let mut samples: Vec<f32> = audio.samples.iter().take(n).copied().collect();
@@ -165,12 +170,9 @@ pub fn audio_pixels(
     audio: &Audio,
     spec: &AudioSpec,
     input: &InputSpec,
-) -> Result<Array3<f32>, String> {
+) -> Result<Array3<f32>, PixelsError> {
     if input.channels != 1 {
-        return Err(format!(
-            "an audio model has 1 input channel, this one {}",
-            input.channels
-        ));
+        return Err(PixelsError::AudioChannels(input.channels));
     }
     let samples = fit_samples(audio, spec, input.width)?;
     Ok(log_mel(&samples, spec, input.height, input.width))
@@ -308,7 +310,8 @@ pub fn file_pixels(path: &Path, model: &crate::engine::Model) -> Result<Array3<f
     match &model.info.audio {
         Some(spec) => {
             let audio = load_audio(path)?;
-            audio_pixels(&audio, spec, &model.input).map_err(|e| FileError::invalid(path, e))
+            audio_pixels(&audio, spec, &model.input)
+                .map_err(|e| FileError::invalid(path, e.to_string()))
         }
         None => {
             let bytes = read_limited(path, super::image_input::MAX_IMAGE_BYTES)?;
@@ -327,9 +330,26 @@ pub fn file_pixels(path: &Path, model: &crate::engine::Model) -> Result<Array3<f
             }
             let image = super::image_input::decode_image(&bytes, path)?;
             super::image_input::to_pixels(&image, &model.input)
-                .map_err(|e| FileError::invalid(path, e))
+                .map_err(|e| FileError::invalid(path, e.to_string()))
         }
     }
+}
+
+/// Why a model file's `input` section does not describe an input this app reads.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AudioFieldsError {
+    #[error("sample_rate, n_fft, hop, ... belong to \"kind\": \"audio\"")]
+    NotAudio,
+    #[error("\"kind\" is {0:?}, not \"image\" or \"audio\"")]
+    Kind(String),
+    #[error("an audio input needs \"{0}\"")]
+    Missing(&'static str),
+    #[error("mel_bands is {bands} but the input height is {height}: they are the same thing")]
+    BandsNotHeight { bands: usize, height: usize },
+    #[error("an audio input has 1 channel, not {0}")]
+    Channels(usize),
+    #[error(transparent)]
+    Spec(#[from] AudioSpecError),
 }
 
 /// The audio fields of a model file's `input` section, as read.
@@ -348,7 +368,11 @@ pub struct AudioFields {
 impl AudioFields {
     /// The audio spec for `"kind": "audio"`, `None` for images; the problem in words when the
     /// fields are missing, contradict the input size, or appear on an image model.
-    pub fn spec(&self, kind: Option<&str>, input: &InputSpec) -> Result<Option<AudioSpec>, String> {
+    pub fn spec(
+        &self,
+        kind: Option<&str>,
+        input: &InputSpec,
+    ) -> Result<Option<AudioSpec>, AudioFieldsError> {
         let any = self.sample_rate.is_some()
             || self.n_fft.is_some()
             || self.frame.is_some()
@@ -358,33 +382,24 @@ impl AudioFields {
             || self.f_max.is_some()
             || self.log_offset.is_some();
         match kind {
-            None | Some("image") if any => {
-                return Err(
-                    "sample_rate, n_fft, hop, ... belong to \"kind\": \"audio\"".to_string()
-                );
-            }
+            None | Some("image") if any => return Err(AudioFieldsError::NotAudio),
             None | Some("image") => return Ok(None),
             Some("audio") => {}
-            Some(other) => {
-                return Err(format!("\"kind\" is {other:?}, not \"image\" or \"audio\""));
-            }
+            Some(other) => return Err(AudioFieldsError::Kind(other.to_string())),
         }
-        let need = |name: &str| format!("an audio input needs \"{name}\"");
-        let sample_rate = self.sample_rate.ok_or_else(|| need("sample_rate"))?;
-        let n_fft = self.n_fft.ok_or_else(|| need("n_fft"))?;
-        let hop = self.hop.ok_or_else(|| need("hop"))?;
-        let bands = self.mel_bands.ok_or_else(|| need("mel_bands"))?;
+        let need = AudioFieldsError::Missing;
+        let sample_rate = self.sample_rate.ok_or(need("sample_rate"))?;
+        let n_fft = self.n_fft.ok_or(need("n_fft"))?;
+        let hop = self.hop.ok_or(need("hop"))?;
+        let bands = self.mel_bands.ok_or(need("mel_bands"))?;
         if bands != input.height {
-            return Err(format!(
-                "mel_bands is {bands} but the input height is {}: they are the same thing",
-                input.height
-            ));
+            return Err(AudioFieldsError::BandsNotHeight {
+                bands,
+                height: input.height,
+            });
         }
         if input.channels != 1 {
-            return Err(format!(
-                "an audio input has 1 channel, not {}",
-                input.channels
-            ));
+            return Err(AudioFieldsError::Channels(input.channels));
         }
         let spec = AudioSpec {
             sample_rate,

@@ -69,6 +69,21 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
+/// Why a decoded picture or recording cannot become the pixels a model reads.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PixelsError {
+    #[error("the model takes {0} channels; images give 1 (grey) or 3 (RGB): use an .npy input")]
+    ImageChannels(usize),
+    #[error("the image is empty")]
+    EmptyImage,
+    #[error("an audio model has 1 input channel, this one {0}")]
+    AudioChannels(usize),
+    #[error(
+        "the model takes {model} Hz audio and this recording is {recording} Hz: convert it first, e.g. `sox in.wav -r {model} out.wav`"
+    )]
+    SampleRate { model: u32, recording: u32 },
+}
+
 impl FileError {
     pub fn invalid(path: &Path, message: impl Into<String>) -> FileError {
         FileError::Invalid {

@@ -1,7 +1,7 @@
 //! From an image file to the tensor a network sees: decode, alpha over black, grey or RGB,
 //! [0,1], centre-crop to the model's aspect ratio and resize, shift, normalise.
 
-use super::error::FileError;
+use super::error::{FileError, PixelsError};
 use crate::engine::InputSpec;
 use image::{DynamicImage, ImageReader, Limits, Rgb32FImage, imageops::FilterType};
 use ndarray::Array3;
@@ -100,16 +100,13 @@ fn centre_crop(image: &Rgb32FImage, width: usize, height: usize) -> Rgb32FImage 
 /// The image as the network's pixels `[C,H,W]` in `[0,1]`, before normalisation: centre-cropped
 /// to the model's aspect ratio, resized with a triangle (bilinear, area-averaging when
 /// shrinking) filter, and turned to grey (ITU-R BT.601 luma, as PIL's "L") for one channel.
-pub fn to_pixels(image: &Rgb32FImage, spec: &InputSpec) -> Result<Array3<f32>, String> {
+pub fn to_pixels(image: &Rgb32FImage, spec: &InputSpec) -> Result<Array3<f32>, PixelsError> {
     if spec.channels != 1 && spec.channels != 3 {
-        return Err(format!(
-            "the model takes {} channels; images give 1 (grey) or 3 (RGB): use an .npy input",
-            spec.channels
-        ));
+        return Err(PixelsError::ImageChannels(spec.channels));
     }
     let (w, h) = image.dimensions();
     if w == 0 || h == 0 {
-        return Err("the image is empty".into());
+        return Err(PixelsError::EmptyImage);
     }
     let cropped = centre_crop(image, spec.width, spec.height);
     let resized = if cropped.dimensions() == (spec.width as u32, spec.height as u32) {

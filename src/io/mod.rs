@@ -15,7 +15,7 @@ pub mod onnx;
 pub(crate) use atomic::{check_writable, write_atomic, write_atomic_with};
 pub(crate) use audio_input::decode_wav;
 pub use audio_input::{Audio, audio_pixels, file_pixels, load_audio};
-pub use error::FileError;
+pub use error::{FileError, PixelsError};
 pub use image_input::{Fill, network_input, shift, to_pixels};
 pub(crate) use image_input::{decode_image, load_image};
 pub(crate) use input_settings::apply_settings;

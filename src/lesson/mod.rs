@@ -10,7 +10,7 @@ pub(crate) mod text;
 
 pub use error::{LessonError, StepProblem, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice};
+pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective};
 pub use text::{LanguageTexts, Rendered};
 
 use std::path::{Path, PathBuf};
@@ -88,12 +88,6 @@ impl Lesson {
         } else {
             Self::builtin(name_or_path)
         }
-    }
-
-    /// [`Lesson::load`] with the error in words, as the app shows it and the command line
-    /// prints it.
-    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
-        Self::load(name_or_path).map_err(|e| e.to_string())
     }
 
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
@@ -283,7 +277,7 @@ mod tests {
             "lesson-title = La mienne\none-title = Un\none = A { $params } poids.\n",
         )
         .unwrap();
-        let lesson = Lesson::open(toml.to_str().unwrap()).unwrap();
+        let lesson = Lesson::load(toml.to_str().unwrap()).unwrap();
         let mut facts = Facts::default();
         facts.set("params", "9,098");
         let (title, text) = lesson.step_text("fr", 0, &facts).unwrap();
@@ -306,6 +300,5 @@ mod tests {
         let err = Lesson::load("nope").unwrap_err();
         assert!(matches!(err, LessonError::NoBuiltin { .. }), "{err}");
         assert!(err.to_string().contains("pooling-and-fc"), "{err}");
-        assert_eq!(Lesson::open("nope").unwrap_err(), err.to_string());
     }
 }

@@ -8,8 +8,7 @@ use super::support::{
     H, LAPTOP, SAMPLE_MODELS, app, apply_now, sample_model, sample_models, step_until,
 };
 use convscope::analysis::sweep::SweepAxis;
-use convscope::app::lab::LabSettings;
-use convscope::app::{Command, Lang, Settings, Tab, samples};
+use convscope::app::{Command, LabSettings, Lang, Settings, Tab, sample_names};
 use convscope::engine::PoolMode;
 use convscope::io::Fill;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
@@ -53,7 +52,7 @@ fn keys() -> Vec<(Modifiers, Key)> {
 }
 
 fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
-    let names: Vec<&'static str> = samples::sample_names().collect();
+    let names: Vec<&'static str> = sample_names().collect();
     match rng.random_range(0..16) {
         0 => Command::SetLanguage(Lang::ALL[rng.random_range(0..Lang::ALL.len())]),
         1 => Command::ToggleTheme,
