@@ -5,6 +5,7 @@ use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
 use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
 use super::layers::conv::Conv2d;
 use super::layers::dense::Dense;
+use super::layers::kinds::LayerType;
 use super::layers::merge::Merge;
 use super::layers::norm::BatchNorm;
 use super::layers::pool::{Pool2d, PoolMode};
@@ -12,9 +13,6 @@ use super::limits;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
 use rand::{Rng, SeedableRng, rngs::StdRng};
-
-mod kinds;
-pub use kinds::LayerType;
 
 /// What a layer does.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,35 +66,6 @@ impl LayerKind {
     /// The `type` string of the model format.
     pub fn type_name(&self) -> &'static str {
         self.layer_type().name()
-    }
-}
-
-impl From<Activation> for LayerType {
-    fn from(f: Activation) -> LayerType {
-        match f {
-            Activation::Relu => LayerType::Relu,
-            Activation::LeakyRelu { .. } => LayerType::LeakyRelu,
-            Activation::Sigmoid => LayerType::Sigmoid,
-            Activation::Tanh => LayerType::Tanh,
-            Activation::Clip { .. } if f == Activation::RELU6 => LayerType::Relu6,
-            Activation::Clip { .. } => LayerType::Clip,
-            Activation::Elu { .. } => LayerType::Elu,
-            Activation::Selu => LayerType::Selu,
-            Activation::Gelu { .. } => LayerType::Gelu,
-            Activation::Silu => LayerType::Silu,
-            Activation::Hardswish => LayerType::Hardswish,
-            Activation::Hardsigmoid { .. } => LayerType::Hardsigmoid,
-        }
-    }
-}
-
-impl From<Merge> for LayerType {
-    fn from(m: Merge) -> LayerType {
-        match m {
-            Merge::Add => LayerType::Add,
-            Merge::Concat => LayerType::Concat,
-            Merge::Mul => LayerType::Mul,
-        }
     }
 }
 

@@ -23,6 +23,7 @@ pub use layers::activation::{Activation, Prelu, argmax, log_softmax, softmax};
 pub use layers::adaptive_pool::AdaptivePool;
 pub use layers::conv::Conv2d;
 pub use layers::dense::Dense;
+pub use layers::kinds::LayerType;
 pub use layers::merge::Merge;
 pub use layers::norm::BatchNorm;
 pub use layers::pool::{Pool2d, PoolMode};

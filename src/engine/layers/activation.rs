@@ -1,5 +1,6 @@
 //! Element-wise non-linearities and softmax.
 
+use super::kinds::LayerType;
 use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
@@ -64,20 +65,7 @@ impl Activation {
 
     /// The `type` string of the model format.
     pub fn type_name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::LeakyRelu { .. } => "leaky_relu",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Clip { .. } if self == Activation::RELU6 => "relu6",
-            Activation::Clip { .. } => "clip",
-            Activation::Elu { .. } => "elu",
-            Activation::Selu => "selu",
-            Activation::Gelu { .. } => "gelu",
-            Activation::Silu => "silu",
-            Activation::Hardswish => "hardswish",
-            Activation::Hardsigmoid { .. } => "hardsigmoid",
-        }
+        LayerType::from(self).name()
     }
 
     /// Why the parameters cannot be used (not finite, or `min > max`), else `None`.
@@ -252,6 +240,27 @@ impl Activation {
             Activation::Sigmoid => each(t, sigmoid),
             Activation::Tanh => each(t, f32::tanh),
             other => each(t, move |x| other.apply(x)),
+        }
+    }
+}
+
+/// Which row of the table of layer kinds each function is (ReLU6 is a clip with its own
+/// name).
+impl From<Activation> for LayerType {
+    fn from(f: Activation) -> LayerType {
+        match f {
+            Activation::Relu => LayerType::Relu,
+            Activation::LeakyRelu { .. } => LayerType::LeakyRelu,
+            Activation::Sigmoid => LayerType::Sigmoid,
+            Activation::Tanh => LayerType::Tanh,
+            Activation::Clip { .. } if f == Activation::RELU6 => LayerType::Relu6,
+            Activation::Clip { .. } => LayerType::Clip,
+            Activation::Elu { .. } => LayerType::Elu,
+            Activation::Selu => LayerType::Selu,
+            Activation::Gelu { .. } => LayerType::Gelu,
+            Activation::Silu => LayerType::Silu,
+            Activation::Hardswish => LayerType::Hardswish,
+            Activation::Hardsigmoid { .. } => LayerType::Hardsigmoid,
         }
     }
 }

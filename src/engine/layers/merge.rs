@@ -2,6 +2,7 @@
 //! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
 //! weight per channel). Their shapes are checked here, once, when a model is built.
 
+use super::kinds::LayerType;
 use crate::engine::error::{Error, Result};
 use crate::engine::limits;
 use crate::engine::tensor::{Shape, Tensor};
@@ -48,11 +49,7 @@ fn per_channel(s: Shape, maps: Shape) -> bool {
 
 impl Merge {
     pub fn type_name(self) -> &'static str {
-        match self {
-            Merge::Add => "add",
-            Merge::Concat => "concat",
-            Merge::Mul => "mul",
-        }
+        LayerType::from(self).name()
     }
 
     /// The output shape from the shapes of the inputs, or why they do not fit together.
@@ -187,6 +184,16 @@ impl Merge {
                     )
                 }
             },
+        }
+    }
+}
+
+impl From<Merge> for LayerType {
+    fn from(m: Merge) -> LayerType {
+        match m {
+            Merge::Add => LayerType::Add,
+            Merge::Concat => LayerType::Concat,
+            Merge::Mul => LayerType::Mul,
         }
     }
 }

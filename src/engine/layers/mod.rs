@@ -7,6 +7,7 @@ pub mod activation;
 pub mod adaptive_pool;
 pub mod conv;
 pub mod dense;
+pub mod kinds;
 pub mod merge;
 pub mod norm;
 pub mod pool;

@@ -8,7 +8,7 @@ use super::FORMAT;
 use super::build::build_layer;
 use super::schema::{InputFile, LayerFile, ModelFile};
 use super::weights::{WeightSource, map_weights};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{
     AudioSpec, Error, InputSpec, Layer, Model, ModelInfo, Shape, Source, Translation, graph, limits,
 };

@@ -21,7 +21,7 @@ pub use error::{MetadataError, NodeError, OnnxError, TensorError};
 
 use super::error::{FileError, past_limit, read_limited};
 use super::input_settings::{InputSettings, apply_settings, read_sidecar};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{InputSpec, Model, ModelInfo, Shape, limits};
 use prost::Message;
 use proto::tensor_shape_proto::dimension::Value as Dim;
