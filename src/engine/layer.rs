@@ -192,26 +192,108 @@ fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
     Ok(shape)
 }
 
+/// A convolution's output maps, once its geometry and input channels are checked.
+fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
+    let (c, h, w) = maps_of(name, input)?;
+    if let Some((field, message)) = conv.invalid_geometry() {
+        return Err(bad(name, field, message));
+    }
+    if c != conv.in_channels() {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("{} input channels", conv.in_channels()),
+            got: format!("{input}"),
+        });
+    }
+    let (oh, ow) = conv.window().output_size(h, w);
+    checked_maps(name, conv.out_channels(), oh, ow)
+}
+
+/// Adaptive pooling's output maps: max or avg, to an output size within the limits.
+fn adaptive_shape(name: &str, pool: &AdaptivePool, input: Shape) -> Result<Shape> {
+    let (c, _, _) = maps_of(name, input)?;
+    if pool.mode == PoolMode::BlurMax {
+        return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
+    }
+    let (oh, ow) = pool.output;
+    for v in [oh, ow] {
+        if v == 0 || v > limits::MAX_SIDE {
+            return Err(bad(
+                name,
+                "output",
+                format!("{v} is not between 1 and {}", limits::MAX_SIDE),
+            ));
+        }
+    }
+    checked_maps(name, c, oh as i64, ow as i64)
+}
+
+/// Batch normalisation keeps its input's shape, once its statistics fit the channels and its
+/// parameters are in range.
+fn batch_norm_shape(name: &str, bn: &BatchNorm, input: Shape) -> Result<Shape> {
+    let channels = BatchNorm::channels_of(input);
+    let tensors = [&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var];
+    if tensors.iter().any(|t| t.len() != channels) {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!(
+                "{} channels (the length of its weight, bias and running statistics)",
+                bn.channels()
+            ),
+            got: format!("{input}"),
+        });
+    }
+    if !(bn.eps.is_finite() && bn.eps > 0.0) {
+        return Err(bad(name, "eps", format!("{} is not above zero", bn.eps)));
+    }
+    if !(0.0..=1.0).contains(&bn.momentum) {
+        return Err(bad(
+            name,
+            "momentum",
+            format!("{} is not in [0, 1]", bn.momentum),
+        ));
+    }
+    if bn.running_var.iter().any(|&v| v < 0.0) {
+        return Err(bad(name, "running_var", "a variance is below zero".into()));
+    }
+    Ok(input)
+}
+
+/// PReLU keeps its input's shape: one slope, or one per channel.
+fn prelu_shape(name: &str, prelu: &Prelu, input: Shape) -> Result<Shape> {
+    let channels = BatchNorm::channels_of(input);
+    let n = prelu.weight.len();
+    if n != 1 && n != channels {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("{n} channels (one per slope), or a single slope"),
+            got: format!("{input}"),
+        });
+    }
+    Ok(input)
+}
+
+/// A dense layer's output vector, from a vector of its input length.
+fn dense_shape(name: &str, dense: &Dense, input: Shape) -> Result<Shape> {
+    match input {
+        Shape::Vector(n) if n == dense.in_features() => Ok(Shape::Vector(dense.out_features())),
+        _ => Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("a vector of {} values", dense.in_features()),
+            got: match input {
+                Shape::Maps { .. } => format!("maps {input} (add a flatten layer)"),
+                Shape::Vector(n) => format!("a vector of {n} values"),
+            },
+        }),
+    }
+}
+
 impl Layer {
     /// The shape this layer produces from `input`, or why it cannot run on it.
     pub fn output_shape(&self, input: Shape) -> Result<Shape> {
         let name = self.name.as_str();
         match &self.kind {
-            LayerKind::Conv2d(conv) => {
-                let (c, h, w) = maps_of(name, input)?;
-                if let Some((field, message)) = conv.invalid_geometry() {
-                    return Err(bad(name, field, message));
-                }
-                if c != conv.in_channels() {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!("{} input channels", conv.in_channels()),
-                        got: format!("{input}"),
-                    });
-                }
-                let (oh, ow) = conv.window().output_size(h, w);
-                checked_maps(name, conv.out_channels(), oh, ow)
-            }
+            LayerKind::Conv2d(conv) => conv_shape(name, conv, input),
             LayerKind::Pool2d(pool) => {
                 let (c, h, w) = maps_of(name, input)?;
                 check_pool(name, pool)?;
@@ -222,77 +304,11 @@ impl Layer {
                 let (c, _, _) = maps_of(name, input)?;
                 Ok(Shape::maps(c, 1, 1))
             }
-            LayerKind::AdaptivePool(pool) => {
-                let (c, _, _) = maps_of(name, input)?;
-                if pool.mode == PoolMode::BlurMax {
-                    return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
-                }
-                let (oh, ow) = pool.output;
-                for v in [oh, ow] {
-                    if v == 0 || v > limits::MAX_SIDE {
-                        return Err(bad(
-                            name,
-                            "output",
-                            format!("{v} is not between 1 and {}", limits::MAX_SIDE),
-                        ));
-                    }
-                }
-                checked_maps(name, c, oh as i64, ow as i64)
-            }
-            LayerKind::BatchNorm(bn) => {
-                let channels = BatchNorm::channels_of(input);
-                let tensors = [&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var];
-                if tensors.iter().any(|t| t.len() != channels) {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!(
-                            "{} channels (the length of its weight, bias and running statistics)",
-                            bn.channels()
-                        ),
-                        got: format!("{input}"),
-                    });
-                }
-                if !(bn.eps.is_finite() && bn.eps > 0.0) {
-                    return Err(bad(name, "eps", format!("{} is not above zero", bn.eps)));
-                }
-                if !(0.0..=1.0).contains(&bn.momentum) {
-                    return Err(bad(
-                        name,
-                        "momentum",
-                        format!("{} is not in [0, 1]", bn.momentum),
-                    ));
-                }
-                if bn.running_var.iter().any(|&v| v < 0.0) {
-                    return Err(bad(name, "running_var", "a variance is below zero".into()));
-                }
-                Ok(input)
-            }
-            LayerKind::Prelu(prelu) => {
-                let channels = BatchNorm::channels_of(input);
-                let n = prelu.weight.len();
-                if n != 1 && n != channels {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!("{n} channels (one per slope), or a single slope"),
-                        got: format!("{input}"),
-                    });
-                }
-                Ok(input)
-            }
+            LayerKind::AdaptivePool(pool) => adaptive_shape(name, pool, input),
+            LayerKind::BatchNorm(bn) => batch_norm_shape(name, bn, input),
+            LayerKind::Prelu(prelu) => prelu_shape(name, prelu, input),
             LayerKind::Flatten => Ok(Shape::Vector(input.len())),
-            LayerKind::Dense(dense) => match input {
-                Shape::Vector(n) if n == dense.in_features() => {
-                    Ok(Shape::Vector(dense.out_features()))
-                }
-                _ => Err(Error::InputShape {
-                    layer: name.into(),
-                    expected: format!("a vector of {} values", dense.in_features()),
-                    got: match input {
-                        Shape::Maps { .. } => format!("maps {input} (add a flatten layer)"),
-                        Shape::Vector(n) => format!("a vector of {n} values"),
-                    },
-                }),
-            },
+            LayerKind::Dense(dense) => dense_shape(name, dense, input),
             LayerKind::Softmax | LayerKind::LogSoftmax => match input {
                 Shape::Vector(_) => Ok(input),
                 Shape::Maps { .. } => Err(Error::InputShape {
