@@ -64,7 +64,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_rate)]
     pub dropout: Option<f32>,
     /// Move each training image by up to N pixels along x and y every epoch (0 to 16).
-    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=16))]
+    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=augment::MAX_SHIFT as u64))]
     pub augment_shift: usize,
     /// Add Gaussian noise of this standard deviation (in pixel units, 0 to 1) to each training
     /// image every epoch.

@@ -3,7 +3,7 @@
 //! same weights bit for bit wherever the run starts.
 
 use super::DataSpec;
-use super::augment::{Augment, Augmented};
+use super::augment::{Augment, Augmented, MAX_NOISE, MAX_SHIFT};
 use super::dataset::{Dataset, Split};
 use super::shapes::FreshShapes;
 use crate::engine::train::{
@@ -115,6 +115,10 @@ pub(crate) enum RecipeError {
     FreshDataNeedsShapes { data: DataSpec },
     #[error("augmentation needs a fixed set, not --fresh-data")]
     AugmentWithFreshData,
+    #[error("--augment-shift {shift}: an image moves at most {most} pixels", most = MAX_SHIFT)]
+    AugmentShift { shift: usize },
+    #[error("--augment-noise {noise}: the noise is between 0 and {most}", most = MAX_NOISE)]
+    AugmentNoise { noise: f32 },
     #[error(
         "--validation {n} needs a fixed set, not --fresh-data (whose held-out shapes are never trained on already)"
     )]
@@ -173,6 +177,13 @@ impl Recipe {
         }
         if self.fresh_data && !self.augment.is_none() {
             return Err(RecipeError::AugmentWithFreshData);
+        }
+        let Augment { shift, noise } = self.augment;
+        if shift > MAX_SHIFT {
+            return Err(RecipeError::AugmentShift { shift });
+        }
+        if !(0.0..=MAX_NOISE).contains(&noise) {
+            return Err(RecipeError::AugmentNoise { noise });
         }
         let (train_set, validation_set) = self.hold_out(split.train)?;
         let train_set = match self.train_limit {
@@ -452,6 +463,41 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "--fresh-data needs a generated set (shapes[:N]), not mnist:nowhere"
+        );
+        let too_far = Recipe {
+            validation: None,
+            augment: Augment {
+                shift: MAX_SHIFT + 1,
+                noise: 0.0,
+            },
+            ..recipe.clone()
+        };
+        let err = too_far
+            .prepare(&shapes, "tiny", split())
+            .err()
+            .expect("refused");
+        assert!(
+            matches!(err, RecipeError::AugmentShift { shift: 17 }),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "--augment-shift 17: an image moves at most 16 pixels"
+        );
+        let too_loud = Recipe {
+            augment: Augment {
+                shift: 0,
+                noise: 1.5,
+            },
+            ..too_far
+        };
+        let err = too_loud
+            .prepare(&shapes, "tiny", split())
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err.to_string(),
+            "--augment-noise 1.5: the noise is between 0 and 1"
         );
         let digits = zoo::digits(1, PoolMode::Max);
         let err = Recipe {

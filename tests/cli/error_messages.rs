@@ -591,6 +591,17 @@ fn every_error_is_one_clear_line_said_once() {
             Clap("error: invalid value '0' for '--epochs <EPOCHS>': 0 is not in 1..=10000".into()),
         ),
         case(
+            "--augment-shift past data::augment::MAX_SHIFT",
+            &[
+                "train", "--arch", &good_s, "--data", "shapes", "--out", "m.json",
+                "--augment-shift", "17",
+            ],
+            Clap(
+                "error: invalid value '17' for '--augment-shift <AUGMENT_SHIFT>': 17 is not in 0..=16"
+                    .into(),
+            ),
+        ),
+        case(
             "--batch 0",
             &[
                 "train", "--arch", &good_s, "--data", "shapes", "--out", "m.json", "--batch", "0",
