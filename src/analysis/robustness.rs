@@ -23,9 +23,9 @@ pub enum NoiseKind {
 }
 
 impl NoiseKind {
-    pub const ALL: [NoiseKind; 2] = [NoiseKind::Gaussian, NoiseKind::SaltPepper];
+    pub(crate) const ALL: [NoiseKind; 2] = [NoiseKind::Gaussian, NoiseKind::SaltPepper];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NoiseKind::Gaussian => "gaussian",
             NoiseKind::SaltPepper => "saltpepper",
@@ -217,7 +217,7 @@ pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
 
 /// What noise did over a set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Robustness {
+pub(crate) struct Robustness {
     pub examples: usize,
     /// Top-1 accuracy on the clean inputs.
     pub clean_accuracy: f32,
@@ -238,7 +238,7 @@ type Outcome = (bool, bool, bool, Vec<f32>);
 
 /// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
 /// label; its error is reported as [`RobustnessError::Example`].
-pub fn robustness<E: fmt::Display>(
+pub(crate) fn robustness<E: fmt::Display>(
     model: &Model,
     count: usize,
     example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),

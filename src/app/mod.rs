@@ -16,10 +16,6 @@
 //! names `convscope::app::TrainSettings`, never the file it lives in, so moving a file inside
 //! the app never breaks a test.
 
-// `pub` only for what the GUI tests, the CLI and other crates use: rustc then finds what
-// nothing uses.
-#![warn(unreachable_pub)]
-
 pub(crate) mod explorer;
 pub mod i18n;
 pub(crate) mod input;

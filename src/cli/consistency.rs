@@ -65,7 +65,7 @@ fn axis_name(axis: SweepAxis) -> &'static str {
     }
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::csv_out::check_target(path)?;
     }

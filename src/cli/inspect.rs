@@ -75,7 +75,7 @@ fn safe(name: &str) -> String {
         .collect()
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }

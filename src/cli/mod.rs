@@ -17,9 +17,7 @@ macro_rules! outln {
     };
 }
 
-// The benches time the same input `bench` does (bench::test_pixels); the rest is the
-// binary's alone.
-pub mod bench;
+pub(crate) mod bench;
 pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;

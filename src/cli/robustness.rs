@@ -111,7 +111,7 @@ fn table_row(mode: PoolMode, noise: Noise, r: &Robustness, names: &[String]) -> 
     )
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::csv_out::check_target(path)?;
     }

@@ -154,7 +154,7 @@ fn out_folder(out: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if !(args.lr.is_finite() && args.lr > 0.0) {
         bail!("--lr must be a positive number, not {}", args.lr);
     }

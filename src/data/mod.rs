@@ -3,15 +3,15 @@
 //! bytes and handed out as \[C,H,W\] in \[0,1\]; spectrograms are kept as they are computed.
 
 pub mod augment;
-pub mod dataset;
-pub mod error;
-pub mod fsdd;
+pub(crate) mod dataset;
+pub(crate) mod error;
+pub(crate) mod fsdd;
 pub(crate) mod recipe;
 pub mod shapes;
 
 pub use dataset::{Dataset, Split};
-pub use error::Error;
-pub use shapes::MAX_SHAPES;
+pub(crate) use error::Error;
+pub(crate) use shapes::MAX_SHAPES;
 
 use crate::io::FileError;
 use crate::io::idx::load_mnist_split;

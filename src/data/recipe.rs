@@ -82,7 +82,7 @@ pub(crate) fn with_dropout(model: &Model, p: f32) -> Model {
 }
 
 /// The pooling mode the model's pooling layers use, if they all agree.
-pub fn pool_mode(model: &Model) -> Option<PoolMode> {
+pub(crate) fn pool_mode(model: &Model) -> Option<PoolMode> {
     let modes: Vec<PoolMode> = model
         .layers()
         .iter()
@@ -145,7 +145,7 @@ pub(crate) enum RecipeError {
 }
 
 /// A run ready to train: the initialised model and its examples.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub model: Model,
     pub train_set: Dataset,
     pub test_set: Dataset,
@@ -289,7 +289,7 @@ impl Prepared {
     }
 
     /// Trains the model as `recipe` says, telling `hooks` (which may stop it early).
-    pub fn train(
+    pub(crate) fn train(
         &mut self,
         recipe: &Recipe,
         hooks: &mut dyn TrainHooks,
@@ -324,7 +324,7 @@ impl Prepared {
 
     /// The final accuracies on the training and test sets (inference mode) and the record a
     /// model file keeps under `"training"`.
-    pub fn record(
+    pub(crate) fn record(
         &self,
         recipe: &Recipe,
         history: &[EpochStats],

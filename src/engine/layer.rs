@@ -44,7 +44,7 @@ pub enum LayerKind {
 
 impl LayerKind {
     /// The row of the table of layer kinds this layer is.
-    pub fn layer_type(&self) -> LayerType {
+    pub(crate) fn layer_type(&self) -> LayerType {
         match self {
             LayerKind::Conv2d(_) => LayerType::Conv2d,
             LayerKind::Activation(f) => LayerType::from(*f),
@@ -290,7 +290,7 @@ fn dense_shape(name: &str, dense: &Dense, input: Shape) -> Result<Shape> {
 
 impl Layer {
     /// The shape this layer produces from `input`, or why it cannot run on it.
-    pub fn output_shape(&self, input: Shape) -> Result<Shape> {
+    pub(crate) fn output_shape(&self, input: Shape) -> Result<Shape> {
         let name = self.name.as_str();
         match &self.kind {
             LayerKind::Conv2d(conv) => conv_shape(name, conv, input),
@@ -328,7 +328,7 @@ impl Layer {
 
     /// The shape this layer produces from the outputs it reads (one for every layer but the
     /// merging ones), or why it cannot run on them.
-    pub fn output_shape_of(&self, inputs: &[Shape]) -> Result<Shape> {
+    pub(crate) fn output_shape_of(&self, inputs: &[Shape]) -> Result<Shape> {
         match (&self.kind, inputs) {
             (LayerKind::Merge(m), _) => m.output_shape(&self.name, inputs),
             (_, &[input]) => self.output_shape(input),
@@ -356,7 +356,7 @@ impl Layer {
 
     /// Runs the layer. `index` is the layer's position, used to give each dropout layer its
     /// own mask. The input must have the shape [`Layer::output_shape`] accepted.
-    pub fn forward(&self, input: &Tensor, index: usize, options: &RunOptions) -> Tensor {
+    pub(crate) fn forward(&self, input: &Tensor, index: usize, options: &RunOptions) -> Tensor {
         match (&self.kind, input) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x)) => Tensor::Maps(conv.forward(x.view())),
             (LayerKind::Pool2d(pool), Tensor::Maps(x)) => {
@@ -421,7 +421,8 @@ impl Layer {
 mod tests {
     use super::*;
 
-    /// `Activation::type_name` and `Merge::type_name` say what the table says.
+    /// An activation layer and `Merge::type_name` say what the table says (ReLU6 is a clip
+    /// with a row of its own).
     #[test]
     fn activations_and_merges_are_named_by_the_table() {
         let activations = [
@@ -445,9 +446,13 @@ mod tests {
             },
         ];
         for f in activations {
-            assert_eq!(f.type_name(), LayerType::from(f).name(), "{f:?}");
-            assert_eq!(LayerKind::Activation(f).type_name(), f.type_name());
+            let name = LayerKind::Activation(f).type_name();
+            assert_eq!(name, LayerType::from(f).name(), "{f:?}");
         }
+        assert_eq!(
+            LayerKind::Activation(Activation::RELU6).type_name(),
+            "relu6"
+        );
         for m in [Merge::Add, Merge::Concat, Merge::Mul] {
             assert_eq!(m.type_name(), LayerType::from(m).name());
         }

@@ -38,7 +38,7 @@ pub struct InputSettings {
 
 impl InputSettings {
     /// These settings, with what they leave out taken from `fallback`.
-    pub fn or(self, fallback: InputSettings) -> InputSettings {
+    pub(crate) fn or(self, fallback: InputSettings) -> InputSettings {
         InputSettings {
             mean: self.mean.or(fallback.mean),
             std: self.std.or(fallback.std),
@@ -55,7 +55,7 @@ impl InputSettings {
     /// From ONNX `metadata_props` (`mean`, `std`, `labels`, `size`, `channel_order`; other
     /// keys are left alone). Values are JSON (`[0.485, 0.456, 0.406]`) or comma-separated;
     /// labels may also be one per line.
-    pub fn from_props<'a>(
+    pub(crate) fn from_props<'a>(
         props: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Result<InputSettings, MetadataError> {
         let mut s = InputSettings::default();
@@ -107,7 +107,7 @@ fn strings(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn parse_order(text: &str) -> Option<ChannelOrder> {
+pub(crate) fn parse_order(text: &str) -> Option<ChannelOrder> {
     match text.trim().to_ascii_lowercase().as_str() {
         "rgb" => Some(ChannelOrder::Rgb),
         "bgr" => Some(ChannelOrder::Bgr),
@@ -118,7 +118,7 @@ pub fn parse_order(text: &str) -> Option<ChannelOrder> {
 /// A value written on a command line, in a form or in a settings file that is not the kind
 /// asked for.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ValueError {
+pub(crate) enum ValueError {
     #[error(
         "`{0}` is not a size: give 224 or HEIGHTxWIDTH (224x224), each from 1 to {max}",
         max = crate::engine::limits::MAX_SIDE
@@ -129,7 +129,7 @@ pub enum ValueError {
 }
 
 /// `224` or `224x224` (height x width).
-pub fn parse_size(text: &str) -> Result<[usize; 2], ValueError> {
+pub(crate) fn parse_size(text: &str) -> Result<[usize; 2], ValueError> {
     let number = |s: &str| {
         s.trim()
             .parse::<usize>()
@@ -145,7 +145,7 @@ pub fn parse_size(text: &str) -> Result<[usize; 2], ValueError> {
 }
 
 /// A comma-separated list of numbers, for `--mean` and `--std`.
-pub fn parse_floats(text: &str) -> Result<Vec<f32>, ValueError> {
+pub(crate) fn parse_floats(text: &str) -> Result<Vec<f32>, ValueError> {
     text.split(',')
         .map(|p| {
             p.trim()
@@ -158,7 +158,7 @@ pub fn parse_floats(text: &str) -> Result<Vec<f32>, ValueError> {
 }
 
 /// Class names from a text file, one per line (blank lines skipped), or a JSON list.
-pub fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
+pub(crate) fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
     let bytes = super::error::read_limited(path, 16 << 20)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| super::FileError::invalid(path, "is not UTF-8 text"))?;
@@ -176,7 +176,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
 }
 
 /// Where the sidecar of a model lives: `M.onnx` -> `M.onnx.json`.
-pub fn sidecar_path(model: &Path) -> PathBuf {
+pub(crate) fn sidecar_path(model: &Path) -> PathBuf {
     let mut name = model.file_name().unwrap_or_default().to_os_string();
     name.push(".json");
     model.with_file_name(name)
@@ -202,7 +202,7 @@ struct SidecarFile {
 }
 
 /// The sidecar of `model` (`M.onnx.json`), or empty settings when there is none.
-pub fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
+pub(crate) fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
     let path = sidecar_path(model);
     if !path.exists() {
         return Ok(InputSettings::default());

@@ -95,13 +95,13 @@ struct LessonToml {
 
 /// A lesson file read and checked: its id and its steps in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LessonSteps {
+pub(crate) struct LessonSteps {
     pub id: String,
     pub steps: Vec<Step>,
 }
 
 /// The 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -110,7 +110,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Reads a lesson file's text; `path` only names the file in errors.
-pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
+pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
     let file = || path.to_path_buf();
     let parsed: LessonToml = toml::from_str(text).map_err(|e| {
         let message = e.message().trim_end().to_string();
@@ -188,7 +188,7 @@ fn step_problem<'a>(
 }
 
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
-pub fn is_fluent_id(s: &str) -> bool {
+pub(crate) fn is_fluent_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')

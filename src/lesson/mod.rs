@@ -8,10 +8,11 @@ pub mod facts;
 pub(crate) mod file;
 pub(crate) mod text;
 
-pub use error::{LessonError, StepProblem, TextProblem};
+pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective};
-pub use text::{LanguageTexts, Rendered};
+pub use file::{PoolChoice, View, effective};
+pub(crate) use file::{Step, SweepChoice, WindowChoice};
+pub(crate) use text::{LanguageTexts, Rendered};
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +55,7 @@ pub struct Lesson {
 
 impl Lesson {
     /// The names of the built-in lessons.
-    pub fn builtin_names() -> Vec<&'static str> {
+    pub(crate) fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(name, ..)| *name).collect()
     }
 
@@ -81,7 +82,7 @@ impl Lesson {
     }
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
-    pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
+    pub(crate) fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
@@ -91,7 +92,7 @@ impl Lesson {
     }
 
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
-    pub fn from_file(path: &Path) -> Result<Lesson, LessonError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Lesson, LessonError> {
         let read = |p: &Path| -> Result<String, LessonError> {
             let bytes = crate::io::error::read_limited(p, MAX_FILE_BYTES)?;
             String::from_utf8(bytes).map_err(|_| LessonError::NotUtf8(p.to_path_buf()))
@@ -157,7 +158,7 @@ impl Lesson {
 
     /// What is wrong with the texts: a step without its title or text in some language, or a
     /// translation that leaves out or adds a number the English text shows.
-    pub fn problems(&self) -> Vec<TextProblem> {
+    pub(crate) fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
             return vec![TextProblem::NoLanguage];
@@ -198,7 +199,7 @@ impl Lesson {
 
     /// The language to show for `code`: that one if the lesson has it, else English (or the
     /// first it has).
-    pub fn language(&self, code: &str) -> &LanguageTexts {
+    pub(crate) fn language(&self, code: &str) -> &LanguageTexts {
         self.languages
             .iter()
             .find(|l| l.code == code)
@@ -211,7 +212,7 @@ impl Lesson {
     }
 
     /// A message with its numbers filled in, from `code`'s texts or the fallback's.
-    pub fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
+    pub(crate) fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
         let lang = self.language(code);
         lang.render(id, facts)
             .or_else(|| self.languages[0].render(id, facts))

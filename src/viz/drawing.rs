@@ -32,12 +32,12 @@ impl Default for Drawing {
 }
 
 impl Drawing {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.ink.fill(0.0);
         self.last = None;
     }
 
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.ink.iter().all(|&v| v == 0.0)
     }
 
@@ -55,7 +55,7 @@ impl Drawing {
     }
 
     /// Whether a stroke is under way.
-    pub fn in_stroke(&self) -> bool {
+    pub(crate) fn in_stroke(&self) -> bool {
         self.last.is_some()
     }
 
@@ -87,7 +87,7 @@ impl Drawing {
 
     /// Whether the MNIST preparation suits the drawing for a model reading `spec`: the model
     /// reads 28x28 grey digits and there is ink to prepare.
-    pub fn prepares_for(&self, spec: &InputSpec) -> bool {
+    pub(crate) fn prepares_for(&self, spec: &InputSpec) -> bool {
         mnist_style::suits(spec) && !self.is_blank()
     }
 

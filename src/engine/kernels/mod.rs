@@ -23,18 +23,18 @@
 //! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
 //! one pass per core.
 
-pub mod depthwise;
-pub mod direct;
+pub(crate) mod depthwise;
+pub(crate) mod direct;
 pub mod im2col;
 pub(crate) mod isa;
 pub mod packed;
 pub(crate) mod phases;
-pub mod shared;
+pub(crate) mod shared;
 pub(crate) mod tile;
 pub(crate) mod weight_grad;
 
-pub use isa::Isa;
-pub use shared::Clamp;
+pub(crate) use isa::Isa;
+pub(crate) use shared::Clamp;
 
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -97,7 +97,7 @@ impl ConvKernel {
 /// channel count and that the output is not empty (the model does this once, when it is
 /// built); `kernel` may be any of them (every one handles every geometry it is given, the
 /// direct kernel by handing back to im2col where it does not apply).
-pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+pub(crate) fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
     forward_packed(conv, kernel, input, None)
 }
 
@@ -169,12 +169,12 @@ pub(crate) struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
 
 impl PackCache {
     /// An empty cache for `layers` layers.
-    pub fn new(layers: usize) -> PackCache {
+    pub(crate) fn new(layers: usize) -> PackCache {
         PackCache((0..layers).map(|_| OnceLock::new()).collect())
     }
 
     /// Layer `i`'s packed weights, packed from `conv` on first use.
-    pub fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
+    pub(crate) fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
         let slot = self.0.get(i)?;
         Some(slot.get_or_init(|| Arc::new(im2col::pack(conv))))
     }

@@ -63,11 +63,6 @@ impl Activation {
     /// ReLU6, MobileNet's activation.
     pub(crate) const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
 
-    /// The `type` string of the model format.
-    pub fn type_name(self) -> &'static str {
-        LayerType::from(self).name()
-    }
-
     /// Why the parameters cannot be used (not finite, or `min > max`), else `None`.
     pub(crate) fn invalid_parameters(self) -> Option<String> {
         let values: &[(&str, f32)] = match self {
@@ -90,7 +85,7 @@ impl Activation {
             .map(|(field, v)| format!("{field} is {v}, not a finite number"))
     }
 
-    pub fn apply(self, x: f32) -> f32 {
+    pub(crate) fn apply(self, x: f32) -> f32 {
         match self {
             Activation::Relu => x.max(0.0),
             Activation::LeakyRelu { slope } => {
@@ -194,7 +189,7 @@ impl Activation {
 
     /// The function applied to every value of a tensor. The match happens once, outside the
     /// loop, so each loop is a plain (vectorisable) map.
-    pub fn map(self, t: &Tensor) -> Tensor {
+    pub(crate) fn map(self, t: &Tensor) -> Tensor {
         fn each(t: &Tensor, f: impl Fn(f32) -> f32) -> Tensor {
             match t {
                 Tensor::Maps(a) => Tensor::Maps(a.mapv(f)),
@@ -295,7 +290,7 @@ impl Prelu {
 
     /// `x` where `x >= 0`, else `slope(c) * x`; `c` is the map for maps and the feature for a
     /// vector. The caller has checked the slope count (the model does this once).
-    pub fn forward(&self, input: &Tensor) -> Tensor {
+    pub(crate) fn forward(&self, input: &Tensor) -> Tensor {
         let mut out = input.clone();
         match &mut out {
             Tensor::Maps(a) => {
@@ -318,7 +313,7 @@ impl Prelu {
 
 /// Log-softmax over a vector: `x - max - ln(sum(exp(x - max)))`, finite where softmax's log
 /// would underflow to -inf.
-pub fn log_softmax(values: &[f32]) -> Vec<f32> {
+pub(crate) fn log_softmax(values: &[f32]) -> Vec<f32> {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
         let n = values.len().max(1) as f32;
@@ -330,7 +325,7 @@ pub fn log_softmax(values: &[f32]) -> Vec<f32> {
 }
 
 /// Softmax over a vector, stable for large values: exp(x - max) / sum.
-pub fn softmax(values: &[f32]) -> Vec<f32> {
+pub(crate) fn softmax(values: &[f32]) -> Vec<f32> {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
         // All -inf (or a NaN): give a uniform answer rather than NaNs.

@@ -17,7 +17,7 @@ macro_rules! layer_types {
 
         impl LayerType {
             /// Every kind, in the order the format's documentation and errors list them.
-            pub const ALL: &'static [LayerType] = &[$(LayerType::$variant),*];
+            pub(crate) const ALL: &'static [LayerType] = &[$(LayerType::$variant),*];
 
             /// The `"type"` of the convscope/1 format.
             pub const fn name(self) -> &'static str {
@@ -27,7 +27,7 @@ macro_rules! layer_types {
             }
 
             /// The Fluent message (in `assets/i18n/*.ftl`) that names this kind in the app.
-            pub const fn display_id(self) -> &'static str {
+            pub(crate) const fn display_id(self) -> &'static str {
                 match self {
                     $(LayerType::$variant => $display,)*
                 }
@@ -70,17 +70,17 @@ layer_types! {
 
 impl LayerType {
     /// The kind the format calls `name`.
-    pub fn from_name(name: &str) -> Option<LayerType> {
+    pub(crate) fn from_name(name: &str) -> Option<LayerType> {
         LayerType::ALL.iter().copied().find(|t| t.name() == name)
     }
 
     /// Every `"type"` name, in table order.
-    pub fn names() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> {
         LayerType::ALL.iter().map(|t| t.name())
     }
 
     /// Where this kind is in [`LayerType::ALL`] (the table's order is the enum's).
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 }

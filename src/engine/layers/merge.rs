@@ -48,12 +48,12 @@ fn per_channel(s: Shape, maps: Shape) -> bool {
 }
 
 impl Merge {
-    pub fn type_name(self) -> &'static str {
+    pub(crate) fn type_name(self) -> &'static str {
         LayerType::from(self).name()
     }
 
     /// The output shape from the shapes of the inputs, or why they do not fit together.
-    pub fn output_shape(self, layer: &str, inputs: &[Shape]) -> Result<Shape> {
+    pub(crate) fn output_shape(self, layer: &str, inputs: &[Shape]) -> Result<Shape> {
         let Some(&first) = inputs.first() else {
             return Err(mismatch(layer, "inputs".into(), inputs));
         };
@@ -140,7 +140,7 @@ impl Merge {
     }
 
     /// Runs the layer on inputs of the shapes [`Merge::output_shape`] accepted.
-    pub fn forward(self, inputs: &[&Tensor]) -> Tensor {
+    pub(crate) fn forward(self, inputs: &[&Tensor]) -> Tensor {
         match self {
             Merge::Add => {
                 let mut out = inputs[0].clone();
