@@ -223,7 +223,7 @@ pub(crate) fn mean_by_distance(
 /// Runs the original and every shift (in parallel on all cores) and compares each with the
 /// original. `pixels` are in \[0,1\] before normalisation. `done` is called after each shift
 /// and returns whether to go on: once it says no, the sweep stops as soon as the shifts under
-/// way are finished and returns [`Error::Cancelled`].
+/// way are finished and returns `Error::Cancelled`.
 pub fn sweep(
     model: &Model,
     pixels: &Array3<f32>,

@@ -106,7 +106,7 @@ pub(crate) fn parse_architecture(path: &Path, text: &str) -> Result<Model, FileE
     parse_model(path, &file.to_string(), &dir)
 }
 
-/// Reads an architecture file (see [`parse_architecture`]).
+/// Reads an architecture file (see `parse_architecture`).
 pub fn load_architecture(path: &Path) -> Result<Model, FileError> {
     let bytes = read_limited(path, MAX_ARCH_BYTES)?;
     let text =

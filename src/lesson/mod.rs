@@ -1,7 +1,7 @@
 //! Lessons: a list of steps that each set the app up (model, input, stage, pooling, lab) and
 //! state a claim next to the numbers the network just produced. A lesson is files, not code:
 //! `NAME.toml` for the steps and `NAME.LANG.ftl` beside it for the words in each language.
-//! No egui here: the app applies a step's [`Step`] and fills its text from [`Facts`].
+//! No egui here: the app applies a step's `Step` and fills its text from [`Facts`].
 
 mod error;
 pub mod facts;

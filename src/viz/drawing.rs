@@ -1,7 +1,7 @@
 //! Strokes to pixels: a drawing in white ink on black, painted with a round brush at four times
 //! a digit model's resolution so that resizing smooths it the way MNIST digits are smoothed.
 //! For a 28x28 grey model the drawing can go through the MNIST preparation first (see
-//! [`crate::io::mnist_style`]). The app's canvas draws with it; tests draw scripted digits.
+//! `crate::io::mnist_style`). The app's canvas draws with it; tests draw scripted digits.
 
 use crate::engine::InputSpec;
 use crate::io::mnist_style;
@@ -92,7 +92,7 @@ impl Drawing {
     }
 
     /// The drawing as the network reading `spec` takes it: prepared like an MNIST digit
-    /// (crop, fit 20x20, centre of mass at the centre; 28x28) when [`Drawing::prepares_for`]
+    /// (crop, fit 20x20, centre of mass at the centre; 28x28) when `Drawing::prepares_for`
     /// says so, else the whole drawing.
     pub fn prepared_image(&self, spec: &InputSpec) -> Rgb32FImage {
         let prepared = self

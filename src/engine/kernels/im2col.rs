@@ -41,7 +41,7 @@ thread_local! {
     static PADDED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The weights of `conv` packed for [`forward`] (the model keeps them from its first pass).
+/// The weights of `conv` packed for `forward` (the model keeps them from its first pass).
 pub fn pack(conv: &Conv2d) -> PackedWeights {
     let (o, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
