@@ -192,6 +192,7 @@ softmax_tip = Softmax: exp of each logit divided by the sum of all of them.
 cut_short = The dense layers do not fit this pooling window, so the network stops before them: { $v1 }
 legend = { $v1 } … { $v2 }
 tab_explorer = Explorer
+tab_explorer_tip = Follow one input through the network, stage by stage.
 tab_lab = Translation lab
 tab_lab_tip = Shift the input and watch every stage change (key T).
 shift_tip = Move the input by whole pixels (arrow keys while the lab is shown).

@@ -192,6 +192,7 @@ softmax_tip = Softmax：每个 logit 取指数，再除以所有指数之和。
 cut_short = 全连接层不适合这个池化窗口，所以网络在它们之前停止：{ $v1 }
 legend = { $v1 } … { $v2 }
 tab_explorer = 逐层浏览
+tab_explorer_tip = 跟着一个输入，逐层看它穿过整个网络。
 tab_lab = 平移实验
 tab_lab_tip = 平移输入，观察每一层如何变化（按键 T）。
 shift_tip = 按整像素移动输入（实验页中可用方向键）。

@@ -243,6 +243,7 @@ strings! {
     cut_short,
     legend,
     tab_explorer,
+    tab_explorer_tip,
     tab_lab,
     tab_lab_tip,
     shift_tip,
