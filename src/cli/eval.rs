@@ -10,7 +10,8 @@ use anyhow::{Result, bail};
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
-    /// `mnist:DIR` or `shapes[:N]`: the test split is used.
+    /// The data set whose test split is used: mnist:DIR, fashion:DIR, shapes, shapes:N,
+    /// fsdd:DIR or fsdd@SPEAKER:DIR.
     #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Evaluate on the training split instead.

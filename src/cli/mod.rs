@@ -247,6 +247,42 @@ mod tests {
         }
     }
 
+    /// Each subcommand's flag called `long`, with its help.
+    fn flags_named(long: &str) -> Vec<(String, String)> {
+        Cli::command()
+            .get_subcommands()
+            .flat_map(|sub| {
+                sub.get_arguments()
+                    .filter(|a| a.get_long() == Some(long))
+                    .map(|a| {
+                        let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                        (sub.get_name().to_string(), help)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_data_flag_lists_every_form_the_parser_takes() {
+        let flags = flags_named("data");
+        assert!(flags.len() >= 4, "{flags:?}");
+        for (sub, help) in flags {
+            for form in crate::data::DataSpec::FORMS {
+                assert!(help.contains(form), "{sub} --data: {help} lacks {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_model_flag_says_it_opens_onnx_too() {
+        let flags = flags_named("model");
+        assert!(flags.len() >= 6, "{flags:?}");
+        for (sub, help) in flags {
+            assert!(help.contains("ONNX"), "{sub} --model: {help}");
+        }
+    }
+
     #[test]
     fn no_count_argument_is_left_without_a_range() {
         // Any whole-number argument but a seed is a count or a size and must be in RANGES.

@@ -19,11 +19,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
-    /// The data set whose test split is used: mnist:DIR, shapes[:N], fsdd:DIR or
-    /// fsdd@SPEAKER:DIR.
+    /// The data set whose test split is used: mnist:DIR, fashion:DIR, shapes, shapes:N,
+    /// fsdd:DIR or fsdd@SPEAKER:DIR.
     #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Noises: KIND:LEVEL[,LEVEL...] with KIND gaussian or saltpepper and levels in [0, 1]

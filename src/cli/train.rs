@@ -21,7 +21,9 @@ pub struct Args {
     /// The architecture: a convscope/1 model without weights.
     #[arg(long)]
     pub arch: PathBuf,
-    /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
+    /// The data set: mnist:DIR or fashion:DIR (IDX files, plain or .gz), shapes or shapes:N
+    /// (N generated training images), fsdd:DIR or fsdd@SPEAKER:DIR (spoken digits; with
+    /// SPEAKER, that speaker's recordings are the test split).
     #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Train on only the first N training images (1 to 1000000).

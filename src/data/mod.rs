@@ -36,6 +36,18 @@ pub enum DataSpec {
     Fsdd(fsdd::FsddSpec),
 }
 
+impl DataSpec {
+    /// Every form `--data` takes, in the order the help and the errors list them.
+    pub(crate) const FORMS: [&'static str; 6] = [
+        "mnist:DIR",
+        "fashion:DIR",
+        "shapes",
+        "shapes:N",
+        "fsdd:DIR",
+        "fsdd@SPEAKER:DIR",
+    ];
+}
+
 impl FromStr for DataSpec {
     type Err = Error;
 
@@ -61,9 +73,10 @@ impl FromStr for DataSpec {
                 // `kind:dir` is `text`: the error names it as the others do.
                 fsdd::FsddSpec::parse(kind, dir).map(DataSpec::Fsdd)
             }
-            _ => Err(bad(
-                "expected mnist:DIR, fashion:DIR, shapes, shapes:N, fsdd:DIR or fsdd@SPEAKER:DIR",
-            )),
+            _ => {
+                let (last, rest) = DataSpec::FORMS.split_last().expect("forms");
+                Err(bad(&format!("expected {} or {last}", rest.join(", "))))
+            }
         }
     }
 }
