@@ -1,6 +1,6 @@
 //! Every user-facing error of the command line, provoked one by one: each is one line that
 //! names the file (or argument) and says the problem once, in words. The table is printed
-//! (`cargo test --test error_messages -- --nocapture`) so it can be read as a whole.
+//! (`cargo test --test cli error_messages -- --nocapture`) so it can be read as a whole.
 //! Fixtures are made here, in a temporary folder, from the committed edge-detector model.
 
 use crate::support::{convscope, fixture};

@@ -68,7 +68,7 @@ fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
         8 => Command::CancelSweep,
         9 => {
             // A grid sweep over both axes in every mode is hundreds of passes per shift
-            // range: tests/gui_lab.rs covers it; here it would only slow the monkey down.
+            // range: tests/gui/lab.rs covers it; here it would only slow the monkey down.
             let axis = [SweepAxis::X, SweepAxis::Y, SweepAxis::Both][rng.random_range(0..3)];
             Command::SetLab(LabSettings {
                 dx: rng.random_range(-12..=12),

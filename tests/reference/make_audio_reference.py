@@ -1,4 +1,4 @@
-"""Reference log-mel spectrograms from librosa for tests/audio_reference.rs.
+"""Reference log-mel spectrograms from librosa for src/io/audio_input/tests.rs.
 
 Run by hand (never by cargo test) with a Python that has librosa, numpy and soundfile:
     /work/venv-ref/bin/python tests/reference/make_audio_reference.py ../shared/data/fsdd

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fixtures for tests/reference_layers.rs: one small random model per layer and attribute
+"""Fixtures for tests/engine/reference_layers.rs: one small random model per layer and attribute
 combination of the layers real courses use, with every layer's output computed by
 onnxruntime (an independent implementation of the same operators).
 

@@ -10,7 +10,8 @@ TorchScript keeping batch normalisation and dropout as nodes) it writes
 NAME-EXP.onnx and NAME-EXP.ort.safetensors: the input under "input" ([1,C,H,W]) and
 onnxruntime's value of every float tensor the graph computes, by ONNX value name.
 With --big it also exports torchvision's AlexNet and VGG11-BN (random weights) to /tmp and
-prints their max errors against convscope (see README); those are too big to commit.
+prints their max errors against convscope (see docs/performance.md, "Imported ONNX models,
+stage by stage"); those are too big to commit.
 """
 import os
 import sys
