@@ -4,7 +4,7 @@ of torch's exporters, with onnxruntime's value of every tensor: too big to commi
 0.5 GB each), so written to a folder outside the repository for the ignored test
 `big_torchvision_nets_match_onnxruntime` in tests/engine/onnx_import.rs:
 
-    /work/venv-ref/bin/python tests/reference/make_big_onnx.py /tmp/convscope-big
+    python3 tests/reference/make_big_onnx.py /tmp/convscope-big
     CONVSCOPE_BIG_ONNX=/tmp/convscope-big cargo test --release --test engine onnx_import -- --ignored --nocapture
 
 VGG-16 is exported for the memory check only (no per-stage values): see docs/performance.md

@@ -3,7 +3,7 @@
 combination of the layers real courses use, with every layer's output computed by
 onnxruntime (an independent implementation of the same operators).
 
-    /work/venv-ref/bin/python tests/reference/make_layer_reference.py tests/fixtures/reference_layers
+    python3 tests/reference/make_layer_reference.py tests/fixtures/reference_layers
 
 Covered: conv with dilation, groups, depthwise, asymmetric pads and "same" padding with an
 even kernel; max and average pooling with ceil_mode (with and without a change of size),

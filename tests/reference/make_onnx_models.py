@@ -3,7 +3,7 @@
 output of every node, as fixtures for tests/engine/onnx_import.rs. Needs torch, onnx, onnxruntime,
 onnxscript and safetensors (only to regenerate; the tests read the committed files):
 
-    /work/venv-ref/bin/python tests/reference/make_onnx_models.py tests/fixtures/onnx [NAME...]
+    python3 tests/reference/make_onnx_models.py tests/fixtures/onnx [NAME...]
 
 For each net NAME and exporter EXP (ts = TorchScript, dynamo = torch.export, ts-keep =
 TorchScript keeping batch normalisation and dropout as nodes) it writes
