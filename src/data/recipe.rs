@@ -413,6 +413,7 @@ mod tests {
     fn a_recipe_that_cannot_run_names_the_flag() {
         let shapes = zoo::tiny_vgg(1, PoolMode::Max);
         let split = || super::super::load(&DataSpec::Shapes(Some(12))).expect("generated");
+        let refused = |r: &Recipe| r.prepare(&shapes, "tiny", split()).err().expect("refused");
         let recipe = Recipe {
             data: DataSpec::Shapes(Some(12)),
             train_limit: None,
@@ -423,10 +424,7 @@ mod tests {
             config: TrainConfig::default(),
             validation: Some(12),
         };
-        let err = recipe
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&recipe);
         assert!(matches!(
             err,
             RecipeError::ValidationSize {
@@ -444,10 +442,7 @@ mod tests {
             fresh_data: true,
             ..recipe.clone()
         };
-        let err = fresh
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&fresh);
         assert!(matches!(
             err,
             RecipeError::ValidationWithFreshData { n: 12 }
@@ -456,10 +451,7 @@ mod tests {
             data: DataSpec::Mnist("nowhere".into()),
             ..fresh
         };
-        let err = mnist
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&mnist);
         assert_eq!(
             err.to_string(),
             "--fresh-data needs a generated set (shapes[:N]), not mnist:nowhere"
@@ -472,10 +464,7 @@ mod tests {
             },
             ..recipe.clone()
         };
-        let err = too_far
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&too_far);
         assert!(
             matches!(err, RecipeError::AugmentShift { shift: 17 }),
             "{err}"
@@ -491,10 +480,7 @@ mod tests {
             },
             ..too_far
         };
-        let err = too_loud
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&too_loud);
         assert_eq!(
             err.to_string(),
             "--augment-noise 1.5: the noise is between 0 and 1"
