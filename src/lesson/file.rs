@@ -546,7 +546,6 @@ mod tests {
         assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
     }
 
-
     #[test]
     fn a_step_inherits_earlier_settings_but_not_their_sweeps() {
         let steps = vec![

@@ -17,8 +17,8 @@ use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
-use crate::lesson::{effective, revealed};
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
+use crate::lesson::{effective, revealed};
 use std::path::PathBuf;
 
 fn window(choice: WindowChoice) -> PoolWindow {

@@ -23,7 +23,10 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
     let s = p.s;
     let ex = p.ex;
     let mode = s.pool_mode(ex.pool_mode);
-    ui.label(s.pool_tip);
+    // While a lesson names the maps, its text says what pooling is: the maps get the line.
+    if !p.view.focus(&stage_view(p, stage, StagePart::Maps)) {
+        ui.label(s.pool_tip);
+    }
     // What the layer reads: the stage before it in a chain, anywhere earlier in a graph.
     let from = ex.before_stage(stage);
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {

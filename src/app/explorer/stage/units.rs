@@ -39,7 +39,10 @@ pub(crate) fn units_grid_ui(
     }
     let scale = Scale::fit(values.iter());
     legend_ui(ui, &scale);
+    // Within the width (up to 480 points) and the height left: the last row stays in view.
+    let by_height = (ui.available_height() - ui.spacing().item_spacing.y) / rows as f32;
     let cell = (ui.available_width().min(480.0) / cols as f32)
+        .min(by_height)
         .clamp(4.0, max_cell.max(4.0))
         .floor();
     let (rect, response) =
