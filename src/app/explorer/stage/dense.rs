@@ -343,7 +343,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
     let bars = stage_view(p, p.ex.stage, StagePart::Bars);
     // A lesson step that names the learning curves and not the bars gives them the room.
-    if !(p.view.focus(&ViewId::History) && !p.view.named(&bars)) {
+    if !p.view.focus(&ViewId::History) || p.view.named(&bars) {
         ui.strong(p.s.probabilities)
             .on_hover_text(p.s.probabilities_tip);
         no_labels_ui(ui, p);
