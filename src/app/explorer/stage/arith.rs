@@ -117,17 +117,13 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
-    // Without a selection, the strongest output (the hint says how to choose another).
-    let cell = match p.view.arith.cell_in(after) {
-        Some(cell) => cell,
-        None => {
-            ui.label(s.arith_hint);
-            let Some(cell) = strongest(after) else {
-                return;
-            };
-            p.view.arith.cell = Some(cell);
-            cell
-        }
+    // Without a selection, the strongest output (the hint says how to choose another); it
+    // is shown, not selected, so the keys and a hover still start from a clean slate.
+    if p.view.arith.cell_in(after).is_none() {
+        ui.label(s.arith_hint);
+    }
+    let Some(cell) = p.view.arith.shown_in(after) else {
+        return;
     };
     let input = as_maps(before);
     let Some(arith) = conv_cell(conv, input.view(), cell) else {
@@ -182,14 +178,6 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     });
     let engine = as_maps(after).get(cell).copied().unwrap_or(f32::NAN);
     total_ui(ui, p, stage, cell, arith.sum, arith.bias, engine);
-}
-
-/// The (channel, row, column) of the largest value of `t`.
-fn strongest(t: &Tensor) -> Option<(usize, usize, usize)> {
-    let maps = t.as_maps()?;
-    let (_, h, w) = maps.dim();
-    let i = crate::engine::argmax(maps.as_slice()?);
-    (h * w > 0).then(|| (i / (h * w), (i / w) % h, i % w))
 }
 
 /// The sum, the bias and the engine's output, then the value after the activation.

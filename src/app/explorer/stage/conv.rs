@@ -73,7 +73,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             let shown = out.hovered.or_else(|| {
                 p.view
                     .arith
-                    .cell_in(p.ex.trace.get(stage)?)
+                    .shown_in(p.ex.trace.get(stage)?)
                     .filter(|_| p.view.arith.show)
             });
             if let Some((ch, y, x)) = shown {
