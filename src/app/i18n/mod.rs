@@ -9,6 +9,7 @@ mod fill;
 mod lang;
 mod load;
 mod messages;
+pub mod typography;
 
 pub use fill::fill;
 pub use lang::{EN, Lang, ZH};
