@@ -4,6 +4,7 @@
 language_name = 简体中文
 app_title = convscope
 model = 模型
+label_value = { $v1 }：{ $v2 }
 open_model = 打开模型文件…
 open_image = 打开图片…
 open_image_tip = 打开一张图片（Ctrl+O），或把图片拖到窗口上。
@@ -112,14 +113,17 @@ output_maps = 输出特征图
 output_maps_tip = 每个输出通道一张图：显示卷积核的图案在图片中出现的位置。
 hover_value = 通道 { $v1 }，第 { $v2 } 行，第 { $v3 } 列：{ $v4 }
 receptive_field = 在输入上的感受野
+field_size = { $v1 }x{ $v2 } 像素
 conv_tip = 卷积把每个卷积核在输入上滑动，在每个位置写下点积。
 activation_tip = 激活函数逐个作用于每个值；ReLU 把负值变为零。
 before_pooling = 池化前
 after_pooling = 池化后
 pool_tip = 池化用一个数概括特征图的每个窗口，使特征图变小，也让小的平移影响更小。
 values = { $v1 } = { $v2 } 个值
+values_change = { $v1 } → { $v2 }（{ $v3 }%）
 downstream = 在后面，{ $v1 } 使用这个池化需要 { $v2 } 个权重，不用池化需要 { $v3 } 个。
 window_values = 窗口中的值
+pad_cell = 填充
 max_marked = 最大值 = { $v1 }（已标出）
 mean_is = 平均值 = { $v1 } / { $v2 } = { $v3 }
 blurmax_note = 模糊最大池化先以步幅 1 取最大值，再模糊并下采样：显示的是引擎算出的值。
@@ -292,6 +296,7 @@ arith_hint = 把鼠标移到输出特征图的某一格上，或按 I J K L 逐�
 arith_cell = 通道 { $v1 }，第 { $v2 } 行，第 { $v3 } 列
 arith_in_channel = 输入通道 { $v1 }（共 { $v2 } 个；点下面的和可换通道）
 arith_patch = 输入区域
+pad_zero = 0（填充）
 arith_kernel = 卷积核
 arith_products = 逐元素乘积
 arith_channel_sums = 各输入通道乘积之和：

@@ -48,8 +48,8 @@ fn keys_and_clicks_move_through_the_stages() {
     h.run();
     let pool2 = h.state().explorer.stage_named("pool2").expect("pool2");
     assert_eq!(h.state().explorer.stage, pool2);
-    // The pooling view spells out the counts: 8 @ 14x14 = 1568 -> 8 @ 7x7 = 392 (-75%).
-    h.get_by_label_contains("8 @ 14x14 = 1568 values → 8 @ 7x7 = 392 values (-75%)");
+    // The pooling view spells out the counts: 8 @ 14x14 = 1,568 -> 8 @ 7x7 = 392 (−75%).
+    h.get_by_label_contains("8 @ 14x14 = 1,568 values → 8 @ 7x7 = 392 values (−75%)");
     // Every stage can be shown without a panic, the last one included.
     for _ in 0..12 {
         h.key_press(egui::Key::ArrowRight);

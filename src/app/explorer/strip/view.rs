@@ -5,7 +5,7 @@
 
 use super::hover_link::{outline_cells_ui, strip_link};
 use super::state::{Item, SKIP_COLOR};
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{full_uv, map_texture};
@@ -331,7 +331,7 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                 ui.add(small(text.kind.clone()));
                 ui.add(small(shape.clone()));
                 if text.params > 0 {
-                    ui.add(small(fill(p.s.params, &[&text.params])));
+                    ui.add(small(fill(p.s.params, &[&grouped(text.params)])));
                 }
                 thumbnail_ui(ui, p, stage, width);
             });
