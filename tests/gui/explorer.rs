@@ -5,6 +5,7 @@ use crate::support::{DESKTOP, H, app, apply, apply_now, fixture_models, wait_for
 use convscope::app::{Command, Lang, Settings};
 use convscope::engine::pool::{avg_pool, max_pool};
 use convscope::engine::{LayerKind, PoolMode};
+use convscope::viz::number::grouped;
 use egui_kittest::kittest::Queryable;
 
 fn harness_with(settings: Settings) -> H {
@@ -109,15 +110,17 @@ fn the_dense_view_says_how_much_of_the_network_it_holds() {
         "the fixture's dense layer holds most parameters"
     );
     let percent = 100.0 * fc as f64 / total as f64;
+    let (fc, all) = (grouped(fc), grouped(total));
     h.get_by_label(&format!(
-        "{fc} parameters: {percent:.1}% of the network's {total}."
+        "{fc} parameters: {percent:.1}% of the network's {all}."
     ));
     h.get_by_label("conv1").click();
     h.run();
     let conv = h.state().explorer.net.layers()[0].parameter_count();
     let percent = 100.0 * conv as f64 / total as f64;
     h.get_by_label(&format!(
-        "{conv} parameters: {percent:.1}% of the network's {total}."
+        "{} parameters: {percent:.1}% of the network's {all}.",
+        grouped(conv)
     ));
 }
 
@@ -185,7 +188,7 @@ fn the_chinese_ui_has_every_glyph() {
     h.key_press(egui::Key::F1);
     h.run();
     h.get_by_label("键盘快捷键");
-    h.get_by_label("图像平移一个像素 ↑");
+    h.get_by_label("把图像平移一个像素（↑）");
     h.get_by_label("English").click();
     h.run();
     assert!(h.get_all_by_label("Open image…").count() >= 1);
