@@ -74,11 +74,15 @@ mod tests {
         let en = definitions("en");
         assert_ne!(en.families[&FontFamily::Proportional][0], CJK);
         assert_eq!(
-            en.families[&FontFamily::Proportional].last().map(String::as_str),
+            en.families[&FontFamily::Proportional]
+                .last()
+                .map(String::as_str),
             Some(CJK)
         );
         assert_eq!(
-            en.families[&FontFamily::Monospace].last().map(String::as_str),
+            en.families[&FontFamily::Monospace]
+                .last()
+                .map(String::as_str),
             Some(CJK_MONO)
         );
     }
