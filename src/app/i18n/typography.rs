@@ -32,6 +32,40 @@ pub fn italics(text: impl Into<String>) -> egui::RichText {
     }
 }
 
+/// `text` with line breaks in place of the spaces where it would not fit in `width` at `font`:
+/// a short label then breaks between its words (`100,608` / `个参数`) and not inside a Chinese
+/// word (`100,608 个参` / `数`), as egui's wrapping does, which may break after any hanzi. A word
+/// wider than `width` is left for egui to wrap.
+pub fn break_at_spaces(ui: &egui::Ui, text: &str, font: &egui::FontId, width: f32) -> String {
+    let painter = ui.painter();
+    let fits = |s: &str| {
+        painter
+            .layout_no_wrap(s.to_owned(), font.clone(), egui::Color32::WHITE)
+            .size()
+            .x
+            <= width
+    };
+    if fits(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if line.is_empty() {
+            line.push_str(word);
+        } else if fits(&format!("{line} {word}")) {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+            line = word.to_owned();
+        }
+    }
+    out.push_str(&line);
+    out
+}
+
 /// Where a space in a template stands between two Chinese characters once a value is filled
 /// in: the space before a value (`out` ends in "字 ", `value` starts with one).
 pub(super) fn drop_space_before(out: &str, value: &str) -> bool {
