@@ -165,7 +165,7 @@ fn window_values_ui(
     let count = ((y1 - y0) * (x1 - x0)).max(1) as usize;
     let sum: f32 = inside.iter().sum();
     ui.strong(format!(
-        "{} · {}, ({oy}, {ox})",
+        "{} · {} · ({oy}, {ox})",
         s.window_values,
         fill(s.channel, &[&ch])
     ));
