@@ -18,7 +18,7 @@ pub fn grouped(n: usize) -> String {
 
 /// A rate or other non-negative amount shown as a whole number (`1234.6` -> `1,235`);
 /// anything that is not a finite, non-negative number is written as it is.
-pub fn grouped_round(x: f64) -> String {
+pub(crate) fn grouped_round(x: f64) -> String {
     if x.is_finite() && x >= 0.0 && x < usize::MAX as f64 {
         grouped(x.round() as usize)
     } else {
