@@ -2,10 +2,10 @@
 //! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
 
 use crate::support::{DESKTOP, H, app, apply, apply_now, fixture_models, wait_for_jobs};
+use convscope::app::i18n::grouped;
 use convscope::app::{Command, Lang, Settings};
 use convscope::engine::layers::pool::{avg_pool, max_pool};
 use convscope::engine::{LayerKind, PoolMode};
-use convscope::app::i18n::grouped;
 use egui_kittest::kittest::Queryable;
 
 fn harness_with(settings: Settings) -> H {

@@ -124,7 +124,7 @@ fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id,
                 return String::new();
             }
             let row = (row_from_top.floor() as usize).min(bands.saturating_sub(1));
-            grouped_round(row_hz(&spec_for_axis, bands, row) as f64)
+            grouped_round(row_hz(&spec_for_axis, bands, row))
         })
         .allow_drag(false)
         .allow_zoom(false)

@@ -98,9 +98,7 @@ impl TrainView {
 /// and a progress bar.
 fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
     let epoch = (run.epochs.len() + 1).min(run.settings.epochs);
-    let speed = run
-        .throughput()
-        .map_or("–".into(), |r| grouped_round(r.into()));
+    let speed = run.throughput().map_or("–".into(), grouped_round);
     let left = run.seconds_left().map_or("–".into(), |t| format!("{t:.0}"));
     let text = match run.state {
         RunState::Preparing => s.run_preparing.to_string(),
