@@ -117,7 +117,8 @@ impl Request {
                 noise,
                 seed,
             } => {
-                let noise = crate::analysis::robustness::parse_one_noise(noise)?
+                let noise = crate::analysis::robustness::parse_noise_or_none(noise)
+                    .map_err(|e| format!("noise {e}"))?
                     .ok_or_else(|| "test_noise needs noise on the input".to_string())?;
                 let mut runs: Vec<(&str, String, Vec<ExampleOutcome>)> = Vec::new();
                 for name in models {
