@@ -140,7 +140,7 @@ pub struct TestSets {
 }
 
 impl TestSets {
-    /// The test split `model` was measured on, with its key (see [`data_of`]).
+    /// The test split `model` was measured on, with its key (see `data_of`).
     pub fn for_model(&self, model: &Model) -> Result<(Arc<TestSet>, String), String> {
         let (spec, key) = data_of(model)?;
         let cell = {
