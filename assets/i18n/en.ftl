@@ -121,7 +121,7 @@ after_pooling = After pooling
 pool_tip = Pooling summarises each window of a map by one number, so the maps get smaller and small shifts matter less.
 values = { $v1 } = { $v2 } values
 values_change = { $v1 } → { $v2 } ({ $v3 }%)
-downstream = Downstream, { $v1 } needs { $v2 } weights with this pooling, { $v3 } without it.
+downstream = Downstream, { $v1 } needs { $v2 } parameters (weights and biases) with this pooling, { $v3 } without it.
 window_values = Window values
 pad_cell = pad
 max_marked = max = { $v1 } (marked)

@@ -121,7 +121,7 @@ after_pooling = 池化后
 pool_tip = 池化用一个数概括特征图上的每个窗口：特征图因此变小，小的平移带来的影响也随之变小。
 values = { $v1 } = { $v2 } 个值
 values_change = { $v1 } → { $v2 }（{ $v3 }%）
-downstream = 后面的 { $v1 } 层：有这一池化层时需要 { $v2 } 个权重，去掉它需要 { $v3 } 个。
+downstream = 后面的 { $v1 } 层：有这一池化层时需要 { $v2 } 个参数（权重和偏置），去掉它需要 { $v3 } 个。
 window_values = 窗口中的值
 pad_cell = 填充
 max_marked = 最大值 = { $v1 }（已标出）

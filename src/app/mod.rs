@@ -38,6 +38,9 @@ pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;
 // The samples the input panel offers.
 pub use input::samples::sample_names;
+// The evidence a lesson step measures over test sets, and the test sets it measures on.
+pub use lesson::evidence::Request;
+pub use lesson::test_sets::TestSets;
 // The translation lab's settings and its largest shift.
 pub use lab::state::{LabSettings, max_shift};
 // The Train tab's settings and run, which the CLI's parity test runs headless.

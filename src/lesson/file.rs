@@ -83,6 +83,20 @@ pub struct Step {
     /// Sample models whose numbers the text may quote (`{ $digits-nopool-params }`).
     #[serde(default)]
     pub compare: Vec<String>,
+    /// Pairs of sample models compared example by example on the test split of the data set
+    /// they were trained on, with McNemar's exact test (`{ $fc-overfit-vs-fc-dropout-p }`).
+    /// Like the next two, measured off the UI thread, and the step's own: not inherited.
+    #[serde(default)]
+    pub paired: Vec<[String; 2]>,
+    /// Sample models whose shift consistency over their test images is measured for shifts
+    /// of at most 1, 2 and 3 pixels (`{ $digits-max-consistency-2 }`).
+    #[serde(default)]
+    pub consistency: Vec<String>,
+    /// Sample models run over their test set with the step's noise (which it or an earlier
+    /// step sets), in the pooling they were trained with and with the same weights in the
+    /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
+    #[serde(default)]
+    pub test_noise: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,8 +149,11 @@ pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, Lesson
         return Err(LessonError::NoSteps(file()));
     }
     let mut seen = std::collections::HashSet::new();
+    // The noise in force at each step: its own, or the last one an earlier step set.
+    let mut noise: Option<&str> = None;
     for (i, step) in parsed.steps.iter().enumerate() {
-        let problem = step_problem(step, &mut seen);
+        noise = step.noise.as_deref().or(noise);
+        let problem = step_problem(step, &mut seen).or_else(|| evidence_problem(step, noise));
         if let Some(problem) = problem {
             return Err(LessonError::Step {
                 file: file(),
@@ -183,6 +200,31 @@ fn step_problem<'a>(
         && (dx.abs() > 64 || dy.abs() > 64)
     {
         return Some(StepProblem::Shift(dx, dy));
+    }
+    None
+}
+
+/// What is wrong with the evidence `step` asks for (`paired`, `consistency`, `test_noise`),
+/// if anything; `noise` is the noise in force at the step. Whether the models exist is
+/// checked when the step is set up.
+fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<StepProblem> {
+    let names = step
+        .paired
+        .iter()
+        .flatten()
+        .chain(&step.consistency)
+        .chain(&step.test_noise);
+    if let Some(bad) = names.into_iter().find(|n| !is_fluent_id(n)) {
+        return Some(StepProblem::ModelName(bad.clone()));
+    }
+    if let Some([a, _]) = step.paired.iter().find(|[a, b]| a == b) {
+        return Some(StepProblem::PairedWithItself(a.clone()));
+    }
+    let noisy = noise.is_some_and(|n| {
+        crate::analysis::robustness::parse_noise_or_none(n).is_ok_and(|n| n.is_some())
+    });
+    if !step.test_noise.is_empty() && !noisy {
+        return Some(StepProblem::TestNoiseWithoutNoise);
     }
     None
 }
@@ -290,6 +332,38 @@ mod tests {
         assert_eq!(ok.steps[0].noise_seed, Some(3));
         let err = parse("id = \"d\"\n").unwrap_err();
         assert!(err.contains("at least one"), "{err}");
+    }
+
+    #[test]
+    fn evidence_keys_read_and_are_checked() {
+        let ok = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.1\"\n\
+             [[step]]\nid = \"b\"\npaired = [[\"fc-overfit\", \"fc-8k\"]]\n\
+             consistency = [\"digits-max\"]\ntest_noise = [\"digits-max\", \"digits-avg\"]\n",
+        )
+        .unwrap();
+        let b = &ok.steps[1];
+        assert_eq!(b.paired, [["fc-overfit".to_string(), "fc-8k".to_string()]]);
+        assert_eq!(b.consistency, ["digits-max"]);
+        assert_eq!(b.test_noise, ["digits-max", "digits-avg"]);
+        assert!(ok.steps[0].paired.is_empty());
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\", \"m\"]]\n").unwrap_err();
+        assert!(
+            err.contains("line 2 (step 1)") && err.contains("\"m\" with itself"),
+            "{err}"
+        );
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
+        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nconsistency = [\"2x\"]\n").unwrap_err();
+        assert!(err.contains("\"2x\""), "{err}");
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"none\"\ntest_noise = [\"digits-max\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\ntest_noise = [\"m\"]\n").unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
     }
 
     #[test]

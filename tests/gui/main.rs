@@ -13,6 +13,7 @@ mod input_settings;
 mod lab;
 mod legibility;
 mod lesson;
+mod lesson_evidence;
 mod monkey;
 mod new_layers;
 mod noise;

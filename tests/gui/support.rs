@@ -221,14 +221,16 @@ pub fn shows(h: &H, text: &str) -> bool {
 /// Every model in `sample_models/`, by file stem, in file-name order. The monkey and the
 /// legibility tests run one test per model so that they go side by side; each checks that it
 /// covers exactly this list, and this list is checked against the folder.
-pub const SAMPLE_MODELS: [&str; 14] = [
+pub const SAMPLE_MODELS: [&str; 16] = [
     "digits-avg-shift",
     "digits-avg",
     "digits-gap",
     "digits-max-shift",
     "digits-max",
     "digits-nopool",
+    "digits-stride",
     "edges",
+    "fc-8k",
     "fc-dropout",
     "fc-l2",
     "fc-overfit",

@@ -107,6 +107,9 @@ fn step_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, facts: &Fact
     if let Some(e) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
+    for e in state.evidence.errors() {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
 }
 
 fn pick_ui(ui: &mut egui::Ui, state: &LessonState, p: &mut Panels) {

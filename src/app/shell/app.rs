@@ -82,7 +82,10 @@ impl ConvscopeApp {
 
     /// Whether a file is still loading or a sweep running.
     pub fn busy(&self) -> bool {
-        self.jobs.busy() || self.lab.busy() || self.explorer.running.is_some()
+        self.jobs.busy()
+            || self.lab.busy()
+            || self.explorer.running.is_some()
+            || self.lesson.evidence.measuring()
     }
 
     /// The model's name as shown.

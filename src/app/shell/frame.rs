@@ -72,6 +72,7 @@ impl ConvscopeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
         self.lab.poll();
+        self.poll_lesson_evidence(ctx);
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
