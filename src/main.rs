@@ -56,11 +56,13 @@ fn open_app(files: AppFiles) -> anyhow::Result<()> {
         model,
         image,
         lesson,
+        present,
     } = files;
     convscope::app::run(convscope::app::Startup {
         model,
         image,
         lesson,
+        present,
     })
     .map_err(anyhow::Error::msg)
 }

@@ -32,7 +32,6 @@ key_next_stage = Next stage
 key_prev_stage = Previous stage
 key_first_stage = First stage (the input)
 key_last_stage = Last stage (the output)
-key_cycle_pool = Switch pooling: max, average, anti-aliased max
 key_toggle_lab = Explorer / translation lab
 key_fullscreen = Full screen
 key_open_image = Open an image
@@ -137,8 +136,6 @@ block_kind = { $v1 } block · { $v2 } stages
 block_open_tip = A block: branches that leave one stage and meet again at its { $v1 }. Click the name (or press ↓) to open it and see the stages inside.
 block_close_tip = Close the block: one card again (↑).
 block_skip_tip = The curved arrows below the cards are the connections that skip stages: what a stage reads when it is not the card just before it.
-key_open_block = open the block of the selected card
-key_close_block = close the open block around the selected stage
 adaptive_pool_tip = Adaptive pooling splits each map into a fixed grid of windows (overlapping where the size does not divide) and pools each window, whatever the input size.
 batch_norm_tip = Batch normalisation shifts and scales each channel by statistics learnt in training, then by a learnt gamma and beta: the channels come out on a similar scale.
 flatten_tip = Flatten lays the maps out as one long vector, channel by channel, row by row (C, H, W order).
@@ -374,3 +371,14 @@ kernels_title = First layer's kernels
 maps_title = Its feature maps of the input
 snapshot_step = step { $v1 }
 snapshot_final = trained
+
+# Notices of one kind shown as one; a language the settings ask for and the app lacks.
+notice_language_file = A language file was left out: { $v1 }
+notice_language_files = { $v1 } language files could not be read and were left out (those languages are not offered):
+notice_unknown_language = The settings ask for the language "{ $v1 }", which this app does not have, so it is shown in English. Choose a language in the toolbar; a new language is a Fluent file in { $v2 } (see docs/languages.md).
+notices_of_a_kind = { $v1 } notices of the same kind:
+
+# The key list in a teacher's words.
+key_open_group = Open the selected box to show the layers inside it
+key_close_group = Close it again into one box
+key_cycle_pooling = Switch pooling: max, average, blur-max

@@ -32,7 +32,6 @@ key_next_stage = 下一层
 key_prev_stage = 上一层
 key_first_stage = 第一层（输入）
 key_last_stage = 最后一层（输出）
-key_cycle_pool = 切换池化：最大、平均、抗混叠最大
 key_toggle_lab = 浏览 / 平移实验
 key_fullscreen = 全屏
 key_open_image = 打开图片
@@ -137,8 +136,6 @@ block_kind = { $v1 } 模块 · { $v2 } 个阶段
 block_open_tip = 一个模块：从同一阶段分出的几条分支，在其 { $v1 } 处重新汇合。点击名称（或按 ↓）展开，查看其中的各个阶段。
 block_close_tip = 收起模块：重新显示为一张卡片（↑）。
 block_skip_tip = 卡片下方的弧形箭头是跳过若干阶段的连接：某阶段读取的不是紧挨在它前面的那张卡片时，就这样画出。
-key_open_block = 展开所选卡片的模块
-key_close_block = 收起所选阶段所在的已展开模块
 adaptive_pool_tip = 自适应池化把每张特征图分成固定数目的窗口（尺寸不能整除时窗口会重叠），再对每个窗口池化，与输入尺寸无关。
 batch_norm_tip = 批归一化用训练时学到的统计量平移并缩放每个通道，再乘以学到的 gamma、加上 beta：各通道输出的尺度相近。
 flatten_tip = 展平把特征图排成一个长向量：逐通道、逐行（C、H、W 顺序）。
@@ -374,3 +371,14 @@ kernels_title = 第一层卷积核
 maps_title = 它对当前输入的特征图
 snapshot_step = 第 { $v1 } 步
 snapshot_final = 训练完成
+
+# 同类提示合并显示；设置中的语言本程序没有。
+notice_language_file = 有一个语言文件无法读取，已略过：{ $v1 }
+notice_language_files = 有 { $v1 } 个语言文件无法读取，已略过（这些语言不会出现在语言列表中）：
+notice_unknown_language = 设置中的语言“{ $v1 }”本程序没有，因此改用英文显示。请在工具栏中选择语言；新语言是放在 { $v2 } 中的 Fluent 文件（见 docs/languages.md）。
+notices_of_a_kind = 同类提示共 { $v1 } 条：
+
+# 用老师的话说明快捷键。
+key_open_group = 展开选中的方框，显示里面的各层
+key_close_group = 把它重新收成一个方框
+key_cycle_pooling = 切换池化方式：最大、平均、模糊最大

@@ -32,6 +32,7 @@ pub use i18n::Lang;
 pub use input::samples;
 pub use shell::app::ConvscopeApp;
 pub use shell::commands::Command;
+pub use shell::message::{Message, MessageKey, Notices};
 pub use shell::settings::{Settings, SettingsFile};
 pub use shell::startup::{Startup, run};
 pub use shell::view_state::Tab;

@@ -13,6 +13,7 @@ mod input_settings;
 mod lab;
 mod legibility;
 mod lesson;
+mod messages;
 mod monkey;
 mod new_layers;
 mod noise;

@@ -77,7 +77,6 @@ strings! {
     key_prev_stage,
     key_first_stage,
     key_last_stage,
-    key_cycle_pool,
     key_toggle_lab,
     key_fullscreen,
     key_open_image,
@@ -182,8 +181,6 @@ strings! {
     block_open_tip,
     block_close_tip,
     block_skip_tip,
-    key_open_block,
-    key_close_block,
     adaptive_pool_tip,
     batch_norm_tip,
     flatten_tip,
@@ -408,6 +405,15 @@ strings! {
     maps_title,
     snapshot_step,
     snapshot_final,
+    // Notices of one kind shown as one; a language the settings ask for and the app lacks.
+    notice_language_file,
+    notice_language_files,
+    notice_unknown_language,
+    notices_of_a_kind,
+    // The key list in a teacher's words.
+    key_open_group,
+    key_close_group,
+    key_cycle_pooling,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

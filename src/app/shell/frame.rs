@@ -103,7 +103,7 @@ impl ConvscopeApp {
             settings: &self.settings,
             models: &self.models,
             busy: self.jobs.busy(),
-            status: self.status.as_deref(),
+            status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
             train: &self.train,

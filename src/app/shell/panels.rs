@@ -1,6 +1,7 @@
 //! What every panel gets while the frame is laid out.
 
 use super::commands::Command;
+use super::message::{Message, Notices};
 use super::settings::Settings;
 use super::view_state::ViewState;
 use crate::app::explorer::state::Explorer;
@@ -21,8 +22,8 @@ pub(crate) struct Panels<'a> {
     pub settings: &'a Settings,
     pub models: &'a [SampleModel],
     pub busy: bool,
-    pub status: Option<&'a str>,
-    pub notices: &'a [String],
+    pub status: Option<&'a Message>,
+    pub notices: &'a Notices,
     pub lab: &'a Lab,
     pub train: &'a Training,
     pub commands: &'a mut Vec<Command>,

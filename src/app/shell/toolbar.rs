@@ -182,7 +182,7 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(msg) = p.status {
             ui.separator();
-            ui.label(msg);
+            ui.label(msg.text(s));
         }
     });
 }
