@@ -382,3 +382,8 @@ notices_of_a_kind = { $v1 } notices of the same kind:
 key_open_group = Open the selected box to show the layers inside it
 key_close_group = Close it again into one box
 key_cycle_pooling = Switch pooling: max, average, blur-max
+
+# An empty canvas, and what the network reads of a recording.
+canvas_empty = The canvas is empty: draw a digit on it.
+canvas_empty_other = The canvas is empty: draw on it.
+network_hears_tip = The recording made into a spectrogram: how loud each of the model's mel frequency bands is (low pitches at the bottom, high at the top) in each short slice of time (left to right), on a log scale, then normalised with the model's mean and standard deviation.

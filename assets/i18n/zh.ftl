@@ -382,3 +382,8 @@ notices_of_a_kind = 同类提示共 { $v1 } 条：
 key_open_group = 展开选中的方框，显示里面的各层
 key_close_group = 把它重新收成一个方框
 key_cycle_pooling = 切换池化方式：最大、平均、模糊最大
+
+# 空白画布；网络读到的录音是什么。
+canvas_empty = 画布是空的：请在上面写一个数字。
+canvas_empty_other = 画布是空的：请在上面画点什么。
+network_hears_tip = 录音被转换成频谱图：在每一小段时间里（从左到右），模型的各个梅尔频带（低音在下，高音在上）有多响，取对数后再用模型的均值和标准差归一化。

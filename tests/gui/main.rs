@@ -6,6 +6,7 @@
 mod answers;
 mod arith;
 mod big_network;
+mod canvas;
 mod explorer;
 mod file_browser;
 mod graph_strip;

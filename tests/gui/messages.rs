@@ -31,7 +31,10 @@ fn a_status_message_follows_the_language() {
     apply(&mut h, Command::SetLanguage(Lang::Zh));
     let chinese = convscope::app::i18n::fill(ZH.saved, &[&out.display()]);
     let shown = screen_text(&h);
-    assert!(shown.contains(&chinese), "the status stays English: {shown}");
+    assert!(
+        shown.contains(&chinese),
+        "the status stays English: {shown}"
+    );
     assert!(!shown.contains(&english), "{shown}");
 }
 
@@ -122,7 +125,11 @@ fn presentation_mode_is_remembered_between_starts() {
         h.state().view.zoom_before_presentation.is_some(),
         "presentation mode was forgotten"
     );
-    assert!((h.ctx.zoom_factor() - 1.5).abs() < 1e-3, "{}", h.ctx.zoom_factor());
+    assert!(
+        (h.ctx.zoom_factor() - 1.5).abs() < 1e-3,
+        "{}",
+        h.ctx.zoom_factor()
+    );
     // Switched off, it stays off next time, at the zoom from before.
     let mut h = h;
     apply(&mut h, Command::TogglePresentation);
@@ -161,7 +168,10 @@ fn the_key_list_speaks_plainly() {
         assert!(h.query_by_label(s.keys_title).is_some());
         let shown = screen_text(&h);
         for word in JARGON {
-            assert!(!shown.contains(word), "{lang:?}: \"{word}\" in the key list:\n{shown}");
+            assert!(
+                !shown.contains(word),
+                "{lang:?}: \"{word}\" in the key list:\n{shown}"
+            );
         }
         // The keys that open and close a group of layers are still listed.
         assert!(shown.contains("↓") && shown.contains("↑"));

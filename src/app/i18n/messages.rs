@@ -414,6 +414,10 @@ strings! {
     key_open_group,
     key_close_group,
     key_cycle_pooling,
+    // An empty canvas, and what the network reads of a recording.
+    canvas_empty,
+    canvas_empty_other,
+    network_hears_tip,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

@@ -124,7 +124,8 @@ impl ConvscopeApp {
         self.model_settings = (Some(path.clone()), opened.settings.clone());
         if let Some(why) = opened.user_failed {
             let key = MessageKey::InputSettingsLeftOut;
-            self.notices.push(Message::new(key, &[&path.display(), &why]));
+            self.notices
+                .push(Message::new(key, &[&path.display(), &why]));
         }
         if applying {
             self.settings.model_inputs.set(&path, user);

@@ -85,8 +85,11 @@ impl Message {
     }
 
     fn fill(&self, template: &str) -> String {
-        let values: Vec<&dyn std::fmt::Display> =
-            self.values.iter().map(|v| v as &dyn std::fmt::Display).collect();
+        let values: Vec<&dyn std::fmt::Display> = self
+            .values
+            .iter()
+            .map(|v| v as &dyn std::fmt::Display)
+            .collect();
         fill(template, &values)
     }
 }
@@ -174,9 +177,8 @@ impl Notices {
     pub fn groups(&self) -> Vec<NoticeGroup<'_>> {
         let mut groups: Vec<NoticeGroup> = Vec::new();
         for (i, m) in self.list.iter().enumerate() {
-            let same = |g: &&mut NoticeGroup| {
-                m.key != MessageKey::Verbatim && g.notices[0].key == m.key
-            };
+            let same =
+                |g: &&mut NoticeGroup| m.key != MessageKey::Verbatim && g.notices[0].key == m.key;
             match groups.iter_mut().find(same) {
                 Some(g) => g.notices.push(m),
                 None => groups.push(NoticeGroup {
@@ -250,7 +252,11 @@ mod tests {
         let groups = n.groups();
         assert_eq!(groups.len(), 3);
         assert_eq!(groups[1].notices.len(), 300);
-        assert!(groups[1].heading(&EN).contains("300"), "{}", groups[1].heading(&EN));
+        assert!(
+            groups[1].heading(&EN).contains("300"),
+            "{}",
+            groups[1].heading(&EN)
+        );
         assert_eq!(groups[1].items(&EN)[7], "7.ftl");
         assert!(groups[0].items(&EN).is_empty());
         n.dismiss(groups[1].first);

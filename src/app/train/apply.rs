@@ -1,9 +1,9 @@
 //! The Train tab's commands applied to the app, and what a training run's reports change
 //! outside the tab (the explorer following the weights).
 
-use crate::app::shell::message::{Message, MessageKey};
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::commands::Command;
+use crate::app::shell::message::{Message, MessageKey};
 use crate::app::shell::view_state::Tab;
 
 impl ConvscopeApp {
