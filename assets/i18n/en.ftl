@@ -387,3 +387,15 @@ key_cycle_pooling = Switch pooling: max, average, blur-max
 canvas_empty = The canvas is empty: draw a digit on it.
 canvas_empty_other = The canvas is empty: draw on it.
 network_hears_tip = The recording made into a spectrogram: how loud each of the model's mel frequency bands is (low pitches at the bottom, high at the top) in each short slice of time (left to right), on a log scale, then normalised with the model's mean and standard deviation.
+
+# An input unlike the pictures the network was trained on.
+unlike_short = Caution: unlike the pictures it was trained on
+unlike_heading = This input is unlike the pictures the network was trained on ({ $v1 }):
+unlike_brightness = its average brightness is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_contrast = its contrast (how spread out its pixel values are) is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_border = the pixels along its border have a brightness of { $v1 }; on 99% of the training pictures between { $v2 } and { $v3 }
+unlike_mid_tones = { $v1 }% of its pixels are greys, neither dark nor bright; on 99% of the training pictures { $v2 }% to { $v3 }%
+unlike_colourfulness = its colourfulness is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_in_colour = it is in colour, and the training pictures are grey (the network sees it in grey)
+unlike_size = it is { $v1 }×{ $v2 } pixels, cut to shape and shrunk to the { $v3 }×{ $v4 } the network reads
+unlike_lesson = It is read as { $v1 } ({ $v2 }%) all the same: the network must answer with one of its { $v3 } classes, and softmax makes the answers add up to 100%. A high percentage only says which class won on this input, not that the answer is right: confidence is not certainty.

@@ -2,6 +2,7 @@
 
 pub mod arithmetic;
 pub mod consistency;
+pub mod familiarity;
 pub mod pooling;
 pub mod robustness;
 pub mod similarity;

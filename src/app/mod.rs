@@ -26,6 +26,7 @@ pub mod train;
 pub(crate) mod widgets;
 
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
+pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
 pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;
 pub use i18n::Lang;

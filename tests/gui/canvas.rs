@@ -3,9 +3,9 @@
 //! both languages at 1280x800 and at 1920x1080 in presentation mode; and an empty canvas asks
 //! for a digit instead of reading one.
 
-use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model};
+use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, stroke};
 use convscope::app::{Command, Lang};
-use egui::{Pos2, Rect, Vec2};
+use egui::{Rect, Vec2};
 use egui_kittest::kittest::Queryable;
 
 /// The app on digits-max at `size`, in `lang`, on sample `input`.
@@ -31,35 +31,6 @@ fn open(lang: Lang, size: Vec2, presentation: bool, input: &'static str) -> H {
 /// Where egui put the canvas this frame.
 fn canvas(h: &H, lang: Lang) -> Rect {
     h.get_by_label(lang.strings().canvas_label).rect()
-}
-
-/// A stroke across the canvas from `a` to `b` (fractions of its side), as the pointer sends it.
-fn stroke(h: &mut H, rect: Rect, a: (f32, f32), b: (f32, f32)) {
-    let at = |(x, y): (f32, f32)| {
-        Pos2::new(
-            rect.left() + x * rect.width(),
-            rect.top() + y * rect.height(),
-        )
-    };
-    let button = |pos, pressed| egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: egui::Modifiers::NONE,
-    };
-    h.event(egui::Event::PointerMoved(at(a)));
-    h.event(button(at(a), true));
-    h.step();
-    for i in 1..=6 {
-        let t = i as f32 / 6.0;
-        h.event(egui::Event::PointerMoved(at((
-            a.0 + (b.0 - a.0) * t,
-            a.1 + (b.1 - a.1) * t,
-        ))));
-        h.step();
-    }
-    h.event(button(at(b), false));
-    h.run();
 }
 
 fn same_place(a: Rect, b: Rect) -> bool {

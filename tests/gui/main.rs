@@ -24,4 +24,5 @@ mod steady;
 mod support;
 mod train;
 mod train_layout;
+mod unfamiliar;
 mod views;

@@ -418,6 +418,17 @@ strings! {
     canvas_empty,
     canvas_empty_other,
     network_hears_tip,
+    // An input unlike the pictures the network was trained on.
+    unlike_short,
+    unlike_heading,
+    unlike_brightness,
+    unlike_contrast,
+    unlike_border,
+    unlike_mid_tones,
+    unlike_colourfulness,
+    unlike_in_colour,
+    unlike_size,
+    unlike_lesson,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

@@ -3,6 +3,7 @@
 
 use super::canvas::DRAWING;
 use super::samples::sample_names;
+use crate::app::explorer::stage::unlike::unlike_line_ui;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
@@ -50,6 +51,8 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             pictures_ui(ui, p);
         }
         ui.separator();
+        // Below the canvas, never above it: the caution comes and goes with the input, and
+        // the canvas must not move under the pen.
         if p.ex.model.input.channels == 1 && p.ex.model.info.audio.is_none() {
             egui::CollapsingHeader::new(s.draw)
                 .default_open(true)
@@ -57,6 +60,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .header_response
                 .on_hover_text(s.draw_tip);
         }
+        unlike_line_ui(ui, p);
     });
 }
 

@@ -7,6 +7,7 @@ use super::jobs::Jobs;
 use super::message::{Message, MessageKey, Notices};
 use super::settings::{Settings, SettingsFile};
 use super::view_state::ViewState;
+use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
@@ -49,6 +50,8 @@ pub struct ConvscopeApp {
     pub textures: Textures,
     pub lab: Lab,
     pub(crate) lab_view: LabView,
+    /// Whether the input is like the pictures the model was trained on.
+    pub familiar: Familiarity,
     pub train: Training,
     pub(crate) train_view: TrainView,
     pub(crate) jobs: Jobs,

@@ -72,6 +72,7 @@ impl ConvscopeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
         self.lab.poll();
+        self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
@@ -106,6 +107,7 @@ impl ConvscopeApp {
             status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            familiar: &self.familiar,
             train: &self.train,
             commands,
         };

@@ -4,6 +4,7 @@ use super::commands::Command;
 use super::message::{Message, Notices};
 use super::settings::Settings;
 use super::view_state::ViewState;
+use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
@@ -25,6 +26,7 @@ pub(crate) struct Panels<'a> {
     pub status: Option<&'a Message>,
     pub notices: &'a Notices,
     pub lab: &'a Lab,
+    pub familiar: &'a Familiarity,
     pub train: &'a Training,
     pub commands: &'a mut Vec<Command>,
 }

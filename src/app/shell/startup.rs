@@ -87,6 +87,7 @@ impl ConvscopeApp {
             textures: Textures::default(),
             lab: Lab::default(),
             lab_view: LabView::default(),
+            familiar: Default::default(),
             train: Training::default(),
             train_view: TrainView::default(),
             jobs: Jobs::default(),

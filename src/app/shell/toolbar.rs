@@ -6,6 +6,7 @@ use super::keys::{no_labels_hint, shortcut_text};
 use super::panels::Panels;
 use super::view_state::Tab;
 use crate::app::explorer::pooling::pooling_ui;
+use crate::app::explorer::stage::unlike::unlike_line_ui;
 use crate::app::i18n::{Lang, fill};
 use crate::app::input::canvas::is_empty_drawing;
 use crate::app::input::samples::reads_digits;
@@ -172,6 +173,7 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.strong(ask);
         } else {
             prediction_ui(ui, p);
+            unlike_line_ui(ui, p);
         }
         ui.separator();
         ui.label(format!("{} · {}", p.ex.model.info.name, p.ex.input.name));

@@ -5,6 +5,7 @@ use super::common::{maps_before, parameter_share};
 use super::dropout::dropout_controls_ui;
 use super::history::history_ui;
 use super::units::units_grid_ui;
+use super::unlike::{unlike_box_ui, unlike_line_ui};
 use crate::analysis::argmax;
 use crate::app::i18n::fill;
 use crate::app::shell::keys::no_labels_hint;
@@ -54,6 +55,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
+                unlike_line_ui(ui, p);
                 probabilities_ui(ui, p);
             });
         });
@@ -253,6 +255,7 @@ pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
 
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
+    unlike_box_ui(ui, p);
     ui.strong(p.s.probabilities)
         .on_hover_text(p.s.probabilities_tip);
     no_labels_ui(ui, p);
