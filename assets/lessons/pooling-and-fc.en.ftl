@@ -34,12 +34,12 @@ noise-title = Does average pooling smooth noise away?
 noise =
     The same 7 with salt-and-pepper noise: a share of { $noise-level } of its pixels set to black or white (seed { $noise-seed }; the Noise control on the left makes the same picture, and so does convscope inspect --noise). digits-max reads it as { $prediction } ({ $confidence }%; without the noise { $clean-prediction }, { $clean-confidence }%). Each stage's similarity to its clean self: input { $noise-input-similarity }%, pool1 { $noise-pool1-similarity }%, pool2 { $noise-pool2-similarity }%, fc { $noise-fc-similarity }%.
     Its twin digits-avg, trained with average pooling, on the same noisy picture reads { $digits-avg-prediction } ({ $digits-avg-confidence }%; without the noise { $digits-avg-clean-prediction }, { $digits-avg-clean-confidence }%): pool1 { $digits-avg-noise-pool1-similarity }%, pool2 { $digits-avg-noise-pool2-similarity }%, fc { $digits-avg-noise-fc-similarity }%. Both get the same noisy input; from pool1 on, the averaging network stays closer to what it computed without the noise.
-    One picture is one draw: change the seed or the digit, and count how often each twin keeps its answer (with some seeds both lose it). Over the held-out test digits, convscope robustness finds the average-trained twin ahead at every level tried, Gaussian and salt-and-pepper, in accuracy and in similarity from pool1 on (the README's noise table has the numbers): averaging smooths isolated noisy pixels that a maximum passes on.
+    One picture is one draw: change the seed or the digit, and count how often each twin keeps its answer (with some seeds both lose it). Over the held-out test digits, convscope robustness finds the average-trained twin ahead at every level tried, Gaussian and salt-and-pepper, in accuracy and in similarity from pool1 on (the noise table in docs/findings.md has the numbers): averaging smooths isolated noisy pixels that a maximum passes on.
 
 images-speech-title = Max for images, average for speech?
 images-speech =
     The claim is that max pooling suits image recognition and average pooling suits speech. On our image models, measured on held-out data with 95% intervals: digits { $test-accuracy }% ± { $test-accuracy-margin } (max) against { $digits-avg-test-accuracy }% ± { $digits-avg-test-accuracy-margin } (average); shapes { $shapes-max-test-accuracy }% ± { $shapes-max-test-accuracy-margin } (max) against { $shapes-avg-test-accuracy }% ± { $shapes-avg-test-accuracy-margin } (average). Where the intervals overlap, the data cannot tell max from average; where they do not, the data favour one.
-    The speech half of the claim needs speech models; the README's pooling table reports what we measured on recordings.
+    The speech half of the claim needs speech models; the speech table in docs/findings.md reports what we measured on recordings.
 
 shift-title = Pooling tolerates small shifts; it is not invariance
 shift =

@@ -34,12 +34,12 @@ noise-title = 平均池化能把噪声抹平吗？
 noise =
     同一个 7，加上椒盐噪声：比例为 { $noise-level } 的像素被置为黑或白（种子 { $noise-seed }；左边的“噪声”控件会得到同一张图，convscope inspect --noise 也一样）。digits-max 把它读成 { $prediction }（{ $confidence }%；无噪声时为 { $clean-prediction }，{ $clean-confidence }%）。各层与无噪声时的相似度：输入 { $noise-input-similarity }%，pool1 { $noise-pool1-similarity }%，pool2 { $noise-pool2-similarity }%，fc { $noise-fc-similarity }%。
     它的孪生网络 digits-avg 用平均池化训练，在同一张加噪图上读成 { $digits-avg-prediction }（{ $digits-avg-confidence }%；无噪声时为 { $digits-avg-clean-prediction }，{ $digits-avg-clean-confidence }%）：pool1 { $digits-avg-noise-pool1-similarity }%，pool2 { $digits-avg-noise-pool2-similarity }%，fc { $digits-avg-noise-fc-similarity }%。两者得到的是同一个加噪输入；从 pool1 起，平均池化的网络更接近它在无噪声时算出的结果。
-    单独一张图只是一次抽样：换一个种子或换一个数字，数一数两个网络各有几次保住了答案（有些种子下两者都会读错）。在留出的测试数字上，convscope robustness 发现：在我们试过的每个强度下（高斯和椒盐），平均池化训练的网络在准确率和从 pool1 起的相似度上都领先（数字见 README 的噪声表）：平均会抹平孤立的噪声像素，而最大值会把它传下去。
+    单独一张图只是一次抽样：换一个种子或换一个数字，数一数两个网络各有几次保住了答案（有些种子下两者都会读错）。在留出的测试数字上，convscope robustness 发现：在我们试过的每个强度下（高斯和椒盐），平均池化训练的网络在准确率和从 pool1 起的相似度上都领先（数字见 docs/findings.md 中的噪声表）：平均会抹平孤立的噪声像素，而最大值会把它传下去。
 
 images-speech-title = 图像用最大池化，语音用平均池化？
 images-speech =
     常见的说法是：最大池化适合图像识别，平均池化适合语音识别。在我们的图像模型上，用留出的数据测得（含 95% 区间）：数字 { $test-accuracy }% ± { $test-accuracy-margin }（最大）对 { $digits-avg-test-accuracy }% ± { $digits-avg-test-accuracy-margin }（平均）；形状 { $shapes-max-test-accuracy }% ± { $shapes-max-test-accuracy-margin }（最大）对 { $shapes-avg-test-accuracy }% ± { $shapes-avg-test-accuracy-margin }（平均）。区间重叠时，数据无法区分最大池化与平均池化；不重叠时，数据偏向其中一个。
-    这个说法的语音部分需要语音模型；README 中的池化表格给出了我们在录音上的测量结果。
+    这个说法的语音部分需要语音模型；docs/findings.md 中的语音表格给出了我们在录音上的测量结果。
 
 shift-title = 池化能容忍小的平移，但不是不变性
 shift =

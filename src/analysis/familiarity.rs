@@ -69,7 +69,7 @@ impl Range {
 
 /// The ranges of a training set's measures.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reference {
+pub(crate) struct Reference {
     /// `(channels, height, width)` of the pictures measured.
     pub shape: (usize, usize, usize),
     /// How many pictures were measured.
@@ -86,7 +86,7 @@ pub struct Outlier {
 }
 
 /// `pixels`' measures: all but [`Measure::Colour`] for one channel, all five for three.
-pub fn measures(pixels: &Array3<f32>) -> Vec<(Measure, f32)> {
+pub(crate) fn measures(pixels: &Array3<f32>) -> Vec<(Measure, f32)> {
     let (c, h, w) = pixels.dim();
     let n = pixels.len().max(1) as f32;
     let mean = pixels.sum() / n;
@@ -123,7 +123,7 @@ pub fn measures(pixels: &Array3<f32>) -> Vec<(Measure, f32)> {
 }
 
 /// The ranges of the measures over `pictures` (all of one shape); `None` for no pictures.
-pub fn reference(pictures: impl IntoIterator<Item = Array3<f32>>) -> Option<Reference> {
+pub(crate) fn reference(pictures: impl IntoIterator<Item = Array3<f32>>) -> Option<Reference> {
     let mut shape = None;
     let mut values: Vec<(Measure, Vec<f32>)> = Vec::new();
     for p in pictures {
@@ -158,7 +158,7 @@ pub fn reference(pictures: impl IntoIterator<Item = Array3<f32>>) -> Option<Refe
 
 /// The measures of `pixels` far outside `reference`'s ranges, the farthest first; empty for
 /// pixels of another shape than the reference's (nothing to compare).
-pub fn outliers(reference: &Reference, pixels: &Array3<f32>) -> Vec<Outlier> {
+pub(crate) fn outliers(reference: &Reference, pixels: &Array3<f32>) -> Vec<Outlier> {
     if pixels.dim() != reference.shape {
         return Vec::new();
     }
@@ -184,7 +184,7 @@ pub fn outliers(reference: &Reference, pixels: &Array3<f32>) -> Vec<Outlier> {
 /// How colourful a picture is: the mean, over its pixels, of the largest minus the smallest
 /// of R, G and B (0 for a grey picture). Every `step`-th pixel in each direction is enough to
 /// tell a photo from a grey picture.
-pub fn colourfulness(image: &image::Rgb32FImage) -> f32 {
+pub(crate) fn colourfulness(image: &image::Rgb32FImage) -> f32 {
     let (w, h) = image.dimensions();
     let step = ((w.max(h) / 256).max(1)) as usize;
     let (mut sum, mut n) = (0.0f32, 0usize);

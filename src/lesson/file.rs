@@ -95,13 +95,13 @@ struct LessonToml {
 
 /// A lesson file read and checked: its id and its steps in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LessonSteps {
+pub(crate) struct LessonSteps {
     pub id: String,
     pub steps: Vec<Step>,
 }
 
 /// The 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -110,7 +110,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Reads a lesson file's text; `path` only names the file in errors.
-pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
+pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
     let file = || path.to_path_buf();
     let parsed: LessonToml = toml::from_str(text).map_err(|e| {
         let message = e.message().trim_end().to_string();
@@ -175,7 +175,7 @@ fn step_problem<'a>(
         return Some(StepProblem::Dropout(rate));
     }
     if let Some(noise) = &step.noise
-        && let Err(e) = crate::analysis::robustness::parse_one_noise(noise)
+        && let Err(e) = crate::analysis::robustness::parse_noise_or_none(noise)
     {
         return Some(StepProblem::Noise(e));
     }
@@ -188,10 +188,43 @@ fn step_problem<'a>(
 }
 
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
-pub fn is_fluent_id(s: &str) -> bool {
+pub(crate) fn is_fluent_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// What applies at a step: the fold of every step up to it. `sweep` and `compare` belong to
+/// their own step only.
+pub fn effective(steps: &[Step], index: usize) -> Step {
+    let mut out = Step::default();
+    for (i, s) in steps.iter().enumerate().take(index + 1) {
+        let own = i == index;
+        out.id = s.id.clone();
+        macro_rules! keep {
+            ($($f:ident),*) => {$(if s.$f.is_some() { out.$f = s.$f.clone(); })*};
+        }
+        keep!(
+            model,
+            sample,
+            stage,
+            pool,
+            window,
+            dropout,
+            view,
+            shift,
+            arithmetic,
+            history_with,
+            noise,
+            noise_seed
+        );
+        if own {
+            out.sweep = s.sweep;
+            out.compare_modes = s.compare_modes;
+            out.compare = s.compare.clone();
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -257,5 +290,33 @@ mod tests {
         assert_eq!(ok.steps[0].noise_seed, Some(3));
         let err = parse("id = \"d\"\n").unwrap_err();
         assert!(err.contains("at least one"), "{err}");
+    }
+
+    #[test]
+    fn a_step_inherits_earlier_settings_but_not_their_sweeps() {
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                model: Some("digits-max".into()),
+                stage: Some("pool1".into()),
+                sweep: Some(SweepChoice::X),
+                compare: vec!["digits-gap".into()],
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                stage: Some("fc".into()),
+                ..Step::default()
+            },
+        ];
+        let b = effective(&steps, 1);
+        assert_eq!(b.id, "b");
+        assert_eq!(b.model.as_deref(), Some("digits-max"));
+        assert_eq!(b.stage.as_deref(), Some("fc"));
+        assert_eq!(b.sweep, None);
+        assert!(b.compare.is_empty());
+        let a = effective(&steps, 0);
+        assert_eq!(a.sweep, Some(SweepChoice::X));
+        assert_eq!(a.compare, ["digits-gap"]);
     }
 }

@@ -1,17 +1,18 @@
 //! Lessons: a list of steps that each set the app up (model, input, stage, pooling, lab) and
 //! state a claim next to the numbers the network just produced. A lesson is files, not code:
 //! `NAME.toml` for the steps and `NAME.LANG.ftl` beside it for the words in each language.
-//! No egui here: the app applies a step's [`Step`] and fills its text from [`Facts`].
+//! No egui here: the app applies a step's `Step` and fills its text from [`Facts`].
 
 mod error;
 pub mod facts;
 pub(crate) mod file;
 pub(crate) mod text;
 
-pub use error::{LessonError, StepProblem, TextProblem};
+pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice};
-pub use text::{LanguageTexts, Rendered};
+pub use file::{PoolChoice, View, effective};
+pub(crate) use file::{Step, SweepChoice, WindowChoice};
+pub(crate) use text::{LanguageTexts, Rendered};
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +55,7 @@ pub struct Lesson {
 
 impl Lesson {
     /// The names of the built-in lessons.
-    pub fn builtin_names() -> Vec<&'static str> {
+    pub(crate) fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(name, ..)| *name).collect()
     }
 
@@ -81,7 +82,7 @@ impl Lesson {
     }
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
-    pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
+    pub(crate) fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
@@ -90,14 +91,8 @@ impl Lesson {
         }
     }
 
-    /// [`Lesson::load`] with the error in words, as the app shows it and the command line
-    /// prints it.
-    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
-        Self::load(name_or_path).map_err(|e| e.to_string())
-    }
-
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
-    pub fn from_file(path: &Path) -> Result<Lesson, LessonError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Lesson, LessonError> {
         let read = |p: &Path| -> Result<String, LessonError> {
             let bytes = crate::io::error::read_limited(p, MAX_FILE_BYTES)?;
             String::from_utf8(bytes).map_err(|_| LessonError::NotUtf8(p.to_path_buf()))
@@ -163,7 +158,7 @@ impl Lesson {
 
     /// What is wrong with the texts: a step without its title or text in some language, or a
     /// translation that leaves out or adds a number the English text shows.
-    pub fn problems(&self) -> Vec<TextProblem> {
+    pub(crate) fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
             return vec![TextProblem::NoLanguage];
@@ -204,7 +199,7 @@ impl Lesson {
 
     /// The language to show for `code`: that one if the lesson has it, else English (or the
     /// first it has).
-    pub fn language(&self, code: &str) -> &LanguageTexts {
+    pub(crate) fn language(&self, code: &str) -> &LanguageTexts {
         self.languages
             .iter()
             .find(|l| l.code == code)
@@ -217,7 +212,7 @@ impl Lesson {
     }
 
     /// A message with its numbers filled in, from `code`'s texts or the fallback's.
-    pub fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
+    pub(crate) fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
         let lang = self.language(code);
         lang.render(id, facts)
             .or_else(|| self.languages[0].render(id, facts))
@@ -283,7 +278,7 @@ mod tests {
             "lesson-title = La mienne\none-title = Un\none = A { $params } poids.\n",
         )
         .unwrap();
-        let lesson = Lesson::open(toml.to_str().unwrap()).unwrap();
+        let lesson = Lesson::load(toml.to_str().unwrap()).unwrap();
         let mut facts = Facts::default();
         facts.set("params", "9,098");
         let (title, text) = lesson.step_text("fr", 0, &facts).unwrap();
@@ -306,6 +301,5 @@ mod tests {
         let err = Lesson::load("nope").unwrap_err();
         assert!(matches!(err, LessonError::NoBuiltin { .. }), "{err}");
         assert!(err.to_string().contains("pooling-and-fc"), "{err}");
-        assert_eq!(Lesson::open("nope").unwrap_err(), err.to_string());
     }
 }

@@ -3,11 +3,10 @@
 //! network in the app computed.
 
 use crate::support::{H, app, apply, apply_now, repo, wait_for_jobs};
-use convscope::app::lesson::effective;
 use convscope::app::{Command, ConvscopeApp, Lang, Tab};
 use convscope::engine::PoolMode;
 use convscope::lesson::facts::grouped;
-use convscope::lesson::{Lesson, PoolChoice, View};
+use convscope::lesson::{Lesson, PoolChoice, View, effective};
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
@@ -65,7 +64,7 @@ fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str) {
         assert_eq!(ex.dropout.enabled, rate > 0.0, "{at}");
     }
     if let Some(noise) = &setup.noise {
-        let want = convscope::analysis::robustness::parse_one_noise(noise).unwrap();
+        let want = convscope::analysis::robustness::parse_noise_or_none(noise).unwrap();
         assert_eq!(ex.noise.noise(), want, "{at}");
         assert_eq!(ex.noise.seed, setup.noise_seed.unwrap_or(0), "{at}");
         if want.is_some() {

@@ -5,5 +5,3 @@ pub(crate) mod facts;
 pub(crate) mod setup;
 pub(crate) mod state;
 pub(crate) mod view;
-
-pub use state::effective;

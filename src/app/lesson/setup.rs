@@ -2,7 +2,6 @@
 //! and stage, the view, the lab's shift and sweep, and the models it compares with. Whatever
 //! cannot be done is reported (the first problem is shown) and the rest is still applied.
 
-use super::state::effective;
 use crate::analysis::SweepAxis;
 use crate::app::explorer::controls::{DropoutSetting, PoolWindow};
 use crate::app::explorer::state::trained_pool_mode;
@@ -12,6 +11,7 @@ use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
+use crate::lesson::effective;
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
 use std::path::PathBuf;
 
@@ -35,7 +35,7 @@ fn axis(choice: SweepChoice) -> SweepAxis {
 impl ConvscopeApp {
     /// Opens a built-in lesson by name, or a lesson file, at its first step.
     pub fn open_lesson(&mut self, ctx: &egui::Context, name_or_path: &str) {
-        match Lesson::open(name_or_path) {
+        match Lesson::load(name_or_path) {
             Ok(lesson) => {
                 self.lesson.lesson = Some(lesson);
                 self.view.show_lesson = true;
@@ -128,7 +128,7 @@ impl ConvscopeApp {
             let parsed = step
                 .noise
                 .as_deref()
-                .map(crate::analysis::robustness::parse_one_noise);
+                .map(crate::analysis::robustness::parse_noise_or_none);
             let mut noise = ex.noise;
             match parsed {
                 Some(Ok(Some(n))) => {
