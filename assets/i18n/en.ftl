@@ -417,3 +417,5 @@ unlike_colourfulness = its colourfulness is { $v1 }; 99% of the training picture
 unlike_in_colour = it is in colour, and the training pictures are grey (the network sees it in grey)
 unlike_size = it is { $v1 }×{ $v2 } pixels, cut to shape and shrunk to the { $v3 }×{ $v4 } the network reads
 unlike_lesson = It is read as { $v1 } ({ $v2 }%) all the same: the network must answer with one of its { $v3 } classes, and softmax makes the answers add up to 100%. A high percentage only says which class won on this input, not that the answer is right: confidence is not certainty.
+prediction_shifted = Prediction for the input shifted by ({ $v3 }, { $v4 }) px in the lab: { $v1 } ({ $v2 }%)
+network_sees_shifted = What the network sees, shifted by ({ $v1 }, { $v2 }) px in the lab

@@ -3,7 +3,7 @@
 //! both languages at 1280x800 and at 1920x1080 in presentation mode; and an empty canvas asks
 //! for a digit instead of reading one.
 
-use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, stroke};
+use crate::support::{H, LAPTOP, PROJECTOR, app, apply, sample_model, status_bar, stroke};
 use convscope::app::{Command, Lang};
 use egui::{Rect, Vec2};
 use egui_kittest::kittest::Queryable;
@@ -67,17 +67,6 @@ fn the_canvas_does_not_move_under_the_pen() {
             }
         }
     }
-}
-
-/// The status bar: the texts painted in its strip at the bottom of the window.
-fn status_bar(h: &H) -> String {
-    let bottom = h.ctx.content_rect().bottom();
-    painted_texts(h)
-        .into_iter()
-        .filter(|t| t.rect.bottom() > bottom - 30.0)
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod file_browser;
 mod graph_strip;
 mod input_settings;
 mod lab;
+mod lab_status;
 mod legibility;
 mod lesson;
 mod messages;

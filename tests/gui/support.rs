@@ -241,6 +241,17 @@ pub fn stroke(h: &mut H, rect: egui::Rect, a: (f32, f32), b: (f32, f32)) {
     h.run();
 }
 
+/// What the status bar says: the texts painted in its strip at the bottom of the window.
+pub fn status_bar(h: &H) -> String {
+    let bottom = h.ctx.content_rect().bottom();
+    painted_texts(h)
+        .into_iter()
+        .filter(|t| t.rect.bottom() > bottom - 30.0)
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether some widget's label contains `text`.
 pub fn shows(h: &H, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()

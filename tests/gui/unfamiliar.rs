@@ -3,7 +3,9 @@
 //! status bar, and the whole explanation at the softmax stage); a bundled digit, a digit drawn
 //! on the canvas, and the shapes samples on the shapes models do not.
 
-use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, stroke};
+use crate::support::{
+    H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, status_bar, stroke,
+};
 use convscope::app::{Command, ConvscopeApp, Lang};
 use egui::Vec2;
 use egui_kittest::kittest::Queryable;
@@ -46,17 +48,6 @@ fn shown(h: &H) -> String {
         .map(|t| t.text)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// What the status bar says: the texts painted in its strip at the bottom of the window.
-fn status_bar(h: &H) -> String {
-    let bottom = h.ctx.content_rect().bottom();
-    painted_texts(h)
-        .into_iter()
-        .filter(|t| t.rect.bottom() > bottom - 30.0)
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]

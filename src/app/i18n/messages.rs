@@ -436,6 +436,9 @@ strings! {
     unlike_in_colour,
     unlike_size,
     unlike_lesson,
+    // What the status bar and the input panel say while the lab shows a shifted input.
+    prediction_shifted,
+    network_sees_shifted,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

@@ -4,6 +4,8 @@
 use super::canvas::DRAWING;
 use super::samples::sample_names;
 use crate::app::explorer::stage::unlike::unlike_line_ui;
+use crate::app::i18n::fill;
+use crate::app::lab::state::max_shift;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
@@ -169,26 +171,46 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         });
         pixels_image(&pixels)
     });
-    let seen = p
-        .tex
-        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    // In the lab with a shift, the network sees the shifted input: so does the class.
+    let shifted = p.lab_shift_shown();
+    let seen = match shifted {
+        Some((dx, dy)) => {
+            let fill = p.lab.settings.fill;
+            p.tex
+                .get_stamped(ui.ctx(), TexKey::ShiftedView, p.lab.generation, || {
+                    pixels_image(&crate::io::shift(&ex.pixels, dx, dy, fill))
+                })
+        }
+        None => p
+            .tex
+            .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels)),
+    };
     let tip = s.network_sees_tip;
     ui.columns(2, |cols| {
         // The caption over what the network sees is as high as the higher of its two wordings
         // (a drawing's gains "centred like MNIST"), the original's one line (cut short, the
         // whole name on hover), and both pictures sit in a square of the column's width: the
         // canvas below stays where it is whatever the input, from the first stroke on.
-        let seen_captions = [s.network_sees, s.network_sees_centred];
+        // The lab's caption is measured at its widest shift.
+        let widest = max_shift(&ex.net);
+        let seen_captions = [
+            s.network_sees.to_string(),
+            s.network_sees_centred.to_string(),
+            fill(s.network_sees_shifted, &[&-widest, &-widest]),
+        ];
         let width = cols[0].available_width();
         let caption_height = seen_captions
             .iter()
             .map(|c| caption_galley(&cols[1], c, width).size().y)
             .fold(cols[0].text_style_height(&egui::TextStyle::Small), f32::max);
-        let seen_caption = seen_captions[usize::from(prepared)];
+        let seen_caption = match shifted {
+            Some((dx, dy)) => fill(s.network_sees_shifted, &[&dx, &dy]),
+            None => seen_captions[usize::from(prepared)].clone(),
+        };
         let original_caption = format!("{}: {}", s.original, ex.input.name);
         let columns = [
             (&original, original_caption, true),
-            (&seen, seen_caption.to_string(), false),
+            (&seen, seen_caption, false),
         ];
         for (ui, (tex, caption, one_line)) in cols.iter_mut().zip(columns) {
             let width = ui.available_width();

@@ -3,7 +3,7 @@
 use super::commands::Command;
 use super::message::{Message, Notices};
 use super::settings::Settings;
-use super::view_state::ViewState;
+use super::view_state::{Tab, ViewState};
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -29,4 +29,17 @@ pub(crate) struct Panels<'a> {
     pub familiar: &'a Familiarity,
     pub train: &'a Training,
     pub commands: &'a mut Vec<Command>,
+}
+
+impl Panels<'_> {
+    /// The shift (dx, dy) of the input the Lab tab shows, when it shows a shifted one: what
+    /// the status bar and the input panel then report. `None` on other tabs, at no shift, and
+    /// before the shifted run has arrived.
+    pub(crate) fn lab_shift_shown(&self) -> Option<(i32, i32)> {
+        if self.view.tab != Tab::Lab || self.lab.shifted.is_empty() {
+            return None;
+        }
+        let result = self.lab.result.as_ref()?;
+        ((result.dx, result.dy) != (0, 0)).then_some((result.dx, result.dy))
+    }
 }

@@ -190,6 +190,23 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
 /// The network's answer: its top class and how sure it is, or why it has none.
 fn prediction_ui(ui: &mut egui::Ui, p: &Panels) {
     let s = p.s;
+    // The lab shows a shifted input: its reading is what is on screen.
+    if let Some((dx, dy)) = p.lab_shift_shown()
+        && !p.lab.shifted_probabilities.is_empty()
+    {
+        let probabilities = &p.lab.shifted_probabilities;
+        let top = crate::analysis::argmax(probabilities);
+        let percent = format!(
+            "{:.1}",
+            probabilities.get(top).copied().unwrap_or(0.0) * 100.0
+        );
+        let text = fill(
+            s.prediction_shifted,
+            &[&p.ex.net.label(top), &percent, &dx, &dy],
+        );
+        ui.strong(text);
+        return;
+    }
     match p.ex.prediction() {
         Some((i, prob)) => {
             let text = fill(
