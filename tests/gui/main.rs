@@ -7,6 +7,7 @@ mod answers;
 mod arith;
 mod big_network;
 mod canvas;
+mod class_labels;
 mod explorer;
 mod file_browser;
 mod graph_strip;

@@ -439,6 +439,10 @@ strings! {
     // What the status bar and the input panel say while the lab shows a shifted input.
     prediction_shifted,
     network_sees_shifted,
+    // The file browser: a typed path or name, and a recording's title.
+    browse_file_name_tip,
+    browse_no_such,
+    browse_open_sound,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

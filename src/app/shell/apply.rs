@@ -237,7 +237,10 @@ impl ConvscopeApp {
                 }
             }
         }
-        self.file_browser = Some(FileBrowser::new(purpose, &dir, &file_name));
+        let mut browser = FileBrowser::new(purpose, &dir, &file_name);
+        // A speech model's input is a recording: the browser says so in its title.
+        browser.for_sound = self.explorer.model.info.audio.is_some();
+        self.file_browser = Some(browser);
     }
 
     pub(crate) fn file_chosen(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
