@@ -5,6 +5,7 @@ pub mod arithmetic;
 pub mod consistency;
 pub mod cost;
 pub mod paired;
+pub(crate) mod familiarity;
 pub(crate) mod pooling;
 pub mod robustness;
 pub mod similarity;

@@ -29,11 +29,13 @@ pub(crate) mod widgets;
 pub use i18n::Lang;
 pub use shell::app::ConvscopeApp;
 pub use shell::commands::Command;
+pub use shell::message::{Message, MessageKey, Notices};
 pub use shell::settings::{Settings, SettingsFile};
 pub use shell::startup::{Startup, run};
 pub use shell::view_state::Tab;
 // The explorer's switches and what it draws with, as the GUI tests check them.
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
+pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
 pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;
 // The samples the input panel offers.

@@ -62,7 +62,7 @@ pub enum Command {
     ToggleKeysHelp,
     /// Draws this sample model's learning curves beside the open model's (`None`: none).
     CompareHistory(Option<String>),
-    /// Hides the notice at this index.
+    /// Hides the notice at this index, and every other of its kind (shown with it as one).
     DismissNotice(usize),
     /// Moves the arithmetic panel's cell by (channels, rows, columns).
     StepCell(i32, i32, i32),

@@ -73,6 +73,7 @@ impl ConvscopeApp {
         }
         self.lab.poll();
         self.poll_lesson_evidence(ctx);
+        self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
@@ -105,9 +106,10 @@ impl ConvscopeApp {
             settings: &self.settings,
             models: &self.models,
             busy: self.jobs.busy(),
-            status: self.status.as_deref(),
+            status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            familiar: &self.familiar,
             train: &self.train,
             commands,
         };

@@ -5,6 +5,7 @@ use super::common::{maps_before, parameter_share};
 use super::dropout::dropout_controls_ui;
 use super::history::history_ui;
 use super::units::units_grid_ui;
+use super::unlike::{unlike_box_ui, unlike_line_ui};
 use crate::analysis::argmax;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
@@ -57,6 +58,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
+                unlike_line_ui(ui, p);
                 probabilities_ui(ui, p);
             });
         });
@@ -256,6 +258,7 @@ pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
 
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
+    unlike_box_ui(ui, p);
     ui.strong(p.s.probabilities)
         .on_hover_text(p.s.probabilities_tip);
     no_labels_ui(ui, p);
@@ -299,9 +302,30 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
     });
     // Up to 220 points high, within the height left (a line kept for what follows).
     let height = (ui.available_height() - 2.0 * line_height(ui)).clamp(100.0, 220.0);
+    // Wide enough that each class's name fits under its bar ("square" and "triangle" ran
+    // into one word), within the room there is.
+    let widest_label = labels
+        .iter()
+        .map(|l| {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            ui.painter()
+                .layout_no_wrap(l.clone(), font, Color32::WHITE)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let needed = PLOT_AXIS_ROOM + count as f32 * (widest_label + LABEL_GAP) * 1.1;
+    let width = ui.available_width().min(needed.max(520.0)).max(160.0);
+    let labels_fit = PLOT_AXIS_ROOM + count as f32 * (widest_label + LABEL_GAP) * 1.1 <= width;
+    // Where the names cannot fit, the bars are numbered and the names listed below.
+    let names = labels.clone();
+    let labels: Vec<String> = match labels_fit {
+        true => labels,
+        false => (0..count).map(|i| i.to_string()).collect(),
+    };
     Plot::new("probabilities")
         .height(height)
-        .width(ui.available_width().clamp(160.0, 520.0))
+        .width(width)
         .include_y(0.0)
         .include_y(1.0)
         // Room above a full bar for the value egui_plot writes over the hovered one.
@@ -324,4 +348,17 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
+    if !labels_fit {
+        let key: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{i} {n}"))
+            .collect();
+        ui.add(egui::Label::new(egui::RichText::new(key.join(" · ")).small()).wrap());
+    }
 }
+
+/// What the plot's y axis and margins take of its width, in points.
+const PLOT_AXIS_ROOM: f32 = 48.0;
+/// The least space between two class names under the bars, in points.
+const LABEL_GAP: f32 = 8.0;
