@@ -4,8 +4,8 @@
 pub mod arithmetic;
 pub mod consistency;
 pub mod cost;
-pub mod paired;
 pub(crate) mod familiarity;
+pub mod paired;
 pub(crate) mod pooling;
 pub mod robustness;
 pub mod similarity;
