@@ -56,11 +56,13 @@ fn open_app(files: AppFiles) -> anyhow::Result<()> {
         model,
         image,
         lesson,
+        present,
     } = files;
     convscope::app::run(convscope::app::Startup {
         model,
         image,
         lesson,
+        present,
     })
     // eframe's error may hold a reason that is not `Send`: anyhow takes its text.
     .map_err(|e| anyhow::anyhow!("{e}"))

@@ -33,7 +33,6 @@ key_next_stage = Next stage
 key_prev_stage = Previous stage
 key_first_stage = First stage (the input)
 key_last_stage = Last stage (the output)
-key_cycle_pool = Switch pooling: max, average, anti-aliased max
 key_toggle_lab = Explorer / translation lab
 key_fullscreen = Full screen
 key_open_image = Open an image
@@ -79,7 +78,7 @@ browse_up_tip = The folder that holds this one
 browse_open = Open
 browse_save = Save
 browse_cancel = Cancel
-browse_file_name = File name:
+browse_file_name = File name or path:
 browse_empty = No folders or matching files here.
 browse_no_system_dialog = No system file dialog came up (no desktop portal or zenity): using convscope's own.
 browse_unreadable = Cannot read { $v1 }: { $v2 }
@@ -121,7 +120,7 @@ after_pooling = After pooling
 pool_tip = Pooling summarises each window of a map by one number, so the maps get smaller and small shifts matter less.
 values = { $v1 } = { $v2 } values
 values_change = { $v1 } → { $v2 } ({ $v3 }%)
-downstream = Downstream, { $v1 } needs { $v2 } weights with this pooling, { $v3 } without it.
+downstream = Downstream, { $v1 } needs { $v2 } parameters (weights and biases) with this pooling, { $v3 } without it.
 window_values = Window values
 pad_cell = pad
 max_marked = max = { $v1 } (marked)
@@ -141,8 +140,6 @@ block_kind = { $v1 } block · { $v2 } stages
 block_open_tip = A block: branches that leave one stage and meet again at its { $v1 }. Click the name (or press ↓) to open it and see the stages inside.
 block_close_tip = Close the block: one card again (↑).
 block_skip_tip = The curved arrows below the cards are the connections that skip stages: what a stage reads when it is not the card just before it.
-key_open_block = open the block of the selected card
-key_close_block = close the open block around the selected stage
 adaptive_pool_tip = Adaptive pooling splits each map into a fixed grid of windows (overlapping where the size does not divide) and pools each window, whatever the input size.
 batch_norm_tip = Batch normalisation shifts and scales each channel by statistics learnt in training, then by a learnt gamma and beta: the channels come out on a similar scale.
 flatten_tip = Flatten lays the maps out as one long vector, channel by channel, row by row (C, H, W order).
@@ -408,3 +405,36 @@ lesson_evidence = Evidence
 lesson_verdict = Verdict
 lesson_right_answer = right answer
 input_unfold_tip = Shows the input panel (this step does not need it, so it is folded).
+
+# Notices of one kind shown as one; a language the settings ask for and the app lacks.
+notice_language_file = A language file was left out: { $v1 }
+notice_language_files = { $v1 } language files could not be read and were left out (those languages are not offered):
+notice_unknown_language = The settings ask for the language "{ $v1 }", which this app does not have, so it is shown in English. Choose a language in the toolbar; a new language is a Fluent file in { $v2 } (see docs/languages.md).
+notices_of_a_kind = { $v1 } notices of the same kind:
+
+# The key list in a teacher's words.
+key_open_group = Open the selected box to show the layers inside it
+key_close_group = Close it again into one box
+key_cycle_pooling = Switch pooling: max, average, blur-max
+
+# An empty canvas, and what the network reads of a recording.
+canvas_empty = The canvas is empty: draw a digit on it.
+canvas_empty_other = The canvas is empty: draw on it.
+network_hears_tip = The recording made into a spectrogram: how loud each of the model's mel frequency bands is (low pitches at the bottom, high at the top) in each short slice of time (left to right), on a log scale, then normalised with the model's mean and standard deviation.
+
+# An input unlike the pictures the network was trained on.
+unlike_short = Caution: unlike the pictures it was trained on
+unlike_heading = This input is unlike the pictures the network was trained on ({ $v1 }):
+unlike_brightness = its average brightness is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_contrast = its contrast (how spread out its pixel values are) is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_border = the pixels along its border have a brightness of { $v1 }; on 99% of the training pictures between { $v2 } and { $v3 }
+unlike_mid_tones = { $v1 }% of its pixels are greys, neither dark nor bright; on 99% of the training pictures { $v2 }% to { $v3 }%
+unlike_colourfulness = its colourfulness is { $v1 }; 99% of the training pictures lie between { $v2 } and { $v3 }
+unlike_in_colour = it is in colour, and the training pictures are grey (the network sees it in grey)
+unlike_size = it is { $v1 }×{ $v2 } pixels, cut to shape and shrunk to the { $v3 }×{ $v4 } the network reads
+unlike_lesson = It is read as { $v1 } ({ $v2 }%) all the same: the network must answer with one of its { $v3 } classes, and softmax makes the answers add up to 100%. A high percentage only says which class won on this input, not that the answer is right: confidence is not certainty.
+prediction_shifted = Prediction for the input shifted by ({ $v3 }, { $v4 }) px in the lab: { $v1 } ({ $v2 }%)
+network_sees_shifted = What the network sees, shifted by ({ $v1 }, { $v2 }) px in the lab
+browse_file_name_tip = Type a few letters of a name to find it in the list, or a whole path (a folder to go to, a file to open), then Enter.
+browse_no_such = { $v1 } does not exist: type a folder or file that does, or choose one from the list.
+browse_open_sound = Open a recording

@@ -33,7 +33,6 @@ key_next_stage = 下一层
 key_prev_stage = 上一层
 key_first_stage = 第一层（输入）
 key_last_stage = 最后一层（输出）
-key_cycle_pool = 切换池化方式：最大、平均、抗混叠最大
 key_toggle_lab = 逐层浏览 / 平移实验
 key_fullscreen = 全屏
 key_open_image = 打开图片
@@ -79,7 +78,7 @@ browse_up_tip = 上一级文件夹
 browse_open = 打开
 browse_save = 保存
 browse_cancel = 取消
-browse_file_name = 文件名：
+browse_file_name = 文件名或路径：
 browse_empty = 这里没有文件夹，也没有符合条件的文件。
 browse_no_system_dialog = 未能打开系统的文件对话框（缺少 xdg-desktop-portal 或 zenity），改用 convscope 自带的文件浏览器。
 browse_unreadable = 无法读取 { $v1 }：{ $v2 }
@@ -121,7 +120,7 @@ after_pooling = 池化后
 pool_tip = 池化用一个数概括特征图上的每个窗口：特征图因此变小，小的平移带来的影响也随之变小。
 values = { $v1 } = { $v2 } 个值
 values_change = { $v1 } → { $v2 }（{ $v3 }%）
-downstream = 后面的 { $v1 } 层：有这一池化层时需要 { $v2 } 个权重，去掉它需要 { $v3 } 个。
+downstream = 后面的 { $v1 } 层：有这一池化层时需要 { $v2 } 个参数（权重和偏置），去掉它需要 { $v3 } 个。
 window_values = 窗口中的值
 pad_cell = 填充
 max_marked = 最大值 = { $v1 }（已标出）
@@ -141,8 +140,6 @@ block_kind = { $v1 } 模块 · { $v2 } 层
 block_open_tip = 模块：从同一层分出的几条分支，在 { $v1 } 层重新汇合。点击名称（或按 ↓）展开，查看模块内的各层。
 block_close_tip = 收起模块，重新显示为一张卡片（↑）。
 block_skip_tip = 卡片下方的弧形箭头表示跳过若干层的连接：某一层的输入不是紧挨在它前面的那张卡片时，就用这种箭头画出来。
-key_open_block = 展开所选卡片所在的模块
-key_close_block = 收起所选层所在的已展开模块
 adaptive_pool_tip = 自适应池化不论输入多大，都把每张特征图划分成固定数目的窗口（除不尽时窗口会重叠），再对每个窗口做池化。
 batch_norm_tip = 批归一化先用训练中统计得到的均值和方差，对每个通道做平移和缩放，再乘以学到的 γ、加上学到的 β：各通道的输出因此处在相近的尺度上。
 flatten_tip = 展平把特征图按通道、逐行排成一个长向量（C、H、W 顺序）。
@@ -408,3 +405,36 @@ lesson_evidence = 证据
 lesson_verdict = 结论
 lesson_right_answer = 正确答案
 input_unfold_tip = 展开输入面板（本步用不到它，所以收起了）。
+
+# 同类提示合并显示；设置中的语言本程序没有。
+notice_language_file = 有一个语言文件无法读取，已略过：{ $v1 }
+notice_language_files = 有 { $v1 } 个语言文件无法读取，已略过（这些语言不会出现在语言列表中）：
+notice_unknown_language = 设置中的语言“{ $v1 }”本程序没有，因此改用英文显示。请在工具栏中选择语言；新语言是放在 { $v2 } 中的 Fluent 文件（见 docs/languages.md）。
+notices_of_a_kind = 同类提示共 { $v1 } 条：
+
+# 用老师的话说明快捷键。
+key_open_group = 展开选中的方框，显示里面的各层
+key_close_group = 把它重新收成一个方框
+key_cycle_pooling = 切换池化方式：最大、平均、抗混叠最大
+
+# 空白画布；网络读到的录音是什么。
+canvas_empty = 画布是空的：请在上面写一个数字。
+canvas_empty_other = 画布是空的：请在上面画点什么。
+network_hears_tip = 录音被转换成频谱图：在每一小段时间里（从左到右），模型的各个梅尔频带（低音在下，高音在上）有多响，取对数后再用模型的均值和标准差归一化。
+
+# 与网络训练时所用图片不同的输入。
+unlike_short = 注意：与训练图片不同
+unlike_heading = 这个输入与网络训练时用的图片（{ $v1 }）不一样：
+unlike_brightness = 它的平均亮度是 { $v1 }；99% 的训练图片在 { $v2 } 到 { $v3 } 之间
+unlike_contrast = 它的对比度（像素值的分散程度）是 { $v1 }；99% 的训练图片在 { $v2 } 到 { $v3 } 之间
+unlike_border = 它边缘一圈像素的亮度是 { $v1 }；99% 的训练图片在 { $v2 } 到 { $v3 } 之间
+unlike_mid_tones = 它有 { $v1 }% 的像素是不黑也不白的灰色；99% 的训练图片在 { $v2 }% 到 { $v3 }% 之间
+unlike_colourfulness = 它的色彩浓度是 { $v1 }；99% 的训练图片在 { $v2 } 到 { $v3 } 之间
+unlike_in_colour = 它是彩色的，而训练图片都是灰度图（网络看到的是它的灰度版本）
+unlike_size = 它有 { $v1 }×{ $v2 } 个像素，被裁剪并缩小成网络读取的 { $v3 }×{ $v4 }
+unlike_lesson = 网络照样把它识别为 { $v1 }（{ $v2 }%）：它必须从自己的 { $v3 } 个类别中选出一个，而 softmax 会让各类别的概率加起来等于 100%。所以百分比再高，也只说明在这个输入上哪个类别胜出，并不说明识别结果是对的：置信度不等于确定。
+prediction_shifted = 在平移实验中平移 ({ $v3 }, { $v4 }) 像素后的输入的预测：{ $v1 }（{ $v2 }%）
+network_sees_shifted = 网络看到的（在平移实验中平移了 ({ $v1 }, { $v2 }) 像素）
+browse_file_name_tip = 输入名字的几个字母即可在列表中找到它，或输入完整路径（要进入的文件夹、要打开的文件），然后按回车。
+browse_no_such = { $v1 } 不存在：请输入存在的文件夹或文件，或从列表中选择。
+browse_open_sound = 打开录音

@@ -93,3 +93,47 @@ pub(crate) fn consistency_along(
         consistency: share(|p| p.1),
     })
 }
+
+/// [`consistency`] for several shift bounds at once (`bounds[k]` is the largest shift of the
+/// k-th result), the unshifted run shared: the same numbers as one call per bound, with one
+/// forward pass per image fewer for each bound after the first.
+#[allow(clippy::too_many_arguments)]
+pub fn consistency_by_bound(
+    model: &Model,
+    count: usize,
+    image: &(dyn Fn(usize) -> (Array3<f32>, usize) + Sync),
+    bounds: &[i32],
+    fill: Fill,
+    options: &RunOptions,
+    seed: u64,
+) -> Result<Vec<Consistency>> {
+    let predict = |pixels: &Array3<f32>, (dx, dy): (i32, i32)| -> Result<usize> {
+        let out = model.forward(&network_input(pixels, &model.input, dx, dy, fill), options)?;
+        Ok(argmax(&probabilities(model, &out)))
+    };
+    // Per image: right unshifted, and per bound whether both shifts gave one class.
+    let per_image: Vec<(bool, Vec<bool>)> = (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let (pixels, label) = image(i);
+            let correct = predict(&pixels, (0, 0))? == label;
+            let same = bounds
+                .iter()
+                .map(|&bound| {
+                    let [a, b] = shift_pair(seed, i, bound);
+                    Ok(predict(&pixels, a)? == predict(&pixels, b)?)
+                })
+                .collect::<Result<_>>()?;
+            Ok((correct, same))
+        })
+        .collect::<Result<_>>()?;
+    let n = count.max(1) as f32;
+    let accuracy = per_image.iter().filter(|p| p.0).count() as f32 / n;
+    Ok((0..bounds.len())
+        .map(|k| Consistency {
+            images: count,
+            accuracy,
+            consistency: per_image.iter().filter(|p| p.1[k]).count() as f32 / n,
+        })
+        .collect())
+}

@@ -1,7 +1,11 @@
-//! What we measure about a network: similarities under translation, sweeps, receptive fields.
+//! What we measure about a network: similarities under translation, sweeps, receptive fields,
+//! what each layer costs, and how two networks compare on the same test examples.
 
 pub mod arithmetic;
 pub mod consistency;
+pub mod cost;
+pub(crate) mod familiarity;
+pub mod paired;
 pub(crate) mod pooling;
 pub mod robustness;
 pub mod similarity;

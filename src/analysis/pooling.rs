@@ -1,29 +1,35 @@
-//! What a pooling layer saves downstream: the weights the next dense layer needs with this
-//! pooling and without it.
+//! What a pooling layer saves downstream: the parameters the next dense layer needs with this
+//! pooling and without it, and the multiply-adds of the layers after it. The pool view and the
+//! lesson's facts both quote these numbers, so they cannot disagree.
 
-use crate::engine::{LayerKind, Model, infer_shapes};
+use super::cost::layer_cost;
+use crate::engine::{LayerKind, Model};
 
-/// The first dense layer after a pooling layer, and its weight count with and without it.
+/// The first dense layer after a pooling layer, and its parameters (weights and biases) with
+/// and without it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PoolSavings {
     pub dense: String,
-    /// Weights (not biases) of the dense layer as the model is.
+    /// Parameters of the dense layer as the model is.
     pub with_pool: usize,
-    /// Weights it would need if this pooling layer were removed.
+    /// Parameters it would need if this pooling layer were removed: one weight per input and
+    /// output, and the same biases.
     pub without_pool: usize,
 }
 
+/// The chain's pooling layer at `pool_index`, or `None` when the model is a graph (taking a
+/// pooling layer out of one changes what its merges read, so there is no one answer) or the
+/// layer is no pooling layer.
+fn pool_in_chain(model: &Model, pool_index: usize) -> Option<()> {
+    (model.is_chain() && matches!(model.layers().get(pool_index)?.kind, LayerKind::Pool2d(_)))
+        .then_some(())
+}
+
 /// `None` when no dense layer follows `pool_index`, or the model without the pooling layer
-/// has no valid shapes up to it, or is a graph (taking a pooling layer out of one changes what
-/// its merges read, so there is no one answer).
-pub(crate) fn dense_weights_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
-    if !model.is_chain() {
-        return None;
-    }
+/// has no valid shapes up to it, or is a graph.
+pub(crate) fn dense_params_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
+    pool_in_chain(model, pool_index)?;
     let layers = model.layers();
-    if !matches!(layers.get(pool_index)?.kind, LayerKind::Pool2d(_)) {
-        return None;
-    }
     let (dense_index, dense) =
         layers
             .iter()
@@ -33,19 +39,47 @@ pub(crate) fn dense_weights_without(model: &Model, pool_index: usize) -> Option<
                 LayerKind::Dense(d) => Some((i, d)),
                 _ => None,
             })?;
-    let before: Vec<_> = layers[..dense_index]
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != pool_index)
-        .map(|(_, l)| l.clone())
-        .collect();
-    let shapes = infer_shapes(model.input.shape(), &before).ok()?;
-    let inputs = shapes.last().copied().unwrap_or(model.input.shape()).len();
+    // The shapes up to the pooling layer stay; from there each layer reads what the one
+    // before the pooling layer made (walked here without copying any weights).
+    let mut shape = match pool_index {
+        0 => model.input.shape(),
+        i => *model.shapes().get(i - 1)?,
+    };
+    for layer in &layers[pool_index + 1..dense_index] {
+        shape = layer.output_shape(shape).ok()?;
+    }
+    let inputs = shape.len();
+    let biases = dense.bias.as_ref().map_or(0, |b| b.len());
     Some(PoolSavings {
         dense: layers[dense_index].name.clone(),
-        with_pool: dense.weight.len(),
-        without_pool: inputs * dense.out_features(),
+        with_pool: dense.parameter_count(),
+        without_pool: inputs * dense.out_features() + biases,
     })
+}
+
+/// The multiply-adds each convolution and dense layer after the pooling layer at
+/// `pool_index` would do if that layer were removed, as (layer index, multiply-adds), up to
+/// and including the first dense layer (the layers after it see the same inputs either way).
+/// `None` for a graph, or when the layers after it would not fit without it.
+pub(crate) fn macs_without(model: &Model, pool_index: usize) -> Option<Vec<(usize, u64)>> {
+    pool_in_chain(model, pool_index)?;
+    let mut shape = match pool_index {
+        0 => model.input.shape(),
+        i => *model.shapes().get(i - 1)?,
+    };
+    let mut out = Vec::new();
+    for (i, layer) in model.layers().iter().enumerate().skip(pool_index + 1) {
+        if let LayerKind::Dense(d) = &layer.kind {
+            out.push((i, (shape.len() * d.out_features()) as u64));
+            break;
+        }
+        shape = layer.output_shape(shape).ok()?;
+        let macs = layer_cost(layer, shape).macs;
+        if macs > 0 {
+            out.push((i, macs));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -64,7 +98,7 @@ mod tests {
     #[test]
     fn removing_a_2x2_pool_quadruples_the_dense_weights() {
         // 1 @ 8x8 -> conv 3x3 pad 1 (2 ch) -> 2 @ 8x8 -> pool 2x2/2 -> 2 @ 4x4 = 32 -> dense 3.
-        // With pooling: 32*3 = 96 weights; without: 2*8*8*3 = 384.
+        // With pooling: 32*3 = 96 weights; without: 2*8*8*3 = 384 (no biases here).
         let conv = Conv2d {
             weight: Array4::zeros((2, 1, 3, 3)),
             bias: None,
@@ -95,7 +129,7 @@ mod tests {
             ],
         )
         .expect("valid model");
-        let s = dense_weights_without(&model, 1).expect("dense follows");
+        let s = dense_params_without(&model, 1).expect("dense follows");
         assert_eq!(
             s,
             PoolSavings {
@@ -104,6 +138,33 @@ mod tests {
                 without_pool: 384
             }
         );
-        assert_eq!(dense_weights_without(&model, 0), None, "conv is not a pool");
+        assert_eq!(dense_params_without(&model, 0), None, "conv is not a pool");
+    }
+
+    #[test]
+    fn the_digit_reader_without_each_pool() {
+        // digits: conv1 8 @ 28x28 -> pool1 -> conv2 16 @ 14x14 -> pool2 -> 16 @ 7x7 = 784 -> fc 10.
+        // Without pool1: conv2 runs on 28x28 (16*28*28*72 multiply-adds, 4x as many), pool2
+        // leaves 16 @ 14x14 = 3,136 values, so fc needs 3,136*10 + 10 = 31,370 parameters.
+        // Without pool2: fc sees 16 @ 14x14 too; conv2 is before it and does not change.
+        let model = crate::engine::zoo::digits(1, crate::engine::PoolMode::Max);
+        let index = |n: &str| model.layers().iter().position(|l| l.name == n).unwrap();
+        let (pool1, pool2, conv2, fc) =
+            (index("pool1"), index("pool2"), index("conv2"), index("fc"));
+        let s = dense_params_without(&model, pool1).unwrap();
+        assert_eq!(
+            (s.dense.as_str(), s.with_pool, s.without_pool),
+            ("fc", 7850, 31_370)
+        );
+        assert_eq!(
+            dense_params_without(&model, pool2).unwrap().without_pool,
+            31_370
+        );
+        assert_eq!(
+            macs_without(&model, pool1),
+            Some(vec![(conv2, 16 * 28 * 28 * 72), (fc, 31_360)])
+        );
+        assert_eq!(macs_without(&model, pool2), Some(vec![(fc, 31_360)]));
+        assert_eq!(macs_without(&model, conv2), None, "not a pooling layer");
     }
 }

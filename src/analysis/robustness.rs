@@ -215,9 +215,43 @@ pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
     if lo.is_finite() { (lo, hi) } else { (0.0, 0.0) }
 }
 
+/// How many values salt-and-pepper noise changed to the top of their range (`salt`: white
+/// pixels) and to the bottom (`pepper`: black): only values it changed, so pepper on an
+/// already black background is not counted.
+pub fn salt_and_pepper(
+    clean: &Array3<f32>,
+    noisy: &Array3<f32>,
+    (lo, hi): (f32, f32),
+) -> (usize, usize) {
+    let mut salt = 0;
+    let mut pepper = 0;
+    for (&c, &n) in clean.iter().zip(noisy) {
+        if c != n && n == hi {
+            salt += 1;
+        } else if c != n && n == lo {
+            pepper += 1;
+        }
+    }
+    (salt, pepper)
+}
+
+/// Per stage (the input first), the cosine similarity at the same positions of the run on
+/// the network input `noisy` to the run on `clean` (both normalised, as the network reads
+/// them), with the same options: what noise did to each stage of this input.
+pub fn run_similarity(
+    model: &Model,
+    clean: &Array3<f32>,
+    noisy: &Array3<f32>,
+    options: &RunOptions,
+) -> Result<Vec<f32>> {
+    let a = trace(model, clean, options)?;
+    let b = trace(model, noisy, options)?;
+    Ok(a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect())
+}
+
 /// What noise did over a set.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Robustness {
+pub struct Robustness {
     pub examples: usize,
     /// Top-1 accuracy on the clean inputs.
     pub clean_accuracy: f32,
@@ -233,23 +267,32 @@ pub(crate) struct Robustness {
 /// An example's clean and noisy pixels (before normalisation) and its label.
 pub(crate) type Example = (Array3<f32>, Array3<f32>, usize);
 
-/// Per example: right when clean, right when noisy, same answer, per-stage similarity.
-type Outcome = (bool, bool, bool, Vec<f32>);
+/// What noise did to one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleOutcome {
+    pub clean_right: bool,
+    pub noisy_right: bool,
+    /// The top-1 class is the same with and without noise.
+    pub same: bool,
+    /// Per stage (0 = the input), the cosine similarity of the noisy run to the clean one at
+    /// the same positions.
+    pub similarity: Vec<f32>,
+}
 
-/// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
-/// label; its error is reported as [`RobustnessError::Example`].
-pub(crate) fn robustness<E: fmt::Display>(
+/// Each example's [`ExampleOutcome`], in order: what [`robustness`] sums up, kept per example
+/// so that two runs on the same examples can be compared pair by pair.
+pub fn example_outcomes<E: fmt::Display>(
     model: &Model,
     count: usize,
     example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
     options: &RunOptions,
-) -> std::result::Result<Robustness, RobustnessError> {
+) -> std::result::Result<Vec<ExampleOutcome>, RobustnessError> {
     let run = |pixels: &Array3<f32>| -> Result<Vec<crate::engine::Tensor>> {
         let mut x = pixels.clone();
         model.input.normalize(&mut x);
         trace(model, &x, options)
     };
-    let per: Vec<Outcome> = (0..count)
+    (0..count)
         .into_par_iter()
         .map(|i| {
             let (clean, dirty, label) =
@@ -259,26 +302,42 @@ pub(crate) fn robustness<E: fmt::Display>(
             let predict =
                 |t: &[crate::engine::Tensor]| t.last().map(|l| argmax(&probabilities(model, l)));
             let (pa, pb) = (predict(&a), predict(&b));
-            let sims = a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect();
-            Ok((pa == Some(label), pb == Some(label), pa == pb, sims))
+            Ok(ExampleOutcome {
+                clean_right: pa == Some(label),
+                noisy_right: pb == Some(label),
+                same: pa == pb,
+                similarity: a.iter().zip(&b).map(|(x, y)| same_position(x, y)).collect(),
+            })
         })
-        .collect::<std::result::Result<_, RobustnessError>>()?;
+        .collect()
+}
+
+/// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
+/// label; its error is reported as [`RobustnessError::Example`].
+pub fn robustness<E: fmt::Display>(
+    model: &Model,
+    count: usize,
+    example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
+    options: &RunOptions,
+) -> std::result::Result<Robustness, RobustnessError> {
+    let per = example_outcomes(model, count, example, options)?;
     let n = count.max(1) as f32;
-    let share = |f: &dyn Fn(&Outcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
-    let stages = per.first().map_or(0, |p| p.3.len());
+    let share =
+        |f: &dyn Fn(&ExampleOutcome) -> bool| per.iter().filter(|p| f(p)).count() as f32 / n;
+    let stages = per.first().map_or(0, |p| p.similarity.len());
     let stage_similarity = (0..stages)
         .map(|s| {
             per.iter()
-                .map(|p| p.3.get(s).copied().unwrap_or(0.0))
+                .map(|p| p.similarity.get(s).copied().unwrap_or(0.0))
                 .sum::<f32>()
                 / n
         })
         .collect();
     Ok(Robustness {
         examples: count,
-        clean_accuracy: share(&|p| p.0),
-        noisy_accuracy: share(&|p| p.1),
-        agreement: share(&|p| p.2),
+        clean_accuracy: share(&|p| p.clean_right),
+        noisy_accuracy: share(&|p| p.noisy_right),
+        agreement: share(&|p| p.same),
         stage_similarity,
     })
 }
@@ -394,5 +453,15 @@ mod tests {
         let hit = s.iter().filter(|&&v| v != 0.5).count() as f32 / s.len() as f32;
         assert!((hit - 0.05).abs() < 0.01, "{hit}");
         assert!(s.iter().all(|&v| v == 0.0 || v == 0.5 || v == 1.0));
+    }
+
+    #[test]
+    fn salt_and_pepper_counts_only_what_changed() {
+        // A 1x2x3 picture: black background (0) with two white pixels (1) and one grey.
+        let clean = Array3::from_shape_vec((1, 2, 3), vec![0.0, 1.0, 0.0, 0.5, 0.0, 1.0]).unwrap();
+        // Salt on (0,0) and (0,2); pepper on the grey (1,0) and on black (1,1), which shows
+        // nothing; the white (0,1) set to white again is no change either.
+        let noisy = Array3::from_shape_vec((1, 2, 3), vec![1.0, 1.0, 1.0, 0.0, 0.0, 1.0]).unwrap();
+        assert_eq!(salt_and_pepper(&clean, &noisy, (0.0, 1.0)), (2, 1));
     }
 }

@@ -132,7 +132,7 @@ pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Cosine similarity of two tensors at the same positions (invariance).
-pub(crate) fn same_position(a: &Tensor, b: &Tensor) -> f32 {
+pub fn same_position(a: &Tensor, b: &Tensor) -> f32 {
     match (a, b) {
         (Tensor::Maps(x), Tensor::Maps(y)) => match (x.as_slice(), y.as_slice()) {
             (Some(x), Some(y)) => cosine(x, y),

@@ -29,15 +29,20 @@ pub(crate) mod widgets;
 pub use i18n::Lang;
 pub use shell::app::ConvscopeApp;
 pub use shell::commands::Command;
+pub use shell::message::{Message, MessageKey, Notices};
 pub use shell::settings::{Settings, SettingsFile};
 pub use shell::startup::{Startup, run};
 pub use shell::view_state::Tab;
 // The explorer's switches and what it draws with, as the GUI tests check them.
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
+pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
 pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;
 // The samples the input panel offers.
 pub use input::samples::sample_names;
+// The evidence a lesson step measures over test sets, and the test sets it measures on.
+pub use lesson::evidence::Request;
+pub use lesson::test_sets::TestSets;
 // The translation lab's settings and its largest shift.
 pub use lab::state::{LabSettings, max_shift};
 // The Train tab's settings and run, which the CLI's parity test runs headless.

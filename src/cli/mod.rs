@@ -58,6 +58,10 @@ pub struct Cli {
     /// (`my-lesson.toml`, with `my-lesson.en.ftl` etc. beside it; see docs/lessons.md).
     #[arg(long, value_name = "NAME|FILE")]
     lesson: Option<String>,
+    /// Opens the app in presentation mode (large text for a projector; F5 toggles it). The app
+    /// also remembers it from last time.
+    #[arg(long)]
+    present: bool,
 }
 
 /// What the command line asks for.
@@ -77,6 +81,8 @@ pub struct AppFiles {
     pub image: Option<PathBuf>,
     /// A built-in lesson's name or a lesson file.
     pub lesson: Option<String>,
+    /// Open in presentation mode.
+    pub present: bool,
 }
 
 impl Cli {
@@ -104,6 +110,7 @@ impl Cli {
             model: self.model,
             image: self.image,
             lesson: self.lesson,
+            present: self.present,
         }))
     }
 }
@@ -328,6 +335,15 @@ mod tests {
                 model: Some("m.onnx".into()),
                 image: Some("cat.png".into()),
                 lesson: None,
+                present: false,
+            }
+        );
+        assert_eq!(
+            files(&["--present", "m.onnx"]),
+            AppFiles {
+                model: Some("m.onnx".into()),
+                present: true,
+                ..AppFiles::default()
             }
         );
         assert!(matches!(

@@ -34,7 +34,7 @@ pub use layers::pool::Pool2d;
 pub use layers::pool::PoolMode;
 pub use model::Model;
 pub use model::{InputSpec, ModelInfo};
-pub(crate) use model::{Translation, infer_shapes, layer_tensors};
+pub(crate) use model::{Translation, layer_tensors};
 pub use tensor::Shape;
 pub use tensor::Tensor;
 pub use window::Window;

@@ -92,6 +92,16 @@ pub enum StepProblem {
     },
     #[error("a step with choices needs its answer: answer = \"…\"")]
     NoAnswer,
+    #[error(
+        "\"{0}\" is not a sample model's name (letters, digits, - and _, starting with a letter)"
+    )]
+    ModelName(String),
+    #[error("paired compares \"{0}\" with itself: name two different models")]
+    PairedWithItself(String),
+    #[error(
+        "test_noise needs noise on the input: give this step (or one before it) noise = \"saltpepper:0.1\" or another noise"
+    )]
+    TestNoiseWithoutNoise,
 }
 
 /// What is wrong with a lesson's texts.

@@ -100,6 +100,20 @@ pub struct Step {
     /// The last step: each claim of the material with its verdict; it asks nothing.
     #[serde(default)]
     pub summary: bool,
+    /// Pairs of sample models compared example by example on the test split of the data set
+    /// they were trained on, with McNemar's exact test (`{ $fc-overfit-vs-fc-dropout-p }`).
+    /// Like the next two, measured off the UI thread, and the step's own: not inherited.
+    #[serde(default)]
+    pub paired: Vec<[String; 2]>,
+    /// Sample models whose shift consistency over their test images is measured for shifts
+    /// of at most 1, 2 and 3 pixels (`{ $digits-max-consistency-2 }`).
+    #[serde(default)]
+    pub consistency: Vec<String>,
+    /// Sample models run over their test set with the step's noise (which it or an earlier
+    /// step sets), in the pooling they were trained with and with the same weights in the
+    /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
+    #[serde(default)]
+    pub test_noise: Vec<String>,
     /// Setup keys applied when the teacher reveals the answer (the question is asked on max
     /// pooling, the reveal switches to average and so shows the answer).
     pub reveal: Option<Box<Step>>,
@@ -108,9 +122,12 @@ pub struct Step {
 impl Step {
     /// The keys a `[step.reveal]` may not hold (it only changes the setup), by name, with
     /// whether `self` sets it.
-    fn non_setup_keys(&self) -> [(&'static str, bool); 6] {
+    fn non_setup_keys(&self) -> [(&'static str, bool); 9] {
         [
             ("id", !self.id.is_empty()),
+            ("paired", !self.paired.is_empty()),
+            ("consistency", !self.consistency.is_empty()),
+            ("test_noise", !self.test_noise.is_empty()),
             ("show", !self.show.is_empty()),
             ("choices", !self.choices.is_empty()),
             ("answer", self.answer.is_some()),
@@ -176,8 +193,12 @@ pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, Lesson
         return Err(LessonError::NoSteps(file()));
     }
     let mut seen = std::collections::HashSet::new();
+    // The noise in force at each step: its own, or the last one an earlier step set.
+    let mut noise: Option<&str> = None;
     for (i, step) in parsed.steps.iter().enumerate() {
-        if let Some((problem, key)) = step_problem(step, &mut seen) {
+        noise = step.noise.as_deref().or(noise);
+        let problem = step_problem(step, &mut seen).or_else(|| evidence_problem(step, noise));
+        if let Some((problem, key)) = problem {
             // The line of the key at fault, else the step's first line.
             let section = steps_at.get(i).copied().unwrap_or(0)
                 ..steps_at.get(i + 1).copied().unwrap_or(text.len());
@@ -299,6 +320,28 @@ fn is_choice_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// What is wrong with the evidence `step` asks for (`paired`, `consistency`, `test_noise`),
+/// if anything; `noise` is the noise in force at the step. Whether the models exist is
+/// checked when the step is set up.
+fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<(StepProblem, &'static str)> {
+    let mut names = (step.paired.iter().flatten().map(|n| ("paired", n)))
+        .chain(step.consistency.iter().map(|n| ("consistency", n)))
+        .chain(step.test_noise.iter().map(|n| ("test_noise", n)));
+    if let Some((key, bad)) = names.find(|(_, n)| !is_fluent_id(n)) {
+        return Some((StepProblem::ModelName(bad.clone()), key));
+    }
+    if let Some([a, _]) = step.paired.iter().find(|[a, b]| a == b) {
+        return Some((StepProblem::PairedWithItself(a.clone()), "paired"));
+    }
+    let noisy = noise.is_some_and(|n| {
+        crate::analysis::robustness::parse_noise_or_none(n).is_ok_and(|n| n.is_some())
+    });
+    if !step.test_noise.is_empty() && !noisy {
+        return Some((StepProblem::TestNoiseWithoutNoise, "test_noise"));
+    }
+    None
+}
+
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
 pub(crate) fn is_fluent_id(s: &str) -> bool {
     let mut chars = s.chars();
@@ -351,6 +394,9 @@ fn overlay(out: &mut Step, s: &Step, own: bool) {
         out.sweep = s.sweep;
         out.compare_modes = s.compare_modes.or(Some(false));
         out.compare = s.compare.clone();
+        out.paired = s.paired.clone();
+        out.consistency = s.consistency.clone();
+        out.test_noise = s.test_noise.clone();
         out.show = s.show.clone();
         out.choices = s.choices.clone();
         out.answer = s.answer.clone();
@@ -361,8 +407,9 @@ fn overlay(out: &mut Step, s: &Step, own: bool) {
 
 /// What applies at step `index` before its reveal: the complete default, every earlier step
 /// with its reveal folded in (the class saw them revealed), then the step itself. `sweep`,
-/// `compare`, `show` and the question belong to their own step only; what no step set is the
-/// default (no history compared, no sweep, …), which the app applies as well.
+/// `compare`, the evidence keys, `show` and the question belong to their own step only; what
+/// no step set is the default (no history compared, no sweep, …), which the app applies as
+/// well.
 pub fn effective(steps: &[Step], index: usize) -> Step {
     let mut out = complete_default();
     for (i, s) in steps.iter().enumerate().take(index + 1) {
@@ -544,6 +591,38 @@ mod tests {
         let err =
             parse("id = \"d\"\n[[step]]\nid = \"a\"\n[step.reveal]\npol = \"avg\"\n").unwrap_err();
         assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
+    }
+
+    #[test]
+    fn evidence_keys_read_and_are_checked() {
+        let ok = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.1\"\n\
+             [[step]]\nid = \"b\"\npaired = [[\"fc-overfit\", \"fc-8k\"]]\n\
+             consistency = [\"digits-max\"]\ntest_noise = [\"digits-max\", \"digits-avg\"]\n",
+        )
+        .unwrap();
+        let b = &ok.steps[1];
+        assert_eq!(b.paired, [["fc-overfit".to_string(), "fc-8k".to_string()]]);
+        assert_eq!(b.consistency, ["digits-max"]);
+        assert_eq!(b.test_noise, ["digits-max", "digits-avg"]);
+        assert!(ok.steps[0].paired.is_empty());
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\", \"m\"]]\n").unwrap_err();
+        assert!(
+            err.contains("line 4 (step 1)") && err.contains("\"m\" with itself"),
+            "{err}"
+        );
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
+        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nconsistency = [\"2x\"]\n").unwrap_err();
+        assert!(err.contains("\"2x\""), "{err}");
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"none\"\ntest_noise = [\"digits-max\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\ntest_noise = [\"m\"]\n").unwrap_err();
+        assert!(err.contains("test_noise needs noise"), "{err}");
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl Lesson {
     }
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
-    pub(crate) fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
+    pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)

@@ -7,6 +7,7 @@ mod arithmetic;
 mod consistency;
 mod drawing_accuracy;
 mod graph_models;
+mod lesson_evidence;
 mod memory;
 mod model_validation;
 mod new_layers;

@@ -38,18 +38,20 @@ fn accuracy_on(m: &Model, set: &Dataset) -> f32 {
     evaluate(m, examples).expect("evaluates").0
 }
 
-const TRAINED: [&str; 13] = [
+const TRAINED: [&str; 15] = [
     "digits-max",
     "digits-avg",
     "digits-max-shift",
     "digits-avg-shift",
     "digits-nopool",
+    "digits-stride",
     "digits-gap",
     "shapes-max",
     "shapes-avg",
     "fc-overfit",
     "fc-dropout",
     "fc-l2",
+    "fc-8k",
     "speech-max",
     "speech-avg",
 ];
@@ -130,6 +132,7 @@ fn the_digit_readers_meet_the_bar_and_read_real_digits() {
         ("digits-max-shift", 0.975),
         ("digits-avg-shift", 0.975),
         ("digits-nopool", 0.97),
+        ("digits-stride", 0.96),
         ("digits-gap", 0.9),
     ] {
         if !present(name) {
@@ -401,4 +404,57 @@ fn kernel_names_and_translated_labels_must_fit() {
     }
     let e = Model::new(info, shapes.input.clone(), shapes.layers().to_vec()).unwrap_err();
     assert!(e.to_string().contains("translations.zh.labels"), "{e}");
+}
+
+/// The lesson's alternative to pooling: digits-stride downsamples with stride-2 convolutions
+/// where digits-max pools, so its dense layer sees the same 784 values and every layer has the
+/// same number of parameters as digits-max's (the arithmetic: conv1 8x1x3x3+8 = 80, conv2
+/// 16x8x3x3+16 = 1,168, fc 784x10+10 = 7,850; 9,098 in all).
+#[test]
+fn digits_stride_has_digits_max_parameters_layer_for_layer() {
+    let (stride, max) = (model("digits-stride"), model("digits-max"));
+    let params = |m: &Model| -> Vec<(String, usize)> {
+        m.layers()
+            .iter()
+            .filter(|l| l.parameter_count() > 0)
+            .map(|l| (l.name.clone(), l.parameter_count()))
+            .collect()
+    };
+    assert_eq!(params(&stride), params(&max));
+    assert_eq!(stride.parameter_count(), 9098);
+    assert!(
+        !stride
+            .layers()
+            .iter()
+            .any(|l| matches!(l.kind, LayerKind::Pool2d(_))),
+        "no pooling layer"
+    );
+    let flatten = stride
+        .layers()
+        .iter()
+        .position(|l| matches!(l.kind, LayerKind::Flatten))
+        .expect("a flatten layer");
+    assert_eq!(stride.shapes()[flatten].len(), 784);
+    assert_eq!(training(&stride)["lr"], training(&max)["lr"]);
+    assert_eq!(training(&stride)["epochs"], training(&max)["epochs"]);
+}
+
+/// fc-8k is fc-overfit on all 8000 training digits: the same network and schedule, and a gap
+/// between training and test accuracy far smaller than fc-overfit's.
+#[test]
+fn fc_8k_is_fc_overfit_on_every_training_digit() {
+    let (big, small) = (model("fc-8k"), model("fc-overfit"));
+    assert_eq!(big.shapes(), small.shapes());
+    assert_eq!(number(&big, "train_size"), 8000.0);
+    assert_eq!(number(&small, "train_size"), 500.0);
+    for key in ["epochs", "batch", "lr", "lr_decay", "seed", "weight_decay"] {
+        assert_eq!(training(&big)[key], training(&small)[key], "{key}");
+    }
+    let gap = |m: &Model| number(m, "train_accuracy") - number(m, "test_accuracy");
+    assert!(
+        gap(&big) < gap(&small) / 2.0,
+        "fc-8k gap {} vs fc-overfit {}",
+        gap(&big),
+        gap(&small)
+    );
 }

@@ -316,8 +316,9 @@ fn export_writes_the_selected_stage() {
     assert!(
         h.state()
             .status
-            .as_deref()
-            .unwrap_or("")
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
             .contains("pool1.png")
     );
 }

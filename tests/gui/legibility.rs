@@ -236,7 +236,9 @@ per_model! {
     digits_max_shift_is_legible digits_max_shift_fits_a_laptop = "digits-max-shift";
     digits_max_is_legible digits_max_fits_a_laptop = "digits-max";
     digits_nopool_is_legible digits_nopool_fits_a_laptop = "digits-nopool";
+    digits_stride_is_legible digits_stride_fits_a_laptop = "digits-stride";
     edges_is_legible edges_fits_a_laptop = "edges";
+    fc_8k_is_legible fc_8k_fits_a_laptop = "fc-8k";
     fc_dropout_is_legible fc_dropout_fits_a_laptop = "fc-dropout";
     fc_l2_is_legible fc_l2_fits_a_laptop = "fc-l2";
     fc_overfit_is_legible fc_overfit_fits_a_laptop = "fc-overfit";

@@ -229,7 +229,9 @@ monkey_tests! {
     monkey_digits_max_shift => "digits-max-shift", 1012;
     monkey_digits_max => "digits-max", 1002;
     monkey_digits_nopool => "digits-nopool", 1003;
+    monkey_digits_stride => "digits-stride", 1014;
     monkey_edges => "edges", 1004;
+    monkey_fc_8k => "fc-8k", 1015;
     monkey_fc_dropout => "fc-dropout", 1005;
     monkey_fc_l2 => "fc-l2", 1013;
     monkey_fc_overfit => "fc-overfit", 1006;

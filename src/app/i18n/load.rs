@@ -37,6 +37,12 @@ pub fn install_user_languages(dir: &Path) {
     let _ = PROBLEMS.set(problems);
 }
 
+/// Why each language file in `dir` would be left out, one line per file (nothing is
+/// installed: what [`install_user_languages`] would say of them).
+pub fn check_language_files(dir: &Path) -> Vec<String> {
+    load_languages(Some(dir)).1
+}
+
 /// Why a user's language file was left out, one line per file.
 pub fn language_problems() -> &'static [String] {
     PROBLEMS.get().map_or(&[], Vec::as_slice)

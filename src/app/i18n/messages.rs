@@ -87,7 +87,6 @@ strings! {
     key_prev_stage,
     key_first_stage,
     key_last_stage,
-    key_cycle_pool,
     key_toggle_lab,
     key_fullscreen,
     key_open_image,
@@ -198,8 +197,6 @@ strings! {
     block_open_tip,
     block_close_tip,
     block_skip_tip,
-    key_open_block,
-    key_close_block,
     adaptive_pool_tip,
     batch_norm_tip,
     flatten_tip,
@@ -438,6 +435,37 @@ strings! {
     maps_title,
     snapshot_step,
     snapshot_final,
+    // Notices of one kind shown as one; a language the settings ask for and the app lacks.
+    notice_language_file,
+    notice_language_files,
+    notice_unknown_language,
+    notices_of_a_kind,
+    // The key list in a teacher's words.
+    key_open_group,
+    key_close_group,
+    key_cycle_pooling,
+    // An empty canvas, and what the network reads of a recording.
+    canvas_empty,
+    canvas_empty_other,
+    network_hears_tip,
+    // An input unlike the pictures the network was trained on.
+    unlike_short,
+    unlike_heading,
+    unlike_brightness,
+    unlike_contrast,
+    unlike_border,
+    unlike_mid_tones,
+    unlike_colourfulness,
+    unlike_in_colour,
+    unlike_size,
+    unlike_lesson,
+    // What the status bar and the input panel say while the lab shows a shifted input.
+    prediction_shifted,
+    network_sees_shifted,
+    // The file browser: a typed path or name, and a recording's title.
+    browse_file_name_tip,
+    browse_no_such,
+    browse_open_sound,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.

@@ -14,5 +14,5 @@ pub mod typography;
 pub use crate::viz::number::grouped;
 pub use fill::fill;
 pub use lang::{EN, Lang, ZH};
-pub use load::{install_user_languages, language_problems};
+pub use load::{check_language_files, install_user_languages, language_problems};
 pub use messages::Strings;

@@ -111,7 +111,7 @@ pub(crate) fn better_sample(model: &Model, current: &str) -> Option<&'static str
         SPEECH_SAMPLES[0].name
     } else if labels.iter().map(String::as_str).eq(shapes::CLASSES) {
         SHAPE_SAMPLES[0]
-    } else if model.input.channels == 1 && labels.iter().map(String::as_str).eq(DIGIT_LABELS) {
+    } else if reads_digits(model) {
         DEFAULT_SAMPLE
     } else if model.input.height.min(model.input.width) > DIGIT_SIDE {
         if model.input.channels == 1 {
@@ -128,6 +128,17 @@ pub(crate) fn better_sample(model: &Model, current: &str) -> Option<&'static str
         && ["digit", "shape", "speech"].contains(&current_family.as_str())
         && family(natural) != Some(current_family))
     .then_some(natural)
+}
+
+/// Whether `model` reads digits: one channel, classes 0-9.
+pub(crate) fn reads_digits(model: &Model) -> bool {
+    model.input.channels == 1
+        && model
+            .info
+            .labels
+            .iter()
+            .map(String::as_str)
+            .eq(DIGIT_LABELS)
 }
 
 /// The side of the digit samples; a model that reads larger pictures gets a photo.

@@ -1,8 +1,11 @@
 //! The numbers a lesson step's text quotes, computed live: from the explorer's run, from the
-//! lab's sweep, and from the models the step compares with (run on the app's input, with its
-//! noise, or swept over the same shifts). Small models only: the comparisons run on the UI
-//! thread, once per input.
+//! lab's sweep, from the models the step compares with (run on the app's input, with its
+//! noise, or swept over the same shifts), from the open model's same weights with max and
+//! with average pooling (the noise control), and from test sets (`evidence.rs`, measured on
+//! background threads, asked for here before each frame). Small models only: the comparisons
+//! on one input run on the UI thread, once per input.
 
+use super::evidence::Request;
 use crate::app::explorer::prepare::prepare_input;
 use crate::app::explorer::run::{BACKGROUND_ABOVE, multiply_adds};
 use crate::app::explorer::state::trained_pool_mode;
@@ -19,10 +22,15 @@ impl ConvscopeApp {
             .map(|(_, p)| (ex.prediction_label().unwrap_or_default(), p));
         let (input, layers) = match ex.trace.split_first() {
             Some((input, layers)) => (input, layers),
-            None => return self.lesson.compared.clone(),
+            None => {
+                let mut facts = self.lesson.compared.clone();
+                facts.extend_from(&self.lesson.evidence.facts());
+                return facts;
+            }
         };
         let mut facts = Facts::of_run(&ex.net, input, layers, prediction);
         facts.extend_from(&self.lesson.compared);
+        facts.extend_from(&self.lesson.evidence.facts());
         if let Some(noise) = ex.noise.noise() {
             facts.set("noise-level", format!("{}", noise.level));
             facts.set("noise-seed", ex.noise.seed.to_string());
@@ -30,7 +38,9 @@ impl ConvscopeApp {
             facts.add_noise_run("", &ex.net, &ex.noise_similarity(), clean, None);
             let mut cache = self.lesson.noise_runs.borrow_mut();
             if cache.as_ref().map(|c| c.0) != Some(ex.generation) {
-                *cache = Some((ex.generation, self.compared_noise_runs()));
+                let mut runs = self.compared_noise_runs();
+                runs.extend_from(&self.noise_control());
+                *cache = Some((ex.generation, runs));
             }
             if let Some((_, runs)) = cache.as_ref() {
                 facts.extend_from(runs);
@@ -111,6 +121,47 @@ impl ConvscopeApp {
         facts
     }
 
+    /// The clean control for noise: the open model's same weights with every pooling layer in
+    /// max and in average pooling, each noisy run against its own clean run (see
+    /// [`Facts::add_noise_control`]), and for salt-and-pepper noise on a picture how many
+    /// pixels went white and black. Left out for a network without pooling or too big to run
+    /// four times in a frame.
+    fn noise_control(&self) -> Facts {
+        let ex = &self.explorer;
+        let mut facts = Facts::default();
+        let Some(noise) = ex.noise.noise() else {
+            return facts;
+        };
+        if noise.kind == crate::analysis::robustness::NoiseKind::SaltPepper
+            && ex.net.info.audio.is_none()
+        {
+            let counts = crate::analysis::robustness::salt_and_pepper(
+                &ex.clean_pixels,
+                &ex.pixels,
+                (0.0, 1.0),
+            );
+            facts.add_salt_and_pepper(counts);
+        }
+        if ex.net.pool_layers().is_empty() || 4 * multiply_adds(&ex.net) > BACKGROUND_ABOVE {
+            return facts;
+        }
+        let input =
+            |pixels| crate::io::network_input(pixels, &ex.net.input, 0, 0, crate::io::Fill::Zero);
+        let (clean, noisy) = (input(&ex.clean_pixels), input(&ex.pixels));
+        for mode in [PoolMode::Max, PoolMode::Avg] {
+            let options = crate::engine::RunOptions {
+                pool_mode: Some(mode),
+                ..ex.run_options()
+            };
+            if let Ok(similarity) =
+                crate::analysis::robustness::run_similarity(&ex.net, &clean, &noisy, &options)
+            {
+                facts.add_noise_control(&ex.net, mode, &similarity);
+            }
+        }
+        facts
+    }
+
     /// Each compared model run on the app's input, clean and with the app's noise, in the
     /// mode it was trained with: its numbers under its name (see [`Facts::add_noise_run`]).
     /// A model the input does not fit is left out (its numbers then show as unknown).
@@ -154,5 +205,27 @@ impl ConvscopeApp {
             );
         }
         facts
+    }
+}
+
+impl ConvscopeApp {
+    /// Starts the evidence the open step measures over test sets and takes what finished;
+    /// called before every frame.
+    pub(crate) fn poll_lesson_evidence(&mut self, ctx: &egui::Context) {
+        let step = self
+            .lesson
+            .lesson
+            .as_ref()
+            .filter(|_| self.view.show_lesson)
+            .and_then(|l| l.steps.get(self.lesson.step));
+        let ex = &self.explorer;
+        let noise = ex.noise.noise().map(|n| (n, ex.noise.seed));
+        // With no step shown nothing is asked for: what runs still finishes and is kept.
+        let requests = step.map_or_else(Vec::new, |s| Request::of_step(s, noise));
+        let s = self.settings.language.strings();
+        let no_model = |name: &str| crate::app::i18n::fill(s.lesson_no_model, &[&name]);
+        self.lesson
+            .evidence
+            .want(requests, &self.models, &no_model, ctx);
     }
 }

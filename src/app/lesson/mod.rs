@@ -1,7 +1,10 @@
 //! The lesson panel: a lesson's steps set the app up (`setup`) and quote numbers computed live
-//! (`facts`); `state` is where the class is, `view` draws the panel.
+//! (`facts`), some measured over test sets on background threads (`evidence`, over the
+//! splits of `test_sets`); `state` is where the class is, `view` draws the panel.
 
+pub(crate) mod evidence;
 pub(crate) mod facts;
 pub(crate) mod setup;
 pub(crate) mod state;
+pub(crate) mod test_sets;
 pub(crate) mod view;

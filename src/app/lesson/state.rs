@@ -28,4 +28,6 @@ pub struct LessonState {
     pub sweep_runs: std::cell::RefCell<Option<(u64, Facts)>>,
     /// Why the last lesson or step could not be opened or set up.
     pub error: Option<String>,
+    /// What the steps measure over test sets, kept between steps (see `evidence.rs`).
+    pub evidence: super::evidence::Evidence,
 }

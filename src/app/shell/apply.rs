@@ -6,10 +6,10 @@
 use super::app::ConvscopeApp;
 use super::commands::Command;
 use super::jobs::Loaded;
+use super::message::{Message, MessageKey};
 use super::presentation;
 use super::view_state::{PLAY_SECONDS, Tab};
 use crate::app::explorer::state::twin_path;
-use crate::app::i18n;
 use crate::app::input::player::play_input;
 use crate::app::input::samples;
 use crate::app::widgets::file_browser::{self, FileBrowser, FileRole, Purpose, SystemAnswer};
@@ -56,11 +56,7 @@ impl ConvscopeApp {
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
             Command::CompareHistory(name) => self.view.compare_history = name,
-            Command::DismissNotice(i) => {
-                if i < self.notices.len() {
-                    self.notices.remove(i);
-                }
-            }
+            Command::DismissNotice(i) => self.notices.dismiss(i),
             Command::TogglePlay => {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
@@ -195,17 +191,20 @@ impl ConvscopeApp {
                 self.settings.dark = !self.settings.dark;
                 self.apply_look(ctx);
             }
-            Command::TogglePresentation => match self.view.zoom_before_presentation.take() {
-                Some(zoom) => {
-                    self.settings.zoom = zoom;
-                    self.apply_look(ctx);
-                    presentation::apply(ctx, false);
+            Command::TogglePresentation => {
+                match self.view.zoom_before_presentation.take() {
+                    Some(zoom) => {
+                        self.settings.zoom = zoom;
+                        self.apply_look(ctx);
+                        presentation::apply(ctx, false);
+                    }
+                    None => {
+                        self.view.zoom_before_presentation = Some(self.settings.zoom);
+                        presentation::apply(ctx, true);
+                    }
                 }
-                None => {
-                    self.view.zoom_before_presentation = Some(self.settings.zoom);
-                    presentation::apply(ctx, true);
-                }
-            },
+                self.settings.presentation = self.view.zoom_before_presentation.is_some();
+            }
             Command::ToggleFullscreen => {
                 let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
@@ -236,11 +235,14 @@ impl ConvscopeApp {
                 SystemAnswer::Chosen(path) => return self.file_chosen(ctx, purpose, path),
                 SystemAnswer::Cancelled => return,
                 SystemAnswer::NoDialog => {
-                    self.status = Some(self.strings().browse_no_system_dialog.to_string());
+                    self.status = Some(Message::new(MessageKey::NoSystemDialog, &[]));
                 }
             }
         }
-        self.file_browser = Some(FileBrowser::new(purpose, &dir, &file_name));
+        let mut browser = FileBrowser::new(purpose, &dir, &file_name);
+        // A speech model's input is a recording: the browser says so in its title.
+        browser.for_sound = self.explorer.model.info.audio.is_some();
+        self.file_browser = Some(browser);
     }
 
     pub(crate) fn file_chosen(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
@@ -261,7 +263,7 @@ impl ConvscopeApp {
             self.view.shared_scale,
         );
         match crate::viz::export::save_png(&image, path) {
-            Ok(()) => self.status = Some(i18n::fill(self.strings().saved, &[&path.display()])),
+            Ok(()) => self.status = Some(Message::new(MessageKey::Saved, &[&path.display()])),
             Err(e) => ex.last_error = Some(e.to_string()),
         }
     }

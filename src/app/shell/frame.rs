@@ -75,6 +75,8 @@ impl ConvscopeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
         self.lab.poll();
+        self.poll_lesson_evidence(ctx);
+        self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
@@ -112,9 +114,10 @@ impl ConvscopeApp {
             settings: &self.settings,
             models: &self.models,
             busy: self.jobs.busy(),
-            status: self.status.as_deref(),
+            status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            familiar: &self.familiar,
             train: &self.train,
             commands,
         };

@@ -40,7 +40,9 @@ pub struct Model {
     packed: PackCache,
 }
 
-/// Output shape of every layer in turn, or the first layer that cannot run.
+/// Output shape of every layer in turn, or the first layer that cannot run (the training
+/// tests build their networks with it).
+#[cfg(test)]
 pub(crate) fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
     let mut shape = input;
     layers

@@ -5,6 +5,7 @@ use super::common::{maps_before, parameter_share};
 use super::dropout::dropout_controls_ui;
 use super::history::history_ui;
 use super::units::units_grid_ui;
+use super::unlike::{unlike_box_ui, unlike_line_ui};
 use crate::analysis::argmax;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
@@ -69,6 +70,7 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
+                unlike_line_ui(ui, p);
                 probabilities_ui(ui, p, stage_view(p, stage, StagePart::Bars));
             });
         });
@@ -344,6 +346,7 @@ pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
 
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
+    unlike_box_ui(ui, p);
     let bars = stage_view(p, p.ex.stage, StagePart::Bars);
     // A lesson step that names the learning curves and not the bars gives them the room.
     if !p.view.focus(&ViewId::History) || p.view.named(&bars) {
@@ -391,6 +394,19 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
             })
             .collect::<Vec<_>>()
     });
+    // Wide enough that each class's name fits under its bar ("square" and "triangle" ran
+    // into one word), within the room there is.
+    let widest_label = labels
+        .iter()
+        .map(|l| {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            ui.painter()
+                .layout_no_wrap(l.clone(), font, Color32::WHITE)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let needed = PLOT_AXIS_ROOM + count as f32 * (widest_label + LABEL_GAP) * 1.1;
     // Up to 220 points high, within the height left (a line kept for what follows); named by a
     // lesson step, at least the contract's chart.
     let room = ui.available_height() - 2.0 * line_height(ui);
@@ -398,13 +414,20 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
         let least = MIN_CHART + AXES_ROOM;
         (
             room.clamp(least.y, 400.0),
-            ui.available_width().clamp(least.x, 640.0),
+            ui.available_width().min(needed.max(640.0)).max(least.x),
         )
     } else {
         (
             room.clamp(100.0, 220.0),
-            ui.available_width().clamp(160.0, 520.0),
+            ui.available_width().min(needed.max(520.0)).max(160.0),
         )
+    };
+    let labels_fit = needed <= width;
+    // Where the names cannot fit, the bars are numbered and the names listed below.
+    let names = labels.clone();
+    let labels: Vec<String> = match labels_fit {
+        true => labels,
+        false => (0..count).map(|i| i.to_string()).collect(),
     };
     let shown = Plot::new("probabilities")
         .height(height)
@@ -433,4 +456,17 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
         });
     let rect = shown.response.rect;
     record(ui, view, rect, Sizes::chart(rect.size()));
+    if !labels_fit {
+        let key: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{i} {n}"))
+            .collect();
+        ui.add(egui::Label::new(egui::RichText::new(key.join(" · ")).small()).wrap());
+    }
 }
+
+/// What the plot's y axis and margins take of its width, in points.
+const PLOT_AXIS_ROOM: f32 = 48.0;
+/// The least space between two class names under the bars, in points.
+const LABEL_GAP: f32 = 8.0;

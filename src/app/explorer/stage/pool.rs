@@ -2,7 +2,7 @@
 //! visible, the counts, and the window behind a hovered (or swept) pooled cell.
 
 use super::common::{link_hover_ui, scale_row_ui};
-use crate::analysis::pooling::dense_weights_without;
+use crate::analysis::pooling::dense_params_without;
 use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
@@ -49,7 +49,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         ))
         .size(16.0),
     );
-    if let Some(sv) = dense_weights_without(&ex.net, stage - 1) {
+    if let Some(sv) = dense_params_without(&ex.net, stage - 1) {
         ui.label(fill(
             s.downstream,
             &[&sv.dense, &grouped(sv.with_pool), &grouped(sv.without_pool)],

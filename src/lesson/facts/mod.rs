@@ -1,14 +1,24 @@
 //! The numbers a lesson's text may quote, computed from the network in front of the class:
-//! per stage (`pool1-values`, `fc-params-share`), per model (`params`, `test-accuracy`), per
-//! compared sample model (`digits-nopool-params`) and from a translation sweep
-//! (`sweep-fc-mean`). Nothing here is typed in: every value comes from a model or a trace.
+//! per stage (`pool1-values`, `fc-params-share`, `fc-formula`: `structure.rs`), per model
+//! (`params`, `test-accuracy`), per compared sample model (`digits-nopool-params`), from a
+//! translation sweep (`sweep-fc-mean`: `sweep.rs`), from noise (`noise.rs`) and from test
+//! sets (`digits-max-vs-digits-avg-p`: `evidence.rs`). Nothing here is typed in: every value
+//! comes from a model, a trace or a test set.
 
-use crate::analysis::ShiftResult;
-use crate::engine::{LayerKind, Model, PoolMode, Tensor};
+mod evidence;
+mod noise;
+mod structure;
+mod sweep;
+
+pub use evidence::{CONSISTENCY_BOUNDS, p_value};
+pub use structure::formula;
+pub use sweep::NEAR_SHIFT;
+
+use crate::engine::{LayerKind, Model, Tensor};
 use std::collections::BTreeMap;
 
 /// The value shown for a number that is still being measured (a sweep running).
-pub(crate) const PENDING: &str = "…";
+pub const PENDING: &str = "…";
 
 /// Placeholder name -> the text it stands for.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -52,6 +62,11 @@ impl Facts {
         self.values.insert(name.into(), value.into());
     }
 
+    /// Every name and its value, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Adds (or replaces with) every value of `other`.
     pub(crate) fn extend_from(&mut self, other: &Facts) {
         self.values
@@ -72,12 +87,12 @@ impl Facts {
         facts.set("params", grouped(total));
         facts.set("input-values", grouped(input.shape().len()));
         facts.set("input-shape", input.shape().to_string());
+        facts.add_structure("", model);
         for (layer, output) in model.layers().iter().zip(trace) {
             let n = &layer.name;
             let params = layer.parameter_count();
             facts.set(format!("{n}-values"), grouped(output.shape().len()));
             facts.set(format!("{n}-shape"), output.shape().to_string());
-            facts.set(format!("{n}-params"), grouped(params));
             if total > 0 {
                 facts.set(
                     format!("{n}-params-share"),
@@ -157,118 +172,13 @@ impl Facts {
         }
     }
 
-    /// Another sample model's numbers under `name-…`: its parameters, the parameters of each
-    /// of its layers, and its training record.
-    pub(crate) fn add_model(&mut self, name: &str, model: &Model) {
+    /// Another sample model's numbers under `name-…`: its parameters, what each of its
+    /// layers holds and computes (see [`Facts::add_structure`]), and its training record.
+    pub fn add_model(&mut self, name: &str, model: &Model) {
         self.set(format!("{name}-params"), grouped(model.parameter_count()));
-        for layer in model.layers() {
-            let params = layer.parameter_count();
-            if params > 0 {
-                self.set(format!("{name}-{}-params", layer.name), grouped(params));
-            }
-        }
+        self.add_structure(&format!("{name}-"), model);
         self.add_training(&format!("{name}-"), model);
     }
-
-    /// A translation sweep's summary per stage: `sweep-STAGE-mean` (mean cosine similarity
-    /// to the unshifted stage, in percent), `sweep-changed` (the share of shifts that change
-    /// the answer) and `sweep-shifts`; with a mode, under `sweep-max-…`/`sweep-avg-…` instead.
-    pub(crate) fn add_sweep(
-        &mut self,
-        model: &Model,
-        mode: Option<PoolMode>,
-        original_class: usize,
-        results: &[ShiftResult],
-    ) {
-        let prefix = match mode {
-            Some(m) => format!("sweep-{}-", mode_name(m)),
-            None => "sweep-".into(),
-        };
-        self.add_sweep_under(&prefix, model, original_class, results);
-    }
-
-    /// A translation sweep's summary under `PREFIX…`: `PREFIXshifts`, `PREFIXchanged` and
-    /// `PREFIXSTAGE-mean` for the input and every layer of `model`.
-    pub(crate) fn add_sweep_under(
-        &mut self,
-        prefix: &str,
-        model: &Model,
-        original_class: usize,
-        results: &[ShiftResult],
-    ) {
-        if results.is_empty() {
-            return;
-        }
-        let n = results.len() as f64;
-        let changed = results
-            .iter()
-            .filter(|r| r.predicted != original_class)
-            .count() as f64;
-        self.set(format!("{prefix}shifts"), results.len().to_string());
-        self.set(format!("{prefix}changed"), percent(changed / n));
-        let names = std::iter::once("input").chain(model.layers().iter().map(|l| &*l.name));
-        for (i, name) in names.enumerate() {
-            let mean = results
-                .iter()
-                .filter_map(|r| r.stages.get(i))
-                .map(|s| s.same_position as f64)
-                .sum::<f64>()
-                / n;
-            self.set(format!("{prefix}{name}-mean"), percent(mean));
-        }
-    }
-
-    /// A run with noise on the input beside the same run without it: `PREFIXnoise-STAGE-similarity`
-    /// (cosine similarity of each stage, `input` included, to its clean self at the same
-    /// positions, in percent, as `convscope robustness` measures it), `PREFIXclean-prediction`
-    /// and `PREFIXclean-confidence`, and for another model (a non-empty prefix) its
-    /// `PREFIXprediction` and `PREFIXconfidence` on the noisy input.
-    pub(crate) fn add_noise_run(
-        &mut self,
-        prefix: &str,
-        model: &Model,
-        similarity: &[f32],
-        clean: Option<(String, f32)>,
-        noisy: Option<(String, f32)>,
-    ) {
-        let names = std::iter::once("input").chain(model.layers().iter().map(|l| &*l.name));
-        for (name, s) in names.zip(similarity) {
-            self.set(
-                format!("{prefix}noise-{name}-similarity"),
-                percent(*s as f64),
-            );
-        }
-        if let Some((label, p)) = clean {
-            self.set(format!("{prefix}clean-prediction"), label);
-            self.set(format!("{prefix}clean-confidence"), percent(p as f64));
-        }
-        if let Some((label, p)) = noisy.filter(|_| !prefix.is_empty()) {
-            self.set(format!("{prefix}prediction"), label);
-            self.set(format!("{prefix}confidence"), percent(p as f64));
-        }
-    }
-
-    /// Marks sweep values as still being measured, so a step shows `…` rather than a stale
-    /// or unknown number while its sweep runs.
-    pub(crate) fn add_pending_sweep(&mut self, model: &Model, modes: &[PoolMode]) {
-        let names: Vec<&str> = std::iter::once("input")
-            .chain(model.layers().iter().map(|l| &*l.name))
-            .collect();
-        let mut prefixes = vec!["sweep-".to_string()];
-        prefixes.extend(modes.iter().map(|m| format!("sweep-{}-", mode_name(*m))));
-        for p in prefixes {
-            for key in ["shifts", "changed"] {
-                self.set(format!("{p}{key}"), PENDING);
-            }
-            for name in &names {
-                self.set(format!("{p}{name}-mean"), PENDING);
-            }
-        }
-    }
-}
-
-fn mode_name(mode: PoolMode) -> &'static str {
-    mode.as_str()
 }
 
 #[cfg(test)]
@@ -289,7 +199,7 @@ mod tests {
 
     #[test]
     fn accuracy_comes_with_its_margin_from_the_training_record() {
-        let mut model = crate::engine::zoo::digits(1, PoolMode::Max);
+        let mut model = crate::engine::zoo::digits(1, crate::engine::PoolMode::Max);
         model.info.training = serde_json::json!({
             "test_accuracy": 0.9, "train_accuracy": 1.0, "test_size": 900, "train_size": 500
         });
