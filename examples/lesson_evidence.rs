@@ -7,8 +7,8 @@
 //!
 //! Each line is a fact name and its value, as a lesson's text quotes it.
 
-use convscope::app::lesson::evidence::Request;
-use convscope::app::lesson::test_sets::TestSets;
+use convscope::app::Request;
+use convscope::app::TestSets;
 use std::path::Path;
 use std::time::Instant;
 

@@ -56,11 +56,14 @@ fn open_app(files: AppFiles) -> anyhow::Result<()> {
         model,
         image,
         lesson,
+        present,
     } = files;
     convscope::app::run(convscope::app::Startup {
         model,
         image,
         lesson,
+        present,
     })
-    .map_err(anyhow::Error::msg)
+    // eframe's error may hold a reason that is not `Send`: anyhow takes its text.
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -8,7 +8,7 @@ use crate::engine::{LayerKind, Model};
 /// The first dense layer after a pooling layer, and its parameters (weights and biases) with
 /// and without it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSavings {
+pub(crate) struct PoolSavings {
     pub dense: String,
     /// Parameters of the dense layer as the model is.
     pub with_pool: usize,
@@ -27,7 +27,7 @@ fn pool_in_chain(model: &Model, pool_index: usize) -> Option<()> {
 
 /// `None` when no dense layer follows `pool_index`, or the model without the pooling layer
 /// has no valid shapes up to it, or is a graph.
-pub fn dense_params_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
+pub(crate) fn dense_params_without(model: &Model, pool_index: usize) -> Option<PoolSavings> {
     pool_in_chain(model, pool_index)?;
     let layers = model.layers();
     let (dense_index, dense) =
@@ -61,7 +61,7 @@ pub fn dense_params_without(model: &Model, pool_index: usize) -> Option<PoolSavi
 /// `pool_index` would do if that layer were removed, as (layer index, multiply-adds), up to
 /// and including the first dense layer (the layers after it see the same inputs either way).
 /// `None` for a graph, or when the layers after it would not fit without it.
-pub fn macs_without(model: &Model, pool_index: usize) -> Option<Vec<(usize, u64)>> {
+pub(crate) fn macs_without(model: &Model, pool_index: usize) -> Option<Vec<(usize, u64)>> {
     pool_in_chain(model, pool_index)?;
     let mut shape = match pool_index {
         0 => model.input.shape(),

@@ -17,9 +17,7 @@ macro_rules! outln {
     };
 }
 
-// The benches time the same input `bench` does (bench::test_pixels); the rest is the
-// binary's alone.
-pub mod bench;
+pub(crate) mod bench;
 pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
@@ -60,6 +58,10 @@ pub struct Cli {
     /// (`my-lesson.toml`, with `my-lesson.en.ftl` etc. beside it; see docs/lessons.md).
     #[arg(long, value_name = "NAME|FILE")]
     lesson: Option<String>,
+    /// Opens the app in presentation mode (large text for a projector; F5 toggles it). The app
+    /// also remembers it from last time.
+    #[arg(long)]
+    present: bool,
 }
 
 /// What the command line asks for.
@@ -79,6 +81,8 @@ pub struct AppFiles {
     pub image: Option<PathBuf>,
     /// A built-in lesson's name or a lesson file.
     pub lesson: Option<String>,
+    /// Open in presentation mode.
+    pub present: bool,
 }
 
 impl Cli {
@@ -100,12 +104,13 @@ impl Cli {
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::open(lesson).map_err(anyhow::Error::msg)?;
+            crate::lesson::Lesson::load(lesson)?;
         }
         Ok(Request::OpenApp(AppFiles {
             model: self.model,
             image: self.image,
             lesson: self.lesson,
+            present: self.present,
         }))
     }
 }
@@ -249,6 +254,42 @@ mod tests {
         }
     }
 
+    /// Each subcommand's flag called `long`, with its help.
+    fn flags_named(long: &str) -> Vec<(String, String)> {
+        Cli::command()
+            .get_subcommands()
+            .flat_map(|sub| {
+                sub.get_arguments()
+                    .filter(|a| a.get_long() == Some(long))
+                    .map(|a| {
+                        let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                        (sub.get_name().to_string(), help)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_data_flag_lists_every_form_the_parser_takes() {
+        let flags = flags_named("data");
+        assert!(flags.len() >= 4, "{flags:?}");
+        for (sub, help) in flags {
+            for form in crate::data::DataSpec::FORMS {
+                assert!(help.contains(form), "{sub} --data: {help} lacks {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_model_flag_says_it_opens_onnx_too() {
+        let flags = flags_named("model");
+        assert!(flags.len() >= 6, "{flags:?}");
+        for (sub, help) in flags {
+            assert!(help.contains("ONNX"), "{sub} --model: {help}");
+        }
+    }
+
     #[test]
     fn no_count_argument_is_left_without_a_range() {
         // Any whole-number argument but a seed is a count or a size and must be in RANGES.
@@ -294,6 +335,15 @@ mod tests {
                 model: Some("m.onnx".into()),
                 image: Some("cat.png".into()),
                 lesson: None,
+                present: false,
+            }
+        );
+        assert_eq!(
+            files(&["--present", "m.onnx"]),
+            AppFiles {
+                model: Some("m.onnx".into()),
+                present: true,
+                ..AppFiles::default()
             }
         );
         assert!(matches!(

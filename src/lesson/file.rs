@@ -100,9 +100,6 @@ pub struct Step {
     /// The last step: each claim of the material with its verdict; it asks nothing.
     #[serde(default)]
     pub summary: bool,
-    /// Setup keys applied when the teacher reveals the answer (the question is asked on max
-    /// pooling, the reveal switches to average and so shows the answer).
-    pub reveal: Option<Box<Step>>,
     /// Pairs of sample models compared example by example on the test split of the data set
     /// they were trained on, with McNemar's exact test (`{ $fc-overfit-vs-fc-dropout-p }`).
     /// Like the next two, measured off the UI thread, and the step's own: not inherited.
@@ -117,14 +114,20 @@ pub struct Step {
     /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
     #[serde(default)]
     pub test_noise: Vec<String>,
+    /// Setup keys applied when the teacher reveals the answer (the question is asked on max
+    /// pooling, the reveal switches to average and so shows the answer).
+    pub reveal: Option<Box<Step>>,
 }
 
 impl Step {
     /// The keys a `[step.reveal]` may not hold (it only changes the setup), by name, with
     /// whether `self` sets it.
-    fn non_setup_keys(&self) -> [(&'static str, bool); 6] {
+    fn non_setup_keys(&self) -> [(&'static str, bool); 9] {
         [
             ("id", !self.id.is_empty()),
+            ("paired", !self.paired.is_empty()),
+            ("consistency", !self.consistency.is_empty()),
+            ("test_noise", !self.test_noise.is_empty()),
             ("show", !self.show.is_empty()),
             ("choices", !self.choices.is_empty()),
             ("answer", self.answer.is_some()),
@@ -144,13 +147,13 @@ struct LessonToml {
 
 /// A lesson file read and checked: its id and its steps in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LessonSteps {
+pub(crate) struct LessonSteps {
     pub id: String,
     pub steps: Vec<Step>,
 }
 
 /// The 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -159,7 +162,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Reads a lesson file's text; `path` only names the file in errors.
-pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
+pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
     let file = || path.to_path_buf();
     let steps_at: Vec<usize> = text.match_indices("[[step]]").map(|(at, _)| at).collect();
     let parsed: LessonToml = toml::from_str(text).map_err(|e| {
@@ -194,8 +197,7 @@ pub fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> 
     let mut noise: Option<&str> = None;
     for (i, step) in parsed.steps.iter().enumerate() {
         noise = step.noise.as_deref().or(noise);
-        let problem = step_problem(step, &mut seen)
-            .or_else(|| evidence_problem(step, noise).map(|p| (p, "")));
+        let problem = step_problem(step, &mut seen).or_else(|| evidence_problem(step, noise));
         if let Some((problem, key)) = problem {
             // The line of the key at fault, else the step's first line.
             let section = steps_at.get(i).copied().unwrap_or(0)
@@ -272,7 +274,7 @@ fn setup_problem(step: &Step) -> Option<(StepProblem, &'static str)> {
         return Some((StepProblem::Dropout(rate), "dropout"));
     }
     if let Some(noise) = &step.noise
-        && let Err(e) = crate::analysis::robustness::parse_one_noise(noise)
+        && let Err(e) = crate::analysis::robustness::parse_noise_or_none(noise)
     {
         return Some((StepProblem::Noise(e), "noise"));
     }
@@ -321,33 +323,121 @@ fn is_choice_name(s: &str) -> bool {
 /// What is wrong with the evidence `step` asks for (`paired`, `consistency`, `test_noise`),
 /// if anything; `noise` is the noise in force at the step. Whether the models exist is
 /// checked when the step is set up.
-fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<StepProblem> {
-    let names = step
-        .paired
-        .iter()
-        .flatten()
-        .chain(&step.consistency)
-        .chain(&step.test_noise);
-    if let Some(bad) = names.into_iter().find(|n| !is_fluent_id(n)) {
-        return Some(StepProblem::ModelName(bad.clone()));
+fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<(StepProblem, &'static str)> {
+    let mut names = (step.paired.iter().flatten().map(|n| ("paired", n)))
+        .chain(step.consistency.iter().map(|n| ("consistency", n)))
+        .chain(step.test_noise.iter().map(|n| ("test_noise", n)));
+    if let Some((key, bad)) = names.find(|(_, n)| !is_fluent_id(n)) {
+        return Some((StepProblem::ModelName(bad.clone()), key));
     }
     if let Some([a, _]) = step.paired.iter().find(|[a, b]| a == b) {
-        return Some(StepProblem::PairedWithItself(a.clone()));
+        return Some((StepProblem::PairedWithItself(a.clone()), "paired"));
     }
     let noisy = noise.is_some_and(|n| {
-        crate::analysis::robustness::parse_one_noise(n).is_ok_and(|n| n.is_some())
+        crate::analysis::robustness::parse_noise_or_none(n).is_ok_and(|n| n.is_some())
     });
     if !step.test_noise.is_empty() && !noisy {
-        return Some(StepProblem::TestNoiseWithoutNoise);
+        return Some((StepProblem::TestNoiseWithoutNoise, "test_noise"));
     }
     None
 }
 
 /// Fluent's identifier rule: `[a-zA-Z][a-zA-Z0-9_-]*`.
-pub fn is_fluent_id(s: &str) -> bool {
+pub(crate) fn is_fluent_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The setup before any step says anything: the explorer on the input stage, pooling and its
+/// window as trained, no dropout, no noise (seed 0), no lab shift or sweep, the arithmetic
+/// panel closed, no learning curves compared. The model and the sample have no default: the
+/// first step names them (or the app keeps what is open).
+fn complete_default() -> Step {
+    Step {
+        stage: Some("input".into()),
+        pool: Some(PoolChoice::Trained),
+        window: Some(WindowChoice::AsTrained),
+        dropout: Some(0.0),
+        view: Some(View::Explorer),
+        shift: Some([0, 0]),
+        arithmetic: Some(false),
+        noise: Some("none".into()),
+        noise_seed: Some(0),
+        compare_modes: Some(false),
+        ..Step::default()
+    }
+}
+
+/// `s`'s setup keys on top of `out`; with `own`, also what belongs to its own step only (the
+/// sweep, the compared models, the views, the question).
+fn overlay(out: &mut Step, s: &Step, own: bool) {
+    macro_rules! keep {
+        ($($f:ident),*) => {$(if s.$f.is_some() { out.$f = s.$f.clone(); })*};
+    }
+    keep!(
+        model,
+        sample,
+        stage,
+        pool,
+        window,
+        dropout,
+        view,
+        shift,
+        arithmetic,
+        history_with,
+        noise,
+        noise_seed
+    );
+    if own {
+        out.id = s.id.clone();
+        out.sweep = s.sweep;
+        out.compare_modes = s.compare_modes.or(Some(false));
+        out.compare = s.compare.clone();
+        out.paired = s.paired.clone();
+        out.consistency = s.consistency.clone();
+        out.test_noise = s.test_noise.clone();
+        out.show = s.show.clone();
+        out.choices = s.choices.clone();
+        out.answer = s.answer.clone();
+        out.summary = s.summary;
+        out.reveal = s.reveal.clone();
+    }
+}
+
+/// What applies at step `index` before its reveal: the complete default, every earlier step
+/// with its reveal folded in (the class saw them revealed), then the step itself. `sweep`,
+/// `compare`, the evidence keys, `show` and the question belong to their own step only; what
+/// no step set is the default (no history compared, no sweep, …), which the app applies as
+/// well.
+pub fn effective(steps: &[Step], index: usize) -> Step {
+    let mut out = complete_default();
+    for (i, s) in steps.iter().enumerate().take(index + 1) {
+        let own = i == index;
+        overlay(&mut out, s, own);
+        if !own && let Some(r) = &s.reveal {
+            overlay(&mut out, r, false);
+        }
+    }
+    out
+}
+
+/// What applies at step `index` once the teacher revealed its answer: [`effective`] with the
+/// step's `[step.reveal]` on top (its own sweep and compared models replacing the step's when
+/// it names them).
+pub fn revealed(steps: &[Step], index: usize) -> Step {
+    let mut out = effective(steps, index);
+    if let Some(r) = steps.get(index).and_then(|s| s.reveal.as_deref()) {
+        overlay(&mut out, r, false);
+        if r.sweep.is_some() {
+            out.sweep = r.sweep;
+            out.compare_modes = r.compare_modes.or(Some(false));
+        }
+        if !r.compare.is_empty() {
+            out.compare = r.compare.clone();
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -519,7 +609,7 @@ mod tests {
         let err =
             parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\", \"m\"]]\n").unwrap_err();
         assert!(
-            err.contains("line 2 (step 1)") && err.contains("\"m\" with itself"),
+            err.contains("line 4 (step 1)") && err.contains("\"m\" with itself"),
             "{err}"
         );
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
@@ -533,5 +623,81 @@ mod tests {
         assert!(err.contains("test_noise needs noise"), "{err}");
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\ntest_noise = [\"m\"]\n").unwrap_err();
         assert!(err.contains("test_noise needs noise"), "{err}");
+    }
+
+    #[test]
+    fn a_step_inherits_earlier_settings_but_not_their_sweeps() {
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                model: Some("digits-max".into()),
+                stage: Some("pool1".into()),
+                sweep: Some(SweepChoice::X),
+                compare: vec!["digits-gap".into()],
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                stage: Some("fc".into()),
+                ..Step::default()
+            },
+        ];
+        let b = effective(&steps, 1);
+        assert_eq!(b.id, "b");
+        assert_eq!(b.model.as_deref(), Some("digits-max"));
+        assert_eq!(b.stage.as_deref(), Some("fc"));
+        assert_eq!(b.sweep, None);
+        assert!(b.compare.is_empty());
+        let a = effective(&steps, 0);
+        assert_eq!(a.sweep, Some(SweepChoice::X));
+        assert_eq!(a.compare, ["digits-gap"]);
+    }
+
+    #[test]
+    fn what_no_step_sets_is_the_default_and_reveals_count_once_revealed() {
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                history_with: Some("fc-overfit".into()),
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                pool: Some(PoolChoice::Max),
+                reveal: Some(Box::new(Step {
+                    pool: Some(PoolChoice::Avg),
+                    sweep: Some(SweepChoice::X),
+                    ..Step::default()
+                })),
+                ..Step::default()
+            },
+            Step {
+                id: "c".into(),
+                ..Step::default()
+            },
+        ];
+        let a = effective(&steps, 0);
+        assert_eq!(a.stage.as_deref(), Some("input"));
+        assert_eq!(a.pool, Some(PoolChoice::Trained));
+        assert_eq!(a.window, Some(WindowChoice::AsTrained));
+        assert_eq!(a.dropout, Some(0.0));
+        assert_eq!(a.shift, Some([0, 0]));
+        assert_eq!(a.arithmetic, Some(false));
+        assert_eq!(a.noise.as_deref(), Some("none"));
+        assert_eq!(a.view, Some(View::Explorer));
+        // Before the reveal the question is asked on max; after it, average with its sweep.
+        let b = effective(&steps, 1);
+        assert_eq!(b.pool, Some(PoolChoice::Max));
+        assert_eq!(b.sweep, None);
+        assert_eq!(b.history_with.as_deref(), Some("fc-overfit"));
+        let after = revealed(&steps, 1);
+        assert_eq!(after.pool, Some(PoolChoice::Avg));
+        assert_eq!(after.sweep, Some(SweepChoice::X));
+        // The next step starts from what the class saw: the reveal, without its sweep.
+        let c = effective(&steps, 2);
+        assert_eq!(c.pool, Some(PoolChoice::Avg));
+        assert_eq!(c.sweep, None);
+        assert!(c.reveal.is_none());
+        assert_eq!(revealed(&steps, 2), c);
     }
 }

@@ -10,11 +10,12 @@ pub(crate) mod file;
 pub(crate) mod show;
 pub(crate) mod text;
 
-pub use error::{LessonError, StepProblem, TextProblem};
+pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice};
+pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
 pub use show::{StagePart, ViewId};
-pub use text::{LanguageTexts, Rendered, Table};
+pub use text::Rendered;
+pub(crate) use text::{LanguageTexts, Table};
 
 /// The most characters of prose (a step's `ID` message, numbers filled in) a step may have in
 /// a language, so that a room can read it: the numbers go into the evidence table. Languages
@@ -103,14 +104,8 @@ impl Lesson {
         }
     }
 
-    /// [`Lesson::load`] with the error in words, as the app shows it and the command line
-    /// prints it.
-    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
-        Self::load(name_or_path).map_err(|e| e.to_string())
-    }
-
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
-    pub fn from_file(path: &Path) -> Result<Lesson, LessonError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Lesson, LessonError> {
         let read = |p: &Path| -> Result<String, LessonError> {
             let bytes = crate::io::error::read_limited(p, MAX_FILE_BYTES)?;
             String::from_utf8(bytes).map_err(|_| LessonError::NotUtf8(p.to_path_buf()))
@@ -178,7 +173,7 @@ impl Lesson {
     /// text in some language, a message the reference language has and another lacks, an
     /// evidence table that is not one, or a translation that leaves out or adds a number the
     /// English text shows.
-    pub fn problems(&self) -> Vec<TextProblem> {
+    pub(crate) fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
             return vec![TextProblem::NoLanguage];
@@ -243,7 +238,7 @@ impl Lesson {
 
     /// The language to show for `code`: that one if the lesson has it, else English (or the
     /// first it has).
-    pub fn language(&self, code: &str) -> &LanguageTexts {
+    pub(crate) fn language(&self, code: &str) -> &LanguageTexts {
         self.languages
             .iter()
             .find(|l| l.code == code)
@@ -256,7 +251,7 @@ impl Lesson {
     }
 
     /// A message with its numbers filled in, from `code`'s texts or the fallback's.
-    pub fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
+    pub(crate) fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
         let lang = self.language(code);
         lang.render(id, facts)
             .or_else(|| self.languages[0].render(id, facts))
@@ -354,7 +349,7 @@ mod tests {
             "lesson-title = La mienne\none-title = Un\none = A { $params } poids.\n",
         )
         .unwrap();
-        let lesson = Lesson::open(toml.to_str().unwrap()).unwrap();
+        let lesson = Lesson::load(toml.to_str().unwrap()).unwrap();
         let mut facts = Facts::default();
         facts.set("params", "9,098");
         let (title, text) = lesson.step_text("fr", 0, &facts).unwrap();
@@ -437,6 +432,5 @@ mod tests {
         let err = Lesson::load("nope").unwrap_err();
         assert!(matches!(err, LessonError::NoBuiltin { .. }), "{err}");
         assert!(err.to_string().contains("pooling-and-fc"), "{err}");
-        assert_eq!(Lesson::open("nope").unwrap_err(), err.to_string());
     }
 }

@@ -7,7 +7,7 @@
 use convscope::analysis::consistency::{consistency, consistency_by_bound};
 use convscope::analysis::paired::{accuracy, correct, mcnemar_exact};
 use convscope::analysis::{SweepAxis, shifts, sweep};
-use convscope::app::lesson::test_sets::TestSets;
+use convscope::app::TestSets;
 use convscope::data::{self, DataSpec};
 use convscope::engine::{Dense, Layer, LayerKind, Model, RunOptions, Tensor, argmax};
 use convscope::io::{Fill, load_model, network_input};

@@ -137,3 +137,86 @@ fn export_png_browses_to_a_folder_and_writes_there() {
     assert!(img.width() > 14);
     assert!(h.state().file_browser.is_none());
 }
+
+/// Where the browser's "Up" button is.
+fn up_button(h: &H) -> egui::Rect {
+    h.get_by_label("Up").rect()
+}
+
+/// Replaces what the name field holds with `text`, then presses Enter.
+fn type_and_enter(h: &mut H, text: &str) {
+    let field = "File name or path:";
+    h.get_by_label(field).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(field).type_text(text);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+#[test]
+fn a_typed_path_and_enter_open_the_file_and_a_wrong_one_is_said() {
+    let dir = folder();
+    let mut h = harness_in(dir.path());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    let missing = dir.path().join("no-such/stroke.png");
+    type_and_enter(&mut h, &missing.display().to_string());
+    assert!(h.state().file_browser.is_some(), "the browser stays open");
+    let said = format!("{} does not exist", missing.display());
+    assert!(
+        h.query_all_by_label_contains(&said).next().is_some(),
+        "a path that names nothing is not said: {said}"
+    );
+    let path = dir.path().join("pictures/stroke.png");
+    type_and_enter(&mut h, &path.display().to_string());
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    assert!(
+        app.file_browser.is_none(),
+        "Enter on a typed path did nothing"
+    );
+    assert_eq!(app.explorer.input.name, "stroke.png");
+}
+
+#[test]
+fn the_browser_stays_where_it_is_from_folder_to_folder() {
+    let dir = folder();
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("many_{i:02}.png")), b"x").unwrap();
+    }
+    let mut h = harness_in(dir.path());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    let at_first = up_button(&h);
+    h.get_by_label("pictures/").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    assert_eq!(
+        h.state().file_browser.as_ref().map(|b| b.entries.len()),
+        Some(1)
+    );
+    let inside = up_button(&h);
+    assert!(
+        (inside.min - at_first.min).length() < 0.5,
+        "Up moved from {at_first:?} to {inside:?} on entering a folder"
+    );
+    h.get_by_label("Up").click();
+    h.run();
+    let back = up_button(&h);
+    assert!(
+        (back.min - at_first.min).length() < 0.5,
+        "Up moved from {at_first:?} to {back:?} on going up"
+    );
+    // A few typed letters leave one file of the 41 pictures.
+    h.get_by_label("File name or path:").focus();
+    h.run();
+    h.get_by_label("File name or path:").type_text("many_17");
+    h.run();
+    assert!(h.query_by_label("many_17.png").is_some());
+    assert!(h.query_by_label("many_16.png").is_none());
+    assert!((up_button(&h).min - at_first.min).length() < 0.5);
+}

@@ -8,7 +8,7 @@ use crate::support::{H, app, apply_now, repo, wait_for_jobs};
 use convscope::analysis::consistency::consistency;
 use convscope::analysis::paired::mcnemar_exact;
 use convscope::analysis::robustness::{
-    Noise, NoiseKind, example_seed, noisy, parse_one_noise, robustness,
+    Noise, NoiseKind, example_seed, noisy, parse_noise_or_none, robustness,
 };
 use convscope::analysis::similarity::same_position;
 use convscope::app::Command;
@@ -128,7 +128,7 @@ fn evidence_is_measured_off_the_ui_thread_and_matches_the_analyses() {
     let app = h.state();
     assert_eq!(app.lesson.evidence.errors(), Vec::<&str>::new());
     let facts = app.lesson_facts();
-    let lesson = Lesson::open(&path.to_string_lossy()).unwrap();
+    let lesson = Lesson::load(&path.to_string_lossy()).unwrap();
     let text = lesson.step_text("en", 0, &facts).unwrap().1;
     assert!(
         text.pending.is_empty() && text.unknown.is_empty(),
@@ -201,7 +201,10 @@ fn evidence_is_measured_off_the_ui_thread_and_matches_the_analyses() {
     // The noise control on this input: the same weights in max and in avg, each noisy run
     // against its own clean run, from the pixels the explorer shows.
     let ex = &app.explorer;
-    assert_eq!(ex.noise.noise(), parse_one_noise("saltpepper:0.1").unwrap());
+    assert_eq!(
+        ex.noise.noise(),
+        parse_noise_or_none("saltpepper:0.1").unwrap()
+    );
     let input = |p| network_input(p, &max.input, 0, 0, Fill::Zero);
     // forward_all gives one output per layer, the input not included.
     let pool1 = max.layers().iter().position(|l| l.name == "pool1").unwrap();

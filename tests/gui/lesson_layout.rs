@@ -5,7 +5,9 @@
 //! 4 px, maps of 48 px, charts of 480x300 points, no text under the presentation floor); the
 //! lesson's own text is never cut off; the lesson panel's left edge and the strip's height
 //! stay where they are, whatever the step and the language; the prose is drawn at 7:1 contrast
-//! or more. One test per language and size, so that they run side by side.
+//! or more and the "predict first" hint at 4.5:1; the evidence table's numbers are 24 px at a
+//! 1080-line projector; no Markdown backtick is shown literally. One test per language and
+//! size, so that they run side by side.
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, repo, wait_for_jobs};
 use convscope::app::{Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRects};
@@ -92,6 +94,20 @@ impl Walk {
         let ppp = h.ctx.pixels_per_point();
         let floor = (size.y / 60.0).clamp(14.0, 18.0);
         let texts = painted_texts(h);
+        if std::env::var_os("LAYOUT_DEBUG").is_some() {
+            eprintln!("{at}: screen {screen:?} ppp {ppp}");
+            for (v, r) in rects.iter() {
+                eprintln!(
+                    "    {v}: {:?} whole {} cell {:?} map {:?} chart {:?}",
+                    r.rect, r.whole, r.cell, r.map, r.chart
+                );
+            }
+            eprintln!(
+                "    lesson panel {:?} strip {:?}",
+                rects.panel(Fixed::LessonPanel),
+                rects.panel(Fixed::StripPanel)
+            );
+        }
         let mut views: Vec<ViewId> = step.show.clone();
         views.push(ViewId::Lesson);
         for view in &views {
@@ -127,6 +143,14 @@ impl Walk {
                 if t.px + 0.01 < floor {
                     say(format!("writes \"{}\" at {:.1} px", t.text, t.px));
                 }
+                // The table's numbers are read from the back of the room.
+                let projector = size.y >= PROJECTOR.y;
+                if *view == ViewId::Evidence && projector && is_number(&t.text) && t.px < 23.99 {
+                    say(format!(
+                        "writes the number \"{}\" at {:.1} px",
+                        t.text, t.px
+                    ));
+                }
             }
         }
         self.panels(&rects, &at);
@@ -157,7 +181,8 @@ impl Walk {
         }
     }
 
-    /// The prose, question, verdict and table are drawn at 7:1 or more against the panel.
+    /// The prose, question, verdict and table are drawn at 7:1 or more against the panel, the
+    /// "predict first" hint (shown until the reveal) at 4.5:1; no text shows a backtick.
     fn contrast(
         &mut self,
         h: &H,
@@ -181,9 +206,32 @@ impl Walk {
             }
         }
         let background = h.ctx.global_style().visuals.panel_fill;
+        let lang = Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == code)
+            .expect("a language");
+        let predict = lang.strings().lesson_predict;
+        let hint = predict.split('{').next().unwrap_or(predict).trim();
+        let mut hint_seen = false;
         for t in painted_texts(h) {
             let text = t.text.trim();
-            if !panel.contains_rect(t.rect) || text.chars().count() < 8 {
+            if !panel.contains_rect(t.rect) {
+                continue;
+            }
+            if text.contains('`') {
+                self.problems
+                    .push(format!("{at}: \"{text}\" shows a Markdown backtick"));
+            }
+            if text.contains(hint) {
+                hint_seen = true;
+                let ratio = contrast(t.color, background);
+                if ratio < 4.5 {
+                    self.problems.push(format!(
+                        "{at}: the hint \"{text}\" at {ratio:.1}:1 contrast, under 4.5:1"
+                    ));
+                }
+            }
+            if text.chars().count() < 8 {
                 continue;
             }
             if !words.iter().any(|w| w.contains(text)) {
@@ -196,7 +244,21 @@ impl Walk {
                 ));
             }
         }
+        if !h.state().lesson.revealed && !hint_seen {
+            self.problems
+                .push(format!("{at}: unrevealed, without the \"{hint}\" hint"));
+        }
     }
+}
+
+/// A table cell that is a number (digits with their signs, separators, units and "…" while
+/// measured), not a row's or column's name such as "conv1".
+fn is_number(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .,%±−-+/:×()…≈<>".contains(c))
 }
 
 /// Every step of every built-in lesson, before and after its reveal.

@@ -4,8 +4,7 @@
 
 use crate::support::{H, app, apply, repo, wait_for_jobs};
 use convscope::analysis::{SweepAxis, trace};
-use convscope::app::lab::LabSettings;
-use convscope::app::{Command, Tab};
+use convscope::app::{Command, LabSettings, Tab};
 use convscope::engine::{PoolMode, RunOptions, Tensor};
 use convscope::io::{Fill, file_pixels, network_input};
 use egui_kittest::kittest::Queryable;
@@ -116,4 +115,44 @@ fn a_recording_walks_through_every_stage_flips_pooling_and_sweeps_along_time() {
     let results = &data.runs[0].results;
     assert!(results.len() >= 8, "{} shifts", results.len());
     assert!(results.iter().all(|r| r.dy == 0), "only along time");
+}
+
+/// A recording is described as what it is: the input stage calls the network's input a
+/// spectrogram (not a picture cropped and made grey), and the file browser asks for a
+/// recording, in both languages.
+#[test]
+fn a_recording_is_described_as_a_recording() {
+    for lang in [convscope::app::Lang::En, convscope::app::Lang::Zh] {
+        let s = lang.strings();
+        let mut h = app()
+            .lang(lang)
+            .model(repo("sample_models/speech-avg.json"))
+            .models_in(&[repo("sample_models")])
+            .no_dialogs()
+            .browse_from(&repo("assets/samples"))
+            .build();
+        wait_for_jobs(&mut h);
+        apply(
+            &mut h,
+            Command::OpenImage(repo("assets/samples/speech_3_jackson_1.wav")),
+        );
+        wait_for_jobs(&mut h);
+        apply(&mut h, Command::SelectStage(0));
+        assert!(
+            h.query_all_by_label_contains(s.network_hears_tip)
+                .next()
+                .is_some(),
+            "{lang:?}: the input stage does not call the spectrogram one"
+        );
+        assert!(
+            h.query_all_by_label_contains(s.network_sees_tip)
+                .next()
+                .is_none(),
+            "{lang:?}: the spectrogram is described as a picture"
+        );
+        apply(&mut h, Command::OpenImageDialog);
+        assert!(h.state().file_browser.is_some());
+        h.get_by_label(s.browse_open_sound);
+        assert!(h.query_by_label(s.browse_open_image).is_none());
+    }
 }

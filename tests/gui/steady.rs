@@ -3,8 +3,7 @@
 //! dialog).
 
 use crate::support::{H, SAMPLE_MODELS, app, apply, sample_model};
-use convscope::app::Command;
-use convscope::app::samples::sample_names;
+use convscope::app::{Command, sample_names};
 use egui_kittest::kittest::Queryable;
 
 fn harness() -> H {
@@ -89,7 +88,7 @@ fn assert_same_places(
     same
 }
 
-/// The hover readout of the pooling view ("Window values · channel c, (y, x)").
+/// The hover readout of the pooling view ("Window values · ch c · (y, x)").
 fn window_readout(h: &H) -> Option<String> {
     h.query_all(by().label_contains("Window values"))
         .next()

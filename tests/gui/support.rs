@@ -213,6 +213,45 @@ pub fn step_until(h: &mut H, limit: Duration, what: &str, done: impl Fn(&Convsco
     }
 }
 
+/// A stroke of the pen across `rect` (the canvas, say) from `a` to `b`, fractions of its width
+/// and height, as the pointer sends it: press, a few moves a frame apart, release.
+pub fn stroke(h: &mut H, rect: egui::Rect, a: (f32, f32), b: (f32, f32)) {
+    let at = |(x, y): (f32, f32)| {
+        egui::pos2(
+            rect.left() + x * rect.width(),
+            rect.top() + y * rect.height(),
+        )
+    };
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(at(a)));
+    h.event(button(at(a), true));
+    h.step();
+    for i in 1..=6 {
+        let t = i as f32 / 6.0;
+        let pos = at((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t));
+        h.event(egui::Event::PointerMoved(pos));
+        h.step();
+    }
+    h.event(button(at(b), false));
+    h.run();
+}
+
+/// What the status bar says: the texts painted in its strip at the bottom of the window.
+pub fn status_bar(h: &H) -> String {
+    let bottom = h.ctx.content_rect().bottom();
+    painted_texts(h)
+        .into_iter()
+        .filter(|t| t.rect.bottom() > bottom - 30.0)
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether some widget's label contains `text`.
 pub fn shows(h: &H, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()

@@ -40,9 +40,13 @@ impl Lang {
 
     /// The language with this code (English when there is none).
     pub fn from_code(code: &str) -> Lang {
-        let all = languages();
-        let i = all.iter().position(|l| l.code == code).unwrap_or(0);
-        Lang(i as u8)
+        Lang::find(code).unwrap_or(Lang::En)
+    }
+
+    /// The language with this code, if the app has it.
+    pub fn find(code: &str) -> Option<Lang> {
+        let i = languages().iter().position(|l| l.code == code)?;
+        Some(Lang(i as u8))
     }
 
     pub fn strings(self) -> &'static Strings {

@@ -37,6 +37,12 @@ pub fn install_user_languages(dir: &Path) {
     let _ = PROBLEMS.set(problems);
 }
 
+/// Why each language file in `dir` would be left out, one line per file (nothing is
+/// installed: what [`install_user_languages`] would say of them).
+pub fn check_language_files(dir: &Path) -> Vec<String> {
+    load_languages(Some(dir)).1
+}
+
 /// Why a user's language file was left out, one line per file.
 pub fn language_problems() -> &'static [String] {
     PROBLEMS.get().map_or(&[], Vec::as_slice)
@@ -198,6 +204,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Chinese messages follow the spacing and punctuation rules of docs/languages.md: a
+    /// space between Chinese and Latin, digits or a `{ $vN }`, full-width punctuation after
+    /// Chinese, and no space beside it.
+    #[test]
+    fn chinese_messages_follow_the_typography_rules() {
+        let mut found = Vec::new();
+        for (code, source) in BUILT_IN {
+            let bundle = parse_ftl(code, source.to_string(), Path::new("x.ftl")).unwrap();
+            for (id, _) in messages(code, source) {
+                let text = template(&bundle, &id).unwrap_or_default();
+                if super::super::typography::has_cjk(&text) {
+                    let problems = super::super::typography::problems(&text);
+                    found.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| format!("{code}.ftl {id}: {p}")),
+                    );
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
     #[test]

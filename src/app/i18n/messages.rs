@@ -1,15 +1,21 @@
 //! The message table: one [`Strings`] field per message the app shows, its name the Fluent
 //! message id in `assets/i18n/*.ftl` (see `load` for reading them), and what is said about
-//! pooling modes, layer types and a missing prediction in each language.
+//! pooling modes, layer types and a missing prediction in each language. The layer types'
+//! messages are the ones the engine's table of layer kinds names ([`LayerType::display_id`]),
+//! so a kind added there is a message here without a line of this file.
 
 use super::fill::fill;
+use crate::engine::LayerType;
 
 /// Declares [`Strings`]: one field per message, its name the Fluent message id (an array
-/// field `name[N]` reads `name-0` … `name-(N-1)`).
+/// field `name[N]` reads `name-0` … `name-(N-1)`), and the layer types' names.
 macro_rules! strings {
     ($( $(#[$doc:meta])* $name:ident $([$n:literal])? ,)*) => {
         pub struct Strings {
             $( $(#[$doc])* pub $name: strings!(@ty $($n)?), )*
+            /// Each layer kind's name, in [`LayerType::ALL`] order: the message its row of the
+            /// table names.
+            layer_types: [&'static str; LayerType::ALL.len()],
         }
 
         impl Strings {
@@ -18,12 +24,14 @@ macro_rules! strings {
             pub fn message_ids() -> Vec<String> {
                 let mut ids = Vec::new();
                 $( strings!(@ids ids, $name $($n)?); )*
+                ids.extend(LayerType::ALL.iter().map(|t| t.display_id().to_string()));
                 ids
             }
 
             pub(super) fn build(get: &mut dyn FnMut(&str) -> &'static str) -> Strings {
                 Strings {
                     $( $name: strings!(@get get, $name $($n)?), )*
+                    layer_types: std::array::from_fn(|i| get(LayerType::ALL[i].display_id())),
                 }
             }
         }
@@ -49,6 +57,8 @@ strings! {
     language_name,
     app_title,
     model,
+    /// A label and its value on one line (`Model: digits-max`), with the language's colon.
+    label_value,
     open_model,
     open_image,
     open_image_tip,
@@ -77,7 +87,6 @@ strings! {
     key_prev_stage,
     key_first_stage,
     key_last_stage,
-    key_cycle_pool,
     key_toggle_lab,
     key_fullscreen,
     key_open_image,
@@ -157,14 +166,20 @@ strings! {
     output_maps_tip,
     hover_value,
     receptive_field,
+    /// The receptive field's size in input pixels.
+    field_size,
     conv_tip,
     activation_tip,
     before_pooling,
     after_pooling,
     pool_tip,
     values,
+    /// A stage's value count before and after pooling, and the change in percent.
+    values_change,
     downstream,
     window_values,
+    /// A window cell that lies in the padding (no value of the map).
+    pad_cell,
     max_marked,
     mean_is,
     blurmax_note,
@@ -182,8 +197,6 @@ strings! {
     block_open_tip,
     block_close_tip,
     block_skip_tip,
-    key_open_block,
-    key_close_block,
     adaptive_pool_tip,
     batch_norm_tip,
     flatten_tip,
@@ -235,6 +248,7 @@ strings! {
     cut_short,
     legend,
     tab_explorer,
+    tab_explorer_tip,
     tab_lab,
     tab_lab_tip,
     shift_tip,
@@ -288,8 +302,6 @@ strings! {
     no_classifier_scores,
     /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
     pool_modes[3],
-    /// Layer types by name, in the order of `LAYER_TYPES`.
-    layer_types[11],
     mnist_style,
     mnist_style_tip,
     network_sees_centred,
@@ -326,6 +338,8 @@ strings! {
     arith_cell,
     arith_in_channel,
     arith_patch,
+    /// An input cell that lies in the zero padding.
+    pad_zero,
     arith_kernel,
     arith_products,
     arith_channel_sums,
@@ -377,8 +391,6 @@ strings! {
     lesson_right_answer,
     /// The input panel folded to a bar while a lesson step does not name it.
     input_unfold_tip,
-    /// A window cell outside the input (zero padding), in the arithmetic and pooling views.
-    pad,
     tab_train,
     tab_train_tip,
     train_arch,
@@ -423,25 +435,46 @@ strings! {
     maps_title,
     snapshot_step,
     snapshot_final,
+    // Notices of one kind shown as one; a language the settings ask for and the app lacks.
+    notice_language_file,
+    notice_language_files,
+    notice_unknown_language,
+    notices_of_a_kind,
+    // The key list in a teacher's words.
+    key_open_group,
+    key_close_group,
+    key_cycle_pooling,
+    // An empty canvas, and what the network reads of a recording.
+    canvas_empty,
+    canvas_empty_other,
+    network_hears_tip,
+    // An input unlike the pictures the network was trained on.
+    unlike_short,
+    unlike_heading,
+    unlike_brightness,
+    unlike_contrast,
+    unlike_border,
+    unlike_mid_tones,
+    unlike_colourfulness,
+    unlike_in_colour,
+    unlike_size,
+    unlike_lesson,
+    // What the status bar and the input panel say while the lab shows a shifted input.
+    prediction_shifted,
+    network_sees_shifted,
+    // The file browser: a typed path or name, and a recording's title.
+    browse_file_name_tip,
+    browse_no_such,
+    browse_open_sound,
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.
-/// The `type` names of the model format, in the order of [`Strings::layer_types`].
-const LAYER_TYPES: [&str; 11] = [
-    "conv2d",
-    "relu",
-    "leaky_relu",
-    "sigmoid",
-    "tanh",
-    "pool2d",
-    "global_avg_pool",
-    "flatten",
-    "dense",
-    "dropout",
-    "softmax",
-];
-
 impl Strings {
+    /// `label: value` with this language's colon (`模型：digits-max`).
+    pub fn labelled(&self, label: &str, value: &dyn std::fmt::Display) -> String {
+        fill(self.label_value, &[&label, value])
+    }
+
     /// A pooling mode's name in this language.
     pub fn pool_mode(&self, mode: crate::engine::PoolMode) -> &'static str {
         let i = crate::engine::PoolMode::ALL
@@ -451,13 +484,9 @@ impl Strings {
         self.pool_modes[i]
     }
 
-    /// A layer type's name in this language (the format's own name when it has none).
+    /// A layer type's name in this language.
     pub fn layer_type(&self, kind: &crate::engine::LayerKind) -> &'static str {
-        let name = kind.type_name();
-        LAYER_TYPES
-            .iter()
-            .position(|&t| t == name)
-            .map_or(name, |i| self.layer_types[i])
+        self.layer_types[kind.layer_type().index()]
     }
 
     /// Why there is no prediction: the network was cut before its dense layer, it ends in
@@ -466,7 +495,10 @@ impl Strings {
     pub fn no_prediction_for(&self, cut: bool, scores: Option<usize>) -> String {
         match (cut, scores) {
             (true, _) => self.no_prediction.to_string(),
-            (false, Some(n)) => fill(self.no_classifier_scores, &[&n]),
+            (false, Some(n)) => fill(
+                self.no_classifier_scores,
+                &[&crate::viz::number::grouped(n)],
+            ),
             (false, None) => self.no_classifier.to_string(),
         }
     }
@@ -483,7 +515,10 @@ mod tests {
             assert_eq!(s.no_prediction_for(true, Some(1000)), s.no_prediction);
             assert_eq!(s.no_prediction_for(false, None), s.no_classifier);
             let scores = s.no_prediction_for(false, Some(1000));
-            assert!(scores.contains("1000") && !scores.contains('{'), "{scores}");
+            assert!(
+                scores.contains("1,000") && !scores.contains('{'),
+                "{scores}"
+            );
         }
     }
 }

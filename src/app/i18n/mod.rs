@@ -9,8 +9,10 @@ mod fill;
 mod lang;
 mod load;
 mod messages;
+pub mod typography;
 
+pub use crate::viz::number::grouped;
 pub use fill::fill;
 pub use lang::{EN, Lang, ZH};
-pub use load::{install_user_languages, language_problems};
+pub use load::{check_language_files, install_user_languages, language_problems};
 pub use messages::Strings;

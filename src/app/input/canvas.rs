@@ -54,6 +54,14 @@ impl Canvas {
     }
 }
 
+/// Whether `input` is the canvas with nothing drawn on it: there is nothing to read.
+pub(crate) fn is_empty_drawing(input: &InputImage) -> bool {
+    input.path.is_none()
+        && input.audio.is_none()
+        && input.name == DRAWING
+        && input.image.pixels().all(|p| p.0 == [0.0; 3])
+}
+
 fn drawn(image: image::Rgb32FImage) -> InputImage {
     InputImage {
         name: DRAWING.into(),

@@ -3,10 +3,10 @@
 //! only when the model runs with them; a refusal is shown in the dialog and changes nothing.
 
 use super::samples;
-use crate::app::i18n::fill;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::commands::Command;
 use crate::app::shell::jobs::ModelLoad;
+use crate::app::shell::message::{Message, MessageKey};
 use crate::app::widgets::file_browser::{FileRole, Purpose};
 use crate::io::InputSettings;
 use std::path::PathBuf;
@@ -123,18 +123,16 @@ impl ConvscopeApp {
         self.settings.last_model = Some(path.clone());
         self.model_settings = (Some(path.clone()), opened.settings.clone());
         if let Some(why) = opened.user_failed {
-            let notice = fill(
-                self.strings().notice_input_settings,
-                &[&path.display(), &why],
-            );
-            self.notices.push(notice);
+            let key = MessageKey::InputSettingsLeftOut;
+            self.notices
+                .push(Message::new(key, &[&path.display(), &why]));
         }
         if applying {
             self.settings.model_inputs.set(&path, user);
             // The dialog stays open on the values now in use.
             let model = self.explorer.latest_model();
             self.input_dialog.show(&path, model, &opened.settings);
-            self.status = Some(self.strings().input_applied.to_string());
+            self.status = Some(Message::new(MessageKey::InputApplied, &[]));
         } else if self.input_dialog.open {
             self.input_dialog.open = false;
         }

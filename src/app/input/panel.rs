@@ -3,6 +3,9 @@
 
 use super::canvas::DRAWING;
 use super::samples::sample_names;
+use crate::app::explorer::stage::unlike::unlike_line_ui;
+use crate::app::i18n::fill;
+use crate::app::lab::state::max_shift;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
@@ -11,7 +14,7 @@ use crate::app::widgets::view_rects::record_rect;
 use crate::lesson::ViewId;
 use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;
-use egui::{Color32, Sense, Vec2};
+use egui::{Color32, Rect, Sense, Vec2};
 use image::Rgb32FImage;
 use std::borrow::Cow;
 
@@ -87,6 +90,8 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
         // below may be scrolled to).
         record_rect(ui, ViewId::Input, ui.min_rect());
         ui.separator();
+        // Below the canvas, never above it: the caution comes and goes with the input, and
+        // the canvas must not move under the pen.
         if p.ex.model.input.channels == 1 && p.ex.model.info.audio.is_none() {
             egui::CollapsingHeader::new(s.draw)
                 .default_open(true)
@@ -94,6 +99,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .header_response
                 .on_hover_text(s.draw_tip);
         }
+        unlike_line_ui(ui, p);
     });
 }
 
@@ -202,48 +208,95 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         });
         pixels_image(&pixels)
     });
-    let seen = p
-        .tex
-        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
+    // In the lab with a shift, the network sees the shifted input: so does the class.
+    let shifted = p.lab_shift_shown();
+    let seen = match shifted {
+        Some((dx, dy)) => {
+            let fill = p.lab.settings.fill;
+            p.tex
+                .get_stamped(ui.ctx(), TexKey::ShiftedView, p.lab.generation, || {
+                    pixels_image(&crate::io::shift(&ex.pixels, dx, dy, fill))
+                })
+        }
+        None => p
+            .tex
+            .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels)),
+    };
+    let tip = s.network_sees_tip;
     ui.columns(2, |cols| {
-        let labels = [
-            (&original, format!("{}: {}", s.original, ex.input.name)),
-            (
-                &seen,
-                if prepared {
-                    s.network_sees_centred
-                } else {
-                    s.network_sees
-                }
-                .to_string(),
-            ),
+        // The caption over what the network sees is as high as the higher of its two wordings
+        // (a drawing's gains "centred like MNIST"), the original's one line (cut short, the
+        // whole name on hover), and both pictures sit in a square of the column's width: the
+        // canvas below stays where it is whatever the input, from the first stroke on.
+        // The lab's caption is measured at its widest shift.
+        let widest = max_shift(&ex.net);
+        let seen_captions = [
+            s.network_sees.to_string(),
+            s.network_sees_centred.to_string(),
+            fill(s.network_sees_shifted, &[&-widest, &-widest]),
         ];
-        // Two lines are kept for the captions whatever they say, so that the pictures and the
-        // canvas below do not move when a drawing's caption gains "(centred like MNIST)".
-        let caption_height = 2.0 * cols[0].text_style_height(&egui::TextStyle::Small);
-        for (ui, (tex, label)) in cols.iter_mut().zip(labels) {
+        let width = cols[0].available_width();
+        let caption_height = seen_captions
+            .iter()
+            .map(|c| caption_galley(&cols[1], c, width).size().y)
+            .fold(cols[0].text_style_height(&egui::TextStyle::Small), f32::max);
+        let seen_caption = match shifted {
+            Some((dx, dy)) => fill(s.network_sees_shifted, &[&dx, &dy]),
+            None => seen_captions[usize::from(prepared)].clone(),
+        };
+        let original_caption = s.labelled(s.original, &ex.input.name);
+        let columns = [
+            (&original, original_caption, true),
+            (&seen, seen_caption, false),
+        ];
+        for (ui, (tex, caption, one_line)) in cols.iter_mut().zip(columns) {
             let width = ui.available_width();
             ui.allocate_ui_with_layout(
                 Vec2::new(width, caption_height),
                 egui::Layout::top_down(egui::Align::Min),
                 |ui| {
                     ui.set_min_size(Vec2::new(width, caption_height));
-                    ui.label(egui::RichText::new(label).small())
-                        .on_hover_text(s.network_sees_tip);
+                    let label = egui::Label::new(egui::RichText::new(&caption).small());
+                    let label = if one_line {
+                        label.truncate()
+                    } else {
+                        label.wrap()
+                    };
+                    ui.add(label).on_hover_text(format!("{caption}\n\n{tip}"));
                 },
             );
-            let [w, h] = tex.size();
             let side = ui.available_width().min(140.0);
+            let (square, _) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
+            let [w, h] = tex.size();
             let k = side / w.max(h).max(1) as f32;
-            ui.image((tex.id(), Vec2::new(w as f32, h as f32) * k));
+            let fitted = Rect::from_center_size(square.center(), Vec2::new(w as f32, h as f32) * k);
+            egui::Image::new((tex.id(), fitted.size())).paint_at(ui, fitted);
         }
     });
+    // Its numbers change with the input: two lines are kept for it, so that a wrap that comes
+    // and goes does not move the canvas either.
     let spec = &ex.model.input;
     let (lo, hi, _) = ex.trace.first().map_or((0.0, 0.0, 0.0), |t| t.stats());
-    ui.small(format!(
-        "{} @ {}x{} · (x − {:?}) / {:?} → [{lo:.2}, {hi:.2}]",
-        spec.channels, spec.height, spec.width, spec.mean, spec.std
-    ));
+    let line = ui.text_style_height(&egui::TextStyle::Small);
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        Vec2::new(width, 2.0 * line),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_min_size(Vec2::new(width, 2.0 * line));
+            ui.small(format!(
+                "{} @ {}x{} · (x − {:?}) / {:?} → [{lo:.2}, {hi:.2}]",
+                spec.channels, spec.height, spec.width, spec.mean, spec.std
+            ));
+        },
+    );
+}
+
+/// `text` as a small caption wrapped at `width`.
+fn caption_galley(ui: &egui::Ui, text: &str, width: f32) -> std::sync::Arc<egui::Galley> {
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    ui.painter()
+        .layout(text.to_string(), font, Color32::WHITE, width)
 }
 
 /// `img` shrunk to fit `max_side` (area-weighted, the filter the network's own resize uses),

@@ -8,7 +8,6 @@ use crate::analysis::consistency::consistency_by_bound;
 use crate::analysis::paired::correct;
 use crate::analysis::robustness::{ExampleOutcome, Noise, example_outcomes};
 use crate::app::input::samples::SampleModel;
-use crate::app::shell::app::ConvscopeApp;
 use crate::data::recipe::pool_mode;
 use crate::engine::{Model, PoolMode, RunOptions};
 use crate::io::Fill;
@@ -117,7 +116,8 @@ impl Request {
                 noise,
                 seed,
             } => {
-                let noise = crate::analysis::robustness::parse_one_noise(noise)?
+                let noise = crate::analysis::robustness::parse_noise_or_none(noise)
+                    .map_err(|e| format!("noise {e}"))?
                     .ok_or_else(|| "test_noise needs noise on the input".to_string())?;
                 let mut runs: Vec<(&str, String, Vec<ExampleOutcome>)> = Vec::new();
                 for name in models {
@@ -283,27 +283,5 @@ impl Evidence {
             .filter_map(|r| self.done.get(r)?.as_ref().err())
             .map(String::as_str)
             .collect()
-    }
-}
-
-impl ConvscopeApp {
-    /// Starts the evidence the open step measures over test sets and takes what finished;
-    /// called before every frame.
-    pub(crate) fn poll_lesson_evidence(&mut self, ctx: &egui::Context) {
-        let step = self
-            .lesson
-            .lesson
-            .as_ref()
-            .filter(|_| self.view.show_lesson)
-            .and_then(|l| l.steps.get(self.lesson.step));
-        let ex = &self.explorer;
-        let noise = ex.noise.noise().map(|n| (n, ex.noise.seed));
-        // With no step shown nothing is asked for: what runs still finishes and is kept.
-        let requests = step.map_or_else(Vec::new, |s| Request::of_step(s, noise));
-        let s = self.settings.language.strings();
-        let no_model = |name: &str| crate::app::i18n::fill(s.lesson_no_model, &[&name]);
-        self.lesson
-            .evidence
-            .want(requests, &self.models, &no_model, ctx);
     }
 }

@@ -2,9 +2,10 @@
 //! lab's sweep, from the models the step compares with (run on the app's input, with its
 //! noise, or swept over the same shifts), from the open model's same weights with max and
 //! with average pooling (the noise control), and from test sets (`evidence.rs`, measured on
-//! background threads). Small models only: the comparisons on one input run on the UI
-//! thread, once per input.
+//! background threads, asked for here before each frame). Small models only: the comparisons
+//! on one input run on the UI thread, once per input.
 
+use super::evidence::Request;
 use crate::app::explorer::prepare::prepare_input;
 use crate::app::explorer::run::{BACKGROUND_ABOVE, multiply_adds};
 use crate::app::explorer::state::trained_pool_mode;
@@ -204,5 +205,27 @@ impl ConvscopeApp {
             );
         }
         facts
+    }
+}
+
+impl ConvscopeApp {
+    /// Starts the evidence the open step measures over test sets and takes what finished;
+    /// called before every frame.
+    pub(crate) fn poll_lesson_evidence(&mut self, ctx: &egui::Context) {
+        let step = self
+            .lesson
+            .lesson
+            .as_ref()
+            .filter(|_| self.view.show_lesson)
+            .and_then(|l| l.steps.get(self.lesson.step));
+        let ex = &self.explorer;
+        let noise = ex.noise.noise().map(|n| (n, ex.noise.seed));
+        // With no step shown nothing is asked for: what runs still finishes and is kept.
+        let requests = step.map_or_else(Vec::new, |s| Request::of_step(s, noise));
+        let s = self.settings.language.strings();
+        let no_model = |name: &str| crate::app::i18n::fill(s.lesson_no_model, &[&name]);
+        self.lesson
+            .evidence
+            .want(requests, &self.models, &no_model, ctx);
     }
 }

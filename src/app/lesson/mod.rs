@@ -2,11 +2,9 @@
 //! (`facts`), some measured over test sets on background threads (`evidence`, over the
 //! splits of `test_sets`); `state` is where the class is, `view` draws the panel.
 
-pub mod evidence;
+pub(crate) mod evidence;
 pub(crate) mod facts;
 pub(crate) mod setup;
 pub(crate) mod state;
-pub mod test_sets;
+pub(crate) mod test_sets;
 pub(crate) mod view;
-
-pub use state::{effective, revealed};

@@ -71,7 +71,7 @@ impl TestSet {
 /// The data set a model's training record names, with its folder replaced by the bundled
 /// copy (the record says where it was on the machine that trained it), and what identifies
 /// its test split: two models with the same key are measured on the same examples.
-pub fn data_of(model: &Model) -> Result<(DataSpec, String), String> {
+pub(crate) fn data_of(model: &Model) -> Result<(DataSpec, String), String> {
     let name = &model.info.name;
     let recorded = model
         .info
@@ -140,7 +140,7 @@ pub struct TestSets {
 }
 
 impl TestSets {
-    /// The test split `model` was measured on, with its key (see [`data_of`]).
+    /// The test split `model` was measured on, with its key (see `data_of`).
     pub fn for_model(&self, model: &Model) -> Result<(Arc<TestSet>, String), String> {
         let (spec, key) = data_of(model)?;
         let cell = {

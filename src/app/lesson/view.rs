@@ -8,6 +8,7 @@
 use super::state::LessonState;
 use crate::app::i18n;
 use crate::app::shell::commands::Command;
+use crate::app::shell::keys;
 use crate::app::shell::panels::Panels;
 use crate::app::shell::presentation;
 use crate::app::widgets::view_rects::record_rect;
@@ -127,7 +128,7 @@ fn step_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, facts: &Fact
         let key = Command::lesson_shortcuts()
             .into_iter()
             .find(|(_, c)| *c == Command::RevealLessonStep)
-            .map(|(k, _)| crate::app::shell::keys::key_text(&k))
+            .map(|(k, _)| keys::key_text(&k))
             .unwrap_or_default();
         ui.label(i18n::fill(s.lesson_predict, &[&key]));
     }
@@ -320,13 +321,13 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
             if command == Command::RevealLessonStep && state.revealed {
                 continue;
             }
-            let label = command.label(s).unwrap_or_default();
+            let label = keys::button_label(&command, s).unwrap_or_default();
             let mut button = egui::Button::new(label);
             if command == Command::RevealLessonStep {
                 button = button.fill(ui.visuals().selection.bg_fill);
             }
             let mut r = ui.add_enabled(enabled, button);
-            if let Some(tip) = command.tooltip(s) {
+            if let Some(tip) = keys::button_tip(&command, s) {
                 r = r.on_hover_text(tip);
             }
             if r.clicked() {
@@ -336,7 +337,10 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
     });
     ui.add_space(4.0);
     let close = Command::CloseLesson;
-    if ui.button(close.label(s).unwrap_or_default()).clicked() {
+    if ui
+        .button(keys::button_label(&close, s).unwrap_or_default())
+        .clicked()
+    {
         p.commands.push(close);
     }
 }

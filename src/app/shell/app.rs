@@ -4,10 +4,12 @@
 
 use super::frame_stats::FrameStats;
 use super::jobs::Jobs;
+use super::message::{Message, MessageKey, Notices};
 use super::settings::{Settings, SettingsFile};
 use super::view_state::ViewState;
+use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
-use crate::app::i18n::{self, Strings};
+use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::form::InputDialog;
 use crate::app::input::samples::SampleModel;
@@ -28,10 +30,10 @@ pub struct ConvscopeApp {
     pub models: Vec<SampleModel>,
     pub view: ViewState,
     pub canvas: Canvas,
-    /// The last thing that went right (e.g. "Saved fig.png").
-    pub status: Option<String>,
+    /// The last thing that went right (e.g. "Saved fig.png"), worded when drawn.
+    pub status: Option<Message>,
     /// What could not be done or restored, shown until dismissed.
-    pub notices: Vec<String>,
+    pub notices: Notices,
     /// Whether Open/Export ask the system for a file dialog and Play plays a recording (tests
     /// turn them off: a test must never open one or make a sound).
     pub native_dialogs: bool,
@@ -48,6 +50,8 @@ pub struct ConvscopeApp {
     pub textures: Textures,
     pub lab: Lab,
     pub(crate) lab_view: LabView,
+    /// Whether the input is like the pictures the model was trained on.
+    pub familiar: Familiarity,
     pub train: Training,
     pub(crate) train_view: TrainView,
     pub(crate) jobs: Jobs,
@@ -69,10 +73,8 @@ impl ConvscopeApp {
     /// Writes the settings now; a failure becomes a notice (once).
     pub fn save_settings(&mut self) {
         if let Err(e) = self.settings_file.save(&self.settings) {
-            let notice = i18n::fill(self.strings().notice_settings_save, &[&e]);
-            if !self.notices.contains(&notice) {
-                self.notices.push(notice);
-            }
+            self.notices
+                .push(Message::new(MessageKey::SettingsNotSaved, &[&e]));
         }
     }
 

@@ -6,10 +6,10 @@
 use super::app::ConvscopeApp;
 use super::commands::Command;
 use super::jobs::Loaded;
+use super::message::{Message, MessageKey};
 use super::presentation;
 use super::view_state::{PLAY_SECONDS, Tab};
 use crate::app::explorer::state::twin_path;
-use crate::app::i18n;
 use crate::app::input::player::play_input;
 use crate::app::input::samples;
 use crate::app::widgets::file_browser::{self, FileBrowser, FileRole, Purpose, SystemAnswer};
@@ -21,38 +21,13 @@ impl ConvscopeApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let ex = &mut self.explorer;
         match command {
-            Command::NextStage | Command::PrevStage => {
-                let strip = &mut self.view.strip;
-                strip.sync(&ex.net);
-                let (stage, count) = (ex.stage, ex.stage_count());
-                ex.select_stage(match command {
-                    Command::NextStage => strip.next(stage, count),
-                    _ => strip.prev(stage, count),
-                });
-            }
-            Command::LastStage => ex.select_stage(usize::MAX),
-            Command::SelectStage(i) => {
-                ex.select_stage(i);
-                self.view.strip.sync(&ex.net);
-                self.view.strip.reveal(ex.stage);
-            }
-            Command::ToggleBlock(index) => {
-                self.view.strip.sync(&ex.net);
-                if let Some(stage) = self.view.strip.toggle(index) {
-                    ex.select_stage(stage);
-                }
-            }
-            Command::OpenBlock | Command::CloseBlock => {
-                let strip = &mut self.view.strip;
-                strip.sync(&ex.net);
-                let opening = command == Command::OpenBlock;
-                if let Some(b) = strip.block_of(ex.stage)
-                    && strip.open.get(b) == Some(&!opening)
-                    && let Some(stage) = strip.toggle(b)
-                {
-                    ex.select_stage(stage);
-                }
-            }
+            Command::NextStage
+            | Command::PrevStage
+            | Command::LastStage
+            | Command::SelectStage(_)
+            | Command::ToggleBlock(_)
+            | Command::OpenBlock
+            | Command::CloseBlock => self.apply_stage(command),
             Command::CyclePool => ex.cycle_pool_mode(),
             Command::SetPool(mode) => ex.set_pool_mode(mode),
             Command::SetPoolWindow(w) => ex.set_pool_window(w),
@@ -72,51 +47,16 @@ impl ConvscopeApp {
             Command::OpenModel(path) => self.open_model_file(path, ctx),
             Command::OpenImageDialog => self.choose_file(ctx, Purpose::Open(FileRole::Input)),
             Command::OpenImage(path) => self.jobs.load_image(path, ctx),
-            Command::LoadSample(name) => match samples::sample_image(name) {
-                Ok(input) => {
-                    if ex.set_input(input) {
-                        self.settings.last_sample = Some(name.to_string());
-                        self.settings.last_image_file = None;
-                    }
-                }
-                Err(e) => ex.last_error = Some(e.to_string()),
-            },
-            Command::UseCanvas => {
-                ex.set_input(self.canvas.to_input_for(&ex.model.input));
-                self.textures.forget(TexKey::Canvas);
-            }
-            Command::ClearCanvas => {
-                self.canvas.clear();
-                self.textures.forget(TexKey::Canvas);
-                ex.set_input(self.canvas.to_input());
+            Command::LoadSample(_) | Command::UseCanvas | Command::ClearCanvas => {
+                self.apply_input_source(command)
             }
             Command::SetLanguage(lang) => self.settings.language = lang,
-            Command::ToggleTheme => {
-                self.settings.dark = !self.settings.dark;
-                self.apply_look(ctx);
-            }
-            Command::TogglePresentation => match self.view.zoom_before_presentation.take() {
-                Some(zoom) => {
-                    self.settings.zoom = zoom;
-                    self.apply_look(ctx);
-                    presentation::apply(ctx, false);
-                }
-                None => {
-                    self.view.zoom_before_presentation = Some(self.settings.zoom);
-                    presentation::apply(ctx, true);
-                }
-            },
-            Command::ToggleFullscreen => {
-                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
-                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            Command::ToggleTheme | Command::TogglePresentation | Command::ToggleFullscreen => {
+                self.apply_display(ctx, command)
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
             Command::CompareHistory(name) => self.view.compare_history = name,
-            Command::DismissNotice(i) => {
-                if i < self.notices.len() {
-                    self.notices.remove(i);
-                }
-            }
+            Command::DismissNotice(i) => self.notices.dismiss(i),
             Command::TogglePlay => {
                 self.view.playing = !self.view.playing;
                 self.view.play_next_at = ctx.input(|i| i.time) + PLAY_SECONDS;
@@ -178,6 +118,101 @@ impl ConvscopeApp {
         }
     }
 
+    /// Moves through the stages and opens or closes the strip's blocks.
+    fn apply_stage(&mut self, command: Command) {
+        let ex = &mut self.explorer;
+        match command {
+            Command::NextStage | Command::PrevStage => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let (stage, count) = (ex.stage, ex.stage_count());
+                ex.select_stage(match command {
+                    Command::NextStage => strip.next(stage, count),
+                    _ => strip.prev(stage, count),
+                });
+            }
+            Command::LastStage => ex.select_stage(usize::MAX),
+            Command::SelectStage(i) => {
+                ex.select_stage(i);
+                self.view.strip.sync(&ex.net);
+                self.view.strip.reveal(ex.stage);
+            }
+            Command::ToggleBlock(index) => {
+                self.view.strip.sync(&ex.net);
+                if let Some(stage) = self.view.strip.toggle(index) {
+                    ex.select_stage(stage);
+                }
+            }
+            Command::OpenBlock | Command::CloseBlock => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let opening = command == Command::OpenBlock;
+                if let Some(b) = strip.block_of(ex.stage)
+                    && strip.open.get(b) == Some(&!opening)
+                    && let Some(stage) = strip.toggle(b)
+                {
+                    ex.select_stage(stage);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A sample or the drawing canvas as the input.
+    fn apply_input_source(&mut self, command: Command) {
+        let ex = &mut self.explorer;
+        match command {
+            Command::LoadSample(name) => match samples::sample_image(name) {
+                Ok(input) => {
+                    if ex.set_input(input) {
+                        self.settings.last_sample = Some(name.to_string());
+                        self.settings.last_image_file = None;
+                    }
+                }
+                Err(e) => ex.last_error = Some(e.to_string()),
+            },
+            Command::UseCanvas => {
+                ex.set_input(self.canvas.to_input_for(&ex.model.input));
+                self.textures.forget(TexKey::Canvas);
+            }
+            Command::ClearCanvas => {
+                self.canvas.clear();
+                self.textures.forget(TexKey::Canvas);
+                ex.set_input(self.canvas.to_input());
+            }
+            _ => {}
+        }
+    }
+
+    /// The theme, presentation mode and full screen.
+    fn apply_display(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                self.apply_look(ctx);
+            }
+            Command::TogglePresentation => {
+                match self.view.zoom_before_presentation.take() {
+                    Some(zoom) => {
+                        self.settings.zoom = zoom;
+                        self.apply_look(ctx);
+                        presentation::apply(ctx, false);
+                    }
+                    None => {
+                        self.view.zoom_before_presentation = Some(self.settings.zoom);
+                        presentation::apply(ctx, true);
+                    }
+                }
+                self.settings.presentation = self.view.zoom_before_presentation.is_some();
+            }
+            Command::ToggleFullscreen => {
+                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            }
+            _ => {}
+        }
+    }
+
     /// Asks for a file for `purpose`: the system's dialog when there is one (and tests have
     /// not turned them off), else the in-app browser; never nothing.
     pub(crate) fn choose_file(&mut self, ctx: &egui::Context, purpose: Purpose) {
@@ -200,11 +235,14 @@ impl ConvscopeApp {
                 SystemAnswer::Chosen(path) => return self.file_chosen(ctx, purpose, path),
                 SystemAnswer::Cancelled => return,
                 SystemAnswer::NoDialog => {
-                    self.status = Some(self.strings().browse_no_system_dialog.to_string());
+                    self.status = Some(Message::new(MessageKey::NoSystemDialog, &[]));
                 }
             }
         }
-        self.file_browser = Some(FileBrowser::new(purpose, &dir, &file_name));
+        let mut browser = FileBrowser::new(purpose, &dir, &file_name);
+        // A speech model's input is a recording: the browser says so in its title.
+        browser.for_sound = self.explorer.model.info.audio.is_some();
+        self.file_browser = Some(browser);
     }
 
     pub(crate) fn file_chosen(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
@@ -225,7 +263,7 @@ impl ConvscopeApp {
             self.view.shared_scale,
         );
         match crate::viz::export::save_png(&image, path) {
-            Ok(()) => self.status = Some(i18n::fill(self.strings().saved, &[&path.display()])),
+            Ok(()) => self.status = Some(Message::new(MessageKey::Saved, &[&path.display()])),
             Err(e) => ex.last_error = Some(e.to_string()),
         }
     }

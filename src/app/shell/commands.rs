@@ -1,10 +1,10 @@
 //! Everything a person can do, as values: panels push commands, the app applies them after
-//! layout. Keyboard shortcuts live here too, and (for the lesson's buttons) each command's
-//! label and tooltip, so keys and buttons cannot drift apart.
+//! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart (the
+//! lesson's buttons take their words and keys from `keys`).
 
 use super::view_state::Tab;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
-use crate::app::i18n::{Lang, Strings};
+use crate::app::i18n::Lang;
 use crate::app::lab::state::LabSettings;
 use crate::app::train::settings::TrainSettings;
 use crate::engine::PoolMode;
@@ -63,7 +63,7 @@ pub enum Command {
     ToggleKeysHelp,
     /// Draws this sample model's learning curves beside the open model's (`None`: none).
     CompareHistory(Option<String>),
-    /// Hides the notice at this index.
+    /// Hides the notice at this index, and every other of its kind (shown with it as one).
     DismissNotice(usize),
     /// Moves the arithmetic panel's cell by (channels, rows, columns).
     StepCell(i32, i32, i32),
@@ -158,41 +158,6 @@ impl Command {
             (plain(Key::PageUp), Command::PrevLessonStep),
             (plain(Key::Space), Command::RevealLessonStep),
         ]
-    }
-
-    /// The words on the command's button, where it has one (the lesson panel's).
-    pub fn label(&self, s: &Strings) -> Option<&'static str> {
-        Some(match self {
-            Command::PrevLessonStep => s.lesson_prev,
-            Command::NextLessonStep => s.lesson_next,
-            Command::RevealLessonStep => s.lesson_reveal,
-            Command::ResetLessonStep => s.lesson_reset,
-            Command::CloseLesson => s.lesson_close,
-            _ => return None,
-        })
-    }
-
-    /// What the command's button does, with its key when it has one ("… (Space)").
-    pub fn tooltip(&self, s: &Strings) -> Option<String> {
-        let what = match self {
-            Command::PrevLessonStep | Command::NextLessonStep => s.lesson_keys_tip,
-            Command::RevealLessonStep => s.lesson_reveal_tip,
-            Command::ResetLessonStep => s.lesson_reset_tip,
-            _ => return None,
-        };
-        let key = Command::lesson_shortcuts()
-            .into_iter()
-            .chain(Command::shortcuts())
-            .find(|(_, c)| c == self)
-            .map(|(k, _)| super::keys::key_text(&k));
-        Some(match key {
-            // The Previous / Next tip names both keys already.
-            Some(_) if matches!(self, Command::PrevLessonStep | Command::NextLessonStep) => {
-                what.to_string()
-            }
-            Some(key) => format!("{what} ({key})"),
-            None => what.to_string(),
-        })
     }
 
     /// Keys that act while the translation lab is shown, before the ones above.

@@ -76,9 +76,11 @@ impl ConvscopeApp {
         }
         self.lab.poll();
         self.poll_lesson_evidence(ctx);
+        self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
+        super::fonts::follow_language(ctx, self.settings.language.code());
     }
 
     /// The lab follows the explorer while it is shown.
@@ -112,9 +114,10 @@ impl ConvscopeApp {
             settings: &self.settings,
             models: &self.models,
             busy: self.jobs.busy(),
-            status: self.status.as_deref(),
+            status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            familiar: &self.familiar,
             train: &self.train,
             commands,
         };

@@ -14,9 +14,9 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::PrevStage => s.key_prev_stage,
         Command::SelectStage(0) => s.key_first_stage,
         Command::LastStage => s.key_last_stage,
-        Command::OpenBlock => s.key_open_block,
-        Command::CloseBlock => s.key_close_block,
-        Command::CyclePool => s.key_cycle_pool,
+        Command::OpenBlock => s.key_open_group,
+        Command::CloseBlock => s.key_close_group,
+        Command::CyclePool => s.key_cycle_pooling,
         Command::CycleNoise => s.key_cycle_noise,
         Command::ToggleLab => s.key_toggle_lab,
         Command::ToggleFullscreen => s.key_fullscreen,
@@ -179,4 +179,39 @@ mod tests {
         assert!(lab.contains(&("↑".to_owned(), "Shift the image one pixel ↑".to_owned())));
         assert_eq!(lab.len(), 5);
     }
+}
+
+/// The words on the command's button, where it has one (the lesson panel's).
+pub(crate) fn button_label(command: &Command, s: &Strings) -> Option<&'static str> {
+    Some(match command {
+        Command::PrevLessonStep => s.lesson_prev,
+        Command::NextLessonStep => s.lesson_next,
+        Command::RevealLessonStep => s.lesson_reveal,
+        Command::ResetLessonStep => s.lesson_reset,
+        Command::CloseLesson => s.lesson_close,
+        _ => return None,
+    })
+}
+
+/// What the command's button does, with its key when it has one ("… (Space)").
+pub(crate) fn button_tip(command: &Command, s: &Strings) -> Option<String> {
+    let what = match command {
+        Command::PrevLessonStep | Command::NextLessonStep => s.lesson_keys_tip,
+        Command::RevealLessonStep => s.lesson_reveal_tip,
+        Command::ResetLessonStep => s.lesson_reset_tip,
+        _ => return None,
+    };
+    let key = Command::lesson_shortcuts()
+        .into_iter()
+        .chain(Command::shortcuts())
+        .find(|(_, c)| c == command)
+        .map(|(k, _)| key_text(&k));
+    Some(match key {
+        // The Previous / Next tip names both keys already.
+        Some(_) if matches!(command, Command::PrevLessonStep | Command::NextLessonStep) => {
+            what.to_string()
+        }
+        Some(key) => format!("{what} ({key})"),
+        None => what.to_string(),
+    })
 }

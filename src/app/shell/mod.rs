@@ -11,6 +11,7 @@ pub(crate) mod frame;
 pub(crate) mod frame_stats;
 pub(crate) mod jobs;
 pub(crate) mod keys;
+pub(crate) mod message;
 pub(crate) mod notices;
 pub(crate) mod panels;
 pub(crate) mod presentation;

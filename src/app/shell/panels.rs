@@ -1,8 +1,10 @@
 //! What every panel gets while the frame is laid out.
 
 use super::commands::Command;
+use super::message::{Message, Notices};
 use super::settings::Settings;
-use super::view_state::ViewState;
+use super::view_state::{Tab, ViewState};
+use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
@@ -21,9 +23,23 @@ pub(crate) struct Panels<'a> {
     pub settings: &'a Settings,
     pub models: &'a [SampleModel],
     pub busy: bool,
-    pub status: Option<&'a str>,
-    pub notices: &'a [String],
+    pub status: Option<&'a Message>,
+    pub notices: &'a Notices,
     pub lab: &'a Lab,
+    pub familiar: &'a Familiarity,
     pub train: &'a Training,
     pub commands: &'a mut Vec<Command>,
+}
+
+impl Panels<'_> {
+    /// The shift (dx, dy) of the input the Lab tab shows, when it shows a shifted one: what
+    /// the status bar and the input panel then report. `None` on other tabs, at no shift, and
+    /// before the shifted run has arrived.
+    pub(crate) fn lab_shift_shown(&self) -> Option<(i32, i32)> {
+        if self.view.tab != Tab::Lab || self.lab.shifted.is_empty() {
+            return None;
+        }
+        let result = self.lab.result.as_ref()?;
+        ((result.dx, result.dy) != (0, 0)).then_some((result.dx, result.dy))
+    }
 }

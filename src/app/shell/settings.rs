@@ -16,6 +16,9 @@ pub struct Settings {
     pub dark: bool,
     /// UI zoom (1.0 normal, larger for a projector).
     pub zoom: f32,
+    /// Presentation mode was on when the app closed: it opens in it again (a teacher who
+    /// presents every class does not press F5 every class).
+    pub presentation: bool,
     pub last_model: Option<PathBuf>,
     /// A bundled sample's name, or
     pub last_sample: Option<String>,
@@ -23,6 +26,10 @@ pub struct Settings {
     pub last_image_file: Option<PathBuf>,
     /// The input settings given to each model file in the app (Model ▸ Input settings).
     pub model_inputs: crate::app::input::model_inputs::ModelInputs,
+    /// Not stored: the code of a language the file asked for that the app does not have
+    /// (English is used instead, and a notice says so).
+    #[serde(skip)]
+    pub unknown_language: Option<String>,
 }
 
 impl Default for Settings {
@@ -31,10 +38,12 @@ impl Default for Settings {
             language: Lang::En,
             dark: true,
             zoom: 1.0,
+            presentation: false,
             last_model: None,
             last_sample: None,
             last_image_file: None,
             model_inputs: Default::default(),
+            unknown_language: None,
         }
     }
 }
@@ -49,10 +58,17 @@ impl Settings {
     pub const MAX_ZOOM: f32 = 3.0;
 
     /// Parses stored settings. Missing fields take their defaults; a zoom out of range is
-    /// clamped (a non-number gives 1). Text that is not a settings object is an error.
+    /// clamped (a non-number gives 1); a language the app does not have is English, its code
+    /// kept in `unknown_language`. Text that is not a settings object is an error.
     pub fn from_json(text: &str) -> Result<Settings, serde_json::Error> {
         let mut s: Settings = serde_json::from_str(text)?;
         s.zoom = Self::sane_zoom(s.zoom);
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(text)
+            && let Some(serde_json::Value::String(code)) = fields.get("language")
+            && Lang::find(&code.to_lowercase()).is_none()
+        {
+            s.unknown_language = Some(code.clone());
+        }
         Ok(s)
     }
 
@@ -179,10 +195,12 @@ mod tests {
             language: Lang::Zh,
             dark: false,
             zoom: 1.5,
+            presentation: true,
             last_model: Some("m.json".into()),
             last_sample: Some("digit_3".into()),
             last_image_file: None,
             model_inputs: Default::default(),
+            unknown_language: None,
         };
         assert_eq!(Settings::from_json(&s.to_json()).expect("parses"), s);
     }
@@ -199,6 +217,18 @@ mod tests {
         // Old files with fields no longer used still load.
         let old = Settings::from_json(r#"{"pool_mode":"Avg","zoom":0}"#).expect("parses");
         assert_eq!(old.zoom, Settings::MIN_ZOOM);
+        assert!(!old.presentation);
+        assert_eq!(old.unknown_language, None);
+        // A language the app lacks is English, and remembered as asked for (a notice says so);
+        // the names older files used are languages the app has.
+        let unknown = Settings::from_json(r#"{"language":"xx-Klingon"}"#).expect("parses");
+        assert_eq!(unknown.language, Lang::En);
+        assert_eq!(unknown.unknown_language.as_deref(), Some("xx-Klingon"));
+        for known in ["En", "Zh", "zh", "en"] {
+            let text = format!(r#"{{"language":"{known}"}}"#);
+            let s = Settings::from_json(&text).expect("parses");
+            assert_eq!(s.unknown_language, None, "{known}");
+        }
     }
 
     #[test]

@@ -5,12 +5,13 @@
 use super::app::ConvscopeApp;
 use super::frame_stats::FrameStats;
 use super::jobs::Jobs;
+use super::message::{Message, MessageKey, Notices};
 use super::settings::{self, Settings, SettingsFile};
 use super::view_state::ViewState;
 use super::{background, fonts};
 use crate::app::explorer::prepare::InputImage;
 use crate::app::explorer::state::Explorer;
-use crate::app::i18n::{self, Strings};
+use crate::app::i18n;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::form::InputDialog;
 use crate::app::input::model_inputs;
@@ -32,6 +33,8 @@ pub struct Startup {
     pub image: Option<PathBuf>,
     /// A built-in lesson's name or a lesson file to open at its first step.
     pub lesson: Option<String>,
+    /// Opens in presentation mode (`--present`), as if F5 had been pressed.
+    pub present: bool,
 }
 
 impl ConvscopeApp {
@@ -49,9 +52,12 @@ impl ConvscopeApp {
         model_dirs: &[PathBuf],
         startup: &Startup,
     ) -> Self {
-        fonts::install(ctx);
+        fonts::follow_language(ctx, settings.language.code());
         settings.zoom = Settings::sane_zoom(settings.zoom);
-        let mut notices = Vec::new();
+        let mut notices = Notices::default();
+        if let Some(code) = settings.unknown_language.take() {
+            notices.push(unknown_language(&code));
+        }
         let models = samples::discover_models(model_dirs);
         let (model, model_path, model_settings) =
             first_model(startup, &mut settings, &models, &mut notices);
@@ -81,6 +87,7 @@ impl ConvscopeApp {
             textures: Textures::default(),
             lab: Lab::default(),
             lab_view: LabView::default(),
+            familiar: Default::default(),
             train: Training::default(),
             train_view: TrainView::default(),
             jobs: Jobs::default(),
@@ -89,10 +96,25 @@ impl ConvscopeApp {
             model_settings: (model_path, model_settings),
         };
         app.apply_look(ctx);
+        if startup.present || app.settings.presentation {
+            // Applied to the window on the first frame, when its size is known.
+            app.view.zoom_before_presentation = Some(app.settings.zoom);
+            app.settings.presentation = true;
+        }
         if let Some(name) = &startup.lesson {
             app.open_lesson(ctx, name);
         }
         app
+    }
+
+    /// Says which of the user's language files were left out and why: as one notice that
+    /// lists them, however many there are.
+    pub fn report_language_problems(&mut self, problems: &[String]) {
+        self.notices.extend(
+            problems
+                .iter()
+                .map(|p| Message::new(MessageKey::LanguageFileLeftOut, &[p])),
+        );
     }
 
     /// The app on the settings kept in `file` (the defaults, and a notice saying why, when
@@ -106,11 +128,20 @@ impl ConvscopeApp {
         let (settings, problem) = file.load();
         let mut app = Self::start(ctx, settings, model_dirs, startup).keep_settings_in(file);
         if let Some(problem) = problem {
-            let notice = i18n::fill(app.strings().notice_settings, &[&problem]);
-            app.notices.insert(0, notice);
+            let notice = Message::new(MessageKey::SettingsUnreadable, &[&problem]);
+            app.notices.push_first(notice);
         }
         app
     }
+}
+
+/// The notice for a language the settings ask for that the app does not have.
+fn unknown_language(code: &str) -> Message {
+    let folder = settings::data_dir().map_or_else(
+        || "convscope/i18n/".to_string(),
+        |d| d.join("i18n").display().to_string(),
+    );
+    Message::new(MessageKey::UnknownLanguage, &[&code, &folder])
 }
 
 /// The model to open first: the one asked for, else the remembered one, else the default
@@ -119,14 +150,13 @@ fn first_model(
     startup: &Startup,
     settings: &mut Settings,
     models: &[SampleModel],
-    notices: &mut Vec<String>,
+    notices: &mut Notices,
 ) -> (Model, Option<PathBuf>, InputSettings) {
-    let s = settings.language.strings();
     let mut failures = Vec::new();
     let mut opened = None;
     let asked = [
-        (startup.model.clone(), s.notice_requested_model),
-        (settings.last_model.clone(), s.notice_model),
+        (startup.model.clone(), MessageKey::RequestedModel),
+        (settings.last_model.clone(), MessageKey::ModelNotReopened),
     ];
     for (path, template) in asked {
         let Some(path) = path else { continue };
@@ -134,8 +164,8 @@ fn first_model(
         match model_inputs::open_with(&path, &remembered, true) {
             Ok(o) => {
                 if let Some(why) = o.user_failed {
-                    let notice = i18n::fill(s.notice_input_settings, &[&path.display(), &why]);
-                    notices.push(notice);
+                    let key = MessageKey::InputSettingsLeftOut;
+                    notices.push(Message::new(key, &[&path.display(), &why]));
                 }
                 opened = Some((o.model, Some(path), o.settings));
                 break;
@@ -144,11 +174,11 @@ fn first_model(
         }
     }
     let (model, model_path, model_settings) = opened.unwrap_or_else(|| {
-        let (model, path) = default_model(models, notices, s);
+        let (model, path) = default_model(models, notices);
         (model, path, InputSettings::default())
     });
     for (template, error) in failures {
-        notices.push(i18n::fill(template, &[&model.info.name, &error]));
+        notices.push(Message::new(template, &[&model.info.name, &error]));
     }
     settings.last_model = model_path.clone();
     (model, model_path, model_settings)
@@ -159,9 +189,8 @@ fn first_model(
 fn first_input(
     startup: &Startup,
     settings: &mut Settings,
-    notices: &mut Vec<String>,
+    notices: &mut Notices,
 ) -> Option<InputImage> {
-    let s = settings.language.strings();
     let mut input = None;
     if let Some(p) = &startup.image {
         match samples::image_file(p) {
@@ -170,7 +199,7 @@ fn first_input(
                 settings.last_sample = None;
                 input = Some(i);
             }
-            Err(e) => notices.push(i18n::fill(s.notice_requested_image, &[&e])),
+            Err(e) => notices.push(Message::new(MessageKey::RequestedImage, &[&e])),
         }
     }
     if input.is_none()
@@ -179,7 +208,7 @@ fn first_input(
         match samples::image_file(&p) {
             Ok(i) => input = Some(i),
             Err(e) => {
-                notices.push(i18n::fill(s.notice_image, &[&e]));
+                notices.push(Message::new(MessageKey::ImageNotReopened, &[&e]));
                 settings.last_image_file = None;
             }
         }
@@ -202,19 +231,18 @@ fn first_explorer(
     model_path: Option<PathBuf>,
     input: InputImage,
     settings: &mut Settings,
-    notices: &mut Vec<String>,
+    notices: &mut Notices,
 ) -> Explorer {
-    let s = settings.language.strings();
     match Explorer::new(model.clone(), model_path.clone(), input) {
         Ok(e) => e,
         Err(e) => {
-            notices.push(i18n::fill(s.notice_image, &[&e]));
+            notices.push(Message::new(MessageKey::ImageNotReopened, &[&e]));
             settings.last_image_file = None;
             settings.last_sample = None;
             let input = sample_for(&model);
             Explorer::new(model, model_path, input).unwrap_or_else(|e| {
-                notices.push(e.to_string());
-                notices.push(s.notice_builtin.to_string());
+                notices.push(Message::verbatim(e.to_string()));
+                notices.push(Message::new(MessageKey::BuiltinNetwork, &[]));
                 settings.last_model = None;
                 builtin_explorer()
             })
@@ -224,21 +252,17 @@ fn first_explorer(
 
 /// The model to fall back on: the default sample model, else the untrained fixture, else a
 /// built-in network that needs no file; each failure becomes a notice.
-fn default_model(
-    models: &[SampleModel],
-    notices: &mut Vec<String>,
-    s: &Strings,
-) -> (Model, Option<PathBuf>) {
+fn default_model(models: &[SampleModel], notices: &mut Notices) -> (Model, Option<PathBuf>) {
     for path in [
         samples::startup_model(models, None),
         samples::fallback_model_path(),
     ] {
         match crate::io::load_model(&path) {
             Ok(model) => return (model, Some(path)),
-            Err(e) => notices.push(e.to_string()),
+            Err(e) => notices.push(Message::verbatim(e.to_string())),
         }
     }
-    notices.push(s.notice_builtin.to_string());
+    notices.push(Message::new(MessageKey::BuiltinNetwork, &[]));
     (builtin_model(), None)
 }
 
@@ -286,7 +310,9 @@ fn builtin_explorer() -> Explorer {
 /// Opens the app window on `startup`'s files (or the remembered ones). The settings are read
 /// here, before the window exists, and only through [`Settings`]' own bounds: eframe's storage
 /// is not used, so nothing stored can size the window or set a zoom the window system rejects.
-pub fn run(startup: Startup) -> Result<(), String> {
+/// The error is the window system's or the graphics driver's (eframe's own type: it holds a
+/// reason that is not `Send`, so a caller prints it rather than wrapping it).
+pub fn run(startup: Startup) -> eframe::Result {
     if let Some(dir) = settings::data_dir() {
         i18n::install_user_languages(&dir.join("i18n"));
     }
@@ -310,10 +336,8 @@ pub fn run(startup: Startup) -> Result<(), String> {
                 &samples::default_model_dirs(),
                 &startup,
             );
-            app.notices
-                .extend(i18n::language_problems().iter().cloned());
+            app.report_language_problems(i18n::language_problems());
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| e.to_string())
 }

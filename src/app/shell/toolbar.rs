@@ -6,7 +6,10 @@ use super::keys::{no_labels_hint, shortcut_text};
 use super::panels::Panels;
 use super::view_state::Tab;
 use crate::app::explorer::pooling::pooling_ui;
+use crate::app::explorer::stage::unlike::unlike_line_ui;
 use crate::app::i18n::{Lang, fill};
+use crate::app::input::canvas::is_empty_drawing;
+use crate::app::input::samples::reads_digits;
 use crate::app::widgets::steady::{steady_button_ui, widest};
 
 pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
@@ -15,7 +18,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.strong("convscope");
         ui.separator();
         for (tab, label, tip) in [
-            (Tab::Explorer, s.tab_explorer, s.tab_lab_tip),
+            (Tab::Explorer, s.tab_explorer, s.tab_explorer_tip),
             (Tab::Lab, s.tab_lab, s.tab_lab_tip),
             (Tab::Train, s.tab_train, s.tab_train_tip),
         ] {
@@ -74,7 +77,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
 fn model_menu_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let names = p.models.iter().map(|m| m.name.as_str());
-    let model_label = |name: &str| format!("{}: {}", s.model, name);
+    let model_label = |name: &str| s.labelled(s.model, &name);
     let width = widest(
         ui,
         names
@@ -160,20 +163,17 @@ fn view_group_ui(ui: &mut egui::Ui, p: &mut Panels) {
 pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     ui.horizontal(|ui| {
-        match p.ex.prediction() {
-            Some((i, prob)) => {
-                let text = fill(
-                    s.prediction,
-                    &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)],
-                );
-                let r = ui.strong(text);
-                if p.ex.net.info.labels.is_empty() {
-                    r.on_hover_text(no_labels_hint(s));
-                }
-            }
-            None => {
-                ui.label(s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
-            }
+        if is_empty_drawing(&p.ex.input) {
+            // Nothing to read: what a blank picture scores says nothing about a digit.
+            let ask = if reads_digits(&p.ex.model) {
+                s.canvas_empty
+            } else {
+                s.canvas_empty_other
+            };
+            ui.strong(ask);
+        } else {
+            prediction_ui(ui, p);
+            unlike_line_ui(ui, p);
         }
         ui.separator();
         ui.label(format!("{} · {}", p.ex.model.info.name, p.ex.input.name));
@@ -182,7 +182,44 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(msg) = p.status {
             ui.separator();
-            ui.label(msg);
+            ui.label(msg.text(s));
         }
     });
+}
+
+/// The network's answer: its top class and how sure it is, or why it has none.
+fn prediction_ui(ui: &mut egui::Ui, p: &Panels) {
+    let s = p.s;
+    // The lab shows a shifted input: its reading is what is on screen.
+    if let Some((dx, dy)) = p.lab_shift_shown()
+        && !p.lab.shifted_probabilities.is_empty()
+    {
+        let probabilities = &p.lab.shifted_probabilities;
+        let top = crate::analysis::argmax(probabilities);
+        let percent = format!(
+            "{:.1}",
+            probabilities.get(top).copied().unwrap_or(0.0) * 100.0
+        );
+        let text = fill(
+            s.prediction_shifted,
+            &[&p.ex.net.label(top), &percent, &dx, &dy],
+        );
+        ui.strong(text);
+        return;
+    }
+    match p.ex.prediction() {
+        Some((i, prob)) => {
+            let text = fill(
+                s.prediction,
+                &[&p.ex.net.label(i), &format!("{:.1}", prob * 100.0)],
+            );
+            let r = ui.strong(text);
+            if p.ex.net.info.labels.is_empty() {
+                r.on_hover_text(no_labels_hint(s));
+            }
+        }
+        None => {
+            ui.label(s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
+        }
+    }
 }

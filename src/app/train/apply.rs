@@ -1,9 +1,9 @@
 //! The Train tab's commands applied to the app, and what a training run's reports change
 //! outside the tab (the explorer following the weights).
 
-use crate::app::i18n::fill;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::commands::Command;
+use crate::app::shell::message::{Message, MessageKey};
 use crate::app::shell::view_state::Tab;
 
 impl ConvscopeApp {
@@ -72,7 +72,7 @@ impl ConvscopeApp {
             Ok(()) => {
                 run.saved = Some(path.to_path_buf());
                 run.error = None;
-                self.status = Some(fill(self.strings().saved, &[&path.display()]));
+                self.status = Some(Message::new(MessageKey::Saved, &[&path.display()]));
             }
             Err(e) => run.error = Some(e.to_string()),
         }

@@ -58,6 +58,21 @@ pub(super) fn run_label(s: &Strings, run: &Run) -> String {
     parts.join(" · ")
 }
 
+/// A run's numbers after its last epoch so far: training and test accuracy, and the epoch.
+pub(super) fn run_result(s: &Strings, run: &Run) -> Option<String> {
+    let last = &run.epochs.last()?.stats;
+    let mut parts = vec![format!(
+        "{} {:.1}%",
+        s.train_acc,
+        last.train_accuracy * 100.0
+    )];
+    if let Some(test) = last.test_accuracy {
+        parts.push(format!("{} {:.1}%", s.test_acc, test * 100.0));
+    }
+    parts.push(format!("({} {})", s.epoch, last.epoch));
+    Some(parts.join(" · "))
+}
+
 /// Which numbers a plot shows.
 #[derive(Clone, Copy, PartialEq)]
 enum Measure {
@@ -92,13 +107,12 @@ fn series(run: &Run, measure: Measure) -> [(Vec<[f64; 2]>, Dash); 3] {
 /// dotted mean.
 pub(crate) fn legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
     for run in earlier.iter().chain(std::iter::once(current)).rev() {
-        key_ui(
-            ui,
-            run_colour(run.number),
-            Dash::Solid,
-            3.0,
-            &run_label(s, run),
-        );
+        // Each run keeps its last numbers beside its settings: runs compare at a glance.
+        let label = match run_result(s, run) {
+            Some(result) => format!("{} → {result}", run_label(s, run)),
+            None => run_label(s, run),
+        };
+        key_ui(ui, run_colour(run.number), Dash::Solid, 3.0, &label);
     }
     let grey = ui.visuals().text_color();
     ui.horizontal_wrapped(|ui| {
@@ -199,5 +213,43 @@ pub(crate) fn plots_ui(
     } else {
         plot(ui, Measure::Accuracy);
         plot(ui, Measure::Loss);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::train::protocol::EpochPoint;
+    use crate::app::train::settings::TrainSettings;
+
+    fn epoch(epoch: usize, train: f32, test: f32) -> EpochPoint {
+        EpochPoint {
+            stats: crate::engine::train::EpochStats {
+                epoch,
+                train_loss: 0.5,
+                train_accuracy: train,
+                test_accuracy: Some(test),
+            },
+            test_loss: Some(0.4),
+        }
+    }
+
+    /// Each run's legend line ends in its own last numbers, not only the latest run's.
+    #[test]
+    fn every_run_keeps_its_final_numbers() {
+        let s = crate::app::i18n::Lang::En.strings();
+        let mut first = Run::new(1, TrainSettings::default());
+        first.epochs = vec![epoch(1, 0.80, 0.78), epoch(2, 0.912, 0.905)];
+        let mut second = Run::new(2, TrainSettings::default());
+        assert_eq!(run_result(s, &second), None, "no epoch yet, no numbers");
+        second.epochs = vec![epoch(1, 0.5, 0.25)];
+        assert_eq!(
+            run_result(s, &first).as_deref(),
+            Some("train accuracy 91.2% · test accuracy 90.5% · (epoch 2)")
+        );
+        assert_eq!(
+            run_result(s, &second).as_deref(),
+            Some("train accuracy 50.0% · test accuracy 25.0% · (epoch 1)")
+        );
     }
 }

@@ -178,10 +178,16 @@ pub struct FileBrowser {
     /// Folders first, then the files of the purpose's kinds, each sorted by name.
     pub entries: Vec<Entry>,
     pub selected: Option<PathBuf>,
-    /// For export: the name to write in `dir`.
+    /// What is typed in the name field: for export the name to write in `dir`; when opening,
+    /// the start of a name to find in a long listing (type-ahead). With a `/` in it (or a
+    /// leading `~`), a path: a folder to go to or a file to choose.
     pub file_name: String,
     /// Why the last folder could not be read.
     pub error: Option<String>,
+    /// A typed path that names nothing there is (said under the listing, not ignored).
+    pub missing: Option<PathBuf>,
+    /// The input asked for is a recording (a speech model's), not a picture.
+    pub for_sound: bool,
 }
 
 /// How the browser ended.
@@ -201,6 +207,8 @@ impl FileBrowser {
             selected: None,
             file_name: file_name.to_string(),
             error: None,
+            missing: None,
+            for_sound: false,
         };
         if b.enter(dir).is_err() {
             let fallback = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
@@ -271,9 +279,40 @@ impl FileBrowser {
         self.selected = Some(path.to_path_buf());
     }
 
-    /// "Open"/"Save" (or a double click): a selected folder is entered (`None`); otherwise the
-    /// chosen file, if there is one.
+    /// The path typed in the name field, when what is typed is one (it has a `/`, or starts
+    /// with `~`): as typed when absolute, from the home folder after `~`, else from `dir`.
+    pub fn typed_path(&self) -> Option<PathBuf> {
+        let typed = self.file_name.trim();
+        let is_path = typed.contains('/') || typed.contains(std::path::MAIN_SEPARATOR);
+        if typed.starts_with('~') {
+            let home = std::env::var_os("HOME").map(PathBuf::from)?;
+            let rest = typed.trim_start_matches('~').trim_start_matches('/');
+            return Some(home.join(rest));
+        }
+        is_path.then(|| self.dir.join(typed))
+    }
+
+    /// The entries shown: when opening, those whose name holds what is typed (any case), so a
+    /// few letters find one file among thousands; all of them for export or a typed path.
+    pub fn shown(&self) -> impl Iterator<Item = &Entry> {
+        let typed = self.file_name.trim().to_lowercase();
+        let filter = matches!(self.purpose, Purpose::Open(_))
+            && !typed.is_empty()
+            && self.typed_path().is_none();
+        self.entries
+            .iter()
+            .filter(move |e| !filter || e.name.to_lowercase().contains(&typed))
+    }
+
+    /// "Open"/"Save", Enter, or a double click: a typed folder or a selected one is entered
+    /// (`None`); otherwise the chosen file, if there is one: the typed path, the selected
+    /// file, the one file the typed letters leave, or for export the typed name in `dir`. A
+    /// typed path that names nothing is kept in `missing`, to be said.
     pub fn confirm(&mut self) -> Option<PathBuf> {
+        self.missing = None;
+        if let Some(path) = self.typed_path() {
+            return self.confirm_typed(path);
+        }
         if let Some(sel) = self.selected.clone()
             && sel.is_dir()
         {
@@ -281,31 +320,67 @@ impl FileBrowser {
             return None;
         }
         match self.purpose {
-            Purpose::Open(_) => self.selected.clone(),
+            Purpose::Open(_) => self.selected.clone().or_else(|| {
+                let mut files = self.shown().filter(|e| !e.is_dir);
+                match (files.next(), files.next()) {
+                    (Some(only), None) if !self.file_name.trim().is_empty() => {
+                        Some(only.path.clone())
+                    }
+                    _ => None,
+                }
+            }),
             Purpose::Export => {
                 let name = self.file_name.trim();
-                if name.is_empty() || name.contains('/') {
+                if name.is_empty() {
                     return None;
                 }
-                let mut path = self.dir.join(name);
-                if path
-                    .extension()
-                    .is_none_or(|x| !x.eq_ignore_ascii_case("png"))
-                {
-                    path.set_extension("png");
-                }
-                Some(path)
+                Some(with_png(self.dir.join(name)))
             }
         }
     }
 
-    fn can_confirm(&self) -> bool {
-        match self.purpose {
-            Purpose::Open(_) => self.selected.is_some(),
-            Purpose::Export => !self.file_name.trim().is_empty() || self.selected.is_some(),
+    /// A typed path: a folder is entered (the field cleared); a file there is chosen; for
+    /// export, a name in a folder there is written.
+    fn confirm_typed(&mut self, path: PathBuf) -> Option<PathBuf> {
+        if path.is_dir() {
+            if self.enter(&path).is_ok() {
+                self.file_name.clear();
+            }
+            return None;
         }
+        let usable = match self.purpose {
+            Purpose::Open(_) => path.is_file(),
+            Purpose::Export => path.parent().is_some_and(Path::is_dir),
+        };
+        if !usable {
+            self.missing = Some(path);
+            return None;
+        }
+        Some(match self.purpose {
+            Purpose::Open(_) => path,
+            Purpose::Export => with_png(path),
+        })
+    }
+
+    fn can_confirm(&self) -> bool {
+        !self.file_name.trim().is_empty() || self.selected.is_some()
     }
 }
+
+/// `path` ending in `.png` (added when it ends otherwise).
+fn with_png(mut path: PathBuf) -> PathBuf {
+    if path
+        .extension()
+        .is_none_or(|x| !x.eq_ignore_ascii_case("png"))
+    {
+        path.set_extension("png");
+    }
+    path
+}
+
+/// The listing's height: fixed, so the window keeps its size (and its place, where a modal is
+/// centred) from folder to folder, and nothing moves under the pointer between two clicks.
+const LIST_HEIGHT: f32 = 320.0;
 
 /// The browser as a modal window over the app; `Some` when it ends.
 pub(crate) fn file_browser_ui(
@@ -315,6 +390,7 @@ pub(crate) fn file_browser_ui(
 ) -> Option<Outcome> {
     let mut outcome = None;
     let title = match b.purpose {
+        Purpose::Open(FileRole::Input) if b.for_sound => s.browse_open_sound,
         Purpose::Open(FileRole::Input) => s.browse_open_image,
         Purpose::Open(FileRole::Model) => s.browse_open_model,
         Purpose::Open(FileRole::Labels) => s.browse_open_labels,
@@ -331,23 +407,52 @@ pub(crate) fn file_browser_ui(
             {
                 b.up();
             }
-            ui.label(b.dir.display().to_string());
+            // One line whatever the folder (the whole path on hover): the window keeps its size.
+            let dir = b.dir.display().to_string();
+            ui.add(egui::Label::new(&dir).truncate())
+                .on_hover_text(&dir);
         });
-        if let Some(e) = &b.error {
-            let text = fill(s.browse_unreadable, &[&b.dir.display(), e]);
-            ui.colored_label(ui.visuals().error_fg_color, text);
-        }
+        ui.horizontal(|ui| {
+            let label = ui.label(s.browse_file_name);
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut b.file_name).desired_width(f32::INFINITY))
+                .labelled_by(label.id)
+                .on_hover_text(s.browse_file_name_tip);
+            if field.changed() {
+                b.missing = None;
+            }
+        });
+        // One line kept for what went wrong, shown or not: nothing below it moves.
+        let problem = match (&b.missing, &b.error) {
+            (Some(path), _) => Some(fill(s.browse_no_such, &[&path.display()])),
+            (None, Some(e)) => Some(fill(s.browse_unreadable, &[&b.dir.display(), e])),
+            (None, None) => None,
+        };
+        let width = ui.available_width();
+        let line = ui.text_style_height(&egui::TextStyle::Body);
+        ui.allocate_ui_with_layout(
+            egui::vec2(width, line),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_size(egui::vec2(width, line));
+                if let Some(text) = problem {
+                    let label =
+                        egui::Label::new(RichText::new(&text).color(ui.visuals().error_fg_color));
+                    ui.add(label.truncate()).on_hover_text(text);
+                }
+            },
+        );
         ui.separator();
         let mut clicked = None;
         let mut double = None;
         egui::ScrollArea::vertical()
-            .max_height(320.0)
-            .auto_shrink([false, true])
+            .min_scrolled_height(LIST_HEIGHT)
+            .max_height(LIST_HEIGHT)
+            .auto_shrink(false)
             .show(ui, |ui| {
-                if b.entries.is_empty() {
-                    ui.label(RichText::new(s.browse_empty).weak());
-                }
-                for e in &b.entries {
+                let mut any = false;
+                for e in b.shown() {
+                    any = true;
                     let label = if e.is_dir {
                         format!("{}/", e.name)
                     } else {
@@ -355,11 +460,16 @@ pub(crate) fn file_browser_ui(
                     };
                     let selected = b.selected.as_deref() == Some(e.path.as_path());
                     let r = ui.selectable_label(selected, label);
-                    if r.double_clicked() {
+                    // A double click opens the entry its first click chose: one that only the
+                    // second click reached (the list moved in between) is only selected.
+                    if r.double_clicked() && selected {
                         double = Some(e.path.clone());
-                    } else if r.clicked() {
+                    } else if r.clicked() || r.double_clicked() {
                         clicked = Some(e.path.clone());
                     }
+                }
+                if !any {
+                    ui.label(RichText::new(s.browse_empty).weak());
                 }
             });
         if let Some(path) = clicked {
@@ -368,13 +478,6 @@ pub(crate) fn file_browser_ui(
         if let Some(path) = double {
             b.select(&path);
             outcome = b.confirm().map(Outcome::Chosen);
-        }
-        if b.purpose == Purpose::Export {
-            ui.horizontal(|ui| {
-                let label = ui.label(s.browse_file_name);
-                ui.text_edit_singleline(&mut b.file_name)
-                    .labelled_by(label.id);
-            });
         }
         ui.separator();
         ui.horizontal(|ui| {
@@ -463,6 +566,60 @@ mod tests {
         b.file_name = "  ".into();
         b.selected = None;
         assert_eq!(b.confirm(), None);
+    }
+
+    #[test]
+    fn a_typed_path_goes_to_its_folder_or_chooses_its_file_and_says_when_it_is_not_there() {
+        let dir = folder();
+        let d = dir.path();
+        let mut b = FileBrowser::new(Purpose::Open(FileRole::Input), &d.join("pictures"), "");
+        // A whole path to a file opens it, from wherever the browser is.
+        b.file_name = d.join("a.jpg").display().to_string();
+        assert_eq!(b.confirm(), Some(d.join("a.jpg")));
+        // A folder's path is entered, and the field cleared.
+        b.file_name = format!("{}/", d.display());
+        assert_eq!(b.confirm(), None);
+        assert_eq!(b.dir, d);
+        assert_eq!(b.file_name, "");
+        // A relative one is from the folder shown.
+        b.file_name = "pictures/c.png".into();
+        assert_eq!(b.confirm(), Some(d.join("pictures/c.png")));
+        // Nothing there: said, not ignored.
+        b.file_name = d.join("nope/x.png").display().to_string();
+        assert_eq!(b.confirm(), None);
+        assert_eq!(b.missing, Some(d.join("nope/x.png")));
+        // Export: a whole path in a folder that exists is written there, as a PNG.
+        let mut e = FileBrowser::new(Purpose::Export, d, "pool1.png");
+        e.file_name = d.join("pictures/slide").display().to_string();
+        assert_eq!(e.confirm(), Some(d.join("pictures/slide.png")));
+        e.file_name = d.join("nope/slide.png").display().to_string();
+        assert_eq!(e.confirm(), None);
+        assert_eq!(e.missing, Some(d.join("nope/slide.png")));
+    }
+
+    #[test]
+    fn a_few_typed_letters_find_a_file_in_a_long_listing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for speaker in ["george", "jackson", "lucas"] {
+            for i in 0..50 {
+                std::fs::write(
+                    dir.path().join(format!("{}_{speaker}_{i}.wav", i % 10)),
+                    b"x",
+                )
+                .unwrap();
+            }
+        }
+        let mut b = FileBrowser::new(Purpose::Open(FileRole::Input), dir.path(), "");
+        assert_eq!(b.shown().count(), 150);
+        b.file_name = "GEORGE_4".into();
+        let found: Vec<&str> = b.shown().map(|e| e.name.as_str()).collect();
+        // 4_george_4 and 0_george_40 … 9_george_49, whatever the case typed.
+        assert!(found.iter().all(|n| n.contains("george_4")), "{found:?}");
+        assert_eq!(found.len(), 11);
+        // Several left: Enter chooses none of them; one left: Enter opens it.
+        assert_eq!(b.confirm(), None);
+        b.file_name = "3_lucas_13".into();
+        assert_eq!(b.confirm(), Some(dir.path().join("3_lucas_13.wav")));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub enum TexKey {
     /// The picture as chosen, and as the network sees it.
     Original,
     NetworkView,
+    /// What the network sees, shifted as the lab shifts it.
+    ShiftedView,
     /// An audio input's spectrogram in colour (the audio view).
     Spectrogram,
     Canvas,

@@ -58,7 +58,7 @@ impl Facts {
         self.values.get(name).map(String::as_str)
     }
 
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub(crate) fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.values.insert(name.into(), value.into());
     }
 
@@ -68,7 +68,7 @@ impl Facts {
     }
 
     /// Adds (or replaces with) every value of `other`.
-    pub fn extend_from(&mut self, other: &Facts) {
+    pub(crate) fn extend_from(&mut self, other: &Facts) {
         self.values
             .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
@@ -76,7 +76,7 @@ impl Facts {
     /// The open model and what it just computed: `trace` holds one tensor per layer (the
     /// input not included), `prediction` the top class's name (in the lesson's language) and
     /// probability, when the model ends in classes.
-    pub fn of_run(
+    pub(crate) fn of_run(
         model: &Model,
         input: &Tensor,
         trace: &[Tensor],

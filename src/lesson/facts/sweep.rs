@@ -124,7 +124,7 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::StageChange;
+    use crate::analysis::sweep::StageChange;
     use crate::engine::zoo;
 
     fn shift(dx: i32, predicted: usize, same: f32, aligned: Option<f32>) -> ShiftResult {

@@ -11,4 +11,5 @@ pub(crate) mod history;
 pub(crate) mod merge;
 pub(crate) mod pool;
 pub(crate) mod units;
+pub(crate) mod unlike;
 pub(crate) mod view;

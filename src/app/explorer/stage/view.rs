@@ -86,7 +86,12 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
 
 /// The input as the network reads it, one map per channel.
 fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
-    ui.label(p.s.network_sees_tip);
+    // A speech model's input is a spectrogram, not a picture cropped and resized.
+    let what = match p.ex.model.info.audio {
+        Some(_) => p.s.network_hears_tip,
+        None => p.s.network_sees_tip,
+    };
+    ui.label(what);
     scale_row_ui(ui, p, 0);
     let (c, h, w) = p.ex.trace.first().map_or((1, 1, 1), |t| as_maps(t).dim());
     let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
