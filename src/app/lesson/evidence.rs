@@ -3,9 +3,8 @@
 //! once and its facts are kept for as long as the app is open (the sample models and test
 //! sets do not change under it); until they arrive the step shows `…`.
 
-use super::test_sets::TestSets;
+use super::test_sets::{TestSets, data_of};
 use crate::analysis::consistency::consistency_by_bound;
-use crate::analysis::paired::correct;
 use crate::analysis::robustness::{ExampleOutcome, Noise, example_outcomes};
 use crate::app::input::samples::SampleModel;
 use crate::data::recipe::pool_mode;
@@ -82,19 +81,15 @@ impl Request {
         match self {
             Request::Paired(a, b) => {
                 let (ma, mb) = (model(a)?, model(b)?);
-                let (set, key) = sets.for_model(&ma)?;
-                let (_, other) = sets.for_model(&mb)?;
+                let (key, other) = (data_of(&ma)?.1, data_of(&mb)?.1);
                 if key != other {
                     return Err(format!(
                         "{a} and {b} were tested on different data ({key}; {other}): a paired test needs the same examples"
                     ));
                 }
-                let example = |i: usize| set.example(i);
-                let right = |m: &Model| {
-                    correct(m, set.len(), &example, &RunOptions::default())
-                        .map_err(|e| format!("{}: {e}", m.info.name))
-                };
-                facts.add_paired((a, b), (&right(&ma)?, &right(&mb)?));
+                let (right_a, _) = sets.right(a, &ma)?;
+                let (right_b, _) = sets.right(b, &mb)?;
+                facts.add_paired((a, b), (&right_a, &right_b));
             }
             Request::Consistency(name) => {
                 let m = model(name)?;

@@ -4,11 +4,12 @@
 //! consistency and noise run over these, so they count the examples the stored test accuracy
 //! was measured on.
 
+use crate::analysis::paired::correct;
 use crate::analysis::robustness::{Example, Noise, example_seed, input_range, noisy_input};
 use crate::app::train::settings::bundled_data_dir;
 use crate::data::fsdd::{self, FsddSpec};
 use crate::data::{self, DataSpec, Dataset, shapes};
-use crate::engine::Model;
+use crate::engine::{Model, RunOptions};
 use crate::io::Audio;
 use ndarray::Array3;
 use std::collections::HashMap;
@@ -132,11 +133,16 @@ fn load(spec: &DataSpec, model: &Model) -> Result<TestSet, String> {
 /// A test split once read (or why it could not be), for every job that asks for it.
 type Slot = Arc<OnceLock<Result<Arc<TestSet>, String>>>;
 
+/// Which examples of its test split a sample model reads right, once worked out (or why not).
+type RightSlot = Arc<OnceLock<Result<Arc<Vec<bool>>, String>>>;
+
 /// Test splits read once and shared by every job that needs them (a job waiting for a split
-/// another job is reading waits for it rather than reading it again).
+/// another job is reading waits for it rather than reading it again); likewise which of its
+/// examples each sample model reads right, which every paired test of that model shares.
 #[derive(Debug, Default)]
 pub struct TestSets {
     sets: Mutex<HashMap<String, Slot>>,
+    right: Mutex<HashMap<(String, String), RightSlot>>,
 }
 
 impl TestSets {
@@ -163,6 +169,30 @@ impl TestSets {
             ));
         }
         Ok((set, key))
+    }
+
+    /// Which examples of its test split the sample model `name` (`model`) reads right, in the
+    /// pooling it was trained with, and the split's key: run once per model and split, however
+    /// many steps pair the model with another.
+    pub fn right(&self, name: &str, model: &Model) -> Result<(Arc<Vec<bool>>, String), String> {
+        let (set, key) = self.for_model(model)?;
+        let cell = {
+            let mut right = self.right.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(right.entry((name.to_string(), key.clone())).or_default())
+        };
+        let right = cell
+            .get_or_init(|| {
+                correct(
+                    model,
+                    set.len(),
+                    &|i| set.example(i),
+                    &RunOptions::default(),
+                )
+                .map(Arc::new)
+                .map_err(|e| format!("{}: {e}", model.info.name))
+            })
+            .clone()?;
+        Ok((right, key))
     }
 }
 
