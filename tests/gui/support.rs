@@ -162,7 +162,7 @@ impl AppSpec {
     /// The app in its harness, its first frames drawn.
     pub fn build(self) -> H {
         let mut h = self.build_idle();
-        h.run();
+        settle(&mut h);
         h
     }
 }
@@ -170,6 +170,24 @@ impl AppSpec {
 /// Applies `command` as the app does after a frame, then draws frames until it settles.
 pub fn apply(h: &mut H, command: Command) {
     apply_now(h, command);
+    settle(h);
+}
+
+/// Draws frames until the app settles. A lesson step measuring evidence over a test set shows
+/// a spinner, which asks for a frame after every frame until the measurement is done: such a
+/// step is drawn frame by frame (as frames would come) until then, and settles after.
+pub fn settle(h: &mut H) {
+    let start = Instant::now();
+    // The first frame starts what the step measures.
+    h.step();
+    while h.state().lesson.evidence.measuring() {
+        assert!(
+            start.elapsed() < JOB_TIMEOUT,
+            "a lesson's evidence was not measured in {JOB_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
     h.run();
 }
 
@@ -185,8 +203,8 @@ pub fn apply_now(h: &mut H, command: Command) {
     h.state_mut().apply(&ctx, command);
 }
 
-/// Draws frames until the background jobs (loads, runs, sweeps) are done, then until the app
-/// settles; fails after [`JOB_TIMEOUT`].
+/// Draws frames until the background jobs (loads, runs, sweeps, a lesson's evidence) are done,
+/// then until the app settles; fails after [`JOB_TIMEOUT`].
 pub fn wait_for_jobs(h: &mut H) {
     let start = Instant::now();
     loop {
@@ -200,7 +218,7 @@ pub fn wait_for_jobs(h: &mut H) {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    h.run();
+    settle(h);
 }
 
 /// Draws frames (as they would come) until `done` holds; fails after `limit`.
