@@ -613,7 +613,7 @@ mod tests {
             "{err}"
         );
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
-        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        assert!(err.starts_with("my.toml, line 4 (step 1):"), "{err}");
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nconsistency = [\"2x\"]\n").unwrap_err();
         assert!(err.contains("\"2x\""), "{err}");
         let err = parse(
