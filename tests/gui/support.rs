@@ -20,8 +20,11 @@ pub const DESKTOP: Vec2 = Vec2::new(1400.0, 900.0);
 /// A 1080p projector.
 pub const PROJECTOR: Vec2 = Vec2::new(1920.0, 1080.0);
 
-/// How long a background job (a load, a run, a sweep) may take before a test gives up.
-const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a background job (a load, a run, a sweep, a lesson step's evidence) may take
+/// before a test gives up. The evidence runs on lowered-priority threads over whole test sets
+/// (digits, shapes, spoken digits), and several lesson walks measure it at once: on a busy
+/// two-core machine that takes minutes.
+const JOB_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// `path` inside the repository.
 pub fn repo(path: &str) -> PathBuf {
