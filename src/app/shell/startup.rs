@@ -53,6 +53,11 @@ impl ConvscopeApp {
         settings.zoom = Settings::sane_zoom(settings.zoom);
         let mut notices = Vec::new();
         let models = samples::discover_models(model_dirs);
+        if models.is_empty() {
+            let s = settings.language.strings();
+            let places = crate::io::data_dirs::list(model_dirs);
+            notices.push(i18n::fill(s.notice_no_sample_models, &[&places]));
+        }
         let (model, model_path, model_settings) =
             first_model(startup, &mut settings, &models, &mut notices);
         let input =
@@ -222,17 +227,18 @@ fn first_explorer(
     }
 }
 
-/// The model to fall back on: the default sample model, else the untrained fixture, else a
-/// built-in network that needs no file; each failure becomes a notice.
+/// The model to fall back on: the default sample model, else (in a developer's build) the
+/// untrained fixture, else a built-in network that needs no file; each failure becomes a
+/// notice.
 fn default_model(
     models: &[SampleModel],
     notices: &mut Vec<String>,
     s: &Strings,
 ) -> (Model, Option<PathBuf>) {
-    for path in [
-        samples::startup_model(models, None),
-        samples::fallback_model_path(),
-    ] {
+    let candidates = samples::startup_model(models, None)
+        .into_iter()
+        .chain(samples::fallback_model_path());
+    for path in candidates {
         match crate::io::load_model(&path) {
             Ok(model) => return (model, Some(path)),
             Err(e) => notices.push(e.to_string()),
