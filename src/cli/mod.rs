@@ -165,8 +165,10 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Render(args) => render::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::Convert(args) => convert::run(args),
-        Command::Completions(args) => completions::run(args),
-        Command::Man(args) => man::run(args),
+        Command::Completions(args) => {
+            completions::run(args, <Cli as clap::CommandFactory>::command())
+        }
+        Command::Man(args) => man::run(args, <Cli as clap::CommandFactory>::command()),
     }
 }
 
