@@ -40,14 +40,14 @@ const TARGET_DEPTH: usize = 3;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Environment {
     /// The running executable.
-    pub exe: Option<PathBuf>,
-    pub home: Option<PathBuf>,
-    pub xdg_data_home: Option<OsString>,
-    pub xdg_data_dirs: Option<OsString>,
+    pub(crate) exe: Option<PathBuf>,
+    pub(crate) home: Option<PathBuf>,
+    pub(crate) xdg_data_home: Option<OsString>,
+    pub(crate) xdg_data_dirs: Option<OsString>,
     /// `%APPDATA%` (Windows).
-    pub app_data: Option<OsString>,
+    pub(crate) app_data: Option<OsString>,
     /// The source tree, for a developer's (debug) build only.
-    pub source_tree: Option<PathBuf>,
+    pub(crate) source_tree: Option<PathBuf>,
 }
 
 impl Environment {
