@@ -6,6 +6,7 @@ use super::maps::StageMaps;
 use super::state::{LabSettings, max_shift};
 use super::sweep::{HeatMaps, sweep_ui};
 use super::table::{stage_label, table_ui};
+use crate::app::i18n::typography;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::line_height;
@@ -25,7 +26,7 @@ impl LabView {
             .auto_shrink(false)
             .show(ui, |ui| {
                 controls_ui(ui, p);
-                ui.label(egui::RichText::new(p.s.lab_caption).italics());
+                ui.label(typography::italics(p.s.lab_caption));
                 if let Some(e) = &p.lab.last_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }

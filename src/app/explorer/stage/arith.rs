@@ -5,7 +5,7 @@
 //! and the animation's clock are [`crate::app::explorer::arith::ArithState`].
 
 use crate::analysis::arithmetic::{conv_cell, dense_unit, window_rect};
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline_ui};
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
@@ -114,7 +114,7 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
         .iter()
         .map(|row| {
             row.iter()
-                .map(|v| v.map_or("0 pad".into(), value_text))
+                .map(|v| v.map_or(s.pad_zero.into(), value_text))
                 .collect()
         })
         .collect();
@@ -273,8 +273,8 @@ fn dense_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense
     let Some(arith) = dense_unit(dense, &before.values(), unit, TOP) else {
         return;
     };
-    ui.label(num(fill(s.arith_unit, &[&unit, &out.len()])));
-    ui.label(fill(s.arith_dense_sum, &[&arith.inputs]));
+    ui.label(num(fill(s.arith_unit, &[&unit, &grouped(out.len())])));
+    ui.label(fill(s.arith_dense_sum, &[&grouped(arith.inputs)]));
     ui.label(s.arith_top);
     egui::Grid::new("arith-dense")
         .striped(true)

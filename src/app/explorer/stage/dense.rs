@@ -6,7 +6,7 @@ use super::dropout::dropout_controls_ui;
 use super::history::history_ui;
 use super::units::units_grid_ui;
 use crate::analysis::argmax;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height};
@@ -23,10 +23,10 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     ui.label(fill(
         s.dense_summary,
         &[
-            &dense.in_features(),
-            &dense.out_features(),
-            &dense.weight.len(),
-            &dense.bias.as_ref().map_or(0, |b| b.len()),
+            &grouped(dense.in_features()),
+            &grouped(dense.out_features()),
+            &grouped(dense.weight.len()),
+            &grouped(dense.bias.as_ref().map_or(0, |b| b.len())),
         ],
     ));
     ui.label(parameter_share(p, dense.parameter_count()));
@@ -39,7 +39,10 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
                     ui.strong(s.templates).on_hover_text(s.templates_tip);
                     let rows = class_rows(ui, p, stage, dense.out_features());
                     if rows.len() < dense.out_features() {
-                        ui.label(fill(s.templates_top, &[&rows.len(), &dense.out_features()]));
+                        ui.label(fill(
+                            s.templates_top,
+                            &[&rows.len(), &grouped(dense.out_features())],
+                        ));
                     }
                     templates_ui(ui, p, stage, dense, &rows, |p, class| p.ex.net.label(class));
                 });
@@ -106,7 +109,7 @@ fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dens
     let s = p.s;
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
+            ui.strong(fill(s.hidden_units, &[&grouped(dense.out_features())]))
                 .on_hover_text(s.hidden_units_tip);
             units_grid_ui(ui, p, stage, None, 16.0);
         });

@@ -3,7 +3,7 @@
 
 use super::common::current_mask;
 use super::units::units_grid_ui;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 
@@ -13,7 +13,7 @@ pub(crate) fn dropout_stage_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) 
     let mask = current_mask(p, stage);
     if let Some(m) = &mask {
         let dropped = m.iter().filter(|k| !**k).count();
-        ui.label(fill(p.s.dropped, &[&dropped, &m.len()]));
+        ui.label(fill(p.s.dropped, &[&grouped(dropped), &grouped(m.len())]));
     }
     // The units as a grid, the dropped ones crossed out (a dropout after a hidden dense layer
     // has no maps to lay its vector over).
@@ -58,7 +58,7 @@ pub(crate) fn dropout_controls_ui(ui: &mut egui::Ui, p: &mut Panels) {
             let mask = current_mask(p, stage);
             if let Some(m) = &mask {
                 let dropped = m.iter().filter(|k| !**k).count();
-                ui.label(fill(s.dropped, &[&dropped, &m.len()]));
+                ui.label(fill(s.dropped, &[&grouped(dropped), &grouped(m.len())]));
             }
             // Small here: the dense layer's own view comes below.
             units_grid_ui(ui, p, stage, mask.as_deref(), 9.0);

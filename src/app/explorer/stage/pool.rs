@@ -4,7 +4,7 @@
 use super::common::{link_hover_ui, scale_row_ui};
 use crate::analysis::pooling::dense_weights_without;
 use crate::app::explorer::pooling::other_mode_note_ui;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline_ui,
@@ -15,7 +15,7 @@ use egui::{Color32, RichText};
 
 /// `8 @ 28x28 = 6272 values`.
 fn count_text(p: &Panels, shape: Shape) -> String {
-    fill(p.s.values, &[&shape, &shape.len()])
+    fill(p.s.values, &[&shape, &grouped(shape.len())])
 }
 
 pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Pool2d) {
@@ -35,17 +35,20 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         0.0
     };
     ui.strong(
-        RichText::new(format!(
-            "{} → {} ({change:+.0}%)",
-            count_text(p, bs),
-            count_text(p, as_)
+        RichText::new(fill(
+            s.values_change,
+            &[
+                &count_text(p, bs),
+                &count_text(p, as_),
+                &format!("{change:+.0}").replace('-', "−"),
+            ],
         ))
         .size(16.0),
     );
     if let Some(sv) = dense_weights_without(&ex.net, stage - 1) {
         ui.label(fill(
             s.downstream,
-            &[&sv.dense, &sv.with_pool, &sv.without_pool],
+            &[&sv.dense, &grouped(sv.with_pool), &grouped(sv.without_pool)],
         ));
     }
     let w = pool.window;
@@ -162,7 +165,7 @@ fn window_values_ui(
     let count = ((y1 - y0) * (x1 - x0)).max(1) as usize;
     let sum: f32 = inside.iter().sum();
     ui.strong(format!(
-        "{} · {}, ({oy}, {ox})",
+        "{} · {} · ({oy}, {ox})",
         s.window_values,
         fill(s.channel, &[&ch])
     ));
@@ -170,7 +173,7 @@ fn window_values_ui(
         let mut marked = false;
         for row in &cells {
             for v in row {
-                let text = v.map_or("pad".to_string(), |v| format!("{v:.3}"));
+                let text = v.map_or(s.pad_cell.to_string(), |v| format!("{v:.3}"));
                 let is_max = ex.pool_mode == PoolMode::Max && !marked && *v == Some(max);
                 if is_max {
                     marked = true;

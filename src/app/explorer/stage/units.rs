@@ -1,7 +1,7 @@
 //! A vector of units (a hidden dense layer's outputs, a dropout layer's) as a square grid of
 //! cells coloured by value, the dropped ones crossed out.
 
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::viz::Scale;
@@ -43,8 +43,11 @@ pub(crate) fn units_grid_ui(
         ui.allocate_exact_size(Vec2::new(cols as f32, rows as f32) * cell, Sense::hover());
     let dropped_count = kept.map(|m| m.iter().filter(|k| !**k).count());
     let name = match dropped_count {
-        Some(d) => fill(p.s.units_grid_dropped, &[&n, &rows, &cols, &d]),
-        None => fill(p.s.units_grid, &[&n, &rows, &cols]),
+        Some(d) => fill(
+            p.s.units_grid_dropped,
+            &[&grouped(n), &rows, &cols, &grouped(d)],
+        ),
+        None => fill(p.s.units_grid, &[&grouped(n), &rows, &cols]),
     };
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Image, ui.is_enabled(), name.clone())

@@ -5,7 +5,8 @@
 
 use super::hover_link::{outline_cells_ui, strip_link};
 use super::state::{Item, SKIP_COLOR};
-use crate::app::i18n::fill;
+use crate::app::i18n::typography::break_at_spaces;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{full_uv, map_texture};
@@ -325,13 +326,16 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                         None => Command::SelectStage(stage),
                     });
                 }
-                // Narrow cards wrap their lines rather than push the strip off screen.
-                let small =
-                    |text: String| egui::Label::new(egui::RichText::new(text).small()).wrap();
-                ui.add(small(text.kind.clone()));
-                ui.add(small(shape.clone()));
+                // Narrow cards wrap their lines rather than push the strip off screen, at
+                // a space where there is one (`7,850` / `个参数`, not `7,850 个参` / `数`).
+                let font = egui::TextStyle::Small.resolve(ui.style());
+                let mut lines = vec![text.kind.clone(), shape.clone()];
                 if text.params > 0 {
-                    ui.add(small(fill(p.s.params, &[&text.params])));
+                    lines.push(fill(p.s.params, &[&grouped(text.params)]));
+                }
+                for line in lines {
+                    let line = break_at_spaces(ui, &line, &font, width);
+                    ui.add(egui::Label::new(egui::RichText::new(line).small()).wrap());
                 }
                 thumbnail_ui(ui, p, stage, width);
             });
