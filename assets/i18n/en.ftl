@@ -396,6 +396,17 @@ maps_title = Its feature maps of the input
 snapshot_step = step { $v1 }
 snapshot_final = trained
 
+# The lesson panel: the question, the reveal, the evidence and the verdict.
+lesson_no_view = This step names the view "{ $v1 }", which { $v2 } does not have.
+lesson_reveal = Reveal
+lesson_reveal_tip = Shows the evidence, the verdict and the right answer. Let the class predict first.
+key_reveal_lesson_step = Reveal the step's answer
+lesson_predict = Predict first: { $v1 } reveals the answer.
+lesson_evidence = Evidence
+lesson_verdict = Verdict
+lesson_right_answer = right answer
+input_unfold_tip = Shows the input panel (this step does not need it, so it is folded).
+
 # Notices of one kind shown as one; a language the settings ask for and the app lacks.
 notice_language_file = A language file was left out: { $v1 }
 notice_language_files = { $v1 } language files could not be read and were left out (those languages are not offered):

@@ -396,6 +396,17 @@ maps_title = 第一层对当前输入的特征图
 snapshot_step = 第 { $v1 } 步
 snapshot_final = 训练完成
 
+# 课程面板：问题、揭晓、证据和结论。
+lesson_no_view = 本步要显示视图“{ $v1 }”，但 { $v2 } 没有这一层。
+lesson_reveal = 揭晓
+lesson_reveal_tip = 显示证据、结论和正确答案。先让全班预测。
+key_reveal_lesson_step = 揭晓本步的答案
+lesson_predict = 先预测，再按 { $v1 } 揭晓答案。
+lesson_evidence = 证据
+lesson_verdict = 结论
+lesson_right_answer = 正确答案
+input_unfold_tip = 展开输入面板（本步用不到它，所以收起了）。
+
 # 同类提示合并显示；设置中的语言本程序没有。
 notice_language_file = 有一个语言文件无法读取，已略过：{ $v1 }
 notice_language_files = 有 { $v1 } 个语言文件无法读取，已略过（这些语言不会出现在语言列表中）：

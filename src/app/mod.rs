@@ -49,3 +49,4 @@ pub use lab::state::{LabSettings, max_shift};
 pub use train::run::RunState;
 pub use train::settings::{ArchChoice, DataChoice, TrainSettings};
 pub use train::state::Training;
+pub use widgets::view_rects::{Fixed, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRect, ViewRects};

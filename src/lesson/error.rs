@@ -72,6 +72,26 @@ pub enum StepProblem {
     Noise(crate::analysis::robustness::NoiseError),
     #[error("shift [{0}, {1}] is more than 64 pixels")]
     Shift(i32, i32),
+    /// A key or value the format does not have (the TOML reader's words).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("[step.reveal] changes the setup only: it cannot set `{0}`")]
+    NotInReveal(&'static str),
+    #[error(
+        "choice \"{0}\" must hold only letters, digits, - and _ (it names the text ID-choice-{0})"
+    )]
+    ChoiceName(String),
+    #[error("choice \"{0}\" is listed twice")]
+    DuplicateChoice(String),
+    #[error("a summary step asks nothing: it has no choices")]
+    SummaryAsks,
+    #[error("answer \"{answer}\" is not one of the choices ({})", choices.join(", "))]
+    Answer {
+        answer: String,
+        choices: Vec<String>,
+    },
+    #[error("a step with choices needs its answer: answer = \"…\"")]
+    NoAnswer,
     #[error(
         "\"{0}\" is not a sample model's name (letters, digits, - and _, starting with a letter)"
     )]
@@ -87,6 +107,18 @@ pub enum StepProblem {
 /// What is wrong with a lesson's texts.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TextProblem {
+    /// An evidence table whose row is not `| a | b |` or has another number of cells than
+    /// its header.
+    #[error(
+        "{lesson}: \"{id}\" in {language}, row {row}: {problem} (an evidence table is rows of cells between |, the first row the header)"
+    )]
+    Table {
+        lesson: String,
+        language: String,
+        id: String,
+        row: usize,
+        problem: String,
+    },
     #[error("a lesson needs texts in at least one language")]
     NoLanguage,
     #[error("{lesson}: the {language} texts have no message \"{id}\"")]

@@ -1,8 +1,10 @@
 //! A lesson's steps as a teacher writes them: a TOML file of `[[step]]` tables, each saying
-//! how to set the app up. The texts live beside it in one Fluent file per language (see
-//! `text.rs`). A wrong file gives an error naming the file and the line.
+//! how to set the app up, which views it talks about, the choices of its question and what
+//! the reveal changes. The texts live beside it in one Fluent file per language (see
+//! `text.rs`). A wrong file gives an error naming the file, the line and the step.
 
 use super::error::{LessonError, StepProblem};
+use super::show::ViewId;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -47,12 +49,16 @@ pub enum WindowChoice {
     K2S1,
 }
 
-/// How a step sets the app up. Everything is optional: what a step does not say stays as the
-/// previous step (or the student) left it.
+/// How a step sets the app up, what it shows and asks. Every setup key is optional: what a
+/// step does not say, earlier steps said (or, when none did, the complete default of
+/// `effective`); the app applies every key, so a step looks the same whatever the class did
+/// before. A step's `[step.reveal]` is a `Step` too, holding only setup keys.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
-    /// Names the step's texts in the Fluent files: `ID-title` and `ID`.
+    /// Names the step's texts in the Fluent files: `ID-title`, `ID`, `ID-question`, … (empty
+    /// only in a `[step.reveal]`).
+    #[serde(default)]
     pub id: String,
     /// A sample model, by the name of its file in `sample_models/` (`digits-max`).
     pub model: Option<String>,
@@ -83,6 +89,17 @@ pub struct Step {
     /// Sample models whose numbers the text may quote (`{ $digits-nopool-params }`).
     #[serde(default)]
     pub compare: Vec<String>,
+    /// The views the step talks about: each is kept wholly on screen at a readable size.
+    #[serde(default)]
+    pub show: Vec<ViewId>,
+    /// The choices of the step's question (texts `ID-choice-NAME`); none: an open question.
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The right choice, marked when the teacher reveals the answer.
+    pub answer: Option<String>,
+    /// The last step: each claim of the material with its verdict; it asks nothing.
+    #[serde(default)]
+    pub summary: bool,
     /// Pairs of sample models compared example by example on the test split of the data set
     /// they were trained on, with McNemar's exact test (`{ $fc-overfit-vs-fc-dropout-p }`).
     /// Like the next two, measured off the UI thread, and the step's own: not inherited.
@@ -97,6 +114,27 @@ pub struct Step {
     /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
     #[serde(default)]
     pub test_noise: Vec<String>,
+    /// Setup keys applied when the teacher reveals the answer (the question is asked on max
+    /// pooling, the reveal switches to average and so shows the answer).
+    pub reveal: Option<Box<Step>>,
+}
+
+impl Step {
+    /// The keys a `[step.reveal]` may not hold (it only changes the setup), by name, with
+    /// whether `self` sets it.
+    fn non_setup_keys(&self) -> [(&'static str, bool); 9] {
+        [
+            ("id", !self.id.is_empty()),
+            ("paired", !self.paired.is_empty()),
+            ("consistency", !self.consistency.is_empty()),
+            ("test_noise", !self.test_noise.is_empty()),
+            ("show", !self.show.is_empty()),
+            ("choices", !self.choices.is_empty()),
+            ("answer", self.answer.is_some()),
+            ("summary", self.summary),
+            ("reveal", self.reveal.is_some()),
+        ]
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,25 +164,31 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 /// Reads a lesson file's text; `path` only names the file in errors.
 pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, LessonError> {
     let file = || path.to_path_buf();
+    let steps_at: Vec<usize> = text.match_indices("[[step]]").map(|(at, _)| at).collect();
     let parsed: LessonToml = toml::from_str(text).map_err(|e| {
         let message = e.message().trim_end().to_string();
-        match e.span() {
-            Some(span) => LessonError::Syntax {
+        let Some(span) = e.span() else {
+            return LessonError::File {
                 file: file(),
-                line: line_of(text, span.start),
+                message,
+            };
+        };
+        let line = line_of(text, span.start);
+        // Inside a step: which one, so a long file's mistake is easy to find.
+        match steps_at.iter().filter(|&&at| at <= span.start).count() {
+            0 => LessonError::Syntax {
+                file: file(),
+                line,
                 message,
             },
-            None => LessonError::File {
+            step => LessonError::Step {
                 file: file(),
-                message,
+                line,
+                step,
+                problem: StepProblem::Invalid(message),
             },
         }
     })?;
-    let step_line = |index: usize| {
-        text.match_indices("[[step]]")
-            .nth(index)
-            .map_or(0, |(offset, _)| line_of(text, offset))
-    };
     if parsed.steps.is_empty() {
         return Err(LessonError::NoSteps(file()));
     }
@@ -154,10 +198,13 @@ pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, Lesson
     for (i, step) in parsed.steps.iter().enumerate() {
         noise = step.noise.as_deref().or(noise);
         let problem = step_problem(step, &mut seen).or_else(|| evidence_problem(step, noise));
-        if let Some(problem) = problem {
+        if let Some((problem, key)) = problem {
+            // The line of the key at fault, else the step's first line.
+            let section = steps_at.get(i).copied().unwrap_or(0)
+                ..steps_at.get(i + 1).copied().unwrap_or(text.len());
             return Err(LessonError::Step {
                 file: file(),
-                line: step_line(i),
+                line: key_line(text, section, key),
                 step: i + 1,
                 problem,
             });
@@ -175,56 +222,122 @@ pub(crate) fn parse_steps(text: &str, path: &Path) -> Result<LessonSteps, Lesson
     })
 }
 
-/// What is wrong with `step`, if anything; `seen` holds the ids of the steps before it.
+/// The line in `text[section]` where key `key` is set (`key = …`, or a `[step.key]` table),
+/// else the section's first line.
+fn key_line(text: &str, section: std::ops::Range<usize>, key: &str) -> usize {
+    let start = section.start.min(text.len());
+    let body = text.get(start..section.end.min(text.len())).unwrap_or("");
+    let mut offset = start;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        let sets = t
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if !key.is_empty() && (sets || t.starts_with(&format!("[step.{key}]"))) {
+            return line_of(text, offset);
+        }
+        offset += line.len();
+    }
+    line_of(text, start)
+}
+
+/// What is wrong with `step`, if anything, and the key at fault (`""`: the step as a whole);
+/// `seen` holds the ids of the steps before it.
 fn step_problem<'a>(
     step: &'a Step,
     seen: &mut std::collections::HashSet<&'a str>,
-) -> Option<StepProblem> {
+) -> Option<(StepProblem, &'static str)> {
     if !is_fluent_id(&step.id) {
-        return Some(StepProblem::BadId(step.id.clone()));
+        return Some((StepProblem::BadId(step.id.clone()), "id"));
     }
     if !seen.insert(step.id.as_str()) {
-        return Some(StepProblem::DuplicateId(step.id.clone()));
+        return Some((StepProblem::DuplicateId(step.id.clone()), "id"));
     }
+    if let Some(problem) = setup_problem(step) {
+        return Some(problem);
+    }
+    if let Some(problem) = question_problem(step) {
+        return Some(problem);
+    }
+    let reveal = step.reveal.as_deref()?;
+    if let Some((key, _)) = reveal.non_setup_keys().into_iter().find(|(_, set)| *set) {
+        return Some((StepProblem::NotInReveal(key), "reveal"));
+    }
+    setup_problem(reveal).map(|(problem, _)| (problem, "reveal"))
+}
+
+/// What is wrong with a step's setup keys (its own or its reveal's).
+fn setup_problem(step: &Step) -> Option<(StepProblem, &'static str)> {
     if let Some(rate) = step.dropout
         && !(0.0..1.0).contains(&rate)
     {
-        return Some(StepProblem::Dropout(rate));
+        return Some((StepProblem::Dropout(rate), "dropout"));
     }
     if let Some(noise) = &step.noise
         && let Err(e) = crate::analysis::robustness::parse_noise_or_none(noise)
     {
-        return Some(StepProblem::Noise(e));
+        return Some((StepProblem::Noise(e), "noise"));
     }
     if let Some([dx, dy]) = step.shift
         && (dx.abs() > 64 || dy.abs() > 64)
     {
-        return Some(StepProblem::Shift(dx, dy));
+        return Some((StepProblem::Shift(dx, dy), "shift"));
     }
     None
+}
+
+/// What is wrong with a step's choices and answer.
+fn question_problem(step: &Step) -> Option<(StepProblem, &'static str)> {
+    let mut names = std::collections::HashSet::new();
+    for choice in &step.choices {
+        if !is_choice_name(choice) {
+            return Some((StepProblem::ChoiceName(choice.clone()), "choices"));
+        }
+        if !names.insert(choice.as_str()) {
+            return Some((StepProblem::DuplicateChoice(choice.clone()), "choices"));
+        }
+    }
+    if step.summary && !step.choices.is_empty() {
+        return Some((StepProblem::SummaryAsks, "choices"));
+    }
+    match &step.answer {
+        Some(answer) if !step.choices.contains(answer) => Some((
+            StepProblem::Answer {
+                answer: answer.clone(),
+                choices: step.choices.clone(),
+            },
+            "answer",
+        )),
+        None if !step.choices.is_empty() => Some((StepProblem::NoAnswer, "choices")),
+        _ => None,
+    }
+}
+
+/// A choice's name ends a Fluent message id (`ID-choice-NAME`): letters, digits, - and _.
+fn is_choice_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// What is wrong with the evidence `step` asks for (`paired`, `consistency`, `test_noise`),
 /// if anything; `noise` is the noise in force at the step. Whether the models exist is
 /// checked when the step is set up.
-fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<StepProblem> {
-    let names = step
-        .paired
-        .iter()
-        .flatten()
-        .chain(&step.consistency)
-        .chain(&step.test_noise);
-    if let Some(bad) = names.into_iter().find(|n| !is_fluent_id(n)) {
-        return Some(StepProblem::ModelName(bad.clone()));
+fn evidence_problem(step: &Step, noise: Option<&str>) -> Option<(StepProblem, &'static str)> {
+    let mut names = (step.paired.iter().flatten().map(|n| ("paired", n)))
+        .chain(step.consistency.iter().map(|n| ("consistency", n)))
+        .chain(step.test_noise.iter().map(|n| ("test_noise", n)));
+    if let Some((key, bad)) = names.find(|(_, n)| !is_fluent_id(n)) {
+        return Some((StepProblem::ModelName(bad.clone()), key));
     }
     if let Some([a, _]) = step.paired.iter().find(|[a, b]| a == b) {
-        return Some(StepProblem::PairedWithItself(a.clone()));
+        return Some((StepProblem::PairedWithItself(a.clone()), "paired"));
     }
     let noisy = noise.is_some_and(|n| {
         crate::analysis::robustness::parse_noise_or_none(n).is_ok_and(|n| n.is_some())
     });
     if !step.test_noise.is_empty() && !noisy {
-        return Some(StepProblem::TestNoiseWithoutNoise);
+        return Some((StepProblem::TestNoiseWithoutNoise, "test_noise"));
     }
     None
 }
@@ -236,34 +349,92 @@ pub(crate) fn is_fluent_id(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// What applies at a step: the fold of every step up to it. `sweep` and `compare` belong to
-/// their own step only.
+/// The setup before any step says anything: the explorer on the input stage, pooling and its
+/// window as trained, no dropout, no noise (seed 0), no lab shift or sweep, the arithmetic
+/// panel closed, no learning curves compared. The model and the sample have no default: the
+/// first step names them (or the app keeps what is open).
+fn complete_default() -> Step {
+    Step {
+        stage: Some("input".into()),
+        pool: Some(PoolChoice::Trained),
+        window: Some(WindowChoice::AsTrained),
+        dropout: Some(0.0),
+        view: Some(View::Explorer),
+        shift: Some([0, 0]),
+        arithmetic: Some(false),
+        noise: Some("none".into()),
+        noise_seed: Some(0),
+        compare_modes: Some(false),
+        ..Step::default()
+    }
+}
+
+/// `s`'s setup keys on top of `out`; with `own`, also what belongs to its own step only (the
+/// sweep, the compared models, the views, the question).
+fn overlay(out: &mut Step, s: &Step, own: bool) {
+    macro_rules! keep {
+        ($($f:ident),*) => {$(if s.$f.is_some() { out.$f = s.$f.clone(); })*};
+    }
+    keep!(
+        model,
+        sample,
+        stage,
+        pool,
+        window,
+        dropout,
+        view,
+        shift,
+        arithmetic,
+        history_with,
+        noise,
+        noise_seed
+    );
+    if own {
+        out.id = s.id.clone();
+        out.sweep = s.sweep;
+        out.compare_modes = s.compare_modes.or(Some(false));
+        out.compare = s.compare.clone();
+        out.paired = s.paired.clone();
+        out.consistency = s.consistency.clone();
+        out.test_noise = s.test_noise.clone();
+        out.show = s.show.clone();
+        out.choices = s.choices.clone();
+        out.answer = s.answer.clone();
+        out.summary = s.summary;
+        out.reveal = s.reveal.clone();
+    }
+}
+
+/// What applies at step `index` before its reveal: the complete default, every earlier step
+/// with its reveal folded in (the class saw them revealed), then the step itself. `sweep`,
+/// `compare`, the evidence keys, `show` and the question belong to their own step only; what
+/// no step set is the default (no history compared, no sweep, …), which the app applies as
+/// well.
 pub fn effective(steps: &[Step], index: usize) -> Step {
-    let mut out = Step::default();
+    let mut out = complete_default();
     for (i, s) in steps.iter().enumerate().take(index + 1) {
         let own = i == index;
-        out.id = s.id.clone();
-        macro_rules! keep {
-            ($($f:ident),*) => {$(if s.$f.is_some() { out.$f = s.$f.clone(); })*};
+        overlay(&mut out, s, own);
+        if !own && let Some(r) = &s.reveal {
+            overlay(&mut out, r, false);
         }
-        keep!(
-            model,
-            sample,
-            stage,
-            pool,
-            window,
-            dropout,
-            view,
-            shift,
-            arithmetic,
-            history_with,
-            noise,
-            noise_seed
-        );
-        if own {
-            out.sweep = s.sweep;
-            out.compare_modes = s.compare_modes;
-            out.compare = s.compare.clone();
+    }
+    out
+}
+
+/// What applies at step `index` once the teacher revealed its answer: [`effective`] with the
+/// step's `[step.reveal]` on top (its own sweep and compared models replacing the step's when
+/// it names them).
+pub fn revealed(steps: &[Step], index: usize) -> Step {
+    let mut out = effective(steps, index);
+    if let Some(r) = steps.get(index).and_then(|s| s.reveal.as_deref()) {
+        overlay(&mut out, r, false);
+        if r.sweep.is_some() {
+            out.sweep = r.sweep;
+            out.compare_modes = r.compare_modes.or(Some(false));
+        }
+        if !r.compare.is_empty() {
+            out.compare = r.compare.clone();
         }
     }
     out
@@ -297,33 +468,39 @@ mod tests {
     #[test]
     fn a_typo_names_the_file_the_line_and_the_choices() {
         let err = parse("id = \"demo\"\n[[step]]\nid = \"a\"\npool = \"maxx\"\n").unwrap_err();
-        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        assert!(err.starts_with("my.toml, line 4 (step 1):"), "{err}");
         assert!(err.contains("maxx") && err.contains("avg"), "{err}");
         let err = parse("id = \"demo\"\n[[step]]\nid = \"a\"\n\nstag = \"pool1\"\n").unwrap_err();
-        assert!(err.starts_with("my.toml, line 5:"), "{err}");
+        assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
         assert!(err.contains("stag"), "{err}");
         let err = parse("id = \"demo\"\n[[step]]\nid = \"a\"\nshift = [1, 2\n").unwrap_err();
         assert!(err.starts_with("my.toml, line "), "{err}");
     }
 
     #[test]
-    fn checks_ids_rates_and_shifts_with_the_step_line() {
+    fn checks_ids_rates_and_shifts_with_the_line_of_the_key() {
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\n[[step]]\nid = \"a\"\n").unwrap_err();
         assert!(
-            err.contains("line 4 (step 2)") && err.contains("twice"),
+            err.contains("line 5 (step 2)") && err.contains("twice"),
             "{err}"
         );
         let err = parse("id = \"d\"\n[[step]]\nid = \"a b\"\n").unwrap_err();
-        assert!(err.contains("line 2") && err.contains("letters"), "{err}");
+        assert!(err.contains("line 3") && err.contains("letters"), "{err}");
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\ndropout = 1.5\n").unwrap_err();
-        assert!(err.contains("dropout 1.5"), "{err}");
-        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nshift = [900, 0]\n").unwrap_err();
-        assert!(err.contains("64 pixels"), "{err}");
-        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"pink:0.1\"\n").unwrap_err();
         assert!(
-            err.contains("line 2 (step 1)") && err.contains("pink"),
+            err.contains("line 4") && err.contains("dropout 1.5"),
             "{err}"
         );
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nshift = [900, 0]\n").unwrap_err();
+        assert!(err.contains("64 pixels"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\n\nnoise = \"pink:0.1\"\n").unwrap_err();
+        assert!(
+            err.contains("line 5 (step 1)") && err.contains("pink"),
+            "{err}"
+        );
+        // A step without its id.
+        let err = parse("id = \"d\"\n[[step]]\npool = \"max\"\n").unwrap_err();
+        assert!(err.contains("line 2 (step 1)"), "{err}");
         let ok = parse(
             "id = \"d\"\n[[step]]\nid = \"a\"\nnoise = \"saltpepper:0.05\"\nnoise_seed = 3\n",
         )
@@ -332,6 +509,88 @@ mod tests {
         assert_eq!(ok.steps[0].noise_seed, Some(3));
         let err = parse("id = \"d\"\n").unwrap_err();
         assert!(err.contains("at least one"), "{err}");
+    }
+
+    #[test]
+    fn reads_views_choices_and_the_reveal() {
+        let lesson = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\npool = \"max\"\n\
+             show = [\"pool1.maps\", \"evidence\"]\nchoices = [\"up\", \"down\"]\n\
+             answer = \"down\"\n[step.reveal]\npool = \"avg\"\n\
+             [[step]]\nid = \"end\"\nsummary = true\n",
+        )
+        .unwrap();
+        let a = &lesson.steps[0];
+        assert_eq!(
+            a.show,
+            [
+                ViewId::stage("pool1", super::super::StagePart::Maps),
+                ViewId::Evidence
+            ]
+        );
+        assert_eq!(a.choices, ["up", "down"]);
+        assert_eq!(a.answer.as_deref(), Some("down"));
+        assert_eq!(a.reveal.as_ref().unwrap().pool, Some(PoolChoice::Avg));
+        assert_eq!(a.pool, Some(PoolChoice::Max));
+        assert!(lesson.steps[1].summary);
+    }
+
+    #[test]
+    fn a_wrong_view_choice_or_reveal_names_its_line_and_step() {
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\n[[step]]\nid = \"b\"\n\
+             show = [\"pool1.mapz\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("my.toml, line 6 (step 2):"), "{err}");
+        assert!(
+            err.contains("pool1.mapz") && err.contains("lab.sweep"),
+            "{err}"
+        );
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nchoices = [\"up\", \"down\"]\n\
+             answer = \"sideways\"\n",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
+        assert!(
+            err.contains("sideways") && err.contains("up, down"),
+            "{err}"
+        );
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nchoices = [\"up\"]\n").unwrap_err();
+        assert!(
+            err.contains("line 4") && err.contains("needs its answer"),
+            "{err}"
+        );
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\nchoices = [\"a b\"]\nanswer = \"a b\"\n")
+                .unwrap_err();
+        assert!(
+            err.contains("line 4") && err.contains("ID-choice-a b"),
+            "{err}"
+        );
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\nchoices = [\"x\", \"x\"]\nanswer = \"x\"\n")
+                .unwrap_err();
+        assert!(err.contains("twice"), "{err}");
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\nsummary = true\nchoices = [\"x\"]\n\
+             answer = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("summary"), "{err}");
+        let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\n\n[step.reveal]\nchoices = [\"x\"]\n")
+            .unwrap_err();
+        assert!(
+            err.starts_with("my.toml, line 5 (step 1):") && err.contains("`choices`"),
+            "{err}"
+        );
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\n[step.reveal]\ndropout = 3.0\n").unwrap_err();
+        assert!(err.contains("line 4") && err.contains("dropout 3"), "{err}");
+        let err =
+            parse("id = \"d\"\n[[step]]\nid = \"a\"\n[step.reveal]\npol = \"avg\"\n").unwrap_err();
+        assert!(err.starts_with("my.toml, line 5 (step 1):"), "{err}");
     }
 
     #[test]
@@ -350,11 +609,11 @@ mod tests {
         let err =
             parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\", \"m\"]]\n").unwrap_err();
         assert!(
-            err.contains("line 2 (step 1)") && err.contains("\"m\" with itself"),
+            err.contains("line 4 (step 1)") && err.contains("\"m\" with itself"),
             "{err}"
         );
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\npaired = [[\"m\"]]\n").unwrap_err();
-        assert!(err.starts_with("my.toml, line 4:"), "{err}");
+        assert!(err.starts_with("my.toml, line 4 (step 1):"), "{err}");
         let err = parse("id = \"d\"\n[[step]]\nid = \"a\"\nconsistency = [\"2x\"]\n").unwrap_err();
         assert!(err.contains("\"2x\""), "{err}");
         let err = parse(
@@ -392,5 +651,53 @@ mod tests {
         let a = effective(&steps, 0);
         assert_eq!(a.sweep, Some(SweepChoice::X));
         assert_eq!(a.compare, ["digits-gap"]);
+    }
+
+    #[test]
+    fn what_no_step_sets_is_the_default_and_reveals_count_once_revealed() {
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                history_with: Some("fc-overfit".into()),
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                pool: Some(PoolChoice::Max),
+                reveal: Some(Box::new(Step {
+                    pool: Some(PoolChoice::Avg),
+                    sweep: Some(SweepChoice::X),
+                    ..Step::default()
+                })),
+                ..Step::default()
+            },
+            Step {
+                id: "c".into(),
+                ..Step::default()
+            },
+        ];
+        let a = effective(&steps, 0);
+        assert_eq!(a.stage.as_deref(), Some("input"));
+        assert_eq!(a.pool, Some(PoolChoice::Trained));
+        assert_eq!(a.window, Some(WindowChoice::AsTrained));
+        assert_eq!(a.dropout, Some(0.0));
+        assert_eq!(a.shift, Some([0, 0]));
+        assert_eq!(a.arithmetic, Some(false));
+        assert_eq!(a.noise.as_deref(), Some("none"));
+        assert_eq!(a.view, Some(View::Explorer));
+        // Before the reveal the question is asked on max; after it, average with its sweep.
+        let b = effective(&steps, 1);
+        assert_eq!(b.pool, Some(PoolChoice::Max));
+        assert_eq!(b.sweep, None);
+        assert_eq!(b.history_with.as_deref(), Some("fc-overfit"));
+        let after = revealed(&steps, 1);
+        assert_eq!(after.pool, Some(PoolChoice::Avg));
+        assert_eq!(after.sweep, Some(SweepChoice::X));
+        // The next step starts from what the class saw: the reveal, without its sweep.
+        let c = effective(&steps, 2);
+        assert_eq!(c.pool, Some(PoolChoice::Avg));
+        assert_eq!(c.sweep, None);
+        assert!(c.reveal.is_none());
+        assert_eq!(revealed(&steps, 2), c);
     }
 }

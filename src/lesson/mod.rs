@@ -1,18 +1,31 @@
-//! Lessons: a list of steps that each set the app up (model, input, stage, pooling, lab) and
-//! state a claim next to the numbers the network just produced. A lesson is files, not code:
-//! `NAME.toml` for the steps and `NAME.LANG.ftl` beside it for the words in each language.
-//! No egui here: the app applies a step's `Step` and fills its text from [`Facts`].
+//! Lessons: a list of steps that each set the app up (model, input, stage, pooling, lab), ask
+//! the class a question, and reveal the evidence (numbers the network just produced) and a
+//! verdict. A lesson is files, not code: `NAME.toml` for the steps and `NAME.LANG.ftl` beside
+//! it for the words in each language. No egui here: the app applies a step's [`Step`], keeps
+//! the views it names ([`ViewId`]) on screen and fills its texts from [`Facts`].
 
 mod error;
 pub mod facts;
 pub(crate) mod file;
+pub(crate) mod show;
 pub(crate) mod text;
 
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, View, effective};
-pub(crate) use file::{Step, SweepChoice, WindowChoice};
-pub(crate) use text::{LanguageTexts, Rendered};
+pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
+pub use show::{StagePart, ViewId};
+pub use text::Rendered;
+pub(crate) use text::{LanguageTexts, Table};
+
+/// The most characters of prose (a step's `ID` message, numbers filled in) a step may have in
+/// a language, so that a room can read it: the numbers go into the evidence table. Languages
+/// not listed have no limit.
+pub const PROSE_LIMITS: [(&str, usize); 2] = [("en", 320), ("zh", 160)];
+
+/// How many characters `text` counts as prose: every character but line breaks.
+pub fn prose_chars(text: &str) -> usize {
+    text.chars().filter(|c| *c != '\n').count()
+}
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +68,7 @@ pub struct Lesson {
 
 impl Lesson {
     /// The names of the built-in lessons.
-    pub(crate) fn builtin_names() -> Vec<&'static str> {
+    pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(name, ..)| *name).collect()
     }
 
@@ -156,20 +169,46 @@ impl Lesson {
         Ok(lesson)
     }
 
-    /// What is wrong with the texts: a step without its title or text in some language, or a
-    /// translation that leaves out or adds a number the English text shows.
+    /// What is wrong with the texts: a step without its title, text, question or a choice's
+    /// text in some language, a message the reference language has and another lacks, an
+    /// evidence table that is not one, or a translation that leaves out or adds a number the
+    /// English text shows.
     pub(crate) fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
             return vec![TextProblem::NoLanguage];
         };
         let mut ids = vec!["lesson-title".to_string()];
-        for s in &self.steps {
+        for (i, s) in self.steps.iter().enumerate() {
             ids.push(format!("{}-title", s.id));
             ids.push(s.id.clone());
+            // Every step asks, but the first (it meets the class) and a summary.
+            let question = format!("{}-question", s.id);
+            if (i > 0 && !s.summary) || first.has(&question) {
+                ids.push(question);
+            }
+            ids.extend(s.choices.iter().map(|c| format!("{}-choice-{c}", s.id)));
+            for optional in ["evidence", "verdict"] {
+                let id = format!("{}-{optional}", s.id);
+                if first.has(&id) {
+                    ids.push(id);
+                }
+            }
         }
         for lang in &self.languages {
             for id in &ids {
+                if id.ends_with("-evidence")
+                    && let Some(r) = lang.render(id, &Facts::default())
+                    && let Err((row, problem)) = Table::parse(&r.text)
+                {
+                    out.push(TextProblem::Table {
+                        lesson: self.id.clone(),
+                        language: lang.code.clone(),
+                        id: id.clone(),
+                        row,
+                        problem,
+                    });
+                }
                 if !lang.has(id) {
                     out.push(TextProblem::Missing {
                         lesson: self.id.clone(),
@@ -227,6 +266,38 @@ impl Lesson {
         let step = self.steps.get(index)?;
         let title = self.render(code, &format!("{}-title", step.id), facts).text;
         Some((title, self.render(code, &step.id, facts)))
+    }
+
+    /// Step `index`'s message `ID-part` (`question`, `verdict`, `choice-up`) in `code`, when
+    /// the lesson has it.
+    pub fn step_part(
+        &self,
+        code: &str,
+        index: usize,
+        part: &str,
+        facts: &Facts,
+    ) -> Option<Rendered> {
+        let step = self.steps.get(index)?;
+        let id = format!("{}-{part}", step.id);
+        self.languages[0]
+            .has(&id)
+            .then(|| self.render(code, &id, facts))
+    }
+
+    /// Step `index`'s evidence table in `code`, numbers filled in (with what they lacked), when
+    /// it has one.
+    pub fn evidence(&self, code: &str, index: usize, facts: &Facts) -> Option<(Table, Rendered)> {
+        let rendered = self.step_part(code, index, "evidence", facts)?;
+        let table = Table::parse(&rendered.text).ok()?;
+        Some((table, rendered))
+    }
+
+    /// Whether step `index` asks the class something, so its evidence, verdict and reveal
+    /// wait until the teacher reveals them: it has a question or choices.
+    pub fn asks(&self, index: usize) -> bool {
+        self.steps.get(index).is_some_and(|s| {
+            !s.choices.is_empty() || self.languages[0].has(&format!("{}-question", s.id))
+        })
     }
 }
 
@@ -294,6 +365,66 @@ mod tests {
         let err = Lesson::from_file(&toml).unwrap_err();
         assert!(matches!(err, LessonError::NoTexts { .. }), "{err}");
         assert!(err.to_string().contains("mine.en.ftl"), "{err}");
+    }
+
+    #[test]
+    fn questions_choices_tables_and_verdicts_are_checked_in_every_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = dir.path().join("q.toml");
+        std::fs::write(
+            &toml,
+            "id = \"q\"\n[[step]]\nid = \"a\"\n[[step]]\nid = \"b\"\n\
+             choices = [\"up\", \"down\"]\nanswer = \"down\"\n\
+             [[step]]\nid = \"end\"\nsummary = true\n",
+        )
+        .unwrap();
+        let good_en = "lesson-title = Q\na-title = A\na = First.\n\
+            b-title = B\nb = Prose.\nb-question = Up or down?\n\
+            b-choice-up = up\nb-choice-down = down\n\
+            b-evidence =\n    | | x |\n    | peak | { $p } |\n\
+            b-verdict = Down, to { $p }.\nend-title = End\nend = All.\n";
+        let good_fr = good_en.replace("Up or down?", "Monte ou descend ?");
+        std::fs::write(dir.path().join("q.en.ftl"), good_en).unwrap();
+        std::fs::write(dir.path().join("q.fr.ftl"), &good_fr).unwrap();
+        let lesson = Lesson::from_file(&toml).unwrap();
+        // The first step and the summary ask nothing; the middle one does.
+        assert!(!lesson.asks(0) && lesson.asks(1) && !lesson.asks(2));
+        let mut facts = Facts::default();
+        facts.set("p", "0.5");
+        let (table, _) = lesson.evidence("fr", 1, &facts).unwrap();
+        assert_eq!(table.rows, [["peak", "0.5"]]);
+        assert_eq!(
+            lesson.step_part("en", 1, "verdict", &facts).unwrap().text,
+            "Down, to 0.5."
+        );
+        assert!(lesson.step_part("en", 0, "verdict", &facts).is_none());
+        // Each of these breaks the French file in one way.
+        for (broken, want) in [
+            (
+                good_fr.replace("b-question = Monte ou descend ?\n", ""),
+                "b-question",
+            ),
+            (
+                good_fr.replace("b-choice-down = down\n", ""),
+                "b-choice-down",
+            ),
+            (
+                good_fr.replace("b-verdict = Down, to { $p }.\n", ""),
+                "b-verdict",
+            ),
+            (good_fr.replace("| peak | { $p } |", "| peak |"), "row 2"),
+            (good_fr.replace("Down, to { $p }.", "Down."), "{p}"),
+        ] {
+            std::fs::write(dir.path().join("q.fr.ftl"), &broken).unwrap();
+            let err = Lesson::from_file(&toml).unwrap_err().to_string();
+            assert!(err.contains(want) && err.contains(" fr"), "{want}: {err}");
+        }
+    }
+
+    #[test]
+    fn prose_counts_every_character_but_line_breaks() {
+        assert_eq!(prose_chars("ab c\nd"), 5);
+        assert_eq!(prose_chars("池化层\n"), 3);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A lesson's words: one Fluent file per language (`NAME.en.ftl`, `NAME.zh.ftl`), so a teacher
-//! translates a lesson without touching its steps. A step `id` has the messages `id-title`
-//! and `id`; numbers are Fluent variables (`{ $pool1-values }`) filled from [`Facts`] that
-//! the running network just produced.
+//! translates a lesson without touching its steps. A step `id` has the messages `id-title`,
+//! `id` (its prose), `id-question`, `id-choice-NAME`, `id-evidence` (a table, see [`Table`])
+//! and `id-verdict`; numbers are Fluent variables (`{ $pool1-values }`) filled from [`Facts`]
+//! that the running network just produced.
 
 use super::error::LessonError;
 use super::facts::{Facts, PENDING};
@@ -33,6 +34,53 @@ pub struct Rendered {
     pub unknown: Vec<String>,
     /// Variables whose value is still being measured.
     pub pending: Vec<String>,
+}
+
+/// A step's evidence table, its numbers filled in: written in the Fluent file as rows of
+/// cells between `|`, the first row the header:
+///
+/// ```text
+/// avg-smooths-evidence =
+///     | | before | after |
+///     | peak | { $relu1-max } | { $pool1-max } |
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Reads a table from its rendered text; what is wrong as (1-based row, problem).
+    pub fn parse(text: &str) -> Result<Table, (usize, String)> {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let row = rows.len() + 1;
+            let inner = line
+                .strip_prefix('|')
+                .and_then(|l| l.strip_suffix('|'))
+                .ok_or_else(|| (row, format!("\"{line}\" does not start and end with |")))?;
+            let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
+            if let Some(header) = rows.first()
+                && header.len() != cells.len()
+            {
+                return Err((
+                    row,
+                    format!(
+                        "{} cells where the header has {}",
+                        cells.len(),
+                        header.len()
+                    ),
+                ));
+            }
+            rows.push(cells);
+        }
+        if rows.is_empty() {
+            return Err((1, "no rows".into()));
+        }
+        let header = rows.remove(0);
+        Ok(Table { header, rows })
+    }
 }
 
 impl LanguageTexts {
@@ -183,6 +231,27 @@ mod tests {
         let r = t.render("a", &facts).unwrap();
         assert_eq!(r.pending, ["sweep-fc-mean"]);
         assert_eq!(r.text, format!("Mean {PENDING}"));
+    }
+
+    #[test]
+    fn a_table_is_rows_of_cells_with_terms_and_numbers_filled_in() {
+        let t = texts(
+            "-before = before\nt =\n    | | { -before } | after |\n    | peak | { $a } | { $b } |\n",
+        );
+        let mut facts = Facts::default();
+        facts.set("a", "3.1");
+        facts.set("b", "2.0");
+        let table = Table::parse(&t.render("t", &facts).unwrap().text).unwrap();
+        assert_eq!(table.header, ["", "before", "after"]);
+        assert_eq!(table.rows, [["peak", "3.1", "2.0"]]);
+        let err = Table::parse("| a | b |\n| 1 |\n").unwrap_err();
+        assert_eq!(err.0, 2);
+        assert!(
+            err.1.contains("1 cells") && err.1.contains("has 2"),
+            "{err:?}"
+        );
+        assert_eq!(Table::parse("| a |\nnot a row\n").unwrap_err().0, 2);
+        assert_eq!(Table::parse("\n").unwrap_err().0, 1);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The built-in lesson, walked headlessly in both languages on the real sample models: every
-//! step leaves the app as the step says, and every number in its text resolves to what the
-//! network in the app computed.
+//! step leaves the app as the step says before and after its reveal, whatever was done
+//! before, every number in its texts resolves to what the network in the app computed, its
+//! prose stays short enough for a room, and what its words claim holds for those numbers.
 
 use crate::support::{H, app, apply, apply_now, repo, wait_for_jobs};
 use convscope::app::{Command, ConvscopeApp, Lang, Tab};
 use convscope::engine::PoolMode;
 use convscope::lesson::facts::grouped;
-use convscope::lesson::{Lesson, PoolChoice, View, effective};
+use convscope::lesson::{
+    Lesson, PROSE_LIMITS, PoolChoice, Rendered, View, effective, prose_chars, revealed,
+};
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
@@ -24,13 +27,32 @@ fn harness(lang: Lang) -> H {
         .build()
 }
 
-fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str) {
+/// Whether some widget's label is exactly `text`.
+fn shows_exactly(h: &H, text: &str) -> bool {
+    h.query_all_by_label(text).next().is_some()
+}
+
+/// Checks step `index` as it is on screen, before (`open`) or after its reveal.
+fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str, open: bool) {
     let app = h.state();
     let ex = &app.explorer;
-    let setup = effective(&lesson.steps, index);
-    let at = format!("{code} step {} ({})", index + 1, setup.id);
+    let setup = if open {
+        revealed(&lesson.steps, index)
+    } else {
+        effective(&lesson.steps, index)
+    };
+    let at = format!("{code} step {} ({}) revealed {open}", index + 1, setup.id);
     assert_eq!(app.lesson.step, index, "{at}");
+    assert_eq!(app.lesson.revealed, open, "{at}");
     assert_eq!(app.lesson.error, None, "{at}");
+    // What no step set is the default, applied like the rest.
+    assert_eq!(app.view.compare_history, setup.history_with, "{at}");
+    let [dx, dy] = setup.shift.expect("a shift, by default none");
+    assert_eq!((app.lab.settings.dx, app.lab.settings.dy), (dx, dy), "{at}");
+    if setup.sweep.is_none() {
+        assert!(app.lab.sweep.is_none() && app.lab.job.is_none(), "{at}");
+    }
+    assert_eq!(app.view.show, setup.show, "{at}");
     if let Some(model) = &setup.model {
         let stem = ex.model_path.as_ref().and_then(|p| p.file_stem()).unwrap();
         assert_eq!(stem.to_string_lossy(), *model, "{at}");
@@ -88,8 +110,29 @@ fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str) {
     // Every number resolves, and is the app's own.
     let facts = app.lesson_facts();
     let (title, text) = lesson.step_text(code, index, &facts).unwrap();
-    assert!(text.unknown.is_empty(), "{at}: unknown {:?}", text.unknown);
-    assert!(text.pending.is_empty(), "{at}: pending {:?}", text.pending);
+    let step = &lesson.steps[index];
+    let mut parts: Vec<(String, Rendered)> = vec![("prose".into(), text.clone())];
+    for part in ["question", "evidence", "verdict"]
+        .into_iter()
+        .map(String::from)
+        .chain(step.choices.iter().map(|c| format!("choice-{c}")))
+    {
+        if let Some(r) = lesson.step_part(code, index, &part, &facts) {
+            parts.push((part, r));
+        }
+    }
+    for (part, r) in &parts {
+        assert!(r.unknown.is_empty(), "{at} {part}: unknown {:?}", r.unknown);
+        assert!(r.pending.is_empty(), "{at} {part}: pending {:?}", r.pending);
+    }
+    // Prose a room can read, its numbers filled in.
+    if let Some((_, limit)) = PROSE_LIMITS.iter().find(|(c, _)| *c == code) {
+        let n = prose_chars(&text.text);
+        assert!(
+            n <= *limit,
+            "{at}: {n} characters of prose, at most {limit}"
+        );
+    }
     assert_eq!(
         facts.get("params"),
         Some(grouped(ex.net.parameter_count()).as_str())
@@ -107,11 +150,34 @@ fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str) {
     if setup.sweep.is_some() {
         compared_sweeps_are_the_engines(app, &setup.compare, &facts, &at);
     }
-    claims_hold(&setup.id, &facts, &at);
-    // The panel shows the step's title and its first paragraph, numbers filled in.
-    let first = text.text.split('\n').next().unwrap();
+    if open {
+        claims_hold(&setup.id, &facts, &at);
+    }
+    // The panel shows the step's title, its question and its first paragraph, numbers filled
+    // in and without Markdown's backticks.
+    let first = text.text.split('\n').next().unwrap().replace('`', "");
     h.get_by_label(&title);
-    h.get_by_label(first);
+    h.get_by_label(&first);
+    if let Some(q) = lesson.step_part(code, index, "question", &facts) {
+        h.get_by_label(&q.text);
+    }
+    // The evidence and the verdict wait for the reveal; the right choice is marked then.
+    let table = lesson.evidence(code, index, &facts);
+    let verdict = lesson.step_part(code, index, "verdict", &facts);
+    if let Some((table, _)) = &table {
+        let cell = table.rows.iter().flatten().skip(1).find(|c| !c.is_empty());
+        let cell = cell.expect("a number in the table");
+        if open {
+            assert!(shows_exactly(h, cell), "{at}: {cell} in the table");
+        }
+    }
+    if let Some(v) = &verdict {
+        let first = v.text.split('\n').next().unwrap();
+        assert_eq!(shows_exactly(h, first), open, "{at}: the verdict");
+    }
+    let marked = h.query_all_by_label_contains("✔").count();
+    let answers = usize::from(open && step.answer.is_some());
+    assert_eq!(marked, answers, "{at}: the right choice marked");
 }
 
 /// Each compared model's sweep numbers are what the engine gives for that model on the same
@@ -172,12 +238,18 @@ fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
             assert!(num("digits-nopool-params") > num("params"), "{at}");
             assert!(num("digits-gap-params") < num("params"), "{at}");
         }
-        "max-keeps" => assert_eq!(num("pool1-max"), num("relu1-max"), "{at}"),
+        "max-keeps" => {
+            // The peak survives; the mean rises.
+            assert_eq!(num("pool1-max"), num("relu1-max"), "{at}");
+            assert!(num("pool1-mean") > num("relu1-mean"), "{at}");
+        }
         "avg-smooths" => {
             assert!(num("pool1-max") < num("relu1-max"), "{at}");
             assert_eq!(num("pool1-mean"), num("relu1-mean"), "{at}");
         }
         "shift" => {
+            // The answer does change for some shifts ("no").
+            assert!(num("sweep-max-changed") > 0.0, "{at}");
             // Later stages change less than the input, but they do change.
             assert!(
                 num("sweep-max-pool2-mean") > num("sweep-max-input-mean"),
@@ -195,7 +267,9 @@ fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
                 let stat = |prefix: &str, what: &str| num(&format!("{prefix}{what}"));
                 assert!(
                     stat(&twin, "changed") < stat(base, "changed"),
-                    "{at}: {twin}"
+                    "{at}: {twin} {} {}",
+                    stat(&twin, "changed"),
+                    stat(base, "changed")
                 );
                 assert!(
                     stat(&twin, "fc-mean") > stat(base, "fc-mean"),
@@ -219,6 +293,18 @@ fn claims_hold(step: &str, facts: &convscope::lesson::Facts, at: &str) {
         }
         "fc-params" => assert!(num("fc1-params-share") > 50.0, "{at}"),
         "overfit" => assert!(num("train-accuracy") > num("test-accuracy"), "{at}"),
+        "dropout" => {
+            // "The intervals overlap": every two of the three.
+            let names = ["fc-overfit-", "", "fc-l2-"];
+            for a in names {
+                for b in names {
+                    let acc = |n: &str| num(&format!("{n}test-accuracy"));
+                    let margin = |n: &str| num(&format!("{n}test-accuracy-margin"));
+                    let apart = (acc(a) - acc(b)).abs();
+                    assert!(apart < margin(a) + margin(b), "{at}: {a} {b}");
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -234,23 +320,41 @@ fn walks_the_builtin_lesson_in_both_languages() {
         h.get_by_label(&lesson.title(lang.code())).click();
         h.run();
         wait_for_jobs(&mut h);
+        let press = |h: &mut H, key| {
+            h.key_press(key);
+            h.run();
+            wait_for_jobs(h);
+        };
         for index in 0..lesson.steps.len() {
             if index > 0 {
-                h.key_press(egui::Key::PageDown);
-                h.run();
-                wait_for_jobs(&mut h);
+                press(&mut h, egui::Key::PageDown);
             }
-            check_step(&h, &lesson, index, lang.code());
+            if lesson.asks(index) {
+                check_step(&h, &lesson, index, lang.code(), false);
+                // Space reveals, and so does PageDown on a step not revealed yet.
+                let key = if index % 2 == 0 {
+                    egui::Key::Space
+                } else {
+                    egui::Key::PageDown
+                };
+                press(&mut h, key);
+                assert_eq!(h.state().lesson.step, index, "the reveal stays on the step");
+            }
+            check_step(&h, &lesson, index, lang.code(), true);
         }
-        // PageDown at the last step stays there; PageUp goes back.
-        h.key_press(egui::Key::PageDown);
-        h.run();
-        assert_eq!(h.state().lesson.step, lesson.steps.len() - 1);
-        h.key_press(egui::Key::PageUp);
-        h.run();
-        wait_for_jobs(&mut h);
-        check_step(&h, &lesson, lesson.steps.len() - 2, lang.code());
+        // PageDown at the last step, revealed, stays there; PageUp goes back, unrevealed.
+        let last = lesson.steps.len() - 1;
+        press(&mut h, egui::Key::PageDown);
+        assert_eq!(h.state().lesson.step, last);
+        assert!(h.state().lesson.revealed);
+        press(&mut h, egui::Key::PageUp);
+        check_step(&h, &lesson, last - 1, lang.code(), !lesson.asks(last - 1));
     }
+}
+
+/// The index of the built-in lesson's step `id`.
+fn step_of(lesson: &Lesson, id: &str) -> usize {
+    lesson.steps.iter().position(|s| s.id == id).unwrap()
 }
 
 #[test]
@@ -258,26 +362,62 @@ fn reset_step_undoes_what_the_student_changed() {
     let mut h = harness(Lang::En);
     apply(&mut h, Command::OpenLesson("pooling-and-fc".into()));
     let lesson = Lesson::builtin("pooling-and-fc").unwrap();
-    let step = lesson
-        .steps
-        .iter()
-        .position(|s| s.id == "avg-smooths")
-        .unwrap();
+    let step = step_of(&lesson, "avg-smooths");
     apply(&mut h, Command::LessonStep(step));
     wait_for_jobs(&mut h);
-    check_step(&h, &lesson, step, "en");
-    // The student flips pooling back, walks to another stage and opens another model.
+    check_step(&h, &lesson, step, "en", false);
+    // The reveal switches to average pooling on the same weights.
+    h.get_by_label("Reveal").click();
+    h.run();
+    wait_for_jobs(&mut h);
+    check_step(&h, &lesson, step, "en", true);
+    assert_eq!(h.state().explorer.pool_mode, PoolMode::Avg);
+    // The student flips pooling back, walks to another stage, turns noise on, compares
+    // learning curves, opens the arithmetic panel and another model.
     h.key_press(egui::Key::M);
     h.key_press(egui::Key::End);
+    h.key_press(egui::Key::N);
     h.run();
+    apply(&mut h, Command::CompareHistory(Some("fc-overfit".into())));
+    apply(&mut h, Command::StepCell(0, 1, 0));
     let digits_gap = sample_models().join("digits-gap.json");
     apply_now(&mut h, Command::OpenModel(digits_gap));
     wait_for_jobs(&mut h);
     assert_ne!(h.state().explorer.pool_mode, PoolMode::Avg);
+    // Reset step gives the step back as it opened: not revealed.
     h.get_by_label("Reset step").click();
     h.run();
     wait_for_jobs(&mut h);
-    check_step(&h, &lesson, step, "en");
+    check_step(&h, &lesson, step, "en", false);
+    assert!(!h.state().view.arith.show);
+    assert_eq!(h.state().explorer.noise.noise(), None);
+}
+
+#[test]
+fn going_back_gives_a_step_as_walking_there_does() {
+    let mut h = harness(Lang::En);
+    apply(&mut h, Command::OpenLesson("pooling-and-fc".into()));
+    let lesson = Lesson::builtin("pooling-and-fc").unwrap();
+    // The last step compares the learning curves with fc-overfit's, with dropout on.
+    let last = lesson.steps.len() - 1;
+    apply(&mut h, Command::LessonStep(last));
+    wait_for_jobs(&mut h);
+    assert!(h.state().view.compare_history.is_some());
+    assert!(h.state().explorer.dropout.enabled);
+    // PageUp: the step before compares nothing, and dropout is off.
+    h.key_press(egui::Key::PageUp);
+    h.run();
+    wait_for_jobs(&mut h);
+    check_step(&h, &lesson, last - 1, "en", false);
+    assert_eq!(h.state().view.compare_history, None);
+    assert!(!h.state().explorer.dropout.enabled);
+    // Jumping to the shift step and back leaves no sweep and no shift behind.
+    apply(&mut h, Command::LessonStep(step_of(&lesson, "shift")));
+    wait_for_jobs(&mut h);
+    apply(&mut h, Command::LessonStep(step_of(&lesson, "max-keeps")));
+    wait_for_jobs(&mut h);
+    check_step(&h, &lesson, step_of(&lesson, "max-keeps"), "en", false);
+    assert_eq!(h.state().view.tab, Tab::Explorer);
 }
 
 #[test]

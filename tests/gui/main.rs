@@ -17,6 +17,7 @@ mod lab_status;
 mod legibility;
 mod lesson;
 mod lesson_evidence;
+mod lesson_layout;
 mod messages;
 mod monkey;
 mod new_layers;

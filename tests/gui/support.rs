@@ -318,6 +318,8 @@ pub struct PaintedText {
     pub px: f32,
     pub text: String,
     pub rect: egui::Rect,
+    /// The colour it was painted in.
+    pub color: egui::Color32,
 }
 
 fn collect_texts(
@@ -346,10 +348,19 @@ fn collect_texts(
                 if text.trim().is_empty() {
                     continue;
                 }
+                let own = section.format.color;
+                let color = t
+                    .override_text_color
+                    .unwrap_or(if own == egui::Color32::PLACEHOLDER {
+                        t.fallback_color
+                    } else {
+                        own
+                    });
                 out.push(PaintedText {
                     px: section.format.font_id.size * ppp,
                     text: text.to_string(),
                     rect: seen,
+                    color,
                 });
             }
         }

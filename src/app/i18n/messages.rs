@@ -379,6 +379,19 @@ strings! {
     key_next_lesson_step,
     key_prev_lesson_step,
     keys_in_lesson,
+    /// A step names a view of a stage the model lacks: the view, the model.
+    lesson_no_view,
+    lesson_reveal,
+    lesson_reveal_tip,
+    key_reveal_lesson_step,
+    /// Before the reveal: the key that reveals.
+    lesson_predict,
+    lesson_evidence,
+    lesson_verdict,
+    /// Beside the right choice, after the reveal.
+    lesson_right_answer,
+    /// The input panel folded to a bar while a lesson step does not name it.
+    input_unfold_tip,
     tab_train,
     tab_train_tip,
     train_arch,

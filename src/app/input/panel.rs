@@ -10,6 +10,8 @@ use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::full_uv;
 use crate::app::widgets::textures::TexKey;
+use crate::app::widgets::view_rects::record_rect;
+use crate::lesson::ViewId;
 use crate::viz::drawing::SIDE;
 use crate::viz::raster::pixels_image;
 use egui::{Color32, Rect, Sense, Vec2};
@@ -20,9 +22,41 @@ use std::borrow::Cow;
 const SHOW_MAX: u32 = 384;
 const CANVAS_POINTS: f32 = 168.0;
 
+/// The width of the input panel folded to a bar.
+pub(crate) fn folded_width(ui: &egui::Ui) -> f32 {
+    ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x + 16.0
+}
+
+/// The input panel folded to a bar (a lesson step that does not name it): a button that opens
+/// it, and what the network sees, small.
+pub(crate) fn folded_input_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    if ui
+        .button("▶")
+        .on_hover_text(format!("{}: {}", p.s.input, p.s.input_unfold_tip))
+        .clicked()
+    {
+        p.view.input_unfolded = true;
+    }
+    let side = ui.available_width();
+    let tex = p
+        .tex
+        .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&p.ex.pixels));
+    let [w, h] = tex.size();
+    let k = side / w.max(h).max(1) as f32;
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(w as f32 * k, h as f32 * k), Sense::hover());
+    ui.painter()
+        .image(tex.id(), rect, full_uv(), Color32::WHITE);
+}
+
 pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     egui::ScrollArea::vertical().show(ui, |ui| {
+        if p.view.input_unfolded && p.view.lesson_layout && !p.view.named(&ViewId::Input) {
+            // Opened from its bar: folds back the same way.
+            if ui.button("◀").on_hover_text(s.input).clicked() {
+                p.view.input_unfolded = false;
+            }
+        }
         ui.heading(s.input);
         ui.label(egui::RichText::new(s.drop_hint).small().weak());
         egui::ComboBox::from_label(s.samples)
@@ -52,6 +86,9 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
         } else {
             pictures_ui(ui, p);
         }
+        // What a lesson means by the input: the panel down to the pictures (the canvas
+        // below may be scrolled to).
+        record_rect(ui, ViewId::Input, ui.min_rect());
         ui.separator();
         // Below the canvas, never above it: the caution comes and goes with the input, and
         // the canvas must not move under the pen.

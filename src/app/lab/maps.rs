@@ -8,7 +8,9 @@ use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{GAP, as_maps, legend_ui, line_height};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;
+use crate::app::widgets::view_rects::{Sizes, record};
 use crate::engine::Tensor;
+use crate::lesson::ViewId;
 use crate::viz::{Scale, plane_image};
 use egui::{TextureHandle, TextureOptions, Vec2};
 use ndarray::{Array3, Axis};
@@ -299,10 +301,16 @@ fn tiles_ui(ui: &mut egui::Ui, row: &[TextureHandle], (h, w): (usize, usize), ce
     ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing = Vec2::splat(GAP);
         for tex in row {
-            ui.add(egui::Image::new(egui::load::SizedTexture::new(
+            let r = ui.add(egui::Image::new(egui::load::SizedTexture::new(
                 tex.id(),
                 size,
             )));
+            record(
+                ui,
+                ViewId::LabMaps,
+                r.rect,
+                Sizes::maps(cell, size.x.min(size.y)),
+            );
         }
     });
 }
@@ -365,22 +373,25 @@ fn vector_bars_ui(ui: &mut egui::Ui, p: &Panels, original: &[f32], shifted: &[f3
     if n <= 32 {
         plot = plot.x_grid_spacer(crate::app::widgets::plot_axis::one_mark_per_bar(n));
     }
-    plot.x_axis_formatter(move |mark, _| {
-        let i = mark.value.round();
-        if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-            labels.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    })
-    .show(ui, |plot| {
-        plot.bar_chart(BarChart::new(
-            s.lab_original,
-            bars(original, -0.2, ORIGINAL_BLUE),
-        ));
-        plot.bar_chart(BarChart::new(
-            shifted_name.clone(),
-            bars(shifted, 0.2, SHIFTED_ORANGE),
-        ));
-    });
+    let shown = plot
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(
+                s.lab_original,
+                bars(original, -0.2, ORIGINAL_BLUE),
+            ));
+            plot.bar_chart(BarChart::new(
+                shifted_name.clone(),
+                bars(shifted, 0.2, SHIFTED_ORANGE),
+            ));
+        });
+    let rect = shown.response.rect;
+    record(ui, ViewId::LabMaps, rect, Sizes::chart(rect.size()));
 }

@@ -137,9 +137,13 @@ struct ShiftedJob {
     key: (u64, i32, i32, Fill),
 }
 
+/// What a sweep is run on: the explorer's generation, the axis, the fill and the pooling modes.
+type SweepKey = (u64, SweepAxis, Fill, Vec<PoolMode>);
+
 /// A sweep running on a worker thread.
 pub struct SweepJob {
     rx: Receiver<engine::Result<SweepData>>,
+    key: SweepKey,
     done: Arc<AtomicUsize>,
     total: usize,
     /// Set to ask the worker to stop.
@@ -289,16 +293,36 @@ impl Lab {
         self.shifted_job.is_some()
     }
 
+    /// What a sweep started now would be run on.
+    fn sweep_key(&self, ex: &Explorer) -> SweepKey {
+        let modes = if self.settings.compare_modes {
+            PoolMode::ALL.to_vec()
+        } else {
+            vec![ex.pool_mode]
+        };
+        (ex.generation, self.settings.axis, self.settings.fill, modes)
+    }
+
+    /// Whether the sweep the settings ask for, on the explorer's network and input as they
+    /// are, is running or done (so that setting a lesson step up again does not restart it).
+    pub fn has_sweep_for(&self, ex: &Explorer) -> bool {
+        let key = self.sweep_key(ex);
+        if let Some(job) = &self.job {
+            return job.key == key;
+        }
+        self.sweep.as_ref().is_some_and(|d| {
+            let modes: Vec<PoolMode> = d.runs.iter().map(|r| r.mode).collect();
+            (d.generation, d.axis, d.fill, modes) == key
+        })
+    }
+
     /// Starts the sweep over the current axis on a worker thread (a running one is replaced).
     pub fn start_sweep(&mut self, ex: &Explorer, ctx: &egui::Context) {
         let model = ex.net.clone();
         let pixels: Array3<f32> = ex.pixels.clone();
         let base = ex.run_options();
-        let modes: Vec<PoolMode> = if self.settings.compare_modes {
-            PoolMode::ALL.to_vec()
-        } else {
-            vec![ex.pool_mode]
-        };
+        let key = self.sweep_key(ex);
+        let modes = key.3.clone();
         let list = shifts(self.settings.axis, max_shift(&model));
         let (axis, fill) = (self.settings.axis, self.settings.fill);
         let generation = ex.generation;
@@ -344,6 +368,7 @@ impl Lab {
         // Replacing a running job drops it, which stops its worker.
         self.job = Some(SweepJob {
             rx,
+            key,
             done,
             total,
             cancel,

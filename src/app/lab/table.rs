@@ -4,11 +4,13 @@
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
+use crate::app::widgets::view_rects::record_rect;
+use crate::lesson::ViewId;
 
 pub(super) fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let Some(result) = &p.lab.result else { return };
-    egui::Grid::new("lab-table")
+    let grid = egui::Grid::new("lab-table")
         .striped(true)
         .num_columns(4)
         .show(ui, |ui| {
@@ -38,6 +40,7 @@ pub(super) fn table_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 ui.end_row();
             }
         });
+    record_rect(ui, ViewId::LabTable, grid.response.rect);
     if let Some((top, before, after, now)) = p.lab.prediction_change(p.ex) {
         let label = |i: usize| p.ex.net.label(i);
         let text = fill(

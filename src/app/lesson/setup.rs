@@ -1,18 +1,24 @@
 //! How a lesson's step sets the app up: the model and sample it names, the explorer's switches
-//! and stage, the view, the lab's shift and sweep, and the models it compares with. Whatever
-//! cannot be done is reported (the first problem is shown) and the rest is still applied.
+//! and stage, the view, the lab's shift and sweep, the learning curves compared, the models it
+//! compares with, and the views it names. Every key of the step's setup is applied (what no
+//! step set is its default, see `crate::lesson::effective`), and what the class changed besides (open
+//! blocks, the arithmetic panel's cell, the input panel unfolded, ...) is put back, so a step
+//! looks the same whatever was done before. Whatever cannot be done is reported (the first
+//! problem is shown) and the rest is still applied.
 
 use crate::analysis::SweepAxis;
-use crate::app::explorer::controls::{DropoutSetting, PoolWindow};
+use crate::app::explorer::arith::ArithState;
+use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
 use crate::app::explorer::state::trained_pool_mode;
+use crate::app::explorer::strip::state::StripState;
 use crate::app::i18n;
 use crate::app::input::samples;
 use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
-use crate::lesson::effective;
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
+use crate::lesson::{effective, revealed};
 use std::path::PathBuf;
 
 fn window(choice: WindowChoice) -> PoolWindow {
@@ -49,15 +55,52 @@ impl ConvscopeApp {
         }
     }
 
-    /// Sets the app up as step `index` says (clamped to the lesson's steps).
+    /// Sets the app up as step `index` says (clamped to the lesson's steps), its answer not
+    /// yet revealed when it asks something.
     pub fn go_to_step(&mut self, ctx: &egui::Context, index: usize) {
         let Some(lesson) = &self.lesson.lesson else {
             return;
         };
         let index = index.min(lesson.steps.len().saturating_sub(1));
-        let setup = effective(&lesson.steps, index);
+        let asks = lesson.asks(index);
+        let setup = if asks {
+            effective(&lesson.steps, index)
+        } else {
+            revealed(&lesson.steps, index)
+        };
         self.lesson.step = index;
+        self.lesson.revealed = !asks;
         self.lesson.error = self.set_up(ctx, &setup).into_iter().next();
+    }
+
+    /// Reveals the current step's answer: its evidence, verdict and right choice appear, and
+    /// its `[step.reveal]` is applied. Nothing when it is revealed already.
+    pub fn reveal_step(&mut self, ctx: &egui::Context) {
+        let Some(lesson) = &self.lesson.lesson else {
+            return;
+        };
+        if self.lesson.revealed {
+            return;
+        }
+        self.lesson.revealed = true;
+        let step = self.lesson.step;
+        if lesson.steps.get(step).is_some_and(|s| s.reveal.is_some()) {
+            let setup = revealed(&lesson.steps, step);
+            self.lesson.error = self.set_up(ctx, &setup).into_iter().next();
+        }
+    }
+
+    /// PageDown: reveals a step that asks and is not revealed yet, else goes to the next step
+    /// (nothing at the last).
+    pub fn next_step(&mut self, ctx: &egui::Context) {
+        let Some(lesson) = &self.lesson.lesson else {
+            return;
+        };
+        if !self.lesson.revealed {
+            self.reveal_step(ctx);
+        } else if self.lesson.step + 1 < lesson.steps.len() {
+            self.go_to_step(ctx, self.lesson.step + 1);
+        }
     }
 
     /// The sample model called `name`, with its file; the reason in words when there is none
@@ -80,10 +123,27 @@ impl ConvscopeApp {
         let mut problems = Vec::new();
         self.set_up_model_and_sample(step, &mut problems);
         self.set_up_explorer(step, &mut problems);
-        self.set_up_view(step);
+        self.set_up_view(ctx, step);
         self.set_up_lab(ctx, step);
         self.set_up_compared(step, &mut problems);
+        self.check_views(step, &mut problems);
         problems
+    }
+
+    /// Each view the step names that belongs to a stage names one the model has.
+    fn check_views(&self, step: &Step, problems: &mut Vec<String>) {
+        let ex = &self.explorer;
+        for view in &step.show {
+            if let Some(stage) = view.stage_name()
+                && stage != "input"
+                && ex.stage_named(stage).is_none()
+            {
+                problems.push(i18n::fill(
+                    self.strings().lesson_no_view,
+                    &[&view, &ex.model.info.name],
+                ));
+            }
+        }
     }
 
     /// The step's model (unless it is open already) and sample picture.
@@ -108,7 +168,12 @@ impl ConvscopeApp {
                 }
             }
         }
-        if let Some(sample) = &step.sample {
+        let shown = self.explorer.latest_input();
+        if let Some(sample) = step
+            .sample
+            .as_ref()
+            .filter(|name| shown.name != **name || shown.path.is_some())
+        {
             match samples::sample_image(sample) {
                 Ok(input) => {
                     if self.explorer.set_input(input) {
@@ -124,89 +189,93 @@ impl ConvscopeApp {
     /// The explorer's switches (noise, pooling window and mode, dropout) and its stage.
     fn set_up_explorer(&mut self, step: &Step, problems: &mut Vec<String>) {
         let ex = &mut self.explorer;
-        if step.noise.is_some() || step.noise_seed.is_some() {
-            let parsed = step
-                .noise
-                .as_deref()
-                .map(crate::analysis::robustness::parse_noise_or_none);
-            let mut noise = ex.noise;
-            match parsed {
-                Some(Ok(Some(n))) => {
-                    noise.kind = Some(n.kind);
-                    noise.level = n.level;
-                }
-                Some(Ok(None)) => noise.kind = None,
-                Some(Err(e)) => problems.push(e.to_string()),
-                None => {}
-            }
-            noise.seed = step.noise_seed.unwrap_or(0);
-            ex.set_noise(noise);
-        }
-        if let Some(w) = step.window {
-            ex.set_pool_window(window(w));
-        }
-        if let Some(pool) = step.pool {
-            let mode = match pool {
-                PoolChoice::Max => PoolMode::Max,
-                PoolChoice::Avg => PoolMode::Avg,
-                PoolChoice::Trained => trained_pool_mode(&ex.model).unwrap_or(ex.pool_mode),
-            };
-            ex.set_pool_mode(mode);
-        }
-        if let Some(rate) = step.dropout {
-            let seed = ex.dropout.seed;
-            ex.set_dropout(DropoutSetting {
-                enabled: rate > 0.0,
-                rate: if rate > 0.0 { rate } else { ex.dropout.rate },
-                seed,
-            });
-        }
-        if let Some(stage) = &step.stage {
-            match (stage.as_str(), ex.stage_named(stage)) {
-                ("input", _) => ex.select_stage(0),
-                (_, Some(i)) => ex.select_stage(i),
-                (_, None) => problems.push(i18n::fill(
-                    self.settings.language.strings().lesson_no_stage,
-                    &[stage, &ex.model.info.name],
-                )),
-            }
-        }
-    }
-
-    /// The tab, the arithmetic panel and the learning curves compared.
-    fn set_up_view(&mut self, step: &Step) {
-        if let Some(view) = step.view {
-            self.view.tab = match view {
-                View::Explorer => Tab::Explorer,
-                View::Lab => Tab::Lab,
-            };
-        }
-        if let Some(open) = step.arithmetic {
-            self.view.arith.show = open;
-        }
-        if step.history_with.is_some() {
-            self.view.compare_history = step.history_with.clone();
-        }
-    }
-
-    /// The lab's shift (none unless the step gives one) and the step's sweep, started.
-    fn set_up_lab(&mut self, ctx: &egui::Context, step: &Step) {
-        let mut lab = LabSettings {
-            dx: 0,
-            dy: 0,
-            ..self.lab.settings
+        let mut noise = InputNoise {
+            seed: step.noise_seed.unwrap_or(0),
+            ..ex.noise
         };
-        if let Some([dx, dy]) = step.shift {
-            lab.dx = dx;
-            lab.dy = dy;
+        match step
+            .noise
+            .as_deref()
+            .map(crate::analysis::robustness::parse_noise_or_none)
+        {
+            Some(Ok(Some(n))) => {
+                noise.kind = Some(n.kind);
+                noise.level = n.level;
+            }
+            Some(Ok(None)) | None => noise.kind = None,
+            Some(Err(e)) => problems.push(e.to_string()),
         }
+        ex.set_noise(noise);
+        ex.set_pool_window(window(step.window.unwrap_or(WindowChoice::AsTrained)));
+        let mode = match step.pool.unwrap_or(PoolChoice::Trained) {
+            PoolChoice::Max => PoolMode::Max,
+            PoolChoice::Avg => PoolMode::Avg,
+            PoolChoice::Trained => trained_pool_mode(&ex.model).unwrap_or(ex.pool_mode),
+        };
+        ex.set_pool_mode(mode);
+        // The same mask whatever was resampled before.
+        let rate = step.dropout.unwrap_or(0.0);
+        let off = DropoutSetting::default();
+        ex.set_dropout(DropoutSetting {
+            enabled: rate > 0.0,
+            rate: if rate > 0.0 { rate } else { off.rate },
+            seed: off.seed,
+        });
+        let stage = step.stage.as_deref().unwrap_or("input");
+        match (stage, ex.stage_named(stage)) {
+            ("input", _) => ex.select_stage(0),
+            (_, Some(i)) => ex.select_stage(i),
+            (_, None) => problems.push(i18n::fill(
+                self.settings.language.strings().lesson_no_stage,
+                &[&stage, &ex.model.info.name],
+            )),
+        }
+    }
+
+    /// The tab, the arithmetic panel, the learning curves compared, and what only the drawing
+    /// keeps: open blocks, the arithmetic panel's cell, animations, the input panel unfolded,
+    /// the scale switch, the learning curves' zoom.
+    fn set_up_view(&mut self, ctx: &egui::Context, step: &Step) {
+        let v = &mut self.view;
+        v.tab = match step.view.unwrap_or(View::Explorer) {
+            View::Explorer => Tab::Explorer,
+            View::Lab => Tab::Lab,
+        };
+        v.arith = ArithState {
+            show: step.arithmetic.unwrap_or(false),
+            ..ArithState::default()
+        };
+        v.compare_history = step.history_with.clone();
+        v.strip = StripState::default();
+        v.strip.sync(&self.explorer.net);
+        v.strip.reveal(self.explorer.stage);
+        v.sweep = None;
+        v.playing = false;
+        v.shared_scale = true;
+        v.input_unfolded = false;
+        v.show = step.show.clone();
+        crate::app::explorer::stage::history::reset_zoom(ctx);
+    }
+
+    /// The lab's shift and settings (none but the step's), and the step's sweep, started
+    /// unless the same one is running or done; a step without a sweep shows none.
+    fn set_up_lab(&mut self, ctx: &egui::Context, step: &Step) {
+        let [dx, dy] = step.shift.unwrap_or([0, 0]);
+        let mut lab = LabSettings {
+            dx,
+            dy,
+            ..LabSettings::default()
+        };
         if let Some(a) = step.sweep {
             lab.axis = axis(a);
             lab.compare_modes = step.compare_modes.unwrap_or(false);
         }
         self.lab.settings = lab;
-        if step.sweep.is_some() {
-            self.lab.sync(&self.explorer);
+        self.lab.sync(&self.explorer);
+        if step.sweep.is_none() {
+            self.lab.cancel_sweep();
+            self.lab.sweep = None;
+        } else if !self.lab.has_sweep_for(&self.explorer) {
             self.lab.start_sweep(&self.explorer, ctx);
         }
     }

@@ -1,7 +1,9 @@
-//! The open lesson as plain data: which lesson, which step, and the numbers of the models the
-//! step compares with. A step's setup is every earlier step's setup with its own on top
-//! ([`crate::lesson::effective`]), so jumping to a step (or "Reset step") gives the same app whatever the
-//! student did before (see `setup.rs`). No drawing here (see `view.rs`).
+//! The open lesson as plain data: which lesson, which step, whether its answer is revealed, and
+//! the numbers of the models the step compares with. A step's setup is a complete default with
+//! every earlier step's setup (and reveal) on top and then its own
+//! ([`crate::lesson::effective`], and [`crate::lesson::revealed`] after the reveal), and the
+//! app applies every key of it, so jumping to a step (or "Reset step") gives the same app
+//! whatever the student did before (see `setup.rs`). No drawing here (see `view.rs`).
 
 use crate::engine::Model;
 use crate::lesson::{Facts, Lesson};
@@ -11,6 +13,9 @@ use crate::lesson::{Facts, Lesson};
 pub struct LessonState {
     pub lesson: Option<Lesson>,
     pub step: usize,
+    /// The step's evidence, verdict and right choice are shown (and its reveal applied); a
+    /// step that asks nothing is revealed from the start.
+    pub revealed: bool,
     /// Numbers of the sample models the current step compares with.
     pub compared: Facts,
     /// Those models, to run on the app's input while noise is on.

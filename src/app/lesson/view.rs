@@ -1,107 +1,301 @@
-//! The lesson panel: the step's title and text with its live numbers, the step list, and
-//! Previous / Reset step / Next. It only reads the lesson state and pushes commands.
+//! The lesson panel, laid out for a room: the step's title and question, its choices, the prose
+//! with its live numbers, and once the teacher reveals the answer the evidence table, the
+//! verdict and the right choice marked; the step list and Previous / Reveal / Reset step /
+//! Next. Its width is fixed for the window (its left edge never moves between steps or
+//! languages); prose is drawn in the strong text colour. It only reads the lesson state and
+//! pushes commands.
 
 use super::state::LessonState;
 use crate::app::i18n;
 use crate::app::shell::commands::Command;
+use crate::app::shell::keys;
 use crate::app::shell::panels::Panels;
-use crate::lesson::{Facts, Lesson};
+use crate::app::shell::presentation;
+use crate::app::widgets::view_rects::record_rect;
+use crate::lesson::{Facts, Lesson, Rendered, Table, ViewId};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontFamily, FontId, RichText, TextStyle};
+
+/// The panel's width for the window: the same for every step and language.
+pub(crate) fn panel_width(ctx: &egui::Context) -> f32 {
+    (ctx.content_rect().width() * 0.28).clamp(300.0, 520.0)
+}
+
+/// The marks of the right choice after the reveal.
+const RIGHT: Color32 = Color32::from_rgb(60, 170, 90);
 
 pub(crate) fn lesson_ui(ui: &mut egui::Ui, state: &LessonState, facts: &Facts, p: &mut Panels) {
+    // The panel's own scroll area is a last resort: a step's text is written to fit.
+    egui::ScrollArea::vertical()
+        .id_salt("lesson-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let Some(lesson) = &state.lesson else {
+                pick_ui(ui, state, p);
+                return;
+            };
+            header_ui(ui, lesson, state, p);
+            ui.separator();
+            step_ui(ui, lesson, state, facts, p);
+            ui.add_space(8.0);
+            buttons_ui(ui, lesson, state, p);
+            record_rect(ui, ViewId::Lesson, ui.min_rect());
+        });
+}
+
+/// The lesson's title and the step list.
+fn header_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut Panels) {
     let s = p.s;
     let code = p.settings.language.code();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        let Some(lesson) = &state.lesson else {
-            pick_ui(ui, state, p);
-            return;
-        };
-        ui.horizontal(|ui| {
-            ui.heading(lesson.title(code));
-        });
-        let count = lesson.steps.len();
-        ui.horizontal(|ui| {
-            let current = lesson
-                .step_text(code, state.step, facts)
-                .map(|(title, _)| title)
-                .unwrap_or_default();
-            let label = ui.label(i18n::fill(s.lesson_step, &[&(state.step + 1), &count]));
-            egui::ComboBox::from_id_salt("lesson-steps")
-                .selected_text(current)
-                .width(ui.available_width().min(360.0))
-                .show_ui(ui, |ui| {
-                    for i in 0..count {
-                        let title = lesson
-                            .step_text(code, i, &Facts::default())
-                            .map(|(t, _)| t)
-                            .unwrap_or_default();
-                        if ui
-                            .selectable_label(i == state.step, format!("{}. {title}", i + 1))
-                            .clicked()
-                        {
-                            p.commands.push(Command::LessonStep(i));
-                        }
+    ui.add(egui::Label::new(RichText::new(lesson.title(code)).strong()).wrap());
+    let count = lesson.steps.len();
+    ui.horizontal(|ui| {
+        let label = ui.label(i18n::fill(s.lesson_step, &[&(state.step + 1), &count]));
+        let current = lesson
+            .step_text(code, state.step, &Facts::default())
+            .map(|(title, _)| title)
+            .unwrap_or_default();
+        egui::ComboBox::from_id_salt("lesson-steps")
+            .selected_text(current)
+            .truncate()
+            .width(ui.available_width().min(360.0))
+            .show_ui(ui, |ui| {
+                for i in 0..count {
+                    let title = lesson
+                        .step_text(code, i, &Facts::default())
+                        .map(|(t, _)| t)
+                        .unwrap_or_default();
+                    if ui
+                        .selectable_label(i == state.step, format!("{}. {title}", i + 1))
+                        .clicked()
+                    {
+                        p.commands.push(Command::LessonStep(i));
                     }
-                })
-                .response
-                .labelled_by(label.id);
-        });
-        ui.separator();
-        step_ui(ui, lesson, state, facts, p);
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let prev = ui
-                .add_enabled(state.step > 0, egui::Button::new(s.lesson_prev))
-                .on_hover_text(s.lesson_keys_tip);
-            if prev.clicked() {
-                p.commands.push(Command::PrevLessonStep);
-            }
-            if ui
-                .button(s.lesson_reset)
-                .on_hover_text(s.lesson_reset_tip)
-                .clicked()
-            {
-                p.commands.push(Command::ResetLessonStep);
-            }
-            let next = ui
-                .add_enabled(state.step + 1 < count, egui::Button::new(s.lesson_next))
-                .on_hover_text(s.lesson_keys_tip);
-            if next.clicked() {
-                p.commands.push(Command::NextLessonStep);
-            }
-        });
-        ui.add_space(4.0);
-        if ui.button(s.lesson_close).clicked() {
-            p.commands.push(Command::CloseLesson);
-        }
+                }
+            })
+            .response
+            .labelled_by(label.id);
     });
+}
+
+/// The size of the evidence table's numbers: 24 px at 1080 lines in presentation mode (a
+/// 45th of the window's height), a step above the body text otherwise.
+fn number_points(ui: &egui::Ui, p: &Panels) -> f32 {
+    let body = ui.text_style_height(&TextStyle::Body);
+    if p.view.zoom_before_presentation.is_some() {
+        let px = presentation::window_px(ui.ctx()).y / 45.0;
+        (px / ui.ctx().pixels_per_point()).max(body)
+    } else {
+        body * 1.2
+    }
 }
 
 fn step_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, facts: &Facts, p: &Panels) {
     let s = p.s;
-    let Some((title, text)) = lesson.step_text(p.settings.language.code(), state.step, facts)
-    else {
+    let code = p.settings.language.code();
+    let index = state.step;
+    let Some((title, text)) = lesson.step_text(code, index, facts) else {
         return;
     };
-    ui.label(
-        egui::RichText::new(title)
-            .strong()
-            .size(ui.style().text_styles[&egui::TextStyle::Heading].size * 0.9),
+    let strong = ui.visuals().strong_text_color();
+    let heading = ui.text_style_height(&TextStyle::Heading);
+    ui.add(
+        egui::Label::new(
+            RichText::new(title)
+                .strong()
+                .size(heading * 0.9)
+                .color(strong),
+        )
+        .wrap(),
     );
+    let mut rendered: Vec<Rendered> = vec![text.clone()];
+    if let Some(question) = lesson.step_part(code, index, "question", facts) {
+        ui.add_space(4.0);
+        let size = ui.text_style_height(&TextStyle::Body) * 1.15;
+        ui.add(
+            egui::Label::new(
+                RichText::new(&question.text)
+                    .strong()
+                    .size(size)
+                    .color(strong),
+            )
+            .wrap(),
+        );
+        rendered.push(question);
+    }
+    choices_ui(ui, lesson, state, facts, p, &mut rendered);
+    if !state.revealed {
+        let key = Command::lesson_shortcuts()
+            .into_iter()
+            .find(|(_, c)| *c == Command::RevealLessonStep)
+            .map(|(k, _)| keys::key_text(&k))
+            .unwrap_or_default();
+        ui.label(i18n::fill(s.lesson_predict, &[&key]));
+    }
     ui.add_space(4.0);
     for paragraph in text.text.split('\n') {
-        ui.label(paragraph);
+        prose_ui(ui, paragraph, strong);
         ui.add_space(4.0);
     }
-    if !text.pending.is_empty() {
+    if state.revealed {
+        if let Some((table, r)) = lesson.evidence(code, index, facts) {
+            evidence_ui(ui, &table, p);
+            rendered.push(r);
+        }
+        if let Some(verdict) = lesson.step_part(code, index, "verdict", facts) {
+            verdict_ui(ui, &verdict.text, s.lesson_verdict, strong);
+            rendered.push(verdict);
+        }
+    }
+    notes_ui(ui, state, &rendered, p);
+}
+
+/// The choices of the question, the right one marked once revealed.
+fn choices_ui(
+    ui: &mut egui::Ui,
+    lesson: &Lesson,
+    state: &LessonState,
+    facts: &Facts,
+    p: &Panels,
+    rendered: &mut Vec<Rendered>,
+) {
+    let Some(step) = lesson.steps.get(state.step) else {
+        return;
+    };
+    if step.choices.is_empty() {
+        return;
+    }
+    let code = p.settings.language.code();
+    let strong = ui.visuals().strong_text_color();
+    ui.add_space(2.0);
+    ui.horizontal_wrapped(|ui| {
+        for (i, name) in step.choices.iter().enumerate() {
+            let Some(text) = lesson.step_part(code, state.step, &format!("choice-{name}"), facts)
+            else {
+                continue;
+            };
+            let right = state.revealed && step.answer.as_deref() == Some(name.as_str());
+            let letter = char::from(b'A' + (i % 26) as u8);
+            let mut frame = egui::Frame::group(ui.style()).inner_margin(egui::vec2(8.0, 4.0));
+            let mut label = format!("{letter}  {}", text.text);
+            if right {
+                frame = frame
+                    .fill(RIGHT.linear_multiply(0.25))
+                    .stroke(egui::Stroke::new(2.0, RIGHT));
+                label = format!("✔ {label}");
+            }
+            frame.show(ui, |ui| {
+                let r =
+                    ui.add(egui::Label::new(RichText::new(label).strong().color(strong)).wrap());
+                if right {
+                    r.on_hover_text(p.s.lesson_right_answer);
+                }
+            });
+            rendered.push(text);
+        }
+    });
+}
+
+/// One paragraph of prose: `code` spans in the monospace face, without their backticks.
+fn prose_ui(ui: &mut egui::Ui, paragraph: &str, color: Color32) {
+    let body = TextStyle::Body.resolve(ui.style());
+    let mono = FontId::new(body.size, FontFamily::Monospace);
+    let mut job = LayoutJob::default();
+    for (i, part) in paragraph.split('`').enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        let font = if i % 2 == 1 {
+            mono.clone()
+        } else {
+            body.clone()
+        };
+        job.append(part, 0.0, TextFormat::simple(font, color));
+    }
+    job.wrap.max_width = ui.available_width();
+    ui.add(egui::Label::new(job).wrap());
+}
+
+/// The step's numbers, large: the first column names the rows, the header the columns.
+fn evidence_ui(ui: &mut egui::Ui, table: &Table, p: &Panels) {
+    let size = number_points(ui, p);
+    let strong = ui.visuals().strong_text_color();
+    ui.add_space(4.0);
+    let grid = egui::Grid::new("lesson-evidence")
+        .striped(true)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for cell in &table.header {
+                ui.label(RichText::new(strip_ticks(cell)).strong().color(strong));
+            }
+            ui.end_row();
+            for row in &table.rows {
+                for (i, cell) in row.iter().enumerate() {
+                    let text = RichText::new(strip_ticks(cell)).color(strong);
+                    if i == 0 {
+                        ui.label(text);
+                    } else {
+                        ui.label(text.size(size).strong());
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    record_rect(ui, ViewId::Evidence, grid.response.rect);
+}
+
+/// A table cell without Markdown's backticks.
+fn strip_ticks(text: &str) -> String {
+    text.replace('`', "")
+}
+
+/// What the numbers do and do not show, set off by a bar on its left.
+fn verdict_ui(ui: &mut egui::Ui, text: &str, heading: &str, color: Color32) {
+    ui.add_space(6.0);
+    egui::Frame::new()
+        .inner_margin(egui::Margin {
+            left: 10,
+            right: 4,
+            top: 2,
+            bottom: 2,
+        })
+        .show(ui, |ui| {
+            let r = ui
+                .vertical(|ui| {
+                    ui.label(RichText::new(heading).strong().color(color));
+                    for paragraph in text.split('\n') {
+                        prose_ui(ui, paragraph, color);
+                    }
+                })
+                .response
+                .rect;
+            let bar = egui::Rect::from_min_max(
+                egui::pos2(r.left() - 7.0, r.top()),
+                egui::pos2(r.left() - 4.0, r.bottom()),
+            );
+            ui.painter().rect_filled(bar, 1.0, RIGHT);
+        });
+}
+
+/// Numbers still being measured, numbers the network lacks, and why the step could not be set
+/// up.
+fn notes_ui(ui: &mut egui::Ui, state: &LessonState, rendered: &[Rendered], p: &Panels) {
+    let s = p.s;
+    if rendered.iter().any(|r| !r.pending.is_empty()) {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(s.lesson_measuring);
         });
     }
-    if !text.unknown.is_empty() {
+    let mut unknown: Vec<&str> = rendered
+        .iter()
+        .flat_map(|r| r.unknown.iter().map(String::as_str))
+        .collect();
+    unknown.dedup();
+    if !unknown.is_empty() {
         ui.colored_label(
             ui.visuals().warn_fg_color,
-            i18n::fill(s.lesson_unknown, &[&text.unknown.join(", ")]),
+            i18n::fill(s.lesson_unknown, &[&unknown.join(", ")]),
         );
     }
     if let Some(e) = &state.error {
@@ -109,6 +303,45 @@ fn step_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, facts: &Fact
     }
     for e in state.evidence.errors() {
         ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+}
+
+/// Previous, Reveal (while there is something to reveal), Reset step and Next; Close lesson.
+fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut Panels) {
+    let s = p.s;
+    let count = lesson.steps.len();
+    let last = state.step + 1 >= count;
+    ui.horizontal_wrapped(|ui| {
+        for (command, enabled) in [
+            (Command::PrevLessonStep, state.step > 0),
+            (Command::RevealLessonStep, !state.revealed),
+            (Command::ResetLessonStep, true),
+            (Command::NextLessonStep, !last || !state.revealed),
+        ] {
+            if command == Command::RevealLessonStep && state.revealed {
+                continue;
+            }
+            let label = keys::button_label(&command, s).unwrap_or_default();
+            let mut button = egui::Button::new(label);
+            if command == Command::RevealLessonStep {
+                button = button.fill(ui.visuals().selection.bg_fill);
+            }
+            let mut r = ui.add_enabled(enabled, button);
+            if let Some(tip) = keys::button_tip(&command, s) {
+                r = r.on_hover_text(tip);
+            }
+            if r.clicked() {
+                p.commands.push(command);
+            }
+        }
+    });
+    ui.add_space(4.0);
+    let close = Command::CloseLesson;
+    if ui
+        .button(keys::button_label(&close, s).unwrap_or_default())
+        .clicked()
+    {
+        p.commands.push(close);
     }
 }
 
@@ -125,7 +358,7 @@ fn pick_ui(ui: &mut egui::Ui, state: &LessonState, p: &mut Panels) {
         }
     }
     ui.add_space(8.0);
-    ui.label(egui::RichText::new(s.lesson_own).weak());
+    ui.label(s.lesson_own);
     if let Some(e) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }

@@ -85,12 +85,14 @@ impl ConvscopeApp {
             Command::ToggleLessons => self.view.show_lesson = !self.view.show_lesson,
             Command::OpenLesson(name) => self.open_lesson(ctx, &name),
             Command::LessonStep(i) => self.go_to_step(ctx, i),
-            Command::NextLessonStep => self.go_to_step(ctx, self.lesson.step + 1),
+            Command::NextLessonStep => self.next_step(ctx),
             Command::PrevLessonStep => self.go_to_step(ctx, self.lesson.step.saturating_sub(1)),
+            Command::RevealLessonStep => self.reveal_step(ctx),
             Command::ResetLessonStep => self.go_to_step(ctx, self.lesson.step),
             Command::CloseLesson => {
                 self.lesson.lesson = None;
                 self.lesson.error = None;
+                self.view.show.clear();
             }
             Command::SetTrainSettings(_)
             | Command::StartTraining

@@ -1,5 +1,6 @@
 //! Everything a person can do, as values: panels push commands, the app applies them after
-//! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart.
+//! layout. Keyboard shortcuts live here too, so keys and buttons cannot drift apart (the
+//! lesson's buttons take their words and keys from `keys`).
 
 use super::view_state::Tab;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
@@ -72,8 +73,12 @@ pub enum Command {
     OpenLesson(String),
     /// Goes to this step of the open lesson and sets the app up for it.
     LessonStep(usize),
+    /// Reveals the step's answer when it asks and is not revealed yet, else the next step
+    /// (PageDown).
     NextLessonStep,
     PrevLessonStep,
+    /// Shows the step's evidence, verdict and right choice, and applies its reveal (Space).
+    RevealLessonStep,
     /// Sets the current step up again, undoing what the student changed.
     ResetLessonStep,
     CloseLesson,
@@ -151,6 +156,7 @@ impl Command {
         vec![
             (plain(Key::PageDown), Command::NextLessonStep),
             (plain(Key::PageUp), Command::PrevLessonStep),
+            (plain(Key::Space), Command::RevealLessonStep),
         ]
     }
 

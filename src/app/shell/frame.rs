@@ -8,11 +8,13 @@ use super::settings::Settings;
 use super::view_state::{PLAY_SECONDS, SWEEP_SECONDS, Tab};
 use super::{keys, notices, presentation, toolbar};
 use crate::app::explorer::stage::view::stage_ui;
-use crate::app::explorer::strip::view::pipeline_ui;
+use crate::app::explorer::strip::view::{fixed_height as strip_height, pipeline_ui};
 use crate::app::input::dialog::input_dialog_ui;
-use crate::app::input::panel::input_ui;
-use crate::app::lesson::view::lesson_ui;
+use crate::app::input::panel::{folded_input_ui, folded_width, input_ui};
+use crate::app::lesson::view::{lesson_ui, panel_width};
 use crate::app::widgets::file_browser::{self, FileRole, Outcome, Purpose};
+use crate::app::widgets::view_rects::{Fixed, record_panel};
+use crate::lesson::ViewId;
 use std::path::PathBuf;
 
 /// How often the settings are written while the app runs (and once more on exit).
@@ -45,6 +47,7 @@ impl ConvscopeApp {
         let mut commands = self.keys_and_drops(&ctx);
         self.textures.start_frame(self.explorer.generation);
         self.view.hover_before = self.view.hover.take();
+        crate::app::widgets::view_rects::start_frame(&ctx);
         let stage_before = self.explorer.stage;
         self.panels_ui(ui, &mut commands);
         let chosen = self.dialogs_ui(&ctx, &mut commands);
@@ -97,6 +100,11 @@ impl ConvscopeApp {
         } else {
             crate::lesson::Facts::default()
         };
+        let lesson_open = self.view.show_lesson && self.lesson.lesson.is_some();
+        self.view.lesson_layout = lesson_open;
+        if !lesson_open {
+            self.view.show.clear();
+        }
         let mut p = Panels {
             ex: &self.explorer,
             s: self.settings.language.strings(),
@@ -118,14 +126,37 @@ impl ConvscopeApp {
         if !p.notices.is_empty() {
             egui::Panel::top("notices").show(ui, |ui| notices::notices_ui(ui, &mut p));
         }
-        egui::Panel::top("pipeline").show(ui, |ui| pipeline_ui(ui, &mut p));
-        egui::Panel::left("input")
-            .default_size(250.0)
-            .show(ui, |ui| input_ui(ui, &mut p));
+        // The lesson panel takes the window's height beside the strip, at a width fixed for
+        // the window: its edge never moves between steps or languages.
         if p.view.show_lesson {
             egui::Panel::right("lesson")
-                .default_size(380.0)
-                .show(ui, |ui| lesson_ui(ui, &self.lesson, &facts, &mut p));
+                .exact_size(panel_width(ui.ctx()))
+                .resizable(false)
+                .show(ui, |ui| {
+                    record_panel(ui, Fixed::LessonPanel);
+                    lesson_ui(ui, &self.lesson, &facts, &mut p)
+                });
+        }
+        let strip = egui::Panel::top("pipeline");
+        let strip = if lesson_open {
+            strip.exact_size(strip_height(ui)).resizable(false)
+        } else {
+            strip
+        };
+        strip.show(ui, |ui| {
+            record_panel(ui, Fixed::StripPanel);
+            pipeline_ui(ui, &mut p)
+        });
+        let folded = lesson_open && !p.view.named(&ViewId::Input) && !p.view.input_unfolded;
+        if folded {
+            egui::Panel::left("input-folded")
+                .exact_size(folded_width(ui))
+                .resizable(false)
+                .show(ui, |ui| folded_input_ui(ui, &mut p));
+        } else {
+            egui::Panel::left("input")
+                .default_size(250.0)
+                .show(ui, |ui| input_ui(ui, &mut p));
         }
         egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
             Tab::Explorer => stage_ui(ui, &mut p),

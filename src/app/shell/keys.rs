@@ -28,6 +28,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::ToggleLessons => s.key_lessons,
         Command::NextLessonStep => s.key_next_lesson_step,
         Command::PrevLessonStep => s.key_prev_lesson_step,
+        Command::RevealLessonStep => s.key_reveal_lesson_step,
         Command::StepCell(0, _, _) => s.key_step_cell,
         Command::StepCell(_, _, _) => s.key_step_channel,
         Command::NudgeShift(dx, dy) => {
@@ -139,6 +140,41 @@ pub(crate) fn keys_window_ui(ctx: &egui::Context, p: &mut Panels) {
     if open != p.view.show_keys {
         p.commands.push(Command::ToggleKeysHelp);
     }
+}
+
+/// The words on the command's button, where it has one (the lesson panel's).
+pub(crate) fn button_label(command: &Command, s: &Strings) -> Option<&'static str> {
+    Some(match command {
+        Command::PrevLessonStep => s.lesson_prev,
+        Command::NextLessonStep => s.lesson_next,
+        Command::RevealLessonStep => s.lesson_reveal,
+        Command::ResetLessonStep => s.lesson_reset,
+        Command::CloseLesson => s.lesson_close,
+        _ => return None,
+    })
+}
+
+/// What the command's button does, with its key when it has one ("… (Space)").
+pub(crate) fn button_tip(command: &Command, s: &Strings) -> Option<String> {
+    let what = match command {
+        Command::PrevLessonStep | Command::NextLessonStep => s.lesson_keys_tip,
+        Command::RevealLessonStep => s.lesson_reveal_tip,
+        Command::ResetLessonStep => s.lesson_reset_tip,
+        _ => return None,
+    };
+    let key = Command::lesson_shortcuts()
+        .into_iter()
+        .chain(Command::shortcuts())
+        .find(|(_, c)| c == command)
+        .map(|(k, _)| key_text(&k));
+    Some(match key {
+        // The Previous / Next tip names both keys already.
+        Some(_) if matches!(command, Command::PrevLessonStep | Command::NextLessonStep) => {
+            what.to_string()
+        }
+        Some(key) => format!("{what} ({key})"),
+        None => what.to_string(),
+    })
 }
 
 #[cfg(test)]

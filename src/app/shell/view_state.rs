@@ -4,6 +4,7 @@
 use crate::app::explorer::arith::ArithState;
 use crate::app::explorer::strip::hover_link::StageCell;
 use crate::app::explorer::strip::state::StripState;
+use crate::lesson::ViewId;
 
 /// The central views: the explorer, the translation lab and training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,6 +52,32 @@ pub struct ViewState {
     pub hover_before: Option<StageCell>,
     /// The stage strip's blocks and which are open.
     pub strip: StripState,
+    /// The views the lesson step on screen names (none without a lesson): each is kept wholly
+    /// on screen at a readable size, and views it does not name may shrink or fold.
+    pub show: Vec<ViewId>,
+    /// The input panel opened from its folded bar while a lesson step does not name it.
+    pub input_unfolded: bool,
+    /// A lesson is open and its panel shown: the lesson panel's edge and the strip's height
+    /// stay where they are, and views the step does not name give way to those it does.
+    pub lesson_layout: bool,
+}
+
+impl ViewState {
+    /// Whether the lesson step on screen names `view`.
+    pub fn named(&self, view: &ViewId) -> bool {
+        self.show.contains(view)
+    }
+
+    /// Whether a lesson is laid out and its step names `view`: the view takes the room it
+    /// needs for the layout contract's minimums, and what the step does not name gives way.
+    pub fn focus(&self, view: &ViewId) -> bool {
+        self.lesson_layout && self.named(view)
+    }
+
+    /// Whether a lesson is laid out and its step names neither of `views`: they may fold away.
+    pub fn folds(&self, views: &[ViewId]) -> bool {
+        self.lesson_layout && !views.iter().any(|v| self.named(v))
+    }
 }
 
 impl Default for ViewState {
@@ -71,6 +98,9 @@ impl Default for ViewState {
             hover: None,
             hover_before: None,
             strip: StripState::default(),
+            show: Vec::new(),
+            input_unfolded: false,
+            lesson_layout: false,
         }
     }
 }

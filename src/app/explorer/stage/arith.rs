@@ -8,7 +8,9 @@ use crate::analysis::arithmetic::{conv_cell, dense_unit, window_rect};
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline_ui};
+use crate::app::widgets::view_rects::record_rect;
 use crate::engine::{Conv2d, Dense, LayerKind, Tensor};
+use crate::lesson::ViewId;
 use egui::{Color32, FontFamily, Rect, RichText, TextStyle, Vec2};
 
 /// Numbers written large enough for a projector: the body size (it scales with the zoom), in
@@ -30,18 +32,26 @@ pub(crate) fn side_panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     if !matches!(kind, Some(LayerKind::Conv2d(_) | LayerKind::Dense(_))) || !p.view.arith.show {
         return;
     }
-    egui::Panel::right("arithmetic")
-        .resizable(true)
-        .default_size(430.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("arith-scroll")
-                .show(ui, |ui| match kind {
+    let panel = egui::Panel::right("arithmetic");
+    // In a lesson, as narrow as its numbers allow, so the maps beside keep their room.
+    let panel = if p.view.lesson_layout {
+        let width = ui.text_style_height(&TextStyle::Body) * 24.0;
+        panel.exact_size(width.min(ui.available_width() * 0.5))
+    } else {
+        panel.resizable(true).default_size(430.0)
+    };
+    panel.show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt("arith-scroll")
+            .show(ui, |ui| {
+                match kind {
                     Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
                     Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),
                     _ => {}
-                });
-        });
+                }
+                record_rect(ui, ViewId::Arithmetic, ui.min_rect());
+            });
+    });
 }
 
 /// The value after the next layer when it is an activation or a softmax: "ReLU → 0.53".
@@ -62,28 +72,40 @@ fn after_activation(p: &Panels, stage: usize, cell: (usize, usize, usize)) -> Op
 }
 
 fn header_ui(ui: &mut egui::Ui, p: &mut Panels, animate: bool) {
-    ui.horizontal_wrapped(|ui| {
-        ui.strong(RichText::new(p.s.arith_title).text_style(TextStyle::Heading));
-        if animate {
-            let label = if p.view.arith.animating {
-                p.s.arith_stop
-            } else {
-                p.s.arith_animate
-            };
-            if ui
-                .selectable_label(p.view.arith.animating, label)
-                .on_hover_text(p.s.arith_animate_tip)
-                .clicked()
-            {
-                let now = ui.input(|i| i.time);
-                p.view.arith.toggle_animation(now);
-            }
-            ui.add(
-                egui::Slider::new(&mut p.view.arith.speed, 0.5..=30.0)
-                    .logarithmic(true)
-                    .text(p.s.arith_speed),
-            );
+    ui.strong(RichText::new(p.s.arith_title).text_style(TextStyle::Heading));
+    if !animate {
+        return;
+    }
+    ui.horizontal(|ui| {
+        let label = if p.view.arith.animating {
+            p.s.arith_stop
+        } else {
+            p.s.arith_animate
+        };
+        if ui
+            .selectable_label(p.view.arith.animating, label)
+            .on_hover_text(p.s.arith_animate_tip)
+            .clicked()
+        {
+            let now = ui.input(|i| i.time);
+            p.view.arith.toggle_animation(now);
         }
+        // The slider takes what its value and unit leave of the row.
+        let font = TextStyle::Body.resolve(ui.style());
+        let unit = ui
+            .painter()
+            .layout_no_wrap(p.s.arith_speed.to_string(), font, Color32::WHITE)
+            .size()
+            .x;
+        let value = ui.spacing().interact_size.x;
+        let spacing = 3.0 * ui.spacing().item_spacing.x;
+        ui.spacing_mut().slider_width =
+            (ui.available_width() - unit - value - spacing).clamp(40.0, 100.0);
+        ui.add(
+            egui::Slider::new(&mut p.view.arith.speed, 0.5..=30.0)
+                .logarithmic(true)
+                .text(p.s.arith_speed),
+        );
     });
 }
 
@@ -95,8 +117,12 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
-    let Some(cell) = p.view.arith.cell_in(after) else {
+    // Without a selection, the strongest output (the hint says how to choose another); it
+    // is shown, not selected, so the keys and a hover still start from a clean slate.
+    if p.view.arith.cell_in(after).is_none() {
         ui.label(s.arith_hint);
+    }
+    let Some(cell) = p.view.arith.shown_in(after) else {
         return;
     };
     let input = as_maps(before);

@@ -6,10 +6,11 @@ use crate::analysis::arithmetic::linked_cells;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline_ui, scale_for,
-    stage_scale, stage_title,
+    GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
+    scale_for, stage_scale, stage_title, stage_view,
 };
 use crate::engine::{Tensor, dropout_mask, layer_dropout_seed};
+use crate::lesson::StagePart;
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
 
@@ -118,6 +119,7 @@ pub(crate) fn before_after_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
                         .unwrap_or_default();
                 ui.label(format!("{} · {shape}", stage_title(p, s)));
                 let out = maps_grid_ui(ui, p, s, cell, cols);
+                record_grid(ui, stage_view(p, stage, StagePart::Maps), &out);
                 if out.hovered.is_some() {
                     hovered = out.hovered.map(|h| (s, h));
                 }

@@ -6,10 +6,13 @@ use crate::analysis::receptive_fields;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui,
+    GAP, as_maps, fit_view, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
+    stage_view,
 };
 use crate::app::widgets::textures::TexKey;
+use crate::app::widgets::view_rects::{Sizes, record};
 use crate::engine::Conv2d;
+use crate::lesson::StagePart;
 use crate::viz::raster::pixels_image;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Rect, Vec2};
@@ -33,13 +36,22 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         ],
     ));
     ui.label(parameter_share(p, conv.parameter_count()));
+    let maps_view = stage_view(p, stage, StagePart::Maps);
+    let kernels_view = stage_view(p, stage, StagePart::Kernels);
+    // While a lesson names the maps or the kernels, the receptive field gives them its room,
+    // and the kernels too when only the maps are named (the arithmetic panel shows a kernel).
+    let lesson = p.view.lesson_layout;
+    let focus = lesson && (p.view.named(&maps_view) || p.view.named(&kernels_view));
+    let kernels = !lesson || !p.view.named(&maps_view) || p.view.named(&kernels_view);
     let mut hovered = None;
     ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.strong(s.kernels).on_hover_text(s.kernels_tip);
-            kernels_ui(ui, p, stage, conv);
-        });
-        ui.separator();
+        if kernels {
+            ui.vertical(|ui| {
+                ui.strong(s.kernels).on_hover_text(s.kernels_tip);
+                kernels_ui(ui, p, stage, conv);
+            });
+            ui.separator();
+        }
         ui.vertical(|ui| {
             ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
             scale_row_ui(ui, p, stage);
@@ -47,10 +59,13 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
                 p.ex.trace
                     .get(stage)
                     .map_or((1, 1, 1), |t| as_maps(t).dim());
-            // The hover readout's line stays below the maps, inside the window.
-            let room = ui.available_size() - Vec2::new(220.0, line_height(ui));
-            let (cols, cell) = fit_grid(room, c, (mh, mw), 6.0);
+            // The hover readout's line stays below the maps, inside the window, and the
+            // receptive field beside them.
+            let beside = if focus { 0.0 } else { 220.0 };
+            let room = ui.available_size() - Vec2::new(beside, line_height(ui));
+            let (cols, cell) = fit_view(ui, p, &maps_view, room, c, (mh, mw), 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
+            record_grid(ui, maps_view.clone(), &out);
             // The hovered cell is the arithmetic panel's; without a pointer, its selected one.
             if out.hovered.is_some() && !p.view.arith.animating {
                 p.view.arith.cell = out.hovered;
@@ -58,7 +73,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             let shown = out.hovered.or_else(|| {
                 p.view
                     .arith
-                    .cell_in(p.ex.trace.get(stage)?)
+                    .shown_in(p.ex.trace.get(stage)?)
                     .filter(|_| p.view.arith.show)
             });
             if let Some((ch, y, x)) = shown {
@@ -71,6 +86,9 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             }
             hover_value_ui(ui, p, stage, hovered);
         });
+        if focus {
+            return;
+        }
         ui.separator();
         ui.vertical(|ui| {
             ui.strong(s.receptive_field);
@@ -117,6 +135,8 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
                 let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
                 ui.painter()
                     .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                let view = stage_view(p, stage, StagePart::Kernels);
+                record(ui, view, rect, Sizes::maps(cell, tile.x.min(tile.y)));
             }
         });
         if let Some(name) = names.get(out) {

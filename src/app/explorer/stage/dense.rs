@@ -10,10 +10,12 @@ use crate::analysis::argmax;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height};
+use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height, min_cell, stage_view};
 use crate::app::widgets::plot_axis::one_mark_per_bar;
 use crate::app::widgets::textures::{ScaleKey, TexKey};
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART, Sizes, record, record_rect};
 use crate::engine::Dense;
+use crate::lesson::{StagePart, ViewId};
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Vec2};
 use egui_plot::{Bar, BarChart, Plot};
@@ -31,11 +33,18 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
         ],
     ));
     ui.label(parameter_share(p, dense.parameter_count()));
-    dropout_controls_ui(ui, p);
+    let weights = stage_view(p, stage, StagePart::Weights);
+    let bars = stage_view(p, stage, StagePart::Bars);
+    // A lesson step that names none of them folds the dropout controls and the history away.
+    if !p.view.folds(&[ViewId::Dropout]) {
+        dropout_controls_ui(ui, p);
+    }
     if ends_in_classes(p, stage, dense) {
         no_labels_ui(ui, p);
+        // The class templates give their room to the bars a lesson step names.
+        let templates = !p.view.focus(&bars) || p.view.named(&weights);
         ui.horizontal_top(|ui| {
-            if templates_fit(p, stage, dense) {
+            if templates && templates_fit(p, stage, dense) {
                 ui.vertical(|ui| {
                     ui.strong(s.templates).on_hover_text(s.templates_tip);
                     let rows = class_rows(ui, p, stage, dense.out_features());
@@ -50,22 +59,27 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
                 ui.separator();
             }
             // The logits beside the probabilities (not above them), so that the chart and
-            // its axis stay on screen.
-            ui.vertical(|ui| {
-                ui.strong(s.logits);
-                logits_ui(ui, p, stage);
-            });
+            // its axis stay on screen; named by a lesson step, the chart keeps its room first.
+            let chart = (MIN_CHART + AXES_ROOM).x;
+            if !p.view.focus(&bars) || ui.available_width() >= LOGITS_WIDTH + chart {
+                ui.vertical(|ui| {
+                    ui.strong(s.logits);
+                    logits_ui(ui, p, stage);
+                });
+            }
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
                 unlike_line_ui(ui, p);
-                probabilities_ui(ui, p);
+                probabilities_ui(ui, p, stage_view(p, stage, StagePart::Bars));
             });
         });
     } else {
         hidden_units_ui(ui, p, stage, dense);
     }
-    history_ui(ui, p);
+    if !p.view.folds(&[ViewId::History]) {
+        history_ui(ui, p);
+    }
 }
 
 /// The classes whose weights are drawn: all of them, in order, when they fit the height left
@@ -109,16 +123,24 @@ const TEMPLATE_UNITS: usize = 12;
 /// maps) the weights of its most active units laid back over the maps.
 fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
     let s = p.s;
+    let units = stage_view(p, stage, StagePart::Maps);
+    let weights = stage_view(p, stage, StagePart::Weights);
+    // A lesson step that names the weights and not the units gives the units' room to them.
+    let show_units = !p.view.focus(&weights) || p.view.named(&units);
     ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.strong(fill(s.hidden_units, &[&grouped(dense.out_features())]))
-                .on_hover_text(s.hidden_units_tip);
-            units_grid_ui(ui, p, stage, None, 16.0);
-        });
+        if show_units {
+            ui.vertical(|ui| {
+                ui.strong(fill(s.hidden_units, &[&grouped(dense.out_features())]))
+                    .on_hover_text(s.hidden_units_tip);
+                units_grid_ui(ui, p, stage, None, 16.0, Some(units.clone()));
+            });
+        }
         if !templates_fit(p, stage, dense) {
             return;
         }
-        ui.separator();
+        if show_units {
+            ui.separator();
+        }
         ui.vertical(|ui| {
             let mut rows = highest_first(p, stage, dense.out_features());
             // As many as fit the height left (one row per unit), at most TEMPLATE_UNITS.
@@ -189,43 +211,104 @@ fn templates_ui(
     });
     legend_ui(ui, &scale);
     let shown = c.min(16);
-    // Every row within the height left (a row is at least a line of text high).
-    let per_row = ui.available_height() / rows.len().max(1) as f32 - ui.spacing().item_spacing.y;
-    // At most 360 points wide, and less when the logits and the chart beside need the room.
-    let width = 360.0f32.min(ui.available_width() * 0.45 - 60.0).max(40.0);
-    let cell = (width / (shown * w) as f32)
-        .min(per_row / h.max(1) as f32)
-        .clamp(1.0, 6.0)
-        .floor();
+    let view = stage_view(p, stage, StagePart::Weights);
+    let (cell, per_line, rows) = if p.view.focus(&view) {
+        focus_template_layout(ui, shown, (h, w), rows)
+    } else {
+        // Every row within the height left (a row is at least a line of text high).
+        let per_row =
+            ui.available_height() / rows.len().max(1) as f32 - ui.spacing().item_spacing.y;
+        // At most 360 points wide, and less when the logits and the chart beside need the room.
+        let width = 360.0f32.min(ui.available_width() * 0.45 - 60.0).max(40.0);
+        let cell = (width / (shown * w) as f32)
+            .min(per_row / h.max(1) as f32)
+            .clamp(1.0, 6.0)
+            .floor();
+        (cell, shown, rows)
+    };
     let tile = Vec2::new(w as f32 * cell, h as f32 * cell);
     for &class in rows {
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = GAP / 2.0;
-            ui.add_sized([56.0, tile.y], egui::Label::new(name(p, class)));
-            for channel in 0..shown {
-                let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
-                if !ui.is_rect_visible(rect) {
-                    continue;
+        for first in (0..shown).step_by(per_line.max(1)) {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = GAP / 2.0;
+                let label = if first == 0 {
+                    name(p, class)
+                } else {
+                    String::new()
+                };
+                ui.add_sized([NAME_WIDTH, tile.y], egui::Label::new(label));
+                for channel in first..(first + per_line).min(shown) {
+                    let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
+                    if !ui.is_rect_visible(rect) {
+                        continue;
+                    }
+                    let tex = p.tex.get(
+                        ui.ctx(),
+                        TexKey::Template {
+                            stage,
+                            class,
+                            channel,
+                        },
+                        || {
+                            let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
+                                dense.weight[[class, channel * h * w + y * w + x]]
+                            });
+                            plane_image(plane.view(), &scale)
+                        },
+                    );
+                    ui.painter()
+                        .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                    record(
+                        ui,
+                        view.clone(),
+                        rect,
+                        Sizes::maps(cell, tile.x.min(tile.y)),
+                    );
                 }
-                let tex = p.tex.get(
-                    ui.ctx(),
-                    TexKey::Template {
-                        stage,
-                        class,
-                        channel,
-                    },
-                    || {
-                        let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
-                            dense.weight[[class, channel * h * w + y * w + x]]
-                        });
-                        plane_image(plane.view(), &scale)
-                    },
-                );
-                ui.painter()
-                    .image(tex.id(), rect, full_uv(), Color32::WHITE);
-            }
-        });
+            });
+        }
     }
+}
+
+/// About the width the logits' column takes beside the probabilities.
+const LOGITS_WIDTH: f32 = 160.0;
+
+/// The room a template row's name takes before its images.
+const NAME_WIDTH: f32 = 56.0;
+
+/// Templates named by a lesson step: the cell is the least the layout contract allows (or
+/// more, up to 8 px, where the width and height give it), the channels wrap onto as many lines
+/// as the width needs, and only the rows that fit the height are drawn (at least one).
+fn focus_template_layout<'a>(
+    ui: &egui::Ui,
+    shown: usize,
+    (h, w): (usize, usize),
+    rows: &'a [usize],
+) -> (f32, usize, &'a [usize]) {
+    let least = min_cell(ui, (h, w));
+    let ppp = ui.ctx().pixels_per_point();
+    let width = ui.available_width() - NAME_WIDTH - GAP;
+    let per_line = |cell: f32| {
+        (((width + GAP / 2.0) / (w as f32 * cell + GAP / 2.0)) as usize).clamp(1, shown.max(1))
+    };
+    let lines_per_row = |cell: f32| shown.div_ceil(per_line(cell)) as f32;
+    let spacing = ui.spacing().item_spacing.y;
+    let height = ui.available_height();
+    // The largest whole-pixel cell that still shows every row in the height.
+    let mut cell = least;
+    let mut px = (least * ppp).round() + 1.0;
+    while px <= 8.0 * ppp {
+        let c = px / ppp;
+        let row = lines_per_row(c) * (h as f32 * c + spacing);
+        if row * rows.len() as f32 > height {
+            break;
+        }
+        cell = c;
+        px += 1.0;
+    }
+    let row = lines_per_row(cell) * (h as f32 * cell + spacing);
+    let fit = ((height / row).floor() as usize).clamp(1, rows.len().max(1));
+    (cell, per_line(cell), &rows[..fit.min(rows.len())])
 }
 
 fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
@@ -234,7 +317,7 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
     };
     let values: Vec<f32> = v.to_vec();
     let top = argmax(&values);
-    egui::Grid::new("logits").striped(true).show(ui, |ui| {
+    let grid = egui::Grid::new("logits").striped(true).show(ui, |ui| {
         for (i, x) in values.iter().enumerate().take(64) {
             let label = p.ex.net.label(i);
             if i == top {
@@ -247,6 +330,11 @@ fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
             ui.end_row();
         }
     });
+    record_rect(
+        ui,
+        stage_view(p, stage, StagePart::Bars),
+        grid.response.rect,
+    );
 }
 
 /// Where classes are shown by number (the model has no names for them): how to add names.
@@ -259,16 +347,22 @@ pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
     unlike_box_ui(ui, p);
-    ui.strong(p.s.probabilities)
-        .on_hover_text(p.s.probabilities_tip);
-    no_labels_ui(ui, p);
-    probabilities_ui(ui, p);
-    history_ui(ui, p);
+    let bars = stage_view(p, p.ex.stage, StagePart::Bars);
+    // A lesson step that names the learning curves and not the bars gives them the room.
+    if !p.view.focus(&ViewId::History) || p.view.named(&bars) {
+        ui.strong(p.s.probabilities)
+            .on_hover_text(p.s.probabilities_tip);
+        no_labels_ui(ui, p);
+        probabilities_ui(ui, p, bars);
+    }
+    if !p.view.folds(&[ViewId::History]) {
+        history_ui(ui, p);
+    }
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
 /// dropout are drawn as outlines beside them.
-pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
+pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
     let probs = &p.ex.probabilities;
     if probs.is_empty() {
         ui.label(p.s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
@@ -300,8 +394,6 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
             })
             .collect::<Vec<_>>()
     });
-    // Up to 220 points high, within the height left (a line kept for what follows).
-    let height = (ui.available_height() - 2.0 * line_height(ui)).clamp(100.0, 220.0);
     // Wide enough that each class's name fits under its bar ("square" and "triangle" ran
     // into one word), within the room there is.
     let widest_label = labels
@@ -315,15 +407,29 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
         })
         .fold(0.0, f32::max);
     let needed = PLOT_AXIS_ROOM + count as f32 * (widest_label + LABEL_GAP) * 1.1;
-    let width = ui.available_width().min(needed.max(520.0)).max(160.0);
-    let labels_fit = PLOT_AXIS_ROOM + count as f32 * (widest_label + LABEL_GAP) * 1.1 <= width;
+    // Up to 220 points high, within the height left (a line kept for what follows); named by a
+    // lesson step, at least the contract's chart.
+    let room = ui.available_height() - 2.0 * line_height(ui);
+    let (height, width) = if p.view.focus(&view) {
+        let least = MIN_CHART + AXES_ROOM;
+        (
+            room.clamp(least.y, 400.0),
+            ui.available_width().min(needed.max(640.0)).max(least.x),
+        )
+    } else {
+        (
+            room.clamp(100.0, 220.0),
+            ui.available_width().min(needed.max(520.0)).max(160.0),
+        )
+    };
+    let labels_fit = needed <= width;
     // Where the names cannot fit, the bars are numbered and the names listed below.
     let names = labels.clone();
     let labels: Vec<String> = match labels_fit {
         true => labels,
         false => (0..count).map(|i| i.to_string()).collect(),
     };
-    Plot::new("probabilities")
+    let shown = Plot::new("probabilities")
         .height(height)
         .width(width)
         .include_y(0.0)
@@ -348,6 +454,8 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels) {
                 plot.bar_chart(BarChart::new("no dropout", r));
             }
         });
+    let rect = shown.response.rect;
+    record(ui, view, rect, Sizes::chart(rect.size()));
     if !labels_fit {
         let key: Vec<String> = names
             .iter()

@@ -5,9 +5,11 @@ use super::common::{elementwise_ui, hover_value_ui, link_hover_ui, scale_row_ui}
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, stage_title,
+    GAP, GridOut, as_maps, fit_grid, line_height, maps_grid_ui, record_grid, stage_title,
+    stage_view,
 };
 use crate::engine::{Merge, Tensor};
+use crate::lesson::StagePart;
 use egui::Vec2;
 
 pub(crate) fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: Merge) {
@@ -49,6 +51,7 @@ pub(crate) fn merge_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, merge: M
                 };
                 ui.add(egui::Label::new(egui::RichText::new(title).strong()).truncate());
                 let out = maps_grid_ui(ui, p, s, cell, cols);
+                record_grid(ui, stage_view(p, stage, StagePart::Maps), &out);
                 if out.hovered.is_some() {
                     hovered = out.hovered.map(|h| (s, h));
                 }

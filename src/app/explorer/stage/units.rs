@@ -4,6 +4,8 @@
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
+use crate::app::widgets::view_rects::{Sizes, record};
+use crate::lesson::ViewId;
 use crate::viz::Scale;
 use egui::{Color32, Rect, Sense, Stroke, Vec2};
 
@@ -18,7 +20,7 @@ pub(crate) fn unit_grid_shape(n: usize) -> (usize, usize) {
 }
 
 /// The values of stage `stage`'s vector as a grid of cells at most `max_cell` points wide;
-/// `kept[i] == false` crosses unit i out.
+/// `kept[i] == false` crosses unit i out. The grid is recorded as `view` when given.
 /// The grid names itself for screen readers (and tests): "N units in an R x C grid, K crossed
 /// out (dropped)".
 pub(crate) fn units_grid_ui(
@@ -27,6 +29,7 @@ pub(crate) fn units_grid_ui(
     stage: usize,
     kept: Option<&[bool]>,
     max_cell: f32,
+    view: Option<ViewId>,
 ) -> Option<usize> {
     let values: Vec<f32> = p.ex.trace.get(stage)?.as_vector()?.to_vec();
     let n = values.len();
@@ -36,11 +39,22 @@ pub(crate) fn units_grid_ui(
     }
     let scale = Scale::fit(values.iter());
     legend_ui(ui, &scale);
+    // Within the width (up to 480 points) and the height left: the last row stays in view.
+    let by_height = (ui.available_height() - ui.spacing().item_spacing.y) / rows as f32;
     let cell = (ui.available_width().min(480.0) / cols as f32)
+        .min(by_height)
         .clamp(4.0, max_cell.max(4.0))
         .floor();
     let (rect, response) =
         ui.allocate_exact_size(Vec2::new(cols as f32, rows as f32) * cell, Sense::hover());
+    if let Some(view) = view {
+        record(
+            ui,
+            view,
+            rect,
+            Sizes::maps(cell, rect.width().min(rect.height())),
+        );
+    }
     let dropped_count = kept.map(|m| m.iter().filter(|k| !**k).count());
     let name = match dropped_count {
         Some(d) => fill(

@@ -13,8 +13,11 @@ use super::pool::pool_ui;
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{as_maps, fit_grid, line_height, maps_grid_ui, stage_title};
+use crate::app::widgets::maps::{
+    as_maps, fit_grid, line_height, maps_grid_ui, record_grid, stage_title, stage_view,
+};
 use crate::engine::LayerKind;
+use crate::lesson::StagePart;
 use egui::Vec2;
 
 pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
@@ -94,5 +97,6 @@ fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
     let (cols, cell) = fit_grid(room, c, (h, w), 12.0);
     let out = maps_grid_ui(ui, p, 0, cell, cols);
+    record_grid(ui, stage_view(p, 0, StagePart::Maps), &out);
     hover_value_ui(ui, p, 0, out.hovered);
 }

@@ -10,7 +10,9 @@ use crate::app::i18n::{fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{full_uv, map_texture};
+use crate::app::widgets::view_rects::record_rect;
 use crate::engine::LayerKind;
+use crate::lesson::ViewId;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
 /// The widest a card gets, and the narrowest before the strip scrolls.
@@ -47,6 +49,16 @@ struct CardText {
     tip: Option<String>,
 }
 
+/// The strip's height while a lesson is open, the same for every model (no card wraps then):
+/// a card's name, three small lines and its thumbnail, framed.
+pub(crate) fn fixed_height(ui: &egui::Ui) -> f32 {
+    let small = ui.text_style_height(&egui::TextStyle::Small);
+    let name = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    let card = 2.0 * (CARD_MARGIN + 1.0) + name + 3.0 * small + THUMB + 4.0;
+    // The panel's own margins, and the room of a scroll bar that never shows.
+    card + 2.0 * ui.spacing().item_spacing.y + 12.0
+}
+
 pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
     p.view.strip.sync(&p.ex.net);
     let count = p.ex.stage_count();
@@ -62,7 +74,7 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
     // Where each stage's card is (a closed block's card stands for its output stage).
     let mut rects: Vec<Option<Rect>> = vec![None; count];
     egui::ScrollArea::horizontal().show(ui, |ui| {
-        ui.horizontal_top(|ui| {
+        let cards = ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = ARROW_GAP;
             let mut previous: Option<Rect> = None;
             for item in &items {
@@ -90,6 +102,7 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 previous = Some(last);
             }
         });
+        record_rect(ui, ViewId::Strip, cards.response.rect);
     });
     let stage = p.ex.stage;
     if p.view.strip.scrolled_to != Some(stage) {
@@ -327,15 +340,23 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                     });
                 }
                 // Narrow cards wrap their lines rather than push the strip off screen, at
-                // a space where there is one (`7,850` / `个参数`, not `7,850 个参` / `数`).
+                // a space where there is one (`7,850` / `个参数`, not `7,850 个参` / `数`);
+                // while a lesson is open the strip keeps its height, so a line too long is
+                // cut (its card's tooltip and the stage's heading say it whole).
+                let fixed = p.view.lesson_layout;
                 let font = egui::TextStyle::Small.resolve(ui.style());
                 let mut lines = vec![text.kind.clone(), shape.clone()];
                 if text.params > 0 {
                     lines.push(fill(p.s.params, &[&grouped(text.params)]));
                 }
                 for line in lines {
-                    let line = break_at_spaces(ui, &line, &font, width);
-                    ui.add(egui::Label::new(egui::RichText::new(line).small()).wrap());
+                    let label = if fixed {
+                        egui::Label::new(egui::RichText::new(line).small()).truncate()
+                    } else {
+                        let line = break_at_spaces(ui, &line, &font, width);
+                        egui::Label::new(egui::RichText::new(line).small()).wrap()
+                    };
+                    ui.add(label);
                 }
                 thumbnail_ui(ui, p, stage, width);
             });
