@@ -44,6 +44,7 @@ measured-title = Measured
 measured = p { $digits-max-vs-digits-avg-p }, { $digits-max-consistency-2 }%, { $digits-max-noise-accuracy }%, { $noise-max-pool1-similarity }%, { $noise-salt } salt.
 missing-title = Missing
 missing = p { $digits-max-vs-no-such-model-p }.
+missing-question = Which is right more often?
 ";
 
 fn model(name: &str) -> Model {
