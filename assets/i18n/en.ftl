@@ -304,6 +304,7 @@ notice_requested_model = The model given on the command line could not be opened
 notice_image = The last picture could not be opened again, so a sample is shown: { $v1 }
 notice_requested_image = The picture given on the command line could not be opened, so a sample is shown: { $v1 }
 notice_builtin = No model file could be opened: showing a built-in network with untrained weights.
+notice_no_sample_models = No sample models were found: convscope looked for a sample_models folder in { $v1 }. Reinstall convscope, or put its data folder (with sample_models and assets in it) in one of these places.
 dismiss = Dismiss
 dismiss_tip = Hide this message
 arith_title = Arithmetic

@@ -304,6 +304,7 @@ notice_requested_model = 无法打开命令行指定的模型，现在显示的�
 notice_image = 无法重新打开上次的图片，现在显示的是示例图片：{ $v1 }
 notice_requested_image = 无法打开命令行指定的图片，现在显示的是示例图片：{ $v1 }
 notice_builtin = 没有能打开的模型文件：现在显示的是一个内置网络，其权重未经训练。
+notice_no_sample_models = 没有找到示例模型：convscope 在这些位置寻找了 sample_models 文件夹：{ $v1 }。请重新安装 convscope，或把它的数据文件夹（内含 sample_models 和 assets）放到其中一处。
 dismiss = 关闭
 dismiss_tip = 隐藏这条消息
 arith_title = 计算过程

@@ -18,12 +18,14 @@ macro_rules! outln {
 }
 
 pub(crate) mod bench;
+pub(crate) mod completions;
 pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
 pub(crate) mod eval;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
+pub(crate) mod man;
 pub(crate) mod model_args;
 pub(crate) mod network_input;
 pub(crate) mod progress;
@@ -136,6 +138,10 @@ pub enum Command {
     Robustness(robustness::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page (roff; `convscope man | man -l -`).
+    Man(man::Args),
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
@@ -166,6 +172,10 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Render(args) => render::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Completions(args) => {
+            completions::run(args, <Cli as clap::CommandFactory>::command())
+        }
+        Command::Man(args) => man::run(args, <Cli as clap::CommandFactory>::command()),
     }
 }
 

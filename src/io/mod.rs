@@ -3,6 +3,7 @@
 pub mod architecture;
 pub(crate) mod atomic;
 pub(crate) mod audio_input;
+pub(crate) mod data_dirs;
 pub(crate) mod error;
 pub(crate) mod idx;
 pub(crate) mod image_input;

@@ -230,5 +230,12 @@ fn with_no_model_file_anywhere_a_built_in_network_still_opens() {
     // model asked for is reported.
     let app = h.state();
     assert!(app.explorer.prediction().is_some());
-    assert!(app.notices.join("\n").contains("gone.json"));
+    let notice = app.notices.join("\n");
+    assert!(notice.contains("gone.json"));
+    // No sample models: the notice names every folder looked in.
+    assert!(notice.contains("No sample models were found"), "{notice}");
+    assert!(
+        notice.contains(&dir.path().display().to_string()),
+        "{notice}"
+    );
 }

@@ -179,7 +179,7 @@ fn find_data(dir: &Path, model_dir: Option<&Path>) -> Option<PathBuf> {
         return Some(beside);
     }
     let name = dir.file_name()?.to_str()?;
-    crate::app::train::settings::bundled_data_dir(name)
+    crate::app::train::settings::bundled_data_dir(name).ok()
 }
 
 /// How the explorer's input compares with `reference`.

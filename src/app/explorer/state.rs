@@ -338,7 +338,7 @@ mod tests {
     use image::Rgb32FImage;
 
     fn explorer() -> Explorer {
-        let path = fallback_model_path();
+        let path = fallback_model_path().expect("a developer build");
         let model = load_model(&path).expect("fixture loads");
         Explorer::new(model, Some(path), sample_image("digit_7").expect("sample")).expect("runs")
     }
@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn the_twin_is_the_other_mode_beside_it() {
-        let path = fallback_model_path();
+        let path = fallback_model_path().expect("a developer build");
         let (twin, mode) = twin_path(&path).expect("tiny-avg is beside tiny-max");
         assert!(twin.ends_with("tiny-avg.json"));
         assert_eq!(mode, PoolMode::Avg);

@@ -331,6 +331,7 @@ strings! {
     notice_image,
     notice_requested_image,
     notice_builtin,
+    notice_no_sample_models,
     dismiss,
     dismiss_tip,
     arith_title,

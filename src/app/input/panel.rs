@@ -251,20 +251,24 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ];
         for (ui, (tex, caption, one_line)) in cols.iter_mut().zip(columns) {
             let width = ui.available_width();
-            ui.allocate_ui_with_layout(
-                Vec2::new(width, caption_height),
-                egui::Layout::top_down(egui::Align::Min),
-                |ui| {
-                    ui.set_min_size(Vec2::new(width, caption_height));
-                    let label = egui::Label::new(egui::RichText::new(&caption).small());
-                    let label = if one_line {
-                        label.truncate()
-                    } else {
-                        label.wrap()
-                    };
-                    ui.add(label).on_hover_text(format!("{caption}\n\n{tip}"));
-                },
+            // The caption gets exactly its measured height: a line that comes out a fraction
+            // of a pixel taller in one font must not push the pictures and the canvas down.
+            let (area, _) =
+                ui.allocate_exact_size(Vec2::new(width, caption_height), Sense::hover());
+            let mut caption_ui = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(area)
+                    .layout(egui::Layout::top_down(egui::Align::Min)),
             );
+            let label = egui::Label::new(egui::RichText::new(&caption).small());
+            let label = if one_line {
+                label.truncate()
+            } else {
+                label.wrap()
+            };
+            caption_ui
+                .add(label)
+                .on_hover_text(format!("{caption}\n\n{tip}"));
             let side = ui.available_width().min(140.0);
             let (square, _) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
             let [w, h] = tex.size();

@@ -4,6 +4,7 @@
 use crate::app::explorer::prepare::InputImage;
 use crate::data::shapes;
 use crate::engine::Model;
+use crate::io::data_dirs;
 use crate::io::{Audio, FileError, decode_image, decode_wav, load_audio, load_image};
 use image::Rgb32FImage;
 use std::path::{Path, PathBuf};
@@ -243,25 +244,16 @@ impl SampleModel {
     }
 }
 
-/// Where sample models are looked for: the source tree, beside the executable, the working
-/// directory.
+/// Where sample models are looked for: `sample_models/` in each data folder, in search order
+/// (see [`crate::io::data_dirs`]).
 pub(crate) fn default_model_dirs() -> Vec<PathBuf> {
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_models")];
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-    {
-        dirs.push(dir.join("sample_models"));
-    }
-    if let Ok(dir) = std::env::current_dir() {
-        dirs.push(dir.join("sample_models"));
-    }
-    dirs
+    data_dirs::looked_in(data_dirs::roots(), data_dirs::SAMPLE_MODELS)
 }
 
-/// The untrained fixture the app falls back to when no sample model is found.
-pub(crate) fn fallback_model_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models/tiny-max.json")
+/// The untrained fixture a developer's build falls back to when no sample model is found
+/// (`None` in a release build: it is not installed).
+pub(crate) fn fallback_model_path() -> Option<PathBuf> {
+    data_dirs::source_tree().map(|t| t.join("tests/fixtures/gui/sample_models/tiny-max.json"))
 }
 
 /// Every `*.json` model in the first of `dirs` that has any, sorted by name; unreadable files
@@ -320,10 +312,10 @@ fn describe(path: &Path) -> SampleModel {
 }
 
 /// The model to open first: the remembered one, else `digits-max`, else the first max-pooling
-/// sample, else the first sample, else the fixture.
-pub(crate) fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> PathBuf {
+/// sample, else the first sample; `None` when there is none.
+pub(crate) fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = remembered.filter(|p| p.is_file()) {
-        return p.to_path_buf();
+        return Some(p.to_path_buf());
     }
     models
         .iter()
@@ -331,7 +323,6 @@ pub(crate) fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -
         .or_else(|| models.iter().find(|m| m.name.ends_with("-max")))
         .or_else(|| models.first())
         .map(|m| m.path.clone())
-        .unwrap_or_else(fallback_model_path)
 }
 
 #[cfg(test)]
@@ -391,7 +382,9 @@ mod tests {
     #[test]
     fn a_model_made_for_photos_gets_a_photo() {
         let edges = crate::io::load_model(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_models/edges.json"),
+            &data_dirs::source_tree()
+                .expect("a developer build")
+                .join("sample_models/edges.json"),
         )
         .expect("edges loads");
         assert_eq!(better_sample(&edges, "digit_7"), Some(GREY_PHOTO));
@@ -408,14 +401,15 @@ mod tests {
 
     #[test]
     fn fixture_models_are_found_sorted_with_descriptions() {
-        let dir = fallback_model_path().parent().expect("dir").to_path_buf();
+        let fixture = fallback_model_path().expect("a developer build");
+        let dir = fixture.parent().expect("dir").to_path_buf();
         let models = discover_models(&[PathBuf::from("/no/such/dir"), dir]);
         let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["tiny-avg", "tiny-dropout", "tiny-gap", "tiny-max"]);
         assert!(models[0].description.contains("untrained"));
         assert_eq!(
-            startup_model(&models, None),
-            models[3].path,
+            startup_model(&models, None).as_ref(),
+            Some(&models[3].path),
             "a -max model first"
         );
     }

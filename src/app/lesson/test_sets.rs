@@ -83,9 +83,7 @@ pub(crate) fn data_of(model: &Model) -> Result<(DataSpec, String), String> {
     let spec: DataSpec = recorded
         .parse()
         .map_err(|e: data::Error| format!("{name}: {e}"))?;
-    let bundled = |folder: &str| {
-        bundled_data_dir(folder).ok_or_else(|| format!("assets/data/{folder}: not found"))
-    };
+    let bundled = |folder: &str| bundled_data_dir(folder).map_err(|missing| missing.to_string());
     let spec = match spec {
         DataSpec::Mnist(_) => DataSpec::Mnist(bundled("mnist")?),
         DataSpec::Fashion(_) => DataSpec::Fashion(bundled("fashion-mnist")?),

@@ -23,6 +23,7 @@ pub enum MessageKey {
     InputSettingsLeftOut,
     LanguageFileLeftOut,
     UnknownLanguage,
+    NoSampleModels,
 }
 
 impl MessageKey {
@@ -43,6 +44,7 @@ impl MessageKey {
             MessageKey::InputSettingsLeftOut => s.notice_input_settings,
             MessageKey::LanguageFileLeftOut => s.notice_language_file,
             MessageKey::UnknownLanguage => s.notice_unknown_language,
+            MessageKey::NoSampleModels => s.notice_no_sample_models,
         }
     }
 

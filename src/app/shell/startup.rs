@@ -59,6 +59,10 @@ impl ConvscopeApp {
             notices.push(unknown_language(&code));
         }
         let models = samples::discover_models(model_dirs);
+        if models.is_empty() {
+            let places = crate::io::data_dirs::list(model_dirs);
+            notices.push(Message::new(MessageKey::NoSampleModels, &[&places]));
+        }
         let (model, model_path, model_settings) =
             first_model(startup, &mut settings, &models, &mut notices);
         let input =
@@ -250,13 +254,14 @@ fn first_explorer(
     }
 }
 
-/// The model to fall back on: the default sample model, else the untrained fixture, else a
-/// built-in network that needs no file; each failure becomes a notice.
+/// The model to fall back on: the default sample model, else (in a developer's build) the
+/// untrained fixture, else a built-in network that needs no file; each failure becomes a
+/// notice.
 fn default_model(models: &[SampleModel], notices: &mut Notices) -> (Model, Option<PathBuf>) {
-    for path in [
-        samples::startup_model(models, None),
-        samples::fallback_model_path(),
-    ] {
+    let candidates = samples::startup_model(models, None)
+        .into_iter()
+        .chain(samples::fallback_model_path());
+    for path in candidates {
         match crate::io::load_model(&path) {
             Ok(model) => return (model, Some(path)),
             Err(e) => notices.push(Message::verbatim(e.to_string())),

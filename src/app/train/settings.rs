@@ -6,7 +6,8 @@ use crate::data::augment::Augment;
 use crate::data::recipe::Recipe;
 use crate::engine::PoolMode;
 use crate::engine::train::{OptimizerKind, TrainConfig};
-use std::path::{Path, PathBuf};
+use crate::io::data_dirs;
+use std::path::PathBuf;
 
 /// Training-set sizes offered: the over-fitting knob.
 pub(crate) const TRAIN_SIZES: [usize; 3] = [500, 2000, 8000];
@@ -35,45 +36,39 @@ impl DataChoice {
 
     /// The set as the CLI's `--data` names it, with `train_size` images to train on.
     pub fn spec(self, train_size: usize) -> Result<DataSpec, MissingData> {
-        let folder =
-            |name: &str| bundled_data_dir(name).ok_or_else(|| MissingData(name.to_string()));
         Ok(match self {
-            DataChoice::Mnist => DataSpec::Mnist(folder("mnist")?),
-            DataChoice::Fashion => DataSpec::Fashion(folder("fashion-mnist")?),
+            DataChoice::Mnist => DataSpec::Mnist(bundled_data_dir("mnist")?),
+            DataChoice::Fashion => DataSpec::Fashion(bundled_data_dir("fashion-mnist")?),
             DataChoice::Shapes => {
                 DataSpec::Shapes(Some(train_size.clamp(1, crate::data::MAX_SHAPES)))
             }
             DataChoice::Speech => DataSpec::Fsdd(crate::data::fsdd::FsddSpec {
-                dir: folder("fsdd")?,
+                dir: bundled_data_dir("fsdd")?,
                 held_out: None,
             }),
         })
     }
 }
 
-/// A bundled data set (its folder's name) found neither beside the sources, nor the program,
-/// nor in the working folder.
+/// A bundled data set (its folder's name) found in no data folder (see
+/// [`crate::io::data_dirs`]).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("assets/data/{0}: not found")]
-pub struct MissingData(pub String);
+#[error(
+    "the bundled data set `{name}` was not found: convscope looked in {}. Reinstall convscope, or put its data folder in one of these places",
+    data_dirs::list(looked_in)
+)]
+pub struct MissingData {
+    pub name: String,
+    pub looked_in: Vec<PathBuf>,
+}
 
-/// The first `assets/data/NAME` folder found beside the sources, the program or the working
-/// folder.
-pub(crate) fn bundled_data_dir(name: &str) -> Option<PathBuf> {
-    let mut roots = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-    {
-        roots.push(dir);
-    }
-    if let Ok(dir) = std::env::current_dir() {
-        roots.push(dir);
-    }
-    roots
-        .into_iter()
-        .map(|r| r.join("assets/data").join(name))
-        .find(|d| d.is_dir())
+/// The first `assets/data/NAME` folder in the data folders' search order.
+pub(crate) fn bundled_data_dir(name: &str) -> Result<PathBuf, MissingData> {
+    let relative = format!("{}/{name}", data_dirs::DATA_SETS);
+    data_dirs::find_dir(data_dirs::roots(), &relative).map_err(|looked_in| MissingData {
+        name: name.to_string(),
+        looked_in,
+    })
 }
 
 /// Which architecture to train (its weights are always drawn anew from the seed).

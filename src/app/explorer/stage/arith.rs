@@ -44,6 +44,10 @@ pub(crate) fn side_panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
         egui::ScrollArea::vertical()
             .id_salt("arith-scroll")
             .show(ui, |ui| {
+                if p.view.lesson_layout {
+                    // Tighter rows, so the whole sum fits beside a lesson without scrolling.
+                    ui.spacing_mut().item_spacing.y = 1.0;
+                }
                 match kind {
                     Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
                     Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),

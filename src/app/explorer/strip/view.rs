@@ -52,8 +52,14 @@ struct CardText {
 /// The strip's height while a lesson is open, the same for every model (no card wraps then):
 /// a card's name, three small lines and its thumbnail, framed.
 pub(crate) fn fixed_height(ui: &egui::Ui) -> f32 {
-    let small = ui.text_style_height(&egui::TextStyle::Small);
-    let name = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    // A row as high as the tallest font any language sets it in (the CJK font's rows are
+    // 1.17 times its size, the Latin font's 1.15), so switching language keeps the strip.
+    let row = |style: egui::TextStyle| {
+        let size = style.resolve(ui.style()).size;
+        ui.text_style_height(&style).max(1.2 * size)
+    };
+    let small = row(egui::TextStyle::Small);
+    let name = row(egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
     let card = 2.0 * (CARD_MARGIN + 1.0) + name + 3.0 * small + THUMB + 4.0;
     // The panel's own margins, and the room of a scroll bar that never shows.
     card + 2.0 * ui.spacing().item_spacing.y + 12.0
