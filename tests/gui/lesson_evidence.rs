@@ -115,9 +115,18 @@ fn evidence_is_measured_off_the_ui_thread_and_matches_the_analyses() {
     let path = dir.path().join("evidence.toml");
     std::fs::write(&path, STEPS).unwrap();
     std::fs::write(dir.path().join("evidence.en.ftl"), TEXTS).unwrap();
+    // Copies of the two models, so that this test measures them itself: the evidence the other
+    // tests measured in this process was measured on the repository's files.
+    let models = tempfile::tempdir().unwrap();
+    for name in ["digits-max", "digits-avg"] {
+        for ext in ["json", "safetensors"] {
+            let file = format!("{name}.{ext}");
+            std::fs::copy(repo("sample_models").join(&file), models.path().join(&file)).unwrap();
+        }
+    }
     let mut h = app()
         .size(egui::vec2(1600.0, 1000.0))
-        .models_in(&[repo("sample_models")])
+        .models_in(&[models.path().to_path_buf()])
         .no_dialogs()
         .build();
     let (took, frames, slowest) = open_and_measure(&mut h, &path);

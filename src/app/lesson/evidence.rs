@@ -1,7 +1,10 @@
 //! The evidence a lesson step measures over a test set (`paired`, `consistency`,
 //! `test_noise`), computed on background threads so no frame waits for it: each request runs
 //! once and its facts are kept for as long as the app is open (the sample models and test
-//! sets do not change under it); until they arrive the step shows `…`.
+//! sets do not change under it); until they arrive the step shows `…`. The results are kept
+//! for the process, keyed by the request and the model files it read (their size and time),
+//! so an app opened again in the same process, as the tests do many times and at once, finds
+//! them measured, or waits for the one measurement under way, instead of measuring again.
 
 use super::test_sets::{TestSets, data_of};
 use crate::analysis::consistency::consistency_by_bound;
@@ -14,8 +17,9 @@ use crate::lesson::facts::CONSISTENCY_BOUNDS;
 use crate::lesson::{Facts, Step};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::time::SystemTime;
 
 /// One measurement a step asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -164,6 +168,39 @@ fn noise_outcomes(
     Ok((own, other, key))
 }
 
+/// A measurement of this process: done, or being done by the first job that asked for it.
+type Slot = Arc<OnceLock<Result<Facts, String>>>;
+
+/// A request over particular model files: a file changed on disk is another measurement.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct MemoKey {
+    request: Request,
+    files: Vec<(PathBuf, Option<u64>, Option<SystemTime>)>,
+}
+
+/// Every measurement of this process, by what it measured.
+static MEASURED: LazyLock<Mutex<HashMap<MemoKey, Slot>>> = LazyLock::new(Mutex::default);
+
+/// The process's slot for `request` over the model files `paths`.
+fn slot(request: &Request, paths: &HashMap<String, PathBuf>) -> Slot {
+    let files = request
+        .models()
+        .into_iter()
+        .filter_map(|name| paths.get(name))
+        .map(|path| {
+            let meta = std::fs::metadata(path).ok();
+            let len = meta.as_ref().map(std::fs::Metadata::len);
+            (path.clone(), len, meta.and_then(|m| m.modified().ok()))
+        })
+        .collect();
+    let key = MemoKey {
+        request: request.clone(),
+        files,
+    };
+    let mut measured = MEASURED.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(measured.entry(key).or_default())
+}
+
 /// The requests under way, their results, and the test sets they share.
 #[derive(Default)]
 pub struct Evidence {
@@ -217,6 +254,11 @@ impl Evidence {
                 self.done.insert(request.clone(), Err(no_model(name)));
                 continue;
             }
+            let slot = slot(request, &paths);
+            if let Some(measured) = slot.get() {
+                self.done.insert(request.clone(), measured.clone());
+                continue;
+            }
             let (tx, rx) = channel();
             let (job, sets, ctx) = (request.clone(), Arc::clone(&self.sets), ctx.clone());
             crate::app::shell::background::spawn(move || {
@@ -226,7 +268,8 @@ impl Evidence {
                         .ok_or_else(|| format!("no sample model \"{name}\""))?;
                     crate::io::load_model(path).map_err(|e| e.to_string())
                 };
-                tx.send(job.measure(&load, &sets)).ok();
+                let result = slot.get_or_init(|| job.measure(&load, &sets)).clone();
+                tx.send(result).ok();
                 ctx.request_repaint();
             });
             self.running.insert(request.clone(), rx);

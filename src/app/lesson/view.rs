@@ -284,7 +284,8 @@ fn notes_ui(ui: &mut egui::Ui, state: &LessonState, rendered: &[Rendered], p: &P
     if rendered.iter().any(|r| !r.pending.is_empty()) {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(s.lesson_measuring);
+            // Wrapped, so a long message never widens the panel.
+            ui.add(egui::Label::new(s.lesson_measuring).wrap());
         });
     }
     let mut unknown: Vec<&str> = rendered
