@@ -175,7 +175,7 @@ shift-equivariance-question = Move the 3 to the right. Do conv1's maps move alon
 shift-equivariance-choice-yes = yes
 shift-equivariance-choice-no = no
 shift-equivariance =
-    The translation lab compares every stage of the shifted 3 with the unshifted run twice: at the same positions, and after moving the unshifted maps along with the shift (where it is a whole number of the stage's cells). The sweep does this for every shift along x.
+    The translation lab compares every stage of the shifted 3 with the unshifted run twice: at the same positions, and after moving the unshifted maps along with the shift (where it is a whole number of the stage's cells). The table averages this over every shift along x.
 shift-equivariance-evidence =
     | similarity % | same place | moved along |
     | conv1 | { $sweep-conv1-mean } | { $sweep-conv1-aligned } |

@@ -173,7 +173,7 @@ shift-equivariance-question = 把 3 向右平移。conv1 的特征图会不会�
 shift-equivariance-choice-yes = 会
 shift-equivariance-choice-no = 不会
 shift-equivariance =
-    平移实验把平移后的 3 的每一层与未平移时比较两次：一次在相同位置比较，一次先把未平移的特征图跟着平移（平移量须是该层格子的整数倍）再比较。扫描对 x 方向的每个平移量都这样做。
+    平移实验把平移后的 3 的每一层与未平移时比较两次：一次在相同位置比较，一次先把未平移的特征图跟着平移（平移量须是该层格子的整数倍）再比较。表中是 x 方向所有平移量的平均。
 shift-equivariance-evidence =
     | 相似度 % | 同位置 | 对齐后 |
     | conv1 | { $sweep-conv1-mean } | { $sweep-conv1-aligned } |

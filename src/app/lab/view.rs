@@ -78,7 +78,13 @@ impl LabView {
                         });
                     });
                 } else {
-                    let room = maps_room_above_table(ui, p);
+                    // The maps take what the views below them leave: a lesson step may fold
+                    // the table, the sweep or both away.
+                    let room = match (table, sweep) {
+                        (false, false) => rest,
+                        (false, true) => rest * 0.5,
+                        (true, _) => maps_room_above_table(ui, p),
+                    };
                     self.maps.ui(ui, p, room);
                     ui.separator();
                     // The table and the sweep side by side, so the plot is in view.

@@ -167,34 +167,63 @@ fn choices_ui(
     }
     let code = p.settings.language.code();
     let strong = ui.visuals().strong_text_color();
-    ui.add_space(2.0);
-    ui.horizontal_wrapped(|ui| {
-        for (i, name) in step.choices.iter().enumerate() {
-            let Some(text) = lesson.step_part(code, state.step, &format!("choice-{name}"), facts)
-            else {
-                continue;
-            };
-            let right = state.revealed && step.answer.as_deref() == Some(name.as_str());
+    let right = |name: &str| state.revealed && step.answer.as_deref() == Some(name);
+    let choices: Vec<(String, bool, Rendered)> = step
+        .choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let text = lesson.step_part(code, state.step, &format!("choice-{name}"), facts)?;
             let letter = char::from(b'A' + (i % 26) as u8);
-            let mut frame = egui::Frame::group(ui.style()).inner_margin(egui::vec2(8.0, 4.0));
-            let mut label = format!("{letter}  {}", text.text);
-            if right {
-                frame = frame
-                    .fill(RIGHT.linear_multiply(0.25))
-                    .stroke(egui::Stroke::new(2.0, RIGHT));
-                label = format!("✔ {label}");
-            }
-            frame.show(ui, |ui| {
-                let r =
-                    ui.add(egui::Label::new(RichText::new(label).strong().color(strong)).wrap());
-                if right {
-                    r.on_hover_text(p.s.lesson_right_answer);
-                }
-            });
-            rendered.push(text);
+            let mark = if right(name) { "✔ " } else { "" };
+            Some((format!("{mark}{letter}  {}", text.text), right(name), text))
+        })
+        .collect();
+    // In one row when they all fit it unwrapped; else one per line, each as wide as the panel:
+    // a choice squeezed into what its neighbours left would stand one word to a line.
+    let margin = 2.0 * CHOICE_MARGIN.x + ui.spacing().item_spacing.x + 4.0;
+    let font = TextStyle::Body.resolve(ui.style());
+    let row: f32 = choices
+        .iter()
+        .map(|(label, ..)| {
+            ui.painter()
+                .layout_no_wrap(label.clone(), font.clone(), strong)
+                .size()
+                .x
+                + margin
+        })
+        .sum();
+    let choice_ui = |ui: &mut egui::Ui, label: &str, right: bool| {
+        let mut frame = egui::Frame::group(ui.style()).inner_margin(CHOICE_MARGIN);
+        if right {
+            frame = frame
+                .fill(RIGHT.linear_multiply(0.25))
+                .stroke(egui::Stroke::new(2.0, RIGHT));
         }
-    });
+        frame.show(ui, |ui| {
+            let r = ui.add(egui::Label::new(RichText::new(label).strong().color(strong)).wrap());
+            if right {
+                r.on_hover_text(p.s.lesson_right_answer);
+            }
+        });
+    };
+    ui.add_space(2.0);
+    if row <= ui.available_width() {
+        ui.horizontal(|ui| {
+            for (label, right, _) in &choices {
+                choice_ui(ui, label, *right);
+            }
+        });
+    } else {
+        for (label, right, _) in &choices {
+            choice_ui(ui, label, *right);
+        }
+    }
+    rendered.extend(choices.into_iter().map(|(.., text)| text));
 }
+
+/// The space inside a choice's frame.
+const CHOICE_MARGIN: egui::Vec2 = egui::vec2(8.0, 4.0);
 
 /// One paragraph of prose: `code` spans in the monospace face, without their backticks.
 fn prose_ui(ui: &mut egui::Ui, paragraph: &str, color: Color32) {

@@ -64,8 +64,13 @@ impl ConvscopeApp {
     /// Before anything is drawn: the window fitted to its screen, and whatever the background
     /// work (loads, runs, sweeps, training) finished since the last frame.
     fn take_results(&mut self, ctx: &egui::Context) {
-        self.fit_window_to_monitor(ctx);
-        if self.view.zoom_before_presentation.is_some() {
+        let resized = self.fit_window_to_monitor(ctx);
+        if resized {
+            // The new size is asked for in points at the zoom of the frame it was measured in:
+            // a zoom changed in the same frame (`--present` on the first frame) would make the
+            // window that much larger than its screen. Presentation follows on the next frame.
+            ctx.request_repaint();
+        } else if self.view.zoom_before_presentation.is_some() {
             // The window may have moved to another screen or been resized.
             presentation::apply(ctx, true);
         }
@@ -255,22 +260,25 @@ impl ConvscopeApp {
     /// The window opens at 1280x800 (the size every layout is checked at); on the first frame
     /// that knows its monitor, a screen much larger than that (a 1920x1080 projector) gets the
     /// window maximised instead of a small window in its corner.
-    fn fit_window_to_monitor(&mut self, ctx: &egui::Context) {
+    /// Whether it asked for a new window size this frame.
+    fn fit_window_to_monitor(&mut self, ctx: &egui::Context) -> bool {
         if self.view.window_fitted {
-            return;
+            return false;
         }
         let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
         let (Some(monitor), Some(inner)) = (monitor, inner) else {
-            return;
+            return false;
         };
         self.view.window_fitted = true;
-        if monitor.x >= inner.width() * 1.2 && monitor.y >= inner.height() * 1.2 {
+        let fits = monitor.x >= inner.width() * 1.2 && monitor.y >= inner.height() * 1.2;
+        if fits {
             // The size first (a bare X server without a window manager ignores "maximised"),
             // then maximised (a window manager fits it between its panels).
             ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::Pos2::ZERO));
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor));
             ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
         }
+        fits
     }
 
     fn animate(&mut self, ctx: &egui::Context) {
