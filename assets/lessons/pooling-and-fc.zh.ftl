@@ -300,7 +300,7 @@ summary =
 summary-evidence =
     | 说法 | 结论 | 数字 |
     | 池化减少参数 | 是 | { $params } / { $digits-nopool-params } |
-    | 最大池化优于平均池化 | { $digits-max-vs-digits-avg-verdict ->
+    | 最大优于平均 | { $digits-max-vs-digits-avg-verdict ->
         [a] 是
         [b] 否
         [tie] 分不出

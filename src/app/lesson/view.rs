@@ -252,7 +252,7 @@ fn evidence_ui(ui: &mut egui::Ui, table: &Table, p: &Panels) {
     ui.add_space(4.0);
     let grid = egui::Grid::new("lesson-evidence")
         .striped(true)
-        .spacing([12.0, 4.0])
+        .spacing([8.0, 4.0])
         .show(ui, |ui| {
             for cell in &table.header {
                 ui.label(RichText::new(strip_ticks(cell)).strong().color(strong));
