@@ -129,6 +129,69 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError
     Ok(bytes)
 }
 
+/// The first `n` bytes of a file (fewer when it is shorter), with [`read_limited`]'s refusals:
+/// what sniffing a file's format reads, so that a FIFO or a device is refused, not waited on.
+pub(crate) fn read_head(path: &Path, n: usize) -> Result<Vec<u8>, FileError> {
+    use std::io::Read;
+    let (file, _) = open_regular(path)?;
+    let mut head = Vec::with_capacity(n);
+    file.take(n as u64)
+        .read_to_end(&mut head)
+        .map_err(|source| FileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(head)
+}
+
+/// `length` bytes at `offset` of a regular file (a tensor's external data), with
+/// [`read_limited`]'s refusals; `limit` bounds `length` before anything is allocated, and
+/// bytes past the end of the file are refused (with the file's size in the message).
+pub(crate) fn read_range(
+    path: &Path,
+    offset: u64,
+    length: u64,
+    limit: u64,
+) -> Result<Vec<u8>, FileError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read_err = |source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (mut file, meta) = open_regular(path)?;
+    if length > limit {
+        return Err(FileError::invalid(
+            path,
+            format!("{length} bytes asked for, more than the {limit} this reads"),
+        ));
+    }
+    let total = meta.len();
+    if offset.checked_add(length).is_none_or(|end| end > total) {
+        return Err(FileError::invalid(
+            path,
+            format!(
+                "bytes {offset}..{} are not in the file of {total} bytes",
+                offset.saturating_add(length)
+            ),
+        ));
+    }
+    file.seek(SeekFrom::Start(offset)).map_err(read_err)?;
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(length)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 != length {
+        return Err(FileError::invalid(
+            path,
+            format!(
+                "the file ended after {} of the {length} bytes at {offset}",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Opens `path` for reading only if it is a regular file: a FIFO, device or folder is refused
 /// before opening (a FIFO would block), and the open file is checked again (it may have been
 /// replaced since the first look). Shared by [`read_limited`] and [`map_limited`].
@@ -207,14 +270,15 @@ fn not_a_regular_file(kind: std::fs::FileType) -> String {
     {
         use std::os::unix::fs::FileTypeExt;
         if kind.is_fifo() {
-            return "is a named pipe (FIFO), not a file: refused (reading it could wait for ever)"
+            return "is a named pipe (FIFO), not a file: refused (reading it could wait for ever); \
+                    save what it carries to a regular file and give that"
                 .into();
         }
         if kind.is_char_device() || kind.is_block_device() {
-            return "is a device, not a file: refused".into();
+            return "is a device, not a file: refused; give the path of a regular file".into();
         }
         if kind.is_socket() {
-            return "is a socket, not a file: refused".into();
+            return "is a socket, not a file: refused; give the path of a regular file".into();
         }
     }
     if kind.is_dir() {

@@ -346,3 +346,50 @@ pub fn run(startup: Startup) -> eframe::Result {
         }),
     )
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A remembered model that is a FIFO (with or without an ONNX-looking name) is refused at
+    /// once: the app opens on the default model, as the settings file promises. Run on a
+    /// thread with a deadline, so that a reader that waits on the FIFO fails the test instead
+    /// of hanging it.
+    #[test]
+    fn a_remembered_model_that_is_a_fifo_does_not_stop_the_app_opening() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/gui/sample_models");
+        for name in ["pipe-model", "pipe.onnx", "pipe.json"] {
+            let fifo = dir.path().join(name);
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .expect("mkfifo runs");
+            assert!(made.success());
+            let settings_path = dir.path().join(format!("settings-{name}.json"));
+            let settings = Settings {
+                last_model: Some(fifo.clone()),
+                ..Settings::default()
+            };
+            std::fs::write(&settings_path, settings.to_json()).expect("write settings");
+            let (send, receive) = std::sync::mpsc::channel();
+            let model_dirs = vec![fixtures.clone()];
+            std::thread::spawn(move || {
+                let ctx = egui::Context::default();
+                let file = SettingsFile::at(&settings_path);
+                let app = ConvscopeApp::open(&ctx, file, &model_dirs, &Startup::default());
+                let _ = send.send((app.settings.last_model.clone(), app.notices.join("\n")));
+            });
+            let (reopened, notices) = receive
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("the app did not open with a FIFO {name} remembered"));
+            assert_ne!(reopened.as_deref(), Some(fifo.as_path()), "{name}");
+            assert!(
+                notices.contains("named pipe") && notices.contains(name),
+                "{name}: {notices}"
+            );
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! ONNX tensors (initializers, `Constant` values, attributes) as plain numbers.
 
+use super::super::error::{FileError, io_reason, read_range};
 use super::error::TensorError;
 use super::proto::{TensorProto, tensor_proto::DataType};
 use std::path::Path;
@@ -94,11 +95,15 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
     };
     let (offset, length) = (number("offset")?, number("length")?);
     let path = dir.join(rel);
+    let unreadable = |reason: String| TensorError::Unreadable {
+        path: path.clone(),
+        reason,
+    };
+    // `metadata` does not open the file (a FIFO would block): the size, for a length of 0
+    // ("to the end") and the message of a range past the end. The one bounded reader then
+    // refuses anything that is not a regular file before opening it.
     let total = std::fs::metadata(&path)
-        .map_err(|e| TensorError::Unreadable {
-            reason: super::super::error::io_reason(&e),
-            path: path.clone(),
-        })?
+        .map_err(|e| unreadable(io_reason(&e)))?
         .len();
     let length = if length == 0 {
         total.saturating_sub(offset)
@@ -113,13 +118,11 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
             total,
         });
     }
-    use std::io::{Read, Seek, SeekFrom};
-    let read = |e: std::io::Error| TensorError::Read(e.to_string());
-    let mut file = std::fs::File::open(&path).map_err(read)?;
-    file.seek(SeekFrom::Start(offset)).map_err(read)?;
-    let mut bytes = vec![0; length as usize];
-    file.read_exact(&mut bytes).map_err(read)?;
-    Ok(bytes)
+    read_range(&path, offset, length, max_bytes).map_err(|e| match e {
+        FileError::Read { source, .. } => unreadable(io_reason(&source)),
+        FileError::Invalid { message, .. } => unreadable(message),
+        other => TensorError::Read(other.to_string()),
+    })
 }
 
 /// Decodes a tensor. `dir` is where external data is looked for. Errors do not name the
