@@ -171,6 +171,9 @@ fn first_model(
                     let key = MessageKey::InputSettingsLeftOut;
                     notices.push(Message::new(key, &[&path.display(), &why]));
                 }
+                for warning in &o.model.info.warnings {
+                    notices.push(Message::verbatim(warning.clone()));
+                }
                 opened = Some((o.model, Some(path), o.settings));
                 break;
             }

@@ -5,10 +5,10 @@
 //! each to its operator's handlers (`registry.rs`). Shapes come from the engine's own
 //! [`Layer::output_shape_of`], the check every model reader goes through.
 
-use super::attrs::Padding;
+use super::attrs::{Padding, node_name};
 use super::elementwise::Expr;
 use super::error::NodeError;
-use super::proto::{NodeProto, TensorProto};
+use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
 use crate::engine::{Layer, LayerKind, Shape, Source, limits};
 use std::collections::HashMap;
@@ -46,6 +46,8 @@ pub(crate) struct Built {
     pub layers: Vec<Layer>,
     pub sources: Vec<Vec<Source>>,
     pub outputs: Vec<String>,
+    /// What was read but looks wrong (each without the file's name, which the caller adds).
+    pub warnings: Vec<String>,
 }
 
 /// Where data made by layer `from` (`None`: the network's input) comes from.
@@ -67,6 +69,7 @@ pub(crate) struct Walker<'a> {
     pub(super) layers: Vec<Layer>,
     pub(super) sources: Vec<Vec<Source>>,
     pub(super) outputs: Vec<String>,
+    pub(super) warnings: Vec<String>,
 }
 
 impl<'a> Walker<'a> {
@@ -95,6 +98,7 @@ impl<'a> Walker<'a> {
             layers: Vec::new(),
             sources: Vec::new(),
             outputs: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -124,6 +128,31 @@ impl<'a> Walker<'a> {
     /// Whether `name` is a weight not yet read (so not decoded just to find that out).
     pub(super) fn is_initializer(&self, name: &str) -> bool {
         !self.values.contains_key(name) && self.initializers.contains_key(name)
+    }
+
+    /// Warns when `node`, which just became a layer with weights, reads an initializer of
+    /// integers: they are read as floats, which is seldom what the exporter meant.
+    pub(super) fn note_integer_weights(&mut self, node: &NodeProto) {
+        if self.layers.last().is_none_or(|l| l.parameter_count() == 0) {
+            return;
+        }
+        for name in &node.input {
+            let Some(t) = self.initializers.get(name.as_str()) else {
+                continue;
+            };
+            let dtype = t.data_type.unwrap_or(0);
+            if dtype == DataType::Float as i32 || dtype == DataType::Double as i32 {
+                continue;
+            }
+            let type_name = DataType::try_from(dtype)
+                .map(|d| d.as_str_name().to_lowercase())
+                .unwrap_or_else(|_| format!("type {dtype}"));
+            self.warnings.push(format!(
+                "initializer {name:?} of node {} ({}) holds {type_name} values where float weights are expected: they are read as floats; export the model with float weights (model.float())",
+                node_name(node),
+                node.op_type()
+            ));
+        }
     }
 
     /// Input `i` as a constant, `None` when the node leaves it out.

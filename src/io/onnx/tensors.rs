@@ -125,6 +125,21 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
     })
 }
 
+/// The name of the typed field (`float_data`, ...) that holds values, if one does.
+fn typed_data(t: &TensorProto) -> Option<&'static str> {
+    [
+        ("float_data", t.float_data.is_empty()),
+        ("double_data", t.double_data.is_empty()),
+        ("int32_data", t.int32_data.is_empty()),
+        ("int64_data", t.int64_data.is_empty()),
+        ("uint64_data", t.uint64_data.is_empty()),
+        ("string_data", t.string_data.is_empty()),
+    ]
+    .into_iter()
+    .find(|(_, empty)| !empty)
+    .map(|(name, _)| name)
+}
+
 /// Decodes a tensor. `dir` is where external data is looked for. Errors do not name the
 /// tensor (the caller adds its name).
 pub(crate) fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, TensorError> {
@@ -141,6 +156,11 @@ pub(crate) fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<C
             dims: dims.clone(),
             limit: max_values,
         })?;
+    if let Some(typed) = typed_data(t)
+        && (t.raw_data.is_some() || t.data_location == Some(1))
+    {
+        return Err(TensorError::TwoSources(typed));
+    }
     let external;
     let raw: Option<&[u8]> = if t.data_location == Some(1) {
         external = external_bytes(t, dir, (max_values as u64) * 8)?;

@@ -49,6 +49,7 @@ impl Walker<'_> {
                     layers: self.layers,
                     sources: self.sources,
                     outputs: self.outputs,
+                    warnings: self.warnings,
                 })
             }
             Some(Value::Padded { node, .. }) => Err(OnnxError::EndsInPadding(node.clone())),
@@ -217,6 +218,7 @@ impl Walker<'_> {
         };
         if let Some(kind) = layer(self, node, input)? {
             self.push(node, node_name(node), kind, input.shape, input.from)?;
+            self.note_integer_weights(node);
         }
         Ok(())
     }
