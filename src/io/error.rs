@@ -144,13 +144,13 @@ pub(crate) fn read_head(path: &Path, n: usize) -> Result<Vec<u8>, FileError> {
     Ok(head)
 }
 
-/// `length` bytes at `offset` of a regular file (a tensor's external data), with
-/// [`read_limited`]'s refusals; `limit` bounds `length` before anything is allocated, and
-/// bytes past the end of the file are refused (with the file's size in the message).
+/// `length` bytes at `offset` of a regular file (a tensor's external data; `None`: to the end),
+/// with [`read_limited`]'s refusals; `limit` bounds the length before anything is allocated,
+/// and bytes past the end of the file are refused (with the file's size in the message).
 pub(crate) fn read_range(
     path: &Path,
     offset: u64,
-    length: u64,
+    length: Option<u64>,
     limit: u64,
 ) -> Result<Vec<u8>, FileError> {
     use std::io::{Read, Seek, SeekFrom};
@@ -159,13 +159,8 @@ pub(crate) fn read_range(
         source,
     };
     let (mut file, meta) = open_regular(path)?;
-    if length > limit {
-        return Err(FileError::invalid(
-            path,
-            format!("{length} bytes asked for, more than the {limit} this reads"),
-        ));
-    }
     let total = meta.len();
+    let length = length.unwrap_or_else(|| total.saturating_sub(offset));
     if offset.checked_add(length).is_none_or(|end| end > total) {
         return Err(FileError::invalid(
             path,
@@ -173,6 +168,12 @@ pub(crate) fn read_range(
                 "bytes {offset}..{} are not in the file of {total} bytes",
                 offset.saturating_add(length)
             ),
+        ));
+    }
+    if length > limit {
+        return Err(FileError::invalid(
+            path,
+            format!("{length} bytes asked for, more than the {limit} this reads"),
         ));
     }
     file.seek(SeekFrom::Start(offset)).map_err(read_err)?;
@@ -364,5 +365,32 @@ mod tests {
         // With nobody writing, opening it for reading would block for ever.
         let err = read_limited(&fifo, 10).expect_err("fifo").to_string();
         assert!(err.contains("named pipe"), "{err}");
+        // Sniffing a format and reading a range go through the same refusal.
+        let err = read_head(&fifo, 1).expect_err("fifo").to_string();
+        assert!(err.contains("named pipe"), "{err}");
+        let err = read_range(&fifo, 0, Some(4), 10)
+            .expect_err("fifo")
+            .to_string();
+        assert!(err.contains("named pipe"), "{err}");
+    }
+
+    #[test]
+    fn reads_a_head_and_a_range_within_the_file_and_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.bin");
+        std::fs::write(&path, [1u8, 2, 3, 4, 5, 6]).expect("write");
+        assert_eq!(read_head(&path, 2).expect("head"), [1, 2]);
+        assert_eq!(read_head(&path, 100).expect("head").len(), 6);
+        assert_eq!(read_range(&path, 2, Some(3), 10).expect("range"), [3, 4, 5]);
+        assert_eq!(read_range(&path, 4, None, 10).expect("to the end"), [5, 6]);
+        let err = read_range(&path, 4, Some(4), 10).expect_err("past the end");
+        assert!(
+            err.to_string()
+                .contains("bytes 4..8 are not in the file of 6 bytes")
+        );
+        let err = read_range(&path, u64::MAX, Some(2), 10).expect_err("overflow");
+        assert!(err.to_string().contains("not in the file of 6 bytes"));
+        let err = read_range(&path, 0, Some(6), 5).expect_err("past the limit");
+        assert!(err.to_string().contains("more than the 5 this reads"));
     }
 }

@@ -213,15 +213,6 @@ pub enum TensorError {
         path.display()
     )]
     Unreadable { path: PathBuf, reason: String },
-    #[error(
-        "external data {location:?}: bytes {offset}..{end} are not in the file of {total} bytes (or past the limit): the data file does not belong to this model, or it is cut short; export the model again"
-    )]
-    OutOfFile {
-        location: String,
-        offset: u64,
-        end: u64,
-        total: u64,
-    },
     #[error("{0}")]
     Read(String),
 }

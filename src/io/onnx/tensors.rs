@@ -95,33 +95,15 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
     };
     let (offset, length) = (number("offset")?, number("length")?);
     let path = dir.join(rel);
-    let unreadable = |reason: String| TensorError::Unreadable {
-        path: path.clone(),
-        reason,
-    };
-    // `metadata` does not open the file (a FIFO would block): the size, for a length of 0
-    // ("to the end") and the message of a range past the end. The one bounded reader then
-    // refuses anything that is not a regular file before opening it.
-    let total = std::fs::metadata(&path)
-        .map_err(|e| unreadable(io_reason(&e)))?
-        .len();
-    let length = if length == 0 {
-        total.saturating_sub(offset)
-    } else {
-        length
-    };
-    if offset.checked_add(length).is_none_or(|end| end > total) || length > max_bytes {
-        return Err(TensorError::OutOfFile {
-            location,
-            offset,
-            end: offset.saturating_add(length),
-            total,
-        });
-    }
-    read_range(&path, offset, length, max_bytes).map_err(|e| match e {
-        FileError::Read { source, .. } => unreadable(io_reason(&source)),
-        FileError::Invalid { message, .. } => unreadable(message),
-        other => TensorError::Read(other.to_string()),
+    // The one bounded reader refuses a FIFO, a device or a folder before opening it, then
+    // bytes past the file's end or the limit; a length of 0 is "to the end of the file".
+    read_range(&path, offset, (length > 0).then_some(length), max_bytes).map_err(|e| {
+        let reason = match e {
+            FileError::Read { source, .. } => io_reason(&source),
+            FileError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+        TensorError::Unreadable { path, reason }
     })
 }
 
