@@ -112,8 +112,12 @@ fn a_chain_at_the_node_limit_opens_in_bounded_memory_and_one_past_it_is_refused_
             && err.contains("open a smaller network"),
         "{err}"
     );
+    println!(
+        "{} nodes: refused with {peak} bytes allocated",
+        MAX_ONNX_NODES + 1
+    );
     // Refused from the wire format's count: nothing but the file's bytes was allocated.
-    assert!(peak < past.len() * 3 + MB, "peak {peak} bytes");
+    assert!(peak < past.len() + MB / 4, "peak {peak} bytes");
 }
 
 #[test]
