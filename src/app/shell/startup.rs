@@ -350,17 +350,55 @@ pub fn run(startup: Startup) -> eframe::Result {
     )
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+
+    /// What the reader warns about (here an opset newer than tested) is a notice naming the
+    /// file, and the model opens all the same.
+    #[test]
+    fn a_model_opened_with_a_warning_shows_it_as_a_notice() {
+        use crate::io::onnx::proto::ModelProto;
+        use prost::Message as _;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes =
+            std::fs::read(root.join("tests/fixtures/onnx/tiny-dynamo.onnx")).expect("fixture");
+        let mut model = ModelProto::decode(bytes.as_slice()).expect("decodes");
+        for opset in &mut model.opset_import {
+            if opset.domain().is_empty() {
+                opset.version = Some(99);
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("future.onnx");
+        std::fs::write(&path, model.encode_to_vec()).expect("write");
+        let startup = Startup {
+            model: Some(path.clone()),
+            ..Startup::default()
+        };
+        let fixtures = root.join("tests/fixtures/gui/sample_models");
+        let app = ConvscopeApp::start(
+            &egui::Context::default(),
+            Settings::default(),
+            &[fixtures],
+            &startup,
+        );
+        assert_eq!(app.settings.last_model.as_deref(), Some(path.as_path()));
+        let notices = app.notices.join("\n");
+        assert!(
+            notices.contains("future.onnx: uses ONNX opset 99, newer than the 13 to 21"),
+            "{notices}"
+        );
+    }
 
     /// A remembered model that is a FIFO (with or without an ONNX-looking name) is refused at
     /// once: the app opens on the default model, as the settings file promises. Run on a
     /// thread with a deadline, so that a reader that waits on the FIFO fails the test instead
     /// of hanging it.
+    #[cfg(unix)]
     #[test]
     fn a_remembered_model_that_is_a_fifo_does_not_stop_the_app_opening() {
+        use std::time::Duration;
         let dir = tempfile::tempdir().expect("tempdir");
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/gui/sample_models");
