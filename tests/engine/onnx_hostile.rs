@@ -311,3 +311,24 @@ fn write_the_measured_chains() {
         .expect("write");
     }
 }
+
+#[test]
+fn a_node_with_a_graph_inside_is_refused_before_decoding() {
+    use convscope::io::onnx::proto::{AttributeProto, GraphProto};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut branch = node("If", "choose", &["x"], "y");
+    branch.attribute = vec![AttributeProto {
+        name: Some("then_branch".into()),
+        g: Some(GraphProto {
+            node: vec![node("Relu", "inner", &["x"], "y"); 1000],
+            ..Default::default()
+        }),
+        ..Default::default()
+    }];
+    let bytes = model(17, vec![branch], vec![], "y").encode_to_vec();
+    let err = open_file(dir.path(), "if.onnx", &bytes).expect_err("refused");
+    assert!(
+        err.contains("if.onnx: has a node with a graph inside (If, Loop or Scan)"),
+        "{err}"
+    );
+}

@@ -72,6 +72,14 @@ pub enum OnnxError {
     )]
     TooManyEntries { count: usize, limit: usize },
     #[error(
+        "the graph's nodes have {count} inputs, outputs and attributes together, more than the {limit} convscope reads (src/engine/limits.rs): open a smaller network, or export it again"
+    )]
+    TooManyNodeFields { count: usize, limit: usize },
+    #[error(
+        "has a node with a graph inside (If, Loop or Scan): convscope reads networks without control flow; export with a fixed input so that the exporter unrolls it"
+    )]
+    Subgraph,
+    #[error(
         "the graph output {0:?} is not the last layer's output: convscope shows the network's output as its last stage"
     )]
     OutputNotLast(String),

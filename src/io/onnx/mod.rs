@@ -124,6 +124,15 @@ pub(crate) fn parse_onnx(
     // Counted in the wire format first: decoding makes a few hundred bytes of every entry.
     if let Some(counts) = wire::graph_counts(&bytes) {
         check_counts(counts.nodes, counts.entries).map_err(onnx_err)?;
+        if counts.node_fields > limits::MAX_ONNX_NODE_FIELDS {
+            return Err(onnx_err(OnnxError::TooManyNodeFields {
+                count: counts.node_fields,
+                limit: limits::MAX_ONNX_NODE_FIELDS,
+            }));
+        }
+        if counts.subgraphs > 0 {
+            return Err(onnx_err(OnnxError::Subgraph));
+        }
     }
     // `Bytes` so that initializers' raw data are slices of this one buffer, not copies.
     let proto = proto::ModelProto::decode(prost::bytes::Bytes::from(bytes))

@@ -15,6 +15,9 @@ const MODEL_GRAPH: u64 = 7;
 const GRAPH_NODE: u64 = 1;
 /// initializer, sparse_initializer, input, output, value_info, quantization_annotation.
 const GRAPH_ENTRIES: [u64; 6] = [5, 15, 11, 12, 13, 14];
+/// `NodeProto.attribute`, and `AttributeProto`'s graph fields (`g`, `graphs`).
+const NODE_ATTRIBUTE: u64 = 5;
+const ATTRIBUTE_GRAPHS: [u64; 2] = [6, 11];
 
 /// What the graph lists.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -22,6 +25,10 @@ pub(super) struct GraphCounts {
     pub nodes: usize,
     /// Weights, inputs, outputs, value infos and annotations together.
     pub entries: usize,
+    /// The fields of all nodes together (each input and output name, each attribute...).
+    pub node_fields: usize,
+    /// Nodes with a graph in an attribute (If, Loop, Scan): not counted, not decoded.
+    pub subgraphs: usize,
 }
 
 /// The counts of the model's graph (of all its graph fields, which protobuf merges); `None`
@@ -34,9 +41,12 @@ pub(super) fn graph_counts(model: &[u8]) -> Option<GraphCounts> {
             && let Payload::Bytes(graph) = payload
         {
             for entry in Fields(graph) {
-                let (number, _) = entry?;
+                let (number, payload) = entry?;
                 if number == GRAPH_NODE {
                     counts.nodes += 1;
+                    if let Payload::Bytes(node) = payload {
+                        count_node(node, &mut counts)?;
+                    }
                 } else if GRAPH_ENTRIES.contains(&number) {
                     counts.entries += 1;
                 }
@@ -44,6 +54,25 @@ pub(super) fn graph_counts(model: &[u8]) -> Option<GraphCounts> {
         }
     }
     Some(counts)
+}
+
+/// Adds a node's fields to `counts`, and whether one of its attributes holds a graph.
+fn count_node(node: &[u8], counts: &mut GraphCounts) -> Option<()> {
+    let mut subgraph = false;
+    for field in Fields(node) {
+        let (number, payload) = field?;
+        counts.node_fields += 1;
+        if number == NODE_ATTRIBUTE
+            && let Payload::Bytes(attribute) = payload
+        {
+            for inner in Fields(attribute) {
+                let (number, _) = inner?;
+                subgraph |= ATTRIBUTE_GRAPHS.contains(&number);
+            }
+        }
+    }
+    counts.subgraphs += usize::from(subgraph);
+    Some(())
 }
 
 enum Payload<'a> {
@@ -111,7 +140,7 @@ impl<'a> Fields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::onnx::proto::{GraphProto, ModelProto, NodeProto, TensorProto};
+    use crate::io::onnx::proto::{AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto};
     use prost::Message;
 
     #[test]
@@ -131,9 +160,30 @@ mod tests {
             graph_counts(&bytes),
             Some(GraphCounts {
                 nodes: 5,
-                entries: 3
+                entries: 3,
+                node_fields: 0,
+                subgraphs: 0,
             })
         );
+        // A node's names and attributes count; a graph in an attribute is found.
+        let node = NodeProto {
+            input: vec!["a".into(), "b".into()],
+            output: vec!["c".into()],
+            attribute: vec![AttributeProto {
+                g: Some(GraphProto::default()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let model = ModelProto {
+            graph: Some(GraphProto {
+                node: vec![node],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let counts = graph_counts(&model.encode_to_vec()).expect("well-formed");
+        assert_eq!((counts.node_fields, counts.subgraphs), (4, 1));
         // Cut short: not well-formed, left to the decoder to refuse.
         assert_eq!(graph_counts(&bytes[..bytes.len() - 1]), None);
         assert_eq!(graph_counts(&[0xff; 11]), None);
