@@ -12,6 +12,7 @@ mod memory;
 mod model_validation;
 mod new_layers;
 mod onnx_graph;
+mod onnx_idioms;
 mod onnx_import;
 mod pooling_claims;
 mod reference_layers;

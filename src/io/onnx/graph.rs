@@ -5,7 +5,7 @@
 //! each to its operator's handlers (`registry.rs`). Shapes come from the engine's own
 //! [`Layer::output_shape_of`], the check every model reader goes through.
 
-use super::attrs::Padding;
+use super::attrs::{Padding, onnx_dims};
 use super::elementwise::Expr;
 use super::error::NodeError;
 use super::proto::{NodeProto, TensorProto};
@@ -67,6 +67,9 @@ pub(crate) struct Walker<'a> {
     pub(super) layers: Vec<Layer>,
     pub(super) sources: Vec<Vec<Source>>,
     pub(super) outputs: Vec<String>,
+    /// The ONNX rank of vectors held with more axes of size one (`[1, C, 1, 1]` weights of a
+    /// squeeze-and-excitation): the data is the vector, the rank says how it broadcasts.
+    pub(super) ranks: HashMap<String, usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -95,6 +98,7 @@ impl<'a> Walker<'a> {
             layers: Vec::new(),
             sources: Vec::new(),
             outputs: Vec::new(),
+            ranks: HashMap::new(),
         }
     }
 
@@ -152,6 +156,15 @@ impl<'a> Walker<'a> {
     ) -> Result<Const, NodeError> {
         self.const_input(node, i)?
             .ok_or(NodeError::MissingInput { what, index: i })
+    }
+
+    /// The ONNX dimensions of the data value `name` of `shape` (batch of one).
+    pub(super) fn data_dims(&self, name: &str, shape: Shape) -> Vec<i64> {
+        let mut dims = onnx_dims(shape);
+        if let (Shape::Vector(_), Some(&rank)) = (shape, self.ranks.get(name)) {
+            dims.resize(rank, 1);
+        }
+        dims
     }
 
     pub(super) fn set(&mut self, node: &NodeProto, value: Value) {
