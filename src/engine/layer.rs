@@ -3,11 +3,12 @@
 use super::error::{Error, Result};
 use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
 use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::channels::PickChannels;
 use super::layers::conv::Conv2d;
 use super::layers::dense::Dense;
 use super::layers::kinds::LayerType;
 use super::layers::merge::Merge;
-use super::layers::norm::BatchNorm;
+use super::layers::norm::{BatchNorm, LayerNorm};
 use super::layers::pool::{Pool2d, PoolMode};
 use super::limits;
 use super::tensor::{Shape, Tensor};
@@ -40,6 +41,10 @@ pub enum LayerKind {
     GlobalMaxPool,
     /// A layer that reads several earlier outputs (add, concat, mul).
     Merge(Merge),
+    /// Some of the input's channels in a given order (a channel shuffle, half of a split).
+    PickChannels(PickChannels),
+    /// Layer normalisation over the channels at each position.
+    LayerNorm(LayerNorm),
 }
 
 impl LayerKind {
@@ -60,6 +65,8 @@ impl LayerKind {
             LayerKind::AdaptivePool(_) => LayerType::AdaptivePool2d,
             LayerKind::GlobalMaxPool => LayerType::GlobalMaxPool,
             LayerKind::Merge(m) => LayerType::from(*m),
+            LayerKind::PickChannels(_) => LayerType::PickChannels,
+            LayerKind::LayerNorm(_) => LayerType::LayerNorm,
         }
     }
 
@@ -323,6 +330,24 @@ impl Layer {
             },
             LayerKind::Dropout { .. } => Ok(input),
             LayerKind::Merge(m) => m.output_shape(name, &[input]),
+            LayerKind::PickChannels(pick) => pick.output_shape(name, input),
+            LayerKind::LayerNorm(ln) => {
+                let channels = BatchNorm::channels_of(input);
+                if ln.weight.len() != channels || ln.bias.len() != channels {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!(
+                            "{} channels (the length of its weight and bias)",
+                            ln.weight.len()
+                        ),
+                        got: format!("{input}"),
+                    });
+                }
+                if !(ln.eps.is_finite() && ln.eps > 0.0) {
+                    return Err(bad(name, "eps", format!("{} is not above zero", ln.eps)));
+                }
+                Ok(input)
+            }
         }
     }
 
@@ -350,6 +375,7 @@ impl Layer {
             LayerKind::Dense(d) => d.parameter_count(),
             LayerKind::BatchNorm(bn) => bn.parameter_count(),
             LayerKind::Prelu(p) => p.weight.len(),
+            LayerKind::LayerNorm(ln) => ln.parameter_count(),
             _ => 0,
         }
     }
@@ -382,6 +408,10 @@ impl Layer {
             }
             (LayerKind::BatchNorm(bn), t) => bn.forward(t),
             (LayerKind::Prelu(prelu), t) => prelu.forward(t),
+            (LayerKind::LayerNorm(ln), t) => ln.forward(t),
+            (LayerKind::PickChannels(pick), Tensor::Maps(x)) => {
+                Tensor::Maps(pick.forward(x.view()))
+            }
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {

@@ -183,8 +183,8 @@ def se_linear():
 
 NETS = {
     "one-cat": (OneCat, (1, 3, 6, 7)),
-    "shuffle": (Shuffle, (1, 3, 12, 10)),
-    "convnext-small": (convnext_small, (1, 3, 16, 20)),
+    "shuffle": (Shuffle, (1, 3, 8, 6)),
+    "convnext-small": (convnext_small, (1, 3, 12, 8)),
     "upsample": (upsample, (1, 3, 7, 6)),
     "pad-modes": (padding_modes, (1, 3, 11, 9)),
     "se-linear": (se_linear, (1, 3, 10, 9)),

@@ -199,6 +199,8 @@ strings! {
     block_skip_tip,
     adaptive_pool_tip,
     batch_norm_tip,
+    layer_norm_tip,
+    pick_channels_tip,
     flatten_tip,
     flattened,
     channel,

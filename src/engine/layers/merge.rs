@@ -153,7 +153,8 @@ impl Merge {
             Merge::Mul => match (inputs[0], inputs[1]) {
                 (Tensor::Maps(a), Tensor::Maps(b)) if a.dim() == b.dim() => Tensor::Maps(a * b),
                 (Tensor::Vector(a), Tensor::Vector(b)) => Tensor::Vector(a * b),
-                (Tensor::Maps(maps), Tensor::Vector(w)) | (Tensor::Vector(w), Tensor::Maps(maps)) => {
+                (Tensor::Maps(maps), Tensor::Vector(w))
+                | (Tensor::Vector(w), Tensor::Maps(maps)) => {
                     let mut out = maps.clone();
                     Zip::from(out.outer_iter_mut())
                         .and(w)
@@ -254,9 +255,11 @@ mod tests {
             Merge::Mul.output_shape("se", &[v.shape(), m.shape()]),
             Ok(m.shape())
         );
-        assert!(Merge::Mul
-            .output_shape("se", &[m.shape(), Shape::Vector(3)])
-            .is_err());
+        assert!(
+            Merge::Mul
+                .output_shape("se", &[m.shape(), Shape::Vector(3)])
+                .is_err()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub(crate) mod activation;
 pub(crate) mod adaptive_pool;
+pub(crate) mod channels;
 pub(crate) mod conv;
 pub(crate) mod dense;
 pub(crate) mod kinds;

@@ -139,6 +139,33 @@ pub(super) enum LayerFile {
     Add(Named),
     Concat(Named),
     Mul(Named),
+    PickChannels(PickChannelsFile),
+    LayerNorm(LayerNormFile),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PickChannelsFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub from: Vec<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LayerNormFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default = "default_layer_norm_eps")]
+    pub eps: f32,
+    #[serde(default)]
+    pub weight: Option<Value>,
+    #[serde(default)]
+    pub bias: Option<Value>,
+}
+
+fn default_layer_norm_eps() -> f32 {
+    crate::engine::LayerNorm::DEFAULT_EPS
 }
 
 /// A layer with nothing to set but its name.
@@ -334,6 +361,8 @@ impl LayerFile {
             LayerFile::Prelu(p) => &p.name,
             LayerFile::BatchNorm(b) => &b.name,
             LayerFile::AdaptivePool2d(a) => &a.name,
+            LayerFile::PickChannels(p) => &p.name,
+            LayerFile::LayerNorm(l) => &l.name,
             LayerFile::Relu(n)
             | LayerFile::Sigmoid(n)
             | LayerFile::Tanh(n)
@@ -384,6 +413,8 @@ impl LayerFile {
             LayerFile::Add(_) => LayerType::Add,
             LayerFile::Concat(_) => LayerType::Concat,
             LayerFile::Mul(_) => LayerType::Mul,
+            LayerFile::PickChannels(_) => LayerType::PickChannels,
+            LayerFile::LayerNorm(_) => LayerType::LayerNorm,
         }
     }
 

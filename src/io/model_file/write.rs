@@ -110,6 +110,8 @@ fn kind_json(kind: &LayerKind) -> Value {
             json!({"type": "adaptive_pool2d", "mode": p.mode, "output": pair_json(p.output)})
         }
         LayerKind::Dropout { p } => json!({"type": "dropout", "p": p}),
+        LayerKind::PickChannels(p) => json!({"type": "pick_channels", "from": p.from}),
+        LayerKind::LayerNorm(ln) => json!({"type": "layer_norm", "eps": ln.eps}),
         other => json!({"type": other.type_name()}),
     }
 }

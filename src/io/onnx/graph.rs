@@ -10,6 +10,7 @@ use super::elementwise::Expr;
 use super::error::NodeError;
 use super::proto::{NodeProto, TensorProto};
 use super::tensors::{Const, decode};
+use super::views::View;
 use crate::engine::{Layer, LayerKind, Shape, Source, limits};
 use std::collections::HashMap;
 use std::path::Path;
@@ -70,6 +71,8 @@ pub(crate) struct Walker<'a> {
     /// The ONNX rank of vectors held with more axes of size one (`[1, C, 1, 1]` weights of a
     /// squeeze-and-excitation): the data is the vector, the rank says how it broadcasts.
     pub(super) ranks: HashMap<String, usize>,
+    /// Data values that Reshape and Transpose nodes rearranged (`views.rs`).
+    pub(super) views: HashMap<String, View>,
 }
 
 impl<'a> Walker<'a> {
@@ -99,6 +102,7 @@ impl<'a> Walker<'a> {
             sources: Vec::new(),
             outputs: Vec::new(),
             ranks: HashMap::new(),
+            views: HashMap::new(),
         }
     }
 
@@ -160,9 +164,14 @@ impl<'a> Walker<'a> {
 
     /// The ONNX dimensions of the data value `name` of `shape` (batch of one).
     pub(super) fn data_dims(&self, name: &str, shape: Shape) -> Vec<i64> {
+        if let Some(view) = self.views.get(name) {
+            return view.dims().iter().map(|&d| d as i64).collect();
+        }
         let mut dims = onnx_dims(shape);
-        if let (Shape::Vector(_), Some(&rank)) = (shape, self.ranks.get(name)) {
-            dims.resize(rank, 1);
+        match (shape, self.ranks.get(name)) {
+            (Shape::Vector(n), Some(1)) => dims = vec![n as i64],
+            (Shape::Vector(_), Some(&rank)) => dims.resize(rank, 1),
+            _ => {}
         }
         dims
     }

@@ -21,6 +21,7 @@ mod ops;
 mod proto;
 mod registry;
 mod tensors;
+mod views;
 mod walk;
 
 pub(crate) use error::OnnxError;

@@ -274,7 +274,12 @@ fn constant_of_shape(w: &Walker, node: &NodeProto) -> Result<Const, NodeError> {
 }
 
 /// The indices `start..end` by `step` along an axis of `n` values, as ONNX Slice clamps them.
-fn slice_axis(n: usize, start: i64, end: i64, step: i64) -> Result<Vec<usize>, NodeError> {
+pub(super) fn slice_axis(
+    n: usize,
+    start: i64,
+    end: i64,
+    step: i64,
+) -> Result<Vec<usize>, NodeError> {
     if step == 0 {
         return Err(refused("a slice with step 0"));
     }

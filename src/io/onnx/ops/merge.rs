@@ -70,7 +70,13 @@ fn join(
                 let rank = w.data_dims(name, *shape).len();
                 if matches!(shape, Shape::Vector(_)) && rank != 4 && data.len() != 1 {
                     let maps = data.iter().any(|(_, _, v)| {
-                        matches!(v, Value::Data { shape: Shape::Maps { .. }, .. })
+                        matches!(
+                            v,
+                            Value::Data {
+                                shape: Shape::Maps { .. },
+                                ..
+                            }
+                        )
                     });
                     if maps {
                         return Err(refused(format!(

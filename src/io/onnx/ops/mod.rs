@@ -7,6 +7,7 @@ mod arithmetic;
 mod constants;
 mod conv;
 mod dense;
+mod layout;
 mod merge;
 mod norm;
 mod pad;
@@ -26,6 +27,7 @@ fn register_all_ops(r: &mut Registry) {
     dense::register(r);
     activation::register(r);
     shape::register(r);
+    layout::register(r);
     merge::register(r);
     constants::register(r);
     arithmetic::register(r);

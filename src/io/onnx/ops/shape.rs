@@ -3,11 +3,12 @@
 //! and Squeeze of a vector to `[1, C, 1, 1]` and back (squeeze-and-excitation written with
 //! `nn.Linear` and `view`, `unsqueeze` or `[:, :, None, None]`): the same values, no stage.
 
-use super::super::attrs::{Attrs, onnx_dims, reshape_dims};
+use super::super::attrs::{Attrs, node_name, onnx_dims, reshape_dims, usizes};
 use super::super::error::{NodeError, refused};
 use super::super::graph::{Value, Walker};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
+use super::super::views::View;
 use super::constants::axes;
 use crate::engine::LayerKind;
 use crate::engine::LayerType;
@@ -82,10 +83,24 @@ fn reshape(
     }
     let total = shape.len() as i64;
     if dims == [1, total] || dims == [total] {
+        if let (true, Some(out)) = (dims.len() == 1, node.output.first()) {
+            w.ranks.insert(out.clone(), 1);
+        }
         return Ok(Some(LayerKind::Flatten));
     }
     if let Some(kind) = vector_as(w, node, input, &dims)? {
         return Ok(kind);
+    }
+    if let (Shape::Maps { .. }, Ok(split)) = (shape, usizes(&dims, "shape")) {
+        // A view of the maps (ShuffleNet's five axes): what reads it decides (views.rs).
+        let perm = (0..split.len()).collect();
+        let view = View {
+            split,
+            perm,
+            node: node_name(node),
+        };
+        w.set_view(node, shape, input.from, view);
+        return Ok(None);
     }
     Err(refused(format!(
         "reshape of {shape} to {dims:?} (input 1, the target shape): only to a vector [1, {total}], or of a vector to [1, C, 1, 1] and back, is supported here. Write the module with torch.flatten(x, 1), or x.view(b, c, 1, 1) on a vector"
@@ -95,7 +110,7 @@ fn reshape(
 /// The data of `input` seen with ONNX dimensions `dims`: a vector `[1, C]` held as
 /// `[1, C, 1, ...]` (or back) is the same values, recorded with its rank; maps `[C, 1, 1]` as
 /// `[1, C]` are a flatten stage. `None`: `dims` are none of these.
-fn vector_as(
+pub(super) fn vector_as(
     w: &mut Walker,
     node: &NodeProto,
     input: DataIn,
@@ -121,7 +136,11 @@ fn vector_as(
 
 /// The dimensions after inserting (Unsqueeze) or removing (Squeeze, `insert` false) `axes`.
 fn with_axes(dims: &[i64], axes: &[i64], insert: bool) -> Result<Vec<i64>, NodeError> {
-    let rank = (if insert { dims.len() + axes.len() } else { dims.len() }) as i64;
+    let rank = (if insert {
+        dims.len() + axes.len()
+    } else {
+        dims.len()
+    }) as i64;
     let mut axes: Vec<usize> = axes
         .iter()
         .map(|&a| usize::try_from(if a < 0 { a + rank } else { a }))
