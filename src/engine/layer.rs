@@ -10,6 +10,7 @@ use super::layers::kinds::LayerType;
 use super::layers::merge::Merge;
 use super::layers::norm::{BatchNorm, LayerNorm};
 use super::layers::pool::{Pool2d, PoolMode};
+use super::layers::resample::{Pad2d, Resize};
 use super::limits;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
@@ -45,6 +46,10 @@ pub enum LayerKind {
     PickChannels(PickChannels),
     /// Layer normalisation over the channels at each position.
     LayerNorm(LayerNorm),
+    /// A mirrored or repeated border around each map.
+    Pad2d(Pad2d),
+    /// Maps scaled to a new size.
+    Resize(Resize),
 }
 
 impl LayerKind {
@@ -67,6 +72,8 @@ impl LayerKind {
             LayerKind::Merge(m) => LayerType::from(*m),
             LayerKind::PickChannels(_) => LayerType::PickChannels,
             LayerKind::LayerNorm(_) => LayerType::LayerNorm,
+            LayerKind::Pad2d(_) => LayerType::Pad2d,
+            LayerKind::Resize(_) => LayerType::Resize,
         }
     }
 
@@ -331,6 +338,8 @@ impl Layer {
             LayerKind::Dropout { .. } => Ok(input),
             LayerKind::Merge(m) => m.output_shape(name, &[input]),
             LayerKind::PickChannels(pick) => pick.output_shape(name, input),
+            LayerKind::Pad2d(pad) => pad.output_shape(name, input),
+            LayerKind::Resize(resize) => resize.output_shape(name, input),
             LayerKind::LayerNorm(ln) => {
                 let channels = BatchNorm::channels_of(input);
                 if ln.weight.len() != channels || ln.bias.len() != channels {
@@ -412,6 +421,8 @@ impl Layer {
             (LayerKind::PickChannels(pick), Tensor::Maps(x)) => {
                 Tensor::Maps(pick.forward(x.view()))
             }
+            (LayerKind::Pad2d(pad), Tensor::Maps(x)) => Tensor::Maps(pad.forward(x.view())),
+            (LayerKind::Resize(resize), Tensor::Maps(x)) => Tensor::Maps(resize.forward(x.view())),
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {

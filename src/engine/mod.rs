@@ -34,6 +34,7 @@ pub(crate) use layers::norm::BatchNorm;
 pub use layers::norm::LayerNorm;
 pub use layers::pool::Pool2d;
 pub use layers::pool::PoolMode;
+pub use layers::resample::{Coordinates, Pad2d, PadMode, Resize, Rounding, Sampling};
 pub use model::Model;
 pub use model::{InputSpec, ModelInfo};
 pub(crate) use model::{Translation, layer_tensors};

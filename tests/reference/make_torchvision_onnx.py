@@ -9,7 +9,7 @@ so written to a folder outside the repository for the ignored test
     CONVSCOPE_TV_ONNX=/tmp/tv cargo test --release --test engine torchvision_classifiers -- --ignored --nocapture
 
 The input is 160x160 (every net pools adaptively; smaller maps keep the stored values and the
-run short). Networks are exported one at a time; give names to make only some.
+run short), 224x224 for VGG-16 and AlexNet, whose adaptive pooling would otherwise upsample. Networks are exported one at a time; give names to make only some.
 """
 import os
 import sys
@@ -43,7 +43,9 @@ def main(out, only=None):
             continue
         torch.manual_seed(20261205)
         net = make(name)
-        x = torch.rand(1, 3, 160, 160)
+        # VGG's and AlexNet's adaptive pooling must not upsample (7x7 and 6x6 at 224).
+        side = 224 if name in ("vgg16", "alexnet") else 160
+        x = torch.rand(1, 3, side, side)
         for exp in ("ts", "dynamo"):
             path = os.path.join(out, f"{name}-{exp}.onnx")
             try:

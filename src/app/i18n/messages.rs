@@ -201,6 +201,8 @@ strings! {
     batch_norm_tip,
     layer_norm_tip,
     pick_channels_tip,
+    pad_tip,
+    resize_tip,
     flatten_tip,
     flattened,
     channel,

@@ -68,6 +68,8 @@ layer_types! {
     Mul = "mul", display: "layer_types-27";
     PickChannels = "pick_channels", display: "layer_types-28";
     LayerNorm = "layer_norm", display: "layer_types-29";
+    Pad2d = "pad2d", display: "layer_types-30";
+    Resize = "resize", display: "layer_types-31";
 }
 
 impl LayerType {

@@ -12,3 +12,4 @@ pub(crate) mod kinds;
 pub(crate) mod merge;
 pub(crate) mod norm;
 pub mod pool;
+pub(crate) mod resample;

@@ -61,7 +61,11 @@ pub fn check_trainable(model: &Model) -> Result<()> {
         });
     }
     for layer in model.layers() {
-        if let LayerKind::PickChannels(_) | LayerKind::LayerNorm(_) = &layer.kind {
+        if let LayerKind::PickChannels(_)
+        | LayerKind::LayerNorm(_)
+        | LayerKind::Pad2d(_)
+        | LayerKind::Resize(_) = &layer.kind
+        {
             return Err(Error::BadField {
                 layer: layer.name.clone(),
                 field: "type".into(),

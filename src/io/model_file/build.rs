@@ -63,6 +63,16 @@ pub(super) fn build_layer(
         LayerFile::Softmax(_) => LayerKind::Softmax,
         LayerFile::PickChannels(p) => LayerKind::PickChannels(PickChannels { from: p.from }),
         LayerFile::LayerNorm(l) => build_layer_norm(layer, l, input, weights)?,
+        LayerFile::Pad2d(p) => LayerKind::Pad2d(crate::engine::Pad2d {
+            pads: p.pads,
+            mode: p.mode,
+        }),
+        LayerFile::Resize(r) => LayerKind::Resize(crate::engine::Resize {
+            size: (r.size[0], r.size[1]),
+            scale: (r.scale[0], r.scale[1]),
+            sampling: r.sampling,
+            coordinates: r.coordinates,
+        }),
     };
     Ok(Layer { name, kind })
 }

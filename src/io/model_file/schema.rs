@@ -141,6 +141,29 @@ pub(super) enum LayerFile {
     Mul(Named),
     PickChannels(PickChannelsFile),
     LayerNorm(LayerNormFile),
+    Pad2d(Pad2dFile),
+    Resize(ResizeFile),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Pad2dFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Top, left, bottom, right.
+    pub pads: [usize; 4],
+    pub mode: crate::engine::PadMode,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResizeFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub size: [usize; 2],
+    pub scale: [f32; 2],
+    pub sampling: crate::engine::Sampling,
+    pub coordinates: crate::engine::Coordinates,
 }
 
 #[derive(Debug, Deserialize)]
@@ -363,6 +386,8 @@ impl LayerFile {
             LayerFile::AdaptivePool2d(a) => &a.name,
             LayerFile::PickChannels(p) => &p.name,
             LayerFile::LayerNorm(l) => &l.name,
+            LayerFile::Pad2d(p) => &p.name,
+            LayerFile::Resize(r) => &r.name,
             LayerFile::Relu(n)
             | LayerFile::Sigmoid(n)
             | LayerFile::Tanh(n)
@@ -415,6 +440,8 @@ impl LayerFile {
             LayerFile::Mul(_) => LayerType::Mul,
             LayerFile::PickChannels(_) => LayerType::PickChannels,
             LayerFile::LayerNorm(_) => LayerType::LayerNorm,
+            LayerFile::Pad2d(_) => LayerType::Pad2d,
+            LayerFile::Resize(_) => LayerType::Resize,
         }
     }
 

@@ -12,6 +12,7 @@ mod merge;
 mod norm;
 mod pad;
 mod pool;
+mod resample;
 mod shape;
 mod window;
 
@@ -23,6 +24,7 @@ fn register_all_ops(r: &mut Registry) {
     conv::register(r);
     pool::register(r);
     pad::register(r);
+    resample::register(r);
     norm::register(r);
     dense::register(r);
     activation::register(r);
