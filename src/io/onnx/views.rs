@@ -298,15 +298,18 @@ impl Walker<'_> {
     /// by module path), or after its last node.
     fn shuffle_name(&self, node: &NodeProto) -> String {
         let name = node_name(node);
-        let named = match name.rsplit_once('/') {
+        let base = match name.rsplit_once('/') {
             Some((module, _)) if name.starts_with('/') => format!("{module}/channel_shuffle"),
             _ => return name,
         };
-        if self.layers.iter().any(|l| l.name == named) {
-            name
-        } else {
-            named
+        let mut named = base.clone();
+        for k in 1.. {
+            if !self.layers.iter().any(|l| l.name == named) {
+                break;
+            }
+            named = format!("{base}_{k}");
         }
+        named
     }
 
     /// Arithmetic of the data (input `index`) and a constant of one value per channel: a

@@ -106,7 +106,7 @@ fn join(
         };
         if !ok {
             return Err(refused(format!(
-                "concatenation along axis {axis}: only along channels (axis 1) is supported"
+                "attribute axis {axis}: only concatenation along channels (axis 1) is supported. Concatenate with torch.cat(..., dim=1) in the model"
             )));
         }
     }

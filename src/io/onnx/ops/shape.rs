@@ -59,7 +59,7 @@ fn flatten(
         Shape::Vector(_) if axis == 1 || axis == 0 || axis == -1 => alias(w, node, input),
         Shape::Maps { .. } if axis == 1 || axis == 0 => Ok(Some(LayerKind::Flatten)),
         shape => Err(refused(format!(
-            "flatten at axis {axis} of {shape}: only flattening everything after the batch (axis 1) is supported"
+            "attribute axis {axis} of {shape}: only flattening everything after the batch (axis 1) is supported. Use torch.flatten(x, 1)"
         ))),
     }
 }
