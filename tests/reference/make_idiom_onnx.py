@@ -6,7 +6,7 @@ LayerNorm over channels via permute, Linear on channels, GELU, layer scale) and 
 LayerNorm2d, nn.Upsample (nearest, bilinear with and without align_corners), reflect and
 replicate padding, and squeeze-and-excitation written with nn.Linear and view / unsqueeze /
 [:, :, None, None]. Each is exported by both of torch's exporters (TorchScript `ts` at opset
-17, `ts13` at opset 13 where LayerNorm is spelt out node by node, and dynamo), with
+17, dynamo at opset 18), with
 onnxruntime's value of every float tensor of the graph, as fixtures for
 tests/engine/onnx_idioms.rs (same layout as make_onnx_models.py):
 
@@ -197,7 +197,7 @@ def export(net, x, path, exp):
                                     input_names=["input"], output_names=["output"])
         program.save(path)
     else:
-        torch.onnx.export(net, (x,), path, dynamo=False, opset_version=13 if exp == "ts13" else 17,
+        torch.onnx.export(net, (x,), path, dynamo=False, opset_version=17,
                           input_names=["input"], output_names=["output"])
 
 
@@ -209,8 +209,7 @@ def main(out, only=None):
         x = torch.randn(*shape)
         if only and name not in only:
             continue
-        exporters = ("ts", "ts13", "dynamo") if name == "convnext-small" else ("ts", "dynamo")
-        for exp in exporters:
+        for exp in ("ts", "dynamo"):
             path = os.path.join(out, f"{name}-{exp}.onnx")
             try:
                 export(net, x, path, exp)
