@@ -3,12 +3,14 @@
 use super::error::{Error, Result};
 use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
 use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::channels::PickChannels;
 use super::layers::conv::Conv2d;
 use super::layers::dense::Dense;
 use super::layers::kinds::LayerType;
 use super::layers::merge::Merge;
-use super::layers::norm::BatchNorm;
+use super::layers::norm::{BatchNorm, LayerNorm};
 use super::layers::pool::{Pool2d, PoolMode};
+use super::layers::resample::{Pad2d, Resize};
 use super::limits;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
@@ -40,6 +42,14 @@ pub enum LayerKind {
     GlobalMaxPool,
     /// A layer that reads several earlier outputs (add, concat, mul).
     Merge(Merge),
+    /// Some of the input's channels in a given order (a channel shuffle, half of a split).
+    PickChannels(PickChannels),
+    /// Layer normalisation over the channels at each position.
+    LayerNorm(LayerNorm),
+    /// A mirrored or repeated border around each map.
+    Pad2d(Pad2d),
+    /// Maps scaled to a new size.
+    Resize(Resize),
 }
 
 impl LayerKind {
@@ -60,6 +70,10 @@ impl LayerKind {
             LayerKind::AdaptivePool(_) => LayerType::AdaptivePool2d,
             LayerKind::GlobalMaxPool => LayerType::GlobalMaxPool,
             LayerKind::Merge(m) => LayerType::from(*m),
+            LayerKind::PickChannels(_) => LayerType::PickChannels,
+            LayerKind::LayerNorm(_) => LayerType::LayerNorm,
+            LayerKind::Pad2d(_) => LayerType::Pad2d,
+            LayerKind::Resize(_) => LayerType::Resize,
         }
     }
 
@@ -323,6 +337,26 @@ impl Layer {
             },
             LayerKind::Dropout { .. } => Ok(input),
             LayerKind::Merge(m) => m.output_shape(name, &[input]),
+            LayerKind::PickChannels(pick) => pick.output_shape(name, input),
+            LayerKind::Pad2d(pad) => pad.output_shape(name, input),
+            LayerKind::Resize(resize) => resize.output_shape(name, input),
+            LayerKind::LayerNorm(ln) => {
+                let channels = BatchNorm::channels_of(input);
+                if ln.weight.len() != channels || ln.bias.len() != channels {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!(
+                            "{} channels (the length of its weight and bias)",
+                            ln.weight.len()
+                        ),
+                        got: format!("{input}"),
+                    });
+                }
+                if !(ln.eps.is_finite() && ln.eps > 0.0) {
+                    return Err(bad(name, "eps", format!("{} is not above zero", ln.eps)));
+                }
+                Ok(input)
+            }
         }
     }
 
@@ -350,6 +384,7 @@ impl Layer {
             LayerKind::Dense(d) => d.parameter_count(),
             LayerKind::BatchNorm(bn) => bn.parameter_count(),
             LayerKind::Prelu(p) => p.weight.len(),
+            LayerKind::LayerNorm(ln) => ln.parameter_count(),
             _ => 0,
         }
     }
@@ -382,6 +417,12 @@ impl Layer {
             }
             (LayerKind::BatchNorm(bn), t) => bn.forward(t),
             (LayerKind::Prelu(prelu), t) => prelu.forward(t),
+            (LayerKind::LayerNorm(ln), t) => ln.forward(t),
+            (LayerKind::PickChannels(pick), Tensor::Maps(x)) => {
+                Tensor::Maps(pick.forward(x.view()))
+            }
+            (LayerKind::Pad2d(pad), Tensor::Maps(x)) => Tensor::Maps(pad.forward(x.view())),
+            (LayerKind::Resize(resize), Tensor::Maps(x)) => Tensor::Maps(resize.forward(x.view())),
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {

@@ -14,6 +14,7 @@ mod new_layers;
 mod onnx_builder;
 mod onnx_graph;
 mod onnx_hostile;
+mod onnx_idioms;
 mod onnx_import;
 mod pooling_claims;
 mod reference_layers;

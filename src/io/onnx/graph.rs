@@ -5,11 +5,12 @@
 //! each to its operator's handlers (`registry.rs`). Shapes come from the engine's own
 //! [`Layer::output_shape_of`], the check every model reader goes through.
 
-use super::attrs::{Padding, node_name};
+use super::attrs::{Padding, node_name, onnx_dims};
 use super::elementwise::Expr;
 use super::error::NodeError;
 use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
+use super::views::View;
 use crate::engine::{Layer, LayerKind, Shape, Source, limits};
 use std::collections::HashMap;
 use std::path::Path;
@@ -70,6 +71,11 @@ pub(crate) struct Walker<'a> {
     pub(super) sources: Vec<Vec<Source>>,
     pub(super) outputs: Vec<String>,
     pub(super) warnings: Vec<String>,
+    /// The ONNX rank of vectors held with more axes of size one (`[1, C, 1, 1]` weights of a
+    /// squeeze-and-excitation): the data is the vector, the rank says how it broadcasts.
+    pub(super) ranks: HashMap<String, usize>,
+    /// Data values that Reshape and Transpose nodes rearranged (`views.rs`).
+    pub(super) views: HashMap<String, View>,
 }
 
 impl<'a> Walker<'a> {
@@ -99,6 +105,8 @@ impl<'a> Walker<'a> {
             sources: Vec::new(),
             outputs: Vec::new(),
             warnings: Vec::new(),
+            ranks: HashMap::new(),
+            views: HashMap::new(),
         }
     }
 
@@ -181,6 +189,20 @@ impl<'a> Walker<'a> {
     ) -> Result<Const, NodeError> {
         self.const_input(node, i)?
             .ok_or(NodeError::MissingInput { what, index: i })
+    }
+
+    /// The ONNX dimensions of the data value `name` of `shape` (batch of one).
+    pub(super) fn data_dims(&self, name: &str, shape: Shape) -> Vec<i64> {
+        if let Some(view) = self.views.get(name) {
+            return view.dims().iter().map(|&d| d as i64).collect();
+        }
+        let mut dims = onnx_dims(shape);
+        match (shape, self.ranks.get(name)) {
+            (Shape::Vector(n), Some(1)) => dims = vec![n as i64],
+            (Shape::Vector(_), Some(&rank)) => dims.resize(rank, 1),
+            _ => {}
+        }
+        dims
     }
 
     pub(super) fn set(&mut self, node: &NodeProto, value: Value) {
