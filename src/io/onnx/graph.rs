@@ -10,7 +10,7 @@ use super::elementwise::Expr;
 use super::error::NodeError;
 use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
-use super::views::View;
+use super::view::View;
 use crate::engine::{Layer, LayerKind, Shape, Source, limits};
 use std::collections::HashMap;
 use std::path::Path;

@@ -23,6 +23,7 @@ mod ops;
 pub mod proto;
 mod registry;
 mod tensors;
+mod view;
 mod views;
 mod walk;
 mod wire;

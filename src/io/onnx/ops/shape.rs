@@ -8,7 +8,7 @@ use super::super::error::{NodeError, refused};
 use super::super::graph::{Value, Walker};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
-use super::super::views::View;
+use super::super::view::View;
 use super::constants::axes;
 use crate::engine::LayerKind;
 use crate::engine::LayerType;
