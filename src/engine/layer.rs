@@ -120,21 +120,6 @@ pub fn dropout_mask(len: usize, p: f32, seed: u64) -> Vec<bool> {
     (0..len).map(|_| rng.random::<f32>() >= p).collect()
 }
 
-fn maps_of(layer: &str, input: Shape) -> Result<(usize, usize, usize)> {
-    match input {
-        Shape::Maps {
-            channels,
-            height,
-            width,
-        } => Ok((channels, height, width)),
-        Shape::Vector(n) => Err(Error::InputShape {
-            layer: layer.to_string(),
-            expected: "feature maps [C,H,W]".into(),
-            got: format!("a vector of {n} values (convolution and pooling come before flatten)"),
-        }),
-    }
-}
-
 fn bad(layer: &str, field: &str, message: String) -> Error {
     Error::BadField {
         layer: layer.into(),
@@ -208,7 +193,7 @@ fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
 
 /// A convolution's output maps, once its geometry and input channels are checked.
 fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
-    let (c, h, w) = maps_of(name, input)?;
+    let (c, h, w) = input.maps_for(name)?;
     if let Some((field, message)) = conv.invalid_geometry() {
         return Err(bad(name, field, message));
     }
@@ -225,7 +210,7 @@ fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
 
 /// Adaptive pooling's output maps: max or avg, to an output size within the limits.
 fn adaptive_shape(name: &str, pool: &AdaptivePool, input: Shape) -> Result<Shape> {
-    let (c, _, _) = maps_of(name, input)?;
+    let (c, _, _) = input.maps_for(name)?;
     if pool.mode == PoolMode::BlurMax {
         return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
     }
@@ -309,13 +294,13 @@ impl Layer {
         match &self.kind {
             LayerKind::Conv2d(conv) => conv_shape(name, conv, input),
             LayerKind::Pool2d(pool) => {
-                let (c, h, w) = maps_of(name, input)?;
+                let (c, h, w) = input.maps_for(name)?;
                 check_pool(name, pool)?;
                 let (oh, ow) = pool.output_size(h, w);
                 checked_maps(name, c, oh, ow)
             }
             LayerKind::GlobalAvgPool | LayerKind::GlobalMaxPool => {
-                let (c, _, _) = maps_of(name, input)?;
+                let (c, _, _) = input.maps_for(name)?;
                 Ok(Shape::maps(c, 1, 1))
             }
             LayerKind::AdaptivePool(pool) => adaptive_shape(name, pool, input),

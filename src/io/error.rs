@@ -52,8 +52,32 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 }
 
 impl fmt::Display for FileError {
+    /// One line whatever the file holds: names read from a damaged or hostile file (a node
+    /// called "\nConv", a file name with a tab) show their control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let text = self.unescaped();
+        if text.chars().any(char::is_control) {
+            text.chars().try_for_each(|c| match c.is_control() {
+                true => write!(f, "{}", c.escape_default()),
+                false => write!(f, "{c}"),
+            })
+        } else {
+            f.write_str(&text)
+        }
+    }
+}
+
+struct Unescaped<'a>(&'a FileError);
+
+impl FileError {
+    fn unescaped(&self) -> String {
+        Unescaped(self).to_string()
+    }
+}
+
+impl fmt::Display for Unescaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             FileError::Read { path, source } => {
                 write!(f, "{}: cannot read: {}", path.display(), io_reason(source))
             }
@@ -68,6 +92,19 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+#[cfg(test)]
+mod one_line_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_a_file_are_escaped_so_the_message_stays_one_line() {
+        let error = FileError::invalid(Path::new("a\tb.onnx"), "node x (\nonv): refused");
+        assert_eq!(error.to_string(), "a\\tb.onnx: node x (\\nonv): refused");
+        let plain = FileError::invalid(Path::new("m.onnx"), "node x (Conv): refused");
+        assert_eq!(plain.to_string(), "m.onnx: node x (Conv): refused");
+    }
+}
 
 /// Why a decoded picture or recording cannot become the pixels a model reads.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

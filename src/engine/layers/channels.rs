@@ -17,18 +17,7 @@ pub struct PickChannels {
 impl PickChannels {
     /// The maps this layer makes from `input`, once every picked channel is one of it.
     pub(crate) fn output_shape(&self, layer: &str, input: Shape) -> Result<Shape> {
-        let Shape::Maps {
-            channels,
-            height,
-            width,
-        } = input
-        else {
-            return Err(Error::InputShape {
-                layer: layer.into(),
-                expected: "feature maps [C,H,W]".into(),
-                got: format!("{input}"),
-            });
-        };
+        let (channels, height, width) = input.maps_for(layer)?;
         let bad = |message: String| Error::BadField {
             layer: layer.into(),
             field: "from".into(),

@@ -27,21 +27,6 @@ pub struct Pad2d {
     pub mode: PadMode,
 }
 
-fn maps(layer: &str, input: Shape) -> Result<(usize, usize, usize)> {
-    match input {
-        Shape::Maps {
-            channels,
-            height,
-            width,
-        } => Ok((channels, height, width)),
-        Shape::Vector(_) => Err(Error::InputShape {
-            layer: layer.into(),
-            expected: "feature maps [C,H,W]".into(),
-            got: format!("{input}"),
-        }),
-    }
-}
-
 fn sized(layer: &str, c: usize, h: usize, w: usize) -> Result<Shape> {
     let len = c.saturating_mul(h).saturating_mul(w);
     if h == 0 || w == 0 || h > limits::MAX_SIDE || w > limits::MAX_SIDE {
@@ -63,7 +48,7 @@ fn sized(layer: &str, c: usize, h: usize, w: usize) -> Result<Shape> {
 
 impl Pad2d {
     pub(crate) fn output_shape(&self, layer: &str, input: Shape) -> Result<Shape> {
-        let (c, h, w) = maps(layer, input)?;
+        let (c, h, w) = input.maps_for(layer)?;
         let [t, l, b, r] = self.pads;
         if self.mode == PadMode::Reflect && (t.max(b) >= h || l.max(r) >= w) {
             return Err(Error::BadField {
@@ -146,7 +131,7 @@ pub struct Resize {
 
 impl Resize {
     pub(crate) fn output_shape(&self, layer: &str, input: Shape) -> Result<Shape> {
-        let (c, _, _) = maps(layer, input)?;
+        let (c, _, _) = input.maps_for(layer)?;
         if !(self.scale.0 > 0.0 && self.scale.1 > 0.0) {
             return Err(Error::BadField {
                 layer: layer.into(),
