@@ -79,8 +79,18 @@ impl InputFlags {
         })
     }
 
-    /// Opens the model at `path` (any format) with these flags.
+    /// Opens the model at `path` (any format) with these flags; what the reader warned about
+    /// goes to standard error.
     pub(crate) fn load(&self, path: &Path) -> Result<Model> {
-        Ok(crate::io::load_model_with(path, &self.settings()?)?)
+        let model = crate::io::load_model_with(path, &self.settings()?)?;
+        print_warnings(&model);
+        Ok(model)
+    }
+}
+
+/// The reader's warnings about `model`, one line each on standard error.
+pub(crate) fn print_warnings(model: &Model) {
+    for warning in &model.info.warnings {
+        eprintln!("convscope: warning: {warning}");
     }
 }

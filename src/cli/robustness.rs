@@ -116,6 +116,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         super::csv_out::check_target(path)?;
     }
     let model = crate::io::load_model(&args.model)?;
+    super::model_args::print_warnings(&model);
     let (count, example) = examples(&args, &model)?;
     if count == 0 {
         bail!("{}: the test split has no examples", args.data);

@@ -3,12 +3,14 @@
 use super::error::{Error, Result};
 use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
 use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::channels::PickChannels;
 use super::layers::conv::Conv2d;
 use super::layers::dense::Dense;
 use super::layers::kinds::LayerType;
 use super::layers::merge::Merge;
-use super::layers::norm::BatchNorm;
+use super::layers::norm::{BatchNorm, LayerNorm};
 use super::layers::pool::{Pool2d, PoolMode};
+use super::layers::resample::{Pad2d, Resize};
 use super::limits;
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
@@ -40,6 +42,14 @@ pub enum LayerKind {
     GlobalMaxPool,
     /// A layer that reads several earlier outputs (add, concat, mul).
     Merge(Merge),
+    /// Some of the input's channels in a given order (a channel shuffle, half of a split).
+    PickChannels(PickChannels),
+    /// Layer normalisation over the channels at each position.
+    LayerNorm(LayerNorm),
+    /// A mirrored or repeated border around each map.
+    Pad2d(Pad2d),
+    /// Maps scaled to a new size.
+    Resize(Resize),
 }
 
 impl LayerKind {
@@ -60,6 +70,10 @@ impl LayerKind {
             LayerKind::AdaptivePool(_) => LayerType::AdaptivePool2d,
             LayerKind::GlobalMaxPool => LayerType::GlobalMaxPool,
             LayerKind::Merge(m) => LayerType::from(*m),
+            LayerKind::PickChannels(_) => LayerType::PickChannels,
+            LayerKind::LayerNorm(_) => LayerType::LayerNorm,
+            LayerKind::Pad2d(_) => LayerType::Pad2d,
+            LayerKind::Resize(_) => LayerType::Resize,
         }
     }
 
@@ -104,21 +118,6 @@ pub fn layer_dropout_seed(seed: u64, index: usize) -> u64 {
 pub fn dropout_mask(len: usize, p: f32, seed: u64) -> Vec<bool> {
     let mut rng = StdRng::seed_from_u64(seed);
     (0..len).map(|_| rng.random::<f32>() >= p).collect()
-}
-
-fn maps_of(layer: &str, input: Shape) -> Result<(usize, usize, usize)> {
-    match input {
-        Shape::Maps {
-            channels,
-            height,
-            width,
-        } => Ok((channels, height, width)),
-        Shape::Vector(n) => Err(Error::InputShape {
-            layer: layer.to_string(),
-            expected: "feature maps [C,H,W]".into(),
-            got: format!("a vector of {n} values (convolution and pooling come before flatten)"),
-        }),
-    }
 }
 
 fn bad(layer: &str, field: &str, message: String) -> Error {
@@ -194,7 +193,7 @@ fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
 
 /// A convolution's output maps, once its geometry and input channels are checked.
 fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
-    let (c, h, w) = maps_of(name, input)?;
+    let (c, h, w) = input.maps_for(name)?;
     if let Some((field, message)) = conv.invalid_geometry() {
         return Err(bad(name, field, message));
     }
@@ -211,7 +210,7 @@ fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
 
 /// Adaptive pooling's output maps: max or avg, to an output size within the limits.
 fn adaptive_shape(name: &str, pool: &AdaptivePool, input: Shape) -> Result<Shape> {
-    let (c, _, _) = maps_of(name, input)?;
+    let (c, _, _) = input.maps_for(name)?;
     if pool.mode == PoolMode::BlurMax {
         return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
     }
@@ -295,13 +294,13 @@ impl Layer {
         match &self.kind {
             LayerKind::Conv2d(conv) => conv_shape(name, conv, input),
             LayerKind::Pool2d(pool) => {
-                let (c, h, w) = maps_of(name, input)?;
+                let (c, h, w) = input.maps_for(name)?;
                 check_pool(name, pool)?;
                 let (oh, ow) = pool.output_size(h, w);
                 checked_maps(name, c, oh, ow)
             }
             LayerKind::GlobalAvgPool | LayerKind::GlobalMaxPool => {
-                let (c, _, _) = maps_of(name, input)?;
+                let (c, _, _) = input.maps_for(name)?;
                 Ok(Shape::maps(c, 1, 1))
             }
             LayerKind::AdaptivePool(pool) => adaptive_shape(name, pool, input),
@@ -323,6 +322,26 @@ impl Layer {
             },
             LayerKind::Dropout { .. } => Ok(input),
             LayerKind::Merge(m) => m.output_shape(name, &[input]),
+            LayerKind::PickChannels(pick) => pick.output_shape(name, input),
+            LayerKind::Pad2d(pad) => pad.output_shape(name, input),
+            LayerKind::Resize(resize) => resize.output_shape(name, input),
+            LayerKind::LayerNorm(ln) => {
+                let channels = BatchNorm::channels_of(input);
+                if ln.weight.len() != channels || ln.bias.len() != channels {
+                    return Err(Error::InputShape {
+                        layer: name.into(),
+                        expected: format!(
+                            "{} channels (the length of its weight and bias)",
+                            ln.weight.len()
+                        ),
+                        got: format!("{input}"),
+                    });
+                }
+                if !(ln.eps.is_finite() && ln.eps > 0.0) {
+                    return Err(bad(name, "eps", format!("{} is not above zero", ln.eps)));
+                }
+                Ok(input)
+            }
         }
     }
 
@@ -350,6 +369,7 @@ impl Layer {
             LayerKind::Dense(d) => d.parameter_count(),
             LayerKind::BatchNorm(bn) => bn.parameter_count(),
             LayerKind::Prelu(p) => p.weight.len(),
+            LayerKind::LayerNorm(ln) => ln.parameter_count(),
             _ => 0,
         }
     }
@@ -382,6 +402,12 @@ impl Layer {
             }
             (LayerKind::BatchNorm(bn), t) => bn.forward(t),
             (LayerKind::Prelu(prelu), t) => prelu.forward(t),
+            (LayerKind::LayerNorm(ln), t) => ln.forward(t),
+            (LayerKind::PickChannels(pick), Tensor::Maps(x)) => {
+                Tensor::Maps(pick.forward(x.view()))
+            }
+            (LayerKind::Pad2d(pad), Tensor::Maps(x)) => Tensor::Maps(pad.forward(x.view())),
+            (LayerKind::Resize(resize), Tensor::Maps(x)) => Tensor::Maps(resize.forward(x.view())),
             (LayerKind::Flatten, t) => Tensor::Vector(Array1::from(t.values())),
             (LayerKind::Dense(dense), Tensor::Vector(x)) => Tensor::Vector(dense.forward(x.view())),
             (LayerKind::Softmax, Tensor::Vector(x)) => {

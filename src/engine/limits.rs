@@ -16,6 +16,17 @@ pub(crate) const MAX_ACTIVATION: usize = 16 * 1024 * 1024;
 pub(crate) const MAX_PARAMETERS: usize = 256 * 1024 * 1024;
 /// Largest number of layers.
 pub(crate) const MAX_LAYERS: usize = 1024;
+/// Largest number of nodes in an ONNX graph, refused before the graph is read: sixteen per
+/// layer, room for the shape plumbing and spelt-out activations exporters add (the largest
+/// torchvision export, dynamo's, has a few thousand), while a graph at the limit is read in a
+/// few tens of MB.
+pub const MAX_ONNX_NODES: usize = 16 * MAX_LAYERS;
+/// Largest number of other entries an ONNX graph lists (weights, inputs, outputs, value
+/// infos): each decodes to a struct of a few hundred bytes however small it is in the file.
+pub(crate) const MAX_ONNX_ENTRIES: usize = 4 * MAX_ONNX_NODES;
+/// Largest number of fields (input and output names, attributes...) in all of an ONNX graph's
+/// nodes together: sixteen a node on average (a Concat of fifty inputs is one of many).
+pub(crate) const MAX_ONNX_NODE_FIELDS: usize = 16 * MAX_ONNX_NODES;
 /// Largest safetensors weights file: 1 GiB (the f32 weights of `MAX_PARAMETERS`) plus 1 MiB
 /// of header. It is memory-mapped, not read into memory first.
 pub const MAX_WEIGHTS_BYTES: u64 = (MAX_PARAMETERS as u64) * 4 + (1 << 20);

@@ -25,6 +25,25 @@ impl Shape {
         }
     }
 
+    /// The maps' channels, height and width, for `layer`, which reads maps: a vector is the
+    /// error that says so.
+    pub(crate) fn maps_for(self, layer: &str) -> super::error::Result<(usize, usize, usize)> {
+        match self {
+            Shape::Maps {
+                channels,
+                height,
+                width,
+            } => Ok((channels, height, width)),
+            Shape::Vector(n) => Err(super::error::Error::InputShape {
+                layer: layer.to_string(),
+                expected: "feature maps [C,H,W]".into(),
+                got: format!(
+                    "a vector of {n} values (convolution and pooling come before flatten)"
+                ),
+            }),
+        }
+    }
+
     /// How many numbers a tensor of this shape holds.
     pub fn len(&self) -> usize {
         match *self {

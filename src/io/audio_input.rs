@@ -90,16 +90,18 @@ pub(crate) fn decode_wav(bytes: &[u8], path: &Path) -> Result<Audio, FileError> 
     if interleaved.len() < channels {
         return Err(bad("has no complete sample frame".into()));
     }
+    // A float recording may hold NaN or infinite samples (a broken export or effect): taken
+    // as silence they gave an all-NaN recording the same confident answer as a quiet one.
+    let not_finite = interleaved.iter().filter(|v| !v.is_finite()).count();
+    if not_finite > 0 {
+        return Err(bad(format!(
+            "{not_finite} of its {} samples are not numbers (NaN or infinite): the recording is damaged; export or record it again",
+            interleaved.len()
+        )));
+    }
     let samples: Vec<f32> = interleaved
         .chunks_exact(channels)
-        .map(|frame| {
-            let v = frame.iter().sum::<f32>() / channels as f32;
-            if v.is_finite() {
-                v.clamp(-1.0, 1.0)
-            } else {
-                0.0
-            }
-        })
+        .map(|frame| (frame.iter().sum::<f32>() / channels as f32).clamp(-1.0, 1.0))
         .collect();
     Ok(Audio {
         samples,

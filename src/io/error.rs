@@ -52,8 +52,32 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 }
 
 impl fmt::Display for FileError {
+    /// One line whatever the file holds: names read from a damaged or hostile file (a node
+    /// called "\nConv", a file name with a tab) show their control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let text = self.unescaped();
+        if text.chars().any(char::is_control) {
+            text.chars().try_for_each(|c| match c.is_control() {
+                true => write!(f, "{}", c.escape_default()),
+                false => write!(f, "{c}"),
+            })
+        } else {
+            f.write_str(&text)
+        }
+    }
+}
+
+struct Unescaped<'a>(&'a FileError);
+
+impl FileError {
+    fn unescaped(&self) -> String {
+        Unescaped(self).to_string()
+    }
+}
+
+impl fmt::Display for Unescaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             FileError::Read { path, source } => {
                 write!(f, "{}: cannot read: {}", path.display(), io_reason(source))
             }
@@ -68,6 +92,19 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+#[cfg(test)]
+mod one_line_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_a_file_are_escaped_so_the_message_stays_one_line() {
+        let error = FileError::invalid(Path::new("a\tb.onnx"), "node x (\nonv): refused");
+        assert_eq!(error.to_string(), "a\\tb.onnx: node x (\\nonv): refused");
+        let plain = FileError::invalid(Path::new("m.onnx"), "node x (Conv): refused");
+        assert_eq!(plain.to_string(), "m.onnx: node x (Conv): refused");
+    }
+}
 
 /// Why a decoded picture or recording cannot become the pixels a model reads.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -124,6 +161,70 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError
         return Err(FileError::invalid(
             path,
             format!("the file is larger than the {limit} bytes this reads"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The first `n` bytes of a file (fewer when it is shorter), with [`read_limited`]'s refusals:
+/// what sniffing a file's format reads, so that a FIFO or a device is refused, not waited on.
+pub(crate) fn read_head(path: &Path, n: usize) -> Result<Vec<u8>, FileError> {
+    use std::io::Read;
+    let (file, _) = open_regular(path)?;
+    let mut head = Vec::with_capacity(n);
+    file.take(n as u64)
+        .read_to_end(&mut head)
+        .map_err(|source| FileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(head)
+}
+
+/// `length` bytes at `offset` of a regular file (a tensor's external data; `None`: to the end),
+/// with [`read_limited`]'s refusals; `limit` bounds the length before anything is allocated,
+/// and bytes past the end of the file are refused (with the file's size in the message).
+pub(crate) fn read_range(
+    path: &Path,
+    offset: u64,
+    length: Option<u64>,
+    limit: u64,
+) -> Result<Vec<u8>, FileError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read_err = |source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (mut file, meta) = open_regular(path)?;
+    let total = meta.len();
+    let length = length.unwrap_or_else(|| total.saturating_sub(offset));
+    if offset.checked_add(length).is_none_or(|end| end > total) {
+        return Err(FileError::invalid(
+            path,
+            format!(
+                "bytes {offset}..{} are not in the file of {total} bytes",
+                offset.saturating_add(length)
+            ),
+        ));
+    }
+    if length > limit {
+        return Err(FileError::invalid(
+            path,
+            format!("{length} bytes asked for, more than the {limit} this reads"),
+        ));
+    }
+    file.seek(SeekFrom::Start(offset)).map_err(read_err)?;
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(length)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 != length {
+        return Err(FileError::invalid(
+            path,
+            format!(
+                "the file ended after {} of the {length} bytes at {offset}",
+                bytes.len()
+            ),
         ));
     }
     Ok(bytes)
@@ -207,14 +308,15 @@ fn not_a_regular_file(kind: std::fs::FileType) -> String {
     {
         use std::os::unix::fs::FileTypeExt;
         if kind.is_fifo() {
-            return "is a named pipe (FIFO), not a file: refused (reading it could wait for ever)"
+            return "is a named pipe (FIFO), not a file: refused (reading it could wait for ever); \
+                    save what it carries to a regular file and give that"
                 .into();
         }
         if kind.is_char_device() || kind.is_block_device() {
-            return "is a device, not a file: refused".into();
+            return "is a device, not a file: refused; give the path of a regular file".into();
         }
         if kind.is_socket() {
-            return "is a socket, not a file: refused".into();
+            return "is a socket, not a file: refused; give the path of a regular file".into();
         }
     }
     if kind.is_dir() {
@@ -300,5 +402,32 @@ mod tests {
         // With nobody writing, opening it for reading would block for ever.
         let err = read_limited(&fifo, 10).expect_err("fifo").to_string();
         assert!(err.contains("named pipe"), "{err}");
+        // Sniffing a format and reading a range go through the same refusal.
+        let err = read_head(&fifo, 1).expect_err("fifo").to_string();
+        assert!(err.contains("named pipe"), "{err}");
+        let err = read_range(&fifo, 0, Some(4), 10)
+            .expect_err("fifo")
+            .to_string();
+        assert!(err.contains("named pipe"), "{err}");
+    }
+
+    #[test]
+    fn reads_a_head_and_a_range_within_the_file_and_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.bin");
+        std::fs::write(&path, [1u8, 2, 3, 4, 5, 6]).expect("write");
+        assert_eq!(read_head(&path, 2).expect("head"), [1, 2]);
+        assert_eq!(read_head(&path, 100).expect("head").len(), 6);
+        assert_eq!(read_range(&path, 2, Some(3), 10).expect("range"), [3, 4, 5]);
+        assert_eq!(read_range(&path, 4, None, 10).expect("to the end"), [5, 6]);
+        let err = read_range(&path, 4, Some(4), 10).expect_err("past the end");
+        assert!(
+            err.to_string()
+                .contains("bytes 4..8 are not in the file of 6 bytes")
+        );
+        let err = read_range(&path, u64::MAX, Some(2), 10).expect_err("overflow");
+        assert!(err.to_string().contains("not in the file of 6 bytes"));
+        let err = read_range(&path, 0, Some(6), 5).expect_err("past the limit");
+        assert!(err.to_string().contains("more than the 5 this reads"));
     }
 }

@@ -68,7 +68,9 @@ pub(crate) fn load_model_and_settings(
     Ok((apply_settings(path, model, user)?, user.clone()))
 }
 
-/// Whether `path` holds an ONNX model: its extension, or (for any other name) its first byte.
+/// Whether `path` holds an ONNX model: its extension, or (for any other name) its first byte,
+/// read through the bounded reader (a FIFO or a device is not sniffed: the reader that opens it
+/// next refuses it with the reason).
 pub(crate) fn is_onnx(path: &Path) -> bool {
     if path
         .extension()
@@ -76,9 +78,6 @@ pub(crate) fn is_onnx(path: &Path) -> bool {
     {
         return false;
     }
-    let mut head = [0u8; 1];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    onnx::looks_like_onnx(path, &head[..read])
+    let head = error::read_head(path, 1).unwrap_or_default();
+    onnx::looks_like_onnx(path, &head)
 }

@@ -251,7 +251,7 @@ fn every_error_is_one_clear_line_said_once() {
             "unknown layer type",
             &layer_type,
             Exact(format!(
-                "{}: layer 1: \"type\" is \"swish\", not one of conv2d, relu, leaky_relu, sigmoid, tanh, pool2d, global_avg_pool, flatten, dropout, dense, softmax, log_softmax, batch_norm, relu6, clip, hardtanh, elu, selu, gelu, silu, hardswish, hardsigmoid, prelu, adaptive_pool2d, global_max_pool, add, concat, mul",
+                "{}: layer 1: \"type\" is \"swish\", not one of conv2d, relu, leaky_relu, sigmoid, tanh, pool2d, global_avg_pool, flatten, dropout, dense, softmax, log_softmax, batch_norm, relu6, clip, hardtanh, elu, selu, gelu, silu, hardswish, hardsigmoid, prelu, adaptive_pool2d, global_max_pool, add, concat, mul, pick_channels, layer_norm, pad2d, resize",
                 p(&layer_type)
             )),
         ),

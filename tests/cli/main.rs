@@ -6,6 +6,7 @@
 mod commands;
 mod error_messages;
 mod graphs;
+mod hostile_files;
 mod install_files;
 mod limits;
 mod onnx_everywhere;

@@ -62,6 +62,11 @@ pub fn compare_in(dir: &Path, name: &str, tolerance: f32) -> (f32, usize) {
             continue;
         };
         let values = match out {
+            // A stage of data the graph holds channels-last ([1, H, W, C] after a Transpose,
+            // as ConvNeXt's LayerNorm and Linear layers see it): compared in that order.
+            Tensor::Maps(a) if shape.len() == 4 && a.dim() != (shape[1], shape[2], shape[3]) => {
+                a.view().permuted_axes([1, 2, 0]).iter().copied().collect()
+            }
             Tensor::Maps(a) => a.iter().copied().collect::<Vec<_>>(),
             Tensor::Vector(v) => v.to_vec(),
         };

@@ -95,6 +95,7 @@ impl ConvscopeApp {
                 return;
             }
         };
+        let warnings = opened.model.info.warnings.clone();
         let model = opened.model;
         // A digit shown to the shapes net (or a shape to a digit net, or a picture to a speech
         // net) says nothing: show a sample of what it was trained on.
@@ -126,6 +127,9 @@ impl ConvscopeApp {
             let key = MessageKey::InputSettingsLeftOut;
             self.notices
                 .push(Message::new(key, &[&path.display(), &why]));
+        }
+        for warning in warnings {
+            self.notices.push(Message::verbatim(warning));
         }
         if applying {
             self.settings.model_inputs.set(&path, user);

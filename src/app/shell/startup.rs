@@ -171,6 +171,9 @@ fn first_model(
                     let key = MessageKey::InputSettingsLeftOut;
                     notices.push(Message::new(key, &[&path.display(), &why]));
                 }
+                for warning in &o.model.info.warnings {
+                    notices.push(Message::verbatim(warning.clone()));
+                }
                 opened = Some((o.model, Some(path), o.settings));
                 break;
             }
@@ -345,4 +348,89 @@ pub fn run(startup: Startup) -> eframe::Result {
             Ok(Box::new(app))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reader warns about (here an opset newer than tested) is a notice naming the
+    /// file, and the model opens all the same.
+    #[test]
+    fn a_model_opened_with_a_warning_shows_it_as_a_notice() {
+        use crate::io::onnx::proto::ModelProto;
+        use prost::Message as _;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes =
+            std::fs::read(root.join("tests/fixtures/onnx/tiny-dynamo.onnx")).expect("fixture");
+        let mut model = ModelProto::decode(bytes.as_slice()).expect("decodes");
+        for opset in &mut model.opset_import {
+            if opset.domain().is_empty() {
+                opset.version = Some(99);
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("future.onnx");
+        std::fs::write(&path, model.encode_to_vec()).expect("write");
+        let startup = Startup {
+            model: Some(path.clone()),
+            ..Startup::default()
+        };
+        let fixtures = root.join("tests/fixtures/gui/sample_models");
+        let app = ConvscopeApp::start(
+            &egui::Context::default(),
+            Settings::default(),
+            &[fixtures],
+            &startup,
+        );
+        assert_eq!(app.settings.last_model.as_deref(), Some(path.as_path()));
+        let notices = app.notices.join("\n");
+        assert!(
+            notices.contains("future.onnx: uses ONNX opset 99, newer than the 13 to 21"),
+            "{notices}"
+        );
+    }
+
+    /// A remembered model that is a FIFO (with or without an ONNX-looking name) is refused at
+    /// once: the app opens on the default model, as the settings file promises. Run on a
+    /// thread with a deadline, so that a reader that waits on the FIFO fails the test instead
+    /// of hanging it.
+    #[cfg(unix)]
+    #[test]
+    fn a_remembered_model_that_is_a_fifo_does_not_stop_the_app_opening() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/gui/sample_models");
+        for name in ["pipe-model", "pipe.onnx", "pipe.json"] {
+            let fifo = dir.path().join(name);
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .expect("mkfifo runs");
+            assert!(made.success());
+            let settings_path = dir.path().join(format!("settings-{name}.json"));
+            let settings = Settings {
+                last_model: Some(fifo.clone()),
+                ..Settings::default()
+            };
+            std::fs::write(&settings_path, settings.to_json()).expect("write settings");
+            let (send, receive) = std::sync::mpsc::channel();
+            let model_dirs = vec![fixtures.clone()];
+            std::thread::spawn(move || {
+                let ctx = egui::Context::default();
+                let file = SettingsFile::at(&settings_path);
+                let app = ConvscopeApp::open(&ctx, file, &model_dirs, &Startup::default());
+                let _ = send.send((app.settings.last_model.clone(), app.notices.join("\n")));
+            });
+            let (reopened, notices) = receive
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("the app did not open with a FIFO {name} remembered"));
+            assert_ne!(reopened.as_deref(), Some(fifo.as_path()), "{name}");
+            assert!(
+                notices.contains("named pipe") && notices.contains(name),
+                "{name}: {notices}"
+            );
+        }
+    }
 }

@@ -66,6 +66,10 @@ layer_types! {
     Add = "add", display: "layer_types-25";
     Concat = "concat", display: "layer_types-26";
     Mul = "mul", display: "layer_types-27";
+    PickChannels = "pick_channels", display: "layer_types-28";
+    LayerNorm = "layer_norm", display: "layer_types-29";
+    Pad2d = "pad2d", display: "layer_types-30";
+    Resize = "resize", display: "layer_types-31";
 }
 
 impl LayerType {

@@ -1,6 +1,7 @@
 //! Layers that read several earlier outputs: `add` (residual connections), `concat` (along
 //! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
-//! weight per channel). Their shapes are checked here, once, when a model is built.
+//! weight per channel, given as \[C,1,1\] maps or as a vector of C). Their shapes are checked
+//! here, once, when a model is built.
 
 use super::kinds::LayerType;
 use crate::engine::error::{Error, Result};
@@ -16,7 +17,8 @@ pub enum Merge {
     /// Maps of the same height and width stacked along channels (vectors: one after another).
     Concat,
     /// Element-wise product of two tensors of the same shape, or of maps \[C,H,W\] and one
-    /// weight per channel \[C,1,1\] (either order).
+    /// weight per channel, \[C,1,1\] or a vector of C (either order; a squeeze-and-excitation
+    /// written with `nn.Linear` gives a vector).
     Mul,
 }
 
@@ -32,9 +34,10 @@ fn mismatch(layer: &str, expected: String, inputs: &[Shape]) -> Error {
     }
 }
 
-/// Whether `s` is one value per channel of `maps`: [C,1,1] with the same C.
+/// Whether `s` is one value per channel of `maps`: [C,1,1] or a vector of C, with the same C.
 fn per_channel(s: Shape, maps: Shape) -> bool {
     match (s, maps) {
+        (Shape::Vector(c), Shape::Maps { channels, .. }) => c == channels,
         (
             Shape::Maps {
                 channels: c,
@@ -93,7 +96,7 @@ impl Merge {
                 } else {
                     Err(mismatch(
                         layer,
-                        "two inputs of one shape, or maps [C,H,W] and one weight per channel [C,1,1]"
+                        "two inputs of one shape, or maps [C,H,W] and one weight per channel ([C,1,1] or a vector of C)"
                             .into(),
                         inputs,
                     ))
@@ -150,6 +153,14 @@ impl Merge {
             Merge::Mul => match (inputs[0], inputs[1]) {
                 (Tensor::Maps(a), Tensor::Maps(b)) if a.dim() == b.dim() => Tensor::Maps(a * b),
                 (Tensor::Vector(a), Tensor::Vector(b)) => Tensor::Vector(a * b),
+                (Tensor::Maps(maps), Tensor::Vector(w))
+                | (Tensor::Vector(w), Tensor::Maps(maps)) => {
+                    let mut out = maps.clone();
+                    Zip::from(out.outer_iter_mut())
+                        .and(w)
+                        .for_each(|mut plane, &w| plane.mapv_inplace(|v| v * w));
+                    Tensor::Maps(out)
+                }
                 (Tensor::Maps(a), Tensor::Maps(b)) => {
                     let (maps, weights) = if b.dim().1 == 1 && b.dim().2 == 1 {
                         (a, b)
@@ -165,7 +176,6 @@ impl Merge {
                         });
                     Tensor::Maps(out)
                 }
-                _ => unreachable!("mul: shapes are checked when the model is built"),
             },
             Merge::Concat => match inputs[0] {
                 Tensor::Vector(_) => Tensor::Vector(Array1::from_iter(
@@ -234,6 +244,21 @@ mod tests {
         assert_eq!(
             Merge::Mul.output_shape("se", &[m.shape(), w.shape()]),
             Ok(m.shape())
+        );
+        // The same weights as a vector (nn.Linear's output): the same product.
+        let v = Tensor::Vector(Array1::from(vec![2., -1.]));
+        assert_eq!(
+            Merge::Mul.forward(&[&m, &v]).values(),
+            vec![2., 4., -3., -4.]
+        );
+        assert_eq!(
+            Merge::Mul.output_shape("se", &[v.shape(), m.shape()]),
+            Ok(m.shape())
+        );
+        assert!(
+            Merge::Mul
+                .output_shape("se", &[m.shape(), Shape::Vector(3)])
+                .is_err()
         );
     }
 

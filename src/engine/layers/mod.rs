@@ -5,9 +5,11 @@
 
 pub(crate) mod activation;
 pub(crate) mod adaptive_pool;
+pub(crate) mod channels;
 pub(crate) mod conv;
 pub(crate) mod dense;
 pub(crate) mod kinds;
 pub(crate) mod merge;
 pub(crate) mod norm;
 pub mod pool;
+pub(crate) mod resample;

@@ -19,6 +19,10 @@ pub struct ModelInfo {
     /// One name per kernel of a convolution, by layer name, for hand-made filters
     /// (`"Sobel x"`); most models have none.
     pub kernel_names: BTreeMap<String, Vec<String>>,
+    /// What the reader accepted but found odd (an opset newer than tested, integer weights),
+    /// each naming the file and what to do: the command line prints them, the app shows them
+    /// as notices. Not written to a model file.
+    pub warnings: Vec<String>,
     /// The text above in other languages, by language code (`"zh"`); English (the fields
     /// above) is the fallback for anything a translation leaves out.
     pub translations: BTreeMap<String, Translation>,

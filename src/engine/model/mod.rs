@@ -77,6 +77,7 @@ pub(crate) fn layer_tensors(kind: &LayerKind) -> Vec<(&'static str, ArrayViewD<'
             ("running_var", slice(&bn.running_var)),
         ],
         LayerKind::Prelu(p) => vec![("weight", slice(&p.weight))],
+        LayerKind::LayerNorm(ln) => vec![("weight", slice(&ln.weight)), ("bias", slice(&ln.bias))],
         _ => vec![],
     }
 }

@@ -61,6 +61,20 @@ pub fn check_trainable(model: &Model) -> Result<()> {
         });
     }
     for layer in model.layers() {
+        if let LayerKind::PickChannels(_)
+        | LayerKind::LayerNorm(_)
+        | LayerKind::Pad2d(_)
+        | LayerKind::Resize(_) = &layer.kind
+        {
+            return Err(Error::BadField {
+                layer: layer.name.clone(),
+                field: "type".into(),
+                message: format!(
+                    "{} has no backward pass here: the network can be opened and inspected but not trained",
+                    layer.kind.type_name()
+                ),
+            });
+        }
         if let LayerKind::Pool2d(p) = &layer.kind
             && p.mode == PoolMode::BlurMax
         {

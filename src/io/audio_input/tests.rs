@@ -159,17 +159,47 @@ fn widths_and_channels_are_converted_as_documented() {
     });
     let a = decode_wav(&b, p).unwrap();
     assert_eq!((a.samples.clone(), a.channels), (vec![0.25], 2));
-    // Float is kept; out-of-range and NaN values are clamped and zeroed.
+    // Float is kept; out-of-range values are clamped.
     let float = hound::WavSpec {
         sample_format: hound::SampleFormat::Float,
         ..int_spec(1, 8000, 32)
     };
     let b = wav(float, |w| {
-        for v in [0.25f32, 3.0, f32::NAN] {
+        for v in [0.25f32, 3.0] {
             w.write_sample(v).unwrap();
         }
     });
-    assert_eq!(decode_wav(&b, p).unwrap().samples, vec![0.25, 1.0, 0.0]);
+    assert_eq!(decode_wav(&b, p).unwrap().samples, vec![0.25, 1.0]);
+}
+
+#[test]
+fn samples_that_are_not_numbers_are_refused_naming_the_file() {
+    // An all-NaN recording used to be read as silence, and got silence's confident answer.
+    let float = hound::WavSpec {
+        sample_format: hound::SampleFormat::Float,
+        ..int_spec(2, 8000, 32)
+    };
+    for (values, count) in [
+        (vec![f32::NAN; 8], "8 of its 8 samples"),
+        (vec![0.25, f32::INFINITY, 0.0, 0.0], "1 of its 4 samples"),
+        (
+            vec![0.25, 0.5, f32::NEG_INFINITY, 0.0],
+            "1 of its 4 samples",
+        ),
+    ] {
+        let b = wav(float, |w| {
+            for v in &values {
+                w.write_sample(*v).unwrap();
+            }
+        });
+        let err = decode_wav(&b, Path::new("nan.wav"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("nan.wav: ") && err.contains(count) && err.contains("NaN or infinite"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

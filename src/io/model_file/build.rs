@@ -3,12 +3,13 @@
 //! refusal names the layer and the field.
 
 use super::schema::{
-    AdaptivePoolFile, BatchNormFile, Conv2dFile, DenseFile, LayerFile, Pair, Pool2dFile, PreluFile,
+    AdaptivePoolFile, BatchNormFile, Conv2dFile, DenseFile, LayerFile, LayerNormFile, Pair,
+    Pool2dFile, PreluFile,
 };
 use super::weights::{WeightSource, nested_values, weight_and_bias};
 use crate::engine::{
-    Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, Layer, LayerKind, Merge, Pool2d,
-    Prelu, Shape, Window, limits,
+    Activation, AdaptivePool, BatchNorm, Conv2d, Dense, Error, Layer, LayerKind, LayerNorm, Merge,
+    PickChannels, Pool2d, Prelu, Shape, Window, limits,
 };
 use ndarray::{Array1, Array2, Array4};
 use serde_json::{Value, json};
@@ -60,6 +61,18 @@ pub(super) fn build_layer(
         LayerFile::GlobalAvgPool(_) => LayerKind::GlobalAvgPool,
         LayerFile::Flatten(_) => LayerKind::Flatten,
         LayerFile::Softmax(_) => LayerKind::Softmax,
+        LayerFile::PickChannels(p) => LayerKind::PickChannels(PickChannels { from: p.from }),
+        LayerFile::LayerNorm(l) => build_layer_norm(layer, l, input, weights)?,
+        LayerFile::Pad2d(p) => LayerKind::Pad2d(crate::engine::Pad2d {
+            pads: p.pads,
+            mode: p.mode,
+        }),
+        LayerFile::Resize(r) => LayerKind::Resize(crate::engine::Resize {
+            size: (r.size[0], r.size[1]),
+            scale: (r.scale[0], r.scale[1]),
+            sampling: r.sampling,
+            coordinates: r.coordinates,
+        }),
     };
     Ok(Layer { name, kind })
 }
@@ -282,6 +295,33 @@ fn build_batch_norm(
     // PyTorch saves a step counter beside the statistics; it changes nothing here.
     weights.mark_used(&format!("{layer}.num_batches_tracked"));
     Ok(LayerKind::BatchNorm(bn))
+}
+
+fn build_layer_norm(
+    layer: &str,
+    l: LayerNormFile,
+    input: Shape,
+    weights: &mut WeightSource,
+) -> Result<LayerKind, Error> {
+    let n = BatchNorm::channels_of(input);
+    let mut ln = LayerNorm {
+        weight: Array1::ones(n),
+        bias: Array1::zeros(n),
+        eps: l.eps,
+    };
+    for (value, field, target) in [
+        (&l.weight, "weight", &mut ln.weight),
+        (&l.bias, "bias", &mut ln.bias),
+    ] {
+        let values = match value {
+            Some(v) => nested_values(layer, field, v, &[n])?,
+            None if weights.has_file() => weights.take(layer, &format!("{layer}.{field}"), &[n])?,
+            // No weights anywhere (an architecture): the identity, as PyTorch starts.
+            None => continue,
+        };
+        *target = Array1::from(values);
+    }
+    Ok(LayerKind::LayerNorm(ln))
 }
 
 fn build_adaptive_pool2d(layer: &str, a: AdaptivePoolFile) -> Result<LayerKind, Error> {

@@ -225,6 +225,7 @@ fn info_of(
         labels: file.labels,
         training: file.training,
         kernel_names,
+        warnings: Vec::new(),
         translations: file
             .translations
             .into_iter()

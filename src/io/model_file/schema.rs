@@ -139,6 +139,56 @@ pub(super) enum LayerFile {
     Add(Named),
     Concat(Named),
     Mul(Named),
+    PickChannels(PickChannelsFile),
+    LayerNorm(LayerNormFile),
+    Pad2d(Pad2dFile),
+    Resize(ResizeFile),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Pad2dFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Top, left, bottom, right.
+    pub pads: [usize; 4],
+    pub mode: crate::engine::PadMode,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResizeFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub size: [usize; 2],
+    pub scale: [f32; 2],
+    pub sampling: crate::engine::Sampling,
+    pub coordinates: crate::engine::Coordinates,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PickChannelsFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub from: Vec<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LayerNormFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default = "default_layer_norm_eps")]
+    pub eps: f32,
+    #[serde(default)]
+    pub weight: Option<Value>,
+    #[serde(default)]
+    pub bias: Option<Value>,
+}
+
+fn default_layer_norm_eps() -> f32 {
+    crate::engine::LayerNorm::DEFAULT_EPS
 }
 
 /// A layer with nothing to set but its name.
@@ -334,6 +384,10 @@ impl LayerFile {
             LayerFile::Prelu(p) => &p.name,
             LayerFile::BatchNorm(b) => &b.name,
             LayerFile::AdaptivePool2d(a) => &a.name,
+            LayerFile::PickChannels(p) => &p.name,
+            LayerFile::LayerNorm(l) => &l.name,
+            LayerFile::Pad2d(p) => &p.name,
+            LayerFile::Resize(r) => &r.name,
             LayerFile::Relu(n)
             | LayerFile::Sigmoid(n)
             | LayerFile::Tanh(n)
@@ -384,6 +438,10 @@ impl LayerFile {
             LayerFile::Add(_) => LayerType::Add,
             LayerFile::Concat(_) => LayerType::Concat,
             LayerFile::Mul(_) => LayerType::Mul,
+            LayerFile::PickChannels(_) => LayerType::PickChannels,
+            LayerFile::LayerNorm(_) => LayerType::LayerNorm,
+            LayerFile::Pad2d(_) => LayerType::Pad2d,
+            LayerFile::Resize(_) => LayerType::Resize,
         }
     }
 

@@ -110,6 +110,16 @@ fn kind_json(kind: &LayerKind) -> Value {
             json!({"type": "adaptive_pool2d", "mode": p.mode, "output": pair_json(p.output)})
         }
         LayerKind::Dropout { p } => json!({"type": "dropout", "p": p}),
+        LayerKind::PickChannels(p) => json!({"type": "pick_channels", "from": p.from}),
+        LayerKind::LayerNorm(ln) => json!({"type": "layer_norm", "eps": ln.eps}),
+        LayerKind::Pad2d(p) => json!({"type": "pad2d", "pads": p.pads, "mode": p.mode}),
+        LayerKind::Resize(r) => json!({
+            "type": "resize",
+            "size": [r.size.0, r.size.1],
+            "scale": [r.scale.0, r.scale.1],
+            "sampling": r.sampling,
+            "coordinates": r.coordinates,
+        }),
         other => json!({"type": other.type_name()}),
     }
 }

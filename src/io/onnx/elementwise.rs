@@ -50,6 +50,15 @@ fn erf(x: f64) -> f64 {
 }
 
 impl Expr {
+    /// How many terms the expression has: operations, numbers and uses of the data.
+    pub(crate) fn size(&self) -> usize {
+        match self {
+            Expr::X | Expr::Scalar(_) => 1,
+            Expr::Act { of, .. } | Expr::Erf(of) => 1 + of.size(),
+            Expr::Bin(_, a, b) => 1 + a.size() + b.size(),
+        }
+    }
+
     pub(crate) fn eval(&self, x: f64) -> f64 {
         match self {
             Expr::X => x,

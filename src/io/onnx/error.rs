@@ -18,6 +18,10 @@ pub enum OnnxError {
     OldOperatorSet(i64),
     #[error("has no graph")]
     NoGraph,
+    #[error(
+        "lists the initializer {0:?} twice; ONNX names each value once, so which one is meant is unknown: export the model again (onnx.checker.check_model finds such copies)"
+    )]
+    DuplicateInitializer(String),
     #[error(transparent)]
     Metadata(#[from] MetadataError),
     #[error("has {} inputs ({}): convscope runs networks with one image input", names.len(), names.join(", "))]
@@ -54,10 +58,27 @@ pub enum OnnxError {
         problem: Box<NodeError>,
     },
     #[error(
-        "the graph has more than {} layers, past the limit",
+        "the graph makes more than {} stages, past the limit (src/engine/limits.rs): open a smaller network, or export a part of it",
         limits::MAX_LAYERS
     )]
     TooManyLayers,
+    #[error(
+        "the graph has {count} nodes, more than the {limit} convscope reads (src/engine/limits.rs): open a smaller network, or export a part of it",
+        limit = limits::MAX_ONNX_NODES
+    )]
+    TooManyNodes { count: usize },
+    #[error(
+        "the graph lists {count} weights, inputs, outputs and value infos, more than the {limit} convscope reads (src/engine/limits.rs): open a smaller network, or export it again without extra value infos"
+    )]
+    TooManyEntries { count: usize, limit: usize },
+    #[error(
+        "the graph's nodes have {count} inputs, outputs and attributes together, more than the {limit} convscope reads (src/engine/limits.rs): open a smaller network, or export it again"
+    )]
+    TooManyNodeFields { count: usize, limit: usize },
+    #[error(
+        "has a node with a graph inside (If, Loop or Scan): convscope reads networks without control flow; export with a fixed input so that the exporter unrolls it"
+    )]
+    Subgraph,
     #[error(
         "the graph output {0:?} is not the last layer's output: convscope shows the network's output as its last stage"
     )]
@@ -177,6 +198,10 @@ pub enum TensorError {
         "is {0}: only float32/float64 weights and integer shapes are read (export with model.float())"
     )]
     DataType(String),
+    #[error(
+        "holds its values twice, as raw_data and as {0}; ONNX allows one, so which is meant is unknown: export the model again"
+    )]
+    TwoSources(&'static str),
     #[error("holds {got} values for its shape {dims:?} ({expected})")]
     ValueCount {
         got: usize,
@@ -185,21 +210,17 @@ pub enum TensorError {
     },
     #[error("external data without a \"location\"")]
     NoLocation,
-    #[error("external data location {0:?} must be a file in the model's folder")]
+    #[error(
+        "external data location {0:?} must be a file in the model's folder (no absolute path, no \"..\"): keep the data file beside the model and name it by its file name"
+    )]
     Location(String),
     #[error("external data {key} {value:?} is not a number")]
     NotANumber { key: &'static str, value: String },
-    #[error("{}: {reason}", path.display())]
-    Unreadable { path: PathBuf, reason: String },
     #[error(
-        "external data {location:?}: bytes {offset}..{end} are not in the file of {total} bytes"
+        "external data {}: {reason}; keep the model's data file beside it as the exporter wrote it",
+        path.display()
     )]
-    OutOfFile {
-        location: String,
-        offset: u64,
-        end: u64,
-        total: u64,
-    },
+    Unreadable { path: PathBuf, reason: String },
     #[error("{0}")]
     Read(String),
 }

@@ -5,11 +5,12 @@
 //! each to its operator's handlers (`registry.rs`). Shapes come from the engine's own
 //! [`Layer::output_shape_of`], the check every model reader goes through.
 
-use super::attrs::Padding;
+use super::attrs::{Padding, node_name, onnx_dims};
 use super::elementwise::Expr;
 use super::error::NodeError;
-use super::proto::{NodeProto, TensorProto};
+use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
+use super::view::View;
 use crate::engine::{Layer, LayerKind, Shape, Source, limits};
 use std::collections::HashMap;
 use std::path::Path;
@@ -46,6 +47,8 @@ pub(crate) struct Built {
     pub layers: Vec<Layer>,
     pub sources: Vec<Vec<Source>>,
     pub outputs: Vec<String>,
+    /// What was read but looks wrong (each without the file's name, which the caller adds).
+    pub warnings: Vec<String>,
 }
 
 /// Where data made by layer `from` (`None`: the network's input) comes from.
@@ -67,6 +70,12 @@ pub(crate) struct Walker<'a> {
     pub(super) layers: Vec<Layer>,
     pub(super) sources: Vec<Vec<Source>>,
     pub(super) outputs: Vec<String>,
+    pub(super) warnings: Vec<String>,
+    /// The ONNX rank of vectors held with more axes of size one (`[1, C, 1, 1]` weights of a
+    /// squeeze-and-excitation): the data is the vector, the rank says how it broadcasts.
+    pub(super) ranks: HashMap<String, usize>,
+    /// Data values that Reshape and Transpose nodes rearranged (`views.rs`).
+    pub(super) views: HashMap<String, View>,
 }
 
 impl<'a> Walker<'a> {
@@ -95,6 +104,9 @@ impl<'a> Walker<'a> {
             layers: Vec::new(),
             sources: Vec::new(),
             outputs: Vec::new(),
+            warnings: Vec::new(),
+            ranks: HashMap::new(),
+            views: HashMap::new(),
         }
     }
 
@@ -126,6 +138,31 @@ impl<'a> Walker<'a> {
         !self.values.contains_key(name) && self.initializers.contains_key(name)
     }
 
+    /// Warns when `node`, which just became a layer with weights, reads an initializer of
+    /// integers: they are read as floats, which is seldom what the exporter meant.
+    pub(super) fn note_integer_weights(&mut self, node: &NodeProto) {
+        if self.layers.last().is_none_or(|l| l.parameter_count() == 0) {
+            return;
+        }
+        for name in &node.input {
+            let Some(t) = self.initializers.get(name.as_str()) else {
+                continue;
+            };
+            let dtype = t.data_type.unwrap_or(0);
+            if dtype == DataType::Float as i32 || dtype == DataType::Double as i32 {
+                continue;
+            }
+            let type_name = DataType::try_from(dtype)
+                .map(|d| d.as_str_name().to_lowercase())
+                .unwrap_or_else(|_| format!("type {dtype}"));
+            self.warnings.push(format!(
+                "initializer {name:?} of node {} ({}) holds {type_name} values where float weights are expected: they are read as floats; export the model with float weights (model.float())",
+                node_name(node),
+                node.op_type()
+            ));
+        }
+    }
+
     /// Input `i` as a constant, `None` when the node leaves it out.
     pub(super) fn const_input(
         &self,
@@ -152,6 +189,20 @@ impl<'a> Walker<'a> {
     ) -> Result<Const, NodeError> {
         self.const_input(node, i)?
             .ok_or(NodeError::MissingInput { what, index: i })
+    }
+
+    /// The ONNX dimensions of the data value `name` of `shape` (batch of one).
+    pub(super) fn data_dims(&self, name: &str, shape: Shape) -> Vec<i64> {
+        if let Some(view) = self.views.get(name) {
+            return view.dims().iter().map(|&d| d as i64).collect();
+        }
+        let mut dims = onnx_dims(shape);
+        match (shape, self.ranks.get(name)) {
+            (Shape::Vector(n), Some(1)) => dims = vec![n as i64],
+            (Shape::Vector(_), Some(&rank)) => dims.resize(rank, 1),
+            _ => {}
+        }
+        dims
     }
 
     pub(super) fn set(&mut self, node: &NodeProto, value: Value) {

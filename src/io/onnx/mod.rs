@@ -18,10 +18,15 @@ mod ops;
     dead_code,
     unreachable_pub
 )]
-mod proto;
+#[doc(hidden)]
+/// The ONNX protobuf messages, public only so that tests can write hostile models with them.
+pub mod proto;
 mod registry;
 mod tensors;
+mod view;
+mod views;
 mod walk;
+mod wire;
 
 pub(crate) use error::OnnxError;
 
@@ -36,6 +41,11 @@ use proto::{GraphProto, ValueInfoProto};
 use std::path::Path;
 
 use crate::engine::limits::MAX_ONNX_BYTES;
+
+/// The operator sets convscope is tested with (docs/own-models.md): an older one is refused
+/// below 7, a newer one opens with a warning.
+const OLDEST_TESTED_OPSET: i64 = 13;
+const NEWEST_TESTED_OPSET: i64 = 21;
 
 /// An ONNX model as engine layers, with the ONNX value each layer's output is.
 #[derive(Debug)]
@@ -113,6 +123,19 @@ pub(crate) fn parse_onnx(
         path: path.to_path_buf(),
         source,
     };
+    // Counted in the wire format first: decoding makes a few hundred bytes of every entry.
+    if let Some(counts) = wire::graph_counts(&bytes) {
+        check_counts(counts.nodes, counts.entries).map_err(onnx_err)?;
+        if counts.node_fields > limits::MAX_ONNX_NODE_FIELDS {
+            return Err(onnx_err(OnnxError::TooManyNodeFields {
+                count: counts.node_fields,
+                limit: limits::MAX_ONNX_NODE_FIELDS,
+            }));
+        }
+        if counts.subgraphs > 0 {
+            return Err(onnx_err(OnnxError::Subgraph));
+        }
+    }
     // `Bytes` so that initializers' raw data are slices of this one buffer, not copies.
     let proto = proto::ModelProto::decode(prost::bytes::Bytes::from(bytes))
         .map_err(|e| onnx_err(OnnxError::NotOnnx(e)))?;
@@ -125,10 +148,23 @@ pub(crate) fn parse_onnx(
     if opset < 7 {
         return Err(onnx_err(OnnxError::OldOperatorSet(opset)));
     }
+    let mut warnings = Vec::new();
+    if opset > NEWEST_TESTED_OPSET {
+        warnings.push(format!(
+            "uses ONNX opset {opset}, newer than the {OLDEST_TESTED_OPSET} to {NEWEST_TESTED_OPSET} convscope is tested with: an operator may have changed its meaning; if a stage looks wrong, export with opset_version={NEWEST_TESTED_OPSET}"
+        ));
+    }
     let graph = proto
         .graph
         .as_ref()
         .ok_or_else(|| onnx_err(OnnxError::NoGraph))?;
+    check_counts(graph.node.len(), 0).map_err(onnx_err)?;
+    let mut names = std::collections::HashSet::new();
+    if let Some(twice) = graph.initializer.iter().find(|t| !names.insert(t.name())) {
+        return Err(onnx_err(OnnxError::DuplicateInitializer(
+            twice.name().to_string(),
+        )));
+    }
     let props =
         InputSettings::from_props(proto.metadata_props.iter().map(|p| (p.key(), p.value())))
             .map_err(|e| onnx_err(e.into()))?;
@@ -147,6 +183,11 @@ pub(crate) fn parse_onnx(
     let built = walker.walk(&graph.node, output).map_err(onnx_err)?;
     drop(proto);
     let info = ModelInfo {
+        warnings: warnings
+            .into_iter()
+            .chain(built.warnings)
+            .map(|w| format!("{}: {w}", path.display()))
+            .collect(),
         name: path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -161,6 +202,21 @@ pub(crate) fn parse_onnx(
         outputs: built.outputs,
         settings,
     })
+}
+
+/// Refuses a graph of more nodes or other entries than the limits (before decoding, from the
+/// wire format's counts; after it, the nodes again, should the counting have failed).
+fn check_counts(nodes: usize, entries: usize) -> Result<(), OnnxError> {
+    if nodes > limits::MAX_ONNX_NODES {
+        return Err(OnnxError::TooManyNodes { count: nodes });
+    }
+    if entries > limits::MAX_ONNX_ENTRIES {
+        return Err(OnnxError::TooManyEntries {
+            count: entries,
+            limit: limits::MAX_ONNX_ENTRIES,
+        });
+    }
+    Ok(())
 }
 
 /// The graph's one image input (old exporters list the weights as inputs too): its name,

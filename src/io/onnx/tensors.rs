@@ -1,5 +1,6 @@
 //! ONNX tensors (initializers, `Constant` values, attributes) as plain numbers.
 
+use super::super::error::{FileError, io_reason, read_range};
 use super::error::TensorError;
 use super::proto::{TensorProto, tensor_proto::DataType};
 use std::path::Path;
@@ -94,32 +95,31 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
     };
     let (offset, length) = (number("offset")?, number("length")?);
     let path = dir.join(rel);
-    let total = std::fs::metadata(&path)
-        .map_err(|e| TensorError::Unreadable {
-            reason: super::super::error::io_reason(&e),
-            path: path.clone(),
-        })?
-        .len();
-    let length = if length == 0 {
-        total.saturating_sub(offset)
-    } else {
-        length
-    };
-    if offset.checked_add(length).is_none_or(|end| end > total) || length > max_bytes {
-        return Err(TensorError::OutOfFile {
-            location,
-            offset,
-            end: offset.saturating_add(length),
-            total,
-        });
-    }
-    use std::io::{Read, Seek, SeekFrom};
-    let read = |e: std::io::Error| TensorError::Read(e.to_string());
-    let mut file = std::fs::File::open(&path).map_err(read)?;
-    file.seek(SeekFrom::Start(offset)).map_err(read)?;
-    let mut bytes = vec![0; length as usize];
-    file.read_exact(&mut bytes).map_err(read)?;
-    Ok(bytes)
+    // The one bounded reader refuses a FIFO, a device or a folder before opening it, then
+    // bytes past the file's end or the limit; a length of 0 is "to the end of the file".
+    read_range(&path, offset, (length > 0).then_some(length), max_bytes).map_err(|e| {
+        let reason = match e {
+            FileError::Read { source, .. } => io_reason(&source),
+            FileError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+        TensorError::Unreadable { path, reason }
+    })
+}
+
+/// The name of the typed field (`float_data`, ...) that holds values, if one does.
+fn typed_data(t: &TensorProto) -> Option<&'static str> {
+    [
+        ("float_data", t.float_data.is_empty()),
+        ("double_data", t.double_data.is_empty()),
+        ("int32_data", t.int32_data.is_empty()),
+        ("int64_data", t.int64_data.is_empty()),
+        ("uint64_data", t.uint64_data.is_empty()),
+        ("string_data", t.string_data.is_empty()),
+    ]
+    .into_iter()
+    .find(|(_, empty)| !empty)
+    .map(|(name, _)| name)
 }
 
 /// Decodes a tensor. `dir` is where external data is looked for. Errors do not name the
@@ -138,6 +138,11 @@ pub(crate) fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<C
             dims: dims.clone(),
             limit: max_values,
         })?;
+    if let Some(typed) = typed_data(t)
+        && (t.raw_data.is_some() || t.data_location == Some(1))
+    {
+        return Err(TensorError::TwoSources(typed));
+    }
     let external;
     let raw: Option<&[u8]> = if t.data_location == Some(1) {
         external = external_bytes(t, dir, (max_values as u64) * 8)?;

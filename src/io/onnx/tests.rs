@@ -619,3 +619,54 @@ fn not_protobuf_is_one_line() {
     let e = open(b"\x08\xff\xff\xff".to_vec()).unwrap_err();
     assert!(e.contains("is not an ONNX model"), "{e}");
 }
+
+/// Data a Transpose left channels-last reaches a Conv: refused naming the Conv, the
+/// Transpose and what to rewrite; a Transpose back makes it plain data again (no stage).
+#[test]
+fn rearranged_data_is_refused_where_it_cannot_run_naming_both_nodes() {
+    let conv = |input: &str| {
+        node(
+            "Conv",
+            "conv",
+            &[input, "w"],
+            "y",
+            vec![ints("kernel_shape", &[1, 1])],
+        )
+    };
+    let w = || weights("w", &[1, 1, 1, 1], &[2.0]);
+    let nodes = vec![
+        node(
+            "Transpose",
+            "t",
+            &["x"],
+            "nhwc",
+            vec![ints("perm", &[0, 2, 3, 1])],
+        ),
+        conv("nhwc"),
+    ];
+    let e = open(model_bytes(X, nodes, vec![w()], "y")).unwrap_err();
+    assert!(
+        e.contains("node conv (Conv): it reads \"nhwc\", data laid out as [1, 4, 4, 1] by node t")
+            && e.contains("keep [1, C, H, W]"),
+        "{e}"
+    );
+    let nodes = vec![
+        node(
+            "Transpose",
+            "t",
+            &["x"],
+            "nhwc",
+            vec![ints("perm", &[0, 2, 3, 1])],
+        ),
+        node(
+            "Transpose",
+            "back",
+            &["nhwc"],
+            "nchw",
+            vec![ints("perm", &[0, 3, 1, 2])],
+        ),
+        conv("nchw"),
+    ];
+    let m = open(model_bytes(X, nodes, vec![w()], "y")).unwrap();
+    assert_eq!(m.model.layers().len(), 1);
+}

@@ -49,6 +49,7 @@ impl Walker<'_> {
                     layers: self.layers,
                     sources: self.sources,
                     outputs: self.outputs,
+                    warnings: self.warnings,
                 })
             }
             Some(Value::Padded { node, .. }) => Err(OnnxError::EndsInPadding(node.clone())),
@@ -94,6 +95,7 @@ impl Walker<'_> {
             && let Some(value) = self.elementwise(node, role)?
         {
             self.set(node, value);
+            self.carry_view(node, &data);
             return Ok(());
         }
         // Whatever reads an element-wise expression gets it as stages.
@@ -104,6 +106,10 @@ impl Walker<'_> {
         }
         for (_, name, _) in &data {
             *self.read.entry(name.clone()).or_default() += 1;
+        }
+        // Rearranged data (views.rs), and arithmetic with one constant per channel.
+        if self.rearranged(node, &data)? {
+            return Ok(());
         }
         let join = op.and_then(|o| o.join);
         if data.len() > 1 || join.is_some_and(|(_, always)| always) {
@@ -217,6 +223,7 @@ impl Walker<'_> {
         };
         if let Some(kind) = layer(self, node, input)? {
             self.push(node, node_name(node), kind, input.shape, input.from)?;
+            self.note_integer_weights(node);
         }
         Ok(())
     }

@@ -80,6 +80,22 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
                     before_after_ui(ui, p, stage);
                 }
                 Some(LayerKind::Merge(m)) => merge_ui(ui, p, stage, *m),
+                Some(LayerKind::LayerNorm(_)) => {
+                    ui.label(p.s.layer_norm_tip);
+                    elementwise_ui(ui, p, stage);
+                }
+                Some(LayerKind::Pad2d(_)) => {
+                    ui.label(p.s.pad_tip);
+                    before_after_ui(ui, p, stage);
+                }
+                Some(LayerKind::Resize(_)) => {
+                    ui.label(p.s.resize_tip);
+                    before_after_ui(ui, p, stage);
+                }
+                Some(LayerKind::PickChannels(_)) => {
+                    ui.label(p.s.pick_channels_tip);
+                    before_after_ui(ui, p, stage);
+                }
             }
         });
 }

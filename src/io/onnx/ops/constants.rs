@@ -34,7 +34,7 @@ fn input(w: &Walker, node: &NodeProto, i: usize) -> Result<Const, NodeError> {
 fn shape_of(w: &mut Walker, node: &NodeProto) -> Result<(), NodeError> {
     let name = node.input.first().ok_or_else(|| refused("has no input"))?;
     let dims = match w.value(name)? {
-        Value::Data { shape, .. } => onnx_dims(shape),
+        Value::Data { shape, .. } => w.data_dims(name, shape),
         Value::Padded { .. } => return Err(refused("the shape of padded data is not supported")),
         Value::Const(c) => c.dims.iter().map(|&d| d as i64).collect(),
         Value::Expr { shape, .. } => onnx_dims(shape),
@@ -88,7 +88,7 @@ fn cast(w: &Walker, node: &NodeProto) -> Result<Const, NodeError> {
 }
 
 /// The axes of an Unsqueeze or Squeeze: input 1, or (before opset 13) the attribute.
-fn axes(w: &Walker, node: &NodeProto) -> Result<Vec<i64>, NodeError> {
+pub(super) fn axes(w: &Walker, node: &NodeProto) -> Result<Vec<i64>, NodeError> {
     Ok(match w.const_input(node, 1)? {
         Some(x) => x.as_ints().unwrap_or_default(),
         None => Attrs(&node.attribute).ints("axes").unwrap_or_default(),
@@ -274,7 +274,12 @@ fn constant_of_shape(w: &Walker, node: &NodeProto) -> Result<Const, NodeError> {
 }
 
 /// The indices `start..end` by `step` along an axis of `n` values, as ONNX Slice clamps them.
-fn slice_axis(n: usize, start: i64, end: i64, step: i64) -> Result<Vec<usize>, NodeError> {
+pub(super) fn slice_axis(
+    n: usize,
+    start: i64,
+    end: i64,
+    step: i64,
+) -> Result<Vec<usize>, NodeError> {
     if step == 0 {
         return Err(refused("a slice with step 0"));
     }

@@ -1,7 +1,8 @@
 //! Nodes that join branches of the graph: Add and Sum of two or more data values (residual
 //! connections), Mul of maps by one weight per channel (squeeze-and-excitation) or of two
 //! values of one shape, and Concat of maps along channels (Fire and Inception modules). Each
-//! becomes one engine layer that reads the layers its inputs come from.
+//! becomes one engine layer that reads the layers its inputs come from; a Concat or Sum of a
+//! single value (`torch.cat([x])` in DenseNet's first dense layer) is that value, no stage.
 
 use super::super::attrs::{Attrs, node_name};
 use super::super::error::{NodeError, refused};
@@ -55,11 +56,34 @@ fn join(
             given - data.len()
         )));
     }
+    if let [(_, _, Value::Data { shape, layer })] = data {
+        // One input: the node passes it on (valid ONNX for Concat and Sum).
+        let (shape, layer) = (*shape, *layer);
+        w.set(node, Value::Data { shape, layer });
+        return Ok(());
+    }
     let mut sources = Vec::with_capacity(data.len());
     let mut shapes = Vec::with_capacity(data.len());
     for (_, name, value) in data {
         match value {
             Value::Data { shape, layer } => {
+                let rank = w.data_dims(name, *shape).len();
+                if matches!(shape, Shape::Vector(_)) && rank != 4 && data.len() != 1 {
+                    let maps = data.iter().any(|(_, _, v)| {
+                        matches!(
+                            v,
+                            Value::Data {
+                                shape: Shape::Maps { .. },
+                                ..
+                            }
+                        )
+                    });
+                    if maps {
+                        return Err(refused(format!(
+                            "input {name:?} is a vector of rank {rank}, which does not line up with the channels of the maps it meets: give it as [1, C, 1, 1] (s.view(b, c, 1, 1))"
+                        )));
+                    }
+                }
                 sources.push(source(*layer));
                 shapes.push(*shape);
             }
@@ -82,7 +106,7 @@ fn join(
         };
         if !ok {
             return Err(refused(format!(
-                "concatenation along axis {axis}: only along channels (axis 1) is supported"
+                "attribute axis {axis}: only concatenation along channels (axis 1) is supported. Concatenate with torch.cat(..., dim=1) in the model"
             )));
         }
     }

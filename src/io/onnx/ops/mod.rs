@@ -7,10 +7,12 @@ mod arithmetic;
 mod constants;
 mod conv;
 mod dense;
+mod layout;
 mod merge;
 mod norm;
 mod pad;
 mod pool;
+mod resample;
 mod shape;
 mod window;
 
@@ -22,10 +24,12 @@ fn register_all_ops(r: &mut Registry) {
     conv::register(r);
     pool::register(r);
     pad::register(r);
+    resample::register(r);
     norm::register(r);
     dense::register(r);
     activation::register(r);
     shape::register(r);
+    layout::register(r);
     merge::register(r);
     constants::register(r);
     arithmetic::register(r);
