@@ -8,7 +8,8 @@
 # release build (BIN, default ./target/release/convscope). Each shot starts the app on fresh
 # settings and walks there with PageDown (which reveals a step that asks a question before it
 # goes on), then reveals the step with Space. A step measuring over a test set needs time:
-# STEP_WAIT seconds (default 20) before its shot. Look at every picture before committing it.
+# STEP_WAIT seconds (default 20) before its shot. PRESENT= (empty) takes them in the ordinary
+# window, as on a laptop (SIZE=1280x800). Look at every picture before committing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lesson=$1
@@ -31,7 +32,7 @@ for lang in en zh; do
       printf '{ "language": "%s" }\n' "$lang" > "$data/convscope/settings.json"
       name=$(printf '%s/%02d-%s-%s.png' "$out" "$i" "$id" "$lang")
       "$shot_tool" --size "${SIZE:-1920x1080}" --wait 8 "${keys[@]}" --key space --wait "${STEP_WAIT:-20}" \
-        --shot "$name" -- env XDG_DATA_HOME="$data" "$bin" --lesson "$lesson" --present >/dev/null
+        --shot "$name" -- env XDG_DATA_HOME="$data" "$bin" --lesson "$lesson" ${PRESENT---present} >/dev/null
       rm -rf "$data"
       echo "saved $name"
     fi

@@ -171,10 +171,23 @@ pub(crate) fn maps_grid_ui(
     cell: f32,
     cols: usize,
 ) -> GridOut {
+    first_maps_grid_ui(ui, p, stage, cell, cols, usize::MAX)
+}
+
+/// The first `shown` channels of stage `stage` (all, if it has fewer) as in [`maps_grid_ui`].
+pub(crate) fn first_maps_grid_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    stage: usize,
+    cell: f32,
+    cols: usize,
+    shown: usize,
+) -> GridOut {
     let (c, h, w) =
         p.ex.trace
             .get(stage)
             .map_or((0, 0, 0), |t| as_maps(t).dim());
+    let c = c.min(shown);
     let layout = GridLayout {
         count: c,
         cols: cols.clamp(1, c.max(1)),
@@ -216,6 +229,24 @@ pub(crate) fn maps_grid_ui(
         map_hw: (h, w),
         cell,
     }
+}
+
+/// How many of `count` maps of `hw` cells fit `room` with cells of at least `least` points
+/// (whole screen pixels at `ppp` pixels per point; at least one): what a lesson's named view
+/// shows when all of them would be too small to read.
+pub(crate) fn maps_that_fit(
+    room: Vec2,
+    count: usize,
+    hw: (usize, usize),
+    least: f32,
+    ppp: f32,
+) -> usize {
+    (1..=count.max(1))
+        .rev()
+        .find(|&n| {
+            fit_grid_gap(room * ppp, n, hw, f32::INFINITY, GAP * ppp).1 >= least * ppp - 1e-3
+        })
+        .unwrap_or(1)
 }
 
 /// The view `part` of stage `stage` as a lesson names it (`pool1.maps`, `input.maps`).
@@ -285,5 +316,21 @@ pub(crate) fn stage_title(p: &Panels, stage: usize) -> String {
     match p.ex.stage_layer(stage) {
         Some(l) => format!("{} · {}", l.name, p.s.layer_type(&l.kind)),
         None => p.s.input_stage.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_maps_that_fit_are_the_most_that_stay_readable() {
+        let room = Vec2::new(320.0, 200.0);
+        let n = maps_that_fit(room, 32, (14, 14), 7.0, 1.0);
+        assert!(n < 32, "32 maps of 14x14 at 7 px do not fit 320x200");
+        assert!(fit_grid_gap(room, n, (14, 14), f32::INFINITY, GAP).1 >= 7.0);
+        assert!(fit_grid_gap(room, n + 1, (14, 14), f32::INFINITY, GAP).1 < 7.0);
+        assert_eq!(maps_that_fit(Vec2::splat(2000.0), 32, (14, 14), 7.0, 1.0), 32);
+        assert_eq!(maps_that_fit(Vec2::splat(5.0), 32, (14, 14), 7.0, 1.0), 1);
     }
 }

@@ -7,7 +7,8 @@ use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GridOut, as_maps, fit_view, line_height, maps_grid_ui, outline_ui, record_grid, stage_view,
+    GridOut, as_maps, first_maps_grid_ui, fit_view, line_height, maps_that_fit, min_cell,
+    outline_ui, record_grid, stage_view,
 };
 use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
@@ -86,7 +87,21 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         (ui.available_width() - window_room - gaps) * share,
         ui.available_height() - line_height(ui) - ui.spacing().item_spacing.y,
     );
-    let (cols, cell) = fit_view(ui, p, &maps_view, room, c, (bh, bw), 8.0);
+    let (mut cols, mut cell) = fit_view(ui, p, &maps_view, room, c, (bh, bw), 8.0);
+    // The pooled maps are the smaller ones: while a lesson names them and not every channel
+    // fits at a readable size, the first channels that do are shown, and the rest said.
+    let (_, ah, _) = as_maps(after).dim();
+    let least = min_cell(ui, (ah.min(bh), aw.min(bw)));
+    let mut shown = c;
+    if focus && cell < least - 1e-3 {
+        let room = room - egui::vec2(0.0, line_height(ui) + ui.spacing().item_spacing.y);
+        shown = maps_that_fit(room, c, (bh, bw), least, ui.ctx().pixels_per_point());
+        (cols, cell) = fit_view(ui, p, &maps_view, room, shown, (bh, bw), 8.0);
+        ui.label(fill(
+            s.lab_channels_shown,
+            &[&shown.to_string(), &c.to_string()],
+        ));
+    }
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, from), (s.after_pooling, stage)] {
@@ -97,7 +112,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
                         .map(|t| t.shape().to_string())
                         .unwrap_or_default();
                 ui.strong(format!("{label} · {shape}"));
-                let grid = maps_grid_ui(ui, p, st, cell, cols);
+                let grid = first_maps_grid_ui(ui, p, st, cell, cols, shown);
                 record_grid(ui, maps_view.clone(), &grid);
                 grids.push(grid);
             });
