@@ -26,6 +26,7 @@ pub(crate) mod csv_out;
 pub(crate) mod eval;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
+pub(crate) mod lessons;
 pub(crate) mod model_args;
 pub(crate) mod network_input;
 pub(crate) mod progress;
@@ -131,6 +132,8 @@ pub enum Command {
     Robustness(robustness::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
+    /// List the lessons: the built-in ones and those in your lessons folder, id and title.
+    Lessons(lessons::Args),
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
@@ -161,6 +164,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Render(args) => render::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Lessons(args) => lessons::run(args),
     }
 }
 

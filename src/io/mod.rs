@@ -3,6 +3,7 @@
 pub mod architecture;
 pub(crate) mod atomic;
 pub(crate) mod audio_input;
+pub(crate) mod data_folder;
 pub(crate) mod error;
 pub(crate) mod idx;
 pub(crate) mod image_input;
@@ -15,6 +16,7 @@ pub mod onnx;
 pub(crate) use atomic::{check_writable, write_atomic, write_atomic_with};
 pub(crate) use audio_input::decode_wav;
 pub use audio_input::{Audio, audio_pixels, file_pixels, load_audio};
+pub use data_folder::{data_dir, user_lessons_dir};
 pub use error::FileError;
 pub use image_input::{Fill, network_input, shift, to_pixels};
 pub(crate) use image_input::{decode_image, load_image};

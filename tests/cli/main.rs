@@ -6,6 +6,7 @@
 mod commands;
 mod error_messages;
 mod graphs;
+mod lessons;
 mod limits;
 mod onnx_everywhere;
 mod own_models_doc;

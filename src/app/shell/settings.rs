@@ -7,7 +7,7 @@
 use crate::app::i18n::Lang;
 use crate::io::error::read_limited;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -152,22 +152,7 @@ pub enum SaveError {
     Write(#[from] crate::io::FileError),
 }
 
-/// The app's data folder, where eframe kept its state too.
-/// convscope's folder for the user's files (settings, extra languages).
-pub(crate) fn data_dir() -> Option<PathBuf> {
-    let home = std::env::home_dir();
-    if cfg!(target_os = "macos") {
-        return home.map(|h| h.join("Library/Application Support/convscope"));
-    }
-    if cfg!(windows) {
-        return std::env::var_os("APPDATA").map(|a| Path::new(&a).join("convscope"));
-    }
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| home.map(|h| h.join(".local/share")))
-        .map(|d| d.join("convscope"))
-}
+pub(crate) use crate::io::data_dir;
 
 #[cfg(test)]
 mod tests {
