@@ -14,6 +14,7 @@ mod lab;
 mod legibility;
 mod lesson;
 mod lesson_layout;
+mod lesson_picker;
 mod monkey;
 mod new_layers;
 mod noise;

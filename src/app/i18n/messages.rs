@@ -359,7 +359,6 @@ strings! {
     lesson_no_model,
     lesson_no_stage,
     lesson_pick,
-    lesson_own,
     key_lessons,
     key_next_lesson_step,
     key_prev_lesson_step,
@@ -375,6 +374,15 @@ strings! {
     lesson_verdict,
     /// Beside the right choice, after the reveal.
     lesson_right_answer,
+    /// The picker's heading over the lessons that ship with the app.
+    lesson_builtin,
+    /// The picker's heading over the teacher's own lessons: their folder.
+    lesson_yours,
+    lesson_yours_none,
+    /// Beside a lesson file that cannot be opened (its error follows).
+    lesson_broken,
+    lesson_look_again,
+    lesson_look_again_tip,
     /// The input panel folded to a bar while a lesson step does not name it.
     input_unfold_tip,
     /// A window cell outside the input (zero padding), in the arithmetic and pooling views.

@@ -28,6 +28,8 @@ pub struct LessonState {
     pub sweep_runs: std::cell::RefCell<Option<(u64, Facts)>>,
     /// Why the last lesson or step could not be opened or set up.
     pub error: Option<String>,
+    /// The lessons to choose from (built in and in the teacher's folder).
+    pub picker: super::picker::Picker,
 }
 
 /// The setup before any step says anything: the explorer on the input stage, pooling and its
