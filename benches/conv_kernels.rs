@@ -174,7 +174,7 @@ fn direct_vs_gemm(c: &mut Criterion) {
 
 fn vgg(c: &mut Criterion) {
     let model = zoo::vgg11_bn(3);
-    let pixels = convscope::cli::bench::test_pixels(&model);
+    let pixels = convscope::engine::zoo::test_pixels(&model);
     let input =
         convscope::io::network_input(&pixels, &model.input, 0, 0, convscope::io::Fill::Zero);
     let options = RunOptions::default();

@@ -3,7 +3,7 @@
 //! forward pass at 224x224 on one thread and on two (weights generated here: no download).
 
 use convscope::analysis::{SweepAxis, shifts, sweep};
-use convscope::cli::bench::test_pixels;
+use convscope::engine::zoo::test_pixels;
 use convscope::engine::{PoolMode, RunOptions, zoo};
 use convscope::io::{Fill, network_input};
 use criterion::{Criterion, criterion_group, criterion_main};

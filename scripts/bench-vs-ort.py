@@ -15,8 +15,9 @@
    `--ours NAME=BINARY` (repeatable) times several builds of convscope in the same rounds,
    e.g. the one before a change and the one after.
 
-Needs onnx, onnxruntime and numpy (e.g. /work/venv-ref). Run from the repository root:
-    /work/venv-ref/bin/python scripts/bench-vs-ort.py [--skip-cargo] [--skip-kernels]
+Needs onnx, onnxruntime and numpy (a virtual environment with them). Run from the repository
+root:
+    python3 scripts/bench-vs-ort.py [--skip-cargo] [--skip-kernels]
         [--models /tmp/convscope-big [--rounds 3] [--ours new=target/release/convscope]]
 """
 

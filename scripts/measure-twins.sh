@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the README's measurements for issues 13 and 14 that are not sample models:
+# Reproduces the measurements of docs/findings.md for issues 13 and 14 that are not sample
+# models:
 #
 #   scripts/measure-twins.sh speakers   # speech-max/-avg's architecture and schedule, each of the
 #                                       # five FSDD speakers held out in turn (10 runs per seed)
@@ -8,7 +9,7 @@
 #   scripts/measure-twins.sh l2         # fc-overfit's architecture and schedule with weight decay
 #
 # Models and logs go to $OUT (default target/twins); each run prints its last line.
-# SEEDS="1 2 3" repeats the speaker folds with other seeds (the README's table is seed 1).
+# SEEDS="1 2 3" repeats the speaker folds with other seeds (docs/findings.md's table is seed 1).
 # BIN=path/to/convscope skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -62,5 +62,6 @@ fn open_app(files: AppFiles) -> anyhow::Result<()> {
         image,
         lesson,
     })
-    .map_err(anyhow::Error::msg)
+    // eframe's error may hold a reason that is not `Send`: anyhow takes its text.
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }

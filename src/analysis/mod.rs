@@ -2,14 +2,12 @@
 
 pub mod arithmetic;
 pub mod consistency;
-pub mod pooling;
+pub(crate) mod pooling;
 pub mod robustness;
 pub mod similarity;
-pub mod stride;
+pub(crate) mod stride;
 pub mod sweep;
 
-pub use stride::{Receptive, receptive_fields};
-pub use sweep::{
-    ShiftResult, StageChange, SweepAxis, argmax, mean_by_distance, probabilities, shift_grid,
-    shifts, sweep, trace, unshifted_class,
-};
+pub(crate) use stride::receptive_fields;
+pub use sweep::{ShiftResult, SweepAxis, shifts, sweep, trace};
+pub(crate) use sweep::{argmax, mean_by_distance, probabilities, shift_grid, unshifted_class};

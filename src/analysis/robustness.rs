@@ -23,9 +23,9 @@ pub enum NoiseKind {
 }
 
 impl NoiseKind {
-    pub const ALL: [NoiseKind; 2] = [NoiseKind::Gaussian, NoiseKind::SaltPepper];
+    pub(crate) const ALL: [NoiseKind; 2] = [NoiseKind::Gaussian, NoiseKind::SaltPepper];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NoiseKind::Gaussian => "gaussian",
             NoiseKind::SaltPepper => "saltpepper",
@@ -53,7 +53,7 @@ impl fmt::Display for Noise {
 
 /// What is wrong with a noise as a person typed it, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub(crate) enum NoiseError {
+pub enum NoiseError {
     #[error("`{group}`: expected KIND:LEVEL[,LEVEL...], e.g. gaussian:0.1,0.2")]
     Syntax { group: String },
     #[error("`{kind}` is not a noise: gaussian or saltpepper")]
@@ -70,20 +70,13 @@ pub(crate) enum NoiseError {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum RobustnessError {
     /// The spectrogram of a noisy recording (the model's audio input section says how).
-    #[error("{0}")]
-    Spectrogram(String),
+    #[error(transparent)]
+    Spectrogram(#[from] crate::io::error::PixelsError),
     /// An example could not be read or made noisy (the caller's message).
     #[error("{0}")]
     Example(String),
     #[error(transparent)]
     Engine(#[from] crate::engine::Error),
-}
-
-// Callers that still collect messages as strings (`?` into `Result<_, String>`).
-impl From<RobustnessError> for String {
-    fn from(e: RobustnessError) -> String {
-        e.to_string()
-    }
 }
 
 /// `gaussian:0.1,0.2` -> two noises; several groups separated by `|` or `;`
@@ -193,8 +186,7 @@ pub fn noisy_input(
     if let (Some(audio), Some(spec)) = (recording, &model.info.audio) {
         let mut dirty = audio.clone();
         dirty.samples = noisy_samples(&audio.samples, noise, seed);
-        let pixels = crate::io::audio_pixels(&dirty, spec, &model.input)
-            .map_err(|e| RobustnessError::Spectrogram(e.to_string()))?;
+        let pixels = crate::io::audio_pixels(&dirty, spec, &model.input)?;
         return Ok((pixels, Some(dirty)));
     }
     let range = input_range(clean, model.info.audio.is_none());
@@ -203,7 +195,7 @@ pub fn noisy_input(
 
 /// Exactly one noise (`gaussian:0.2`, `saltpepper:0.05`), or none (`none`, `off`): what
 /// `convscope inspect --noise` and a lesson step's `noise` take.
-pub(crate) fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, NoiseError> {
+pub fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Noise>, NoiseError> {
     if matches!(text.trim(), "none" | "off") {
         return Ok(None);
     }
@@ -213,12 +205,6 @@ pub(crate) fn parse_noise_or_none(text: &str) -> std::result::Result<Option<Nois
             text: text.to_string(),
         }),
     }
-}
-
-/// `parse_noise_or_none` with its error as text, for callers that collect messages as
-/// strings.
-pub fn parse_one_noise(text: &str) -> std::result::Result<Option<Noise>, String> {
-    parse_noise_or_none(text).map_err(|e| e.to_string())
 }
 
 /// The smallest and largest value (0, 0 for none).
@@ -231,7 +217,7 @@ pub(crate) fn value_range(values: &[f32]) -> (f32, f32) {
 
 /// What noise did over a set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Robustness {
+pub(crate) struct Robustness {
     pub examples: usize,
     /// Top-1 accuracy on the clean inputs.
     pub clean_accuracy: f32,
@@ -252,7 +238,7 @@ type Outcome = (bool, bool, bool, Vec<f32>);
 
 /// `example(i)` gives example `i`'s clean and noisy pixels (before normalisation) and its
 /// label; its error is reported as [`RobustnessError::Example`].
-pub fn robustness<E: fmt::Display>(
+pub(crate) fn robustness<E: fmt::Display>(
     model: &Model,
     count: usize,
     example: &(dyn Fn(usize) -> std::result::Result<Example, E> + Sync),
@@ -328,16 +314,16 @@ mod tests {
 
     #[test]
     fn one_noise_or_none() {
-        assert_eq!(parse_one_noise("none"), Ok(None));
+        assert_eq!(parse_noise_or_none("none"), Ok(None));
         assert_eq!(
-            parse_one_noise("saltpepper:0.05"),
+            parse_noise_or_none("saltpepper:0.05"),
             Ok(Some(Noise {
                 kind: NoiseKind::SaltPepper,
                 level: 0.05
             }))
         );
-        assert!(parse_one_noise("gaussian:0.1,0.2").is_err());
-        assert!(parse_one_noise("loud").is_err());
+        assert!(parse_noise_or_none("gaussian:0.1,0.2").is_err());
+        assert!(parse_noise_or_none("loud").is_err());
         assert_eq!(parse_noise_or_none(" off "), Ok(None));
         assert_eq!(
             parse_noise_or_none("gaussian:0.1,0.2"),
@@ -346,11 +332,10 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_one_noise("gaussian:0.1,0.2"),
-            Err(
-                "`gaussian:0.1,0.2`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none"
-                    .into()
-            )
+            parse_noise_or_none("gaussian:0.1,0.2")
+                .unwrap_err()
+                .to_string(),
+            "`gaussian:0.1,0.2`: give one noise (e.g. gaussian:0.2 or saltpepper:0.05) or none"
         );
     }
 

@@ -127,12 +127,12 @@ fn sums_with<'a>(
 
 /// Cosine similarity of two equally long lists of numbers: 1 = same direction. Two all-zero
 /// lists are identical (1); one all-zero list against another is 0.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
     Sums::over(std::iter::once((a, b))).cosine()
 }
 
 /// Cosine similarity of two tensors at the same positions (invariance).
-pub fn same_position(a: &Tensor, b: &Tensor) -> f32 {
+pub(crate) fn same_position(a: &Tensor, b: &Tensor) -> f32 {
     match (a, b) {
         (Tensor::Maps(x), Tensor::Maps(y)) => match (x.as_slice(), y.as_slice()) {
             (Some(x), Some(y)) => cosine(x, y),
@@ -170,7 +170,7 @@ pub fn aligned_views<'a>(
 
 /// Cosine similarity between `shifted` and `original` moved by (`cx`, `cy`) cells, over the
 /// cells both cover (equivariance). `None` for vectors or when nothing overlaps.
-pub fn aligned(original: &Tensor, shifted: &Tensor, cx: i64, cy: i64) -> Option<f32> {
+pub(crate) fn aligned(original: &Tensor, shifted: &Tensor, cx: i64, cy: i64) -> Option<f32> {
     let (Tensor::Maps(o), Tensor::Maps(t)) = (original, shifted) else {
         return None;
     };

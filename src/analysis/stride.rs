@@ -5,7 +5,7 @@ use crate::engine::{LayerKind, Model, Source};
 /// The geometry that maps a layer's cell back to input pixels: cell (y, x) covers input rows
 /// `y*stride.0 - offset.0 .. + size.0` (and the same for columns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Receptive {
+pub(crate) struct Receptive {
     /// Input pixels between neighbouring cells (the product of every stride so far).
     pub stride: (usize, usize),
     /// Side of the input patch one cell sees.
@@ -33,7 +33,7 @@ impl Receptive {
 /// The receptive geometry after each layer (vectors keep that of the last maps). In a graph a
 /// layer starts from what it reads; a merge sees the largest patch of its inputs (their
 /// strides agree: they have one size).
-pub fn receptive_fields(model: &Model) -> Vec<Receptive> {
+pub(crate) fn receptive_fields(model: &Model) -> Vec<Receptive> {
     let mut out: Vec<Receptive> = Vec::with_capacity(model.layers().len());
     for (i, layer) in model.layers().iter().enumerate() {
         let mut r = model

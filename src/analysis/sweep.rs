@@ -17,7 +17,7 @@ pub fn trace(model: &Model, input: &Array3<f32>, options: &RunOptions) -> Result
 }
 
 /// The name of every stage, the input first.
-pub fn stage_names(model: &Model) -> Vec<String> {
+pub(crate) fn stage_names(model: &Model) -> Vec<String> {
     std::iter::once("input".to_string())
         .chain(model.layers().iter().map(|l| l.name.clone()))
         .collect()
@@ -34,7 +34,7 @@ pub fn probabilities(model: &Model, last: &Tensor) -> Vec<f32> {
     }
 }
 
-pub use crate::engine::argmax;
+pub(crate) use crate::engine::argmax;
 
 /// How one stage's output changed under the shift.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,7 +61,7 @@ pub struct ShiftResult {
 
 /// The class a sweep's unshifted input got (the one at shift (0, 0)), or 0 when the sweep
 /// left that shift out.
-pub fn unshifted_class(results: &[ShiftResult]) -> usize {
+pub(crate) fn unshifted_class(results: &[ShiftResult]) -> usize {
     results
         .iter()
         .find(|r| r.dx == 0 && r.dy == 0)
@@ -184,7 +184,7 @@ pub fn shifts(axis: SweepAxis, max: i32) -> Vec<(i32, i32)> {
 /// A value of every shift of a grid sweep laid out as an image: row `dy + n`, column `dx + n`
 /// where `n` is the largest |dx| or |dy|; NaN where the sweep has no such shift. `None` for
 /// no results.
-pub fn shift_grid(
+pub(crate) fn shift_grid(
     results: &[ShiftResult],
     value: impl Fn(&ShiftResult) -> f32,
 ) -> Option<(Array2<f32>, i32)> {
@@ -200,7 +200,7 @@ pub fn shift_grid(
 /// The mean of a value over the shifts at each whole distance from no shift (the distance
 /// rounded to the nearest pixel), nearest first: `(distance, mean)`. Turns a grid sweep into
 /// one curve.
-pub fn mean_by_distance(
+pub(crate) fn mean_by_distance(
     results: &[ShiftResult],
     value: impl Fn(&ShiftResult) -> f32,
 ) -> Vec<(f64, f64)> {
@@ -223,7 +223,7 @@ pub fn mean_by_distance(
 /// Runs the original and every shift (in parallel on all cores) and compares each with the
 /// original. `pixels` are in \[0,1\] before normalisation. `done` is called after each shift
 /// and returns whether to go on: once it says no, the sweep stops as soon as the shifts under
-/// way are finished and returns [`Error::Cancelled`].
+/// way are finished and returns `Error::Cancelled`.
 pub fn sweep(
     model: &Model,
     pixels: &Array3<f32>,

@@ -4,10 +4,10 @@
 
 use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
-use crate::engine::{Model, PoolMode, RunOptions, Source, Tensor, zoo};
+use crate::engine::zoo::{self, test_pixels};
+use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::Fill;
 use anyhow::Result;
-use ndarray::Array3;
 use serde_json::json;
 use std::time::Instant;
 
@@ -29,17 +29,6 @@ pub struct Args {
 const MODEL_HELP: &str = "The model (convscope/1 JSON or ONNX), or `builtin:digits` / \
     `builtin:tinyvgg` / `builtin:vgg11bn` / `builtin:resnet18` for the reference architectures \
     with seeded random weights";
-
-/// A fixed, image-like input with values from 0 to 1: a bright disc off centre on a soft gradient.
-pub fn test_pixels(model: &Model) -> Array3<f32> {
-    let (c, h, w) = (model.input.channels, model.input.height, model.input.width);
-    Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
-        let (fy, fx) = (y as f32 / h as f32, x as f32 / w as f32);
-        let d = ((fy - 0.45).powi(2) + (fx - 0.55).powi(2)).sqrt();
-        let disc = if d < 0.25 { 0.9 } else { 0.0 };
-        (disc + 0.1 * fx + 0.05 * ch as f32).min(1.0)
-    })
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

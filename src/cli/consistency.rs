@@ -17,7 +17,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
-    /// The data set whose test split is used: mnist:DIR, shapes or shapes:N.
+    /// The data set whose test split is used: mnist:DIR, fashion:DIR, shapes, shapes:N,
+    /// fsdd:DIR or fsdd@SPEAKER:DIR.
     #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Each image is shifted twice by random (dx, dy) in [-K, K]: K is 0 to 4096, and at most
@@ -65,7 +66,7 @@ fn axis_name(axis: SweepAxis) -> &'static str {
     }
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::csv_out::check_target(path)?;
     }

@@ -16,7 +16,7 @@ pub struct Args {
     pub input: InputFlags,
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     let model = args.input.load(&args.model)?;
     crate::io::save_model(&model, &args.out)?;
     outln!(

@@ -7,7 +7,7 @@ use anyhow::Result;
 use std::path::Path;
 
 /// Refuses, before the work, a CSV path that could not be written (`-` is standard output).
-pub fn check_target(path: &Path) -> Result<()> {
+pub(crate) fn check_target(path: &Path) -> Result<()> {
     if path.as_os_str() != "-" {
         check_writable(path)?;
     }
@@ -15,7 +15,7 @@ pub fn check_target(path: &Path) -> Result<()> {
 }
 
 /// Writes the CSV atomically, or to standard output for `-`; nothing once Ctrl+C was pressed.
-pub fn write(path: &Path, csv: &str) -> Result<()> {
+pub(crate) fn write(path: &Path, csv: &str) -> Result<()> {
     if !interrupt::start_writing() {
         return Ok(());
     }

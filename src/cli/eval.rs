@@ -10,7 +10,8 @@ use anyhow::{Result, bail};
 pub struct Args {
     #[command(flatten)]
     pub model: ModelArgs,
-    /// `mnist:DIR` or `shapes[:N]`: the test split is used.
+    /// The data set whose test split is used: mnist:DIR, fashion:DIR, shapes, shapes:N,
+    /// fsdd:DIR or fsdd@SPEAKER:DIR.
     #[arg(long, value_parser = values::parse_data)]
     pub data: data::DataSpec,
     /// Evaluate on the training split instead.
@@ -19,7 +20,11 @@ pub struct Args {
 }
 
 /// `counts[true][predicted]`.
-pub fn confusion(labels: &[usize], predictions: &[usize], classes: usize) -> Vec<Vec<usize>> {
+pub(crate) fn confusion(
+    labels: &[usize],
+    predictions: &[usize],
+    classes: usize,
+) -> Vec<Vec<usize>> {
     let mut counts = vec![vec![0; classes]; classes];
     for (&l, &p) in labels.iter().zip(predictions) {
         if l < classes && p < classes {
@@ -30,7 +35,7 @@ pub fn confusion(labels: &[usize], predictions: &[usize], classes: usize) -> Vec
 }
 
 /// The matrix as text: one row per true class, one column per prediction.
-pub fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
+pub(crate) fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
     let width = names
         .iter()
         .map(|n| n.len())
@@ -54,7 +59,7 @@ pub fn confusion_table(counts: &[Vec<usize>], names: &[String]) -> String {
     out
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     let model = args.model.load()?;
     let split = data::load_for(&args.data, &model)?;
     let set = if args.train_split {

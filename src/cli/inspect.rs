@@ -3,7 +3,7 @@
 use super::model_args::ModelArgs;
 use super::network_input::{InputNoise, NoiseOn, noisy_input_tensor};
 use super::values::{self, BadValue};
-use crate::analysis::robustness::{Noise, parse_one_noise};
+use crate::analysis::robustness::{Noise, parse_noise_or_none};
 use crate::analysis::{argmax, probabilities};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::{self, Fill, npy};
@@ -57,7 +57,7 @@ pub struct Args {
 
 /// One noise or `none`, for clap.
 fn parse_noise(text: &str) -> Result<Noise, BadValue> {
-    parse_one_noise(text)
+    parse_noise_or_none(text)
         .map_err(|e| BadValue::Refused(e.to_string()))?
         .ok_or(BadValue::NoNoise)
 }
@@ -75,7 +75,7 @@ fn safe(name: &str) -> String {
         .collect()
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {}: is a file; give a folder", args.out.display());
     }

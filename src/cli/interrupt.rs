@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The exit code of a program stopped by Ctrl+C (128 + SIGINT), as shells report it.
-pub const EXIT_CODE: i32 = 130;
+pub(crate) const EXIT_CODE: i32 = 130;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -35,7 +35,7 @@ fn state() -> MutexGuard<'static, State> {
 }
 
 /// Installs the Ctrl+C handler. `polled`: the command checks [`interrupted`] in its loops.
-pub fn install(polled: bool) {
+pub(crate) fn install(polled: bool) {
     state().polled = polled;
     // Fails only if a handler is already installed (a second command in one process).
     let _ = ctrlc::set_handler(on_interrupt);
@@ -53,13 +53,13 @@ fn on_interrupt() {
 }
 
 /// Whether Ctrl+C was pressed.
-pub fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// Called before a command writes its first output: from here on Ctrl+C waits for the writes.
 /// `false` if Ctrl+C already came (then write nothing).
-pub fn start_writing() -> bool {
+pub(crate) fn start_writing() -> bool {
     let mut state = state();
     if interrupted() {
         return false;
@@ -69,13 +69,13 @@ pub fn start_writing() -> bool {
 }
 
 /// Whether the command got as far as [`start_writing`].
-pub fn wrote() -> bool {
+pub(crate) fn wrote() -> bool {
     state().phase == Phase::Writing
 }
 
 /// The one line an interrupted command prints, on a line of its own even if a progress bar
 /// was drawn on the terminal.
-pub fn say_interrupted(what: &str) {
+pub(crate) fn say_interrupted(what: &str) {
     if std::io::stderr().is_terminal() {
         eprint!("\r\x1b[2K");
     }

@@ -12,7 +12,7 @@ pub struct Args {
     pub lang: String,
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     let dir = crate::io::user_lessons_dir();
     let entries = catalog(dir.as_deref())?;
     let width = entries.iter().map(|e| e.id().len()).max().unwrap_or(0);

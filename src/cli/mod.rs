@@ -17,9 +17,7 @@ macro_rules! outln {
     };
 }
 
-// The benches time the same input `bench` does (bench::test_pixels); the rest is the
-// binary's alone.
-pub mod bench;
+pub(crate) mod bench;
 pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
@@ -101,7 +99,7 @@ impl Cli {
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::open(lesson).map_err(anyhow::Error::msg)?;
+            crate::lesson::Lesson::load(lesson)?;
         }
         Ok(Request::OpenApp(AppFiles {
             model: self.model,
@@ -250,6 +248,42 @@ mod tests {
                 help.contains(&format!("{min} to {max}")),
                 "{sub} --{flag}: {help}"
             );
+        }
+    }
+
+    /// Each subcommand's flag called `long`, with its help.
+    fn flags_named(long: &str) -> Vec<(String, String)> {
+        Cli::command()
+            .get_subcommands()
+            .flat_map(|sub| {
+                sub.get_arguments()
+                    .filter(|a| a.get_long() == Some(long))
+                    .map(|a| {
+                        let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                        (sub.get_name().to_string(), help)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_data_flag_lists_every_form_the_parser_takes() {
+        let flags = flags_named("data");
+        assert!(flags.len() >= 4, "{flags:?}");
+        for (sub, help) in flags {
+            for form in crate::data::DataSpec::FORMS {
+                assert!(help.contains(form), "{sub} --data: {help} lacks {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_model_flag_says_it_opens_onnx_too() {
+        let flags = flags_named("model");
+        assert!(flags.len() >= 6, "{flags:?}");
+        for (sub, help) in flags {
+            assert!(help.contains("ONNX"), "{sub} --model: {help}");
         }
     }
 

@@ -21,7 +21,7 @@ pub struct ModelArgs {
 
 impl ModelArgs {
     /// Opens the model (any format) with the input flags.
-    pub fn load(&self) -> Result<Model> {
+    pub(crate) fn load(&self) -> Result<Model> {
         self.input.load(&self.path)
     }
 }
@@ -66,7 +66,7 @@ fn parse_channel_order(text: &str) -> Result<ChannelOrder, BadValue> {
 
 impl InputFlags {
     /// What the flags say, with the labels file read.
-    pub fn settings(&self) -> Result<InputSettings> {
+    pub(crate) fn settings(&self) -> Result<InputSettings> {
         Ok(InputSettings {
             mean: self.mean.clone().map(|v| v.0),
             std: self.std.clone().map(|v| v.0),
@@ -80,7 +80,7 @@ impl InputFlags {
     }
 
     /// Opens the model at `path` (any format) with these flags.
-    pub fn load(&self, path: &Path) -> Result<Model> {
+    pub(crate) fn load(&self, path: &Path) -> Result<Model> {
         Ok(crate::io::load_model_with(path, &self.settings()?)?)
     }
 }

@@ -20,14 +20,14 @@ pub enum NoiseOn {
 
 /// Noise on the input and where it goes.
 #[derive(Debug, Clone, Copy)]
-pub struct InputNoise {
+pub(crate) struct InputNoise {
     pub noise: Noise,
     pub seed: u64,
     pub on: NoiseOn,
 }
 
 /// The network input the arguments ask for.
-pub fn input_tensor(
+pub(crate) fn input_tensor(
     model: &Model,
     image: Option<&Path>,
     npy_path: Option<&Path>,
@@ -38,7 +38,7 @@ pub fn input_tensor(
 }
 
 /// [`input_tensor`] with noise on the input before it is shifted and normalised.
-pub fn noisy_input_tensor(
+pub(crate) fn noisy_input_tensor(
     model: &Model,
     image: Option<&Path>,
     npy_path: Option<&Path>,

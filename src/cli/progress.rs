@@ -4,10 +4,10 @@
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A bar of `len` steps of `unit` (e.g. "shifts"), cleared from the terminal when dropped.
-pub struct Progress(pub ProgressBar);
+pub(crate) struct Progress(pub ProgressBar);
 
 impl Progress {
-    pub fn new(len: u64, unit: &str) -> Progress {
+    pub(crate) fn new(len: u64, unit: &str) -> Progress {
         let bar = ProgressBar::new(len);
         bar.set_style(
             ProgressStyle::with_template(&format!(

@@ -33,7 +33,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     crate::io::check_writable(&args.out)?;
     let model = args.model.load()?;
     let input =

@@ -5,7 +5,8 @@ use super::network_input::NoiseOn;
 use super::progress::Progress;
 use super::values;
 use crate::analysis::robustness::{
-    Noise, Robustness, example_seed, input_range, noisy, noisy_input, parse_noises, robustness,
+    Noise, Robustness, RobustnessError, example_seed, input_range, noisy, noisy_input,
+    parse_noises, robustness,
 };
 use crate::analysis::sweep::stage_names;
 use crate::data::{self, DataSpec, fsdd};
@@ -18,11 +19,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model (convscope/1 JSON).
+    /// The model (convscope/1 JSON or ONNX).
     #[arg(long)]
     pub model: PathBuf,
-    /// The data set whose test split is used: mnist:DIR, shapes[:N], fsdd:DIR or
-    /// fsdd@SPEAKER:DIR.
+    /// The data set whose test split is used: mnist:DIR, fashion:DIR, shapes, shapes:N,
+    /// fsdd:DIR or fsdd@SPEAKER:DIR.
     #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Noises: KIND:LEVEL[,LEVEL...] with KIND gaussian or saltpepper and levels in [0, 1]
@@ -49,7 +50,7 @@ pub struct Args {
 
 /// The test split as a way to get example `i`'s clean and noisy pixels and its label.
 type Example =
-    Box<dyn Fn(usize, Noise) -> Result<(Array3<f32>, Array3<f32>, usize), String> + Sync>;
+    Box<dyn Fn(usize, Noise) -> Result<(Array3<f32>, Array3<f32>, usize), RobustnessError> + Sync>;
 
 fn examples(args: &Args, model: &crate::engine::Model) -> Result<(usize, Example)> {
     let seed = args.seed;
@@ -110,7 +111,7 @@ fn table_row(mode: PoolMode, noise: Noise, r: &Robustness, names: &[String]) -> 
     )
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.csv {
         super::csv_out::check_target(path)?;
     }

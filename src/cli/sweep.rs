@@ -46,9 +46,9 @@ pub struct Args {
 
 /// The most forward passes one sweep runs (one per shift and pooling mode): a 128x128 model
 /// swept over its whole grid in three modes is 198147 (the progress bar estimates the time).
-pub const MAX_PASSES: usize = 1_000_000;
+pub(crate) const MAX_PASSES: usize = 1_000_000;
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     let model = args.model.load()?;
     let pixels = io::file_pixels(&args.image, &model)?;
     let limit = model.input.height.max(model.input.width) as i32;

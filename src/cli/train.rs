@@ -21,7 +21,9 @@ pub struct Args {
     /// The architecture: a convscope/1 model without weights.
     #[arg(long)]
     pub arch: PathBuf,
-    /// `mnist:DIR` (IDX files, plain or .gz) or `shapes[:N]` (N generated training images).
+    /// The data set: mnist:DIR or fashion:DIR (IDX files, plain or .gz), shapes or shapes:N
+    /// (N generated training images), fsdd:DIR or fsdd@SPEAKER:DIR (spoken digits; with
+    /// SPEAKER, that speaker's recordings are the test split).
     #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Train on only the first N training images (1 to 1000000).
@@ -64,7 +66,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_rate)]
     pub dropout: Option<f32>,
     /// Move each training image by up to N pixels along x and y every epoch (0 to 16).
-    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=16))]
+    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=augment::MAX_SHIFT as u64))]
     pub augment_shift: usize,
     /// Add Gaussian noise of this standard deviation (in pixel units, 0 to 1) to each training
     /// image every epoch.
@@ -154,7 +156,7 @@ fn out_folder(out: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub(crate) fn run(args: Args) -> Result<()> {
     if !(args.lr.is_finite() && args.lr > 0.0) {
         bail!("--lr must be a positive number, not {}", args.lr);
     }

@@ -8,7 +8,7 @@ use crate::io::Fill;
 
 /// Why a flag's value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BadValue {
+pub(crate) enum BadValue {
     /// Not one of a fixed list of words (`choices`, as the message lists them).
     #[error("`{text}` is not one of {choices}")]
     NotOneOf { text: String, choices: &'static str },
@@ -31,7 +31,7 @@ pub enum BadValue {
 }
 
 /// `max`, `avg` or `blurmax`.
-pub fn parse_pool(text: &str) -> Result<PoolMode, BadValue> {
+pub(crate) fn parse_pool(text: &str) -> Result<PoolMode, BadValue> {
     PoolMode::parse(text).ok_or_else(|| BadValue::NotOneOf {
         text: text.to_string(),
         choices: "max, avg, blurmax",
@@ -39,7 +39,7 @@ pub fn parse_pool(text: &str) -> Result<PoolMode, BadValue> {
 }
 
 /// `zero`, `edge` or `wrap`.
-pub fn parse_fill(text: &str) -> Result<Fill, BadValue> {
+pub(crate) fn parse_fill(text: &str) -> Result<Fill, BadValue> {
     Fill::parse(text).ok_or_else(|| BadValue::NotOneOf {
         text: text.to_string(),
         choices: "zero, edge, wrap",
@@ -47,21 +47,21 @@ pub fn parse_fill(text: &str) -> Result<Fill, BadValue> {
 }
 
 /// `mnist:DIR`, `shapes[:N]`, `fsdd:DIR` or `fsdd@SPEAKER:DIR`.
-pub fn parse_data(text: &str) -> Result<DataSpec, BadValue> {
+pub(crate) fn parse_data(text: &str) -> Result<DataSpec, BadValue> {
     text.parse::<DataSpec>()
         .map_err(|e| BadValue::Refused(e.to_string()))
 }
 
 /// A count from 1 to `max` (clap shows the error and refuses 0).
-pub fn counts(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+pub(crate) fn counts(max: u64) -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(1..=max)
 }
 
 /// The largest shift (pixels) any subcommand takes: the largest input side a model may have.
-pub const MAX_SHIFT: i32 = crate::engine::limits::MAX_SIDE as i32;
+pub(crate) const MAX_SHIFT: i32 = crate::engine::limits::MAX_SIDE as i32;
 
 /// `DX,DY` in whole pixels, each within [-4096, 4096].
-pub fn parse_shift(text: &str) -> Result<(i32, i32), BadValue> {
+pub(crate) fn parse_shift(text: &str) -> Result<(i32, i32), BadValue> {
     let (a, b) = text.split_once(',').ok_or_else(|| BadValue::NotA {
         text: text.to_string(),
         expected: "DX,DY (e.g. 2,-1)",

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 
 /// Largest shift and noise the settings accept.
-pub const MAX_SHIFT: usize = 16;
+pub(crate) const MAX_SHIFT: usize = 16;
 pub(crate) const MAX_NOISE: f32 = 1.0;
 
 /// How each training image is varied every epoch.
@@ -25,12 +25,17 @@ pub struct Augment {
 
 impl Augment {
     /// Whether it changes nothing.
-    pub fn is_none(&self) -> bool {
+    pub(crate) fn is_none(&self) -> bool {
         self.shift == 0 && self.noise <= 0.0
     }
 
     /// `image` (normalised as `spec` says) shifted and noised with `rng`'s draws.
-    pub fn apply(&self, image: &Array3<f32>, spec: &InputSpec, rng: &mut StdRng) -> Array3<f32> {
+    pub(crate) fn apply(
+        &self,
+        image: &Array3<f32>,
+        spec: &InputSpec,
+        rng: &mut StdRng,
+    ) -> Array3<f32> {
         let s = self.shift as i64;
         let (dx, dy) = if s > 0 {
             (rng.random_range(-s..=s), rng.random_range(-s..=s))
@@ -88,7 +93,7 @@ pub(crate) struct Augmented<'a> {
 }
 
 impl<'a> Augmented<'a> {
-    pub fn new(base: Examples<'a>, augment: Augment, spec: InputSpec, seed: u64) -> Self {
+    pub(crate) fn new(base: Examples<'a>, augment: Augment, spec: InputSpec, seed: u64) -> Self {
         Augmented {
             base,
             augment,

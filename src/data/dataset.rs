@@ -23,7 +23,7 @@ pub struct Dataset {
 
 impl Dataset {
     /// Builds a set; `bytes` holds `labels.len()` images of `channels*height*width` bytes.
-    pub fn new(
+    pub(crate) fn new(
         name: String,
         (channels, height, width): (usize, usize, usize),
         bytes: Vec<u8>,

@@ -26,7 +26,7 @@ pub struct FsddSpec {
 impl FsddSpec {
     /// From the part before the first `:` (`fsdd` or `fsdd@SPEAKER`) and the folder; an
     /// [`Error::Spec`] naming `KIND:DIR` when either is missing.
-    pub fn parse(kind: &str, dir: &str) -> Result<FsddSpec, Error> {
+    pub(crate) fn parse(kind: &str, dir: &str) -> Result<FsddSpec, Error> {
         let bad = |message: &str| Error::Spec {
             spec: format!("{kind}:{dir}"),
             message: message.to_string(),
@@ -65,7 +65,7 @@ impl fmt::Display for FsddSpec {
 
 /// What a file name says about a recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordingName {
+pub(crate) struct RecordingName {
     pub digit: u8,
     pub speaker: String,
     pub index: u32,
@@ -87,7 +87,7 @@ pub(crate) fn parse_name(name: &str) -> Option<RecordingName> {
 
 /// One recording with its label.
 #[derive(Debug, Clone)]
-pub struct Recording {
+pub(crate) struct Recording {
     pub path: PathBuf,
     pub name: RecordingName,
     pub audio: Audio,
@@ -187,7 +187,7 @@ fn unpack(path: &Path) -> Result<Vec<(String, Vec<u8>)>, FileError> {
 }
 
 /// Every recording of the folder or pack, split into (train, test), each sorted by file name.
-pub fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), Error> {
+pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), Error> {
     // (path, name, the file's bytes when they came from a pack)
     let mut named: Vec<(PathBuf, RecordingName, Option<Vec<u8>>)> = match source(&spec.dir) {
         Source::Folder(dir) => {
@@ -269,7 +269,7 @@ pub(crate) fn spectrograms(
         .map(|r| {
             audio_pixels(&r.audio, audio, &model.input)
                 .map(|m| m.into_iter().collect())
-                .map_err(|e| Error::File(FileError::invalid(&r.path, e)))
+                .map_err(|e| Error::File(FileError::invalid(&r.path, e.to_string())))
         })
         .collect::<Result<_, Error>>()?;
     let labels = recordings.iter().map(|r| r.name.digit).collect();
@@ -283,7 +283,7 @@ pub(crate) fn spectrograms(
 }
 
 /// The training and test spectrograms for `model`.
-pub fn load(spec: &FsddSpec, model: &Model) -> Result<Split, Error> {
+pub(crate) fn load(spec: &FsddSpec, model: &Model) -> Result<Split, Error> {
     let (train, test) = recordings(spec)?;
     let part = |which: &str| match &spec.held_out {
         Some(s) if which == "test" => format!("{spec} (test: speaker {s})"),

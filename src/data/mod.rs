@@ -3,15 +3,15 @@
 //! bytes and handed out as \[C,H,W\] in \[0,1\]; spectrograms are kept as they are computed.
 
 pub mod augment;
-pub mod dataset;
-pub mod error;
-pub mod fsdd;
+pub(crate) mod dataset;
+pub(crate) mod error;
+pub(crate) mod fsdd;
 pub(crate) mod recipe;
 pub mod shapes;
 
 pub use dataset::{Dataset, Split};
-pub use error::Error;
-pub use shapes::MAX_SHAPES;
+pub(crate) use error::Error;
+pub(crate) use shapes::MAX_SHAPES;
 
 use crate::io::FileError;
 use crate::io::idx::load_mnist_split;
@@ -34,6 +34,18 @@ pub enum DataSpec {
     /// `fsdd@SPEAKER:DIR` (that speaker's recordings are the test split, the others' the
     /// training split).
     Fsdd(fsdd::FsddSpec),
+}
+
+impl DataSpec {
+    /// Every form `--data` takes, in the order the help and the errors list them.
+    pub(crate) const FORMS: [&'static str; 6] = [
+        "mnist:DIR",
+        "fashion:DIR",
+        "shapes",
+        "shapes:N",
+        "fsdd:DIR",
+        "fsdd@SPEAKER:DIR",
+    ];
 }
 
 impl FromStr for DataSpec {
@@ -61,9 +73,10 @@ impl FromStr for DataSpec {
                 // `kind:dir` is `text`: the error names it as the others do.
                 fsdd::FsddSpec::parse(kind, dir).map(DataSpec::Fsdd)
             }
-            _ => Err(bad(
-                "expected mnist:DIR, fashion:DIR, shapes, shapes:N, fsdd:DIR or fsdd@SPEAKER:DIR",
-            )),
+            _ => {
+                let (last, rest) = DataSpec::FORMS.split_last().expect("forms");
+                Err(bad(&format!("expected {} or {last}", rest.join(", "))))
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! same weights bit for bit wherever the run starts.
 
 use super::DataSpec;
-use super::augment::{Augment, Augmented};
+use super::augment::{Augment, Augmented, MAX_NOISE, MAX_SHIFT};
 use super::dataset::{Dataset, Split};
 use super::shapes::FreshShapes;
 use crate::engine::train::{
@@ -82,7 +82,7 @@ pub(crate) fn with_dropout(model: &Model, p: f32) -> Model {
 }
 
 /// The pooling mode the model's pooling layers use, if they all agree.
-pub fn pool_mode(model: &Model) -> Option<PoolMode> {
+pub(crate) fn pool_mode(model: &Model) -> Option<PoolMode> {
     let modes: Vec<PoolMode> = model
         .layers()
         .iter()
@@ -115,6 +115,10 @@ pub(crate) enum RecipeError {
     FreshDataNeedsShapes { data: DataSpec },
     #[error("augmentation needs a fixed set, not --fresh-data")]
     AugmentWithFreshData,
+    #[error("--augment-shift {shift}: an image moves at most {most} pixels", most = MAX_SHIFT)]
+    AugmentShift { shift: usize },
+    #[error("--augment-noise {noise}: the noise is between 0 and {most}", most = MAX_NOISE)]
+    AugmentNoise { noise: f32 },
     #[error(
         "--validation {n} needs a fixed set, not --fresh-data (whose held-out shapes are never trained on already)"
     )]
@@ -140,15 +144,8 @@ pub(crate) enum RecipeError {
     Data(#[from] super::error::Error),
 }
 
-// Callers that still collect messages as strings (`?` into `Result<_, String>`).
-impl From<RecipeError> for String {
-    fn from(e: RecipeError) -> String {
-        e.to_string()
-    }
-}
-
 /// A run ready to train: the initialised model and its examples.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub model: Model,
     pub train_set: Dataset,
     pub test_set: Dataset,
@@ -180,6 +177,13 @@ impl Recipe {
         }
         if self.fresh_data && !self.augment.is_none() {
             return Err(RecipeError::AugmentWithFreshData);
+        }
+        let Augment { shift, noise } = self.augment;
+        if shift > MAX_SHIFT {
+            return Err(RecipeError::AugmentShift { shift });
+        }
+        if !(0.0..=MAX_NOISE).contains(&noise) {
+            return Err(RecipeError::AugmentNoise { noise });
         }
         let (train_set, validation_set) = self.hold_out(split.train)?;
         let train_set = match self.train_limit {
@@ -285,7 +289,7 @@ impl Prepared {
     }
 
     /// Trains the model as `recipe` says, telling `hooks` (which may stop it early).
-    pub fn train(
+    pub(crate) fn train(
         &mut self,
         recipe: &Recipe,
         hooks: &mut dyn TrainHooks,
@@ -320,7 +324,7 @@ impl Prepared {
 
     /// The final accuracies on the training and test sets (inference mode) and the record a
     /// model file keeps under `"training"`.
-    pub fn record(
+    pub(crate) fn record(
         &self,
         recipe: &Recipe,
         history: &[EpochStats],
@@ -409,6 +413,7 @@ mod tests {
     fn a_recipe_that_cannot_run_names_the_flag() {
         let shapes = zoo::tiny_vgg(1, PoolMode::Max);
         let split = || super::super::load(&DataSpec::Shapes(Some(12))).expect("generated");
+        let refused = |r: &Recipe| r.prepare(&shapes, "tiny", split()).err().expect("refused");
         let recipe = Recipe {
             data: DataSpec::Shapes(Some(12)),
             train_limit: None,
@@ -419,10 +424,7 @@ mod tests {
             config: TrainConfig::default(),
             validation: Some(12),
         };
-        let err = recipe
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&recipe);
         assert!(matches!(
             err,
             RecipeError::ValidationSize {
@@ -440,10 +442,7 @@ mod tests {
             fresh_data: true,
             ..recipe.clone()
         };
-        let err = fresh
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&fresh);
         assert!(matches!(
             err,
             RecipeError::ValidationWithFreshData { n: 12 }
@@ -452,13 +451,39 @@ mod tests {
             data: DataSpec::Mnist("nowhere".into()),
             ..fresh
         };
-        let err = mnist
-            .prepare(&shapes, "tiny", split())
-            .err()
-            .expect("refused");
+        let err = refused(&mnist);
         assert_eq!(
             err.to_string(),
             "--fresh-data needs a generated set (shapes[:N]), not mnist:nowhere"
+        );
+        let too_far = Recipe {
+            validation: None,
+            augment: Augment {
+                shift: MAX_SHIFT + 1,
+                noise: 0.0,
+            },
+            ..recipe.clone()
+        };
+        let err = refused(&too_far);
+        assert!(
+            matches!(err, RecipeError::AugmentShift { shift: 17 }),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "--augment-shift 17: an image moves at most 16 pixels"
+        );
+        let too_loud = Recipe {
+            augment: Augment {
+                shift: 0,
+                noise: 1.5,
+            },
+            ..too_far
+        };
+        let err = refused(&too_loud);
+        assert_eq!(
+            err.to_string(),
+            "--augment-noise 1.5: the noise is between 0 and 1"
         );
         let digits = zoo::digits(1, PoolMode::Max);
         let err = Recipe {

@@ -13,14 +13,14 @@ use ndarray::Array3;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
 
-pub const SIDE: usize = 64;
+pub(crate) const SIDE: usize = 64;
 pub(crate) const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "ring"];
 /// Training images when `shapes` gives no number.
 pub(crate) const DEFAULT_TRAIN: usize = 4000;
 
 /// Largest number of synthetic images asked for at once (each is 12 KiB of bytes and 48 KiB
 /// once normalised for training).
-pub const MAX_SHAPES: usize = 10_000;
+pub(crate) const MAX_SHAPES: usize = 10_000;
 /// Seeds of the two splits: the same for everyone, so a "shapes" set is the same set everywhere.
 pub(crate) const TRAIN_SEED: u64 = 1;
 pub const TEST_SEED: u64 = 2;
@@ -45,13 +45,13 @@ fn image_seed(seed: u64, i: usize) -> u64 {
 }
 
 /// Held-out images for `n` training images: a quarter, between 200 and 2000.
-pub fn test_size(n: usize) -> usize {
+pub(crate) fn test_size(n: usize) -> usize {
     (n / 4).clamp(200, 2000)
 }
 
 /// Whether the point `(u, v)`, in the shape's own frame scaled so that it fits the unit
 /// circle, is inside a shape of class `class`.
-pub fn inside(class: usize, u: f32, v: f32) -> bool {
+pub(crate) fn inside(class: usize, u: f32, v: f32) -> bool {
     match class {
         0 => u * u + v * v <= 1.0,
         1 => u.abs() <= 0.75 && v.abs() <= 0.75,
@@ -84,7 +84,7 @@ fn distance(a: [f32; 3], b: [f32; 3]) -> f32 {
 }
 
 /// One image of class `class` drawn from `rng`, as \[C,H,W\] bytes.
-pub fn draw(class: usize, rng: &mut StdRng) -> Vec<u8> {
+pub(crate) fn draw(class: usize, rng: &mut StdRng) -> Vec<u8> {
     let background = random_colour(rng);
     let mut colour = random_colour(rng);
     while distance(colour, background) < 0.6 {
@@ -180,7 +180,7 @@ pub(crate) struct FreshShapes {
 }
 
 impl FreshShapes {
-    pub fn new(n: usize, spec: InputSpec) -> FreshShapes {
+    pub(crate) fn new(n: usize, spec: InputSpec) -> FreshShapes {
         FreshShapes {
             n,
             spec,
@@ -191,7 +191,7 @@ impl FreshShapes {
     }
 
     /// The set of the last epoch drawn, as training saw it.
-    pub fn current(&self) -> Examples<'_> {
+    pub(crate) fn current(&self) -> Examples<'_> {
         Examples {
             inputs: &self.inputs,
             labels: &self.labels,

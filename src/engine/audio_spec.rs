@@ -35,7 +35,7 @@ impl AudioSpec {
 
     /// Checks the parameters against each other and the number of mel bands; which one does not
     /// fit, and why, when they do not.
-    pub fn check(&self, mel_bands: usize) -> Result<(), AudioSpecError> {
+    pub(crate) fn check(&self, mel_bands: usize) -> Result<(), AudioSpecError> {
         let nyquist = self.sample_rate as f32 / 2.0;
         if !(1..=384_000).contains(&self.sample_rate) {
             return Err(AudioSpecError::SampleRate(self.sample_rate));
@@ -75,7 +75,7 @@ impl AudioSpec {
 /// Which parameter of an [`AudioSpec`] does not fit, with the values, in the words a model
 /// file's author reads.
 #[derive(Debug, Clone, PartialEq, Error)]
-pub enum AudioSpecError {
+pub(crate) enum AudioSpecError {
     #[error("sample_rate {0} is not between 1 and 384000")]
     SampleRate(u32),
     #[error("n_fft {0} is not between 2 and {max}", max = MAX_N_FFT)]
@@ -96,13 +96,6 @@ pub enum AudioSpecError {
     LogOffset(f32),
     #[error("{bands} mel bands (the input height) for {bins} FFT bins")]
     MelBands { bands: usize, bins: usize },
-}
-
-// Callers that still collect messages as strings (`?` into `Result<_, String>`).
-impl From<AudioSpecError> for String {
-    fn from(e: AudioSpecError) -> String {
-        e.to_string()
-    }
 }
 
 #[cfg(test)]

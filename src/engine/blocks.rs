@@ -31,11 +31,11 @@ pub struct Block {
 
 impl Block {
     /// The stages inside the block, its merge and end included.
-    pub fn stages(&self) -> RangeInclusive<usize> {
+    pub(crate) fn stages(&self) -> RangeInclusive<usize> {
         self.start..=self.end
     }
 
-    pub fn contains(&self, stage: usize) -> bool {
+    pub(crate) fn contains(&self, stage: usize) -> bool {
         self.stages().contains(&stage)
     }
 }

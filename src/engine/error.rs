@@ -50,4 +50,4 @@ pub enum Error {
     Cancelled,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

@@ -30,7 +30,7 @@ pub(crate) fn chained(i: usize) -> Source {
 }
 
 /// The wiring of a chain of `n` layers.
-pub fn chain(n: usize) -> Vec<Vec<Source>> {
+pub(crate) fn chain(n: usize) -> Vec<Vec<Source>> {
     (0..n).map(|i| vec![chained(i)]).collect()
 }
 

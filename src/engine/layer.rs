@@ -1,20 +1,18 @@
 //! One step of a network: what it is, the shape it produces and how it computes.
 
-use super::activation::{Activation, Prelu, log_softmax, softmax};
-use super::adaptive_pool::{AdaptivePool, global_max_pool};
-use super::conv::Conv2d;
-use super::dense::Dense;
 use super::error::{Error, Result};
+use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
+use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::conv::Conv2d;
+use super::layers::dense::Dense;
+use super::layers::kinds::LayerType;
+use super::layers::merge::Merge;
+use super::layers::norm::BatchNorm;
+use super::layers::pool::{Pool2d, PoolMode};
 use super::limits;
-use super::merge::Merge;
-use super::norm::BatchNorm;
-use super::pool::{Pool2d, PoolMode};
 use super::tensor::{Shape, Tensor};
 use ndarray::{Array1, Array3, Axis};
 use rand::{Rng, SeedableRng, rngs::StdRng};
-
-mod kinds;
-pub use kinds::LayerType;
 
 /// What a layer does.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +44,7 @@ pub enum LayerKind {
 
 impl LayerKind {
     /// The row of the table of layer kinds this layer is.
-    pub fn layer_type(&self) -> LayerType {
+    pub(crate) fn layer_type(&self) -> LayerType {
         match self {
             LayerKind::Conv2d(_) => LayerType::Conv2d,
             LayerKind::Activation(f) => LayerType::from(*f),
@@ -68,35 +66,6 @@ impl LayerKind {
     /// The `type` string of the model format.
     pub fn type_name(&self) -> &'static str {
         self.layer_type().name()
-    }
-}
-
-impl From<Activation> for LayerType {
-    fn from(f: Activation) -> LayerType {
-        match f {
-            Activation::Relu => LayerType::Relu,
-            Activation::LeakyRelu { .. } => LayerType::LeakyRelu,
-            Activation::Sigmoid => LayerType::Sigmoid,
-            Activation::Tanh => LayerType::Tanh,
-            Activation::Clip { .. } if f == Activation::RELU6 => LayerType::Relu6,
-            Activation::Clip { .. } => LayerType::Clip,
-            Activation::Elu { .. } => LayerType::Elu,
-            Activation::Selu => LayerType::Selu,
-            Activation::Gelu { .. } => LayerType::Gelu,
-            Activation::Silu => LayerType::Silu,
-            Activation::Hardswish => LayerType::Hardswish,
-            Activation::Hardsigmoid { .. } => LayerType::Hardsigmoid,
-        }
-    }
-}
-
-impl From<Merge> for LayerType {
-    fn from(m: Merge) -> LayerType {
-        match m {
-            Merge::Add => LayerType::Add,
-            Merge::Concat => LayerType::Concat,
-            Merge::Mul => LayerType::Mul,
-        }
     }
 }
 
@@ -223,26 +192,108 @@ fn checked_maps(layer: &str, channels: usize, h: i64, w: i64) -> Result<Shape> {
     Ok(shape)
 }
 
+/// A convolution's output maps, once its geometry and input channels are checked.
+fn conv_shape(name: &str, conv: &Conv2d, input: Shape) -> Result<Shape> {
+    let (c, h, w) = maps_of(name, input)?;
+    if let Some((field, message)) = conv.invalid_geometry() {
+        return Err(bad(name, field, message));
+    }
+    if c != conv.in_channels() {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("{} input channels", conv.in_channels()),
+            got: format!("{input}"),
+        });
+    }
+    let (oh, ow) = conv.window().output_size(h, w);
+    checked_maps(name, conv.out_channels(), oh, ow)
+}
+
+/// Adaptive pooling's output maps: max or avg, to an output size within the limits.
+fn adaptive_shape(name: &str, pool: &AdaptivePool, input: Shape) -> Result<Shape> {
+    let (c, _, _) = maps_of(name, input)?;
+    if pool.mode == PoolMode::BlurMax {
+        return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
+    }
+    let (oh, ow) = pool.output;
+    for v in [oh, ow] {
+        if v == 0 || v > limits::MAX_SIDE {
+            return Err(bad(
+                name,
+                "output",
+                format!("{v} is not between 1 and {}", limits::MAX_SIDE),
+            ));
+        }
+    }
+    checked_maps(name, c, oh as i64, ow as i64)
+}
+
+/// Batch normalisation keeps its input's shape, once its statistics fit the channels and its
+/// parameters are in range.
+fn batch_norm_shape(name: &str, bn: &BatchNorm, input: Shape) -> Result<Shape> {
+    let channels = BatchNorm::channels_of(input);
+    let tensors = [&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var];
+    if tensors.iter().any(|t| t.len() != channels) {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!(
+                "{} channels (the length of its weight, bias and running statistics)",
+                bn.channels()
+            ),
+            got: format!("{input}"),
+        });
+    }
+    if !(bn.eps.is_finite() && bn.eps > 0.0) {
+        return Err(bad(name, "eps", format!("{} is not above zero", bn.eps)));
+    }
+    if !(0.0..=1.0).contains(&bn.momentum) {
+        return Err(bad(
+            name,
+            "momentum",
+            format!("{} is not in [0, 1]", bn.momentum),
+        ));
+    }
+    if bn.running_var.iter().any(|&v| v < 0.0) {
+        return Err(bad(name, "running_var", "a variance is below zero".into()));
+    }
+    Ok(input)
+}
+
+/// PReLU keeps its input's shape: one slope, or one per channel.
+fn prelu_shape(name: &str, prelu: &Prelu, input: Shape) -> Result<Shape> {
+    let channels = BatchNorm::channels_of(input);
+    let n = prelu.weight.len();
+    if n != 1 && n != channels {
+        return Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("{n} channels (one per slope), or a single slope"),
+            got: format!("{input}"),
+        });
+    }
+    Ok(input)
+}
+
+/// A dense layer's output vector, from a vector of its input length.
+fn dense_shape(name: &str, dense: &Dense, input: Shape) -> Result<Shape> {
+    match input {
+        Shape::Vector(n) if n == dense.in_features() => Ok(Shape::Vector(dense.out_features())),
+        _ => Err(Error::InputShape {
+            layer: name.into(),
+            expected: format!("a vector of {} values", dense.in_features()),
+            got: match input {
+                Shape::Maps { .. } => format!("maps {input} (add a flatten layer)"),
+                Shape::Vector(n) => format!("a vector of {n} values"),
+            },
+        }),
+    }
+}
+
 impl Layer {
     /// The shape this layer produces from `input`, or why it cannot run on it.
-    pub fn output_shape(&self, input: Shape) -> Result<Shape> {
+    pub(crate) fn output_shape(&self, input: Shape) -> Result<Shape> {
         let name = self.name.as_str();
         match &self.kind {
-            LayerKind::Conv2d(conv) => {
-                let (c, h, w) = maps_of(name, input)?;
-                if let Some((field, message)) = conv.invalid_geometry() {
-                    return Err(bad(name, field, message));
-                }
-                if c != conv.in_channels() {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!("{} input channels", conv.in_channels()),
-                        got: format!("{input}"),
-                    });
-                }
-                let (oh, ow) = conv.window().output_size(h, w);
-                checked_maps(name, conv.out_channels(), oh, ow)
-            }
+            LayerKind::Conv2d(conv) => conv_shape(name, conv, input),
             LayerKind::Pool2d(pool) => {
                 let (c, h, w) = maps_of(name, input)?;
                 check_pool(name, pool)?;
@@ -253,77 +304,11 @@ impl Layer {
                 let (c, _, _) = maps_of(name, input)?;
                 Ok(Shape::maps(c, 1, 1))
             }
-            LayerKind::AdaptivePool(pool) => {
-                let (c, _, _) = maps_of(name, input)?;
-                if pool.mode == PoolMode::BlurMax {
-                    return Err(bad(name, "mode", "adaptive pooling is max or avg".into()));
-                }
-                let (oh, ow) = pool.output;
-                for v in [oh, ow] {
-                    if v == 0 || v > limits::MAX_SIDE {
-                        return Err(bad(
-                            name,
-                            "output",
-                            format!("{v} is not between 1 and {}", limits::MAX_SIDE),
-                        ));
-                    }
-                }
-                checked_maps(name, c, oh as i64, ow as i64)
-            }
-            LayerKind::BatchNorm(bn) => {
-                let channels = BatchNorm::channels_of(input);
-                let tensors = [&bn.weight, &bn.bias, &bn.running_mean, &bn.running_var];
-                if tensors.iter().any(|t| t.len() != channels) {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!(
-                            "{} channels (the length of its weight, bias and running statistics)",
-                            bn.channels()
-                        ),
-                        got: format!("{input}"),
-                    });
-                }
-                if !(bn.eps.is_finite() && bn.eps > 0.0) {
-                    return Err(bad(name, "eps", format!("{} is not above zero", bn.eps)));
-                }
-                if !(0.0..=1.0).contains(&bn.momentum) {
-                    return Err(bad(
-                        name,
-                        "momentum",
-                        format!("{} is not in [0, 1]", bn.momentum),
-                    ));
-                }
-                if bn.running_var.iter().any(|&v| v < 0.0) {
-                    return Err(bad(name, "running_var", "a variance is below zero".into()));
-                }
-                Ok(input)
-            }
-            LayerKind::Prelu(prelu) => {
-                let channels = BatchNorm::channels_of(input);
-                let n = prelu.weight.len();
-                if n != 1 && n != channels {
-                    return Err(Error::InputShape {
-                        layer: name.into(),
-                        expected: format!("{n} channels (one per slope), or a single slope"),
-                        got: format!("{input}"),
-                    });
-                }
-                Ok(input)
-            }
+            LayerKind::AdaptivePool(pool) => adaptive_shape(name, pool, input),
+            LayerKind::BatchNorm(bn) => batch_norm_shape(name, bn, input),
+            LayerKind::Prelu(prelu) => prelu_shape(name, prelu, input),
             LayerKind::Flatten => Ok(Shape::Vector(input.len())),
-            LayerKind::Dense(dense) => match input {
-                Shape::Vector(n) if n == dense.in_features() => {
-                    Ok(Shape::Vector(dense.out_features()))
-                }
-                _ => Err(Error::InputShape {
-                    layer: name.into(),
-                    expected: format!("a vector of {} values", dense.in_features()),
-                    got: match input {
-                        Shape::Maps { .. } => format!("maps {input} (add a flatten layer)"),
-                        Shape::Vector(n) => format!("a vector of {n} values"),
-                    },
-                }),
-            },
+            LayerKind::Dense(dense) => dense_shape(name, dense, input),
             LayerKind::Softmax | LayerKind::LogSoftmax => match input {
                 Shape::Vector(_) => Ok(input),
                 Shape::Maps { .. } => Err(Error::InputShape {
@@ -343,7 +328,7 @@ impl Layer {
 
     /// The shape this layer produces from the outputs it reads (one for every layer but the
     /// merging ones), or why it cannot run on them.
-    pub fn output_shape_of(&self, inputs: &[Shape]) -> Result<Shape> {
+    pub(crate) fn output_shape_of(&self, inputs: &[Shape]) -> Result<Shape> {
         match (&self.kind, inputs) {
             (LayerKind::Merge(m), _) => m.output_shape(&self.name, inputs),
             (_, &[input]) => self.output_shape(input),
@@ -371,7 +356,7 @@ impl Layer {
 
     /// Runs the layer. `index` is the layer's position, used to give each dropout layer its
     /// own mask. The input must have the shape [`Layer::output_shape`] accepted.
-    pub fn forward(&self, input: &Tensor, index: usize, options: &RunOptions) -> Tensor {
+    pub(crate) fn forward(&self, input: &Tensor, index: usize, options: &RunOptions) -> Tensor {
         match (&self.kind, input) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x)) => Tensor::Maps(conv.forward(x.view())),
             (LayerKind::Pool2d(pool), Tensor::Maps(x)) => {
@@ -436,7 +421,8 @@ impl Layer {
 mod tests {
     use super::*;
 
-    /// `Activation::type_name` and `Merge::type_name` say what the table says.
+    /// An activation layer and `Merge::type_name` say what the table says (ReLU6 is a clip
+    /// with a row of its own).
     #[test]
     fn activations_and_merges_are_named_by_the_table() {
         let activations = [
@@ -460,9 +446,13 @@ mod tests {
             },
         ];
         for f in activations {
-            assert_eq!(f.type_name(), LayerType::from(f).name(), "{f:?}");
-            assert_eq!(LayerKind::Activation(f).type_name(), f.type_name());
+            let name = LayerKind::Activation(f).type_name();
+            assert_eq!(name, LayerType::from(f).name(), "{f:?}");
         }
+        assert_eq!(
+            LayerKind::Activation(Activation::RELU6).type_name(),
+            "relu6"
+        );
         for m in [Merge::Add, Merge::Concat, Merge::Mul] {
             assert_eq!(m.type_name(), LayerType::from(m).name());
         }

@@ -1,35 +1,40 @@
 //! The CNN itself: layers, a model and its forward pass. Nothing here knows about pixels on a
 //! screen or files on a disk.
 
-pub mod audio_spec;
-pub mod blocks;
-pub mod error;
-pub mod graph;
+pub(crate) mod audio_spec;
+pub(crate) mod blocks;
+pub(crate) mod error;
+pub(crate) mod graph;
 pub mod kernels;
-pub mod layer;
+pub(crate) mod layer;
 pub mod layers;
 pub mod limits;
-pub mod model;
-pub mod tensor;
+pub(crate) mod model;
+pub(crate) mod tensor;
 pub mod train;
-pub mod window;
+pub(crate) mod window;
 pub mod zoo;
 
-// The layer families' old paths (`engine::conv`, `engine::pool`, ...), from before they moved
-// under `layers/`, for callers outside the engine until they name `layers::...`.
-pub use layers::{activation, adaptive_pool, conv, dense, merge, norm, pool};
-
-pub use audio_spec::AudioSpec;
-pub use error::{Error, Result};
+pub(crate) use audio_spec::AudioSpec;
+pub(crate) use error::{Error, Result};
 pub use graph::Source;
-pub use layer::{DropoutRun, Layer, LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
-pub use layers::activation::{Activation, Prelu, argmax, log_softmax, softmax};
-pub use layers::adaptive_pool::AdaptivePool;
+pub(crate) use layer::DropoutRun;
+pub use layer::{Layer, dropout_mask, layer_dropout_seed};
+pub use layer::{LayerKind, RunOptions};
+pub use layers::activation::Activation;
+pub use layers::activation::argmax;
+pub(crate) use layers::activation::{Prelu, softmax};
+pub(crate) use layers::adaptive_pool::AdaptivePool;
 pub use layers::conv::Conv2d;
 pub use layers::dense::Dense;
+pub(crate) use layers::kinds::LayerType;
 pub use layers::merge::Merge;
-pub use layers::norm::BatchNorm;
-pub use layers::pool::{Pool2d, PoolMode};
-pub use model::{InputSpec, Model, ModelInfo, Translation, infer_shapes, layer_tensors};
-pub use tensor::{Shape, Tensor};
+pub(crate) use layers::norm::BatchNorm;
+pub use layers::pool::Pool2d;
+pub use layers::pool::PoolMode;
+pub use model::Model;
+pub use model::{InputSpec, ModelInfo};
+pub(crate) use model::{Translation, infer_shapes, layer_tensors};
+pub use tensor::Shape;
+pub use tensor::Tensor;
 pub use window::Window;

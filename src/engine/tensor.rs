@@ -42,7 +42,7 @@ impl Shape {
     }
 
     /// The dimensions as a list: `[C,H,W]` or `[N]` (the `.npy` shape).
-    pub fn dims(&self) -> Vec<usize> {
+    pub(crate) fn dims(&self) -> Vec<usize> {
         match *self {
             Shape::Maps {
                 channels,
@@ -117,7 +117,7 @@ impl Tensor {
     }
 
     /// Smallest, largest and mean value (zeros for an empty tensor).
-    pub fn stats(&self) -> (f32, f32, f32) {
+    pub(crate) fn stats(&self) -> (f32, f32, f32) {
         let values: Box<dyn Iterator<Item = &f32>> = match self {
             Tensor::Maps(a) => Box::new(a.iter()),
             Tensor::Vector(v) => Box::new(v.iter()),

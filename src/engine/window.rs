@@ -36,7 +36,11 @@ impl Default for Window {
 
 impl Window {
     /// A window with symmetric padding, no dilation and floor rounding (the common case).
-    pub fn new(kernel: (usize, usize), stride: (usize, usize), padding: (usize, usize)) -> Window {
+    pub(crate) fn new(
+        kernel: (usize, usize),
+        stride: (usize, usize),
+        padding: (usize, usize),
+    ) -> Window {
         Window {
             kernel,
             stride,

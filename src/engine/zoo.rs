@@ -1,5 +1,6 @@
 //! Reference architectures with seeded random weights, for benchmarks and tests that need a
-//! network of a realistic size without a trained file.
+//! network of a realistic size without a trained file, and the fixed input `convscope bench`
+//! and the benches time them on.
 
 use super::layers::activation::Activation;
 use crate::engine::graph::Source;
@@ -11,8 +12,19 @@ use crate::engine::layers::norm::BatchNorm;
 use crate::engine::layers::pool::{Pool2d, PoolMode};
 use crate::engine::model::{InputSpec, Model, ModelInfo};
 use crate::engine::window::Window;
-use ndarray::{Array1, Array2, Array4};
+use ndarray::{Array1, Array2, Array3, Array4};
 use rand::{Rng, SeedableRng, rngs::StdRng};
+
+/// A fixed, image-like input for `model` with values from 0 to 1: a bright disc off centre on a soft gradient.
+pub fn test_pixels(model: &Model) -> Array3<f32> {
+    let (c, h, w) = (model.input.channels, model.input.height, model.input.width);
+    Array3::from_shape_fn((c, h, w), |(ch, y, x)| {
+        let (fy, fx) = (y as f32 / h as f32, x as f32 / w as f32);
+        let d = ((fy - 0.45).powi(2) + (fx - 0.55).powi(2)).sqrt();
+        let disc = if d < 0.25 { 0.9 } else { 0.0 };
+        (disc + 0.1 * fx + 0.05 * ch as f32).min(1.0)
+    })
+}
 
 fn conv(rng: &mut StdRng, name: &str, cin: usize, cout: usize, padding: usize) -> Layer {
     let scale = (2.0 / (cin * 9) as f32).sqrt();

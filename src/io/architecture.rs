@@ -50,7 +50,7 @@ fn weight_shape(layer: &Value, input: Shape) -> Option<(Vec<usize>, usize)> {
 
 /// Parses an architecture: the layers of a model file whose conv2d and dense layers carry no
 /// weights. Returns the model with all weights zero.
-pub fn parse_architecture(path: &Path, text: &str) -> Result<Model, FileError> {
+pub(crate) fn parse_architecture(path: &Path, text: &str) -> Result<Model, FileError> {
     let invalid = |message: String| FileError::invalid(path, message);
     let mut file: Value =
         serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
@@ -106,7 +106,7 @@ pub fn parse_architecture(path: &Path, text: &str) -> Result<Model, FileError> {
     parse_model(path, &file.to_string(), &dir)
 }
 
-/// Reads an architecture file (see [`parse_architecture`]).
+/// Reads an architecture file (see `parse_architecture`).
 pub fn load_architecture(path: &Path) -> Result<Model, FileError> {
     let bytes = read_limited(path, MAX_ARCH_BYTES)?;
     let text =
@@ -134,7 +134,7 @@ mod tests {
     fn weights_get_the_shapes_the_layers_imply() {
         let model = parse_architecture(Path::new("a.json"), ARCH).unwrap();
         assert_eq!(model.shapes()[0].to_string(), "3 @ 6x7");
-        let sizes = crate::engine::train::parameter_sizes(&model);
+        let sizes = crate::engine::train::params::parameter_sizes(&model);
         // conv 3*1*3*2 = 18 + bias 3; dense 2 x 126, no bias.
         assert_eq!(sizes, vec![18, 3, 252]);
         assert_eq!(model.info.labels, vec!["a", "b"]);

@@ -9,13 +9,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
 /// Writes `path` atomically from what `write` puts into the (buffered) writer it is given.
 /// When `write` fails, the target is left as it was.
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), FileError> {
@@ -27,7 +27,7 @@ pub fn write_atomic_with(
 /// its weights) are all staged before any is committed, so a failure while writing any of
 /// them changes none.
 #[must_use = "a staged file is deleted unless committed"]
-pub struct Staged {
+pub(crate) struct Staged {
     temp: tempfile::NamedTempFile<File>,
     target: PathBuf,
     path: PathBuf,
@@ -35,7 +35,7 @@ pub struct Staged {
 
 impl Staged {
     /// Puts the file in place (a rename within one folder).
-    pub fn commit(self) -> Result<(), FileError> {
+    pub(crate) fn commit(self) -> Result<(), FileError> {
         let path = self.path;
         self.temp
             .persist(&self.target)
@@ -49,7 +49,7 @@ impl Staged {
 
 /// Writes what `write` produces to a temporary file beside `path`, synced to disk, ready to
 /// be committed.
-pub fn stage(
+pub(crate) fn stage(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Staged, FileError> {
@@ -80,7 +80,7 @@ pub fn stage(
 /// Checks, before any long work, that [`write_atomic`] could write `path`: it is not a
 /// folder, device or pipe, its folder exists, and a file can be created there (one is created
 /// and removed again).
-pub fn check_writable(path: &Path) -> Result<(), FileError> {
+pub(crate) fn check_writable(path: &Path) -> Result<(), FileError> {
     let target = target(path)?;
     let folder = folder_of(&target);
     temp_file_in(path, &folder, &target, None).map(drop)

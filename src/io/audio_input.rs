@@ -2,7 +2,8 @@
 //! mixed down), then the log-mel spectrogram its `input` section declares. Preprocessing, like
 //! resizing a picture; the parameters are [`AudioSpec`]'s.
 
-use super::error::{FileError, read_limited};
+use super::error::{FileError, PixelsError, read_limited};
+use crate::engine::audio_spec::AudioSpecError;
 use crate::engine::{AudioSpec, InputSpec};
 use ndarray::Array3;
 use realfft::RealFftPlanner;
@@ -12,9 +13,9 @@ use std::path::Path;
 
 /// Longest recording decoded, in seconds; a longer header is refused before its samples are
 /// read.
-pub const MAX_SECONDS: f64 = 60.0;
+pub(crate) const MAX_SECONDS: f64 = 60.0;
 /// Largest sample rate read (covers 96 and 192 kHz studio files).
-pub const MAX_SAMPLE_RATE: u32 = 384_000;
+pub(crate) const MAX_SAMPLE_RATE: u32 = 384_000;
 /// Largest WAV file read: a minute of 8-channel 32-bit audio at 48 kHz is 92 MB.
 const MAX_AUDIO_BYTES: u64 = 128 << 20;
 
@@ -28,13 +29,13 @@ pub struct Audio {
 }
 
 impl Audio {
-    pub fn seconds(&self) -> f64 {
+    pub(crate) fn seconds(&self) -> f64 {
         self.samples.len() as f64 / self.sample_rate.max(1) as f64
     }
 }
 
 /// Whether the bytes look like a WAV file (RIFF/WAVE or RF64 header).
-pub fn is_wav(bytes: &[u8]) -> bool {
+pub(crate) fn is_wav(bytes: &[u8]) -> bool {
     bytes.len() >= 12
         && (&bytes[..4] == b"RIFF" || &bytes[..4] == b"RF64")
         && &bytes[8..12] == b"WAVE"
@@ -43,7 +44,7 @@ pub fn is_wav(bytes: &[u8]) -> bool {
 /// Decodes WAV bytes: integer PCM of 8 to 32 bits is scaled to [-1, 1] (by 2^(bits-1), as
 /// libsndfile does), 32-bit float kept, and several channels averaged into one. `path` only
 /// names the source in errors.
-pub fn decode_wav(bytes: &[u8], path: &Path) -> Result<Audio, FileError> {
+pub(crate) fn decode_wav(bytes: &[u8], path: &Path) -> Result<Audio, FileError> {
     let bad = |message: String| FileError::invalid(path, message);
     if !is_wav(bytes) {
         return Err(bad("is not a WAV file (RIFF/WAVE)".into()));
@@ -147,12 +148,16 @@ pub fn load_audio(path: &Path) -> Result<Audio, FileError> {
 
 /// The recording cut or zero-padded at its end to the samples that make exactly `frames`
 /// frames; an error when its rate is not the model's.
-pub fn fit_samples(audio: &Audio, spec: &AudioSpec, frames: usize) -> Result<Vec<f32>, String> {
+pub(crate) fn fit_samples(
+    audio: &Audio,
+    spec: &AudioSpec,
+    frames: usize,
+) -> Result<Vec<f32>, PixelsError> {
     if audio.sample_rate != spec.sample_rate {
-        return Err(format!(
-            "the model takes {} Hz audio and this recording is {} Hz: convert it first, e.g. `sox in.wav -r {} out.wav`",
-            spec.sample_rate, audio.sample_rate, spec.sample_rate
-        ));
+        return Err(PixelsError::SampleRate {
+            model: spec.sample_rate,
+            recording: audio.sample_rate,
+        });
     }
     let n = spec.samples_for(frames);
     let mut samples: Vec<f32> = audio.samples.iter().take(n).copied().collect();
@@ -165,12 +170,9 @@ pub fn audio_pixels(
     audio: &Audio,
     spec: &AudioSpec,
     input: &InputSpec,
-) -> Result<Array3<f32>, String> {
+) -> Result<Array3<f32>, PixelsError> {
     if input.channels != 1 {
-        return Err(format!(
-            "an audio model has 1 input channel, this one {}",
-            input.channels
-        ));
+        return Err(PixelsError::AudioChannels(input.channels));
     }
     let samples = fit_samples(audio, spec, input.width)?;
     Ok(log_mel(&samples, spec, input.height, input.width))
@@ -178,7 +180,12 @@ pub fn audio_pixels(
 
 /// `ln(mel power + log_offset)` as [1, bands, frames], highest band in row 0. `samples` is cut
 /// or padded to give `frames` frames.
-pub fn log_mel(samples: &[f32], spec: &AudioSpec, bands: usize, frames: usize) -> Array3<f32> {
+pub(crate) fn log_mel(
+    samples: &[f32],
+    spec: &AudioSpec,
+    bands: usize,
+    frames: usize,
+) -> Array3<f32> {
     let power = power_spectrogram(samples, spec, frames);
     let filters = mel_filters(spec, bands);
     let bins = spec.n_fft / 2 + 1;
@@ -206,7 +213,7 @@ fn window(spec: &AudioSpec) -> Vec<f64> {
 
 /// |STFT|^2, frame after frame (`frames * (n_fft/2 + 1)` values); frame `t` is centred on
 /// sample `t * hop` of the signal padded with zeros.
-pub fn power_spectrogram(samples: &[f32], spec: &AudioSpec, frames: usize) -> Vec<f64> {
+pub(crate) fn power_spectrogram(samples: &[f32], spec: &AudioSpec, frames: usize) -> Vec<f64> {
     let n = spec.n_fft;
     let bins = n / 2 + 1;
     let half = (n / 2) as i64;
@@ -260,7 +267,7 @@ fn mel_to_hz(mel: f64) -> f64 {
 
 /// The centre frequency (Hz) of each of `bands` mel bands, lowest first; also the edges used
 /// by the filters (`bands + 2` points from f_min to f_max).
-pub fn mel_frequencies(spec: &AudioSpec, points: usize) -> Vec<f64> {
+pub(crate) fn mel_frequencies(spec: &AudioSpec, points: usize) -> Vec<f64> {
     let (lo, hi) = (hz_to_mel(spec.f_min as f64), hz_to_mel(spec.f_max as f64));
     (0..points)
         .map(|i| {
@@ -276,7 +283,7 @@ pub fn mel_frequencies(spec: &AudioSpec, points: usize) -> Vec<f64> {
 
 /// Triangular mel filters, `bands * (n_fft/2 + 1)` weights, band after band (lowest first),
 /// each scaled to unit area (librosa's `filters.mel(norm="slaney")`).
-pub fn mel_filters(spec: &AudioSpec, bands: usize) -> Vec<f64> {
+pub(crate) fn mel_filters(spec: &AudioSpec, bands: usize) -> Vec<f64> {
     let bins = spec.n_fft / 2 + 1;
     let fft_freqs: Vec<f64> = (0..bins)
         .map(|k| k as f64 * spec.sample_rate as f64 / spec.n_fft as f64)
@@ -296,7 +303,7 @@ pub fn mel_filters(spec: &AudioSpec, bands: usize) -> Vec<f64> {
 }
 
 /// The centre frequency in Hz of the mel band shown in `row` (row 0 the highest).
-pub fn row_hz(spec: &AudioSpec, bands: usize, row: usize) -> f64 {
+pub(crate) fn row_hz(spec: &AudioSpec, bands: usize, row: usize) -> f64 {
     let centres = mel_frequencies(spec, bands + 2);
     let m = bands.saturating_sub(1 + row.min(bands.saturating_sub(1)));
     centres[m + 1]
@@ -308,7 +315,8 @@ pub fn file_pixels(path: &Path, model: &crate::engine::Model) -> Result<Array3<f
     match &model.info.audio {
         Some(spec) => {
             let audio = load_audio(path)?;
-            audio_pixels(&audio, spec, &model.input).map_err(|e| FileError::invalid(path, e))
+            audio_pixels(&audio, spec, &model.input)
+                .map_err(|e| FileError::invalid(path, e.to_string()))
         }
         None => {
             let bytes = read_limited(path, super::image_input::MAX_IMAGE_BYTES)?;
@@ -327,14 +335,31 @@ pub fn file_pixels(path: &Path, model: &crate::engine::Model) -> Result<Array3<f
             }
             let image = super::image_input::decode_image(&bytes, path)?;
             super::image_input::to_pixels(&image, &model.input)
-                .map_err(|e| FileError::invalid(path, e))
+                .map_err(|e| FileError::invalid(path, e.to_string()))
         }
     }
 }
 
+/// Why a model file's `input` section does not describe an input this app reads.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum AudioFieldsError {
+    #[error("sample_rate, n_fft, hop, ... belong to \"kind\": \"audio\"")]
+    NotAudio,
+    #[error("\"kind\" is {0:?}, not \"image\" or \"audio\"")]
+    Kind(String),
+    #[error("an audio input needs \"{0}\"")]
+    Missing(&'static str),
+    #[error("mel_bands is {bands} but the input height is {height}: they are the same thing")]
+    BandsNotHeight { bands: usize, height: usize },
+    #[error("an audio input has 1 channel, not {0}")]
+    Channels(usize),
+    #[error(transparent)]
+    Spec(#[from] AudioSpecError),
+}
+
 /// The audio fields of a model file's `input` section, as read.
 #[derive(Debug, Clone, Default)]
-pub struct AudioFields {
+pub(crate) struct AudioFields {
     pub sample_rate: Option<u32>,
     pub n_fft: Option<usize>,
     pub frame: Option<usize>,
@@ -348,7 +373,11 @@ pub struct AudioFields {
 impl AudioFields {
     /// The audio spec for `"kind": "audio"`, `None` for images; the problem in words when the
     /// fields are missing, contradict the input size, or appear on an image model.
-    pub fn spec(&self, kind: Option<&str>, input: &InputSpec) -> Result<Option<AudioSpec>, String> {
+    pub(crate) fn spec(
+        &self,
+        kind: Option<&str>,
+        input: &InputSpec,
+    ) -> Result<Option<AudioSpec>, AudioFieldsError> {
         let any = self.sample_rate.is_some()
             || self.n_fft.is_some()
             || self.frame.is_some()
@@ -358,33 +387,24 @@ impl AudioFields {
             || self.f_max.is_some()
             || self.log_offset.is_some();
         match kind {
-            None | Some("image") if any => {
-                return Err(
-                    "sample_rate, n_fft, hop, ... belong to \"kind\": \"audio\"".to_string()
-                );
-            }
+            None | Some("image") if any => return Err(AudioFieldsError::NotAudio),
             None | Some("image") => return Ok(None),
             Some("audio") => {}
-            Some(other) => {
-                return Err(format!("\"kind\" is {other:?}, not \"image\" or \"audio\""));
-            }
+            Some(other) => return Err(AudioFieldsError::Kind(other.to_string())),
         }
-        let need = |name: &str| format!("an audio input needs \"{name}\"");
-        let sample_rate = self.sample_rate.ok_or_else(|| need("sample_rate"))?;
-        let n_fft = self.n_fft.ok_or_else(|| need("n_fft"))?;
-        let hop = self.hop.ok_or_else(|| need("hop"))?;
-        let bands = self.mel_bands.ok_or_else(|| need("mel_bands"))?;
+        let need = AudioFieldsError::Missing;
+        let sample_rate = self.sample_rate.ok_or(need("sample_rate"))?;
+        let n_fft = self.n_fft.ok_or(need("n_fft"))?;
+        let hop = self.hop.ok_or(need("hop"))?;
+        let bands = self.mel_bands.ok_or(need("mel_bands"))?;
         if bands != input.height {
-            return Err(format!(
-                "mel_bands is {bands} but the input height is {}: they are the same thing",
-                input.height
-            ));
+            return Err(AudioFieldsError::BandsNotHeight {
+                bands,
+                height: input.height,
+            });
         }
         if input.channels != 1 {
-            return Err(format!(
-                "an audio input has 1 channel, not {}",
-                input.channels
-            ));
+            return Err(AudioFieldsError::Channels(input.channels));
         }
         let spec = AudioSpec {
             sample_rate,
@@ -400,7 +420,7 @@ impl AudioFields {
     }
 
     /// Writes `spec` into a model file's `input` object.
-    pub fn write(spec: &AudioSpec, bands: usize, input: &mut Value) {
+    pub(crate) fn write(spec: &AudioSpec, bands: usize, input: &mut Value) {
         input["kind"] = json!("audio");
         input["sample_rate"] = json!(spec.sample_rate);
         input["n_fft"] = json!(spec.n_fft);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 /// convscope's folder for the user's files (settings, extra languages, lessons), where eframe
 /// kept its state too: `$XDG_DATA_HOME/convscope` (else `~/.local/share/convscope`) on Linux,
 /// `~/Library/Application Support/convscope` on macOS, `%APPDATA%\convscope` on Windows.
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     let home = std::env::home_dir();
     if cfg!(target_os = "macos") {
         return home.map(|h| h.join("Library/Application Support/convscope"));
@@ -22,6 +22,6 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 /// The folder of the user's own lessons: `lessons/` in [`data_dir`].
-pub fn user_lessons_dir() -> Option<PathBuf> {
+pub(crate) fn user_lessons_dir() -> Option<PathBuf> {
     data_dir().map(|d| d.join("lessons"))
 }

@@ -32,7 +32,7 @@ pub enum FileError {
 }
 
 /// An I/O error in words: `Is a directory (os error 21)` -> `is a folder, not a file`.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     match e.kind() {
         K::NotFound => "no such file".into(),
@@ -69,21 +69,26 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
+/// Why a decoded picture or recording cannot become the pixels a model reads.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PixelsError {
+    #[error("the model takes {0} channels; images give 1 (grey) or 3 (RGB): use an .npy input")]
+    ImageChannels(usize),
+    #[error("the image is empty")]
+    EmptyImage,
+    #[error("an audio model has 1 input channel, this one {0}")]
+    AudioChannels(usize),
+    #[error(
+        "the model takes {model} Hz audio and this recording is {recording} Hz: convert it first, e.g. `sox in.wav -r {model} out.wav`"
+    )]
+    SampleRate { model: u32, recording: u32 },
+}
+
 impl FileError {
-    pub fn invalid(path: &Path, message: impl Into<String>) -> FileError {
+    pub(crate) fn invalid(path: &Path, message: impl Into<String>) -> FileError {
         FileError::Invalid {
             path: path.to_path_buf(),
             message: message.into(),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        match self {
-            FileError::Read { path, .. }
-            | FileError::Write { path, .. }
-            | FileError::Invalid { path, .. }
-            | FileError::Model { path, .. }
-            | FileError::Onnx { path, .. } => path,
         }
     }
 }
@@ -92,7 +97,7 @@ impl FileError {
 /// (a FIFO would block for ever, a device such as `/dev/zero` never ends, a directory cannot be
 /// read) before opening it, and stops at `limit` bytes whatever the file's metadata says
 /// (`/proc` files and some devices report a size of 0).
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     use std::io::Read;
     let read_err = |source| FileError::Read {
         path: path.to_path_buf(),
@@ -149,7 +154,7 @@ fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), FileE
 
 /// A file of `size` bytes refused for being past `limit` for `what` ("a weights file"): the
 /// error says both sizes and where the limits live.
-pub fn past_limit(path: &Path, size: u64, limit: u64, what: &str) -> FileError {
+pub(crate) fn past_limit(path: &Path, size: u64, limit: u64, what: &str) -> FileError {
     FileError::invalid(
         path,
         format!(
@@ -166,7 +171,7 @@ pub fn past_limit(path: &Path, size: u64, limit: u64, what: &str) -> FileError {
 /// error, as in "a weights file"), with the same refusals as [`read_limited`]. The map is
 /// read-only and private: the file's pages are read as they are touched and nothing is
 /// copied up front.
-pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap, FileError> {
+pub(crate) fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap, FileError> {
     let read_err = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
@@ -182,7 +187,7 @@ pub fn map_limited(path: &Path, limit: u64, what: &str) -> Result<memmap2::Mmap,
 }
 
 /// `1.5 GiB`, `12.0 MiB`, `900 bytes`.
-pub fn human_bytes(n: u64) -> String {
+pub(crate) fn human_bytes(n: u64) -> String {
     const KIB: f64 = 1024.0;
     let v = n as f64;
     if v >= KIB * KIB * KIB {

@@ -9,7 +9,7 @@ const MAX_IDX_BYTES: u64 = 512 << 20;
 
 /// A labelled set of grey images, pixels as bytes.
 #[derive(Debug, Clone)]
-pub struct ImageSet {
+pub(crate) struct ImageSet {
     pub height: usize,
     pub width: usize,
     /// `count * height * width` bytes, image after image, row-major.
@@ -84,7 +84,7 @@ fn find(dir: &Path, stem: &str) -> Result<PathBuf, FileError> {
 
 /// Reads `{prefix}-images-idx3-ubyte[.gz]` and `{prefix}-labels-idx1-ubyte[.gz]` from `dir`;
 /// `prefix` is `train` or `t10k`.
-pub fn load_mnist_split(dir: &Path, prefix: &str) -> Result<ImageSet, FileError> {
+pub(crate) fn load_mnist_split(dir: &Path, prefix: &str) -> Result<ImageSet, FileError> {
     let images_path = find(dir, &format!("{prefix}-images-idx3-ubyte"))?;
     let labels_path = find(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
     let (dims, pixels) = parse_idx(&images_path, read_maybe_gz(&images_path)?, 3)?;

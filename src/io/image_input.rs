@@ -1,7 +1,7 @@
 //! From an image file to the tensor a network sees: decode, alpha over black, grey or RGB,
 //! [0,1], centre-crop to the model's aspect ratio and resize, shift, normalise.
 
-use super::error::FileError;
+use super::error::{FileError, PixelsError};
 use crate::engine::InputSpec;
 use image::{DynamicImage, ImageReader, Limits, Rgb32FImage, imageops::FilterType};
 use ndarray::Array3;
@@ -10,7 +10,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 /// Largest image side decoded; a larger header is refused before any pixel is allocated.
-pub const MAX_IMAGE_SIDE: u32 = 16_384;
+pub(crate) const MAX_IMAGE_SIDE: u32 = 16_384;
 /// Largest image file read.
 pub(crate) const MAX_IMAGE_BYTES: u64 = 256 << 20;
 
@@ -28,9 +28,9 @@ pub enum Fill {
 }
 
 impl Fill {
-    pub const ALL: [Fill; 3] = [Fill::Zero, Fill::Edge, Fill::Wrap];
+    pub(crate) const ALL: [Fill; 3] = [Fill::Zero, Fill::Edge, Fill::Wrap];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Fill::Zero => "zero",
             Fill::Edge => "edge",
@@ -38,14 +38,14 @@ impl Fill {
         }
     }
 
-    pub fn parse(text: &str) -> Option<Fill> {
+    pub(crate) fn parse(text: &str) -> Option<Fill> {
         Fill::ALL.into_iter().find(|f| f.as_str() == text)
     }
 }
 
 /// Decodes image bytes (PNG, JPEG, BMP, GIF, WebP) into RGB in [0,1] with alpha composited
 /// over black. `path` only names the source in errors.
-pub fn decode_image(bytes: &[u8], path: &Path) -> Result<Rgb32FImage, FileError> {
+pub(crate) fn decode_image(bytes: &[u8], path: &Path) -> Result<Rgb32FImage, FileError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| FileError::invalid(path, format!("cannot read the image: {e}")))?;
@@ -67,13 +67,13 @@ pub fn decode_image(bytes: &[u8], path: &Path) -> Result<Rgb32FImage, FileError>
 }
 
 /// Reads and decodes an image file.
-pub fn load_image(path: &Path) -> Result<Rgb32FImage, FileError> {
+pub(crate) fn load_image(path: &Path) -> Result<Rgb32FImage, FileError> {
     let bytes = super::error::read_limited(path, MAX_IMAGE_BYTES)?;
     decode_image(&bytes, path)
 }
 
 /// RGB in [0,1], with any alpha composited over black.
-pub fn over_black(image: &DynamicImage) -> Rgb32FImage {
+pub(crate) fn over_black(image: &DynamicImage) -> Rgb32FImage {
     let rgba = image.to_rgba32f();
     let (w, h) = rgba.dimensions();
     Rgb32FImage::from_fn(w, h, |x, y| {
@@ -100,16 +100,13 @@ fn centre_crop(image: &Rgb32FImage, width: usize, height: usize) -> Rgb32FImage 
 /// The image as the network's pixels `[C,H,W]` in `[0,1]`, before normalisation: centre-cropped
 /// to the model's aspect ratio, resized with a triangle (bilinear, area-averaging when
 /// shrinking) filter, and turned to grey (ITU-R BT.601 luma, as PIL's "L") for one channel.
-pub fn to_pixels(image: &Rgb32FImage, spec: &InputSpec) -> Result<Array3<f32>, String> {
+pub fn to_pixels(image: &Rgb32FImage, spec: &InputSpec) -> Result<Array3<f32>, PixelsError> {
     if spec.channels != 1 && spec.channels != 3 {
-        return Err(format!(
-            "the model takes {} channels; images give 1 (grey) or 3 (RGB): use an .npy input",
-            spec.channels
-        ));
+        return Err(PixelsError::ImageChannels(spec.channels));
     }
     let (w, h) = image.dimensions();
     if w == 0 || h == 0 {
-        return Err("the image is empty".into());
+        return Err(PixelsError::EmptyImage);
     }
     let cropped = centre_crop(image, spec.width, spec.height);
     let resized = if cropped.dimensions() == (spec.width as u32, spec.height as u32) {

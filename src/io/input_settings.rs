@@ -38,7 +38,7 @@ pub struct InputSettings {
 
 impl InputSettings {
     /// These settings, with what they leave out taken from `fallback`.
-    pub fn or(self, fallback: InputSettings) -> InputSettings {
+    pub(crate) fn or(self, fallback: InputSettings) -> InputSettings {
         InputSettings {
             mean: self.mean.or(fallback.mean),
             std: self.std.or(fallback.std),
@@ -55,7 +55,7 @@ impl InputSettings {
     /// From ONNX `metadata_props` (`mean`, `std`, `labels`, `size`, `channel_order`; other
     /// keys are left alone). Values are JSON (`[0.485, 0.456, 0.406]`) or comma-separated;
     /// labels may also be one per line.
-    pub fn from_props<'a>(
+    pub(crate) fn from_props<'a>(
         props: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Result<InputSettings, MetadataError> {
         let mut s = InputSettings::default();
@@ -107,7 +107,7 @@ fn strings(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn parse_order(text: &str) -> Option<ChannelOrder> {
+pub(crate) fn parse_order(text: &str) -> Option<ChannelOrder> {
     match text.trim().to_ascii_lowercase().as_str() {
         "rgb" => Some(ChannelOrder::Rgb),
         "bgr" => Some(ChannelOrder::Bgr),
@@ -115,8 +115,21 @@ pub fn parse_order(text: &str) -> Option<ChannelOrder> {
     }
 }
 
+/// A value written on a command line, in a form or in a settings file that is not the kind
+/// asked for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum ValueError {
+    #[error(
+        "`{0}` is not a size: give 224 or HEIGHTxWIDTH (224x224), each from 1 to {max}",
+        max = crate::engine::limits::MAX_SIDE
+    )]
+    Size(String),
+    #[error("`{0}` is not a number")]
+    Number(String),
+}
+
 /// `224` or `224x224` (height x width).
-pub fn parse_size(text: &str) -> Result<[usize; 2], String> {
+pub(crate) fn parse_size(text: &str) -> Result<[usize; 2], ValueError> {
     let number = |s: &str| {
         s.trim()
             .parse::<usize>()
@@ -128,29 +141,24 @@ pub fn parse_size(text: &str) -> Result<[usize; 2], String> {
         Some((h, w)) => number(h).zip(number(w)).map(|(h, w)| [h, w]),
         None => number(t).map(|n| [n, n]),
     };
-    parsed.ok_or_else(|| {
-        format!(
-            "`{text}` is not a size: give 224 or HEIGHTxWIDTH (224x224), each from 1 to {}",
-            crate::engine::limits::MAX_SIDE
-        )
-    })
+    parsed.ok_or_else(|| ValueError::Size(text.to_string()))
 }
 
 /// A comma-separated list of numbers, for `--mean` and `--std`.
-pub fn parse_floats(text: &str) -> Result<Vec<f32>, String> {
+pub(crate) fn parse_floats(text: &str) -> Result<Vec<f32>, ValueError> {
     text.split(',')
         .map(|p| {
             p.trim()
                 .parse::<f32>()
                 .ok()
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| format!("`{p}` is not a number"))
+                .ok_or_else(|| ValueError::Number(p.to_string()))
         })
         .collect()
 }
 
 /// Class names from a text file, one per line (blank lines skipped), or a JSON list.
-pub fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
+pub(crate) fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
     let bytes = super::error::read_limited(path, 16 << 20)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| super::FileError::invalid(path, "is not UTF-8 text"))?;
@@ -168,7 +176,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<String>, super::FileError> {
 }
 
 /// Where the sidecar of a model lives: `M.onnx` -> `M.onnx.json`.
-pub fn sidecar_path(model: &Path) -> PathBuf {
+pub(crate) fn sidecar_path(model: &Path) -> PathBuf {
     let mut name = model.file_name().unwrap_or_default().to_os_string();
     name.push(".json");
     model.with_file_name(name)
@@ -194,7 +202,7 @@ struct SidecarFile {
 }
 
 /// The sidecar of `model` (`M.onnx.json`), or empty settings when there is none.
-pub fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
+pub(crate) fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
     let path = sidecar_path(model);
     if !path.exists() {
         return Ok(InputSettings::default());
@@ -205,7 +213,9 @@ pub fn read_sidecar(model: &Path) -> Result<InputSettings, super::FileError> {
         .map_err(|e| invalid(format!("not a model settings file: {e}")))?;
     let size = match &file.size {
         None => None,
-        Some(serde_json::Value::Number(n)) => Some(parse_size(&n.to_string()).map_err(invalid)?),
+        Some(serde_json::Value::Number(n)) => {
+            Some(parse_size(&n.to_string()).map_err(|e| invalid(e.to_string()))?)
+        }
         Some(serde_json::Value::Array(v)) if v.len() == 2 => Some(
             parse_size(&format!("{}x{}", v[0], v[1]))
                 .map_err(|_| invalid(format!("\"size\" {v:?} is not [height, width]")))?,
@@ -348,7 +358,11 @@ mod tests {
     fn sizes() {
         assert_eq!(parse_size("224").unwrap(), [224, 224]);
         assert_eq!(parse_size("32x48").unwrap(), [32, 48]);
-        assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("0"), Err(ValueError::Size("0".into())));
         assert!(parse_size("big").is_err());
+        assert_eq!(
+            parse_floats("0.5, x").unwrap_err().to_string(),
+            "` x` is not a number"
+        );
     }
 }

@@ -9,20 +9,20 @@ use image::{ImageBuffer, Luma};
 use ndarray::{Array2, ArrayView2};
 
 /// Side of the picture MNIST digits come in.
-pub const SIDE: usize = 28;
+pub(crate) const SIDE: usize = 28;
 /// Side of the box the ink is scaled to fit.
-pub const BOX: usize = 20;
+pub(crate) const BOX: usize = 20;
 /// Ink below this (a brush's soft edge, stray anti-aliasing) does not widen the bounding box.
 const INK: f32 = 0.05;
 
 /// Whether a model reads MNIST-like digits: one grey channel of 28x28.
-pub fn suits(spec: &InputSpec) -> bool {
+pub(crate) fn suits(spec: &InputSpec) -> bool {
     spec.channels == 1 && spec.height == SIDE && spec.width == SIDE
 }
 
 /// The rows and columns holding ink, as `(top, left, bottom, right)` (exclusive ends), or
 /// `None` for a blank picture.
-pub fn ink_box(ink: ArrayView2<f32>) -> Option<(usize, usize, usize, usize)> {
+pub(crate) fn ink_box(ink: ArrayView2<f32>) -> Option<(usize, usize, usize, usize)> {
     let mut found: Option<(usize, usize, usize, usize)> = None;
     for ((y, x), &v) in ink.indexed_iter() {
         if v > INK {
@@ -35,7 +35,7 @@ pub fn ink_box(ink: ArrayView2<f32>) -> Option<(usize, usize, usize, usize)> {
 
 /// The centre of mass of `values` as `(row, column)` with pixel centres at `i + 0.5`, or
 /// `None` when they sum to zero.
-pub fn centre_of_mass(values: ArrayView2<f32>) -> Option<(f32, f32)> {
+pub(crate) fn centre_of_mass(values: ArrayView2<f32>) -> Option<(f32, f32)> {
     let (mut sum, mut sy, mut sx) = (0.0f64, 0.0f64, 0.0f64);
     for ((y, x), &v) in values.indexed_iter() {
         let v = f64::from(v);
@@ -48,7 +48,7 @@ pub fn centre_of_mass(values: ArrayView2<f32>) -> Option<(f32, f32)> {
 
 /// White ink on black in `[0,1]`, any size, made into a 28x28 MNIST-style digit; `None` for a
 /// blank picture (nothing to centre).
-pub fn mnist_style(ink: ArrayView2<f32>) -> Option<Array2<f32>> {
+pub(crate) fn mnist_style(ink: ArrayView2<f32>) -> Option<Array2<f32>> {
     let (top, left, bottom, right) = ink_box(ink)?;
     let (h, w) = (bottom - top, right - left);
     // The longer side becomes BOX; the other keeps the aspect ratio (at least one pixel).

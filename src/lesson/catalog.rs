@@ -7,11 +7,11 @@ use super::{Lesson, LessonError};
 use std::path::{Path, PathBuf};
 
 /// At most this many lesson files are read from a folder (the rest are named as left out).
-pub const MAX_USER_LESSONS: usize = 200;
+pub(crate) const MAX_USER_LESSONS: usize = 200;
 
 /// Where a lesson in the catalogue comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Compiled into the app, by name.
     Builtin(&'static str),
     /// A lesson file in the user's folder.
@@ -21,7 +21,7 @@ pub enum Source {
 impl Source {
     /// What `convscope --lesson` and the app's open command take: the built-in name or the
     /// file's path.
-    pub fn open_arg(&self) -> String {
+    pub(crate) fn open_arg(&self) -> String {
         match self {
             Source::Builtin(name) => name.to_string(),
             Source::File(path) => path.display().to_string(),
@@ -31,14 +31,14 @@ impl Source {
 
 /// One lesson of the catalogue: where it comes from and the lesson, or why it cannot open.
 #[derive(Debug)]
-pub struct Entry {
-    pub source: Source,
-    pub lesson: Result<Lesson, LessonError>,
+pub(crate) struct Entry {
+    pub(crate) source: Source,
+    pub(crate) lesson: Result<Lesson, LessonError>,
 }
 
 impl Entry {
     /// The lesson's id; for a file that does not open, its name without `.toml`.
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         match (&self.lesson, &self.source) {
             (Ok(l), _) => l.id.clone(),
             (Err(_), Source::Builtin(name)) => name.to_string(),
@@ -48,16 +48,11 @@ impl Entry {
                 .unwrap_or_default(),
         }
     }
-
-    /// The lesson's title in language `code` (its English one when it lacks `code`).
-    pub fn title(&self, code: &str) -> Option<String> {
-        self.lesson.as_ref().ok().map(|l| l.title(code))
-    }
 }
 
 /// The built-in lessons, then those in `user_dir` (sorted by file name). A folder that does not
 /// exist holds no lessons; one that cannot be listed is an error.
-pub fn catalog(user_dir: Option<&Path>) -> Result<Vec<Entry>, LessonError> {
+pub(crate) fn catalog(user_dir: Option<&Path>) -> Result<Vec<Entry>, LessonError> {
     let mut out: Vec<Entry> = Lesson::builtin_names()
         .into_iter()
         .map(|name| Entry {
@@ -75,7 +70,7 @@ pub fn catalog(user_dir: Option<&Path>) -> Result<Vec<Entry>, LessonError> {
 }
 
 /// The lesson files (`*.toml`) in `dir`, sorted; none when `dir` does not exist.
-pub fn user_files(dir: &Path) -> Result<Vec<PathBuf>, LessonError> {
+pub(crate) fn user_files(dir: &Path) -> Result<Vec<PathBuf>, LessonError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -97,7 +92,7 @@ pub fn user_files(dir: &Path) -> Result<Vec<PathBuf>, LessonError> {
 }
 
 /// The lesson called `id` in `user_dir` (by its `id`, or its file's name), when there is one.
-pub fn find_user(user_dir: &Path, id: &str) -> Option<Result<Lesson, LessonError>> {
+pub(crate) fn find_user(user_dir: &Path, id: &str) -> Option<Result<Lesson, LessonError>> {
     let files = user_files(user_dir).ok()?;
     if let Some(path) = files
         .iter()
@@ -155,10 +150,9 @@ mod tests {
             err.contains("a-broken.toml, line 4") && err.contains("maxx"),
             "{err}"
         );
-        assert_eq!(broken.title("en"), None);
         let mine = &entries[builtins + 1];
         assert_eq!(mine.id(), "mine");
-        assert_eq!(mine.title("zh").as_deref(), Some("Mine"));
+        assert_eq!(mine.lesson.as_ref().unwrap().title("zh"), "Mine");
         assert_eq!(
             mine.source.open_arg(),
             dir.path().join("b-mine.toml").display().to_string()

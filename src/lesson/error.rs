@@ -69,7 +69,7 @@ pub enum StepProblem {
     #[error("dropout {0} is outside 0 (off) to just below 1")]
     Dropout(f32),
     #[error("noise {0}")]
-    Noise(String),
+    Noise(crate::analysis::robustness::NoiseError),
     #[error("shift [{0}, {1}] is more than 64 pixels")]
     Shift(i32, i32),
     /// A key or value the format does not have (the TOML reader's words).

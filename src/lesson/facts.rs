@@ -8,7 +8,7 @@ use crate::engine::{LayerKind, Model, PoolMode, Tensor};
 use std::collections::BTreeMap;
 
 /// The value shown for a number that is still being measured (a sweep running).
-pub const PENDING: &str = "…";
+pub(crate) const PENDING: &str = "…";
 
 /// Placeholder name -> the text it stands for.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,12 +48,12 @@ impl Facts {
         self.values.get(name).map(String::as_str)
     }
 
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub(crate) fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.values.insert(name.into(), value.into());
     }
 
     /// Adds (or replaces with) every value of `other`.
-    pub fn extend_from(&mut self, other: &Facts) {
+    pub(crate) fn extend_from(&mut self, other: &Facts) {
         self.values
             .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
@@ -61,7 +61,7 @@ impl Facts {
     /// The open model and what it just computed: `trace` holds one tensor per layer (the
     /// input not included), `prediction` the top class's name (in the lesson's language) and
     /// probability, when the model ends in classes.
-    pub fn of_run(
+    pub(crate) fn of_run(
         model: &Model,
         input: &Tensor,
         trace: &[Tensor],
@@ -159,7 +159,7 @@ impl Facts {
 
     /// Another sample model's numbers under `name-…`: its parameters, the parameters of each
     /// of its layers, and its training record.
-    pub fn add_model(&mut self, name: &str, model: &Model) {
+    pub(crate) fn add_model(&mut self, name: &str, model: &Model) {
         self.set(format!("{name}-params"), grouped(model.parameter_count()));
         for layer in model.layers() {
             let params = layer.parameter_count();
@@ -173,7 +173,7 @@ impl Facts {
     /// A translation sweep's summary per stage: `sweep-STAGE-mean` (mean cosine similarity
     /// to the unshifted stage, in percent), `sweep-changed` (the share of shifts that change
     /// the answer) and `sweep-shifts`; with a mode, under `sweep-max-…`/`sweep-avg-…` instead.
-    pub fn add_sweep(
+    pub(crate) fn add_sweep(
         &mut self,
         model: &Model,
         mode: Option<PoolMode>,
@@ -189,7 +189,7 @@ impl Facts {
 
     /// A translation sweep's summary under `PREFIX…`: `PREFIXshifts`, `PREFIXchanged` and
     /// `PREFIXSTAGE-mean` for the input and every layer of `model`.
-    pub fn add_sweep_under(
+    pub(crate) fn add_sweep_under(
         &mut self,
         prefix: &str,
         model: &Model,
@@ -223,7 +223,7 @@ impl Facts {
     /// positions, in percent, as `convscope robustness` measures it), `PREFIXclean-prediction`
     /// and `PREFIXclean-confidence`, and for another model (a non-empty prefix) its
     /// `PREFIXprediction` and `PREFIXconfidence` on the noisy input.
-    pub fn add_noise_run(
+    pub(crate) fn add_noise_run(
         &mut self,
         prefix: &str,
         model: &Model,
@@ -250,7 +250,7 @@ impl Facts {
 
     /// Marks sweep values as still being measured, so a step shows `…` rather than a stale
     /// or unknown number while its sweep runs.
-    pub fn add_pending_sweep(&mut self, model: &Model, modes: &[PoolMode]) {
+    pub(crate) fn add_pending_sweep(&mut self, model: &Model, modes: &[PoolMode]) {
         let names: Vec<&str> = std::iter::once("input")
             .chain(model.layers().iter().map(|l| &*l.name))
             .collect();

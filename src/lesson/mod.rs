@@ -4,18 +4,19 @@
 //! it for the words in each language. No egui here: the app applies a step's [`Step`], keeps
 //! the views it names ([`ViewId`]) on screen and fills its texts from [`Facts`].
 
-pub mod catalog;
+pub(crate) mod catalog;
 mod error;
 pub mod facts;
 pub(crate) mod file;
 pub(crate) mod show;
 pub(crate) mod text;
 
-pub use error::{LessonError, StepProblem, TextProblem};
+pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice};
+pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
 pub use show::{StagePart, ViewId};
-pub use text::{LanguageTexts, Rendered, Table};
+pub use text::Rendered;
+pub(crate) use text::{LanguageTexts, Table};
 
 /// The most characters of prose (a step's `ID` message, numbers filled in) a step may have in
 /// a language, so that a room can read it: the numbers go into the evidence table. Languages
@@ -96,7 +97,7 @@ impl Lesson {
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it),
     /// or a lesson of the user's lessons folder by its id.
-    pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
+    pub(crate) fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
@@ -110,14 +111,8 @@ impl Lesson {
         }
     }
 
-    /// [`Lesson::load`] with the error in words, as the app shows it and the command line
-    /// prints it.
-    pub fn open(name_or_path: &str) -> Result<Lesson, String> {
-        Self::load(name_or_path).map_err(|e| e.to_string())
-    }
-
     /// Reads `path` and every `STEM.LANG.ftl` file beside it.
-    pub fn from_file(path: &Path) -> Result<Lesson, LessonError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Lesson, LessonError> {
         let read = |p: &Path| -> Result<String, LessonError> {
             let bytes = crate::io::error::read_limited(p, MAX_FILE_BYTES)?;
             String::from_utf8(bytes).map_err(|_| LessonError::NotUtf8(p.to_path_buf()))
@@ -185,7 +180,7 @@ impl Lesson {
     /// text in some language, a message the reference language has and another lacks, an
     /// evidence table that is not one, or a translation that leaves out or adds a number the
     /// English text shows.
-    pub fn problems(&self) -> Vec<TextProblem> {
+    pub(crate) fn problems(&self) -> Vec<TextProblem> {
         let mut out = Vec::new();
         let Some(first) = self.languages.first() else {
             return vec![TextProblem::NoLanguage];
@@ -250,7 +245,7 @@ impl Lesson {
 
     /// The language to show for `code`: that one if the lesson has it, else English (or the
     /// first it has).
-    pub fn language(&self, code: &str) -> &LanguageTexts {
+    pub(crate) fn language(&self, code: &str) -> &LanguageTexts {
         self.languages
             .iter()
             .find(|l| l.code == code)
@@ -263,7 +258,7 @@ impl Lesson {
     }
 
     /// A message with its numbers filled in, from `code`'s texts or the fallback's.
-    pub fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
+    pub(crate) fn render(&self, code: &str, id: &str, facts: &Facts) -> Rendered {
         let lang = self.language(code);
         lang.render(id, facts)
             .or_else(|| self.languages[0].render(id, facts))
@@ -361,7 +356,7 @@ mod tests {
             "lesson-title = La mienne\none-title = Un\none = A { $params } poids.\n",
         )
         .unwrap();
-        let lesson = Lesson::open(toml.to_str().unwrap()).unwrap();
+        let lesson = Lesson::load(toml.to_str().unwrap()).unwrap();
         let mut facts = Facts::default();
         facts.set("params", "9,098");
         let (title, text) = lesson.step_text("fr", 0, &facts).unwrap();
@@ -444,6 +439,5 @@ mod tests {
         let err = Lesson::load("nope").unwrap_err();
         assert!(matches!(err, LessonError::NoBuiltin { .. }), "{err}");
         assert!(err.to_string().contains("pooling-and-fc"), "{err}");
-        assert_eq!(Lesson::open("nope").unwrap_err(), err.to_string());
     }
 }

@@ -16,7 +16,6 @@ use unic_langid::LanguageIdentifier;
 pub struct LanguageTexts {
     pub code: String,
     bundle: FluentBundle<FluentResource>,
-    ids: Vec<String>,
 }
 
 impl std::fmt::Debug for LanguageTexts {
@@ -86,7 +85,7 @@ impl Table {
 
 impl LanguageTexts {
     /// Reads one Fluent file; `path` only names the file in errors.
-    pub fn parse(code: &str, source: String, path: &Path) -> Result<Self, LessonError> {
+    pub(crate) fn parse(code: &str, source: String, path: &Path) -> Result<Self, LessonError> {
         let file = path.to_path_buf();
         let lang: LanguageIdentifier = code.parse().map_err(|_| LessonError::LanguageCode {
             file: file.clone(),
@@ -105,13 +104,6 @@ impl LanguageTexts {
                 });
             }
         };
-        let ids = resource
-            .entries()
-            .filter_map(|e| match e {
-                ast::Entry::Message(m) => Some(m.id.name.to_string()),
-                _ => None,
-            })
-            .collect();
         let mut bundle = FluentBundle::new_concurrent(vec![lang]);
         // Isolation marks are for mixing scripts in right-to-left text; here they only show
         // as stray boxes in fonts without them.
@@ -125,18 +117,17 @@ impl LanguageTexts {
         Ok(LanguageTexts {
             code: code.to_string(),
             bundle,
-            ids,
         })
     }
 
-    pub fn has(&self, id: &str) -> bool {
+    pub(crate) fn has(&self, id: &str) -> bool {
         self.bundle
             .get_message(id)
             .is_some_and(|m| m.value().is_some())
     }
 
     /// The variables message `id` uses, in order of first appearance.
-    pub fn variables(&self, id: &str) -> Vec<String> {
+    pub(crate) fn variables(&self, id: &str) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) {
             pattern_variables(pattern, &mut out);
@@ -145,7 +136,7 @@ impl LanguageTexts {
     }
 
     /// Message `id` with its variables filled from `facts`; `None` when the file lacks it.
-    pub fn render(&self, id: &str, facts: &Facts) -> Option<Rendered> {
+    pub(crate) fn render(&self, id: &str, facts: &Facts) -> Option<Rendered> {
         let pattern = self.bundle.get_message(id)?.value()?;
         let mut args = FluentArgs::new();
         let mut rendered = Rendered::default();
@@ -169,11 +160,6 @@ impl LanguageTexts {
             .format_pattern(pattern, Some(&args), &mut errors)
             .into_owned();
         Some(rendered)
-    }
-
-    /// Every message id in the file, in file order.
-    pub fn ids(&self) -> &[String] {
-        &self.ids
     }
 }
 

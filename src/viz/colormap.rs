@@ -1,7 +1,7 @@
 //! Colour maps: sequential (viridis) for activations, diverging (blue-white-red) for weights
 //! and signed maps.
 
-pub type Rgb = [u8; 3];
+pub(crate) type Rgb = [u8; 3];
 
 /// Viridis sampled at nine evenly spaced points (the published colour values).
 const VIRIDIS: [Rgb; 9] = [
@@ -40,12 +40,12 @@ fn lerp_stops(stops: &[Rgb], t: f32) -> Rgb {
 }
 
 /// `t` in `[0,1]` (clamped; NaN counts as 0) to a viridis colour: dark is low, yellow is high.
-pub fn sequential(t: f32) -> Rgb {
+pub(crate) fn sequential(t: f32) -> Rgb {
     lerp_stops(&VIRIDIS, t)
 }
 
 /// `t` in [-1,1] (clamped; NaN counts as 0) to blue, white or red.
-pub fn diverging(t: f32) -> Rgb {
+pub(crate) fn diverging(t: f32) -> Rgb {
     let t = if t.is_finite() { t } else { 0.0 };
     lerp_stops(&RDBU, (t.clamp(-1.0, 1.0) + 1.0) / 2.0)
 }

@@ -1,7 +1,7 @@
 //! Strokes to pixels: a drawing in white ink on black, painted with a round brush at four times
 //! a digit model's resolution so that resizing smooths it the way MNIST digits are smoothed.
 //! For a 28x28 grey model the drawing can go through the MNIST preparation first (see
-//! [`crate::io::mnist_style`]). The app's canvas draws with it; tests draw scripted digits.
+//! `crate::io::mnist_style`). The app's canvas draws with it; tests draw scripted digits.
 
 use crate::engine::InputSpec;
 use crate::io::mnist_style;
@@ -32,12 +32,12 @@ impl Default for Drawing {
 }
 
 impl Drawing {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.ink.fill(0.0);
         self.last = None;
     }
 
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.ink.iter().all(|&v| v == 0.0)
     }
 
@@ -55,7 +55,7 @@ impl Drawing {
     }
 
     /// Whether a stroke is under way.
-    pub fn in_stroke(&self) -> bool {
+    pub(crate) fn in_stroke(&self) -> bool {
         self.last.is_some()
     }
 
@@ -87,12 +87,12 @@ impl Drawing {
 
     /// Whether the MNIST preparation suits the drawing for a model reading `spec`: the model
     /// reads 28x28 grey digits and there is ink to prepare.
-    pub fn prepares_for(&self, spec: &InputSpec) -> bool {
+    pub(crate) fn prepares_for(&self, spec: &InputSpec) -> bool {
         mnist_style::suits(spec) && !self.is_blank()
     }
 
     /// The drawing as the network reading `spec` takes it: prepared like an MNIST digit
-    /// (crop, fit 20x20, centre of mass at the centre; 28x28) when [`Drawing::prepares_for`]
+    /// (crop, fit 20x20, centre of mass at the centre; 28x28) when `Drawing::prepares_for`
     /// says so, else the whole drawing.
     pub fn prepared_image(&self, spec: &InputSpec) -> Rgb32FImage {
         let prepared = self

@@ -13,10 +13,10 @@ use std::path::Path;
 const GAP_PX: u32 = 4;
 
 /// The largest picture we write (pixels per side), so a big layer cannot ask for gigabytes.
-pub const MAX_SIDE_PX: u32 = 8192;
+pub(crate) const MAX_SIDE_PX: u32 = 8192;
 
 /// A vector as maps, for drawing: `n` values as one `1 x ceil(sqrt n)` ... near-square plane.
-pub fn vector_as_plane(values: &[f32]) -> Array3<f32> {
+pub(crate) fn vector_as_plane(values: &[f32]) -> Array3<f32> {
     let side = plane_side(values.len());
     let rows = values.len().div_ceil(side).max(1);
     let mut plane = Array3::<f32>::zeros((1, rows, side));
@@ -28,13 +28,13 @@ pub fn vector_as_plane(values: &[f32]) -> Array3<f32> {
 
 /// The width of the near-square plane a vector of `len` values is folded into: value `i` sits
 /// at row `i / side`, column `i % side`.
-pub fn plane_side(len: usize) -> usize {
+pub(crate) fn plane_side(len: usize) -> usize {
     (len as f64).sqrt().ceil().max(1.0) as usize
 }
 
 /// Every channel of `tensor` in a near-square grid on a white background. `shared`: one
 /// colour scale for all channels (compare channels) or one per channel (see each one's shape).
-pub fn grid_image(tensor: &Tensor, cell_px: u32, shared: bool) -> RgbaImage {
+pub(crate) fn grid_image(tensor: &Tensor, cell_px: u32, shared: bool) -> RgbaImage {
     let maps = match tensor {
         Tensor::Maps(a) => a.clone(),
         Tensor::Vector(v) => vector_as_plane(v.as_slice().unwrap_or(&v.to_vec())),
@@ -86,7 +86,7 @@ fn paint_tile(
 }
 
 /// Writes `image` as a PNG, atomically, naming the file on failure.
-pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), FileError> {
+pub(crate) fn save_png(image: &RgbaImage, path: &Path) -> Result<(), FileError> {
     use image::ImageEncoder;
     crate::io::write_atomic_with(path, |w| {
         image::codecs::png::PngEncoder::new(w)
@@ -101,7 +101,7 @@ pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), FileError> {
 }
 
 /// The cell size that makes a map of `side` pixels about `target` pixels wide in a picture.
-pub fn cell_px_for(side: usize, target: u32) -> u32 {
+pub(crate) fn cell_px_for(side: usize, target: u32) -> u32 {
     (target / side.max(1) as u32).clamp(1, 64)
 }
 

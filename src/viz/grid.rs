@@ -2,7 +2,7 @@
 
 /// A grid of `count` tiles of `tile` (w,h) points with `gap` between them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GridLayout {
+pub(crate) struct GridLayout {
     pub count: usize,
     pub cols: usize,
     pub tile: (f32, f32),
@@ -11,7 +11,7 @@ pub struct GridLayout {
 
 impl GridLayout {
     /// A near-square grid: `ceil(sqrt(count))` columns, or fewer when `max_cols` says so.
-    pub fn square(count: usize, tile: (f32, f32), gap: f32, max_cols: usize) -> GridLayout {
+    pub(crate) fn square(count: usize, tile: (f32, f32), gap: f32, max_cols: usize) -> GridLayout {
         let cols = ((count as f64).sqrt().ceil() as usize).clamp(1, max_cols.max(1));
         GridLayout {
             count,
@@ -21,12 +21,12 @@ impl GridLayout {
         }
     }
 
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.count.div_ceil(self.cols.max(1))
     }
 
     /// Total (width, height).
-    pub fn size(&self) -> (f32, f32) {
+    pub(crate) fn size(&self) -> (f32, f32) {
         let cols = self.cols.min(self.count.max(1)) as f32;
         let rows = self.rows() as f32;
         (
@@ -36,7 +36,7 @@ impl GridLayout {
     }
 
     /// Top-left corner of tile `i`, relative to the grid's corner.
-    pub fn tile_origin(&self, i: usize) -> (f32, f32) {
+    pub(crate) fn tile_origin(&self, i: usize) -> (f32, f32) {
         let (col, row) = (i % self.cols.max(1), i / self.cols.max(1));
         (
             col as f32 * (self.tile.0 + self.gap),
@@ -45,7 +45,7 @@ impl GridLayout {
     }
 
     /// The tile under `pos_in_grid`, or `None` in a gap or outside.
-    pub fn tile_at(&self, pos_in_grid: (f32, f32)) -> Option<usize> {
+    pub(crate) fn tile_at(&self, pos_in_grid: (f32, f32)) -> Option<usize> {
         let (x, y) = pos_in_grid;
         if x < 0.0 || y < 0.0 {
             return None;
@@ -63,7 +63,7 @@ impl GridLayout {
 }
 
 /// The cell (row, column) of a `map_hw` map drawn over `tile` points that `pos_in_tile` hits.
-pub fn cell_in_map(
+pub(crate) fn cell_in_map(
     pos_in_tile: (f32, f32),
     tile: (f32, f32),
     map_hw: (usize, usize),

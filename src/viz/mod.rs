@@ -3,13 +3,11 @@
 //! window or knows egui (the app turns these pictures into textures), so all of it is
 //! unit-tested.
 
-pub mod colormap;
+pub(crate) mod colormap;
 pub mod drawing;
-pub mod export;
-pub mod grid;
-pub mod raster;
-pub mod waveform;
+pub(crate) mod export;
+pub(crate) mod grid;
+pub(crate) mod raster;
+pub(crate) mod waveform;
 
-pub use colormap::{Rgb, diverging, sequential};
-pub use grid::GridLayout;
-pub use raster::{Scale, plane_image, plane_rgba};
+pub(crate) use raster::{Scale, plane_image};

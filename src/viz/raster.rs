@@ -16,7 +16,7 @@ pub struct Scale {
 impl Scale {
     /// The scale that fits `values`: signed (symmetric, ±max|v|) when any value is negative,
     /// else 0..max. Non-finite values are ignored.
-    pub fn fit<'a>(values: impl IntoIterator<Item = &'a f32>) -> Scale {
+    pub(crate) fn fit<'a>(values: impl IntoIterator<Item = &'a f32>) -> Scale {
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
         for &v in values {
             if v.is_finite() {
@@ -48,7 +48,7 @@ impl Scale {
     }
 
     /// A symmetric diverging scale ±`m` (kernels, weights).
-    pub fn symmetric<'a>(values: impl IntoIterator<Item = &'a f32>) -> Scale {
+    pub(crate) fn symmetric<'a>(values: impl IntoIterator<Item = &'a f32>) -> Scale {
         let m = values
             .into_iter()
             .filter(|v| v.is_finite())
@@ -63,7 +63,10 @@ impl Scale {
 
     /// A symmetric scale ±(the `q` quantile of |v|): a few large weights then do not wash out
     /// all the others (values beyond it take the end colours).
-    pub fn symmetric_quantile<'a>(values: impl IntoIterator<Item = &'a f32>, q: f32) -> Scale {
+    pub(crate) fn symmetric_quantile<'a>(
+        values: impl IntoIterator<Item = &'a f32>,
+        q: f32,
+    ) -> Scale {
         let mut mags: Vec<f32> = values
             .into_iter()
             .filter(|v| v.is_finite())
@@ -85,7 +88,7 @@ impl Scale {
     }
 
     /// The colour of one value.
-    pub fn color(&self, v: f32) -> Rgb {
+    pub(crate) fn color(&self, v: f32) -> Rgb {
         if self.signed {
             diverging(v / self.hi.max(f32::MIN_POSITIVE))
         } else {
@@ -96,7 +99,7 @@ impl Scale {
 }
 
 /// One plane `[H,W]` as RGBA bytes, row by row.
-pub fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
+pub(crate) fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
     let mut out = Vec::with_capacity(plane.len() * 4);
     for &v in plane.iter() {
         let [r, g, b] = scale.color(v);
@@ -106,7 +109,7 @@ pub fn plane_rgba(plane: ArrayView2<f32>, scale: &Scale) -> Vec<u8> {
 }
 
 /// One plane as an RGBA picture (the app uploads it with nearest-neighbour filtering).
-pub fn plane_image(plane: ArrayView2<f32>, scale: &Scale) -> RgbaImage {
+pub(crate) fn plane_image(plane: ArrayView2<f32>, scale: &Scale) -> RgbaImage {
     let (h, w) = plane.dim();
     // `plane_rgba` gives four bytes per value: the buffer always fits.
     RgbaImage::from_raw(w as u32, h as u32, plane_rgba(plane, scale)).unwrap_or_default()
@@ -114,7 +117,7 @@ pub fn plane_image(plane: ArrayView2<f32>, scale: &Scale) -> RgbaImage {
 
 /// Grey pixels in `[0,1]` (one channel) or RGB (three) `[C,H,W]` as an RGBA picture, as a person
 /// would see them.
-pub fn pixels_image(pixels: &ndarray::Array3<f32>) -> RgbaImage {
+pub(crate) fn pixels_image(pixels: &ndarray::Array3<f32>) -> RgbaImage {
     let (c, h, w) = pixels.dim();
     let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     RgbaImage::from_fn(w as u32, h as u32, |x, y| {

@@ -4,7 +4,7 @@
 use image::{Rgb, Rgb32FImage, Rgba, RgbaImage};
 
 /// `width` x `height` pixels; an empty recording gives a black picture with a midline.
-pub fn waveform_image(samples: &[f32], width: u32, height: u32) -> Rgb32FImage {
+pub(crate) fn waveform_image(samples: &[f32], width: u32, height: u32) -> Rgb32FImage {
     let (w, h) = (width.max(1), height.max(2));
     let mut image = Rgb32FImage::new(w, h);
     let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
@@ -27,7 +27,7 @@ pub fn waveform_image(samples: &[f32], width: u32, height: u32) -> Rgb32FImage {
 
 /// Per column of a plot `columns` wide, the (min, max) of the samples it covers: what a
 /// waveform plot draws, without a point per sample.
-pub fn envelope(samples: &[f32], columns: usize) -> Vec<(f32, f32)> {
+pub(crate) fn envelope(samples: &[f32], columns: usize) -> Vec<(f32, f32)> {
     let n = columns.max(1);
     (0..n)
         .map(|x| {
@@ -45,7 +45,7 @@ pub fn envelope(samples: &[f32], columns: usize) -> Vec<(f32, f32)> {
 
 /// A spectrogram [1, bands, frames] (row 0 the highest band) in the sequential colour map,
 /// from 0 (silence) to its largest value.
-pub fn spectrogram_image(maps: &ndarray::Array3<f32>) -> RgbaImage {
+pub(crate) fn spectrogram_image(maps: &ndarray::Array3<f32>) -> RgbaImage {
     let (_, h, w) = maps.dim();
     let hi = maps
         .iter()

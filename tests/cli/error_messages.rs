@@ -1,6 +1,6 @@
 //! Every user-facing error of the command line, provoked one by one: each is one line that
 //! names the file (or argument) and says the problem once, in words. The table is printed
-//! (`cargo test --test error_messages -- --nocapture`) so it can be read as a whole.
+//! (`cargo test --test cli error_messages -- --nocapture`) so it can be read as a whole.
 //! Fixtures are made here, in a temporary folder, from the committed edge-detector model.
 
 use crate::support::{convscope, fixture};
@@ -589,6 +589,17 @@ fn every_error_is_one_clear_line_said_once() {
                 "0",
             ],
             Clap("error: invalid value '0' for '--epochs <EPOCHS>': 0 is not in 1..=10000".into()),
+        ),
+        case(
+            "--augment-shift past data::augment::MAX_SHIFT",
+            &[
+                "train", "--arch", &good_s, "--data", "shapes", "--out", "m.json",
+                "--augment-shift", "17",
+            ],
+            Clap(
+                "error: invalid value '17' for '--augment-shift <AUGMENT_SHIFT>': 17 is not in 0..=16"
+                    .into(),
+            ),
         ),
         case(
             "--batch 0",

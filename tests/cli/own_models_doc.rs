@@ -1,50 +1,35 @@
 //! The worked example of docs/own-models.md: the command it shows prints exactly the output
 //! it shows, on the committed PyTorch-exported ONNX file and its sidecar.
 
-use std::path::Path;
-use std::process::Command;
+use crate::support::{convscope, repo, stdout_of};
+
+/// docs/own-models.md as it is.
+fn own_models_doc() -> String {
+    std::fs::read_to_string(repo("docs/own-models.md")).expect("docs/own-models.md")
+}
 
 #[test]
 fn the_worked_example_prints_what_the_doc_shows() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let doc = std::fs::read_to_string(root.join("docs/own-models.md")).unwrap();
+    let doc = own_models_doc();
     let marker = "<!-- worked-example-output -->\n```\n";
     let start = doc.find(marker).expect("the doc marks its example output") + marker.len();
     let shown = &doc[start..start + doc[start..].find("\n```").expect("closing fence")];
     let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .current_dir(root)
-        .args([
-            "inspect",
-            "--model",
-            "tests/fixtures/onnx/tiny-ts.onnx",
-            "--input-npy",
-            "tests/fixtures/onnx/tiny-input.npy",
-            "--out",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let printed = String::from_utf8(run.stdout).unwrap();
+    let out_dir = out.path().to_str().expect("a UTF-8 temp path");
+    let printed = stdout_of(&[
+        "inspect",
+        "--model",
+        "tests/fixtures/onnx/tiny-ts.onnx",
+        "--input-npy",
+        "tests/fixtures/onnx/tiny-input.npy",
+        "--out",
+        out_dir,
+    ]);
     assert_eq!(printed.trim_end(), shown);
     // The doc's convert line works too.
     let json = out.path().join("tiny.json");
-    let convert = Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .current_dir(root)
-        .args(["convert", "tests/fixtures/onnx/tiny-ts.onnx", "--out"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(
-        convert.status.success(),
-        "{}",
-        String::from_utf8_lossy(&convert.stderr)
-    );
+    let json = json.to_str().expect("a UTF-8 temp path");
+    stdout_of(&["convert", "tests/fixtures/onnx/tiny-ts.onnx", "--out", json]);
     assert!(out.path().join("tiny.safetensors").exists());
 }
 
@@ -88,9 +73,7 @@ fn words(text: &str) -> Vec<String> {
 /// (by the format's names), and every operator a row names is one the reader maps.
 #[test]
 fn the_doc_lists_what_the_reader_supports() {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/own-models.md"))
-            .unwrap();
+    let doc = own_models_doc();
     let rows = operator_rows(&doc);
     let operators = convscope::io::onnx::operators();
     for op in &operators {
@@ -133,22 +116,18 @@ fn the_doc_lists_what_the_reader_supports() {
 /// Runs `convscope inspect` on the docs' tiny model (sidecar: circle/square/triangle, mean 0.5,
 /// std 0.25) with `flags`.
 fn inspect_tiny(flags: &[&str]) -> (bool, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_convscope"))
-        .current_dir(root)
-        .args([
-            "inspect",
-            "--model",
-            "tests/fixtures/onnx/tiny-ts.onnx",
-            "--image",
-            "assets/samples/digit_3.png",
-            "--out",
-        ])
-        .arg(out.path())
-        .args(flags)
-        .output()
-        .unwrap();
+    let mut args = vec![
+        "inspect",
+        "--model",
+        "tests/fixtures/onnx/tiny-ts.onnx",
+        "--image",
+        "assets/samples/digit_3.png",
+        "--out",
+        out.path().to_str().expect("a UTF-8 temp path"),
+    ];
+    args.extend_from_slice(flags);
+    let run = convscope(&args);
     (
         run.status.success(),
         String::from_utf8_lossy(&run.stdout).into_owned(),

@@ -124,7 +124,8 @@ fn cosine_of_files(a: &std::path::Path, b: &std::path::Path) -> f64 {
     }
 }
 
-/// The check the README said was missing: `robustness`'s per-stage similarity is the mean,
+/// The check docs/findings.md#one-image-convscope-sweep describes: `robustness`'s per-stage
+/// similarity is the mean,
 /// over the test examples, of the cosine between a clean and a noisy `inspect --noise` run of
 /// each example (given the seed `robustness` gives that example), for both noise kinds.
 #[test]

@@ -3,7 +3,7 @@
 //! record it keeps is the CLI's. Runs on the MNIST subset bundled in assets/data/mnist.
 
 use crate::support::convscope_command;
-use convscope::app::train::{ArchChoice, DataChoice, RunState, TrainSettings, Training};
+use convscope::app::{ArchChoice, DataChoice, RunState, TrainSettings, Training};
 use convscope::data::augment::Augment;
 use convscope::engine::{Model, PoolMode};
 use convscope::io::{architecture::load_architecture, load_model};

@@ -44,7 +44,8 @@ fn without_shifts_every_prediction_is_consistent() {
 #[test]
 fn blurmax_is_at_least_as_consistent_as_max_on_digits_max() {
     // Measured: max 61%, blurmax 68% on these 100 digits (and 60.0% vs 64.5% on the 998
-    // held-out digits of assets/data/mnist; see the README).
+    // held-out digits of assets/data/mnist; see
+    // docs/findings.md#over-a-test-set-convscope-consistency).
     let (max_acc, max_c) = measure("digits-max.json", PoolMode::Max, 3);
     let (_, blur_c) = measure("digits-max.json", PoolMode::BlurMax, 3);
     assert!(
@@ -71,7 +72,8 @@ fn shift_pairs_are_reproducible_and_in_range() {
     );
 }
 
-/// The README's and the lesson's claim: shift tolerance comes mostly from the data. The twin
+/// The claim of docs/findings.md#shift-augmented-twins and of the lesson: shift tolerance
+/// comes mostly from the data. The twin
 /// trained on shifted digits keeps its answer through random shifts far more often than the
 /// same network trained on centred digits, in the same pooling mode, while the pooling mode
 /// moves it little.

@@ -4,7 +4,8 @@
 //! (filling the canvas) and small (a third of it), and read by `digits-max` with and without
 //! the MNIST preparation (crop to the ink, fit 20x20, centre of mass at the centre).
 //!
-//! Run with `-- --nocapture` to see the table; the numbers are in the README.
+//! Run with `-- --nocapture` to see the table; the numbers are in
+//! docs/findings.md#drawing-a-digit-centring-like-mnist.
 
 use convscope::engine::{Model, RunOptions, argmax};
 use convscope::io::{Fill, load_model, network_input, to_pixels};

@@ -279,7 +279,8 @@ fn the_sidecar_names_the_classes_and_sets_normalisation() {
 }
 
 /// torchvision's AlexNet and VGG11-BN with random weights, too big to commit: made by
-/// tests/reference/make_big_onnx.py into $CONVSCOPE_BIG_ONNX (see README for the numbers).
+/// tests/reference/make_big_onnx.py into $CONVSCOPE_BIG_ONNX (the numbers:
+/// docs/performance.md#imported-onnx-models-stage-by-stage).
 #[test]
 #[ignore = "needs the big models made by tests/reference/make_big_onnx.py"]
 fn big_torchvision_nets_match_onnxruntime() {

@@ -7,7 +7,7 @@
 //! or PyTorch for adaptive pooling (ONNX has no such operator).
 //!
 //! Each output must match to 1e-4 of the layer's range (its largest value minus its smallest,
-//! or its largest magnitude when that is larger). `cargo test --test reference_layers --
+//! or its largest magnitude when that is larger). `cargo test --test engine reference_layers --
 //! --nocapture` prints the worst error of each case.
 
 use convscope::engine::{RunOptions, Tensor};

@@ -3,7 +3,7 @@
 
 use crate::support::{DESKTOP, H, app, apply, apply_now, fixture_models, wait_for_jobs};
 use convscope::app::{Command, Lang, Settings};
-use convscope::engine::pool::{avg_pool, max_pool};
+use convscope::engine::layers::pool::{avg_pool, max_pool};
 use convscope::engine::{LayerKind, PoolMode};
 use egui_kittest::kittest::Queryable;
 

@@ -5,8 +5,7 @@
 use crate::support::{DESKTOP, H, LAPTOP, app, apply, apply_now, repo, wait_for_jobs};
 use convscope::analysis::sweep::{compare, stage_strides};
 use convscope::analysis::{SweepAxis, trace};
-use convscope::app::lab::{LabSettings, max_shift};
-use convscope::app::{Command, ConvscopeApp, Tab};
+use convscope::app::{Command, ConvscopeApp, LabSettings, Tab, max_shift};
 use convscope::engine::{PoolMode, RunOptions};
 use convscope::io::{Fill, network_input};
 use egui_kittest::kittest::{NodeT, Queryable};

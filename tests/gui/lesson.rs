@@ -4,11 +4,12 @@
 //! prose stays short enough for a room, and what its words claim holds for those numbers.
 
 use crate::support::{H, app, apply, apply_now, repo, wait_for_jobs};
-use convscope::app::lesson::{effective, revealed};
 use convscope::app::{Command, ConvscopeApp, Lang, Tab};
 use convscope::engine::PoolMode;
 use convscope::lesson::facts::grouped;
-use convscope::lesson::{Lesson, PROSE_LIMITS, PoolChoice, Rendered, View, prose_chars};
+use convscope::lesson::{
+    Lesson, PROSE_LIMITS, PoolChoice, Rendered, View, effective, prose_chars, revealed,
+};
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
@@ -85,7 +86,7 @@ fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str, open: bool) {
         assert_eq!(ex.dropout.enabled, rate > 0.0, "{at}");
     }
     if let Some(noise) = &setup.noise {
-        let want = convscope::analysis::robustness::parse_one_noise(noise).unwrap();
+        let want = convscope::analysis::robustness::parse_noise_or_none(noise).unwrap();
         assert_eq!(ex.noise.noise(), want, "{at}");
         assert_eq!(ex.noise.seed, setup.noise_seed.unwrap_or(0), "{at}");
         if want.is_some() {

@@ -92,6 +92,20 @@ impl Walk {
         let ppp = h.ctx.pixels_per_point();
         let floor = (size.y / 60.0).clamp(14.0, 18.0);
         let texts = painted_texts(h);
+        if std::env::var_os("LAYOUT_DEBUG").is_some() {
+            eprintln!("{at}: screen {screen:?} ppp {ppp}");
+            for (v, r) in rects.iter() {
+                eprintln!(
+                    "    {v}: {:?} whole {} cell {:?} map {:?} chart {:?}",
+                    r.rect, r.whole, r.cell, r.map, r.chart
+                );
+            }
+            eprintln!(
+                "    lesson panel {:?} strip {:?}",
+                rects.panel(Fixed::LessonPanel),
+                rects.panel(Fixed::StripPanel)
+            );
+        }
         let mut views: Vec<ViewId> = step.show.clone();
         views.push(ViewId::Lesson);
         for view in &views {

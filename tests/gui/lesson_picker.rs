@@ -5,7 +5,7 @@
 
 use crate::support::{H, app, repo, shows, wait_for_jobs};
 use convscope::app::Lang;
-use convscope::app::lesson::picker::Picker;
+use convscope::app::Picker;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
 

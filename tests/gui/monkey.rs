@@ -8,8 +8,7 @@ use super::support::{
     H, LAPTOP, SAMPLE_MODELS, app, apply_now, sample_model, sample_models, step_until,
 };
 use convscope::analysis::sweep::SweepAxis;
-use convscope::app::lab::LabSettings;
-use convscope::app::{Command, Lang, Settings, Tab, samples};
+use convscope::app::{Command, LabSettings, Lang, Settings, Tab, sample_names};
 use convscope::engine::PoolMode;
 use convscope::io::Fill;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
@@ -53,7 +52,7 @@ fn keys() -> Vec<(Modifiers, Key)> {
 }
 
 fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
-    let names: Vec<&'static str> = samples::sample_names().collect();
+    let names: Vec<&'static str> = sample_names().collect();
     match rng.random_range(0..16) {
         0 => Command::SetLanguage(Lang::ALL[rng.random_range(0..Lang::ALL.len())]),
         1 => Command::ToggleTheme,
@@ -69,7 +68,7 @@ fn random_command(rng: &mut StdRng, models: &[PathBuf]) -> Command {
         8 => Command::CancelSweep,
         9 => {
             // A grid sweep over both axes in every mode is hundreds of passes per shift
-            // range: tests/gui_lab.rs covers it; here it would only slow the monkey down.
+            // range: tests/gui/lab.rs covers it; here it would only slow the monkey down.
             let axis = [SweepAxis::X, SweepAxis::Y, SweepAxis::Both][rng.random_range(0..3)];
             Command::SetLab(LabSettings {
                 dx: rng.random_range(-12..=12),

@@ -4,8 +4,7 @@
 
 use crate::support::{H, app, apply, repo, wait_for_jobs};
 use convscope::analysis::{SweepAxis, trace};
-use convscope::app::lab::LabSettings;
-use convscope::app::{Command, Tab};
+use convscope::app::{Command, LabSettings, Tab};
 use convscope::engine::{PoolMode, RunOptions, Tensor};
 use convscope::io::{Fill, file_pixels, network_input};
 use egui_kittest::kittest::Queryable;

@@ -3,8 +3,7 @@
 //! dialog).
 
 use crate::support::{H, SAMPLE_MODELS, app, apply, sample_model};
-use convscope::app::Command;
-use convscope::app::samples::sample_names;
+use convscope::app::{Command, sample_names};
 use egui_kittest::kittest::Queryable;
 
 fn harness() -> H {

@@ -5,8 +5,7 @@
 //! explorer; "follow training" puts the weights being trained into the explorer.
 
 use crate::support::{DESKTOP, H, app, apply_and_step, step_until};
-use convscope::app::train::{RunState, TrainSettings};
-use convscope::app::{Command, ConvscopeApp, Tab};
+use convscope::app::{Command, ConvscopeApp, RunState, Tab, TrainSettings};
 use egui_kittest::kittest::Queryable;
 use std::time::Duration;
 

@@ -7,8 +7,7 @@
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply_and_step, sample_model, step_until};
 use convscope::app::i18n::Strings;
-use convscope::app::train::{ArchChoice, DataChoice, TrainSettings};
-use convscope::app::{Command, Lang, Tab};
+use convscope::app::{ArchChoice, Command, DataChoice, Lang, Tab, TrainSettings};
 use egui::epaint::{ClippedShape, Shape};
 use egui::{Rect, TextureId, Vec2};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! before their controls, hidden dense layers are not called classes, and the training
 //! history fits its data.
 
-use crate::support::{DESKTOP, H, app, apply, fixture_models};
+use crate::support::{DESKTOP, H, app, apply, fixture_models, painted_texts};
 use convscope::app::{Command, Lang, Settings};
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
@@ -133,6 +133,37 @@ fn every_label_in_both_languages_has_a_glyph_in_the_installed_fonts() {
 
 /// The toolbar in both of Play's states and both languages is drawn without a missing glyph
 /// (kittest panics on one when it is rendered).
+/// Hovering each tab of the toolbar shows that tab's own tooltip (the Explorer tab showed the
+/// lab's).
+#[test]
+fn each_tab_shows_its_own_tooltip() {
+    let mut h = app().size(DESKTOP).build();
+    let s = Lang::En.strings();
+    let tabs = [
+        (s.tab_explorer, s.tab_explorer_tip),
+        (s.tab_lab, s.tab_lab_tip),
+        (s.tab_train, s.tab_train_tip),
+    ];
+    for (label, tip) in tabs {
+        h.get_by_label(label).hover();
+        let mut shown = Vec::new();
+        for _ in 0..20 {
+            h.step();
+            shown = painted_texts(&h).into_iter().map(|t| t.text).collect();
+            if shown.iter().any(|t| tabs.iter().any(|(_, tip)| t == tip)) {
+                break;
+            }
+        }
+        for (_, other) in tabs {
+            assert_eq!(
+                shown.iter().any(|t| t == other),
+                other == tip,
+                "hovering {label}: {other:?} in {shown:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn play_and_stop_render_in_both_languages() {
     for lang in Lang::ALL {

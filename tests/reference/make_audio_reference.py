@@ -1,7 +1,7 @@
-"""Reference log-mel spectrograms from librosa for tests/audio_reference.rs.
+"""Reference log-mel spectrograms from librosa for src/io/audio_input/tests.rs.
 
 Run by hand (never by cargo test) with a Python that has librosa, numpy and soundfile:
-    /work/venv-ref/bin/python tests/reference/make_audio_reference.py ../shared/data/fsdd
+    python3 tests/reference/make_audio_reference.py ../shared/data/fsdd
 Writes tests/fixtures/audio/: one FSDD recording (CC BY-SA 4.0, see assets/ATTRIBUTION.md),
 its samples as soundfile decodes them, a seeded random signal, and for each signal the mel
 filterbank and ln(mel power + offset) that librosa computes with the same parameters.

@@ -5,7 +5,7 @@ onnxruntime's value of every tensor: too big to commit (60 to 200 MB each with t
 written to a folder outside the repository for the ignored test
 `big_torchvision_graphs_match_onnxruntime` in tests/engine/onnx_graph.rs:
 
-    /work/venv-ref/bin/python tests/reference/make_big_graph_onnx.py /tmp/convscope-big
+    python3 tests/reference/make_big_graph_onnx.py /tmp/convscope-big
     CONVSCOPE_BIG_ONNX=/tmp/convscope-big cargo test --release --test engine big_torchvision_graphs -- --ignored --nocapture
 """
 import os

@@ -2,12 +2,13 @@
 """torchvision's AlexNet, VGG11-BN and VGG-16 with random weights, exported to ONNX with both
 of torch's exporters, with onnxruntime's value of every tensor: too big to commit (0.2 to
 0.5 GB each), so written to a folder outside the repository for the ignored test
-`big_torchvision_nets_match_onnxruntime` in tests/onnx_import.rs:
+`big_torchvision_nets_match_onnxruntime` in tests/engine/onnx_import.rs:
 
-    /work/venv-ref/bin/python tests/reference/make_big_onnx.py /tmp/convscope-big
-    CONVSCOPE_BIG_ONNX=/tmp/convscope-big cargo test --release --test onnx_import -- --ignored --nocapture
+    python3 tests/reference/make_big_onnx.py /tmp/convscope-big
+    CONVSCOPE_BIG_ONNX=/tmp/convscope-big cargo test --release --test engine onnx_import -- --ignored --nocapture
 
-VGG-16 is exported for the memory check only (no per-stage values): see README.
+VGG-16 is exported for the memory check only (no per-stage values): see docs/performance.md
+("Big ONNX files: time and memory").
 """
 import os
 import sys

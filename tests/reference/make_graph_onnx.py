@@ -4,7 +4,7 @@ inverted residual with squeeze-and-excitation) exported to ONNX at opset 17 with
 torch's exporters, with onnxruntime's value of every float tensor of the graph, as fixtures for
 tests/engine/onnx_graph.rs (same layout as make_onnx_models.py):
 
-    /work/venv-ref/bin/python tests/reference/make_graph_onnx.py tests/fixtures/onnx [NAME...]
+    python3 tests/reference/make_graph_onnx.py tests/fixtures/onnx [NAME...]
 
 Each NAME-EXP.onnx gets NAME-EXP.ort.safetensors: the input under "input" ([1,C,H,W]) and
 every value by ONNX name. Weights and batch-norm statistics are random (seeded).

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Fixtures for tests/reference_layers.rs: one small random model per layer and attribute
+"""Fixtures for tests/engine/reference_layers.rs: one small random model per layer and attribute
 combination of the layers real courses use, with every layer's output computed by
 onnxruntime (an independent implementation of the same operators).
 
-    /work/venv-ref/bin/python tests/reference/make_layer_reference.py tests/fixtures/reference_layers
+    python3 tests/reference/make_layer_reference.py tests/fixtures/reference_layers
 
 Covered: conv with dilation, groups, depthwise, asymmetric pads and "same" padding with an
 even kernel; max and average pooling with ceil_mode (with and without a change of size),

@@ -3,14 +3,15 @@
 output of every node, as fixtures for tests/engine/onnx_import.rs. Needs torch, onnx, onnxruntime,
 onnxscript and safetensors (only to regenerate; the tests read the committed files):
 
-    /work/venv-ref/bin/python tests/reference/make_onnx_models.py tests/fixtures/onnx [NAME...]
+    python3 tests/reference/make_onnx_models.py tests/fixtures/onnx [NAME...]
 
 For each net NAME and exporter EXP (ts = TorchScript, dynamo = torch.export, ts-keep =
 TorchScript keeping batch normalisation and dropout as nodes) it writes
 NAME-EXP.onnx and NAME-EXP.ort.safetensors: the input under "input" ([1,C,H,W]) and
 onnxruntime's value of every float tensor the graph computes, by ONNX value name.
 With --big it also exports torchvision's AlexNet and VGG11-BN (random weights) to /tmp and
-prints their max errors against convscope (see README); those are too big to commit.
+prints their max errors against convscope (see docs/performance.md, "Imported ONNX models,
+stage by stage"); those are too big to commit.
 """
 import os
 import sys

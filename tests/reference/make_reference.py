@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds random convscope/1 models and their expected activations with onnxruntime, an
-independent implementation of the same layers, as fixtures for tests/reference_onnx.rs.
+independent implementation of the same layers, as fixtures for tests/engine/reference_onnx.rs.
 
     python3 -m venv /tmp/ref && /tmp/ref/bin/pip install numpy onnx onnxruntime safetensors
     /tmp/ref/bin/python tests/reference/make_reference.py tests/fixtures/reference

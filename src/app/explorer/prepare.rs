@@ -28,7 +28,10 @@ pub enum InputError {
     /// The picture or recording cannot be made into what the model reads (its size, its
     /// channels): the reader's reason.
     #[error("{name}: {reason}")]
-    Unreadable { name: String, reason: String },
+    Unreadable {
+        name: String,
+        reason: crate::io::error::PixelsError,
+    },
     #[error(
         "{0} is a recording, and this model reads pictures: open an audio model (speech-max, speech-avg)"
     )]
@@ -39,24 +42,26 @@ pub enum InputError {
     PictureForRecordings(String),
     /// The noise control's noise cannot be put on it.
     #[error("{name}: {reason}")]
-    Noise { name: String, reason: String },
+    Noise {
+        name: String,
+        reason: crate::analysis::robustness::RobustnessError,
+    },
 }
 
 /// The input as `model` reads it, before normalisation: a recording's log-mel spectrogram for
 /// an audio model, the resized picture otherwise; an error when the kinds do not match.
 pub(crate) fn input_pixels(input: &InputImage, model: &Model) -> Result<Array3<f32>, InputError> {
-    let unreadable = |reason: String| InputError::Unreadable {
+    let unreadable = |reason| InputError::Unreadable {
         name: input.name.clone(),
         reason,
     };
     match (&input.audio, &model.info.audio) {
-        (Some(audio), Some(spec)) => crate::io::audio_pixels(audio, spec, &model.input)
-            .map_err(|e| unreadable(e.to_string())),
+        (Some(audio), Some(spec)) => {
+            crate::io::audio_pixels(audio, spec, &model.input).map_err(unreadable)
+        }
         (Some(_), None) => Err(InputError::RecordingForPictures(input.name.clone())),
         (None, Some(_)) => Err(InputError::PictureForRecordings(input.name.clone())),
-        (None, None) => {
-            to_pixels(&input.image, &model.input).map_err(|e| unreadable(e.to_string()))
-        }
+        (None, None) => to_pixels(&input.image, &model.input).map_err(unreadable),
     }
 }
 
@@ -98,7 +103,7 @@ pub(crate) fn with_noise(
         noisy_input(model, &clean, input.audio.as_deref(), n, noise.seed).map_err(|e| {
             InputError::Noise {
                 name: input.name.clone(),
-                reason: e.to_string(),
+                reason: e,
             }
         })?;
     Ok(Prepared {

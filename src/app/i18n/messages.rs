@@ -1,15 +1,21 @@
 //! The message table: one [`Strings`] field per message the app shows, its name the Fluent
 //! message id in `assets/i18n/*.ftl` (see `load` for reading them), and what is said about
-//! pooling modes, layer types and a missing prediction in each language.
+//! pooling modes, layer types and a missing prediction in each language. The layer types'
+//! messages are the ones the engine's table of layer kinds names ([`LayerType::display_id`]),
+//! so a kind added there is a message here without a line of this file.
 
 use super::fill::fill;
+use crate::engine::LayerType;
 
 /// Declares [`Strings`]: one field per message, its name the Fluent message id (an array
-/// field `name[N]` reads `name-0` … `name-(N-1)`).
+/// field `name[N]` reads `name-0` … `name-(N-1)`), and the layer types' names.
 macro_rules! strings {
     ($( $(#[$doc:meta])* $name:ident $([$n:literal])? ,)*) => {
         pub struct Strings {
             $( $(#[$doc])* pub $name: strings!(@ty $($n)?), )*
+            /// Each layer kind's name, in [`LayerType::ALL`] order: the message its row of the
+            /// table names.
+            layer_types: [&'static str; LayerType::ALL.len()],
         }
 
         impl Strings {
@@ -18,12 +24,14 @@ macro_rules! strings {
             pub fn message_ids() -> Vec<String> {
                 let mut ids = Vec::new();
                 $( strings!(@ids ids, $name $($n)?); )*
+                ids.extend(LayerType::ALL.iter().map(|t| t.display_id().to_string()));
                 ids
             }
 
             pub(super) fn build(get: &mut dyn FnMut(&str) -> &'static str) -> Strings {
                 Strings {
                     $( $name: strings!(@get get, $name $($n)?), )*
+                    layer_types: std::array::from_fn(|i| get(LayerType::ALL[i].display_id())),
                 }
             }
         }
@@ -235,6 +243,7 @@ strings! {
     cut_short,
     legend,
     tab_explorer,
+    tab_explorer_tip,
     tab_lab,
     tab_lab_tip,
     shift_tip,
@@ -288,8 +297,6 @@ strings! {
     no_classifier_scores,
     /// Pooling modes by name, in `PoolMode::ALL` order (max, average, blur-max).
     pool_modes[3],
-    /// Layer types by name, in the order of `LAYER_TYPES`.
-    layer_types[11],
     mnist_style,
     mnist_style_tip,
     network_sees_centred,
@@ -434,21 +441,6 @@ strings! {
 }
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.
-/// The `type` names of the model format, in the order of [`Strings::layer_types`].
-const LAYER_TYPES: [&str; 11] = [
-    "conv2d",
-    "relu",
-    "leaky_relu",
-    "sigmoid",
-    "tanh",
-    "pool2d",
-    "global_avg_pool",
-    "flatten",
-    "dense",
-    "dropout",
-    "softmax",
-];
-
 impl Strings {
     /// A pooling mode's name in this language.
     pub fn pool_mode(&self, mode: crate::engine::PoolMode) -> &'static str {
@@ -459,13 +451,9 @@ impl Strings {
         self.pool_modes[i]
     }
 
-    /// A layer type's name in this language (the format's own name when it has none).
+    /// A layer type's name in this language.
     pub fn layer_type(&self, kind: &crate::engine::LayerKind) -> &'static str {
-        let name = kind.type_name();
-        LAYER_TYPES
-            .iter()
-            .position(|&t| t == name)
-            .map_or(name, |i| self.layer_types[i])
+        self.layer_types[kind.layer_type().index()]
     }
 
     /// Why there is no prediction: the network was cut before its dense layer, it ends in

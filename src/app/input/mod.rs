@@ -11,4 +11,4 @@ pub(crate) mod model_open;
 pub(crate) mod noise;
 pub(crate) mod panel;
 pub(crate) mod player;
-pub mod samples;
+pub(crate) mod samples;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// A picture compiled into the app.
 #[derive(Debug, Clone, Copy)]
-pub struct Sample {
+pub(crate) struct Sample {
     pub name: &'static str,
     bytes: &'static [u8],
 }
@@ -34,7 +34,7 @@ macro_rules! sample {
 }
 
 /// Digits first (the digit models' natural input), then patterns, then photos.
-pub const SAMPLES: &[Sample] = &[
+pub(crate) const SAMPLES: &[Sample] = &[
     sample!("digit_0"),
     sample!("digit_1"),
     sample!("digit_2"),
@@ -56,12 +56,12 @@ pub const SAMPLES: &[Sample] = &[
 ];
 
 /// The sample the app opens with.
-pub const DEFAULT_SAMPLE: &str = "digit_7";
+pub(crate) const DEFAULT_SAMPLE: &str = "digit_7";
 
 /// Pictures of the synthetic shapes set, drawn when asked for (not stored): the first image
 /// of each class in the held-out set the shape models were tested on, in
 /// [`shapes::CLASSES`] order.
-pub const SHAPE_SAMPLES: [&str; 5] = [
+pub(crate) const SHAPE_SAMPLES: [&str; 5] = [
     "shape_circle",
     "shape_square",
     "shape_triangle",
@@ -71,7 +71,7 @@ pub const SHAPE_SAMPLES: [&str; 5] = [
 
 /// Recordings of spoken digits compiled into the app (FSDD, CC BY-SA 4.0: see
 /// assets/ATTRIBUTION.md), one per speaker, all from the speech models' test split.
-pub const SPEECH_SAMPLES: &[Sample] = &[
+pub(crate) const SPEECH_SAMPLES: &[Sample] = &[
     speech!("speech_7_george_0"),
     speech!("speech_3_jackson_1"),
     speech!("speech_0_nicolas_2"),
@@ -89,7 +89,7 @@ pub fn sample_names() -> impl Iterator<Item = &'static str> {
 }
 
 /// A recording as an input: its waveform drawn as the "original" picture.
-pub fn audio_input(name: String, path: Option<PathBuf>, audio: Audio) -> InputImage {
+pub(crate) fn audio_input(name: String, path: Option<PathBuf>, audio: Audio) -> InputImage {
     InputImage {
         name,
         path,
@@ -104,7 +104,7 @@ pub fn audio_input(name: String, path: Option<PathBuf>, audio: Audio) -> InputIm
 /// whose input is larger than a digit's (`edges`: a 28x28 digit blown up to 128x128 is a
 /// blur); `None` when `current` is not a digit or shape sample (photos and patterns suit
 /// anything) or already suits.
-pub fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
+pub(crate) fn better_sample(model: &Model, current: &str) -> Option<&'static str> {
     let family = |name: &str| name.split('_').next().map(str::to_string);
     let labels = &model.info.labels;
     let natural = if model.info.audio.is_some() {
@@ -151,7 +151,7 @@ fn shape_image(class: usize) -> Rgb32FImage {
 
 /// Why a sample or a file cannot be read as an input.
 #[derive(Debug, thiserror::Error)]
-pub enum InputFileError {
+pub(crate) enum InputFileError {
     #[error("{0}: no such sample")]
     NoSuchSample(String),
     /// The file (or a bundled sample's bytes) cannot be read or decoded.
@@ -160,7 +160,7 @@ pub enum InputFileError {
 }
 
 /// Decodes a bundled sample by name.
-pub fn sample_image(name: &str) -> Result<InputImage, InputFileError> {
+pub(crate) fn sample_image(name: &str) -> Result<InputImage, InputFileError> {
     if let Some(sample) = SPEECH_SAMPLES.iter().find(|s| s.name == name) {
         let path = PathBuf::from(format!("assets/samples/{name}.wav"));
         let audio = decode_wav(sample.bytes, &path)?;
@@ -189,7 +189,7 @@ pub fn sample_image(name: &str) -> Result<InputImage, InputFileError> {
 }
 
 /// Reads a picture or WAV file (any size the decoder limits allow).
-pub fn image_file(path: &Path) -> Result<InputImage, InputFileError> {
+pub(crate) fn image_file(path: &Path) -> Result<InputImage, InputFileError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -234,7 +234,7 @@ impl SampleModel {
 
 /// Where sample models are looked for: the source tree, beside the executable, the working
 /// directory.
-pub fn default_model_dirs() -> Vec<PathBuf> {
+pub(crate) fn default_model_dirs() -> Vec<PathBuf> {
     let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_models")];
     if let Some(dir) = std::env::current_exe()
         .ok()
@@ -249,13 +249,13 @@ pub fn default_model_dirs() -> Vec<PathBuf> {
 }
 
 /// The untrained fixture the app falls back to when no sample model is found.
-pub fn fallback_model_path() -> PathBuf {
+pub(crate) fn fallback_model_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gui/sample_models/tiny-max.json")
 }
 
 /// Every `*.json` model in the first of `dirs` that has any, sorted by name; unreadable files
 /// are listed with their error as description so the menu shows why.
-pub fn discover_models(dirs: &[PathBuf]) -> Vec<SampleModel> {
+pub(crate) fn discover_models(dirs: &[PathBuf]) -> Vec<SampleModel> {
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
@@ -310,7 +310,7 @@ fn describe(path: &Path) -> SampleModel {
 
 /// The model to open first: the remembered one, else `digits-max`, else the first max-pooling
 /// sample, else the first sample, else the fixture.
-pub fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> PathBuf {
+pub(crate) fn startup_model(models: &[SampleModel], remembered: Option<&Path>) -> PathBuf {
     if let Some(p) = remembered.filter(|p| p.is_file()) {
         return p.to_path_buf();
     }

@@ -7,5 +7,3 @@ pub(crate) mod state;
 pub(crate) mod sweep;
 pub(crate) mod table;
 pub(crate) mod view;
-
-pub use state::{LabSettings, max_shift};

@@ -3,9 +3,7 @@
 //! choose from.
 
 pub(crate) mod facts;
-pub mod picker;
+pub(crate) mod picker;
 pub(crate) mod setup;
 pub(crate) mod state;
 pub(crate) mod view;
-
-pub use state::{effective, revealed};

@@ -1,12 +1,11 @@
 //! How a lesson's step sets the app up: the model and sample it names, the explorer's switches
 //! and stage, the view, the lab's shift and sweep, the learning curves compared, the models it
 //! compares with, and the views it names. Every key of the step's setup is applied (what no
-//! step set is its default, see `state::effective`), and what the class changed besides (open
+//! step set is its default, see `crate::lesson::effective`), and what the class changed besides (open
 //! blocks, the arithmetic panel's cell, the input panel unfolded, ...) is put back, so a step
 //! looks the same whatever was done before. Whatever cannot be done is reported (the first
 //! problem is shown) and the rest is still applied.
 
-use super::state::{effective, revealed};
 use crate::analysis::SweepAxis;
 use crate::app::explorer::arith::ArithState;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
@@ -19,6 +18,7 @@ use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
 use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
+use crate::lesson::{effective, revealed};
 use std::path::PathBuf;
 
 fn window(choice: WindowChoice) -> PoolWindow {
@@ -41,7 +41,7 @@ fn axis(choice: SweepChoice) -> SweepAxis {
 impl ConvscopeApp {
     /// Opens a built-in lesson by name, or a lesson file, at its first step.
     pub fn open_lesson(&mut self, ctx: &egui::Context, name_or_path: &str) {
-        match Lesson::open(name_or_path) {
+        match Lesson::load(name_or_path) {
             Ok(lesson) => {
                 self.lesson.lesson = Some(lesson);
                 self.view.show_lesson = true;
@@ -196,7 +196,7 @@ impl ConvscopeApp {
         match step
             .noise
             .as_deref()
-            .map(crate::analysis::robustness::parse_one_noise)
+            .map(crate::analysis::robustness::parse_noise_or_none)
         {
             Some(Ok(Some(n))) => {
                 noise.kind = Some(n.kind);

@@ -21,38 +21,13 @@ impl ConvscopeApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let ex = &mut self.explorer;
         match command {
-            Command::NextStage | Command::PrevStage => {
-                let strip = &mut self.view.strip;
-                strip.sync(&ex.net);
-                let (stage, count) = (ex.stage, ex.stage_count());
-                ex.select_stage(match command {
-                    Command::NextStage => strip.next(stage, count),
-                    _ => strip.prev(stage, count),
-                });
-            }
-            Command::LastStage => ex.select_stage(usize::MAX),
-            Command::SelectStage(i) => {
-                ex.select_stage(i);
-                self.view.strip.sync(&ex.net);
-                self.view.strip.reveal(ex.stage);
-            }
-            Command::ToggleBlock(index) => {
-                self.view.strip.sync(&ex.net);
-                if let Some(stage) = self.view.strip.toggle(index) {
-                    ex.select_stage(stage);
-                }
-            }
-            Command::OpenBlock | Command::CloseBlock => {
-                let strip = &mut self.view.strip;
-                strip.sync(&ex.net);
-                let opening = command == Command::OpenBlock;
-                if let Some(b) = strip.block_of(ex.stage)
-                    && strip.open.get(b) == Some(&!opening)
-                    && let Some(stage) = strip.toggle(b)
-                {
-                    ex.select_stage(stage);
-                }
-            }
+            Command::NextStage
+            | Command::PrevStage
+            | Command::LastStage
+            | Command::SelectStage(_)
+            | Command::ToggleBlock(_)
+            | Command::OpenBlock
+            | Command::CloseBlock => self.apply_stage(command),
             Command::CyclePool => ex.cycle_pool_mode(),
             Command::SetPool(mode) => ex.set_pool_mode(mode),
             Command::SetPoolWindow(w) => ex.set_pool_window(w),
@@ -72,43 +47,12 @@ impl ConvscopeApp {
             Command::OpenModel(path) => self.open_model_file(path, ctx),
             Command::OpenImageDialog => self.choose_file(ctx, Purpose::Open(FileRole::Input)),
             Command::OpenImage(path) => self.jobs.load_image(path, ctx),
-            Command::LoadSample(name) => match samples::sample_image(name) {
-                Ok(input) => {
-                    if ex.set_input(input) {
-                        self.settings.last_sample = Some(name.to_string());
-                        self.settings.last_image_file = None;
-                    }
-                }
-                Err(e) => ex.last_error = Some(e.to_string()),
-            },
-            Command::UseCanvas => {
-                ex.set_input(self.canvas.to_input_for(&ex.model.input));
-                self.textures.forget(TexKey::Canvas);
-            }
-            Command::ClearCanvas => {
-                self.canvas.clear();
-                self.textures.forget(TexKey::Canvas);
-                ex.set_input(self.canvas.to_input());
+            Command::LoadSample(_) | Command::UseCanvas | Command::ClearCanvas => {
+                self.apply_input_source(command)
             }
             Command::SetLanguage(lang) => self.settings.language = lang,
-            Command::ToggleTheme => {
-                self.settings.dark = !self.settings.dark;
-                self.apply_look(ctx);
-            }
-            Command::TogglePresentation => match self.view.zoom_before_presentation.take() {
-                Some(zoom) => {
-                    self.settings.zoom = zoom;
-                    self.apply_look(ctx);
-                    presentation::apply(ctx, false);
-                }
-                None => {
-                    self.view.zoom_before_presentation = Some(self.settings.zoom);
-                    presentation::apply(ctx, true);
-                }
-            },
-            Command::ToggleFullscreen => {
-                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
-                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            Command::ToggleTheme | Command::TogglePresentation | Command::ToggleFullscreen => {
+                self.apply_display(ctx, command)
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
             Command::CompareHistory(name) => self.view.compare_history = name,
@@ -175,6 +119,98 @@ impl ConvscopeApp {
             | Command::ResetInputSettings
             | Command::LabelsFileDialog
             | Command::LabelsFile(_) => self.apply_input(ctx, command),
+        }
+    }
+
+    /// Moves through the stages and opens or closes the strip's blocks.
+    fn apply_stage(&mut self, command: Command) {
+        let ex = &mut self.explorer;
+        match command {
+            Command::NextStage | Command::PrevStage => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let (stage, count) = (ex.stage, ex.stage_count());
+                ex.select_stage(match command {
+                    Command::NextStage => strip.next(stage, count),
+                    _ => strip.prev(stage, count),
+                });
+            }
+            Command::LastStage => ex.select_stage(usize::MAX),
+            Command::SelectStage(i) => {
+                ex.select_stage(i);
+                self.view.strip.sync(&ex.net);
+                self.view.strip.reveal(ex.stage);
+            }
+            Command::ToggleBlock(index) => {
+                self.view.strip.sync(&ex.net);
+                if let Some(stage) = self.view.strip.toggle(index) {
+                    ex.select_stage(stage);
+                }
+            }
+            Command::OpenBlock | Command::CloseBlock => {
+                let strip = &mut self.view.strip;
+                strip.sync(&ex.net);
+                let opening = command == Command::OpenBlock;
+                if let Some(b) = strip.block_of(ex.stage)
+                    && strip.open.get(b) == Some(&!opening)
+                    && let Some(stage) = strip.toggle(b)
+                {
+                    ex.select_stage(stage);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A sample or the drawing canvas as the input.
+    fn apply_input_source(&mut self, command: Command) {
+        let ex = &mut self.explorer;
+        match command {
+            Command::LoadSample(name) => match samples::sample_image(name) {
+                Ok(input) => {
+                    if ex.set_input(input) {
+                        self.settings.last_sample = Some(name.to_string());
+                        self.settings.last_image_file = None;
+                    }
+                }
+                Err(e) => ex.last_error = Some(e.to_string()),
+            },
+            Command::UseCanvas => {
+                ex.set_input(self.canvas.to_input_for(&ex.model.input));
+                self.textures.forget(TexKey::Canvas);
+            }
+            Command::ClearCanvas => {
+                self.canvas.clear();
+                self.textures.forget(TexKey::Canvas);
+                ex.set_input(self.canvas.to_input());
+            }
+            _ => {}
+        }
+    }
+
+    /// The theme, presentation mode and full screen.
+    fn apply_display(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                self.apply_look(ctx);
+            }
+            Command::TogglePresentation => match self.view.zoom_before_presentation.take() {
+                Some(zoom) => {
+                    self.settings.zoom = zoom;
+                    self.apply_look(ctx);
+                    presentation::apply(ctx, false);
+                }
+                None => {
+                    self.view.zoom_before_presentation = Some(self.settings.zoom);
+                    presentation::apply(ctx, true);
+                }
+            },
+            Command::ToggleFullscreen => {
+                let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+            }
+            _ => {}
         }
     }
 

@@ -286,7 +286,9 @@ fn builtin_explorer() -> Explorer {
 /// Opens the app window on `startup`'s files (or the remembered ones). The settings are read
 /// here, before the window exists, and only through [`Settings`]' own bounds: eframe's storage
 /// is not used, so nothing stored can size the window or set a zoom the window system rejects.
-pub fn run(startup: Startup) -> Result<(), String> {
+/// The error is the window system's or the graphics driver's (eframe's own type: it holds a
+/// reason that is not `Send`, so a caller prints it rather than wrapping it).
+pub fn run(startup: Startup) -> eframe::Result {
     if let Some(dir) = settings::data_dir() {
         i18n::install_user_languages(&dir.join("i18n"));
     }
@@ -315,5 +317,4 @@ pub fn run(startup: Startup) -> Result<(), String> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| e.to_string())
 }

@@ -15,7 +15,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         ui.strong("convscope");
         ui.separator();
         for (tab, label, tip) in [
-            (Tab::Explorer, s.tab_explorer, s.tab_lab_tip),
+            (Tab::Explorer, s.tab_explorer, s.tab_explorer_tip),
             (Tab::Lab, s.tab_lab, s.tab_lab_tip),
             (Tab::Train, s.tab_train, s.tab_train_tip),
         ] {

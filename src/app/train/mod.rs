@@ -12,7 +12,3 @@ pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod view;
 pub(crate) mod worker;
-
-pub use run::{Run, RunState};
-pub use settings::{ArchChoice, DataChoice, TrainSettings};
-pub use state::Training;

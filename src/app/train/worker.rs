@@ -3,7 +3,7 @@
 //! snapshot over a channel. Pause waits inside the step hook, stop ends at the next step.
 
 use super::protocol::{ArchSource, Control, EpochPoint, Report, SNAPSHOT_STEPS, Snapshot};
-use crate::data::recipe::Recipe;
+use crate::data::recipe::{Recipe, RecipeError};
 use crate::engine::train::{BatchStats, EpochStats, Examples, TrainHooks};
 use crate::engine::{LayerKind, Model, RunOptions};
 use ndarray::Array3;
@@ -12,6 +12,20 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Why a run stopped before its last epoch: the model file, the data, the recipe or the
+/// training itself, each in its own words (the Train tab shows the text).
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Model(#[from] crate::io::FileError),
+    #[error(transparent)]
+    Data(#[from] crate::data::Error),
+    #[error(transparent)]
+    Recipe(#[from] RecipeError),
+    #[error(transparent)]
+    Training(#[from] crate::engine::Error),
+}
 
 pub(super) struct Worker {
     pub(super) tx: Sender<Report>,
@@ -28,16 +42,16 @@ impl Worker {
 
     pub(super) fn run(self, arch: ArchSource, recipe: Recipe) {
         if let Err(e) = self.train(arch, &recipe) {
-            self.send(Report::Failed(e));
+            self.send(Report::Failed(e.to_string()));
         }
     }
 
-    fn train(&self, arch: ArchSource, recipe: &Recipe) -> Result<(), String> {
+    fn train(&self, arch: ArchSource, recipe: &Recipe) -> Result<(), RunError> {
         let arch = match arch {
             ArchSource::Model(m) => *m,
-            ArchSource::File(path) => crate::io::load_model(&path).map_err(|e| e.to_string())?,
+            ArchSource::File(path) => crate::io::load_model(&path)?,
         };
-        let split = crate::data::load_for(&recipe.data, &arch).map_err(|e| e.to_string())?;
+        let split = crate::data::load_for(&recipe.data, &arch)?;
         let name = arch.info.name.clone();
         let mut prepared = recipe.prepare(&arch, &name, split)?;
         let test_inputs: Vec<Array3<f32>> = prepared.test_examples().inputs.to_vec();
@@ -62,14 +76,10 @@ impl Worker {
             last_repaint: Instant::now(),
         };
         hooks.snapshot(&prepared.model, 0);
-        let history = prepared
-            .train(recipe, &mut hooks)
-            .map_err(|e| e.to_string())?;
+        let history = prepared.train(recipe, &mut hooks)?;
         let wall = hooks.clock.active();
         let stopped = history.len() < recipe.config.epochs;
-        let (_, _, record) = prepared
-            .record(recipe, &history, wall)
-            .map_err(|e| e.to_string())?;
+        let (_, _, record) = prepared.record(recipe, &history, wall)?;
         let mut model = prepared.model;
         model.info.training = record;
         model.info.name = format!("{name}-trained");

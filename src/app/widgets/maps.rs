@@ -1,7 +1,7 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
 use super::textures::{ScaleKey, TexKey};
-use super::view_rects::{Sizes, record};
+use super::view_rects::{MIN_CELL_PX, MIN_MAP_PX, Sizes, record};
 use crate::app::shell::panels::Panels;
 use crate::engine::Tensor;
 use crate::lesson::{StagePart, ViewId};
@@ -98,15 +98,26 @@ impl GridOut {
 /// The columns and cell size (points per map pixel, whole, at most `max`) that show `count`
 /// tiles of `h`x`w` cells largest inside `room`: maps shrink to fit the screen, they never
 /// spill below it. At least one point per cell, whatever the room.
-pub(crate) fn fit_grid(room: Vec2, count: usize, (h, w): (usize, usize), max: f32) -> (usize, f32) {
+pub(crate) fn fit_grid(room: Vec2, count: usize, hw: (usize, usize), max: f32) -> (usize, f32) {
+    fit_grid_gap(room, count, hw, max, GAP)
+}
+
+/// [`fit_grid`] with `gap` between the tiles.
+fn fit_grid_gap(
+    room: Vec2,
+    count: usize,
+    (h, w): (usize, usize),
+    max: f32,
+    gap: f32,
+) -> (usize, f32) {
     let count = count.max(1);
     let (h, w) = (h.max(1) as f32, w.max(1) as f32);
     let mut best = (1, 0.0f32);
     for cols in 1..=count {
         let rows = count.div_ceil(cols) as f32;
         let c = cols as f32;
-        let by_width = (room.x - (c - 1.0) * GAP) / (c * w);
-        let by_height = (room.y - (rows - 1.0) * GAP) / (rows * h);
+        let by_width = (room.x - (c - 1.0) * gap) / (c * w);
+        let by_height = (room.y - (rows - 1.0) * gap) / (rows * h);
         let cell = by_width.min(by_height).min(max);
         if cell > best.1 + 1e-3 {
             best = (cols, cell);
@@ -118,6 +129,38 @@ pub(crate) fn fit_grid(room: Vec2, count: usize, (h, w): (usize, usize), max: f3
         best.1.max(1.0)
     };
     (best.0, cell)
+}
+
+/// The smallest cell, in points, a lesson's named view draws maps of `h`x`w` cells at: whole
+/// screen pixels, at least [`MIN_CELL_PX`] and making the map at least [`MIN_MAP_PX`].
+pub(crate) fn min_cell(ui: &egui::Ui, (h, w): (usize, usize)) -> f32 {
+    let side = h.min(w).max(1) as f32;
+    let px = MIN_CELL_PX.max((MIN_MAP_PX / side).ceil());
+    px / ui.ctx().pixels_per_point()
+}
+
+/// [`fit_grid`] for `view`, drawn in `ui`: the cell in whole screen pixels (every cell the
+/// same on screen at any zoom); while a lesson step names the view, never under [`min_cell`]
+/// (as many columns as the width takes then, and the rows below).
+pub(crate) fn fit_view(
+    ui: &egui::Ui,
+    p: &Panels,
+    view: &ViewId,
+    room: Vec2,
+    count: usize,
+    hw: (usize, usize),
+    max: f32,
+) -> (usize, f32) {
+    let ppp = ui.ctx().pixels_per_point();
+    let (cols, px) = fit_grid_gap(room * ppp, count, hw, max * ppp, GAP * ppp);
+    let cell = px / ppp;
+    let least = min_cell(ui, hw);
+    if !(p.view.lesson_layout && p.view.named(view)) || cell >= least {
+        return (cols, cell);
+    }
+    let tile = hw.1.max(1) as f32 * least + GAP;
+    let cols = (((room.x + GAP) / tile).floor() as usize).clamp(1, count.max(1));
+    (cols, least)
 }
 
 /// Every channel of stage `stage` as a grid with `cell` points per map pixel.

@@ -35,7 +35,7 @@ struct Geometry {
 
 /// Output [out, oh, ow] of a convolution with one input channel per group; any other goes to
 /// im2col.
-pub fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp>) -> Array3<f32> {
+pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp>) -> Array3<f32> {
     let (out_channels, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
     let (channels, h, w) = input.dim();

@@ -32,7 +32,7 @@ pub(crate) fn applies(ow: usize) -> bool {
 }
 
 /// Output [out, oh, ow] of `conv` on `input`, or `None` when this kernel does not apply.
-pub fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
+pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>) -> Option<Array3<f32>> {
     // The widest vectors first; a row too narrow for them may still fill the narrower ones.
     Isa::available()
         .iter()

@@ -41,7 +41,7 @@ thread_local! {
     static PADDED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The weights of `conv` packed for [`forward`] (the model keeps them from its first pass).
+/// The weights of `conv` packed for `forward` (the model keeps them from its first pass).
 pub fn pack(conv: &Conv2d) -> PackedWeights {
     let (o, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
@@ -53,7 +53,7 @@ pub fn pack(conv: &Conv2d) -> PackedWeights {
 /// Output [out, oh, ow] of any convolution by im2col and a matrix product, then `clamp`
 /// (tile by tile, as the product writes them); `packed`: the weights as [`pack`] makes them,
 /// packed here when not given.
-pub fn forward(
+pub(crate) fn forward(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 /// The vector instructions a kernel uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isa {
+pub(crate) enum Isa {
     /// 8 lanes, 16 registers.
     Avx2,
     /// 16 lanes, 32 registers.

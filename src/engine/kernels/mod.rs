@@ -3,38 +3,38 @@
 //! geometry and input size, so it is picked once, when a model is built
 //! ([`ConvKernel::choose`]), and `convscope bench` reports the choice per layer.
 //!
-//! - [`direct`]: stride-1 convolution straight from the padded input, a block of output
+//! - `direct`: stride-1 convolution straight from the padded input, a block of output
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`im2col`]: the input padded and split into phase planes once (`phases`), then per
 //!   block of output pixels the columns gathered straight into the panel order of
 //!   [`packed`]'s register tile (`tile`) and multiplied with the weights (packed once per
 //!   model, `PackCache`) while they are in the cache; a 1x1 convolution at stride 1 without
 //!   padding gathers its columns from the input itself.
-//! - [`depthwise`]: one input channel per group (MobileNet's 3x3 depthwise convolutions):
+//! - `depthwise`: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
-//! - `weight_grad`: training's weight gradient where the forward pass ran [`direct`].
+//! - `weight_grad`: training's weight gradient where the forward pass ran `direct`.
 //!
-//! `isa` says which vector instructions this CPU has; [`shared`] holds what several kernels
-//! use (the [`Clamp`] of a fused ReLU, the output pointer threads share).
+//! `isa` says which vector instructions this CPU has; `shared` holds what several kernels
+//! use (the `Clamp` of a fused ReLU, the output pointer threads share).
 //!
 //! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
 //! matrix product split into panels of weights when there are too few of them; depthwise
 //! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
 //! one pass per core.
 
-pub mod depthwise;
-pub mod direct;
+pub(crate) mod depthwise;
+pub(crate) mod direct;
 pub mod im2col;
 pub(crate) mod isa;
 pub mod packed;
 pub(crate) mod phases;
-pub mod shared;
+pub(crate) mod shared;
 pub(crate) mod tile;
 pub(crate) mod weight_grad;
 
-pub use isa::Isa;
-pub use shared::Clamp;
+pub(crate) use isa::Isa;
+pub(crate) use shared::Clamp;
 
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -44,13 +44,13 @@ use std::sync::{Arc, OnceLock};
 /// The ways to compute a convolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConvKernel {
-    /// [`direct`]: stride 1, few output channels per group, rows at least one vector wide.
+    /// `direct`: stride 1, few output channels per group, rows at least one vector wide.
     Direct,
     /// [`im2col`]'s matrix product without im2col: 1x1, stride 1, no padding, one group.
     Pointwise,
     /// [`im2col`]: im2col and a matrix product (everything else).
     Im2colGemm,
-    /// [`depthwise`]: one input channel per group.
+    /// `depthwise`: one input channel per group.
     Depthwise,
 }
 
@@ -97,11 +97,11 @@ impl ConvKernel {
 /// channel count and that the output is not empty (the model does this once, when it is
 /// built); `kernel` may be any of them (every one handles every geometry it is given, the
 /// direct kernel by handing back to im2col where it does not apply).
-pub fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
+pub(crate) fn forward(conv: &Conv2d, kernel: ConvKernel, input: ArrayView3<f32>) -> Array3<f32> {
     forward_packed(conv, kernel, input, None)
 }
 
-/// [`forward`] with the weights already packed for the matrix product ([`im2col::pack`]),
+/// `forward` with the weights already packed for the matrix product ([`im2col::pack`]),
 /// as the model keeps them; `None` packs them here when the kernel needs them.
 pub fn forward_packed(
     conv: &Conv2d,
@@ -169,12 +169,12 @@ pub(crate) struct PackCache(Vec<OnceLock<Arc<PackedWeights>>>);
 
 impl PackCache {
     /// An empty cache for `layers` layers.
-    pub fn new(layers: usize) -> PackCache {
+    pub(crate) fn new(layers: usize) -> PackCache {
         PackCache((0..layers).map(|_| OnceLock::new()).collect())
     }
 
     /// Layer `i`'s packed weights, packed from `conv` on first use.
-    pub fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
+    pub(crate) fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
         let slot = self.0.get(i)?;
         Some(slot.get_or_init(|| Arc::new(im2col::pack(conv))))
     }

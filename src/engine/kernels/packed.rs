@@ -37,7 +37,7 @@ pub struct PackedWeights {
 
 impl PackedWeights {
     /// Packs `weights` (row-major [groups * rows, k]).
-    pub fn new(weights: &[f32], groups: usize, rows: usize, k: usize) -> PackedWeights {
+    pub(crate) fn new(weights: &[f32], groups: usize, rows: usize, k: usize) -> PackedWeights {
         assert_eq!(
             weights.len(),
             groups * rows * k,

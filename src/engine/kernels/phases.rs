@@ -24,7 +24,7 @@ pub(crate) struct Phases {
 impl Phases {
     /// The planes for `window` on an `h` x `w` channel giving `out` = (oh, ow) pixels: tall
     /// and wide enough for every tap of every output pixel.
-    pub fn new(window: &Window, (h, w): (usize, usize), (oh, ow): (usize, usize)) -> Phases {
+    pub(crate) fn new(window: &Window, (h, w): (usize, usize), (oh, ow): (usize, usize)) -> Phases {
         let (top, left) = window.padding;
         let (bottom, right) = window.pad_end();
         let (sh, sw) = (window.stride.0.max(1), window.stride.1.max(1));
@@ -48,7 +48,7 @@ impl Phases {
     }
 
     /// Values of one channel's planes.
-    pub fn channel(&self) -> usize {
+    pub(crate) fn channel(&self) -> usize {
         self.sw * self.plane()
     }
 
@@ -61,7 +61,7 @@ impl Phases {
 
     /// Writes every value of `dst` (`channel()` long): `src` (`h` x `w`, rows `row_stride`
     /// apart) padded with zeros and split. `row` is scratch.
-    pub fn fill(
+    pub(crate) fn fill(
         &self,
         avx2: bool,
         src: &[f32],

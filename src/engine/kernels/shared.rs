@@ -10,7 +10,7 @@ use ndarray::{Array, Dimension};
 /// An activation that is a clamp, `min(max(x, min), max)` (ReLU, ReLU6, Hardtanh), which a
 /// convolution kernel can apply as it writes its output (`super::forward_clamped`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Clamp {
+pub(crate) struct Clamp {
     pub min: f32,
     pub max: f32,
 }
@@ -18,7 +18,7 @@ pub struct Clamp {
 impl Clamp {
     /// The activation as a clamp a convolution can apply as it writes its output (ReLU and
     /// `Clip`: the same values as [`Activation::map`]); `None` for the others.
-    pub fn of(activation: Activation) -> Option<Clamp> {
+    pub(crate) fn of(activation: Activation) -> Option<Clamp> {
         match activation {
             Activation::Relu => Some(Clamp {
                 min: 0.0,
@@ -32,7 +32,7 @@ impl Clamp {
     }
 
     /// The clamped value, as the activation computes it (a NaN becomes `min`, as there).
-    pub fn apply(self, v: f32) -> f32 {
+    pub(crate) fn apply(self, v: f32) -> f32 {
         v.max(self.min).min(self.max)
     }
 
@@ -76,13 +76,13 @@ pub(super) const SPLIT_MACS: usize = 1 << 25;
 /// A pointer that may cross to another rayon thread: each thread writes only its own block
 /// of the output.
 #[derive(Clone, Copy)]
-pub struct Shared(pub *mut f32);
+pub(crate) struct Shared(pub *mut f32);
 // SAFETY: used only where each thread writes a disjoint part of the output.
 unsafe impl Send for Shared {}
 unsafe impl Sync for Shared {}
 impl Shared {
     /// The pointer (a method, so closures capture the whole `Shared`, not its field).
-    pub fn get(self) -> *mut f32 {
+    pub(crate) fn get(self) -> *mut f32 {
         self.0
     }
 }

@@ -1,5 +1,6 @@
 //! Element-wise non-linearities and softmax.
 
+use super::kinds::LayerType;
 use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
@@ -62,24 +63,6 @@ impl Activation {
     /// ReLU6, MobileNet's activation.
     pub(crate) const RELU6: Activation = Activation::Clip { min: 0.0, max: 6.0 };
 
-    /// The `type` string of the model format.
-    pub fn type_name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::LeakyRelu { .. } => "leaky_relu",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Clip { .. } if self == Activation::RELU6 => "relu6",
-            Activation::Clip { .. } => "clip",
-            Activation::Elu { .. } => "elu",
-            Activation::Selu => "selu",
-            Activation::Gelu { .. } => "gelu",
-            Activation::Silu => "silu",
-            Activation::Hardswish => "hardswish",
-            Activation::Hardsigmoid { .. } => "hardsigmoid",
-        }
-    }
-
     /// Why the parameters cannot be used (not finite, or `min > max`), else `None`.
     pub(crate) fn invalid_parameters(self) -> Option<String> {
         let values: &[(&str, f32)] = match self {
@@ -102,7 +85,7 @@ impl Activation {
             .map(|(field, v)| format!("{field} is {v}, not a finite number"))
     }
 
-    pub fn apply(self, x: f32) -> f32 {
+    pub(crate) fn apply(self, x: f32) -> f32 {
         match self {
             Activation::Relu => x.max(0.0),
             Activation::LeakyRelu { slope } => {
@@ -206,7 +189,7 @@ impl Activation {
 
     /// The function applied to every value of a tensor. The match happens once, outside the
     /// loop, so each loop is a plain (vectorisable) map.
-    pub fn map(self, t: &Tensor) -> Tensor {
+    pub(crate) fn map(self, t: &Tensor) -> Tensor {
         fn each(t: &Tensor, f: impl Fn(f32) -> f32) -> Tensor {
             match t {
                 Tensor::Maps(a) => Tensor::Maps(a.mapv(f)),
@@ -256,6 +239,27 @@ impl Activation {
     }
 }
 
+/// Which row of the table of layer kinds each function is (ReLU6 is a clip with its own
+/// name).
+impl From<Activation> for LayerType {
+    fn from(f: Activation) -> LayerType {
+        match f {
+            Activation::Relu => LayerType::Relu,
+            Activation::LeakyRelu { .. } => LayerType::LeakyRelu,
+            Activation::Sigmoid => LayerType::Sigmoid,
+            Activation::Tanh => LayerType::Tanh,
+            Activation::Clip { .. } if f == Activation::RELU6 => LayerType::Relu6,
+            Activation::Clip { .. } => LayerType::Clip,
+            Activation::Elu { .. } => LayerType::Elu,
+            Activation::Selu => LayerType::Selu,
+            Activation::Gelu { .. } => LayerType::Gelu,
+            Activation::Silu => LayerType::Silu,
+            Activation::Hardswish => LayerType::Hardswish,
+            Activation::Hardsigmoid { .. } => LayerType::Hardsigmoid,
+        }
+    }
+}
+
 /// Index of the largest value (the first on ties, NaNs skipped); 0 for an empty list.
 pub fn argmax(values: &[f32]) -> usize {
     values
@@ -286,7 +290,7 @@ impl Prelu {
 
     /// `x` where `x >= 0`, else `slope(c) * x`; `c` is the map for maps and the feature for a
     /// vector. The caller has checked the slope count (the model does this once).
-    pub fn forward(&self, input: &Tensor) -> Tensor {
+    pub(crate) fn forward(&self, input: &Tensor) -> Tensor {
         let mut out = input.clone();
         match &mut out {
             Tensor::Maps(a) => {
@@ -309,7 +313,7 @@ impl Prelu {
 
 /// Log-softmax over a vector: `x - max - ln(sum(exp(x - max)))`, finite where softmax's log
 /// would underflow to -inf.
-pub fn log_softmax(values: &[f32]) -> Vec<f32> {
+pub(crate) fn log_softmax(values: &[f32]) -> Vec<f32> {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
         let n = values.len().max(1) as f32;
@@ -321,7 +325,7 @@ pub fn log_softmax(values: &[f32]) -> Vec<f32> {
 }
 
 /// Softmax over a vector, stable for large values: exp(x - max) / sum.
-pub fn softmax(values: &[f32]) -> Vec<f32> {
+pub(crate) fn softmax(values: &[f32]) -> Vec<f32> {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
         // All -inf (or a NaN): give a uniform answer rather than NaNs.

@@ -22,7 +22,7 @@ pub(crate) fn adaptive_range(o: usize, n: usize, out: usize) -> std::ops::Range<
 }
 
 impl AdaptivePool {
-    pub fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
+    pub(crate) fn forward(&self, input: ArrayView3<f32>) -> Array3<f32> {
         self.forward_with_argmax(input).0
     }
 
@@ -76,7 +76,7 @@ impl AdaptivePool {
 }
 
 /// Global max pooling: the largest value of each map, as \[C,1,1\].
-pub fn global_max_pool(input: ArrayView3<f32>) -> Array3<f32> {
+pub(crate) fn global_max_pool(input: ArrayView3<f32>) -> Array3<f32> {
     AdaptivePool {
         mode: PoolMode::Max,
         output: (1, 1),

@@ -7,7 +7,11 @@ use ndarray::{Array1, Array2, Array3, Array4, ArrayView3};
 
 /// Unfolds `input` \[C,H,W\] into columns [C*kh*kw, oh*ow]: row `(c,ky,kx)` holds, for every
 /// output position, the input value under that kernel tap (0 in the padding).
-pub fn im2col(input: ArrayView3<f32>, window: &Window, out_hw: (usize, usize)) -> Array2<f32> {
+pub(crate) fn im2col(
+    input: ArrayView3<f32>,
+    window: &Window,
+    out_hw: (usize, usize),
+) -> Array2<f32> {
     let (channels, _, _) = input.dim();
     let (kh, kw) = window.kernel;
     let mut cols = vec![0.0; channels * kh * kw * out_hw.0 * out_hw.1];
@@ -141,7 +145,7 @@ impl Default for Conv2d {
 }
 
 impl Conv2d {
-    pub fn window(&self) -> Window {
+    pub(crate) fn window(&self) -> Window {
         let (_, _, kh, kw) = self.weight.dim();
         Window {
             kernel: (kh, kw),
@@ -157,7 +161,7 @@ impl Conv2d {
         self.weight.dim().1 * self.groups.max(1)
     }
 
-    pub fn out_channels(&self) -> usize {
+    pub(crate) fn out_channels(&self) -> usize {
         self.weight.dim().0
     }
 
@@ -183,7 +187,7 @@ impl Conv2d {
         None
     }
 
-    pub fn parameter_count(&self) -> usize {
+    pub(crate) fn parameter_count(&self) -> usize {
         self.weight.len() + self.bias.as_ref().map_or(0, |b| b.len())
     }
 

@@ -14,16 +14,16 @@ impl Dense {
         self.weight.ncols()
     }
 
-    pub fn out_features(&self) -> usize {
+    pub(crate) fn out_features(&self) -> usize {
         self.weight.nrows()
     }
 
-    pub fn parameter_count(&self) -> usize {
+    pub(crate) fn parameter_count(&self) -> usize {
         self.weight.len() + self.bias.as_ref().map_or(0, |b| b.len())
     }
 
     /// `W x + b`. The caller has checked that `x` has `in_features` values.
-    pub fn forward(&self, x: ArrayView1<f32>) -> Array1<f32> {
+    pub(crate) fn forward(&self, x: ArrayView1<f32>) -> Array1<f32> {
         let mut y = self.weight.dot(&x);
         if let Some(b) = &self.bias {
             y += b;

@@ -2,6 +2,7 @@
 //! channels: Fire and Inception modules) and `mul` (squeeze-and-excitation: maps times one
 //! weight per channel). Their shapes are checked here, once, when a model is built.
 
+use super::kinds::LayerType;
 use crate::engine::error::{Error, Result};
 use crate::engine::limits;
 use crate::engine::tensor::{Shape, Tensor};
@@ -47,16 +48,12 @@ fn per_channel(s: Shape, maps: Shape) -> bool {
 }
 
 impl Merge {
-    pub fn type_name(self) -> &'static str {
-        match self {
-            Merge::Add => "add",
-            Merge::Concat => "concat",
-            Merge::Mul => "mul",
-        }
+    pub(crate) fn type_name(self) -> &'static str {
+        LayerType::from(self).name()
     }
 
     /// The output shape from the shapes of the inputs, or why they do not fit together.
-    pub fn output_shape(self, layer: &str, inputs: &[Shape]) -> Result<Shape> {
+    pub(crate) fn output_shape(self, layer: &str, inputs: &[Shape]) -> Result<Shape> {
         let Some(&first) = inputs.first() else {
             return Err(mismatch(layer, "inputs".into(), inputs));
         };
@@ -143,7 +140,7 @@ impl Merge {
     }
 
     /// Runs the layer on inputs of the shapes [`Merge::output_shape`] accepted.
-    pub fn forward(self, inputs: &[&Tensor]) -> Tensor {
+    pub(crate) fn forward(self, inputs: &[&Tensor]) -> Tensor {
         match self {
             Merge::Add => {
                 let mut out = inputs[0].clone();
@@ -187,6 +184,16 @@ impl Merge {
                     )
                 }
             },
+        }
+    }
+}
+
+impl From<Merge> for LayerType {
+    fn from(m: Merge) -> LayerType {
+        match m {
+            Merge::Add => LayerType::Add,
+            Merge::Concat => LayerType::Concat,
+            Merge::Mul => LayerType::Mul,
         }
     }
 }

@@ -3,10 +3,11 @@
 //! convolution is computed fast lives in `kernels/`; how a layer is wired into a network in
 //! `graph.rs` and `model/`.
 
-pub mod activation;
-pub mod adaptive_pool;
-pub mod conv;
-pub mod dense;
-pub mod merge;
-pub mod norm;
+pub(crate) mod activation;
+pub(crate) mod adaptive_pool;
+pub(crate) mod conv;
+pub(crate) mod dense;
+pub(crate) mod kinds;
+pub(crate) mod merge;
+pub(crate) mod norm;
 pub mod pool;

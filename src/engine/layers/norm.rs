@@ -25,7 +25,7 @@ impl BatchNorm {
     pub(crate) const DEFAULT_MOMENTUM: f32 = 0.1;
 
     /// An identity-initialised layer over `channels`: gamma 1, beta 0, mean 0, variance 1.
-    pub fn new(channels: usize) -> BatchNorm {
+    pub(crate) fn new(channels: usize) -> BatchNorm {
         BatchNorm {
             weight: Array1::ones(channels),
             bias: Array1::zeros(channels),
@@ -36,12 +36,12 @@ impl BatchNorm {
         }
     }
 
-    pub fn channels(&self) -> usize {
+    pub(crate) fn channels(&self) -> usize {
         self.weight.len()
     }
 
     /// Learnt parameters (gamma and beta); the running statistics are buffers, not counted.
-    pub fn parameter_count(&self) -> usize {
+    pub(crate) fn parameter_count(&self) -> usize {
         self.weight.len() + self.bias.len()
     }
 
@@ -68,7 +68,7 @@ impl BatchNorm {
 
     /// Inference: normalise with the running statistics. The caller has checked the channel
     /// count (the model does this once, when it is built).
-    pub fn forward(&self, input: &Tensor) -> Tensor {
+    pub(crate) fn forward(&self, input: &Tensor) -> Tensor {
         let mut out = input.clone();
         self.forward_in_place(&mut out);
         out

@@ -2,10 +2,11 @@
 //! What it says about itself is in [`info`] and [`input`], how it runs in `forward.rs`.
 
 mod forward;
-pub mod info;
-pub mod input;
+pub(crate) mod info;
+pub(crate) mod input;
 
-pub use info::{ModelInfo, Translation};
+pub use info::ModelInfo;
+pub(crate) use info::Translation;
 pub use input::InputSpec;
 
 use super::error::{Error, Result};
@@ -40,7 +41,7 @@ pub struct Model {
 }
 
 /// Output shape of every layer in turn, or the first layer that cannot run.
-pub fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
+pub(crate) fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
     let mut shape = input;
     layers
         .iter()
@@ -52,7 +53,7 @@ pub fn infer_shapes(input: Shape, layers: &[Layer]) -> Result<Vec<Shape>> {
 }
 
 /// The layer's stored tensors by their file name (`weight`, `bias`, `running_mean`, ...).
-pub fn layer_tensors(kind: &LayerKind) -> Vec<(&'static str, ArrayViewD<'_, f32>)> {
+pub(crate) fn layer_tensors(kind: &LayerKind) -> Vec<(&'static str, ArrayViewD<'_, f32>)> {
     fn slice<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ArrayViewD<'_, f32> {
         a.view().into_dyn()
     }

@@ -194,7 +194,7 @@ fn weight_and_bias(
 
 /// Back-propagates softmax cross-entropy against `label` through `tape`, adding every
 /// parameter's gradient into `grads`. Returns the loss.
-pub fn backward(model: &Model, tape: &Tape, label: usize, grads: &mut Grads) -> f32 {
+pub(crate) fn backward(model: &Model, tape: &Tape, label: usize, grads: &mut Grads) -> f32 {
     backward_batch(model, std::slice::from_ref(tape), &[label], grads)
 }
 

@@ -18,7 +18,7 @@ use ndarray::{Array3, ArrayView3, ArrayViewMut1, ArrayViewMut2, Axis, s};
 
 /// The forward pass of `conv` on `x` by the direct kernel, when the model chose it and the
 /// backward pass has its kernels too; `None` sends the caller to im2col.
-pub fn forward(
+pub(crate) fn forward(
     conv: &Conv2d,
     kernel: Option<ConvKernel>,
     x: ArrayView3<f32>,
@@ -31,7 +31,7 @@ pub fn forward(
 
 /// The backward pass of a convolution whose forward pass ran [`forward`]: adds `dL/dW` and
 /// `dL/db` into `grad_weight`/`grad_bias`, returns `dL/dx` when `need_input`.
-pub fn backward(
+pub(crate) fn backward(
     conv: &Conv2d,
     x: ArrayView3<f32>,
     dy: ArrayView3<f32>,

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, Normal, Uniform};
 
 /// How a layer's weights are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Init {
+pub(crate) enum Init {
     /// Normal with std `sqrt(2 / fan_in)`: keeps the variance through ReLUs.
     Kaiming,
     /// Uniform in `±sqrt(6 / (fan_in + fan_out))`.

@@ -7,22 +7,22 @@
 //! the gradient buffers and `init.rs` the first weights.
 
 pub(crate) mod backprop;
-pub mod backward;
+pub(crate) mod backward;
 pub(crate) mod conv_direct;
 pub(crate) mod init;
 pub(crate) mod optim;
-pub mod params;
+pub(crate) mod params;
 pub(crate) mod tape;
 pub(crate) mod trainer;
 
 #[cfg(test)]
 mod tests;
 
-pub use init::{Init, initialize};
+pub use init::initialize;
 pub use optim::{Optimizer, OptimizerKind};
-pub use params::{Grads, NormStats, parameter_sizes, parameters_mut};
-pub use tape::{Tape, check_trainable, needs_batches};
-pub use trainer::{
-    BatchStats, EpochData, EpochStats, Examples, TrainConfig, TrainHooks, batch_gradient,
-    batch_gradient_with_stats, evaluate, train, train_with, update_running_stats,
-};
+pub use params::parameters_mut;
+pub use tape::check_trainable;
+pub use trainer::batch_gradient;
+pub(crate) use trainer::{BatchStats, EpochData, EpochStats, TrainHooks, train_with};
+pub use trainer::{Examples, evaluate};
+pub use trainer::{TrainConfig, train};

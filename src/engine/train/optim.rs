@@ -28,7 +28,7 @@ impl OptimizerKind {
     }
 
     /// `adam` or `sgd`.
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         match text {
             "adam" => Some(Self::adam()),
             "sgd" => Some(Self::sgd()),

@@ -16,7 +16,7 @@ pub struct Grads {
 /// One batch norm layer's statistics over a training batch: the trainer moves the layer's
 /// running statistics towards them after the step.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NormStats {
+pub(crate) struct NormStats {
     /// The layer's index in the model.
     pub layer: usize,
     pub mean: Vec<f32>,
@@ -28,7 +28,7 @@ pub struct NormStats {
 
 impl Grads {
     /// Zeros shaped like `model`'s parameters.
-    pub fn zeros(model: &Model) -> Grads {
+    pub(crate) fn zeros(model: &Model) -> Grads {
         Grads {
             tensors: parameter_sizes(model)
                 .into_iter()
@@ -38,7 +38,7 @@ impl Grads {
     }
 
     /// `self += other`, value by value (in a fixed order, so sums are reproducible).
-    pub fn add(&mut self, other: &Grads) {
+    pub(crate) fn add(&mut self, other: &Grads) {
         for (a, b) in self.tensors.iter_mut().zip(&other.tensors) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -46,7 +46,7 @@ impl Grads {
         }
     }
 
-    pub fn scale(&mut self, factor: f32) {
+    pub(crate) fn scale(&mut self, factor: f32) {
         for t in &mut self.tensors {
             for x in t {
                 *x *= factor;
@@ -71,7 +71,7 @@ fn trainable_sizes(kind: &LayerKind) -> Vec<usize> {
 }
 
 /// The size of each trainable tensor.
-pub fn parameter_sizes(model: &Model) -> Vec<usize> {
+pub(crate) fn parameter_sizes(model: &Model) -> Vec<usize> {
     model
         .layers()
         .iter()

@@ -39,7 +39,7 @@ pub(super) enum Saved {
 
 /// The activations of one example: `values[0]` is the input, `values[i+1]` layer `i`'s output.
 #[derive(Debug, Clone)]
-pub struct Tape {
+pub(crate) struct Tape {
     pub values: Vec<Tensor>,
     pub(super) saved: Vec<Saved>,
 }
@@ -75,7 +75,7 @@ pub fn check_trainable(model: &Model) -> Result<()> {
 }
 
 /// Whether the network needs its batches run together (it has batch norm).
-pub fn needs_batches(model: &Model) -> bool {
+pub(crate) fn needs_batches(model: &Model) -> bool {
     model
         .layers()
         .iter()
@@ -197,7 +197,7 @@ fn forward_layer(
 /// each dropout layer's mask; the model must pass [`check_trainable`]. A batch norm layer
 /// normalises this one example by its own statistics (a batch of one): use
 /// [`forward_batch`] to train with batch norm.
-pub fn forward(model: &Model, input: Array3<f32>, dropout_seed: u64) -> Tape {
+pub(crate) fn forward(model: &Model, input: Array3<f32>, dropout_seed: u64) -> Tape {
     forward_batch(model, vec![input], &[dropout_seed])
         .0
         .pop()

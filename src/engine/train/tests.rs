@@ -2,6 +2,7 @@
 //! a tiny separable set, and bit-for-bit reproducibility.
 
 use super::params::{Grads, parameters_mut};
+use super::trainer::{batch_gradient_with_stats, update_running_stats};
 use super::*;
 use super::{backprop, tape};
 use crate::engine::layer::{Layer, LayerKind};

@@ -27,11 +27,11 @@ pub struct Examples<'a> {
 }
 
 impl Examples<'_> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.inputs.len().min(self.labels.len())
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
@@ -123,7 +123,7 @@ pub fn batch_gradient(
 
 /// [`batch_gradient`], and the batch statistics of every batch norm layer (none without
 /// batch norm), for [`update_running_stats`].
-pub fn batch_gradient_with_stats(
+pub(crate) fn batch_gradient_with_stats(
     model: &Model,
     data: Examples,
     batch: &[usize],
@@ -183,7 +183,7 @@ pub fn batch_gradient_with_stats(
 /// Moves each batch norm layer's running statistics towards a batch's, as PyTorch does:
 /// `running = (1 - momentum) * running + momentum * batch`, the variance unbiased
 /// (`var * n / (n - 1)`).
-pub fn update_running_stats(model: &mut Model, stats: &[NormStats]) {
+pub(crate) fn update_running_stats(model: &mut Model, stats: &[NormStats]) {
     for s in stats {
         let Some(LayerKind::BatchNorm(bn)) =
             model.layers_mut().get_mut(s.layer).map(|l| &mut l.kind)
@@ -244,7 +244,7 @@ fn check_shapes(model: &Model, data: Examples, epoch: usize) -> Result<()> {
 
 /// Where one step of training stands, for progress reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BatchStats {
+pub(crate) struct BatchStats {
     /// 1-based epoch and batch within it, and the epoch's number of batches.
     pub epoch: usize,
     pub batch: usize,
@@ -260,7 +260,7 @@ pub struct BatchStats {
 /// What a caller hears while [`train_with`] runs. Each call sees the weights as they are
 /// after the step or epoch; returning `false` stops training there (the history so far is
 /// returned). A caller that pauses simply does not return until it resumes.
-pub trait TrainHooks {
+pub(crate) trait TrainHooks {
     fn batch(&mut self, _model: &Model, _stats: &BatchStats) -> bool {
         true
     }
@@ -306,7 +306,7 @@ pub fn train(
 /// [`train`], telling `hooks` after every step and epoch, which may stop it early. The
 /// weights depend only on the model, data and config: how often and how long the hooks
 /// look (or pause) changes nothing, so the app and the CLI train the same network.
-pub fn train_with(
+pub(crate) fn train_with(
     model: &mut Model,
     mut train_data: impl EpochData,
     test_set: Option<Examples>,

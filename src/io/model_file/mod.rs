@@ -9,7 +9,9 @@ mod schema;
 mod weights;
 mod write;
 
-pub use parse::{load_model, parse_model};
-pub use write::{save_model, weights_path};
+pub(crate) use parse::load_model;
+pub use parse::parse_model;
+pub use write::save_model;
+pub(crate) use write::weights_path;
 
-pub const FORMAT: &str = "convscope/1";
+pub(crate) const FORMAT: &str = "convscope/1";

@@ -8,7 +8,7 @@ use super::FORMAT;
 use super::build::build_layer;
 use super::schema::{InputFile, LayerFile, ModelFile};
 use super::weights::{WeightSource, map_weights};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{
     AudioSpec, Error, InputSpec, Layer, Model, ModelInfo, Shape, Source, Translation, graph, limits,
 };
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Reads a `convscope/1` model file and its weights.
-pub fn load_model(path: &Path) -> Result<Model, FileError> {
+pub(crate) fn load_model(path: &Path) -> Result<Model, FileError> {
     let bytes = read_limited(path, limits::MAX_JSON_BYTES)?;
     let text =
         String::from_utf8(bytes).map_err(|_| FileError::invalid(path, "is not UTF-8 text"))?;

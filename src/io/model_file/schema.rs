@@ -2,7 +2,7 @@
 //! input, its translations, and one description per layer kind, tagged by `"type"`. Unknown
 //! fields are refused everywhere, so a typo is an error rather than a silent default.
 
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{BatchNorm, PoolMode};
 use serde::Deserialize;
 use serde_json::Value;

@@ -183,7 +183,7 @@ fn named_tensors(model: &Model) -> Vec<(String, Vec<usize>, Vec<f32>)> {
 
 /// Where [`save_model`] puts the weights of a model saved as `path`: beside it, with the same
 /// stem and `.safetensors`.
-pub fn weights_path(path: &Path) -> PathBuf {
+pub(crate) fn weights_path(path: &Path) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!("{stem}.safetensors"))
 }

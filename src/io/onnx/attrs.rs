@@ -5,33 +5,33 @@ use super::proto::{AttributeProto, NodeProto, TensorProto};
 use crate::engine::Shape;
 
 /// A node's attributes, looked up by name with the ONNX default when absent.
-pub struct Attrs<'a>(pub &'a [AttributeProto]);
+pub(crate) struct Attrs<'a>(pub &'a [AttributeProto]);
 
 impl Attrs<'_> {
-    pub fn get(&self, name: &str) -> Option<&AttributeProto> {
+    pub(crate) fn get(&self, name: &str) -> Option<&AttributeProto> {
         self.0.iter().find(|a| a.name() == name)
     }
-    pub fn int(&self, name: &str, default: i64) -> i64 {
+    pub(crate) fn int(&self, name: &str, default: i64) -> i64 {
         self.get(name).and_then(|a| a.i).unwrap_or(default)
     }
-    pub fn float(&self, name: &str, default: f32) -> f32 {
+    pub(crate) fn float(&self, name: &str, default: f32) -> f32 {
         self.get(name).and_then(|a| a.f).unwrap_or(default)
     }
-    pub fn ints(&self, name: &str) -> Option<Vec<i64>> {
+    pub(crate) fn ints(&self, name: &str) -> Option<Vec<i64>> {
         self.get(name).map(|a| a.ints.clone())
     }
-    pub fn string(&self, name: &str) -> Option<String> {
+    pub(crate) fn string(&self, name: &str) -> Option<String> {
         self.get(name)
             .and_then(|a| a.s.as_ref())
             .map(|s| String::from_utf8_lossy(s).into_owned())
     }
-    pub fn tensor(&self, name: &str) -> Option<&TensorProto> {
+    pub(crate) fn tensor(&self, name: &str) -> Option<&TensorProto> {
         self.get(name).and_then(|a| a.t.as_ref())
     }
 }
 
 /// The stage name of a node: its name, or its first output when it has none.
-pub fn node_name(node: &NodeProto) -> String {
+pub(crate) fn node_name(node: &NodeProto) -> String {
     match node.name() {
         "" => node.output.first().cloned().unwrap_or_default(),
         name => name.to_string(),
@@ -39,7 +39,7 @@ pub fn node_name(node: &NodeProto) -> String {
 }
 
 /// ONNX dimensions of data of `shape` (batch of one).
-pub fn onnx_dims(shape: Shape) -> Vec<i64> {
+pub(crate) fn onnx_dims(shape: Shape) -> Vec<i64> {
     match shape {
         Shape::Maps {
             channels,
@@ -50,7 +50,7 @@ pub fn onnx_dims(shape: Shape) -> Vec<i64> {
     }
 }
 
-pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, NodeError> {
+pub(crate) fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, NodeError> {
     values
         .iter()
         .map(|&v| {
@@ -61,7 +61,7 @@ pub fn usizes(values: &[i64], what: &str) -> Result<Vec<usize>, NodeError> {
 }
 
 /// A spatial pair from a 2-element attribute list.
-pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), NodeError> {
+pub(crate) fn pair(values: &[usize], what: &str) -> Result<(usize, usize), NodeError> {
     match values {
         [a, b] => Ok((*a, *b)),
         _ => Err(refused(format!(
@@ -72,7 +72,7 @@ pub fn pair(values: &[usize], what: &str) -> Result<(usize, usize), NodeError> {
 
 /// Whether a constant of `dims`, broadcast against data of `shape` the ONNX way (aligned on
 /// the right), holds one value per channel (maps) or feature (a vector), or a single value.
-pub fn per_channel(dims: &[usize], shape: Shape) -> bool {
+pub(crate) fn per_channel(dims: &[usize], shape: Shape) -> bool {
     let data = onnx_dims(shape);
     if dims.iter().product::<usize>() == 1 {
         return true;
@@ -89,13 +89,17 @@ pub fn per_channel(dims: &[usize], shape: Shape) -> bool {
 
 /// What a Pad node put around the data: (top, left, bottom, right) and the fill value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Padding {
+pub(crate) struct Padding {
     pub pads: [usize; 4],
     pub value: f32,
 }
 
 /// The dimensions a Reshape to `target` gives data of `dims` (0 copies, -1 infers).
-pub fn reshape_dims(dims: &[i64], target: &[i64], allow_zero: bool) -> Result<Vec<i64>, NodeError> {
+pub(crate) fn reshape_dims(
+    dims: &[i64],
+    target: &[i64],
+    allow_zero: bool,
+) -> Result<Vec<i64>, NodeError> {
     let total: i64 = dims.iter().product();
     let mut out: Vec<i64> = target
         .iter()

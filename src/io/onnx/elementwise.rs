@@ -10,7 +10,7 @@ use super::error::NodeError;
 use crate::engine::Activation;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum BinOp {
+pub(crate) enum BinOp {
     Add,
     Sub,
     Mul,
@@ -20,7 +20,7 @@ pub enum BinOp {
 
 /// A function of the data `x`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     X,
     Scalar(f32),
     /// An activation node applied to an expression; `node` and `output` name its stage.
@@ -35,7 +35,7 @@ pub enum Expr {
 }
 
 /// One stage an expression becomes: its name, the ONNX value it computes, its function.
-pub type Stage = (String, String, Activation);
+pub(crate) type Stage = (String, String, Activation);
 
 /// The error function (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7: enough to
 /// recognise GELU; the engine's own GELU computes the values).
@@ -50,7 +50,7 @@ fn erf(x: f64) -> f64 {
 }
 
 impl Expr {
-    pub fn eval(&self, x: f64) -> f64 {
+    pub(crate) fn eval(&self, x: f64) -> f64 {
         match self {
             Expr::X => x,
             Expr::Scalar(v) => *v as f64,
@@ -85,7 +85,7 @@ impl Expr {
     }
 
     /// The stages that compute this expression, the last named `node` (making `output`).
-    pub fn stages(&self, node: &str, output: &str) -> Result<Vec<Stage>, NodeError> {
+    pub(crate) fn stages(&self, node: &str, output: &str) -> Result<Vec<Stage>, NodeError> {
         match self {
             Expr::X => Ok(vec![]),
             Expr::Act {

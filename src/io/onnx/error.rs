@@ -85,11 +85,16 @@ pub struct MetadataError {
 /// Why one node cannot be read. Shown after `node NAME (OPERATOR): `.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum NodeError {
-    /// An operator the reader has no mapping for, with the list of those it has.
-    #[error("operator {op} is not supported; supported: {supported}")]
+    /// An operator the reader has no mapping for, with the list of those it has and what to
+    /// do.
+    #[error(
+        "operator {op} is not supported; supported: {supported}. Export again with the other exporter or another opset (torch.onnx.export with or without dynamo=True, tf2onnx --opset), or replace the module"
+    )]
     Unsupported { op: String, supported: String },
     /// An operator the reader maps on the network's data but cannot evaluate on constants.
-    #[error("operator {op} on constants is not supported; supported: {supported}")]
+    #[error(
+        "operator {op} on constants is not supported; supported: {supported}. Export again with constant folding on (torch.onnx.export's do_constant_folding=True), or compute the constant in the model's code"
+    )]
     UnsupportedOnConstants { op: String, supported: String },
     /// Several inputs depend on the network's input, and the operator does not join branches.
     #[error(

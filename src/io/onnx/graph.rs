@@ -42,7 +42,7 @@ pub(super) enum Value {
 
 /// The layers of a graph, what each reads, and the ONNX value each layer's output is (for
 /// comparing stage by stage with another runtime).
-pub struct Built {
+pub(crate) struct Built {
     pub layers: Vec<Layer>,
     pub sources: Vec<Vec<Source>>,
     pub outputs: Vec<String>,
@@ -53,7 +53,7 @@ pub(super) fn source(from: Option<usize>) -> Source {
     from.map_or(Source::Input, Source::Layer)
 }
 
-pub struct Walker<'a> {
+pub(crate) struct Walker<'a> {
     pub(super) dir: &'a Path,
     pub(super) opset: i64,
     initializers: HashMap<&'a str, &'a TensorProto>,
@@ -70,7 +70,7 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(
+    pub(crate) fn new(
         dir: &'a Path,
         opset: i64,
         initializers: &'a [TensorProto],

@@ -11,17 +11,23 @@ pub(crate) mod error;
 mod exprs;
 mod graph;
 mod ops;
-#[allow(clippy::all, clippy::pedantic, missing_docs, dead_code)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    dead_code,
+    unreachable_pub
+)]
 mod proto;
 mod registry;
 mod tensors;
 mod walk;
 
-pub use error::{MetadataError, NodeError, OnnxError, TensorError};
+pub(crate) use error::OnnxError;
 
 use super::error::{FileError, past_limit, read_limited};
 use super::input_settings::{InputSettings, apply_settings, read_sidecar};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{InputSpec, Model, ModelInfo, Shape, limits};
 use prost::Message;
 use proto::tensor_shape_proto::dimension::Value as Dim;

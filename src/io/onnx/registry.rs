@@ -9,7 +9,7 @@ use super::error::NodeError;
 use super::graph::{Value, Walker};
 use super::proto::NodeProto;
 use super::tensors::Const;
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{Activation, LayerKind, Shape};
 use std::collections::HashMap;
 

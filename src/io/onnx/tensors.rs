@@ -7,26 +7,26 @@ use std::path::Path;
 /// A constant known at load time: its dimensions and values (floats for weights, integers
 /// for the shape plumbing exporters emit).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Const {
+pub(crate) struct Const {
     pub dims: Vec<usize>,
     pub values: Values,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Values {
+pub(crate) enum Values {
     F32(Vec<f32>),
     I64(Vec<i64>),
 }
 
 impl Const {
-    pub fn ints(dims: Vec<usize>, values: Vec<i64>) -> Const {
+    pub(crate) fn ints(dims: Vec<usize>, values: Vec<i64>) -> Const {
         Const {
             dims,
             values: Values::I64(values),
         }
     }
 
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         match &self.values {
             Values::F32(v) => v.len(),
             Values::I64(v) => v.len(),
@@ -34,7 +34,7 @@ impl Const {
     }
 
     /// The values as integers (floats must be whole).
-    pub fn as_ints(&self) -> Option<Vec<i64>> {
+    pub(crate) fn as_ints(&self) -> Option<Vec<i64>> {
         match &self.values {
             Values::I64(v) => Some(v.clone()),
             Values::F32(v) => v
@@ -45,7 +45,7 @@ impl Const {
     }
 
     /// The values as floats.
-    pub fn as_floats(&self) -> Vec<f32> {
+    pub(crate) fn as_floats(&self) -> Vec<f32> {
         match &self.values {
             Values::F32(v) => v.clone(),
             Values::I64(v) => v.iter().map(|&x| x as f32).collect(),
@@ -53,7 +53,7 @@ impl Const {
     }
 
     /// Takes the float values out without a copy when they are floats already.
-    pub fn into_floats(self) -> Vec<f32> {
+    pub(crate) fn into_floats(self) -> Vec<f32> {
         match self.values {
             Values::F32(v) => v,
             Values::I64(v) => v.into_iter().map(|x| x as f32).collect(),
@@ -124,7 +124,7 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
 
 /// Decodes a tensor. `dir` is where external data is looked for. Errors do not name the
 /// tensor (the caller adds its name).
-pub fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, TensorError> {
+pub(crate) fn decode(t: &TensorProto, dir: &Path, max_values: usize) -> Result<Const, TensorError> {
     let dims = t
         .dims
         .iter()

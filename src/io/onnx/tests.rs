@@ -163,6 +163,13 @@ fn an_unknown_operator_is_one_line_naming_node_and_op() {
         e.starts_with("t.onnx: node norm1 (LRN): operator LRN is not supported; supported: Conv"),
         "{e}"
     );
+    // It ends with what to do.
+    assert!(
+        e.ends_with(
+            ". Export again with the other exporter or another opset (torch.onnx.export with or without dynamo=True, tf2onnx --opset), or replace the module"
+        ),
+        "{e}"
+    );
     assert!(!e.contains('\n'), "{e}");
 }
 

@@ -14,7 +14,7 @@ use crate::engine::{Activation, LayerKind, limits};
 
 impl Walker<'_> {
     /// Turns every node into layers (or constants); `output` is the graph's output value.
-    pub fn walk(mut self, nodes: &[NodeProto], output: &str) -> Result<Built, OnnxError> {
+    pub(crate) fn walk(mut self, nodes: &[NodeProto], output: &str) -> Result<Built, OnnxError> {
         let ops = registry();
         for node in nodes {
             let in_node = |problem| OnnxError::Node {

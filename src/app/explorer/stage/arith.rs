@@ -32,21 +32,26 @@ pub(crate) fn side_panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     if !matches!(kind, Some(LayerKind::Conv2d(_) | LayerKind::Dense(_))) || !p.view.arith.show {
         return;
     }
-    egui::Panel::right("arithmetic")
-        .resizable(true)
-        .default_size(430.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("arith-scroll")
-                .show(ui, |ui| {
-                    match kind {
-                        Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
-                        Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),
-                        _ => {}
-                    }
-                    record_rect(ui, ViewId::Arithmetic, ui.min_rect());
-                });
-        });
+    let panel = egui::Panel::right("arithmetic");
+    // In a lesson, as narrow as its numbers allow, so the maps beside keep their room.
+    let panel = if p.view.lesson_layout {
+        let width = ui.text_style_height(&TextStyle::Body) * 24.0;
+        panel.exact_size(width.min(ui.available_width() * 0.5))
+    } else {
+        panel.resizable(true).default_size(430.0)
+    };
+    panel.show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt("arith-scroll")
+            .show(ui, |ui| {
+                match kind {
+                    Some(LayerKind::Conv2d(conv)) => conv_arith_ui(ui, p, stage, conv),
+                    Some(LayerKind::Dense(dense)) => dense_arith_ui(ui, p, stage, dense),
+                    _ => {}
+                }
+                record_rect(ui, ViewId::Arithmetic, ui.min_rect());
+            });
+    });
 }
 
 /// The value after the next layer when it is an activation or a softmax: "ReLU → 0.53".
@@ -67,28 +72,40 @@ fn after_activation(p: &Panels, stage: usize, cell: (usize, usize, usize)) -> Op
 }
 
 fn header_ui(ui: &mut egui::Ui, p: &mut Panels, animate: bool) {
-    ui.horizontal_wrapped(|ui| {
-        ui.strong(RichText::new(p.s.arith_title).text_style(TextStyle::Heading));
-        if animate {
-            let label = if p.view.arith.animating {
-                p.s.arith_stop
-            } else {
-                p.s.arith_animate
-            };
-            if ui
-                .selectable_label(p.view.arith.animating, label)
-                .on_hover_text(p.s.arith_animate_tip)
-                .clicked()
-            {
-                let now = ui.input(|i| i.time);
-                p.view.arith.toggle_animation(now);
-            }
-            ui.add(
-                egui::Slider::new(&mut p.view.arith.speed, 0.5..=30.0)
-                    .logarithmic(true)
-                    .text(p.s.arith_speed),
-            );
+    ui.strong(RichText::new(p.s.arith_title).text_style(TextStyle::Heading));
+    if !animate {
+        return;
+    }
+    ui.horizontal(|ui| {
+        let label = if p.view.arith.animating {
+            p.s.arith_stop
+        } else {
+            p.s.arith_animate
+        };
+        if ui
+            .selectable_label(p.view.arith.animating, label)
+            .on_hover_text(p.s.arith_animate_tip)
+            .clicked()
+        {
+            let now = ui.input(|i| i.time);
+            p.view.arith.toggle_animation(now);
         }
+        // The slider takes what its value and unit leave of the row.
+        let font = TextStyle::Body.resolve(ui.style());
+        let unit = ui
+            .painter()
+            .layout_no_wrap(p.s.arith_speed.to_string(), font, Color32::WHITE)
+            .size()
+            .x;
+        let value = ui.spacing().interact_size.x;
+        let spacing = 3.0 * ui.spacing().item_spacing.x;
+        ui.spacing_mut().slider_width =
+            (ui.available_width() - unit - value - spacing).clamp(40.0, 100.0);
+        ui.add(
+            egui::Slider::new(&mut p.view.arith.speed, 0.5..=30.0)
+                .logarithmic(true)
+                .text(p.s.arith_speed),
+        );
     });
 }
 
@@ -100,9 +117,17 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
-    let Some(cell) = p.view.arith.cell_in(after) else {
-        ui.label(s.arith_hint);
-        return;
+    // Without a selection, the strongest output (the hint says how to choose another).
+    let cell = match p.view.arith.cell_in(after) {
+        Some(cell) => cell,
+        None => {
+            ui.label(s.arith_hint);
+            let Some(cell) = strongest(after) else {
+                return;
+            };
+            p.view.arith.cell = Some(cell);
+            cell
+        }
     };
     let input = as_maps(before);
     let Some(arith) = conv_cell(conv, input.view(), cell) else {
@@ -119,7 +144,7 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
         .iter()
         .map(|row| {
             row.iter()
-                .map(|v| v.map_or("0 pad".into(), value_text))
+                .map(|v| v.map_or(format!("0 {}", s.pad), value_text))
                 .collect()
         })
         .collect();
@@ -157,6 +182,14 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     });
     let engine = as_maps(after).get(cell).copied().unwrap_or(f32::NAN);
     total_ui(ui, p, stage, cell, arith.sum, arith.bias, engine);
+}
+
+/// The (channel, row, column) of the largest value of `t`.
+fn strongest(t: &Tensor) -> Option<(usize, usize, usize)> {
+    let maps = t.as_maps()?;
+    let (_, h, w) = maps.dim();
+    let i = crate::engine::argmax(maps.as_slice()?);
+    (h * w > 0).then(|| (i / (h * w), (i / w) % h, i % w))
 }
 
 /// The sum, the bias and the engine's output, then the value after the activation.

@@ -6,7 +6,7 @@ use crate::analysis::receptive_fields;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GAP, as_maps, fit_grid, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
+    GAP, as_maps, fit_view, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
     stage_view,
 };
 use crate::app::widgets::textures::TexKey;
@@ -36,13 +36,22 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         ],
     ));
     ui.label(parameter_share(p, conv.parameter_count()));
+    let maps_view = stage_view(p, stage, StagePart::Maps);
+    let kernels_view = stage_view(p, stage, StagePart::Kernels);
+    // While a lesson names the maps or the kernels, the receptive field gives them its room,
+    // and the kernels too when only the maps are named (the arithmetic panel shows a kernel).
+    let lesson = p.view.lesson_layout;
+    let focus = lesson && (p.view.named(&maps_view) || p.view.named(&kernels_view));
+    let kernels = !lesson || !p.view.named(&maps_view) || p.view.named(&kernels_view);
     let mut hovered = None;
     ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.strong(s.kernels).on_hover_text(s.kernels_tip);
-            kernels_ui(ui, p, stage, conv);
-        });
-        ui.separator();
+        if kernels {
+            ui.vertical(|ui| {
+                ui.strong(s.kernels).on_hover_text(s.kernels_tip);
+                kernels_ui(ui, p, stage, conv);
+            });
+            ui.separator();
+        }
         ui.vertical(|ui| {
             ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
             scale_row_ui(ui, p, stage);
@@ -50,11 +59,13 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
                 p.ex.trace
                     .get(stage)
                     .map_or((1, 1, 1), |t| as_maps(t).dim());
-            // The hover readout's line stays below the maps, inside the window.
-            let room = ui.available_size() - Vec2::new(220.0, line_height(ui));
-            let (cols, cell) = fit_grid(room, c, (mh, mw), 6.0);
+            // The hover readout's line stays below the maps, inside the window, and the
+            // receptive field beside them.
+            let beside = if focus { 0.0 } else { 220.0 };
+            let room = ui.available_size() - Vec2::new(beside, line_height(ui));
+            let (cols, cell) = fit_view(ui, p, &maps_view, room, c, (mh, mw), 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
-            record_grid(ui, stage_view(p, stage, StagePart::Maps), &out);
+            record_grid(ui, maps_view.clone(), &out);
             // The hovered cell is the arithmetic panel's; without a pointer, its selected one.
             if out.hovered.is_some() && !p.view.arith.animating {
                 p.view.arith.cell = out.hovered;
@@ -75,6 +86,9 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             }
             hover_value_ui(ui, p, stage, hovered);
         });
+        if focus {
+            return;
+        }
         ui.separator();
         ui.vertical(|ui| {
             ui.strong(s.receptive_field);

@@ -7,7 +7,7 @@ use crate::app::explorer::pooling::other_mode_note_ui;
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
-    GridOut, as_maps, fit_grid, line_height, maps_grid_ui, outline_ui, record_grid, stage_view,
+    GridOut, as_maps, fit_view, line_height, maps_grid_ui, outline_ui, record_grid, stage_view,
 };
 use crate::app::widgets::steady::reserved_label_ui;
 use crate::engine::{Pool2d, PoolMode, Shape};
@@ -63,12 +63,24 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         }
     });
     let (c, bh, bw) = as_maps(before).dim();
-    // The maps fit the height left under their titles, and leave room for the window panel.
+    let aw = as_maps(after).dim().2;
+    let maps_view = stage_view(p, stage, StagePart::Maps);
+    // While a lesson names the maps, the window's values give them their room.
+    let focus = p.view.lesson_layout && p.view.named(&maps_view);
+    let window_room = if focus {
+        0.0
+    } else {
+        ui.available_width() * 0.24
+    };
+    // The two grids side by side, at the same cell size: each gets the share of the width its
+    // maps take; they fit the height left under their titles.
+    let gaps = 4.0 * ui.spacing().item_spacing.x;
+    let share = bw as f32 / (bw + aw).max(1) as f32;
     let room = egui::vec2(
-        ui.available_width() * 0.38,
-        ui.available_height() - line_height(ui),
+        (ui.available_width() - window_room - gaps) * share,
+        ui.available_height() - line_height(ui) - ui.spacing().item_spacing.y,
     );
-    let (cols, cell) = fit_grid(room, c, (bh, bw), 8.0);
+    let (cols, cell) = fit_view(ui, p, &maps_view, room, c, (bh, bw), 8.0);
     ui.horizontal_top(|ui| {
         let mut grids: Vec<GridOut> = Vec::new();
         for (label, st) in [(s.before_pooling, from), (s.after_pooling, stage)] {
@@ -80,7 +92,7 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
                         .unwrap_or_default();
                 ui.strong(format!("{label} · {shape}"));
                 let grid = maps_grid_ui(ui, p, st, cell, cols);
-                record_grid(ui, stage_view(p, stage, StagePart::Maps), &grid);
+                record_grid(ui, maps_view.clone(), &grid);
                 grids.push(grid);
             });
         }
@@ -91,9 +103,15 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
             let grids = [(from, before_grid), (stage, after_grid)];
             link_hover_ui(ui, p, &grids, from, h);
         }
-        ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
+        // The window's values beside, where there is room for them.
+        if !focus || ui.available_width() >= WINDOW_WIDTH {
+            ui.vertical(|ui| window_ui(ui, p, stage, w, before_grid, after_grid));
+        }
     });
 }
+
+/// The room the window's values take beside the maps.
+const WINDOW_WIDTH: f32 = 170.0;
 
 /// Outlines the window behind the hovered (or swept) pooled cell and lists its values.
 fn window_ui(
@@ -173,7 +191,7 @@ fn window_values_ui(
         let mut marked = false;
         for row in &cells {
             for v in row {
-                let text = v.map_or("pad".to_string(), |v| format!("{v:.3}"));
+                let text = v.map_or(s.pad.to_string(), |v| format!("{v:.3}"));
                 let is_max = ex.pool_mode == PoolMode::Max && !marked && *v == Some(max);
                 if is_max {
                     marked = true;

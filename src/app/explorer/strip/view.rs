@@ -182,7 +182,7 @@ fn short_name(name: &str) -> &str {
 fn block_text(p: &Panels, index: usize) -> CardText {
     let block = &p.view.strip.blocks[index];
     let merge_kind = match p.ex.stage_layer(block.merge).map(|l| &l.kind) {
-        Some(LayerKind::Merge(m)) => m.type_name(),
+        Some(kind @ LayerKind::Merge(_)) => p.s.layer_type(kind),
         _ => "",
     };
     let params = block

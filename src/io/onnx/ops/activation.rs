@@ -8,8 +8,8 @@ use super::super::error::{NodeError, refused};
 use super::super::graph::Walker;
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
-use crate::engine::activation::{SELU_ALPHA, SELU_SCALE};
-use crate::engine::layer::LayerType as T;
+use crate::engine::LayerType as T;
+use crate::engine::layers::activation::{SELU_ALPHA, SELU_SCALE};
 use crate::engine::{Activation, LayerKind, Prelu, Shape};
 use ndarray::Array1;
 

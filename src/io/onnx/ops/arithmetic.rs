@@ -9,7 +9,7 @@ use super::super::graph::Walker;
 use super::super::proto::NodeProto;
 use super::super::registry::{Elementwise, Registry};
 use super::super::tensors::Const;
-use crate::engine::layer::LayerType as T;
+use crate::engine::LayerType as T;
 
 pub(super) fn register(r: &mut Registry) {
     // What the arithmetic is recognised as (every candidate of `elementwise.rs`).

@@ -7,7 +7,7 @@ use super::super::graph::Walker;
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, PadRule, Registry};
 use super::window::{merged, own_window, padded_size};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{Conv2d, LayerKind};
 use ndarray::{Array1, Array4};
 

@@ -5,7 +5,7 @@ use super::super::error::{NodeError, refused};
 use super::super::graph::{Value, Walker};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{BatchNorm, Dense, LayerKind, Shape};
 use ndarray::{Array1, Array2};
 

@@ -8,7 +8,7 @@ use super::super::error::{NodeError, refused};
 use super::super::graph::{Value, Walker, source};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataInput, Registry};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{Layer, LayerKind, Merge, Shape};
 
 pub(super) fn register(r: &mut Registry) {

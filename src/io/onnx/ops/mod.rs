@@ -44,7 +44,7 @@ pub(super) fn registry() -> &'static Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::layer::LayerType;
+    use crate::engine::LayerType;
 
     #[test]
     fn the_list_of_supported_operators_starts_with_conv_and_names_every_one() {

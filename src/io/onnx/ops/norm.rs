@@ -6,7 +6,7 @@ use super::super::error::{NodeError, refused};
 use super::super::graph::Walker;
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{BatchNorm, LayerKind};
 use ndarray::Array1;
 

@@ -8,7 +8,7 @@ use super::super::graph::{Walker, source};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, PadRule, Registry};
 use super::window::{merged, own_window, padded_size};
-use crate::engine::layer::LayerType;
+use crate::engine::LayerType;
 use crate::engine::{Layer, LayerKind, Pool2d, PoolMode, Shape};
 
 pub(super) fn register(r: &mut Registry) {

@@ -7,8 +7,8 @@ use super::super::graph::{Value, Walker};
 use super::super::proto::NodeProto;
 use super::super::registry::{DataIn, Registry};
 use crate::engine::LayerKind;
+use crate::engine::LayerType;
 use crate::engine::Shape;
-use crate::engine::layer::LayerType;
 
 pub(super) fn register(r: &mut Registry) {
     r.layer("Flatten", flatten, "").makes(&[LayerType::Flatten]);

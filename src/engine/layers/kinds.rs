@@ -1,12 +1,14 @@
 //! The one table of layer kinds: every `"type"` the convscope/1 format reads, and the message
-//! that names it in the app's languages. [`LayerKind::type_name`](super::LayerKind::type_name),
-//! the model file reader (`io::model_file`), the ONNX operator registry (`io::onnx`, which says
-//! which kinds each operator makes) and the app's display names all read or are tested against
-//! this table, so a layer kind is added here first and the compiler and tests point at the rest.
+//! that names it in the app's languages.
+//! [`LayerKind::type_name`](crate::engine::LayerKind::type_name) and the families' own
+//! `type_name`, the model file reader (`io::model_file`), the ONNX operator registry
+//! (`io::onnx`, which says which kinds each operator makes) and the app's display names
+//! (`app::i18n`) all read or are tested against this table, so a layer kind is added here
+//! first and the compiler and tests point at the rest.
 
 /// Builds [`LayerType`] and its lookups from one table, so a row cannot lack a column.
 macro_rules! layer_types {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, display: $display:expr; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, display: $display:literal; )*) => {
         /// A kind of layer, as the model format names it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum LayerType {
@@ -15,7 +17,7 @@ macro_rules! layer_types {
 
         impl LayerType {
             /// Every kind, in the order the format's documentation and errors list them.
-            pub const ALL: &'static [LayerType] = &[$(LayerType::$variant),*];
+            pub(crate) const ALL: &'static [LayerType] = &[$(LayerType::$variant),*];
 
             /// The `"type"` of the convscope/1 format.
             pub const fn name(self) -> &'static str {
@@ -24,9 +26,8 @@ macro_rules! layer_types {
                 }
             }
 
-            /// The Fluent message (in `assets/i18n/*.ftl`) that names this kind in the app;
-            /// `None` where the app shows [`LayerType::name`] itself.
-            pub const fn display_id(self) -> Option<&'static str> {
+            /// The Fluent message (in `assets/i18n/*.ftl`) that names this kind in the app.
+            pub(crate) const fn display_id(self) -> &'static str {
                 match self {
                     $(LayerType::$variant => $display,)*
                 }
@@ -36,46 +37,51 @@ macro_rules! layer_types {
 }
 
 layer_types! {
-    Conv2d = "conv2d", display: Some("layer_types-0");
-    Relu = "relu", display: Some("layer_types-1");
-    LeakyRelu = "leaky_relu", display: Some("layer_types-2");
-    Sigmoid = "sigmoid", display: Some("layer_types-3");
-    Tanh = "tanh", display: Some("layer_types-4");
-    Pool2d = "pool2d", display: Some("layer_types-5");
-    GlobalAvgPool = "global_avg_pool", display: Some("layer_types-6");
-    Flatten = "flatten", display: Some("layer_types-7");
-    Dropout = "dropout", display: Some("layer_types-9");
-    Dense = "dense", display: Some("layer_types-8");
-    Softmax = "softmax", display: Some("layer_types-10");
-    LogSoftmax = "log_softmax", display: None;
-    BatchNorm = "batch_norm", display: None;
-    Relu6 = "relu6", display: None;
-    Clip = "clip", display: None;
+    Conv2d = "conv2d", display: "layer_types-0";
+    Relu = "relu", display: "layer_types-1";
+    LeakyRelu = "leaky_relu", display: "layer_types-2";
+    Sigmoid = "sigmoid", display: "layer_types-3";
+    Tanh = "tanh", display: "layer_types-4";
+    Pool2d = "pool2d", display: "layer_types-5";
+    GlobalAvgPool = "global_avg_pool", display: "layer_types-6";
+    Flatten = "flatten", display: "layer_types-7";
+    Dropout = "dropout", display: "layer_types-9";
+    Dense = "dense", display: "layer_types-8";
+    Softmax = "softmax", display: "layer_types-10";
+    LogSoftmax = "log_softmax", display: "layer_types-11";
+    BatchNorm = "batch_norm", display: "layer_types-12";
+    Relu6 = "relu6", display: "layer_types-13";
+    Clip = "clip", display: "layer_types-14";
     /// PyTorch's name for a clip with both bounds: read, and saved as `clip`.
-    Hardtanh = "hardtanh", display: None;
-    Elu = "elu", display: None;
-    Selu = "selu", display: None;
-    Gelu = "gelu", display: None;
-    Silu = "silu", display: None;
-    Hardswish = "hardswish", display: None;
-    Hardsigmoid = "hardsigmoid", display: None;
-    Prelu = "prelu", display: None;
-    AdaptivePool2d = "adaptive_pool2d", display: None;
-    GlobalMaxPool = "global_max_pool", display: None;
-    Add = "add", display: None;
-    Concat = "concat", display: None;
-    Mul = "mul", display: None;
+    Hardtanh = "hardtanh", display: "layer_types-15";
+    Elu = "elu", display: "layer_types-16";
+    Selu = "selu", display: "layer_types-17";
+    Gelu = "gelu", display: "layer_types-18";
+    Silu = "silu", display: "layer_types-19";
+    Hardswish = "hardswish", display: "layer_types-20";
+    Hardsigmoid = "hardsigmoid", display: "layer_types-21";
+    Prelu = "prelu", display: "layer_types-22";
+    AdaptivePool2d = "adaptive_pool2d", display: "layer_types-23";
+    GlobalMaxPool = "global_max_pool", display: "layer_types-24";
+    Add = "add", display: "layer_types-25";
+    Concat = "concat", display: "layer_types-26";
+    Mul = "mul", display: "layer_types-27";
 }
 
 impl LayerType {
     /// The kind the format calls `name`.
-    pub fn from_name(name: &str) -> Option<LayerType> {
+    pub(crate) fn from_name(name: &str) -> Option<LayerType> {
         LayerType::ALL.iter().copied().find(|t| t.name() == name)
     }
 
     /// Every `"type"` name, in table order.
-    pub fn names() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> {
         LayerType::ALL.iter().map(|t| t.name())
+    }
+
+    /// Where this kind is in [`LayerType::ALL`] (the table's order is the enum's).
+    pub(crate) const fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -87,8 +93,9 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_found_again() {
-        for &t in LayerType::ALL {
+        for (i, &t) in LayerType::ALL.iter().enumerate() {
             assert_eq!(LayerType::from_name(t.name()), Some(t));
+            assert_eq!(t.index(), i);
         }
         let mut names: Vec<_> = LayerType::names().collect();
         names.sort_unstable();
@@ -122,18 +129,17 @@ mod tests {
             let text = std::fs::read_to_string(&path).expect("read");
             let messages = messages(&text);
             for &t in LayerType::ALL {
-                if let Some(id) = t.display_id() {
-                    assert!(
-                        messages.get(id).is_some_and(|v| !v.is_empty()),
-                        "{}: no display name {id} for layer type {}",
-                        path.display(),
-                        t.name()
-                    );
-                }
+                let id = t.display_id();
+                assert!(
+                    messages.get(id).is_some_and(|v| !v.is_empty()),
+                    "{}: no display name {id} for layer type {}",
+                    path.display(),
+                    t.name()
+                );
             }
             for key in messages.keys().filter(|k| k.starts_with("layer_types-")) {
                 assert!(
-                    LayerType::ALL.iter().any(|t| t.display_id() == Some(key)),
+                    LayerType::ALL.iter().any(|t| t.display_id() == *key),
                     "{}: {key} names no layer type of the table",
                     path.display()
                 );
