@@ -22,6 +22,7 @@ pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
 pub(crate) mod eval;
+pub(crate) mod handout;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
 pub(crate) mod lessons;
@@ -69,6 +70,8 @@ pub enum Request {
     /// No subcommand: open the app on these files. The binary hands them to the app; the
     /// command line knows nothing of it.
     OpenApp(AppFiles),
+    /// `convscope handout`: the binary hands it to the app, which walks the lesson.
+    Handout(crate::lesson::HandoutOrder),
 }
 
 /// The files the app opens on, as the command line named them and checked.
@@ -86,7 +89,10 @@ impl Cli {
     /// to open.
     pub fn into_request(self) -> anyhow::Result<Request> {
         if let Some(command) = self.command {
-            return Ok(Request::Command(command));
+            return Ok(match command {
+                Command::Handout(args) => Request::Handout(args.order()?),
+                command => Request::Command(command),
+            });
         }
         if let Some(model) = &self.model
             && model.extension().is_none()
@@ -132,6 +138,9 @@ pub enum Command {
     Convert(convert::Args),
     /// List the lessons: the built-in ones and those in your lessons folder, id and title.
     Lessons(lessons::Args),
+    /// Write a lesson as an HTML handout to print: per step its question, the choices or a
+    /// blank for the prediction, and its figure; with --answers the evidence and verdicts.
+    Handout(handout::Args),
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
@@ -163,6 +172,11 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Robustness(args) => robustness::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Lessons(args) => lessons::run(args),
+        // The binary hands a handout to the app (see `Request::Handout`).
+        Command::Handout(args) => {
+            let order = args.order()?;
+            anyhow::bail!("`convscope handout` is made by the app: {order:?}")
+        }
     }
 }
 

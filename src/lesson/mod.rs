@@ -8,12 +8,14 @@ pub(crate) mod catalog;
 mod error;
 pub mod facts;
 pub(crate) mod file;
+pub(crate) mod handout;
 pub(crate) mod show;
 pub(crate) mod text;
 
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
 pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
+pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};
 pub use text::Rendered;
 pub(crate) use text::{LanguageTexts, Table};

@@ -6,6 +6,7 @@
 mod commands;
 mod error_messages;
 mod graphs;
+mod handout;
 mod lessons;
 mod limits;
 mod onnx_everywhere;

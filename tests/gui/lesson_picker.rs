@@ -120,3 +120,49 @@ fn a_broken_lesson_shows_its_file_line_and_problem_and_new_ones_appear() {
     );
     assert!(h.state().lesson.lesson.is_none());
 }
+
+#[test]
+fn handout_buttons_ask_where_and_write_the_lesson_in_the_background() {
+    use convscope::app::{Command, HandoutStatus};
+    use std::time::Duration;
+    for (lang, button, name) in [
+        (Lang::En, "Handout…", "pooling-and-fc-en.html"),
+        (Lang::Zh, "教师版…", "pooling-and-fc-zh-answers.html"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = picker_app(lang, dir.path());
+        let title = if lang == Lang::En {
+            "Pooling and fully-connected layers"
+        } else {
+            "池化层与全连接层"
+        };
+        h.get_by_label(title).click();
+        h.run();
+        wait_for_jobs(&mut h);
+        let step = h.state().lesson.step;
+        // Without a system dialog the in-app browser asks, with the handout's name filled in.
+        h.get_by_label(button).click();
+        h.run();
+        let browser = h
+            .state()
+            .file_browser
+            .as_ref()
+            .expect("a file is asked for");
+        assert_eq!(browser.file_name, name, "{lang:?}");
+        // Where the browser would send it: written by a second app, the class's stays put.
+        let out = dir.path().join(name);
+        let answers = lang == Lang::Zh;
+        crate::support::apply_now(&mut h, Command::WriteHandout(out.clone(), answers));
+        crate::support::step_until(&mut h, Duration::from_secs(120), "the handout", |app| {
+            !matches!(app.lesson.handout.status(), HandoutStatus::Writing(_))
+        });
+        assert_eq!(
+            h.state().lesson.handout.status(),
+            HandoutStatus::Written(out.clone())
+        );
+        let html = std::fs::read_to_string(&out).unwrap();
+        assert!(html.contains(title), "{lang:?}");
+        assert_eq!(html.contains("class=\"verdict\""), answers, "{lang:?}");
+        assert_eq!(h.state().lesson.step, step);
+    }
+}

@@ -390,6 +390,25 @@ strings! {
     lesson_broken,
     lesson_look_again,
     lesson_look_again_tip,
+    /// The printed handout: beside the blanks for the student's name and the date.
+    handout_name,
+    handout_date,
+    /// Over the blank lines of an open question.
+    handout_prediction,
+    /// Under the title of the copy with the answers.
+    handout_teacher_copy,
+    /// Before the numbers a handout could not measure.
+    handout_not_computed,
+    handout_button,
+    handout_button_tip,
+    handout_answers_button,
+    handout_answers_tip,
+    /// While a handout is written: the step it is at.
+    handout_writing,
+    /// A handout written: its path.
+    handout_written,
+    /// A handout that could not be written: why.
+    handout_failed,
     /// The input panel folded to a bar while a lesson step does not name it.
     input_unfold_tip,
     /// A window cell outside the input (zero padding), in the arithmetic and pooling views.

@@ -3,6 +3,7 @@
 //! choose from.
 
 pub(crate) mod facts;
+pub(crate) mod handout;
 pub(crate) mod picker;
 pub(crate) mod setup;
 pub(crate) mod state;

@@ -30,4 +30,6 @@ pub struct LessonState {
     pub error: Option<String>,
     /// The lessons to choose from (built in and in the teacher's folder).
     pub picker: super::picker::Picker,
+    /// The handout being written for the Lessons tab, and how it went.
+    pub handout: super::handout::HandoutJob,
 }

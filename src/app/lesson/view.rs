@@ -331,6 +331,7 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
             }
         }
     });
+    super::handout::handout_buttons_ui(ui, state, p);
     ui.add_space(4.0);
     let close = Command::CloseLesson;
     if ui.button(close.label(s).unwrap_or_default()).clicked() {

@@ -82,6 +82,11 @@ pub enum Command {
     /// Sets the current step up again, undoing what the student changed.
     ResetLessonStep,
     CloseLesson,
+    /// Asks where to write the open lesson's handout (`true`: the teacher's copy), then
+    /// writes it.
+    HandoutDialog(bool),
+    /// Writes the open lesson's handout there in the background (`true`: the teacher's copy).
+    WriteHandout(PathBuf, bool),
     /// The Train tab's settings for the next run.
     SetTrainSettings(TrainSettings),
     StartTraining,
@@ -168,6 +173,8 @@ impl Command {
             Command::RevealLessonStep => s.lesson_reveal,
             Command::ResetLessonStep => s.lesson_reset,
             Command::CloseLesson => s.lesson_close,
+            Command::HandoutDialog(false) => s.handout_button,
+            Command::HandoutDialog(true) => s.handout_answers_button,
             _ => return None,
         })
     }
@@ -178,6 +185,8 @@ impl Command {
             Command::PrevLessonStep | Command::NextLessonStep => s.lesson_keys_tip,
             Command::RevealLessonStep => s.lesson_reveal_tip,
             Command::ResetLessonStep => s.lesson_reset_tip,
+            Command::HandoutDialog(false) => s.handout_button_tip,
+            Command::HandoutDialog(true) => s.handout_answers_tip,
             _ => return None,
         };
         let key = Command::lesson_shortcuts()

@@ -66,6 +66,13 @@ pub(crate) const EXPORT_KIND: FileKind = FileKind {
     extensions: &["png"],
 };
 
+/// What a lesson's handout is written as.
+pub(crate) const HANDOUT_KIND: FileKind = FileKind {
+    role: FileRole::Input,
+    name: "HTML",
+    extensions: &["html"],
+};
+
 /// The kinds opened as `role`.
 pub(crate) fn kinds(role: FileRole) -> impl Iterator<Item = &'static FileKind> {
     FILE_KINDS.iter().filter(move |k| k.role == role)
@@ -130,10 +137,13 @@ pub(crate) fn system_dialog(purpose: Purpose, dir: &Path, file_name: &str) -> Sy
             }
             dialog.pick_file()
         }
-        Purpose::Export => dialog
-            .add_filter(EXPORT_KIND.name, EXPORT_KIND.extensions)
-            .set_file_name(file_name)
-            .save_file(),
+        Purpose::Export | Purpose::Handout(_) => {
+            let kind = purpose.save_kind().unwrap_or(EXPORT_KIND);
+            dialog
+                .add_filter(kind.name, kind.extensions)
+                .set_file_name(file_name)
+                .save_file()
+        }
     };
     match picked {
         Some(path) => SystemAnswer::Chosen(path),
@@ -148,6 +158,8 @@ pub enum Purpose {
     Open(FileRole),
     /// A PNG to write.
     Export,
+    /// A lesson's handout to write (`true`: the teacher's copy).
+    Handout(bool),
 }
 
 impl Purpose {
@@ -158,6 +170,16 @@ impl Purpose {
             Purpose::Open(FileRole::Input) => Command::OpenImage(path),
             Purpose::Open(FileRole::Labels) => Command::LabelsFile(path),
             Purpose::Export => Command::Export(path),
+            Purpose::Handout(answers) => Command::WriteHandout(path, answers),
+        }
+    }
+
+    /// For a file to write: its kind (PNG, HTML).
+    pub(crate) fn save_kind(self) -> Option<FileKind> {
+        match self {
+            Purpose::Open(_) => None,
+            Purpose::Export => Some(EXPORT_KIND),
+            Purpose::Handout(_) => Some(HANDOUT_KIND),
         }
     }
 }
@@ -214,7 +236,11 @@ impl FileBrowser {
             Purpose::Open(role) => kinds(role)
                 .flat_map(|k| k.extensions.iter().copied())
                 .collect(),
-            Purpose::Export => EXPORT_KIND.extensions.to_vec(),
+            Purpose::Export | Purpose::Handout(_) => self
+                .purpose
+                .save_kind()
+                .map(|k| k.extensions.to_vec())
+                .unwrap_or_default(),
         }
     }
 
@@ -262,7 +288,7 @@ impl FileBrowser {
 
     /// Clicking an entry: selects it, and for export takes a file's name.
     pub fn select(&mut self, path: &Path) {
-        if self.purpose == Purpose::Export
+        if self.purpose.save_kind().is_some()
             && !path.is_dir()
             && let Some(name) = path.file_name()
         {
@@ -282,17 +308,18 @@ impl FileBrowser {
         }
         match self.purpose {
             Purpose::Open(_) => self.selected.clone(),
-            Purpose::Export => {
+            Purpose::Export | Purpose::Handout(_) => {
                 let name = self.file_name.trim();
                 if name.is_empty() || name.contains('/') {
                     return None;
                 }
+                let ext = self.purpose.save_kind().map_or("png", |k| k.extensions[0]);
                 let mut path = self.dir.join(name);
                 if path
                     .extension()
-                    .is_none_or(|x| !x.eq_ignore_ascii_case("png"))
+                    .is_none_or(|x| !x.eq_ignore_ascii_case(ext))
                 {
-                    path.set_extension("png");
+                    path.set_extension(ext);
                 }
                 Some(path)
             }
@@ -302,7 +329,9 @@ impl FileBrowser {
     fn can_confirm(&self) -> bool {
         match self.purpose {
             Purpose::Open(_) => self.selected.is_some(),
-            Purpose::Export => !self.file_name.trim().is_empty() || self.selected.is_some(),
+            Purpose::Export | Purpose::Handout(_) => {
+                !self.file_name.trim().is_empty() || self.selected.is_some()
+            }
         }
     }
 }
@@ -319,6 +348,8 @@ pub(crate) fn file_browser_ui(
         Purpose::Open(FileRole::Model) => s.browse_open_model,
         Purpose::Open(FileRole::Labels) => s.browse_open_labels,
         Purpose::Export => s.browse_export,
+        Purpose::Handout(false) => s.handout_button,
+        Purpose::Handout(true) => s.handout_answers_button,
     };
     let modal = egui::Modal::new(egui::Id::unique("file-browser")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -369,7 +400,7 @@ pub(crate) fn file_browser_ui(
             b.select(&path);
             outcome = b.confirm().map(Outcome::Chosen);
         }
-        if b.purpose == Purpose::Export {
+        if b.purpose.save_kind().is_some() {
             ui.horizontal(|ui| {
                 let label = ui.label(s.browse_file_name);
                 ui.text_edit_singleline(&mut b.file_name)
@@ -379,7 +410,7 @@ pub(crate) fn file_browser_ui(
         ui.separator();
         ui.horizontal(|ui| {
             let confirm = match b.purpose {
-                Purpose::Export => s.browse_save,
+                Purpose::Export | Purpose::Handout(_) => s.browse_save,
                 Purpose::Open(_) => s.browse_open,
             };
             let enter = ui.input(|i| i.key_pressed(Key::Enter));
