@@ -4,6 +4,7 @@
 language_name = English
 app_title = convscope
 model = Model
+label_value = { $v1 }: { $v2 }
 open_model = Open model file…
 open_image = Open image…
 open_image_tip = Open a picture (Ctrl+O), or drop one on the window.
@@ -112,14 +113,17 @@ output_maps = Output maps
 output_maps_tip = One map per output channel: where in the picture the kernel's pattern was found.
 hover_value = channel { $v1 }, row { $v2 }, column { $v3 }: { $v4 }
 receptive_field = Receptive field on the input
+field_size = { $v1 }x{ $v2 } px
 conv_tip = A convolution slides each kernel over the input and writes the dot product at every position.
 activation_tip = The activation is applied to every value on its own; ReLU sets negatives to zero.
 before_pooling = Before pooling
 after_pooling = After pooling
 pool_tip = Pooling summarises each window of a map by one number, so the maps get smaller and small shifts matter less.
 values = { $v1 } = { $v2 } values
+values_change = { $v1 } → { $v2 } ({ $v3 }%)
 downstream = Downstream, { $v1 } needs { $v2 } weights with this pooling, { $v3 } without it.
 window_values = Window values
+pad_cell = pad
 max_marked = max = { $v1 } (marked)
 mean_is = mean = { $v1 } / { $v2 } = { $v3 }
 blurmax_note = Blur-max takes the max at stride 1, then blurs and sub-samples: the value shown is the engine's.
@@ -310,6 +314,7 @@ arith_hint = Hover a cell of the output maps, or press I J K L to step (U / O: c
 arith_cell = channel { $v1 }, row { $v2 }, column { $v3 }
 arith_in_channel = Input channel { $v1 } of { $v2 } (click a sum below for another)
 arith_patch = Input patch
+pad_zero = 0 pad
 arith_kernel = Kernel
 arith_products = Products
 arith_channel_sums = Sum of each input channel's products:
@@ -387,7 +392,7 @@ run_stopped = Stopped after { $v1 } epochs
 run_failed = Could not train: { $v1 }
 no_run = Choose the settings and press Start: the curves grow here while the network learns.
 batch_curve = per batch (smoothed)
-kernels_title = First layer's kernels
+kernels_title = First layer's kernels ({ $v1 })
 maps_title = Its feature maps of the input
 snapshot_step = step { $v1 }
 snapshot_final = trained
@@ -420,4 +425,3 @@ handout_writing = Writing the handout: { $v1 }
 handout_written = Handout written: { $v1 }
 handout_failed = Could not write the handout: { $v1 }
 input_unfold_tip = Shows the input panel (this step does not need it, so it is folded).
-pad = pad

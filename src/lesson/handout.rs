@@ -92,7 +92,7 @@ margin-right: 2mm; vertical-align: -0.4mm; }
 .prediction { margin: 2mm 0; }
 .prediction .line { border-bottom: 0.6pt solid #444; height: 7mm; }
 figure { margin: 2mm 0; text-align: center; }
-figure img { max-width: 100%; max-height: 75mm; image-rendering: pixelated; \
+figure img { max-width: 100%; max-height: 58mm; image-rendering: pixelated; \
 border: 0.4pt solid #bbb; }
 figcaption { font-size: 9pt; color: #444; }
 table.evidence { border-collapse: collapse; margin: 2mm 0; font-size: 10.5pt; }

@@ -97,7 +97,7 @@ fn chinese_shows_no_english_model_text() {
     );
     assert!(h.query_by_label("conv2d").is_none());
     // The Model menu lists every description in Chinese.
-    h.get_by_label_contains(": shapes-max").click();
+    h.get_by_label_contains("：shapes-max").click();
     h.run();
     assert!(shows(
         &h,

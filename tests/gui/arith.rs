@@ -38,7 +38,12 @@ fn keys_pick_a_conv_cell_and_the_panel_shows_the_engines_value() {
         h.remove_cursor();
         h.run();
         // Nothing selected yet: the hint says how to choose a cell.
-        assert!(shows(&h, "I J K L"));
+        let keys = if lang == Lang::En {
+            "I J K L"
+        } else {
+            "I、J、K、L"
+        };
+        assert!(shows(&h, keys));
         for key in [
             egui::Key::L,
             egui::Key::L,

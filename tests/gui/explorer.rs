@@ -2,6 +2,7 @@
 //! (tests/fixtures/gui/sample_models: untrained tiny-max / tiny-avg), never a file dialog.
 
 use crate::support::{DESKTOP, H, app, apply, apply_now, fixture_models, wait_for_jobs};
+use convscope::app::i18n::grouped;
 use convscope::app::{Command, Lang, Settings};
 use convscope::engine::layers::pool::{avg_pool, max_pool};
 use convscope::engine::{LayerKind, PoolMode};
@@ -48,8 +49,8 @@ fn keys_and_clicks_move_through_the_stages() {
     h.run();
     let pool2 = h.state().explorer.stage_named("pool2").expect("pool2");
     assert_eq!(h.state().explorer.stage, pool2);
-    // The pooling view spells out the counts: 8 @ 14x14 = 1568 -> 8 @ 7x7 = 392 (-75%).
-    h.get_by_label_contains("8 @ 14x14 = 1568 values → 8 @ 7x7 = 392 values (-75%)");
+    // The pooling view spells out the counts: 8 @ 14x14 = 1,568 -> 8 @ 7x7 = 392 (−75%).
+    h.get_by_label_contains("8 @ 14x14 = 1,568 values → 8 @ 7x7 = 392 values (−75%)");
     // Every stage can be shown without a panic, the last one included.
     for _ in 0..12 {
         h.key_press(egui::Key::ArrowRight);
@@ -109,15 +110,17 @@ fn the_dense_view_says_how_much_of_the_network_it_holds() {
         "the fixture's dense layer holds most parameters"
     );
     let percent = 100.0 * fc as f64 / total as f64;
+    let (fc, all) = (grouped(fc), grouped(total));
     h.get_by_label(&format!(
-        "{fc} parameters: {percent:.1}% of the network's {total}."
+        "{fc} parameters: {percent:.1}% of the network's {all}."
     ));
     h.get_by_label("conv1").click();
     h.run();
     let conv = h.state().explorer.net.layers()[0].parameter_count();
     let percent = 100.0 * conv as f64 / total as f64;
     h.get_by_label(&format!(
-        "{conv} parameters: {percent:.1}% of the network's {total}."
+        "{} parameters: {percent:.1}% of the network's {all}.",
+        grouped(conv)
     ));
 }
 
@@ -185,7 +188,7 @@ fn the_chinese_ui_has_every_glyph() {
     h.key_press(egui::Key::F1);
     h.run();
     h.get_by_label("键盘快捷键");
-    h.get_by_label("图像平移一个像素 ↑");
+    h.get_by_label("把图像平移一个像素 ↑");
     h.get_by_label("English").click();
     h.run();
     assert!(h.get_all_by_label("Open image…").count() >= 1);

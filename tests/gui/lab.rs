@@ -265,7 +265,7 @@ fn the_sweep_runs_in_the_background_for_every_pooling_mode() {
 fn the_chinese_lab_has_every_glyph() {
     let mut h = lab_harness();
     apply(&mut h, Command::SetLanguage(convscope::app::Lang::Zh));
-    assert!(h.query_by_label("运行扫描").is_some());
+    assert!(h.query_by_label("开始扫描").is_some());
     // Every stage, with the "not whole cells" note and the aligned view, and a sweep plot: a
     // glyph missing from the fonts would fail the harness.
     set_shift(&mut h, 1, 0, Fill::Edge);

@@ -88,7 +88,7 @@ fn assert_same_places(
     same
 }
 
-/// The hover readout of the pooling view ("Window values · channel c, (y, x)").
+/// The hover readout of the pooling view ("Window values · ch c · (y, x)").
 fn window_readout(h: &H) -> Option<String> {
     h.query_all(by().label_contains("Window values"))
         .next()

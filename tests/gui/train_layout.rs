@@ -166,7 +166,7 @@ fn everything_in_view(lang: Lang, size: Vec2, presentation: bool) {
     text_shown("the accuracy axis", 1, &|t| t == s.accuracy);
     text_shown("the loss axis", 1, &|t| t == s.loss);
     text_shown("both epoch axes", 2, &|t| t == s.epoch);
-    text_shown("the kernels' title", 1, &|t| t.starts_with(s.kernels_title));
+    text_shown("the kernels' title", 1, &|t| fills(t, s.kernels_title));
     text_shown("the maps' title", 1, &|t| t == s.maps_title);
     // 3 x 10 kernels and 10 maps: every picture right of and below the status line.
     let status = seen

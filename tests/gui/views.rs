@@ -3,7 +3,7 @@
 //! before their controls, hidden dense layers are not called classes, and the training
 //! history fits its data.
 
-use crate::support::{DESKTOP, H, app, apply, fixture_models, painted_texts};
+use crate::support::{DESKTOP, H, LAPTOP, app, apply, fixture_models, painted_texts, sample_model};
 use convscope::app::{Command, Lang, Settings};
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
@@ -404,6 +404,53 @@ fn the_dropout_stage_crosses_out_the_dropped_units() {
     for (v, kept) in out.iter().zip(&mask) {
         if !kept {
             assert_eq!(*v, 0.0);
+        }
+    }
+}
+
+/// The rows of every text painted in the last frame that contains `text`.
+fn painted_rows(h: &H, text: &str) -> Vec<Vec<String>> {
+    fn walk(shape: &egui::Shape, text: &str, out: &mut Vec<Vec<String>>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, text, out)),
+            egui::Shape::Text(t) if t.galley.text().contains(text) => {
+                out.push(t.galley.rows.iter().map(|r| r.row.text()).collect());
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, text, &mut out);
+    }
+    out
+}
+
+/// Chinese may break between any two characters, but a short label in a narrow card breaks
+/// at its space: in presentation mode on a laptop, fc-overfit's fc1 card shows `100,608` over
+/// `个参数`, never `100,608 个参` over `数`.
+#[test]
+fn a_narrow_card_breaks_a_chinese_count_between_words_not_inside_one() {
+    let mut h = app()
+        .size(LAPTOP)
+        .lang(Lang::Zh)
+        .model(sample_model("fc-overfit"))
+        .no_dialogs()
+        .build();
+    apply(&mut h, Command::TogglePresentation);
+    h.run();
+    let counts = painted_rows(&h, "个参数");
+    assert!(
+        counts.iter().any(|rows| rows.len() > 1),
+        "some card is narrow enough to wrap its count: {counts:?}"
+    );
+    for rows in &counts {
+        for row in rows {
+            let word = row.contains("个参数");
+            assert!(
+                word || !row.contains(['个', '参', '数']),
+                "a row breaks inside 个参数: {rows:?}"
+            );
         }
     }
 }

@@ -43,12 +43,32 @@ fn dims(t: &Tensor) -> (usize, usize, usize) {
     }
 }
 
+/// The (channel, row, column) of the largest value of `t` (a vector is one row).
+fn strongest(t: &Tensor) -> Option<(usize, usize, usize)> {
+    let (_, h, w) = dims(t);
+    if h * w == 0 {
+        return None;
+    }
+    let i = match t {
+        Tensor::Maps(a) => crate::engine::argmax(a.as_slice()?),
+        Tensor::Vector(v) => crate::engine::argmax(v.as_slice()?),
+    };
+    Some((i / (h * w), (i / w) % h, i % w))
+}
+
 impl ArithState {
     /// The selected cell, clamped into `t`'s output (or `None` when nothing is selected).
     pub fn cell_in(&self, t: &Tensor) -> Option<(usize, usize, usize)> {
         let (c, h, w) = dims(t);
         let (ch, y, x) = self.cell?;
         (c > 0 && h > 0 && w > 0).then(|| (ch.min(c - 1), y.min(h - 1), x.min(w - 1)))
+    }
+
+    /// The cell the panel shows in `t`: the selected one, or without a selection the
+    /// strongest output (the selection stays empty, so the first key still starts at the
+    /// top-left cell and a hover still picks).
+    pub fn shown_in(&self, t: &Tensor) -> Option<(usize, usize, usize)> {
+        self.cell_in(t).or_else(|| strongest(t))
     }
 
     /// Moves the selected cell by (channels, rows, columns) within `t`, starting at the

@@ -200,6 +200,29 @@ mod tests {
         }
     }
 
+    /// Chinese messages follow the spacing and punctuation rules of docs/languages.md: a
+    /// space between Chinese and Latin, digits or a `{ $vN }`, full-width punctuation after
+    /// Chinese, and no space beside it.
+    #[test]
+    fn chinese_messages_follow_the_typography_rules() {
+        let mut found = Vec::new();
+        for (code, source) in BUILT_IN {
+            let bundle = parse_ftl(code, source.to_string(), Path::new("x.ftl")).unwrap();
+            for (id, _) in messages(code, source) {
+                let text = template(&bundle, &id).unwrap_or_default();
+                if super::super::typography::has_cjk(&text) {
+                    let problems = super::super::typography::problems(&text);
+                    found.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| format!("{code}.ftl {id}: {p}")),
+                    );
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
     #[test]
     fn a_users_language_file_is_added_and_falls_back_to_english() {
         let dir = tempfile::tempdir().unwrap();

@@ -57,6 +57,8 @@ strings! {
     language_name,
     app_title,
     model,
+    /// A label and its value on one line (`Model: digits-max`), with the language's colon.
+    label_value,
     open_model,
     open_image,
     open_image_tip,
@@ -165,14 +167,20 @@ strings! {
     output_maps_tip,
     hover_value,
     receptive_field,
+    /// The receptive field's size in input pixels.
+    field_size,
     conv_tip,
     activation_tip,
     before_pooling,
     after_pooling,
     pool_tip,
     values,
+    /// A stage's value count before and after pooling, and the change in percent.
+    values_change,
     downstream,
     window_values,
+    /// A window cell that lies in the padding (no value of the map).
+    pad_cell,
     max_marked,
     mean_is,
     blurmax_note,
@@ -333,6 +341,8 @@ strings! {
     arith_cell,
     arith_in_channel,
     arith_patch,
+    /// An input cell that lies in the zero padding.
+    pad_zero,
     arith_kernel,
     arith_products,
     arith_channel_sums,
@@ -411,8 +421,6 @@ strings! {
     handout_failed,
     /// The input panel folded to a bar while a lesson step does not name it.
     input_unfold_tip,
-    /// A window cell outside the input (zero padding), in the arithmetic and pooling views.
-    pad,
     tab_train,
     tab_train_tip,
     train_arch,
@@ -461,6 +469,11 @@ strings! {
 
 // every-model-answers: pooling modes, layer types and the missing prediction in each language.
 impl Strings {
+    /// `label: value` with this language's colon (`模型：digits-max`).
+    pub fn labelled(&self, label: &str, value: &dyn std::fmt::Display) -> String {
+        fill(self.label_value, &[&label, value])
+    }
+
     /// A pooling mode's name in this language.
     pub fn pool_mode(&self, mode: crate::engine::PoolMode) -> &'static str {
         let i = crate::engine::PoolMode::ALL
@@ -481,7 +494,10 @@ impl Strings {
     pub fn no_prediction_for(&self, cut: bool, scores: Option<usize>) -> String {
         match (cut, scores) {
             (true, _) => self.no_prediction.to_string(),
-            (false, Some(n)) => fill(self.no_classifier_scores, &[&n]),
+            (false, Some(n)) => fill(
+                self.no_classifier_scores,
+                &[&crate::viz::number::grouped(n)],
+            ),
             (false, None) => self.no_classifier.to_string(),
         }
     }
@@ -498,7 +514,10 @@ mod tests {
             assert_eq!(s.no_prediction_for(true, Some(1000)), s.no_prediction);
             assert_eq!(s.no_prediction_for(false, None), s.no_classifier);
             let scores = s.no_prediction_for(false, Some(1000));
-            assert!(scores.contains("1000") && !scores.contains('{'), "{scores}");
+            assert!(
+                scores.contains("1,000") && !scores.contains('{'),
+                "{scores}"
+            );
         }
     }
 }

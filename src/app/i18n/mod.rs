@@ -9,7 +9,9 @@ mod fill;
 mod lang;
 mod load;
 mod messages;
+pub mod typography;
 
+pub use crate::viz::number::grouped;
 pub use fill::fill;
 pub use lang::{EN, Lang, ZH};
 pub use load::{install_user_languages, language_problems};

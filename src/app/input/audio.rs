@@ -3,13 +3,14 @@
 //! that hands the recording to the system's player (see `player`) when one exists.
 
 use super::player::find_player;
-use crate::app::i18n::{Strings, fill};
+use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::textures::TexKey;
 use crate::io::Audio;
 use crate::io::audio_input::row_hz;
+use crate::viz::number::grouped_round;
 use crate::viz::waveform::{envelope, spectrogram_image};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
 
@@ -31,7 +32,7 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
         &[
             &ex.input.name,
             &format!("{:.2}", audio.seconds()),
-            &audio.sample_rate,
+            &grouped(audio.sample_rate as usize),
         ],
     );
     ui.label(egui::RichText::new(summary + &mixed).small());
@@ -123,7 +124,7 @@ fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id,
                 return String::new();
             }
             let row = (row_from_top.floor() as usize).min(bands.saturating_sub(1));
-            format!("{:.0}", row_hz(&spec_for_axis, bands, row))
+            grouped_round(row_hz(&spec_for_axis, bands, row))
         })
         .allow_drag(false)
         .allow_zoom(false)
@@ -139,12 +140,12 @@ fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id,
     ui.small(fill(
         s.audio_log_mel,
         &[
-            &bands,
-            &format!("{:.0}", spec.f_min),
-            &format!("{:.0}", spec.f_max),
-            &spec.frame,
-            &spec.n_fft,
-            &spec.hop,
+            &grouped(bands),
+            &grouped_round(spec.f_min as f64),
+            &grouped_round(spec.f_max as f64),
+            &grouped(spec.frame),
+            &grouped(spec.n_fft),
+            &grouped(spec.hop),
             &format!("{:.1}", hop * 1000.0),
             &spec.log_offset,
         ],

@@ -3,7 +3,7 @@
 //! Reset and the labels file become commands.
 
 use super::form::InputDialog;
-use crate::app::i18n::{Strings, fill};
+use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::engine::Model;
 use crate::io::ChannelOrder;
@@ -96,7 +96,13 @@ fn labels_ui(
     let label_id = ui
         .horizontal(|ui| {
             let l = ui.label(s.input_labels);
-            ui.label(egui::RichText::new(fill(s.input_labels_count, &[&given, &classes])).weak());
+            ui.label(
+                egui::RichText::new(fill(
+                    s.input_labels_count,
+                    &[&grouped(given), &grouped(classes)],
+                ))
+                .weak(),
+            );
             if ui.button(s.input_labels_file).clicked() {
                 commands.push(Command::LabelsFileDialog);
             }

@@ -2,7 +2,7 @@
 //! it into [`InputSettings`] with every value checked against the open model. Drawn by
 //! `dialog.rs`; no egui here.
 
-use crate::app::i18n::{Strings, fill};
+use crate::app::i18n::{Strings, fill, grouped};
 use crate::engine::{Model, limits};
 use crate::io::input_settings::{parse_size, read_labels};
 use crate::io::{ChannelOrder, InputSettings};
@@ -38,11 +38,24 @@ pub enum FormError {
 
 impl FormError {
     pub fn message(&self, s: &Strings) -> String {
+        // The field by the name the dialog shows it under, in the UI's language.
+        let name = |field: &str| {
+            if field == "std" {
+                s.input_std
+            } else {
+                s.input_mean
+            }
+        };
         match self {
-            FormError::NotNumbers(field, bad) => fill(s.input_err_numbers, &[field, bad]),
-            FormError::Count(field, got, want) => fill(s.input_err_count, &[field, got, want]),
+            FormError::NotNumbers(field, bad) => fill(s.input_err_numbers, &[&name(field), bad]),
+            FormError::Count(field, got, want) => fill(
+                s.input_err_count,
+                &[&name(field), &grouped(*got), &grouped(*want)],
+            ),
             FormError::StdNotPositive(c, v) => fill(s.input_err_std, &[&(c + 1), v]),
-            FormError::Labels(got, want) => fill(s.input_err_labels, &[got, want]),
+            FormError::Labels(got, want) => {
+                fill(s.input_err_labels, &[&grouped(*got), &grouped(*want)])
+            }
             FormError::Size(text) => fill(s.input_err_size, &[text, &limits::MAX_SIDE]),
         }
     }

@@ -207,7 +207,7 @@ fn pictures_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .get(ui.ctx(), TexKey::NetworkView, || pixels_image(&ex.pixels));
     ui.columns(2, |cols| {
         let labels = [
-            (&original, format!("{}: {}", s.original, ex.input.name)),
+            (&original, s.labelled(s.original, &ex.input.name)),
             (
                 &seen,
                 if prepared {

@@ -3,7 +3,7 @@
 
 use super::state::Lab;
 use crate::analysis::similarity::aligned_views;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{GAP, as_maps, legend_ui, line_height};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
@@ -120,7 +120,10 @@ impl StageMaps {
             ui.label(s.lab_scale);
             legend_ui(ui, &c.scale);
             if c.channels > MAX_CHANNELS {
-                ui.small(fill(s.lab_channels_shown, &[&MAX_CHANNELS, &c.channels]));
+                ui.small(fill(
+                    s.lab_channels_shown,
+                    &[&MAX_CHANNELS, &grouped(c.channels)],
+                ));
             }
         });
         let (dx, dy) = (p.lab.settings.dx, p.lab.settings.dy);

@@ -9,7 +9,7 @@ use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::textures::color_image;
-use crate::app::widgets::view_rects::{Sizes, record};
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART, Sizes, record};
 use crate::engine::PoolMode;
 use crate::lesson::ViewId;
 use crate::viz::{Scale, plane_image};
@@ -77,30 +77,47 @@ pub(super) fn sweep_ui(ui: &mut egui::Ui, p: &mut Panels, heat: &mut Option<Heat
     } else {
         s.sweep_shift
     };
-    // Small multiples: one panel per pooling mode, on the same axes, rather than every
-    // mode's curves on top of each other.
-    let panels = data.runs.len().max(1) as f32;
-    let gap = ui.spacing().item_spacing.x;
-    let width = ((room - gap * (panels - 1.0)) / panels).max(160.0);
     let link = egui::Id::unique("lab-sweep-link");
-    ui.horizontal_top(|ui| {
-        for run in &data.runs {
-            ui.vertical(|ui| {
-                if data.runs.len() > 1 {
-                    let dash = mode_dash(run.mode);
-                    key_ui(
-                        ui,
-                        ui.visuals().text_color(),
-                        dash,
-                        2.0,
-                        s.pool_mode(run.mode),
-                    );
+    if p.view.focus(&ViewId::LabSweep) {
+        // Named by a lesson step: one chart of at least the contract's size, every mode's
+        // curves in it told apart by their dash (small multiples would each be too narrow).
+        if data.runs.len() > 1 {
+            ui.horizontal_wrapped(|ui| {
+                for run in &data.runs {
+                    let colour = ui.visuals().text_color();
+                    key_ui(ui, colour, mode_dash(run.mode), 2.0, s.pool_mode(run.mode));
                 }
-                sweep_plot_ui(ui, p, data, run, width, x_label, link);
             });
         }
-    });
-    if data.runs.len() > 1 {
+        let runs: Vec<&SweepRun> = data.runs.iter().collect();
+        let width = room.clamp((MIN_CHART + AXES_ROOM).x, 720.0);
+        sweep_plot_ui(ui, p, data, &runs, width, x_label, link);
+    } else {
+        // Small multiples: one panel per pooling mode, on the same axes, rather than every
+        // mode's curves on top of each other.
+        let panels = data.runs.len().max(1) as f32;
+        let gap = ui.spacing().item_spacing.x;
+        let width = ((room - gap * (panels - 1.0)) / panels).max(160.0);
+        ui.horizontal_top(|ui| {
+            for run in &data.runs {
+                ui.vertical(|ui| {
+                    if data.runs.len() > 1 {
+                        let dash = mode_dash(run.mode);
+                        key_ui(
+                            ui,
+                            ui.visuals().text_color(),
+                            dash,
+                            2.0,
+                            s.pool_mode(run.mode),
+                        );
+                    }
+                    sweep_plot_ui(ui, p, data, &[run], width, x_label, link);
+                });
+            }
+        });
+    }
+    // The note explains the small multiples; a lesson's single chart has its key above.
+    if data.runs.len() > 1 && !p.view.focus(&ViewId::LabSweep) {
         ui.label(s.sweep_modes_note);
     }
     if both {
@@ -222,27 +239,40 @@ fn sweep_plot_ui(
     ui: &mut egui::Ui,
     p: &Panels,
     data: &SweepData,
-    run: &SweepRun,
+    runs: &[&SweepRun],
     width: f32,
     x_label: &str,
     link: egui::Id,
 ) {
     let s = p.s;
-    let axis = data.axis;
-    let style = mode_dash(run.mode).line_style();
+    let focus = p.view.focus(&ViewId::LabSweep);
+    // Within the height left (a line kept for the note below), up to 230 points; named by a
+    // lesson step, at least the contract's chart.
+    let room = ui.available_height() - 2.0 * crate::app::widgets::maps::line_height(ui);
+    let height = if focus {
+        room.clamp((MIN_CHART + AXES_ROOM).y, 400.0)
+    } else {
+        room.clamp(120.0, 230.0)
+    };
+    // One strip of prediction changes per run, each below the last.
+    let band_lo = BAND.0 - BAND_STEP * (runs.len().max(1) - 1) as f64;
+    let id = runs.first().map_or("none", |r| r.mode.as_str());
     let x_axis = egui_plot::AxisHints::new_x()
         .label(x_label)
         .label_spacing(22.0..=30.0)
         .formatter(|mark, _| shift_label(mark.value));
-    let shown = Plot::new(("lab-sweep", run.mode.as_str()))
-        .id(egui::Id::unique(("lab-sweep", run.mode.as_str())))
-        // Within the height left (a line kept for the note below), up to 230 points.
-        .height(
-            (ui.available_height() - 2.0 * crate::app::widgets::maps::line_height(ui))
-                .clamp(120.0, 230.0),
-        )
+    // One mode's panel keeps its mode's id (tests read its bounds); the lesson's chart of
+    // every mode has its own.
+    let plot_id = if runs.len() == 1 {
+        egui::Id::unique(("lab-sweep", id))
+    } else {
+        egui::Id::unique(("lab-sweep", id, runs.len()))
+    };
+    let shown = Plot::new(("lab-sweep", id, runs.len()))
+        .id(plot_id)
+        .height(height)
         .width(width)
-        .include_y(BAND.0)
+        .include_y(band_lo)
         .include_y(1.0)
         .custom_x_axes(vec![x_axis])
         .x_grid_spacer(|input| shift_marks(input.bounds.0, input.bounds.1))
@@ -252,49 +282,68 @@ fn sweep_plot_ui(
         .allow_zoom(false)
         .allow_scroll(false)
         .show(ui, |plot| {
-            for (k, &stage) in data.plotted.iter().enumerate() {
-                let name = data.stage_names.get(stage).cloned().unwrap_or_default();
-                let pts = run.series(axis, |r| {
-                    r.stages.get(stage).map_or(f32::NAN, |c| c.same_position)
-                });
-                plot.line(
-                    Line::new(name, PlotPoints::new(pts))
-                        .color(STAGE_COLORS[k % STAGE_COLORS.len()])
-                        .width(1.5)
-                        .style(style),
-                );
-            }
-            let prob = run.series(axis, |r| r.original_class_probability);
-            plot.line(
-                Line::new(s.sweep_probability, PlotPoints::new(prob))
-                    .color(Color32::GRAY)
-                    .width(3.0)
-                    .style(style),
-            );
-            // The prediction changes as one strip of red cells under the curves.
-            let bars: Vec<Bar> = run
-                .changes(axis)
-                .into_iter()
-                .map(|(x, share)| {
-                    let alpha = (60.0 + 195.0 * share) as u8;
-                    Bar::new(x, BAND.1 - BAND.0)
-                        .base_offset(BAND.0)
-                        .width(1.0)
-                        .fill(Color32::from_rgba_unmultiplied(
-                            CHANGE_RED.r(),
-                            CHANGE_RED.g(),
-                            CHANGE_RED.b(),
-                            alpha,
-                        ))
-                        .stroke(egui::Stroke::NONE)
-                })
-                .collect();
-            if !bars.is_empty() {
-                plot.bar_chart(BarChart::new(s.sweep_changes, bars));
+            for (r, run) in runs.iter().enumerate() {
+                run_lines_ui(plot, s, data, run, BAND_STEP * r as f64);
             }
         });
     let rect = shown.response.rect;
     record(ui, ViewId::LabSweep, rect, Sizes::chart(rect.size()));
+}
+
+/// How far below the last each further run's strip of prediction changes sits.
+const BAND_STEP: f64 = 0.12;
+
+/// One run's curves (dashed by its pooling mode) and its strip of prediction changes, `drop`
+/// below the first run's.
+fn run_lines_ui(
+    plot: &mut egui_plot::PlotUi<'_>,
+    s: &Strings,
+    data: &SweepData,
+    run: &SweepRun,
+    drop: f64,
+) {
+    let axis = data.axis;
+    let style = mode_dash(run.mode).line_style();
+    for (k, &stage) in data.plotted.iter().enumerate() {
+        let name = data.stage_names.get(stage).cloned().unwrap_or_default();
+        let pts = run.series(axis, |r| {
+            r.stages.get(stage).map_or(f32::NAN, |c| c.same_position)
+        });
+        plot.line(
+            Line::new(name, PlotPoints::new(pts))
+                .color(STAGE_COLORS[k % STAGE_COLORS.len()])
+                .width(1.5)
+                .style(style),
+        );
+    }
+    let prob = run.series(axis, |r| r.original_class_probability);
+    plot.line(
+        Line::new(s.sweep_probability, PlotPoints::new(prob))
+            .color(Color32::GRAY)
+            .width(3.0)
+            .style(style),
+    );
+    // The prediction changes as one strip of red cells under the curves.
+    let bars: Vec<Bar> = run
+        .changes(axis)
+        .into_iter()
+        .map(|(x, share)| {
+            let alpha = (60.0 + 195.0 * share) as u8;
+            Bar::new(x, BAND.1 - BAND.0)
+                .base_offset(BAND.0 - drop)
+                .width(1.0)
+                .fill(Color32::from_rgba_unmultiplied(
+                    CHANGE_RED.r(),
+                    CHANGE_RED.g(),
+                    CHANGE_RED.b(),
+                    alpha,
+                ))
+                .stroke(egui::Stroke::NONE)
+        })
+        .collect();
+    if !bars.is_empty() {
+        plot.bar_chart(BarChart::new(s.sweep_changes, bars));
+    }
 }
 
 /// Heat maps of a grid sweep for the stage selected above: where in (dx, dy) the stage keeps

@@ -6,10 +6,12 @@ use super::maps::StageMaps;
 use super::state::{LabSettings, max_shift};
 use super::sweep::{HeatMaps, sweep_ui};
 use super::table::{stage_label, table_ui};
+use crate::app::i18n::typography;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::line_height;
 use crate::io::Fill;
+use crate::lesson::ViewId;
 
 #[derive(Default)]
 pub(crate) struct LabView {
@@ -25,7 +27,13 @@ impl LabView {
             .auto_shrink(false)
             .show(ui, |ui| {
                 controls_ui(ui, p);
-                ui.label(egui::RichText::new(p.s.lab_caption).italics());
+                // A lesson step that names some of the lab's views says what they show itself.
+                if !p.view.lesson_layout
+                    || p.view
+                        .folds(&[ViewId::LabMaps, ViewId::LabTable, ViewId::LabSweep])
+                {
+                    ui.label(typography::italics(p.s.lab_caption));
+                }
                 if let Some(e) = &p.lab.last_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
@@ -34,23 +42,39 @@ impl LabView {
                 // it: a network of 70 stages (ResNet-18) would otherwise push the sweep
                 // beside it out of view.
                 let rest = (viewport - ui.min_rect().height()).max(viewport * 0.5);
-                if ui.available_width() >= BESIDE_MIN_WIDTH {
+                // A lesson step that names some of the lab's views folds the others away.
+                let maps = !p.view.folds(&[ViewId::LabMaps]);
+                let table = !p.view.folds(&[ViewId::LabTable]);
+                let sweep = !p.view.folds(&[ViewId::LabSweep]);
+                if ui.available_width() >= BESIDE_MIN_WIDTH || !maps {
                     // The table on the left, the maps above the sweep on the right: on a wide
                     // screen every view gets half the height instead of what the table leaves.
                     ui.horizontal_top(|ui| {
-                        ui.vertical(|ui| {
-                            ui.set_max_width(TABLE_WIDTH);
-                            egui::ScrollArea::vertical()
-                                .id_salt("lab-table-scroll")
-                                .max_height(rest)
-                                .show(ui, |ui| table_ui(ui, p));
-                        });
-                        ui.separator();
-                        ui.vertical(|ui| {
-                            let room = rest * 0.5;
-                            self.maps.ui(ui, p, room);
+                        if table {
+                            ui.vertical(|ui| {
+                                ui.set_max_width(TABLE_WIDTH);
+                                // Named by a lesson step, every row in view (no scroll of its own).
+                                let most = if p.view.focus(&ViewId::LabTable) {
+                                    f32::INFINITY
+                                } else {
+                                    rest
+                                };
+                                egui::ScrollArea::vertical()
+                                    .id_salt("lab-table-scroll")
+                                    .max_height(most)
+                                    .show(ui, |ui| table_ui(ui, p));
+                            });
                             ui.separator();
-                            sweep_ui(ui, p, &mut self.heat);
+                        }
+                        ui.vertical(|ui| {
+                            if maps {
+                                let room = if sweep { rest * 0.5 } else { rest };
+                                self.maps.ui(ui, p, room);
+                                ui.separator();
+                            }
+                            if sweep {
+                                sweep_ui(ui, p, &mut self.heat);
+                            }
                         });
                     });
                 } else {
@@ -59,12 +83,16 @@ impl LabView {
                     ui.separator();
                     // The table and the sweep side by side, so the plot is in view.
                     ui.horizontal_top(|ui| {
-                        ui.vertical(|ui| {
-                            ui.set_max_width(TABLE_WIDTH);
-                            table_ui(ui, p);
-                        });
-                        ui.separator();
-                        ui.vertical(|ui| sweep_ui(ui, p, &mut self.heat));
+                        if table {
+                            ui.vertical(|ui| {
+                                ui.set_max_width(TABLE_WIDTH);
+                                table_ui(ui, p);
+                            });
+                            ui.separator();
+                        }
+                        if sweep {
+                            ui.vertical(|ui| sweep_ui(ui, p, &mut self.heat));
+                        }
                     });
                 }
             });

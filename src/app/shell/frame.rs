@@ -78,6 +78,7 @@ impl ConvscopeApp {
         self.poll_training();
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
+        super::fonts::follow_language(ctx, self.settings.language.code());
     }
 
     /// The lab follows the explorer while it is shown.

@@ -49,7 +49,7 @@ impl ConvscopeApp {
         model_dirs: &[PathBuf],
         startup: &Startup,
     ) -> Self {
-        fonts::install(ctx);
+        fonts::follow_language(ctx, settings.language.code());
         settings.zoom = Settings::sane_zoom(settings.zoom);
         let mut notices = Vec::new();
         let models = samples::discover_models(model_dirs);

@@ -74,7 +74,7 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
 fn model_menu_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let names = p.models.iter().map(|m| m.name.as_str());
-    let model_label = |name: &str| format!("{}: {}", s.model, name);
+    let model_label = |name: &str| s.labelled(s.model, &name);
     let width = widest(
         ui,
         names

@@ -67,6 +67,17 @@ impl ViewState {
     pub fn named(&self, view: &ViewId) -> bool {
         self.show.contains(view)
     }
+
+    /// Whether a lesson is laid out and its step names `view`: the view takes the room it
+    /// needs for the layout contract's minimums, and what the step does not name gives way.
+    pub fn focus(&self, view: &ViewId) -> bool {
+        self.lesson_layout && self.named(view)
+    }
+
+    /// Whether a lesson is laid out and its step names neither of `views`: they may fold away.
+    pub fn folds(&self, views: &[ViewId]) -> bool {
+        self.lesson_layout && !views.iter().any(|v| self.named(v))
+    }
 }
 
 impl Default for ViewState {

@@ -89,7 +89,7 @@ impl SnapshotTextures {
             fill(s.snapshot_step, &[&snap.step])
         };
         ui.add_space(8.0);
-        ui.strong(format!("{} ({step})", s.kernels_title));
+        ui.strong(fill(s.kernels_title, &[&step]));
         ui.horizontal_wrapped(|ui| {
             for row in &self.kernels {
                 ui.vertical(|ui| {

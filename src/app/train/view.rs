@@ -8,11 +8,12 @@ use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
 use super::settings::{ArchChoice, DataChoice, TRAIN_SIZES, TrainSettings};
 use super::snapshot::SnapshotTextures;
-use crate::app::i18n::{Strings, fill};
+use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::data::augment::Augment;
 use crate::engine::PoolMode;
+use crate::viz::number::grouped_round;
 use egui::Vec2;
 
 /// What the Train tab keeps between frames: the latest snapshot's textures.
@@ -97,7 +98,7 @@ impl TrainView {
 /// and a progress bar.
 fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
     let epoch = (run.epochs.len() + 1).min(run.settings.epochs);
-    let speed = run.throughput().map_or("–".into(), |r| format!("{r:.0}"));
+    let speed = run.throughput().map_or("–".into(), grouped_round);
     let left = run.seconds_left().map_or("–".into(), |t| format!("{t:.0}"));
     let text = match run.state {
         RunState::Preparing => s.run_preparing.to_string(),
@@ -209,7 +210,7 @@ fn data_rows_ui(ui: &mut egui::Ui, p: &Panels, t: &mut TrainSettings) {
     ui.label(s.train_images).on_hover_text(s.train_images_tip);
     ui.horizontal(|ui| {
         for n in TRAIN_SIZES {
-            ui.selectable_value(&mut t.train_size, n, n.to_string());
+            ui.selectable_value(&mut t.train_size, n, grouped(n));
         }
     });
     ui.end_row();

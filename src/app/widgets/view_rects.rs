@@ -17,6 +17,10 @@ pub const MIN_MAP_PX: f32 = 48.0;
 /// The smallest chart a named view may draw, in points (logical pixels).
 pub const MIN_CHART: Vec2 = Vec2::new(480.0, 300.0);
 
+/// What a plot's axes and their labels take of the size asked of it, outside the chart area
+/// the contract measures: a view asks for [`MIN_CHART`] plus this.
+pub(crate) const AXES_ROOM: Vec2 = Vec2::new(40.0, 40.0);
+
 /// Where a view was drawn in the last frame, and how small its parts were.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ViewRect {

@@ -5,7 +5,7 @@
 //! and the animation's clock are [`crate::app::explorer::arith::ArithState`].
 
 use crate::analysis::arithmetic::{conv_cell, dense_unit, window_rect};
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{as_maps, full_uv, map_texture, outline_ui};
 use crate::app::widgets::view_rects::record_rect;
@@ -117,17 +117,13 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
         return;
     };
-    // Without a selection, the strongest output (the hint says how to choose another).
-    let cell = match p.view.arith.cell_in(after) {
-        Some(cell) => cell,
-        None => {
-            ui.label(s.arith_hint);
-            let Some(cell) = strongest(after) else {
-                return;
-            };
-            p.view.arith.cell = Some(cell);
-            cell
-        }
+    // Without a selection, the strongest output (the hint says how to choose another); it
+    // is shown, not selected, so the keys and a hover still start from a clean slate.
+    if p.view.arith.cell_in(after).is_none() {
+        ui.label(s.arith_hint);
+    }
+    let Some(cell) = p.view.arith.shown_in(after) else {
+        return;
     };
     let input = as_maps(before);
     let Some(arith) = conv_cell(conv, input.view(), cell) else {
@@ -144,7 +140,7 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
         .iter()
         .map(|row| {
             row.iter()
-                .map(|v| v.map_or(format!("0 {}", s.pad), value_text))
+                .map(|v| v.map_or(s.pad_zero.into(), value_text))
                 .collect()
         })
         .collect();
@@ -182,14 +178,6 @@ fn conv_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d)
     });
     let engine = as_maps(after).get(cell).copied().unwrap_or(f32::NAN);
     total_ui(ui, p, stage, cell, arith.sum, arith.bias, engine);
-}
-
-/// The (channel, row, column) of the largest value of `t`.
-fn strongest(t: &Tensor) -> Option<(usize, usize, usize)> {
-    let maps = t.as_maps()?;
-    let (_, h, w) = maps.dim();
-    let i = crate::engine::argmax(maps.as_slice()?);
-    (h * w > 0).then(|| (i / (h * w), (i / w) % h, i % w))
 }
 
 /// The sum, the bias and the engine's output, then the value after the activation.
@@ -311,8 +299,8 @@ fn dense_arith_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense
     let Some(arith) = dense_unit(dense, &before.values(), unit, TOP) else {
         return;
     };
-    ui.label(num(fill(s.arith_unit, &[&unit, &out.len()])));
-    ui.label(fill(s.arith_dense_sum, &[&arith.inputs]));
+    ui.label(num(fill(s.arith_unit, &[&unit, &grouped(out.len())])));
+    ui.label(fill(s.arith_dense_sum, &[&grouped(arith.inputs)]));
     ui.label(s.arith_top);
     egui::Grid::new("arith-dense")
         .striped(true)

@@ -3,7 +3,7 @@
 //! from a vector to the maps it was made from.
 
 use crate::analysis::arithmetic::linked_cells;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GridOut, as_maps, fit_grid, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
@@ -19,7 +19,10 @@ use egui_plot::{Bar, BarChart, Plot};
 pub(crate) fn parameter_share(p: &Panels, params: usize) -> String {
     let total = p.ex.net.parameter_count().max(1);
     let percent = format!("{:.1}", 100.0 * params as f64 / total as f64);
-    fill(p.s.param_share, &[&params, &percent, &total])
+    fill(
+        p.s.param_share,
+        &[&grouped(params), &percent, &grouped(total)],
+    )
 }
 
 /// The shared/per-channel scale switch and the legend of the stage's first channel.

@@ -3,7 +3,7 @@
 
 use super::common::{hover_value_ui, parameter_share, scale_row_ui};
 use crate::analysis::receptive_fields;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GAP, as_maps, fit_view, full_uv, legend_ui, line_height, maps_grid_ui, outline_ui, record_grid,
@@ -27,8 +27,8 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
     ui.label(fill(
         s.conv_summary,
         &[
-            &conv.in_channels(),
-            &conv.out_channels(),
+            &grouped(conv.in_channels()),
+            &grouped(conv.out_channels()),
             &w.kernel.0,
             &w.kernel.1,
             &w.stride.0,
@@ -73,7 +73,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
             let shown = out.hovered.or_else(|| {
                 p.view
                     .arith
-                    .cell_in(p.ex.trace.get(stage)?)
+                    .shown_in(p.ex.trace.get(stage)?)
                     .filter(|_| p.view.arith.show)
             });
             if let Some((ch, y, x)) = shown {
@@ -188,5 +188,5 @@ fn receptive_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, cell: Option<(u
         rect.min + Vec2::new(clip(x1, w), clip(y1, h)),
     );
     outline_ui(ui, field, Color32::from_rgb(255, 80, 80));
-    ui.small(format!("{}x{} px", r.size.1, r.size.0));
+    ui.small(fill(p.s.field_size, &[&r.size.1, &r.size.0]));
 }

@@ -6,13 +6,13 @@ use super::dropout::dropout_controls_ui;
 use super::history::history_ui;
 use super::units::units_grid_ui;
 use crate::analysis::argmax;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height, stage_view};
+use crate::app::widgets::maps::{GAP, full_uv, legend_ui, line_height, min_cell, stage_view};
 use crate::app::widgets::plot_axis::one_mark_per_bar;
 use crate::app::widgets::textures::{ScaleKey, TexKey};
-use crate::app::widgets::view_rects::{Sizes, record, record_rect};
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART, Sizes, record, record_rect};
 use crate::engine::Dense;
 use crate::lesson::{StagePart, ViewId};
 use crate::viz::{Scale, plane_image};
@@ -25,34 +25,47 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     ui.label(fill(
         s.dense_summary,
         &[
-            &dense.in_features(),
-            &dense.out_features(),
-            &dense.weight.len(),
-            &dense.bias.as_ref().map_or(0, |b| b.len()),
+            &grouped(dense.in_features()),
+            &grouped(dense.out_features()),
+            &grouped(dense.weight.len()),
+            &grouped(dense.bias.as_ref().map_or(0, |b| b.len())),
         ],
     ));
     ui.label(parameter_share(p, dense.parameter_count()));
-    dropout_controls_ui(ui, p);
+    let weights = stage_view(p, stage, StagePart::Weights);
+    let bars = stage_view(p, stage, StagePart::Bars);
+    // A lesson step that names none of them folds the dropout controls and the history away.
+    if !p.view.folds(&[ViewId::Dropout]) {
+        dropout_controls_ui(ui, p);
+    }
     if ends_in_classes(p, stage, dense) {
         no_labels_ui(ui, p);
+        // The class templates give their room to the bars a lesson step names.
+        let templates = !p.view.focus(&bars) || p.view.named(&weights);
         ui.horizontal_top(|ui| {
-            if templates_fit(p, stage, dense) {
+            if templates && templates_fit(p, stage, dense) {
                 ui.vertical(|ui| {
                     ui.strong(s.templates).on_hover_text(s.templates_tip);
                     let rows = class_rows(ui, p, stage, dense.out_features());
                     if rows.len() < dense.out_features() {
-                        ui.label(fill(s.templates_top, &[&rows.len(), &dense.out_features()]));
+                        ui.label(fill(
+                            s.templates_top,
+                            &[&rows.len(), &grouped(dense.out_features())],
+                        ));
                     }
                     templates_ui(ui, p, stage, dense, &rows, |p, class| p.ex.net.label(class));
                 });
                 ui.separator();
             }
             // The logits beside the probabilities (not above them), so that the chart and
-            // its axis stay on screen.
-            ui.vertical(|ui| {
-                ui.strong(s.logits);
-                logits_ui(ui, p, stage);
-            });
+            // its axis stay on screen; named by a lesson step, the chart keeps its room first.
+            let chart = (MIN_CHART + AXES_ROOM).x;
+            if !p.view.focus(&bars) || ui.available_width() >= LOGITS_WIDTH + chart {
+                ui.vertical(|ui| {
+                    ui.strong(s.logits);
+                    logits_ui(ui, p, stage);
+                });
+            }
             ui.vertical(|ui| {
                 ui.strong(s.probabilities)
                     .on_hover_text(s.probabilities_tip);
@@ -62,7 +75,9 @@ pub(crate) fn dense_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &
     } else {
         hidden_units_ui(ui, p, stage, dense);
     }
-    history_ui(ui, p);
+    if !p.view.folds(&[ViewId::History]) {
+        history_ui(ui, p);
+    }
 }
 
 /// The classes whose weights are drawn: all of them, in order, when they fit the height left
@@ -106,17 +121,24 @@ const TEMPLATE_UNITS: usize = 12;
 /// maps) the weights of its most active units laid back over the maps.
 fn hidden_units_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, dense: &Dense) {
     let s = p.s;
+    let units = stage_view(p, stage, StagePart::Maps);
+    let weights = stage_view(p, stage, StagePart::Weights);
+    // A lesson step that names the weights and not the units gives the units' room to them.
+    let show_units = !p.view.focus(&weights) || p.view.named(&units);
     ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.strong(fill(s.hidden_units, &[&dense.out_features()]))
-                .on_hover_text(s.hidden_units_tip);
-            let view = stage_view(p, stage, StagePart::Maps);
-            units_grid_ui(ui, p, stage, None, 16.0, Some(view));
-        });
+        if show_units {
+            ui.vertical(|ui| {
+                ui.strong(fill(s.hidden_units, &[&grouped(dense.out_features())]))
+                    .on_hover_text(s.hidden_units_tip);
+                units_grid_ui(ui, p, stage, None, 16.0, Some(units.clone()));
+            });
+        }
         if !templates_fit(p, stage, dense) {
             return;
         }
-        ui.separator();
+        if show_units {
+            ui.separator();
+        }
         ui.vertical(|ui| {
             let mut rows = highest_first(p, stage, dense.out_features());
             // As many as fit the height left (one row per unit), at most TEMPLATE_UNITS.
@@ -187,45 +209,104 @@ fn templates_ui(
     });
     legend_ui(ui, &scale);
     let shown = c.min(16);
-    // Every row within the height left (a row is at least a line of text high).
-    let per_row = ui.available_height() / rows.len().max(1) as f32 - ui.spacing().item_spacing.y;
-    // At most 360 points wide, and less when the logits and the chart beside need the room.
-    let width = 360.0f32.min(ui.available_width() * 0.45 - 60.0).max(40.0);
-    let cell = (width / (shown * w) as f32)
-        .min(per_row / h.max(1) as f32)
-        .clamp(1.0, 6.0)
-        .floor();
+    let view = stage_view(p, stage, StagePart::Weights);
+    let (cell, per_line, rows) = if p.view.focus(&view) {
+        focus_template_layout(ui, shown, (h, w), rows)
+    } else {
+        // Every row within the height left (a row is at least a line of text high).
+        let per_row =
+            ui.available_height() / rows.len().max(1) as f32 - ui.spacing().item_spacing.y;
+        // At most 360 points wide, and less when the logits and the chart beside need the room.
+        let width = 360.0f32.min(ui.available_width() * 0.45 - 60.0).max(40.0);
+        let cell = (width / (shown * w) as f32)
+            .min(per_row / h.max(1) as f32)
+            .clamp(1.0, 6.0)
+            .floor();
+        (cell, shown, rows)
+    };
     let tile = Vec2::new(w as f32 * cell, h as f32 * cell);
     for &class in rows {
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = GAP / 2.0;
-            ui.add_sized([56.0, tile.y], egui::Label::new(name(p, class)));
-            for channel in 0..shown {
-                let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
-                if !ui.is_rect_visible(rect) {
-                    continue;
+        for first in (0..shown).step_by(per_line.max(1)) {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = GAP / 2.0;
+                let label = if first == 0 {
+                    name(p, class)
+                } else {
+                    String::new()
+                };
+                ui.add_sized([NAME_WIDTH, tile.y], egui::Label::new(label));
+                for channel in first..(first + per_line).min(shown) {
+                    let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
+                    if !ui.is_rect_visible(rect) {
+                        continue;
+                    }
+                    let tex = p.tex.get(
+                        ui.ctx(),
+                        TexKey::Template {
+                            stage,
+                            class,
+                            channel,
+                        },
+                        || {
+                            let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
+                                dense.weight[[class, channel * h * w + y * w + x]]
+                            });
+                            plane_image(plane.view(), &scale)
+                        },
+                    );
+                    ui.painter()
+                        .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                    record(
+                        ui,
+                        view.clone(),
+                        rect,
+                        Sizes::maps(cell, tile.x.min(tile.y)),
+                    );
                 }
-                let tex = p.tex.get(
-                    ui.ctx(),
-                    TexKey::Template {
-                        stage,
-                        class,
-                        channel,
-                    },
-                    || {
-                        let plane = ndarray::Array2::from_shape_fn((h, w), |(y, x)| {
-                            dense.weight[[class, channel * h * w + y * w + x]]
-                        });
-                        plane_image(plane.view(), &scale)
-                    },
-                );
-                ui.painter()
-                    .image(tex.id(), rect, full_uv(), Color32::WHITE);
-                let view = stage_view(p, stage, StagePart::Weights);
-                record(ui, view, rect, Sizes::maps(cell, tile.x.min(tile.y)));
-            }
-        });
+            });
+        }
     }
+}
+
+/// About the width the logits' column takes beside the probabilities.
+const LOGITS_WIDTH: f32 = 160.0;
+
+/// The room a template row's name takes before its images.
+const NAME_WIDTH: f32 = 56.0;
+
+/// Templates named by a lesson step: the cell is the least the layout contract allows (or
+/// more, up to 8 px, where the width and height give it), the channels wrap onto as many lines
+/// as the width needs, and only the rows that fit the height are drawn (at least one).
+fn focus_template_layout<'a>(
+    ui: &egui::Ui,
+    shown: usize,
+    (h, w): (usize, usize),
+    rows: &'a [usize],
+) -> (f32, usize, &'a [usize]) {
+    let least = min_cell(ui, (h, w));
+    let ppp = ui.ctx().pixels_per_point();
+    let width = ui.available_width() - NAME_WIDTH - GAP;
+    let per_line = |cell: f32| {
+        (((width + GAP / 2.0) / (w as f32 * cell + GAP / 2.0)) as usize).clamp(1, shown.max(1))
+    };
+    let lines_per_row = |cell: f32| shown.div_ceil(per_line(cell)) as f32;
+    let spacing = ui.spacing().item_spacing.y;
+    let height = ui.available_height();
+    // The largest whole-pixel cell that still shows every row in the height.
+    let mut cell = least;
+    let mut px = (least * ppp).round() + 1.0;
+    while px <= 8.0 * ppp {
+        let c = px / ppp;
+        let row = lines_per_row(c) * (h as f32 * c + spacing);
+        if row * rows.len() as f32 > height {
+            break;
+        }
+        cell = c;
+        px += 1.0;
+    }
+    let row = lines_per_row(cell) * (h as f32 * cell + spacing);
+    let fit = ((height / row).floor() as usize).clamp(1, rows.len().max(1));
+    (cell, per_line(cell), &rows[..fit.min(rows.len())])
 }
 
 fn logits_ui(ui: &mut egui::Ui, p: &Panels, stage: usize) {
@@ -263,11 +344,17 @@ pub(crate) fn no_labels_ui(ui: &mut egui::Ui, p: &Panels) {
 
 pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(p.s.softmax_tip);
-    ui.strong(p.s.probabilities)
-        .on_hover_text(p.s.probabilities_tip);
-    no_labels_ui(ui, p);
-    probabilities_ui(ui, p, stage_view(p, p.ex.stage, StagePart::Bars));
-    history_ui(ui, p);
+    let bars = stage_view(p, p.ex.stage, StagePart::Bars);
+    // A lesson step that names the learning curves and not the bars gives them the room.
+    if !p.view.focus(&ViewId::History) || p.view.named(&bars) {
+        ui.strong(p.s.probabilities)
+            .on_hover_text(p.s.probabilities_tip);
+        no_labels_ui(ui, p);
+        probabilities_ui(ui, p, bars);
+    }
+    if !p.view.folds(&[ViewId::History]) {
+        history_ui(ui, p);
+    }
 }
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
@@ -304,11 +391,24 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
             })
             .collect::<Vec<_>>()
     });
-    // Up to 220 points high, within the height left (a line kept for what follows).
-    let height = (ui.available_height() - 2.0 * line_height(ui)).clamp(100.0, 220.0);
+    // Up to 220 points high, within the height left (a line kept for what follows); named by a
+    // lesson step, at least the contract's chart.
+    let room = ui.available_height() - 2.0 * line_height(ui);
+    let (height, width) = if p.view.focus(&view) {
+        let least = MIN_CHART + AXES_ROOM;
+        (
+            room.clamp(least.y, 400.0),
+            ui.available_width().clamp(least.x, 640.0),
+        )
+    } else {
+        (
+            room.clamp(100.0, 220.0),
+            ui.available_width().clamp(160.0, 520.0),
+        )
+    };
     let shown = Plot::new("probabilities")
         .height(height)
-        .width(ui.available_width().clamp(160.0, 520.0))
+        .width(width)
         .include_y(0.0)
         .include_y(1.0)
         // Room above a full bar for the value egui_plot writes over the hovered one.

@@ -81,6 +81,6 @@ pub(crate) fn flatten_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
             .get(p.ex.before_stage(stage))
             .map(|t| t.shape().to_string())
             .unwrap_or_default();
-    ui.strong(format!("{}: {from} → {shape}", p.s.flattened));
+    ui.strong(p.s.labelled(p.s.flattened, &format!("{from} → {shape}")));
     vector_rows_ui(ui, p, stage, None);
 }

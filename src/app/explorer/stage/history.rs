@@ -9,7 +9,7 @@ use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::line_height;
 use crate::app::widgets::plot_axis::readable_x_axis;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
-use crate::app::widgets::view_rects::{Sizes, record};
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART, Sizes, record};
 use crate::lesson::ViewId;
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints};
@@ -131,7 +131,7 @@ pub(crate) fn history_ui(ui: &mut egui::Ui, p: &mut Panels) {
         return;
     }
     let room = ui.available_height();
-    if room >= MIN_PLOTS_HEIGHT + 3.0 * line_height(ui) {
+    if p.view.focus(&ViewId::History) || room >= MIN_PLOTS_HEIGHT + 3.0 * line_height(ui) {
         history_plots_ui(ui, p);
     } else {
         egui::CollapsingHeader::new(p.s.history)
@@ -167,32 +167,54 @@ fn history_plots_ui(ui: &mut egui::Ui, p: &mut Panels) {
         .and_then(|name| others.iter().copied().find(|m| m.name == name));
     let full_id = full_scale_id();
     let mut full = ui.data(|d| d.get_temp::<bool>(full_id).unwrap_or(false));
-    ui.horizontal(|ui| {
+    let focus = p.view.focus(&ViewId::History);
+    if focus {
+        // Named by a lesson step, which sets what is compared: the title, and the height to
+        // the curves.
         ui.strong(s.history);
-        ui.separator();
-        ui.selectable_value(&mut full, false, s.history_zoomed)
-            .on_hover_text(s.history_zoom_tip);
-        ui.selectable_value(&mut full, true, s.history_full)
-            .on_hover_text(s.history_zoom_tip);
-        if !others.is_empty() {
-            ui.separator();
-            compare_ui(ui, p, &others, compared);
-        }
-    });
+    } else {
+        header_ui(ui, p, &mut full, &others, compared);
+    }
     ui.data_mut(|d| d.insert_temp(full_id, full));
     let other = compared.map(|m| (m.name.clone(), Curves::of(&m.training)));
     let mut lines: Vec<(Option<String>, &Curves)> = vec![(None, &mine)];
     if let Some((name, curves)) = &other {
         lines.push((Some(name.clone()), curves));
     }
-    keys_ui(ui, s, &lines);
+    // Named by a lesson step, the key goes inside the charts: the height is theirs.
+    if !focus {
+        keys_ui(ui, s, &lines);
+    }
     let all: Vec<&Curves> = lines.iter().map(|(_, c)| *c).collect();
     let range = if full {
         Some((0.0, 1.0))
     } else {
         zoomed_range(&all)
     };
-    plots_ui(ui, s, &lines, range);
+    plots_ui(ui, s, &lines, range, focus);
+}
+
+/// The title, the zoomed / full-scale switch and the model compared.
+fn header_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    full: &mut bool,
+    others: &[&SampleModel],
+    compared: Option<&SampleModel>,
+) {
+    let s = p.s;
+    ui.horizontal(|ui| {
+        ui.strong(s.history);
+        ui.separator();
+        ui.selectable_value(full, false, s.history_zoomed)
+            .on_hover_text(s.history_zoom_tip);
+        ui.selectable_value(full, true, s.history_full)
+            .on_hover_text(s.history_zoom_tip);
+        if !others.is_empty() {
+            ui.separator();
+            compare_ui(ui, p, others, compared);
+        }
+    });
 }
 
 /// The sample model whose curves are drawn beside the open model's (dashed), or none.
@@ -256,11 +278,28 @@ fn plots_ui(
     s: &'static Strings,
     lines: &[(Option<String>, &Curves)],
     range: Option<(f64, f64)>,
+    focus: bool,
 ) {
-    let plot_width = ((ui.available_width() - 16.0) / 2.0).clamp(180.0, 420.0);
+    let gap = 16.0;
+    let mut plot_width = ((ui.available_width() - gap) / 2.0).clamp(180.0, 420.0);
     // The plots take the height left on screen (never spilling below it), 120 to 190 points
     // (opened from its closed header, they may need a scroll).
-    let plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(120.0, 190.0);
+    let mut plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(120.0, 190.0);
+    // Named by a lesson step: charts of at least the contract's size; the loss beside the
+    // accuracy only where both fit at that size.
+    let mut with_loss = lines.iter().any(|(_, c)| c.has_loss());
+    if focus {
+        let least = MIN_CHART + AXES_ROOM;
+        let half = (ui.available_width() - gap) / 2.0;
+        with_loss &= half >= least.x;
+        let width = if with_loss {
+            half
+        } else {
+            ui.available_width()
+        };
+        plot_width = width.clamp(least.x, 640.0);
+        plot_height = (ui.available_height() - ui.spacing().item_spacing.y).clamp(least.y, 400.0);
+    }
     ui.horizontal_top(|ui| {
         let mut plot = Plot::new(ACCURACY_PLOT)
             .id(Id::unique(ACCURACY_PLOT))
@@ -276,6 +315,10 @@ fn plots_ui(
         if ui.data(|d| d.get_temp::<Option<(f64, f64)>>(range_id)) != Some(range) {
             plot = plot.reset();
             ui.data_mut(|d| d.insert_temp(range_id, range));
+        }
+        if focus {
+            plot =
+                plot.legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom));
         }
         if let Some((lo, hi)) = range {
             plot = plot
@@ -294,7 +337,7 @@ fn plots_ui(
         });
         let rect = shown.response.rect;
         record(ui, ViewId::History, rect, Sizes::chart(rect.size()));
-        if lines.iter().any(|(_, c)| c.has_loss()) {
+        if with_loss {
             Plot::new(LOSS_PLOT)
                 .id(Id::unique(LOSS_PLOT))
                 .height(plot_height)

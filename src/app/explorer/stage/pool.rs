@@ -4,7 +4,7 @@
 use super::common::{link_hover_ui, scale_row_ui};
 use crate::analysis::pooling::dense_weights_without;
 use crate::app::explorer::pooling::other_mode_note_ui;
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{
     GridOut, as_maps, fit_view, line_height, maps_grid_ui, outline_ui, record_grid, stage_view,
@@ -16,14 +16,17 @@ use egui::{Color32, RichText};
 
 /// `8 @ 28x28 = 6272 values`.
 fn count_text(p: &Panels, shape: Shape) -> String {
-    fill(p.s.values, &[&shape, &shape.len()])
+    fill(p.s.values, &[&shape, &grouped(shape.len())])
 }
 
 pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Pool2d) {
     let s = p.s;
     let ex = p.ex;
     let mode = s.pool_mode(ex.pool_mode);
-    ui.label(s.pool_tip);
+    // While a lesson names the maps, its text says what pooling is: the maps get the line.
+    if !p.view.focus(&stage_view(p, stage, StagePart::Maps)) {
+        ui.label(s.pool_tip);
+    }
     // What the layer reads: the stage before it in a chain, anywhere earlier in a graph.
     let from = ex.before_stage(stage);
     let (Some(before), Some(after)) = (ex.trace.get(from), ex.trace.get(stage)) else {
@@ -36,17 +39,20 @@ pub(crate) fn pool_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, pool: &Po
         0.0
     };
     ui.strong(
-        RichText::new(format!(
-            "{} → {} ({change:+.0}%)",
-            count_text(p, bs),
-            count_text(p, as_)
+        RichText::new(fill(
+            s.values_change,
+            &[
+                &count_text(p, bs),
+                &count_text(p, as_),
+                &format!("{change:+.0}").replace('-', "−"),
+            ],
         ))
         .size(16.0),
     );
     if let Some(sv) = dense_weights_without(&ex.net, stage - 1) {
         ui.label(fill(
             s.downstream,
-            &[&sv.dense, &sv.with_pool, &sv.without_pool],
+            &[&sv.dense, &grouped(sv.with_pool), &grouped(sv.without_pool)],
         ));
     }
     let w = pool.window;
@@ -183,7 +189,7 @@ fn window_values_ui(
     let count = ((y1 - y0) * (x1 - x0)).max(1) as usize;
     let sum: f32 = inside.iter().sum();
     ui.strong(format!(
-        "{} · {}, ({oy}, {ox})",
+        "{} · {} · ({oy}, {ox})",
         s.window_values,
         fill(s.channel, &[&ch])
     ));
@@ -191,7 +197,7 @@ fn window_values_ui(
         let mut marked = false;
         for row in &cells {
             for v in row {
-                let text = v.map_or(s.pad.to_string(), |v| format!("{v:.3}"));
+                let text = v.map_or(s.pad_cell.to_string(), |v| format!("{v:.3}"));
                 let is_max = ex.pool_mode == PoolMode::Max && !marked && *v == Some(max);
                 if is_max {
                     marked = true;

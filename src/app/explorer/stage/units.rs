@@ -1,7 +1,7 @@
 //! A vector of units (a hidden dense layer's outputs, a dropout layer's) as a square grid of
 //! cells coloured by value, the dropped ones crossed out.
 
-use crate::app::i18n::fill;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::legend_ui;
 use crate::app::widgets::view_rects::{Sizes, record};
@@ -39,7 +39,10 @@ pub(crate) fn units_grid_ui(
     }
     let scale = Scale::fit(values.iter());
     legend_ui(ui, &scale);
+    // Within the width (up to 480 points) and the height left: the last row stays in view.
+    let by_height = (ui.available_height() - ui.spacing().item_spacing.y) / rows as f32;
     let cell = (ui.available_width().min(480.0) / cols as f32)
+        .min(by_height)
         .clamp(4.0, max_cell.max(4.0))
         .floor();
     let (rect, response) =
@@ -54,8 +57,11 @@ pub(crate) fn units_grid_ui(
     }
     let dropped_count = kept.map(|m| m.iter().filter(|k| !**k).count());
     let name = match dropped_count {
-        Some(d) => fill(p.s.units_grid_dropped, &[&n, &rows, &cols, &d]),
-        None => fill(p.s.units_grid, &[&n, &rows, &cols]),
+        Some(d) => fill(
+            p.s.units_grid_dropped,
+            &[&grouped(n), &rows, &cols, &grouped(d)],
+        ),
+        None => fill(p.s.units_grid, &[&grouped(n), &rows, &cols]),
     };
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Image, ui.is_enabled(), name.clone())

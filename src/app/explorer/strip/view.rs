@@ -5,7 +5,8 @@
 
 use super::hover_link::{outline_cells_ui, strip_link};
 use super::state::{Item, SKIP_COLOR};
-use crate::app::i18n::fill;
+use crate::app::i18n::typography::break_at_spaces;
+use crate::app::i18n::{fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::maps::{full_uv, map_texture};
@@ -338,22 +339,24 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                         None => Command::SelectStage(stage),
                     });
                 }
-                // Narrow cards wrap their lines rather than push the strip off screen; while a
-                // lesson is open the strip keeps its height, so a line too long is cut (its
-                // card's tooltip and the stage's heading say it whole).
+                // Narrow cards wrap their lines rather than push the strip off screen, at
+                // a space where there is one (`7,850` / `个参数`, not `7,850 个参` / `数`);
+                // while a lesson is open the strip keeps its height, so a line too long is
+                // cut (its card's tooltip and the stage's heading say it whole).
                 let fixed = p.view.lesson_layout;
-                let small = |text: String| {
-                    let label = egui::Label::new(egui::RichText::new(text).small());
-                    if fixed {
-                        label.truncate()
-                    } else {
-                        label.wrap()
-                    }
-                };
-                ui.add(small(text.kind.clone()));
-                ui.add(small(shape.clone()));
+                let font = egui::TextStyle::Small.resolve(ui.style());
+                let mut lines = vec![text.kind.clone(), shape.clone()];
                 if text.params > 0 {
-                    ui.add(small(fill(p.s.params, &[&text.params])));
+                    lines.push(fill(p.s.params, &[&grouped(text.params)]));
+                }
+                for line in lines {
+                    let label = if fixed {
+                        egui::Label::new(egui::RichText::new(line).small()).truncate()
+                    } else {
+                        let line = break_at_spaces(ui, &line, &font, width);
+                        egui::Label::new(egui::RichText::new(line).small()).wrap()
+                    };
+                    ui.add(label);
                 }
                 thumbnail_ui(ui, p, stage, width);
             });
