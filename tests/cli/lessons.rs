@@ -90,3 +90,59 @@ fn a_language_other_than_en_or_zh_is_refused() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("fr") && err.contains("zh"), "{err}");
 }
+
+/// The code blocks of docs/lessons.md's worked example, in order: the TOML, the English and
+/// the Chinese texts.
+fn worked_example() -> Vec<String> {
+    let doc = std::fs::read_to_string(super::support::repo("docs/lessons.md")).unwrap();
+    let example = &doc[doc.find("## A worked example").expect("the worked example")..];
+    example
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .take(3)
+        .map(|block| {
+            block
+                .split_once('\n')
+                .map_or("", |(_, body)| body)
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_worked_example_in_the_docs_opens_lists_and_prints() {
+    let data = tempfile::tempdir().unwrap();
+    let lessons = data.path().join("convscope/lessons");
+    std::fs::create_dir_all(&lessons).unwrap();
+    let blocks = worked_example();
+    assert_eq!(blocks.len(), 3);
+    for (name, text) in ["kernels.toml", "kernels.en.ftl", "kernels.zh.ftl"]
+        .iter()
+        .zip(&blocks)
+    {
+        std::fs::write(lessons.join(name), text).unwrap();
+    }
+    let list = with_data(data.path(), &["lessons", "--lang", "zh"]);
+    let out = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        out.contains("kernels") && out.contains("手工设计的卷积核"),
+        "{out}"
+    );
+    let html = data.path().join("k.html");
+    let o = with_data(
+        data.path(),
+        &[
+            "handout",
+            "kernels",
+            "--answers",
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Hand-made kernels"));
+    assert!(!page.contains("Not measured"), "every number is filled in");
+    assert_eq!(page.matches("<section class=\"step\"").count(), 3);
+}
