@@ -40,7 +40,8 @@ pub use explorer::strip::state::SKIP_COLOR;
 pub use input::samples::sample_names;
 // The translation lab's settings and its largest shift.
 pub use lab::state::{LabSettings, max_shift};
-pub use lesson::handout::{HandoutStatus, write_handout};
+pub use lesson::handout::write_handout;
+pub use lesson::handout_job::HandoutStatus;
 pub use lesson::picker::Picker;
 // The Train tab's settings and run, which the CLI's parity test runs headless.
 pub use train::run::RunState;

@@ -6,6 +6,7 @@
 //! in the handout. `convscope handout` and the Lessons tab's "Handout…" both come here; the
 //! page itself is written by `crate::lesson::handout`.
 
+use super::handout_job::{HandoutJob, HandoutStatus};
 use crate::app::i18n::{self, Lang};
 use crate::app::input::samples::SampleModel;
 use crate::app::shell::app::ConvscopeApp;
@@ -15,7 +16,6 @@ use crate::app::shell::startup::Startup;
 use crate::lesson::Rendered;
 use crate::lesson::handout::{Handout, HandoutOrder, Page, Words};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long one step may measure (a sweep, a test-set comparison) before the handout is
@@ -77,8 +77,9 @@ pub(crate) fn build_handout(
     Ok(handout)
 }
 
-/// [`build_handout`] on the sample models the app finds, written to `order.out`; the path
-/// written. `convscope handout` calls this.
+/// The handout of `order` (the lesson walked through the app as the panel shows it) on the
+/// sample models the app finds, written to `order.out`; the path written. `convscope handout`
+/// calls this.
 pub fn write_handout(
     order: &HandoutOrder,
     progress: &mut dyn FnMut(&str),
@@ -250,57 +251,6 @@ fn figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
     Some((png, caption))
 }
 
-/// A handout being written in the background for the Lessons tab: what it says so far.
-#[derive(Debug, Default, Clone)]
-pub struct HandoutJob {
-    status: Arc<Mutex<HandoutStatus>>,
-}
-
-/// Where a background handout is.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub enum HandoutStatus {
-    #[default]
-    Idle,
-    /// The last progress line.
-    Writing(String),
-    Written(PathBuf),
-    Failed(String),
-}
-
-impl HandoutJob {
-    /// Starts writing `order` on its own thread (its own app, so the class's stays as it is).
-    pub(crate) fn start(&self, order: HandoutOrder, models: Vec<SampleModel>, ctx: &egui::Context) {
-        if matches!(self.status(), HandoutStatus::Writing(_)) {
-            return;
-        }
-        self.set(HandoutStatus::Writing(String::new()));
-        let job = self.clone();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let mut say = |line: &str| {
-                job.set(HandoutStatus::Writing(line.trim().to_string()));
-                ctx.request_repaint();
-            };
-            let done = match write_handout_on(&order, models, &mut say) {
-                Ok(path) => HandoutStatus::Written(path),
-                Err(e) => HandoutStatus::Failed(e),
-            };
-            job.set(done);
-            ctx.request_repaint();
-        });
-    }
-
-    pub fn status(&self) -> HandoutStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-
-    fn set(&self, status: HandoutStatus) {
-        if let Ok(mut s) = self.status.lock() {
-            *s = status;
-        }
-    }
-}
-
 impl ConvscopeApp {
     /// Starts writing the open lesson's handout to `path` in the app's language, in the
     /// background (the class's app stays on its step).
@@ -317,18 +267,21 @@ impl ConvscopeApp {
             answers,
             out: path,
         };
-        self.lesson.handout.start(order, self.models.clone(), ctx);
+        let models = self.models.clone();
+        self.lesson
+            .handout
+            .start(ctx, move |say| write_handout_on(&order, models, say));
     }
 }
 
 /// "Handout…" and "Teacher's copy…", and how the last handout went.
 pub(crate) fn handout_buttons_ui(
     ui: &mut egui::Ui,
-    state: &super::state::LessonState,
+    job: &HandoutJob,
     p: &mut crate::app::shell::panels::Panels,
 ) {
     let s = p.s;
-    let status = state.handout.status();
+    let status = job.status();
     let writing = matches!(status, HandoutStatus::Writing(_));
     ui.horizontal_wrapped(|ui| {
         for command in [Command::HandoutDialog(false), Command::HandoutDialog(true)] {

@@ -4,6 +4,7 @@
 
 pub(crate) mod facts;
 pub(crate) mod handout;
+pub(crate) mod handout_job;
 pub(crate) mod picker;
 pub(crate) mod setup;
 pub(crate) mod state;

@@ -4,7 +4,6 @@
 //! is wrong) so the teacher sees what to fix. The folder is read again when its files change
 //! (looked at every few seconds while the list is shown) or on "Look again".
 
-use super::state::LessonState;
 use crate::app::i18n;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
@@ -102,9 +101,8 @@ impl Picker {
 
 /// The heading, the built-in lessons, the teacher's own (or where to put them), and why the
 /// last lesson could not be opened.
-pub(crate) fn picker_ui(ui: &mut egui::Ui, state: &LessonState, p: &mut Panels) {
+pub(crate) fn picker_ui(ui: &mut egui::Ui, picker: &Picker, error: Option<&str>, p: &mut Panels) {
     let s = p.s;
-    let picker = &state.picker;
     picker.refresh(ui.input(|i| i.time));
     ui.heading(s.lessons);
     ui.label(s.lesson_pick);
@@ -151,7 +149,7 @@ pub(crate) fn picker_ui(ui: &mut egui::Ui, state: &LessonState, p: &mut Panels) 
     if look_again {
         picker.forget();
     }
-    if let Some(e) = &state.error {
+    if let Some(e) = error {
         ui.add_space(6.0);
         ui.colored_label(ui.visuals().error_fg_color, e);
     }

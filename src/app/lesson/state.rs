@@ -31,5 +31,5 @@ pub struct LessonState {
     /// The lessons to choose from (built in and in the teacher's folder).
     pub picker: super::picker::Picker,
     /// The handout being written for the Lessons tab, and how it went.
-    pub handout: super::handout::HandoutJob,
+    pub handout: super::handout_job::HandoutJob,
 }

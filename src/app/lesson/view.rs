@@ -30,7 +30,7 @@ pub(crate) fn lesson_ui(ui: &mut egui::Ui, state: &LessonState, facts: &Facts, p
         .auto_shrink([false, false])
         .show(ui, |ui| {
             let Some(lesson) = &state.lesson else {
-                super::picker::picker_ui(ui, state, p);
+                super::picker::picker_ui(ui, &state.picker, state.error.as_deref(), p);
                 return;
             };
             header_ui(ui, lesson, state, p);
@@ -331,7 +331,7 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
             }
         }
     });
-    super::handout::handout_buttons_ui(ui, state, p);
+    super::handout::handout_buttons_ui(ui, &state.handout, p);
     ui.add_space(4.0);
     let close = Command::CloseLesson;
     if ui.button(close.label(s).unwrap_or_default()).clicked() {
