@@ -274,16 +274,19 @@ impl ConvscopeApp {
     }
 }
 
-/// "Handout…" and "Teacher's copy…", and how the last handout went.
+/// `first` (the Close button), "Handout…" and "Teacher's copy…" in one row, and how the last
+/// handout went.
 pub(crate) fn handout_buttons_ui(
     ui: &mut egui::Ui,
     job: &HandoutJob,
     p: &mut crate::app::shell::panels::Panels,
+    first: impl FnOnce(&mut egui::Ui, &mut crate::app::shell::panels::Panels),
 ) {
     let s = p.s;
     let status = job.status();
     let writing = matches!(status, HandoutStatus::Writing(_));
     ui.horizontal_wrapped(|ui| {
+        first(ui, p);
         for command in [Command::HandoutDialog(false), Command::HandoutDialog(true)] {
             let label = command.label(s).unwrap_or_default();
             let mut r = ui.add_enabled(!writing, egui::Button::new(label));

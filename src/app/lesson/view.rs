@@ -331,10 +331,12 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
             }
         }
     });
-    super::handout::handout_buttons_ui(ui, &state.handout, p);
     ui.add_space(4.0);
-    let close = Command::CloseLesson;
-    if ui.button(close.label(s).unwrap_or_default()).clicked() {
-        p.commands.push(close);
-    }
+    // Close and the handouts share a row, so the panel is no taller than before.
+    super::handout::handout_buttons_ui(ui, &state.handout, p, |ui, p| {
+        let close = Command::CloseLesson;
+        if ui.button(close.label(s).unwrap_or_default()).clicked() {
+            p.commands.push(close);
+        }
+    });
 }
