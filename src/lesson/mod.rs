@@ -4,15 +4,18 @@
 //! it for the words in each language. No egui here: the app applies a step's [`Step`], keeps
 //! the views it names ([`ViewId`]) on screen and fills its texts from [`Facts`].
 
+pub(crate) mod catalog;
 mod error;
 pub mod facts;
 pub(crate) mod file;
+pub(crate) mod handout;
 pub(crate) mod show;
 pub(crate) mod text;
 
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
 pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
+pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};
 pub use text::Rendered;
 pub(crate) use text::{LanguageTexts, Table};
@@ -94,13 +97,19 @@ impl Lesson {
         Self::assemble(steps, &dir.join(format!("{name}.toml")), texts, None)
     }
 
-    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
+    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it),
+    /// or a lesson of the user's lessons folder by its id.
     pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
         } else {
-            Self::builtin(name_or_path)
+            // Not built in: a lesson of that id in the user's lessons folder.
+            Self::builtin(name_or_path).or_else(|e| {
+                crate::io::user_lessons_dir()
+                    .and_then(|dir| catalog::find_user(&dir, name_or_path))
+                    .unwrap_or(Err(e))
+            })
         }
     }
 

@@ -6,7 +6,9 @@
 mod commands;
 mod error_messages;
 mod graphs;
+mod handout;
 mod install_files;
+mod lessons;
 mod limits;
 mod onnx_everywhere;
 mod own_models_doc;

@@ -63,7 +63,7 @@ impl ConvscopeApp {
 
     /// Before anything is drawn: the window fitted to its screen, and whatever the background
     /// work (loads, runs, sweeps, training) finished since the last frame.
-    fn take_results(&mut self, ctx: &egui::Context) {
+    pub(crate) fn take_results(&mut self, ctx: &egui::Context) {
         self.fit_window_to_monitor(ctx);
         if self.view.zoom_before_presentation.is_some() {
             // The window may have moved to another screen or been resized.
