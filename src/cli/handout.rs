@@ -25,7 +25,7 @@ pub struct Args {
 impl Args {
     /// The request, the lesson checked first (a mistake names its file and line).
     pub(crate) fn order(self) -> anyhow::Result<HandoutOrder> {
-        crate::lesson::Lesson::load(&self.lesson)?;
+        crate::lesson::catalog::open(&self.lesson)?;
         Ok(HandoutOrder {
             lesson: self.lesson,
             lang: self.lang,

@@ -113,7 +113,7 @@ impl Cli {
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::load(lesson)?;
+            crate::lesson::catalog::open(lesson)?;
         }
         Ok(Request::OpenApp(AppFiles {
             model: self.model,

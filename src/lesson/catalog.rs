@@ -50,6 +50,16 @@ impl Entry {
     }
 }
 
+/// The lesson `convscope --lesson` and the app open: a built-in lesson or a lesson file (see
+/// [`Lesson::load`]), else the lesson of that id in the user's lessons folder.
+pub(crate) fn open(name_or_path: &str) -> Result<Lesson, LessonError> {
+    Lesson::load(name_or_path).or_else(|e| {
+        crate::io::user_lessons_dir()
+            .and_then(|dir| find_user(&dir, name_or_path))
+            .unwrap_or(Err(e))
+    })
+}
+
 /// The built-in lessons, then those in `user_dir` (sorted by file name). A folder that does not
 /// exist holds no lessons; one that cannot be listed is an error.
 pub(crate) fn catalog(user_dir: Option<&Path>) -> Result<Vec<Entry>, LessonError> {

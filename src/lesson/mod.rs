@@ -97,19 +97,14 @@ impl Lesson {
         Self::assemble(steps, &dir.join(format!("{name}.toml")), texts, None)
     }
 
-    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it),
-    /// or a lesson of the user's lessons folder by its id.
+    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it);
+    /// [`catalog::open`] also finds a lesson of the user's lessons folder by its id.
     pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             Self::from_file(path)
         } else {
-            // Not built in: a lesson of that id in the user's lessons folder.
-            Self::builtin(name_or_path).or_else(|e| {
-                crate::io::user_lessons_dir()
-                    .and_then(|dir| catalog::find_user(&dir, name_or_path))
-                    .unwrap_or(Err(e))
-            })
+            Self::builtin(name_or_path)
         }
     }
 
