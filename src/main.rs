@@ -40,6 +40,12 @@ fn main() -> ExitCode {
         .and_then(|request| match request {
             Request::Command(command) => cli::run(command),
             Request::OpenApp(files) => open_app(files),
+            Request::Handout(order) => {
+                let mut say = |line: &str| eprintln!("{line}");
+                convscope::app::write_handout(&order, &mut say)
+                    .map(|path| println!("{}", path.display()))
+                    .map_err(anyhow::Error::msg)
+            }
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

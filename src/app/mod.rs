@@ -45,6 +45,9 @@ pub use lesson::evidence::Request;
 pub use lesson::test_sets::TestSets;
 // The translation lab's settings and its largest shift.
 pub use lab::state::{LabSettings, max_shift};
+pub use lesson::handout::write_handout;
+pub use lesson::handout_job::HandoutStatus;
+pub use lesson::picker::Picker;
 // The Train tab's settings and run, which the CLI's parity test runs headless.
 pub use train::run::RunState;
 pub use train::settings::{ArchChoice, DataChoice, TrainSettings};

@@ -23,8 +23,10 @@ pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
 pub(crate) mod eval;
+pub(crate) mod handout;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
+pub(crate) mod lessons;
 pub(crate) mod man;
 pub(crate) mod model_args;
 pub(crate) mod network_input;
@@ -74,6 +76,8 @@ pub enum Request {
     /// No subcommand: open the app on these files. The binary hands them to the app; the
     /// command line knows nothing of it.
     OpenApp(AppFiles),
+    /// `convscope handout`: the binary hands it to the app, which walks the lesson.
+    Handout(crate::lesson::HandoutOrder),
 }
 
 /// The files the app opens on, as the command line named them and checked.
@@ -93,7 +97,10 @@ impl Cli {
     /// to open.
     pub fn into_request(self) -> anyhow::Result<Request> {
         if let Some(command) = self.command {
-            return Ok(Request::Command(command));
+            return Ok(match command {
+                Command::Handout(args) => Request::Handout(args.order()?),
+                command => Request::Command(command),
+            });
         }
         if let Some(model) = &self.model
             && model.extension().is_none()
@@ -106,7 +113,7 @@ impl Cli {
         }
         if let Some(lesson) = &self.lesson {
             // A teacher writing a lesson sees its mistakes here, with the file and line.
-            crate::lesson::Lesson::load(lesson)?;
+            crate::lesson::catalog::open(lesson)?;
         }
         Ok(Request::OpenApp(AppFiles {
             model: self.model,
@@ -142,6 +149,11 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff; `convscope man | man -l -`).
     Man(man::Args),
+    /// List the lessons: the built-in ones and those in your lessons folder, id and title.
+    Lessons(lessons::Args),
+    /// Write a lesson as an HTML handout to print: per step its question, the choices or a
+    /// blank for the prediction, and its figure; with --answers the evidence and verdicts.
+    Handout(handout::Args),
 }
 
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
@@ -176,6 +188,12 @@ fn run_command(command: Command) -> anyhow::Result<()> {
             completions::run(args, <Cli as clap::CommandFactory>::command())
         }
         Command::Man(args) => man::run(args, <Cli as clap::CommandFactory>::command()),
+        Command::Lessons(args) => lessons::run(args),
+        // The binary hands a handout to the app (see `Request::Handout`).
+        Command::Handout(args) => {
+            let order = args.order()?;
+            anyhow::bail!("`convscope handout` is made by the app: {order:?}")
+        }
     }
 }
 

@@ -84,6 +84,11 @@ pub(crate) fn source_tree() -> Option<PathBuf> {
     developer_source_tree()
 }
 
+/// The folder of the user's own lessons: `lessons/` in [`user_data_dir`].
+pub(crate) fn user_lessons_dir() -> Option<PathBuf> {
+    user_data_dir(&Environment::current()).map(|d| d.join("lessons"))
+}
+
 /// The user's own data folder: `$XDG_DATA_HOME/convscope` (when absolute) or
 /// `~/.local/share/convscope` on Linux, `~/Library/Application Support/convscope` on macOS,
 /// `%APPDATA%\convscope` on Windows.

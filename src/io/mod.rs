@@ -18,6 +18,7 @@ pub(crate) use audio_input::Audio;
 pub use audio_input::audio_pixels;
 pub(crate) use audio_input::decode_wav;
 pub use audio_input::{file_pixels, load_audio};
+pub(crate) use data_dirs::user_lessons_dir;
 pub(crate) use error::FileError;
 pub use image_input::{Fill, network_input};
 pub(crate) use image_input::{decode_image, load_image};

@@ -4,15 +4,18 @@
 //! it for the words in each language. No egui here: the app applies a step's [`Step`], keeps
 //! the views it names ([`ViewId`]) on screen and fills its texts from [`Facts`].
 
+pub(crate) mod catalog;
 mod error;
 pub mod facts;
 pub(crate) mod file;
+pub(crate) mod handout;
 pub(crate) mod show;
 pub(crate) mod text;
 
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
 pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
+pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};
 pub use text::Rendered;
 pub(crate) use text::{LanguageTexts, Table};
@@ -94,7 +97,8 @@ impl Lesson {
         Self::assemble(steps, &dir.join(format!("{name}.toml")), texts, None)
     }
 
-    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it).
+    /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it);
+    /// [`catalog::open`] also finds a lesson of the user's lessons folder by its id.
     pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {

@@ -100,6 +100,19 @@ pub(crate) fn save_png(image: &RgbaImage, path: &Path) -> Result<(), FileError> 
     })
 }
 
+/// `image` as the bytes of a PNG file (for a page that inlines it).
+pub(crate) fn png_bytes(image: &RgbaImage) -> Result<Vec<u8>, image::ImageError> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out).write_image(
+        image.as_raw(),
+        image.width(),
+        image.height(),
+        image::ExtendedColorType::Rgba8,
+    )?;
+    Ok(out)
+}
+
 /// The cell size that makes a map of `side` pixels about `target` pixels wide in a picture.
 pub(crate) fn cell_px_for(side: usize, target: u32) -> u32 {
     (target / side.max(1) as u32).clamp(1, 64)

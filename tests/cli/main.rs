@@ -6,8 +6,10 @@
 mod commands;
 mod error_messages;
 mod graphs;
+mod handout;
 mod hostile_files;
 mod install_files;
+mod lessons;
 mod limits;
 mod onnx_everywhere;
 mod own_models_doc;

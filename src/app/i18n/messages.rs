@@ -378,7 +378,6 @@ strings! {
     lesson_no_model,
     lesson_no_stage,
     lesson_pick,
-    lesson_own,
     key_lessons,
     key_next_lesson_step,
     key_prev_lesson_step,
@@ -394,6 +393,34 @@ strings! {
     lesson_verdict,
     /// Beside the right choice, after the reveal.
     lesson_right_answer,
+    /// The picker's heading over the lessons that ship with the app.
+    lesson_builtin,
+    /// The picker's heading over the teacher's own lessons: their folder.
+    lesson_yours,
+    lesson_yours_none,
+    /// Beside a lesson file that cannot be opened (its error follows).
+    lesson_broken,
+    lesson_look_again,
+    lesson_look_again_tip,
+    /// The printed handout: beside the blanks for the student's name and the date.
+    handout_name,
+    handout_date,
+    /// Over the blank lines of an open question.
+    handout_prediction,
+    /// Under the title of the copy with the answers.
+    handout_teacher_copy,
+    /// Before the numbers a handout could not measure.
+    handout_not_computed,
+    handout_button,
+    handout_button_tip,
+    handout_answers_button,
+    handout_answers_tip,
+    /// While a handout is written: the step it is at.
+    handout_writing,
+    /// A handout written: its path.
+    handout_written,
+    /// A handout that could not be written: why.
+    handout_failed,
     /// The input panel folded to a bar while a lesson step does not name it.
     input_unfold_tip,
     tab_train,

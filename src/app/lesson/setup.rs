@@ -17,7 +17,7 @@ use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
-use crate::lesson::{Facts, Lesson, PoolChoice, Step, SweepChoice, View, WindowChoice};
+use crate::lesson::{Facts, PoolChoice, Step, SweepChoice, View, WindowChoice};
 use crate::lesson::{effective, revealed};
 use std::path::PathBuf;
 
@@ -41,7 +41,7 @@ fn axis(choice: SweepChoice) -> SweepAxis {
 impl ConvscopeApp {
     /// Opens a built-in lesson by name, or a lesson file, at its first step.
     pub fn open_lesson(&mut self, ctx: &egui::Context, name_or_path: &str) {
-        match Lesson::load(name_or_path) {
+        match crate::lesson::catalog::open(name_or_path) {
             Ok(lesson) => {
                 self.lesson.lesson = Some(lesson);
                 self.view.show_lesson = true;

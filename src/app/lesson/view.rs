@@ -31,7 +31,7 @@ pub(crate) fn lesson_ui(ui: &mut egui::Ui, state: &LessonState, facts: &Facts, p
         .auto_shrink([false, false])
         .show(ui, |ui| {
             let Some(lesson) = &state.lesson else {
-                pick_ui(ui, state, p);
+                super::picker::picker_ui(ui, &state.picker, state.error.as_deref(), p);
                 return;
             };
             header_ui(ui, lesson, state, p);
@@ -366,30 +366,14 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
         }
     });
     ui.add_space(4.0);
-    let close = Command::CloseLesson;
-    if ui
-        .button(keys::button_label(&close, s).unwrap_or_default())
-        .clicked()
-    {
-        p.commands.push(close);
-    }
-}
-
-fn pick_ui(ui: &mut egui::Ui, state: &LessonState, p: &mut Panels) {
-    let s = p.s;
-    ui.heading(s.lessons);
-    ui.label(s.lesson_pick);
-    for name in Lesson::builtin_names() {
-        let title = Lesson::builtin(name)
-            .map(|l| l.title(p.settings.language.code()))
-            .unwrap_or_else(|_| name.to_string());
-        if ui.button(title).clicked() {
-            p.commands.push(Command::OpenLesson(name.to_string()));
+    // Close and the handouts share a row, so the panel is no taller than before.
+    super::handout::handout_buttons_ui(ui, &state.handout, p, |ui, p| {
+        let close = Command::CloseLesson;
+        if ui
+            .button(keys::button_label(&close, s).unwrap_or_default())
+            .clicked()
+        {
+            p.commands.push(close);
         }
-    }
-    ui.add_space(8.0);
-    ui.label(s.lesson_own);
-    if let Some(e) = &state.error {
-        ui.colored_label(ui.visuals().error_fg_color, e);
-    }
+    });
 }

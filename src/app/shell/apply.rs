@@ -89,6 +89,10 @@ impl ConvscopeApp {
             Command::PrevLessonStep => self.go_to_step(ctx, self.lesson.step.saturating_sub(1)),
             Command::RevealLessonStep => self.reveal_step(ctx),
             Command::ResetLessonStep => self.go_to_step(ctx, self.lesson.step),
+            Command::HandoutDialog(answers) => {
+                self.choose_file(ctx, Purpose::Handout(answers));
+            }
+            Command::WriteHandout(path, answers) => self.start_handout(ctx, path, answers),
             Command::CloseLesson => {
                 self.lesson.lesson = None;
                 self.lesson.error = None;
@@ -223,6 +227,15 @@ impl ConvscopeApp {
                 format!("{}.png", stage.unwrap_or("input"))
             }
             Purpose::Open(_) => String::new(),
+            Purpose::Handout(answers) => {
+                let id = self
+                    .lesson
+                    .lesson
+                    .as_ref()
+                    .map_or("lesson", |l| l.id.as_str());
+                let copy = if answers { "-answers" } else { "" };
+                format!("{id}-{}{copy}.html", self.settings.language.code())
+            }
         };
         let dir = self
             .browse_from
@@ -250,21 +263,26 @@ impl ConvscopeApp {
         self.apply(ctx, purpose.command(path));
     }
 
-    /// Writes the selected stage's maps as a PNG.
-    pub fn export(&mut self, path: &Path) {
-        let ex = &mut self.explorer;
-        let Some(tensor) = ex.trace.get(ex.stage) else {
-            return;
-        };
+    /// The selected stage's maps as "Export PNG" draws them (the handout's figures too).
+    pub(crate) fn export_image(&self) -> Option<image::RgbaImage> {
+        let ex = &self.explorer;
+        let tensor = ex.trace.get(ex.stage)?;
         let side = tensor.as_maps().map_or(28, |m| m.dim().2);
-        let image = crate::viz::export::grid_image(
+        Some(crate::viz::export::grid_image(
             tensor,
             crate::viz::export::cell_px_for(side, 160),
             self.view.shared_scale,
-        );
+        ))
+    }
+
+    /// Writes the selected stage's maps as a PNG.
+    pub fn export(&mut self, path: &Path) {
+        let Some(image) = self.export_image() else {
+            return;
+        };
         match crate::viz::export::save_png(&image, path) {
             Ok(()) => self.status = Some(Message::new(MessageKey::Saved, &[&path.display()])),
-            Err(e) => ex.last_error = Some(e.to_string()),
+            Err(e) => self.explorer.last_error = Some(e.to_string()),
         }
     }
 

@@ -82,6 +82,11 @@ pub enum Command {
     /// Sets the current step up again, undoing what the student changed.
     ResetLessonStep,
     CloseLesson,
+    /// Asks where to write the open lesson's handout (`true`: the teacher's copy), then
+    /// writes it.
+    HandoutDialog(bool),
+    /// Writes the open lesson's handout there in the background (`true`: the teacher's copy).
+    WriteHandout(PathBuf, bool),
     /// The Train tab's settings for the next run.
     SetTrainSettings(TrainSettings),
     StartTraining,

@@ -63,7 +63,7 @@ impl ConvscopeApp {
 
     /// Before anything is drawn: the window fitted to its screen, and whatever the background
     /// work (loads, runs, sweeps, training) finished since the last frame.
-    fn take_results(&mut self, ctx: &egui::Context) {
+    pub(crate) fn take_results(&mut self, ctx: &egui::Context) {
         let resized = self.fit_window_to_monitor(ctx);
         if resized {
             // The new size is asked for in points at the zoom of the frame it was measured in:

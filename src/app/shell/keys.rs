@@ -150,6 +150,8 @@ pub(crate) fn button_label(command: &Command, s: &Strings) -> Option<&'static st
         Command::RevealLessonStep => s.lesson_reveal,
         Command::ResetLessonStep => s.lesson_reset,
         Command::CloseLesson => s.lesson_close,
+        Command::HandoutDialog(false) => s.handout_button,
+        Command::HandoutDialog(true) => s.handout_answers_button,
         _ => return None,
     })
 }
@@ -160,6 +162,8 @@ pub(crate) fn button_tip(command: &Command, s: &Strings) -> Option<String> {
         Command::PrevLessonStep | Command::NextLessonStep => s.lesson_keys_tip,
         Command::RevealLessonStep => s.lesson_reveal_tip,
         Command::ResetLessonStep => s.lesson_reset_tip,
+        Command::HandoutDialog(false) => s.handout_button_tip,
+        Command::HandoutDialog(true) => s.handout_answers_tip,
         _ => return None,
     };
     let key = Command::lesson_shortcuts()

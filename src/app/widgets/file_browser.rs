@@ -66,6 +66,13 @@ pub(crate) const EXPORT_KIND: FileKind = FileKind {
     extensions: &["png"],
 };
 
+/// What a lesson's handout is written as.
+pub(crate) const HANDOUT_KIND: FileKind = FileKind {
+    role: FileRole::Input,
+    name: "HTML",
+    extensions: &["html"],
+};
+
 /// The kinds opened as `role`.
 pub(crate) fn kinds(role: FileRole) -> impl Iterator<Item = &'static FileKind> {
     FILE_KINDS.iter().filter(move |k| k.role == role)
@@ -130,10 +137,13 @@ pub(crate) fn system_dialog(purpose: Purpose, dir: &Path, file_name: &str) -> Sy
             }
             dialog.pick_file()
         }
-        Purpose::Export => dialog
-            .add_filter(EXPORT_KIND.name, EXPORT_KIND.extensions)
-            .set_file_name(file_name)
-            .save_file(),
+        Purpose::Export | Purpose::Handout(_) => {
+            let kind = purpose.save_kind().unwrap_or(EXPORT_KIND);
+            dialog
+                .add_filter(kind.name, kind.extensions)
+                .set_file_name(file_name)
+                .save_file()
+        }
     };
     match picked {
         Some(path) => SystemAnswer::Chosen(path),
@@ -148,6 +158,8 @@ pub enum Purpose {
     Open(FileRole),
     /// A PNG to write.
     Export,
+    /// A lesson's handout to write (`true`: the teacher's copy).
+    Handout(bool),
 }
 
 impl Purpose {
@@ -158,6 +170,16 @@ impl Purpose {
             Purpose::Open(FileRole::Input) => Command::OpenImage(path),
             Purpose::Open(FileRole::Labels) => Command::LabelsFile(path),
             Purpose::Export => Command::Export(path),
+            Purpose::Handout(answers) => Command::WriteHandout(path, answers),
+        }
+    }
+
+    /// For a file to write: its kind (PNG, HTML).
+    pub(crate) fn save_kind(self) -> Option<FileKind> {
+        match self {
+            Purpose::Open(_) => None,
+            Purpose::Export => Some(EXPORT_KIND),
+            Purpose::Handout(_) => Some(HANDOUT_KIND),
         }
     }
 }
@@ -222,7 +244,11 @@ impl FileBrowser {
             Purpose::Open(role) => kinds(role)
                 .flat_map(|k| k.extensions.iter().copied())
                 .collect(),
-            Purpose::Export => EXPORT_KIND.extensions.to_vec(),
+            Purpose::Export | Purpose::Handout(_) => self
+                .purpose
+                .save_kind()
+                .map(|k| k.extensions.to_vec())
+                .unwrap_or_default(),
         }
     }
 
@@ -270,7 +296,7 @@ impl FileBrowser {
 
     /// Clicking an entry: selects it, and for export takes a file's name.
     pub fn select(&mut self, path: &Path) {
-        if self.purpose == Purpose::Export
+        if self.purpose.save_kind().is_some()
             && !path.is_dir()
             && let Some(name) = path.file_name()
         {
@@ -329,12 +355,12 @@ impl FileBrowser {
                     _ => None,
                 }
             }),
-            Purpose::Export => {
+            Purpose::Export | Purpose::Handout(_) => {
                 let name = self.file_name.trim();
                 if name.is_empty() {
                     return None;
                 }
-                Some(with_png(self.dir.join(name)))
+                Some(self.with_extension(self.dir.join(name)))
             }
         }
     }
@@ -350,7 +376,7 @@ impl FileBrowser {
         }
         let usable = match self.purpose {
             Purpose::Open(_) => path.is_file(),
-            Purpose::Export => path.parent().is_some_and(Path::is_dir),
+            Purpose::Export | Purpose::Handout(_) => path.parent().is_some_and(Path::is_dir),
         };
         if !usable {
             self.missing = Some(path);
@@ -358,8 +384,20 @@ impl FileBrowser {
         }
         Some(match self.purpose {
             Purpose::Open(_) => path,
-            Purpose::Export => with_png(path),
+            Purpose::Export | Purpose::Handout(_) => self.with_extension(path),
         })
+    }
+
+    /// A file to write, with the extension of its kind (".png", ".html") unless it has it.
+    fn with_extension(&self, mut path: PathBuf) -> PathBuf {
+        let ext = self.purpose.save_kind().map_or("png", |k| k.extensions[0]);
+        if path
+            .extension()
+            .is_none_or(|x| !x.eq_ignore_ascii_case(ext))
+        {
+            path.set_extension(ext);
+        }
+        path
     }
 
     fn can_confirm(&self) -> bool {
@@ -368,16 +406,6 @@ impl FileBrowser {
 }
 
 /// `path` ending in `.png` (added when it ends otherwise).
-fn with_png(mut path: PathBuf) -> PathBuf {
-    if path
-        .extension()
-        .is_none_or(|x| !x.eq_ignore_ascii_case("png"))
-    {
-        path.set_extension("png");
-    }
-    path
-}
-
 /// The listing's height: fixed, so the window keeps its size (and its place, where a modal is
 /// centred) from folder to folder, and nothing moves under the pointer between two clicks.
 const LIST_HEIGHT: f32 = 320.0;
@@ -395,6 +423,8 @@ pub(crate) fn file_browser_ui(
         Purpose::Open(FileRole::Model) => s.browse_open_model,
         Purpose::Open(FileRole::Labels) => s.browse_open_labels,
         Purpose::Export => s.browse_export,
+        Purpose::Handout(false) => s.handout_button,
+        Purpose::Handout(true) => s.handout_answers_button,
     };
     let modal = egui::Modal::new(egui::Id::unique("file-browser")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -482,7 +512,7 @@ pub(crate) fn file_browser_ui(
         ui.separator();
         ui.horizontal(|ui| {
             let confirm = match b.purpose {
-                Purpose::Export => s.browse_save,
+                Purpose::Export | Purpose::Handout(_) => s.browse_save,
                 Purpose::Open(_) => s.browse_open,
             };
             let enter = ui.input(|i| i.key_pressed(Key::Enter));
