@@ -21,7 +21,7 @@ sobel-choice-sides = bright on both sides
 sobel-choice-opposite = positive on one, negative on the other
 sobel-choice-nothing = nothing
 sobel =
-    Sobel x subtracts the column left of each pixel from the column right of it (weights -1, -2, -1 and 1, 2, 1); Sobel y does the same from the row above to the row below. Red is positive, blue negative.
+    Sobel x (the first map) subtracts the column left of each pixel from the column right of it (weights -1, -2, -1 and 1, 2, 1); Sobel y (the second map) does the same from the row above to the row below. Red is positive, blue negative.
 sobel-evidence =
     | map | lowest | highest | exactly 0 % |
     | Sobel x | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |

@@ -20,7 +20,7 @@ sobel-choice-sides = 两边都是正值
 sobel-choice-opposite = 一边正、一边负
 sobel-choice-nothing = 没有响应
 sobel =
-    Sobel x 用每个像素右边一列减去左边一列（权重 -1、-2、-1 和 1、2、1）；Sobel y 则用下面一行减去上面一行。图中红色为正，蓝色为负。
+    Sobel x（第一张特征图）用每个像素右边一列减去左边一列（权重 -1、-2、-1 和 1、2、1）；Sobel y（第二张）则用下面一行减去上面一行。红色为正，蓝色为负。
 sobel-evidence =
     | 特征图 | 最小值 | 最大值 | 恰好为 0 (%) |
     | Sobel x | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |

@@ -176,13 +176,26 @@ fn choices_ui(
             };
             let right = state.revealed && step.answer.as_deref() == Some(name.as_str());
             let letter = char::from(b'A' + (i % 26) as u8);
-            let mut frame = egui::Frame::group(ui.style()).inner_margin(egui::vec2(8.0, 4.0));
+            let margin = egui::vec2(8.0, 4.0);
+            let mut frame = egui::Frame::group(ui.style()).inner_margin(margin);
             let mut label = format!("{letter}  {}", text.text);
             if right {
                 frame = frame
                     .fill(RIGHT.linear_multiply(0.25))
                     .stroke(egui::Stroke::new(2.0, RIGHT));
                 label = format!("✔ {label}");
+            }
+            // A choice that does not fit the rest of the row starts the next one (a frame
+            // placed in the rest would squeeze its words and push the next choice off).
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let width = ui
+                .fonts_mut(|f| f.layout_no_wrap(label.clone(), font, strong))
+                .size()
+                .x
+                + 2.0 * margin.x
+                + 8.0;
+            if i > 0 && width > ui.available_size_before_wrap().x {
+                ui.end_row();
             }
             frame.show(ui, |ui| {
                 let r =

@@ -23,10 +23,12 @@ pub(super) fn try_row_ui(ui: &mut egui::Ui, p: &mut Panels, conv: &Conv2d) {
     let mut t = p.view.conv_try.setting.unwrap_or(own);
     ui.horizontal(|ui| {
         ui.label(s.conv_try).on_hover_text(s.conv_try_tip);
-        ui.label(s.conv_try_padding);
-        ui.add(egui::DragValue::new(&mut t.padding).range(0..=MAX_TRY));
-        ui.label(s.conv_try_stride);
-        ui.add(egui::DragValue::new(&mut t.stride).range(1..=MAX_TRY));
+        let name = ui.label(s.conv_try_padding);
+        ui.add(egui::DragValue::new(&mut t.padding).range(0..=MAX_TRY))
+            .labelled_by(name.id);
+        let name = ui.label(s.conv_try_stride);
+        ui.add(egui::DragValue::new(&mut t.stride).range(1..=MAX_TRY))
+            .labelled_by(name.id);
         let tried = p.view.conv_try.setting.is_some();
         if ui
             .add_enabled(tried, egui::Button::new(s.conv_try_reset))
