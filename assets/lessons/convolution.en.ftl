@@ -51,10 +51,10 @@ learned =
     Nobody wrote these weights: training set them. Look at each kernel's pattern of red and blue and at the map it makes of the 7. A kernel counts as summing to about 0 when its sum is under a tenth of the sum of its weights' sizes.
 learned-evidence =
     | kernel | sum | kernel | sum |
-    | 1 | { $conv1-kernel-1-sum } | 5 | { $conv1-kernel-5-sum } |
-    | 2 | { $conv1-kernel-2-sum } | 6 | { $conv1-kernel-6-sum } |
-    | 3 | { $conv1-kernel-3-sum } | 7 | { $conv1-kernel-7-sum } |
-    | 4 | { $conv1-kernel-4-sum } | 8 | { $conv1-kernel-8-sum } |
+    | #1 | { $conv1-kernel-1-sum } | #5 | { $conv1-kernel-5-sum } |
+    | #2 | { $conv1-kernel-2-sum } | #6 | { $conv1-kernel-6-sum } |
+    | #3 | { $conv1-kernel-3-sum } | #7 | { $conv1-kernel-7-sum } |
+    | #4 | { $conv1-kernel-4-sum } | #8 | { $conv1-kernel-8-sum } |
     | about 0 | { $conv1-balanced-kernels } | | |
 learned-verdict = { $conv1-balanced-kernels } of { $conv1-channels } kernels sum to about 0: those find change, like Sobel; the others also respond to brightness itself, which a bias and the ReLU after them can use. Whether a kernel finds edges shows in its map of the 7, not in its sum alone. One trained network: another seed would give other kernels.
 
@@ -80,9 +80,9 @@ padding-choice-two = two rows and columns smaller
 padding =
     A map has one cell per place the kernel fits. The size of the output follows from the input H, padding P, kernel K and stride S: (H + 2P - K) / S + 1, rounded down. The reveal reruns conv1's own weights without padding; the row "Try" above the maps tries any padding and stride.
 padding-evidence =
-    | | formula | maps made |
-    | padding { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
-    | padding { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
+    | padding | formula | maps made |
+    | { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
+    | { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
 padding-verdict = Without padding the maps are { $conv1-try-shape }: a { $conv1-kernel } kernel cannot be centred on the picture's outer ring. The formula and the maps the engine made agree. Padding keeps the size, but its zeros are made up: cells at the border partly see nothing.
 
 stride-title = Stride skips positions
@@ -93,9 +93,9 @@ stride-choice-less = just one row and column less
 stride =
     The stride is the step between two positions of the kernel: stride 1 visits every position, stride 2 every second one in each direction. Predict with the formula, (H + 2P - K) / S + 1 rounded down; the reveal reruns conv1's weights with stride 2.
 stride-evidence =
-    | | formula | maps made | numbers |
-    | stride { $conv1-stride } | { $conv1-size-formula } | { $conv1-shape } | { $conv1-values } |
-    | stride { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-shape } | { $conv1-try-values } |
+    | stride | formula | numbers made |
+    | { $conv1-stride } | { $conv1-size-formula } | { $conv1-values } |
+    | { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-values } |
 stride-verdict = Stride { $conv1-try-stride } halves each side, so the maps hold a quarter of the numbers: a convolution can shrink maps as pooling does, with weights it learns. The formula's rounding matters: try padding 0 and stride 2 in the row above the maps.
 
 channels-title = A second layer combines channels
@@ -148,11 +148,11 @@ summary =
     What the material says about convolution, what these networks say, and the number behind it. Every number was computed just now from edges and digits-max.
 summary-evidence =
     | claim | verdict | number |
-    | kernels find edges | hand-made: yes | Sobel sum { $edges-conv1-kernel-1-sum } |
-    | learned ones too | { $conv1-balanced-kernels } of { $conv1-channels } | sum about 0 |
-    | one cell, one patch | yes | { $conv1-kernel-weights } products |
-    | output size | formula holds | { $conv1-size-formula } |
-    | channels combine | all input maps | { $conv2-kernel-weights } weights |
-    | field grows | faster with pooling | { $conv2-receptive } / { $digits-nopool-conv2-receptive } |
-    | fewer parameters | yes | { $conv1-dense-ratio } × |
+    | edge kernels | yes | sum { $edges-conv1-kernel-1-sum } |
+    | learned too | some | { $conv1-balanced-kernels } of { $conv1-channels } |
+    | one patch a cell | yes | { $conv1-kernel-weights } products |
+    | size formula | holds | { $conv1-shape } |
+    | channels mix | all maps | { $conv2-kernel-weights } weights |
+    | field grows | with pooling | { $conv2-receptive } / { $digits-nopool-conv2-receptive } |
+    | few parameters | yes | { $conv1-dense-ratio } × |
 summary-verdict = A convolution is a small kernel slid everywhere: it finds a local pattern wherever it is, with few weights. Stacked, with pooling between, its cells see more and combine more; only a dense layer sees the whole picture at once.

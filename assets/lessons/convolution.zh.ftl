@@ -50,10 +50,10 @@ learned =
     这些权重不是人写的，而是训练得到的。看看每个卷积核的红蓝图案，以及它在数字 7 上得到的特征图。权重之和的绝对值小于各权重绝对值之和的十分之一，就算“接近 0”。
 learned-evidence =
     | 卷积核 | 权重之和 | 卷积核 | 权重之和 |
-    | 1 | { $conv1-kernel-1-sum } | 5 | { $conv1-kernel-5-sum } |
-    | 2 | { $conv1-kernel-2-sum } | 6 | { $conv1-kernel-6-sum } |
-    | 3 | { $conv1-kernel-3-sum } | 7 | { $conv1-kernel-7-sum } |
-    | 4 | { $conv1-kernel-4-sum } | 8 | { $conv1-kernel-8-sum } |
+    | #1 | { $conv1-kernel-1-sum } | #5 | { $conv1-kernel-5-sum } |
+    | #2 | { $conv1-kernel-2-sum } | #6 | { $conv1-kernel-6-sum } |
+    | #3 | { $conv1-kernel-3-sum } | #7 | { $conv1-kernel-7-sum } |
+    | #4 | { $conv1-kernel-4-sum } | #8 | { $conv1-kernel-8-sum } |
     | 接近 0 | { $conv1-balanced-kernels } 个 | | |
 learned-verdict = { $conv1-channels } 个卷积核中有 { $conv1-balanced-kernels } 个权重之和接近 0：它们和 Sobel 一样找变化；其余的也对亮度本身响应，后面的偏置和 ReLU 可以利用这一点。一个卷积核是否在找边缘，要看它在数字 7 上的特征图，光看权重之和不够。这只是一次训练的结果，换一个随机种子，卷积核会不同。
 
@@ -79,9 +79,9 @@ padding-choice-two = 少两行两列
 padding =
     卷积核在图上能放几个位置，特征图就有几格。输出尺寸由输入尺寸 H、填充 P、卷积核大小 K 和步幅 S 决定：(H + 2P - K) / S + 1，向下取整。揭晓时用 conv1 自己的权重不填充重算一遍；特征图上方的“试一试”可以试任意填充和步幅。
 padding-evidence =
-    | | 公式 | 实际得到的特征图 |
-    | 填充 { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
-    | 填充 { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
+    | 填充 | 公式 | 实际特征图 |
+    | { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
+    | { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
 padding-verdict = 不填充时特征图是 { $conv1-try-shape }：{ $conv1-kernel } 卷积核的中心无法落在图片最外面一圈上。公式和程序实际算出的特征图一致。填充能保持尺寸，但填进去的 0 是人为补的：边上的格子有一部分看到的是空白。
 
 stride-title = 步幅：跳着走
@@ -92,9 +92,9 @@ stride-choice-less = 只少一行一列
 stride =
     步幅是卷积核相邻两个位置之间的距离：步幅 1 走遍每个位置，步幅 2 在每个方向上隔一个走一个。先用公式 (H + 2P - K) / S + 1（向下取整）预测；揭晓时用 conv1 的权重以步幅 2 重算。
 stride-evidence =
-    | | 公式 | 实际得到的特征图 | 数值个数 |
-    | 步幅 { $conv1-stride } | { $conv1-size-formula } | { $conv1-shape } | { $conv1-values } |
-    | 步幅 { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-shape } | { $conv1-try-values } |
+    | 步幅 | 公式 | 实际数值个数 |
+    | { $conv1-stride } | { $conv1-size-formula } | { $conv1-values } |
+    | { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-values } |
 stride-verdict = 步幅 { $conv1-try-stride } 让每条边减半，数值个数只剩四分之一：卷积也能像池化那样缩小特征图，而且用的是学出来的权重。公式里的向下取整很关键：在特征图上方试一试填充 0、步幅 2。
 
 channels-title = 第二层卷积把各通道组合起来
@@ -147,11 +147,11 @@ summary =
     教材关于卷积的说法、这些网络给出的结论，以及背后的数字。所有数字都是刚才由 edges 和 digits-max 算出来的。
 summary-evidence =
     | 说法 | 结论 | 数字 |
-    | 卷积核能找边缘 | 手工的：能 | Sobel 权重之和 { $edges-conv1-kernel-1-sum } |
-    | 学到的也能 | { $conv1-channels } 个中 { $conv1-balanced-kernels } 个 | 权重之和接近 0 |
-    | 一格只看一小块 | 对 | { $conv1-kernel-weights } 个乘积 |
-    | 输出尺寸 | 公式成立 | { $conv1-size-formula } |
-    | 通道相互组合 | 读全部输入 | { $conv2-kernel-weights } 个权重 |
+    | 卷积核找边缘 | 对 | 权重之和 { $edges-conv1-kernel-1-sum } |
+    | 学到的也是 | 一部分 | { $conv1-channels } 个中 { $conv1-balanced-kernels } 个 |
+    | 一格一小块 | 对 | { $conv1-kernel-weights } 个乘积 |
+    | 尺寸公式 | 成立 | { $conv1-shape } |
+    | 通道组合 | 读全部 | { $conv2-kernel-weights } 个权重 |
     | 感受野扩大 | 池化后更快 | { $conv2-receptive } / { $digits-nopool-conv2-receptive } |
     | 参数更少 | 对 | { $conv1-dense-ratio } 倍 |
 summary-verdict = 卷积就是一个小卷积核滑过所有位置：不论图案出现在哪里都能找到，而且用的权重很少。多层卷积叠起来、中间加上池化，每一格看到的范围越来越大，组合的信息越来越多；只有全连接层能一次看到整张图。

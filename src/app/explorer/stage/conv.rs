@@ -178,7 +178,13 @@ fn named_kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv
         })
         .fold(tile.x, f32::max);
     let column = widest + 2.0 * GAP;
-    let cols = ((ui.available_width() / column).floor() as usize).clamp(1, o.max(1));
+    // Four to a row at most; two when the maps are named too, so they keep the width.
+    let most = if p.view.focus(&stage_view(p, stage, StagePart::Maps)) {
+        2
+    } else {
+        4
+    };
+    let cols = ((ui.available_width() / column).floor() as usize).clamp(1, most.min(o.max(1)));
     let view = stage_view(p, stage, StagePart::Kernels);
     egui::Grid::new(("named_kernels", stage))
         .spacing(Vec2::new(GAP, GAP))
