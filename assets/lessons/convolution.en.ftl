@@ -24,8 +24,8 @@ sobel =
     Sobel x (the first map) subtracts the column left of each pixel from the column right of it (weights -1, -2, -1 and 1, 2, 1); Sobel y (the second map) does the same from the row above to the row below. Red is positive, blue negative.
 sobel-evidence =
     | map | lowest | highest | exactly 0 % |
-    | Sobel x | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |
-    | Sobel y | { $conv1-map-2-min } | { $conv1-map-2-max } | { $conv1-map-2-zeros } |
+    | Sobel x | { $conv1-map-0-min } | { $conv1-map-0-max } | { $conv1-map-0-zeros } |
+    | Sobel y | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |
 sobel-verdict = Sobel x is positive where the brightness rises from left to right and negative where it falls: the sign tells the direction of the edge. Sobel y answers only where brightness changes from top to bottom: the bar's short ends. The table shows the extremes, not where they are: the maps show that.
 
 flat-title = Flat areas: the sum of a kernel's weights
@@ -37,10 +37,10 @@ flat =
     On a flat patch every pixel under the kernel has the same value v, so the output is v times the sum of the kernel's weights. The table adds up each kernel's weights. The Laplacian subtracts the four neighbours from four times the centre: it answers spots and thin lines.
 flat-evidence =
     | kernel | sum of weights | lowest | highest |
-    | Sobel x | { $conv1-kernel-1-sum } | { $conv1-map-1-min } | { $conv1-map-1-max } |
-    | Laplacian | { $conv1-kernel-3-sum } | { $conv1-map-3-min } | { $conv1-map-3-max } |
-    | blur | { $conv1-kernel-4-sum } | { $conv1-map-4-min } | { $conv1-map-4-max } |
-flat-verdict = Sobel and the Laplacian sum to { $conv1-kernel-3-sum }: on a flat patch they give 0, whatever its brightness, so they find change, not brightness. The blur sums to { $conv1-kernel-4-sum }: it returns the grey level itself, smoothed. This holds by construction; the maps show where this photo is not flat.
+    | Sobel x | { $conv1-kernel-0-sum } | { $conv1-map-0-min } | { $conv1-map-0-max } |
+    | Laplacian | { $conv1-kernel-2-sum } | { $conv1-map-2-min } | { $conv1-map-2-max } |
+    | blur | { $conv1-kernel-3-sum } | { $conv1-map-3-min } | { $conv1-map-3-max } |
+flat-verdict = Sobel and the Laplacian sum to { $conv1-kernel-2-sum }: on a flat patch they give 0, whatever its brightness, so they find change, not brightness. The blur sums to { $conv1-kernel-3-sum }: it returns the grey level itself, smoothed. This holds by construction; the maps show where this photo is not flat.
 
 learned-title = Kernels learned from digits
 learned-question = digits-max learned its { $conv1-channels } conv1 kernels from { $train-size } digits. How many of them sum to about 0, like Sobel?
@@ -51,10 +51,10 @@ learned =
     Nobody wrote these weights: training set them. Look at each kernel's pattern of red and blue and at the map it makes of the 7. A kernel counts as summing to about 0 when its sum is under a tenth of the sum of its weights' sizes.
 learned-evidence =
     | kernel | sum | kernel | sum |
+    | #0 | { $conv1-kernel-0-sum } | #4 | { $conv1-kernel-4-sum } |
     | #1 | { $conv1-kernel-1-sum } | #5 | { $conv1-kernel-5-sum } |
     | #2 | { $conv1-kernel-2-sum } | #6 | { $conv1-kernel-6-sum } |
     | #3 | { $conv1-kernel-3-sum } | #7 | { $conv1-kernel-7-sum } |
-    | #4 | { $conv1-kernel-4-sum } | #8 | { $conv1-kernel-8-sum } |
     | about 0 | { $conv1-balanced-kernels } | | |
 learned-verdict = { $conv1-balanced-kernels } of { $conv1-channels } kernels sum to about 0: those find change, like Sobel; the others also respond to brightness itself, which a bias and the ReLU after them can use. Whether a kernel finds edges shows in its map of the 7, not in its sum alone. One trained network: another seed would give other kernels.
 
@@ -148,7 +148,7 @@ summary =
     What the material says about convolution, what these networks say, and the number behind it. Every number was computed just now from edges and digits-max.
 summary-evidence =
     | claim | verdict | number |
-    | edge kernels | yes | sum { $edges-conv1-kernel-1-sum } |
+    | edge kernels | yes | sum { $edges-conv1-kernel-0-sum } |
     | learned too | some | { $conv1-balanced-kernels } of { $conv1-channels } |
     | one patch a cell | yes | { $conv1-kernel-weights } products |
     | size formula | holds | { $conv1-shape } |

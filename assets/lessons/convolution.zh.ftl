@@ -23,8 +23,8 @@ sobel =
     Sobel x（第一张特征图）用每个像素右边一列减去左边一列（权重 -1、-2、-1 和 1、2、1）；Sobel y（第二张）则用下面一行减去上面一行。红色为正，蓝色为负。
 sobel-evidence =
     | 特征图 | 最小值 | 最大值 | 恰好为 0 (%) |
-    | Sobel x | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |
-    | Sobel y | { $conv1-map-2-min } | { $conv1-map-2-max } | { $conv1-map-2-zeros } |
+    | Sobel x | { $conv1-map-0-min } | { $conv1-map-0-max } | { $conv1-map-0-zeros } |
+    | Sobel y | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |
 sobel-verdict = 从左到右变亮的地方 Sobel x 为正，变暗的地方为负：正负号说明了边缘的方向。Sobel y 只在上下方向有亮度变化的地方响应，也就是竖条的两个短端。表中只有极值，看不出位置；位置要看特征图。
 
 flat-title = 平坦区域：卷积核权重之和
@@ -36,10 +36,10 @@ flat =
     平坦区域里卷积核下的像素都等于同一个值 v，输出就是 v 乘以卷积核权重之和。表中列出各卷积核的权重之和。拉普拉斯用中心的四倍减去上下左右四个邻居，对亮点和细线响应最强。
 flat-evidence =
     | 卷积核 | 权重之和 | 最小值 | 最大值 |
-    | Sobel x | { $conv1-kernel-1-sum } | { $conv1-map-1-min } | { $conv1-map-1-max } |
-    | 拉普拉斯 | { $conv1-kernel-3-sum } | { $conv1-map-3-min } | { $conv1-map-3-max } |
-    | 模糊 | { $conv1-kernel-4-sum } | { $conv1-map-4-min } | { $conv1-map-4-max } |
-flat-verdict = Sobel 和拉普拉斯的权重之和是 { $conv1-kernel-3-sum }：不论平坦区域多亮，输出都是 0，所以它们找的是变化，而不是亮度。模糊卷积核的权重之和是 { $conv1-kernel-4-sum }：输出就是平滑后的灰度。这一点由构造决定；特征图显示的是这张照片哪里不平坦。
+    | Sobel x | { $conv1-kernel-0-sum } | { $conv1-map-0-min } | { $conv1-map-0-max } |
+    | 拉普拉斯 | { $conv1-kernel-2-sum } | { $conv1-map-2-min } | { $conv1-map-2-max } |
+    | 模糊 | { $conv1-kernel-3-sum } | { $conv1-map-3-min } | { $conv1-map-3-max } |
+flat-verdict = Sobel 和拉普拉斯的权重之和是 { $conv1-kernel-2-sum }：不论平坦区域多亮，输出都是 0，所以它们找的是变化，而不是亮度。模糊卷积核的权重之和是 { $conv1-kernel-3-sum }：输出就是平滑后的灰度。这一点由构造决定；特征图显示的是这张照片哪里不平坦。
 
 learned-title = 从数字中学到的卷积核
 learned-question = digits-max 用 { $train-size } 个数字训练出 conv1 的 { $conv1-channels } 个卷积核。其中有几个像 Sobel 一样，权重之和接近 0？
@@ -50,10 +50,10 @@ learned =
     这些权重不是人写的，而是训练得到的。看看每个卷积核的红蓝图案，以及它在数字 7 上得到的特征图。权重之和的绝对值小于各权重绝对值之和的十分之一，就算“接近 0”。
 learned-evidence =
     | 卷积核 | 权重之和 | 卷积核 | 权重之和 |
+    | #0 | { $conv1-kernel-0-sum } | #4 | { $conv1-kernel-4-sum } |
     | #1 | { $conv1-kernel-1-sum } | #5 | { $conv1-kernel-5-sum } |
     | #2 | { $conv1-kernel-2-sum } | #6 | { $conv1-kernel-6-sum } |
     | #3 | { $conv1-kernel-3-sum } | #7 | { $conv1-kernel-7-sum } |
-    | #4 | { $conv1-kernel-4-sum } | #8 | { $conv1-kernel-8-sum } |
     | 接近 0 | { $conv1-balanced-kernels } 个 | | |
 learned-verdict = { $conv1-channels } 个卷积核中有 { $conv1-balanced-kernels } 个权重之和接近 0：它们和 Sobel 一样找变化；其余的也对亮度本身响应，后面的偏置和 ReLU 可以利用这一点。一个卷积核是否在找边缘，要看它在数字 7 上的特征图，光看权重之和不够。这只是一次训练的结果，换一个随机种子，卷积核会不同。
 
@@ -147,7 +147,7 @@ summary =
     教材关于卷积的说法、这些网络给出的结论，以及背后的数字。所有数字都是刚才由 edges 和 digits-max 算出来的。
 summary-evidence =
     | 说法 | 结论 | 数字 |
-    | 卷积核找边缘 | 对 | 权重之和 { $edges-conv1-kernel-1-sum } |
+    | 卷积核找边缘 | 对 | 权重之和 { $edges-conv1-kernel-0-sum } |
     | 学到的也是 | 一部分 | { $conv1-channels } 个中 { $conv1-balanced-kernels } 个 |
     | 一格一小块 | 对 | { $conv1-kernel-weights } 个乘积 |
     | 尺寸公式 | 成立 | { $conv1-shape } |

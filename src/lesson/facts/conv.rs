@@ -26,7 +26,7 @@ impl Facts {
     /// `STAGE-kernel-weights` (what one kernel multiplies: input channels × height × width),
     /// `STAGE-dense-params` and `STAGE-dense-formula` (a dense layer from the same input
     /// values to the same output values), `STAGE-dense-ratio` (that over the convolution's
-    /// parameters), `STAGE-kernel-N-sum` (kernel N's weights added up, N from 1) and
+    /// parameters), `STAGE-kernel-N-sum` (kernel N's weights added up, N from 0 as the view numbers them) and
     /// `STAGE-balanced-kernels` (how many sum to about zero, see [`BALANCED_SHARE`]).
     pub(crate) fn add_convolutions(&mut self, prefix: &str, model: &Model) {
         for (i, layer) in model.layers().iter().enumerate() {
@@ -65,13 +65,13 @@ impl Facts {
                     balanced += 1;
                 }
                 // + 0.0: an exact zero reads 0, never -0.
-                self.set(format!("{n}-kernel-{}-sum", k + 1), short(sum + 0.0));
+                self.set(format!("{n}-kernel-{k}-sum"), short(sum + 0.0));
             }
             self.set(format!("{n}-balanced-kernels"), grouped(balanced));
         }
     }
 
-    /// Per map of a convolution's output `output` (N from 1): `STAGE-map-N-max`,
+    /// Per map of a convolution's output `output` (N from 0, as the view numbers channels): `STAGE-map-N-max`,
     /// `STAGE-map-N-min` and `STAGE-map-N-zeros` (the percentage of its cells exactly 0).
     pub(crate) fn add_conv_maps(&mut self, name: &str, output: &Tensor) {
         let Tensor::Maps(maps) = output else {
@@ -81,7 +81,7 @@ impl Facts {
             let max = map.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let min = map.iter().copied().fold(f32::INFINITY, f32::min);
             let zeros = map.iter().filter(|&&v| v == 0.0).count();
-            let n = format!("{name}-map-{}", c + 1);
+            let n = format!("{name}-map-{c}");
             self.set(format!("{n}-max"), short(max));
             self.set(format!("{n}-min"), short(min));
             self.set(
@@ -110,12 +110,15 @@ impl Facts {
             self.set(format!("{n}-formula"), f);
         }
         let (c, h, w) = output.dim();
-        self.set(format!("{n}-shape"), Shape::Maps {
-            channels: c,
-            height: h,
-            width: w,
-        }
-        .to_string());
+        self.set(
+            format!("{n}-shape"),
+            Shape::Maps {
+                channels: c,
+                height: h,
+                width: w,
+            }
+            .to_string(),
+        );
         self.set(format!("{n}-values"), grouped(output.len()));
     }
 }
@@ -144,8 +147,8 @@ mod tests {
         assert_eq!(get("conv1-dense-formula"), "784 × 6,272 + 6,272");
         assert_eq!(get("conv1-dense-params"), "4,923,520");
         assert_eq!(get("conv1-dense-ratio"), "61,544");
-        assert!(f.get("conv1-kernel-8-sum").is_some());
-        assert!(f.get("conv1-kernel-9-sum").is_none());
+        assert!(f.get("conv1-kernel-7-sum").is_some());
+        assert!(f.get("conv1-kernel-8-sum").is_none());
         assert!(f.get("fc-padding").is_none(), "not a convolution");
     }
 
@@ -156,7 +159,11 @@ mod tests {
             weight: array![
                 [[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]],
                 [[[0.0, -1.0, 0.0], [-1.0, 4.0, -1.0], [0.0, -1.0, 0.0]]],
-                [[[0.0625, 0.125, 0.0625], [0.125, 0.25, 0.125], [0.0625, 0.125, 0.0625]]]
+                [[
+                    [0.0625, 0.125, 0.0625],
+                    [0.125, 0.25, 0.125],
+                    [0.0625, 0.125, 0.0625]
+                ]]
             ],
             padding: (1, 1),
             ..Conv2d::default()
@@ -175,9 +182,9 @@ mod tests {
         let model = crate::engine::Model::new(Default::default(), input_spec, vec![layer]).unwrap();
         let mut f = Facts::default();
         f.add_convolutions("", &model);
+        assert_eq!(f.get("conv1-kernel-0-sum"), Some("0"));
         assert_eq!(f.get("conv1-kernel-1-sum"), Some("0"));
-        assert_eq!(f.get("conv1-kernel-2-sum"), Some("0"));
-        assert_eq!(f.get("conv1-kernel-3-sum"), Some("1.00"));
+        assert_eq!(f.get("conv1-kernel-2-sum"), Some("1.00"));
         assert_eq!(f.get("conv1-balanced-kernels"), Some("2"));
         // A vertical step from 0 to 1 between columns 3 and 4: Sobel x answers 4 on both
         // columns beside it (1 + 2 + 1), the blur is neither; Sobel x is 0 on flat rows.
@@ -185,8 +192,8 @@ mod tests {
         input.slice_mut(ndarray::s![.., .., 4..]).fill(1.0);
         let out = conv.forward(input.view());
         f.add_conv_maps("conv1", &Tensor::Maps(out));
-        assert_eq!(f.get("conv1-map-1-max"), Some("4.00"));
-        assert_eq!(f.get("conv1-map-1-min"), Some("0"));
+        assert_eq!(f.get("conv1-map-0-max"), Some("4.00"));
+        assert_eq!(f.get("conv1-map-0-min"), Some("0"));
         let t = ConvTry {
             padding: 0,
             stride: 2,
@@ -194,7 +201,10 @@ mod tests {
         let tried = rerun(&conv, input.view(), t).unwrap();
         f.add_conv_try("conv1", &conv, 8, t, &tried);
         // (8 + 0 - 3) / 2 + 1 = 2 + 1 = 3.
-        assert_eq!(f.get("conv1-try-formula"), Some("(8 + 2×0 - 3) / 2 + 1 = 3"));
+        assert_eq!(
+            f.get("conv1-try-formula"),
+            Some("(8 + 2×0 - 3) / 2 + 1 = 3")
+        );
         assert_eq!(f.get("conv1-try-shape"), Some("3 @ 3x3"));
         assert_eq!(f.get("conv1-try-values"), Some("27"));
     }

@@ -192,14 +192,21 @@ fn named_kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv
             for out in 0..o {
                 ui.vertical(|ui| {
                     ui.set_width(column - GAP);
-                    let tex = p.tex.get(ui.ctx(), TexKey::Kernel { stage, out, inp: 0 }, || {
-                        let k = conv.weight.slice(ndarray::s![out, 0, .., ..]);
-                        plane_image(k, &scale)
-                    });
+                    let tex = p
+                        .tex
+                        .get(ui.ctx(), TexKey::Kernel { stage, out, inp: 0 }, || {
+                            let k = conv.weight.slice(ndarray::s![out, 0, .., ..]);
+                            plane_image(k, &scale)
+                        });
                     let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
                     ui.painter()
                         .image(tex.id(), rect, full_uv(), Color32::WHITE);
-                    record(ui, view.clone(), rect, Sizes::maps(cell, tile.x.min(tile.y)));
+                    record(
+                        ui,
+                        view.clone(),
+                        rect,
+                        Sizes::maps(cell, tile.x.min(tile.y)),
+                    );
                     ui.label(label(out));
                 });
                 if (out + 1) % cols == 0 {

@@ -6,7 +6,7 @@
 use crate::analysis::conv_try::{ConvTry, MAX_TRY, size_formula};
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, fit_view, full_uv, record_grid, GridOut};
+use crate::app::widgets::maps::{GAP, GridOut, fit_view, full_uv, record_grid};
 use crate::app::widgets::textures::TexKey;
 use crate::engine::{Conv2d, Shape};
 use crate::lesson::ViewId;
@@ -53,16 +53,15 @@ pub(super) fn tried_maps_ui(
     let Some(t) = p.view.conv_try.setting else {
         return false;
     };
-    let rows = p
-        .ex
-        .input_stages(stage)
-        .first()
-        .and_then(|&s| p.ex.trace.get(s))
-        .map(|input| match input.shape() {
-            Shape::Maps { height, .. } => height,
-            Shape::Vector(n) => n,
-        })
-        .unwrap_or(0);
+    let rows =
+        p.ex.input_stages(stage)
+            .first()
+            .and_then(|&s| p.ex.trace.get(s))
+            .map(|input| match input.shape() {
+                Shape::Maps { height, .. } => height,
+                Shape::Vector(n) => n,
+            })
+            .unwrap_or(0);
     let kernel = conv.weight.dim().2;
     let Some((_, maps)) = p.view.conv_try.maps(p.ex, stage) else {
         ui.label(fill(p.s.conv_try_none, &[&t.padding, &t.stride]));
@@ -85,10 +84,8 @@ pub(super) fn tried_maps_ui(
         gap: GAP,
     };
     let (gw, gh) = layout.size();
-    let (rect, _) = ui.allocate_exact_size(
-        Vec2::new(gw.max(1.0), gh.max(1.0)),
-        egui::Sense::hover(),
-    );
+    let (rect, _) =
+        ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), egui::Sense::hover());
     // One colour scale over every tried map, as the stage's own maps share one.
     let scale = Scale::fit(maps.iter());
     let stamp = {
