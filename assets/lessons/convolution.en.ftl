@@ -80,9 +80,9 @@ padding-choice-two = two rows and columns smaller
 padding =
     A map has one cell per place the kernel fits. The size of the output follows from the input H, padding P, kernel K and stride S: (H + 2P - K) / S + 1, rounded down. The reveal reruns conv1's own weights without padding; the row "Try" above the maps tries any padding and stride.
 padding-evidence =
-    | padding | formula | maps made |
-    | { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
-    | { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
+    | formula | maps made |
+    | { $conv1-size-formula } | { $conv1-shape } |
+    | { $conv1-try-formula } | { $conv1-try-shape } |
 padding-verdict = Without padding the maps are { $conv1-try-shape }: a { $conv1-kernel } kernel cannot be centred on the picture's outer ring. The formula and the maps the engine made agree. Padding keeps the size, but its zeros are made up: cells at the border partly see nothing.
 
 stride-title = Stride skips positions
@@ -93,9 +93,9 @@ stride-choice-less = just one row and column less
 stride =
     The stride is the step between two positions of the kernel: stride 1 visits every position, stride 2 every second one in each direction. Predict with the formula, (H + 2P - K) / S + 1 rounded down; the reveal reruns conv1's weights with stride 2.
 stride-evidence =
-    | stride | formula | numbers made |
-    | { $conv1-stride } | { $conv1-size-formula } | { $conv1-values } |
-    | { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-values } |
+    | formula | numbers made |
+    | { $conv1-size-formula } | { $conv1-values } |
+    | { $conv1-try-formula } | { $conv1-try-values } |
 stride-verdict = Stride { $conv1-try-stride } halves each side, so the maps hold a quarter of the numbers: a convolution can shrink maps as pooling does, with weights it learns. The formula's rounding matters: try padding 0 and stride 2 in the row above the maps.
 
 channels-title = A second layer combines channels
@@ -119,7 +119,7 @@ receptive-choice-same = as much as conv1
 receptive-choice-plus = a little more
 receptive-choice-double = more than twice as wide
 receptive =
-    The receptive field is the patch of input pixels one cell depends on. Hover a cell of pool2's maps: the input panel outlines its field. digits-nopool is the same network without pooling: the control.
+    The receptive field is the patch of input pixels one cell depends on. Hover a cell of conv2's maps: the input panel outlines its field. digits-nopool is the same network without pooling: the control.
 receptive-evidence =
     | stage | digits-max | digits-nopool |
     | conv1 | { $conv1-receptive } | { $digits-nopool-conv1-receptive } |

@@ -79,9 +79,9 @@ padding-choice-two = 少两行两列
 padding =
     卷积核在图上能放几个位置，特征图就有几格。输出尺寸由输入尺寸 H、填充 P、卷积核大小 K 和步幅 S 决定：(H + 2P - K) / S + 1，向下取整。揭晓时用 conv1 自己的权重不填充重算一遍；特征图上方的“试一试”可以试任意填充和步幅。
 padding-evidence =
-    | 填充 | 公式 | 实际特征图 |
-    | { $conv1-padding } | { $conv1-size-formula } | { $conv1-shape } |
-    | { $conv1-try-padding } | { $conv1-try-formula } | { $conv1-try-shape } |
+    | 公式 | 实际特征图 |
+    | { $conv1-size-formula } | { $conv1-shape } |
+    | { $conv1-try-formula } | { $conv1-try-shape } |
 padding-verdict = 不填充时特征图是 { $conv1-try-shape }：{ $conv1-kernel } 卷积核的中心无法落在图片最外面一圈上。公式和程序实际算出的特征图一致。填充能保持尺寸，但填进去的 0 是人为补的：边上的格子有一部分看到的是空白。
 
 stride-title = 步幅：跳着走
@@ -92,9 +92,9 @@ stride-choice-less = 只少一行一列
 stride =
     步幅是卷积核相邻两个位置之间的距离：步幅 1 走遍每个位置，步幅 2 在每个方向上隔一个走一个。先用公式 (H + 2P - K) / S + 1（向下取整）预测；揭晓时用 conv1 的权重以步幅 2 重算。
 stride-evidence =
-    | 步幅 | 公式 | 实际数值个数 |
-    | { $conv1-stride } | { $conv1-size-formula } | { $conv1-values } |
-    | { $conv1-try-stride } | { $conv1-try-formula } | { $conv1-try-values } |
+    | 公式 | 实际数值个数 |
+    | { $conv1-size-formula } | { $conv1-values } |
+    | { $conv1-try-formula } | { $conv1-try-values } |
 stride-verdict = 步幅 { $conv1-try-stride } 让每条边减半，数值个数只剩四分之一：卷积也能像池化那样缩小特征图，而且用的是学出来的权重。公式里的向下取整很关键：在特征图上方试一试填充 0、步幅 2。
 
 channels-title = 第二层卷积把各通道组合起来
@@ -118,7 +118,7 @@ receptive-choice-same = 和 conv1 一样
 receptive-choice-plus = 稍大一点
 receptive-choice-double = 宽度超过两倍
 receptive =
-    感受野是一格所依赖的那块输入像素。把鼠标移到 pool2 特征图的某一格上，输入面板会框出它的感受野。digits-nopool 是去掉池化的同一个网络，作为对照。
+    感受野是一格所依赖的那块输入像素。把鼠标移到 conv2 特征图的某一格上，输入面板会框出它的感受野。digits-nopool 是去掉池化的同一个网络，作为对照。
 receptive-evidence =
     | 层 | digits-max | digits-nopool |
     | conv1 | { $conv1-receptive } | { $digits-nopool-conv1-receptive } |
