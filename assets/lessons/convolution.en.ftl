@@ -28,7 +28,7 @@ sobel-evidence =
     | Sobel y | { $conv1-map-1-min } | { $conv1-map-1-max } | { $conv1-map-1-zeros } |
 sobel-verdict = Sobel x is positive where the brightness rises from left to right and negative where it falls: the sign tells the direction of the edge. Sobel y answers only where brightness changes from top to bottom: the bar's short ends. The table shows the extremes, not where they are: the maps show that.
 
-flat-title = Flat areas: the sum of a kernel's weights
+flat-title = Flat areas and the sum of the weights
 flat-question = On a perfectly flat patch of the photo, what do Sobel and the Laplacian output?
 flat-choice-zero = 0
 flat-choice-grey = the grey level
