@@ -186,14 +186,15 @@ mod tests {
         assert_eq!(f.get("conv1-kernel-1-sum"), Some("0"));
         assert_eq!(f.get("conv1-kernel-2-sum"), Some("1.00"));
         assert_eq!(f.get("conv1-balanced-kernels"), Some("2"));
-        // A vertical step from 0 to 1 between columns 3 and 4: Sobel x answers 4 on both
-        // columns beside it (1 + 2 + 1), the blur is neither; Sobel x is 0 on flat rows.
+        // A vertical step from 0 to 1 between columns 3 and 4: Sobel x answers 1 + 2 + 1 = 4
+        // on both columns beside it. The zero padding past the bright right border is a step
+        // down of its own: -4 there.
         let mut input = Array3::<f32>::zeros((1, 8, 8));
         input.slice_mut(ndarray::s![.., .., 4..]).fill(1.0);
         let out = conv.forward(input.view());
         f.add_conv_maps("conv1", &Tensor::Maps(out));
         assert_eq!(f.get("conv1-map-0-max"), Some("4.00"));
-        assert_eq!(f.get("conv1-map-0-min"), Some("0"));
+        assert_eq!(f.get("conv1-map-0-min"), Some("-4.00"));
         let t = ConvTry {
             padding: 0,
             stride: 2,
