@@ -3,6 +3,7 @@
 
 pub mod arithmetic;
 pub mod consistency;
+pub mod conv_try;
 pub mod cost;
 pub(crate) mod familiarity;
 pub mod paired;

@@ -52,4 +52,6 @@ pub use lesson::picker::Picker;
 pub use train::run::RunState;
 pub use train::settings::{ArchChoice, DataChoice, TrainSettings};
 pub use train::state::Training;
-pub use widgets::view_rects::{Fixed, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRect, ViewRects};
+pub use widgets::view_rects::{
+    Fixed, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, PICTURE_MAP_PX, ViewRect, ViewRects,
+};

@@ -72,6 +72,10 @@ pub enum StepProblem {
     Noise(crate::analysis::robustness::NoiseError),
     #[error("shift [{0}, {1}] is more than 64 pixels")]
     Shift(i32, i32),
+    #[error(
+        "conv_try padding {0}, stride {1}: the padding must be 0 to {max} and the stride 1 to {max}", max = crate::analysis::conv_try::MAX_TRY
+    )]
+    ConvTry(usize, usize),
     /// A key or value the format does not have (the TOML reader's words).
     #[error("{0}")]
     Invalid(String),

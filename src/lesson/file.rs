@@ -49,6 +49,35 @@ pub enum WindowChoice {
     K2S1,
 }
 
+/// The word `"trained"` (as a value of `conv_try`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainedWord {
+    Trained,
+}
+
+/// The padding and stride the shown convolution is tried with (`conv_try = { padding = 0,
+/// stride = 2 }`): its own weights rerun on its own input, so the output-size formula can be
+/// checked; `"trained"`: as the layer has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ConvTryChoice {
+    AsTrained(TrainedWord),
+    Set { padding: usize, stride: usize },
+}
+
+impl ConvTryChoice {
+    /// The try, or `None` for the layer's own padding and stride.
+    pub fn tried(self) -> Option<crate::analysis::conv_try::ConvTry> {
+        match self {
+            ConvTryChoice::AsTrained(_) => None,
+            ConvTryChoice::Set { padding, stride } => {
+                Some(crate::analysis::conv_try::ConvTry { padding, stride })
+            }
+        }
+    }
+}
+
 /// How a step sets the app up, what it shows and asks. Every setup key is optional: what a
 /// step does not say, earlier steps said (or, when none did, the complete default of
 /// `effective`); the app applies every key, so a step looks the same whatever the class did
@@ -79,6 +108,8 @@ pub struct Step {
     pub compare_modes: Option<bool>,
     /// Opens (true) or closes the convolution arithmetic panel.
     pub arithmetic: Option<bool>,
+    /// Tries the shown convolution with another padding and stride (`"trained"`: its own).
+    pub conv_try: Option<ConvTryChoice>,
     /// Draws this sample model's learning curves beside the open model's.
     pub history_with: Option<String>,
     /// Noise on the input, as the noise control puts it: `gaussian:0.2`, `saltpepper:0.05`, or
@@ -283,6 +314,11 @@ fn setup_problem(step: &Step) -> Option<(StepProblem, &'static str)> {
     {
         return Some((StepProblem::Shift(dx, dy), "shift"));
     }
+    if let Some(t) = step.conv_try.and_then(ConvTryChoice::tried)
+        && !t.is_valid()
+    {
+        return Some((StepProblem::ConvTry(t.padding, t.stride), "conv_try"));
+    }
     None
 }
 
@@ -362,6 +398,7 @@ fn complete_default() -> Step {
         view: Some(View::Explorer),
         shift: Some([0, 0]),
         arithmetic: Some(false),
+        conv_try: Some(ConvTryChoice::AsTrained(TrainedWord::Trained)),
         noise: Some("none".into()),
         noise_seed: Some(0),
         compare_modes: Some(false),
@@ -385,6 +422,7 @@ fn overlay(out: &mut Step, s: &Step, own: bool) {
         view,
         shift,
         arithmetic,
+        conv_try,
         history_with,
         noise,
         noise_seed

@@ -10,7 +10,9 @@
 //! size, so that they run side by side.
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, repo, wait_for_jobs};
-use convscope::app::{Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRects};
+use convscope::app::{
+    Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, PICTURE_MAP_PX, ViewRects,
+};
 use convscope::lesson::{Facts, Lesson, ViewId};
 use egui::{Color32, Vec2};
 
@@ -124,11 +126,15 @@ impl Walk {
             if !r.whole || !screen.expand(0.5).contains_rect(r.rect) {
                 say(format!("is cut off or scrolled away ({:?})", r.rect));
             }
-            if let Some(cell) = r.cell.filter(|c| c * ppp + 0.01 < MIN_CELL_PX) {
+            // Cells of 4 px, or (a photo's maps) maps of a picture's size; and never tiny maps.
+            let map_px = r.map.map(|m| m * ppp);
+            if let Some(cell) = r.cell.filter(|c| c * ppp + 0.01 < MIN_CELL_PX)
+                && map_px.is_none_or(|m| m + 0.01 < PICTURE_MAP_PX)
+            {
                 say(format!("draws map cells of {:.1} px", cell * ppp));
             }
-            if let Some(map) = r.map.filter(|m| m * ppp + 0.01 < MIN_MAP_PX) {
-                say(format!("draws maps of {:.1} px", map * ppp));
+            if let Some(map) = map_px.filter(|m| m + 0.01 < MIN_MAP_PX) {
+                say(format!("draws maps of {map:.1} px"));
             }
             if let Some(chart) = r
                 .chart

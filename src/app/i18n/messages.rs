@@ -169,6 +169,15 @@ strings! {
     /// The receptive field's size in input pixels.
     field_size,
     conv_tip,
+    /// "Try padding / stride": the row's label, its two fields, the way back, and the line
+    /// that puts the formula beside the maps the engine made.
+    conv_try,
+    conv_try_tip,
+    conv_try_padding,
+    conv_try_stride,
+    conv_try_reset,
+    conv_try_result,
+    conv_try_none,
     activation_tip,
     before_pooling,
     after_pooling,

@@ -10,7 +10,7 @@ use crate::app::explorer::prepare::prepare_input;
 use crate::app::explorer::run::{BACKGROUND_ABOVE, multiply_adds};
 use crate::app::explorer::state::trained_pool_mode;
 use crate::app::shell::app::ConvscopeApp;
-use crate::engine::PoolMode;
+use crate::engine::{LayerKind, PoolMode};
 use crate::lesson::Facts;
 
 impl ConvscopeApp {
@@ -29,6 +29,7 @@ impl ConvscopeApp {
             }
         };
         let mut facts = Facts::of_run(&ex.net, input, layers, prediction);
+        self.add_conv_try(&mut facts);
         facts.extend_from(&self.lesson.compared);
         facts.extend_from(&self.lesson.evidence.facts());
         if let Some(noise) = ex.noise.noise() {
@@ -91,6 +92,27 @@ impl ConvscopeApp {
 }
 
 impl ConvscopeApp {
+    /// The shown convolution tried with another padding and stride (the maps its view
+    /// draws): `STAGE-try-…`, see [`Facts::add_conv_try`].
+    fn add_conv_try(&self, facts: &mut Facts) {
+        let ex = &self.explorer;
+        let Some((t, maps)) = self.view.conv_try.maps(ex, ex.stage) else {
+            return;
+        };
+        let Some(layer) = ex.stage_layer(ex.stage) else {
+            return;
+        };
+        let LayerKind::Conv2d(conv) = &layer.kind else {
+            return;
+        };
+        let rows = ex
+            .input_stages(ex.stage)
+            .first()
+            .and_then(|&s| ex.trace.get(s)?.as_maps())
+            .map_or(0, |m| m.dim().1);
+        facts.add_conv_try(&layer.name, conv, rows, t, &maps);
+    }
+
     /// Each compared model swept over `shifts` on the app's input (with its noise), in the
     /// mode it was trained with, as the lab sweeps the open model: its numbers under
     /// `NAME-sweep-…` (see [`Facts::add_sweep_under`]). A model the input does not fit, or

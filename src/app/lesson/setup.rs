@@ -17,7 +17,7 @@ use crate::app::lab::state::LabSettings;
 use crate::app::shell::app::ConvscopeApp;
 use crate::app::shell::view_state::Tab;
 use crate::engine::{Model, PoolMode};
-use crate::lesson::{Facts, PoolChoice, Step, SweepChoice, View, WindowChoice};
+use crate::lesson::{ConvTryChoice, Facts, PoolChoice, Step, SweepChoice, View, WindowChoice};
 use crate::lesson::{effective, revealed};
 use std::path::PathBuf;
 
@@ -232,7 +232,8 @@ impl ConvscopeApp {
         }
     }
 
-    /// The tab, the arithmetic panel, the learning curves compared, and what only the drawing
+    /// The tab, the arithmetic panel, the padding and stride a convolution is tried with, the
+    /// learning curves compared, and what only the drawing
     /// keeps: open blocks, the arithmetic panel's cell, animations, the input panel unfolded,
     /// the scale switch, the learning curves' zoom.
     fn set_up_view(&mut self, ctx: &egui::Context, step: &Step) {
@@ -245,6 +246,7 @@ impl ConvscopeApp {
             show: step.arithmetic.unwrap_or(false),
             ..ArithState::default()
         };
+        v.conv_try.setting = step.conv_try.and_then(ConvTryChoice::tried);
         v.compare_history = step.history_with.clone();
         v.strip = StripState::default();
         v.strip.sync(&self.explorer.net);

@@ -44,6 +44,8 @@ pub struct ViewState {
     pub compare_history: Option<String>,
     /// The arithmetic panel: its selected cell and its animation.
     pub arith: ArithState,
+    /// The padding and stride a convolution stage is tried with, and the maps they made.
+    pub conv_try: crate::app::explorer::conv_try::ConvTryState,
     /// The window was compared with its monitor once (see `fit_window_to_monitor`).
     pub window_fitted: bool,
     /// The map cell under the pointer this frame, and last frame's (which the pipeline strip,
@@ -94,6 +96,7 @@ impl Default for ViewState {
             show_lesson: false,
             compare_history: None,
             arith: ArithState::default(),
+            conv_try: Default::default(),
             window_fitted: false,
             hover: None,
             hover_before: None,

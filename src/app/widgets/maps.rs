@@ -1,7 +1,7 @@
 //! Drawing stacks of feature maps: a grid of tiles with a hover readout, and a colour legend.
 
 use super::textures::{ScaleKey, TexKey};
-use super::view_rects::{MIN_CELL_PX, MIN_MAP_PX, Sizes, record};
+use super::view_rects::{MIN_CELL_PX, MIN_MAP_PX, PICTURE_MAP_PX, Sizes, record};
 use crate::app::shell::panels::Panels;
 use crate::engine::Tensor;
 use crate::lesson::{StagePart, ViewId};
@@ -132,10 +132,15 @@ fn fit_grid_gap(
 }
 
 /// The smallest cell, in points, a lesson's named view draws maps of `h`x`w` cells at: whole
-/// screen pixels, at least [`MIN_CELL_PX`] and making the map at least [`MIN_MAP_PX`].
+/// screen pixels, at least [`MIN_CELL_PX`] and making the map at least [`MIN_MAP_PX`]; for a
+/// map as large as a picture, what makes it [`PICTURE_MAP_PX`].
 pub(crate) fn min_cell(ui: &egui::Ui, (h, w): (usize, usize)) -> f32 {
     let side = h.min(w).max(1) as f32;
-    let px = MIN_CELL_PX.max((MIN_MAP_PX / side).ceil());
+    let px = if side * MIN_CELL_PX > PICTURE_MAP_PX {
+        (PICTURE_MAP_PX / side).ceil().max(1.0)
+    } else {
+        MIN_CELL_PX.max((MIN_MAP_PX / side).ceil())
+    };
     px / ui.ctx().pixels_per_point()
 }
 

@@ -35,6 +35,10 @@ pub enum TexKey {
         class: usize,
         channel: usize,
     },
+    /// Channel `channel` of the maps a convolution makes with a tried padding and stride.
+    TriedMap {
+        channel: usize,
+    },
     /// A flattened vector's channel `channel` as one row.
     Row {
         stage: usize,

@@ -14,6 +14,12 @@ use egui::{Rect, Vec2};
 pub const MIN_CELL_PX: f32 = 4.0;
 /// The smallest map (or weight image) a named view may draw, in screen pixels.
 pub const MIN_MAP_PX: f32 = 48.0;
+/// A map at least this large, in screen pixels, reads as a picture whatever its cells (a named
+/// view's maps need cells of [`MIN_CELL_PX`] or this size, and [`MIN_MAP_PX`]): the
+/// cell minimum is for small maps (a 28x28 digit's), where one cell is one stroke. A photo's
+/// 128x128 maps at 4 px a cell would take 512 px each, and eight of them no screen has.
+pub const PICTURE_MAP_PX: f32 = 128.0;
+
 /// The smallest chart a named view may draw, in points (logical pixels).
 pub const MIN_CHART: Vec2 = Vec2::new(480.0, 300.0);
 

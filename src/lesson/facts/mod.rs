@@ -5,11 +5,13 @@
 //! sets (`digits-max-vs-digits-avg-p`: `evidence.rs`). Nothing here is typed in: every value
 //! comes from a model, a trace or a test set.
 
+mod conv;
 mod evidence;
 mod noise;
 mod structure;
 mod sweep;
 
+pub use conv::BALANCED_SHARE;
 pub use evidence::{CONSISTENCY_BOUNDS, p_value};
 pub use structure::formula;
 pub use sweep::NEAR_SHIFT;
@@ -88,6 +90,7 @@ impl Facts {
         facts.set("input-values", grouped(input.shape().len()));
         facts.set("input-shape", input.shape().to_string());
         facts.add_structure("", model);
+        facts.add_convolutions("", model);
         for (layer, output) in model.layers().iter().zip(trace) {
             let n = &layer.name;
             let params = layer.parameter_count();
@@ -104,6 +107,7 @@ impl Facts {
                     let (kh, kw) = c.window().kernel;
                     facts.set(format!("{n}-kernel"), format!("{kh}x{kw}"));
                     facts.set(format!("{n}-channels"), c.weight.dim().0.to_string());
+                    facts.add_conv_maps(n, output);
                 }
                 LayerKind::Pool2d(p) => {
                     let (kh, kw) = p.window.kernel;
@@ -177,6 +181,7 @@ impl Facts {
     pub fn add_model(&mut self, name: &str, model: &Model) {
         self.set(format!("{name}-params"), grouped(model.parameter_count()));
         self.add_structure(&format!("{name}-"), model);
+        self.add_convolutions(&format!("{name}-"), model);
         self.add_training(&format!("{name}-"), model);
     }
 }

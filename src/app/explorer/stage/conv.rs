@@ -2,6 +2,7 @@
 //! on the input.
 
 use super::common::{hover_value_ui, parameter_share, scale_row_ui};
+use super::conv_try::{tried_maps_ui, try_row_ui};
 use crate::analysis::receptive_fields;
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::panels::Panels;
@@ -36,6 +37,7 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         ],
     ));
     ui.label(parameter_share(p, conv.parameter_count()));
+    try_row_ui(ui, p, conv);
     let maps_view = stage_view(p, stage, StagePart::Maps);
     let kernels_view = stage_view(p, stage, StagePart::Kernels);
     // While a lesson names the maps or the kernels, the receptive field gives them its room,
@@ -54,6 +56,12 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
         }
         ui.vertical(|ui| {
             ui.strong(s.output_maps).on_hover_text(s.output_maps_tip);
+            // Tried with another padding and stride: those maps, not the layer's own.
+            let beside = if focus { 0.0 } else { 220.0 };
+            let room = ui.available_size() - Vec2::new(beside, 0.0);
+            if tried_maps_ui(ui, p, stage, conv, &maps_view, room) {
+                return;
+            }
             scale_row_ui(ui, p, stage);
             let (c, mh, mw) =
                 p.ex.trace
@@ -61,7 +69,6 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
                     .map_or((1, 1, 1), |t| as_maps(t).dim());
             // The hover readout's line stays below the maps, inside the window, and the
             // receptive field beside them.
-            let beside = if focus { 0.0 } else { 220.0 };
             let room = ui.available_size() - Vec2::new(beside, line_height(ui));
             let (cols, cell) = fit_view(ui, p, &maps_view, room, c, (mh, mw), 6.0);
             let out = maps_grid_ui(ui, p, stage, cell, cols);
@@ -99,6 +106,9 @@ pub(crate) fn conv_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Co
 
 fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
     let (o, i, kh, kw) = conv.weight.dim();
+    if i == 1 && p.view.focus(&stage_view(p, stage, StagePart::Kernels)) {
+        return named_kernels_ui(ui, p, stage, conv);
+    }
     let shown_inputs = i.min(MAX_KERNEL_INPUTS);
     let scale = Scale::symmetric(conv.weight.iter());
     legend_ui(ui, &scale);
@@ -146,6 +156,64 @@ fn kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
             });
         }
     }
+}
+
+/// The kernels of a convolution that reads one channel, as a lesson step that names them
+/// draws them: a grid of tiles at least a readable map's size, each with its name (or number)
+/// under it in the body text's size.
+fn named_kernels_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, conv: &Conv2d) {
+    let (o, _, kh, kw) = conv.weight.dim();
+    let scale = Scale::symmetric(conv.weight.iter());
+    legend_ui(ui, &scale);
+    let names = kernel_names(p, stage);
+    let cell = crate::app::widgets::maps::min_cell(ui, (kh, kw));
+    let tile = Vec2::new(kw as f32 * cell, kh as f32 * cell);
+    let label = |out: usize| names.get(out).cloned().unwrap_or_else(|| out.to_string());
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest = (0..o)
+        .map(|out| {
+            ui.fonts_mut(|f| f.layout_no_wrap(label(out), font.clone(), Color32::WHITE))
+                .size()
+                .x
+        })
+        .fold(tile.x, f32::max);
+    let column = widest + 2.0 * GAP;
+    // Four to a row at most; two when the maps are named too, so they keep the width.
+    let most = if p.view.focus(&stage_view(p, stage, StagePart::Maps)) {
+        2
+    } else {
+        4
+    };
+    let cols = ((ui.available_width() / column).floor() as usize).clamp(1, most.min(o.max(1)));
+    let view = stage_view(p, stage, StagePart::Kernels);
+    egui::Grid::new(("named_kernels", stage))
+        .spacing(Vec2::new(GAP, GAP))
+        .show(ui, |ui| {
+            for out in 0..o {
+                ui.vertical(|ui| {
+                    ui.set_width(column - GAP);
+                    let tex = p
+                        .tex
+                        .get(ui.ctx(), TexKey::Kernel { stage, out, inp: 0 }, || {
+                            let k = conv.weight.slice(ndarray::s![out, 0, .., ..]);
+                            plane_image(k, &scale)
+                        });
+                    let (rect, _) = ui.allocate_exact_size(tile, egui::Sense::hover());
+                    ui.painter()
+                        .image(tex.id(), rect, full_uv(), Color32::WHITE);
+                    record(
+                        ui,
+                        view.clone(),
+                        rect,
+                        Sizes::maps(cell, tile.x.min(tile.y)),
+                    );
+                    ui.label(label(out));
+                });
+                if (out + 1) % cols == 0 {
+                    ui.end_row();
+                }
+            }
+        });
 }
 
 /// The names of a convolution stage's kernels, one per output channel, or none.

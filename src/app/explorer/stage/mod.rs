@@ -4,6 +4,7 @@
 pub(crate) mod arith;
 pub(crate) mod common;
 pub(crate) mod conv;
+mod conv_try;
 pub(crate) mod dense;
 pub(crate) mod dropout;
 pub(crate) mod flatten;
