@@ -14,7 +14,10 @@ pub(crate) mod text;
 
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
-pub use file::{PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed};
+pub use file::{
+    PoolChoice, Step, SweepChoice, TrainData, TrainRun, View, WindowChoice, effective, revealed,
+    runs_until,
+};
 pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};
 pub use text::Rendered;
@@ -43,20 +46,30 @@ type BuiltinLesson = (
 );
 
 /// The lessons that ship inside the app.
-const BUILTIN: &[BuiltinLesson] = &[(
-    "pooling-and-fc",
-    include_str!("../../assets/lessons/pooling-and-fc.toml"),
-    &[
-        (
-            "en",
-            include_str!("../../assets/lessons/pooling-and-fc.en.ftl"),
-        ),
-        (
-            "zh",
-            include_str!("../../assets/lessons/pooling-and-fc.zh.ftl"),
-        ),
-    ],
-)];
+const BUILTIN: &[BuiltinLesson] = &[
+    (
+        "pooling-and-fc",
+        include_str!("../../assets/lessons/pooling-and-fc.toml"),
+        &[
+            (
+                "en",
+                include_str!("../../assets/lessons/pooling-and-fc.en.ftl"),
+            ),
+            (
+                "zh",
+                include_str!("../../assets/lessons/pooling-and-fc.zh.ftl"),
+            ),
+        ],
+    ),
+    (
+        "learning",
+        include_str!("../../assets/lessons/learning.toml"),
+        &[
+            ("en", include_str!("../../assets/lessons/learning.en.ftl")),
+            ("zh", include_str!("../../assets/lessons/learning.zh.ftl")),
+        ],
+    ),
+];
 
 /// A lesson ready to show: its steps and its texts in every language it has.
 #[derive(Debug)]

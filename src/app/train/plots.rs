@@ -7,7 +7,9 @@ use super::run::Run;
 use super::settings::DataChoice;
 use crate::app::i18n::Strings;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
-use egui::{Color32, Id};
+use crate::app::widgets::view_rects::{Sizes, record};
+use crate::lesson::ViewId;
+use egui::{Color32, Id, Vec2};
 use egui_plot::{Line, Plot, PlotPoints};
 
 /// The colour of run number `n`, the same on every plot and in the legend.
@@ -151,7 +153,6 @@ pub(crate) fn plots_ui(
     max_height: f32,
 ) {
     let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
-    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
     let wide = side_by_side(ui.available_width());
     let width = if wide {
         (ui.available_width() - 12.0) / 2.0
@@ -166,44 +167,7 @@ pub(crate) fn plots_ui(
     };
     let height = (width * 0.6).min(room).clamp(MIN_PLOT_HEIGHT, 320.0);
     let plot = |ui: &mut egui::Ui, measure: Measure| {
-        let (id, label) = match measure {
-            Measure::Accuracy => ("train-accuracy", s.accuracy),
-            Measure::Loss => ("train-loss", s.loss),
-        };
-        let mut p = Plot::new(id)
-            .id(Id::unique(id))
-            .width(width)
-            .height(height)
-            .include_x(0.0)
-            .include_x(epochs)
-            .include_y(0.0)
-            .custom_x_axes(vec![crate::app::widgets::plot_axis::readable_x_axis(
-                s.epoch,
-            )])
-            .y_axis_label(label)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false);
-        if measure == Measure::Accuracy {
-            p = p.include_y(1.0);
-        }
-        p.show(ui, |plot| {
-            for run in &runs {
-                let colour = run_colour(run.number);
-                for (points, dash) in series(run, measure) {
-                    if points.is_empty() {
-                        continue;
-                    }
-                    let width = if dash == Dash::Dotted { 1.5 } else { 2.5 };
-                    plot.line(
-                        Line::new(format!("#{}", run.number), PlotPoints::from(points))
-                            .color(colour)
-                            .width(width)
-                            .style(dash.line_style()),
-                    );
-                }
-            }
-        });
+        plot_ui(ui, s, &runs, measure, Vec2::new(width, height));
     };
     if wide {
         ui.horizontal_top(|ui| {
@@ -214,6 +178,63 @@ pub(crate) fn plots_ui(
         plot(ui, Measure::Accuracy);
         plot(ui, Measure::Loss);
     }
+}
+
+/// The accuracy plot alone, `size` points (a lesson step that names `train`: the loss plot
+/// and the snapshot give their room to it); recorded for the layout contract.
+pub(crate) fn accuracy_plot_ui(ui: &mut egui::Ui, s: &Strings, runs: &[&Run], size: Vec2) {
+    let rect = plot_ui(ui, s, runs, Measure::Accuracy, size).rect;
+    record(ui, ViewId::Train, rect, Sizes::chart(rect.size()));
+}
+
+/// One plot of `measure` for `runs`, on axes that hold every run's epochs.
+fn plot_ui(
+    ui: &mut egui::Ui,
+    s: &Strings,
+    runs: &[&Run],
+    measure: Measure,
+    size: Vec2,
+) -> egui::Response {
+    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
+    let (id, label) = match measure {
+        Measure::Accuracy => ("train-accuracy", s.accuracy),
+        Measure::Loss => ("train-loss", s.loss),
+    };
+    let mut p = Plot::new(id)
+        .id(Id::unique(id))
+        .width(size.x)
+        .height(size.y)
+        .include_x(0.0)
+        .include_x(epochs)
+        .include_y(0.0)
+        .custom_x_axes(vec![crate::app::widgets::plot_axis::readable_x_axis(
+            s.epoch,
+        )])
+        .y_axis_label(label)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false);
+    if measure == Measure::Accuracy {
+        p = p.include_y(1.0);
+    }
+    p.show(ui, |plot| {
+        for run in runs {
+            let colour = run_colour(run.number);
+            for (points, dash) in series(run, measure) {
+                if points.is_empty() {
+                    continue;
+                }
+                let width = if dash == Dash::Dotted { 1.5 } else { 2.5 };
+                plot.line(
+                    Line::new(format!("#{}", run.number), PlotPoints::from(points))
+                        .color(colour)
+                        .width(width)
+                        .style(dash.line_style()),
+                );
+            }
+        }
+    })
+    .response
 }
 
 #[cfg(test)]

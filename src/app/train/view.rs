@@ -3,7 +3,9 @@
 //! layer's kernels and feature maps as the weights change. Reads only what
 //! [`Training`](super::state::Training) holds; every action is a [`Command`].
 
-use super::plots::{MIN_PLOT_HEIGHT, data_name, legend_ui, plots_height, plots_ui};
+use super::plots::{
+    MIN_PLOT_HEIGHT, accuracy_plot_ui, data_name, legend_ui, plots_height, plots_ui,
+};
 use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
 use super::settings::{ArchChoice, DataChoice, TRAIN_SIZES, TrainSettings};
@@ -12,7 +14,9 @@ use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::data::augment::Augment;
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART};
 use crate::engine::PoolMode;
+use crate::lesson::ViewId;
 use crate::viz::number::grouped_round;
 use egui::Vec2;
 
@@ -24,6 +28,10 @@ pub(crate) struct TrainView {
 
 impl TrainView {
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        if p.view.focus(&ViewId::Train) {
+            lesson_ui(ui, p);
+            return;
+        }
         let width = (ui.available_width() * 0.3).clamp(240.0, 400.0);
         let height = ui.available_height();
         ui.horizontal_top(|ui| {
@@ -92,6 +100,35 @@ impl TrainView {
             self.snapshot.ui(ui, s, snapshot, &sizes);
         }
     }
+}
+
+/// The Train tab as a lesson step that names `train` shows it: where the run is, the legend
+/// with every run's settings and final numbers, and the accuracy plot in all the room left.
+/// The settings, the loss plot and the snapshot give their room to it (the legend says what
+/// each run was trained with; the Train tab shows them all again once the lesson is closed).
+fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let t = p.train;
+    let top = ui.cursor().top();
+    match &t.current {
+        Some(run) => {
+            status_ui(ui, s, run);
+            legend_ui(ui, s, &t.runs, run);
+        }
+        // Empty axes: the step asks its question before its run starts.
+        None => {
+            ui.label(s.lesson_no_run);
+        }
+    }
+    let gap = 3.0 * ui.spacing().item_spacing.y;
+    let height = ui.available_height().min(ui.max_rect().bottom() - top) - gap;
+    let least = MIN_CHART + AXES_ROOM;
+    let size = Vec2::new(
+        ui.available_width().max(least.x),
+        height.clamp(least.y, 560.0),
+    );
+    let runs: Vec<&Run> = t.runs.iter().chain(&t.current).collect();
+    accuracy_plot_ui(ui, s, &runs, size);
 }
 
 /// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;
