@@ -25,6 +25,8 @@ fn handout(lesson: &str, lang: &str, answers: bool) -> String {
     let mut args = vec!["handout", lesson, "--lang", lang, "--out"];
     let out_arg = out.to_str().unwrap().to_string();
     args.push(&out_arg);
+    // A lesson's training runs on a few digits: seconds in a debug build, not minutes.
+    args.push("--quick-runs");
     if answers {
         args.push("--answers");
     }

@@ -10,9 +10,17 @@
 //! size, so that they run side by side.
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, repo, wait_for_jobs};
-use convscope::app::{Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, ViewRects};
+use convscope::app::{
+    Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, RunCap, ViewRects,
+};
 use convscope::lesson::{Facts, Lesson, ViewId};
 use egui::{Color32, Vec2};
+
+/// A lesson's runs on a few digits for one epoch: seconds, not minutes, in a debug build.
+pub const TINY_RUNS: RunCap = RunCap {
+    train_size: 64,
+    epochs: 1,
+};
 
 /// The app on the sample models at `size` in presentation mode, in `lang` (the Chinese walks
 /// use the light theme, so that both themes are checked).
@@ -22,6 +30,8 @@ fn open(lang: Lang, size: Vec2) -> H {
         .lang(lang)
         .models_in(&[repo("sample_models")])
         .no_dialogs()
+        // A lesson's training runs, tiny: the walk checks the layout while they train.
+        .with(|app| app.lesson.runs.cap = Some(TINY_RUNS))
         .build();
     apply(&mut h, Command::TogglePresentation);
     if lang == Lang::Zh {

@@ -1,7 +1,7 @@
 //! A lesson's training runs (`[step.train]`), driven through the Train tab: the step on screen
 //! wants its own run and every earlier step's (oldest first); the first of them not yet
 //! trained starts in the Train tab, one at a time, and each finished run is kept (by its
-//! settings) for as long as the app is open, so going back, jumping or "Reset step" shows the
+//! name and settings) for as long as the app is open, so going back, jumping or "Reset step" shows the
 //! same runs on the same axes without training again. Each run keeps its number on the axes
 //! (its colour) for the whole lesson. Their numbers, and paired comparisons between two runs
 //! on the same test digits, become the step's facts; `…` until a run has finished.
@@ -38,18 +38,26 @@ pub struct LessonRuns {
     all: Vec<Named>,
     /// The runs the step on screen shows, oldest first (its own last).
     wanted: Vec<Named>,
-    /// Finished (or failed) runs by their settings.
-    done: Vec<Run>,
-    /// The settings of the run the lesson started in the Train tab, while it is there.
-    started: Option<TrainSettings>,
+    /// Finished (or failed) runs by their name and settings.
+    done: Vec<(String, Run)>,
+    /// The name and settings of the run the lesson started in the Train tab, while it is
+    /// there.
+    started: Option<(String, TrainSettings)>,
     /// What the Train tab was last given to show: the wanted runs and how many were done.
     shown: Option<(Vec<usize>, usize)>,
     pub cap: Option<RunCap>,
 }
 
 impl LessonRuns {
-    fn finished(&self, settings: &TrainSettings) -> Option<&Run> {
-        self.done.iter().find(|r| r.settings == *settings)
+    fn finished(&self, run: &Named) -> Option<&Run> {
+        self.done
+            .iter()
+            .find(|(name, r)| *name == run.name && r.settings == run.settings)
+            .map(|(_, r)| r)
+    }
+
+    fn is_started(&self, run: &Named) -> bool {
+        self.started.as_ref() == Some(&(run.name.clone(), run.settings.clone()))
     }
 
     /// Whether a run `name` of the open lesson exists (a paired comparison of two runs).
@@ -61,7 +69,7 @@ impl LessonRuns {
     pub fn training(&self) -> bool {
         self.wanted
             .iter()
-            .any(|w| self.finished(&w.settings).is_none())
+            .any(|w| self.finished(w).is_none())
     }
 
     /// The runs' numbers for the step on screen: every run of the lesson that finished, `…`
@@ -82,7 +90,7 @@ impl LessonRuns {
                     seed: t.seed,
                 },
             );
-            match self.finished(&run.settings).and_then(numbers) {
+            match self.finished(run).and_then(numbers) {
                 Some(n) => facts.add_run(&run.name, &n),
                 None => facts.add_pending_run(&run.name),
             }
@@ -90,7 +98,7 @@ impl LessonRuns {
         for [a, b] in paired {
             let right = |name: &str| {
                 let named = self.all.iter().find(|n| n.name == name)?;
-                let run = self.finished(&named.settings)?;
+                let run = self.finished(named)?;
                 (!run.test_right.is_empty()).then_some(&run.test_right)
             };
             if !self.is_run(a) || !self.is_run(b) {
@@ -177,6 +185,10 @@ impl ConvscopeApp {
             }
         }
         let runs = &mut self.lesson.runs;
+        // The step owns the Train tab: a run started by hand gives way to the lesson's.
+        if !all.is_empty() && self.train.running() && runs.started.is_none() {
+            self.train.abandon();
+        }
         runs.wanted = all
             .iter()
             .filter(|n| wanted.iter().any(|(w, _)| *w == n.name))
@@ -195,14 +207,15 @@ impl ConvscopeApp {
             runs.wanted.clear();
         }
         let t = &mut self.train;
-        if let Some(started) = runs.started.clone() {
+        if let Some((name, started)) = runs.started.clone() {
             match &t.current {
                 Some(run) if run.settings == started => {
                     if !run.is_active() {
-                        runs.done.retain(|r| r.settings != started);
-                        runs.done.push(run.clone());
+                        runs.done
+                            .retain(|(n, r)| !(*n == name && r.settings == started));
+                        runs.done.push((name, run.clone()));
                         runs.started = None;
-                    } else if !runs.wanted.iter().any(|w| w.settings == started) {
+                    } else if !runs.wanted.iter().any(|w| runs.is_started(w)) {
                         t.abandon();
                         runs.started = None;
                     }
@@ -215,11 +228,11 @@ impl ConvscopeApp {
         if !lesson_open || runs.all.is_empty() || (t.running() && runs.started.is_none()) {
             return;
         }
-        let earlier = |runs: &LessonRuns, except: Option<&TrainSettings>| -> Vec<Run> {
+        let earlier = |runs: &LessonRuns| -> Vec<Run> {
             runs.wanted
                 .iter()
-                .filter(|w| Some(&w.settings) != except)
-                .filter_map(|w| runs.finished(&w.settings).cloned())
+                .filter(|w| !runs.is_started(w))
+                .filter_map(|w| runs.finished(w).cloned())
                 .collect()
         };
         let key = (
@@ -229,7 +242,7 @@ impl ConvscopeApp {
         if t.running() {
             // The lesson's run goes on; the earlier runs beside it follow the step.
             if runs.shown.as_ref() != Some(&key) {
-                t.runs = earlier(runs, runs.started.as_ref());
+                t.runs = earlier(runs);
                 runs.shown = Some(key);
             }
             return;
@@ -237,22 +250,22 @@ impl ConvscopeApp {
         let next = runs
             .wanted
             .iter()
-            .find(|w| runs.finished(&w.settings).is_none())
+            .find(|w| runs.finished(w).is_none())
             .cloned();
         match next {
             Some(next) => {
-                t.show_runs(earlier(runs, None), None);
+                t.show_runs(earlier(runs), None);
                 t.settings = next.settings.clone();
                 let ex = &self.explorer;
                 t.start(&ex.model, Some(ex.pixels.clone()), ctx);
                 if let Some(run) = &mut t.current {
                     run.number = next.number;
                 }
-                runs.started = Some(next.settings);
+                runs.started = Some((next.name, next.settings));
                 runs.shown = None;
             }
             None if runs.shown.as_ref() != Some(&key) => {
-                let mut shown = earlier(runs, None);
+                let mut shown = earlier(runs);
                 let current = shown.pop();
                 if let Some(last) = runs.wanted.last() {
                     t.settings = last.settings.clone();

@@ -13,7 +13,7 @@ use egui::{Color32, Id, Vec2};
 use egui_plot::{Line, Plot, PlotPoints};
 
 /// The colour of run number `n`, the same on every plot and in the legend.
-pub(super) fn run_colour(n: usize) -> Color32 {
+pub(crate) fn run_colour(n: usize) -> Color32 {
     const PALETTE: [Color32; 6] = [
         Color32::from_rgb(31, 119, 180),
         Color32::from_rgb(255, 127, 14),
@@ -35,7 +35,7 @@ pub(super) fn data_name(s: &Strings, d: DataChoice) -> &'static str {
 }
 
 /// A run's settings in one line, for the legend.
-pub(super) fn run_label(s: &Strings, run: &Run) -> String {
+pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
     let t = &run.settings;
     let mut parts = vec![
         format!("#{} {}", run.number, run.arch_name),
@@ -61,7 +61,7 @@ pub(super) fn run_label(s: &Strings, run: &Run) -> String {
 }
 
 /// A run's numbers after its last epoch so far: training and test accuracy, and the epoch.
-pub(super) fn run_result(s: &Strings, run: &Run) -> Option<String> {
+pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     let last = &run.epochs.last()?.stats;
     let mut parts = vec![format!(
         "{} {:.1}%",
