@@ -22,9 +22,9 @@ meet-evidence =
 
 small-title = Few digits: does it learn, or memorise?
 small-question = Trained on { $small-train-size } digits for { $small-epochs } epochs, where will the two accuracies end?
-small-choice-both = both near 100%
-small-choice-train = training near 100%, test clearly lower
-small-choice-neither = both far below 100%
+small-choice-both = both ~100%
+small-choice-train = training ~100%, test lower
+small-choice-neither = both low
 small =
     Run 1 trains the network on the first { $small-train-size } training digits, { $small-epochs } passes (epochs), seed { $small-seed }. After every epoch it is tested on digits it never trains on. The run starts when the answer is revealed: watch the solid and the dashed line part.
 small-evidence =
@@ -63,7 +63,7 @@ dropout-title = Dropout
 dropout-question = Back on { $dropout-train-size } digits, with dropout { $dropout-dropout } before the last layer. Which closes the gap more: more data, or dropout?
 dropout-choice-data = more data
 dropout-choice-dropout = dropout
-dropout-choice-same = about the same
+dropout-choice-same = the same
 dropout =
     Run 3 is run 1 with dropout: while it trains, each unit of fc1's output is set to zero with probability { $dropout-dropout }, a new choice for every digit, so no unit can rely on another being there. Testing uses every unit.
 dropout-evidence =
@@ -99,9 +99,9 @@ decay-verdict = { $small-vs-decay-verdict ->
 
 shift-title = Shifted copies of the digits
 shift-question = Run 5 moves each of the { $shift-train-size } digits by up to { $shift-augment-shift } pixels, anew every epoch. Which accuracy will move?
-shift-choice-train = training drops, test stays
+shift-choice-train = training falls
 shift-choice-test = test rises
-shift-choice-both = both
+shift-choice-both = both move
 shift =
     Data augmentation: the network never sees the same picture twice, so it cannot learn the pictures by heart, only what stays when a digit moves a little. Training accuracy is measured on the digits as they are, unshifted.
 shift-evidence =

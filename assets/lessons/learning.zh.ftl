@@ -20,8 +20,8 @@ meet-evidence =
 small-title = 数字太少：是学会了，还是背下来了？
 small-question = 只用 { $small-train-size } 个数字训练 { $small-epochs } 轮，两条准确率曲线最后会停在哪里？
 small-choice-both = 都接近 100%
-small-choice-train = 训练集接近 100%，测试集明显更低
-small-choice-neither = 都远低于 100%
+small-choice-train = 训练集接近 100%，测试集更低
+small-choice-neither = 都很低
 small =
     第 1 次训练只用训练集的前 { $small-train-size } 个数字，训练 { $small-epochs } 轮，随机种子为 { $small-seed }。每轮结束后，在从没训练过的数字上测试一次。揭晓答案时开始训练：注意实线和虚线怎样分开。
 small-evidence =
@@ -31,7 +31,7 @@ small-evidence =
     | 测试准确率 % | { $small-test-accuracy } |
     | 差距（百分点） | { $small-gap } |
 small-verdict = { $small-gap-verdict ->
-        [gap] 自己的训练数字认对 { $small-train-accuracy }%，新数字只认对 { $small-test-accuracy }%，相差 { $small-gap } 个百分点，远超偶然误差。它记住的是这些数字本身，而不是数字的一般规律：这就是过拟合。不过这只是一个随机种子的一次训练。
+        [gap] 它在自己的训练数字上准确率为 { $small-train-accuracy }%，在新数字上只有 { $small-test-accuracy }%，相差 { $small-gap } 个百分点，远超偶然误差。它记住的是这些数字本身，而不是数字的一般规律：这就是过拟合。不过这只是一个随机种子的一次训练。
         [none] 训练准确率和测试准确率相差不大（{ $small-train-accuracy }% 和 { $small-test-accuracy }%）：这次训练看不出过拟合。
        *[other] …
     }
@@ -42,7 +42,7 @@ more-data-choice-closes = 缩小
 more-data-choice-same = 不变
 more-data-choice-wider = 变大
 more-data =
-    第 2 次只换数据：用 { $more-data-train-size } 个训练数字，而不是 { $small-train-size } 个。为了快一点只训练 { $more-data-epochs } 轮，但看过的图片仍然更多（{ $more-data-images-seen } 对 { $small-images-seen }）。两次在同一批测试数字上比较；配对检验（McNemar 检验）只看一次对、一次错的数字。
+    第 2 次只换数据：用 { $more-data-train-size } 个训练数字，而不是 { $small-train-size } 个。为了快一点只训练 { $more-data-epochs } 轮，但看过的图片仍然更多（{ $more-data-images-seen } 对 { $small-images-seen }）。两次在同一批测试数字上比较；配对检验（McNemar 检验）只看一次识别正确、一次识别错误的数字。
 more-data-evidence =
     | | { -run1 } | 第 2 次 |
     | 训练数字 | { $small-train-size } | { $more-data-train-size } |
@@ -50,8 +50,8 @@ more-data-evidence =
     | 测试集 % | { $small-test-accuracy } | { $more-data-test-accuracy } |
     | 差距 | { $small-gap } | { $more-data-gap } |
 more-data-verdict = { $small-vs-more-data-verdict ->
-        [b] 只有第 2 次认对的测试数字有 { $small-vs-more-data-b-right } 个，只有第 1 次认对的有 { $small-vs-more-data-a-right } 个（{ -p } { $small-vs-more-data-p }）：数字多了，测试准确率提高，差距也缩小了。不过它看过的图片也更多，这里是数据和训练步数一起增加的结果。
-        [a] 只有第 2 次认对的测试数字有 { $small-vs-more-data-b-right } 个，只有第 1 次认对的有 { $small-vs-more-data-a-right } 个（{ -p } { $small-vs-more-data-p }）：这里更多数据没有帮助。
+        [b] 只有第 2 次识别正确的测试数字有 { $small-vs-more-data-b-right } 个，只有第 1 次识别正确的有 { $small-vs-more-data-a-right } 个（{ -p } { $small-vs-more-data-p }）：数字多了，测试准确率提高，差距也缩小了。不过它看过的图片也更多，这里是数据和训练步数一起增加的结果。
+        [a] 只有第 2 次识别正确的测试数字有 { $small-vs-more-data-b-right } 个，只有第 1 次识别正确的有 { $small-vs-more-data-a-right } 个（{ -p } { $small-vs-more-data-p }）：这里更多数据没有帮助。
         [tie] 两次在 { $small-vs-more-data-discordant } 个测试数字上结果不同，{ $small-vs-more-data-b-right } 个对 { $small-vs-more-data-a-right } 个（{ -p } { $small-vs-more-data-p }）：这些测试数字分辨不出两者。
        *[other] …
     }
@@ -86,7 +86,7 @@ decay-evidence =
     | 训练集 % | { $small-train-accuracy } | { $decay-train-accuracy } |
     | 测试集 % | { $small-test-accuracy } | { $decay-test-accuracy } |
     | 差距 | { $small-gap } | { $decay-gap } |
-    | 仅它认对 | { $small-vs-decay-a-right } | { $small-vs-decay-b-right } |
+    | 仅它识别正确 | { $small-vs-decay-a-right } | { $small-vs-decay-b-right } |
 decay-verdict = { $small-vs-decay-verdict ->
         [b] 在同一批测试数字上第 4 次更好（{ -p } { $small-vs-decay-p }）：这里权重衰减有效。
         [a] 在同一批测试数字上第 4 次更差（{ -p } { $small-vs-decay-p }）：这里权重衰减反而有害。
@@ -96,7 +96,7 @@ decay-verdict = { $small-vs-decay-verdict ->
 
 shift-title = 平移后的数字
 shift-question = 第 5 次每轮都把 { $shift-train-size } 个数字各自随机平移最多 { $shift-augment-shift } 个像素。哪个准确率会变？
-shift-choice-train = 训练集下降，测试集不变
+shift-choice-train = 训练集下降
 shift-choice-test = 测试集上升
 shift-choice-both = 两者都变
 shift =
@@ -106,7 +106,7 @@ shift-evidence =
     | 训练集 % | { $small-train-accuracy } | { $shift-train-accuracy } |
     | 测试集 % | { $small-test-accuracy } | { $shift-test-accuracy } |
     | 差距 | { $small-gap } | { $shift-gap } |
-    | 仅它认对 | { $small-vs-shift-a-right } | { $small-vs-shift-b-right } |
+    | 仅它识别正确 | { $small-vs-shift-a-right } | { $small-vs-shift-b-right } |
 shift-verdict = { $small-vs-shift-verdict ->
         [b] 在同一批测试数字上第 5 次更好（{ -p } { $small-vs-shift-p }）：平移数据提高了测试准确率。
         [a] 在同一批测试数字上第 5 次更差（{ -p } { $small-vs-shift-p }）。
@@ -123,7 +123,7 @@ seed-evidence =
     | 随机种子 | { $small-seed } | { $seed-seed } |
     | 训练集 % | { $small-train-accuracy } | { $seed-train-accuracy } |
     | 测试集 % | { $small-test-accuracy } | { $seed-test-accuracy } |
-    | 仅它认对 | { $small-vs-seed-a-right } | { $small-vs-seed-b-right } |
+    | 仅它识别正确 | { $small-vs-seed-a-right } | { $small-vs-seed-b-right } |
 seed-verdict = { $small-vs-seed-verdict ->
         [tie] 只换了随机种子，测试准确率就从 { $small-test-accuracy }% 变成 { $seed-test-accuracy }%（{ -p } { $small-vs-seed-p }）。对策之间这么大的差别本身说明不了什么：每种设置多训练几个随机种子，再用更多测试数字，才能下结论。
        *[other] 只换了随机种子，配对检验却认为差别显著（{ -p } { $small-vs-seed-p }）：二十次比较里就会有一次碰巧如此。每种设置多训练几个随机种子才能判断。

@@ -149,3 +149,4 @@ fn each_step_starts_its_run_and_the_runs_stay_on_the_axes() {
     assert!(!h.state().train.running(), "the hand-started run gave way");
     assert_eq!(screen(h.state()), seen);
 }
+

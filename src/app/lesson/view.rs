@@ -184,6 +184,18 @@ fn choices_ui(
                     .stroke(egui::Stroke::new(2.0, RIGHT));
                 label = format!("✔ {label}");
             }
+            // A choice that does not fit beside the ones before it starts a new row, rather
+            // than being squeezed into what is left of this one.
+            let font = TextStyle::Body.resolve(ui.style());
+            let wide = ui
+                .painter()
+                .layout_no_wrap(label.clone(), font, strong)
+                .size()
+                .x;
+            let needed = 1.1 * wide + 24.0;
+            if i > 0 && ui.available_size_before_wrap().x < needed {
+                ui.end_row();
+            }
             frame.show(ui, |ui| {
                 let r =
                     ui.add(egui::Label::new(RichText::new(label).strong().color(strong)).wrap());
@@ -284,7 +296,7 @@ fn notes_ui(ui: &mut egui::Ui, state: &LessonState, rendered: &[Rendered], p: &P
     if rendered.iter().any(|r| !r.pending.is_empty()) {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(s.lesson_measuring);
+            ui.add(egui::Label::new(s.lesson_measuring).wrap());
         });
     }
     let mut unknown: Vec<&str> = rendered

@@ -110,6 +110,10 @@ fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let s = p.s;
     let t = p.train;
     let top = ui.cursor().top();
+    // The panel's width, fixed before anything is drawn: a long legend line wraps in it
+    // rather than widening the panel under the lesson's.
+    let width = ui.available_width();
+    ui.set_max_width(width);
     match &t.current {
         Some(run) => {
             status_ui(ui, s, run);
@@ -124,7 +128,7 @@ fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let height = ui.available_height().min(ui.max_rect().bottom() - top) - gap;
     let least = MIN_CHART + AXES_ROOM;
     let size = Vec2::new(
-        ui.available_width().max(least.x),
+        (width - ui.spacing().item_spacing.x).max(least.x),
         height.clamp(least.y, 560.0),
     );
     let runs: Vec<&Run> = t.runs.iter().chain(&t.current).collect();
