@@ -20,8 +20,8 @@ pub struct Args {
     /// Where to write the HTML file.
     #[arg(long, value_name = "FILE.html")]
     pub out: PathBuf,
-    /// Train the lesson's runs (its Train-tab steps) on 100 digits for one epoch each: a quick
-    /// draft whose numbers are not the ones the class will see.
+    /// Train the lesson's runs (its Train-tab steps) on a tenth of their digits for at most 3
+    /// epochs each: a quick draft whose numbers are not the ones the class will see.
     #[arg(long)]
     pub quick_runs: bool,
 }

@@ -355,7 +355,10 @@ fn train_problem(run: &TrainRun) -> Option<StepProblem> {
         return Some(StepProblem::ModelName(run.arch.clone()));
     }
     if run.train_size == 0 || run.train_size > 1_000_000 {
-        return bad(format!("train_size {} is not 1 to 1,000,000", run.train_size));
+        return bad(format!(
+            "train_size {} is not 1 to 1,000,000",
+            run.train_size
+        ));
     }
     if run.epochs == 0 || run.epochs > MAX_LESSON_EPOCHS {
         return bad(format!(

@@ -10,15 +10,14 @@
 //! size, so that they run side by side.
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, repo, wait_for_jobs};
-use convscope::app::{
-    Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, RunCap, ViewRects,
-};
+use convscope::app::{Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, RunCap, ViewRects};
 use convscope::lesson::{Facts, Lesson, ViewId};
 use egui::{Color32, Vec2};
 
-/// A lesson's runs on a few digits for one epoch: seconds, not minutes, in a debug build.
+/// A lesson's runs on an eighth of their digits for one epoch: seconds, not minutes, in a
+/// debug build.
 pub const TINY_RUNS: RunCap = RunCap {
-    train_size: 64,
+    shrink: 8,
     epochs: 1,
 };
 

@@ -5,9 +5,7 @@
 //! "Reset step" show the same runs without training again.
 
 use crate::lesson_layout::TINY_RUNS;
-use crate::support::{
-    H, PROJECTOR, app, apply, apply_and_step, repo, step_until, wait_for_jobs,
-};
+use crate::support::{H, PROJECTOR, app, apply, apply_and_step, repo, step_until, wait_for_jobs};
 use convscope::app::{Command, ConvscopeApp, Lang, RunState, Tab, TrainSettings};
 use convscope::lesson::{Lesson, PROSE_LIMITS, prose_chars, runs_until};
 use std::time::Duration;
@@ -89,11 +87,16 @@ fn each_step_starts_its_run_and_the_runs_stay_on_the_axes() {
         if let Some((name, _)) = after.last().filter(|_| starts) {
             let facts = app.lesson_facts();
             assert_eq!(facts.get(&format!("{name}-test-accuracy")), Some("…"));
-            assert_eq!(facts.get(&format!("{name}-train-size")), Some("64"));
+            // What the run is asked to do is known at once.
+            assert_ne!(facts.get(&format!("{name}-train-size")), Some("…"));
         }
         apply_and_step(&mut h, Command::RevealLessonStep);
         if starts {
-            assert!(h.state().train.running(), "step {}: the reveal trains", index + 1);
+            assert!(
+                h.state().train.running(),
+                "step {}: the reveal trains",
+                index + 1
+            );
         }
         wait_for_runs(&mut h);
         let app = h.state();
@@ -149,4 +152,3 @@ fn each_step_starts_its_run_and_the_runs_stay_on_the_axes() {
     assert!(!h.state().train.running(), "the hand-started run gave way");
     assert_eq!(screen(h.state()), seen);
 }
-

@@ -238,7 +238,8 @@ impl ConvscopeApp {
         let runs = &self.lesson.runs;
         let requests = step.map_or_else(Vec::new, |s| {
             let mut s = s.clone();
-            s.paired.retain(|[a, b]| !(runs.is_run(a) && runs.is_run(b)));
+            s.paired
+                .retain(|[a, b]| !(runs.is_run(a) && runs.is_run(b)));
             Request::of_step(&s, noise)
         });
         let s = self.settings.language.strings();

@@ -25,8 +25,8 @@ pub(crate) const STEP_LIMIT: Duration = Duration::from_secs(600);
 
 /// `--quick-runs`: a lesson's runs on so few digits for so few epochs.
 const QUICK_RUNS: super::runs::RunCap = super::runs::RunCap {
-    train_size: 100,
-    epochs: 1,
+    shrink: 10,
+    epochs: 3,
 };
 
 /// How often a step still measuring says so.

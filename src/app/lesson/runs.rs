@@ -9,15 +9,28 @@
 
 use crate::app::train::run::{Run, RunState};
 use crate::app::train::settings::TrainSettings;
-use crate::lesson::facts::{RunNumbers, RunRecipe};
 use crate::lesson::Facts;
+use crate::lesson::facts::{RunNumbers, RunRecipe};
 
-/// At most this many training images and epochs for every run of a lesson, for a quick look
-/// (tests, `convscope handout --quick-runs`): the numbers then are not the class's.
+/// Every run of a lesson on a share of its training images and at most so many epochs, for a
+/// quick look (tests, `convscope handout --quick-runs`): runs on more images still have more
+/// than the others, but the numbers are not the class's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunCap {
-    pub train_size: usize,
+    /// The training images are divided by this (at least [`RunCap::LEAST_IMAGES`] are kept).
+    pub shrink: usize,
     pub epochs: usize,
+}
+
+impl RunCap {
+    /// The fewest training images a shrunk run keeps.
+    pub const LEAST_IMAGES: usize = 16;
+
+    /// `train_size` training images for `epochs`, shrunk.
+    pub fn apply(self, train_size: usize, epochs: usize) -> (usize, usize) {
+        let images = (train_size / self.shrink.max(1)).max(Self::LEAST_IMAGES);
+        (images.min(train_size), epochs.min(self.epochs).max(1))
+    }
 }
 
 /// One run of the lesson: the step it is named after, its settings and its number.
@@ -65,9 +78,7 @@ impl LessonRuns {
 
     /// Whether the step on screen waits for a run still to be trained.
     pub fn training(&self) -> bool {
-        self.wanted
-            .iter()
-            .any(|w| self.finished(w).is_none())
+        self.wanted.iter().any(|w| self.finished(w).is_none())
     }
 
     /// The runs' numbers for the step on screen: every run of the lesson that finished, `…`

@@ -60,6 +60,27 @@ pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
     parts.join(" · ")
 }
 
+/// A run's settings in few words, for a lesson's legend: what its runs differ in (the data's
+/// size, the regularisers, the seed); the architecture and the optimiser are the lesson's.
+fn short_label(s: &Strings, run: &Run) -> String {
+    let t = &run.settings;
+    let mut parts = vec![
+        format!("#{}", run.number),
+        format!("{} {}", data_name(s, t.data), t.train_size),
+    ];
+    if let Some(p) = t.dropout {
+        parts.push(format!("dropout {p:.2}"));
+    }
+    if t.weight_decay > 0.0 {
+        parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
+    }
+    if t.augment.shift > 0 {
+        parts.push(format!("{} ±{}", s.augment, t.augment.shift));
+    }
+    parts.push(format!("{} {}", s.train_seed, t.seed));
+    parts.join(" · ")
+}
+
 /// A run's numbers after its last epoch so far: training and test accuracy, and the epoch.
 pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     let last = &run.epochs.last()?.stats;
@@ -113,6 +134,24 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current
         let label = match run_result(s, run) {
             Some(result) => format!("{} → {result}", run_label(s, run)),
             None => run_label(s, run),
+        };
+        key_ui(ui, run_colour(run.number), Dash::Solid, 3.0, &label);
+    }
+    let grey = ui.visuals().text_color();
+    ui.horizontal_wrapped(|ui| {
+        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc);
+        key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
+        key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
+    });
+}
+
+/// The legend as a lesson shows it: each run in few words with its final numbers (see
+/// [`short_label`]), then what solid, dashed and dotted mean, on one line each.
+pub(crate) fn short_legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
+    for run in earlier.iter().chain(std::iter::once(current)).rev() {
+        let label = match run_result(s, run) {
+            Some(result) => format!("{} → {result}", short_label(s, run)),
+            None => short_label(s, run),
         };
         key_ui(ui, run_colour(run.number), Dash::Solid, 3.0, &label);
     }

@@ -5,6 +5,7 @@
 
 use super::plots::{
     MIN_PLOT_HEIGHT, accuracy_plot_ui, data_name, legend_ui, plots_height, plots_ui,
+    short_legend_ui,
 };
 use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
@@ -13,8 +14,8 @@ use super::snapshot::SnapshotTextures;
 use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
-use crate::data::augment::Augment;
 use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART};
+use crate::data::augment::Augment;
 use crate::engine::PoolMode;
 use crate::lesson::ViewId;
 use crate::viz::number::grouped_round;
@@ -116,8 +117,14 @@ fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.set_max_width(width);
     match &t.current {
         Some(run) => {
-            status_ui(ui, s, run);
-            legend_ui(ui, s, &t.runs, run);
+            // Where the run is, inside its progress bar; once done, the legend has its numbers.
+            if run.is_active() {
+                let text = status_text(s, run);
+                ui.add(egui::ProgressBar::new(run.progress()).text(text));
+            } else if let Some(e) = &run.error {
+                ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
+            }
+            short_legend_ui(ui, s, &t.runs, run);
         }
         // Empty axes: the step asks its question before its run starts.
         None => {
@@ -138,10 +145,24 @@ fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
 /// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;
 /// and a progress bar.
 fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
+    let text = status_text(s, run);
+    if !text.is_empty() {
+        ui.label(text);
+    }
+    if let Some(e) = &run.error {
+        ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
+    }
+    if run.is_active() {
+        ui.add(egui::ProgressBar::new(run.progress()).show_percentage());
+    }
+}
+
+/// Where the run is, in words (empty for a failed run: its error says it).
+fn status_text(s: &Strings, run: &Run) -> String {
     let epoch = (run.epochs.len() + 1).min(run.settings.epochs);
     let speed = run.throughput().map_or("–".into(), grouped_round);
     let left = run.seconds_left().map_or("–".into(), |t| format!("{t:.0}"));
-    let text = match run.state {
+    match run.state {
         RunState::Preparing => s.run_preparing.to_string(),
         RunState::Running => fill(
             s.run_progress,
@@ -173,15 +194,6 @@ fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
             }
         }
         RunState::Failed => String::new(),
-    };
-    if !text.is_empty() {
-        ui.label(text);
-    }
-    if let Some(e) = &run.error {
-        ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
-    }
-    if run.is_active() {
-        ui.add(egui::ProgressBar::new(run.progress()).show_percentage());
     }
 }
 

@@ -74,11 +74,7 @@ impl Facts {
         let spread = 1.96
             * (train * (1.0 - train) / run.train_size.max(1) as f64 + test * (1.0 - test) / n)
                 .sqrt();
-        let verdict = if train - test > spread {
-            "gap"
-        } else {
-            "none"
-        };
+        let verdict = if train - test > spread { "gap" } else { "none" };
         let values = [
             percent(train),
             percent(test),
