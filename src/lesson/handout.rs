@@ -19,8 +19,8 @@ pub struct HandoutOrder {
     /// The teacher's copy: evidence, verdicts and right answers.
     pub answers: bool,
     pub out: PathBuf,
-    /// Train a lesson's runs on a few digits for one epoch: a quick draft, whose numbers are
-    /// not the ones the class will see.
+    /// Train a lesson's runs on a tenth of their digits for at most three epochs: a quick
+    /// draft, whose numbers are not the ones the class will see.
     pub quick_runs: bool,
 }
 

@@ -29,7 +29,7 @@ fn open(lang: Lang, size: Vec2) -> H {
         .lang(lang)
         .models_in(&[repo("sample_models")])
         .no_dialogs()
-        // A lesson's training runs, tiny: the walk checks the layout while they train.
+        // A lesson's training runs, tiny: each step is checked once its runs have finished.
         .with(|app| app.lesson.runs.cap = Some(TINY_RUNS))
         .build();
     apply(&mut h, Command::TogglePresentation);
