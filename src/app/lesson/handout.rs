@@ -269,7 +269,7 @@ fn figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
 
 /// The Train tab's runs as learning curves (solid: training, dashed: test; a square per run
 /// down the right edge), and each run's settings and final numbers in the caption, in the
-/// squares' order; none before the first run.
+/// squares' order; empty axes before the first run.
 fn curves_figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
     use crate::app::train::plots::{run_colour, run_label, run_result};
     let t = &app.train;
@@ -291,7 +291,8 @@ fn curves_figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
             }
         })
         .collect();
-    let epochs = runs.iter().map(|r| r.settings.epochs).max()?;
+    // Before the step's first run: empty axes, as the Train tab shows them.
+    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1);
     let image = crate::viz::curves::curves_image(&curves, epochs, 960, 480);
     let png = crate::viz::export::png_bytes(&image).ok()?;
     let s = app.strings();
@@ -299,6 +300,10 @@ fn curves_figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
         "{} (0–100%) · {} 0–{epochs} · {} —, {} - -",
         s.accuracy, s.epoch, s.train_acc, s.test_acc
     );
+    if runs.is_empty() {
+        caption.push_str(" · ");
+        caption.push_str(s.lesson_no_run);
+    }
     for run in &runs {
         caption.push_str(" · ");
         caption.push_str(&run_label(s, run));
