@@ -822,5 +822,68 @@ mod tests {
         assert_eq!(c.sweep, None);
         assert!(c.reveal.is_none());
         assert_eq!(revealed(&steps, 2), c);
+        // A later step clears the compared curves again.
+        let mut later = steps.clone();
+        later.push(Step {
+            id: "d".into(),
+            history_with: Some("none".into()),
+            ..Step::default()
+        });
+        assert_eq!(
+            effective(&later, 2).history_with.as_deref(),
+            Some("fc-overfit")
+        );
+        assert_eq!(effective(&later, 3).history_with, None);
+    }
+
+    #[test]
+    fn runs_stay_on_the_axes_and_a_revealed_run_counts_once_revealed() {
+        let run = |size| TrainRun {
+            arch: "fc-overfit".into(),
+            data: TrainData::Mnist,
+            train_size: size,
+            epochs: 2,
+            dropout: None,
+            weight_decay: 0.0,
+            augment_shift: 0,
+            seed: 1,
+            batch: None,
+            lr: None,
+        };
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                train: Some(run(500)),
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                reveal: Some(Box::new(Step {
+                    train: Some(run(8000)),
+                    ..Step::default()
+                })),
+                ..Step::default()
+            },
+            Step {
+                id: "c".into(),
+                ..Step::default()
+            },
+        ];
+        let names = |v: Vec<(String, TrainRun)>| v.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(runs_until(&steps, 0, false)), ["a"]);
+        assert_eq!(names(runs_until(&steps, 1, false)), ["a"]);
+        assert_eq!(names(runs_until(&steps, 1, true)), ["a", "b"]);
+        assert_eq!(names(runs_until(&steps, 2, false)), ["a", "b"]);
+        // The run is the step's own, not inherited.
+        assert_eq!(effective(&steps, 2).train, None);
+        assert_eq!(revealed(&steps, 1).train, Some(run(8000)));
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\n[step.train]\narch = \"m\"\ntrain_size = 5\nepochs = 0\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("line 4 (step 1)") && err.contains("epochs 0"),
+            "{err}"
+        );
     }
 }
