@@ -55,6 +55,25 @@ for lang in en zh; do
   shot docs/screenshot-lesson-shift-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 8) --wait 3
   shot docs/screenshot-lesson-overfit-$lang.png $laptop $lang --lesson pooling-and-fc $(pgdn 11)
 done
+# The learning lesson at a projector, every step after its reveal and its run (RUN_WAIT seconds
+# for a run of 500 digits: a few in a release build, more in a debug build on a busy machine).
+learning_steps() {
+  local dir=docs/lesson/learning lang=$1 w=${RUN_WAIT:-15} n=2 s=(--key F5 --wait 3)
+  s+=(--shot $dir/01-meet-$lang.png)
+  for id in small more-data dropout decay shift seed; do
+    local wait=$w
+    [[ $id == more-data ]] && wait=$((w * 2 + w / 2))
+    s+=(--key Next --wait 2 --key space --wait "$wait" --shot "$dir/0$n-$id-$lang.png")
+    n=$((n + 1))
+  done
+  s+=(--key Next --wait 3 --shot "$dir/08-summary-$lang.png")
+  echo "${s[@]}"
+}
+for lang in en zh; do
+  mkdir -p docs/lesson/learning
+  # shellcheck disable=SC2046
+  shot docs/lesson/learning/08-summary-$lang.png $projector $lang --lesson learning $(learning_steps $lang)
+done
 shot docs/screenshot-pool-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-pool-projector-zh.png $projector zh $digits $seven --key F5 --wait 1.5 $(right 3)
 shot docs/screenshot-conv-projector.png $projector en $digits $seven --key F5 --wait 1.5 $(right 1)

@@ -404,6 +404,7 @@ run_finished = Finished: train { $v1 }, test { $v2 }, { $v3 } s
 run_stopped = Stopped after { $v1 } epochs
 run_failed = Could not train: { $v1 }
 no_run = Choose the settings and press Start: the curves grow here while the network learns.
+lesson_no_run = The lesson's run starts when the answer is revealed: predict first.
 batch_curve = per batch (smoothed)
 kernels_title = First layer's kernels ({ $v1 })
 maps_title = Its feature maps of the input

@@ -404,6 +404,7 @@ run_finished = 完成：训练准确率 { $v1 }，测试准确率 { $v2 }，用�
 run_stopped = 训练了 { $v1 } 轮后停止
 run_failed = 无法训练：{ $v1 }
 no_run = 选好设置后按“开始”：网络学习时，曲线会在这里逐步画出。
+lesson_no_run = 揭晓答案时才开始训练：先预测。
 batch_curve = 每批（平滑后）
 kernels_title = 第一层的卷积核（{ $v1 }）
 maps_title = 第一层对当前输入的特征图

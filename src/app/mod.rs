@@ -48,6 +48,7 @@ pub use lab::state::{LabSettings, max_shift};
 pub use lesson::handout::write_handout;
 pub use lesson::handout_job::HandoutStatus;
 pub use lesson::picker::Picker;
+pub use lesson::runs::{LessonRuns, RunCap};
 // The Train tab's settings and run, which the CLI's parity test runs headless.
 pub use train::run::RunState;
 pub use train::settings::{ArchChoice, DataChoice, TrainSettings};

@@ -20,6 +20,10 @@ pub struct Args {
     /// Where to write the HTML file.
     #[arg(long, value_name = "FILE.html")]
     pub out: PathBuf,
+    /// Train the lesson's runs (its Train-tab steps) on a tenth of their digits for at most 3
+    /// epochs each: a quick draft whose numbers are not the ones the class will see.
+    #[arg(long)]
+    pub quick_runs: bool,
 }
 
 impl Args {
@@ -31,6 +35,7 @@ impl Args {
             lang: self.lang,
             answers: self.answers,
             out: self.out,
+            quick_runs: self.quick_runs,
         })
     }
 }

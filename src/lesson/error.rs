@@ -100,6 +100,10 @@ pub enum StepProblem {
         "\"{0}\" is not a sample model's name (letters, digits, - and _, starting with a letter)"
     )]
     ModelName(String),
+    #[error("train: {0}")]
+    Train(String),
+    #[error("a step trains once: `train` and `[step.reveal]`'s `train` cannot both be set")]
+    TrainTwice,
     #[error("paired compares \"{0}\" with itself: name two different models")]
     PairedWithItself(String),
     #[error(

@@ -25,7 +25,58 @@ pub enum View {
     #[default]
     Explorer,
     Lab,
+    /// The Train tab: the step's training runs and the lesson's earlier ones on its axes.
+    Train,
 }
+
+/// Which bundled data set a lesson's training run learns from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainData {
+    #[default]
+    Mnist,
+    Fashion,
+    Shapes,
+    Speech,
+}
+
+/// A short training run a step starts in the Train tab (`[step.train]`), as its settings
+/// would set it up: the architecture of a sample model (its weights drawn anew from the seed),
+/// the data, how many training images, epochs, and the regularisers. The run is named after
+/// its step (`{ $small-test-accuracy }`), stays on the Train tab's axes for the rest of the
+/// lesson, and the same recipe gives the same run wherever the lesson is.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainRun {
+    /// The sample model whose architecture is trained (`fc-overfit`).
+    pub arch: String,
+    #[serde(default)]
+    pub data: TrainData,
+    /// Train on the first N training images.
+    pub train_size: usize,
+    pub epochs: usize,
+    /// Dropout at this rate while training (one layer added before the last dense layer when
+    /// the network has none); none: as the architecture says.
+    pub dropout: Option<f32>,
+    /// Adam's L2 penalty (`weight_decay` of `convscope train`).
+    #[serde(default)]
+    pub weight_decay: f32,
+    /// Move each training image by up to this many pixels every epoch (checked when the run
+    /// starts, as `convscope train --augment-shift` checks it).
+    #[serde(default)]
+    pub augment_shift: usize,
+    #[serde(default = "default_train_seed")]
+    pub seed: u64,
+    pub batch: Option<usize>,
+    pub lr: Option<f32>,
+}
+
+fn default_train_seed() -> u64 {
+    1
+}
+
+/// The most epochs a lesson's run may take: a lesson's runs are short.
+pub(crate) const MAX_LESSON_EPOCHS: usize = 200;
 
 /// Which shifts a step's translation sweep tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -110,7 +161,8 @@ pub struct Step {
     pub arithmetic: Option<bool>,
     /// Tries the shown convolution with another padding and stride (`"trained"`: its own).
     pub conv_try: Option<ConvTryChoice>,
-    /// Draws this sample model's learning curves beside the open model's.
+    /// Draws this sample model's learning curves beside the open model's; `"none"` draws
+    /// none (what no step set).
     pub history_with: Option<String>,
     /// Noise on the input, as the noise control puts it: `gaussian:0.2`, `saltpepper:0.05`, or
     /// `none` (the same syntax as `convscope inspect --noise`).
@@ -145,6 +197,10 @@ pub struct Step {
     /// other (`{ $digits-max-noise-accuracy }`, `{ $digits-max-other-noise-accuracy }`).
     #[serde(default)]
     pub test_noise: Vec<String>,
+    /// A training run the step starts in the Train tab, named after the step; in a
+    /// `[step.reveal]`, the run starts when the teacher reveals (the class predicts first).
+    /// The step's own, like `sweep`; every earlier step's run stays on the axes.
+    pub train: Option<TrainRun>,
     /// Setup keys applied when the teacher reveals the answer (the question is asked on max
     /// pooling, the reveal switches to average and so shows the answer).
     pub reveal: Option<Box<Step>>,
@@ -291,6 +347,9 @@ fn step_problem<'a>(
         return Some(problem);
     }
     let reveal = step.reveal.as_deref()?;
+    if step.train.is_some() && reveal.train.is_some() {
+        return Some((StepProblem::TrainTwice, "train"));
+    }
     if let Some((key, _)) = reveal.non_setup_keys().into_iter().find(|(_, set)| *set) {
         return Some((StepProblem::NotInReveal(key), "reveal"));
     }
@@ -318,6 +377,44 @@ fn setup_problem(step: &Step) -> Option<(StepProblem, &'static str)> {
         && !t.is_valid()
     {
         return Some((StepProblem::ConvTry(t.padding, t.stride), "conv_try"));
+    }
+    step.train
+        .as_ref()
+        .and_then(train_problem)
+        .map(|problem| (problem, "train"))
+}
+
+/// What is wrong with a step's training run.
+fn train_problem(run: &TrainRun) -> Option<StepProblem> {
+    let bad = |what: String| Some(StepProblem::Train(what));
+    if !is_fluent_id(&run.arch) {
+        return Some(StepProblem::ModelName(run.arch.clone()));
+    }
+    if run.train_size == 0 || run.train_size > 1_000_000 {
+        return bad(format!(
+            "train_size {} is not 1 to 1,000,000",
+            run.train_size
+        ));
+    }
+    if run.epochs == 0 || run.epochs > MAX_LESSON_EPOCHS {
+        return bad(format!(
+            "epochs {} is not 1 to {MAX_LESSON_EPOCHS}",
+            run.epochs
+        ));
+    }
+    if let Some(rate) = run.dropout
+        && !(0.0..=0.95).contains(&rate)
+    {
+        return bad(format!("dropout {rate} is not 0 to 0.95"));
+    }
+    if !(0.0..=1.0).contains(&run.weight_decay) {
+        return bad(format!("weight_decay {} is not 0 to 1", run.weight_decay));
+    }
+    if run.batch.is_some_and(|b| b == 0 || b > 4096) {
+        return bad("batch is not 1 to 4096".into());
+    }
+    if run.lr.is_some_and(|lr| !(lr > 0.0 && lr <= 1.0)) {
+        return bad("lr is not above 0 and at most 1".into());
     }
     None
 }
@@ -427,8 +524,12 @@ fn overlay(out: &mut Step, s: &Step, own: bool) {
         noise,
         noise_seed
     );
+    if s.history_with.as_deref() == Some("none") {
+        out.history_with = None;
+    }
     if own {
         out.id = s.id.clone();
+        out.train = s.train.clone();
         out.sweep = s.sweep;
         out.compare_modes = s.compare_modes.or(Some(false));
         out.compare = s.compare.clone();
@@ -473,6 +574,28 @@ pub fn revealed(steps: &[Step], index: usize) -> Step {
         }
         if !r.compare.is_empty() {
             out.compare = r.compare.clone();
+        }
+        if r.train.is_some() {
+            out.train = r.train.clone();
+        }
+    }
+    out
+}
+
+/// The training runs on the Train tab's axes at step `index`, oldest first, each named after
+/// the step that starts it: every earlier step's (its own, or its reveal's: the class saw it
+/// revealed), then this step's own, and with `revealed` its reveal's.
+pub fn runs_until(steps: &[Step], index: usize, revealed: bool) -> Vec<(String, TrainRun)> {
+    let mut out = Vec::new();
+    for (i, s) in steps.iter().enumerate().take(index + 1) {
+        let reveal = s.reveal.as_ref().and_then(|r| r.train.as_ref());
+        let run = match (s.train.as_ref(), reveal) {
+            (Some(run), _) => Some(run),
+            (None, Some(run)) if i < index || revealed => Some(run),
+            _ => None,
+        };
+        if let Some(run) = run {
+            out.push((s.id.clone(), run.clone()));
         }
     }
     out
@@ -737,5 +860,68 @@ mod tests {
         assert_eq!(c.sweep, None);
         assert!(c.reveal.is_none());
         assert_eq!(revealed(&steps, 2), c);
+        // A later step clears the compared curves again.
+        let mut later = steps.clone();
+        later.push(Step {
+            id: "d".into(),
+            history_with: Some("none".into()),
+            ..Step::default()
+        });
+        assert_eq!(
+            effective(&later, 2).history_with.as_deref(),
+            Some("fc-overfit")
+        );
+        assert_eq!(effective(&later, 3).history_with, None);
+    }
+
+    #[test]
+    fn runs_stay_on_the_axes_and_a_revealed_run_counts_once_revealed() {
+        let run = |size| TrainRun {
+            arch: "fc-overfit".into(),
+            data: TrainData::Mnist,
+            train_size: size,
+            epochs: 2,
+            dropout: None,
+            weight_decay: 0.0,
+            augment_shift: 0,
+            seed: 1,
+            batch: None,
+            lr: None,
+        };
+        let steps = vec![
+            Step {
+                id: "a".into(),
+                train: Some(run(500)),
+                ..Step::default()
+            },
+            Step {
+                id: "b".into(),
+                reveal: Some(Box::new(Step {
+                    train: Some(run(8000)),
+                    ..Step::default()
+                })),
+                ..Step::default()
+            },
+            Step {
+                id: "c".into(),
+                ..Step::default()
+            },
+        ];
+        let names = |v: Vec<(String, TrainRun)>| v.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(runs_until(&steps, 0, false)), ["a"]);
+        assert_eq!(names(runs_until(&steps, 1, false)), ["a"]);
+        assert_eq!(names(runs_until(&steps, 1, true)), ["a", "b"]);
+        assert_eq!(names(runs_until(&steps, 2, false)), ["a", "b"]);
+        // The run is the step's own, not inherited.
+        assert_eq!(effective(&steps, 2).train, None);
+        assert_eq!(revealed(&steps, 1).train, Some(run(8000)));
+        let err = parse(
+            "id = \"d\"\n[[step]]\nid = \"a\"\n[step.train]\narch = \"m\"\ntrain_size = 5\nepochs = 0\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("line 4 (step 1)") && err.contains("epochs 0"),
+            "{err}"
+        );
     }
 }

@@ -19,6 +19,9 @@ pub struct HandoutOrder {
     /// The teacher's copy: evidence, verdicts and right answers.
     pub answers: bool,
     pub out: PathBuf,
+    /// Train a lesson's runs on a tenth of their digits for at most three epochs: a quick
+    /// draft, whose numbers are not the ones the class will see.
+    pub quick_runs: bool,
 }
 
 /// The words of the page around the lesson's own, in the handout's language.

@@ -15,7 +15,8 @@ pub(crate) mod text;
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
 pub use file::{
-    ConvTryChoice, PoolChoice, Step, SweepChoice, View, WindowChoice, effective, revealed,
+    ConvTryChoice, PoolChoice, Step, SweepChoice, TrainData, TrainRun, View, WindowChoice, effective,
+    revealed, runs_until,
 };
 pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};
@@ -72,6 +73,14 @@ const BUILTIN: &[BuiltinLesson] = &[
                 "zh",
                 include_str!("../../assets/lessons/convolution.zh.ftl"),
             ),
+        ],
+    ),
+    (
+        "learning",
+        include_str!("../../assets/lessons/learning.toml"),
+        &[
+            ("en", include_str!("../../assets/lessons/learning.en.ftl")),
+            ("zh", include_str!("../../assets/lessons/learning.zh.ftl")),
         ],
     ),
 ];

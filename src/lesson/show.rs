@@ -60,12 +60,15 @@ pub enum ViewId {
     LabSweep,
     /// A dropout layer's grid of units, the dropped ones crossed out.
     Dropout,
+    /// The Train tab's accuracy curves with their legend (each run's settings and final
+    /// numbers).
+    Train,
     /// Part of stage `STAGE`'s view (`pool1.maps`), STAGE a layer name or `input`.
     Stage(String, StagePart),
 }
 
 /// The names that are not a stage's part, in the order the docs list them.
-const PLAIN: [(&str, ViewId); 10] = [
+const PLAIN: [(&str, ViewId); 11] = [
     ("strip", ViewId::Strip),
     ("input", ViewId::Input),
     ("lesson", ViewId::Lesson),
@@ -76,6 +79,7 @@ const PLAIN: [(&str, ViewId); 10] = [
     ("lab.table", ViewId::LabTable),
     ("lab.sweep", ViewId::LabSweep),
     ("dropout", ViewId::Dropout),
+    ("train", ViewId::Train),
 ];
 
 impl ViewId {
@@ -163,6 +167,7 @@ mod tests {
             "lab.table",
             "lab.sweep",
             "dropout",
+            "train",
             "pool1.maps",
             "conv1.kernels",
             "fc.weights",

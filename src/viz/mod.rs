@@ -4,6 +4,7 @@
 //! textures), so all of it is unit-tested.
 
 pub(crate) mod colormap;
+pub(crate) mod curves;
 pub mod drawing;
 pub(crate) mod export;
 pub(crate) mod grid;

@@ -64,6 +64,12 @@ fn lists_builtin_and_own_lessons_with_their_titles_in_both_languages() {
             .any(|l| l.starts_with("my-kernels ") && l.ends_with("  My kernels")),
         "{out}"
     );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("learning ") && l.contains("over-fitting")),
+        "{out}"
+    );
     assert!(!out.contains("broken"), "{out}");
     let err = String::from_utf8(en.stderr).unwrap();
     assert!(

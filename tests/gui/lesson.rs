@@ -76,6 +76,7 @@ fn check_step(h: &H, lesson: &Lesson, index: usize, code: &str, open: bool) {
         let tab = match view {
             View::Explorer => Tab::Explorer,
             View::Lab => Tab::Lab,
+            View::Train => Tab::Train,
         };
         assert_eq!(app.view.tab, tab, "{at}");
     }

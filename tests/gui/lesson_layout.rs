@@ -11,10 +11,17 @@
 
 use super::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, repo, wait_for_jobs};
 use convscope::app::{
-    Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, PICTURE_MAP_PX, ViewRects,
+    Command, Fixed, Lang, MIN_CELL_PX, MIN_CHART, MIN_MAP_PX, PICTURE_MAP_PX, RunCap, ViewRects,
 };
 use convscope::lesson::{Facts, Lesson, ViewId};
 use egui::{Color32, Vec2};
+
+/// A lesson's runs on an eighth of their digits for one epoch: seconds, not minutes, in a
+/// debug build.
+pub const TINY_RUNS: RunCap = RunCap {
+    shrink: 8,
+    epochs: 1,
+};
 
 /// The app on the sample models at `size` in presentation mode, in `lang` (the Chinese walks
 /// use the light theme, so that both themes are checked).
@@ -24,6 +31,8 @@ fn open(lang: Lang, size: Vec2) -> H {
         .lang(lang)
         .models_in(&[repo("sample_models")])
         .no_dialogs()
+        // A lesson's training runs, tiny: each step is checked once its runs have finished.
+        .with(|app| app.lesson.runs.cap = Some(TINY_RUNS))
         .build();
     apply(&mut h, Command::TogglePresentation);
     if lang == Lang::Zh {

@@ -18,6 +18,7 @@ mod legibility;
 mod lesson;
 mod lesson_evidence;
 mod lesson_layout;
+mod lesson_learning;
 mod lesson_picker;
 mod messages;
 mod monkey;

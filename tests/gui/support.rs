@@ -177,16 +177,17 @@ pub fn apply(h: &mut H, command: Command) {
 }
 
 /// Draws frames until the app settles. A lesson step measuring evidence over a test set shows
-/// a spinner, which asks for a frame after every frame until the measurement is done: such a
-/// step is drawn frame by frame (as frames would come) until then, and settles after.
+/// a spinner, which asks for a frame after every frame until the measurement is done, and a
+/// step training its runs asks for frames while they train: such a step is drawn frame by
+/// frame (as frames would come) until then, and settles after.
 pub fn settle(h: &mut H) {
     let start = Instant::now();
     // The first frame starts what the step measures.
     h.step();
-    while h.state().lesson.evidence.measuring() {
+    while h.state().lesson.evidence.measuring() || h.state().lesson.runs.training() {
         assert!(
             start.elapsed() < JOB_TIMEOUT,
-            "a lesson's evidence was not measured in {JOB_TIMEOUT:?}"
+            "a lesson's evidence or runs were not done in {JOB_TIMEOUT:?}"
         );
         std::thread::sleep(Duration::from_millis(5));
         h.step();

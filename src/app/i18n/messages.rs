@@ -471,6 +471,7 @@ strings! {
     run_stopped,
     run_failed,
     no_run,
+    lesson_no_run,
     batch_curve,
     kernels_title,
     maps_title,

@@ -25,6 +25,7 @@ impl ConvscopeApp {
             None => {
                 let mut facts = self.lesson.compared.clone();
                 facts.extend_from(&self.lesson.evidence.facts());
+                facts.extend_from(&self.lesson_run_facts());
                 return facts;
             }
         };
@@ -32,6 +33,7 @@ impl ConvscopeApp {
         self.add_conv_try(&mut facts);
         facts.extend_from(&self.lesson.compared);
         facts.extend_from(&self.lesson.evidence.facts());
+        facts.extend_from(&self.lesson_run_facts());
         if let Some(noise) = ex.noise.noise() {
             facts.set("noise-level", format!("{}", noise.level));
             facts.set("noise-seed", ex.noise.seed.to_string());
@@ -111,6 +113,17 @@ impl ConvscopeApp {
             .and_then(|&s| ex.trace.get(s)?.as_maps())
             .map_or(0, |m| m.dim().1);
         facts.add_conv_try(&layer.name, conv, rows, t, &maps);
+    }
+
+    /// The lesson's training runs' numbers, and the step's paired comparisons of two runs.
+    fn lesson_run_facts(&self) -> Facts {
+        let paired = self
+            .lesson
+            .lesson
+            .as_ref()
+            .and_then(|l| l.steps.get(self.lesson.step))
+            .map_or(&[][..], |s| &s.paired[..]);
+        self.lesson.runs.facts(paired)
     }
 
     /// Each compared model swept over `shifts` on the app's input (with its noise), in the
@@ -242,8 +255,15 @@ impl ConvscopeApp {
             .and_then(|l| l.steps.get(self.lesson.step));
         let ex = &self.explorer;
         let noise = ex.noise.noise().map(|n| (n, ex.noise.seed));
-        // With no step shown nothing is asked for: what runs still finishes and is kept.
-        let requests = step.map_or_else(Vec::new, |s| Request::of_step(s, noise));
+        // With no step shown nothing is asked for: what runs still finishes and is kept. Pairs
+        // of two of the lesson's training runs are compared from the runs (see `runs.rs`).
+        let runs = &self.lesson.runs;
+        let requests = step.map_or_else(Vec::new, |s| {
+            let mut s = s.clone();
+            s.paired
+                .retain(|[a, b]| !(runs.is_run(a) && runs.is_run(b)));
+            Request::of_step(&s, noise)
+        });
         let s = self.settings.language.strings();
         let no_model = |name: &str| crate::app::i18n::fill(s.lesson_no_model, &[&name]);
         self.lesson

@@ -23,6 +23,12 @@ use std::time::{Duration, Instant};
 /// written without those numbers, saying so.
 pub(crate) const STEP_LIMIT: Duration = Duration::from_secs(600);
 
+/// `--quick-runs`: a lesson's runs on so few digits for so few epochs.
+const QUICK_RUNS: super::runs::RunCap = super::runs::RunCap {
+    shrink: 10,
+    epochs: 3,
+};
+
 /// How often a step still measuring says so.
 const SAY_EVERY: Duration = Duration::from_secs(5);
 
@@ -42,6 +48,9 @@ pub(crate) fn build_handout(
     let mut app = ConvscopeApp::start(&ctx, settings, &[], &Startup::default());
     app.models = models;
     app.native_dialogs = false;
+    if order.quick_runs {
+        app.lesson.runs.cap = Some(QUICK_RUNS);
+    }
     app.open_lesson(&ctx, &order.lesson);
     let Some(lesson) = app.lesson.lesson.as_ref() else {
         return Err(app.lesson.error.clone().unwrap_or_default());
@@ -133,7 +142,9 @@ fn settle(
     let mut said = start;
     loop {
         app.take_results(ctx);
-        let waiting = app.busy() || !pending(app, revealed).is_empty();
+        // A step's training runs too: its figure is their curves.
+        let waiting =
+            app.busy() || app.lesson.runs.training() || !pending(app, revealed).is_empty();
         if !waiting || start.elapsed() > STEP_LIMIT {
             return;
         }
@@ -232,8 +243,12 @@ fn page(app: &ConvscopeApp, index: usize, answers: bool) -> Page {
     }
 }
 
-/// The stage the step shows, as "Export PNG" draws it, and its caption: model, stage, input.
+/// The stage the step shows, as "Export PNG" draws it, and its caption: model, stage, input;
+/// on the Train tab, its runs' learning curves.
 fn figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
+    if app.view.tab == crate::app::shell::view_state::Tab::Train {
+        return curves_figure(app);
+    }
     let image = app.export_image()?;
     let png = crate::viz::export::png_bytes(&image).ok()?;
     let ex = &app.explorer;
@@ -252,6 +267,54 @@ fn figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
     Some((png, caption))
 }
 
+/// The Train tab's runs as learning curves (solid: training, dashed: test; a square per run
+/// down the right edge), and each run's settings and final numbers in the caption, in the
+/// squares' order; empty axes before the first run.
+fn curves_figure(app: &ConvscopeApp) -> Option<(Vec<u8>, String)> {
+    use crate::app::train::plots::{run_colour, run_label, run_result};
+    let t = &app.train;
+    let runs: Vec<&crate::app::train::run::Run> = t.runs.iter().chain(&t.current).collect();
+    let curves: Vec<crate::viz::curves::CurveRun> = runs
+        .iter()
+        .map(|r| {
+            let [red, green, blue, _] = run_colour(r.number).to_array();
+            let per_epoch = |f: &dyn Fn(&crate::engine::train::EpochStats) -> Option<f32>| {
+                r.epochs
+                    .iter()
+                    .filter_map(|e| Some([e.stats.epoch as f64, f(&e.stats)? as f64]))
+                    .collect::<Vec<_>>()
+            };
+            crate::viz::curves::CurveRun {
+                colour: [red, green, blue],
+                train: per_epoch(&|s| Some(s.train_accuracy)),
+                test: per_epoch(&|s| s.test_accuracy),
+            }
+        })
+        .collect();
+    // Before the step's first run: empty axes, as the Train tab shows them.
+    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1);
+    let image = crate::viz::curves::curves_image(&curves, epochs, 960, 480);
+    let png = crate::viz::export::png_bytes(&image).ok()?;
+    let s = app.strings();
+    let mut caption = format!(
+        "{} (0–100%) · {} 0–{epochs} · {} —, {} - -",
+        s.accuracy, s.epoch, s.train_acc, s.test_acc
+    );
+    if runs.is_empty() {
+        caption.push_str(" · ");
+        caption.push_str(s.lesson_no_run);
+    }
+    for run in &runs {
+        caption.push_str(" · ");
+        caption.push_str(&run_label(s, run));
+        if let Some(result) = run_result(s, run) {
+            caption.push_str(" → ");
+            caption.push_str(&result);
+        }
+    }
+    Some((png, caption))
+}
+
 impl ConvscopeApp {
     /// Starts writing the open lesson's handout to `path` in the app's language, in the
     /// background (the class's app stays on its step).
@@ -267,6 +330,7 @@ impl ConvscopeApp {
             lang: self.settings.language.code().to_string(),
             answers,
             out: path,
+            quick_runs: false,
         };
         let models = self.models.clone();
         self.lesson

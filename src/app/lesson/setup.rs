@@ -126,6 +126,7 @@ impl ConvscopeApp {
         self.set_up_view(ctx, step);
         self.set_up_lab(ctx, step);
         self.set_up_compared(step, &mut problems);
+        self.set_up_runs(&mut problems);
         self.check_views(step, &mut problems);
         problems
     }
@@ -241,6 +242,7 @@ impl ConvscopeApp {
         v.tab = match step.view.unwrap_or(View::Explorer) {
             View::Explorer => Tab::Explorer,
             View::Lab => Tab::Lab,
+            View::Train => Tab::Train,
         };
         v.arith = ArithState {
             show: step.arithmetic.unwrap_or(false),

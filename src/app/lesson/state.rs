@@ -30,6 +30,8 @@ pub struct LessonState {
     pub error: Option<String>,
     /// What the steps measure over test sets, kept between steps (see `evidence.rs`).
     pub evidence: super::evidence::Evidence,
+    /// The lesson's training runs, kept between steps (see `runs.rs`).
+    pub runs: super::runs::LessonRuns,
     /// The lessons to choose from (built in and in the teacher's folder).
     pub picker: super::picker::Picker,
     /// The handout being written for the Lessons tab, and how it went.

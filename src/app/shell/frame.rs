@@ -83,6 +83,7 @@ impl ConvscopeApp {
         self.poll_lesson_evidence(ctx);
         self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
+        self.poll_lesson_runs(ctx);
         self.sync_lab(ctx);
         self.explorer.set_language(self.settings.language.code());
         super::fonts::follow_language(ctx, self.settings.language.code());

@@ -7,11 +7,13 @@ use super::run::Run;
 use super::settings::DataChoice;
 use crate::app::i18n::Strings;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
-use egui::{Color32, Id};
+use crate::app::widgets::view_rects::{Sizes, record};
+use crate::lesson::ViewId;
+use egui::{Color32, Id, Vec2};
 use egui_plot::{Line, Plot, PlotPoints};
 
 /// The colour of run number `n`, the same on every plot and in the legend.
-pub(super) fn run_colour(n: usize) -> Color32 {
+pub(crate) fn run_colour(n: usize) -> Color32 {
     const PALETTE: [Color32; 6] = [
         Color32::from_rgb(31, 119, 180),
         Color32::from_rgb(255, 127, 14),
@@ -33,7 +35,7 @@ pub(super) fn data_name(s: &Strings, d: DataChoice) -> &'static str {
 }
 
 /// A run's settings in one line, for the legend.
-pub(super) fn run_label(s: &Strings, run: &Run) -> String {
+pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
     let t = &run.settings;
     let mut parts = vec![
         format!("#{} {}", run.number, run.arch_name),
@@ -58,8 +60,29 @@ pub(super) fn run_label(s: &Strings, run: &Run) -> String {
     parts.join(" · ")
 }
 
+/// A run's settings in few words, for a lesson's legend: what its runs differ in (the data's
+/// size, the regularisers, the seed); the architecture and the optimiser are the lesson's.
+fn short_label(s: &Strings, run: &Run) -> String {
+    let t = &run.settings;
+    let mut parts = vec![
+        format!("#{}", run.number),
+        format!("{} {}", data_name(s, t.data), t.train_size),
+    ];
+    if let Some(p) = t.dropout {
+        parts.push(format!("dropout {p:.2}"));
+    }
+    if t.weight_decay > 0.0 {
+        parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
+    }
+    if t.augment.shift > 0 {
+        parts.push(format!("{} ±{}", s.augment, t.augment.shift));
+    }
+    parts.push(format!("{} {}", s.train_seed, t.seed));
+    parts.join(" · ")
+}
+
 /// A run's numbers after its last epoch so far: training and test accuracy, and the epoch.
-pub(super) fn run_result(s: &Strings, run: &Run) -> Option<String> {
+pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     let last = &run.epochs.last()?.stats;
     let mut parts = vec![format!(
         "{} {:.1}%",
@@ -122,6 +145,24 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current
     });
 }
 
+/// The legend as a lesson shows it: each run in few words with its final numbers (see
+/// [`short_label`]), then what solid, dashed and dotted mean, on one line each.
+pub(crate) fn short_legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current: &Run) {
+    for run in earlier.iter().chain(std::iter::once(current)).rev() {
+        let label = match run_result(s, run) {
+            Some(result) => format!("{} → {result}", short_label(s, run)),
+            None => short_label(s, run),
+        };
+        key_ui(ui, run_colour(run.number), Dash::Solid, 3.0, &label);
+    }
+    let grey = ui.visuals().text_color();
+    ui.horizontal_wrapped(|ui| {
+        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc);
+        key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
+        key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
+    });
+}
+
 /// The lowest a plot is drawn, however little room there is: its axes still read.
 pub(crate) const MIN_PLOT_HEIGHT: f32 = 110.0;
 
@@ -151,7 +192,6 @@ pub(crate) fn plots_ui(
     max_height: f32,
 ) {
     let runs: Vec<&Run> = earlier.iter().chain(std::iter::once(current)).collect();
-    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
     let wide = side_by_side(ui.available_width());
     let width = if wide {
         (ui.available_width() - 12.0) / 2.0
@@ -166,44 +206,7 @@ pub(crate) fn plots_ui(
     };
     let height = (width * 0.6).min(room).clamp(MIN_PLOT_HEIGHT, 320.0);
     let plot = |ui: &mut egui::Ui, measure: Measure| {
-        let (id, label) = match measure {
-            Measure::Accuracy => ("train-accuracy", s.accuracy),
-            Measure::Loss => ("train-loss", s.loss),
-        };
-        let mut p = Plot::new(id)
-            .id(Id::unique(id))
-            .width(width)
-            .height(height)
-            .include_x(0.0)
-            .include_x(epochs)
-            .include_y(0.0)
-            .custom_x_axes(vec![crate::app::widgets::plot_axis::readable_x_axis(
-                s.epoch,
-            )])
-            .y_axis_label(label)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false);
-        if measure == Measure::Accuracy {
-            p = p.include_y(1.0);
-        }
-        p.show(ui, |plot| {
-            for run in &runs {
-                let colour = run_colour(run.number);
-                for (points, dash) in series(run, measure) {
-                    if points.is_empty() {
-                        continue;
-                    }
-                    let width = if dash == Dash::Dotted { 1.5 } else { 2.5 };
-                    plot.line(
-                        Line::new(format!("#{}", run.number), PlotPoints::from(points))
-                            .color(colour)
-                            .width(width)
-                            .style(dash.line_style()),
-                    );
-                }
-            }
-        });
+        plot_ui(ui, s, &runs, measure, Vec2::new(width, height));
     };
     if wide {
         ui.horizontal_top(|ui| {
@@ -214,6 +217,63 @@ pub(crate) fn plots_ui(
         plot(ui, Measure::Accuracy);
         plot(ui, Measure::Loss);
     }
+}
+
+/// The accuracy plot alone, `size` points (a lesson step that names `train`: the loss plot
+/// and the snapshot give their room to it); recorded for the layout contract.
+pub(crate) fn accuracy_plot_ui(ui: &mut egui::Ui, s: &Strings, runs: &[&Run], size: Vec2) {
+    let rect = plot_ui(ui, s, runs, Measure::Accuracy, size).rect;
+    record(ui, ViewId::Train, rect, Sizes::chart(rect.size()));
+}
+
+/// One plot of `measure` for `runs`, on axes that hold every run's epochs.
+fn plot_ui(
+    ui: &mut egui::Ui,
+    s: &Strings,
+    runs: &[&Run],
+    measure: Measure,
+    size: Vec2,
+) -> egui::Response {
+    let epochs = runs.iter().map(|r| r.settings.epochs).max().unwrap_or(1) as f64;
+    let (id, label) = match measure {
+        Measure::Accuracy => ("train-accuracy", s.accuracy),
+        Measure::Loss => ("train-loss", s.loss),
+    };
+    let mut p = Plot::new(id)
+        .id(Id::unique(id))
+        .width(size.x)
+        .height(size.y)
+        .include_x(0.0)
+        .include_x(epochs)
+        .include_y(0.0)
+        .custom_x_axes(vec![crate::app::widgets::plot_axis::readable_x_axis(
+            s.epoch,
+        )])
+        .y_axis_label(label)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false);
+    if measure == Measure::Accuracy {
+        p = p.include_y(1.0);
+    }
+    p.show(ui, |plot| {
+        for run in runs {
+            let colour = run_colour(run.number);
+            for (points, dash) in series(run, measure) {
+                if points.is_empty() {
+                    continue;
+                }
+                let width = if dash == Dash::Dotted { 1.5 } else { 2.5 };
+                plot.line(
+                    Line::new(format!("#{}", run.number), PlotPoints::from(points))
+                        .color(colour)
+                        .width(width)
+                        .style(dash.line_style()),
+                );
+            }
+        }
+    })
+    .response
 }
 
 #[cfg(test)]

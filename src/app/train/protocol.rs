@@ -45,10 +45,12 @@ pub(crate) enum Report {
     },
     Epoch(EpochPoint),
     Snapshot(Box<Snapshot>),
-    /// The trained model with its training record (also after a stop).
+    /// The trained model with its training record (also after a stop), and which test
+    /// examples it reads right (in the test set's order: a lesson's paired comparisons).
     Finished {
         model: Box<Model>,
         stopped: bool,
+        test_right: Vec<bool>,
     },
     Failed(String),
 }

@@ -40,6 +40,8 @@ pub struct Run {
     /// Seconds spent training (pauses left out).
     pub active_seconds: f64,
     pub model: Option<Model>,
+    /// Which test examples the trained model reads right, in the test set's order.
+    pub test_right: Vec<bool>,
     /// Where it was saved last.
     pub saved: Option<PathBuf>,
     pub error: Option<String>,
@@ -66,6 +68,7 @@ impl Run {
             images_done: 0,
             active_seconds: 0.0,
             model: None,
+            test_right: Vec::new(),
             saved: None,
             error: None,
         }

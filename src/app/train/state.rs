@@ -142,6 +142,25 @@ impl Training {
         }
     }
 
+    /// Stops the run in progress and forgets it at once (its reports are not waited for):
+    /// for a lesson that no longer wants it.
+    pub(crate) fn abandon(&mut self) {
+        self.job = None;
+        self.current = None;
+        self.snapshot = None;
+        self.snapshot_serial += 1;
+    }
+
+    /// Shows `earlier` and `current` on the plots in place of what was there (a lesson's
+    /// runs, kept by the lesson); nothing runs.
+    pub(crate) fn show_runs(&mut self, earlier: Vec<Run>, current: Option<Run>) {
+        self.job = None;
+        self.runs = earlier;
+        self.current = current;
+        self.snapshot = None;
+        self.snapshot_serial += 1;
+    }
+
     /// Forgets the compared runs.
     pub fn clear_runs(&mut self) {
         self.runs.clear();
@@ -196,8 +215,13 @@ impl Training {
                     self.snapshot_serial += 1;
                     new_snapshot = true;
                 }
-                Report::Finished { model, stopped } => {
+                Report::Finished {
+                    model,
+                    stopped,
+                    test_right,
+                } => {
                     run.model = Some(*model);
+                    run.test_right = test_right;
                     run.state = if stopped {
                         RunState::Stopped
                     } else {

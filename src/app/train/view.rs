@@ -3,7 +3,10 @@
 //! layer's kernels and feature maps as the weights change. Reads only what
 //! [`Training`](super::state::Training) holds; every action is a [`Command`].
 
-use super::plots::{MIN_PLOT_HEIGHT, data_name, legend_ui, plots_height, plots_ui};
+use super::plots::{
+    MIN_PLOT_HEIGHT, accuracy_plot_ui, data_name, legend_ui, plots_height, plots_ui,
+    short_legend_ui,
+};
 use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
 use super::settings::{ArchChoice, DataChoice, TRAIN_SIZES, TrainSettings};
@@ -11,8 +14,10 @@ use super::snapshot::SnapshotTextures;
 use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
+use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART};
 use crate::data::augment::Augment;
 use crate::engine::PoolMode;
+use crate::lesson::ViewId;
 use crate::viz::number::grouped_round;
 use egui::Vec2;
 
@@ -24,6 +29,10 @@ pub(crate) struct TrainView {
 
 impl TrainView {
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui, p: &mut Panels) {
+        if p.view.focus(&ViewId::Train) {
+            lesson_ui(ui, p);
+            return;
+        }
         let width = (ui.available_width() * 0.3).clamp(240.0, 400.0);
         let height = ui.available_height();
         ui.horizontal_top(|ui| {
@@ -94,13 +103,66 @@ impl TrainView {
     }
 }
 
+/// The Train tab as a lesson step that names `train` shows it: where the run is, the legend
+/// with every run's settings and final numbers, and the accuracy plot in all the room left.
+/// The settings, the loss plot and the snapshot give their room to it (the legend says what
+/// each run was trained with; the Train tab shows them all again once the lesson is closed).
+fn lesson_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let t = p.train;
+    let top = ui.cursor().top();
+    // The panel's width, fixed before anything is drawn: a long legend line wraps in it
+    // rather than widening the panel under the lesson's.
+    let width = ui.available_width();
+    ui.set_max_width(width);
+    match &t.current {
+        Some(run) => {
+            // Where the run is, inside its progress bar; once done, the legend has its numbers.
+            if run.is_active() {
+                let text = status_text(s, run);
+                ui.add(egui::ProgressBar::new(run.progress()).text(text));
+            } else if let Some(e) = &run.error {
+                ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
+            }
+            short_legend_ui(ui, s, &t.runs, run);
+        }
+        // Empty axes: the step asks its question before its run starts.
+        None => {
+            ui.label(s.lesson_no_run);
+        }
+    }
+    let gap = 3.0 * ui.spacing().item_spacing.y;
+    let height = ui.available_height().min(ui.max_rect().bottom() - top) - gap;
+    let least = MIN_CHART + AXES_ROOM;
+    let size = Vec2::new(
+        (width - ui.spacing().item_spacing.x).max(least.x),
+        height.clamp(least.y, 560.0),
+    );
+    let runs: Vec<&Run> = t.runs.iter().chain(&t.current).collect();
+    accuracy_plot_ui(ui, s, &runs, size);
+}
+
 /// One line on where the run is: loading, epoch and speed, paused, done, or why it failed;
 /// and a progress bar.
 fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
+    let text = status_text(s, run);
+    if !text.is_empty() {
+        ui.label(text);
+    }
+    if let Some(e) = &run.error {
+        ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
+    }
+    if run.is_active() {
+        ui.add(egui::ProgressBar::new(run.progress()).show_percentage());
+    }
+}
+
+/// Where the run is, in words (empty for a failed run: its error says it).
+fn status_text(s: &Strings, run: &Run) -> String {
     let epoch = (run.epochs.len() + 1).min(run.settings.epochs);
     let speed = run.throughput().map_or("–".into(), grouped_round);
     let left = run.seconds_left().map_or("–".into(), |t| format!("{t:.0}"));
-    let text = match run.state {
+    match run.state {
         RunState::Preparing => s.run_preparing.to_string(),
         RunState::Running => fill(
             s.run_progress,
@@ -132,15 +194,6 @@ fn status_ui(ui: &mut egui::Ui, s: &Strings, run: &Run) {
             }
         }
         RunState::Failed => String::new(),
-    };
-    if !text.is_empty() {
-        ui.label(text);
-    }
-    if let Some(e) = &run.error {
-        ui.colored_label(ui.visuals().error_fg_color, fill(s.run_failed, &[e]));
-    }
-    if run.is_active() {
-        ui.add(egui::ProgressBar::new(run.progress()).show_percentage());
     }
 }
 

@@ -80,6 +80,7 @@ impl Worker {
         let wall = hooks.clock.active();
         let stopped = history.len() < recipe.config.epochs;
         let (_, _, record) = prepared.record(recipe, &history, wall)?;
+        let test_right = right_answers(&prepared.model, prepared.test_examples());
         let mut model = prepared.model;
         model.info.training = record;
         model.info.name = format!("{name}-trained");
@@ -87,6 +88,7 @@ impl Worker {
         self.send(Report::Finished {
             model: Box::new(model),
             stopped,
+            test_right,
         });
         Ok(())
     }
@@ -180,6 +182,20 @@ impl TrainHooks for WorkerHooks<'_> {
         }));
         self.wait_while_paused()
     }
+}
+
+/// Whether `model` (inference mode) puts each example of `data` in its class, in order.
+fn right_answers(model: &Model, data: Examples) -> Vec<bool> {
+    (0..data.len())
+        .into_par_iter()
+        .map(|i| {
+            let out = model
+                .forward(&data.inputs[i], &RunOptions::default())
+                .map(|t| t.values())
+                .unwrap_or_default();
+            crate::analysis::argmax(&out) == data.labels[i] && !out.is_empty()
+        })
+        .collect()
 }
 
 /// Mean cross-entropy of `model` on `data` (inference mode); `None` for an empty set or a

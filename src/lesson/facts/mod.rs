@@ -2,17 +2,20 @@
 //! per stage (`pool1-values`, `fc-params-share`, `fc-formula`: `structure.rs`), per model
 //! (`params`, `test-accuracy`), per compared sample model (`digits-nopool-params`), from a
 //! translation sweep (`sweep-fc-mean`: `sweep.rs`), from noise (`noise.rs`) and from test
-//! sets (`digits-max-vs-digits-avg-p`: `evidence.rs`). Nothing here is typed in: every value
+//! sets (`digits-max-vs-digits-avg-p`: `evidence.rs`), and from a lesson's training runs
+//! (`small-test-accuracy`: `runs.rs`). Nothing here is typed in: every value
 //! comes from a model, a trace or a test set.
 
 mod conv;
 mod evidence;
 mod noise;
+mod runs;
 mod structure;
 mod sweep;
 
 pub use conv::BALANCED_SHARE;
 pub use evidence::{CONSISTENCY_BOUNDS, p_value};
+pub use runs::{RunNumbers, RunRecipe};
 pub use structure::formula;
 pub use sweep::NEAR_SHIFT;
 
