@@ -25,6 +25,7 @@ mod noise;
 mod speech;
 mod startup;
 mod steady;
+mod strip_names;
 mod support;
 mod train;
 mod train_layout;

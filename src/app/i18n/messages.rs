@@ -197,6 +197,8 @@ strings! {
     block_open_tip,
     block_close_tip,
     block_skip_tip,
+    strip_overview,
+    strip_overview_tip,
     adaptive_pool_tip,
     batch_norm_tip,
     flatten_tip,
