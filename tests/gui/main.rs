@@ -23,6 +23,7 @@ mod monkey;
 mod new_layers;
 mod noise;
 mod speech;
+mod speech_axes;
 mod startup;
 mod steady;
 mod strip_names;
