@@ -394,7 +394,8 @@ run_failed = Could not train: { $v1 }
 no_run = Choose the settings and press Start: the curves grow here while the network learns.
 batch_curve = per batch (smoothed)
 kernels_title = First layer's kernels ({ $v1 })
-maps_title = Its feature maps of the input
+maps_title = Its feature maps of the input on the left (the explorer's input at this step)
+maps_input_tip = The input these maps were computed from: the explorer's input at this step (a speech model's is its spectrogram).
 snapshot_step = step { $v1 }
 snapshot_final = trained
 

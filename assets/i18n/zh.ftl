@@ -394,7 +394,8 @@ run_failed = 无法训练：{ $v1 }
 no_run = 选好设置后按“开始”：网络学习时，曲线会在这里逐步画出。
 batch_curve = 每批（平滑后）
 kernels_title = 第一层的卷积核（{ $v1 }）
-maps_title = 第一层对当前输入的特征图
+maps_title = 第一层对最左边这个输入的特征图（这一步时逐层浏览中的输入）
+maps_input_tip = 这些特征图来自这个输入：这一步时逐层浏览中的输入（语音模型的输入是它的频谱图）。
 snapshot_step = 第 { $v1 } 步
 snapshot_final = 训练完成
 

@@ -441,6 +441,7 @@ strings! {
     batch_curve,
     kernels_title,
     maps_title,
+    maps_input_tip,
     snapshot_step,
     snapshot_final,
     // Notices of one kind shown as one; a language the settings ask for and the app lacks.
