@@ -67,7 +67,7 @@ fn the_big_spectrogram_has_a_time_axis_in_seconds_and_a_frequency_axis_in_hz() {
         (Lang::Zh, "时间（秒）", "频率（Hz）"),
     ] {
         for size in [LAPTOP, PROJECTOR] {
-            let mut h = open(lang, size);
+            let h = open(lang, size);
             let at = format!("{lang:?} {size:?}");
             let tile = ViewRects::of(&h.ctx)
                 .get(&ViewId::stage("input", StagePart::Maps))

@@ -70,10 +70,11 @@ pub(crate) fn layout_name(
     if width(&whole) <= room {
         return NameLayout::One(whole);
     }
-    if two_lines && let Some((at, widest)) = best_split(&whole, &width) {
-        if widest <= room {
-            return NameLayout::Two(whole[..at].to_string(), whole[at..].to_string());
-        }
+    if two_lines
+        && let Some((at, widest)) = best_split(&whole, &width)
+        && widest <= room
+    {
+        return NameLayout::Two(whole[..at].to_string(), whole[at..].to_string());
     }
     NameLayout::Cut(end_that_fits(prefix, name, room, cut_width))
 }
