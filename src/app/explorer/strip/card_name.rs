@@ -5,6 +5,9 @@
 
 /// The widest a card grows for its name or its shape.
 pub(crate) const MAX_CARD_WIDTH: f32 = 180.0;
+/// The room either side of a card's name inside its highlight (egui's button padding is 4: on
+/// a 14-card strip at a laptop's presentation size those 84 points were a card's worth).
+pub(crate) const NAME_PAD: f32 = 1.0;
 /// A name up to this wide stays on one line; a longer one is set on two.
 const ONE_LINE_WIDTH: f32 = 120.0;
 
@@ -120,7 +123,7 @@ pub(crate) fn card_name_ui(
     // Never below the app's smallest text style: in presentation mode that is the size
     // legible from the back row.
     let floor = egui::TextStyle::Small.resolve(ui.style()).size;
-    let room = width - 2.0 * ui.spacing().button_padding.x;
+    let room = width - 2.0 * NAME_PAD;
     let measure = |s: &str, size: f32| text_width(ui, s, size);
     let whole_width = measure(&format!("{prefix}{name}"), font.size);
     let small = (font.size * room / whole_width.max(1.0)).clamp(floor, font.size);
@@ -139,6 +142,7 @@ pub(crate) fn card_name_ui(
     };
     let label = ui
         .scope(|ui| {
+            ui.spacing_mut().button_padding.x = NAME_PAD;
             ui.style_mut().wrap_mode = Some(if cut {
                 egui::TextWrapMode::Truncate
             } else {

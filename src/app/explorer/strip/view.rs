@@ -3,7 +3,7 @@
 //! graph, each block (see [`super::state`]) is one card that opens to its stages, with the
 //! connections that skip stages drawn as arcs below them.
 
-use super::card_name::{MAX_CARD_WIDTH, card_name_ui, needed_room, text_width};
+use super::card_name::{MAX_CARD_WIDTH, NAME_PAD, card_name_ui, needed_room, text_width};
 use super::hover_link::{outline_cells_ui, strip_link};
 use super::overview::{StripExtent, overview_ui};
 use super::state::{Item, SKIP_COLOR};
@@ -424,16 +424,19 @@ fn prefix(text: &CardText) -> &'static str {
 }
 
 /// The width of a card's contents: `base` (what fits the whole network in the window), wider
-/// where its name (on two lines, or one while a lesson fixes the strip's height) or its shape
-/// needs it, up to [`MAX_CARD_WIDTH`].
+/// where its name (on two lines, or one while a lesson fixes the strip's height) or a word of
+/// its shape needs it, up to [`MAX_CARD_WIDTH`].
 fn content_width(ui: &egui::Ui, text: &CardText, shape: &str, base: f32, fixed: bool) -> f32 {
     let size = egui::TextStyle::Button.resolve(ui.style()).size;
     let name = format!("{}{}", prefix(text), text.name);
-    let name = needed_room(&name, fixed, |s| text_width(ui, s, size))
-        + 2.0 * ui.spacing().button_padding.x
-        + 1.0;
+    let name = needed_room(&name, fixed, |s| text_width(ui, s, size)) + 2.0 * NAME_PAD + 1.0;
+    // The shape wraps at its spaces (`3 @` / `224x224`), never inside a word: its widest word
+    // is what the card needs (so a small network still fits the window whole).
     let small = egui::TextStyle::Small.resolve(ui.style()).size;
-    let shape = text_width(ui, shape, small) + 1.0;
+    let shape = shape
+        .split(' ')
+        .map(|word| text_width(ui, word, small) + 1.0)
+        .fold(0.0, f32::max);
     base.max(name).max(shape).min(MAX_CARD_WIDTH).ceil()
 }
 
