@@ -41,9 +41,17 @@ fn seams(name: &str) -> Vec<usize> {
 }
 
 /// The two lines `name` breaks into at the seam that makes the wider line narrowest, and that
-/// width (`None` for a name without a seam).
+/// width (`None` for a name without a seam). A module path breaks between its modules
+/// (`features.1.0/` / `block.0.0`, not `features.1.` / `0/block.0.0`) when it has two.
 pub(crate) fn best_split(name: &str, width: impl Fn(&str) -> f32) -> Option<(usize, f32)> {
-    seams(name)
+    let all = seams(name);
+    let modules: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&at| name[..at].ends_with('/'))
+        .collect();
+    let seams = if modules.is_empty() { all } else { modules };
+    seams
         .into_iter()
         .map(|at| (at, width(&name[..at]).max(width(&name[at..]))))
         .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -212,6 +220,8 @@ mod tests {
     fn a_name_needs_one_line_when_short_and_its_two_lines_when_long() {
         assert_eq!(needed_room("features.12", false, width), 110.0);
         assert_eq!(needed_room("features.16.conv.1.0", false, width), 110.0);
+        // Between modules: `features.1.0/` over `block.0.0`.
+        assert_eq!(needed_room("features.1.0/block.0.0", false, width), 130.0);
         assert_eq!(needed_room("features.16.conv.1.0", true, width), 200.0);
         assert_eq!(needed_room("abcdefghijklmn", false, width), 140.0);
     }
