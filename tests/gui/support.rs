@@ -340,6 +340,9 @@ pub struct PaintedText {
     pub px: f32,
     pub text: String,
     pub rect: egui::Rect,
+    /// Where the whole text would be, clipped or not; inside `rect` only when none of it is
+    /// cut off (by a scroll area's clip or the window's edge).
+    pub drawn: egui::Rect,
     /// The colour it was painted in.
     pub color: egui::Color32,
 }
@@ -382,6 +385,7 @@ fn collect_texts(
                     px: section.format.font_id.size * ppp,
                     text: text.to_string(),
                     rect: seen,
+                    drawn: rect,
                     color,
                 });
             }

@@ -164,8 +164,10 @@ fn follow_training_shows_the_weights_being_trained() {
     let snapshot = app.train.snapshot.as_ref().expect("a snapshot");
     assert_eq!(app.explorer.model.layers(), snapshot.model.layers());
     assert_ne!(app.explorer.model.layers(), before.layers());
-    // The first layer's maps of the explorer's input came with it.
+    // The first layer's maps of the explorer's input came with it, and the input they were
+    // computed from, which the tab shows beside them.
     assert!(snapshot.first_maps.is_some());
+    assert_eq!(snapshot.input.as_ref(), Some(&app.explorer.pixels));
     h.get_by_label("Stop").click();
     step_until(&mut h, Duration::from_secs(30), "the stop", |a| {
         !a.train.running()

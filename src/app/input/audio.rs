@@ -6,7 +6,7 @@ use super::player::find_player;
 use crate::app::i18n::{Strings, fill, grouped};
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::plot_axis::readable_x_axis;
+use crate::app::widgets::plot_axis::{readable_x_axis, time_marks};
 use crate::app::widgets::textures::TexKey;
 use crate::io::Audio;
 use crate::io::audio_input::row_hz;
@@ -50,14 +50,27 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
         p.commands.push(Command::PlayAudio);
     }
     let width = ui.available_width();
+    // The widest time label either plot's axis writes.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let label = ui
+        .painter()
+        .layout_no_wrap("0.00".into(), font, egui::Color32::WHITE)
+        .size()
+        .x;
     let link = egui::Id::unique("audio-time");
-    let seconds = waveform_ui(ui, s, audio, width, link);
-    spectrogram_ui(ui, p, width, link, seconds);
+    let seconds = waveform_ui(ui, s, audio, (width, label), link);
+    spectrogram_ui(ui, p, (width, label), link, seconds);
 }
 
-/// The waveform, `width` points wide, its time axis linked to the spectrogram's by `link`;
-/// returns the recording's length in seconds.
-fn waveform_ui(ui: &mut egui::Ui, s: &Strings, audio: &Audio, width: f32, link: egui::Id) -> f64 {
+/// The waveform, `width` points wide (its time labels `label` wide), its time axis linked to
+/// the spectrogram's by `link`; returns the recording's length in seconds.
+fn waveform_ui(
+    ui: &mut egui::Ui,
+    s: &Strings,
+    audio: &Audio,
+    (width, label): (f32, f32),
+    link: egui::Id,
+) -> f64 {
     let rate = audio.sample_rate.max(1) as f64;
     let columns = (width as usize).clamp(16, 1024);
     let env = envelope(&audio.samples, columns);
@@ -68,6 +81,7 @@ fn waveform_ui(ui: &mut egui::Ui, s: &Strings, audio: &Audio, width: f32, link: 
         .width(width)
         .custom_x_axes(vec![readable_x_axis(s.audio_seconds)])
         .y_axis_label(s.audio_amplitude)
+        .x_grid_spacer(time_marks(plot_width(width), label))
         .include_y(-1.0)
         .include_y(1.0)
         .link_axis(link, [true, false])
@@ -91,8 +105,19 @@ fn waveform_ui(ui: &mut egui::Ui, s: &Strings, audio: &Audio, width: f32, link: 
     seconds
 }
 
+/// The width of a plot's chart `width` points wide, less its y axis (about).
+fn plot_width(width: f32) -> f32 {
+    (width - 50.0).max(1.0)
+}
+
 /// The spectrogram the network reads, its rows labelled in Hz, on the waveform's time axis.
-fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id, seconds: f64) {
+fn spectrogram_ui(
+    ui: &mut egui::Ui,
+    p: &mut Panels,
+    (width, label): (f32, f32),
+    link: egui::Id,
+    seconds: f64,
+) {
     let (ex, s) = (p.ex, p.s);
     let Some(spec) = ex.model.info.audio.as_ref() else {
         return;
@@ -112,6 +137,7 @@ fn spectrogram_ui(ui: &mut egui::Ui, p: &mut Panels, width: f32, link: egui::Id,
             s.audio_reads,
             &[&format!("{span:.2}")],
         ))])
+        .x_grid_spacer(time_marks(plot_width(width), label))
         .y_axis_label(s.audio_hz_mel)
         .link_axis(link, [true, false])
         .include_x(0.0)

@@ -58,7 +58,8 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         }
         ui.heading(s.input);
-        ui.label(egui::RichText::new(s.drop_hint).small().weak());
+        let (open, open_tip, drop_hint) = p.open_input_words();
+        ui.label(egui::RichText::new(drop_hint).small().weak());
         egui::ComboBox::from_label(s.samples)
             .selected_text(&p.ex.input.name)
             .height(600.0)
@@ -71,11 +72,7 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 }
             });
         ui.horizontal_wrapped(|ui| {
-            if ui
-                .button(s.open_image)
-                .on_hover_text(s.open_image_tip)
-                .clicked()
-            {
+            if ui.button(open).on_hover_text(open_tip).clicked() {
                 p.commands.push(Command::OpenImageDialog);
             }
             super::noise::noise_ui(ui, p);

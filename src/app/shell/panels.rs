@@ -32,6 +32,16 @@ pub(crate) struct Panels<'a> {
 }
 
 impl Panels<'_> {
+    /// The open-input button's words and tip, and the drop hint: a speech model opens a
+    /// recording, not a picture.
+    pub(crate) fn open_input_words(&self) -> (&'static str, &'static str, &'static str) {
+        let s = self.s;
+        match self.ex.model.info.audio {
+            Some(_) => (s.open_sound, s.open_sound_tip, s.drop_hint_sound),
+            None => (s.open_image, s.open_image_tip, s.drop_hint),
+        }
+    }
+
     /// The shift (dx, dy) of the input the Lab tab shows, when it shows a shifted one: what
     /// the status bar and the input panel then report. `None` on other tabs, at no shift, and
     /// before the shifted run has arrived.

@@ -36,11 +36,8 @@ pub(crate) fn toolbar_ui(ui: &mut egui::Ui, p: &mut Panels) {
         }
         ui.separator();
         model_menu_ui(ui, p);
-        if ui
-            .button(s.open_image)
-            .on_hover_text(s.open_image_tip)
-            .clicked()
-        {
+        let (open, open_tip, _) = p.open_input_words();
+        if ui.button(open).on_hover_text(open_tip).clicked() {
             p.commands.push(Command::OpenImageDialog);
         }
         ui.separator();

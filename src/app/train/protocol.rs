@@ -27,6 +27,9 @@ pub struct Snapshot {
     pub first_maps: Option<Tensor>,
     /// Where the first convolution is (its layer index).
     pub first_conv: Option<usize>,
+    /// The input `first_maps` were computed from (as the model reads it, before
+    /// normalisation): shown beside them, as the explorer's input may have changed since.
+    pub input: Option<ndarray::Array3<f32>>,
 }
 
 /// What the worker reports.

@@ -6,6 +6,8 @@ use super::protocol::Snapshot;
 use crate::app::i18n::{Strings, fill};
 use crate::app::widgets::textures::color_image;
 use crate::engine::LayerKind;
+use crate::viz::raster::pixels_image;
+use crate::viz::waveform::spectrogram_image;
 use crate::viz::{Scale, plane_image};
 use egui::{TextureHandle, Vec2};
 use ndarray::{Axis, s};
@@ -24,6 +26,8 @@ pub(super) struct SnapshotTextures {
     /// One row per output channel, one column per (shown) input channel.
     kernels: Vec<Vec<TextureHandle>>,
     maps: Vec<TextureHandle>,
+    /// The input the maps were computed from (a picture, or a speech model's spectrogram).
+    input: Option<TextureHandle>,
 }
 
 impl SnapshotTextures {
@@ -42,7 +46,7 @@ impl SnapshotTextures {
         let map = self.maps.first().map_or(Vec2::ZERO, |first| {
             let [w, h] = first.size();
             let (w, h) = (w.max(1) as f32, h.max(1) as f32);
-            let count = self.maps.len().max(1) as f32;
+            let count = (self.maps.len() + usize::from(self.input.is_some())).max(1) as f32;
             let gap = ui.spacing().item_spacing.x;
             // A point short of the width, so that rounding never wraps the last map.
             let fit = (ui.available_width() + gap) / count - gap - 1.0;
@@ -74,7 +78,8 @@ impl SnapshotTextures {
         let maps = if self.maps.is_empty() {
             0.0
         } else {
-            title + rows(self.maps.len(), sizes.map.x) * (sizes.map.y + spacing.y)
+            let count = self.maps.len() + usize::from(self.input.is_some());
+            title + rows(count, sizes.map.x) * (sizes.map.y + spacing.y)
         };
         kernels + maps
     }
@@ -106,6 +111,14 @@ impl SnapshotTextures {
         ui.add_space(8.0);
         ui.strong(s.maps_title);
         ui.horizontal_wrapped(|ui| {
+            // The input they come from first (in the place of one more map: the fit counts it).
+            if let Some(tex) = &self.input {
+                let [w, h] = tex.size();
+                let height = sizes.map.y;
+                let width = height * w as f32 / h.max(1) as f32;
+                ui.add(egui::Image::new((tex.id(), Vec2::new(width, height))))
+                    .on_hover_text(s.maps_input_tip);
+            }
             for tex in &self.maps {
                 ui.add(egui::Image::new((tex.id(), sizes.map)));
             }
@@ -115,6 +128,7 @@ impl SnapshotTextures {
     pub(super) fn upload(&mut self, ctx: &egui::Context, snap: &Snapshot) {
         self.kernels.clear();
         self.maps.clear();
+        self.input = None;
         let Some(LayerKind::Conv2d(conv)) = snap
             .first_conv
             .and_then(|i| snap.model.layers().get(i))
@@ -138,6 +152,13 @@ impl SnapshotTextures {
                 .collect();
             self.kernels.push(row);
         }
+        self.input = snap.input.as_ref().map(|pixels| {
+            let image = match snap.model.info.audio {
+                Some(_) => spectrogram_image(pixels),
+                None => pixels_image(pixels),
+            };
+            ctx.load_texture("train-input", color_image(&image), options)
+        });
         if let Some(maps) = snap.first_maps.as_ref().and_then(|t| t.as_maps()) {
             let scale = Scale::fit(maps.iter());
             for (c, plane) in maps.axis_iter(Axis(0)).enumerate() {

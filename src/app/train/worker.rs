@@ -127,18 +127,20 @@ impl WorkerHooks<'_> {
             .iter()
             .position(|l| matches!(l.kind, LayerKind::Conv2d(_)));
         let probe = self.worker.probe.lock().ok().and_then(|p| p.clone());
-        let first_maps = match (first_conv, probe) {
+        let first_maps = match (first_conv, &probe) {
             (Some(i), Some(x)) => model
-                .forward_all(&x, &RunOptions::default())
+                .forward_all(x, &RunOptions::default())
                 .ok()
                 .and_then(|trace| trace.into_iter().nth(i + 1)),
             _ => None,
         };
+        let input = probe.filter(|_| first_maps.is_some());
         self.worker.send(Report::Snapshot(Box::new(Snapshot {
             step,
             model: model.clone(),
             first_maps,
             first_conv,
+            input,
         })));
     }
 

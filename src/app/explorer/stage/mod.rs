@@ -11,6 +11,7 @@ pub(crate) mod flatten;
 pub(crate) mod history;
 pub(crate) mod merge;
 pub(crate) mod pool;
+pub(crate) mod spectrogram_axes;
 pub(crate) mod units;
 pub(crate) mod unlike;
 pub(crate) mod view;

@@ -10,6 +10,7 @@ use super::dropout::dropout_stage_ui;
 use super::flatten::flatten_ui;
 use super::merge::merge_ui;
 use super::pool::pool_ui;
+use super::spectrogram_axes::SpectrogramAxes;
 use crate::app::i18n::fill;
 use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
@@ -110,9 +111,29 @@ fn input_stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
     ui.label(what);
     scale_row_ui(ui, p, 0);
     let (c, h, w) = p.ex.trace.first().map_or((1, 1, 1), |t| as_maps(t).dim());
-    let room = ui.available_size() - Vec2::new(0.0, line_height(ui));
+    // A spectrogram gets its axes: time below it, each band's frequency on its left.
+    let spec = p.ex.model.info.audio.clone().filter(|_| c == 1);
+    let axes = spec.as_ref().map(|spec| SpectrogramAxes {
+        spec,
+        bands: h,
+        frames: w,
+    });
+    let axes_room = axes.as_ref().map_or(Vec2::ZERO, |a| a.room(ui));
+    let room = ui.available_size() - Vec2::new(axes_room.x, line_height(ui) + axes_room.y);
     let (cols, cell) = fit_grid(room, c, (h, w), 12.0);
-    let out = maps_grid_ui(ui, p, 0, cell, cols);
+    let out = if axes.is_some() {
+        ui.horizontal_top(|ui| {
+            ui.add_space(axes_room.x);
+            ui.vertical(|ui| maps_grid_ui(ui, p, 0, cell, cols)).inner
+        })
+        .inner
+    } else {
+        maps_grid_ui(ui, p, 0, cell, cols)
+    };
+    if let (Some(axes), Some(tile)) = (&axes, out.tiles.first()) {
+        ui.add_space(axes_room.y);
+        axes.ui(ui, p.s, *tile);
+    }
     record_grid(ui, stage_view(p, 0, StagePart::Maps), &out);
     hover_value_ui(ui, p, 0, out.hovered);
 }

@@ -3,7 +3,9 @@
 //! graph, each block (see [`super::state`]) is one card that opens to its stages, with the
 //! connections that skip stages drawn as arcs below them.
 
+use super::card_name::{MAX_CARD_WIDTH, NAME_PAD, card_name_ui, needed_room, text_width};
 use super::hover_link::{outline_cells_ui, strip_link};
+use super::overview::{StripExtent, overview_ui};
 use super::state::{Item, SKIP_COLOR};
 use crate::app::i18n::typography::break_at_spaces;
 use crate::app::i18n::{fill, grouped};
@@ -79,7 +81,7 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
     let width = card_width(ui.available_width(), cards);
     // Where each stage's card is (a closed block's card stands for its output stage).
     let mut rects: Vec<Option<Rect>> = vec![None; count];
-    egui::ScrollArea::horizontal().show(ui, |ui| {
+    let strip = egui::ScrollArea::horizontal().show(ui, |ui| {
         let cards = ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = ARROW_GAP;
             let mut previous: Option<Rect> = None;
@@ -109,11 +111,48 @@ pub(crate) fn pipeline_ui(ui: &mut egui::Ui, p: &mut Panels) {
             }
         });
         record_rect(ui, ViewId::Strip, cards.response.rect);
+        // The selected card comes into view with its neighbours, whichever way it moved.
+        let follow = p.view.playing || p.view.strip.scrolled_to != Some(p.ex.stage);
+        if follow && let Some(near) = near_selected(p, &rects) {
+            ui.scroll_to_rect(near, None);
+        }
     });
+    // A strip longer than the window: the whole network in one line under it.
+    let visible = strip.inner_rect.width();
+    if strip.content_size.x > visible + 1.0 && !p.view.lesson_layout {
+        let origin = strip.inner_rect.left() - strip.state.clamped_offset().x;
+        let cards = rects
+            .iter()
+            .enumerate()
+            .filter_map(|(stage, r)| Some((stage, r.as_ref()?.translate(Vec2::new(-origin, 0.0)))))
+            .collect();
+        let extent = StripExtent {
+            cards,
+            content_width: strip.content_size.x,
+            offset: strip.state.clamped_offset().x,
+            visible,
+        };
+        overview_ui(ui, p, &extent);
+    }
     let stage = p.ex.stage;
     if p.view.strip.scrolled_to != Some(stage) {
         p.view.strip.scrolled_to = Some(stage);
     }
+}
+
+/// The selected card with the cards before and after it in the strip.
+fn near_selected(p: &Panels, rects: &[Option<Rect>]) -> Option<Rect> {
+    let (stage, count) = (p.ex.stage, p.ex.stage_count());
+    let strip = &p.view.strip;
+    // A stage inside a closed block is shown by the block's card.
+    let shown = |s: usize| match strip.block_of(s) {
+        Some(b) if rects.get(s).is_none_or(Option::is_none) => strip.blocks[b].end,
+        _ => s,
+    };
+    [strip.prev(stage, count), stage, strip.next(stage, count)]
+        .into_iter()
+        .filter_map(|s| rects.get(shown(s)).copied().flatten())
+        .reduce(|a, b| a.union(b))
 }
 
 /// A small arrow in the gap between two cards.
@@ -131,12 +170,7 @@ fn stage_text(p: &Panels, stage: usize) -> CardText {
         Some(l) => {
             let short = short_name(&l.name);
             let tip = (short != l.name).then(|| l.name.clone());
-            (
-                short.to_string(),
-                p.s.layer_type(&l.kind),
-                l.parameter_count(),
-                tip,
-            )
+            (short, p.s.layer_type(&l.kind), l.parameter_count(), tip)
         }
         None => (p.s.input_stage.to_string(), "", 0, None),
     };
@@ -150,38 +184,29 @@ fn stage_text(p: &Panels, stage: usize) -> CardText {
     }
 }
 
-/// `prefix` and the longest end of `name` that fits in `room` as `width` measures it, the cut
-/// marked "…" (`…0.0`); `prefix` and `name` whole when they fit.
-fn end_that_fits(prefix: &str, name: &str, room: f32, width: impl Fn(&str) -> f32) -> String {
-    let whole = format!("{prefix}{name}");
-    if width(&whole) <= room {
-        return whole;
+/// A card's name: an exporter's module path (`/features/features.2/conv/conv.0/conv.0.2/Clip`)
+/// without its operator and without each module the next one only extends
+/// (`features.2/conv.0.2`: which block, which layer in it). The layer's type is on the card's
+/// next line, the whole name in its tooltip and the stage's heading.
+fn short_name(name: &str) -> String {
+    let mut modules: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+    if modules.len() > 1 {
+        modules.pop();
     }
-    // Where each shorter end starts; a shorter end is never wider, so the first that fits is
-    // found by halving.
-    let starts: Vec<usize> = name.char_indices().map(|(i, _)| i).skip(1).collect();
-    let end = |k: usize| format!("{prefix}…{}", starts.get(k).map_or("", |&i| &name[i..]));
-    let (mut lo, mut hi) = (0, starts.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if width(&end(mid)) <= room {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    end(lo)
-}
-
-/// A card's name: an exporter's module path (`/layer1/layer1.0/relu_1/Relu`) shortened to its
-/// last module (`relu_1`; the layer's type is on the card's next line, the whole name in its
-/// tooltip and the stage's heading).
-fn short_name(name: &str) -> &str {
-    let mut parts = name.rsplit('/').filter(|p| !p.is_empty());
-    match (parts.next(), parts.next()) {
-        (Some(_), Some(module)) => module,
-        (Some(only), None) => only,
-        _ => name,
+    let kept: Vec<&str> = modules
+        .iter()
+        .enumerate()
+        .filter(|&(i, m)| {
+            modules
+                .get(i + 1)
+                .is_none_or(|next| !next.strip_prefix(m).is_some_and(|r| r.starts_with('.')))
+        })
+        .map(|(_, m)| *m)
+        .collect();
+    if kept.is_empty() {
+        name.to_string()
+    } else {
+        kept.join("/")
     }
 }
 
@@ -246,7 +271,7 @@ fn open_block_ui(
                 for &stage in &stages {
                     let mut text = stage_text(p, stage);
                     if let Some(layer) = p.ex.stage_layer(stage) {
-                        text.name = short_name(inside_name(&layer.name, &block.name)).to_string();
+                        text.name = short_name(inside_name(&layer.name, &block.name));
                     }
                     let r = card_ui(ui, p, stage, width, text);
                     rects[stage] = Some(r);
@@ -331,13 +356,21 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
             .fill(ui.visuals().selection.bg_fill.linear_multiply(0.35))
             .stroke(ui.visuals().selection.stroke);
     }
+    let fixed = p.view.lesson_layout;
+    let width = content_width(ui, &text, &shape, width, fixed);
     let mut name_bottom = f32::NEG_INFINITY;
     let response = frame
         .show(ui, |ui| {
             ui.set_width(width);
             ui.vertical_centered(|ui| {
                 ui.spacing_mut().item_spacing.y = 1.0;
-                let label = card_name_ui(ui, &text, width);
+                let (mut label, cut) =
+                    card_name_ui(ui, prefix(&text), &text.name, selected, width, !fixed);
+                match &text.tip {
+                    Some(tip) => label = label.on_hover_text(tip),
+                    None if cut => label = label.on_hover_text(&text.name),
+                    None => {}
+                }
                 name_bottom = label.rect.bottom();
                 if label.clicked() {
                     p.commands.push(match text.block {
@@ -349,7 +382,6 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
                 // a space where there is one (`7,850` / `个参数`, not `7,850 个参` / `数`);
                 // while a lesson is open the strip keeps its height, so a line too long is
                 // cut (its card's tooltip and the stage's heading say it whole).
-                let fixed = p.view.lesson_layout;
                 let font = egui::TextStyle::Small.resolve(ui.style());
                 let mut lines = vec![text.kind.clone(), shape.clone()];
                 if text.params > 0 {
@@ -380,65 +412,32 @@ fn card_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32, text: Ca
     if card.clicked() {
         p.commands.push(Command::SelectStage(stage));
     }
-    let follow = p.view.playing || p.view.strip.scrolled_to != Some(p.ex.stage);
-    if selected && follow {
-        response.scroll_to_me(None);
-    }
     response.rect
 }
 
-/// A card's name on one line: smaller when it does not fit, and when even that does not, cut
-/// short (the whole name is then its tooltip).
-fn card_name_ui(ui: &mut egui::Ui, text: &CardText, width: f32) -> egui::Response {
-    let selected = text.selected;
-    let prefix = match text.block {
+/// What stands before a card's name: a closed block's mark.
+fn prefix(text: &CardText) -> &'static str {
+    match text.block {
         Some((_, false)) => "▶ ",
         _ => "",
-    };
-    let name = format!("{prefix}{}", text.name);
-    let mut cut = false;
-    let mut label = ui
-        .scope(|ui| {
-            // A module path is cut at its start ("…v.0.0"), as its end tells siblings apart
-            // (the whole name is in the tooltip and heading).
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-            let font = egui::TextStyle::Button.resolve(ui.style());
-            let painter = ui.painter();
-            let width_at = |s: &str, size: f32| {
-                let font = egui::FontId::new(size, font.family.clone());
-                let white = egui::Color32::WHITE;
-                painter.layout_no_wrap(s.to_owned(), font, white).size().x
-            };
-            let wide = width_at(&name, font.size);
-            let room = width - 2.0 * ui.spacing().button_padding.x;
-            // Never below the app's smallest text style: in presentation mode
-            // that is the size legible from the back row.
-            let floor = egui::TextStyle::Small.resolve(ui.style()).size;
-            let text = if wide <= room {
-                egui::RichText::new(&name)
-            } else {
-                // Scaled down to fit, but never below a readable size.
-                let size = (font.size * room / wide).max(floor);
-                // A name ending in an index (`conv.0.0`, `features.3`) keeps its
-                // end; a word (`Input`) its start, cut by the label.
-                let indexed = text.name.ends_with(|c: char| c.is_ascii_digit());
-                let shown = if indexed {
-                    end_that_fits(prefix, &text.name, room, |s| width_at(s, size))
-                } else {
-                    name.clone()
-                };
-                cut = wide > room;
-                egui::RichText::new(shown).size(size)
-            };
-            ui.selectable_label(selected, text)
-        })
-        .inner;
-    match &text.tip {
-        Some(tip) => label = label.on_hover_text(tip),
-        None if cut => label = label.on_hover_text(&text.name),
-        None => {}
     }
-    label
+}
+
+/// The width of a card's contents: `base` (what fits the whole network in the window), wider
+/// where its name (on two lines, or one while a lesson fixes the strip's height) or a word of
+/// its shape needs it, up to [`MAX_CARD_WIDTH`].
+fn content_width(ui: &egui::Ui, text: &CardText, shape: &str, base: f32, fixed: bool) -> f32 {
+    let size = egui::TextStyle::Button.resolve(ui.style()).size;
+    let name = format!("{}{}", prefix(text), text.name);
+    let name = needed_room(&name, fixed, |s| text_width(ui, s, size)) + 2.0 * NAME_PAD + 1.0;
+    // The shape wraps at its spaces (`3 @` / `224x224`), never inside a word: its widest word
+    // is what the card needs (so a small network still fits the window whole).
+    let small = egui::TextStyle::Small.resolve(ui.style()).size;
+    let shape = shape
+        .split(' ')
+        .map(|word| text_width(ui, word, small) + 1.0)
+        .fold(0.0, f32::max);
+    base.max(name).max(shape).min(MAX_CARD_WIDTH).ceil()
 }
 
 /// The stage's most active channel (or the hovered one's link), small.
@@ -475,20 +474,30 @@ fn thumbnail_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize, width: f32) {
 
 #[cfg(test)]
 mod tests {
-    use super::end_that_fits;
-
-    /// Ten points per character.
-    fn width(s: &str) -> f32 {
-        s.chars().count() as f32 * 10.0
-    }
+    use super::short_name;
 
     #[test]
-    fn a_long_module_path_keeps_its_end() {
-        assert_eq!(end_that_fits("", "conv.1", 60.0, width), "conv.1");
-        assert_eq!(end_that_fits("", "conv.0.0", 60.0, width), "…v.0.0");
-        assert_eq!(end_that_fits("▶ ", "features.13", 60.0, width), "▶ ….13");
-        // No room for any of it: the mark alone, never wider than asked when it can be.
-        assert_eq!(end_that_fits("", "conv.0.0", 10.0, width), "…");
-        assert_eq!(end_that_fits("", "конв.0.0", 40.0, width), "…0.0");
+    fn a_module_path_keeps_the_modules_that_tell_stages_apart() {
+        let cases = [
+            (
+                "/features/features.2/conv/conv.0/conv.0.2/Clip",
+                "features.2/conv.0.2",
+            ),
+            (
+                "/features/features.1/features.1.0/block/block.0/block.0.2/Mul",
+                "features.1.0/block.0.2",
+            ),
+            ("/features/features.0/Conv", "features.0"),
+            ("/Conv2d_1a_3x3/conv/Conv", "Conv2d_1a_3x3/conv"),
+            ("/layer1/layer1.0/conv1/Conv", "layer1.0/conv1"),
+            ("conv1/Conv", "conv1"),
+            ("/0/Conv", "0"),
+            ("node_Conv_119", "node_Conv_119"),
+            ("conv1", "conv1"),
+            ("/", "/"),
+        ];
+        for (name, short) in cases {
+            assert_eq!(short_name(name), short, "{name}");
+        }
     }
 }
