@@ -335,7 +335,10 @@ mod tests {
         assert!(n < 32, "32 maps of 14x14 at 7 px do not fit 320x200");
         assert!(fit_grid_gap(room, n, (14, 14), f32::INFINITY, GAP).1 >= 7.0);
         assert!(fit_grid_gap(room, n + 1, (14, 14), f32::INFINITY, GAP).1 < 7.0);
-        assert_eq!(maps_that_fit(Vec2::splat(2000.0), 32, (14, 14), 7.0, 1.0), 32);
+        assert_eq!(
+            maps_that_fit(Vec2::splat(2000.0), 32, (14, 14), 7.0, 1.0),
+            32
+        );
         assert_eq!(maps_that_fit(Vec2::splat(5.0), 32, (14, 14), 7.0, 1.0), 1);
     }
 }
