@@ -141,7 +141,7 @@ params-evidence =
     | dense | { $conv1-dense-params } | { $conv1-dense-formula } |
     | conv2 | { $conv2-params } | { $conv2-formula } |
     | dense | { $conv2-dense-params } | { $conv2-dense-formula } |
-params-verdict = The dense layer would need { $conv1-dense-ratio } times conv1's parameters for the same outputs. The two savings: locality (each output reads a small patch) and weight sharing (one kernel everywhere). It does not say the dense layer would learn worse: only that it would need far more weights and data.
+params-verdict = A dense layer would need { $conv1-dense-ratio } times conv1's parameters for the same outputs: locality (each output reads a small patch) and weight sharing (one kernel everywhere) make the difference. This does not show that it would learn worse, only that it needs far more weights.
 
 summary-title = Claim by claim
 summary =

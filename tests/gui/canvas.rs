@@ -3,28 +3,17 @@
 //! both languages at 1280x800 and at 1920x1080 in presentation mode; and an empty canvas asks
 //! for a digit instead of reading one.
 
-use crate::support::{H, LAPTOP, PROJECTOR, app, apply, sample_model, status_bar, stroke};
+use crate::support::{H, LAPTOP, PROJECTOR, app, apply, pointer_away, status_bar, stroke};
 use convscope::app::{Command, Lang};
 use egui::{Rect, Vec2};
 use egui_kittest::kittest::Queryable;
 
 /// The app on digits-max at `size`, in `lang`, on sample `input`.
 fn open(lang: Lang, size: Vec2, presentation: bool, input: &'static str) -> H {
-    let model = sample_model("digits-max");
-    let dirs = [model.parent().expect("folder").to_path_buf()];
-    let mut h = app()
-        .size(size)
-        .lang(lang)
-        .model(model)
-        .models_in(&dirs)
-        .no_dialogs()
-        .build();
-    if presentation {
-        apply(&mut h, Command::TogglePresentation);
-    }
+    let spec = app().size(size).lang(lang).sample("digits-max");
+    let mut h = spec.no_dialogs().presenting(presentation).build();
     apply(&mut h, Command::LoadSample(input));
-    h.event(egui::Event::PointerGone);
-    h.run();
+    pointer_away(&mut h);
     h
 }
 

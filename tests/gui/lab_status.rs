@@ -3,23 +3,13 @@
 //! shows the shifted picture as what the network sees. Back at no shift, or on another tab, the
 //! unshifted input's.
 
-use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, status_bar};
+use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, status_bar};
 use convscope::app::{Command, LabSettings, Lang, Tab};
 use convscope::io::Fill;
 
 fn open(lang: Lang, size: egui::Vec2, presentation: bool) -> H {
-    let model = sample_model("digits-max");
-    let dirs = [model.parent().expect("folder").to_path_buf()];
-    let mut h = app()
-        .size(size)
-        .lang(lang)
-        .model(model)
-        .models_in(&dirs)
-        .no_dialogs()
-        .build();
-    if presentation {
-        apply(&mut h, Command::TogglePresentation);
-    }
+    let spec = app().size(size).lang(lang).sample("digits-max");
+    let mut h = spec.no_dialogs().presenting(presentation).build();
     apply(&mut h, Command::LoadSample("digit_3"));
     h
 }

@@ -5,7 +5,7 @@
 
 use super::support::{
     H, LAPTOP, PROJECTOR, PaintedText as Text, SAMPLE_MODELS, app, apply, painted_texts as texts,
-    sample_model, wait_for_jobs,
+    pointer_away, wait_for_jobs,
 };
 use convscope::app::{Command, Lang, Tab};
 use egui::{Pos2, Rect, Vec2};
@@ -13,21 +13,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 /// The app on sample model `name`, in `lang`, in a window of `size` screen pixels.
 fn open(name: &str, lang: Lang, size: Vec2, presentation: bool) -> H {
-    let model = sample_model(name);
-    let dirs = [model.parent().expect("folder").to_path_buf()];
-    let mut h = app()
-        .size(size)
-        .lang(lang)
-        .model(model)
-        .models_in(&dirs)
-        .no_dialogs()
-        .build();
-    if presentation {
-        apply(&mut h, Command::TogglePresentation);
-    }
-    // Away from every widget: no hover state, no tooltip.
-    h.event(egui::Event::PointerGone);
-    h.run();
+    let spec = app().size(size).lang(lang).sample(name);
+    let mut h = spec.no_dialogs().presenting(presentation).build();
+    pointer_away(&mut h);
     h
 }
 

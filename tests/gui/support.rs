@@ -50,6 +50,7 @@ pub struct AppSpec {
     dialogs: bool,
     browse_from: Option<PathBuf>,
     prepare: Vec<Change>,
+    presenting: bool,
 }
 
 /// The app to open; see [`AppSpec`].
@@ -63,6 +64,7 @@ pub fn app() -> AppSpec {
         dialogs: true,
         browse_from: None,
         prepare: Vec::new(),
+        presenting: false,
     }
 }
 
@@ -122,6 +124,19 @@ impl AppSpec {
         self
     }
 
+    /// Opens the sample model `name` (as if remembered), with the sample models beside it.
+    pub fn sample(self, name: &str) -> Self {
+        let model = sample_model(name);
+        let dirs = [model.parent().expect("a folder").to_path_buf()];
+        self.model(model).models_in(&dirs)
+    }
+
+    /// In presentation mode (F5) once its first frames are drawn, when `on`.
+    pub fn presenting(mut self, on: bool) -> Self {
+        self.presenting = on;
+        self
+    }
+
     /// Changes the app before its first frame.
     pub fn with(mut self, change: impl FnOnce(&mut ConvscopeApp) + 'static) -> Self {
         self.prepare.push(Box::new(change));
@@ -139,6 +154,7 @@ impl AppSpec {
             dialogs,
             browse_from,
             prepare,
+            presenting: _,
         } = self;
         Harness::builder()
             .with_size(size)
@@ -164,10 +180,20 @@ impl AppSpec {
 
     /// The app in its harness, its first frames drawn.
     pub fn build(self) -> H {
+        let presenting = self.presenting;
         let mut h = self.build_idle();
         settle(&mut h);
+        if presenting {
+            apply(&mut h, Command::TogglePresentation);
+        }
         h
     }
+}
+
+/// The pointer away from every widget (no hover state, no tooltip), and a frame drawn so.
+pub fn pointer_away(h: &mut H) {
+    h.event(egui::Event::PointerGone);
+    h.run();
 }
 
 /// Applies `command` as the app does after a frame, then draws frames until it settles.

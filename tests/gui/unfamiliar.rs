@@ -3,9 +3,7 @@
 //! status bar, and the whole explanation at the softmax stage); a bundled digit, a digit drawn
 //! on the canvas, and the shapes samples on the shapes models do not.
 
-use crate::support::{
-    H, LAPTOP, PROJECTOR, app, apply, painted_texts, sample_model, status_bar, stroke,
-};
+use crate::support::{H, LAPTOP, PROJECTOR, app, apply, painted_texts, status_bar, stroke};
 use convscope::app::{Command, ConvscopeApp, Lang};
 use egui::Vec2;
 use egui_kittest::kittest::Queryable;
@@ -13,19 +11,8 @@ use std::time::{Duration, Instant};
 
 /// The app on sample model `name`, in `lang`, at `size`.
 fn open(name: &str, lang: Lang, size: Vec2, presentation: bool) -> H {
-    let model = sample_model(name);
-    let dirs = [model.parent().expect("folder").to_path_buf()];
-    let mut h = app()
-        .size(size)
-        .lang(lang)
-        .model(model)
-        .models_in(&dirs)
-        .no_dialogs()
-        .build();
-    if presentation {
-        apply(&mut h, Command::TogglePresentation);
-    }
-    h
+    let spec = app().size(size).lang(lang).sample(name);
+    spec.no_dialogs().presenting(presentation).build()
 }
 
 /// Draws frames until `done` holds or `limit` passes; whether it held.

@@ -179,11 +179,12 @@ fn choices_ui(
             Some((format!("{mark}{letter}  {}", text.text), right(name), text))
         })
         .collect();
-    // In one row when they all fit it unwrapped; else one per line, each as wide as the panel:
-    // a choice squeezed into what its neighbours left would stand one word to a line.
+    // Rows of choices, each as many as fit it unwrapped, in order; a choice too wide for a
+    // row of its own wraps there. Never squeezed into what its neighbours left of a row, where
+    // it would stand one word to a line.
     let margin = 2.0 * CHOICE_MARGIN.x + ui.spacing().item_spacing.x + 4.0;
     let font = TextStyle::Body.resolve(ui.style());
-    let row: f32 = choices
+    let widths: Vec<f32> = choices
         .iter()
         .map(|(label, ..)| {
             ui.painter()
@@ -192,7 +193,7 @@ fn choices_ui(
                 .x
                 + margin
         })
-        .sum();
+        .collect();
     let choice_ui = |ui: &mut egui::Ui, label: &str, right: bool| {
         let mut frame = egui::Frame::group(ui.style()).inner_margin(CHOICE_MARGIN);
         if right {
@@ -208,18 +209,32 @@ fn choices_ui(
         });
     };
     ui.add_space(2.0);
-    if row <= ui.available_width() {
+    for row in rows_that_fit(&widths, ui.available_width()) {
         ui.horizontal(|ui| {
-            for (label, right, _) in &choices {
+            for (label, right, _) in &choices[row] {
                 choice_ui(ui, label, *right);
             }
         });
-    } else {
-        for (label, right, _) in &choices {
-            choice_ui(ui, label, *right);
-        }
     }
     rendered.extend(choices.into_iter().map(|(.., text)| text));
+}
+
+/// Consecutive runs of items of `widths` whose sum stays within `room`, in order; an item
+/// wider than `room` alone.
+fn rows_that_fit(widths: &[f32], room: f32) -> Vec<std::ops::Range<usize>> {
+    let mut rows = Vec::new();
+    let (mut start, mut used) = (0, 0.0);
+    for (i, &w) in widths.iter().enumerate() {
+        if i > start && used + w > room {
+            rows.push(start..i);
+            (start, used) = (i, 0.0);
+        }
+        used += w;
+    }
+    if start < widths.len() {
+        rows.push(start..widths.len());
+    }
+    rows
 }
 
 /// The space inside a choice's frame.
@@ -376,4 +391,21 @@ fn buttons_ui(ui: &mut egui::Ui, lesson: &Lesson, state: &LessonState, p: &mut P
             p.commands.push(close);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_that_fit;
+
+    #[test]
+    fn choices_fill_rows_in_order_and_a_wide_one_stands_alone() {
+        assert_eq!(rows_that_fit(&[30.0, 30.0, 30.0], 100.0), vec![0..3]);
+        assert_eq!(rows_that_fit(&[60.0, 30.0, 30.0], 100.0), vec![0..2, 2..3]);
+        assert_eq!(rows_that_fit(&[150.0, 30.0, 30.0], 100.0), vec![0..1, 1..3]);
+        assert_eq!(
+            rows_that_fit(&[30.0, 150.0, 30.0], 100.0),
+            vec![0..1, 1..2, 2..3]
+        );
+        assert!(rows_that_fit(&[], 100.0).is_empty());
+    }
 }

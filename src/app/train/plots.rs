@@ -43,7 +43,7 @@ pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
         t.pool.map_or(s.as_arch, |m| s.pool_mode(m)).to_string(),
     ];
     if let Some(p) = t.dropout {
-        parts.push(format!("dropout {p:.2}"));
+        parts.push(format!("{} {p:.2}", s.dropout));
     }
     if t.weight_decay > 0.0 {
         parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
@@ -69,7 +69,7 @@ fn short_label(s: &Strings, run: &Run) -> String {
         format!("{} {}", data_name(s, t.data), t.train_size),
     ];
     if let Some(p) = t.dropout {
-        parts.push(format!("dropout {p:.2}"));
+        parts.push(format!("{} {p:.2}", s.dropout));
     }
     if t.weight_decay > 0.0 {
         parts.push(format!("{} {}", s.weight_decay, t.weight_decay));
