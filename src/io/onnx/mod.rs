@@ -10,6 +10,7 @@ mod elementwise;
 pub(crate) mod error;
 mod exprs;
 mod graph;
+mod norm_spelt;
 mod ops;
 #[allow(
     clippy::all,
