@@ -8,7 +8,7 @@
 use super::attrs::{Padding, node_name, onnx_dims};
 use super::elementwise::Expr;
 use super::error::NodeError;
-use super::norm_spelt::Spelt;
+use super::norm_step::Spelt;
 use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
 use super::view::View;

@@ -11,6 +11,7 @@ pub(crate) mod error;
 mod exprs;
 mod graph;
 mod norm_spelt;
+mod norm_step;
 mod ops;
 #[allow(
     clippy::all,

@@ -13,65 +13,12 @@
 use super::attrs::{Attrs, node_name};
 use super::error::{NodeError, refused};
 use super::graph::{Value, Walker, source};
+use super::norm_step::{Spelt, Step};
 use super::proto::NodeProto;
 use super::registry::DataInput;
 use super::views::{along_axis, per_channel_values};
 use crate::engine::{BatchNorm, Layer, LayerKind, LayerNorm, Shape};
 use ndarray::Array1;
-
-/// How far a layer normalisation of the data `x` has got: what a value holds.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Step {
-    /// mean(x) over the channels.
-    Mean,
-    /// x - mean(x).
-    Centred,
-    /// (x - mean(x))².
-    Squared,
-    /// The variance: the mean of that over the channels.
-    Variance,
-    /// variance + eps.
-    Shifted(f32),
-    /// sqrt(variance + eps).
-    Deviation(f32),
-    /// (x - mean) / sqrt(variance + eps), times `weight`, plus `bias` (one per channel).
-    Normalised {
-        eps: f32,
-        weight: Option<Vec<f32>>,
-        bias: Option<Vec<f32>>,
-    },
-}
-
-impl Step {
-    fn what(&self) -> &'static str {
-        match self {
-            Step::Mean => "the mean over the channels",
-            Step::Centred => "the data minus its mean over the channels",
-            Step::Squared => "the squared difference from the mean over the channels",
-            Step::Variance => "the variance over the channels",
-            Step::Shifted(_) => "the variance over the channels plus epsilon",
-            Step::Deviation(_) => "the deviation over the channels",
-            Step::Normalised { .. } => "the data normalised over the channels",
-        }
-    }
-}
-
-/// A value on the way to a layer normalisation of the data value `x` over its channels.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Spelt {
-    /// The data value normalised, its shape and the layer that made it (`None`: the input).
-    x: String,
-    shape: Shape,
-    from: Option<usize>,
-    /// The channel axis among the ONNX dimensions of `x`.
-    axis: usize,
-    /// The ReduceMean node that started it (the stage is named after its module).
-    start: String,
-    /// The node that made this value (the stage is named after it when nodes have no module
-    /// path).
-    last: String,
-    step: Step,
-}
 
 /// What one input of a node is, for matching the next step.
 enum Term<'a> {
