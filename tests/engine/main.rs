@@ -16,6 +16,7 @@ mod onnx_graph;
 mod onnx_hostile;
 mod onnx_idioms;
 mod onnx_import;
+mod onnx_norm_spelt;
 mod pooling_claims;
 mod reference_layers;
 mod reference_onnx;

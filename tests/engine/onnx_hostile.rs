@@ -267,6 +267,37 @@ fn external_data_outside_the_folder_or_the_file_is_refused() {
     assert!(err.contains("data"), "{err}");
 }
 
+#[cfg(unix)]
+#[test]
+fn external_data_through_a_link_out_of_the_folder_is_refused() {
+    use std::os::unix::fs::symlink;
+    let root = tempfile::tempdir().expect("tempdir");
+    let (models, elsewhere) = (root.path().join("models"), root.path().join("secret"));
+    std::fs::create_dir(&models).expect("mkdir");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("key.bin"), 2.0f32.to_le_bytes()).expect("write");
+    std::fs::write(models.join("w.bin"), 2.0f32.to_le_bytes()).expect("write");
+    // The positive control: a link to a file in the model's folder is that file.
+    symlink(models.join("w.bin"), models.join("same.bin")).expect("symlink");
+    let m = conv_relu(external("w", &[1, 1, 1, 1], "same.bin", 0, 4));
+    open_file(&models, "ok.onnx", &m.encode_to_vec()).expect("a link within the folder opens");
+    // A link to a file elsewhere, and a linked folder leading elsewhere.
+    symlink(elsewhere.join("key.bin"), models.join("out.bin")).expect("symlink");
+    symlink(&elsewhere, models.join("sub")).expect("symlink");
+    for location in ["out.bin", "sub/key.bin"] {
+        let m = conv_relu(external("w", &[1, 1, 1, 1], location, 0, 4));
+        let err = open_file(&models, "ext.onnx", &m.encode_to_vec()).expect_err(location);
+        assert!(
+            err.contains(&format!(
+                "ext.onnx: node conv (Conv): initializer \"w\" external data location {location:?} leads through a symbolic link to"
+            )) && err.contains("key.bin")
+                && err.contains("outside the model's folder: copy the data file itself beside the model")
+                && !err.contains('\n'),
+            "{location}: {err}"
+        );
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
 

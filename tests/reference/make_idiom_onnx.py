@@ -5,8 +5,10 @@ dense layer), ShuffleNetV2's split and channel shuffle, ConvNeXt's block (7x7 de
 LayerNorm over channels via permute, Linear on channels, GELU, layer scale) and its
 LayerNorm2d, nn.Upsample (nearest, bilinear with and without align_corners), reflect and
 replicate padding, and squeeze-and-excitation written with nn.Linear and view / unsqueeze /
-[:, :, None, None]. Each is exported by both of torch's exporters (TorchScript `ts` at opset
-17, dynamo at opset 18), with
+[:, :, None, None]; and LayerNorm spelt out node by node (what TorchScript writes below
+opset 17): LayerNorm over channels written with mean(1, keepdim=True), and the ConvNeXt net
+again at opset 13. Each is exported by both of torch's exporters (TorchScript `ts` at opset
+17, or 13 where the net's entry says so, dynamo at opset 18), with
 onnxruntime's value of every float tensor of the graph, as fixtures for
 tests/engine/onnx_idioms.rs (same layout as make_onnx_models.py):
 
@@ -181,38 +183,73 @@ def se_linear():
     )
 
 
+class LayerNorm2dMean(nn.Module):
+    """LayerNorm over the channels of [b, c, h, w] as the ConvNeXt repository's
+    `channels_first` LayerNorm and courses write it: the mean and variance over dim 1, kept,
+    then `(x - u) / sqrt(s + eps)` and a weight and bias per channel. The square is `pow(2)`
+    or `d * d`; `affine=False` leaves weight and bias out."""
+
+    def __init__(self, c, eps=1e-6, square="pow", affine=True):
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(c) + 0.5) if affine else None
+        self.bias = nn.Parameter(torch.rand(c) - 0.5) if affine else None
+        self.eps, self.square = eps, square
+
+    def forward(self, x):
+        u = x.mean(1, keepdim=True)
+        d = x - u
+        s = (d.pow(2) if self.square == "pow" else d * d).mean(1, keepdim=True)
+        x = d / torch.sqrt(s + self.eps)
+        if self.weight is None:
+            return x
+        return self.weight[:, None, None] * x + self.bias[:, None, None]
+
+
+def layer_norm_mean():
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), LayerNorm2dMean(8), nn.GELU(),
+        nn.Conv2d(8, 6, 3, stride=2), LayerNorm2dMean(6, eps=1e-5, square="mul", affine=False),
+        nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 4),
+    )
+
+
+# Each net's exports: the exporter, and the opset (TorchScript below 17 spells LayerNorm out
+# node by node, ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add).
+BOTH = (("ts", 17), ("dynamo", 18))
 NETS = {
-    "one-cat": (OneCat, (1, 3, 6, 7)),
-    "shuffle": (Shuffle, (1, 3, 8, 6)),
-    "convnext-small": (convnext_small, (1, 3, 12, 8)),
-    "upsample": (upsample, (1, 3, 7, 6)),
-    "pad-modes": (padding_modes, (1, 3, 11, 9)),
-    "se-linear": (se_linear, (1, 3, 10, 9)),
+    "one-cat": (OneCat, (1, 3, 6, 7), BOTH),
+    "shuffle": (Shuffle, (1, 3, 8, 6), BOTH),
+    "convnext-small": (convnext_small, (1, 3, 12, 8), BOTH),
+    "upsample": (upsample, (1, 3, 7, 6), BOTH),
+    "pad-modes": (padding_modes, (1, 3, 11, 9), BOTH),
+    "se-linear": (se_linear, (1, 3, 10, 9), BOTH),
+    "ln-mean": (layer_norm_mean, (1, 3, 7, 6), (("ts", 13), ("dynamo", 18))),
+    "convnext-13": (convnext_small, (1, 3, 8, 8), (("ts", 13),)),
 }
 
 
-def export(net, x, path, exp):
+def export(net, x, path, exp, opset=None):
     if exp == "dynamo":
-        program = torch.onnx.export(net, (x,), dynamo=True, opset_version=18,
+        program = torch.onnx.export(net, (x,), dynamo=True, opset_version=opset or 18,
                                     input_names=["input"], output_names=["output"])
         program.save(path)
     else:
-        torch.onnx.export(net, (x,), path, dynamo=False, opset_version=17,
+        torch.onnx.export(net, (x,), path, dynamo=False, opset_version=opset or 17,
                           input_names=["input"], output_names=["output"])
 
 
 def main(out, only=None):
     os.makedirs(out, exist_ok=True)
-    for name, (make, shape) in NETS.items():
+    for name, (make, shape, exports) in NETS.items():
         # Every net is made (the random stream stays the same), only the chosen written.
         net = make().eval()
         x = torch.randn(*shape)
         if only and name not in only:
             continue
-        for exp in ("ts", "dynamo"):
+        for exp, opset in exports:
             path = os.path.join(out, f"{name}-{exp}.onnx")
             try:
-                export(net, x, path, exp)
+                export(net, x, path, exp, opset)
             except Exception as e:  # noqa: BLE001 - say which exporter failed and go on
                 print(f"{name}-{exp}: export failed: {e}".splitlines()[0])
                 continue

@@ -25,15 +25,19 @@ pub(crate) fn init_pool() {
     drop(built);
 }
 
-/// Lowers the calling thread's priority to [`NICENESS`]; where that is not possible it stays.
+/// Lowers the calling thread's priority to [`NICENESS`]; where that is not possible, or the
+/// thread runs lower already (the program started with `nice -n 19`), it stays. (Run as root,
+/// setting it to NICENESS would have raised such a thread above the window.)
 #[cfg(target_os = "linux")]
 pub(crate) fn lower_this_thread() {
     // On Linux the nice value belongs to each thread, and PRIO_PROCESS with a thread id sets
     // that thread's alone.
-    // SAFETY: gettid and setpriority take and return plain integers; failure changes nothing.
+    // SAFETY: gettid, getpriority and setpriority take and return plain integers; failure
+    // changes nothing.
     unsafe {
         let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICENESS);
+        let now = libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICENESS.max(now));
     }
 }
 

@@ -214,6 +214,10 @@ pub enum TensorError {
         "external data location {0:?} must be a file in the model's folder (no absolute path, no \"..\"): keep the data file beside the model and name it by its file name"
     )]
     Location(String),
+    #[error(
+        "external data location {location:?} leads through a symbolic link to {real:?}, outside the model's folder: copy the data file itself beside the model (cp -L)"
+    )]
+    Outside { location: String, real: PathBuf },
     #[error("external data {key} {value:?} is not a number")]
     NotANumber { key: &'static str, value: String },
     #[error(

@@ -34,7 +34,7 @@ impl Walker<'_> {
             Value::Const(c) if c.count() == 1 => {
                 Some((None, Shape::Vector(1), Expr::Scalar(c.as_floats()[0])))
             }
-            Value::Const(_) | Value::Padded { .. } => None,
+            Value::Const(_) | Value::Padded { .. } | Value::Norm(_) => None,
             Value::Data { shape, .. } => Some((Some(name.to_string()), shape, Expr::X)),
             Value::Expr { x, shape, expr, .. } => Some((Some(x), shape, expr)),
         })

@@ -8,6 +8,7 @@
 use super::attrs::{Padding, node_name, onnx_dims};
 use super::elementwise::Expr;
 use super::error::NodeError;
+use super::norm_step::Spelt;
 use super::proto::{NodeProto, TensorProto, tensor_proto::DataType};
 use super::tensors::{Const, decode};
 use super::view::View;
@@ -39,6 +40,9 @@ pub(super) enum Value {
         node: String,
         output: String,
     },
+    /// A step of a layer normalisation spelt out node by node (`norm_spelt.rs`), made into
+    /// its stage when something else reads the finished one.
+    Norm(Box<Spelt>),
 }
 
 /// The layers of a graph, what each reads, and the ONNX value each layer's output is (for
@@ -203,6 +207,24 @@ impl<'a> Walker<'a> {
             _ => {}
         }
         dims
+    }
+
+    /// `{module}/{stage}` for a stage made by the node `node` of a module (TorchScript names
+    /// nodes by module path, `/layer1/block.0/Sub`), numbered when the name is taken; `None`
+    /// when the node's name has no module path.
+    pub(super) fn module_stage(&self, node: &str, stage: &str) -> Option<String> {
+        let base = match node.rsplit_once('/') {
+            Some((module, _)) if node.starts_with('/') => format!("{module}/{stage}"),
+            _ => return None,
+        };
+        let mut named = base.clone();
+        for k in 1.. {
+            if !self.layers.iter().any(|l| l.name == named) {
+                break;
+            }
+            named = format!("{base}_{k}");
+        }
+        Some(named)
     }
 
     pub(super) fn set(&mut self, node: &NodeProto, value: Value) {

@@ -10,6 +10,8 @@ mod elementwise;
 pub(crate) mod error;
 mod exprs;
 mod graph;
+mod norm_spelt;
+mod norm_step;
 mod ops;
 #[allow(
     clippy::all,

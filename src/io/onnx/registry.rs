@@ -69,6 +69,8 @@ pub(super) struct Op {
     pub join: Option<(JoinFn, bool)>,
     pub layer: Option<LayerFn>,
     pub after_pad: Option<PadRule>,
+    /// A step of a layer normalisation spelt out node by node (`norm_spelt.rs`).
+    pub norm_step: bool,
     /// The layer kinds a node of this operator can become.
     pub makes: Vec<LayerType>,
 }
@@ -98,6 +100,8 @@ enum Listed {
     Layer,
     /// Element-wise arithmetic spelling out an activation.
     Arithmetic,
+    /// The steps of a layer normalisation spelt out node by node.
+    Norm,
     /// Joining branches: `Name note`.
     Join,
     /// Evaluated at load.
@@ -161,6 +165,14 @@ impl Registry {
         op
     }
 
+    /// `name` as a step of a layer normalisation spelt out node by node.
+    pub(super) fn norm_step(&mut self, name: &'static str) -> &mut Op {
+        let op = self.entry(name, Listed::Norm, "");
+        assert!(!op.norm_step, "{name} registered twice");
+        op.norm_step = true;
+        op
+    }
+
     /// `name` joining branches (`always`: even one data input), `note` what it joins.
     pub(super) fn join(
         &mut self,
@@ -212,11 +224,13 @@ impl Registry {
             .names(Listed::Join)
             .map(|(name, note)| format!("{name} {note}").trim_end().to_string())
             .collect();
+        let norm: Vec<&str> = self.names(Listed::Norm).map(|(n, _)| n).collect();
         let constants: Vec<&str> = self.names(Listed::Constant).map(|(n, _)| n).collect();
         format!(
-            "{}, element-wise {} spelling out one of those activations (SiLU, GELU, Hardswish), {}, and the shape plumbing {}",
+            "{}, element-wise {} spelling out one of those activations (SiLU, GELU, Hardswish), {} spelling out a layer normalisation over the channels, {}, and the shape plumbing {}",
             layers.join(", "),
             arithmetic.join("/"),
+            norm.join("/"),
             joins.join(", "),
             constants.join(", ")
         )

@@ -95,6 +95,7 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
     };
     let (offset, length) = (number("offset")?, number("length")?);
     let path = dir.join(rel);
+    outside_folder(&path, dir, &location)?;
     // The one bounded reader refuses a FIFO, a device or a folder before opening it, then
     // bytes past the file's end or the limit; a length of 0 is "to the end of the file".
     read_range(&path, offset, (length > 0).then_some(length), max_bytes).map_err(|e| {
@@ -104,6 +105,28 @@ fn external_bytes(t: &TensorProto, dir: &Path, max_bytes: u64) -> Result<Vec<u8>
             other => other.to_string(),
         };
         TensorError::Unreadable { path, reason }
+    })
+}
+
+/// Refuses external data at `path` (the model's folder `dir` joined with `location`) that a
+/// symbolic link leads out of the model's folder: the location names a file beside the model,
+/// and a link must not make it any other file on the machine. A path that does not resolve
+/// (no such file) is left to the reader, which says so.
+fn outside_folder(path: &Path, dir: &Path, location: &str) -> Result<(), TensorError> {
+    let folder = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let (Ok(real), Ok(folder)) = (path.canonicalize(), folder.canonicalize()) else {
+        return Ok(());
+    };
+    if real.starts_with(&folder) {
+        return Ok(());
+    }
+    Err(TensorError::Outside {
+        location: location.to_string(),
+        real,
     })
 }
 

@@ -19,7 +19,7 @@ use ndarray::{Array1, Array4};
 
 /// Whether a constant of `dims`, broadcast against data of ONNX dimensions `data` (aligned on
 /// the right), holds a single value or one value along axis `axis` only.
-fn along_axis(dims: &[usize], data: &[usize], axis: usize) -> bool {
+pub(super) fn along_axis(dims: &[usize], data: &[usize], axis: usize) -> bool {
     if dims.iter().product::<usize>() == 1 {
         return true;
     }
@@ -246,22 +246,10 @@ impl Walker<'_> {
         Ok(())
     }
 
-    /// A channel shuffle's stage is named after the module it is in (TorchScript names nodes
-    /// by module path), or after its last node.
+    /// A channel shuffle's stage is named after the module it is in, or after its last node.
     fn shuffle_name(&self, node: &NodeProto) -> String {
         let name = node_name(node);
-        let base = match name.rsplit_once('/') {
-            Some((module, _)) if name.starts_with('/') => format!("{module}/channel_shuffle"),
-            _ => return name,
-        };
-        let mut named = base.clone();
-        for k in 1.. {
-            if !self.layers.iter().any(|l| l.name == named) {
-                break;
-            }
-            named = format!("{base}_{k}");
-        }
-        named
+        self.module_stage(&name, "channel_shuffle").unwrap_or(name)
     }
 
     /// Arithmetic of the data (input `index`) and a constant of one value per channel: a
@@ -382,7 +370,7 @@ fn channel_picks(sources: &[usize], channels: usize, plane: usize) -> Option<Vec
 }
 
 /// A constant of one value (or one per channel) as one value per channel.
-fn per_channel_values(c: &Const, channels: usize) -> Vec<f32> {
+pub(super) fn per_channel_values(c: &Const, channels: usize) -> Vec<f32> {
     let values = c.as_floats();
     match values[..] {
         [v] => vec![v; channels],

@@ -39,8 +39,12 @@ impl Walker<'_> {
             self.materialize(output)
                 .map_err(|e| OnnxError::Output(Box::new(e)))?;
         }
+        if let Some(Value::Norm(_)) = self.values.get(output) {
+            self.materialize_norm(output)
+                .map_err(|e| OnnxError::Output(Box::new(e)))?;
+        }
         match self.values.get(output) {
-            Some(Value::Expr { .. }) => unreachable!("made into stages above"),
+            Some(Value::Expr { .. } | Value::Norm(_)) => unreachable!("made into stages above"),
             Some(Value::Data { layer, .. }) => {
                 if layer.is_some_and(|l| l + 1 != self.layers.len()) {
                     return Err(OnnxError::OutputNotLast(output.to_string()));
@@ -77,6 +81,12 @@ impl Walker<'_> {
     fn node(&mut self, ops: &Registry, node: &NodeProto) -> Result<(), NodeError> {
         let op = ops.get(node.op_type());
         let mut data = self.data_inputs(node)?;
+        // A layer normalisation spelt out node by node (norm_spelt.rs): a step of it, or a
+        // finished one made into its stage before the node reads it.
+        let step = op.is_some_and(|o| o.norm_step);
+        if self.spelt_norm(node, step, &mut data)? {
+            return Ok(());
+        }
         if let Some(any) = op.and_then(|o| o.any) {
             return any(self, node);
         }
@@ -150,8 +160,10 @@ impl Walker<'_> {
                 };
                 self.layer(ops, op, node, input)
             }
-            Value::Const(_) | Value::Expr { .. } => {
-                unreachable!("constants were set apart and expressions made into stages above")
+            Value::Const(_) | Value::Expr { .. } | Value::Norm(_) => {
+                unreachable!(
+                    "constants were set apart, expressions and normalisations made into stages above"
+                )
             }
         }
     }

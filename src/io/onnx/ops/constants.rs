@@ -36,6 +36,11 @@ fn shape_of(w: &mut Walker, node: &NodeProto) -> Result<(), NodeError> {
     let dims = match w.value(name)? {
         Value::Data { shape, .. } => w.data_dims(name, shape),
         Value::Padded { .. } => return Err(refused("the shape of padded data is not supported")),
+        Value::Norm(_) => {
+            return Err(refused(
+                "the shape of a part of a layer normalisation is not supported",
+            ));
+        }
         Value::Const(c) => c.dims.iter().map(|&d| d as i64).collect(),
         Value::Expr { shape, .. } => onnx_dims(shape),
     };

@@ -92,8 +92,10 @@ fn join(
                     "it reads the padding of node {pad} ({name:?}), which only Conv and pooling can take over"
                 )));
             }
-            Value::Const(_) | Value::Expr { .. } => {
-                unreachable!("constants are set apart and expressions made into stages")
+            Value::Const(_) | Value::Expr { .. } | Value::Norm(_) => {
+                unreachable!(
+                    "constants are set apart, expressions and normalisations made into stages"
+                )
             }
         }
     }

@@ -1,5 +1,6 @@
 //! BatchNormalization as its own stage (not folded into the convolution before it), so the
-//! app shows what it does.
+//! app shows what it does; and the operators of a layer normalisation spelt out node by node
+//! (`norm_spelt.rs`).
 
 use super::super::attrs::Attrs;
 use super::super::error::{NodeError, refused};
@@ -13,6 +14,10 @@ use ndarray::Array1;
 pub(super) fn register(r: &mut Registry) {
     r.layer("BatchNormalization", batch_norm, "")
         .makes(&[LayerType::BatchNorm]);
+    // Layer normalisation spelt out node by node (`norm_spelt.rs` follows the steps).
+    for name in ["ReduceMean", "Sub", "Pow", "Mul", "Add", "Sqrt", "Div"] {
+        r.norm_step(name).makes(&[LayerType::LayerNorm]);
+    }
 }
 
 /// BatchNormalization at inference: scale, bias, running mean and variance per channel.
