@@ -122,7 +122,7 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
     assert_eq!(t.runs[0].state, RunState::Stopped);
     assert_eq!(t.current.as_ref().map(|r| r.number), Some(2));
     assert!(h.query_by_label_contains("#1 ").is_some());
-    assert!(h.query_by_label_contains("dropout 0.50").is_some());
+    assert!(h.query_by_label_contains("Dropout 0.50").is_some());
 
     // Saving never opens a dialog in tests; the path is given.
     h.get_by_label("Save model…").click();
