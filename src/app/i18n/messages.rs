@@ -480,6 +480,10 @@ strings! {
     no_run,
     lesson_no_run,
     batch_curve,
+    /// The solid curve: accuracy on the training digits as the epoch trained on them.
+    train_acc_epoch,
+    /// A finished run's accuracies measured once it is trained (dropout off, digits unshifted).
+    after_training,
     kernels_title,
     maps_title,
     maps_input_tip,

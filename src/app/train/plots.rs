@@ -3,7 +3,7 @@
 //! that gives each run's settings (its colour and label are made here for the whole tab).
 
 use super::protocol::EpochPoint;
-use super::run::Run;
+use super::run::{Run, RunState};
 use super::settings::DataChoice;
 use crate::app::i18n::Strings;
 use crate::app::widgets::plot_legend::{Dash, key_ui};
@@ -81,8 +81,19 @@ fn short_label(s: &Strings, run: &Run) -> String {
     parts.join(" · ")
 }
 
-/// A run's numbers after its last epoch so far: training and test accuracy, and the epoch.
+/// A run's numbers: once it finished, its accuracies measured after training (what a lesson's
+/// tables quote); before, those after its last epoch so far, as the epoch trained, and the epoch.
 pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
+    if let Some((train, test)) = after_training(run) {
+        return Some(format!(
+            "{}: {} {:.1}% · {} {:.1}%",
+            s.after_training,
+            s.train_acc,
+            train * 100.0,
+            s.test_acc,
+            test * 100.0
+        ));
+    }
     let last = &run.epochs.last()?.stats;
     let mut parts = vec![format!(
         "{} {:.1}%",
@@ -94,6 +105,20 @@ pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     }
     parts.push(format!("({} {})", s.epoch, last.epoch));
     Some(parts.join(" · "))
+}
+
+/// A finished run's training and test accuracy measured once it was trained (inference mode:
+/// no dropout, the digits unshifted), as its model's record keeps them. The epochs' own
+/// training accuracy is counted while the weights change and dropout is on, so it differs.
+fn after_training(run: &Run) -> Option<(f64, f64)> {
+    if run.state != RunState::Finished {
+        return None;
+    }
+    let record = &run.model.as_ref()?.info.training;
+    Some((
+        record["train_accuracy"].as_f64()?,
+        record["test_accuracy"].as_f64()?,
+    ))
 }
 
 /// Which numbers a plot shows.
@@ -139,7 +164,7 @@ pub(crate) fn legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], current
     }
     let grey = ui.visuals().text_color();
     ui.horizontal_wrapped(|ui| {
-        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc);
+        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc_epoch);
         key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
         key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
     });
@@ -157,7 +182,7 @@ pub(crate) fn short_legend_ui(ui: &mut egui::Ui, s: &Strings, earlier: &[Run], c
     }
     let grey = ui.visuals().text_color();
     ui.horizontal_wrapped(|ui| {
-        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc);
+        key_ui(ui, grey, Dash::Solid, 2.0, s.train_acc_epoch);
         key_ui(ui, grey, Dash::Dashed, 2.0, s.test_acc);
         key_ui(ui, grey, Dash::Dotted, 1.5, s.batch_curve);
     });
@@ -310,6 +335,29 @@ mod tests {
         assert_eq!(
             run_result(s, &second).as_deref(),
             Some("train accuracy 50.0% · test accuracy 25.0% · (epoch 1)")
+        );
+    }
+
+    /// Once a run finished, its legend quotes the accuracies measured after training (as the
+    /// lesson's tables do), not the last epoch's, which were counted while it trained.
+    #[test]
+    fn a_finished_run_shows_its_accuracies_after_training() {
+        let s = crate::app::i18n::Lang::En.strings();
+        let mut run = Run::new(1, TrainSettings::default());
+        run.epochs = vec![epoch(1, 0.935, 0.955)];
+        let mut model = crate::engine::zoo::digits(1, crate::engine::PoolMode::Max);
+        model.info.training = serde_json::json!({"train_accuracy": 0.959, "test_accuracy": 0.955});
+        run.model = Some(model);
+        let running = run_result(s, &run);
+        assert_eq!(
+            running.as_deref(),
+            Some("train accuracy 93.5% · test accuracy 95.5% · (epoch 1)"),
+            "still running: the epoch's numbers"
+        );
+        run.state = RunState::Finished;
+        assert_eq!(
+            run_result(s, &run).as_deref(),
+            Some("after training: train accuracy 95.9% · test accuracy 95.5%")
         );
     }
 }
