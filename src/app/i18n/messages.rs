@@ -482,7 +482,8 @@ strings! {
     batch_curve,
     /// The solid curve: accuracy on the training digits as the epoch trained on them.
     train_acc_epoch,
-    /// A finished run's accuracies measured once it is trained (dropout off, digits unshifted).
+    /// A finished run's accuracies measured once it is trained (dropout off, digits unshifted):
+    /// `{1}` the numbers.
     after_training,
     kernels_title,
     maps_title,

@@ -5,7 +5,7 @@
 use super::protocol::EpochPoint;
 use super::run::{Run, RunState};
 use super::settings::DataChoice;
-use crate::app::i18n::Strings;
+use crate::app::i18n::{Strings, fill};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
 use crate::app::widgets::view_rects::{Sizes, record};
 use crate::lesson::ViewId;
@@ -85,14 +85,14 @@ fn short_label(s: &Strings, run: &Run) -> String {
 /// tables quote); before, those after its last epoch so far, as the epoch trained, and the epoch.
 pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     if let Some((train, test)) = after_training(run) {
-        return Some(format!(
-            "{}: {} {:.1}% · {} {:.1}%",
-            s.after_training,
+        let numbers = format!(
+            "{} {:.1}% · {} {:.1}%",
             s.train_acc,
             train * 100.0,
             s.test_acc,
             test * 100.0
-        ));
+        );
+        return Some(fill(s.after_training, &[&numbers]));
     }
     let last = &run.epochs.last()?.stats;
     let mut parts = vec![format!(
@@ -358,6 +358,11 @@ mod tests {
         assert_eq!(
             run_result(s, &run).as_deref(),
             Some("after training: train accuracy 95.9% · test accuracy 95.5%")
+        );
+        let zh = crate::app::i18n::Lang::Zh.strings();
+        assert_eq!(
+            run_result(zh, &run).as_deref(),
+            Some("训练结束后：训练准确率 95.9% · 测试准确率 95.5%")
         );
     }
 }
