@@ -378,6 +378,7 @@ data_fashion = Fashion-MNIST
 data_shapes = Shapes (64x64)
 data_speech = Spoken digits (FSDD)
 data_speech_tip = 2,500 recordings of five speakers saying 0-9 (Free Spoken Digit Dataset, CC BY-SA 4.0); the test set is each speaker's recordings numbered 0-4. Needs an audio model: speech-max or speech-avg.
+train_data_unfit = { $v1 } takes inputs of { $v2 }; this set's pictures are { $v3 }. Open a model made for them, or pick a sample architecture above.
 train_images = Training images
 train_images_tip = Few images and many weights: the network learns them by heart (over-fits).
 train_epochs = Epochs

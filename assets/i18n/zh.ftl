@@ -378,6 +378,7 @@ data_fashion = Fashion-MNIST 服饰图片
 data_shapes = 几何形状（64x64）
 data_speech = 语音数字（FSDD）
 data_speech_tip = 五位说话人朗读 0～9 的 2,500 段录音（Free Spoken Digit Dataset，CC BY-SA 4.0）；每位说话人编号 0～4 的录音作为测试集。需要音频模型：speech-max 或 speech-avg。
+train_data_unfit = { $v1 } 的输入是 { $v2 }，而这个数据集的图片是 { $v3 }。请打开适合它们的模型，或在上方选择一个示例架构。
 train_images = 训练图片数
 train_images_tip = 图片少而权重多时，网络会把训练图片死记硬背下来（过拟合）。
 train_epochs = 轮数

@@ -10,7 +10,9 @@ pub enum Error {
     File(#[from] FileError),
     #[error("data `{spec}`: {message}")]
     Spec { spec: String, message: String },
-    #[error("{set}: images are {got}, the model takes {expected}")]
+    #[error(
+        "{set}: images are {got}, the model takes {expected}: train it on a data set of that shape, or an architecture that takes {got}"
+    )]
     Size {
         set: String,
         got: String,

@@ -125,7 +125,8 @@ impl Lesson {
     }
 
     /// A built-in lesson by name, or a lesson file (`my-lesson.toml`, its `.ftl` files beside it);
-    /// [`catalog::open`] also finds a lesson of the user's lessons folder by its id.
+    /// the lesson catalogue (`catalog::open`) also finds a lesson of the user's lessons folder
+    /// by its id.
     pub fn load(name_or_path: &str) -> Result<Lesson, LessonError> {
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {

@@ -450,6 +450,8 @@ strings! {
     data_shapes,
     data_speech,
     data_speech_tip,
+    /// A picture set the open model cannot train on: the model, its input, the set's pictures.
+    train_data_unfit,
     train_images,
     train_images_tip,
     train_epochs,

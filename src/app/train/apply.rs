@@ -12,6 +12,7 @@ impl ConvscopeApp {
         match command {
             Command::SetTrainSettings(settings) => self.train.settings = settings,
             Command::StartTraining => {
+                self.train.settings.fit_data_to(&self.explorer.model);
                 let ex = &self.explorer;
                 self.train.start(&ex.model, Some(ex.pixels.clone()), ctx);
             }

@@ -4,8 +4,8 @@
 use crate::data::DataSpec;
 use crate::data::augment::Augment;
 use crate::data::recipe::Recipe;
-use crate::engine::PoolMode;
 use crate::engine::train::{OptimizerKind, TrainConfig};
+use crate::engine::{Model, PoolMode, Shape};
 use crate::io::data_dirs;
 use std::path::PathBuf;
 
@@ -47,6 +47,34 @@ impl DataChoice {
                 held_out: None,
             }),
         })
+    }
+}
+
+impl DataChoice {
+    /// Whether `model`'s architecture can train on this set: recordings for a model with an
+    /// audio front end, else pictures of the model's input shape (MNIST and Fashion-MNIST
+    /// 1 @ 28x28, shapes 3 @ 64x64).
+    pub fn fits(self, model: &Model) -> bool {
+        let input = &model.input;
+        let audio = model.info.audio.is_some();
+        match self {
+            DataChoice::Speech => audio,
+            _ if audio => false,
+            DataChoice::Mnist | DataChoice::Fashion => {
+                (input.channels, input.height, input.width) == (1, 28, 28)
+            }
+            DataChoice::Shapes => (input.channels, input.height, input.width) == (3, 64, 64),
+        }
+    }
+
+    /// The shape of the set's examples, as the error and the tooltip name it (`None` for
+    /// recordings, which take the model's own front end).
+    pub fn picture_shape(self) -> Option<Shape> {
+        match self {
+            DataChoice::Mnist | DataChoice::Fashion => Some(Shape::maps(1, 28, 28)),
+            DataChoice::Shapes => Some(Shape::maps(3, 64, 64)),
+            DataChoice::Speech => None,
+        }
     }
 }
 
@@ -119,6 +147,18 @@ impl Default for TrainSettings {
 }
 
 impl TrainSettings {
+    /// Trains the open model's architecture on a set it can read: the one chosen if it fits,
+    /// else the first that does (a speech model opens on spoken digits, not MNIST). Runs of a
+    /// sample architecture keep their set (the file is read only when the run starts).
+    pub fn fit_data_to(&mut self, open: &Model) {
+        if self.arch != ArchChoice::Current || self.data.fits(open) {
+            return;
+        }
+        if let Some(d) = DataChoice::ALL.into_iter().find(|d| d.fits(open)) {
+            self.data = d;
+        }
+    }
+
     /// The run these settings describe, as `convscope train` would get it from its flags.
     pub fn recipe(&self) -> Result<Recipe, MissingData> {
         let data = self.data.spec(self.train_size)?;
@@ -141,5 +181,35 @@ impl TrainSettings {
             },
             validation: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::zoo;
+
+    #[test]
+    fn a_model_trains_on_the_data_of_its_input_and_the_choice_follows_it() {
+        let digits = zoo::digits(1, PoolMode::Max);
+        let shapes = zoo::tiny_vgg(1, PoolMode::Max);
+        assert!(DataChoice::Mnist.fits(&digits) && DataChoice::Fashion.fits(&digits));
+        assert!(!DataChoice::Shapes.fits(&digits) && !DataChoice::Speech.fits(&digits));
+        assert_eq!(shapes.input.shape(), Shape::maps(3, 64, 64));
+        assert!(DataChoice::Shapes.fits(&shapes) && !DataChoice::Mnist.fits(&shapes));
+        let mut t = TrainSettings::default();
+        t.fit_data_to(&shapes);
+        assert_eq!(t.data, DataChoice::Shapes);
+        t.fit_data_to(&digits);
+        assert_eq!(t.data, DataChoice::Mnist, "the first set that fits");
+        t.data = DataChoice::Fashion;
+        t.fit_data_to(&digits);
+        assert_eq!(t.data, DataChoice::Fashion, "a set that fits stays chosen");
+        t.arch = ArchChoice::Sample {
+            name: "fc-overfit".into(),
+            path: PathBuf::from("fc-overfit.json"),
+        };
+        t.fit_data_to(&shapes);
+        assert_eq!(t.data, DataChoice::Fashion, "a sample's set is its own");
     }
 }

@@ -245,14 +245,32 @@ fn data_rows_ui(ui: &mut egui::Ui, p: &Panels, t: &mut TrainSettings) {
         .labelled_by(l.id);
     ui.end_row();
 
+    // The open model's architecture reads only data of its input's shape: the rest is greyed
+    // out and says why.
+    let open = &p.ex.model;
+    t.fit_data_to(open);
+    let current = t.arch == ArchChoice::Current;
     let l = ui.label(s.train_data);
     egui::ComboBox::from_id_salt("train-data")
         .selected_text(data_name(s, t.data))
         .show_ui(ui, |ui| {
             for d in DataChoice::ALL {
-                let r = ui.selectable_value(&mut t.data, d, data_name(s, d));
-                if d == DataChoice::Speech {
-                    r.on_hover_text(s.data_speech_tip);
+                let fits = !current || d.fits(open);
+                let r = ui.add_enabled_ui(fits, |ui| {
+                    ui.selectable_value(&mut t.data, d, data_name(s, d))
+                });
+                match d.picture_shape() {
+                    None => {
+                        r.response.on_hover_text(s.data_speech_tip);
+                    }
+                    Some(shape) if !fits => {
+                        let why = fill(
+                            s.train_data_unfit,
+                            &[&open.info.name, &open.input.shape(), &shape],
+                        );
+                        r.response.on_disabled_hover_text(why);
+                    }
+                    Some(_) => {}
                 }
             }
         })
