@@ -110,7 +110,7 @@ pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
 /// A finished run's training and test accuracy measured once it was trained (inference mode:
 /// no dropout, the digits unshifted), as its model's record keeps them. The epochs' own
 /// training accuracy is counted while the weights change and dropout is on, so it differs.
-fn after_training(run: &Run) -> Option<(f64, f64)> {
+pub(crate) fn after_training(run: &Run) -> Option<(f64, f64)> {
     if run.state != RunState::Finished {
         return None;
     }

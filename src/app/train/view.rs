@@ -4,8 +4,8 @@
 //! [`Training`](super::state::Training) holds; every action is a [`Command`].
 
 use super::plots::{
-    MIN_PLOT_HEIGHT, accuracy_plot_ui, data_name, legend_ui, plots_height, plots_ui,
-    short_legend_ui,
+    MIN_PLOT_HEIGHT, accuracy_plot_ui, after_training, data_name, legend_ui, plots_height,
+    plots_ui, short_legend_ui,
 };
 use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
@@ -177,13 +177,22 @@ fn status_text(s: &Strings, run: &Run) -> String {
             )
         ),
         RunState::Finished | RunState::Stopped => {
+            // A finished run's numbers measured after training, as its legend quotes them; a
+            // stopped run has only its last epoch's.
             let last = run.epochs.last();
-            let pct = |v: Option<f32>| v.map_or("–".into(), |a| format!("{:.1}%", a * 100.0));
+            let (train, test) = match after_training(run) {
+                Some((train, test)) => (Some(train), Some(test)),
+                None => (
+                    last.map(|e| f64::from(e.stats.train_accuracy)),
+                    last.and_then(|e| e.stats.test_accuracy.map(f64::from)),
+                ),
+            };
+            let pct = |v: Option<f64>| v.map_or("–".into(), |a| format!("{:.1}%", a * 100.0));
             let done = fill(
                 s.run_finished,
                 &[
-                    &pct(last.map(|e| e.stats.train_accuracy)),
-                    &pct(last.and_then(|e| e.stats.test_accuracy)),
+                    &pct(train),
+                    &pct(test),
                     &format!("{:.1}", run.active_seconds),
                 ],
             );
