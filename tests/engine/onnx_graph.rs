@@ -3,20 +3,9 @@
 //! opened by convscope and compared with onnxruntime at every stage. The fixtures come from
 //! tests/reference/make_graph_onnx.py (torch 2.15, onnxruntime 1.32).
 
-use crate::onnx_import::{compare_in, fixtures};
+use crate::onnx_import::{compare_in, fixtures, load};
 use convscope::engine::{LayerKind, Merge, Model, Source};
-use convscope::io::InputSettings;
-use convscope::io::onnx::load_onnx;
 use std::path::PathBuf;
-
-fn load(name: &str) -> Model {
-    load_onnx(
-        &fixtures().join(format!("{name}.onnx")),
-        &InputSettings::default(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"))
-    .model
-}
 
 fn merges(m: &Model, kind: Merge) -> Vec<usize> {
     (0..m.layers().len())

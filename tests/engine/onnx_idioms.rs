@@ -5,26 +5,9 @@
 //! LayerNorm over channels via `permute`. The fixtures come from
 //! tests/reference/make_idiom_onnx.py (torch 2.15, onnxruntime 1.32).
 
-use crate::onnx_import::{compare_in, fixtures};
-use convscope::engine::{
-    Coordinates, LayerKind, Merge, Model, PadMode, PickChannels, Rounding, Sampling,
-};
-use convscope::io::InputSettings;
-use convscope::io::onnx::load_onnx;
+use crate::onnx_import::{compare_in, fixtures, kinds, load};
+use convscope::engine::{Coordinates, LayerKind, Merge, PadMode, PickChannels, Rounding, Sampling};
 use std::path::PathBuf;
-
-fn load(name: &str) -> Model {
-    load_onnx(
-        &fixtures().join(format!("{name}.onnx")),
-        &InputSettings::default(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"))
-    .model
-}
-
-fn kinds(m: &Model) -> Vec<&'static str> {
-    m.layers().iter().map(|l| l.kind.type_name()).collect()
-}
 
 #[test]
 fn a_concatenation_of_one_value_passes_it_on() {

@@ -4,7 +4,7 @@
 //! onnxruntime 1.32); each `.ort.safetensors` holds the input and onnxruntime's value of
 //! every tensor of the graph by ONNX name.
 
-use convscope::engine::{LayerKind, RunOptions, Tensor};
+use convscope::engine::{LayerKind, Model, RunOptions, Tensor};
 use convscope::io::InputSettings;
 use convscope::io::onnx::{OnnxModel, load_onnx};
 use ndarray::Array3;
@@ -120,14 +120,19 @@ fn tiny_matches_onnxruntime_at_every_stage() {
     }
 }
 
-/// The stage kinds of a fixture, in order.
-fn kinds(name: &str) -> Vec<&'static str> {
-    let m = load_onnx(&fixture(&format!("{name}.onnx")), &InputSettings::default()).unwrap();
-    m.model
-        .layers()
-        .iter()
-        .map(|l| l.kind.type_name())
-        .collect()
+/// The fixture `NAME.onnx` opened as convscope opens it, or a panic naming it.
+pub fn load(name: &str) -> Model {
+    load_onnx(
+        &fixtures().join(format!("{name}.onnx")),
+        &InputSettings::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+    .model
+}
+
+/// A model's stage kinds, in order.
+pub fn kinds(m: &Model) -> Vec<&'static str> {
+    m.layers().iter().map(|l| l.kind.type_name()).collect()
 }
 
 #[test]
@@ -138,9 +143,9 @@ fn vgg_with_batchnorm_matches_onnxruntime_at_every_stage() {
         let name = format!("vgg-bn-{exp}");
         let (_, compared) = compare(&name, 1e-4);
         assert_eq!(compared, stages, "{name}");
-        assert_eq!(kinds(&name).last(), Some(&"log_softmax"), "{name}");
+        assert_eq!(kinds(&load(&name)).last(), Some(&"log_softmax"), "{name}");
     }
-    let kept = kinds("vgg-bn-ts-keep");
+    let kept = kinds(&load("vgg-bn-ts-keep"));
     assert_eq!(kept.iter().filter(|k| **k == "batch_norm").count(), 4);
     assert_eq!(&kept[..3], ["conv2d", "batch_norm", "relu"]);
 }
@@ -170,7 +175,7 @@ fn mixed_activations_and_convolutions_match_onnxruntime_at_every_stage() {
         let name = format!("mixed-{exp}");
         let (_, compared) = compare(&name, 1e-4);
         assert_eq!(compared, want.len(), "{name}");
-        assert_eq!(kinds(&name), want, "{name}");
+        assert_eq!(kinds(&load(&name)), want, "{name}");
     }
     let m = load_onnx(&fixture("mixed-ts.onnx"), &InputSettings::default()).unwrap();
     let layers = m.model.layers();
@@ -204,7 +209,7 @@ fn the_rest_of_the_layer_set_matches_onnxruntime_at_every_stage() {
     let m = load_onnx(&fixture("acts-ts.onnx"), &InputSettings::default()).unwrap();
     let shapes = m.model.shapes();
     assert_eq!(shapes[2], convscope::engine::Shape::maps(8, 15, 15));
-    let kinds = kinds("acts-ts");
+    let kinds = kinds(&load("acts-ts"));
     for k in [
         "prelu",
         "selu",

@@ -6,25 +6,12 @@
 //! do.
 
 use crate::onnx_builder::{floats, model, node};
-use crate::onnx_import::{compare_in, fixtures};
+use crate::onnx_import::{compare_in, fixtures, kinds, load};
 use convscope::engine::{LayerKind, Model};
 use convscope::io::InputSettings;
 use convscope::io::onnx::load_onnx;
 use convscope::io::onnx::proto::{NodeProto, TensorProto};
 use prost::Message;
-
-fn load(name: &str) -> Model {
-    load_onnx(
-        &fixtures().join(format!("{name}.onnx")),
-        &InputSettings::default(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"))
-    .model
-}
-
-fn kinds(m: &Model) -> Vec<&'static str> {
-    m.layers().iter().map(|l| l.kind.type_name()).collect()
-}
 
 /// The layer norms of a model: name, eps, and whether weight and bias are the identity.
 fn layer_norms(m: &Model) -> Vec<(String, f32, bool)> {
