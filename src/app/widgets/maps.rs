@@ -193,15 +193,7 @@ pub(crate) fn first_maps_grid_ui(
             .get(stage)
             .map_or((0, 0, 0), |t| as_maps(t).dim());
     let c = c.min(shown);
-    let layout = GridLayout {
-        count: c,
-        cols: cols.clamp(1, c.max(1)),
-        tile: (w as f32 * cell, h as f32 * cell),
-        gap: GAP,
-    };
-    let (gw, gh) = layout.size();
-    let (rect, response) =
-        ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), Sense::hover());
+    let (layout, rect, response) = allocate_maps_grid(ui, c, cols, (h, w), cell);
     let mut tiles = Vec::with_capacity(c);
     let shared = p.view.shared_scale;
     for ch in 0..c {
@@ -234,6 +226,27 @@ pub(crate) fn first_maps_grid_ui(
         map_hw: (h, w),
         cell,
     }
+}
+
+/// The layout of `count` maps of `hw` cells in `cols` columns at `cell` points per map pixel,
+/// and the room it takes in `ui` (hovered).
+pub(crate) fn allocate_maps_grid(
+    ui: &mut egui::Ui,
+    count: usize,
+    cols: usize,
+    (h, w): (usize, usize),
+    cell: f32,
+) -> (GridLayout, Rect, egui::Response) {
+    let layout = GridLayout {
+        count,
+        cols: cols.clamp(1, count.max(1)),
+        tile: (w as f32 * cell, h as f32 * cell),
+        gap: GAP,
+    };
+    let (gw, gh) = layout.size();
+    let (rect, response) =
+        ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), Sense::hover());
+    (layout, rect, response)
 }
 
 /// How many of `count` maps of `hw` cells fit `room` with cells of at least `least` points

@@ -6,11 +6,10 @@
 use crate::analysis::conv_try::{ConvTry, MAX_TRY, size_formula};
 use crate::app::i18n::fill;
 use crate::app::shell::panels::Panels;
-use crate::app::widgets::maps::{GAP, GridOut, fit_view, full_uv, record_grid};
+use crate::app::widgets::maps::{GridOut, allocate_maps_grid, fit_view, full_uv, record_grid};
 use crate::app::widgets::textures::TexKey;
 use crate::engine::{Conv2d, Shape};
 use crate::lesson::ViewId;
-use crate::viz::grid::GridLayout;
 use crate::viz::{Scale, plane_image};
 use egui::{Color32, Rect, Vec2};
 use ndarray::Axis;
@@ -77,15 +76,7 @@ pub(super) fn tried_maps_ui(
     ui.strong(fill(p.s.conv_try_result, &[&formula, &shape]));
     let room = room - Vec2::new(0.0, crate::app::widgets::maps::line_height(ui));
     let (cols, cell) = fit_view(ui, p, view, room, c, (h, w), 6.0);
-    let layout = GridLayout {
-        count: c,
-        cols: cols.clamp(1, c.max(1)),
-        tile: (w as f32 * cell, h as f32 * cell),
-        gap: GAP,
-    };
-    let (gw, gh) = layout.size();
-    let (rect, _) =
-        ui.allocate_exact_size(Vec2::new(gw.max(1.0), gh.max(1.0)), egui::Sense::hover());
+    let (layout, rect, _) = allocate_maps_grid(ui, c, cols, (h, w), cell);
     // One colour scale over every tried map, as the stage's own maps share one.
     let scale = Scale::fit(maps.iter());
     let stamp = {
