@@ -7,7 +7,7 @@
 //! on the same test digits, become the step's facts; `…` until a run has finished. The app
 //! drives them in `training.rs`.
 
-use crate::app::train::run::{Run, RunState};
+use crate::app::train::run::Run;
 use crate::app::train::settings::TrainSettings;
 use crate::lesson::Facts;
 use crate::lesson::facts::{RunNumbers, RunRecipe};
@@ -125,13 +125,10 @@ impl LessonRuns {
 /// A finished run's numbers, from the record its trained model keeps (accuracies measured in
 /// inference mode after the last epoch).
 fn numbers(run: &Run) -> Option<RunNumbers> {
-    if run.state != RunState::Finished {
-        return None;
-    }
-    let record = &run.model.as_ref()?.info.training;
+    let (train_accuracy, test_accuracy) = run.after_training()?;
     Some(RunNumbers {
-        train_accuracy: record["train_accuracy"].as_f64()?,
-        test_accuracy: record["test_accuracy"].as_f64()?,
+        train_accuracy,
+        test_accuracy,
         train_size: run.train_size,
         test_size: run.test_size,
         seconds: run.active_seconds,

@@ -3,7 +3,7 @@
 //! that gives each run's settings (its colour and label are made here for the whole tab).
 
 use super::protocol::EpochPoint;
-use super::run::{Run, RunState};
+use super::run::Run;
 use super::settings::DataChoice;
 use crate::app::i18n::{Strings, fill};
 use crate::app::widgets::plot_legend::{Dash, key_ui};
@@ -84,7 +84,7 @@ fn short_label(s: &Strings, run: &Run) -> String {
 /// A run's numbers: once it finished, its accuracies measured after training (what a lesson's
 /// tables quote); before, those after its last epoch so far, as the epoch trained, and the epoch.
 pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
-    if let Some((train, test)) = after_training(run) {
+    if let Some((train, test)) = run.after_training() {
         let numbers = format!(
             "{} {:.1}% · {} {:.1}%",
             s.train_acc,
@@ -105,20 +105,6 @@ pub(crate) fn run_result(s: &Strings, run: &Run) -> Option<String> {
     }
     parts.push(format!("({} {})", s.epoch, last.epoch));
     Some(parts.join(" · "))
-}
-
-/// A finished run's training and test accuracy measured once it was trained (inference mode:
-/// no dropout, the digits unshifted), as its model's record keeps them. The epochs' own
-/// training accuracy is counted while the weights change and dropout is on, so it differs.
-pub(crate) fn after_training(run: &Run) -> Option<(f64, f64)> {
-    if run.state != RunState::Finished {
-        return None;
-    }
-    let record = &run.model.as_ref()?.info.training;
-    Some((
-        record["train_accuracy"].as_f64()?,
-        record["test_accuracy"].as_f64()?,
-    ))
 }
 
 /// Which numbers a plot shows.
@@ -305,6 +291,7 @@ fn plot_ui(
 mod tests {
     use super::*;
     use crate::app::train::protocol::EpochPoint;
+    use crate::app::train::run::RunState;
     use crate::app::train::settings::TrainSettings;
 
     fn epoch(epoch: usize, train: f32, test: f32) -> EpochPoint {

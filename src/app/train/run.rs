@@ -51,6 +51,20 @@ pub struct Run {
 const SMOOTHING: f64 = 0.05;
 
 impl Run {
+    /// A finished run's training and test accuracy measured once it was trained (inference mode:
+    /// no dropout, the digits unshifted), as its model's record keeps them. The epochs' own
+    /// training accuracy is counted while the weights change and dropout is on, so it differs.
+    pub fn after_training(&self) -> Option<(f64, f64)> {
+        if self.state != RunState::Finished {
+            return None;
+        }
+        let record = &self.model.as_ref()?.info.training;
+        Some((
+            record["train_accuracy"].as_f64()?,
+            record["test_accuracy"].as_f64()?,
+        ))
+    }
+
     pub(super) fn new(number: usize, settings: TrainSettings) -> Run {
         Run {
             number,

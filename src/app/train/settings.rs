@@ -55,15 +55,10 @@ impl DataChoice {
     /// audio front end, else pictures of the model's input shape (MNIST and Fashion-MNIST
     /// 1 @ 28x28, shapes 3 @ 64x64).
     pub fn fits(self, model: &Model) -> bool {
-        let input = &model.input;
         let audio = model.info.audio.is_some();
-        match self {
-            DataChoice::Speech => audio,
-            _ if audio => false,
-            DataChoice::Mnist | DataChoice::Fashion => {
-                (input.channels, input.height, input.width) == (1, 28, 28)
-            }
-            DataChoice::Shapes => (input.channels, input.height, input.width) == (3, 64, 64),
+        match self.picture_shape() {
+            None => audio,
+            Some(shape) => !audio && model.input.shape() == shape,
         }
     }
 

@@ -4,8 +4,8 @@
 //! [`Training`](super::state::Training) holds; every action is a [`Command`].
 
 use super::plots::{
-    MIN_PLOT_HEIGHT, accuracy_plot_ui, after_training, data_name, legend_ui, plots_height,
-    plots_ui, short_legend_ui,
+    MIN_PLOT_HEIGHT, accuracy_plot_ui, data_name, legend_ui, plots_height, plots_ui,
+    short_legend_ui,
 };
 use super::protocol::SNAPSHOT_STEPS;
 use super::run::{Run, RunState};
@@ -180,7 +180,7 @@ fn status_text(s: &Strings, run: &Run) -> String {
             // A finished run's numbers measured after training, as its legend quotes them; a
             // stopped run has only its last epoch's.
             let last = run.epochs.last();
-            let (train, test) = match after_training(run) {
+            let (train, test) = match run.after_training() {
                 Some((train, test)) => (Some(train), Some(test)),
                 None => (
                     last.map(|e| f64::from(e.stats.train_accuracy)),
