@@ -94,3 +94,20 @@ pub(crate) fn print_warnings(model: &Model) {
         eprintln!("convscope: warning: {warning}");
     }
 }
+
+/// The stage named `name` as `inspect` prints it: `input` (stage 0) or a layer's name (its
+/// output, stage `index + 1`). The error lists the names there are.
+pub(crate) fn find_stage(model: &Model, name: &str, path: &Path) -> Result<usize> {
+    if name == "input" {
+        return Ok(0);
+    }
+    if let Some(i) = model.layers().iter().position(|l| l.name == name) {
+        return Ok(i + 1);
+    }
+    let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
+    anyhow::bail!(
+        "{}: no layer named `{name}` (layers: input, {})",
+        path.display(),
+        names.join(", ")
+    )
+}

@@ -8,6 +8,7 @@ pub(crate) mod curves;
 pub mod drawing;
 pub(crate) mod export;
 pub(crate) mod grid;
+pub(crate) mod heatmap;
 pub(crate) mod number;
 pub(crate) mod raster;
 pub(crate) mod waveform;
