@@ -5,6 +5,7 @@
 
 mod commands;
 mod error_messages;
+mod explain;
 mod graphs;
 mod handout;
 mod hostile_files;
