@@ -4,6 +4,7 @@
 //! stack included), and thirty of them filled a CI machine's disk.
 
 mod arithmetic;
+mod attribution;
 mod consistency;
 mod drawing_accuracy;
 mod graph_models;
