@@ -167,6 +167,9 @@ fn check(
         error(smooth.as_slice().expect("standard"), r.tensor("smoothgrad")),
         tolerance,
     );
+    // A map of zeros (every weighted sum negative, cut by the ReLU) is compared but vouches
+    // for little: each net must have at least one Grad-CAM map that is not all zeros.
+    let mut lit = 0;
     for (i, label) in r.list("gradcam").iter().enumerate() {
         let stage = stage_named(model, &r.meta[&format!("gradcam.{label}.stage")]);
         if i == 0 {
@@ -177,6 +180,7 @@ fn check(
             );
         }
         let cam = grad_cam(model, &trace, k, stage).expect("maps");
+        lit += usize::from(cam.iter().any(|v| *v > 0.0));
         record(
             format!("gradcam {label}"),
             error(
@@ -186,6 +190,7 @@ fn check(
             tolerance,
         );
     }
+    assert!(lit > 0, "{name}: every Grad-CAM map is zero");
     let baseline: Vec<f32> = r
         .list("baseline")
         .iter()
