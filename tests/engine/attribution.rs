@@ -84,8 +84,21 @@ impl Reference {
     }
 }
 
-/// The largest difference between `got` and `want` as a fraction of `want`'s range.
-fn error(got: &[f32], want: &ArrayD<f32>) -> f32 {
+/// How close a map must be: every value within `tolerance` of the range, except at most
+/// `outliers` (a share of the values).
+#[derive(Debug, Clone, Copy)]
+struct Bound {
+    tolerance: f32,
+    outliers: f32,
+}
+
+const STRICT: Bound = Bound {
+    tolerance: 1e-4,
+    outliers: 0.0,
+};
+
+/// Every difference between `got` and `want` as a fraction of `want`'s range, largest first.
+fn differences(got: &[f32], want: &ArrayD<f32>) -> Vec<f32> {
     assert_eq!(got.len(), want.len(), "sizes differ");
     let (lo, hi) = want
         .iter()
@@ -93,10 +106,13 @@ fn error(got: &[f32], want: &ArrayD<f32>) -> f32 {
             (l.min(v), h.max(v))
         });
     let range = (hi - lo).max(f32::MIN_POSITIVE);
-    got.iter()
+    let mut d: Vec<f32> = got
+        .iter()
         .zip(want.iter())
         .map(|(a, b)| (a - b).abs() / range)
-        .fold(0.0, f32::max)
+        .collect();
+    d.sort_by(|a, b| b.total_cmp(a));
+    d
 }
 
 fn stage_named(model: &Model, name: &str) -> usize {
@@ -108,65 +124,90 @@ fn stage_named(model: &Model, name: &str) -> usize {
         .unwrap_or_else(|| panic!("no stage named {name}"))
 }
 
-/// Checks every map of fixture `name` against `model`; returns the worst error per method.
+/// The worst difference per map, after checking each against its bound.
+#[derive(Default)]
+struct Report {
+    net: String,
+    worst: BTreeMap<String, f32>,
+}
+
+impl Report {
+    fn record(&mut self, what: &str, got: &[f32], want: &ArrayD<f32>, bound: Bound) {
+        let d = differences(got, want);
+        let allowed = (bound.outliers * d.len() as f32).floor() as usize;
+        let beyond = d.iter().filter(|v| **v > bound.tolerance).count();
+        assert!(
+            beyond <= allowed,
+            "{} {what}: {beyond} of {} values beyond {} of the range (at most {allowed}); the largest {}",
+            self.net,
+            d.len(),
+            bound.tolerance,
+            d[0]
+        );
+        let share = d.iter().filter(|v| **v > 1e-4).count() as f32 / d.len() as f32;
+        if share > 0.0 {
+            eprintln!(
+                "{} {what}: {:.2}% of values beyond 1e-4 of the range",
+                self.net,
+                100.0 * share
+            );
+        }
+        self.worst.insert(what.to_string(), d[0]);
+    }
+}
+
+fn flat(
+    a: &ndarray::ArrayBase<impl ndarray::Data<Elem = f32>, impl ndarray::Dimension>,
+) -> Vec<f32> {
+    a.iter().copied().collect()
+}
+
+/// Checks every map of fixture `name` against `model`; returns the worst difference per map.
 fn check(
     model: &Model,
     dir: &Path,
     name: &str,
-    tolerance: f32,
-    occlusion_tolerance: f32,
+    bound: Bound,
+    occlusion_bound: Bound,
 ) -> BTreeMap<String, f32> {
     let r = Reference::read(dir, name);
     let x = r.input();
     let options = RunOptions::default();
     let trace = Trace::new(model, &x, &options).expect("runs");
-    let mut errors = BTreeMap::new();
-    let mut record = |what: String, e: f32, tol: f32| {
-        assert!(e <= tol, "{name} {what}: {e} of the range (at most {tol})");
-        errors.insert(what, e);
+    let mut report = Report {
+        net: name.to_string(),
+        ..Default::default()
     };
     // The network first: the same logits as torch.
     let logits = trace.stage(score_stage(model)).values();
-    record("logits".into(), error(&logits, r.tensor("logits")), 1e-4);
+    report.record("logits", &logits, r.tensor("logits"), STRICT);
     let k = r.number("target");
     let second = r.number("second_class");
-    record(
-        "gradient".into(),
-        error(
-            gradient(model, &trace, k).as_slice().expect("standard"),
-            r.tensor("gradient"),
-        ),
-        tolerance,
+    report.record(
+        "gradient",
+        &flat(&gradient(model, &trace, k)),
+        r.tensor("gradient"),
+        bound,
     );
-    record(
-        format!("gradient of class {second}"),
-        error(
-            gradient(model, &trace, second)
-                .as_slice()
-                .expect("standard"),
-            r.tensor(&format!("gradient_class_{second}")),
-        ),
-        tolerance,
+    report.record(
+        &format!("gradient of class {second}"),
+        &flat(&gradient(model, &trace, second)),
+        r.tensor(&format!("gradient_class_{second}")),
+        bound,
     );
-    record(
-        "gradxinput".into(),
-        error(
-            grad_x_input(model, &trace, k).as_slice().expect("standard"),
-            r.tensor("gradxinput"),
-        ),
-        tolerance,
+    report.record(
+        "gradxinput",
+        &flat(&grad_x_input(model, &trace, k)),
+        r.tensor("gradxinput"),
+        bound,
     );
-    let noise = r.tensor("smoothgrad_noise");
-    let draws: Vec<Array3<f32>> = noise
+    let draws: Vec<Array3<f32>> = r
+        .tensor("smoothgrad_noise")
         .outer_iter()
         .map(|n| n.to_owned().into_dimensionality().expect("[C,H,W]"))
         .collect();
     let smooth = smoothgrad_with(model, &x, &options, k, &draws).expect("runs");
-    record(
-        "smoothgrad".into(),
-        error(smooth.as_slice().expect("standard"), r.tensor("smoothgrad")),
-        tolerance,
-    );
+    report.record("smoothgrad", &flat(&smooth), r.tensor("smoothgrad"), bound);
     // A map of zeros (every weighted sum negative, cut by the ReLU) is compared but vouches
     // for little: each net must have at least one Grad-CAM map that is not all zeros.
     let mut lit = 0;
@@ -181,13 +222,11 @@ fn check(
         }
         let cam = grad_cam(model, &trace, k, stage).expect("maps");
         lit += usize::from(cam.iter().any(|v| *v > 0.0));
-        record(
-            format!("gradcam {label}"),
-            error(
-                cam.as_slice().expect("standard"),
-                r.tensor(&format!("gradcam/{label}")),
-            ),
-            tolerance,
+        report.record(
+            &format!("gradcam {label}"),
+            &flat(&cam),
+            r.tensor(&format!("gradcam/{label}")),
+            bound,
         );
     }
     assert!(lit > 0, "{name}: every Grad-CAM map is zero");
@@ -203,16 +242,14 @@ fn check(
             stride: s.parse().expect("S"),
         };
         let map = occlusion(model, &x, &options, k, &settings, &baseline).expect("runs");
-        record(
-            format!("occlusion {setting}"),
-            error(
-                map.as_slice().expect("standard"),
-                r.tensor(&format!("occlusion_{setting}")),
-            ),
-            occlusion_tolerance,
+        report.record(
+            &format!("occlusion {setting}"),
+            &flat(&map),
+            r.tensor(&format!("occlusion_{setting}")),
+            occlusion_bound,
         );
     }
-    errors
+    report.worst
 }
 
 fn sample(name: &str) -> Model {
@@ -230,7 +267,7 @@ fn sample_models_match_captum() {
     let dir = repo("tests/fixtures/attribution");
     for name in ["digits-max", "shapes-max"] {
         let model = sample(name);
-        let errors = check(&model, &dir, name, 1e-4, 1e-4);
+        let errors = check(&model, &dir, name, STRICT, STRICT);
         eprintln!("{name}: {errors:?}");
         // The occlusion baseline the app and the CLI use is the one Captum was given.
         let r = Reference::read(&dir, name);
@@ -251,7 +288,7 @@ fn sample_models_match_captum() {
 fn onnx_graphs_match_captum() {
     let dir = repo("tests/fixtures/attribution");
     for name in ["resnet-small", "dense-small", "mobile-se"] {
-        let errors = check(&onnx(&dir, name), &dir, name, 1e-4, 1e-4);
+        let errors = check(&onnx(&dir, name), &dir, name, STRICT, STRICT);
         eprintln!("{name}: {errors:?}");
     }
 }
@@ -261,14 +298,26 @@ fn onnx_graphs_match_captum() {
 ///     /work/venv/bin/python tests/reference/make_attribution_reference.py --big /tmp/attr-tv
 ///     CONVSCOPE_ATTR_TV=/tmp/attr-tv cargo test --release --test engine torchvision_attribution -- --ignored --nocapture
 ///
-/// Occlusion is compared to 2e-3 of the range: torch's own batched forward passes differ from
-/// its single ones by up to 1.6e-3 of MobileNetV2's largest value.
+/// At this depth a map is not a smooth function of rounding: on the fixture input, moving
+/// ResNet-18's input by 1e-6 (one seeded draw of five) moves torch's own gradient by 1.6e-2 of
+/// its range, because a ReLU or max-pool decision on a value within rounding of its kink
+/// flips, and with it the gradient over that cell's receptive field. convscope's forward pass
+/// rounds differently from torch's, so where such a cell flips, the maps differ over its
+/// receptive field (ResNet-18's gradient: 1,915 of 150,528 values beyond 1e-4 of the range,
+/// all inside one 64x64 field, the largest 2.5e-3; the runner-up class's up to 9.3e-3). Here
+/// 98% of every map's values must be within 1e-3 of the range (and the share beyond 1e-4 is
+/// printed). Occlusion likewise: torch's own batched forward passes differ from its single
+/// ones by up to 1.6e-3 of MobileNetV2's largest value.
 #[test]
 #[ignore = "needs the torchvision fixtures outside the repository (CONVSCOPE_ATTR_TV)"]
 fn torchvision_attribution_matches_captum() {
     let dir = PathBuf::from(std::env::var("CONVSCOPE_ATTR_TV").expect("set CONVSCOPE_ATTR_TV"));
     for name in ["resnet18", "mobilenet_v2"] {
-        let errors = check(&onnx(&dir, name), &dir, name, 1e-4, 2e-3);
+        let deep = Bound {
+            tolerance: 1e-3,
+            outliers: 0.02,
+        };
+        let errors = check(&onnx(&dir, name), &dir, name, deep, deep);
         eprintln!("{name}: {errors:?}");
     }
 }
