@@ -56,15 +56,15 @@ pub struct Args {
     /// Grad-CAM's stage, by name as `inspect` prints it (default: the last stage with maps).
     #[arg(long)]
     pub layer: Option<String>,
-    /// The class to explain, by index (default: the predicted class).
-    #[arg(long)]
-    pub class: Option<usize>,
-    /// Occlusion: the grey patch's side in input pixels.
-    #[arg(long, default_value_t = 4)]
-    pub patch: usize,
-    /// Occlusion: the step between patches (at most the patch).
-    #[arg(long, default_value_t = 2)]
-    pub stride: usize,
+    /// The class to explain, by index, 0 to 99999 (default: the predicted class).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=99_999))]
+    pub class: Option<u32>,
+    /// Occlusion: the grey patch's side in input pixels, 1 to 4096.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub patch: u32,
+    /// Occlusion: the step between patches, 1 to 4096 (at most the patch).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub stride: u32,
     /// SmoothGrad: how many noisy copies, 1 to 1000.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub samples: u32,
@@ -116,7 +116,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     };
     let request = Request {
         method: args.method.into(),
-        class: args.class,
+        class: args.class.map(|c| c as usize),
         stage,
         smooth: SmoothGrad {
             samples: args.samples as usize,
@@ -124,8 +124,8 @@ pub(crate) fn run(args: Args) -> Result<()> {
             seed: args.seed,
         },
         occlusion: Occlusion {
-            patch: args.patch,
-            stride: args.stride,
+            patch: args.patch as usize,
+            stride: args.stride as usize,
         },
         options: RunOptions {
             pool_mode: args.pool,

@@ -32,6 +32,7 @@ pub(crate) mod man;
 pub(crate) mod model_args;
 pub(crate) mod network_input;
 pub(crate) mod progress;
+pub(crate) mod record;
 pub(crate) mod render;
 pub(crate) mod robustness;
 pub(crate) mod sweep;
@@ -144,6 +145,9 @@ pub enum Command {
     /// Where the network looked for its answer: gradient, gradient x input, SmoothGrad,
     /// Grad-CAM or occlusion, as a raw map (.npy) or over the picture (.png).
     Explain(explain::Args),
+    /// Record a spoken word from the default microphone to a WAV file (through pw-record,
+    /// parecord or arecord), silence trimmed, as the app's Record button does.
+    Record(record::Args),
     /// Accuracy with and without noise over a test set, and each stage's similarity to the
     /// clean input, per noise and pooling mode.
     Robustness(robustness::Args),
@@ -163,8 +167,9 @@ pub enum Command {
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
 /// program here with exit code 130 (see the `interrupt` module).
 pub fn run(command: Command) -> anyhow::Result<()> {
-    // The sweep stops its own loop; the others are ended by the handler while they compute.
-    interrupt::install(matches!(command, Command::Sweep(_)));
+    // The sweep and the recorder stop their own loops (the recorder must stop its child); the
+    // others are ended by the handler while they compute.
+    interrupt::install(matches!(command, Command::Sweep(_) | Command::Record(_)));
     let result = run_command(command);
     if interrupt::interrupted() {
         match (&result, interrupt::wrote()) {
@@ -187,6 +192,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Record(args) => record::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Completions(args) => {
@@ -233,6 +239,11 @@ mod tests {
         ("consistency", "limit", 1, 1_000_000),
         ("robustness", "limit", 1, 1_000_000),
         ("render", "cell", 1, 64),
+        ("explain", "class", 0, 99_999),
+        ("explain", "patch", 1, 4096),
+        ("explain", "stride", 1, 4096),
+        ("explain", "samples", 1, 1000),
+        ("record", "rate", 4000, 192_000),
     ];
 
     /// The arguments each subcommand needs besides the one under test.
@@ -253,6 +264,10 @@ mod tests {
             "render" => &[
                 "--model", "m.json", "--image", "i.png", "--layer", "c", "--out", "o.png",
             ],
+            "explain" => &[
+                "--model", "m.json", "--image", "i.png", "--method", "gradient", "--out", "o.npy",
+            ],
+            "record" => &["--out", "o.wav"],
             other => panic!("no arguments for {other}"),
         }
     }

@@ -12,6 +12,7 @@ pub(crate) mod mnist_style;
 pub(crate) mod model_file;
 pub mod npy;
 pub mod onnx;
+pub mod record;
 
 pub(crate) use atomic::{check_writable, write_atomic, write_atomic_with};
 pub(crate) use audio_input::Audio;

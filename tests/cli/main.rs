@@ -14,6 +14,7 @@ mod lessons;
 mod limits;
 mod onnx_everywhere;
 mod own_models_doc;
+mod record;
 mod render;
 mod robustness;
 mod support;

@@ -24,6 +24,7 @@ mod messages;
 mod monkey;
 mod new_layers;
 mod noise;
+mod record;
 mod speech;
 mod speech_axes;
 mod startup;

@@ -49,6 +49,18 @@ pub(crate) fn audio_ui(ui: &mut egui::Ui, p: &mut Panels) {
     {
         p.commands.push(Command::PlayAudio);
     }
+    // The input is a recording made here (it has no file): it can be saved.
+    if p.mic
+        .last_take
+        .as_ref()
+        .is_some_and(|(name, _)| *name == ex.input.name && ex.input.path.is_none())
+        && ui
+            .button(s.record_save)
+            .on_hover_text(s.record_save_tip)
+            .clicked()
+    {
+        p.commands.push(Command::SaveRecordingDialog);
+    }
     let width = ui.available_width();
     // The widest time label either plot's axis writes.
     let font = egui::TextStyle::Body.resolve(ui.style());

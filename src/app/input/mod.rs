@@ -11,4 +11,5 @@ pub(crate) mod model_open;
 pub(crate) mod noise;
 pub(crate) mod panel;
 pub(crate) mod player;
+pub(crate) mod recording;
 pub(crate) mod samples;

@@ -75,6 +75,9 @@ pub(crate) fn input_ui(ui: &mut egui::Ui, p: &mut Panels) {
             if ui.button(open).on_hover_text(open_tip).clicked() {
                 p.commands.push(Command::OpenImageDialog);
             }
+            if p.ex.model.info.audio.is_some() {
+                super::recording::record_ui(ui, p);
+            }
             super::noise::noise_ui(ui, p);
         });
         ui.separator();

@@ -24,12 +24,7 @@ const PLAYERS: [&str; 3] = ["pw-play", "paplay", "aplay"];
 
 /// The first system player found on PATH.
 pub(crate) fn find_player() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    PLAYERS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
+    crate::io::record::find_on_path(&PLAYERS)
 }
 
 /// Plays a WAV file with `player` in the background.
@@ -56,22 +51,11 @@ pub(crate) fn play_input(
     let audio = audio.ok_or(PlayError::NotARecording)?;
     let player = find_player().ok_or(PlayError::NoPlayer)?;
     let path = std::env::temp_dir().join(format!("convscope-play-{}.wav", std::process::id()));
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: audio.sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let write = || -> Result<(), hound::Error> {
-        let mut w = hound::WavWriter::create(&path, spec)?;
-        for &v in &audio.samples {
-            w.write_sample((v.clamp(-1.0, 1.0) * 32767.0) as i16)?;
+    crate::io::record::write_wav(&path, &audio.samples, audio.sample_rate).map_err(|reason| {
+        PlayError::Write {
+            path: path.clone(),
+            reason,
         }
-        w.finalize()
-    };
-    write().map_err(|reason| PlayError::Write {
-        path: path.clone(),
-        reason,
     })?;
     play(&player, &path)
 }

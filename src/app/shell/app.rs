@@ -12,6 +12,7 @@ use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::form::InputDialog;
+use crate::app::input::recording::Microphone;
 use crate::app::input::samples::SampleModel;
 use crate::app::lab::state::Lab;
 use crate::app::lab::view::LabView;
@@ -55,6 +56,8 @@ pub struct ConvscopeApp {
     pub train: Training,
     pub(crate) train_view: TrainView,
     pub(crate) jobs: Jobs,
+    /// The microphone and the recording under way (tests give it a fake recorder).
+    pub mic: Microphone,
     /// The lesson being taught, if any.
     pub lesson: LessonState,
     /// The open model's input settings dialog.

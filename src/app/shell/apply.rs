@@ -36,6 +36,11 @@ impl ConvscopeApp {
                     self.open_model_file(path, ctx);
                 }
             }
+            Command::Record
+            | Command::StopRecording
+            | Command::SetRecordLength(_)
+            | Command::SaveRecording(_) => self.apply_recording(ctx, command),
+            Command::SaveRecordingDialog => self.choose_file(ctx, Purpose::SaveRecording),
             // Tests switch dialogs off, and sound with them: a test never plays a sound.
             Command::PlayAudio if !self.native_dialogs => {}
             Command::PlayAudio => {
@@ -227,6 +232,7 @@ impl ConvscopeApp {
                 format!("{}.png", stage.unwrap_or("input"))
             }
             Purpose::Open(_) => String::new(),
+            Purpose::SaveRecording => format!("recording-{}.wav", self.mic.takes),
             Purpose::Handout(answers) => {
                 let id = self
                     .lesson

@@ -105,6 +105,16 @@ pub enum Command {
     OpenRunInExplorer,
     /// Plays the input recording through the system's player.
     PlayAudio,
+    /// Records from the microphone (a speech model's input; R).
+    Record,
+    /// Stops the recording under way, keeping what it has.
+    StopRecording,
+    /// The longest recording, in seconds.
+    SetRecordLength(f32),
+    /// Asks where to save the last recording, then saves it.
+    SaveRecordingDialog,
+    /// Saves the last recording as a WAV file.
+    SaveRecording(PathBuf),
     /// Opens or closes the open model's input settings (Model menu, Ctrl+I).
     ToggleInputSettings,
     /// Opens the model again with the input settings dialog's values, and remembers them.
@@ -143,6 +153,7 @@ impl Command {
             (plain(Key::K), Command::StepCell(0, 1, 0)),
             (plain(Key::U), Command::StepCell(-1, 0, 0)),
             (plain(Key::O), Command::StepCell(1, 0, 0)),
+            (plain(Key::R), Command::Record),
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
                 Command::OpenImageDialog,

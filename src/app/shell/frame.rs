@@ -75,6 +75,7 @@ impl ConvscopeApp {
             presentation::apply(ctx, true);
         }
         self.finish_jobs();
+        self.finish_recording();
         if self.explorer.running.is_some() && !self.explorer.poll_run() {
             // Not done yet: look again soon (the worker cannot wake the window itself).
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
@@ -125,6 +126,7 @@ impl ConvscopeApp {
             lab: &self.lab,
             familiar: &self.familiar,
             train: &self.train,
+            mic: &self.mic,
             commands,
         };
         egui::Panel::top("toolbar").show(ui, |ui| toolbar::toolbar_ui(ui, &mut p));

@@ -22,6 +22,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::ToggleFullscreen => s.key_fullscreen,
         Command::TogglePresentation => s.presentation,
         Command::OpenImageDialog => s.key_open_image,
+        Command::Record => s.key_record,
         Command::ToggleInputSettings => s.key_input_settings,
         Command::CancelSweep => s.key_cancel_sweep,
         Command::ToggleKeysHelp => s.key_help,

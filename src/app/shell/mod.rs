@@ -12,6 +12,7 @@ pub(crate) mod frame_stats;
 pub(crate) mod jobs;
 pub(crate) mod keys;
 pub(crate) mod message;
+pub(crate) mod microphone;
 pub(crate) mod notices;
 pub(crate) mod panels;
 pub(crate) mod presentation;

@@ -8,6 +8,7 @@ use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
+use crate::app::input::recording::Microphone;
 use crate::app::input::samples::SampleModel;
 use crate::app::lab::state::Lab;
 use crate::app::train::state::Training;
@@ -28,6 +29,7 @@ pub(crate) struct Panels<'a> {
     pub lab: &'a Lab,
     pub familiar: &'a Familiarity,
     pub train: &'a Training,
+    pub mic: &'a Microphone,
     pub commands: &'a mut Vec<Command>,
 }
 

@@ -95,6 +95,7 @@ impl ConvscopeApp {
             train: Training::default(),
             train_view: TrainView::default(),
             jobs: Jobs::default(),
+            mic: Default::default(),
             lesson: LessonState::default(),
             input_dialog: InputDialog::default(),
             model_settings: (model_path, model_settings),

@@ -66,6 +66,13 @@ pub(crate) const EXPORT_KIND: FileKind = FileKind {
     extensions: &["png"],
 };
 
+/// A recording to save (mono 16-bit WAV).
+pub(crate) const RECORDING_KIND: FileKind = FileKind {
+    role: FileRole::Input,
+    name: "WAV",
+    extensions: &["wav"],
+};
+
 /// What a lesson's handout is written as.
 pub(crate) const HANDOUT_KIND: FileKind = FileKind {
     role: FileRole::Input,
@@ -137,7 +144,7 @@ pub(crate) fn system_dialog(purpose: Purpose, dir: &Path, file_name: &str) -> Sy
             }
             dialog.pick_file()
         }
-        Purpose::Export | Purpose::Handout(_) => {
+        Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => {
             let kind = purpose.save_kind().unwrap_or(EXPORT_KIND);
             dialog
                 .add_filter(kind.name, kind.extensions)
@@ -160,6 +167,8 @@ pub enum Purpose {
     Export,
     /// A lesson's handout to write (`true`: the teacher's copy).
     Handout(bool),
+    /// The last recording, to write as WAV.
+    SaveRecording,
 }
 
 impl Purpose {
@@ -171,6 +180,7 @@ impl Purpose {
             Purpose::Open(FileRole::Labels) => Command::LabelsFile(path),
             Purpose::Export => Command::Export(path),
             Purpose::Handout(answers) => Command::WriteHandout(path, answers),
+            Purpose::SaveRecording => Command::SaveRecording(path),
         }
     }
 
@@ -180,6 +190,7 @@ impl Purpose {
             Purpose::Open(_) => None,
             Purpose::Export => Some(EXPORT_KIND),
             Purpose::Handout(_) => Some(HANDOUT_KIND),
+            Purpose::SaveRecording => Some(RECORDING_KIND),
         }
     }
 }
@@ -244,7 +255,7 @@ impl FileBrowser {
             Purpose::Open(role) => kinds(role)
                 .flat_map(|k| k.extensions.iter().copied())
                 .collect(),
-            Purpose::Export | Purpose::Handout(_) => self
+            Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => self
                 .purpose
                 .save_kind()
                 .map(|k| k.extensions.to_vec())
@@ -355,7 +366,7 @@ impl FileBrowser {
                     _ => None,
                 }
             }),
-            Purpose::Export | Purpose::Handout(_) => {
+            Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => {
                 let name = self.file_name.trim();
                 if name.is_empty() {
                     return None;
@@ -376,7 +387,9 @@ impl FileBrowser {
         }
         let usable = match self.purpose {
             Purpose::Open(_) => path.is_file(),
-            Purpose::Export | Purpose::Handout(_) => path.parent().is_some_and(Path::is_dir),
+            Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => {
+                path.parent().is_some_and(Path::is_dir)
+            }
         };
         if !usable {
             self.missing = Some(path);
@@ -384,7 +397,9 @@ impl FileBrowser {
         }
         Some(match self.purpose {
             Purpose::Open(_) => path,
-            Purpose::Export | Purpose::Handout(_) => self.with_extension(path),
+            Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => {
+                self.with_extension(path)
+            }
         })
     }
 
@@ -425,6 +440,7 @@ pub(crate) fn file_browser_ui(
         Purpose::Export => s.browse_export,
         Purpose::Handout(false) => s.handout_button,
         Purpose::Handout(true) => s.handout_answers_button,
+        Purpose::SaveRecording => s.record_save,
     };
     let modal = egui::Modal::new(egui::Id::unique("file-browser")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -512,7 +528,7 @@ pub(crate) fn file_browser_ui(
         ui.separator();
         ui.horizontal(|ui| {
             let confirm = match b.purpose {
-                Purpose::Export | Purpose::Handout(_) => s.browse_save,
+                Purpose::Export | Purpose::Handout(_) | Purpose::SaveRecording => s.browse_save,
                 Purpose::Open(_) => s.browse_open,
             };
             let enter = ui.input(|i| i.key_pressed(Key::Enter));

@@ -1,0 +1,167 @@
+//! Saying a digit into the microphone: the Record button (and R) beside "Open…" when a speech
+//! model is open. The recording runs on a worker thread through the system recorder
+//! (`io::record`), its level shown while it lasts; the take then becomes the input like an
+//! opened WAV file (waveform, spectrogram, every stage).
+
+use crate::app::i18n::fill;
+use crate::app::shell::commands::Command;
+use crate::app::shell::panels::Panels;
+use crate::io::record::{RecordError, RecordSettings, Recorder, Take, record};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+/// The lengths offered, in seconds.
+pub(crate) const LENGTHS: [f32; 3] = [1.0, 2.0, 3.0];
+
+/// The microphone: the recorder found (or given by a test), the length to record and the
+/// recording under way.
+pub struct Microphone {
+    pub recorder: Option<Recorder>,
+    pub seconds: f32,
+    pub recording: Option<Recording>,
+    /// The last take and the name it has as the input, to save as WAV.
+    pub last_take: Option<(String, Arc<Take>)>,
+    /// Takes so far (each input is named after its number).
+    pub takes: usize,
+}
+
+impl Default for Microphone {
+    fn default() -> Self {
+        Microphone {
+            recorder: Recorder::find(),
+            seconds: 2.0,
+            recording: None,
+            last_take: None,
+            takes: 0,
+        }
+    }
+}
+
+/// A recording under way on a worker thread.
+pub struct Recording {
+    level: Arc<AtomicU32>,
+    stop: Arc<AtomicBool>,
+    started: Instant,
+    pub seconds: f32,
+    done: Receiver<Result<Take, RecordError>>,
+}
+
+impl Recording {
+    /// The last chunk's peak, 0 to 1.
+    pub(crate) fn level(&self) -> f32 {
+        f32::from_bits(self.level.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn elapsed(&self) -> f32 {
+        self.started.elapsed().as_secs_f32()
+    }
+}
+
+impl Microphone {
+    /// Starts recording at `rate` (the model's), unless one is under way or there is no
+    /// recorder.
+    pub(crate) fn start(&mut self, rate: u32, ctx: &egui::Context) -> Result<(), RecordError> {
+        if self.recording.is_some() {
+            return Ok(());
+        }
+        let recorder = self.recorder.clone().ok_or(RecordError::NoRecorder)?;
+        let settings = RecordSettings {
+            seconds: self.seconds,
+            rate,
+            stop_after_silence: Some(1.0),
+        };
+        let level = Arc::new(AtomicU32::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, done) = channel();
+        let (l, s, c) = (level.clone(), stop.clone(), ctx.clone());
+        crate::app::shell::background::spawn(move || {
+            let take = record(
+                &recorder,
+                &settings,
+                |peak| {
+                    l.store(peak.to_bits(), Ordering::Relaxed);
+                    c.request_repaint();
+                },
+                || !s.load(Ordering::Relaxed),
+            );
+            tx.send(take).ok();
+            c.request_repaint();
+        });
+        self.recording = Some(Recording {
+            level,
+            stop,
+            started: Instant::now(),
+            seconds: self.seconds,
+            done,
+        });
+        Ok(())
+    }
+
+    /// Asks the recording under way to stop (it keeps what it has).
+    pub(crate) fn stop(&self) {
+        if let Some(r) = &self.recording {
+            r.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The finished take, once the recording has ended.
+    pub(crate) fn poll(&mut self) -> Option<Result<Take, RecordError>> {
+        let result = self.recording.as_ref()?.done.try_recv().ok()?;
+        self.recording = None;
+        Some(result)
+    }
+}
+
+/// The Record (or Stop) button, the length to record and, while recording, the level meter.
+/// Drawn beside "Open…" when the open model reads speech.
+pub(crate) fn record_ui(ui: &mut egui::Ui, p: &mut Panels) {
+    let s = p.s;
+    let mic = p.mic;
+    if let Some(r) = &mic.recording {
+        if ui
+            .button(s.record_stop)
+            .on_hover_text(s.record_stop_tip)
+            .clicked()
+        {
+            p.commands.push(Command::StopRecording);
+        }
+        let level = r.level();
+        ui.add(
+            egui::ProgressBar::new(level)
+                .desired_width(90.0)
+                .text(fill(s.record_elapsed, &[&format!("{:.1}", r.elapsed())])),
+        )
+        .on_hover_text(s.record_level_tip);
+        ui.ctx().request_repaint();
+        return;
+    }
+    let tip = match &mic.recorder {
+        Some(r) => fill(s.record_tip, &[&r.path.display()]),
+        None => s.record_none.to_string(),
+    };
+    if ui
+        .add_enabled(mic.recorder.is_some(), egui::Button::new(s.record))
+        .on_hover_text(&tip)
+        .on_disabled_hover_text(&tip)
+        .clicked()
+    {
+        p.commands.push(Command::Record);
+    }
+    egui::ComboBox::from_id_salt("record-length")
+        .width(56.0)
+        .selected_text(format!("{} s", mic.seconds))
+        .show_ui(ui, |ui| {
+            for len in LENGTHS {
+                if ui
+                    .selectable_label(mic.seconds == len, format!("{len} s"))
+                    .clicked()
+                {
+                    p.commands.push(Command::SetRecordLength(len));
+                }
+            }
+        })
+        .response
+        .on_hover_text(s.record_length_tip);
+}
