@@ -18,6 +18,7 @@ macro_rules! outln {
 }
 
 pub(crate) mod bench;
+pub(crate) mod channel_examples;
 pub(crate) mod completions;
 pub(crate) mod consistency;
 pub(crate) mod convert;
@@ -143,6 +144,9 @@ pub enum Command {
     /// Accuracy with and without noise over a test set, and each stage's similarity to the
     /// clean input, per noise and pooling mode.
     Robustness(robustness::Args),
+    /// The inputs of a data set (or a folder of pictures) that excite one channel of a stage
+    /// most, each cut to the receptive field of its strongest cell, as a ranking and a grid.
+    ChannelExamples(channel_examples::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
@@ -159,8 +163,11 @@ pub enum Command {
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
 /// program here with exit code 130 (see the `interrupt` module).
 pub fn run(command: Command) -> anyhow::Result<()> {
-    // The sweep stops its own loop; the others are ended by the handler while they compute.
-    interrupt::install(matches!(command, Command::Sweep(_)));
+    // The sweep and channel-examples stop their own loops; the others are ended by the handler while they compute.
+    interrupt::install(matches!(
+        command,
+        Command::Sweep(_) | Command::ChannelExamples(_)
+    ));
     let result = run_command(command);
     if interrupt::interrupted() {
         match (&result, interrupt::wrote()) {
@@ -183,6 +190,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
         Command::Robustness(args) => robustness::run(args),
+        Command::ChannelExamples(args) => channel_examples::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Completions(args) => {
             completions::run(args, <Cli as clap::CommandFactory>::command())
@@ -228,6 +236,8 @@ mod tests {
         ("consistency", "limit", 1, 1_000_000),
         ("robustness", "limit", 1, 1_000_000),
         ("render", "cell", 1, 64),
+        ("channel-examples", "channel", 0, 65535),
+        ("channel-examples", "top", 1, 100),
     ];
 
     /// The arguments each subcommand needs besides the one under test.
@@ -248,14 +258,29 @@ mod tests {
             "render" => &[
                 "--model", "m.json", "--image", "i.png", "--layer", "c", "--out", "o.png",
             ],
+            "channel-examples" => &[
+                "--model",
+                "m.json",
+                "--data",
+                "shapes",
+                "--layer",
+                "c",
+                "--channel",
+                "0",
+            ],
             other => panic!("no arguments for {other}"),
         }
     }
 
     fn parses(sub: &str, flag: &str, value: i64) -> bool {
-        let mut args = vec!["convscope", sub];
-        args.extend_from_slice(required(sub));
         let flag = format!("--{flag}");
+        let mut args = vec!["convscope", sub];
+        // The required arguments in pairs, but the one under test.
+        for pair in required(sub).chunks(2) {
+            if pair[0] != flag {
+                args.extend_from_slice(pair);
+            }
+        }
         let value = value.to_string();
         args.extend([flag.as_str(), value.as_str()]);
         Cli::try_parse_from(args).is_ok()

@@ -94,3 +94,22 @@ pub(crate) fn print_warnings(model: &Model) {
         eprintln!("convscope: warning: {warning}");
     }
 }
+
+/// The stage a `--layer` names (0 for `input`, `j + 1` for layer `j`), or an error that names
+/// the model and every layer it has.
+pub(crate) fn stage_index(model: &Model, model_path: &Path, layer: &str) -> Result<usize> {
+    if layer == "input" {
+        return Ok(0);
+    }
+    match model.layers().iter().position(|l| l.name == layer) {
+        Some(i) => Ok(i + 1),
+        None => {
+            let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
+            anyhow::bail!(
+                "{}: no layer named `{layer}` (layers: input, {})",
+                model_path.display(),
+                names.join(", ")
+            )
+        }
+    }
+}

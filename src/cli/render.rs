@@ -6,7 +6,7 @@ use crate::analysis::trace;
 use crate::engine::{PoolMode, RunOptions};
 use crate::io::Fill;
 use crate::viz::export::{cell_px_for, grid_image, save_png};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -44,22 +44,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     };
     let outputs = trace(&model, &input, &options)
         .with_context(|| format!("{}: cannot run", args.model.path.display()))?;
-    let stage = if args.layer == "input" {
-        0
-    } else {
-        match model.layers().iter().position(|l| l.name == args.layer) {
-            Some(i) => i + 1,
-            None => {
-                let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
-                bail!(
-                    "{}: no layer named `{}` (layers: input, {})",
-                    args.model.path.display(),
-                    args.layer,
-                    names.join(", ")
-                );
-            }
-        }
-    };
+    let stage = super::model_args::stage_index(&model, &args.model.path, &args.layer)?;
     let tensor = &outputs[stage];
     let side = tensor.as_maps().map_or(28, |m| m.dim().2);
     let cell = args.cell.unwrap_or_else(|| cell_px_for(side, 160));
