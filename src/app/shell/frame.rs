@@ -80,6 +80,7 @@ impl ConvscopeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
         self.lab.poll();
+        self.examples.poll();
         self.poll_lesson_evidence(ctx);
         self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
@@ -123,6 +124,7 @@ impl ConvscopeApp {
             status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            examples: &mut self.examples,
             familiar: &self.familiar,
             train: &self.train,
             commands,
