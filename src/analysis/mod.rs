@@ -2,6 +2,7 @@
 //! what each layer costs, and how two networks compare on the same test examples.
 
 pub mod arithmetic;
+pub mod attribution;
 pub mod channel_examples;
 pub mod consistency;
 pub mod conv_try;

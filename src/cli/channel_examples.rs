@@ -1,7 +1,7 @@
 //! `convscope channel-examples`: the inputs of a data set that excite one channel most
 //! (Zeiler & Fergus's dataset examples), as a ranking and a grid of crops.
 
-use super::model_args::{ModelArgs, stage_index};
+use super::model_args::{ModelArgs, find_stage};
 use super::progress::Progress;
 use super::values;
 use crate::analysis::channel_examples::{
@@ -57,7 +57,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     }
     let model = args.model.load()?;
     let path = args.model.path.display().to_string();
-    let stage = stage_index(&model, &args.model.path, &args.layer)?;
+    let stage = find_stage(&model, &args.layer, &args.model.path)?;
     let shape = stage_shape(&model, stage);
     let channel = args.channel as usize;
     let count = channel_count(shape);

@@ -24,6 +24,7 @@ pub(crate) mod consistency;
 pub(crate) mod convert;
 pub(crate) mod csv_out;
 pub(crate) mod eval;
+pub(crate) mod explain;
 pub(crate) mod handout;
 pub(crate) mod inspect;
 pub(crate) mod interrupt;
@@ -141,6 +142,9 @@ pub enum Command {
     Eval(eval::Args),
     /// Draw one layer's maps as a PNG grid, as the app's export does.
     Render(render::Args),
+    /// Where the network looked for its answer: gradient, gradient x input, SmoothGrad,
+    /// Grad-CAM or occlusion, as a raw map (.npy) or over the picture (.png).
+    Explain(explain::Args),
     /// Accuracy with and without noise over a test set, and each stage's similarity to the
     /// clean input, per noise and pooling mode.
     Robustness(robustness::Args),
@@ -189,6 +193,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Render(args) => render::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::ChannelExamples(args) => channel_examples::run(args),
         Command::Convert(args) => convert::run(args),

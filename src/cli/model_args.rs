@@ -95,21 +95,19 @@ pub(crate) fn print_warnings(model: &Model) {
     }
 }
 
-/// The stage a `--layer` names (0 for `input`, `j + 1` for layer `j`), or an error that names
-/// the model and every layer it has.
-pub(crate) fn stage_index(model: &Model, model_path: &Path, layer: &str) -> Result<usize> {
-    if layer == "input" {
+/// The stage named `name` as `inspect` prints it: `input` (stage 0) or a layer's name (its
+/// output, stage `index + 1`). The error lists the names there are.
+pub(crate) fn find_stage(model: &Model, name: &str, path: &Path) -> Result<usize> {
+    if name == "input" {
         return Ok(0);
     }
-    match model.layers().iter().position(|l| l.name == layer) {
-        Some(i) => Ok(i + 1),
-        None => {
-            let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
-            anyhow::bail!(
-                "{}: no layer named `{layer}` (layers: input, {})",
-                model_path.display(),
-                names.join(", ")
-            )
-        }
+    if let Some(i) = model.layers().iter().position(|l| l.name == name) {
+        return Ok(i + 1);
     }
+    let names: Vec<_> = model.layers().iter().map(|l| l.name.as_str()).collect();
+    anyhow::bail!(
+        "{}: no layer named `{name}` (layers: input, {})",
+        path.display(),
+        names.join(", ")
+    )
 }

@@ -44,7 +44,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     };
     let outputs = trace(&model, &input, &options)
         .with_context(|| format!("{}: cannot run", args.model.path.display()))?;
-    let stage = super::model_args::stage_index(&model, &args.model.path, &args.layer)?;
+    let stage = super::model_args::find_stage(&model, &args.layer, &args.model.path)?;
     let tensor = &outputs[stage];
     let side = tensor.as_maps().map_or(28, |m| m.dim().2);
     let cell = args.cell.unwrap_or_else(|| cell_px_for(side, 160));

@@ -4,6 +4,7 @@
 pub(crate) mod audio_spec;
 pub(crate) mod blocks;
 pub(crate) mod error;
+pub mod grad;
 pub(crate) mod graph;
 pub mod kernels;
 pub(crate) mod layer;

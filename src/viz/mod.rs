@@ -9,6 +9,7 @@ pub mod drawing;
 pub(crate) mod examples_grid;
 pub(crate) mod export;
 pub(crate) mod grid;
+pub(crate) mod heatmap;
 pub(crate) mod number;
 pub(crate) mod raster;
 pub(crate) mod waveform;

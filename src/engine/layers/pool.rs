@@ -354,7 +354,7 @@ pub(crate) fn binomial(taps: usize) -> Vec<f32> {
 
 /// Reflects an index that lies up to one length outside `0..n` back inside (`-1 -> 1`,
 /// `n -> n-2`), as PyTorch's reflection padding; a map of one pixel repeats its edge.
-fn reflect(i: i64, n: usize) -> usize {
+pub(crate) fn reflect(i: i64, n: usize) -> usize {
     let n = n as i64;
     if n == 1 {
         return 0;

@@ -64,7 +64,7 @@ impl Pad2d {
     }
 
     /// The input index read at output index `i` along an axis of `n` with `before` added.
-    fn source(&self, i: usize, before: usize, n: usize) -> usize {
+    pub(crate) fn source(&self, i: usize, before: usize, n: usize) -> usize {
         let at = i as i64 - before as i64;
         let last = n as i64 - 1;
         let at = match self.mode {
@@ -156,7 +156,7 @@ impl Resize {
     }
 
     /// For each output index along an axis: the two inputs it reads and the second's weight.
-    fn taps(&self, out: usize, n: usize, scale: f32) -> Vec<(usize, usize, f32)> {
+    pub(crate) fn taps(&self, out: usize, n: usize, scale: f32) -> Vec<(usize, usize, f32)> {
         let last = n.saturating_sub(1);
         (0..out)
             .map(|i| {
