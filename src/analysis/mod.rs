@@ -7,6 +7,7 @@ pub mod channel_examples;
 pub mod consistency;
 pub mod conv_try;
 pub mod cost;
+pub mod feature_vis;
 pub(crate) mod familiarity;
 pub mod paired;
 pub(crate) mod pooling;

@@ -38,6 +38,7 @@ pub(crate) mod robustness;
 pub(crate) mod sweep;
 pub(crate) mod train;
 pub(crate) mod values;
+pub(crate) mod visualize;
 
 use anyhow::bail;
 use clap::{Parser, Subcommand};
@@ -151,6 +152,9 @@ pub enum Command {
     /// The inputs of a data set (or a folder of pictures) that excite one channel of a stage
     /// most, each cut to the receptive field of its strongest cell, as a ranking and a grid.
     ChannelExamples(channel_examples::Args),
+    /// The input that makes one channel's mean activation largest (feature visualisation by
+    /// gradient ascent from a seeded start, with jitter and blur), as a PNG.
+    Visualize(visualize::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
@@ -170,7 +174,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     // The sweep and channel-examples stop their own loops; the others are ended by the handler while they compute.
     interrupt::install(matches!(
         command,
-        Command::Sweep(_) | Command::ChannelExamples(_)
+        Command::Sweep(_) | Command::ChannelExamples(_) | Command::Visualize(_)
     ));
     let result = run_command(command);
     if interrupt::interrupted() {
@@ -196,6 +200,7 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Explain(args) => explain::run(args),
         Command::Robustness(args) => robustness::run(args),
         Command::ChannelExamples(args) => channel_examples::run(args),
+        Command::Visualize(args) => visualize::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Completions(args) => {
             completions::run(args, <Cli as clap::CommandFactory>::command())
@@ -243,6 +248,8 @@ mod tests {
         ("render", "cell", 1, 64),
         ("channel-examples", "channel", 0, 65535),
         ("channel-examples", "top", 1, 100),
+        ("visualize", "channel", 0, 65535),
+        ("visualize", "steps", 1, 100_000),
     ];
 
     /// The arguments each subcommand needs besides the one under test.
@@ -272,6 +279,16 @@ mod tests {
                 "c",
                 "--channel",
                 "0",
+            ],
+            "visualize" => &[
+                "--model",
+                "m.json",
+                "--layer",
+                "c",
+                "--channel",
+                "0",
+                "--out",
+                "o.png",
             ],
             other => panic!("no arguments for {other}"),
         }

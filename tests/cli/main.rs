@@ -18,3 +18,4 @@ mod render;
 mod robustness;
 mod support;
 mod train_parity;
+mod visualize;
