@@ -37,6 +37,7 @@ pub use shell::view_state::Tab;
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
 pub use explorer::examples::{ExampleData, ExamplesKey, ExamplesState};
 pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
+pub use explorer::feature_vis::{FeatureVisState, VisKey};
 pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;
 // The samples the input panel offers.

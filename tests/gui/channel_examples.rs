@@ -86,3 +86,48 @@ fn channel_examples_stop_when_asked_and_stay_stopped() {
     assert!(h.state().examples.ranking(&k).is_none());
     assert!(shows(&h, "Stopped before the end."));
 }
+
+#[test]
+fn feature_visualisation_makes_every_channels_picture_as_the_analysis_does() {
+    use convscope::analysis::feature_vis::{VisSettings, visualize};
+    let mut h = app()
+        .with(|app| {
+            app.examples.open = true;
+            app.examples.show_vis = true;
+        })
+        .build();
+    let conv1 = h.state().explorer.stage_named("conv1").expect("conv1");
+    apply(&mut h, Command::SelectStage(conv1));
+    step_until(&mut h, Duration::from_secs(120), "the pictures", |a| {
+        !a.examples.busy()
+    });
+    h.run();
+    let app = h.state();
+    let key = convscope::app::VisKey::now(&app.explorer);
+    let pictures = app
+        .examples
+        .vis
+        .pictures(&key)
+        .cloned()
+        .expect("pictures")
+        .expect("no error");
+    assert_eq!(pictures.len(), key.channels());
+    let options = RunOptions {
+        pool_mode: Some(app.explorer.pool_mode),
+        dropout: None,
+    };
+    let target = Target {
+        stage: conv1,
+        channel: 1,
+    };
+    let v = visualize(
+        &app.explorer.net,
+        target,
+        &VisSettings::default(),
+        &options,
+        &|_| true,
+    )
+    .expect("visualised");
+    assert_eq!((pictures[1].start, pictures[1].end), (v.start, v.end));
+    assert!(shows(&h, "channel 1"));
+}

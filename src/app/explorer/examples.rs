@@ -138,6 +138,10 @@ impl Drop for Job {
 #[derive(Default)]
 pub struct ExamplesState {
     pub open: bool,
+    /// The panel shows feature visualisation rather than dataset examples.
+    pub show_vis: bool,
+    /// Feature visualisation of the stage's channels.
+    pub vis: super::feature_vis::FeatureVisState,
     pub channel: usize,
     /// `None` until the panel first opens on a model (then the first set it reads).
     pub data: Option<ExampleData>,
@@ -153,7 +157,7 @@ pub struct ExamplesState {
 
 impl ExamplesState {
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.vis.busy()
     }
 
     /// The finished ranking for `key` (or why there is none).
@@ -210,8 +214,9 @@ impl ExamplesState {
         }
     }
 
-    /// Takes a finished ranking into the cache.
+    /// Takes a finished ranking (or feature visualisation) into the cache.
     pub fn poll(&mut self) {
+        self.vis.poll();
         let Some(job) = &self.job else { return };
         let result = match job.rx.try_recv() {
             Ok(r) => r.map(Arc::new),

@@ -49,6 +49,15 @@ pub(crate) fn examples_panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize)
 fn panel_ui(ui: &mut egui::Ui, p: &mut Panels, stage: usize) {
     let s = p.s;
     ui.heading(s.examples_title);
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut p.examples.show_vis, false, s.examples_mode_examples)
+            .on_hover_text(s.examples_mode_examples_tip);
+        ui.selectable_value(&mut p.examples.show_vis, true, s.examples_mode_vis)
+            .on_hover_text(s.examples_mode_vis_tip);
+    });
+    if p.examples.show_vis {
+        return super::feature_vis::feature_vis_ui(ui, p);
+    }
     let field = receptive_fields(&p.ex.net)[stage - 1].size;
     ui.label(fill(s.examples_about, &[&field.1, &field.0]));
     let channels = channel_count(stage_shape(&p.ex.net, stage));
