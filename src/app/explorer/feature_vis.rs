@@ -56,7 +56,7 @@ impl VisKey {
         }
     }
 
-    /// The channels visualised: the first [`MAX_CHANNELS`].
+    /// The channels visualised: the first 64 (`MAX_CHANNELS`).
     pub fn channels(&self) -> usize {
         channel_count(stage_shape(&self.net, self.stage)).min(MAX_CHANNELS)
     }
