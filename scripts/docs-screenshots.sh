@@ -40,6 +40,8 @@ only=${ONLY:-}
 {
 shot docs/screenshot-pool.png $laptop en $digits $seven $(right 3)
 shot docs/screenshot-conv.png $laptop en $digits $seven $(right 1)
+shot docs/screenshot-channel-examples.png $laptop en $digits $seven $(right 4) --click 624,175 --wait "${EXAMPLES_WAIT:-6}"
+shot docs/screenshot-feature-vis.png $laptop en $digits $seven $(right 4) --click 624,175 --wait 1 --click 1142,225 --wait "${EXAMPLES_WAIT:-12}"
 shot docs/screenshot-fc.png $laptop en $digits $seven --key End --wait 0.5 --key Left
 shot docs/screenshot-history.png $laptop en sample_models/fc-overfit.json $seven --key End
 shot docs/screenshot-draw.png $laptop en $digits $seven --drag 50,505,175,505 --wait 0.3 --drag 175,505,105,640 --wait 0.5 $(right 3)

@@ -3,10 +3,12 @@
 
 pub mod arithmetic;
 pub mod attribution;
+pub mod channel_examples;
 pub mod consistency;
 pub mod conv_try;
 pub mod cost;
 pub(crate) mod familiarity;
+pub mod feature_vis;
 pub mod paired;
 pub(crate) mod pooling;
 pub mod robustness;

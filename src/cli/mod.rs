@@ -18,6 +18,7 @@ macro_rules! outln {
 }
 
 pub(crate) mod bench;
+pub(crate) mod channel_examples;
 pub(crate) mod completions;
 pub(crate) mod consistency;
 pub(crate) mod convert;
@@ -38,6 +39,7 @@ pub(crate) mod robustness;
 pub(crate) mod sweep;
 pub(crate) mod train;
 pub(crate) mod values;
+pub(crate) mod visualize;
 
 use anyhow::bail;
 use clap::{Parser, Subcommand};
@@ -151,6 +153,12 @@ pub enum Command {
     /// Accuracy with and without noise over a test set, and each stage's similarity to the
     /// clean input, per noise and pooling mode.
     Robustness(robustness::Args),
+    /// The inputs of a data set (or a folder of pictures) that excite one channel of a stage
+    /// most, each cut to the receptive field of its strongest cell, as a ranking and a grid.
+    ChannelExamples(channel_examples::Args),
+    /// The input that makes one channel's mean activation largest (feature visualisation by
+    /// gradient ascent from a seeded start, with jitter and blur), as a PNG.
+    Visualize(visualize::Args),
     /// Write a model (an ONNX file) as convscope/1 JSON with its weights beside it.
     Convert(convert::Args),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
@@ -167,9 +175,15 @@ pub enum Command {
 /// Runs a subcommand; the caller prints the error. A command stopped by Ctrl+C ends the
 /// program here with exit code 130 (see the `interrupt` module).
 pub fn run(command: Command) -> anyhow::Result<()> {
-    // The sweep and the recorder stop their own loops (the recorder must stop its child); the
-    // others are ended by the handler while they compute.
-    interrupt::install(matches!(command, Command::Sweep(_) | Command::Record(_)));
+    // The sweep, the recorder (which must stop its child), channel-examples and visualize stop
+    // their own loops; the others are ended by the handler while they compute.
+    interrupt::install(matches!(
+        command,
+        Command::Sweep(_)
+            | Command::Record(_)
+            | Command::ChannelExamples(_)
+            | Command::Visualize(_)
+    ));
     let result = run_command(command);
     if interrupt::interrupted() {
         match (&result, interrupt::wrote()) {
@@ -194,6 +208,8 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Explain(args) => explain::run(args),
         Command::Record(args) => record::run(args),
         Command::Robustness(args) => robustness::run(args),
+        Command::ChannelExamples(args) => channel_examples::run(args),
+        Command::Visualize(args) => visualize::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Completions(args) => {
             completions::run(args, <Cli as clap::CommandFactory>::command())
@@ -244,6 +260,10 @@ mod tests {
         ("explain", "stride", 1, 4096),
         ("explain", "samples", 1, 1000),
         ("record", "rate", 4000, 192_000),
+        ("channel-examples", "channel", 0, 65535),
+        ("channel-examples", "top", 1, 100),
+        ("visualize", "channel", 0, 65535),
+        ("visualize", "steps", 1, 100_000),
     ];
 
     /// The arguments each subcommand needs besides the one under test.
@@ -268,14 +288,39 @@ mod tests {
                 "--model", "m.json", "--image", "i.png", "--method", "gradient", "--out", "o.npy",
             ],
             "record" => &["--out", "o.wav"],
+            "channel-examples" => &[
+                "--model",
+                "m.json",
+                "--data",
+                "shapes",
+                "--layer",
+                "c",
+                "--channel",
+                "0",
+            ],
+            "visualize" => &[
+                "--model",
+                "m.json",
+                "--layer",
+                "c",
+                "--channel",
+                "0",
+                "--out",
+                "o.png",
+            ],
             other => panic!("no arguments for {other}"),
         }
     }
 
     fn parses(sub: &str, flag: &str, value: i64) -> bool {
-        let mut args = vec!["convscope", sub];
-        args.extend_from_slice(required(sub));
         let flag = format!("--{flag}");
+        let mut args = vec!["convscope", sub];
+        // The required arguments in pairs, but the one under test.
+        for pair in required(sub).chunks(2) {
+            if pair[0] != flag {
+                args.extend_from_slice(pair);
+            }
+        }
         let value = value.to_string();
         args.extend([flag.as_str(), value.as_str()]);
         Cli::try_parse_from(args).is_ok()

@@ -5,6 +5,7 @@
 pub mod augment;
 pub(crate) mod dataset;
 pub(crate) mod error;
+pub mod examples;
 pub(crate) mod fsdd;
 pub(crate) mod recipe;
 pub mod shapes;

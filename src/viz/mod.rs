@@ -6,6 +6,7 @@
 pub(crate) mod colormap;
 pub(crate) mod curves;
 pub mod drawing;
+pub(crate) mod examples_grid;
 pub(crate) mod export;
 pub(crate) mod grid;
 pub(crate) mod heatmap;

@@ -7,6 +7,7 @@ mod answers;
 mod arith;
 mod big_network;
 mod canvas;
+mod channel_examples;
 mod class_labels;
 mod explorer;
 mod file_browser;

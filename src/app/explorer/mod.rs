@@ -5,7 +5,9 @@
 pub(crate) mod arith;
 pub(crate) mod controls;
 pub(crate) mod conv_try;
+pub(crate) mod examples;
 pub(crate) mod familiar;
+pub(crate) mod feature_vis;
 pub(crate) mod net;
 pub(crate) mod pooling;
 pub(crate) mod prepare;

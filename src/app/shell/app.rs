@@ -7,6 +7,7 @@ use super::jobs::Jobs;
 use super::message::{Message, MessageKey, Notices};
 use super::settings::{Settings, SettingsFile};
 use super::view_state::ViewState;
+use crate::app::explorer::examples::ExamplesState;
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -50,6 +51,8 @@ pub struct ConvscopeApp {
     pub(crate) frame_stats: FrameStats,
     pub textures: Textures,
     pub lab: Lab,
+    /// The explorer's "What excites this channel" panel: its rankings and the one running.
+    pub examples: ExamplesState,
     pub(crate) lab_view: LabView,
     /// Whether the input is like the pictures the model was trained on.
     pub familiar: Familiarity,
@@ -89,6 +92,7 @@ impl ConvscopeApp {
     pub fn busy(&self) -> bool {
         self.jobs.busy()
             || self.lab.busy()
+            || self.examples.busy()
             || self.explorer.running.is_some()
             || self.lesson.evidence.measuring()
     }

@@ -81,6 +81,7 @@ impl ConvscopeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
         self.lab.poll();
+        self.examples.poll();
         self.poll_lesson_evidence(ctx);
         self.familiar.sync(&self.explorer, ctx);
         self.poll_training();
@@ -124,6 +125,7 @@ impl ConvscopeApp {
             status: self.status.as_ref(),
             notices: &self.notices,
             lab: &self.lab,
+            examples: &mut self.examples,
             familiar: &self.familiar,
             train: &self.train,
             mic: &self.mic,

@@ -4,6 +4,7 @@ use super::commands::Command;
 use super::message::{Message, Notices};
 use super::settings::Settings;
 use super::view_state::{Tab, ViewState};
+use crate::app::explorer::examples::ExamplesState;
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -27,6 +28,8 @@ pub(crate) struct Panels<'a> {
     pub status: Option<&'a Message>,
     pub notices: &'a Notices,
     pub lab: &'a Lab,
+    /// "What excites this channel": its settings and rankings.
+    pub examples: &'a mut ExamplesState,
     pub familiar: &'a Familiarity,
     pub train: &'a Training,
     pub mic: &'a Microphone,

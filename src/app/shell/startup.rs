@@ -90,6 +90,7 @@ impl ConvscopeApp {
             frame_stats: FrameStats::from_env(),
             textures: Textures::default(),
             lab: Lab::default(),
+            examples: Default::default(),
             lab_view: LabView::default(),
             familiar: Default::default(),
             train: Training::default(),

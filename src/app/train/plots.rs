@@ -25,7 +25,7 @@ pub(crate) fn run_colour(n: usize) -> Color32 {
     PALETTE[n % PALETTE.len()]
 }
 
-pub(super) fn data_name(s: &Strings, d: DataChoice) -> &'static str {
+pub(crate) fn data_name(s: &Strings, d: DataChoice) -> &'static str {
     match d {
         DataChoice::Mnist => s.data_mnist,
         DataChoice::Fashion => s.data_fashion,

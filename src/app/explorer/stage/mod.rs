@@ -7,6 +7,8 @@ pub(crate) mod conv;
 mod conv_try;
 pub(crate) mod dense;
 pub(crate) mod dropout;
+pub(crate) mod examples;
+pub(crate) mod feature_vis;
 pub(crate) mod flatten;
 pub(crate) mod history;
 pub(crate) mod merge;

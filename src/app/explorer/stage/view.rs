@@ -7,6 +7,7 @@ use super::common::{before_after_ui, elementwise_ui, hover_value_ui, scale_row_u
 use super::conv::conv_ui;
 use super::dense::{dense_ui, softmax_ui};
 use super::dropout::dropout_stage_ui;
+use super::examples::{examples_panel_ui, examples_toggle_ui};
 use super::flatten::flatten_ui;
 use super::merge::merge_ui;
 use super::pool::pool_ui;
@@ -39,11 +40,13 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.toggle_value(&mut p.view.arith.show, p.s.arith_show)
                 .on_hover_text(p.s.arith_show_tip);
         }
+        examples_toggle_ui(ui, p, stage);
     });
     if let Some(note) = &p.ex.window_note {
         ui.colored_label(ui.visuals().warn_fg_color, fill(p.s.cut_short, &[note]));
     }
     side_panel_ui(ui, p, stage);
+    examples_panel_ui(ui, p, stage);
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
