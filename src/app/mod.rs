@@ -35,6 +35,7 @@ pub use shell::startup::{Startup, run};
 pub use shell::view_state::Tab;
 // The explorer's switches and what it draws with, as the GUI tests check them.
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
+pub use explorer::explain::state::{ExplainChoice, ExplainKey, ExplainState, Explained, cam_stage};
 pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
 pub use explorer::state::trained_pool_mode;
 pub use explorer::strip::state::SKIP_COLOR;

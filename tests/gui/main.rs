@@ -8,6 +8,7 @@ mod arith;
 mod big_network;
 mod canvas;
 mod class_labels;
+mod explain;
 mod explorer;
 mod file_browser;
 mod graph_strip;

@@ -5,6 +5,7 @@
 pub(crate) mod arith;
 pub(crate) mod controls;
 pub(crate) mod conv_try;
+pub(crate) mod explain;
 pub(crate) mod familiar;
 pub(crate) mod net;
 pub(crate) mod pooling;

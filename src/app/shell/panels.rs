@@ -4,6 +4,7 @@ use super::commands::Command;
 use super::message::{Message, Notices};
 use super::settings::Settings;
 use super::view_state::{Tab, ViewState};
+use crate::app::explorer::explain::state::ExplainState;
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -28,6 +29,7 @@ pub(crate) struct Panels<'a> {
     pub notices: &'a Notices,
     pub lab: &'a Lab,
     pub familiar: &'a Familiarity,
+    pub explain: &'a ExplainState,
     pub train: &'a Training,
     pub mic: &'a Microphone,
     pub commands: &'a mut Vec<Command>,

@@ -92,6 +92,7 @@ impl ConvscopeApp {
             lab: Lab::default(),
             lab_view: LabView::default(),
             familiar: Default::default(),
+            explain: Default::default(),
             train: Training::default(),
             train_view: TrainView::default(),
             jobs: Jobs::default(),

@@ -39,6 +39,14 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
             ui.toggle_value(&mut p.view.arith.show, p.s.arith_show)
                 .on_hover_text(p.s.arith_show_tip);
         }
+        let mut explain = p.explain.shown;
+        if ui
+            .toggle_value(&mut explain, p.s.explain_title)
+            .on_hover_text(p.s.explain_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ToggleExplain);
+        }
     });
     if let Some(note) = &p.ex.window_note {
         ui.colored_label(ui.visuals().warn_fg_color, fill(p.s.cut_short, &[note]));
