@@ -559,6 +559,7 @@ strings! {
     explain_over_stage,
     explain_cam_selected,
     explain_cam_default,
+    explain_cam_zero,
     explain_legend_signed,
     explain_legend_cam,
     explain_legend_occlusion,

@@ -148,25 +148,47 @@ fn maps_ui(ui: &mut egui::Ui, p: &mut Panels, r: &Explained, choice: ExplainChoi
         ui.label(fill(words, &[&name, &shape]));
     }
     // The picture as large as the panel's width and the height left allow (room kept for the
-    // scale, the slider and, with Grad-CAM, its stage's picture).
-    let rows = if cam { 9.0 } else { 6.0 };
-    let room_y = ui.available_height() - rows * ui.text_style_height(&egui::TextStyle::Body);
-    let split = if cam { 0.6 } else { 1.0 };
-    let side = (ui.available_width().min(room_y * split)).max(96.0);
+    // scale and its words, the slider and the score); Grad-CAM's stage beside it.
+    let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let zero = cam && r.plane.iter().all(|&v| v <= 0.0);
+    let rows = if zero { 10.0 } else { 7.0 };
+    let room_y = ui.available_height() - rows * line;
+    let share = if cam { 0.62 } else { 1.0 };
+    let side = (ui.available_width() * share).min(room_y).max(96.0);
     let (h, w) = (r.input.dim().1, r.input.dim().2);
     let size = fit(Vec2::new(w as f32, h as f32), side);
     let tex = p.tex.get_stamped(ui.ctx(), TexKey::Explain, stamp, || {
         over_input(r, &ex.net.input, &scale, choice.blend)
     });
-    ui.label(s.explain_over_input);
-    let shown = ui.add(egui::Image::new((tex.id(), size)).sense(Sense::hover()));
-    let cell = size.x / w.max(1) as f32;
-    record(
-        ui,
-        ViewId::Explain,
-        shown.rect,
-        Sizes::maps(cell, size.min_elem()),
-    );
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.label(s.explain_over_input);
+            let shown = ui.add(egui::Image::new((tex.id(), size)).sense(Sense::hover()));
+            let cell = size.x / w.max(1) as f32;
+            record(
+                ui,
+                ViewId::Explain,
+                shown.rect,
+                Sizes::maps(cell, size.min_elem()),
+            );
+        });
+        if cam && let Some(mean) = &r.stage_mean {
+            let (sh, sw) = mean.dim();
+            let room = ui.available_width().min(side);
+            let small = fit(Vec2::new(sw as f32, sh as f32), room);
+            let tex = p
+                .tex
+                .get_stamped(ui.ctx(), TexKey::ExplainStage, stamp, || {
+                    over_stage(r, mean, &scale, choice.blend)
+                });
+            let name = stage_name(&ex.net, r.attribution.stage);
+            ui.vertical(|ui| {
+                ui.set_max_width(room);
+                ui.label(fill(s.explain_over_stage, &[&name, &format!("{sh}x{sw}")]));
+                ui.add(egui::Image::new((tex.id(), small)));
+            });
+        }
+    });
     let legend = ui
         .scope(|ui| {
             legend_ui(
@@ -180,17 +202,12 @@ fn maps_ui(ui: &mut egui::Ui, p: &mut Panels, r: &Explained, choice: ExplainChoi
         .response
         .rect;
     record_rect(ui, ViewId::Explain, legend);
-    if cam && let Some(mean) = &r.stage_mean {
-        let (sh, sw) = mean.dim();
-        let small = fit(Vec2::new(sw as f32, sh as f32), side * 0.6);
-        let tex = p
-            .tex
-            .get_stamped(ui.ctx(), TexKey::ExplainStage, stamp, || {
-                over_stage(r, mean, &scale, choice.blend)
-            });
-        let name = stage_name(&ex.net, r.attribution.stage);
-        ui.label(fill(s.explain_over_stage, &[&name, &format!("{sh}x{sw}")]));
-        ui.add(egui::Image::new((tex.id(), small)));
+    if zero {
+        let class = ex.net.label(r.attribution.class);
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            fill(s.explain_cam_zero, &[&class]),
+        );
     }
 }
 
@@ -250,6 +267,16 @@ pub(crate) fn explained_bar(p: &Panels, class: usize, bar: egui_plot::Bar) -> eg
     } else {
         bar
     }
+}
+
+/// A band behind the explained class's bar, from 0 to 1, so that a class of 0% is marked too.
+pub(crate) fn chosen_band(p: &Panels) -> Option<egui_plot::BarChart> {
+    let class = p.explain.choice.class.filter(|_| p.explain.shown)?;
+    let band = egui_plot::Bar::new(class as f64, 1.0)
+        .width(0.95)
+        .fill(CHOSEN.gamma_multiply(0.35))
+        .stroke(egui::Stroke::new(2.0, CHOSEN));
+    Some(egui_plot::BarChart::new(p.s.explain_title, vec![band]).allow_hover(false))
 }
 
 /// A click on class `class`'s probability bar: explain that class (showing the view); a click

@@ -7,7 +7,7 @@ use super::history::history_ui;
 use super::units::units_grid_ui;
 use super::unlike::{unlike_box_ui, unlike_line_ui};
 use crate::analysis::argmax;
-use crate::app::explorer::explain::view::{bar_clicked, explained_bar};
+use crate::app::explorer::explain::view::{bar_clicked, chosen_band, explained_bar};
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
@@ -451,6 +451,9 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &mut Panels, view: ViewId) 
             }
         })
         .show(ui, |plot| {
+            if let Some(band) = chosen_band(p) {
+                plot.bar_chart(band);
+            }
             plot.bar_chart(BarChart::new(p.s.probabilities, bars));
             if let Some(r) = reference {
                 plot.bar_chart(BarChart::new("no dropout", r));
