@@ -205,3 +205,49 @@ fn the_map_follows_pooling_and_noise_and_the_last_request_wins() {
     assert_engine_map(&h);
 }
 
+#[test]
+fn the_convolution_lesson_asks_where_it_looked_and_reveals_occlusion() {
+    let mut h = app()
+        .models_in(&[crate::support::repo("sample_models")])
+        .build();
+    apply(&mut h, Command::OpenLesson("convolution".into()));
+    let lesson = convscope::lesson::Lesson::builtin("convolution").expect("built in");
+    let index = lesson
+        .steps
+        .iter()
+        .position(|s| s.id == "where")
+        .expect("a step on where it looked");
+    apply(&mut h, Command::LessonStep(index));
+    wait_for_jobs(&mut h);
+    let app = h.state();
+    assert!(app.explain.shown, "the step shows the view");
+    assert_eq!(app.explain.choice.method, Method::Gradient);
+    assert_engine_map(&h);
+    let facts = h.state().lesson_facts();
+    let number = |name: &str| -> f64 {
+        let text = facts
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is measured"));
+        text.parse().unwrap_or_else(|_| panic!("{name} = {text}"))
+    };
+    for name in [
+        "explain-bright",
+        "explain-gradient-on-bright",
+        "explain-occlusion-on-bright",
+        "explain-top-overlap",
+    ] {
+        let v = number(name);
+        eprintln!("{name} = {v}");
+        assert!((0.0..=100.0).contains(&v), "{name} = {v}");
+    }
+    // The answer the step marks: the gradient is not on the ink alone.
+    assert!(number("explain-gradient-on-bright") < 90.0);
+    assert!(number("explain-score") > 0.0);
+    apply(&mut h, Command::RevealLessonStep);
+    wait_for_jobs(&mut h);
+    assert_eq!(h.state().explain.choice.method, Method::Occlusion);
+    assert_engine_map(&h);
+    // The next step (the summary) hides the view again.
+    apply(&mut h, Command::LessonStep(index + 1));
+    assert!(!h.state().explain.shown);
+}

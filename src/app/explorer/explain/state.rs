@@ -82,6 +82,8 @@ pub struct ExplainState {
     taken: u64,
     /// Every map on a worker thread, however small the network (tests of the slow path).
     pub always_in_background: bool,
+    /// A lesson's numbers, for the explorer generation they were measured on (see `facts`).
+    pub(super) facts: std::cell::RefCell<Option<(u64, crate::lesson::Facts)>>,
 }
 
 /// Grad-CAM's stage for the explorer: the selected stage when it has maps of more than one
