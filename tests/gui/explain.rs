@@ -243,6 +243,26 @@ fn the_convolution_lesson_asks_where_it_looked_and_reveals_occlusion() {
     // The answer the step marks: the gradient is not on the ink alone.
     assert!(number("explain-gradient-on-bright") < 90.0);
     assert!(number("explain-score") > 0.0);
+    // Every number of the step's texts is filled in, and its prose is short enough for a room.
+    for code in ["en", "zh"] {
+        let (_, text) = lesson.step_text(code, index, &facts).expect("texts");
+        let mut parts = vec![text.clone()];
+        for part in ["question", "evidence", "verdict", "choice-beside"] {
+            parts.extend(lesson.step_part(code, index, part, &facts));
+        }
+        for r in &parts {
+            assert!(r.unknown.is_empty(), "{code}: unknown {:?}", r.unknown);
+            assert!(r.pending.is_empty(), "{code}: pending {:?}", r.pending);
+        }
+        let limit = convscope::lesson::PROSE_LIMITS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(320, |l| l.1);
+        assert!(
+            convscope::lesson::prose_chars(&text.text) <= limit,
+            "{code}"
+        );
+    }
     apply(&mut h, Command::RevealLessonStep);
     wait_for_jobs(&mut h);
     assert_eq!(h.state().explain.choice.method, Method::Occlusion);
