@@ -143,6 +143,20 @@ params-evidence =
     | dense | { $conv2-dense-params } | { $conv2-dense-formula } |
 params-verdict = A dense layer would need { $conv1-dense-ratio } times conv1's parameters for the same outputs: locality (each output reads a small patch) and weight sharing (one kernel everywhere) make the difference. This does not show that it would learn worse, only that it needs far more weights.
 
+where-title = Which pixels made the answer?
+where-question = The gradient map colours each pixel by how much making it a little brighter would change the score of { $prediction }. Where is it strongest?
+where-choice-ink = only on the ink of the digit
+where-choice-beside = on the ink and the background beside it
+where-choice-everywhere = about the same everywhere
+where = "Where it looked" (key W) lays the map over the input: red raises the score of { $prediction }, blue lowers it. The reveal shows occlusion: the drop of the score when a grey 4×4 patch hides each place.
+where-evidence =
+    | | gradient | occlusion |
+    | on the ink | { $explain-gradient-on-bright } % | { $explain-occlusion-on-bright } % |
+    | ink pixels | { $explain-bright } % | |
+    | top 10 % shared | { $explain-top-overlap } % | |
+    | score, largest drop | { $explain-score } | { $explain-occlusion-max } |
+where-verdict = The gradient puts { $explain-gradient-on-bright } % of its weight on the ink ({ $explain-bright } % of the pixels), the rest on the background, where new ink would change the score: it is the local slope of one score, not what the network "sees". Occlusion measures what a grey patch does; on black, that adds ink. The maps share { $explain-top-overlap } % of their strongest pixels.
+
 summary-title = Claim by claim
 summary =
     What the material says about convolution, what these networks say, and the number behind it. Every number was computed just now from edges and digits-max.

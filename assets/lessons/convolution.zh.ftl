@@ -142,6 +142,21 @@ params-evidence =
     | 全连接 | { $conv2-dense-params } | { $conv2-dense-formula } |
 params-verdict = 得到同样多的输出，全连接层需要的参数是 conv1 的 { $conv1-dense-ratio } 倍。省下来的原因有两个：局部连接（每个输出只看一小块）和权重共享（一个卷积核用遍所有位置）。这并不说明全连接层一定学得更差，只说明它需要多得多的权重和数据。
 
+where-title = 它凭哪些像素作出判断？
+where-question = 显著图按梯度给每个像素上色：这个像素稍微变亮时，{ $prediction } 的得分会变化多少。哪里最强？
+where-choice-ink = 只在数字的笔画上
+where-choice-beside = 笔画上，以及笔画旁边的黑色背景上
+where-choice-everywhere = 到处都差不多
+where =
+    “网络看了哪里”（W 键）把显著图叠在输入上。红色：调亮这个像素会使 { $prediction } 的得分升高；蓝色：使其降低。揭晓后换成遮挡：用 4×4 的灰色方块逐处遮住数字，测量得分下降多少。
+where-evidence =
+    | | 梯度 | 遮挡 |
+    | 落在笔画上 | { $explain-gradient-on-bright } % | { $explain-occlusion-on-bright } % |
+    | 笔画像素 | { $explain-bright } % | |
+    | 最强 10 % 相同 | { $explain-top-overlap } % | |
+    | 得分，最大下降 | { $explain-score } | { $explain-occlusion-max } |
+where-verdict = 梯度有 { $explain-gradient-on-bright } % 落在笔画上（笔画占像素的 { $explain-bright } %），其余在背景上：那里添上笔画就会改变得分。梯度只是一个得分的局部斜率，不是网络“看到”的东西。遮挡测的是另一回事：灰色方块带来的变化，而在黑色背景上，灰色方块等于添了笔画。两张图最强的像素有 { $explain-top-overlap } % 相同；哪张图都没有说明原因。
+
 summary-title = 逐条核对
 summary =
     教材关于卷积的说法、这些网络给出的结论，以及背后的数字。所有数字都是刚才由 edges 和 digits-max 算出来的。

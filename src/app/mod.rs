@@ -36,6 +36,7 @@ pub use shell::view_state::Tab;
 // The explorer's switches and what it draws with, as the GUI tests check them.
 pub use explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
 pub use explorer::examples::{ExampleData, ExamplesKey, ExamplesState};
+pub use explorer::explain::state::{ExplainChoice, ExplainKey, ExplainState, Explained, cam_stage};
 pub use explorer::familiar::{Familiarity, TrainingSet, Unlike};
 pub use explorer::feature_vis::{FeatureVisState, VisKey};
 pub use explorer::state::trained_pool_mode;

@@ -29,6 +29,34 @@ pub enum View {
     Train,
 }
 
+/// "Where it looked" in a step: hidden, or shown with an attribution method (the names
+/// `convscope explain --method` takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExplainView {
+    None,
+    Gradient,
+    GradXInput,
+    SmoothGrad,
+    GradCam,
+    Occlusion,
+}
+
+impl ExplainView {
+    /// The method shown, `None` for a hidden view.
+    pub fn method(self) -> Option<crate::analysis::attribution::Method> {
+        use crate::analysis::attribution::Method;
+        Some(match self {
+            ExplainView::None => return None,
+            ExplainView::Gradient => Method::Gradient,
+            ExplainView::GradXInput => Method::GradXInput,
+            ExplainView::SmoothGrad => Method::SmoothGrad,
+            ExplainView::GradCam => Method::GradCam,
+            ExplainView::Occlusion => Method::Occlusion,
+        })
+    }
+}
+
 /// Which bundled data set a lesson's training run learns from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,6 +189,8 @@ pub struct Step {
     pub arithmetic: Option<bool>,
     /// Tries the shown convolution with another padding and stride (`"trained"`: its own).
     pub conv_try: Option<ConvTryChoice>,
+    /// Shows "Where it looked" with this method (`"none"` hides it, what no step set).
+    pub explain: Option<ExplainView>,
     /// Draws this sample model's learning curves beside the open model's; `"none"` draws
     /// none (what no step set).
     pub history_with: Option<String>,
@@ -496,6 +526,7 @@ fn complete_default() -> Step {
         shift: Some([0, 0]),
         arithmetic: Some(false),
         conv_try: Some(ConvTryChoice::AsTrained(TrainedWord::Trained)),
+        explain: Some(ExplainView::None),
         noise: Some("none".into()),
         noise_seed: Some(0),
         compare_modes: Some(false),
@@ -520,6 +551,7 @@ fn overlay(out: &mut Step, s: &Step, own: bool) {
         shift,
         arithmetic,
         conv_try,
+        explain,
         history_with,
         noise,
         noise_seed

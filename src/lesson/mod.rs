@@ -15,8 +15,8 @@ pub(crate) mod text;
 pub(crate) use error::{LessonError, TextProblem};
 pub use facts::Facts;
 pub use file::{
-    ConvTryChoice, PoolChoice, Step, SweepChoice, TrainData, TrainRun, View, WindowChoice,
-    effective, revealed, runs_until,
+    ConvTryChoice, ExplainView, PoolChoice, Step, SweepChoice, TrainData, TrainRun, View,
+    WindowChoice, effective, revealed, runs_until,
 };
 pub use handout::HandoutOrder;
 pub use show::{StagePart, ViewId};

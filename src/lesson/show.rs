@@ -63,12 +63,14 @@ pub enum ViewId {
     /// The Train tab's accuracy curves with their legend (each run's settings and final
     /// numbers).
     Train,
+    /// "Where it looked": the attribution map over the input with its colour scale.
+    Explain,
     /// Part of stage `STAGE`'s view (`pool1.maps`), STAGE a layer name or `input`.
     Stage(String, StagePart),
 }
 
 /// The names that are not a stage's part, in the order the docs list them.
-const PLAIN: [(&str, ViewId); 11] = [
+const PLAIN: [(&str, ViewId); 12] = [
     ("strip", ViewId::Strip),
     ("input", ViewId::Input),
     ("lesson", ViewId::Lesson),
@@ -80,6 +82,7 @@ const PLAIN: [(&str, ViewId); 11] = [
     ("lab.sweep", ViewId::LabSweep),
     ("dropout", ViewId::Dropout),
     ("train", ViewId::Train),
+    ("explain", ViewId::Explain),
 ];
 
 impl ViewId {
@@ -168,6 +171,7 @@ mod tests {
             "lab.sweep",
             "dropout",
             "train",
+            "explain",
             "pool1.maps",
             "conv1.kernels",
             "fc.weights",

@@ -281,7 +281,12 @@ fn walk(lang: Lang, size: Vec2) {
     let mut h = open(lang, size);
     let code = lang.code();
     let mut walk = Walk::default();
+    // LAYOUT_LESSON=convolution walks that lesson alone (while working on one).
+    let only = std::env::var("LAYOUT_LESSON").ok();
     for name in Lesson::builtin_names() {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let lesson = Lesson::builtin(name).expect("a built-in lesson");
         apply(&mut h, Command::OpenLesson(name.to_string()));
         for index in 0..lesson.steps.len() {

@@ -9,6 +9,7 @@ mod big_network;
 mod canvas;
 mod channel_examples;
 mod class_labels;
+mod explain;
 mod explorer;
 mod file_browser;
 mod graph_strip;

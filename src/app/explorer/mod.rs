@@ -6,6 +6,7 @@ pub(crate) mod arith;
 pub(crate) mod controls;
 pub(crate) mod conv_try;
 pub(crate) mod examples;
+pub(crate) mod explain;
 pub(crate) mod familiar;
 pub(crate) mod feature_vis;
 pub(crate) mod net;

@@ -31,6 +31,9 @@ impl ConvscopeApp {
         };
         let mut facts = Facts::of_run(&ex.net, input, layers, prediction);
         self.add_conv_try(&mut facts);
+        if self.explain.shown {
+            facts.extend_from(&self.explain.lesson_facts(ex));
+        }
         facts.extend_from(&self.lesson.compared);
         facts.extend_from(&self.lesson.evidence.facts());
         facts.extend_from(&self.lesson_run_facts());

@@ -249,6 +249,12 @@ impl ConvscopeApp {
             ..ArithState::default()
         };
         v.conv_try.setting = step.conv_try.and_then(ConvTryChoice::tried);
+        let method = step.explain.and_then(crate::lesson::ExplainView::method);
+        self.explain.shown = method.is_some();
+        self.explain.choice = crate::app::ExplainChoice {
+            method: method.unwrap_or(self.explain.choice.method),
+            ..Default::default()
+        };
         v.compare_history = step.history_with.clone();
         v.strip = StripState::default();
         v.strip.sync(&self.explorer.net);

@@ -8,6 +8,7 @@ use super::message::{Message, MessageKey, Notices};
 use super::settings::{Settings, SettingsFile};
 use super::view_state::ViewState;
 use crate::app::explorer::examples::ExamplesState;
+use crate::app::explorer::explain::state::ExplainState;
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -56,6 +57,8 @@ pub struct ConvscopeApp {
     pub(crate) lab_view: LabView,
     /// Whether the input is like the pictures the model was trained on.
     pub familiar: Familiarity,
+    /// "Where it looked": the attribution view's choice and latest map.
+    pub explain: ExplainState,
     pub train: Training,
     pub(crate) train_view: TrainView,
     pub(crate) jobs: Jobs,
@@ -95,6 +98,7 @@ impl ConvscopeApp {
             || self.examples.busy()
             || self.explorer.running.is_some()
             || self.lesson.evidence.measuring()
+            || self.explain.running()
     }
 
     /// The model's name as shown.

@@ -60,6 +60,8 @@ impl ConvscopeApp {
                 self.apply_display(ctx, command)
             }
             Command::ToggleKeysHelp => self.view.show_keys = !self.view.show_keys,
+            Command::ToggleExplain => self.explain.shown = !self.explain.shown,
+            Command::SetExplain(choice) => self.explain.set_choice(choice),
             Command::CompareHistory(name) => self.view.compare_history = name,
             Command::DismissNotice(i) => self.notices.dismiss(i),
             Command::TogglePlay => {

@@ -4,6 +4,7 @@
 
 use super::view_state::Tab;
 use crate::app::explorer::controls::{DropoutSetting, InputNoise, PoolWindow};
+use crate::app::explorer::explain::state::ExplainChoice;
 use crate::app::i18n::Lang;
 use crate::app::lab::state::LabSettings;
 use crate::app::train::settings::TrainSettings;
@@ -125,6 +126,10 @@ pub enum Command {
     LabelsFileDialog,
     /// Reads class labels from this file into the input settings dialog.
     LabelsFile(PathBuf),
+    /// Shows or hides "Where it looked" (key W).
+    ToggleExplain,
+    /// What "Where it looked" explains and how (method, class, blend).
+    SetExplain(ExplainChoice),
 }
 
 impl Command {
@@ -143,6 +148,7 @@ impl Command {
             (plain(Key::M), Command::CyclePool),
             (plain(Key::N), Command::CycleNoise),
             (plain(Key::T), Command::ToggleLab),
+            (plain(Key::W), Command::ToggleExplain),
             (plain(Key::F5), Command::TogglePresentation),
             (plain(Key::F11), Command::ToggleFullscreen),
             (plain(Key::F1), Command::ToggleKeysHelp),

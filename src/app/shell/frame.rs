@@ -7,6 +7,7 @@ use super::panels::Panels;
 use super::settings::Settings;
 use super::view_state::{PLAY_SECONDS, SWEEP_SECONDS, Tab};
 use super::{keys, notices, presentation, toolbar};
+use crate::app::explorer::explain::view::{explain_ui, panel_width as explain_width};
 use crate::app::explorer::stage::view::stage_ui;
 use crate::app::explorer::strip::view::{fixed_height as strip_height, pipeline_ui};
 use crate::app::input::dialog::input_dialog_ui;
@@ -84,6 +85,7 @@ impl ConvscopeApp {
         self.examples.poll();
         self.poll_lesson_evidence(ctx);
         self.familiar.sync(&self.explorer, ctx);
+        self.explain.sync(&self.explorer, ctx);
         self.poll_training();
         self.poll_lesson_runs(ctx);
         self.sync_lab(ctx);
@@ -127,6 +129,7 @@ impl ConvscopeApp {
             lab: &self.lab,
             examples: &mut self.examples,
             familiar: &self.familiar,
+            explain: &self.explain,
             train: &self.train,
             mic: &self.mic,
             commands,
@@ -168,6 +171,12 @@ impl ConvscopeApp {
                 .default_size(250.0)
                 .show(ui, |ui| input_ui(ui, &mut p));
         }
+        if p.view.tab == Tab::Explorer && p.explain.shown {
+            egui::Panel::right("explain")
+                .exact_size(explain_width(ui.ctx().content_rect().width()))
+                .resizable(false)
+                .show(ui, |ui| explain_ui(ui, &mut p));
+        }
         egui::CentralPanel::default().show(ui, |ui| match p.view.tab {
             Tab::Explorer => stage_ui(ui, &mut p),
             Tab::Lab => self.lab_view.ui(ui, &mut p),
@@ -205,6 +214,9 @@ impl ConvscopeApp {
     /// something moves, the zoom kept in bounds, and the settings saved now and then.
     fn after_commands(&mut self, ctx: &egui::Context, stage_before: usize) {
         self.sync_lab(ctx);
+        if self.explain.sync(&self.explorer, ctx) {
+            ctx.request_repaint();
+        }
         if self.explorer.stage != stage_before {
             self.view.sweep = None;
             self.view.arith.animating = false;

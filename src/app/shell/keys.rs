@@ -19,6 +19,7 @@ fn describe(command: &Command, s: &Strings) -> Option<String> {
         Command::CyclePool => s.key_cycle_pooling,
         Command::CycleNoise => s.key_cycle_noise,
         Command::ToggleLab => s.key_toggle_lab,
+        Command::ToggleExplain => s.key_toggle_explain,
         Command::ToggleFullscreen => s.key_fullscreen,
         Command::TogglePresentation => s.presentation,
         Command::OpenImageDialog => s.key_open_image,

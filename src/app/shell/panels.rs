@@ -5,6 +5,7 @@ use super::message::{Message, Notices};
 use super::settings::Settings;
 use super::view_state::{Tab, ViewState};
 use crate::app::explorer::examples::ExamplesState;
+use crate::app::explorer::explain::state::ExplainState;
 use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
@@ -31,6 +32,7 @@ pub(crate) struct Panels<'a> {
     /// "What excites this channel": its settings and rankings.
     pub examples: &'a mut ExamplesState,
     pub familiar: &'a Familiarity,
+    pub explain: &'a ExplainState,
     pub train: &'a Training,
     pub mic: &'a Microphone,
     pub commands: &'a mut Vec<Command>,

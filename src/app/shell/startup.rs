@@ -93,6 +93,7 @@ impl ConvscopeApp {
             examples: Default::default(),
             lab_view: LabView::default(),
             familiar: Default::default(),
+            explain: Default::default(),
             train: Training::default(),
             train_view: TrainView::default(),
             jobs: Jobs::default(),

@@ -52,6 +52,9 @@ pub enum TexKey {
     /// An audio input's spectrogram in colour (the audio view).
     Spectrogram,
     Canvas,
+    /// "Where it looked": the map over the input, and Grad-CAM's over its stage's maps.
+    Explain,
+    ExplainStage,
     /// The pooling colour legend of a scale, by its bounds' bits.
     Legend {
         signed: bool,

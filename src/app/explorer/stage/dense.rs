@@ -7,6 +7,7 @@ use super::history::history_ui;
 use super::units::units_grid_ui;
 use super::unlike::{unlike_box_ui, unlike_line_ui};
 use crate::analysis::argmax;
+use crate::app::explorer::explain::view::{bar_clicked, chosen_band, explained_bar};
 use crate::app::i18n::{fill, grouped};
 use crate::app::shell::keys::no_labels_hint;
 use crate::app::shell::panels::Panels;
@@ -362,7 +363,7 @@ pub(crate) fn softmax_ui(ui: &mut egui::Ui, p: &mut Panels) {
 
 /// The probabilities as bars, the top class highlighted; with dropout on, the bars without
 /// dropout are drawn as outlines beside them.
-pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
+pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &mut Panels, view: ViewId) {
     let probs = &p.ex.probabilities;
     if probs.is_empty() {
         ui.label(p.s.no_prediction_for(p.ex.was_cut(), p.ex.unnamed_scores()));
@@ -375,10 +376,11 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
         .iter()
         .enumerate()
         .map(|(i, &v)| {
-            Bar::new(i as f64, v as f64)
+            let bar = Bar::new(i as f64, v as f64)
                 .name(p.ex.net.label(i))
                 .fill(if i == top { hot } else { base })
-                .width(0.7)
+                .width(0.7);
+            explained_bar(p, i, bar)
         })
         .collect();
     let labels: Vec<String> = (0..probs.len()).map(|i| p.ex.net.label(i)).collect();
@@ -449,6 +451,9 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
             }
         })
         .show(ui, |plot| {
+            if let Some(band) = chosen_band(p) {
+                plot.bar_chart(band);
+            }
             plot.bar_chart(BarChart::new(p.s.probabilities, bars));
             if let Some(r) = reference {
                 plot.bar_chart(BarChart::new("no dropout", r));
@@ -456,6 +461,14 @@ pub(crate) fn probabilities_ui(ui: &mut egui::Ui, p: &Panels, view: ViewId) {
         });
     let rect = shown.response.rect;
     record(ui, view, rect, Sizes::chart(rect.size()));
+    if shown.response.clicked()
+        && let Some(pos) = shown.response.interact_pointer_pos()
+    {
+        let x = shown.transform.value_from_position(pos).x.round();
+        if x >= 0.0 && (x as usize) < count {
+            bar_clicked(p, x as usize);
+        }
+    }
     if !labels_fit {
         let key: Vec<String> = names
             .iter()

@@ -41,6 +41,14 @@ pub(crate) fn stage_ui(ui: &mut egui::Ui, p: &mut Panels) {
                 .on_hover_text(p.s.arith_show_tip);
         }
         examples_toggle_ui(ui, p, stage);
+        let mut explain = p.explain.shown;
+        if ui
+            .toggle_value(&mut explain, p.s.explain_title)
+            .on_hover_text(p.s.explain_tip)
+            .clicked()
+        {
+            p.commands.push(Command::ToggleExplain);
+        }
     });
     if let Some(note) = &p.ex.window_note {
         ui.colored_label(ui.visuals().warn_fg_color, fill(p.s.cut_short, &[note]));
