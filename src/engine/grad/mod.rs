@@ -12,6 +12,7 @@
 //! layer `j`.
 
 mod adjoint;
+mod transposed;
 mod vjp;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! ran it (the pooling mode and dropout of [`RunOptions`]). Convolution, pooling and the
 //! activations reuse the training formulas of `train/backward.rs`.
 
-use super::adjoint;
+use super::{adjoint, transposed};
 use crate::engine::layer::{LayerKind, RunOptions, dropout_mask, layer_dropout_seed};
 use crate::engine::layers::activation::Activation;
 use crate::engine::layers::adaptive_pool::AdaptivePool;
@@ -48,7 +48,11 @@ pub(super) fn input_grads(
     let x = inputs[0];
     let dx = match &layer.kind {
         LayerKind::Conv2d(conv) => {
-            Tensor::Maps(conv_input_grad(conv, maps(x).dim(), maps(dy).view()))
+            let (dim, dy) = (maps(x).dim(), maps(dy).view());
+            Tensor::Maps(
+                transposed::input_grad(conv, dim, dy)
+                    .unwrap_or_else(|| conv_input_grad(conv, dim, dy)),
+            )
         }
         LayerKind::Dense(dense) => {
             let dy = dy.as_vector().expect("dense gives a vector");
