@@ -14,7 +14,6 @@ fn shown() -> H {
     let mut h = app().sample("digits-max").build();
     assert!(!h.state().explain.shown, "hidden until asked for");
     h.key_press(egui::Key::W);
-    h.run();
     wait_for_jobs(&mut h);
     assert!(h.state().explain.shown);
     h
@@ -62,7 +61,6 @@ fn click_bar(h: &mut H, class: usize) {
     h.event(button(true));
     h.step();
     h.event(button(false));
-    h.run();
     wait_for_jobs(h);
 }
 
@@ -95,7 +93,6 @@ fn each_method_picked_by_its_label_gives_the_engines_map_at_its_size() {
         ("Occlusion", Method::Occlusion),
     ] {
         h.get_by_label(label).click();
-        h.run();
         wait_for_jobs(&mut h);
         let app = h.state();
         assert_eq!(app.explain.choice.method, method, "{label}");
@@ -155,7 +152,6 @@ fn a_click_on_a_probability_bar_explains_that_class_and_again_goes_back() {
     click_bar(&mut h, other);
     assert_eq!(h.state().explain.choice.class, Some(other));
     h.get_by_label("Back to the prediction").click();
-    h.run();
     wait_for_jobs(&mut h);
     assert_eq!(h.state().explain.choice.class, None);
 }

@@ -205,18 +205,25 @@ pub fn apply(h: &mut H, command: Command) {
     settle(h);
 }
 
-/// Draws frames until the app settles. A lesson step measuring evidence over a test set shows
-/// a spinner, which asks for a frame after every frame until the measurement is done, and a
-/// step training its runs asks for frames while they train: such a step is drawn frame by
-/// frame (as frames would come) until then, and settles after.
+/// Draws frames until the app settles. A lesson step measuring evidence over a test set, an
+/// attribution map or a channel's examples being made show a spinner, which asks for a frame
+/// after every frame until the work is done (on a loaded machine, more frames than the
+/// harness's limit), and a step training its runs asks for frames while they train: such
+/// work is drawn frame by frame (as frames would come) until it is done, and settles after.
 pub fn settle(h: &mut H) {
     let start = Instant::now();
     // The first frame starts what the step measures.
     h.step();
-    while h.state().lesson.evidence.measuring() || h.state().lesson.runs.training() {
+    let working = |a: &ConvscopeApp| {
+        a.lesson.evidence.measuring()
+            || a.lesson.runs.training()
+            || a.explain.running()
+            || a.examples.busy()
+    };
+    while working(h.state()) {
         assert!(
             start.elapsed() < JOB_TIMEOUT,
-            "a lesson's evidence or runs were not done in {JOB_TIMEOUT:?}"
+            "a lesson's evidence or runs, an attribution map or a channel's examples were not done in {JOB_TIMEOUT:?}"
         );
         std::thread::sleep(Duration::from_millis(5));
         h.step();
