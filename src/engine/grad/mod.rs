@@ -12,7 +12,7 @@
 //! layer `j`.
 
 mod adjoint;
-mod transposed;
+pub(crate) mod transposed;
 mod vjp;
 
 #[cfg(test)]

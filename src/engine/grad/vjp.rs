@@ -50,7 +50,7 @@ pub(super) fn input_grads(
         LayerKind::Conv2d(conv) => {
             let (dim, dy) = (maps(x).dim(), maps(dy).view());
             Tensor::Maps(
-                transposed::input_grad(conv, dim, dy)
+                transposed::input_grad(model.transposed(), index, conv, dim, dy)
                     .unwrap_or_else(|| conv_input_grad(conv, dim, dy)),
             )
         }

@@ -17,6 +17,7 @@ use super::layers::pool::PoolMode;
 use super::limits;
 use super::tensor::Shape;
 use super::window::Window;
+use crate::engine::grad::transposed::TransposeCache;
 use ndarray::{Array3, ArrayViewD};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -38,6 +39,9 @@ pub struct Model {
     conv_kernels: Vec<Option<ConvKernel>>,
     /// The matrix product's packed weights of each convolution, made on its first pass.
     packed: PackCache,
+    /// Each stride-1 convolution as the convolution of its input gradient, made on the first
+    /// gradient through it (attribution, feature visualisation).
+    transposed: TransposeCache,
 }
 
 /// Output shape of every layer in turn, or the first layer that cannot run (the training
@@ -174,6 +178,7 @@ impl Model {
             .collect();
         Ok(Model {
             packed: PackCache::new(layers.len()),
+            transposed: TransposeCache::new(layers.len()),
             info,
             input,
             layers: Arc::new(layers),
@@ -191,6 +196,7 @@ impl Model {
     pub(crate) fn layers_mut(&mut self) -> &mut [Layer] {
         // The packed weights no longer say what the layers do.
         self.packed = PackCache::new(self.layers.len());
+        self.transposed = TransposeCache::new(self.layers.len());
         let layers: &mut Vec<Layer> = Arc::make_mut(&mut self.layers);
         layers
     }
@@ -213,6 +219,11 @@ impl Model {
     /// Output shape of each layer, in order.
     pub fn shapes(&self) -> &[Shape] {
         &self.shapes
+    }
+
+    /// The cache of transposed convolutions (see [`TransposeCache`]).
+    pub(crate) fn transposed(&self) -> &TransposeCache {
+        &self.transposed
     }
 
     /// How layer `i` is computed when it is a convolution (picked when the model was built).
