@@ -6,6 +6,7 @@ pub(crate) mod audio;
 pub(crate) mod canvas;
 pub(crate) mod dialog;
 pub(crate) mod form;
+pub(crate) mod microphone;
 pub(crate) mod model_inputs;
 pub(crate) mod model_open;
 pub(crate) mod noise;

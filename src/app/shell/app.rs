@@ -14,7 +14,7 @@ use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
 use crate::app::input::form::InputDialog;
-use crate::app::input::recording::Microphone;
+use crate::app::input::microphone::Microphone;
 use crate::app::input::samples::SampleModel;
 use crate::app::lab::state::Lab;
 use crate::app::lab::view::LabView;

@@ -10,7 +10,7 @@ use crate::app::explorer::familiar::Familiarity;
 use crate::app::explorer::state::Explorer;
 use crate::app::i18n::Strings;
 use crate::app::input::canvas::Canvas;
-use crate::app::input::recording::Microphone;
+use crate::app::input::microphone::Microphone;
 use crate::app::input::samples::SampleModel;
 use crate::app::lab::state::Lab;
 use crate::app::train::state::Training;
