@@ -228,9 +228,9 @@ fn stop(child: &mut Child) -> String {
     }
 }
 
-/// The samples between the first and the last stretch of sound (10 ms whose RMS reaches
-/// [`SILENCE_RMS`] and 5% of the loudest stretch's), with 50 ms kept on each side; empty when
-/// nothing is louder than silence.
+/// The samples between the first and the last stretch of sound (10 ms whose RMS reaches the
+/// silence threshold, about -50 dBFS, and 5% of the loudest stretch's), with 50 ms kept on
+/// each side; empty when nothing is louder than silence.
 pub fn trim_silence(samples: &[f32], rate: u32) -> std::ops::Range<usize> {
     let step = ((rate / 100) as usize).max(1);
     let levels: Vec<f32> = samples.chunks(step).map(rms).collect();
