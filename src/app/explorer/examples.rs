@@ -4,6 +4,7 @@
 //! `stage::examples` draws it.
 
 use super::state::Explorer;
+use super::worked::{CANCELLED, Worked, textures_once};
 use crate::analysis::channel_examples::{ExamplesError, Target, cut, top_examples};
 use crate::app::train::settings::DataChoice;
 use crate::data::examples::{ExampleSet, ExampleSpec};
@@ -12,7 +13,6 @@ use crate::viz::examples_grid::crop_image;
 use image::RgbaImage;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 
 /// How many inputs are shown: a 3x3 grid.
@@ -117,23 +117,6 @@ impl ExamplesKey {
 /// The set opened last, with the data it is and the network whose input it was read for.
 type LastSet = Mutex<Option<(ExampleData, Arc<Model>, Arc<ExampleSet>)>>;
 
-/// A ranking being made.
-struct Job {
-    key: ExamplesKey,
-    rx: Receiver<Result<Ranking, String>>,
-    done: Arc<AtomicUsize>,
-    /// 0 while the set loads.
-    total: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Drop for Job {
-    /// A job nobody waits for stops working.
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 /// The panel's state: whether it is open, what it ranks, the rankings made.
 #[derive(Default)]
 pub struct ExamplesState {
@@ -145,10 +128,8 @@ pub struct ExamplesState {
     pub channel: usize,
     /// `None` until the panel first opens on a model (then the first set it reads).
     pub data: Option<ExampleData>,
-    cache: Vec<(ExamplesKey, Result<Arc<Ranking>, String>)>,
-    job: Option<Job>,
-    /// The ranking the user stopped: not started again by itself.
-    stopped: Option<ExamplesKey>,
+    /// The rankings made, the one running and the one the user stopped.
+    rankings: Worked<ExamplesKey, Ranking, CACHED>,
     /// The last set opened, for the next ranking on it: (the data, the network's input).
     set: Arc<LastSet>,
     /// The crops of the ranking drawn last, uploaded once.
@@ -157,37 +138,35 @@ pub struct ExamplesState {
 
 impl ExamplesState {
     pub fn busy(&self) -> bool {
-        self.job.is_some() || self.vis.busy()
+        self.rankings.busy() || self.vis.busy()
     }
 
     /// The finished ranking for `key` (or why there is none).
     pub fn ranking(&self, key: &ExamplesKey) -> Option<&Result<Arc<Ranking>, String>> {
-        self.cache.iter().find(|(k, _)| k == key).map(|(_, r)| r)
+        self.rankings.get(key)
     }
 
     /// (inputs done, inputs in all; 0 while the set loads) of the running job for `key`.
     pub fn progress(&self, key: &ExamplesKey) -> Option<(usize, usize)> {
-        let job = self.job.as_ref().filter(|j| &j.key == key)?;
+        let p = self.rankings.progress(key)?;
         Some((
-            job.done.load(Ordering::Relaxed),
-            job.total.load(Ordering::Relaxed),
+            p.done.load(Ordering::Relaxed),
+            p.total.load(Ordering::Relaxed),
         ))
     }
 
     /// Whether the user stopped the ranking for `key`.
     pub fn was_stopped(&self, key: &ExamplesKey) -> bool {
-        self.stopped.as_ref() == Some(key)
+        self.rankings.was_stopped(key)
     }
 
     /// Starts ranking for `key` unless it is done, running or was stopped (`again` starts a
     /// stopped one). A running job for another key is dropped, which stops it.
     pub fn want(&mut self, key: ExamplesKey, again: bool, ctx: &egui::Context) {
-        let running = self.job.as_ref().is_some_and(|j| j.key == key);
-        if self.ranking(&key).is_some() || running || (self.was_stopped(&key) && !again) {
-            return;
-        }
-        self.stopped = None;
-        self.job = Some(start(key, Arc::clone(&self.set), ctx.clone()));
+        let (sets, repaint) = (Arc::clone(&self.set), ctx.clone());
+        self.rankings.want(key, again, ctx, move |k, p| {
+            rank(k, &sets, &p.done, &p.total, &p.cancel, &repaint)
+        });
     }
 
     /// The textures of `key`'s crops: those made last time when it is the same ranking, else
@@ -197,69 +176,18 @@ impl ExamplesState {
         key: &ExamplesKey,
         make: impl FnOnce() -> Vec<egui::TextureHandle>,
     ) -> Vec<egui::TextureHandle> {
-        match &self.textures {
-            Some((k, t)) if k == key => t.clone(),
-            _ => {
-                let t = make();
-                self.textures = Some((key.clone(), t.clone()));
-                t
-            }
-        }
+        textures_once(&mut self.textures, key, make)
     }
 
     /// Stops the running ranking.
     pub fn cancel(&mut self) {
-        if let Some(job) = self.job.take() {
-            self.stopped = Some(job.key.clone());
-        }
+        self.rankings.cancel();
     }
 
     /// Takes a finished ranking (or feature visualisation) into the cache.
     pub fn poll(&mut self) {
         self.vis.poll();
-        let Some(job) = &self.job else { return };
-        let result = match job.rx.try_recv() {
-            Ok(r) => r.map(Arc::new),
-            Err(TryRecvError::Empty) => return,
-            Err(TryRecvError::Disconnected) => Err("the ranking stopped without a result".into()),
-        };
-        let key = job.key.clone();
-        self.job = None;
-        if result.as_ref().is_err_and(|e| e == CANCELLED) {
-            return;
-        }
-        if self.cache.len() >= CACHED {
-            drop(self.cache.remove(0));
-        }
-        self.cache.push((key, result));
-    }
-}
-
-/// What a stopped worker sends (never cached).
-const CANCELLED: &str = "cancelled";
-
-fn start(key: ExamplesKey, sets: Arc<LastSet>, ctx: egui::Context) -> Job {
-    let (tx, rx) = channel();
-    let done = Arc::new(AtomicUsize::new(0));
-    let total = Arc::new(AtomicUsize::new(0));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (d, t, c, k) = (
-        Arc::clone(&done),
-        Arc::clone(&total),
-        Arc::clone(&cancel),
-        key.clone(),
-    );
-    crate::app::shell::background::spawn(move || {
-        let result = rank(&k, &sets, &d, &t, &c, &ctx);
-        tx.send(result).ok();
-        ctx.request_repaint();
-    });
-    Job {
-        key,
-        rx,
-        done,
-        total,
-        cancel,
+        self.rankings.poll("the ranking stopped without a result");
     }
 }
 

@@ -4,6 +4,7 @@
 //! in `stage::feature_vis` draws it.
 
 use super::state::Explorer;
+use super::worked::{CANCELLED, Worked, textures_once};
 use crate::analysis::channel_examples::{ExamplesError, Target, channel_count, stage_shape};
 use crate::analysis::feature_vis::{VisSettings, visualize};
 use crate::engine::{Model, PoolMode, RunOptions};
@@ -11,7 +12,6 @@ use crate::viz::examples_grid::crop_image;
 use image::RgbaImage;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 
 /// At most this many channels of a stage are visualised (the first ones).
@@ -62,26 +62,11 @@ impl VisKey {
     }
 }
 
-struct Job {
-    key: VisKey,
-    rx: Receiver<Result<Vec<ChannelPicture>, String>>,
-    /// Steps done over every channel.
-    done: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Drop for Job {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 /// The pictures made, and the stage being worked on.
 #[derive(Default)]
 pub struct FeatureVisState {
-    cache: Vec<(VisKey, Made)>,
-    job: Option<Job>,
-    stopped: Option<VisKey>,
+    /// The stages' pictures made, the one running and the one the user stopped.
+    made: Worked<VisKey, Vec<ChannelPicture>, CACHED>,
     textures: Option<(VisKey, Vec<egui::TextureHandle>)>,
 }
 
@@ -92,56 +77,38 @@ pub(crate) fn settings() -> VisSettings {
 
 impl FeatureVisState {
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.made.busy()
     }
 
     pub fn pictures(&self, key: &VisKey) -> Option<&Made> {
-        self.cache.iter().find(|(k, _)| k == key).map(|(_, r)| r)
+        self.made.get(key)
     }
 
     /// Share of the steps done, 0..=1, of the running job for `key`.
     pub fn progress(&self, key: &VisKey) -> Option<f32> {
-        let job = self.job.as_ref().filter(|j| &j.key == key)?;
+        let p = self.made.progress(key)?;
         let total = (key.channels() * settings().steps).max(1);
-        Some(job.done.load(Ordering::Relaxed) as f32 / total as f32)
+        Some(p.done.load(Ordering::Relaxed) as f32 / total as f32)
     }
 
     pub fn was_stopped(&self, key: &VisKey) -> bool {
-        self.stopped.as_ref() == Some(key)
+        self.made.was_stopped(key)
     }
 
     /// Starts the pictures for `key` unless they are made, running or were stopped.
     pub fn want(&mut self, key: VisKey, again: bool, ctx: &egui::Context) {
-        let running = self.job.as_ref().is_some_and(|j| j.key == key);
-        if self.pictures(&key).is_some() || running || (self.was_stopped(&key) && !again) {
-            return;
-        }
-        self.stopped = None;
-        self.job = Some(start(key, ctx.clone()));
+        let repaint = ctx.clone();
+        self.made.want(key, again, ctx, move |k, p| {
+            make(k, &p.done, &p.cancel, &repaint)
+        });
     }
 
     pub fn cancel(&mut self) {
-        if let Some(job) = self.job.take() {
-            self.stopped = Some(job.key.clone());
-        }
+        self.made.cancel();
     }
 
     pub fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let result = match job.rx.try_recv() {
-            Ok(r) => r.map(Arc::new),
-            Err(TryRecvError::Empty) => return,
-            Err(TryRecvError::Disconnected) => Err("the pictures stopped without a result".into()),
-        };
-        let key = job.key.clone();
-        self.job = None;
-        if result.as_ref().is_err_and(|e| e == CANCELLED) {
-            return;
-        }
-        if self.cache.len() >= CACHED {
-            drop(self.cache.remove(0));
-        }
-        self.cache.push((key, result));
+        self.made.poll("the pictures stopped without a result");
     }
 
     /// The textures of `key`'s pictures, made by `make` once.
@@ -150,33 +117,7 @@ impl FeatureVisState {
         key: &VisKey,
         make: impl FnOnce() -> Vec<egui::TextureHandle>,
     ) -> Vec<egui::TextureHandle> {
-        match &self.textures {
-            Some((k, t)) if k == key => t.clone(),
-            _ => {
-                let t = make();
-                self.textures = Some((key.clone(), t.clone()));
-                t
-            }
-        }
-    }
-}
-
-const CANCELLED: &str = "cancelled";
-
-fn start(key: VisKey, ctx: egui::Context) -> Job {
-    let (tx, rx) = channel();
-    let done = Arc::new(AtomicUsize::new(0));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (d, c, k) = (Arc::clone(&done), Arc::clone(&cancel), key.clone());
-    crate::app::shell::background::spawn(move || {
-        tx.send(make(&k, &d, &c, &ctx)).ok();
-        ctx.request_repaint();
-    });
-    Job {
-        key,
-        rx,
-        done,
-        cancel,
+        textures_once(&mut self.textures, key, make)
     }
 }
 

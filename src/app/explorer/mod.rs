@@ -17,3 +17,4 @@ pub(crate) mod stage;
 pub(crate) mod state;
 pub(crate) mod strip;
 pub(crate) mod switch;
+pub(crate) mod worked;
