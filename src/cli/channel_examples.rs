@@ -1,12 +1,10 @@
 //! `convscope channel-examples`: the inputs of a data set that excite one channel most
 //! (Zeiler & Fergus's dataset examples), as a ranking and a grid of crops.
 
-use super::model_args::{ModelArgs, find_stage};
+use super::model_args::{ModelArgs, find_channel};
 use super::progress::Progress;
 use super::values;
-use crate::analysis::channel_examples::{
-    ExamplesError, Target, channel_count, cut, stage_shape, top_examples,
-};
+use crate::analysis::channel_examples::{ExamplesError, cut, stage_shape, top_examples};
 use crate::analysis::receptive_fields;
 use crate::data::examples::{ExampleSet, ExampleSpec};
 use crate::engine::{PoolMode, RunOptions, Shape};
@@ -57,21 +55,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
     }
     let model = args.model.load()?;
     let path = args.model.path.display().to_string();
-    let stage = find_stage(&model, &args.layer, &args.model.path)?;
+    let target = find_channel(&model, &args.layer, args.channel, &args.model.path)?;
+    let (stage, channel) = (target.stage, target.channel);
     let shape = stage_shape(&model, stage);
-    let channel = args.channel as usize;
-    let count = channel_count(shape);
-    if channel >= count {
-        let what = match shape {
-            Shape::Maps { .. } => "channels",
-            Shape::Vector(_) => "units",
-        };
-        bail!(
-            "{path}: {} has {count} {what} ({shape}): --channel is 0 to {}",
-            args.layer,
-            count - 1
-        );
-    }
     let set = ExampleSet::open(&args.data, &model, args.train_split)?;
     if set.is_empty() {
         bail!("{}: has no inputs", args.data);
@@ -85,7 +71,6 @@ pub(crate) fn run(args: Args) -> Result<()> {
         bar.inc(1);
         !super::interrupt::interrupted()
     };
-    let target = Target { stage, channel };
     let ranked = match top_examples(
         &model,
         target,

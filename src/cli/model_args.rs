@@ -111,3 +111,29 @@ pub(crate) fn find_stage(model: &Model, name: &str, path: &Path) -> Result<usize
         names.join(", ")
     )
 }
+
+/// Channel `channel` (for a vector, the unit) of the stage named `layer`, as `channel-examples`
+/// and `visualize` take them; the error says how many there are.
+pub(crate) fn find_channel(
+    model: &Model,
+    layer: &str,
+    channel: u32,
+    path: &Path,
+) -> Result<crate::analysis::channel_examples::Target> {
+    use crate::analysis::channel_examples::{Target, channel_count, stage_shape};
+    let stage = find_stage(model, layer, path)?;
+    let shape = stage_shape(model, stage);
+    let (channel, count) = (channel as usize, channel_count(shape));
+    if channel >= count {
+        let what = match shape {
+            crate::engine::Shape::Maps { .. } => "channels",
+            crate::engine::Shape::Vector(_) => "units",
+        };
+        anyhow::bail!(
+            "{}: {layer} has {count} {what} ({shape}): --channel is 0 to {}",
+            path.display(),
+            count.saturating_sub(1)
+        );
+    }
+    Ok(Target { stage, channel })
+}

@@ -1,15 +1,15 @@
 //! `convscope visualize`: the input that maximises one channel's mean activation (feature
 //! visualisation by regularised gradient ascent), as a PNG.
 
-use super::model_args::{ModelArgs, find_stage};
+use super::model_args::{ModelArgs, find_channel};
 use super::progress::Progress;
 use super::values;
-use crate::analysis::channel_examples::{ExamplesError, Target, channel_count, stage_shape};
+use crate::analysis::channel_examples::{ExamplesError, stage_shape};
 use crate::analysis::feature_vis::{VisSettings, visualize};
-use crate::engine::{PoolMode, RunOptions, Shape};
+use crate::engine::{PoolMode, RunOptions};
 use crate::viz::examples_grid::{crop_image, examples_grid};
 use crate::viz::export::save_png;
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use std::path::PathBuf;
 
 /// Pixels of the picture's longer side in the PNG.
@@ -43,21 +43,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
     crate::io::check_writable(&args.out)?;
     let model = args.model.load()?;
     let path = args.model.path.display().to_string();
-    let stage = find_stage(&model, &args.layer, &args.model.path)?;
+    let target = find_channel(&model, &args.layer, args.channel, &args.model.path)?;
+    let (stage, channel) = (target.stage, target.channel);
     let shape = stage_shape(&model, stage);
-    let channel = args.channel as usize;
-    let count = channel_count(shape);
-    if channel >= count {
-        let what = match shape {
-            Shape::Maps { .. } => "channels",
-            Shape::Vector(_) => "units",
-        };
-        bail!(
-            "{path}: {} has {count} {what} ({shape}): --channel is 0 to {}",
-            args.layer,
-            count.saturating_sub(1)
-        );
-    }
     let settings = VisSettings {
         steps: args.steps,
         seed: args.seed,
@@ -72,7 +60,6 @@ pub(crate) fn run(args: Args) -> Result<()> {
         bar.inc(1);
         !super::interrupt::interrupted()
     };
-    let target = Target { stage, channel };
     let v = match visualize(&model, target, &settings, &options, &tick) {
         Ok(v) => v,
         // Ctrl+C: `cli::run` says so and exits.
