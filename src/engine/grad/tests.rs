@@ -4,7 +4,7 @@
 use super::*;
 use crate::engine::graph::Source::{Input, Layer as L};
 use crate::engine::layer::Layer;
-use crate::engine::layers::activation::{Activation, Prelu};
+use crate::engine::layers::activation::{Activation, EVERY_ACTIVATION, Prelu};
 use crate::engine::layers::adaptive_pool::AdaptivePool;
 use crate::engine::layers::channels::PickChannels;
 use crate::engine::layers::conv::Conv2d;
@@ -201,27 +201,7 @@ fn convolutions_grouped_depthwise_strided() {
 
 #[test]
 fn every_activation_and_batch_norm() {
-    let all = [
-        Activation::Relu,
-        Activation::LeakyRelu { slope: 0.1 },
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::RELU6,
-        Activation::Clip {
-            min: -0.5,
-            max: 0.5,
-        },
-        Activation::Elu { alpha: 1.0 },
-        Activation::Selu,
-        Activation::Gelu { tanh: false },
-        Activation::Gelu { tanh: true },
-        Activation::Silu,
-        Activation::Hardswish,
-        Activation::Hardsigmoid {
-            alpha: 0.2,
-            beta: 0.5,
-        },
-    ];
+    let all = EVERY_ACTIVATION;
     for f in all {
         let mut rng = StdRng::seed_from_u64(2);
         let bn = batch_norm(&mut rng, 4);

@@ -337,6 +337,35 @@ pub(crate) fn softmax(values: &[f32]) -> Vec<f32> {
     exps.into_iter().map(|e| e / sum).collect()
 }
 
+/// One of every activation (two hard-sigmoids: ONNX's slope and PyTorch's), for the tests
+/// that check each kind: its derivative here, its step back in `engine::grad`.
+#[cfg(test)]
+pub(crate) const EVERY_ACTIVATION: [Activation; 14] = [
+    Activation::Relu,
+    Activation::LeakyRelu { slope: 0.1 },
+    Activation::Sigmoid,
+    Activation::Tanh,
+    Activation::RELU6,
+    Activation::Clip {
+        min: -1.0,
+        max: 1.0,
+    },
+    Activation::Elu { alpha: 0.7 },
+    Activation::Selu,
+    Activation::Gelu { tanh: false },
+    Activation::Gelu { tanh: true },
+    Activation::Silu,
+    Activation::Hardswish,
+    Activation::Hardsigmoid {
+        alpha: 0.2,
+        beta: 0.5,
+    },
+    Activation::Hardsigmoid {
+        alpha: 1.0 / 6.0,
+        beta: 0.5,
+    },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,31 +443,7 @@ mod tests {
 
     #[test]
     fn derivatives_match_central_differences_away_from_kinks() {
-        let all = [
-            Activation::Relu,
-            Activation::LeakyRelu { slope: 0.1 },
-            Activation::Sigmoid,
-            Activation::Tanh,
-            Activation::RELU6,
-            Activation::Clip {
-                min: -1.0,
-                max: 1.0,
-            },
-            Activation::Elu { alpha: 0.7 },
-            Activation::Selu,
-            Activation::Gelu { tanh: false },
-            Activation::Gelu { tanh: true },
-            Activation::Silu,
-            Activation::Hardswish,
-            Activation::Hardsigmoid {
-                alpha: 0.2,
-                beta: 0.5,
-            },
-            Activation::Hardsigmoid {
-                alpha: 1.0 / 6.0,
-                beta: 0.5,
-            },
-        ];
+        let all = EVERY_ACTIVATION;
         // Points that avoid every kink (0, +-1, +-3, 6, -2.5 and 2.5 for alpha 0.2).
         let points = [
             -4.1f32, -2.7, -1.3, -0.6, -0.2, 0.3, 0.8, 1.7, 2.2, 4.4, 6.5,
