@@ -5,6 +5,7 @@ use super::progress::Progress;
 use super::values::{self, BadValue};
 use crate::data::augment::{self, Augment};
 use crate::data::recipe::{Recipe, shaped_model};
+use crate::data::voice_augment::VoiceAugment;
 use crate::data::{self, DataSpec};
 use crate::engine::train::{
     self as trainer, BatchStats, EpochStats, OptimizerKind, TrainConfig, TrainHooks,
@@ -23,7 +24,9 @@ pub struct Args {
     pub arch: PathBuf,
     /// The data set: mnist:DIR or fashion:DIR (IDX files, plain or .gz), shapes or shapes:N
     /// (N generated training images), fsdd:DIR or fsdd@SPEAKER:DIR (spoken digits; with
-    /// SPEAKER, that speaker's recordings are the test split).
+    /// SPEAKER, that speaker's recordings are the test split). After a spoken-digit folder,
+    /// `+MORE` adds MORE's recordings (a folder or pack, e.g. synthetic voices) to the
+    /// training split only.
     #[arg(long, value_parser = values::parse_data)]
     pub data: DataSpec,
     /// Train on only the first N training images (1 to 1000000).
@@ -72,6 +75,13 @@ pub struct Args {
     /// image every epoch.
     #[arg(long, default_value_t = 0.0, value_parser = parse_noise)]
     pub augment_noise: f32,
+    /// Spoken digits: vary each training recording every epoch before its spectrogram is
+    /// computed. `all`, `none`, or some of: speed (12% slower to faster), warp (the spectrum's
+    /// frequencies stretched by up to 12%, as a shorter or longer vocal tract), gain (±6 dB),
+    /// noise (white, 10-40 dB below the speech), shift (up to 150 ms of silence first), masks
+    /// (SpecAugment: up to 6 frames and 4 mel bands blanked), separated by commas.
+    #[arg(long, default_value = "none", value_parser = parse_voice)]
+    pub augment_voice: VoiceAugment,
     /// Seeds the initial weights, the shuffling and the dropout masks.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -102,6 +112,10 @@ fn parse_rate(text: &str) -> Result<f32, BadValue> {
             expected: "a rate between 0 and 0.95",
         }),
     }
+}
+
+fn parse_voice(text: &str) -> Result<VoiceAugment, String> {
+    text.parse()
 }
 
 /// A noise level between 0 and 1, for clap.
@@ -253,6 +267,7 @@ fn recipe(args: &Args) -> Recipe {
             shift: args.augment_shift,
             noise: args.augment_noise,
         },
+        voice: args.augment_voice,
         config: TrainConfig {
             epochs: args.epochs,
             batch: args.batch,

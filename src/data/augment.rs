@@ -73,8 +73,8 @@ impl Augment {
     }
 }
 
-/// The seed of image `index` in epoch `epoch` (splitmix64 of the three).
-fn image_seed(seed: u64, epoch: usize, index: usize) -> u64 {
+/// The seed of example `index` in epoch `epoch` (splitmix64 of the three).
+pub(crate) fn example_seed(seed: u64, epoch: usize, index: usize) -> u64 {
     let mut z = seed
         ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ (index as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
@@ -111,7 +111,7 @@ impl EpochData for Augmented<'_> {
             .par_iter()
             .enumerate()
             .map(|(i, x)| {
-                let mut rng = StdRng::seed_from_u64(image_seed(seed, epoch, i));
+                let mut rng = StdRng::seed_from_u64(example_seed(seed, epoch, i));
                 augment.apply(x, spec, &mut rng)
             })
             .collect();

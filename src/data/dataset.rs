@@ -3,7 +3,9 @@
 
 use super::error::Error;
 use crate::engine::model::InputSpec;
+use crate::io::audio_input::Audio;
 use ndarray::Array3;
+use std::sync::Arc;
 
 /// A labelled set of images of one size.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +21,9 @@ pub struct Dataset {
     classes: Vec<String>,
     /// The order [`Dataset::take`] picks examples in, when not the stored order.
     spread: Option<Vec<usize>>,
+    /// The recording each spectrogram was computed from (spoken digits), for augmentation
+    /// that varies the sound itself.
+    recordings: Option<Vec<Arc<Audio>>>,
 }
 
 impl Dataset {
@@ -54,6 +59,7 @@ impl Dataset {
             labels,
             classes,
             spread: None,
+            recordings: None,
         })
     }
 
@@ -154,6 +160,7 @@ impl Dataset {
                     Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
                 },
                 labels: self.labels[..n].to_vec(),
+                recordings: self.recordings.as_ref().map(|r| r[..n].to_vec()),
                 ..self.clone()
             };
         };
@@ -172,6 +179,10 @@ impl Dataset {
                 Values::Floats(v) => Values::Floats(gather(v, &chosen, size)),
             },
             labels: gather(&self.labels, &chosen, 1),
+            recordings: self
+                .recordings
+                .as_ref()
+                .map(|r| chosen.iter().map(|&i| r[i].clone()).collect()),
             spread: None,
             ..self.clone()
         }
@@ -192,7 +203,8 @@ impl Dataset {
                     Values::Floats(v[range.start * size..range.end * size].to_vec())
                 }
             },
-            labels: self.labels[range].to_vec(),
+            labels: self.labels[range.clone()].to_vec(),
+            recordings: self.recordings.as_ref().map(|r| r[range].to_vec()),
             spread: None,
             ..self.clone()
         };
@@ -215,6 +227,20 @@ impl Dataset {
             spread: permutation.then_some(order),
             ..self
         }
+    }
+
+    /// The set, with the recording each example was computed from (one per example, in
+    /// order; ignored when the counts differ).
+    pub(crate) fn with_recordings(self, recordings: Vec<Arc<Audio>>) -> Dataset {
+        Dataset {
+            recordings: (recordings.len() == self.len()).then_some(recordings),
+            ..self
+        }
+    }
+
+    /// The recordings the examples were computed from, when the set is spoken digits.
+    pub(crate) fn recordings(&self) -> Option<&[Arc<Audio>]> {
+        self.recordings.as_deref()
     }
 
     /// The same images and labels under another name and class names (Fashion-MNIST comes in

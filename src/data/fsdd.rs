@@ -1,6 +1,7 @@
 //! The Free Spoken Digit Dataset: `{digit}_{speaker}_{index}.wav` recordings (8 kHz mono), as
 //! log-mel spectrograms computed with the model's own input parameters. The dataset's split:
-//! recordings 0-4 of each speaker and digit are the test set; or one speaker held out.
+//! recordings 0-4 of each speaker and digit are the test set; or one speaker held out. More
+//! folders after a `+` (synthetic voices) add training recordings only, never test ones.
 
 use super::dataset::{Dataset, Split, digit_names};
 use super::error::Error;
@@ -14,13 +15,15 @@ use std::path::{Path, PathBuf};
 /// Largest number of recordings read from one folder.
 pub(crate) const MAX_RECORDINGS: usize = 20_000;
 
-/// `fsdd:DIR` or `fsdd@SPEAKER:DIR`.
+/// `fsdd:DIR` or `fsdd@SPEAKER:DIR`, either followed by `+MORE` folders for training only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FsddSpec {
     /// The dataset folder (holding `recordings/`) or the recordings folder itself.
     pub dir: PathBuf,
     /// The speaker whose recordings are the test split; `None` for the dataset's split.
     pub held_out: Option<String>,
+    /// Folders (or packs) whose every recording is a training one (synthetic voices).
+    pub train_also: Vec<PathBuf>,
 }
 
 impl FsddSpec {
@@ -39,9 +42,18 @@ impl FsddSpec {
             Some(s) => Some(s.to_string()),
             None => None,
         };
+        let mut dirs = dir.split('+');
+        let dir = dirs.next().unwrap_or_default();
+        let train_also: Vec<PathBuf> = dirs.map(PathBuf::from).collect();
+        if dir.is_empty() || train_also.iter().any(|d| d.as_os_str().is_empty()) {
+            return Err(bad(
+                "give a folder on each side of `+`: fsdd:DIR+MORE (MORE: training recordings only)",
+            ));
+        }
         Ok(FsddSpec {
             dir: PathBuf::from(dir),
             held_out,
+            train_also,
         })
     }
 
@@ -57,9 +69,12 @@ impl FsddSpec {
 impl fmt::Display for FsddSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.held_out {
-            Some(s) => write!(f, "fsdd@{s}:{}", self.dir.display()),
-            None => write!(f, "fsdd:{}", self.dir.display()),
+            Some(s) => write!(f, "fsdd@{s}:{}", self.dir.display())?,
+            None => write!(f, "fsdd:{}", self.dir.display())?,
         }
+        self.train_also
+            .iter()
+            .try_for_each(|d| write!(f, "+{}", d.display()))
     }
 }
 
@@ -186,10 +201,14 @@ fn unpack(path: &Path) -> Result<Vec<(String, Vec<u8>)>, FileError> {
     Ok(entries)
 }
 
-/// Every recording of the folder or pack, split into (train, test), each sorted by file name.
-pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), Error> {
-    // (path, name, the file's bytes when they came from a pack)
-    let mut named: Vec<(PathBuf, RecordingName, Option<Vec<u8>>)> = match source(&spec.dir) {
+/// A recording found in a folder or pack: its path, what its name says, and its bytes when it
+/// came from a pack.
+type Found = (PathBuf, RecordingName, Option<Vec<u8>>);
+
+/// Every recording named `DIGIT_SPEAKER_INDEX.wav` in the folder or pack at `dir`, at most
+/// [`MAX_RECORDINGS`] + 1 (the caller refuses more).
+fn find(dir: &Path) -> Result<Vec<Found>, Error> {
+    Ok(match source(dir) {
         Source::Folder(dir) => {
             let entries = std::fs::read_dir(&dir).map_err(|e| FileError::Read {
                 path: dir.clone(),
@@ -211,19 +230,50 @@ pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recordi
                 Some((pack.join(file), name, Some(bytes)))
             })
             .collect(),
-    };
+    })
+}
+
+/// Decodes found recordings, sorted by path.
+fn decode(mut found: Vec<Found>) -> Result<Vec<Recording>, Error> {
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found
+        .into_par_iter()
+        .map(|(path, name, bytes)| {
+            let audio = match bytes {
+                Some(bytes) => decode_wav(&bytes, &path)?,
+                None => load_audio(&path)?,
+            };
+            Ok(Recording { path, name, audio })
+        })
+        .collect::<Result<_, FileError>>()?)
+}
+
+/// Every recording of the folder or pack, split into (train, test), each sorted by file name;
+/// the `+` folders' recordings follow the training ones.
+pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recording>), Error> {
     let bad = |message: String| Error::Spec {
         spec: spec.to_string(),
         message,
     };
-    if named.len() > MAX_RECORDINGS {
+    let named = find(&spec.dir)?;
+    let extra: Vec<Vec<Found>> = spec
+        .train_also
+        .iter()
+        .map(|d| find(d))
+        .collect::<Result<_, _>>()?;
+    let total = named.len() + extra.iter().map(Vec::len).sum::<usize>();
+    if total > MAX_RECORDINGS {
         return Err(bad(format!("more than {MAX_RECORDINGS} recordings")));
     }
-    if named.is_empty() {
-        return Err(bad(format!(
-            "no recordings named DIGIT_SPEAKER_INDEX.wav in {}",
-            spec.dir.display()
-        )));
+    for (dir, found) in
+        std::iter::once((&spec.dir, &named)).chain(spec.train_also.iter().zip(&extra))
+    {
+        if found.is_empty() {
+            return Err(bad(format!(
+                "no recordings named DIGIT_SPEAKER_INDEX.wav in {}",
+                dir.display()
+            )));
+        }
     }
     if let Some(s) = &spec.held_out
         && !named.iter().any(|(_, n, _)| &n.speaker == s)
@@ -236,18 +286,12 @@ pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recordi
             speakers.join(", ")
         )));
     }
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    let all: Vec<Recording> = named
-        .into_par_iter()
-        .map(|(path, name, bytes)| {
-            let audio = match bytes {
-                Some(bytes) => decode_wav(&bytes, &path)?,
-                None => load_audio(&path)?,
-            };
-            Ok(Recording { path, name, audio })
-        })
-        .collect::<Result<_, FileError>>()?;
-    let (test, train): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| spec.is_test(&r.name));
+    let (test, mut train): (Vec<_>, Vec<_>) = decode(named)?
+        .into_iter()
+        .partition(|r| spec.is_test(&r.name));
+    for found in extra {
+        train.extend(decode(found)?);
+    }
     Ok((train, test))
 }
 
@@ -273,13 +317,19 @@ pub(crate) fn spectrograms(
         })
         .collect::<Result<_, Error>>()?;
     let labels = recordings.iter().map(|r| r.name.digit).collect();
-    Dataset::from_floats(
+    let set = Dataset::from_floats(
         name,
         (1, model.input.height, model.input.width),
         maps.concat(),
         labels,
         digit_names(),
-    )
+    )?;
+    Ok(set.with_recordings(
+        recordings
+            .iter()
+            .map(|r| std::sync::Arc::new(r.audio.clone()))
+            .collect(),
+    ))
 }
 
 /// The training and test spectrograms for `model`.
@@ -287,9 +337,11 @@ pub(crate) fn load(spec: &FsddSpec, model: &Model) -> Result<Split, Error> {
     let (train, test) = recordings(spec)?;
     let part = |which: &str| match &spec.held_out {
         Some(s) if which == "test" => format!("{spec} (test: speaker {s})"),
-        Some(s) => format!("{spec} (train: every speaker but {s})"),
+        Some(s) if spec.train_also.is_empty() => format!("{spec} (train: every speaker but {s})"),
+        Some(s) => format!("{spec} (train: every speaker but {s}, and the + folders)"),
         None if which == "test" => format!("{spec} (test: recordings 0-4)"),
-        None => format!("{spec} (train: recordings 5-49)"),
+        None if spec.train_also.is_empty() => format!("{spec} (train: recordings 5-49)"),
+        None => format!("{spec} (train: recordings 5-49, and the + folders)"),
     };
     // The recordings are sorted by file name, digit by digit: a first-N subset for
     // `--train-limit` takes the lowest-numbered recordings of every speaker and digit instead.

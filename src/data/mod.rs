@@ -9,6 +9,7 @@ pub mod examples;
 pub(crate) mod fsdd;
 pub(crate) mod recipe;
 pub mod shapes;
+pub mod voice_augment;
 
 pub use dataset::{Dataset, Split};
 pub(crate) use error::Error;

@@ -6,6 +6,7 @@ use super::DataSpec;
 use super::augment::{Augment, Augmented, MAX_NOISE, MAX_SHIFT};
 use super::dataset::{Dataset, Split};
 use super::shapes::FreshShapes;
+use super::voice_augment::{VoiceAugment, VoiceAugmented};
 use crate::engine::train::{
     self as trainer, EpochData, EpochStats, Examples, OptimizerKind, TrainConfig, TrainHooks,
 };
@@ -28,6 +29,8 @@ pub struct Recipe {
     /// dense layer (where `fc-dropout` has it) when the rate is above zero.
     pub dropout: Option<f32>,
     pub augment: Augment,
+    /// Spoken digits only: how each recording is varied before its spectrogram.
+    pub voice: VoiceAugment,
     pub config: TrainConfig,
     /// Hold the last N training images out as a validation set: the per-epoch held-out
     /// accuracy (the learning curve, and what a schedule is chosen on) is measured on it, and
@@ -115,6 +118,14 @@ pub(crate) enum RecipeError {
     FreshDataNeedsShapes { data: DataSpec },
     #[error("augmentation needs a fixed set, not --fresh-data")]
     AugmentWithFreshData,
+    #[error(
+        "--augment-voice varies recordings, and {data} holds pictures: use --augment-shift and --augment-noise"
+    )]
+    VoiceNeedsRecordings { data: DataSpec },
+    #[error(
+        "--augment-voice varies the recordings themselves; leave out --augment-shift and --augment-noise, which move and noise their spectrograms"
+    )]
+    VoiceWithPictureAugment,
     #[error("--augment-shift {shift}: an image moves at most {most} pixels", most = MAX_SHIFT)]
     AugmentShift { shift: usize },
     #[error("--augment-noise {noise}: the noise is between 0 and {most}", most = MAX_NOISE)]
@@ -177,6 +188,16 @@ impl Recipe {
         }
         if self.fresh_data && !self.augment.is_none() {
             return Err(RecipeError::AugmentWithFreshData);
+        }
+        if !self.voice.is_none() {
+            if !matches!(self.data, DataSpec::Fsdd(_)) {
+                return Err(RecipeError::VoiceNeedsRecordings {
+                    data: self.data.clone(),
+                });
+            }
+            if !self.augment.is_none() {
+                return Err(RecipeError::VoiceWithPictureAugment);
+            }
         }
         let Augment { shift, noise } = self.augment;
         if shift > MAX_SHIFT {
@@ -313,11 +334,23 @@ impl Prepared {
                 recipe.config.seed,
             )
         });
+        let audio = self.model.info.audio.clone();
+        let mut voiced = match (self.train_set.recordings(), audio) {
+            (Some(recordings), Some(spec)) if !recipe.voice.is_none() => Some(VoiceAugmented::new(
+                recordings,
+                &self.train_labels,
+                recipe.voice,
+                (spec, self.model.input.clone()),
+                recipe.config.seed,
+            )),
+            _ => None,
+        };
         let mut plain = fixed;
-        let data: &mut dyn EpochData = match (&mut self.fresh, &mut augmented) {
-            (Some(f), _) => f,
-            (None, Some(a)) => a,
-            (None, None) => &mut plain,
+        let data: &mut dyn EpochData = match (&mut self.fresh, &mut augmented, &mut voiced) {
+            (Some(f), _, _) => f,
+            (None, _, Some(v)) => v,
+            (None, Some(a), None) => a,
+            (None, None, None) => &mut plain,
         };
         trainer::train_with(&mut self.model, data, Some(held_out), &recipe.config, hooks)
     }
@@ -379,6 +412,9 @@ impl Prepared {
                 "noise": (recipe.augment.noise as f64 * 1e4).round() / 1e4,
             });
         }
+        if !recipe.voice.is_none() {
+            record["augment_voice"] = json!(recipe.voice.to_string());
+        }
         if history.len() < config.epochs {
             record["stopped_after_epochs"] = json!(history.len());
         }
@@ -421,6 +457,7 @@ mod tests {
             pool: None,
             dropout: None,
             augment: Augment::default(),
+            voice: VoiceAugment::default(),
             config: TrainConfig::default(),
             validation: Some(12),
         };

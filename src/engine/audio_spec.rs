@@ -9,7 +9,10 @@ use thiserror::Error;
 /// `n_fft / 2` at both ends), the power spectrum, Slaney-style mel filters (area-normalised),
 /// and `ln(mel + log_offset) - ln(log_offset)` (0 for silence). The model's `height` is the number of mel bands and its `width`
 /// the number of frames; row 0 is the highest band, so maps read like a spectrogram (low
-/// frequencies at the bottom). The model's `mean`/`std` normalise the log values.
+/// frequencies at the bottom). With `normalize_bands`, each band of each recording is then
+/// shifted and scaled to mean 0 and standard deviation 1 over its frames (per-recording
+/// normalisation: a louder voice or another microphone moves every band alike). The model's
+/// `mean`/`std` normalise the values after that.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioSpec {
     /// Samples per second the model was trained on.
@@ -22,6 +25,8 @@ pub struct AudioSpec {
     pub f_min: f32,
     pub f_max: f32,
     pub log_offset: f32,
+    /// Each mel band normalised over the recording's frames (mean 0, standard deviation 1).
+    pub normalize_bands: bool,
 }
 
 /// Largest FFT accepted.
@@ -111,6 +116,7 @@ mod tests {
             f_min: 0.0,
             f_max: 4000.0,
             log_offset: 1e-6,
+            normalize_bands: false,
         }
     }
 

@@ -177,7 +177,23 @@ pub fn audio_pixels(
         return Err(PixelsError::AudioChannels(input.channels));
     }
     let samples = fit_samples(audio, spec, input.width)?;
-    Ok(log_mel(&samples, spec, input.height, input.width))
+    let mut maps = log_mel(&samples, spec, input.height, input.width);
+    if spec.normalize_bands {
+        normalize_bands(&mut maps);
+    }
+    Ok(maps)
+}
+
+/// Each band (row) shifted and scaled to mean 0 and standard deviation 1 over its frames; a
+/// band that does not vary (silence) becomes 0. Statistics in f64.
+pub(crate) fn normalize_bands(maps: &mut Array3<f32>) {
+    for mut band in maps.rows_mut() {
+        let n = band.len().max(1) as f64;
+        let mean = band.iter().map(|&v| v as f64).sum::<f64>() / n;
+        let var = band.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+        let scale = if var > 1e-12 { 1.0 / var.sqrt() } else { 0.0 };
+        band.mapv_inplace(|v| ((v as f64 - mean) * scale) as f32);
+    }
 }
 
 /// `ln(mel power + log_offset)` as [1, bands, frames], highest band in row 0. `samples` is cut
@@ -188,14 +204,53 @@ pub(crate) fn log_mel(
     bands: usize,
     frames: usize,
 ) -> Array3<f32> {
-    let power = power_spectrogram(samples, spec, frames);
-    let filters = mel_filters(spec, bands);
+    log_mel_warped(samples, spec, bands, frames, 1.0)
+}
+
+/// [`log_mel`] with the frequency axis of the power spectrum stretched by `warp` before the
+/// mel filters: what sat at `f` Hz moves to `warp * f` (above 1: a shorter vocal tract, higher
+/// formants; energy pushed past half the sample rate is dropped). Augmentation only; 1 is
+/// [`log_mel`] exactly.
+pub(crate) fn log_mel_warped(
+    samples: &[f32],
+    spec: &AudioSpec,
+    bands: usize,
+    frames: usize,
+    warp: f64,
+) -> Array3<f32> {
+    let mut power = power_spectrogram(samples, spec, frames);
     let bins = spec.n_fft / 2 + 1;
+    if warp != 1.0 && warp > 0.0 {
+        for frame in power.chunks_exact_mut(bins) {
+            let original = frame.to_vec();
+            for (k, slot) in frame.iter_mut().enumerate() {
+                // Bin k takes what was at k / warp, linearly between its neighbours.
+                let from = k as f64 / warp;
+                let (i, t) = (from.floor() as usize, from.fract());
+                *slot = match (original.get(i), original.get(i + 1)) {
+                    (Some(a), Some(b)) => a * (1.0 - t) + b * t,
+                    (Some(a), None) if t == 0.0 => *a,
+                    _ => 0.0,
+                };
+            }
+        }
+    }
+    let filters = mel_filters(spec, bands);
+    // Each filter is a triangle over a few bins: sum only where its weights are not zero.
+    let spans: Vec<std::ops::Range<usize>> = filters
+        .chunks_exact(bins)
+        .map(|w| {
+            let first = w.iter().position(|&v| v != 0.0).unwrap_or(0);
+            let last = w.iter().rposition(|&v| v != 0.0).map_or(0, |l| l + 1);
+            first..last.max(first)
+        })
+        .collect();
     let floor = spec.log_offset as f64;
     Array3::from_shape_fn((1, bands, frames), |(_, row, t)| {
         let m = bands - 1 - row;
-        let weights = &filters[m * bins..(m + 1) * bins];
-        let p = &power[t * bins..(t + 1) * bins];
+        let span = spans[m].clone();
+        let weights = &filters[m * bins..(m + 1) * bins][span.clone()];
+        let p = &power[t * bins..(t + 1) * bins][span];
         let s: f64 = weights.iter().zip(p).map(|(w, v)| w * v).sum();
         ((s + floor).ln() - floor.ln()) as f32
     })
@@ -370,6 +425,7 @@ pub(crate) struct AudioFields {
     pub f_min: Option<f32>,
     pub f_max: Option<f32>,
     pub log_offset: Option<f32>,
+    pub normalize_bands: Option<bool>,
 }
 
 impl AudioFields {
@@ -387,7 +443,8 @@ impl AudioFields {
             || self.mel_bands.is_some()
             || self.f_min.is_some()
             || self.f_max.is_some()
-            || self.log_offset.is_some();
+            || self.log_offset.is_some()
+            || self.normalize_bands.is_some();
         match kind {
             None | Some("image") if any => return Err(AudioFieldsError::NotAudio),
             None | Some("image") => return Ok(None),
@@ -416,6 +473,7 @@ impl AudioFields {
             f_min: self.f_min.unwrap_or(0.0),
             f_max: self.f_max.unwrap_or(sample_rate as f32 / 2.0),
             log_offset: self.log_offset.unwrap_or(1e-6),
+            normalize_bands: self.normalize_bands.unwrap_or(false),
         };
         spec.check(bands)?;
         Ok(Some(spec))
@@ -432,6 +490,9 @@ impl AudioFields {
         input["f_min"] = json!(spec.f_min);
         input["f_max"] = json!(spec.f_max);
         input["log_offset"] = json!(spec.log_offset);
+        if spec.normalize_bands {
+            input["normalize_bands"] = json!(true);
+        }
     }
 }
 

@@ -506,6 +506,13 @@ strings! {
     augment,
     aug_shift,
     aug_noise,
+    /// Spoken digits: the row that adds the synthetic voices, its checkbox and tooltip.
+    train_voices,
+    train_voices_add,
+    train_voices_tip,
+    /// Spoken digits: varying each recording every epoch, and what that does.
+    vary_voice,
+    vary_voice_tip,
     train_start,
     train_pause,
     train_resume,

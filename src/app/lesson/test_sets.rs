@@ -90,6 +90,8 @@ pub(crate) fn data_of(model: &Model) -> Result<(DataSpec, String), String> {
         DataSpec::Fsdd(f) => DataSpec::Fsdd(FsddSpec {
             dir: bundled("fsdd")?,
             held_out: f.held_out,
+            // Only the test split is read here, and extra folders add training recordings.
+            train_also: Vec::new(),
         }),
         shapes @ DataSpec::Shapes(_) => shapes,
     };

@@ -43,6 +43,7 @@ impl ConvscopeApp {
                 shift: run.augment_shift,
                 noise: 0.0,
             },
+            ..defaults
         })
     }
 

@@ -54,6 +54,12 @@ pub(crate) fn run_label(s: &Strings, run: &Run) -> String {
             s.augment, t.augment.shift, t.augment.noise
         ));
     }
+    if t.data == DataChoice::Speech && t.synthetic_voices {
+        parts.push(s.train_voices_add.to_string());
+    }
+    if t.data == DataChoice::Speech && !t.voice.is_none() {
+        parts.push(s.vary_voice.to_string());
+    }
     parts.push(format!("{} {}", s.learning_rate, t.lr));
     parts.push(format!("{} {}", s.train_batch, t.batch));
     parts.push(format!("{} {}", s.train_seed, t.seed));

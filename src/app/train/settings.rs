@@ -4,6 +4,7 @@
 use crate::data::DataSpec;
 use crate::data::augment::Augment;
 use crate::data::recipe::Recipe;
+use crate::data::voice_augment::VoiceAugment;
 use crate::engine::train::{OptimizerKind, TrainConfig};
 use crate::engine::{Model, PoolMode, Shape};
 use crate::io::data_dirs;
@@ -45,6 +46,7 @@ impl DataChoice {
             DataChoice::Speech => DataSpec::Fsdd(crate::data::fsdd::FsddSpec {
                 dir: bundled_data_dir("fsdd")?,
                 held_out: None,
+                train_also: Vec::new(),
             }),
         })
     }
@@ -72,6 +74,9 @@ impl DataChoice {
         }
     }
 }
+
+/// The bundled folder of synthetic voices (training recordings only).
+pub(crate) const SYNTHETIC_VOICES: &str = "synthetic-voices";
 
 /// A bundled data set (its folder's name) found in no data folder (see
 /// [`crate::io::data_dirs`]).
@@ -121,6 +126,11 @@ pub struct TrainSettings {
     pub dropout: Option<f32>,
     pub weight_decay: f32,
     pub augment: Augment,
+    /// Spoken digits: also train on the synthetic voices bundled in
+    /// `assets/data/synthetic-voices` (training recordings only).
+    pub synthetic_voices: bool,
+    /// Spoken digits: how each training recording is varied before its spectrogram.
+    pub voice: VoiceAugment,
 }
 
 impl Default for TrainSettings {
@@ -137,6 +147,8 @@ impl Default for TrainSettings {
             dropout: None,
             weight_decay: 0.0,
             augment: Augment::default(),
+            synthetic_voices: false,
+            voice: VoiceAugment::default(),
         }
     }
 }
@@ -156,7 +168,13 @@ impl TrainSettings {
 
     /// The run these settings describe, as `convscope train` would get it from its flags.
     pub fn recipe(&self) -> Result<Recipe, MissingData> {
-        let data = self.data.spec(self.train_size)?;
+        let mut data = self.data.spec(self.train_size)?;
+        let speech = self.data == DataChoice::Speech;
+        if let DataSpec::Fsdd(f) = &mut data
+            && self.synthetic_voices
+        {
+            f.train_also.push(bundled_data_dir(SYNTHETIC_VOICES)?);
+        }
         let train_limit = (self.data != DataChoice::Shapes).then_some(self.train_size);
         Ok(Recipe {
             data,
@@ -164,7 +182,17 @@ impl TrainSettings {
             fresh_data: false,
             pool: self.pool,
             dropout: self.dropout,
-            augment: self.augment,
+            // Recordings are varied as recordings, pictures as pictures.
+            augment: if speech && !self.voice.is_none() {
+                Augment::default()
+            } else {
+                self.augment
+            },
+            voice: if speech {
+                self.voice
+            } else {
+                VoiceAugment::default()
+            },
             config: TrainConfig {
                 epochs: self.epochs.max(1),
                 batch: self.batch.max(1),

@@ -16,6 +16,7 @@ use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART};
 use crate::data::augment::Augment;
+use crate::data::voice_augment::{Ingredient, VoiceAugment};
 use crate::engine::PoolMode;
 use crate::lesson::ViewId;
 use crate::viz::number::grouped_round;
@@ -362,6 +363,32 @@ fn regularisation_rows_ui(ui: &mut egui::Ui, s: &Strings, t: &mut TrainSettings)
     );
     ui.end_row();
 
+    if t.data == DataChoice::Speech {
+        ui.label(s.train_voices);
+        ui.checkbox(&mut t.synthetic_voices, s.train_voices_add)
+            .on_hover_text(s.train_voices_tip);
+        ui.end_row();
+        ui.label(s.augment);
+        let mut vary = !t.voice.is_none();
+        let names: Vec<&str> = VoiceAugment::classroom()
+            .ingredients()
+            .into_iter()
+            .map(Ingredient::name)
+            .collect();
+        if ui
+            .checkbox(&mut vary, s.vary_voice)
+            .on_hover_text(fill(s.vary_voice_tip, &[&names.join(", ")]))
+            .changed()
+        {
+            t.voice = if vary {
+                VoiceAugment::classroom()
+            } else {
+                VoiceAugment::default()
+            };
+        }
+        ui.end_row();
+        return;
+    }
     ui.label(s.augment);
     ui.vertical(|ui| augment_ui(ui, s, &mut t.augment));
     ui.end_row();

@@ -23,6 +23,7 @@ fn spec_of(name: &str) -> (AudioSpec, usize, usize) {
         f_min: f("f_min") as f32,
         f_max: f("f_max") as f32,
         log_offset: f("log_offset") as f32,
+        normalize_bands: false,
     };
     (spec, f("mel_bands") as usize, f("frames") as usize)
 }
@@ -310,4 +311,72 @@ fn audio_fields_are_checked() {
             .contains("hop")
     );
     assert_eq!(AudioFields::default().spec(None, &inp).unwrap(), None);
+}
+
+#[test]
+fn normalised_bands_have_mean_zero_and_unit_spread_and_ignore_a_band_offset() {
+    let mut maps = Array3::from_shape_fn((1, 3, 8), |(_, b, t)| match b {
+        0 => t as f32,
+        1 => 5.0,
+        _ => ((t * 7) % 5) as f32 - 1.0,
+    });
+    let mut shifted = maps.clone();
+    shifted
+        .slice_mut(ndarray::s![0, 2, ..])
+        .mapv_inplace(|v| 3.0 * v + 10.0);
+    normalize_bands(&mut maps);
+    normalize_bands(&mut shifted);
+    for band in [0, 2] {
+        let row = maps.slice(ndarray::s![0, band, ..]);
+        let mean = row.sum() / 8.0;
+        let var = row.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / 8.0;
+        assert!(
+            mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5,
+            "{mean} {var}"
+        );
+    }
+    // A band that does not change (silence) is 0; scaling and shifting a band changes nothing.
+    assert!(maps.slice(ndarray::s![0, 1, ..]).iter().all(|&v| v == 0.0));
+    for (a, b) in maps.iter().zip(&shifted) {
+        assert!((a - b).abs() < 1e-5, "{a} {b}");
+    }
+}
+
+#[test]
+fn a_louder_take_reads_closer_after_band_normalisation() {
+    let wav = std::fs::read(fixture("7_george_0.wav")).unwrap();
+    let audio = decode_wav(&wav, Path::new("7_george_0.wav")).unwrap();
+    let louder = Audio {
+        samples: audio.samples.iter().map(|v| v * 4.0).collect(),
+        ..audio.clone()
+    };
+    let (mut spec, bands, frames) = (
+        AudioSpec {
+            sample_rate: 8000,
+            n_fft: 256,
+            frame: 200,
+            hop: 100,
+            f_min: 0.0,
+            f_max: 4000.0,
+            log_offset: 1e-6,
+            normalize_bands: false,
+        },
+        32,
+        64,
+    );
+    let distance = |spec: &AudioSpec| {
+        let a = audio_pixels(&audio, spec, &input(bands, frames)).unwrap();
+        let b = audio_pixels(&louder, spec, &input(bands, frames)).unwrap();
+        let spread = a.iter().map(|v| v * v).sum::<f32>().sqrt();
+        a.iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f32>()
+            .sqrt()
+            / spread
+    };
+    let plain = distance(&spec);
+    spec.normalize_bands = true;
+    let normalised = distance(&spec);
+    assert!(normalised < plain / 2.0, "{normalised} vs {plain}");
 }

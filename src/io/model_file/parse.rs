@@ -85,6 +85,7 @@ fn input_of(json_path: &Path, i: &InputFile) -> Result<(InputSpec, Option<AudioS
         f_min: i.f_min,
         f_max: i.f_max,
         log_offset: i.log_offset,
+        normalize_bands: i.normalize_bands,
     };
     let per_channel = |v: f32| vec![v; i.channels.min(limits::MAX_INPUT_CHANNELS)];
     let input = InputSpec {

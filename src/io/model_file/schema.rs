@@ -34,6 +34,7 @@ pub(super) struct InputFile {
     pub f_min: Option<f32>,
     pub f_max: Option<f32>,
     pub log_offset: Option<f32>,
+    pub normalize_bands: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
