@@ -17,7 +17,7 @@ mkdir -p "$dir/sample_models/arch" "$dir/assets/data" "$dir/assets/lessons" "$di
 install -m 755 -s target/release/convscope "$dir/"
 cp sample_models/*.json sample_models/*.safetensors sample_models/README.md "$dir/sample_models/"
 cp sample_models/arch/*.json "$dir/sample_models/arch/"
-cp -r assets/data/mnist assets/data/fashion-mnist assets/data/fsdd "$dir/assets/data/"
+cp -r assets/data/mnist assets/data/fashion-mnist assets/data/fsdd assets/data/synthetic-voices "$dir/assets/data/"
 cp assets/lessons/* "$dir/assets/lessons/"
 cp README.md assets/ATTRIBUTION.md "$dir/doc/"
 cp assets/fonts/*.txt "$dir/doc/fonts/"

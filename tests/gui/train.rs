@@ -186,3 +186,34 @@ fn follow_training_shows_the_weights_being_trained() {
         !a.train.running()
     });
 }
+
+/// On a speech model the Train tab offers the synthetic voices and the varied recordings in
+/// place of moving and noising pictures; ticking them is what the run's recipe gets.
+#[test]
+fn a_speech_model_offers_more_voices_and_varied_recordings() {
+    use convscope::data::voice_augment::VoiceAugment;
+    let mut h = app()
+        .size(DESKTOP)
+        .no_dialogs()
+        .model(crate::support::repo("sample_models/speech-max.json"))
+        .build();
+    h.get_by_label("Train").click();
+    h.run();
+    assert!(
+        h.query_by_label("shift ±px").is_none(),
+        "no picture shift for recordings"
+    );
+    h.get_by_label("add 114 synthetic voices").click();
+    h.get_by_label("vary each recording").click();
+    h.run();
+    let t = &h.state().train.settings;
+    assert!(t.synthetic_voices);
+    assert_eq!(t.voice, VoiceAugment::classroom());
+    let recipe = t.recipe().expect("the bundled data is there");
+    let data = recipe.data.to_string();
+    assert!(data.ends_with("assets/data/synthetic-voices"), "{data}");
+    assert_eq!(recipe.voice, VoiceAugment::classroom());
+    h.get_by_label("vary each recording").click();
+    h.run();
+    assert!(h.state().train.settings.voice.is_none());
+}
