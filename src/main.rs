@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let result = Cli::parse()
         .into_request()
         .and_then(|request| match request {
-            Request::Command(command) => cli::run(command),
+            Request::Command(command) => cli::run(*command),
             Request::OpenApp(files) => open_app(files),
             Request::Handout(order) => {
                 let mut say = |line: &str| eprintln!("{line}");

@@ -24,6 +24,9 @@ pub struct Dataset {
     /// The recording each spectrogram was computed from (spoken digits), for augmentation
     /// that varies the sound itself.
     recordings: Option<Vec<Arc<Audio>>>,
+    /// How many of the last examples are always trained on, whatever the limit (spoken digits
+    /// from `+` folders: a limit counts the others).
+    training_only: usize,
 }
 
 impl Dataset {
@@ -60,6 +63,7 @@ impl Dataset {
             classes,
             spread: None,
             recordings: None,
+            training_only: 0,
         })
     }
 
@@ -148,23 +152,40 @@ impl Dataset {
     }
 
     /// The first `n` images (all of them when there are fewer), or, for a set given a
-    /// `Dataset::with_spread` order, the first `n` of that order kept in stored order.
+    /// `Dataset::with_spread` order, the first `n` of that order kept in stored order; and,
+    /// on top of them, the examples [`Dataset::with_training_only`] keeps.
     pub fn take(&self, n: usize) -> Dataset {
-        let n = n.min(self.len());
         let size = self.channels * self.height * self.width;
-        let Some(order) = &self.spread else {
-            return Dataset {
-                name: format!("{} (first {n})", self.name),
-                values: match &self.values {
-                    Values::Bytes(b) => Values::Bytes(b[..n * size].to_vec()),
-                    Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
-                },
-                labels: self.labels[..n].to_vec(),
-                recordings: self.recordings.as_ref().map(|r| r[..n].to_vec()),
-                ..self.clone()
-            };
+        // The examples always trained on are the last of the stored order (and of a spread
+        // order: fsdd puts them there); the limit counts the others.
+        let (len, extra) = (self.len(), self.training_only);
+        let n = n.min(len - extra);
+        let identity: Vec<usize>;
+        let order = match &self.spread {
+            Some(order) => order,
+            None if extra > 0 => {
+                identity = (0..len).collect();
+                &identity
+            }
+            None => {
+                return Dataset {
+                    name: format!("{} (first {n})", self.name),
+                    values: match &self.values {
+                        Values::Bytes(b) => Values::Bytes(b[..n * size].to_vec()),
+                        Values::Floats(v) => Values::Floats(v[..n * size].to_vec()),
+                    },
+                    labels: self.labels[..n].to_vec(),
+                    recordings: self.recordings.as_ref().map(|r| r[..n].to_vec()),
+                    training_only: 0,
+                    ..self.clone()
+                };
+            }
         };
-        let mut chosen = order[..n].to_vec();
+        let mut chosen: Vec<usize> = order[..n]
+            .iter()
+            .chain(&order[len - extra..])
+            .copied()
+            .collect();
         chosen.sort_unstable();
         fn gather<T: Copy>(all: &[T], chosen: &[usize], size: usize) -> Vec<T> {
             chosen
@@ -184,6 +205,7 @@ impl Dataset {
                 .as_ref()
                 .map(|r| chosen.iter().map(|&i| r[i].clone()).collect()),
             spread: None,
+            training_only: 0,
             ..self.clone()
         }
     }
@@ -206,6 +228,7 @@ impl Dataset {
             labels: self.labels[range.clone()].to_vec(),
             recordings: self.recordings.as_ref().map(|r| r[range].to_vec()),
             spread: None,
+            training_only: 0,
             ..self.clone()
         };
         (
@@ -234,6 +257,15 @@ impl Dataset {
     pub(crate) fn with_recordings(self, recordings: Vec<Arc<Audio>>) -> Dataset {
         Dataset {
             recordings: (recordings.len() == self.len()).then_some(recordings),
+            ..self
+        }
+    }
+
+    /// The set, with its last `n` examples always kept by [`Dataset::take`], on top of the
+    /// number asked for (training recordings from `+` folders).
+    pub(crate) fn with_training_only(self, n: usize) -> Dataset {
+        Dataset {
+            training_only: n.min(self.len()),
             ..self
         }
     }
@@ -344,5 +376,26 @@ mod tests {
             set.clone().with_spread(vec![0, 0]).take(2).labels(),
             vec![0, 0]
         );
+    }
+
+    #[test]
+    fn examples_always_trained_on_come_on_top_of_a_limit() {
+        // Four stored examples, the last two from a `+` folder, spread with them last.
+        let set = Dataset::new(
+            "four".into(),
+            (1, 1, 1),
+            vec![10, 11, 20, 21],
+            vec![0, 1, 0, 1],
+            digit_names(),
+        )
+        .unwrap()
+        .with_spread(vec![1, 0, 2, 3])
+        .with_training_only(2);
+        let one = set.take(1);
+        assert_eq!(one.len(), 3);
+        assert_eq!(one.pixels(0)[[0, 0, 0]], 11.0 / 255.0);
+        assert_eq!(one.pixels(2)[[0, 0, 0]], 21.0 / 255.0);
+        assert_eq!(set.take(9).len(), 4);
+        assert_eq!(set.take(0).len(), 2);
     }
 }

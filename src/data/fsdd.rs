@@ -106,6 +106,8 @@ pub(crate) struct Recording {
     pub path: PathBuf,
     pub name: RecordingName,
     pub audio: Audio,
+    /// From a `+` folder: a training recording whatever its name says.
+    pub training_only: bool,
 }
 
 /// The file the app ships the recordings in (`scripts/make-fsdd-pack.py`): every WAV file's
@@ -243,7 +245,12 @@ fn decode(mut found: Vec<Found>) -> Result<Vec<Recording>, Error> {
                 Some(bytes) => decode_wav(&bytes, &path)?,
                 None => load_audio(&path)?,
             };
-            Ok(Recording { path, name, audio })
+            Ok(Recording {
+                path,
+                name,
+                audio,
+                training_only: false,
+            })
         })
         .collect::<Result<_, FileError>>()?)
 }
@@ -290,7 +297,10 @@ pub(crate) fn recordings(spec: &FsddSpec) -> Result<(Vec<Recording>, Vec<Recordi
         .into_iter()
         .partition(|r| spec.is_test(&r.name));
     for found in extra {
-        train.extend(decode(found)?);
+        train.extend(decode(found)?.into_iter().map(|r| Recording {
+            training_only: true,
+            ..r
+        }));
     }
     Ok((train, test))
 }
@@ -345,13 +355,22 @@ pub(crate) fn load(spec: &FsddSpec, model: &Model) -> Result<Split, Error> {
     };
     // The recordings are sorted by file name, digit by digit: a first-N subset for
     // `--train-limit` takes the lowest-numbered recordings of every speaker and digit instead.
+    // The `+` folders' recordings come after all of those, and every one of them is kept.
     let mut spread: Vec<usize> = (0..train.len()).collect();
     spread.sort_by_key(|&i| {
-        let n = &train[i].name;
-        (n.index, n.speaker.clone(), n.digit)
+        let r = &train[i];
+        (
+            r.training_only,
+            r.name.index,
+            r.name.speaker.clone(),
+            r.name.digit,
+        )
     });
+    let training_only = train.iter().filter(|r| r.training_only).count();
     Ok(Split {
-        train: spectrograms(part("train"), &train, model)?.with_spread(spread),
+        train: spectrograms(part("train"), &train, model)?
+            .with_spread(spread)
+            .with_training_only(training_only),
         test: spectrograms(part("test"), &test, model)?,
     })
 }

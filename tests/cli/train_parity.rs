@@ -121,7 +121,7 @@ fn the_app_and_the_cli_train_the_same_weights() {
 /// assets/data/synthetic-voices) train the same speech network, bit for bit, as `convscope
 /// train --data fsdd:assets/data/fsdd+assets/data/synthetic-voices --augment-voice ...`; 500
 /// training recordings are spread over every speaker and digit, not the first 500 file names;
-/// the synthetic voices add training recordings only.
+/// the synthetic voices add training recordings only, all of them, on top of the 500.
 #[test]
 fn speech_in_the_app_trains_as_the_cli() {
     let arch = load_architecture(Path::new("sample_models/arch/speech.json")).expect("arch");
@@ -167,7 +167,8 @@ fn speech_in_the_app_trains_as_the_cli() {
     let cli = train_in_cli(&args, &dir.join("cli.json"));
     assert_eq!(app.layers(), cli.layers(), "weights differ");
     let record = &app.info.training;
-    assert_eq!(record["train_size"], 500);
+    // 500 of FSDD's and every one of the 1,596 synthetic voices' recordings.
+    assert_eq!(record["train_size"], 500 + 1596);
     assert_eq!(
         record["test_size"], 250,
         "the voices are never test recordings"

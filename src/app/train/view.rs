@@ -16,7 +16,7 @@ use crate::app::shell::commands::Command;
 use crate::app::shell::panels::Panels;
 use crate::app::widgets::view_rects::{AXES_ROOM, MIN_CHART};
 use crate::data::augment::Augment;
-use crate::data::voice_augment::{Ingredient, VoiceAugment};
+use crate::data::voice_augment::VoiceAugment;
 use crate::engine::PoolMode;
 use crate::lesson::ViewId;
 use crate::viz::number::grouped_round;
@@ -370,14 +370,9 @@ fn regularisation_rows_ui(ui: &mut egui::Ui, s: &Strings, t: &mut TrainSettings)
         ui.end_row();
         ui.label(s.augment);
         let mut vary = !t.voice.is_none();
-        let names: Vec<&str> = VoiceAugment::classroom()
-            .ingredients()
-            .into_iter()
-            .map(Ingredient::name)
-            .collect();
         if ui
             .checkbox(&mut vary, s.vary_voice)
-            .on_hover_text(fill(s.vary_voice_tip, &[&names.join(", ")]))
+            .on_hover_text(s.vary_voice_tip)
             .changed()
         {
             t.voice = if vary {

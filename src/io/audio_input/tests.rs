@@ -301,7 +301,7 @@ fn audio_fields_are_checked() {
     );
     let missing = AudioFields {
         hop: None,
-        ..fields
+        ..fields.clone()
     };
     assert!(
         missing
@@ -311,6 +311,27 @@ fn audio_fields_are_checked() {
             .contains("hop")
     );
     assert_eq!(AudioFields::default().spec(None, &inp).unwrap(), None);
+    // Per-band normalisation is off unless asked for, and written back only when on.
+    assert!(!spec.normalize_bands);
+    let banded = AudioFields {
+        normalize_bands: Some(true),
+        ..fields.clone()
+    }
+    .spec(Some("audio"), &inp)
+    .unwrap()
+    .unwrap();
+    assert!(banded.normalize_bands);
+    let mut json = serde_json::json!({});
+    AudioFields::write(&banded, 32, &mut json);
+    assert_eq!(json["normalize_bands"], true);
+    let mut plain = serde_json::json!({});
+    AudioFields::write(&spec, 32, &mut plain);
+    assert!(plain.get("normalize_bands").is_none());
+    let on_a_picture = AudioFields {
+        normalize_bands: Some(true),
+        ..AudioFields::default()
+    };
+    assert!(on_a_picture.spec(None, &inp).is_err());
 }
 
 #[test]
