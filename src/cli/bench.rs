@@ -5,6 +5,7 @@
 
 use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
+use crate::engine::kernels::isa::Path;
 use crate::engine::zoo::{self, test_pixels};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::Fill;
@@ -132,6 +133,8 @@ pub(crate) fn run(args: Args) -> Result<()> {
             "model": model.info.name,
             "forward_us": (forward_us * 10.0).round() / 10.0,
             "forward_threads": forward_threads,
+            // The kernels' instruction sets (CONVSCOPE_ISA narrows them).
+            "isa": Path::current().name(),
             "forward_all_threads_us": (forward_all_threads_us * 10.0).round() / 10.0,
             "sweep_ms": (!sweep_times.is_empty())
                 .then(|| (median(sweep_times) * 100.0).round() / 100.0),

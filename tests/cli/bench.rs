@@ -1,5 +1,6 @@
 //! `bench --threads N`: the forward pass timed on a pool of N threads (one unless told), the
-//! count the pass really ran with in the JSON line, and a count out of range refused.
+//! count the pass really ran with in the JSON line, and a count out of range refused; the
+//! instruction-set path `CONVSCOPE_ISA` asks for, reported as `isa`.
 
 use crate::support::{convscope, fixture, stdout_of};
 
@@ -50,4 +51,39 @@ fn bench_refuses_a_thread_count_out_of_range() {
         assert!(stderr.contains("--threads"), "{stderr}");
         assert!(o.stdout.is_empty());
     }
+}
+
+/// `CONVSCOPE_ISA` holds the kernels to a narrower path, and `bench` says which one ran (each
+/// path's numbers are checked against the definition in the library's kernel tests).
+#[test]
+fn bench_runs_the_instruction_set_path_the_variable_names() {
+    let model = fixture("models/edge-detector.json");
+    let run = |isa: &str| {
+        let o = crate::support::convscope_command()
+            .env("CONVSCOPE_ISA", isa)
+            .args([
+                "bench",
+                "--model",
+                model.to_str().unwrap(),
+                "--iters",
+                "3",
+                "--no-sweep",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let line: serde_json::Value =
+            serde_json::from_str(String::from_utf8_lossy(&o.stdout).trim()).unwrap();
+        (line["isa"].as_str().unwrap().to_owned(), o.stderr)
+    };
+    let (widest, _) = run("");
+    assert_eq!(run("portable").0, "portable");
+    // AVX2 where the CPU has it; never AVX-512.
+    let avx2 = run("avx2").0;
+    assert!(["avx2", "portable"].contains(&avx2.as_str()), "{avx2}");
+    assert!(widest == "avx512" || widest == avx2, "{widest} vs {avx2}");
+    // A name of nothing: every path the CPU has, and a word about it.
+    let (isa, stderr) = run("sse9");
+    assert_eq!(isa, widest);
+    assert!(String::from_utf8_lossy(&stderr).contains("CONVSCOPE_ISA"));
 }

@@ -13,7 +13,7 @@
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
 
 use super::im2col;
-use super::isa::Isa;
+use super::isa::{Isa, Path};
 use super::phases::Phases;
 use super::shared::Clamp;
 use crate::engine::layers::conv::Conv2d;
@@ -95,9 +95,11 @@ pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp
         // A few blocks per thread, so a thread slowed by something else is caught up by the
         // other; each block fills one scratch.
         let per_block = out_channels.div_ceil(threads * 4).max(1);
+        // The other threads take this thread's instruction sets (`isa::Path`).
+        let path = Path::carry();
         out.par_chunks_mut(per_block * plane)
             .enumerate()
-            .for_each(|(b, dst)| block(&mut Scratch::default(), b * per_block, dst));
+            .for_each(|(b, dst)| path.run(|| block(&mut Scratch::default(), b * per_block, dst)));
     } else {
         block(&mut Scratch::default(), 0, &mut out);
     }

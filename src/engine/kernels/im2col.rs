@@ -17,7 +17,7 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
-use super::isa::Isa;
+use super::isa::{Isa, Path};
 use super::packed::{self, Gather, PackedWeights};
 use super::phases::Phases;
 use super::shared::{self, Clamp, Shared};
@@ -209,7 +209,11 @@ fn product(
         });
     };
     if parallel && blocks >= 2 * threads {
-        (0..blocks).into_par_iter().for_each(|b| block(b, false));
+        // The other threads take this thread's instruction sets (`isa::Path`).
+        let path = Path::carry();
+        (0..blocks)
+            .into_par_iter()
+            .for_each(|b| path.run(|| block(b, false)));
     } else {
         (0..blocks).for_each(|b| block(b, parallel));
     }

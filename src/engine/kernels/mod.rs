@@ -213,6 +213,7 @@ impl std::fmt::Debug for PackCache {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use isa::Path;
     use ndarray::{Array1, Array3, Array4};
     use proptest::prelude::*;
 
@@ -223,9 +224,21 @@ pub(crate) mod tests {
         ConvKernel::Depthwise,
     ];
 
-    /// Every kernel (forced, whatever `choose` says) against the definition, and the new
-    /// kernels against the direct one where it applies (stride 1, rows one vector wide).
+    /// Every kernel (forced, whatever `choose` says) on every instruction-set path this CPU
+    /// runs, against the definition, and against the direct kernel where it applies.
     fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
+        for path in Path::runnable() {
+            path.run(|| check_every_kernel_on_this_path(conv, x))
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", path.name())))?;
+        }
+        Ok(())
+    }
+
+    /// [`check_every_kernel`] on the path this thread is held to.
+    fn check_every_kernel_on_this_path(
+        conv: &Conv2d,
+        x: &Array3<f32>,
+    ) -> Result<(), TestCaseError> {
         let want = crate::engine::layers::conv::tests::naive(conv, x);
         let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let direct = direct::forward(conv, x.view());
@@ -393,11 +406,15 @@ pub(crate) mod tests {
             let (conv, x) = case(groups, per, k, s, d, pads, hw, 11);
             let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            for threads in [&one, &two] {
-                let got = threads.install(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
+            for (threads, path) in [&one, &two]
+                .into_iter()
+                .flat_map(|t| Path::runnable().into_iter().map(move |p| (t, p)))
+            {
+                let got = threads
+                    .install(|| path.run(|| conv.forward_with(ConvKernel::Im2colGemm, x.view())));
                 assert_eq!(got.dim(), want.dim());
                 for (g, e) in got.iter().zip(&want) {
-                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{g} vs {e}");
+                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{path:?}: {g} vs {e}");
                 }
             }
         }
@@ -435,11 +452,17 @@ pub(crate) mod tests {
                 7,
             );
             for kernel in [ConvKernel::Im2colGemm, ConvKernel::Pointwise] {
-                let want = one.install(|| conv.forward_with(kernel, x.view()));
-                let got = two.install(|| conv.forward_with(kernel, x.view()));
-                let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                for (g, e) in got.iter().zip(&want) {
-                    assert!((g - e).abs() < 1e-5 * scale, "{kernel:?}: {g} vs {e}");
+                for path in Path::runnable() {
+                    let run = || path.run(|| conv.forward_with(kernel, x.view()));
+                    let want = one.install(run);
+                    let got = two.install(run);
+                    let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                    for (g, e) in got.iter().zip(&want) {
+                        assert!(
+                            (g - e).abs() < 1e-5 * scale,
+                            "{kernel:?} {path:?}: {g} vs {e}"
+                        );
+                    }
                 }
             }
         }
@@ -464,12 +487,15 @@ pub(crate) mod tests {
             );
             let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let got = two.install(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
-            for (g, e) in got.iter().zip(&want) {
-                assert!(
-                    (*g as f64 - e).abs() < 1e-5 * scale,
-                    "depthwise: {g} vs {e}"
-                );
+            for path in Path::runnable() {
+                let got =
+                    two.install(|| path.run(|| conv.forward_with(ConvKernel::Depthwise, x.view())));
+                for (g, e) in got.iter().zip(&want) {
+                    assert!(
+                        (*g as f64 - e).abs() < 1e-5 * scale,
+                        "depthwise {path:?}: {g} vs {e}"
+                    );
+                }
             }
         }
     }

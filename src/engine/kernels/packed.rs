@@ -362,16 +362,17 @@ pub(crate) unsafe fn multiply_split(
         .step_by(per)
         .map(|s| s..(s + per).min(panels))
         .collect();
+    // The other threads take this thread's instruction sets (`isa::Path`).
+    let path = super::isa::Path::carry();
     ranges.into_par_iter().for_each(|range| {
         // SAFETY: disjoint weight panels write disjoint rows.
-        unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, clamp) }
+        path.run(|| unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, clamp) })
     });
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::isa::Isa;
-    use super::super::tile::PORTABLE;
+    use super::super::isa::Path;
     use super::*;
     use crate::engine::kernels::tests::values;
 
@@ -402,19 +403,24 @@ mod tests {
                 row_stride: stride,
             };
             let bias = values(rows, 3);
-            let mut cols = Vec::new();
-            pack_columns(from, 0, n, &mut cols);
             let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
-            let mut kernels = vec![PORTABLE];
-            #[cfg(target_arch = "x86_64")]
-            if Isa::available().contains(&Isa::Avx2) {
-                kernels.push(kernel());
-                // The AVX2 tiles alone, where the AVX-512 tiles would take every panel.
-                kernels.push(Kernel {
-                    wide: None,
-                    ..kernel()
-                });
-            }
+            // Each path's tiles and its gather: the portable loop, the AVX2 tiles alone (where
+            // the AVX-512 tiles would take every panel), and the AVX-512 ones.
+            let paths = Path::runnable();
+            let kernels: Vec<(Kernel, Vec<f32>)> = paths
+                .iter()
+                .map(|path| {
+                    path.run(|| {
+                        let mut cols = Vec::new();
+                        pack_columns(from, 0, n, &mut cols);
+                        (kernel(), cols)
+                    })
+                })
+                .collect();
+            assert!(
+                kernels[0].0.wide.is_none(),
+                "no AVX-512 tiles on the portable path"
+            );
             let clamps = [
                 None,
                 Some(Clamp {
@@ -422,13 +428,14 @@ mod tests {
                     max: 1.0,
                 }),
             ];
-            for (&kernel, clamp) in kernels.iter().flat_map(|k| clamps.map(|c| (k, c))) {
+            for ((kernel, cols), clamp) in kernels.iter().flat_map(|k| clamps.map(|c| (k, c))) {
+                let kernel = *kernel;
                 let mut out = vec![f32::NAN; rows * n];
                 let c = Shared(out.as_mut_ptr());
                 let panels = 0..rows.div_ceil(MR);
                 let b = Some(&bias[..]);
                 // SAFETY: `out` holds rows x n values, only this call writes them.
-                unsafe { multiply(kernel, &packed, 0, panels, &cols, n, b, c, n, clamp) };
+                unsafe { multiply(kernel, &packed, 0, panels, cols, n, b, c, n, clamp) };
                 for o in 0..rows {
                     for p in 0..n {
                         let sum: f64 = bias[o] as f64
