@@ -16,7 +16,7 @@
 //! - `weight_grad`: training's weight gradient where the forward pass ran `direct`.
 //!
 //! `isa` says which vector instructions this CPU has; `shared` holds what several kernels
-//! use (the `Clamp` of a fused ReLU, the output pointer threads share).
+//! use (the `Epilogue` of a fused activation, the output pointer threads share).
 //!
 //! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
 //! matrix product split into panels of weights when there are too few of them; depthwise
@@ -34,7 +34,7 @@ pub(crate) mod tile;
 pub(crate) mod weight_grad;
 
 pub(crate) use isa::Isa;
-pub(crate) use shared::Clamp;
+pub(crate) use shared::Epilogue;
 
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -109,34 +109,35 @@ pub fn forward_packed(
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
 ) -> Array3<f32> {
-    forward_clamped(conv, kernel, input, packed, None)
+    forward_fused(conv, kernel, input, packed, None)
 }
 
-/// [`forward_packed`] followed by `clamp` (the ReLU or ReLU6 after the convolution), applied
-/// by the kernel while the values it has just written are in the cache: the same numbers as
-/// a pass of its own over the output, without reading it all back from memory.
-pub(crate) fn forward_clamped(
+/// [`forward_packed`] followed by `epilogue` (the activation after the convolution: ReLU,
+/// ReLU6, SiLU, sigmoid, hard-swish, hard-sigmoid), applied by the kernel while the values it
+/// has just written are in the cache: the same numbers as a pass of its own over the output,
+/// without reading it all back from memory.
+pub(crate) fn forward_fused(
     conv: &Conv2d,
     kernel: ConvKernel,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) -> Array3<f32> {
     match kernel {
         ConvKernel::Direct => match direct::forward(conv, input) {
             Some(mut out) => {
-                if let Some(clamp) = clamp {
-                    clamp.apply_array(&mut out);
+                if let Some(epilogue) = epilogue {
+                    epilogue.apply_array(&mut out);
                 }
                 out
             }
-            None => im2col::forward(conv, input, packed, clamp),
+            None => im2col::forward(conv, input, packed, epilogue),
         },
         // A 1x1 convolution at stride 1 without padding: `W . X` with the input [C, H*W]
         // gathered in place (`im2col::forward` tells it from the other geometries).
-        ConvKernel::Pointwise => im2col::forward(conv, input, packed, clamp),
-        ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, clamp),
-        ConvKernel::Depthwise => depthwise::forward(conv, input, clamp),
+        ConvKernel::Pointwise => im2col::forward(conv, input, packed, epilogue),
+        ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, epilogue),
+        ConvKernel::Depthwise => depthwise::forward(conv, input, epilogue),
     }
 }
 
@@ -381,6 +382,58 @@ pub(crate) mod tests {
             let (oh, ow) = conv.window().output_size(h, w);
             prop_assume!(oh > 0 && ow > 0);
             check_every_kernel(&conv, &x)?;
+        }
+    }
+
+    /// A convolution that applies the activation after it (`forward_fused`) gives the numbers
+    /// of the same kernel followed by the activation's own pass, bit for bit: every kernel,
+    /// every epilogue, every instruction-set path, on one thread and split over two.
+    #[test]
+    fn fused_activations_are_the_activations_own_pass() {
+        use crate::engine::layers::activation::Activation;
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let activations = [
+            Activation::Relu,
+            Activation::RELU6,
+            Activation::Sigmoid,
+            Activation::Silu,
+            Activation::Hardswish,
+            Activation::Hardsigmoid {
+                alpha: 0.2,
+                beta: 0.5,
+            },
+        ];
+        // Small (one block, on the calling thread) and large enough to be split.
+        for (groups, per, k, s, hw) in [
+            (1, (5, 13), 3, 1, (11, 21)),
+            (1, (6, 20), 1, 1, (9, 17)),
+            (1, (4, 30), 3, 2, (15, 26)),
+            (7, (1, 2), 3, 2, (13, 19)),
+            (1, (128, 72), 1, 1, (64, 64)),
+        ] {
+            let p = k / 2;
+            let (conv, x) = case(groups, per, (k, k), (s, s), (1, 1), (p, p, p, p), hw, 3);
+            for (kernel, path, f) in ALL.into_iter().flat_map(|kernel| {
+                Path::runnable()
+                    .into_iter()
+                    .flat_map(move |path| activations.map(|f| (kernel, path, f)))
+            }) {
+                let epilogue = Epilogue::of(f).expect("a convolution applies it");
+                two.install(|| {
+                    path.run(|| {
+                        let mut want = conv.forward_with(kernel, x.view());
+                        f.apply_all(want.as_slice_mut().unwrap());
+                        let got = forward_fused(&conv, kernel, x.view(), None, Some(epilogue));
+                        assert_eq!(got.dim(), want.dim());
+                        for (g, w) in got.iter().zip(&want) {
+                            assert_eq!(g.to_bits(), w.to_bits(), "{kernel:?} {path:?} {f:?}");
+                        }
+                    })
+                });
+            }
         }
     }
 
