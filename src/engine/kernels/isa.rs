@@ -2,8 +2,8 @@
 //! (detected once). Every kernel with intrinsics picks its code by this; the portable loops
 //! run where it finds none.
 //!
-//! `CONVSCOPE_ISA` (read once, the first time a kernel asks) narrows what the kernels may use, so
-//! that the narrower paths can be timed and checked on a machine that has the wider ones:
+//! `CONVSCOPE_ISA` (read once, the first time a kernel asks) narrows what the kernels may
+//! use, so that the narrower paths can be timed and checked on a machine that has the wider ones:
 //! `portable` (no intrinsics), `avx2` (AVX2 + FMA, not AVX-512), `avx512` (everything: the
 //! same as leaving it unset). A path the CPU cannot run is never taken whatever it says. The
 //! kernels' tests do not rely on it: they run each path in turn ([`Path::run`]).
