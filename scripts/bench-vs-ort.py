@@ -8,17 +8,23 @@
    with the same layer list as `zoo::vgg11_bn`), timed with intra_op_num_threads 1 and 2.
 3. A table: ours vs onnxruntime, per shape and per network, with GFLOP/s.
 
-4. With `--models DIR`: whole networks, the ONNX files of
-   tests/reference/make_big_graph_onnx.py (resnet18-ts.onnx, mobilenet_v2-ts.onnx in DIR),
-   `convscope bench --model` (its forward pass on one thread and on all) against onnxruntime
-   on the same file, interleaved round by round, the best median of the rounds each.
-   `--ours NAME=BINARY` (repeatable) times several builds of convscope in the same rounds,
-   e.g. the one before a change and the one after.
+4. With `--models DIR`: whole networks at 224x224 (resnet18-ts.onnx, mobilenet_v2-ts.onnx,
+   efficientnet_b0-ts.onnx, mobilenet_v3_large-ts.onnx in DIR; `--make-models` writes the
+   missing ones there first: torchvision's networks with random weights and random batch-norm
+   statistics, torch's TorchScript exporter at opset 17, as tests/reference/
+   make_big_graph_onnx.py exports the first two), `convscope bench --model` (its forward pass
+   on one thread and on two, `--threads 2`, or on all cores for builds without the flag)
+   against onnxruntime on the same file, interleaved round by round, the best median of the
+   rounds each, and the ratio ours / onnxruntime. `--ours NAME=BINARY` (repeatable) times
+   several builds of convscope in the same rounds, e.g. the one before a change and the one
+   after; `--nets` picks some of the networks. Set CONVSCOPE_ISA (docs/performance.md) to time
+   one instruction-set path.
 
 Needs onnx, onnxruntime and numpy (a virtual environment with them). Run from the repository
 root:
     python3 scripts/bench-vs-ort.py [--skip-cargo] [--skip-kernels]
-        [--models /tmp/convscope-big [--rounds 3] [--ours new=target/release/convscope]]
+        [--models /tmp/convscope-big [--make-models] [--rounds 3] [--nets resnet18-ts ...]
+         [--ours new=target/release/convscope]]
 """
 
 import argparse
@@ -149,17 +155,43 @@ def find_our(group, prefix):
     return None, None
 
 
+NETWORKS = ["resnet18-ts", "mobilenet_v2-ts", "efficientnet_b0-ts", "mobilenet_v3_large-ts"]
+
+
+def make_models(folder, names):
+    """The networks of step 4 that are not in `folder` yet, exported there (weights only: the
+    reference values that make_big_graph_onnx.py stores too are not needed to time them)."""
+    missing = [n for n in names if not os.path.exists(os.path.join(folder, n + ".onnx"))]
+    if not missing:
+        return
+    import torch
+    import torchvision
+    sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+    from make_graph_onnx import export, randomize_bn
+    os.makedirs(folder, exist_ok=True)
+    for name in missing:
+        torch.manual_seed(20261201)
+        net = randomize_bn(getattr(torchvision.models, name[:-len("-ts")])(weights=None)).eval()
+        path = os.path.join(folder, name + ".onnx")
+        export(net, torch.rand(1, 3, 224, 224), path, "ts")
+        print(f"{name}: wrote {path} ({os.path.getsize(path)} bytes)", flush=True)
+
+
 def whole_networks(args):
     """Step 4: whole ONNX networks, ours and onnxruntime's, round by round."""
     ours = [o.split("=", 1) for o in args.ours] or [
         ["ours", os.path.join(ROOT, "target", "release", "convscope")]]
+    names = args.nets or NETWORKS
+    if args.make_models:
+        make_models(args.models, names)
     print(f"\nwhole networks (onnxruntime {ort.__version__}; best of {args.rounds} rounds; "
-          f"ms per forward pass)")
+          f"ms per forward pass; load {os.getloadavg()[0]:.2f}; "
+          f"CONVSCOPE_ISA={os.environ.get('CONVSCOPE_ISA', '')})")
     rng = np.random.default_rng(2)
-    for name in ["resnet18-ts", "mobilenet_v2-ts"]:
+    for name in names:
         path = os.path.join(args.models, name + ".onnx")
         if not os.path.exists(path):
-            print(f"{name}: {path} missing (make_big_graph_onnx.py)")
+            print(f"{name}: {path} missing (--make-models writes it)")
             continue
         model = onnx.load(path)
         feed = {model.graph.input[0].name:
@@ -176,15 +208,24 @@ def whole_networks(args):
                                           text=True).stdout
                 # Builds from before `--no-sweep` time three sweeps too.
                 flags = ["--no-sweep"] if "--no-sweep" in helptext else []
-                out = subprocess.run(
-                    [binary, "bench", "--model", path, "--iters", str(args.iters)] + flags,
-                    cwd=ROOT, check=True, capture_output=True, text=True).stdout
-                r = json.loads(out.strip().splitlines()[-1])
-                for key, th in (("forward_us", 1), ("forward_all_threads_us", 2)):
-                    t = r[key] / 1e3
-                    best[f"{label} {th}t"] = min(best.get(f"{label} {th}t", t), t)
+                run = lambda extra: json.loads(subprocess.run(
+                    [binary, "bench", "--model", path, "--iters", str(args.iters)] + flags
+                    + extra, cwd=ROOT, check=True, capture_output=True,
+                    text=True).stdout.strip().splitlines()[-1])
+                r = run([])
+                t = r["forward_us"] / 1e3
+                best[f"{label} 1t"] = min(best.get(f"{label} 1t", t), t)
                 layers[label] = r["layer_us"]
+                # Two threads: `--threads 2` where the build has it, else all cores (two here).
+                if "--threads" in helptext:
+                    t = run(["--threads", "2"])["forward_us"] / 1e3
+                else:
+                    t = r["forward_all_threads_us"] / 1e3
+                best[f"{label} 2t"] = min(best.get(f"{label} 2t", t), t)
         print(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in best.items()))
+        for label, _ in ours:
+            print(f"  {label} / onnxruntime: " + ", ".join(
+                f"{th}t {best[f'{label} {th}t'] / best[f'ort {th}t']:.2f}" for th in (1, 2)))
         for label, _ in ours:
             by_type = {}
             for entry in layers[label]:
@@ -199,7 +240,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-cargo", action="store_true", help="use the last cargo bench run")
     ap.add_argument("--skip-kernels", action="store_true", help="only the whole networks")
-    ap.add_argument("--models", help="folder of make_big_graph_onnx.py's ONNX files")
+    ap.add_argument("--models", help="folder of the whole networks' ONNX files")
+    ap.add_argument("--make-models", action="store_true",
+                    help="export the networks missing from --models first")
+    ap.add_argument("--nets", nargs="+", choices=NETWORKS, help="only these networks")
     ap.add_argument("--ours", action="append", default=[], help="NAME=path of a convscope")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--iters", type=int, default=40)

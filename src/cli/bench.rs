@@ -1,9 +1,11 @@
-//! `convscope bench`: the median time of one forward pass on one thread and on all cores, and
-//! of a sweep over every shift in [-8,8]x[-8,8] on all cores, with each layer's time (and the
-//! kernel each convolution uses), as one JSON line.
+//! `convscope bench`: the median time of one forward pass on `--threads` threads (one unless
+//! told) and on all cores, and of a sweep over every shift in [-8,8]x[-8,8] on all cores, with
+//! each layer's time on `--threads` threads (and the kernel each convolution uses), as one
+//! JSON line.
 
 use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
+use crate::engine::kernels::isa::Path;
 use crate::engine::zoo::{self, test_pixels};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
 use crate::io::Fill;
@@ -20,6 +22,10 @@ pub struct Args {
     /// times).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub iters: u64,
+    /// Threads for the timed forward pass and the per-layer times, 1 to 256 (a pool of its
+    /// own, started before the timing; the sweep and `forward_all_threads_us` use every core).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: u64,
     /// Leave out the translation sweep (289 passes: minutes for an ImageNet-size network).
     #[arg(long)]
     pub no_sweep: bool,
@@ -48,9 +54,11 @@ pub(crate) fn run(args: Args) -> Result<()> {
     let input = crate::io::network_input(&pixels, &model.input, 0, 0, Fill::Zero);
     // At most 100000 (clap checks), so this fits any usize.
     let iters = args.iters as usize;
-    // Warm up, then time each pass: on one thread, then on all of rayon's (a large layer
-    // splits its work).
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    // Warm up, then time each pass: on `--threads` threads, then on all of rayon's (a large
+    // layer splits its work). At most 256 (clap checks).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads as usize)
+        .build()?;
     let time_passes = |iters: usize| -> Result<f64> {
         for _ in 0..iters.min(50) {
             std::hint::black_box(model.forward(&input, &options)?);
@@ -64,7 +72,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         }
         Ok(median(times))
     };
-    let forward_us = one_thread.install(|| time_passes(iters))?;
+    // The threads the pass really had (the pool's count, not the flag's).
+    let (forward_us, forward_threads) = pool
+        .install(|| Ok::<_, anyhow::Error>((time_passes(iters)?, rayon::current_num_threads())))?;
     let forward_all_threads_us = time_passes(iters)?;
     // Where the time goes: each layer timed alone on its real input.
     let outputs = model.forward_all(&input, &options)?;
@@ -84,7 +94,11 @@ pub(crate) fn run(args: Args) -> Result<()> {
                 })
                 .collect();
             let reps = (iters / 4).max(1);
-            let us = one_thread.install(|| {
+            let us = pool.install(|| {
+                // One untimed run first: the first layer timed after `forward_all` paid ~100
+                // ms once (EfficientNet-B0's stem read 7.8-10.9 ms a run at 10 runs, 0.34 at
+                // 50; docs/performance.md), a cost of the trace's memory, not of the layer.
+                std::hint::black_box(model.run_node(i, &before, &options));
                 let t = Instant::now();
                 for _ in 0..reps {
                     std::hint::black_box(model.run_node(i, &before, &options));
@@ -122,6 +136,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         json!({
             "model": model.info.name,
             "forward_us": (forward_us * 10.0).round() / 10.0,
+            "forward_threads": forward_threads,
+            // The kernels' instruction sets (CONVSCOPE_ISA narrows them).
+            "isa": Path::current().name(),
             "forward_all_threads_us": (forward_all_threads_us * 10.0).round() / 10.0,
             "sweep_ms": (!sweep_times.is_empty())
                 .then(|| (median(sweep_times) * 100.0).round() / 100.0),

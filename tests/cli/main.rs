@@ -3,6 +3,7 @@
 //! One test binary per area, not one per file: each binary links the whole crate (the GUI
 //! stack included), and thirty of them filled a CI machine's disk.
 
+mod bench;
 mod channel_examples;
 mod commands;
 mod error_messages;

@@ -13,9 +13,9 @@
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
 
 use super::im2col;
-use super::isa::Isa;
+use super::isa::{Isa, Path};
 use super::phases::Phases;
-use super::shared::Clamp;
+use super::shared::Epilogue;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
@@ -35,12 +35,16 @@ struct Geometry {
 
 /// Output [out, oh, ow] of a convolution with one input channel per group; any other goes to
 /// im2col.
-pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp>) -> Array3<f32> {
+pub(crate) fn forward(
+    conv: &Conv2d,
+    input: ArrayView3<f32>,
+    epilogue: Option<Epilogue>,
+) -> Array3<f32> {
     let (out_channels, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
     let (channels, h, w) = input.dim();
     if per_in != 1 || groups != channels || groups == 0 {
-        return im2col::forward(conv, input, None, clamp);
+        return im2col::forward(conv, input, None, epilogue);
     }
     let per_out = out_channels / groups;
     let window = conv.window();
@@ -83,9 +87,9 @@ pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp
             let taps = &weights[c * kh * kw..(c + 1) * kh * kw];
             let bias = conv.bias.as_ref().map_or(0.0, |b| b[c]);
             channel(fma, &scratch.planes, taps, &offsets, bias, dst, g);
-            if let Some(clamp) = clamp {
+            if let Some(epilogue) = epilogue {
                 // While the channel is still in the cache.
-                clamp.apply_all(dst);
+                epilogue.apply_all(dst);
             }
         }
     };
@@ -95,9 +99,11 @@ pub(crate) fn forward(conv: &Conv2d, input: ArrayView3<f32>, clamp: Option<Clamp
         // A few blocks per thread, so a thread slowed by something else is caught up by the
         // other; each block fills one scratch.
         let per_block = out_channels.div_ceil(threads * 4).max(1);
+        // The other threads take this thread's instruction sets (`isa::Path`).
+        let path = Path::carry();
         out.par_chunks_mut(per_block * plane)
             .enumerate()
-            .for_each(|(b, dst)| block(&mut Scratch::default(), b * per_block, dst));
+            .for_each(|(b, dst)| path.run(|| block(&mut Scratch::default(), b * per_block, dst)));
     } else {
         block(&mut Scratch::default(), 0, &mut out);
     }

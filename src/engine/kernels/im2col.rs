@@ -17,10 +17,10 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
-use super::isa::Isa;
+use super::isa::{Isa, Path};
 use super::packed::{self, Gather, PackedWeights};
 use super::phases::Phases;
-use super::shared::{self, Clamp, Shared};
+use super::shared::{self, Epilogue, Shared};
 use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -50,14 +50,14 @@ pub fn pack(conv: &Conv2d) -> PackedWeights {
     PackedWeights::new(w, groups, o / groups, per_in * kh * kw)
 }
 
-/// Output [out, oh, ow] of any convolution by im2col and a matrix product, then `clamp`
-/// (tile by tile, as the product writes them); `packed`: the weights as [`pack`] makes them,
+/// Output [out, oh, ow] of any convolution by im2col and a matrix product, then `epilogue`
+/// (tile by tile or block by block, as the product writes them); `packed`: the weights as [`pack`] makes them,
 /// packed here when not given.
 pub(crate) fn forward(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) -> Array3<f32> {
     let (_, h, w) = input.dim();
     let window = conv.window();
@@ -68,8 +68,8 @@ pub(crate) fn forward(
     let (k, plane) = (per_in * kh * kw, oh * ow);
     if plane == 0 || k == 0 || o == 0 {
         let mut out = shared::bias_filled(conv, plane);
-        if let Some(clamp) = clamp {
-            clamp.apply_all(&mut out);
+        if let Some(epilogue) = epilogue {
+            epilogue.apply_all(&mut out);
         }
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
     }
@@ -99,7 +99,7 @@ pub(crate) fn forward(
             (plane, plane),
             plane,
             parallel,
-            clamp,
+            epilogue,
         );
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
     }
@@ -143,7 +143,7 @@ pub(crate) fn forward(
         (ow, row_stride),
         plane,
         parallel,
-        clamp,
+        epilogue,
     );
     PADDED.with_borrow_mut(|kept| {
         if kept.len() < padded.len() {
@@ -155,7 +155,7 @@ pub(crate) fn forward(
 
 /// The output [o, plane] of the product of `packed` with the columns gathered from `src`
 /// (group `g`'s row `r` of column `p` at `bases[g][r] + (p / ow) * row_stride + p % ow`), in
-/// blocks of columns, each value clamped by `clamp` as it is made.
+/// blocks of columns, each value through `epilogue` as it is made.
 #[allow(clippy::too_many_arguments)]
 fn product(
     conv: &Conv2d,
@@ -165,7 +165,7 @@ fn product(
     (ow, row_stride): (usize, usize),
     plane: usize,
     parallel: bool,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) -> Vec<f32> {
     let (rows, k) = (packed.rows, packed.k);
     let bias = conv.bias.as_ref().map(|b| b.to_vec());
@@ -199,7 +199,7 @@ fn product(
             // other block writes; the output holds groups * rows rows of `plane` values.
             unsafe {
                 let c = Shared(out_ptr.get().add(g * rows * plane + p0));
-                packed::multiply_split(packed, g, &cols, n, bias, c, plane, split, clamp);
+                packed::multiply_split(packed, g, &cols, n, bias, c, plane, split, epilogue);
             }
         }
         COLUMNS.with_borrow_mut(|kept| {
@@ -209,7 +209,11 @@ fn product(
         });
     };
     if parallel && blocks >= 2 * threads {
-        (0..blocks).into_par_iter().for_each(|b| block(b, false));
+        // The other threads take this thread's instruction sets (`isa::Path`).
+        let path = Path::carry();
+        (0..blocks)
+            .into_par_iter()
+            .for_each(|b| path.run(|| block(b, false)));
     } else {
         (0..blocks).for_each(|b| block(b, parallel));
     }

@@ -16,7 +16,7 @@
 //! - `weight_grad`: training's weight gradient where the forward pass ran `direct`.
 //!
 //! `isa` says which vector instructions this CPU has; `shared` holds what several kernels
-//! use (the `Clamp` of a fused ReLU, the output pointer threads share).
+//! use (the `Epilogue` of a fused activation, the output pointer threads share).
 //!
 //! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
 //! matrix product split into panels of weights when there are too few of them; depthwise
@@ -34,7 +34,7 @@ pub(crate) mod tile;
 pub(crate) mod weight_grad;
 
 pub(crate) use isa::Isa;
-pub(crate) use shared::Clamp;
+pub(crate) use shared::Epilogue;
 
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
@@ -109,34 +109,35 @@ pub fn forward_packed(
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
 ) -> Array3<f32> {
-    forward_clamped(conv, kernel, input, packed, None)
+    forward_fused(conv, kernel, input, packed, None)
 }
 
-/// [`forward_packed`] followed by `clamp` (the ReLU or ReLU6 after the convolution), applied
-/// by the kernel while the values it has just written are in the cache: the same numbers as
-/// a pass of its own over the output, without reading it all back from memory.
-pub(crate) fn forward_clamped(
+/// [`forward_packed`] followed by `epilogue` (the activation after the convolution: ReLU,
+/// ReLU6, SiLU, sigmoid, hard-swish, hard-sigmoid), applied by the kernel while the values it
+/// has just written are in the cache: the same numbers as a pass of its own over the output,
+/// without reading it all back from memory.
+pub(crate) fn forward_fused(
     conv: &Conv2d,
     kernel: ConvKernel,
     input: ArrayView3<f32>,
     packed: Option<&PackedWeights>,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) -> Array3<f32> {
     match kernel {
         ConvKernel::Direct => match direct::forward(conv, input) {
             Some(mut out) => {
-                if let Some(clamp) = clamp {
-                    clamp.apply_array(&mut out);
+                if let Some(epilogue) = epilogue {
+                    epilogue.apply_array(&mut out);
                 }
                 out
             }
-            None => im2col::forward(conv, input, packed, clamp),
+            None => im2col::forward(conv, input, packed, epilogue),
         },
         // A 1x1 convolution at stride 1 without padding: `W . X` with the input [C, H*W]
         // gathered in place (`im2col::forward` tells it from the other geometries).
-        ConvKernel::Pointwise => im2col::forward(conv, input, packed, clamp),
-        ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, clamp),
-        ConvKernel::Depthwise => depthwise::forward(conv, input, clamp),
+        ConvKernel::Pointwise => im2col::forward(conv, input, packed, epilogue),
+        ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, epilogue),
+        ConvKernel::Depthwise => depthwise::forward(conv, input, epilogue),
     }
 }
 
@@ -213,6 +214,7 @@ impl std::fmt::Debug for PackCache {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use isa::Path;
     use ndarray::{Array1, Array3, Array4};
     use proptest::prelude::*;
 
@@ -223,9 +225,21 @@ pub(crate) mod tests {
         ConvKernel::Depthwise,
     ];
 
-    /// Every kernel (forced, whatever `choose` says) against the definition, and the new
-    /// kernels against the direct one where it applies (stride 1, rows one vector wide).
+    /// Every kernel (forced, whatever `choose` says) on every instruction-set path this CPU
+    /// runs, against the definition, and against the direct kernel where it applies.
     fn check_every_kernel(conv: &Conv2d, x: &Array3<f32>) -> Result<(), TestCaseError> {
+        for path in Path::runnable() {
+            path.run(|| check_every_kernel_on_this_path(conv, x))
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", path.name())))?;
+        }
+        Ok(())
+    }
+
+    /// [`check_every_kernel`] on the path this thread is held to.
+    fn check_every_kernel_on_this_path(
+        conv: &Conv2d,
+        x: &Array3<f32>,
+    ) -> Result<(), TestCaseError> {
         let want = crate::engine::layers::conv::tests::naive(conv, x);
         let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let direct = direct::forward(conv, x.view());
@@ -371,6 +385,58 @@ pub(crate) mod tests {
         }
     }
 
+    /// A convolution that applies the activation after it (`forward_fused`) gives the numbers
+    /// of the same kernel followed by the activation's own pass, bit for bit: every kernel,
+    /// every epilogue, every instruction-set path, on one thread and split over two.
+    #[test]
+    fn fused_activations_are_the_activations_own_pass() {
+        use crate::engine::layers::activation::Activation;
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let activations = [
+            Activation::Relu,
+            Activation::RELU6,
+            Activation::Sigmoid,
+            Activation::Silu,
+            Activation::Hardswish,
+            Activation::Hardsigmoid {
+                alpha: 0.2,
+                beta: 0.5,
+            },
+        ];
+        // Small (one block, on the calling thread) and large enough to be split.
+        for (groups, per, k, s, hw) in [
+            (1, (5, 13), 3, 1, (11, 21)),
+            (1, (6, 20), 1, 1, (9, 17)),
+            (1, (4, 30), 3, 2, (15, 26)),
+            (7, (1, 2), 3, 2, (13, 19)),
+            (1, (128, 72), 1, 1, (64, 64)),
+        ] {
+            let p = k / 2;
+            let (conv, x) = case(groups, per, (k, k), (s, s), (1, 1), (p, p, p, p), hw, 3);
+            for (kernel, path, f) in ALL.into_iter().flat_map(|kernel| {
+                Path::runnable()
+                    .into_iter()
+                    .flat_map(move |path| activations.map(|f| (kernel, path, f)))
+            }) {
+                let epilogue = Epilogue::of(f).expect("a convolution applies it");
+                two.install(|| {
+                    path.run(|| {
+                        let mut want = conv.forward_with(kernel, x.view());
+                        f.apply_all(want.as_slice_mut().unwrap());
+                        let got = forward_fused(&conv, kernel, x.view(), None, Some(epilogue));
+                        assert_eq!(got.dim(), want.dim());
+                        for (g, w) in got.iter().zip(&want) {
+                            assert_eq!(g.to_bits(), w.to_bits(), "{kernel:?} {path:?} {f:?}");
+                        }
+                    })
+                });
+            }
+        }
+    }
+
     /// im2col in several blocks of output rows (on one thread, and spread over two): strides
     /// 1 to 3, padding, dilation, groups, odd widths and channel counts, against the
     /// definition.
@@ -393,11 +459,15 @@ pub(crate) mod tests {
             let (conv, x) = case(groups, per, k, s, d, pads, hw, 11);
             let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            for threads in [&one, &two] {
-                let got = threads.install(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
+            for (threads, path) in [&one, &two]
+                .into_iter()
+                .flat_map(|t| Path::runnable().into_iter().map(move |p| (t, p)))
+            {
+                let got = threads
+                    .install(|| path.run(|| conv.forward_with(ConvKernel::Im2colGemm, x.view())));
                 assert_eq!(got.dim(), want.dim());
                 for (g, e) in got.iter().zip(&want) {
-                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{g} vs {e}");
+                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{path:?}: {g} vs {e}");
                 }
             }
         }
@@ -435,11 +505,17 @@ pub(crate) mod tests {
                 7,
             );
             for kernel in [ConvKernel::Im2colGemm, ConvKernel::Pointwise] {
-                let want = one.install(|| conv.forward_with(kernel, x.view()));
-                let got = two.install(|| conv.forward_with(kernel, x.view()));
-                let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                for (g, e) in got.iter().zip(&want) {
-                    assert!((g - e).abs() < 1e-5 * scale, "{kernel:?}: {g} vs {e}");
+                for path in Path::runnable() {
+                    let run = || path.run(|| conv.forward_with(kernel, x.view()));
+                    let want = one.install(run);
+                    let got = two.install(run);
+                    let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                    for (g, e) in got.iter().zip(&want) {
+                        assert!(
+                            (g - e).abs() < 1e-5 * scale,
+                            "{kernel:?} {path:?}: {g} vs {e}"
+                        );
+                    }
                 }
             }
         }
@@ -464,12 +540,15 @@ pub(crate) mod tests {
             );
             let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let got = two.install(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
-            for (g, e) in got.iter().zip(&want) {
-                assert!(
-                    (*g as f64 - e).abs() < 1e-5 * scale,
-                    "depthwise: {g} vs {e}"
-                );
+            for path in Path::runnable() {
+                let got =
+                    two.install(|| path.run(|| conv.forward_with(ConvKernel::Depthwise, x.view())));
+                for (g, e) in got.iter().zip(&want) {
+                    assert!(
+                        (*g as f64 - e).abs() < 1e-5 * scale,
+                        "depthwise {path:?}: {g} vs {e}"
+                    );
+                }
             }
         }
     }

@@ -15,7 +15,7 @@
 //! weight matrix again on every call: on ResNet-18's 7x7 layers that copy was as long as the
 //! product.)
 
-use super::shared::{Clamp, Shared};
+use super::shared::{Clamp, Epilogue, Shared};
 use super::tile::{Kernel, MR, NR, kernel};
 use rayon::prelude::*;
 
@@ -174,8 +174,9 @@ unsafe fn gather_panel(src: &[f32], bases: &[usize], at: &[usize; NR], panel: &m
 }
 
 /// `c[rows x n]` (rows `ldc` apart) = `bias + a . b` for weight panels `panels` of group `g`
-/// (`b` from [`pack_columns`], `n` columns), then `clamp`, each tile as its last block of `k`
-/// is written: every value of those rows written.
+/// (`b` from [`pack_columns`], `n` columns), then `epilogue`: a clamp by each tile as its last
+/// block of `k` is written, another activation over each panel's rows once they are finished
+/// (while they are in the cache). Every value of those rows written.
 ///
 /// # Safety
 /// `c` points to the output's first column of group `g`'s first row; rows
@@ -192,7 +193,7 @@ unsafe fn multiply(
     bias: Option<&[f32]>,
     c: Shared,
     ldc: usize,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) {
     let (k, rows) = (a.k, a.rows);
     let a = a.group(g);
@@ -209,8 +210,19 @@ unsafe fn multiply(
     for pc in (0..k).step_by(step) {
         let kc = step.min(k - pc);
         let add = pc > 0;
-        // The clamp, on the last block of `k` (the finished values).
-        let clamp = clamp.filter(|_| pc + kc == k);
+        // The epilogue, on the last block of `k` (the finished values).
+        let last = pc + kc == k;
+        let clamp = epilogue.and_then(Epilogue::clamp).filter(|_| last);
+        let map = epilogue.and_then(Epilogue::map).filter(|_| last);
+        // Rows `r0 .. r1` (of this call's panels), finished: through `map` while in the cache.
+        let finish = |r0: usize, r1: usize| {
+            if let Some(f) = map {
+                for r in r0..r1.min(rows) {
+                    // SAFETY: row r's columns 0 .. n are this call's (the caller's promise).
+                    f.apply_all(unsafe { std::slice::from_raw_parts_mut(c.get().add(r * ldc), n) });
+                }
+            }
+        };
         // SAFETY (both closures): weight panels ip (and ip + 1 where taken together) and
         // column panels jp (and jp + 1) hold kc values from pc on (asserted above); the tile's
         // rows and columns are this call's (the caller's promise).
@@ -252,6 +264,7 @@ unsafe fn multiply(
                     };
                     jp += v;
                 }
+                finish(ip * MR, (ip + take) * MR);
                 ip += take;
                 continue;
             }
@@ -269,6 +282,7 @@ unsafe fn multiply(
                     }
                 }
             }
+            finish(ip * MR, (ip + 1) * MR);
             ip += 1;
         }
     }
@@ -328,7 +342,7 @@ unsafe fn edge_tile(
     }
 }
 
-/// `c[rows x n] = bias + a . b` (then `clamp`) for group `g`, with `b` gathered by
+/// `c[rows x n] = bias + a . b` (then `epilogue`) for group `g`, with `b` gathered by
 /// [`pack_columns`] into `cols`, the weight panels spread over the rayon threads when `split`.
 ///
 /// # Safety
@@ -343,7 +357,7 @@ pub(crate) unsafe fn multiply_split(
     c: Shared,
     ldc: usize,
     split: bool,
-    clamp: Option<Clamp>,
+    epilogue: Option<Epilogue>,
 ) {
     let panels = a.panels();
     let kernel = kernel();
@@ -354,7 +368,7 @@ pub(crate) unsafe fn multiply_split(
     };
     if parts == 1 {
         // SAFETY: as promised by the caller.
-        return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc, clamp) };
+        return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc, epilogue) };
     }
     // A few ranges per thread, so a thread slowed by something else is caught up.
     let per = panels.div_ceil(parts * 2).max(1);
@@ -362,20 +376,23 @@ pub(crate) unsafe fn multiply_split(
         .step_by(per)
         .map(|s| s..(s + per).min(panels))
         .collect();
+    // The other threads take this thread's instruction sets (`isa::Path`).
+    let path = super::isa::Path::carry();
     ranges.into_par_iter().for_each(|range| {
         // SAFETY: disjoint weight panels write disjoint rows.
-        unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, clamp) }
+        path.run(|| unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, epilogue) })
     });
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::isa::Isa;
-    use super::super::tile::PORTABLE;
+    use super::super::isa::Path;
     use super::*;
     use crate::engine::kernels::tests::values;
+    use crate::engine::layers::activation::Activation;
 
-    /// Every tile (with and without the wide AVX-512 tiles, with and without a clamp), every
+    /// Every tile (with and without the wide AVX-512 tiles, with and without a clamp or another
+    /// activation after it), every
     /// edge (rows and columns not multiples of the tile, k across several blocks), against
     /// the sum in f64.
     #[test]
@@ -402,38 +419,55 @@ mod tests {
                 row_stride: stride,
             };
             let bias = values(rows, 3);
-            let mut cols = Vec::new();
-            pack_columns(from, 0, n, &mut cols);
             let x = |r: usize, p: usize| src[bases[r] + (p / ow) * stride + p % ow] as f64;
-            let mut kernels = vec![PORTABLE];
-            #[cfg(target_arch = "x86_64")]
-            if Isa::available().contains(&Isa::Avx2) {
-                kernels.push(kernel());
-                // The AVX2 tiles alone, where the AVX-512 tiles would take every panel.
-                kernels.push(Kernel {
-                    wide: None,
-                    ..kernel()
-                });
-            }
-            let clamps = [
+            // Each path's tiles and its gather: the portable loop, the AVX2 tiles alone (where
+            // the AVX-512 tiles would take every panel), and the AVX-512 ones.
+            let paths = Path::runnable();
+            let kernels: Vec<(Kernel, Vec<f32>)> = paths
+                .iter()
+                .map(|path| {
+                    path.run(|| {
+                        let mut cols = Vec::new();
+                        pack_columns(from, 0, n, &mut cols);
+                        (kernel(), cols)
+                    })
+                })
+                .collect();
+            assert!(
+                kernels[0].0.wide.is_none(),
+                "no AVX-512 tiles on the portable path"
+            );
+            // No epilogue, a clamp (in the tile), and two activations over finished rows.
+            let epilogues = [
                 None,
-                Some(Clamp {
+                Some(Epilogue::Clamp(Clamp {
                     min: -0.5,
                     max: 1.0,
-                }),
+                })),
+                Some(Epilogue::Map(Activation::Silu)),
+                Some(Epilogue::Map(Activation::Hardswish)),
             ];
-            for (&kernel, clamp) in kernels.iter().flat_map(|k| clamps.map(|c| (k, c))) {
+            // Each in f64: silu(x) = x / (1 + e^-x), hardswish(x) = x * clamp(x + 3, 0, 6) / 6.
+            let exact = |epilogue: Option<Epilogue>, x: f64| match epilogue {
+                None => x,
+                Some(Epilogue::Clamp(c)) => x.clamp(c.min as f64, c.max as f64),
+                Some(Epilogue::Map(Activation::Silu)) => x / (1.0 + (-x).exp()),
+                Some(Epilogue::Map(_)) => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
+            };
+            for ((kernel, cols), epilogue) in kernels.iter().flat_map(|k| epilogues.map(|e| (k, e)))
+            {
+                let kernel = *kernel;
                 let mut out = vec![f32::NAN; rows * n];
                 let c = Shared(out.as_mut_ptr());
                 let panels = 0..rows.div_ceil(MR);
                 let b = Some(&bias[..]);
                 // SAFETY: `out` holds rows x n values, only this call writes them.
-                unsafe { multiply(kernel, &packed, 0, panels, &cols, n, b, c, n, clamp) };
+                unsafe { multiply(kernel, &packed, 0, panels, cols, n, b, c, n, epilogue) };
                 for o in 0..rows {
                     for p in 0..n {
                         let sum: f64 = bias[o] as f64
                             + (0..k).map(|r| w[o * k + r] as f64 * x(r, p)).sum::<f64>();
-                        let want = clamp.map_or(sum, |c| sum.clamp(c.min as f64, c.max as f64));
+                        let want = exact(epilogue, sum);
                         let got = out[o * n + p] as f64;
                         assert!(
                             (got - want).abs() < 1e-4 * (1.0 + want.abs()),

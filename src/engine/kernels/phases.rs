@@ -158,7 +158,7 @@ unsafe fn deinterleave_avx2(row: &[f32], even: &mut [f32], odd: &mut [f32]) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::kernels::isa::Isa;
+    use crate::engine::kernels::isa::{Isa, Path};
 
     /// Every plane value is the padded input's at its column, with and without AVX2.
     #[test]
@@ -180,8 +180,9 @@ mod tests {
             let out = (out.0 as usize, out.1 as usize);
             let phases = Phases::new(&window, (h, w), out);
             let src: Vec<f32> = (0..h * w).map(|v| v as f32 + 1.0).collect();
-            let avx2 = Isa::available().contains(&Isa::Avx2);
-            for avx2 in [false, avx2] {
+            // The loop of each path this CPU runs (AVX2 or not).
+            for path in Path::runnable() {
+                let avx2 = path.run(|| Isa::available().contains(&Isa::Avx2));
                 let mut dst = vec![f32::NAN; phases.channel()];
                 phases.fill(avx2, &src, (h, w), &mut dst, &mut Vec::new());
                 for r in 0..phases.hp {

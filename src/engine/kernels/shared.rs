@@ -7,8 +7,72 @@ use crate::engine::layers::activation::Activation;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array, Dimension};
 
+/// What a convolution applies to its output as it writes it (`super::forward_fused`): a
+/// clamp, in the register tile before the values are stored, or one of the smooth
+/// activations (SiLU, sigmoid, hard-swish, hard-sigmoid), by the matrix product over each
+/// block of rows it has just finished (while they are in the cache) and by the other kernels
+/// over each channel or output. The same numbers as the activation's own pass
+/// ([`Activation::apply_all`]), one pass over the maps less.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Epilogue {
+    Clamp(Clamp),
+    Map(Activation),
+}
+
+impl Epilogue {
+    /// The activation as an epilogue (a clamp where it is one); `None` for those a
+    /// convolution does not apply (tanh, GELU, ELU...: rare after a convolution).
+    pub(crate) fn of(activation: Activation) -> Option<Epilogue> {
+        if let Some(clamp) = Clamp::of(activation) {
+            return Some(Epilogue::Clamp(clamp));
+        }
+        match activation {
+            Activation::Sigmoid
+            | Activation::Silu
+            | Activation::Hardswish
+            | Activation::Hardsigmoid { .. } => Some(Epilogue::Map(activation)),
+            _ => None,
+        }
+    }
+
+    /// The clamp, when it is one (the register tiles apply it).
+    pub(crate) fn clamp(self) -> Option<Clamp> {
+        match self {
+            Epilogue::Clamp(clamp) => Some(clamp),
+            Epilogue::Map(_) => None,
+        }
+    }
+
+    /// The activation applied after the values are stored, when it is not a clamp.
+    pub(crate) fn map(self) -> Option<Activation> {
+        match self {
+            Epilogue::Clamp(_) => None,
+            Epilogue::Map(f) => Some(f),
+        }
+    }
+
+    /// Every value through it, in place.
+    pub(crate) fn apply_all(self, values: &mut [f32]) {
+        match self {
+            Epilogue::Clamp(clamp) => clamp.apply_all(values),
+            Epilogue::Map(f) => f.apply_all(values),
+        }
+    }
+
+    /// Every value of an array through it, in place.
+    pub(crate) fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
+        match a.as_slice_mut() {
+            Some(values) => self.apply_all(values),
+            None => match self {
+                Epilogue::Clamp(clamp) => a.mapv_inplace(|v| clamp.apply(v)),
+                Epilogue::Map(f) => a.mapv_inplace(|v| f.apply(v)),
+            },
+        }
+    }
+}
+
 /// An activation that is a clamp, `min(max(x, min), max)` (ReLU, ReLU6, Hardtanh), which a
-/// convolution kernel can apply as it writes its output (`super::forward_clamped`).
+/// convolution kernel can apply as it writes its output (`super::forward_fused`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Clamp {
     pub min: f32,
@@ -44,15 +108,6 @@ impl Clamp {
             return unsafe { self.apply_all_avx2(values) };
         }
         values.iter_mut().for_each(|v| *v = self.apply(*v));
-    }
-
-    /// Every value of an array clamped in place ([`Clamp::apply_all`] on its memory when it is
-    /// contiguous).
-    pub(crate) fn apply_array<D: Dimension>(self, a: &mut Array<f32, D>) {
-        match a.as_slice_mut() {
-            Some(values) => self.apply_all(values),
-            None => a.mapv_inplace(|v| self.apply(v)),
-        }
     }
 
     /// [`Clamp::apply_all`], the same loop compiled for AVX2.

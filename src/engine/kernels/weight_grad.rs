@@ -269,6 +269,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::kernels::isa::Path;
     use crate::engine::layers::conv::im2col;
     use ndarray::{Array2, Array3, Array4};
     use proptest::prelude::*;
@@ -325,20 +326,23 @@ mod tests {
             let dy = Array3::from_shape_vec((out_c, oh, ow), values(out_c * oh * ow, seed + 2)).unwrap();
             let taps = in_c * kh * kw;
             let start = Array2::from_shape_vec((out_c, taps), values(out_c * taps, seed + 3)).unwrap();
-            let mut got = start.clone();
-            if !add_weight_grad(&conv, x.view(), dy.view(), got.view_mut()) {
-                prop_assert!(!Isa::available().contains(&Isa::Avx2));
-                return Ok(());
-            }
             let cols = im2col(x.view(), &window, (oh, ow));
-            let dy = dy.into_shape_with_order((out_c, oh * ow)).unwrap();
-            for o in 0..out_c {
-                for t in 0..taps {
-                    let want = start[[o, t]] as f64 + (0..oh * ow)
-                        .map(|k| dy[[o, k]] as f64 * cols[[t, k]] as f64)
-                        .sum::<f64>();
-                    let g = got[[o, t]] as f64;
-                    prop_assert!((g - want).abs() < 1e-4 * (1.0 + want.abs()), "{} vs {}", g, want);
+            let dy2 = dy.clone().into_shape_with_order((out_c, oh * ow)).unwrap();
+            // On each path: the portable one declines (training's im2col takes over).
+            for path in Path::runnable() {
+                let mut got = start.clone();
+                if !path.run(|| add_weight_grad(&conv, x.view(), dy.view(), got.view_mut())) {
+                    prop_assert!(!path.run(|| Isa::available().contains(&Isa::Avx2)));
+                    continue;
+                }
+                for o in 0..out_c {
+                    for t in 0..taps {
+                        let want = start[[o, t]] as f64 + (0..oh * ow)
+                            .map(|k| dy2[[o, k]] as f64 * cols[[t, k]] as f64)
+                            .sum::<f64>();
+                        let g = got[[o, t]] as f64;
+                        prop_assert!((g - want).abs() < 1e-4 * (1.0 + want.abs()), "{:?}: {} vs {}", path, g, want);
+                    }
                 }
             }
         }

@@ -1,13 +1,14 @@
 //! The forward pass: a model run on one input, layer by layer in order, each layer reading the
 //! outputs its sources name. [`Model::forward_all`] keeps every output (the trace a
 //! visualiser draws); [`Model::forward_visit`] and [`Model::forward`] keep only what later
-//! layers still read, and the latter lets a convolution apply the ReLU or clip after it and
-//! computes activations, batch norms and residual sums in the memory of their input.
+//! layers still read, and the latter lets a convolution apply the activation after it (ReLU,
+//! clip, SiLU, sigmoid, hard-swish, hard-sigmoid) and computes activations, batch norms and
+//! residual sums in the memory of their input.
 
 use super::Model;
 use crate::engine::error::Result;
 use crate::engine::graph::{Source, last_reader};
-use crate::engine::kernels::{self, Clamp};
+use crate::engine::kernels::{self, Epilogue};
 use crate::engine::layer::{LayerKind, RunOptions};
 use crate::engine::layers::merge::{Merge, add_into};
 use crate::engine::tensor::Tensor;
@@ -16,35 +17,35 @@ use ndarray::Array3;
 impl Model {
     /// Runs layer `i` on `input`, a convolution by the kernel picked for it.
     pub(crate) fn run_layer(&self, i: usize, input: &Tensor, options: &RunOptions) -> Tensor {
-        self.run_layer_clamped(i, input, options, None)
+        self.run_layer_fused(i, input, options, None)
     }
 
-    /// [`Model::run_layer`], then `clamp` (the activation after a convolution, which the
+    /// [`Model::run_layer`], then `epilogue` (the activation after a convolution, which the
     /// convolution's kernel applies as it writes its output).
-    fn run_layer_clamped(
+    fn run_layer_fused(
         &self,
         i: usize,
         input: &Tensor,
         options: &RunOptions,
-        clamp: Option<Clamp>,
+        epilogue: Option<Epilogue>,
     ) -> Tensor {
         let layer = &self.layers[i];
         match (&layer.kind, input, self.conv_kernel(i)) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
                 let packed = kernel.packs().then(|| self.packed.get(i, conv)).flatten();
-                Tensor::Maps(kernels::forward_clamped(
+                Tensor::Maps(kernels::forward_fused(
                     conv,
                     kernel,
                     x.view(),
                     packed,
-                    clamp,
+                    epilogue,
                 ))
             }
             _ => {
                 let mut out = layer.forward(input, i, options);
-                match (clamp, &mut out) {
-                    (Some(clamp), Tensor::Maps(a)) => clamp.apply_array(a),
-                    (Some(clamp), Tensor::Vector(v)) => clamp.apply_array(v),
+                match (epilogue, &mut out) {
+                    (Some(epilogue), Tensor::Maps(a)) => epilogue.apply_array(a),
+                    (Some(epilogue), Tensor::Vector(v)) => epilogue.apply_array(v),
                     (None, _) => {}
                 }
                 out
@@ -101,8 +102,8 @@ impl Model {
         self.run_graph(input, options, false, visit)
     }
 
-    /// [`Model::forward_visit`]; with `fuse`, a convolution whose output only a ReLU or a
-    /// clip reads applies it itself ([`Model::clamp_after`]) and the activation is not run
+    /// [`Model::forward_visit`]; with `fuse`, a convolution whose output only an activation
+    /// it can apply reads applies it itself ([`Model::epilogue_after`]) and the activation is not run
     /// (nor visited): the same last output, one pass less over its maps.
     fn run_graph(
         &self,
@@ -119,14 +120,14 @@ impl Model {
         let mut out = None;
         let mut i = 0;
         while i < n {
-            let clamp = if fuse {
-                self.clamp_after(i, &last)
+            let epilogue = if fuse {
+                self.epilogue_after(i, &last)
             } else {
                 None
             };
             // The layer whose output this step makes: the activation when it is fused.
-            let done = if clamp.is_some() { i + 1 } else { i };
-            let in_place = match clamp {
+            let done = if epilogue.is_some() { i + 1 } else { i };
+            let in_place = match epilogue {
                 None => self.run_in_place(i, &last, &mut kept, &input),
                 Some(_) => None,
             };
@@ -143,9 +144,9 @@ impl Model {
                             }
                         })
                         .collect();
-                    match clamp {
-                        // A fused convolution: one input (`clamp_after`).
-                        Some(_) => self.run_layer_clamped(i, ins[0], options, clamp),
+                    match epilogue {
+                        // A fused convolution: one input (`epilogue_after`).
+                        Some(_) => self.run_layer_fused(i, ins[0], options, epilogue),
                         None => self.run_node(i, &ins, options),
                     }
                 }
@@ -169,10 +170,11 @@ impl Model {
         Ok(out.unwrap_or(input))
     }
 
-    /// The clamp of the activation after layer `i` when `i` is a convolution on maps whose
-    /// output only that activation reads (ResNet's conv + ReLU, MobileNetV2's conv + ReLU6),
-    /// so the convolution can apply it as it writes its output.
-    fn clamp_after(&self, i: usize, last: &[Option<usize>]) -> Option<Clamp> {
+    /// The activation after layer `i` as an epilogue when `i` is a convolution on maps whose
+    /// output only that activation reads (ResNet's conv + ReLU, MobileNetV2's conv + ReLU6,
+    /// EfficientNet's conv + SiLU, MobileNetV3's conv + hard-swish), so the convolution can
+    /// apply it as it writes its output.
+    fn epilogue_after(&self, i: usize, last: &[Option<usize>]) -> Option<Epilogue> {
         let LayerKind::Activation(f) = self.layers().get(i + 1)?.kind else {
             return None;
         };
@@ -180,7 +182,7 @@ impl Model {
             matches!(self.layers()[i].kind, LayerKind::Conv2d(_)) && self.conv_kernel(i).is_some();
         let only_reader = last[i] == Some(i + 1) && self.sources(i + 1) == [Source::Layer(i)];
         if conv && only_reader {
-            Clamp::of(f)
+            Epilogue::of(f)
         } else {
             None
         }
@@ -231,8 +233,8 @@ impl Model {
         }
     }
 
-    /// Only the last layer's output, without keeping the intermediate ones (and with each
-    /// ReLU or clip after a convolution applied by the convolution, `Model::clamp_after`).
+    /// Only the last layer's output, without keeping the intermediate ones (and with the
+    /// activation after a convolution applied by the convolution, `Model::epilogue_after`).
     pub fn forward(&self, input: &Array3<f32>, options: &RunOptions) -> Result<Tensor> {
         self.run_graph(input.clone(), options, true, |_, _| {})
     }
