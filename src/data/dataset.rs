@@ -153,7 +153,7 @@ impl Dataset {
 
     /// The first `n` images (all of them when there are fewer), or, for a set given a
     /// `Dataset::with_spread` order, the first `n` of that order kept in stored order; and,
-    /// on top of them, the examples [`Dataset::with_training_only`] keeps.
+    /// on top of them, the examples always trained on (spoken digits from `+` folders).
     pub fn take(&self, n: usize) -> Dataset {
         let size = self.channels * self.height * self.width;
         // The examples always trained on are the last of the stored order (and of a spread

@@ -414,6 +414,18 @@ mod tests {
         };
         assert!(split.is_test(&name("a", 4)) && !split.is_test(&name("a", 5)));
         assert!(s.is_test(&name("theo", 30)) && !s.is_test(&name("a", 0)));
+        // Folders after a `+` are training recordings only, and print as they were given.
+        let more = FsddSpec::parse("fsdd@theo", "d+voices+more").unwrap();
+        assert_eq!(more.dir, PathBuf::from("d"));
+        assert_eq!(
+            more.train_also,
+            [PathBuf::from("voices"), PathBuf::from("more")]
+        );
+        assert_eq!(more.to_string(), "fsdd@theo:d+voices+more");
+        for bad in ["d+", "+voices", "d++voices"] {
+            let err = FsddSpec::parse("fsdd", bad).unwrap_err().to_string();
+            assert!(err.contains("each side of `+`"), "{bad}: {err}");
+        }
     }
 
     /// A pack of `entries` (name, bytes) as scripts/make-fsdd-pack.py writes one, gzip'd.
