@@ -245,6 +245,7 @@ mod tests {
     /// Every count argument: subcommand, flag, smallest and largest value.
     const RANGES: &[(&str, &str, i64, i64)] = &[
         ("bench", "iters", 1, 100_000),
+        ("bench", "threads", 1, 256),
         ("train", "train-limit", 1, 1_000_000),
         ("train", "validation", 1, 1_000_000),
         ("train", "epochs", 1, 10_000),
