@@ -168,7 +168,7 @@ images-speech-verdict =
         [a] On speech max pooling is ahead ({ -p } { $speech-max-vs-speech-avg-p }): the speech half is wrong here.
         [tie] On speech our data do not show average pooling better: max reads { $speech-max-accuracy }%, average { $speech-avg-accuracy }% of { $speech-max-test-size } recordings ({ -p } { $speech-max-vs-speech-avg-p }).
        *[other] …
-    } These are voices the twins trained on. On a speaker they never heard (each of the five left out of training in turn), max pooling read 81.4% and 82.0% with two seeds, average pooling 79.1% and 82.1% (docs/findings.md): new voices do not favour average pooling either. Where speech systems do average is over time: statistics pooling turns a whole utterance into one vector.
+    } On voices they never heard (each speaker left out in turn, two seeds): max 81–82%, average 79–82%, no edge for average there either. Where speech systems do average is over time: statistics pooling turns a whole utterance into one vector.
 
 shift-equivariance-title = Shifted maps: equivariance
 shift-equivariance-question = Move the 3 to the right. Do conv1's maps move along with it, unchanged?

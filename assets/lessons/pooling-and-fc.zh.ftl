@@ -166,7 +166,7 @@ images-speech-verdict =
         [a] 在语音上反而是最大池化更好（{ -p } { $speech-max-vs-speech-avg-p }）：这里语音这一半不成立。
         [tie] 在语音上，我们的数据不支持平均池化更好：{ $speech-max-test-size } 段录音中，最大池化识别正确 { $speech-max-accuracy }%，平均池化 { $speech-avg-accuracy }%（{ -p } { $speech-max-vs-speech-avg-p }）。
        *[other] …
-    }不过这些都是网络训练时听过的声音。换成网络从未听过的说话人（五位说话人轮流不参加训练），用两个随机种子各训练一次，最大池化识别正确 81.4% 和 82.0%，平均池化 79.1% 和 82.1%（见 docs/findings.md）：对新的声音，平均池化同样没有占优。语音系统确实常用平均，但那是沿时间轴平均：统计池化把整段语音变成一个向量。
+    }换成网络从未听过的说话人（轮流留出一位，两个随机种子）：最大池化 81～82%，平均池化 79～82%，平均池化同样没有优势。语音系统确实常用平均，但那是沿时间轴平均：统计池化把整段语音变成一个向量。
 
 shift-equivariance-title = 平移后的特征图：等变性
 shift-equivariance-question = 把 3 向右平移。conv1 的特征图会不会跟着平移、而内容不变？
