@@ -7,7 +7,7 @@
 use super::augment::example_seed;
 use crate::engine::train::{EpochData, Examples};
 use crate::engine::{AudioSpec, InputSpec};
-use crate::io::audio_input::{Audio, log_mel_warped, normalize_bands};
+use crate::io::audio_input::{Audio, spectrogram_maps};
 use ndarray::Array3;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal};
@@ -148,11 +148,7 @@ impl VoiceAugment {
         } else {
             1.0
         };
-        samples.resize(spec.samples_for(input.width), 0.0);
-        let mut maps = log_mel_warped(&samples, spec, input.height, input.width, warp);
-        if spec.normalize_bands {
-            normalize_bands(&mut maps);
-        }
+        let mut maps = spectrogram_maps(samples, spec, input, warp);
         input.normalize(&mut maps);
         if self.has(Ingredient::Masks) {
             mask(&mut maps, rng);
@@ -304,7 +300,7 @@ impl EpochData for VoiceAugmented<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::audio_input::{audio_pixels, decode_wav};
+    use crate::io::audio_input::{audio_pixels, decode_wav, log_mel_warped};
 
     fn george() -> Audio {
         let wav = std::fs::read(
@@ -316,16 +312,7 @@ mod tests {
     }
 
     fn speech() -> (AudioSpec, InputSpec) {
-        let spec = AudioSpec {
-            sample_rate: 8000,
-            n_fft: 256,
-            frame: 200,
-            hop: 100,
-            f_min: 0.0,
-            f_max: 4000.0,
-            log_offset: 1e-6,
-            normalize_bands: true,
-        };
+        let spec = crate::io::audio_input::speech_spec(true);
         let input = InputSpec {
             channels: 1,
             height: 32,

@@ -177,11 +177,25 @@ pub fn audio_pixels(
         return Err(PixelsError::AudioChannels(input.channels));
     }
     let samples = fit_samples(audio, spec, input.width)?;
-    let mut maps = log_mel(&samples, spec, input.height, input.width);
+    Ok(spectrogram_maps(samples, spec, input, 1.0))
+}
+
+/// The maps [1, bands, frames] of samples at the model's rate: cut or zero-padded to the
+/// frames, their log-mel spectrogram (its frequencies stretched by `warp`, 1 for none, see
+/// [`log_mel_warped`]), each band normalised when the spec says. Before the model's
+/// `mean`/`std`.
+pub(crate) fn spectrogram_maps(
+    mut samples: Vec<f32>,
+    spec: &AudioSpec,
+    input: &InputSpec,
+    warp: f64,
+) -> Array3<f32> {
+    samples.resize(spec.samples_for(input.width), 0.0);
+    let mut maps = log_mel_warped(&samples, spec, input.height, input.width, warp);
     if spec.normalize_bands {
         normalize_bands(&mut maps);
     }
-    Ok(maps)
+    maps
 }
 
 /// Each band (row) shifted and scaled to mean 0 and standard deviation 1 over its frames; a
@@ -197,7 +211,9 @@ pub(crate) fn normalize_bands(maps: &mut Array3<f32>) {
 }
 
 /// `ln(mel power + log_offset)` as [1, bands, frames], highest band in row 0. `samples` is cut
-/// or padded to give `frames` frames.
+/// or padded to give `frames` frames. (The app reads it through [`spectrogram_maps`]; the
+/// tests against librosa read it alone.)
+#[cfg(test)]
 pub(crate) fn log_mel(
     samples: &[f32],
     spec: &AudioSpec,
@@ -207,10 +223,10 @@ pub(crate) fn log_mel(
     log_mel_warped(samples, spec, bands, frames, 1.0)
 }
 
-/// [`log_mel`] with the frequency axis of the power spectrum stretched by `warp` before the
-/// mel filters: what sat at `f` Hz moves to `warp * f` (above 1: a shorter vocal tract, higher
-/// formants; energy pushed past half the sample rate is dropped). Augmentation only; 1 is
-/// [`log_mel`] exactly.
+/// The log-mel spectrogram with the frequency axis of the power spectrum stretched by `warp`
+/// before the mel filters: what sat at `f` Hz moves to `warp * f` (above 1: a shorter vocal
+/// tract, higher formants; energy pushed past half the sample rate is dropped). A model reads
+/// it at 1, the plain spectrogram; other values vary recordings in training.
 pub(crate) fn log_mel_warped(
     samples: &[f32],
     spec: &AudioSpec,
@@ -493,6 +509,21 @@ impl AudioFields {
         if spec.normalize_bands {
             input["normalize_bands"] = json!(true);
         }
+    }
+}
+
+/// The speech twins' spectrogram (8 kHz, 32 bands x 64 frames of 12.5 ms), for tests.
+#[cfg(test)]
+pub(crate) fn speech_spec(normalize_bands: bool) -> AudioSpec {
+    AudioSpec {
+        sample_rate: 8000,
+        n_fft: 256,
+        frame: 200,
+        hop: 100,
+        f_min: 0.0,
+        f_max: 4000.0,
+        log_offset: 1e-6,
+        normalize_bands,
     }
 }
 

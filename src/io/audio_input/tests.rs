@@ -371,20 +371,7 @@ fn a_louder_take_reads_closer_after_band_normalisation() {
         samples: audio.samples.iter().map(|v| v * 4.0).collect(),
         ..audio.clone()
     };
-    let (mut spec, bands, frames) = (
-        AudioSpec {
-            sample_rate: 8000,
-            n_fft: 256,
-            frame: 200,
-            hop: 100,
-            f_min: 0.0,
-            f_max: 4000.0,
-            log_offset: 1e-6,
-            normalize_bands: false,
-        },
-        32,
-        64,
-    );
+    let (mut spec, bands, frames) = (speech_spec(false), 32, 64);
     let distance = |spec: &AudioSpec| {
         let a = audio_pixels(&audio, spec, &input(bands, frames)).unwrap();
         let b = audio_pixels(&louder, spec, &input(bands, frames)).unwrap();
