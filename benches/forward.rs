@@ -12,9 +12,10 @@
 
 use convscope::analysis::{SweepAxis, shifts, sweep};
 use convscope::engine::zoo::test_pixels;
-use convscope::engine::{PoolMode, RunOptions, zoo};
+use convscope::engine::{Model, PoolMode, RunOptions, zoo};
 use convscope::io::{Fill, load_model, network_input};
 use criterion::{Criterion, criterion_group, criterion_main};
+use ndarray::Array3;
 use std::hint::black_box;
 
 fn forward(c: &mut Criterion) {
@@ -47,18 +48,9 @@ fn resnet18(c: &mut Criterion) {
     let model = zoo::resnet18(1);
     let pixels = test_pixels(&model);
     let input = network_input(&pixels, &model.input, 0, 0, Fill::Zero);
-    let options = RunOptions::default();
     let mut group = c.benchmark_group("resnet18-forward");
     group.sample_size(10);
-    for threads in [1, 2] {
-        let workers = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a thread pool");
-        group.bench_function(format!("{threads}t"), |b| {
-            workers.install(|| b.iter(|| black_box(model.forward(&input, &options).unwrap())))
-        });
-    }
+    on_one_and_two_threads(&mut group, &model, &input);
     group.finish();
 }
 
@@ -78,7 +70,6 @@ fn networks(c: &mut Criterion) {
         );
         return;
     };
-    let options = RunOptions::default();
     for file in FILES {
         let path = std::path::Path::new(&folder).join(file);
         let model = match load_model(&path) {
@@ -93,16 +84,26 @@ fn networks(c: &mut Criterion) {
         let name = file.trim_end_matches(".onnx");
         let mut group = c.benchmark_group(format!("networks-{name}"));
         group.sample_size(20);
-        for threads in [1, 2] {
-            let workers = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("a thread pool");
-            group.bench_function(format!("{threads}t"), |b| {
-                workers.install(|| b.iter(|| black_box(model.forward(&input, &options).unwrap())))
-            });
-        }
+        on_one_and_two_threads(&mut group, &model, &input);
         group.finish();
+    }
+}
+
+/// `model`'s forward pass on `input` on one thread and on two, as benches `1t` and `2t`.
+fn on_one_and_two_threads(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    model: &Model,
+    input: &Array3<f32>,
+) {
+    let options = RunOptions::default();
+    for threads in [1, 2] {
+        let workers = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        group.bench_function(format!("{threads}t"), |b| {
+            workers.install(|| b.iter(|| black_box(model.forward(input, &options).unwrap())))
+        });
     }
 }
 

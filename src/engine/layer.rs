@@ -451,27 +451,7 @@ mod tests {
     /// with a row of its own).
     #[test]
     fn activations_and_merges_are_named_by_the_table() {
-        let activations = [
-            Activation::Relu,
-            Activation::LeakyRelu { slope: 0.1 },
-            Activation::Sigmoid,
-            Activation::Tanh,
-            Activation::RELU6,
-            Activation::Clip {
-                min: -1.0,
-                max: 1.0,
-            },
-            Activation::Elu { alpha: 1.0 },
-            Activation::Selu,
-            Activation::Gelu { tanh: true },
-            Activation::Silu,
-            Activation::Hardswish,
-            Activation::Hardsigmoid {
-                alpha: 0.2,
-                beta: 0.5,
-            },
-        ];
-        for f in activations {
+        for f in crate::engine::layers::activation::EVERY_ACTIVATION {
             let name = LayerKind::Activation(f).type_name();
             assert_eq!(name, LayerType::from(f).name(), "{f:?}");
         }
