@@ -98,7 +98,7 @@ fn hardswish(x: f32) -> f32 {
 }
 
 /// `f` on every value, in a loop the compiler vectorises for the widest instruction set the
-/// kernels may use (`kernels::Isa`, which `CONVSCOPE_ISA` narrows): the same operations in
+/// kernels may use (`kernels::isa::Isa`, which `CONVSCOPE_ISA` narrows): the same operations in
 /// every lane, so the same numbers on every path.
 #[inline(always)]
 fn each_value(values: &mut [f32], f: impl Fn(f32) -> f32 + Copy) {
@@ -124,7 +124,7 @@ fn each_value(values: &mut [f32], f: impl Fn(f32) -> f32 + Copy) {
         unsafe fn avx512(values: &mut [f32], f: impl Fn(f32) -> f32) {
             each(values, f)
         }
-        use crate::engine::kernels::Isa;
+        use crate::engine::kernels::isa::Isa;
         match Isa::available().last() {
             // SAFETY: the CPU has the instructions (`Isa::available`).
             Some(Isa::Avx512) => return unsafe { avx512(values, f) },
