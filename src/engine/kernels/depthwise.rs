@@ -4,7 +4,7 @@
 //! Each input channel is copied once into zero-padded phase planes (`Phases`), so every
 //! tap of every stride reads `ow` neighbouring values of one plane row. Then a block of up to
 //! four vectors of output pixels of one row is kept in registers while every tap adds its
-//! weight times the input under it (AVX2 and FMA where the CPU has them; the last partial
+//! weight times the input under it (AVX-512 or AVX2 with FMA where the CPU has them; the last partial
 //! vector of a row is read and written through a lane mask). Sums run from the bias over the
 //! taps in (row, column) order. Channels are split across the rayon threads in a few blocks
 //! per thread when the layer is large.
@@ -71,7 +71,8 @@ pub(crate) fn forward(
     let weights = weights.as_slice().expect("standard layout");
     let input = input.as_standard_layout();
     let input = input.as_slice().expect("standard layout");
-    let fma = Isa::available().contains(&Isa::Avx2);
+    let isa = Isa::available().last().copied();
+    let fma = isa.is_some();
     // A block of output channels starting at `first`: each one's input channel split into
     // phase planes (once per input channel), then its rows.
     let block = |scratch: &mut Scratch, first: usize, dst: &mut [f32]| {
@@ -86,7 +87,7 @@ pub(crate) fn forward(
             }
             let taps = &weights[c * kh * kw..(c + 1) * kh * kw];
             let bias = conv.bias.as_ref().map_or(0.0, |b| b[c]);
-            channel(fma, &scratch.planes, taps, &offsets, bias, dst, g);
+            channel(isa, &scratch.planes, taps, &offsets, bias, dst, g);
             if let Some(epilogue) = epilogue {
                 // While the channel is still in the cache.
                 epilogue.apply_all(dst);
@@ -119,9 +120,9 @@ struct Scratch {
     source: Option<usize>,
 }
 
-/// One channel's output rows from its phase planes, with AVX2 and FMA when `fma`.
+/// One channel's output rows from its phase planes, with the widest vectors `isa` names.
 fn channel(
-    fma: bool,
+    isa: Option<Isa>,
     planes: &[f32],
     taps: &[f32],
     offsets: &[usize],
@@ -136,11 +137,19 @@ fn channel(
     let last = (oh - 1) * g.sh * wq + ow - 1 + offsets.iter().max().copied().unwrap_or(0);
     assert!(last < planes.len());
     #[cfg(target_arch = "x86_64")]
-    if fma {
-        // SAFETY: `fma` says the CPU has AVX2 and FMA; the assert above bounds every read.
-        return unsafe { avx2::channel(planes, taps, offsets, bias, dst, g) };
+    match isa {
+        // SAFETY: the CPU has AVX-512F, AVX2 and FMA (`Isa::available`); the assert above
+        // bounds every read.
+        Some(Isa::Avx512) => {
+            return unsafe { simd::avx512_channel(planes, taps, offsets, bias, dst, g) };
+        }
+        // SAFETY: the CPU has AVX2 and FMA; as above.
+        Some(Isa::Avx2) => {
+            return unsafe { simd::avx2_channel(planes, taps, offsets, bias, dst, g) };
+        }
+        None => {}
     }
-    let _ = fma;
+    let _ = isa;
     for y in 0..oh {
         let row = &mut dst[y * ow..(y + 1) * ow];
         row.fill(bias);
@@ -153,65 +162,22 @@ fn channel(
     }
 }
 
+/// The kernels with intrinsics: one template ([`channel_kernel`]) compiled for AVX2 (8 lanes)
+/// and for AVX-512 (16 lanes), the same operations per lane, so the same numbers on both.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+mod simd {
     use super::Geometry;
     use std::arch::x86_64::*;
 
     /// Output vectors kept in registers at once.
     const BLOCK: usize = 4;
 
-    /// # Safety
-    /// The CPU has AVX2 and FMA; every tap of every output pixel reads inside `planes`
-    /// (checked by the caller) and `dst` holds `oh * ow` values.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn channel(
-        planes: &[f32],
-        taps: &[f32],
-        offsets: &[usize],
-        bias: f32,
-        dst: &mut [f32],
-        g: Geometry,
-    ) {
-        let ow = g.out.1;
-        let mut x = 0;
-        while x + 8 * BLOCK <= ow {
-            // SAFETY: as for this function; x + 32 <= ow.
-            unsafe { columns::<BLOCK>(planes, taps, offsets, bias, dst, g, x, 8) };
-            x += 8 * BLOCK;
-        }
-        while x + 8 <= ow {
-            // SAFETY: as above; x + 8 <= ow.
-            unsafe { columns::<1>(planes, taps, offsets, bias, dst, g, x, 8) };
-            x += 8;
-        }
-        if x < ow {
-            // SAFETY: as above; the last vector is masked to the ow - x < 8 pixels left.
-            unsafe { columns::<1>(planes, taps, offsets, bias, dst, g, x, ow - x) };
-        }
-    }
-
-    /// Output columns `x ..` (`N` vectors, the last of them `lanes` wide) of every row.
-    ///
-    /// # Safety
-    /// As [`channel`]; `x + 8 * (N - 1) + lanes <= ow`.
-    #[allow(clippy::too_many_arguments)]
+    /// The first `lanes` of 8 lanes, as `_mm256_maskload_ps` takes them.
     #[target_feature(enable = "avx2,fma")]
     #[inline]
-    unsafe fn columns<const N: usize>(
-        planes: &[f32],
-        taps: &[f32],
-        offsets: &[usize],
-        bias: f32,
-        dst: &mut [f32],
-        g: Geometry,
-        x: usize,
-        lanes: usize,
-    ) {
-        let sh = g.sh;
-        let (oh, ow) = g.out;
-        let index = |i: i32| if (i as usize) < lanes { -1 } else { 0 };
-        let mask = _mm256_setr_epi32(
+    fn avx2_mask(lanes: usize) -> __m256i {
+        let index = |i: usize| if i < lanes { -1 } else { 0 };
+        _mm256_setr_epi32(
             index(0),
             index(1),
             index(2),
@@ -220,39 +186,173 @@ mod avx2 {
             index(5),
             index(6),
             index(7),
-        );
-        let src = planes.as_ptr();
-        let out = dst.as_mut_ptr();
-        for y in 0..oh {
-            let mut acc = [_mm256_set1_ps(bias); N];
-            let line = y * sh * g.phases.wq + x;
-            for (&tap, &offset) in taps.iter().zip(offsets) {
-                let weight = _mm256_set1_ps(tap);
-                // SAFETY: the caller bounds every read: columns up to ow - 1 of the tap's
-                // shift, in row y * sh + ky * dh of the tap's phase plane.
-                unsafe {
-                    let base = src.add(line + offset);
-                    for (i, a) in acc.iter_mut().enumerate() {
-                        let v = if i + 1 < N || lanes == 8 {
-                            _mm256_loadu_ps(base.add(8 * i))
-                        } else {
-                            _mm256_maskload_ps(base.add(8 * i), mask)
-                        };
-                        *a = _mm256_fmadd_ps(weight, v, *a);
-                    }
-                }
-            }
-            // SAFETY: columns x .. x + 8 * (N - 1) + lanes of row y are inside `dst`.
-            unsafe {
-                let row = out.add(y * ow + x);
-                for (i, a) in acc.iter().enumerate() {
-                    if i + 1 < N || lanes == 8 {
-                        _mm256_storeu_ps(row.add(8 * i), *a);
-                    } else {
-                        _mm256_maskstore_ps(row.add(8 * i), mask, *a);
-                    }
-                }
-            }
-        }
+        )
     }
+
+    /// # Safety
+    /// AVX2; the masked lanes of `p` are readable.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    unsafe fn avx2_load_masked(p: *const f32, mask: __m256i) -> __m256 {
+        // SAFETY: as for this function.
+        unsafe { _mm256_maskload_ps(p, mask) }
+    }
+
+    /// # Safety
+    /// AVX2; the masked lanes of `p` are writable.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    unsafe fn avx2_store_masked(p: *mut f32, mask: __m256i, v: __m256) {
+        // SAFETY: as for this function.
+        unsafe { _mm256_maskstore_ps(p, mask, v) }
+    }
+
+    /// The first `lanes` of 16 lanes.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    #[inline]
+    fn avx512_mask(lanes: usize) -> __mmask16 {
+        ((1u32 << lanes) - 1) as __mmask16
+    }
+
+    /// # Safety
+    /// AVX-512F; the masked lanes of `p` are readable.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    #[inline]
+    unsafe fn avx512_load_masked(p: *const f32, mask: __mmask16) -> __m512 {
+        // SAFETY: as for this function.
+        unsafe { _mm512_maskz_loadu_ps(mask, p) }
+    }
+
+    /// # Safety
+    /// AVX-512F; the masked lanes of `p` are writable.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    #[inline]
+    unsafe fn avx512_store_masked(p: *mut f32, mask: __mmask16, v: __m512) {
+        // SAFETY: as for this function.
+        unsafe { _mm512_mask_storeu_ps(p, mask, v) }
+    }
+
+    /// One channel's rows (`$channel`) by blocks of columns (`$columns`), for one instruction
+    /// set: its features, lanes per vector and intrinsics.
+    macro_rules! channel_kernel {
+        ($channel:ident, $columns:ident, $features:literal, $lanes:literal, $splat:ident,
+         $load:ident, $fma:ident, $store:ident, $mask:ident, $load_masked:ident,
+         $store_masked:ident) => {
+            /// # Safety
+            /// The CPU has the features; every tap of every output pixel reads inside
+            /// `planes` (checked by the caller) and `dst` holds `oh * ow` values.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn $channel(
+                planes: &[f32],
+                taps: &[f32],
+                offsets: &[usize],
+                bias: f32,
+                dst: &mut [f32],
+                g: Geometry,
+            ) {
+                let ow = g.out.1;
+                let mut x = 0;
+                while x + $lanes * BLOCK <= ow {
+                    // SAFETY: as for this function; the block ends inside the row.
+                    unsafe { $columns::<BLOCK>(planes, taps, offsets, bias, dst, g, x, $lanes) };
+                    x += $lanes * BLOCK;
+                }
+                while x + $lanes <= ow {
+                    // SAFETY: as above; one whole vector.
+                    unsafe { $columns::<1>(planes, taps, offsets, bias, dst, g, x, $lanes) };
+                    x += $lanes;
+                }
+                if x < ow {
+                    // SAFETY: as above; the last vector is masked to the ow - x pixels left.
+                    unsafe { $columns::<1>(planes, taps, offsets, bias, dst, g, x, ow - x) };
+                }
+            }
+
+            /// Output columns `x ..` (`N` vectors, the last of them `lanes` wide) of every
+            /// row.
+            ///
+            /// # Safety
+            /// As the channel's; `x + lanes per vector * (N - 1) + lanes <= ow`.
+            #[allow(clippy::too_many_arguments)]
+            #[target_feature(enable = $features)]
+            #[inline]
+            unsafe fn $columns<const N: usize>(
+                planes: &[f32],
+                taps: &[f32],
+                offsets: &[usize],
+                bias: f32,
+                dst: &mut [f32],
+                g: Geometry,
+                x: usize,
+                lanes: usize,
+            ) {
+                let sh = g.sh;
+                let (oh, ow) = g.out;
+                let mask = $mask(lanes);
+                let whole = |i: usize| i + 1 < N || lanes == $lanes;
+                let src = planes.as_ptr();
+                let out = dst.as_mut_ptr();
+                for y in 0..oh {
+                    let mut acc = [$splat(bias); N];
+                    let line = y * sh * g.phases.wq + x;
+                    for (&tap, &offset) in taps.iter().zip(offsets) {
+                        let weight = $splat(tap);
+                        // SAFETY: the caller bounds every read: columns up to ow - 1 of the
+                        // tap's shift, in row y * sh + ky * dh of the tap's phase plane.
+                        unsafe {
+                            let base = src.add(line + offset);
+                            for (i, a) in acc.iter_mut().enumerate() {
+                                let at = base.add($lanes * i);
+                                let v = if whole(i) {
+                                    $load(at)
+                                } else {
+                                    $load_masked(at, mask)
+                                };
+                                *a = $fma(weight, v, *a);
+                            }
+                        }
+                    }
+                    // SAFETY: the columns written are inside row y of `dst`.
+                    unsafe {
+                        let row = out.add(y * ow + x);
+                        for (i, a) in acc.iter().enumerate() {
+                            let at = row.add($lanes * i);
+                            if whole(i) {
+                                $store(at, *a);
+                            } else {
+                                $store_masked(at, mask, *a);
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    channel_kernel!(
+        avx2_channel,
+        avx2_columns,
+        "avx2,fma",
+        8,
+        _mm256_set1_ps,
+        _mm256_loadu_ps,
+        _mm256_fmadd_ps,
+        _mm256_storeu_ps,
+        avx2_mask,
+        avx2_load_masked,
+        avx2_store_masked
+    );
+    channel_kernel!(
+        avx512_channel,
+        avx512_columns,
+        "avx512f,avx2,fma",
+        16,
+        _mm512_set1_ps,
+        _mm512_loadu_ps,
+        _mm512_fmadd_ps,
+        _mm512_storeu_ps,
+        avx512_mask,
+        avx512_load_masked,
+        avx512_store_masked
+    );
 }
