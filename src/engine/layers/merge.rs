@@ -7,7 +7,7 @@ use super::kinds::LayerType;
 use crate::engine::error::{Error, Result};
 use crate::engine::limits;
 use crate::engine::tensor::{Shape, Tensor};
-use ndarray::{Array1, Axis, Zip};
+use ndarray::{Array1, Array3, Axis};
 
 /// Which of the merging layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,33 +150,17 @@ impl Merge {
                 add_into(&mut out, &inputs[1..]);
                 out
             }
-            Merge::Mul => match (inputs[0], inputs[1]) {
-                (Tensor::Maps(a), Tensor::Maps(b)) if a.dim() == b.dim() => Tensor::Maps(a * b),
-                (Tensor::Vector(a), Tensor::Vector(b)) => Tensor::Vector(a * b),
-                (Tensor::Maps(maps), Tensor::Vector(w))
-                | (Tensor::Vector(w), Tensor::Maps(maps)) => {
-                    let mut out = maps.clone();
-                    Zip::from(out.outer_iter_mut())
-                        .and(w)
-                        .for_each(|mut plane, &w| plane.mapv_inplace(|v| v * w));
-                    Tensor::Maps(out)
+            Merge::Mul => {
+                // Into a copy of the operand of the output's shape (a product is the same
+                // either way round).
+                let mut out = inputs[0].clone();
+                if !mul_into(&mut out, inputs[1]) {
+                    out = inputs[1].clone();
+                    let done = mul_into(&mut out, inputs[0]);
+                    assert!(done, "mul: shapes are checked when the model is built");
                 }
-                (Tensor::Maps(a), Tensor::Maps(b)) => {
-                    let (maps, weights) = if b.dim().1 == 1 && b.dim().2 == 1 {
-                        (a, b)
-                    } else {
-                        (b, a)
-                    };
-                    let mut out = maps.clone();
-                    Zip::from(out.outer_iter_mut())
-                        .and(weights.outer_iter())
-                        .for_each(|mut plane, w| {
-                            let w = w[[0, 0]];
-                            plane.mapv_inplace(|v| v * w);
-                        });
-                    Tensor::Maps(out)
-                }
-            },
+                out
+            }
             Merge::Concat => match inputs[0] {
                 Tensor::Vector(_) => Tensor::Vector(Array1::from_iter(
                     inputs
@@ -220,6 +204,27 @@ pub(crate) fn add_into(out: &mut Tensor, rest: &[&Tensor]) {
     }
 }
 
+/// `mul` into `out` when `out` is the operand of the output's shape: the other has the same
+/// shape, or is one scale per channel (squeeze-and-excitation's `[C]` or `[C,1,1]`). False,
+/// with `out` untouched, when `out` is the per-channel operand.
+pub(crate) fn mul_into(out: &mut Tensor, other: &Tensor) -> bool {
+    fn scale<'a>(maps: &mut Array3<f32>, scales: impl Iterator<Item = &'a f32>) {
+        for (mut plane, &w) in maps.outer_iter_mut().zip(scales) {
+            plane.mapv_inplace(|v| v * w);
+        }
+    }
+    match (out, other) {
+        (Tensor::Maps(o), Tensor::Maps(w)) if o.dim() == w.dim() => *o *= w,
+        (Tensor::Vector(o), Tensor::Vector(w)) => *o *= w,
+        (Tensor::Maps(o), Tensor::Vector(w)) => scale(o, w.iter()),
+        (Tensor::Maps(o), Tensor::Maps(w)) if w.dim().1 == 1 && w.dim().2 == 1 => {
+            scale(o, w.iter())
+        }
+        _ => return false,
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +260,16 @@ mod tests {
             Merge::Mul.output_shape("se", &[v.shape(), m.shape()]),
             Ok(m.shape())
         );
+        // In place (the forward pass's `mul` when nothing else reads the maps): only into the
+        // operand of the output's shape; the per-channel one is left as it was.
+        for scales in [&w, &v] {
+            let mut maps = m.clone();
+            assert!(mul_into(&mut maps, scales));
+            assert_eq!(maps.values(), vec![2., 4., -3., -4.]);
+            let mut kept = scales.clone();
+            assert!(!mul_into(&mut kept, &m));
+            assert_eq!(&kept, scales);
+        }
         assert!(
             Merge::Mul
                 .output_shape("se", &[m.shape(), Shape::Vector(3)])

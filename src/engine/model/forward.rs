@@ -10,7 +10,7 @@ use crate::engine::error::Result;
 use crate::engine::graph::{Source, last_reader};
 use crate::engine::kernels::{self, Epilogue};
 use crate::engine::layer::{LayerKind, RunOptions};
-use crate::engine::layers::merge::{Merge, add_into};
+use crate::engine::layers::merge::{Merge, add_into, mul_into};
 use crate::engine::tensor::Tensor;
 use ndarray::Array3;
 
@@ -191,7 +191,9 @@ impl Model {
     /// Layer `i` computed in its first input's memory, when it is an element-wise activation,
     /// a batch norm or an `add` and nothing after it reads that input (ResNet's and
     /// MobileNetV2's ReLUs and residual sums, VGG's batch norms: no new maps, one pass over
-    /// the values); `None` otherwise.
+    /// the values), or a `mul` in the memory of its operand of the output's shape (`mul_into`:
+    /// squeeze-and-excitation's scaled maps, whichever side the exporter put them on);
+    /// `None` otherwise.
     fn run_in_place(
         &self,
         i: usize,
@@ -200,6 +202,25 @@ impl Model {
         input: &Tensor,
     ) -> Option<Tensor> {
         let sources = self.sources(i);
+        if let (LayerKind::Merge(Merge::Mul), [a, b]) = (&self.layers()[i].kind, sources) {
+            return [(a, b), (b, a)].into_iter().find_map(|(&mine, &other)| {
+                let Source::Layer(j) = mine else { return None };
+                if last[j] != Some(i) || mine == other {
+                    return None;
+                }
+                let mut t = kept[j].take()?;
+                let other = match other {
+                    Source::Input => input,
+                    Source::Layer(m) => kept[m].as_ref().expect("kept until its last reader"),
+                };
+                if mul_into(&mut t, other) {
+                    Some(t)
+                } else {
+                    kept[j] = Some(t);
+                    None
+                }
+            });
+        }
         let Some(&Source::Layer(j)) = sources.first() else {
             return None;
         };
