@@ -7,7 +7,7 @@
 use crate::support::{DESKTOP, H, app, apply_and_step, step_until};
 use convscope::app::{Command, ConvscopeApp, RunState, Tab, TrainSettings};
 use egui_kittest::kittest::Queryable;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The app on the fixtures, its Train tab open; saving never asks for a file.
 fn harness() -> H {
@@ -65,21 +65,16 @@ fn a_run_grows_pauses_resumes_stops_then_compares_saves_and_opens() {
     h.step();
     assert_eq!(state(h.state()), RunState::Paused);
     // The worker may finish the step it was on (slowly on a busy machine: it runs below the
-    // window's priority); once nothing has moved for half a second, nothing moves however many
-    // frames go on. A pause that did not stop it never settles.
-    let waited = Instant::now();
-    let mut still = (images(h.state()), Instant::now());
-    while still.1.elapsed() < Duration::from_millis(500) {
-        assert!(
-            waited.elapsed() < Duration::from_secs(20),
-            "still training after Pause"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-        if images(h.state()) != still.0 {
-            still = (images(h.state()), Instant::now());
-        }
-    }
+    // window's priority), then waits; one more frame takes in what it reported before. A
+    // pause that did not stop it is never reached. (Waiting for half a second of no change
+    // instead failed under a load of 6 on two cores: a step took longer than that.)
+    step_until(
+        &mut h,
+        Duration::from_secs(60),
+        "the worker to reach the pause",
+        |a| a.train.pause_reached(),
+    );
+    h.step();
     let paused_at = images(h.state());
     for _ in 0..20 {
         h.step();

@@ -63,6 +63,9 @@ pub(crate) enum Report {
 pub(super) struct Control {
     pub(super) pause: AtomicBool,
     pub(super) stop: AtomicBool,
+    /// Set by the worker while it waits in a pause: every step it took before is reported
+    /// (it sends a step's report before it looks at `pause`).
+    pub(super) waiting: AtomicBool,
 }
 
 /// Where the worker gets the architecture.

@@ -65,6 +65,17 @@ impl Training {
             .is_some_and(|r| r.state == RunState::Paused)
     }
 
+    /// Whether the worker has reached the pause: it may finish the step it was on after
+    /// Pause (a while on a busy machine), and has reported every step it took once this
+    /// is true.
+    pub fn pause_reached(&self) -> bool {
+        self.paused()
+            && self
+                .job
+                .as_ref()
+                .is_some_and(|job| job.control.waiting.load(Ordering::SeqCst))
+    }
+
     /// Starts a run of `arch` (`Current`: the explorer's `current` model) with the settings;
     /// `probe` is the explorer's input as that model takes it. The last run moves to the
     /// compared runs.

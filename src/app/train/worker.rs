@@ -149,9 +149,11 @@ impl WorkerHooks<'_> {
         let control = &self.worker.control;
         if control.pause.load(Ordering::Relaxed) {
             let since = Instant::now();
+            control.waiting.store(true, Ordering::SeqCst);
             while control.pause.load(Ordering::Relaxed) && !control.stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(20));
             }
+            control.waiting.store(false, Ordering::SeqCst);
             self.clock.paused += since.elapsed();
         }
         !control.stop.load(Ordering::Relaxed)
