@@ -273,9 +273,10 @@ pub(crate) mod tests {
         for kernel in ALL {
             let got = conv.forward_with(kernel, x.view());
             prop_assert_eq!(got.dim(), want.dim());
-            // Winograd's transforms round more than a sum does (`winograd::tests`).
+            // Winograd's transforms round more than a sum does: within 1e-5 of the output
+            // range (`winograd::tests`), and `scale` is at least half the range.
             let tolerance = match kernel {
-                ConvKernel::Winograd => 4e-5,
+                ConvKernel::Winograd => 2e-5,
                 _ => 1e-5,
             };
             for (g, e) in got.iter().zip(&want) {

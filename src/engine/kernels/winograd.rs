@@ -26,14 +26,15 @@
 //! onnxruntime and PyTorch references allow.
 
 use super::im2col;
-use super::isa::{Isa, Path};
+use super::isa::Path;
 use super::packed::{self, PackedWeights};
-use super::shared::{Clamp, Epilogue, Shared};
+use super::shared::{Epilogue, Shared};
 use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
 use rayon::prelude::*;
 use std::cell::RefCell;
+use transform::{transform_input, transform_output};
 
 /// Positions of a transformed tile (6 x 6).
 const XI: usize = 36;
@@ -45,6 +46,8 @@ const BLOCK_VALUES: usize = 256 * 1024;
 thread_local! {
     /// This thread's transformed input `V` and products `M`, reused from one call to the next.
     static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// The calling thread's padded input (a fresh one each time was a page fault per page).
+    static PADDED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether Winograd's F(4x4, 3x3) computes `conv`: 3x3, stride 1, no dilation, one group.
@@ -107,18 +110,21 @@ pub(crate) fn pack(conv: &Conv2d) -> PackedWeights {
     PackedWeights::new(&u, XI, o, c)
 }
 
-/// The tiles of an output map and the padded input they read.
+/// The tiles of an output map and the padded input they read: each input channel padded
+/// and split into four phase planes, plane `r` holding the padded columns `r, r + 4, r + 8,
+/// ...`, so that column `jj` of the patches of neighbouring tiles in a row (4 pixels apart)
+/// are neighbouring values: one vector load for a panel's tiles.
 #[derive(Clone, Copy)]
 struct Grid {
     /// Output rows and columns.
     oh: usize,
     ow: usize,
-    /// Tiles per column and per row.
-    th: usize,
+    /// Tiles per row.
     tw: usize,
-    /// Rows and columns of a padded input channel: 4 per tile and 2 more.
+    /// Rows of a padded channel (4 per tile and 2 more) and columns of each of its planes
+    /// (a tile's 6 columns reach one plane column past it).
     ph: usize,
-    pw: usize,
+    wq: usize,
 }
 
 impl Grid {
@@ -127,17 +133,37 @@ impl Grid {
         Grid {
             oh,
             ow,
-            th,
             tw,
             ph: 4 * th + 2,
-            pw: 4 * tw + 2,
+            wq: tw + 1,
         }
     }
 
-    /// Where tile `t`'s 6x6 patch starts in a padded channel, and its top-left output pixel.
+    fn tiles(&self) -> usize {
+        self.oh.div_ceil(4) * self.tw
+    }
+
+    /// Values of one plane.
+    fn plane(&self) -> usize {
+        self.ph * self.wq
+    }
+
+    /// Values of one padded channel.
+    fn channel(&self) -> usize {
+        4 * self.plane()
+    }
+
+    /// Where tile `t`'s patch value (0, 0) is in a padded channel, and its top-left output
+    /// pixel. Patch value (`i`, `jj`) is [`Grid::offset`] further on.
     fn tile(&self, t: usize) -> (usize, (usize, usize)) {
-        let (y, x) = (4 * (t / self.tw), 4 * (t % self.tw));
-        (y * self.pw + x, (y, x))
+        let (ty, tx) = (t / self.tw, t % self.tw);
+        (4 * ty * self.wq + tx, (4 * ty, 4 * tx))
+    }
+
+    /// How far patch value (`i`, `jj`) is from patch value (0, 0) (column `jj` is in plane
+    /// `jj % 4`, `jj / 4` columns on).
+    fn offset(&self, i: usize, jj: usize) -> usize {
+        (jj % 4) * self.plane() + i * self.wq + jj / 4
     }
 }
 
@@ -180,12 +206,13 @@ pub(crate) fn forward(
     let grid = Grid::new(oh, ow);
     let parallel =
         rayon::current_num_threads() > 1 && o * c * 9 * oh * ow >= super::shared::SPLIT_MACS;
-    let padded = pad(input, conv.padding, grid, parallel);
+    let mut padded = PADDED.take();
+    pad(input, conv.padding, grid, parallel, &mut padded);
     let bias = conv.bias.as_ref().map(|b| b.to_vec());
     let plane = oh * ow;
     let mut out: Vec<f32> = Vec::with_capacity(o * plane);
     let out_ptr = Shared(out.as_mut_ptr());
-    let tiles = grid.th * grid.tw;
+    let tiles = grid.tiles();
     let per_block = block_tiles(c, o, tiles);
     let blocks = tiles.div_ceil(per_block);
     let clamp = epilogue.and_then(Epilogue::clamp);
@@ -227,6 +254,7 @@ pub(crate) fn forward(
     } else {
         (0..blocks).for_each(|b| block(b, parallel));
     }
+    PADDED.set(padded);
     // SAFETY: the tiles cover every output pixel of every channel, each written once.
     unsafe { out.set_len(o * plane) };
     if let Some(f) = epilogue.and_then(Epilogue::map) {
@@ -235,28 +263,35 @@ pub(crate) fn forward(
     Array3::from_shape_vec((o, oh, ow), out).expect("sized above")
 }
 
-/// Every input channel in a zeroed `ph` x `pw` plane, its pixel (y, x) at (y + top, x + left)
-/// (the bottom and right padding, and the tiles' overhang past the map, are zeros).
+/// Every input channel padded with zeros (its pixel (y, x) at (y + top, x + left); the
+/// bottom and right padding and the tiles' overhang past the map are zeros) and split into
+/// [`Grid`]'s phase planes, into `padded` (`c * grid.channel()` values, every one written).
 fn pad(
     input: ArrayView3<f32>,
     (top, left): (usize, usize),
     grid: Grid,
     parallel: bool,
-) -> Vec<f32> {
+    padded: &mut Vec<f32>,
+) {
     let (c, h, w) = input.dim();
     let input = input.as_standard_layout();
     let src = input.as_slice().expect("standard layout");
-    let size = grid.ph * grid.pw;
-    let mut padded = vec![0.0f32; c * size];
-    // Rows and columns of the input that land inside the plane (all that any tile reads).
-    let (rows, cols) = (
-        h.min(grid.ph.saturating_sub(top)),
-        w.min(grid.pw.saturating_sub(left)),
-    );
+    let (size, plane, wq) = (grid.channel(), grid.plane(), grid.wq);
+    padded.clear();
+    padded.resize(c * size, 0.0);
+    // Rows and columns of the input that land inside the planes (all that any tile reads).
+    let rows = h.min(grid.ph.saturating_sub(top));
+    let cols = w.min((4 * wq).saturating_sub(left));
     let fill = |(ch, dst): (usize, &mut [f32])| {
+        let mut line = vec![0.0f32; 4 * wq];
         for y in 0..rows {
-            let from = &src[(ch * h + y) * w..][..cols];
-            dst[(y + top) * grid.pw + left..][..cols].copy_from_slice(from);
+            line[left..left + cols].copy_from_slice(&src[(ch * h + y) * w..][..cols]);
+            let r0 = (y + top) * wq;
+            for (q, four) in line.chunks_exact(4).enumerate() {
+                for (r, &v) in four.iter().enumerate() {
+                    dst[r * plane + r0 + q] = v;
+                }
+            }
         }
     };
     if parallel {
@@ -264,243 +299,9 @@ fn pad(
     } else {
         padded.chunks_mut(size).enumerate().for_each(fill);
     }
-    padded
 }
 
-/// One value per tile of a panel.
-type Lanes = [f32; NR];
-
-/// `B^T d` for a column `d` of six lanes.
-#[inline(always)]
-fn bt(d: [&Lanes; 6]) -> [Lanes; 6] {
-    let mut r = [[0.0f32; NR]; 6];
-    for l in 0..NR {
-        let (d0, d1, d2, d3, d4, d5) = (d[0][l], d[1][l], d[2][l], d[3][l], d[4][l], d[5][l]);
-        let (t1, t2) = (d4 - 4.0 * d2, d3 - 4.0 * d1);
-        let (t3, t4) = (d4 - d2, 2.0 * (d3 - d1));
-        r[0][l] = 4.0 * d0 - 5.0 * d2 + d4;
-        r[1][l] = t1 + t2;
-        r[2][l] = t1 - t2;
-        r[3][l] = t3 + t4;
-        r[4][l] = t3 - t4;
-        r[5][l] = 4.0 * d1 - 5.0 * d3 + d5;
-    }
-    r
-}
-
-/// `A^T m` for a column `m` of six lanes.
-#[inline(always)]
-fn at(m: [&Lanes; 6]) -> [Lanes; 4] {
-    let mut r = [[0.0f32; NR]; 4];
-    for l in 0..NR {
-        let (a, b) = (m[1][l] + m[2][l], m[1][l] - m[2][l]);
-        let (c, d) = (m[3][l] + m[4][l], m[3][l] - m[4][l]);
-        r[0][l] = m[0][l] + a + c;
-        r[1][l] = b + 2.0 * d;
-        r[2][l] = a + 4.0 * c;
-        r[3][l] = b + 8.0 * d + m[5][l];
-    }
-    r
-}
-
-/// `V` of tiles `t0 .. t0 + n`: `v[xi * len + (j * c + ch) * NR + l]` (`len` = panels * c *
-/// NR) is position `xi` of `B^T d B` for channel `ch` of the block's tile `j * NR + l` (the
-/// last tile repeated past `n`, as `packed::pack_columns` does).
-fn transform_input(padded: &[f32], grid: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let isa = Isa::available();
-        // SAFETY (both): the CPU has the instruction sets (`Isa::available`).
-        if isa.contains(&Isa::Avx512) {
-            return unsafe { transform_input_avx512(padded, grid, c, t0, n, v) };
-        }
-        if isa.contains(&Isa::Avx2) {
-            return unsafe { transform_input_avx2(padded, grid, c, t0, n, v) };
-        }
-    }
-    transform_input_lanes(padded, grid, c, t0, n, v)
-}
-
-/// [`transform_input`] compiled for AVX-512.
-///
-/// # Safety
-/// The CPU has AVX-512F.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn transform_input_avx512(p: &[f32], g: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
-    transform_input_lanes(p, g, c, t0, n, v)
-}
-
-/// [`transform_input`] compiled for AVX2.
-///
-/// # Safety
-/// The CPU has AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn transform_input_avx2(p: &[f32], g: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
-    transform_input_lanes(p, g, c, t0, n, v)
-}
-
-#[inline(always)]
-fn transform_input_lanes(padded: &[f32], grid: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
-    let panels = n.div_ceil(NR);
-    let len = panels * c * NR;
-    let size = grid.ph * grid.pw;
-    assert!(padded.len() >= c * size && v.len() >= XI * len && n > 0);
-    for j in 0..panels {
-        let mut at0 = [0usize; NR];
-        for (l, a) in at0.iter_mut().enumerate() {
-            *a = grid.tile(t0 + (j * NR + l).min(n - 1)).0;
-        }
-        // Every tile's patch is inside its channel's plane (4 * th + 2 rows of 4 * tw + 2).
-        assert!(at0.iter().all(|&a| a + 5 * grid.pw + 5 < size));
-        for ch in 0..c {
-            let src = &padded[ch * size..(ch + 1) * size];
-            let mut d = [[0.0f32; NR]; XI];
-            for (i, row) in d.chunks_exact_mut(6).enumerate() {
-                for (jj, lanes) in row.iter_mut().enumerate() {
-                    for (x, &a) in lanes.iter_mut().zip(&at0) {
-                        // SAFETY: a + i * pw + jj <= a + 5 * pw + 5 < size (asserted above).
-                        *x = unsafe { *src.get_unchecked(a + i * grid.pw + jj) };
-                    }
-                }
-            }
-            // Columns: rows of B^T d, then rows again: (B^T d) B = B^T (B^T d)^T transposed.
-            let mut cols = [[[0.0f32; NR]; 6]; 6];
-            for (jj, col) in cols.iter_mut().enumerate() {
-                *col = bt(std::array::from_fn(|i| &d[i * 6 + jj]));
-            }
-            let base = (j * c + ch) * NR;
-            for i in 0..6 {
-                let row = bt(std::array::from_fn(|jj| &cols[jj][i]));
-                for (s, lanes) in row.iter().enumerate() {
-                    v[(i * 6 + s) * len + base..][..NR].copy_from_slice(lanes);
-                }
-            }
-        }
-    }
-}
-
-/// The output pixels of tiles `t0 .. t0 + n` of every channel from their products `m`
-/// (`m[xi * o * ld + oc * ld + p]`, `ld` = panels * NR): `A^T M A` plus the bias, through
-/// `clamp`, the pixels past the map's right and bottom edges left out.
-///
-/// # Safety
-/// `out` holds `o` channels of `oh * ow` values; the block's pixels are this call's alone.
-#[allow(clippy::too_many_arguments)]
-unsafe fn transform_output(
-    m: &[f32],
-    grid: Grid,
-    o: usize,
-    t0: usize,
-    n: usize,
-    bias: Option<&[f32]>,
-    clamp: Option<Clamp>,
-    out: Shared,
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let isa = Isa::available();
-        // SAFETY (both): the CPU has the instruction sets; the rest as promised.
-        if isa.contains(&Isa::Avx512) {
-            return unsafe { output_avx512(m, grid, o, (t0, n), bias, clamp, out) };
-        }
-        if isa.contains(&Isa::Avx2) {
-            return unsafe { output_avx2(m, grid, o, (t0, n), bias, clamp, out) };
-        }
-    }
-    // SAFETY: as promised by the caller.
-    unsafe { output_lanes(m, grid, o, (t0, n), bias, clamp, out) }
-}
-
-/// [`transform_output`] compiled for AVX-512.
-///
-/// # Safety
-/// As [`transform_output`], and the CPU has AVX-512F.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn output_avx512(
-    m: &[f32],
-    g: Grid,
-    o: usize,
-    tiles: (usize, usize),
-    bias: Option<&[f32]>,
-    clamp: Option<Clamp>,
-    out: Shared,
-) {
-    // SAFETY: as promised by the caller.
-    unsafe { output_lanes(m, g, o, tiles, bias, clamp, out) }
-}
-
-/// [`transform_output`] compiled for AVX2.
-///
-/// # Safety
-/// As [`transform_output`], and the CPU has AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn output_avx2(
-    m: &[f32],
-    g: Grid,
-    o: usize,
-    tiles: (usize, usize),
-    bias: Option<&[f32]>,
-    clamp: Option<Clamp>,
-    out: Shared,
-) {
-    // SAFETY: as promised by the caller.
-    unsafe { output_lanes(m, g, o, tiles, bias, clamp, out) }
-}
-
-/// # Safety
-/// As [`transform_output`].
-#[inline(always)]
-unsafe fn output_lanes(
-    m: &[f32],
-    grid: Grid,
-    o: usize,
-    (t0, n): (usize, usize),
-    bias: Option<&[f32]>,
-    clamp: Option<Clamp>,
-    out: Shared,
-) {
-    let panels = n.div_ceil(NR);
-    let ld = panels * NR;
-    let len = o * ld;
-    let plane = grid.oh * grid.ow;
-    assert!(m.len() >= XI * len && bias.is_none_or(|b| b.len() >= o));
-    for oc in 0..o {
-        let b = bias.map_or(0.0, |b| b[oc]);
-        for j in 0..panels {
-            let lanes = |xi: usize| -> &Lanes {
-                let at = xi * len + oc * ld + j * NR;
-                m[at..at + NR].try_into().expect("NR values")
-            };
-            // A^T over each column of the 6x6, then over each of the 4 rows of that.
-            let mut cols = [[[0.0f32; NR]; 4]; 6];
-            for (s, col) in cols.iter_mut().enumerate() {
-                *col = at(std::array::from_fn(|r| lanes(r * 6 + s)));
-            }
-            let mut y = [[[0.0f32; NR]; 4]; 4];
-            for (k, row) in y.iter_mut().enumerate() {
-                *row = at(std::array::from_fn(|s| &cols[s][k]));
-                for lanes in row.iter_mut() {
-                    lanes.iter_mut().for_each(|v| *v += b);
-                }
-            }
-            for l in 0..NR.min(n - j * NR) {
-                let (_, (y0, x0)) = grid.tile(t0 + j * NR + l);
-                for (k, row) in y.iter().enumerate().take(grid.oh - y0) {
-                    let line = oc * plane + (y0 + k) * grid.ow + x0;
-                    for (k2, lanes) in row.iter().enumerate().take(grid.ow - x0) {
-                        let v = clamp.map_or(lanes[l], |c| c.apply(lanes[l]));
-                        // SAFETY: pixel (y0 + k, x0 + k2) is inside the map and this call's.
-                        unsafe { *out.get().add(line + k2) = v };
-                    }
-                }
-            }
-        }
-    }
-}
+mod transform;
 
 #[cfg(test)]
 mod tests;

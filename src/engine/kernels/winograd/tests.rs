@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::engine::kernels::isa::Path;
+use crate::engine::kernels::shared::Clamp;
 use crate::engine::kernels::tests::values;
 use ndarray::{Array1, Array4};
 
