@@ -121,7 +121,9 @@ unsafe fn transform_input_avx512(p: &[f32], g: Grid, c: usize, t0: usize, n: usi
                 let at = src.as_ptr().wrapping_offset(start + off as isize);
                 x = _mm512_mask_loadu_ps(x, mask, at);
             }
-            std::mem::transmute::<__m512, Lanes>(x)
+            let mut lanes = [0.0f32; NR];
+            _mm512_storeu_ps(lanes.as_mut_ptr(), x);
+            lanes
         }
     };
     transform_input_lanes(p, g, c, t0, n, v, masked)
@@ -237,8 +239,8 @@ unsafe fn output_avx512(
     let bounds = clamp.map(|c| (_mm512_set1_ps(c.min), _mm512_set1_ps(c.max)));
     let store = |y: &[[Lanes; 4]; 4], oc: usize, t: usize, valid: usize, runs: &Runs| {
         for (k, row) in y.iter().enumerate() {
-            // SAFETY: Lanes is 16 f32, the size of __m512.
-            let mut v: [__m512; 4] = row.map(|lanes| unsafe { std::mem::transmute(lanes) });
+            // SAFETY: each of the row's lanes is 16 values.
+            let mut v: [__m512; 4] = row.map(|lanes| unsafe { _mm512_loadu_ps(lanes.as_ptr()) });
             if let Some((lo, hi)) = bounds {
                 v = v.map(|x| _mm512_min_ps(_mm512_max_ps(x, lo), hi));
             }
