@@ -76,7 +76,7 @@ fn conv_sets(c: &mut Criterion) {
             .map(|s| {
                 let (conv, input) = layer(s, &mut rng);
                 let kernel = ConvKernel::choose(&conv, input.dim());
-                let packed = kernel.packs().then(|| im2col::pack(&conv));
+                let packed = kernel.packs().then(|| kernels::pack(&conv, kernel));
                 (s, conv, input, kernel, packed)
             })
             .collect();
@@ -172,6 +172,52 @@ fn direct_vs_gemm(c: &mut Criterion) {
     group.finish();
 }
 
+/// Where Winograd's F(4x4, 3x3) and im2col + matrix product meet (`ConvKernel::choose`):
+/// 3x3, stride 1, padding 1, C -> C channels at ResNet's and VGG's sizes (and a few between),
+/// on one thread and on two.
+fn winograd_vs_gemm(c: &mut Criterion) {
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut group = c.benchmark_group("winograd-vs-gemm");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(1));
+    let shapes = [
+        (64, 112),
+        (64, 56),
+        (128, 56),
+        (128, 28),
+        (256, 28),
+        (256, 14),
+        (512, 14),
+        (512, 7),
+    ];
+    for threads in [1, 2] {
+        let workers = pool(threads);
+        for (channels, side) in shapes {
+            let shape = ConvShape {
+                net: String::new(),
+                name: String::new(),
+                c: channels,
+                o: channels,
+                k: 3,
+                s: 1,
+                p: 1,
+                h: side,
+                groups: 1,
+                count: 1,
+            };
+            let (conv, input) = layer(&shape, &mut rng);
+            for kernel in [ConvKernel::Im2colGemm, ConvKernel::Winograd] {
+                let packed = kernels::pack(&conv, kernel);
+                let id = format!("{channels}x{side}x{side} {} {threads}t", kernel.name());
+                let run = || kernels::forward_packed(&conv, kernel, input.view(), Some(&packed));
+                group.bench_function(id, |b| workers.install(|| b.iter(|| black_box(run()))));
+            }
+        }
+    }
+    group.finish();
+}
+
 fn vgg(c: &mut Criterion) {
     let model = zoo::vgg11_bn(3);
     let pixels = convscope::engine::zoo::test_pixels(&model);
@@ -190,5 +236,5 @@ fn vgg(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, conv_sets, direct_vs_gemm, vgg);
+criterion_group!(benches, conv_sets, direct_vs_gemm, winograd_vs_gemm, vgg);
 criterion_main!(benches);

@@ -173,7 +173,14 @@ fn bench_prints_one_json_line() {
     assert!(!kernels.is_empty(), "{layers:?}");
     for k in kernels {
         assert!(
-            ["direct", "pointwise-gemm", "im2col-gemm", "depthwise"].contains(&k),
+            [
+                "direct",
+                "pointwise-gemm",
+                "im2col-gemm",
+                "depthwise",
+                "winograd"
+            ]
+            .contains(&k),
             "{k}"
         );
     }

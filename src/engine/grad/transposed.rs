@@ -5,7 +5,7 @@
 //! padding larger than the kernel reaches) go back through im2col's adjoint.
 
 use crate::engine::kernels::packed::PackedWeights;
-use crate::engine::kernels::{ConvKernel, forward_packed, im2col};
+use crate::engine::kernels::{self, ConvKernel, forward_packed};
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, Array4, ArrayView3};
 use std::sync::{Arc, OnceLock};
@@ -71,7 +71,7 @@ impl Transposed {
     fn new(conv: &Conv2d, dy_dim: (usize, usize, usize)) -> Option<Transposed> {
         let conv = transposed(conv)?;
         let kernel = ConvKernel::choose(&conv, dy_dim);
-        let packed = kernel.packs().then(|| im2col::pack(&conv));
+        let packed = kernel.packs().then(|| kernels::pack(&conv, kernel));
         Some(Transposed {
             conv,
             kernel,

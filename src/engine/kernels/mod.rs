@@ -13,6 +13,9 @@
 //! - `depthwise`: one input channel per group (MobileNet's 3x3 depthwise convolutions):
 //!   each channel split into phase planes, then up to four vectors of one output row in
 //!   registers through every tap.
+//! - `winograd`: F(4x4, 3x3) for 3x3 convolutions at stride 1 with 64+ channels on maps of
+//!   16+ tiles (ResNet's): a quarter of the multiply-adds, 36 products through [`packed`]
+//!   with weights transformed once per model, within 1e-5 of the output range.
 //! - `weight_grad`: training's weight gradient where the forward pass ran `direct`.
 //!
 //! `isa` says which vector instructions this CPU has; `shared` holds what several kernels
@@ -32,6 +35,7 @@ pub(crate) mod phases;
 pub(crate) mod shared;
 pub(crate) mod tile;
 pub(crate) mod weight_grad;
+pub(crate) mod winograd;
 
 pub(crate) use isa::Isa;
 pub(crate) use shared::Epilogue;
@@ -52,6 +56,8 @@ pub enum ConvKernel {
     Im2colGemm,
     /// `depthwise`: one input channel per group.
     Depthwise,
+    /// `winograd`: F(4x4, 3x3), for 3x3 convolutions at stride 1 with one group.
+    Winograd,
 }
 
 /// Output channels per group up to which [`direct`] beats im2col + matrix product at stride 1
@@ -67,6 +73,7 @@ impl ConvKernel {
             ConvKernel::Pointwise => "pointwise-gemm",
             ConvKernel::Im2colGemm => "im2col-gemm",
             ConvKernel::Depthwise => "depthwise",
+            ConvKernel::Winograd => "winograd",
         }
     }
 
@@ -78,12 +85,15 @@ impl ConvKernel {
         if groups > 1 && per_in == 1 && groups == channels {
             return ConvKernel::Depthwise;
         }
-        let (_, ow) = conv.window().output_size(height, width);
+        let (oh, ow) = conv.window().output_size(height, width);
         if conv.stride == (1, 1)
             && out / groups <= DIRECT_MAX_CHANNELS
             && direct::applies(ow.max(0) as usize)
         {
             return ConvKernel::Direct;
+        }
+        if winograd::applies(conv) && winograd::wins((per_in, out), (oh, ow)) {
+            return ConvKernel::Winograd;
         }
         let no_padding = conv.padding == (0, 0) && conv.window().pad_end() == (0, 0);
         if (kh, kw) == (1, 1) && conv.stride == (1, 1) && no_padding && groups == 1 {
@@ -138,6 +148,7 @@ pub(crate) fn forward_fused(
         ConvKernel::Pointwise => im2col::forward(conv, input, packed, epilogue),
         ConvKernel::Im2colGemm => im2col::forward(conv, input, packed, epilogue),
         ConvKernel::Depthwise => depthwise::forward(conv, input, epilogue),
+        ConvKernel::Winograd => winograd::forward(conv, input, packed, epilogue),
     }
 }
 
@@ -158,7 +169,20 @@ impl Conv2d {
 impl ConvKernel {
     /// Whether this kernel reads packed weights ([`im2col::pack`]).
     pub fn packs(self) -> bool {
-        matches!(self, ConvKernel::Pointwise | ConvKernel::Im2colGemm)
+        matches!(
+            self,
+            ConvKernel::Pointwise | ConvKernel::Im2colGemm | ConvKernel::Winograd
+        )
+    }
+}
+
+/// The weights of `conv` as `kernel` reads them (`forward_packed`): im2col's packing, or for
+/// [`ConvKernel::Winograd`] the transformed weights (where it applies to `conv`).
+pub fn pack(conv: &Conv2d, kernel: ConvKernel) -> PackedWeights {
+    if kernel == ConvKernel::Winograd && winograd::applies(conv) {
+        winograd::pack(conv)
+    } else {
+        im2col::pack(conv)
     }
 }
 
@@ -174,10 +198,15 @@ impl PackCache {
         PackCache((0..layers).map(|_| OnceLock::new()).collect())
     }
 
-    /// Layer `i`'s packed weights, packed from `conv` on first use.
-    pub(crate) fn get(&self, i: usize, conv: &Conv2d) -> Option<&PackedWeights> {
+    /// Layer `i`'s packed weights for `kernel`, packed from `conv` on first use.
+    pub(crate) fn get(
+        &self,
+        i: usize,
+        conv: &Conv2d,
+        kernel: ConvKernel,
+    ) -> Option<&PackedWeights> {
         let slot = self.0.get(i)?;
-        Some(slot.get_or_init(|| Arc::new(im2col::pack(conv))))
+        Some(slot.get_or_init(|| Arc::new(pack(conv, kernel))))
     }
 }
 
@@ -218,11 +247,12 @@ pub(crate) mod tests {
     use ndarray::{Array1, Array3, Array4};
     use proptest::prelude::*;
 
-    const ALL: [ConvKernel; 4] = [
+    const ALL: [ConvKernel; 5] = [
         ConvKernel::Direct,
         ConvKernel::Pointwise,
         ConvKernel::Im2colGemm,
         ConvKernel::Depthwise,
+        ConvKernel::Winograd,
     ];
 
     /// Every kernel (forced, whatever `choose` says) on every instruction-set path this CPU
@@ -246,9 +276,15 @@ pub(crate) mod tests {
         for kernel in ALL {
             let got = conv.forward_with(kernel, x.view());
             prop_assert_eq!(got.dim(), want.dim());
+            // Winograd's transforms round more than a sum does: within 1e-5 of the output
+            // range (`winograd::tests`), and `scale` is at least half the range.
+            let tolerance = match kernel {
+                ConvKernel::Winograd => 2e-5,
+                _ => 1e-5,
+            };
             for (g, e) in got.iter().zip(&want) {
                 prop_assert!(
-                    (*g as f64 - e).abs() < 1e-5 * scale,
+                    (*g as f64 - e).abs() < tolerance * scale,
                     "{:?}: {} vs {}",
                     kernel,
                     g,
@@ -258,7 +294,7 @@ pub(crate) mod tests {
             if let Some(d) = &direct {
                 for (g, e) in got.iter().zip(d) {
                     prop_assert!(
-                        (g - e).abs() < 1e-5 * scale as f32,
+                        (g - e).abs() < (tolerance * scale) as f32,
                         "{:?} vs direct: {} vs {}",
                         kernel,
                         g,
@@ -333,7 +369,10 @@ pub(crate) mod tests {
             ConvKernel::Im2colGemm
         };
         assert_eq!(pick(1, 8, 16, 3, 1, 8, 56), direct);
-        assert_eq!(pick(1, 64, 64, 3, 1, 64, 56), ConvKernel::Im2colGemm);
+        assert_eq!(pick(1, 64, 64, 3, 1, 64, 56), ConvKernel::Winograd);
+        assert_eq!(pick(1, 256, 256, 3, 1, 256, 14), ConvKernel::Winograd);
+        // A 7x7 map is four tiles, each product only a quarter of a register tile wide.
+        assert_eq!(pick(1, 512, 512, 3, 1, 512, 7), ConvKernel::Im2colGemm);
         assert_eq!(pick(1, 64, 128, 3, 2, 64, 56), ConvKernel::Im2colGemm);
         assert_eq!(pick(1, 64, 128, 1, 1, 64, 28), ConvKernel::Pointwise);
         assert_eq!(pick(1, 64, 128, 1, 2, 64, 56), ConvKernel::Im2colGemm);

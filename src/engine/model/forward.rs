@@ -32,7 +32,10 @@ impl Model {
         let layer = &self.layers[i];
         match (&layer.kind, input, self.conv_kernel(i)) {
             (LayerKind::Conv2d(conv), Tensor::Maps(x), Some(kernel)) => {
-                let packed = kernel.packs().then(|| self.packed.get(i, conv)).flatten();
+                let packed = kernel
+                    .packs()
+                    .then(|| self.packed.get(i, conv, kernel))
+                    .flatten();
                 Tensor::Maps(kernels::forward_fused(
                     conv,
                     kernel,
