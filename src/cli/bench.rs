@@ -97,17 +97,19 @@ pub(crate) fn run(args: Args) -> Result<()> {
                 })
                 .collect();
             let reps = (iters / 4).max(1);
-            let us = pool.install(|| crew::lone(|| {
-                // One untimed run first: the first layer timed after `forward_all` paid ~100
-                // ms once (EfficientNet-B0's stem read 7.8-10.9 ms a run at 10 runs, 0.34 at
-                // 50; docs/performance.md), a cost of the trace's memory, not of the layer.
-                std::hint::black_box(model.run_node(i, &before, &options));
-                let t = Instant::now();
-                for _ in 0..reps {
+            let us = pool.install(|| {
+                crew::lone(|| {
+                    // One untimed run first: the first layer timed after `forward_all` paid ~100
+                    // ms once (EfficientNet-B0's stem read 7.8-10.9 ms a run at 10 runs, 0.34 at
+                    // 50; docs/performance.md), a cost of the trace's memory, not of the layer.
                     std::hint::black_box(model.run_node(i, &before, &options));
-                }
-                t.elapsed().as_secs_f64() * 1e6 / reps as f64
-            }));
+                    let t = Instant::now();
+                    for _ in 0..reps {
+                        std::hint::black_box(model.run_node(i, &before, &options));
+                    }
+                    t.elapsed().as_secs_f64() * 1e6 / reps as f64
+                })
+            });
             let mut entry = json!({"layer": layer.name, "us": (us * 10.0).round() / 10.0});
             if let Some(kernel) = model.conv_kernel(i) {
                 entry["kernel"] = json!(kernel.name());

@@ -3,12 +3,12 @@
 //!
 //! Waking a sleeping rayon thread costs tens of microseconds, more on a virtual machine (the
 //! other vCPU has halted): more than half of a MobileNet layer. So with rayon alone only the
-//! large layers are split ([`super::shared::SPLIT_MACS`]). A pass that has the threads to
-//! itself ([`lone`]: `convscope bench`, the GUI's classification of one image) gets helpers
-//! instead: rayon jobs, spawned on the first split, that spin on one atomic word between
-//! layers and take tasks from it as soon as they are published; a helper leaves after
-//! [`IDLE`] without work (its thread goes back to rayon, which puts it to sleep), and the next
-//! split spawns it again. Smaller layers are then worth splitting too.
+//! large layers are split (`shared::SPLIT_MACS`). A pass that has the threads to itself
+//! ([`lone`], which `convscope bench` enters) gets helpers instead: rayon jobs, spawned on the
+//! first split, that spin on one atomic word between layers (yielding their time slice after
+//! 50 us) and take tasks from it as soon as they are published; a helper leaves after 1 ms
+//! without work (its thread goes back to rayon, which puts it to sleep), and the next split
+//! spawns it again. Smaller layers are then worth splitting too.
 //!
 //! Where several passes already run at once, one per core (the sweep, training, the
 //! evaluation loops), [`lone`] is not entered and the layers are split as before: a helper
@@ -31,20 +31,18 @@ use std::time::{Duration, Instant};
 /// program does not keep a core busy.
 const IDLE: Duration = Duration::from_millis(1);
 
-/// Multiply-adds from which a matrix product (im2col, pointwise) is shared with the crew.
+/// Multiply-adds from which a convolution's matrix product (im2col, pointwise), the direct
+/// kernel or a dense layer is shared with the crew. On the 2-core AVX-512 VM (issue 32, a
+/// loaded machine), MobileNetV2 on two threads: 6.6-6.9 ms at 1 M, 6.8-7.3 at 6 M (its
+/// 14x14 projections, 4.8 M, left on one thread); 9.4 on one thread.
 pub(crate) fn gemm_macs() -> usize {
-    static V: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *V.get_or_init(|| tuned("CONVSCOPE_CREW_GEMM", 1 << 20))
+    1 << 20
 }
 
-/// Multiply-adds from which a depthwise layer is shared with the crew.
+/// Multiply-adds from which a depthwise layer is shared with the crew (fewer products per
+/// value read than a matrix product, so a smaller layer is worth splitting).
 pub(crate) fn depthwise_macs() -> usize {
-    static V: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *V.get_or_init(|| tuned("CONVSCOPE_CREW_DW", 1 << 18))
-}
-
-fn tuned(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    1 << 18
 }
 
 /// How long a helper (or the owner waiting for a helper's task) spins before it also lets
@@ -146,9 +144,7 @@ impl Split {
             Split::Serial => (0..tasks).for_each(f),
             Split::Rayon => {
                 let path = Path::carry();
-                (0..tasks)
-                    .into_par_iter()
-                    .for_each(|i| path.run(|| f(i)));
+                (0..tasks).into_par_iter().for_each(|i| path.run(|| f(i)));
             }
             Split::Crew if tasks > MAX_TASKS => Split::Rayon.for_each(tasks, f),
             // A task that splits again runs its part on its own thread: the crew has one job
@@ -252,9 +248,8 @@ impl Crew {
         }
         // SAFETY: only the lifetime is erased; `f` outlives every use of the pointer, as this
         // function returns only once every task is finished (`pending` is zero).
-        let tasks_ptr: *const (dyn Fn(usize) + Sync + 'static) = unsafe {
-            std::mem::transmute::<*const (dyn Fn(usize) + Sync + '_), _>(f as *const _)
-        };
+        let tasks_ptr: *const (dyn Fn(usize) + Sync + 'static) =
+            unsafe { std::mem::transmute::<*const (dyn Fn(usize) + Sync + '_), _>(f as *const _) };
         let job = Job {
             tasks: tasks_ptr,
             path: Path::carry(),
@@ -347,11 +342,15 @@ mod tests {
                 lone(|| {
                     for round in 0..2000 {
                         let tasks = round % 37;
-                        let runs: Vec<AtomicUsize> = (0..tasks).map(|_| AtomicUsize::new(0)).collect();
+                        let runs: Vec<AtomicUsize> =
+                            (0..tasks).map(|_| AtomicUsize::new(0)).collect();
                         split.for_each(tasks, |i| {
                             runs[i].fetch_add(1, Ordering::Relaxed);
                         });
-                        assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1), "{split:?}");
+                        assert!(
+                            runs.iter().all(|r| r.load(Ordering::Relaxed) == 1),
+                            "{split:?}"
+                        );
                     }
                 })
             });
@@ -362,13 +361,21 @@ mod tests {
     /// does not.
     #[test]
     fn only_a_lone_pass_uses_the_crew() {
-        let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
         let (one, two) = (pool(1), pool(2));
         assert_eq!(two.install(|| lone(|| Split::of(10, 5, 100))), Split::Crew);
         assert_eq!(two.install(|| lone(|| Split::of(1, 5, 100))), Split::Serial);
         assert_eq!(two.install(|| Split::of(10, 5, 100)), Split::Serial);
         assert_eq!(two.install(|| Split::of(100, 5, 100)), Split::Rayon);
-        assert_eq!(one.install(|| lone(|| Split::of(100, 5, 100))), Split::Serial);
+        assert_eq!(
+            one.install(|| lone(|| Split::of(100, 5, 100))),
+            Split::Serial
+        );
         // The flag is put back.
         two.install(|| {
             lone(|| {});

@@ -99,13 +99,14 @@ pub(crate) fn forward(
     if split.splits() && out_channels > 1 {
         // A few blocks per thread, so a thread slowed by something else is caught up by the
         // other; each block fills one scratch.
-        let per_block = out_channels.div_ceil(split.threads() * 4).max(1);
+        let per_block = out_channels.div_ceil(split.threads() * 8).max(1);
         let dst = Shared(out.as_mut_ptr());
         split.for_each(out_channels.div_ceil(per_block), |b| {
             let first = b * per_block;
             let n = per_block.min(out_channels - first);
             // SAFETY: block b writes only channels first .. first + n of the output.
-            let dst = unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
+            let dst =
+                unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
             block(&mut Scratch::default(), first, dst)
         });
     } else {

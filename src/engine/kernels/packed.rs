@@ -368,16 +368,34 @@ pub(crate) unsafe fn multiply_split(
         // SAFETY: as promised by the caller.
         return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc, epilogue) };
     }
-    // A few ranges per thread, so a thread slowed by something else is caught up; each an
-    // even number of panels, so the AVX-512 tiles pair the same panels as on one thread.
-    let per = panels.div_ceil(parts * 2).next_multiple_of(2);
+    // A few ranges per thread, so a thread slowed by something else is caught up (for the
+    // crew, which hands out a task for one compare-and-swap, two panels each: 11 panels in
+    // three ranges left one thread two of them); each an even number of panels, so the
+    // AVX-512 tiles pair the same panels as on one thread.
+    let per = match how {
+        Split::Crew => 2,
+        _ => panels.div_ceil(parts * 2).next_multiple_of(2),
+    };
     let ranges: Vec<std::ops::Range<usize>> = (0..panels)
         .step_by(per)
         .map(|s| s..(s + per).min(panels))
         .collect();
     how.for_each(ranges.len(), |r| {
         // SAFETY: disjoint weight panels write disjoint rows.
-        unsafe { multiply(kernel, a, g, ranges[r].clone(), cols, n, bias, c, ldc, epilogue) }
+        unsafe {
+            multiply(
+                kernel,
+                a,
+                g,
+                ranges[r].clone(),
+                cols,
+                n,
+                bias,
+                c,
+                ldc,
+                epilogue,
+            )
+        }
     });
 }
 

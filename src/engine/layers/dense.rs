@@ -41,7 +41,8 @@ impl Dense {
             split.for_each(rows.div_ceil(per), |b| {
                 let r = b * per..rows.min((b + 1) * per);
                 // SAFETY: block b writes only outputs r of the `rows` in `y`.
-                let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(r.start), r.len()) };
+                let dst =
+                    unsafe { std::slice::from_raw_parts_mut(out.get().add(r.start), r.len()) };
                 let part = self.weight.slice(s![r, ..]).dot(&x);
                 dst.iter_mut().zip(&part).for_each(|(d, v)| *d = *v);
             });
@@ -90,6 +91,10 @@ mod tests {
             .unwrap();
         let one = d.forward(x.view());
         let split = two.install(|| crew::lone(|| d.forward(x.view())));
-        assert!(one.iter().zip(&split).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(
+            one.iter()
+                .zip(&split)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
     }
 }
