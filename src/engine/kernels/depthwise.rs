@@ -6,8 +6,9 @@
 //! four vectors of output pixels of one row is kept in registers while every tap adds its
 //! weight times the input under it (AVX-512 or AVX2 with FMA where the CPU has them; the last partial
 //! vector of a row is read and written through a lane mask). Sums run from the bias over the
-//! taps in (row, column) order. Channels are split across the rayon threads in a few blocks
-//! per thread when the layer is large.
+//! taps in (row, column) order. Channels are shared between threads in a few blocks per
+//! thread (by `crew`: over rayon's threads when the layer is large, by the crew of a lone
+//! pass from a quarter of a million multiply-adds).
 //!
 //! (It used to add one tap at a time over a whole output row, with the stride-2 taps read
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)

@@ -212,8 +212,6 @@ fn pad(input: ArrayView3<f32>, padding: (usize, usize), end: (usize, usize)) -> 
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::super::crew::{self, Split};
-    use super::super::shared::{SPLIT_MACS, Shared};
     use super::{Isa, Plan, max_channel_block};
     use ndarray::Array3;
     use std::arch::x86_64::*;
@@ -231,22 +229,8 @@ mod x86 {
         let lanes = isa.lanes();
         let vectors = if ow >= 2 * lanes { 2 } else { 1 };
         let starts = plan.column_starts(vectors * lanes);
-        let blocks = plan.channel_blocks(max_channel_block(isa));
-        // Shared between threads by blocks of channels and bands of rows (a few per thread);
-        // each pixel's sum is the same whichever thread makes it.
-        let macs = out_channels * plane * plan.offsets.len();
-        let split = Split::of(macs, crew::gemm_macs(), SPLIT_MACS);
-        let bands = if split.splits() {
-            (split.threads() * 4).div_ceil(blocks.len()).min(oh)
-        } else {
-            1
-        };
-        let rows = oh.div_ceil(bands);
-        let out_ptr = Shared(out.as_mut_ptr());
-        split.for_each(blocks.len() * bands, |task| {
-            let (first, count) = blocks[task / bands];
-            let band = task % bands;
-            for y in band * rows..oh.min((band + 1) * rows) {
+        for (first, count) in plan.channel_blocks(max_channel_block(isa)) {
+            for y in 0..oh {
                 for &x in &starts {
                     // SAFETY: `isa` is available (checked by the caller). Reads: the window
                     // at (y, x) with its `vectors * lanes` pixels ends at the padded input's
@@ -254,12 +238,11 @@ mod x86 {
                     // wp - ew + 1 (eh, ew the dilated kernel's extent), and the largest
                     // offset is the last tap's, (C-1)*hp*wp + (eh-1)*wp + ew-1. Weights: tap
                     // `t`'s channels first..first+count are inside `t*out + out`. Writes:
-                    // channels first..first+count, row y, pixels x..x+lanes*vectors <= ow: this
-                    // task's block and band alone.
+                    // channels first..first+count, row y, pixels x..x+lanes*vectors <= ow.
                     unsafe {
                         let src = plan.padded.as_ptr().add(y * plan.wp + x);
                         let weights = plan.weights.as_ptr().add(first);
-                        let dst = out_ptr.get().add(first * plane + y * ow + x);
+                        let dst = out.as_mut_ptr().add(first * plane + y * ow + x);
                         let bias = &plan.bias[first..first + count];
                         let reads = (src, plan.offsets.as_slice(), weights, out_channels);
                         match isa {
@@ -269,7 +252,7 @@ mod x86 {
                     }
                 }
             }
-        });
+        }
         Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
     }
 
