@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 /// program does not keep a core busy.
 const IDLE: Duration = Duration::from_millis(1);
 
-/// Multiply-adds from which a convolution's matrix product (im2col, pointwise), the direct
-/// kernel or a dense layer is shared with the crew. On the 2-core AVX-512 VM (issue 32, a
+/// Multiply-adds from which a convolution's matrix product (im2col, pointwise) or a dense
+/// layer is shared with the crew. On the 2-core AVX-512 VM (issue 32, a
 /// loaded machine), MobileNetV2 on two threads: 6.6-6.9 ms at 1 M, 6.8-7.3 at 6 M (its
 /// 14x14 projections, 4.8 M, left on one thread); 9.4 on one thread.
 pub(crate) fn gemm_macs() -> usize {
