@@ -5,6 +5,7 @@
 
 use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
+use crate::engine::kernels::crew;
 use crate::engine::kernels::isa::Path;
 use crate::engine::zoo::{self, test_pixels};
 use crate::engine::{PoolMode, RunOptions, Source, Tensor};
@@ -73,9 +74,11 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Ok(median(times))
     };
     // The threads the pass really had (the pool's count, not the flag's).
-    let (forward_us, forward_threads) = pool
-        .install(|| Ok::<_, anyhow::Error>((time_passes(iters)?, rayon::current_num_threads())))?;
-    let forward_all_threads_us = time_passes(iters)?;
+    // Each pass alone on its threads (`crew::lone`: small layers are split too).
+    let (forward_us, forward_threads) = pool.install(|| {
+        crew::lone(|| Ok::<_, anyhow::Error>((time_passes(iters)?, rayon::current_num_threads())))
+    })?;
+    let forward_all_threads_us = crew::lone(|| time_passes(iters))?;
     // Where the time goes: each layer timed alone on its real input.
     let outputs = model.forward_all(&input, &options)?;
     let network_input = Tensor::Maps(input.clone());
@@ -95,15 +98,17 @@ pub(crate) fn run(args: Args) -> Result<()> {
                 .collect();
             let reps = (iters / 4).max(1);
             let us = pool.install(|| {
-                // One untimed run first: the first layer timed after `forward_all` paid ~100
-                // ms once (EfficientNet-B0's stem read 7.8-10.9 ms a run at 10 runs, 0.34 at
-                // 50; docs/performance.md), a cost of the trace's memory, not of the layer.
-                std::hint::black_box(model.run_node(i, &before, &options));
-                let t = Instant::now();
-                for _ in 0..reps {
+                crew::lone(|| {
+                    // One untimed run first: the first layer timed after `forward_all` paid ~100
+                    // ms once (EfficientNet-B0's stem read 7.8-10.9 ms a run at 10 runs, 0.34 at
+                    // 50; docs/performance.md), a cost of the trace's memory, not of the layer.
                     std::hint::black_box(model.run_node(i, &before, &options));
-                }
-                t.elapsed().as_secs_f64() * 1e6 / reps as f64
+                    let t = Instant::now();
+                    for _ in 0..reps {
+                        std::hint::black_box(model.run_node(i, &before, &options));
+                    }
+                    t.elapsed().as_secs_f64() * 1e6 / reps as f64
+                })
             });
             let mut entry = json!({"layer": layer.name, "us": (us * 10.0).round() / 10.0});
             if let Some(kernel) = model.conv_kernel(i) {

@@ -6,19 +6,20 @@
 //! four vectors of output pixels of one row is kept in registers while every tap adds its
 //! weight times the input under it (AVX-512 or AVX2 with FMA where the CPU has them; the last partial
 //! vector of a row is read and written through a lane mask). Sums run from the bias over the
-//! taps in (row, column) order. Channels are split across the rayon threads in a few blocks
-//! per thread when the layer is large.
+//! taps in (row, column) order. Channels are shared between threads in a few blocks per
+//! thread (by `crew`: over rayon's threads when the layer is large, by the crew of a lone
+//! pass from a quarter of a million multiply-adds).
 //!
 //! (It used to add one tap at a time over a whole output row, with the stride-2 taps read
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
 
+use super::crew::{self, Split};
 use super::im2col;
-use super::isa::{Isa, Path};
+use super::isa::Isa;
 use super::phases::Phases;
-use super::shared::Epilogue;
+use super::shared::{Epilogue, Shared};
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
-use rayon::prelude::*;
 
 /// Multiply-adds below which a layer stays on the calling thread (MobileNetV2's depthwise
 /// layers, 1-4 M, ran slower split in two than on one thread: see `shared::SPLIT_MACS`).
@@ -95,16 +96,20 @@ pub(crate) fn forward(
         }
     };
     let macs = out_channels * plane * kh * kw;
-    let threads = rayon::current_num_threads();
-    if macs >= SPLIT_MACS && threads > 1 && out_channels > 1 {
+    let split = Split::of(macs, crew::depthwise_macs(), SPLIT_MACS);
+    if split.splits() && out_channels > 1 {
         // A few blocks per thread, so a thread slowed by something else is caught up by the
         // other; each block fills one scratch.
-        let per_block = out_channels.div_ceil(threads * 4).max(1);
-        // The other threads take this thread's instruction sets (`isa::Path`).
-        let path = Path::carry();
-        out.par_chunks_mut(per_block * plane)
-            .enumerate()
-            .for_each(|(b, dst)| path.run(|| block(&mut Scratch::default(), b * per_block, dst)));
+        let per_block = out_channels.div_ceil(split.threads() * 8).max(1);
+        let dst = Shared(out.as_mut_ptr());
+        split.for_each(out_channels.div_ceil(per_block), |b| {
+            let first = b * per_block;
+            let n = per_block.min(out_channels - first);
+            // SAFETY: block b writes only channels first .. first + n of the output.
+            let dst =
+                unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
+            block(&mut Scratch::default(), first, dst)
+        });
     } else {
         block(&mut Scratch::default(), 0, &mut out);
     }

@@ -17,14 +17,14 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
-use super::isa::{Isa, Path};
+use super::crew::{self, Split};
+use super::isa::Isa;
 use super::packed::{self, Gather, PackedWeights};
 use super::phases::Phases;
 use super::shared::{self, Epilogue, Shared};
 use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
-use rayon::prelude::*;
 use std::cell::RefCell;
 
 /// Column values a block aims at: a quarter of a Zen 3 core's 512 KB L2.
@@ -84,7 +84,7 @@ pub(crate) fn forward(
     let input = input.as_standard_layout();
     let input = input.as_slice().expect("standard layout");
     let channels = groups * per_in;
-    let parallel = rayon::current_num_threads() > 1 && o * k * plane >= shared::SPLIT_MACS;
+    let split = Split::of(o * k * plane, crew::gemm_macs(), shared::SPLIT_MACS);
     let no_padding = conv.padding == (0, 0) && window.pad_end() == (0, 0);
     if (kh, kw) == (1, 1) && conv.stride == (1, 1) && no_padding {
         // The input is its own column matrix: row c of column p is input[c * plane + p].
@@ -98,7 +98,7 @@ pub(crate) fn forward(
             &bases,
             (plane, plane),
             plane,
-            parallel,
+            split,
             epilogue,
         );
         return Array3::from_shape_vec((o, oh, ow), out).expect("sized above");
@@ -112,11 +112,14 @@ pub(crate) fn forward(
         let src = &input[c * h * w..(c + 1) * h * w];
         phases.fill(avx2, src, (h, w), dst, &mut Vec::new());
     };
-    if parallel && channels > 1 {
-        padded
-            .par_chunks_mut(phases.channel())
-            .enumerate()
-            .for_each(fill);
+    if split.splits() && channels > 1 {
+        let (dst, per) = (Shared(padded.as_mut_ptr()), phases.channel());
+        split.for_each(channels, |c| {
+            // SAFETY: task c writes only channel c's values of `padded` (channels * per).
+            fill((c, unsafe {
+                std::slice::from_raw_parts_mut(dst.get().add(c * per), per)
+            }))
+        });
     } else {
         padded
             .chunks_mut(phases.channel())
@@ -142,7 +145,7 @@ pub(crate) fn forward(
         &bases,
         (ow, row_stride),
         plane,
-        parallel,
+        split,
         epilogue,
     );
     PADDED.with_borrow_mut(|kept| {
@@ -164,7 +167,7 @@ fn product(
     bases: &[Vec<usize>],
     (ow, row_stride): (usize, usize),
     plane: usize,
-    parallel: bool,
+    split: Split,
     epilogue: Option<Epilogue>,
 ) -> Vec<f32> {
     let (rows, k) = (packed.rows, packed.k);
@@ -176,10 +179,12 @@ fn product(
         .clamp(BLOCK_COLUMNS.0, BLOCK_COLUMNS.1)
         .div_ceil(NR)
         * NR;
-    let per_block = per_block.min(plane);
+    let blocks = plane.div_ceil(per_block.min(plane));
+    // The blocks made even (3136 pixels are four of 784, not three of 1024 and one of 64), so
+    // that threads taking whole blocks finish together; whole panels each but the last.
+    let per_block = plane.div_ceil(blocks).next_multiple_of(NR).min(plane);
     let blocks = plane.div_ceil(per_block);
     let out_ptr = Shared(out.as_mut_ptr());
-    let threads = rayon::current_num_threads();
     // Block `b`: per group its columns, then their product into its output columns. `split`:
     // the product may use the other threads (when the blocks themselves are not spread).
     let block = |b: usize, split: bool| {
@@ -208,14 +213,10 @@ fn product(
             }
         });
     };
-    if parallel && blocks >= 2 * threads {
-        // The other threads take this thread's instruction sets (`isa::Path`).
-        let path = Path::carry();
-        (0..blocks)
-            .into_par_iter()
-            .for_each(|b| path.run(|| block(b, false)));
+    if split.splits() && blocks >= 2 * split.threads() {
+        split.for_each(blocks, |b| block(b, false));
     } else {
-        (0..blocks).for_each(|b| block(b, parallel));
+        (0..blocks).for_each(|b| block(b, split.splits()));
     }
     // SAFETY: the blocks wrote every column of every row of every group (`multiply`).
     unsafe { out.set_len(len) };

@@ -21,11 +21,15 @@
 //! `isa` says which vector instructions this CPU has; `shared` holds what several kernels
 //! use (the `Epilogue` of a fused activation, the output pointer threads share).
 //!
-//! Large layers use both cores for one pass (rayon: im2col's blocks of output pixels, or the
-//! matrix product split into panels of weights when there are too few of them; depthwise
-//! by blocks of channels); small ones stay on the calling thread, where a sweep already runs
-//! one pass per core.
+//! A layer's work is shared between threads along the seams it has on one thread (im2col's
+//! blocks of output pixels, or the matrix product's panels of weights when there are too few
+//! blocks; depthwise by blocks of channels; the direct kernel is not split), so the numbers
+//! do not depend on the thread count. Who shares it is `crew`'s choice: in a pass that has
+//! the threads to itself (`crew::lone`), helpers that stay awake between layers, from about a
+//! million multiply-adds up; elsewhere (a sweep, which already runs one pass per core)
+//! rayon's threads, for the large layers only.
 
+pub mod crew;
 pub(crate) mod depthwise;
 pub(crate) mod direct;
 pub mod im2col;
@@ -513,8 +517,9 @@ pub(crate) mod tests {
         }
     }
 
-    /// Layers just large enough that the matrix product and im2col are split across
-    /// threads give the numbers of the same layer on one thread (checked against the
+    /// Layers large enough that the matrix product and im2col are split across threads (over
+    /// rayon's threads, and by the crew of a lone pass, which splits smaller layers too) give
+    /// the numbers of the same layer on one thread, bit for bit (checked against the
     /// definition at small sizes above).
     #[test]
     fn split_across_threads_gives_the_same_numbers() {
@@ -525,14 +530,21 @@ pub(crate) mod tests {
                 .unwrap()
         };
         let (one, two) = (pool(1), pool(2));
+        // Rayon's split sizes, then the crew's: blocks of pixels (56x56), panels of weights
+        // (7x7, 14x14), strided.
         for (per, k, s, side) in [
             ((32, 48), 3, 1, 64),
             ((32, 96), 3, 2, 80),
             ((128, 72), 1, 1, 64),
+            ((24, 144), 1, 1, 56),
+            ((160, 960), 1, 1, 7),
+            ((64, 64), 3, 1, 14),
+            ((16, 40), 3, 2, 29),
+            ((144, 24), 1, 1, 28),
         ] {
             let out = usize::div_ceil(side, s);
             let macs = per.0 * per.1 * k * k * out * out;
-            assert!(macs >= shared::SPLIT_MACS, "{macs} multiply-adds are split");
+            assert!(macs >= crew::gemm_macs(), "{macs} multiply-adds are split");
             let p = k / 2;
             let (conv, x) = case(
                 1,
@@ -544,28 +556,32 @@ pub(crate) mod tests {
                 (side, side),
                 7,
             );
-            for kernel in [ConvKernel::Im2colGemm, ConvKernel::Pointwise] {
+            for kernel in [
+                ConvKernel::Im2colGemm,
+                ConvKernel::Pointwise,
+                ConvKernel::Direct,
+            ] {
                 for path in Path::runnable() {
                     let run = || path.run(|| conv.forward_with(kernel, x.view()));
                     let want = one.install(run);
-                    let got = two.install(run);
-                    let scale = 1.0 + want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                    for (g, e) in got.iter().zip(&want) {
-                        assert!(
-                            (g - e).abs() < 1e-5 * scale,
-                            "{kernel:?} {path:?}: {g} vs {e}"
-                        );
+                    let rayon = two.install(run);
+                    let crew = two.install(|| crew::lone(run));
+                    for got in [rayon, crew] {
+                        for (g, e) in got.iter().zip(&want) {
+                            assert_eq!(g.to_bits(), e.to_bits(), "{kernel:?} {path:?}: {g} vs {e}");
+                        }
                     }
                 }
             }
         }
         // Depthwise, over its split size (split by channel blocks), strides 1 and 2, with a
         // channel count that is not a multiple of the blocks.
-        for (channels, s, side) in [(67, 1, 128), (45, 2, 301)] {
+        // Then sizes only the crew splits.
+        for (channels, s, side) in [(67, 1, 128), (45, 2, 301), (96, 2, 112), (39, 1, 28)] {
             let out = usize::div_ceil(side, s);
             let macs = channels * 9 * out * out;
             assert!(
-                macs >= depthwise::SPLIT_MACS,
+                macs >= crew::depthwise_macs(),
                 "{macs} multiply-adds are split"
             );
             let (conv, x) = case(
@@ -581,13 +597,20 @@ pub(crate) mod tests {
             let want = crate::engine::layers::conv::tests::naive(&conv, &x);
             let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             for path in Path::runnable() {
-                let got =
-                    two.install(|| path.run(|| conv.forward_with(ConvKernel::Depthwise, x.view())));
-                for (g, e) in got.iter().zip(&want) {
+                let run = || path.run(|| conv.forward_with(ConvKernel::Depthwise, x.view()));
+                let alone = one.install(run);
+                let rayon = two.install(run);
+                let crew = two.install(|| crew::lone(run));
+                for (g, e) in alone.iter().zip(&want) {
                     assert!(
                         (*g as f64 - e).abs() < 1e-5 * scale,
                         "depthwise {path:?}: {g} vs {e}"
                     );
+                }
+                for got in [rayon, crew] {
+                    for (g, e) in got.iter().zip(&alone) {
+                        assert_eq!(g.to_bits(), e.to_bits(), "depthwise {path:?}");
+                    }
                 }
             }
         }

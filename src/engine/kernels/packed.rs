@@ -15,9 +15,9 @@
 //! weight matrix again on every call: on ResNet-18's 7x7 layers that copy was as long as the
 //! product.)
 
+use super::crew::Split;
 use super::shared::{Clamp, Epilogue, Shared};
 use super::tile::{Kernel, MR, NR, kernel};
-use rayon::prelude::*;
 
 /// Most products added per pass over a tile: a column panel of `KC` x `NR` values (20 KB)
 /// stays in L1 while every weight panel passes over it.
@@ -343,7 +343,8 @@ unsafe fn edge_tile(
 }
 
 /// `c[rows x n] = bias + a . b` (then `epilogue`) for group `g`, with `b` gathered by
-/// [`pack_columns`] into `cols`, the weight panels spread over the rayon threads when `split`.
+/// [`pack_columns`] into `cols`, the weight panels shared between threads when `split` (by the
+/// crew in a lone pass, over rayon's threads otherwise: `crew::Split::any`).
 ///
 /// # Safety
 /// As [`multiply`] for every panel.
@@ -361,26 +362,40 @@ pub(crate) unsafe fn multiply_split(
 ) {
     let panels = a.panels();
     let kernel = kernel();
-    let parts = if split {
-        rayon::current_num_threads().min(panels).max(1)
-    } else {
-        1
-    };
+    let how = if split { Split::any() } else { Split::Serial };
+    let parts = how.threads().min(panels).max(1);
     if parts == 1 {
         // SAFETY: as promised by the caller.
         return unsafe { multiply(kernel, a, g, 0..panels, cols, n, bias, c, ldc, epilogue) };
     }
-    // A few ranges per thread, so a thread slowed by something else is caught up.
-    let per = panels.div_ceil(parts * 2).max(1);
+    // A few ranges per thread, so a thread slowed by something else is caught up (for the
+    // crew, which hands out a task for one compare-and-swap, two panels each: 11 panels in
+    // three ranges left one thread two of them); each an even number of panels, so the
+    // AVX-512 tiles pair the same panels as on one thread.
+    let per = match how {
+        Split::Crew => 2,
+        _ => panels.div_ceil(parts * 2).next_multiple_of(2),
+    };
     let ranges: Vec<std::ops::Range<usize>> = (0..panels)
         .step_by(per)
         .map(|s| s..(s + per).min(panels))
         .collect();
-    // The other threads take this thread's instruction sets (`isa::Path`).
-    let path = super::isa::Path::carry();
-    ranges.into_par_iter().for_each(|range| {
+    how.for_each(ranges.len(), |r| {
         // SAFETY: disjoint weight panels write disjoint rows.
-        path.run(|| unsafe { multiply(kernel, a, g, range, cols, n, bias, c, ldc, epilogue) })
+        unsafe {
+            multiply(
+                kernel,
+                a,
+                g,
+                ranges[r].clone(),
+                cols,
+                n,
+                bias,
+                c,
+                ldc,
+                epilogue,
+            )
+        }
     });
 }
 

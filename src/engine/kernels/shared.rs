@@ -126,7 +126,7 @@ impl Clamp {
 /// it only for the large layers. At 8 M, MobileNetV2 (layers of at most 20 M) ran slower on
 /// two threads than on one (8.5 ms against 6.6); at 32 M it runs as on one (6.8), while
 /// ResNet-18's 3x3 layers (115-231 M) are still split (15.7 ms on two, 24.4 on one).
-pub(super) const SPLIT_MACS: usize = 1 << 25;
+pub(crate) const SPLIT_MACS: usize = 1 << 25;
 
 /// A pointer that may cross to another rayon thread: each thread writes only its own block
 /// of the output.

@@ -1,6 +1,12 @@
 //! Fully-connected ("dense", PyTorch's `Linear`) layers: every output sees every input.
 
-use ndarray::{Array1, Array2, ArrayView1};
+use crate::engine::kernels::crew::{self, Split};
+use crate::engine::kernels::shared::{SPLIT_MACS, Shared};
+use ndarray::{Array1, Array2, ArrayView1, s};
+
+/// Blocks of outputs per thread when a layer is split (a few, so that a thread slowed by
+/// something else is caught up by the other).
+const BLOCKS_PER_THREAD: usize = 4;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -22,9 +28,28 @@ impl Dense {
         self.weight.len() + self.bias.as_ref().map_or(0, |b| b.len())
     }
 
-    /// `W x + b`. The caller has checked that `x` has `in_features` values.
+    /// `W x + b`. The caller has checked that `x` has `in_features` values. A large layer
+    /// (MobileNetV2's classifier: 1.3 M weights, 0.7 ms read on one thread) is shared out
+    /// between threads in blocks of outputs, each one's sum as on one thread.
     pub(crate) fn forward(&self, x: ArrayView1<f32>) -> Array1<f32> {
-        let mut y = self.weight.dot(&x);
+        let rows = self.out_features();
+        let split = Split::of(self.weight.len(), crew::gemm_macs(), SPLIT_MACS);
+        let mut y = if split.splits() && rows > 1 {
+            let per = rows.div_ceil(split.threads() * BLOCKS_PER_THREAD);
+            let mut y = Array1::zeros(rows);
+            let out = Shared(y.as_mut_ptr());
+            split.for_each(rows.div_ceil(per), |b| {
+                let r = b * per..rows.min((b + 1) * per);
+                // SAFETY: block b writes only outputs r of the `rows` in `y`.
+                let dst =
+                    unsafe { std::slice::from_raw_parts_mut(out.get().add(r.start), r.len()) };
+                let part = self.weight.slice(s![r, ..]).dot(&x);
+                dst.iter_mut().zip(&part).for_each(|(d, v)| *d = *v);
+            });
+            y
+        } else {
+            self.weight.dot(&x)
+        };
         if let Some(b) = &self.bias {
             y += b;
         }
@@ -46,5 +71,30 @@ mod tests {
         };
         assert_eq!(d.forward(array![1.0, 0.0, -1.0].view()), array![-1.5, -2.5]);
         assert_eq!(d.parameter_count(), 8);
+    }
+
+    /// Split in blocks of outputs by the crew of a lone pass on two threads: the numbers of
+    /// one thread, bit for bit.
+    #[test]
+    fn split_across_threads_gives_the_same_numbers() {
+        use crate::engine::kernels::tests::values;
+        let (rows, cols) = (1001, 1280);
+        assert!(rows * cols >= crew::gemm_macs());
+        let d = Dense {
+            weight: Array2::from_shape_vec((rows, cols), values(rows * cols, 1)).unwrap(),
+            bias: Some(Array1::from_vec(values(rows, 2))),
+        };
+        let x = Array1::from_vec(values(cols, 3));
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let one = d.forward(x.view());
+        let split = two.install(|| crew::lone(|| d.forward(x.view())));
+        assert!(
+            one.iter()
+                .zip(&split)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
     }
 }
