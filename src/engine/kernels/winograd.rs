@@ -28,14 +28,13 @@
 //! offset by 10; im2col's product is within 4e-7..2e-6 on the same layers. The test bounds
 //! it at 1e-5 of the range, a tenth of what the onnxruntime and PyTorch references allow.
 
+use super::crew::{self, Split};
 use super::im2col;
-use super::isa::Path;
 use super::packed::{self, PackedWeights};
-use super::shared::{Epilogue, Shared};
+use super::shared::{self, Epilogue, Shared};
 use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
 use ndarray::{Array3, ArrayView3};
-use rayon::prelude::*;
 use std::cell::RefCell;
 use transform::{transform_input, transform_output};
 
@@ -207,10 +206,10 @@ pub(crate) fn forward(
         }
     };
     let grid = Grid::new(oh, ow);
-    let parallel =
-        rayon::current_num_threads() > 1 && o * c * 9 * oh * ow >= super::shared::SPLIT_MACS;
+    // Sized as im2col's product of the same layer, so both split the same layers.
+    let split = Split::of(o * c * 9 * oh * ow, crew::gemm_macs(), shared::SPLIT_MACS);
     let mut padded = PADDED.take();
-    pad(input, conv.padding, grid, parallel, &mut padded);
+    pad(input, conv.padding, grid, split, &mut padded);
     let bias = conv.bias.as_ref().map(|b| b.to_vec());
     let plane = oh * ow;
     let mut out: Vec<f32> = Vec::with_capacity(o * plane);
@@ -219,7 +218,6 @@ pub(crate) fn forward(
     let per_block = block_tiles(c, o, tiles);
     let blocks = tiles.div_ceil(per_block);
     let clamp = epilogue.and_then(Epilogue::clamp);
-    let path = Path::carry();
     // Block `b`: its tiles' V, the 36 products (over the threads when `split`), the output.
     let block = |b: usize, split: bool| {
         let (t0, n) = (b * per_block, per_block.min(tiles - b * per_block));
@@ -240,9 +238,7 @@ pub(crate) fn forward(
             }
         };
         if split {
-            (0..XI)
-                .into_par_iter()
-                .for_each(|xi| path.run(|| product(xi)));
+            Split::any().for_each(XI, product);
         } else {
             (0..XI).for_each(product);
         }
@@ -250,12 +246,10 @@ pub(crate) fn forward(
         unsafe { transform_output(&m, grid, o, t0, n, bias.as_deref(), clamp, out_ptr) };
         SCRATCH.set((v, m));
     };
-    if parallel && blocks >= 2 * rayon::current_num_threads() {
-        (0..blocks)
-            .into_par_iter()
-            .for_each(|b| path.run(|| block(b, false)));
+    if split.splits() && blocks >= 2 * split.threads() {
+        split.for_each(blocks, |b| block(b, false));
     } else {
-        (0..blocks).for_each(|b| block(b, parallel));
+        (0..blocks).for_each(|b| block(b, split.splits()));
     }
     PADDED.set(padded);
     // SAFETY: the tiles cover every output pixel of every channel, each written once.
@@ -273,7 +267,7 @@ fn pad(
     input: ArrayView3<f32>,
     (top, left): (usize, usize),
     grid: Grid,
-    parallel: bool,
+    split: Split,
     padded: &mut Vec<f32>,
 ) {
     let (c, h, w) = input.dim();
@@ -285,7 +279,10 @@ fn pad(
     // Rows and columns of the input that land inside the planes (all that any tile reads).
     let rows = h.min(grid.ph.saturating_sub(top));
     let cols = w.min((4 * wq).saturating_sub(left));
-    let fill = |(ch, dst): (usize, &mut [f32])| {
+    let base = Shared(padded.as_mut_ptr());
+    let fill = |ch: usize| {
+        // SAFETY: channel `ch` writes only its own `size` values of `padded`.
+        let dst = unsafe { std::slice::from_raw_parts_mut(base.get().add(ch * size), size) };
         let mut line = vec![0.0f32; 4 * wq];
         for y in 0..rows {
             line[left..left + cols].copy_from_slice(&src[(ch * h + y) * w..][..cols]);
@@ -297,11 +294,7 @@ fn pad(
             }
         }
     };
-    if parallel {
-        padded.par_chunks_mut(size).enumerate().for_each(fill);
-    } else {
-        padded.chunks_mut(size).enumerate().for_each(fill);
-    }
+    split.for_each(c, fill);
 }
 
 mod transform;
