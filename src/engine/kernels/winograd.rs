@@ -34,12 +34,10 @@ use super::packed::{self, PackedWeights};
 use super::shared::{self, Epilogue, Shared};
 use super::tile::NR;
 use crate::engine::layers::conv::Conv2d;
+use grid::{Grid, XI};
 use ndarray::{Array3, ArrayView3};
 use std::cell::RefCell;
 use transform::{transform_input, transform_output};
-
-/// Positions of a transformed tile (6 x 6).
-const XI: usize = 36;
 
 /// Transformed input and products a block aims at (values): 1 MB of floats, half an
 /// Emerald Rapids core's L2, so that the products read `V` and write `M` there.
@@ -110,63 +108,6 @@ pub(crate) fn pack(conv: &Conv2d) -> PackedWeights {
         }
     }
     PackedWeights::new(&u, XI, o, c)
-}
-
-/// The tiles of an output map and the padded input they read: each input channel padded
-/// and split into four phase planes, plane `r` holding the padded columns `r, r + 4, r + 8,
-/// ...`, so that column `jj` of the patches of neighbouring tiles in a row (4 pixels apart)
-/// are neighbouring values: one vector load for a panel's tiles.
-#[derive(Clone, Copy)]
-struct Grid {
-    /// Output rows and columns.
-    oh: usize,
-    ow: usize,
-    /// Tiles per row.
-    tw: usize,
-    /// Rows of a padded channel (4 per tile and 2 more) and columns of each of its planes
-    /// (a tile's 6 columns reach one plane column past it).
-    ph: usize,
-    wq: usize,
-}
-
-impl Grid {
-    fn new(oh: usize, ow: usize) -> Grid {
-        let (th, tw) = (oh.div_ceil(4), ow.div_ceil(4));
-        Grid {
-            oh,
-            ow,
-            tw,
-            ph: 4 * th + 2,
-            wq: tw + 1,
-        }
-    }
-
-    fn tiles(&self) -> usize {
-        self.oh.div_ceil(4) * self.tw
-    }
-
-    /// Values of one plane.
-    fn plane(&self) -> usize {
-        self.ph * self.wq
-    }
-
-    /// Values of one padded channel.
-    fn channel(&self) -> usize {
-        4 * self.plane()
-    }
-
-    /// Where tile `t`'s patch value (0, 0) is in a padded channel, and its top-left output
-    /// pixel. Patch value (`i`, `jj`) is [`Grid::offset`] further on.
-    fn tile(&self, t: usize) -> (usize, (usize, usize)) {
-        let (ty, tx) = (t / self.tw, t % self.tw);
-        (4 * ty * self.wq + tx, (4 * ty, 4 * tx))
-    }
-
-    /// How far patch value (`i`, `jj`) is from patch value (0, 0) (column `jj` is in plane
-    /// `jj % 4`, `jj / 4` columns on).
-    fn offset(&self, i: usize, jj: usize) -> usize {
-        (jj % 4) * self.plane() + i * self.wq + jj / 4
-    }
 }
 
 /// Tiles per block: `V` and `M` of a block (36 x (in + out) values per tile) within
@@ -297,6 +238,7 @@ fn pad(
     split.for_each(c, fill);
 }
 
+mod grid;
 mod transform;
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use super::super::isa::Isa;
 use super::super::shared::{Clamp, Shared};
 use super::super::tile::NR;
-use super::{Grid, XI};
+use super::grid::{Grid, XI};
 
 /// One value per tile of a panel.
 type Lanes = [f32; NR];
