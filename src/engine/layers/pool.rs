@@ -1,6 +1,8 @@
 //! Pooling: max, average (PyTorch's `count_include_pad=True`), and anti-aliased max pooling
 //! ("blurmax", Zhang 2019: max with stride 1, then a binomial blur sub-sampled by the stride).
 
+use crate::engine::kernels::crew::{self, Split};
+use crate::engine::kernels::shared::{SPLIT_MACS, Shared};
 use crate::engine::window::Window;
 use ndarray::{Array3, ArrayView3};
 use serde::{Deserialize, Serialize};
@@ -262,29 +264,49 @@ fn max_pool_separable(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
     if oh * ow == 0 {
         return Array3::from_shape_vec((channels, oh, ow), values).expect("sized above");
     }
-    let mut rows_max = vec![f32::NEG_INFINITY; height * ow];
-    for (plane, out) in src
-        .chunks_exact((height * width).max(1))
-        .zip(values.chunks_exact_mut(oh * ow))
-    {
-        rows_max.fill(f32::NEG_INFINITY);
-        for (line, dst) in plane.chunks_exact(width).zip(rows_max.chunks_exact_mut(ow)) {
-            for kx in 0..kw {
-                let (lo, hi) = col_range(kx);
-                for (x, d) in (lo..hi).zip(&mut dst[lo..hi]) {
-                    *d = d.max(line[x * sw + kx - pw]);
+    // Channels `first ..` into `out` (theirs, whole), with one row-maximum buffer.
+    let channels_into = |first: usize, out: &mut [f32]| {
+        let mut rows_max = vec![f32::NEG_INFINITY; height * ow];
+        let planes = src[first * height * width..].chunks_exact((height * width).max(1));
+        for (plane, out) in planes.zip(out.chunks_exact_mut(oh * ow)) {
+            rows_max.fill(f32::NEG_INFINITY);
+            for (line, dst) in plane.chunks_exact(width).zip(rows_max.chunks_exact_mut(ow)) {
+                for kx in 0..kw {
+                    let (lo, hi) = col_range(kx);
+                    for (x, d) in (lo..hi).zip(&mut dst[lo..hi]) {
+                        *d = d.max(line[x * sw + kx - pw]);
+                    }
+                }
+            }
+            for ky in 0..kh {
+                let (lo, hi) = row_range(ky);
+                for y in lo..hi {
+                    let from = &rows_max[(y * sh + ky - ph) * ow..][..ow];
+                    for (d, &v) in out[y * ow..(y + 1) * ow].iter_mut().zip(from) {
+                        *d = d.max(v);
+                    }
                 }
             }
         }
-        for ky in 0..kh {
-            let (lo, hi) = row_range(ky);
-            for y in lo..hi {
-                let from = &rows_max[(y * sh + ky - ph) * ow..][..ow];
-                for (d, &v) in out[y * ow..(y + 1) * ow].iter_mut().zip(from) {
-                    *d = d.max(v);
-                }
-            }
-        }
+    };
+    // Shared by blocks of channels like a depthwise convolution (ResNet's 3x3/2 pooling was
+    // a millisecond on one core while the other waited, on `convscope bench --threads 2`).
+    let comparisons = channels * oh * ow * kh * kw;
+    let split = Split::of(comparisons, crew::depthwise_macs(), SPLIT_MACS);
+    if split.splits() && channels > 1 {
+        let per_block = channels.div_ceil(split.threads() * 4).max(1);
+        let plane = oh * ow;
+        let dst = Shared(values.as_mut_ptr());
+        split.for_each(channels.div_ceil(per_block), |b| {
+            let first = b * per_block;
+            let n = per_block.min(channels - first);
+            // SAFETY: block b writes only channels first .. first + n of the output.
+            let out =
+                unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
+            channels_into(first, out);
+        });
+    } else {
+        channels_into(0, &mut values);
     }
     Array3::from_shape_vec((channels, oh, ow), values).expect("sized above")
 }
@@ -515,6 +537,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// ResNet's 3x3/2 pooling shared between two threads (the crew of a `lone` pass, blocks
+    /// of channels, one of them a partial block) gives the one-thread maxima, to the bit.
+    #[test]
+    fn pooling_shared_between_threads_matches_one_thread() {
+        use crate::engine::kernels::crew;
+        let window = Window {
+            kernel: (3, 3),
+            stride: (2, 2),
+            padding: (1, 1),
+            ..Default::default()
+        };
+        let x = Array3::from_shape_fn((13, 112, 109), |(a, b, d)| {
+            (((a * 97 + b * 31 + d * 7) * 13) % 101) as f32 - 50.0
+        });
+        let one = max_pool_values(x.view(), &window);
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let shared = two.install(|| {
+            crew::lone(|| {
+                let comparisons = 13 * 56 * 55 * 9;
+                assert!(
+                    comparisons >= crew::depthwise_macs(),
+                    "large enough to be shared"
+                );
+                max_pool_values(x.view(), &window)
+            })
+        });
+        assert_eq!(one, max_pool(x.view(), &window).0);
+        assert!(
+            one.iter()
+                .zip(&shared)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
     }
 
     proptest::proptest! {
