@@ -17,7 +17,9 @@
    against onnxruntime on the same file, interleaved round by round, the best median of the
    rounds each, and the ratio ours / onnxruntime. `--ours NAME=BINARY` (repeatable) times
    several builds of convscope in the same rounds, e.g. the one before a change and the one
-   after; `--nets` picks some of the networks. Set CONVSCOPE_ISA (docs/performance.md) to time
+   after; `--nets` picks some of the networks, or other files of DIR by name (the whole
+   torchvision set of tests/reference/make_torchvision_onnx.py, say: `--models /tmp/tv --nets
+   googlenet-ts mnasnet1_0-ts`), each fed at its own input size. Set CONVSCOPE_ISA (docs/performance.md) to time
    one instruction-set path.
 
 Needs onnx, onnxruntime and numpy (a virtual environment with them). Run from the repository
@@ -183,7 +185,7 @@ def whole_networks(args):
         ["ours", os.path.join(ROOT, "target", "release", "convscope")]]
     names = args.nets or NETWORKS
     if args.make_models:
-        make_models(args.models, names)
+        make_models(args.models, [n for n in names if n in NETWORKS])
     print(f"\nwhole networks (onnxruntime {ort.__version__}; best of {args.rounds} rounds; "
           f"ms per forward pass; load {os.getloadavg()[0]:.2f}; "
           f"CONVSCOPE_ISA={os.environ.get('CONVSCOPE_ISA', '')})")
@@ -194,8 +196,10 @@ def whole_networks(args):
             print(f"{name}: {path} missing (--make-models writes it)")
             continue
         model = onnx.load(path)
-        feed = {model.graph.input[0].name:
-                rng.uniform(-1, 1, (1, 3, 224, 224)).astype(np.float32)}
+        # The file's own input size (inception_v3 is 299x299), 224x224 where a dim is open.
+        dims = [d.dim_value or 0 for d in model.graph.input[0].type.tensor_type.shape.dim]
+        shape = (1, 3, 224, 224) if len(dims) != 4 or 0 in dims else tuple(dims)
+        feed = {model.graph.input[0].name: rng.uniform(-1, 1, shape).astype(np.float32)}
         sessions = {th: session(model, th) for th in (1, 2)}
         best = {}
         layers = {}
@@ -243,7 +247,9 @@ def main():
     ap.add_argument("--models", help="folder of the whole networks' ONNX files")
     ap.add_argument("--make-models", action="store_true",
                     help="export the networks missing from --models first")
-    ap.add_argument("--nets", nargs="+", choices=NETWORKS, help="only these networks")
+    ap.add_argument("--nets", nargs="+",
+                    help=f"these files of --models (name without .onnx; default {NETWORKS}, "
+                    "the only ones --make-models writes)")
     ap.add_argument("--ours", action="append", default=[], help="NAME=path of a convscope")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--iters", type=int, default=40)
