@@ -212,9 +212,17 @@ fn pad(input: ArrayView3<f32>, padding: (usize, usize), end: (usize, usize)) -> 
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
+    use super::super::crew::Split;
+    use super::super::shared::Shared;
     use super::{Isa, Plan, max_channel_block};
     use ndarray::Array3;
     use std::arch::x86_64::*;
+    use std::ops::Range;
+
+    /// Multiply-adds from which a layer is shared with the crew: above Tiny VGG's largest
+    /// layer (3.4 M, 15 us: splitting it cost more than it saved), below DenseNet-121's 3x3
+    /// layers at 40x40 and 20x20 (59 M and 15 M at 160x160).
+    const DIRECT_CREW_MACS: usize = 1 << 23;
 
     /// What every kernel call reads: the window's top-left input value, the tap offsets, the
     /// first weight of the block at tap 0, and the distance between taps in the weights.
@@ -229,9 +237,44 @@ mod x86 {
         let lanes = isa.lanes();
         let vectors = if ow >= 2 * lanes { 2 } else { 1 };
         let starts = plan.column_starts(vectors * lanes);
-        for (first, count) in plan.channel_blocks(max_channel_block(isa)) {
-            for y in 0..oh {
-                for &x in &starts {
+        let blocks = plan.channel_blocks(max_channel_block(isa));
+        let out_ptr = Shared(out.as_mut_ptr());
+        let rows_of =
+            |rows: Range<usize>| rows_into(plan, isa, vectors, &starts, &blocks, out_ptr, rows);
+        // Shared by blocks of output rows, by the crew of a `lone` pass only and from
+        // `DIRECT_CREW_MACS` up (DenseNet's 32-channel 3x3 layers, half its time): the teaching
+        // nets' layers stay whole, and so does a pass of the sweep, which has its own core.
+        let macs = out_channels * plane * plan.offsets.len();
+        let split = Split::of(macs, DIRECT_CREW_MACS, usize::MAX);
+        if split.splits() && oh >= 2 * split.threads() {
+            let per_task = oh.div_ceil(split.threads() * 4);
+            split.for_each(oh.div_ceil(per_task), |t| {
+                rows_of(t * per_task..((t + 1) * per_task).min(oh))
+            });
+        } else {
+            rows_of(0..oh);
+        }
+        Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
+    }
+
+    /// Output rows `rows` of every channel into `out`, in the one-thread order within them.
+    /// Inlined into its callers, so that the kernel's choice is made once per layer (out of
+    /// line it cost the digits net 2 us a pass of 16).
+    #[inline(always)]
+    fn rows_into(
+        plan: &Plan,
+        isa: Isa,
+        vectors: usize,
+        starts: &[usize],
+        blocks: &[(usize, usize)],
+        out_ptr: Shared,
+        rows: Range<usize>,
+    ) {
+        let (ow, out_channels) = (plan.ow, plan.out_channels);
+        let plane = plan.oh * ow;
+        for &(first, count) in blocks {
+            for y in rows.clone() {
+                for &x in starts {
                     // SAFETY: `isa` is available (checked by the caller). Reads: the window
                     // at (y, x) with its `vectors * lanes` pixels ends at the padded input's
                     // last value at most, since y <= hp - eh and x + lanes*vectors <= ow =
@@ -242,7 +285,7 @@ mod x86 {
                     unsafe {
                         let src = plan.padded.as_ptr().add(y * plan.wp + x);
                         let weights = plan.weights.as_ptr().add(first);
-                        let dst = out.as_mut_ptr().add(first * plane + y * ow + x);
+                        let dst = out_ptr.get().add(first * plane + y * ow + x);
                         let bias = &plan.bias[first..first + count];
                         let reads = (src, plan.offsets.as_slice(), weights, out_channels);
                         match isa {
@@ -253,7 +296,6 @@ mod x86 {
                 }
             }
         }
-        Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
     }
 
     /// Picks the kernel compiled for `vectors` (1 or 2) and `count` channels.
@@ -269,12 +311,14 @@ mod x86 {
 
     /// # Safety
     /// AVX2 and FMA are available and every pointer is valid as [`avx2_kernel`] uses it.
+    #[inline(always)]
     unsafe fn avx2_block(v: usize, c: usize, r: Reads, b: &[f32], dst: *mut f32, plane: usize) {
         dispatch!(avx2_kernel, v, c, (r, b, dst, plane), 1 2 3 4 5 6)
     }
 
     /// # Safety
     /// AVX-512F is available and every pointer is valid as [`avx512_kernel`] uses it.
+    #[inline(always)]
     unsafe fn avx512_block(v: usize, c: usize, r: Reads, b: &[f32], dst: *mut f32, plane: usize) {
         dispatch!(avx512_kernel, v, c, (r, b, dst, plane), 1 2 3 4 5 6 7 8 9 10 11 12)
     }

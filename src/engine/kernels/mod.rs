@@ -23,7 +23,8 @@
 //!
 //! A layer's work is shared between threads along the seams it has on one thread (im2col's
 //! blocks of output pixels, or the matrix product's panels of weights when there are too few
-//! blocks; depthwise by blocks of channels; the direct kernel is not split), so the numbers
+//! blocks; depthwise by blocks of channels; the direct kernel by blocks of rows, by the crew
+//! only and from 8 M multiply-adds up), so the numbers
 //! do not depend on the thread count. Who shares it is `crew`'s choice: in a pass that has
 //! the threads to itself (`crew::lone`), helpers that stay awake between layers, from about a
 //! million multiply-adds up; elsewhere (a sweep, which already runs one pass per core)
