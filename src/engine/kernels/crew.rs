@@ -328,15 +328,13 @@ impl Crew {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::kernels::tests::thread_pool;
 
     /// Every task runs once, on the crew's threads and the owner's, job after job (a helper
     /// that sees a job change under it must not take a task of the old one), whichever split.
     #[test]
     fn every_task_runs_once() {
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = thread_pool(2);
         for split in [Split::Serial, Split::Rayon, Split::Crew] {
             two.install(|| {
                 lone(|| {
@@ -361,13 +359,7 @@ mod tests {
     /// does not.
     #[test]
     fn only_a_lone_pass_uses_the_crew() {
-        let pool = |n| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .unwrap()
-        };
-        let (one, two) = (pool(1), pool(2));
+        let (one, two) = (thread_pool(1), thread_pool(2));
         assert_eq!(two.install(|| lone(|| Split::of(10, 5, 100))), Split::Crew);
         assert_eq!(two.install(|| lone(|| Split::of(1, 5, 100))), Split::Serial);
         assert_eq!(two.install(|| Split::of(10, 5, 100)), Split::Serial);
@@ -386,10 +378,7 @@ mod tests {
     /// A task that panics on a helper makes the owner panic (it does not wait for ever).
     #[test]
     fn a_panic_on_a_helper_reaches_the_owner() {
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = thread_pool(2);
         for _ in 0..20 {
             let helped = AtomicBool::new(false);
             let result = two.install(|| {

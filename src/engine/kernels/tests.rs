@@ -62,6 +62,15 @@ fn check_every_kernel_on_this_path(conv: &Conv2d, x: &Array3<f32>) -> Result<(),
     Ok(())
 }
 
+/// A rayon pool of `threads` threads (the tests that compare a pass on one thread with the
+/// same pass shared between two).
+pub(crate) fn thread_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+}
+
 /// `n` deterministic values in [-1, 1) for `seed` (the kernels' and training's tests).
 pub(crate) fn values(n: usize, seed: u64) -> Vec<f32> {
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
@@ -186,10 +195,7 @@ proptest! {
 #[test]
 fn fused_activations_are_the_activations_own_pass() {
     use crate::engine::layers::activation::Activation;
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let two = thread_pool(2);
     let activations = [
         Activation::Relu,
         Activation::RELU6,
@@ -237,13 +243,7 @@ fn fused_activations_are_the_activations_own_pass() {
 /// definition.
 #[test]
 fn im2col_in_blocks_matches_the_definition() {
-    let pool = |n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .unwrap()
-    };
-    let (one, two) = (pool(1), pool(2));
+    let (one, two) = (thread_pool(1), thread_pool(2));
     for (groups, per, k, s, d, pads, hw) in [
         (1, (8, 16), (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), (60, 70)),
         (1, (5, 40), (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), (61, 67)),
@@ -274,13 +274,7 @@ fn im2col_in_blocks_matches_the_definition() {
 /// definition at small sizes above).
 #[test]
 fn split_across_threads_gives_the_same_numbers() {
-    let pool = |n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .unwrap()
-    };
-    let (one, two) = (pool(1), pool(2));
+    let (one, two) = (thread_pool(1), thread_pool(2));
     // Rayon's split sizes, then the crew's: blocks of pixels (56x56), panels of weights
     // (7x7, 14x14), strided.
     for (per, k, s, side) in [

@@ -77,7 +77,7 @@ mod tests {
     /// one thread, bit for bit.
     #[test]
     fn split_across_threads_gives_the_same_numbers() {
-        use crate::engine::kernels::tests::values;
+        use crate::engine::kernels::tests::{thread_pool, values};
         let (rows, cols) = (1001, 1280);
         assert!(rows * cols >= crew::gemm_macs());
         let d = Dense {
@@ -85,10 +85,7 @@ mod tests {
             bias: Some(Array1::from_vec(values(rows, 2))),
         };
         let x = Array1::from_vec(values(cols, 3));
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = thread_pool(2);
         let one = d.forward(x.view());
         let split = two.install(|| crew::lone(|| d.forward(x.view())));
         assert!(

@@ -544,6 +544,7 @@ mod tests {
     #[test]
     fn pooling_shared_between_threads_matches_one_thread() {
         use crate::engine::kernels::crew;
+        use crate::engine::kernels::tests::thread_pool;
         let window = Window {
             kernel: (3, 3),
             stride: (2, 2),
@@ -554,10 +555,7 @@ mod tests {
             (((a * 97 + b * 31 + d * 7) * 13) % 101) as f32 - 50.0
         });
         let one = max_pool_values(x.view(), &window);
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = thread_pool(2);
         let shared = two.install(|| {
             crew::lone(|| {
                 let comparisons = 13 * 56 * 55 * 9;

@@ -5,6 +5,7 @@ use super::params::{Grads, parameters_mut};
 use super::trainer::{batch_gradient_with_stats, update_running_stats};
 use super::*;
 use super::{backprop, tape};
+use crate::engine::kernels::tests::thread_pool;
 use crate::engine::layer::{Layer, LayerKind};
 use crate::engine::layers::activation::Activation;
 use crate::engine::layers::conv::Conv2d;
@@ -352,10 +353,7 @@ fn a_run_is_reproducible_bit_for_bit_whatever_the_threads() {
             seed: 9,
             ..TrainConfig::default()
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a pool");
+        let pool = thread_pool(threads);
         pool.install(|| train(&mut model, data, None, &config, |_, _| {}, |_| {}).expect("trains"));
         model
     };

@@ -4,7 +4,7 @@
 use super::*;
 use crate::engine::kernels::isa::Path;
 use crate::engine::kernels::shared::Clamp;
-use crate::engine::kernels::tests::values;
+use crate::engine::kernels::tests::{thread_pool, values};
 use ndarray::{Array1, Array4};
 
 /// A 3x3 convolution `c` -> `o` with weights uniform in +-`w_scale` (He's for `w_scale` =
@@ -77,10 +77,7 @@ const RANGE_ERROR: f64 = 1e-5;
 /// range stays under [`RANGE_ERROR`]. Prints what it measured (`--nocapture`).
 #[test]
 fn error_against_f64_is_bounded() {
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let two = thread_pool(2);
     // Each kind of input: its name and how a value in [-1, 1) becomes one.
     type Input = (&'static str, fn(f32) -> f32);
     let inputs: [Input; 3] = [
@@ -130,10 +127,7 @@ fn error_against_f64_is_bounded() {
 /// the definition on every path; and a layer of several blocks of tiles on two threads.
 #[test]
 fn edges_and_blocks_match_the_definition() {
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let two = thread_pool(2);
     let mut seed = 0;
     let mut cases = Vec::new();
     for (c, o, h, w) in [(1, 1, 3, 3), (3, 5, 5, 9), (7, 13, 10, 6), (17, 40, 13, 21)] {
