@@ -13,6 +13,8 @@
 //! (It used to add one tap at a time over a whole output row, with the stride-2 taps read
 //! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
 
+mod lanes;
+
 use super::crew::{self, Split};
 use super::im2col;
 use super::isa::Isa;
@@ -41,6 +43,17 @@ pub(crate) fn forward(
     input: ArrayView3<f32>,
     epilogue: Option<Epilogue>,
 ) -> Array3<f32> {
+    forward_parts(conv, input, epilogue, true)
+}
+
+/// [`forward`], with whole blocks of channels across the lanes where `across_lanes` (the
+/// tests compare it with every channel one at a time).
+pub(super) fn forward_parts(
+    conv: &Conv2d,
+    input: ArrayView3<f32>,
+    epilogue: Option<Epilogue>,
+    across_lanes: bool,
+) -> Array3<f32> {
     let (out_channels, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
     let (channels, h, w) = input.dim();
@@ -52,9 +65,8 @@ pub(crate) fn forward(
     let (oh, ow) = window.output_size(h, w);
     let (oh, ow) = (oh.max(0) as usize, ow.max(0) as usize);
     let plane = oh * ow;
-    let mut out = vec![0.0f32; out_channels * plane];
     if plane == 0 {
-        return Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above");
+        return Array3::zeros((out_channels, oh, ow));
     }
     let phases = Phases::new(&window, (h, w), (oh, ow));
     let g = Geometry {
@@ -74,51 +86,149 @@ pub(crate) fn forward(
     let input = input.as_slice().expect("standard layout");
     let isa = Isa::available().last().copied();
     let fma = isa.is_some();
-    // A block of output channels starting at `first`: each one's input channel split into
-    // phase planes (once per input channel), then its rows.
-    let block = |scratch: &mut Scratch, first: usize, dst: &mut [f32]| {
-        scratch.planes.resize(phases.channel(), 0.0);
-        for (i, dst) in dst.chunks_mut(plane).enumerate() {
-            let c = first + i;
-            let source = c / per_out;
-            if scratch.source != Some(source) {
-                let src = &input[source * h * w..(source + 1) * h * w];
-                phases.fill(fma, src, (h, w), &mut scratch.planes, &mut scratch.row);
-                scratch.source = Some(source);
+    let layout = lanes::Layout {
+        input: (h, w),
+        out: (oh, ow),
+        kernel: (kh, kw),
+        stride: (conv.stride.0.max(1), conv.stride.1.max(1)),
+        dilation: conv.dilation,
+        pad: window.padding,
+    };
+    let bias: Option<Vec<f32>> = conv.bias.as_ref().map(|b| b.to_vec());
+    // Every value of the output is written by exactly one part, so it is not zeroed first:
+    // the blocks across the lanes write their planes through a pointer, and the channels one
+    // at a time are zeroed (`run`) before they are handed out as a slice.
+    let total = out_channels * plane;
+    let mut out: Vec<f32> = Vec::with_capacity(total);
+    let base = Shared(out.as_mut_ptr());
+    // Output channels `first ..` of `part` into their planes.
+    let run = |scratch: &mut Scratch, part: Part| {
+        let (first, n) = part.channels();
+        // SAFETY: `out` has room for every channel's plane; channels first .. first + n.
+        let dst = unsafe { base.get().add(first * plane) };
+        match part {
+            Part::Lanes { isa, first } => {
+                let taps = kh * kw;
+                // SAFETY: `dst` has room for the block's `n` planes.
+                unsafe {
+                    lanes::block(
+                        isa,
+                        &input[first * h * w..(first + n) * h * w],
+                        &weights[first * taps..(first + n) * taps],
+                        bias.as_ref().map(|b| &b[first..first + n]),
+                        epilogue.and_then(Epilogue::clamp),
+                        dst,
+                        layout,
+                        &mut scratch.lanes,
+                    )
+                };
+                // A clamp is applied to the sums in registers; the others after.
+                if let Some(f) = epilogue.and_then(Epilogue::map) {
+                    // SAFETY: the block has written all of its planes.
+                    f.apply_all(unsafe { std::slice::from_raw_parts_mut(dst, n * plane) });
+                }
             }
-            let taps = &weights[c * kh * kw..(c + 1) * kh * kw];
-            let bias = conv.bias.as_ref().map_or(0.0, |b| b[c]);
-            channel(isa, &scratch.planes, taps, &offsets, bias, dst, g);
-            if let Some(epilogue) = epilogue {
-                // While the channel is still in the cache.
-                epilogue.apply_all(dst);
+            Part::Channels { first, n } => {
+                // SAFETY: room for the `n` planes, zeroed before they are a slice.
+                let dst = unsafe {
+                    std::ptr::write_bytes(dst, 0, n * plane);
+                    std::slice::from_raw_parts_mut(dst, n * plane)
+                };
+                scratch.planes.resize(phases.channel(), 0.0);
+                for (i, dst) in dst.chunks_mut(plane).enumerate() {
+                    let c = first + i;
+                    let source = c / per_out;
+                    if scratch.source != Some(source) {
+                        let src = &input[source * h * w..(source + 1) * h * w];
+                        phases.fill(fma, src, (h, w), &mut scratch.planes, &mut scratch.row);
+                        scratch.source = Some(source);
+                    }
+                    let taps = &weights[c * kh * kw..(c + 1) * kh * kw];
+                    let bias = bias.as_ref().map_or(0.0, |b| b[c]);
+                    channel(isa, &scratch.planes, taps, &offsets, bias, dst, g);
+                    if let Some(epilogue) = epilogue {
+                        // While the channel is still in the cache.
+                        epilogue.apply_all(dst);
+                    }
+                }
             }
         }
     };
     let macs = out_channels * plane * kh * kw;
     let split = Split::of(macs, crew::depthwise_macs(), SPLIT_MACS);
-    if split.splits() && out_channels > 1 {
-        // A few blocks per thread, so a thread slowed by something else is caught up by the
-        // other; each block fills one scratch.
-        let per_block = out_channels.div_ceil(split.threads() * 8).max(1);
-        let dst = Shared(out.as_mut_ptr());
-        split.for_each(out_channels.div_ceil(per_block), |b| {
-            let first = b * per_block;
-            let n = per_block.min(out_channels - first);
-            // SAFETY: block b writes only channels first .. first + n of the output.
-            let dst =
-                unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
-            block(&mut Scratch::default(), first, dst)
-        });
+    let threads = if out_channels > 1 { split.threads() } else { 1 };
+    let parts = Part::all(isa, out_channels, per_out, threads, across_lanes);
+    // Each part writes only its own channels, and no two parts share a channel.
+    if split.splits() && parts.len() > 1 {
+        split.for_each(parts.len(), |i| run(&mut Scratch::default(), parts[i]));
     } else {
-        block(&mut Scratch::default(), 0, &mut out);
+        let mut scratch = Scratch::default();
+        for part in parts {
+            run(&mut scratch, part);
+        }
     }
+    // SAFETY: the parts cover every channel (`Part::all`), and each wrote all of its planes.
+    unsafe { out.set_len(total) };
     Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
 }
 
-/// One input channel's phase planes, and which channel they hold.
+/// A run of output channels and the kernel that computes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// `isa.lanes()` channels from `first`, across the lanes of each vector (`lanes`).
+    Lanes { isa: Isa, first: usize },
+    /// Channels `first .. first + n`, one at a time, pixels across the lanes (`channel`).
+    Channels { first: usize, n: usize },
+}
+
+impl Part {
+    /// The parts of a layer of `out_channels` channels, `per_out` of them from each input
+    /// channel, to be shared by `threads` threads: whole blocks of the widest vectors across
+    /// the lanes, then of the narrower ones, the channels left one at a time (in a few parts
+    /// per thread, so a thread slowed by something else is caught up by the other). Without
+    /// `across_lanes`, every channel one at a time.
+    fn all(
+        isa: Option<Isa>,
+        out_channels: usize,
+        per_out: usize,
+        threads: usize,
+        across_lanes: bool,
+    ) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut first = 0;
+        if across_lanes && per_out == 1 {
+            let widest_first = Isa::available().iter().rev().filter(|&&i| Some(i) <= isa);
+            for &isa in widest_first {
+                while first + isa.lanes() <= out_channels {
+                    parts.push(Part::Lanes { isa, first });
+                    first += isa.lanes();
+                }
+            }
+        }
+        let left = out_channels - first;
+        let per_part = left.div_ceil(threads.max(1) * 8).max(1);
+        while first < out_channels {
+            let n = per_part.min(out_channels - first);
+            parts.push(Part::Channels { first, n });
+            first += n;
+        }
+        parts
+    }
+
+    /// Its first channel and how many.
+    fn channels(self) -> (usize, usize) {
+        match self {
+            Part::Lanes { isa, first } => (first, isa.lanes()),
+            Part::Channels { first, n } => (first, n),
+        }
+    }
+}
+
+/// One thread's buffers: one input channel's phase planes and which channel they hold, and
+/// the blocks across the lanes'.
 #[derive(Default)]
 struct Scratch {
+    lanes: lanes::Scratch,
     planes: Vec<f32>,
     /// One padded input row.
     row: Vec<f32>,

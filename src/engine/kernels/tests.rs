@@ -213,6 +213,7 @@ fn fused_activations_are_the_activations_own_pass() {
         (1, (6, 20), 1, 1, (9, 17)),
         (1, (4, 30), 3, 2, (15, 26)),
         (7, (1, 2), 3, 2, (13, 19)),
+        (40, (1, 1), 3, 1, (9, 30)),
         (1, (128, 72), 1, 1, (64, 64)),
     ] {
         let p = k / 2;
@@ -234,6 +235,56 @@ fn fused_activations_are_the_activations_own_pass() {
                     }
                 })
             });
+        }
+    }
+}
+
+/// Depthwise with whole blocks of channels across the lanes (and the channels left over one
+/// at a time) gives the numbers of every channel one at a time, bit for bit: kernels 1 to 7
+/// wide (the 3- and 5-wide ones at strides 1 and 2 share their loads), strides 1 to 3,
+/// dilation, uneven padding, maps from 1 to 115 pixels wide (bands of rows, rows that end in
+/// one to three pixels), channel counts that leave an AVX2 block or single channels over,
+/// with and without a fused activation.
+#[test]
+fn depthwise_across_lanes_matches_one_channel_at_a_time() {
+    use crate::engine::layers::activation::Activation;
+    let epilogues = [
+        None,
+        Epilogue::of(Activation::RELU6),
+        Epilogue::of(Activation::Silu),
+    ];
+    for (i, (channels, k, s, d, pads, hw)) in [
+        (16, 3, 1, 1, (1, 1, 1, 1), (7, 7)),
+        (32, 3, 1, 1, (1, 1, 1, 1), (115, 113)),
+        (48, 3, 2, 1, (1, 1, 1, 1), (56, 57)),
+        (24, 5, 1, 1, (2, 2, 2, 2), (14, 14)),
+        (72, 5, 2, 1, (2, 2, 1, 1), (15, 15)),
+        (19, 3, 1, 2, (2, 0, 1, 2), (10, 13)),
+        (35, 7, 3, 1, (3, 3, 3, 3), (17, 11)),
+        (40, 1, 1, 1, (0, 0, 0, 0), (3, 6)),
+        (16, 3, 2, 1, (1, 1, 1, 1), (2, 1)),
+        (64, 4, 1, 1, (1, 2, 2, 1), (9, 10)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (conv, x) = case(channels, (1, 1), (k, k), (s, s), (d, d), pads, hw, i as u64);
+        for path in Path::runnable() {
+            for epilogue in epilogues {
+                path.run(|| {
+                    let want = depthwise::forward_parts(&conv, x.view(), epilogue, false);
+                    let got = depthwise::forward_parts(&conv, x.view(), epilogue, true);
+                    assert_eq!(got.dim(), want.dim());
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(
+                            g.to_bits(),
+                            w.to_bits(),
+                            "{channels} channels, {k}x{k} stride {s} dilation {d} {hw:?} \
+                             {path:?} {epilogue:?}: {g} vs {w}"
+                        );
+                    }
+                });
+            }
         }
     }
 }
