@@ -327,7 +327,7 @@ fn im2col_in_blocks_matches_the_definition() {
 fn split_across_threads_gives_the_same_numbers() {
     let (one, two) = (thread_pool(1), thread_pool(2));
     // Rayon's split sizes, then the crew's: blocks of pixels (56x56), panels of weights
-    // (7x7, 14x14), strided.
+    // (7x7, 14x14), strided, blocks of columns (14x14, 64 rows).
     for (per, k, s, side) in [
         ((32, 48), 3, 1, 64),
         ((32, 96), 3, 2, 80),
@@ -337,6 +337,8 @@ fn split_across_threads_gives_the_same_numbers() {
         ((64, 64), 3, 1, 14),
         ((16, 40), 3, 2, 29),
         ((144, 24), 1, 1, 28),
+        // Too few pixels for two blocks per thread: one block of columns per thread.
+        ((384, 64), 1, 1, 14),
     ] {
         let out = usize::div_ceil(side, s);
         let macs = per.0 * per.1 * k * k * out * out;
