@@ -160,7 +160,15 @@ pub(super) fn forward_parts(
     let parts = Part::all(isa, out_channels, per_out, threads, across_lanes);
     // Each part writes only its own channels, and no two parts share a channel.
     if split.splits() && parts.len() > 1 {
-        split.for_each(parts.len(), |i| run(&mut Scratch::default(), parts[i]));
+        // A few runs of parts per thread, each with one scratch (60 blocks of a 7x7 layer
+        // each with buffers of its own cost more than the second thread saved).
+        let per_task = parts.len().div_ceil(split.threads() * 4);
+        split.for_each(parts.len().div_ceil(per_task), |t| {
+            let mut scratch = Scratch::default();
+            for &part in parts.iter().skip(t * per_task).take(per_task) {
+                run(&mut scratch, part);
+            }
+        });
     } else {
         let mut scratch = Scratch::default();
         for part in parts {
