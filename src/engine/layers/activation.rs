@@ -136,8 +136,28 @@ fn each_value(values: &mut [f32], f: impl Fn(f32) -> f32 + Copy) {
     each(values, f)
 }
 
+/// `x * Phi(x)`, with no call and no branch so that a loop of it vectorises (`libm`'s `erf` in
+/// f64 was a call per value: ConvNeXt-Tiny's GELU passes were 22 of its 77 ms). `Phi(x)` is
+/// `1 - erfc(z) / 2` for `x >= 0` and `erfc(z) / 2` below, `z = |x| / sqrt 2`, so the small
+/// tail of a negative input is not the difference of two numbers near 1; `erfc(z)` by
+/// Abramowitz and Stegun's 7.1.26, a polynomial in `t = 1 / (1 + p z)` times `e^-z^2`, within
+/// 1.5e-7 of the exact value. Within 2.5e-7 of the f64 GELU times `max(1, |x|)` (checked in
+/// the tests); PyTorch and onnxruntime use their own approximations of `erf` too.
+#[inline(always)]
 fn gelu_erf(x: f32) -> f32 {
-    (0.5 * x as f64 * (1.0 + libm::erf(x as f64 * INV_SQRT_2))) as f32
+    let z = x.abs() * std::f32::consts::FRAC_1_SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z);
+    let poly = -1.453_152_1 + t * 1.061_405_4;
+    let poly = 1.421_413_7 + t * poly;
+    let poly = -0.284_496_72 + t * poly;
+    let poly = 0.254_829_6 + t * poly;
+    let erfc = t * poly * exp(-(z * z));
+    let phi = if x < 0.0 {
+        0.5 * erfc
+    } else {
+        1.0 - 0.5 * erfc
+    };
+    x * phi
 }
 
 fn gelu_tanh(x: f32) -> f32 {
@@ -327,6 +347,7 @@ impl Activation {
             Activation::Clip { min, max } => each_value(values, move |x| x.max(min).min(max)),
             Activation::Sigmoid => each_value(values, sigmoid),
             Activation::Silu => each_value(values, silu),
+            Activation::Gelu { tanh: false } => each_value(values, gelu_erf),
             Activation::Hardswish => each_value(values, hardswish),
             Activation::Hardsigmoid { alpha, beta } => {
                 each_value(values, move |x| (alpha * x + beta).clamp(0.0, 1.0))
@@ -505,6 +526,23 @@ mod tests {
         // softmax would round exp(-1000) to 0 and its log to -inf; log_softmax keeps -1000.
         let far = log_softmax(&[0.0, -1000.0]);
         assert!((far[1] + 1000.0).abs() < 1e-3, "{far:?}");
+    }
+
+    /// GELU without a call per value stays within 2.5e-7 of the f64 one times `max(1, |x|)`,
+    /// from the far negative tail (where the product is tiny) to large inputs; a NaN stays NaN.
+    #[test]
+    fn gelu_erf_is_within_its_bound_of_f64() {
+        let mut worst = 0.0f64;
+        for i in -120_000..=120_000 {
+            let x = i as f32 * 1e-4;
+            let exact = 0.5 * x as f64 * (1.0 + libm::erf(x as f64 * INV_SQRT_2));
+            let error = (gelu_erf(x) as f64 - exact).abs() / (x.abs() as f64).max(1.0);
+            worst = worst.max(error);
+        }
+        assert!(worst < 2.5e-7, "worst error {worst:e}");
+        assert!(gelu_erf(f32::NAN).is_nan());
+        assert_eq!(gelu_erf(f32::INFINITY), f32::INFINITY);
+        assert_eq!(gelu_erf(0.0), 0.0);
     }
 
     #[test]
