@@ -1,17 +1,28 @@
-//! Depthwise convolution (one input channel per group, MobileNet's 3x3 layers): each output
-//! channel is its own small 2-D convolution, so a matrix product would have a single row.
+//! Depthwise convolution (one input channel per group, MobileNet's 3x3 and 5x5 layers): each
+//! output channel is its own small 2-D convolution, so a matrix product would have a single
+//! row.
 //!
-//! Each input channel is copied once into zero-padded phase planes (`Phases`), so every
-//! tap of every stride reads `ow` neighbouring values of one plane row. Then a block of up to
-//! four vectors of output pixels of one row is kept in registers while every tap adds its
-//! weight times the input under it (AVX-512 or AVX2 with FMA where the CPU has them; the last partial
-//! vector of a row is read and written through a lane mask). Sums run from the bias over the
-//! taps in (row, column) order. Channels are shared between threads in a few blocks per
-//! thread (by `crew`: over rayon's threads when the layer is large, by the crew of a lone
-//! pass from a quarter of a million multiply-adds).
+//! Two kernels, the same numbers (sums from the bias over the taps in (row, column) order,
+//! one fused multiply-add each where the CPU has FMA):
+//! - `lanes`, for whole blocks of 16 (AVX-512) or 8 (AVX2) channels when each input channel
+//!   gives one output channel: the block's channels side by side in the vector lanes, so every
+//!   lane is used whatever the map's width or stride.
+//! - one channel at a time ([`channel`]), for the channels left over and channel multipliers
+//!   above 1: each input channel copied once into zero-padded phase planes (`Phases`), so
+//!   every tap of every stride reads `ow` neighbouring values of one plane row, then a block
+//!   of up to four vectors of output pixels of one row kept in registers while every tap adds
+//!   its weight times the input under it (the last partial vector of a row read and written
+//!   through a lane mask).
 //!
-//! (It used to add one tap at a time over a whole output row, with the stride-2 taps read
-//! one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.)
+//! Channels are shared between threads in a few runs of blocks per thread (by `crew`: over
+//! rayon's threads when the layer is large, by the crew of a lone pass from a quarter of a
+//! million multiply-adds).
+//!
+//! (The first kernel added one tap at a time over a whole output row, with the stride-2 taps
+//! read one value at a time: 1-5 GFLOP/s, 4-10x onnxruntime's time on MobileNetV2's layers.
+//! One channel at a time with pixels across the lanes left 9 of 16 lanes empty on a 7x7 map:
+//! 3-6x onnxruntime's time on MobileNetV2's 7x7 and stride-2 layers, 2.6 ms of its pass
+//! against onnxruntime's 1.2.)
 
 mod lanes;
 

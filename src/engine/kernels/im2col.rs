@@ -204,13 +204,14 @@ fn product(
         (per_block, blocks)
     };
     let out_ptr = Shared(out.as_mut_ptr());
-    // Block `b`: per group its columns, then their product into its output columns. `split`:
-    // the product may use the other threads (when the blocks themselves are not spread).
-    let block = |b: usize, split: bool| {
+    // Block `b` of groups `gs`: per group its columns, then their product into its output
+    // columns. `split`: the product may use the other threads (when neither the blocks nor the
+    // groups are spread).
+    let block = |b: usize, gs: std::ops::Range<usize>, split: bool| {
         let p0 = b * per_block;
         let n = per_block.min(plane - p0);
         let mut cols = COLUMNS.take();
-        for (g, bases) in bases.iter().enumerate() {
+        for (g, bases) in bases.iter().enumerate().take(gs.end).skip(gs.start) {
             let from = Gather {
                 src,
                 bases,
@@ -232,10 +233,21 @@ fn product(
             }
         });
     };
+    let groups = bases.len();
     if split.splits() && (blocks >= 2 * threads || by_columns) {
-        split.for_each(blocks, |b| block(b, false));
+        split.for_each(blocks, |b| block(b, 0..groups, false));
+    } else if split.splits() && groups >= 2 * threads {
+        // A grouped convolution on a small map (RegNetX's 3x3 layers, groups of 8-16
+        // channels): runs of whole groups, a few per thread, rather than each group's few
+        // panels of weights shared out one group after another.
+        let per_run = groups.div_ceil(2 * threads);
+        let runs = groups.div_ceil(per_run);
+        split.for_each(blocks * runs, |t| {
+            let (b, r) = (t / runs, t % runs);
+            block(b, r * per_run..((r + 1) * per_run).min(groups), false)
+        });
     } else {
-        (0..blocks).for_each(|b| block(b, split.splits()));
+        (0..blocks).for_each(|b| block(b, 0..groups, split.splits()));
     }
     // SAFETY: the blocks wrote every column of every row of every group (`multiply`).
     unsafe { out.set_len(len) };

@@ -10,9 +10,9 @@
 //!   [`packed`]'s register tile (`tile`) and multiplied with the weights (packed once per
 //!   model, `PackCache`) while they are in the cache; a 1x1 convolution at stride 1 without
 //!   padding gathers its columns from the input itself.
-//! - `depthwise`: one input channel per group (MobileNet's 3x3 depthwise convolutions):
-//!   each channel split into phase planes, then up to four vectors of one output row in
-//!   registers through every tap.
+//! - `depthwise`: one input channel per group (MobileNet's depthwise convolutions): blocks of
+//!   16 or 8 channels side by side in the vector lanes, transposed in and out of a padded
+//!   buffer; the channels left over one at a time, from phase planes.
 //! - `winograd`: F(4x4, 3x3) for 3x3 convolutions at stride 1 with 64+ channels on maps of
 //!   16+ tiles (ResNet's): a quarter of the multiply-adds, 36 products through [`packed`]
 //!   with weights transformed once per model, within 1e-5 of the output range.
@@ -23,8 +23,9 @@
 //!
 //! A layer's work is shared between threads along the seams it has on one thread (im2col's
 //! blocks of output pixels, or the matrix product's panels of weights when there are too few
-//! blocks; depthwise by blocks of channels; the direct kernel by blocks of rows, by the crew
-//! only and from 8 M multiply-adds up), so the numbers
+//! blocks, or one block of columns per thread when there are too few blocks but enough
+//! columns; depthwise by runs of blocks of channels; the direct kernel by blocks of rows, by
+//! the crew only and from 4 M multiply-adds up), so the numbers
 //! do not depend on the thread count. Who shares it is `crew`'s choice: in a pass that has
 //! the threads to itself (`crew::lone`), helpers that stay awake between layers, from about a
 //! million multiply-adds up; elsewhere (a sweep, which already runs one pass per core)

@@ -241,7 +241,8 @@ fn fused_activations_are_the_activations_own_pass() {
 
 /// Depthwise with whole blocks of channels across the lanes (and the channels left over one
 /// at a time) gives the numbers of every channel one at a time, bit for bit: kernels 1 to 7
-/// wide (the 3- and 5-wide ones at strides 1 and 2 share their loads), strides 1 to 3,
+/// wide (the 3- and 5-wide ones at strides 1 and 2, the 7-wide at stride 1 share their
+/// loads), strides 1 to 3,
 /// dilation, uneven padding, maps from 1 to 115 pixels wide (bands of rows, rows that end in
 /// one to three pixels), channel counts that leave an AVX2 block or single channels over,
 /// with and without a fused activation.
@@ -261,6 +262,7 @@ fn depthwise_across_lanes_matches_one_channel_at_a_time() {
         (72, 5, 2, 1, (2, 2, 1, 1), (15, 15)),
         (19, 3, 1, 2, (2, 0, 1, 2), (10, 13)),
         (35, 7, 3, 1, (3, 3, 3, 3), (17, 11)),
+        (96, 7, 1, 1, (3, 3, 3, 3), (14, 14)),
         (40, 1, 1, 1, (0, 0, 0, 0), (3, 6)),
         (16, 3, 2, 1, (1, 1, 1, 1), (2, 1)),
         (64, 4, 1, 1, (1, 2, 2, 1), (9, 10)),
@@ -370,6 +372,17 @@ fn split_across_threads_gives_the_same_numbers() {
                     }
                 }
             }
+        }
+    }
+    // Grouped, on a map too small for blocks of columns: split by runs of groups.
+    let (conv, x) = case(48, (8, 8), (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), (7, 7), 9);
+    assert!(48 * 64 * 9 * 49 >= crew::gemm_macs());
+    for path in Path::runnable() {
+        let run = || path.run(|| conv.forward_with(ConvKernel::Im2colGemm, x.view()));
+        let want = one.install(run);
+        let crew = two.install(|| crew::lone(run));
+        for (g, e) in crew.iter().zip(&want) {
+            assert_eq!(g.to_bits(), e.to_bits(), "grouped {path:?}: {g} vs {e}");
         }
     }
     // Depthwise, over its split size (split by channel blocks), strides 1 and 2, with a

@@ -426,6 +426,9 @@ mod simd {
                     (5, 2) if neighbours => unsafe {
                         pixel_rows!($neighbours, 5, 2; padded, wp, taps, bias, sums, rows, ow, layout, bounds)
                     },
+                    (7, 1) if neighbours => unsafe {
+                        pixel_rows!($neighbours, 7, 1; padded, wp, taps, bias, sums, rows, ow, layout, bounds)
+                    },
                     _ => unsafe {
                         pixel_rows!($pixels; padded, wp, taps, bias, sums, rows, ow, layout, bounds)
                     },
