@@ -174,9 +174,9 @@ unsafe fn bands(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
 /// Padded rows `0 .. rows` of the band whose first output row is `y0`: each row's input
 /// pixels with the lanes' channels side by side, zeros around them.
+#[cfg(target_arch = "x86_64")]
 fn pad_band(
     isa: Isa,
     input: &[f32],
