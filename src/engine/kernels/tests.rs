@@ -189,6 +189,28 @@ proptest! {
     }
 }
 
+/// A 1x1 convolution of a 1x1 map (squeeze-excitation's layers, a matrix times a vector)
+/// against the definition, with and without a bias, in and out channels from 1 to 960.
+#[test]
+fn one_pixel_maps() {
+    for (i, (c, o)) in [(1, 1), (3, 17), (240, 960), (960, 240), (64, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        let (conv, x) = case(
+            1,
+            (c, o),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (0, 0, 0, 0),
+            (1, 1),
+            i as u64,
+        );
+        check_every_kernel(&conv, &x).unwrap();
+    }
+}
+
 /// A convolution that applies the activation after it (`forward_fused`) gives the numbers
 /// of the same kernel followed by the activation's own pass, bit for bit: every kernel,
 /// every epilogue, every instruction-set path, on one thread and split over two.
@@ -214,6 +236,7 @@ fn fused_activations_are_the_activations_own_pass() {
         (1, (4, 30), 3, 2, (15, 26)),
         (7, (1, 2), 3, 2, (13, 19)),
         (40, (1, 1), 3, 1, (9, 30)),
+        (1, (40, 12), 1, 1, (1, 1)),
         (1, (128, 72), 1, 1, (64, 64)),
     ] {
         let p = k / 2;
