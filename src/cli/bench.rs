@@ -1,7 +1,9 @@
 //! `convscope bench`: the median time of one forward pass on `--threads` threads (one unless
 //! told) and on all cores, and of a sweep over every shift in [-8,8]x[-8,8] on all cores, with
 //! each layer's time on `--threads` threads (and the kernel each convolution uses), as one
-//! JSON line.
+//! JSON line. Each layer alone (`layer_us`) runs unfused on an input already in the cache;
+//! `step_us` times the steps of the real pass, where a convolution applies the activation
+//! after it and reads what the layer before just wrote.
 
 use super::model_args::ModelArgs;
 use crate::analysis::{SweepAxis, shifts, sweep};
@@ -40,6 +42,52 @@ const MODEL_HELP: &str = "The model (convscope/1 JSON or ONNX), or `builtin:digi
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// The median time of each step of the fused forward pass over `iters` passes (at least
+/// one), one entry per step: the first layer it runs, the layer whose output it makes when
+/// that is a fused activation, and the kernel of a convolution.
+fn step_times(
+    model: &crate::engine::Model,
+    input: &ndarray::Array3<f32>,
+    options: &RunOptions,
+    iters: usize,
+) -> Result<Vec<serde_json::Value>> {
+    let passes = iters.clamp(1, 1000);
+    // steps[k] = (first layer, last layer, times)
+    let mut steps: Vec<(usize, usize, Vec<f64>)> = Vec::new();
+    for pass in 0..passes {
+        let mut k = 0;
+        let mut first = 0;
+        let mut start = Instant::now();
+        model.forward_fused_visit(input, options, |done, _| {
+            let us = start.elapsed().as_secs_f64() * 1e6;
+            if pass == 0 {
+                steps.push((first, done, Vec::with_capacity(passes)));
+            }
+            steps[k].2.push(us);
+            k += 1;
+            first = done + 1;
+            start = Instant::now();
+        })?;
+    }
+    let layers = model.layers();
+    Ok(steps
+        .into_iter()
+        .map(|(first, last, times)| {
+            let mut entry = json!({
+                "layer": layers[first].name,
+                "us": (median(times) * 10.0).round() / 10.0,
+            });
+            if last != first {
+                entry["fused"] = json!(layers[last].name);
+            }
+            if let Some(kernel) = model.conv_kernel(first) {
+                entry["kernel"] = json!(kernel.name());
+            }
+            entry
+        })
+        .collect())
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -117,6 +165,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
             entry
         })
         .collect();
+    // Where the time of the real pass goes: each step of the fused forward (a convolution and
+    // the activation it applies are one step, named by the convolution), median over passes.
+    let step_us = pool.install(|| crew::lone(|| step_times(&model, &input, &options, iters)))?;
     let shift_list = shifts(SweepAxis::Both, 8);
     let runs = if args.no_sweep {
         0
@@ -150,6 +201,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
             "shifts": shift_list.len(),
             "threads": rayon::current_num_threads(),
             "layer_us": layer_us,
+            "step_us": step_us,
         })
     );
     Ok(())

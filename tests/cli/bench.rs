@@ -1,6 +1,7 @@
 //! `bench --threads N`: the forward pass timed on a pool of N threads (one unless told), the
 //! count the pass really ran with in the JSON line, and a count out of range refused; the
-//! instruction-set path `CONVSCOPE_ISA` asks for, reported as `isa`.
+//! instruction-set path `CONVSCOPE_ISA` asks for, reported as `isa`; the fused pass timed step
+//! by step (`step_us`).
 
 use crate::support::{convscope, fixture, stdout_of};
 
@@ -86,4 +87,55 @@ fn bench_runs_the_instruction_set_path_the_variable_names() {
     let (isa, stderr) = run("sse9");
     assert_eq!(isa, widest);
     assert!(String::from_utf8_lossy(&stderr).contains("CONVSCOPE_ISA"));
+}
+
+/// `step_us` times the real (fused) pass step by step: every layer is in exactly one step, in
+/// order, and a convolution with the activation it applies as it writes is one step that
+/// names both (Tiny VGG's conv + ReLU pairs).
+#[test]
+fn bench_times_each_step_of_the_fused_pass() {
+    let line: serde_json::Value = serde_json::from_str(
+        stdout_of(&[
+            "bench",
+            "--model",
+            "builtin:tinyvgg",
+            "--iters",
+            "3",
+            "--no-sweep",
+        ])
+        .trim(),
+    )
+    .unwrap();
+    let layers: Vec<&str> = line["layer_us"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["layer"].as_str().unwrap())
+        .collect();
+    let steps = line["step_us"].as_array().unwrap();
+    let covered: Vec<&str> = steps
+        .iter()
+        .flat_map(|s| [s["layer"].as_str(), s["fused"].as_str()])
+        .flatten()
+        .collect();
+    assert_eq!(covered, layers, "{steps:?}");
+    assert!(steps.iter().all(|s| s["us"].as_f64().unwrap() >= 0.0));
+    let fused: Vec<(&str, &str)> = steps
+        .iter()
+        .filter_map(|s| Some((s["layer"].as_str()?, s["fused"].as_str()?)))
+        .collect();
+    assert_eq!(
+        fused,
+        [
+            ("conv1_1", "relu1_1"),
+            ("conv1_2", "relu1_2"),
+            ("conv2_1", "relu2_1"),
+            ("conv2_2", "relu2_2")
+        ]
+    );
+    assert!(fused.iter().all(|(conv, _)| {
+        steps
+            .iter()
+            .any(|s| s["layer"] == *conv && s["kernel"].is_string())
+    }));
 }

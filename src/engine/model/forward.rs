@@ -105,6 +105,19 @@ impl Model {
         self.run_graph(input, options, false, visit)
     }
 
+    /// [`Model::forward`], handing each step's output to `visit(index, output)` as it is made:
+    /// a convolution and the activation it applies as it writes (`Model::epilogue_after`) are
+    /// one step, visited once with the activation's index. For timing the real pass step by
+    /// step (`convscope bench`'s `step_us`).
+    pub fn forward_fused_visit(
+        &self,
+        input: &Array3<f32>,
+        options: &RunOptions,
+        visit: impl FnMut(usize, &Tensor),
+    ) -> Result<Tensor> {
+        self.run_graph(input.clone(), options, true, visit)
+    }
+
     /// [`Model::forward_visit`]; with `fuse`, a convolution whose output only an activation
     /// it can apply reads applies it itself ([`Model::epilogue_after`]) and the activation is not run
     /// (nor visited): the same last output, one pass less over its maps.
