@@ -127,17 +127,12 @@ pub(super) fn forward_parts(
                         &input[first * h * w..(first + n) * h * w],
                         &weights[first * taps..(first + n) * taps],
                         bias.as_ref().map(|b| &b[first..first + n]),
-                        epilogue.and_then(Epilogue::clamp),
+                        epilogue,
                         dst,
                         layout,
                         &mut scratch.lanes,
                     )
                 };
-                // A clamp is applied to the sums in registers; the others after.
-                if let Some(f) = epilogue.and_then(Epilogue::map) {
-                    // SAFETY: the block has written all of its planes.
-                    f.apply_all(unsafe { std::slice::from_raw_parts_mut(dst, n * plane) });
-                }
             }
             Part::Channels { first, n } => {
                 // SAFETY: room for the `n` planes, zeroed before they are a slice.
@@ -175,13 +170,13 @@ pub(super) fn forward_parts(
         // each with buffers of its own cost more than the second thread saved).
         let per_task = parts.len().div_ceil(split.threads() * 4);
         split.for_each(parts.len().div_ceil(per_task), |t| {
-            let mut scratch = Scratch::default();
+            let mut scratch = Scratch::new();
             for &part in parts.iter().skip(t * per_task).take(per_task) {
                 run(&mut scratch, part);
             }
         });
     } else {
-        let mut scratch = Scratch::default();
+        let mut scratch = Scratch::new();
         for part in parts {
             run(&mut scratch, part);
         }
@@ -245,13 +240,30 @@ impl Part {
 
 /// One thread's buffers: one input channel's phase planes and which channel they hold, and
 /// the blocks across the lanes'.
-#[derive(Default)]
 struct Scratch {
+    /// The thread's kept buffers (`lanes::Scratch::take`), handed back when dropped.
     lanes: lanes::Scratch,
     planes: Vec<f32>,
     /// One padded input row.
     row: Vec<f32>,
     source: Option<usize>,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            lanes: lanes::Scratch::take(),
+            planes: Vec::new(),
+            row: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.lanes).keep();
+    }
 }
 
 /// One channel's output rows from its phase planes, with the widest vectors `isa` names.
