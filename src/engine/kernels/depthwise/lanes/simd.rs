@@ -68,27 +68,37 @@ pub(super) unsafe fn planes_to_lanes(
 ) {
     assert!(room >= n && lanes.is_multiple_of(8));
     for group in (0..lanes).step_by(8) {
+        // SAFETY (each use): the callers read only the columns this function may.
+        let at = |c: usize, x: usize| unsafe { src.add((group + c) * stride + x) };
         let mut x = 0;
-        while x < n {
-            let mask = first_lanes(n - x);
-            let whole = n - x >= 8;
-            // SAFETY: as for this function: columns x .. x + 8 of planes group ..
-            // group + 8, those from n on neither read (masked) nor written past room.
+        // Whole blocks of 8 columns: no mask, every column stored.
+        while x + 8 <= n {
+            // SAFETY: as for this function: columns x .. x + 8 < n of planes group ..
+            // group + 8, written below room (>= n).
             unsafe {
-                let rows: [__m256; 8] = std::array::from_fn(|c| {
-                    let at = src.add((group + c) * stride + x);
-                    if whole {
-                        _mm256_loadu_ps(at)
-                    } else {
-                        _mm256_maskload_ps(at, mask)
-                    }
-                });
-                let columns = transpose8(rows);
-                for (i, column) in columns.into_iter().take(room - x).enumerate() {
+                for c in 0..8 {
+                    _mm_prefetch::<_MM_HINT_T0>(
+                        src.wrapping_add((group + c) * stride + x + 2 * n) as *const i8,
+                    );
+                }
+                let rows: [__m256; 8] = std::array::from_fn(|c| _mm256_loadu_ps(at(c, x)));
+                for (i, column) in transpose8(rows).into_iter().enumerate() {
                     _mm256_storeu_ps(dst.add((x + i) * lanes + group), column);
                 }
             }
             x += 8;
+        }
+        if x < n {
+            let mask = first_lanes(n - x);
+            // SAFETY: as above, the columns from n on neither read (masked) nor written past
+            // room.
+            unsafe {
+                let rows: [__m256; 8] =
+                    std::array::from_fn(|c| _mm256_maskload_ps(at(c, x), mask));
+                for (i, column) in transpose8(rows).into_iter().take(room - x).enumerate() {
+                    _mm256_storeu_ps(dst.add((x + i) * lanes + group), column);
+                }
+            }
         }
     }
 }
@@ -111,10 +121,22 @@ pub(super) unsafe fn lanes_to_planes(
     let src = src.as_ptr();
     for group in (0..lanes).step_by(8) {
         let mut p = 0;
-        while p < n {
-            let left = n - p;
-            // SAFETY: as for this function: pixels p .. p + 8 of channels group ..
-            // group + 8, those from n on neither read nor written (masked).
+        // Whole blocks of 8 pixels: no mask.
+        while p + 8 <= n {
+            // SAFETY: as for this function: pixels p .. p + 8 < n of channels group ..
+            // group + 8.
+            unsafe {
+                let rows: [__m256; 8] =
+                    std::array::from_fn(|i| _mm256_loadu_ps(src.add((p + i) * lanes + group)));
+                for (c, plane) in transpose8(rows).into_iter().enumerate() {
+                    _mm256_storeu_ps(dst.add((group + c) * stride + p), plane);
+                }
+            }
+            p += 8;
+        }
+        let left = n - p;
+        if left > 0 {
+            // SAFETY: as above, the pixels from n on neither read nor written (masked).
             unsafe {
                 let rows: [__m256; 8] = std::array::from_fn(|i| {
                     if i < left {
@@ -125,15 +147,9 @@ pub(super) unsafe fn lanes_to_planes(
                 });
                 let mask = first_lanes(left);
                 for (c, plane) in transpose8(rows).into_iter().enumerate() {
-                    let at = dst.add((group + c) * stride + p);
-                    if left >= 8 {
-                        _mm256_storeu_ps(at, plane);
-                    } else {
-                        _mm256_maskstore_ps(at, mask, plane);
-                    }
+                    _mm256_maskstore_ps(dst.add((group + c) * stride + p), mask, plane);
                 }
             }
-            p += 8;
         }
     }
 }
