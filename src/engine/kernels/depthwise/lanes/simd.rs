@@ -78,7 +78,7 @@ pub(super) unsafe fn planes_to_lanes(
             unsafe {
                 for c in 0..8 {
                     _mm_prefetch::<_MM_HINT_T0>(
-                        src.wrapping_add((group + c) * stride + x + 2 * n) as *const i8,
+                        src.wrapping_add((group + c) * stride + x + 2 * n) as *const i8
                     );
                 }
                 let rows: [__m256; 8] = std::array::from_fn(|c| _mm256_loadu_ps(at(c, x)));
@@ -93,8 +93,7 @@ pub(super) unsafe fn planes_to_lanes(
             // SAFETY: as above, the columns from n on neither read (masked) nor written past
             // room.
             unsafe {
-                let rows: [__m256; 8] =
-                    std::array::from_fn(|c| _mm256_maskload_ps(at(c, x), mask));
+                let rows: [__m256; 8] = std::array::from_fn(|c| _mm256_maskload_ps(at(c, x), mask));
                 for (i, column) in transpose8(rows).into_iter().take(room - x).enumerate() {
                     _mm256_storeu_ps(dst.add((x + i) * lanes + group), column);
                 }
