@@ -2,7 +2,7 @@
 
 use super::error::{Error, Result};
 use super::layers::activation::{Activation, Prelu, log_softmax, softmax};
-use super::layers::adaptive_pool::{AdaptivePool, global_max_pool};
+use super::layers::adaptive_pool::{AdaptivePool, global_avg_pool, global_max_pool};
 use super::layers::channels::PickChannels;
 use super::layers::conv::Conv2d;
 use super::layers::dense::Dense;
@@ -13,7 +13,7 @@ use super::layers::pool::{Pool2d, PoolMode};
 use super::layers::resample::{Pad2d, Resize};
 use super::limits;
 use super::tensor::{Shape, Tensor};
-use ndarray::{Array1, Array3, Axis};
+use ndarray::Array1;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 /// What a layer does.
@@ -386,13 +386,7 @@ impl Layer {
                 };
                 Tensor::Maps(pool.forward(x.view()))
             }
-            (LayerKind::GlobalAvgPool, Tensor::Maps(x)) => {
-                let (c, _, _) = x.dim();
-                let means: Vec<f32> = (0..c)
-                    .map(|ch| x.index_axis(Axis(0), ch).mean().unwrap_or(0.0))
-                    .collect();
-                Tensor::Maps(Array3::from_shape_vec((c, 1, 1), means).expect("c values"))
-            }
+            (LayerKind::GlobalAvgPool, Tensor::Maps(x)) => Tensor::Maps(global_avg_pool(x.view())),
             (LayerKind::GlobalMaxPool, Tensor::Maps(x)) => Tensor::Maps(global_max_pool(x.view())),
             (LayerKind::AdaptivePool(pool), Tensor::Maps(x)) => {
                 Tensor::Maps(pool.forward(x.view()))

@@ -84,6 +84,49 @@ pub(crate) fn global_max_pool(input: ArrayView3<f32>) -> Array3<f32> {
     .forward(input)
 }
 
+/// Global average pooling: the mean of each map, as \[C,1,1\] (0 for an empty map).
+pub(crate) fn global_avg_pool(input: ArrayView3<f32>) -> Array3<f32> {
+    let (channels, h, w) = input.dim();
+    let plane = h * w;
+    let means: Vec<f32> = if plane == 0 {
+        vec![0.0; channels]
+    } else {
+        let input = input.as_standard_layout();
+        let values = input.as_slice().expect("standard layout");
+        values
+            .chunks_exact(plane)
+            .map(|map| lane_sum(map) / plane as f32)
+            .collect()
+    };
+    Array3::from_shape_vec((channels, 1, 1), means).expect("one value per channel")
+}
+
+/// The sum of `values` in 16 running sums side by side (value i into sum i mod 16), then the
+/// 16 added pairwise: the lanes of a vector on every instruction set, in the same order, so
+/// the same number everywhere. (ndarray's `mean` was a scalar-width loop: squeeze-and-
+/// excitation's global pools were 315 us of EfficientNet-B0's pass against onnxruntime's 177.)
+fn lane_sum(values: &[f32]) -> f32 {
+    const LANES: usize = 16;
+    let mut sums = [0.0f32; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (sum, v) in sums.iter_mut().zip(chunk) {
+            *sum += v;
+        }
+    }
+    for (sum, v) in sums.iter_mut().zip(chunks.remainder()) {
+        *sum += v;
+    }
+    let mut n = LANES;
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            sums[i] += sums[i + n];
+        }
+    }
+    sums[0]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +163,35 @@ mod tests {
         assert_eq!(v, array![[[2.0, 4.0, 5.0]]]);
         assert_eq!(at, vec![1, 3, 4]);
         assert_eq!(global_max_pool(x.view()), array![[[5.0]]]);
+    }
+
+    /// The global mean against f64 on maps whose size is not a multiple of 16 (7x7, 14x14,
+    /// 1x1) and on a view that is not in standard layout; an empty map's mean is 0.
+    #[test]
+    fn global_avg_pool_is_the_mean_of_each_map() {
+        for (h, w) in [(7, 7), (14, 14), (1, 1), (3, 50)] {
+            let x = Array::from_shape_fn((5, h, w), |(c, y, x)| {
+                ((c * 31 + y * 7 + x * 3) % 17) as f32 * 0.37 - 2.0
+            });
+            let got = global_avg_pool(x.view());
+            assert_eq!(got.dim(), (5, 1, 1));
+            for c in 0..5 {
+                let want = x
+                    .index_axis(ndarray::Axis(0), c)
+                    .iter()
+                    .map(|&v| v as f64)
+                    .sum::<f64>()
+                    / (h * w) as f64;
+                assert!((got[[c, 0, 0]] as f64 - want).abs() < 1e-6, "{h}x{w} {c}");
+            }
+        }
+        let transposed = Array::from_shape_fn((2, 3, 4), |(c, y, x)| (c + y * 4 + x) as f32);
+        let t = transposed.view().permuted_axes([0, 2, 1]);
+        assert!((global_avg_pool(t)[[1, 0, 0]] - (1.0 + 5.5)).abs() < 1e-6);
+        let empty = Array3::<f32>::zeros((3, 0, 4));
+        assert_eq!(
+            global_avg_pool(empty.view()),
+            Array3::<f32>::zeros((3, 1, 1))
+        );
     }
 }
