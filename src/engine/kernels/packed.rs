@@ -241,9 +241,18 @@ unsafe fn multiply(
                 for t in 0..take {
                     init[t * MR..(t + 1) * MR].copy_from_slice(&init_of(ip + t));
                 }
+                // A last column panel at most half full (a 7x7 map's 49 columns: 3 panels and
+                // one column) goes through the half-width tile, one weight panel at a time:
+                // 56 columns' work instead of 64.
+                let last_cols = n - (col_panels - 1) * NR;
+                let wide_panels = if last_cols <= NR / 2 {
+                    col_panels - 1
+                } else {
+                    col_panels
+                };
                 let mut jp = 0;
-                while jp < col_panels {
-                    let v = (col_panels - jp).min(2);
+                while jp < wide_panels {
+                    let v = (wide_panels - jp).min(2);
                     let valid = (valid_rows, (v * NR).min(n - jp * NR));
                     // SAFETY: as above; panels ip + t are k * MR values apart, column panels
                     // k * NR apart; only the valid rows and columns are read or written in c.
@@ -263,6 +272,27 @@ unsafe fn multiply(
                         )
                     };
                     jp += v;
+                }
+                if wide_panels < col_panels {
+                    for t in 0..take {
+                        let mr = MR.min(rows - (ip + t) * MR);
+                        let (ap, bp, cp) = (a_at(ip + t), b_at(jp), c_at(ip + t, jp));
+                        // SAFETY: as above; the half tile reads and writes `mr` x `last_cols`.
+                        unsafe {
+                            edge_tile(
+                                kernel,
+                                (mr, last_cols),
+                                kc,
+                                ap,
+                                bp,
+                                cp,
+                                ldc,
+                                add,
+                                &init[t * MR..(t + 1) * MR].try_into().expect("MR values"),
+                                clamp,
+                            )
+                        };
+                    }
                 }
                 finish(ip * MR, (ip + take) * MR);
                 ip += take;

@@ -449,3 +449,42 @@ fn split_across_threads_gives_the_same_numbers() {
         }
     }
 }
+
+/// A last column panel at most half full (7x7, 5x5 and 3x3 maps: 49, 25 and 9 pixels) goes
+/// through the half-width tile beside AVX-512's wide tiles: the definition's numbers on every
+/// path, and AVX-512's bit for bit those of AVX2 (whose tiles take such a panel the same way),
+/// with weight panels taken two at a time and one left over (20 and 8 rows) and with a
+/// product long enough to be summed in blocks of `k` (600).
+#[test]
+fn a_last_column_panel_at_most_half_full_has_the_same_numbers() {
+    for (per, side) in [((40, 20), 7), ((24, 8), 5), ((600, 20), 3), ((16, 40), 7)] {
+        let (conv, x) = case(
+            1,
+            per,
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (0, 0, 0, 0),
+            (side, side),
+            3,
+        );
+        let want = crate::engine::layers::conv::tests::naive(&conv, &x);
+        let scale = 1.0 + want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let mut by_path = Vec::new();
+        for path in Path::runnable() {
+            for kernel in [ConvKernel::Pointwise, ConvKernel::Im2colGemm] {
+                let got = path.run(|| conv.forward_with(kernel, x.view()));
+                for (g, e) in got.iter().zip(&want) {
+                    assert!((*g as f64 - e).abs() < 1e-5 * scale, "{path:?} {kernel:?}");
+                }
+                by_path.push((path, got));
+            }
+        }
+        let of = |p: Path| by_path.iter().filter(move |(q, _)| *q == p).map(|(_, v)| v);
+        for (wide, narrow) in of(Path::Avx512).zip(of(Path::Avx2)) {
+            for (g, e) in wide.iter().zip(narrow) {
+                assert_eq!(g.to_bits(), e.to_bits(), "{per:?} {side}: {g} vs {e}");
+            }
+        }
+    }
+}
