@@ -347,7 +347,8 @@ fn im2col_in_blocks_matches_the_definition() {
 /// Layers large enough that the matrix product and im2col are split across threads (over
 /// rayon's threads, and by the crew of a lone pass, which splits smaller layers too) give
 /// the numbers of the same layer on one thread, bit for bit (checked against the
-/// definition at small sizes above).
+/// definition at small sizes above); Winograd's too, whose one block of a 14x14 map shares
+/// its products and its transforms' channels between the threads.
 #[test]
 fn split_across_threads_gives_the_same_numbers() {
     let (one, two) = (thread_pool(1), thread_pool(2));
@@ -383,6 +384,7 @@ fn split_across_threads_gives_the_same_numbers() {
             ConvKernel::Im2colGemm,
             ConvKernel::Pointwise,
             ConvKernel::Direct,
+            ConvKernel::Winograd,
         ] {
             for path in Path::runnable() {
                 let run = || path.run(|| conv.forward_with(kernel, x.view()));

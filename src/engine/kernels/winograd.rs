@@ -167,7 +167,23 @@ pub(crate) fn forward(
         let (mut v, mut m) = SCRATCH.take();
         v.resize(XI * v_len, 0.0);
         m.resize(XI * m_len, 0.0);
-        transform_input(&padded, grid, c, t0, n, &mut v);
+        // A block shared between threads (`split`: too few blocks for each thread to have
+        // its own) shares its transforms too, by runs of channels.
+        let runs = |count: usize| -> Vec<std::ops::Range<usize>> {
+            let parts = if split { Split::any().threads() * 2 } else { 1 };
+            let per = count.div_ceil(parts).max(1);
+            (0..count)
+                .step_by(per)
+                .map(|s| s..(s + per).min(count))
+                .collect()
+        };
+        let how = if split { Split::any() } else { Split::Serial };
+        let input_runs = runs(c);
+        let v_ptr = Shared(v.as_mut_ptr());
+        how.for_each(input_runs.len(), |r| {
+            // SAFETY: `v` holds XI * v_len values; run r writes only its own channels'.
+            unsafe { transform_input(&padded, grid, (c, input_runs[r].clone()), t0, n, v_ptr) }
+        });
         let m_ptr = Shared(m.as_mut_ptr());
         let product = |xi: usize| {
             // SAFETY: product xi writes only M[xi] (o rows of panels * NR >= n values),
@@ -183,8 +199,13 @@ pub(crate) fn forward(
         } else {
             (0..XI).for_each(product);
         }
-        // SAFETY: block b writes only its own tiles' pixels of the output.
-        unsafe { transform_output(&m, grid, o, t0, n, bias.as_deref(), clamp, out_ptr) };
+        let output_runs = runs(o);
+        how.for_each(output_runs.len(), |r| {
+            let ocs = output_runs[r].clone();
+            // SAFETY: block b writes only its own tiles' pixels of the output, run r only
+            // those of its own channels.
+            unsafe { transform_output(&m, grid, (o, ocs), t0, n, bias.as_deref(), clamp, out_ptr) }
+        });
         SCRATCH.set((v, m));
     };
     if split.splits() && blocks >= 2 * split.threads() {

@@ -7,6 +7,7 @@ use super::super::isa::Isa;
 use super::super::shared::{Clamp, Shared};
 use super::super::tile::NR;
 use super::grid::{Grid, XI};
+use std::ops::Range;
 
 /// One value per tile of a panel.
 type Lanes = [f32; NR];
@@ -46,27 +47,33 @@ fn at(m: [&Lanes; 6]) -> [Lanes; 4] {
 
 /// `V` of tiles `t0 .. t0 + n`: `v[xi * len + (j * c + ch) * NR + l]` (`len` = panels * c *
 /// NR) is position `xi` of `B^T d B` for channel `ch` of the block's tile `j * NR + l` (the
-/// last tile repeated past `n`, as `packed::pack_columns` does).
-pub(super) fn transform_input(
+/// last tile repeated past `n`, as `packed::pack_columns` does); only the channels in `chs`
+/// (of `c`), so that threads can share a block's channels.
+///
+/// # Safety
+/// `v` holds `XI * len` values; those of the channels in `chs` are this call's alone.
+pub(super) unsafe fn transform_input(
     padded: &[f32],
     grid: Grid,
-    c: usize,
+    (c, chs): (usize, Range<usize>),
     t0: usize,
     n: usize,
-    v: &mut [f32],
+    v: Shared,
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         let isa = Isa::available();
-        // SAFETY (both): the CPU has the instruction sets (`Isa::available`).
+        // SAFETY (both): the CPU has the instruction sets (`Isa::available`); the rest as
+        // promised by the caller.
         if isa.contains(&Isa::Avx512) {
-            return unsafe { transform_input_avx512(padded, grid, c, t0, n, v) };
+            return unsafe { transform_input_avx512(padded, grid, (c, chs), t0, n, v) };
         }
         if isa.contains(&Isa::Avx2) {
-            return unsafe { transform_input_avx2(padded, grid, c, t0, n, v) };
+            return unsafe { transform_input_avx2(padded, grid, (c, chs), t0, n, v) };
         }
     }
-    transform_input_lanes(padded, grid, c, t0, n, v, gather)
+    // SAFETY: as promised by the caller.
+    unsafe { transform_input_lanes(padded, grid, (c, chs), t0, n, v, gather) }
 }
 
 /// Lane `l` of a panel: `src[at[l] + off]`, one load per lane.
@@ -106,10 +113,17 @@ impl Runs {
 /// of neighbouring tiles (one or two for a map of 14 tiles a row).
 ///
 /// # Safety
-/// The CPU has AVX-512F.
+/// The CPU has AVX-512F; `v` as for [`transform_input`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn transform_input_avx512(p: &[f32], g: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
+unsafe fn transform_input_avx512(
+    p: &[f32],
+    g: Grid,
+    c: (usize, Range<usize>),
+    t0: usize,
+    n: usize,
+    v: Shared,
+) {
     use std::arch::x86_64::*;
     let masked = |src: &[f32], _: &[usize; NR], runs: &Runs, off: usize| -> Lanes {
         // SAFETY: every lane's at[l] + off is inside `src` (`transform_input_lanes` asserts
@@ -126,35 +140,47 @@ unsafe fn transform_input_avx512(p: &[f32], g: Grid, c: usize, t0: usize, n: usi
             lanes
         }
     };
-    transform_input_lanes(p, g, c, t0, n, v, masked)
+    // SAFETY: as promised by the caller.
+    unsafe { transform_input_lanes(p, g, c, t0, n, v, masked) }
 }
 
 /// [`transform_input`] compiled for AVX2.
 ///
 /// # Safety
-/// The CPU has AVX2 and FMA.
+/// The CPU has AVX2 and FMA; `v` as for [`transform_input`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn transform_input_avx2(p: &[f32], g: Grid, c: usize, t0: usize, n: usize, v: &mut [f32]) {
-    transform_input_lanes(p, g, c, t0, n, v, gather)
+unsafe fn transform_input_avx2(
+    p: &[f32],
+    g: Grid,
+    c: (usize, Range<usize>),
+    t0: usize,
+    n: usize,
+    v: Shared,
+) {
+    // SAFETY: as promised by the caller.
+    unsafe { transform_input_lanes(p, g, c, t0, n, v, gather) }
 }
 
 /// [`transform_input`], a panel's patch values read by `load` (`load(src, at, runs, off)`:
 /// lane `l` is `src[at[l] + off]`, which is inside `src`: asserted here before each call).
+///
+/// # Safety
+/// As [`transform_input`].
 #[inline(always)]
-fn transform_input_lanes(
+unsafe fn transform_input_lanes(
     padded: &[f32],
     grid: Grid,
-    c: usize,
+    (c, chs): (usize, Range<usize>),
     t0: usize,
     n: usize,
-    v: &mut [f32],
+    v: Shared,
     load: impl Fn(&[f32], &[usize; NR], &Runs, usize) -> Lanes,
 ) {
     let panels = n.div_ceil(NR);
     let len = panels * c * NR;
     let size = grid.channel();
-    assert!(padded.len() >= c * size && v.len() >= XI * len && n > 0);
+    assert!(padded.len() >= c * size && chs.end <= c && n > 0);
     let offsets: [usize; XI] = std::array::from_fn(|xi| grid.offset(xi / 6, xi % 6));
     for j in 0..panels {
         let mut at = [0usize; NR];
@@ -165,7 +191,7 @@ fn transform_input_lanes(
         // Every tile's patch is inside its channel's planes (what `load` relies on).
         let reach = offsets.iter().max().copied().unwrap_or(0);
         assert!(at.iter().all(|&a| a + reach < size));
-        for ch in 0..c {
+        for ch in chs.clone() {
             let src = &padded[ch * size..(ch + 1) * size];
             let d: [Lanes; XI] = std::array::from_fn(|xi| load(src, &at, &runs, offsets[xi]));
             // Columns: rows of B^T d, then rows again: (B^T d) B = B^T (B^T d)^T transposed.
@@ -174,27 +200,33 @@ fn transform_input_lanes(
                 *col = bt(std::array::from_fn(|i| &d[i * 6 + jj]));
             }
             let base = (j * c + ch) * NR;
-            for i in 0..6 {
-                let row = bt(std::array::from_fn(|jj| &cols[jj][i]));
+            let rows = (0..6).map(|i| bt(std::array::from_fn(|jj| &cols[jj][i])));
+            for (i, row) in rows.enumerate() {
                 for (s, lanes) in row.iter().enumerate() {
-                    v[(i * 6 + s) * len + base..][..NR].copy_from_slice(lanes);
+                    // SAFETY: (i * 6 + s) * len + base + NR <= XI * len (ch < c, j < panels),
+                    // channel ch's values: this call's (the caller's promise).
+                    unsafe {
+                        let at = v.get().add((i * 6 + s) * len + base);
+                        std::ptr::copy_nonoverlapping(lanes.as_ptr(), at, NR);
+                    }
                 }
             }
         }
     }
 }
 
-/// The output pixels of tiles `t0 .. t0 + n` of every channel from their products `m`
-/// (`m[xi * o * ld + oc * ld + p]`, `ld` = panels * NR): `A^T M A` plus the bias, through
-/// `clamp`, the pixels past the map's right and bottom edges left out.
+/// The output pixels of tiles `t0 .. t0 + n` of the channels in `ocs` (of `o`) from their
+/// products `m` (`m[xi * o * ld + oc * ld + p]`, `ld` = panels * NR): `A^T M A` plus the
+/// bias, through `clamp`, the pixels past the map's right and bottom edges left out.
 ///
 /// # Safety
-/// `out` holds `o` channels of `oh * ow` values; the block's pixels are this call's alone.
+/// `out` holds `o` channels of `oh * ow` values; the block's pixels of the channels in `ocs`
+/// are this call's alone.
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn transform_output(
     m: &[f32],
     grid: Grid,
-    o: usize,
+    o: (usize, Range<usize>),
     t0: usize,
     n: usize,
     bias: Option<&[f32]>,
@@ -227,7 +259,7 @@ pub(super) unsafe fn transform_output(
 unsafe fn output_avx512(
     m: &[f32],
     g: Grid,
-    o: usize,
+    o: (usize, Range<usize>),
     tiles: (usize, usize),
     bias: Option<&[f32]>,
     clamp: Option<Clamp>,
@@ -309,7 +341,7 @@ unsafe fn output_avx512(
 unsafe fn output_avx2(
     m: &[f32],
     g: Grid,
-    o: usize,
+    o: (usize, Range<usize>),
     tiles: (usize, usize),
     bias: Option<&[f32]>,
     clamp: Option<Clamp>,
@@ -354,7 +386,7 @@ fn scatter(
 unsafe fn output_lanes(
     m: &[f32],
     grid: Grid,
-    o: usize,
+    (o, ocs): (usize, Range<usize>),
     (t0, n): (usize, usize),
     bias: Option<&[f32]>,
     store: impl Fn(&[[Lanes; 4]; 4], usize, usize, usize, &Runs),
@@ -362,13 +394,13 @@ unsafe fn output_lanes(
     let panels = n.div_ceil(NR);
     let ld = panels * NR;
     let len = o * ld;
-    assert!(m.len() >= XI * len && bias.is_none_or(|b| b.len() >= o));
+    assert!(m.len() >= XI * len && bias.is_none_or(|b| b.len() >= o) && ocs.end <= o);
     for j in 0..panels {
         let t = t0 + j * NR;
         let valid = NR.min(n - j * NR);
         let bases: [usize; NR] = std::array::from_fn(|l| grid.tile(t + l.min(valid - 1)).0);
         let runs = Runs::new(&bases);
-        for oc in 0..o {
+        for oc in ocs.clone() {
             let b = bias.map_or(0.0, |b| b[oc]);
             let lanes = |xi: usize| -> &Lanes {
                 let at = xi * len + oc * ld + j * NR;
