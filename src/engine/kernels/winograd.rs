@@ -16,7 +16,8 @@
 //!   and leaves the partial tiles of the map's right and bottom edges out (a smooth
 //!   activation, SiLU and the like, goes over the whole output once it is written).
 //! - Large layers on several threads: whole blocks per thread where there are enough of
-//!   them, else the 36 products of the one block spread over the threads.
+//!   them, else each block's transforms (by runs of channels) and its 36 products spread
+//!   over the threads.
 //! - The transforms work on `NR` tiles at once, one lane per tile, compiled for AVX-512,
 //!   AVX2 or neither as `isa::Path` says (the same arithmetic on each).
 //!
