@@ -145,7 +145,7 @@ fn each_value(values: &mut [f32], f: impl Fn(f32) -> f32 + Copy) {
 /// `f(x)` for one value through [`each_value`]: compiled with FMA where the CPU has it, so a
 /// function built on [`exp`]'s `mul_add`s costs no library call per step and gives the
 /// numbers of the vectorised loops (a scalar `mul_add` without FMA in the build is a call to
-/// libm's `fmaf`: ConvNeXt-Tiny's GELUs one value at a time went 40 -> 102 ms).
+/// libm's `fmaf`: ConvNeXt-Tiny's GELUs one value at a time went from about 40 to 110 ms).
 #[inline(always)]
 fn one_value(x: f32, f: impl Fn(f32) -> f32 + Copy) -> f32 {
     let mut v = [x];
