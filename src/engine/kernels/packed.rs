@@ -288,7 +288,7 @@ unsafe fn multiply(
                                 cp,
                                 ldc,
                                 add,
-                                &init[t * MR..(t + 1) * MR].try_into().expect("MR values"),
+                                &init_of(ip + t),
                                 clamp,
                             )
                         };
