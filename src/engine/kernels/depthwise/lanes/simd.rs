@@ -2,6 +2,7 @@
 //! padded buffer, and the sums of a band for AVX2 and for AVX-512 from one template.
 
 use super::layout::Layout;
+use crate::engine::kernels::depthwise::channel::simd::first_lanes;
 use crate::engine::kernels::shared::Clamp;
 use std::arch::x86_64::*;
 
@@ -38,16 +39,6 @@ fn transpose8(r: [__m256; 8]) -> [__m256; 8] {
         _mm256_permute2f128_ps::<0x31>(u2, u6),
         _mm256_permute2f128_ps::<0x31>(u3, u7),
     ]
-}
-
-/// The first `n` (at most 8) of 8 lanes, as `_mm256_maskload_ps` takes them.
-#[target_feature(enable = "avx2")]
-#[inline]
-fn first_lanes(n: usize) -> __m256i {
-    _mm256_cmpgt_epi32(
-        _mm256_set1_epi32(n as i32),
-        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-    )
 }
 
 /// `n` values of `lanes` planes (`src` at the first plane's first value, planes `stride`
