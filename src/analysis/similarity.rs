@@ -1,134 +1,15 @@
 //! How alike two activations are: cosine similarity, as is and aligned by a shift.
 
 use crate::engine::Tensor;
-use crate::engine::kernels::Isa;
-use ndarray::{Array3, ArrayView3, CowArray, s};
+use ndarray::{Array3, ArrayView3, s};
+use sums::{Rows, Side, Sums};
 
-/// Independent running sums per lane, so that the additions of one lane do not wait for each
-/// other and the compiler keeps them in vector registers.
-const LANES: usize = 32;
-/// Values added in f32 before the lanes are added into f64 totals: about 32 per lane.
-const FLUSH_EVERY: usize = 1024;
-
-/// The three sums a cosine similarity needs (dot product and both squared norms), in f64.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Sums {
-    dot: f64,
-    aa: f64,
-    bb: f64,
-}
-
-impl Sums {
-    /// The sums over pairs of equally long lists (the rows of an overlap, say), computed with
-    /// the widest vector instructions the CPU has: within 1e-6 of an all-f64 sum.
-    fn over<'a>(pairs: impl Iterator<Item = (&'a [f32], &'a [f32])>) -> Sums {
-        // The same instruction sets the convolution uses, detected once for both.
-        #[cfg(target_arch = "x86_64")]
-        match Isa::available().last() {
-            // SAFETY: the CPU has AVX-512F.
-            Some(Isa::Avx512) => return unsafe { sums_avx512(pairs) },
-            // SAFETY: the CPU has AVX2 and FMA.
-            Some(Isa::Avx2) => return unsafe { sums_avx2(pairs) },
-            None => {}
-        }
-        sums_with(pairs, |x, y, acc| x * y + acc)
-    }
-
-    /// 1 = same direction. Two all-zero lists are identical (1); one all-zero list against
-    /// another is 0.
-    fn cosine(self) -> f32 {
-        let Sums { dot, aa, bb } = self;
-        if aa == 0.0 && bb == 0.0 {
-            1.0
-        } else if aa == 0.0 || bb == 0.0 {
-            0.0
-        } else {
-            (dot / (aa.sqrt() * bb.sqrt())) as f32
-        }
-    }
-}
-
-/// [`sums_with`] compiled for AVX2 with fused multiply-adds.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn sums_avx2<'a>(pairs: impl Iterator<Item = (&'a [f32], &'a [f32])>) -> Sums {
-    sums_with(pairs, f32::mul_add)
-}
-
-/// [`sums_with`] compiled for AVX-512.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn sums_avx512<'a>(pairs: impl Iterator<Item = (&'a [f32], &'a [f32])>) -> Sums {
-    sums_with(pairs, f32::mul_add)
-}
-
-/// The sums over every pair, `LANES` values at a time into f32 lanes that stay in registers
-/// from one pair to the next, added into f64 every [`FLUSH_EVERY`] values or so. Every lane
-/// index is a constant, so that no lane has to live in memory.
-#[inline(always)]
-fn sums_with<'a>(
-    pairs: impl Iterator<Item = (&'a [f32], &'a [f32])>,
-    fma: impl Fn(f32, f32, f32) -> f32,
-) -> Sums {
-    let mut totals = [[0f64; LANES]; 3];
-    let mut lanes = [[0f32; LANES]; 3];
-    let mut added = 0;
-    let flush = |totals: &mut [[f64; LANES]; 3], lanes: &mut [[f32; LANES]; 3]| {
-        for (total, lane) in totals.iter_mut().zip(lanes.iter_mut()) {
-            for (t, l) in total.iter_mut().zip(lane.iter_mut()) {
-                *t += *l as f64;
-                *l = 0.0;
-            }
-        }
-    };
-    for (a, b) in pairs {
-        let n = a.len().min(b.len());
-        for (ca, cb) in a[..n].chunks(FLUSH_EVERY).zip(b[..n].chunks(FLUSH_EVERY)) {
-            // Local copies, so that the compiler sees nothing else touch them in the loops.
-            let [mut d, mut x2, mut y2] = lanes;
-            let (wide_a, wide_b) = (ca.chunks_exact(LANES), cb.chunks_exact(LANES));
-            let (rest_a, rest_b) = (wide_a.remainder(), wide_b.remainder());
-            for (xa, xb) in wide_a.zip(wide_b) {
-                for i in 0..LANES {
-                    let (x, y) = (xa[i], xb[i]);
-                    d[i] = fma(x, y, d[i]);
-                    x2[i] = fma(x, x, x2[i]);
-                    y2[i] = fma(y, y, y2[i]);
-                }
-            }
-            // The rest: eight at a time into the first eight lanes, then one at a time.
-            let (eight_a, eight_b) = (rest_a.chunks_exact(8), rest_b.chunks_exact(8));
-            let (last_a, last_b) = (eight_a.remainder(), eight_b.remainder());
-            for (xa, xb) in eight_a.zip(eight_b) {
-                for i in 0..8 {
-                    let (x, y) = (xa[i], xb[i]);
-                    d[i] = fma(x, y, d[i]);
-                    x2[i] = fma(x, x, x2[i]);
-                    y2[i] = fma(y, y, y2[i]);
-                }
-            }
-            for (&x, &y) in last_a.iter().zip(last_b) {
-                d[0] = fma(x, y, d[0]);
-                x2[0] = fma(x, x, x2[0]);
-                y2[0] = fma(y, y, y2[0]);
-            }
-            lanes = [d, x2, y2];
-            added += ca.len();
-            if added >= FLUSH_EVERY {
-                flush(&mut totals, &mut lanes);
-                added = 0;
-            }
-        }
-    }
-    flush(&mut totals, &mut lanes);
-    let [dot, aa, bb] = totals.map(|lanes| lanes.iter().sum::<f64>());
-    Sums { dot, aa, bb }
-}
+mod sums;
 
 /// Cosine similarity of two equally long lists of numbers: 1 = same direction. Two all-zero
 /// lists are identical (1); one all-zero list against another is 0.
 pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    Sums::over(std::iter::once((a, b))).cosine()
+    Sums::over(&Rows::lists(a, b)).cosine()
 }
 
 /// Cosine similarity of two tensors at the same positions (invariance).
@@ -146,6 +27,35 @@ pub fn same_position(a: &Tensor, b: &Tensor) -> f32 {
     }
 }
 
+/// Where `original` moved by (`cx`, `cy`) cells and `shifted` overlap, in maps of `h` x `w`:
+/// the first row and column of the overlap in each, and its size.
+struct Overlap {
+    original: (usize, usize),
+    shifted: (usize, usize),
+    rows: usize,
+    columns: usize,
+}
+
+impl Overlap {
+    /// `None` when nothing overlaps.
+    fn of((h, w): (usize, usize), cx: i64, cy: i64) -> Option<Overlap> {
+        let (h, w) = (h as i64, w as i64);
+        if cx.abs() >= w || cy.abs() >= h {
+            return None;
+        }
+        // shifted[y, x] corresponds to original[y - cy, x - cx].
+        let (sy0, sy1) = (cy.max(0), h + cy.min(0));
+        let (sx0, sx1) = (cx.max(0), w + cx.min(0));
+        let u = |v: i64| v as usize;
+        Some(Overlap {
+            original: (u(sy0 - cy), u(sx0 - cx)),
+            shifted: (u(sy0), u(sx0)),
+            rows: u(sy1 - sy0),
+            columns: u(sx1 - sx0),
+        })
+    }
+}
+
 /// The overlapping windows of `original` moved by (`cx`, `cy`) cells and `shifted`:
 /// `(original part, shifted part)`, or `None` when nothing overlaps.
 pub fn aligned_views<'a>(
@@ -155,40 +65,47 @@ pub fn aligned_views<'a>(
     cy: i64,
 ) -> Option<(ArrayView3<'a, f32>, ArrayView3<'a, f32>)> {
     let (_, h, w) = original.dim();
-    let (h, w) = (h as i64, w as i64);
-    if cx.abs() >= w || cy.abs() >= h {
-        return None;
-    }
-    // shifted[y, x] corresponds to original[y - cy, x - cx].
-    let (sy0, sy1) = (cy.max(0), h + cy.min(0));
-    let (sx0, sx1) = (cx.max(0), w + cx.min(0));
-    let u = |v: i64| v as usize;
-    let o = original.slice(s![.., u(sy0 - cy)..u(sy1 - cy), u(sx0 - cx)..u(sx1 - cx)]);
-    let t = shifted.slice(s![.., u(sy0)..u(sy1), u(sx0)..u(sx1)]);
+    let Overlap {
+        original: (oy, ox),
+        shifted: (sy, sx),
+        rows,
+        columns,
+    } = Overlap::of((h, w), cx, cy)?;
+    let o = original.slice(s![.., oy..oy + rows, ox..ox + columns]);
+    let t = shifted.slice(s![.., sy..sy + rows, sx..sx + columns]);
     Some((o, t))
 }
 
 /// Cosine similarity between `shifted` and `original` moved by (`cx`, `cy`) cells, over the
-/// cells both cover (equivariance). `None` for vectors or when nothing overlaps.
+/// cells both cover (equivariance). `None` for vectors, for maps of two shapes, or when
+/// nothing overlaps.
 pub(crate) fn aligned(original: &Tensor, shifted: &Tensor, cx: i64, cy: i64) -> Option<f32> {
     let (Tensor::Maps(o), Tensor::Maps(t)) = (original, shifted) else {
         return None;
     };
-    let (o, t) = aligned_views(o, t, cx, cy)?;
-    // Row by row: each row of the overlap is contiguous, the overlap as a whole is not.
-    let (o, t) = if o.strides()[2] == 1 && t.strides()[2] == 1 {
-        (CowArray::from(o), CowArray::from(t))
-    } else {
-        (CowArray::from(o.to_owned()), CowArray::from(t.to_owned()))
+    if o.dim() != t.dim() {
+        return None;
+    }
+    let (channels, h, w) = o.dim();
+    let Overlap {
+        original,
+        shifted,
+        rows,
+        columns,
+    } = Overlap::of((h, w), cx, cy)?;
+    let (o, t) = (o.as_standard_layout(), t.as_standard_layout());
+    let side = |values, (y, x): (usize, usize)| Side {
+        values,
+        start: y * w + x,
+        channel_step: h * w,
+        row_step: w,
     };
-    let rows = o.rows().into_iter().zip(t.rows()).map(|(a, b)| {
-        (
-            a.to_slice().expect("rows with unit stride are contiguous"),
-            b.to_slice().expect("rows with unit stride are contiguous"),
-        )
-    });
-    let sums = Sums::over(rows);
-    Some(sums.cosine())
+    let rows = Rows::new(
+        side(o.as_slice().expect("standard layout"), original),
+        side(t.as_slice().expect("standard layout"), shifted),
+        (channels, rows, columns),
+    );
+    Some(Sums::over(&rows).cosine())
 }
 
 #[cfg(test)]

@@ -43,7 +43,6 @@ pub(crate) mod tile;
 pub(crate) mod weight_grad;
 pub(crate) mod winograd;
 
-pub(crate) use isa::Isa;
 pub(crate) use shared::Epilogue;
 
 use crate::engine::layers::conv::Conv2d;
