@@ -14,6 +14,7 @@ use crate::engine::kernels::isa::Path;
 const LANES: usize = 32;
 /// Values added in f32 before the lanes are added into the f64 totals: about 32 per lane.
 const FLUSH_EVERY: usize = 1024;
+const _: () = assert!(FLUSH_EVERY.is_multiple_of(LANES));
 
 /// The sums, in f64.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -202,7 +203,7 @@ fn portable(rows: &Rows) -> Sums {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{FLUSH_EVERY, LANES, Lanes, Rows, Sums, Totals};
+    use super::{LANES, Lanes, Rows, Sums, Totals};
     use std::arch::x86_64::*;
 
     /// Vectors of 16 lanes in [`LANES`].
@@ -346,8 +347,6 @@ mod x86 {
         }
         lanes
     }
-
-    const _: () = assert!(FLUSH_EVERY % LANES == 0);
 }
 
 #[cfg(test)]
