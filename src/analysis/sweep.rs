@@ -152,7 +152,11 @@ fn run_and_compare(
     let mut stages = Vec::with_capacity(original.len());
     let stage =
         |i: usize, shifted: &Tensor| stage_change(&original[i], shifted, (dx, dy), strides[i]);
-    stages.push(stage(0, &Tensor::Maps(input.clone())));
+    let input = Tensor::Maps(input);
+    stages.push(stage(0, &input));
+    let Tensor::Maps(input) = input else {
+        unreachable!("made as maps above")
+    };
     let last = model.forward_visit(input, options, |i, output| {
         stages.push(stage(i + 1, output))
     })?;

@@ -151,18 +151,26 @@ pub fn shift(pixels: &Array3<f32>, dx: i32, dy: i32, fill: Fill) -> Array3<f32> 
         }
     };
     let rows: Vec<Option<usize>> = (0..h).map(|y| source(y, dy, h)).collect();
-    let cols: Vec<Option<usize>> = (0..w).map(|x| source(x, dx, w)).collect();
+    // The columns that read the row as it is, moved by dx (one copy), and those at the edges
+    // that read the fill (one at a time).
+    let inside = (dx.max(0) as usize).min(w)..((w as i64 + dx.min(0) as i64).max(0) as usize);
+    let edges: Vec<(usize, Option<usize>)> = (0..w)
+        .filter(|x| !inside.contains(x))
+        .map(|x| (x, source(x, dx, w)))
+        .collect();
     let src = pixels.as_standard_layout();
     let src = src.as_slice().expect("standard layout");
-    let mut out = Vec::with_capacity(c * h * w);
-    for plane in src.chunks_exact(h * w) {
-        for row in &rows {
-            match row {
-                None => out.extend(std::iter::repeat_n(0.0, w)),
-                Some(sy) => {
-                    let line = &plane[sy * w..(sy + 1) * w];
-                    out.extend(cols.iter().map(|x| x.map_or(0.0, |sx| line[sx])));
-                }
+    let mut out = vec![0.0; c * h * w];
+    for (plane, out_plane) in src.chunks_exact(h * w).zip(out.chunks_exact_mut(h * w)) {
+        for (row, out_row) in rows.iter().zip(out_plane.chunks_exact_mut(w)) {
+            let Some(sy) = row else { continue };
+            let line = &plane[sy * w..(sy + 1) * w];
+            if !inside.is_empty() {
+                let from = (inside.start as i64 - dx as i64) as usize;
+                out_row[inside.clone()].copy_from_slice(&line[from..from + inside.len()]);
+            }
+            for &(x, sx) in &edges {
+                out_row[x] = sx.map_or(0.0, |sx| line[sx]);
             }
         }
     }
@@ -186,6 +194,33 @@ pub fn network_input(
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// Every move up to past the edges, every fill, against each pixel read on its own.
+    #[test]
+    fn shift_reads_each_pixel_from_where_the_fill_says() {
+        let x = Array3::from_shape_fn((2, 4, 5), |(c, y, x)| (c * 100 + y * 10 + x) as f32 + 1.0);
+        let (h, w) = (4i64, 5i64);
+        for fill in [Fill::Zero, Fill::Edge, Fill::Wrap] {
+            for dy in -5..=5 {
+                for dx in -6..=6 {
+                    let got = shift(&x, dx, dy, fill);
+                    let want = Array3::from_shape_fn((2, 4, 5), |(c, y, x_)| {
+                        let (sy, sx) = (y as i64 - dy as i64, x_ as i64 - dx as i64);
+                        let (sy, sx) = match fill {
+                            Fill::Zero if !(0..h).contains(&sy) || !(0..w).contains(&sx) => {
+                                return 0.0;
+                            }
+                            Fill::Zero => (sy, sx),
+                            Fill::Edge => (sy.clamp(0, h - 1), sx.clamp(0, w - 1)),
+                            Fill::Wrap => (sy.rem_euclid(h), sx.rem_euclid(w)),
+                        };
+                        x[[c, sy as usize, sx as usize]]
+                    });
+                    assert_eq!(got, want, "{fill:?} dx {dx} dy {dy}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn shift_fills_by_hand() {
