@@ -108,7 +108,11 @@ impl Tensor {
     /// All values in C,H,W order (the order of PyTorch's flatten).
     pub fn values(&self) -> Vec<f32> {
         match self {
-            Tensor::Maps(a) => a.iter().copied().collect(),
+            // One copy when the maps are in standard order (a flatten of every pass).
+            Tensor::Maps(a) => match a.as_slice() {
+                Some(values) => values.to_vec(),
+                None => a.iter().copied().collect(),
+            },
             Tensor::Vector(v) => v.to_vec(),
         }
     }
