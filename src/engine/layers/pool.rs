@@ -8,6 +8,8 @@ use ndarray::{Array3, ArrayView3};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod two_by_two;
+
 /// How a pooling window is summarised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -208,23 +210,7 @@ pub(crate) fn max_pool_values(input: ArrayView3<f32>, window: &Window) -> Array3
         let (oh, ow) = (height / 2, width / 2);
         let input = input.as_standard_layout();
         let src = input.as_slice().expect("standard layout");
-        // Two passes over each pair of input rows, each a plain loop the compiler vectorises:
-        // the larger of the two rows, then the larger of each pair of neighbours.
-        let mut values = vec![0.0; channels * oh * ow];
-        let mut rows_max = vec![0.0f32; 2 * ow];
-        let planes = src.chunks_exact(height * width);
-        for (plane, out) in planes.zip(values.chunks_exact_mut((oh * ow).max(1))) {
-            for (oy, out_row) in out.chunks_exact_mut(ow.max(1)).enumerate() {
-                let top = &plane[2 * oy * width..2 * oy * width + 2 * ow];
-                let bottom = &plane[(2 * oy + 1) * width..(2 * oy + 1) * width + 2 * ow];
-                for ((m, &t), &b) in rows_max.iter_mut().zip(top).zip(bottom) {
-                    *m = t.max(b);
-                }
-                for (o, pair) in out_row.iter_mut().zip(rows_max.chunks_exact(2)) {
-                    *o = pair[0].max(pair[1]);
-                }
-            }
-        }
+        let values = two_by_two::max_pool_2x2(src, (channels, height, width));
         return Array3::from_shape_vec((channels, oh, ow), values).expect("one value per window");
     }
     if window.dilation == (1, 1) {
