@@ -9,8 +9,14 @@
 //! input vector loaded feeds one multiply-add per channel of the block and each broadcast
 //! weight one or two vectors. Sums run over the taps in (channel, row, column) order.
 //!
-//! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or an
-//! output row narrower than one vector); the caller then uses im2col.
+//! An output row narrower than one vector (a 14x14 map and AVX-512's 16 lanes) is computed
+//! with the rows as one: output pixel (y, x) is pixel `y * wp + x` of one long row over the
+//! padded input, whose taps read the same values; the `wp - ow` pixels between one row's end
+//! and the next row's start are computed too and dropped. Every pixel is the same sum either
+//! way.
+//!
+//! [`forward`] returns `None` when it does not apply (another CPU, a stride other than 1, or
+//! output rows that even as one are narrower than one vector); the caller then uses im2col.
 
 use super::isa::Isa;
 use crate::engine::layers::conv::Conv2d;
@@ -78,7 +84,10 @@ pub(crate) fn forward_with(isa: Isa, conv: &Conv2d, input: ArrayView3<f32>) -> O
 
 fn run(plan: &Plan, isa: Isa) -> Option<Array3<f32>> {
     #[cfg(target_arch = "x86_64")]
-    return Some(x86::run(plan, isa));
+    return Some(match plan.rows_as_one {
+        None => x86::run(plan, isa),
+        Some(out) => rows_apart(x86::run(plan, isa), plan.wp, out),
+    });
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = (plan, isa);
@@ -101,6 +110,9 @@ struct Plan<'a> {
     wp: usize,
     oh: usize,
     ow: usize,
+    /// The output's (oh, ow) when its rows are computed as one (`oh` is then 1 and `ow` the
+    /// long row's length).
+    rows_as_one: Option<(usize, usize)>,
 }
 
 impl<'a> Plan<'a> {
@@ -124,6 +136,14 @@ impl<'a> Plan<'a> {
             return None;
         }
         let (oh, ow) = (hp - eh + 1, wp - ew + 1);
+        // Narrow rows as one long row, when that is at least one vector.
+        let long_row = (oh - 1) * wp + ow;
+        let rows_as_one = (ow < lanes && long_row >= lanes).then_some((oh, ow));
+        let (oh, ow) = if rows_as_one.is_some() {
+            (1, long_row)
+        } else {
+            (oh, ow)
+        };
         if ow < lanes {
             return None;
         }
@@ -161,6 +181,7 @@ impl<'a> Plan<'a> {
             wp,
             oh,
             ow,
+            rows_as_one,
         })
     }
 
@@ -189,6 +210,22 @@ impl<'a> Plan<'a> {
         }
         starts
     }
+}
+
+/// The output [C, oh, ow] from one computed with its rows as one ([C, 1, (oh - 1) * wp + ow]):
+/// row `y` is pixels `y * wp ..` of the long row.
+#[cfg(target_arch = "x86_64")]
+fn rows_apart(long: Array3<f32>, wp: usize, (oh, ow): (usize, usize)) -> Array3<f32> {
+    let channels = long.dim().0;
+    let long = long.as_slice().expect("made in standard order");
+    let row = long.len() / channels.max(1);
+    let mut out = Vec::with_capacity(channels * oh * ow);
+    for plane in long.chunks_exact(row) {
+        for y in 0..oh {
+            out.extend_from_slice(&plane[y * wp..y * wp + ow]);
+        }
+    }
+    Array3::from_shape_vec((channels, oh, ow), out).expect("oh * ow pixels a channel")
 }
 
 /// `input` [C,H,W] with `begin` (top, left) and `end` (bottom, right) zeros around each
@@ -280,7 +317,9 @@ mod x86 {
                     // at (y, x) with its `vectors * lanes` pixels ends at the padded input's
                     // last value at most, since y <= hp - eh and x + lanes*vectors <= ow =
                     // wp - ew + 1 (eh, ew the dilated kernel's extent), and the largest
-                    // offset is the last tap's, (C-1)*hp*wp + (eh-1)*wp + ew-1. Weights: tap
+                    // offset is the last tap's, (C-1)*hp*wp + (eh-1)*wp + ew-1. With the
+                    // rows as one, y = 0 and x + lanes*vectors <= (hp - eh)*wp + wp - ew + 1:
+                    // the same last value. Weights: tap
                     // `t`'s channels first..first+count are inside `t*out + out`. Writes:
                     // channels first..first+count, row y, pixels x..x+lanes*vectors <= ow.
                     unsafe {
@@ -439,6 +478,7 @@ mod tests {
             wp: 0,
             oh: 0,
             ow,
+            rows_as_one: None,
         };
         assert_eq!(plan(10, 20).channel_blocks(6), vec![(0, 5), (5, 5)]);
         assert_eq!(
@@ -461,7 +501,8 @@ mod tests {
             padding: (0, 0),
             ..Default::default()
         };
-        let narrow = Array3::<f32>::ones((1, 9, 9)); // 7 output pixels per row
+        // One output row of 7 pixels: narrower than a vector even as one.
+        let narrow = Array3::<f32>::ones((1, 3, 9));
         for isa in [Isa::Avx2, Isa::Avx512] {
             assert!(forward_with(isa, &conv, narrow.view()).is_none());
         }
@@ -481,7 +522,7 @@ mod tests {
         #[test]
         fn matches_im2col(
             in_c in 1usize..5, out_c in 1usize..15, kh in 1usize..4, kw in 1usize..5,
-            h in 3usize..12, w in 8usize..70, ph in 0usize..2, pw in 0usize..3,
+            h in 3usize..12, w in 3usize..70, ph in 0usize..2, pw in 0usize..3,
             with_bias: bool, transposed: bool, seed in 0u64..1000,
         ) {
             let weight = Array4::from_shape_vec((out_c, in_c, kh, kw), values(out_c * in_c * kh * kw, seed)).unwrap();
@@ -492,6 +533,7 @@ mod tests {
             } else {
                 Array3::from_shape_vec((in_c, h, w), values(in_c * h * w, seed + 2)).unwrap()
             };
+            prop_assume!(w + 2 * pw >= kw);
             let conv = Conv2d { weight, bias, stride: (1, 1), padding: (ph, pw), ..Default::default() };
             let expected = by_im2col(&conv, &input.to_owned());
             for isa in Isa::available() {
@@ -502,8 +544,12 @@ mod tests {
                             prop_assert!((*g as f64 - e).abs() < 1e-5 * (1.0 + e.abs()), "{:?}: {} vs {}", isa, g, e);
                         }
                     }
-                    // Only an output row narrower than one vector may be declined.
-                    None => prop_assert!(expected.dim().2 < isa.lanes()),
+                    // Only output rows narrower than one vector even as one may be declined.
+                    None => {
+                        let (_, oh, ow) = expected.dim();
+                        let wp = w + 2 * pw;
+                        prop_assert!(oh.saturating_sub(1) * wp + ow < isa.lanes());
+                    }
                 }
             }
         }
