@@ -277,20 +277,36 @@ mod x86 {
         let starts = plan.column_starts(vectors * lanes);
         let blocks = plan.channel_blocks(max_channel_block(isa));
         let out_ptr = Shared(out.as_mut_ptr());
-        let rows_of =
-            |rows: Range<usize>| rows_into(plan, isa, vectors, &starts, &blocks, out_ptr, rows);
+        let rows_of = |rows: Range<usize>, starts: &[usize]| {
+            rows_into(plan, isa, vectors, starts, &blocks, out_ptr, rows)
+        };
         // Shared by blocks of output rows, by the crew of a `lone` pass only and from
         // `DIRECT_CREW_MACS` up (DenseNet's 32-channel 3x3 layers, half its time): the teaching
         // nets' layers stay whole, and so does a pass of the sweep, which has its own core.
+        // Rows computed as one are one row: shared by runs of its kernel calls instead.
         let macs = out_channels * plane * plan.offsets.len();
         let split = Split::of(macs, DIRECT_CREW_MACS, usize::MAX);
         if split.splits() && oh >= 2 * split.threads() {
             let per_task = oh.div_ceil(split.threads() * 4);
             split.for_each(oh.div_ceil(per_task), |t| {
-                rows_of(t * per_task..((t + 1) * per_task).min(oh))
+                rows_of(t * per_task..((t + 1) * per_task).min(oh), &starts)
+            });
+        } else if split.splits() && starts.len() >= 2 * split.threads() {
+            // The last call may overlap the one before it (`column_starts`): both go to the
+            // last task, so that no two tasks write the same pixels.
+            let calls = starts.len() - 1;
+            let per_task = calls.div_ceil(split.threads() * 4);
+            let tasks = calls.div_ceil(per_task);
+            split.for_each(tasks, |t| {
+                let end = if t + 1 == tasks {
+                    starts.len()
+                } else {
+                    (t + 1) * per_task
+                };
+                rows_of(0..oh, &starts[t * per_task..end])
             });
         } else {
-            rows_of(0..oh);
+            rows_of(0..oh, &starts);
         }
         Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
     }
