@@ -204,149 +204,99 @@ fn portable(rows: &Rows) -> Sums {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{LANES, Lanes, Rows, Sums, Totals};
+    use crate::engine::kernels::masked::*;
     use std::arch::x86_64::*;
 
-    /// Vectors of 16 lanes in [`LANES`].
-    const WIDE: usize = LANES / 16;
-    /// Vectors of 8 lanes in [`LANES`].
-    const NARROW: usize = LANES / 8;
-
-    /// # Safety
-    /// AVX-512F.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn avx512(rows: &Rows) -> Sums {
-        let mut totals = Totals::default();
-        let zero = _mm512_setzero_ps();
-        let mut sums = [[zero; WIDE]; 3];
-        rows.each_piece(|pa, pb, n| {
-            let mut k = 0;
-            while k + LANES <= n {
-                for v in 0..WIDE {
-                    // SAFETY: k + LANES <= n values of each piece.
-                    let (x, y) = unsafe {
-                        (
-                            _mm512_loadu_ps(pa.add(k + 16 * v)),
-                            _mm512_loadu_ps(pb.add(k + 16 * v)),
-                        )
-                    };
-                    multiply_add_512(&mut sums, v, x, y);
-                }
-                k += LANES;
-            }
-            for v in 0..WIDE {
-                let left = (n - k).saturating_sub(16 * v).min(16);
-                if left == 0 {
-                    break;
-                }
-                let mask = ((1u32 << left) - 1) as __mmask16;
-                // SAFETY: only the first `left` lanes are read, all inside the pieces.
-                let (x, y) = unsafe {
-                    (
-                        _mm512_maskz_loadu_ps(mask, pa.add(k + 16 * v)),
-                        _mm512_maskz_loadu_ps(mask, pb.add(k + 16 * v)),
-                    )
+    /// The sums over the rows for one instruction set: its features, lanes per vector and
+    /// intrinsics. Both add the same values into the same lanes in the same order.
+    macro_rules! sums_kernel {
+        ($name:ident, $features:literal, $lanes:literal, $vector:ty, $zero:ident, $load:ident,
+         $fma:ident, $store:ident, $mask:ident, $load_masked:ident) => {
+            /// # Safety
+            /// The CPU has the features.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn $name(rows: &Rows) -> Sums {
+                /// Vectors in [`LANES`].
+                const VECTORS: usize = LANES / $lanes;
+                let mut totals = Totals::default();
+                let zero = $zero();
+                let mut sums = [[zero; VECTORS]; 3];
+                let multiply_add = |sums: &mut [[$vector; VECTORS]; 3], v, x, y| {
+                    sums[0][v] = $fma(x, y, sums[0][v]);
+                    sums[1][v] = $fma(x, x, sums[1][v]);
+                    sums[2][v] = $fma(y, y, sums[2][v]);
                 };
-                multiply_add_512(&mut sums, v, x, y);
-            }
-            if totals.counted(n) {
-                totals.add(&store_512(&sums));
-                sums = [[zero; WIDE]; 3];
-            }
-        });
-        totals.add(&store_512(&sums));
-        totals.sums()
-    }
-
-    #[inline(always)]
-    fn multiply_add_512(sums: &mut [[__m512; WIDE]; 3], v: usize, x: __m512, y: __m512) {
-        // SAFETY: only called from `avx512`, which has AVX-512F.
-        unsafe {
-            sums[0][v] = _mm512_fmadd_ps(x, y, sums[0][v]);
-            sums[1][v] = _mm512_fmadd_ps(x, x, sums[1][v]);
-            sums[2][v] = _mm512_fmadd_ps(y, y, sums[2][v]);
-        }
-    }
-
-    #[inline(always)]
-    fn store_512(sums: &[[__m512; WIDE]; 3]) -> Lanes {
-        let mut lanes: Lanes = [[0.0; LANES]; 3];
-        for (lane, vectors) in lanes.iter_mut().zip(sums) {
-            for (v, &vector) in vectors.iter().enumerate() {
-                // SAFETY: 16 lanes from 16 * v, inside LANES; only called from `avx512`.
-                unsafe { _mm512_storeu_ps(lane.as_mut_ptr().add(16 * v), vector) };
-            }
-        }
-        lanes
-    }
-
-    /// # Safety
-    /// AVX2 and FMA.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn avx2(rows: &Rows) -> Sums {
-        let mut totals = Totals::default();
-        let zero = _mm256_setzero_ps();
-        let mut sums = [[zero; NARROW]; 3];
-        let first = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        rows.each_piece(|pa, pb, n| {
-            let mut k = 0;
-            while k + LANES <= n {
-                for v in 0..NARROW {
-                    // SAFETY: k + LANES <= n values of each piece.
-                    let (x, y) = unsafe {
-                        (
-                            _mm256_loadu_ps(pa.add(k + 8 * v)),
-                            _mm256_loadu_ps(pb.add(k + 8 * v)),
-                        )
-                    };
-                    multiply_add_256(&mut sums, v, x, y);
-                }
-                k += LANES;
-            }
-            for v in 0..NARROW {
-                let left = (n - k).saturating_sub(8 * v).min(8);
-                if left == 0 {
-                    break;
-                }
-                let mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(left as i32), first);
-                // SAFETY: only the first `left` lanes are read, all inside the pieces.
-                let (x, y) = unsafe {
-                    (
-                        _mm256_maskload_ps(pa.add(k + 8 * v), mask),
-                        _mm256_maskload_ps(pb.add(k + 8 * v), mask),
-                    )
+                let lanes_of = |sums: &[[$vector; VECTORS]; 3]| {
+                    let mut lanes: Lanes = [[0.0; LANES]; 3];
+                    for (lane, vectors) in lanes.iter_mut().zip(sums) {
+                        for (v, &vector) in vectors.iter().enumerate() {
+                            // SAFETY: `$lanes` lanes from `$lanes * v`, inside LANES.
+                            unsafe { $store(lane.as_mut_ptr().add($lanes * v), vector) };
+                        }
+                    }
+                    lanes
                 };
-                multiply_add_256(&mut sums, v, x, y);
+                rows.each_piece(|pa, pb, n| {
+                    let mut k = 0;
+                    while k + LANES <= n {
+                        for v in 0..VECTORS {
+                            let at = k + $lanes * v;
+                            // SAFETY: k + LANES <= n values of each piece.
+                            let (x, y) = unsafe { ($load(pa.add(at)), $load(pb.add(at))) };
+                            multiply_add(&mut sums, v, x, y);
+                        }
+                        k += LANES;
+                    }
+                    for v in 0..VECTORS {
+                        let left = (n - k).saturating_sub($lanes * v).min($lanes);
+                        if left == 0 {
+                            break;
+                        }
+                        let (at, mask) = (k + $lanes * v, $mask(left));
+                        // SAFETY: only the first `left` lanes are read, all inside the pieces.
+                        let (x, y) = unsafe {
+                            (
+                                $load_masked(pa.add(at), mask),
+                                $load_masked(pb.add(at), mask),
+                            )
+                        };
+                        multiply_add(&mut sums, v, x, y);
+                    }
+                    if totals.counted(n) {
+                        totals.add(&lanes_of(&sums));
+                        sums = [[zero; VECTORS]; 3];
+                    }
+                });
+                totals.add(&lanes_of(&sums));
+                totals.sums()
             }
-            if totals.counted(n) {
-                totals.add(&store_256(&sums));
-                sums = [[zero; NARROW]; 3];
-            }
-        });
-        totals.add(&store_256(&sums));
-        totals.sums()
+        };
     }
 
-    #[inline(always)]
-    fn multiply_add_256(sums: &mut [[__m256; NARROW]; 3], v: usize, x: __m256, y: __m256) {
-        // SAFETY: only called from `avx2`, which has AVX2 and FMA.
-        unsafe {
-            sums[0][v] = _mm256_fmadd_ps(x, y, sums[0][v]);
-            sums[1][v] = _mm256_fmadd_ps(x, x, sums[1][v]);
-            sums[2][v] = _mm256_fmadd_ps(y, y, sums[2][v]);
-        }
-    }
-
-    #[inline(always)]
-    fn store_256(sums: &[[__m256; NARROW]; 3]) -> Lanes {
-        let mut lanes: Lanes = [[0.0; LANES]; 3];
-        for (lane, vectors) in lanes.iter_mut().zip(sums) {
-            for (v, &vector) in vectors.iter().enumerate() {
-                // SAFETY: 8 lanes from 8 * v, inside LANES; only called from `avx2`.
-                unsafe { _mm256_storeu_ps(lane.as_mut_ptr().add(8 * v), vector) };
-            }
-        }
-        lanes
-    }
+    sums_kernel!(
+        avx512,
+        "avx512f,avx2,fma",
+        16,
+        __m512,
+        _mm512_setzero_ps,
+        _mm512_loadu_ps,
+        _mm512_fmadd_ps,
+        _mm512_storeu_ps,
+        avx512_mask,
+        avx512_load_masked
+    );
+    sums_kernel!(
+        avx2,
+        "avx2,fma",
+        8,
+        __m256,
+        _mm256_setzero_ps,
+        _mm256_loadu_ps,
+        _mm256_fmadd_ps,
+        _mm256_storeu_ps,
+        first_lanes,
+        avx2_load_masked
+    );
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub(crate) mod depthwise;
 pub(crate) mod direct;
 pub mod im2col;
 pub(crate) mod isa;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod masked;
 pub mod packed;
 pub(crate) mod phases;
 pub(crate) mod shared;

@@ -50,4 +50,4 @@ pub(super) fn channel(
 }
 
 #[cfg(target_arch = "x86_64")]
-pub(super) mod simd;
+mod simd;

@@ -2,7 +2,7 @@
 //! padded buffer, and the sums of a band for AVX2 and for AVX-512 from one template.
 
 use super::layout::Layout;
-use crate::engine::kernels::depthwise::channel::simd::first_lanes;
+use crate::engine::kernels::masked::first_lanes;
 use crate::engine::kernels::shared::Clamp;
 use std::arch::x86_64::*;
 
