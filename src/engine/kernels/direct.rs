@@ -95,14 +95,16 @@ fn run(plan: &Plan, isa: Isa) -> Option<Array3<f32>> {
     }
 }
 
-/// The problem in the form the kernel reads it: a padded input, weights packed tap by tap, and
-/// the offset of every tap in the padded input.
+/// The problem in the form the kernel reads it: a padded input, the weights, and the offset of
+/// every tap in the padded input.
 struct Plan<'a> {
     /// The input with its zero padding, [C, hp, wp] in standard order: the input itself when
     /// it has no padding and is in standard order already.
     padded: Cow<'a, [f32]>,
-    /// `weights[t * out + o]`: output channel `o`'s weight at tap `t`.
-    weights: Vec<f32>,
+    /// `weights[o * taps + t]`: output channel `o`'s weight at tap `t`, the layer's own
+    /// weights when they are in standard order (a kernel call broadcasts one weight at a time,
+    /// so it reads them as well across channels as along taps, and nothing is reordered).
+    weights: Cow<'a, [f32]>,
     /// Offset of tap `t = (c*kh + ky)*kw + kx` from a window's top-left corner: `c*hp*wp + ky*wp + kx`.
     offsets: Vec<usize>,
     bias: Vec<f32>,
@@ -119,7 +121,7 @@ impl<'a> Plan<'a> {
     /// The plan for `weight` (one group's, [out, in, kh, kw]) over `input` (that group's
     /// channels) with `conv`'s padding and dilation.
     fn new(
-        weight: ArrayView4<f32>,
+        weight: ArrayView4<'a, f32>,
         bias: Option<&ndarray::Array1<f32>>,
         conv: &Conv2d,
         input: ArrayView3<'a, f32>,
@@ -152,14 +154,10 @@ impl<'a> Plan<'a> {
             _ => Cow::Owned(pad(input, begin, end)),
         };
         let taps = in_channels * kh * kw;
-        let weight = weight.as_standard_layout();
-        let flat = weight.as_slice().expect("standard layout");
-        let mut weights = vec![0.0; taps * out_channels];
-        for o in 0..out_channels {
-            for t in 0..taps {
-                weights[t * out_channels + o] = flat[o * taps + t];
-            }
-        }
+        let weights = match weight.to_slice() {
+            Some(values) => Cow::Borrowed(values),
+            None => Cow::Owned(weight.iter().copied().collect()),
+        };
         let mut offsets = Vec::with_capacity(taps);
         for c in 0..in_channels {
             for ky in 0..kh {
@@ -263,7 +261,8 @@ mod x86 {
     const DIRECT_CREW_MACS: usize = 1 << 22;
 
     /// What every kernel call reads: the window's top-left input value, the tap offsets, the
-    /// first weight of the block at tap 0, and the distance between taps in the weights.
+    /// block's first channel's weight at tap 0, and the distance between channels in the
+    /// weights (one tap to the next is one value).
     type Reads<'a> = (*const f32, &'a [usize], *const f32, usize);
 
     /// Runs every kernel call of the convolution. `isa` is available on this CPU (checked by
@@ -324,7 +323,7 @@ mod x86 {
         out_ptr: Shared,
         rows: Range<usize>,
     ) {
-        let (ow, out_channels) = (plan.ow, plan.out_channels);
+        let ow = plan.ow;
         let plane = plan.oh * ow;
         for &(first, count) in blocks {
             for y in rows.clone() {
@@ -335,15 +334,16 @@ mod x86 {
                     // wp - ew + 1 (eh, ew the dilated kernel's extent), and the largest
                     // offset is the last tap's, (C-1)*hp*wp + (eh-1)*wp + ew-1. With the
                     // rows as one, y = 0 and x + lanes*vectors <= (hp - eh)*wp + wp - ew + 1:
-                    // the same last value. Weights: tap
-                    // `t`'s channels first..first+count are inside `t*out + out`. Writes:
+                    // the same last value. Weights: channel `c < first + count <= out` at tap
+                    // `t < taps` is `c*taps + t < out*taps`. Writes:
                     // channels first..first+count, row y, pixels x..x+lanes*vectors <= ow.
                     unsafe {
                         let src = plan.padded.as_ptr().add(y * plan.wp + x);
-                        let weights = plan.weights.as_ptr().add(first);
+                        let taps = plan.offsets.len();
+                        let weights = plan.weights.as_ptr().add(first * taps);
                         let dst = out_ptr.get().add(first * plane + y * ow + x);
                         let bias = &plan.bias[first..first + count];
-                        let reads = (src, plan.offsets.as_slice(), weights, out_channels);
+                        let reads = (src, plan.offsets.as_slice(), weights, taps);
                         match isa {
                             Isa::Avx2 => avx2_block(vectors, count, reads, bias, dst, plane),
                             Isa::Avx512 => avx512_block(vectors, count, reads, bias, dst, plane),
@@ -388,7 +388,7 @@ mod x86 {
             ///
             /// # Safety
             /// The features are available; for every tap `t`, `src + offsets[t] ..+ lanes*V`
-            /// is readable and `weights + t*stride ..+ C` is readable; `dst + c*plane ..+
+            /// is readable and `weights + c*stride + t` is readable for every `c < C`; `dst + c*plane ..+
             /// lanes*V` is writable for every `c < C`; `bias` has `C` values.
             #[target_feature(enable = $features)]
             unsafe fn $name<const C: usize, const V: usize>(
@@ -412,14 +412,14 @@ mod x86 {
                     }
                     for (c, row) in sums.iter_mut().enumerate() {
                         // SAFETY: in bounds by this function's contract.
-                        let k = $splat(unsafe { *w.add(c) });
+                        let k = $splat(unsafe { *w.add(c * stride) });
                         for (sum, &p) in row.iter_mut().zip(&pixels) {
                             *sum = $fma(k, p, *sum);
                         }
                     }
                     // SAFETY: one tap further in the weights, still in bounds (or one past
                     // the end after the last tap, never read).
-                    w = unsafe { w.add(stride) };
+                    w = unsafe { w.add(1) };
                 }
                 for (c, row) in sums.iter().enumerate() {
                     for (v, &sum) in row.iter().enumerate() {
@@ -487,7 +487,7 @@ mod tests {
     fn channel_blocks_cover_every_channel_in_nearly_equal_blocks() {
         let plan = |out: usize, ow: usize| Plan {
             padded: Cow::Borrowed(&[]),
-            weights: vec![],
+            weights: Cow::Borrowed(&[]),
             offsets: vec![],
             bias: vec![],
             out_channels: out,
