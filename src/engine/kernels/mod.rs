@@ -38,6 +38,7 @@ pub mod im2col;
 pub(crate) mod isa;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod masked;
+pub(crate) mod matvec;
 pub mod packed;
 pub(crate) mod phases;
 pub(crate) mod shared;

@@ -1,8 +1,9 @@
 //! Fully-connected ("dense", PyTorch's `Linear`) layers: every output sees every input.
 
 use crate::engine::kernels::crew::{self, Split};
+use crate::engine::kernels::matvec::matvec;
 use crate::engine::kernels::shared::{SPLIT_MACS, Shared};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 /// Blocks of outputs per thread when a layer is split (a few, so that a thread slowed by
 /// something else is caught up by the other).
@@ -35,31 +36,33 @@ impl Dense {
 }
 
 /// `weight x + bias` (`weight` [out, in], `x` `in` values): a dense layer, or a 1x1
-/// convolution of a 1x1 map (`kernels::im2col`). A large one (MobileNetV2's classifier: 1.3 M
-/// weights, 0.7 ms read on one thread) is shared out between threads in blocks of outputs,
-/// each one's sum as on one thread.
+/// convolution of a 1x1 map (`kernels::im2col`), each output summed as `kernels::matvec`
+/// says. A large one (MobileNetV2's classifier: 1.3 M weights, 0.7 ms read on one thread) is
+/// shared out between threads in blocks of outputs, each one's sum as on one thread.
 pub(crate) fn weights_times(
     weight: ArrayView2<f32>,
     bias: Option<&Array1<f32>>,
     x: ArrayView1<f32>,
 ) -> Array1<f32> {
-    let rows = weight.nrows();
+    let (rows, cols) = weight.dim();
+    let weight = weight.as_standard_layout();
+    let weight = weight.as_slice().expect("standard layout");
+    let x = x.as_standard_layout();
+    let x = x.as_slice().expect("standard layout");
+    let mut y = Array1::zeros(rows);
     let split = Split::of(weight.len(), crew::gemm_macs(), SPLIT_MACS);
-    let mut y = if split.splits() && rows > 1 {
+    if split.splits() && rows > 1 {
         let per = rows.div_ceil(split.threads() * BLOCKS_PER_THREAD);
-        let mut y = Array1::zeros(rows);
         let out = Shared(y.as_mut_ptr());
         split.for_each(rows.div_ceil(per), |b| {
             let r = b * per..rows.min((b + 1) * per);
             // SAFETY: block b writes only outputs r of the `rows` in `y`.
             let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(r.start), r.len()) };
-            let part = weight.slice(s![r, ..]).dot(&x);
-            dst.iter_mut().zip(&part).for_each(|(d, v)| *d = *v);
+            matvec(&weight[r.start * cols..r.end * cols], x, dst);
         });
-        y
     } else {
-        weight.dot(&x)
-    };
+        matvec(weight, x, y.as_slice_mut().expect("made in standard order"));
+    }
     if let Some(b) = bias {
         y += b;
     }
