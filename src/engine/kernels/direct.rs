@@ -227,20 +227,23 @@ fn rows_apart(long: Array3<f32>, wp: usize, (oh, ow): (usize, usize)) -> Array3<
 }
 
 /// `input` [C,H,W] with `begin` (top, left) and `end` (bottom, right) zeros around each
-/// map, in standard order.
-fn pad(input: ArrayView3<f32>, padding: (usize, usize), end: (usize, usize)) -> Vec<f32> {
+/// map, in standard order. Each value is written once: the zeros only where they go.
+fn pad(input: ArrayView3<f32>, begin: (usize, usize), end: (usize, usize)) -> Vec<f32> {
     let (channels, h, w) = input.dim();
-    let (hp, wp) = (h + padding.0 + end.0, w + padding.1 + end.1);
-    let mut padded = vec![0.0; channels * hp * wp];
-    for (c, plane) in input.outer_iter().enumerate() {
-        for (y, row) in plane.outer_iter().enumerate() {
-            let start = (c * hp + y + padding.0) * wp + padding.1;
-            let dst = &mut padded[start..start + w];
+    let (hp, wp) = (h + begin.0 + end.0, w + begin.1 + end.1);
+    let mut padded = Vec::with_capacity(channels * hp * wp);
+    let zeros = |padded: &mut Vec<f32>, n: usize| padded.resize(padded.len() + n, 0.0);
+    for plane in input.outer_iter() {
+        zeros(&mut padded, begin.0 * wp);
+        for row in plane.outer_iter() {
+            zeros(&mut padded, begin.1);
             match row.as_slice() {
-                Some(src) => dst.copy_from_slice(src),
-                None => dst.iter_mut().zip(row).for_each(|(d, &s)| *d = s),
+                Some(src) => padded.extend_from_slice(src),
+                None => padded.extend(row.iter().copied()),
             }
+            zeros(&mut padded, end.1);
         }
+        zeros(&mut padded, end.0 * wp);
     }
     padded
 }
@@ -270,7 +273,8 @@ mod x86 {
     pub(super) fn run(plan: &Plan, isa: Isa) -> Array3<f32> {
         let (oh, ow, out_channels) = (plan.oh, plan.ow, plan.out_channels);
         let plane = oh * ow;
-        let mut out = vec![0.0f32; out_channels * plane];
+        // Not zeroed: every value is written below before `set_len`.
+        let mut out: Vec<f32> = Vec::with_capacity(out_channels * plane);
         let lanes = isa.lanes();
         let vectors = if ow >= 2 * lanes { 2 } else { 1 };
         let starts = plan.column_starts(vectors * lanes);
@@ -307,6 +311,10 @@ mod x86 {
         } else {
             rows_of(0..oh, &starts);
         }
+        // SAFETY: the calls above wrote every value: every channel (the blocks cover them),
+        // every row (each way of sharing them out covers 0..oh) and every pixel of a row
+        // (`column_starts` covers 0..ow).
+        unsafe { out.set_len(out_channels * plane) };
         Array3::from_shape_vec((out_channels, oh, ow), out).expect("sized above")
     }
 
