@@ -40,29 +40,40 @@ pub(crate) fn matvec(weight: &[f32], x: &[f32], out: &mut [f32]) {
     }
 }
 
-/// The order of the module's documentation, one lane at a time.
+/// The order of the module's documentation, one lane at a time. The last values are copied
+/// into a zero-padded block on the stack, once for `x` and once a row.
 fn portable(weight: &[f32], x: &[f32], out: &mut [f32]) {
     let k = x.len();
-    let padded = |values: &[f32]| {
-        let mut v = values.to_vec();
-        v.resize(k.div_ceil(LANES) * LANES, 0.0);
-        v
+    let whole = k / LANES * LANES;
+    let last_block = |values: &[f32]| {
+        let mut block = [0.0f32; LANES];
+        block[..k - whole].copy_from_slice(&values[whole..]);
+        block
     };
-    let x = padded(x);
+    let x_last = last_block(x);
+    let step = |lanes: &mut [f32; LANES], ws: &[f32], xs: &[f32]| {
+        for j in 0..LANES {
+            lanes[j] = ws[j].mul_add(xs[j], lanes[j]);
+        }
+    };
     for (dst, row) in out.iter_mut().zip(weight.chunks_exact(k)) {
         let mut lanes = [0.0f32; LANES];
-        for (ws, xs) in padded(row).chunks_exact(LANES).zip(x.chunks_exact(LANES)) {
-            for j in 0..LANES {
-                lanes[j] = ws[j].mul_add(xs[j], lanes[j]);
-            }
+        for (ws, xs) in row[..whole]
+            .chunks_exact(LANES)
+            .zip(x[..whole].chunks_exact(LANES))
+        {
+            step(&mut lanes, ws, xs);
         }
-        *dst = tree(lanes, LANES / 2);
+        if whole < k {
+            step(&mut lanes, &last_block(row), &x_last);
+        }
+        *dst = tree(lanes);
     }
 }
 
-/// The lanes added pairwise from `half` down: lane `j` plus lane `j + half`, halving until
-/// one is left (the first `2 * half` lanes are read).
-fn tree(mut lanes: [f32; LANES], mut half: usize) -> f32 {
+/// The lanes added pairwise: lane `j` plus lane `j + 16`, then `j + 8`, ... `j + 1`.
+fn tree(mut lanes: [f32; LANES]) -> f32 {
+    let mut half = LANES / 2;
     while half > 0 {
         for j in 0..half {
             lanes[j] += lanes[j + half];
@@ -223,7 +234,7 @@ mod tests {
             lanes[k % LANES] = w.mul_add(v, lanes[k % LANES]);
         }
         let exact = row.iter().zip(x).map(|(&w, &v)| w as f64 * v as f64).sum();
-        (tree(lanes, LANES / 2), exact)
+        (tree(lanes), exact)
     }
 
     /// Every length of `x` from 0 to 70, lengths about the longest short row and a dense
