@@ -7,9 +7,9 @@
 //!   channels by one or two vectors of pixels in registers (the small teaching nets).
 //! - [`im2col`]: the input padded and split into phase planes once (`phases`), then per
 //!   block of output pixels the columns gathered straight into the panel order of
-//!   [`packed`]'s register tile (`tile`) and multiplied with the weights (packed once per
-//!   model, `PackCache`) while they are in the cache; a 1x1 convolution at stride 1 without
-//!   padding gathers its columns from the input itself.
+//!   [`packed`]'s register tile (`tile`; a last few columns `tail`) and multiplied with the
+//!   weights (packed once per model, `PackCache`) while they are in the cache; a 1x1
+//!   convolution at stride 1 without padding gathers its columns from the input itself.
 //! - `depthwise`: one input channel per group (MobileNet's depthwise convolutions): blocks of
 //!   16 or 8 channels side by side in the vector lanes, transposed in and out of a padded
 //!   buffer; the channels left over one at a time, from phase planes.
@@ -42,6 +42,7 @@ pub(crate) mod matvec;
 pub mod packed;
 pub(crate) mod phases;
 pub(crate) mod shared;
+pub(crate) mod tail;
 pub(crate) mod tile;
 pub(crate) mod weight_grad;
 pub(crate) mod winograd;

@@ -9,7 +9,8 @@
 //! The tile of outputs (`super::tile`) stays in registers while a block of up to `KC`
 //! products is added (FMA): `MR` x `NR` in twelve AVX2 registers, or where the CPU has AVX-512
 //! up to two weight panels by two column panels (12 x 32) in 24, with masked edges; a portable
-//! loop where the CPU has no AVX2 and FMA. The first block starts from the bias so that the
+//! loop where the CPU has no AVX2 and FMA. A last column panel of at most four columns (a 7x7
+//! map's 49th) goes to `super::tail`, with the rows across the lanes. The first block starts from the bias so that the
 //! output is written once, not filled first, and the last one applies the clamp of a fused
 //! ReLU or ReLU6 before the tile is stored. (matrixmultiply, used before, packed the whole
 //! weight matrix again on every call: on ResNet-18's 7x7 layers that copy was as long as the
@@ -17,6 +18,7 @@
 
 use super::crew::Split;
 use super::shared::{Clamp, Epilogue, Shared};
+use super::tail::{SLACK, TAIL_MAX, TAIL_PANELS, panels_at_once};
 use super::tile::{Kernel, MR, NR, kernel};
 
 /// Most products added per pass over a tile: a column panel of `KC` x `NR` values (20 KB)
@@ -25,7 +27,7 @@ const KC: usize = 320;
 
 /// A convolution's weights [out, k] (k = in/groups * kh * kw), per group, in panels of
 /// `MR` rows: `data[((g * panels + p) * k + kk) * MR + r]` is row `p * MR + r` of group `g`
-/// at `kk`, zero past the last row.
+/// at `kk`, zero past the last row (and `SLACK` zeros past the last panel).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackedWeights {
     /// Output channels per group.
@@ -44,7 +46,7 @@ impl PackedWeights {
             "weights of the declared size"
         );
         let panels = rows.div_ceil(MR);
-        let mut data = vec![0.0; groups * panels * k * MR];
+        let mut data = vec![0.0; groups * panels * k * MR + SLACK];
         for g in 0..groups {
             for p in 0..panels {
                 let dst = &mut data[(g * panels + p) * k * MR..(g * panels + p + 1) * k * MR];
@@ -68,9 +70,10 @@ impl PackedWeights {
         self.rows.div_ceil(MR)
     }
 
+    /// Group `g`'s panels and the `SLACK` values after them.
     fn group(&self, g: usize) -> &[f32] {
         let len = self.panels() * self.k * MR;
-        &self.data[g * len..(g + 1) * len]
+        &self.data[g * len..(g + 1) * len + SLACK]
     }
 }
 
@@ -229,91 +232,138 @@ unsafe fn multiply(
         let a_at = |ip: usize| unsafe { a.as_ptr().add((ip * k + pc) * MR) };
         let b_at = |jp: usize| unsafe { b.as_ptr().add((jp * k + pc) * NR) };
         let c_at = |ip: usize, jp: usize| unsafe { c.get().add(ip * MR * ldc + jp * NR) };
-        let mut ip = panels.start;
-        while ip < panels.end {
-            if let Some(wide) = kernel.wide {
-                // Two weight panels by two column panels at a time, the last ones partial
-                // (rows past the last one are zero in the packed weights and not stored;
-                // columns past the last one are repeats and not stored either).
-                let take = (panels.end - ip).min(2);
-                let valid_rows = (take * MR).min(rows - ip * MR);
-                let mut init = [0.0f32; 2 * MR];
-                for t in 0..take {
-                    init[t * MR..(t + 1) * MR].copy_from_slice(&init_of(ip + t));
+        // The last column panel's columns by `tail` when there are few of them (and the CPU
+        // has it), the rest by the tiles.
+        let last_cols = n - col_panels.saturating_sub(1) * NR;
+        let tail = kernel.tail.filter(|_| (1..=TAIL_MAX).contains(&last_cols));
+        let tail_cols = if tail.is_some() { last_cols } else { 0 };
+        let main = n - tail_cols;
+        let tiles = |panels: std::ops::Range<usize>, n: usize| {
+            if n == 0 {
+                return;
+            }
+            let col_panels = n.div_ceil(NR);
+            let mut ip = panels.start;
+            while ip < panels.end {
+                if let Some(wide) = kernel.wide {
+                    // Two weight panels by two column panels at a time, the last ones partial
+                    // (rows past the last one are zero in the packed weights and not stored;
+                    // columns past the last one are repeats and not stored either).
+                    let take = (panels.end - ip).min(2);
+                    let valid_rows = (take * MR).min(rows - ip * MR);
+                    let mut init = [0.0f32; 2 * MR];
+                    for t in 0..take {
+                        init[t * MR..(t + 1) * MR].copy_from_slice(&init_of(ip + t));
+                    }
+                    // A last column panel at most half full that `tail` does not take (5 to 8
+                    // columns) goes through the half-width tile, one weight panel at a time.
+                    let last_cols = n - (col_panels - 1) * NR;
+                    let wide_panels = if last_cols <= NR / 2 {
+                        col_panels - 1
+                    } else {
+                        col_panels
+                    };
+                    let mut jp = 0;
+                    while jp < wide_panels {
+                        let v = (wide_panels - jp).min(2);
+                        let valid = (valid_rows, (v * NR).min(n - jp * NR));
+                        // SAFETY: as above; panels ip + t are k * MR values apart, column panels
+                        // k * NR apart; only the valid rows and columns are read or written in c.
+                        unsafe {
+                            wide[take - 1][v - 1](
+                                kc,
+                                a_at(ip),
+                                k * MR,
+                                b_at(jp),
+                                k * NR,
+                                c_at(ip, jp),
+                                ldc,
+                                add,
+                                &init,
+                                clamp,
+                                valid,
+                            )
+                        };
+                        jp += v;
+                    }
+                    if wide_panels < col_panels {
+                        for t in 0..take {
+                            let mr = MR.min(rows - (ip + t) * MR);
+                            let (ap, bp, cp) = (a_at(ip + t), b_at(jp), c_at(ip + t, jp));
+                            // SAFETY: as above; the half tile reads and writes `mr` x `last_cols`.
+                            unsafe {
+                                edge_tile(
+                                    kernel,
+                                    (mr, last_cols),
+                                    kc,
+                                    ap,
+                                    bp,
+                                    cp,
+                                    ldc,
+                                    add,
+                                    &init_of(ip + t),
+                                    clamp,
+                                )
+                            };
+                        }
+                    }
+                    ip += take;
+                    continue;
                 }
-                // A last column panel at most half full (a 7x7 map's 49 columns: 3 panels and
-                // one column) goes through the half-width tile, one weight panel at a time:
-                // 56 columns' work instead of 64.
-                let last_cols = n - (col_panels - 1) * NR;
-                let wide_panels = if last_cols <= NR / 2 {
-                    col_panels - 1
-                } else {
-                    col_panels
-                };
-                let mut jp = 0;
-                while jp < wide_panels {
-                    let v = (wide_panels - jp).min(2);
-                    let valid = (valid_rows, (v * NR).min(n - jp * NR));
-                    // SAFETY: as above; panels ip + t are k * MR values apart, column panels
-                    // k * NR apart; only the valid rows and columns are read or written in c.
+                let mr = MR.min(rows - ip * MR);
+                let init = init_of(ip);
+                for jp in 0..col_panels {
+                    let nr = NR.min(n - jp * NR);
+                    let (ap, bp, cp) = (a_at(ip), b_at(jp), c_at(ip, jp));
+                    // SAFETY: as above.
                     unsafe {
-                        wide[take - 1][v - 1](
+                        if mr == MR && nr == NR {
+                            (kernel.full)(kc, ap, bp, cp, ldc, add, &init, clamp);
+                        } else {
+                            edge_tile(kernel, (mr, nr), kc, ap, bp, cp, ldc, add, &init, clamp);
+                        }
+                    }
+                }
+                ip += 1;
+            }
+        };
+        // Groups of panels: their main columns by the tiles, their last few by `tail`, then
+        // their finished rows through `map`.
+        let mut g0 = panels.start;
+        while g0 < panels.end {
+            let g1 = (g0 + TAIL_PANELS).min(panels.end);
+            tiles(g0..g1, main);
+            if let Some(tail) = tail {
+                let mut ip = g0;
+                while ip < g1 {
+                    let q = (g1 - ip).min(panels_at_once(tail_cols));
+                    let mut init = [0.0f32; TAIL_PANELS * MR];
+                    for t in 0..q {
+                        init[t * MR..(t + 1) * MR].copy_from_slice(&init_of(ip + t));
+                    }
+                    let valid_rows = (q * MR).min(rows - ip * MR);
+                    // SAFETY: panels ip .. ip + q hold kc values from pc on and SLACK past the
+                    // last (`PackedWeights::group`), the last column panel kc * NR from pc;
+                    // the rows and the last `tail_cols` columns are this call's.
+                    unsafe {
+                        tail(q, tail_cols)(
                             kc,
                             a_at(ip),
                             k * MR,
-                            b_at(jp),
-                            k * NR,
-                            c_at(ip, jp),
+                            b_at(col_panels - 1),
+                            c_at(ip, col_panels - 1),
                             ldc,
                             add,
                             &init,
                             clamp,
-                            valid,
+                            valid_rows,
                         )
                     };
-                    jp += v;
-                }
-                if wide_panels < col_panels {
-                    for t in 0..take {
-                        let mr = MR.min(rows - (ip + t) * MR);
-                        let (ap, bp, cp) = (a_at(ip + t), b_at(jp), c_at(ip + t, jp));
-                        // SAFETY: as above; the half tile reads and writes `mr` x `last_cols`.
-                        unsafe {
-                            edge_tile(
-                                kernel,
-                                (mr, last_cols),
-                                kc,
-                                ap,
-                                bp,
-                                cp,
-                                ldc,
-                                add,
-                                &init_of(ip + t),
-                                clamp,
-                            )
-                        };
-                    }
-                }
-                finish(ip * MR, (ip + take) * MR);
-                ip += take;
-                continue;
-            }
-            let mr = MR.min(rows - ip * MR);
-            let init = init_of(ip);
-            for jp in 0..col_panels {
-                let nr = NR.min(n - jp * NR);
-                let (ap, bp, cp) = (a_at(ip), b_at(jp), c_at(ip, jp));
-                // SAFETY: as above.
-                unsafe {
-                    if mr == MR && nr == NR {
-                        (kernel.full)(kc, ap, bp, cp, ldc, add, &init, clamp);
-                    } else {
-                        edge_tile(kernel, (mr, nr), kc, ap, bp, cp, ldc, add, &init, clamp);
-                    }
+                    ip += q;
                 }
             }
-            finish(ip * MR, (ip + 1) * MR);
-            ip += 1;
+            finish(g0 * MR, g1 * MR);
+            g0 = g1;
         }
     }
 }
@@ -520,6 +570,80 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// The last few columns (`tail`, lanes across rows) get the same bits as the tiles give
+    /// the same columns when they are not last: the same sums in the same order. Rows across
+    /// several groups of panels and a partial panel, `k` across several blocks, with a clamp.
+    #[test]
+    fn last_columns_match_the_tiles_bit_for_bit() {
+        for (rows, k, n) in [
+            (50, 700, 49usize),
+            (13, 40, 20),
+            (100, 33, 3),
+            (7, 9, 1),
+            (61, 321, 34),
+        ] {
+            let w = values(rows * k, 4);
+            let packed = PackedWeights::new(&w, 1, rows, k);
+            // Columns of a row of `wide` pixels, so the first n are the same in both products.
+            let wide = n.next_multiple_of(NR) + NR;
+            let bases: Vec<usize> = (0..k).map(|r| r * wide).collect();
+            let src = values(k * wide, 5);
+            let from = Gather {
+                src: &src,
+                bases: &bases,
+                ow: wide,
+                row_stride: wide,
+            };
+            let bias = values(rows, 6);
+            let clamp = Some(Epilogue::Clamp(Clamp {
+                min: -0.5,
+                max: 1.0,
+            }));
+            for path in Path::runnable() {
+                path.run(|| {
+                    let kernel = kernel();
+                    for epilogue in [None, clamp] {
+                        let product = |cols: usize| {
+                            let mut packed_cols = Vec::new();
+                            pack_columns(from, 0, cols, &mut packed_cols);
+                            let mut out = vec![f32::NAN; rows * cols];
+                            let c = Shared(out.as_mut_ptr());
+                            let panels = 0..rows.div_ceil(MR);
+                            let b = Some(&bias[..]);
+                            // SAFETY: `out` holds rows x cols values, only this call writes them.
+                            unsafe {
+                                multiply(
+                                    kernel,
+                                    &packed,
+                                    0,
+                                    panels,
+                                    &packed_cols,
+                                    cols,
+                                    b,
+                                    c,
+                                    cols,
+                                    epilogue,
+                                )
+                            };
+                            out
+                        };
+                        let (last, inside) = (product(n), product(wide));
+                        for o in 0..rows {
+                            for p in 0..n {
+                                let (a, b) = (last[o * n + p], inside[o * wide + p]);
+                                assert_eq!(
+                                    a.to_bits(),
+                                    b.to_bits(),
+                                    "row {o} column {p} of {n}: {a} vs {b}"
+                                );
+                            }
+                        }
+                    }
+                });
             }
         }
     }

@@ -6,6 +6,7 @@
 //! once for this CPU.
 
 use super::shared::Clamp;
+use super::tail::Tail;
 
 /// Output channels in a register tile.
 pub(crate) const MR: usize = 6;
@@ -35,13 +36,15 @@ pub(super) type WideTile = unsafe fn(
     (usize, usize),
 );
 
-/// The whole tile, the tile of at most 8 columns (the same for the portable loop), and where
-/// the CPU has the registers for them, the wide tiles of full panels (`wide[P - 1][V - 1]`).
+/// The whole tile, the tile of at most 8 columns (the same for the portable loop), where the
+/// CPU has the registers for them the wide tiles of full panels (`wide[P - 1][V - 1]`), and
+/// where it has FMA the kernel for a last few columns (`super::tail`).
 #[derive(Clone, Copy)]
 pub(super) struct Kernel {
     pub(super) full: Tile,
     pub(super) half: Tile,
     pub(super) wide: Option<[[WideTile; 2]; 2]>,
+    pub(super) tail: Option<fn(usize, usize) -> Tail>,
 }
 
 pub(super) fn kernel() -> Kernel {
@@ -57,6 +60,7 @@ pub(super) fn kernel() -> Kernel {
                     [avx512_tile::<1, 1>, avx512_tile::<1, 2>],
                     [avx512_tile::<2, 1>, avx512_tile::<2, 2>],
                 ]),
+                tail: Some(super::tail::tail),
             };
         }
     }
@@ -67,6 +71,7 @@ pub(super) const PORTABLE: Kernel = Kernel {
     full: portable_kernel,
     half: portable_kernel,
     wide: None,
+    tail: None,
 };
 
 /// The tile without SIMD intrinsics (what the compiler makes of it).
@@ -129,8 +134,8 @@ unsafe fn avx2_kernel(
     unsafe { avx2_tile::<2>(kc, a, b, c, ldc, add, init, clamp) }
 }
 
-/// The first half of the tile (8 columns, 6 registers): the last column panel when it has at
-/// most 8 columns (ResNet's 7x7 maps: 49 = 3 * 16 + 1).
+/// The first half of the tile (8 columns, 6 registers): the last column panel when it has 5
+/// to 8 columns (fewer go to `super::tail`).
 ///
 /// # Safety
 /// As [`avx2_kernel`]; only the first 8 columns of each row of `c` are read and written.
