@@ -2,8 +2,11 @@
 //! output channel is its own small 2-D convolution, so a matrix product would have a single
 //! row.
 //!
-//! Two kernels, the same numbers (sums from the bias over the taps in (row, column) order,
+//! Three kernels, the same numbers (sums from the bias over the taps in (row, column) order,
 //! one fused multiply-add each where the CPU has FMA):
+//! - [`rows`], for 3x3 and 5x5 layers on wide maps where the CPU has AVX-512: each channel's
+//!   rows straight from its plane, pixels across the lanes, a tap's columns one permute of
+//!   two neighbouring vectors away (no copy of the input, no transposes).
 //! - `lanes`, for whole blocks of 16 (AVX-512) or 8 (AVX2) channels when each input channel
 //!   gives one output channel: the block's channels side by side in the vector lanes, so every
 //!   lane is used whatever the map's width or stride.
@@ -26,6 +29,7 @@
 
 mod channel;
 mod lanes;
+mod rows;
 
 use super::crew::{self, Split};
 use super::im2col;
@@ -47,16 +51,28 @@ pub(crate) fn forward(
     input: ArrayView3<f32>,
     epilogue: Option<Epilogue>,
 ) -> Array3<f32> {
-    forward_parts(conv, input, epilogue, true)
+    forward_parts(conv, input, epilogue, Choice::Best)
 }
 
-/// [`forward`], with whole blocks of channels across the lanes where `across_lanes` (the
-/// tests compare it with every channel one at a time).
+/// Which kernels a layer may use (the tests compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Choice {
+    /// Every channel one at a time from phase planes (`channel`).
+    #[cfg_attr(not(test), allow(dead_code))]
+    OneAtATime,
+    /// Whole blocks of channels across the lanes (`lanes`), the rest one at a time.
+    AcrossLanes,
+    /// Rows straight from the input planes (`rows`) where the layer suits them and the CPU
+    /// has AVX-512, else as `AcrossLanes`.
+    Best,
+}
+
+/// [`forward`], with the kernels `choice` allows.
 pub(super) fn forward_parts(
     conv: &Conv2d,
     input: ArrayView3<f32>,
     epilogue: Option<Epilogue>,
-    across_lanes: bool,
+    choice: Choice,
 ) -> Array3<f32> {
     let (out_channels, per_in, kh, kw) = conv.weight.dim();
     let groups = conv.groups.max(1);
@@ -111,6 +127,31 @@ pub(super) fn forward_parts(
         // SAFETY: `out` has room for every channel's plane; channels first .. first + n.
         let dst = unsafe { base.get().add(first * plane) };
         match part {
+            Part::Rows { first, n } => {
+                let taps = kh * kw;
+                for i in 0..n {
+                    let c = first + i;
+                    let source = c / per_out;
+                    let bias = bias.as_ref().map_or(0.0, |b| b[c]);
+                    // SAFETY: the CPU has AVX-512 (`Part::all`), the layout suits (`rows_fit`),
+                    // and channel c's plane in `out` has room for `plane` values.
+                    unsafe {
+                        let dst = dst.add(i * plane);
+                        rows::plane(
+                            &input[source * h * w..(source + 1) * h * w],
+                            &weights[c * taps..(c + 1) * taps],
+                            bias,
+                            dst,
+                            layout,
+                            epilogue.and_then(Epilogue::clamp),
+                        );
+                        if let Some(f) = epilogue.and_then(Epilogue::map) {
+                            // While the channel is still in the cache.
+                            f.apply_all(std::slice::from_raw_parts_mut(dst, plane));
+                        }
+                    }
+                }
+            }
             Part::Lanes { isa, first } => {
                 let taps = kh * kw;
                 // SAFETY: `dst` has room for the block's `n` planes.
@@ -156,7 +197,13 @@ pub(super) fn forward_parts(
     let macs = out_channels * plane * kh * kw;
     let split = Split::of(macs, crew::depthwise_macs(), SPLIT_MACS);
     let threads = if out_channels > 1 { split.threads() } else { 1 };
-    let parts = Part::all(isa, out_channels, per_out, threads, across_lanes);
+    let rows_fit = choice == Choice::Best && isa == Some(Isa::Avx512) && rows::suits(&layout);
+    let kernel = if rows_fit {
+        Choice::Best
+    } else {
+        choice.min(Choice::AcrossLanes)
+    };
+    let parts = Part::all(isa, out_channels, per_out, threads, kernel);
     // Each part writes only its own channels, and no two parts share a channel.
     if split.splits() && parts.len() > 1 {
         // A few runs of parts per thread, each with one scratch (60 blocks of a 7x7 layer
@@ -182,6 +229,8 @@ pub(super) fn forward_parts(
 /// A run of output channels and the kernel that computes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Part {
+    /// Channels `first .. first + n`, one at a time straight from their planes (`rows`).
+    Rows { first: usize, n: usize },
     /// `isa.lanes()` channels from `first`, across the lanes of each vector (`lanes`).
     Lanes { isa: Isa, first: usize },
     /// Channels `first .. first + n`, one at a time, pixels across the lanes (`channel`).
@@ -192,18 +241,19 @@ impl Part {
     /// The parts of a layer of `out_channels` channels, `per_out` of them from each input
     /// channel, to be shared by `threads` threads: whole blocks of the widest vectors across
     /// the lanes, then of the narrower ones, the channels left one at a time (in a few parts
-    /// per thread, so a thread slowed by something else is caught up by the other). Without
-    /// `across_lanes`, every channel one at a time.
+    /// per thread, so a thread slowed by something else is caught up by the other). With
+    /// `OneAtATime`, every channel one at a time; with `Best` (which the caller gives only
+    /// when the rows kernel fits), every channel by the rows kernel, in as many parts.
     fn all(
         isa: Option<Isa>,
         out_channels: usize,
         per_out: usize,
         threads: usize,
-        across_lanes: bool,
+        kernel: Choice,
     ) -> Vec<Part> {
         let mut parts = Vec::new();
         let mut first = 0;
-        if across_lanes && per_out == 1 {
+        if kernel == Choice::AcrossLanes && per_out == 1 {
             let widest_first = Isa::available().iter().rev().filter(|&&i| Some(i) <= isa);
             for &isa in widest_first {
                 while first + isa.lanes() <= out_channels {
@@ -216,7 +266,10 @@ impl Part {
         let per_part = left.div_ceil(threads.max(1) * 8).max(1);
         while first < out_channels {
             let n = per_part.min(out_channels - first);
-            parts.push(Part::Channels { first, n });
+            parts.push(match kernel {
+                Choice::Best => Part::Rows { first, n },
+                _ => Part::Channels { first, n },
+            });
             first += n;
         }
         parts
@@ -226,7 +279,7 @@ impl Part {
     fn channels(self) -> (usize, usize) {
         match self {
             Part::Lanes { isa, first } => (first, isa.lanes()),
-            Part::Channels { first, n } => (first, n),
+            Part::Channels { first, n } | Part::Rows { first, n } => (first, n),
         }
     }
 }

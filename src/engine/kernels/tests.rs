@@ -2,6 +2,7 @@
 //! says), on every instruction-set path this CPU runs; the choice by shape; the thread split.
 
 use super::*;
+use depthwise::Choice;
 use isa::Path;
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
@@ -263,7 +264,8 @@ fn fused_activations_are_the_activations_own_pass() {
 }
 
 /// Depthwise with whole blocks of channels across the lanes (and the channels left over one
-/// at a time) gives the numbers of every channel one at a time, bit for bit: kernels 1 to 7
+/// at a time), and with rows straight from the planes where they fit, gives the numbers of
+/// every channel one at a time, bit for bit: kernels 1 to 7
 /// wide (the 3- and 5-wide ones at strides 1 and 2, the 7-wide at stride 1 share their
 /// loads), strides 1 to 3,
 /// dilation, uneven padding, maps from 1 to 115 pixels wide (bands of rows, rows that end in
@@ -289,6 +291,12 @@ fn depthwise_across_lanes_matches_one_channel_at_a_time() {
         (40, 1, 1, 1, (0, 0, 0, 0), (3, 6)),
         (16, 3, 2, 1, (1, 1, 1, 1), (2, 1)),
         (64, 4, 1, 1, (1, 2, 2, 1), (9, 10)),
+        (5, 5, 2, 1, (1, 2, 2, 1), (33, 120)),
+        (6, 5, 1, 1, (2, 2, 2, 3), (9, 58)),
+        (3, 3, 2, 1, (0, 1, 1, 0), (30, 59)),
+        (2, 3, 1, 1, (2, 1, 0, 2), (20, 14)),
+        (3, 3, 1, 1, (1, 1, 1, 1), (17, 14)),
+        (2, 4, 1, 1, (2, 1, 1, 2), (20, 70)),
     ]
     .into_iter()
     .enumerate()
@@ -297,16 +305,19 @@ fn depthwise_across_lanes_matches_one_channel_at_a_time() {
         for path in Path::runnable() {
             for epilogue in epilogues {
                 path.run(|| {
-                    let want = depthwise::forward_parts(&conv, x.view(), epilogue, false);
-                    let got = depthwise::forward_parts(&conv, x.view(), epilogue, true);
-                    assert_eq!(got.dim(), want.dim());
-                    for (g, w) in got.iter().zip(&want) {
-                        assert_eq!(
-                            g.to_bits(),
-                            w.to_bits(),
-                            "{channels} channels, {k}x{k} stride {s} dilation {d} {hw:?} \
-                             {path:?} {epilogue:?}: {g} vs {w}"
-                        );
+                    let want =
+                        depthwise::forward_parts(&conv, x.view(), epilogue, Choice::OneAtATime);
+                    for choice in [Choice::AcrossLanes, Choice::Best] {
+                        let got = depthwise::forward_parts(&conv, x.view(), epilogue, choice);
+                        assert_eq!(got.dim(), want.dim());
+                        for (g, w) in got.iter().zip(&want) {
+                            assert_eq!(
+                                g.to_bits(),
+                                w.to_bits(),
+                                "{channels} channels, {k}x{k} stride {s} dilation {d} {hw:?} \
+                                 {path:?} {epilogue:?} {choice:?}: {g} vs {w}"
+                            );
+                        }
                     }
                 });
             }
