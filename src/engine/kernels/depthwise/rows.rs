@@ -188,12 +188,15 @@ mod simd {
         let top = (y0 * S) as isize - layout.pad.0 as isize;
         for rr in 0..(R - 1) * S + K {
             // The phases' vectors i0 - 1 .. i0 + N + 1 of input row top + rr (zero above and
-            // below the map: padding).
+            // below the map: padding); at stride 1 the only phase is the first.
             let mut v = [[_mm512_setzero_ps(); AROUND]; 2];
             let iy = top + rr as isize;
             if (0..h as isize).contains(&iy) {
                 // SAFETY: row iy < h of the plane.
                 let row = unsafe { input.as_ptr().add(iy as usize * w) };
+                // Indexed: with iterators over the two arrays the vectors went through the
+                // stack, and the layer took twice as long.
+                #[allow(clippy::needless_range_loop)]
                 for jj in 0..N + 2 {
                     let start = (i0 as isize + jj as isize - 1) * (S * LANES) as isize;
                     // SAFETY: `load` reads only inside the row.
