@@ -51,7 +51,6 @@ pub(super) fn suits(layout: &Layout) -> bool {
 /// # Safety
 /// The CPU has AVX-512F, AVX2 and FMA; the layout [`suits`]; `dst` is writable for
 /// `oh * ow` values.
-#[cfg(target_arch = "x86_64")]
 pub(super) unsafe fn plane(
     input: &[f32],
     taps: &[f32],
@@ -63,6 +62,9 @@ pub(super) unsafe fn plane(
     let (h, w) = layout.input;
     let (kh, kw) = layout.kernel;
     assert!(input.len() >= h * w && taps.len() == kh * kw && suits(&layout));
+    #[cfg(not(target_arch = "x86_64"))]
+    unreachable!("no AVX-512 off x86-64, so no rows straight from the planes");
+    #[cfg(target_arch = "x86_64")]
     let plane = match (kw, layout.stride.1) {
         (3, 1) => simd::plane::<3, 1, 1>,
         (3, 2) => simd::plane::<3, 2, 1>,
@@ -70,7 +72,10 @@ pub(super) unsafe fn plane(
         _ => simd::plane::<5, 2, 2>,
     };
     // SAFETY: as promised by the caller; the reads are bounded by the masks (`simd::load`).
-    unsafe { plane(input, taps, bias, dst, layout, clamp) }
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        plane(input, taps, bias, dst, layout, clamp)
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
