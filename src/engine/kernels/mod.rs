@@ -10,9 +10,10 @@
 //!   [`packed`]'s register tile (`tile`; a last few columns `tail`) and multiplied with the
 //!   weights (packed once per model, `PackCache`) while they are in the cache; a 1x1
 //!   convolution at stride 1 without padding gathers its columns from the input itself.
-//! - `depthwise`: one input channel per group (MobileNet's depthwise convolutions): blocks of
-//!   16 or 8 channels side by side in the vector lanes, transposed in and out of a padded
-//!   buffer; the channels left over one at a time, from phase planes.
+//! - `depthwise`: one input channel per group (MobileNet's depthwise convolutions): on wide
+//!   maps with AVX-512, each channel's rows straight from its plane; otherwise blocks of 16 or
+//!   8 channels side by side in the vector lanes, transposed in and out of a padded buffer;
+//!   the channels left over one at a time, from phase planes.
 //! - `winograd`: F(4x4, 3x3) for 3x3 convolutions at stride 1 with 64+ channels on maps of
 //!   16+ tiles (ResNet's): a quarter of the multiply-adds, 36 products through [`packed`]
 //!   with weights transformed once per model, within 1e-5 of the output range.

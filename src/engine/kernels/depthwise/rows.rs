@@ -25,7 +25,7 @@ const LANES: usize = 16;
 /// stride of 1 or 2 both ways, no dilation; 3x3 from 14 output columns at stride 1 and 28 at
 /// stride 2, 5x5 from 56. (Measured on MobileNetV2, MobileNetV3-Large and EfficientNet-B0,
 /// best of three interleaved runs: 3x3 layers on 112- to 28-pixel maps took 0.66-0.89 of the
-/// time across the lanes, on 14-pixel maps 0.81-1.12; 3x3 at stride 2 to 14 columns
+/// time across the lanes, on 14-pixel maps 0.81-1.13; 3x3 at stride 2 to 14 columns
 /// 1.0-1.17; 5x5 on 28- and 14-pixel maps 1.04-1.30, where 16 lanes hold 14 or 28 pixels and
 /// 25 taps make the transposes a smaller share.)
 pub(super) fn suits(layout: &Layout) -> bool {
