@@ -109,13 +109,27 @@ pub(crate) fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>
     assert!(reach < from.src.len(), "columns inside the source");
     #[cfg(target_arch = "x86_64")]
     let avx2 = super::isa::Isa::available().contains(&super::isa::Isa::Avx2);
+    let src = from.src.as_ptr();
     for (j, panel) in dst.chunks_exact_mut(k * NR).enumerate() {
+        // A whole panel inside one output row (or in rows that follow each other in memory,
+        // a 1x1 convolution's) reads one run of NR values per row of `from`: found with one
+        // division, not one per column (16 per panel were a third of the packing's time).
+        let first = p0 + j * NR;
+        let (row, col) = (first / from.ow, first % from.ow);
+        let whole = j * NR + NR <= n && (col + NR <= from.ow || from.row_stride == from.ow);
+        if whole {
+            let start = row * from.row_stride + col;
+            for (&base, d) in from.bases.iter().zip(panel.chunks_exact_mut(NR)) {
+                // SAFETY: base + start + NR - 1 = base + from.at(first + NR - 1) <= reach.
+                unsafe { std::ptr::copy_nonoverlapping(src.add(base + start), d.as_mut_ptr(), NR) }
+            }
+            continue;
+        }
         let mut at = [0usize; NR];
         for (l, a) in at.iter_mut().enumerate() {
             *a = from.at(p0 + (j * NR + l).min(n - 1));
         }
         let contiguous = at.iter().enumerate().all(|(l, &a)| a == at[0] + l);
-        let src = from.src.as_ptr();
         if contiguous {
             for (&base, d) in from.bases.iter().zip(panel.chunks_exact_mut(NR)) {
                 // SAFETY: base + at[0] + NR - 1 = base + at[NR - 1] <= reach < src.len().
