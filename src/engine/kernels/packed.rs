@@ -18,7 +18,7 @@
 
 use super::crew::Split;
 use super::shared::{Clamp, Epilogue, Shared};
-use super::tail::{SLACK, TAIL_MAX, TAIL_PANELS, panels_at_once};
+use super::tail::{self, SLACK, TAIL_MAX, TAIL_PANELS, panels_at_once};
 use super::tile::{Kernel, MR, NR, kernel};
 
 /// Most products added per pass over a tile: a column panel of `KC` x `NR` values (20 KB)
@@ -249,8 +249,8 @@ unsafe fn multiply(
         // The last column panel's columns by `tail` when there are few of them (and the CPU
         // has it), the rest by the tiles.
         let last_cols = n - col_panels.saturating_sub(1) * NR;
-        let tail = kernel.tail.filter(|_| (1..=TAIL_MAX).contains(&last_cols));
-        let tail_cols = if tail.is_some() { last_cols } else { 0 };
+        let tail = kernel.tail && (1..=TAIL_MAX).contains(&last_cols);
+        let tail_cols = if tail { last_cols } else { 0 };
         let main = n - tail_cols;
         let tiles = |panels: std::ops::Range<usize>, n: usize| {
             if n == 0 {
@@ -347,7 +347,7 @@ unsafe fn multiply(
         while g0 < panels.end {
             let g1 = (g0 + TAIL_PANELS).min(panels.end);
             tiles(g0..g1, main);
-            if let Some(tail) = tail {
+            if tail {
                 let mut ip = g0;
                 while ip < g1 {
                     let q = (g1 - ip).min(panels_at_once(tail_cols));
@@ -360,7 +360,7 @@ unsafe fn multiply(
                     // last (`PackedWeights::group`), the last column panel kc * NR from pc;
                     // the rows and the last `tail_cols` columns are this call's.
                     unsafe {
-                        tail(q, tail_cols)(
+                        tail::tail(q, tail_cols)(
                             kc,
                             a_at(ip),
                             k * MR,

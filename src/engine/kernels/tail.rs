@@ -49,7 +49,14 @@ pub(super) fn panels_at_once(columns: usize) -> usize {
 }
 
 /// The kernel for `q` panels (at most [`panels_at_once`]) by `columns` columns (1 ..=
-/// [`TAIL_MAX`]); the CPU must have AVX2 and FMA (`super::tile::kernel` offers it only then).
+/// [`TAIL_MAX`]); the CPU must have AVX2 and FMA (`super::tile::Kernel::tail` says so).
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) fn tail(_q: usize, _columns: usize) -> Tail {
+    unreachable!("no AVX2 off x86-64, so `Kernel::tail` is false there")
+}
+
+/// The kernel for `q` panels (at most [`panels_at_once`]) by `columns` columns (1 ..=
+/// [`TAIL_MAX`]); the CPU must have AVX2 and FMA (`super::tile::Kernel::tail` says so).
 #[cfg(target_arch = "x86_64")]
 pub(super) fn tail(q: usize, columns: usize) -> Tail {
     macro_rules! pick {

@@ -6,7 +6,6 @@
 //! once for this CPU.
 
 use super::shared::Clamp;
-use super::tail::Tail;
 
 /// Output channels in a register tile.
 pub(crate) const MR: usize = 6;
@@ -38,13 +37,13 @@ pub(super) type WideTile = unsafe fn(
 
 /// The whole tile, the tile of at most 8 columns (the same for the portable loop), where the
 /// CPU has the registers for them the wide tiles of full panels (`wide[P - 1][V - 1]`), and
-/// where it has FMA the kernel for a last few columns (`super::tail`).
+/// whether a last few columns go to `super::tail` (where the CPU has AVX2 and FMA).
 #[derive(Clone, Copy)]
 pub(super) struct Kernel {
     pub(super) full: Tile,
     pub(super) half: Tile,
     pub(super) wide: Option<[[WideTile; 2]; 2]>,
-    pub(super) tail: Option<fn(usize, usize) -> Tail>,
+    pub(super) tail: bool,
 }
 
 pub(super) fn kernel() -> Kernel {
@@ -60,7 +59,7 @@ pub(super) fn kernel() -> Kernel {
                     [avx512_tile::<1, 1>, avx512_tile::<1, 2>],
                     [avx512_tile::<2, 1>, avx512_tile::<2, 2>],
                 ]),
-                tail: Some(super::tail::tail),
+                tail: true,
             };
         }
     }
@@ -71,7 +70,7 @@ pub(super) const PORTABLE: Kernel = Kernel {
     full: portable_kernel,
     half: portable_kernel,
     wide: None,
-    tail: None,
+    tail: false,
 };
 
 /// The tile without SIMD intrinsics (what the compiler makes of it).
