@@ -55,7 +55,7 @@ pub(crate) fn forward(
 }
 
 /// Which kernels a layer may use (the tests compare them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Choice {
     /// Every channel one at a time from phase planes (`channel`).
     #[cfg_attr(not(test), allow(dead_code))]
@@ -197,11 +197,11 @@ pub(super) fn forward_parts(
     let macs = out_channels * plane * kh * kw;
     let split = Split::of(macs, crew::depthwise_macs(), SPLIT_MACS);
     let threads = if out_channels > 1 { split.threads() } else { 1 };
-    let rows_fit = choice == Choice::Best && isa == Some(Isa::Avx512) && rows::suits(&layout);
-    let kernel = if rows_fit {
-        Choice::Best
-    } else {
-        choice.min(Choice::AcrossLanes)
+    let rows_fit = isa == Some(Isa::Avx512) && rows::suits(&layout);
+    let kernel = match choice {
+        Choice::Best if rows_fit => Choice::Best,
+        Choice::OneAtATime => Choice::OneAtATime,
+        _ => Choice::AcrossLanes,
     };
     let parts = Part::all(isa, out_channels, per_out, threads, kernel);
     // Each part writes only its own channels, and no two parts share a channel.
