@@ -1,7 +1,7 @@
 //! The first `n` lanes of a vector: the masks, and loads and stores through them (x86-64).
-//! A row's last few values are read and written this way by the depthwise kernels, the
-//! similarity sums, the matrix-vector product and 2x2 max pooling, without touching the values
-//! after them.
+//! A row's last few values are read and written this way by the depthwise kernels (the rows
+//! straight from the planes too), the similarity sums, the matrix-vector product and 2x2 max
+//! pooling, without touching the values after them.
 
 use std::arch::x86_64::*;
 

@@ -224,6 +224,12 @@ unsafe fn multiply(
     let steps = k.div_ceil(KC).max(1);
     let step = k.div_ceil(steps).max(1);
     let init_of = |ip: usize| panel_init(bias, rows, ip);
+    // The last column panel's columns by `tail` when there are few of them (and the CPU has
+    // it), the rest by the tiles.
+    let last_cols = n - col_panels.saturating_sub(1) * NR;
+    let tail = kernel.tail && (1..=TAIL_MAX).contains(&last_cols);
+    let tail_cols = if tail { last_cols } else { 0 };
+    let main = n - tail_cols;
     for pc in (0..k).step_by(step) {
         let kc = step.min(k - pc);
         let add = pc > 0;
@@ -246,12 +252,6 @@ unsafe fn multiply(
         let a_at = |ip: usize| unsafe { a.as_ptr().add((ip * k + pc) * MR) };
         let b_at = |jp: usize| unsafe { b.as_ptr().add((jp * k + pc) * NR) };
         let c_at = |ip: usize, jp: usize| unsafe { c.get().add(ip * MR * ldc + jp * NR) };
-        // The last column panel's columns by `tail` when there are few of them (and the CPU
-        // has it), the rest by the tiles.
-        let last_cols = n - col_panels.saturating_sub(1) * NR;
-        let tail = kernel.tail && (1..=TAIL_MAX).contains(&last_cols);
-        let tail_cols = if tail { last_cols } else { 0 };
-        let main = n - tail_cols;
         let tiles = |panels: std::ops::Range<usize>, n: usize| {
             if n == 0 {
                 return;

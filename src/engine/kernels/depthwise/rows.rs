@@ -81,6 +81,7 @@ pub(super) unsafe fn plane(
 #[cfg(target_arch = "x86_64")]
 mod simd {
     use super::{LANES, Layout};
+    use crate::engine::kernels::masked::{avx512_load_masked, avx512_mask, avx512_store_masked};
     use crate::engine::kernels::shared::Clamp;
     use std::arch::x86_64::*;
 
@@ -136,10 +137,9 @@ mod simd {
         if start < 0 || start as usize >= w {
             return _mm512_setzero_ps();
         }
-        let n = (w - start as usize).min(LANES);
-        let mask = ((1u32 << n) - 1) as __mmask16;
-        // SAFETY: the first n lanes are inside the row; the others are not read.
-        unsafe { _mm512_maskz_loadu_ps(mask, row.add(start as usize)) }
+        let mask = avx512_mask((w - start as usize).min(LANES));
+        // SAFETY: the masked lanes are inside the row; the others are not read.
+        unsafe { avx512_load_masked(row.add(start as usize), mask) }
     }
 
     /// `cur` shifted by `shift` lanes (within -2 ..= 2), the lanes it leaves taken from its
@@ -247,9 +247,9 @@ mod simd {
                     None => a,
                 };
                 let x0 = (i0 + b) * LANES;
-                let mask = ((1u32 << (ow - x0).min(LANES)) - 1) as __mmask16;
+                let mask = avx512_mask((ow - x0).min(LANES));
                 // SAFETY: the lanes up to the row's end are inside the output plane.
-                unsafe { _mm512_mask_storeu_ps(dst.add(y * ow + x0), mask, a) };
+                unsafe { avx512_store_masked(dst.add(y * ow + x0), mask, a) };
             }
         }
     }
