@@ -257,11 +257,13 @@ mod x86 {
     use std::arch::x86_64::*;
     use std::ops::Range;
 
-    /// Multiply-adds from which a layer is shared with the crew: above Tiny VGG's largest
-    /// layer (3.4 M, 15 us: splitting it cost more than it saved), below MobileNetV2's 1x1
-    /// projections to 16-32 channels (4.8-7.2 M, 100-160 us; 1.5-1.8x faster on two threads)
-    /// and DenseNet-121's 3x3 layers at 40x40 and 20x20 (59 M and 15 M at 160x160).
-    const DIRECT_CREW_MACS: usize = 1 << 22;
+    /// Multiply-adds from which a layer is shared with the crew: Tiny VGG's second layer
+    /// (3.2 M, 62 us) and MobileNetV2's 1x1 projections to 32 channels at 28x28 (3.6 M, 81
+    /// us) gain from a second thread (62 -> 39-42 us, 81 -> 49), Tiny VGG's others (0.7-1 M,
+    /// 14-23 us) stay whole. At 4 M (an earlier measurement put Tiny VGG's largest layer at
+    /// 15 us) neither of the first two was split. DenseNet-121's 3x3 layers at 40x40 and
+    /// 20x20 are 59 M and 15 M at 160x160.
+    const DIRECT_CREW_MACS: usize = 1 << 21;
 
     /// What every kernel call reads: the window's top-left input value, the tap offsets, the
     /// block's first channel's weight at tap 0, and the distance between channels in the
