@@ -7,7 +7,7 @@
 //! im2col + matrix product in blocks of output pixels: the input is padded and split into
 //! phase planes once (`Phases`), then each block of output pixels gets its columns
 //! [in/groups*kh*kw, pixels] gathered straight into the product's panel order
-//! (`packed::pack_columns`: one copy of `NR` neighbouring values per tap and channel, at any
+//! (`columns::pack_columns`: one copy of `NR` neighbouring values per tap and channel, at any
 //! stride) and its product with the packed weights at once, while the columns are in the
 //! cache. A 1x1 convolution at stride 1 without padding gathers from the input itself.
 //!
@@ -17,9 +17,10 @@
 //! pixels for that (ResNet's 7x7 layers) runs one block and splits its product by panels of
 //! the weights instead.
 
+use super::columns::{self, Gather};
 use super::crew::{self, Split};
 use super::isa::Isa;
-use super::packed::{self, Gather, PackedWeights};
+use super::packed::{self, PackedWeights};
 use super::phases::Phases;
 use super::shared::{self, Epilogue, Shared};
 use super::tile::NR;
@@ -247,7 +248,9 @@ fn product(
                 ow,
                 row_stride,
             };
-            packed::pack_columns(from, p0, n, &mut cols);
+            // Gathered by every thread when the product is shared by panels of weights.
+            let gather_split = if split { Split::any() } else { Split::Serial };
+            columns::pack_columns(from, p0, n, &mut cols, gather_split);
             let bias = bias.as_deref().map(|b| &b[g * rows..(g + 1) * rows]);
             // SAFETY: block b writes only columns p0 .. p0 + n of its group's rows, which no
             // other block writes; the output holds groups * rows rows of `plane` values.

@@ -32,6 +32,7 @@
 //! million multiply-adds up; elsewhere (a sweep, which already runs one pass per core)
 //! rayon's threads, for the large layers only.
 
+pub(crate) mod columns;
 pub mod crew;
 pub(crate) mod depthwise;
 pub(crate) mod direct;

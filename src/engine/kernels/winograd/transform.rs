@@ -47,7 +47,7 @@ fn at(m: [&Lanes; 6]) -> [Lanes; 4] {
 
 /// `V` of tiles `t0 .. t0 + n`: `v[xi * len + (j * c + ch) * NR + l]` (`len` = panels * c *
 /// NR) is position `xi` of `B^T d B` for channel `ch` of the block's tile `j * NR + l` (the
-/// last tile repeated past `n`, as `packed::pack_columns` does); only the channels in `chs`
+/// last tile repeated past `n`, as `columns::pack_columns` does); only the channels in `chs`
 /// (of `c`), so that threads can share a block's channels.
 ///
 /// # Safety
