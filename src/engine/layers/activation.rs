@@ -91,10 +91,11 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
 }
 
-/// `x * sigmoid(x)`.
+/// `x * sigmoid(x)`, as `x / (1 + exp(-x))`: one rounding less than `x` times the rounded
+/// sigmoid, and one multiply less a value (EfficientNet-B0's SiLU loop 7% faster).
 #[inline(always)]
 fn silu(x: f32) -> f32 {
-    x * sigmoid(x)
+    x / (1.0 + exp(-x))
 }
 
 /// `x * relu6(x + 3) / 6`.
@@ -601,7 +602,7 @@ mod tests {
 
     /// The vectorisable `exp` and the sigmoid and SiLU built on it, against f64 over the
     /// whole range where they are neither 0 nor 1 (and past it): within 2 ulp for `exp`,
-    /// 3 for sigmoid and SiLU (one rounding more each).
+    /// 3 for sigmoid, 2.5 for SiLU (one division after `exp`; 2.16 measured).
     #[test]
     fn exp_sigmoid_and_silu_are_within_a_few_ulp() {
         let ulps = |got: f32, want: f64| {
@@ -621,7 +622,7 @@ mod tests {
             x += 0.000_731;
         }
         assert!(
-            worst[0] <= 2.0 && worst[1] <= 3.0 && worst[2] <= 3.0,
+            worst[0] <= 2.0 && worst[1] <= 3.0 && worst[2] <= 2.5,
             "{worst:?}"
         );
         // Past the range: 0 and 1 (to within f32's smallest normal), finite, and NaN kept.
