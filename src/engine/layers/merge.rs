@@ -343,7 +343,7 @@ mod tests {
     fn an_add_shared_between_threads_is_the_one_thread_sum() {
         use crate::engine::kernels::crew;
         let shape = (5, 61, 67);
-        assert!(5 * 61 * 67 >= ADD_CREW_VALUES);
+        const { assert!(5 * 61 * 67 >= ADD_CREW_VALUES) };
         let a = Array3::from_shape_fn(shape, |(c, y, x)| (c * 7 + y * 3 + x) as f32 * 0.1 - 9.0);
         let b = Array3::from_shape_fn(shape, |(c, y, x)| (c + y * 5 + x * 11) as f32 * -0.37);
         let want: Vec<u32> = a.iter().zip(&b).map(|(a, b)| (a + b).to_bits()).collect();
