@@ -26,10 +26,10 @@ impl Gather<'_> {
 
 /// Columns `p0 .. p0 + n` of `from`, in panels of [`NR`] (`dst[(j * k + r) * NR + l]` is
 /// row `r` of column `p0 + j * NR + l`; the last panel repeats its last column), the rows
-/// shared out by `split` (the same values whoever copies them). A
-/// product split by panels of weights multiplies one gathering of columns on every thread:
-/// gathered on one, it was a twelfth of ResNet-18's 7x7 layers that the other thread waited
-/// for.
+/// shared out by `split` (the same values whoever copies them). A product split by panels of
+/// weights multiplies one gathering of columns on every thread; while one thread gathered
+/// them, the other waited (ResNet-18's 512-channel 3x3 layers at two threads: 1441-1466 us,
+/// 1312-1373 with the gathering shared).
 pub(crate) fn pack_columns(from: Gather, p0: usize, n: usize, dst: &mut Vec<f32>, split: Split) {
     let k = from.bases.len();
     let panels = n.div_ceil(NR);
