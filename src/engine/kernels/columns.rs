@@ -184,10 +184,7 @@ mod tests {
             ow,
             row_stride: w,
         };
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = crate::engine::kernels::tests::thread_pool(2);
         for (p0, n) in [(0, oh * ow), (5, 40), (12, 16), (3, 1)] {
             let mut one = Vec::new();
             pack_columns(from, p0, n, &mut one, Split::Serial);

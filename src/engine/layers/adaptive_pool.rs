@@ -93,7 +93,7 @@ pub(crate) fn global_avg_pool(input: ArrayView3<f32>) -> Array3<f32> {
     } else {
         let input = input.as_standard_layout();
         let values = input.as_slice().expect("standard layout");
-        means_on_widest_path(values, plane)
+        map_means(values, plane)
     };
     Array3::from_shape_vec((channels, 1, 1), means).expect("one value per channel")
 }
@@ -107,7 +107,7 @@ const LANES: usize = 16;
 const MAPS_AT_ONCE: usize = 4;
 
 /// The mean of each map of `plane` values in `values`, [`MAPS_AT_ONCE`] maps at a time.
-fn means_on_widest_path(values: &[f32], plane: usize) -> Vec<f32> {
+fn map_means(values: &[f32], plane: usize) -> Vec<f32> {
     let mut means = Vec::with_capacity(values.len() / plane);
     let mut quads = values.chunks_exact(MAPS_AT_ONCE * plane);
     for quad in &mut quads {
@@ -330,7 +330,7 @@ mod tests {
                 .map(|m| by_hand(m) / plane as f32)
                 .collect();
             for path in Path::runnable() {
-                let got = path.run(|| means_on_widest_path(&values, plane));
+                let got = path.run(|| map_means(&values, plane));
                 let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&got), bits(&want), "{channels} x {plane} on {path:?}");
             }

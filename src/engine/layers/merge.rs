@@ -347,10 +347,7 @@ mod tests {
         let a = Array3::from_shape_fn(shape, |(c, y, x)| (c * 7 + y * 3 + x) as f32 * 0.1 - 9.0);
         let b = Array3::from_shape_fn(shape, |(c, y, x)| (c + y * 5 + x * 11) as f32 * -0.37);
         let want: Vec<u32> = a.iter().zip(&b).map(|(a, b)| (a + b).to_bits()).collect();
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let two = crate::engine::kernels::tests::thread_pool(2);
         let mut out = Tensor::Maps(a.clone());
         two.install(|| crew::lone(|| add_into(&mut out, &[&Tensor::Maps(b.clone())])));
         let got: Vec<u32> = out.values().iter().map(|v| v.to_bits()).collect();
