@@ -100,12 +100,10 @@ pub(super) unsafe fn block(
     // By bands of output rows.
     #[cfg(target_arch = "x86_64")]
     {
-        scratch.taps.clear();
-        for t in 0..taps {
-            scratch
-                .taps
-                .extend((0..lanes).map(|lane| weights[lane * taps + t]));
-        }
+        let taps_side_by_side = at_least(&mut scratch.taps, lanes * taps);
+        // SAFETY: AVX2 (every `Isa` has it); `weights` holds the block's `lanes * taps` taps
+        // (asserted above), and the buffer as many.
+        unsafe { simd::taps_to_lanes(weights, taps, lanes, taps_side_by_side.as_mut_ptr()) };
         scratch.bias.clear();
         scratch
             .bias
@@ -131,7 +129,7 @@ pub(super) unsafe fn block(
                 sums(
                     padded,
                     wp,
-                    &scratch.taps,
+                    &scratch.taps[..lanes * taps],
                     &scratch.bias,
                     band_sums,
                     (y1 - y0, ow),
