@@ -26,4 +26,4 @@ for _ in range(60):
     weights /= weights.max()
 print(f"largest relative error {np.abs(error).max():.3g} = {np.abs(error).max() / 2**-24:.3f} x 2^-24")
 for c in reversed(coefficients):
-    print(repr(float(np.float32(c))))
+    print(np.float32(c))  # the shortest decimal that gives this f32

@@ -79,8 +79,8 @@ fn exp(x: f32) -> f32 {
     let n = shifted - ROUND;
     let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
     let p: f32 = 1.381_453_8e-3;
-    let p = p.mul_add(r, 8.368_745_4e-3);
-    let p = p.mul_add(r, 4.166_838_9e-2);
+    let p = p.mul_add(r, 8.368_745e-3);
+    let p = p.mul_add(r, 4.166_839e-2);
     let p = p.mul_add(r, 1.666_652_1e-1);
     let p = p.mul_add(r, 0.499_999_94);
     let p = p.mul_add(r * r, r) + 1.0;
