@@ -93,35 +93,6 @@ pub(super) unsafe fn planes_to_lanes(
     }
 }
 
-/// The block's taps side by side: `dst[t * lanes + c] = weights[c * taps + t]` for every
-/// channel `c < lanes` and tap `t < taps`, by 8x8 transposes (copied one value at a time,
-/// they took 8% of a 5x5 stride-2 layer's time, its sums 19%).
-///
-/// # Safety
-/// AVX2; `weights` holds `lanes * taps` values, `dst` is writable for as many, and `lanes`
-/// is a multiple of 8.
-#[target_feature(enable = "avx2")]
-pub(super) unsafe fn taps_to_lanes(weights: &[f32], taps: usize, lanes: usize, dst: *mut f32) {
-    assert!(weights.len() == lanes * taps && lanes.is_multiple_of(8));
-    let src = weights.as_ptr();
-    for group in (0..lanes).step_by(8) {
-        for t0 in (0..taps).step_by(8) {
-            let mask = first_lanes(taps - t0);
-            // SAFETY: row c's taps t0 .. min(t0 + 8, taps) are inside `weights` (the mask
-            // reads no further); the columns stored are taps below `taps` of channels below
-            // `lanes`.
-            unsafe {
-                let rows: [__m256; 8] = std::array::from_fn(|c| {
-                    _mm256_maskload_ps(src.add((group + c) * taps + t0), mask)
-                });
-                for (i, column) in transpose8(rows).into_iter().take(taps - t0).enumerate() {
-                    _mm256_storeu_ps(dst.add((t0 + i) * lanes + group), column);
-                }
-            }
-        }
-    }
-}
-
 /// The inverse of [`planes_to_lanes`]: `dst[c * stride + p] = src[p * lanes + c]` for
 /// `n` pixels `p`.
 ///
