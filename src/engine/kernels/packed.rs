@@ -77,8 +77,27 @@ impl PackedWeights {
     }
 }
 
+/// The product's right operand, `k` rows of `n` columns.
+#[derive(Clone, Copy)]
+pub(crate) enum Columns<'a> {
+    /// Gathered into panels by [`pack_columns`](super::columns::pack_columns).
+    Packed(&'a [f32]),
+    /// Rows `ld` apart, read where they are: a 1x1 convolution's input at stride 1, whose
+    /// rows are its channels (what the packing copies, one panel at a time). Only for
+    /// [`Columns::readable`] shapes.
+    Rows { src: &'a [f32], ld: usize },
+}
+
+impl Columns<'_> {
+    /// Whether `n` columns can be read as [`Columns::Rows`] by `kernel`: by the AVX-512
+    /// tiles, whose vectors of columns are then all whole, and the last few by `tail`.
+    pub(super) fn readable(kernel: Kernel, n: usize) -> bool {
+        kernel.wide.is_some() && kernel.tail && n % NR <= TAIL_MAX
+    }
+}
+
 /// `c[rows x n]` (rows `ldc` apart) = `bias + a . b` for weight panels `panels` of group `g`
-/// (`b` from [`pack_columns`](super::columns::pack_columns), `n` columns), then `epilogue`: a
+/// (`b` of `n` columns), then `epilogue`: a
 /// clamp by each tile as its last block of `k` is written, another activation over each
 /// panel's rows once they are finished (while they are in the cache). Every value of those
 /// rows written.
@@ -93,7 +112,7 @@ unsafe fn multiply(
     a: &PackedWeights,
     g: usize,
     panels: std::ops::Range<usize>,
-    b: &[f32],
+    b: Columns,
     n: usize,
     bias: Option<&[f32]>,
     c: Shared,
@@ -103,7 +122,18 @@ unsafe fn multiply(
     let (k, rows) = (a.k, a.rows);
     let a = a.group(g);
     let col_panels = n.div_ceil(NR);
-    assert!(b.len() >= col_panels * k * NR && panels.end * MR * k <= a.len());
+    assert!(panels.end * MR * k <= a.len());
+    // Where column panel `jp` starts, how far apart two column panels are, and two rows.
+    let (b, b_step, ldb) = match b {
+        Columns::Packed(b) => {
+            assert!(b.len() >= col_panels * k * NR);
+            (b, k * NR, NR)
+        }
+        Columns::Rows { src, ld } => {
+            assert!(Columns::readable(kernel, n) && k.saturating_sub(1) * ld + n <= src.len());
+            (src, NR, ld)
+        }
+    };
     // The output is written by the first block of `k`: there must be one.
     assert!(k > 0, "a product over at least one value");
     if let Some(bias) = bias {
@@ -138,7 +168,7 @@ unsafe fn multiply(
         // column panels jp (and jp + 1) hold kc values from pc on (asserted above); the tile's
         // rows and columns are this call's (the caller's promise).
         let a_at = |ip: usize| unsafe { a.as_ptr().add((ip * k + pc) * MR) };
-        let b_at = |jp: usize| unsafe { b.as_ptr().add((jp * k + pc) * NR) };
+        let b_at = |jp: usize| unsafe { b.as_ptr().add(jp * b_step + pc * ldb) };
         let c_at = |ip: usize, jp: usize| unsafe { c.get().add(ip * MR * ldc + jp * NR) };
         let tiles = |panels: std::ops::Range<usize>, n: usize| {
             if n == 0 {
@@ -177,7 +207,8 @@ unsafe fn multiply(
                                 a_at(ip),
                                 k * MR,
                                 b_at(jp),
-                                k * NR,
+                                b_step,
+                                ldb,
                                 c_at(ip, jp),
                                 ldc,
                                 add,
@@ -253,6 +284,7 @@ unsafe fn multiply(
                             a_at(ip),
                             k * MR,
                             b_at(col_panels - 1),
+                            ldb,
                             c_at(ip, col_panels - 1),
                             ldc,
                             add,
@@ -335,7 +367,7 @@ unsafe fn edge_tile(
 pub(crate) unsafe fn multiply_split(
     a: &PackedWeights,
     g: usize,
-    cols: &[f32],
+    cols: Columns,
     n: usize,
     bias: Option<&[f32]>,
     c: Shared,
@@ -470,7 +502,20 @@ mod tests {
                 let panels = 0..rows.div_ceil(MR);
                 let b = Some(&bias[..]);
                 // SAFETY: `out` holds rows x n values, only this call writes them.
-                unsafe { multiply(kernel, &packed, 0, panels, cols, n, b, c, n, epilogue) };
+                unsafe {
+                    multiply(
+                        kernel,
+                        &packed,
+                        0,
+                        panels,
+                        Columns::Packed(cols),
+                        n,
+                        b,
+                        c,
+                        n,
+                        epilogue,
+                    )
+                };
                 for o in 0..rows {
                     for p in 0..n {
                         let sum: f64 = bias[o] as f64
@@ -534,7 +579,7 @@ mod tests {
                                     &packed,
                                     0,
                                     panels,
-                                    &packed_cols,
+                                    Columns::Packed(&packed_cols),
                                     cols,
                                     b,
                                     c,
@@ -559,6 +604,81 @@ mod tests {
                 });
             }
         }
+    }
+
+    /// Columns read where they are (`Columns::Rows`, a 1x1 layer's input rows) give the bits
+    /// that the same columns packed give: the same sums in the same order, in the tiles and in
+    /// `tail`. Whole panels and a last 1 to 4 columns, `k` across several blocks, rows wider
+    /// than the columns read (a block of a larger map), with a clamp. Read in place only where
+    /// the AVX-512 tiles run, which the test checks it met where the CPU has them.
+    #[test]
+    fn columns_read_in_place_match_the_packed_ones_bit_for_bit() {
+        let mut read_in_place = false;
+        for (rows, k, n, ld) in [
+            (50, 700, 49usize, 49usize),
+            (64, 384, 196, 196),
+            (13, 40, 20, 25),
+            (100, 33, 3, 3),
+            (7, 9, 1, 4),
+            (61, 321, 32, 40),
+            (24, 16, 66, 70),
+        ] {
+            let w = values(rows * k, 7);
+            let packed = PackedWeights::new(&w, 1, rows, k);
+            let src = values((k - 1) * ld + n, 8);
+            let bases: Vec<usize> = (0..k).map(|r| r * ld).collect();
+            let from = Gather {
+                src: &src,
+                bases: &bases,
+                ow: n,
+                row_stride: n,
+            };
+            let bias = values(rows, 9);
+            let clamp = Some(Epilogue::Clamp(Clamp {
+                min: -0.5,
+                max: 1.0,
+            }));
+            for path in Path::runnable() {
+                path.run(|| {
+                    let kernel = kernel();
+                    assert_eq!(
+                        Columns::readable(kernel, n),
+                        kernel.wide.is_some() && n % NR <= TAIL_MAX
+                    );
+                    if !Columns::readable(kernel, n) {
+                        return;
+                    }
+                    read_in_place = true;
+                    let mut packed_cols = Vec::new();
+                    pack_columns(from, 0, n, &mut packed_cols, Split::Serial);
+                    for epilogue in [None, clamp] {
+                        let product = |b: Columns| {
+                            let mut out = vec![f32::NAN; rows * n];
+                            let c = Shared(out.as_mut_ptr());
+                            let panels = 0..rows.div_ceil(MR);
+                            let bias = Some(&bias[..]);
+                            // SAFETY: `out` holds rows x n values, only this call writes them.
+                            unsafe {
+                                multiply(kernel, &packed, 0, panels, b, n, bias, c, n, epilogue)
+                            };
+                            out
+                        };
+                        let in_place = product(Columns::Rows { src: &src, ld });
+                        let copied = product(Columns::Packed(&packed_cols));
+                        for (i, (a, b)) in in_place.iter().zip(&copied).enumerate() {
+                            assert_eq!(a.to_bits(), b.to_bits(), "{rows}x{k}x{n}, value {i}");
+                        }
+                    }
+                });
+            }
+        }
+        let wide = Path::runnable()
+            .iter()
+            .any(|p| p.run(|| kernel().wide.is_some()));
+        assert_eq!(
+            read_in_place, wide,
+            "read in place wherever the AVX-512 tiles run"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! gets the same bits whichever kernel computed it (tested).
 
 use super::shared::Clamp;
-use super::tile::{MR, NR};
+use super::tile::MR;
 
 /// Most columns this kernel takes (more than four are the half tile's, whose cost per column
 /// is lower from about six).
@@ -25,8 +25,8 @@ pub(super) const TAIL_PANELS: usize = 8;
 /// the last `k` are read as one vector of 8.
 pub(super) const SLACK: usize = 8 - MR;
 
-/// `Q` weight panels (`a`, `a_step` apart) by `T` columns (`b` a column panel: column `t` at
-/// `k` is `b[k * NR + t]`), `kc` values of `k`: `c[row][t]` (rows `ldc` apart) = (`add` ? `c`
+/// `Q` weight panels (`a`, `a_step` apart) by `T` columns (column `t` at `k` is `b[k * ldb +
+/// t]`: `ldb` is `NR` in a packed column panel), `kc` values of `k`: `c[row][t]` (rows `ldc` apart) = (`add` ? `c`
 /// : `init[row]`) + the products, clamped when `clamp` is given; only the first `rows` rows
 /// are read and written in `c`.
 pub(super) type Tail = unsafe fn(
@@ -34,6 +34,7 @@ pub(super) type Tail = unsafe fn(
     *const f32,
     usize,
     *const f32,
+    usize,
     *mut f32,
     usize,
     bool,
@@ -80,7 +81,7 @@ pub(super) fn tail(q: usize, columns: usize) -> Tail {
 ///
 /// # Safety
 /// The CPU has AVX2 and FMA; panel `p < Q` holds `kc * MR + SLACK` values from `a + p *
-/// a_step`, `b` holds `kc * NR` values, and `c` the first `rows` rows of `T` values.
+/// a_step`, `b` holds `(kc - 1) * ldb + T` values, and `c` the first `rows` rows of `T` values.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
@@ -89,6 +90,7 @@ unsafe fn avx2_tail<const Q: usize, const T: usize>(
     a: *const f32,
     a_step: usize,
     b: *const f32,
+    ldb: usize,
     c: *mut f32,
     ldc: usize,
     add: bool,
@@ -119,7 +121,7 @@ unsafe fn avx2_tail<const Q: usize, const T: usize>(
         for kk in 0..kc {
             let mut x = [_mm256_setzero_ps(); T];
             for (t, x) in x.iter_mut().enumerate() {
-                *x = _mm256_broadcast_ss(&*b.add(kk * NR + t));
+                *x = _mm256_broadcast_ss(&*b.add(kk * ldb + t));
             }
             for (p, panel) in acc.iter_mut().enumerate() {
                 // Lanes MR.. are the next k's first rows: added, never stored.

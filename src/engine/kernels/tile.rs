@@ -18,14 +18,15 @@ pub(super) type Tile =
     unsafe fn(usize, *const f32, *const f32, *mut f32, usize, bool, &[f32; MR], Option<Clamp>);
 
 /// `P` weight panels by `V` column panels at once (`P`, `V` in 1..=2): `c[P MR x V NR]` from
-/// the weight panels at `a + p * a_step` and the column panels at `b + v * b_step`, as
-/// [`Tile`] otherwise (`init`: the first `P MR` rows' bias), of which only the valid
+/// the weight panels at `a + p * a_step` and the column panels at `b + v * b_step`, whose
+/// rows (one per `k`) are `ldb` apart (`NR` when packed), as [`Tile`] otherwise (`init`: the first `P MR` rows' bias), of which only the valid
 /// `(rows, columns)` are read and written in `c` (the last vector of a row masked).
 pub(super) type WideTile = unsafe fn(
     usize,
     *const f32,
     usize,
     *const f32,
+    usize,
     usize,
     *mut f32,
     usize,
@@ -231,6 +232,7 @@ unsafe fn avx512_tile<const P: usize, const V: usize>(
     a_step: usize,
     b: *const f32,
     b_step: usize,
+    ldb: usize,
     c: *mut f32,
     ldc: usize,
     add: bool,
@@ -281,7 +283,7 @@ unsafe fn avx512_tile<const P: usize, const V: usize>(
                 }
             }
             a = a.add(MR);
-            b = b.add(NR);
+            b = b.add(ldb);
         }
         // max(x, min) is `min` for a NaN x, as `f32::max` (the activation's own pass).
         let bounds = clamp.map(|c| (_mm512_set1_ps(c.min), _mm512_set1_ps(c.max)));

@@ -192,7 +192,17 @@ pub(crate) fn forward(
             unsafe {
                 let dst = Shared(m_ptr.get().add(xi * m_len));
                 let cols = &v[xi * v_len..(xi + 1) * v_len];
-                packed::multiply_split(u, xi, cols, n, None, dst, panels * NR, false, None);
+                packed::multiply_split(
+                    u,
+                    xi,
+                    packed::Columns::Packed(cols),
+                    n,
+                    None,
+                    dst,
+                    panels * NR,
+                    false,
+                    None,
+                );
             }
         };
         if split {
