@@ -205,6 +205,13 @@ fn rows_apart(from: Gather) -> Option<usize> {
     (from.ow == from.row_stride && even).then_some(ld)
 }
 
+/// Whether the product reads a 1x1 layer's input of `plane` pixels in place on this CPU, with
+/// no copy into panels first: every block of columns but the last is whole panels, and the
+/// last one's few columns the tiles take as they are ([`Columns::readable`]).
+pub(crate) fn reads_in_place(plane: usize) -> bool {
+    Columns::readable(kernel(), plane)
+}
+
 /// The output [o, plane] of the product of `packed` with the columns gathered from `src`
 /// (group `g`'s row `r` of column `p` at `bases[g][r] + (p / ow) * row_stride + p % ow`), in
 /// blocks of columns, each value through `epilogue` as it is made.
@@ -264,7 +271,7 @@ fn product(
             };
             let columns = match rows_apart(from) {
                 // Read where they are, rows `ld` apart.
-                Some(ld) if Columns::readable(kernel(), n) => Columns::Rows {
+                Some(ld) if reads_in_place(n) => Columns::Rows {
                     src: &src[bases[0] + p0..],
                     ld,
                 },

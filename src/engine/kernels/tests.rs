@@ -134,6 +134,28 @@ fn choice_by_shape() {
         ConvKernel::Im2colGemm
     };
     assert_eq!(pick(1, 8, 16, 3, 1, 8, 56), direct);
+    // A 1x1 layer of more than 16 output channels goes to the product where it reads the input
+    // in place (the AVX-512 tiles, a last panel of at most 4 columns), on each path.
+    for path in Path::runnable() {
+        path.run(|| {
+            let in_place = im2col::reads_in_place(56 * 56);
+            assert_eq!(in_place, tile::kernel().wide.is_some(), "{path:?}");
+            let direct = |side: usize| match direct::applies(side) {
+                true => ConvKernel::Direct,
+                false => ConvKernel::Pointwise,
+            };
+            let narrow = if in_place {
+                ConvKernel::Pointwise
+            } else {
+                direct(56)
+            };
+            assert_eq!(pick(1, 144, 24, 1, 1, 144, 56), narrow, "{path:?}");
+            assert_eq!(pick(1, 32, 16, 1, 1, 32, 112), direct(112), "{path:?}");
+            // 169 pixels end in a panel of 9 columns: copied into panels, the direct kernel's.
+            assert!(!im2col::reads_in_place(13 * 13));
+            assert_eq!(pick(1, 144, 24, 1, 1, 144, 13), direct(13), "{path:?}");
+        });
+    }
     assert_eq!(pick(1, 64, 64, 3, 1, 64, 56), ConvKernel::Winograd);
     assert_eq!(pick(1, 256, 256, 3, 1, 256, 14), ConvKernel::Winograd);
     // A 7x7 map is four tiles, each product only a quarter of a register tile wide.
