@@ -5,7 +5,7 @@
 //!   panels of `MR` output channels, `k` after `k`;
 //! - the columns are gathered straight from the (padded, phase-split) input into panels of
 //!   `NR` output pixels (`super::columns`): im2col and the product's packing in one copy; or,
-//!   a 1x1 convolution's input at stride 1, read where it is ([`Columns::Rows`]) where the
+//!   a 1x1 convolution's input at stride 1, read where it is (`Columns::Rows`) where the
 //!   AVX-512 tiles take every column.
 //!
 //! The tile of outputs (`super::tile`) stays in registers while a block of up to `KC`
