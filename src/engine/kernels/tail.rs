@@ -25,10 +25,10 @@ pub(super) const TAIL_PANELS: usize = 8;
 /// the last `k` are read as one vector of 8.
 pub(super) const SLACK: usize = 8 - MR;
 
-/// `Q` weight panels (`a`, `a_step` apart) by `T` columns (column `t` at `k` is `b[k * ldb +
-/// t]`: `ldb` is `NR` in a packed column panel), `kc` values of `k`: `c[row][t]` (rows `ldc` apart) = (`add` ? `c`
-/// : `init[row]`) + the products, clamped when `clamp` is given; only the first `rows` rows
-/// are read and written in `c`.
+/// `Q` weight panels (`a`, `a_step` apart) by `T` columns (column `t` at `k` is
+/// `b[k * ldb + t]`: `ldb` is `NR` in a packed column panel), `kc` values of `k`: `c[row][t]`
+/// (rows `ldc` apart) = (`add` ? `c` : `init[row]`) + the products, clamped when `clamp` is
+/// given; only the first `rows` rows are read and written in `c`.
 pub(super) type Tail = unsafe fn(
     usize,
     *const f32,

@@ -19,8 +19,9 @@ pub(super) type Tile =
 
 /// `P` weight panels by `V` column panels at once (`P`, `V` in 1..=2): `c[P MR x V NR]` from
 /// the weight panels at `a + p * a_step` and the column panels at `b + v * b_step`, whose
-/// rows (one per `k`) are `ldb` apart (`NR` when packed), as [`Tile`] otherwise (`init`: the first `P MR` rows' bias), of which only the valid
-/// `(rows, columns)` are read and written in `c` (the last vector of a row masked).
+/// rows (one per `k`) are `ldb` apart (`NR` when packed), as [`Tile`] otherwise (`init`: the
+/// first `P MR` rows' bias), of which only the valid `(rows, columns)` are read and written
+/// in `c` (the last vector of a row masked).
 pub(super) type WideTile = unsafe fn(
     usize,
     *const f32,
