@@ -276,13 +276,23 @@ fn max_pool_separable(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
             }
         }
     };
-    // Shared by blocks of channels like a depthwise convolution (ResNet's 3x3/2 pooling was
-    // a millisecond on one core while the other waited, on `convscope bench --threads 2`).
-    let comparisons = channels * oh * ow * kh * kw;
-    let split = Split::of(comparisons, crew::depthwise_macs(), SPLIT_MACS);
+    by_channel_blocks(&mut values, (channels, oh * ow), kh * kw, channels_into);
+    Array3::from_shape_vec((channels, oh, ow), values).expect("sized above")
+}
+
+/// `channels_into(first, planes)` over the output `values` (`channels` planes of `plane`
+/// values) by blocks of whole channels, shared between threads like a depthwise convolution
+/// from `taps` values a window (ResNet's 3x3/2 pooling was a millisecond on one core while the
+/// other waited, on `convscope bench --threads 2`).
+fn by_channel_blocks(
+    values: &mut [f32],
+    (channels, plane): (usize, usize),
+    taps: usize,
+    channels_into: impl Fn(usize, &mut [f32]) + Sync,
+) {
+    let split = Split::of(channels * plane * taps, crew::depthwise_macs(), SPLIT_MACS);
     if split.splits() && channels > 1 {
         let per_block = channels.div_ceil(split.threads() * 4).max(1);
-        let plane = oh * ow;
         let dst = Shared(values.as_mut_ptr());
         split.for_each(channels.div_ceil(per_block), |b| {
             let first = b * per_block;
@@ -293,9 +303,8 @@ fn max_pool_separable(input: ArrayView3<f32>, window: &Window) -> Array3<f32> {
             channels_into(first, out);
         });
     } else {
-        channels_into(0, &mut values);
+        channels_into(0, values);
     }
-    Array3::from_shape_vec((channels, oh, ow), values).expect("sized above")
 }
 
 /// Average pooling, padded zeros counted in the divisor (PyTorch's default).

@@ -4,16 +4,14 @@
 //! window, Inception v3's 3x3/1 average poolings took 0.4-0.7 ms each, a ninth of its pass,
 //! against onnxruntime's 15-23 us.
 
-use crate::engine::kernels::crew::{self, Split};
-use crate::engine::kernels::shared::{SPLIT_MACS, Shared};
 use crate::engine::window::Window;
 use ndarray::{Array3, ArrayView3};
 
 /// The sum of every window of `window` (its dilation 1) over `input`: for each output, from
 /// -0.0 (as `Sum`), each of its input rows' columns added left to right, then those rows' sums
 /// top to bottom, the order of a sum window by window. `finish` then takes each channel's
-/// output plane while it is in the cache. Channels are shared between threads in blocks, as a
-/// depthwise convolution's.
+/// output plane while it is in the cache. Channels are shared between threads in blocks
+/// (`super::by_channel_blocks`).
 pub(super) fn window_sums(
     input: ArrayView3<f32>,
     window: &Window,
@@ -79,23 +77,6 @@ pub(super) fn window_sums(
             finish(out);
         }
     };
-    // Shared by blocks of channels like a depthwise convolution (as max pooling's).
-    let comparisons = channels * oh * ow * kh * kw;
-    let split = Split::of(comparisons, crew::depthwise_macs(), SPLIT_MACS);
-    if split.splits() && channels > 1 {
-        let per_block = channels.div_ceil(split.threads() * 4).max(1);
-        let plane = oh * ow;
-        let dst = Shared(values.as_mut_ptr());
-        split.for_each(channels.div_ceil(per_block), |b| {
-            let first = b * per_block;
-            let n = per_block.min(channels - first);
-            // SAFETY: block b writes only channels first .. first + n of the output.
-            let out =
-                unsafe { std::slice::from_raw_parts_mut(dst.get().add(first * plane), n * plane) };
-            channels_into(first, out);
-        });
-    } else {
-        channels_into(0, &mut values);
-    }
+    super::by_channel_blocks(&mut values, (channels, oh * ow), kh * kw, channels_into);
     Array3::from_shape_vec((channels, oh, ow), values).expect("sized above")
 }
